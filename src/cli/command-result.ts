@@ -1,0 +1,14 @@
+/** What a headless command produces: text for people, a JSON value for tools, an exit code. */
+export interface CommandResult {
+  readonly text: string;
+  readonly json: unknown;
+  readonly exitCode?: number;
+}
+
+/** Options every command accepts (defined once on the program). */
+export interface GlobalOptions {
+  readonly dir: string;
+  readonly json: boolean;
+  readonly yes: boolean;
+  readonly dialect?: string;
+}

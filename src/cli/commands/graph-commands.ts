@@ -1,0 +1,100 @@
+import {
+  dialectChecksum,
+  drawHistory,
+  resolveRevisionRef,
+  DIALECTS,
+  sourceStatements,
+  type DialectSyntax,
+  type Project,
+} from '../../engine/index.js';
+import type { CommandResult } from '../command-result.js';
+import { revisionJson, revisionLine } from './describe.js';
+
+export function headsCommand(project: Project): CommandResult {
+  const { graph } = project;
+  const heads = graph.heads().map((id) => graph.get(id));
+  return {
+    text: heads.map((m) => revisionLine(graph, m)).join('\n') + (heads.length > 0 ? '\n' : ''),
+    json: { heads: heads.map((m) => ({ id: m.id, message: m.message, branchLabels: [...m.branchLabels], upPath: m.upPath })) },
+  };
+}
+
+export function branchesCommand(project: Project): CommandResult {
+  const { graph } = project;
+  const points = graph.ids().filter((id) => graph.isBranchPoint(id));
+  const labels = [...graph.labels()].map(([label, revision]) => {
+    const members = graph.branchMembers(label);
+    const heads = graph.heads().filter((id) => members.has(id));
+    return { label, revision, heads, revisions: members.size };
+  });
+  const lines: string[] = [];
+  for (const id of points) {
+    lines.push(revisionLine(graph, graph.get(id)));
+    for (const child of graph.children(id)) lines.push(`  -> ${revisionLine(graph, graph.get(child))}`);
+  }
+  if (labels.length > 0) {
+    if (lines.length > 0) lines.push('');
+    lines.push('branch labels:');
+    for (const l of labels) lines.push(`  ${l.label}: from ${l.revision}, head ${l.heads.join(', ') || '-'} (${l.revisions} revision${l.revisions === 1 ? '' : 's'})`);
+  }
+  if (lines.length === 0) lines.push('no branch points and no branch labels: the history is linear');
+  return {
+    text: lines.join('\n') + '\n',
+    json: { branchPoints: points.map((id) => ({ id, message: graph.get(id).message, children: [...graph.children(id)] })), labels },
+  };
+}
+
+export function historyCommand(project: Project): CommandResult {
+  const { graph } = project;
+  const rows = drawHistory(graph);
+  const width = Math.max(0, ...rows.filter((r) => r.id !== null).map((r) => r.graph.length));
+  const text = rows
+    .map((row) => {
+      if (row.id === null) return row.graph;
+      const m = graph.get(row.id);
+      const deps = graph.dependencies(m.id);
+      return `${row.graph.padEnd(width)} ${revisionLine(graph, m)}${deps.length > 0 ? ` (depends on ${deps.join(', ')})` : ''}`;
+    })
+    .join('\n');
+  return {
+    text: text + (rows.length > 0 ? '\n' : 'no revisions\n'),
+    json: { rows: rows.map((row) => ({ graph: row.graph, revision: row.id === null ? null : revisionJson(graph, graph.get(row.id)) })) },
+  };
+}
+
+export function showCommand(project: Project, ref: string, dialect: DialectSyntax | undefined): CommandResult {
+  const { graph } = project;
+  const m = graph.get(resolveRevisionRef(graph, ref));
+  const checksums = Object.fromEntries(DIALECTS.map((d) => [d.name, dialectChecksum(m.up, d.name)]));
+  const statements = dialect
+    ? {
+        up: sourceStatements(m.up, dialect).statements,
+        down: m.down ? sourceStatements(m.down, dialect).statements : [],
+      }
+    : undefined;
+  const lines = [
+    `revision:    ${m.id}`,
+    `message:     ${m.message}`,
+    `parents:     ${graph.parents(m.id).join(', ') || '(base)'}`,
+    `children:    ${graph.children(m.id).join(', ') || '(head)'}`,
+    ...(m.dependsOn.length > 0 ? [`depends on:  ${graph.dependencies(m.id).join(', ')}`] : []),
+    ...(graph.dependents(m.id).length > 0 ? [`needed by:   ${graph.dependents(m.id).join(', ')}`] : []),
+    ...(m.branchLabels.length > 0 ? [`branch:      ${m.branchLabels.join(', ')}`] : []),
+    `transaction: ${m.transaction ? 'on' : 'off'}`,
+    ...(m.irreversible ? ['irreversible: yes (downgrades past it are refused)'] : []),
+    `up file:     ${m.upPath}`,
+    `down file:   ${m.downPath ?? '(none)'}`,
+    'checksums:',
+    ...DIALECTS.map((d) => `  ${d.name.padEnd(8)} ${checksums[d.name]}`),
+  ];
+  if (statements && dialect) {
+    for (const direction of ['up', 'down'] as const) {
+      lines.push('', `-- ${direction} (${dialect.name}): ${statements[direction].length} statement${statements[direction].length === 1 ? '' : 's'}`);
+      for (const s of statements[direction]) lines.push(`-- line ${s.line}`, `${s.sql};`);
+    }
+  }
+  return {
+    text: lines.join('\n') + '\n',
+    json: { revision: { ...revisionJson(graph, m), dependents: [...graph.dependents(m.id)], checksums, ...(statements ? { dialect: dialect!.name, statements } : {}) } },
+  };
+}

@@ -1,0 +1,45 @@
+import {
+  appliedFromSpec,
+  planDowngrade,
+  planUpgrade,
+  renderPlanSql,
+  requireValid,
+  type DialectSyntax,
+  type Direction,
+  type Project,
+  type StateTableNames,
+} from '../../engine/index.js';
+import type { CommandResult } from '../command-result.js';
+
+/** `upgrade|downgrade <target> --sql`: the plan's SQL for one dialect, touching no database. */
+export function offlinePlanCommand(
+  project: Project,
+  direction: Direction,
+  target: string,
+  dialect: DialectSyntax,
+  from: string | undefined,
+  tables: StateTableNames,
+): CommandResult {
+  requireValid(project);
+  const { graph } = project;
+  const applied = appliedFromSpec(graph, from ?? (direction === 'upgrade' ? 'base' : 'heads'));
+  const plan = direction === 'upgrade' ? planUpgrade(graph, applied, target) : planDowngrade(graph, applied, target);
+  const sql = renderPlanSql(graph, plan, applied, dialect, tables);
+  return {
+    text: sql,
+    json: {
+      dialect: dialect.name,
+      plan: {
+        direction: plan.direction,
+        target: plan.target,
+        headsBefore: plan.headsBefore,
+        headsAfter: plan.headsAfter,
+        steps: plan.steps.map((id) => {
+          const m = graph.get(id);
+          return { id, message: m.message, path: direction === 'upgrade' ? m.upPath : m.downPath };
+        }),
+      },
+      sql,
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * What the engine needs to know about one database's SQL, without a connection.
+ * Each database is one file in this folder exporting a `DialectSyntax`; the registry
+ * lists them. The runtime adapters (connections, locks) build on these objects.
+ */
+export type DialectName = 'postgres' | 'mysql' | 'mariadb' | 'sqlite';
+
+/** How statements are tokenised for splitting: the lexical rules that differ by database. */
+export interface SplitterRules {
+  /** `\'` escapes inside '…' and "…" strings (MySQL's default sql_mode). */
+  readonly backslashEscapes: boolean;
+  /** `#` starts a line comment (MySQL). */
+  readonly hashComments: boolean;
+  /** `--` only starts a comment when followed by white space (MySQL). */
+  readonly dashCommentNeedsSpace: boolean;
+  /** `$tag$ … $tag$` strings (PostgreSQL). */
+  readonly dollarQuotes: boolean;
+  /** `E'…'` strings with backslash escapes (PostgreSQL). */
+  readonly escapeStringPrefix: boolean;
+  /** Block comments nest (PostgreSQL). */
+  readonly nestedBlockComments: boolean;
+  /** `[name]` quoted identifiers (SQLite). */
+  readonly bracketIdentifiers: boolean;
+  /** `` `name` `` quoted identifiers (MySQL, SQLite). */
+  readonly backtickIdentifiers: boolean;
+  /** The client-side `DELIMITER //` command (MySQL). */
+  readonly delimiterCommand: boolean;
+}
+
+export interface DialectSyntax {
+  readonly name: DialectName;
+  /** Names accepted in `-- migrate:dialect` lines and `--dialect`, the canonical name first. */
+  readonly names: readonly string[];
+  /** Sections tried, in order, before `default` (mariadb falls back to mysql). */
+  readonly sectionPreference: readonly DialectName[];
+  /** DDL runs inside a transaction and rolls back with it. */
+  readonly transactionalDdl: boolean;
+  readonly splitter: SplitterRules;
+  quoteIdentifier(name: string): string;
+  /** Type of the revision column in the state tables. */
+  readonly revisionColumnType: string;
+  readonly beginTransaction: string;
+  readonly commitTransaction: string;
+}
+
+export function quoteWith(open: string, close: string, name: string): string {
+  return open + name.split(close).join(close + close) + close;
+}
+
+export function quoteStringLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}

@@ -1,0 +1,24 @@
+import { quoteWith, type DialectSyntax } from './dialect.js';
+
+export const mysqlSyntax: DialectSyntax = {
+  name: 'mysql',
+  names: ['mysql'],
+  sectionPreference: ['mysql'],
+  // MySQL commits implicitly around every DDL statement.
+  transactionalDdl: false,
+  splitter: {
+    backslashEscapes: true,
+    hashComments: true,
+    dashCommentNeedsSpace: true,
+    dollarQuotes: false,
+    escapeStringPrefix: false,
+    nestedBlockComments: false,
+    bracketIdentifiers: false,
+    backtickIdentifiers: true,
+    delimiterCommand: true,
+  },
+  quoteIdentifier: (name) => quoteWith('`', '`', name),
+  revisionColumnType: 'VARCHAR(64)',
+  beginTransaction: 'START TRANSACTION',
+  commitTransaction: 'COMMIT',
+};

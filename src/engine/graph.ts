@@ -1,0 +1,257 @@
+import type { Migration } from './migration-folder.js';
+import { problem, type FileProblem } from './problems.js';
+import { MinHeap } from './min-heap.js';
+
+/**
+ * The revision graph, with Alembic's meaning of every word: a head has no children
+ * (dependents do not count), a base has no parents, a branch point has several
+ * children, a merge point several parents. `depends-on` orders without parenting.
+ */
+export class RevisionGraph {
+  readonly problems: readonly FileProblem[];
+  /** Every revision, in version order. */
+  readonly revisions: readonly Migration[];
+  private readonly byId = new Map<string, Migration>();
+  private readonly rank = new Map<string, number>();
+  private readonly childrenOf = new Map<string, string[]>();
+  private readonly dependentsOf = new Map<string, string[]>();
+  private readonly labelOwner = new Map<string, string>();
+  private readonly sortedIds: string[];
+
+  constructor(migrations: readonly Migration[]) {
+    const problems: FileProblem[] = [];
+    this.revisions = migrations;
+    migrations.forEach((m, index) => {
+      this.byId.set(m.id, m);
+      this.rank.set(m.id, index);
+      this.childrenOf.set(m.id, []);
+      this.dependentsOf.set(m.id, []);
+    });
+    for (const m of migrations) {
+      for (const [kind, ids] of [
+        ['revises', m.parents],
+        ['depends-on', m.dependsOn],
+      ] as const) {
+        for (const ref of ids) {
+          const line = m.headerLines[kind] ?? 0;
+          if (ref === m.id) {
+            problems.push(problem('self-reference', m.upPath, line, `revision ${m.id} names itself in \`-- migrate:${kind}\``, 'name the revision it builds on instead'));
+            continue;
+          }
+          if (!this.byId.has(ref)) {
+            const candidates = [...this.byId.keys()].filter((id) => id.startsWith(ref));
+            problems.push(
+              problem(
+                'unknown-revision',
+                m.upPath,
+                line,
+                `\`-- migrate:${kind}\` names revision ${ref}, which does not exist`,
+                candidates.length === 1
+                  ? `write the full id: ${candidates[0]}`
+                  : 'check the id against `migrate-tui history`; a revision is named by the version at the start of its file name',
+              ),
+            );
+            continue;
+          }
+          (kind === 'revises' ? this.childrenOf : this.dependentsOf).get(ref)!.push(m.id);
+        }
+      }
+      for (const label of m.branchLabels) {
+        const owner = this.labelOwner.get(label);
+        if (owner !== undefined) {
+          problems.push(
+            problem(
+              'duplicate-branch-label',
+              m.upPath,
+              m.headerLines.branch ?? 0,
+              `branch label "${label}" is already declared by revision ${owner}`,
+              'a label names one branch: declare it once, on the first revision of the branch',
+            ),
+          );
+        } else this.labelOwner.set(label, m.id);
+      }
+    }
+    this.sortedIds = migrations.map((m) => m.id);
+    const cycle = this.findCycle();
+    if (cycle) {
+      const first = this.byId.get(cycle[0]!)!;
+      problems.push(
+        problem(
+          'cycle',
+          first.upPath,
+          first.headerLines.revises ?? first.headerLines['depends-on'] ?? 0,
+          `revisions form a cycle: ${[...cycle, cycle[0]].join(' → ')}`,
+          'a revision cannot (through revises or depends-on) come after itself; fix one of the headers in this cycle',
+        ),
+      );
+    }
+    this.problems = problems;
+  }
+
+  get size(): number {
+    return this.sortedIds.length;
+  }
+
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  get(id: string): Migration {
+    const m = this.byId.get(id);
+    if (!m) throw new Error(`unknown revision ${id}`);
+    return m;
+  }
+
+  ids(): readonly string[] {
+    return this.sortedIds;
+  }
+
+  /** Version-order rank; the deterministic tie-break everywhere. */
+  rankOf(id: string): number {
+    return this.rank.get(id)!;
+  }
+
+  /** Parents that exist (unknown references are reported as problems and left out). */
+  parents(id: string): string[] {
+    return this.get(id).parents.filter((p) => this.byId.has(p) && p !== id);
+  }
+
+  dependencies(id: string): string[] {
+    return this.get(id).dependsOn.filter((p) => this.byId.has(p) && p !== id);
+  }
+
+  children(id: string): readonly string[] {
+    return this.childrenOf.get(id) ?? [];
+  }
+
+  dependents(id: string): readonly string[] {
+    return this.dependentsOf.get(id) ?? [];
+  }
+
+  heads(): string[] {
+    return this.sortedIds.filter((id) => this.children(id).length === 0);
+  }
+
+  bases(): string[] {
+    return this.sortedIds.filter((id) => this.parents(id).length === 0);
+  }
+
+  isBranchPoint(id: string): boolean {
+    return this.children(id).length > 1;
+  }
+
+  isMergePoint(id: string): boolean {
+    return this.parents(id).length > 1;
+  }
+
+  labels(): ReadonlyMap<string, string> {
+    return this.labelOwner;
+  }
+
+  labelOwnerOf(label: string): string | undefined {
+    return this.labelOwner.get(label);
+  }
+
+  /**
+   * Revisions on a labelled branch, as Alembic counts them: the labelled revision, all its
+   * descendants, and its ancestors down to (not including) a branch or merge point.
+   */
+  branchMembers(label: string): Set<string> {
+    const owner = this.labelOwner.get(label);
+    const members = new Set<string>();
+    if (owner === undefined) return members;
+    for (const id of this.descendants([owner], false)) members.add(id);
+    let current = owner;
+    for (;;) {
+      const parents = this.parents(current);
+      if (parents.length !== 1) break;
+      const parent = parents[0]!;
+      if (this.isBranchPoint(parent) || this.isMergePoint(parent)) break;
+      members.add(parent);
+      current = parent;
+    }
+    return members;
+  }
+
+  /** The given revisions and everything they need: parents and depends-on, transitively. */
+  ancestors(ids: Iterable<string>, includeDependencies = true): Set<string> {
+    const seen = new Set<string>();
+    const stack = [...ids];
+    while (stack.length > 0) {
+      const id = stack.pop()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      stack.push(...this.parents(id));
+      if (includeDependencies) stack.push(...this.dependencies(id));
+    }
+    return seen;
+  }
+
+  /** The given revisions and everything built on them: children and dependents, transitively. */
+  descendants(ids: Iterable<string>, includeDependents = true): Set<string> {
+    const seen = new Set<string>();
+    const stack = [...ids];
+    while (stack.length > 0) {
+      const id = stack.pop()!;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      stack.push(...this.children(id));
+      if (includeDependents) stack.push(...this.dependents(id));
+    }
+    return seen;
+  }
+
+  /**
+   * The subset in an order where parents and dependencies come first; among revisions
+   * ready at the same time the lowest version goes first. Same input, same order.
+   */
+  upgradeOrder(subset: ReadonlySet<string>): string[] {
+    return this.kahn(subset, (id) => [...this.parents(id), ...this.dependencies(id)], (id) => [...this.children(id), ...this.dependents(id)], 1);
+  }
+
+  /** The reverse: children and dependents first; among ready ones the highest version first. */
+  downgradeOrder(subset: ReadonlySet<string>): string[] {
+    return this.kahn(subset, (id) => [...this.children(id), ...this.dependents(id)], (id) => [...this.parents(id), ...this.dependencies(id)], -1);
+  }
+
+  private kahn(subset: ReadonlySet<string>, before: (id: string) => string[], after: (id: string) => string[], sign: 1 | -1): string[] {
+    const waiting = new Map<string, number>();
+    const heap = new MinHeap<string>((a, b) => sign * (this.rankOf(a) - this.rankOf(b)));
+    for (const id of subset) {
+      const count = new Set(before(id).filter((x) => subset.has(x))).size;
+      waiting.set(id, count);
+      if (count === 0) heap.push(id);
+    }
+    const order: string[] = [];
+    while (heap.size > 0) {
+      const id = heap.pop()!;
+      order.push(id);
+      for (const next of new Set(after(id))) {
+        if (!subset.has(next)) continue;
+        const left = waiting.get(next)! - 1;
+        waiting.set(next, left);
+        if (left === 0) heap.push(next);
+      }
+    }
+    return order;
+  }
+
+  /** One cycle through parents/dependencies, if any, as a list of ids. */
+  private findCycle(): string[] | null {
+    const all = new Set(this.sortedIds);
+    const ordered = this.upgradeOrder(all);
+    if (ordered.length === all.size) return null;
+    const done = new Set(ordered);
+    // Every revision left waits on another left one: walk back until one repeats.
+    const start = this.sortedIds.find((id) => !done.has(id))!;
+    const path: string[] = [];
+    const position = new Map<string, number>();
+    let current = start;
+    while (!position.has(current)) {
+      position.set(current, path.length);
+      path.push(current);
+      current = [...this.parents(current), ...this.dependencies(current)].find((p) => !done.has(p))!;
+    }
+    return path.slice(position.get(current)!).reverse();
+  }
+}

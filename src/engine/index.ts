@@ -1,0 +1,21 @@
+/** The engine's public API: what the CLI and the TUI use. No UI code lives below here. */
+export * from './errors.js';
+export * from './problems.js';
+export * from './project.js';
+export * from './graph.js';
+export * from './targets.js';
+export * from './planner.js';
+export * from './offline-sql.js';
+export * from './history-graph.js';
+export * from './coverage.js';
+export * from './revision-writer.js';
+export * from './migration-sql.js';
+export * from './checksum.js';
+export * from './state-tables.js';
+export * from './version-order.js';
+export type { Migration, MigrationFolder, SeedFile } from './migration-folder.js';
+export { readMigrationFolder, readSeedFolder } from './migration-folder.js';
+export { parseSqlSource, type SqlSource } from './sql-source.js';
+export { splitStatements, type Statement } from './sql-splitter.js';
+export type { DialectName, DialectSyntax } from './dialects/dialect.js';
+export { DIALECTS, DIALECT_NAMES, findDialect, dialectSyntax, knownDialectSpellings } from './dialects/registry.js';

@@ -1,0 +1,27 @@
+import { UsageError } from './errors.js';
+
+/** Names of the two state tables; configurable, validated, never pasted raw. */
+export interface StateTableNames {
+  readonly version: string;
+  readonly log: string;
+}
+
+export const DEFAULT_STATE_TABLES: StateTableNames = { version: 'migrate_tui_version', log: 'migrate_tui_log' };
+
+const TABLE_NAME = /^(?:[A-Za-z_][A-Za-z0-9_]{0,62}\.)?[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+export function validateTableName(name: string, what: string): string {
+  if (!TABLE_NAME.test(name)) {
+    throw new UsageError(
+      `the ${what} table name "${name}" is not allowed`,
+      'use letters, digits and "_" (not starting with a digit), at most 63 characters, optionally "schema.table"',
+      { name },
+    );
+  }
+  return name;
+}
+
+/** Quotes a possibly schema-qualified name part by part. */
+export function qualifiedName(name: string, quote: (part: string) => string): string {
+  return name.split('.').map(quote).join('.');
+}
