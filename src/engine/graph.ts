@@ -74,7 +74,8 @@ export class RevisionGraph {
     this.sortedIds = migrations.map((m) => m.id);
     const cycle = this.findCycle();
     if (cycle) {
-      const first = this.byId.get(cycle[0]!)!;
+      // Point at a member whose header can be edited, if one has it.
+      const first = cycle.map((id) => this.byId.get(id)!).find((m) => m.parentsExplicit || m.dependsOn.length > 0) ?? this.byId.get(cycle[0]!)!;
       problems.push(
         problem(
           'cycle',

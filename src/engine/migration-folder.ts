@@ -64,6 +64,8 @@ export function readMigrationFolder(dir: string): MigrationFolder {
   }
 
   const pairs = new Map<string, FilePair>();
+  // An up and a down with the same name problem are reported once, for the pair.
+  const reportedBases = new Set<string>();
   for (const name of names) {
     const m = MIGRATION_FILE.exec(name);
     if (!m) {
@@ -87,13 +89,15 @@ export function readMigrationFolder(dir: string): MigrationFolder {
     const version = underscore < 0 ? base : base.slice(0, underscore);
     const slug = underscore < 0 ? '' : base.slice(underscore + 1);
     if (!VERSION_TOKEN.test(version)) {
+      if (reportedBases.has(base)) continue;
+      reportedBases.add(base);
       problems.push(
         problem(
           'bad-version-token',
           join(dir, name),
           0,
           `the version "${version}" (the part before the first "_") must be letters and digits only`,
-          'rename the file to <version>_<slug>.' + direction + '.sql with a version like 20261121093000 or 0001',
+          `rename ${base}.up.sql and ${base}.down.sql to <version>_<slug>.up.sql/.down.sql with a version like 20261121093000 or 0001`,
         ),
       );
       continue;
@@ -105,12 +109,14 @@ export function readMigrationFolder(dir: string): MigrationFolder {
     }
     const existing = pair[direction];
     if (existing) {
+      if (reportedBases.has(base)) continue;
+      reportedBases.add(base);
       problems.push(
         problem(
           'duplicate-version',
           join(dir, name),
           0,
-          `version ${version} is used by two files: ${existing.name} and ${name}`,
+          `version ${version} is used twice: ${existing.name.replace(/\.(up|down)\.sql$/, '')} and ${base}`,
           'give one of them a new version (e.g. `migrate-tui revision` makes a fresh timestamp), keeping .up/.down pairs together',
         ),
       );

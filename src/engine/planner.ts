@@ -104,9 +104,13 @@ function upgradeToBase(): TargetError {
   return new TargetError('wrong-direction', 'upgrade to a base does nothing', 'to remove revisions use `downgrade base` (or `downgrade <label>@base`)');
 }
 
+/**
+ * Alembic's rule: after `downgrade X` exactly X and its ancestors stay applied, so other
+ * branches are reverted too (the plan lists them). `<label>@base` is the exception: it
+ * removes that branch and what is built on it, nothing else.
+ */
 function downgradeRemoval(graph: RevisionGraph, applied: ReadonlySet<string>, ast: TargetAst): Set<string> {
-  const removeFrom = (roots: Iterable<string>) => new Set([...graph.descendants(roots)].filter((id) => applied.has(id)));
-  const keep = (id: string): Set<string> => {
+  const keepOnly = (id: string): Set<string> => {
     if (!applied.has(id)) {
       throw new TargetError(
         'not-applied',
@@ -115,34 +119,26 @@ function downgradeRemoval(graph: RevisionGraph, applied: ReadonlySet<string>, as
         { target: id },
       );
     }
-    const removal = removeFrom([id]);
-    removal.delete(id);
-    return removal;
+    const keep = graph.ancestors([id]);
+    return new Set([...applied].filter((x) => !keep.has(x)));
   };
+  const toWalkResult = (to: string | { belowRoot: string }) => (typeof to === 'string' ? keepOnly(to) : new Set(applied));
   switch (ast.kind) {
     case 'base':
       return new Set(applied);
     case 'branch-base': {
       const members = graph.branchMembers(ast.label);
       if (members.size === 0) throw new TargetError('unknown-label', `no branch label "${ast.label}"`, 'see `migrate-tui branches`', { label: ast.label });
-      return removeFrom(members);
+      return new Set([...graph.descendants(members)].filter((id) => applied.has(id)));
     }
-    case 'ref': {
-      const to = walk(graph, resolveRevisionRef(graph, ast.ref), ast.steps);
-      return typeof to === 'string' ? keep(to) : removeFrom([to.belowRoot]);
-    }
+    case 'ref':
+      return toWalkResult(walk(graph, resolveRevisionRef(graph, ast.ref), ast.steps));
     case 'branch-head':
-      return keep(branchHead(graph, ast.ref));
+      return keepOnly(branchHead(graph, ast.ref));
     case 'relative': {
       if (ast.steps > 0) throw new TargetError('wrong-direction', `downgrade +${ast.steps} goes up`, `use \`upgrade +${ast.steps}\``);
-      const current = versionRows(graph, applied);
-      singleCurrent(current, `${ast.steps}`);
-      const all = graph.downgradeOrder(new Set(applied));
-      const count = -ast.steps;
-      if (count > all.length) {
-        throw new TargetError('relative-out-of-range', `only ${all.length} revision${all.length === 1 ? ' is' : 's are'} applied`, `use \`downgrade base\` to remove all of them`, { applied: all.length });
-      }
-      return new Set(all.slice(0, count));
+      const from = singleCurrent(versionRows(graph, applied), `${ast.steps}`);
+      return toWalkResult(walk(graph, from, ast.steps));
     }
     case 'head':
     case 'heads':

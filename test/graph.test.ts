@@ -1,0 +1,152 @@
+import test from 'ava';
+import { appliedFromSpec, planDowngrade, planUpgrade, versionRows, type Project } from '../src/engine/index.js';
+import { graphProject } from './helpers/folders.js';
+
+const up = (p: Project, target = 'heads', from = 'base') => planUpgrade(p.graph, appliedFromSpec(p.graph, from), target).steps;
+const down = (p: Project, target: string, from = 'heads') => planDowngrade(p.graph, appliedFromSpec(p.graph, from), target).steps;
+const error = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (e) {
+    return e as Error & { code: string };
+  }
+  throw new Error('expected an error');
+};
+
+// 1 ← 2 ← 3 (no headers: golang-migrate style; 10 sorts after 9)
+const linear = () => graphProject([['1'], ['2'], ['9'], ['10']]);
+
+test('linear: implicit parents follow numeric version order', (t) => {
+  const p = linear();
+  t.deepEqual(p.graph.heads(), ['10']);
+  t.deepEqual(p.graph.bases(), ['1']);
+  t.deepEqual(p.graph.parents('10'), ['9']);
+  t.deepEqual(up(p), ['1', '2', '9', '10']);
+  t.deepEqual(down(p, 'base'), ['10', '9', '2', '1']);
+  t.deepEqual(up(p, '+2', '2'), ['9', '10']);
+  t.deepEqual(up(p, '+1'), ['1']);
+  t.deepEqual(down(p, '-1'), ['10']);
+  t.deepEqual(down(p, '-2', '9'), ['9', '2']);
+  t.deepEqual(down(p, '10-2'), ['10', '9']);
+  t.deepEqual(up(p, '1+2'), ['1', '2', '9']);
+  t.deepEqual(down(p, '1'), ['10', '9', '2']);
+  t.deepEqual(up(p, 'head', '9'), ['10']);
+  t.deepEqual(up(p, '10', '10'), []);
+  t.is(error(() => down(p, '-5')).code, 'relative-out-of-range');
+  t.is(error(() => up(p, '10+1')).code, 'relative-out-of-range');
+});
+
+// 1 ← {2, 3} ← 4
+const diamond = () => graphProject([['1'], ['2', ['-- migrate:revises 1']], ['3', ['-- migrate:revises 1']], ['4', ['-- migrate:revises 2, 3']]]);
+
+test('diamond: branch point, merge point, and walks that refuse to guess', (t) => {
+  const p = diamond();
+  t.true(p.graph.isBranchPoint('1'));
+  t.true(p.graph.isMergePoint('4'));
+  t.deepEqual(p.graph.heads(), ['4']);
+  t.deepEqual(up(p), ['1', '2', '3', '4']);
+  t.deepEqual(down(p, 'base'), ['4', '3', '2', '1']);
+  const mergeStep = error(() => down(p, '-1'));
+  t.is(mergeStep.code, 'ambiguous-walk');
+  t.deepEqual(versionRows(p.graph, new Set(['1', '2', '3'])), ['2', '3']);
+  const walkDown = error(() => down(p, '4-2'));
+  t.is(walkDown.code, 'ambiguous-walk');
+  t.regex(walkDown.message, /4 is a merge point: going down from it could mean 2 or 3/);
+  t.is(error(() => up(p, '1+1')).code, 'ambiguous-walk');
+  // Alembic: after `downgrade 2` only 2 and its ancestors stay, so the sibling 3 goes too.
+  t.deepEqual(down(p, '2'), ['4', '3']);
+});
+
+// Two labelled branches off 1: billing (2 ← 4) and audit (3 ← 5).
+const twoBranches = () =>
+  graphProject([
+    ['1'],
+    ['2', ['-- migrate:revises 1', '-- migrate:branch billing']],
+    ['3', ['-- migrate:revises 1', '-- migrate:branch audit']],
+    ['4', ['-- migrate:revises 2']],
+    ['5', ['-- migrate:revises 3']],
+  ]);
+
+test('two branches with labels: <label>@head, <label>@base, head is ambiguous', (t) => {
+  const p = twoBranches();
+  t.deepEqual(p.graph.heads(), ['4', '5']);
+  const head = error(() => up(p, 'head'));
+  t.is(head.code, 'multiple-heads');
+  t.regex(head.message, /2 heads: 4, 5/);
+  t.deepEqual(up(p, 'billing@head'), ['1', '2', '4']);
+  t.deepEqual(up(p, 'audit@head', '4'), ['3', '5']);
+  t.deepEqual(up(p, 'audit'), ['1', '3']);
+  t.deepEqual(down(p, 'billing@base'), ['4', '2']);
+  t.deepEqual(down(p, 'audit@base', '5'), ['5', '3']);
+  // Downgrading to a revision on one branch reverts the other branch too (Alembic's rule).
+  t.deepEqual(down(p, '2'), ['5', '4', '3']);
+  t.deepEqual(up(p, 'heads'), ['1', '2', '3', '4', '5']);
+  const relative = error(() => down(p, '-1'));
+  t.is(relative.code, 'ambiguous-relative');
+  t.regex(relative.message, /there are 2: 4, 5/);
+  t.deepEqual(down(p, '4-1', '4'), ['4']);
+  t.deepEqual(p.graph.branchMembers('billing'), new Set(['2', '4']));
+});
+
+// Merge of merges: 1 ← {2,3,4}; 5 = merge(2,3); 6 = merge(5,4)
+const mergeOfMerges = () =>
+  graphProject([
+    ['1'],
+    ['2', ['-- migrate:revises 1']],
+    ['3', ['-- migrate:revises 1']],
+    ['4', ['-- migrate:revises 1']],
+    ['5', ['-- migrate:revises 2, 3']],
+    ['6', ['-- migrate:revises 5, 4']],
+  ]);
+
+test('merge of merges: one head, plans cover every revision once', (t) => {
+  const p = mergeOfMerges();
+  t.deepEqual(p.graph.heads(), ['6']);
+  t.deepEqual(up(p), ['1', '2', '3', '4', '5', '6']);
+  t.deepEqual(up(p, '5'), ['1', '2', '3', '5']);
+  t.deepEqual(down(p, '5'), ['6', '4']);
+  t.deepEqual(down(p, '4'), ['6', '5', '3', '2']);
+  t.deepEqual(down(p, '1'), ['6', '5', '4', '3', '2']);
+  t.deepEqual(planDowngrade(p.graph, appliedFromSpec(p.graph, 'heads'), '5').headsAfter, ['5']);
+  t.deepEqual(planUpgrade(p.graph, new Set(['1']), '2').headsAfter, ['2']);
+});
+
+// depends-on across branches: a (1 ← 2) and b (3 ← 4), 4 depends on 2.
+const dependsAcross = () =>
+  graphProject([
+    ['1', ['-- migrate:branch a']],
+    ['2'],
+    ['3', ['-- migrate:revises base', '-- migrate:branch b']],
+    ['4', ['-- migrate:depends-on 2']],
+  ]);
+
+test('depends-on across branches: applied first, removed after, not a parent', (t) => {
+  const p = dependsAcross();
+  t.deepEqual(p.graph.heads(), ['2', '4']);
+  t.deepEqual(p.graph.bases(), ['1', '3']);
+  t.deepEqual(p.graph.parents('4'), ['3']);
+  t.deepEqual(up(p, 'b@head'), ['1', '2', '3', '4']);
+  t.deepEqual(down(p, 'a@base'), ['4', '2', '1']);
+  t.deepEqual(down(p, '1'), ['4', '3', '2']);
+  t.deepEqual(versionRows(p.graph, new Set(['1', '2', '3', '4'])), ['4']);
+  const plan = planUpgrade(p.graph, new Set(), 'b@head');
+  t.deepEqual(plan.headsAfter, ['4']);
+});
+
+test('targets: prefixes, ambiguity, unknown ids, wrong directions, irreversible', (t) => {
+  const p = graphProject([['100'], ['101'], ['200']]);
+  t.deepEqual(up(p, '20'), ['100', '101', '200']);
+  const ambiguous = error(() => up(p, '10'));
+  t.is(ambiguous.code, 'ambiguous-revision');
+  t.regex(ambiguous.message, /matches 2 revisions: 100, 101/);
+  t.is(error(() => up(p, '3')).code, 'unknown-revision');
+  t.is(error(() => up(p, 'base')).code, 'wrong-direction');
+  t.is(error(() => down(p, 'heads')).code, 'wrong-direction');
+  t.is(error(() => down(p, '200', '101')).code, 'not-applied');
+  t.is(error(() => up(p, 'no way!')).code, 'bad-target');
+  const irreversible = graphProject([['1'], ['2', ['-- migrate:irreversible']], ['3']]);
+  const e = error(() => down(irreversible, 'base'));
+  t.is(e.code, 'irreversible');
+  t.regex(e.message, /would pass 2/);
+  t.deepEqual(down(irreversible, '2'), ['3']);
+});
