@@ -88,8 +88,8 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     return { dir: String(o.dir), json: Boolean(o.json), yes: Boolean(o.yes), ...(o.dialect ? { dialect: String(o.dialect) } : {}) };
   };
   /** Loads the folder; graph-reading commands go on past content-only problems, with a warning. */
-  const project = (globals: GlobalOptions): Project => {
-    const loaded = loadProject(resolveDir(io, globals.dir));
+  const project = (globals: GlobalOptions, options: { lazyDown?: boolean } = { lazyDown: true }): Project => {
+    const loaded = loadProject(resolveDir(io, globals.dir), options);
     requireTrustworthyGraph(loaded);
     const errors = loaded.problems.filter(isError).length;
     if (errors > 0) io.err(`warning: ${errors} problem${errors === 1 ? '' : 's'} in ${loaded.dir}; run \`migrate-tui check\` for details\n`);
@@ -165,7 +165,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
         );
       }
       if (!g.dialect) throw new UsageError('--sql needs --dialect when no database is given', `add --dialect with one of: ${knownDialectSpellings()}`);
-      return offlinePlanCommand(project(g), direction, targetText, dialectOption(g.dialect), o.from, DEFAULT_STATE_TABLES);
+      return offlinePlanCommand(project(g, {}), direction, targetText, dialectOption(g.dialect), o.from, DEFAULT_STATE_TABLES);
     });
   }
 

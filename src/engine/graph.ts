@@ -16,6 +16,9 @@ export class RevisionGraph {
   private readonly childrenOf = new Map<string, string[]>();
   private readonly dependentsOf = new Map<string, string[]>();
   private readonly labelOwner = new Map<string, string>();
+  /** Parents and dependencies that exist, computed once (unknown ones are problems). */
+  private readonly parentsOf = new Map<string, string[]>();
+  private readonly dependenciesOf = new Map<string, string[]>();
   private readonly sortedIds: string[];
 
   constructor(migrations: readonly Migration[]) {
@@ -54,6 +57,10 @@ export class RevisionGraph {
             continue;
           }
           (kind === 'revises' ? this.childrenOf : this.dependentsOf).get(ref)!.push(m.id);
+          const own = kind === 'revises' ? this.parentsOf : this.dependenciesOf;
+          const list = own.get(m.id);
+          if (list) list.push(ref);
+          else own.set(m.id, [ref]);
         }
       }
       for (const label of m.branchLabels) {
@@ -113,12 +120,12 @@ export class RevisionGraph {
   }
 
   /** Parents that exist (unknown references are reported as problems and left out). */
-  parents(id: string): string[] {
-    return this.get(id).parents.filter((p) => this.byId.has(p) && p !== id);
+  parents(id: string): readonly string[] {
+    return this.parentsOf.get(id) ?? NONE;
   }
 
-  dependencies(id: string): string[] {
-    return this.get(id).dependsOn.filter((p) => this.byId.has(p) && p !== id);
+  dependencies(id: string): readonly string[] {
+    return this.dependenciesOf.get(id) ?? NONE;
   }
 
   children(id: string): readonly string[] {
@@ -237,22 +244,44 @@ export class RevisionGraph {
     return order;
   }
 
-  /** One cycle through parents/dependencies, if any, as a list of ids. */
+  /** One cycle through parents/dependencies, if any, as a list of ids (iterative DFS). */
   private findCycle(): string[] | null {
-    const all = new Set(this.sortedIds);
-    const ordered = this.upgradeOrder(all);
-    if (ordered.length === all.size) return null;
-    const done = new Set(ordered);
-    // Every revision left waits on another left one: walk back until one repeats.
-    const start = this.sortedIds.find((id) => !done.has(id))!;
-    const path: string[] = [];
-    const position = new Map<string, number>();
-    let current = start;
-    while (!position.has(current)) {
-      position.set(current, path.length);
-      path.push(current);
-      current = [...this.parents(current), ...this.dependencies(current)].find((p) => !done.has(p))!;
+    const state = new Map<string, 1 | 2>(); // 1: on the path, 2: done
+    const edges = (id: string) => {
+      const deps = this.dependencies(id);
+      return deps.length === 0 ? this.parents(id) : [...this.parents(id), ...deps];
+    };
+    for (const start of this.sortedIds) {
+      if (state.has(start)) continue;
+      const path: string[] = [start];
+      const pending: Array<readonly string[]> = [edges(start)];
+      const next: number[] = [0];
+      state.set(start, 1);
+      while (path.length > 0) {
+        const top = path.length - 1;
+        const before = pending[top]!;
+        const k = next[top]!;
+        if (k >= before.length) {
+          state.set(path[top]!, 2);
+          path.pop();
+          pending.pop();
+          next.pop();
+          continue;
+        }
+        next[top] = k + 1;
+        const p = before[k]!;
+        const seen = state.get(p);
+        if (seen === 1) return path.slice(path.indexOf(p)).reverse();
+        if (seen === undefined) {
+          state.set(p, 1);
+          path.push(p);
+          pending.push(edges(p));
+          next.push(0);
+        }
+      }
     }
-    return path.slice(position.get(current)!).reverse();
+    return null;
   }
 }
+
+const NONE: readonly string[] = [];

@@ -1,6 +1,6 @@
 import { InvalidMigrationsError } from './errors.js';
 import { RevisionGraph } from './graph.js';
-import { readMigrationFolder, type MigrationFolder } from './migration-folder.js';
+import { readMigrationFolder, type MigrationFolder, type ReadOptions } from './migration-folder.js';
 import { sourceStatements } from './migration-sql.js';
 import { DIALECTS } from './dialects/registry.js';
 import { isError, sortProblems, type FileProblem, type ProblemCode } from './problems.js';
@@ -14,8 +14,8 @@ export interface Project {
   readonly problems: readonly FileProblem[];
 }
 
-export function loadProject(dir: string): Project {
-  const folder = readMigrationFolder(dir);
+export function loadProject(dir: string, options: ReadOptions = {}): Project {
+  const folder = readMigrationFolder(dir, options);
   const graph = new RevisionGraph(folder.migrations);
   return { dir, folder, graph, problems: sortProblems([...folder.problems, ...graph.problems]) };
 }

@@ -24,7 +24,9 @@ export type SourceKind = 'up' | 'down' | 'seed';
 
 interface Section {
   readonly names: readonly SectionName[];
+  /** The `-- migrate:dialect` line; the body is the lines after it up to the next directive of the block. */
   readonly line: number;
+  endLine: number;
 }
 
 interface Block {
@@ -32,15 +34,10 @@ interface Block {
   readonly sections: Section[];
 }
 
-/** Per line: -1 directive, -2 common text, else `blockIndex * 1024 + sectionIndex`. */
-const DIRECTIVE = -1;
-const COMMON = -2;
-const SECTIONS_PER_BLOCK = 1024;
-
 export interface SqlSource {
   readonly path: string;
   readonly kind: SourceKind;
-  readonly lines: readonly string[];
+  readonly text: string;
   readonly headers: readonly HeaderDirective[];
   readonly problems: readonly FileProblem[];
   /** True when some line outside directives is neither blank nor a `--` comment. */
@@ -53,44 +50,83 @@ export interface SqlSource {
   selectedLines(dialect: DialectName): string[];
 }
 
-const DIRECTIVE_RE = /^\s*--\s*migrate:\s*([A-Za-z][A-Za-z-]*)(?:\s+(.*?))?\s*$/;
+/**
+ * Reads `migrate:<name> <value>` after a line's `--` (at `from`, up to `stop`); null when
+ * the comment is not a directive. By hand, not a regex: it runs on every comment line.
+ */
+function readDirective(text: string, from: number, stop: number): { name: string; value: string } | null {
+  let k = from;
+  while (k < stop && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
+  if (!text.startsWith('migrate:', k) || k + 8 > stop) return null;
+  k += 8;
+  while (k < stop && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
+  const nameStart = k;
+  while (k < stop && isNameChar(text.charCodeAt(k), k === nameStart)) k++;
+  if (k === nameStart) return null;
+  const name = text.slice(nameStart, k).toLowerCase();
+  // The name must end at white space or the end of the line (`migrate:foo.bar` is prose).
+  if (k < stop && text.charCodeAt(k) !== 32 && text.charCodeAt(k) !== 9) return null;
+  return { name, value: text.slice(k, stop).trim() };
+}
+
+function isNameChar(c: number, first: boolean): boolean {
+  const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  return first ? letter : letter || c === 45;
+}
 
 /** Known names, to suggest the right spelling of a typo. */
 const ALL_DIRECTIVES = [...HEADER_NAMES, 'dialect', 'end'];
 
+/**
+ * One pass over the text that keeps only directives and block ranges: indexing 10,000
+ * files must stay cheap. Line arrays are made when a dialect's SQL is asked for.
+ */
 export function parseSqlSource(path: string, text: string, kind: SourceKind): SqlSource {
-  const lines = splitLines(text);
-  const owner = new Int32Array(lines.length);
   const blocks: Block[] = [];
+  const directiveLines: number[] = [];
   const headers: HeaderDirective[] = [];
   const problems: FileProblem[] = [];
   let openBlock: Block | null = null;
   let sawSql = false;
   let hasContent = false;
+  let lineCount = 0;
 
-  for (let i = 0; i < lines.length; i++) {
-    const text = lines[i]!;
-    const lineNo = i + 1;
-    const match = DIRECTIVE_RE.exec(text);
-    if (!match) {
-      owner[i] = openBlock ? (blocks.length - 1) * SECTIONS_PER_BLOCK + openBlock.sections.length - 1 : COMMON;
-      const trimmed = text.trim();
-      if (trimmed !== '' && !trimmed.startsWith('--')) {
+  const closeSection = (lineNo: number) => {
+    const section = openBlock?.sections[openBlock.sections.length - 1];
+    if (section) section.endLine = lineNo - 1;
+  };
+
+  for (let start = 0, lineNo = 1; start < text.length; lineNo++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const next = end + 1;
+    let stop = end;
+    if (stop > start && text.charCodeAt(stop - 1) === 13) stop--;
+    lineCount = lineNo;
+    // Skip leading white space to see what the line is.
+    let k = start;
+    while (k < stop && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
+    const isComment = k + 1 < stop && text.charCodeAt(k) === 45 && text.charCodeAt(k + 1) === 45;
+    if (!isComment) {
+      if (k < stop) {
         sawSql = true;
         hasContent = true;
       }
+      start = next;
       continue;
     }
-    owner[i] = DIRECTIVE;
-    const name = match[1]!.toLowerCase();
-    const value = (match[2] ?? '').trim();
+    const directive = readDirective(text, k + 2, stop);
+    start = next;
+    if (!directive) continue;
+    directiveLines.push(lineNo);
+    const { name, value } = directive;
 
     if (name === 'dialect') {
       const names = parseSectionNames(value, path, lineNo, problems);
       if (!openBlock) {
         openBlock = { line: lineNo, sections: [] };
         blocks.push(openBlock);
-      }
+      } else closeSection(lineNo);
       for (const n of names) {
         const earlier = openBlock.sections.find((s) => s.names.includes(n));
         if (earlier) {
@@ -105,11 +141,7 @@ export function parseSqlSource(path: string, text: string, kind: SourceKind): Sq
           );
         }
       }
-      if (openBlock.sections.length >= SECTIONS_PER_BLOCK - 1) {
-        problems.push(problem('bad-header-value', path, lineNo, 'too many sections in one block', 'split the block'));
-        continue;
-      }
-      openBlock.sections.push({ names, line: lineNo });
+      openBlock.sections.push({ names, line: lineNo, endLine: Number.MAX_SAFE_INTEGER });
       continue;
     }
 
@@ -124,7 +156,7 @@ export function parseSqlSource(path: string, text: string, kind: SourceKind): Sq
             'remove this line, or start the block with `-- migrate:dialect <name>` above it',
           ),
         );
-      }
+      } else closeSection(lineNo);
       openBlock = null;
       continue;
     }
@@ -185,59 +217,69 @@ export function parseSqlSource(path: string, text: string, kind: SourceKind): Sq
     );
   }
 
-  /** Per dialect and block: the index of the section that runs (-1: none) and the name that chose it. */
-  const choiceCache = new Map<DialectName, { index: Int32Array; matched: Array<SectionName | null> }>();
-  const chosen = (dialect: DialectName) => {
-    let choice = choiceCache.get(dialect);
-    if (!choice) {
-      const index = new Int32Array(blocks.length).fill(-1);
-      const matched: Array<SectionName | null> = blocks.map(() => null);
-      const preference: SectionName[] = [...findDialect(dialect)!.sectionPreference, 'default'];
-      blocks.forEach((block, b) => {
-        for (const wanted of preference) {
-          const at = block.sections.findIndex((s) => s.names.includes(wanted));
-          if (at >= 0) {
-            index[b] = at;
-            matched[b] = wanted;
-            return;
-          }
-        }
-      });
-      choice = { index, matched };
-      choiceCache.set(dialect, choice);
-    }
-    return choice;
-  };
-  const chosenSections = (dialect: DialectName) => chosen(dialect).index;
-  const runs = (i: number, choice: Int32Array): boolean => {
-    const o = owner[i]!;
-    if (o === COMMON) return true;
-    if (o === DIRECTIVE) return false;
-    return choice[Math.floor(o / SECTIONS_PER_BLOCK)] === o % SECTIONS_PER_BLOCK;
-  };
+  return new ParsedSource(path, kind, text, headers, problems, hasContent, blocks, directiveLines, lineCount);
+}
 
-  return {
-    path,
-    kind,
-    lines,
-    headers,
-    problems,
-    hasContent,
-    sectionChoice(dialect) {
-      const { matched } = chosen(dialect);
-      return blocks.map((block, b) => ({ blockLine: block.line, section: matched[b]! }));
-    },
-    resolvedLines(dialect) {
-      const choice = chosenSections(dialect);
-      return lines.map((line, i) => (runs(i, choice) ? line : ''));
-    },
-    selectedLines(dialect) {
-      const choice = chosenSections(dialect);
-      const out: string[] = [];
-      for (let i = 0; i < lines.length; i++) if (runs(i, choice)) out.push(lines[i]!);
-      return out;
-    },
-  };
+/** Section choice and line resolution, computed on demand from the block ranges. */
+class ParsedSource implements SqlSource {
+  private lineCache: string[] | undefined;
+
+  constructor(
+    readonly path: string,
+    readonly kind: SourceKind,
+    readonly text: string,
+    readonly headers: readonly HeaderDirective[],
+    readonly problems: readonly FileProblem[],
+    readonly hasContent: boolean,
+    private readonly blocks: readonly Block[],
+    private readonly directiveLines: readonly number[],
+    private readonly lineCount: number,
+  ) {}
+
+  private chosen(dialect: DialectName): Array<{ index: number; name: SectionName | null }> {
+    const preference: SectionName[] = [...findDialect(dialect)!.sectionPreference, 'default'];
+    return this.blocks.map((block) => {
+      for (const wanted of preference) {
+        const index = block.sections.findIndex((s) => s.names.includes(wanted));
+        if (index >= 0) return { index, name: wanted };
+      }
+      return { index: -1, name: null };
+    });
+  }
+
+  sectionChoice(dialect: DialectName) {
+    const choice = this.chosen(dialect);
+    return this.blocks.map((block, b) => ({ blockLine: block.line, section: choice[b]!.name }));
+  }
+
+  /** Whether each line (index = line - 1) runs for this dialect. */
+  private runs(dialect: DialectName): Uint8Array {
+    const runs = new Uint8Array(this.lineCount).fill(1);
+    for (const line of this.directiveLines) runs[line - 1] = 0;
+    const choice = this.chosen(dialect);
+    this.blocks.forEach((block, b) => {
+      block.sections.forEach((section, s) => {
+        if (s === choice[b]!.index) return;
+        const last = Math.min(section.endLine, this.lineCount);
+        for (let line = section.line + 1; line <= last; line++) runs[line - 1] = 0;
+      });
+    });
+    return runs;
+  }
+
+  private get lines(): string[] {
+    return (this.lineCache ??= splitLines(this.text));
+  }
+
+  resolvedLines(dialect: DialectName): string[] {
+    const runs = this.runs(dialect);
+    return this.lines.map((line, i) => (runs[i] ? line : ''));
+  }
+
+  selectedLines(dialect: DialectName): string[] {
+    const runs = this.runs(dialect);
+    return this.lines.filter((_, i) => runs[i]);
+  }
 }
 
 function parseSectionNames(value: string, path: string, line: number, problems: FileProblem[]): SectionName[] {
@@ -318,9 +360,9 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-/** Splits on LF, CRLF or CR; a final newline does not make an extra line. */
+/** Splits on LF or CRLF (as the scan above counts lines); a final newline makes no extra line. */
 export function splitLines(text: string): string[] {
-  const lines = text.split(/\r\n|\r|\n/);
+  const lines = text.split(/\r?\n/);
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
   return lines;
 }
