@@ -46,7 +46,7 @@ test('history draws the graph newest first', async (t) => {
   t.is(r.code, 0);
   t.is(
     r.stdout,
-    ['*   4 (head, mergepoint) m', '|\\', '| * 3 step 3', '* | 2 step 2', '|/', '*   1 (base, branchpoint) step 1', ''].join('\n'),
+    ['* 4 (head, mergepoint) m', '|\\', '| * 3 step 3', '* | 2 step 2', '|/', '* 1 (base, branchpoint) step 1', ''].join('\n'),
   );
   const json = JSON.parse((await cli(['history', '--dir', dir, '--json'])).stdout);
   t.deepEqual(

@@ -47,13 +47,12 @@ export function branchesCommand(project: Project): CommandResult {
 export function historyCommand(project: Project): CommandResult {
   const { graph } = project;
   const rows = drawHistory(graph);
-  const width = Math.max(0, ...rows.filter((r) => r.id !== null).map((r) => r.graph.length));
   const text = rows
     .map((row) => {
       if (row.id === null) return row.graph;
       const m = graph.get(row.id);
       const deps = graph.dependencies(m.id);
-      return `${row.graph.padEnd(width)} ${revisionLine(graph, m)}${deps.length > 0 ? ` (depends on ${deps.join(', ')})` : ''}`;
+      return `${row.graph} ${revisionLine(graph, m)}${deps.length > 0 ? ` (depends on ${deps.join(', ')})` : ''}`;
     })
     .join('\n');
   return {

@@ -1,0 +1,1 @@
+-- The merge revision has no SQL of its own.

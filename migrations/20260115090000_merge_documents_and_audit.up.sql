@@ -1,0 +1,2 @@
+-- migrate:revises 20260112100000, 20260112110000
+-- migrate:message merge documents and audit
