@@ -46,8 +46,11 @@ test('diamond: branch point, merge point, and walks that refuse to guess', (t) =
   t.deepEqual(p.graph.heads(), ['4']);
   t.deepEqual(up(p), ['1', '2', '3', '4']);
   t.deepEqual(down(p, 'base'), ['4', '3', '2', '1']);
-  const mergeStep = error(() => down(p, '-1'));
-  t.is(mergeStep.code, 'ambiguous-walk');
+  // -1 reverts the merge alone (Alembic refuses); one more step back is ambiguous.
+  t.deepEqual(down(p, '-1'), ['4']);
+  const mergeStep = error(() => down(p, '-2'));
+  t.is(mergeStep.code, 'ambiguous-relative');
+  t.regex(mergeStep.message, /after 1 step there are 2: 2, 3/);
   t.deepEqual(versionRows(p.graph, new Set(['1', '2', '3'])), ['2', '3']);
   const walkDown = error(() => down(p, '4-2'));
   t.is(walkDown.code, 'ambiguous-walk');

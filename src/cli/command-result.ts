@@ -11,4 +11,6 @@ export interface GlobalOptions {
   readonly json: boolean;
   readonly yes: boolean;
   readonly dialect?: string;
+  readonly url?: string;
+  readonly lockTimeout?: number;
 }

@@ -7,8 +7,14 @@ export const EXIT = {
   usage: 2,
   /** The migration folder has errors (files or graph). */
   invalidMigrations: 3,
-  /** A confirmation was needed and there was neither a terminal nor --yes. */
+  /** A confirmation was needed and there was neither a terminal nor --yes (or it was declined). */
   refused: 4,
+  /** The database is dirty (an unfinished non-transactional step): `resolve` first. */
+  dirty: 5,
+  /** Another run held the migration lock past --lock-timeout. */
+  lockTimeout: 6,
+  /** Revisions not applied below applied ones (merged late): pass --out-of-order. */
+  gaps: 7,
   /** A bug in migrate-tui (please report it). */
   internal: 70,
 } as const;
@@ -18,6 +24,9 @@ export const EXIT_DESCRIPTIONS: ReadonlyArray<[number, string]> = [
   [EXIT.failed, '`check` found problems, or a migration / database operation failed'],
   [EXIT.usage, 'bad command line: unknown option, bad or ambiguous target, unknown revision'],
   [EXIT.invalidMigrations, 'the migration folder has errors; each is printed as path:line'],
-  [EXIT.refused, 'a confirmation was needed, but there was no terminal and no --yes'],
+  [EXIT.refused, 'a confirmation was needed, but there was no terminal and no --yes (or the answer was no)'],
+  [EXIT.dirty, 'the database is dirty: a non-transactional step did not finish; run `resolve`'],
+  [EXIT.lockTimeout, 'another run held the migration lock longer than --lock-timeout'],
+  [EXIT.gaps, 'unapplied revisions below applied ones (merged late); rerun with --out-of-order'],
   [EXIT.internal, 'internal error in migrate-tui (a bug: please report it with the output)'],
 ];

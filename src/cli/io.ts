@@ -6,6 +6,8 @@ export interface CliIo {
   readonly stdoutIsTTY: boolean;
   out(text: string): void;
   err(text: string): void;
+  /** Asks one question on the terminal (only called when stdin is a TTY). */
+  ask(question: string): Promise<string>;
 }
 
 export function processIo(): CliIo {
@@ -16,5 +18,14 @@ export function processIo(): CliIo {
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     out: (text) => void process.stdout.write(text),
     err: (text) => void process.stderr.write(text),
+    ask: async (question) => {
+      const { createInterface } = await import('node:readline/promises');
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await rl.question(question);
+      } finally {
+        rl.close();
+      }
+    },
   };
 }

@@ -1,8 +1,11 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import {
-  DEFAULT_STATE_TABLES,
+  appliedFromSpec,
   findDialect,
+  readConfigFile,
+  resolveConnection,
   InvalidMigrationsError,
   isError,
   knownDialectSpellings,
@@ -10,6 +13,7 @@ import {
   MigrateTuiError,
   PlanError,
   requireTrustworthyGraph,
+  requireValid,
   TargetError,
   UsageError,
   WriteError,
@@ -21,6 +25,22 @@ import { mergeCommand, revisionCommand } from './commands/authoring.js';
 import { checkCommand } from './commands/check.js';
 import { branchesCommand, headsCommand, historyCommand, showCommand } from './commands/graph-commands.js';
 import { offlinePlanCommand } from './commands/offline-plan.js';
+import {
+  currentCommand,
+  databaseCheck,
+  downgradeCommand,
+  exitCodeForError,
+  initCommand,
+  resolveCommand,
+  seedCommand,
+  stampCommand,
+  stateTables,
+  statusCommand,
+  upgradeCommand,
+  withMigrator,
+  type DatabaseContext,
+} from './commands/database-commands.js';
+import { plainReporter } from './reporter.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { TOOL_VERSION } from './version.js';
@@ -63,7 +83,7 @@ function exitCodeFor(error: MigrateTuiError): number {
   if (error instanceof InvalidMigrationsError) return EXIT.invalidMigrations;
   if (error instanceof UsageError || error instanceof TargetError) return EXIT.usage;
   if (error instanceof PlanError || error instanceof WriteError) return EXIT.failed;
-  return EXIT.failed;
+  return exitCodeForError(error);
 }
 
 interface Action {
@@ -75,7 +95,9 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
   const program = new Command('migrate-tui')
     .description('SQL-file migrations for PostgreSQL, MySQL/MariaDB and SQLite, with an Alembic-style revision graph')
     .version(TOOL_VERSION, '-V, --version')
-    .option('--dir <folder>', 'migrations folder', 'migrations')
+    .option('--dir <folder>', 'migrations folder (default: "migrations", or the config file\'s)')
+    .option('--url <url>', 'database URL (else DATABASE_URL, DB_* variables, migrate-tui.config.json, sqlite:./migrate-tui.sqlite)')
+    .addOption(new Option('--lock-timeout <seconds>', 'how long to wait for another run\'s lock').argParser(nonNegativeInt))
     .option('--json', 'print JSON (shapes in the README)', false)
     .option('-y, --yes', 'do not ask for confirmations (for scripts and CI)', false)
     .option('--dialect <name>', `SQL dialect for --sql and show: ${knownDialectSpellings()}`)
@@ -83,9 +105,34 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError('(run with --help for usage)');
 
+  let config: ReturnType<typeof readConfigFile> | undefined;
+  const configFile = () => (config ??= readConfigFile(io.cwd));
   const globalsOf = (command: Command): GlobalOptions => {
     const o = command.optsWithGlobals() as Record<string, unknown>;
-    return { dir: String(o.dir), json: Boolean(o.json), yes: Boolean(o.yes), ...(o.dialect ? { dialect: String(o.dialect) } : {}) };
+    return {
+      dir: o.dir ? String(o.dir) : (configFile().migrations ?? 'migrations'),
+      json: Boolean(o.json),
+      yes: Boolean(o.yes),
+      ...(o.dialect ? { dialect: String(o.dialect) } : {}),
+      ...(o.url ? { url: String(o.url) } : {}),
+      ...(o.lockTimeout !== undefined ? { lockTimeout: Number(o.lockTimeout) } : {}),
+    };
+  };
+  const database = (g: GlobalOptions): DatabaseContext => {
+    const cfg = configFile();
+    return {
+      io,
+      target: resolveConnection({ url: g.url, cwd: io.cwd, env: io.env, config: cfg }),
+      config: cfg,
+      yes: g.yes,
+      lockTimeoutMs: (g.lockTimeout ?? cfg.lockTimeout ?? 60) * 1000,
+      onEvent: plainReporter(io),
+    };
+  };
+  /** A database is configured (not only the embedded default), or the default file exists. */
+  const hasDatabase = (g: GlobalOptions): boolean => {
+    const ctx = database(g);
+    return ctx.target.source !== 'the embedded default' || existsSync(ctx.target.file!);
   };
   /** Loads the folder; graph-reading commands go on past content-only problems, with a warning. */
   const project = (globals: GlobalOptions, options: { lazyDown?: boolean } = { lazyDown: true }): Project => {
@@ -115,11 +162,20 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
       .command('check')
       .description('validate files and graph; exit 1 on problems (for CI)')
       .addOption(new Option('--max-heads <n>', 'fail when the graph has more heads than this').argParser(nonNegativeInt))
-      .option('--dialects', 'print the dialect coverage matrix (revision × dialect)', false),
-    (c, g) => {
-      const o = c.opts() as { maxHeads?: number; dialects: boolean };
+      .option('--dialects', 'print the dialect coverage matrix (revision × dialect)', false)
+      .option('--offline', 'check only the files, even when a database is configured', false),
+    async (c, g) => {
+      const o = c.opts() as { maxHeads?: number; dialects: boolean; offline: boolean };
       const loaded = loadProject(resolveDir(io, g.dir));
-      return checkCommand(loaded, { ...(o.maxHeads !== undefined ? { maxHeads: o.maxHeads } : {}), dialects: o.dialects });
+      const files = checkCommand(loaded, { ...(o.maxHeads !== undefined ? { maxHeads: o.maxHeads } : {}), dialects: o.dialects });
+      if (o.offline || !hasDatabase(g)) return files;
+      requireTrustworthyGraph(loaded);
+      const db = await databaseCheck(database(g), loaded);
+      return {
+        text: files.text + db.lines.join('\n') + `\ndatabase: ${db.errors} error${db.errors === 1 ? '' : 's'}\n`,
+        json: { ...(files.json as object), ok: (files.json as { ok: boolean }).ok && db.errors === 0, database: db.json },
+        exitCode: files.exitCode === EXIT.ok && db.errors === 0 ? EXIT.ok : EXIT.failed,
+      };
     },
   );
   add(
@@ -151,26 +207,64 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
   for (const direction of ['upgrade', 'downgrade'] as const) {
     const command = program
       .command(direction)
-      .description(direction === 'upgrade' ? 'apply revisions up to a target (default: heads)' : 'revert revisions down to a target (-1, base, an id…)')
+      .description(direction === 'upgrade' ? 'apply revisions up to a target (default: heads)' : 'revert revisions down to a target (-1, base, an id…); asks first')
       .argument(direction === 'upgrade' ? '[target]' : '<target>', 'target (see README: targets)')
-      .option('--sql', 'print the SQL of the plan for --dialect instead of running it', false)
+      .option('--sql', 'print the SQL of the plan instead of running it (never writes)', false)
       .option('--from <revs>', 'with --sql: the state to plan from (comma-separated revisions, or base)');
-    add(command, (c, g, target) => {
-      const o = c.opts() as { sql: boolean; from?: string };
+    if (direction === 'upgrade') command.option('--out-of-order', 'also apply revisions below applied ones (merged late)', false);
+    add(command, async (c, g, target) => {
+      const o = c.opts() as { sql: boolean; from?: string; outOfOrder?: boolean };
       const targetText = typeof target === 'string' ? target : 'heads';
-      if (!o.sql) {
-        throw new UsageError(
-          `${direction} against a database is not available in this build yet`,
-          `print the plan instead: migrate-tui ${direction} ${targetText} --sql --dialect <${knownDialectSpellings()}>`,
-        );
+      const loaded = project(g, {});
+      if (o.sql) {
+        // With a database and no --from, plan from what the database holds.
+        if (!o.from && (g.url || hasDatabase(g)) && !g.dialect) {
+          return withMigrator(database(g), loaded, async (m) => {
+            const state = await m.readState();
+            const from = [...state.applied].join(',') || 'base';
+            return offlinePlanCommand(loaded, direction, targetText, m.db.syntax, from, stateTables(configFile()), new Set(state.applied));
+          });
+        }
+        if (!g.dialect) throw new UsageError('--sql needs --dialect when no database is given', `add --dialect with one of: ${knownDialectSpellings()}`);
+        return offlinePlanCommand(loaded, direction, targetText, dialectOption(g.dialect), o.from, stateTables(configFile()));
       }
-      if (!g.dialect) throw new UsageError('--sql needs --dialect when no database is given', `add --dialect with one of: ${knownDialectSpellings()}`);
-      return offlinePlanCommand(project(g, {}), direction, targetText, dialectOption(g.dialect), o.from, DEFAULT_STATE_TABLES);
+      requireValid(loaded);
+      return direction === 'upgrade' ? upgradeCommand(database(g), loaded, targetText, Boolean(o.outOfOrder), g.json) : downgradeCommand(database(g), loaded, targetText, g.json);
     });
   }
 
-  // No command: the history until the database commands and the TUI exist.
-  add(program, (_c, g) => historyCommand(project(g)));
+  add(program.command('init').description('create the state tables (also done on first use)'), (_c, g) => initCommand(database(g), project(g)));
+  add(program.command('status').description('current heads, pending, dirty, gaps, missing files, drift'), (_c, g) => statusCommand(database(g), project(g, {})));
+  add(program.command('current').description('the version rows: what the database is at'), (_c, g) => currentCommand(database(g), project(g)));
+  add(program.command('stamp').argument('<target>', 'target').description('set the version rows to a target without running SQL (asks first when going back)'), (_c, g, target) => {
+    const loaded = project(g, {});
+    return stampCommand(database(g), loaded, String(target), g.json);
+  });
+  add(
+    program
+      .command('resolve')
+      .argument('<rev>', 'the revision of the unfinished step')
+      .description('clear a dirty database: --resume runs the rest; --applied/--reverted only record')
+      .addOption(new Option('--resume', 'run the statements that did not run').conflicts(['applied', 'reverted']))
+      .addOption(new Option('--applied', 'record the revision as applied (you finished it by hand)').conflicts(['reverted']))
+      .addOption(new Option('--reverted', 'record the revision as not applied (you undid it by hand)')),
+    (c, g, rev) => {
+      const o = c.opts() as { resume?: boolean; applied?: boolean; reverted?: boolean };
+      const mode = o.resume ? 'resume' : o.applied ? 'applied' : o.reverted ? 'reverted' : null;
+      if (!mode) throw new UsageError('resolve needs one of --resume, --applied or --reverted', 'see `migrate-tui status` for what ran, then choose');
+      return resolveCommand(database(g), project(g, {}), String(rev), mode, g.json);
+    },
+  );
+  add(
+    program.command('seed').description('run seeds/*.sql in name order; unchanged seeds are skipped').option('--seeds <folder>', 'seeds folder (default: "seeds", or the config file\'s)'),
+    (c, g) => {
+      const o = c.opts() as { seeds?: string };
+      return seedCommand(database(g), project(g), resolve(io.cwd, o.seeds ?? configFile().seeds ?? 'seeds'), g.json);
+    },
+  );
+
+  // No command: the status (the TUI will open here on a terminal).
+  add(program, (_c, g) => statusCommand(database(g), project(g, {})));
   return program;
 }
 

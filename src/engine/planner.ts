@@ -137,8 +137,20 @@ function downgradeRemoval(graph: RevisionGraph, applied: ReadonlySet<string>, as
       return keepOnly(branchHead(graph, ast.ref));
     case 'relative': {
       if (ast.steps > 0) throw new TargetError('wrong-direction', `downgrade +${ast.steps} goes up`, `use \`upgrade +${ast.steps}\``);
-      const from = singleCurrent(versionRows(graph, applied), `${ast.steps}`);
-      return toWalkResult(walk(graph, from, ast.steps));
+      // -N reverts N revisions, each time the single current head. Reverting a merge leaves
+      // its parents as heads, so -1 on a merge works and going further is ambiguous.
+      const left = new Set(applied);
+      const removal = new Set<string>();
+      for (let k = 0; k < -ast.steps; k++) {
+        const rows = versionRows(graph, left);
+        if (rows.length === 0) {
+          throw new TargetError('relative-out-of-range', `only ${k} revision${k === 1 ? ' is' : 's are'} applied`, 'use `downgrade base` to remove all of them', { applied: k });
+        }
+        const head = singleCurrent(rows, `${ast.steps}`, k);
+        left.delete(head);
+        removal.add(head);
+      }
+      return removal;
     }
     case 'head':
     case 'heads':
@@ -154,11 +166,11 @@ export function branchHead(graph: RevisionGraph, ref: string): string {
   return singleHead(graph, heads, `${isLabel ? 'branch' : 'revision'} ${ref}`);
 }
 
-function singleCurrent(current: readonly string[], relative: string): string {
+function singleCurrent(current: readonly string[], relative: string, after = 0): string {
   if (current.length === 1) return current[0]!;
   throw new TargetError(
     'ambiguous-relative',
-    `"${relative}" is relative to the current head, but there are ${current.length}: ${current.join(', ')}`,
+    `"${relative}" is relative to the current head, but ${after > 0 ? `after ${after} step${after === 1 ? '' : 's'} ` : ''}there are ${current.length}: ${current.join(', ')}`,
     `name the starting revision, e.g. ${current[0]}${relative}`,
     { current },
   );

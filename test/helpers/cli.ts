@@ -9,7 +9,7 @@ export interface CliRun {
 }
 
 /** Runs the CLI in-process with captured output; `cwd` resolves relative --dir. */
-export async function cli(args: string[], options: { cwd?: string; env?: Record<string, string>; tty?: boolean } = {}): Promise<CliRun> {
+export async function cli(args: string[], options: { cwd?: string; env?: Record<string, string>; tty?: boolean; answers?: string[] } = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await run(args, {
@@ -19,6 +19,12 @@ export async function cli(args: string[], options: { cwd?: string; env?: Record<
     stdoutIsTTY: options.tty ?? false,
     out: (s) => void (stdout += s),
     err: (s) => void (stderr += s),
+    ask: async (question) => {
+      stderr += question;
+      const answer = options.answers?.shift();
+      if (answer === undefined) throw new Error(`unexpected question: ${question}`);
+      return answer;
+    },
   });
   return { code, stdout, stderr };
 }

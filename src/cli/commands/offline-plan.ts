@@ -19,10 +19,11 @@ export function offlinePlanCommand(
   dialect: DialectSyntax,
   from: string | undefined,
   tables: StateTableNames,
+  appliedInDatabase?: ReadonlySet<string>,
 ): CommandResult {
   requireValid(project);
   const { graph } = project;
-  const applied = appliedFromSpec(graph, from ?? (direction === 'upgrade' ? 'base' : 'heads'));
+  const applied = appliedInDatabase ?? appliedFromSpec(graph, from ?? (direction === 'upgrade' ? 'base' : 'heads'));
   const plan = direction === 'upgrade' ? planUpgrade(graph, applied, target) : planDowngrade(graph, applied, target);
   const sql = renderPlanSql(graph, plan, applied, dialect, tables);
   return {

@@ -41,6 +41,10 @@ export interface DialectSyntax {
   readonly revisionColumnType: string;
   readonly beginTransaction: string;
   readonly commitTransaction: string;
+  /** Column definition of the log table's generated key. */
+  readonly autoIncrementPrimaryKey: string;
+  /** A text type that holds a whole migration's SQL. */
+  readonly longTextType: string;
 }
 
 export function quoteWith(open: string, close: string, name: string): string {

@@ -21,4 +21,6 @@ export const mysqlSyntax: DialectSyntax = {
   revisionColumnType: 'VARCHAR(64)',
   beginTransaction: 'START TRANSACTION',
   commitTransaction: 'COMMIT',
+  autoIncrementPrimaryKey: 'BIGINT AUTO_INCREMENT PRIMARY KEY',
+  longTextType: 'LONGTEXT',
 };

@@ -20,4 +20,6 @@ export const sqliteSyntax: DialectSyntax = {
   revisionColumnType: 'TEXT',
   beginTransaction: 'BEGIN',
   commitTransaction: 'COMMIT',
+  autoIncrementPrimaryKey: 'INTEGER PRIMARY KEY AUTOINCREMENT',
+  longTextType: 'TEXT',
 };

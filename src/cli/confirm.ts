@@ -1,0 +1,13 @@
+import { ConfirmationRefusedError, DeclinedError } from '../engine/index.js';
+import type { CliIo } from './io.js';
+
+/**
+ * Asks before a destructive step: `--yes` confirms; without a terminal it refuses (it never
+ * waits for input that cannot come); on a terminal the default answer is No.
+ */
+export async function confirm(io: CliIo, what: string, yes: boolean, question = `${what}? [y/N] `): Promise<void> {
+  if (yes) return;
+  if (!io.stdinIsTTY) throw new ConfirmationRefusedError(what);
+  const answer = (await io.ask(question)).trim().toLowerCase();
+  if (answer !== 'y' && answer !== 'yes') throw new DeclinedError(what);
+}

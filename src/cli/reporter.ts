@@ -1,0 +1,26 @@
+import type { RunEvent } from '../engine/index.js';
+import type { CliIo } from './io.js';
+
+/** Progress for people, on stderr so stdout stays pipeable: one line per step. */
+export function plainReporter(io: CliIo): (event: RunEvent) => void {
+  let statements = 0;
+  return (event) => {
+    switch (event.type) {
+      case 'lock-wait':
+        io.err(`waiting for the migration lock${event.holder ? ` (${event.holder})` : ''}…\n`);
+        break;
+      case 'step-start':
+        statements = event.statements;
+        io.err(`${event.direction === 'up' ? '↑' : '↓'} [${event.index + 1}/${event.total}] ${event.revision} ${event.message} (${event.statements} statement${event.statements === 1 ? '' : 's'})`);
+        break;
+      case 'step-end':
+        io.err(event.status === 'done' ? ` done in ${event.durationMs} ms\n` : ` FAILED after ${event.durationMs} ms\n`);
+        break;
+      case 'statement-end':
+        if (statements > 20 && (event.index + 1) % 20 === 0) io.err('.');
+        break;
+      default:
+        break;
+    }
+  };
+}

@@ -1,0 +1,134 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { UsageError } from './errors.js';
+import type { DialectName } from './dialects/dialect.js';
+
+/** Where the database is, parsed from a URL. The password never leaves this object unmasked. */
+export interface ConnectionTarget {
+  /** `mysql` also covers MariaDB until the server says which it is. */
+  readonly kind: 'sqlite' | 'postgres' | 'mysql';
+  /** The URL as given (with the password) — only for the driver. */
+  readonly url: string;
+  /** For SQLite: the file path (or `:memory:`). */
+  readonly file?: string;
+  /** Shown to people: the URL with the password replaced by `***`. */
+  readonly display: string;
+  /** The database (or file) name, for confirmations. */
+  readonly databaseName: string;
+  /** Which setting the URL came from. */
+  readonly source: string;
+  readonly dialectHint?: DialectName;
+}
+
+export const DEFAULT_URL = 'sqlite:./migrate-tui.sqlite';
+export const CONFIG_FILE = 'migrate-tui.config.json';
+
+/** `migrate-tui.config.json`: every field optional. */
+export interface ConfigFile {
+  readonly url?: string;
+  readonly migrations?: string;
+  readonly seeds?: string;
+  readonly versionTable?: string;
+  readonly logTable?: string;
+  readonly backups?: string;
+  /** Seconds to wait for another runner's lock. */
+  readonly lockTimeout?: number;
+}
+
+export function readConfigFile(cwd: string): ConfigFile {
+  const path = resolve(cwd, CONFIG_FILE);
+  if (!existsSync(path)) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`${CONFIG_FILE} is not valid JSON: ${(error as Error).message}`, `fix ${path}, or remove it`, { path });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new UsageError(`${CONFIG_FILE} must hold a JSON object`, 'e.g. {"url": "postgres://user@localhost/app", "migrations": "db/migrations"}', { path });
+  }
+  const config = parsed as Record<string, unknown>;
+  const known = ['url', 'migrations', 'seeds', 'versionTable', 'logTable', 'backups', 'lockTimeout'];
+  for (const key of Object.keys(config)) {
+    if (!known.includes(key)) throw new UsageError(`${CONFIG_FILE}: unknown setting "${key}"`, `known settings: ${known.join(', ')}`, { path, key });
+    const value = config[key];
+    if (key === 'lockTimeout' ? typeof value !== 'number' || value < 0 : typeof value !== 'string') {
+      throw new UsageError(`${CONFIG_FILE}: "${key}" must be ${key === 'lockTimeout' ? 'a number of seconds' : 'a string'}`, `fix ${path}`, { path, key });
+    }
+  }
+  return config as ConfigFile;
+}
+
+/**
+ * The database URL, by precedence: --url, DATABASE_URL, DATABASE_PROVIDER with DB_HOST,
+ * DB_PORT, DB_USER, DB_PASSWORD, DB_NAME, the config file, the embedded SQLite default.
+ */
+export function resolveConnection(
+  options: { url?: string | undefined; cwd: string; env: Readonly<Record<string, string | undefined>>; config: ConfigFile },
+): ConnectionTarget {
+  const { env } = options;
+  if (options.url) return parseDatabaseUrl(options.url, '--url', options.cwd);
+  if (env.DATABASE_URL) return parseDatabaseUrl(env.DATABASE_URL, 'DATABASE_URL', options.cwd);
+  if (env.DATABASE_PROVIDER) return parseDatabaseUrl(urlFromParts(env), 'DATABASE_PROVIDER and DB_* variables', options.cwd);
+  if (options.config.url) return parseDatabaseUrl(options.config.url, CONFIG_FILE, options.cwd);
+  return parseDatabaseUrl(DEFAULT_URL, 'the embedded default', options.cwd);
+}
+
+function urlFromParts(env: Readonly<Record<string, string | undefined>>): string {
+  const provider = env.DATABASE_PROVIDER!.toLowerCase();
+  const name = env.DB_NAME ?? '';
+  if (provider === 'sqlite') {
+    if (!name) throw new UsageError('DATABASE_PROVIDER=sqlite needs DB_NAME (the database file)', 'set DB_NAME=./app.sqlite');
+    return `sqlite:${name}`;
+  }
+  const scheme = ({ postgres: 'postgres', postgresql: 'postgres', pg: 'postgres', mysql: 'mysql', mariadb: 'mariadb' } as Record<string, string>)[provider];
+  if (!scheme) throw new UsageError(`DATABASE_PROVIDER "${env.DATABASE_PROVIDER}" is not supported`, 'use postgres, mysql, mariadb or sqlite');
+  const user = env.DB_USER ? encodeURIComponent(env.DB_USER) + (env.DB_PASSWORD ? ':' + encodeURIComponent(env.DB_PASSWORD) : '') + '@' : '';
+  const host = env.DB_HOST ?? 'localhost';
+  const port = env.DB_PORT ? `:${env.DB_PORT}` : '';
+  return `${scheme}://${user}${host}${port}/${encodeURIComponent(name)}`;
+}
+
+export function parseDatabaseUrl(url: string, source: string, cwd: string): ConnectionTarget {
+  const scheme = /^([a-z0-9+]+):/i.exec(url)?.[1]?.toLowerCase();
+  if (scheme === 'sqlite' || scheme === 'sqlite3' || scheme === 'file') {
+    let file = url.slice(scheme.length + 1);
+    if (file.startsWith('//')) file = file.slice(2); // sqlite:///abs/path or sqlite://./rel
+    file = file.split('?')[0]!;
+    if (file === '') throw new UsageError(`the SQLite URL "${url}" names no file`, 'write sqlite:./app.sqlite or sqlite:///var/data/app.sqlite', { source });
+    const path = file === ':memory:' ? file : isAbsolute(file) ? file : resolve(cwd, file);
+    return { kind: 'sqlite', url, file: path, display: `sqlite:${file}`, databaseName: file.split('/').pop()!, source, dialectHint: 'sqlite' };
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`cannot read the database URL from ${source}`, 'use postgres://user:pass@host:5432/db, mysql://user:pass@host:3306/db, or sqlite:./file.sqlite', { source });
+  }
+  const kind = scheme === 'postgres' || scheme === 'postgresql' ? 'postgres' : scheme === 'mysql' || scheme === 'mariadb' ? 'mysql' : null;
+  if (!kind) {
+    throw new UsageError(`unsupported database URL scheme "${scheme ?? '?'}:" (from ${source})`, 'use postgres://, postgresql://, mysql://, mariadb:// or sqlite:', { source });
+  }
+  const databaseName = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  if (!databaseName) throw new UsageError(`the database URL from ${source} names no database`, `add it after the host: ${scheme}://host/<database>`, { source });
+  return { kind, url, display: maskUrl(url), databaseName, source, ...(scheme === 'mariadb' ? { dialectHint: 'mariadb' as const } : {}) };
+}
+
+/** The URL with any password replaced by `***`. */
+export function maskUrl(url: string): string {
+  return url.replace(/^([a-z0-9+]+:\/\/[^:/@]*:)([^@]*)@/i, '$1***@');
+}
+
+/** Removes every occurrence of a secret from a message (driver errors may echo the URL). */
+export function redact(text: string, target: ConnectionTarget): string {
+  let out = text.split(target.url).join(target.display);
+  try {
+    const password = new URL(target.url).password;
+    if (password) {
+      for (const form of new Set([password, decodeURIComponent(password)])) if (form.length >= 3) out = out.split(form).join('***');
+    }
+  } catch {
+    // Not a URL with a password (SQLite).
+  }
+  return out;
+}

@@ -1,0 +1,56 @@
+import type { DialectSyntax } from './dialect.js';
+
+/**
+ * One live connection to one database, behind one interface; the runner never knows which
+ * driver it talks to. Every adapter runs everything on a single connection, so the lock,
+ * the transactions and the state reads all see the same session.
+ */
+export interface DatabaseAdapter {
+  /** Its SQL dialect; a `mysql://` URL that reaches MariaDB reports `mariadb`. */
+  readonly syntax: DialectSyntax;
+  /** The connection as people may see it (password masked). */
+  readonly display: string;
+  readonly databaseName: string;
+  /** Server product and version, e.g. "PostgreSQL 15.8". */
+  readonly serverVersion: string;
+
+  /** Runs one statement as written (a migration's SQL). */
+  execute(sql: string): Promise<void>;
+  /** Runs one statement with `?` placeholders and returns its rows. */
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Runs an INSERT with `?` placeholders and returns the generated key. */
+  insert(sql: string, params: readonly unknown[]): Promise<number>;
+
+  /**
+   * Takes the one-runner-at-a-time lock, waiting at most `timeoutMs`; calls `onWait` with
+   * who holds it (when the database can tell) before waiting. Throws LockTimeoutError.
+   */
+  lock(timeoutMs: number, onWait: (holder: string | null) => void): Promise<void>;
+  unlock(): Promise<void>;
+
+  /** A step's transaction (a savepoint inside the lock's transaction on SQLite). */
+  beginStep(): Promise<void>;
+  commitStep(): Promise<void>;
+  rollbackStep(): Promise<void>;
+  /**
+   * Runs `work` outside any transaction (for `-- migrate:transaction off`); SQLite, whose lock
+   * is a transaction, commits before and takes the lock again after.
+   */
+  outsideTransaction<T>(work: () => Promise<T>): Promise<T>;
+
+  tableExists(name: string): Promise<boolean>;
+  /** Tables, columns, indexes, constraints and triggers, normalised for comparison. */
+  schema(exclude: readonly string[]): Promise<SchemaSnapshot>;
+  close(): Promise<void>;
+}
+
+export interface SchemaSnapshot {
+  readonly tables: Record<string, { columns: string[]; indexes: string[]; constraints: string[] }>;
+  readonly triggers: string[];
+}
+
+/** Shared by adapters: `?` → `$1…` for PostgreSQL. Only for our own SQL, which has no `?` in strings. */
+export function numberedPlaceholders(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}

@@ -1,0 +1,115 @@
+import mysql from 'mysql2/promise';
+import { LockTimeoutError } from '../runtime-errors.js';
+import type { DatabaseAdapter, SchemaSnapshot } from './adapter.js';
+import type { DialectSyntax } from './dialect.js';
+import { mariadbSyntax } from './mariadb.js';
+import { mysqlSyntax } from './mysql.js';
+
+/** MySQL and MariaDB through mysql2, on one connection; the lock is GET_LOCK. */
+export class MysqlAdapter implements DatabaseAdapter {
+  private constructor(
+    private readonly conn: mysql.Connection,
+    readonly syntax: DialectSyntax,
+    readonly display: string,
+    readonly databaseName: string,
+    readonly serverVersion: string,
+    private readonly lockName: string,
+  ) {}
+
+  static async open(url: string, display: string, databaseName: string, lockName: string): Promise<MysqlAdapter> {
+    const conn = await mysql.createConnection({
+      uri: url.replace(/^mariadb:/i, 'mysql:'),
+      multipleStatements: false,
+      dateStrings: true,
+      supportBigNumbers: true,
+      connectTimeout: 10_000,
+    });
+    const [rows] = await conn.query('SELECT VERSION() AS v');
+    const version = String((rows as Array<{ v: string }>)[0]!.v);
+    const isMariadb = /mariadb/i.test(version);
+    return new MysqlAdapter(conn, isMariadb ? mariadbSyntax : mysqlSyntax, display, databaseName, `${isMariadb ? 'MariaDB' : 'MySQL'} ${version}`, lockName.slice(0, 64));
+  }
+
+  async execute(sql: string): Promise<void> {
+    await this.conn.query(sql);
+  }
+
+  async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    const [rows] = await this.conn.query(sql, params as unknown[]);
+    return Array.isArray(rows) ? (rows as T[]) : [];
+  }
+
+  async insert(sql: string, params: readonly unknown[]): Promise<number> {
+    const [result] = await this.conn.query(sql, params as unknown[]);
+    return Number((result as mysql.ResultSetHeader).insertId);
+  }
+
+  async lock(timeoutMs: number, onWait: (holder: string | null) => void): Promise<void> {
+    const [tried] = await this.query<{ ok: number | null }>('SELECT GET_LOCK(?, 0) AS ok', [this.lockName]);
+    if (tried!.ok === 1) return;
+    const holder = await this.lockHolder();
+    onWait(holder);
+    const [got] = await this.query<{ ok: number | null }>('SELECT GET_LOCK(?, ?) AS ok', [this.lockName, Math.max(1, Math.ceil(timeoutMs / 1000))]);
+    if (got!.ok !== 1) throw new LockTimeoutError(timeoutMs, (await this.lockHolder()) ?? holder, this.display);
+  }
+
+  private async lockHolder(): Promise<string | null> {
+    const [used] = await this.query<{ id: number | null }>('SELECT IS_USED_LOCK(?) AS id', [this.lockName]);
+    if (used?.id == null) return null;
+    const [who] = await this.query<{ USER: string; HOST: string; TIME: number }>('SELECT USER, HOST, TIME FROM information_schema.PROCESSLIST WHERE ID = ?', [used.id]);
+    return who ? `held by connection ${used.id} (${who.USER}@${who.HOST}, for ${who.TIME} s)` : `held by connection ${used.id}`;
+  }
+
+  async unlock(): Promise<void> {
+    await this.query('SELECT RELEASE_LOCK(?)', [this.lockName]);
+  }
+
+  async beginStep(): Promise<void> {
+    await this.conn.query('START TRANSACTION');
+  }
+
+  async commitStep(): Promise<void> {
+    await this.conn.query('COMMIT');
+  }
+
+  async rollbackStep(): Promise<void> {
+    await this.conn.query('ROLLBACK');
+  }
+
+  outsideTransaction<T>(work: () => Promise<T>): Promise<T> {
+    return work();
+  }
+
+  async tableExists(name: string): Promise<boolean> {
+    const rows = await this.query('SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?', [name]);
+    return rows.length > 0;
+  }
+
+  async schema(exclude: readonly string[]): Promise<SchemaSnapshot> {
+    const columns = await this.query<{ t: string; c: string }>(
+      `SELECT TABLE_NAME AS t, CONCAT(COLUMN_NAME, ' ', COLUMN_TYPE, IF(IS_NULLABLE = 'NO', ' NOT NULL', ''), IFNULL(CONCAT(' DEFAULT ', COLUMN_DEFAULT), ''), IF(EXTRA = '', '', CONCAT(' ', EXTRA))) AS c
+         FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, ORDINAL_POSITION`,
+    );
+    const indexes = await this.query<{ t: string; d: string }>(
+      `SELECT TABLE_NAME AS t, CONCAT(INDEX_NAME, IF(NON_UNIQUE = 0, ' UNIQUE', ''), ' (', GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX), ')') AS d
+         FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() GROUP BY TABLE_NAME, INDEX_NAME, NON_UNIQUE ORDER BY 2`,
+    );
+    const constraints = await this.query<{ t: string; d: string }>(
+      `SELECT k.TABLE_NAME AS t, CONCAT(k.CONSTRAINT_NAME, ' ', k.COLUMN_NAME, ' -> ', k.REFERENCED_TABLE_NAME, '(', k.REFERENCED_COLUMN_NAME, ') ON DELETE ', r.DELETE_RULE) AS d
+         FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.REFERENTIAL_CONSTRAINTS r
+           ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
+        WHERE k.TABLE_SCHEMA = DATABASE() ORDER BY 2`,
+    );
+    const triggers = await this.query<{ d: string }>(`SELECT CONCAT(TRIGGER_NAME, ' ON ', EVENT_OBJECT_TABLE) AS d FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() ORDER BY 1`);
+    const tables: SchemaSnapshot['tables'] = {};
+    const table = (name: string) => (tables[name] ??= { columns: [], indexes: [], constraints: [] });
+    for (const r of columns) if (!exclude.includes(r.t)) table(r.t).columns.push(r.c);
+    for (const r of indexes) if (!exclude.includes(r.t)) table(r.t).indexes.push(r.d);
+    for (const r of constraints) if (!exclude.includes(r.t)) table(r.t).constraints.push(r.d);
+    return { tables, triggers: triggers.map((r) => r.d) };
+  }
+
+  async close(): Promise<void> {
+    await this.conn.end();
+  }
+}

@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import postgres from 'postgres';
+import { LockTimeoutError } from '../runtime-errors.js';
+import { qualifiedName } from '../state-tables.js';
+import { numberedPlaceholders, type DatabaseAdapter, type SchemaSnapshot } from './adapter.js';
+import { postgresSyntax } from './postgres.js';
+
+/** PostgreSQL through `postgres` (porsager), on one connection; the lock is pg_advisory_lock. */
+export class PostgresAdapter implements DatabaseAdapter {
+  readonly syntax = postgresSyntax;
+  private constructor(
+    private readonly sql: postgres.Sql,
+    readonly display: string,
+    readonly databaseName: string,
+    readonly serverVersion: string,
+    private readonly lockKey: number,
+  ) {}
+
+  static async open(url: string, display: string, databaseName: string, lockName: string, applicationName: string): Promise<PostgresAdapter> {
+    const sql = postgres(url, {
+      max: 1,
+      onnotice: () => {},
+      connect_timeout: 10,
+      idle_timeout: 0,
+      connection: { application_name: applicationName.slice(0, 63) },
+      // Keep values as the database prints them: the state tables hold text.
+      types: {},
+    });
+    const [row] = await sql.unsafe<Array<{ v: string }>>('SHOW server_version');
+    // A 31-bit key from the lock name, so pg_locks shows it whole in objid.
+    const key = createHash('sha256').update(lockName).digest().readUInt32BE(0) & 0x7fffffff;
+    return new PostgresAdapter(sql, display, databaseName, `PostgreSQL ${row!.v}`, key);
+  }
+
+  async execute(text: string): Promise<void> {
+    await this.sql.unsafe(text);
+  }
+
+  async query<T>(text: string, params: readonly unknown[] = []): Promise<T[]> {
+    return (await this.sql.unsafe(numberedPlaceholders(text), params as never[])) as unknown as T[];
+  }
+
+  async insert(text: string, params: readonly unknown[]): Promise<number> {
+    const rows = await this.query<{ id: string | number }>(`${text} RETURNING id`, params);
+    return Number(rows[0]!.id);
+  }
+
+  async lock(timeoutMs: number, onWait: (holder: string | null) => void): Promise<void> {
+    const [tried] = await this.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(?) AS ok', [this.lockKey]);
+    if (tried!.ok) return;
+    const holder = await this.lockHolder();
+    onWait(holder);
+    await this.sql.unsafe(`SET lock_timeout = '${Math.max(1, Math.round(timeoutMs))}ms'`);
+    try {
+      await this.query('SELECT pg_advisory_lock(?)', [this.lockKey]);
+    } catch (error) {
+      if ((error as { code?: string }).code === '55P03') throw new LockTimeoutError(timeoutMs, (await this.lockHolder()) ?? holder, this.display);
+      throw error;
+    } finally {
+      await this.sql.unsafe('RESET lock_timeout');
+    }
+  }
+
+  private async lockHolder(): Promise<string | null> {
+    const rows = await this.query<{ pid: number; usename: string; client_addr: string | null; application_name: string; backend_start: string }>(
+      `SELECT a.pid, a.usename, host(a.client_addr) AS client_addr, a.application_name, a.backend_start::text AS backend_start
+         FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+        WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = ? AND l.pid <> pg_backend_pid()`,
+      [this.lockKey],
+    );
+    const h = rows[0];
+    return h ? `held by ${h.application_name || 'a session'} as ${h.usename} from ${h.client_addr ?? 'a local socket'}, pid ${h.pid}, since ${h.backend_start}` : null;
+  }
+
+  async unlock(): Promise<void> {
+    await this.query('SELECT pg_advisory_unlock(?)', [this.lockKey]);
+  }
+
+  async beginStep(): Promise<void> {
+    await this.sql.unsafe('BEGIN');
+  }
+
+  async commitStep(): Promise<void> {
+    await this.sql.unsafe('COMMIT');
+  }
+
+  async rollbackStep(): Promise<void> {
+    await this.sql.unsafe('ROLLBACK');
+  }
+
+  outsideTransaction<T>(work: () => Promise<T>): Promise<T> {
+    return work();
+  }
+
+  async tableExists(name: string): Promise<boolean> {
+    const [row] = await this.query<{ ok: boolean }>('SELECT to_regclass(?) IS NOT NULL AS ok', [qualifiedName(name, postgresSyntax.quoteIdentifier)]);
+    return row!.ok;
+  }
+
+  async schema(exclude: readonly string[]): Promise<SchemaSnapshot> {
+    const columns = await this.query<{ t: string; c: string }>(
+      `SELECT table_name AS t, column_name || ' ' || data_type || CASE WHEN is_nullable = 'NO' THEN ' NOT NULL' ELSE '' END ||
+              COALESCE(' DEFAULT ' || column_default, '') AS c
+         FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position`,
+    );
+    const indexes = await this.query<{ t: string; d: string }>('SELECT tablename AS t, indexdef AS d FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname');
+    const constraints = await this.query<{ t: string; d: string }>(
+      `SELECT c.conrelid::regclass::text AS t, c.conname || ' ' || pg_get_constraintdef(c.oid) AS d
+         FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = current_schema() ORDER BY 2`,
+    );
+    const triggers = await this.query<{ d: string }>(
+      `SELECT DISTINCT trigger_name || ' ON ' || event_object_table AS d FROM information_schema.triggers WHERE trigger_schema = current_schema() ORDER BY 1`,
+    );
+    const tables: SchemaSnapshot['tables'] = {};
+    const table = (name: string) => (tables[name] ??= { columns: [], indexes: [], constraints: [] });
+    for (const r of columns) if (!exclude.includes(r.t)) table(r.t).columns.push(r.c);
+    for (const r of indexes) if (!exclude.includes(r.t)) table(r.t).indexes.push(r.d);
+    for (const r of constraints) if (!exclude.includes(r.t)) table(r.t).constraints.push(r.d);
+    return { tables, triggers: triggers.map((r) => r.d) };
+  }
+
+  async close(): Promise<void> {
+    await this.sql.end({ timeout: 5 });
+  }
+}

@@ -1,0 +1,487 @@
+import { dialectChecksum } from './checksum.js';
+import type { DatabaseAdapter } from './dialects/adapter.js';
+import { whoAndWhere } from './dialects/connect.js';
+import { readDatabaseState, joinStatements, storedStatements, versionRowsFor, type DatabaseState } from './database-state.js';
+import { MigrateTuiError, PlanError, TargetError } from './errors.js';
+import { readSeedFolder } from './migration-folder.js';
+import { migrationChecksum, migrationStatements, sourceStatements } from './migration-sql.js';
+import { planDowngrade, planUpgrade, type Direction } from './planner.js';
+import type { Project } from './project.js';
+import { redact, type ConnectionTarget } from './connection.js';
+import { DirtyDatabaseError, GapError, MigrationFailedError } from './runtime-errors.js';
+import type { Statement } from './sql-splitter.js';
+import { StateStore } from './state-store.js';
+import type { StateTableNames } from './state-tables.js';
+import { parseTarget, resolveRevisionRef } from './targets.js';
+
+/** Everything a run reports as it goes; the TUI, the plain reporter and --json consume it. */
+export type RunEvent =
+  | { type: 'lock-wait'; holder: string | null }
+  | { type: 'lock-acquired' }
+  | { type: 'step-start'; index: number; total: number; revision: string; direction: 'up' | 'down'; message: string; statements: number }
+  | { type: 'statement-start'; step: number; index: number; total: number; line: number; sql: string }
+  | { type: 'statement-end'; step: number; index: number; durationMs: number }
+  | { type: 'step-end'; index: number; revision: string; status: 'done' | 'failed'; durationMs: number };
+
+/** One migration (or seed) to run, resolved for the connected dialect. */
+export interface RunStep {
+  readonly revision: string;
+  readonly direction: 'up' | 'down';
+  readonly message: string;
+  /** The file the statements come from; null when they come from the log (files gone). */
+  readonly path: string | null;
+  readonly statements: readonly Statement[];
+  readonly transactional: boolean;
+  readonly checksum: string | null;
+  /** On upgrade: the resolved down SQL, stored so the step can be reverted without its files. */
+  readonly downSql: string | null;
+}
+
+export interface StepResult {
+  readonly revision: string;
+  readonly direction: 'up' | 'down';
+  readonly status: 'done' | 'failed' | 'not-run';
+  readonly durationMs: number;
+  readonly statements: number;
+}
+
+export interface RunResult {
+  readonly direction: Direction | 'seed';
+  readonly target: string;
+  readonly steps: readonly StepResult[];
+  readonly headsBefore: readonly string[];
+  readonly headsAfter: readonly string[];
+  /** Set when a step failed; the steps before it are done, the rest not run. */
+  readonly error?: MigrateTuiError;
+}
+
+export interface MigratorOptions {
+  readonly tables: StateTableNames;
+  readonly toolVersion: string;
+  readonly lockTimeoutMs: number;
+  readonly connection: ConnectionTarget;
+  readonly onEvent?: (event: RunEvent) => void;
+}
+
+export type ResolveMode = 'resume' | 'applied' | 'reverted';
+
+/**
+ * Applies plans to one database: takes the lock, re-reads the state under it, runs each
+ * step in its own transaction where the database allows (else the dirty protocol: a
+ * `started` log row first, progress per statement, `done` last), and returns a result per
+ * step instead of throwing half-way.
+ */
+export class Migrator {
+  readonly store: StateStore;
+  private readonly who = whoAndWhere();
+
+  constructor(
+    readonly project: Project,
+    readonly db: DatabaseAdapter,
+    readonly options: MigratorOptions,
+  ) {
+    this.store = new StateStore(db, options.tables);
+  }
+
+  private emit(event: RunEvent): void {
+    this.options.onEvent?.(event);
+  }
+
+  async init(): Promise<void> {
+    await this.store.ensure();
+  }
+
+  /** The state without taking the lock (for status, the TUI, previews). */
+  async readState(): Promise<DatabaseState> {
+    const exists = await this.store.exists();
+    const rows = exists ? await this.store.versionRows() : [];
+    const log = exists ? await this.store.readLog() : [];
+    return readDatabaseState(this.project.graph, this.db.syntax, rows, log);
+  }
+
+  /** Runs `work` holding the lock, on state read after taking it. */
+  private async locked<T>(work: (state: DatabaseState) => Promise<T>, allowDirty = false): Promise<T> {
+    await this.db.lock(this.options.lockTimeoutMs, (holder) => this.emit({ type: 'lock-wait', holder }));
+    this.emit({ type: 'lock-acquired' });
+    try {
+      await this.store.ensure();
+      const state = await this.readState();
+      if (state.dirty && !allowDirty) throw new DirtyDatabaseError(state.dirty, this.db.display);
+      return await work(state);
+    } finally {
+      await this.db.unlock();
+    }
+  }
+
+  /** The steps an upgrade would run, for previews; refuses gaps unless `outOfOrder`. */
+  planUpgradeSteps(state: DatabaseState, target: string, outOfOrder: boolean): RunStep[] {
+    const plan = planUpgrade(this.project.graph, state.applied, target);
+    const gaps = state.gaps.filter((g) => plan.steps.includes(g.revision));
+    if (gaps.length > 0 && !outOfOrder) throw new GapError(gaps);
+    return plan.steps.map((id) => this.fileStep(id, 'up'));
+  }
+
+  /** The steps a downgrade would run: revisions whose files are missing first (from the log). */
+  planDowngradeSteps(state: DatabaseState, target: string): RunStep[] {
+    const ast = parseTarget(target);
+    const fromLog = state.missing.map((m) => this.logStep(m.revision, m.downSql));
+    if (ast.kind === 'relative' && ast.steps < 0 && fromLog.length > 0) {
+      const count = -ast.steps;
+      if (count > fromLog.length) {
+        throw new TargetError(
+          'missing-files-first',
+          `${fromLog.length} applied revision${fromLog.length === 1 ? ' has' : 's have'} no files (${state.missing.map((m) => m.revision).join(', ')}); \`${target}\` would go past them`,
+          `revert them first with \`downgrade -${fromLog.length}\`, or check out the branch that has their files`,
+        );
+      }
+      return fromLog.slice(0, count);
+    }
+    const plan = planDowngrade(this.project.graph, state.applied, target);
+    return [...fromLog, ...plan.steps.map((id) => this.fileStep(id, 'down'))];
+  }
+
+  private fileStep(id: string, direction: 'up' | 'down'): RunStep {
+    const m = this.project.graph.get(id);
+    const dialect = this.db.syntax;
+    return {
+      revision: id,
+      direction,
+      message: m.message,
+      path: direction === 'up' ? m.upPath : m.downPath,
+      statements: migrationStatements(m, direction, dialect),
+      transactional: dialect.transactionalDdl && m.transaction,
+      checksum: migrationChecksum(m, dialect),
+      downSql: direction === 'up' && m.down ? joinStatements(migrationStatements(m, 'down', dialect)) : null,
+    };
+  }
+
+  private logStep(revision: string, downSql: string | null): RunStep {
+    if (downSql === null) {
+      throw new PlanError('no-stored-down', `${revision} is applied but its files are missing, and no down SQL was stored for it`, 'check out the branch that has its files, or `stamp` past it if it was undone by hand');
+    }
+    return {
+      revision,
+      direction: 'down',
+      message: '(files missing: down SQL from migrate_tui_log)',
+      path: null,
+      statements: storedStatements(downSql, this.db.syntax),
+      transactional: this.db.syntax.transactionalDdl,
+      checksum: null,
+      downSql: null,
+    };
+  }
+
+  async upgrade(target = 'heads', options: { outOfOrder?: boolean } = {}): Promise<RunResult> {
+    return this.locked(async (state) => this.execute('upgrade', target, state, this.planUpgradeSteps(state, target, options.outOfOrder ?? false)));
+  }
+
+  async downgrade(target: string): Promise<RunResult> {
+    return this.locked(async (state) => this.execute('downgrade', target, state, this.planDowngradeSteps(state, target)));
+  }
+
+  /** Runs steps in order; stops at the first failure and says what state it left. */
+  private async execute(direction: Direction, target: string, state: DatabaseState, steps: readonly RunStep[]): Promise<RunResult> {
+    const graph = this.project.graph;
+    const applied = new Set(state.applied);
+    const missing = state.missing.map((m) => m.revision);
+    const headsBefore = versionRowsFor(graph, applied, missing);
+    const results: StepResult[] = [];
+    let error: MigrateTuiError | undefined;
+
+    for (const [index, step] of steps.entries()) {
+      if (error) {
+        results.push({ revision: step.revision, direction: step.direction, status: 'not-run', durationMs: 0, statements: step.statements.length });
+        continue;
+      }
+      const rowsBefore = versionRowsFor(graph, applied, missing);
+      const nextApplied = new Set(applied);
+      const nextMissing = missing.filter((m) => m !== step.revision);
+      if (step.direction === 'up') nextApplied.add(step.revision);
+      else nextApplied.delete(step.revision);
+      const rowsAfter = versionRowsFor(graph, nextApplied, nextMissing);
+
+      this.emit({ type: 'step-start', index, total: steps.length, revision: step.revision, direction: step.direction, message: step.message, statements: step.statements.length });
+      const started = Date.now();
+      const outcome = await this.runStep(step, index, rowsBefore, rowsAfter, 'migrate');
+      const durationMs = Date.now() - started;
+      this.emit({ type: 'step-end', index, revision: step.revision, status: outcome === true ? 'done' : 'failed', durationMs });
+      results.push({ revision: step.revision, direction: step.direction, status: outcome === true ? 'done' : 'failed', durationMs, statements: step.statements.length });
+      if (outcome === true) {
+        applied.clear();
+        for (const id of nextApplied) applied.add(id);
+        missing.splice(0, missing.length, ...nextMissing);
+      } else error = outcome;
+    }
+    return { direction, target, steps: results, headsBefore, headsAfter: versionRowsFor(graph, applied, missing), ...(error ? { error } : {}) };
+  }
+
+  /** Runs one step; true when done, else the error (the database is rolled back or marked dirty). */
+  private async runStep(step: RunStep, index: number, rowsBefore: readonly string[], rowsAfter: readonly string[], kind: 'migrate' | 'seed'): Promise<true | MigrateTuiError> {
+    const started = new Date();
+    const base = {
+      revision: step.revision,
+      direction: step.direction,
+      kind,
+      dialect: this.db.syntax.name,
+      checksum: step.checksum,
+      sqlText: joinStatements(step.statements),
+      downSql: step.downSql,
+      statementsTotal: step.statements.length,
+      startedAt: started.toISOString(),
+      osUser: this.who.user,
+      host: this.who.host,
+      toolVersion: this.options.toolVersion,
+    };
+    const finished = () => ({ finishedAt: new Date().toISOString(), durationMs: Date.now() - started.getTime() });
+    let done = 0;
+    const runStatements = async (afterEach?: (count: number) => Promise<void>) => {
+      for (const [k, statement] of step.statements.entries()) {
+        this.emit({ type: 'statement-start', step: index, index: k, total: step.statements.length, line: statement.line, sql: statement.sql });
+        const t = Date.now();
+        await this.db.execute(statement.sql);
+        done = k + 1;
+        this.emit({ type: 'statement-end', step: index, index: k, durationMs: Date.now() - t });
+        if (afterEach) await afterEach(done);
+      }
+    };
+
+    if (step.transactional) {
+      await this.db.beginStep();
+      try {
+        await runStatements();
+        if (kind === 'migrate') await this.store.moveVersionRows(rowsBefore, rowsAfter);
+        await this.store.insertLog({ ...base, statementsDone: done, status: 'done', ...finished() });
+        await this.db.commitStep();
+        return true;
+      } catch (error) {
+        await this.db.rollbackStep().catch(() => undefined);
+        const failure = this.failure(step, done, error, 'rolled-back');
+        await this.store.insertLog({ ...base, statementsDone: done, status: 'failed', error: failure.meta.databaseError as string, ...finished() }).catch(() => undefined);
+        return failure;
+      }
+    }
+
+    return this.db.outsideTransaction(async () => {
+      const logId = await this.store.insertLog({ ...base, statementsDone: 0, status: 'started' });
+      try {
+        await runStatements((count) => this.store.updateLog(logId, { statementsDone: count }));
+        if (kind === 'migrate') await this.store.moveVersionRows(rowsBefore, rowsAfter);
+        await this.store.updateLog(logId, { status: 'done', ...finished() });
+        return true;
+      } catch (error) {
+        // Nothing ran: the database is unchanged, so it is a plain failure, not dirty.
+        const state = done === 0 ? 'rolled-back' : 'dirty';
+        const failure = this.failure(step, done, error, state);
+        await this.store.updateLog(logId, { status: state === 'dirty' ? 'dirty' : 'failed', error: failure.meta.databaseError as string, ...finished() }).catch(() => undefined);
+        return failure;
+      }
+    });
+  }
+
+  private failure(step: RunStep, done: number, error: unknown, state: 'rolled-back' | 'dirty'): MigrationFailedError {
+    const statement = step.statements[done];
+    const message = redact(error instanceof Error ? error.message : String(error), this.options.connection);
+    return new MigrationFailedError({
+      revision: step.revision,
+      direction: step.direction,
+      path: step.path ?? `${this.options.tables.log} (stored down SQL)`,
+      line: statement?.line ?? 0,
+      statement: done + 1,
+      statements: step.statements.length,
+      databaseError: message,
+      state,
+    });
+  }
+
+  /**
+   * Moves the version rows to a target without running SQL, logging each revision it marks
+   * applied or not applied. Clears a dirty state (the log row is marked resolved).
+   */
+  async stamp(target: string): Promise<RunResult> {
+    return this.locked(async (state) => {
+      const { graph } = this.project;
+      const next = this.stampedSet(state, target);
+      const removed = graph.downgradeOrder(new Set([...state.applied].filter((id) => !next.has(id))));
+      const added = graph.upgradeOrder(new Set([...next].filter((id) => !state.applied.has(id))));
+      const missing = state.missing.map((m) => m.revision);
+      const before = versionRowsFor(graph, state.applied, missing);
+      const after = versionRowsFor(graph, next, target === 'base' ? [] : missing);
+      const now = new Date().toISOString();
+      if (state.dirty) await this.store.updateLog(state.dirty.logId, { status: 'resolved' });
+      const record = async (revision: string, direction: 'up' | 'down') =>
+        this.store.insertLog({
+          revision,
+          direction,
+          kind: 'stamp',
+          dialect: this.db.syntax.name,
+          checksum: graph.has(revision) ? migrationChecksum(graph.get(revision), this.db.syntax) : null,
+          sqlText: null,
+          downSql: direction === 'up' && graph.has(revision) && graph.get(revision).down ? joinStatements(migrationStatements(graph.get(revision), 'down', this.db.syntax)) : null,
+          statementsTotal: 0,
+          statementsDone: 0,
+          status: 'done',
+          startedAt: now,
+          finishedAt: now,
+          durationMs: 0,
+          osUser: this.who.user,
+          host: this.who.host,
+          toolVersion: this.options.toolVersion,
+        });
+      const stampedMissing = target === 'base' ? missing : [];
+      for (const id of [...stampedMissing, ...removed]) await record(id, 'down');
+      for (const id of added) await record(id, 'up');
+      await this.store.moveVersionRows(before, after);
+      const steps: StepResult[] = [
+        ...[...stampedMissing, ...removed].map((revision) => ({ revision, direction: 'down' as const, status: 'done' as const, durationMs: 0, statements: 0 })),
+        ...added.map((revision) => ({ revision, direction: 'up' as const, status: 'done' as const, durationMs: 0, statements: 0 })),
+      ];
+      return { direction: removed.length > 0 && added.length === 0 ? 'downgrade' : 'upgrade', target, steps, headsBefore: before, headsAfter: after };
+    }, true);
+  }
+
+  /** The applied set a stamp to `target` leaves. */
+  stampedSet(state: DatabaseState, target: string): Set<string> {
+    const { graph } = this.project;
+    const ast = parseTarget(target);
+    if (ast.kind === 'base') return new Set();
+    if (ast.kind === 'branch-base' || (ast.kind === 'relative' && ast.steps < 0)) {
+      const removed = new Set(planDowngrade(graph, state.applied, target).steps);
+      return new Set([...state.applied].filter((id) => !removed.has(id)));
+    }
+    if (ast.kind === 'relative') return new Set([...state.applied, ...planUpgrade(graph, state.applied, target).steps]);
+    // heads, head, an id, <label>@head: exactly that and its ancestors, like alembic stamp.
+    return new Set(planUpgrade(graph, new Set(), target).steps);
+  }
+
+  /** What `resolve` would do, for the preview. */
+  resolvePreview(state: DatabaseState, ref: string, mode: ResolveMode): { revision: string; direction: 'up' | 'down'; statements: Statement[]; appliedAfter: boolean } {
+    const dirty = state.dirty;
+    if (!dirty) throw new PlanError('not-dirty', 'the database is not dirty: nothing to resolve', 'see `migrate-tui status`');
+    const revision = this.project.graph.has(dirty.revision) ? resolveRevisionRef(this.project.graph, ref) : ref;
+    if (revision !== dirty.revision) {
+      throw new PlanError('wrong-revision', `the unfinished step is the ${dirty.direction} of ${dirty.revision}, not ${ref}`, `run \`migrate-tui resolve ${dirty.revision} --${mode}\``, { dirty: dirty.revision });
+    }
+    const remaining = storedStatements(dirty.sqlText, this.db.syntax).slice(dirty.statementsDone);
+    const appliedAfter = mode === 'resume' ? dirty.direction === 'up' : mode === 'applied';
+    return { revision, direction: dirty.direction as 'up' | 'down', statements: mode === 'resume' ? remaining : [], appliedAfter };
+  }
+
+  /**
+   * Clears a dirty state: `resume` runs the statements that did not run (from the SQL
+   * recorded when the step started); `applied`/`reverted` only record what is true now.
+   */
+  async resolve(ref: string, mode: ResolveMode): Promise<RunResult> {
+    return this.locked(async (state) => {
+      const preview = this.resolvePreview(state, ref, mode);
+      const dirty = state.dirty!;
+      const { graph } = this.project;
+      const missing = state.missing.map((m) => m.revision);
+      const before = versionRowsFor(graph, state.applied, missing);
+      const next = new Set(state.applied);
+      const nextMissing = missing.filter((m) => m !== preview.revision);
+      if (preview.appliedAfter) {
+        if (graph.has(preview.revision)) next.add(preview.revision);
+        else nextMissing.push(preview.revision);
+      } else next.delete(preview.revision);
+      const after = versionRowsFor(graph, next, nextMissing);
+      const started = Date.now();
+      if (mode === 'resume') {
+        let done = dirty.statementsDone;
+        try {
+          for (const statement of preview.statements) {
+            await this.db.execute(statement.sql);
+            done++;
+            await this.store.updateLog(dirty.logId, { statementsDone: done });
+          }
+        } catch (error) {
+          const message = redact(error instanceof Error ? error.message : String(error), this.options.connection);
+          await this.store.updateLog(dirty.logId, { status: 'dirty', error: message });
+          const failure = new MigrationFailedError({
+            revision: preview.revision,
+            direction: preview.direction,
+            path: graph.has(preview.revision) ? (preview.direction === 'up' ? graph.get(preview.revision).upPath : (graph.get(preview.revision).downPath ?? '')) : '(stored SQL)',
+            line: preview.statements[done - dirty.statementsDone]?.line ?? 0,
+            statement: done + 1,
+            statements: dirty.statementsTotal,
+            databaseError: message,
+            state: 'dirty',
+          });
+          return { direction: preview.direction === 'up' ? 'upgrade' : 'downgrade', target: ref, steps: [{ revision: preview.revision, direction: preview.direction, status: 'failed', durationMs: Date.now() - started, statements: preview.statements.length }], headsBefore: before, headsAfter: before, error: failure };
+        }
+        await this.store.moveVersionRows(before, after);
+        await this.store.updateLog(dirty.logId, { status: 'done', finishedAt: new Date().toISOString(), durationMs: Date.now() - started, error: null as unknown as string });
+      } else {
+        await this.store.updateLog(dirty.logId, { status: 'resolved' });
+        const now = new Date().toISOString();
+        await this.store.insertLog({
+          revision: preview.revision,
+          direction: preview.appliedAfter ? 'up' : 'down',
+          kind: 'resolve',
+          dialect: this.db.syntax.name,
+          checksum: null,
+          sqlText: null,
+          downSql: null,
+          statementsTotal: 0,
+          statementsDone: 0,
+          status: 'done',
+          startedAt: now,
+          finishedAt: now,
+          durationMs: 0,
+          osUser: this.who.user,
+          host: this.who.host,
+          toolVersion: this.options.toolVersion,
+        });
+        await this.store.moveVersionRows(before, after);
+      }
+      return {
+        direction: preview.appliedAfter ? 'upgrade' : 'downgrade',
+        target: ref,
+        steps: [{ revision: preview.revision, direction: preview.appliedAfter ? 'up' : 'down', status: 'done', durationMs: Date.now() - started, statements: preview.statements.length }],
+        headsBefore: before,
+        headsAfter: after,
+      };
+    }, true);
+  }
+
+  /** Runs `seeds/*.sql` in name order; a seed whose checksum is unchanged since it last ran is skipped. */
+  async seed(seedDir: string): Promise<RunResult & { skipped: string[] }> {
+    const { seeds, problems } = readSeedFolder(seedDir);
+    const errors = problems.filter((p) => p.severity === 'error');
+    if (errors.length > 0) {
+      const { InvalidMigrationsError } = await import('./errors.js');
+      throw new InvalidMigrationsError(errors);
+    }
+    return this.locked(async (state) => {
+      const lastRun = new Map<string, string | null>();
+      for (const row of state.log) if (row.kind === 'seed' && row.status === 'done') lastRun.set(row.revision, row.checksum);
+      const results: StepResult[] = [];
+      const skipped: string[] = [];
+      let error: MigrateTuiError | undefined;
+      const dialect = this.db.syntax;
+      for (const seed of seeds) {
+        const key = `seed:${seed.name}`.slice(0, 64);
+        const checksum = dialectChecksum(seed.source, dialect.name);
+        if (lastRun.get(key) === checksum) {
+          skipped.push(seed.name);
+          continue;
+        }
+        if (error) {
+          results.push({ revision: key, direction: 'up', status: 'not-run', durationMs: 0, statements: 0 });
+          continue;
+        }
+        const statements = sourceStatements(seed.source, dialect).statements;
+        const step: RunStep = { revision: key, direction: 'up', message: seed.name, path: seed.path, statements, transactional: dialect.transactionalDdl, checksum, downSql: null };
+        const index = results.length;
+        this.emit({ type: 'step-start', index, total: seeds.length, revision: key, direction: 'up', message: seed.name, statements: statements.length });
+        const started = Date.now();
+        const outcome = await this.runStep(step, index, [], [], 'seed');
+        const durationMs = Date.now() - started;
+        this.emit({ type: 'step-end', index, revision: key, status: outcome === true ? 'done' : 'failed', durationMs });
+        results.push({ revision: key, direction: 'up', status: outcome === true ? 'done' : 'failed', durationMs, statements: statements.length });
+        if (outcome !== true) error = outcome;
+      }
+      const rows = versionRowsFor(this.project.graph, state.applied, state.missing.map((m) => m.revision));
+      return { direction: 'seed', target: seedDir, steps: results, headsBefore: rows, headsAfter: rows, skipped, ...(error ? { error } : {}) };
+    });
+  }
+}

@@ -1,0 +1,144 @@
+import type { DatabaseAdapter } from './dialects/adapter.js';
+import { versionTableChange } from './offline-sql.js';
+import { qualifiedName, type StateTableNames } from './state-tables.js';
+
+/** What one step did, as `migrate_tui_log` records it. */
+export interface LogRow {
+  readonly id: number;
+  readonly revision: string;
+  /** `up` applies, `down` reverts; for stamps and resolves too. */
+  readonly direction: 'up' | 'down';
+  /** `migrate` ran SQL; `stamp` and `resolve` only recorded. */
+  readonly kind: 'migrate' | 'stamp' | 'resolve' | 'seed';
+  readonly dialect: string;
+  readonly checksum: string | null;
+  readonly sqlText: string | null;
+  readonly downSql: string | null;
+  readonly statementsTotal: number;
+  readonly statementsDone: number;
+  /** started → done | failed (rolled back) | dirty (partly ran) → resolved. */
+  readonly status: 'started' | 'done' | 'failed' | 'dirty' | 'resolved';
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly durationMs: number | null;
+  readonly osUser: string;
+  readonly host: string;
+  readonly toolVersion: string;
+  readonly error: string | null;
+}
+
+export type NewLogRow = Omit<LogRow, 'id' | 'finishedAt' | 'durationMs' | 'error'> & { finishedAt?: string; durationMs?: number; error?: string };
+
+const COLUMNS = [
+  ['revision', 'revision'],
+  ['direction', 'direction'],
+  ['kind', 'kind'],
+  ['dialect', 'dialect'],
+  ['checksum', 'checksum'],
+  ['sql_text', 'sqlText'],
+  ['down_sql', 'downSql'],
+  ['statements_total', 'statementsTotal'],
+  ['statements_done', 'statementsDone'],
+  ['status', 'status'],
+  ['started_at', 'startedAt'],
+  ['finished_at', 'finishedAt'],
+  ['duration_ms', 'durationMs'],
+  ['os_user', 'osUser'],
+  ['host', 'host'],
+  ['tool_version', 'toolVersion'],
+  ['error', 'error'],
+] as const;
+
+/** Reads and writes the two state tables; names are validated and quoted, never pasted raw. */
+export class StateStore {
+  private readonly version: string;
+  private readonly log: string;
+
+  constructor(
+    private readonly db: DatabaseAdapter,
+    readonly tables: StateTableNames,
+  ) {
+    this.version = qualifiedName(tables.version, db.syntax.quoteIdentifier);
+    this.log = qualifiedName(tables.log, db.syntax.quoteIdentifier);
+  }
+
+  private q(name: string): string {
+    return this.db.syntax.quoteIdentifier(name);
+  }
+
+  async exists(): Promise<boolean> {
+    return (await this.db.tableExists(this.tables.version)) && (await this.db.tableExists(this.tables.log));
+  }
+
+  /** Creates both tables if missing (idempotent). */
+  async ensure(): Promise<void> {
+    const s = this.db.syntax;
+    const text = s.longTextType;
+    await this.db.execute(`CREATE TABLE IF NOT EXISTS ${this.version} (${this.q('revision')} ${s.revisionColumnType} NOT NULL PRIMARY KEY)`);
+    await this.db.execute(
+      `CREATE TABLE IF NOT EXISTS ${this.log} (` +
+        [
+          `${this.q('id')} ${s.autoIncrementPrimaryKey}`,
+          `${this.q('revision')} ${s.revisionColumnType} NOT NULL`,
+          `${this.q('direction')} VARCHAR(8) NOT NULL`,
+          `${this.q('kind')} VARCHAR(16) NOT NULL`,
+          `${this.q('dialect')} VARCHAR(16) NOT NULL`,
+          `${this.q('checksum')} VARCHAR(80)`,
+          `${this.q('sql_text')} ${text}`,
+          `${this.q('down_sql')} ${text}`,
+          `${this.q('statements_total')} INTEGER NOT NULL`,
+          `${this.q('statements_done')} INTEGER NOT NULL`,
+          `${this.q('status')} VARCHAR(16) NOT NULL`,
+          `${this.q('started_at')} VARCHAR(32) NOT NULL`,
+          `${this.q('finished_at')} VARCHAR(32)`,
+          `${this.q('duration_ms')} INTEGER`,
+          `${this.q('os_user')} VARCHAR(255) NOT NULL`,
+          `${this.q('host')} VARCHAR(255) NOT NULL`,
+          `${this.q('tool_version')} VARCHAR(32) NOT NULL`,
+          `${this.q('error')} ${text}`,
+        ].join(', ') +
+        ')',
+    );
+  }
+
+  async versionRows(): Promise<string[]> {
+    const rows = await this.db.query<{ revision: string }>(`SELECT ${this.q('revision')} AS ${this.q('revision')} FROM ${this.version}`);
+    return rows.map((r) => String(r.revision)).sort();
+  }
+
+  /** Moves the version rows from `before` to `after` (UPDATE when one replaces one). */
+  async moveVersionRows(before: readonly string[], after: readonly string[]): Promise<void> {
+    for (const statement of versionTableChange(before, after, this.version, this.q('revision'))) await this.db.execute(statement);
+  }
+
+  async insertLog(row: NewLogRow): Promise<number> {
+    const present = COLUMNS.filter(([, key]) => row[key as keyof NewLogRow] !== undefined);
+    return this.db.insert(
+      `INSERT INTO ${this.log} (${present.map(([col]) => this.q(col)).join(', ')}) VALUES (${present.map(() => '?').join(', ')})`,
+      present.map(([, key]) => row[key as keyof NewLogRow] ?? null),
+    );
+  }
+
+  async updateLog(id: number, fields: Partial<Pick<LogRow, 'status' | 'statementsDone' | 'finishedAt' | 'durationMs' | 'error'>>): Promise<void> {
+    const present = COLUMNS.filter(([, key]) => key in fields);
+    if (present.length === 0) return;
+    await this.db.query(`UPDATE ${this.log} SET ${present.map(([col]) => `${this.q(col)} = ?`).join(', ')} WHERE ${this.q('id')} = ?`, [
+      ...present.map(([, key]) => (fields as Record<string, unknown>)[key] ?? null),
+      id,
+    ]);
+  }
+
+  /** Every log row, oldest first. */
+  async readLog(): Promise<LogRow[]> {
+    const rows = await this.db.query<Record<string, unknown>>(
+      `SELECT ${this.q('id')} AS ${this.q('id')}, ${COLUMNS.map(([col, key]) => `${this.q(col)} AS ${this.q(key)}`).join(', ')} FROM ${this.log} ORDER BY ${this.q('id')}`,
+    );
+    return rows.map((r) => ({
+      ...(r as unknown as LogRow),
+      id: Number(r.id),
+      statementsTotal: Number(r.statementsTotal),
+      statementsDone: Number(r.statementsDone),
+      durationMs: r.durationMs === null || r.durationMs === undefined ? null : Number(r.durationMs),
+    }));
+  }
+}
