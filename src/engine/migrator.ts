@@ -184,7 +184,7 @@ export class Migrator {
     const graph = this.project.graph;
     const applied = new Set(state.applied);
     const missing = state.missing.map((m) => m.revision);
-    const headsBefore = versionRowsFor(graph, applied, missing);
+    const headsBefore = [...state.versionRows];
     const results: StepResult[] = [];
     let error: MigrateTuiError | undefined;
 
@@ -193,7 +193,6 @@ export class Migrator {
         results.push({ revision: step.revision, direction: step.direction, status: 'not-run', durationMs: 0, statements: step.statements.length });
         continue;
       }
-      const rowsBefore = versionRowsFor(graph, applied, missing);
       const nextApplied = new Set(applied);
       const nextMissing = missing.filter((m) => m !== step.revision);
       if (step.direction === 'up') nextApplied.add(step.revision);
@@ -202,7 +201,7 @@ export class Migrator {
 
       this.emit({ type: 'step-start', index, total: steps.length, revision: step.revision, direction: step.direction, message: step.message, statements: step.statements.length });
       const started = Date.now();
-      const outcome = await this.runStep(step, index, rowsBefore, rowsAfter, 'migrate');
+      const outcome = await this.runStep(step, index, rowsAfter, 'migrate');
       const durationMs = Date.now() - started;
       this.emit({ type: 'step-end', index, revision: step.revision, status: outcome === true ? 'done' : 'failed', durationMs });
       results.push({ revision: step.revision, direction: step.direction, status: outcome === true ? 'done' : 'failed', durationMs, statements: step.statements.length });
@@ -216,7 +215,7 @@ export class Migrator {
   }
 
   /** Runs one step; true when done, else the error (the database is rolled back or marked dirty). */
-  private async runStep(step: RunStep, index: number, rowsBefore: readonly string[], rowsAfter: readonly string[], kind: 'migrate' | 'seed'): Promise<true | MigrateTuiError> {
+  private async runStep(step: RunStep, index: number, rowsAfter: readonly string[], kind: 'migrate' | 'seed'): Promise<true | MigrateTuiError> {
     const started = new Date();
     const base = {
       revision: step.revision,
@@ -249,7 +248,7 @@ export class Migrator {
       await this.db.beginStep();
       try {
         await runStatements();
-        if (kind === 'migrate') await this.store.moveVersionRows(rowsBefore, rowsAfter);
+        if (kind === 'migrate') await this.store.setVersionRows(rowsAfter);
         await this.store.insertLog({ ...base, statementsDone: done, status: 'done', ...finished() });
         await this.db.commitStep();
         return true;
@@ -265,7 +264,7 @@ export class Migrator {
       const logId = await this.store.insertLog({ ...base, statementsDone: 0, status: 'started' });
       try {
         await runStatements((count) => this.store.updateLog(logId, { statementsDone: count }));
-        if (kind === 'migrate') await this.store.moveVersionRows(rowsBefore, rowsAfter);
+        if (kind === 'migrate') await this.store.setVersionRows(rowsAfter);
         await this.store.updateLog(logId, { status: 'done', ...finished() });
         return true;
       } catch (error) {
@@ -304,7 +303,7 @@ export class Migrator {
       const removed = graph.downgradeOrder(new Set([...state.applied].filter((id) => !next.has(id))));
       const added = graph.upgradeOrder(new Set([...next].filter((id) => !state.applied.has(id))));
       const missing = state.missing.map((m) => m.revision);
-      const before = versionRowsFor(graph, state.applied, missing);
+      const before = [...state.versionRows];
       const after = versionRowsFor(graph, next, target === 'base' ? [] : missing);
       const now = new Date().toISOString();
       if (state.dirty) await this.store.updateLog(state.dirty.logId, { status: 'resolved' });
@@ -330,7 +329,7 @@ export class Migrator {
       const stampedMissing = target === 'base' ? missing : [];
       for (const id of [...stampedMissing, ...removed]) await record(id, 'down');
       for (const id of added) await record(id, 'up');
-      await this.store.moveVersionRows(before, after);
+      await this.store.setVersionRows(after);
       const steps: StepResult[] = [
         ...[...stampedMissing, ...removed].map((revision) => ({ revision, direction: 'down' as const, status: 'done' as const, durationMs: 0, statements: 0 })),
         ...added.map((revision) => ({ revision, direction: 'up' as const, status: 'done' as const, durationMs: 0, statements: 0 })),
@@ -376,7 +375,7 @@ export class Migrator {
       const dirty = state.dirty!;
       const { graph } = this.project;
       const missing = state.missing.map((m) => m.revision);
-      const before = versionRowsFor(graph, state.applied, missing);
+      const before = [...state.versionRows];
       const next = new Set(state.applied);
       const nextMissing = missing.filter((m) => m !== preview.revision);
       if (preview.appliedAfter) {
@@ -408,7 +407,7 @@ export class Migrator {
           });
           return { direction: preview.direction === 'up' ? 'upgrade' : 'downgrade', target: ref, steps: [{ revision: preview.revision, direction: preview.direction, status: 'failed', durationMs: Date.now() - started, statements: preview.statements.length }], headsBefore: before, headsAfter: before, error: failure };
         }
-        await this.store.moveVersionRows(before, after);
+        await this.store.setVersionRows(after);
         await this.store.updateLog(dirty.logId, { status: 'done', finishedAt: new Date().toISOString(), durationMs: Date.now() - started, error: null as unknown as string });
       } else {
         await this.store.updateLog(dirty.logId, { status: 'resolved' });
@@ -431,7 +430,7 @@ export class Migrator {
           host: this.who.host,
           toolVersion: this.options.toolVersion,
         });
-        await this.store.moveVersionRows(before, after);
+        await this.store.setVersionRows(after);
       }
       return {
         direction: preview.appliedAfter ? 'upgrade' : 'downgrade',
@@ -474,7 +473,7 @@ export class Migrator {
         const index = results.length;
         this.emit({ type: 'step-start', index, total: seeds.length, revision: key, direction: 'up', message: seed.name, statements: statements.length });
         const started = Date.now();
-        const outcome = await this.runStep(step, index, [], [], 'seed');
+        const outcome = await this.runStep(step, index, [], 'seed');
         const durationMs = Date.now() - started;
         this.emit({ type: 'step-end', index, revision: key, status: outcome === true ? 'done' : 'failed', durationMs });
         results.push({ revision: key, direction: 'up', status: outcome === true ? 'done' : 'failed', durationMs, statements: statements.length });

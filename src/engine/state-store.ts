@@ -106,8 +106,12 @@ export class StateStore {
     return rows.map((r) => String(r.revision)).sort();
   }
 
-  /** Moves the version rows from `before` to `after` (UPDATE when one replaces one). */
-  async moveVersionRows(before: readonly string[], after: readonly string[]): Promise<void> {
+  /**
+   * Makes the version rows exactly `after`, changing only what differs from what the table
+   * holds now (read, not assumed: revisions with missing files make any guess wrong).
+   */
+  async setVersionRows(after: readonly string[]): Promise<void> {
+    const before = await this.versionRows();
     for (const statement of versionTableChange(before, after, this.version, this.q('revision'))) await this.db.execute(statement);
   }
 

@@ -1,0 +1,72 @@
+import test, { type ExecutionContext } from 'ava';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mysql from 'mysql2/promise';
+import postgres from 'postgres';
+
+/** One real database per test: a fresh SQLite file, or a fresh database on the run's servers. */
+export interface TestDatabase {
+  readonly name: 'sqlite' | 'postgres' | 'mariadb';
+  /** A URL to a new, empty database. */
+  fresh(): Promise<string>;
+}
+
+const ci = process.env.CI === 'true';
+
+export const DATABASES: readonly TestDatabase[] = [
+  {
+    name: 'sqlite',
+    fresh: async () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'migrate-tui-sqlite-')), 'test.sqlite')}`,
+  },
+  {
+    name: 'postgres',
+    fresh: async () => {
+      const admin = process.env.TEST_POSTGRES_URL!;
+      const name = `t_${randomBytes(6).toString('hex')}`;
+      const sql = postgres(admin, { max: 1, onnotice: () => {} });
+      await sql.unsafe(`CREATE DATABASE ${name}`);
+      await sql.end();
+      return admin.replace(/\/[^/]*$/, `/${name}`);
+    },
+  },
+  {
+    name: 'mariadb',
+    fresh: async () => {
+      const admin = process.env.TEST_MARIADB_URL!;
+      const name = `t_${randomBytes(6).toString('hex')}`;
+      const conn = await mysql.createConnection(admin);
+      await conn.query(`CREATE DATABASE ${name}`);
+      await conn.end();
+      return admin.replace(/\/[^/]*$/, `/${name}`);
+    },
+  },
+];
+
+function available(db: TestDatabase): boolean {
+  if (db.name === 'postgres') return Boolean(process.env.TEST_POSTGRES_URL);
+  if (db.name === 'mariadb') return Boolean(process.env.TEST_MARIADB_URL);
+  return true;
+}
+
+/**
+ * Registers one test per database (the same body, parameterised, never copied). A database
+ * whose server is not running says so loudly; in CI that is a failure.
+ */
+export function eachDatabase(title: string, body: (t: ExecutionContext, url: string, db: TestDatabase) => Promise<void>, only?: ReadonlyArray<TestDatabase['name']>): void {
+  for (const db of DATABASES) {
+    if (only && !only.includes(db.name)) continue;
+    test(`${db.name}: ${title}`, async (t) => {
+      if (!available(db)) {
+        const message = `${db.name.toUpperCase()} SERVER NOT RUNNING: "${title}" was NOT tested (run through npm test, which starts it)`;
+        console.error(`*** ${message}`);
+        if (ci) t.fail(message);
+        else t.log(message);
+        t.pass();
+        return;
+      }
+      await body(t, await db.fresh(), db);
+    });
+  }
+}

@@ -1,0 +1,48 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startMariadb, startPostgres, type RunningServer } from './servers.js';
+
+/**
+ * `npm test`: starts throwaway PostgreSQL and MariaDB servers, runs ava with their URLs in
+ * TEST_POSTGRES_URL / TEST_MARIADB_URL, and stops exactly what it started. A server whose
+ * binaries are missing is announced loudly; in CI (CI=true) that fails the run.
+ */
+const ci = process.env.CI === 'true';
+const servers: RunningServer[] = [];
+const env: Record<string, string> = { ...(process.env as Record<string, string>) };
+let failed = false;
+
+const stopAll = async () => {
+  for (const s of servers.splice(0)) await s.stop().catch((e) => console.error(`could not stop ${s.name}: ${String(e)}`));
+};
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stopAll().then(() => process.exit(130)));
+
+let status = 1;
+try {
+  for (const [name, start, key] of [
+    ['PostgreSQL', startPostgres, 'TEST_POSTGRES_URL'],
+    ['MariaDB', startMariadb, 'TEST_MARIADB_URL'],
+  ] as const) {
+    if (process.env[key]) {
+      console.log(`test: using ${name} from ${key}`);
+      continue;
+    }
+    const t0 = Date.now();
+    try {
+      const server = await start();
+      servers.push(server);
+      env[key] = server.url;
+      console.log(`test: started ${server.version} for this run in ${Date.now() - t0} ms`);
+    } catch (error) {
+      const banner = `\n${'!'.repeat(78)}\n!! ${name} IS NOT AVAILABLE: its suites will ${ci ? 'FAIL (CI=true)' : 'be reported as NOT RUN'}\n!! ${String((error as Error).message).split('\n').join('\n!! ')}\n${'!'.repeat(78)}\n`;
+      console.error(banner);
+      if (ci) failed = true;
+    }
+  }
+  const ava = fileURLToPath(new URL('../../node_modules/ava/entrypoints/cli.mjs', import.meta.url));
+  const result = spawnSync(process.execPath, [ava, ...process.argv.slice(2)], { stdio: 'inherit', env });
+  status = result.status ?? 1;
+} finally {
+  await stopAll();
+}
+process.exit(failed ? 1 : status);

@@ -1,0 +1,315 @@
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { connectDatabase, parseDatabaseUrl, type DatabaseAdapter } from '../src/engine/index.js';
+import { BIN, cli } from './helpers/cli.js';
+import { eachDatabase } from './helpers/databases.js';
+import { makeFolder } from './helpers/folders.js';
+
+const EXAMPLE = fileURLToPath(new URL('../../migrations', import.meta.url));
+const SEEDS = fileURLToPath(new URL('../../seeds', import.meta.url));
+const STATE = ['migrate_tui_version', 'migrate_tui_log'];
+
+/** The CLI against one database and folder, as a script would run it (no terminal). */
+const run = (url: string, dir: string, ...args: string[]) => cli(['--url', url, '--dir', dir, ...args]);
+
+async function withDb<T>(url: string, work: (db: DatabaseAdapter) => Promise<T>): Promise<T> {
+  const db = await connectDatabase(parseDatabaseUrl(url, 'test', process.cwd()), 'test');
+  try {
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
+const schemaOf = (url: string) => withDb(url, (db) => db.schema(STATE));
+const count = (url: string, sql: string) => withDb(url, async (db) => Number(Object.values((await db.query<Record<string, unknown>>(sql))[0]!)[0]));
+const copyExample = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'migrate-tui-example-'));
+  cpSync(EXAMPLE, dir, { recursive: true });
+  return dir;
+};
+
+eachDatabase('upgrade heads → downgrade base → upgrade heads leaves the same schema; the state tables say where it is', async (t, url) => {
+  const up = await run(url, EXAMPLE, '--yes', 'upgrade');
+  t.is(up.code, 0, up.stderr);
+  t.regex(up.stdout, /applied 9 revisions/);
+  const first = await schemaOf(url);
+  t.deepEqual(Object.keys(first.tables).sort(), ['application_settings', 'audit_log', 'documents', 'permissions', 'role_permissions', 'roles', 'user_roles', 'users']);
+  t.is(first.triggers.length, 1);
+
+  const current = JSON.parse((await run(url, EXAMPLE, 'current', '--json')).stdout);
+  t.deepEqual(current.current.map((r: { id: string }) => r.id), ['20260115090000']);
+
+  const down = await run(url, EXAMPLE, '--yes', 'downgrade', 'base');
+  t.is(down.code, 0, down.stderr);
+  t.deepEqual((await schemaOf(url)).tables, {});
+  t.deepEqual((await schemaOf(url)).triggers, []);
+
+  t.is((await run(url, EXAMPLE, '--yes', 'upgrade')).code, 0);
+  t.deepEqual(await schemaOf(url), first);
+
+  // Every step is in the log: 9 up, 9 down, 9 up, with who/where/how long.
+  const log = await withDb(url, (db) => db.query<{ direction: string; status: string; os_user: string; duration_ms: unknown }>('SELECT direction, status, os_user, duration_ms FROM migrate_tui_log'));
+  t.is(log.filter((r) => r.direction === 'up' && r.status === 'done').length, 18);
+  t.is(log.filter((r) => r.direction === 'down' && r.status === 'done').length, 9);
+  t.true(log.every((r) => r.os_user !== '' && r.duration_ms !== null));
+
+  // A second upgrade changes nothing.
+  const again = await run(url, EXAMPLE, '--yes', 'upgrade');
+  t.regex(again.stdout, /nothing to do/);
+});
+
+eachDatabase('stamp moves the version rows without running SQL, and asks before going back', async (t, url) => {
+  t.is((await run(url, EXAMPLE, 'stamp', '20260105092000')).code, 0);
+  t.deepEqual((await schemaOf(url)).tables, {});
+  const status = JSON.parse((await run(url, EXAMPLE, 'status', '--json')).stdout);
+  t.deepEqual(status.current, ['20260105092000']);
+  t.is(status.applied.length, 3);
+  const refused = await run(url, EXAMPLE, 'stamp', 'base');
+  t.is(refused.code, 4);
+  t.regex(refused.stderr, /needs a confirmation, but there is no terminal/);
+  t.is((await run(url, EXAMPLE, '--yes', 'stamp', 'base')).code, 0);
+  t.deepEqual(JSON.parse((await run(url, EXAMPLE, 'status', '--json')).stdout).current, []);
+});
+
+eachDatabase('seed runs every seed once; a second run inserts nothing; a changed seed runs again', async (t, url) => {
+  t.is((await run(url, EXAMPLE, '--yes', 'upgrade')).code, 0);
+  const dir = mkdtempSync(join(tmpdir(), 'migrate-tui-seeds-'));
+  cpSync(SEEDS, dir, { recursive: true });
+  const first = await cli(['--url', url, '--dir', EXAMPLE, 'seed', '--seeds', dir, '--json']);
+  t.is(first.code, 0, first.stderr);
+  t.is(await count(url, 'SELECT COUNT(*) FROM roles'), 3);
+  t.is(await count(url, 'SELECT COUNT(*) FROM permissions'), 7);
+  const grants = await count(url, 'SELECT COUNT(*) FROM role_permissions');
+  t.is(grants, 7 + 3 + 2);
+  const second = JSON.parse((await cli(['--url', url, '--dir', EXAMPLE, 'seed', '--seeds', dir, '--json'])).stdout);
+  t.deepEqual(second.skipped, ['001_roles.sql', '002_permissions.sql']);
+  t.is(await count(url, 'SELECT COUNT(*) FROM role_permissions'), grants);
+  writeFileSync(join(dir, '001_roles.sql'), readFileSync(join(dir, '001_roles.sql'), 'utf8').replace(/\('viewer', 'Read-only access'\)/g, "('viewer', 'Read-only access'),\n  ('auditor', 'Reads the audit log')"));
+  const third = JSON.parse((await cli(['--url', url, '--dir', EXAMPLE, 'seed', '--seeds', dir, '--json'])).stdout);
+  t.deepEqual(third.skipped, ['002_permissions.sql']);
+  t.is(await count(url, 'SELECT COUNT(*) FROM roles'), 4);
+});
+
+eachDatabase('drift: editing an applied file is reported with a diff; a comment-only edit is told apart', async (t, url) => {
+  const dir = copyExample();
+  t.is((await run(url, dir, '--yes', 'upgrade')).code, 0);
+  t.is((await run(url, dir, 'check')).code, 0);
+  const users = join(dir, '20260105091000_create_users.up.sql');
+  const original = readFileSync(users, 'utf8');
+  writeFileSync(users, original.replace('CREATE UNIQUE INDEX', '-- a note\nCREATE UNIQUE INDEX'));
+  const cosmetic = await run(url, dir, 'check');
+  t.is(cosmetic.code, 0, 'a comment-only change is a warning');
+  t.regex(cosmetic.stdout, /warning: changed since it was applied \(white space or comments only\)/);
+  writeFileSync(users, original.replace('CREATE UNIQUE INDEX users_email_key ON users (email);', 'CREATE UNIQUE INDEX users_email_key ON users (email, display_name);'));
+  const real = await run(url, dir, 'check');
+  t.is(real.code, 1);
+  t.regex(real.stdout, /error: changed since it was applied \(the SQL differs\)/);
+  t.regex(real.stdout, /-CREATE UNIQUE INDEX users_email_key ON users \(email\);\n\+CREATE UNIQUE INDEX users_email_key ON users \(email, display_name\);/);
+  const status = JSON.parse((await run(url, dir, 'status', '--json')).stdout);
+  t.deepEqual(status.drift.map((d: { revision: string; cosmetic: boolean }) => [d.revision, d.cosmetic]), [['20260105091000', false]]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Three statements, the third fails on every database. */
+const failing = () =>
+  makeFolder({
+    '1_base.up.sql': 'CREATE TABLE base (id INTEGER PRIMARY KEY);\n',
+    '1_base.down.sql': 'DROP TABLE base;\n',
+    '2_breaks.up.sql': 'CREATE TABLE a (id INTEGER);\nINSERT INTO a VALUES (1);\nINSERT INTO no_such_table VALUES (1);\n',
+    '2_breaks.down.sql': 'DROP TABLE a;\n',
+  });
+
+eachDatabase(
+  'a failing 3rd statement rolls the migration back: the database is exactly as before it',
+  async (t, url) => {
+    const dir = failing();
+    const before = await run(url, dir, '--yes', 'upgrade', '1');
+    t.is(before.code, 0, before.stderr);
+    const schema = await schemaOf(url);
+    const result = await run(url, dir, '--yes', 'upgrade');
+    t.is(result.code, 1);
+    t.regex(result.stderr, /upgrade of 2 failed at statement 3 of 3 \(.*2_breaks\.up\.sql:3\)/);
+    t.regex(result.stderr, /no_such_table/);
+    t.regex(result.stderr, /rolled back: the database is as it was before 2/);
+    t.deepEqual(await schemaOf(url), schema);
+    const status = JSON.parse((await run(url, dir, 'status', '--json')).stdout);
+    t.deepEqual(status.current, ['1']);
+    t.is(status.dirty, null);
+    const failed = await withDb(url, (db) => db.query<{ status: string; statements_done: unknown }>("SELECT status, statements_done FROM migrate_tui_log WHERE revision = '2'"));
+    t.deepEqual(failed.map((r) => [r.status, Number(r.statements_done)]), [['failed', 2]]);
+  },
+  ['sqlite', 'postgres'],
+);
+
+eachDatabase(
+  'a failing 3rd statement leaves MariaDB dirty with statements 1–2 recorded; later runs refuse; resolve clears it',
+  async (t, url) => {
+    const dir = failing();
+    t.is((await run(url, dir, '--yes', 'upgrade', '1')).code, 0);
+    const result = await run(url, dir, '--yes', 'upgrade');
+    t.is(result.code, 1);
+    t.regex(result.stderr, /the database is now DIRTY: statements 1–2 of 3 ran and stay applied/);
+    t.is(await count(url, 'SELECT COUNT(*) FROM a'), 1, 'statements 1 and 2 did run');
+
+    const refused = await run(url, dir, '--yes', 'upgrade');
+    t.is(refused.code, 5);
+    t.regex(refused.stderr, /is dirty: the up of 2 stopped after 2 of 3 statements/);
+    t.regex(refused.stderr, /1\. CREATE TABLE a \(id INTEGER\)\n\s+2\. INSERT INTO a VALUES \(1\)/);
+    t.regex(refused.stderr, /migrate-tui resolve 2 --resume/);
+    t.is((await run(url, dir, '--yes', 'downgrade', 'base')).code, 5);
+
+    // Fix the cause by hand, then resume: only statement 3 runs.
+    await withDb(url, (db) => db.execute('CREATE TABLE no_such_table (id INTEGER)'));
+    const noTty = await run(url, dir, 'resolve', '2', '--resume');
+    t.is(noTty.code, 4);
+    const resolved = await run(url, dir, '--yes', 'resolve', '2', '--resume');
+    t.is(resolved.code, 0, resolved.stderr);
+    t.is(await count(url, 'SELECT COUNT(*) FROM a'), 1);
+    t.is(await count(url, 'SELECT COUNT(*) FROM no_such_table'), 1);
+    const status = JSON.parse((await run(url, dir, 'status', '--json')).stdout);
+    t.is(status.dirty, null);
+    t.deepEqual(status.current, ['2']);
+  },
+  ['mariadb'],
+);
+
+eachDatabase('resolve --reverted and --applied only record, and clear the dirty state', async (t, url) => {
+  const dir = makeFolder({
+    '1_a.up.sql': '-- migrate:transaction off\nCREATE TABLE a (id INTEGER);\nINSERT INTO nowhere VALUES (1);\n',
+    '1_a.down.sql': 'DROP TABLE a;\n',
+  });
+  t.is((await run(url, dir, '--yes', 'upgrade')).code, 1);
+  t.not(JSON.parse((await run(url, dir, 'status', '--json')).stdout).dirty, null);
+  await withDb(url, (db) => db.execute('DROP TABLE a'));
+  t.is((await run(url, dir, '--yes', 'resolve', '1', '--reverted')).code, 0);
+  const status = JSON.parse((await run(url, dir, 'status', '--json')).stdout);
+  t.is(status.dirty, null);
+  t.deepEqual(status.applied, []);
+  const wrong = await run(url, dir, '--yes', 'resolve', '1', '--applied');
+  t.is(wrong.code, 1);
+  t.regex(wrong.stderr, /not dirty: nothing to resolve/);
+});
+
+eachDatabase('without a terminal and without --yes, downgrade refuses and changes nothing', async (t, url) => {
+  t.is((await run(url, EXAMPLE, '--yes', 'upgrade')).code, 0);
+  const refused = await run(url, EXAMPLE, 'downgrade', '-1');
+  t.is(refused.code, 4);
+  t.regex(refused.stderr, /needs a confirmation, but there is no terminal to ask on\n {2}→ pass --yes/);
+  t.deepEqual(JSON.parse((await run(url, EXAMPLE, 'current', '--json')).stdout).current.map((r: { id: string }) => r.id), ['20260115090000']);
+  const yes = await run(url, EXAMPLE, '--yes', 'downgrade', '-1');
+  t.is(yes.code, 0);
+  t.deepEqual(JSON.parse((await run(url, EXAMPLE, 'current', '--json')).stdout).current.map((r: { id: string }) => r.id), ['20260112100000', '20260112110000']);
+});
+
+eachDatabase('gaps: a file merged late with a lower version is reported and applied only with --out-of-order', async (t, url) => {
+  const dir = makeFolder({ '1_a.up.sql': 'CREATE TABLE a (id INTEGER);', '1_a.down.sql': 'DROP TABLE a;', '3_c.up.sql': 'CREATE TABLE c (id INTEGER);', '3_c.down.sql': 'DROP TABLE c;' });
+  t.is((await run(url, dir, '--yes', 'upgrade')).code, 0);
+  writeFileSync(join(dir, '2_b.up.sql'), 'CREATE TABLE b (id INTEGER);');
+  writeFileSync(join(dir, '2_b.down.sql'), 'DROP TABLE b;');
+  const status = JSON.parse((await run(url, dir, 'status', '--json')).stdout);
+  t.deepEqual(status.gaps, [{ revision: '2', appliedDescendants: ['3'] }]);
+  t.deepEqual(status.pending, ['2']);
+  const refused = await run(url, dir, '--yes', 'upgrade');
+  t.is(refused.code, 7);
+  t.regex(refused.stderr, /2 \(applied after it: 3\)/);
+  const check = await run(url, dir, 'check');
+  t.is(check.code, 1);
+  const applied = await run(url, dir, '--yes', 'upgrade', '--out-of-order');
+  t.is(applied.code, 0, applied.stderr);
+  t.is(await count(url, 'SELECT COUNT(*) FROM b'), 0);
+  t.deepEqual(JSON.parse((await run(url, dir, 'status', '--json')).stdout).gaps, []);
+});
+
+eachDatabase('applied revisions whose files are gone are reported and reverted from the stored down SQL', async (t, url) => {
+  const dir = copyExample();
+  t.is((await run(url, dir, '--yes', 'upgrade')).code, 0);
+  for (const suffix of ['up', 'down']) rmSync(join(dir, `20260115090000_merge_documents_and_audit.${suffix}.sql`));
+  for (const suffix of ['up', 'down']) rmSync(join(dir, `20260112110000_create_audit_log.${suffix}.sql`));
+  const status = JSON.parse((await run(url, dir, 'status', '--json')).stdout);
+  t.deepEqual(status.missing.map((m: { revision: string }) => m.revision), ['20260115090000', '20260112110000']);
+  const down = await run(url, dir, '--yes', 'downgrade', '-2');
+  t.is(down.code, 0, down.stderr);
+  const after = await schemaOf(url);
+  t.false('audit_log' in after.tables);
+  t.deepEqual(after.triggers, []);
+  const final = JSON.parse((await run(url, dir, 'status', '--json')).stdout);
+  t.deepEqual(final.missing, []);
+  t.deepEqual(final.current, ['20260112100000']);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+eachDatabase('passwords never appear in output, JSON or errors', async (t, url) => {
+  const ok = await run(url, EXAMPLE, 'status', '--json');
+  const wrong = url.includes('@') ? url.replace(/:[^:@/]+@/, ':not-the-password@') : url;
+  const failed = await run(wrong, EXAMPLE, 'status');
+  const password = /:\/\/[^:]+:([^@]+)@/.exec(url)?.[1];
+  for (const output of [ok.stdout, ok.stderr, failed.stdout, failed.stderr]) {
+    if (password) t.false(output.includes(password));
+    t.false(output.includes('not-the-password'));
+  }
+  if (password) {
+    t.is(failed.code, 1);
+    t.regex(failed.stderr, /cannot connect to .*:\*\*\*@/);
+  } else t.is(failed.code, 0);
+});
+
+/** Starts the built binary without waiting for it. */
+function start(args: string[]) {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += String(d)));
+  const exit = new Promise<number>((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal ? -1 : 0))));
+  return { child, exit, stderr: () => stderr };
+}
+
+eachDatabase('four upgrade processes started at once apply every migration exactly once and all exit 0', async (t, url) => {
+  const runs = Array.from({ length: 4 }, () => start(['--url', url, '--dir', EXAMPLE, '--yes', 'upgrade']));
+  const codes = await Promise.all(runs.map((r) => r.exit));
+  t.deepEqual(codes, [0, 0, 0, 0], runs.map((r) => r.stderr()).join('\n'));
+  const log = await withDb(url, (db) => db.query<{ revision: string }>("SELECT revision FROM migrate_tui_log WHERE direction = 'up' AND status = 'done'"));
+  t.is(log.length, 9);
+  t.is(new Set(log.map((r) => r.revision)).size, 9);
+});
+
+/** Waits until `ready()` is true, polling the database (not a timed sleep standing in for it). */
+async function until(ready: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!(await ready())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+eachDatabase('a run killed with SIGKILL mid-migration leaves a consistent database', async (t, url, db) => {
+  const slow: Record<string, string> = {
+    postgres: 'CREATE TABLE slow (id INTEGER);\nSELECT pg_sleep(60);\n',
+    mariadb: 'CREATE TABLE slow (id INTEGER);\nSELECT SLEEP(60);\n',
+    sqlite: 'CREATE TABLE slow (id INTEGER);\nWITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 50000000) INSERT INTO slow SELECT x FROM c;\n',
+  };
+  const dir = makeFolder({ '1_slow.up.sql': slow[db.name]!, '1_slow.down.sql': 'DROP TABLE slow;\n' });
+  t.is((await run(url, dir, 'init')).code, 0);
+  const victim = start(['--url', url, '--dir', dir, '--yes', 'upgrade']);
+  if (db.name === 'postgres') {
+    await until(async () => (await count(url, "SELECT COUNT(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%'")) > 0, 'pg_sleep to run');
+  } else if (db.name === 'mariadb') {
+    await until(async () => (await count(url, "SELECT COUNT(*) FROM migrate_tui_log WHERE status = 'started' AND statements_done = 1")) > 0, 'statement 1 to finish');
+  } else {
+    await until(async () => victim.stderr().includes('↑ [1/1] 1 slow'), 'the step to start');
+  }
+  victim.child.kill('SIGKILL');
+  await victim.exit;
+  const status = JSON.parse((await run(url, dir, 'status', '--json')).stdout);
+  if (db.name === 'mariadb') {
+    t.is(status.dirty.revision, '1');
+    t.is(status.dirty.statementsDone, 1);
+    t.is((await run(url, dir, '--yes', 'upgrade')).code, 5);
+  } else {
+    t.deepEqual(status.applied, []);
+    t.is(status.dirty, null);
+    t.false('slow' in (await schemaOf(url)).tables);
+  }
+});
