@@ -284,22 +284,45 @@ async function until(ready: () => Promise<boolean>, what: string): Promise<void>
   }
 }
 
-eachDatabase('a run killed with SIGKILL mid-migration leaves a consistent database', async (t, url, db) => {
-  const slow: Record<string, string> = {
-    postgres: 'CREATE TABLE slow (id INTEGER);\nSELECT pg_sleep(60);\n',
-    mariadb: 'CREATE TABLE slow (id INTEGER);\nSELECT SLEEP(60);\n',
-    sqlite: 'CREATE TABLE slow (id INTEGER);\nWITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 50000000) INSERT INTO slow SELECT x FROM c;\n',
-  };
-  const dir = makeFolder({ '1_slow.up.sql': slow[db.name]!, '1_slow.down.sql': 'DROP TABLE slow;\n' });
-  t.is((await run(url, dir, 'init')).code, 0);
+const SLOW: Record<string, string> = {
+  postgres: 'CREATE TABLE slow (id INTEGER);\nSELECT pg_sleep(60);\n',
+  mariadb: 'CREATE TABLE slow (id INTEGER);\nSELECT SLEEP(60);\n',
+  sqlite: 'CREATE TABLE slow (id INTEGER);\nWITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 50000000) INSERT INTO slow SELECT x FROM c;\n',
+};
+
+/** Starts an upgrade whose migration runs for a long time, and returns once it is running. */
+async function startSlowUpgrade(url: string, dbName: string) {
+  const dir = makeFolder({ '1_slow.up.sql': SLOW[dbName]!, '1_slow.down.sql': 'DROP TABLE slow;\n' });
+  const init = await run(url, dir, 'init');
+  if (init.code !== 0) throw new Error(init.stderr);
   const victim = start(['--url', url, '--dir', dir, '--yes', 'upgrade']);
-  if (db.name === 'postgres') {
+  if (dbName === 'postgres') {
     await until(async () => (await count(url, "SELECT COUNT(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%'")) > 0, 'pg_sleep to run');
-  } else if (db.name === 'mariadb') {
+  } else if (dbName === 'mariadb') {
     await until(async () => (await count(url, "SELECT COUNT(*) FROM migrate_tui_log WHERE status = 'started' AND statements_done = 1")) > 0, 'statement 1 to finish');
   } else {
     await until(async () => victim.stderr().includes('↑ [1/1] 1 slow'), 'the step to start');
   }
+  return { dir, victim };
+}
+
+eachDatabase('a second run gives up after --lock-timeout and says who holds the lock', async (t, url, db) => {
+  const { dir, victim } = await startSlowUpgrade(url, db.name);
+  try {
+    const second = await run(url, dir, '--yes', '--lock-timeout', '1', 'upgrade');
+    t.is(second.code, 6, second.stderr);
+    t.regex(second.stderr, /another migrate-tui run holds the migration lock on .*; gave up after 1 s/);
+    t.regex(second.stderr, /waiting for the migration lock/);
+    if (db.name === 'postgres') t.regex(second.stderr, /held by migrate-tui \S+@\S+ pid \d+ as postgres/);
+    if (db.name === 'mariadb') t.regex(second.stderr, /held by connection \d+ \(test@127\.0\.0\.1/);
+  } finally {
+    victim.child.kill('SIGKILL');
+    await victim.exit;
+  }
+});
+
+eachDatabase('a run killed with SIGKILL mid-migration leaves a consistent database', async (t, url, db) => {
+  const { dir, victim } = await startSlowUpgrade(url, db.name);
   victim.child.kill('SIGKILL');
   await victim.exit;
   const status = JSON.parse((await run(url, dir, 'status', '--json')).stdout);
