@@ -205,6 +205,22 @@ eachDatabase('without a terminal and without --yes, downgrade refuses and change
   t.deepEqual(JSON.parse((await run(url, EXAMPLE, 'current', '--json')).stdout).current.map((r: { id: string }) => r.id), ['20260112100000', '20260112110000']);
 });
 
+eachDatabase(
+  'on a terminal, downgrade asks: "y" proceeds, anything else declines and changes nothing',
+  async (t, url) => {
+    t.is((await run(url, EXAMPLE, '--yes', 'upgrade')).code, 0);
+    const declined = await cli(['--url', url, '--dir', EXAMPLE, 'downgrade', '-1'], { tty: true, answers: ['n'] });
+    t.is(declined.code, 4);
+    t.regex(declined.stderr, /downgrade test\.sqlite to -1\? \[y\/N\] /);
+    t.regex(declined.stderr, /not confirmed, nothing was changed/);
+    t.is(JSON.parse((await run(url, EXAMPLE, 'status', '--json')).stdout).applied.length, 9);
+    const accepted = await cli(['--url', url, '--dir', EXAMPLE, 'downgrade', '-1'], { tty: true, answers: ['y'] });
+    t.is(accepted.code, 0, accepted.stderr);
+    t.is(JSON.parse((await run(url, EXAMPLE, 'status', '--json')).stdout).applied.length, 8);
+  },
+  ['sqlite'],
+);
+
 eachDatabase('gaps: a file merged late with a lower version is reported and applied only with --out-of-order', async (t, url) => {
   const dir = makeFolder({ '1_a.up.sql': 'CREATE TABLE a (id INTEGER);', '1_a.down.sql': 'DROP TABLE a;', '3_c.up.sql': 'CREATE TABLE c (id INTEGER);', '3_c.down.sql': 'DROP TABLE c;' });
   t.is((await run(url, dir, '--yes', 'upgrade')).code, 0);

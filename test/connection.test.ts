@@ -1,0 +1,49 @@
+import test from 'ava';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { maskUrl, readConfigFile, redact, resolveConnection, parseDatabaseUrl } from '../src/engine/index.js';
+import { makeFolder } from './helpers/folders.js';
+
+const resolveIn = (cwd: string, env: Record<string, string>, url?: string) => resolveConnection({ url, cwd, env, config: readConfigFile(cwd) });
+
+test('the URL comes from --url, then DATABASE_URL, then DB_* variables, then the config file, then the default', (t) => {
+  const cwd = makeFolder({ 'migrate-tui.config.json': JSON.stringify({ url: 'postgres://cfg@db/config_db' }) });
+  const parts = { DATABASE_PROVIDER: 'mysql', DB_HOST: 'h', DB_PORT: '3307', DB_USER: 'u', DB_PASSWORD: 'p@ss:word', DB_NAME: 'parts_db' };
+  t.is(resolveIn(cwd, { DATABASE_URL: 'postgres://env@db/env_db', ...parts }, 'sqlite:./flag.sqlite').source, '--url');
+  t.is(resolveIn(cwd, { DATABASE_URL: 'postgres://env@db/env_db', ...parts }).databaseName, 'env_db');
+  const fromParts = resolveIn(cwd, parts);
+  t.is(fromParts.kind, 'mysql');
+  t.is(fromParts.databaseName, 'parts_db');
+  t.is(fromParts.display, 'mysql://u:***@h:3307/parts_db');
+  t.is(resolveIn(cwd, {}).databaseName, 'config_db');
+  const plain = makeFolder({});
+  const fallback = resolveIn(plain, {});
+  t.is(fallback.kind, 'sqlite');
+  t.is(fallback.file, join(plain, 'migrate-tui.sqlite'));
+  t.is(fallback.source, 'the embedded default');
+});
+
+test('URL forms: postgresql://, mariadb:// hints the dialect, sqlite absolute and relative', (t) => {
+  t.is(parseDatabaseUrl('postgresql://a@b/c', 'x', '/w').kind, 'postgres');
+  t.is(parseDatabaseUrl('mariadb://a@b/c', 'x', '/w').dialectHint, 'mariadb');
+  t.is(parseDatabaseUrl('sqlite:///var/app.sqlite', 'x', '/w').file, '/var/app.sqlite');
+  t.is(parseDatabaseUrl('sqlite:data/app.sqlite', 'x', '/w').file, '/w/data/app.sqlite');
+  t.throws(() => parseDatabaseUrl('oracle://a@b/c', 'x', '/w'), { message: /unsupported database URL scheme "oracle:"/ });
+  t.throws(() => parseDatabaseUrl('postgres://a@b', 'x', '/w'), { message: /names no database/ });
+});
+
+test('passwords are masked in displays and scrubbed from driver messages', (t) => {
+  t.is(maskUrl('postgres://app:s3cret@db:5432/app'), 'postgres://app:***@db:5432/app');
+  const target = parseDatabaseUrl('postgres://app:s3cret@db:5432/app', 'x', '/w');
+  t.is(redact('connect to postgres://app:s3cret@db:5432/app failed (password s3cret)', target), 'connect to postgres://app:***@db:5432/app failed (password ***)');
+});
+
+test('a bad config file is a clear error naming the setting', (t) => {
+  const cwd = makeFolder({});
+  writeFileSync(join(cwd, 'migrate-tui.config.json'), '{"url": 5}');
+  t.throws(() => readConfigFile(cwd), { message: /"url" must be a string/ });
+  writeFileSync(join(cwd, 'migrate-tui.config.json'), '{"urll": "x"}');
+  t.throws(() => readConfigFile(cwd), { message: /unknown setting "urll"/ });
+  writeFileSync(join(cwd, 'migrate-tui.config.json'), '{oops');
+  t.throws(() => readConfigFile(cwd), { message: /not valid JSON/ });
+});
