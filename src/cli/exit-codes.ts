@@ -15,6 +15,8 @@ export const EXIT = {
   lockTimeout: 6,
   /** Revisions not applied below applied ones (merged late): pass --out-of-order. */
   gaps: 7,
+  /** No backup could be taken (dump tool missing or too old): install it, or --no-backup. */
+  backupUnavailable: 8,
   /** A bug in migrate-tui (please report it). */
   internal: 70,
 } as const;
@@ -28,5 +30,6 @@ export const EXIT_DESCRIPTIONS: ReadonlyArray<[number, string]> = [
   [EXIT.dirty, 'the database is dirty: a non-transactional step did not finish; run `resolve`'],
   [EXIT.lockTimeout, 'another run held the migration lock longer than --lock-timeout'],
   [EXIT.gaps, 'unapplied revisions below applied ones (merged late); rerun with --out-of-order'],
+  [EXIT.backupUnavailable, 'no backup could be taken before a downgrade (dump tool missing or older than the server); install it or pass --no-backup'],
   [EXIT.internal, 'internal error in migrate-tui (a bug: please report it with the output)'],
 ];

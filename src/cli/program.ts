@@ -2,7 +2,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import {
-  appliedFromSpec,
+  DEFAULT_BACKUP_DIR,
+  riskLines,
   findDialect,
   readConfigFile,
   resolveConnection,
@@ -26,6 +27,10 @@ import { checkCommand } from './commands/check.js';
 import { branchesCommand, headsCommand, historyCommand, showCommand } from './commands/graph-commands.js';
 import { offlinePlanCommand } from './commands/offline-plan.js';
 import {
+  backupCommand,
+  backupsCommand,
+  restoreCommand,
+  rollbackCommand,
   currentCommand,
   databaseCheck,
   downgradeCommand,
@@ -72,11 +77,23 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       else io.err(`error: ${error.message}\n  → ${error.hint}\n`);
       return exitCodeFor(error);
     }
+    // A database's own error outside a migration (permissions, a dropped connection…): the user's to fix.
+    if (isDriverError(error)) {
+      const message = (error as Error).message;
+      if (json) io.out(JSON.stringify({ error: { code: 'database-error', message, hint: 'see the database message', meta: {} } }, null, 2) + '\n');
+      else io.err(`error: the database said: ${message}\n  → check the connection, permissions and the database's state\n`);
+      return EXIT.failed;
+    }
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
     io.err(`internal error in migrate-tui ${TOOL_VERSION} (please report it with this output):\n${detail}\n`);
     return EXIT.internal;
   }
   return exitCode;
+}
+
+function isDriverError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return ['PostgresError', 'SqliteError'].includes(error.name) || 'sqlMessage' in error || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED'].includes((error as { code?: string }).code ?? '');
 }
 
 function exitCodeFor(error: MigrateTuiError): number {
@@ -212,8 +229,14 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
       .option('--sql', 'print the SQL of the plan instead of running it (never writes)', false)
       .option('--from <revs>', 'with --sql: the state to plan from (comma-separated revisions, or base)');
     if (direction === 'upgrade') command.option('--out-of-order', 'also apply revisions below applied ones (merged late)', false);
+    if (direction === 'downgrade') {
+      command
+        .option('--dry-run', 'print the preview (plan, formatted SQL, data at risk) and stop', false)
+        .option('--no-backup', 'do not take a backup first')
+        .option('--backup-dir <folder>', 'where backups go (default: "backups", or the config file\'s)');
+    }
     add(command, async (c, g, target) => {
-      const o = c.opts() as { sql: boolean; from?: string; outOfOrder?: boolean };
+      const o = c.opts() as { sql: boolean; from?: string; outOfOrder?: boolean; dryRun?: boolean; backup?: boolean; backupDir?: string };
       const targetText = typeof target === 'string' ? target : 'heads';
       const loaded = project(g, {});
       if (o.sql) {
@@ -222,17 +245,40 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
           return withMigrator(database(g), loaded, async (m) => {
             const state = await m.readState();
             const from = [...state.applied].join(',') || 'base';
-            return offlinePlanCommand(loaded, direction, targetText, m.db.syntax, from, stateTables(configFile()), new Set(state.applied));
+            const plan = offlinePlanCommand(loaded, direction, targetText, m.db.syntax, from, stateTables(configFile()), new Set(state.applied));
+            if (direction === 'upgrade') return plan;
+            // A downgrade's SQL starts with what it destroys, counted now.
+            const preview = await m.downgradePreview(targetText);
+            return { ...plan, text: riskLines(preview).map((l) => `-- ${l}`).join('\n') + '\n' + plan.text, json: { ...(plan.json as object), dataAtRisk: preview.dataAtRisk } };
           });
         }
         if (!g.dialect) throw new UsageError('--sql needs --dialect when no database is given', `add --dialect with one of: ${knownDialectSpellings()}`);
         return offlinePlanCommand(loaded, direction, targetText, dialectOption(g.dialect), o.from, stateTables(configFile()));
       }
       requireValid(loaded);
-      return direction === 'upgrade' ? upgradeCommand(database(g), loaded, targetText, Boolean(o.outOfOrder), g.json) : downgradeCommand(database(g), loaded, targetText, g.json);
+      return direction === 'upgrade'
+        ? upgradeCommand(database(g), loaded, targetText, Boolean(o.outOfOrder), g.json)
+        : downgradeCommand(database(g), loaded, targetText, g.json, { dryRun: Boolean(o.dryRun), backup: o.backup !== false, backupDir: backupDir(o.backupDir) });
     });
   }
 
+  const backupDir = (option?: string) => resolve(io.cwd, option ?? configFile().backups ?? DEFAULT_BACKUP_DIR);
+  add(
+    program.command('backup').description('back up the database into backups/ (mode 0600, with a manifest)').option('--out <file>', 'write the backup to this file').option('--backup-dir <folder>', 'where backups go'),
+    (c, g) => {
+      const o = c.opts() as { out?: string; backupDir?: string };
+      return backupCommand(database(g), project(g), backupDir(o.backupDir), o.out ? resolve(io.cwd, o.out) : undefined);
+    },
+  );
+  add(program.command('backups').description('list the backups').option('--backup-dir <folder>', 'where backups are'), (c) => backupsCommand(backupDir((c.opts() as { backupDir?: string }).backupDir)));
+  add(
+    program.command('restore').argument('<file>', 'a backup file (see `backups`)').description('restore a backup and set the version rows as they were (asks first)'),
+    (_c, g, file) => restoreCommand(database(g), project(g, {}), resolve(io.cwd, String(file)), g.json),
+  );
+  add(
+    program.command('rollback').description('on-call view: the last steps and what rolling back the latest would do').addOption(new Option('--last <n>', 'how many steps to show').argParser(nonNegativeInt).default(10)),
+    (c, g) => rollbackCommand(database(g), project(g, {}), (c.opts() as { last: number }).last),
+  );
   add(program.command('init').description('create the state tables (also done on first use)'), (_c, g) => initCommand(database(g), project(g)));
   add(program.command('status').description('current heads, pending, dirty, gaps, missing files, drift'), (_c, g) => statusCommand(database(g), project(g, {})));
   add(program.command('current').description('the version rows: what the database is at'), (_c, g) => currentCommand(database(g), project(g)));

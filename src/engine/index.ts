@@ -26,3 +26,7 @@ export * from './database-state.js';
 export * from './state-store.js';
 export type { DatabaseAdapter, SchemaSnapshot } from './dialects/adapter.js';
 export { connectDatabase, whoAndWhere } from './dialects/connect.js';
+export * from './data-risk.js';
+export * from './downgrade-preview.js';
+export * from './backups.js';
+export * from './backup-tools.js';

@@ -13,6 +13,9 @@ import type { Statement } from './sql-splitter.js';
 import { StateStore } from './state-store.js';
 import type { StateTableNames } from './state-tables.js';
 import { parseTarget, resolveRevisionRef } from './targets.js';
+import { rmSync } from 'node:fs';
+import { backupPath, finishBackup, prepareBackupFile, type BackupManifest } from './backups.js';
+import { buildDowngradePreview, type DowngradePreview } from './downgrade-preview.js';
 
 /** Everything a run reports as it goes; the TUI, the plain reporter and --json consume it. */
 export type RunEvent =
@@ -298,43 +301,108 @@ export class Migrator {
    */
   async stamp(target: string): Promise<RunResult> {
     return this.locked(async (state) => {
-      const { graph } = this.project;
-      const next = this.stampedSet(state, target);
-      const removed = graph.downgradeOrder(new Set([...state.applied].filter((id) => !next.has(id))));
-      const added = graph.upgradeOrder(new Set([...next].filter((id) => !state.applied.has(id))));
-      const missing = state.missing.map((m) => m.revision);
-      const before = [...state.versionRows];
-      const after = versionRowsFor(graph, next, target === 'base' ? [] : missing);
-      const now = new Date().toISOString();
-      if (state.dirty) await this.store.updateLog(state.dirty.logId, { status: 'resolved' });
-      const record = async (revision: string, direction: 'up' | 'down') =>
-        this.store.insertLog({
-          revision,
-          direction,
-          kind: 'stamp',
-          dialect: this.db.syntax.name,
-          checksum: graph.has(revision) ? migrationChecksum(graph.get(revision), this.db.syntax) : null,
-          sqlText: null,
-          downSql: direction === 'up' && graph.has(revision) && graph.get(revision).down ? joinStatements(migrationStatements(graph.get(revision), 'down', this.db.syntax)) : null,
-          statementsTotal: 0,
-          statementsDone: 0,
-          status: 'done',
-          startedAt: now,
-          finishedAt: now,
-          durationMs: 0,
-          osUser: this.who.user,
-          host: this.who.host,
-          toolVersion: this.options.toolVersion,
-        });
-      const stampedMissing = target === 'base' ? missing : [];
-      for (const id of [...stampedMissing, ...removed]) await record(id, 'down');
-      for (const id of added) await record(id, 'up');
-      await this.store.setVersionRows(after);
-      const steps: StepResult[] = [
-        ...[...stampedMissing, ...removed].map((revision) => ({ revision, direction: 'down' as const, status: 'done' as const, durationMs: 0, statements: 0 })),
-        ...added.map((revision) => ({ revision, direction: 'up' as const, status: 'done' as const, durationMs: 0, statements: 0 })),
-      ];
-      return { direction: removed.length > 0 && added.length === 0 ? 'downgrade' : 'upgrade', target, steps, headsBefore: before, headsAfter: after };
+      const result = await this.recordAppliedSet(state, this.stampedSet(state, target), target === 'base' ? [] : null, 'stamp');
+      return { ...result, target };
+    }, true);
+  }
+
+  /**
+   * Records, without running SQL, that exactly `next` is applied (and of the revisions with
+   * missing files, `keepMissing`, or all of them when null): one log row per revision that
+   * changes, then the version rows. Clears a dirty state.
+   */
+  private async recordAppliedSet(state: DatabaseState, next: ReadonlySet<string>, keepMissing: readonly string[] | null, kind: 'stamp' | 'restore', rows?: readonly string[]): Promise<RunResult> {
+    const { graph } = this.project;
+    const removed = graph.downgradeOrder(new Set([...state.applied].filter((id) => !next.has(id))));
+    const added = graph.upgradeOrder(new Set([...next].filter((id) => !state.applied.has(id))));
+    const missing = state.missing.map((m) => m.revision);
+    const droppedMissing = keepMissing === null ? [] : missing.filter((m) => !keepMissing.includes(m));
+    const before = [...state.versionRows];
+    const after = rows ? [...rows].sort() : versionRowsFor(graph, next, missing.filter((m) => !droppedMissing.includes(m)));
+    const now = new Date().toISOString();
+    if (state.dirty) await this.store.updateLog(state.dirty.logId, { status: 'resolved' });
+    const record = async (revision: string, direction: 'up' | 'down') =>
+      this.store.insertLog({
+        revision,
+        direction,
+        kind,
+        dialect: this.db.syntax.name,
+        checksum: graph.has(revision) ? migrationChecksum(graph.get(revision), this.db.syntax) : null,
+        sqlText: null,
+        downSql: direction === 'up' && graph.has(revision) && graph.get(revision).down ? joinStatements(migrationStatements(graph.get(revision), 'down', this.db.syntax)) : null,
+        statementsTotal: 0,
+        statementsDone: 0,
+        status: 'done',
+        startedAt: now,
+        finishedAt: now,
+        durationMs: 0,
+        osUser: this.who.user,
+        host: this.who.host,
+        toolVersion: this.options.toolVersion,
+      });
+    for (const id of [...droppedMissing, ...removed]) await record(id, 'down');
+    for (const id of added) await record(id, 'up');
+    await this.store.setVersionRows(after);
+    const steps: StepResult[] = [
+      ...[...droppedMissing, ...removed].map((revision) => ({ revision, direction: 'down' as const, status: 'done' as const, durationMs: 0, statements: 0 })),
+      ...added.map((revision) => ({ revision, direction: 'up' as const, status: 'done' as const, durationMs: 0, statements: 0 })),
+    ];
+    return { direction: removed.length > 0 && added.length === 0 ? 'downgrade' : 'upgrade', target: '', steps, headsBefore: before, headsAfter: after };
+  }
+
+  /** What a downgrade would run, formatted, with the data it destroys counted now. */
+  async downgradePreview(target: string): Promise<DowngradePreview> {
+    return buildDowngradePreview(this.db, target, this.planDowngradeSteps(await this.readState(), target));
+  }
+
+  /** Takes a backup into `dir` (or `out`), with its manifest; checks the tool first. */
+  async backup(options: { dir: string; out?: string; reason: string }): Promise<BackupManifest> {
+    const tool = await this.db.backupTool();
+    const state = await this.readState();
+    const file = options.out ?? backupPath(options.dir, this.db.databaseName, state.versionRows, this.db.backupExtension);
+    prepareBackupFile(file);
+    const exclude = [this.options.tables.version, this.options.tables.log];
+    try {
+      await this.db.backup(file, exclude);
+    } catch (error) {
+      rmSync(file, { force: true });
+      throw error;
+    }
+    return finishBackup(file, {
+      createdAt: new Date().toISOString(),
+      database: this.db.display,
+      databaseName: this.db.databaseName,
+      dialect: this.db.syntax.name,
+      tool,
+      reason: options.reason,
+      versionRows: state.versionRows,
+      applied: this.project.graph.ids().filter((id) => state.applied.has(id)),
+      logMaxId: state.log.reduce((max, row) => Math.max(max, row.id), 0),
+      includesStateTables: this.db.backupIncludesStateTables,
+    });
+  }
+
+  /**
+   * Restores a backup and sets the version rows as they were when it was taken. The log
+   * keeps its history: rows written since the backup are kept, and each revision whose
+   * state the restore changes gets a `restore` row.
+   */
+  async restore(manifest: BackupManifest): Promise<RunResult> {
+    if (manifest.dialect !== this.db.syntax.name && !(manifest.dialect.startsWith('m') && this.db.syntax.name.startsWith('m'))) {
+      throw new PlanError('wrong-dialect', `${manifest.file} is a ${manifest.dialect} backup; this database is ${this.db.syntax.name}`, 'restore it into a database of the same kind');
+    }
+    await this.db.backupTool();
+    return this.locked(async (before) => {
+      const newer = manifest.includesStateTables ? before.log.filter((row) => row.id > manifest.logMaxId) : [];
+      await this.db.outsideTransaction(() => this.db.restore(manifest.file));
+      if (manifest.includesStateTables) {
+        await this.store.ensure();
+        for (const { id: _id, ...row } of newer) await this.store.insertLog(row);
+      }
+      const state = await this.readState();
+      const next = new Set(manifest.applied.filter((id) => this.project.graph.has(id)));
+      const result = await this.recordAppliedSet(state, next, manifest.versionRows.filter((r) => !this.project.graph.has(r)), 'restore', manifest.versionRows);
+      return { ...result, target: manifest.file };
     }, true);
   }
 

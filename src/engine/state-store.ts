@@ -9,7 +9,7 @@ export interface LogRow {
   /** `up` applies, `down` reverts; for stamps and resolves too. */
   readonly direction: 'up' | 'down';
   /** `migrate` ran SQL; `stamp` and `resolve` only recorded. */
-  readonly kind: 'migrate' | 'stamp' | 'resolve' | 'seed';
+  readonly kind: 'migrate' | 'stamp' | 'resolve' | 'seed' | 'restore';
   readonly dialect: string;
   readonly checksum: string | null;
   readonly sqlText: string | null;
@@ -27,7 +27,7 @@ export interface LogRow {
   readonly error: string | null;
 }
 
-export type NewLogRow = Omit<LogRow, 'id' | 'finishedAt' | 'durationMs' | 'error'> & { finishedAt?: string; durationMs?: number; error?: string };
+export type NewLogRow = Omit<LogRow, 'id' | 'finishedAt' | 'durationMs' | 'error'> & { finishedAt?: string | null; durationMs?: number | null; error?: string | null };
 
 const COLUMNS = [
   ['revision', 'revision'],

@@ -15,6 +15,7 @@ import {
   type RunStep,
   type StateTableNames,
 } from '../../engine/index.js';
+import { backupPath, listBackups, previewText, readManifest, type DowngradePreview } from '../../engine/index.js';
 import type { CommandResult } from '../command-result.js';
 import { confirm } from '../confirm.js';
 import { EXIT } from '../exit-codes.js';
@@ -142,6 +143,8 @@ export function exitCodeForError(error: MigrateTuiError): number {
       return EXIT.lockTimeout;
     case 'gaps':
       return EXIT.gaps;
+    case 'backup-tool':
+      return EXIT.backupUnavailable;
     case 'needs-confirmation':
     case 'declined':
       return EXIT.refused;
@@ -160,13 +163,89 @@ function planText(m: Migrator, title: string, steps: readonly RunStep[]): string
   return lines.join('\n') + '\n';
 }
 
-export async function downgradeCommand(ctx: DatabaseContext, project: Project, target: string, json: boolean): Promise<CommandResult> {
+export interface DowngradeOptions {
+  readonly dryRun: boolean;
+  readonly backup: boolean;
+  readonly backupDir: string;
+}
+
+/**
+ * The guarded downgrade: preview (plan, formatted SQL, data at risk), the backup's path,
+ * a confirmation, the backup, then the downgrade. No backup tool means no downgrade unless
+ * --no-backup.
+ */
+export async function downgradeCommand(ctx: DatabaseContext, project: Project, target: string, json: boolean, options: DowngradeOptions): Promise<CommandResult> {
   return withMigrator(ctx, project, async (m) => {
-    const steps = m.planDowngradeSteps(await m.readState(), target);
-    if (steps.length === 0) return finish(ctx.io, { direction: 'downgrade', target, steps: [], headsBefore: [], headsAfter: (await m.readState()).versionRows }, 'reverted', json);
-    ctx.io.err(planText(m, `downgrade to ${target}: ${steps.length} revision${steps.length === 1 ? '' : 's'} will be reverted`, steps));
-    await confirm(ctx.io, `downgrade ${m.db.databaseName} to ${target}`, ctx.yes);
-    return finish(ctx.io, await m.downgrade(target), 'reverted', json);
+    const preview = await m.downgradePreview(target);
+    if (options.dryRun) return { text: previewText(preview), json: { preview } };
+    if (preview.steps.length === 0) return finish(ctx.io, { direction: 'downgrade', target, steps: [], headsBefore: [], headsAfter: (await m.readState()).versionRows }, 'reverted', json);
+    ctx.io.err(previewText(preview));
+    let backupFile: string | null = null;
+    if (options.backup) {
+      const tool = await m.db.backupTool();
+      backupFile = backupPath(options.backupDir, m.db.databaseName, (await m.readState()).versionRows, m.db.backupExtension);
+      ctx.io.err(`backup first: ${backupFile} (${tool})\n`);
+    } else ctx.io.err('NO BACKUP will be taken (--no-backup)\n');
+    await confirm(ctx.io, `downgrade ${m.db.databaseName} to ${target}`, ctx.yes, `downgrade ${m.db.databaseName} to ${target}${backupFile ? ' after the backup' : ' WITHOUT a backup'}? [y/N] `);
+    const manifest = backupFile ? await m.backup({ dir: options.backupDir, out: backupFile, reason: `before downgrade to ${target}` }) : null;
+    if (manifest) ctx.io.err(`backup written: ${manifest.file} (${manifest.size} bytes)\n`);
+    const out = finish(ctx.io, await m.downgrade(target), 'reverted', json);
+    return { ...out, text: (manifest ? `backup: ${manifest.file}\n` : '') + out.text, json: { ...(out.json as object), backup: manifest, preview } };
+  });
+}
+
+export async function backupCommand(ctx: DatabaseContext, project: Project, backupDir: string, out: string | undefined): Promise<CommandResult> {
+  return withMigrator(ctx, project, async (m) => {
+    const manifest = await m.backup({ dir: backupDir, ...(out ? { out } : {}), reason: 'backup command' });
+    return { text: `backup written: ${manifest.file} (${manifest.size} bytes, ${manifest.tool}; at ${manifest.versionRows.join(', ') || 'base'})\n`, json: { backup: manifest } };
+  });
+}
+
+export function backupsCommand(backupDir: string): CommandResult {
+  const list = listBackups(backupDir);
+  const text =
+    list.length === 0
+      ? `no backups in ${backupDir}\n`
+      : list.map((b) => `${b.file}  ${b.createdAt}  ${b.databaseName} (${b.dialect}) at ${b.versionRows.join(', ') || 'base'}  ${b.size} bytes  ${b.reason}`).join('\n') + '\n';
+  return { text, json: { backups: list } };
+}
+
+export async function restoreCommand(ctx: DatabaseContext, project: Project, file: string, json: boolean): Promise<CommandResult> {
+  const manifest = readManifest(file);
+  return withMigrator(ctx, project, async (m) => {
+    const state = await m.readState();
+    ctx.io.err(
+      `restore ${m.db.display} from ${manifest.file}\n  taken ${manifest.createdAt} by ${manifest.tool} (${manifest.reason})\n  version rows then: ${manifest.versionRows.join(', ') || 'base'}; now: ${state.versionRows.join(', ') || 'base'}\n` +
+        (manifest.includesStateTables ? '' : '  tables created after the backup are left in place\n'),
+    );
+    await confirm(ctx.io, `restore ${m.db.databaseName} from ${manifest.file}`, ctx.yes);
+    return finish(ctx.io, await m.restore(manifest), 'restored', json);
+  });
+}
+
+/** Headless on-call view: the last steps from the log and what rolling back the latest would do. */
+export async function rollbackCommand(ctx: DatabaseContext, project: Project, last: number): Promise<CommandResult> {
+  return withMigrator(ctx, project, async (m) => {
+    const state = await m.readState();
+    const steps = state.log.filter((r) => r.kind !== 'seed').slice(-last).reverse();
+    const lines = [`last ${steps.length} step${steps.length === 1 ? '' : 's'} on ${m.db.display} (newest first):`];
+    for (const r of steps) {
+      const message = project.graph.has(r.revision) ? project.graph.get(r.revision).message : '(files missing)';
+      lines.push(`  ${r.direction === 'up' ? '↑' : '↓'} ${r.revision} ${message} — ${r.kind} ${r.status}, by ${r.osUser}@${r.host}, ${r.startedAt}, ${r.durationMs ?? '?'} ms`);
+    }
+    if (state.dirty) lines.push('', `DIRTY: the ${state.dirty.direction} of ${state.dirty.revision} did not finish: resolve it first (migrate-tui resolve ${state.dirty.revision} …)`);
+    for (const d of state.drift) lines.push(`DRIFT: ${d.revision} changed since it was applied`);
+    let preview: DowngradePreview | null = null;
+    let problem: string | null = null;
+    try {
+      preview = await m.downgradePreview('-1');
+    } catch (error) {
+      problem = error instanceof Error ? error.message : String(error);
+    }
+    lines.push('');
+    if (preview && preview.steps.length > 0) lines.push('rolling back the latest step (downgrade -1) would do this:', previewText(preview).trimEnd(), '', 'to do it: migrate-tui downgrade -1   (a backup is taken first; --yes in scripts)');
+    else lines.push(`rolling back with -1 is not possible: ${problem ?? 'nothing is applied'}`);
+    return { text: lines.join('\n') + '\n', json: { steps, dirty: state.dirty, drift: state.drift.map((d) => d.revision), preview, problem } };
   });
 }
 

@@ -38,6 +38,20 @@ export interface DatabaseAdapter {
    */
   outsideTransaction<T>(work: () => Promise<T>): Promise<T>;
 
+  /**
+   * The backup method, checked before any downgrade: the dump tool is on PATH and not older
+   * than the server (BackupToolError says which to install, or to pass --no-backup).
+   */
+  backupTool(): Promise<string>;
+  /** Writes a backup of the whole database, except `excludeTables` where the tool can. */
+  backup(file: string, excludeTables: readonly string[]): Promise<void>;
+  /** Restores a file written by `backup`. */
+  restore(file: string): Promise<void>;
+  /** SQLite's backup is the whole file, state tables included; dumps leave them out. */
+  readonly backupIncludesStateTables: boolean;
+  /** File extension of backups. */
+  readonly backupExtension: string;
+
   tableExists(name: string): Promise<boolean>;
   /** Tables, columns, indexes, constraints and triggers, normalised for comparison. */
   schema(exclude: readonly string[]): Promise<SchemaSnapshot>;

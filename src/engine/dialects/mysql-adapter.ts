@@ -1,4 +1,8 @@
 import mysql from 'mysql2/promise';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BackupToolError, findExecutable, runTool, toolVersion } from '../backup-tools.js';
 import { LockTimeoutError } from '../runtime-errors.js';
 import type { DatabaseAdapter, SchemaSnapshot } from './adapter.js';
 import type { DialectSyntax } from './dialect.js';
@@ -7,7 +11,10 @@ import { mysqlSyntax } from './mysql.js';
 
 /** MySQL and MariaDB through mysql2, on one connection; the lock is GET_LOCK. */
 export class MysqlAdapter implements DatabaseAdapter {
+  readonly backupIncludesStateTables = false;
+  readonly backupExtension = 'sql';
   private constructor(
+    private readonly url: string,
     private readonly conn: mysql.Connection,
     readonly syntax: DialectSyntax,
     readonly display: string,
@@ -27,7 +34,7 @@ export class MysqlAdapter implements DatabaseAdapter {
     const [rows] = await conn.query('SELECT VERSION() AS v');
     const version = String((rows as Array<{ v: string }>)[0]!.v);
     const isMariadb = /mariadb/i.test(version);
-    return new MysqlAdapter(conn, isMariadb ? mariadbSyntax : mysqlSyntax, display, databaseName, `${isMariadb ? 'MariaDB' : 'MySQL'} ${version}`, lockName.slice(0, 64));
+    return new MysqlAdapter(url, conn, isMariadb ? mariadbSyntax : mysqlSyntax, display, databaseName, `${isMariadb ? 'MariaDB' : 'MySQL'} ${version}`, lockName.slice(0, 64));
   }
 
   async execute(sql: string): Promise<void> {
@@ -78,6 +85,55 @@ export class MysqlAdapter implements DatabaseAdapter {
 
   outsideTransaction<T>(work: () => Promise<T>): Promise<T> {
     return work();
+  }
+
+  /** Runs a client tool with the connection in a 0600 option file (never in argv). */
+  private async withOptionFile<T>(work: (optionFile: string) => Promise<T>): Promise<T> {
+    const u = new URL(this.url.replace(/^mariadb:/i, 'mysql:'));
+    const dir = mkdtempSync(join(tmpdir(), 'migrate-tui-my-'));
+    const file = join(dir, 'client.cnf');
+    const lines = ['[client]', `host=${decodeURIComponent(u.hostname) || 'localhost'}`, `port=${u.port || '3306'}`];
+    if (u.username) lines.push(`user=${decodeURIComponent(u.username)}`);
+    if (u.password) lines.push(`password="${decodeURIComponent(u.password).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`);
+    writeFileSync(file, lines.join('\n') + '\n', { mode: 0o600 });
+    try {
+      return await work(file);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  private checkedTool(kind: 'dump' | 'client'): { path: string; version: string } {
+    const mariadb = this.syntax.name === 'mariadb';
+    const names = kind === 'dump' ? (mariadb ? ['mariadb-dump', 'mysqldump'] : ['mysqldump', 'mariadb-dump']) : mariadb ? ['mariadb', 'mysql'] : ['mysql', 'mariadb'];
+    const path = findExecutable(...names);
+    const serverMajor = Number(/(\d+)\./.exec(this.serverVersion)?.[1] ?? 0);
+    if (!path) {
+      throw new BackupToolError(`${names.join(' or ')} is not installed (not on PATH), so no ${kind === 'dump' ? 'backup can be taken' : 'restore can run'}`, `install the ${mariadb ? 'MariaDB' : 'MySQL'} client tools (Debian: ${mariadb ? 'mariadb-client' : 'default-mysql-client'}), or pass --no-backup`, { tools: names });
+    }
+    const version = toolVersion(path, /(\d+)\.\d+\.\d+(?:-MariaDB)?/);
+    if (kind === 'dump' && version && /MariaDB/.test(version.text) === mariadb && version.major < serverMajor) {
+      throw new BackupToolError(`${path.split('/').pop()} ${version.text} is older than the server (${this.serverVersion})`, 'install client tools of the server\'s version, or pass --no-backup', { toolVersion: version.text });
+    }
+    return { path, version: version?.text ?? 'unknown version' };
+  }
+
+  async backupTool(): Promise<string> {
+    const tool = this.checkedTool('dump');
+    this.checkedTool('client');
+    return `${tool.path.split('/').pop()} ${tool.version}`;
+  }
+
+  async backup(file: string, excludeTables: readonly string[]): Promise<void> {
+    const { path } = this.checkedTool('dump');
+    await this.withOptionFile((options) =>
+      runTool(path, [`--defaults-extra-file=${options}`, '--single-transaction', '--routines', '--triggers', '--add-drop-table', '--skip-lock-tables', ...excludeTables.map((t) => `--ignore-table=${this.databaseName}.${t}`), `--result-file=${file}`, this.databaseName]),
+    );
+  }
+
+  async restore(file: string): Promise<void> {
+    const { path } = this.checkedTool('client');
+    await this.withOptionFile((options) => runTool(path, [`--defaults-extra-file=${options}`, this.databaseName], { stdinFile: file }));
   }
 
   async tableExists(name: string): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import postgres from 'postgres';
+import { BackupToolError, findExecutable, runTool, toolVersion } from '../backup-tools.js';
 import { LockTimeoutError } from '../runtime-errors.js';
 import { qualifiedName } from '../state-tables.js';
 import { numberedPlaceholders, type DatabaseAdapter, type SchemaSnapshot } from './adapter.js';
@@ -8,7 +9,10 @@ import { postgresSyntax } from './postgres.js';
 /** PostgreSQL through `postgres` (porsager), on one connection; the lock is pg_advisory_lock. */
 export class PostgresAdapter implements DatabaseAdapter {
   readonly syntax = postgresSyntax;
+  readonly backupIncludesStateTables = false;
+  readonly backupExtension = 'pgdump';
   private constructor(
+    private readonly url: string,
     private readonly sql: postgres.Sql,
     readonly display: string,
     readonly databaseName: string,
@@ -29,7 +33,7 @@ export class PostgresAdapter implements DatabaseAdapter {
     const [row] = await sql.unsafe<Array<{ v: string }>>('SHOW server_version');
     // A 31-bit key from the lock name, so pg_locks shows it whole in objid.
     const key = createHash('sha256').update(lockName).digest().readUInt32BE(0) & 0x7fffffff;
-    return new PostgresAdapter(sql, display, databaseName, `PostgreSQL ${row!.v}`, key);
+    return new PostgresAdapter(url, sql, display, databaseName, `PostgreSQL ${row!.v}`, key);
   }
 
   async execute(text: string): Promise<void> {
@@ -90,6 +94,46 @@ export class PostgresAdapter implements DatabaseAdapter {
 
   outsideTransaction<T>(work: () => Promise<T>): Promise<T> {
     return work();
+  }
+
+  /** Connection options for pg_dump/pg_restore; the password goes in PGPASSWORD, not argv. */
+  private toolConnection(): { args: string[]; env: Record<string, string> } {
+    const u = new URL(this.url);
+    const args = ['--host', decodeURIComponent(u.hostname) || 'localhost', '--port', u.port || '5432', '--dbname', decodeURIComponent(u.pathname.slice(1))];
+    if (u.username) args.push('--username', decodeURIComponent(u.username));
+    return { args, env: u.password ? { PGPASSWORD: decodeURIComponent(u.password) } : {} };
+  }
+
+  private async checkedTool(name: 'pg_dump' | 'pg_restore'): Promise<{ path: string; version: string }> {
+    const path = findExecutable(name);
+    const [row] = await this.query<{ n: string }>("SELECT current_setting('server_version_num') AS n");
+    const serverMajor = Math.floor(Number(row!.n) / 10000);
+    if (!path) {
+      throw new BackupToolError(`${name} is not installed (not on PATH), so no backup can be taken before the downgrade`, `install the PostgreSQL ${serverMajor} client tools (Debian: postgresql-client-${serverMajor}), or pass --no-backup to go on without a backup`, { tool: name, serverMajor });
+    }
+    const version = toolVersion(path, /(\d+)(?:\.\d+)+/);
+    if (!version || version.major < serverMajor) {
+      throw new BackupToolError(`${name} ${version?.text ?? '(unknown version)'} is older than the server (PostgreSQL ${serverMajor}) and cannot dump it`, `install the PostgreSQL ${serverMajor} client tools, or pass --no-backup`, { tool: name, serverMajor, toolVersion: version?.text });
+    }
+    return { path, version: version.text };
+  }
+
+  async backupTool(): Promise<string> {
+    const tool = await this.checkedTool('pg_dump');
+    return `pg_dump ${tool.version}`;
+  }
+
+  async backup(file: string, excludeTables: readonly string[]): Promise<void> {
+    const { path } = await this.checkedTool('pg_dump');
+    const { args, env } = this.toolConnection();
+    const exclude = excludeTables.flatMap((t) => ['--exclude-table', qualifiedName(t, postgresSyntax.quoteIdentifier)]);
+    await runTool(path, ['--format=custom', '--no-owner', '--no-privileges', ...exclude, '--file', file, ...args], { env });
+  }
+
+  async restore(file: string): Promise<void> {
+    const { path } = await this.checkedTool('pg_restore');
+    const { args, env } = this.toolConnection();
+    await runTool(path, ['--clean', '--if-exists', '--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error', ...args, file], { env });
   }
 
   async tableExists(name: string): Promise<boolean> {

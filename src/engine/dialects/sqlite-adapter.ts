@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { BackupToolError } from '../backup-tools.js';
 import { LockTimeoutError } from '../runtime-errors.js';
 import type { DatabaseAdapter, SchemaSnapshot } from './adapter.js';
 import { sqliteSyntax } from './sqlite.js';
@@ -14,8 +15,11 @@ export class SqliteAdapter implements DatabaseAdapter {
   private locked = false;
   private timeoutMs = 0;
 
+  readonly backupIncludesStateTables = true;
+  readonly backupExtension = 'sqlite';
+
   constructor(
-    file: string,
+    private readonly file: string,
     readonly display: string,
     readonly databaseName: string,
   ) {
@@ -89,6 +93,24 @@ export class SqliteAdapter implements DatabaseAdapter {
     } finally {
       this.db.pragma(`busy_timeout = ${Math.max(1, Math.round(this.timeoutMs))}`);
       this.db.exec('BEGIN IMMEDIATE');
+    }
+  }
+
+  async backupTool(): Promise<string> {
+    if (this.file === ':memory:') throw new BackupToolError('an in-memory SQLite database cannot be backed up', 'pass --no-backup');
+    return 'SQLite online backup API';
+  }
+
+  async backup(file: string): Promise<void> {
+    await this.db.backup(file);
+  }
+
+  async restore(file: string): Promise<void> {
+    const source = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      await source.backup(this.file);
+    } finally {
+      source.close();
     }
   }
 

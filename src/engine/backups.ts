@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { MigrateTuiError } from './errors.js';
+
+/** Written beside every backup as `<file>.json`: what the database was when it was taken. */
+export interface BackupManifest {
+  readonly file: string;
+  readonly createdAt: string;
+  readonly database: string;
+  readonly databaseName: string;
+  readonly dialect: string;
+  /** e.g. "pg_dump 15.18", "SQLite online backup API". */
+  readonly tool: string;
+  readonly reason: string;
+  /** Version rows and applied revisions at backup time. */
+  readonly versionRows: readonly string[];
+  readonly applied: readonly string[];
+  /** The newest migrate_tui_log id at backup time (SQLite backups include the log). */
+  readonly logMaxId: number;
+  readonly includesStateTables: boolean;
+  readonly size: number;
+  readonly sha256: string;
+}
+
+export class BackupError extends MigrateTuiError {}
+
+export const DEFAULT_BACKUP_DIR = 'backups';
+
+/** `backups/20261121T223000Z_app_20260115090000.pgdump`: time, database, revision. */
+export function backupPath(dir: string, databaseName: string, revisions: readonly string[], extension: string, now = new Date()): string {
+  const time = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const safe = (s: string) => s.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^\.+/, '') || 'db';
+  const revision = revisions.length === 0 ? 'base' : revisions.length === 1 ? revisions[0]! : `${revisions[0]}+${revisions.length - 1}`;
+  let path = join(dir, `${time}_${safe(basename(databaseName).replace(/\.sqlite3?$/, ''))}_${safe(revision)}.${extension}`);
+  for (let n = 2; existsSync(path); n++) path = path.replace(/(\.[a-z]+)$/, `-${n}$1`);
+  return path;
+}
+
+/** Backups live in a 0700 folder as 0600 files: they hold the data. */
+export function prepareBackupFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (existsSync(path)) throw new BackupError('backup-exists', `${path} already exists`, 'choose another --out file');
+}
+
+export function finishBackup(path: string, manifest: Omit<BackupManifest, 'size' | 'sha256' | 'file'>): BackupManifest {
+  chmodSync(path, 0o600);
+  const bytes = readFileSync(path);
+  const full: BackupManifest = { file: path, ...manifest, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+  writeFileSync(`${path}.json`, JSON.stringify(full, null, 2) + '\n', { mode: 0o600 });
+  return full;
+}
+
+export function readManifest(file: string): BackupManifest {
+  const path = file.endsWith('.json') ? file : `${file}.json`;
+  const data = file.endsWith('.json') ? file.slice(0, -5) : file;
+  if (!existsSync(data)) throw new BackupError('backup-missing', `${data} does not exist`, 'see `migrate-tui backups` for the backups there are');
+  if (!existsSync(path)) throw new BackupError('manifest-missing', `${data} has no manifest (${basename(path)}), so it is not a migrate-tui backup or its manifest was lost`, 'restore it with the database\'s own tools');
+  const manifest = { ...(JSON.parse(readFileSync(path, 'utf8')) as BackupManifest), file: data };
+  const sha = createHash('sha256').update(readFileSync(data)).digest('hex');
+  if (sha !== manifest.sha256) throw new BackupError('backup-corrupt', `${data} does not match its manifest's checksum (changed or truncated since it was written)`, 'do not restore it; use another backup');
+  return manifest;
+}
+
+export function listBackups(dir: string): BackupManifest[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .flatMap((name) => {
+      try {
+        const manifest = JSON.parse(readFileSync(join(dir, name), 'utf8')) as BackupManifest;
+        const data = join(dir, name.slice(0, -5));
+        return existsSync(data) ? [{ ...manifest, file: data, size: statSync(data).size }] : [];
+      } catch {
+        return [];
+      }
+    })
+    .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+}

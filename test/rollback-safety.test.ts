@@ -1,0 +1,133 @@
+import { mkdtempSync, statSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { connectDatabase, parseDatabaseUrl, type DatabaseAdapter } from '../src/engine/index.js';
+import { binary, cli } from './helpers/cli.js';
+import { eachDatabase } from './helpers/databases.js';
+
+const EXAMPLE = fileURLToPath(new URL('../../migrations', import.meta.url));
+const SEEDS = fileURLToPath(new URL('../../seeds', import.meta.url));
+const STATE = ['migrate_tui_version', 'migrate_tui_log'];
+const run = (url: string, ...args: string[]) => cli(['--url', url, '--dir', EXAMPLE, ...args]);
+
+async function withDb<T>(url: string, work: (db: DatabaseAdapter) => Promise<T>): Promise<T> {
+  const db = await connectDatabase(parseDatabaseUrl(url, 'test', process.cwd()), 'test');
+  try {
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
+/** Schema and every row of every table (state tables aside), for before/after comparison. */
+const snapshot = (url: string) =>
+  withDb(url, async (db) => {
+    const schema = await db.schema(STATE);
+    const data: Record<string, string[]> = {};
+    for (const table of Object.keys(schema.tables)) {
+      const rows = await db.query<Record<string, unknown>>(`SELECT * FROM ${db.syntax.quoteIdentifier(table)}`);
+      data[table] = rows.map((r) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? String(v) : v))).sort();
+    }
+    return { schema, data };
+  });
+
+async function seeded(url: string) {
+  const up = await run(url, '--yes', 'upgrade');
+  if (up.code !== 0) throw new Error(up.stderr);
+  const seed = await run(url, 'seed', '--seeds', SEEDS);
+  if (seed.code !== 0) throw new Error(seed.stderr);
+}
+
+eachDatabase('the downgrade preview names every dropped table with its row count, and the formatted SQL', async (t, url) => {
+  await seeded(url);
+  const dry = await run(url, 'downgrade', 'base', '--dry-run', '--json');
+  t.is(dry.code, 0, dry.stderr);
+  const { preview } = JSON.parse(dry.stdout);
+  const dropped = Object.fromEntries(preview.dataAtRisk.filter((r: { kind: string }) => r.kind === 'drop-table').map((r: { table: string; rows: number }) => [r.table, r.rows]));
+  t.deepEqual(dropped, { application_settings: 0, audit_log: 0, documents: 0, permissions: 7, role_permissions: 12, roles: 3, user_roles: 0, users: 0 });
+  t.true(preview.destructive);
+  t.is(preview.steps.length, 9);
+  t.is(preview.steps[0].revision, '20260115090000');
+  t.regex(preview.steps.find((s: { revision: string }) => s.revision === '20260105092000').statements[0].formatted, /^DROP TABLE roles$/m);
+  const text = await run(url, 'downgrade', 'base', '--dry-run');
+  t.regex(text.stdout, /DATA AT RISK:\n(.*\n)*  drops table roles \(3 rows\) — 20260105092000, .*20260105092000_create_roles\.down\.sql:1/);
+  t.is(JSON.parse((await run(url, 'status', '--json')).stdout).applied.length, 9, 'a dry run changes nothing');
+  const sql = await run(url, 'downgrade', 'base', '--sql');
+  t.regex(sql.stdout, /^-- DATA AT RISK:\n(-- .*\n)*-- {3}drops table permissions \(7 rows\)/m);
+});
+
+eachDatabase('backup → downgrade base → restore gives back the same schema, data and version rows', async (t, url) => {
+  await seeded(url);
+  const before = await snapshot(url);
+  const backups = mkdtempSync(join(tmpdir(), 'migrate-tui-backups-'));
+  const backup = await run(url, 'backup', '--backup-dir', backups, '--json');
+  t.is(backup.code, 0, backup.stderr);
+  const manifest = JSON.parse(backup.stdout).backup;
+  t.is(statSync(manifest.file).mode & 0o777, 0o600);
+  t.is(statSync(`${manifest.file}.json`).mode & 0o777, 0o600);
+  t.deepEqual(manifest.versionRows, ['20260115090000']);
+  t.regex(manifest.file, /\d{8}T\d{6}Z_.+_20260115090000\.(sqlite|pgdump|sql)$/);
+
+  const down = await run(url, '--yes', 'downgrade', 'base', '--no-backup');
+  t.is(down.code, 0, down.stderr);
+  t.deepEqual((await snapshot(url)).schema.tables, {});
+
+  const refused = await run(url, 'restore', manifest.file);
+  t.is(refused.code, 4);
+  const restored = await run(url, '--yes', 'restore', manifest.file);
+  t.is(restored.code, 0, restored.stderr);
+  t.deepEqual(await snapshot(url), before);
+  const status = JSON.parse((await run(url, 'status', '--json')).stdout);
+  t.deepEqual(status.current, ['20260115090000']);
+  t.is(status.applied.length, 9);
+  // The log kept its history: the downgrade is still there, then the restore.
+  const kinds = await withDb(url, (db) => db.query<{ kind: string; direction: string }>('SELECT kind, direction FROM migrate_tui_log ORDER BY id'));
+  t.is(kinds.filter((k) => k.kind === 'migrate' && k.direction === 'down').length, 9);
+  t.is(kinds.filter((k) => k.kind === 'restore' && k.direction === 'up').length, 9);
+  const list = JSON.parse((await run(url, 'backups', '--backup-dir', backups, '--json')).stdout).backups;
+  t.is(list.length, 1);
+});
+
+eachDatabase('--yes without a terminal takes the backup and proceeds; without --yes it refuses (exit 4)', async (t, url) => {
+  await seeded(url);
+  const backups = mkdtempSync(join(tmpdir(), 'migrate-tui-backups-'));
+  const refused = await run(url, 'downgrade', '-1', '--backup-dir', backups);
+  t.is(refused.code, 4);
+  t.deepEqual(readdirSync(backups), [], 'no backup when the downgrade is refused');
+  const done = await run(url, '--yes', 'downgrade', '-1', '--backup-dir', backups, '--json');
+  t.is(done.code, 0, done.stderr);
+  const out = JSON.parse(done.stdout);
+  t.is(statSync(out.backup.file).mode & 0o777, 0o600);
+  t.deepEqual(out.headsAfter, ['20260112100000', '20260112110000']);
+  t.regex(done.stderr, /backup first: .*\n(.*\n)*backup written: /);
+});
+
+eachDatabase(
+  'a missing dump tool refuses the downgrade with a clear message, unless --no-backup',
+  async (t, url) => {
+    await seeded(url);
+    const emptyPath = mkdtempSync(join(tmpdir(), 'migrate-tui-nopath-'));
+    const args = ['--url', url, '--dir', EXAMPLE, '--yes', 'downgrade', '-1', '--backup-dir', join(emptyPath, 'b')];
+    const refused = binary(args, { env: { PATH: emptyPath } });
+    t.is(refused.code, 8, refused.stderr);
+    t.regex(refused.stderr, /(pg_dump|mariadb-dump or mysqldump) is not installed \(not on PATH\)/);
+    t.regex(refused.stderr, /pass --no-backup/);
+    t.is(JSON.parse((await run(url, 'status', '--json')).stdout).applied.length, 9, 'nothing was reverted');
+    const without = binary([...args, '--no-backup'], { env: { PATH: emptyPath } });
+    t.is(without.code, 0, without.stderr);
+    t.regex(without.stderr, /NO BACKUP will be taken/);
+  },
+  ['postgres', 'mariadb'],
+);
+
+eachDatabase('rollback shows the last steps with who and when, and the preview of undoing the latest', async (t, url) => {
+  await seeded(url);
+  const r = await run(url, 'rollback', '--last', '3');
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /last 3 steps on .* \(newest first\):\n {2}↑ 20260115090000 merge documents and audit — migrate done, by \S+@\S+, \d{4}-\d\d-\d\dT/);
+  t.regex(r.stdout, /rolling back the latest step \(downgrade -1\) would do this:/);
+  t.regex(r.stdout, /to do it: migrate-tui downgrade -1/);
+  const json = JSON.parse((await run(url, 'rollback', '--json')).stdout);
+  t.is(json.preview.steps[0].revision, '20260115090000');
+});
