@@ -211,7 +211,7 @@ eachDatabase(
     t.is((await run(url, EXAMPLE, '--yes', 'upgrade')).code, 0);
     const declined = await cli(['--url', url, '--dir', EXAMPLE, 'downgrade', '-1'], { tty: true, answers: ['n'] });
     t.is(declined.code, 4);
-    t.regex(declined.stderr, /downgrade test\.sqlite to -1\? \[y\/N\] /);
+    t.regex(declined.stderr, /downgrade test\.sqlite to -1 after the backup\? \[y\/N\] /);
     t.regex(declined.stderr, /not confirmed, nothing was changed/);
     t.is(JSON.parse((await run(url, EXAMPLE, 'status', '--json')).stdout).applied.length, 9);
     const accepted = await cli(['--url', url, '--dir', EXAMPLE, 'downgrade', '-1'], { tty: true, answers: ['y'] });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { MigrateTuiError } from './errors.js';
 
@@ -32,15 +32,33 @@ export function backupPath(dir: string, databaseName: string, revisions: readonl
   const time = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   const safe = (s: string) => s.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^\.+/, '') || 'db';
   const revision = revisions.length === 0 ? 'base' : revisions.length === 1 ? revisions[0]! : `${revisions[0]}+${revisions.length - 1}`;
-  let path = join(dir, `${time}_${safe(basename(databaseName).replace(/\.sqlite3?$/, ''))}_${safe(revision)}.${extension}`);
-  for (let n = 2; existsSync(path); n++) path = path.replace(/(\.[a-z]+)$/, `-${n}$1`);
-  return path;
+  const path = join(dir, `${time}_${safe(basename(databaseName).replace(/\.sqlite3?$/, ''))}_${safe(revision)}.${extension}`);
+  for (let n = 2, candidate = path; ; n++, candidate = path.replace(/(\.[a-z]+)$/, `-${n}$1`)) {
+    if (!existsSync(candidate)) return candidate;
+  }
 }
 
-/** Backups live in a 0700 folder as 0600 files: they hold the data. */
-export function prepareBackupFile(path: string): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  if (existsSync(path)) throw new BackupError('backup-exists', `${path} already exists`, 'choose another --out file');
+/**
+ * Backups live in a 0700 folder as 0600 files: they hold the data. The file is claimed with
+ * an exclusive create, so two runs never write the same backup; returns the path claimed.
+ */
+export function prepareBackupFile(path: string, exact: boolean): string {
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new BackupError('backup-dir', `cannot create the backup folder ${dirname(path)}: ${(error as NodeJS.ErrnoException).code}`, 'choose a writable folder with --backup-dir or "backups" in migrate-tui.config.json');
+  }
+  for (let n = 2, candidate = path; n < 1000; n++, candidate = path.replace(/(\.[a-z]+)$/, `-${n}$1`)) {
+    try {
+      closeSync(openSync(candidate, 'wx', 0o600));
+      return candidate;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST') throw new BackupError('backup-file', `cannot create ${candidate}: ${code}`, 'choose a writable folder with --backup-dir');
+      if (exact) throw new BackupError('backup-exists', `${path} already exists`, 'choose another --out file');
+    }
+  }
+  throw new BackupError('backup-file', `cannot find a free backup file name like ${path}`, 'clean up the backup folder');
 }
 
 export function finishBackup(path: string, manifest: Omit<BackupManifest, 'size' | 'sha256' | 'file'>): BackupManifest {

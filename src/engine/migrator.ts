@@ -356,11 +356,10 @@ export class Migrator {
   }
 
   /** Takes a backup into `dir` (or `out`), with its manifest; checks the tool first. */
-  async backup(options: { dir: string; out?: string; reason: string }): Promise<BackupManifest> {
+  async backup(options: { dir: string; out?: string; exact?: boolean; reason: string }): Promise<BackupManifest> {
     const tool = await this.db.backupTool();
     const state = await this.readState();
-    const file = options.out ?? backupPath(options.dir, this.db.databaseName, state.versionRows, this.db.backupExtension);
-    prepareBackupFile(file);
+    const file = prepareBackupFile(options.out ?? backupPath(options.dir, this.db.databaseName, state.versionRows, this.db.backupExtension), options.out !== undefined && options.exact === true);
     const exclude = [this.options.tables.version, this.options.tables.log];
     try {
       await this.db.backup(file, exclude);

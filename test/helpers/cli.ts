@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from '../../src/cli/program.js';
 
@@ -13,7 +16,8 @@ export async function cli(args: string[], options: { cwd?: string; env?: Record<
   let stdout = '';
   let stderr = '';
   const code = await run(args, {
-    cwd: options.cwd ?? '/nonexistent-cwd',
+    // A fresh working directory: backups/ and the default database land there, not in the repo.
+    cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'migrate-tui-cwd-')),
     env: options.env ?? {},
     stdinIsTTY: options.tty ?? false,
     stdoutIsTTY: options.tty ?? false,

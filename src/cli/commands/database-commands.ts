@@ -196,7 +196,7 @@ export async function downgradeCommand(ctx: DatabaseContext, project: Project, t
 
 export async function backupCommand(ctx: DatabaseContext, project: Project, backupDir: string, out: string | undefined): Promise<CommandResult> {
   return withMigrator(ctx, project, async (m) => {
-    const manifest = await m.backup({ dir: backupDir, ...(out ? { out } : {}), reason: 'backup command' });
+    const manifest = await m.backup({ dir: backupDir, ...(out ? { out, exact: true } : {}), reason: 'backup command' });
     return { text: `backup written: ${manifest.file} (${manifest.size} bytes, ${manifest.tool}; at ${manifest.versionRows.join(', ') || 'base'})\n`, json: { backup: manifest } };
   });
 }
