@@ -1,4 +1,4 @@
-import { mkdtempSync, statSync, readdirSync } from 'node:fs';
+import { mkdtempSync, statSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,6 +119,20 @@ eachDatabase(
     t.regex(without.stderr, /NO BACKUP will be taken/);
   },
   ['postgres', 'mariadb'],
+);
+
+eachDatabase(
+  'a pg_dump older than the server refuses the backup and says which version is needed',
+  async (t, url) => {
+    await seeded(url);
+    const fakeBin = mkdtempSync(join(tmpdir(), 'migrate-tui-oldtools-'));
+    writeFileSync(join(fakeBin, 'pg_dump'), '#!/bin/sh\necho "pg_dump (PostgreSQL) 9.6.24"\n', { mode: 0o755 });
+    const refused = binary(['--url', url, '--dir', EXAMPLE, '--yes', 'downgrade', '-1', '--backup-dir', join(fakeBin, 'b')], { env: { PATH: `${fakeBin}:${process.env.PATH}` } });
+    t.is(refused.code, 8, refused.stderr);
+    t.regex(refused.stderr, /pg_dump 9\.6\.24 is older than the server \(PostgreSQL \d+\) and cannot dump it/);
+    t.regex(refused.stderr, /install the PostgreSQL \d+ client tools, or pass --no-backup/);
+  },
+  ['postgres'],
 );
 
 eachDatabase('rollback shows the last steps with who and when, and the preview of undoing the latest', async (t, url) => {
