@@ -13,4 +13,5 @@ export interface GlobalOptions {
   readonly dialect?: string;
   readonly url?: string;
   readonly lockTimeout?: number;
+  readonly readOnly?: boolean;
 }

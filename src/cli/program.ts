@@ -118,6 +118,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     .option('--json', 'print JSON (shapes in the README)', false)
     .option('-y, --yes', 'do not ask for confirmations (for scripts and CI)', false)
     .option('--dialect <name>', `SQL dialect for --sql and show: ${knownDialectSpellings()}`)
+    .option('--read-only', 'the TUI disables every action that changes the database or files', false)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError('(run with --help for usage)');
@@ -133,6 +134,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
       ...(o.dialect ? { dialect: String(o.dialect) } : {}),
       ...(o.url ? { url: String(o.url) } : {}),
       ...(o.lockTimeout !== undefined ? { lockTimeout: Number(o.lockTimeout) } : {}),
+      readOnly: Boolean(o.readOnly),
     };
   };
   const database = (g: GlobalOptions): DatabaseContext => {
@@ -277,7 +279,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
   );
   add(
     program.command('rollback').description('on-call view: the last steps and what rolling back the latest would do').addOption(new Option('--last <n>', 'how many steps to show').argParser(nonNegativeInt).default(10)),
-    (c, g) => rollbackCommand(database(g), project(g, {}), (c.opts() as { last: number }).last),
+    (c, g) => (interactive(g) ? openTui(g, 'rollback') : rollbackCommand(database(g), project(g, {}), (c.opts() as { last: number }).last)),
   );
   add(program.command('init').description('create the state tables (also done on first use)'), (_c, g) => initCommand(database(g), project(g)));
   add(program.command('status').description('current heads, pending, dirty, gaps, missing files, drift'), (_c, g) => statusCommand(database(g), project(g, {})));
@@ -309,8 +311,28 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     },
   );
 
-  // No command: the status (the TUI will open here on a terminal).
-  add(program, (_c, g) => statusCommand(database(g), project(g, {})));
+  /** On a terminal (and not --json): the TUI; else the headless form. */
+  const openTui = async (g: GlobalOptions, variant: 'main' | 'rollback'): Promise<CommandResult> => {
+    const loaded = project(g, {});
+    requireTrustworthyGraph(loaded);
+    const ctx = database(g);
+    const { runTui } = await import('../tui/run-tui.js');
+    const code = await runTui({
+      dir: loaded.dir,
+      target: ctx.target,
+      tables: stateTables(ctx.config),
+      toolVersion: TOOL_VERSION,
+      lockTimeoutMs: ctx.lockTimeoutMs,
+      backupDir: backupDir(),
+      readOnly: g.readOnly ?? false,
+      variant,
+    });
+    return { text: '', json: null, exitCode: code };
+  };
+  const interactive = (g: GlobalOptions) => io.stdinIsTTY && io.stdoutIsTTY && !g.json;
+
+  // No command: the TUI on a terminal, else the status.
+  add(program, (_c, g) => (interactive(g) ? openTui(g, 'main') : statusCommand(database(g), project(g, {}))));
   return program;
 }
 

@@ -79,7 +79,7 @@ export class Migrator {
   private readonly who = whoAndWhere();
 
   constructor(
-    readonly project: Project,
+    public project: Project,
     readonly db: DatabaseAdapter,
     readonly options: MigratorOptions,
   ) {

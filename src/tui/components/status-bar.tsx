@@ -1,0 +1,21 @@
+import { Box, Text } from 'ink';
+import { KEYMAP, type Scope } from '../keymap.js';
+import { colour } from '../theme.js';
+
+/** One status line (database, dialect, heads, pending, lock/dirty) and one line of key hints. */
+export function StatusBar(props: { database: string; dialect: string; heads: readonly string[]; pending: number; dirty: boolean; readOnly: boolean; scope: Scope; notice: string | null; width: number }) {
+  const hints = KEYMAP.filter((b) => b.hint && b.scopes.includes(props.scope) && !(props.readOnly && b.mutates))
+    .map((b) => `${b.keys[0]} ${b.label.split(' ')[0]}`)
+    .join('  ');
+  const state = `${props.database} · ${props.dialect} · at ${props.heads.join(', ') || 'base'} · ${props.pending} pending`;
+  return (
+    <Box flexDirection="column" width={props.width}>
+      <Text wrap="truncate">
+        {props.dirty ? <Text color={colour('red')} bold>{'DIRTY '}</Text> : null}
+        {props.readOnly ? <Text color={colour('yellow')} bold>{'READ-ONLY '}</Text> : null}
+        <Text>{state}</Text>
+      </Text>
+      <Text wrap="truncate" color={props.notice ? colour('yellow') : colour('gray')}>{props.notice ?? hints}</Text>
+    </Box>
+  );
+}
