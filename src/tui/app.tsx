@@ -1,6 +1,6 @@
 import { Box, Text, useApp, useInput } from 'ink';
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
-import { previewText, type BackupManifest, type RunEvent, type RunResult } from '../engine/index.js';
+import { previewText, riskLines, type BackupManifest, type LogRow, type RunEvent, type RunResult } from '../engine/index.js';
 import { DetailPane } from './components/detail-pane.js';
 import { BackupsView, CommandLog, HelpOverlay, Panel, ProgressView, TypedConfirm } from './components/dialogs.js';
 import { HistoryPane } from './components/history-pane.js';
@@ -37,15 +37,32 @@ export interface AppProps {
 export function App({ session, width, height, readOnly, onQuit, variant = 'main' }: AppProps) {
   const { exit } = useApp();
   const listHeight = Math.max(3, height - 4);
-  const [view, dispatch] = useReducer(reduce, undefined, () => initialView(session.lines.length, session.stops, listHeight));
-  const [flow, setFlow] = useState<Flow>(null);
+  const [view, dispatchToReact] = useReducer(reduce, undefined, () => initialView(session.lines.length, session.stops, listHeight));
+  const [flow, setFlowState] = useState<Flow>(null);
+  // Key handlers read these, not the render's closure: Ink subscribes the new handler only
+  // after the frame is drawn, and keys can come in between (fast typing, paste, tests).
+  const viewRef = useRef(view);
+  const flowRef = useRef<Flow>(flow);
+  const dispatch = useCallback((action: Parameters<typeof reduce>[1]) => {
+    viewRef.current = reduce(viewRef.current, action);
+    dispatchToReact(action);
+  }, []);
+  const setFlow = useCallback((next: Flow | ((f: Flow) => Flow)) => {
+    flowRef.current = typeof next === 'function' ? next(flowRef.current) : next;
+    setFlowState(flowRef.current);
+  }, []);
   const [detail, setDetail] = useState<string[] | null>(null);
   const [generation, setGeneration] = useState(0);
   const running = useRef(false);
-  const [rollbackSelected, setRollbackSelected] = useState(0);
-  const appliedSteps = session.state.log.filter((r) => r.direction === 'up' && r.status === 'done' && (r.kind === 'migrate' || r.kind === 'stamp' || r.kind === 'restore') && (session.state.applied.has(r.revision) || session.state.missing.some((m) => m.revision === r.revision))).reverse();
+  const [rollbackSelected, setRollbackSelectedState] = useState(0);
+  const rollbackRef = useRef(0);
+  const setRollbackSelected = (update: (i: number) => number) => {
+    rollbackRef.current = update(rollbackRef.current);
+    setRollbackSelectedState(rollbackRef.current);
+  };
+  const appliedSteps = appliedStepsOf(session);
 
-  useEffect(() => dispatch({ type: 'resize', height: listHeight }), [listHeight]);
+  useEffect(() => dispatch({ type: 'resize', height: listHeight }), [listHeight, dispatch]);
   const refresh = useCallback(() => {
     dispatch({ type: 'lines', count: session.lines.length, stops: session.stops });
     setGeneration((g) => g + 1);
@@ -142,10 +159,13 @@ export function App({ session, width, height, readOnly, onQuit, variant = 'main'
           setFlow(null);
           return dispatch({ type: 'notice', text: `nothing to downgrade: the database is already at ${target}` });
         }
+        // What it destroys comes first: it must be seen without scrolling.
+        const risks = riskLines(preview);
+        const text = previewText(preview).trimEnd().split('\n');
         setFlow({
           kind: 'confirm',
           title: `Downgrade ${session.db.databaseName} to ${target}?`,
-          body: previewText(preview).trimEnd().split('\n'),
+          body: [...risks, '', ...text.slice(0, text.length - risks.length)],
           scroll: 0,
           phrase: preview.destructive ? session.db.databaseName : null,
           input: '',
@@ -239,14 +259,19 @@ export function App({ session, width, height, readOnly, onQuit, variant = 'main'
     if (binding.mutates && guard(binding.label)) return;
     switch (binding.id) {
       case 'down':
-        return setRollbackSelected((i) => Math.min(appliedSteps.length - 1, i + 1));
+        return setRollbackSelected((i) => Math.min(appliedStepsOf(session).length - 1, i + 1));
       case 'up':
         return setRollbackSelected((i) => Math.max(0, i - 1));
       case 'rollback-latest':
         return startDowngrade('-1');
       case 'rollback-to': {
-        const step = appliedSteps[rollbackSelected];
-        return step ? startDowngrade(`${step.revision}-1`) : undefined;
+        const step = appliedStepsOf(session)[rollbackRef.current];
+        if (!step) return;
+        const { graph } = session.project;
+        if (graph.has(step.revision) && graph.parents(step.revision).length > 1) {
+          return dispatch({ type: 'notice', text: `${step.revision} is a merge revision: roll back the latest with d, step by step` });
+        }
+        return startDowngrade(graph.has(step.revision) && graph.parents(step.revision).length === 0 ? 'base' : `${step.revision}-1`);
       }
       case 'backups':
         return setFlow({ kind: 'backups', list: session.backups(), selected: 0 });
@@ -263,8 +288,9 @@ export function App({ session, width, height, readOnly, onQuit, variant = 'main'
     }
   };
 
-  const typing = flow?.kind === 'prompt' || (flow?.kind === 'confirm' && flow.phrase !== null) || view.mode.kind === 'search';
   useInput((input, key) => {
+    const f = flowRef.current;
+    const typing = f?.kind === 'prompt' || (f?.kind === 'confirm' && f.phrase !== null) || viewRef.current.mode.kind === 'search';
     if (!typing && !key.ctrl && !key.meta) {
       const keys = splitKeys(input);
       if (keys.length > 1) return keys.forEach((k) => handleKey(k, {}));
@@ -273,9 +299,12 @@ export function App({ session, width, height, readOnly, onQuit, variant = 'main'
   });
 
   function handleKey(input: string, key: Parameters<typeof keyName>[1] & { meta?: boolean }) {
+    const flow = flowRef.current;
+    const view = viewRef.current;
+    const selectedId = session.lines[view.selected]?.id ?? null;
     const name = keyName(input, key);
     if (name === 'ctrl-c') return quit('interrupted (ctrl-c)');
-    if (flow) return flowKey(name, input);
+    if (flow) return flowKey(flow, name, input);
     if (variant === 'rollback') return rollbackKey(name);
     if (view.mode.kind === 'search') {
       if (name === 'escape') return dispatch({ type: 'mode', mode: { kind: 'browse' } });
@@ -355,8 +384,7 @@ export function App({ session, width, height, readOnly, onQuit, variant = 'main'
     }
   }
 
-  function flowKey(name: string, input: string) {
-    if (!flow) return;
+  function flowKey(flow: NonNullable<Flow>, name: string, input: string) {
     switch (flow.kind) {
       case 'busy':
       case 'running':
@@ -501,6 +529,14 @@ export function App({ session, width, height, readOnly, onQuit, variant = 'main'
       )}
     </Box>
   );
+}
+
+/** Applied steps from the log, newest first, of revisions that are applied now. */
+function appliedStepsOf(session: TuiSession): LogRow[] {
+  const { state } = session;
+  return state.log
+    .filter((r) => r.direction === 'up' && r.status === 'done' && (r.kind === 'migrate' || r.kind === 'stamp' || r.kind === 'restore') && (state.applied.has(r.revision) || state.missing.some((m) => m.revision === r.revision)))
+    .reverse();
 }
 
 function errorResult(title: string, error: unknown): Flow {

@@ -9,8 +9,10 @@ import { colour } from '../theme.js';
 export function Panel(props: { title: string; body: readonly string[]; scroll?: number; footer: string; width: number; height: number; tone?: 'danger' | 'ok' | 'error' | 'plain'; children?: React.ReactNode }) {
   const extra = props.children ? 4 : 0;
   const room = Math.max(1, props.height - 4 - extra);
-  const scroll = Math.min(props.scroll ?? 0, Math.max(0, props.body.length - room));
-  const visible = props.body.slice(scroll, scroll + room);
+  // Long lines (paths, errors, SQL) wrap rather than lose their end.
+  const body = wrapLines(props.body, Math.max(10, props.width - 2));
+  const scroll = Math.min(props.scroll ?? 0, Math.max(0, body.length - room));
+  const visible = body.slice(scroll, scroll + room);
   const tone = props.tone === 'danger' || props.tone === 'error' ? colour('red') : props.tone === 'ok' ? colour('green') : undefined;
   return (
     <Box flexDirection="column" width={props.width} height={props.height} borderStyle="round" borderColor={tone}>
@@ -20,9 +22,20 @@ export function Panel(props: { title: string; body: readonly string[]; scroll?: 
       ))}
       <Box flexGrow={1} />
       {props.children}
-      <Text color={colour('gray')} wrap="truncate">{`${props.body.length > room ? `[${scroll + 1}-${scroll + visible.length} of ${props.body.length}, ↑/↓ scroll] ` : ''}${props.footer}`}</Text>
+      <Text color={colour('gray')} wrap="truncate">{`${body.length > room ? `[${scroll + 1}-${scroll + visible.length} of ${body.length}, ↑/↓ scroll] ` : ''}${props.footer}`}</Text>
     </Box>
   );
+}
+
+/** Splits lines longer than `width`, continuing them indented like their first part. */
+export function wrapLines(lines: readonly string[], width: number): string[] {
+  return lines.flatMap((line) => {
+    if (line.length <= width) return [line];
+    const indent = /^\s*/.exec(line)![0].slice(0, width / 2);
+    const parts = [line.slice(0, width)];
+    for (let rest = line.slice(width); rest.length > 0; rest = rest.slice(width - indent.length - 2)) parts.push(`${indent}  ${rest.slice(0, width - indent.length - 2)}`);
+    return parts;
+  });
 }
 
 function BodyLine(props: { line: string }) {

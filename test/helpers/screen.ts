@@ -1,0 +1,58 @@
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createElement } from 'react';
+import { render } from 'ink-testing-library';
+import { DEFAULT_STATE_TABLES, parseDatabaseUrl } from '../../src/engine/index.js';
+import { App } from '../../src/tui/app.js';
+import { TuiSession } from '../../src/tui/session.js';
+
+/**
+ * A screen under test: the real App on a real database, with a fake terminal of a given
+ * size. After each key it waits until the frame shows what is expected (polling the frame,
+ * bounded) — never a fixed sleep.
+ */
+/** ink-testing-library's terminal is 100 columns wide. */
+export async function openScreen(options: { migrations: string; url?: string; width?: number; height?: number; readOnly?: boolean; variant?: 'main' | 'rollback' }) {
+  const work = mkdtempSync(join(tmpdir(), 'migrate-tui-screen-'));
+  const dir = join(work, 'migrations');
+  cpSync(options.migrations, dir, { recursive: true });
+  const url = options.url ?? `sqlite:${join(work, 'screen.sqlite')}`;
+  const session = await TuiSession.open({
+    dir,
+    target: parseDatabaseUrl(url, 'test', work),
+    tables: DEFAULT_STATE_TABLES,
+    toolVersion: 'test',
+    lockTimeoutMs: 5000,
+    backupDir: join(work, 'backups'),
+    readOnly: options.readOnly ?? false,
+  });
+  let quitSummary: string | null = null;
+  const screen = render(
+    createElement(App, { session, width: options.width ?? 100, height: options.height ?? 30, readOnly: options.readOnly ?? false, variant: options.variant ?? 'main', onQuit: (s: string) => (quitSummary = s) }),
+  );
+  const frame = () => screen.lastFrame() ?? '';
+  const waitFor = async (expected: RegExp | string, what = String(expected)): Promise<string> => {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const f = frame();
+      if (typeof expected === 'string' ? f.includes(expected) : expected.test(f)) return f;
+      if (Date.now() > deadline) throw new Error(`the screen never showed ${what}; last frame:\n${f}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+  /** Presses keys one at a time (as a person does). */
+  const press = async (...keys: string[]) => {
+    for (const key of keys) {
+      screen.stdin.write(key);
+      await new Promise((r) => setImmediate(r));
+    }
+  };
+  const close = async () => {
+    screen.unmount();
+    await session.close();
+  };
+  return { screen, session, frame, waitFor, press, close, work, dir, url, quitSummary: () => quitSummary };
+}
+
+export const KEYS = { down: '\u001B[B', up: '\u001B[A', enter: '\r', escape: '\u001B', tab: '\t', backspace: '\u007F' };

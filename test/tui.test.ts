@@ -1,0 +1,245 @@
+import test from 'ava';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { makeFolder, pair } from './helpers/folders.js';
+import { cli } from './helpers/cli.js';
+import { KEYS, openScreen } from './helpers/screen.js';
+
+const EXAMPLE = fileURLToPath(new URL('../../migrations', import.meta.url));
+const upgradeAll = async (url: string, dir: string) => {
+  const r = await cli(['--url', url, '--dir', dir, '--yes', 'upgrade']);
+  if (r.code !== 0) throw new Error(r.stderr);
+};
+
+test('navigation: j/k/G move the selection and the detail follows; / searches, n jumps to the next match', async (t) => {
+  const s = await openScreen({ migrations: EXAMPLE });
+  try {
+    await s.waitFor(/History \(9\)/);
+    await s.waitFor('20260115090000 merge documents and audit\n', 'the newest revision in the detail title');
+    t.regex(s.frame(), /○ \* 20260115090000 \(head\) merge documents/);
+    t.regex(s.frame(), /\|\\/, 'the merge is drawn');
+    await s.press('j');
+    await s.waitFor(/20260112110000 create audit log with/);
+    await s.press('G');
+    await s.waitFor(/20260105090000 create application settings\n/);
+    await s.press('k', 'k');
+    await s.waitFor(/20260105092000 create roles\n/);
+    await s.press('/', 'p', 'e', 'r', 'm', 'i', 's', 's', 'i', 'o', 'n');
+    await s.waitFor('/permission', 'the search line');
+    await s.press(KEYS.enter);
+    await s.waitFor(/2 matches for "permission" \(n \/ N\)/);
+    const first = s.frame();
+    await s.press('n');
+    await s.waitFor((first.includes('20260105093000 create permissions\n') ? /20260105095000 create role permissions\n/ : /20260105093000 create permissions\n/));
+    t.pass();
+  } finally {
+    await s.close();
+  }
+});
+
+test('each tab: up and down SQL formatted for the dialect, raw file, diff, schema (trial run, rolled back), info', async (t) => {
+  const s = await openScreen({ migrations: EXAMPLE });
+  try {
+    await upgradeAll(s.url, s.dir);
+    await s.press('r');
+    await s.waitFor('reloaded files and database state');
+    await s.press('G', 'k');
+    await s.waitFor(/20260105091000 create users\n/);
+    await s.waitFor('CREATE TABLE users (');
+    const up = await s.waitFor('id INTEGER PRIMARY KEY AUTOINCREMENT,');
+    t.false(up.includes('BIGINT GENERATED'), 'the postgres section is not shown on SQLite');
+    await s.press('f');
+    await s.waitFor('-- migrate:dialect postgres', 'the raw file');
+    await s.press('f', KEYS.tab);
+    await s.waitFor(/DROP TABLE users;/);
+    await s.press(KEYS.tab);
+    await s.waitFor('applied SQL matches the file (no drift)');
+    t.regex(s.frame(), /up vs down:/);
+    await s.press('g', KEYS.tab);
+    await s.waitFor(/\(a trial down of 20260115090000, rolled back\)|no schema change/);
+    await s.press('G', 'k', 'k');
+    await s.waitFor(/20260105092000 create roles\n/);
+    await s.waitFor(/available for a revision that can run next/);
+    await s.press(KEYS.tab);
+    await s.waitFor('parents     20260105091000');
+    t.regex(s.frame(), /state {7}applied/);
+    t.regex(s.frame(), /log \(newest first\):/);
+    t.regex(s.frame(), /↑ migrate done/);
+    // The trial runs left the schema alone.
+    const status = JSON.parse((await cli(['--url', s.url, '--dir', s.dir, 'status', '--json'])).stdout);
+    t.is(status.applied.length, 9);
+  } finally {
+    await s.close();
+  }
+});
+
+test('schema tab on a pending revision shows the tables it would create, and leaves the database as it was', async (t) => {
+  const s = await openScreen({ migrations: EXAMPLE });
+  try {
+    await s.press('G');
+    await s.waitFor(/20260105090000 create application settings\n/);
+    await s.press(KEYS.tab, KEYS.tab, KEYS.tab);
+    await s.waitFor('(a trial up of 20260105090000, rolled back)');
+    await s.waitFor('+table application_settings');
+    const status = JSON.parse((await cli(['--url', s.url, '--dir', s.dir, 'status', '--json'])).stdout);
+    t.deepEqual(status.applied, []);
+  } finally {
+    await s.close();
+  }
+});
+
+test('downgrade flow on SQLite: preview, data at risk, backup prompt, typed confirmation, progress, result', async (t) => {
+  const s = await openScreen({ migrations: EXAMPLE });
+  try {
+    await upgradeAll(s.url, s.dir);
+    await s.press('r');
+    await s.waitFor('reloaded files and database state');
+    await s.press('G', 'k', 'k', 'k');
+    await s.waitFor(/20260105093000 create permissions\n/);
+    await s.press('d');
+    const confirm = await s.waitFor(/Downgrade screen\.sqlite to 20260105093000\?/);
+    t.regex(confirm, /downgrade .* to 20260105093000: 5 revisions, in/);
+    t.regex(confirm, /DATA AT RISK:/);
+    t.regex(confirm, /drops table role_permissions \(0 rows\)/);
+    t.regex(confirm, /Backup first: \[x\] yes/);
+    t.regex(confirm, /Type the database name screen\.sqlite and press enter to confirm:/);
+    // A wrong name does nothing; the right one runs.
+    await s.press('n', 'o', KEYS.enter);
+    await s.waitFor('> no');
+    t.regex(s.frame(), /Downgrade screen\.sqlite/);
+    await s.press(KEYS.backspace, KEYS.backspace, ...'screen.sqlite'.split(''));
+    await s.waitFor('> screen.sqlite');
+    await s.press(KEYS.enter);
+    const result = await s.waitFor(/downgrade to 20260105093000: done \(5 steps\)/);
+    t.regex(result, /backup: .*backups\/\d{8}T\d{6}Z_screen_20260115090000\.sqlite/);
+    t.regex(result, /now at: 20260105093000/);
+    t.is(readdirSync(join(s.work, 'backups')).filter((f) => f.endsWith('.sqlite')).length, 1);
+    await s.press(KEYS.enter);
+    await s.waitFor(/at 20260105093000 · 5 pending/);
+    // The command log lists the statements run.
+    await s.press('@');
+    await s.waitFor(/Command log: 5 statements run this session/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('a failing migration is shown as an error with path:line and the database state, and the UI keeps working', async (t) => {
+  const dir = makeFolder({ ...pair('1'), '2_bad.up.sql': 'CREATE TABLE b (id INTEGER);\nINSERT INTO nowhere VALUES (1);\n', '2_bad.down.sql': 'DROP TABLE b;\n' });
+  const s = await openScreen({ migrations: dir });
+  try {
+    await s.waitFor(/History \(2\)/);
+    await s.press('U');
+    await s.waitFor(/Upgrade to heads\?/);
+    await s.press('y');
+    const failed = await s.waitFor(/upgrade to heads: FAILED/);
+    t.regex(failed.replace(/│\n│\s*/g, ''), /upgrade of 2 failed at statement 2 of 2 \(.*2_bad\.up\.sql:2\)/);
+    t.regex(failed, /no such table: nowhere/);
+    t.regex(failed, /rolled back: the database is as it was before 2/);
+    t.regex(failed, /✓ ↑ 1 {2}done/);
+    await s.press(KEYS.escape);
+    await s.waitFor(/at 1 · 1 pending/);
+    await s.press('j');
+    await s.waitFor(/1 step 1\n/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('stamp warns that no SQL runs; stamping back needs the typed name; merge writes the merge revision', async (t) => {
+  const dir = makeFolder({ ...pair('1'), ...pair('2', ['-- migrate:revises 1']), ...pair('3', ['-- migrate:revises 1']) });
+  const s = await openScreen({ migrations: dir });
+  try {
+    await s.waitFor(/History \(3\)/);
+    await s.press('s');
+    const stamp = await s.waitFor(/Stamp screen\.sqlite to 3\?/);
+    t.regex(stamp, /STAMP RUNS NO SQL/);
+    t.regex(stamp, /\+ mark 1 as applied/);
+    t.regex(stamp, /\+ mark 3 as applied/);
+    await s.press('y');
+    await s.waitFor(/stamp 3: done/);
+    await s.press(KEYS.enter, 'G', 's');
+    const back = await s.waitFor(/- mark 3 as NOT applied/);
+    t.regex(back, /Type the database name screen\.sqlite/);
+    await s.press(KEYS.escape);
+    await s.waitFor(/at 3 · 1 pending/);
+    await s.press('m');
+    await s.waitFor(/Merge 2 heads\?/);
+    await s.press('y');
+    const merged = await s.waitFor(/merge revision (\d{14}) written/);
+    const id = /merge revision (\d{14}) written/.exec(merged)![1]!;
+    t.true(existsSync(join(s.dir, `${id}_merge_2_and_3.up.sql`)));
+    await s.press(KEYS.enter);
+    await s.waitFor(new RegExp(`○ \\* ${id} \\(head\\) merge 2 and 3`));
+  } finally {
+    await s.close();
+  }
+});
+
+test('new revision asks for a message and a branch, writes the pair and selects it', async (t) => {
+  const dir = makeFolder(pair('1'));
+  const s = await openScreen({ migrations: dir });
+  try {
+    await s.waitFor(/History \(1\)/);
+    await s.press('n');
+    await s.waitFor(/New revision/);
+    await s.press(...'add orders'.split(''), KEYS.tab, ...'shop'.split(''), KEYS.enter);
+    const done = await s.waitFor(/revision (\d{14}) written/);
+    t.regex(done, /revises 1/);
+    await s.press(KEYS.escape);
+    await s.waitFor(/\d{14} \(head\) \[shop\] add orders/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('--read-only: mutating keys say why they are disabled; ? lists every key', async (t) => {
+  const s = await openScreen({ migrations: EXAMPLE, readOnly: true });
+  try {
+    await s.waitFor(/READ-ONLY/);
+    for (const key of ['u', 'd', 's', 'm']) {
+      await s.press(key);
+      await s.waitFor(/read-only: ".*" is disabled \(started with --read-only\)/);
+      t.notRegex(s.frame(), /Upgrade to|Downgrade|Stamp|Merge \d/);
+    }
+    await s.press('?');
+    const help = await s.waitFor(/Keys/);
+    t.regex(help, /upgrade to the selected revision {2}\(disabled: --read-only\)/);
+    t.regex(help, /j, down {10}next revision/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('the rollback console lists the last applied steps and rolls back the latest with the same guards', async (t) => {
+  const s = await openScreen({ migrations: EXAMPLE, variant: 'rollback' });
+  try {
+    await upgradeAll(s.url, s.dir);
+    await s.press('r');
+    const list = await s.waitFor(/Rollback console — last 9 applied steps, newest first/);
+    t.regex(list, /latest 20260115090000 merge documents and audit — by \S+@\S+, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
+    t.notRegex(list, /History/);
+    await s.press('j', 't');
+    await s.waitFor(/Downgrade screen\.sqlite to 20260112110000-1\?/);
+    await s.press(KEYS.escape, 'd');
+    const preview = await s.waitFor(/Downgrade screen\.sqlite to -1\?/);
+    t.regex(preview, /data at risk: none found/);
+    t.regex(preview, /y confirms/);
+    await s.press('y');
+    await s.waitFor(/downgrade to -1: done \(1 step\)/);
+    await s.press(KEYS.escape);
+    await s.waitFor(/latest 20260112110000/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('without a terminal, migrate-tui prints the status and exits 0', async (t) => {
+  const dir = makeFolder(pair('1'));
+  const url = `sqlite:${join(dir, 'x.sqlite')}`;
+  writeFileSync(join(dir, 'x.sqlite'), '');
+  const r = await cli(['--url', url, '--dir', dir]);
+  t.is(r.code, 0);
+  t.regex(r.stdout, /^database: sqlite:.*\npending: {2}1 step 1|current: {2}base/m);
+});
