@@ -1,0 +1,107 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BIN } from './helpers/cli.js';
+import { eachDatabase } from './helpers/databases.js';
+
+/**
+ * The built binary in a real terminal (tmux): open the example app, move to a revision,
+ * downgrade with a backup (typed confirmation), upgrade back, quit — and the terminal has
+ * left the alternate screen with one line saying what happened.
+ */
+const EXAMPLE = fileURLToPath(new URL('../../migrations', import.meta.url));
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+
+class Tmux {
+  private readonly socket = `migrate-tui-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  constructor(command: string, cwd: string) {
+    this.run('new-session', '-d', '-s', 'e2e', '-x', '110', '-y', '32', '-c', cwd, command);
+  }
+  private run(...args: string[]): string {
+    const r = spawnSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`tmux ${args[0]} failed: ${r.stderr}`);
+    return r.stdout;
+  }
+  keys(...keys: string[]) {
+    for (const k of keys) this.run('send-keys', '-t', 'e2e', k);
+  }
+  type(text: string) {
+    this.run('send-keys', '-t', 'e2e', '-l', text);
+  }
+  screen(): string {
+    return this.run('capture-pane', '-p', '-t', 'e2e');
+  }
+  alternateScreen(): boolean {
+    return this.run('display-message', '-p', '-t', 'e2e', '#{alternate_on}').trim() === '1';
+  }
+  /** Polls the pane until it shows `expected` (bounded): the terminal's own synchronisation. */
+  async waitFor(expected: RegExp | string): Promise<string> {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const s = this.screen();
+      if (typeof expected === 'string' ? s.includes(expected) : expected.test(s)) return s;
+      if (Date.now() > deadline) throw new Error(`tmux never showed ${String(expected)}; screen:\n${s}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  kill() {
+    spawnSync('tmux', ['-L', this.socket, 'kill-server']);
+  }
+}
+
+eachDatabase(
+  'the binary in tmux: open, move, downgrade with backup, upgrade back, quit; the terminal is restored',
+  async (t, url, db) => {
+    if (!hasTmux) {
+      const message = 'TMUX NOT INSTALLED: the end-to-end terminal test did NOT run (apt-get install tmux)';
+      console.error(`*** ${message}`);
+      if (process.env.CI === 'true') t.fail(message);
+      else t.log(message);
+      t.pass();
+      return;
+    }
+    const work = mkdtempSync(join(tmpdir(), 'migrate-tui-e2e-'));
+    cpSync(EXAMPLE, join(work, 'migrations'), { recursive: true });
+    const command = `node ${BIN} --url '${url}' --yes upgrade >/dev/null 2>&1; node ${BIN} --url '${url}'; echo "EXIT=$?"; sleep 600`;
+    const tmux = new Tmux(command, work);
+    try {
+      await tmux.waitFor(/History \(9\)/);
+      t.true(tmux.alternateScreen(), 'the TUI runs on the alternate screen');
+      t.regex(tmux.screen(), /◆ \* 20260115090000 \(head\) merge documents/);
+      // Move to "create permissions" (5 revisions down; j skips the connector lines) and downgrade to it.
+      for (let i = 0; i < 5; i++) tmux.keys('j');
+      await tmux.waitFor('-- migrations/20260105093000_create_permissions.up.sql');
+      tmux.keys('d');
+      await tmux.waitFor(/Downgrade \S+ to 20260105093000\?/);
+      const confirm = tmux.screen();
+      t.regex(confirm, /DATA AT RISK:/);
+      t.regex(confirm, /Backup first: \[x\] yes/);
+      const name = /Type the database name (\S+) and press enter/.exec(confirm)![1]!;
+      tmux.type(name);
+      await tmux.waitFor(`> ${name}`);
+      tmux.keys('Enter');
+      const done = await tmux.waitFor(/downgrade to 20260105093000: done \(5 steps\)/);
+      t.regex(done, /backup: /);
+      t.is(readdirSync(join(work, 'backups')).filter((f) => f.endsWith('.json')).length, 1);
+      tmux.keys('Enter');
+      await tmux.waitFor(/at 20260105093000 · 5 pending/);
+      tmux.keys('U');
+      await tmux.waitFor(/Upgrade to heads\?/);
+      tmux.keys('y');
+      await tmux.waitFor(/upgrade to heads: done \(5 steps\)/);
+      tmux.keys('Enter');
+      await tmux.waitFor(/at 20260115090000 · 0 pending/);
+      tmux.keys('q');
+      const after = await tmux.waitFor('EXIT=0');
+      t.false(tmux.alternateScreen(), 'the terminal left the alternate screen');
+      t.regex(after, /migrate-tui: quit; .* is at 20260115090000/);
+      t.notRegex(after, /History \(9\)/, 'nothing of the TUI is left on the normal screen');
+    } finally {
+      tmux.kill();
+    }
+    t.log(`ran against ${db.name}`);
+  },
+  ['sqlite', 'postgres'],
+);
