@@ -60,11 +60,17 @@ export function readDatabaseState(graph: RevisionGraph, dialect: DialectSyntax, 
     .sort((a, b) => b.logId - a.logId)
     .map(({ logId: _logId, ...rest }) => rest);
 
+  // One pass, children before parents: does anything built on this revision stand applied?
+  // (Descendants are listed only for the gaps found: 10,000 unapplied revisions stay linear.)
+  const appliedAbove = new Set<string>();
+  for (const id of graph.downgradeOrder(new Set(graph.ids()))) {
+    if ([...graph.children(id), ...graph.dependents(id)].some((c) => applied.has(c) || appliedAbove.has(c))) appliedAbove.add(id);
+  }
   const gaps: Array<{ revision: string; appliedDescendants: string[] }> = [];
   for (const id of graph.ids()) {
-    if (applied.has(id)) continue;
+    if (applied.has(id) || !appliedAbove.has(id)) continue;
     const above = [...graph.descendants([id])].filter((d) => d !== id && applied.has(d));
-    if (above.length > 0) gaps.push({ revision: id, appliedDescendants: above.sort((a, b) => graph.rankOf(a) - graph.rankOf(b)) });
+    gaps.push({ revision: id, appliedDescendants: above.sort((a, b) => graph.rankOf(a) - graph.rankOf(b)) });
   }
 
   const unfinished = [...log].reverse().find((r) => r.status === 'started' || r.status === 'dirty');

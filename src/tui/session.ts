@@ -75,7 +75,7 @@ export class TuiSession {
   ) {}
 
   static async open(options: SessionOptions): Promise<TuiSession> {
-    const project = loadProject(options.dir);
+    const project = loadProject(options.dir, { lazyDown: true });
     const db = await connectDatabase(options.target, `migrate_tui:${options.target.databaseName}:${options.tables.version}`);
     let session: TuiSession | null = null;
     const migrator = new Migrator(project, db, {
@@ -86,7 +86,7 @@ export class TuiSession {
       onEvent: (event) => session?.onEvent(event),
     });
     session = new TuiSession(options, migrator);
-    await session.reload();
+    await session.reload(project);
     return session;
   }
 
@@ -100,9 +100,10 @@ export class TuiSession {
     this.listener?.(event);
   }
 
-  /** Re-reads the files and the database. */
-  async reload(): Promise<void> {
-    this.project = loadProject(this.options.dir);
+  /** Re-reads the files (unless just read) and the database. */
+  async reload(project?: Project): Promise<void> {
+    // Down files are read when a screen or a plan needs them.
+    this.project = project ?? loadProject(this.options.dir, { lazyDown: true });
     this.migrator.project = this.project;
     this.state = await this.migrator.readState();
     const { graph } = this.project;

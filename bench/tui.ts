@@ -1,0 +1,77 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createElement } from 'react';
+import { render } from 'ink-testing-library';
+import { DEFAULT_STATE_TABLES, loadProject, parseDatabaseUrl } from '../src/engine/index.js';
+import { App } from '../src/tui/app.js';
+import { TuiSession } from '../src/tui/session.js';
+
+/**
+ * The TUI on N revisions (10,000; --quick: 1,000), in this process with a fake 120×40
+ * terminal: time to the first frame, time from a key press to the redrawn frame (median of
+ * 50 presses), and peak RSS. Baseline in the same run: indexing the same folder alone.
+ * Budgets (DESIGN §9): first frame 0.5 s, key to redraw 50 ms, under 200 MB.
+ */
+const quick = process.argv.includes('--quick');
+const count = quick ? 1000 : 10_000;
+const root = mkdtempSync(join(tmpdir(), 'migrate-tui-tui-bench-'));
+const dir = join(root, 'migrations');
+mkdirSync(dir);
+for (let i = 1; i <= count; i++) {
+  const v = String(i).padStart(6, '0');
+  // Every 100th revision starts a side branch that is merged two revisions later.
+  const header = i % 100 === 2 ? `-- migrate:revises ${String(i - 2).padStart(6, '0')}\n` : i % 100 === 3 ? `-- migrate:revises ${String(i - 1).padStart(6, '0')}, ${String(i - 2).padStart(6, '0')}\n` : '';
+  writeFileSync(join(dir, `${v}_step_${v}.up.sql`), `${header}CREATE TABLE t_${v} (id INTEGER PRIMARY KEY, name TEXT);\n`);
+  writeFileSync(join(dir, `${v}_step_${v}.down.sql`), `DROP TABLE t_${v};\n`);
+}
+
+const indexStart = performance.now();
+loadProject(dir);
+const indexMs = performance.now() - indexStart;
+
+const start = performance.now();
+const session = await TuiSession.open({
+  dir,
+  target: parseDatabaseUrl(`sqlite:${join(root, 'bench.sqlite')}`, 'bench', root),
+  tables: DEFAULT_STATE_TABLES,
+  toolVersion: 'bench',
+  lockTimeoutMs: 1000,
+  backupDir: join(root, 'backups'),
+  readOnly: true,
+});
+const screen = render(createElement(App, { session, width: 120, height: 40, readOnly: true, onQuit: () => {} }));
+const frameShows = async (text: string) => {
+  for (;;) {
+    if ((screen.lastFrame() ?? '').includes(text)) return;
+    await new Promise((r) => setImmediate(r));
+  }
+};
+const newest = String(count).padStart(6, '0');
+await frameShows(`${newest} step ${newest}`);
+const firstFrameMs = performance.now() - start;
+
+const presses: number[] = [];
+for (let k = 1; k <= 50; k++) {
+  const before = screen.lastFrame();
+  const t = performance.now();
+  screen.stdin.write('j');
+  for (;;) {
+    if (screen.lastFrame() !== before) break;
+    await new Promise((r) => setImmediate(r));
+  }
+  presses.push(performance.now() - t);
+}
+presses.sort((a, b) => a - b);
+const keyMs = presses[Math.floor(presses.length / 2)]!;
+const rssMb = process.resourceUsage().maxRSS / 1024;
+screen.unmount();
+await session.close();
+rmSync(root, { recursive: true, force: true });
+
+const verdict = (ok: boolean) => (quick ? '(quick mode: not judged)' : ok ? 'OK' : 'OVER BUDGET');
+console.log(`tui benchmark: ${count} revisions, fake 120×40 terminal`);
+console.log(`  baseline (index the folder alone): ${indexMs.toFixed(0)} ms`);
+console.log(`  first frame: ${firstFrameMs.toFixed(0)} ms (${(firstFrameMs / indexMs).toFixed(2)}× baseline; budget 500 ms) ${verdict(firstFrameMs <= 500)}`);
+console.log(`  key press to redraw: median ${keyMs.toFixed(1)} ms, worst ${presses[presses.length - 1]!.toFixed(1)} ms (budget 50 ms) ${verdict(keyMs <= 50)}`);
+console.log(`  peak RSS: ${rssMb.toFixed(0)} MB (budget 200 MB) ${verdict(rssMb <= 200)}`);
