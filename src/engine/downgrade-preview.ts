@@ -37,7 +37,8 @@ const LANGUAGE: Record<DialectName, SqlLanguage> = { postgres: 'postgresql', mys
 /** sql-formatter in the dialect's language; the statement as written when it cannot parse it. */
 export function formatSql(sql: string, dialect: DialectName): string {
   try {
-    return format(sql, { language: LANGUAGE[dialect], keywordCase: 'upper', tabWidth: 2 });
+    // Case is preserved: upper-casing keywords also upper-cased column names like `action`.
+    return format(sql, { language: LANGUAGE[dialect], keywordCase: 'preserve', tabWidth: 2 });
   } catch {
     return sql;
   }
