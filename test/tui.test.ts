@@ -243,3 +243,25 @@ test('without a terminal, migrate-tui prints the status and exits 0', async (t) 
   t.is(r.code, 0);
   t.regex(r.stdout, /^database: sqlite:.*\npending: {2}1 step 1|current: {2}base/m);
 });
+
+test('works at 80×24, and stacks the panes below 80 columns', async (t) => {
+  for (const [width, height] of [
+    [80, 24],
+    [60, 24],
+  ] as const) {
+    const s = await openScreen({ migrations: EXAMPLE, width, height });
+    try {
+      const frame = await s.waitFor(/CREATE TABLE|no statements/);
+      const lines = frame.split('\n');
+      t.true(lines.length <= height - 1, `${width}×${height}: ${lines.length} lines`);
+      t.true(lines.every((l) => [...l].length <= width), `${width}×${height}: a line is wider than the terminal`);
+      const historyRow = lines.findIndex((l) => l.includes('History (9)'));
+      const tabsRow = lines.findIndex((l) => l.includes('up  down  diff  schema  info'));
+      if (width >= 80) t.is(historyRow, tabsRow, 'side by side');
+      else t.true(tabsRow > historyRow, 'stacked: the detail below the history');
+      t.regex(frame, /j next {2}k previous/);
+    } finally {
+      await s.close();
+    }
+  }
+});
