@@ -2,23 +2,14 @@ import { mkdtempSync, statSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connectDatabase, parseDatabaseUrl, type DatabaseAdapter } from '../src/engine/index.js';
 import { binary, cli } from './helpers/cli.js';
-import { eachDatabase } from './helpers/databases.js';
+import { eachDatabase, withDb } from './helpers/databases.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../migrations', import.meta.url));
 const SEEDS = fileURLToPath(new URL('../../seeds', import.meta.url));
 const STATE = ['migrate_tui_version', 'migrate_tui_log'];
 const run = (url: string, ...args: string[]) => cli(['--url', url, '--dir', EXAMPLE, ...args]);
 
-async function withDb<T>(url: string, work: (db: DatabaseAdapter) => Promise<T>): Promise<T> {
-  const db = await connectDatabase(parseDatabaseUrl(url, 'test', process.cwd()), 'test');
-  try {
-    return await work(db);
-  } finally {
-    await db.close();
-  }
-}
 
 /** Schema and every row of every table (state tables aside), for before/after comparison. */
 const snapshot = (url: string) =>

@@ -3,9 +3,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connectDatabase, parseDatabaseUrl, type DatabaseAdapter } from '../src/engine/index.js';
 import { BIN, cli } from './helpers/cli.js';
-import { eachDatabase } from './helpers/databases.js';
+import { eachDatabase, withDb } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../migrations', import.meta.url));
@@ -15,14 +14,6 @@ const STATE = ['migrate_tui_version', 'migrate_tui_log'];
 /** The CLI against one database and folder, as a script would run it (no terminal). */
 const run = (url: string, dir: string, ...args: string[]) => cli(['--url', url, '--dir', dir, ...args]);
 
-async function withDb<T>(url: string, work: (db: DatabaseAdapter) => Promise<T>): Promise<T> {
-  const db = await connectDatabase(parseDatabaseUrl(url, 'test', process.cwd()), 'test');
-  try {
-    return await work(db);
-  } finally {
-    await db.close();
-  }
-}
 
 const schemaOf = (url: string) => withDb(url, (db) => db.schema(STATE));
 const count = (url: string, sql: string) => withDb(url, async (db) => Number(Object.values((await db.query<Record<string, unknown>>(sql))[0]!)[0]));

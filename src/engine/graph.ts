@@ -183,30 +183,12 @@ export class RevisionGraph {
 
   /** The given revisions and everything they need: parents and depends-on, transitively. */
   ancestors(ids: Iterable<string>, includeDependencies = true): Set<string> {
-    const seen = new Set<string>();
-    const stack = [...ids];
-    while (stack.length > 0) {
-      const id = stack.pop()!;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      stack.push(...this.parents(id));
-      if (includeDependencies) stack.push(...this.dependencies(id));
-    }
-    return seen;
+    return closure(ids, (id) => (includeDependencies ? [...this.parents(id), ...this.dependencies(id)] : this.parents(id)));
   }
 
   /** The given revisions and everything built on them: children and dependents, transitively. */
   descendants(ids: Iterable<string>, includeDependents = true): Set<string> {
-    const seen = new Set<string>();
-    const stack = [...ids];
-    while (stack.length > 0) {
-      const id = stack.pop()!;
-      if (seen.has(id)) continue;
-      seen.add(id);
-      stack.push(...this.children(id));
-      if (includeDependents) stack.push(...this.dependents(id));
-    }
-    return seen;
+    return closure(ids, (id) => (includeDependents ? [...this.children(id), ...this.dependents(id)] : this.children(id)));
   }
 
   /**
@@ -285,3 +267,16 @@ export class RevisionGraph {
 }
 
 const NONE: readonly string[] = [];
+
+/** The given ids and everything reachable from them through `next`. */
+function closure(ids: Iterable<string>, next: (id: string) => readonly string[]): Set<string> {
+  const seen = new Set<string>();
+  const stack = [...ids];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    stack.push(...next(id));
+  }
+  return seen;
+}

@@ -319,27 +319,8 @@ export class Migrator {
     const droppedMissing = keepMissing === null ? [] : missing.filter((m) => !keepMissing.includes(m));
     const before = [...state.versionRows];
     const after = rows ? [...rows].sort() : versionRowsFor(graph, next, missing.filter((m) => !droppedMissing.includes(m)));
-    const now = new Date().toISOString();
     if (state.dirty) await this.store.updateLog(state.dirty.logId, { status: 'resolved' });
-    const record = async (revision: string, direction: 'up' | 'down') =>
-      this.store.insertLog({
-        revision,
-        direction,
-        kind,
-        dialect: this.db.syntax.name,
-        checksum: graph.has(revision) ? migrationChecksum(graph.get(revision), this.db.syntax) : null,
-        sqlText: null,
-        downSql: direction === 'up' && graph.has(revision) && graph.get(revision).down ? joinStatements(migrationStatements(graph.get(revision), 'down', this.db.syntax)) : null,
-        statementsTotal: 0,
-        statementsDone: 0,
-        status: 'done',
-        startedAt: now,
-        finishedAt: now,
-        durationMs: 0,
-        osUser: this.who.user,
-        host: this.who.host,
-        toolVersion: this.options.toolVersion,
-      });
+    const record = (revision: string, direction: 'up' | 'down') => this.recordOnly(revision, direction, kind);
     for (const id of [...droppedMissing, ...removed]) await record(id, 'down');
     for (const id of added) await record(id, 'up');
     await this.store.setVersionRows(after);
@@ -348,6 +329,34 @@ export class Migrator {
       ...added.map((revision) => ({ revision, direction: 'up' as const, status: 'done' as const, durationMs: 0, statements: 0 })),
     ];
     return { direction: removed.length > 0 && added.length === 0 ? 'downgrade' : 'upgrade', target: '', steps, headsBefore: before, headsAfter: after };
+  }
+
+  /**
+   * A log row for a step that ran no SQL (stamp, resolve, restore). For a revision marked
+   * applied it stores the down SQL, so it can be reverted even if its files disappear.
+   */
+  private recordOnly(revision: string, direction: 'up' | 'down', kind: 'stamp' | 'resolve' | 'restore'): Promise<number> {
+    const { graph } = this.project;
+    const known = graph.has(revision) ? graph.get(revision) : null;
+    const now = new Date().toISOString();
+    return this.store.insertLog({
+      revision,
+      direction,
+      kind,
+      dialect: this.db.syntax.name,
+      checksum: known ? migrationChecksum(known, this.db.syntax) : null,
+      sqlText: null,
+      downSql: direction === 'up' && known?.down ? joinStatements(migrationStatements(known, 'down', this.db.syntax)) : null,
+      statementsTotal: 0,
+      statementsDone: 0,
+      status: 'done',
+      startedAt: now,
+      finishedAt: now,
+      durationMs: 0,
+      osUser: this.who.user,
+      host: this.who.host,
+      toolVersion: this.options.toolVersion,
+    });
   }
 
   /** What a downgrade would run, formatted, with the data it destroys counted now. */
@@ -478,25 +487,7 @@ export class Migrator {
         await this.store.updateLog(dirty.logId, { status: 'done', finishedAt: new Date().toISOString(), durationMs: Date.now() - started, error: null as unknown as string });
       } else {
         await this.store.updateLog(dirty.logId, { status: 'resolved' });
-        const now = new Date().toISOString();
-        await this.store.insertLog({
-          revision: preview.revision,
-          direction: preview.appliedAfter ? 'up' : 'down',
-          kind: 'resolve',
-          dialect: this.db.syntax.name,
-          checksum: null,
-          sqlText: null,
-          downSql: null,
-          statementsTotal: 0,
-          statementsDone: 0,
-          status: 'done',
-          startedAt: now,
-          finishedAt: now,
-          durationMs: 0,
-          osUser: this.who.user,
-          host: this.who.host,
-          toolVersion: this.options.toolVersion,
-        });
+        await this.recordOnly(preview.revision, preview.appliedAfter ? 'up' : 'down', 'resolve');
         await this.store.setVersionRows(after);
       }
       return {

@@ -5,6 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import postgres from 'postgres';
+import { connectDatabase, parseDatabaseUrl, type DatabaseAdapter } from '../../src/engine/index.js';
+
+/** Opens the database behind a URL for a test's own checks, and always closes it. */
+export async function withDb<T>(url: string, work: (db: DatabaseAdapter) => Promise<T>): Promise<T> {
+  const db = await connectDatabase(parseDatabaseUrl(url, 'test', process.cwd()), 'test');
+  try {
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
 
 /** One real database per test: a fresh SQLite file, or a fresh database on the run's servers. */
 export interface TestDatabase {
