@@ -316,6 +316,10 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     const loaded = project(g, {});
     requireTrustworthyGraph(loaded);
     const ctx = database(g);
+    // Ink draws only the last frame when CI is set (is-in-ci, read when Ink loads). The TUI
+    // opens only on a real terminal, so a CI variable inherited from a shell must not blank it.
+    delete process.env.CI;
+    delete process.env.CONTINUOUS_INTEGRATION;
     const { runTui } = await import('../tui/run-tui.js');
     const code = await runTui({
       dir: loaded.dir,

@@ -68,3 +68,33 @@ export function numberedPlaceholders(sql: string): string {
   let n = 0;
   return sql.replace(/\?/g, () => `$${++n}`);
 }
+
+/** Groups introspection rows (table, text) into a snapshot; shared by the server adapters. */
+export function groupSchema(
+  rows: { columns: ReadonlyArray<{ t: string; c: string }>; indexes: ReadonlyArray<{ t: string; d: string }>; constraints: ReadonlyArray<{ t: string; d: string }>; triggers: ReadonlyArray<{ d: string }> },
+  exclude: readonly string[],
+): SchemaSnapshot {
+  const tables: SchemaSnapshot['tables'] = {};
+  const table = (name: string) => (tables[name] ??= { columns: [], indexes: [], constraints: [] });
+  for (const r of rows.columns) if (!exclude.includes(r.t)) table(r.t).columns.push(r.c);
+  for (const r of rows.indexes) if (!exclude.includes(r.t)) table(r.t).indexes.push(r.d);
+  for (const r of rows.constraints) if (!exclude.includes(r.t)) table(r.t).constraints.push(r.d);
+  return { tables, triggers: rows.triggers.map((r) => r.d) };
+}
+
+/**
+ * The lock protocol of the server adapters: try without waiting; if taken, report who holds
+ * it, then wait at most the timeout; on timeout, name the holder again (it may have changed).
+ */
+export async function lockWithWait(steps: {
+  tryLock(): Promise<boolean>;
+  holder(): Promise<string | null>;
+  waitLock(): Promise<boolean>;
+  onWait(holder: string | null): void;
+  timeout(holder: string | null): Error;
+}): Promise<void> {
+  if (await steps.tryLock()) return;
+  const holder = await steps.holder();
+  steps.onWait(holder);
+  if (!(await steps.waitLock())) throw steps.timeout((await steps.holder()) ?? holder);
+}

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BackupToolError, findExecutable, runTool, toolVersion } from '../backup-tools.js';
 import { LockTimeoutError } from '../runtime-errors.js';
-import type { DatabaseAdapter, SchemaSnapshot } from './adapter.js';
+import { groupSchema, lockWithWait, type DatabaseAdapter, type SchemaSnapshot } from './adapter.js';
 import type { DialectSyntax } from './dialect.js';
 import { mariadbSyntax } from './mariadb.js';
 import { mysqlSyntax } from './mysql.js';
@@ -52,12 +52,13 @@ export class MysqlAdapter implements DatabaseAdapter {
   }
 
   async lock(timeoutMs: number, onWait: (holder: string | null) => void): Promise<void> {
-    const [tried] = await this.query<{ ok: number | null }>('SELECT GET_LOCK(?, 0) AS ok', [this.lockName]);
-    if (tried!.ok === 1) return;
-    const holder = await this.lockHolder();
-    onWait(holder);
-    const [got] = await this.query<{ ok: number | null }>('SELECT GET_LOCK(?, ?) AS ok', [this.lockName, Math.max(1, Math.ceil(timeoutMs / 1000))]);
-    if (got!.ok !== 1) throw new LockTimeoutError(timeoutMs, (await this.lockHolder()) ?? holder, this.display);
+    await lockWithWait({
+      tryLock: async () => (await this.query<{ ok: number | null }>('SELECT GET_LOCK(?, 0) AS ok', [this.lockName]))[0]!.ok === 1,
+      holder: () => this.lockHolder(),
+      onWait,
+      waitLock: async () => (await this.query<{ ok: number | null }>('SELECT GET_LOCK(?, ?) AS ok', [this.lockName, Math.max(1, Math.ceil(timeoutMs / 1000))]))[0]!.ok === 1,
+      timeout: (holder) => new LockTimeoutError(timeoutMs, holder, this.display),
+    });
   }
 
   private async lockHolder(): Promise<string | null> {
@@ -157,12 +158,7 @@ export class MysqlAdapter implements DatabaseAdapter {
         WHERE k.TABLE_SCHEMA = DATABASE() ORDER BY 2`,
     );
     const triggers = await this.query<{ d: string }>(`SELECT CONCAT(TRIGGER_NAME, ' ON ', EVENT_OBJECT_TABLE) AS d FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() ORDER BY 1`);
-    const tables: SchemaSnapshot['tables'] = {};
-    const table = (name: string) => (tables[name] ??= { columns: [], indexes: [], constraints: [] });
-    for (const r of columns) if (!exclude.includes(r.t)) table(r.t).columns.push(r.c);
-    for (const r of indexes) if (!exclude.includes(r.t)) table(r.t).indexes.push(r.d);
-    for (const r of constraints) if (!exclude.includes(r.t)) table(r.t).constraints.push(r.d);
-    return { tables, triggers: triggers.map((r) => r.d) };
+    return groupSchema({ columns, indexes, constraints, triggers }, exclude);
   }
 
   async close(): Promise<void> {

@@ -3,7 +3,7 @@ import postgres from 'postgres';
 import { BackupToolError, findExecutable, runTool, toolVersion } from '../backup-tools.js';
 import { LockTimeoutError } from '../runtime-errors.js';
 import { qualifiedName } from '../state-tables.js';
-import { numberedPlaceholders, type DatabaseAdapter, type SchemaSnapshot } from './adapter.js';
+import { groupSchema, lockWithWait, numberedPlaceholders, type DatabaseAdapter, type SchemaSnapshot } from './adapter.js';
 import { postgresSyntax } from './postgres.js';
 
 /** PostgreSQL through `postgres` (porsager), on one connection; the lock is pg_advisory_lock. */
@@ -50,19 +50,24 @@ export class PostgresAdapter implements DatabaseAdapter {
   }
 
   async lock(timeoutMs: number, onWait: (holder: string | null) => void): Promise<void> {
-    const [tried] = await this.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(?) AS ok', [this.lockKey]);
-    if (tried!.ok) return;
-    const holder = await this.lockHolder();
-    onWait(holder);
-    await this.sql.unsafe(`SET lock_timeout = '${Math.max(1, Math.round(timeoutMs))}ms'`);
-    try {
-      await this.query('SELECT pg_advisory_lock(?)', [this.lockKey]);
-    } catch (error) {
-      if ((error as { code?: string }).code === '55P03') throw new LockTimeoutError(timeoutMs, (await this.lockHolder()) ?? holder, this.display);
-      throw error;
-    } finally {
-      await this.sql.unsafe('RESET lock_timeout');
-    }
+    await lockWithWait({
+      tryLock: async () => (await this.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(?) AS ok', [this.lockKey]))[0]!.ok,
+      holder: () => this.lockHolder(),
+      onWait,
+      waitLock: async () => {
+        await this.sql.unsafe(`SET lock_timeout = '${Math.max(1, Math.round(timeoutMs))}ms'`);
+        try {
+          await this.query('SELECT pg_advisory_lock(?)', [this.lockKey]);
+          return true;
+        } catch (error) {
+          if ((error as { code?: string }).code === '55P03') return false;
+          throw error;
+        } finally {
+          await this.sql.unsafe('RESET lock_timeout');
+        }
+      },
+      timeout: (holder) => new LockTimeoutError(timeoutMs, holder, this.display),
+    });
   }
 
   private async lockHolder(): Promise<string | null> {
@@ -155,12 +160,7 @@ export class PostgresAdapter implements DatabaseAdapter {
     const triggers = await this.query<{ d: string }>(
       `SELECT DISTINCT trigger_name || ' ON ' || event_object_table AS d FROM information_schema.triggers WHERE trigger_schema = current_schema() ORDER BY 1`,
     );
-    const tables: SchemaSnapshot['tables'] = {};
-    const table = (name: string) => (tables[name] ??= { columns: [], indexes: [], constraints: [] });
-    for (const r of columns) if (!exclude.includes(r.t)) table(r.t).columns.push(r.c);
-    for (const r of indexes) if (!exclude.includes(r.t)) table(r.t).indexes.push(r.d);
-    for (const r of constraints) if (!exclude.includes(r.t)) table(r.t).constraints.push(r.d);
-    return { tables, triggers: triggers.map((r) => r.d) };
+    return groupSchema({ columns, indexes, constraints, triggers }, exclude);
   }
 
   async close(): Promise<void> {
