@@ -40,7 +40,7 @@ export interface Drift {
 export function readDatabaseState(graph: RevisionGraph, dialect: DialectSyntax, versionRows: readonly string[], log: readonly LogRow[]): DatabaseState {
   const effect = new Map<string, LogRow>();
   for (const row of log) {
-    if ((row.status === 'done' && row.kind !== 'seed') || (row.kind === 'resolve' && row.status === 'done')) effect.set(row.revision, row);
+    if (row.status === 'done' && row.kind !== 'seed') effect.set(row.revision, row);
   }
   let appliedAll: Set<string>;
   if (effect.size === 0) {

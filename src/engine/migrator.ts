@@ -2,7 +2,7 @@ import { dialectChecksum } from './checksum.js';
 import type { DatabaseAdapter } from './dialects/adapter.js';
 import { whoAndWhere } from './dialects/connect.js';
 import { readDatabaseState, joinStatements, storedStatements, versionRowsFor, type DatabaseState } from './database-state.js';
-import { MigrateTuiError, PlanError, TargetError } from './errors.js';
+import { InvalidMigrationsError, MigrateTuiError, PlanError, TargetError } from './errors.js';
 import { readSeedFolder } from './migration-folder.js';
 import { migrationChecksum, migrationStatements, sourceStatements } from './migration-sql.js';
 import { planDowngrade, planUpgrade, type Direction } from './planner.js';
@@ -504,10 +504,7 @@ export class Migrator {
   async seed(seedDir: string): Promise<RunResult & { skipped: string[] }> {
     const { seeds, problems } = readSeedFolder(seedDir);
     const errors = problems.filter((p) => p.severity === 'error');
-    if (errors.length > 0) {
-      const { InvalidMigrationsError } = await import('./errors.js');
-      throw new InvalidMigrationsError(errors);
-    }
+    if (errors.length > 0) throw new InvalidMigrationsError(errors);
     return this.locked(async (state) => {
       const lastRun = new Map<string, string | null>();
       for (const row of state.log) if (row.kind === 'seed' && row.status === 'done') lastRun.set(row.revision, row.checksum);

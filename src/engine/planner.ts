@@ -31,11 +31,6 @@ export function versionRows(graph: RevisionGraph, applied: ReadonlySet<string>):
   return [...applied].filter((id) => !covered.has(id)).sort((a, b) => graph.rankOf(a) - graph.rankOf(b));
 }
 
-/** The applied set that version rows stand for (a database without gaps). */
-export function appliedFromRows(graph: RevisionGraph, rows: Iterable<string>): Set<string> {
-  return graph.ancestors(rows);
-}
-
 export function planUpgrade(graph: RevisionGraph, applied: ReadonlySet<string>, target = 'heads'): Plan {
   const wanted = upgradeTargets(graph, applied, parseTarget(target));
   const needed = new Set([...graph.ancestors(wanted)].filter((id) => !applied.has(id)));
