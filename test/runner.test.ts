@@ -304,7 +304,7 @@ async function startSlowUpgrade(url: string, dbName: string) {
   if (init.code !== 0) throw new Error(init.stderr);
   const victim = start(['--url', url, '--dir', dir, '--yes', 'upgrade']);
   if (dbName === 'postgres') {
-    await until(async () => (await count(url, "SELECT COUNT(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep%'")) > 0, 'pg_sleep to run');
+    await until(async () => (await count(url, "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep%'")) > 0, 'pg_sleep to run');
   } else if (dbName === 'mariadb') {
     await until(async () => (await count(url, "SELECT COUNT(*) FROM migrate_tui_log WHERE status = 'started' AND statements_done = 1")) > 0, 'statement 1 to finish');
   } else {

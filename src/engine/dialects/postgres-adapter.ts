@@ -74,7 +74,9 @@ export class PostgresAdapter implements DatabaseAdapter {
     const rows = await this.query<{ pid: number; usename: string; client_addr: string | null; application_name: string; backend_start: string }>(
       `SELECT a.pid, a.usename, host(a.client_addr) AS client_addr, a.application_name, a.backend_start::text AS backend_start
          FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-        WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = ? AND l.pid <> pg_backend_pid()`,
+        WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = ? AND l.pid <> pg_backend_pid()
+          -- advisory locks are per database; the same key in another database is someone else's
+          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
       [this.lockKey],
     );
     const h = rows[0];
