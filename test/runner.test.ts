@@ -343,3 +343,43 @@ eachDatabase('a run killed with SIGKILL mid-migration leaves a consistent databa
     t.false('slow' in (await schemaOf(url)).tables);
   }
 });
+
+eachDatabase('resolve --reverse runs the down of an unfinished up; a reverse that fails leaves an honest dirty state', async (t, url) => {
+  const up = '-- migrate:transaction off\nCREATE TABLE a (id INTEGER);\nINSERT INTO nowhere VALUES (1);\n';
+  const status = async (dir: string) => JSON.parse((await run(url, dir, 'status', '--json')).stdout);
+
+  // The down undoes what ran: the table is gone, the revision is not applied, nothing is dirty.
+  const dir = makeFolder({ '1_a.up.sql': up, '1_a.down.sql': 'DROP TABLE a;\n' });
+  t.is((await run(url, dir, '--yes', 'upgrade')).code, 1);
+  t.is((await status(dir)).dirty.direction, 'up');
+  t.is((await run(url, dir, 'resolve', '1', '--reverse')).code, 4, 'no terminal and no --yes: refuses');
+  const reversed = await run(url, dir, '--yes', 'resolve', '1', '--reverse');
+  t.is(reversed.code, 0, reversed.stderr);
+  t.regex(reversed.stderr, /resolve --reverse runs the down of 1 \(1 statement\), leaving it NOT applied:\n {2}DROP TABLE a/);
+  t.regex(reversed.stderr, /warning: only statements 1–1 of 2 of the up ran/);
+  await t.throwsAsync(count(url, 'SELECT COUNT(*) FROM a'), { any: true }, 'the down ran: table a is gone');
+  const after = await status(dir);
+  t.is(after.dirty, null);
+  t.deepEqual(after.applied, []);
+  const rows = await withDb(url, (db) => db.query<{ direction: string; status: string }>("SELECT direction, status FROM migrate_tui_log WHERE revision = '1' ORDER BY id"));
+  t.deepEqual(rows.map((r) => `${r.direction}:${r.status}`), ['up:resolved', 'down:done']);
+
+  // A reverse that fails at its first statement changed nothing: still dirty at the up.
+  const second = makeFolder({ '2_b.up.sql': up.replace(/ a /g, ' b '), '2_b.down.sql': 'DROP TABLE no_such_table;\nDROP TABLE b;\n' });
+  t.is((await run(url, second, '--yes', 'upgrade')).code, 1);
+  const failedAtFirst = await run(url, second, '--yes', 'resolve', '2', '--reverse');
+  t.is(failedAtFirst.code, 1);
+  t.regex(failedAtFirst.stderr, /downgrade of 2 failed at statement 1 of 2/);
+  t.like((await status(second)).dirty, { revision: '2', direction: 'up', statementsDone: 1 });
+  t.is((await run(url, second, '--yes', 'resolve', '2', '--reverted')).code, 0);
+
+  // One that fails part-way is dirty at the reverse step, which is resolved in turn.
+  const third = makeFolder({ '3_c.up.sql': up.replace(/ a /g, ' c '), '3_c.down.sql': 'DROP TABLE c;\nDROP TABLE no_such_table;\n' });
+  t.is((await run(url, third, '--yes', 'upgrade')).code, 1);
+  t.is((await run(url, third, '--yes', 'resolve', '3', '--reverse')).code, 1);
+  t.like((await status(third)).dirty, { revision: '3', direction: 'down', statementsDone: 1 });
+  t.is((await run(url, third, '--yes', 'resolve', '3', '--reverted')).code, 0);
+  const clean = await status(third);
+  t.is(clean.dirty, null, 'the original unfinished up does not come back once its reverse is resolved');
+  t.deepEqual(clean.applied, []);
+});

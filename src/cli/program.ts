@@ -292,14 +292,15 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     program
       .command('resolve')
       .argument('<rev>', 'the revision of the unfinished step')
-      .description('clear a dirty database: --resume runs the rest; --applied/--reverted only record')
-      .addOption(new Option('--resume', 'run the statements that did not run').conflicts(['applied', 'reverted']))
+      .description('clear a dirty database: --resume runs the rest; --reverse undoes the step; --applied/--reverted only record')
+      .addOption(new Option('--resume', 'run the statements that did not run').conflicts(['reverse', 'applied', 'reverted']))
+      .addOption(new Option('--reverse', 'run the other direction (the down of an unfinished up) as a new step').conflicts(['applied', 'reverted']))
       .addOption(new Option('--applied', 'record the revision as applied (you finished it by hand)').conflicts(['reverted']))
       .addOption(new Option('--reverted', 'record the revision as not applied (you undid it by hand)')),
     (c, g, rev) => {
-      const o = c.opts() as { resume?: boolean; applied?: boolean; reverted?: boolean };
-      const mode = o.resume ? 'resume' : o.applied ? 'applied' : o.reverted ? 'reverted' : null;
-      if (!mode) throw new UsageError('resolve needs one of --resume, --applied or --reverted', 'see `migrate-tui status` for what ran, then choose');
+      const o = c.opts() as { resume?: boolean; reverse?: boolean; applied?: boolean; reverted?: boolean };
+      const mode = o.resume ? 'resume' : o.reverse ? 'reverse' : o.applied ? 'applied' : o.reverted ? 'reverted' : null;
+      if (!mode) throw new UsageError('resolve needs one of --resume, --reverse, --applied or --reverted', 'see `migrate-tui status` for what ran, then choose');
       return resolveCommand(database(g), project(g, {}), String(rev), mode, g.json);
     },
   );

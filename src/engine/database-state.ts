@@ -21,7 +21,7 @@ export interface DatabaseState {
   /** Applied revisions whose files are missing, newest first, with the down SQL stored when applied. */
   readonly missing: ReadonlyArray<{ revision: string; downSql: string | null; appliedAt: string }>;
   readonly gaps: ReadonlyArray<{ revision: string; appliedDescendants: string[] }>;
-  readonly dirty: (DirtyStep & { logId: number; sqlText: string | null }) | null;
+  readonly dirty: (DirtyStep & { logId: number; sqlText: string | null; downSql: string | null }) | null;
   readonly drift: readonly Drift[];
   /** Revisions an upgrade to all heads would apply (gaps included). */
   readonly pending: readonly string[];
@@ -87,6 +87,7 @@ export function readDatabaseState(graph: RevisionGraph, dialect: DialectSyntax, 
           .map((s) => s.sql),
         error: unfinished.error,
         sqlText: unfinished.sqlText,
+        downSql: unfinished.downSql,
       }
     : null;
 

@@ -66,7 +66,18 @@ export interface MigratorOptions {
   readonly onEvent?: (event: RunEvent) => void;
 }
 
-export type ResolveMode = 'resume' | 'applied' | 'reverted';
+export type ResolveMode = 'resume' | 'reverse' | 'applied' | 'reverted';
+
+/** What `resolve` would do: the SQL it runs (if any) and whether the revision ends applied. */
+export interface ResolvePreview {
+  readonly revision: string;
+  /** The direction of the SQL that runs: the dirty step's for `resume`, the opposite for `reverse`. */
+  readonly direction: 'up' | 'down';
+  readonly statements: Statement[];
+  readonly appliedAfter: boolean;
+  /** Said before confirming, e.g. that a reverse undoes statements that never ran. */
+  readonly warnings: string[];
+}
 
 /**
  * Applies plans to one database: takes the lock, re-reads the state under it, runs each
@@ -429,21 +440,49 @@ export class Migrator {
   }
 
   /** What `resolve` would do, for the preview. */
-  resolvePreview(state: DatabaseState, ref: string, mode: ResolveMode): { revision: string; direction: 'up' | 'down'; statements: Statement[]; appliedAfter: boolean } {
+  resolvePreview(state: DatabaseState, ref: string, mode: ResolveMode): ResolvePreview {
     const dirty = state.dirty;
     if (!dirty) throw new PlanError('not-dirty', 'the database is not dirty: nothing to resolve', 'see `migrate-tui status`');
     const revision = this.project.graph.has(dirty.revision) ? resolveRevisionRef(this.project.graph, ref) : ref;
     if (revision !== dirty.revision) {
       throw new PlanError('wrong-revision', `the unfinished step is the ${dirty.direction} of ${dirty.revision}, not ${ref}`, `run \`migrate-tui resolve ${dirty.revision} --${mode}\``, { dirty: dirty.revision });
     }
+    const direction = dirty.direction as 'up' | 'down';
+    if (mode === 'reverse') {
+      const step = this.reverseStep(dirty.revision, direction, dirty.downSql);
+      const warnings =
+        dirty.statementsDone < dirty.statementsTotal
+          ? [
+              `only statements 1–${dirty.statementsDone} of ${dirty.statementsTotal} of the ${direction} ran, but the ${step.direction} SQL undoes all of them: ` +
+                'a statement that undoes one that never ran may fail (then the database stays dirty, now at the reverse step); ' +
+                'if it does, undo the rest by hand and use --reverted or --applied',
+            ]
+          : [];
+      return { revision, direction: step.direction, statements: [...step.statements], appliedAfter: direction === 'down', warnings };
+    }
     const remaining = storedStatements(dirty.sqlText, this.db.syntax).slice(dirty.statementsDone);
-    const appliedAfter = mode === 'resume' ? dirty.direction === 'up' : mode === 'applied';
-    return { revision, direction: dirty.direction as 'up' | 'down', statements: mode === 'resume' ? remaining : [], appliedAfter };
+    const appliedAfter = mode === 'resume' ? direction === 'up' : mode === 'applied';
+    return { revision, direction, statements: mode === 'resume' ? remaining : [], appliedAfter, warnings: [] };
+  }
+
+  /** The step that undoes an unfinished step: the down for a dirty up, the up for a dirty down. */
+  private reverseStep(revision: string, dirtyDirection: 'up' | 'down', storedDown: string | null): RunStep {
+    const reverse = dirtyDirection === 'up' ? 'down' : 'up';
+    if (this.project.graph.has(revision)) {
+      const m = this.project.graph.get(revision);
+      if (reverse === 'down' && !m.down) {
+        throw new PlanError('irreversible', `${revision} is irreversible: it has no down SQL to run`, `undo what ran by hand, then \`migrate-tui resolve ${revision} --reverted\``);
+      }
+      return this.fileStep(revision, reverse);
+    }
+    if (reverse === 'down') return this.logStep(revision, storedDown);
+    throw new PlanError('no-files', `the files of ${revision} are missing, so its up SQL cannot be run again`, 'check out the branch that has its files, or finish it by hand and use --applied');
   }
 
   /**
    * Clears a dirty state: `resume` runs the statements that did not run (from the SQL
-   * recorded when the step started); `applied`/`reverted` only record what is true now.
+   * recorded when the step started); `reverse` runs the other direction's SQL as a new
+   * step; `applied`/`reverted` only record what is true now.
    */
   async resolve(ref: string, mode: ResolveMode): Promise<RunResult> {
     return this.locked(async (state) => {
@@ -460,6 +499,24 @@ export class Migrator {
       } else next.delete(preview.revision);
       const after = versionRowsFor(graph, next, nextMissing);
       const started = Date.now();
+      const result = (status: 'done' | 'failed', error?: MigrateTuiError): RunResult => ({
+        direction: preview.direction === 'up' ? 'upgrade' : 'downgrade',
+        target: ref,
+        steps: [{ revision: preview.revision, direction: preview.direction, status, durationMs: Date.now() - started, statements: preview.statements.length }],
+        headsBefore: before,
+        headsAfter: status === 'done' ? after : before,
+        ...(error ? { error } : {}),
+      });
+      if (mode === 'reverse') {
+        const step = this.reverseStep(dirty.revision, dirty.direction as 'up' | 'down', dirty.downSql);
+        this.emit({ type: 'step-start', index: 0, total: 1, revision: step.revision, direction: step.direction, message: step.message, statements: step.statements.length });
+        const outcome = await this.runStep(step, 0, after, 'migrate');
+        this.emit({ type: 'step-end', index: 0, revision: step.revision, status: outcome === true ? 'done' : 'failed', durationMs: Date.now() - started });
+        // Done, or itself left dirty: either way the reverse step's own row now says what is true.
+        // A reverse that changed nothing leaves the original dirty row as the truth.
+        if (outcome === true || outcome.meta.state === 'dirty') await this.store.updateLog(dirty.logId, { status: 'resolved' });
+        return outcome === true ? result('done') : result('failed', outcome);
+      }
       if (mode === 'resume') {
         let done = dirty.statementsDone;
         try {
@@ -481,7 +538,7 @@ export class Migrator {
             databaseError: message,
             state: 'dirty',
           });
-          return { direction: preview.direction === 'up' ? 'upgrade' : 'downgrade', target: ref, steps: [{ revision: preview.revision, direction: preview.direction, status: 'failed', durationMs: Date.now() - started, statements: preview.statements.length }], headsBefore: before, headsAfter: before, error: failure };
+          return result('failed', failure);
         }
         await this.store.setVersionRows(after);
         await this.store.updateLog(dirty.logId, { status: 'done', finishedAt: new Date().toISOString(), durationMs: Date.now() - started, error: null as unknown as string });
@@ -491,11 +548,9 @@ export class Migrator {
         await this.store.setVersionRows(after);
       }
       return {
+        ...result('done'),
         direction: preview.appliedAfter ? 'upgrade' : 'downgrade',
-        target: ref,
         steps: [{ revision: preview.revision, direction: preview.appliedAfter ? 'up' : 'down', status: 'done', durationMs: Date.now() - started, statements: preview.statements.length }],
-        headsBefore: before,
-        headsAfter: after,
       };
     }, true);
   }

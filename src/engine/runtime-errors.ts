@@ -37,7 +37,7 @@ export class DirtyDatabaseError extends MigrateTuiError {
       `${display} is dirty: the ${dirty.direction} of ${dirty.revision} stopped after ${dirty.statementsDone} of ${dirty.statementsTotal} statements (started ${dirty.startedAt})` +
         (ran ? `\n  statements that ran:\n${ran}` : '\n  no statement completed') +
         (dirty.error ? `\n  error: ${dirty.error}` : ''),
-      `inspect the database, then: migrate-tui resolve ${dirty.revision} --resume (run the remaining statements), --applied or --reverted (only record what is true now)`,
+      `inspect the database, then: migrate-tui resolve ${dirty.revision} --resume (run the remaining statements), --reverse (run the other direction's SQL), --applied or --reverted (only record what is true now)`,
       { ...dirty },
     );
   }
@@ -64,7 +64,7 @@ export class MigrationFailedError extends MigrateTuiError {
       `${meta.direction === 'up' ? 'upgrade' : 'downgrade'} of ${meta.revision} failed at statement ${meta.statement} of ${meta.statements} (${where}):\n  ${meta.databaseError}\n  ${state}`,
       meta.state === 'rolled-back'
         ? `fix the SQL at ${where} and run again`
-        : `fix the cause, then \`migrate-tui resolve ${meta.revision} --resume\` to run the rest, or --applied/--reverted after fixing it by hand`,
+        : `fix the cause, then \`migrate-tui resolve ${meta.revision} --resume\` to run the rest, --reverse to undo it, or --applied/--reverted after fixing it by hand`,
       meta,
     );
   }

@@ -90,7 +90,7 @@ export function statusText(m: Migrator, state: DatabaseState): string {
   if (state.dirty) {
     lines.push(
       `DIRTY:    the ${state.dirty.direction} of ${state.dirty.revision} stopped after ${state.dirty.statementsDone} of ${state.dirty.statementsTotal} statements (${state.dirty.startedAt})`,
-      `          resolve with: migrate-tui resolve ${state.dirty.revision} --resume | --applied | --reverted`,
+      `          resolve with: migrate-tui resolve ${state.dirty.revision} --resume | --reverse | --applied | --reverted`,
     );
   }
   for (const g of state.gaps) lines.push(`GAP:      ${label(g.revision)} is not applied, but ${g.appliedDescendants.join(', ')} (built on it) are; upgrade --out-of-order applies it`);
@@ -265,11 +265,15 @@ export async function stampCommand(ctx: DatabaseContext, project: Project, targe
 export async function resolveCommand(ctx: DatabaseContext, project: Project, ref: string, mode: ResolveMode, json: boolean): Promise<CommandResult> {
   return withMigrator(ctx, project, async (m) => {
     const preview = m.resolvePreview(await m.readState(), ref, mode);
+    const count = `${preview.statements.length} statement${preview.statements.length === 1 ? '' : 's'}`;
     const lines = [
       mode === 'resume'
-        ? `resolve --resume runs the ${preview.statements.length} remaining statement${preview.statements.length === 1 ? '' : 's'} of the ${preview.direction} of ${preview.revision}:`
-        : `resolve --${mode} runs no SQL; it records ${preview.revision} as ${preview.appliedAfter ? 'applied' : 'NOT applied'}`,
+        ? `resolve --resume runs the ${count} that did not run of the ${preview.direction} of ${preview.revision}:`
+        : mode === 'reverse'
+          ? `resolve --reverse runs the ${preview.direction} of ${preview.revision} (${count}), leaving it ${preview.appliedAfter ? 'applied' : 'NOT applied'}:`
+          : `resolve --${mode} runs no SQL; it records ${preview.revision} as ${preview.appliedAfter ? 'applied' : 'NOT applied'}`,
       ...preview.statements.map((s) => `  ${s.sql.split('\n')[0]}`),
+      ...preview.warnings.map((w) => `warning: ${w}`),
     ];
     ctx.io.err(lines.join('\n') + '\n');
     await confirm(ctx.io, `resolve ${preview.revision} on ${m.db.databaseName}`, ctx.yes);
