@@ -265,3 +265,45 @@ test('works at 80×24, and stacks the panes below 80 columns', async (t) => {
     }
   }
 });
+
+test('a dirty database: R offers the four ways out, previews the reverse and runs it behind the typed name and a backup', async (t) => {
+  const dir = makeFolder({
+    '1_a.up.sql': '-- migrate:transaction off\nCREATE TABLE a (id INTEGER);\nINSERT INTO nowhere VALUES (1);\n',
+    '1_a.down.sql': 'DROP TABLE a;\n',
+  });
+  const s = await openScreen({ migrations: dir });
+  try {
+    t.is((await cli(['--url', s.url, '--dir', s.dir, '--yes', 'upgrade'])).code, 1);
+    await s.press('r');
+    await s.waitFor('reloaded files and database state');
+    await s.press('k');
+    const dirty = await s.waitFor(/DIRTY .*\n.*R resolve/, 'the dirty mark and the R hint');
+    t.regex(dirty, /DIRTY sqlite:/);
+    await s.press('R');
+    const choices = await s.waitFor(/Resolve the unfinished up of 1/);
+    t.regex(choices, /1 of 2 statements ran; it stopped on: no such table: nowhere/);
+    t.regex(choices, /1\. CREATE TABLE a \(id INTEGER\)/);
+    t.regex(choices, /› r {2}resume: run the 1 statement\(s\) that did not run/);
+    t.regex(choices, /v {2}reverse: run the down SQL of 1 as a new step/);
+    t.regex(choices, /x {2}reverted: record 1 as NOT applied/);
+    await s.press('v');
+    const confirm = await s.waitFor(/Resolve 1 \(--reverse\) on screen\.sqlite\?/);
+    t.regex(confirm, /runs the down SQL below \(1 statement\), then records 1 as NOT applied/);
+    t.regex(confirm, /warning: only statements 1–1 of 2 of the up ran/);
+    t.regex(confirm, /│  DROP TABLE a +│/);
+    t.regex(confirm, /Backup first: \[x\] yes/);
+    await s.press(...'screen.sqlite'.split(''), KEYS.enter);
+    const done = await s.waitFor(/resolve 1 --reverse: done \(1 step\)/);
+    t.regex(done, /backup: .*backups\//);
+    await s.press(KEYS.escape);
+    await s.waitFor(/sqlite:.* · at base · 1 pending/);
+    t.notRegex(s.frame(), /DIRTY/);
+    const status = JSON.parse((await cli(['--url', s.url, '--dir', s.dir, 'status', '--json'])).stdout);
+    t.is(status.dirty, null);
+    t.is(readdirSync(join(s.work, 'backups')).filter((f) => f.endsWith('.sqlite')).length, 1);
+    await s.press('R');
+    await s.waitFor('nothing to resolve: the database is not dirty');
+  } finally {
+    await s.close();
+  }
+});

@@ -1,8 +1,8 @@
 import { Box, Text, useApp, useInput } from 'ink';
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
-import { previewText, riskLines, type BackupManifest, type LogRow, type RunEvent, type RunResult } from '../engine/index.js';
+import { previewText, riskLines, type BackupManifest, type LogRow, type ResolveMode, type RunEvent, type RunResult } from '../engine/index.js';
 import { DetailPane } from './components/detail-pane.js';
-import { BackupsView, CommandLog, HelpOverlay, Panel, ProgressView, TypedConfirm } from './components/dialogs.js';
+import { BackupsView, ChoiceList, CommandLog, HelpOverlay, Panel, ProgressView, TypedConfirm } from './components/dialogs.js';
 import { HistoryPane } from './components/history-pane.js';
 import { RollbackPane } from './components/rollback-pane.js';
 import { StatusBar } from './components/status-bar.js';
@@ -17,6 +17,7 @@ export type Flow =
   | { kind: 'help'; scroll: number }
   | { kind: 'log'; scroll: number }
   | { kind: 'backups'; list: BackupManifest[]; selected: number }
+  | { kind: 'choose'; title: string; intro: string[]; options: Array<{ key: string; label: string }>; selected: number; onChoose: (index: number) => void }
   | { kind: 'confirm'; title: string; body: string[]; scroll: number; phrase: string | null; input: string; backup: boolean | null; danger: boolean; onConfirm: (backup: boolean) => void }
   | { kind: 'prompt'; title: string; labels: string[]; values: string[]; field: number; onSubmit: (values: string[]) => void }
   | { kind: 'running'; title: string; step: string; stepIndex: number; stepTotal: number; statement: number; statementTotal: number; sql: string; started: number }
@@ -198,6 +199,64 @@ export function App({ session, width, height, readOnly, onQuit, variant = 'main'
     }
   };
 
+  /** The four ways out of a dirty state (DESIGN §4), each previewed before it runs. */
+  const startResolve = () => {
+    const dirty = session.state.dirty;
+    if (!dirty) return dispatch({ type: 'notice', text: 'nothing to resolve: the database is not dirty' });
+    const modes: Array<{ mode: ResolveMode; key: string; label: string }> = [
+      { mode: 'resume', key: 'r', label: `resume: run the ${dirty.statementsTotal - dirty.statementsDone} statement(s) that did not run` },
+      { mode: 'reverse', key: 'v', label: `reverse: run the ${dirty.direction === 'up' ? 'down' : 'up'} SQL of ${dirty.revision} as a new step` },
+      { mode: 'applied', key: 'a', label: `applied: record ${dirty.revision} as applied (you finished it by hand); no SQL` },
+      { mode: 'reverted', key: 'x', label: `reverted: record ${dirty.revision} as NOT applied (you undid it by hand); no SQL` },
+    ];
+    setFlow({
+      kind: 'choose',
+      title: `Resolve the unfinished ${dirty.direction} of ${dirty.revision}`,
+      intro: [
+        `${dirty.statementsDone} of ${dirty.statementsTotal} statements ran${dirty.error ? `; it stopped on: ${dirty.error}` : ''}`,
+        ...dirty.ranStatements.map((sql, i) => `  ${i + 1}. ${sql.split('\n')[0]}`),
+      ],
+      options: modes.map(({ key, label }) => ({ key, label })),
+      selected: 0,
+      onChoose: (index) => confirmResolve(dirty.revision, modes[index]!.mode),
+    });
+  };
+
+  const confirmResolve = (revision: string, mode: ResolveMode) => {
+    try {
+      const preview = session.resolvePreview(mode);
+      const runs = preview.statements.length > 0;
+      const body = [
+        runs
+          ? `runs the ${preview.direction} SQL below (${preview.statements.length} statement${preview.statements.length === 1 ? '' : 's'}), then records ${revision} as ${preview.appliedAfter ? 'applied' : 'NOT applied'}`
+          : `RUNS NO SQL: it records ${revision} as ${preview.appliedAfter ? 'applied' : 'NOT applied'}`,
+        ...preview.warnings.map((w) => `warning: ${w}`),
+        '',
+        ...preview.statements.flatMap((st) => st.sql.split('\n').map((l) => `  ${l}`)),
+      ];
+      // Running a down is a downgrade: the same guards (typed name, backup first).
+      const destroys = runs && preview.direction === 'down';
+      setFlow({
+        kind: 'confirm',
+        title: `Resolve ${revision} (--${mode}) on ${session.db.databaseName}?`,
+        body,
+        scroll: 0,
+        phrase: destroys ? session.db.databaseName : null,
+        input: '',
+        backup: destroys ? true : null,
+        danger: destroys,
+        onConfirm: (backup) =>
+          void execute(`resolve ${revision} --${mode}`, session.resolve(revision, mode), async () => {
+            if (!destroys) return [];
+            if (!backup) return ['NO BACKUP was taken'];
+            return [`backup: ${(await session.backup(`before resolve ${revision} --${mode}`)).file}`];
+          }),
+      });
+    } catch (error) {
+      setFlow(errorResult(`resolve ${revision}`, error));
+    }
+  };
+
   const startMerge = () => {
     const heads = session.project.graph.heads();
     if (heads.length < 2) return dispatch({ type: 'notice', text: `nothing to merge: there is ${heads.length === 1 ? 'one head' : 'no head'}` });
@@ -275,6 +334,8 @@ export function App({ session, width, height, readOnly, onQuit, variant = 'main'
       }
       case 'backups':
         return setFlow({ kind: 'backups', list: session.backups(), selected: 0 });
+      case 'resolve':
+        return startResolve();
       case 'log':
         return setFlow({ kind: 'log', scroll: 0 });
       case 'help':
@@ -377,6 +438,8 @@ export function App({ session, width, height, readOnly, onQuit, variant = 'main'
         return startMerge();
       case 'new':
         return startNewRevision();
+      case 'resolve':
+        return startResolve();
       case 'backups':
         return setFlow({ kind: 'backups', list: session.backups(), selected: 0 });
       default:
@@ -420,6 +483,15 @@ export function App({ session, width, height, readOnly, onQuit, variant = 'main'
           });
         }
         return;
+      case 'choose': {
+        if (name === 'escape' || name === 'q') return setFlow(null);
+        if (name === 'down' || name === 'j') return setFlow({ ...flow, selected: Math.min(flow.options.length - 1, flow.selected + 1) });
+        if (name === 'up' || name === 'k') return setFlow({ ...flow, selected: Math.max(0, flow.selected - 1) });
+        if (name === 'enter') return flow.onChoose(flow.selected);
+        const picked = flow.options.findIndex((o) => o.key === name);
+        if (picked >= 0) return flow.onChoose(picked);
+        return;
+      }
       case 'prompt': {
         if (name === 'escape') return setFlow(null);
         if (name === 'backspace') return setFlow({ ...flow, values: flow.values.map((v, i) => (i === flow.field ? v.slice(0, -1) : v)) });
@@ -470,7 +542,7 @@ export function App({ session, width, height, readOnly, onQuit, variant = 'main'
 
   const rollbackMain = () => {
     const warnings = [
-      ...(session.state.dirty ? [`DIRTY: the ${session.state.dirty.direction} of ${session.state.dirty.revision} did not finish (${session.state.dirty.statementsDone}/${session.state.dirty.statementsTotal} statements) — resolve it first: migrate-tui resolve ${session.state.dirty.revision}`] : []),
+      ...(session.state.dirty ? [`DIRTY: the ${session.state.dirty.direction} of ${session.state.dirty.revision} did not finish (${session.state.dirty.statementsDone}/${session.state.dirty.statementsTotal} statements) — press R to resolve it first`] : []),
       ...session.state.drift.map((d) => `DRIFT: ${d.revision} changed since it was applied (${d.cosmetic ? 'comments/white space' : 'SQL differs'})`),
       ...session.state.missing.map((m) => `MISSING FILES: ${m.revision} is applied but its files are gone (reverted from the stored down SQL)`),
     ];
@@ -492,6 +564,8 @@ export function App({ session, width, height, readOnly, onQuit, variant = 'main'
         return <BackupsView list={flow.list} selected={flow.selected} width={width} height={overlayHeight} readOnly={readOnly} />;
       case 'running':
         return <ProgressView {...flow} width={width} height={overlayHeight} />;
+      case 'choose':
+        return <ChoiceList title={flow.title} intro={flow.intro} options={flow.options} selected={flow.selected} width={width} height={overlayHeight} />;
       case 'result':
         return <Panel title={flow.title} body={flow.body} scroll={flow.scroll} footer="enter or esc closes" width={width} height={overlayHeight} tone={flow.ok ? 'ok' : 'error'} />;
       case 'prompt':

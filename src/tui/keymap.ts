@@ -38,6 +38,7 @@ export const KEYMAP: readonly KeyBinding[] = [
   { id: 'stamp', keys: ['s'], label: 'stamp the selected revision (no SQL runs)', group: 'act', scopes: ['browse'], mutates: true },
   { id: 'merge', keys: ['m'], label: 'merge the heads (writes files)', group: 'act', scopes: ['browse'], mutates: true },
   { id: 'new', keys: ['n'], label: 'new revision (when no search is active)', group: 'act', scopes: ['browse'], mutates: true },
+  { id: 'resolve', keys: ['R'], label: 'resolve a dirty database: resume / reverse / applied / reverted', group: 'act', scopes: ['browse', 'rollback'], mutates: true },
   { id: 'backups', keys: ['b'], label: 'backups: list and restore', group: 'act', scopes: ['browse', 'rollback'] },
   { id: 'reload', keys: ['r'], label: 'reload files and database state', group: 'app', scopes: ['browse', 'rollback'] },
   { id: 'help', keys: ['?'], label: 'this help', group: 'app', scopes: ['browse', 'rollback'], hint: true },

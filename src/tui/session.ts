@@ -17,6 +17,8 @@ import {
   type DowngradePreview,
   type MigrateTuiError,
   type Project,
+  type ResolveMode,
+  type ResolvePreview,
   type RunEvent,
   type RunResult,
   type RunStep,
@@ -259,6 +261,16 @@ export class TuiSession {
 
   stamp(target: string) {
     return () => this.migrator.stamp(target);
+  }
+
+  /** What resolving the dirty step in `mode` would run; throws when the database is not dirty. */
+  resolvePreview(mode: ResolveMode): ResolvePreview {
+    const dirty = this.state.dirty;
+    return this.migrator.resolvePreview(this.state, dirty?.revision ?? '', mode);
+  }
+
+  resolve(revision: string, mode: ResolveMode) {
+    return () => this.migrator.resolve(revision, mode);
   }
 
   backup(reason: string): Promise<BackupManifest> {

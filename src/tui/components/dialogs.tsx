@@ -45,6 +45,12 @@ function BodyLine(props: { line: string }) {
   return <Text color={c} bold={danger} wrap="truncate">{line || ' '}</Text>;
 }
 
+/** Pick one of a few options: j/k and enter, or the option's own key. */
+export function ChoiceList(props: { title: string; intro: readonly string[]; options: ReadonlyArray<{ key: string; label: string }>; selected: number; width: number; height: number }) {
+  const body = [...props.intro, '', ...props.options.map((o, i) => `${i === props.selected ? '›' : ' '} ${o.key}  ${o.label}`)];
+  return <Panel title={props.title} body={body} footer="j/k or the letter chooses · enter previews · esc cancels" width={props.width} height={props.height} tone="danger" />;
+}
+
 /** The typed-confirmation field (k9s / Shopify: the riskiest action needs the name typed). */
 export function TypedConfirm(props: { phrase: string; input: string }) {
   const matches = props.input === props.phrase;
