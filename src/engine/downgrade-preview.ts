@@ -1,9 +1,20 @@
-import { format, type SqlLanguage } from 'sql-formatter';
+import { createRequire } from 'node:module';
+import type { SqlLanguage } from 'sql-formatter';
 import type { DatabaseAdapter } from './dialects/adapter.js';
 import type { DialectName, DialectSyntax } from './dialects/dialect.js';
 import { classifyStatement, type Risk } from './data-risk.js';
 import type { RunStep } from './migrator.js';
 import { qualifiedName } from './state-tables.js';
+
+/**
+ * sql-formatter is loaded on first use (it takes ~100 ms to load, and most commands never
+ * format); its CommonJS build lets formatting stay synchronous.
+ */
+let formatterModule: typeof import('sql-formatter') | null = null;
+function sqlFormatter(): typeof import('sql-formatter') {
+  formatterModule ??= createRequire(import.meta.url)('sql-formatter') as typeof import('sql-formatter');
+  return formatterModule;
+}
 
 /** What a downgrade will do, shown before anyone confirms it. */
 export interface DowngradePreview {
@@ -38,7 +49,7 @@ const LANGUAGE: Record<DialectName, SqlLanguage> = { postgres: 'postgresql', mys
 export function formatSql(sql: string, dialect: DialectName): string {
   try {
     // Case is preserved: upper-casing keywords also upper-cased column names like `action`.
-    return format(sql, { language: LANGUAGE[dialect], keywordCase: 'preserve', tabWidth: 2 });
+    return sqlFormatter().format(sql, { language: LANGUAGE[dialect], keywordCase: 'preserve', tabWidth: 2 });
   } catch {
     return sql;
   }

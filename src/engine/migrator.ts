@@ -199,6 +199,8 @@ export class Migrator {
     const applied = new Set(state.applied);
     const missing = state.missing.map((m) => m.revision);
     const headsBefore = [...state.versionRows];
+    // What the version table holds: read under the lock, then exactly what each step wrote.
+    let rowsNow: readonly string[] = headsBefore;
     const results: StepResult[] = [];
     let error: MigrateTuiError | undefined;
 
@@ -215,11 +217,12 @@ export class Migrator {
 
       this.emit({ type: 'step-start', index, total: steps.length, revision: step.revision, direction: step.direction, message: step.message, statements: step.statements.length });
       const started = Date.now();
-      const outcome = await this.runStep(step, index, rowsAfter, 'migrate');
+      const outcome = await this.runStep(step, index, { before: rowsNow, after: rowsAfter }, 'migrate');
       const durationMs = Date.now() - started;
       this.emit({ type: 'step-end', index, revision: step.revision, status: outcome === true ? 'done' : 'failed', durationMs });
       results.push({ revision: step.revision, direction: step.direction, status: outcome === true ? 'done' : 'failed', durationMs, statements: step.statements.length });
       if (outcome === true) {
+        rowsNow = rowsAfter;
         applied.clear();
         for (const id of nextApplied) applied.add(id);
         missing.splice(0, missing.length, ...nextMissing);
@@ -229,7 +232,7 @@ export class Migrator {
   }
 
   /** Runs one step; true when done, else the error (the database is rolled back or marked dirty). */
-  private async runStep(step: RunStep, index: number, rowsAfter: readonly string[], kind: 'migrate' | 'seed'): Promise<true | MigrateTuiError> {
+  private async runStep(step: RunStep, index: number, rows: { before: readonly string[]; after: readonly string[] }, kind: 'migrate' | 'seed'): Promise<true | MigrateTuiError> {
     const started = new Date();
     const base = {
       revision: step.revision,
@@ -259,26 +262,31 @@ export class Migrator {
     };
 
     if (step.transactional) {
-      await this.db.beginStep();
-      try {
-        await runStatements();
-        if (kind === 'migrate') await this.store.setVersionRows(rowsAfter);
-        await this.store.insertLog({ ...base, statementsDone: done, status: 'done', ...finished() });
-        await this.db.commitStep();
-        return true;
-      } catch (error) {
-        await this.db.rollbackStep().catch(() => undefined);
-        const failure = this.failure(step, done, error, 'rolled-back');
-        await this.store.insertLog({ ...base, statementsDone: done, status: 'failed', error: failure.meta.databaseError as string, ...finished() }).catch(() => undefined);
-        return failure;
-      }
+      const statementStarted: number[] = [];
+      const failure = await this.db.runTransactionalStep(
+        step.statements.map((s) => s.sql),
+        () => [...(kind === 'migrate' ? this.store.versionChange(rows.before, rows.after) : []), this.store.logInsert({ ...base, statementsDone: step.statements.length, status: 'done', ...finished() })],
+        {
+          statementStart: (k) => {
+            statementStarted[k] = Date.now();
+            const statement = step.statements[k]!;
+            this.emit({ type: 'statement-start', step: index, index: k, total: step.statements.length, line: statement.line, sql: statement.sql });
+          },
+          statementEnd: (k) => this.emit({ type: 'statement-end', step: index, index: k, durationMs: Date.now() - statementStarted[k]! }),
+        },
+      );
+      if (!failure) return true;
+      done = failure.index;
+      const error = this.failure(step, done, failure.error, 'rolled-back');
+      await this.store.insertLog({ ...base, statementsDone: done, status: 'failed', error: error.meta.databaseError as string, ...finished() }).catch(() => undefined);
+      return error;
     }
 
     return this.db.outsideTransaction(async () => {
       const logId = await this.store.insertLog({ ...base, statementsDone: 0, status: 'started' });
       try {
         await runStatements((count) => this.store.updateLog(logId, { statementsDone: count }));
-        if (kind === 'migrate') await this.store.setVersionRows(rowsAfter);
+        if (kind === 'migrate') await this.store.setVersionRows(rows.after);
         await this.store.updateLog(logId, { status: 'done', ...finished() });
         return true;
       } catch (error) {
@@ -510,7 +518,7 @@ export class Migrator {
       if (mode === 'reverse') {
         const step = this.reverseStep(dirty.revision, dirty.direction as 'up' | 'down', dirty.downSql);
         this.emit({ type: 'step-start', index: 0, total: 1, revision: step.revision, direction: step.direction, message: step.message, statements: step.statements.length });
-        const outcome = await this.runStep(step, 0, after, 'migrate');
+        const outcome = await this.runStep(step, 0, { before, after }, 'migrate');
         this.emit({ type: 'step-end', index: 0, revision: step.revision, status: outcome === true ? 'done' : 'failed', durationMs: Date.now() - started });
         // Done, or itself left dirty: either way the reverse step's own row now says what is true.
         // A reverse that changed nothing leaves the original dirty row as the truth.
@@ -583,7 +591,7 @@ export class Migrator {
         const index = results.length;
         this.emit({ type: 'step-start', index, total: seeds.length, revision: key, direction: 'up', message: seed.name, statements: statements.length });
         const started = Date.now();
-        const outcome = await this.runStep(step, index, [], 'seed');
+        const outcome = await this.runStep(step, index, { before: [], after: [] }, 'seed');
         const durationMs = Date.now() - started;
         this.emit({ type: 'step-end', index, revision: key, status: outcome === true ? 'done' : 'failed', durationMs });
         results.push({ revision: key, direction: 'up', status: outcome === true ? 'done' : 'failed', durationMs, statements: statements.length });

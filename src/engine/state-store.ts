@@ -1,4 +1,4 @@
-import type { DatabaseAdapter } from './dialects/adapter.js';
+import type { DatabaseAdapter, Query } from './dialects/adapter.js';
 import { versionTableChange } from './offline-sql.js';
 import { qualifiedName, type StateTableNames } from './state-tables.js';
 
@@ -115,12 +115,22 @@ export class StateStore {
     for (const statement of versionTableChange(before, after, this.version, this.q('revision'))) await this.db.execute(statement);
   }
 
-  async insertLog(row: NewLogRow): Promise<number> {
+  /** The queries that turn version rows known to be `before` into `after` (inside a step). */
+  versionChange(before: readonly string[], after: readonly string[]): Query[] {
+    return versionTableChange(before, after, this.version, this.q('revision')).map((sql) => ({ sql, params: [] }));
+  }
+
+  logInsert(row: NewLogRow): Query {
     const present = COLUMNS.filter(([, key]) => row[key as keyof NewLogRow] !== undefined);
-    return this.db.insert(
-      `INSERT INTO ${this.log} (${present.map(([col]) => this.q(col)).join(', ')}) VALUES (${present.map(() => '?').join(', ')})`,
-      present.map(([, key]) => row[key as keyof NewLogRow] ?? null),
-    );
+    return {
+      sql: `INSERT INTO ${this.log} (${present.map(([col]) => this.q(col)).join(', ')}) VALUES (${present.map(() => '?').join(', ')})`,
+      params: present.map(([, key]) => row[key as keyof NewLogRow] ?? null),
+    };
+  }
+
+  async insertLog(row: NewLogRow): Promise<number> {
+    const { sql, params } = this.logInsert(row);
+    return this.db.insert(sql, params);
   }
 
   async updateLog(id: number, fields: Partial<Pick<LogRow, 'status' | 'statementsDone' | 'finishedAt' | 'durationMs' | 'error'>>): Promise<void> {

@@ -28,6 +28,14 @@ export interface DatabaseAdapter {
   lock(timeoutMs: number, onWait: (holder: string | null) => void): Promise<void>;
   unlock(): Promise<void>;
 
+  /**
+   * Runs one migration in its own transaction: the statements, then `finish()`'s queries (the
+   * version rows and the log row), then commits. On the first failure it rolls back and says
+   * which statement failed (`statements.length` when a finishing query did). Adapters may
+   * pipeline: PostgreSQL sends a whole step in two round trips instead of one per query.
+   */
+  runTransactionalStep(statements: readonly string[], finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null>;
+
   /** A step's transaction (a savepoint inside the lock's transaction on SQLite). */
   beginStep(): Promise<void>;
   commitStep(): Promise<void>;
@@ -56,6 +64,42 @@ export interface DatabaseAdapter {
   /** Tables, columns, indexes, constraints and triggers, normalised for comparison. */
   schema(exclude: readonly string[]): Promise<SchemaSnapshot>;
   close(): Promise<void>;
+}
+
+/** A query with `?` placeholders. */
+export interface Query {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+}
+
+export interface StepProgress {
+  statementStart(index: number): void;
+  statementEnd(index: number): void;
+}
+
+export interface StepFailure {
+  /** The statement that failed (0-based); equal to the count when a finishing query failed. */
+  readonly index: number;
+  readonly error: unknown;
+}
+
+/** The plain form of runTransactionalStep: one query at a time, for drivers that do not pipeline. */
+export async function sequentialStep(db: DatabaseAdapter, statements: readonly string[], finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null> {
+  let index = 0;
+  await db.beginStep();
+  try {
+    for (; index < statements.length; index++) {
+      progress.statementStart(index);
+      await db.execute(statements[index]!);
+      progress.statementEnd(index);
+    }
+    for (const q of finish()) await db.query(q.sql, q.params);
+    await db.commitStep();
+    return null;
+  } catch (error) {
+    await db.rollbackStep().catch(() => undefined);
+    return { index, error };
+  }
 }
 
 export interface SchemaSnapshot {

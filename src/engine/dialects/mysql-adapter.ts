@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BackupToolError, findExecutable, runTool, toolVersion } from '../backup-tools.js';
 import { LockTimeoutError } from '../runtime-errors.js';
-import { groupSchema, lockWithWait, type DatabaseAdapter, type SchemaSnapshot } from './adapter.js';
+import { groupSchema, lockWithWait, sequentialStep, type DatabaseAdapter, type Query, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
 import type { DialectSyntax } from './dialect.js';
 import { mariadbSyntax } from './mariadb.js';
 import { mysqlSyntax } from './mysql.js';
@@ -70,6 +70,10 @@ export class MysqlAdapter implements DatabaseAdapter {
 
   async unlock(): Promise<void> {
     await this.query('SELECT RELEASE_LOCK(?)', [this.lockName]);
+  }
+
+  runTransactionalStep(statements: readonly string[], finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null> {
+    return sequentialStep(this, statements, finish, progress);
   }
 
   async beginStep(): Promise<void> {

@@ -3,7 +3,7 @@ import postgres from 'postgres';
 import { BackupToolError, findExecutable, runTool, toolVersion } from '../backup-tools.js';
 import { LockTimeoutError } from '../runtime-errors.js';
 import { qualifiedName } from '../state-tables.js';
-import { groupSchema, lockWithWait, numberedPlaceholders, type DatabaseAdapter, type SchemaSnapshot } from './adapter.js';
+import { groupSchema, lockWithWait, numberedPlaceholders, type DatabaseAdapter, type Query, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
 import { postgresSyntax } from './postgres.js';
 
 /** PostgreSQL through `postgres` (porsager), on one connection; the lock is pg_advisory_lock. */
@@ -37,7 +37,9 @@ export class PostgresAdapter implements DatabaseAdapter {
   }
 
   async execute(text: string): Promise<void> {
-    await this.sql.unsafe(text);
+    // The simple protocol: one round trip, and no server-side prepare of a statement that
+    // runs once. A migration's statement has no parameters to bind.
+    await this.sql.unsafe(text).simple();
   }
 
   async query<T>(text: string, params: readonly unknown[] = []): Promise<T[]> {
@@ -87,16 +89,43 @@ export class PostgresAdapter implements DatabaseAdapter {
     await this.query('SELECT pg_advisory_unlock(?)', [this.lockKey]);
   }
 
+  /**
+   * The whole step is pipelined on the one connection: BEGIN and every statement are sent at
+   * once, then the state rows and COMMIT. Each query still gets its own result, so the first
+   * failure is known exactly; the queries after it fail as "transaction aborted", and the
+   * COMMIT of an aborted transaction only rolls back.
+   */
+  async runTransactionalStep(statements: readonly string[], finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null> {
+    // Queries are lazy in postgres.js: execute() sends each now, so they go in this order.
+    const sent: Array<Promise<unknown>> = [this.sql.unsafe('BEGIN').simple().execute()];
+    statements.forEach((statement, index) => {
+      progress.statementStart(index);
+      sent.push(this.sql.unsafe(statement).simple().execute().then(() => progress.statementEnd(index)));
+    });
+    const ran = await Promise.allSettled(sent);
+    const failed = ran.findIndex((r) => r.status === 'rejected');
+    if (failed >= 0) return this.abandon({ index: Math.max(0, failed - 1), error: (ran[failed] as PromiseRejectedResult).reason });
+    const closing = [...finish().map((q) => this.sql.unsafe(numberedPlaceholders(q.sql), q.params as never[]).execute()), this.sql.unsafe('COMMIT').simple().execute()];
+    const finished = await Promise.allSettled(closing);
+    const failedFinish = finished.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
+    return failedFinish ? this.abandon({ index: statements.length, error: failedFinish.reason }) : null;
+  }
+
+  private async abandon(failure: StepFailure): Promise<StepFailure> {
+    await this.sql.unsafe('ROLLBACK').simple().catch(() => undefined);
+    return failure;
+  }
+
   async beginStep(): Promise<void> {
-    await this.sql.unsafe('BEGIN');
+    await this.sql.unsafe('BEGIN').simple();
   }
 
   async commitStep(): Promise<void> {
-    await this.sql.unsafe('COMMIT');
+    await this.sql.unsafe('COMMIT').simple();
   }
 
   async rollbackStep(): Promise<void> {
-    await this.sql.unsafe('ROLLBACK');
+    await this.sql.unsafe('ROLLBACK').simple();
   }
 
   outsideTransaction<T>(work: () => Promise<T>): Promise<T> {

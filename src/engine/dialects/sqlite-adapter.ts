@@ -1,8 +1,23 @@
 import Database from 'better-sqlite3';
 import { BackupToolError } from '../backup-tools.js';
 import { LockTimeoutError } from '../runtime-errors.js';
-import type { DatabaseAdapter, SchemaSnapshot } from './adapter.js';
+import { sequentialStep, type DatabaseAdapter, type Query, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
 import { sqliteSyntax } from './sqlite.js';
+
+/**
+ * The version of the linked SQLite library, asked of an in-memory database: any statement
+ * on the real file reads its schema, which fails while another runner holds the file
+ * exclusively, and opening must not fail before the lock wait can say who holds it.
+ */
+let sqliteVersion: string | null = null;
+function librarySqliteVersion(): string {
+  if (sqliteVersion === null) {
+    const memory = new Database(':memory:');
+    sqliteVersion = (memory.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+    memory.close();
+  }
+  return sqliteVersion;
+}
 
 /**
  * SQLite through better-sqlite3. The runner lock is a `BEGIN IMMEDIATE` transaction held for
@@ -25,7 +40,7 @@ export class SqliteAdapter implements DatabaseAdapter {
   ) {
     this.db = new Database(file);
     this.db.pragma('foreign_keys = ON');
-    this.serverVersion = `SQLite ${(this.db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v}`;
+    this.serverVersion = `SQLite ${librarySqliteVersion()}`;
   }
 
   /** The underlying handle (for the online backup API). */
@@ -70,6 +85,10 @@ export class SqliteAdapter implements DatabaseAdapter {
   async unlock(): Promise<void> {
     if (this.locked && this.db.inTransaction) this.db.exec('COMMIT');
     this.locked = false;
+  }
+
+  runTransactionalStep(statements: readonly string[], finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null> {
+    return sequentialStep(this, statements, finish, progress);
   }
 
   async beginStep(): Promise<void> {
