@@ -11,8 +11,8 @@ import { startPostgres } from '../test/servers.js';
  * dbmate"). Each tool is run as its user runs it, a whole process from start to exit,
  * applying the same N small migrations (one table and one row each, one transaction per
  * migration) to a fresh database: `migrate-tui --yes upgrade`, `alembic upgrade head`
- * (Debian's python3-alembic, `transaction_per_migration=True`) and `dbmate up` (the npm
- * package's binary, `--no-dump-schema`). A ratio below 1 means migrate-tui is faster.
+ * (Debian's python3-alembic, `transaction_per_migration=True`) and `dbmate up` (its binary
+ * from the npm registry, `--no-dump-schema`). A ratio below 1 means migrate-tui is faster.
  */
 const quick = process.argv.includes('--quick');
 const count = quick ? 100 : 1000;
@@ -20,13 +20,27 @@ const count = quick ? 100 : 1000;
 // fills, so the full mode takes the median of three rounds, each in a rotated order.
 const rounds = quick ? 1 : 3;
 const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
-const dbmate = fileURLToPath(new URL('../../node_modules/.bin/dbmate', import.meta.url));
+const DBMATE_VERSION = '2.36.0';
 
 const root = mkdtempSync(join(tmpdir(), 'migrate-tui-peers-'));
 const ours = join(root, 'migrate-tui');
 const alembic = join(root, 'alembic');
 const dbmateDir = join(root, 'dbmate');
 for (const d of [ours, join(alembic, 'versions'), dbmateDir]) mkdirSync(d, { recursive: true });
+
+/**
+ * dbmate's binary ships in a per-platform npm package. It is fetched here, into the bench's
+ * temp dir, not kept as a dependency: the registry this project uses has that version only
+ * for some platforms, and a lock file that lists them all would break `npm ci` elsewhere.
+ */
+function fetchDbmate(): { path: string | null; why: string } {
+  const pkg = `@dbmate/${process.platform}-${process.arch}@${DBMATE_VERSION}`;
+  const prefix = join(root, 'dbmate-bin');
+  const r = spawnSync('npm', ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', pkg], { encoding: 'utf8' });
+  const path = join(prefix, 'node_modules', '@dbmate', `${process.platform}-${process.arch}`, 'bin', 'dbmate');
+  return existsSync(path) ? { path, why: '' } : { path: null, why: `npm install ${pkg} failed: ${(r.stderr ?? '').split('\n').filter((l) => l.includes('ERR')).slice(0, 2).join(' ') || r.error}` };
+}
+const dbmate = fetchDbmate();
 
 for (let i = 1; i <= count; i++) {
   const v = String(i).padStart(5, '0');
@@ -97,8 +111,8 @@ const tools: Tool[] = [
   },
   {
     name: 'dbmate',
-    missing: existsSync(dbmate) ? null : 'node_modules/.bin/dbmate is missing (npm install)',
-    run: (u) => timed(dbmate, ['--url', u.dbmate, '--migrations-dir', dbmateDir, '--no-dump-schema', 'up']),
+    missing: dbmate.path ? null : dbmate.why,
+    run: (u) => timed(dbmate.path!, ['--url', u.dbmate, '--migrations-dir', dbmateDir, '--no-dump-schema', 'up']),
   },
 ];
 
