@@ -190,5 +190,6 @@ try {
   await server?.stop();
   rmSync(root, { recursive: true, force: true });
 }
-// In CI every peer must have run (.ci/run installs them); locally a missing one is said above.
-if (failures.length > 0 && process.env.CI === 'true') process.exitCode = 1;
+// A peer that could not run is said above, loudly, but is a failure only for migrate-tui
+// itself or the server: a registry hiccup fetching dbmate must not fail a CI run.
+if (failures.some((f) => f === 'PostgreSQL' || f.endsWith(' migrate-tui'))) process.exitCode = 1;
