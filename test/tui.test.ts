@@ -283,7 +283,7 @@ test('a dirty database: R offers the four ways out, previews the reverse and run
     const choices = await s.waitFor(/Resolve the unfinished up of 1/);
     t.regex(choices, /1 of 2 statements ran; it stopped on: no such table: nowhere/);
     t.regex(choices, /1\. CREATE TABLE a \(id INTEGER\)/);
-    t.regex(choices, /› r {2}resume: run the 1 statement\(s\) that did not run/);
+    t.regex(choices, /> r {2}resume: run the 1 statement\(s\) that did not run/);
     t.regex(choices, /v {2}reverse: run the down SQL of 1 as a new step/);
     t.regex(choices, /x {2}reverted: record 1 as NOT applied/);
     await s.press('v');

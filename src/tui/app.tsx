@@ -570,7 +570,7 @@ export function App({ session, width, height, readOnly, onQuit, variant = 'main'
         return <Panel title={flow.title} body={flow.body} scroll={flow.scroll} footer="enter or esc closes" width={width} height={overlayHeight} tone={flow.ok ? 'ok' : 'error'} />;
       case 'prompt':
         return (
-          <Panel title={flow.title} body={flow.labels.map((l, i) => `${i === flow.field ? '›' : ' '} ${l}: ${flow.values[i]}${i === flow.field ? '▏' : ''}`)} footer="type · tab/enter next field · enter on the last writes the files · esc cancels" width={width} height={overlayHeight} />
+          <Panel title={flow.title} body={flow.labels.map((l, i) => `${i === flow.field ? '>' : ' '} ${l}: ${flow.values[i]}${i === flow.field ? '▏' : ''}`)} footer="type · tab/enter next field · enter on the last writes the files · esc cancels" width={width} height={overlayHeight} />
         );
       case 'confirm': {
         const footer = flow.phrase !== null ? 'type the name · enter confirms · esc cancels' : 'y confirms · n, enter or esc cancels (default: No)';

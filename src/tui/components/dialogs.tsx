@@ -47,7 +47,7 @@ function BodyLine(props: { line: string }) {
 
 /** Pick one of a few options: j/k and enter, or the option's own key. */
 export function ChoiceList(props: { title: string; intro: readonly string[]; options: ReadonlyArray<{ key: string; label: string }>; selected: number; width: number; height: number }) {
-  const body = [...props.intro, '', ...props.options.map((o, i) => `${i === props.selected ? '›' : ' '} ${o.key}  ${o.label}`)];
+  const body = [...props.intro, '', ...props.options.map((o, i) => `${i === props.selected ? '>' : ' '} ${o.key}  ${o.label}`)];
   return <Panel title={props.title} body={body} footer="j/k or the letter chooses · enter previews · esc cancels" width={props.width} height={props.height} tone="danger" />;
 }
 
@@ -108,6 +108,6 @@ export function BackupsView(props: { list: readonly BackupManifest[]; selected: 
   const body =
     props.list.length === 0
       ? ['no backups yet (a downgrade takes one first)']
-      : props.list.map((b, i) => `${i === props.selected ? '›' : ' '} ${b.createdAt}  ${b.file.split('/').pop()}  at ${b.versionRows.join(', ') || 'base'}  ${b.size} bytes  ${b.reason}`);
+      : props.list.map((b, i) => `${i === props.selected ? '>' : ' '} ${b.createdAt}  ${b.file.split('/').pop()}  at ${b.versionRows.join(', ') || 'base'}  ${b.size} bytes  ${b.reason}`);
   return <Panel title="Backups" body={body} footer={props.readOnly ? 'j/k move · esc closes (restore disabled: --read-only)' : 'j/k move · enter restore (asks) · esc closes'} width={props.width} height={props.height} />;
 }
