@@ -507,10 +507,12 @@ export class Migrator {
       } else next.delete(preview.revision);
       const after = versionRowsFor(graph, next, nextMissing);
       const started = Date.now();
+      // Whatever the mode, the step counts as an up when it leaves the revision applied.
+      const direction = preview.appliedAfter ? 'up' : 'down';
       const result = (status: 'done' | 'failed', error?: MigrateTuiError): RunResult => ({
-        direction: preview.direction === 'up' ? 'upgrade' : 'downgrade',
+        direction: direction === 'up' ? 'upgrade' : 'downgrade',
         target: ref,
-        steps: [{ revision: preview.revision, direction: preview.direction, status, durationMs: Date.now() - started, statements: preview.statements.length }],
+        steps: [{ revision: preview.revision, direction, status, durationMs: Date.now() - started, statements: preview.statements.length }],
         headsBefore: before,
         headsAfter: status === 'done' ? after : before,
         ...(error ? { error } : {}),
@@ -555,11 +557,7 @@ export class Migrator {
         await this.recordOnly(preview.revision, preview.appliedAfter ? 'up' : 'down', 'resolve');
         await this.store.setVersionRows(after);
       }
-      return {
-        ...result('done'),
-        direction: preview.appliedAfter ? 'upgrade' : 'downgrade',
-        steps: [{ revision: preview.revision, direction: preview.appliedAfter ? 'up' : 'down', status: 'done', durationMs: Date.now() - started, statements: preview.statements.length }],
-      };
+      return result('done');
     }, true);
   }
 
