@@ -1,32 +1,18 @@
-/** The engine's public API: what the CLI and the TUI use. No UI code lives below here. */
+/**
+ * The engine's public API: what the CLI and the TUI use. No UI code lives below here.
+ * The pipeline: files → graph → plan → run (→ events), with safety beside run and the
+ * dialect adapters underneath; each stage's index is its public surface.
+ */
 export * from './errors.js';
 export * from './problems.js';
-export * from './project.js';
-export * from './graph.js';
-export * from './targets.js';
-export * from './planner.js';
-export * from './offline-sql.js';
-export * from './history-graph.js';
-export * from './coverage.js';
-export * from './revision-writer.js';
-export * from './migration-sql.js';
-export * from './checksum.js';
-export * from './state-tables.js';
-export * from './version-order.js';
-export type { Migration, MigrationFolder, SeedFile } from './migration-folder.js';
-export { readMigrationFolder, readSeedFolder } from './migration-folder.js';
-export { parseSqlSource, type SqlSource } from './sql-source.js';
-export { splitStatements, type Statement } from './sql-splitter.js';
-export type { DialectName, DialectSyntax } from './dialects/dialect.js';
-export { DIALECTS, DIALECT_NAMES, findDialect, dialectSyntax, knownDialectSpellings } from './dialects/registry.js';
 export * from './connection.js';
-export * from './runtime-errors.js';
+export * from './state-tables.js';
+export * from './project.js';
+export * from './revision-writer.js';
 export * from './migrator.js';
-export * from './database-state.js';
-export * from './state-store.js';
-export type { DatabaseAdapter, SchemaSnapshot } from './dialects/adapter.js';
-export { connectDatabase, whoAndWhere } from './dialects/connect.js';
-export * from './data-risk.js';
-export * from './downgrade-preview.js';
-export * from './backups.js';
-export * from './backup-tools.js';
+export * from './files/index.js';
+export * from './graph/index.js';
+export * from './plan/index.js';
+export * from './run/index.js';
+export * from './safety/index.js';
+export * from './dialects/index.js';

@@ -1,7 +1,7 @@
 import { InvalidMigrationsError } from './errors.js';
-import { RevisionGraph } from './graph.js';
-import { readMigrationFolder, type MigrationFolder, type ReadOptions } from './migration-folder.js';
-import { sourceStatements } from './migration-sql.js';
+import { RevisionGraph } from './graph/graph.js';
+import { readMigrationFolder, type MigrationFolder, type ReadOptions } from './files/migration-folder.js';
+import { sourceStatements } from './files/migration-sql.js';
 import { DIALECTS } from './dialects/registry.js';
 import { isError, sortProblems, type FileProblem, type ProblemCode } from './problems.js';
 

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PlanError, WriteError } from './errors.js';
-import type { RevisionGraph } from './graph.js';
-import { resolveRevisionRef } from './targets.js';
-import { compareVersions, timestampVersion, VERSION_TOKEN } from './version-order.js';
+import type { RevisionGraph } from './graph/graph.js';
+import { resolveRevisionRef } from './graph/targets.js';
+import { compareVersions, timestampVersion, VERSION_TOKEN } from './files/version-order.js';
 
 export interface NewRevisionOptions {
   readonly message: string;

@@ -21,7 +21,4 @@ export function validateTableName(name: string, what: string): string {
   return name;
 }
 
-/** Quotes a possibly schema-qualified name part by part. */
-export function qualifiedName(name: string, quote: (part: string) => string): string {
-  return name.split('.').map(quote).join('.');
-}
+export { qualifiedName } from './dialects/dialect.js';

@@ -1,7 +1,7 @@
 import { hostname, userInfo } from 'node:os';
 import { redact, type ConnectionTarget } from '../connection.js';
 import { MigrateTuiError } from '../errors.js';
-import { DatabaseConnectionError } from '../runtime-errors.js';
+import { DatabaseConnectionError } from './dialect-errors.js';
 import type { DatabaseAdapter } from './adapter.js';
 
 /** Who runs migrate-tui and where: recorded in the log and shown to lock waiters. */

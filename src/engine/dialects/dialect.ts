@@ -54,3 +54,8 @@ export function quoteWith(open: string, close: string, name: string): string {
 export function quoteStringLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
+
+/** Quotes a possibly schema-qualified name part by part. */
+export function qualifiedName(name: string, quote: (part: string) => string): string {
+  return name.split('.').map(quote).join('.');
+}

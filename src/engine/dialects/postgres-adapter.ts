@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import postgres from 'postgres';
-import { BackupToolError, findExecutable, runTool, toolVersion } from '../backup-tools.js';
-import { LockTimeoutError } from '../runtime-errors.js';
-import { qualifiedName } from '../state-tables.js';
+import { BackupToolError, findExecutable, runTool, toolVersion } from './dump-tools.js';
+import { LockTimeoutError } from './dialect-errors.js';
+import { qualifiedName } from './dialect.js';
 import { groupSchema, lockWithWait, numberedPlaceholders, type DatabaseAdapter, type Query, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
 import { postgresSyntax } from './postgres.js';
 

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
-import { BackupToolError } from '../backup-tools.js';
-import { LockTimeoutError } from '../runtime-errors.js';
+import { BackupToolError } from './dump-tools.js';
+import { LockTimeoutError } from './dialect-errors.js';
 import { sequentialStep, type DatabaseAdapter, type Query, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
 import { sqliteSyntax } from './sqlite.js';
 

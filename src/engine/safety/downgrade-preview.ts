@@ -1,10 +1,10 @@
 import { createRequire } from 'node:module';
 import type { SqlLanguage } from 'sql-formatter';
-import type { DatabaseAdapter } from './dialects/adapter.js';
-import type { DialectName, DialectSyntax } from './dialects/dialect.js';
+import type { DatabaseAdapter } from '../dialects/adapter.js';
+import type { DialectName, DialectSyntax } from '../dialects/dialect.js';
 import { classifyStatement, type Risk } from './data-risk.js';
-import type { RunStep } from './migrator.js';
-import { qualifiedName } from './state-tables.js';
+import type { RunStep } from '../run/steps.js';
+import { qualifiedName } from '../state-tables.js';
 
 /**
  * sql-formatter is loaded on first use (it takes ~100 ms to load, and most commands never

@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { MigrateTuiError } from './errors.js';
+import { MigrateTuiError } from '../errors.js';
 
 /** A dump tool is missing, too old for the server, or failed. */
 export class BackupToolError extends MigrateTuiError {

@@ -1,6 +1,6 @@
-import { PlanError, TargetError } from './errors.js';
-import type { RevisionGraph } from './graph.js';
-import { parseTarget, resolveRevisionRef, singleHead, walk, type TargetAst } from './targets.js';
+import { PlanError, TargetError } from '../errors.js';
+import type { RevisionGraph } from '../graph/graph.js';
+import { parseTarget, resolveRevisionRef, singleHead, walk, type TargetAst } from '../graph/targets.js';
 
 /**
  * Plans are pure: graph + the set of applied revisions + a target → ordered steps.

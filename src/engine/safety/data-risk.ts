@@ -1,4 +1,4 @@
-import type { DialectSyntax } from './dialects/dialect.js';
+import type { DialectSyntax } from '../dialects/dialect.js';
 
 /**
  * Finds statements that destroy data: DROP TABLE, ALTER TABLE … DROP [COLUMN], TRUNCATE,

@@ -1,6 +1,6 @@
-import type { DialectName } from './dialects/dialect.js';
-import { findDialect, knownDialectSpellings } from './dialects/registry.js';
-import { problem, type FileProblem } from './problems.js';
+import type { DialectName } from '../dialects/dialect.js';
+import { findDialect, knownDialectSpellings } from '../dialects/registry.js';
+import { problem, type FileProblem } from '../problems.js';
 
 /**
  * One `.up.sql`, `.down.sql` or seed file, read into lines with every line classified:

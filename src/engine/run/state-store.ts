@@ -1,6 +1,6 @@
-import type { DatabaseAdapter, Query } from './dialects/adapter.js';
-import { versionTableChange } from './offline-sql.js';
-import { qualifiedName, type StateTableNames } from './state-tables.js';
+import type { DatabaseAdapter, Query } from '../dialects/adapter.js';
+import { versionTableChange } from '../plan/offline-sql.js';
+import { qualifiedName, type StateTableNames } from '../state-tables.js';
 
 /** What one step did, as `migrate_tui_log` records it. */
 export interface LogRow {

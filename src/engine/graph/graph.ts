@@ -1,5 +1,5 @@
-import type { Migration } from './migration-folder.js';
-import { problem, type FileProblem } from './problems.js';
+import type { Migration } from '../files/migration-folder.js';
+import { problem, type FileProblem } from '../problems.js';
 import { MinHeap } from './min-heap.js';
 
 /**

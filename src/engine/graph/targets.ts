@@ -1,4 +1,4 @@
-import { TargetError } from './errors.js';
+import { TargetError } from '../errors.js';
 import type { RevisionGraph } from './graph.js';
 
 /**

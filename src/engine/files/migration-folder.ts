@@ -1,7 +1,7 @@
 import { closeSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { join } from 'node:path';
-import { problem, type FileProblem } from './problems.js';
+import { problem, type FileProblem } from '../problems.js';
 import { parseSqlSource, type HeaderDirective, type SourceKind, type SqlSource } from './sql-source.js';
 import { compareVersions, VERSION_TOKEN } from './version-order.js';
 

@@ -1,9 +1,9 @@
-import { quoteStringLiteral, type DialectSyntax } from './dialects/dialect.js';
-import type { RevisionGraph } from './graph.js';
-import { migrationStatements } from './migration-sql.js';
+import { quoteStringLiteral, type DialectSyntax } from '../dialects/dialect.js';
+import type { RevisionGraph } from '../graph/graph.js';
+import { migrationStatements } from '../files/migration-sql.js';
 import type { Plan } from './planner.js';
 import { versionRows } from './planner.js';
-import { qualifiedName, type StateTableNames } from './state-tables.js';
+import { qualifiedName, type StateTableNames } from '../state-tables.js';
 
 /**
  * The SQL a plan would run on one dialect, as a script: each migration's statements,

@@ -1,11 +1,11 @@
 import { createTwoFilesPatch } from 'diff';
-import { CHECKSUM_ALGORITHM } from './checksum.js';
-import type { DialectSyntax } from './dialects/dialect.js';
-import type { RevisionGraph } from './graph.js';
-import { migrationChecksum, migrationStatements } from './migration-sql.js';
-import { versionRows as versionRowsOf } from './planner.js';
+import { CHECKSUM_ALGORITHM } from '../files/checksum.js';
+import type { DialectSyntax } from '../dialects/dialect.js';
+import type { RevisionGraph } from '../graph/graph.js';
+import { migrationChecksum, migrationStatements } from '../files/migration-sql.js';
+import { versionRows as versionRowsOf } from '../plan/planner.js';
 import type { DirtyStep } from './runtime-errors.js';
-import { splitStatements, type Statement } from './sql-splitter.js';
+import { splitStatements, type Statement } from '../files/sql-splitter.js';
 import type { LogRow } from './state-store.js';
 
 /**

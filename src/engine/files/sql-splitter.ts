@@ -1,4 +1,4 @@
-import type { SplitterRules } from './dialects/dialect.js';
+import type { SplitterRules } from '../dialects/dialect.js';
 
 /**
  * Splits resolved SQL into statements for one dialect, keeping where each one starts.

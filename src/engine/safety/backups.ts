@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { MigrateTuiError } from './errors.js';
+import { MigrateTuiError } from '../errors.js';
 
 /** Written beside every backup as `<file>.json`: what the database was when it was taken. */
 export interface BackupManifest {

@@ -1,7 +1,7 @@
 import { dialectChecksum } from './checksum.js';
-import type { DialectSyntax } from './dialects/dialect.js';
+import type { DialectSyntax } from '../dialects/dialect.js';
 import type { Migration } from './migration-folder.js';
-import { problem, type FileProblem } from './problems.js';
+import { problem, type FileProblem } from '../problems.js';
 import { splitStatements, type Statement } from './sql-splitter.js';
 import type { SqlSource } from './sql-source.js';
 

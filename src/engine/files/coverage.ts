@@ -1,5 +1,5 @@
-import type { DialectName } from './dialects/dialect.js';
-import { DIALECT_NAMES } from './dialects/registry.js';
+import type { DialectName } from '../dialects/dialect.js';
+import { DIALECT_NAMES } from '../dialects/registry.js';
 import type { Migration } from './migration-folder.js';
 import type { SqlSource } from './sql-source.js';
 

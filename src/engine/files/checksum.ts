@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DialectName } from './dialects/dialect.js';
+import type { DialectName } from '../dialects/dialect.js';
 import type { SqlSource } from './sql-source.js';
 
 /**

@@ -1,0 +1,7 @@
+/** One adapter per database behind one interface; the syntax descriptors used by every stage. */
+export type { DialectName, DialectSyntax } from './dialect.js';
+export { DIALECTS, DIALECT_NAMES, findDialect, dialectSyntax, knownDialectSpellings } from './registry.js';
+export type { DatabaseAdapter, SchemaSnapshot } from './adapter.js';
+export { connectDatabase, whoAndWhere } from './connect.js';
+export * from './dialect-errors.js';
+export * from './dump-tools.js';

@@ -1,0 +1,9 @@
+/** Stage 1 — files: reading a folder of SQL files (version order, headers, dialect blocks, splitting, checksums, coverage). */
+export * from './version-order.js';
+export * from './migration-sql.js';
+export * from './checksum.js';
+export * from './coverage.js';
+export type { Migration, MigrationFolder, SeedFile, ReadOptions } from './migration-folder.js';
+export { readMigrationFolder, readSeedFolder } from './migration-folder.js';
+export { parseSqlSource, type SqlSource } from './sql-source.js';
+export { splitStatements, type Statement } from './sql-splitter.js';

@@ -1,0 +1,8 @@
+/** Everything a run reports as it goes; the TUI, the plain reporter and --json consume it. */
+export type RunEvent =
+  | { type: 'lock-wait'; holder: string | null }
+  | { type: 'lock-acquired' }
+  | { type: 'step-start'; index: number; total: number; revision: string; direction: 'up' | 'down'; message: string; statements: number }
+  | { type: 'statement-start'; step: number; index: number; total: number; line: number; sql: string }
+  | { type: 'statement-end'; step: number; index: number; durationMs: number }
+  | { type: 'step-end'; index: number; revision: string; status: 'done' | 'failed'; durationMs: number };

@@ -1,0 +1,9 @@
+/** Stage 4 — run: steps executed on a database under the lock, the state tables, and the events a run emits. */
+export * from './events.js';
+export * from './steps.js';
+export type { GraphSource, MigratorOptions, RowChange } from './runner.js';
+export { StepRunner } from './runner.js';
+export type { ResolveMode, ResolvePreview } from './resolve.js';
+export * from './runtime-errors.js';
+export * from './database-state.js';
+export * from './state-store.js';

@@ -1,0 +1,135 @@
+import { PlanError, type MigrateTuiError } from '../errors.js';
+import type { Statement } from '../files/sql-splitter.js';
+import { resolveRevisionRef } from '../graph/targets.js';
+import { storedStatements, versionRowsFor, type DatabaseState } from './database-state.js';
+import { recordOnly } from './record.js';
+import type { StepRunner } from './runner.js';
+import { MigrationFailedError } from './runtime-errors.js';
+import { fileStep, logStep, type RunResult, type RunStep } from './steps.js';
+
+export type ResolveMode = 'resume' | 'reverse' | 'applied' | 'reverted';
+
+/** What `resolve` would do: the SQL it runs (if any) and whether the revision ends applied. */
+export interface ResolvePreview {
+  readonly revision: string;
+  /** The direction of the SQL that runs: the dirty step's for `resume`, the opposite for `reverse`. */
+  readonly direction: 'up' | 'down';
+  readonly statements: Statement[];
+  readonly appliedAfter: boolean;
+  /** Said before confirming, e.g. that a reverse undoes statements that never ran. */
+  readonly warnings: string[];
+}
+
+/** What `resolve` would do, for the preview. */
+export function resolvePreview(runner: StepRunner, state: DatabaseState, ref: string, mode: ResolveMode): ResolvePreview {
+  const dirty = state.dirty;
+  if (!dirty) throw new PlanError('not-dirty', 'the database is not dirty: nothing to resolve', 'see `migrate-tui status`');
+  const { graph } = runner.project;
+  const revision = graph.has(dirty.revision) ? resolveRevisionRef(graph, ref) : ref;
+  if (revision !== dirty.revision) {
+    throw new PlanError('wrong-revision', `the unfinished step is the ${dirty.direction} of ${dirty.revision}, not ${ref}`, `run \`migrate-tui resolve ${dirty.revision} --${mode}\``, { dirty: dirty.revision });
+  }
+  const direction = dirty.direction as 'up' | 'down';
+  if (mode === 'reverse') {
+    const step = reverseStep(runner, dirty.revision, direction, dirty.downSql);
+    const warnings =
+      dirty.statementsDone < dirty.statementsTotal
+        ? [
+            `only statements 1–${dirty.statementsDone} of ${dirty.statementsTotal} of the ${direction} ran, but the ${step.direction} SQL undoes all of them: ` +
+              'a statement that undoes one that never ran may fail (then the database stays dirty, now at the reverse step); ' +
+              'if it does, undo the rest by hand and use --reverted or --applied',
+          ]
+        : [];
+    return { revision, direction: step.direction, statements: [...step.statements], appliedAfter: direction === 'down', warnings };
+  }
+  const remaining = storedStatements(dirty.sqlText, runner.db.syntax).slice(dirty.statementsDone);
+  const appliedAfter = mode === 'resume' ? direction === 'up' : mode === 'applied';
+  return { revision, direction, statements: mode === 'resume' ? remaining : [], appliedAfter, warnings: [] };
+}
+
+/** The step that undoes an unfinished step: the down for a dirty up, the up for a dirty down. */
+function reverseStep(runner: StepRunner, revision: string, dirtyDirection: 'up' | 'down', storedDown: string | null): RunStep {
+  const reverse = dirtyDirection === 'up' ? 'down' : 'up';
+  const { graph } = runner.project;
+  if (graph.has(revision)) {
+    const m = graph.get(revision);
+    if (reverse === 'down' && !m.down) {
+      throw new PlanError('irreversible', `${revision} is irreversible: it has no down SQL to run`, `undo what ran by hand, then \`migrate-tui resolve ${revision} --reverted\``);
+    }
+    return fileStep(graph, runner.db.syntax, revision, reverse);
+  }
+  if (reverse === 'down') return logStep(runner.db.syntax, revision, storedDown, runner.options.tables.log);
+  throw new PlanError('no-files', `the files of ${revision} are missing, so its up SQL cannot be run again`, 'check out the branch that has its files, or finish it by hand and use --applied');
+}
+
+/**
+ * Clears a dirty state: `resume` runs the statements that did not run (from the SQL
+ * recorded when the step started); `reverse` runs the other direction's SQL as a new
+ * step; `applied`/`reverted` only record what is true now.
+ */
+export function resolve(runner: StepRunner, ref: string, mode: ResolveMode): Promise<RunResult> {
+  return runner.locked(async (state) => {
+    const preview = resolvePreview(runner, state, ref, mode);
+    const dirty = state.dirty!;
+    const { graph } = runner.project;
+    const missing = state.missing.map((m) => m.revision);
+    const before = [...state.versionRows];
+    const next = new Set(state.applied);
+    const nextMissing = missing.filter((m) => m !== preview.revision);
+    if (preview.appliedAfter) {
+      if (graph.has(preview.revision)) next.add(preview.revision);
+      else nextMissing.push(preview.revision);
+    } else next.delete(preview.revision);
+    const after = versionRowsFor(graph, next, nextMissing);
+    const started = Date.now();
+    // Whatever the mode, the step counts as an up when it leaves the revision applied.
+    const direction = preview.appliedAfter ? 'up' : 'down';
+    const result = (status: 'done' | 'failed', error?: MigrateTuiError): RunResult => ({
+      direction: direction === 'up' ? 'upgrade' : 'downgrade',
+      target: ref,
+      steps: [{ revision: preview.revision, direction, status, durationMs: Date.now() - started, statements: preview.statements.length }],
+      headsBefore: before,
+      headsAfter: status === 'done' ? after : before,
+      ...(error ? { error } : {}),
+    });
+    if (mode === 'reverse') {
+      const step = reverseStep(runner, dirty.revision, dirty.direction as 'up' | 'down', dirty.downSql);
+      const outcome = await runner.runReported(step, 0, 1, { before, after }, 'migrate');
+      // Done, or itself left dirty: either way the reverse step's own row now says what is true.
+      // A reverse that changed nothing leaves the original dirty row as the truth.
+      if (outcome.error === null || outcome.error.meta.state === 'dirty') await runner.store.updateLog(dirty.logId, { status: 'resolved' });
+      return outcome.error === null ? result('done') : result('failed', outcome.error);
+    }
+    if (mode === 'resume') {
+      let done = dirty.statementsDone;
+      try {
+        for (const statement of preview.statements) {
+          await runner.db.execute(statement.sql);
+          done++;
+          await runner.store.updateLog(dirty.logId, { statementsDone: done });
+        }
+      } catch (error) {
+        const message = runner.databaseMessage(error);
+        await runner.store.updateLog(dirty.logId, { status: 'dirty', error: message });
+        const failure = new MigrationFailedError({
+          revision: preview.revision,
+          direction: preview.direction,
+          path: graph.has(preview.revision) ? (preview.direction === 'up' ? graph.get(preview.revision).upPath : (graph.get(preview.revision).downPath ?? '')) : '(stored SQL)',
+          line: preview.statements[done - dirty.statementsDone]?.line ?? 0,
+          statement: done + 1,
+          statements: dirty.statementsTotal,
+          databaseError: message,
+          state: 'dirty',
+        });
+        return result('failed', failure);
+      }
+      await runner.store.setVersionRows(after);
+      await runner.store.updateLog(dirty.logId, { status: 'done', finishedAt: new Date().toISOString(), durationMs: Date.now() - started, error: null as unknown as string });
+    } else {
+      await runner.store.updateLog(dirty.logId, { status: 'resolved' });
+      await recordOnly(runner, preview.revision, preview.appliedAfter ? 'up' : 'down', 'resolve');
+      await runner.store.setVersionRows(after);
+    }
+    return result('done');
+  }, true);
+}

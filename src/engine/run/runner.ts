@@ -1,0 +1,211 @@
+import type { ConnectionTarget } from '../connection.js';
+import { redact } from '../connection.js';
+import type { DatabaseAdapter } from '../dialects/adapter.js';
+import { whoAndWhere } from '../dialects/connect.js';
+import type { MigrateTuiError } from '../errors.js';
+import type { Direction } from '../plan/planner.js';
+import type { RevisionGraph } from '../graph/graph.js';
+import type { StateTableNames } from '../state-tables.js';
+import { joinStatements, readDatabaseState, versionRowsFor, type DatabaseState } from './database-state.js';
+import type { RunEvent } from './events.js';
+import { DirtyDatabaseError, MigrationFailedError } from './runtime-errors.js';
+import { StateStore, type NewLogRow } from './state-store.js';
+import type { RunResult, RunStep, StepResult } from './steps.js';
+
+/** What the runner needs of a project: its graph (the facade passes the whole Project). */
+export interface GraphSource {
+  readonly graph: RevisionGraph;
+}
+
+export interface MigratorOptions {
+  readonly tables: StateTableNames;
+  readonly toolVersion: string;
+  readonly lockTimeoutMs: number;
+  readonly connection: ConnectionTarget;
+  readonly onEvent?: (event: RunEvent) => void;
+}
+
+/** Version rows before and after one step. */
+export interface RowChange {
+  readonly before: readonly string[];
+  readonly after: readonly string[];
+}
+
+/**
+ * The core that executes steps on one database: takes the lock, re-reads the state under
+ * it, runs each step in its own transaction where the database allows (else the dirty
+ * protocol: a `started` log row first, progress per statement, `done` last), emits events,
+ * and returns a result per step instead of throwing half-way. Stamp, resolve, seeds,
+ * backups and restore are built on it in their own modules.
+ */
+export class StepRunner {
+  readonly store: StateStore;
+  readonly who = whoAndWhere();
+
+  constructor(
+    public project: GraphSource,
+    readonly db: DatabaseAdapter,
+    readonly options: MigratorOptions,
+  ) {
+    this.store = new StateStore(db, options.tables);
+  }
+
+  emit(event: RunEvent): void {
+    this.options.onEvent?.(event);
+  }
+
+  /** The state without taking the lock (for status, the TUI, previews). */
+  async readState(): Promise<DatabaseState> {
+    const exists = await this.store.exists();
+    const rows = exists ? await this.store.versionRows() : [];
+    const log = exists ? await this.store.readLog() : [];
+    return readDatabaseState(this.project.graph, this.db.syntax, rows, log);
+  }
+
+  /** Runs `work` holding the lock, on state read after taking it. */
+  async locked<T>(work: (state: DatabaseState) => Promise<T>, allowDirty = false): Promise<T> {
+    await this.db.lock(this.options.lockTimeoutMs, (holder) => this.emit({ type: 'lock-wait', holder }));
+    this.emit({ type: 'lock-acquired' });
+    try {
+      await this.store.ensure();
+      const state = await this.readState();
+      if (state.dirty && !allowDirty) throw new DirtyDatabaseError(state.dirty, this.db.display);
+      return await work(state);
+    } finally {
+      await this.db.unlock();
+    }
+  }
+
+  /** Runs steps in order; stops at the first failure and says what state it left. */
+  async execute(direction: Direction, target: string, state: DatabaseState, steps: readonly RunStep[]): Promise<RunResult> {
+    const graph = this.project.graph;
+    const applied = new Set(state.applied);
+    const missing = state.missing.map((m) => m.revision);
+    const headsBefore = [...state.versionRows];
+    // What the version table holds: read under the lock, then exactly what each step wrote.
+    let rowsNow: readonly string[] = headsBefore;
+    const results: StepResult[] = [];
+    let error: MigrateTuiError | undefined;
+
+    for (const [index, step] of steps.entries()) {
+      if (error) {
+        results.push({ revision: step.revision, direction: step.direction, status: 'not-run', durationMs: 0, statements: step.statements.length });
+        continue;
+      }
+      const nextApplied = new Set(applied);
+      const nextMissing = missing.filter((m) => m !== step.revision);
+      if (step.direction === 'up') nextApplied.add(step.revision);
+      else nextApplied.delete(step.revision);
+      const rowsAfter = versionRowsFor(graph, nextApplied, nextMissing);
+
+      const outcome = await this.runReported(step, index, steps.length, { before: rowsNow, after: rowsAfter }, 'migrate');
+      results.push(outcome.result);
+      if (outcome.error === null) {
+        rowsNow = rowsAfter;
+        applied.clear();
+        for (const id of nextApplied) applied.add(id);
+        missing.splice(0, missing.length, ...nextMissing);
+      } else error = outcome.error;
+    }
+    return { direction, target, steps: results, headsBefore, headsAfter: versionRowsFor(graph, applied, missing), ...(error ? { error } : {}) };
+  }
+
+  /** Runs one step between its step-start and step-end events. */
+  async runReported(step: RunStep, index: number, total: number, rows: RowChange, kind: 'migrate' | 'seed'): Promise<{ result: StepResult; error: MigrateTuiError | null }> {
+    this.emit({ type: 'step-start', index, total, revision: step.revision, direction: step.direction, message: step.message, statements: step.statements.length });
+    const started = Date.now();
+    const outcome = await this.runStep(step, index, rows, kind);
+    const durationMs = Date.now() - started;
+    const status = outcome === true ? 'done' : 'failed';
+    this.emit({ type: 'step-end', index, revision: step.revision, status, durationMs });
+    return { result: { revision: step.revision, direction: step.direction, status, durationMs, statements: step.statements.length }, error: outcome === true ? null : outcome };
+  }
+
+  /** Runs one step; true when done, else the error (the database is rolled back or marked dirty). */
+  async runStep(step: RunStep, index: number, rows: RowChange, kind: 'migrate' | 'seed'): Promise<true | MigrateTuiError> {
+    const started = new Date();
+    const base = {
+      revision: step.revision,
+      direction: step.direction,
+      kind,
+      dialect: this.db.syntax.name,
+      checksum: step.checksum,
+      sqlText: joinStatements(step.statements),
+      downSql: step.downSql,
+      statementsTotal: step.statements.length,
+      startedAt: started.toISOString(),
+      osUser: this.who.user,
+      host: this.who.host,
+      toolVersion: this.options.toolVersion,
+    };
+    const finished = () => ({ finishedAt: new Date().toISOString(), durationMs: Date.now() - started.getTime() });
+    const statementStarted: number[] = [];
+    const progress = {
+      statementStart: (k: number) => {
+        statementStarted[k] = Date.now();
+        const statement = step.statements[k]!;
+        this.emit({ type: 'statement-start', step: index, index: k, total: step.statements.length, line: statement.line, sql: statement.sql });
+      },
+      statementEnd: (k: number) => this.emit({ type: 'statement-end', step: index, index: k, durationMs: Date.now() - statementStarted[k]! }),
+    };
+
+    if (step.transactional) {
+      const failure = await this.db.runTransactionalStep(
+        step.statements.map((s) => s.sql),
+        () => [...(kind === 'migrate' ? this.store.versionChange(rows.before, rows.after) : []), this.store.logInsert({ ...base, statementsDone: step.statements.length, status: 'done', ...finished() })],
+        progress,
+      );
+      if (!failure) return true;
+      const error = this.failure(step, failure.index, failure.error, 'rolled-back');
+      await this.store.insertLog({ ...base, statementsDone: failure.index, status: 'failed', error: error.meta.databaseError as string, ...finished() }).catch(() => undefined);
+      return error;
+    }
+
+    return this.db.outsideTransaction(async () => {
+      const logId = await this.store.insertLog({ ...base, statementsDone: 0, status: 'started' });
+      let done = 0;
+      try {
+        for (const [k, statement] of step.statements.entries()) {
+          progress.statementStart(k);
+          await this.db.execute(statement.sql);
+          done = k + 1;
+          progress.statementEnd(k);
+          await this.store.updateLog(logId, { statementsDone: done });
+        }
+        if (kind === 'migrate') await this.store.setVersionRows(rows.after);
+        await this.store.updateLog(logId, { status: 'done', ...finished() });
+        return true;
+      } catch (error) {
+        // Nothing ran: the database is unchanged, so it is a plain failure, not dirty.
+        const state = done === 0 ? 'rolled-back' : 'dirty';
+        const failure = this.failure(step, done, error, state);
+        await this.store.updateLog(logId, { status: state === 'dirty' ? 'dirty' : 'failed', error: failure.meta.databaseError as string, ...finished() }).catch(() => undefined);
+        return failure;
+      }
+    });
+  }
+
+  /** The database's message with the connection's secrets masked. */
+  databaseMessage(error: unknown): string {
+    return redact(error instanceof Error ? error.message : String(error), this.options.connection);
+  }
+
+  failure(step: RunStep, done: number, error: unknown, state: 'rolled-back' | 'dirty'): MigrationFailedError {
+    const statement = step.statements[done];
+    return new MigrationFailedError({
+      revision: step.revision,
+      direction: step.direction,
+      path: step.path ?? `${this.options.tables.log} (stored down SQL)`,
+      line: statement?.line ?? 0,
+      statement: done + 1,
+      statements: step.statements.length,
+      databaseError: this.databaseMessage(error),
+      state,
+    });
+  }
+
+  /** Inserts a log row stamped with who ran it and which tool version. */
+  insertLog(row: Omit<NewLogRow, 'osUser' | 'host' | 'toolVersion'>): Promise<number> {
+    return this.store.insertLog({ ...row, osUser: this.who.user, host: this.who.host, toolVersion: this.options.toolVersion });
+  }
+}

@@ -1,0 +1,101 @@
+import type { DialectSyntax } from '../dialects/dialect.js';
+import type { MigrateTuiError } from '../errors.js';
+import { PlanError, TargetError } from '../errors.js';
+import { migrationChecksum, migrationStatements } from '../files/migration-sql.js';
+import type { Statement } from '../files/sql-splitter.js';
+import type { RevisionGraph } from '../graph/graph.js';
+import { parseTarget } from '../graph/targets.js';
+import { planDowngrade, planUpgrade, type Direction } from '../plan/planner.js';
+import { joinStatements, storedStatements, type DatabaseState } from './database-state.js';
+import { GapError } from './runtime-errors.js';
+
+/** One migration (or seed) to run, resolved for the connected dialect. */
+export interface RunStep {
+  readonly revision: string;
+  readonly direction: 'up' | 'down';
+  readonly message: string;
+  /** The file the statements come from; null when they come from the log (files gone). */
+  readonly path: string | null;
+  readonly statements: readonly Statement[];
+  readonly transactional: boolean;
+  readonly checksum: string | null;
+  /** On upgrade: the resolved down SQL, stored so the step can be reverted without its files. */
+  readonly downSql: string | null;
+}
+
+export interface StepResult {
+  readonly revision: string;
+  readonly direction: 'up' | 'down';
+  readonly status: 'done' | 'failed' | 'not-run';
+  readonly durationMs: number;
+  readonly statements: number;
+}
+
+export interface RunResult {
+  readonly direction: Direction | 'seed';
+  readonly target: string;
+  readonly steps: readonly StepResult[];
+  readonly headsBefore: readonly string[];
+  readonly headsAfter: readonly string[];
+  /** Set when a step failed; the steps before it are done, the rest not run. */
+  readonly error?: MigrateTuiError;
+}
+
+/** A revision's up or down from its files, for the connected dialect. */
+export function fileStep(graph: RevisionGraph, dialect: DialectSyntax, id: string, direction: 'up' | 'down'): RunStep {
+  const m = graph.get(id);
+  return {
+    revision: id,
+    direction,
+    message: m.message,
+    path: direction === 'up' ? m.upPath : m.downPath,
+    statements: migrationStatements(m, direction, dialect),
+    transactional: dialect.transactionalDdl && m.transaction,
+    checksum: migrationChecksum(m, dialect),
+    downSql: direction === 'up' && m.down ? joinStatements(migrationStatements(m, 'down', dialect)) : null,
+  };
+}
+
+/** The down of an applied revision whose files are gone, from the SQL stored when it ran. */
+export function logStep(dialect: DialectSyntax, revision: string, downSql: string | null, logTable: string): RunStep {
+  if (downSql === null) {
+    throw new PlanError('no-stored-down', `${revision} is applied but its files are missing, and no down SQL was stored for it`, 'check out the branch that has its files, or `stamp` past it if it was undone by hand');
+  }
+  return {
+    revision,
+    direction: 'down',
+    message: `(files missing: down SQL from ${logTable})`,
+    path: null,
+    statements: storedStatements(downSql, dialect),
+    transactional: dialect.transactionalDdl,
+    checksum: null,
+    downSql: null,
+  };
+}
+
+/** The steps an upgrade would run; refuses gaps unless `outOfOrder`. */
+export function upgradeSteps(graph: RevisionGraph, dialect: DialectSyntax, state: DatabaseState, target: string, outOfOrder: boolean): RunStep[] {
+  const plan = planUpgrade(graph, state.applied, target);
+  const gaps = state.gaps.filter((g) => plan.steps.includes(g.revision));
+  if (gaps.length > 0 && !outOfOrder) throw new GapError(gaps);
+  return plan.steps.map((id) => fileStep(graph, dialect, id, 'up'));
+}
+
+/** The steps a downgrade would run: revisions whose files are missing first (from the log). */
+export function downgradeSteps(graph: RevisionGraph, dialect: DialectSyntax, state: DatabaseState, target: string, logTable: string): RunStep[] {
+  const ast = parseTarget(target);
+  const fromLog = state.missing.map((m) => logStep(dialect, m.revision, m.downSql, logTable));
+  if (ast.kind === 'relative' && ast.steps < 0 && fromLog.length > 0) {
+    const count = -ast.steps;
+    if (count > fromLog.length) {
+      throw new TargetError(
+        'missing-files-first',
+        `${fromLog.length} applied revision${fromLog.length === 1 ? ' has' : 's have'} no files (${state.missing.map((m) => m.revision).join(', ')}); \`${target}\` would go past them`,
+        `revert them first with \`downgrade -${fromLog.length}\`, or check out the branch that has their files`,
+      );
+    }
+    return fromLog.slice(0, count);
+  }
+  const plan = planDowngrade(graph, state.applied, target);
+  return [...fromLog, ...plan.steps.map((id) => fileStep(graph, dialect, id, 'down'))];
+}

@@ -1,0 +1,58 @@
+import { rmSync } from 'node:fs';
+import { PlanError } from '../errors.js';
+import { recordAppliedSet } from '../run/record.js';
+import type { StepRunner } from '../run/runner.js';
+import type { RunResult } from '../run/steps.js';
+import { backupPath, finishBackup, prepareBackupFile, type BackupManifest } from './backups.js';
+
+/** Takes a backup into `dir` (or `out`), with its manifest; checks the tool first. */
+export async function backup(runner: StepRunner, options: { dir: string; out?: string; exact?: boolean; reason: string }): Promise<BackupManifest> {
+  const { db } = runner;
+  const tool = await db.backupTool();
+  const state = await runner.readState();
+  const file = prepareBackupFile(options.out ?? backupPath(options.dir, db.databaseName, state.versionRows, db.backupExtension), options.out !== undefined && options.exact === true);
+  const exclude = [runner.options.tables.version, runner.options.tables.log];
+  try {
+    await db.backup(file, exclude);
+  } catch (error) {
+    rmSync(file, { force: true });
+    throw error;
+  }
+  return finishBackup(file, {
+    createdAt: new Date().toISOString(),
+    database: db.display,
+    databaseName: db.databaseName,
+    dialect: db.syntax.name,
+    tool,
+    reason: options.reason,
+    versionRows: state.versionRows,
+    applied: runner.project.graph.ids().filter((id) => state.applied.has(id)),
+    logMaxId: state.log.reduce((max, row) => Math.max(max, row.id), 0),
+    includesStateTables: db.backupIncludesStateTables,
+  });
+}
+
+/**
+ * Restores a backup and sets the version rows as they were when it was taken. The log
+ * keeps its history: rows written since the backup are kept, and each revision whose
+ * state the restore changes gets a `restore` row.
+ */
+export async function restore(runner: StepRunner, manifest: BackupManifest): Promise<RunResult> {
+  const { db, project } = runner;
+  if (manifest.dialect !== db.syntax.name && !(manifest.dialect.startsWith('m') && db.syntax.name.startsWith('m'))) {
+    throw new PlanError('wrong-dialect', `${manifest.file} is a ${manifest.dialect} backup; this database is ${db.syntax.name}`, 'restore it into a database of the same kind');
+  }
+  await db.backupTool();
+  return runner.locked(async (before) => {
+    const newer = manifest.includesStateTables ? before.log.filter((row) => row.id > manifest.logMaxId) : [];
+    await db.outsideTransaction(() => db.restore(manifest.file));
+    if (manifest.includesStateTables) {
+      await runner.store.ensure();
+      for (const { id: _id, ...row } of newer) await runner.store.insertLog(row);
+    }
+    const state = await runner.readState();
+    const next = new Set(manifest.applied.filter((id) => project.graph.has(id)));
+    const result = await recordAppliedSet(runner, state, next, manifest.versionRows.filter((r) => !project.graph.has(r)), 'restore', manifest.versionRows);
+    return { ...result, target: manifest.file };
+  }, true);
+}

@@ -1,0 +1,4 @@
+/** Beside run — safety: data at risk, the downgrade preview, backups and restore. */
+export * from './data-risk.js';
+export * from './downgrade-preview.js';
+export * from './backups.js';
