@@ -17,9 +17,11 @@ function only(t: import('ava').ExecutionContext, files: Record<string, string | 
   return problems[0]!;
 }
 
-test('an up without a down (and not irreversible) names the file and the fix', (t) => {
+test('an up without a down is an irreversible revision with a warning that names the file and the fix', (t) => {
   const p = only(t, { '1_a.up.sql': 'CREATE TABLE x (id int);' }, 'up-without-down');
   t.is(p.rel, '1_a.up.sql');
+  t.is(p.severity, 'warning');
+  t.true(loadProject(makeFolder({ '1_a.up.sql': 'CREATE TABLE x (id int);' })).graph.get('1').irreversible);
   t.regex(p.hint, /1_a\.down\.sql/);
   t.regex(p.hint, /migrate:irreversible/);
   t.deepEqual(problemsOf({ '1_a.up.sql': '-- migrate:irreversible\nCREATE TABLE x (id int);' }), []);
@@ -115,9 +117,10 @@ test('a file that is not UTF-8 names the line of the bad byte', (t) => {
   t.regex(p.hint, /UTF-8/);
 });
 
-test('an empty migration (comments only) is an error, an empty merge revision is not', (t) => {
+test('an empty migration (comments only) is a warning (a valid no-op), an empty merge revision is not even that', (t) => {
   const p = only(t, { '1_a.up.sql': '-- just a comment\n\n', '1_a.down.sql': down }, 'empty-migration');
   t.regex(p.message, /no SQL for any dialect/);
+  t.is(p.severity, 'warning');
   const merge = problemsOf({
     ...{ '1_a.up.sql': 'SELECT 1;', '1_a.down.sql': down },
     ...{ '2_b.up.sql': '-- migrate:revises 1\nSELECT 1;', '2_b.down.sql': down },

@@ -16,6 +16,9 @@ export function plainReporter(io: CliIo): (event: RunEvent) => void {
       case 'step-end':
         io.err(event.status === 'done' ? ` done in ${event.durationMs} ms\n` : ` FAILED after ${event.durationMs} ms\n`);
         break;
+      case 'warning':
+        io.err(`\n  warning (${event.revision}): ${event.message}\n`);
+        break;
       case 'statement-end':
         if (statements > 20 && (event.index + 1) % 20 === 0) io.err('.');
         break;

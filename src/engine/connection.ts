@@ -18,6 +18,8 @@ export interface ConnectionTarget {
   /** Which setting the URL came from. */
   readonly source: string;
   readonly dialectHint?: DialectName;
+  /** SQLite: enforce foreign keys on the connection (off by default, as in the sqlite3 shell). */
+  readonly sqliteForeignKeys?: boolean;
 }
 
 export const DEFAULT_URL = 'sqlite:./migrate-tui.sqlite';
@@ -33,6 +35,10 @@ export interface ConfigFile {
   readonly backups?: string;
   /** Seconds to wait for another runner's lock. */
   readonly lockTimeout?: number;
+  /** The dialects the project targets: `check` validates these (default: all). */
+  readonly dialects?: readonly string[];
+  /** SQLite connection settings. */
+  readonly sqlite?: { readonly foreignKeys?: boolean };
 }
 
 export function readConfigFile(cwd: string): ConfigFile {
@@ -48,10 +54,22 @@ export function readConfigFile(cwd: string): ConfigFile {
     throw new UsageError(`${CONFIG_FILE} must hold a JSON object`, 'e.g. {"url": "postgres://user@localhost/app", "migrations": "db/migrations"}', { path });
   }
   const config = parsed as Record<string, unknown>;
-  const known = ['url', 'migrations', 'seeds', 'versionTable', 'logTable', 'backups', 'lockTimeout'];
+  const known = ['url', 'migrations', 'seeds', 'versionTable', 'logTable', 'backups', 'lockTimeout', 'dialects', 'sqlite'];
   for (const key of Object.keys(config)) {
     if (!known.includes(key)) throw new UsageError(`${CONFIG_FILE}: unknown setting "${key}"`, `known settings: ${known.join(', ')}`, { path, key });
     const value = config[key];
+    if (key === 'dialects') {
+      if (!Array.isArray(value) || value.length === 0 || value.some((d) => typeof d !== 'string')) {
+        throw new UsageError(`${CONFIG_FILE}: "dialects" must be a non-empty list of dialect names`, 'e.g. "dialects": ["sqlite"] or ["postgres", "mysql"]', { path, key });
+      }
+      continue;
+    }
+    if (key === 'sqlite') {
+      const v = value as Record<string, unknown> | null;
+      const ok = typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).every((k) => k === 'foreignKeys' && typeof v[k] === 'boolean');
+      if (!ok) throw new UsageError(`${CONFIG_FILE}: "sqlite" must be an object like {"foreignKeys": true}`, 'the only SQLite setting is "foreignKeys" (true or false; default false, as in the sqlite3 shell)', { path, key });
+      continue;
+    }
     if (key === 'lockTimeout' ? typeof value !== 'number' || value < 0 : typeof value !== 'string') {
       throw new UsageError(`${CONFIG_FILE}: "${key}" must be ${key === 'lockTimeout' ? 'a number of seconds' : 'a string'}`, `fix ${path}`, { path, key });
     }
@@ -66,6 +84,11 @@ export function readConfigFile(cwd: string): ConfigFile {
 export function resolveConnection(
   options: { url?: string | undefined; cwd: string; env: Readonly<Record<string, string | undefined>>; config: ConfigFile },
 ): ConnectionTarget {
+  const target = connectionFromSettings(options);
+  return target.kind === 'sqlite' ? { ...target, sqliteForeignKeys: options.config.sqlite?.foreignKeys ?? false } : target;
+}
+
+function connectionFromSettings(options: { url?: string | undefined; cwd: string; env: Readonly<Record<string, string | undefined>>; config: ConfigFile }): ConnectionTarget {
   const { env } = options;
   if (options.url) return parseDatabaseUrl(options.url, '--url', options.cwd);
   if (env.DATABASE_URL) return parseDatabaseUrl(env.DATABASE_URL, 'DATABASE_URL', options.cwd);

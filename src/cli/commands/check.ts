@@ -1,4 +1,4 @@
-import { coverageMatrix, DIALECT_NAMES, formatProblem, fullCheck, isError, type Project } from '../../engine/index.js';
+import { coverageMatrix, DIALECT_NAMES, formatProblem, fullCheck, isError, transactionNotes, type Project } from '../../engine/index.js';
 import type { CommandResult } from '../command-result.js';
 import { EXIT } from '../exit-codes.js';
 
@@ -35,6 +35,8 @@ export function checkCommand(project: Project, options: CheckOptions): CommandRe
       revisions: project.folder.migrations.length,
       heads,
       problems,
+      // Migrations that run without a transaction (and why), or whose own BEGIN … COMMIT wrapper is recognised.
+      transactions: project.folder.migrations.flatMap((m) => transactionNotes(m)),
       ...(tooManyHeads ? { maxHeadsExceeded: { maxHeads: options.maxHeads, heads: heads.length } } : {}),
       ...(coverage ? { coverage } : {}),
     },

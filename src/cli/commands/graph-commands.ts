@@ -1,4 +1,5 @@
 import {
+  transactionNotes,
   dialectChecksum,
   drawHistory,
   resolveRevisionRef,
@@ -71,6 +72,7 @@ export function showCommand(project: Project, ref: string, dialect: DialectSynta
         down: m.down ? sourceStatements(m.down, dialect).statements : [],
       }
     : undefined;
+  const notes = transactionNotes(m);
   const lines = [
     `revision:    ${m.id}`,
     `message:     ${m.message}`,
@@ -80,6 +82,7 @@ export function showCommand(project: Project, ref: string, dialect: DialectSynta
     ...(graph.dependents(m.id).length > 0 ? [`needed by:   ${graph.dependents(m.id).join(', ')}`] : []),
     ...(m.branchLabels.length > 0 ? [`branch:      ${m.branchLabels.join(', ')}`] : []),
     `transaction: ${m.transaction ? 'on' : 'off'}`,
+    ...notes.map((n) => `  ${n.dialect} ${n.direction}: ${n.transactional ? '' : 'runs without a transaction: '}${n.reason}`),
     ...(m.irreversible ? ['irreversible: yes (downgrades past it are refused)'] : []),
     `up file:     ${m.upPath}`,
     `down file:   ${m.downPath ?? '(none)'}`,
@@ -94,6 +97,6 @@ export function showCommand(project: Project, ref: string, dialect: DialectSynta
   }
   return {
     text: lines.join('\n') + '\n',
-    json: { revision: { ...revisionJson(graph, m), dependents: [...graph.dependents(m.id)], checksums, ...(statements ? { dialect: dialect!.name, statements } : {}) } },
+    json: { revision: { ...revisionJson(graph, m), dependents: [...graph.dependents(m.id)], checksums, transactions: notes, ...(statements ? { dialect: dialect!.name, statements } : {}) } },
   };
 }

@@ -45,6 +45,14 @@ export interface DatabaseAdapter {
    * is a transaction, commits before and takes the lock again after.
    */
   outsideTransaction<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Checks after a step's statements, before it is recorded (SQLite: foreign_key_check).
+   * Throws to fail the step; what it only warns about is returned by takeWarnings().
+   * Transactional steps run it inside runTransactionalStep.
+   */
+  checkStep?(): Promise<void>;
+  /** Warnings found since the last call (e.g. foreign-key violations while enforcement is off). */
+  takeWarnings?(): string[];
 
   /**
    * The backup method, checked before any downgrade: the dump tool is on PATH and not older
@@ -53,7 +61,7 @@ export interface DatabaseAdapter {
   backupTool(): Promise<string>;
   /** Writes a backup of the whole database, except `excludeTables` where the tool can. */
   backup(file: string, excludeTables: readonly string[]): Promise<void>;
-  /** Restores a file written by `backup`. */
+  /** Restores a file written by `backup`, outside any transaction, keeping the lock where it can. */
   restore(file: string): Promise<void>;
   /** SQLite's backup is the whole file, state tables included; dumps leave them out. */
   readonly backupIncludesStateTables: boolean;
@@ -93,6 +101,7 @@ export async function sequentialStep(db: DatabaseAdapter, statements: readonly s
       await db.execute(statements[index]!);
       progress.statementEnd(index);
     }
+    await db.checkStep?.();
     for (const q of finish()) await db.query(q.sql, q.params);
     await db.commitStep();
     return null;

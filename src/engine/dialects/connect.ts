@@ -23,7 +23,7 @@ type Opener = (target: ConnectionTarget, lockName: string) => Promise<DatabaseAd
  * command's start, including the ones that need no database at all.
  */
 const OPENERS: Record<ConnectionTarget['kind'], Opener> = {
-  sqlite: async (t) => new (await import('./sqlite-adapter.js')).SqliteAdapter(t.file!, t.display, t.databaseName),
+  sqlite: async (t) => new (await import('./sqlite-adapter.js')).SqliteAdapter(t.file!, t.display, t.databaseName, { foreignKeys: t.sqliteForeignKeys ?? false }),
   postgres: async (t, lockName) => {
     const { user, host } = whoAndWhere();
     return (await import('./postgres-adapter.js')).PostgresAdapter.open(t.url, t.display, t.databaseName, lockName, `migrate-tui ${user}@${host} pid ${process.pid}`);

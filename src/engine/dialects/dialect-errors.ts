@@ -18,3 +18,15 @@ export class LockTimeoutError extends MigrateTuiError {
     );
   }
 }
+
+/** Rows that break a foreign key after a migration ran with enforcement on (SQLite's foreign_key_check). */
+export class ForeignKeyViolationError extends MigrateTuiError {
+  constructor(readonly violations: readonly string[]) {
+    super(
+      'foreign-key-violation',
+      `the migration leaves ${violations.length} row${violations.length === 1 ? '' : 's'} that break a foreign key: ${violations.slice(0, 5).join('; ')}${violations.length > 5 ? `; and ${violations.length - 5} more` : ''}`,
+      'fix the data in the migration (or its order), or turn enforcement off with "sqlite": {"foreignKeys": false} in migrate-tui.config.json',
+      { violations },
+    );
+  }
+}

@@ -35,6 +35,11 @@ export interface DialectSyntax {
   readonly sectionPreference: readonly DialectName[];
   /** DDL runs inside a transaction and rolls back with it. */
   readonly transactionalDdl: boolean;
+  /**
+   * Statements the database refuses (or silently ignores) inside a transaction block: a
+   * migration containing one runs without a wrapping transaction, with dirty-tracking.
+   */
+  readonly outsideTransactionOnly: ReadonlyArray<{ readonly pattern: RegExp; readonly what: string }>;
   readonly splitter: SplitterRules;
   quoteIdentifier(name: string): string;
   /** Type of the revision column in the state tables. */

@@ -5,6 +5,8 @@ export const mysqlSyntax: DialectSyntax = {
   names: ['mysql'],
   sectionPreference: ['mysql'],
   // MySQL commits implicitly around every DDL statement.
+  // DDL commits implicitly: every migration already runs statement by statement.
+  outsideTransactionOnly: [],
   transactionalDdl: false,
   splitter: {
     backslashEscapes: true,

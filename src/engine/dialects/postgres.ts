@@ -4,6 +4,18 @@ export const postgresSyntax: DialectSyntax = {
   name: 'postgres',
   names: ['postgres', 'postgresql', 'pg'],
   sectionPreference: ['postgres'],
+  outsideTransactionOnly: [
+    { pattern: /^(?:CREATE\s+(?:UNIQUE\s+)?INDEX|DROP\s+INDEX)\s+CONCURRENTLY\b/i, what: 'CREATE/DROP INDEX CONCURRENTLY' },
+    { pattern: /^REINDEX\b(?:\s*\([^)]*\))?\s+(?:INDEX|TABLE|SCHEMA|DATABASE|SYSTEM)\s+CONCURRENTLY\b/i, what: 'REINDEX … CONCURRENTLY' },
+    { pattern: /^REINDEX\b(?:\s*\([^)]*\))?\s+(?:DATABASE|SYSTEM)\b/i, what: 'REINDEX DATABASE/SYSTEM' },
+    { pattern: /^VACUUM\b/i, what: 'VACUUM' },
+    { pattern: /^(?:CREATE|DROP)\s+DATABASE\b/i, what: 'CREATE/DROP DATABASE' },
+    { pattern: /^(?:CREATE|DROP)\s+TABLESPACE\b/i, what: 'CREATE/DROP TABLESPACE' },
+    { pattern: /^ALTER\s+DATABASE\s+\S+\s+SET\s+TABLESPACE\b/i, what: 'ALTER DATABASE … SET TABLESPACE' },
+    { pattern: /^ALTER\s+SYSTEM\b/i, what: 'ALTER SYSTEM' },
+    { pattern: /^CLUSTER\s*;?$/i, what: 'CLUSTER without a table' },
+    { pattern: /^(?:CREATE|DROP)\s+SUBSCRIPTION\b/i, what: 'CREATE/DROP SUBSCRIPTION' },
+  ],
   transactionalDdl: true,
   splitter: {
     backslashEscapes: false,

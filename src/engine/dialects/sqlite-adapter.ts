@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { BackupToolError } from './dump-tools.js';
-import { LockTimeoutError } from './dialect-errors.js';
+import { ForeignKeyViolationError, LockTimeoutError } from './dialect-errors.js';
+import { transactionControl } from './transaction-control.js';
 import { sequentialStep, type DatabaseAdapter, type Query, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
 import { sqliteSyntax } from './sqlite.js';
 
@@ -22,6 +23,9 @@ function librarySqliteVersion(): string {
 /**
  * SQLite through better-sqlite3. The runner lock is a `BEGIN IMMEDIATE` transaction held for
  * the whole run (other runners wait on the busy timeout); each step is a savepoint in it.
+ * A step that runs outside a transaction keeps the lock through EXCLUSIVE locking mode.
+ * Foreign keys are not enforced unless the project says so, as in the sqlite3 shell,
+ * Python's sqlite3 (Alembic) and Go's drivers: real histories depend on it.
  */
 export class SqliteAdapter implements DatabaseAdapter {
   readonly syntax = sqliteSyntax;
@@ -33,13 +37,16 @@ export class SqliteAdapter implements DatabaseAdapter {
   readonly backupIncludesStateTables = true;
   readonly backupExtension = 'sqlite';
 
+  private warnings: string[] = [];
+
   constructor(
     private readonly file: string,
     readonly display: string,
     readonly databaseName: string,
+    private readonly settings: { readonly foreignKeys: boolean } = { foreignKeys: false },
   ) {
     this.db = new Database(file);
-    this.db.pragma('foreign_keys = ON');
+    this.resetSession();
     this.serverVersion = `SQLite ${librarySqliteVersion()}`;
   }
 
@@ -49,7 +56,34 @@ export class SqliteAdapter implements DatabaseAdapter {
   }
 
   async execute(sql: string): Promise<void> {
+    // A file's COMMIT with no transaction open is a no-op, as on PostgreSQL and MySQL (SQLite
+    // alone raises an error): e.g. a golang-migrate file ending the driver's transaction.
+    if (!this.db.inTransaction && transactionControl(sql) === 'commit') return;
     this.db.exec(sql);
+  }
+
+  /** The connection as the project configured it; a migration's pragmas last for that migration only. */
+  private resetSession(): void {
+    if (!this.db.inTransaction) this.db.pragma(`foreign_keys = ${this.settings.foreignKeys ? 'ON' : 'OFF'}`);
+    this.db.pragma('legacy_alter_table = OFF');
+  }
+
+  /** Rows that break a foreign key: fail the step when enforced, else warn, as the sqlite3 shell would not. */
+  async checkStep(): Promise<void> {
+    const rows = this.db.pragma('foreign_key_check') as Array<{ table: string; rowid: number | null; parent: string; fkid: number }>;
+    const enforced = (this.db.pragma('foreign_keys', { simple: true }) as number) === 1;
+    if (rows.length > 0) {
+      const described = rows.map((r) => `${r.table} rowid ${r.rowid ?? '?'} → ${r.parent}`);
+      if (enforced || this.settings.foreignKeys) throw new ForeignKeyViolationError(described);
+      this.warnings.push(
+        `${rows.length} row${rows.length === 1 ? '' : 's'} break a foreign key (not enforced: "sqlite": {"foreignKeys": true} would fail the migration): ${described.slice(0, 5).join('; ')}${rows.length > 5 ? '; …' : ''}`,
+      );
+    }
+    this.resetSession();
+  }
+
+  takeWarnings(): string[] {
+    return this.warnings.splice(0);
   }
 
   async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
@@ -106,10 +140,19 @@ export class SqliteAdapter implements DatabaseAdapter {
 
   async outsideTransaction<T>(work: () => Promise<T>): Promise<T> {
     if (!this.locked) return work();
+    // The lock is the run's transaction, which must end for the step (a foreign_keys pragma
+    // only works outside one). In EXCLUSIVE locking mode the connection keeps the file lock
+    // its last write took, so no other runner slips in while the step runs.
+    this.db.pragma('locking_mode = EXCLUSIVE');
+    this.db.exec('COMMIT');
+    this.db.exec('BEGIN EXCLUSIVE');
     this.db.exec('COMMIT');
     try {
       return await work();
     } finally {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      this.resetSession();
+      this.db.pragma('locking_mode = NORMAL');
       this.db.pragma(`busy_timeout = ${Math.max(1, Math.round(this.timeoutMs))}`);
       this.db.exec('BEGIN IMMEDIATE');
     }
@@ -124,12 +167,21 @@ export class SqliteAdapter implements DatabaseAdapter {
     await this.db.backup(file);
   }
 
+  /**
+   * The backup API writes the file through another connection, so the run's transaction
+   * ends for it (not EXCLUSIVE mode: this connection would not see the new pages).
+   */
   async restore(file: string): Promise<void> {
+    if (this.locked) this.db.exec('COMMIT');
     const source = new Database(file, { readonly: true, fileMustExist: true });
     try {
       await source.backup(this.file);
     } finally {
       source.close();
+      if (this.locked) {
+        this.db.pragma(`busy_timeout = ${Math.max(1, Math.round(this.timeoutMs))}`);
+        this.db.exec('BEGIN IMMEDIATE');
+      }
     }
   }
 

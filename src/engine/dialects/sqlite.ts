@@ -4,6 +4,12 @@ export const sqliteSyntax: DialectSyntax = {
   name: 'sqlite',
   names: ['sqlite'],
   sectionPreference: ['sqlite'],
+  outsideTransactionOnly: [
+    { pattern: /^VACUUM\b/i, what: 'VACUUM' },
+    // Both are silently ignored inside a transaction: the sqlite3 shell runs them outside one.
+    { pattern: /^PRAGMA\s+(?:\w+\.)?foreign_keys\s*=/i, what: 'PRAGMA foreign_keys' },
+    { pattern: /^PRAGMA\s+(?:\w+\.)?journal_mode\s*=/i, what: 'PRAGMA journal_mode' },
+  ],
   transactionalDdl: true,
   splitter: {
     backslashEscapes: false,

@@ -7,3 +7,4 @@ export type { Migration, MigrationFolder, SeedFile, ReadOptions } from './migrat
 export { readMigrationFolder, readSeedFolder } from './migration-folder.js';
 export { parseSqlSource, type SqlSource } from './sql-source.js';
 export { splitStatements, type Statement } from './sql-splitter.js';
+export * from './transaction-mode.js';

@@ -260,6 +260,8 @@ function buildMigration(
     }
   }
 
+  // Empty and comment-only files are valid no-op migrations, as in golang-migrate, dbmate,
+  // goose and popx: they run (nothing), are recorded, and `check` says so as a warning.
   const isMerge = parents.length > 1;
   if (!up.hasContent && !isMerge) {
     problems.push(
@@ -267,19 +269,23 @@ function buildMigration(
         'empty-migration',
         upPath,
         0,
-        'this migration has no SQL for any dialect',
-        'write the SQL of the change, or delete the pair (only a merge revision, one that revises two or more, may be empty)',
+        'this migration has no SQL for any dialect: it will be recorded as applied without running anything',
+        'write the SQL of the change, or keep it as a deliberate no-op (`check --strict` fails on warnings)',
+        'warning',
       ),
     );
   }
+  // An up without a down is valid in golang-migrate: the revision is irreversible.
   if (!downPath && !irreversible) {
+    irreversible = true;
     problems.push(
       problem(
         'up-without-down',
         upPath,
         0,
-        'no matching .down.sql',
-        `add ${id}_${slug}.down.sql with the SQL that undoes this one, or put \`-- migrate:irreversible\` at the top of this file`,
+        'no matching .down.sql: the revision is irreversible (downgrades past it are refused)',
+        `add ${id}_${slug}.down.sql with the SQL that undoes this one, or put \`-- migrate:irreversible\` at the top of this file to say so`,
+        'warning',
       ),
     );
   }
@@ -300,8 +306,9 @@ function buildMigration(
         'empty-down',
         down.path,
         0,
-        'the .down.sql has no SQL, so a downgrade would record the revision as undone without undoing it',
+        'the .down.sql has no SQL, so a downgrade records the revision as undone without undoing anything',
         'write the SQL that undoes the up file, or delete this file and mark the up file `-- migrate:irreversible`',
+        'warning',
       ),
     );
   }

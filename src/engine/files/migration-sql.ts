@@ -1,9 +1,11 @@
 import { dialectChecksum } from './checksum.js';
 import type { DialectSyntax } from '../dialects/dialect.js';
+import { DIALECTS } from '../dialects/registry.js';
 import type { Migration } from './migration-folder.js';
 import { problem, type FileProblem } from '../problems.js';
 import { splitStatements, type Statement } from './sql-splitter.js';
 import type { SqlSource } from './sql-source.js';
+import { transactionMode, type TransactionMode } from './transaction-mode.js';
 
 /** The statements one dialect runs for one file, with their lines, plus splitting problems. */
 export function sourceStatements(source: SqlSource, dialect: DialectSyntax): { statements: Statement[]; problems: FileProblem[] } {
@@ -23,4 +25,30 @@ export function migrationStatements(migration: Migration, direction: 'up' | 'dow
 
 export function migrationChecksum(migration: Migration, dialect: DialectSyntax): string {
   return dialectChecksum(migration.up, dialect.name);
+}
+
+/** How one direction of a migration runs on one dialect: its statements and whether in one transaction. */
+export function migrationRun(migration: Migration, direction: 'up' | 'down', dialect: DialectSyntax): TransactionMode {
+  return transactionMode(migrationStatements(migration, direction, dialect), dialect, migration.transaction);
+}
+
+/** How a migration runs where that is worth saying: without a transaction, or with its own wrapper recognised. */
+export interface TransactionNote {
+  readonly revision: string;
+  readonly dialect: string;
+  readonly direction: 'up' | 'down';
+  readonly transactional: boolean;
+  readonly reason: string;
+}
+
+export function transactionNotes(migration: Migration, dialects: readonly DialectSyntax[] = DIALECTS): TransactionNote[] {
+  const notes: TransactionNote[] = [];
+  for (const dialect of dialects) {
+    for (const direction of ['up', 'down'] as const) {
+      if (direction === 'down' && !migration.down) continue;
+      const run = migrationRun(migration, direction, dialect);
+      if (run.reason) notes.push({ revision: migration.id, dialect: dialect.name, direction, transactional: run.transactional, reason: run.reason });
+    }
+  }
+  return notes;
 }

@@ -1,6 +1,6 @@
 import { quoteStringLiteral, type DialectSyntax } from '../dialects/dialect.js';
 import type { RevisionGraph } from '../graph/graph.js';
-import { migrationStatements } from '../files/migration-sql.js';
+import { migrationRun } from '../files/migration-sql.js';
 import type { Plan } from './planner.js';
 import { versionRows } from './planner.js';
 import { qualifiedName, type StateTableNames } from '../state-tables.js';
@@ -26,12 +26,14 @@ export function renderPlanSql(graph: RevisionGraph, plan: Plan, applied: Readonl
     const before = versionRows(graph, state);
     direction === 'up' ? state.add(id) : state.delete(id);
     const after = versionRows(graph, state);
-    const wrap = dialect.transactionalDdl && migration.transaction;
+    const run = migrationRun(migration, direction, dialect);
+    const wrap = run.transactional;
     out.push('');
     out.push(`-- ${direction === 'up' ? 'Running upgrade' : 'Running downgrade'} ${id}: ${migration.message}`);
     out.push(`-- file: ${direction === 'up' ? migration.upPath : migration.downPath}`);
+    if (run.reason) out.push(`-- ${wrap ? '' : 'runs without a transaction: '}${run.reason}`);
     if (wrap) out.push(`${dialect.beginTransaction};`);
-    for (const statement of migrationStatements(migration, direction, dialect)) out.push(terminate(statement.sql, dialect));
+    for (const statement of run.statements) out.push(terminate(statement.sql, dialect));
     for (const sql of versionTableChange(before, after, table, col)) out.push(`${sql};`);
     if (wrap) out.push(`${dialect.commitTransaction};`);
   }

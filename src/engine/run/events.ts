@@ -5,4 +5,5 @@ export type RunEvent =
   | { type: 'step-start'; index: number; total: number; revision: string; direction: 'up' | 'down'; message: string; statements: number }
   | { type: 'statement-start'; step: number; index: number; total: number; line: number; sql: string }
   | { type: 'statement-end'; step: number; index: number; durationMs: number }
+  | { type: 'warning'; step: number; revision: string; message: string }
   | { type: 'step-end'; index: number; revision: string; status: 'done' | 'failed'; durationMs: number };

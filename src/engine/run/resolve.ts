@@ -120,6 +120,10 @@ export function resolve(runner: StepRunner, ref: string, mode: ResolveMode): Pro
           statements: dirty.statementsTotal,
           databaseError: message,
           state: 'dirty',
+          kept: done,
+          ranInOwnTransaction: null,
+          uncertain: false,
+          dialect: runner.db.syntax.name,
         });
         return result('failed', failure);
       }

@@ -8,7 +8,8 @@ import type { RevisionGraph } from '../graph/graph.js';
 import type { StateTableNames } from '../state-tables.js';
 import { joinStatements, readDatabaseState, versionRowsFor, type DatabaseState } from './database-state.js';
 import type { RunEvent } from './events.js';
-import { DirtyDatabaseError, MigrationFailedError } from './runtime-errors.js';
+import { transactionControl } from '../dialects/transaction-control.js';
+import { DirtyDatabaseError, MigrationFailedError, type FailureOutcome } from './runtime-errors.js';
 import { StateStore, type NewLogRow } from './state-store.js';
 import type { RunResult, RunStep, StepResult } from './steps.js';
 
@@ -116,6 +117,7 @@ export class StepRunner {
     const started = Date.now();
     const outcome = await this.runStep(step, index, rows, kind);
     const durationMs = Date.now() - started;
+    for (const message of this.db.takeWarnings?.() ?? []) this.emit({ type: 'warning', step: index, revision: step.revision, message });
     const status = outcome === true ? 'done' : 'failed';
     this.emit({ type: 'step-end', index, revision: step.revision, status, durationMs });
     return { result: { revision: step.revision, direction: step.direction, status, durationMs, statements: step.statements.length }, error: outcome === true ? null : outcome };
@@ -163,23 +165,46 @@ export class StepRunner {
 
     return this.db.outsideTransaction(async () => {
       const logId = await this.store.insertLog({ ...base, statementsDone: 0, status: 'started' });
+      // Statement by statement. A file may open its own transaction: while it is open, the
+      // progress rows written on this connection commit or roll back with it, so the log
+      // always counts what is really committed (`durable`).
       let done = 0;
+      let durable = 0;
+      let ownBegin: number | null = null;
       try {
         for (const [k, statement] of step.statements.entries()) {
           progress.statementStart(k);
           await this.db.execute(statement.sql);
           done = k + 1;
           progress.statementEnd(k);
+          const control = transactionControl(statement.sql);
+          if (control === 'begin') ownBegin = k;
+          else if (control !== null) ownBegin = null;
+          if (ownBegin === null) durable = done;
           await this.store.updateLog(logId, { statementsDone: done });
         }
+        // A file that leaves its own transaction open has it committed at its end (what the
+        // drivers of golang-migrate end up doing); `check` warns about such a file.
+        if (ownBegin !== null) await this.db.execute(this.db.syntax.commitTransaction);
+        ownBegin = null;
+        durable = done;
+        await this.db.checkStep?.();
         if (kind === 'migrate') await this.store.setVersionRows(rows.after);
         await this.store.updateLog(logId, { status: 'done', ...finished() });
         return true;
       } catch (error) {
-        // Nothing ran: the database is unchanged, so it is a plain failure, not dirty.
-        const state = done === 0 ? 'rolled-back' : 'dirty';
-        const failure = this.failure(step, done, error, state);
-        await this.store.updateLog(logId, { status: state === 'dirty' ? 'dirty' : 'failed', error: failure.meta.databaseError as string, ...finished() }).catch(() => undefined);
+        const ranInOwnTransaction = ownBegin === null ? null : { from: ownBegin, line: step.statements[ownBegin]!.line, count: done - ownBegin };
+        // The file's own transaction is still open (and, on PostgreSQL, aborted): roll it back
+        // before writing anything, or the dirty mark would be lost with it.
+        if (ranInOwnTransaction) await this.db.execute('ROLLBACK').catch(() => undefined);
+        const kept = ranInOwnTransaction ? durable : done;
+        const uncertain = ranInOwnTransaction !== null && !this.db.syntax.transactionalDdl;
+        // Nothing stays applied: the database is unchanged, so it is a plain failure, not dirty.
+        const state = kept === 0 && !uncertain ? 'rolled-back' : 'dirty';
+        const failure = this.failure(step, done, error, state, { kept, ranInOwnTransaction, uncertain });
+        await this.store
+          .updateLog(logId, { statementsDone: kept, status: state === 'dirty' ? 'dirty' : 'failed', error: failure.meta.databaseError as string, ...finished() })
+          .catch(() => undefined);
         return failure;
       }
     });
@@ -190,9 +215,14 @@ export class StepRunner {
     return redact(error instanceof Error ? error.message : String(error), this.options.connection);
   }
 
-  failure(step: RunStep, done: number, error: unknown, state: 'rolled-back' | 'dirty'): MigrationFailedError {
-    const statement = step.statements[done];
+  failure(step: RunStep, done: number, error: unknown, state: 'rolled-back' | 'dirty', outcome: Partial<FailureOutcome> = {}): MigrationFailedError {
+    // Past the last statement, the line is the file's last statement's: that is where the SQL ended.
+    const statement = step.statements[Math.min(done, step.statements.length - 1)];
     return new MigrationFailedError({
+      kept: outcome.kept ?? (state === 'dirty' ? done : 0),
+      ranInOwnTransaction: outcome.ranInOwnTransaction ?? null,
+      uncertain: outcome.uncertain ?? false,
+      dialect: this.db.syntax.name,
       revision: step.revision,
       direction: step.direction,
       path: step.path ?? `${this.options.tables.log} (stored down SQL)`,

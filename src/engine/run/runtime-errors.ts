@@ -26,31 +26,66 @@ export class DirtyDatabaseError extends MigrateTuiError {
   }
 }
 
+/** What a failed step left behind, beyond the statement that failed. */
+export interface FailureOutcome {
+  /** Statements that ran and stay applied (committed). */
+  readonly kept: number;
+  /** The file's own transaction that was open at the failure and was rolled back: its BEGIN and how many statements ran in it. */
+  readonly ranInOwnTransaction: { readonly from: number; readonly line: number; readonly count: number } | null;
+  /** The rolled-back statements may have committed anyway (DDL commits implicitly on MySQL/MariaDB). */
+  readonly uncertain: boolean;
+}
+
 export class MigrationFailedError extends MigrateTuiError {
-  constructor(meta: {
-    revision: string;
-    direction: 'up' | 'down';
-    path: string;
-    line: number;
-    statement: number;
-    statements: number;
-    databaseError: string;
-    state: 'rolled-back' | 'dirty';
-  }) {
+  constructor(
+    meta: FailureOutcome & {
+      revision: string;
+      direction: 'up' | 'down';
+      path: string;
+      line: number;
+      statement: number;
+      statements: number;
+      databaseError: string;
+      state: 'rolled-back' | 'dirty';
+      dialect: string;
+    },
+  ) {
     const where = `${meta.path}:${meta.line}`;
-    const state =
-      meta.state === 'rolled-back'
-        ? `the migration was rolled back: the database is as it was before ${meta.revision}`
-        : `the database is now DIRTY: statements 1–${meta.statement - 1} of ${meta.statements} ran and stay applied`;
+    const verb = meta.direction === 'up' ? 'upgrade' : 'downgrade';
+    // Past the last statement: the SQL all ran, and what failed is the check or the bookkeeping after it.
+    const afterStatements = meta.statement > meta.statements;
     super(
       'migration-failed',
-      `${meta.direction === 'up' ? 'upgrade' : 'downgrade'} of ${meta.revision} failed at statement ${meta.statement} of ${meta.statements} (${where}):\n  ${meta.databaseError}\n  ${state}`,
-      meta.state === 'rolled-back'
-        ? `fix the SQL at ${where} and run again`
+      (afterStatements
+        ? `${verb} of ${meta.revision}: all ${meta.statements} statement${meta.statements === 1 ? '' : 's'} of ${meta.path} ran, but finishing the step failed (the checks after it, recording it in migrate-tui's tables, or the commit):`
+        : `${verb} of ${meta.revision} failed at statement ${meta.statement} of ${meta.statements} (${where}):`) + `\n  ${meta.databaseError}\n  ${stateSentence(meta)}`,
+      afterStatements
+        ? meta.state === 'rolled-back'
+          ? `see the error above; if the migration drops or changes migrate-tui's own tables (or their schema), it must not — fix ${meta.path} and run again`
+          : `see the error above, fix it by hand, then \`migrate-tui resolve ${meta.revision} --applied\` (every statement ran)`
+        : meta.state === 'rolled-back'
+        ? `fix the SQL at ${where} and run again` + (/cannot run inside a transaction block|cannot be executed within a pipeline|unsafe use of new value/i.test(meta.databaseError) ? '; if the statement cannot run inside a transaction, put `-- migrate:transaction off` at the top of the file' : '')
         : `fix the cause, then \`migrate-tui resolve ${meta.revision} --resume\` to run the rest, --reverse to undo it, or --applied/--reverted after fixing it by hand`,
-      meta,
+      { ...meta },
     );
   }
+}
+
+/** Exactly what stays applied after a failed step, and what is uncertain. */
+function stateSentence(meta: FailureOutcome & { revision: string; statement: number; statements: number; state: 'rolled-back' | 'dirty'; dialect: string }): string {
+  const own = meta.ranInOwnTransaction;
+  const ownRange = own ? `statement${own.count === 1 ? ` ${own.from + 1}` : `s ${own.from + 1}–${own.from + own.count}`}` : '';
+  if (meta.state === 'rolled-back') {
+    return own
+      ? `the file's own transaction (BEGIN at line ${own.line}) was rolled back and nothing before it had run: the database is as it was before ${meta.revision}`
+      : `the migration was rolled back: the database is as it was before ${meta.revision}`;
+  }
+  const kept = meta.kept === 0 ? 'no statement of it stays applied' : `statements 1–${meta.kept} of ${meta.statements} ran and stay applied`;
+  const rolledBack = own ? `; ${ownRange}, inside the file's own transaction (BEGIN at line ${own.line}), ran and were rolled back` : '';
+  const uncertain = meta.uncertain
+    ? `; ${meta.dialect} commits DDL implicitly, so any CREATE/ALTER/DROP among ${ownRange} stays applied despite the rollback: check the tables they touch (SHOW CREATE TABLE)`
+    : '';
+  return `the database is now DIRTY: ${kept}${rolledBack}${uncertain}`;
 }
 
 /** A confirmation was needed and could not be asked. */

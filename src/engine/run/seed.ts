@@ -3,6 +3,7 @@ import { InvalidMigrationsError } from '../errors.js';
 import { dialectChecksum } from '../files/checksum.js';
 import { readSeedFolder } from '../files/migration-folder.js';
 import { sourceStatements } from '../files/migration-sql.js';
+import { transactionMode } from '../files/transaction-mode.js';
 import { versionRowsFor } from './database-state.js';
 import type { StepRunner } from './runner.js';
 import type { RunResult, RunStep, StepResult } from './steps.js';
@@ -26,12 +27,13 @@ export async function seed(runner: StepRunner, seedDir: string): Promise<RunResu
         skipped.push(file.name);
         continue;
       }
-      const statements = sourceStatements(file.source, dialect).statements;
+      const run = transactionMode(sourceStatements(file.source, dialect).statements, dialect, true);
+      const statements = run.statements;
       if (error) {
         results.push({ revision: key, direction: 'up', status: 'not-run', durationMs: 0, statements: 0 });
         continue;
       }
-      const step: RunStep = { revision: key, direction: 'up', message: file.name, path: file.path, statements, transactional: dialect.transactionalDdl, checksum, downSql: null };
+      const step: RunStep = { revision: key, direction: 'up', message: file.name, path: file.path, statements, transactional: run.transactional, checksum, downSql: null };
       const outcome = await runner.runReported(step, results.length, seeds.length, { before: [], after: [] }, 'seed');
       results.push(outcome.result);
       if (outcome.error) error = outcome.error;

@@ -1,8 +1,9 @@
 import type { DialectSyntax } from '../dialects/dialect.js';
 import type { MigrateTuiError } from '../errors.js';
 import { PlanError, TargetError } from '../errors.js';
-import { migrationChecksum, migrationStatements } from '../files/migration-sql.js';
+import { migrationChecksum, migrationRun, migrationStatements } from '../files/migration-sql.js';
 import type { Statement } from '../files/sql-splitter.js';
+import { transactionMode } from '../files/transaction-mode.js';
 import type { RevisionGraph } from '../graph/graph.js';
 import { parseTarget } from '../graph/targets.js';
 import { planDowngrade, planUpgrade, type Direction } from '../plan/planner.js';
@@ -44,13 +45,14 @@ export interface RunResult {
 /** A revision's up or down from its files, for the connected dialect. */
 export function fileStep(graph: RevisionGraph, dialect: DialectSyntax, id: string, direction: 'up' | 'down'): RunStep {
   const m = graph.get(id);
+  const run = migrationRun(m, direction, dialect);
   return {
     revision: id,
     direction,
     message: m.message,
     path: direction === 'up' ? m.upPath : m.downPath,
-    statements: migrationStatements(m, direction, dialect),
-    transactional: dialect.transactionalDdl && m.transaction,
+    statements: run.statements,
+    transactional: run.transactional,
     checksum: migrationChecksum(m, dialect),
     downSql: direction === 'up' && m.down ? joinStatements(migrationStatements(m, 'down', dialect)) : null,
   };
@@ -61,13 +63,14 @@ export function logStep(dialect: DialectSyntax, revision: string, downSql: strin
   if (downSql === null) {
     throw new PlanError('no-stored-down', `${revision} is applied but its files are missing, and no down SQL was stored for it`, 'check out the branch that has its files, or `stamp` past it if it was undone by hand');
   }
+  const run = transactionMode(storedStatements(downSql, dialect), dialect, true);
   return {
     revision,
     direction: 'down',
     message: `(files missing: down SQL from ${logTable})`,
     path: null,
-    statements: storedStatements(downSql, dialect),
-    transactional: dialect.transactionalDdl,
+    statements: run.statements,
+    transactional: run.transactional,
     checksum: null,
     downSql: null,
   };

@@ -45,7 +45,7 @@ export async function restore(runner: StepRunner, manifest: BackupManifest): Pro
   await db.backupTool();
   return runner.locked(async (before) => {
     const newer = manifest.includesStateTables ? before.log.filter((row) => row.id > manifest.logMaxId) : [];
-    await db.outsideTransaction(() => db.restore(manifest.file));
+    await db.restore(manifest.file);
     if (manifest.includesStateTables) {
       await runner.store.ensure();
       for (const { id: _id, ...row } of newer) await runner.store.insertLog(row);
