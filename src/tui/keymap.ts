@@ -1,11 +1,14 @@
 /**
  * One registry of key bindings: it feeds dispatch, the status bar hints, the `?` overlay and
  * the README's key table (lazygit's pattern). `mutates` marks what --read-only disables.
+ * Each binding names its action; each screen that has a scope dispatches through a handler
+ * map typed `KeyHandlers<scope>`, so a binding without its handler does not compile.
  */
 export type Scope = 'browse' | 'search' | 'overlay' | 'confirm' | 'rollback';
 
 export interface KeyBinding {
-  readonly id: string;
+  /** The action: the key of its handler in the scope's handler map. */
+  readonly action: string;
   /** As typed: a character, or a name (`up`, `down`, `tab`, `enter`, `escape`, `ctrl-d`, `pageup`…). */
   readonly keys: readonly string[];
   readonly label: string;
@@ -14,41 +17,56 @@ export interface KeyBinding {
   readonly mutates?: boolean;
   /** Shown in the status bar hints. */
   readonly hint?: boolean;
+  /** Bound only while a search has matches to step through (else the key falls to the next binding). */
+  readonly afterSearch?: boolean;
+  /** What a --read-only refusal calls it, when not the label. */
+  readonly name?: string;
 }
 
-export const KEYMAP: readonly KeyBinding[] = [
-  { id: 'down', keys: ['j', 'down'], label: 'next revision', group: 'navigate', scopes: ['browse', 'rollback'], hint: true },
-  { id: 'up', keys: ['k', 'up'], label: 'previous revision', group: 'navigate', scopes: ['browse', 'rollback'], hint: true },
-  { id: 'top', keys: ['g', 'home'], label: 'first (newest)', group: 'navigate', scopes: ['browse'] },
-  { id: 'bottom', keys: ['G', 'end'], label: 'last (oldest)', group: 'navigate', scopes: ['browse'] },
-  { id: 'page-down', keys: ['ctrl-d', 'pagedown'], label: 'half a page down', group: 'navigate', scopes: ['browse'] },
-  { id: 'page-up', keys: ['ctrl-u', 'pageup'], label: 'half a page up', group: 'navigate', scopes: ['browse'] },
-  { id: 'search', keys: ['/'], label: 'search id, message, SQL', group: 'navigate', scopes: ['browse'], hint: true },
-  { id: 'next-match', keys: ['n'], label: 'next match (after a search)', group: 'navigate', scopes: ['browse'] },
-  { id: 'prev-match', keys: ['N'], label: 'previous match', group: 'navigate', scopes: ['browse'] },
-  { id: 'tab', keys: ['tab'], label: 'next tab: up / down / diff / schema / info', group: 'view', scopes: ['browse'], hint: true },
-  { id: 'focus', keys: ['enter'], label: 'focus the detail pane (scroll with j/k)', group: 'view', scopes: ['browse'] },
-  { id: 'raw', keys: ['f'], label: 'formatted / raw file', group: 'view', scopes: ['browse'] },
-  { id: 'log', keys: ['@'], label: 'command log (statements run this session)', group: 'view', scopes: ['browse', 'rollback'] },
-  { id: 'upgrade', keys: ['u'], label: 'upgrade to the selected revision', group: 'act', scopes: ['browse'], mutates: true, hint: true },
-  { id: 'upgrade-heads', keys: ['U'], label: 'upgrade to all heads', group: 'act', scopes: ['browse'], mutates: true },
-  { id: 'downgrade', keys: ['d'], label: 'downgrade to the selected revision', group: 'act', scopes: ['browse'], mutates: true, hint: true },
-  { id: 'rollback-latest', keys: ['d'], label: 'roll back the latest step', group: 'act', scopes: ['rollback'], mutates: true, hint: true },
-  { id: 'rollback-to', keys: ['t'], label: 'roll back to the selected point', group: 'act', scopes: ['rollback'], mutates: true, hint: true },
-  { id: 'stamp', keys: ['s'], label: 'stamp the selected revision (no SQL runs)', group: 'act', scopes: ['browse'], mutates: true },
-  { id: 'merge', keys: ['m'], label: 'merge the heads (writes files)', group: 'act', scopes: ['browse'], mutates: true },
-  { id: 'new', keys: ['n'], label: 'new revision (when no search is active)', group: 'act', scopes: ['browse'], mutates: true },
-  { id: 'resolve', keys: ['R'], label: 'resolve a dirty database: resume / reverse / applied / reverted', group: 'act', scopes: ['browse', 'rollback'], mutates: true },
-  { id: 'backups', keys: ['b'], label: 'backups: list and restore', group: 'act', scopes: ['browse', 'rollback'] },
-  { id: 'reload', keys: ['r'], label: 'reload files and database state', group: 'app', scopes: ['browse', 'rollback'] },
-  { id: 'help', keys: ['?'], label: 'this help', group: 'app', scopes: ['browse', 'rollback'], hint: true },
-  { id: 'quit', keys: ['q'], label: 'quit', group: 'app', scopes: ['browse', 'rollback'], hint: true },
-  { id: 'back', keys: ['escape'], label: 'close / cancel / leave the mode', group: 'app', scopes: ['browse', 'search', 'overlay', 'confirm', 'rollback'] },
-];
+const BINDINGS = [
+  { action: 'down', keys: ['j', 'down'], label: 'next revision', group: 'navigate', scopes: ['browse', 'rollback'], hint: true },
+  { action: 'up', keys: ['k', 'up'], label: 'previous revision', group: 'navigate', scopes: ['browse', 'rollback'], hint: true },
+  { action: 'top', keys: ['g', 'home'], label: 'first (newest)', group: 'navigate', scopes: ['browse'] },
+  { action: 'bottom', keys: ['G', 'end'], label: 'last (oldest)', group: 'navigate', scopes: ['browse'] },
+  { action: 'page-down', keys: ['ctrl-d', 'pagedown'], label: 'half a page down', group: 'navigate', scopes: ['browse'] },
+  { action: 'page-up', keys: ['ctrl-u', 'pageup'], label: 'half a page up', group: 'navigate', scopes: ['browse'] },
+  { action: 'search', keys: ['/'], label: 'search id, message, SQL', group: 'navigate', scopes: ['browse'], hint: true },
+  { action: 'next-match', keys: ['n'], label: 'next match (after a search)', group: 'navigate', scopes: ['browse'], afterSearch: true },
+  { action: 'prev-match', keys: ['N'], label: 'previous match', group: 'navigate', scopes: ['browse'] },
+  { action: 'tab', keys: ['tab'], label: 'next tab: up / down / diff / schema / info', group: 'view', scopes: ['browse'], hint: true },
+  { action: 'focus', keys: ['enter'], label: 'focus the detail pane (scroll with j/k)', group: 'view', scopes: ['browse'] },
+  { action: 'raw', keys: ['f'], label: 'formatted / raw file', group: 'view', scopes: ['browse'] },
+  { action: 'log', keys: ['@'], label: 'command log (statements run this session)', group: 'view', scopes: ['browse', 'rollback'] },
+  { action: 'upgrade', keys: ['u'], label: 'upgrade to the selected revision', group: 'act', scopes: ['browse'], mutates: true, hint: true },
+  { action: 'upgrade-heads', keys: ['U'], label: 'upgrade to all heads', group: 'act', scopes: ['browse'], mutates: true },
+  { action: 'downgrade', keys: ['d'], label: 'downgrade to the selected revision', group: 'act', scopes: ['browse'], mutates: true, hint: true },
+  { action: 'rollback-latest', keys: ['d'], label: 'roll back the latest step', group: 'act', scopes: ['rollback'], mutates: true, hint: true },
+  { action: 'rollback-to', keys: ['t'], label: 'roll back to the selected point', group: 'act', scopes: ['rollback'], mutates: true, hint: true },
+  { action: 'stamp', keys: ['s'], label: 'stamp the selected revision (no SQL runs)', group: 'act', scopes: ['browse'], mutates: true },
+  { action: 'merge', keys: ['m'], label: 'merge the heads (writes files)', group: 'act', scopes: ['browse'], mutates: true },
+  { action: 'new', keys: ['n'], label: 'new revision (when no search is active)', group: 'act', scopes: ['browse'], mutates: true, name: 'new revision' },
+  { action: 'resolve', keys: ['R'], label: 'resolve a dirty database: resume / reverse / applied / reverted', group: 'act', scopes: ['browse', 'rollback'], mutates: true },
+  { action: 'backups', keys: ['b'], label: 'backups: list and restore', group: 'act', scopes: ['browse', 'rollback'] },
+  { action: 'reload', keys: ['r'], label: 'reload files and database state', group: 'app', scopes: ['browse', 'rollback'] },
+  { action: 'help', keys: ['?'], label: 'this help', group: 'app', scopes: ['browse', 'rollback'], hint: true },
+  { action: 'quit', keys: ['q'], label: 'quit', group: 'app', scopes: ['browse', 'rollback'], hint: true },
+  { action: 'back', keys: ['escape'], label: 'close / cancel / leave the mode', group: 'app', scopes: ['browse', 'search', 'overlay', 'confirm', 'rollback'] },
+] as const satisfies readonly KeyBinding[];
+
+/** The registry, in priority order. */
+export const KEYMAP: readonly KeyBinding[] = BINDINGS;
+
+type Entry = (typeof BINDINGS)[number];
+/** Every action of the registry. */
+export type KeyAction = Entry['action'];
+/** The actions bound in a scope. */
+export type ActionIn<S extends Scope> = Entry extends infer E ? (E extends { action: infer A; scopes: readonly (infer T)[] } ? (S extends T ? A : never) : never) : never;
+/** One handler per action of a scope: adding a binding without its handler is a compile error. */
+export type KeyHandlers<S extends Scope, Args extends unknown[]> = { readonly [A in ActionIn<S>]: (...args: Args) => void };
 
 /** The binding a key means in a scope (first match wins: registry order is priority). */
-export function bindingFor(key: string, scope: Scope): KeyBinding | undefined {
-  return KEYMAP.find((b) => b.scopes.includes(scope) && b.keys.includes(key));
+export function bindingFor<S extends Scope>(key: string, scope: S, searchActive = false): (KeyBinding & { action: ActionIn<S> }) | undefined {
+  return KEYMAP.find((b) => b.scopes.includes(scope) && b.keys.includes(key) && (searchActive || !b.afterSearch)) as (KeyBinding & { action: ActionIn<S> }) | undefined;
 }
 
 /** Key name from Ink's input and key flags. */

@@ -1,12 +1,8 @@
-import { createTwoFilesPatch } from 'diff';
 import {
   connectDatabase,
   drawHistory,
-  formatSql,
   listBackups,
   loadProject,
-  migrationChecksum,
-  migrationStatements,
   Migrator,
   readManifest,
   writeMerge,
@@ -22,9 +18,10 @@ import {
   type RunEvent,
   type RunResult,
   type RunStep,
-  type SchemaSnapshot,
   type StateTableNames,
 } from '../engine/index.js';
+import { detailText, schemaDiff } from './session-detail.js';
+import type { Tab } from './state.js';
 
 /** One line of the history pane: a revision with its marks, or a connector of the graph. */
 export interface HistoryLine {
@@ -142,86 +139,13 @@ export class TuiSession {
   }
 
   /** The detail pane's text for a revision and tab. */
-  async detail(id: string, tab: 'up' | 'down' | 'diff' | 'schema' | 'info', raw: boolean): Promise<string[]> {
-    const { graph } = this.project;
-    const m = graph.get(id);
-    const dialect = this.db.syntax;
-    const sqlOf = (direction: 'up' | 'down') => {
-      const source = direction === 'up' ? m.up : m.down;
-      if (!source) return direction === 'down' ? [m.irreversible ? '-- irreversible: no .down.sql' : '-- no .down.sql'] : [];
-      if (raw) return source.text.split('\n');
-      const statements = migrationStatements(m, direction, dialect);
-      if (statements.length === 0) return [`-- no statements for ${dialect.name}`];
-      return statements.flatMap((s, k) => [...(k > 0 ? [''] : []), `-- ${direction === 'up' ? m.upPath : m.downPath}:${s.line}`, ...formatSql(s.sql, dialect.name).split('\n').map((l, j, all) => (j === all.length - 1 ? `${l};` : l))]);
-    };
-    switch (tab) {
-      case 'up':
-        return sqlOf('up');
-      case 'down':
-        return sqlOf('down');
-      case 'diff': {
-        const drift = this.state.drift.find((d) => d.revision === id);
-        const updown = createTwoFilesPatch(`${id} up (${dialect.name})`, `${id} down (${dialect.name})`, sqlOf('up').join('\n') + '\n', sqlOf('down').join('\n') + '\n').split('\n').slice(2);
-        return drift
-          ? [`DRIFT: the file changed since it was applied (${drift.cosmetic ? 'white space or comments only' : 'the SQL differs'}):`, ...drift.diff.split('\n').slice(2), '', 'up vs down:', ...updown]
-          : [this.state.applied.has(id) ? 'applied SQL matches the file (no drift)' : 'not applied: no applied SQL to compare', '', 'up vs down:', ...updown];
-      }
-      case 'schema':
-        return this.schemaDiff(id);
-      case 'info': {
-        const log = this.state.log.filter((r) => r.revision === id).slice(-8).reverse();
-        return [
-          `revision    ${m.id}`,
-          `message     ${m.message}`,
-          `parents     ${graph.parents(id).join(', ') || '(base)'}`,
-          `children    ${graph.children(id).join(', ') || '(head)'}`,
-          `depends on  ${graph.dependencies(id).join(', ') || '-'}`,
-          `branch      ${m.branchLabels.join(', ') || '-'}`,
-          `transaction ${m.transaction ? 'on' : 'off'}${m.irreversible ? '   IRREVERSIBLE' : ''}`,
-          `state       ${this.state.applied.has(id) ? 'applied' : 'pending'}${this.state.versionRows.includes(id) ? ', current head' : ''}`,
-          `checksum    ${migrationChecksum(m, dialect)}`,
-          `files       ${m.upPath}`,
-          `            ${m.downPath ?? '(no down file)'}`,
-          '',
-          log.length > 0 ? 'log (newest first):' : 'log: no steps recorded',
-          ...log.map((r) => `  ${r.direction === 'up' ? '↑' : '↓'} ${r.kind} ${r.status}  ${r.startedAt}  ${r.durationMs ?? '?'} ms  ${r.osUser}@${r.host}`),
-        ];
-      }
-    }
+  detail(id: string, tab: Tab, raw: boolean): Promise<string[]> {
+    return detailText(this, id, tab, raw);
   }
 
-  /**
-   * Schema before vs after a revision, by running its SQL inside a transaction that is always
-   * rolled back. Possible where DDL is transactional (PostgreSQL, SQLite), for the next
-   * pending revision (its up) or a current head (its down).
-   */
-  async schemaDiff(id: string): Promise<string[]> {
-    const dialect = this.db.syntax;
-    if (!dialect.transactionalDdl) {
-      return [`not available on ${dialect.name}: MySQL and MariaDB commit every DDL statement at once, so a trial run could not be rolled back.`];
-    }
-    const { graph } = this.project;
-    const applied = this.state.applied;
-    let direction: 'up' | 'down';
-    if (!applied.has(id) && [...graph.parents(id), ...graph.dependencies(id)].every((p) => applied.has(p))) direction = 'up';
-    else if (applied.has(id) && this.state.versionRows.includes(id)) direction = 'down';
-    else return ['available for a revision that can run next (all its parents applied) or a current head.', 'select one of those to see the schema before and after it.'];
-    const statements = migrationStatements(graph.get(id), direction, dialect);
-    const exclude = [this.options.tables.version, this.options.tables.log];
-    const before = await this.db.schema(exclude);
-    let after: SchemaSnapshot;
-    await this.db.beginStep();
-    try {
-      for (const s of statements) await this.db.execute(s.sql);
-      after = await this.db.schema(exclude);
-    } catch (error) {
-      await this.db.rollbackStep();
-      return [`the trial ${direction} failed (rolled back): ${(error as Error).message}`];
-    }
-    await this.db.rollbackStep();
-    const [from, to] = direction === 'up' ? [before, after] : [after, before];
-    const patch = createTwoFilesPatch(`schema without ${id}`, `schema with ${id}`, schemaText(from), schemaText(to)).split('\n').slice(2);
-    return [`(a trial ${direction} of ${id}, rolled back)`, ...(patch.length > 1 ? patch : ['no schema change'])];
+  /** Schema before vs after a revision (a trial run, rolled back): see `schemaDiff`. */
+  schemaDiff(id: string): Promise<string[]> {
+    return schemaDiff(this, id);
   }
 
   planUpgrade(target: string): RunStep[] {
@@ -296,14 +220,4 @@ export class TuiSession {
   async close(): Promise<void> {
     await this.db.close();
   }
-}
-
-function schemaText(s: SchemaSnapshot): string {
-  const lines: string[] = [];
-  for (const name of Object.keys(s.tables).sort()) {
-    const t = s.tables[name]!;
-    lines.push(`table ${name}`, ...t.columns.map((c) => `  ${c}`), ...t.indexes.map((i) => `  index ${i}`), ...t.constraints.map((c) => `  ${c}`));
-  }
-  lines.push(...s.triggers.map((t) => `trigger ${t}`));
-  return lines.join('\n') + '\n';
 }

@@ -1,0 +1,71 @@
+import { previewText, riskLines } from '../../engine/index.js';
+import type { TuiContext } from '../context.js';
+import { busyFlow } from '../flows/busy.js';
+import { confirmFlow } from '../flows/confirm.js';
+import { errorResult } from '../flows/result.js';
+import { backupFirst, execute } from './run.js';
+
+/** Upgrade, downgrade and stamp: each previewed and confirmed before it runs. */
+
+export function startUpgrade(ctx: TuiContext, target: string): void {
+  const { session } = ctx;
+  try {
+    const steps = session.planUpgrade(target);
+    if (steps.length === 0) return ctx.notice(`nothing to upgrade: ${target} is already applied`);
+    const body = [`upgrade ${session.db.display} to ${target}: ${steps.length} revision${steps.length === 1 ? '' : 's'}, in this order`];
+    for (const [i, s] of steps.entries()) {
+      body.push('', `[${i + 1}/${steps.length}] ↑ ${s.revision} ${s.message}${s.path ? ` (${s.path})` : ''}`);
+      for (const st of s.statements) body.push(...st.sql.split('\n').map((l) => `  ${l}`));
+    }
+    ctx.setFlow(confirmFlow({ title: `Upgrade to ${target}?`, body, onConfirm: () => void execute(ctx, `upgrade to ${target}`, session.upgrade(target)) }));
+  } catch (error) {
+    ctx.setFlow(errorResult(`upgrade to ${target}`, error));
+  }
+}
+
+export function startDowngrade(ctx: TuiContext, target: string): void {
+  const { session } = ctx;
+  ctx.setFlow(busyFlow(`preparing the downgrade to ${target}…`));
+  session
+    .downgradePreview(target)
+    .then((preview) => {
+      if (preview.steps.length === 0) {
+        ctx.setFlow(null);
+        return ctx.notice(`nothing to downgrade: the database is already at ${target}`);
+      }
+      // What it destroys comes first: it must be seen without scrolling.
+      const risks = riskLines(preview);
+      const text = previewText(preview).trimEnd().split('\n');
+      ctx.setFlow(
+        confirmFlow({
+          title: `Downgrade ${session.db.databaseName} to ${target}?`,
+          body: [...risks, '', ...text.slice(0, text.length - risks.length)],
+          phrase: preview.destructive ? session.db.databaseName : null,
+          backup: true,
+          danger: preview.destructive,
+          onConfirm: (backup) => void execute(ctx, `downgrade to ${target}`, session.downgrade(target), () => backupFirst(ctx, backup, `before downgrade to ${target}`)),
+        }),
+      );
+    })
+    .catch((error) => ctx.setFlow(errorResult(`downgrade to ${target}`, error)));
+}
+
+export function startStamp(ctx: TuiContext, target: string): void {
+  const { session } = ctx;
+  try {
+    const { removed, added } = session.stampChanges(target);
+    if (removed.length === 0 && added.length === 0) return ctx.notice(`nothing to stamp: the database is already at ${target}`);
+    const body = ['STAMP RUNS NO SQL: it only records what is applied.', '', ...added.map((id) => `  + mark ${id} as applied`), ...removed.map((id) => `  - mark ${id} as NOT applied`)];
+    ctx.setFlow(
+      confirmFlow({
+        title: `Stamp ${session.db.databaseName} to ${target}?`,
+        body,
+        phrase: removed.length > 0 ? session.db.databaseName : null,
+        danger: removed.length > 0,
+        onConfirm: () => void execute(ctx, `stamp ${target}`, session.stamp(target)),
+      }),
+    );
+  } catch (error) {
+    ctx.setFlow(errorResult(`stamp ${target}`, error));
+  }
+}

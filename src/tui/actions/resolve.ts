@@ -1,0 +1,54 @@
+import type { ResolveMode } from '../../engine/index.js';
+import type { TuiContext } from '../context.js';
+import { chooseFlow } from '../flows/choose.js';
+import { confirmFlow } from '../flows/confirm.js';
+import { errorResult } from '../flows/result.js';
+import { backupFirst, execute } from './run.js';
+
+/** The four ways out of a dirty state (DESIGN §4), each previewed before it runs. */
+export function startResolve(ctx: TuiContext): void {
+  const dirty = ctx.session.state.dirty;
+  if (!dirty) return ctx.notice('nothing to resolve: the database is not dirty');
+  const modes: Array<{ mode: ResolveMode; key: string; label: string }> = [
+    { mode: 'resume', key: 'r', label: `resume: run the ${dirty.statementsTotal - dirty.statementsDone} statement(s) that did not run` },
+    { mode: 'reverse', key: 'v', label: `reverse: run the ${dirty.direction === 'up' ? 'down' : 'up'} SQL of ${dirty.revision} as a new step` },
+    { mode: 'applied', key: 'a', label: `applied: record ${dirty.revision} as applied (you finished it by hand); no SQL` },
+    { mode: 'reverted', key: 'x', label: `reverted: record ${dirty.revision} as NOT applied (you undid it by hand); no SQL` },
+  ];
+  const intro = [
+    `${dirty.statementsDone} of ${dirty.statementsTotal} statements ran${dirty.error ? `; it stopped on: ${dirty.error}` : ''}`,
+    ...dirty.ranStatements.map((sql, i) => `  ${i + 1}. ${sql.split('\n')[0]}`),
+  ];
+  const options = modes.map(({ key, label }) => ({ key, label }));
+  ctx.setFlow(chooseFlow(`Resolve the unfinished ${dirty.direction} of ${dirty.revision}`, intro, options, (index) => confirmResolve(ctx, dirty.revision, modes[index]!.mode)));
+}
+
+function confirmResolve(ctx: TuiContext, revision: string, mode: ResolveMode): void {
+  const { session } = ctx;
+  try {
+    const preview = session.resolvePreview(mode);
+    const runs = preview.statements.length > 0;
+    const after = preview.appliedAfter ? 'applied' : 'NOT applied';
+    const body = [
+      runs ? `runs the ${preview.direction} SQL below (${preview.statements.length} statement${preview.statements.length === 1 ? '' : 's'}), then records ${revision} as ${after}` : `RUNS NO SQL: it records ${revision} as ${after}`,
+      ...preview.warnings.map((w) => `warning: ${w}`),
+      '',
+      ...preview.statements.flatMap((st) => st.sql.split('\n').map((l) => `  ${l}`)),
+    ];
+    // Running a down is a downgrade: the same guards (typed name, backup first).
+    const destroys = runs && preview.direction === 'down';
+    ctx.setFlow(
+      confirmFlow({
+        title: `Resolve ${revision} (--${mode}) on ${session.db.databaseName}?`,
+        body,
+        phrase: destroys ? session.db.databaseName : null,
+        backup: destroys ? true : null,
+        danger: destroys,
+        onConfirm: (backup) =>
+          void execute(ctx, `resolve ${revision} --${mode}`, session.resolve(revision, mode), async () => (destroys ? backupFirst(ctx, backup, `before resolve ${revision} --${mode}`) : [])),
+      }),
+    );
+  } catch (error) {
+    ctx.setFlow(errorResult(`resolve ${revision}`, error));
+  }
+}

@@ -1,0 +1,65 @@
+import type { MigrateTuiError, RunResult } from '../../engine/index.js';
+import type { TuiContext } from '../context.js';
+import { errorResult, resultFlow, type ResultFlow } from '../flows/result.js';
+import { reduceRunning, runningFlow } from '../flows/running.js';
+
+/**
+ * Runs an engine action with the progress view, then shows its result. `before` runs first
+ * (a backup) and its lines head the result; if it fails, the action does not run.
+ */
+export async function execute(ctx: TuiContext, title: string, action: () => Promise<RunResult>, before?: () => Promise<string[]>): Promise<void> {
+  ctx.setRunning(true);
+  ctx.setFlow(runningFlow(title));
+  let pre: string[] = [];
+  try {
+    if (before) pre = await before();
+  } catch (error) {
+    ctx.setRunning(false);
+    ctx.setFlow(errorResult(title, error));
+    return;
+  }
+  const result = await ctx.session.run(action, (event) => ctx.setFlow((f) => (f?.kind === 'running' ? reduceRunning(f, event) : f)));
+  ctx.setRunning(false);
+  ctx.refresh();
+  ctx.setFlow(runResult(title, pre, result));
+}
+
+function runResult(title: string, pre: readonly string[], result: RunResult | { error: MigrateTuiError | Error }): ResultFlow {
+  if (!('steps' in result)) return errorResult(title, result.error);
+  const done = result.steps.filter((s) => s.status === 'done');
+  const body = [
+    ...pre,
+    ...result.steps.map((s) => `${s.status === 'done' ? '✓' : s.status === 'failed' ? '✗' : '·'} ${s.direction === 'up' ? '↑' : '↓'} ${s.revision}  ${s.status}${s.status === 'done' ? `  ${s.durationMs} ms` : ''}`),
+    '',
+    `now at: ${result.headsAfter.join(', ') || 'base'}`,
+  ];
+  if (result.error) return resultFlow(false, `${title}: FAILED`, [...result.error.message.split('\n'), `→ ${result.error.hint}`, '', ...body]);
+  return resultFlow(true, `${title}: done (${done.length} step${done.length === 1 ? '' : 's'})`, body);
+}
+
+/** The `before` of a run that offered a backup: takes it, or says none was taken. */
+export async function backupFirst(ctx: TuiContext, backup: boolean, reason: string): Promise<string[]> {
+  if (!backup) return ['NO BACKUP was taken'];
+  return [`backup: ${(await ctx.session.backup(reason)).file}`];
+}
+
+interface Written {
+  readonly id: string;
+  readonly upPath: string;
+  readonly downPath: string;
+  readonly revises: readonly string[];
+}
+
+/** Writes revision files, then reloads, selects the new revision and shows what was written. */
+export function writeFiles(ctx: TuiContext, what: { label: string; title: (id: string) => string; write: () => Written; body: (written: Written) => string[] }): void {
+  try {
+    const written = what.write();
+    void ctx.session.reload().then(() => {
+      ctx.refresh();
+      ctx.selectRevision(written.id);
+      ctx.setFlow(resultFlow(true, what.title(written.id), [written.upPath, written.downPath, '', ...what.body(written)]));
+    });
+  } catch (error) {
+    ctx.setFlow(errorResult(what.label, error));
+  }
+}

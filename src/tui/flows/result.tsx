@@ -1,0 +1,28 @@
+import { Panel } from '../components/panel.js';
+import { pagerKey, type FlowModule } from './flow.js';
+
+/** Result: what an action did (or why it failed), scrollable; any of enter, esc, q closes it. */
+
+// State
+export interface ResultFlow {
+  readonly kind: 'result';
+  readonly ok: boolean;
+  readonly title: string;
+  readonly body: readonly string[];
+  readonly scroll: number;
+}
+
+export const resultFlow = (ok: boolean, title: string, body: readonly string[]): ResultFlow => ({ kind: 'result', ok, title, body, scroll: 0 });
+
+/** An action that threw: its message and, for the engine's errors, the hint. */
+export function errorResult(title: string, error: unknown): ResultFlow {
+  const e = error as { message?: string; hint?: string };
+  return resultFlow(false, `${title}: FAILED`, [...String(e.message ?? error).split('\n'), ...(e.hint ? [`→ ${e.hint}`] : [])]);
+}
+
+export const result: FlowModule<ResultFlow> = {
+  // Keys
+  onKey: (state, { name }) => pagerKey(state, name, ['escape', 'enter', 'q']),
+  // View
+  View: ({ flow, width, height }) => <Panel title={flow.title} body={flow.body} scroll={flow.scroll} footer="enter or esc closes" width={width} height={height} tone={flow.ok ? 'ok' : 'error'} />,
+};

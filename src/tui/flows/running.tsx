@@ -1,0 +1,60 @@
+import { useEffect, useState } from 'react';
+import type { RunEvent } from '../../engine/index.js';
+import { Panel } from '../components/panel.js';
+import type { FlowModule, FlowViewProps } from './flow.js';
+
+/** Running: the progress of a run — migration i of n, statement j of m, elapsed, the SQL running now. */
+
+// State
+export interface RunningFlow {
+  readonly kind: 'running';
+  readonly title: string;
+  readonly step: string;
+  readonly stepIndex: number;
+  readonly stepTotal: number;
+  readonly statement: number;
+  readonly statementTotal: number;
+  readonly sql: string;
+  readonly started: number;
+}
+
+export const runningFlow = (title: string): RunningFlow => ({ kind: 'running', title, step: 'starting', stepIndex: 0, stepTotal: 0, statement: 0, statementTotal: 0, sql: '', started: Date.now() });
+
+/** The engine's events, folded into the progress. */
+export function reduceRunning(state: RunningFlow, event: RunEvent): RunningFlow {
+  switch (event.type) {
+    case 'lock-wait':
+      return { ...state, step: `waiting for the lock${event.holder ? ` (${event.holder})` : ''}` };
+    case 'step-start':
+      return { ...state, step: `${event.direction === 'up' ? '↑' : '↓'} ${event.revision} ${event.message}`, stepIndex: event.index, stepTotal: event.total, statement: 0, statementTotal: event.statements, sql: '' };
+    case 'statement-start':
+      return { ...state, statement: event.index + 1, statementTotal: event.total, sql: event.sql };
+    default:
+      return state;
+  }
+}
+
+// View
+function ProgressView({ flow, width, height }: FlowViewProps<RunningFlow>) {
+  const [, tick] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => tick((n) => n + 1), 200);
+    return () => clearInterval(timer);
+  }, []);
+  const elapsed = ((Date.now() - flow.started) / 1000).toFixed(1);
+  const body = [
+    `migration ${Math.min(flow.stepIndex + 1, flow.stepTotal)} of ${flow.stepTotal}: ${flow.step}`,
+    `statement ${flow.statement} of ${flow.statementTotal}`,
+    `elapsed ${elapsed} s`,
+    '',
+    'running now:',
+    ...flow.sql.split('\n').slice(0, Math.max(1, height - 10)),
+  ];
+  return <Panel title={flow.title} body={body} footer="working… (ctrl-c leaves the terminal as it was; the database stays consistent)" width={width} height={height} />;
+}
+
+export const running: FlowModule<RunningFlow> = {
+  // Keys: none while it runs (ctrl-c is the app's).
+  onKey: () => undefined,
+  View: ProgressView,
+};
