@@ -30,7 +30,8 @@ export type ProblemCode =
   | 'self-reference'
   | 'cycle'
   | 'duplicate-branch-label'
-  | 'missing-folder';
+  | 'missing-folder'
+  | 'transaction-control';
 
 export interface FileProblem {
   readonly code: ProblemCode;

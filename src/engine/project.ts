@@ -2,22 +2,27 @@ import { InvalidMigrationsError } from './errors.js';
 import { RevisionGraph } from './graph/graph.js';
 import { readMigrationFolder, type MigrationFolder, type ReadOptions } from './files/migration-folder.js';
 import { sourceStatements } from './files/migration-sql.js';
-import { DIALECTS } from './dialects/registry.js';
-import { isError, sortProblems, type FileProblem, type ProblemCode } from './problems.js';
+import type { DialectName } from './dialects/dialect.js';
+import { DIALECT_NAMES, DIALECTS } from './dialects/registry.js';
+import type { Statement } from './files/sql-splitter.js';
+import { transactionControl } from './dialects/transaction-control.js';
+import { isError, problem, sortProblems, type FileProblem, type ProblemCode } from './problems.js';
 
 /** A migration folder read and indexed: the files, the graph, and every problem found. */
 export interface Project {
   readonly dir: string;
+  /** The dialects the project targets (config `dialects`; default all): `check` validates these. */
+  readonly dialects: readonly DialectName[];
   readonly folder: MigrationFolder;
   readonly graph: RevisionGraph;
   /** Problems from reading the files and building the graph (not statement splitting). */
   readonly problems: readonly FileProblem[];
 }
 
-export function loadProject(dir: string, options: ReadOptions = {}): Project {
+export function loadProject(dir: string, options: ReadOptions & { readonly dialects?: readonly DialectName[] } = {}): Project {
   const folder = readMigrationFolder(dir, options);
   const graph = new RevisionGraph(folder.migrations);
-  return { dir, folder, graph, problems: sortProblems([...folder.problems, ...graph.problems]) };
+  return { dir, dialects: options.dialects ?? DIALECT_NAMES, folder, graph, problems: sortProblems([...folder.problems, ...graph.problems]) };
 }
 
 /**
@@ -43,28 +48,66 @@ export function requireTrustworthyGraph(project: Project): void {
   if (blocking.length > 0) throw new InvalidMigrationsError(blocking);
 }
 
-/** Throws unless the folder has no errors at all, statements included. */
-export function requireValid(project: Project): void {
-  const errors = fullCheck(project).filter(isError);
+/**
+ * Throws unless the folder has no errors at all, statements included, for `dialect` (the
+ * connected database's) or, without one, for every dialect the project targets.
+ */
+export function requireValid(project: Project, dialect?: DialectName): void {
+  const errors = fullCheck(project, dialect ? [dialect] : project.dialects).filter(isError);
   if (errors.length > 0) throw new InvalidMigrationsError(errors);
 }
 
-/** Everything `check` reports: file and graph problems plus splitting problems per dialect. */
-export function fullCheck(project: Project): FileProblem[] {
+/**
+ * Everything `check` reports: file and graph problems, splitting problems per dialect, and
+ * files that control transactions themselves. A splitting problem that only a dialect the
+ * project does not target has is a warning (a SQLite project's `--don't` comment opens a
+ * string only under MySQL's lexer).
+ */
+export function fullCheck(project: Project, targets: readonly DialectName[] = project.dialects): FileProblem[] {
   const problems = [...project.problems];
   const seen = new Set<string>();
+  // Targeted dialects first: a problem they have is an error even if others have it too.
+  const dialects = [...DIALECTS].sort((a, b) => Number(!targets.includes(a.name)) - Number(!targets.includes(b.name)));
   for (const migration of project.folder.migrations) {
     for (const source of [migration.up, migration.down]) {
       if (!source) continue;
-      for (const dialect of DIALECTS) {
-        for (const p of sourceStatements(source, dialect).problems) {
+      for (const dialect of dialects) {
+        const targeted = targets.includes(dialect.name);
+        const { statements, problems: found } = sourceStatements(source, dialect);
+        for (const p of found) {
           const key = `${p.path}:${p.line}:${p.message.replace(/ in the \w+ SQL$/, '')}`;
           if (seen.has(key)) continue;
           seen.add(key);
-          problems.push(p);
+          problems.push(targeted ? p : { ...p, severity: 'warning', message: `${p.message} (${dialect.name} is not among the project's dialects: ${targets.join(', ')})` });
+        }
+        const control = targeted ? transactionControlProblem(source.path, statements) : null;
+        if (control && !seen.has(`${source.path}:transaction-control`)) {
+          seen.add(`${source.path}:transaction-control`);
+          problems.push(control);
         }
       }
     }
   }
   return sortProblems(problems);
+}
+
+/** A warning for a file with its own BEGIN/COMMIT: what migrate-tui will do with it. */
+function transactionControlProblem(path: string, statements: readonly Statement[]): FileProblem | null {
+  const control = statements.map((s) => ({ line: s.line, kind: transactionControl(s.sql) })).filter((c) => c.kind !== null);
+  if (control.length === 0) return null;
+  const wrapped = control.length === 2 && control[0]!.line === statements[0]!.line && control[0]!.kind === 'begin' && control[1]!.line === statements[statements.length - 1]!.line && control[1]!.kind === 'commit';
+  if (wrapped) {
+    return problem('transaction-control', path, control[0]!.line, 'its own BEGIN … COMMIT wraps the whole file: migrate-tui recognises it and runs the file in its own transaction instead', 'remove the BEGIN and COMMIT lines (migrate-tui wraps every migration where the database allows)', 'warning');
+  }
+  let open: number | null = null;
+  for (const c of control) open = c.kind === 'begin' ? c.line : null;
+  return problem(
+    'transaction-control',
+    path,
+    control[0]!.line,
+    `the file controls transactions itself (line ${control.map((c) => c.line).join(', ')}): it runs as written, statement by statement, with dirty-tracking` +
+      (open !== null ? `; the transaction opened at line ${open} is never closed, so it is committed at the end of the file` : ''),
+    'let migrate-tui wrap the migration (remove the BEGIN/COMMIT lines), or split the file where it commits',
+    'warning',
+  );
 }
