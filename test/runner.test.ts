@@ -328,6 +328,26 @@ eachDatabase('a second run gives up after --lock-timeout and says who holds the 
   }
 });
 
+eachDatabase(
+  'a transaction-off step keeps the one-runner lock: a second run waits and gives up (exit 6) instead of seeing a half-run step',
+  async (t, url) => {
+    const dir = makeFolder({ '1_slow.up.sql': `-- migrate:transaction off\n${SLOW.sqlite}`, '1_slow.down.sql': 'DROP TABLE slow;\n' });
+    t.is((await run(url, dir, 'init')).code, 0);
+    const victim = start(['--url', url, '--dir', dir, '--yes', 'upgrade']);
+    try {
+      await until(async () => victim.stderr().includes('↑ [1/1] 1 slow'), 'the step to start');
+      const second = await run(url, dir, '--yes', '--lock-timeout', '1', 'upgrade');
+      t.is(second.code, 6, second.stderr);
+      t.regex(second.stderr, /another migrate-tui run holds the migration lock/);
+      t.notRegex(second.stderr, /dirty/);
+    } finally {
+      victim.child.kill('SIGKILL');
+      await victim.exit;
+    }
+  },
+  ['sqlite'],
+);
+
 eachDatabase('a run killed with SIGKILL mid-migration leaves a consistent database', async (t, url, db) => {
   const { dir, victim } = await startSlowUpgrade(url, db.name);
   victim.child.kill('SIGKILL');
