@@ -89,6 +89,25 @@ test('schema tab on a pending revision shows the tables it would create, and lea
   }
 });
 
+test('a migration with its own COMMIT: the info tab says it runs without a transaction, and the schema tab does not try it (its COMMIT would make the trial real)', async (t) => {
+  const s = await openScreen({ migrations: makeFolder({ '1_own.up.sql': 'CREATE TABLE a (id int);\nCOMMIT;\nCREATE TABLE b (id int);\n', '1_own.down.sql': 'DROP TABLE b;\nDROP TABLE a;\n' }) });
+  try {
+    await s.waitFor(/1 own\n/);
+    await s.press(KEYS.tab, KEYS.tab, KEYS.tab);
+    await s.waitFor('not available for this up: it runs without a transact');
+    await s.press(KEYS.tab);
+    await s.waitFor('up on sqlite: runs without a transaction');
+    const tables = await cli(['--url', s.url, '--dir', s.dir, 'status', '--json']);
+    t.deepEqual(JSON.parse(tables.stdout).applied, []);
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(s.url.slice('sqlite:'.length), { readonly: true });
+    t.deepEqual(db.prepare("SELECT name FROM sqlite_master WHERE name IN ('a', 'b')").all(), []);
+    db.close();
+  } finally {
+    await s.close();
+  }
+});
+
 test('downgrade flow on SQLite: preview, data at risk, backup prompt, typed confirmation, progress, result', async (t) => {
   const s = await openScreen({ migrations: EXAMPLE });
   try {

@@ -1,5 +1,5 @@
 import { createTwoFilesPatch } from 'diff';
-import { formatSql, migrationChecksum, migrationStatements, type DatabaseAdapter, type DatabaseState, type Project, type SchemaSnapshot, type StateTableNames } from '../engine/index.js';
+import { formatSql, migrationChecksum, migrationRun, migrationStatements, type DatabaseAdapter, type DatabaseState, type Project, type SchemaSnapshot, type StateTableNames } from '../engine/index.js';
 import type { Tab } from './state.js';
 
 /**
@@ -52,6 +52,11 @@ export async function detailText(source: DetailSource, id: string, tab: Tab, raw
         `depends on  ${graph.dependencies(id).join(', ') || '-'}`,
         `branch      ${m.branchLabels.join(', ') || '-'}`,
         `transaction ${m.transaction ? 'on' : 'off'}${m.irreversible ? '   IRREVERSIBLE' : ''}`,
+        ...(['up', 'down'] as const).flatMap((direction) => {
+          if (direction === 'down' && !m.down) return [];
+          const run = migrationRun(m, direction, dialect);
+          return run.reason ? [`  ${direction} on ${dialect.name}: ${run.transactional ? '' : 'runs without a transaction: '}${run.reason}`] : [];
+        }),
         `state       ${source.state.applied.has(id) ? 'applied' : 'pending'}${source.state.versionRows.includes(id) ? ', current head' : ''}`,
         `checksum    ${migrationChecksum(m, dialect)}`,
         `files       ${m.upPath}`,
@@ -80,7 +85,10 @@ export async function schemaDiff(source: DetailSource, id: string): Promise<stri
   if (!applied.has(id) && [...graph.parents(id), ...graph.dependencies(id)].every((p) => applied.has(p))) direction = 'up';
   else if (applied.has(id) && source.state.versionRows.includes(id)) direction = 'down';
   else return ['available for a revision that can run next (all its parents applied) or a current head.', 'select one of those to see the schema before and after it.'];
-  const statements = migrationStatements(graph.get(id), direction, dialect);
+  const run = migrationRun(graph.get(id), direction, dialect);
+  // Its own COMMIT would make the trial real: only a migration that runs in one transaction is tried.
+  if (!run.transactional) return [`not available for this ${direction}: it runs without a transaction (${run.reason}), so a trial run could not be rolled back.`];
+  const statements = run.statements;
   const exclude = [source.options.tables.version, source.options.tables.log];
   const before = await source.db.schema(exclude);
   let after: SchemaSnapshot;
