@@ -32,10 +32,29 @@ test('URL forms: postgresql://, mariadb:// hints the dialect, sqlite absolute an
   t.throws(() => parseDatabaseUrl('postgres://a@b', 'x', '/w'), { message: /names no database/ });
 });
 
-test('passwords are masked in displays and scrubbed from driver messages', (t) => {
+test('passwords are masked in displays and where credentials appear in driver messages', (t) => {
   t.is(maskUrl('postgres://app:s3cret@db:5432/app'), 'postgres://app:***@db:5432/app');
+  t.is(maskUrl('mysql://app:p@ss@db/app'), 'mysql://app:***@db/app', 'an unencoded @ in the password is masked too');
+  t.is(maskUrl('mysql://app@db:3306/app'), 'mysql://app@db:3306/app', 'no password: nothing to mask');
   const target = parseDatabaseUrl('postgres://app:s3cret@db:5432/app', 'x', '/w');
-  t.is(redact('connect to postgres://app:s3cret@db:5432/app failed (password s3cret)', target), 'connect to postgres://app:***@db:5432/app failed (password ***)');
+  t.is(redact('connect to postgres://app:s3cret@db:5432/app failed', target), 'connect to postgres://app:***@db:5432/app failed');
+  t.is(redact('dial mysql://other:hunter2@h:3306/x: refused', target), 'dial mysql://other:***@h:3306/x: refused', 'any URL with a password');
+  t.is(redact("host=db user=app password=s3cret dbname=app; password='s3cret'", target), "host=db user=app password=*** dbname=app; password=***");
+});
+
+test('a short or common password never mangles identifiers, SQL or messages', (t) => {
+  const messages = [
+    'relation "no_such_migrate_table" does not exist',
+    "Table 'app.migrate_tui_version' doesn't exist",
+    'column "version" of relation "a_tui" does not exist',
+    "Access denied for user 'app'@'127.0.0.1' (using password: YES)",
+    "UPDATE users SET password = 'other' WHERE id = 1",
+  ];
+  for (const password of ['migrate', 'a', 'tui', 'version', 'YES', 'app']) {
+    const target = parseDatabaseUrl(`postgres://app:${password}@db:5432/app`, 'x', '/w');
+    for (const message of messages) t.is(redact(message, target), message, `password ${password}`);
+    t.is(redact(`password=${password} and postgres://app:${password}@db:5432/app`, target), 'password=*** and postgres://app:***@db:5432/app');
+  }
 });
 
 test('a bad config file is a clear error naming the setting', (t) => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { binary, cli } from './helpers/cli.js';
 import { eachDatabase, withDb } from './helpers/databases.js';
+import { makeFolder } from './helpers/folders.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../migrations', import.meta.url));
 const SEEDS = fileURLToPath(new URL('../../seeds', import.meta.url));
@@ -135,4 +136,30 @@ eachDatabase('rollback shows the last steps with who and when, and the preview o
   t.regex(r.stdout, /to do it: migrate-tui downgrade -1/);
   const json = JSON.parse((await run(url, 'rollback', '--json')).stdout);
   t.is(json.preview.steps[0].revision, '20260115090000');
+});
+
+eachDatabase('a dirty database refuses downgrade (and --dry-run) with the dirty error before any preview', async (t, url) => {
+  const dir = makeFolder({
+    '1_base.up.sql': 'CREATE TABLE base (id INTEGER);\n',
+    '1_base.down.sql': 'DROP TABLE base;\n',
+    '2_half.up.sql': '-- migrate:transaction off\nCREATE TABLE half (id INTEGER);\nINSERT INTO nowhere VALUES (1);\n',
+    '2_half.down.sql': 'DROP TABLE half;\n',
+  });
+  const inDir = (...args: string[]) => cli(['--url', url, '--dir', dir, ...args]);
+  t.is((await inDir('--yes', 'upgrade')).code, 1);
+  const before = await snapshot(url);
+  for (const args of [['--yes', 'downgrade', 'base'], ['downgrade', 'base', '--dry-run'], ['--yes', 'downgrade', '-1', '--no-backup']] as const) {
+    const refused = await inDir(...args);
+    t.is(refused.code, 5, `${args.join(' ')}: ${refused.stderr}`);
+    t.regex(refused.stderr, /is dirty: the up of 2 stopped after 1 of 2 statements/);
+    t.regex(refused.stderr, /migrate-tui resolve 2 --resume/);
+    const output = refused.stdout + refused.stderr;
+    t.notRegex(output, /downgrade .* to (base|-1): \d+ revisions?, in this order|data at risk|DROP TABLE|backup first/i, 'no preview, no backup');
+  }
+  const json = await inDir('--json', '--yes', 'downgrade', 'base');
+  t.is(json.code, 5);
+  t.is(JSON.parse(json.stdout).error.code, 'dirty');
+  t.false('preview' in JSON.parse(json.stdout));
+  t.deepEqual(await snapshot(url), before, 'nothing changed');
+  t.is(JSON.parse((await inDir('status', '--json')).stdout).dirty.revision, '2');
 });

@@ -326,3 +326,25 @@ test('a dirty database: R offers the four ways out, previews the reverse and run
     await s.close();
   }
 });
+
+test('a dirty database: d shows the dirty refusal, never a downgrade preview', async (t) => {
+  const dir = makeFolder({
+    ...pair('1'),
+    '2_half.up.sql': '-- migrate:transaction off\nCREATE TABLE half (id INTEGER);\nINSERT INTO nowhere VALUES (1);\n',
+    '2_half.down.sql': 'DROP TABLE half;\n',
+  });
+  const s = await openScreen({ migrations: dir });
+  try {
+    t.is((await cli(['--url', s.url, '--dir', s.dir, '--yes', 'upgrade'])).code, 1);
+    await s.press('r');
+    await s.waitFor(/DIRTY sqlite:/, 'the dirty mark');
+    await s.press('G');
+    await s.waitFor(/1 step 1\n/, 'revision 1 selected');
+    await s.press('d');
+    const refused = await s.waitFor(/downgrade to 1: FAILED.*\n.*is dirty: the up of 2 stopped after 1 of 2/);
+    t.regex(refused, /migrate-tui resolve 2 --resume/);
+    t.notRegex(refused, /Downgrade screen\.sqlite to 1\?|DATA AT RISK|data at risk|DROP TABLE|Backup first/);
+  } finally {
+    await s.close();
+  }
+});

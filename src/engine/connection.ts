@@ -139,19 +139,37 @@ export function parseDatabaseUrl(url: string, source: string, cwd: string): Conn
 
 /** The URL with any password replaced by `***`. */
 export function maskUrl(url: string): string {
-  return url.replace(/^([a-z0-9+]+:\/\/[^:/@]*:)([^@]*)@/i, '$1***@');
+  return url.replace(/^([a-z0-9+]+:\/\/[^:/@]*:)[^/?#]*@/i, '$1***@');
 }
 
-/** Removes every occurrence of a secret from a message (driver errors may echo the URL). */
+/** Credentials inside any URL in a text: `scheme://user:password@` (up to the last `@` of the authority). */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s/?#]*@/gi;
+/** A `password=value` key (conninfo, option strings); the value may be quoted. */
+const PASSWORD_KEY = /\b(password\s*=\s*)('[^']*'|"[^"]*"|[^\s'";,&)]+)/gi;
+
+/**
+ * Masks credentials in a message (driver errors may echo a URL or a connection string): the
+ * password part of every URL, and a `password=` key holding this connection's password. It
+ * never replaces the password's text elsewhere, so a password such as `migrate` or `a` leaves
+ * `no_such_migrate_table` and the rest of a message as the database wrote it.
+ */
 export function redact(text: string, target: ConnectionTarget): string {
-  let out = text.split(target.url).join(target.display);
+  const out = text.split(target.url).join(target.display).replace(URL_CREDENTIALS, '$1***@');
+  let password = '';
   try {
-    const password = new URL(target.url).password;
-    if (password) {
-      for (const form of new Set([password, decodeURIComponent(password)])) if (form.length >= 3) out = out.split(form).join('***');
-    }
+    password = new URL(target.url).password;
   } catch {
     // Not a URL with a password (SQLite).
   }
-  return out;
+  if (!password) return out;
+  const forms = new Set([password, safeDecode(password)]);
+  return out.replace(PASSWORD_KEY, (whole, key: string, value: string) => (forms.has(value.replace(/^(['"])(.*)\1$/, '$2')) ? `${key}***` : whole));
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }

@@ -3,6 +3,7 @@ import type { Project } from './project.js';
 import type { DatabaseState } from './run/database-state.js';
 import { resolve, resolvePreview, type ResolveMode, type ResolvePreview } from './run/resolve.js';
 import { StepRunner, type MigratorOptions } from './run/runner.js';
+import { DirtyDatabaseError } from './run/runtime-errors.js';
 import { seed } from './run/seed.js';
 import { stamp, stampedSet } from './run/stamp.js';
 import type { StateStore } from './run/state-store.js';
@@ -68,9 +69,14 @@ export class Migrator {
     return this.runner.locked((state) => this.runner.execute('downgrade', target, state, this.planDowngradeSteps(state, target)));
   }
 
-  /** What a downgrade would run, formatted, with the data it destroys counted now. */
+  /**
+   * What a downgrade would run, formatted, with the data it destroys counted now. A dirty
+   * database refuses every downgrade, so it has no preview: the refusal comes first.
+   */
   async downgradePreview(target: string): Promise<DowngradePreview> {
-    return buildDowngradePreview(this.db, target, this.planDowngradeSteps(await this.readState(), target));
+    const state = await this.readState();
+    if (state.dirty) throw new DirtyDatabaseError(state.dirty, this.db.display);
+    return buildDowngradePreview(this.db, target, this.planDowngradeSteps(state, target));
   }
 
   stamp(target: string): Promise<RunResult> {

@@ -1,5 +1,36 @@
+import type { Command } from 'commander';
 import { writeMerge, writeRevision, type Project } from '../../engine/index.js';
 import type { CommandResult } from '../command-result.js';
+import { commaList, type Wiring } from '../wiring.js';
+
+export function registerAuthoringCommands(program: Command, w: Wiring): void {
+  w.add(
+    program
+      .command('revision')
+      .description('write a new .up.sql/.down.sql pair')
+      .requiredOption('-m, --message <text>', 'what the revision does')
+      .option('--revises <ids>', 'parents, comma-separated, or "base" (default: the single head)', commaList)
+      .option('--branch <label>', 'start a labelled branch', commaList)
+      .option('--depends-on <ids>', 'revisions that must be applied first', commaList)
+      .option('--id <token>', 'version token for the file names (default: a UTC timestamp)'),
+    (c, g) => {
+      const { id, ...o } = c.opts() as { message: string; revises?: string[]; branch?: string[]; dependsOn?: string[]; id?: string };
+      return revisionCommand(w.project(g), { ...o, ...(id ? { version: id } : {}) });
+    },
+  );
+  w.add(
+    program
+      .command('merge')
+      .description('write a merge revision joining heads (default: all heads)')
+      .argument('[revs...]', 'revisions to join')
+      .option('-m, --message <text>', 'message of the merge revision')
+      .option('--id <token>', 'version token for the file names (default: a UTC timestamp)'),
+    (c, g, revs) => {
+      const { id, message } = c.opts() as { message?: string; id?: string };
+      return mergeCommand(w.project(g), { revisions: (revs as string[]) ?? [], ...(message ? { message } : {}), ...(id ? { version: id } : {}) });
+    },
+  );
+}
 
 export function revisionCommand(
   project: Project,

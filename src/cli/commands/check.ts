@@ -1,6 +1,33 @@
-import { coverageMatrix, DIALECT_NAMES, formatProblem, fullCheck, isError, transactionNotes, type Project } from '../../engine/index.js';
+import { Option, type Command } from 'commander';
+import { coverageMatrix, DIALECT_NAMES, formatProblem, fullCheck, isError, loadProject, transactionNotes, requireTrustworthyGraph, type Project } from '../../engine/index.js';
 import type { CommandResult } from '../command-result.js';
 import { EXIT } from '../exit-codes.js';
+import { nonNegativeInt, resolveDir, type DatabaseContext, type Wiring } from '../wiring.js';
+import { stateJson, withMigrator } from './database-commands.js';
+
+export function registerCheckCommand(program: Command, w: Wiring): void {
+  w.add(
+    program
+      .command('check')
+      .description('validate files and graph; exit 1 on problems (for CI)')
+      .addOption(new Option('--max-heads <n>', 'fail when the graph has more heads than this').argParser(nonNegativeInt))
+      .option('--dialects', 'print the dialect coverage matrix (revision × dialect)', false)
+      .option('--offline', 'check only the files, even when a database is configured', false),
+    async (c, g) => {
+      const o = c.opts() as { maxHeads?: number; dialects: boolean; offline: boolean };
+      const loaded = loadProject(resolveDir(w.io, g.dir));
+      const files = checkCommand(loaded, { ...(o.maxHeads !== undefined ? { maxHeads: o.maxHeads } : {}), dialects: o.dialects });
+      if (o.offline || !w.hasDatabase(g)) return files;
+      requireTrustworthyGraph(loaded);
+      const db = await databaseCheck(w.database(g), loaded);
+      return {
+        text: files.text + db.lines.join('\n') + `\ndatabase: ${db.errors} error${db.errors === 1 ? '' : 's'}\n`,
+        json: { ...(files.json as object), ok: (files.json as { ok: boolean }).ok && db.errors === 0, database: db.json },
+        exitCode: files.exitCode === EXIT.ok && db.errors === 0 ? EXIT.ok : EXIT.failed,
+      };
+    },
+  );
+}
 
 export interface CheckOptions {
   readonly maxHeads?: number;
@@ -42,4 +69,27 @@ export function checkCommand(project: Project, options: CheckOptions): CommandRe
     },
     exitCode: errors === 0 ? EXIT.ok : EXIT.failed,
   };
+}
+
+/** The database half of `check`: drift (with diffs), gaps, missing files, dirty. */
+export async function databaseCheck(ctx: DatabaseContext, project: Project): Promise<{ lines: string[]; errors: number; json: unknown }> {
+  return withMigrator(ctx, project, async (m) => {
+    const state = await m.readState();
+    const lines: string[] = [`database: ${m.db.display}`];
+    let errors = 0;
+    for (const d of state.drift) {
+      errors += d.cosmetic ? 0 : 1;
+      lines.push(`${project.graph.get(d.revision).upPath}: ${d.cosmetic ? 'warning' : 'error'}: changed since it was applied (${d.cosmetic ? 'white space or comments only' : 'the SQL differs'})`, d.diff.trimEnd());
+    }
+    for (const g of state.gaps) {
+      errors++;
+      lines.push(`${project.graph.get(g.revision).upPath}: error: not applied, but ${g.appliedDescendants.join(', ')} (built on it) are\n  → \`upgrade --out-of-order\` applies it`);
+    }
+    for (const x of state.missing) lines.push(`${project.dir}: warning: ${x.revision} is applied but has no files here\n  → check out the branch that has it, or \`downgrade\` to revert it from the stored down SQL`);
+    if (state.dirty) {
+      errors++;
+      lines.push(`${m.db.display}: error: dirty: the ${state.dirty.direction} of ${state.dirty.revision} did not finish\n  → \`migrate-tui resolve ${state.dirty.revision}\``);
+    }
+    return { lines, errors, json: stateJson(m, state) };
+  });
 }

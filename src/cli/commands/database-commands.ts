@@ -1,34 +1,58 @@
+import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import {
   connectDatabase,
   DEFAULT_STATE_TABLES,
   Migrator,
+  UsageError,
   validateTableName,
   type ConfigFile,
-  type ConnectionTarget,
   type DatabaseState,
   type MigrateTuiError,
   type Project,
   type ResolveMode,
-  type RunEvent,
   type RunResult,
-  type RunStep,
   type StateTableNames,
 } from '../../engine/index.js';
-import { backupPath, listBackups, previewText, readManifest, type DowngradePreview } from '../../engine/index.js';
 import type { CommandResult } from '../command-result.js';
 import { confirm } from '../confirm.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { TOOL_VERSION } from '../version.js';
+import type { DatabaseContext, Wiring } from '../wiring.js';
 
-export interface DatabaseContext {
-  readonly io: CliIo;
-  readonly target: ConnectionTarget;
-  readonly config: ConfigFile;
-  readonly yes: boolean;
-  readonly lockTimeoutMs: number;
-  readonly onEvent?: (event: RunEvent) => void;
+/** The commands that read or set the state: init, status, current, stamp, resolve, seed. */
+export function registerStateCommands(program: Command, w: Wiring): void {
+  w.add(program.command('init').description('create the state tables (also done on first use)'), (_c, g) => initCommand(w.database(g), w.project(g)));
+  w.add(program.command('status').description('current heads, pending, dirty, gaps, missing files, drift'), (_c, g) => statusCommand(w.database(g), w.project(g, {})));
+  w.add(program.command('current').description('the version rows: what the database is at'), (_c, g) => currentCommand(w.database(g), w.project(g)));
+  w.add(program.command('stamp').argument('<target>', 'target').description('set the version rows to a target without running SQL (asks first when going back)'), (_c, g, target) => {
+    const loaded = w.project(g, {});
+    return stampCommand(w.database(g), loaded, String(target), g.json);
+  });
+  w.add(
+    program
+      .command('resolve')
+      .argument('<rev>', 'the revision of the unfinished step')
+      .description('clear a dirty database: --resume runs the rest; --reverse undoes the step; --applied/--reverted only record')
+      .addOption(new Option('--resume', 'run the statements that did not run').conflicts(['reverse', 'applied', 'reverted']))
+      .addOption(new Option('--reverse', 'run the other direction (the down of an unfinished up) as a new step').conflicts(['applied', 'reverted']))
+      .addOption(new Option('--applied', 'record the revision as applied (you finished it by hand)').conflicts(['reverted']))
+      .addOption(new Option('--reverted', 'record the revision as not applied (you undid it by hand)')),
+    (c, g, rev) => {
+      const o = c.opts() as { resume?: boolean; reverse?: boolean; applied?: boolean; reverted?: boolean };
+      const mode = o.resume ? 'resume' : o.reverse ? 'reverse' : o.applied ? 'applied' : o.reverted ? 'reverted' : null;
+      if (!mode) throw new UsageError('resolve needs one of --resume, --reverse, --applied or --reverted', 'see `migrate-tui status` for what ran, then choose');
+      return resolveCommand(w.database(g), w.project(g, {}), String(rev), mode, g.json);
+    },
+  );
+  w.add(
+    program.command('seed').description('run seeds/*.sql in name order; unchanged seeds are skipped').option('--seeds <folder>', 'seeds folder (default: "seeds", or the config file\'s)'),
+    (c, g) => {
+      const o = c.opts() as { seeds?: string };
+      return seedCommand(w.database(g), w.project(g), resolve(w.io.cwd, o.seeds ?? w.configFile().seeds ?? 'seeds'), g.json);
+    },
+  );
 }
 
 export function stateTables(config: ConfigFile): StateTableNames {
@@ -129,7 +153,7 @@ function resultText(result: RunResult, verb: string): string {
   return lines.join('\n') + '\n';
 }
 
-function finish(io: CliIo, result: RunResult, verb: string, json: boolean): CommandResult {
+export function finish(io: CliIo, result: RunResult, verb: string, json: boolean): CommandResult {
   if (result.error && !json) io.err(`error: ${result.error.message}\n  → ${result.error.hint}\n`);
   return { text: resultText(result, verb), json: resultJson(result), exitCode: result.error ? exitCodeForError(result.error) : EXIT.ok };
 }
@@ -151,102 +175,6 @@ export function exitCodeForError(error: MigrateTuiError): number {
     default:
       return EXIT.failed;
   }
-}
-
-export async function upgradeCommand(ctx: DatabaseContext, project: Project, target: string, outOfOrder: boolean, json: boolean): Promise<CommandResult> {
-  return withMigrator(ctx, project, async (m) => finish(ctx.io, await m.upgrade(target, { outOfOrder }), 'applied', json));
-}
-
-function planText(m: Migrator, title: string, steps: readonly RunStep[]): string {
-  const lines = [`${title} on ${m.db.display}:`];
-  for (const s of steps) lines.push(`  ${s.direction === 'up' ? '↑' : '↓'} ${s.revision} ${s.message} (${s.statements.length} statement${s.statements.length === 1 ? '' : 's'}${s.path ? `, ${s.path}` : ''})`);
-  return lines.join('\n') + '\n';
-}
-
-export interface DowngradeOptions {
-  readonly dryRun: boolean;
-  readonly backup: boolean;
-  readonly backupDir: string;
-}
-
-/**
- * The guarded downgrade: preview (plan, formatted SQL, data at risk), the backup's path,
- * a confirmation, the backup, then the downgrade. No backup tool means no downgrade unless
- * --no-backup.
- */
-export async function downgradeCommand(ctx: DatabaseContext, project: Project, target: string, json: boolean, options: DowngradeOptions): Promise<CommandResult> {
-  return withMigrator(ctx, project, async (m) => {
-    const preview = await m.downgradePreview(target);
-    if (options.dryRun) return { text: previewText(preview), json: { preview } };
-    if (preview.steps.length === 0) return finish(ctx.io, { direction: 'downgrade', target, steps: [], headsBefore: [], headsAfter: (await m.readState()).versionRows }, 'reverted', json);
-    ctx.io.err(previewText(preview));
-    let backupFile: string | null = null;
-    if (options.backup) {
-      const tool = await m.db.backupTool();
-      backupFile = backupPath(options.backupDir, m.db.databaseName, (await m.readState()).versionRows, m.db.backupExtension);
-      ctx.io.err(`backup first: ${backupFile} (${tool})\n`);
-    } else ctx.io.err('NO BACKUP will be taken (--no-backup)\n');
-    await confirm(ctx.io, `downgrade ${m.db.databaseName} to ${target}`, ctx.yes, `downgrade ${m.db.databaseName} to ${target}${backupFile ? ' after the backup' : ' WITHOUT a backup'}? [y/N] `);
-    const manifest = backupFile ? await m.backup({ dir: options.backupDir, out: backupFile, reason: `before downgrade to ${target}` }) : null;
-    if (manifest) ctx.io.err(`backup written: ${manifest.file} (${manifest.size} bytes)\n`);
-    const out = finish(ctx.io, await m.downgrade(target), 'reverted', json);
-    return { ...out, text: (manifest ? `backup: ${manifest.file}\n` : '') + out.text, json: { ...(out.json as object), backup: manifest, preview } };
-  });
-}
-
-export async function backupCommand(ctx: DatabaseContext, project: Project, backupDir: string, out: string | undefined): Promise<CommandResult> {
-  return withMigrator(ctx, project, async (m) => {
-    const manifest = await m.backup({ dir: backupDir, ...(out ? { out, exact: true } : {}), reason: 'backup command' });
-    return { text: `backup written: ${manifest.file} (${manifest.size} bytes, ${manifest.tool}; at ${manifest.versionRows.join(', ') || 'base'})\n`, json: { backup: manifest } };
-  });
-}
-
-export function backupsCommand(backupDir: string): CommandResult {
-  const list = listBackups(backupDir);
-  const text =
-    list.length === 0
-      ? `no backups in ${backupDir}\n`
-      : list.map((b) => `${b.file}  ${b.createdAt}  ${b.databaseName} (${b.dialect}) at ${b.versionRows.join(', ') || 'base'}  ${b.size} bytes  ${b.reason}`).join('\n') + '\n';
-  return { text, json: { backups: list } };
-}
-
-export async function restoreCommand(ctx: DatabaseContext, project: Project, file: string, json: boolean): Promise<CommandResult> {
-  const manifest = readManifest(file);
-  return withMigrator(ctx, project, async (m) => {
-    const state = await m.readState();
-    ctx.io.err(
-      `restore ${m.db.display} from ${manifest.file}\n  taken ${manifest.createdAt} by ${manifest.tool} (${manifest.reason})\n  version rows then: ${manifest.versionRows.join(', ') || 'base'}; now: ${state.versionRows.join(', ') || 'base'}\n` +
-        (manifest.includesStateTables ? '' : '  tables created after the backup are left in place\n'),
-    );
-    await confirm(ctx.io, `restore ${m.db.databaseName} from ${manifest.file}`, ctx.yes);
-    return finish(ctx.io, await m.restore(manifest), 'restored', json);
-  });
-}
-
-/** Headless on-call view: the last steps from the log and what rolling back the latest would do. */
-export async function rollbackCommand(ctx: DatabaseContext, project: Project, last: number): Promise<CommandResult> {
-  return withMigrator(ctx, project, async (m) => {
-    const state = await m.readState();
-    const steps = state.log.filter((r) => r.kind !== 'seed').slice(-last).reverse();
-    const lines = [`last ${steps.length} step${steps.length === 1 ? '' : 's'} on ${m.db.display} (newest first):`];
-    for (const r of steps) {
-      const message = project.graph.has(r.revision) ? project.graph.get(r.revision).message : '(files missing)';
-      lines.push(`  ${r.direction === 'up' ? '↑' : '↓'} ${r.revision} ${message} — ${r.kind} ${r.status}, by ${r.osUser}@${r.host}, ${r.startedAt}, ${r.durationMs ?? '?'} ms`);
-    }
-    if (state.dirty) lines.push('', `DIRTY: the ${state.dirty.direction} of ${state.dirty.revision} did not finish: resolve it first (migrate-tui resolve ${state.dirty.revision} …)`);
-    for (const d of state.drift) lines.push(`DRIFT: ${d.revision} changed since it was applied`);
-    let preview: DowngradePreview | null = null;
-    let problem: string | null = null;
-    try {
-      preview = await m.downgradePreview('-1');
-    } catch (error) {
-      problem = error instanceof Error ? error.message : String(error);
-    }
-    lines.push('');
-    if (preview && preview.steps.length > 0) lines.push('rolling back the latest step (downgrade -1) would do this:', previewText(preview).trimEnd(), '', 'to do it: migrate-tui downgrade -1   (a backup is taken first; --yes in scripts)');
-    else lines.push(`rolling back with -1 is not possible: ${problem ?? 'nothing is applied'}`);
-    return { text: lines.join('\n') + '\n', json: { steps, dirty: state.dirty, drift: state.drift.map((d) => d.revision), preview, problem } };
-  });
 }
 
 export async function stampCommand(ctx: DatabaseContext, project: Project, target: string, json: boolean): Promise<CommandResult> {
@@ -290,28 +218,5 @@ export async function seedCommand(ctx: DatabaseContext, project: Project, seedDi
       text: `ran ${result.steps.filter((s) => s.status === 'done').length} seed file${result.steps.length === 1 ? '' : 's'}, ${result.skipped.length} unchanged (skipped)\n`,
       json: { ...resultJson(result), skipped: result.skipped },
     };
-  });
-}
-
-/** The database half of `check`: drift (with diffs), gaps, missing files, dirty. */
-export async function databaseCheck(ctx: DatabaseContext, project: Project): Promise<{ lines: string[]; errors: number; json: unknown }> {
-  return withMigrator(ctx, project, async (m) => {
-    const state = await m.readState();
-    const lines: string[] = [`database: ${m.db.display}`];
-    let errors = 0;
-    for (const d of state.drift) {
-      errors += d.cosmetic ? 0 : 1;
-      lines.push(`${project.graph.get(d.revision).upPath}: ${d.cosmetic ? 'warning' : 'error'}: changed since it was applied (${d.cosmetic ? 'white space or comments only' : 'the SQL differs'})`, d.diff.trimEnd());
-    }
-    for (const g of state.gaps) {
-      errors++;
-      lines.push(`${project.graph.get(g.revision).upPath}: error: not applied, but ${g.appliedDescendants.join(', ')} (built on it) are\n  → \`upgrade --out-of-order\` applies it`);
-    }
-    for (const x of state.missing) lines.push(`${project.dir}: warning: ${x.revision} is applied but has no files here\n  → check out the branch that has it, or \`downgrade\` to revert it from the stored down SQL`);
-    if (state.dirty) {
-      errors++;
-      lines.push(`${m.db.display}: error: dirty: the ${state.dirty.direction} of ${state.dirty.revision} did not finish\n  → \`migrate-tui resolve ${state.dirty.revision}\``);
-    }
-    return { lines, errors, json: stateJson(m, state) };
   });
 }

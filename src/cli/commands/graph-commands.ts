@@ -8,8 +8,19 @@ import {
   type DialectSyntax,
   type Project,
 } from '../../engine/index.js';
+import type { Command } from 'commander';
 import type { CommandResult } from '../command-result.js';
+import { dialectOption, type Wiring } from '../wiring.js';
 import { revisionJson, revisionLine } from './describe.js';
+
+export function registerGraphCommands(program: Command, w: Wiring): void {
+  w.add(program.command('heads').description('list the revisions that nothing revises'), (_c, g) => headsCommand(w.project(g)));
+  w.add(program.command('branches').description('list branch points and branch labels'), (_c, g) => branchesCommand(w.project(g)));
+  w.add(program.command('history').description('draw the revision graph, newest first'), (_c, g) => historyCommand(w.project(g)));
+  w.add(program.command('show').argument('<rev>', 'revision id, unique prefix or branch label').description('show one revision (with --dialect: its statements)'), (_c, g, rev) =>
+    showCommand(w.project(g), String(rev), g.dialect ? dialectOption(g.dialect) : undefined),
+  );
+}
 
 export function headsCommand(project: Project): CommandResult {
   const { graph } = project;

@@ -30,7 +30,15 @@ export class MysqlAdapter implements DatabaseAdapter {
       dateStrings: true,
       supportBigNumbers: true,
       connectTimeout: 10_000,
+      // mysql2 asks for IGNORE_SPACE (the server then adds it to the session's sql_mode, and
+      // every routine and trigger created records it) and FOUND_ROWS (an UPDATE reports the
+      // rows it matched, not changed, also to ROW_COUNT()). The mariadb client asks for
+      // neither: sessions run with the server's sql_mode, as with that client.
+      flags: ['-IGNORE_SPACE', '-FOUND_ROWS'],
     });
+    // mysql2 sends utf8mb4_unicode_ci in the handshake; the server's own utf8mb4 collation
+    // is what the mariadb client gets (it decides how string literals compare).
+    await conn.query('SET NAMES utf8mb4');
     const [rows] = await conn.query('SELECT VERSION() AS v');
     const version = String((rows as Array<{ v: string }>)[0]!.v);
     const isMariadb = /mariadb/i.test(version);

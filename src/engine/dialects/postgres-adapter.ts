@@ -30,7 +30,8 @@ export class PostgresAdapter implements DatabaseAdapter {
       // Keep values as the database prints them: the state tables hold text.
       types: {},
     });
-    const [row] = await sql.unsafe<Array<{ v: string }>>('SHOW server_version');
+    // `SHOW server_version` names its column server_version; current_setting() lets us name it.
+    const [row] = await sql.unsafe<Array<{ v: string }>>("SELECT current_setting('server_version') AS v");
     // A 31-bit key from the lock name, so pg_locks shows it whole in objid.
     const key = createHash('sha256').update(lockName).digest().readUInt32BE(0) & 0x7fffffff;
     return new PostgresAdapter(url, sql, display, databaseName, `PostgreSQL ${row!.v}`, key);
