@@ -41,3 +41,29 @@ test('check warns about files that control transactions, saying what will happen
   t.regex(problems[1]!.message, /opened at line 2 is never closed, so it is committed at the end of the file/);
   t.regex(problems[2]!.message, /controls transactions itself \(line 1, 3\): it runs as written/);
 });
+
+test('check: "dialects" in the config decides what is an error; --strict fails on warnings; unknown names are refused', async (t) => {
+  const { cli } = await import('./helpers/cli.js');
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = makeFolder(SQLITE_ONLY);
+  const cwd = mkdtempSync(join(tmpdir(), 'migrate-tui-cwd-'));
+  const everything = await cli(['--dir', dir, 'check', '--offline'], { cwd });
+  t.is(everything.code, 1);
+  t.regex(everything.stdout, /error: unterminated/);
+  writeFileSync(join(cwd, 'migrate-tui.config.json'), JSON.stringify({ dialects: ['sqlite'] }));
+  const sqliteOnly = await cli(['--dir', dir, 'check', '--offline'], { cwd });
+  t.is(sqliteOnly.code, 0, sqliteOnly.stdout);
+  t.regex(sqliteOnly.stdout, /warning: unterminated.*not among the project's dialects: sqlite/);
+  const strict = await cli(['--dir', dir, 'check', '--offline', '--strict'], { cwd });
+  t.is(strict.code, 1);
+  t.regex(strict.stdout, /\(--strict: warnings fail\)/);
+  // A SQLite database runs it: the folder is valid for its dialect.
+  const up = await cli(['--url', `sqlite:${join(cwd, 'app.sqlite')}`, '--dir', dir, '--yes', 'upgrade'], { cwd });
+  t.is(up.code, 0, up.stderr);
+  writeFileSync(join(cwd, 'migrate-tui.config.json'), JSON.stringify({ dialects: ['sqlite', 'oracle'] }));
+  const bad = await cli(['--dir', dir, 'check', '--offline'], { cwd });
+  t.is(bad.code, 2);
+  t.regex(bad.stderr, /unknown dialect in "dialects": oracle/);
+});

@@ -142,7 +142,7 @@ eachDatabase(
     const dir = failing();
     t.is((await run(url, dir, '--yes', 'upgrade', '1')).code, 0);
     const result = await run(url, dir, '--yes', 'upgrade');
-    t.is(result.code, 1);
+    t.is(result.code, 5);
     t.regex(result.stderr, /the database is now DIRTY: statements 1–2 of 3 ran and stay applied/);
     t.is(await count(url, 'SELECT COUNT(*) FROM a'), 1, 'statements 1 and 2 did run');
 
@@ -173,7 +173,7 @@ eachDatabase('resolve --reverted and --applied only record, and clear the dirty 
     '1_a.up.sql': '-- migrate:transaction off\nCREATE TABLE a (id INTEGER);\nINSERT INTO nowhere VALUES (1);\n',
     '1_a.down.sql': 'DROP TABLE a;\n',
   });
-  t.is((await run(url, dir, '--yes', 'upgrade')).code, 1);
+  t.is((await run(url, dir, '--yes', 'upgrade')).code, 5);
   t.not(JSON.parse((await run(url, dir, 'status', '--json')).stdout).dirty, null);
   await withDb(url, (db) => db.execute('DROP TABLE a'));
   t.is((await run(url, dir, '--yes', 'resolve', '1', '--reverted')).code, 0);
@@ -370,7 +370,7 @@ eachDatabase('resolve --reverse runs the down of an unfinished up; a reverse tha
 
   // The down undoes what ran: the table is gone, the revision is not applied, nothing is dirty.
   const dir = makeFolder({ '1_a.up.sql': up, '1_a.down.sql': 'DROP TABLE a;\n' });
-  t.is((await run(url, dir, '--yes', 'upgrade')).code, 1);
+  t.is((await run(url, dir, '--yes', 'upgrade')).code, 5);
   t.is((await status(dir)).dirty.direction, 'up');
   t.is((await run(url, dir, 'resolve', '1', '--reverse')).code, 4, 'no terminal and no --yes: refuses');
   const reversed = await run(url, dir, '--yes', 'resolve', '1', '--reverse');
@@ -386,7 +386,7 @@ eachDatabase('resolve --reverse runs the down of an unfinished up; a reverse tha
 
   // A reverse that fails at its first statement changed nothing: still dirty at the up.
   const second = makeFolder({ '2_b.up.sql': up.replace(/ a /g, ' b '), '2_b.down.sql': 'DROP TABLE no_such_table;\nDROP TABLE b;\n' });
-  t.is((await run(url, second, '--yes', 'upgrade')).code, 1);
+  t.is((await run(url, second, '--yes', 'upgrade')).code, 5);
   const failedAtFirst = await run(url, second, '--yes', 'resolve', '2', '--reverse');
   t.is(failedAtFirst.code, 1);
   t.regex(failedAtFirst.stderr, /downgrade of 2 failed at statement 1 of 2/);
@@ -395,8 +395,8 @@ eachDatabase('resolve --reverse runs the down of an unfinished up; a reverse tha
 
   // One that fails part-way is dirty at the reverse step, which is resolved in turn.
   const third = makeFolder({ '3_c.up.sql': up.replace(/ a /g, ' c '), '3_c.down.sql': 'DROP TABLE c;\nDROP TABLE no_such_table;\n' });
-  t.is((await run(url, third, '--yes', 'upgrade')).code, 1);
-  t.is((await run(url, third, '--yes', 'resolve', '3', '--reverse')).code, 1);
+  t.is((await run(url, third, '--yes', 'upgrade')).code, 5);
+  t.is((await run(url, third, '--yes', 'resolve', '3', '--reverse')).code, 5);
   t.like((await status(third)).dirty, { revision: '3', direction: 'down', statementsDone: 1 });
   t.is((await run(url, third, '--yes', 'resolve', '3', '--reverted')).code, 0);
   const clean = await status(third);

@@ -292,7 +292,7 @@ test('a dirty database: R offers the four ways out, previews the reverse and run
   });
   const s = await openScreen({ migrations: dir });
   try {
-    t.is((await cli(['--url', s.url, '--dir', s.dir, '--yes', 'upgrade'])).code, 1);
+    t.is((await cli(['--url', s.url, '--dir', s.dir, '--yes', 'upgrade'])).code, 5);
     await s.press('r');
     await s.waitFor('reloaded files and database state');
     await s.press('k');
@@ -335,7 +335,7 @@ test('a dirty database: d shows the dirty refusal, never a downgrade preview', a
   });
   const s = await openScreen({ migrations: dir });
   try {
-    t.is((await cli(['--url', s.url, '--dir', s.dir, '--yes', 'upgrade'])).code, 1);
+    t.is((await cli(['--url', s.url, '--dir', s.dir, '--yes', 'upgrade'])).code, 5);
     await s.press('r');
     await s.waitFor(/DIRTY sqlite:/, 'the dirty mark');
     await s.press('G');

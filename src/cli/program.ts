@@ -129,7 +129,8 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     };
   };
   const project = (globals: GlobalOptions, options: { lazyDown?: boolean } = { lazyDown: true }): Project => {
-    const loaded = loadProject(resolveDir(io, globals.dir), options);
+    const dialects = configFile().dialects;
+    const loaded = loadProject(resolveDir(io, globals.dir), { ...options, ...(dialects ? { dialects } : {}) });
     requireTrustworthyGraph(loaded);
     const errors = loaded.problems.filter(isError).length;
     if (errors > 0) io.err(`warning: ${errors} problem${errors === 1 ? '' : 's'} in ${loaded.dir}; run \`migrate-tui check\` for details\n`);

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import type { DialectName } from './dialects/dialect.js';
+import { findDialect, knownDialectSpellings } from './dialects/registry.js';
 
 /** Where the database is, parsed from a URL. The password never leaves this object unmasked. */
 export interface ConnectionTarget {
@@ -35,8 +36,8 @@ export interface ConfigFile {
   readonly backups?: string;
   /** Seconds to wait for another runner's lock. */
   readonly lockTimeout?: number;
-  /** The dialects the project targets: `check` validates these (default: all). */
-  readonly dialects?: readonly string[];
+  /** The dialects the project targets: `check` validates these (default: all). Canonical names once read. */
+  readonly dialects?: readonly DialectName[];
   /** SQLite connection settings. */
   readonly sqlite?: { readonly foreignKeys?: boolean };
 }
@@ -62,6 +63,9 @@ export function readConfigFile(cwd: string): ConfigFile {
       if (!Array.isArray(value) || value.length === 0 || value.some((d) => typeof d !== 'string')) {
         throw new UsageError(`${CONFIG_FILE}: "dialects" must be a non-empty list of dialect names`, 'e.g. "dialects": ["sqlite"] or ["postgres", "mysql"]', { path, key });
       }
+      const unknown = (value as string[]).filter((d) => !findDialect(d));
+      if (unknown.length > 0) throw new UsageError(`${CONFIG_FILE}: unknown dialect${unknown.length === 1 ? '' : 's'} in "dialects": ${unknown.join(', ')}`, `use: ${knownDialectSpellings()}`, { path, key });
+      config[key] = (value as string[]).map((d) => findDialect(d)!.name);
       continue;
     }
     if (key === 'sqlite') {

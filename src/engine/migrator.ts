@@ -1,5 +1,5 @@
 import type { DatabaseAdapter } from './dialects/adapter.js';
-import type { Project } from './project.js';
+import { requireValid, type Project } from './project.js';
 import type { DatabaseState } from './run/database-state.js';
 import { resolve, resolvePreview, type ResolveMode, type ResolvePreview } from './run/resolve.js';
 import { StepRunner, type MigratorOptions } from './run/runner.js';
@@ -62,10 +62,12 @@ export class Migrator {
   }
 
   upgrade(target = 'heads', options: { outOfOrder?: boolean } = {}): Promise<RunResult> {
+    requireValid(this.project, this.db.syntax.name);
     return this.runner.locked((state) => this.runner.execute('upgrade', target, state, this.planUpgradeSteps(state, target, options.outOfOrder ?? false)));
   }
 
   downgrade(target: string): Promise<RunResult> {
+    requireValid(this.project, this.db.syntax.name);
     return this.runner.locked((state) => this.runner.execute('downgrade', target, state, this.planDowngradeSteps(state, target)));
   }
 
@@ -74,6 +76,7 @@ export class Migrator {
    * database refuses every downgrade, so it has no preview: the refusal comes first.
    */
   async downgradePreview(target: string): Promise<DowngradePreview> {
+    requireValid(this.project, this.db.syntax.name);
     const state = await this.readState();
     if (state.dirty) throw new DirtyDatabaseError(state.dirty, this.db.display);
     return buildDowngradePreview(this.db, target, this.planDowngradeSteps(state, target));

@@ -12,11 +12,13 @@ export function registerCheckCommand(program: Command, w: Wiring): void {
       .description('validate files and graph; exit 1 on problems (for CI)')
       .addOption(new Option('--max-heads <n>', 'fail when the graph has more heads than this').argParser(nonNegativeInt))
       .option('--dialects', 'print the dialect coverage matrix (revision × dialect)', false)
-      .option('--offline', 'check only the files, even when a database is configured', false),
+      .option('--offline', 'check only the files, even when a database is configured', false)
+      .option('--strict', 'fail on warnings too (empty files, missing downs, files with their own transactions…)', false),
     async (c, g) => {
-      const o = c.opts() as { maxHeads?: number; dialects: boolean; offline: boolean };
-      const loaded = loadProject(resolveDir(w.io, g.dir));
-      const files = checkCommand(loaded, { ...(o.maxHeads !== undefined ? { maxHeads: o.maxHeads } : {}), dialects: o.dialects });
+      const o = c.opts() as { maxHeads?: number; dialects: boolean; offline: boolean; strict: boolean };
+      const targets = w.configFile().dialects;
+      const loaded = loadProject(resolveDir(w.io, g.dir), targets ? { dialects: targets } : {});
+      const files = checkCommand(loaded, { ...(o.maxHeads !== undefined ? { maxHeads: o.maxHeads } : {}), dialects: o.dialects, strict: o.strict });
       if (o.offline || !w.hasDatabase(g)) return files;
       requireTrustworthyGraph(loaded);
       const db = await databaseCheck(w.database(g), loaded);
@@ -32,6 +34,8 @@ export function registerCheckCommand(program: Command, w: Wiring): void {
 export interface CheckOptions {
   readonly maxHeads?: number;
   readonly dialects: boolean;
+  /** Warnings fail too. */
+  readonly strict?: boolean;
 }
 
 export function checkCommand(project: Project, options: CheckOptions): CommandResult {
@@ -53,12 +57,15 @@ export function checkCommand(project: Project, options: CheckOptions): CommandRe
     for (const row of coverage) lines.push([row.id.padEnd(width), ...DIALECT_NAMES.map((d) => row.dialects[d].padEnd(9))].join(' ').trimEnd());
     lines.push('(common: no dialect blocks; override: its own section; default: falls back to default; nothing: a block has no section for it)');
   }
-  const summary = `${project.folder.migrations.length} revision${project.folder.migrations.length === 1 ? '' : 's'}, ${heads.length} head${heads.length === 1 ? '' : 's'}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+  const failing = errors + (options.strict ? warnings : 0);
+  const summary =
+    `${project.folder.migrations.length} revision${project.folder.migrations.length === 1 ? '' : 's'}, ${heads.length} head${heads.length === 1 ? '' : 's'}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}` +
+    (options.strict && warnings > 0 ? ' (--strict: warnings fail)' : '');
   lines.push(summary);
   return {
     text: lines.join('\n') + '\n',
     json: {
-      ok: errors === 0,
+      ok: failing === 0,
       revisions: project.folder.migrations.length,
       heads,
       problems,
@@ -67,7 +74,7 @@ export function checkCommand(project: Project, options: CheckOptions): CommandRe
       ...(tooManyHeads ? { maxHeadsExceeded: { maxHeads: options.maxHeads, heads: heads.length } } : {}),
       ...(coverage ? { coverage } : {}),
     },
-    exitCode: errors === 0 ? EXIT.ok : EXIT.failed,
+    exitCode: failing === 0 ? EXIT.ok : EXIT.failed,
   };
 }
 

@@ -163,6 +163,9 @@ export function exitCodeForError(error: MigrateTuiError): number {
   switch (error.code) {
     case 'dirty':
       return EXIT.dirty;
+    case 'migration-failed':
+      // A failure that left part of the step applied is a dirty database, and exits as one.
+      return error.meta.state === 'dirty' ? EXIT.dirty : EXIT.failed;
     case 'lock-timeout':
       return EXIT.lockTimeout;
     case 'gaps':

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { backupPath, knownDialectSpellings, previewText, requireValid, riskLines, UsageError, type Project } from '../../engine/index.js';
+import { backupPath, knownDialectSpellings, previewText, riskLines, UsageError, type Project } from '../../engine/index.js';
 import type { CommandResult } from '../command-result.js';
 import { confirm } from '../confirm.js';
 import { dialectOption, type DatabaseContext, type Wiring } from '../wiring.js';
@@ -41,7 +41,7 @@ export function registerMigrateCommands(program: Command, w: Wiring): void {
         if (!g.dialect) throw new UsageError('--sql needs --dialect when no database is given', `add --dialect with one of: ${knownDialectSpellings()}`);
         return offlinePlanCommand(loaded, direction, targetText, dialectOption(g.dialect), o.from, stateTables(w.configFile()));
       }
-      requireValid(loaded);
+      // The SQL is validated for the connected database's dialect when the Migrator plans.
       return direction === 'upgrade'
         ? upgradeCommand(w.database(g), loaded, targetText, Boolean(o.outOfOrder), g.json)
         : downgradeCommand(w.database(g), loaded, targetText, g.json, { dryRun: Boolean(o.dryRun), backup: o.backup !== false, backupDir: w.backupDir(o.backupDir) });

@@ -21,7 +21,7 @@ export function offlinePlanCommand(
   tables: StateTableNames,
   appliedInDatabase?: ReadonlySet<string>,
 ): CommandResult {
-  requireValid(project);
+  requireValid(project, dialect.name);
   const { graph } = project;
   const applied = appliedInDatabase ?? appliedFromSpec(graph, from ?? (direction === 'upgrade' ? 'base' : 'heads'));
   const plan = direction === 'upgrade' ? planUpgrade(graph, applied, target) : planDowngrade(graph, applied, target);
