@@ -211,7 +211,7 @@ function prepare(project: Project, db: Db, src: string, out: string) {
   mkdirSync(out, { recursive: true });
   const assists: Record<string, number> = {};
   const bump = (k: string) => (assists[k] = (assists[k] ?? 0) + 1);
-  if (project.layout === 'golang-migrate') return prepareGolangMigrate(src, out, assists, bump);
+  if (project.layout === 'golang-migrate') return prepareGolangMigrate(src, out, assists);
   const pairs = readPairs(src, project.layout, db);
   bump(`converted from ${project.layout}`);
   const irreversible: string[] = [];
@@ -243,7 +243,7 @@ function prepare(project: Project, db: Db, src: string, out: string) {
  * the project ships); the native list is what golang-migrate itself would apply: its regex
  * `^([0-9]+)_(.*)\.(down|up)\.(.*)$`, ordered by the number.
  */
-function prepareGolangMigrate(src: string, out: string, assists: Record<string, number>, bump: (k: string) => void) {
+function prepareGolangMigrate(src: string, out: string, assists: Record<string, number>) {
   const names = readdirSync(src).filter((f) => f.endsWith('.sql'));
   const irreversible: string[] = [];
   const ours = new Map<string, { up?: string; down?: string }>();
@@ -254,28 +254,9 @@ function prepareGolangMigrate(src: string, out: string, assists: Record<string, 
     e[m[2] as 'up' | 'down'] = f;
     ours.set(m[1]!, e);
   }
-  const edited = new Map<string, string>();
-  for (const [version, { up, down }] of ours) {
-    if (!up) continue;
-    let text = readFileSync(join(src, up), 'utf8');
-    if (!hasSql(text)) {
-      text = `${text.replace(/\s*$/, '')}\nSELECT 1;\n`;
-      bump('empty-migration');
-    }
-    if (!down) {
-      text = `-- migrate:irreversible\n${text}`;
-      bump('up-without-down');
-      irreversible.push(version);
-    } else {
-      const d = readFileSync(join(src, down), 'utf8');
-      if (!hasSql(d)) {
-        edited.set(down, `${d.replace(/\s*$/, '')}\nSELECT 1;\n`);
-        bump('empty-down');
-      }
-    }
-    edited.set(up, text);
-  }
-  for (const f of names) writeFileSync(join(out, f), edited.get(f) ?? readFileSync(join(src, f), 'utf8'));
+  // Run unchanged: an up without a down is irreversible and an empty file a no-op for our reader too.
+  for (const [version, { up, down }] of ours) if (up && !down) irreversible.push(version);
+  for (const f of names) writeFileSync(join(out, f), readFileSync(join(src, f), 'utf8'));
   const peer = names
     .map((f) => ({ f, m: /^([0-9]+)_(.*)\.(down|up)\.(.*)$/.exec(f) }))
     .filter((x) => x.m && x.m[3] === 'up')
