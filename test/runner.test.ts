@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BIN, cli } from './helpers/cli.js';
+import { cli, start } from './helpers/cli.js';
 import { eachDatabase, withDb } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
 
@@ -263,15 +262,6 @@ eachDatabase('passwords never appear in output, JSON or errors', async (t, url) 
     t.regex(failed.stderr, /cannot connect to .*:\*\*\*@/);
   } else t.is(failed.code, 0);
 });
-
-/** Starts the built binary without waiting for it. */
-function start(args: string[]) {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d) => (stderr += String(d)));
-  const exit = new Promise<number>((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal ? -1 : 0))));
-  return { child, exit, stderr: () => stderr };
-}
 
 eachDatabase('four upgrade processes started at once apply every migration exactly once and all exit 0', async (t, url) => {
   const runs = Array.from({ length: 4 }, () => start(['--url', url, '--dir', EXAMPLE, '--yes', 'upgrade']));

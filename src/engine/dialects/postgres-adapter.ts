@@ -57,16 +57,16 @@ export class PostgresAdapter implements DatabaseAdapter {
       tryLock: async () => (await this.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(?) AS ok', [this.lockKey]))[0]!.ok,
       holder: () => this.lockHolder(),
       onWait,
+      // Poll between sleeps instead of blocking in pg_advisory_lock: a waiting statement holds
+      // a snapshot, and CREATE INDEX CONCURRENTLY in the holder's run waits for every older
+      // snapshot, so blocked waiters and the index build deadlocked (PostgreSQL killed one).
       waitLock: async () => {
-        await this.sql.unsafe(`SET lock_timeout = '${Math.max(1, Math.round(timeoutMs))}ms'`);
-        try {
-          await this.query('SELECT pg_advisory_lock(?)', [this.lockKey]);
-          return true;
-        } catch (error) {
-          if ((error as { code?: string }).code === '55P03') return false;
-          throw error;
-        } finally {
-          await this.sql.unsafe('RESET lock_timeout');
+        const deadline = Date.now() + timeoutMs;
+        for (let pause = 20; ; pause = Math.min(pause * 2, 500)) {
+          const left = deadline - Date.now();
+          if (left <= 0) return false;
+          await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
+          if ((await this.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(?) AS ok', [this.lockKey]))[0]!.ok) return true;
         }
       },
       timeout: (holder) => new LockTimeoutError(timeoutMs, holder, this.display),
