@@ -95,7 +95,7 @@ export function stateJson(m: Migrator, state: DatabaseState) {
     heads: graph.heads(),
     applied: graph.ids().filter((id) => state.applied.has(id)),
     pending: [...state.pending],
-    dirty: state.dirty ? { revision: state.dirty.revision, direction: state.dirty.direction, statementsDone: state.dirty.statementsDone, statementsTotal: state.dirty.statementsTotal, startedAt: state.dirty.startedAt, error: state.dirty.error } : null,
+    dirty: state.dirty ? { revision: state.dirty.revision, direction: state.dirty.direction, statementsDone: state.dirty.statementsDone, statementsTotal: state.dirty.statementsTotal, startedAt: state.dirty.startedAt, error: state.dirty.error, uncertainStatement: state.dirty.uncertain?.statement ?? null } : null,
     gaps: state.gaps,
     missing: state.missing.map((x) => ({ revision: x.revision, appliedAt: x.appliedAt, canRevert: x.downSql !== null })),
     drift: state.drift.map((d) => ({ revision: d.revision, cosmetic: d.cosmetic, appliedChecksum: d.appliedChecksum, fileChecksum: d.fileChecksum, diff: d.diff })),
@@ -114,6 +114,9 @@ export function statusText(m: Migrator, state: DatabaseState): string {
   if (state.dirty) {
     lines.push(
       `DIRTY:    the ${state.dirty.direction} of ${state.dirty.revision} stopped after ${state.dirty.statementsDone} of ${state.dirty.statementsTotal} statements (${state.dirty.startedAt})`,
+      ...(state.dirty.uncertain
+        ? [`          no outcome was recorded (killed, still running, or the connection was lost): statement ${state.dirty.uncertain.statement} may or may not have completed — check before resuming`]
+        : []),
       `          resolve with: migrate-tui resolve ${state.dirty.revision} --resume | --reverse | --applied | --reverted`,
     );
   }

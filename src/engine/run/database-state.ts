@@ -86,6 +86,12 @@ export function readDatabaseState(graph: RevisionGraph, dialect: DialectSyntax, 
           .slice(0, unfinished.statementsDone)
           .map((s) => s.sql),
         error: unfinished.error,
+        // No outcome was recorded (the run was killed, or is still running): the statement
+        // after the last recorded one may have completed without its bookkeeping.
+        uncertain:
+          unfinished.status === 'started' && unfinished.statementsDone < unfinished.statementsTotal
+            ? { statement: unfinished.statementsDone + 1, sql: storedStatements(unfinished.sqlText, dialect)[unfinished.statementsDone]?.sql ?? null }
+            : null,
         sqlText: unfinished.sqlText,
         downSql: unfinished.downSql,
       }

@@ -10,6 +10,8 @@ export interface DirtyStep {
   readonly startedAt: string;
   readonly ranStatements: readonly string[];
   readonly error: string | null;
+  /** Set when no outcome was recorded: this statement may or may not have completed. */
+  readonly uncertain: { readonly statement: number; readonly sql: string | null } | null;
 }
 
 export class DirtyDatabaseError extends MigrateTuiError {
@@ -18,7 +20,12 @@ export class DirtyDatabaseError extends MigrateTuiError {
     super(
       'dirty',
       `${display} is dirty: the ${dirty.direction} of ${dirty.revision} stopped after ${dirty.statementsDone} of ${dirty.statementsTotal} statements (started ${dirty.startedAt})` +
-        (ran ? `\n  statements that ran:\n${ran}` : '\n  no statement completed') +
+        (ran ? `\n  statements that ran:\n${ran}` : '\n  no statement is recorded as completed') +
+        (dirty.uncertain
+          ? `\n  the run stopped without recording an outcome (it was killed, or lost its connection): statement ${dirty.uncertain.statement}` +
+            (dirty.uncertain.sql ? ` (${firstLine(dirty.uncertain.sql)})` : '') +
+            ' may or may not have completed; check whether its change is in the database before resuming'
+          : '') +
         (dirty.error ? `\n  error: ${dirty.error}` : ''),
       `inspect the database, then: migrate-tui resolve ${dirty.revision} --resume (run the remaining statements), --reverse (run the other direction's SQL), --applied or --reverted (only record what is true now)`,
       { ...dirty },
