@@ -66,3 +66,21 @@ test('a bad config file is a clear error naming the setting', (t) => {
   writeFileSync(join(cwd, 'migrate-tui.config.json'), '{oops');
   t.throws(() => readConfigFile(cwd), { message: /not valid JSON/ });
 });
+
+test('URLs: a raw @ in a password never shows; a bad percent-escape or a raw # is a usage error naming the part, not its text', async (t) => {
+  const { cli } = await import('./helpers/cli.js');
+  const target = parseDatabaseUrl('postgres://app:s3@cr@t@127.0.0.1:1/db', '--url', '/');
+  t.is(target.display, 'postgres://app:***@127.0.0.1:1/db');
+  const refused = await cli(['--url', 'postgres://app:s3@cr@t@127.0.0.1:1/db', 'status', '--json']);
+  t.false(refused.stdout.includes('cr@t') || refused.stderr.includes('cr@t'));
+  for (const [url, pattern] of [
+    ['postgres://app:p%zzword@127.0.0.1:1/db', /bad percent-escape in its password/],
+    ['mysql://app:pa#ss@127.0.0.1:1/db', /cannot read the database URL from --url/],
+  ] as const) {
+    const r = await cli(['--url', url, 'status']);
+    t.is(r.code, 2, r.stderr);
+    t.regex(r.stderr, pattern);
+    t.regex(r.stderr, /percent-encoded/);
+    t.false(r.stderr.includes('zzword') || r.stderr.includes('pa#ss'));
+  }
+});

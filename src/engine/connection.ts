@@ -127,10 +127,19 @@ export function parseDatabaseUrl(url: string, source: string, cwd: string): Conn
     return { kind: 'sqlite', url, file: path, display: `sqlite:${file}`, databaseName: file.split('/').pop()!, source, dialectHint: 'sqlite' };
   }
   let parsed: URL;
+  const encodingHint = 'a password (or user name) with @ # / ? % or : must be percent-encoded in a URL (@ → %40, # → %23, / → %2F, ? → %3F, % → %25, : → %3A); DB_PASSWORD takes it as it is';
   try {
     parsed = new URL(url);
   } catch {
-    throw new UsageError(`cannot read the database URL from ${source}`, 'use postgres://user:pass@host:5432/db, mysql://user:pass@host:3306/db, or sqlite:./file.sqlite', { source });
+    throw new UsageError(`cannot read the database URL from ${source}`, `use postgres://user:pass@host:5432/db, mysql://user:pass@host:3306/db, or sqlite:./file.sqlite; ${encodingHint}`, { source });
+  }
+  for (const [part, value] of [['user name', parsed.username], ['password', parsed.password], ['database name', parsed.pathname]] as const) {
+    try {
+      decodeURIComponent(value);
+    } catch {
+      // Name the part, never its text: it may be the password.
+      throw new UsageError(`the database URL from ${source} has a bad percent-escape in its ${part}`, encodingHint, { source, part });
+    }
   }
   const kind = scheme === 'postgres' || scheme === 'postgresql' ? 'postgres' : scheme === 'mysql' || scheme === 'mariadb' ? 'mysql' : null;
   if (!kind) {
@@ -138,7 +147,13 @@ export function parseDatabaseUrl(url: string, source: string, cwd: string): Conn
   }
   const databaseName = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
   if (!databaseName) throw new UsageError(`the database URL from ${source} names no database`, `add it after the host: ${scheme}://host/<database>`, { source });
-  return { kind, url, display: maskUrl(url), databaseName, source, ...(scheme === 'mariadb' ? { dialectHint: 'mariadb' as const } : {}) };
+  return { kind, url, display: displayUrl(parsed), databaseName, source, ...(scheme === 'mariadb' ? { dialectHint: 'mariadb' as const } : {}) };
+}
+
+/** What people see: built from the parsed URL, so the password is masked whatever characters it holds. */
+function displayUrl(parsed: URL): string {
+  const user = parsed.username ? `${parsed.username}${parsed.password ? ':***' : ''}@` : parsed.password ? ':***@' : '';
+  return `${parsed.protocol}//${user}${parsed.host}${parsed.pathname}${parsed.search}`;
 }
 
 /** The URL with any password replaced by `***`. */
