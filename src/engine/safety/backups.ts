@@ -45,6 +45,8 @@ export function backupPath(dir: string, databaseName: string, revisions: readonl
 export function prepareBackupFile(path: string, exact: boolean): string {
   try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    // An existing folder others can read would expose the data: tighten it (ours to write to anyway).
+    if ((statSync(dirname(path)).mode & 0o077) !== 0) chmodSync(dirname(path), 0o700);
   } catch (error) {
     throw new BackupError('backup-dir', `cannot create the backup folder ${dirname(path)}: ${(error as NodeJS.ErrnoException).code}`, 'choose a writable folder with --backup-dir or "backups" in migrate-tui.config.json');
   }
@@ -74,7 +76,7 @@ export function readManifest(file: string): BackupManifest {
   const data = file.endsWith('.json') ? file.slice(0, -5) : file;
   if (!existsSync(data)) throw new BackupError('backup-missing', `${data} does not exist`, 'see `migrate-tui backups` for the backups there are');
   if (!existsSync(path)) throw new BackupError('manifest-missing', `${data} has no manifest (${basename(path)}), so it is not a migrate-tui backup or its manifest was lost`, 'restore it with the database\'s own tools');
-  const manifest = { ...(JSON.parse(readFileSync(path, 'utf8')) as BackupManifest), file: data };
+  const manifest = { ...parseManifest(path, readFileSync(path, 'utf8')), file: data };
   const sha = createHash('sha256').update(readFileSync(data)).digest('hex');
   if (sha !== manifest.sha256) throw new BackupError('backup-corrupt', `${data} does not match its manifest's checksum (changed or truncated since it was written)`, 'do not restore it; use another backup');
   return manifest;
@@ -94,4 +96,34 @@ export function listBackups(dir: string): BackupManifest[] {
       }
     })
     .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+const REVISION = /^[0-9A-Za-z]{1,64}$/;
+
+/** A manifest as written by finishBackup, checked field by field before anything trusts it. */
+export function parseManifest(path: string, text: string): BackupManifest {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new BackupError('manifest-invalid', `${path} is not valid JSON, so it cannot say what the backup holds`, 'restore with a backup whose manifest is intact, or with the database\'s own tools');
+  }
+  const m = value as Record<string, unknown>;
+  const problems: string[] = [];
+  const need = (field: string, ok: boolean) => ok || problems.push(field);
+  need('an object', typeof m === 'object' && m !== null && !Array.isArray(m));
+  if (problems.length === 0) {
+    for (const field of ['createdAt', 'database', 'databaseName', 'dialect', 'tool', 'reason']) need(field, typeof m[field] === 'string');
+    need('dialect', ['postgres', 'mysql', 'mariadb', 'sqlite'].includes(m.dialect as string));
+    need('createdAt', !Number.isNaN(Date.parse(String(m.createdAt))));
+    for (const field of ['versionRows', 'applied']) need(field, Array.isArray(m[field]) && (m[field] as unknown[]).every((r) => typeof r === 'string' && REVISION.test(r)));
+    need('logMaxId', Number.isInteger(m.logMaxId) && (m.logMaxId as number) >= 0);
+    need('includesStateTables', typeof m.includesStateTables === 'boolean');
+    need('sha256', typeof m.sha256 === 'string' && SHA256.test(m.sha256));
+  }
+  if (problems.length > 0) {
+    throw new BackupError('manifest-invalid', `${path} is not a valid migrate-tui manifest (bad or missing: ${[...new Set(problems)].join(', ')})`, 'restore with a backup whose manifest is intact, or with the database\'s own tools', { problems });
+  }
+  return m as unknown as BackupManifest;
 }

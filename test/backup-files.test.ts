@@ -1,0 +1,44 @@
+import test from 'ava';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cli } from './helpers/cli.js';
+
+const EXAMPLE = fileURLToPath(new URL('../../migrations', import.meta.url));
+
+/** A SQLite database at heads with one backup taken into an existing, world-readable folder. */
+async function backedUp() {
+  const work = mkdtempSync(join(tmpdir(), 'migrate-tui-backup-files-'));
+  const url = `sqlite:${join(work, 'app.sqlite')}`;
+  const backups = join(work, 'backups');
+  mkdirSync(backups, { mode: 0o755 });
+  chmodSync(backups, 0o755);
+  const run = (...args: string[]) => cli(['--url', url, '--dir', EXAMPLE, ...args], { cwd: work });
+  if ((await run('--yes', 'upgrade')).code !== 0) throw new Error('upgrade failed');
+  const backup = await run('backup', '--backup-dir', backups, '--json');
+  return { work, backups, run, file: JSON.parse(backup.stdout).backup.file as string };
+}
+
+test('an existing backup folder that others can read is tightened to 0700 before a backup is written into it', async (t) => {
+  const { backups, file } = await backedUp();
+  t.is(statSync(backups).mode & 0o777, 0o700);
+  t.is(statSync(file).mode & 0o777, 0o600);
+});
+
+test('a manifest that is not JSON, or has a bad field, is refused before restoring: a clear error, not exit 70', async (t) => {
+  const { run, file } = await backedUp();
+  const manifest = `${file}.json`;
+  const good = readFileSync(manifest, 'utf8');
+  writeFileSync(manifest, '{ not json');
+  let r = await run('--yes', 'restore', file);
+  t.is(r.code, 1, r.stderr);
+  t.regex(r.stderr, /is not valid JSON, so it cannot say what the backup holds/);
+  t.notRegex(r.stderr, /at .*\.js:\d+/);
+  writeFileSync(manifest, good.replace(/"applied": \[/, '"applied": [\n    "../../etc/passwd",'));
+  r = await run('--yes', 'restore', file);
+  t.is(r.code, 1, r.stderr);
+  t.regex(r.stderr, /not a valid migrate-tui manifest \(bad or missing: applied\)/);
+  writeFileSync(manifest, good);
+  t.is((await run('--yes', 'restore', file)).code, 0);
+});
