@@ -67,3 +67,19 @@ test('check: "dialects" in the config decides what is an error; --strict fails o
   t.is(bad.code, 2);
   t.regex(bad.stderr, /unknown dialect in "dialects": oracle/);
 });
+
+test('a revision id longer than the state column (64) is an error in check, not a failure on the server', (t) => {
+  const id = '1'.repeat(65);
+  const dir = makeFolder({ [`${id}_a.up.sql`]: 'SELECT 1;\n', [`${id}_a.down.sql`]: 'SELECT 1;\n' });
+  const p = fullCheck(loadProject(dir)).find((x) => x.code === 'revision-id-too-long');
+  t.truthy(p);
+  t.is(p!.severity, 'error');
+  t.regex(p!.message, /65 characters; the state tables hold at most 64/);
+  t.throws(() => requireValid(loadProject(dir), 'sqlite'));
+});
+
+test('versionTable and logTable must differ', async (t) => {
+  const { stateTableNames } = await import('../src/engine/index.js');
+  t.throws(() => stateTableNames('migrate_tui_log', 'MIGRATE_TUI_LOG'), { message: /versionTable and logTable are both/ });
+  t.deepEqual(stateTableNames('v', 'l'), { version: 'v', log: 'l' });
+});

@@ -31,7 +31,8 @@ export type ProblemCode =
   | 'cycle'
   | 'duplicate-branch-label'
   | 'missing-folder'
-  | 'transaction-control';
+  | 'transaction-control'
+  | 'revision-id-too-long';
 
 export interface FileProblem {
   readonly code: ProblemCode;

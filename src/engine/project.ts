@@ -69,6 +69,11 @@ export function fullCheck(project: Project, targets: readonly DialectName[] = pr
   // Targeted dialects first: a problem they have is an error even if others have it too.
   const dialects = [...DIALECTS].sort((a, b) => Number(!targets.includes(a.name)) - Number(!targets.includes(b.name)));
   for (const migration of project.folder.migrations) {
+    if (migration.id.length > MAX_REVISION_ID) {
+      problems.push(
+        problem('revision-id-too-long', migration.upPath, 0, `the revision id "${migration.id.slice(0, 20)}…" is ${migration.id.length} characters; the state tables hold at most ${MAX_REVISION_ID}`, 'rename the pair with a shorter version (e.g. a 14-digit timestamp)'),
+      );
+    }
     for (const source of [migration.up, migration.down]) {
       if (!source) continue;
       for (const dialect of dialects) {
@@ -90,6 +95,9 @@ export function fullCheck(project: Project, targets: readonly DialectName[] = pr
   }
   return sortProblems(problems);
 }
+
+/** The state tables' revision column is VARCHAR(64). */
+const MAX_REVISION_ID = 64;
 
 /** A warning for a file with its own BEGIN/COMMIT: what migrate-tui will do with it. */
 function transactionControlProblem(path: string, statements: readonly Statement[]): FileProblem | null {

@@ -5,7 +5,7 @@ import {
   DEFAULT_STATE_TABLES,
   Migrator,
   UsageError,
-  validateTableName,
+  stateTableNames,
   type ConfigFile,
   type DatabaseState,
   type MigrateTuiError,
@@ -56,10 +56,7 @@ export function registerStateCommands(program: Command, w: Wiring): void {
 }
 
 export function stateTables(config: ConfigFile): StateTableNames {
-  return {
-    version: validateTableName(config.versionTable ?? DEFAULT_STATE_TABLES.version, 'version'),
-    log: validateTableName(config.logTable ?? DEFAULT_STATE_TABLES.log, 'log'),
-  };
+  return stateTableNames(config.versionTable ?? DEFAULT_STATE_TABLES.version, config.logTable ?? DEFAULT_STATE_TABLES.log);
 }
 
 /** Opens the database, runs `work` with a Migrator, always closes the connection. */
