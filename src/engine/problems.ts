@@ -31,7 +31,12 @@ export type ProblemCode =
   | 'cycle'
   | 'duplicate-branch-label'
   | 'missing-folder'
-  | 'transaction-control';
+  | 'transaction-control'
+  | 'bad-section-marker'
+  | 'odd-file-name'
+  | 'skipped-files'
+  | 'no-migrations-read'
+  | 'foreign-dialect-files';
 
 export interface FileProblem {
   readonly code: ProblemCode;
