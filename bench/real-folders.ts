@@ -16,9 +16,9 @@ import { findPostgresBin, startMariadb, startPostgres, type RunningServer } from
  *           (psql, mariadb, sqlite3) into a fresh database;
  *   schema  the two schemas compared (state tables left out).
  *
- * The prepared copy is the folder as-is for golang-migrate; for layouts the README does not
- * read (goose, dbmate, popx dialect suffixes) a small converter writes `.up.sql`/`.down.sql`
- * pairs. Where our rules refuse what the peer tool accepts, the copy gets the least edit
+ * The prepared copy is the folder as shipped for every layout (goose, dbmate and popx are read
+ * natively); a small converter only extracts the up SQL the peer tool runs, for the native
+ * client. Where our rules refuse what the peer tool accepts, the copy gets the least edit
  * that lets the run go on, and each edit is counted under the rule it works around:
  *   up-without-down  → `-- migrate:irreversible` at the top of the up file;
  *   empty-migration / empty-down (comment-only or empty file, a no-op for the peer) → `SELECT 1;`.
@@ -212,30 +212,19 @@ function prepare(project: Project, db: Db, src: string, out: string) {
   const assists: Record<string, number> = {};
   const bump = (k: string) => (assists[k] = (assists[k] ?? 0) + 1);
   if (project.layout === 'golang-migrate') return prepareGolangMigrate(src, out, assists);
+  // goose, dbmate and popx folders are read natively now: our copy is the folder as shipped.
+  // The converter only extracts what the peer tool would run, for the native client.
+  for (const f of readdirSync(src).filter((x) => x.endsWith('.sql'))) copyFileSync(join(src, f), join(out, f));
   const pairs = readPairs(src, project.layout, db);
-  bump(`converted from ${project.layout}`);
+  const nativeDir = `${out}-native`;
+  mkdirSync(nativeDir, { recursive: true });
   const irreversible: string[] = [];
   for (const p of pairs) {
-    const name = `${p.version}_${p.slug}`;
-    let up = p.up;
-    if (!hasSql(up)) {
-      up = `${up.replace(/\s*$/, '')}\nSELECT 1;\n`;
-      bump('empty-migration');
-    }
-    let down = p.down;
-    if (down === null) {
-      up = `-- migrate:irreversible\n${up}`;
-      bump('up-without-down');
-      irreversible.push(p.version);
-    } else if (!hasSql(down)) {
-      down = `${down.replace(/\s*$/, '')}\nSELECT 1;\n`;
-      bump('empty-down');
-    }
-    writeFileSync(join(out, `${name}.up.sql`), up);
-    if (down !== null) writeFileSync(join(out, `${name}.down.sql`), down);
+    if (p.down === null || (project.layout !== 'popx' && !hasSql(p.down))) irreversible.push(p.version);
+    writeFileSync(join(nativeDir, `${p.version}_${p.slug}.up.sql`), p.up);
   }
   const ordered = [...pairs].sort((a, b) => versionCompare(a.version, b.version));
-  return { files: ordered.map((p) => join(out, `${p.version}_${p.slug}.up.sql`)), sources: ordered.map((p) => p.source), assists, irreversible: irreversible.sort(versionCompare), revisions: pairs.length };
+  return { files: ordered.map((p) => join(nativeDir, `${p.version}_${p.slug}.up.sql`)), sources: ordered.map((p) => p.source), assists, irreversible: irreversible.sort(versionCompare), revisions: pairs.length };
 }
 
 /**
@@ -551,5 +540,4 @@ try {
 const sorted = rows.sort((a, b) => projects.findIndex((p) => p.name === a.project) - projects.findIndex((p) => p.name === b.project));
 printTable(sorted);
 if (outFile) writeFileSync(outFile, JSON.stringify(sorted, null, 2));
-void copyFileSync;
 void existsSync;

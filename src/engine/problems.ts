@@ -32,7 +32,12 @@ export type ProblemCode =
   | 'duplicate-branch-label'
   | 'missing-folder'
   | 'transaction-control'
-  | 'revision-id-too-long';
+  | 'revision-id-too-long'
+  | 'bad-section-marker'
+  | 'odd-file-name'
+  | 'skipped-files'
+  | 'no-migrations-read'
+  | 'foreign-dialect-files';
 
 export interface FileProblem {
   readonly code: ProblemCode;

@@ -77,7 +77,7 @@ export function unknownDirective(name: string, path: string, line: number): File
   let hint: string;
   if (name === 'up' || name === 'down') {
     hint =
-      'this looks like a dbmate file with both directions in one file; migrate-tui reads paired files: put the up SQL in <version>_<slug>.up.sql and the down SQL in <version>_<slug>.down.sql';
+      'dbmate sections are read in a file named <version>_<slug>.sql (not .up.sql/.down.sql): rename this file to that, or drop the line and keep the down SQL in the .down.sql';
   } else {
     const near = closest(name, ALL_DIRECTIVES);
     hint = near

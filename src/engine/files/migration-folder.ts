@@ -1,10 +1,14 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { problem, type FileProblem } from '../problems.js';
+import { DialectFilesSource } from './dialect-files.js';
+import type { SectionName } from './directives.js';
+import { collectEntries, type NamedFile, type VersionEntry } from './folder-entries.js';
 import { buildMigration, type Migration } from './migration.js';
 import { readText } from './read-text.js';
+import { readSingleFile } from './single-file.js';
 import { parseSqlSource, type SqlSource } from './sql-source.js';
-import { compareVersions, VERSION_TOKEN } from './version-order.js';
+import { compareVersions } from './version-order.js';
 
 export type { Migration } from './migration.js';
 export { readText } from './read-text.js';
@@ -15,15 +19,10 @@ export interface MigrationFolder {
   /** In version order. */
   readonly migrations: readonly Migration[];
   readonly problems: readonly FileProblem[];
+  /** `.sql` files not read as migrations (each has a `bad-file-name` warning). */
+  readonly skippedFiles: number;
 }
 
-const MIGRATION_FILE = /^(.*)\.(up|down)\.sql$/;
-
-interface FilePair {
-  version: string;
-  up?: { name: string; slug: string };
-  down?: { name: string; slug: string };
-}
 
 export interface ReadOptions {
   /**
@@ -52,125 +51,95 @@ export function readMigrationFolder(dir: string, options: ReadOptions = {}): Mig
         'create it, or point at the right one with --dir <folder>',
       ),
     );
-    return { dir, migrations: [], problems };
+    return { dir, migrations: [], problems, skippedFiles: 0 };
   }
 
-  const pairs = new Map<string, FilePair>();
-  // An up and a down with the same name problem are reported once, for the pair.
-  const reportedBases = new Set<string>();
-  for (const name of names) {
-    const m = MIGRATION_FILE.exec(name);
-    if (!m) {
-      if (name.endsWith('.sql')) {
-        problems.push(
-          problem(
-            'bad-file-name',
-            join(dir, name),
-            0,
-            'not read: a migration file name must end in .up.sql or .down.sql',
-            'rename it to <version>_<slug>.up.sql (and add the matching .down.sql), or move it out of the folder',
-            'warning',
-          ),
-        );
-      }
-      continue;
-    }
-    const base = m[1]!;
-    const direction = m[2] as 'up' | 'down';
-    const underscore = base.indexOf('_');
-    const version = underscore < 0 ? base : base.slice(0, underscore);
-    const slug = underscore < 0 ? '' : base.slice(underscore + 1);
-    if (!VERSION_TOKEN.test(version)) {
-      if (reportedBases.has(base)) continue;
-      reportedBases.add(base);
-      problems.push(
-        problem(
-          'bad-version-token',
-          join(dir, name),
-          0,
-          `the version "${version}" (the part before the first "_") must be letters and digits only`,
-          `rename ${base}.up.sql and ${base}.down.sql to <version>_<slug>.up.sql/.down.sql with a version like 20261121093000 or 0001`,
-        ),
-      );
-      continue;
-    }
-    let pair = pairs.get(version);
-    if (!pair) {
-      pair = { version };
-      pairs.set(version, pair);
-    }
-    const existing = pair[direction];
-    if (existing) {
-      if (reportedBases.has(base)) continue;
-      reportedBases.add(base);
-      problems.push(
-        problem(
-          'duplicate-version',
-          join(dir, name),
-          0,
-          `version ${version} is used twice: ${existing.name.replace(/\.(up|down)\.sql$/, '')} and ${base}`,
-          'give one of them a new version (e.g. `migrate-tui revision` makes a fresh timestamp), keeping .up/.down pairs together',
-        ),
-      );
-      continue;
-    }
-    pair[direction] = { name, slug };
-  }
-
-  const ordered = [...pairs.values()].sort((a, b) => compareVersions(a.version, b.version));
+  const { entries, skipped, foreign } = collectEntries(dir, names, problems);
+  const ordered = [...entries.values()].sort((a, b) => compareVersions(a.version, b.version));
   const migrations: Migration[] = [];
-  for (const pair of ordered) {
-    if (!pair.up) {
-      problems.push(
-        problem(
-          'down-without-up',
-          join(dir, pair.down!.name),
-          0,
-          `a .down.sql without its .up.sql (version ${pair.version})`,
-          `add ${pair.version}_${pair.down!.slug}.up.sql, or delete this file`,
-        ),
-      );
-      continue;
-    }
-    const upPath = join(dir, pair.up.name);
-    const upText = readText(upPath, problems);
-    if (upText === null) continue;
-    const up = parseSqlSource(upPath, upText, 'up');
-    problems.push(...up.problems);
-
-    const downPath = pair.down ? join(dir, pair.down.name) : null;
-    let down: SqlSource | null | (() => SqlSource | null) = null;
-    if (downPath && options.lazyDown) {
-      down = () => {
-        const text = readText(downPath, []);
-        return text === null ? null : parseSqlSource(downPath, text, 'down');
-      };
-    } else if (downPath) {
-      const downText = readText(downPath, problems);
-      if (downText !== null) {
-        down = parseSqlSource(downPath, downText, 'down');
-        problems.push(...down.problems);
-      }
-    }
-    if (downPath) {
-      if (pair.down!.slug !== pair.up.slug) {
-        problems.push(
-          problem(
-            'slug-mismatch',
-            downPath,
-            0,
-            `paired by version with ${pair.up.name}, but the names differ after the version`,
-            `rename it to ${pair.version}_${pair.up.slug}.down.sql so the pair is obvious`,
-            'warning',
-          ),
-        );
-      }
-    }
-
+  for (const entry of ordered) {
     const previous = migrations.length > 0 ? migrations[migrations.length - 1]!.id : null;
-    const migration = buildMigration(pair.version, pair.up.slug, upPath, up, downPath, down, previous, problems);
-    migrations.push(migration);
+    const migration = entry.single ? singleFileMigration(dir, entry, previous, problems) : pairMigration(dir, entry, previous, options, problems);
+    if (migration) migrations.push(migration);
   }
-  return { dir, migrations, problems };
+  problems.push(...unreadSummary(dir, skipped, foreign, migrations.length));
+  return { dir, migrations, problems, skippedFiles: skipped };
 }
 
+function singleFileMigration(dir: string, entry: VersionEntry, previous: string | null, problems: FileProblem[]): Migration {
+  const file = entry.single!;
+  const path = join(dir, file.name);
+  const read = readSingleFile(path, file.text, file.layout);
+  problems.push(...read.problems);
+  const marker = file.layout === 'goose' ? '`-- +goose Down`' : '`-- migrate:down`';
+  const noDown = {
+    message: read.downLine ? `the down section (line ${read.downLine}) has no SQL: the revision is irreversible (downgrades past it are refused)` : `no ${marker} section: the revision is irreversible (downgrades past it are refused)`,
+    hint: `write the SQL that undoes it under ${marker}, or put \`-- migrate:irreversible\` at the top of this file to say so`,
+  };
+  return buildMigration(entry.version, file.slug, path, read.up, read.down ? path : null, read.down, previous, problems, noDown);
+}
+
+/** A version of `.up.sql`/`.down.sql` files: one pair, or popx files per dialect. */
+function pairMigration(dir: string, entry: VersionEntry, previous: string | null, options: ReadOptions, problems: FileProblem[]): Migration | null {
+  const parts = [...entry.parts].map(([key, files]) => ({ names: key === 'all' ? (['default'] as SectionName[]) : [key], ...files }));
+  const ups = parts.filter((p) => p.up);
+  const downs = parts.filter((p) => p.down);
+  if (ups.length === 0) {
+    if (downs.length === 0) return null; // only files for dialects not run here
+    const down = downs[0]!.down!;
+    problems.push(problem('down-without-up', join(dir, down.name), 0, `a .down.sql without its .up.sql (version ${entry.version})`, `add ${entry.version}_${down.slug}.up.sql, or delete this file`));
+    return null;
+  }
+  const read = (file: NamedFile, kind: 'up' | 'down', into: FileProblem[]): SqlSource | null => {
+    const path = join(dir, file.name);
+    const text = readText(path, into);
+    if (text === null) return null;
+    const source = parseSqlSource(path, text, kind, file.autocommit ? { transactionOff: `\`.autocommit\` in the file name (${file.name})` } : {});
+    into.push(...source.problems);
+    return source;
+  };
+  const popx = parts.length > 1 || parts[0]!.names[0] !== 'default';
+  const combine = (kind: 'up' | 'down', into: FileProblem[]): SqlSource | null => {
+    const files = (kind === 'up' ? ups : downs).flatMap((p) => {
+      const source = read(kind === 'up' ? p.up! : p.down!, kind, into);
+      return source ? [{ names: p.names, source }] : [];
+    });
+    if (files.length === 0) return null;
+    return popx ? new DialectFilesSource(kind, files) : files[0]!.source;
+  };
+
+  const upFile = (ups.find((p) => p.names[0] === 'default') ?? ups[0]!).up!;
+  const downFile = downs.length > 0 ? (downs.find((p) => p.names[0] === 'default') ?? downs[0]!).down! : null;
+  const up = combine('up', problems);
+  if (!up) return null;
+  const downPath = downFile ? join(dir, downFile.name) : null;
+  const down = !downFile ? null : options.lazyDown ? () => combine('down', []) : combine('down', problems);
+  if (downFile && downFile.slug !== upFile.slug) {
+    problems.push(
+      problem(
+        'slug-mismatch',
+        downPath!,
+        0,
+        `paired by version with ${upFile.name}, but the names differ after the version`,
+        `rename it to ${entry.version}_${upFile.slug}.down.sql so the pair is obvious`,
+        'warning',
+      ),
+    );
+  }
+  return buildMigration(entry.version, upFile.slug, join(dir, upFile.name), up, downPath, down, previous, problems);
+}
+
+/** `.sql` files that were not read: a summary, and an error when nothing was read at all (a deploy would apply nothing). */
+function unreadSummary(dir: string, skipped: number, foreign: number, read: number): FileProblem[] {
+  const out: FileProblem[] = [];
+  if (foreign > 0) {
+    out.push(problem('foreign-dialect-files', dir, 0, `${foreign} file${foreign === 1 ? ' is' : 's are'} for CockroachDB (\`.cockroach.\` in the name), which migrate-tui does not run: not read`, 'nothing to do when the project runs on PostgreSQL, MySQL/MariaDB or SQLite; popx runs them only on CockroachDB too', 'warning'));
+  }
+  const unread = skipped + foreign;
+  if (unread > 0 && read === 0) {
+    out.push(problem('no-migrations-read', dir, 0, `none of the ${unread} .sql file${unread === 1 ? '' : 's'} in the folder was read as a migration: an upgrade would apply nothing`, 'name the files <version>_<slug>.up.sql/.down.sql, or give goose/dbmate files their `-- +goose Up` / `-- migrate:up` line (see the warnings above)'));
+  } else if (skipped > 0) {
+    out.push(problem('skipped-files', dir, 0, `${skipped} .sql file${skipped === 1 ? ' was' : 's were'} skipped (not read as migrations; listed above)`, 'rename or move them, or leave them if they are not migrations', 'warning'));
+  }
+  return out;
+}

@@ -3,17 +3,18 @@ import type { DialectSyntax } from '../dialects/dialect.js';
 import { DIALECTS } from '../dialects/registry.js';
 import type { Migration } from './migration-folder.js';
 import { problem, type FileProblem } from '../problems.js';
-import { splitStatements, type Statement } from './sql-splitter.js';
+import { splitWithDelimited } from './delimited-statements.js';
+import type { Statement } from './sql-splitter.js';
 import type { SqlSource } from './sql-source.js';
 import { transactionMode, type TransactionMode } from './transaction-mode.js';
 
 /** The statements one dialect runs for one file, with their lines, plus splitting problems. */
 export function sourceStatements(source: SqlSource, dialect: DialectSyntax): { statements: Statement[]; problems: FileProblem[] } {
-  const { statements, problems } = splitStatements(source.resolvedLines(dialect.name), dialect.splitter);
+  const { statements, problems } = splitWithDelimited(source.resolvedLines(dialect.name), dialect.splitter, source.delimitedRanges(dialect.name));
   return {
     statements,
     problems: problems.map((p) =>
-      problem('unterminated-quote', source.path, p.line, `${p.message} in the ${dialect.name} SQL`, 'close it; everything after it would be sent as one statement'),
+      problem('unterminated-quote', source.pathFor(dialect.name), p.line, `${p.message} in the ${dialect.name} SQL`, 'close it; everything after it would be sent as one statement'),
     ),
   };
 }
@@ -27,9 +28,16 @@ export function migrationChecksum(migration: Migration, dialect: DialectSyntax):
   return dialectChecksum(migration.up, dialect.name);
 }
 
-/** How one direction of a migration runs on one dialect: its statements and whether in one transaction. */
+/**
+ * How one direction of a migration runs on one dialect: its statements and whether in one
+ * transaction. The file's own layout can turn the transaction off (goose `NO TRANSACTION`,
+ * dbmate `transaction:false`, popx `.autocommit`), for one dialect's file or one direction.
+ */
 export function migrationRun(migration: Migration, direction: 'up' | 'down', dialect: DialectSyntax): TransactionMode {
-  return transactionMode(migrationStatements(migration, direction, dialect), dialect, migration.transaction);
+  const source = direction === 'up' ? migration.up : migration.down;
+  const own = source?.transactionOff(dialect.name) ?? null;
+  const reason = own ?? (migration.transaction ? null : migration.up.transactionOff(dialect.name));
+  return transactionMode(migrationStatements(migration, direction, dialect), dialect, migration.transaction && own === null, reason ?? undefined);
 }
 
 /** How a migration runs where that is worth saying: without a transaction, or with its own wrapper recognised. */

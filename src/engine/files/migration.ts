@@ -1,3 +1,4 @@
+import { DIALECT_NAMES } from '../dialects/registry.js';
 import { problem, type FileProblem } from '../problems.js';
 import type { HeaderDirective, SqlSource } from './sql-source.js';
 import { VERSION_TOKEN } from './version-order.js';
@@ -34,6 +35,8 @@ export function buildMigration(
   down: SqlSource | null | (() => SqlSource | null),
   previous: string | null,
   problems: FileProblem[],
+  /** What to say when there is no down (single-file layouts word it their way). */
+  noDown?: { message: string; hint: string },
 ): Migration {
   const headerLines: Partial<Record<HeaderDirective['name'], number>> = {};
   let parents: string[] = previous ? [previous] : [];
@@ -41,7 +44,9 @@ export function buildMigration(
   let dependsOn: string[] = [];
   let branchLabels: string[] = [];
   let message = slug.replace(/_/g, ' ').trim() || id;
-  let transaction = true;
+  // Off when the file's own layout says so for every dialect (goose NO TRANSACTION, dbmate
+  // transaction:false, popx .autocommit on every file), or the header says so.
+  let transaction = DIALECT_NAMES.some((d) => up.transactionOff(d) === null);
   let irreversible = false;
 
   const bad = (h: HeaderDirective, what: string, hint: string) =>
@@ -84,7 +89,7 @@ export function buildMigration(
       case 'transaction': {
         const v = h.value.toLowerCase();
         if (v === 'off' || v === 'false' || v === 'no') transaction = false;
-        else if (v === 'on' || v === 'true' || v === 'yes') transaction = true;
+        else if (v === 'on' || v === 'true' || v === 'yes') transaction &&= true;
         else bad(h, `must be "on" or "off", got "${h.value}"`, 'write `-- migrate:transaction off` to run without a wrapping transaction');
         break;
       }
@@ -118,8 +123,8 @@ export function buildMigration(
         'up-without-down',
         upPath,
         0,
-        'no matching .down.sql: the revision is irreversible (downgrades past it are refused)',
-        `add ${id}_${slug}.down.sql with the SQL that undoes this one, or put \`-- migrate:irreversible\` at the top of this file to say so`,
+        noDown?.message ?? 'no matching .down.sql: the revision is irreversible (downgrades past it are refused)',
+        noDown?.hint ?? `add ${id}_${slug}.down.sql with the SQL that undoes this one, or put \`-- migrate:irreversible\` at the top of this file to say so`,
         'warning',
       ),
     );

@@ -1,26 +1,16 @@
 import type { DialectName } from '../dialects/dialect.js';
-import { findDialect } from '../dialects/registry.js';
 import { problem, type FileProblem } from '../problems.js';
 import { HEADER_NAMES, parseSectionNames, readDirective, unknownDirective, type HeaderName, type SectionName } from './directives.js';
+import { chooseSection, type HeaderDirective, type LineRange, type SourceKind, type SourceShape, type SqlSource } from './source-types.js';
 
 export { HEADER_NAMES, type HeaderName, type SectionName } from './directives.js';
+export * from './source-types.js';
 
 /**
  * One `.up.sql`, `.down.sql` or seed file, read into lines with every line classified:
  * a directive, text for every dialect, or text of one section of a dialect block.
  * Resolving for a dialect blanks the lines it does not run, so line numbers stay exact.
  */
-
-
-/** A `-- migrate:<name> <value>` header line of an up file. */
-export interface HeaderDirective {
-  readonly name: HeaderName;
-  readonly value: string;
-  readonly line: number;
-}
-
-
-export type SourceKind = 'up' | 'down' | 'seed';
 
 interface Section {
   readonly names: readonly SectionName[];
@@ -34,27 +24,11 @@ interface Block {
   readonly sections: Section[];
 }
 
-export interface SqlSource {
-  readonly path: string;
-  readonly kind: SourceKind;
-  readonly text: string;
-  readonly headers: readonly HeaderDirective[];
-  readonly problems: readonly FileProblem[];
-  /** True when some line outside directives is neither blank nor a `--` comment. */
-  readonly hasContent: boolean;
-  /** For every block: the section name that a dialect runs (its own, a fallback, `default`), or null. */
-  sectionChoice(dialect: DialectName): Array<{ blockLine: number; section: SectionName | null }>;
-  /** The file's lines with everything this dialect does not run blanked out. */
-  resolvedLines(dialect: DialectName): string[];
-  /** Only the lines this dialect runs (no directives), for checksums. */
-  selectedLines(dialect: DialectName): string[];
-}
-
 /**
  * One pass over the text that keeps only directives and block ranges: indexing 10,000
  * files must stay cheap. Line arrays are made when a dialect's SQL is asked for.
  */
-export function parseSqlSource(path: string, text: string, kind: SourceKind): SqlSource {
+export function parseSqlSource(path: string, text: string, kind: SourceKind, shape: SourceShape = {}): SqlSource {
   const blocks: Block[] = [];
   const directiveLines: number[] = [];
   const headers: HeaderDirective[] = [];
@@ -190,34 +164,43 @@ export function parseSqlSource(path: string, text: string, kind: SourceKind): Sq
     );
   }
 
-  return new ParsedSource(path, kind, text, headers, problems, hasContent, blocks, directiveLines, lineCount);
+  return new ParsedSource(path, kind, text, headers, problems, hasContent, blocks, directiveLines, lineCount, shape);
 }
 
 /** Section choice and line resolution, computed on demand from the block ranges. */
 class ParsedSource implements SqlSource {
   private lineCache: string[] | undefined;
+  readonly text: string;
 
   constructor(
     readonly path: string,
     readonly kind: SourceKind,
-    readonly text: string,
+    private readonly runText: string,
     readonly headers: readonly HeaderDirective[],
     readonly problems: readonly FileProblem[],
     readonly hasContent: boolean,
     private readonly blocks: readonly Block[],
     private readonly directiveLines: readonly number[],
     private readonly lineCount: number,
-  ) {}
+    private readonly shape: SourceShape,
+  ) {
+    this.text = shape.display ?? runText;
+  }
 
   private chosen(dialect: DialectName): Array<{ index: number; name: SectionName | null }> {
-    const preference: SectionName[] = [...findDialect(dialect)!.sectionPreference, 'default'];
-    return this.blocks.map((block) => {
-      for (const wanted of preference) {
-        const index = block.sections.findIndex((s) => s.names.includes(wanted));
-        if (index >= 0) return { index, name: wanted };
-      }
-      return { index: -1, name: null };
-    });
+    return this.blocks.map((block) => chooseSection(dialect, block.sections.map((s) => s.names)));
+  }
+
+  delimitedRanges(): readonly LineRange[] {
+    return this.shape.delimited ?? [];
+  }
+
+  transactionOff(): string | null {
+    return this.shape.transactionOff ?? null;
+  }
+
+  pathFor(): string {
+    return this.path;
   }
 
   sectionChoice(dialect: DialectName) {
@@ -241,7 +224,7 @@ class ParsedSource implements SqlSource {
   }
 
   private get lines(): string[] {
-    return (this.lineCache ??= splitLines(this.text));
+    return (this.lineCache ??= splitLines(this.runText));
   }
 
   resolvedLines(dialect: DialectName): string[] {

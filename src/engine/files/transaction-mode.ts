@@ -24,7 +24,7 @@ export interface TransactionMode {
  * database refuses inside a transaction block, or transaction control anywhere but a
  * wrapper around the whole file. A whole-file wrapper is removed and the file runs in ours.
  */
-export function transactionMode(statements: readonly Statement[], dialect: DialectSyntax, headerOn: boolean): TransactionMode {
+export function transactionMode(statements: readonly Statement[], dialect: DialectSyntax, headerOn: boolean, offReason = '`-- migrate:transaction off`'): TransactionMode {
   const control = statements.map((s) => transactionControl(s.sql));
   const controlLines = statements.filter((_, k) => control[k] !== null).map((s) => s.line);
   const wrapped = statements.length >= 2 && control[0] === 'begin' && control[control.length - 1] === 'commit' && control.slice(1, -1).every((c) => c === null);
@@ -32,7 +32,7 @@ export function transactionMode(statements: readonly Statement[], dialect: Diale
   const asWritten = (reason: string | null): TransactionMode => ({ statements, transactional: false, reason, wrapperRemoved: false, controlLines });
 
   if (!dialect.transactionalDdl) return asWritten(controlLines.length > 0 ? `${dialect.name} commits DDL implicitly: the file runs as written, its own transaction control included (line ${controlLines.join(', ')})` : null);
-  if (!headerOn) return asWritten('`-- migrate:transaction off`');
+  if (!headerOn) return asWritten(offReason);
   const body = wrapped ? statements.slice(1, -1) : statements;
   for (const statement of body) {
     const refused = dialect.outsideTransactionOnly.find((rule) => rule.pattern.test(statement.sql.trim()));

@@ -1,0 +1,125 @@
+import { join } from 'node:path';
+import { problem, type FileProblem } from '../problems.js';
+import type { SectionName } from './directives.js';
+import { parseFileName } from './file-names.js';
+import { readText } from './read-text.js';
+import { singleFileLayout, type SingleFileLayout } from './single-file.js';
+import { VERSION_TOKEN } from './version-order.js';
+
+/** One file of a version: its name, slug and what its name says. */
+export interface NamedFile {
+  readonly name: string;
+  readonly slug: string;
+  readonly autocommit: boolean;
+}
+
+/** Everything one version has in the folder: file pairs per popx dialect part (`all` for none), or one goose/dbmate file. */
+export interface VersionEntry {
+  readonly version: string;
+  readonly parts: Map<SectionName | 'all', { up?: NamedFile; down?: NamedFile }>;
+  single?: NamedFile & { readonly text: string; readonly layout: SingleFileLayout };
+}
+
+export interface FolderEntries {
+  readonly entries: Map<string, VersionEntry>;
+  /** `.sql` files not read at all (each has a `bad-file-name` warning). */
+  readonly skipped: number;
+  /** popx files for dialects migrate-tui does not run (CockroachDB). */
+  readonly foreign: number;
+}
+
+/** Sorts a folder's file names into versions; names it cannot read become problems. */
+export function collectEntries(dir: string, names: readonly string[], problems: FileProblem[]): FolderEntries {
+  const entries = new Map<string, VersionEntry>();
+  // A pair with a bad name is reported once, for the pair.
+  const reportedBases = new Set<string>();
+  let skipped = 0;
+  let foreign = 0;
+  const stem = (n: string) => n.replace(/\.(up|down)\.[^/]*sql$|\.sql$/, '');
+  const described = (e: VersionEntry) => e.single?.name ?? [...e.parts.values()].flatMap((p) => [p.up?.name, p.down?.name]).find((n) => n)!;
+
+  for (const name of names) {
+    const parsed = parseFileName(name);
+    if (!parsed) continue;
+    const path = join(dir, name);
+    let single: VersionEntry['single'];
+    if (parsed.kind === 'single') {
+      const text = readText(path, problems);
+      if (text === null) continue;
+      const layout = singleFileLayout(text);
+      if (!layout) {
+        skipped++;
+        problems.push(
+          problem(
+            'bad-file-name',
+            path,
+            0,
+            'not read: neither an .up.sql/.down.sql pair nor a goose (`-- +goose Up`) or dbmate (`-- migrate:up`) file',
+            'rename it to <version>_<slug>.up.sql (and add the matching .down.sql), mark its sections, or move it out of the folder',
+            'warning',
+          ),
+        );
+        continue;
+      }
+      single = { name, slug: parsed.slug, autocommit: false, text, layout };
+    } else if (parsed.dialect === 'foreign') {
+      foreign++;
+      continue;
+    }
+    const base = stem(name);
+    if (!VERSION_TOKEN.test(parsed.version)) {
+      if (reportedBases.has(base)) continue;
+      reportedBases.add(base);
+      problems.push(
+        problem(
+          'bad-version-token',
+          path,
+          0,
+          `the version "${parsed.version}" (the part before the first "_") must be letters and digits only`,
+          single ? `rename it to <version>_<slug>.sql with a version like 20261121093000 or 0001` : `rename ${base}.up.sql and ${base}.down.sql to <version>_<slug>.up.sql/.down.sql with a version like 20261121093000 or 0001`,
+        ),
+      );
+      continue;
+    }
+    if (parsed.kind === 'pair' && parsed.oddExtension !== null) {
+      problems.push(
+        problem(
+          'odd-file-name',
+          path,
+          0,
+          `read as the ${parsed.direction} file of version ${parsed.version} (as golang-migrate reads it), though the name ends in .${parsed.direction}.${parsed.oddExtension}, not .${parsed.direction}.sql`,
+          `rename it to ${base}.${parsed.direction}.sql`,
+          'warning',
+        ),
+      );
+    }
+    let entry = entries.get(parsed.version);
+    const key: SectionName | 'all' = parsed.kind === 'pair' && parsed.dialect !== 'foreign' ? (parsed.dialect ?? 'all') : 'all';
+    const clash = entry && (entry.single || single || entry.parts.get(key)?.[parsed.kind === 'pair' ? parsed.direction : 'up']);
+    if (entry && clash) {
+      if (reportedBases.has(base)) continue;
+      reportedBases.add(base);
+      problems.push(
+        problem(
+          'duplicate-version',
+          path,
+          0,
+          `version ${parsed.version} is used twice: ${stem(described(entry))} and ${base}`,
+          'give one of them a new version (e.g. `migrate-tui revision` makes a fresh timestamp), keeping .up/.down pairs together',
+        ),
+      );
+      continue;
+    }
+    if (!entry) {
+      entry = { version: parsed.version, parts: new Map() };
+      entries.set(parsed.version, entry);
+    }
+    if (single) entry.single = single;
+    else if (parsed.kind === 'pair') {
+      const part = entry.parts.get(key) ?? {};
+      part[parsed.direction] = { name, slug: parsed.slug, autocommit: parsed.autocommit };
+      entry.parts.set(key, part);
+    }
+  }
+  return { entries, skipped, foreign };
+}

@@ -1,0 +1,64 @@
+import type { DialectName } from '../dialects/dialect.js';
+import { findDialect } from '../dialects/registry.js';
+import type { FileProblem } from '../problems.js';
+import type { HeaderName, SectionName } from './directives.js';
+
+/** What a read file is to the rest of the engine: its SQL per dialect, headers and problems. */
+
+/** A `-- migrate:<name> <value>` header line of an up file. */
+export interface HeaderDirective {
+  readonly name: HeaderName;
+  readonly value: string;
+  readonly line: number;
+}
+
+export type SourceKind = 'up' | 'down' | 'seed';
+
+/** Lines `from`…`to` (1-based, inclusive). */
+export interface LineRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * What a file's layout adds to its text (goose and dbmate sections, popx names): the text
+ * parsed is the section with every other line blanked; `display` is the whole file.
+ */
+export interface SourceShape {
+  readonly display?: string;
+  /** Ranges that are one statement each, whatever they contain (goose StatementBegin/End). */
+  readonly delimited?: readonly LineRange[];
+  /** Why this file runs without a transaction (goose NO TRANSACTION, popx `.autocommit`…). */
+  readonly transactionOff?: string | null;
+}
+
+export interface SqlSource {
+  readonly path: string;
+  readonly kind: SourceKind;
+  readonly text: string;
+  readonly headers: readonly HeaderDirective[];
+  readonly problems: readonly FileProblem[];
+  /** True when some line outside directives is neither blank nor a `--` comment. */
+  readonly hasContent: boolean;
+  /** For every block: the section name that a dialect runs (its own, a fallback, `default`), or null. */
+  sectionChoice(dialect: DialectName): Array<{ blockLine: number; section: SectionName | null }>;
+  /** The file's lines with everything this dialect does not run blanked out. */
+  resolvedLines(dialect: DialectName): string[];
+  /** Only the lines this dialect runs (no directives), for checksums. */
+  selectedLines(dialect: DialectName): string[];
+  /** Line ranges this dialect runs as one statement each (goose StatementBegin … StatementEnd). */
+  delimitedRanges(dialect: DialectName): readonly LineRange[];
+  /** Why this file runs without a transaction on this dialect, or null (see SourceShape). */
+  transactionOff(dialect: DialectName): string | null;
+  /** The file this dialect's SQL comes from (popx keeps one file per dialect; else `path`). */
+  pathFor(dialect: DialectName): string;
+}
+
+/** Which of several sections (each naming dialects or `default`) a dialect runs: its own, a fallback, `default`; -1 for none. */
+export function chooseSection(dialect: DialectName, sections: ReadonlyArray<readonly SectionName[]>): { index: number; name: SectionName | null } {
+  for (const wanted of [...findDialect(dialect)!.sectionPreference, 'default' as const]) {
+    const index = sections.findIndex((names) => names.includes(wanted));
+    if (index >= 0) return { index, name: wanted };
+  }
+  return { index: -1, name: null };
+}
