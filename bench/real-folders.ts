@@ -210,7 +210,6 @@ function hasSql(text: string): boolean {
 function prepare(project: Project, db: Db, src: string, out: string) {
   mkdirSync(out, { recursive: true });
   const assists: Record<string, number> = {};
-  const bump = (k: string) => (assists[k] = (assists[k] ?? 0) + 1);
   if (project.layout === 'golang-migrate') return prepareGolangMigrate(src, out, assists);
   // goose, dbmate and popx folders are read natively now: our copy is the folder as shipped.
   // The converter only extracts what the peer tool would run, for the native client.

@@ -85,7 +85,7 @@ export function fullCheck(project: Project, targets: readonly DialectName[] = pr
           seen.add(key);
           problems.push(targeted ? p : { ...p, severity: 'warning', message: `${p.message} (${dialect.name} is not among the project's dialects: ${targets.join(', ')})` });
         }
-        const control = targeted ? transactionControlProblem(source.path, statements) : null;
+        const control = targeted ? transactionControlProblem(source.pathFor(dialect.name), statements) : null;
         if (control && !seen.has(`${source.path}:transaction-control`)) {
           seen.add(`${source.path}:transaction-control`);
           problems.push(control);

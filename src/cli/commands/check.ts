@@ -60,12 +60,14 @@ export function checkCommand(project: Project, options: CheckOptions): CommandRe
   const failing = errors + (options.strict ? warnings : 0);
   const summary =
     `${project.folder.migrations.length} revision${project.folder.migrations.length === 1 ? '' : 's'}, ${heads.length} head${heads.length === 1 ? '' : 's'}: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}` +
+    (project.folder.skippedFiles > 0 ? `; ${project.folder.skippedFiles} .sql file${project.folder.skippedFiles === 1 ? '' : 's'} skipped` : '') +
     (options.strict && warnings > 0 ? ' (--strict: warnings fail)' : '');
   lines.push(summary);
   return {
     text: lines.join('\n') + '\n',
     json: {
       ok: failing === 0,
+      skippedFiles: project.folder.skippedFiles,
       revisions: project.folder.migrations.length,
       heads,
       problems,

@@ -50,7 +50,8 @@ export function fileStep(graph: RevisionGraph, dialect: DialectSyntax, id: strin
     revision: id,
     direction,
     message: m.message,
-    path: direction === 'up' ? m.upPath : m.downPath,
+    // popx: each dialect has its own file; errors must name the one that ran.
+    path: (direction === 'up' ? m.up : m.down)?.pathFor(dialect.name) ?? (direction === 'up' ? m.upPath : m.downPath),
     statements: run.statements,
     transactional: run.transactional,
     checksum: migrationChecksum(m, dialect),
