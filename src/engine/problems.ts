@@ -33,6 +33,8 @@ export type ProblemCode =
   | 'missing-folder'
   | 'transaction-control'
   | 'revision-id-too-long'
+  | 'unsafe-path'
+  | 'nul-byte'
   | 'bad-section-marker'
   | 'odd-file-name'
   | 'skipped-files'
