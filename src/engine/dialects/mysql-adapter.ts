@@ -1,7 +1,4 @@
 import mysql from 'mysql2/promise';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { BackupToolError, findExecutable, runTool, toolVersion } from './dump-tools.js';
 import { LockTimeoutError } from './dialect-errors.js';
 import { groupSchema, lockWithWait, sequentialStep, type DatabaseAdapter, type Query, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
@@ -100,20 +97,16 @@ export class MysqlAdapter implements DatabaseAdapter {
     return work();
   }
 
-  /** Runs a client tool with the connection in a 0600 option file (never in argv). */
-  private async withOptionFile<T>(work: (optionFile: string) => Promise<T>): Promise<T> {
+  /**
+   * How a client tool reaches this database: host, port and user as arguments, the password
+   * in MYSQL_PWD (read by the MariaDB and MySQL clients, like PGPASSWORD for pg_dump). Never
+   * in argv, and no option file on disk that a kill could leave behind with it.
+   */
+  private toolConnection(): { args: string[]; env: Record<string, string> } {
     const u = new URL(this.url.replace(/^mariadb:/i, 'mysql:'));
-    const dir = mkdtempSync(join(tmpdir(), 'migrate-tui-my-'));
-    const file = join(dir, 'client.cnf');
-    const lines = ['[client]', `host=${decodeURIComponent(u.hostname) || 'localhost'}`, `port=${u.port || '3306'}`];
-    if (u.username) lines.push(`user=${decodeURIComponent(u.username)}`);
-    if (u.password) lines.push(`password="${decodeURIComponent(u.password).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`);
-    writeFileSync(file, lines.join('\n') + '\n', { mode: 0o600 });
-    try {
-      return await work(file);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const args = ['--no-defaults', `--host=${decodeURIComponent(u.hostname) || 'localhost'}`, `--port=${u.port || '3306'}`, '--protocol=TCP'];
+    if (u.username) args.push(`--user=${decodeURIComponent(u.username)}`);
+    return { args, env: u.password ? { MYSQL_PWD: decodeURIComponent(u.password) } : {} };
   }
 
   private checkedTool(kind: 'dump' | 'client'): { path: string; version: string } {
@@ -139,14 +132,18 @@ export class MysqlAdapter implements DatabaseAdapter {
 
   async backup(file: string, excludeTables: readonly string[]): Promise<void> {
     const { path } = this.checkedTool('dump');
-    await this.withOptionFile((options) =>
-      runTool(path, [`--defaults-extra-file=${options}`, '--single-transaction', '--routines', '--triggers', '--add-drop-table', '--skip-lock-tables', ...excludeTables.map((t) => `--ignore-table=${this.databaseName}.${t}`), `--result-file=${file}`, this.databaseName]),
+    const { args, env } = this.toolConnection();
+    await runTool(
+      path,
+      [...args, '--single-transaction', '--routines', '--triggers', '--add-drop-table', '--skip-lock-tables', ...excludeTables.map((t) => `--ignore-table=${this.databaseName}.${t}`), `--result-file=${file}`, this.databaseName],
+      { env },
     );
   }
 
   async restore(file: string): Promise<void> {
     const { path } = this.checkedTool('client');
-    await this.withOptionFile((options) => runTool(path, [`--defaults-extra-file=${options}`, this.databaseName], { stdinFile: file }));
+    const { args, env } = this.toolConnection();
+    await runTool(path, [...args, this.databaseName], { stdinFile: file, env });
   }
 
   async tableExists(name: string): Promise<boolean> {
