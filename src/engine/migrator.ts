@@ -98,8 +98,8 @@ export class Migrator {
     return resolve(this.runner, ref, mode);
   }
 
-  seed(seedDir: string): Promise<RunResult & { skipped: string[] }> {
-    return seed(this.runner, seedDir);
+  seed(seedDir: string, options: { force?: boolean } = {}): Promise<RunResult & { skipped: string[] }> {
+    return seed(this.runner, seedDir, options);
   }
 
   backup(options: { dir: string; out?: string; exact?: boolean; reason: string }): Promise<BackupManifest> {

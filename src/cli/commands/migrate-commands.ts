@@ -56,6 +56,23 @@ export function registerMigrateCommands(program: Command, w: Wiring): void {
         : downgradeCommand(w.database(g), loaded, targetText, g.json, { dryRun: Boolean(o.dryRun), backup: o.backup !== false, backupDir: w.backupDir(o.backupDir) });
     });
   }
+  registerResetCommand(program, w);
+}
+
+/** `reset`: `downgrade base` with every downgrade guard (preview, backup, confirmation). */
+export function registerResetCommand(program: Command, w: Wiring): void {
+  w.add(
+    program
+      .command('reset')
+      .description('revert every revision (downgrade base): preview, backup and confirmation first')
+      .option('--dry-run', 'print the preview (plan, formatted SQL, data at risk) and stop', false)
+      .option('--no-backup', 'do not take a backup first')
+      .option('--backup-dir <folder>', 'where backups go (default: "backups", or the config file\'s)'),
+    (c, g) => {
+      const o = c.opts() as { dryRun?: boolean; backup?: boolean; backupDir?: string };
+      return downgradeCommand(w.database(g), w.project(g, {}), 'base', g.json, { dryRun: Boolean(o.dryRun), backup: o.backup !== false, backupDir: w.backupDir(o.backupDir) });
+    },
+  );
 }
 
 export async function upgradeCommand(ctx: DatabaseContext, project: Project, target: string, outOfOrder: boolean, json: boolean): Promise<CommandResult> {
