@@ -24,6 +24,9 @@ eachDatabase('downgrade <label> reverts only that branch; no-op targets exit 0 w
   const dir = components();
   const run = (...args: string[]) => cli(['--dir', dir, '--url', url, '--yes', ...args]);
   t.is((await run('upgrade', 'heads')).code, 0);
+  const preview = await run('downgrade', 'web', '--dry-run');
+  t.regex(preview.stdout, /to web: 1 revisions?, in this order/);
+  t.regex(preview.stdout, /^stays applied: 1, 4 \(with what they are built on\), other branches untouched$/m);
   const down = await run('--json', 'downgrade', 'web', '--no-backup');
   t.is(down.code, 0, down.stderr);
   t.deepEqual(JSON.parse(down.stdout).steps.map((s: { revision: string }) => s.revision), ['2']);
