@@ -127,21 +127,43 @@ test('upgrade --sql prints the plan with transactions and version-table statemen
   const pg = await cli(['upgrade', '--sql', '--dialect', 'postgres', '--dir', dir]);
   t.is(pg.code, 0, pg.stderr);
   t.is(
-    pg.stdout.split('\n').filter((l) => !l.startsWith('--') && l !== '').join('\n'),
+    pg.stdout
+      .split('\n')
+      .filter((l) => !l.startsWith('--') && l !== '')
+      .map((l) => l.replace(/^(INSERT INTO "migrate_tui_log" .* VALUES \('\d+', '\w+').*$/, '$1, …'))
+      .map((l) => l.replace(/^(CREATE TABLE IF NOT EXISTS "migrate_tui_log") .*$/, '$1 …'))
+      .join('\n'),
     [
       'CREATE TABLE IF NOT EXISTS "migrate_tui_version" ("revision" VARCHAR(64) NOT NULL PRIMARY KEY);',
+      'CREATE TABLE IF NOT EXISTS "migrate_tui_log" …',
       'BEGIN;',
       'CREATE TABLE t_1 (id INTEGER);',
       `INSERT INTO "migrate_tui_version" ("revision") VALUES ('1');`,
+      `INSERT INTO "migrate_tui_log" ("revision", "direction", "kind", "dialect", "checksum", "sql_text", "down_sql", "statements_total", "statements_done", "status", "started_at", "finished_at", "duration_ms", "os_user", "host", "tool_version", "error") VALUES ('1', 'up', …`,
       'COMMIT;',
       'BEGIN;',
       'CREATE TABLE t_2 (id INTEGER);',
       `UPDATE "migrate_tui_version" SET "revision" = '2' WHERE "revision" = '1';`,
+      `INSERT INTO "migrate_tui_log" ("revision", "direction", "kind", "dialect", "checksum", "sql_text", "down_sql", "statements_total", "statements_done", "status", "started_at", "finished_at", "duration_ms", "os_user", "host", "tool_version", "error") VALUES ('2', 'up', …`,
       'COMMIT;',
       'CREATE TABLE t_3 (id INTEGER);',
       `UPDATE "migrate_tui_version" SET "revision" = '3' WHERE "revision" = '2';`,
+      `INSERT INTO "migrate_tui_log" ("revision", "direction", "kind", "dialect", "checksum", "sql_text", "down_sql", "statements_total", "statements_done", "status", "started_at", "finished_at", "duration_ms", "os_user", "host", "tool_version", "error") VALUES ('3', 'up', …`,
     ].join('\n'),
   );
+  // The log row carries the checksum, the SQL and the down SQL, as an online run writes them.
+  t.regex(pg.stdout, /VALUES \('1', 'up', 'migrate', 'postgres', 'v1:[0-9a-f]{64}', 'CREATE TABLE t_1 \(id INTEGER\);', 'DROP TABLE t_1;', 1, 1, 'done',/);
+  t.regex(pg.stdout, /^-- planned by migrate-tui \S+ .* from base \(no database and no --from\)$/m);
+  // Alembic's range form plans from the left side.
+  const range = await cli(['upgrade', '1:2', '--sql', '--dialect', 'postgres', '--dir', dir, '--json']);
+  t.is(range.code, 0, range.stderr);
+  t.deepEqual(JSON.parse(range.stdout).plan.steps.map((s: { id: string }) => s.id), ['2']);
+  t.regex(JSON.parse(range.stdout).sql, /from --from 1\n/);
+  const downRange = await cli(['downgrade', '3:1', '--sql', '--dialect', 'postgres', '--dir', dir, '--json']);
+  t.deepEqual(JSON.parse(downRange.stdout).plan.steps.map((s: { id: string }) => s.id), ['3', '2']);
+  const online = await cli(['upgrade', '1:2', '--dir', dir]);
+  t.is(online.code, 2);
+  t.regex(online.stderr, /only works with --sql/);
   const mysql = await cli(['upgrade', '2', '--sql', '--dialect', 'mysql', '--dir', dir]);
   t.false(mysql.stdout.includes('BEGIN'), 'MySQL DDL is not transactional');
   t.regex(mysql.stdout, /INSERT INTO `migrate_tui_version` \(`revision`\) VALUES \('1'\);/);

@@ -56,8 +56,9 @@ test('diamond: branch point, merge point, and walks that refuse to guess', (t) =
   t.is(walkDown.code, 'ambiguous-walk');
   t.regex(walkDown.message, /4 is a merge point: going down from it could mean 2 or 3/);
   t.is(error(() => up(p, '1+1')).code, 'ambiguous-walk');
-  // Alembic: after `downgrade 2` only 2 and its ancestors stay, so the sibling 3 goes too.
-  t.deepEqual(down(p, '2'), ['4', '3']);
+  // `downgrade 2` reverts what is built on 2 (the merge); the side branch 3 stays (as in Alembic).
+  t.deepEqual(down(p, '2'), ['4']);
+  t.deepEqual(planDowngrade(p.graph, appliedFromSpec(p.graph, 'heads'), '2').headsAfter, ['2', '3']);
 });
 
 // Two labelled branches off 1: billing (2 ← 4) and audit (3 ← 5).
@@ -81,8 +82,9 @@ test('two branches with labels: <label>@head, <label>@base, head is ambiguous', 
   t.deepEqual(up(p, 'audit'), ['1', '3']);
   t.deepEqual(down(p, 'billing@base'), ['4', '2']);
   t.deepEqual(down(p, 'audit@base', '5'), ['5', '3']);
-  // Downgrading to a revision on one branch reverts the other branch too (Alembic's rule).
-  t.deepEqual(down(p, '2'), ['5', '4', '3']);
+  // Downgrading to a revision on one branch leaves the other branch alone.
+  t.deepEqual(down(p, '2'), ['4']);
+  t.deepEqual(down(p, 'billing'), ['4']);
   t.deepEqual(up(p, 'heads'), ['1', '2', '3', '4', '5']);
   const relative = error(() => down(p, '-1'));
   t.is(relative.code, 'ambiguous-relative');
@@ -107,10 +109,11 @@ test('merge of merges: one head, plans cover every revision once', (t) => {
   t.deepEqual(p.graph.heads(), ['6']);
   t.deepEqual(up(p), ['1', '2', '3', '4', '5', '6']);
   t.deepEqual(up(p, '5'), ['1', '2', '3', '5']);
-  t.deepEqual(down(p, '5'), ['6', '4']);
-  t.deepEqual(down(p, '4'), ['6', '5', '3', '2']);
+  t.deepEqual(down(p, '5'), ['6']);
+  t.deepEqual(down(p, '4'), ['6']);
+  t.deepEqual(down(p, '2'), ['6', '5']);
   t.deepEqual(down(p, '1'), ['6', '5', '4', '3', '2']);
-  t.deepEqual(planDowngrade(p.graph, appliedFromSpec(p.graph, 'heads'), '5').headsAfter, ['5']);
+  t.deepEqual(planDowngrade(p.graph, appliedFromSpec(p.graph, 'heads'), '5').headsAfter, ['4', '5']);
   t.deepEqual(planUpgrade(p.graph, new Set(['1']), '2').headsAfter, ['2']);
 });
 
@@ -130,7 +133,10 @@ test('depends-on across branches: applied first, removed after, not a parent', (
   t.deepEqual(p.graph.parents('4'), ['3']);
   t.deepEqual(up(p, 'b@head'), ['1', '2', '3', '4']);
   t.deepEqual(down(p, 'a@base'), ['4', '2', '1']);
-  t.deepEqual(down(p, '1'), ['4', '3', '2']);
+  // 2 is built on 1, and 4 depends on 2: both go; the root 3 of branch b stays.
+  t.deepEqual(down(p, '1'), ['4', '2']);
+  // 4 depends on 2 itself: downgrading to 2 leaves it (2 stays applied).
+  t.deepEqual(down(p, '2'), []);
   t.deepEqual(versionRows(p.graph, new Set(['1', '2', '3', '4'])), ['4']);
   const plan = planUpgrade(p.graph, new Set(), 'b@head');
   t.deepEqual(plan.headsAfter, ['4']);
@@ -143,8 +149,8 @@ test('targets: prefixes, ambiguity, unknown ids, wrong directions, irreversible'
   t.is(ambiguous.code, 'ambiguous-revision');
   t.regex(ambiguous.message, /matches 2 revisions: 100, 101/);
   t.is(error(() => up(p, '3')).code, 'unknown-revision');
-  t.is(error(() => up(p, 'base')).code, 'wrong-direction');
-  t.is(error(() => down(p, 'heads')).code, 'wrong-direction');
+  t.deepEqual(up(p, 'base', '101'), []);
+  t.deepEqual(down(p, 'heads'), []);
   t.is(error(() => down(p, '200', '101')).code, 'not-applied');
   t.is(error(() => up(p, 'no way!')).code, 'bad-target');
   const irreversible = graphProject([['1'], ['2', ['-- migrate:irreversible']], ['3']]);
@@ -152,4 +158,71 @@ test('targets: prefixes, ambiguity, unknown ids, wrong directions, irreversible'
   t.is(e.code, 'irreversible');
   t.regex(e.message, /would pass 2/);
   t.deepEqual(down(irreversible, '2'), ['3']);
+});
+
+// One root per component, each labelled: web (w1 ← w2 ← w3), api (a1 ← a2), jobs (j1) depends on a1.
+const components = () =>
+  graphProject([
+    ['1', ['-- migrate:revises base', '-- migrate:branch web']],
+    ['2'],
+    ['3'],
+    ['4', ['-- migrate:revises base', '-- migrate:branch api']],
+    ['5'],
+    ['6', ['-- migrate:revises base', '-- migrate:branch jobs', '-- migrate:depends-on 4']],
+  ]);
+
+test('downgrade reverts only what is built on the target: other roots and branches stay', (t) => {
+  const p = components();
+  t.deepEqual(p.graph.bases(), ['1', '4', '6']);
+  t.deepEqual(down(p, 'web'), ['3', '2']);
+  t.deepEqual(down(p, '2'), ['3']);
+  // jobs depends on 4 (api's root) itself: it stays when api goes down to 4.
+  t.deepEqual(down(p, 'api'), ['5']);
+  // …and goes with api@base, which removes that branch and what depends on it.
+  t.deepEqual(down(p, 'api@base'), ['6', '5', '4']);
+  t.deepEqual(down(p, '3'), []);
+  t.deepEqual(down(p, '1-1'), ['3', '2', '1']);
+  t.deepEqual(down(p, 'base'), ['6', '5', '4', '3', '2', '1']);
+  t.is(error(() => down(p, '2', '4')).code, 'not-applied');
+});
+
+test('no-op targets plan nothing: upgrade base, <label>@base, an applied revision; downgrade to a head', (t) => {
+  const p = twoBranches();
+  t.deepEqual(up(p, 'base', 'heads'), []);
+  t.deepEqual(up(p, 'billing@base', '4'), []);
+  t.deepEqual(up(p, '2', '4'), []);
+  t.deepEqual(up(p, 'billing@head', '4'), []);
+  t.deepEqual(down(p, '5'), []);
+  t.deepEqual(down(p, '4'), []);
+  t.is(error(() => up(p, 'nolabel@base')).code, 'unknown-label');
+});
+
+// Branch x forks: 1 (x) ← {2, 3}; 3 ← 4.
+const forkedBranch = () => graphProject([['1', ['-- migrate:branch x']], ['2', ['-- migrate:revises 1']], ['3', ['-- migrate:revises 1']], ['4', ['-- migrate:revises 3']]]);
+
+test('<label>@head with several heads on the branch is refused, naming them, for both directions', (t) => {
+  const p = forkedBranch();
+  for (const e of [error(() => up(p, 'x@head')), error(() => down(p, 'x@head'))]) {
+    t.is(e.code, 'multiple-heads');
+    t.regex(e.message, /branch x has 2 heads: 2, 4/);
+  }
+});
+
+test('<label>@+N and <label>@-N count from that branch\'s current head and refuse only at forks', (t) => {
+  const p = twoBranches();
+  t.deepEqual(up(p, 'billing@+1', '2,3'), ['4']);
+  t.deepEqual(up(p, 'audit@+1', '4'), ['3']);
+  t.deepEqual(up(p, 'audit@+2', '4'), ['3', '5']);
+  t.deepEqual(down(p, 'billing@-1'), ['4']);
+  t.deepEqual(down(p, 'audit@-2', '5'), ['5', '3']);
+  t.is(error(() => down(p, 'billing@+1')).code, 'wrong-direction');
+  t.is(error(() => up(p, 'billing@+2', '4')).code, 'relative-out-of-range');
+  const f = forkedBranch();
+  const fork = error(() => up(f, 'x@+2', '1'));
+  t.is(fork.code, 'ambiguous-walk');
+  t.regex(fork.message, /1 is a branch point/);
+  t.deepEqual(up(f, 'x@+1', '3'), ['4']);
+  const twoCurrent = error(() => down(f, 'x@-1', '2,4'));
+  t.is(twoCurrent.code, 'ambiguous-relative');
+  t.regex(twoCurrent.message, /branch x has 2: 2, 4/);
 });

@@ -29,7 +29,7 @@ test('upgrade base→heads then downgrade heads→base visits every revision onc
   t.pass();
 });
 
-test('any partial upgrade followed by any downgrade target keeps parents applied before children', (t) => {
+test('any partial upgrade followed by any downgrade target reverts exactly what is built on the target and keeps parents applied before children', (t) => {
   fc.assert(
     fc.property(randomHistory(15), fc.nat(), fc.nat(), (history, i, j) => {
       const { graph } = loadProject(makeFolder(historyFiles(history)));
@@ -39,6 +39,9 @@ test('any partial upgrade followed by any downgrade target keeps parents applied
       const plan = planDowngrade(graph, applied, target);
       const after = new Set(applied);
       for (const id of plan.steps) after.delete(id);
+      // Only what is built on the target goes: its children and, transitively, their children and dependents.
+      const builtOn = graph.descendants(graph.children(target));
+      if (!plan.steps.every((id) => builtOn.has(id)) || ![...applied].filter((id) => builtOn.has(id)).every((id) => !after.has(id))) return false;
       // What stays applied is closed under parents and depends-on, and contains the target.
       return after.has(target) && [...after].every((id) => [...graph.parents(id), ...graph.dependencies(id)].every((p) => after.has(p)));
     }),

@@ -25,6 +25,8 @@ import { registerGraphCommands } from './commands/graph-commands.js';
 import { registerMigrateCommands } from './commands/migrate-commands.js';
 import { registerSafetyCommands } from './commands/safety-commands.js';
 import { plainReporter } from './reporter.js';
+import { addAlembicHelp } from './alembic-map.js';
+import { checkCommandName } from './unknown-command.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { TOOL_VERSION } from './version.js';
@@ -46,6 +48,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   });
 
   try {
+    checkCommandName(program, argv);
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -185,6 +188,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
   registerMigrateCommands(program, wiring);
   registerSafetyCommands(program, wiring);
   registerStateCommands(program, wiring);
+  addAlembicHelp(program);
   // No command: the TUI on a terminal, else the status.
   wiring.add(program, (_c, g) => (wiring.interactive(g) ? wiring.openTui(g, 'main') : statusCommand(database(g), project(g, {}))));
   return program;

@@ -1,4 +1,5 @@
 import type { DatabaseAdapter } from './dialects/adapter.js';
+import { versionRows } from './plan/planner.js';
 import { requireValid, type Project } from './project.js';
 import type { DatabaseState } from './run/database-state.js';
 import { resolve, resolvePreview, type ResolveMode, type ResolvePreview } from './run/resolve.js';
@@ -79,7 +80,10 @@ export class Migrator {
     requireValid(this.project, this.db.syntax.name);
     const state = await this.readState();
     if (state.dirty) throw new DirtyDatabaseError(state.dirty, this.db.display);
-    return buildDowngradePreview(this.db, target, this.planDowngradeSteps(state, target));
+    const steps = this.planDowngradeSteps(state, target);
+    const reverted = new Set(steps.map((s) => s.revision));
+    const stays = versionRows(this.project.graph, new Set([...state.applied].filter((id) => !reverted.has(id))));
+    return buildDowngradePreview(this.db, target, steps, stays);
   }
 
   stamp(target: string): Promise<RunResult> {
@@ -98,8 +102,8 @@ export class Migrator {
     return resolve(this.runner, ref, mode);
   }
 
-  seed(seedDir: string): Promise<RunResult & { skipped: string[] }> {
-    return seed(this.runner, seedDir);
+  seed(seedDir: string, options: { force?: boolean } = {}): Promise<RunResult & { skipped: string[] }> {
+    return seed(this.runner, seedDir, options);
   }
 
   backup(options: { dir: string; out?: string; exact?: boolean; reason: string }): Promise<BackupManifest> {

@@ -1,4 +1,7 @@
+import { qualifiedName, type DialectSyntax } from './dialects/dialect.js';
 import { UsageError } from './errors.js';
+
+export { qualifiedName };
 
 /** Names of the two state tables; configurable, validated, never pasted raw. */
 export interface StateTableNames {
@@ -30,4 +33,58 @@ export function validateTableName(name: string, what: string): string {
   return name;
 }
 
-export { qualifiedName } from './dialects/dialect.js';
+
+/** The log table's columns: SQL name → LogRow field. */
+export const LOG_COLUMNS = [
+  ['revision', 'revision'],
+  ['direction', 'direction'],
+  ['kind', 'kind'],
+  ['dialect', 'dialect'],
+  ['checksum', 'checksum'],
+  ['sql_text', 'sqlText'],
+  ['down_sql', 'downSql'],
+  ['statements_total', 'statementsTotal'],
+  ['statements_done', 'statementsDone'],
+  ['status', 'status'],
+  ['started_at', 'startedAt'],
+  ['finished_at', 'finishedAt'],
+  ['duration_ms', 'durationMs'],
+  ['os_user', 'osUser'],
+  ['host', 'host'],
+  ['tool_version', 'toolVersion'],
+  ['error', 'error'],
+] as const;
+
+/**
+ * The statements that create both state tables if missing (idempotent): what `init` and
+ * every run execute, and what an offline (`--sql`) script starts with.
+ */
+export function stateTableDdl(s: DialectSyntax, tables: StateTableNames): string[] {
+  const q = (name: string) => s.quoteIdentifier(name);
+  const text = s.longTextType;
+  return [
+    `CREATE TABLE IF NOT EXISTS ${qualifiedName(tables.version, q)} (${q('revision')} ${s.revisionColumnType} NOT NULL PRIMARY KEY)`,
+    `CREATE TABLE IF NOT EXISTS ${qualifiedName(tables.log, q)} (` +
+      [
+        `${q('id')} ${s.autoIncrementPrimaryKey}`,
+        `${q('revision')} ${s.revisionColumnType} NOT NULL`,
+        `${q('direction')} VARCHAR(8) NOT NULL`,
+        `${q('kind')} VARCHAR(16) NOT NULL`,
+        `${q('dialect')} VARCHAR(16) NOT NULL`,
+        `${q('checksum')} VARCHAR(80)`,
+        `${q('sql_text')} ${text}`,
+        `${q('down_sql')} ${text}`,
+        `${q('statements_total')} INTEGER NOT NULL`,
+        `${q('statements_done')} INTEGER NOT NULL`,
+        `${q('status')} VARCHAR(16) NOT NULL`,
+        `${q('started_at')} VARCHAR(32) NOT NULL`,
+        `${q('finished_at')} VARCHAR(32)`,
+        `${q('duration_ms')} INTEGER`,
+        `${q('os_user')} VARCHAR(255) NOT NULL`,
+        `${q('host')} VARCHAR(255) NOT NULL`,
+        `${q('tool_version')} VARCHAR(32) NOT NULL`,
+        `${q('error')} ${text}`,
+      ].join(', ') +
+      ')',
+  ];
+}

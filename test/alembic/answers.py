@@ -29,7 +29,8 @@ def answer(case):
             if kind == "up":
                 steps = rmap.iterate_revisions(arg, cur, implicit_base=True)
             else:
-                steps = rmap.iterate_revisions(cur, arg, implicit_base=True, select_for_downgrade=True)
+                # What `alembic downgrade` asks (ScriptDirectory._downgrade_revs): no implicit base.
+                steps = rmap.iterate_revisions(cur, arg, select_for_downgrade=True)
             out["answers"].append(sorted(r.revision for r in steps))
         except Exception as e:  # Alembic's refusal is an answer too
             out["answers"].append("ERR " + type(e).__name__)

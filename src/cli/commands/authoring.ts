@@ -22,12 +22,14 @@ export function registerAuthoringCommands(program: Command, w: Wiring): void {
     program
       .command('merge')
       .description('write a merge revision joining heads (default: all heads)')
-      .argument('[revs...]', 'revisions to join')
+      .argument('[revs...]', 'revisions to join, or the word "heads" (the default: all heads)')
       .option('-m, --message <text>', 'message of the merge revision')
       .option('--id <token>', 'version token for the file names (default: a UTC timestamp)'),
     (c, g, revs) => {
       const { id, message } = c.opts() as { message?: string; id?: string };
-      return mergeCommand(w.project(g), { revisions: (revs as string[]) ?? [], ...(message ? { message } : {}), ...(id ? { version: id } : {}) });
+      // `merge heads` (Alembic's spelling) is the default: every head.
+      const named = ((revs as string[]) ?? []).filter((r) => r !== 'heads');
+      return mergeCommand(w.project(g), { revisions: named, ...(message ? { message } : {}), ...(id ? { version: id } : {}) });
     },
   );
 }

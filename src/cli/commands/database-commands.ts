@@ -20,12 +20,15 @@ import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { TOOL_VERSION } from '../version.js';
 import type { DatabaseContext, Wiring } from '../wiring.js';
+import { revisionVerbose } from './describe.js';
 
 /** The commands that read or set the state: init, status, current, stamp, resolve, seed. */
 export function registerStateCommands(program: Command, w: Wiring): void {
   w.add(program.command('init').description('create the state tables (also done on first use)'), (_c, g) => initCommand(w.database(g), w.project(g)));
   w.add(program.command('status').description('current heads, pending, dirty, gaps, missing files, drift'), (_c, g) => statusCommand(w.database(g), w.project(g, {})));
-  w.add(program.command('current').description('the version rows: what the database is at'), (_c, g) => currentCommand(w.database(g), w.project(g)));
+  w.add(program.command('current').description('the version rows: what the database is at').option('-v, --verbose', 'every field of each current revision'), (c, g) =>
+    currentCommand(w.database(g), w.project(g), Boolean((c.opts() as { verbose?: boolean }).verbose)),
+  );
   w.add(program.command('stamp').argument('<target>', 'target').description('set the version rows to a target without running SQL (asks first when going back)'), (_c, g, target) => {
     const loaded = w.project(g, {});
     return stampCommand(w.database(g), loaded, String(target), g.json);
@@ -47,10 +50,14 @@ export function registerStateCommands(program: Command, w: Wiring): void {
     },
   );
   w.add(
-    program.command('seed').description('run seeds/*.sql in name order; unchanged seeds are skipped').option('--seeds <folder>', 'seeds folder (default: "seeds", or the config file\'s)'),
+    program
+      .command('seed')
+      .description('run seeds/*.sql in name order; a seed unchanged since it ran is skipped, unless a revision applied then was reverted since')
+      .option('--seeds <folder>', 'seeds folder (default: "seeds", or the config file\'s)')
+      .option('--force', 'run every seed, changed or not', false),
     (c, g) => {
-      const o = c.opts() as { seeds?: string };
-      return seedCommand(w.database(g), w.project(g), resolve(w.io.cwd, o.seeds ?? w.configFile().seeds ?? 'seeds'), g.json);
+      const o = c.opts() as { seeds?: string; force?: boolean };
+      return seedCommand(w.database(g), w.project(g), resolve(w.io.cwd, o.seeds ?? w.configFile().seeds ?? 'seeds'), g.json, Boolean(o.force));
     },
   );
 }
@@ -130,13 +137,18 @@ export async function statusCommand(ctx: DatabaseContext, project: Project): Pro
   });
 }
 
-export async function currentCommand(ctx: DatabaseContext, project: Project): Promise<CommandResult> {
+export async function currentCommand(ctx: DatabaseContext, project: Project, verbose = false): Promise<CommandResult> {
   return withMigrator(ctx, project, async (m) => {
     const state = await m.readState();
     const { graph } = project;
     const rows = state.versionRows.map((id) => ({ id, message: graph.has(id) ? graph.get(id).message : null, isHead: graph.has(id) && graph.children(id).length === 0 }));
     return {
-      text: rows.length === 0 ? 'base (nothing applied)\n' : rows.map((r) => `${r.id}${r.isHead ? ' (head)' : ''} ${r.message ?? '(files missing)'}`).join('\n') + '\n',
+      text:
+        rows.length === 0
+          ? 'base (nothing applied)\n'
+          : verbose
+            ? rows.map((r) => (graph.has(r.id) ? revisionVerbose(graph, graph.get(r.id)) : `Rev: ${r.id} (files missing)\n`)).join('\n')
+            : rows.map((r) => `${r.id}${r.isHead ? ' (head)' : ''} ${r.message ?? '(files missing)'}`).join('\n') + '\n',
       json: { current: rows },
     };
   });
@@ -212,9 +224,9 @@ export async function resolveCommand(ctx: DatabaseContext, project: Project, ref
   });
 }
 
-export async function seedCommand(ctx: DatabaseContext, project: Project, seedDir: string, json: boolean): Promise<CommandResult> {
+export async function seedCommand(ctx: DatabaseContext, project: Project, seedDir: string, json: boolean, force = false): Promise<CommandResult> {
   return withMigrator(ctx, project, async (m) => {
-    const result = await m.seed(resolve(seedDir));
+    const result = await m.seed(resolve(seedDir), { force });
     const out = finish(ctx.io, result, 'ran', json);
     return {
       ...out,

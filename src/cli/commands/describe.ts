@@ -30,3 +30,20 @@ export function revisionLine(graph: RevisionGraph, m: Migration): string {
   const labels = m.branchLabels.length > 0 ? ` [${m.branchLabels.join(', ')}]` : '';
   return `${m.id}${marks.length > 0 ? ` (${marks.join(', ')})` : ''}${labels} ${m.message}`;
 }
+
+/** Alembic's `--verbose` form of a revision: id and marks, parents, children, depends-on, labels, path, message. */
+export function revisionVerbose(graph: RevisionGraph, m: Migration): string {
+  const parents = graph.parents(m.id);
+  const lines = [
+    `Rev: ${revisionLine(graph, m).slice(0, -(m.message.length + 1))}`,
+    `${parents.length > 1 ? 'Merges' : 'Parent'}: ${parents.join(', ') || '<base>'}`,
+    ...(graph.isBranchPoint(m.id) ? [`Branches into: ${graph.children(m.id).join(', ')}`] : []),
+    ...(graph.dependencies(m.id).length > 0 ? [`Also depends on: ${graph.dependencies(m.id).join(', ')}`] : []),
+    ...(m.branchLabels.length > 0 ? [`Branch names: ${m.branchLabels.join(', ')}`] : []),
+    `Path: ${m.upPath}`,
+    '',
+    `    ${m.message}`,
+    '',
+  ];
+  return lines.join('\n');
+}

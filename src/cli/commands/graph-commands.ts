@@ -3,6 +3,7 @@ import {
   dialectChecksum,
   drawHistory,
   resolveRevisionRef,
+  singleHead,
   DIALECTS,
   sourceStatements,
   type DialectSyntax,
@@ -11,22 +12,44 @@ import {
 import type { Command } from 'commander';
 import type { CommandResult } from '../command-result.js';
 import { dialectOption, type Wiring } from '../wiring.js';
-import { revisionJson, revisionLine } from './describe.js';
+import { revisionJson, revisionLine, revisionVerbose } from './describe.js';
+import { withMigrator } from './database-commands.js';
+import { parseRange, rangeNeedsDatabase, revisionsInRange, type HistoryRange } from './history-range.js';
 
 export function registerGraphCommands(program: Command, w: Wiring): void {
-  w.add(program.command('heads').description('list the revisions that nothing revises'), (_c, g) => headsCommand(w.project(g)));
+  w.add(program.command('heads').description('list the revisions that nothing revises').option('-v, --verbose', 'every field of each head'), (c, g) =>
+    headsCommand(w.project(g), Boolean((c.opts() as { verbose?: boolean }).verbose)),
+  );
   w.add(program.command('branches').description('list branch points and branch labels'), (_c, g) => branchesCommand(w.project(g)));
-  w.add(program.command('history').description('draw the revision graph, newest first'), (_c, g) => historyCommand(w.project(g)));
-  w.add(program.command('show').argument('<rev>', 'revision id, unique prefix or branch label').description('show one revision (with --dialect: its statements)'), (_c, g, rev) =>
-    showCommand(w.project(g), String(rev), g.dialect ? dialectOption(g.dialect) : undefined),
+  w.add(
+    program
+      .command('history')
+      .description('draw the revision graph, newest first')
+      .option('-v, --verbose', 'every field of each revision')
+      .option('-r, --rev-range <range>', 'only lower:upper, e.g. base:head, -3:, current:, <id>:<id>'),
+    async (c, g) => {
+      const o = c.opts() as { verbose?: boolean; revRange?: string };
+      const project = w.project(g);
+      const range = o.revRange === undefined ? null : parseRange(o.revRange);
+      const current = range && rangeNeedsDatabase(range) ? await withMigrator(w.database(g), project, async (m) => [...(await m.readState()).versionRows]) : null;
+      return historyCommand(project, { verbose: Boolean(o.verbose), range, current });
+    },
+  );
+  w.add(
+    program.command('show').argument('<rev>', 'revision id, unique prefix, branch label, head, heads, base or current').description('show one revision (with --dialect: its statements)'),
+    async (_c, g, rev) => {
+      const project = w.project(g);
+      const ids = String(rev) === 'current' ? await withMigrator(w.database(g), project, async (m) => [...(await m.readState()).versionRows]) : null;
+      return showCommand(project, String(rev), g.dialect ? dialectOption(g.dialect) : undefined, ids);
+    },
   );
 }
 
-export function headsCommand(project: Project): CommandResult {
+export function headsCommand(project: Project, verbose = false): CommandResult {
   const { graph } = project;
   const heads = graph.heads().map((id) => graph.get(id));
   return {
-    text: heads.map((m) => revisionLine(graph, m)).join('\n') + (heads.length > 0 ? '\n' : ''),
+    text: verbose ? heads.map((m) => revisionVerbose(graph, m)).join('\n') : heads.map((m) => revisionLine(graph, m)).join('\n') + (heads.length > 0 ? '\n' : ''),
     json: { heads: heads.map((m) => ({ id: m.id, message: m.message, branchLabels: [...m.branchLabels], upPath: m.upPath })) },
   };
 }
@@ -56,15 +79,17 @@ export function branchesCommand(project: Project): CommandResult {
   };
 }
 
-export function historyCommand(project: Project): CommandResult {
+export function historyCommand(project: Project, options: { verbose?: boolean; range?: HistoryRange | null; current?: readonly string[] | null } = {}): CommandResult {
   const { graph } = project;
-  const rows = drawHistory(graph);
+  // A range lists its revisions (newest first) without the drawing, as Alembic does.
+  const rows = options.range ? revisionsInRange(graph, options.range, options.current ?? null).map((id) => ({ id, graph: '' })) : drawHistory(graph);
   const text = rows
     .map((row) => {
       if (row.id === null) return row.graph;
+      if (options.verbose) return `${row.graph ? `${row.graph}\n` : ''}${revisionVerbose(graph, graph.get(row.id))}`;
       const m = graph.get(row.id);
       const deps = graph.dependencies(m.id);
-      return `${row.graph} ${revisionLine(graph, m)}${deps.length > 0 ? ` (depends on ${deps.join(', ')})` : ''}`;
+      return `${row.graph ? `${row.graph} ` : ''}${revisionLine(graph, m)}${deps.length > 0 ? ` (depends on ${deps.join(', ')})` : ''}`;
     })
     .join('\n');
   return {
@@ -73,9 +98,22 @@ export function historyCommand(project: Project): CommandResult {
   };
 }
 
-export function showCommand(project: Project, ref: string, dialect: DialectSyntax | undefined): CommandResult {
+/** `show <rev>`; `head`, `heads`, `base` and `current` (the database's version rows) show each revision they name. */
+export function showCommand(project: Project, ref: string, dialect: DialectSyntax | undefined, current: readonly string[] | null = null): CommandResult {
   const { graph } = project;
-  const m = graph.get(resolveRevisionRef(graph, ref));
+  const ids = ref === 'heads' ? graph.heads() : ref === 'base' ? graph.bases() : ref === 'current' ? (current ?? []).filter((id) => graph.has(id)) : null;
+  if (ids === null) return showOne(project, ref === 'head' ? singleHead(graph, graph.heads()) : resolveRevisionRef(graph, ref), dialect);
+  if (ids.length === 1) return showOne(project, ids[0]!, dialect);
+  const each = ids.map((id) => showOne(project, id, dialect));
+  return {
+    text: each.length === 0 ? `${ref}: no revisions\n` : each.map((r) => r.text).join('\n'),
+    json: { revisions: each.map((r) => (r.json as { revision: unknown }).revision) },
+  };
+}
+
+function showOne(project: Project, id: string, dialect: DialectSyntax | undefined): CommandResult {
+  const { graph } = project;
+  const m = graph.get(id);
   const checksums = Object.fromEntries(DIALECTS.map((d) => [d.name, dialectChecksum(m.up, d.name)]));
   const statements = dialect
     ? {

@@ -23,15 +23,24 @@ export function registerMigrateCommands(program: Command, w: Wiring): void {
     }
     w.add(command, async (c, g, target) => {
       const o = c.opts() as { sql: boolean; from?: string; outOfOrder?: boolean; dryRun?: boolean; backup?: boolean; backupDir?: string };
-      const targetText = typeof target === 'string' ? target : 'heads';
+      let targetText = typeof target === 'string' ? target : 'heads';
       const loaded = w.project(g, {});
+      const range = /^([^:]*):([^:]*)$/.exec(targetText);
+      if (range) {
+        // Alembic's offline range: `upgrade a:b --sql` plans from a to b.
+        if (!o.sql) throw new UsageError(`a range "${targetText}" only works with --sql (Alembic's offline mode)`, `online, name the target only: \`${direction} ${range[2] || 'heads'}\``);
+        if (o.from) throw new UsageError(`give the starting point once: "${targetText}" already starts at ${range[1] || 'the default'}`, 'drop --from, or the part before the colon');
+        targetText = range[2] || (direction === 'upgrade' ? 'heads' : 'base');
+        if (range[1]) o.from = range[1];
+      }
       if (o.sql) {
         // With a database and no --from, plan from what the database holds.
         if (!o.from && (g.url || w.hasDatabase(g)) && !g.dialect) {
           return withMigrator(w.database(g), loaded, async (m) => {
             const state = await m.readState();
             const from = [...state.applied].join(',') || 'base';
-            const plan = offlinePlanCommand(loaded, direction, targetText, m.db.syntax, from, stateTables(w.configFile()), new Set(state.applied));
+            const plannedFrom = `database ${m.db.display} at ${state.versionRows.join(', ') || 'base'}`;
+            const plan = offlinePlanCommand(loaded, direction, targetText, m.db.syntax, from, stateTables(w.configFile()), new Set(state.applied), plannedFrom);
             if (direction === 'upgrade') return plan;
             // A downgrade's SQL starts with what it destroys, counted now.
             const preview = await m.downgradePreview(targetText);
@@ -47,6 +56,23 @@ export function registerMigrateCommands(program: Command, w: Wiring): void {
         : downgradeCommand(w.database(g), loaded, targetText, g.json, { dryRun: Boolean(o.dryRun), backup: o.backup !== false, backupDir: w.backupDir(o.backupDir) });
     });
   }
+  registerResetCommand(program, w);
+}
+
+/** `reset`: `downgrade base` with every downgrade guard (preview, backup, confirmation). */
+export function registerResetCommand(program: Command, w: Wiring): void {
+  w.add(
+    program
+      .command('reset')
+      .description('revert every revision (downgrade base): preview, backup and confirmation first')
+      .option('--dry-run', 'print the preview (plan, formatted SQL, data at risk) and stop', false)
+      .option('--no-backup', 'do not take a backup first')
+      .option('--backup-dir <folder>', 'where backups go (default: "backups", or the config file\'s)'),
+    (c, g) => {
+      const o = c.opts() as { dryRun?: boolean; backup?: boolean; backupDir?: string };
+      return downgradeCommand(w.database(g), w.project(g, {}), 'base', g.json, { dryRun: Boolean(o.dryRun), backup: o.backup !== false, backupDir: w.backupDir(o.backupDir) });
+    },
+  );
 }
 
 export async function upgradeCommand(ctx: DatabaseContext, project: Project, target: string, outOfOrder: boolean, json: boolean): Promise<CommandResult> {

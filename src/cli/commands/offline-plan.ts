@@ -10,6 +10,7 @@ import {
   type StateTableNames,
 } from '../../engine/index.js';
 import type { CommandResult } from '../command-result.js';
+import { TOOL_VERSION } from '../version.js';
 
 /** `upgrade|downgrade <target> --sql`: the plan's SQL for one dialect, touching no database. */
 export function offlinePlanCommand(
@@ -20,12 +21,17 @@ export function offlinePlanCommand(
   from: string | undefined,
   tables: StateTableNames,
   appliedInDatabase?: ReadonlySet<string>,
+  plannedFrom?: string,
 ): CommandResult {
   requireValid(project, dialect.name);
   const { graph } = project;
   const applied = appliedInDatabase ?? appliedFromSpec(graph, from ?? (direction === 'upgrade' ? 'base' : 'heads'));
   const plan = direction === 'upgrade' ? planUpgrade(graph, applied, target) : planDowngrade(graph, applied, target);
-  const sql = renderPlanSql(graph, plan, applied, dialect, tables);
+  const defaultFrom = direction === 'upgrade' ? 'base' : 'heads';
+  const sql = renderPlanSql(graph, plan, applied, dialect, tables, {
+    toolVersion: TOOL_VERSION,
+    plannedFrom: plannedFrom ?? (from ? `--from ${from}` : `${defaultFrom} (no database and no --from)`),
+  });
   return {
     text: sql,
     json: {

@@ -4,7 +4,7 @@ import type { RevisionGraph } from './graph.js';
 /**
  * The target grammar (DESIGN §3):
  *   head | heads | base | <id or unique prefix or label> | +N | -N | <ref>+N | <ref>-N
- *   <label or id>@head | <label>@base
+ *   <label or id>@head | <label>@base | <label>@+N | <label>@-N
  */
 export type TargetAst =
   | { kind: 'head' }
@@ -13,9 +13,10 @@ export type TargetAst =
   | { kind: 'relative'; steps: number }
   | { kind: 'ref'; ref: string; steps: number }
   | { kind: 'branch-head'; ref: string }
+  | { kind: 'branch-relative'; label: string; steps: number }
   | { kind: 'branch-base'; label: string };
 
-export const TARGET_GRAMMAR = 'head, heads, base, an id or unique prefix, a branch label, +N, -N, <id>+N, <id>-N, <label>@head, <label>@base';
+export const TARGET_GRAMMAR = 'head, heads, base, an id or unique prefix, a branch label, +N, -N, <id>+N, <id>-N, <label>@head, <label>@base, <label>@+N, <label>@-N';
 
 export function parseTarget(text: string): TargetAst {
   const t = text.trim();
@@ -24,6 +25,8 @@ export function parseTarget(text: string): TargetAst {
   if (t === 'base') return { kind: 'base' };
   let m = /^([+-])(\d+)$/.exec(t);
   if (m) return { kind: 'relative', steps: Number(m[2]) * (m[1] === '-' ? -1 : 1) };
+  m = /^([0-9A-Za-z_]+)@([+-])(\d+)$/.exec(t);
+  if (m) return { kind: 'branch-relative', label: m[1]!, steps: Number(m[3]) * (m[2] === '-' ? -1 : 1) };
   m = /^([0-9A-Za-z_]+)@(head|base)$/.exec(t);
   if (m) return m[2] === 'head' ? { kind: 'branch-head', ref: m[1]! } : { kind: 'branch-base', label: m[1]! };
   m = /^([0-9A-Za-z_]+)(?:([+-])(\d+))?$/.exec(t);

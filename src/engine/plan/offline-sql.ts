@@ -1,23 +1,48 @@
 import { quoteStringLiteral, type DialectSyntax } from '../dialects/dialect.js';
 import type { RevisionGraph } from '../graph/graph.js';
-import { migrationRun } from '../files/migration-sql.js';
+import { whoAndWhere } from '../dialects/connect.js';
 import type { Plan } from './planner.js';
 import { versionRows } from './planner.js';
-import { qualifiedName, type StateTableNames } from '../state-tables.js';
+import { joinStatements, stepSql } from './step-sql.js';
+import { LOG_COLUMNS, qualifiedName, stateTableDdl, type StateTableNames } from '../state-tables.js';
+
+/** Where an offline script says it was planned from, and who planned it with which tool version. */
+export interface OfflineScriptOptions {
+  readonly toolVersion: string;
+  /** The state planned from, e.g. `database sqlite:app.db at 2026…` or `--from base`. */
+  readonly plannedFrom: string;
+  /** Timestamps of the log rows (default: now). */
+  readonly now?: Date;
+}
 
 /**
- * The SQL a plan would run on one dialect, as a script: each migration's statements,
- * wrapped in a transaction where the dialect and file allow, followed by the version-table
- * change. Like Alembic's --sql: nothing touches a database.
+ * The SQL a plan would run on one dialect, as a script: the state tables created if
+ * missing (the DDL every online run uses), then each migration's statements, wrapped in a
+ * transaction where the dialect and file allow, followed by the same bookkeeping an online
+ * run writes: the version-table change and a `done` log row (revision, direction, dialect,
+ * checksum, the SQL, the down SQL…). A database updated from the script reads, to
+ * `status`, `check`, `upgrade` and the TUI, exactly like one updated online. Like
+ * Alembic's --sql: nothing touches a database.
  */
-export function renderPlanSql(graph: RevisionGraph, plan: Plan, applied: ReadonlySet<string>, dialect: DialectSyntax, tables: StateTableNames): string {
+export function renderPlanSql(
+  graph: RevisionGraph,
+  plan: Plan,
+  applied: ReadonlySet<string>,
+  dialect: DialectSyntax,
+  tables: StateTableNames,
+  options: OfflineScriptOptions = { toolVersion: 'unknown', plannedFrom: 'unknown' },
+): string {
   const table = qualifiedName(tables.version, dialect.quoteIdentifier);
   const col = dialect.quoteIdentifier('revision');
+  const log = qualifiedName(tables.log, dialect.quoteIdentifier);
+  const who = whoAndWhere();
+  const at = (options.now ?? new Date()).toISOString();
   const out: string[] = [];
   out.push(`-- migrate-tui ${plan.direction} to ${plan.target} for ${dialect.name}: ${plan.steps.length} revision${plan.steps.length === 1 ? '' : 's'}`);
+  out.push(`-- planned by migrate-tui ${options.toolVersion} (${who.user}@${who.host}, ${at}) from ${options.plannedFrom}`);
   out.push(`-- heads before: ${plan.headsBefore.join(', ') || 'base'}; after: ${plan.headsAfter.join(', ') || 'base'}`);
   out.push('');
-  out.push(`CREATE TABLE IF NOT EXISTS ${table} (${col} ${dialect.revisionColumnType} NOT NULL PRIMARY KEY);`);
+  for (const ddl of stateTableDdl(dialect, tables)) out.push(`${ddl};`);
 
   const state = new Set(applied);
   for (const id of plan.steps) {
@@ -26,7 +51,7 @@ export function renderPlanSql(graph: RevisionGraph, plan: Plan, applied: Readonl
     const before = versionRows(graph, state);
     direction === 'up' ? state.add(id) : state.delete(id);
     const after = versionRows(graph, state);
-    const run = migrationRun(migration, direction, dialect);
+    const run = stepSql(graph, dialect, id, direction);
     const wrap = run.transactional;
     out.push('');
     out.push(`-- ${direction === 'up' ? 'Running upgrade' : 'Running downgrade'} ${id}: ${migration.message}`);
@@ -35,9 +60,39 @@ export function renderPlanSql(graph: RevisionGraph, plan: Plan, applied: Readonl
     if (wrap) out.push(`${dialect.beginTransaction};`);
     for (const statement of run.statements) out.push(terminate(statement.sql, dialect));
     for (const sql of versionTableChange(before, after, table, col)) out.push(`${sql};`);
+    const row: Record<(typeof LOG_COLUMNS)[number][1], string | number | null> = {
+      revision: id,
+      direction,
+      kind: 'migrate',
+      dialect: dialect.name,
+      checksum: run.checksum,
+      sqlText: joinStatements(run.statements),
+      downSql: run.downSql,
+      statementsTotal: run.statements.length,
+      statementsDone: run.statements.length,
+      status: 'done',
+      startedAt: at,
+      finishedAt: at,
+      durationMs: 0,
+      osUser: who.user,
+      host: who.host,
+      toolVersion: options.toolVersion,
+      error: null,
+    };
+    out.push(
+      `INSERT INTO ${log} (${LOG_COLUMNS.map(([c]) => dialect.quoteIdentifier(c)).join(', ')}) VALUES (${LOG_COLUMNS.map(([, key]) => sqlValue(row[key], dialect)).join(', ')});`,
+    );
     if (wrap) out.push(`${dialect.commitTransaction};`);
   }
   return out.join('\n') + '\n';
+}
+
+/** A value as a literal the dialect's own client reads back unchanged. */
+function sqlValue(value: string | number | null, dialect: DialectSyntax): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'number') return String(value);
+  // MySQL's default sql_mode reads backslashes in strings as escapes.
+  return quoteStringLiteral(dialect.splitter.backslashEscapes ? value.replace(/\\/g, '\\\\') : value);
 }
 
 /** Statements that move the version rows from one set to another (UPDATE when one replaces one). */

@@ -1,6 +1,9 @@
 import { PlanError, TargetError } from '../errors.js';
 import type { RevisionGraph } from '../graph/graph.js';
 import { parseTarget, resolveRevisionRef, singleHead, walk, type TargetAst } from '../graph/targets.js';
+import { branchHead, branchMembersOf, branchRelative } from './branch-targets.js';
+
+export { branchHead } from './branch-targets.js';
 
 /**
  * Plans are pure: graph + the set of applied revisions + a target → ordered steps.
@@ -67,10 +70,15 @@ function upgradeTargets(graph: RevisionGraph, applied: ReadonlySet<string>, ast:
       return [singleHead(graph, graph.heads())];
     case 'branch-head':
       return [branchHead(graph, ast.ref)];
+    case 'branch-relative': {
+      if (ast.steps < 0) throw new TargetError('wrong-direction', `upgrade ${ast.label}@${ast.steps} goes down`, `use \`downgrade ${ast.label}@${ast.steps}\``);
+      const to = branchRelative(graph, applied, ast.label, ast.steps);
+      return typeof to === 'string' ? [to] : [];
+    }
     case 'ref': {
       const to = walk(graph, resolveRevisionRef(graph, ast.ref), ast.steps);
-      if (typeof to !== 'string') throw upgradeToBase();
-      return [to];
+      // Below a root is the state before it: for an upgrade, nothing to apply (as in Alembic).
+      return typeof to === 'string' ? [to] : [];
     }
     case 'relative': {
       if (ast.steps < 0) throw new TargetError('wrong-direction', `upgrade ${ast.steps} goes down`, `use \`downgrade ${ast.steps}\``);
@@ -91,21 +99,26 @@ function upgradeTargets(graph: RevisionGraph, applied: ReadonlySet<string>, ast:
     }
     case 'base':
     case 'branch-base':
-      throw upgradeToBase();
+      // Nothing is below base: an upgrade there has nothing to do (Alembic: a no-op too).
+      if (ast.kind === 'branch-base') branchMembersOf(graph, ast.label);
+      return [];
   }
 }
 
-function upgradeToBase(): TargetError {
-  return new TargetError('wrong-direction', 'upgrade to a base does nothing', 'to remove revisions use `downgrade base` (or `downgrade <label>@base`)');
+/** Applied revisions built on `id`: its children and, transitively, their children and dependents. */
+export function builtOn(graph: RevisionGraph, applied: ReadonlySet<string>, id: string): Set<string> {
+  return new Set([...graph.descendants(graph.children(id))].filter((x) => applied.has(x)));
 }
 
 /**
- * Alembic's rule: after `downgrade X` exactly X and its ancestors stay applied, so other
- * branches are reverted too (the plan lists them). `<label>@base` is the exception: it
- * removes that branch and what is built on it, nothing else.
+ * `downgrade X` reverts exactly the applied revisions built on X (Alembic's `downgrade`):
+ * X's children and, transitively, their children and dependents. X stays, and so does
+ * everything else: other branches, other roots, a side branch merged in after X, and a
+ * revision that depends on X itself. `<label>@base` removes that branch and what depends
+ * on it; `base` everything; `-N` N revisions, each the single current head.
  */
 function downgradeRemoval(graph: RevisionGraph, applied: ReadonlySet<string>, ast: TargetAst): Set<string> {
-  const keepOnly = (id: string): Set<string> => {
+  const above = (id: string): Set<string> => {
     if (!applied.has(id)) {
       throw new TargetError(
         'not-applied',
@@ -114,22 +127,24 @@ function downgradeRemoval(graph: RevisionGraph, applied: ReadonlySet<string>, as
         { target: id },
       );
     }
-    const keep = graph.ancestors([id]);
-    return new Set([...applied].filter((x) => !keep.has(x)));
+    return builtOn(graph, applied, id);
   };
-  const toWalkResult = (to: string | { belowRoot: string }) => (typeof to === 'string' ? keepOnly(to) : new Set(applied));
+  // Below a root: that root and what is built on it go.
+  const toWalkResult = (to: string | { belowRoot: string }) => (typeof to === 'string' ? above(to) : new Set([...graph.descendants([to.belowRoot])].filter((x) => applied.has(x))));
   switch (ast.kind) {
     case 'base':
       return new Set(applied);
-    case 'branch-base': {
-      const members = graph.branchMembers(ast.label);
-      if (members.size === 0) throw new TargetError('unknown-label', `no branch label "${ast.label}"`, 'see `migrate-tui branches`', { label: ast.label });
-      return new Set([...graph.descendants(members)].filter((id) => applied.has(id)));
-    }
+    case 'branch-base':
+      return new Set([...graph.descendants(branchMembersOf(graph, ast.label))].filter((id) => applied.has(id)));
     case 'ref':
       return toWalkResult(walk(graph, resolveRevisionRef(graph, ast.ref), ast.steps));
     case 'branch-head':
-      return keepOnly(branchHead(graph, ast.ref));
+      return above(branchHead(graph, ast.ref));
+    case 'branch-relative': {
+      if (ast.steps > 0) throw new TargetError('wrong-direction', `downgrade ${ast.label}@+${ast.steps} goes up`, `use \`upgrade ${ast.label}@+${ast.steps}\``);
+      const to = branchRelative(graph, applied, ast.label, ast.steps);
+      return to === null ? new Set() : toWalkResult(to);
+    }
     case 'relative': {
       if (ast.steps > 0) throw new TargetError('wrong-direction', `downgrade +${ast.steps} goes up`, `use \`upgrade +${ast.steps}\``);
       // -N reverts N revisions, each time the single current head. Reverting a merge leaves
@@ -148,17 +163,11 @@ function downgradeRemoval(graph: RevisionGraph, applied: ReadonlySet<string>, as
       return removal;
     }
     case 'head':
+      // Nothing is built on a head: nothing to do.
+      return above(singleHead(graph, graph.heads()));
     case 'heads':
-      throw new TargetError('wrong-direction', `downgrade to ${ast.kind} does nothing`, 'give a target below the current heads: -1, base, or an id');
+      return new Set();
   }
-}
-
-/** The one head reachable from a label (or revision): Alembic's `<label>@head`. */
-export function branchHead(graph: RevisionGraph, ref: string): string {
-  const isLabel = graph.labelOwnerOf(ref) !== undefined;
-  const members = isLabel ? graph.branchMembers(ref) : graph.descendants([resolveRevisionRef(graph, ref)], false);
-  const heads = graph.heads().filter((id) => members.has(id));
-  return singleHead(graph, heads, `${isLabel ? 'branch' : 'revision'} ${ref}`);
 }
 
 function singleCurrent(current: readonly string[], relative: string, after = 0): string {

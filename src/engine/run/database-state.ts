@@ -4,6 +4,9 @@ import type { DialectSyntax } from '../dialects/dialect.js';
 import type { RevisionGraph } from '../graph/graph.js';
 import { migrationChecksum, migrationStatements } from '../files/migration-sql.js';
 import { versionRows as versionRowsOf } from '../plan/planner.js';
+import { joinStatements } from '../plan/step-sql.js';
+
+export { joinStatements };
 import type { DirtyStep } from './runtime-errors.js';
 import { splitStatements, type Statement } from '../files/sql-splitter.js';
 import type { LogRow } from './state-store.js';
@@ -118,12 +121,6 @@ export function readDatabaseState(graph: RevisionGraph, dialect: DialectSyntax, 
 
   const pending = graph.upgradeOrder(new Set([...graph.ancestors(graph.heads())].filter((id) => !applied.has(id))));
   return { versionRows, log, applied, missing, gaps, dirty, drift, pending };
-}
-
-/** Statements as stored in the log: joined so they split back the same way. */
-export function joinStatements(statements: readonly Statement[]): string {
-  // A statement whose last line has a comment gets its `;` on a line of its own.
-  return statements.map((s) => (/--|#/.test(s.sql.split('\n').pop()!) ? `${s.sql}\n;` : `${s.sql};`)).join('\n\n');
 }
 
 export function storedStatements(text: string | null, dialect: DialectSyntax): Statement[] {

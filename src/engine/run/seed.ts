@@ -6,16 +6,21 @@ import { sourceStatements } from '../files/migration-sql.js';
 import { transactionMode } from '../files/transaction-mode.js';
 import { versionRowsFor } from './database-state.js';
 import type { StepRunner } from './runner.js';
+import type { LogRow } from './state-store.js';
 import type { RunResult, RunStep, StepResult } from './steps.js';
 
-/** Runs `seeds/*.sql` in name order; a seed whose checksum is unchanged since it last ran is skipped. */
-export async function seed(runner: StepRunner, seedDir: string): Promise<RunResult & { skipped: string[] }> {
+/**
+ * Runs `seeds/*.sql` in name order. A seed is skipped when its checksum is unchanged since
+ * it last ran AND none of the revisions applied when it ran has been reverted since (their
+ * tables, and the seed's rows, may be gone: after `downgrade base` or `reset` every seed
+ * runs again). `force` runs every seed.
+ */
+export async function seed(runner: StepRunner, seedDir: string, options: { force?: boolean } = {}): Promise<RunResult & { skipped: string[] }> {
   const { seeds, problems } = readSeedFolder(seedDir);
   const errors = problems.filter((p) => p.severity === 'error');
   if (errors.length > 0) throw new InvalidMigrationsError(errors);
   return runner.locked(async (state) => {
-    const lastRun = new Map<string, string | null>();
-    for (const row of state.log) if (row.kind === 'seed' && row.status === 'done') lastRun.set(row.revision, row.checksum);
+    const lastRun = seedsStillValid(state.log);
     const results: StepResult[] = [];
     const skipped: string[] = [];
     let error: MigrateTuiError | undefined;
@@ -23,7 +28,7 @@ export async function seed(runner: StepRunner, seedDir: string): Promise<RunResu
     for (const file of seeds) {
       const key = `seed:${file.name}`.slice(0, 64);
       const checksum = dialectChecksum(file.source, dialect.name);
-      if (lastRun.get(key) === checksum) {
+      if (!options.force && lastRun.get(key) === checksum) {
         skipped.push(file.name);
         continue;
       }
@@ -41,4 +46,26 @@ export async function seed(runner: StepRunner, seedDir: string): Promise<RunResu
     const rows = versionRowsFor(runner.project.graph, state.applied, state.missing.map((m) => m.revision));
     return { direction: 'seed', target: seedDir, steps: results, headsBefore: rows, headsAfter: rows, skipped, ...(error ? { error } : {}) };
   });
+}
+
+/**
+ * Each seed's checksum at its last run, for the seeds whose run still stands: no revision
+ * applied at that time has been reverted since (read from the log, oldest first).
+ */
+function seedsStillValid(log: readonly LogRow[]): Map<string, string | null> {
+  const applied = new Set<string>();
+  const runs = new Map<string, { checksum: string | null; against: Set<string> }>();
+  for (const row of log) {
+    if (row.status !== 'done') continue;
+    if (row.kind === 'seed') {
+      runs.set(row.revision, { checksum: row.checksum, against: new Set(applied) });
+      continue;
+    }
+    if (row.direction === 'up') applied.add(row.revision);
+    else {
+      applied.delete(row.revision);
+      for (const [key, run] of runs) if (run.against.has(row.revision)) runs.delete(key);
+    }
+  }
+  return new Map([...runs].map(([key, run]) => [key, run.checksum]));
 }

@@ -10,11 +10,11 @@ import type { RunResult } from './steps.js';
 export function stampedSet(graph: RevisionGraph, state: DatabaseState, target: string): Set<string> {
   const ast = parseTarget(target);
   if (ast.kind === 'base') return new Set();
-  if (ast.kind === 'branch-base' || (ast.kind === 'relative' && ast.steps < 0)) {
+  if (ast.kind === 'branch-base' || ((ast.kind === 'relative' || ast.kind === 'branch-relative') && ast.steps < 0)) {
     const removed = new Set(planDowngrade(graph, state.applied, target).steps);
     return new Set([...state.applied].filter((id) => !removed.has(id)));
   }
-  if (ast.kind === 'relative') return new Set([...state.applied, ...planUpgrade(graph, state.applied, target).steps]);
+  if (ast.kind === 'relative' || ast.kind === 'branch-relative') return new Set([...state.applied, ...planUpgrade(graph, state.applied, target).steps]);
   // heads, head, an id, <label>@head: exactly that and its ancestors, like alembic stamp.
   return new Set(planUpgrade(graph, new Set(), target).steps);
 }

@@ -1,6 +1,6 @@
 import type { DatabaseAdapter, Query } from '../dialects/adapter.js';
 import { versionTableChange } from '../plan/offline-sql.js';
-import { qualifiedName, type StateTableNames } from '../state-tables.js';
+import { LOG_COLUMNS, qualifiedName, stateTableDdl, type StateTableNames } from '../state-tables.js';
 
 /** What one step did, as `migrate_tui_log` records it. */
 export interface LogRow {
@@ -29,25 +29,7 @@ export interface LogRow {
 
 export type NewLogRow = Omit<LogRow, 'id' | 'finishedAt' | 'durationMs' | 'error'> & { finishedAt?: string | null; durationMs?: number | null; error?: string | null };
 
-const COLUMNS = [
-  ['revision', 'revision'],
-  ['direction', 'direction'],
-  ['kind', 'kind'],
-  ['dialect', 'dialect'],
-  ['checksum', 'checksum'],
-  ['sql_text', 'sqlText'],
-  ['down_sql', 'downSql'],
-  ['statements_total', 'statementsTotal'],
-  ['statements_done', 'statementsDone'],
-  ['status', 'status'],
-  ['started_at', 'startedAt'],
-  ['finished_at', 'finishedAt'],
-  ['duration_ms', 'durationMs'],
-  ['os_user', 'osUser'],
-  ['host', 'host'],
-  ['tool_version', 'toolVersion'],
-  ['error', 'error'],
-] as const;
+const COLUMNS = LOG_COLUMNS;
 
 /** Reads and writes the two state tables; names are validated and quoted, never pasted raw. */
 export class StateStore {
@@ -72,33 +54,7 @@ export class StateStore {
 
   /** Creates both tables if missing (idempotent). */
   async ensure(): Promise<void> {
-    const s = this.db.syntax;
-    const text = s.longTextType;
-    await this.db.execute(`CREATE TABLE IF NOT EXISTS ${this.version} (${this.q('revision')} ${s.revisionColumnType} NOT NULL PRIMARY KEY)`);
-    await this.db.execute(
-      `CREATE TABLE IF NOT EXISTS ${this.log} (` +
-        [
-          `${this.q('id')} ${s.autoIncrementPrimaryKey}`,
-          `${this.q('revision')} ${s.revisionColumnType} NOT NULL`,
-          `${this.q('direction')} VARCHAR(8) NOT NULL`,
-          `${this.q('kind')} VARCHAR(16) NOT NULL`,
-          `${this.q('dialect')} VARCHAR(16) NOT NULL`,
-          `${this.q('checksum')} VARCHAR(80)`,
-          `${this.q('sql_text')} ${text}`,
-          `${this.q('down_sql')} ${text}`,
-          `${this.q('statements_total')} INTEGER NOT NULL`,
-          `${this.q('statements_done')} INTEGER NOT NULL`,
-          `${this.q('status')} VARCHAR(16) NOT NULL`,
-          `${this.q('started_at')} VARCHAR(32) NOT NULL`,
-          `${this.q('finished_at')} VARCHAR(32)`,
-          `${this.q('duration_ms')} INTEGER`,
-          `${this.q('os_user')} VARCHAR(255) NOT NULL`,
-          `${this.q('host')} VARCHAR(255) NOT NULL`,
-          `${this.q('tool_version')} VARCHAR(32) NOT NULL`,
-          `${this.q('error')} ${text}`,
-        ].join(', ') +
-        ')',
-    );
+    for (const statement of stateTableDdl(this.db.syntax, this.tables)) await this.db.execute(statement);
   }
 
   async versionRows(): Promise<string[]> {

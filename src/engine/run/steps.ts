@@ -1,13 +1,13 @@
 import type { DialectSyntax } from '../dialects/dialect.js';
 import type { MigrateTuiError } from '../errors.js';
 import { PlanError, TargetError } from '../errors.js';
-import { migrationChecksum, migrationRun, migrationStatements } from '../files/migration-sql.js';
 import type { Statement } from '../files/sql-splitter.js';
 import { transactionMode } from '../files/transaction-mode.js';
 import type { RevisionGraph } from '../graph/graph.js';
 import { parseTarget } from '../graph/targets.js';
 import { planDowngrade, planUpgrade, type Direction } from '../plan/planner.js';
-import { joinStatements, storedStatements, type DatabaseState } from './database-state.js';
+import { stepSql } from '../plan/step-sql.js';
+import { storedStatements, type DatabaseState } from './database-state.js';
 import { GapError } from './runtime-errors.js';
 
 /** One migration (or seed) to run, resolved for the connected dialect. */
@@ -45,18 +45,9 @@ export interface RunResult {
 /** A revision's up or down from its files, for the connected dialect. */
 export function fileStep(graph: RevisionGraph, dialect: DialectSyntax, id: string, direction: 'up' | 'down'): RunStep {
   const m = graph.get(id);
-  const run = migrationRun(m, direction, dialect);
-  return {
-    revision: id,
-    direction,
-    message: m.message,
-    // popx: each dialect has its own file; errors must name the one that ran.
-    path: (direction === 'up' ? m.up : m.down)?.pathFor(dialect.name) ?? (direction === 'up' ? m.upPath : m.downPath),
-    statements: run.statements,
-    transactional: run.transactional,
-    checksum: migrationChecksum(m, dialect),
-    downSql: direction === 'up' && m.down ? joinStatements(migrationStatements(m, 'down', dialect)) : null,
-  };
+  const { statements, transactional, checksum, downSql } = stepSql(graph, dialect, id, direction);
+  // popx: each dialect has its own file; errors must name the one that ran.
+  return { revision: id, direction, message: m.message, path: (direction === 'up' ? m.up : m.down)?.pathFor(dialect.name) ?? (direction === 'up' ? m.upPath : m.downPath), statements, transactional, checksum, downSql };
 }
 
 /** The down of an applied revision whose files are gone, from the SQL stored when it ran. */

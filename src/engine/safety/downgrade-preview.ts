@@ -29,6 +29,8 @@ export interface DowngradePreview {
     readonly statements: ReadonlyArray<{ readonly line: number; readonly sql: string; readonly formatted: string }>;
   }>;
   readonly dataAtRisk: readonly DataAtRisk[];
+  /** The version rows left after the downgrade: what stays applied (with what it is built on), other branches included. */
+  readonly staysApplied: readonly string[];
   /** Some statement drops, truncates or deletes data: the TUI asks for the database name. */
   readonly destructive: boolean;
 }
@@ -55,7 +57,7 @@ export function formatSql(sql: string, dialect: DialectName): string {
   }
 }
 
-export async function buildDowngradePreview(db: DatabaseAdapter, target: string, steps: readonly RunStep[]): Promise<DowngradePreview> {
+export async function buildDowngradePreview(db: DatabaseAdapter, target: string, steps: readonly RunStep[], staysApplied: readonly string[] = []): Promise<DowngradePreview> {
   const dataAtRisk: DataAtRisk[] = [];
   for (const step of steps) {
     for (const statement of step.statements) {
@@ -76,6 +78,7 @@ export async function buildDowngradePreview(db: DatabaseAdapter, target: string,
       statements: s.statements.map((st) => ({ line: st.line, sql: st.sql, formatted: formatSql(st.sql, db.syntax.name) })),
     })),
     dataAtRisk,
+    staysApplied,
     destructive: dataAtRisk.length > 0,
   };
 }
@@ -106,6 +109,7 @@ export function previewText(preview: DowngradePreview): string {
     if (step.statements.length === 0) lines.push('  (no statements)');
     step.statements.forEach((st, k) => lines.push(...(k > 0 ? [''] : []), ...st.formatted.split('\n').map((l) => `  ${l}`)));
   }
+  lines.push('', `stays applied: ${preview.staysApplied.length > 0 ? `${preview.staysApplied.join(', ')} (with what they are built on), other branches untouched` : 'nothing (base)'}`);
   lines.push('', ...riskLines(preview));
   return lines.join('\n') + '\n';
 }

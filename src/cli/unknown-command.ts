@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import { UsageError } from '../engine/index.js';
+
+/** Global options that take a value: their value is not a command name. */
+const VALUE_OPTIONS = new Set(['--dir', '--url', '--lock-timeout', '--dialect']);
+
+/**
+ * An unknown command says so and suggests the nearest one (`upgarde` → `upgrade`), instead
+ * of commander's "too many arguments" from the default (no command) action.
+ */
+export function checkCommandName(program: Command, argv: readonly string[]): void {
+  let word: string | undefined;
+  for (let k = 0; k < argv.length; k++) {
+    const arg = argv[k]!;
+    if (arg === '--') return;
+    if (arg.startsWith('-')) {
+      if (VALUE_OPTIONS.has(arg)) k++;
+      continue;
+    }
+    word = arg;
+    break;
+  }
+  if (word === undefined) return;
+  const names = program.commands.flatMap((c) => [c.name(), ...c.aliases()]).filter((n) => n !== 'help');
+  if (names.includes(word) || word === 'help') return;
+  const nearest = names.map((n) => ({ n, d: distance(word!, n) })).sort((a, b) => a.d - b.d || a.n.localeCompare(b.n))[0];
+  const close = nearest && nearest.d <= Math.max(2, Math.floor(word.length / 3));
+  throw new UsageError(
+    `unknown command '${word}'${close ? ` — did you mean '${nearest.n}'?` : ''}`,
+    `the commands are: ${[...names].sort().join(', ')} (see \`migrate-tui --help\`)`,
+    { command: word, ...(close ? { suggestion: nearest.n } : {}) },
+  );
+}
+
+/** Edit distance with adjacent transpositions (so `upgarde` is one step from `upgrade`). */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
