@@ -1,11 +1,10 @@
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { problem, type FileProblem } from '../problems.js';
 import { DialectFilesSource } from './dialect-files.js';
 import type { SectionName } from './directives.js';
 import { collectEntries, type NamedFile, type VersionEntry } from './folder-entries.js';
 import { buildMigration, type Migration } from './migration.js';
-import { readText } from './read-text.js';
+import { listFolder, readText } from './read-text.js';
 import { readSingleFile } from './single-file.js';
 import { parseSqlSource, type SqlSource } from './sql-source.js';
 import { compareVersions } from './version-order.js';
@@ -38,8 +37,7 @@ export function readMigrationFolder(dir: string, options: ReadOptions = {}): Mig
   const problems: FileProblem[] = [];
   let names: string[];
   try {
-    // Plain names (no Dirent objects): this runs on 20,000 entries in big histories.
-    names = readdirSync(dir).sort();
+    names = listFolder(dir);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     problems.push(
