@@ -87,12 +87,14 @@ eachDatabase('--yes without a terminal takes the backup and proceeds; without --
   const refused = await run(url, 'downgrade', '-1', '--backup-dir', backups);
   t.is(refused.code, 4);
   t.deepEqual(readdirSync(backups), [], 'no backup when the downgrade is refused');
+  t.notRegex(refused.stderr, /backup first:|backup written/, 'a refusal never names a backup as taken');
+  t.regex(refused.stderr, /a backup will be written first, to /);
   const done = await run(url, '--yes', 'downgrade', '-1', '--backup-dir', backups, '--json');
   t.is(done.code, 0, done.stderr);
   const out = JSON.parse(done.stdout);
   t.is(statSync(out.backup.file).mode & 0o777, 0o600);
   t.deepEqual(out.headsAfter, ['20260112100000', '20260112110000']);
-  t.regex(done.stderr, /backup first: .*\n(.*\n)*backup written: /);
+  t.regex(done.stderr, /a backup will be written first, to .*\n(.*\n)*backup written: /);
 });
 
 eachDatabase(
@@ -155,7 +157,7 @@ eachDatabase('a dirty database refuses downgrade (and --dry-run) with the dirty 
     t.regex(refused.stderr, /is dirty: the up of 2 stopped after 1 of 2 statements/);
     t.regex(refused.stderr, /migrate-tui resolve 2 --resume/);
     const output = refused.stdout + refused.stderr;
-    t.notRegex(output, /downgrade .* to (base|-1): \d+ revisions?, in this order|data at risk|DROP TABLE|backup first/i, 'no preview, no backup');
+    t.notRegex(output, /downgrade .* to (base|-1): \d+ revisions?, in this order|data at risk|DROP TABLE|backup will be written/i, 'no preview, no backup');
   }
   const json = await inDir('--json', '--yes', 'downgrade', 'base');
   t.is(json.code, 5);

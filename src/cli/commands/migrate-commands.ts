@@ -100,7 +100,8 @@ export async function downgradeCommand(ctx: DatabaseContext, project: Project, t
     if (options.backup) {
       const tool = await m.db.backupTool();
       backupFile = backupPath(options.backupDir, m.db.databaseName, (await m.readState()).versionRows, m.db.backupExtension);
-      ctx.io.err(`backup first: ${backupFile} (${tool})\n`);
+      // Future tense: it is written only after the confirmation (a refusal writes nothing).
+      ctx.io.err(`a backup will be written first, to ${backupFile} (${tool})\n`);
     } else ctx.io.err('NO BACKUP will be taken (--no-backup)\n');
     await confirm(ctx.io, `downgrade ${m.db.databaseName} to ${target}`, ctx.yes, `downgrade ${m.db.databaseName} to ${target}${backupFile ? ' after the backup' : ' WITHOUT a backup'}? [y/N] `);
     const manifest = backupFile ? await m.backup({ dir: options.backupDir, out: backupFile, reason: `before downgrade to ${target}` }) : null;
