@@ -36,6 +36,7 @@ const BINDINGS = [
   { action: 'tab', keys: ['tab'], label: 'next tab: up / down / diff / schema / info', group: 'view', scopes: ['browse'], hint: true },
   { action: 'focus', keys: ['enter'], label: 'focus the detail pane (scroll with j/k)', group: 'view', scopes: ['browse'] },
   { action: 'raw', keys: ['f'], label: 'formatted / raw file', group: 'view', scopes: ['browse'] },
+  { action: 'trial', keys: ['t'], label: 'schema tab: rehearse the revision (schema before/after; a copy or a rolled-back transaction)', group: 'view', scopes: ['browse'], mutates: true, name: 'schema rehearsal' },
   { action: 'log', keys: ['@'], label: 'command log (statements run this session)', group: 'view', scopes: ['browse', 'rollback'] },
   { action: 'upgrade', keys: ['u'], label: 'upgrade to the selected revision', group: 'act', scopes: ['browse'], mutates: true, hint: true },
   { action: 'upgrade-heads', keys: ['U'], label: 'upgrade to all heads', group: 'act', scopes: ['browse'], mutates: true },

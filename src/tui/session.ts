@@ -139,8 +139,8 @@ export class TuiSession {
   }
 
   /** The detail pane's text for a revision and tab. */
-  detail(id: string, tab: Tab, raw: boolean): Promise<string[]> {
-    return detailText(this, id, tab, raw);
+  detail(id: string, tab: Tab, raw: boolean, trial = false): Promise<string[]> {
+    return detailText(this, id, tab, raw, trial);
   }
 
   /** Schema before vs after a revision (a trial run, rolled back): see `schemaDiff`. */

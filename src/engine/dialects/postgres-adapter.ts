@@ -3,7 +3,7 @@ import postgres from 'postgres';
 import { BackupToolError, findExecutable, runTool, toolVersion } from './dump-tools.js';
 import { LockTimeoutError } from './dialect-errors.js';
 import { qualifiedName } from './dialect.js';
-import { groupSchema, lockWithWait, numberedPlaceholders, type DatabaseAdapter, type Query, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
+import { groupSchema, lockWithWait, numberedPlaceholders, type DatabaseAdapter, type Query, type RehearsalLimits, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
 import { postgresSyntax } from './postgres.js';
 
 /** PostgreSQL through `postgres` (porsager), on one connection; the lock is pg_advisory_lock. */
@@ -131,6 +131,17 @@ export class PostgresAdapter implements DatabaseAdapter {
 
   outsideTransaction<T>(work: () => Promise<T>): Promise<T> {
     return work();
+  }
+
+  async limitRehearsal(limits: RehearsalLimits): Promise<void> {
+    await this.sql.unsafe(`SET LOCAL lock_timeout = '${Math.max(1, Math.round(limits.lockTimeoutMs))}ms'`).simple();
+    await this.sql.unsafe(`SET LOCAL statement_timeout = '${Math.max(1, Math.round(limits.statementTimeoutMs))}ms'`).simple();
+  }
+
+  /** 55P03 lock_not_available (lock_timeout); 57014 query_canceled (statement_timeout). */
+  timeoutOf(error: unknown): 'lock' | 'statement' | null {
+    const code = (error as { code?: string }).code;
+    return code === '55P03' ? 'lock' : code === '57014' ? 'statement' : null;
   }
 
   /** Connection options for pg_dump/pg_restore; the password goes in PGPASSWORD, not argv. */
