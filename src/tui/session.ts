@@ -15,6 +15,7 @@ import {
   type Project,
   type ResolveMode,
   type ResolvePreview,
+  type ResumeSource,
   type RunEvent,
   type RunResult,
   type RunStep,
@@ -188,13 +189,13 @@ export class TuiSession {
   }
 
   /** What resolving the dirty step in `mode` would run; throws when the database is not dirty. */
-  resolvePreview(mode: ResolveMode): ResolvePreview {
+  resolvePreview(mode: ResolveMode, source: ResumeSource | null = null): ResolvePreview {
     const dirty = this.state.dirty;
-    return this.migrator.resolvePreview(this.state, dirty?.revision ?? '', mode);
+    return this.migrator.resolvePreview(this.state, dirty?.revision ?? '', mode, source);
   }
 
-  resolve(revision: string, mode: ResolveMode) {
-    return () => this.migrator.resolve(revision, mode);
+  resolve(revision: string, mode: ResolveMode, source: ResumeSource | null = null) {
+    return () => this.migrator.resolve(revision, mode, source);
   }
 
   backup(reason: string): Promise<BackupManifest> {
