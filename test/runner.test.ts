@@ -378,12 +378,15 @@ eachDatabase('resolve --reverse runs the down of an unfinished up; a reverse tha
   const rows = await withDb(url, (db) => db.query<{ direction: string; status: string }>("SELECT direction, status FROM migrate_tui_log WHERE revision = '1' ORDER BY id"));
   t.deepEqual(rows.map((r) => `${r.direction}:${r.status}`), ['up:resolved', 'down:done']);
 
-  // A reverse that fails at its first statement changed nothing: still dirty at the up.
+  // A reverse that fails at its first statement changed nothing: still dirty at the up, and it says so (exit 5, never "as it was before").
   const second = makeFolder({ '2_b.up.sql': up.replace(/ a /g, ' b '), '2_b.down.sql': 'DROP TABLE no_such_table;\nDROP TABLE b;\n' });
   t.is((await run(url, second, '--yes', 'upgrade')).code, 5);
   const failedAtFirst = await run(url, second, '--yes', 'resolve', '2', '--reverse');
-  t.is(failedAtFirst.code, 1);
+  t.is(failedAtFirst.code, 5);
   t.regex(failedAtFirst.stderr, /downgrade of 2 failed at statement 1 of 2/);
+  t.regex(failedAtFirst.stderr, /the reverse was rolled back, so nothing of it stays applied; the unfinished up of 2 is as it was: statements 1–1 of its 2 ran and stay applied/);
+  t.regex(failedAtFirst.stderr, /the database is now DIRTY/);
+  t.notRegex(failedAtFirst.stderr, /as it was before/);
   t.like((await status(second)).dirty, { revision: '2', direction: 'up', statementsDone: 1 });
   t.is((await run(url, second, '--yes', 'resolve', '2', '--reverted')).code, 0);
 

@@ -57,10 +57,14 @@ test('each tab: up and down SQL formatted for the dialect, raw file, diff, schem
     await s.waitFor('applied SQL matches the file (no drift)');
     t.regex(s.frame(), /up vs down:/);
     await s.press('g', KEYS.tab);
-    await s.waitFor(/\(a trial down of 20260115090000, rolled back\)|no schema change/);
+    await s.waitFor('press t to rehearse the down of 20260115090000');
+    await s.press('t');
+    await s.waitFor('rehearsal of the down of 20260115090000:');
+    await s.waitFor('it runs on an in-memory copy of the database:');
+    await s.waitFor('nothing was kept.');
     await s.press('G', 'k', 'k');
     await s.waitFor(/20260105092000 create roles\n/);
-    await s.waitFor(/available for a revision that can run next/);
+    await s.waitFor(/a rehearsal is available for a revision that can/);
     await s.press(KEYS.tab);
     await s.waitFor('parents     20260105091000');
     t.regex(s.frame(), /state {7}applied/);
@@ -80,7 +84,9 @@ test('schema tab on a pending revision shows the tables it would create, and lea
     await s.press('G');
     await s.waitFor(/20260105090000 create application settings\n/);
     await s.press(KEYS.tab, KEYS.tab, KEYS.tab);
-    await s.waitFor('(a trial up of 20260105090000, rolled back)');
+    await s.waitFor('press t to rehearse the up of 20260105090000');
+    await s.press('t');
+    await s.waitFor('rehearsal of the up of 20260105090000:');
     await s.waitFor('+table application_settings');
     const status = JSON.parse((await cli(['--url', s.url, '--dir', s.dir, 'status', '--json'])).stdout);
     t.deepEqual(status.applied, []);
@@ -94,7 +100,7 @@ test('a migration with its own COMMIT: the info tab says it runs without a trans
   try {
     await s.waitFor(/1 own\n/);
     await s.press(KEYS.tab, KEYS.tab, KEYS.tab);
-    await s.waitFor('not available for this up: it runs without a transact');
+    await s.waitFor('not available for this up: it runs without a');
     await s.press(KEYS.tab);
     await s.waitFor('up on sqlite: runs without a transaction');
     const tables = await cli(['--url', s.url, '--dir', s.dir, 'status', '--json']);

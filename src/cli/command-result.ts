@@ -13,5 +13,6 @@ export interface GlobalOptions {
   readonly dialect?: string;
   readonly url?: string;
   readonly lockTimeout?: number;
+  readonly connectTimeout?: number;
   readonly readOnly?: boolean;
 }

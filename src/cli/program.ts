@@ -30,7 +30,7 @@ import { checkCommandName } from './unknown-command.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { TOOL_VERSION } from './version.js';
-import { nonNegativeInt, resolveDir, type DatabaseContext, type Wiring } from './wiring.js';
+import { nonNegativeInt, positiveInt, resolveDir, type DatabaseContext, type Wiring } from './wiring.js';
 
 /** Runs one command line; returns the exit code. Never throws for a user's mistake. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
@@ -98,6 +98,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     .option('--dir <folder>', 'migrations folder (default: "migrations", or the config file\'s)')
     .option('--url <url>', 'database URL (else DATABASE_URL, DB_* variables, migrate-tui.config.json, sqlite:./migrate-tui.sqlite)')
     .addOption(new Option('--lock-timeout <seconds>', 'how long to wait for another run\'s lock').argParser(nonNegativeInt))
+    .addOption(new Option('--connect-timeout <seconds>', 'how long connecting may take, handshake included (default 10)').argParser(positiveInt))
     .option('--json', 'print JSON (shapes in the README)', false)
     .option('-y, --yes', 'do not ask for confirmations (for scripts and CI)', false)
     .option('--dialect <name>', `SQL dialect for --sql and show: ${knownDialectSpellings()}`)
@@ -117,6 +118,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
       ...(o.dialect ? { dialect: String(o.dialect) } : {}),
       ...(o.url ? { url: String(o.url) } : {}),
       ...(o.lockTimeout !== undefined ? { lockTimeout: Number(o.lockTimeout) } : {}),
+      ...(o.connectTimeout !== undefined ? { connectTimeout: Number(o.connectTimeout) } : {}),
       readOnly: Boolean(o.readOnly),
     };
   };
@@ -124,7 +126,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     const cfg = configFile();
     return {
       io,
-      target: resolveConnection({ url: g.url, cwd: io.cwd, env: io.env, config: cfg }),
+      target: resolveConnection({ url: g.url, cwd: io.cwd, env: io.env, config: cfg, connectTimeout: g.connectTimeout }),
       config: cfg,
       yes: g.yes,
       lockTimeoutMs: (g.lockTimeout ?? cfg.lockTimeout ?? 60) * 1000,

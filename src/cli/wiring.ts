@@ -48,6 +48,11 @@ export function nonNegativeInt(value: string): number {
   return Number(value);
 }
 
+export function positiveInt(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) === 0) throw new InvalidArgumentError('expected a whole number of seconds, 1 or more.');
+  return Number(value);
+}
+
 export function commaList(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), ...value.split(',').map((s) => s.trim()).filter((s) => s !== '')];
 }

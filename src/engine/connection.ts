@@ -21,6 +21,8 @@ export interface ConnectionTarget {
   readonly dialectHint?: DialectName;
   /** SQLite: enforce foreign keys on the connection (off by default, as in the sqlite3 shell). */
   readonly sqliteForeignKeys?: boolean;
+  /** The whole connection handshake must finish within this (default 10 s). */
+  readonly connectTimeoutMs?: number;
 }
 
 export const DEFAULT_URL = 'sqlite:./migrate-tui.sqlite';
@@ -36,6 +38,8 @@ export interface ConfigFile {
   readonly backups?: string;
   /** Seconds to wait for another runner's lock. */
   readonly lockTimeout?: number;
+  /** Seconds the whole connection handshake may take (default 10). */
+  readonly connectTimeout?: number;
   /** The dialects the project targets: `check` validates these (default: all). Canonical names once read. */
   readonly dialects?: readonly DialectName[];
   /** SQLite connection settings. */
@@ -55,7 +59,7 @@ export function readConfigFile(cwd: string): ConfigFile {
     throw new UsageError(`${CONFIG_FILE} must hold a JSON object`, 'e.g. {"url": "postgres://user@localhost/app", "migrations": "db/migrations"}', { path });
   }
   const config = parsed as Record<string, unknown>;
-  const known = ['url', 'migrations', 'seeds', 'versionTable', 'logTable', 'backups', 'lockTimeout', 'dialects', 'sqlite'];
+  const known = ['url', 'migrations', 'seeds', 'versionTable', 'logTable', 'backups', 'lockTimeout', 'connectTimeout', 'dialects', 'sqlite'];
   for (const key of Object.keys(config)) {
     if (!known.includes(key)) throw new UsageError(`${CONFIG_FILE}: unknown setting "${key}"`, `known settings: ${known.join(', ')}`, { path, key });
     const value = config[key];
@@ -74,8 +78,9 @@ export function readConfigFile(cwd: string): ConfigFile {
       if (!ok) throw new UsageError(`${CONFIG_FILE}: "sqlite" must be an object like {"foreignKeys": true}`, 'the only SQLite setting is "foreignKeys" (true or false; default false, as in the sqlite3 shell)', { path, key });
       continue;
     }
-    if (key === 'lockTimeout' ? typeof value !== 'number' || value < 0 : typeof value !== 'string') {
-      throw new UsageError(`${CONFIG_FILE}: "${key}" must be ${key === 'lockTimeout' ? 'a number of seconds' : 'a string'}`, `fix ${path}`, { path, key });
+    const seconds = key === 'lockTimeout' || key === 'connectTimeout';
+    if (seconds ? typeof value !== 'number' || value < 0 || (key === 'connectTimeout' && value === 0) : typeof value !== 'string') {
+      throw new UsageError(`${CONFIG_FILE}: "${key}" must be ${seconds ? `a number of seconds${key === 'connectTimeout' ? ' above 0' : ''}` : 'a string'}`, `fix ${path}`, { path, key });
     }
   }
   return config as ConfigFile;
@@ -86,10 +91,11 @@ export function readConfigFile(cwd: string): ConfigFile {
  * DB_PORT, DB_USER, DB_PASSWORD, DB_NAME, the config file, the embedded SQLite default.
  */
 export function resolveConnection(
-  options: { url?: string | undefined; cwd: string; env: Readonly<Record<string, string | undefined>>; config: ConfigFile },
+  options: { url?: string | undefined; cwd: string; env: Readonly<Record<string, string | undefined>>; config: ConfigFile; connectTimeout?: number | undefined },
 ): ConnectionTarget {
   const target = connectionFromSettings(options);
-  return target.kind === 'sqlite' ? { ...target, sqliteForeignKeys: options.config.sqlite?.foreignKeys ?? false } : target;
+  if (target.kind === 'sqlite') return { ...target, sqliteForeignKeys: options.config.sqlite?.foreignKeys ?? false };
+  return { ...target, connectTimeoutMs: (options.connectTimeout ?? options.config.connectTimeout ?? 10) * 1000 };
 }
 
 function connectionFromSettings(options: { url?: string | undefined; cwd: string; env: Readonly<Record<string, string | undefined>>; config: ConfigFile }): ConnectionTarget {

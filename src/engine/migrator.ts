@@ -2,7 +2,7 @@ import type { DatabaseAdapter } from './dialects/adapter.js';
 import { versionRows } from './plan/planner.js';
 import { requireValid, type Project } from './project.js';
 import type { DatabaseState } from './run/database-state.js';
-import { resolve, resolvePreview, type ResolveMode, type ResolvePreview } from './run/resolve.js';
+import { resolve, resolvePreview, type ResolveMode, type ResolvePreview, type ResumeSource } from './run/resolve.js';
 import { StepRunner, type MigratorOptions } from './run/runner.js';
 import { DirtyDatabaseError } from './run/runtime-errors.js';
 import { seed } from './run/seed.js';
@@ -94,12 +94,12 @@ export class Migrator {
     return stampedSet(this.project.graph, state, target);
   }
 
-  resolvePreview(state: DatabaseState, ref: string, mode: ResolveMode): ResolvePreview {
-    return resolvePreview(this.runner, state, ref, mode);
+  resolvePreview(state: DatabaseState, ref: string, mode: ResolveMode, source: ResumeSource | null = null): ResolvePreview {
+    return resolvePreview(this.runner, state, ref, mode, source);
   }
 
-  resolve(ref: string, mode: ResolveMode): Promise<RunResult> {
-    return resolve(this.runner, ref, mode);
+  resolve(ref: string, mode: ResolveMode, source: ResumeSource | null = null): Promise<RunResult> {
+    return resolve(this.runner, ref, mode, source);
   }
 
   seed(seedDir: string, options: { force?: boolean } = {}): Promise<RunResult & { skipped: string[] }> {

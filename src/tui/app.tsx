@@ -2,7 +2,7 @@ import { Box, useInput } from 'ink';
 import { StatusBar } from './components/status-bar.js';
 import { useTuiContext } from './context.js';
 import { FlowView, flowKey, flowTyping } from './flows/index.js';
-import { keyName, splitKeys, type Scope } from './keymap.js';
+import { chunkKeys, keyName, type Scope } from './keymap.js';
 import { browseKey } from './screens/browse-keys.js';
 import { BrowseScreen, useDetail } from './screens/browse.js';
 import { RollbackScreen, rollbackKey, useRollbackSelection } from './screens/rollback.js';
@@ -34,17 +34,17 @@ export function App({ session, width, height, readOnly, onQuit, variant = 'main'
 
   // One input subscription for every flow and screen; it reads the refs behind `ctx`.
   useInput((input, key) => {
-    const open = ctx.flow();
-    const typing = open ? flowTyping(open) : ctx.view().mode.kind === 'search';
-    if (!typing && !key.ctrl && !key.meta) {
-      const keys = splitKeys(input);
-      if (keys.length > 1) return keys.forEach((k) => handleKey(k, {}));
+    if (input.length > 1 && !key.ctrl && !key.meta && !input.includes('\x1b')) {
+      const typing = () => {
+        const open = ctx.flow();
+        return open ? flowTyping(open) : variant === 'main' && ctx.view().mode.kind === 'search';
+      };
+      return chunkKeys(input, typing, (k) => handleKey(k.name, k.input, {}));
     }
-    handleKey(input, key);
+    handleKey(keyName(input, key), input, key);
   });
 
-  function handleKey(input: string, key: Parameters<typeof keyName>[1] & { meta?: boolean }) {
-    const name = keyName(input, key);
+  function handleKey(name: string, input: string, key: { ctrl?: boolean; meta?: boolean }) {
     if (name === 'ctrl-c') return ctx.quit('interrupted (ctrl-c)');
     const open = ctx.flow();
     if (open) {

@@ -36,6 +36,7 @@ const BINDINGS = [
   { action: 'tab', keys: ['tab'], label: 'next tab: up / down / diff / schema / info', group: 'view', scopes: ['browse'], hint: true },
   { action: 'focus', keys: ['enter'], label: 'focus the detail pane (scroll with j/k)', group: 'view', scopes: ['browse'] },
   { action: 'raw', keys: ['f'], label: 'formatted / raw file', group: 'view', scopes: ['browse'] },
+  { action: 'trial', keys: ['t'], label: 'schema tab: rehearse the revision (schema before/after; a copy or a rolled-back transaction)', group: 'view', scopes: ['browse'], mutates: true, name: 'schema rehearsal' },
   { action: 'log', keys: ['@'], label: 'command log (statements run this session)', group: 'view', scopes: ['browse', 'rollback'] },
   { action: 'upgrade', keys: ['u'], label: 'upgrade to the selected revision', group: 'act', scopes: ['browse'], mutates: true, hint: true },
   { action: 'upgrade-heads', keys: ['U'], label: 'upgrade to all heads', group: 'act', scopes: ['browse'], mutates: true },
@@ -90,12 +91,45 @@ export function keyName(input: string, key: { upArrow?: boolean; downArrow?: boo
   return input;
 }
 
+/** A key press taken out of a chunk of input: its name (`keyName`'s) and the text it carries. */
+export interface ChunkKey {
+  readonly name: string;
+  readonly input: string;
+}
+
+/** Control characters that arrive inside a chunk (a paste, fast typing, tmux send-keys), by name. */
+function controlName(c: string): string {
+  if (c === '\r' || c === '\n' || c === '\r\n') return 'enter';
+  if (c === '\x7f' || c === '\b') return 'backspace';
+  if (c === '\t') return 'tab';
+  return `ctrl-${String.fromCharCode(c.charCodeAt(0) + 96)}`;
+}
+
 /**
- * Ink hands over a whole chunk of input at once (fast typing, a paste, tmux send-keys):
- * outside text fields each character is its own key press.
+ * Ink hands over a whole chunk of input at once when it comes faster than it reads (fast
+ * typing, a paste, tmux send-keys): "mydb\r" or "myx\x7fdb\r" is one event. It becomes key
+ * presses: each control character its own key (enter, backspace, tab, ctrl-…); a run of text
+ * is one piece of text while `typing()` (a text field has the focus), else one key per
+ * character. `typing` is asked again before each piece: a key may open a text field (`/`).
+ * Escape sequences (arrows…) are separate events already (Ink's input parser).
  */
-export function splitKeys(input: string): string[] {
-  return input.length > 1 && !input.includes('\x1b') ? [...input] : [input];
+export function chunkKeys(input: string, typing: () => boolean, press: (key: ChunkKey) => void): void {
+  for (const token of input.match(/\r\n|[\x00-\x1f\x7f]|[^\x00-\x1f\x7f]+/g) ?? []) {
+    if (/^[\x00-\x1f\x7f]|^\r\n$/.test(token)) {
+      press({ name: controlName(token), input: '' });
+      continue;
+    }
+    let rest = [...token];
+    while (rest.length > 0) {
+      if (typing()) {
+        const text = rest.join('');
+        press({ name: rest.length === 1 ? text : 'text', input: text });
+        break;
+      }
+      press({ name: rest[0]!, input: rest[0]! });
+      rest = rest.slice(1);
+    }
+  }
 }
 
 /** Markdown table of every binding, for the README. */

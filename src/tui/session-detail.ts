@@ -1,5 +1,5 @@
 import { createTwoFilesPatch } from 'diff';
-import { formatSql, migrationChecksum, migrationRun, migrationStatements, type DatabaseAdapter, type DatabaseState, type Project, type SchemaSnapshot, type StateTableNames } from '../engine/index.js';
+import { formatSql, migrationChecksum, migrationRun, migrationStatements, rehearsalMethod, rehearseSchema, type DatabaseAdapter, type DatabaseState, type Project, type SchemaSnapshot, type StateTableNames } from '../engine/index.js';
 import type { Tab } from './state.js';
 
 /**
@@ -12,11 +12,11 @@ export interface DetailSource {
   readonly project: Project;
   readonly state: DatabaseState;
   readonly db: DatabaseAdapter;
-  readonly options: { readonly tables: StateTableNames };
+  readonly options: { readonly tables: StateTableNames; readonly readOnly?: boolean };
 }
 
-/** The detail pane's text for a revision and tab. */
-export async function detailText(source: DetailSource, id: string, tab: Tab, raw: boolean): Promise<string[]> {
+/** The detail pane's text for a revision and tab; the schema tab rehearses only when `trial` (its key was pressed). */
+export async function detailText(source: DetailSource, id: string, tab: Tab, raw: boolean, trial = false): Promise<string[]> {
   const { graph } = source.project;
   const m = graph.get(id);
   const dialect = source.db.syntax;
@@ -41,7 +41,7 @@ export async function detailText(source: DetailSource, id: string, tab: Tab, raw
         : [source.state.applied.has(id) ? 'applied SQL matches the file (no drift)' : 'not applied: no applied SQL to compare', '', 'up vs down:', ...updown];
     }
     case 'schema':
-      return schemaDiff(source, id);
+      return trial ? schemaDiff(source, id) : schemaIntro(source, id);
     case 'info': {
       const log = source.state.log.filter((r) => r.revision === id).slice(-8).reverse();
       return [
@@ -69,41 +69,60 @@ export async function detailText(source: DetailSource, id: string, tab: Tab, raw
   }
 }
 
-/**
- * Schema before vs after a revision, by running its SQL inside a transaction that is always
- * rolled back. Possible where DDL is transactional (PostgreSQL, SQLite), for the next
- * pending revision (its up) or a current head (its down).
- */
-export async function schemaDiff(source: DetailSource, id: string): Promise<string[]> {
+/** Which SQL a rehearsal of `id` would run: the up of a revision that can run next, the down of a current head. */
+function rehearsalPlan(source: DetailSource, id: string): { direction: 'up' | 'down'; statements: readonly string[] } | string[] {
   const dialect = source.db.syntax;
-  if (!dialect.transactionalDdl) {
-    return [`not available on ${dialect.name}: MySQL and MariaDB commit every DDL statement at once, so a trial run could not be rolled back.`];
-  }
+  const method = rehearsalMethod(source.db);
+  if (method.kind === 'none') return [...method.lines];
   const { graph } = source.project;
   const applied = source.state.applied;
   let direction: 'up' | 'down';
   if (!applied.has(id) && [...graph.parents(id), ...graph.dependencies(id)].every((p) => applied.has(p))) direction = 'up';
   else if (applied.has(id) && source.state.versionRows.includes(id)) direction = 'down';
-  else return ['available for a revision that can run next (all its parents applied) or a current head.', 'select one of those to see the schema before and after it.'];
+  else return ['a rehearsal is available for a revision that can', 'run next (all its parents applied) or a current', 'head: select one of those to see the schema', 'before and after it.'];
   const run = migrationRun(graph.get(id), direction, dialect);
   // Its own COMMIT would make the trial real: only a migration that runs in one transaction is tried.
-  if (!run.transactional) return [`not available for this ${direction}: it runs without a transaction (${run.reason}), so a trial run could not be rolled back.`];
-  const statements = run.statements;
+  if (!run.transactional) return wrap(`not available for this ${direction}: it runs without a transaction (${run.reason}), so a trial run could not be rolled back.`, 50);
+  return { direction, statements: run.statements.map((s) => s.sql) };
+}
+
+/** The schema tab before its key is pressed: what a rehearsal would do. It reads nothing from the database. */
+function schemaIntro(source: DetailSource, id: string): string[] {
+  const plan = rehearsalPlan(source, id);
+  if (Array.isArray(plan)) return plan;
+  if (source.options.readOnly) return [`--read-only: no rehearsal runs (it would run the ${plan.direction} SQL of ${id}).`];
+  return [`press t to rehearse the ${plan.direction} of ${id}`, '(the schema before and after it).', ...rehearsalMethod(source.db).lines, 'nothing touches the database until t is pressed.'];
+}
+
+/**
+ * Schema before vs after a revision: a rehearsal of its SQL (engine `rehearseSchema`: on a
+ * copy, or in a rolled-back transaction with short lock and statement timeouts), for the
+ * next pending revision (its up) or a current head (its down). Never in --read-only.
+ */
+export async function schemaDiff(source: DetailSource, id: string): Promise<string[]> {
+  const plan = rehearsalPlan(source, id);
+  if (Array.isArray(plan)) return plan;
+  if (source.options.readOnly) return [`--read-only: no rehearsal runs.`];
   const exclude = [source.options.tables.version, source.options.tables.log];
-  const before = await source.db.schema(exclude);
-  let after: SchemaSnapshot;
-  await source.db.beginStep();
-  try {
-    for (const s of statements) await source.db.execute(s.sql);
-    after = await source.db.schema(exclude);
-  } catch (error) {
-    await source.db.rollbackStep();
-    return [`the trial ${direction} failed (rolled back): ${(error as Error).message}`];
-  }
-  await source.db.rollbackStep();
-  const [from, to] = direction === 'up' ? [before, after] : [after, before];
+  const outcome = await rehearseSchema(source.db, plan.statements, exclude);
+  const how = [`rehearsal of the ${plan.direction} of ${id}:`, ...rehearsalMethod(source.db).lines];
+  if (!outcome.ok) return [...how, '', ...wrap(outcome.reason, 50)];
+  const [from, to] = plan.direction === 'up' ? [outcome.before, outcome.after] : [outcome.after, outcome.before];
   const patch = createTwoFilesPatch(`schema without ${id}`, `schema with ${id}`, schemaText(from), schemaText(to)).split('\n').slice(2);
-  return [`(a trial ${direction} of ${id}, rolled back)`, ...(patch.length > 1 ? patch : ['no schema change'])];
+  return [...how, 'nothing was kept.', '', ...(patch.length > 1 ? patch : ['no schema change'])];
+}
+
+/** Words into lines of at most `width` characters (the detail pane truncates). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return line ? [...lines, line] : lines;
 }
 
 function schemaText(s: SchemaSnapshot): string {

@@ -15,6 +15,7 @@ import {
   type Project,
   type ResolveMode,
   type ResolvePreview,
+  type ResumeSource,
   type RunEvent,
   type RunResult,
   type RunStep,
@@ -139,8 +140,8 @@ export class TuiSession {
   }
 
   /** The detail pane's text for a revision and tab. */
-  detail(id: string, tab: Tab, raw: boolean): Promise<string[]> {
-    return detailText(this, id, tab, raw);
+  detail(id: string, tab: Tab, raw: boolean, trial = false): Promise<string[]> {
+    return detailText(this, id, tab, raw, trial);
   }
 
   /** Schema before vs after a revision (a trial run, rolled back): see `schemaDiff`. */
@@ -188,13 +189,13 @@ export class TuiSession {
   }
 
   /** What resolving the dirty step in `mode` would run; throws when the database is not dirty. */
-  resolvePreview(mode: ResolveMode): ResolvePreview {
+  resolvePreview(mode: ResolveMode, source: ResumeSource | null = null): ResolvePreview {
     const dirty = this.state.dirty;
-    return this.migrator.resolvePreview(this.state, dirty?.revision ?? '', mode);
+    return this.migrator.resolvePreview(this.state, dirty?.revision ?? '', mode, source);
   }
 
-  resolve(revision: string, mode: ResolveMode) {
-    return () => this.migrator.resolve(revision, mode);
+  resolve(revision: string, mode: ResolveMode, source: ResumeSource | null = null) {
+    return () => this.migrator.resolve(revision, mode, source);
   }
 
   backup(reason: string): Promise<BackupManifest> {

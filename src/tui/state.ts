@@ -27,6 +27,8 @@ export interface ViewState {
   readonly tab: Tab;
   readonly raw: boolean;
   readonly detailScroll: number;
+  /** The schema tab's rehearsal was asked for (its key), for the selected revision; moving or changing tab forgets it. */
+  readonly trial: boolean;
   readonly mode: Mode;
   /** The last search and its matches (indexes into revisions). */
   readonly search: { readonly query: string; readonly matches: readonly number[] } | null;
@@ -42,6 +44,7 @@ export type Action =
   | { type: 'lines'; count: number; stops: readonly number[] }
   | { type: 'tab'; tab?: Tab }
   | { type: 'toggle-raw' }
+  | { type: 'trial' }
   | { type: 'scroll-detail'; by: number }
   | { type: 'mode'; mode: Mode }
   | { type: 'search-type'; text: string }
@@ -51,7 +54,7 @@ export type Action =
   | { type: 'notice'; text: string | null };
 
 export function initialView(count: number, stops: readonly number[], height: number): ViewState {
-  return { count, stops, selected: stops[0] ?? 0, top: 0, height: Math.max(1, height), tab: 'up', raw: false, detailScroll: 0, mode: { kind: 'browse' }, search: null, notice: null };
+  return { count, stops, selected: stops[0] ?? 0, top: 0, height: Math.max(1, height), tab: 'up', raw: false, detailScroll: 0, trial: false, mode: { kind: 'browse' }, search: null, notice: null };
 }
 
 /** Position of the selection among the stops. */
@@ -71,7 +74,7 @@ function clamp(state: ViewState, line: number): ViewState {
   if (snapped < top) top = snapped;
   if (snapped >= top + state.height) top = snapped - state.height + 1;
   top = Math.max(0, Math.min(top, Math.max(0, state.count - state.height)));
-  return { ...state, selected: snapped, top, detailScroll: snapped === state.selected ? state.detailScroll : 0 };
+  return { ...state, selected: snapped, top, detailScroll: snapped === state.selected ? state.detailScroll : 0, trial: snapped === state.selected && state.trial };
 }
 
 function moveStops(state: ViewState, by: number): ViewState {
@@ -94,8 +97,10 @@ export function reduce(state: ViewState, action: Action): ViewState {
       return clamp({ ...state, count: action.count, stops: action.stops }, state.selected);
     case 'tab': {
       const next = action.tab ?? TABS[(TABS.indexOf(state.tab) + 1) % TABS.length]!;
-      return { ...state, tab: next, detailScroll: 0 };
+      return { ...state, tab: next, detailScroll: 0, trial: false };
     }
+    case 'trial':
+      return state.tab === 'schema' ? { ...state, trial: true, detailScroll: 0 } : state;
     case 'toggle-raw':
       return { ...state, raw: !state.raw, detailScroll: 0 };
     case 'scroll-detail':

@@ -4,6 +4,7 @@ import {
   connectDatabase,
   DEFAULT_STATE_TABLES,
   Migrator,
+  requireResumeSource,
   UsageError,
   stateTableNames,
   type ConfigFile,
@@ -11,6 +12,7 @@ import {
   type MigrateTuiError,
   type Project,
   type ResolveMode,
+  type ResumeSource,
   type RunResult,
   type StateTableNames,
 } from '../../engine/index.js';
@@ -41,12 +43,15 @@ export function registerStateCommands(program: Command, w: Wiring): void {
       .addOption(new Option('--resume', 'run the statements that did not run').conflicts(['reverse', 'applied', 'reverted']))
       .addOption(new Option('--reverse', 'run the other direction (the down of an unfinished up) as a new step').conflicts(['applied', 'reverted']))
       .addOption(new Option('--applied', 'record the revision as applied (you finished it by hand)').conflicts(['reverted']))
-      .addOption(new Option('--reverted', 'record the revision as not applied (you undid it by hand)')),
+      .addOption(new Option('--reverted', 'record the revision as not applied (you undid it by hand)'))
+      .addOption(new Option('--from-file', 'with --resume, when the file changed since the step started: run the rest from the file as it is now').conflicts(['fromLog']))
+      .addOption(new Option('--from-log', 'with --resume, when the file changed since the step started: run the rest from the SQL recorded when it started')),
     (c, g, rev) => {
-      const o = c.opts() as { resume?: boolean; reverse?: boolean; applied?: boolean; reverted?: boolean };
+      const o = c.opts() as { resume?: boolean; reverse?: boolean; applied?: boolean; reverted?: boolean; fromFile?: boolean; fromLog?: boolean };
       const mode = o.resume ? 'resume' : o.reverse ? 'reverse' : o.applied ? 'applied' : o.reverted ? 'reverted' : null;
       if (!mode) throw new UsageError('resolve needs one of --resume, --reverse, --applied or --reverted', 'see `migrate-tui status` for what ran, then choose');
-      return resolveCommand(w.database(g), w.project(g, {}), String(rev), mode, g.json);
+      if ((o.fromFile || o.fromLog) && mode !== 'resume') throw new UsageError('--from-file and --from-log go with --resume', 'run `migrate-tui resolve <rev> --resume --from-file` (or --from-log)');
+      return resolveCommand(w.database(g), w.project(g, {}), String(rev), mode, g.json, o.fromFile ? 'file' : o.fromLog ? 'log' : null);
     },
   );
   w.add(
@@ -205,22 +210,24 @@ export async function stampCommand(ctx: DatabaseContext, project: Project, targe
   });
 }
 
-export async function resolveCommand(ctx: DatabaseContext, project: Project, ref: string, mode: ResolveMode, json: boolean): Promise<CommandResult> {
+export async function resolveCommand(ctx: DatabaseContext, project: Project, ref: string, mode: ResolveMode, json: boolean, source: ResumeSource | null = null): Promise<CommandResult> {
   return withMigrator(ctx, project, async (m) => {
-    const preview = m.resolvePreview(await m.readState(), ref, mode);
+    const preview = m.resolvePreview(await m.readState(), ref, mode, source);
+    requireResumeSource(preview);
     const count = `${preview.statements.length} statement${preview.statements.length === 1 ? '' : 's'}`;
     const lines = [
       mode === 'resume'
-        ? `resolve --resume runs the ${count} that did not run of the ${preview.direction} of ${preview.revision}:`
+        ? `resolve --resume runs the ${count} that did not run of the ${preview.direction} of ${preview.revision}${preview.source ? `, from ${preview.source === 'file' ? 'the file as it is now' : 'the SQL recorded when the step started'}` : ''}:`
         : mode === 'reverse'
           ? `resolve --reverse runs the ${preview.direction} of ${preview.revision} (${count}), leaving it ${preview.appliedAfter ? 'applied' : 'NOT applied'}:`
           : `resolve --${mode} runs no SQL; it records ${preview.revision} as ${preview.appliedAfter ? 'applied' : 'NOT applied'}`,
       ...preview.statements.map((s) => `  ${s.sql.split('\n')[0]}`),
       ...preview.warnings.map((w) => `warning: ${w}`),
+      ...(preview.fileChanged ? ['the file changed since the step started (recorded → file):', ...preview.fileChanged.diff.split('\n').slice(2)] : []),
     ];
     ctx.io.err(lines.join('\n') + '\n');
     await confirm(ctx.io, `resolve ${preview.revision} on ${m.db.databaseName}`, ctx.yes);
-    return finish(ctx.io, await m.resolve(ref, mode), 'resolved', json);
+    return finish(ctx.io, await m.resolve(ref, mode, source), 'resolved', json);
   });
 }
 

@@ -68,10 +68,29 @@ export interface DatabaseAdapter {
   /** File extension of backups. */
   readonly backupExtension: string;
 
+  /**
+   * Schema rehearsals (the TUI's schema tab): a copy of the database to try a migration on,
+   * so the real one is never locked (SQLite, from the file's bytes).
+   */
+  rehearsalCopy?(): Promise<DatabaseAdapter>;
+  /**
+   * Inside a rehearsal's transaction: give up on a lock or a statement after these limits
+   * (PostgreSQL's SET LOCAL lock_timeout / statement_timeout) instead of queueing behind the
+   * application; `timeoutOf` says which limit an error hit.
+   */
+  limitRehearsal?(limits: RehearsalLimits): Promise<void>;
+  timeoutOf?(error: unknown): 'lock' | 'statement' | null;
+
   tableExists(name: string): Promise<boolean>;
   /** Tables, columns, indexes, constraints and triggers, normalised for comparison. */
   schema(exclude: readonly string[]): Promise<SchemaSnapshot>;
   close(): Promise<void>;
+}
+
+/** How long a rehearsal may wait for a lock, and run one statement. */
+export interface RehearsalLimits {
+  readonly lockTimeoutMs: number;
+  readonly statementTimeoutMs: number;
 }
 
 /** A query with `?` placeholders. */

@@ -26,9 +26,9 @@ const OPENERS: Record<ConnectionTarget['kind'], Opener> = {
   sqlite: async (t) => new (await import('./sqlite-adapter.js')).SqliteAdapter(t.file!, t.display, t.databaseName, { foreignKeys: t.sqliteForeignKeys ?? false }),
   postgres: async (t, lockName) => {
     const { user, host } = whoAndWhere();
-    return (await import('./postgres-adapter.js')).PostgresAdapter.open(t.url, t.display, t.databaseName, lockName, `migrate-tui ${user}@${host} pid ${process.pid}`);
+    return (await import('./postgres-adapter.js')).PostgresAdapter.open(t.url, t.display, t.databaseName, lockName, `migrate-tui ${user}@${host} pid ${process.pid}`, t.connectTimeoutMs);
   },
-  mysql: async (t, lockName) => (await import('./mysql-adapter.js')).MysqlAdapter.open(t.url, t.display, t.databaseName, lockName),
+  mysql: async (t, lockName) => (await import('./mysql-adapter.js')).MysqlAdapter.open(t.url, t.display, t.databaseName, lockName, t.connectTimeoutMs),
 };
 
 export async function connectDatabase(target: ConnectionTarget, lockName: string): Promise<DatabaseAdapter> {

@@ -4,4 +4,5 @@ export { DIALECTS, DIALECT_NAMES, findDialect, dialectSyntax, knownDialectSpelli
 export type { DatabaseAdapter, SchemaSnapshot } from './adapter.js';
 export { connectDatabase, whoAndWhere } from './connect.js';
 export * from './dialect-errors.js';
+export { ConnectTimeoutError, ProtocolMismatchError } from './connect-guard.js';
 export * from './dump-tools.js';

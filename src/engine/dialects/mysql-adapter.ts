@@ -1,4 +1,5 @@
 import mysql from 'mysql2/promise';
+import { ConnectWatch, tcpPeer } from './connect-guard.js';
 import { BackupToolError, findExecutable, runTool, toolVersion } from './dump-tools.js';
 import { LockTimeoutError } from './dialect-errors.js';
 import { groupSchema, lockWithWait, sequentialStep, type DatabaseAdapter, type Query, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
@@ -20,19 +21,37 @@ export class MysqlAdapter implements DatabaseAdapter {
     private readonly lockName: string,
   ) {}
 
-  static async open(url: string, display: string, databaseName: string, lockName: string): Promise<MysqlAdapter> {
-    const conn = await mysql.createConnection({
+  static async open(url: string, display: string, databaseName: string, lockName: string, connectTimeoutMs = 10_000): Promise<MysqlAdapter> {
+    // The whole handshake runs under one deadline, on a socket that checks the peer speaks MySQL.
+    const peer = tcpPeer(url, 3306);
+    const watch = new ConnectWatch('mysql', display, connectTimeoutMs, peer?.host ?? null, peer?.port ?? 3306);
+    let opened: mysql.Connection | null = null;
+    return watch.run(
+      async () => {
+        opened = await MysqlAdapter.connect(url, connectTimeoutMs, peer ? () => watch.socket() : undefined);
+        return MysqlAdapter.identify(opened, url, display, databaseName, lockName);
+      },
+      async () => opened?.destroy(),
+    );
+  }
+
+  private static connect(url: string, connectTimeoutMs: number, stream: (() => unknown) | undefined): Promise<mysql.Connection> {
+    return mysql.createConnection({
+      ...(stream ? { stream } : {}),
       uri: url.replace(/^mariadb:/i, 'mysql:'),
       multipleStatements: false,
       dateStrings: true,
       supportBigNumbers: true,
-      connectTimeout: 10_000,
+      connectTimeout: connectTimeoutMs,
       // mysql2 asks for IGNORE_SPACE (the server then adds it to the session's sql_mode, and
       // every routine and trigger created records it) and FOUND_ROWS (an UPDATE reports the
       // rows it matched, not changed, also to ROW_COUNT()). The mariadb client asks for
       // neither: sessions run with the server's sql_mode, as with that client.
       flags: ['-IGNORE_SPACE', '-FOUND_ROWS'],
     });
+  }
+
+  private static async identify(conn: mysql.Connection, url: string, display: string, databaseName: string, lockName: string): Promise<MysqlAdapter> {
     // mysql2 sends utf8mb4_unicode_ci in the handshake; the server's own utf8mb4 collation
     // is what the mariadb client gets (it decides how string literals compare).
     await conn.query('SET NAMES utf8mb4');

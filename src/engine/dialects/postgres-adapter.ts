@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import postgres from 'postgres';
+import { ConnectWatch, tcpPeer } from './connect-guard.js';
 import { BackupToolError, findExecutable, runTool, toolVersion } from './dump-tools.js';
 import { LockTimeoutError } from './dialect-errors.js';
 import { qualifiedName } from './dialect.js';
-import { groupSchema, lockWithWait, numberedPlaceholders, type DatabaseAdapter, type Query, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
+import { groupSchema, lockWithWait, numberedPlaceholders, type DatabaseAdapter, type Query, type RehearsalLimits, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
 import { postgresSyntax } from './postgres.js';
 
 /** PostgreSQL through `postgres` (porsager), on one connection; the lock is pg_advisory_lock. */
@@ -20,21 +21,30 @@ export class PostgresAdapter implements DatabaseAdapter {
     private readonly lockKey: number,
   ) {}
 
-  static async open(url: string, display: string, databaseName: string, lockName: string, applicationName: string): Promise<PostgresAdapter> {
+  static async open(url: string, display: string, databaseName: string, lockName: string, applicationName: string, connectTimeoutMs = 10_000): Promise<PostgresAdapter> {
+    // The whole handshake runs under one deadline, on a socket that checks the peer speaks PostgreSQL.
+    const peer = tcpPeer(url, 5432);
+    const watch = new ConnectWatch('postgres', display, connectTimeoutMs, peer?.host ?? null, peer?.port ?? 5432);
     const sql = postgres(url, {
       max: 1,
       onnotice: () => {},
-      connect_timeout: 10,
+      connect_timeout: Math.max(1, Math.ceil(connectTimeoutMs / 1000)),
       idle_timeout: 0,
       connection: { application_name: applicationName.slice(0, 63) },
       // Keep values as the database prints them: the state tables hold text.
       types: {},
-    });
-    // `SHOW server_version` names its column server_version; current_setting() lets us name it.
-    const [row] = await sql.unsafe<Array<{ v: string }>>("SELECT current_setting('server_version') AS v");
-    // A 31-bit key from the lock name, so pg_locks shows it whole in objid.
-    const key = createHash('sha256').update(lockName).digest().readUInt32BE(0) & 0x7fffffff;
-    return new PostgresAdapter(url, sql, display, databaseName, `PostgreSQL ${row!.v}`, key);
+      ...(peer ? { socket: () => watch.socket() } : {}),
+    } as postgres.Options<Record<string, never>>);
+    return watch.run(
+      async () => {
+        // `SHOW server_version` names its column server_version; current_setting() lets us name it.
+        const [row] = await sql.unsafe<Array<{ v: string }>>("SELECT current_setting('server_version') AS v");
+        // A 31-bit key from the lock name, so pg_locks shows it whole in objid.
+        const key = createHash('sha256').update(lockName).digest().readUInt32BE(0) & 0x7fffffff;
+        return new PostgresAdapter(url, sql, display, databaseName, `PostgreSQL ${row!.v}`, key);
+      },
+      () => sql.end({ timeout: 0 }),
+    );
   }
 
   async execute(text: string): Promise<void> {
@@ -131,6 +141,17 @@ export class PostgresAdapter implements DatabaseAdapter {
 
   outsideTransaction<T>(work: () => Promise<T>): Promise<T> {
     return work();
+  }
+
+  async limitRehearsal(limits: RehearsalLimits): Promise<void> {
+    await this.sql.unsafe(`SET LOCAL lock_timeout = '${Math.max(1, Math.round(limits.lockTimeoutMs))}ms'`).simple();
+    await this.sql.unsafe(`SET LOCAL statement_timeout = '${Math.max(1, Math.round(limits.statementTimeoutMs))}ms'`).simple();
+  }
+
+  /** 55P03 lock_not_available (lock_timeout); 57014 query_canceled (statement_timeout). */
+  timeoutOf(error: unknown): 'lock' | 'statement' | null {
+    const code = (error as { code?: string }).code;
+    return code === '55P03' ? 'lock' : code === '57014' ? 'statement' : null;
   }
 
   /** Connection options for pg_dump/pg_restore; the password goes in PGPASSWORD, not argv. */

@@ -40,7 +40,8 @@ export class SqliteAdapter implements DatabaseAdapter {
   private warnings: string[] = [];
 
   constructor(
-    private readonly file: string,
+    /** A path, or a database's bytes (an in-memory copy). */
+    private readonly file: string | Buffer,
     readonly display: string,
     readonly databaseName: string,
     private readonly settings: { readonly foreignKeys: boolean } = { foreignKeys: false },
@@ -158,8 +159,13 @@ export class SqliteAdapter implements DatabaseAdapter {
     }
   }
 
+  /** An in-memory copy of the database (its bytes, read under a shared lock): a rehearsal never writes to the file. */
+  async rehearsalCopy(): Promise<DatabaseAdapter> {
+    return new SqliteAdapter(this.db.serialize(), `${this.display} (in-memory copy)`, this.databaseName, this.settings);
+  }
+
   async backupTool(): Promise<string> {
-    if (this.file === ':memory:') throw new BackupToolError('an in-memory SQLite database cannot be backed up', 'pass --no-backup');
+    if (typeof this.file !== 'string' || this.file === ':memory:') throw new BackupToolError('an in-memory SQLite database cannot be backed up', 'pass --no-backup');
     return 'SQLite online backup API';
   }
 
@@ -175,6 +181,7 @@ export class SqliteAdapter implements DatabaseAdapter {
     if (this.locked) this.db.exec('COMMIT');
     const source = new Database(file, { readonly: true, fileMustExist: true });
     try {
+      if (typeof this.file !== 'string') throw new Error('cannot restore into an in-memory copy');
       await source.backup(this.file);
     } finally {
       source.close();

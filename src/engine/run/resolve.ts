@@ -1,13 +1,17 @@
-import { PlanError, type MigrateTuiError } from '../errors.js';
+import { createTwoFilesPatch } from 'diff';
+import { PlanError, UsageError, type MigrateTuiError } from '../errors.js';
 import type { Statement } from '../files/sql-splitter.js';
 import { resolveRevisionRef } from '../graph/targets.js';
-import { storedStatements, versionRowsFor, type DatabaseState } from './database-state.js';
+import { joinStatements, storedStatements, versionRowsFor, type DatabaseState } from './database-state.js';
 import { recordOnly } from './record.js';
 import type { StepRunner } from './runner.js';
 import { MigrationFailedError } from './runtime-errors.js';
 import { fileStep, logStep, type RunResult, type RunStep } from './steps.js';
 
 export type ResolveMode = 'resume' | 'reverse' | 'applied' | 'reverted';
+
+/** Where `--resume` takes the remaining statements from, when the file changed since the step started. */
+export type ResumeSource = 'file' | 'log';
 
 /** What `resolve` would do: the SQL it runs (if any) and whether the revision ends applied. */
 export interface ResolvePreview {
@@ -18,10 +22,16 @@ export interface ResolvePreview {
   readonly appliedAfter: boolean;
   /** Said before confirming, e.g. that a reverse undoes statements that never ran. */
   readonly warnings: string[];
+  /**
+   * `resume` only: the file differs from the SQL recorded when the step started (a diff,
+   * recorded → file). Then the source must be chosen: `source` says which one `statements` are from.
+   */
+  readonly fileChanged: { readonly diff: string; readonly fileStatements: number; readonly recordedStatements: number } | null;
+  readonly source: ResumeSource | null;
 }
 
 /** What `resolve` would do, for the preview. */
-export function resolvePreview(runner: StepRunner, state: DatabaseState, ref: string, mode: ResolveMode): ResolvePreview {
+export function resolvePreview(runner: StepRunner, state: DatabaseState, ref: string, mode: ResolveMode, source: ResumeSource | null = null): ResolvePreview {
   const dirty = state.dirty;
   if (!dirty) throw new PlanError('not-dirty', 'the database is not dirty: nothing to resolve', 'see `migrate-tui status`');
   const { graph } = runner.project;
@@ -40,11 +50,33 @@ export function resolvePreview(runner: StepRunner, state: DatabaseState, ref: st
               'if it does, undo the rest by hand and use --reverted or --applied',
           ]
         : [];
-    return { revision, direction: step.direction, statements: [...step.statements], appliedAfter: direction === 'down', warnings };
+    return { revision, direction: step.direction, statements: [...step.statements], appliedAfter: direction === 'down', warnings, fileChanged: null, source: null };
   }
-  const remaining = storedStatements(dirty.sqlText, runner.db.syntax).slice(dirty.statementsDone);
   const appliedAfter = mode === 'resume' ? direction === 'up' : mode === 'applied';
-  return { revision, direction, statements: mode === 'resume' ? remaining : [], appliedAfter, warnings: [] };
+  if (mode !== 'resume') return { revision, direction, statements: [], appliedAfter, warnings: [], fileChanged: null, source: null };
+  const recorded = storedStatements(dirty.sqlText, runner.db.syntax);
+  const file = graph.has(revision) && (direction === 'up' || graph.get(revision).down) ? fileStep(graph, runner.db.syntax, revision, direction).statements : null;
+  const fileText = file ? joinStatements(file) : null;
+  const changed = file && fileText !== (dirty.sqlText ?? '');
+  const fileChanged = changed
+    ? { diff: createTwoFilesPatch(`recorded when the ${direction} started`, `${direction === 'up' ? graph.get(revision).upPath : graph.get(revision).downPath} now`, (dirty.sqlText ?? '') + '\n', fileText + '\n'), fileStatements: file.length, recordedStatements: recorded.length }
+    : null;
+  const from = changed && source === 'file' ? file : recorded;
+  const warnings =
+    changed && source === 'file'
+      ? [`statements 1–${dirty.statementsDone} ran from the recorded SQL; the file's first ${dirty.statementsDone} are taken as those, and its statements ${dirty.statementsDone + 1}–${file.length} run now`]
+      : [];
+  return { revision, direction, statements: from.slice(dirty.statementsDone), appliedAfter, warnings, fileChanged, source: changed ? source : null };
+}
+
+/** A resume on a changed file needs the choice said out loud: --from-file or --from-log. */
+export function requireResumeSource(preview: ResolvePreview): void {
+  if (!preview.fileChanged || preview.source) return;
+  throw new UsageError(
+    `${preview.revision} changed since its unfinished ${preview.direction} started: the file has ${preview.fileChanged.fileStatements} statements, the recorded SQL ${preview.fileChanged.recordedStatements}\n${preview.fileChanged.diff.split('\n').slice(2).join('\n')}`,
+    `choose where the remaining statements come from: --from-file (the file as it is now) or --from-log (the SQL recorded when the step started)`,
+    { revision: preview.revision },
+  );
 }
 
 /** The step that undoes an unfinished step: the down for a dirty up, the up for a dirty down. */
@@ -67,9 +99,10 @@ function reverseStep(runner: StepRunner, revision: string, dirtyDirection: 'up' 
  * recorded when the step started); `reverse` runs the other direction's SQL as a new
  * step; `applied`/`reverted` only record what is true now.
  */
-export function resolve(runner: StepRunner, ref: string, mode: ResolveMode): Promise<RunResult> {
+export function resolve(runner: StepRunner, ref: string, mode: ResolveMode, source: ResumeSource | null = null): Promise<RunResult> {
   return runner.locked(async (state) => {
-    const preview = resolvePreview(runner, state, ref, mode);
+    const preview = resolvePreview(runner, state, ref, mode, source);
+    requireResumeSource(preview);
     const dirty = state.dirty!;
     const { graph } = runner.project;
     const missing = state.missing.map((m) => m.revision);
@@ -98,7 +131,9 @@ export function resolve(runner: StepRunner, ref: string, mode: ResolveMode): Pro
       // Done, or itself left dirty: either way the reverse step's own row now says what is true.
       // A reverse that changed nothing leaves the original dirty row as the truth.
       if (outcome.error === null || outcome.error.meta.state === 'dirty') await runner.store.updateLog(dirty.logId, { status: 'resolved' });
-      return outcome.error === null ? result('done') : result('failed', outcome.error);
+      if (outcome.error === null) return result('done');
+      // A reverse that was rolled back leaves the database as it was: still dirty, the unfinished step's statements still applied.
+      return result('failed', outcome.error.meta.state === 'rolled-back' ? stillDirty(outcome.error, dirty) : outcome.error);
     }
     if (mode === 'resume') {
       let done = dirty.statementsDone;
@@ -128,6 +163,8 @@ export function resolve(runner: StepRunner, ref: string, mode: ResolveMode): Pro
         return result('failed', failure);
       }
       await runner.store.setVersionRows(after);
+      // Resumed from the file: the log row records the SQL that is now applied (no false drift).
+      if (preview.source === 'file') await runner.store.updateLog(dirty.logId, { sqlText: joinStatements(fileStep(graph, runner.db.syntax, preview.revision, preview.direction).statements), checksum: fileStep(graph, runner.db.syntax, preview.revision, preview.direction).checksum });
       await runner.store.updateLog(dirty.logId, { status: 'done', finishedAt: new Date().toISOString(), durationMs: Date.now() - started, error: null as unknown as string });
     } else {
       await runner.store.updateLog(dirty.logId, { status: 'resolved' });
@@ -136,4 +173,17 @@ export function resolve(runner: StepRunner, ref: string, mode: ResolveMode): Pro
     }
     return result('done');
   }, true);
+}
+
+/** The failure of a reverse that was rolled back, told as it is: the database is still dirty from the step it tried to undo. */
+function stillDirty(error: MigrateTuiError, dirty: NonNullable<DatabaseState['dirty']>): MigrationFailedError {
+  const m = error.meta as unknown as ConstructorParameters<typeof MigrationFailedError>[0];
+  return new MigrationFailedError({
+    ...m,
+    databaseError:
+      `${m.databaseError}\n  the reverse was rolled back, so nothing of it stays applied; the unfinished ${dirty.direction} of ${dirty.revision} is as it was: ` +
+      `${dirty.statementsDone === 0 ? 'none' : `statements 1–${dirty.statementsDone}`} of its ${dirty.statementsTotal} ran and stay applied`,
+    state: 'dirty',
+    kept: 0,
+  });
 }

@@ -89,7 +89,7 @@ export class StateStore {
     return this.db.insert(sql, params);
   }
 
-  async updateLog(id: number, fields: Partial<Pick<LogRow, 'status' | 'statementsDone' | 'finishedAt' | 'durationMs' | 'error'>>): Promise<void> {
+  async updateLog(id: number, fields: Partial<Pick<LogRow, 'status' | 'statementsDone' | 'finishedAt' | 'durationMs' | 'error' | 'sqlText' | 'checksum'>>): Promise<void> {
     const present = COLUMNS.filter(([, key]) => key in fields);
     if (present.length === 0) return;
     await this.db.query(`UPDATE ${this.log} SET ${present.map(([col]) => `${this.q(col)} = ?`).join(', ')} WHERE ${this.q('id')} = ?`, [

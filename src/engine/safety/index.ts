@@ -2,3 +2,4 @@
 export * from './data-risk.js';
 export * from './downgrade-preview.js';
 export * from './backups.js';
+export * from './rehearsal.js';

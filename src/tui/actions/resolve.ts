@@ -1,4 +1,4 @@
-import type { ResolveMode } from '../../engine/index.js';
+import type { ResolveMode, ResumeSource } from '../../engine/index.js';
 import type { TuiContext } from '../context.js';
 import { chooseFlow } from '../flows/choose.js';
 import { confirmFlow } from '../flows/confirm.js';
@@ -23,13 +23,23 @@ export function startResolve(ctx: TuiContext): void {
   ctx.setFlow(chooseFlow(`Resolve the unfinished ${dirty.direction} of ${dirty.revision}`, intro, options, (index) => confirmResolve(ctx, dirty.revision, modes[index]!.mode)));
 }
 
-function confirmResolve(ctx: TuiContext, revision: string, mode: ResolveMode): void {
+function confirmResolve(ctx: TuiContext, revision: string, mode: ResolveMode, source: ResumeSource | null = null): void {
   const { session } = ctx;
   try {
-    const preview = session.resolvePreview(mode);
+    const preview = session.resolvePreview(mode, source);
+    // The file changed since the step started: which SQL runs is the user's explicit choice, with the diff in view.
+    if (preview.fileChanged && !preview.source) {
+      const options = [
+        { key: 'f', label: `from the file as it is now (${preview.fileChanged.fileStatements} statements)` },
+        { key: 'l', label: `from the SQL recorded when the step started (${preview.fileChanged.recordedStatements} statements)` },
+      ];
+      const intro = [`${revision} changed since its unfinished ${preview.direction} started (recorded → file):`, ...preview.fileChanged.diff.split('\n').slice(2), '', 'run the remaining statements:'];
+      return ctx.setFlow(chooseFlow(`Resume ${revision}: the file changed`, intro, options, (index) => confirmResolve(ctx, revision, mode, index === 0 ? 'file' : 'log')));
+    }
     const runs = preview.statements.length > 0;
     const after = preview.appliedAfter ? 'applied' : 'NOT applied';
     const body = [
+      ...(preview.source ? [`from ${preview.source === 'file' ? 'the file as it is now' : 'the SQL recorded when the step started'}`] : []),
       runs ? `runs the ${preview.direction} SQL below (${preview.statements.length} statement${preview.statements.length === 1 ? '' : 's'}), then records ${revision} as ${after}` : `RUNS NO SQL: it records ${revision} as ${after}`,
       ...preview.warnings.map((w) => `warning: ${w}`),
       '',
@@ -39,13 +49,13 @@ function confirmResolve(ctx: TuiContext, revision: string, mode: ResolveMode): v
     const destroys = runs && preview.direction === 'down';
     ctx.setFlow(
       confirmFlow({
-        title: `Resolve ${revision} (--${mode}) on ${session.db.databaseName}?`,
+        title: `Resolve ${revision} (--${mode}${source ? ` --from-${source}` : ''}) on ${session.db.databaseName}?`,
         body,
         phrase: destroys ? session.db.databaseName : null,
         backup: destroys ? true : null,
         danger: destroys,
         onConfirm: (backup) =>
-          void execute(ctx, `resolve ${revision} --${mode}`, session.resolve(revision, mode), async () => (destroys ? backupFirst(ctx, backup, `before resolve ${revision} --${mode}`) : [])),
+          void execute(ctx, `resolve ${revision} --${mode}`, session.resolve(revision, mode, source), async () => (destroys ? backupFirst(ctx, backup, `before resolve ${revision} --${mode}`) : [])),
       }),
     );
   } catch (error) {

@@ -33,12 +33,12 @@ export function useDetail(session: TuiSession, view: ViewState, generation: numb
     if (!selectedId || running.current) return;
     setDetail(null);
     session
-      .detail(selectedId, view.tab, view.raw)
+      .detail(selectedId, view.tab, view.raw, view.trial)
       .then((lines) => live && setDetail(lines))
       .catch((error: Error) => live && setDetail([`cannot show this: ${error.message}`]));
     return () => {
       live = false;
     };
-  }, [session, selectedId, view.tab, view.raw, generation]);
+  }, [session, selectedId, view.tab, view.raw, view.trial, generation]);
   return detail;
 }

@@ -1,0 +1,94 @@
+import test from 'ava';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_STATE_TABLES, parseDatabaseUrl, resolveConnection } from '../src/engine/index.js';
+import { TuiSession } from '../src/tui/session.js';
+import { cli } from './helpers/cli.js';
+
+/**
+ * A database URL that reaches something else (here an HTTP server on 127.0.0.1) fails
+ * fast: at once when the peer answers with something that is not the database's protocol,
+ * within --connect-timeout when it says nothing. Exit 1, no stack trace, password masked.
+ */
+async function httpServer(): Promise<{ server: Server; port: number }> {
+  const server = createServer((_req, res) => res.end('hello'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+function project(): string {
+  const cwd = mkdtempSync(join(tmpdir(), 'migrate-tui-connect-'));
+  mkdirSync(join(cwd, 'migrations'));
+  return cwd;
+}
+
+for (const scheme of ['postgres', 'mysql'] as const) {
+  test(`${scheme}:// to an HTTP server: status fails within --connect-timeout, exit 1, says what answered, no stack trace, password masked`, async (t) => {
+    const { server, port } = await httpServer();
+    try {
+      const started = Date.now();
+      const r = await cli(['--url', `${scheme}://app:s3cret-pw@127.0.0.1:${port}/appdb`, '--connect-timeout', '2', 'status'], { cwd: project() });
+      const elapsed = Date.now() - started;
+      t.is(r.code, 1, r.stderr);
+      t.true(elapsed < 4000, `took ${elapsed} ms`);
+      t.notRegex(r.stderr + r.stdout, /s3cret-pw/);
+      t.regex(r.stderr, new RegExp(`cannot connect to ${scheme}://app:\\*\\*\\*@127\\.0\\.0\\.1:${port}/appdb`));
+      t.notRegex(r.stderr, /\n\s+at /, 'no stack trace');
+      if (scheme === 'postgres') {
+        // The HTTP server answers the startup message at once: reported at once.
+        t.regex(r.stderr, new RegExp(`127\\.0\\.0\\.1:${port} is not a PostgreSQL server; it answered "HTTP/1\\.1 400 Bad Request"`));
+        t.true(elapsed < 1500, `a protocol mismatch is reported at once (${elapsed} ms)`);
+      } else {
+        // It waits for a request and says nothing: the greeting never comes.
+        t.regex(r.stderr, /accepted the connection but sent no greeting .* within 2 s/);
+        t.true(elapsed >= 1900, 'it waited for the timeout it was given');
+      }
+      t.regex(r.stderr, /→ /, 'with a hint');
+      const json = await cli(['--url', `${scheme}://app:s3cret-pw@127.0.0.1:${port}/appdb`, '--connect-timeout', '1', '--json', 'status'], { cwd: project() });
+      t.is(json.code, 1);
+      t.regex(JSON.parse(json.stdout).error.code, /^(protocol-mismatch|connect-timeout)$/);
+    } finally {
+      server.close();
+    }
+  });
+}
+
+test('the TUI opens under the same deadline: an HTTP server behind postgres:// fails its start with the typed error', async (t) => {
+  const { server, port } = await httpServer();
+  try {
+    const cwd = project();
+    const started = Date.now();
+    const error = await t.throwsAsync(
+      TuiSession.open({
+        dir: join(cwd, 'migrations'),
+        target: { ...parseDatabaseUrl(`postgres://app:pw@127.0.0.1:${port}/appdb`, 'test', cwd), connectTimeoutMs: 2000 },
+        tables: DEFAULT_STATE_TABLES,
+        toolVersion: 'test',
+        lockTimeoutMs: 1000,
+        backupDir: join(cwd, 'backups'),
+        readOnly: true,
+      }),
+    );
+    t.is((error as { code?: string }).code, 'protocol-mismatch');
+    t.true(Date.now() - started < 2000);
+  } finally {
+    server.close();
+  }
+});
+
+test('connectTimeout: --connect-timeout, then the config file, then 10 s; 0 and words are refused', async (t) => {
+  const cwd = project();
+  const base = { url: 'postgres://a@127.0.0.1/db', cwd, env: {} };
+  t.is(resolveConnection({ ...base, config: {} }).connectTimeoutMs, 10_000);
+  t.is(resolveConnection({ ...base, config: { connectTimeout: 3 } }).connectTimeoutMs, 3000);
+  t.is(resolveConnection({ ...base, config: { connectTimeout: 3 }, connectTimeout: 5 }).connectTimeoutMs, 5000);
+  t.is((await cli(['--connect-timeout', '0', 'status'], { cwd })).code, 2);
+  t.is((await cli(['--connect-timeout', 'soon', 'status'], { cwd })).code, 2);
+  writeFileSync(join(cwd, 'migrate-tui.config.json'), '{"connectTimeout": "10"}');
+  const bad = await cli(['status'], { cwd });
+  t.is(bad.code, 2);
+  t.regex(bad.stderr, /"connectTimeout" must be a number of seconds above 0/);
+});
