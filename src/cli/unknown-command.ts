@@ -1,20 +1,19 @@
 import type { Command } from 'commander';
 import { UsageError } from '../engine/index.js';
 
-/** Global options that take a value: their value is not a command name. */
-const VALUE_OPTIONS = new Set(['--dir', '--url', '--lock-timeout', '--dialect']);
-
 /**
  * An unknown command says so and suggests the nearest one (`upgarde` → `upgrade`), instead
  * of commander's "too many arguments" from the default (no command) action.
  */
 export function checkCommandName(program: Command, argv: readonly string[]): void {
+  // Global options that take a value (read from the program, so a new one is never missed): their value is not a command name.
+  const valueOptions = new Set(program.options.filter((o) => o.required || o.optional).flatMap((o) => [o.long, o.short].filter((n): n is string => Boolean(n))));
   let word: string | undefined;
   for (let k = 0; k < argv.length; k++) {
     const arg = argv[k]!;
     if (arg === '--') return;
     if (arg.startsWith('-')) {
-      if (VALUE_OPTIONS.has(arg)) k++;
+      if (valueOptions.has(arg)) k++;
       continue;
     }
     word = arg;
