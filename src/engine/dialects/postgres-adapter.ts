@@ -7,6 +7,9 @@ import { qualifiedName } from './dialect.js';
 import { groupSchema, lockWithWait, numberedPlaceholders, type DatabaseAdapter, type Query, type RehearsalLimits, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
 import { postgresSyntax } from './postgres.js';
 
+/** Statements sent per pipelined batch: bounded memory, still few round trips. */
+const PIPELINE_BATCH = 1000;
+
 /** PostgreSQL through `postgres` (porsager), on one connection; the lock is pg_advisory_lock. */
 export class PostgresAdapter implements DatabaseAdapter {
   readonly syntax = postgresSyntax;
@@ -101,25 +104,42 @@ export class PostgresAdapter implements DatabaseAdapter {
   }
 
   /**
-   * The whole step is pipelined on the one connection: BEGIN and every statement are sent at
-   * once, then the state rows and COMMIT. Each query still gets its own result, so the first
-   * failure is known exactly; the queries after it fail as "transaction aborted", and the
-   * COMMIT of an aborted transaction only rolls back.
+   * A step is pipelined on the one connection: BEGIN and the statements are sent without
+   * waiting for each answer, in batches (a step of millions of statements must not queue
+   * millions of queries at once), then the state rows and COMMIT. Each query still gets its
+   * own result, so the first failure is known exactly; the queries after it fail as
+   * "transaction aborted", and the COMMIT of an aborted transaction only rolls back. The
+   * server runs them in order, so statement k+1 starts when k's answer arrives: that is
+   * when its progress event says so.
    */
   async runTransactionalStep(statements: readonly string[], finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null> {
     // Queries are lazy in postgres.js: execute() sends each now, so they go in this order.
     const sent: Array<Promise<unknown>> = [this.sql.unsafe('BEGIN').simple().execute()];
-    statements.forEach((statement, index) => {
-      progress.statementStart(index);
-      sent.push(this.sql.unsafe(statement).simple().execute().then(() => progress.statementEnd(index)));
-    });
-    const ran = await Promise.allSettled(sent);
-    const failed = ran.findIndex((r) => r.status === 'rejected');
-    if (failed >= 0) return this.abandon({ index: Math.max(0, failed - 1), error: (ran[failed] as PromiseRejectedResult).reason });
-    const closing = [...finish().map((q) => this.sql.unsafe(numberedPlaceholders(q.sql), q.params as never[]).execute()), this.sql.unsafe('COMMIT').simple().execute()];
+    if (statements.length > 0) progress.statementStart(0);
+    for (let from = 0; from < statements.length; from += PIPELINE_BATCH) {
+      const offset = sent.length - from; // sent[i] is statement i - offset
+      for (let index = from; index < Math.min(from + PIPELINE_BATCH, statements.length); index++) {
+        sent.push(
+          this.sql
+            .unsafe(statements[index]!)
+            .simple()
+            .execute()
+            .then(() => {
+              progress.statementEnd(index);
+              if (index + 1 < statements.length) progress.statementStart(index + 1);
+            }),
+        );
+      }
+      const ran = await Promise.allSettled(sent);
+      const failed = ran.findIndex((r) => r.status === 'rejected');
+      if (failed >= 0) return this.abandon({ index: Math.max(0, failed - offset), error: (ran[failed] as PromiseRejectedResult).reason });
+      sent.length = 0;
+    }
+    const closing = [...sent, ...finish().map((q) => this.sql.unsafe(numberedPlaceholders(q.sql), q.params as never[]).execute()), this.sql.unsafe('COMMIT').simple().execute()];
     const finished = await Promise.allSettled(closing);
-    const failedFinish = finished.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
-    return failedFinish ? this.abandon({ index: statements.length, error: failedFinish.reason }) : null;
+    const failedAt = finished.findIndex((r) => r.status === 'rejected');
+    // `sent` still holds BEGIN only in a step with no statements; either way no statement failed.
+    return failedAt >= 0 ? this.abandon({ index: statements.length, error: (finished[failedAt] as PromiseRejectedResult).reason }) : null;
   }
 
   private async abandon(failure: StepFailure): Promise<StepFailure> {
