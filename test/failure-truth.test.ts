@@ -139,3 +139,30 @@ eachDatabase('a down file that drops migrate-tui’s own table is reported as a 
     t.true(await withDb(url, (d) => d.tableExists('migrate_tui_version')));
   }
 });
+
+// MariaDB commits the DDL inside the file's transaction implicitly, so re-running from its BEGIN
+// fails on the table that stayed: the failure message says so (see the own-transaction test above).
+eachDatabase('resolve --resume runs the rest of a file with its own BEGIN/COMMIT as the step would: outside the run’s transaction, its transaction tracked, the real error and line on failure', async (t, url) => {
+  const dir = makeFolder({
+    '1_own.up.sql': 'CREATE TABLE a (id INTEGER);\nBEGIN;\nCREATE TABLE b (id INTEGER);\nINSERT INTO nope VALUES (1);\nCOMMIT;\n',
+    '1_own.down.sql': 'DROP TABLE b;\nDROP TABLE a;\n',
+  });
+  t.is((await run(url, dir, '--yes', 'upgrade')).code, 5);
+  // Still broken: the resume fails on the same statement, with the database's own error and the file's line.
+  const again = await run(url, dir, '--yes', 'resolve', '1', '--resume');
+  t.is(again.code, 5, again.stderr);
+  t.regex(again.stderr, /1_own\.up\.sql:4/);
+  t.regex(again.stderr, /nope/);
+  t.notRegex(again.stderr, /current transaction is aborted|cannot start a transaction within a transaction/);
+  t.like(JSON.parse((await run(url, dir, 'status', '--json')).stdout).dirty, { revision: '1', statementsDone: 1 });
+  // Fixed: the resume starts again at the file's BEGIN and finishes the step.
+  await withDb(url, (d) => d.execute('CREATE TABLE nope (id INTEGER)'));
+  const fixed = await run(url, dir, '--yes', 'resolve', '1', '--resume');
+  t.is(fixed.code, 0, fixed.stderr);
+  t.regex(fixed.stderr, /runs the 4 statements from statement 2 of the up of 1/);
+  t.deepEqual(await tables(url), ['a', 'b', 'nope']);
+  t.is(await count(url, 'SELECT COUNT(*) FROM nope'), 1);
+  const status = JSON.parse((await run(url, dir, 'status', '--json')).stdout);
+  t.is(status.dirty, null);
+  t.deepEqual(status.current, ['1']);
+}, ['sqlite', 'postgres']);

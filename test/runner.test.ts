@@ -351,6 +351,16 @@ eachDatabase('a run killed with SIGKILL mid-migration leaves a consistent databa
     const again = await run(url, dir, '--yes', 'upgrade');
     t.is(again.code, 5);
     t.regex(again.stderr, /statement 2 \(SELECT SLEEP\(60\)\) may or may not have completed/);
+    // resume offers both places: run statement 2 again (the default, with a warning), or start after it.
+    const wrong = await run(url, dir, '--yes', 'resolve', '1', '--resume', '--resume-at', '4');
+    t.is(wrong.code, 2);
+    t.regex(wrong.stderr, /use --resume-at 2 \(run it again\) or --resume-at 3 \(it completed\)/);
+    const after = await run(url, dir, '--yes', 'resolve', '1', '--resume', '--resume-at', '3');
+    t.is(after.code, 0, after.stderr);
+    t.regex(after.stderr, /runs the 0 statements from statement 3 of the up of 1/);
+    const resolved = JSON.parse((await run(url, dir, 'status', '--json')).stdout);
+    t.is(resolved.dirty, null);
+    t.deepEqual(resolved.applied, ['1']);
   } else {
     t.deepEqual(status.applied, []);
     t.is(status.dirty, null);

@@ -94,12 +94,12 @@ export class Migrator {
     return stampedSet(this.project.graph, state, target);
   }
 
-  resolvePreview(state: DatabaseState, ref: string, mode: ResolveMode, source: ResumeSource | null = null): ResolvePreview {
-    return resolvePreview(this.runner, state, ref, mode, source);
+  resolvePreview(state: DatabaseState, ref: string, mode: ResolveMode, source: ResumeSource | null = null, resumeAt: number | null = null): ResolvePreview {
+    return resolvePreview(this.runner, state, ref, mode, source, resumeAt);
   }
 
-  resolve(ref: string, mode: ResolveMode, source: ResumeSource | null = null): Promise<RunResult> {
-    return resolve(this.runner, ref, mode, source);
+  resolve(ref: string, mode: ResolveMode, source: ResumeSource | null = null, resumeAt: number | null = null): Promise<RunResult> {
+    return resolve(this.runner, ref, mode, source, resumeAt);
   }
 
   seed(seedDir: string, options: { force?: boolean } = {}): Promise<RunResult & { skipped: string[] }> {

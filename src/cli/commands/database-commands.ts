@@ -21,7 +21,7 @@ import { confirm } from '../confirm.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { TOOL_VERSION } from '../version.js';
-import type { DatabaseContext, Wiring } from '../wiring.js';
+import { positiveInt, type DatabaseContext, type Wiring } from '../wiring.js';
 import { revisionVerbose } from './describe.js';
 
 /** The commands that read or set the state: init, status, current, stamp, resolve, seed. */
@@ -45,13 +45,15 @@ export function registerStateCommands(program: Command, w: Wiring): void {
       .addOption(new Option('--applied', 'record the revision as applied (you finished it by hand)').conflicts(['reverted']))
       .addOption(new Option('--reverted', 'record the revision as not applied (you undid it by hand)'))
       .addOption(new Option('--from-file', 'with --resume, when the file changed since the step started: run the rest from the file as it is now').conflicts(['fromLog']))
-      .addOption(new Option('--from-log', 'with --resume, when the file changed since the step started: run the rest from the SQL recorded when it started')),
+      .addOption(new Option('--from-log', 'with --resume, when the file changed since the step started: run the rest from the SQL recorded when it started'))
+      .addOption(new Option('--resume-at <n>', 'with --resume, after a killed run: the statement to start with (the uncertain one, or the one after it if its change is there)').argParser(positiveInt)),
     (c, g, rev) => {
-      const o = c.opts() as { resume?: boolean; reverse?: boolean; applied?: boolean; reverted?: boolean; fromFile?: boolean; fromLog?: boolean };
+      const o = c.opts() as { resume?: boolean; reverse?: boolean; applied?: boolean; reverted?: boolean; fromFile?: boolean; fromLog?: boolean; resumeAt?: number };
       const mode = o.resume ? 'resume' : o.reverse ? 'reverse' : o.applied ? 'applied' : o.reverted ? 'reverted' : null;
       if (!mode) throw new UsageError('resolve needs one of --resume, --reverse, --applied or --reverted', 'see `migrate-tui status` for what ran, then choose');
       if ((o.fromFile || o.fromLog) && mode !== 'resume') throw new UsageError('--from-file and --from-log go with --resume', 'run `migrate-tui resolve <rev> --resume --from-file` (or --from-log)');
-      return resolveCommand(w.database(g), w.project(g, {}), String(rev), mode, g.json, o.fromFile ? 'file' : o.fromLog ? 'log' : null);
+      if (o.resumeAt !== undefined && mode !== 'resume') throw new UsageError('--resume-at goes with --resume', 'run `migrate-tui resolve <rev> --resume --resume-at <n>`');
+      return resolveCommand(w.database(g), w.project(g, {}), String(rev), mode, g.json, o.fromFile ? 'file' : o.fromLog ? 'log' : null, o.resumeAt ?? null);
     },
   );
   w.add(
@@ -210,14 +212,14 @@ export async function stampCommand(ctx: DatabaseContext, project: Project, targe
   });
 }
 
-export async function resolveCommand(ctx: DatabaseContext, project: Project, ref: string, mode: ResolveMode, json: boolean, source: ResumeSource | null = null): Promise<CommandResult> {
+export async function resolveCommand(ctx: DatabaseContext, project: Project, ref: string, mode: ResolveMode, json: boolean, source: ResumeSource | null = null, resumeAt: number | null = null): Promise<CommandResult> {
   return withMigrator(ctx, project, async (m) => {
-    const preview = m.resolvePreview(await m.readState(), ref, mode, source);
+    const preview = m.resolvePreview(await m.readState(), ref, mode, source, resumeAt);
     requireResumeSource(preview);
     const count = `${preview.statements.length} statement${preview.statements.length === 1 ? '' : 's'}`;
     const lines = [
       mode === 'resume'
-        ? `resolve --resume runs the ${count} that did not run of the ${preview.direction} of ${preview.revision}${preview.source ? `, from ${preview.source === 'file' ? 'the file as it is now' : 'the SQL recorded when the step started'}` : ''}:`
+        ? `resolve --resume runs the ${count} from statement ${preview.startAt} of the ${preview.direction} of ${preview.revision}${preview.source ? `, from ${preview.source === 'file' ? 'the file as it is now' : 'the SQL recorded when the step started'}` : ''}:`
         : mode === 'reverse'
           ? `resolve --reverse runs the ${preview.direction} of ${preview.revision} (${count}), leaving it ${preview.appliedAfter ? 'applied' : 'NOT applied'}:`
           : `resolve --${mode} runs no SQL; it records ${preview.revision} as ${preview.appliedAfter ? 'applied' : 'NOT applied'}`,
@@ -227,7 +229,7 @@ export async function resolveCommand(ctx: DatabaseContext, project: Project, ref
     ];
     ctx.io.err(lines.join('\n') + '\n');
     await confirm(ctx.io, `resolve ${preview.revision} on ${m.db.databaseName}`, ctx.yes);
-    return finish(ctx.io, await m.resolve(ref, mode, source), 'resolved', json);
+    return finish(ctx.io, await m.resolve(ref, mode, source, resumeAt), 'resolved', json);
   });
 }
 

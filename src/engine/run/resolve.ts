@@ -28,10 +28,12 @@ export interface ResolvePreview {
    */
   readonly fileChanged: { readonly diff: string; readonly fileStatements: number; readonly recordedStatements: number } | null;
   readonly source: ResumeSource | null;
+  /** `resume` only: the 1-based statement it starts with. */
+  readonly startAt: number;
 }
 
 /** What `resolve` would do, for the preview. */
-export function resolvePreview(runner: StepRunner, state: DatabaseState, ref: string, mode: ResolveMode, source: ResumeSource | null = null): ResolvePreview {
+export function resolvePreview(runner: StepRunner, state: DatabaseState, ref: string, mode: ResolveMode, source: ResumeSource | null = null, resumeAt: number | null = null): ResolvePreview {
   const dirty = state.dirty;
   if (!dirty) throw new PlanError('not-dirty', 'the database is not dirty: nothing to resolve', 'see `migrate-tui status`');
   const { graph } = runner.project;
@@ -50,10 +52,11 @@ export function resolvePreview(runner: StepRunner, state: DatabaseState, ref: st
               'if it does, undo the rest by hand and use --reverted or --applied',
           ]
         : [];
-    return { revision, direction: step.direction, statements: [...step.statements], appliedAfter: direction === 'down', warnings, fileChanged: null, source: null };
+    return { revision, direction: step.direction, statements: [...step.statements], appliedAfter: direction === 'down', warnings, fileChanged: null, source: null, startAt: 1 };
   }
   const appliedAfter = mode === 'resume' ? direction === 'up' : mode === 'applied';
-  if (mode !== 'resume') return { revision, direction, statements: [], appliedAfter, warnings: [], fileChanged: null, source: null };
+  if (mode !== 'resume') return { revision, direction, statements: [], appliedAfter, warnings: [], fileChanged: null, source: null, startAt: 1 };
+  const startAt = resumeStart(dirty, resumeAt);
   const recorded = storedStatements(dirty.sqlText, runner.db.syntax);
   const file = graph.has(revision) && (direction === 'up' || graph.get(revision).down) ? fileStep(graph, runner.db.syntax, revision, direction).statements : null;
   const fileText = file ? joinStatements(file) : null;
@@ -62,11 +65,32 @@ export function resolvePreview(runner: StepRunner, state: DatabaseState, ref: st
     ? { diff: createTwoFilesPatch(`recorded when the ${direction} started`, `${direction === 'up' ? graph.get(revision).upPath : graph.get(revision).downPath} now`, (dirty.sqlText ?? '') + '\n', fileText + '\n'), fileStatements: file.length, recordedStatements: recorded.length }
     : null;
   const from = changed && source === 'file' ? file : recorded;
-  const warnings =
-    changed && source === 'file'
-      ? [`statements 1–${dirty.statementsDone} ran from the recorded SQL; the file's first ${dirty.statementsDone} are taken as those, and its statements ${dirty.statementsDone + 1}–${file.length} run now`]
-      : [];
-  return { revision, direction, statements: from.slice(dirty.statementsDone), appliedAfter, warnings, fileChanged, source: changed ? source : null };
+  const warnings = [
+    ...(changed && source === 'file'
+      ? [`statements 1–${dirty.statementsDone} ran from the recorded SQL; the file's first ${dirty.statementsDone} are taken as those, and its statements ${startAt}–${file.length} run now`]
+      : []),
+    ...(dirty.uncertain && resumeAt === null
+      ? [
+          `statement ${dirty.uncertain.statement} may or may not have completed (no outcome was recorded): this resume runs it again. ` +
+            `If its change is already in the database, resume after it instead: --resume-at ${dirty.uncertain.statement + 1}`,
+        ]
+      : []),
+  ];
+  return { revision, direction, statements: from.slice(startAt - 1), appliedAfter, warnings, fileChanged, source: changed ? source : null, startAt };
+}
+
+/** Where a resume starts: after the recorded statements, or (only when one is uncertain) after that one too. */
+function resumeStart(dirty: NonNullable<DatabaseState['dirty']>, resumeAt: number | null): number {
+  const next = dirty.statementsDone + 1;
+  if (resumeAt === null || resumeAt === next) return next;
+  if (dirty.uncertain && resumeAt === dirty.uncertain.statement + 1) return resumeAt;
+  throw new UsageError(
+    `--resume-at ${resumeAt} is not a place this step can resume from`,
+    dirty.uncertain
+      ? `statement ${dirty.uncertain.statement} may or may not have completed: use --resume-at ${next} (run it again) or --resume-at ${next + 1} (it completed)`
+      : `statements 1–${dirty.statementsDone} are recorded as done and nothing is uncertain: resume starts at ${next}`,
+    { resumeAt },
+  );
 }
 
 /** A resume on a changed file needs the choice said out loud: --from-file or --from-log. */
@@ -99,9 +123,9 @@ function reverseStep(runner: StepRunner, revision: string, dirtyDirection: 'up' 
  * recorded when the step started); `reverse` runs the other direction's SQL as a new
  * step; `applied`/`reverted` only record what is true now.
  */
-export function resolve(runner: StepRunner, ref: string, mode: ResolveMode, source: ResumeSource | null = null): Promise<RunResult> {
+export function resolve(runner: StepRunner, ref: string, mode: ResolveMode, source: ResumeSource | null = null, resumeAt: number | null = null): Promise<RunResult> {
   return runner.locked(async (state) => {
-    const preview = resolvePreview(runner, state, ref, mode, source);
+    const preview = resolvePreview(runner, state, ref, mode, source, resumeAt);
     requireResumeSource(preview);
     const dirty = state.dirty!;
     const { graph } = runner.project;
@@ -133,38 +157,21 @@ export function resolve(runner: StepRunner, ref: string, mode: ResolveMode, sour
       if (outcome.error === null || outcome.error.meta.state === 'dirty') await runner.store.updateLog(dirty.logId, { status: 'resolved' });
       if (outcome.error === null) return result('done');
       // A reverse that was rolled back leaves the database as it was: still dirty, the unfinished step's statements still applied.
-      return result('failed', outcome.error.meta.state === 'rolled-back' ? stillDirty(outcome.error, dirty) : outcome.error);
+      return result('failed', outcome.error.meta.state === 'rolled-back' ? stillDirty(outcome.error, dirty, 'reverse') : outcome.error);
     }
     if (mode === 'resume') {
-      let done = dirty.statementsDone;
-      try {
-        for (const statement of preview.statements) {
-          await runner.db.execute(statement.sql);
-          done++;
-          await runner.store.updateLog(dirty.logId, { statementsDone: done });
-        }
-      } catch (error) {
-        const message = runner.databaseMessage(error);
-        await runner.store.updateLog(dirty.logId, { status: 'dirty', error: message });
-        const failure = new MigrationFailedError({
-          revision: preview.revision,
-          direction: preview.direction,
-          path: graph.has(preview.revision) ? (preview.direction === 'up' ? graph.get(preview.revision).upPath : (graph.get(preview.revision).downPath ?? '')) : '(stored SQL)',
-          line: preview.statements[done - dirty.statementsDone]?.line ?? 0,
-          statement: done + 1,
-          statements: dirty.statementsTotal,
-          databaseError: message,
-          state: 'dirty',
-          kept: done,
-          ranInOwnTransaction: null,
-          uncertain: false,
-          dialect: runner.db.syntax.name,
-        });
-        return result('failed', failure);
+      // The same statement-by-statement run as the step itself (outside the run's transaction,
+      // the file's own BEGIN/COMMIT tracked, checks after), on the same log row.
+      const step = resumeStep(runner, preview, dirty);
+      const ran = await runner.db.outsideTransaction(() => runner.runTracked(step, 0, dirty.logId, preview.startAt - 1));
+      if (ran.error !== null) {
+        const failure = await runner.recordTrackedFailure(step, dirty.logId, ran, { finishedAt: new Date().toISOString(), durationMs: Date.now() - started });
+        // Whatever the resume kept or rolled back, the step as a whole is still unfinished.
+        return result('failed', failure.meta.state === 'dirty' ? failure : stillDirty(failure, dirty, 'resume'));
       }
       await runner.store.setVersionRows(after);
       // Resumed from the file: the log row records the SQL that is now applied (no false drift).
-      if (preview.source === 'file') await runner.store.updateLog(dirty.logId, { sqlText: joinStatements(fileStep(graph, runner.db.syntax, preview.revision, preview.direction).statements), checksum: fileStep(graph, runner.db.syntax, preview.revision, preview.direction).checksum });
+      if (preview.source === 'file') await runner.store.updateLog(dirty.logId, { sqlText: joinStatements(step.statements), checksum: step.checksum });
       await runner.store.updateLog(dirty.logId, { status: 'done', finishedAt: new Date().toISOString(), durationMs: Date.now() - started, error: null as unknown as string });
     } else {
       await runner.store.updateLog(dirty.logId, { status: 'resolved' });
@@ -175,13 +182,31 @@ export function resolve(runner: StepRunner, ref: string, mode: ResolveMode, sour
   }, true);
 }
 
+/** The whole statement list a resume runs from (the file's when it is unchanged or chosen, so lines are the file's). */
+function resumeStep(runner: StepRunner, preview: ResolvePreview, dirty: NonNullable<DatabaseState['dirty']>): RunStep {
+  const { graph } = runner.project;
+  const file = graph.has(preview.revision) && (preview.direction === 'up' || graph.get(preview.revision).down) ? fileStep(graph, runner.db.syntax, preview.revision, preview.direction) : null;
+  const useFile = file !== null && (preview.fileChanged === null || preview.source === 'file');
+  const statements = useFile ? file.statements : storedStatements(dirty.sqlText, runner.db.syntax);
+  return {
+    revision: preview.revision,
+    direction: preview.direction,
+    message: useFile ? file.message : '(recorded SQL)',
+    path: useFile ? file.path : `${runner.options.tables.log} (the SQL recorded when the step started)`,
+    statements,
+    transactional: false,
+    checksum: useFile ? file.checksum : null,
+    downSql: null,
+  };
+}
+
 /** The failure of a reverse that was rolled back, told as it is: the database is still dirty from the step it tried to undo. */
-function stillDirty(error: MigrateTuiError, dirty: NonNullable<DatabaseState['dirty']>): MigrationFailedError {
+function stillDirty(error: MigrateTuiError, dirty: NonNullable<DatabaseState['dirty']>, what: 'reverse' | 'resume'): MigrationFailedError {
   const m = error.meta as unknown as ConstructorParameters<typeof MigrationFailedError>[0];
   return new MigrationFailedError({
     ...m,
     databaseError:
-      `${m.databaseError}\n  the reverse was rolled back, so nothing of it stays applied; the unfinished ${dirty.direction} of ${dirty.revision} is as it was: ` +
+      `${m.databaseError}\n  the ${what} was rolled back, so nothing of it stays applied; the unfinished ${dirty.direction} of ${dirty.revision} is as it was: ` +
       `${dirty.statementsDone === 0 ? 'none' : `statements 1–${dirty.statementsDone}`} of its ${dirty.statementsTotal} ran and stay applied`,
     state: 'dirty',
     kept: 0,

@@ -26,6 +26,14 @@ export interface MigratorOptions {
   readonly onEvent?: (event: RunEvent) => void;
 }
 
+/** What a statement-by-statement run did: `kept` statements stay applied (committed). */
+export interface TrackedRun {
+  readonly error: unknown | null;
+  readonly done: number;
+  readonly kept: number;
+  readonly ranInOwnTransaction: FailureOutcome['ranInOwnTransaction'];
+}
+
 /** Version rows before and after one step. */
 export interface RowChange {
   readonly before: readonly string[];
@@ -165,49 +173,67 @@ export class StepRunner {
 
     return this.db.outsideTransaction(async () => {
       const logId = await this.store.insertLog({ ...base, statementsDone: 0, status: 'started' });
-      // Statement by statement. A file may open its own transaction: while it is open, the
-      // progress rows written on this connection commit or roll back with it, so the log
-      // always counts what is really committed (`durable`).
-      let done = 0;
-      let durable = 0;
-      let ownBegin: number | null = null;
-      try {
-        for (const [k, statement] of step.statements.entries()) {
-          progress.statementStart(k);
-          await this.db.execute(statement.sql);
-          done = k + 1;
-          progress.statementEnd(k);
-          const control = transactionControl(statement.sql);
-          if (control === 'begin') ownBegin = k;
-          else if (control !== null) ownBegin = null;
-          if (ownBegin === null) durable = done;
-          await this.store.updateLog(logId, { statementsDone: done });
+      const ran = await this.runTracked(step, index, logId, 0);
+      if (ran.error === null) {
+        try {
+          if (kind === 'migrate') await this.store.setVersionRows(rows.after);
+          await this.store.updateLog(logId, { status: 'done', ...finished() });
+          return true;
+        } catch (error) {
+          return this.recordTrackedFailure(step, logId, { ...ran, error }, finished());
         }
-        // A file that leaves its own transaction open has it committed at its end (what the
-        // drivers of golang-migrate end up doing); `check` warns about such a file.
-        if (ownBegin !== null) await this.db.execute(this.db.syntax.commitTransaction);
-        ownBegin = null;
-        durable = done;
-        await this.db.checkStep?.();
-        if (kind === 'migrate') await this.store.setVersionRows(rows.after);
-        await this.store.updateLog(logId, { status: 'done', ...finished() });
-        return true;
-      } catch (error) {
-        const ranInOwnTransaction = ownBegin === null ? null : { from: ownBegin, line: step.statements[ownBegin]!.line, count: done - ownBegin };
-        // The file's own transaction is still open (and, on PostgreSQL, aborted): roll it back
-        // before writing anything, or the dirty mark would be lost with it.
-        if (ranInOwnTransaction) await this.db.execute('ROLLBACK').catch(() => undefined);
-        const kept = ranInOwnTransaction ? durable : done;
-        const uncertain = ranInOwnTransaction !== null && !this.db.syntax.transactionalDdl;
-        // Nothing stays applied: the database is unchanged, so it is a plain failure, not dirty.
-        const state = kept === 0 && !uncertain ? 'rolled-back' : 'dirty';
-        const failure = this.failure(step, done, error, state, { kept, ranInOwnTransaction, uncertain });
-        await this.store
-          .updateLog(logId, { statementsDone: kept, status: state === 'dirty' ? 'dirty' : 'failed', error: failure.meta.databaseError as string, ...finished() })
-          .catch(() => undefined);
-        return failure;
       }
+      return this.recordTrackedFailure(step, logId, ran, finished());
     });
+  }
+
+  /**
+   * Runs a step's statements from `from` on, outside any transaction, counting progress in log
+   * row `logId`. A file may open its own transaction: while it is open, the progress rows
+   * written on this connection commit or roll back with it, so the log always counts what is
+   * really committed. On a failure inside it, it is rolled back first (on PostgreSQL it is
+   * aborted, and the dirty mark would be lost with it). Then the step's checks run.
+   */
+  async runTracked(step: RunStep, index: number, logId: number, from: number): Promise<TrackedRun> {
+    const started: number[] = [];
+    let done = from;
+    let durable = from;
+    let ownBegin: number | null = null;
+    try {
+      for (let k = from; k < step.statements.length; k++) {
+        const statement = step.statements[k]!;
+        started[k] = Date.now();
+        this.emit({ type: 'statement-start', step: index, index: k, total: step.statements.length, line: statement.line, sql: statement.sql });
+        await this.db.execute(statement.sql);
+        done = k + 1;
+        this.emit({ type: 'statement-end', step: index, index: k, durationMs: Date.now() - started[k]! });
+        const control = transactionControl(statement.sql);
+        if (control === 'begin') ownBegin = k;
+        else if (control !== null) ownBegin = null;
+        if (ownBegin === null) durable = done;
+        await this.store.updateLog(logId, { statementsDone: done });
+      }
+      // A file that leaves its own transaction open has it committed at its end (what the
+      // drivers of golang-migrate end up doing); `check` warns about such a file.
+      if (ownBegin !== null) await this.db.execute(this.db.syntax.commitTransaction);
+      ownBegin = null;
+      await this.db.checkStep?.();
+      return { error: null, done, kept: done, ranInOwnTransaction: null };
+    } catch (error) {
+      const ranInOwnTransaction = ownBegin === null ? null : { from: ownBegin, line: step.statements[ownBegin]!.line, count: done - ownBegin };
+      if (ranInOwnTransaction) await this.db.execute('ROLLBACK').catch(() => undefined);
+      return { error, done, kept: ranInOwnTransaction ? durable : done, ranInOwnTransaction };
+    }
+  }
+
+  /** Marks the log row with what a failed tracked run left, and returns the error that says it. */
+  async recordTrackedFailure(step: RunStep, logId: number, ran: TrackedRun, finished: { finishedAt: string; durationMs: number }): Promise<MigrationFailedError> {
+    const uncertain = ran.ranInOwnTransaction !== null && !this.db.syntax.transactionalDdl;
+    // Nothing stays applied: the database is unchanged, so it is a plain failure, not dirty.
+    const state = ran.kept === 0 && !uncertain ? 'rolled-back' : 'dirty';
+    const failure = this.failure(step, ran.done, ran.error, state, { kept: ran.kept, ranInOwnTransaction: ran.ranInOwnTransaction, uncertain });
+    await this.store.updateLog(logId, { statementsDone: ran.kept, status: state === 'dirty' ? 'dirty' : 'failed', error: failure.meta.databaseError as string, ...finished }).catch(() => undefined);
+    return failure;
   }
 
   /** The database's message with the connection's secrets masked. */

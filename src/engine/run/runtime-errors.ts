@@ -88,7 +88,7 @@ function stateSentence(meta: FailureOutcome & { revision: string; statement: num
       : `the migration was rolled back: the database is as it was before ${meta.revision}`;
   }
   const kept = meta.kept === 0 ? 'no statement of it stays applied' : `statements 1–${meta.kept} of ${meta.statements} ran and stay applied`;
-  const rolledBack = own ? `; ${ownRange}, inside the file's own transaction (BEGIN at line ${own.line}), ran and were rolled back` : '';
+  const rolledBack = own ? `; ${ownRange}, inside the file's own transaction (BEGIN at line ${own.line}), ran and ${own.count === 1 ? 'was' : 'were'} rolled back` : '';
   const uncertain = meta.uncertain
     ? `; ${meta.dialect} commits DDL implicitly, so any CREATE/ALTER/DROP among ${ownRange} stays applied despite the rollback: check the tables they touch (SHOW CREATE TABLE)`
     : '';
