@@ -165,8 +165,13 @@ export class MysqlAdapter implements DatabaseAdapter {
     await runTool(path, [...args, this.databaseName], { stdinFile: file, env });
   }
 
+  /** `db.table` looks in that database (MySQL's schemas are databases); a bare name in the connected one. */
   async tableExists(name: string): Promise<boolean> {
-    const rows = await this.query('SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?', [name]);
+    const dot = name.indexOf('.');
+    const rows =
+      dot < 0
+        ? await this.query('SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?', [name])
+        : await this.query('SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?', [name.slice(0, dot), name.slice(dot + 1)]);
     return rows.length > 0;
   }
 

@@ -192,8 +192,11 @@ export class SqliteAdapter implements DatabaseAdapter {
     }
   }
 
+  /** `schema.table` looks in that attached schema (`main`, `temp`, …); a bare name in `main`. */
   async tableExists(name: string): Promise<boolean> {
-    return this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+    const dot = name.indexOf('.');
+    const [schema, table] = dot < 0 ? ['main', name] : [name.slice(0, dot), name.slice(dot + 1)];
+    return this.db.prepare(`SELECT 1 FROM ${sqliteSyntax.quoteIdentifier(schema)}.sqlite_master WHERE type = 'table' AND name = ?`).get(table) !== undefined;
   }
 
   async schema(exclude: readonly string[]): Promise<SchemaSnapshot> {
