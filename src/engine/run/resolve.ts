@@ -139,7 +139,10 @@ export function resolve(runner: StepRunner, ref: string, mode: ResolveMode, sour
       let done = dirty.statementsDone;
       try {
         for (const statement of preview.statements) {
+          await runner.cancel.checkpoint(`before statement ${done + 1} of ${dirty.statementsTotal}`);
+          runner.cancel.statementStart();
           await runner.db.execute(statement.sql);
+          runner.cancel.statementEnd();
           done++;
           await runner.store.updateLog(dirty.logId, { statementsDone: done });
         }
@@ -158,6 +161,7 @@ export function resolve(runner: StepRunner, ref: string, mode: ResolveMode, sour
           kept: done,
           ranInOwnTransaction: null,
           uncertain: false,
+          cancelled: runner.cancel.requested,
           dialect: runner.db.syntax.name,
         });
         return result('failed', failure);
