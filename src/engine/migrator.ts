@@ -4,6 +4,7 @@ import { requireValid, type Project } from './project.js';
 import type { DatabaseState } from './run/database-state.js';
 import { resolve, resolvePreview, type ResolveMode, type ResolvePreview, type ResumeSource } from './run/resolve.js';
 import { StepRunner, type MigratorOptions } from './run/runner.js';
+import type { CancelOutcome } from './run/cancel.js';
 import { DirtyDatabaseError } from './run/runtime-errors.js';
 import { seed } from './run/seed.js';
 import { stamp, stampedSet } from './run/stamp.js';
@@ -43,6 +44,15 @@ export class Migrator {
   }
   get options(): MigratorOptions {
     return this.runner.options;
+  }
+
+  /**
+   * Cancels the run in progress (from a signal handler or a key): it stops before the next
+   * step or statement, the running statement is cancelled where the server can, and the run
+   * returns its result with the true state. 'idle' when no run holds the lock.
+   */
+  cancel(): Promise<CancelOutcome> {
+    return this.runner.requestCancel();
   }
 
   init(): Promise<void> {

@@ -1,6 +1,7 @@
 import { Box, useInput } from 'ink';
 import { StatusBar } from './components/status-bar.js';
 import { useTuiContext } from './context.js';
+import { cancelRun } from './actions/run.js';
 import { FlowView, flowKey, flowTyping } from './flows/index.js';
 import { chunkKeys, keyName, type Scope } from './keymap.js';
 import { browseKey } from './screens/browse-keys.js';
@@ -19,6 +20,8 @@ export interface AppProps {
   readonly variant?: 'main' | 'rollback';
   /** Called with a one-line summary when the user quits. */
   readonly onQuit: (summary: string) => void;
+  /** A second ctrl-c while a run is cancelling: leave at once (run-tui restores the terminal and exits 130). */
+  readonly onAbandon?: (message: string) => void;
 }
 
 /**
@@ -26,7 +29,7 @@ export interface AppProps {
  * flow over it. A key goes to the open flow, else to the screen; each flow and screen keeps
  * its own key handling (src/tui/flows, src/tui/screens).
  */
-export function App({ session, width, height, readOnly, onQuit, variant = 'main' }: AppProps) {
+export function App({ session, width, height, readOnly, onQuit, onAbandon, variant = 'main' }: AppProps) {
   const listHeight = Math.max(3, height - 4);
   const { ctx, view, flow, generation, running } = useTuiContext({ session, readOnly, listHeight, onQuit });
   const rollback = useRollbackSelection();
@@ -45,8 +48,9 @@ export function App({ session, width, height, readOnly, onQuit, variant = 'main'
   });
 
   function handleKey(name: string, input: string, key: { ctrl?: boolean; meta?: boolean }) {
-    if (name === 'ctrl-c') return ctx.quit('interrupted (ctrl-c)');
     const open = ctx.flow();
+    if (name === 'ctrl-c' && open?.kind === 'running') return cancelRun(ctx, open, onAbandon ?? ((message) => ctx.quit(message)));
+    if (name === 'ctrl-c') return ctx.quit('interrupted (ctrl-c)');
     if (open) {
       const next = flowKey(open, { name, input });
       return next === undefined ? undefined : ctx.setFlow(next);

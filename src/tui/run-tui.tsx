@@ -32,9 +32,16 @@ export async function runTui(options: SessionOptions & { variant: 'main' | 'roll
       stdout.on('resize', onResize);
       return () => void stdout.off('resize', onResize);
     }, [stdout]);
-    return <App session={session} width={size.width} height={size.height} readOnly={options.readOnly} variant={options.variant} onQuit={(s) => (summary = s)} />;
+    return <App session={session} width={size.width} height={size.height} readOnly={options.readOnly} variant={options.variant} onQuit={(s) => (summary = s)} onAbandon={abandon} />;
   }
 
+  // A second ctrl-c while a run cancels: the terminal as it was, one line, and out at once.
+  const abandon = (message: string) => {
+    instance.unmount();
+    restore();
+    process.stderr.write(`migrate-tui: ${message}\n`);
+    process.exit(130);
+  };
   const instance = render(<Root />, { exitOnCtrlC: false });
   const stopOn = (signal: NodeJS.Signals, code: number) => () => {
     instance.unmount();

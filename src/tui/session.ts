@@ -8,6 +8,7 @@ import {
   writeMerge,
   writeRevision,
   type BackupManifest,
+  type CancelOutcome,
   type ConnectionTarget,
   type DatabaseState,
   type DowngradePreview,
@@ -174,6 +175,11 @@ export class TuiSession {
       this.currentStep = null;
       await this.reload().catch(() => undefined);
     }
+  }
+
+  /** Cancels the run in progress (ctrl-c on the running screen); see Migrator.cancel. */
+  cancel(): Promise<CancelOutcome> {
+    return this.migrator.cancel();
   }
 
   upgrade(target: string) {

@@ -22,6 +22,7 @@ import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { TOOL_VERSION } from '../version.js';
 import { positiveInt, type DatabaseContext, type Wiring } from '../wiring.js';
+import { cancellable } from '../interrupt.js';
 import { revisionVerbose } from './describe.js';
 
 /** The commands that read or set the state: init, status, current, stamp, resolve, seed. */
@@ -78,9 +79,8 @@ export async function withMigrator<T>(ctx: DatabaseContext, project: Project, wo
   const tables = stateTables(ctx.config);
   const db = await connectDatabase(ctx.target, `migrate_tui:${ctx.target.databaseName}:${tables.version}`);
   try {
-    return await work(
-      new Migrator(project, db, { tables, toolVersion: TOOL_VERSION, lockTimeoutMs: ctx.lockTimeoutMs, connection: ctx.target, ...(ctx.onEvent ? { onEvent: ctx.onEvent } : {}) }),
-    );
+    const m = new Migrator(project, db, { tables, toolVersion: TOOL_VERSION, lockTimeoutMs: ctx.lockTimeoutMs, connection: ctx.target, ...(ctx.onEvent ? { onEvent: ctx.onEvent } : {}) });
+    return await cancellable(ctx.io, m, () => work(m));
   } finally {
     await db.close();
   }
@@ -182,7 +182,10 @@ export function exitCodeForError(error: MigrateTuiError): number {
   switch (error.code) {
     case 'dirty':
       return EXIT.dirty;
+    case 'cancelled':
+      return EXIT.interrupted;
     case 'migration-failed':
+      if (error.meta.cancelled) return EXIT.interrupted;
       // A failure that left part of the step applied is a dirty database, and exits as one.
       return error.meta.state === 'dirty' ? EXIT.dirty : EXIT.failed;
     case 'lock-timeout':

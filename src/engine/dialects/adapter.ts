@@ -81,6 +81,14 @@ export interface DatabaseAdapter {
   limitRehearsal?(limits: RehearsalLimits): Promise<void>;
   timeoutOf?(error: unknown): 'lock' | 'statement' | null;
 
+  /**
+   * Asks the server to cancel the statement running on this connection, from a second
+   * short-lived connection (PostgreSQL pg_cancel_backend, MySQL/MariaDB KILL QUERY); true
+   * when the server took the request. Absent where a statement cannot be interrupted
+   * (SQLite runs it on this thread): the run then stops after it.
+   */
+  cancelRunning?(): Promise<boolean>;
+
   tableExists(name: string): Promise<boolean>;
   /** Tables, columns, indexes, constraints and triggers, normalised for comparison. */
   schema(exclude: readonly string[]): Promise<SchemaSnapshot>;
@@ -100,6 +108,8 @@ export interface Query {
 }
 
 export interface StepProgress {
+  /** Before each statement of a sequential step: throws to stop there (a cancel), and the step rolls back. */
+  beforeStatement?(index: number): Promise<void>;
   statementStart(index: number): void;
   statementEnd(index: number): void;
 }
@@ -116,6 +126,7 @@ export async function sequentialStep(db: DatabaseAdapter, statements: readonly s
   await db.beginStep();
   try {
     for (; index < statements.length; index++) {
+      await progress.beforeStatement?.(index);
       progress.statementStart(index);
       await db.execute(statements[index]!);
       progress.statementEnd(index);

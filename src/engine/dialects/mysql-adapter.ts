@@ -61,6 +61,17 @@ export class MysqlAdapter implements DatabaseAdapter {
     return new MysqlAdapter(url, conn, isMariadb ? mariadbSyntax : mysqlSyntax, display, databaseName, `${isMariadb ? 'MariaDB' : 'MySQL'} ${version}`, lockName.slice(0, 64));
   }
 
+  /** KILL QUERY from a second, short-lived connection: the run's one is busy with the statement. */
+  async cancelRunning(): Promise<boolean> {
+    const other = await MysqlAdapter.connect(this.url, 5000, undefined);
+    try {
+      await other.query(`KILL QUERY ${Number(this.conn.threadId)}`);
+      return true;
+    } finally {
+      other.destroy();
+    }
+  }
+
   async execute(sql: string): Promise<void> {
     await this.conn.query(sql);
   }

@@ -22,6 +22,8 @@ export class PostgresAdapter implements DatabaseAdapter {
     readonly databaseName: string,
     readonly serverVersion: string,
     private readonly lockKey: number,
+    /** The backend pid of this connection, for pg_cancel_backend from a second one. */
+    private readonly backendPid: number,
   ) {}
 
   static async open(url: string, display: string, databaseName: string, lockName: string, applicationName: string, connectTimeoutMs = 10_000): Promise<PostgresAdapter> {
@@ -41,13 +43,24 @@ export class PostgresAdapter implements DatabaseAdapter {
     return watch.run(
       async () => {
         // `SHOW server_version` names its column server_version; current_setting() lets us name it.
-        const [row] = await sql.unsafe<Array<{ v: string }>>("SELECT current_setting('server_version') AS v");
+        const [row] = await sql.unsafe<Array<{ v: string; pid: number }>>("SELECT current_setting('server_version') AS v, pg_backend_pid() AS pid");
         // A 31-bit key from the lock name, so pg_locks shows it whole in objid.
         const key = createHash('sha256').update(lockName).digest().readUInt32BE(0) & 0x7fffffff;
-        return new PostgresAdapter(url, sql, display, databaseName, `PostgreSQL ${row!.v}`, key);
+        return new PostgresAdapter(url, sql, display, databaseName, `PostgreSQL ${row!.v}`, key, Number(row!.pid));
       },
       () => sql.end({ timeout: 0 }),
     );
+  }
+
+  /** pg_cancel_backend from a second, short-lived connection: the run's one is busy with the statement. */
+  async cancelRunning(): Promise<boolean> {
+    const other = postgres(this.url, { max: 1, onnotice: () => {}, connect_timeout: 5, idle_timeout: 0, connection: { application_name: 'migrate-tui cancel' } });
+    try {
+      const [row] = await other.unsafe<Array<{ ok: boolean | string }>>('SELECT pg_cancel_backend($1) AS ok', [this.backendPid]);
+      return row?.ok === true || row?.ok === 't';
+    } finally {
+      await other.end({ timeout: 1 });
+    }
   }
 
   async execute(text: string): Promise<void> {

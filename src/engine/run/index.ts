@@ -8,3 +8,4 @@ export { requireResumeSource } from './resolve.js';
 export * from './runtime-errors.js';
 export * from './database-state.js';
 export * from './state-store.js';
+export * from './cancel.js';

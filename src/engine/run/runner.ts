@@ -9,6 +9,7 @@ import type { StateTableNames } from '../state-tables.js';
 import { joinStatements, readDatabaseState, versionRowsFor, type DatabaseState } from './database-state.js';
 import type { RunEvent } from './events.js';
 import { transactionControl } from '../dialects/transaction-control.js';
+import { CancelledError, RunCancel, type CancelOutcome } from './cancel.js';
 import { DirtyDatabaseError, MigrationFailedError, type FailureOutcome } from './runtime-errors.js';
 import { StateStore, type NewLogRow } from './state-store.js';
 import type { RunResult, RunStep, StepResult } from './steps.js';
@@ -50,6 +51,8 @@ export interface RowChange {
 export class StepRunner {
   readonly store: StateStore;
   readonly who = whoAndWhere();
+  /** Set by cancel(); checked before each step and statement. */
+  readonly cancel = new RunCancel();
 
   constructor(
     public project: GraphSource,
@@ -75,14 +78,21 @@ export class StepRunner {
   async locked<T>(work: (state: DatabaseState) => Promise<T>, allowDirty = false): Promise<T> {
     await this.db.lock(this.options.lockTimeoutMs, (holder) => this.emit({ type: 'lock-wait', holder }));
     this.emit({ type: 'lock-acquired' });
+    this.cancel.begin();
     try {
       await this.store.ensure();
       const state = await this.readState();
       if (state.dirty && !allowDirty) throw new DirtyDatabaseError(state.dirty, this.db.display);
       return await work(state);
     } finally {
+      this.cancel.end();
       await this.db.unlock();
     }
+  }
+
+  /** Stops the run: before the next step or statement, and the running statement where the server can cancel it. */
+  requestCancel(): Promise<CancelOutcome> {
+    return this.cancel.request(this.db);
   }
 
   /** Runs steps in order; stops at the first failure and says what state it left. */
@@ -97,6 +107,7 @@ export class StepRunner {
     let error: MigrateTuiError | undefined;
 
     for (const [index, step] of steps.entries()) {
+      if (!error && this.cancel.requested) error = this.cancelledBefore(step, index, steps.length);
       if (error) {
         results.push({ revision: step.revision, direction: step.direction, status: 'not-run', durationMs: 0, statements: step.statements.length });
         continue;
@@ -148,15 +159,21 @@ export class StepRunner {
       host: this.who.host,
       toolVersion: this.options.toolVersion,
     };
+    this.cancel.stepStart();
     const finished = () => ({ finishedAt: new Date().toISOString(), durationMs: Date.now() - started.getTime() });
     const statementStarted: number[] = [];
     const progress = {
+      beforeStatement: (k: number) => this.cancel.checkpoint(`before statement ${k + 1} of ${step.statements.length}`),
       statementStart: (k: number) => {
+        this.cancel.statementStart();
         statementStarted[k] = Date.now();
         const statement = step.statements[k]!;
         this.emit({ type: 'statement-start', step: index, index: k, total: step.statements.length, line: statement.line, sql: statement.sql });
       },
-      statementEnd: (k: number) => this.emit({ type: 'statement-end', step: index, index: k, durationMs: Date.now() - statementStarted[k]! }),
+      statementEnd: (k: number) => {
+        this.cancel.statementEnd();
+        this.emit({ type: 'statement-end', step: index, index: k, durationMs: Date.now() - statementStarted[k]! });
+      },
     };
 
     if (step.transactional) {
@@ -202,10 +219,13 @@ export class StepRunner {
     try {
       for (let k = from; k < step.statements.length; k++) {
         const statement = step.statements[k]!;
+        await this.cancel.checkpoint(`before statement ${k + 1} of ${step.statements.length}`);
+        this.cancel.statementStart();
         started[k] = Date.now();
         this.emit({ type: 'statement-start', step: index, index: k, total: step.statements.length, line: statement.line, sql: statement.sql });
         await this.db.execute(statement.sql);
         done = k + 1;
+        this.cancel.statementEnd();
         this.emit({ type: 'statement-end', step: index, index: k, durationMs: Date.now() - started[k]! });
         const control = transactionControl(statement.sql);
         if (control === 'begin') ownBegin = k;
@@ -257,7 +277,16 @@ export class StepRunner {
       statements: step.statements.length,
       databaseError: this.databaseMessage(error),
       state,
+      cancelled: this.cancel.requested,
     });
+  }
+
+  /** The error of a run cancelled between steps: what is done, and that nothing of the next step ran. */
+  cancelledBefore(step: RunStep, index: number, total: number): CancelledError {
+    const verb = step.direction === 'up' ? 'upgrade' : 'downgrade';
+    return new CancelledError(
+      `before the ${verb} of ${step.revision} (step ${index + 1} of ${total}): nothing of it ran` + (index > 0 ? `; the ${index} step${index === 1 ? '' : 's'} before it are done and recorded` : ''),
+    );
   }
 
   /** Inserts a log row stamped with who ran it and which tool version. */

@@ -55,6 +55,8 @@ export class MigrationFailedError extends MigrateTuiError {
       databaseError: string;
       state: 'rolled-back' | 'dirty';
       dialect: string;
+      /** The user cancelled the run (Ctrl-C, SIGTERM, the TUI): the failure is the cancel. */
+      cancelled?: boolean;
     },
   ) {
     const where = `${meta.path}:${meta.line}`;
@@ -65,11 +67,13 @@ export class MigrationFailedError extends MigrateTuiError {
       'migration-failed',
       (afterStatements
         ? `${verb} of ${meta.revision}: all ${meta.statements} statement${meta.statements === 1 ? '' : 's'} of ${meta.path} ran, but finishing the step failed (the checks after it, recording it in migrate-tui's tables, or the commit):`
-        : `${verb} of ${meta.revision} failed at statement ${meta.statement} of ${meta.statements} (${where}):`) + `\n  ${meta.databaseError}\n  ${stateSentence(meta)}`,
+        : `${verb} of ${meta.revision} failed at statement ${meta.statement} of ${meta.statements} (${where}):`) + `\n  ${meta.databaseError}\n  ${stateSentence(meta)}` + (meta.cancelled ? '\n  the run was cancelled by the user' : ''),
       afterStatements
         ? meta.state === 'rolled-back'
           ? `see the error above; if the migration drops or changes migrate-tui's own tables (or their schema), it must not — fix ${meta.path} and run again`
           : `see the error above, fix it by hand, then \`migrate-tui resolve ${meta.revision} --applied\` (every statement ran)`
+        : meta.state === 'rolled-back' && meta.cancelled
+        ? `nothing of ${meta.revision} stays applied; run the command again to apply it`
         : meta.state === 'rolled-back'
         ? `fix the SQL at ${where} and run again` + (/cannot run inside a transaction block|cannot be executed within a pipeline|unsafe use of new value/i.test(meta.databaseError) ? '; if the statement cannot run inside a transaction, put `-- migrate:transaction off` at the top of the file' : '')
         : `fix the cause, then \`migrate-tui resolve ${meta.revision} --resume\` to run the rest, --reverse to undo it, or --applied/--reverted after fixing it by hand`,

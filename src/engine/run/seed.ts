@@ -1,3 +1,4 @@
+import { CancelledError } from './cancel.js';
 import type { MigrateTuiError } from '../errors.js';
 import { InvalidMigrationsError } from '../errors.js';
 import { dialectChecksum } from '../files/checksum.js';
@@ -34,6 +35,7 @@ export async function seed(runner: StepRunner, seedDir: string, options: { force
       }
       const run = transactionMode(sourceStatements(file.source, dialect).statements, dialect, true);
       const statements = run.statements;
+      if (!error && runner.cancel.requested) error = new CancelledError(`before the seed ${file.name}: nothing of it ran`);
       if (error) {
         results.push({ revision: key, direction: 'up', status: 'not-run', durationMs: 0, statements: 0 });
         continue;

@@ -1,7 +1,7 @@
-import type { MigrateTuiError, RunResult } from '../../engine/index.js';
+import { ABANDON_TEXT, cancelText, type MigrateTuiError, type RunResult } from '../../engine/index.js';
 import type { TuiContext } from '../context.js';
 import { errorResult, resultFlow, type ResultFlow } from '../flows/result.js';
-import { reduceRunning, runningFlow } from '../flows/running.js';
+import { reduceRunning, runningFlow, type RunningFlow } from '../flows/running.js';
 
 /**
  * Runs an engine action with the progress view, then shows its result. `before` runs first
@@ -22,6 +22,18 @@ export async function execute(ctx: TuiContext, title: string, action: () => Prom
   ctx.setRunning(false);
   ctx.refresh();
   ctx.setFlow(runResult(title, pre, result));
+}
+
+/**
+ * ctrl-c on the running screen: the first asks the engine to cancel (the server cancels the
+ * running statement; SQLite stops after it) and the run's result then says what stays
+ * applied; the second abandons the run at once.
+ */
+export function cancelRun(ctx: TuiContext, open: RunningFlow, abandon: (message: string) => void): void {
+  if (open.cancelling !== null) return abandon(ABANDON_TEXT);
+  const cancelling = (text: string) => ctx.setFlow((f) => (f?.kind === 'running' ? { ...f, cancelling: text } : f));
+  cancelling('cancelling…');
+  void ctx.session.cancel().then((outcome) => cancelling(outcome.kind === 'idle' ? 'cancelling… the run stops before it starts its first step' : `cancelling… ${cancelText(outcome)}`));
 }
 
 function runResult(title: string, pre: readonly string[], result: RunResult | { error: MigrateTuiError | Error }): ResultFlow {

@@ -16,9 +16,11 @@ export interface RunningFlow {
   readonly statementTotal: number;
   readonly sql: string;
   readonly started: number;
+  /** Set once ctrl-c asked to cancel: what the cancel did (a second ctrl-c abandons). */
+  readonly cancelling: string | null;
 }
 
-export const runningFlow = (title: string): RunningFlow => ({ kind: 'running', title, step: 'starting', stepIndex: 0, stepTotal: 0, statement: 0, statementTotal: 0, sql: '', started: Date.now() });
+export const runningFlow = (title: string): RunningFlow => ({ kind: 'running', title, step: 'starting', stepIndex: 0, stepTotal: 0, statement: 0, statementTotal: 0, sql: '', started: Date.now(), cancelling: null });
 
 /** The engine's events, folded into the progress. */
 export function reduceRunning(state: RunningFlow, event: RunEvent): RunningFlow {
@@ -48,9 +50,11 @@ function ProgressView({ flow, width, height }: FlowViewProps<RunningFlow>) {
     `elapsed ${elapsed} s`,
     '',
     'running now:',
-    ...flow.sql.split('\n').slice(0, Math.max(1, height - 10)),
+    ...flow.sql.split('\n').slice(0, Math.max(1, height - 12)),
+    ...(flow.cancelling === null ? [] : ['', flow.cancelling, 'waiting for the database to say what stays applied…']),
   ];
-  return <Panel title={flow.title} body={body} footer="working… (ctrl-c leaves the terminal as it was; the database stays consistent)" width={width} height={height} />;
+  const footer = flow.cancelling === null ? 'working… (ctrl-c cancels the run; the result says what stays applied)' : 'cancelling… (ctrl-c again abandons: exits at once, the database may be left dirty)';
+  return <Panel title={flow.title} body={body} footer={footer} width={width} height={height} />;
 }
 
 export const running: FlowModule<RunningFlow> = {

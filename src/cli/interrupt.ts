@@ -1,0 +1,36 @@
+import { ABANDON_TEXT, cancelText, type Migrator } from '../engine/index.js';
+import { EXIT } from './exit-codes.js';
+import type { CliIo } from './io.js';
+
+/**
+ * While `work` runs, the first Ctrl-C or SIGTERM cancels the run: the server cancels the
+ * running statement (SQLite: the run stops after it), and the run reports the true state,
+ * rolled back or DIRTY. With no run holding the lock (connecting, waiting for it, a backup),
+ * it exits at once. A second signal abandons the run and exits at once.
+ */
+export async function cancellable<T>(io: CliIo, m: Migrator, work: () => Promise<T>): Promise<T> {
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    const name = signal === 'SIGINT' ? 'Ctrl-C' : signal;
+    if (++signals > 1) {
+      io.err(`\n${name} again: ${ABANDON_TEXT}\n`);
+      process.exit(EXIT.interrupted);
+    }
+    io.err(`\n${name}: cancelling… (${name} again abandons the run at once)\n`);
+    void m.cancel().then((outcome) => {
+      if (outcome.kind === 'idle') {
+        io.err('no migration was running; exiting\n');
+        process.exit(EXIT.interrupted);
+      }
+      io.err(`${cancelText(outcome)}\n`);
+    });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await work();
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

@@ -1,0 +1,104 @@
+import type { DatabaseAdapter } from '../dialects/adapter.js';
+import { MigrateTuiError } from '../errors.js';
+
+/** What a cancel request did, so the face can say it. */
+export type CancelOutcome =
+  /** No run holds the lock (connecting, waiting for the lock, a backup): nothing to stop. */
+  | { readonly kind: 'idle' }
+  /** Between statements: the run stops before the next one. */
+  | { readonly kind: 'between' }
+  /** The server was asked to cancel the running statement (`sent` false: the request failed). */
+  | { readonly kind: 'server'; readonly sent: boolean; readonly runningMs: number }
+  /** The database cannot interrupt a statement (SQLite runs it on this thread): the run stops after it. */
+  | { readonly kind: 'cannot-interrupt'; readonly runningMs: number };
+
+/** The run stopped at a statement or step boundary because the user cancelled it. */
+export class CancelledError extends MigrateTuiError {
+  constructor(what: string) {
+    super('cancelled', `cancelled by the user ${what}`, 'run the command again to go on from here', { cancelled: true });
+  }
+}
+
+/**
+ * The cancel switch of one StepRunner: a run is active while it holds the lock; a request
+ * marks it and, when a statement is running, asks the server to cancel it. The runner calls
+ * `checkpoint` before each step and statement, and stops there when a request came.
+ */
+export class RunCancel {
+  private active = false;
+  private wanted = false;
+  /** Statements sent and not finished (a pipelining adapter sends a whole step), and since when. */
+  private running = 0;
+  private statementSince: number | null = null;
+  /** How long the last statement ran: a synchronous driver lets a signal in only after it. */
+  private lastStatementMs = 0;
+
+  get requested(): boolean {
+    return this.wanted;
+  }
+
+  begin(): void {
+    this.active = true;
+    this.wanted = false;
+  }
+
+  end(): void {
+    this.active = false;
+    this.stepStart();
+  }
+
+  /** A new step: statements of a failed one never report their end. */
+  stepStart(): void {
+    this.running = 0;
+    this.statementSince = null;
+  }
+
+  statementStart(): void {
+    if (this.running++ === 0) this.statementSince = Date.now();
+  }
+
+  statementEnd(): void {
+    if (this.running === 0 || --this.running > 0) return;
+    if (this.statementSince !== null) this.lastStatementMs = Date.now() - this.statementSince;
+    this.statementSince = null;
+  }
+
+  async request(db: DatabaseAdapter): Promise<CancelOutcome> {
+    if (!this.active) return { kind: 'idle' };
+    this.wanted = true;
+    const since = this.statementSince;
+    if (!db.cancelRunning) return { kind: 'cannot-interrupt', runningMs: since === null ? this.lastStatementMs : Date.now() - since };
+    if (since === null) return { kind: 'between' };
+    const sent = await db.cancelRunning().catch(() => false);
+    return { kind: 'server', sent, runningMs: Date.now() - since };
+  }
+
+  /**
+   * Lets signal handlers run (a synchronous driver holds the event loop during a statement),
+   * then throws CancelledError when a cancel was requested.
+   */
+  async checkpoint(what: string): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (this.wanted) throw new CancelledError(what);
+  }
+}
+
+/** What a cancel request did, in a sentence (the CLI's stderr, the TUI's running screen). */
+export function cancelText(outcome: CancelOutcome): string {
+  const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+  switch (outcome.kind) {
+    case 'idle':
+      return 'nothing is running on the database';
+    case 'between':
+      return 'the run stops before the next statement';
+    case 'server':
+      return outcome.sent
+        ? `asked the server to cancel the running statement (it had run ${seconds(outcome.runningMs)}); waiting for the rollback`
+        : 'the server could not be asked to cancel the running statement; the run stops after it';
+    case 'cannot-interrupt':
+      return `SQLite cannot interrupt a running statement; it has run ${seconds(outcome.runningMs)}; it will stop after it`;
+  }
+}
+
+/** What abandoning a cancel (a second Ctrl-C) leaves behind. */
+export const ABANDON_TEXT = 'abandoning: the statement may still be running on the server; the database may be dirty — run `migrate-tui status`';
