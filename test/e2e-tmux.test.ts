@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BIN } from './helpers/cli.js';
 import { eachDatabase } from './helpers/databases.js';
+import { hasTmux, Tmux } from './helpers/tmux.js';
 
 /**
  * The built binary in a real terminal (tmux): open the example app, move to a revision,
@@ -12,45 +12,6 @@ import { eachDatabase } from './helpers/databases.js';
  * left the alternate screen with one line saying what happened.
  */
 const EXAMPLE = fileURLToPath(new URL('../../migrations', import.meta.url));
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-
-class Tmux {
-  private readonly socket = `migrate-tui-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  constructor(command: string, cwd: string) {
-    this.run('new-session', '-d', '-s', 'e2e', '-x', '110', '-y', '32', '-c', cwd, command);
-  }
-  private run(...args: string[]): string {
-    const r = spawnSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`tmux ${args[0]} failed: ${r.stderr}`);
-    return r.stdout;
-  }
-  keys(...keys: string[]) {
-    for (const k of keys) this.run('send-keys', '-t', 'e2e', k);
-  }
-  type(text: string) {
-    this.run('send-keys', '-t', 'e2e', '-l', text);
-  }
-  screen(): string {
-    return this.run('capture-pane', '-p', '-t', 'e2e');
-  }
-  alternateScreen(): boolean {
-    return this.run('display-message', '-p', '-t', 'e2e', '#{alternate_on}').trim() === '1';
-  }
-  /** Polls the pane until it shows `expected` (bounded): the terminal's own synchronisation. */
-  async waitFor(expected: RegExp | string): Promise<string> {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const s = this.screen();
-      if (typeof expected === 'string' ? s.includes(expected) : expected.test(s)) return s;
-      if (Date.now() > deadline) throw new Error(`tmux never showed ${String(expected)}; screen:\n${s}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  kill() {
-    spawnSync('tmux', ['-L', this.socket, 'kill-server']);
-  }
-}
-
 eachDatabase(
   'the binary in tmux: open, move, downgrade with backup, upgrade back, quit; the terminal is restored',
   async (t, url, db) => {
