@@ -1,5 +1,4 @@
-import { PlanError } from '../errors.js';
-import type { BackupManifest } from './backups.js';
+import { BackupError, type BackupManifest } from './backups.js';
 
 /**
  * Which database a backup was taken from, and whether that is the connected one. A backup
@@ -58,7 +57,7 @@ export function groupBackups(list: readonly BackupManifest[], connected: Databas
 export function checkRestoreTarget(manifest: BackupManifest, connected: DatabaseIdentity, intoOtherDatabase: boolean): void {
   const origin = backupOrigin(manifest);
   if (intoOtherDatabase || sameDatabase(origin, connected)) return;
-  throw new PlanError(
+  throw new BackupError(
     'other-database',
     `${manifest.file} was taken from ${describeDatabase(origin)}, not from the connected database ${describeDatabase(connected)}`,
     'check --url; to replace the data of the connected database with this backup anyway, pass --into-other-database',
