@@ -1,4 +1,5 @@
 import test from 'ava';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cli } from './helpers/cli.js';
 import { makeFolder, pair } from './helpers/folders.js';
@@ -85,6 +86,34 @@ test('with two heads, d asks which head to undo and reverts that head alone', as
     await s.waitFor(/downgrade to 3@-1: done \(1 step\)/);
     const status = JSON.parse((await cli(['--url', s.url, '--dir', s.dir, 'status', '--json'])).stdout);
     t.deepEqual(status.applied, ['1', '2']);
+  } finally {
+    await s.close();
+  }
+});
+
+test('the backups list shows the connected database\'s backups; a adds the others, and restoring one asks a second time naming both', async (t) => {
+  const s = await openScreen({ migrations: EXAMPLE });
+  try {
+    const other = `sqlite:${join(s.work, 'staging.sqlite')}`;
+    await ok(s.url, s.dir, '--yes', 'upgrade');
+    await ok(other, s.dir, '--yes', 'upgrade');
+    const backups = join(s.work, 'backups');
+    await ok(s.url, s.dir, 'backup', '--backup-dir', backups);
+    await ok(other, s.dir, 'backup', '--backup-dir', backups);
+    await s.press('r', 'b');
+    const mine = await s.waitFor(/this database: screen\.sqlite \(sqlite, sqlite:\S*screen\.sqlite\) — 1 bac/);
+    t.notRegex(mine, /_staging_/);
+    t.regex(mine, /1 backup\(s\) of 1 other database\(s\) not shown: a shows them/);
+    await s.press('a');
+    await s.waitFor(/OTHER DATABASE: staging\.sqlite \(sqlite, sqlite:\S*staging\.sqlite\) — 1 /);
+    await s.press('j', KEYS.enter);
+    await s.waitFor(/ANOTHER DATABASE: this backup was not taken from screen\.sqlite/);
+    await s.press('screen.sqlite', KEYS.enter);
+    const second = await s.waitFor(/Restore a backup of ANOTHER database into screen\.sqlite\?/);
+    t.regex(second, /the backup was taken from: {2}staging\.sqlite/);
+    t.regex(second, /Type both names staging\.sqlite into screen\.sqlite and press enter to confirm/);
+    await s.press('staging.sqlite into screen.sqlite', KEYS.enter);
+    await s.waitFor(/restore into another database: done/);
   } finally {
     await s.close();
   }
