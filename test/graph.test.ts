@@ -226,3 +226,17 @@ test('<label>@+N and <label>@-N count from that branch\'s current head and refus
   t.is(twoCurrent.code, 'ambiguous-relative');
   t.regex(twoCurrent.message, /branch x has 2: 2, 4/);
 });
+
+test('<id>@-N goes down the line through that revision: with two heads on one parent, <head>@-1 reverts that head alone', (t) => {
+  const p = graphProject([['1'], ['2', ['-- migrate:revises 1']], ['3', ['-- migrate:revises 1']], ['4', ['-- migrate:revises 3']]]);
+  // The parent's rule reverts what is built on it: both branches.
+  t.deepEqual([...down(p, '2-1')].sort(), ['2', '3', '4']);
+  t.deepEqual(down(p, '2@-1'), ['2']);
+  t.deepEqual(down(p, '4@-1'), ['4']);
+  t.deepEqual(down(p, '4@-2'), ['4', '3']);
+  t.deepEqual(down(p, '3@-1'), ['4'], 'counts from the current head on the line of 3');
+  // Through the fork: what is built on a revision that goes, goes too.
+  t.deepEqual([...down(p, '2@-2')].sort(), ['1', '2', '3', '4']);
+  t.is(error(() => down(p, '1@-1')).code, 'ambiguous-relative');
+  t.is(error(() => down(p, '2@-1', 'base')).code, 'relative-out-of-range');
+});

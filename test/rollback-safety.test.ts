@@ -133,7 +133,7 @@ eachDatabase('rollback shows the last steps with who and when, and the preview o
   await seeded(url);
   const r = await run(url, 'rollback', '--last', '3');
   t.is(r.code, 0, r.stderr);
-  t.regex(r.stdout, /last 3 steps on .* \(newest first\):\n {2}↑ 20260115090000 merge documents and audit — migrate done, by \S+@\S+, \d{4}-\d\d-\d\dT/);
+  t.regex(r.stdout, /applied steps on .*, newest first \(last 3\):\n {2}● 20260115090000 merge documents and audit — migrate, by \S+@\S+, \d{4}-\d\d-\d\dT/);
   t.regex(r.stdout, /rolling back the latest step \(downgrade -1\) would do this:/);
   t.regex(r.stdout, /to do it: migrate-tui downgrade -1/);
   const json = JSON.parse((await run(url, 'rollback', '--json')).stdout);

@@ -26,7 +26,7 @@ export const EXIT = {
 export const EXIT_DESCRIPTIONS: ReadonlyArray<[number, string]> = [
   [EXIT.ok, 'success (for `check`: no errors)'],
   [EXIT.failed, '`check` found problems (with `--strict`, warnings too), a migration failed and was rolled back, or a database operation failed'],
-  [EXIT.usage, 'bad command line: unknown option, bad or ambiguous target, unknown revision'],
+  [EXIT.usage, 'bad command line: unknown option, bad or ambiguous target, unknown revision, `restore` of another database\'s backup without --into-other-database'],
   [EXIT.invalidMigrations, 'the migration folder has errors; each is printed as path:line'],
   [EXIT.refused, 'a confirmation was needed, but there was no terminal and no --yes (or the answer was no)'],
   [EXIT.dirty, 'the database is dirty: a step failed part-way and left some statements applied (this run), or an earlier one did; the message says which statements stay applied; run `resolve`'],

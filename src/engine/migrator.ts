@@ -120,7 +120,7 @@ export class Migrator {
     return backup(this.runner, options);
   }
 
-  restore(manifest: BackupManifest): Promise<RunResult> {
-    return restore(this.runner, manifest);
+  restore(manifest: BackupManifest, options: { intoOtherDatabase?: boolean } = {}): Promise<RunResult> {
+    return restore(this.runner, manifest, options);
   }
 }

@@ -66,7 +66,7 @@ export function App({ session, width, height, readOnly, onQuit, onAbandon, varia
       {flow ? (
         <FlowView flow={flow} width={width} height={height - 1} readOnly={readOnly} session={session} />
       ) : variant === 'rollback' ? (
-        <RollbackScreen session={session} selected={rollback.selected} width={width} height={listHeight + 1} />
+        <RollbackScreen session={session} selected={rollback.selected} withReverted={rollback.withReverted} width={width} height={listHeight + 1} />
       ) : (
         <BrowseScreen session={session} view={view} detail={detail} width={width} listHeight={listHeight} />
       )}

@@ -43,6 +43,7 @@ const BINDINGS = [
   { action: 'downgrade', keys: ['d'], label: 'downgrade to the selected revision', group: 'act', scopes: ['browse'], mutates: true, hint: true },
   { action: 'rollback-latest', keys: ['d'], label: 'roll back the latest step', group: 'act', scopes: ['rollback'], mutates: true, hint: true },
   { action: 'rollback-to', keys: ['t'], label: 'roll back to the selected point', group: 'act', scopes: ['rollback'], mutates: true, hint: true },
+  { action: 'toggle-reverted', keys: ['a'], label: 'show / hide the steps reverted since (marked REVERTED)', group: 'view', scopes: ['rollback'] },
   { action: 'stamp', keys: ['s'], label: 'stamp the selected revision (no SQL runs)', group: 'act', scopes: ['browse'], mutates: true },
   { action: 'merge', keys: ['m'], label: 'merge the heads (writes files)', group: 'act', scopes: ['browse'], mutates: true },
   { action: 'new', keys: ['n'], label: 'new revision (when no search is active)', group: 'act', scopes: ['browse'], mutates: true, name: 'new revision' },

@@ -10,6 +10,7 @@ import {
   type BackupManifest,
   type CancelOutcome,
   type ConnectionTarget,
+  type DatabaseIdentity,
   type DatabaseState,
   type DowngradePreview,
   type MigrateTuiError,
@@ -212,8 +213,13 @@ export class TuiSession {
     return listBackups(this.options.backupDir);
   }
 
-  restore(file: string) {
-    return () => this.migrator.restore(readManifest(file));
+  /** The connected database, as backups name theirs. */
+  identity(): DatabaseIdentity {
+    return { display: this.db.display, databaseName: this.db.databaseName, dialect: this.db.syntax.name };
+  }
+
+  restore(file: string, intoOtherDatabase: boolean) {
+    return () => this.migrator.restore(readManifest(file), { intoOtherDatabase });
   }
 
   merge(): { id: string; upPath: string; downPath: string; revises: readonly string[] } {

@@ -194,6 +194,9 @@ export function exitCodeForError(error: MigrateTuiError): number {
       return EXIT.gaps;
     case 'backup-tool':
       return EXIT.backupUnavailable;
+    case 'other-database':
+      // The command line lacks --into-other-database (--yes does not stand in for it).
+      return EXIT.usage;
     case 'needs-confirmation':
     case 'declined':
       return EXIT.refused;

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
-import { listBackups, previewText, readManifest, type DowngradePreview, type Project } from '../../engine/index.js';
+import { appliedHistory, backupOrigin, previewText, undoHeadTarget, type DowngradePreview, checkRestoreTarget, describeDatabase, groupBackups, sameDatabase, listBackups, readManifest, type BackupManifest, type ConnectionTarget, type DatabaseIdentity, type Project } from '../../engine/index.js';
 import type { CommandResult } from '../command-result.js';
 import { confirm } from '../confirm.js';
 import { nonNegativeInt, type DatabaseContext, type Wiring } from '../wiring.js';
@@ -14,10 +14,20 @@ export function registerSafetyCommands(program: Command, w: Wiring): void {
       return backupCommand(w.database(g), w.project(g), w.backupDir(o.backupDir), o.out ? resolve(w.io.cwd, o.out) : undefined);
     },
   );
-  w.add(program.command('backups').description('list the backups').option('--backup-dir <folder>', 'where backups are'), (c) => backupsCommand(w.backupDir((c.opts() as { backupDir?: string }).backupDir)));
   w.add(
-    program.command('restore').argument('<file>', 'a backup file (see `backups`)').description('restore a backup and set the version rows as they were (asks first)'),
-    (_c, g, file) => restoreCommand(w.database(g), w.project(g, {}), resolve(w.io.cwd, String(file)), g.json),
+    program.command('backups').description("list the connected database's backups (--all: every database's, grouped)").option('--backup-dir <folder>', 'where backups are').option('--all', 'also the backups of other databases, grouped by database'),
+    (c, g) => {
+      const o = c.opts() as { backupDir?: string; all?: boolean };
+      return backupsCommand(w.backupDir(o.backupDir), identityOf(w.database(g).target), o.all === true);
+    },
+  );
+  w.add(
+    program
+      .command('restore')
+      .argument('<file>', 'a backup file (see `backups`)')
+      .option('--into-other-database', 'restore a backup taken from another database into the connected one (refused without it, exit 2)')
+      .description('restore a backup and set the version rows as they were (asks first)'),
+    (c, g, file) => restoreCommand(w.database(g), w.project(g, {}), resolve(w.io.cwd, String(file)), g.json, (c.opts() as { intoOtherDatabase?: boolean }).intoOtherDatabase === true),
   );
   w.add(
     program.command('rollback').description('on-call view: the last steps and what rolling back the latest would do').addOption(new Option('--last <n>', 'how many steps to show').argParser(nonNegativeInt).default(10)),
@@ -32,51 +42,90 @@ export async function backupCommand(ctx: DatabaseContext, project: Project, back
   });
 }
 
-export function backupsCommand(backupDir: string): CommandResult {
-  const list = listBackups(backupDir);
-  const text =
-    list.length === 0
-      ? `no backups in ${backupDir}\n`
-      : list.map((b) => `${b.file}  ${b.createdAt}  ${b.databaseName} (${b.dialect}) at ${b.versionRows.join(', ') || 'base'}  ${b.size} bytes  ${b.reason}`).join('\n') + '\n';
-  return { text, json: { backups: list } };
+/** The connected database as backups name it (read from the URL: listing needs no connection). */
+export const identityOf = (target: ConnectionTarget): DatabaseIdentity => ({ display: target.display, databaseName: target.databaseName, dialect: target.dialectHint ?? target.kind });
+
+const backupLine = (b: BackupManifest) => `  ${b.file}  ${b.createdAt}  at ${b.versionRows.join(', ') || 'base'}  ${b.size} bytes  ${b.reason}`;
+
+/** The connected database's backups; with `all`, every database's, grouped by database. */
+export function backupsCommand(backupDir: string, connected: DatabaseIdentity, all: boolean): CommandResult {
+  const groups = groupBackups(listBackups(backupDir), connected, true);
+  const others = groups.slice(1);
+  const shown = all ? groups : groups.slice(0, 1);
+  const lines: string[] = [];
+  for (const g of shown) {
+    lines.push(`${g.current ? 'this database' : 'other database'}: ${describeDatabase(g.database)} — ${g.backups.length} backup${g.backups.length === 1 ? '' : 's'} in ${backupDir}`);
+    lines.push(...g.backups.map(backupLine));
+  }
+  const hidden = others.reduce((n, g) => n + g.backups.length, 0);
+  if (!all && hidden > 0) lines.push(`(${hidden} backup${hidden === 1 ? '' : 's'} of ${others.length} other database${others.length === 1 ? '' : 's'} not shown: \`backups --all\` lists them)`);
+  const backups = shown.flatMap((g) => g.backups);
+  return { text: lines.join('\n') + '\n', json: { database: connected, backups, groups: shown, otherBackups: hidden } };
 }
 
-export async function restoreCommand(ctx: DatabaseContext, project: Project, file: string, json: boolean): Promise<CommandResult> {
+export async function restoreCommand(ctx: DatabaseContext, project: Project, file: string, json: boolean, intoOtherDatabase: boolean): Promise<CommandResult> {
   const manifest = readManifest(file);
   return withMigrator(ctx, project, async (m) => {
     const state = await m.readState();
+    const connected = { display: m.db.display, databaseName: m.db.databaseName, dialect: m.db.syntax.name };
+    // Refused before anything is asked (the engine checks again when it runs).
+    checkRestoreTarget(manifest, connected, intoOtherDatabase);
+    const other = !sameDatabase(backupOrigin(manifest), connected);
     ctx.io.err(
-      `restore ${m.db.display} from ${manifest.file}\n  taken ${manifest.createdAt} by ${manifest.tool} (${manifest.reason})\n  version rows then: ${manifest.versionRows.join(', ') || 'base'}; now: ${state.versionRows.join(', ') || 'base'}\n` +
+      `restore ${m.db.display} from ${manifest.file}\n  taken ${manifest.createdAt} from ${describeDatabase(backupOrigin(manifest))} by ${manifest.tool} (${manifest.reason})\n` +
+        (other ? `  ANOTHER DATABASE: the backup was taken from ${describeDatabase(backupOrigin(manifest))}; restoring it replaces the data of ${describeDatabase(connected)}\n` : '') +
+        `  version rows then: ${manifest.versionRows.join(', ') || 'base'}; now: ${state.versionRows.join(', ') || 'base'}\n` +
         (manifest.includesStateTables ? '' : '  tables created after the backup are left in place\n'),
     );
-    await confirm(ctx.io, `restore ${m.db.databaseName} from ${manifest.file}`, ctx.yes);
-    return finish(ctx.io, await m.restore(manifest), 'restored', json);
+    await confirm(ctx.io, `restore ${m.db.databaseName} from ${manifest.file}${other ? ` (taken from ${manifest.databaseName} on ${manifest.database})` : ''}`, ctx.yes);
+    return finish(ctx.io, await m.restore(manifest, { intoOtherDatabase }), 'restored', json);
   });
 }
 
-/** Headless on-call view: the last steps from the log and what rolling back the latest would do. */
+/**
+ * Headless on-call view: the applied history as it is now (steps reverted later are marked,
+ * not shown as applied), then the way out: on a dirty database the resolve commands; with
+ * several heads one `downgrade <head>@-1` per head; else the preview of `downgrade -1`.
+ */
 export async function rollbackCommand(ctx: DatabaseContext, project: Project, last: number): Promise<CommandResult> {
   return withMigrator(ctx, project, async (m) => {
     const state = await m.readState();
-    const steps = state.log.filter((r) => r.kind !== 'seed').slice(-last).reverse();
-    const lines = [`last ${steps.length} step${steps.length === 1 ? '' : 's'} on ${m.db.display} (newest first):`];
-    for (const r of steps) {
-      const message = project.graph.has(r.revision) ? project.graph.get(r.revision).message : '(files missing)';
-      lines.push(`  ${r.direction === 'up' ? '↑' : '↓'} ${r.revision} ${message} — ${r.kind} ${r.status}, by ${r.osUser}@${r.host}, ${r.startedAt}, ${r.durationMs ?? '?'} ms`);
+    const history = appliedHistory(state.log).slice(0, last);
+    const { dirty } = state;
+    const lines: string[] = [];
+    if (dirty) {
+      lines.push(`DIRTY: the ${dirty.direction} of ${dirty.revision} did not finish (${dirty.statementsDone} of ${dirty.statementsTotal} statements ran)${dirty.error ? `: ${dirty.error}` : ''}`);
+      lines.push(`  nothing else runs until it is resolved: migrate-tui resolve ${dirty.revision} --resume | --reverse | --applied | --reverted`, '');
     }
-    if (state.dirty) lines.push('', `DIRTY: the ${state.dirty.direction} of ${state.dirty.revision} did not finish: resolve it first (migrate-tui resolve ${state.dirty.revision} …)`);
+    const message = (id: string) => (project.graph.has(id) ? project.graph.get(id).message : '(files missing)');
+    lines.push(`applied steps on ${m.db.display}, newest first (last ${history.length}):`);
+    for (const { row: r, standing, revertedBy } of history) {
+      const fate = standing ? '' : revertedBy ? `  [REVERTED ${revertedBy.startedAt} by ${revertedBy.kind === 'migrate' ? 'downgrade' : revertedBy.kind}]` : '  [applied again later]';
+      lines.push(`  ${standing ? '●' : '○'} ${r.revision} ${message(r.revision)} — ${r.kind}, by ${r.osUser}@${r.host}, ${r.startedAt}, ${r.durationMs ?? '?'} ms${fate}`);
+    }
     for (const d of state.drift) lines.push(`DRIFT: ${d.revision} changed since it was applied`);
     let preview: DowngradePreview | null = null;
     let problem: string | null = null;
-    try {
-      preview = await m.downgradePreview('-1');
-    } catch (error) {
-      problem = error instanceof Error ? error.message : String(error);
-    }
+    const heads = state.versionRows;
     lines.push('');
-    if (preview && preview.steps.length > 0) lines.push('rolling back the latest step (downgrade -1) would do this:', previewText(preview).trimEnd(), '', 'to do it: migrate-tui downgrade -1   (a backup is taken first; --yes in scripts)');
-    else lines.push(`rolling back with -1 is not possible: ${problem ?? 'nothing is applied'}`);
-    return { text: lines.join('\n') + '\n', json: { steps, dirty: state.dirty, drift: state.drift.map((d) => d.revision), preview, problem } };
+    if (dirty) {
+      problem = `the database is dirty: resolve ${dirty.revision} first`;
+      lines.push(`rolling back is refused until the dirty step is resolved (see above)`);
+    } else if (heads.length > 1) {
+      problem = `there are ${heads.length} current heads: ${heads.join(', ')}`;
+      lines.push(`${heads.length} current heads: undo one step of one of them (each reverts that head alone):`);
+      for (const h of heads) lines.push(`  migrate-tui downgrade ${undoHeadTarget(h)}   (${h} ${message(h)}; --dry-run previews it)`);
+    } else {
+      try {
+        preview = await m.downgradePreview('-1');
+      } catch (error) {
+        problem = error instanceof Error ? error.message : String(error);
+      }
+      if (preview && preview.steps.length > 0) lines.push('rolling back the latest step (downgrade -1) would do this:', previewText(preview).trimEnd(), '', 'to do it: migrate-tui downgrade -1   (a backup is taken first; --yes in scripts)');
+      else lines.push(`rolling back with -1 is not possible: ${problem ?? 'nothing is applied'}`);
+    }
+    const steps = history.filter((h) => h.standing).map((h) => h.row);
+    const reverted = history.filter((h) => !h.standing).map((h) => ({ ...h.row, revertedBy: h.revertedBy }));
+    return { text: lines.join('\n') + '\n', json: { steps, reverted, dirty, heads, drift: state.drift.map((d) => d.revision), preview, problem } };
   });
 }
-

@@ -38,3 +38,29 @@ export function branchRelative(graph: RevisionGraph, applied: ReadonlySet<string
   if (first.length !== 1) throw new TargetError('ambiguous-relative', `branch ${label} starts at ${first.join(', ')}`, `name the revision to reach`, { label, first });
   return walk(graph, first[0]!, steps - 1);
 }
+
+/**
+ * `downgrade <id>@-N` (an id, not a label): N steps down the line through that revision
+ * (its ancestors and descendants), from the line's current head, reverting only what is on
+ * that line and what is built on it. With two heads on one parent, `<head>@-1` reverts that
+ * head alone, where `<head>-1` (the parent) would revert both: what is built on the parent.
+ */
+export function lineageRemoval(graph: RevisionGraph, applied: ReadonlySet<string>, ref: string, steps: number): Set<string> {
+  const id = resolveRevisionRef(graph, ref);
+  const line = new Set([...graph.ancestors([id], false), ...graph.descendants([id], false)]);
+  const on = [...line].filter((x) => applied.has(x));
+  const current = on.filter((x) => !graph.children(x).some((c) => applied.has(c) && line.has(c))).sort((a, b) => graph.rankOf(a) - graph.rankOf(b));
+  const text = `${ref}@${steps}`;
+  if (current.length === 0) throw new TargetError('relative-out-of-range', `nothing on the line of ${id} is applied, so "${text}" has nothing to go down from`, 'see `migrate-tui current`', { ref });
+  if (current.length > 1) {
+    throw new TargetError('ambiguous-relative', `"${text}" counts from the current head on the line of ${id}, but it has ${current.length}: ${current.join(', ')}`, `name one of them: ${current.map((c) => `${c}@${steps}`).join(' or ')}`, { ref, current });
+  }
+  const to = walk(graph, current[0]!, steps);
+  const start = typeof to === 'string' ? graph.children(to) : [to.belowRoot];
+  if (typeof to === 'string' && !applied.has(to)) throw new TargetError('not-applied', `${to} is not applied, so it cannot be downgraded to`, 'choose a smaller N', { target: to });
+  const onLine = [...graph.descendants(start, false)].filter((x) => line.has(x) && applied.has(x));
+  return new Set([...graph.descendants(onLine)].filter((x) => applied.has(x)));
+}
+
+/** The downgrade target that undoes the latest step of one current head, and nothing else. */
+export const undoHeadTarget = (head: string): string => `${head}@-1`;

@@ -1,7 +1,7 @@
 import { PlanError, TargetError } from '../errors.js';
 import type { RevisionGraph } from '../graph/graph.js';
 import { parseTarget, resolveRevisionRef, singleHead, walk, type TargetAst } from '../graph/targets.js';
-import { branchHead, branchMembersOf, branchRelative } from './branch-targets.js';
+import { branchHead, branchMembersOf, branchRelative, lineageRemoval } from './branch-targets.js';
 
 export { branchHead } from './branch-targets.js';
 
@@ -142,6 +142,7 @@ function downgradeRemoval(graph: RevisionGraph, applied: ReadonlySet<string>, as
       return above(branchHead(graph, ast.ref));
     case 'branch-relative': {
       if (ast.steps > 0) throw new TargetError('wrong-direction', `downgrade ${ast.label}@+${ast.steps} goes up`, `use \`upgrade ${ast.label}@+${ast.steps}\``);
+      if (graph.labelOwnerOf(ast.label) === undefined && ast.steps < 0) return lineageRemoval(graph, applied, ast.label, ast.steps);
       const to = branchRelative(graph, applied, ast.label, ast.steps);
       return to === null ? new Set() : toWalkResult(to);
     }

@@ -3,6 +3,7 @@ import { PlanError } from '../errors.js';
 import { recordAppliedSet } from '../run/record.js';
 import type { StepRunner } from '../run/runner.js';
 import type { RunResult } from '../run/steps.js';
+import { checkRestoreTarget } from './backup-owner.js';
 import { backupPath, finishBackup, prepareBackupFile, type BackupManifest } from './backups.js';
 
 /** Takes a backup into `dir` (or `out`), with its manifest; checks the tool first. */
@@ -35,13 +36,15 @@ export async function backup(runner: StepRunner, options: { dir: string; out?: s
 /**
  * Restores a backup and sets the version rows as they were when it was taken. The log
  * keeps its history: rows written since the backup are kept, and each revision whose
- * state the restore changes gets a `restore` row.
+ * state the restore changes gets a `restore` row. A backup of another database (see
+ * `sameDatabase`) is refused unless `intoOtherDatabase`.
  */
-export async function restore(runner: StepRunner, manifest: BackupManifest): Promise<RunResult> {
+export async function restore(runner: StepRunner, manifest: BackupManifest, options: { intoOtherDatabase?: boolean } = {}): Promise<RunResult> {
   const { db, project } = runner;
   if (manifest.dialect !== db.syntax.name && !(manifest.dialect.startsWith('m') && db.syntax.name.startsWith('m'))) {
     throw new PlanError('wrong-dialect', `${manifest.file} is a ${manifest.dialect} backup; this database is ${db.syntax.name}`, 'restore it into a database of the same kind');
   }
+  checkRestoreTarget(manifest, { display: db.display, databaseName: db.databaseName, dialect: db.syntax.name }, options.intoOtherDatabase === true);
   await db.backupTool();
   return runner.locked(async (before) => {
     const newer = manifest.includesStateTables ? before.log.filter((row) => row.id > manifest.logMaxId) : [];

@@ -3,3 +3,5 @@ export * from './data-risk.js';
 export * from './downgrade-preview.js';
 export * from './backups.js';
 export * from './rehearsal.js';
+export * from './backup-owner.js';
+export * from './applied-history.js';

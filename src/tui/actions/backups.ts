@@ -1,23 +1,58 @@
+import { backupOrigin, describeDatabase, sameDatabase, type BackupManifest } from '../../engine/index.js';
 import type { TuiContext } from '../context.js';
 import { backupsFlow } from '../flows/backups.js';
 import { confirmFlow } from '../flows/confirm.js';
 import { execute } from './run.js';
 
-/** The backups list; enter on one asks (typed name) to restore it. */
+/**
+ * The backups list (the connected database's; `a` all of them); enter on one asks (typed
+ * name) to restore it. A backup of another database asks a second time, naming both.
+ */
 export function openBackups(ctx: TuiContext): void {
   const { session } = ctx;
   ctx.setFlow(
-    backupsFlow(session.backups(), (backup) => {
+    backupsFlow(session.backups(), session.identity(), (backup) => {
       if (ctx.guard('restore')) return;
+      const other = !sameDatabase(backupOrigin(backup), session.identity());
       ctx.setFlow(
         confirmFlow({
           title: `Restore ${session.db.databaseName} from this backup?`,
-          body: [backup.file, `taken ${backup.createdAt} (${backup.reason}) with ${backup.tool}`, `version rows then: ${backup.versionRows.join(', ') || 'base'}`, `now: ${session.state.versionRows.join(', ') || 'base'}`, '', "the data is replaced by the backup's"],
+          body: [
+            backup.file,
+            `taken ${backup.createdAt} from ${describeDatabase(backupOrigin(backup))} (${backup.reason}) with ${backup.tool}`,
+            ...(other ? [`ANOTHER DATABASE: this backup was not taken from ${describeDatabase(session.identity())}`] : []),
+            `version rows then: ${backup.versionRows.join(', ') || 'base'}`,
+            `now: ${session.state.versionRows.join(', ') || 'base'}`,
+            '',
+            "the data is replaced by the backup's",
+          ],
           phrase: session.db.databaseName,
           danger: true,
-          onConfirm: () => void execute(ctx, 'restore', session.restore(backup.file)),
+          onConfirm: () => (other ? confirmOtherDatabase(ctx, backup) : void execute(ctx, 'restore', session.restore(backup.file, false))),
         }),
       );
+    }),
+  );
+}
+
+/** The second confirmation: the phrase names both databases. */
+function confirmOtherDatabase(ctx: TuiContext, backup: BackupManifest): void {
+  const { session } = ctx;
+  const connected = session.identity();
+  ctx.setFlow(
+    confirmFlow({
+      title: `Restore a backup of ANOTHER database into ${connected.databaseName}?`,
+      body: [
+        `the backup was taken from:  ${describeDatabase(backupOrigin(backup))}`,
+        `it would be restored into:  ${describeDatabase(connected)}`,
+        '',
+        `the data of ${connected.databaseName} is replaced by the data of ${backup.databaseName} as it was at ${backup.createdAt}`,
+        '(the CLI refuses this without --into-other-database)',
+      ],
+      phrase: `${backup.databaseName} into ${connected.databaseName}`,
+      phraseLabel: 'both names',
+      danger: true,
+      onConfirm: () => void execute(ctx, 'restore into another database', session.restore(backup.file, true)),
     }),
   );
 }

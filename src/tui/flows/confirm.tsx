@@ -16,6 +16,8 @@ export interface ConfirmFlow {
   readonly scroll: number;
   /** The name to type before enter confirms; `null`: y confirms. */
   readonly phrase: string | null;
+  /** What the phrase is, in "Type <label> … to confirm" (default: the database name). */
+  readonly phraseLabel: string;
   readonly input: string;
   /** Take a backup first? `null`: not offered. */
   readonly backup: boolean | null;
@@ -23,8 +25,8 @@ export interface ConfirmFlow {
   readonly onConfirm: (backup: boolean) => void;
 }
 
-export function confirmFlow(options: { title: string; body: readonly string[]; onConfirm: (backup: boolean) => void; phrase?: string | null; backup?: boolean | null; danger?: boolean }): ConfirmFlow {
-  return { kind: 'confirm', scroll: 0, input: '', phrase: null, backup: null, danger: false, ...options };
+export function confirmFlow(options: { title: string; body: readonly string[]; onConfirm: (backup: boolean) => void; phrase?: string | null; phraseLabel?: string; backup?: boolean | null; danger?: boolean }): ConfirmFlow {
+  return { kind: 'confirm', scroll: 0, input: '', phrase: null, phraseLabel: 'the database name', backup: null, danger: false, ...options };
 }
 
 export type ConfirmAction = { type: 'scroll'; by: number } | { type: 'toggle-backup' } | { type: 'type'; text: string } | { type: 'erase' };
@@ -68,12 +70,12 @@ function onKey(state: ConfirmFlow, { name, input }: KeyPress): KeyOutcome<Confir
 
 // View
 /** The typed-confirmation field (k9s / Shopify: the riskiest action needs the name typed). */
-function TypedConfirm(props: { phrase: string; input: string }) {
+function TypedConfirm(props: { phrase: string; label: string; input: string }) {
   const matches = props.input === props.phrase;
   return (
     <Box flexDirection="column">
       <Text>
-        {'Type the database name '}
+        {`Type ${props.label} `}
         <Text bold>{props.phrase}</Text>
         {' and press enter to confirm:'}
       </Text>
@@ -91,7 +93,7 @@ function ConfirmView({ flow, width, height }: FlowViewProps<ConfirmFlow>) {
   return (
     <Panel title={flow.title} body={flow.body} scroll={flow.scroll} footer={footer} width={width} height={height} tone={flow.danger ? 'danger' : 'plain'}>
       {flow.backup !== null ? <Text>{`Backup first: ${flow.backup ? '[x] yes' : '[ ] NO — no backup will be taken'}   (tab toggles)`}</Text> : null}
-      {flow.phrase !== null ? <TypedConfirm phrase={flow.phrase} input={flow.input} /> : null}
+      {flow.phrase !== null ? <TypedConfirm phrase={flow.phrase} label={flow.phraseLabel} input={flow.input} /> : null}
     </Panel>
   );
 }

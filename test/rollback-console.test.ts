@@ -1,0 +1,120 @@
+import test from 'ava';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cli } from './helpers/cli.js';
+import { makeFolder, pair } from './helpers/folders.js';
+import { KEYS, openScreen } from './helpers/screen.js';
+
+/** The on-call console (`migrate-tui rollback`) against histories that are not a clean line. */
+
+const EXAMPLE = fileURLToPath(new URL('../../migrations', import.meta.url));
+const MERGE = '20260115090000 merge documents and audit';
+
+async function ok(url: string, dir: string, ...args: string[]) {
+  const r = await cli(['--url', url, '--dir', dir, ...args]);
+  if (r.code !== 0) throw new Error(`${args.join(' ')}: ${r.stderr}`);
+}
+
+const count = (text: string, part: string) => text.split(part).length - 1;
+
+test('after a revert, the console shows the history as it is now; a shows the reverted step, marked', async (t) => {
+  const s = await openScreen({ migrations: EXAMPLE, variant: 'rollback' });
+  try {
+    await ok(s.url, s.dir, '--yes', 'upgrade');
+    await ok(s.url, s.dir, '--yes', 'downgrade', '-1', '--no-backup');
+    await ok(s.url, s.dir, '--yes', 'upgrade');
+    await s.press('r');
+    const now = await s.waitFor(/Rollback console — last 9 applied steps, newest first/);
+    t.is(count(now, MERGE), 1, 'the merge applied twice is listed once');
+    t.regex(now, new RegExp(`latest ${MERGE} — by `));
+    t.notRegex(now, /REVERTED/);
+    await s.press('a');
+    const all = await s.waitFor(/last 9 applied steps and 1 reverted since, newest first/);
+    t.is(count(all, MERGE), 2);
+    t.regex(all, new RegExp(`latest ${MERGE} — by `));
+    t.regex(all, new RegExp(` {7}${MERGE} — REVERTED \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d · by `));
+    // t on a reverted step refuses instead of planning a downgrade to it.
+    await s.press('j', 't');
+    await s.waitFor(/that step of 20260115090000 was reverted since/);
+    await s.press('a');
+    await s.waitFor(/last 9 applied steps, newest first/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('on a dirty database the console leads with the dirty step, and d opens resolve instead of a downgrade', async (t) => {
+  const folder = makeFolder({
+    '1_base.up.sql': 'CREATE TABLE base (id INTEGER);\n',
+    '1_base.down.sql': 'DROP TABLE base;\n',
+    '2_half.up.sql': '-- migrate:transaction off\nCREATE TABLE half (id INTEGER);\nINSERT INTO nowhere VALUES (1);\n',
+    '2_half.down.sql': 'DROP TABLE half;\n',
+  });
+  const s = await openScreen({ migrations: folder, variant: 'rollback' });
+  try {
+    t.is((await cli(['--url', s.url, '--dir', s.dir, '--yes', 'upgrade'])).code, 5);
+    await s.press('r');
+    const frame = await s.waitFor(/DIRTY: the up of 2 half did not finish \(1 of 2 statements ran\)/);
+    t.regex(frame.split('\n')[0]!, /^DIRTY: the up of 2/, 'the dirty step comes first');
+    t.regex(frame, /press R to resolve it/);
+    t.regex(frame, /R: resolve the dirty step/);
+    await s.press('d');
+    const resolve = await s.waitFor(/Resolve the unfinished up of 2/);
+    t.regex(resolve, /resume: run the 1 statement\(s\) that did not run/);
+    t.notRegex(resolve, /Downgrade|downgrade to -1/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('with two heads, d asks which head to undo and reverts that head alone', async (t) => {
+  const folder = makeFolder({ ...pair('1'), ...pair('2', ['-- migrate:revises 1']), ...pair('3', ['-- migrate:revises 1']) });
+  const s = await openScreen({ migrations: folder, variant: 'rollback' });
+  try {
+    await ok(s.url, s.dir, '--yes', 'upgrade');
+    await s.press('r');
+    await s.waitFor(/2 current heads: 2, 3 — d asks which one to undo/);
+    await s.press('d');
+    const choose = await s.waitFor(/Undo one step: which head\?/);
+    t.regex(choose, /1 {2}2 step 2 {2}→ downgrade 2@-1/);
+    t.regex(choose, /2 {2}3 step 3 {2}→ downgrade 3@-1/);
+    await s.press('2');
+    const preview = await s.waitFor(/Downgrade screen\.sqlite to 3@-1\?/);
+    t.regex(preview, /↓ 3 step 3/);
+    t.notRegex(preview, /↓ 2 step 2/, 'the other branch is not reverted');
+    await s.press('screen.sqlite', KEYS.enter);
+    await s.waitFor(/downgrade to 3@-1: done \(1 step\)/);
+    const status = JSON.parse((await cli(['--url', s.url, '--dir', s.dir, 'status', '--json'])).stdout);
+    t.deepEqual(status.applied, ['1', '2']);
+  } finally {
+    await s.close();
+  }
+});
+
+test('the backups list shows the connected database\'s backups; a adds the others, and restoring one asks a second time naming both', async (t) => {
+  const s = await openScreen({ migrations: EXAMPLE });
+  try {
+    const other = `sqlite:${join(s.work, 'staging.sqlite')}`;
+    await ok(s.url, s.dir, '--yes', 'upgrade');
+    await ok(other, s.dir, '--yes', 'upgrade');
+    const backups = join(s.work, 'backups');
+    await ok(s.url, s.dir, 'backup', '--backup-dir', backups);
+    await ok(other, s.dir, 'backup', '--backup-dir', backups);
+    await s.press('r', 'b');
+    const mine = await s.waitFor(/this database: screen\.sqlite \(sqlite, sqlite:\S*screen\.sqlite\) — 1 bac/);
+    t.notRegex(mine, /_staging_/);
+    t.regex(mine, /1 backup\(s\) of 1 other database\(s\) not shown: a shows them/);
+    await s.press('a');
+    await s.waitFor(/OTHER DATABASE: staging\.sqlite \(sqlite, sqlite:\S*staging\.sqlite\) — 1 /);
+    await s.press('j', KEYS.enter);
+    await s.waitFor(/ANOTHER DATABASE: this backup was not taken from screen\.sqlite/);
+    await s.press('screen.sqlite', KEYS.enter);
+    const second = await s.waitFor(/Restore a backup of ANOTHER database into screen\.sqlite\?/);
+    t.regex(second, /the backup was taken from: {2}staging\.sqlite/);
+    t.regex(second, /Type both names staging\.sqlite into screen\.sqlite and press enter to confirm/);
+    await s.press('staging.sqlite into screen.sqlite', KEYS.enter);
+    await s.waitFor(/restore into another database: done/);
+  } finally {
+    await s.close();
+  }
+});
