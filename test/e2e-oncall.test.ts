@@ -149,3 +149,31 @@ eachDatabase(
   },
   ['postgres'],
 );
+
+eachDatabase(
+  'tmux: SIGTERM to the TUI during a long statement cancels it on the server, restores the terminal and says what is true (exit 130)',
+  async (t, url) => {
+    if (skipWithoutTmux(t)) return;
+    const dir = makeFolder({ '1_slow.up.sql': 'CREATE TABLE slow (id int);\nSELECT pg_sleep(60);\n', '1_slow.down.sql': 'DROP TABLE slow;\n' });
+    const tmux = new Tmux(`node ${BIN} --url '${url}' --dir '${dir}'; echo "EXIT=$?"; sleep 600`, mkdtempSync(join(tmpdir(), 'migrate-tui-e2e-')));
+    try {
+      await tmux.waitFor(/History \(1\)/);
+      tmux.keys('U');
+      await tmux.waitFor(/Upgrade to heads\?/);
+      tmux.keys('y');
+      await until(async () => (await tuiActivity(url)).some((s) => /pg_sleep/.test(s.query) && s.state === 'active'), 'pg_sleep to run');
+      // The TUI's own connection names its pid (application_name "migrate-tui user@host pid N").
+      const app = await withDb(url, (db) => db.query<{ application_name: string }>("SELECT application_name FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep%'"));
+      const pid = Number(/pid (\d+)/.exec(app[0]!.application_name)![1]);
+      process.kill(pid, 'SIGTERM');
+      const after = await tmux.waitFor(/EXIT=130/);
+      t.false(tmux.alternateScreen(), 'the terminal left the alternate screen');
+      t.regex(after, /stopped by SIGTERM: .*rolled back/s);
+      t.false((await tuiActivity(url)).some((s) => /pg_sleep/.test(s.query) && s.state === 'active'), 'the statement no longer runs');
+      t.false(await withDb(url, (db) => db.tableExists('slow')));
+    } finally {
+      tmux.kill();
+    }
+  },
+  ['postgres'],
+);

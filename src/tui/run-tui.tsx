@@ -1,3 +1,4 @@
+import { ABANDON_TEXT } from '../engine/index.js';
 import { render, useStdout } from 'ink';
 import { useEffect, useState } from 'react';
 import { App } from './app.js';
@@ -49,7 +50,23 @@ export async function runTui(options: SessionOptions & { variant: 'main' | 'roll
     process.stderr.write(`migrate-tui: stopped by ${signal}; a run in progress is rolled back or recorded as dirty by the database\n`);
     void session.close().finally(() => process.exit(code));
   };
-  const onTerm = stopOn('SIGTERM', 143);
+  // SIGTERM during a run: cancel it on the server like ctrl-c, wait for what the database says,
+  // and leave with that (exit 130); a second SIGTERM abandons at once. Otherwise: stop.
+  let terminating = false;
+  const onTerm = () => {
+    const running = session.inFlight;
+    if (!running) return stopOn('SIGTERM', 143)();
+    if (terminating) return abandon(ABANDON_TEXT);
+    terminating = true;
+    void session.cancel().catch(() => undefined);
+    void running.then((result) => {
+      instance.unmount();
+      restore();
+      const state = 'steps' in result && !result.error ? 'the run finished before it could be cancelled' : `${(result.error as Error).message}`;
+      process.stderr.write(`migrate-tui: stopped by SIGTERM: ${state}\n`);
+      void session.close().finally(() => process.exit(130));
+    });
+  };
   const onHup = stopOn('SIGHUP', 129);
   const onCrash = (error: unknown) => {
     restore();

@@ -167,16 +167,26 @@ export class TuiSession {
   /** Runs an action, reporting events to `listener`; never throws (errors come in the result). */
   async run(action: () => Promise<RunResult>, listener: (event: RunEvent) => void): Promise<RunResult | { error: MigrateTuiError | Error }> {
     this.listener = listener;
+    const settled = (async () => {
+      try {
+        return await action();
+      } catch (error) {
+        return { error: error as MigrateTuiError };
+      }
+    })();
+    this.inFlight = settled;
     try {
-      return await action();
-    } catch (error) {
-      return { error: error as MigrateTuiError };
+      return await settled;
     } finally {
+      this.inFlight = null;
       this.listener = null;
       this.currentStep = null;
       await this.reload().catch(() => undefined);
     }
   }
+
+  /** The run in progress, if any: SIGTERM cancels it and waits for its true outcome. */
+  inFlight: Promise<RunResult | { error: MigrateTuiError | Error }> | null = null;
 
   /** Cancels the run in progress (ctrl-c on the running screen); see Migrator.cancel. */
   cancel(): Promise<CancelOutcome> {
