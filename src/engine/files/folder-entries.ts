@@ -41,7 +41,9 @@ export function collectEntries(dir: string, names: readonly string[], problems: 
   for (const name of names) {
     const parsed = parseFileName(name);
     if (!parsed) continue;
-    const path = join(dir, name);
+    // Only single files and problems need the path and stem: built on demand (10,000s of names).
+    const path = parsed.kind === 'single' ? join(dir, name) : '';
+    const pathOf = () => path || join(dir, name);
     let single: VersionEntry['single'];
     if (parsed.kind === 'single') {
       const text = readText(path, problems);
@@ -66,14 +68,14 @@ export function collectEntries(dir: string, names: readonly string[], problems: 
       foreign++;
       continue;
     }
-    const base = stem(name);
     if (!VERSION_TOKEN.test(parsed.version)) {
+      const base = stem(name);
       if (reportedBases.has(base)) continue;
       reportedBases.add(base);
       problems.push(
         problem(
           'bad-version-token',
-          path,
+          pathOf(),
           0,
           `the version "${parsed.version}" (the part before the first "_") must be letters and digits only`,
           single ? `rename it to <version>_<slug>.sql with a version like 20261121093000 or 0001` : `rename ${base}.up.sql and ${base}.down.sql to <version>_<slug>.up.sql/.down.sql with a version like 20261121093000 or 0001`,
@@ -82,10 +84,11 @@ export function collectEntries(dir: string, names: readonly string[], problems: 
       continue;
     }
     if (parsed.kind === 'pair' && parsed.oddExtension !== null) {
+      const base = stem(name);
       problems.push(
         problem(
           'odd-file-name',
-          path,
+          pathOf(),
           0,
           `read as the ${parsed.direction} file of version ${parsed.version} (as golang-migrate reads it), though the name ends in .${parsed.direction}.${parsed.oddExtension}, not .${parsed.direction}.sql`,
           `rename it to ${base}.${parsed.direction}.sql`,
@@ -97,12 +100,13 @@ export function collectEntries(dir: string, names: readonly string[], problems: 
     const key: SectionName | 'all' = parsed.kind === 'pair' && parsed.dialect !== 'foreign' ? (parsed.dialect ?? 'all') : 'all';
     const clash = entry && (entry.single || single || entry.parts.get(key)?.[parsed.kind === 'pair' ? parsed.direction : 'up']);
     if (entry && clash) {
+      const base = stem(name);
       if (reportedBases.has(base)) continue;
       reportedBases.add(base);
       problems.push(
         problem(
           'duplicate-version',
-          path,
+          pathOf(),
           0,
           `version ${parsed.version} is used twice: ${stem(described(entry))} and ${base}`,
           'give one of them a new version (e.g. `migrate-tui revision` makes a fresh timestamp), keeping .up/.down pairs together',
