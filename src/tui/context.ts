@@ -82,7 +82,13 @@ export function useTuiContext({ session, readOnly, listHeight, onQuit }: TuiProp
     },
     setRunning: (now) => void (running.current = now),
     quit: (how = 'quit') => {
-      onQuit(`migrate-tui: ${how}; ${session.db.display} is at ${session.state.versionRows.join(', ') || 'base'}`);
+      const dirty = session.state.dirty;
+      onQuit(
+        `migrate-tui: ${how}; ${session.db.display} is at ${session.state.versionRows.join(', ') || 'base'}` +
+          (dirty
+            ? ` and DIRTY: the ${dirty.direction} of ${dirty.revision} stopped after ${dirty.statementsDone} of ${dirty.statementsTotal} statements — run \`migrate-tui resolve ${dirty.revision} --resume|--reverse|--applied|--reverted\``
+            : ''),
+      );
       exit();
     },
   };
