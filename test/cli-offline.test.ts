@@ -219,3 +219,16 @@ test('the built binary runs as a user would run it', (t) => {
   t.is(bad.code, 3);
   t.regex(bad.stderr, /the migrations folder does not exist/);
 });
+
+test('revision in a new project makes the migrations folder, says so, and the folder checks clean', async (t) => {
+  const { mkdtempSync, existsSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const cwd = mkdtempSync(join(tmpdir(), 'migrate-tui-new-project-'));
+  const r = await cli(['--dir', 'db/migrations', 'revision', '-m', 'create users', '--id', '0001'], { cwd });
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /^created the migrations folder .*db\/migrations\ncreated revision 0001/);
+  t.true(existsSync(join(cwd, 'db/migrations/0001_create_users.up.sql')));
+  const again = await cli(['--dir', 'db/migrations', 'revision', '-m', 'create roles', '--id', '0002'], { cwd });
+  t.notRegex(again.stdout, /created the migrations folder/, 'said only when it was made');
+  t.is((await cli(['--dir', 'db/migrations', 'check', '--offline'], { cwd })).code, 0);
+});

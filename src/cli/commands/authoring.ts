@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { writeMerge, writeRevision, type Project } from '../../engine/index.js';
 import type { CommandResult } from '../command-result.js';
-import { commaList, type Wiring } from '../wiring.js';
+import { existsSync, mkdirSync } from 'node:fs';
+import { commaList, resolveDir, type Wiring } from '../wiring.js';
 
 export function registerAuthoringCommands(program: Command, w: Wiring): void {
   w.add(
@@ -15,7 +16,12 @@ export function registerAuthoringCommands(program: Command, w: Wiring): void {
       .option('--id <token>', 'version token for the file names (default: a UTC timestamp)'),
     (c, g) => {
       const { id, ...o } = c.opts() as { message: string; revises?: string[]; branch?: string[]; dependsOn?: string[]; id?: string };
-      return revisionCommand(w.project(g), { ...o, ...(id ? { version: id } : {}) });
+      // A new project's first revision: the folder is made, and the output says so.
+      const dir = resolveDir(w.io, g.dir);
+      const created = !existsSync(dir);
+      if (created) mkdirSync(dir, { recursive: true });
+      const result = revisionCommand(w.project(g), { ...o, ...(id ? { version: id } : {}) });
+      return created ? { ...result, text: `created the migrations folder ${dir}\n${result.text}` } : result;
     },
   );
   w.add(
