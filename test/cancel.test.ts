@@ -1,8 +1,7 @@
-import test from 'ava';
-import { start } from './helpers/cli.js';
+import { cli, start } from './helpers/cli.js';
 import { eachDatabase, withDb } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
-import { cli } from './helpers/cli.js';
+
 import type { DatabaseAdapter } from '../src/engine/index.js';
 
 /**

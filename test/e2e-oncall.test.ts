@@ -109,19 +109,30 @@ const sleeping = (url: string, dbName: string) =>
       : (await db.query("SELECT 1 FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND INFO LIKE 'SELECT SLEEP%'")).length > 0,
   );
 
+/** The TUI in tmux, upgrading a migration whose second statement sleeps; returns once it is running on the server. */
+async function tuiInSlowUpgrade(url: string, dbName: string): Promise<Tmux> {
+  const sleep = dbName === 'postgres' ? 'SELECT pg_sleep(60)' : 'SELECT SLEEP(60)';
+  const dir = makeFolder({ '1_slow.up.sql': `CREATE TABLE slow (id int);\n${sleep};\n`, '1_slow.down.sql': 'DROP TABLE slow;\n' });
+  const tmux = new Tmux(`node ${BIN} --url '${url}' --dir '${dir}'; echo "EXIT=$?"; sleep 600`, mkdtempSync(join(tmpdir(), 'migrate-tui-e2e-')));
+  try {
+    await tmux.waitFor(/History \(1\)/);
+    tmux.keys('U');
+    await tmux.waitFor(/Upgrade to heads\?/);
+    tmux.keys('y');
+    await until(() => sleeping(url, dbName), 'the slow statement to run');
+    return tmux;
+  } catch (error) {
+    tmux.kill();
+    throw error;
+  }
+}
+
 eachDatabase(
   'tmux: Ctrl-C during a long statement cancels it on the server within 2 s, and the screen says what stays applied',
   async (t, url, db) => {
     if (skipWithoutTmux(t)) return;
-    const sleep = db.name === 'postgres' ? 'SELECT pg_sleep(60)' : 'SELECT SLEEP(60)';
-    const dir = makeFolder({ '1_slow.up.sql': `CREATE TABLE slow (id int);\n${sleep};\n`, '1_slow.down.sql': 'DROP TABLE slow;\n' });
-    const tmux = new Tmux(`node ${BIN} --url '${url}' --dir '${dir}'; echo "EXIT=$?"; sleep 600`, mkdtempSync(join(tmpdir(), 'migrate-tui-e2e-')));
+    const tmux = await tuiInSlowUpgrade(url, db.name);
     try {
-      await tmux.waitFor(/History \(1\)/);
-      tmux.keys('U');
-      await tmux.waitFor(/Upgrade to heads\?/);
-      tmux.keys('y');
-      await until(() => sleeping(url, db.name), 'the slow statement to run');
       const sent = Date.now();
       tmux.keys('C-c');
       await until(async () => !(await sleeping(url, db.name)), 'the statement to be cancelled', 10_000);
@@ -175,14 +186,8 @@ eachDatabase(
   'tmux: SIGTERM to the TUI during a long statement cancels it on the server, restores the terminal and says what is true (exit 130)',
   async (t, url) => {
     if (skipWithoutTmux(t)) return;
-    const dir = makeFolder({ '1_slow.up.sql': 'CREATE TABLE slow (id int);\nSELECT pg_sleep(60);\n', '1_slow.down.sql': 'DROP TABLE slow;\n' });
-    const tmux = new Tmux(`node ${BIN} --url '${url}' --dir '${dir}'; echo "EXIT=$?"; sleep 600`, mkdtempSync(join(tmpdir(), 'migrate-tui-e2e-')));
+    const tmux = await tuiInSlowUpgrade(url, 'postgres');
     try {
-      await tmux.waitFor(/History \(1\)/);
-      tmux.keys('U');
-      await tmux.waitFor(/Upgrade to heads\?/);
-      tmux.keys('y');
-      await until(async () => (await tuiActivity(url)).some((s) => /pg_sleep/.test(s.query) && s.state === 'active'), 'pg_sleep to run');
       // The TUI's own connection names its pid (application_name "migrate-tui user@host pid N").
       const app = await withDb(url, (db) => db.query<{ application_name: string }>("SELECT application_name FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep%'"));
       const pid = Number(/pid (\d+)/.exec(app[0]!.application_name)![1]);

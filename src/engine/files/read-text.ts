@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync } from 'node:fs';
 import { constants as bufferConstants, isUtf8 } from 'node:buffer';
-import { dirname, join, sep } from 'node:path';
+import { dirname, sep } from 'node:path';
 import { problem, type FileProblem } from '../problems.js';
 
 /** One buffer reused for every small file: no allocation per read. */
