@@ -166,3 +166,22 @@ eachDatabase('resolve --resume runs the rest of a file with its own BEGIN/COMMIT
   t.is(status.dirty, null);
   t.deepEqual(status.current, ['1']);
 }, ['sqlite', 'postgres']);
+
+eachDatabase(
+  'when PostgreSQL still refuses something inside the transaction, the hint names `-- migrate:transaction off`',
+  async (t, url) => {
+    // ALTER TYPE … ADD VALUE runs in a transaction on PostgreSQL 12+, but the new value cannot be used in the same one.
+    const dir = makeFolder({
+      '1_mood.up.sql': "CREATE TYPE mood AS ENUM ('sad');\nALTER TYPE mood ADD VALUE 'happy';\nSELECT 'happy'::mood;\n",
+      '1_mood.down.sql': 'DROP TYPE mood;\n',
+    });
+    const up = await run(url, dir, '--yes', 'upgrade');
+    t.is(up.code, 1, up.stderr);
+    t.regex(up.stderr, /unsafe use of new value/);
+    t.regex(up.stderr, /the migration was rolled back: the database is as it was before 1/);
+    t.regex(up.stderr, /put `-- migrate:transaction off` at the top of the file/);
+    const fixed = makeFolder({ '1_mood.up.sql': `-- migrate:transaction off\n${"CREATE TYPE mood AS ENUM ('sad');\nALTER TYPE mood ADD VALUE 'happy';\nSELECT 'happy'::mood;\n"}`, '1_mood.down.sql': 'DROP TYPE mood;\n' });
+    t.is((await run(url, fixed, '--yes', 'upgrade')).code, 0);
+  },
+  ['postgres'],
+);
