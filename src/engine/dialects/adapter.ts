@@ -29,12 +29,13 @@ export interface DatabaseAdapter {
   unlock(): Promise<void>;
 
   /**
-   * Runs one migration in its own transaction: the statements, then `finish()`'s queries (the
-   * version rows and the log row), then commits. On the first failure it rolls back and says
-   * which statement failed (`statements.length` when a finishing query did). Adapters may
-   * pipeline: PostgreSQL sends a whole step in two round trips instead of one per query.
+   * Runs one migration in its own transaction: the statements (in bounded batches, so a large
+   * file is never held whole), then `finish()`'s queries (the version rows and the log row),
+   * then commits. On the first failure it rolls back and says which statement failed (the
+   * count when a finishing query did). Adapters may pipeline: PostgreSQL sends a step in a
+   * few round trips instead of one per query.
    */
-  runTransactionalStep(statements: readonly string[], finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null>;
+  runTransactionalStep(batches: Iterable<readonly string[]>, finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null>;
 
   /** A step's transaction (a savepoint inside the lock's transaction on SQLite). */
   beginStep(): Promise<void>;
@@ -121,15 +122,18 @@ export interface StepFailure {
 }
 
 /** The plain form of runTransactionalStep: one query at a time, for drivers that do not pipeline. */
-export async function sequentialStep(db: DatabaseAdapter, statements: readonly string[], finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null> {
+export async function sequentialStep(db: DatabaseAdapter, batches: Iterable<readonly string[]>, finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null> {
   let index = 0;
   await db.beginStep();
   try {
-    for (; index < statements.length; index++) {
-      await progress.beforeStatement?.(index);
-      progress.statementStart(index);
-      await db.execute(statements[index]!);
-      progress.statementEnd(index);
+    for (const batch of batches) {
+      for (const sql of batch) {
+        await progress.beforeStatement?.(index);
+        progress.statementStart(index);
+        await db.execute(sql);
+        progress.statementEnd(index);
+        index++;
+      }
     }
     await db.checkStep?.();
     for (const q of finish()) await db.query(q.sql, q.params);

@@ -122,8 +122,8 @@ export class SqliteAdapter implements DatabaseAdapter {
     this.locked = false;
   }
 
-  runTransactionalStep(statements: readonly string[], finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null> {
-    return sequentialStep(this, statements, finish, progress);
+  runTransactionalStep(batches: Iterable<readonly string[]>, finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null> {
+    return sequentialStep(this, batches, finish, progress);
   }
 
   async beginStep(): Promise<void> {
