@@ -20,13 +20,13 @@ const EXCERPT_BYTES = 64 * 1024;
 const CHUNK_BYTES = 1 << 20;
 
 /** Reads a large file once to index it (headers, dialect blocks, problems). Null when it cannot be read. */
-export function readStreamedSource(path: string, kind: SourceKind, bytes: number, problems: FileProblem[], transactionOff: string | null = null): SqlSource | null {
+export function readStreamedSource(path: string, kind: SourceKind, bytes: number, problems: FileProblem[], transactionOff: string | null = null, chunkBytes = CHUNK_BYTES): SqlSource | null {
   const scan = new SourceScanner(path, kind);
   const excerpt: string[] = [];
   let excerptBytes = 0;
   let lineNo = 0;
   try {
-    for (const lines of readLineChunks(path, CHUNK_BYTES)) {
+    for (const lines of readLineChunks(path, chunkBytes)) {
       for (const line of lines) {
         lineNo++;
         scan.line(line, 0, line.length, lineNo);
@@ -43,7 +43,7 @@ export function readStreamedSource(path: string, kind: SourceKind, bytes: number
   }
   scan.finish();
   problems.push(...scan.problems);
-  return new StreamedSource(path, kind, bytes, scan, excerpt, transactionOff);
+  return new StreamedSource(path, kind, bytes, scan, excerpt, transactionOff, chunkBytes);
 }
 
 class StreamedSource implements SqlSource {
@@ -65,6 +65,7 @@ class StreamedSource implements SqlSource {
     scan: SourceScanner,
     private readonly excerpt: readonly string[],
     private readonly off: string | null,
+    private readonly chunkBytes: number,
   ) {
     this.headers = scan.headers;
     this.problems = scan.problems;
@@ -118,7 +119,7 @@ class StreamedSource implements SqlSource {
     const skipped = skippedRanges(this.blocks, this.directiveLines, this.lineCount, dialect);
     let next = 0;
     let lineNo = 0;
-    for (const lines of readLineChunks(this.path, CHUNK_BYTES)) {
+    for (const lines of readLineChunks(this.path, this.chunkBytes)) {
       const firstLine = lineNo + 1;
       const flags = new Uint8Array(lines.length).fill(1);
       const last = firstLine + lines.length - 1;
@@ -154,7 +155,7 @@ class StreamedSource implements SqlSource {
       onLines?.(chunk);
       if (pending.length === 0) pendingFirst = chunk.firstLine;
       pending.push(...chunk.lines);
-      pendingLength += CHUNK_BYTES;
+      pendingLength += this.chunkBytes;
       // A statement longer than a chunk is carried whole: wait for as much new text as it holds,
       // so re-reading it costs at most twice its length (linear, not quadratic).
       if (rest && (rest as SplitRest).text.length > pendingLength) continue;
