@@ -121,13 +121,41 @@ export interface StepFailure {
   readonly error: unknown;
 }
 
-/** The plain form of runTransactionalStep: one query at a time, for drivers that do not pipeline. */
-export async function sequentialStep(db: DatabaseAdapter, batches: Iterable<readonly string[]>, finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null> {
+/** A batch run in one call failed at statement `index` (0-based, in the step). */
+export class BatchFailure extends Error {
+  constructor(
+    readonly index: number,
+    readonly error: unknown,
+  ) {
+    super(String(error));
+  }
+}
+
+/**
+ * The plain form of runTransactionalStep: one query at a time, for drivers that do not
+ * pipeline. `batch` may run a whole batch at once where it `fits` (else statement by
+ * statement); it throws BatchFailure to say which statement failed.
+ */
+export async function sequentialStep(
+  db: DatabaseAdapter,
+  batches: Iterable<readonly string[]>,
+  finish: () => readonly Query[],
+  progress: StepProgress,
+  batch?: { fits(statements: readonly string[]): boolean; run(statements: readonly string[], index: number): Promise<void> },
+): Promise<StepFailure | null> {
   let index = 0;
   await db.beginStep();
   try {
-    for (const batch of batches) {
-      for (const sql of batch) {
+    for (const statements of batches) {
+      if (batch?.fits(statements)) {
+        await progress.beforeStatement?.(index);
+        progress.statementStart(index);
+        await batch.run(statements, index);
+        index += statements.length;
+        progress.statementEnd(index - 1);
+        continue;
+      }
+      for (const sql of statements) {
         await progress.beforeStatement?.(index);
         progress.statementStart(index);
         await db.execute(sql);
@@ -141,6 +169,7 @@ export async function sequentialStep(db: DatabaseAdapter, batches: Iterable<read
     return null;
   } catch (error) {
     await db.rollbackStep().catch(() => undefined);
+    if (error instanceof BatchFailure) return { index: error.index, error: error.error };
     return { index, error };
   }
 }

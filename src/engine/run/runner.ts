@@ -6,7 +6,8 @@ import type { MigrateTuiError } from '../errors.js';
 import type { Direction } from '../plan/planner.js';
 import type { RevisionGraph } from '../graph/graph.js';
 import type { StateTableNames } from '../state-tables.js';
-import { readDatabaseState, versionRowsFor, type DatabaseState } from './database-state.js';
+import { AppliedSet } from './applied-set.js';
+import { readDatabaseState, type DatabaseState } from './database-state.js';
 import { loggedSql, StatementCursor, statementCount } from './statement-cursor.js';
 import type { RunEvent } from './events.js';
 import { transactionControl } from '../dialects/transaction-control.js';
@@ -98,9 +99,7 @@ export class StepRunner {
 
   /** Runs steps in order; stops at the first failure and says what state it left. */
   async execute(direction: Direction, target: string, state: DatabaseState, steps: readonly RunStep[]): Promise<RunResult> {
-    const graph = this.project.graph;
-    const applied = new Set(state.applied);
-    const missing = state.missing.map((m) => m.revision);
+    const applied = new AppliedSet(this.project.graph, state.applied, state.missing.map((m) => m.revision));
     const headsBefore = [...state.versionRows];
     // What the version table holds: read under the lock, then exactly what each step wrote.
     let rowsNow: readonly string[] = headsBefore;
@@ -113,22 +112,17 @@ export class StepRunner {
         results.push({ revision: step.revision, direction: step.direction, status: 'not-run', durationMs: 0, statements: statementCount(step) });
         continue;
       }
-      const nextApplied = new Set(applied);
-      const nextMissing = missing.filter((m) => m !== step.revision);
-      if (step.direction === 'up') nextApplied.add(step.revision);
-      else nextApplied.delete(step.revision);
-      const rowsAfter = versionRowsFor(graph, nextApplied, nextMissing);
-
+      const undo = applied.step(step.revision, step.direction);
+      const rowsAfter = applied.versionRows();
       const outcome = await this.runReported(step, index, steps.length, { before: rowsNow, after: rowsAfter }, 'migrate');
       results.push(outcome.result);
-      if (outcome.error === null) {
-        rowsNow = rowsAfter;
-        applied.clear();
-        for (const id of nextApplied) applied.add(id);
-        missing.splice(0, missing.length, ...nextMissing);
-      } else error = outcome.error;
+      if (outcome.error === null) rowsNow = rowsAfter;
+      else {
+        undo();
+        error = outcome.error;
+      }
     }
-    return { direction, target, steps: results, headsBefore, headsAfter: versionRowsFor(graph, applied, missing), ...(error ? { error } : {}) };
+    return { direction, target, steps: results, headsBefore, headsAfter: applied.versionRows(), ...(error ? { error } : {}) };
   }
 
   /** Runs one step between its step-start and step-end events. */
