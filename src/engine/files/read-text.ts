@@ -141,12 +141,19 @@ export class FileReadProblem extends Error {
   }
 }
 
+/** A piece of a file: whole lines joined by LF (CRLF made LF, as splitLines reads them), without the last line's ending. */
+export interface TextChunk {
+  readonly text: string;
+  /** How many lines it holds (its newlines plus one). */
+  readonly lines: number;
+}
+
 /**
- * Reads a file a piece at a time, as whole lines (LF or CRLF endings removed), checked like
- * readText: a NUL byte or bad UTF-8 throws FileReadProblem with its line. Memory stays at
- * about `chunkBytes` whatever the file's size (a longer line is held whole).
+ * Reads a file a piece at a time, as whole lines, checked like readText: a NUL byte or bad
+ * UTF-8 throws FileReadProblem with its line. Memory stays at about `chunkBytes` whatever
+ * the file's size (a longer line is held whole).
  */
-export function* readLineChunks(path: string, chunkBytes = 1 << 20): Generator<string[]> {
+export function* readTextChunks(path: string, chunkBytes = 1 << 20): Generator<TextChunk> {
   let fd: number;
   try {
     fd = openRegular(path, false);
@@ -157,6 +164,17 @@ export function* readLineChunks(path: string, chunkBytes = 1 << 20): Generator<s
   let carry = '';
   let lineNo = 0;
   let held = 0; // bytes of a character cut by the previous read, moved to the buffer's start
+  // `cutAtNewline`: the LF after the chunk was cut off, so a CR before it ends a line ending too.
+  const chunk = (raw: string, cutAtNewline: boolean): TextChunk => {
+    let text = raw;
+    if (text.includes('\r')) {
+      text = text.replace(/\r\n/g, '\n');
+      if (cutAtNewline && text.endsWith('\r')) text = text.slice(0, -1);
+    }
+    const lines = 1 + newlines(text);
+    lineNo += lines;
+    return { text, lines };
+  };
   try {
     for (let position = 0, first = true; ; first = false) {
       const n = readSync(fd, buffer, held, chunkBytes, position);
@@ -169,29 +187,32 @@ export function* readLineChunks(path: string, chunkBytes = 1 << 20): Generator<s
       const cut = n === 0 ? end : completeUtf8(buffer, end);
       const bytes = buffer.subarray(0, cut);
       if (!isUtf8(bytes)) throw new FileReadProblem(utf8Problem(path, lineNo + 1 + linesBefore(bytes, firstBadUtf8Offset(bytes))));
-      let text = carry + bytes.toString('utf8', first && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0);
+      const text = carry + bytes.toString('utf8', first && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0);
       held = end - cut;
       buffer.copy(buffer, 0, cut, end);
       if (n === 0) {
         carry = text;
         break;
       }
+      // A CR before the last LF stays with its line: cut after the LF.
       const last = text.lastIndexOf('\n');
       if (last < 0) {
         carry = text;
         continue;
       }
       carry = text.slice(last + 1);
-      text = text.slice(0, last);
-      const lines = text.split('\n');
-      if (text.includes('\r')) for (let k = 0; k < lines.length; k++) if (lines[k]!.endsWith('\r')) lines[k] = lines[k]!.slice(0, -1);
-      lineNo += lines.length;
-      yield lines;
+      yield chunk(text.slice(0, last), true);
     }
-    if (carry !== '') yield [carry];
+    if (carry !== '') yield chunk(carry, false);
   } finally {
     closeSync(fd);
   }
+}
+
+function newlines(text: string): number {
+  let count = 0;
+  for (let k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', k + 1)) count++;
+  return count;
 }
 
 /** The length of `buffer[0, end)` without a UTF-8 sequence cut at its end (kept for the next read). */

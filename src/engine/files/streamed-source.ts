@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DialectName, DialectSyntax } from '../dialects/dialect.js';
 import { problem, type FileProblem } from '../problems.js';
 import { CHECKSUM_ALGORITHM } from './checksum.js';
-import { FileReadProblem, readLineChunks } from './read-text.js';
+import { FileReadProblem, readTextChunks } from './read-text.js';
 import { SourceScanner, skippedRanges, type Block } from './source-scanner.js';
 import { chooseSection, type HeaderDirective, type LineRange, type SourceKind, type SqlSource, type StatementScan, type StreamedFile } from './source-types.js';
 import { splitText, type SplitRest, type Statement } from './sql-splitter.js';
@@ -22,19 +22,14 @@ const CHUNK_BYTES = 1 << 20;
 /** Reads a large file once to index it (headers, dialect blocks, problems). Null when it cannot be read. */
 export function readStreamedSource(path: string, kind: SourceKind, bytes: number, problems: FileProblem[], transactionOff: string | null = null, chunkBytes = CHUNK_BYTES): SqlSource | null {
   const scan = new SourceScanner(path, kind);
-  const excerpt: string[] = [];
-  let excerptBytes = 0;
-  let lineNo = 0;
+  let excerpt = '';
   try {
-    for (const lines of readLineChunks(path, chunkBytes)) {
-      for (const line of lines) {
-        lineNo++;
-        scan.line(line, 0, line.length, lineNo);
-        if (excerptBytes < EXCERPT_BYTES) {
-          excerpt.push(line);
-          excerptBytes += line.length + 1;
-        }
-      }
+    for (const chunk of readTextChunks(path, chunkBytes)) {
+      const before = scan.lineCount;
+      scan.text(chunk.text);
+      // text() sees no line after a final newline: count the chunk's last (empty) line too.
+      scan.lineCount = before + chunk.lines;
+      if (excerpt.length < EXCERPT_BYTES) excerpt += (before > 0 ? '\n' : '') + chunk.text.slice(0, EXCERPT_BYTES);
     }
   } catch (error) {
     if (!(error instanceof FileReadProblem)) throw error;
@@ -43,7 +38,10 @@ export function readStreamedSource(path: string, kind: SourceKind, bytes: number
   }
   scan.finish();
   problems.push(...scan.problems);
-  return new StreamedSource(path, kind, bytes, scan, excerpt, transactionOff, chunkBytes);
+  // Whole lines only, at most EXCERPT_BYTES of them.
+  const lines = excerpt.slice(0, EXCERPT_BYTES).split('\n');
+  if (excerpt.length > EXCERPT_BYTES) lines.pop();
+  return new StreamedSource(path, kind, bytes, scan, lines, transactionOff, chunkBytes);
 }
 
 class StreamedSource implements SqlSource {
@@ -114,29 +112,39 @@ class StreamedSource implements SqlSource {
     return this.resolvedLines(dialect);
   }
 
-  /** The whole file's lines a chunk at a time, with the lines this dialect does not run blanked. */
-  private *resolvedChunks(dialect: DialectName): Generator<{ lines: string[]; firstLine: number; runs: (k: number) => boolean }> {
+  /**
+   * The whole file a chunk at a time, with the lines this dialect does not run blanked
+   * (`text`), and only the lines it runs (`selected`, for the checksum). A chunk that no
+   * dialect block or directive touches is passed on as read: no line strings are made.
+   */
+  private *resolvedChunks(dialect: DialectName): Generator<{ text: string; firstLine: number; lines: number; selected: string | null }> {
     const skipped = skippedRanges(this.blocks, this.directiveLines, this.lineCount, dialect);
     let next = 0;
     let lineNo = 0;
-    for (const lines of readLineChunks(this.path, this.chunkBytes)) {
+    for (const chunk of readTextChunks(this.path, this.chunkBytes)) {
       const firstLine = lineNo + 1;
-      const flags = new Uint8Array(lines.length).fill(1);
-      const last = firstLine + lines.length - 1;
+      const last = lineNo + chunk.lines;
+      lineNo = last;
       // Ranges are sorted by start; one may span several chunks.
       while (next < skipped.length && skipped[next]![1] < firstLine) next++;
+      if (next >= skipped.length || skipped[next]![0] > last) {
+        yield { text: chunk.text, firstLine, lines: chunk.lines, selected: chunk.text };
+        continue;
+      }
+      const lines = chunk.text.split('\n');
+      const runs = new Uint8Array(lines.length).fill(1);
       for (let r = next; r < skipped.length && skipped[r]![0] <= last; r++) {
         const [from, to] = skipped[r]!;
-        flags.fill(0, Math.max(from, firstLine) - firstLine, Math.min(to, last) - firstLine + 1);
+        runs.fill(0, Math.max(from, firstLine) - firstLine, Math.min(to, last) - firstLine + 1);
       }
-      for (let k = 0; k < lines.length; k++) if (!flags[k]) lines[k] = '';
-      lineNo = last;
-      yield { lines, firstLine, runs: (k) => flags[k] === 1 };
+      const kept = lines.filter((_, k) => runs[k]);
+      for (let k = 0; k < lines.length; k++) if (!runs[k]) lines[k] = '';
+      yield { text: lines.join('\n'), firstLine, lines: chunk.lines, selected: kept.length > 0 ? kept.join('\n') : null };
     }
   }
 
   /** Statements in file order, a chunk's worth at a time; problems (unterminated quotes…) are added to `problems`. */
-  private *statementChunks(dialect: DialectSyntax, problems: Array<{ line: number; message: string }>, onLines?: (chunk: { lines: string[]; runs: (k: number) => boolean }) => void): Generator<Statement[]> {
+  private *statementChunks(dialect: DialectSyntax, problems: Array<{ line: number; message: string }>, onChunk?: (selected: string | null) => void): Generator<Statement[]> {
     let rest: SplitRest | null = null;
     let pending: string[] = [];
     let pendingLength = 0;
@@ -152,10 +160,10 @@ class StreamedSource implements SqlSource {
       return result.statements;
     };
     for (const chunk of this.resolvedChunks(dialect.name)) {
-      onLines?.(chunk);
+      onChunk?.(chunk.selected);
       if (pending.length === 0) pendingFirst = chunk.firstLine;
-      pending.push(...chunk.lines);
-      pendingLength += this.chunkBytes;
+      pending.push(chunk.text);
+      pendingLength += chunk.text.length;
       // A statement longer than a chunk is carried whole: wait for as much new text as it holds,
       // so re-reading it costs at most twice its length (linear, not quadratic).
       if (rest && (rest as SplitRest).text.length > pendingLength) continue;
@@ -170,7 +178,7 @@ class StreamedSource implements SqlSource {
     const known = this.checksums.get(dialect);
     if (known) return known;
     const hash = new ChecksumStream();
-    for (const chunk of this.resolvedChunks(dialect)) hash.lines(chunk.lines, chunk.runs);
+    for (const chunk of this.resolvedChunks(dialect)) hash.add(chunk.selected);
     const sum = hash.digest();
     this.checksums.set(dialect, sum);
     return sum;
@@ -184,7 +192,7 @@ class StreamedSource implements SqlSource {
     const summary = new StatementSummaryBuilder(dialect);
     const hash = new ChecksumStream();
     let excerpt: Statement[] | null = null;
-    for (const statements of this.statementChunks(dialect, split, (chunk) => hash.lines(chunk.lines, chunk.runs))) {
+    for (const statements of this.statementChunks(dialect, split, (selected) => hash.add(selected))) {
       for (const statement of statements) summary.add(statement);
       excerpt ??= statements.slice(0, 200).filter((s) => s.endLine <= this.excerpt.length);
     }
@@ -209,33 +217,35 @@ class StreamedSource implements SqlSource {
   }
 }
 
-/** The checksum of checksum.ts (selected lines, trailing blanks trimmed, blank lines at both ends dropped), fed line by line. */
+/**
+ * The checksum of checksum.ts (the selected lines with trailing white space trimmed, joined
+ * by LF, newlines at both ends dropped), fed a chunk of selected lines at a time.
+ */
 class ChecksumStream {
   private readonly hash = createHash('sha256');
   private started = false;
-  private blanks = 0;
-  private buffer = '';
+  /** Newlines at the end of what was fed: written only if more text follows. */
+  private held = '';
 
-  lines(lines: readonly string[], runs: (k: number) => boolean): void {
-    for (let k = 0; k < lines.length; k++) {
-      if (!runs(k)) continue;
-      const line = lines[k]!.trimEnd();
-      if (line === '') {
-        if (this.started) this.blanks++;
-        continue;
-      }
-      this.buffer += (this.started ? '\n'.repeat(this.blanks + 1) : '') + line;
+  add(selected: string | null): void {
+    if (selected === null) return;
+    let piece = (this.started ? '\n' : '') + selected.replace(/[^\S\n]+$/gm, '');
+    if (!this.started) {
+      piece = piece.replace(/^\n+/, '');
+      if (piece === '') return;
       this.started = true;
-      this.blanks = 0;
-      if (this.buffer.length > 1 << 16) {
-        this.hash.update(this.buffer);
-        this.buffer = '';
-      }
     }
+    const body = piece.replace(/\n+$/, '');
+    const trailing = piece.slice(body.length);
+    if (body === '') {
+      this.held += trailing;
+      return;
+    }
+    this.hash.update(this.held + body);
+    this.held = trailing;
   }
 
   digest(): string {
-    this.hash.update(this.buffer);
     return `${CHECKSUM_ALGORITHM}:${this.hash.digest('hex')}`;
   }
 }
