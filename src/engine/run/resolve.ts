@@ -176,7 +176,7 @@ export function resolve(runner: StepRunner, ref: string, mode: ResolveMode, sour
       await runner.store.setVersionRows(after);
       // Resumed from the file: the log row records the SQL that is now applied (no false drift).
       if (preview.source === 'file') await runner.store.updateLog(dirty.logId, { sqlText: joinStatements(step.statements), checksum: step.checksum });
-      await runner.store.updateLog(dirty.logId, { status: 'done', finishedAt: new Date().toISOString(), durationMs: Date.now() - started, error: null as unknown as string });
+      await runner.store.updateLog(dirty.logId, { status: 'done', statementsDone: ran.done, finishedAt: new Date().toISOString(), durationMs: Date.now() - started, error: null as unknown as string });
     } else {
       await runner.store.updateLog(dirty.logId, { status: 'resolved' });
       await recordOnly(runner, preview.revision, preview.appliedAfter ? 'up' : 'down', 'resolve');

@@ -191,8 +191,8 @@ export class StepRunner {
       const ran = await this.runTracked(step, index, logId, 0, cursor);
       if (ran.error === null) {
         try {
-          if (kind === 'migrate') await this.store.setVersionRows(rows.after);
-          await this.store.updateLog(logId, { status: 'done', ...finished() });
+          // "done" and the version rows in one transaction: one commit, and never one without the other.
+          await this.store.finishStep(logId, { status: 'done', statementsDone: ran.done, ...finished() }, kind === 'migrate' ? this.store.versionChange(rows.before, rows.after) : []);
           return true;
         } catch (error) {
           return this.recordTrackedFailure(step, logId, { ...ran, error }, finished(), cursor);
@@ -230,7 +230,9 @@ export class StepRunner {
           if (control === 'begin') ownBegin = { index: k, line: statement.line };
           else if (control !== null) ownBegin = null;
           if (ownBegin === null) durable = done;
-          await this.store.updateLog(logId, { statementsDone: done });
+          // After the last statement the count is written with "done" (a kill before that
+          // leaves the last statement uncertain, which is what it is).
+          if (done < count) await this.store.updateLog(logId, { statementsDone: done });
         }
       }
       // A file that leaves its own transaction open is committed at its end (as golang-migrate's drivers do); `check` warns.
