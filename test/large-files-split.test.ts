@@ -9,6 +9,7 @@ import { sourceStatements } from '../src/engine/files/migration-sql.js';
 import { parseSqlSource } from '../src/engine/files/sql-source.js';
 import { readStreamedSource } from '../src/engine/files/streamed-source.js';
 import { summarise } from '../src/engine/files/transaction-mode.js';
+import { splitText } from '../src/engine/files/sql-splitter.js';
 
 /**
  * Issue 12 item 8 / issue 15 item 5: a large file is read a chunk at a time, and gives
@@ -34,6 +35,7 @@ const FRAGMENTS = [
   "SELECT 'unterminated",
   'BEGIN;',
   'COMMIT;',
+  'DELIMITER //\nCREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END //\nDELIMITER ;',
 ];
 
 const writeTemp = (text: string) => {
@@ -61,6 +63,13 @@ test('a file read a chunk at a time gives the statements, lines, problems, check
         t.deepEqual(scan.problems, expected.problems, dialect.name);
         t.deepEqual(scan.summary, summarise(expected.statements, dialect), dialect.name);
         t.is(dialectChecksum(streamed, dialect.name), dialectChecksum(whole, dialect.name), dialect.name);
+        // Cut at the scan's checkpoints, each text splits into exactly its statements.
+        const fromTexts = [...streamed.streamed!.textBatches(dialect)].flatMap((b) => {
+          const split = splitText(b.text, dialect.splitter, { lineOffset: b.lineOffset, delimiter: b.delimiter, more: false }).statements;
+          t.is(split.length, b.count);
+          return split;
+        });
+        t.deepEqual(fromTexts, [...expected.statements], `${dialect.name} text batches, chunk ${chunk}`);
         // A resume from statement k reads the same statements k…
         const k = Math.floor(expected.statements.length / 2);
         t.deepEqual([...streamed.streamed!.batches(dialect, k, Infinity)].flat(), expected.statements.slice(k));

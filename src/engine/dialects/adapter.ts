@@ -35,7 +35,7 @@ export interface DatabaseAdapter {
    * count when a finishing query did). Adapters may pipeline: PostgreSQL sends a step in a
    * few round trips instead of one per query.
    */
-  runTransactionalStep(batches: Iterable<readonly string[]>, finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null>;
+  runTransactionalStep(batches: Iterable<StatementBatch>, finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null>;
 
   /** A step's transaction (a savepoint inside the lock's transaction on SQLite). */
   beginStep(): Promise<void>;
@@ -121,6 +121,24 @@ export interface StepFailure {
   readonly error: unknown;
 }
 
+/** Statements as a list, or (a large file's chunk) as one text of `count` statements. */
+export type StatementBatch = readonly string[] | TextBatch;
+
+export interface TextBatch {
+  readonly text: string;
+  readonly count: number;
+  /** The same statements one by one: for drivers that send them so, and to find a failing one. */
+  statements(): readonly string[];
+}
+
+export function isTextBatch(batch: StatementBatch): batch is TextBatch {
+  return !Array.isArray(batch);
+}
+
+export function batchSize(batch: StatementBatch): number {
+  return isTextBatch(batch) ? batch.count : (batch as readonly string[]).length;
+}
+
 /** A batch run in one call failed at statement `index` (0-based, in the step). */
 export class BatchFailure extends Error {
   constructor(
@@ -131,31 +149,31 @@ export class BatchFailure extends Error {
   }
 }
 
+/** Runs a batch in one call where a driver can (`fits`), else one statement at a time. */
+export interface ManyAtOnce {
+  fits(batch: StatementBatch): boolean;
+  /** Runs the batch starting at statement `index`; throws BatchFailure naming the failing statement. */
+  run(batch: StatementBatch, index: number): Promise<void>;
+}
+
 /**
  * The plain form of runTransactionalStep: one query at a time, for drivers that do not
- * pipeline. `batch` may run a whole batch at once where it `fits` (else statement by
- * statement); it throws BatchFailure to say which statement failed.
+ * pipeline, or a batch at once where `many` fits.
  */
-export async function sequentialStep(
-  db: DatabaseAdapter,
-  batches: Iterable<readonly string[]>,
-  finish: () => readonly Query[],
-  progress: StepProgress,
-  batch?: { fits(statements: readonly string[]): boolean; run(statements: readonly string[], index: number): Promise<void> },
-): Promise<StepFailure | null> {
+export async function sequentialStep(db: DatabaseAdapter, batches: Iterable<StatementBatch>, finish: () => readonly Query[], progress: StepProgress, many?: ManyAtOnce): Promise<StepFailure | null> {
   let index = 0;
   await db.beginStep();
   try {
-    for (const statements of batches) {
-      if (batch?.fits(statements)) {
+    for (const batch of batches) {
+      if (many?.fits(batch)) {
         await progress.beforeStatement?.(index);
         progress.statementStart(index);
-        await batch.run(statements, index);
-        index += statements.length;
+        await many.run(batch, index);
+        index += batchSize(batch);
         progress.statementEnd(index - 1);
         continue;
       }
-      for (const sql of statements) {
+      for (const sql of isTextBatch(batch) ? batch.statements() : batch) {
         await progress.beforeStatement?.(index);
         progress.statementStart(index);
         await db.execute(sql);

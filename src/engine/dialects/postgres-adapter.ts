@@ -4,7 +4,7 @@ import { ConnectWatch, tcpPeer } from './connect-guard.js';
 import { BackupToolError, findExecutable, runTool, toolVersion } from './dump-tools.js';
 import { LockTimeoutError } from './dialect-errors.js';
 import { qualifiedName } from './dialect.js';
-import { groupSchema, lockWithWait, numberedPlaceholders, type DatabaseAdapter, type Query, type RehearsalLimits, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
+import { groupSchema, isTextBatch, lockWithWait, numberedPlaceholders, type StatementBatch, type DatabaseAdapter, type Query, type RehearsalLimits, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
 import { postgresSyntax } from './postgres.js';
 
 /** Statements sent per pipelined batch: bounded memory, still few round trips. */
@@ -125,11 +125,12 @@ export class PostgresAdapter implements DatabaseAdapter {
    * server runs them in order, so statement k+1 starts when k's answer arrives: that is
    * when its progress event says so.
    */
-  async runTransactionalStep(batches: Iterable<readonly string[]>, finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null> {
+  async runTransactionalStep(batches: Iterable<StatementBatch>, finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null> {
     // Queries are lazy in postgres.js: execute() sends each now, so they go in this order.
     const sent: Array<Promise<unknown>> = [this.sql.unsafe('BEGIN').simple().execute()];
     let index = 0;
-    for (const batch of batches) {
+    for (const given of batches) {
+      const batch = isTextBatch(given) ? given.statements() : given;
       for (let from = 0; from < batch.length; from += PIPELINE_BATCH) {
         const offset = sent.length - index; // sent[i] is statement i - offset
         for (const sql of batch.slice(from, from + PIPELINE_BATCH)) {

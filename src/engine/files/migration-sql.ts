@@ -4,9 +4,9 @@ import { DIALECTS } from '../dialects/registry.js';
 import type { Migration } from './migration-folder.js';
 import { problem, type FileProblem } from '../problems.js';
 import { splitWithDelimited } from './delimited-statements.js';
-import type { Statement } from './sql-splitter.js';
-import type { SqlSource } from './sql-source.js';
-import { decideTransactionMode, transactionMode, type TransactionMode } from './transaction-mode.js';
+import { splitText, type Statement } from './sql-splitter.js';
+import type { SqlSource, StreamedFile } from './sql-source.js';
+import { decideTransactionMode, transactionMode, type StatementsText, type TransactionMode } from './transaction-mode.js';
 
 /** The statements one dialect runs for one file, with their lines, plus splitting problems. */
 export function sourceStatements(source: SqlSource, dialect: DialectSyntax): { statements: readonly Statement[]; problems: readonly FileProblem[] } {
@@ -56,7 +56,12 @@ export function streamedMode(source: SqlSource, dialect: DialectSyntax, headerOn
   return {
     ...decision,
     statements: scan.excerpt.slice(skip, skip + count),
-    feed: { count, bytes: file.bytes, batches: (from) => file.batches(dialect, from + skip, skip + count) },
+    feed: {
+      count,
+      bytes: file.bytes,
+      batches: (from) => file.batches(dialect, from + skip, skip + count),
+      ...(decision.transactional && skip === 0 && scan.summary.controlCount === 0 ? { texts: () => statementTexts(file, dialect) } : {}),
+    },
   };
 }
 
@@ -79,4 +84,16 @@ export function transactionNotes(migration: Migration, dialects: readonly Dialec
     }
   }
   return notes;
+}
+
+function* statementTexts(file: StreamedFile, dialect: DialectSyntax): Generator<StatementsText> {
+  for (const piece of file.textBatches(dialect)) {
+    yield {
+      text: piece.text,
+      first: piece.first,
+      count: piece.count,
+      line: piece.lineOffset + 1,
+      statements: () => splitText(piece.text, dialect.splitter, { lineOffset: piece.lineOffset, delimiter: piece.delimiter, more: false }).statements,
+    };
+  }
 }

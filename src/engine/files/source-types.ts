@@ -72,6 +72,20 @@ export interface StreamedFile {
   scan(dialect: DialectSyntax): StatementScan;
   /** Statements `from` (inclusive) to `to` (exclusive) in file order, a bounded batch at a time. */
   batches(dialect: DialectSyntax, from: number, to: number): Iterable<readonly Statement[]>;
+  /**
+   * The whole file as texts of many statements each, cut where the scan found no statement
+   * open: for a driver that runs a text of statements in one call (SQLite), no second split.
+   */
+  textBatches(dialect: DialectSyntax): Iterable<TextOfStatements>;
+}
+
+/** Statements `first`…`first + count - 1` as one text, whose first line is `lineOffset + 1`. */
+export interface TextOfStatements {
+  readonly text: string;
+  readonly lineOffset: number;
+  readonly first: number;
+  readonly count: number;
+  readonly delimiter: string;
 }
 
 export interface StatementScan {
@@ -80,6 +94,8 @@ export interface StatementScan {
   readonly problems: readonly FileProblem[];
   /** The first statements, for previews. */
   readonly excerpt: readonly Statement[];
+  /** Ends of chunks where no statement was open: the last line, and the statements before it. */
+  readonly checkpoints: ReadonlyArray<{ readonly line: number; readonly statements: number; readonly delimiter: string }>;
 }
 
 /** Which of several sections (each naming dialects or `default`) a dialect runs: its own, a fallback, `default`; -1 for none. */

@@ -71,7 +71,7 @@ export function splitStatements(lines: readonly string[], rules: SplitterRules):
  * at the end of the chunk is returned as `rest`, to be put before the next chunk's text, so a
  * file can be split a bounded piece at a time; its problems are only final at the end.
  */
-export function splitText(text: string, rules: SplitterRules, chunk: SplitChunk): SplitResult & { rest: SplitRest | null } {
+export function splitText(text: string, rules: SplitterRules, chunk: SplitChunk): SplitResult & { rest: SplitRest | null; delimiter: string } {
   const statements: Statement[] = [];
   const problems: SplitProblem[] = [];
   const n = text.length;
@@ -326,10 +326,10 @@ export function splitText(text: string, rules: SplitterRules, chunk: SplitChunk)
     const fromLine = start >= 0 ? startLine : openedLine;
     const lineStart = text.lastIndexOf('\n', from - 1) + 1;
     const rest = ' '.repeat(from - lineStart) + text.slice(from);
-    return { statements, problems: problems.filter((p) => p.line < fromLine), rest: { text: rest, line: fromLine, delimiter } };
+    return { statements, problems: problems.filter((p) => p.line < fromLine), rest: { text: rest, line: fromLine, delimiter }, delimiter };
   }
   finish(n);
-  return { statements, problems, rest: null };
+  return { statements, problems, rest: null, delimiter };
 }
 
 function newlinesBetween(s: string, from: number, to: number): number {

@@ -4,7 +4,7 @@ import { problem, type FileProblem } from '../problems.js';
 import { CHECKSUM_ALGORITHM } from './checksum.js';
 import { FileReadProblem, readTextChunks } from './read-text.js';
 import { SourceScanner, skippedRanges, type Block } from './source-scanner.js';
-import { chooseSection, type HeaderDirective, type LineRange, type SourceKind, type SqlSource, type StatementScan, type StreamedFile } from './source-types.js';
+import { chooseSection, type HeaderDirective, type LineRange, type SourceKind, type SqlSource, type StatementScan, type StreamedFile, type TextOfStatements } from './source-types.js';
 import { splitText, type SplitRest, type Statement } from './sql-splitter.js';
 import { StatementSummaryBuilder } from './transaction-mode.js';
 
@@ -80,6 +80,7 @@ class StreamedSource implements SqlSource {
       checksum: (dialect) => this.checksum(dialect),
       scan: (dialect) => this.scan(dialect),
       batches: (dialect, from, to) => this.batches(dialect, from, to),
+      textBatches: (dialect) => this.textBatches(dialect),
     };
   }
 
@@ -144,23 +145,32 @@ class StreamedSource implements SqlSource {
   }
 
   /** Statements in file order, a chunk's worth at a time; problems (unterminated quotes…) are added to `problems`. */
-  private *statementChunks(dialect: DialectSyntax, problems: Array<{ line: number; message: string }>, onChunk?: (selected: string | null) => void): Generator<Statement[]> {
+  private *statementChunks(
+    dialect: DialectSyntax,
+    problems: Array<{ line: number; message: string }>,
+    onChunk?: (selected: string | null) => void,
+    onClosed?: (line: number, delimiter: string) => void,
+  ): Generator<Statement[]> {
     let rest: SplitRest | null = null;
+    // The delimiter in force where the pending text starts (MySQL's DELIMITER changes it).
+    let delimiter = ';';
     let pending: string[] = [];
     let pendingLength = 0;
     let pendingFirst = 1;
     const flush = (more: boolean): Statement[] => {
       const text = (rest ? rest.text + (pending.length > 0 ? '\n' : '') : '') + pending.join('\n');
       const lineOffset = (rest ? rest.line : pendingFirst) - 1;
-      const result = splitText(text, dialect.splitter, { lineOffset, delimiter: rest?.delimiter ?? ';', more });
+      const result = splitText(text, dialect.splitter, { lineOffset, delimiter: rest?.delimiter ?? delimiter, more });
       problems.push(...result.problems);
       rest = result.rest;
+      delimiter = result.delimiter;
       pending = [];
       pendingLength = 0;
       return result.statements;
     };
     for (const chunk of this.resolvedChunks(dialect.name)) {
       onChunk?.(chunk.selected);
+      const lastLine = chunk.firstLine + chunk.lines - 1;
       if (pending.length === 0) pendingFirst = chunk.firstLine;
       pending.push(chunk.text);
       pendingLength += chunk.text.length;
@@ -169,6 +179,9 @@ class StreamedSource implements SqlSource {
       if (rest && (rest as SplitRest).text.length > pendingLength) continue;
       const statements = flush(true);
       if (statements.length > 0) yield statements;
+      // No statement open past this chunk: the file can be cut here (said after the consumer
+      // has taken this chunk's statements, so its count includes them).
+      if (!rest) onClosed?.(lastLine, delimiter);
     }
     const statements = flush(false);
     if (statements.length > 0) yield statements;
@@ -191,13 +204,17 @@ class StreamedSource implements SqlSource {
     const split: Array<{ line: number; message: string }> = [];
     const summary = new StatementSummaryBuilder(dialect);
     const hash = new ChecksumStream();
+    const checkpoints: Array<{ line: number; statements: number; delimiter: string }> = [];
+    let count = 0;
     let excerpt: Statement[] | null = null;
-    for (const statements of this.statementChunks(dialect, split, (selected) => hash.add(selected))) {
+    const closed = (line: number, delimiter: string) => checkpoints.push({ line, statements: count, delimiter });
+    for (const statements of this.statementChunks(dialect, split, (selected) => hash.add(selected), closed)) {
       for (const statement of statements) summary.add(statement);
+      count += statements.length;
       excerpt ??= statements.slice(0, 200).filter((s) => s.endLine <= this.excerpt.length);
     }
     const problems = split.map((p) => problem('unterminated-quote', this.path, p.line, `${p.message} in the ${dialect.name} SQL`, 'close it; everything after it would be sent as one statement'));
-    const result: StatementScan = { summary: summary.result(), problems, excerpt: excerpt ?? [] };
+    const result: StatementScan = { summary: summary.result(), problems, excerpt: excerpt ?? [], checkpoints };
     this.checksums.set(dialect.name, hash.digest());
     this.scans.set(dialect.name, result);
     return result;
@@ -215,6 +232,28 @@ class StreamedSource implements SqlSource {
       if (index >= to) return;
     }
   }
+
+  /** The file cut at the scan's checkpoints, each piece one text of statements (no second split). */
+  private *textBatches(dialect: DialectSyntax): Generator<TextOfStatements> {
+    const { checkpoints, summary } = this.scan(dialect);
+    let next = 0;
+    let pending: string[] = [];
+    let firstLine = 1;
+    let first = 0;
+    let delimiter = ';';
+    for (const chunk of this.resolvedChunks(dialect.name)) {
+      if (pending.length === 0) firstLine = chunk.firstLine;
+      pending.push(chunk.text);
+      const point = checkpoints[next];
+      if (!point || point.line !== chunk.firstLine + chunk.lines - 1) continue;
+      next++;
+      if (point.statements > first) yield { text: pending.join('\n'), lineOffset: firstLine - 1, first, count: point.statements - first, delimiter };
+      first = point.statements;
+      delimiter = point.delimiter;
+      pending = [];
+    }
+    if (summary.count > first) yield { text: pending.join('\n'), lineOffset: firstLine - 1, first, count: summary.count - first, delimiter };
+  }
 }
 
 /**
@@ -229,14 +268,16 @@ class ChecksumStream {
 
   add(selected: string | null): void {
     if (selected === null) return;
-    let piece = (this.started ? '\n' : '') + selected.replace(/[^\S\n]+$/gm, '');
+    let piece = (this.started ? '\n' : '') + (endsWithSpace(selected) ? selected.replace(/[^\S\n]+$/gm, '') : selected);
     if (!this.started) {
       piece = piece.replace(/^\n+/, '');
       if (piece === '') return;
       this.started = true;
     }
-    const body = piece.replace(/\n+$/, '');
-    const trailing = piece.slice(body.length);
+    let end = piece.length;
+    while (end > 0 && piece.charCodeAt(end - 1) === 10) end--;
+    const body = piece.slice(0, end);
+    const trailing = piece.slice(end);
     if (body === '') {
       this.held += trailing;
       return;
@@ -248,4 +289,11 @@ class ChecksumStream {
   digest(): string {
     return `${CHECKSUM_ALGORITHM}:${this.hash.digest('hex')}`;
   }
+}
+
+/** Whether a line of the text ends in white space (checked at each newline: far cheaper than the trimming regex). */
+function endsWithSpace(text: string): boolean {
+  const white = (k: number) => k >= 0 && /\s/.test(text[k]!) && text.charCodeAt(k) !== 10;
+  for (let k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', k + 1)) if (white(k - 1)) return true;
+  return white(text.length - 1);
 }

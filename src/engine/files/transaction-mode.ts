@@ -30,6 +30,20 @@ export interface StatementFeed {
   readonly bytes: number;
   /** Statements from index `from` on (0-based, a recognised wrapper already removed). */
   batches(from: number): Iterable<readonly Statement[]>;
+  /**
+   * The same statements as texts of many (cut where no statement is open), for a driver that
+   * runs a text in one call; only for a transactional file without transaction control.
+   */
+  texts?(): Iterable<StatementsText>;
+}
+
+/** Statements `first`… as one text; `statements()` splits it (to find a failing one). */
+export interface StatementsText {
+  readonly text: string;
+  readonly first: number;
+  readonly count: number;
+  readonly line: number;
+  statements(): Statement[];
 }
 
 /** What deciding the transaction mode needs to know of a file's statements (built one statement at a time, so a streamed file needs no array). */

@@ -264,7 +264,7 @@ export class StepRunner {
 
   failure(step: RunStep, done: number, error: unknown, state: 'rolled-back' | 'dirty', outcome: Partial<FailureOutcome> = {}, cursor = new StatementCursor(step)): MigrationFailedError {
     // Past the last statement, the line is the file's last statement's: that is where the SQL ended.
-    const statement = cursor.at(Math.min(done, cursor.count - 1));
+    const statement = cursor.at(Math.min(done, cursor.count - 1), true);
     return new MigrationFailedError({
       kept: outcome.kept ?? (state === 'dirty' ? done : 0),
       ranInOwnTransaction: outcome.ranInOwnTransaction ?? null,

@@ -1,4 +1,6 @@
 import type { Statement } from '../files/sql-splitter.js';
+import type { StatementsText } from '../files/transaction-mode.js';
+import type { StatementBatch } from '../dialects/adapter.js';
 import { joinStatements } from '../plan/step-sql.js';
 import type { RunStep } from './steps.js';
 
@@ -44,6 +46,8 @@ export function isExcerpt(sqlText: string | null): boolean {
 export class StatementCursor {
   private batch: readonly Statement[] = [];
   private batchStart = 0;
+  /** The text batch in flight (a large file run as texts of many statements). */
+  private text: StatementsText | null = null;
   readonly count: number;
 
   constructor(private readonly step: RunStep) {
@@ -66,14 +70,42 @@ export class StatementCursor {
     }
   }
 
-  /** The statements as the SQL texts an adapter sends. */
-  *sqlBatches(): Generator<readonly string[]> {
-    for (const batch of this.batches()) yield batch.map((s) => s.sql);
+  /** The statements as an adapter takes them: lists of SQL texts, or a large file's texts of many. */
+  *sqlBatches(): Generator<StatementBatch> {
+    const texts = this.step.feed?.texts;
+    if (!texts) {
+      for (const batch of this.batches()) yield batch.map((s) => s.sql);
+      return;
+    }
+    for (const piece of texts()) {
+      this.text = piece;
+      this.batch = [];
+      yield { text: piece.text, count: piece.count, statements: () => this.split(piece).map((s) => s.sql) };
+    }
   }
 
-  /** Statement `k` if it is in memory (every statement of a small step; the batch in flight of a streamed one). */
-  at(k: number): Statement | undefined {
+  /** The statements of a text batch, split once (only when a statement in it must be named). */
+  private split(piece: StatementsText): Statement[] {
+    if (this.batchStart !== piece.first || this.batch.length === 0) {
+      this.batch = piece.statements();
+      this.batchStart = piece.first;
+    }
+    return this.batch as Statement[];
+  }
+
+  /**
+   * Statement `k` if it is in memory (every statement of a small step; the batch in flight of
+   * a streamed one). In a text batch only its first is named, by line, unless `exact` asks
+   * for the batch to be split (an error must name the statement).
+   */
+  at(k: number, exact = false): Statement | undefined {
     if (!this.step.feed) return this.step.statements[k];
+    const text = this.text;
+    if (text && k >= text.first && k < text.first + text.count) {
+      if (exact) return this.split(text)[k - text.first];
+      if (k === text.first) return { sql: `-- statements ${text.first + 1}–${text.first + text.count} of the file, run as one text`, line: text.line, endLine: text.line };
+      return undefined;
+    }
     return this.batch[k - this.batchStart] ?? (k < this.step.statements.length ? this.step.statements[k] : undefined);
   }
 }
