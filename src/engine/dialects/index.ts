@@ -7,3 +7,4 @@ export { connectDatabase, whoAndWhere } from './connect.js';
 export * from './dialect-errors.js';
 export { ConnectTimeoutError, ProtocolMismatchError } from './connect-guard.js';
 export * from './dump-tools.js';
+export { createScratchDatabase, ScratchDatabaseError, SCRATCH_PREFIX, type ScratchDatabase } from './scratch-database.js';
