@@ -6,6 +6,7 @@ import {
   findDialect,
   knownDialectSpellings,
   parseDatabaseUrl,
+  requireValid,
   UsageError,
   verify,
   VerifyControl,
@@ -37,6 +38,7 @@ export function registerVerifyCommand(program: Command, w: Wiring): void {
       const project = w.project(g, {});
       const seedDir = o.seeds === undefined || o.seeds === false ? null : resolve(w.io.cwd, typeof o.seeds === 'string' ? o.seeds : (config.seeds ?? 'seeds'));
       const targets = verifyTargets(g, o.dialects, w.io.cwd, config.sqlite?.foreignKeys ?? false, g.connectTimeout ?? config.connectTimeout ?? 10);
+      for (const t of targets) requireValid(project, t.dialect);
       const control = new VerifyControl();
       const report = await withSignals(w.io, control, () =>
         verify({ project, targets, range: o.revisions ?? null, tables: stateTables(config), toolVersion: TOOL_VERSION, seedDir, control, onEvent: progress(w.io) }),

@@ -47,9 +47,9 @@ export function describeDifference(d: SchemaDifference, phase: CheckPhase, revis
     if (d.change === 'missing') return `down of ${revision} (${dialect}) drops ${what}, which was there before the up`;
     return `down of ${revision} (${dialect}) leaves ${what} changed: it was "${d.expected}", it is "${d.found}"`;
   }
-  if (d.change === 'extra') return `up again of ${revision} (${dialect}) makes ${what}, which the first up did not`;
-  if (d.change === 'missing') return `up again of ${revision} (${dialect}) does not make ${what}, which the first up made`;
-  return `up again of ${revision} (${dialect}) makes ${what} differently: first "${d.expected}", then "${d.found}"`;
+  if (d.change === 'extra') return `up again of ${revision} (${dialect}) leaves an extra ${what} (not there after the first up)`;
+  if (d.change === 'missing') return `after the up again of ${revision} (${dialect}), ${what} is missing (it was there after the first up)`;
+  return `up again of ${revision} (${dialect}) gives ${what} as "${d.found}"; the first up gave "${d.expected}"`;
 }
 
 /** The two schemas as a unified diff, one object a line (for the TUI's diff of a failing cell). */

@@ -8,7 +8,7 @@ import type { DatabaseState } from '../run/database-state.js';
 import { StepRunner, type GraphSource } from '../run/runner.js';
 import { fileStep } from '../run/steps.js';
 import type { StateTableNames } from '../state-tables.js';
-import { compareSchemas, describeDifference, schemaDiffText, type CheckPhase } from './compare.js';
+import { compareSchemas, describeDifference, schemaDiffText, type CheckPhase, type SchemaDifference } from './compare.js';
 import type { CellError, VerifyCell, VerifyColumn, VerifyEvent } from './report.js';
 import { checkSeeds } from './seeds.js';
 
@@ -228,7 +228,8 @@ class Session {
         const f = error.failure;
         return done({ status: 'differs', differences: downDiffs.sentences, diff: downDiffs.diff, note: `up again then failed at ${f.path}:${f.line}: ${f.message}` }, false, true);
       }
-      const againDiffs = this.differences(after, await this.schema(), 'up-again', id);
+      // An object the down already got wrong is not reported twice (a dropped column stays dropped).
+      const againDiffs = this.differences(after, await this.schema(), 'up-again', id, downDiffs.objects);
       const sentences = [...downDiffs.sentences, ...againDiffs.sentences];
       if (sentences.length === 0) return done({ status: 'ok', differences: [] });
       return done({ status: 'differs', differences: sentences, diff: downDiffs.diff ?? againDiffs.diff }, false, true);
@@ -240,10 +241,12 @@ class Session {
     }
   }
 
-  private differences(expected: SchemaSnapshot, found: SchemaSnapshot, phase: CheckPhase, id: string): { sentences: string[]; diff?: string } {
-    const diffs = compareSchemas(expected, found);
-    if (diffs.length === 0) return { sentences: [] };
+  private differences(expected: SchemaSnapshot, found: SchemaSnapshot, phase: CheckPhase, id: string, known: ReadonlySet<string> = new Set()): { sentences: string[]; objects: Set<string>; diff?: string } {
+    const key = (d: SchemaDifference) => `${d.kind} ${d.table ?? ''}.${d.name}`;
+    const diffs = compareSchemas(expected, found).filter((d) => !known.has(key(d)));
+    const objects = new Set(diffs.map(key));
+    if (diffs.length === 0) return { sentences: [], objects };
     const labels = phase === 'down' ? [`before ${id}`, `after the down of ${id}`] : [`after the up of ${id}`, `after the up again of ${id}`];
-    return { sentences: diffs.map((d) => describeDifference(d, phase, id, this.o.dialect)), diff: schemaDiffText(expected, found, labels[0]!, labels[1]!) };
+    return { sentences: diffs.map((d) => describeDifference(d, phase, id, this.o.dialect)), objects, diff: schemaDiffText(expected, found, labels[0]!, labels[1]!) };
   }
 }
