@@ -92,6 +92,12 @@ export interface DatabaseAdapter {
    */
   cancelRunning?(): Promise<boolean>;
 
+  /**
+   * For a throwaway database (verify's scratch ones): trade durability for speed where the
+   * database allows it on the session (SQLite synchronous=OFF, PostgreSQL synchronous_commit=off).
+   */
+  relaxDurability?(): Promise<void>;
+
   tableExists(name: string): Promise<boolean>;
   /**
    * The schema, normalised for comparison (schema-snapshot.ts): tables, columns, indexes,

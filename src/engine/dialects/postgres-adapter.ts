@@ -228,6 +228,10 @@ export class PostgresAdapter implements DatabaseAdapter {
     await runTool(path, ['--clean', '--if-exists', '--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error', ...args, file], { env });
   }
 
+  async relaxDurability(): Promise<void> {
+    await this.sql.unsafe('SET synchronous_commit = off').simple();
+  }
+
   async tableExists(name: string): Promise<boolean> {
     const [row] = await this.query<{ ok: boolean }>('SELECT to_regclass(?) IS NOT NULL AS ok', [qualifiedName(name, postgresSyntax.quoteIdentifier)]);
     return row!.ok;

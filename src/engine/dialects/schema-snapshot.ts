@@ -86,13 +86,14 @@ export interface SchemaObject {
   readonly definition: string;
 }
 
-/** Every object of a snapshot, keyed `kind name` (stable, for comparing two snapshots). */
-export function schemaObjects(s: SchemaSnapshot): Map<string, SchemaObject> {
+/** Every object of a snapshot, keyed `kind name` (stable, for comparing two snapshots); `skipTables` are left out whole. */
+export function schemaObjects(s: SchemaSnapshot, skipTables: ReadonlySet<string> = new Set()): Map<string, SchemaObject> {
   const out = new Map<string, SchemaObject>();
   const add = (kind: SchemaKind, name: string, definition: string) => out.set(`${kind} ${name}`, { kind, name, definition });
   // Index and constraint names are per table on MySQL and SQLite (every table has a PRIMARY).
   const onTable = (kind: SchemaKind, table: string, name: string, definition: string) => out.set(`${kind} ${table}.${name}`, { kind, name, table, definition });
   for (const [t, schema] of Object.entries(s.tables)) {
+    if (skipTables.has(t)) continue;
     add('table', t, '');
     for (const [n, d] of Object.entries(schema.columns)) add('column', `${t}.${n}`, d);
     for (const [n, d] of Object.entries(schema.indexes)) onTable('index', t, n, d);

@@ -193,6 +193,10 @@ export class SqliteAdapter implements DatabaseAdapter {
     }
   }
 
+  async relaxDurability(): Promise<void> {
+    this.db.pragma('synchronous = OFF');
+  }
+
   /** `schema.table` looks in that attached schema (`main`, `temp`, …); a bare name in `main`. */
   async tableExists(name: string): Promise<boolean> {
     const dot = name.indexOf('.');

@@ -14,8 +14,10 @@ export interface SchemaDifference {
 
 /** Object by object; a table's own columns, indexes and constraints are not repeated when the whole table is extra or missing. */
 export function compareSchemas(expected: SchemaSnapshot, found: SchemaSnapshot): SchemaDifference[] {
-  const want = schemaObjects(expected);
-  const got = schemaObjects(found);
+  // A table that is the same object in both (an adapter's cache of unchanged tables) is equal.
+  const same = new Set(Object.keys(expected.tables).filter((t) => expected.tables[t] === found.tables[t]));
+  const want = schemaObjects(expected, same);
+  const got = schemaObjects(found, same);
   const out: SchemaDifference[] = [];
   const wholeTable = new Set<string>();
   for (const [key, o] of got) if (!want.has(key) && o.kind === 'table') wholeTable.add(o.name);
