@@ -1,9 +1,8 @@
 import test from 'ava';
-import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { eachDatabase, withDb } from './helpers/databases.js';
-import { makeFolder } from './helpers/folders.js';
+import { exampleWith } from './helpers/folders.js';
 import { KEYS, openScreen } from './helpers/screen.js';
 
 /**
@@ -12,11 +11,6 @@ import { KEYS, openScreen } from './helpers/screen.js';
  */
 const EXAMPLE = fileURLToPath(new URL('../../migrations', import.meta.url));
 
-function exampleWith(extra: Record<string, string>): string {
-  const files: Record<string, string> = {};
-  for (const name of readdirSync(EXAMPLE)) files[name] = readFileSync(`${EXAMPLE}/${name}`, 'utf8');
-  return makeFolder({ ...files, ...extra });
-}
 
 test('V: the matrix fills in and the example round-trips; the connected SQLite file is not touched', async (t) => {
   const s = await openScreen({ migrations: EXAMPLE, height: 30 });

@@ -1,11 +1,10 @@
 import test, { type ExecutionContext } from 'ava';
-import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import mysql from 'mysql2/promise';
 import postgres from 'postgres';
 import { cli, start } from './helpers/cli.js';
 import { DATABASES, withDb } from './helpers/databases.js';
-import { makeFolder } from './helpers/folders.js';
+import { exampleWith, makeFolder } from './helpers/folders.js';
 import type { VerifyReport } from '../src/engine/index.js';
 
 /**
@@ -42,12 +41,6 @@ async function scratchLeft(pid: number): Promise<string[]> {
   return [...pgNames, ...myNames].filter((n) => n.startsWith(prefix));
 }
 
-/** The example folder plus `extra` files. */
-function exampleWith(extra: Record<string, string>): string {
-  const files: Record<string, string> = {};
-  for (const name of readdirSync(EXAMPLE)) files[name] = readFileSync(`${EXAMPLE}/${name}`, 'utf8');
-  return makeFolder({ ...files, ...extra });
-}
 
 const verifyJson = async (dir: string, s: { pg: string; maria: string }, ...args: string[]) => {
   const run = await cli(['--dir', dir, '--url', s.pg, '--url', s.maria, '--json', 'verify', ...args]);

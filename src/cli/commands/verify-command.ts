@@ -7,6 +7,7 @@ import {
   knownDialectSpellings,
   parseDatabaseUrl,
   requireValid,
+  SCRATCH_PREFIX,
   UsageError,
   verify,
   VerifyControl,
@@ -18,6 +19,7 @@ import {
 } from '../../engine/index.js';
 import type { CommandResult, GlobalOptions } from '../command-result.js';
 import { EXIT } from '../exit-codes.js';
+import { onSignals } from '../interrupt.js';
 import type { CliIo } from '../io.js';
 import { TOOL_VERSION } from '../version.js';
 import { commaList, type Wiring } from '../wiring.js';
@@ -104,20 +106,13 @@ async function withSignals<T>(io: CliIo, control: VerifyControl, work: () => Pro
   const onSignal = (signal: NodeJS.Signals) => {
     const name = signal === 'SIGINT' ? 'Ctrl-C' : signal;
     if (++signals > 1) {
-      io.err(`\n${name} again: exiting now; scratch databases named ${'migrate_tui_verify_' + process.pid}_… may be left on the servers: drop them by hand\n`);
+      io.err(`\n${name} again: exiting now; scratch databases named ${SCRATCH_PREFIX}${process.pid}_… may be left on the servers: drop them by hand\n`);
       process.exit(EXIT.interrupted);
     }
     io.err(`\n${name}: stopping verify; the scratch databases are dropped before it exits (${name} again exits at once)\n`);
     void control.cancel();
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    return await work();
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  return onSignals(onSignal, work);
 }
 
 /** The matrix, then every problem in words, then what happened to the scratch databases. */
