@@ -121,7 +121,8 @@ export async function runDialect(o: WorkerOptions): Promise<WorkerResult> {
       }
     } catch (error) {
       if (!(error instanceof Rebuild)) {
-        column = { ...column, error: errorText(error) };
+        // A cancel that stopped a replay or a connect is not this dialect's failure: its cells say "not run".
+        if (!o.control.cancelled) column = { ...column, error: errorText(error) };
         stop = true;
       }
     } finally {
