@@ -12,7 +12,9 @@ import { startMariadb, startPostgres, type RunningServer } from '../test/servers
  * `verify` timed against a bare driver loop run in the same process, interleaved: the loop
  * runs the same SQL (each revision's up, down, up, per dialect, on a fresh database) with
  * no schema snapshots, no state tables and no scratch-database management — what a
- * hand-written CI script would do without checking anything. Medians of the rounds, min–max.
+ * hand-written CI script would do without checking anything (with the same relaxed durability
+ * as verify's scratch databases: SQLite synchronous=OFF, PostgreSQL synchronous_commit=off).
+ * Medians of the rounds, min–max.
  * 1. The example app on SQLite, PostgreSQL and MariaDB (budget: a few seconds).
  * 2. 1,000 small migrations on SQLite (budget: under 60 s). `--quick`: 100.
  * 3. PostgreSQL: a template database per revision (CREATE DATABASE … TEMPLATE) against
@@ -45,6 +47,8 @@ async function bareLoop(project: Project, dialect: DialectName, admin: string | 
   const t0 = performance.now();
   if (dialect === 'sqlite') {
     const db = new Database(join(root, `${name}.sqlite`));
+    // The same durability as verify's scratch databases: no wait for the disk per commit.
+    db.pragma('synchronous = OFF');
     for (const id of order) {
       for (const d of ['up', 'down', 'up'] as const) {
         db.exec('BEGIN');
@@ -56,7 +60,7 @@ async function bareLoop(project: Project, dialect: DialectName, admin: string | 
   } else if (dialect === 'postgres') {
     const server = postgres(admin!, { max: 1, onnotice: () => {} });
     await server.unsafe(`CREATE DATABASE ${name}`);
-    const sql = postgres(admin!.replace(/\/[^/]*$/, `/${name}`), { max: 1, onnotice: () => {} });
+    const sql = postgres(admin!.replace(/\/[^/]*$/, `/${name}`), { max: 1, onnotice: () => {}, connection: { synchronous_commit: 'off' } });
     for (const id of order) for (const d of ['up', 'down', 'up'] as const) await sql.begin(async (tx) => { for (const s of sqlOf(id, d)) await tx.unsafe(s); });
     await sql.end();
     await server.unsafe(`DROP DATABASE ${name}`);
