@@ -45,6 +45,7 @@ test('v verifies the revision under the cursor; enter on its ✗ cell shows what
     await s.press(KEYS.enter);
     const diff = await s.waitFor('+index permissions_code_idx on permissions');
     t.true(diff.includes('down of 20260120090000 (sqlite) leaves index permissions_code_idx on permissions'));
+    t.true(diff.includes('--- before 20260120090000') && diff.includes('+++ after the down of 20260120090000'), 'the diff says which is which');
     await s.press(KEYS.escape);
     await s.waitFor('✗ some revisions do not round-trip');
     await s.press(KEYS.escape);

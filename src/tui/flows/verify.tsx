@@ -98,7 +98,7 @@ function VerifyView({ flow, width, height }: FlowViewProps<VerifyFlow>) {
     const id = flow.revisions[flow.row]!.id;
     const dialect = flow.columns[flow.col]!;
     const cell = selectedCell(flow)!;
-    const body = [...cellProblems(id, dialect, cell), '', ...(cell.diff ? cell.diff.split('\n').slice(2) : ['(no schema diff: a statement failed)'])];
+    const body = [...cellProblems(id, dialect, cell), '', ...(cell.diff ? cell.diff.split('\n').slice(1) : ['(no schema diff: a statement failed)'])];
     return <Panel title={`verify ${id} on ${dialect}: ${cellSymbol(cell)}`} body={body} scroll={flow.detail} footer="j/k scroll · esc back to the matrix" width={width} height={height} tone="error" />;
   }
   const idWidth = 2 + Math.max(8, ...flow.revisions.map((r) => r.id.length));
