@@ -166,7 +166,7 @@ test.serial('a failing up reports file:line and the error; that dialect stops, t
   t.deepEqual(await scratchLeft(process.pid), []);
 });
 
-test.serial('a role without CREATE DATABASE gets a clear message naming the grant', async (t) => {
+test.serial('a role without CREATE DATABASE (PostgreSQL, MariaDB) gets a clear message naming the grant', async (t) => {
   const s = servers(t);
   if (!s) return;
   const sql = postgres(s.pg, { max: 1, onnotice: () => {} });
@@ -178,6 +178,15 @@ test.serial('a role without CREATE DATABASE gets a clear message naming the gran
   t.regex(run.stdout, /postgres: the role in postgres:\/\/verify_nocreate:\*\*\*@.* may not create a database .*CREATEDB/);
   t.regex(run.stdout, /^20260105090000\s+not run/m);
   t.false(run.stdout.includes('nocreate-pw'));
+
+  const conn = await mysql.createConnection(s.maria);
+  await conn.query("CREATE USER IF NOT EXISTS 'verify_nocreate'@'127.0.0.1' IDENTIFIED BY 'nocreate-pw'");
+  await conn.query("GRANT SELECT ON mysql.* TO 'verify_nocreate'@'127.0.0.1'");
+  await conn.end();
+  const maria = await cli(['--dir', EXAMPLE, '--url', s.maria.replace(/\/\/[^@]*@/, '//verify_nocreate:nocreate-pw@'), 'verify', '--dialects', 'mysql']);
+  t.is(maria.code, 1);
+  t.regex(maria.stdout, /mysql: the role in mysql:\/\/verify_nocreate:\*\*\*@.* may not create a database .*GRANT ALL ON `migrate\\_tui\\_verify\\_%`/);
+  t.false(maria.stdout.includes('nocreate-pw'));
 });
 
 test.serial('--dialects postgres without a PostgreSQL --url is a usage error saying what to add', async (t) => {
