@@ -32,12 +32,13 @@ export interface DatabaseAdapter {
   unlock(): Promise<void>;
 
   /**
-   * Runs one migration in its own transaction: the statements, then `finish()`'s queries (the
-   * version rows and the log row), then commits. On the first failure it rolls back and says
-   * which statement failed (`statements.length` when a finishing query did). Adapters may
-   * pipeline: PostgreSQL sends a whole step in two round trips instead of one per query.
+   * Runs one migration in its own transaction: the statements (in bounded batches, so a large
+   * file is never held whole), then `finish()`'s queries (the version rows and the log row),
+   * then commits. On the first failure it rolls back and says which statement failed (the
+   * count when a finishing query did). Adapters may pipeline: PostgreSQL sends a step in a
+   * few round trips instead of one per query.
    */
-  runTransactionalStep(statements: readonly string[], finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null>;
+  runTransactionalStep(batches: Iterable<readonly string[]>, finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null>;
 
   /** A step's transaction (a savepoint inside the lock's transaction on SQLite). */
   beginStep(): Promise<void>;
@@ -132,16 +133,47 @@ export interface StepFailure {
   readonly error: unknown;
 }
 
-/** The plain form of runTransactionalStep: one query at a time, for drivers that do not pipeline. */
-export async function sequentialStep(db: DatabaseAdapter, statements: readonly string[], finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null> {
+/** A batch run in one call failed at statement `index` (0-based, in the step). */
+export class BatchFailure extends Error {
+  constructor(
+    readonly index: number,
+    readonly error: unknown,
+  ) {
+    super(String(error));
+  }
+}
+
+/**
+ * The plain form of runTransactionalStep: one query at a time, for drivers that do not
+ * pipeline. `batch` may run a whole batch at once where it `fits` (else statement by
+ * statement); it throws BatchFailure to say which statement failed.
+ */
+export async function sequentialStep(
+  db: DatabaseAdapter,
+  batches: Iterable<readonly string[]>,
+  finish: () => readonly Query[],
+  progress: StepProgress,
+  batch?: { fits(statements: readonly string[]): boolean; run(statements: readonly string[], index: number): Promise<void> },
+): Promise<StepFailure | null> {
   let index = 0;
   await db.beginStep();
   try {
-    for (; index < statements.length; index++) {
-      await progress.beforeStatement?.(index);
-      progress.statementStart(index);
-      await db.execute(statements[index]!);
-      progress.statementEnd(index);
+    for (const statements of batches) {
+      if (batch?.fits(statements)) {
+        await progress.beforeStatement?.(index);
+        progress.statementStart(index);
+        await batch.run(statements, index);
+        index += statements.length;
+        progress.statementEnd(index - 1);
+        continue;
+      }
+      for (const sql of statements) {
+        await progress.beforeStatement?.(index);
+        progress.statementStart(index);
+        await db.execute(sql);
+        progress.statementEnd(index);
+        index++;
+      }
     }
     await db.checkStep?.();
     for (const q of finish()) await db.query(q.sql, q.params);
@@ -149,6 +181,7 @@ export async function sequentialStep(db: DatabaseAdapter, statements: readonly s
     return null;
   } catch (error) {
     await db.rollbackStep().catch(() => undefined);
+    if (error instanceof BatchFailure) return { index: error.index, error: error.error };
     return { index, error };
   }
 }

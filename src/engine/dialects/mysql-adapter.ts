@@ -108,8 +108,8 @@ export class MysqlAdapter implements DatabaseAdapter {
     await this.query('SELECT RELEASE_LOCK(?)', [this.lockName]);
   }
 
-  runTransactionalStep(statements: readonly string[], finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null> {
-    return sequentialStep(this, statements, finish, progress);
+  runTransactionalStep(batches: Iterable<readonly string[]>, finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null> {
+    return sequentialStep(this, batches, finish, progress);
   }
 
   async beginStep(): Promise<void> {

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { BackupToolError } from './dump-tools.js';
 import { ForeignKeyViolationError, LockTimeoutError } from './dialect-errors.js';
 import { transactionControl } from './transaction-control.js';
-import { sequentialStep, type DatabaseAdapter, type Query, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
+import { BatchFailure, sequentialStep, type DatabaseAdapter, type Query, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
 import { sqliteSyntax } from './sqlite.js';
 import { sqliteSchema } from './sqlite-schema.js';
 
@@ -123,8 +123,35 @@ export class SqliteAdapter implements DatabaseAdapter {
     this.locked = false;
   }
 
-  runTransactionalStep(statements: readonly string[], finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null> {
-    return sequentialStep(this, statements, finish, progress);
+  runTransactionalStep(batches: Iterable<readonly string[]>, finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null> {
+    return sequentialStep(this, batches, finish, progress, {
+      fits: (batch) => batch.length >= 64 && this.db.inTransaction && !batch.some((sql) => transactionControl(sql) !== null),
+      run: (batch, index) => this.executeBatch(batch, index),
+    });
+  }
+
+  /**
+   * A large batch (a streamed file's chunk) in one call, as the sqlite3 shell runs a file,
+   * inside a savepoint; when it fails, the batch is rolled back and run again one statement
+   * at a time to say which one failed. Small batches go statement by statement (progress per statement).
+   */
+  private async executeBatch(batch: readonly string[], index: number): Promise<void> {
+    this.db.exec('SAVEPOINT migrate_tui_batch');
+    try {
+      this.db.exec(batch.map((sql) => (/--|#/.test(sql.slice(sql.lastIndexOf('\n') + 1)) ? `${sql}\n;` : `${sql};`)).join('\n'));
+      this.db.exec('RELEASE migrate_tui_batch');
+    } catch (error) {
+      this.db.exec('ROLLBACK TO migrate_tui_batch');
+      this.db.exec('RELEASE migrate_tui_batch');
+      for (let k = 0; k < batch.length; k++) {
+        try {
+          this.db.exec(batch[k]!);
+        } catch (failed) {
+          throw new BatchFailure(index + k, failed);
+        }
+      }
+      throw new BatchFailure(index, error);
+    }
   }
 
   async beginStep(): Promise<void> {

@@ -6,6 +6,7 @@ import type { SchemaSnapshot } from '../dialects/schema-snapshot.js';
 import { MigrateTuiError } from '../errors.js';
 import type { DatabaseState } from '../run/database-state.js';
 import { StepRunner, type GraphSource } from '../run/runner.js';
+import { statementCount } from '../run/statement-cursor.js';
 import { fileStep } from '../run/steps.js';
 import type { StateTableNames } from '../state-tables.js';
 import { compareSchemas, describeDifference, schemaDiffText, type CheckPhase, type SchemaDifference } from './compare.js';
@@ -215,7 +216,7 @@ class Session {
     const done = (c: Omit<VerifyCell, 'ms'>, end = false, rebuild = false): CheckResult => ({ cell: { ...c, ms: Date.now() - started }, end, rebuild });
     const up = fileStep(o.project.graph, this.db.syntax, id, 'up');
     const reversible = !m.irreversible && m.down !== null;
-    const noSql = up.statements.length === 0 && (!reversible || fileStep(o.project.graph, this.db.syntax, id, 'down').statements.length === 0);
+    const noSql = statementCount(up) === 0 && (!reversible || statementCount(fileStep(o.project.graph, this.db.syntax, id, 'down')) === 0);
     try {
       phase('up');
       const before = noSql || !reversible ? null : (this.last ?? (await this.schema()));
