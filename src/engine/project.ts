@@ -4,8 +4,7 @@ import { readMigrationFolder, type MigrationFolder, type ReadOptions } from './f
 import { sourceStatements } from './files/migration-sql.js';
 import type { DialectName } from './dialects/dialect.js';
 import { DIALECT_NAMES, DIALECTS } from './dialects/registry.js';
-import type { Statement } from './files/sql-splitter.js';
-import { transactionControl } from './dialects/transaction-control.js';
+import { controlLineList, summarise, type StatementSummary } from './files/transaction-mode.js';
 import { isError, problem, sortProblems, type FileProblem, type ProblemCode } from './problems.js';
 
 /** A migration folder read and indexed: the files, the graph, and every problem found. */
@@ -87,7 +86,7 @@ export function fullCheck(project: Project, targets: readonly DialectName[] = pr
           seen.add(key);
           problems.push(targeted ? p : { ...p, severity: 'warning', message: `${p.message} (${dialect.name} is not among the project's dialects: ${targets.join(', ')})` });
         }
-        const control = targeted && !source.streamed ? transactionControlProblem(source.pathFor(dialect.name), statements) : null;
+        const control = targeted ? transactionControlProblem(source.pathFor(dialect.name), source.streamed ? source.streamed.scan(dialect).summary : summarise(statements, dialect)) : null;
         if (control && !seen.has(`${source.path}:transaction-control`)) {
           seen.add(`${source.path}:transaction-control`);
           problems.push(control);
@@ -102,20 +101,20 @@ export function fullCheck(project: Project, targets: readonly DialectName[] = pr
 const MAX_REVISION_ID = 64;
 
 /** A warning for a file with its own BEGIN/COMMIT: what migrate-tui will do with it. */
-function transactionControlProblem(path: string, statements: readonly Statement[]): FileProblem | null {
-  const control = statements.map((s) => ({ line: s.line, kind: transactionControl(s.sql) })).filter((c) => c.kind !== null);
-  if (control.length === 0) return null;
-  const wrapped = control.length === 2 && control[0]!.line === statements[0]!.line && control[0]!.kind === 'begin' && control[1]!.line === statements[statements.length - 1]!.line && control[1]!.kind === 'commit';
+function transactionControlProblem(path: string, summary: StatementSummary): FileProblem | null {
+  if (summary.controlCount === 0) return null;
+  const first = summary.controls[0]!;
+  const last = summary.lastControl!;
+  const wrapped = summary.controlCount === 2 && first.index === 0 && first.kind === 'begin' && last.index === summary.count - 1 && last.kind === 'commit';
   if (wrapped) {
-    return problem('transaction-control', path, control[0]!.line, 'its own BEGIN … COMMIT wraps the whole file: migrate-tui recognises it and runs the file in its own transaction instead', 'remove the BEGIN and COMMIT lines (migrate-tui wraps every migration where the database allows)', 'warning');
+    return problem('transaction-control', path, first.line, 'its own BEGIN … COMMIT wraps the whole file: migrate-tui recognises it and runs the file in its own transaction instead', 'remove the BEGIN and COMMIT lines (migrate-tui wraps every migration where the database allows)', 'warning');
   }
-  let open: number | null = null;
-  for (const c of control) open = c.kind === 'begin' ? c.line : null;
+  const open = last.kind === 'begin' ? last.line : null;
   return problem(
     'transaction-control',
     path,
-    control[0]!.line,
-    `the file controls transactions itself (line ${control.map((c) => c.line).join(', ')}): it runs as written, statement by statement, with dirty-tracking` +
+    first.line,
+    `the file controls transactions itself (line ${controlLineList(summary)}): it runs as written, statement by statement, with dirty-tracking` +
       (open !== null ? `; the transaction opened at line ${open} is never closed, so it is committed at the end of the file` : ''),
     'let migrate-tui wrap the migration (remove the BEGIN/COMMIT lines), or split the file where it commits',
     'warning',
