@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { backupPath, knownDialectSpellings, previewText, riskLines, UsageError, type Project } from '../../engine/index.js';
+import type { Project } from '../../engine/index.js';
+import { engine } from '../engine.js';
 import type { CommandResult } from '../command-result.js';
 import { confirm } from '../confirm.js';
 import { dialectOption, type DatabaseContext, type Wiring } from '../wiring.js';
@@ -28,8 +29,8 @@ export function registerMigrateCommands(program: Command, w: Wiring): void {
       const range = /^([^:]*):([^:]*)$/.exec(targetText);
       if (range) {
         // Alembic's offline range: `upgrade a:b --sql` plans from a to b.
-        if (!o.sql) throw new UsageError(`a range "${targetText}" only works with --sql (Alembic's offline mode)`, `online, name the target only: \`${direction} ${range[2] || 'heads'}\``);
-        if (o.from) throw new UsageError(`give the starting point once: "${targetText}" already starts at ${range[1] || 'the default'}`, 'drop --from, or the part before the colon');
+        if (!o.sql) throw new engine.UsageError(`a range "${targetText}" only works with --sql (Alembic's offline mode)`, `online, name the target only: \`${direction} ${range[2] || 'heads'}\``);
+        if (o.from) throw new engine.UsageError(`give the starting point once: "${targetText}" already starts at ${range[1] || 'the default'}`, 'drop --from, or the part before the colon');
         targetText = range[2] || (direction === 'upgrade' ? 'heads' : 'base');
         if (range[1]) o.from = range[1];
       }
@@ -44,10 +45,10 @@ export function registerMigrateCommands(program: Command, w: Wiring): void {
             if (direction === 'upgrade') return plan;
             // A downgrade's SQL starts with what it destroys, counted now.
             const preview = await m.downgradePreview(targetText);
-            return { ...plan, text: riskLines(preview).map((l) => `-- ${l}`).join('\n') + '\n' + plan.text, json: { ...(plan.json as object), dataAtRisk: preview.dataAtRisk } };
+            return { ...plan, text: engine.riskLines(preview).map((l) => `-- ${l}`).join('\n') + '\n' + plan.text, json: { ...(plan.json as object), dataAtRisk: preview.dataAtRisk } };
           });
         }
-        if (!g.dialect) throw new UsageError('--sql needs --dialect when no database is given', `add --dialect with one of: ${knownDialectSpellings()}`);
+        if (!g.dialect) throw new engine.UsageError('--sql needs --dialect when no database is given', `add --dialect with one of: ${engine.knownDialectSpellings()}`);
         return offlinePlanCommand(loaded, direction, targetText, dialectOption(g.dialect), o.from, stateTables(w.configFile()));
       }
       // The SQL is validated for the connected database's dialect when the Migrator plans.
@@ -93,13 +94,13 @@ export interface DowngradeOptions {
 export async function downgradeCommand(ctx: DatabaseContext, project: Project, target: string, json: boolean, options: DowngradeOptions): Promise<CommandResult> {
   return withMigrator(ctx, project, async (m) => {
     const preview = await m.downgradePreview(target);
-    if (options.dryRun) return { text: previewText(preview), json: { preview } };
+    if (options.dryRun) return { text: engine.previewText(preview), json: { preview } };
     if (preview.steps.length === 0) return finish(ctx.io, { direction: 'downgrade', target, steps: [], headsBefore: [], headsAfter: (await m.readState()).versionRows }, 'reverted', json);
-    ctx.io.err(previewText(preview));
+    ctx.io.err(engine.previewText(preview));
     let backupFile: string | null = null;
     if (options.backup) {
       const tool = await m.db.backupTool();
-      backupFile = backupPath(options.backupDir, m.db.databaseName, (await m.readState()).versionRows, m.db.backupExtension);
+      backupFile = engine.backupPath(options.backupDir, m.db.databaseName, (await m.readState()).versionRows, m.db.backupExtension);
       // Future tense: it is written only after the confirmation (a refusal writes nothing).
       ctx.io.err(`a backup will be written first, to ${backupFile} (${tool})\n`);
     } else ctx.io.err('NO BACKUP will be taken (--no-backup)\n');
