@@ -14,10 +14,12 @@ export function offlinePlanCommand(
   appliedInDatabase?: ReadonlySet<string>,
   plannedFrom?: string,
 ): CommandResult {
-  engine.requireValid(project, dialect.name);
+  engine.requireValid(project, dialect.name, []);
   const { graph } = project;
   const applied = appliedInDatabase ?? engine.appliedFromSpec(graph, from ?? (direction === 'upgrade' ? 'base' : 'heads'));
   const plan = direction === 'upgrade' ? engine.planUpgrade(graph, applied, target) : engine.planDowngrade(graph, applied, target);
+  // The script's files are checked for its dialect (the all-dialect check is `check`'s).
+  engine.requireValid(project, dialect.name, plan.steps);
   const defaultFrom = direction === 'upgrade' ? 'base' : 'heads';
   const sql = engine.renderPlanSql(graph, plan, applied, dialect, tables, {
     toolVersion: TOOL_VERSION,

@@ -8,8 +8,31 @@ import type { Statement } from './sql-splitter.js';
 import type { SqlSource } from './sql-source.js';
 import { transactionMode, type TransactionMode } from './transaction-mode.js';
 
+type Split = { statements: Statement[]; problems: FileProblem[] };
+
+/**
+ * Each file is split once per dialect: a run validates the files it runs, then runs them
+ * (and stores the down SQL), from the same split. Files over CACHE_LIMIT characters are
+ * split again when needed rather than held (large files stream).
+ */
+const splits = new WeakMap<SqlSource, Map<string, Split>>();
+const CACHE_LIMIT = 1 << 20;
+
 /** The statements one dialect runs for one file, with their lines, plus splitting problems. */
-export function sourceStatements(source: SqlSource, dialect: DialectSyntax): { statements: Statement[]; problems: FileProblem[] } {
+export function sourceStatements(source: SqlSource, dialect: DialectSyntax): Split {
+  const cached = splits.get(source)?.get(dialect.name);
+  if (cached) return { statements: [...cached.statements], problems: [...cached.problems] };
+  const split = splitSource(source, dialect);
+  if (source.text.length <= CACHE_LIMIT) {
+    const byDialect = splits.get(source) ?? new Map<string, Split>();
+    byDialect.set(dialect.name, split);
+    splits.set(source, byDialect);
+    return { statements: [...split.statements], problems: [...split.problems] };
+  }
+  return split;
+}
+
+function splitSource(source: SqlSource, dialect: DialectSyntax): Split {
   const { statements, problems } = splitWithDelimited(source.resolvedLines(dialect.name), dialect.splitter, source.delimitedRanges(dialect.name));
   return {
     statements,
