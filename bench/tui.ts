@@ -21,7 +21,7 @@ mkdirSync(dir);
 for (let i = 1; i <= count; i++) {
   const v = String(i).padStart(6, '0');
   // Every 100th revision starts a side branch that is merged two revisions later.
-  const header = i % 100 === 2 ? `-- migrate:revises ${String(i - 2).padStart(6, '0')}\n` : i % 100 === 3 ? `-- migrate:revises ${String(i - 1).padStart(6, '0')}, ${String(i - 2).padStart(6, '0')}\n` : '';
+  const header = i % 100 === 2 && i > 100 ? `-- migrate:revises ${String(i - 2).padStart(6, '0')}\n` : i % 100 === 3 && i > 100 ? `-- migrate:revises ${String(i - 1).padStart(6, '0')}, ${String(i - 2).padStart(6, '0')}\n` : '';
   writeFileSync(join(dir, `${v}_step_${v}.up.sql`), `${header}CREATE TABLE t_${v} (id INTEGER PRIMARY KEY, name TEXT);\n`);
   writeFileSync(join(dir, `${v}_step_${v}.down.sql`), `DROP TABLE t_${v};\n`);
 }
