@@ -153,7 +153,8 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     },
     interactive: (g) => io.stdinIsTTY && io.stdoutIsTTY && !g.json,
     openTui: async (g, variant) => {
-      const loaded = project(g, {});
+      // Read once, down files lazily (a screen or plan reads them), and handed to the TUI.
+      const loaded = project(g);
       engine.requireTrustworthyGraph(loaded);
       const ctx = database(g);
       // Ink draws only the last frame when CI is set (is-in-ci, read when Ink loads). The TUI
@@ -169,6 +170,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
         lockTimeoutMs: ctx.lockTimeoutMs,
         backupDir: backupDir(),
         readOnly: g.readOnly ?? false,
+        project: loaded,
         variant,
       });
       return { text: '', json: null, exitCode: code };
