@@ -19,11 +19,12 @@ export function registerMigrateCommands(program: Command, w: Wiring): void {
     if (direction === 'downgrade') {
       command
         .option('--dry-run', 'print the preview (plan, formatted SQL, data at risk) and stop', false)
+        .option('-v, --verbose', 'with --yes: print the whole preview (every statement), not the summary', false)
         .option('--no-backup', 'do not take a backup first')
         .option('--backup-dir <folder>', 'where backups go (default: "backups", or the config file\'s)');
     }
     w.add(command, async (c, g, target) => {
-      const o = c.opts() as { sql: boolean; from?: string; outOfOrder?: boolean; dryRun?: boolean; backup?: boolean; backupDir?: string };
+      const o = c.opts() as { sql: boolean; from?: string; outOfOrder?: boolean; dryRun?: boolean; verbose?: boolean; backup?: boolean; backupDir?: string };
       let targetText = typeof target === 'string' ? target : 'heads';
       const loaded = w.project(g, {});
       const range = /^([^:]*):([^:]*)$/.exec(targetText);
@@ -54,7 +55,7 @@ export function registerMigrateCommands(program: Command, w: Wiring): void {
       // The SQL is validated for the connected database's dialect when the Migrator plans.
       return direction === 'upgrade'
         ? upgradeCommand(w.database(g), loaded, targetText, Boolean(o.outOfOrder), g.json)
-        : downgradeCommand(w.database(g), loaded, targetText, g.json, { dryRun: Boolean(o.dryRun), backup: o.backup !== false, backupDir: w.backupDir(o.backupDir) });
+        : downgradeCommand(w.database(g), loaded, targetText, g.json, { dryRun: Boolean(o.dryRun), verbose: Boolean(o.verbose), backup: o.backup !== false, backupDir: w.backupDir(o.backupDir) });
     });
   }
   registerResetCommand(program, w);
@@ -67,11 +68,12 @@ export function registerResetCommand(program: Command, w: Wiring): void {
       .command('reset')
       .description('revert every revision (downgrade base): preview, backup and confirmation first')
       .option('--dry-run', 'print the preview (plan, formatted SQL, data at risk) and stop', false)
+      .option('-v, --verbose', 'with --yes: print the whole preview (every statement), not the summary', false)
       .option('--no-backup', 'do not take a backup first')
       .option('--backup-dir <folder>', 'where backups go (default: "backups", or the config file\'s)'),
     (c, g) => {
-      const o = c.opts() as { dryRun?: boolean; backup?: boolean; backupDir?: string };
-      return downgradeCommand(w.database(g), w.project(g, {}), 'base', g.json, { dryRun: Boolean(o.dryRun), backup: o.backup !== false, backupDir: w.backupDir(o.backupDir) });
+      const o = c.opts() as { dryRun?: boolean; verbose?: boolean; backup?: boolean; backupDir?: string };
+      return downgradeCommand(w.database(g), w.project(g, {}), 'base', g.json, { dryRun: Boolean(o.dryRun), verbose: Boolean(o.verbose), backup: o.backup !== false, backupDir: w.backupDir(o.backupDir) });
     },
   );
 }
@@ -82,6 +84,8 @@ export async function upgradeCommand(ctx: DatabaseContext, project: Project, tar
 
 export interface DowngradeOptions {
   readonly dryRun: boolean;
+  /** With --yes: the whole preview, not the summary. */
+  readonly verbose?: boolean;
   readonly backup: boolean;
   readonly backupDir: string;
 }
@@ -96,7 +100,8 @@ export async function downgradeCommand(ctx: DatabaseContext, project: Project, t
     const preview = await m.downgradePreview(target);
     if (options.dryRun) return { text: engine.previewText(preview), json: { preview } };
     if (preview.steps.length === 0) return finish(ctx.io, { direction: 'downgrade', target, steps: [], headsBefore: [], headsAfter: (await m.readState()).versionRows }, 'reverted', json);
-    ctx.io.err(engine.previewText(preview));
+    // Asking: the whole preview. Not asking (--yes): the plan in a line and all it destroys.
+    ctx.io.err(ctx.yes && !options.verbose ? engine.previewSummary(preview) : engine.previewText(preview));
     let backupFile: string | null = null;
     if (options.backup) {
       const tool = await m.db.backupTool();
