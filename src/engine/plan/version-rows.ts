@@ -5,7 +5,12 @@ import type { RevisionGraph } from '../graph/graph.js';
  * builds on (as parent or depends-on). Like Alembic's alembic_version.
  */
 export function versionRows(graph: RevisionGraph, applied: ReadonlySet<string>): string[] {
-  return new VersionRows(graph, applied).rows();
+  const covered = new Set<string>();
+  for (const id of applied) {
+    for (const p of graph.parents(id)) covered.add(p);
+    for (const d of graph.dependencies(id)) covered.add(d);
+  }
+  return [...applied].filter((id) => !covered.has(id)).sort((a, b) => graph.rankOf(a) - graph.rankOf(b));
 }
 
 /**
