@@ -8,7 +8,7 @@ import { ratio, rotated, spread, timeProcess } from './harness.js';
 /**
  * Start-up of the built binary, whole processes, against `node -e 0` in the same interleaved
  * rounds: `--version`, `--help`, and `status` on a SQLite database at the head of a
- * 10-revision folder; Alembic's `--version` as a peer. Budget (issue 15): `status` ≤ 2×
+ * 10-revision folder; Alembic's `--version` as a peer (BENCH_COMPARE_CLI adds another build's rows). Budget (issue 15): `status` ≤ 2×
  * `node -e 0`.
  */
 const quick = process.argv.includes('--quick');
@@ -32,6 +32,13 @@ const rows: Array<{ name: string; command: string; args: string[] }> = [
   { name: 'migrate-tui --version', command: process.execPath, args: [cli, '--version'] },
   { name: 'migrate-tui --help', command: process.execPath, args: [cli, '--help'] },
   { name: 'migrate-tui status', command: process.execPath, args: [cli, '--url', url, '--dir', dir, 'status'] },
+  // BENCH_COMPARE_CLI=<another build's dist/src/cli/main.js>: the same rows for it, in the same rounds (before/after a change).
+  ...(process.env.BENCH_COMPARE_CLI
+    ? [
+        { name: 'compared --version', command: process.execPath, args: [process.env.BENCH_COMPARE_CLI, '--version'] },
+        { name: 'compared status', command: process.execPath, args: [process.env.BENCH_COMPARE_CLI, '--url', url, '--dir', dir, 'status'] },
+      ]
+    : []),
   ...(hasAlembic ? [{ name: 'alembic --version', command: '/usr/bin/python3', args: ['-m', 'alembic', '--version'] }] : []),
 ];
 const ms = new Map<string, number[]>(rows.map((r) => [r.name, []]));
