@@ -102,7 +102,8 @@ export function fullCheck(project: Project, targets: readonly DialectName[] = pr
 function runCheck(project: Project, dialect: DialectName, revisions?: Iterable<string>): FileProblem[] {
   const problems = [...project.problems];
   const syntax = DIALECTS.find((d) => d.name === dialect)!;
-  const migrations = revisions ? [...revisions].map((id) => project.graph.get(id)) : project.folder.migrations;
+  // A revision whose files are gone runs from its stored SQL: there is no file to check.
+  const migrations = revisions ? [...revisions].filter((id) => project.graph.has(id)).map((id) => project.graph.get(id)) : project.folder.migrations;
   for (const migration of migrations) {
     const tooLong = idTooLong(migration);
     if (tooLong) problems.push(tooLong);
