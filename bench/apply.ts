@@ -120,28 +120,23 @@ async function measure(db: Database, label: string, fresh: (tool: string) => Pro
       const r = results.get(tool.name) ?? { up: [], down: [], rss: [], upCounters: [], downCounters: [] };
       results.set(tool.name, r);
       const u = await fresh(tool.name);
-      const before = await counters(u);
-      const up = tool.up(u);
-      const between = await counters(u);
-      if (!up.ok) {
-        console.log(`  ${label}: ${tool.name} up FAILED:\n${up.output.split('\n').slice(-6).join('\n')}`);
-        if (tool.name === 'migrate-tui' || tool.name === 'bare loop') failed = true;
-        continue;
+      let before = await counters(u);
+      // Up, then (where the tool can) down on the same database.
+      for (const direction of ['up', 'down'] as const) {
+        const step = tool[direction];
+        if (!step) break;
+        const sample = step(u);
+        const after = await counters(u);
+        if (!sample.ok) {
+          console.log(`  ${label}: ${tool.name} ${direction} FAILED:\n${sample.output.split('\n').slice(-6).join('\n')}`);
+          if (tool.name === 'migrate-tui' || tool.name === 'bare loop') failed = true;
+          break;
+        }
+        r[direction].push(sample.ms);
+        r.rss.push(sample.rssMb);
+        if (before && after) r[direction === 'up' ? 'upCounters' : 'downCounters'].push(diff(after, before));
+        before = after;
       }
-      r.up.push(up.ms);
-      r.rss.push(up.rssMb);
-      if (before && between) r.upCounters.push(diff(between, before));
-      if (!tool.down) continue;
-      const down = tool.down(u);
-      const after = await counters(u);
-      if (!down.ok) {
-        console.log(`  ${label}: ${tool.name} down FAILED:\n${down.output.split('\n').slice(-6).join('\n')}`);
-        if (tool.name === 'migrate-tui' || tool.name === 'bare loop') failed = true;
-        continue;
-      }
-      r.down.push(down.ms);
-      r.rss.push(down.rssMb);
-      if (between && after) r.downCounters.push(diff(after, between));
     }
   }
   report(label, results);

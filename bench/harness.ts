@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -62,4 +62,18 @@ export function ratio(ours: readonly number[], base: readonly number[], budget: 
 export function rotated<T>(items: readonly T[], round: number): T[] {
   const k = round % items.length;
   return [...items.slice(k), ...items.slice(0, k)];
+}
+
+/**
+ * The TUI benchmarks' corpus: N revisions in a chain; every 100th starts a side branch that
+ * a merge joins two revisions later (from the second hundred on, so every revised id exists).
+ */
+export function writeTuiCorpus(dir: string, count: number): void {
+  for (let i = 1; i <= count; i++) {
+    const v = String(i).padStart(6, '0');
+    const id = (k: number) => String(k).padStart(6, '0');
+    const header = i > 100 && i % 100 === 2 ? `-- migrate:revises ${id(i - 2)}\n` : i > 100 && i % 100 === 3 ? `-- migrate:revises ${id(i - 1)}, ${id(i - 2)}\n` : '';
+    writeFileSync(join(dir, `${v}_step_${v}.up.sql`), `${header}CREATE TABLE t_${v} (id INTEGER PRIMARY KEY, name TEXT);\n`);
+    writeFileSync(join(dir, `${v}_step_${v}.down.sql`), `DROP TABLE t_${v};\n`);
+  }
 }

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, spread } from './harness.js';
+import { median, spread, writeTuiCorpus } from './harness.js';
 
 /**
  * The TUI as a user sees it: the built binary in a real pseudo-terminal (tmux, 120×40) on N
@@ -29,13 +29,7 @@ if (spawnSync('tmux', ['-V']).status !== 0) {
 const root = mkdtempSync(join(tmpdir(), 'migrate-tui-tui-term-'));
 const dir = join(root, 'migrations');
 mkdirSync(dir);
-for (let i = 1; i <= count; i++) {
-  const v = String(i).padStart(6, '0');
-  // Every 100th revision starts a side branch that a merge joins two revisions later.
-  const header = i % 100 === 2 && i > 100 ? `-- migrate:revises ${String(i - 2).padStart(6, '0')}\n` : i % 100 === 3 && i > 100 ? `-- migrate:revises ${String(i - 1).padStart(6, '0')}, ${String(i - 2).padStart(6, '0')}\n` : '';
-  writeFileSync(join(dir, `${v}_step_${v}.up.sql`), `${header}CREATE TABLE t_${v} (id INTEGER PRIMARY KEY, name TEXT);\n`);
-  writeFileSync(join(dir, `${v}_step_${v}.down.sql`), `DROP TABLE t_${v};\n`);
-}
+writeTuiCorpus(dir, count);
 const check = spawnSync(process.execPath, [cli, '--dir', dir, 'heads'], { encoding: 'utf8' });
 if (check.status !== 0) throw new Error(`the CLI refuses the corpus: ${check.stderr}`);
 
