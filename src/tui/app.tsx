@@ -77,7 +77,6 @@ export function App({ session, width, height, readOnly, onQuit, onAbandon, varia
           heads={session.state.versionRows}
           pending={session.state.pending.length}
           dirty={session.state.dirty !== null}
-          reading={!session.stateReady}
           readOnly={readOnly}
           scope={scope}
           notice={search ?? view.notice}

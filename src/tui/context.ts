@@ -57,16 +57,6 @@ export function useTuiContext({ session, readOnly, listHeight, onQuit }: TuiProp
     setFlowState(flowRef.current);
   }, []);
   useEffect(() => dispatch({ type: 'resize', height: listHeight }), [listHeight, dispatch]);
-  // A deferred open: the first frame is drawn; now the database's state, then the marks.
-  useEffect(() => {
-    if (session.stateReady) return;
-    void session.readDeferredState().then(
-      () => ctx.refresh(),
-      (error: Error) => dispatch({ type: 'notice', text: `reading the state failed: ${error.message} (r retries)` }),
-    );
-    // Once, on the first frame.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
 
   const ctx: TuiContext = {
     session,
@@ -92,10 +82,6 @@ export function useTuiContext({ session, readOnly, listHeight, onQuit }: TuiProp
     },
     setRunning: (now) => void (running.current = now),
     quit: (how = 'quit') => {
-      if (!session.stateReady) {
-        onQuit(`migrate-tui: ${how}; ${session.db.display}: its state was not read yet (nothing was changed)`);
-        return exit();
-      }
       const dirty = session.state.dirty;
       onQuit(
         `migrate-tui: ${how}; ${session.db.display} is at ${session.state.versionRows.join(', ') || 'base'}` +
@@ -109,9 +95,6 @@ export function useTuiContext({ session, readOnly, listHeight, onQuit }: TuiProp
   return { ctx, view, flow, generation, running };
 }
 
-/** Actions that need nothing from the database's state: they work while it is being read. */
-const WITHOUT_STATE: ReadonlySet<string> = new Set(['down', 'up', 'top', 'bottom', 'page-down', 'page-up', 'search', 'next-match', 'prev-match', 'tab', 'focus', 'raw', 'log', 'help', 'quit', 'back', 'reload']);
-
 /**
  * A key on a screen with a scope: the registry names the action, the scope's handler map
  * runs it — unless the action changes something and --read-only disables it.
@@ -120,14 +103,5 @@ export function runKey<S extends Scope, Args extends unknown[]>(ctx: TuiContext,
   const binding = bindingFor(name, scope, ctx.view().search !== null);
   if (!binding) return;
   if (binding.mutates && ctx.guard(binding.name ?? binding.label)) return;
-  if (!ctx.session.stateReady && !WITHOUT_STATE.has(binding.action)) {
-    // Pressed before the database's state is read (a deferred open): it runs once it is.
-    ctx.notice(`reading state… ("${binding.name ?? binding.label}" runs when it is read)`);
-    void ctx.session.whenStateRead().then(() => {
-      ctx.dispatch({ type: 'notice', text: null });
-      handlers[binding.action](...args);
-    });
-    return;
-  }
   handlers[binding.action](...args);
 }

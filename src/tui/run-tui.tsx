@@ -14,8 +14,7 @@ const LEAVE_ALT_SCREEN = '\x1b[?25h\x1b[?1049l';
  * line on stderr says what happened.
  */
 export async function runTui(options: SessionOptions & { variant: 'main' | 'rollback' }): Promise<number> {
-  // The main screen draws the folder first and reads the database's state after the first frame.
-  const session = await TuiSession.open({ ...options, deferState: options.variant === 'main' });
+  const session = await TuiSession.open(options);
   const out = process.stdout;
   let restored = false;
   const restore = () => {

@@ -24,10 +24,21 @@ import {
   type StateTableNames,
 } from '../engine/index.js';
 import { detailText, schemaDiff } from './session-detail.js';
-import { historyLines, UNREAD_STATE, type HistoryLine } from './session-lines.js';
 import type { Tab } from './state.js';
 
-export type { HistoryLine } from './session-lines.js';
+/** One line of the history pane: a revision with its marks, or a connector of the graph. */
+export interface HistoryLine {
+  readonly graph: string;
+  readonly id: string | null;
+  readonly message: string;
+  readonly labels: readonly string[];
+  readonly applied: boolean;
+  readonly current: boolean;
+  readonly head: boolean;
+  readonly drift: boolean;
+  readonly dirty: boolean;
+  readonly gap: boolean;
+}
 
 export interface LoggedStatement {
   readonly at: string;
@@ -46,11 +57,6 @@ export interface SessionOptions {
   readonly readOnly: boolean;
   /** The folder as the CLI already read it (down files lazily), so it is not read twice. */
   readonly project?: Project;
-  /**
-   * The first frame shows the folder with "reading state…", and the database's state is read
-   * after it (`readDeferredState`); keys that need the state wait for it.
-   */
-  readonly deferState?: boolean;
 }
 
 /**
@@ -84,43 +90,8 @@ export class TuiSession {
       onEvent: (event) => session?.onEvent(event),
     });
     session = new TuiSession(options, migrator);
-    if (options.deferState) session.showFolder(project);
-    else await session.reload(project);
+    await session.reload(project);
     return session;
-  }
-
-  /** False between a deferred open and the first read of the database's state. */
-  stateReady = true;
-  private stateRead: Promise<void> = Promise.resolve();
-
-  /** The folder alone, every mark unknown, until `readDeferredState` reads the database. */
-  private showFolder(project: Project): void {
-    this.project = project;
-    this.migrator.project = project;
-    this.state = UNREAD_STATE;
-    this.stateReady = false;
-    this.lines = historyLines(this.drawn(project), project.graph, null);
-    this.stops = this.lines.flatMap((l, i) => (l.id === null ? [] : [i]));
-    this.stateRead = new Promise((resolve) => (this.markRead = resolve));
-  }
-
-  private markRead: () => void = () => undefined;
-
-  /** The graph's drawing, made once per reading of the folder (the deferred open and its state read share it). */
-  private drawing: { project: Project; rows: ReturnType<typeof drawHistory> } | null = null;
-  private drawn(project: Project): ReturnType<typeof drawHistory> {
-    if (this.drawing?.project !== project) this.drawing = { project, rows: drawHistory(project.graph) };
-    return this.drawing.rows;
-  }
-
-  /** Reads the state after a deferred open (the files as already read); rejects if the database cannot be read. */
-  async readDeferredState(): Promise<void> {
-    await this.reload(this.project);
-  }
-
-  /** Resolves once the database's state has been read (at once unless the open was deferred). */
-  whenStateRead(): Promise<void> {
-    return this.stateRead;
   }
 
   get db() {
@@ -139,9 +110,25 @@ export class TuiSession {
     this.project = project ?? loadProject(this.options.dir, { lazyDown: true });
     this.migrator.project = this.project;
     this.state = await this.migrator.readState();
-    this.stateReady = true;
-    this.markRead();
-    this.lines = historyLines(this.drawn(this.project), this.project.graph, this.state);
+    const { graph } = this.project;
+    const drift = new Set(this.state.drift.map((d) => d.revision));
+    const gaps = new Set(this.state.gaps.map((g) => g.revision));
+    this.lines = drawHistory(graph).map((row) => {
+      if (row.id === null) return { graph: row.graph, id: null, message: '', labels: [], applied: false, current: false, head: false, drift: false, dirty: false, gap: false };
+      const m = graph.get(row.id);
+      return {
+        graph: row.graph,
+        id: row.id,
+        message: m.message,
+        labels: m.branchLabels,
+        applied: this.state.applied.has(row.id),
+        current: this.state.versionRows.includes(row.id),
+        head: graph.children(row.id).length === 0,
+        drift: drift.has(row.id),
+        dirty: this.state.dirty?.revision === row.id,
+        gap: gaps.has(row.id),
+      };
+    });
     this.stops = this.lines.flatMap((l, i) => (l.id === null ? [] : [i]));
   }
 
@@ -158,8 +145,6 @@ export class TuiSession {
 
   /** The detail pane's text for a revision and tab. */
   detail(id: string, tab: Tab, raw: boolean, trial = false): Promise<string[]> {
-    // Every tab says something about the database (applied, drift, log): not before it is read.
-    if (!this.stateReady) return Promise.resolve(['reading state…']);
     return detailText(this, id, tab, raw, trial);
   }
 

@@ -13,7 +13,7 @@ import { TuiSession } from '../../src/tui/session.js';
  * bounded) — never a fixed sleep.
  */
 /** ink-testing-library's terminal is 100 columns wide. */
-export async function openScreen(options: { migrations: string; url?: string; width?: number; height?: number; readOnly?: boolean; variant?: 'main' | 'rollback'; deferState?: boolean }) {
+export async function openScreen(options: { migrations: string; url?: string; width?: number; height?: number; readOnly?: boolean; variant?: 'main' | 'rollback' }) {
   const work = mkdtempSync(join(tmpdir(), 'migrate-tui-screen-'));
   const dir = join(work, 'migrations');
   cpSync(options.migrations, dir, { recursive: true });
@@ -26,7 +26,6 @@ export async function openScreen(options: { migrations: string; url?: string; wi
     lockTimeoutMs: 5000,
     backupDir: join(work, 'backups'),
     readOnly: options.readOnly ?? false,
-    ...(options.deferState ? { deferState: true } : {}),
   });
   let quitSummary: string | null = null;
   const screen = render(

@@ -15,9 +15,8 @@ export function HistoryPane(props: { lines: readonly HistoryLine[]; selected: nu
   );
 }
 
-/** `●` applied, `○` pending, `◆` current head, `~` drift, `!` dirty, `?` gap, `·` state not read yet. Letters stay readable without colour. */
+/** `●` applied, `○` pending, `◆` current head, `~` drift, `!` dirty, `?` gap. Letters stay readable without colour. */
 export function markOf(line: HistoryLine): { mark: string; color: ReturnType<typeof colour> } {
-  if (line.unknown) return { mark: '·', color: colour('gray') };
   if (line.dirty) return { mark: '!', color: colour('red') };
   if (line.gap) return { mark: '?', color: colour('yellow') };
   if (line.drift) return { mark: '~', color: colour('magenta') };

@@ -3,12 +3,12 @@ import { KEYMAP, type Scope } from '../keymap.js';
 import { colour } from '../theme.js';
 
 /** One status line (database, dialect, heads, pending, lock/dirty) and one line of key hints. */
-export function StatusBar(props: { database: string; dialect: string; heads: readonly string[]; pending: number; dirty: boolean; readOnly: boolean; scope: Scope; notice: string | null; width: number; reading?: boolean }) {
+export function StatusBar(props: { database: string; dialect: string; heads: readonly string[]; pending: number; dirty: boolean; readOnly: boolean; scope: Scope; notice: string | null; width: number }) {
   // A dirty database can only be resolved, so the way out is always on screen.
   const hints = KEYMAP.filter((b) => (b.hint || (props.dirty && b.action === 'resolve')) && b.scopes.includes(props.scope) && !(props.readOnly && b.mutates))
     .map((b) => `${b.keys[0]} ${b.label.split(' ')[0]}`)
     .join('  ');
-  const state = `${props.database} · ${props.dialect} · ${props.reading ? 'reading state…' : `at ${props.heads.join(', ') || 'base'} · ${props.pending} pending`}`;
+  const state = `${props.database} · ${props.dialect} · at ${props.heads.join(', ') || 'base'} · ${props.pending} pending`;
   return (
     <Box flexDirection="column" width={props.width}>
       <Text wrap="truncate">
