@@ -9,7 +9,8 @@ import { median, spread, writeTuiCorpus } from './harness.js';
  * The TUI as a user sees it: the built binary in a real pseudo-terminal (tmux, 120×40) on N
  * revisions (10,000; --quick: 1,000), whole process. First frame: from spawning the session
  * to the pane showing the newest revision (start-up, indexing and the database read all
- * included). Key: from `send-keys j` to the pane's text changing. Both are detected by
+ * included; the database's state follows it, timed as "state shown"). Key: from `send-keys j`
+ * to the pane's text changing, once the state is shown. Both are detected by
  * polling `tmux capture-pane` in a tight loop; one poll (a tmux client process) takes a few
  * ms here, printed as the resolution, so figures are upper bounds by about one poll.
  * Peak RSS: VmHWM of the node process from /proc. Baseline in the same run: `node -e 0` in
@@ -64,6 +65,7 @@ for (let k = 0; k < 20; k++) {
 
 const base: number[] = [];
 const first: number[] = [];
+const withState: number[] = [];
 const keys: number[] = [];
 const rss: number[] = [];
 const newest = String(count).padStart(6, '0');
@@ -79,6 +81,9 @@ for (let round = 0; round < rounds; round++) {
   const start = session(`${process.execPath} ${cli} --url sqlite:${db} --dir ${dir} --read-only`);
   await until((s) => s.includes(`${newest} step ${newest}`), `revision ${newest}`);
   first.push(performance.now() - start);
+  // The first frame shows the folder; the database's state follows ("reading state…" until then).
+  await until((s) => !s.includes('reading state…') && s.includes(' pending'), 'the state read');
+  withState.push(performance.now() - start);
   const pid = Number(tmux('display-message', '-p', '-t', 'b', '#{pane_pid}').stdout.trim());
   for (let k = 0; k < presses; k++) {
     const before = screen();
@@ -97,5 +102,6 @@ const verdict = (ok: boolean) => (quick ? '(quick mode: not judged)' : ok ? 'met
 console.log(`tui terminal benchmark: built binary in tmux 120×40, ${count} revisions, ${rounds} round${rounds === 1 ? '' : 's'}, ${presses} key presses each; one tmux client process ≈ ${median(pollMs).toFixed(1)} ms (poll resolution)`);
 console.log(`  baseline (node prints a line in the same terminal): ${spread(base)}`);
 console.log(`  first frame: ${spread(first)} (${(median(first) / median(base)).toFixed(2)}× baseline; budget 500 ms) ${verdict(median(first) <= 500)}`);
+console.log(`  state shown (status bar no longer "reading state…"): ${spread(withState)}`);
 console.log(`  key j to changed pane: median ${median(keys).toFixed(1)} ms, min–max ${Math.min(...keys).toFixed(1)}–${Math.max(...keys).toFixed(1)} ms (budget 50 ms) ${verdict(median(keys) <= 50)}`);
 console.log(`  peak RSS: ${spread(rss, 'MB')} (budget 200 MB) ${verdict(Math.max(...rss) <= 200)}`);

@@ -161,6 +161,9 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
       // opens only on a real terminal, so a CI variable inherited from a shell must not blank it.
       delete process.env.CI;
       delete process.env.CONTINUOUS_INTEGRATION;
+      // React's production build (read when React loads): the development build checks and
+      // records every render, which made each key in the TUI cost about twice the work.
+      process.env.NODE_ENV ??= 'production';
       const { runTui } = await import('../tui/run-tui.js');
       const code = await runTui({
         dir: loaded.dir,
