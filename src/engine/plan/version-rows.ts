@@ -22,7 +22,7 @@ export class VersionRows {
   private readonly applied: Set<string>;
   /** For each revision, how many applied revisions build on it (parent or depends-on). */
   private readonly coveredBy = new Map<string, number>();
-  private readonly current = new Set<string>();
+  private readonly rowSet = new Set<string>();
 
   constructor(
     private readonly graph: RevisionGraph,
@@ -30,16 +30,21 @@ export class VersionRows {
   ) {
     this.applied = new Set(applied);
     for (const id of this.applied) for (const p of this.builtOn(id)) this.coveredBy.set(p, (this.coveredBy.get(p) ?? 0) + 1);
-    for (const id of this.applied) if (!this.coveredBy.get(id)) this.current.add(id);
+    for (const id of this.applied) if (!this.coveredBy.get(id)) this.rowSet.add(id);
   }
 
   has(id: string): boolean {
     return this.applied.has(id);
   }
 
+  /** The rows now, unordered. */
+  current(): ReadonlySet<string> {
+    return this.rowSet;
+  }
+
   /** The rows now, in version order. */
   rows(): string[] {
-    return [...this.current].sort((a, b) => this.graph.rankOf(a) - this.graph.rankOf(b));
+    return [...this.rowSet].sort((a, b) => this.graph.rankOf(a) - this.graph.rankOf(b));
   }
 
   add(id: string): void {
@@ -48,18 +53,18 @@ export class VersionRows {
     for (const p of this.builtOn(id)) {
       const n = (this.coveredBy.get(p) ?? 0) + 1;
       this.coveredBy.set(p, n);
-      if (n === 1) this.current.delete(p);
+      if (n === 1) this.rowSet.delete(p);
     }
-    if (!this.coveredBy.get(id)) this.current.add(id);
+    if (!this.coveredBy.get(id)) this.rowSet.add(id);
   }
 
   delete(id: string): void {
     if (!this.applied.delete(id)) return;
-    this.current.delete(id);
+    this.rowSet.delete(id);
     for (const p of this.builtOn(id)) {
       const n = this.coveredBy.get(p)! - 1;
       this.coveredBy.set(p, n);
-      if (n === 0 && this.applied.has(p)) this.current.add(p);
+      if (n === 0 && this.applied.has(p)) this.rowSet.add(p);
     }
   }
 
