@@ -1,4 +1,4 @@
-import { ConfirmationRefusedError, DeclinedError } from '../engine/index.js';
+import { engine } from './engine.js';
 import type { CliIo } from './io.js';
 
 /**
@@ -7,7 +7,7 @@ import type { CliIo } from './io.js';
  */
 export async function confirm(io: CliIo, what: string, yes: boolean, question = `${what}? [y/N] `): Promise<void> {
   if (yes) return;
-  if (!io.stdinIsTTY) throw new ConfirmationRefusedError(what);
+  if (!io.stdinIsTTY) throw new engine.ConfirmationRefusedError(what);
   const answer = (await io.ask(question)).trim().toLowerCase();
-  if (answer !== 'y' && answer !== 'yes') throw new DeclinedError(what);
+  if (answer !== 'y' && answer !== 'yes') throw new engine.DeclinedError(what);
 }

@@ -72,14 +72,23 @@ export class Migrator {
     return downgradeSteps(this.project.graph, this.db.syntax, state, target, this.options.tables.log);
   }
 
+  /**
+   * A run checks the files it runs, for the connected dialect (the all-dialect check is
+   * `check`'s): the graph first, then the planned steps' SQL, before anything runs.
+   */
   upgrade(target = 'heads', options: { outOfOrder?: boolean } = {}): Promise<RunResult> {
-    requireValid(this.project, this.db.syntax.name);
-    return this.runner.locked((state) => this.runner.execute('upgrade', target, state, this.planUpgradeSteps(state, target, options.outOfOrder ?? false)));
+    requireValid(this.project, this.db.syntax.name, []);
+    return this.runner.locked((state) => this.runner.execute('upgrade', target, state, this.validated(this.planUpgradeSteps(state, target, options.outOfOrder ?? false))));
   }
 
   downgrade(target: string): Promise<RunResult> {
-    requireValid(this.project, this.db.syntax.name);
-    return this.runner.locked((state) => this.runner.execute('downgrade', target, state, this.planDowngradeSteps(state, target)));
+    requireValid(this.project, this.db.syntax.name, []);
+    return this.runner.locked((state) => this.runner.execute('downgrade', target, state, this.validated(this.planDowngradeSteps(state, target))));
+  }
+
+  private validated(steps: RunStep[]): RunStep[] {
+    requireValid(this.project, this.db.syntax.name, steps.map((s) => s.revision));
+    return steps;
   }
 
   /**
@@ -87,10 +96,10 @@ export class Migrator {
    * database refuses every downgrade, so it has no preview: the refusal comes first.
    */
   async downgradePreview(target: string): Promise<DowngradePreview> {
-    requireValid(this.project, this.db.syntax.name);
+    requireValid(this.project, this.db.syntax.name, []);
     const state = await this.readState();
     if (state.dirty) throw new DirtyDatabaseError(state.dirty, this.db.display);
-    const steps = this.planDowngradeSteps(state, target);
+    const steps = this.validated(this.planDowngradeSteps(state, target));
     const reverted = new Set(steps.map((s) => s.revision));
     const stays = versionRows(this.project.graph, new Set([...state.applied].filter((id) => !reverted.has(id))));
     return buildDowngradePreview(this.db, target, steps, stays);

@@ -55,6 +55,8 @@ export interface SessionOptions {
   readonly lockTimeoutMs: number;
   readonly backupDir: string;
   readonly readOnly: boolean;
+  /** The folder as the CLI already read it (down files lazily), so it is not read twice. */
+  readonly project?: Project;
 }
 
 /**
@@ -77,7 +79,7 @@ export class TuiSession {
   ) {}
 
   static async open(options: SessionOptions): Promise<TuiSession> {
-    const project = loadProject(options.dir, { lazyDown: true });
+    const project = options.project ?? loadProject(options.dir, { lazyDown: true });
     const db = await connectDatabase(options.target, `migrate_tui:${options.target.databaseName}:${options.tables.version}`);
     let session: TuiSession | null = null;
     const migrator = new Migrator(project, db, {

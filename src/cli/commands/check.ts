@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
-import { coverageMatrix, DIALECT_NAMES, formatProblem, fullCheck, isError, loadProject, transactionNotes, requireTrustworthyGraph, type Project } from '../../engine/index.js';
+import type { Project } from '../../engine/index.js';
+import { engine } from '../engine.js';
 import type { CommandResult } from '../command-result.js';
 import { EXIT } from '../exit-codes.js';
 import { nonNegativeInt, resolveDir, type DatabaseContext, type Wiring } from '../wiring.js';
@@ -17,10 +18,10 @@ export function registerCheckCommand(program: Command, w: Wiring): void {
     async (c, g) => {
       const o = c.opts() as { maxHeads?: number; dialects: boolean; offline: boolean; strict: boolean };
       const targets = w.configFile().dialects;
-      const loaded = loadProject(resolveDir(w.io, g.dir), targets ? { dialects: targets } : {});
+      const loaded = engine.loadProject(resolveDir(w.io, g.dir), targets ? { dialects: targets } : {});
       const files = checkCommand(loaded, { ...(o.maxHeads !== undefined ? { maxHeads: o.maxHeads } : {}), dialects: o.dialects, strict: o.strict });
       if (o.offline || !w.hasDatabase(g)) return files;
-      requireTrustworthyGraph(loaded);
+      engine.requireTrustworthyGraph(loaded);
       const db = await databaseCheck(w.database(g), loaded);
       return {
         text: files.text + db.lines.join('\n') + `\ndatabase: ${db.errors} error${db.errors === 1 ? '' : 's'}\n`,
@@ -39,22 +40,22 @@ export interface CheckOptions {
 }
 
 export function checkCommand(project: Project, options: CheckOptions): CommandResult {
-  const problems = fullCheck(project);
+  const problems = engine.fullCheck(project);
   const heads = project.graph.heads();
-  const lines = problems.map(formatProblem);
+  const lines = problems.map(engine.formatProblem);
   const tooManyHeads = options.maxHeads !== undefined && heads.length > options.maxHeads;
   if (tooManyHeads) {
     lines.push(
       `${project.dir}: error: ${heads.length} heads (${heads.join(', ')}), more than --max-heads ${options.maxHeads}\n  → join them with \`migrate-tui merge\` before deploying`,
     );
   }
-  const errors = problems.filter(isError).length + (tooManyHeads ? 1 : 0);
-  const warnings = problems.length - problems.filter(isError).length;
-  const coverage = options.dialects ? coverageMatrix(project.folder.migrations) : undefined;
+  const errors = problems.filter(engine.isError).length + (tooManyHeads ? 1 : 0);
+  const warnings = problems.length - problems.filter(engine.isError).length;
+  const coverage = options.dialects ? engine.coverageMatrix(project.folder.migrations) : undefined;
   if (coverage) {
     const width = Math.max(8, ...coverage.map((r) => r.id.length));
-    lines.push('', ['revision'.padEnd(width), ...DIALECT_NAMES.map((d) => d.padEnd(9))].join(' ').trimEnd());
-    for (const row of coverage) lines.push([row.id.padEnd(width), ...DIALECT_NAMES.map((d) => row.dialects[d].padEnd(9))].join(' ').trimEnd());
+    lines.push('', ['revision'.padEnd(width), ...engine.DIALECT_NAMES.map((d) => d.padEnd(9))].join(' ').trimEnd());
+    for (const row of coverage) lines.push([row.id.padEnd(width), ...engine.DIALECT_NAMES.map((d) => row.dialects[d].padEnd(9))].join(' ').trimEnd());
     lines.push('(common: no dialect blocks; override: its own section; default: falls back to default; nothing: a block has no section for it)');
   }
   const failing = errors + (options.strict ? warnings : 0);
@@ -72,7 +73,7 @@ export function checkCommand(project: Project, options: CheckOptions): CommandRe
       heads,
       problems,
       // Migrations that run without a transaction (and why), or whose own BEGIN … COMMIT wrapper is recognised.
-      transactions: project.folder.migrations.flatMap((m) => transactionNotes(m)),
+      transactions: project.folder.migrations.flatMap((m) => engine.transactionNotes(m)),
       ...(tooManyHeads ? { maxHeadsExceeded: { maxHeads: options.maxHeads, heads: heads.length } } : {}),
       ...(coverage ? { coverage } : {}),
     },

@@ -1,21 +1,7 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
-import {
-  connectDatabase,
-  DEFAULT_STATE_TABLES,
-  Migrator,
-  requireResumeSource,
-  UsageError,
-  stateTableNames,
-  type ConfigFile,
-  type DatabaseState,
-  type MigrateTuiError,
-  type Project,
-  type ResolveMode,
-  type ResumeSource,
-  type RunResult,
-  type StateTableNames,
-} from '../../engine/index.js';
+import type { Migrator, ConfigFile, DatabaseState, MigrateTuiError, Project, ResolveMode, ResumeSource, RunResult, StateTableNames } from '../../engine/index.js';
+import { engine } from '../engine.js';
 import type { CommandResult } from '../command-result.js';
 import { confirm } from '../confirm.js';
 import { EXIT } from '../exit-codes.js';
@@ -51,9 +37,9 @@ export function registerStateCommands(program: Command, w: Wiring): void {
     (c, g, rev) => {
       const o = c.opts() as { resume?: boolean; reverse?: boolean; applied?: boolean; reverted?: boolean; fromFile?: boolean; fromLog?: boolean; resumeAt?: number };
       const mode = o.resume ? 'resume' : o.reverse ? 'reverse' : o.applied ? 'applied' : o.reverted ? 'reverted' : null;
-      if (!mode) throw new UsageError('resolve needs one of --resume, --reverse, --applied or --reverted', 'see `migrate-tui status` for what ran, then choose');
-      if ((o.fromFile || o.fromLog) && mode !== 'resume') throw new UsageError('--from-file and --from-log go with --resume', 'run `migrate-tui resolve <rev> --resume --from-file` (or --from-log)');
-      if (o.resumeAt !== undefined && mode !== 'resume') throw new UsageError('--resume-at goes with --resume', 'run `migrate-tui resolve <rev> --resume --resume-at <n>`');
+      if (!mode) throw new engine.UsageError('resolve needs one of --resume, --reverse, --applied or --reverted', 'see `migrate-tui status` for what ran, then choose');
+      if ((o.fromFile || o.fromLog) && mode !== 'resume') throw new engine.UsageError('--from-file and --from-log go with --resume', 'run `migrate-tui resolve <rev> --resume --from-file` (or --from-log)');
+      if (o.resumeAt !== undefined && mode !== 'resume') throw new engine.UsageError('--resume-at goes with --resume', 'run `migrate-tui resolve <rev> --resume --resume-at <n>`');
       return resolveCommand(w.database(g), w.project(g, {}), String(rev), mode, g.json, o.fromFile ? 'file' : o.fromLog ? 'log' : null, o.resumeAt ?? null);
     },
   );
@@ -71,15 +57,15 @@ export function registerStateCommands(program: Command, w: Wiring): void {
 }
 
 export function stateTables(config: ConfigFile): StateTableNames {
-  return stateTableNames(config.versionTable ?? DEFAULT_STATE_TABLES.version, config.logTable ?? DEFAULT_STATE_TABLES.log);
+  return engine.stateTableNames(config.versionTable ?? engine.DEFAULT_STATE_TABLES.version, config.logTable ?? engine.DEFAULT_STATE_TABLES.log);
 }
 
 /** Opens the database, runs `work` with a Migrator, always closes the connection. */
 export async function withMigrator<T>(ctx: DatabaseContext, project: Project, work: (m: Migrator) => Promise<T>): Promise<T> {
   const tables = stateTables(ctx.config);
-  const db = await connectDatabase(ctx.target, `migrate_tui:${ctx.target.databaseName}:${tables.version}`);
+  const db = await engine.connectDatabase(ctx.target, `migrate_tui:${ctx.target.databaseName}:${tables.version}`);
   try {
-    const m = new Migrator(project, db, { tables, toolVersion: TOOL_VERSION, lockTimeoutMs: ctx.lockTimeoutMs, connection: ctx.target, ...(ctx.onEvent ? { onEvent: ctx.onEvent } : {}) });
+    const m = new engine.Migrator(project, db, { tables, toolVersion: TOOL_VERSION, lockTimeoutMs: ctx.lockTimeoutMs, connection: ctx.target, ...(ctx.onEvent ? { onEvent: ctx.onEvent } : {}) });
     return await cancellable(ctx.io, m, () => work(m));
   } finally {
     await db.close();
@@ -221,7 +207,7 @@ export async function stampCommand(ctx: DatabaseContext, project: Project, targe
 export async function resolveCommand(ctx: DatabaseContext, project: Project, ref: string, mode: ResolveMode, json: boolean, source: ResumeSource | null = null, resumeAt: number | null = null): Promise<CommandResult> {
   return withMigrator(ctx, project, async (m) => {
     const preview = m.resolvePreview(await m.readState(), ref, mode, source, resumeAt);
-    requireResumeSource(preview);
+    engine.requireResumeSource(preview);
     const n = preview.remaining ?? preview.statements.length;
     const count = `${n} statement${n === 1 ? '' : 's'}` + (n > preview.statements.length ? ` (the first ${preview.statements.length} shown)` : '');
     const lines = [

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { backupPath, knownDialectSpellings, previewText, riskLines, UsageError, type Project } from '../../engine/index.js';
+import type { Project } from '../../engine/index.js';
+import { engine } from '../engine.js';
 import type { CommandResult } from '../command-result.js';
 import { confirm } from '../confirm.js';
 import { dialectOption, type DatabaseContext, type Wiring } from '../wiring.js';
@@ -18,18 +19,19 @@ export function registerMigrateCommands(program: Command, w: Wiring): void {
     if (direction === 'downgrade') {
       command
         .option('--dry-run', 'print the preview (plan, formatted SQL, data at risk) and stop', false)
+        .option('-v, --verbose', 'with --yes: print the whole preview (every statement), not the summary', false)
         .option('--no-backup', 'do not take a backup first')
         .option('--backup-dir <folder>', 'where backups go (default: "backups", or the config file\'s)');
     }
     w.add(command, async (c, g, target) => {
-      const o = c.opts() as { sql: boolean; from?: string; outOfOrder?: boolean; dryRun?: boolean; backup?: boolean; backupDir?: string };
+      const o = c.opts() as { sql: boolean; from?: string; outOfOrder?: boolean; dryRun?: boolean; verbose?: boolean; backup?: boolean; backupDir?: string };
       let targetText = typeof target === 'string' ? target : 'heads';
       const loaded = w.project(g, {});
       const range = /^([^:]*):([^:]*)$/.exec(targetText);
       if (range) {
         // Alembic's offline range: `upgrade a:b --sql` plans from a to b.
-        if (!o.sql) throw new UsageError(`a range "${targetText}" only works with --sql (Alembic's offline mode)`, `online, name the target only: \`${direction} ${range[2] || 'heads'}\``);
-        if (o.from) throw new UsageError(`give the starting point once: "${targetText}" already starts at ${range[1] || 'the default'}`, 'drop --from, or the part before the colon');
+        if (!o.sql) throw new engine.UsageError(`a range "${targetText}" only works with --sql (Alembic's offline mode)`, `online, name the target only: \`${direction} ${range[2] || 'heads'}\``);
+        if (o.from) throw new engine.UsageError(`give the starting point once: "${targetText}" already starts at ${range[1] || 'the default'}`, 'drop --from, or the part before the colon');
         targetText = range[2] || (direction === 'upgrade' ? 'heads' : 'base');
         if (range[1]) o.from = range[1];
       }
@@ -44,16 +46,16 @@ export function registerMigrateCommands(program: Command, w: Wiring): void {
             if (direction === 'upgrade') return plan;
             // A downgrade's SQL starts with what it destroys, counted now.
             const preview = await m.downgradePreview(targetText);
-            return { ...plan, text: riskLines(preview).map((l) => `-- ${l}`).join('\n') + '\n' + plan.text, json: { ...(plan.json as object), dataAtRisk: preview.dataAtRisk } };
+            return { ...plan, text: engine.riskLines(preview).map((l) => `-- ${l}`).join('\n') + '\n' + plan.text, json: { ...(plan.json as object), dataAtRisk: preview.dataAtRisk } };
           });
         }
-        if (!g.dialect) throw new UsageError('--sql needs --dialect when no database is given', `add --dialect with one of: ${knownDialectSpellings()}`);
+        if (!g.dialect) throw new engine.UsageError('--sql needs --dialect when no database is given', `add --dialect with one of: ${engine.knownDialectSpellings()}`);
         return offlinePlanCommand(loaded, direction, targetText, dialectOption(g.dialect), o.from, stateTables(w.configFile()));
       }
       // The SQL is validated for the connected database's dialect when the Migrator plans.
       return direction === 'upgrade'
         ? upgradeCommand(w.database(g), loaded, targetText, Boolean(o.outOfOrder), g.json)
-        : downgradeCommand(w.database(g), loaded, targetText, g.json, { dryRun: Boolean(o.dryRun), backup: o.backup !== false, backupDir: w.backupDir(o.backupDir) });
+        : downgradeCommand(w.database(g), loaded, targetText, g.json, { dryRun: Boolean(o.dryRun), verbose: Boolean(o.verbose), backup: o.backup !== false, backupDir: w.backupDir(o.backupDir) });
     });
   }
   registerResetCommand(program, w);
@@ -66,11 +68,12 @@ export function registerResetCommand(program: Command, w: Wiring): void {
       .command('reset')
       .description('revert every revision (downgrade base): preview, backup and confirmation first')
       .option('--dry-run', 'print the preview (plan, formatted SQL, data at risk) and stop', false)
+      .option('-v, --verbose', 'with --yes: print the whole preview (every statement), not the summary', false)
       .option('--no-backup', 'do not take a backup first')
       .option('--backup-dir <folder>', 'where backups go (default: "backups", or the config file\'s)'),
     (c, g) => {
-      const o = c.opts() as { dryRun?: boolean; backup?: boolean; backupDir?: string };
-      return downgradeCommand(w.database(g), w.project(g, {}), 'base', g.json, { dryRun: Boolean(o.dryRun), backup: o.backup !== false, backupDir: w.backupDir(o.backupDir) });
+      const o = c.opts() as { dryRun?: boolean; verbose?: boolean; backup?: boolean; backupDir?: string };
+      return downgradeCommand(w.database(g), w.project(g, {}), 'base', g.json, { dryRun: Boolean(o.dryRun), verbose: Boolean(o.verbose), backup: o.backup !== false, backupDir: w.backupDir(o.backupDir) });
     },
   );
 }
@@ -81,6 +84,8 @@ export async function upgradeCommand(ctx: DatabaseContext, project: Project, tar
 
 export interface DowngradeOptions {
   readonly dryRun: boolean;
+  /** With --yes: the whole preview, not the summary. */
+  readonly verbose?: boolean;
   readonly backup: boolean;
   readonly backupDir: string;
 }
@@ -93,13 +98,14 @@ export interface DowngradeOptions {
 export async function downgradeCommand(ctx: DatabaseContext, project: Project, target: string, json: boolean, options: DowngradeOptions): Promise<CommandResult> {
   return withMigrator(ctx, project, async (m) => {
     const preview = await m.downgradePreview(target);
-    if (options.dryRun) return { text: previewText(preview), json: { preview } };
+    if (options.dryRun) return { text: engine.previewText(preview), json: { preview } };
     if (preview.steps.length === 0) return finish(ctx.io, { direction: 'downgrade', target, steps: [], headsBefore: [], headsAfter: (await m.readState()).versionRows }, 'reverted', json);
-    ctx.io.err(previewText(preview));
+    // Asking: the whole preview. Not asking (--yes): the plan in a line and all it destroys.
+    ctx.io.err(ctx.yes && !options.verbose ? engine.previewSummary(preview) : engine.previewText(preview));
     let backupFile: string | null = null;
     if (options.backup) {
       const tool = await m.db.backupTool();
-      backupFile = backupPath(options.backupDir, m.db.databaseName, (await m.readState()).versionRows, m.db.backupExtension);
+      backupFile = engine.backupPath(options.backupDir, m.db.databaseName, (await m.readState()).versionRows, m.db.backupExtension);
       // Future tense: it is written only after the confirmation (a refusal writes nothing).
       ctx.io.err(`a backup will be written first, to ${backupFile} (${tool})\n`);
     } else ctx.io.err('NO BACKUP will be taken (--no-backup)\n');
