@@ -16,3 +16,4 @@ export * from './plan/index.js';
 export * from './run/index.js';
 export * from './safety/index.js';
 export * from './dialects/index.js';
+export * from './lint/index.js';

@@ -1,6 +1,6 @@
 import type { DialectName } from '../dialects/dialect.js';
 import { problem, type FileProblem } from '../problems.js';
-import { HEADER_NAMES, parseSectionNames, readDirective, unknownDirective, type HeaderName, type SectionName } from './directives.js';
+import { HEADER_NAMES, PASSIVE_DIRECTIVES, parseSectionNames, readDirective, unknownDirective, type HeaderName, type SectionName } from './directives.js';
 import { chooseSection, type HeaderDirective, type LineRange, type SourceKind, type SourceShape, type SqlSource } from './source-types.js';
 
 export { HEADER_NAMES, type HeaderName, type SectionName } from './directives.js';
@@ -149,7 +149,7 @@ export function parseSqlSource(path: string, text: string, kind: SourceKind, sha
       continue;
     }
 
-    problems.push(unknownDirective(name, path, lineNo));
+    if (!PASSIVE_DIRECTIVES.includes(name)) problems.push(unknownDirective(name, path, lineNo));
   }
 
   if (openBlock) {
