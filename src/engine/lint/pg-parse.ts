@@ -1,4 +1,3 @@
-import * as libpg from 'libpg-query';
 import type { Action, AnalysedStatement, ColumnSpec, ConstraintKind } from './types.js';
 
 /**
@@ -8,18 +7,25 @@ import type { Action, AnalysedStatement, ColumnSpec, ConstraintKind } from './ty
  */
 
 let ready: Promise<boolean> | null = null;
-let loaded = false;
+let parseSync: ((sql: string) => unknown) | null = null;
 
-/** Loads the parser once (about 30 ms); false when it cannot be loaded (lint then says "not analysed"). */
+/**
+ * Loads the parser once (about 30 ms), on first use: commands that do not lint never load
+ * it. False when it cannot be loaded (lint then counts PostgreSQL statements "not analysed").
+ */
 export function loadPostgresParser(): Promise<boolean> {
-  ready ??= libpg.loadModule().then(
-    () => (loaded = true),
+  ready ??= import('libpg-query').then(
+    async (lib) => {
+      await lib.loadModule();
+      parseSync = lib.parseSync;
+      return true;
+    },
     () => false,
   );
   return ready;
 }
 
-export const postgresParserLoaded = (): boolean => loaded;
+export const postgresParserLoaded = (): boolean => parseSync !== null;
 
 type Node = Record<string, unknown>;
 const obj = (x: unknown): Node => (x && typeof x === 'object' ? (x as Node) : {});
@@ -220,10 +226,10 @@ function actionsOf(stmt: Node, sql: string): { actions: Action[]; ddl: boolean }
 
 /** One PostgreSQL statement: its actions, or the parser's refusal, or "not analysed" (parser not loaded, or a kind lint does not know). */
 export function analysePostgres(sql: string, line: number): AnalysedStatement {
-  if (!loaded) return { sql, line, actions: [], analysed: false, ddl: /^\s*(CREATE|ALTER|DROP|TRUNCATE|RENAME)\b/i.test(sql) };
+  if (!parseSync) return { sql, line, actions: [], analysed: false, ddl: /^\s*(CREATE|ALTER|DROP|TRUNCATE|RENAME)\b/i.test(sql) };
   let parsed: { stmts?: Array<{ stmt?: unknown }> };
   try {
-    parsed = libpg.parseSync(sql) as typeof parsed;
+    parsed = parseSync(sql) as typeof parsed;
   } catch (error) {
     const message = (error as Error).message;
     return { sql, line, actions: [], analysed: false, ddl: false, parseError: message };
