@@ -130,3 +130,22 @@ test('a statement lint cannot read is counted as not analysed, not guessed', (t)
   t.is(report.notAnalysed.length, 1);
   t.is(report.notAnalysed[0]!.line, 1);
 });
+
+test('a table rebuild carries the rows over: its DROP TABLE and RENAME are not data loss (DS401, DS405)', (t) => {
+  const renameOver = 'CREATE TABLE users_new (id INTEGER PRIMARY KEY, email TEXT);\nINSERT INTO users_new SELECT id, email FROM users;\nDROP TABLE users;\nALTER TABLE users_new RENAME TO users;';
+  const renameAway = 'ALTER TABLE users RENAME TO _users_old;\nCREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT);\nINSERT INTO users SELECT id, email FROM _users_old;\nDROP TABLE _users_old;';
+  for (const sql of [renameOver, renameAway]) {
+    const codes = codesFor('sqlite', history(USERS, sql));
+    t.false(codes.includes('DS401'), sql);
+    t.false(codes.includes('DS405'), sql);
+  }
+  t.true(codesFor('sqlite', history(USERS, 'ALTER TABLE users RENAME TO _users_old;\nDROP TABLE _users_old;')).includes('DS401'));
+});
+
+test('linting a plan: a table created earlier in the same plan counts as new', (t) => {
+  const project = projectOf(history(USERS, 'CREATE INDEX users_email ON users (email);'));
+  const alone = lintHistory(project.graph, { dialects: ['postgres'], revisions: new Set(['002']) });
+  const plan = lintHistory(project.graph, { dialects: ['postgres'], revisions: new Set(['001', '002']), plan: true });
+  t.true(alone.findings.some((f) => f.code === 'PG101'));
+  t.false(plan.findings.some((f) => f.code === 'PG101'));
+});

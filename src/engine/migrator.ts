@@ -105,7 +105,7 @@ export class Migrator {
     const state = await this.readState();
     const steps = direction === 'upgrade' ? this.planUpgradeSteps(state, target, options.outOfOrder ?? false) : this.planDowngradeSteps(state, target);
     const revisions = new Set(steps.filter((s) => this.project.graph.has(s.revision)).map((s) => s.revision));
-    return lintHistory(this.project.graph, { dialects: [this.db.syntax.name], revisions, directions: [direction === 'upgrade' ? 'up' : 'down'], ...(options.config ? { config: options.config } : {}) });
+    return lintHistory(this.project.graph, { dialects: [this.db.syntax.name], revisions, plan: true, directions: [direction === 'upgrade' ? 'up' : 'down'], ...(options.config ? { config: options.config } : {}) });
   }
 
   stamp(target: string): Promise<RunResult> {

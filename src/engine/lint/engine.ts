@@ -25,6 +25,11 @@ export interface LintOptions {
   readonly revisions?: ReadonlySet<string>;
   /** Default: both. */
   readonly directions?: ReadonlyArray<'up' | 'down'>;
+  /**
+   * A plan: tables created by any of `revisions` count as new (created in this run, so empty),
+   * not only those created by the migration itself.
+   */
+  readonly plan?: boolean;
   readonly config?: LintConfig;
 }
 
@@ -71,17 +76,17 @@ export function lintHistory(graph: RevisionGraph, options: LintOptions): LintRep
       const report = !options.revisions || options.revisions.has(id);
       if (report && dialect === options.dialects[0]) revisions++;
       const created = new Map<string, { what: string; line: number }>();
+      const isNew = (revision: string) => revision === id || (options.plan === true && !!options.revisions?.has(revision));
       const run = (direction: 'up' | 'down', source: SqlSource, apply: boolean) => {
         const mode = migrationRun(m, direction, syntax);
         const path = source.pathFor(dialect);
         const emit = report && directions.includes(direction);
         if (emit) sources.set(path, source);
-        const analysed: AnalysedStatement[] = [];
+        const analysed = mode.statements.map((s) => analyseStatement(s.sql, s.line, dialect));
+        const rebuilt = emit ? rebuiltTables(analysed) : new Set<string>();
         let inOwn = false;
         const createdHere = new Set<string>();
-        for (const s of mode.statements) {
-          const st = analyseStatement(s.sql, s.line, dialect);
-          analysed.push(st);
+        for (const st of analysed) {
           if (emit) {
             statements++;
             if (!st.analysed && !st.parseError) unknown.push({ dialect, dialects: [dialect], revision: id, direction, path, line: st.line });
@@ -92,8 +97,9 @@ export function lintHistory(graph: RevisionGraph, options: LintOptions): LintRep
               statement: st,
               schema,
               inOwnTransaction: inOwn,
-              existing: (t) => schema.existing(t, id) && !createdHere.has(t.toLowerCase()),
-              existingColumn: (t, c) => schema.existingColumn(t, c, id) && !createdHere.has(t.toLowerCase()),
+              existing: (t) => schema.existing(t, isNew) && !createdHere.has(t.toLowerCase()),
+              existingColumn: (t, c) => schema.existingColumn(t, c, isNew) && !createdHere.has(t.toLowerCase()),
+              rebuilt: (t) => rebuilt.has(t.toLowerCase()),
             };
             for (const rule of rules) {
               if (!wants(rule, dialect, direction)) continue;
@@ -160,6 +166,25 @@ function noteCreated(created: Map<string, { what: string; line: number }>, a: An
     default:
       return;
   }
+}
+
+/**
+ * Tables a file rebuilds, whose rows it carries over: `DROP TABLE t` followed by a rename of
+ * another table to `t`; or `t` renamed away, created again, and the renamed copy dropped.
+ */
+function rebuiltTables(statements: readonly AnalysedStatement[]): Set<string> {
+  const out = new Set<string>();
+  const actions = statements.flatMap((s) => s.actions);
+  const lower = (x: string) => x.toLowerCase();
+  actions.forEach((a, k) => {
+    const later = actions.slice(k + 1);
+    if (a.kind === 'drop-table' && later.some((b) => b.kind === 'rename-table' && lower(b.to) === lower(a.table))) out.add(lower(a.table));
+    if (a.kind === 'rename-table' && later.some((b) => b.kind === 'create-table' && lower(b.table) === lower(a.table)) && later.some((b) => b.kind === 'drop-table' && lower(b.table) === lower(a.to))) {
+      out.add(lower(a.table));
+      out.add(lower(a.to));
+    }
+  });
+  return out;
 }
 
 /** One finding per code, place and message, listing every dialect that has it. */

@@ -41,14 +41,16 @@ export class SchemaState {
     return this.table(table)?.columns.get(key(column));
   }
 
-  /** True unless the table was created by `revision` (unknown tables count as existing). */
-  existing(table: string, revision: string): boolean {
-    return this.table(table)?.createdIn !== revision;
+  /** True unless the table was created by a revision `isNew` accepts (unknown tables count as existing). */
+  existing(table: string, isNew: (revision: string) => boolean): boolean {
+    const t = this.table(table);
+    return !t || !isNew(t.createdIn);
   }
 
-  /** True unless the table or the column was created by `revision`. */
-  existingColumn(table: string, column: string, revision: string): boolean {
-    return this.existing(table, revision) && this.column(table, column)?.createdIn !== revision;
+  /** True unless the table or the column was created by a revision `isNew` accepts. */
+  existingColumn(table: string, column: string, isNew: (revision: string) => boolean): boolean {
+    const c = this.column(table, column);
+    return this.existing(table, isNew) && (!c || !isNew(c.createdIn));
   }
 
   apply(action: Action, revision: string): void {

@@ -11,10 +11,10 @@ export const DESTRUCTIVE_RULES: readonly Rule[] = [
     dialects: ALL,
     severity: 'warning',
     what: 'DROP TABLE of an existing table',
-    why: 'The rows are gone, and the running application still queries the table until it is deployed again.',
+    why: 'The rows are gone, and the running application still queries the table until it is deployed again. (A table rebuild in the same file — the old table dropped after its rows were copied and the new one renamed to its name — is not flagged.)',
     doInstead: 'Stop using the table in a deploy first; drop it in a later migration, after a backup.',
     directions: UP,
-    action: (a, ctx) => (a.kind === 'drop-table' && ctx.existing(a.table) ? { message: `DROP TABLE ${a.table} deletes its rows`, table: a.table } : null),
+    action: (a, ctx) => (a.kind === 'drop-table' && ctx.existing(a.table) && !ctx.rebuilt(a.table) ? { message: `DROP TABLE ${a.table} deletes its rows`, table: a.table } : null),
   },
   {
     code: 'DS402',
@@ -54,7 +54,7 @@ export const DESTRUCTIVE_RULES: readonly Rule[] = [
     why: 'The application still running the old code queries the old name and fails until it is deployed again.',
     doInstead: 'Create the new table (or a view with the new name), write to both, switch reads, then drop the old one in a later migration.',
     directions: UP,
-    action: (a, ctx) => (a.kind === 'rename-table' && ctx.existing(a.table) ? { message: `RENAME of table ${a.table} to ${a.to} breaks the application still using ${a.table}`, table: a.table } : null),
+    action: (a, ctx) => (a.kind === 'rename-table' && ctx.existing(a.table) && !ctx.rebuilt(a.table) ? { message: `RENAME of table ${a.table} to ${a.to} breaks the application still using ${a.table}`, table: a.table } : null),
   },
   {
     code: 'DS406',

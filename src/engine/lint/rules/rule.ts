@@ -34,6 +34,8 @@ export interface StatementContext {
   existingColumn(table: string, column: string): boolean;
   /** The file's own BEGIN is open at this statement. */
   readonly inOwnTransaction: boolean;
+  /** The table takes part in a rebuild in this file (renamed over, or renamed away and re-created): its rows are carried over. */
+  rebuilt(table: string): boolean;
 }
 
 /** What a file rule sees: every statement of one direction of one migration on one dialect. */
