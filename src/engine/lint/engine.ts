@@ -10,7 +10,7 @@ import type { FileContext, Hit, Rule, StatementContext } from './rules/rule.js';
 import { SchemaState } from './schema.js';
 import { applySuppressions, type LintConfig } from './apply-config.js';
 import { analyseWithTokens } from './token-parse.js';
-import type { AnalysedStatement, Finding } from './types.js';
+import type { Action, AnalysedStatement, Finding } from './types.js';
 
 /**
  * Lints a history: for each dialect, the whole graph replayed in upgrade order (so each
@@ -71,6 +71,12 @@ export function lintHistory(graph: RevisionGraph, options: LintOptions): LintRep
     const syntax = dialectSyntax(dialect);
     const rules = RULES.filter((r) => r.dialects.includes(dialect));
     const schema = new SchemaState();
+    // Up files first, all of them: a rebuild can span consecutive revisions (popx/fizz writes one statement per file).
+    const ups = new Map(order.map((id) => {
+      const mode = migrationRun(graph.get(id), 'up', syntax);
+      return [id, { mode, analysed: mode.statements.map((s) => analyseStatement(s.sql, s.line, dialect)) }] as const;
+    }));
+    const rebuiltIn = rebuildsAcross(order, (id) => ups.get(id)!.analysed);
     for (const id of order) {
       const m = graph.get(id);
       const report = !options.revisions || options.revisions.has(id);
@@ -78,12 +84,13 @@ export function lintHistory(graph: RevisionGraph, options: LintOptions): LintRep
       const created = new Map<string, { what: string; line: number }>();
       const isNew = (revision: string) => revision === id || (options.plan === true && !!options.revisions?.has(revision));
       const run = (direction: 'up' | 'down', source: SqlSource, apply: boolean) => {
-        const mode = migrationRun(m, direction, syntax);
+        const cached = direction === 'up' ? ups.get(id)! : null;
+        const mode = cached?.mode ?? migrationRun(m, direction, syntax);
         const path = source.pathFor(dialect);
         const emit = report && directions.includes(direction);
         if (emit) sources.set(path, source);
-        const analysed = mode.statements.map((s) => analyseStatement(s.sql, s.line, dialect));
-        const rebuilt = emit ? rebuiltTables(analysed) : new Set<string>();
+        const analysed = cached?.analysed ?? mode.statements.map((s) => analyseStatement(s.sql, s.line, dialect));
+        const rebuilt = direction === 'up' ? (rebuiltIn.get(id) ?? new Set<string>()) : rebuiltTables(analysed.flatMap((st) => st.actions));
         let inOwn = false;
         const createdHere = new Set<string>();
         for (const st of analysed) {
@@ -172,18 +179,39 @@ function noteCreated(created: Map<string, { what: string; line: number }>, a: An
  * Tables a file rebuilds, whose rows it carries over: `DROP TABLE t` followed by a rename of
  * another table to `t`; or `t` renamed away, created again, and the renamed copy dropped.
  */
-function rebuiltTables(statements: readonly AnalysedStatement[]): Set<string> {
+function rebuiltTables(actions: readonly Action[]): Set<string> {
   const out = new Set<string>();
-  const actions = statements.flatMap((s) => s.actions);
   const lower = (x: string) => x.toLowerCase();
   actions.forEach((a, k) => {
     const later = actions.slice(k + 1);
-    if (a.kind === 'drop-table' && later.some((b) => b.kind === 'rename-table' && lower(b.to) === lower(a.table))) out.add(lower(a.table));
+    const renamedOver = a.kind === 'drop-table' ? later.find((b) => b.kind === 'rename-table' && lower(b.to) === lower(a.table)) : undefined;
+    if (a.kind === 'drop-table' && renamedOver?.kind === 'rename-table') {
+      out.add(lower(a.table));
+      out.add(lower(renamedOver.table));
+    }
     if (a.kind === 'rename-table' && later.some((b) => b.kind === 'create-table' && lower(b.table) === lower(a.table)) && later.some((b) => b.kind === 'drop-table' && lower(b.table) === lower(a.to))) {
       out.add(lower(a.table));
       out.add(lower(a.to));
     }
   });
+  return out;
+}
+
+/** Rebuilds within a file or across up to three consecutive revisions in upgrade order: the tables each revision rebuilds. */
+function rebuildsAcross(order: readonly string[], analysed: (id: string) => readonly AnalysedStatement[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const actions = order.map((id) => analysed(id).flatMap((s) => s.actions));
+  for (let k = 0; k < order.length; k++) {
+    const window = actions.slice(k, k + 3);
+    if (!window.some((list) => list.some((a) => a.kind === 'drop-table' || a.kind === 'rename-table'))) continue;
+    const tables = rebuiltTables(window.flat());
+    if (tables.size === 0) continue;
+    for (let j = k; j < Math.min(order.length, k + 3); j++) {
+      const set = out.get(order[j]!) ?? new Set<string>();
+      for (const t of tables) set.add(t);
+      out.set(order[j]!, set);
+    }
+  }
   return out;
 }
 
