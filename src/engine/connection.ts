@@ -44,6 +44,8 @@ export interface ConfigFile {
   readonly dialects?: readonly DialectName[];
   /** SQLite connection settings. */
   readonly sqlite?: { readonly foreignKeys?: boolean };
+  /** Lock discipline of transactional migrations (PostgreSQL): seconds (0 = off) and tries. */
+  readonly locks?: { readonly timeout?: number; readonly statementTimeout?: number; readonly tries?: number };
   /** Lint: codes to disable, a severity per code (`off` disables). */
   readonly lint?: { readonly disable?: readonly string[]; readonly severity?: Readonly<Record<string, 'error' | 'warning' | 'notice' | 'off'>> };
 }
@@ -61,7 +63,7 @@ export function readConfigFile(cwd: string): ConfigFile {
     throw new UsageError(`${CONFIG_FILE} must hold a JSON object`, 'e.g. {"url": "postgres://user@localhost/app", "migrations": "db/migrations"}', { path });
   }
   const config = parsed as Record<string, unknown>;
-  const known = ['url', 'migrations', 'seeds', 'versionTable', 'logTable', 'backups', 'lockTimeout', 'connectTimeout', 'dialects', 'sqlite', 'lint'];
+  const known = ['url', 'migrations', 'seeds', 'versionTable', 'logTable', 'backups', 'lockTimeout', 'connectTimeout', 'dialects', 'sqlite', 'lint', 'locks'];
   for (const key of Object.keys(config)) {
     if (!known.includes(key)) throw new UsageError(`${CONFIG_FILE}: unknown setting "${key}"`, `known settings: ${known.join(', ')}`, { path, key });
     const value = config[key];
@@ -76,6 +78,12 @@ export function readConfigFile(cwd: string): ConfigFile {
     }
     if (key === 'lint') {
       checkLintConfig(value, path);
+      continue;
+    }
+    if (key === 'locks') {
+      const v = value as Record<string, unknown> | null;
+      const ok = typeof v === 'object' && v !== null && !Array.isArray(v) && Object.entries(v).every(([k, x]) => ['timeout', 'statementTimeout', 'tries'].includes(k) && typeof x === 'number' && x >= 0 && (k !== 'tries' || (Number.isInteger(x) && x >= 1)));
+      if (!ok) throw new UsageError(`${CONFIG_FILE}: "locks" must be an object like {"timeout": 5, "statementTimeout": 0, "tries": 3}`, 'timeout and statementTimeout in seconds (0 turns it off); tries a whole number, 1 or more', { path, key });
       continue;
     }
     if (key === 'sqlite') {

@@ -2,6 +2,8 @@ import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import {
   connectDatabase,
+  DEFAULT_LOCK_LIMITS,
+  type LockLimits,
   DEFAULT_STATE_TABLES,
   Migrator,
   requireResumeSource,
@@ -74,12 +76,18 @@ export function stateTables(config: ConfigFile): StateTableNames {
   return stateTableNames(config.versionTable ?? DEFAULT_STATE_TABLES.version, config.logTable ?? DEFAULT_STATE_TABLES.log);
 }
 
+/** The config's `locks` over the defaults (lock_timeout 5 s, no statement_timeout, 3 tries). */
+export function lockLimitsOf(config: ConfigFile): LockLimits {
+  const l = config.locks ?? {};
+  return { ...DEFAULT_LOCK_LIMITS, ...(l.timeout !== undefined ? { lockTimeoutMs: l.timeout * 1000 } : {}), ...(l.statementTimeout !== undefined ? { statementTimeoutMs: l.statementTimeout * 1000 } : {}), ...(l.tries !== undefined ? { tries: l.tries } : {}) };
+}
+
 /** Opens the database, runs `work` with a Migrator, always closes the connection. */
 export async function withMigrator<T>(ctx: DatabaseContext, project: Project, work: (m: Migrator) => Promise<T>): Promise<T> {
   const tables = stateTables(ctx.config);
   const db = await connectDatabase(ctx.target, `migrate_tui:${ctx.target.databaseName}:${tables.version}`);
   try {
-    const m = new Migrator(project, db, { tables, toolVersion: TOOL_VERSION, lockTimeoutMs: ctx.lockTimeoutMs, connection: ctx.target, ...(ctx.onEvent ? { onEvent: ctx.onEvent } : {}) });
+    const m = new Migrator(project, db, { tables, toolVersion: TOOL_VERSION, lockTimeoutMs: ctx.lockTimeoutMs, connection: ctx.target, lockLimits: lockLimitsOf(ctx.config), ...(ctx.onEvent ? { onEvent: ctx.onEvent } : {}) });
     return await cancellable(ctx.io, m, () => work(m));
   } finally {
     await db.close();
