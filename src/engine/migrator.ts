@@ -101,7 +101,7 @@ export class Migrator {
 
   /** Lint findings of the revisions an upgrade or downgrade to `target` would run, for this database's dialect. */
   async lintPlan(direction: 'upgrade' | 'downgrade', target: string, options: { outOfOrder?: boolean; config?: LintConfig } = {}): Promise<LintReport> {
-    await loadPostgresParser();
+    if (this.db.syntax.name === 'postgres') await loadPostgresParser();
     const state = await this.readState();
     const steps = direction === 'upgrade' ? this.planUpgradeSteps(state, target, options.outOfOrder ?? false) : this.planDowngradeSteps(state, target);
     const revisions = new Set(steps.filter((s) => this.project.graph.has(s.revision)).map((s) => s.revision));

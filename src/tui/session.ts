@@ -79,7 +79,7 @@ export class TuiSession {
 
   static async open(options: SessionOptions): Promise<TuiSession> {
     // PostgreSQL's parser loads while the screen opens; lint needs it only when shown.
-    void loadPostgresParser();
+    if (options.target.kind === 'postgres') void loadPostgresParser();
     const project = loadProject(options.dir, { lazyDown: true });
     const db = await connectDatabase(options.target, `migrate_tui:${options.target.databaseName}:${options.tables.version}`);
     let session: TuiSession | null = null;

@@ -64,7 +64,7 @@ function lintRevisions(project: Project, refs: readonly string[]): Set<string> |
 }
 
 export async function lintProject(project: Project, dialects: readonly DialectName[], revisions: ReadonlySet<string> | undefined, config: ConfigFile): Promise<LintReport> {
-  await loadPostgresParser();
+  if (dialects.includes('postgres')) await loadPostgresParser();
   return lintHistory(project.graph, { dialects, ...(revisions ? { revisions } : {}), ...(config.lint ? { config: config.lint } : {}) });
 }
 

@@ -87,9 +87,18 @@ export interface PlanLint {
 
 /** Prints the plan's findings (stderr); a result that refuses (exit 9) when the gate is reached. */
 async function lintBeforeRun(ctx: DatabaseContext, m: Migrator, direction: 'upgrade' | 'downgrade', target: string, lint: PlanLint, outOfOrder = false): Promise<CommandResult | null> {
-  const report = await m.lintPlan(direction, target, { outOfOrder, ...(lint.config.lint ? { config: lint.config.lint } : {}) });
-  ctx.io.err(planFindingsText(report));
   const gate = lint.gate;
+  let report;
+  try {
+    report = await m.lintPlan(direction, target, { outOfOrder, ...(lint.config.lint ? { config: lint.config.lint } : {}) });
+  } catch (error) {
+    // Planning reads the state without the run's lock (SQLite: busy while another run holds it;
+    // a dirty database): the run itself then waits for the lock or says what is wrong. A gate
+    // that cannot be checked does not let the run through.
+    if (gate) throw error;
+    return null;
+  }
+  ctx.io.err(planFindingsText(report));
   if (!gate) return null;
   const blocking = report.findings.filter((f) => severityRank(f.severity) <= severityRank(gate));
   if (blocking.length === 0) return null;
