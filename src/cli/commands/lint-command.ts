@@ -10,6 +10,7 @@ import {
   SEVERITIES,
   sortFindings,
   UsageError,
+  withLiveCounts,
   type ConfigFile,
   type DialectName,
   type LintReport,
@@ -19,6 +20,7 @@ import {
 import type { CommandResult, GlobalOptions } from '../command-result.js';
 import { EXIT } from '../exit-codes.js';
 import { commaList, dialectOption, type Wiring } from '../wiring.js';
+import { withMigrator } from './database-commands.js';
 
 /** `lint [revs…]`: dangerous operations per dialect, with why and the safe pattern. */
 export function registerLintCommand(program: Command, w: Wiring): void {
@@ -28,10 +30,18 @@ export function registerLintCommand(program: Command, w: Wiring): void {
       .argument('[revs...]', 'revisions to lint (ids, prefixes, labels, head/heads); default: all')
       .description('name dangerous operations (locks, rewrites, data loss, dialect leaks) per dialect before they run')
       .addOption(new Option('--max-severity <level>', 'exit 1 when a finding is more severe than this').choices(['none', 'notice', 'warning', 'error']).default('warning'))
-      .option('--no-why', 'one line per finding (no why, do-instead or fix)'),
+      .option('--no-why', 'one line per finding (no why, do-instead or fix)')
+      .option('--counts', 'read row, NULL and duplicate counts for the findings from the configured database (plain SELECTs)', false),
     async (c, g, revs) => {
-      const o = c.opts() as { maxSeverity: 'none' | Severity; why: boolean };
+      const o = c.opts() as { maxSeverity: 'none' | Severity; why: boolean; counts: boolean };
       const project = w.project(g, {});
+      if (o.counts) {
+        // The database's own dialect, and its figures next to each finding.
+        return withMigrator(w.database(g), project, async (m) => {
+          const report = await lintProject(project, [m.db.syntax.name], lintRevisions(project, revs as string[]), w.configFile());
+          return lintResult({ ...report, findings: await withLiveCounts(m.db, report.findings) }, o.maxSeverity, o.why);
+        });
+      }
       const report = await lintProject(project, lintDialects(g, w).dialects, lintRevisions(project, revs as string[]), w.configFile());
       return lintResult(report, o.maxSeverity, o.why);
     },

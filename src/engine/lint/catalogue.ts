@@ -25,6 +25,7 @@ export function countBySeverity(findings: readonly Finding[]): Record<Severity, 
 export function formatFinding(f: Finding, options: { why?: boolean } = {}): string {
   const rule = RULES.find((r) => r.code === f.code);
   const lines = [`${f.path}:${f.line}: ${f.severity} ${f.code} [${f.dialects.join(', ')}]: ${f.message}`];
+  if (f.data) lines.push(`  now: ${f.data}`);
   if (options.why !== false && rule) lines.push(`  why: ${rule.why}`, `  → ${rule.doInstead}`);
   if (f.fix) lines.push('  fix:', ...f.fix.split('\n').map((l) => `    ${l}`));
   return lines.join('\n');

@@ -139,7 +139,7 @@ export function lintHistory(graph: RevisionGraph, options: LintOptions): LintRep
 }
 
 function toRaw(rule: Rule, hit: Hit, where: { dialect: DialectName; revision: string; direction: 'up' | 'down'; path: string; line: number }): Raw {
-  return { code: rule.code, severity: rule.severity, ...where, line: hit.line ?? where.line, message: hit.message, ...(hit.table ? { table: hit.table } : {}), ...(hit.column ? { column: hit.column } : {}), ...(hit.fix ? { fix: hit.fix } : {}) };
+  return { code: rule.code, severity: rule.severity, ...where, line: hit.line ?? where.line, message: hit.message, ...(hit.table ? { table: hit.table } : {}), ...(hit.column ? { column: hit.column } : {}), ...(hit.columns ? { columns: hit.columns } : {}), ...(hit.fix ? { fix: hit.fix } : {}) };
 }
 
 /** What an up creates, for the reversibility rule (`table t`, `column t.c`, `index i`, `type x`; what: the owning table). */

@@ -6,3 +6,4 @@ export { loadPostgresParser, postgresParserLoaded } from './pg-parse.js';
 export { RULES, findRule, type Rule } from './rules/index.js';
 export type { LintConfig } from './apply-config.js';
 export { readIgnores, type Ignore } from './suppress.js';
+export { withLiveCounts } from './live-counts.js';

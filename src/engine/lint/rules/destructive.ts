@@ -93,7 +93,7 @@ export const DESTRUCTIVE_RULES: readonly Rule[] = [
     directions: UP,
     action: (a, ctx) =>
       ((a.kind === 'create-index' && a.unique) || (a.kind === 'add-constraint' && (a.constraint === 'unique' || a.constraint === 'primary-key') && !a.usingIndex)) && ctx.existing(a.table)
-        ? { message: `unique ${a.kind === 'create-index' ? 'index' : 'constraint'} on existing table ${a.table}${a.columns.length ? ` (${a.columns.join(', ')})` : ''} fails if it holds duplicates`, table: a.table }
+        ? { message: `unique ${a.kind === 'create-index' ? 'index' : 'constraint'} on existing table ${a.table}${a.columns.length ? ` (${a.columns.join(', ')})` : ''} fails if it holds duplicates`, table: a.table, ...(a.columns.length ? { columns: a.columns } : {}) }
         : null,
   },
 ];

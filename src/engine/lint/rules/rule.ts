@@ -19,6 +19,7 @@ export interface Hit {
   readonly line?: number;
   readonly table?: string;
   readonly column?: string;
+  readonly columns?: readonly string[];
   readonly fix?: string;
 }
 
