@@ -1,4 +1,4 @@
-import { DEFAULT_LOCK_LIMITS, type BlockingSession, type DatabaseAdapter, type LockLimits, type Query, type StepFailure, type StepProgress } from '../dialects/adapter.js';
+import { DEFAULT_LOCK_LIMITS, type BlockingSession, type DatabaseAdapter, type LockLimits, type Query, type StatementBatch, type StepFailure, type StepProgress } from '../dialects/adapter.js';
 
 /**
  * Lock discipline for a transactional step: it starts with the adapter's limits (PostgreSQL
@@ -20,7 +20,8 @@ export interface LockRetryHooks {
   delay?(ms: number): Promise<void>;
 }
 
-export async function runStepWithLockRetry(db: DatabaseAdapter, statements: readonly string[], finish: () => readonly Query[], progress: StepProgress, limits: LockLimits = DEFAULT_LOCK_LIMITS, hooks: LockRetryHooks): Promise<StepFailure | null> {
+/** `batches` is called once per try (a large file's batches are read again). */
+export async function runStepWithLockRetry(db: DatabaseAdapter, batches: () => Iterable<StatementBatch>, finish: () => readonly Query[], progress: StepProgress, limits: LockLimits = DEFAULT_LOCK_LIMITS, hooks: LockRetryHooks): Promise<StepFailure | null> {
   const prelude = db.stepLimits?.(limits) ?? [];
   const shift = prelude.length;
   const shifted: StepProgress = {
@@ -46,7 +47,11 @@ export async function runStepWithLockRetry(db: DatabaseAdapter, statements: read
               .catch(() => undefined);
           }, Math.max(50, limits.lockTimeoutMs / 2))
         : null;
-    const failure = await db.runTransactionalStep([...prelude, ...statements], finish, shifted).finally(() => {
+    const all = function* (): Generator<StatementBatch> {
+      if (prelude.length > 0) yield prelude;
+      yield* batches();
+    };
+    const failure = await db.runTransactionalStep(all(), finish, shifted).finally(() => {
       running = false;
       if (watch) clearTimeout(watch);
     });
