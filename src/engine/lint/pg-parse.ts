@@ -217,7 +217,11 @@ function actionsOf(stmt: Node, sql: string): { actions: Action[]; ddl: boolean }
     case 'AlterFunctionStmt':
     case 'CreateTableSpaceStmt':
     case 'RuleStmt':
-    case 'AlterEnumStmt_':
+    case 'AlterRoleStmt':
+    case 'AlterRoleSetStmt':
+    case 'CreateEventTrigStmt':
+    case 'AlterEventTrigStmt':
+    case 'CreateTrigStmt_':
       return { ddl: kind !== 'InsertStmt' && kind !== 'UpdateStmt' && kind !== 'SelectStmt', actions: [] };
     default:
       return null;
