@@ -8,6 +8,7 @@ import { registerAuthoringCommands } from './commands/authoring.js';
 import { registerCheckCommand } from './commands/check.js';
 import { exitCodeForError, registerStateCommands, stateTables, statusCommand } from './commands/database-commands.js';
 import { registerGraphCommands } from './commands/graph-commands.js';
+import { registerLintCommand } from './commands/lint-command.js';
 import { registerMigrateCommands } from './commands/migrate-commands.js';
 import { registerSafetyCommands } from './commands/safety-commands.js';
 import { registerVerifyCommand } from './commands/verify-command.js';
@@ -184,6 +185,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
 
   registerGraphCommands(program, wiring);
   registerCheckCommand(program, wiring);
+  registerLintCommand(program, wiring);
   registerAuthoringCommands(program, wiring);
   registerMigrateCommands(program, wiring);
   registerSafetyCommands(program, wiring);

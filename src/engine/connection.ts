@@ -44,6 +44,10 @@ export interface ConfigFile {
   readonly dialects?: readonly DialectName[];
   /** SQLite connection settings. */
   readonly sqlite?: { readonly foreignKeys?: boolean };
+  /** Lock discipline of transactional migrations (PostgreSQL): seconds (0 = off) and tries. */
+  readonly locks?: { readonly timeout?: number; readonly statementTimeout?: number; readonly tries?: number };
+  /** Lint: codes to disable, a severity per code (`off` disables). */
+  readonly lint?: { readonly disable?: readonly string[]; readonly severity?: Readonly<Record<string, 'error' | 'warning' | 'notice' | 'off'>> };
 }
 
 export function readConfigFile(cwd: string): ConfigFile {
@@ -59,7 +63,7 @@ export function readConfigFile(cwd: string): ConfigFile {
     throw new UsageError(`${CONFIG_FILE} must hold a JSON object`, 'e.g. {"url": "postgres://user@localhost/app", "migrations": "db/migrations"}', { path });
   }
   const config = parsed as Record<string, unknown>;
-  const known = ['url', 'migrations', 'seeds', 'versionTable', 'logTable', 'backups', 'lockTimeout', 'connectTimeout', 'dialects', 'sqlite'];
+  const known = ['url', 'migrations', 'seeds', 'versionTable', 'logTable', 'backups', 'lockTimeout', 'connectTimeout', 'dialects', 'sqlite', 'lint', 'locks'];
   for (const key of Object.keys(config)) {
     if (!known.includes(key)) throw new UsageError(`${CONFIG_FILE}: unknown setting "${key}"`, `known settings: ${known.join(', ')}`, { path, key });
     const value = config[key];
@@ -70,6 +74,16 @@ export function readConfigFile(cwd: string): ConfigFile {
       const unknown = (value as string[]).filter((d) => !findDialect(d));
       if (unknown.length > 0) throw new UsageError(`${CONFIG_FILE}: unknown dialect${unknown.length === 1 ? '' : 's'} in "dialects": ${unknown.join(', ')}`, `use: ${knownDialectSpellings()}`, { path, key });
       config[key] = (value as string[]).map((d) => findDialect(d)!.name);
+      continue;
+    }
+    if (key === 'lint') {
+      checkLintConfig(value, path);
+      continue;
+    }
+    if (key === 'locks') {
+      const v = value as Record<string, unknown> | null;
+      const ok = typeof v === 'object' && v !== null && !Array.isArray(v) && Object.entries(v).every(([k, x]) => ['timeout', 'statementTimeout', 'tries'].includes(k) && typeof x === 'number' && x >= 0 && (k !== 'tries' || (Number.isInteger(x) && x >= 1)));
+      if (!ok) throw new UsageError(`${CONFIG_FILE}: "locks" must be an object like {"timeout": 5, "statementTimeout": 0, "tries": 3}`, 'timeout and statementTimeout in seconds (0 turns it off); tries a whole number, 1 or more', { path, key });
       continue;
     }
     if (key === 'sqlite') {
@@ -84,6 +98,19 @@ export function readConfigFile(cwd: string): ConfigFile {
     }
   }
   return config as ConfigFile;
+}
+
+/** `lint`: {"disable": ["PG101"], "severity": {"DS401": "error", "MY206": "off"}}. Codes are checked against the catalogue by lint itself. */
+function checkLintConfig(value: unknown, path: string): void {
+  const hint = 'e.g. "lint": {"disable": ["MY206"], "severity": {"DS401": "error"}} (severities: error, warning, notice, off)';
+  const v = value as Record<string, unknown> | null;
+  const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+  const ok =
+    isObject(v) &&
+    Object.keys(v).every((k) => k === 'disable' || k === 'severity') &&
+    (v.disable === undefined || (Array.isArray(v.disable) && v.disable.every((c) => typeof c === 'string'))) &&
+    (v.severity === undefined || (isObject(v.severity) && Object.values(v.severity).every((s) => s === 'error' || s === 'warning' || s === 'notice' || s === 'off')));
+  if (!ok) throw new UsageError(`${CONFIG_FILE}: "lint" must be an object with "disable" (a list of rule codes) and/or "severity" (code → error, warning, notice or off)`, hint, { path, key: 'lint' });
 }
 
 /**

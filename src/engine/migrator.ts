@@ -13,6 +13,9 @@ import { downgradeSteps, upgradeSteps, type RunResult, type RunStep } from './ru
 import { backup, restore } from './safety/backup-restore.js';
 import type { BackupManifest } from './safety/backups.js';
 import { buildDowngradePreview, type DowngradePreview } from './safety/downgrade-preview.js';
+import type { LintConfig } from './lint/apply-config.js';
+import { lintHistory, type LintReport } from './lint/engine.js';
+import { loadPostgresParser } from './lint/pg-parse.js';
 
 /**
  * The one object the CLI and the TUI drive a database through. It holds no logic of its
@@ -103,6 +106,15 @@ export class Migrator {
     const reverted = new Set(steps.map((s) => s.revision));
     const stays = versionRows(this.project.graph, new Set([...state.applied].filter((id) => !reverted.has(id))));
     return buildDowngradePreview(this.db, target, steps, stays);
+  }
+
+  /** Lint findings of the revisions an upgrade or downgrade to `target` would run, for this database's dialect. */
+  async lintPlan(direction: 'upgrade' | 'downgrade', target: string, options: { outOfOrder?: boolean; config?: LintConfig } = {}): Promise<LintReport> {
+    if (this.db.syntax.name === 'postgres') await loadPostgresParser();
+    const state = await this.readState();
+    const steps = direction === 'upgrade' ? this.planUpgradeSteps(state, target, options.outOfOrder ?? false) : this.planDowngradeSteps(state, target);
+    const revisions = new Set(steps.filter((s) => this.project.graph.has(s.revision)).map((s) => s.revision));
+    return lintHistory(this.project.graph, { dialects: [this.db.syntax.name], revisions, plan: true, directions: [direction === 'upgrade' ? 'up' : 'down'], ...(options.config ? { config: options.config } : {}) });
   }
 
   stamp(target: string): Promise<RunResult> {

@@ -33,7 +33,7 @@ const BINDINGS = [
   { action: 'search', keys: ['/'], label: 'search id, message, SQL', group: 'navigate', scopes: ['browse'], hint: true },
   { action: 'next-match', keys: ['n'], label: 'next match (after a search)', group: 'navigate', scopes: ['browse'], afterSearch: true },
   { action: 'prev-match', keys: ['N'], label: 'previous match', group: 'navigate', scopes: ['browse'] },
-  { action: 'tab', keys: ['tab'], label: 'next tab: up / down / diff / schema / info', group: 'view', scopes: ['browse'], hint: true },
+  { action: 'tab', keys: ['tab'], label: 'next tab: up / down / diff / schema / info / lint', group: 'view', scopes: ['browse'], hint: true },
   { action: 'focus', keys: ['enter'], label: 'focus the detail pane (scroll with j/k)', group: 'view', scopes: ['browse'] },
   { action: 'raw', keys: ['f'], label: 'formatted / raw file', group: 'view', scopes: ['browse'] },
   { action: 'trial', keys: ['t'], label: 'schema tab: rehearse the revision (schema before/after; a copy or a rolled-back transaction)', group: 'view', scopes: ['browse'], mutates: true, name: 'schema rehearsal' },

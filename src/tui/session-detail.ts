@@ -1,6 +1,8 @@
 import { createTwoFilesPatch } from 'diff';
 import { formatSql, migrationChecksum, migrationRun, migrationStatements, rehearsalMethod, rehearseSchema, schemaLines, type DatabaseAdapter, type DatabaseState, type Project, type SchemaSnapshot, type StateTableNames } from '../engine/index.js';
 import type { Tab } from './state.js';
+import { lintTabLines } from './lint-view.js';
+import { findRule } from '../engine/index.js';
 
 /**
  * The detail pane's text: SQL per dialect, diffs, the trial-run schema diff, the info sheet.
@@ -42,6 +44,8 @@ export async function detailText(source: DetailSource, id: string, tab: Tab, raw
     }
     case 'schema':
       return trial ? schemaDiff(source, id) : schemaIntro(source, id);
+    case 'lint':
+      return lintTabLines(source.project, dialect.name, id, findRule);
     case 'info': {
       const log = source.state.log.filter((r) => r.revision === id).slice(-8).reverse();
       return [

@@ -3,6 +3,7 @@ import {
   drawHistory,
   listBackups,
   loadProject,
+  loadPostgresParser,
   Migrator,
   readManifest,
   writeMerge,
@@ -79,6 +80,8 @@ export class TuiSession {
   ) {}
 
   static async open(options: SessionOptions): Promise<TuiSession> {
+    // PostgreSQL's parser loads while the screen opens; lint needs it only when shown.
+    if (options.target.kind === 'postgres') void loadPostgresParser();
     const project = options.project ?? loadProject(options.dir, { lazyDown: true });
     const db = await connectDatabase(options.target, `migrate_tui:${options.target.databaseName}:${options.tables.version}`);
     let session: TuiSession | null = null;

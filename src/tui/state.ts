@@ -2,7 +2,7 @@
  * The TUI's state and its reducer: pure, tested without a terminal. Components render it;
  * hooks feed it engine data and dispatch actions.
  */
-export const TABS = ['up', 'down', 'diff', 'schema', 'info'] as const;
+export const TABS = ['up', 'down', 'diff', 'schema', 'info', 'lint'] as const;
 export type Tab = (typeof TABS)[number];
 
 export type Mode =

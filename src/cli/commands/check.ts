@@ -5,6 +5,8 @@ import type { CommandResult } from '../command-result.js';
 import { EXIT } from '../exit-codes.js';
 import { nonNegativeInt, resolveDir, type DatabaseContext, type Wiring } from '../wiring.js';
 import { stateJson, withMigrator } from './database-commands.js';
+import { lintDialects, lintProject } from './lint-command.js';
+import type { LintReport } from '../../engine/index.js';
 
 export function registerCheckCommand(program: Command, w: Wiring): void {
   w.add(
@@ -19,7 +21,9 @@ export function registerCheckCommand(program: Command, w: Wiring): void {
       const o = c.opts() as { maxHeads?: number; dialects: boolean; offline: boolean; strict: boolean };
       const targets = w.configFile().dialects;
       const loaded = engine.loadProject(resolveDir(w.io, g.dir), targets ? { dialects: targets } : {});
-      const files = checkCommand(loaded, { ...(o.maxHeads !== undefined ? { maxHeads: o.maxHeads } : {}), dialects: o.dialects, strict: o.strict });
+      const which = lintDialects(g, w);
+      const lint = await lintProject(loaded, which.dialects, undefined, w.configFile());
+      const files = withLint(checkCommand(loaded, { ...(o.maxHeads !== undefined ? { maxHeads: o.maxHeads } : {}), dialects: o.dialects, strict: o.strict }), lint, which.chosen, o.strict);
       if (o.offline || !w.hasDatabase(g)) return files;
       engine.requireTrustworthyGraph(loaded);
       const db = await databaseCheck(w.database(g), loaded);
@@ -30,6 +34,25 @@ export function registerCheckCommand(program: Command, w: Wiring): void {
       };
     },
   );
+}
+
+/**
+ * `check` runs lint too. Its errors fail `check` for the dialects someone chose (config
+ * `dialects`, the configured database, `--dialect`); with none chosen every dialect is linted
+ * and its errors count as warnings, so a PostgreSQL-only folder does not fail on MySQL's rules.
+ */
+function withLint(files: CommandResult, report: LintReport, chosen: boolean, strict: boolean): CommandResult {
+  const findings = chosen ? report.findings : report.findings.map((f) => (f.severity === 'error' ? { ...f, severity: 'warning' as const, message: `${f.message} (a warning: no dialects chosen; set "dialects" in migrate-tui.config.json)` } : f));
+  const c = engine.countBySeverity(findings);
+  const shown = engine.sortFindings(findings.filter((f) => f.severity !== 'notice')).map((f) => engine.formatFinding(f, { why: false }));
+  const summary = `lint: ${c.error} error${c.error === 1 ? '' : 's'}, ${c.warning} warning${c.warning === 1 ? '' : 's'}, ${c.notice} notice${c.notice === 1 ? '' : 's'}${report.suppressed.length ? `, ${report.suppressed.length} suppressed` : ''}${report.notAnalysed.length ? `, ${report.notAnalysed.length} statements not analysed` : ''} (\`migrate-tui lint\` explains each, with notices)`;
+  const json = files.json as { ok: boolean };
+  const failing = c.error + (strict ? c.warning : 0);
+  return {
+    text: [...shown, files.text.trimEnd(), summary].filter((l) => l !== '').join('\n') + '\n',
+    json: { ...json, ok: json.ok && failing === 0, lint: { findings: engine.sortFindings(findings), suppressed: report.suppressed.length, notAnalysed: report.notAnalysed.length } },
+    exitCode: files.exitCode === EXIT.ok && failing === 0 ? EXIT.ok : EXIT.failed,
+  };
 }
 
 export interface CheckOptions {

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
-import type { Migrator, ConfigFile, DatabaseState, MigrateTuiError, Project, ResolveMode, ResumeSource, RunResult, StateTableNames } from '../../engine/index.js';
+import type { Migrator, ConfigFile, DatabaseState, LockLimits, MigrateTuiError, Project, ResolveMode, ResumeSource, RunResult, StateTableNames } from '../../engine/index.js';
 import { engine } from '../engine.js';
 import type { CommandResult } from '../command-result.js';
 import { confirm } from '../confirm.js';
@@ -60,12 +60,18 @@ export function stateTables(config: ConfigFile): StateTableNames {
   return engine.stateTableNames(config.versionTable ?? engine.DEFAULT_STATE_TABLES.version, config.logTable ?? engine.DEFAULT_STATE_TABLES.log);
 }
 
+/** The config's `locks` over the defaults (lock_timeout 5 s, no statement_timeout, 3 tries). */
+export function lockLimitsOf(config: ConfigFile): LockLimits {
+  const l = config.locks ?? {};
+  return { ...engine.DEFAULT_LOCK_LIMITS, ...(l.timeout !== undefined ? { lockTimeoutMs: l.timeout * 1000 } : {}), ...(l.statementTimeout !== undefined ? { statementTimeoutMs: l.statementTimeout * 1000 } : {}), ...(l.tries !== undefined ? { tries: l.tries } : {}) };
+}
+
 /** Opens the database, runs `work` with a Migrator, always closes the connection. */
 export async function withMigrator<T>(ctx: DatabaseContext, project: Project, work: (m: Migrator) => Promise<T>): Promise<T> {
   const tables = stateTables(ctx.config);
   const db = await engine.connectDatabase(ctx.target, `migrate_tui:${ctx.target.databaseName}:${tables.version}`);
   try {
-    const m = new engine.Migrator(project, db, { tables, toolVersion: TOOL_VERSION, lockTimeoutMs: ctx.lockTimeoutMs, connection: ctx.target, ...(ctx.onEvent ? { onEvent: ctx.onEvent } : {}) });
+    const m = new engine.Migrator(project, db, { tables, toolVersion: TOOL_VERSION, lockTimeoutMs: ctx.lockTimeoutMs, connection: ctx.target, lockLimits: lockLimitsOf(ctx.config), ...(ctx.onEvent ? { onEvent: ctx.onEvent } : {}) });
     return await cancellable(ctx.io, m, () => work(m));
   } finally {
     await db.close();

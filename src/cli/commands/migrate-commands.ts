@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
-import type { Project } from '../../engine/index.js';
+import type { ConfigFile, Migrator, Project, Severity } from '../../engine/index.js';
 import { engine } from '../engine.js';
+import { EXIT } from '../exit-codes.js';
+import { lintGate, planFindingsText } from './lint-command.js';
 import type { CommandResult } from '../command-result.js';
 import { confirm } from '../confirm.js';
 import { dialectOption, type DatabaseContext, type Wiring } from '../wiring.js';
@@ -14,7 +16,8 @@ export function registerMigrateCommands(program: Command, w: Wiring): void {
       .description(direction === 'upgrade' ? 'apply revisions up to a target (default: heads)' : 'revert revisions down to a target (-1, base, an id…); asks first')
       .argument(direction === 'upgrade' ? '[target]' : '<target>', 'target (see README: targets)')
       .option('--sql', 'print the SQL of the plan instead of running it (never writes)', false)
-      .option('--from <revs>', 'with --sql: the state to plan from (comma-separated revisions, or base)');
+      .option('--from <revs>', 'with --sql: the state to plan from (comma-separated revisions, or base)')
+      .option('--lint <level>', 'refuse to run (exit 9) when the plan has a lint finding at this level or worse: error, warning or notice');
     if (direction === 'upgrade') command.option('--out-of-order', 'also apply revisions below applied ones (merged late)', false);
     if (direction === 'downgrade') {
       command
@@ -24,7 +27,8 @@ export function registerMigrateCommands(program: Command, w: Wiring): void {
         .option('--backup-dir <folder>', 'where backups go (default: "backups", or the config file\'s)');
     }
     w.add(command, async (c, g, target) => {
-      const o = c.opts() as { sql: boolean; from?: string; outOfOrder?: boolean; dryRun?: boolean; verbose?: boolean; backup?: boolean; backupDir?: string };
+      const o = c.opts() as { sql: boolean; from?: string; outOfOrder?: boolean; dryRun?: boolean; verbose?: boolean; backup?: boolean; backupDir?: string; lint?: string };
+      const lint: PlanLint = { gate: lintGate(o.lint), config: w.configFile() };
       let targetText = typeof target === 'string' ? target : 'heads';
       const loaded = w.project(g, {});
       const range = /^([^:]*):([^:]*)$/.exec(targetText);
@@ -54,8 +58,8 @@ export function registerMigrateCommands(program: Command, w: Wiring): void {
       }
       // The SQL is validated for the connected database's dialect when the Migrator plans.
       return direction === 'upgrade'
-        ? upgradeCommand(w.database(g), loaded, targetText, Boolean(o.outOfOrder), g.json)
-        : downgradeCommand(w.database(g), loaded, targetText, g.json, { dryRun: Boolean(o.dryRun), verbose: Boolean(o.verbose), backup: o.backup !== false, backupDir: w.backupDir(o.backupDir) });
+        ? upgradeCommand(w.database(g), loaded, targetText, Boolean(o.outOfOrder), g.json, lint)
+        : downgradeCommand(w.database(g), loaded, targetText, g.json, { dryRun: Boolean(o.dryRun), verbose: Boolean(o.verbose), backup: o.backup !== false, backupDir: w.backupDir(o.backupDir) }, lint);
     });
   }
   registerResetCommand(program, w);
@@ -78,8 +82,39 @@ export function registerResetCommand(program: Command, w: Wiring): void {
   );
 }
 
-export async function upgradeCommand(ctx: DatabaseContext, project: Project, target: string, outOfOrder: boolean, json: boolean): Promise<CommandResult> {
-  return withMigrator(ctx, project, async (m) => finish(ctx.io, await m.upgrade(target, { outOfOrder }), 'applied', json));
+/** What upgrade/downgrade do with lint: print the plan's findings first; with a gate, refuse at that level. */
+export interface PlanLint {
+  readonly gate: Severity | null;
+  readonly config: ConfigFile;
+}
+
+/** Prints the plan's findings (stderr); a result that refuses (exit 9) when the gate is reached. */
+async function lintBeforeRun(ctx: DatabaseContext, m: Migrator, direction: 'upgrade' | 'downgrade', target: string, lint: PlanLint, outOfOrder = false): Promise<CommandResult | null> {
+  const gate = lint.gate;
+  let report;
+  try {
+    report = await m.lintPlan(direction, target, { outOfOrder, ...(lint.config.lint ? { config: lint.config.lint } : {}) });
+  } catch (error) {
+    // Planning reads the state without the run's lock (SQLite: busy while another run holds it;
+    // a dirty database): the run itself then waits for the lock or says what is wrong. A gate
+    // that cannot be checked does not let the run through.
+    if (gate) throw error;
+    return null;
+  }
+  ctx.io.err(planFindingsText(report));
+  if (!gate) return null;
+  const blocking = report.findings.filter((f) => engine.severityRank(f.severity) <= engine.severityRank(gate));
+  if (blocking.length === 0) return null;
+  const message = `refused: the plan has ${blocking.length} lint finding${blocking.length === 1 ? '' : 's'} at ${gate} level or worse (--lint ${gate}); nothing ran`;
+  return {
+    text: `${message}\n  → fix the migration, or silence a finding that does not apply with \`-- migrate:lint-ignore CODE "reason"\` on the line above its statement\n`,
+    json: { error: { code: 'lint-refused', message, hint: 'fix the migration, or add `-- migrate:lint-ignore CODE "reason"`', meta: { gate } }, findings: blocking },
+    exitCode: EXIT.lintRefused,
+  };
+}
+
+export async function upgradeCommand(ctx: DatabaseContext, project: Project, target: string, outOfOrder: boolean, json: boolean, lint: PlanLint = { gate: null, config: {} }): Promise<CommandResult> {
+  return withMigrator(ctx, project, async (m) => (await lintBeforeRun(ctx, m, 'upgrade', target, lint, outOfOrder)) ?? finish(ctx.io, await m.upgrade(target, { outOfOrder }), 'applied', json));
 }
 
 export interface DowngradeOptions {
@@ -95,13 +130,15 @@ export interface DowngradeOptions {
  * a confirmation, the backup, then the downgrade. No backup tool means no downgrade unless
  * --no-backup.
  */
-export async function downgradeCommand(ctx: DatabaseContext, project: Project, target: string, json: boolean, options: DowngradeOptions): Promise<CommandResult> {
+export async function downgradeCommand(ctx: DatabaseContext, project: Project, target: string, json: boolean, options: DowngradeOptions, lint: PlanLint = { gate: null, config: {} }): Promise<CommandResult> {
   return withMigrator(ctx, project, async (m) => {
     const preview = await m.downgradePreview(target);
     if (options.dryRun) return { text: engine.previewText(preview), json: { preview } };
     if (preview.steps.length === 0) return finish(ctx.io, { direction: 'downgrade', target, steps: [], headsBefore: [], headsAfter: (await m.readState()).versionRows }, 'reverted', json);
     // Asking: the whole preview. Not asking (--yes): the plan in a line and all it destroys.
     ctx.io.err(ctx.yes && !options.verbose ? engine.previewSummary(preview) : engine.previewText(preview));
+    const refused = await lintBeforeRun(ctx, m, 'downgrade', target, lint);
+    if (refused) return refused;
     let backupFile: string | null = null;
     if (options.backup) {
       const tool = await m.db.backupTool();

@@ -4,6 +4,7 @@ import { busyFlow } from '../flows/busy.js';
 import { confirmFlow } from '../flows/confirm.js';
 import { errorResult } from '../flows/result.js';
 import { backupFirst, execute } from './run.js';
+import { findingLines, planLint } from '../lint-view.js';
 
 /** Upgrade, downgrade and stamp: each previewed and confirmed before it runs. */
 
@@ -12,7 +13,9 @@ export function startUpgrade(ctx: TuiContext, target: string): void {
   try {
     const steps = session.planUpgrade(target);
     if (steps.length === 0) return ctx.notice(`nothing to upgrade: ${target} is already applied`);
-    const body = [`upgrade ${session.db.display} to ${target}: ${steps.length} revision${steps.length === 1 ? '' : 's'}, in this order`];
+    // The plan's lint findings come before the SQL, errors first.
+    const findings = findingLines(planLint(session.project, session.db.syntax.name, steps.map((s) => s.revision), 'up'));
+    const body = [...findings, `upgrade ${session.db.display} to ${target}: ${steps.length} revision${steps.length === 1 ? '' : 's'}, in this order`];
     for (const [i, s] of steps.entries()) {
       body.push('', `[${i + 1}/${steps.length}] ↑ ${s.revision} ${s.message}${s.path ? ` (${s.path})` : ''}`);
       for (const st of s.statements) body.push(...st.sql.split('\n').map((l) => `  ${l}`));
@@ -39,7 +42,7 @@ export function startDowngrade(ctx: TuiContext, target: string): void {
       ctx.setFlow(
         confirmFlow({
           title: `Downgrade ${session.db.databaseName} to ${target}?`,
-          body: [...risks, '', ...text.slice(0, text.length - risks.length)],
+          body: [...risks, '', ...findingLines(planLint(session.project, session.db.syntax.name, preview.steps.map((s) => s.revision), 'down')), ...text.slice(0, text.length - risks.length)],
           phrase: preview.destructive ? session.db.databaseName : null,
           backup: true,
           danger: preview.destructive,
