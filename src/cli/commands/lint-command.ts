@@ -1,22 +1,6 @@
 import { Option, type Command } from 'commander';
-import {
-  DIALECT_NAMES,
-  formatFinding,
-  lintHistory,
-  lintSummary,
-  loadPostgresParser,
-  resolveRevisionRef,
-  severityRank,
-  SEVERITIES,
-  sortFindings,
-  UsageError,
-  withLiveCounts,
-  type ConfigFile,
-  type DialectName,
-  type LintReport,
-  type Project,
-  type Severity,
-} from '../../engine/index.js';
+import type { ConfigFile, DialectName, LintReport, Project, Severity } from '../../engine/index.js';
+import { engine } from '../engine.js';
 import type { CommandResult, GlobalOptions } from '../command-result.js';
 import { EXIT } from '../exit-codes.js';
 import { commaList, dialectOption, type Wiring } from '../wiring.js';
@@ -39,7 +23,7 @@ export function registerLintCommand(program: Command, w: Wiring): void {
         // The database's own dialect, and its figures next to each finding.
         return withMigrator(w.database(g), project, async (m) => {
           const report = await lintProject(project, [m.db.syntax.name], lintRevisions(project, revs as string[]), w.configFile());
-          return lintResult({ ...report, findings: await withLiveCounts(m.db, report.findings) }, o.maxSeverity, o.why);
+          return lintResult({ ...report, findings: await engine.withLiveCounts(m.db, report.findings) }, o.maxSeverity, o.why);
         });
       }
       const report = await lintProject(project, lintDialects(g, w).dialects, lintRevisions(project, revs as string[]), w.configFile());
@@ -60,7 +44,7 @@ export function lintDialects(g: GlobalOptions, w: Wiring): { dialects: DialectNa
     const target = w.database(g).target;
     return { dialects: target.dialectHint ? [target.dialectHint] : target.kind === 'mysql' ? ['mysql', 'mariadb'] : [target.kind], chosen: true };
   }
-  return { dialects: [...DIALECT_NAMES], chosen: false };
+  return { dialects: [...engine.DIALECT_NAMES], chosen: false };
 }
 
 function lintRevisions(project: Project, refs: readonly string[]): Set<string> | undefined {
@@ -68,30 +52,30 @@ function lintRevisions(project: Project, refs: readonly string[]): Set<string> |
   const ids = new Set<string>();
   for (const ref of refs) {
     if (ref === 'heads') for (const h of project.graph.heads()) ids.add(h);
-    else ids.add(ref === 'head' && project.graph.heads().length === 1 ? project.graph.heads()[0]! : resolveRevisionRef(project.graph, ref));
+    else ids.add(ref === 'head' && project.graph.heads().length === 1 ? project.graph.heads()[0]! : engine.resolveRevisionRef(project.graph, ref));
   }
   return ids;
 }
 
 export async function lintProject(project: Project, dialects: readonly DialectName[], revisions: ReadonlySet<string> | undefined, config: ConfigFile): Promise<LintReport> {
-  if (dialects.includes('postgres')) await loadPostgresParser();
-  return lintHistory(project.graph, { dialects, ...(revisions ? { revisions } : {}), ...(config.lint ? { config: config.lint } : {}) });
+  if (dialects.includes('postgres')) await engine.loadPostgresParser();
+  return engine.lintHistory(project.graph, { dialects, ...(revisions ? { revisions } : {}), ...(config.lint ? { config: config.lint } : {}) });
 }
 
 /** Findings more severe than `max` (`none`: any finding). */
 export function above(report: LintReport, max: 'none' | Severity): number {
   if (max === 'none') return report.findings.length;
-  return report.findings.filter((f) => severityRank(f.severity) < severityRank(max)).length;
+  return report.findings.filter((f) => engine.severityRank(f.severity) < engine.severityRank(max)).length;
 }
 
 export function lintResult(report: LintReport, max: 'none' | Severity, why = true): CommandResult {
-  const lines = sortFindings(report.findings).map((f) => formatFinding(f, { why }));
-  lines.push(lintSummary(report));
+  const lines = engine.sortFindings(report.findings).map((f) => engine.formatFinding(f, { why }));
+  lines.push(engine.lintSummary(report));
   const failing = above(report, max);
   if (failing > 0) lines.push(`${failing} finding${failing === 1 ? '' : 's'} more severe than --max-severity ${max}`);
   return {
     text: lines.join('\n') + '\n',
-    json: { ok: failing === 0, maxSeverity: max, findings: sortFindings(report.findings), suppressed: report.suppressed, notAnalysed: report.notAnalysed, statements: report.statements, revisions: report.revisions },
+    json: { ok: failing === 0, maxSeverity: max, findings: engine.sortFindings(report.findings), suppressed: report.suppressed, notAnalysed: report.notAnalysed, statements: report.statements, revisions: report.revisions },
     exitCode: failing === 0 ? EXIT.ok : EXIT.failed,
   };
 }
@@ -99,13 +83,13 @@ export function lintResult(report: LintReport, max: 'none' | Severity, why = tru
 /** Parses `--lint <level>` of upgrade/downgrade. */
 export function lintGate(value: string | undefined): Severity | null {
   if (value === undefined) return null;
-  if (!(SEVERITIES as readonly string[]).includes(value)) throw new UsageError(`--lint must be one of ${SEVERITIES.join(', ')}, got "${value}"`, '`--lint error` refuses to run when the plan has an error-level finding');
+  if (!(engine.SEVERITIES as readonly string[]).includes(value)) throw new engine.UsageError(`--lint must be one of ${engine.SEVERITIES.join(', ')}, got "${value}"`, '`--lint error` refuses to run when the plan has an error-level finding');
   return value as Severity;
 }
 
 /** What upgrade/downgrade print before running: the plan's findings, errors first, one line each with its fix. */
 export function planFindingsText(report: LintReport): string {
   if (report.findings.length === 0) return '';
-  const lines = sortFindings(report.findings).map((f) => formatFinding(f, { why: false }));
-  return `lint: the plan has ${lintSummary(report).replace(/^[^:]*: /, '')} (\`migrate-tui lint\` explains each)\n${lines.join('\n')}\n`;
+  const lines = engine.sortFindings(report.findings).map((f) => engine.formatFinding(f, { why: false }));
+  return `lint: the plan has ${engine.lintSummary(report).replace(/^[^:]*: /, '')} (\`migrate-tui lint\` explains each)\n${lines.join('\n')}\n`;
 }
