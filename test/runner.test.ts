@@ -290,7 +290,7 @@ const SLOW: Record<string, string> = {
 /** Starts an upgrade whose migration runs for a long time, and returns once it is running. */
 async function startSlowUpgrade(url: string, dbName: string) {
   const dir = makeFolder({ '1_slow.up.sql': SLOW[dbName]!, '1_slow.down.sql': 'DROP TABLE slow;\n' });
-  const init = await run(url, dir, 'init');
+  const init = await run(url, dir, 'init', '--tables-only');
   if (init.code !== 0) throw new Error(init.stderr);
   const victim = start(['--url', url, '--dir', dir, '--yes', 'upgrade']);
   if (dbName === 'postgres') {
@@ -322,7 +322,7 @@ eachDatabase(
   'a transaction-off step keeps the one-runner lock: a second run waits and gives up (exit 6) instead of seeing a half-run step',
   async (t, url) => {
     const dir = makeFolder({ '1_slow.up.sql': `-- migrate:transaction off\n${SLOW.sqlite}`, '1_slow.down.sql': 'DROP TABLE slow;\n' });
-    t.is((await run(url, dir, 'init')).code, 0);
+    t.is((await run(url, dir, 'init', '--tables-only')).code, 0);
     const victim = start(['--url', url, '--dir', dir, '--yes', 'upgrade']);
     try {
       await until(async () => victim.stderr().includes('↑ [1/1] 1 slow'), 'the step to start');
