@@ -88,7 +88,9 @@ eachDatabase('--yes without a terminal takes the backup and proceeds; without --
   t.is(refused.code, 4);
   t.deepEqual(readdirSync(backups), [], 'no backup when the downgrade is refused');
   t.notRegex(refused.stderr, /backup first:|backup written/, 'a refusal never names a backup as taken');
-  t.regex(refused.stderr, /a backup will be written first, to /);
+  t.regex(refused.stderr, /a backup would be written first, to .*, once confirmed\n/);
+  t.notRegex(refused.stderr, /backup will be written/, 'no promise of a backup that a refusal never writes');
+  t.regex(refused.stderr, /needs a confirmation, but there is no terminal to ask on; nothing was changed\n  → pass --yes to confirm in scripts and CI \(the preview above is what it would do; `downgrade -1 --dry-run` prints it alone\)/);
   const done = await run(url, '--yes', 'downgrade', '-1', '--backup-dir', backups, '--json');
   t.is(done.code, 0, done.stderr);
   const out = JSON.parse(done.stdout);

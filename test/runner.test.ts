@@ -61,6 +61,9 @@ eachDatabase('stamp moves the version rows without running SQL, and asks before 
   const refused = await run(url, EXAMPLE, 'stamp', 'base');
   t.is(refused.code, 4);
   t.regex(refused.stderr, /needs a confirmation, but there is no terminal/);
+  // The hint names what exists for stamp (it has no --sql).
+  t.regex(refused.stderr, /→ pass --yes to confirm in scripts and CI \(the line above says what it would record\)\n/);
+  t.notRegex(refused.stderr, /--sql/);
   t.is((await run(url, EXAMPLE, '--yes', 'stamp', 'base')).code, 0);
   t.deepEqual(JSON.parse((await run(url, EXAMPLE, 'status', '--json')).stdout).current, []);
 });
@@ -188,7 +191,7 @@ eachDatabase('without a terminal and without --yes, downgrade refuses and change
   t.is((await run(url, EXAMPLE, '--yes', 'upgrade')).code, 0);
   const refused = await run(url, EXAMPLE, 'downgrade', '-1');
   t.is(refused.code, 4);
-  t.regex(refused.stderr, /needs a confirmation, but there is no terminal to ask on\n {2}→ pass --yes/);
+  t.regex(refused.stderr, /needs a confirmation, but there is no terminal to ask on; nothing was changed\n {2}→ pass --yes/);
   t.deepEqual(JSON.parse((await run(url, EXAMPLE, 'current', '--json')).stdout).current.map((r: { id: string }) => r.id), ['20260115090000']);
   const yes = await run(url, EXAMPLE, '--yes', 'downgrade', '-1');
   t.is(yes.code, 0);

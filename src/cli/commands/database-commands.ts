@@ -246,7 +246,7 @@ export async function stampCommand(ctx: DatabaseContext, project: Project, targe
     const backwards = [...state.applied].filter((id) => !next.has(id));
     if (backwards.length > 0 || state.dirty) {
       ctx.io.err(`stamp ${target} runs no SQL; it records ${backwards.length > 0 ? `${backwards.join(', ')} as NOT applied` : 'the state'}${state.dirty ? ' and clears the dirty state' : ''}\n`);
-      await confirm(ctx.io, `stamp ${m.db.databaseName} to ${target}`, ctx.yes);
+      await confirm(ctx.io, `stamp ${m.db.databaseName} to ${target}`, ctx.yes, undefined, 'the line above says what it would record');
     }
     return finish(ctx.io, await m.stamp(target), 'stamped', json);
   });
@@ -268,7 +268,7 @@ export async function resolveCommand(ctx: DatabaseContext, project: Project, ref
       ...(preview.fileChanged ? ['the file changed since the step started (recorded → file):', ...preview.fileChanged.diff.split('\n').slice(2)] : []),
     ];
     ctx.io.err(lines.join('\n') + '\n');
-    await confirm(ctx.io, `resolve ${preview.revision} on ${m.db.databaseName}`, ctx.yes);
+    await confirm(ctx.io, `resolve ${preview.revision} on ${m.db.databaseName}`, ctx.yes, undefined, `the lines above say what it would ${mode === 'applied' || mode === 'reverted' ? 'record' : 'run'}`);
     return finish(ctx.io, await m.resolve(ref, mode, source, resumeAt), 'resolved', json);
   });
 }

@@ -100,10 +100,11 @@ export async function downgradeCommand(ctx: DatabaseContext, project: Project, t
     if (options.backup) {
       const tool = await m.db.backupTool();
       backupFile = backupPath(options.backupDir, m.db.databaseName, (await m.readState()).versionRows, m.db.backupExtension);
-      // Future tense: it is written only after the confirmation (a refusal writes nothing).
-      ctx.io.err(`a backup will be written first, to ${backupFile} (${tool})\n`);
+      // Written only after the confirmation: until then it is conditional (a refusal writes nothing).
+      ctx.io.err(ctx.yes ? `a backup will be written first, to ${backupFile} (${tool})\n` : `a backup would be written first, to ${backupFile} (${tool}), once confirmed\n`);
     } else ctx.io.err('NO BACKUP will be taken (--no-backup)\n');
-    await confirm(ctx.io, `downgrade ${m.db.databaseName} to ${target}`, ctx.yes, `downgrade ${m.db.databaseName} to ${target}${backupFile ? ' after the backup' : ' WITHOUT a backup'}? [y/N] `);
+    const review = `the preview above is what it would do; \`downgrade ${target} --dry-run\` prints it alone`;
+    await confirm(ctx.io, `downgrade ${m.db.databaseName} to ${target}`, ctx.yes, `downgrade ${m.db.databaseName} to ${target}${backupFile ? ' after the backup' : ' WITHOUT a backup'}? [y/N] `, review);
     const manifest = backupFile ? await m.backup({ dir: options.backupDir, out: backupFile, reason: `before downgrade to ${target}` }) : null;
     if (manifest) ctx.io.err(`backup written: ${manifest.file} (${manifest.size} bytes)\n`);
     const out = finish(ctx.io, await m.downgrade(target), 'reverted', json);

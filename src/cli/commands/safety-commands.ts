@@ -77,7 +77,7 @@ export async function restoreCommand(ctx: DatabaseContext, project: Project, fil
         `  version rows then: ${manifest.versionRows.join(', ') || 'base'}; now: ${state.versionRows.join(', ') || 'base'}\n` +
         (manifest.includesStateTables ? '' : '  tables created after the backup are left in place\n'),
     );
-    await confirm(ctx.io, `restore ${m.db.databaseName} from ${manifest.file}${other ? ` (taken from ${manifest.databaseName} on ${manifest.database})` : ''}`, ctx.yes);
+    await confirm(ctx.io, `restore ${m.db.databaseName} from ${manifest.file}${other ? ` (taken from ${manifest.databaseName} on ${manifest.database})` : ''}`, ctx.yes, undefined, 'the lines above say what it would replace');
     return finish(ctx.io, await m.restore(manifest, { intoOtherDatabase }), 'restored', json);
   });
 }
