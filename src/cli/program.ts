@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   DEFAULT_BACKUP_DIR,
+  EMBEDDED_DEFAULT,
   readConfigFile,
   resolveConnection,
   InvalidMigrationsError,
@@ -150,7 +151,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     backupDir,
     hasDatabase: (g) => {
       const ctx = database(g);
-      return ctx.target.source !== 'the embedded default' || existsSync(ctx.target.file!);
+      return ctx.target.source !== EMBEDDED_DEFAULT || existsSync(ctx.target.file!);
     },
     add: (command, run) => {
       command.action(async (...args: unknown[]) => {
@@ -192,6 +193,11 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
   registerStateCommands(program, wiring);
   addAlembicHelp(program);
   // No command: the TUI on a terminal, else the status.
-  wiring.add(program, (_c, g) => (wiring.interactive(g) ? wiring.openTui(g, 'main') : statusCommand(database(g), project(g, {}))));
+  // The embedded default that does not exist yet is shown as empty, as the TUI shows it.
+  wiring.add(program, (_c, g) => {
+    if (wiring.interactive(g)) return wiring.openTui(g, 'main');
+    const ctx = database(g);
+    return statusCommand(ctx, project(g, {}), ctx.target.source === EMBEDDED_DEFAULT);
+  });
   return program;
 }

@@ -26,6 +26,8 @@ export interface ConnectionTarget {
 }
 
 export const DEFAULT_URL = 'sqlite:./migrate-tui.sqlite';
+/** The `source` of the target when no setting names a database. */
+export const EMBEDDED_DEFAULT = 'the embedded default';
 export const CONFIG_FILE = 'migrate-tui.config.json';
 
 /** `migrate-tui.config.json`: every field optional. */
@@ -104,7 +106,7 @@ function connectionFromSettings(options: { url?: string | undefined; cwd: string
   if (env.DATABASE_URL) return parseDatabaseUrl(env.DATABASE_URL, 'DATABASE_URL', options.cwd);
   if (env.DATABASE_PROVIDER) return parseDatabaseUrl(urlFromParts(env), 'DATABASE_PROVIDER and DB_* variables', options.cwd);
   if (options.config.url) return parseDatabaseUrl(options.config.url, CONFIG_FILE, options.cwd);
-  return parseDatabaseUrl(DEFAULT_URL, 'the embedded default', options.cwd);
+  return parseDatabaseUrl(DEFAULT_URL, EMBEDDED_DEFAULT, options.cwd);
 }
 
 function urlFromParts(env: Readonly<Record<string, string | undefined>>): string {

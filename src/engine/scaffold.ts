@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { CONFIG_FILE, type ConnectionTarget } from './connection.js';
+import { CONFIG_FILE, EMBEDDED_DEFAULT, type ConnectionTarget } from './connection.js';
 import type { DialectName } from './dialects/dialect.js';
 import { DIALECT_NAMES } from './dialects/registry.js';
 
@@ -72,7 +72,7 @@ export function scaffoldProject(o: ScaffoldOptions): ScaffoldResult {
   let config: Record<string, unknown> | null = null;
   if (existsSync(configPath)) entries.push({ path: CONFIG_FILE, action: 'skipped', detail: 'exists, left as it is' });
   else {
-    const fromUrl = o.target.source !== 'the embedded default';
+    const fromUrl = o.target.source !== EMBEDDED_DEFAULT;
     const dialects = o.dialects ?? (fromUrl ? dialectsOf(o.target) : DIALECT_NAMES);
     // Only a URL typed on this command line, without a password, is written down; one from the
     // environment stays there (it differs per machine), and passwords stay out of files.

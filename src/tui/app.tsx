@@ -77,6 +77,7 @@ export function App({ session, width, height, readOnly, onQuit, onAbandon, varia
           heads={session.state.versionRows}
           pending={session.state.pending.length}
           dirty={session.state.dirty !== null}
+          notCreated={session.notCreated}
           readOnly={readOnly}
           scope={scope}
           notice={search ?? view.notice}

@@ -5,6 +5,7 @@ import {
   DEFAULT_BACKUP_DIR,
   knownDialectSpellings,
   scaffoldProject,
+  sqliteFileMissing,
   type DialectName,
   DEFAULT_STATE_TABLES,
   Migrator,
@@ -12,6 +13,7 @@ import {
   UsageError,
   stateTableNames,
   type ConfigFile,
+  type ConnectOptions,
   type DatabaseState,
   type MigrateTuiError,
   type Project,
@@ -85,14 +87,20 @@ export function registerStateCommands(program: Command, w: Wiring): void {
   );
 }
 
+/** What commands that write pass to withMigrator: a missing SQLite file is created. */
+export const WRITES: ConnectOptions = { create: true };
+
 export function stateTables(config: ConfigFile): StateTableNames {
   return stateTableNames(config.versionTable ?? DEFAULT_STATE_TABLES.version, config.logTable ?? DEFAULT_STATE_TABLES.log);
 }
 
-/** Opens the database, runs `work` with a Migrator, always closes the connection. */
-export async function withMigrator<T>(ctx: DatabaseContext, project: Project, work: (m: Migrator) => Promise<T>): Promise<T> {
+/**
+ * Opens the database, runs `work` with a Migrator, always closes the connection. Only a
+ * command that writes passes `create` (a missing SQLite file is made then, never by looking).
+ */
+export async function withMigrator<T>(ctx: DatabaseContext, project: Project, work: (m: Migrator) => Promise<T>, options: ConnectOptions = {}): Promise<T> {
   const tables = stateTables(ctx.config);
-  const db = await connectDatabase(ctx.target, `migrate_tui:${ctx.target.databaseName}:${tables.version}`);
+  const db = await connectDatabase(ctx.target, `migrate_tui:${ctx.target.databaseName}:${tables.version}`, options);
   try {
     const m = new Migrator(project, db, { tables, toolVersion: TOOL_VERSION, lockTimeoutMs: ctx.lockTimeoutMs, connection: ctx.target, ...(ctx.onEvent ? { onEvent: ctx.onEvent } : {}) });
     return await cancellable(ctx.io, m, () => work(m));
@@ -127,7 +135,7 @@ export async function initTablesCommand(ctx: DatabaseContext, project: Project):
       text: `initialised ${m.db.display} (${m.db.serverVersion}): tables ${m.store.tables.version} and ${m.store.tables.log} are ready\n`,
       json: { database: m.db.display, dialect: m.db.syntax.name, tables: m.store.tables },
     };
-  });
+   }, WRITES);
 }
 
 export function stateJson(m: Migrator, state: DatabaseState) {
@@ -147,11 +155,11 @@ export function stateJson(m: Migrator, state: DatabaseState) {
   };
 }
 
-export function statusText(m: Migrator, state: DatabaseState): string {
+export function statusText(m: Migrator, state: DatabaseState, notCreated = false): string {
   const { graph } = m.project;
   const label = (id: string) => (graph.has(id) ? `${id} ${graph.get(id).message}` : `${id} (files missing)`);
   const lines = [
-    `database: ${m.db.display} (${m.db.serverVersion}, dialect ${m.db.syntax.name})`,
+    notCreated ? `database: ${m.db.display}: no database yet; \`upgrade\` creates it` : `database: ${m.db.display} (${m.db.serverVersion}, dialect ${m.db.syntax.name})`,
     `current:  ${state.versionRows.length > 0 ? state.versionRows.map(label).join('\n          ') : 'base (nothing applied)'}`,
     `applied:  ${state.applied.size} of ${graph.size} revision${graph.size === 1 ? '' : 's'}`,
     `pending:  ${state.pending.length === 0 ? 'none' : state.pending.map(label).join('\n          ')}`,
@@ -171,11 +179,21 @@ export function statusText(m: Migrator, state: DatabaseState): string {
   return lines.join('\n') + '\n';
 }
 
-export async function statusCommand(ctx: DatabaseContext, project: Project): Promise<CommandResult> {
-  return withMigrator(ctx, project, async (m) => {
-    const state = await m.readState();
-    return { text: statusText(m, state), json: stateJson(m, state) };
-  });
+/**
+ * `status`. `standIn` (only `migrate-tui` with no command and no terminal, on the embedded
+ * default): a missing file is shown as the empty database it would be, and is not created.
+ */
+export async function statusCommand(ctx: DatabaseContext, project: Project, standIn = false): Promise<CommandResult> {
+  const notCreated = standIn && sqliteFileMissing(ctx.target);
+  return withMigrator(
+    ctx,
+    project,
+    async (m) => {
+      const state = await m.readState();
+      return { text: statusText(m, state, notCreated), json: { ...stateJson(m, state), ...(notCreated ? { notCreated: true } : {}) } };
+    },
+    { standIn: notCreated },
+  );
 }
 
 export async function currentCommand(ctx: DatabaseContext, project: Project, verbose = false): Promise<CommandResult> {
@@ -249,7 +267,7 @@ export async function stampCommand(ctx: DatabaseContext, project: Project, targe
       await confirm(ctx.io, `stamp ${m.db.databaseName} to ${target}`, ctx.yes, undefined, 'the line above says what it would record');
     }
     return finish(ctx.io, await m.stamp(target), 'stamped', json);
-  });
+   }, WRITES);
 }
 
 export async function resolveCommand(ctx: DatabaseContext, project: Project, ref: string, mode: ResolveMode, json: boolean, source: ResumeSource | null = null, resumeAt: number | null = null): Promise<CommandResult> {
@@ -282,5 +300,5 @@ export async function seedCommand(ctx: DatabaseContext, project: Project, seedDi
       text: `ran ${result.steps.filter((s) => s.status === 'done').length} seed file${result.steps.length === 1 ? '' : 's'}, ${result.skipped.length} unchanged (skipped)\n`,
       json: { ...resultJson(result), skipped: result.skipped },
     };
-  });
+   }, WRITES);
 }

@@ -3,7 +3,7 @@ import { backupPath, knownDialectSpellings, previewText, riskLines, UsageError, 
 import type { CommandResult } from '../command-result.js';
 import { confirm } from '../confirm.js';
 import { dialectOption, type DatabaseContext, type Wiring } from '../wiring.js';
-import { finish, stateTables, withMigrator } from './database-commands.js';
+import { finish, stateTables, withMigrator, WRITES } from './database-commands.js';
 import { offlinePlanCommand } from './offline-plan.js';
 
 export function registerMigrateCommands(program: Command, w: Wiring): void {
@@ -76,7 +76,7 @@ export function registerResetCommand(program: Command, w: Wiring): void {
 }
 
 export async function upgradeCommand(ctx: DatabaseContext, project: Project, target: string, outOfOrder: boolean, json: boolean): Promise<CommandResult> {
-  return withMigrator(ctx, project, async (m) => finish(ctx.io, await m.upgrade(target, { outOfOrder }), 'applied', json));
+  return withMigrator(ctx, project, async (m) => finish(ctx.io, await m.upgrade(target, { outOfOrder }), 'applied', json), WRITES);
 }
 
 export interface DowngradeOptions {

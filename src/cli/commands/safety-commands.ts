@@ -4,7 +4,7 @@ import { appliedHistory, backupOrigin, previewText, undoHeadTarget, type Downgra
 import type { CommandResult } from '../command-result.js';
 import { confirm } from '../confirm.js';
 import { nonNegativeInt, type DatabaseContext, type Wiring } from '../wiring.js';
-import { finish, withMigrator } from './database-commands.js';
+import { finish, withMigrator, WRITES } from './database-commands.js';
 
 export function registerSafetyCommands(program: Command, w: Wiring): void {
   w.add(
@@ -79,7 +79,7 @@ export async function restoreCommand(ctx: DatabaseContext, project: Project, fil
     );
     await confirm(ctx.io, `restore ${m.db.databaseName} from ${manifest.file}${other ? ` (taken from ${manifest.databaseName} on ${manifest.database})` : ''}`, ctx.yes, undefined, 'the lines above say what it would replace');
     return finish(ctx.io, await m.restore(manifest, { intoOtherDatabase }), 'restored', json);
-  });
+  }, WRITES);
 }
 
 /**

@@ -13,6 +13,7 @@ export function startUpgrade(ctx: TuiContext, target: string): void {
     const steps = session.planUpgrade(target);
     if (steps.length === 0) return ctx.notice(`nothing to upgrade: ${target} is already applied`);
     const body = [`upgrade ${session.db.display} to ${target}: ${steps.length} revision${steps.length === 1 ? '' : 's'}, in this order`];
+    if (session.notCreated) body.push('the database file does not exist yet: this creates it');
     for (const [i, s] of steps.entries()) {
       body.push('', `[${i + 1}/${steps.length}] ↑ ${s.revision} ${s.message}${s.path ? ` (${s.path})` : ''}`);
       for (const st of s.statements) body.push(...st.sql.split('\n').map((l) => `  ${l}`));

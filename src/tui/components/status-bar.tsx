@@ -3,12 +3,18 @@ import { KEYMAP, type Scope } from '../keymap.js';
 import { colour } from '../theme.js';
 
 /** One status line (database, dialect, heads, pending, lock/dirty) and one line of key hints. */
-export function StatusBar(props: { database: string; dialect: string; heads: readonly string[]; pending: number; dirty: boolean; readOnly: boolean; scope: Scope; notice: string | null; width: number }) {
+export function StatusBar(props: { database: string; dialect: string; heads: readonly string[]; pending: number; dirty: boolean; readOnly: boolean; scope: Scope; notice: string | null; width: number; notCreated?: boolean }) {
   // A dirty database can only be resolved, so the way out is always on screen.
   const hints = KEYMAP.filter((b) => (b.hint || (props.dirty && b.action === 'resolve')) && b.scopes.includes(props.scope) && !(props.readOnly && b.mutates))
     .map((b) => `${b.keys[0]} ${b.label.split(' ')[0]}`)
     .join('  ');
-  const state = `${props.database} · ${props.dialect} · at ${props.heads.join(', ') || 'base'} · ${props.pending} pending`;
+  // The embedded default before its first write: nothing exists yet, and the first write makes it.
+  const at = props.notCreated ? 'no database yet: upgrade creates it' : `at ${props.heads.join(', ') || 'base'}`;
+  // A long database path gives way (cut from the left) before what the state says.
+  const rest = ` · ${props.dialect} · ${at} · ${props.pending} pending`;
+  const room = props.width - rest.length - (props.dirty ? 6 : 0) - (props.readOnly ? 10 : 0);
+  const database = props.database.length <= room ? props.database : room >= 12 ? `…${props.database.slice(-(room - 1))}` : '';
+  const state = database ? `${database}${rest}` : rest.slice(3);
   return (
     <Box flexDirection="column" width={props.width}>
       <Text wrap="truncate">
