@@ -228,13 +228,13 @@ export class TuiSession {
   }
 
   /** What resolving the dirty step in `mode` would run; throws when the database is not dirty. */
-  resolvePreview(mode: ResolveMode, source: ResumeSource | null = null): ResolvePreview {
+  resolvePreview(mode: ResolveMode, source: ResumeSource | null = null, resumeAt: number | null = null): ResolvePreview {
     const dirty = this.state.dirty;
-    return this.migrator.resolvePreview(this.state, dirty?.revision ?? '', mode, source);
+    return this.migrator.resolvePreview(this.state, dirty?.revision ?? '', mode, source, resumeAt);
   }
 
-  resolve(revision: string, mode: ResolveMode, source: ResumeSource | null = null) {
-    return () => this.migrator.resolve(revision, mode, source);
+  resolve(revision: string, mode: ResolveMode, source: ResumeSource | null = null, resumeAt: number | null = null) {
+    return () => this.migrator.resolve(revision, mode, source, resumeAt);
   }
 
   backup(reason: string): Promise<BackupManifest> {
