@@ -23,6 +23,7 @@ import { registerAuthoringCommands } from './commands/authoring.js';
 import { registerCheckCommand } from './commands/check.js';
 import { exitCodeForError, registerStateCommands, stateTables, statusCommand } from './commands/database-commands.js';
 import { registerGraphCommands } from './commands/graph-commands.js';
+import { registerInitCommand } from './commands/init.js';
 import { registerMigrateCommands } from './commands/migrate-commands.js';
 import { registerSafetyCommands } from './commands/safety-commands.js';
 import { plainReporter } from './reporter.js';
@@ -190,6 +191,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
   registerAuthoringCommands(program, wiring);
   registerMigrateCommands(program, wiring);
   registerSafetyCommands(program, wiring);
+  registerInitCommand(program, wiring);
   registerStateCommands(program, wiring);
   addAlembicHelp(program);
   // No command: the TUI on a terminal, else the status.

@@ -2,11 +2,7 @@ import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import {
   connectDatabase,
-  DEFAULT_BACKUP_DIR,
-  knownDialectSpellings,
-  scaffoldProject,
   sqliteFileMissing,
-  type DialectName,
   DEFAULT_STATE_TABLES,
   Migrator,
   requireResumeSource,
@@ -22,29 +18,18 @@ import {
   type RunResult,
   type StateTableNames,
 } from '../../engine/index.js';
-import type { CommandResult, GlobalOptions } from '../command-result.js';
+import type { CommandResult } from '../command-result.js';
 import { confirm } from '../confirm.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { TOOL_VERSION } from '../version.js';
-import { commaList, dialectOption, positiveInt, type DatabaseContext, type Wiring } from '../wiring.js';
+import { positiveInt, type DatabaseContext, type Wiring } from '../wiring.js';
 import { cancellable } from '../interrupt.js';
 import { revisionVerbose } from './describe.js';
 
-/** The commands that read or set the state: init, status, current, stamp, resolve, seed. */
+/** The commands that read or set the state (init is in init.ts): status, current, stamp, resolve, seed. */
 export function registerStateCommands(program: Command, w: Wiring): void {
-  w.add(
-    program
-      .command('init')
-      .description('scaffold a project: migrations and seeds folders, migrate-tui.config.json, .gitignore lines (skips what exists)')
-      .option('--dialects <names>', `the databases the project targets, comma-separated (default: the URL's, else all): ${knownDialectSpellings()}`, commaList)
-      .option('--tables-only', 'only create the state tables in the database (also done on first use)', false),
-    (c, g) => {
-      const o = c.opts() as { dialects?: string[]; tablesOnly?: boolean };
-      if (o.tablesOnly) return initTablesCommand(w.database(g), w.project(g));
-      return initCommand(w, g, o.dialects?.map((d) => dialectOption(d).name));
-    },
-  );
+
   w.add(program.command('status').description('current heads, pending, dirty, gaps, missing files, drift'), (_c, g) => statusCommand(w.database(g), w.project(g, {})));
   w.add(program.command('current').description('the version rows: what the database is at').option('-v, --verbose', 'every field of each current revision'), (c, g) =>
     currentCommand(w.database(g), w.project(g), Boolean((c.opts() as { verbose?: boolean }).verbose)),
@@ -107,25 +92,6 @@ export async function withMigrator<T>(ctx: DatabaseContext, project: Project, wo
   } finally {
     await db.close();
   }
-}
-
-/** `init`: the project's folders, config file and .gitignore lines; connects to nothing. */
-function initCommand(w: Wiring, g: GlobalOptions, dialects?: DialectName[]): CommandResult {
-  const config = w.configFile();
-  const result = scaffoldProject({
-    root: w.io.cwd,
-    migrations: g.dir,
-    seeds: config.seeds ?? 'seeds',
-    backups: config.backups ?? DEFAULT_BACKUP_DIR,
-    target: w.database(g).target,
-    ...(dialects ? { dialects } : {}),
-  });
-  const made = result.entries.some((e) => e.action !== 'skipped');
-  const lines = result.entries.map((e) => `${e.action.padEnd(8)} ${e.path}: ${e.detail}`);
-  lines.push(
-    made ? 'next: migrate-tui revision -m "first change", write its .up.sql and .down.sql, then migrate-tui upgrade (it creates the state tables)' : 'nothing to do: the project is already set up',
-  );
-  return { text: lines.join('\n') + '\n', json: { entries: result.entries, config: result.config } };
 }
 
 export async function initTablesCommand(ctx: DatabaseContext, project: Project): Promise<CommandResult> {
