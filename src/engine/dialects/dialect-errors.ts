@@ -4,8 +4,15 @@ import { MigrateTuiError } from '../errors.js';
 /** Errors an adapter raises while connecting or waiting for the migration lock. */
 
 export class DatabaseConnectionError extends MigrateTuiError {
-  constructor(display: string, reason: string) {
-    super('connection-failed', `cannot connect to ${display}: ${reason}`, 'check the URL (--url, DATABASE_URL, DB_* variables or migrate-tui.config.json) and that the server is running', { database: display });
+  constructor(display: string, reason: string, file = false) {
+    super(
+      'connection-failed',
+      `cannot ${file ? 'open' : 'connect to'} ${display}: ${reason}`,
+      file
+        ? 'check that the path names a SQLite database file you may read and write (the URL comes from --url, DATABASE_URL, DB_* variables or migrate-tui.config.json)'
+        : 'check the URL (--url, DATABASE_URL, DB_* variables or migrate-tui.config.json) and that the server is running',
+      { database: display },
+    );
   }
 }
 
