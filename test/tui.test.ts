@@ -285,7 +285,7 @@ test('works at 80×24, and stacks the panes below 80 columns', async (t) => {
       const tabsRow = lines.findIndex((l) => l.includes('up  down  diff  schema  info'));
       if (width >= 80) t.is(historyRow, tabsRow, 'side by side');
       else t.true(tabsRow > historyRow, 'stacked: the detail below the history');
-      t.regex(frame, /j next {2}k previous/);
+      t.regex(frame, /j next {2}k prev/);
     } finally {
       await s.close();
     }

@@ -60,7 +60,12 @@ export function App({ session, width, height, readOnly, onQuit, onAbandon, varia
   }
 
   const scope: Scope = variant === 'rollback' ? 'rollback' : view.mode.kind === 'search' ? 'search' : 'browse';
-  const search = view.mode.kind === 'search' ? `/${view.mode.query}▏  (enter searches, esc cancels)` : null;
+  const search =
+    view.mode.kind === 'search'
+      ? `/${view.mode.query}▏  (enter searches, esc cancels)`
+      : view.search && !view.notice
+        ? `search: ${view.search.query} — n/N next/previous match · esc clears`
+        : null;
   return (
     <Box flexDirection="column" width={width} height={height - 1}>
       {flow ? (

@@ -3,6 +3,7 @@ import type { TuiContext } from '../context.js';
 import { busyFlow } from '../flows/busy.js';
 import { confirmFlow } from '../flows/confirm.js';
 import { errorResult } from '../flows/result.js';
+import { downgradeNotices, upgradeNotices } from './notices.js';
 import { backupFirst, execute } from './run.js';
 
 /** Upgrade, downgrade and stamp: each previewed and confirmed before it runs. */
@@ -18,7 +19,16 @@ export function startUpgrade(ctx: TuiContext, target: string): void {
       body.push('', `[${i + 1}/${steps.length}] ↑ ${s.revision} ${s.message}${s.path ? ` (${s.path})` : ''}`);
       for (const st of s.statements) body.push(...st.sql.split('\n').map((l) => `  ${l}`));
     }
-    ctx.setFlow(confirmFlow({ title: `Upgrade to ${target}?`, body, onConfirm: () => void execute(ctx, `upgrade to ${target}`, session.upgrade(target)) }));
+    const notices = upgradeNotices(steps, session.db.syntax);
+    ctx.setFlow(
+      confirmFlow({
+        title: `Upgrade to ${target}?`,
+        notices,
+        body,
+        danger: notices[0]!.lines.length > 0,
+        onConfirm: () => void execute(ctx, `upgrade to ${target}`, session.upgrade(target)),
+      }),
+    );
   } catch (error) {
     ctx.setFlow(errorResult(`upgrade to ${target}`, error));
   }
@@ -40,6 +50,7 @@ export function startDowngrade(ctx: TuiContext, target: string): void {
       ctx.setFlow(
         confirmFlow({
           title: `Downgrade ${session.db.databaseName} to ${target}?`,
+          notices: downgradeNotices(preview),
           body: [...risks, '', ...text.slice(0, text.length - risks.length)],
           phrase: preview.destructive ? session.db.databaseName : null,
           backup: true,

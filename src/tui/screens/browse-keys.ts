@@ -79,5 +79,6 @@ export const BROWSE_KEYS: KeyHandlers<'browse', [TuiContext]> = {
       ctx.notice('reloaded files and database state');
     }),
   quit: (ctx) => ctx.quit(),
-  back: () => undefined,
+  // esc ends an active search: n creates a revision again.
+  back: (ctx) => (ctx.view().search ? ctx.dispatch({ type: 'search-clear' }) : undefined),
 };
