@@ -150,3 +150,26 @@ test('the README names the keys the status bar shows', async (t) => {
   const readme = readFileSync(join(fileURLToPath(new URL('../../', import.meta.url)), 'README.md'), 'utf8');
   t.regex(readme, /search: <text> — n\/N next\/previous match · esc clears/);
 });
+
+test('the diff tab: drift with each mark set apart (a removed SQL comment never looks like a --- header), then the schema diff on t; no up vs down', async (t) => {
+  const dir = makeFolder({ '1_a.up.sql': 'CREATE TABLE a (\n-- the note\nid INTEGER);\n', '1_a.down.sql': 'DROP TABLE a;\n' });
+  const s = await openScreen({ migrations: dir, width: 120, height: 24 });
+  try {
+    t.is((await cli(['--url', s.url, '--dir', s.dir, '--yes', 'upgrade'])).code, 0);
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(s.dir, '1_a.up.sql'), 'CREATE TABLE a (\nid INTEGER, b TEXT);\n');
+    await s.press('r');
+    await s.waitFor('reloaded files and database state');
+    await s.press(KEYS.tab, KEYS.tab);
+    const frame = await s.waitFor(/DRIFT: the file changed since it was applied \(the SQL differs\)/);
+    t.regex(frame, /\s- -- the note\n/, 'the removed comment, its mark set apart');
+    t.regex(frame, /\s\+ id INTEGER, b TEXT\);?\n/);
+    t.notRegex(frame, /\s(---|\+\+\+)/, 'nothing that reads as a file header');
+    t.notRegex(frame, /up vs down/);
+    t.regex(frame, /SCHEMA DIFF:\n.*press t to rehearse the down of 1/);
+    await s.press('t');
+    await s.waitFor(/rehearsal of the down of 1:/);
+  } finally {
+    await s.close();
+  }
+});

@@ -101,7 +101,7 @@ export function reduce(state: ViewState, action: Action): ViewState {
       return { ...state, tab: next, detailScroll: 0, trial: false };
     }
     case 'trial':
-      return state.tab === 'schema' ? { ...state, trial: true, detailScroll: 0 } : state;
+      return state.tab === 'schema' || state.tab === 'diff' ? { ...state, trial: true, detailScroll: 0 } : state;
     case 'toggle-raw':
       return { ...state, raw: !state.raw, detailScroll: 0 };
     case 'scroll-detail':

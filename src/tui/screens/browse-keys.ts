@@ -62,7 +62,7 @@ export const BROWSE_KEYS: KeyHandlers<'browse', [TuiContext]> = {
   tab: (ctx) => ctx.dispatch({ type: 'tab' }),
   focus: (ctx) => ctx.dispatch({ type: 'mode', mode: { kind: 'detail' } }),
   raw: (ctx) => ctx.dispatch({ type: 'toggle-raw' }),
-  trial: (ctx) => (ctx.view().tab === 'schema' ? ctx.dispatch({ type: 'trial' }) : ctx.notice('t rehearses on the schema tab: press tab until it shows schema')),
+  trial: (ctx) => (['schema', 'diff'].includes(ctx.view().tab) ? ctx.dispatch({ type: 'trial' }) : ctx.notice('t rehearses on the diff and schema tabs: press tab until one shows')),
   log: (ctx) => ctx.setFlow(logFlow()),
   help: (ctx) => ctx.setFlow(helpFlow()),
   upgrade: (ctx) => withSelected(ctx, (id) => startUpgrade(ctx, id)),
