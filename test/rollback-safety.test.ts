@@ -37,7 +37,7 @@ eachDatabase('the downgrade preview names every dropped table with its row count
   t.is(dry.code, 0, dry.stderr);
   const { preview } = JSON.parse(dry.stdout);
   const dropped = Object.fromEntries(preview.dataAtRisk.filter((r: { kind: string }) => r.kind === 'drop-table').map((r: { table: string; rows: number }) => [r.table, r.rows]));
-  t.deepEqual(dropped, { application_settings: 0, audit_log: 0, documents: 0, permissions: 7, role_permissions: 12, roles: 3, user_roles: 0, users: 0 });
+  t.deepEqual(dropped, { application_settings: 0, audit_log: 0, documents: 0, permissions: 11, role_permissions: 20, roles: 3, user_roles: 0, users: 0 });
   t.true(preview.destructive);
   t.is(preview.steps.length, 9);
   t.is(preview.steps[0].revision, '20260115090000');
@@ -46,7 +46,7 @@ eachDatabase('the downgrade preview names every dropped table with its row count
   t.regex(text.stdout, /DATA AT RISK:\n(.*\n)*  drops table roles \(3 rows\) — 20260105092000, .*20260105092000_create_roles\.down\.sql:1/);
   t.is(JSON.parse((await run(url, 'status', '--json')).stdout).applied.length, 9, 'a dry run changes nothing');
   const sql = await run(url, 'downgrade', 'base', '--sql');
-  t.regex(sql.stdout, /^-- DATA AT RISK:\n(-- .*\n)*-- {3}drops table permissions \(7 rows\)/m);
+  t.regex(sql.stdout, /^-- DATA AT RISK:\n(-- .*\n)*-- {3}drops table permissions \(11 rows\)/m);
 });
 
 eachDatabase('backup → downgrade base → restore gives back the same schema, data and version rows', async (t, url) => {

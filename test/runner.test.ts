@@ -75,9 +75,11 @@ eachDatabase('seed runs every seed once; a second run inserts nothing; a changed
   const first = await cli(['--url', url, '--dir', EXAMPLE, 'seed', '--seeds', dir, '--json']);
   t.is(first.code, 0, first.stderr);
   t.is(await count(url, 'SELECT COUNT(*) FROM roles'), 3);
-  t.is(await count(url, 'SELECT COUNT(*) FROM permissions'), 7);
+  t.is(await count(url, 'SELECT COUNT(*) FROM permissions'), 11);
+  // The documents branch has its permissions: admin all, user create/read/update, viewer read.
+  t.is(await count(url, "SELECT COUNT(*) FROM permissions WHERE name LIKE 'document:%'"), 4);
   const grants = await count(url, 'SELECT COUNT(*) FROM role_permissions');
-  t.is(grants, 7 + 3 + 2);
+  t.is(grants, 11 + 6 + 3);
   const second = JSON.parse((await cli(['--url', url, '--dir', EXAMPLE, 'seed', '--seeds', dir, '--json'])).stdout);
   t.deepEqual(second.skipped, ['001_roles.sql', '002_permissions.sql']);
   t.is(await count(url, 'SELECT COUNT(*) FROM role_permissions'), grants);

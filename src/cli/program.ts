@@ -135,12 +135,14 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
       onEvent: plainReporter(io),
     };
   };
-  const project = (globals: GlobalOptions, options: { lazyDown?: boolean } = { lazyDown: true }): Project => {
+  const project = (globals: GlobalOptions, options: { lazyDown?: boolean; refusesOnErrors?: boolean } = { lazyDown: true }): Project => {
     const dialects = configFile().dialects;
-    const loaded = loadProject(resolveDir(io, globals.dir), { ...options, ...(dialects ? { dialects } : {}) });
+    const { refusesOnErrors, ...read } = options;
+    const loaded = loadProject(resolveDir(io, globals.dir), { ...read, ...(dialects ? { dialects } : {}) });
     requireTrustworthyGraph(loaded);
     const errors = loaded.problems.filter(isError).length;
-    if (errors > 0) io.err(`warning: ${errors} problem${errors === 1 ? '' : 's'} in ${loaded.dir}; run \`migrate-tui check\` for details\n`);
+    // A command that refuses on errors lists them itself: the problems are printed once.
+    if (errors > 0 && !refusesOnErrors) io.err(`warning: ${errors} problem${errors === 1 ? '' : 's'} in ${loaded.dir}; run \`migrate-tui check\` for details\n`);
     return loaded;
   };
   const backupDir = (option?: string) => resolve(io.cwd, option ?? configFile().backups ?? DEFAULT_BACKUP_DIR);

@@ -24,7 +24,8 @@ export function registerMigrateCommands(program: Command, w: Wiring): void {
     w.add(command, async (c, g, target) => {
       const o = c.opts() as { sql: boolean; from?: string; outOfOrder?: boolean; dryRun?: boolean; backup?: boolean; backupDir?: string };
       let targetText = typeof target === 'string' ? target : 'heads';
-      const loaded = w.project(g, {});
+      // A folder with errors is refused (online and --sql) with every problem listed, once.
+      const loaded = w.project(g, { refusesOnErrors: true });
       const range = /^([^:]*):([^:]*)$/.exec(targetText);
       if (range) {
         // Alembic's offline range: `upgrade a:b --sql` plans from a to b.
@@ -70,7 +71,7 @@ export function registerResetCommand(program: Command, w: Wiring): void {
       .option('--backup-dir <folder>', 'where backups go (default: "backups", or the config file\'s)'),
     (c, g) => {
       const o = c.opts() as { dryRun?: boolean; backup?: boolean; backupDir?: string };
-      return downgradeCommand(w.database(g), w.project(g, {}), 'base', g.json, { dryRun: Boolean(o.dryRun), backup: o.backup !== false, backupDir: w.backupDir(o.backupDir) });
+      return downgradeCommand(w.database(g), w.project(g, { refusesOnErrors: true }), 'base', g.json, { dryRun: Boolean(o.dryRun), backup: o.backup !== false, backupDir: w.backupDir(o.backupDir) });
     },
   );
 }
