@@ -127,7 +127,7 @@ test('downgrade flow on SQLite: preview, data at risk, backup prompt, typed conf
     await s.press('d');
     const confirm = await s.waitFor(/Downgrade screen\.sqlite to 20260105093000\?/);
     t.regex(confirm, /downgrade .* to 20260105093000: 5 revisions, in/);
-    t.regex(confirm, /DATA AT RISK:/);
+    t.regex(confirm, /DATA AT RISK \(4\)/);
     t.regex(confirm, /drops table role_permissions \(0 rows\)/);
     t.regex(confirm, /Backup first: \[x\] yes/);
     t.regex(confirm, /Type the database name screen\.sqlite and press enter to confirm:/);

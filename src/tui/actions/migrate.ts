@@ -51,7 +51,8 @@ export function startDowngrade(ctx: TuiContext, target: string): void {
         confirmFlow({
           title: `Downgrade ${session.db.databaseName} to ${target}?`,
           notices: downgradeNotices(preview),
-          body: [...risks, '', ...text.slice(0, text.length - risks.length)],
+          // The risks lead as a notice (in full in the body only when summarised); "none found" stays said.
+          body: [...(preview.dataAtRisk.length === 0 ? [...risks, ''] : []), ...text.slice(0, text.length - risks.length)],
           phrase: preview.destructive ? session.db.databaseName : null,
           backup: true,
           danger: preview.destructive,
