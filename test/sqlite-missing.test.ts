@@ -112,7 +112,7 @@ for (const [width, height] of [
       await s.waitFor('the database file does not exist yet: this creates it');
       t.false(existsSync(file), 'the confirmation creates no file');
       await s.press('y');
-      await s.waitFor(/applied 9|9 of 9|done/i, 'the upgrade to finish');
+      await s.waitFor(/upgrade to heads: done \(9 steps\)/, 'the upgrade to finish');
       t.true(existsSync(file), 'the first write created the file');
       await s.press(KEYS.escape);
       await s.waitFor(/at 20260115090000 · 0 pending/);

@@ -293,14 +293,21 @@ test('works at 80×24, and stacks the panes below 80 columns', async (t) => {
   }
 });
 
-test('a dirty database: R offers the four ways out, previews the reverse and runs it behind the typed name and a backup', async (t) => {
+/** The TUI on a SQLite database left dirty: a transaction-off migration failed at its 2nd statement. */
+async function dirtyScreen() {
   const dir = makeFolder({
     '1_a.up.sql': '-- migrate:transaction off\nCREATE TABLE a (id INTEGER);\nINSERT INTO nowhere VALUES (1);\n',
     '1_a.down.sql': 'DROP TABLE a;\n',
   });
   const s = await openScreen({ migrations: dir });
+  const up = await cli(['--url', s.url, '--dir', s.dir, '--yes', 'upgrade']);
+  if (up.code !== 5) throw new Error(`expected a dirty upgrade (exit 5): ${up.stderr}`);
+  return s;
+}
+
+test('a dirty database: R offers the four ways out, previews the reverse and runs it behind the typed name and a backup', async (t) => {
+  const s = await dirtyScreen();
   try {
-    t.is((await cli(['--url', s.url, '--dir', s.dir, '--yes', 'upgrade'])).code, 5);
     await s.press('r');
     await s.waitFor('reloaded files and database state');
     await s.press('k');
@@ -358,13 +365,8 @@ test('a dirty database: d shows the dirty refusal, never a downgrade preview', a
 });
 
 test('a killed run (a statement may or may not have completed): R offers resuming after it as its own key, and the warning names keys, not CLI flags', async (t) => {
-  const dir = makeFolder({
-    '1_a.up.sql': '-- migrate:transaction off\nCREATE TABLE a (id INTEGER);\nINSERT INTO nowhere VALUES (1);\n',
-    '1_a.down.sql': 'DROP TABLE a;\n',
-  });
-  const s = await openScreen({ migrations: dir });
+  const s = await dirtyScreen();
   try {
-    t.is((await cli(['--url', s.url, '--dir', s.dir, '--yes', 'upgrade'])).code, 5);
     // What a SIGKILL during statement 2 leaves: the step started, 1 statement recorded, no outcome.
     const db = new Database(join(s.work, 'screen.sqlite'));
     db.prepare("UPDATE migrate_tui_log SET status = 'started', error = NULL WHERE status = 'dirty'").run();
