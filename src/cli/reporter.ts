@@ -4,6 +4,8 @@ import type { CliIo } from './io.js';
 /** Progress for people, on stderr so stdout stays pipeable: one line per step. */
 export function plainReporter(io: CliIo): (event: RunEvent) => void {
   let statements = 0;
+  // A dot per 20 statements, but never more than about 60 for a step (a large file has millions).
+  let every = 20;
   return (event) => {
     switch (event.type) {
       case 'lock-wait':
@@ -11,6 +13,7 @@ export function plainReporter(io: CliIo): (event: RunEvent) => void {
         break;
       case 'step-start':
         statements = event.statements;
+        every = Math.max(20, Math.ceil(statements / 60));
         // A seed's step is keyed `seed:<file>` and its message is the file: name it once.
         io.err(`${event.direction === 'up' ? '↑' : '↓'} [${event.index + 1}/${event.total}] ${event.revision === `seed:${event.message}`.slice(0, event.revision.length) && event.revision.startsWith('seed:') ? `seed ${event.message}` : `${event.revision} ${event.message}`} (${event.statements} statement${event.statements === 1 ? '' : 's'})`);
         break;
@@ -21,7 +24,7 @@ export function plainReporter(io: CliIo): (event: RunEvent) => void {
         io.err(`\n  warning (${event.revision}): ${event.message}\n`);
         break;
       case 'statement-end':
-        if (statements > 20 && (event.index + 1) % 20 === 0) io.err('.');
+        if (statements > 20 && (event.index + 1) % every === 0) io.err('.');
         break;
       default:
         break;

@@ -240,7 +240,8 @@ export async function resolveCommand(ctx: DatabaseContext, project: Project, ref
   return withMigrator(ctx, project, async (m) => {
     const preview = m.resolvePreview(await m.readState(), ref, mode, source, resumeAt);
     requireResumeSource(preview);
-    const count = `${preview.statements.length} statement${preview.statements.length === 1 ? '' : 's'}`;
+    const n = preview.remaining ?? preview.statements.length;
+    const count = `${n} statement${n === 1 ? '' : 's'}` + (n > preview.statements.length ? ` (the first ${preview.statements.length} shown)` : '');
     const lines = [
       mode === 'resume'
         ? `resolve --resume runs the ${count} from statement ${preview.startAt} of the ${preview.direction} of ${preview.revision}${preview.source ? `, from ${preview.source === 'file' ? 'the file as it is now' : 'the SQL recorded when the step started'}` : ''}:`

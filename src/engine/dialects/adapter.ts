@@ -29,12 +29,13 @@ export interface DatabaseAdapter {
   unlock(): Promise<void>;
 
   /**
-   * Runs one migration in its own transaction: the statements, then `finish()`'s queries (the
-   * version rows and the log row), then commits. On the first failure it rolls back and says
-   * which statement failed (`statements.length` when a finishing query did). Adapters may
-   * pipeline: PostgreSQL sends a whole step in two round trips instead of one per query.
+   * Runs one migration in its own transaction: the statements (in bounded batches, so a large
+   * file is never held whole), then `finish()`'s queries (the version rows and the log row),
+   * then commits. On the first failure it rolls back and says which statement failed (the
+   * count when a finishing query did). Adapters may pipeline: PostgreSQL sends a step in a
+   * few round trips instead of one per query.
    */
-  runTransactionalStep(statements: readonly string[], finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null>;
+  runTransactionalStep(batches: Iterable<StatementBatch>, finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null>;
 
   /** A step's transaction (a savepoint inside the lock's transaction on SQLite). */
   beginStep(): Promise<void>;
@@ -120,16 +121,65 @@ export interface StepFailure {
   readonly error: unknown;
 }
 
-/** The plain form of runTransactionalStep: one query at a time, for drivers that do not pipeline. */
-export async function sequentialStep(db: DatabaseAdapter, statements: readonly string[], finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null> {
+/** Statements as a list, or (a large file's chunk) as one text of `count` statements. */
+export type StatementBatch = readonly string[] | TextBatch;
+
+export interface TextBatch {
+  readonly text: string;
+  readonly count: number;
+  /** The same statements one by one: for drivers that send them so, and to find a failing one. */
+  statements(): readonly string[];
+}
+
+export function isTextBatch(batch: StatementBatch): batch is TextBatch {
+  return !Array.isArray(batch);
+}
+
+export function batchSize(batch: StatementBatch): number {
+  return isTextBatch(batch) ? batch.count : (batch as readonly string[]).length;
+}
+
+/** A batch run in one call failed at statement `index` (0-based, in the step). */
+export class BatchFailure extends Error {
+  constructor(
+    readonly index: number,
+    readonly error: unknown,
+  ) {
+    super(String(error));
+  }
+}
+
+/** Runs a batch in one call where a driver can (`fits`), else one statement at a time. */
+export interface ManyAtOnce {
+  fits(batch: StatementBatch): boolean;
+  /** Runs the batch starting at statement `index`; throws BatchFailure naming the failing statement. */
+  run(batch: StatementBatch, index: number): Promise<void>;
+}
+
+/**
+ * The plain form of runTransactionalStep: one query at a time, for drivers that do not
+ * pipeline, or a batch at once where `many` fits.
+ */
+export async function sequentialStep(db: DatabaseAdapter, batches: Iterable<StatementBatch>, finish: () => readonly Query[], progress: StepProgress, many?: ManyAtOnce): Promise<StepFailure | null> {
   let index = 0;
   await db.beginStep();
   try {
-    for (; index < statements.length; index++) {
-      await progress.beforeStatement?.(index);
-      progress.statementStart(index);
-      await db.execute(statements[index]!);
-      progress.statementEnd(index);
+    for (const batch of batches) {
+      if (many?.fits(batch)) {
+        await progress.beforeStatement?.(index);
+        progress.statementStart(index);
+        await many.run(batch, index);
+        index += batchSize(batch);
+        progress.statementEnd(index - 1);
+        continue;
+      }
+      for (const sql of isTextBatch(batch) ? batch.statements() : batch) {
+        await progress.beforeStatement?.(index);
+        progress.statementStart(index);
+        await db.execute(sql);
+        progress.statementEnd(index);
+        index++;
+      }
     }
     await db.checkStep?.();
     for (const q of finish()) await db.query(q.sql, q.params);
@@ -137,6 +187,7 @@ export async function sequentialStep(db: DatabaseAdapter, statements: readonly s
     return null;
   } catch (error) {
     await db.rollbackStep().catch(() => undefined);
+    if (error instanceof BatchFailure) return { index: error.index, error: error.error };
     return { index, error };
   }
 }

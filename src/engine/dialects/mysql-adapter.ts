@@ -2,7 +2,7 @@ import mysql from 'mysql2/promise';
 import { ConnectWatch, tcpPeer } from './connect-guard.js';
 import { BackupToolError, findExecutable, runTool, toolVersion } from './dump-tools.js';
 import { LockTimeoutError } from './dialect-errors.js';
-import { groupSchema, lockWithWait, sequentialStep, type DatabaseAdapter, type Query, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
+import { groupSchema, lockWithWait, sequentialStep, type StatementBatch, type DatabaseAdapter, type Query, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
 import type { DialectSyntax } from './dialect.js';
 import { mariadbSyntax } from './mariadb.js';
 import { mysqlSyntax } from './mysql.js';
@@ -107,8 +107,8 @@ export class MysqlAdapter implements DatabaseAdapter {
     await this.query('SELECT RELEASE_LOCK(?)', [this.lockName]);
   }
 
-  runTransactionalStep(statements: readonly string[], finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null> {
-    return sequentialStep(this, statements, finish, progress);
+  runTransactionalStep(batches: Iterable<StatementBatch>, finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null> {
+    return sequentialStep(this, batches, finish, progress);
   }
 
   async beginStep(): Promise<void> {

@@ -4,7 +4,7 @@ import { ConnectWatch, tcpPeer } from './connect-guard.js';
 import { BackupToolError, findExecutable, runTool, toolVersion } from './dump-tools.js';
 import { LockTimeoutError } from './dialect-errors.js';
 import { qualifiedName } from './dialect.js';
-import { groupSchema, lockWithWait, numberedPlaceholders, type DatabaseAdapter, type Query, type RehearsalLimits, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
+import { groupSchema, isTextBatch, lockWithWait, numberedPlaceholders, type StatementBatch, type DatabaseAdapter, type Query, type RehearsalLimits, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
 import { postgresSyntax } from './postgres.js';
 
 /** Statements sent per pipelined batch: bounded memory, still few round trips. */
@@ -125,34 +125,39 @@ export class PostgresAdapter implements DatabaseAdapter {
    * server runs them in order, so statement k+1 starts when k's answer arrives: that is
    * when its progress event says so.
    */
-  async runTransactionalStep(statements: readonly string[], finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null> {
+  async runTransactionalStep(batches: Iterable<StatementBatch>, finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null> {
     // Queries are lazy in postgres.js: execute() sends each now, so they go in this order.
     const sent: Array<Promise<unknown>> = [this.sql.unsafe('BEGIN').simple().execute()];
-    if (statements.length > 0) progress.statementStart(0);
-    for (let from = 0; from < statements.length; from += PIPELINE_BATCH) {
-      const offset = sent.length - from; // sent[i] is statement i - offset
-      for (let index = from; index < Math.min(from + PIPELINE_BATCH, statements.length); index++) {
-        sent.push(
-          this.sql
-            .unsafe(statements[index]!)
-            .simple()
-            .execute()
-            .then(() => {
-              progress.statementEnd(index);
-              if (index + 1 < statements.length) progress.statementStart(index + 1);
-            }),
-        );
+    let index = 0;
+    for (const given of batches) {
+      const batch = isTextBatch(given) ? given.statements() : given;
+      for (let from = 0; from < batch.length; from += PIPELINE_BATCH) {
+        const offset = sent.length - index; // sent[i] is statement i - offset
+        for (const sql of batch.slice(from, from + PIPELINE_BATCH)) {
+          const k = index++;
+          if (k === 0) progress.statementStart(0);
+          sent.push(
+            this.sql
+              .unsafe(sql)
+              .simple()
+              .execute()
+              .then(() => {
+                progress.statementEnd(k);
+                progress.statementStart(k + 1);
+              }),
+          );
+        }
+        const ran = await Promise.allSettled(sent);
+        const failed = ran.findIndex((r) => r.status === 'rejected');
+        if (failed >= 0) return this.abandon({ index: Math.max(0, failed - offset), error: (ran[failed] as PromiseRejectedResult).reason });
+        sent.length = 0;
       }
-      const ran = await Promise.allSettled(sent);
-      const failed = ran.findIndex((r) => r.status === 'rejected');
-      if (failed >= 0) return this.abandon({ index: Math.max(0, failed - offset), error: (ran[failed] as PromiseRejectedResult).reason });
-      sent.length = 0;
     }
     const closing = [...sent, ...finish().map((q) => this.sql.unsafe(numberedPlaceholders(q.sql), q.params as never[]).execute()), this.sql.unsafe('COMMIT').simple().execute()];
     const finished = await Promise.allSettled(closing);
     const failedAt = finished.findIndex((r) => r.status === 'rejected');
     // `sent` still holds BEGIN only in a step with no statements; either way no statement failed.
-    return failedAt >= 0 ? this.abandon({ index: statements.length, error: (finished[failedAt] as PromiseRejectedResult).reason }) : null;
+    return failedAt >= 0 ? this.abandon({ index, error: (finished[failedAt] as PromiseRejectedResult).reason }) : null;
   }
 
   private async abandon(failure: StepFailure): Promise<StepFailure> {

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { BackupToolError } from './dump-tools.js';
 import { ForeignKeyViolationError, LockTimeoutError } from './dialect-errors.js';
 import { transactionControl } from './transaction-control.js';
-import { sequentialStep, type DatabaseAdapter, type Query, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
+import { BatchFailure, isTextBatch, sequentialStep, type StatementBatch, type TextBatch, type DatabaseAdapter, type Query, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
 import { sqliteSyntax } from './sqlite.js';
 
 /**
@@ -122,8 +122,37 @@ export class SqliteAdapter implements DatabaseAdapter {
     this.locked = false;
   }
 
-  runTransactionalStep(statements: readonly string[], finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null> {
-    return sequentialStep(this, statements, finish, progress);
+  runTransactionalStep(batches: Iterable<StatementBatch>, finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null> {
+    return sequentialStep(this, batches, finish, progress, {
+      fits: (batch) => this.db.inTransaction && (isTextBatch(batch) || (batch.length >= 64 && !batch.some((sql) => transactionControl(sql) !== null))),
+      run: (batch, index) => this.executeBatch(batch, index),
+    });
+  }
+
+  /**
+   * A large batch in one call, as the sqlite3 shell runs a file, inside a savepoint; when it
+   * fails, the batch is rolled back and run again one statement at a time to say which one
+   * failed. (Small batches go statement by statement: progress per statement.)
+   */
+  private async executeBatch(batch: StatementBatch, index: number): Promise<void> {
+    const list = isTextBatch(batch) ? null : batch;
+    this.db.exec('SAVEPOINT migrate_tui_batch');
+    try {
+      this.db.exec(list ? list.map((sql) => (/--|#/.test(sql.slice(sql.lastIndexOf('\n') + 1)) ? `${sql}\n;` : `${sql};`)).join('\n') : (batch as TextBatch).text);
+      this.db.exec('RELEASE migrate_tui_batch');
+    } catch (error) {
+      this.db.exec('ROLLBACK TO migrate_tui_batch');
+      this.db.exec('RELEASE migrate_tui_batch');
+      const statements = list ?? (batch as TextBatch).statements();
+      for (let k = 0; k < statements.length; k++) {
+        try {
+          this.db.exec(statements[k]!);
+        } catch (failed) {
+          throw new BatchFailure(index + k, failed);
+        }
+      }
+      throw new BatchFailure(index, error);
+    }
   }
 
   async beginStep(): Promise<void> {

@@ -14,7 +14,7 @@ export const CHECKSUM_ALGORITHM = 'v1';
  * dialect's section never changes it.
  */
 export function dialectChecksum(source: SqlSource, dialect: DialectName): string {
-  return checksumOfLines(source.selectedLines(dialect));
+  return source.streamed?.checksum(dialect) ?? checksumOfLines(source.selectedLines(dialect));
 }
 
 export function checksumOfLines(lines: readonly string[]): string {

@@ -4,7 +4,8 @@ import { DialectFilesSource } from './dialect-files.js';
 import type { SectionName } from './directives.js';
 import { collectEntries, type NamedFile, type VersionEntry } from './folder-entries.js';
 import { buildMigration, type Migration } from './migration.js';
-import { listFolder, readText } from './read-text.js';
+import { listFolder, readTextOrLarge } from './read-text.js';
+import { readStreamedSource, STREAM_ABOVE_BYTES } from './streamed-source.js';
 import { readSingleFile } from './single-file.js';
 import { parseSqlSource, type SqlSource } from './sql-source.js';
 import { compareVersions } from './version-order.js';
@@ -116,9 +117,11 @@ function pairMigration(dir: string, entry: VersionEntry, previous: string | null
 /** Reads and parses one file of a pair; null (with the problem noted) when it cannot be read. */
 function readSource(dir: string, file: NamedFile, kind: 'up' | 'down', into: FileProblem[]): SqlSource | null {
   const path = join(dir, file.name);
-  const text = readText(path, into);
+  const text = readTextOrLarge(path, into, STREAM_ABOVE_BYTES);
   if (text === null) return null;
-  const source = parseSqlSource(path, text, kind, file.autocommit ? { transactionOff: `\`.autocommit\` in the file name (${file.name})` } : {});
+  const off = file.autocommit ? `\`.autocommit\` in the file name (${file.name})` : null;
+  if (typeof text !== 'string') return readStreamedSource(path, kind, text.size, into, off);
+  const source = parseSqlSource(path, text, kind, off ? { transactionOff: off } : {});
   if (source.problems.length > 0) into.push(...source.problems);
   return source;
 }

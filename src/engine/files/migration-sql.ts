@@ -4,12 +4,17 @@ import { DIALECTS } from '../dialects/registry.js';
 import type { Migration } from './migration-folder.js';
 import { problem, type FileProblem } from '../problems.js';
 import { splitWithDelimited } from './delimited-statements.js';
-import type { Statement } from './sql-splitter.js';
-import type { SqlSource } from './sql-source.js';
-import { transactionMode, type TransactionMode } from './transaction-mode.js';
+import { splitText, type Statement } from './sql-splitter.js';
+import type { SqlSource, StreamedFile } from './sql-source.js';
+import { decideTransactionMode, transactionMode, type StatementsText, type TransactionMode } from './transaction-mode.js';
 
 /** The statements one dialect runs for one file, with their lines, plus splitting problems. */
-export function sourceStatements(source: SqlSource, dialect: DialectSyntax): { statements: Statement[]; problems: FileProblem[] } {
+export function sourceStatements(source: SqlSource, dialect: DialectSyntax): { statements: readonly Statement[]; problems: readonly FileProblem[] } {
+  // A large file: the first statements (previews), and the problems of a pass over all of it.
+  if (source.streamed) {
+    const scan = source.streamed.scan(dialect);
+    return { statements: scan.excerpt, problems: scan.problems };
+  }
   const { statements, problems } = splitWithDelimited(source.resolvedLines(dialect.name), dialect.splitter, source.delimitedRanges(dialect.name));
   return {
     statements,
@@ -19,7 +24,7 @@ export function sourceStatements(source: SqlSource, dialect: DialectSyntax): { s
   };
 }
 
-export function migrationStatements(migration: Migration, direction: 'up' | 'down', dialect: DialectSyntax): Statement[] {
+export function migrationStatements(migration: Migration, direction: 'up' | 'down', dialect: DialectSyntax): readonly Statement[] {
   const source = direction === 'up' ? migration.up : migration.down;
   return source ? sourceStatements(source, dialect).statements : [];
 }
@@ -37,7 +42,27 @@ export function migrationRun(migration: Migration, direction: 'up' | 'down', dia
   const source = direction === 'up' ? migration.up : migration.down;
   const own = source?.transactionOff(dialect.name) ?? null;
   const reason = own ?? (migration.transaction ? null : migration.up.transactionOff(dialect.name));
+  if (source?.streamed) return streamedMode(source, dialect, migration.transaction && own === null, reason ?? undefined);
   return transactionMode(migrationStatements(migration, direction, dialect), dialect, migration.transaction && own === null, reason ?? undefined);
+}
+
+/** How a streamed file runs: decided from one pass over it; its statements come from a feed. */
+export function streamedMode(source: SqlSource, dialect: DialectSyntax, headerOn: boolean, offReason?: string): TransactionMode {
+  const file = source.streamed!;
+  const scan = file.scan(dialect);
+  const decision = decideTransactionMode(scan.summary, dialect, headerOn, offReason);
+  const skip = decision.wrapperRemoved ? 1 : 0;
+  const count = scan.summary.count - 2 * skip;
+  return {
+    ...decision,
+    statements: scan.excerpt.slice(skip, skip + count),
+    feed: {
+      count,
+      bytes: file.bytes,
+      batches: (from) => file.batches(dialect, from + skip, skip + count),
+      ...(decision.transactional && skip === 0 && scan.summary.controlCount === 0 ? { texts: () => statementTexts(file, dialect) } : {}),
+    },
+  };
 }
 
 /** How a migration runs where that is worth saying: without a transaction, or with its own wrapper recognised. */
@@ -59,4 +84,16 @@ export function transactionNotes(migration: Migration, dialects: readonly Dialec
     }
   }
   return notes;
+}
+
+function* statementTexts(file: StreamedFile, dialect: DialectSyntax): Generator<StatementsText> {
+  for (const piece of file.textBatches(dialect)) {
+    yield {
+      text: piece.text,
+      first: piece.first,
+      count: piece.count,
+      line: piece.lineOffset + 1,
+      statements: () => splitText(piece.text, dialect.splitter, { lineOffset: piece.lineOffset, delimiter: piece.delimiter, more: false }).statements,
+    };
+  }
 }

@@ -1,7 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FileProblem } from '../problems.js';
-import { readText } from './read-text.js';
+import { readTextOrLarge } from './read-text.js';
+import { readStreamedSource, STREAM_ABOVE_BYTES } from './streamed-source.js';
 import { parseSqlSource, type SourceKind, type SqlSource } from './sql-source.js';
 
 /** A seed file: dialect blocks only, run in name order by `seed`. */
@@ -22,10 +23,11 @@ export function readSeedFolder(dir: string): { seeds: SeedFile[]; problems: File
   const seeds: SeedFile[] = [];
   for (const name of names) {
     const path = join(dir, name);
-    const text = readText(path, problems);
+    const text = readTextOrLarge(path, problems, STREAM_ABOVE_BYTES);
     if (text === null) continue;
-    const source = parseSqlSource(path, text, 'seed' satisfies SourceKind);
-    problems.push(...source.problems);
+    const source = typeof text === 'string' ? parseSqlSource(path, text, 'seed' satisfies SourceKind) : readStreamedSource(path, 'seed', text.size, problems);
+    if (!source) continue;
+    if (typeof text === 'string') problems.push(...source.problems);
     seeds.push({ name, path, source });
   }
   return { seeds, problems };

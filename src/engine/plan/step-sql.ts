@@ -1,6 +1,7 @@
 import type { DialectSyntax } from '../dialects/dialect.js';
 import { migrationChecksum, migrationRun, migrationStatements } from '../files/migration-sql.js';
 import type { Statement } from '../files/sql-splitter.js';
+import type { StatementFeed } from '../files/transaction-mode.js';
 import type { RevisionGraph } from '../graph/graph.js';
 
 /** Statements as stored in the log: joined so they split back the same way. */
@@ -21,6 +22,8 @@ export interface StepSql {
   readonly reason: string | null;
   readonly checksum: string;
   readonly downSql: string | null;
+  /** A streamed (large) file's statements: `statements` then holds only its first few. */
+  readonly feed?: StatementFeed;
 }
 
 export function stepSql(graph: RevisionGraph, dialect: DialectSyntax, id: string, direction: 'up' | 'down'): StepSql {
@@ -31,6 +34,8 @@ export function stepSql(graph: RevisionGraph, dialect: DialectSyntax, id: string
     transactional: run.transactional,
     reason: run.reason ?? null,
     checksum: migrationChecksum(m, dialect),
-    downSql: direction === 'up' && m.down ? joinStatements(migrationStatements(m, 'down', dialect)) : null,
+    // A streamed down is not stored (it would be the whole file): reverting it needs its file.
+    downSql: direction === 'up' && m.down && !m.down.streamed ? joinStatements(migrationStatements(m, 'down', dialect)) : null,
+    ...(run.feed ? { feed: run.feed } : {}),
   };
 }

@@ -24,7 +24,7 @@ export interface DatabaseState {
   /** Applied revisions whose files are missing, newest first, with the down SQL stored when applied. */
   readonly missing: ReadonlyArray<{ revision: string; downSql: string | null; appliedAt: string }>;
   readonly gaps: ReadonlyArray<{ revision: string; appliedDescendants: string[] }>;
-  readonly dirty: (DirtyStep & { logId: number; sqlText: string | null; downSql: string | null }) | null;
+  readonly dirty: (DirtyStep & { logId: number; sqlText: string | null; downSql: string | null; checksum: string | null }) | null;
   readonly drift: readonly Drift[];
   /** Revisions an upgrade to all heads would apply (gaps included). */
   readonly pending: readonly string[];
@@ -97,6 +97,7 @@ export function readDatabaseState(graph: RevisionGraph, dialect: DialectSyntax, 
             : null,
         sqlText: unfinished.sqlText,
         downSql: unfinished.downSql,
+        checksum: unfinished.checksum,
       }
     : null;
 

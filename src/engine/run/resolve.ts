@@ -7,6 +7,7 @@ import { recordOnly } from './record.js';
 import type { StepRunner } from './runner.js';
 import { MigrationFailedError } from './runtime-errors.js';
 import { fileStep, logStep, type RunResult, type RunStep } from './steps.js';
+import { isExcerpt, statementCount } from './statement-cursor.js';
 
 export type ResolveMode = 'resume' | 'reverse' | 'applied' | 'reverted';
 
@@ -19,6 +20,8 @@ export interface ResolvePreview {
   /** The direction of the SQL that runs: the dirty step's for `resume`, the opposite for `reverse`. */
   readonly direction: 'up' | 'down';
   readonly statements: Statement[];
+  /** How many statements run, when `statements` holds only the first few (a large file). */
+  readonly remaining?: number;
   readonly appliedAfter: boolean;
   /** Said before confirming, e.g. that a reverse undoes statements that never ran. */
   readonly warnings: string[];
@@ -62,6 +65,7 @@ export function resolvePreview(runner: StepRunner, state: DatabaseState, ref: st
   const appliedAfter = mode === 'resume' ? direction === 'up' : mode === 'applied';
   if (mode !== 'resume') return { revision, direction, statements: [], appliedAfter, warnings: [], fileChanged: null, source: null, startAt: 1, resumeAfter: null };
   const startAt = resumeStart(dirty, resumeAt);
+  if (isExcerpt(dirty.sqlText)) return resumeLargeFile(runner, dirty, revision, direction, startAt, resumeAt);
   const recorded = storedStatements(dirty.sqlText, runner.db.syntax);
   const file = graph.has(revision) && (direction === 'up' || graph.get(revision).down) ? fileStep(graph, runner.db.syntax, revision, direction).statements : null;
   const fileText = file ? joinStatements(file) : null;
@@ -149,7 +153,7 @@ export function resolve(runner: StepRunner, ref: string, mode: ResolveMode, sour
     const result = (status: 'done' | 'failed', error?: MigrateTuiError): RunResult => ({
       direction: direction === 'up' ? 'upgrade' : 'downgrade',
       target: ref,
-      steps: [{ revision: preview.revision, direction, status, durationMs: Date.now() - started, statements: preview.statements.length }],
+      steps: [{ revision: preview.revision, direction, status, durationMs: Date.now() - started, statements: preview.remaining ?? preview.statements.length }],
       headsBefore: before,
       headsAfter: status === 'done' ? after : before,
       ...(error ? { error } : {}),
@@ -177,7 +181,7 @@ export function resolve(runner: StepRunner, ref: string, mode: ResolveMode, sour
       await runner.store.setVersionRows(after);
       // Resumed from the file: the log row records the SQL that is now applied (no false drift).
       if (preview.source === 'file') await runner.store.updateLog(dirty.logId, { sqlText: joinStatements(step.statements), checksum: step.checksum });
-      await runner.store.updateLog(dirty.logId, { status: 'done', finishedAt: new Date().toISOString(), durationMs: Date.now() - started, error: null as unknown as string });
+      await runner.store.updateLog(dirty.logId, { status: 'done', statementsDone: ran.done, finishedAt: new Date().toISOString(), durationMs: Date.now() - started, error: null as unknown as string });
     } else {
       await runner.store.updateLog(dirty.logId, { status: 'resolved' });
       await recordOnly(runner, preview.revision, preview.appliedAfter ? 'up' : 'down', 'resolve');
@@ -187,6 +191,28 @@ export function resolve(runner: StepRunner, ref: string, mode: ResolveMode, sour
   }, true);
 }
 
+/**
+ * A large file's log row keeps only an excerpt of its SQL: a resume runs the rest from the
+ * file, which must be the one that started (same checksum).
+ */
+function resumeLargeFile(runner: StepRunner, dirty: NonNullable<DatabaseState['dirty']>, revision: string, direction: 'up' | 'down', startAt: number, resumeAt: number | null): ResolvePreview {
+  const { graph } = runner.project;
+  const file = graph.has(revision) && (direction === 'up' || graph.get(revision).down) ? fileStep(graph, runner.db.syntax, revision, direction) : null;
+  if (!file || (direction === 'up' && file.checksum !== dirty.checksum)) {
+    throw new PlanError(
+      'large-file-changed',
+      `the ${direction} of ${revision} is a large file whose log row keeps only an excerpt of its SQL, and ${file ? 'the file changed since the step started' : 'its file is missing'}: the remaining statements cannot be known`,
+      'restore the file as it was when the step started (its checksum is in the log row) and resume, or finish by hand and use --applied / --reverted',
+      { revision, recorded: dirty.checksum, file: file?.checksum ?? null },
+    );
+  }
+  const warnings =
+    dirty.uncertain && resumeAt === null
+      ? [`statement ${dirty.uncertain.statement} may or may not have completed (no outcome was recorded): this resume runs it again. If its change is already in the database, resume after it instead: --resume-at ${dirty.uncertain.statement + 1}`]
+      : [];
+  return { revision, direction, statements: file.statements.slice(startAt - 1), remaining: statementCount(file) - (startAt - 1), appliedAfter: direction === 'up', warnings, fileChanged: null, source: null, startAt };
+}
+
 /** The whole statement list a resume runs from (the file's when it is unchanged or chosen, so lines are the file's). */
 function resumeStep(runner: StepRunner, preview: ResolvePreview, dirty: NonNullable<DatabaseState['dirty']>): RunStep {
   const { graph } = runner.project;
@@ -194,6 +220,7 @@ function resumeStep(runner: StepRunner, preview: ResolvePreview, dirty: NonNulla
   const useFile = file !== null && (preview.fileChanged === null || preview.source === 'file');
   const statements = useFile ? file.statements : storedStatements(dirty.sqlText, runner.db.syntax);
   return {
+    ...(useFile && file.feed ? { feed: file.feed } : {}),
     revision: preview.revision,
     direction: preview.direction,
     message: useFile ? file.message : '(recorded SQL)',

@@ -6,7 +6,9 @@ import type { MigrateTuiError } from '../errors.js';
 import type { Direction } from '../plan/planner.js';
 import type { RevisionGraph } from '../graph/graph.js';
 import type { StateTableNames } from '../state-tables.js';
-import { joinStatements, readDatabaseState, versionRowsFor, type DatabaseState } from './database-state.js';
+import { AppliedSet } from './applied-set.js';
+import { readDatabaseState, type DatabaseState } from './database-state.js';
+import { loggedSql, StatementCursor, statementCount } from './statement-cursor.js';
 import type { RunEvent } from './events.js';
 import { transactionControl } from '../dialects/transaction-control.js';
 import { CancelledError, RunCancel, type CancelOutcome } from './cancel.js';
@@ -97,9 +99,7 @@ export class StepRunner {
 
   /** Runs steps in order; stops at the first failure and says what state it left. */
   async execute(direction: Direction, target: string, state: DatabaseState, steps: readonly RunStep[]): Promise<RunResult> {
-    const graph = this.project.graph;
-    const applied = new Set(state.applied);
-    const missing = state.missing.map((m) => m.revision);
+    const applied = new AppliedSet(this.project.graph, state.applied, state.missing.map((m) => m.revision));
     const headsBefore = [...state.versionRows];
     // What the version table holds: read under the lock, then exactly what each step wrote.
     let rowsNow: readonly string[] = headsBefore;
@@ -109,51 +109,48 @@ export class StepRunner {
     for (const [index, step] of steps.entries()) {
       if (!error && this.cancel.requested) error = this.cancelledBefore(step, index, steps.length);
       if (error) {
-        results.push({ revision: step.revision, direction: step.direction, status: 'not-run', durationMs: 0, statements: step.statements.length });
+        results.push({ revision: step.revision, direction: step.direction, status: 'not-run', durationMs: 0, statements: statementCount(step) });
         continue;
       }
-      const nextApplied = new Set(applied);
-      const nextMissing = missing.filter((m) => m !== step.revision);
-      if (step.direction === 'up') nextApplied.add(step.revision);
-      else nextApplied.delete(step.revision);
-      const rowsAfter = versionRowsFor(graph, nextApplied, nextMissing);
-
+      const undo = applied.step(step.revision, step.direction);
+      const rowsAfter = applied.versionRows();
       const outcome = await this.runReported(step, index, steps.length, { before: rowsNow, after: rowsAfter }, 'migrate');
       results.push(outcome.result);
-      if (outcome.error === null) {
-        rowsNow = rowsAfter;
-        applied.clear();
-        for (const id of nextApplied) applied.add(id);
-        missing.splice(0, missing.length, ...nextMissing);
-      } else error = outcome.error;
+      if (outcome.error === null) rowsNow = rowsAfter;
+      else {
+        undo();
+        error = outcome.error;
+      }
     }
-    return { direction, target, steps: results, headsBefore, headsAfter: versionRowsFor(graph, applied, missing), ...(error ? { error } : {}) };
+    return { direction, target, steps: results, headsBefore, headsAfter: applied.versionRows(), ...(error ? { error } : {}) };
   }
 
   /** Runs one step between its step-start and step-end events. */
   async runReported(step: RunStep, index: number, total: number, rows: RowChange, kind: 'migrate' | 'seed'): Promise<{ result: StepResult; error: MigrateTuiError | null }> {
-    this.emit({ type: 'step-start', index, total, revision: step.revision, direction: step.direction, message: step.message, statements: step.statements.length });
+    this.emit({ type: 'step-start', index, total, revision: step.revision, direction: step.direction, message: step.message, statements: statementCount(step) });
     const started = Date.now();
     const outcome = await this.runStep(step, index, rows, kind);
     const durationMs = Date.now() - started;
     for (const message of this.db.takeWarnings?.() ?? []) this.emit({ type: 'warning', step: index, revision: step.revision, message });
     const status = outcome === true ? 'done' : 'failed';
     this.emit({ type: 'step-end', index, revision: step.revision, status, durationMs });
-    return { result: { revision: step.revision, direction: step.direction, status, durationMs, statements: step.statements.length }, error: outcome === true ? null : outcome };
+    return { result: { revision: step.revision, direction: step.direction, status, durationMs, statements: statementCount(step) }, error: outcome === true ? null : outcome };
   }
 
   /** Runs one step; true when done, else the error (the database is rolled back or marked dirty). */
   async runStep(step: RunStep, index: number, rows: RowChange, kind: 'migrate' | 'seed'): Promise<true | MigrateTuiError> {
     const started = new Date();
+    const cursor = new StatementCursor(step);
+    const count = cursor.count;
     const base = {
       revision: step.revision,
       direction: step.direction,
       kind,
       dialect: this.db.syntax.name,
       checksum: step.checksum,
-      sqlText: joinStatements(step.statements),
+      sqlText: loggedSql(step),
       downSql: step.downSql,
-      statementsTotal: step.statements.length,
+      statementsTotal: count,
       startedAt: started.toISOString(),
       osUser: this.who.user,
       host: this.who.host,
@@ -161,46 +158,47 @@ export class StepRunner {
     };
     this.cancel.stepStart();
     const finished = () => ({ finishedAt: new Date().toISOString(), durationMs: Date.now() - started.getTime() });
-    const statementStarted: number[] = [];
+    let statementStarted = 0;
     const progress = {
-      beforeStatement: (k: number) => this.cancel.checkpoint(`before statement ${k + 1} of ${step.statements.length}`),
+      beforeStatement: (k: number) => this.cancel.checkpoint(`before statement ${k + 1} of ${count}`),
       statementStart: (k: number) => {
+        if (k >= count) return;
         this.cancel.statementStart();
-        statementStarted[k] = Date.now();
-        const statement = step.statements[k]!;
-        this.emit({ type: 'statement-start', step: index, index: k, total: step.statements.length, line: statement.line, sql: statement.sql });
+        statementStarted = Date.now();
+        const statement = cursor.at(k);
+        this.emit({ type: 'statement-start', step: index, index: k, total: count, line: statement?.line ?? 0, sql: statement?.sql ?? '' });
       },
       statementEnd: (k: number) => {
         this.cancel.statementEnd();
-        this.emit({ type: 'statement-end', step: index, index: k, durationMs: Date.now() - statementStarted[k]! });
+        this.emit({ type: 'statement-end', step: index, index: k, durationMs: Date.now() - statementStarted });
       },
     };
 
     if (step.transactional) {
       const failure = await this.db.runTransactionalStep(
-        step.statements.map((s) => s.sql),
-        () => [...(kind === 'migrate' ? this.store.versionChange(rows.before, rows.after) : []), this.store.logInsert({ ...base, statementsDone: step.statements.length, status: 'done', ...finished() })],
+        cursor.sqlBatches(),
+        () => [...(kind === 'migrate' ? this.store.versionChange(rows.before, rows.after) : []), this.store.logInsert({ ...base, statementsDone: count, status: 'done', ...finished() })],
         progress,
       );
       if (!failure) return true;
-      const error = this.failure(step, failure.index, failure.error, 'rolled-back');
+      const error = this.failure(step, failure.index, failure.error, 'rolled-back', {}, cursor);
       await this.store.insertLog({ ...base, statementsDone: failure.index, status: 'failed', error: error.meta.databaseError as string, ...finished() }).catch(() => undefined);
       return error;
     }
 
     return this.db.outsideTransaction(async () => {
       const logId = await this.store.insertLog({ ...base, statementsDone: 0, status: 'started' });
-      const ran = await this.runTracked(step, index, logId, 0);
+      const ran = await this.runTracked(step, index, logId, 0, cursor);
       if (ran.error === null) {
         try {
-          if (kind === 'migrate') await this.store.setVersionRows(rows.after);
-          await this.store.updateLog(logId, { status: 'done', ...finished() });
+          // "done" and the version rows in one transaction: one commit, and never one without the other.
+          await this.store.finishStep(logId, { status: 'done', statementsDone: ran.done, ...finished() }, kind === 'migrate' ? this.store.versionChange(rows.before, rows.after) : []);
           return true;
         } catch (error) {
-          return this.recordTrackedFailure(step, logId, { ...ran, error }, finished());
+          return this.recordTrackedFailure(step, logId, { ...ran, error }, finished(), cursor);
         }
       }
-      return this.recordTrackedFailure(step, logId, ran, finished());
+      return this.recordTrackedFailure(step, logId, ran, finished(), cursor);
     });
   }
 
@@ -211,47 +209,50 @@ export class StepRunner {
    * really committed. On a failure inside it, it is rolled back first (on PostgreSQL it is
    * aborted, and the dirty mark would be lost with it). Then the step's checks run.
    */
-  async runTracked(step: RunStep, index: number, logId: number, from: number): Promise<TrackedRun> {
-    const started: number[] = [];
+  async runTracked(step: RunStep, index: number, logId: number, from: number, cursor = new StatementCursor(step)): Promise<TrackedRun> {
+    const count = cursor.count;
     let done = from;
     let durable = from;
-    let ownBegin: number | null = null;
+    let ownBegin: { index: number; line: number } | null = null;
     try {
-      for (let k = from; k < step.statements.length; k++) {
-        const statement = step.statements[k]!;
-        await this.cancel.checkpoint(`before statement ${k + 1} of ${step.statements.length}`);
-        this.cancel.statementStart();
-        started[k] = Date.now();
-        this.emit({ type: 'statement-start', step: index, index: k, total: step.statements.length, line: statement.line, sql: statement.sql });
-        await this.db.execute(statement.sql);
-        done = k + 1;
-        this.cancel.statementEnd();
-        this.emit({ type: 'statement-end', step: index, index: k, durationMs: Date.now() - started[k]! });
-        const control = transactionControl(statement.sql);
-        if (control === 'begin') ownBegin = k;
-        else if (control !== null) ownBegin = null;
-        if (ownBegin === null) durable = done;
-        await this.store.updateLog(logId, { statementsDone: done });
+      for (const batch of cursor.batches(from)) {
+        for (const statement of batch) {
+          const k = done;
+          await this.cancel.checkpoint(`before statement ${k + 1} of ${count}`);
+          this.cancel.statementStart();
+          const started = Date.now();
+          this.emit({ type: 'statement-start', step: index, index: k, total: count, line: statement.line, sql: statement.sql });
+          await this.db.execute(statement.sql);
+          done = k + 1;
+          this.cancel.statementEnd();
+          this.emit({ type: 'statement-end', step: index, index: k, durationMs: Date.now() - started });
+          const control = transactionControl(statement.sql);
+          if (control === 'begin') ownBegin = { index: k, line: statement.line };
+          else if (control !== null) ownBegin = null;
+          if (ownBegin === null) durable = done;
+          // After the last statement the count is written with "done" (a kill before that
+          // leaves the last statement uncertain, which is what it is).
+          if (done < count) await this.store.updateLog(logId, { statementsDone: done });
+        }
       }
-      // A file that leaves its own transaction open has it committed at its end (what the
-      // drivers of golang-migrate end up doing); `check` warns about such a file.
+      // A file that leaves its own transaction open is committed at its end (as golang-migrate's drivers do); `check` warns.
       if (ownBegin !== null) await this.db.execute(this.db.syntax.commitTransaction);
       ownBegin = null;
       await this.db.checkStep?.();
       return { error: null, done, kept: done, ranInOwnTransaction: null };
     } catch (error) {
-      const ranInOwnTransaction = ownBegin === null ? null : { from: ownBegin, line: step.statements[ownBegin]!.line, count: done - ownBegin };
+      const ranInOwnTransaction = ownBegin === null ? null : { from: ownBegin.index, line: ownBegin.line, count: done - ownBegin.index };
       if (ranInOwnTransaction) await this.db.execute('ROLLBACK').catch(() => undefined);
       return { error, done, kept: ranInOwnTransaction ? durable : done, ranInOwnTransaction };
     }
   }
 
   /** Marks the log row with what a failed tracked run left, and returns the error that says it. */
-  async recordTrackedFailure(step: RunStep, logId: number, ran: TrackedRun, finished: { finishedAt: string; durationMs: number }): Promise<MigrationFailedError> {
+  async recordTrackedFailure(step: RunStep, logId: number, ran: TrackedRun, finished: { finishedAt: string; durationMs: number }, cursor = new StatementCursor(step)): Promise<MigrationFailedError> {
     const uncertain = ran.ranInOwnTransaction !== null && !this.db.syntax.transactionalDdl;
     // Nothing stays applied: the database is unchanged, so it is a plain failure, not dirty.
     const state = ran.kept === 0 && !uncertain ? 'rolled-back' : 'dirty';
-    const failure = this.failure(step, ran.done, ran.error, state, { kept: ran.kept, ranInOwnTransaction: ran.ranInOwnTransaction, uncertain });
+    const failure = this.failure(step, ran.done, ran.error, state, { kept: ran.kept, ranInOwnTransaction: ran.ranInOwnTransaction, uncertain }, cursor);
     await this.store.updateLog(logId, { statementsDone: ran.kept, status: state === 'dirty' ? 'dirty' : 'failed', error: failure.meta.databaseError as string, ...finished }).catch(() => undefined);
     return failure;
   }
@@ -261,9 +262,9 @@ export class StepRunner {
     return redact(error instanceof Error ? error.message : String(error), this.options.connection);
   }
 
-  failure(step: RunStep, done: number, error: unknown, state: 'rolled-back' | 'dirty', outcome: Partial<FailureOutcome> = {}): MigrationFailedError {
+  failure(step: RunStep, done: number, error: unknown, state: 'rolled-back' | 'dirty', outcome: Partial<FailureOutcome> = {}, cursor = new StatementCursor(step)): MigrationFailedError {
     // Past the last statement, the line is the file's last statement's: that is where the SQL ended.
-    const statement = step.statements[Math.min(done, step.statements.length - 1)];
+    const statement = cursor.at(Math.min(done, cursor.count - 1), true);
     return new MigrationFailedError({
       kept: outcome.kept ?? (state === 'dirty' ? done : 0),
       ranInOwnTransaction: outcome.ranInOwnTransaction ?? null,
@@ -274,7 +275,7 @@ export class StepRunner {
       path: step.path ?? `${this.options.tables.log} (stored down SQL)`,
       line: statement?.line ?? 0,
       statement: done + 1,
-      statements: step.statements.length,
+      statements: cursor.count,
       databaseError: this.databaseMessage(error),
       state,
       cancelled: this.cancel.requested,

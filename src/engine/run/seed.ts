@@ -3,7 +3,7 @@ import type { MigrateTuiError } from '../errors.js';
 import { InvalidMigrationsError } from '../errors.js';
 import { dialectChecksum } from '../files/checksum.js';
 import { readSeedFolder } from '../files/migration-folder.js';
-import { sourceStatements } from '../files/migration-sql.js';
+import { sourceStatements, streamedMode } from '../files/migration-sql.js';
 import { transactionMode } from '../files/transaction-mode.js';
 import { versionRowsFor } from './database-state.js';
 import type { StepRunner } from './runner.js';
@@ -33,14 +33,14 @@ export async function seed(runner: StepRunner, seedDir: string, options: { force
         skipped.push(file.name);
         continue;
       }
-      const run = transactionMode(sourceStatements(file.source, dialect).statements, dialect, true);
+      const run = file.source.streamed ? streamedMode(file.source, dialect, true) : transactionMode(sourceStatements(file.source, dialect).statements, dialect, true);
       const statements = run.statements;
       if (!error && runner.cancel.requested) error = new CancelledError(`before the seed ${file.name}: nothing of it ran`);
       if (error) {
         results.push({ revision: key, direction: 'up', status: 'not-run', durationMs: 0, statements: 0 });
         continue;
       }
-      const step: RunStep = { revision: key, direction: 'up', message: file.name, path: file.path, statements, transactional: run.transactional, checksum, downSql: null };
+      const step: RunStep = { revision: key, direction: 'up', message: file.name, path: file.path, statements, transactional: run.transactional, checksum, downSql: null, ...(run.feed ? { feed: run.feed } : {}) };
       const outcome = await runner.runReported(step, results.length, seeds.length, { before: [], after: [] }, 'seed');
       results.push(outcome.result);
       if (outcome.error) error = outcome.error;

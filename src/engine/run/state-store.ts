@@ -98,6 +98,19 @@ export class StateStore {
     ]);
   }
 
+  /** Marks a step's log row finished and changes the version rows, in one transaction. */
+  async finishStep(id: number, fields: Parameters<StateStore['updateLog']>[1], versionQueries: readonly Query[]): Promise<void> {
+    await this.db.beginStep();
+    try {
+      for (const q of versionQueries) await this.db.query(q.sql, q.params);
+      await this.updateLog(id, fields);
+      await this.db.commitStep();
+    } catch (error) {
+      await this.db.rollbackStep().catch(() => undefined);
+      throw error;
+    }
+  }
+
   /** Every log row, oldest first. */
   async readLog(): Promise<LogRow[]> {
     const rows = await this.db.query<Record<string, unknown>>(

@@ -2,7 +2,7 @@ import type { DialectSyntax } from '../dialects/dialect.js';
 import type { MigrateTuiError } from '../errors.js';
 import { PlanError, TargetError } from '../errors.js';
 import type { Statement } from '../files/sql-splitter.js';
-import { transactionMode } from '../files/transaction-mode.js';
+import { transactionMode, type StatementFeed } from '../files/transaction-mode.js';
 import type { RevisionGraph } from '../graph/graph.js';
 import { parseTarget } from '../graph/targets.js';
 import { planDowngrade, planUpgrade, type Direction } from '../plan/planner.js';
@@ -22,6 +22,8 @@ export interface RunStep {
   readonly checksum: string | null;
   /** On upgrade: the resolved down SQL, stored so the step can be reverted without its files. */
   readonly downSql: string | null;
+  /** A streamed (large) file: its statements, a batch at a time (`statements` holds the first few). */
+  readonly feed?: StatementFeed;
 }
 
 export interface StepResult {
@@ -45,9 +47,10 @@ export interface RunResult {
 /** A revision's up or down from its files, for the connected dialect. */
 export function fileStep(graph: RevisionGraph, dialect: DialectSyntax, id: string, direction: 'up' | 'down'): RunStep {
   const m = graph.get(id);
-  const { statements, transactional, checksum, downSql } = stepSql(graph, dialect, id, direction);
+  const { statements, transactional, checksum, downSql, feed } = stepSql(graph, dialect, id, direction);
   // popx: each dialect has its own file; errors must name the one that ran.
-  return { revision: id, direction, message: m.message, path: (direction === 'up' ? m.up : m.down)?.pathFor(dialect.name) ?? (direction === 'up' ? m.upPath : m.downPath), statements, transactional, checksum, downSql };
+  const path = (direction === 'up' ? m.up : m.down)?.pathFor(dialect.name) ?? (direction === 'up' ? m.upPath : m.downPath);
+  return { revision: id, direction, message: m.message, path, statements, transactional, checksum, downSql, ...(feed ? { feed } : {}) };
 }
 
 /** The down of an applied revision whose files are gone, from the SQL stored when it ran. */
