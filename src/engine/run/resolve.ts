@@ -208,9 +208,10 @@ function resumeLargeFile(runner: StepRunner, dirty: NonNullable<DatabaseState['d
   }
   const warnings =
     dirty.uncertain && resumeAt === null
-      ? [`statement ${dirty.uncertain.statement} may or may not have completed (no outcome was recorded): this resume runs it again. If its change is already in the database, resume after it instead: --resume-at ${dirty.uncertain.statement + 1}`]
+      ? [`statement ${dirty.uncertain.statement} may or may not have completed (no outcome was recorded): this resume runs it again`]
       : [];
-  return { revision, direction, statements: file.statements.slice(startAt - 1), remaining: statementCount(file) - (startAt - 1), appliedAfter: direction === 'up', warnings, fileChanged: null, source: null, startAt };
+  const resumeAfter = dirty.uncertain && resumeAt === null ? dirty.uncertain.statement + 1 : null;
+  return { revision, direction, statements: file.statements.slice(startAt - 1), remaining: statementCount(file) - (startAt - 1), appliedAfter: direction === 'up', warnings, fileChanged: null, source: null, startAt, resumeAfter };
 }
 
 /** The whole statement list a resume runs from (the file's when it is unchanged or chosen, so lines are the file's). */
