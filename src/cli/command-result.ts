@@ -12,6 +12,8 @@ export interface GlobalOptions {
   readonly yes: boolean;
   readonly dialect?: string;
   readonly url?: string;
+  /** Every --url given, in order (`verify` takes one server per dialect). */
+  readonly urls?: readonly string[];
   readonly lockTimeout?: number;
   readonly connectTimeout?: number;
   readonly readOnly?: boolean;

@@ -25,6 +25,11 @@ export async function cancellable<T>(io: CliIo, m: Migrator, work: () => Promise
       io.err(`${cancelText(outcome)}\n`);
     });
   };
+  return onSignals(onSignal, work);
+}
+
+/** Runs `work` with `onSignal` handling SIGINT and SIGTERM, and removes it afterwards. */
+export async function onSignals<T>(onSignal: (signal: NodeJS.Signals) => void, work: () => Promise<T>): Promise<T> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {

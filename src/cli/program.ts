@@ -26,6 +26,7 @@ import { registerGraphCommands } from './commands/graph-commands.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerMigrateCommands } from './commands/migrate-commands.js';
 import { registerSafetyCommands } from './commands/safety-commands.js';
+import { registerVerifyCommand } from './commands/verify-command.js';
 import { plainReporter } from './reporter.js';
 import { addAlembicHelp } from './alembic-map.js';
 import { checkCommandName } from './unknown-command.js';
@@ -98,7 +99,8 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     .description('SQL-file migrations for PostgreSQL, MySQL/MariaDB and SQLite, with an Alembic-style revision graph')
     .version(TOOL_VERSION, '-V, --version')
     .option('--dir <folder>', 'migrations folder (default: "migrations", or the config file\'s)')
-    .option('--url <url>', 'database URL (else DATABASE_URL, DB_* variables, migrate-tui.config.json, sqlite:./migrate-tui.sqlite)')
+    // Repeatable for `verify` (one server per dialect); other commands use the last one.
+    .option('--url <url>', 'database URL (else DATABASE_URL, DB_* variables, migrate-tui.config.json, sqlite:./migrate-tui.sqlite)', (v: string, previous: string[] | undefined) => [...(previous ?? []), v])
     .addOption(new Option('--lock-timeout <seconds>', 'how long to wait for another run\'s lock').argParser(nonNegativeInt))
     .addOption(new Option('--connect-timeout <seconds>', 'how long connecting may take, handshake included (default 10)').argParser(positiveInt))
     .option('--json', 'print JSON (shapes in the README)', false)
@@ -118,7 +120,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
       json: Boolean(o.json),
       yes: Boolean(o.yes),
       ...(o.dialect ? { dialect: String(o.dialect) } : {}),
-      ...(o.url ? { url: String(o.url) } : {}),
+      ...(Array.isArray(o.url) && o.url.length > 0 ? { url: String(o.url[o.url.length - 1]), urls: (o.url as unknown[]).map(String) } : {}),
       ...(o.lockTimeout !== undefined ? { lockTimeout: Number(o.lockTimeout) } : {}),
       ...(o.connectTimeout !== undefined ? { connectTimeout: Number(o.connectTimeout) } : {}),
       readOnly: Boolean(o.readOnly),
@@ -195,6 +197,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
   registerSafetyCommands(program, wiring);
   registerInitCommand(program, wiring);
   registerStateCommands(program, wiring);
+  registerVerifyCommand(program, wiring);
   addAlembicHelp(program);
   // No command: the TUI on a terminal, else the status.
   // The embedded default that does not exist yet is shown as empty, as the TUI shows it.

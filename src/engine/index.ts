@@ -16,4 +16,5 @@ export * from './graph/index.js';
 export * from './plan/index.js';
 export * from './run/index.js';
 export * from './safety/index.js';
+export * from './verify/index.js';
 export * from './dialects/index.js';

@@ -50,6 +50,8 @@ export function App({ session, width, height, readOnly, onQuit, onAbandon, varia
   function handleKey(name: string, input: string, key: { ctrl?: boolean; meta?: boolean }) {
     const open = ctx.flow();
     if (name === 'ctrl-c' && open?.kind === 'running') return cancelRun(ctx, open, onAbandon ?? ((message) => ctx.quit(message)));
+    // A verify run drops its scratch databases before the matrix closes: ctrl-c stops it like esc.
+    if (name === 'ctrl-c' && open?.kind === 'verify' && open.report === null && open.error === null) return ctx.setFlow(flowKey(open, { name: 'escape', input: '' }) ?? null);
     if (name === 'ctrl-c') return ctx.quit('interrupted (ctrl-c)');
     if (open) {
       const next = flowKey(open, { name, input });

@@ -51,6 +51,8 @@ const BINDINGS = [
   { action: 'new', keys: ['n'], label: 'new revision (when no search is active)', group: 'act', scopes: ['browse'], mutates: true, name: 'new revision' },
   { action: 'resolve', keys: ['R'], label: 'resolve a dirty database: resume / reverse / applied / reverted', group: 'act', scopes: ['browse', 'rollback'], mutates: true },
   { action: 'backups', keys: ['b'], label: 'backups: list and restore', group: 'act', scopes: ['browse', 'rollback'] },
+  { action: 'verify', keys: ['V'], label: 'verify: every revision up, down, up again on scratch databases (matrix revision × dialect)', group: 'act', scopes: ['browse'] },
+  { action: 'verify-one', keys: ['v'], label: 'verify this revision: up, down, up again on scratch databases only', group: 'act', scopes: ['browse'] },
   { action: 'reload', keys: ['r'], label: 'reload files and database state', group: 'app', scopes: ['browse', 'rollback'] },
   { action: 'help', keys: ['?'], label: 'this help', short: 'help', group: 'app', scopes: ['browse', 'rollback'], hint: true },
   { action: 'quit', keys: ['q'], label: 'quit', group: 'app', scopes: ['browse', 'rollback'], hint: true },

@@ -1,5 +1,5 @@
 import { createTwoFilesPatch } from 'diff';
-import { formatSql, migrationChecksum, migrationRun, migrationStatements, rehearsalMethod, rehearseSchema, type DatabaseAdapter, type DatabaseState, type Project, type SchemaSnapshot, type StateTableNames } from '../engine/index.js';
+import { formatSql, migrationChecksum, migrationRun, migrationStatements, rehearsalMethod, rehearseSchema, schemaLines, type DatabaseAdapter, type DatabaseState, type Project, type SchemaSnapshot, type StateTableNames } from '../engine/index.js';
 import type { Tab } from './state.js';
 
 /**
@@ -127,13 +127,7 @@ function wrap(text: string, width: number): string[] {
 }
 
 function schemaText(s: SchemaSnapshot): string {
-  const lines: string[] = [];
-  for (const name of Object.keys(s.tables).sort()) {
-    const t = s.tables[name]!;
-    lines.push(`table ${name}`, ...t.columns.map((c) => `  ${c}`), ...t.indexes.map((i) => `  index ${i}`), ...t.constraints.map((c) => `  ${c}`));
-  }
-  lines.push(...s.triggers.map((t) => `trigger ${t}`));
-  return lines.join('\n') + '\n';
+  return schemaLines(s).join('\n') + '\n';
 }
 
 /**

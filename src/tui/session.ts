@@ -263,7 +263,23 @@ export class TuiSession {
     return writeRevision(this.project.dir, this.project.graph, { message, ...(branch ? { branch: [branch] } : {}) });
   }
 
+  /** A verify run in progress: closing the session stops it and waits until its scratch databases are dropped. */
+  private verifying: { control: { cancel(): Promise<void> }; done: Promise<unknown> } | null = null;
+
+  track(control: { cancel(): Promise<void> }, done: Promise<unknown>): void {
+    const run = { control, done };
+    this.verifying = run;
+    void done.catch(() => undefined).finally(() => {
+      if (this.verifying === run) this.verifying = null;
+    });
+  }
+
   async close(): Promise<void> {
+    const run = this.verifying;
+    if (run) {
+      await run.control.cancel();
+      await run.done.catch(() => undefined);
+    }
     await this.db.close();
   }
 }

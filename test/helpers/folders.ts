@@ -1,6 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadProject, type Project } from '../../src/engine/index.js';
 
 /** A fresh temp folder holding the given files (name → text or bytes). */
@@ -29,4 +30,12 @@ export function pair(version: string, headers: string[] = [], slug = `step_${ver
 /** A folder from a list of [version, headers] pairs. */
 export function graphProject(spec: Array<[string, string[]?]>): Project {
   return projectOf(Object.assign({}, ...spec.map(([v, h]) => pair(v, h ?? []))));
+}
+
+/** The example app's migrations plus `extra` files, in a fresh folder. */
+export function exampleWith(extra: Record<string, string>): string {
+  const example = fileURLToPath(new URL('../../../migrations', import.meta.url));
+  const files: Record<string, string> = {};
+  for (const name of readdirSync(example)) files[name] = readFileSync(join(example, name), 'utf8');
+  return makeFolder({ ...files, ...extra });
 }

@@ -1,4 +1,7 @@
 import type { DialectSyntax } from './dialect.js';
+import type { SchemaSnapshot } from './schema-snapshot.js';
+
+export type { SchemaSnapshot } from './schema-snapshot.js';
 
 /**
  * One live connection to one database, behind one interface; the runner never knows which
@@ -90,8 +93,17 @@ export interface DatabaseAdapter {
    */
   cancelRunning?(): Promise<boolean>;
 
+  /**
+   * For a throwaway database (verify's scratch ones): trade durability for speed where the
+   * database allows it on the session (SQLite synchronous=OFF, PostgreSQL synchronous_commit=off).
+   */
+  relaxDurability?(): Promise<void>;
+
   tableExists(name: string): Promise<boolean>;
-  /** Tables, columns, indexes, constraints and triggers, normalised for comparison. */
+  /**
+   * The schema, normalised for comparison (schema-snapshot.ts): tables, columns, indexes,
+   * constraints, triggers, views, sequences, enums, routines — what the database has of them.
+   */
   schema(exclude: readonly string[]): Promise<SchemaSnapshot>;
   close(): Promise<void>;
 }
@@ -192,28 +204,10 @@ export async function sequentialStep(db: DatabaseAdapter, batches: Iterable<Stat
   }
 }
 
-export interface SchemaSnapshot {
-  readonly tables: Record<string, { columns: string[]; indexes: string[]; constraints: string[] }>;
-  readonly triggers: string[];
-}
-
 /** Shared by adapters: `?` → `$1…` for PostgreSQL. Only for our own SQL, which has no `?` in strings. */
 export function numberedPlaceholders(sql: string): string {
   let n = 0;
   return sql.replace(/\?/g, () => `$${++n}`);
-}
-
-/** Groups introspection rows (table, text) into a snapshot; shared by the server adapters. */
-export function groupSchema(
-  rows: { columns: ReadonlyArray<{ t: string; c: string }>; indexes: ReadonlyArray<{ t: string; d: string }>; constraints: ReadonlyArray<{ t: string; d: string }>; triggers: ReadonlyArray<{ d: string }> },
-  exclude: readonly string[],
-): SchemaSnapshot {
-  const tables: SchemaSnapshot['tables'] = {};
-  const table = (name: string) => (tables[name] ??= { columns: [], indexes: [], constraints: [] });
-  for (const r of rows.columns) if (!exclude.includes(r.t)) table(r.t).columns.push(r.c);
-  for (const r of rows.indexes) if (!exclude.includes(r.t)) table(r.t).indexes.push(r.d);
-  for (const r of rows.constraints) if (!exclude.includes(r.t)) table(r.t).constraints.push(r.d);
-  return { tables, triggers: rows.triggers.map((r) => r.d) };
 }
 
 /**

@@ -2,10 +2,11 @@ import mysql from 'mysql2/promise';
 import { ConnectWatch, tcpPeer } from './connect-guard.js';
 import { BackupToolError, findExecutable, runTool, toolVersion } from './dump-tools.js';
 import { LockTimeoutError } from './dialect-errors.js';
-import { groupSchema, lockWithWait, sequentialStep, type StatementBatch, type DatabaseAdapter, type Query, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
+import { lockWithWait, sequentialStep, type StatementBatch, type DatabaseAdapter, type Query, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
 import type { DialectSyntax } from './dialect.js';
 import { mariadbSyntax } from './mariadb.js';
 import { mysqlSyntax } from './mysql.js';
+import { mysqlSchema } from './mysql-schema.js';
 
 /** MySQL and MariaDB through mysql2, on one connection; the lock is GET_LOCK. */
 export class MysqlAdapter implements DatabaseAdapter {
@@ -186,23 +187,8 @@ export class MysqlAdapter implements DatabaseAdapter {
     return rows.length > 0;
   }
 
-  async schema(exclude: readonly string[]): Promise<SchemaSnapshot> {
-    const columns = await this.query<{ t: string; c: string }>(
-      `SELECT TABLE_NAME AS t, CONCAT(COLUMN_NAME, ' ', COLUMN_TYPE, IF(IS_NULLABLE = 'NO', ' NOT NULL', ''), IFNULL(CONCAT(' DEFAULT ', COLUMN_DEFAULT), ''), IF(EXTRA = '', '', CONCAT(' ', EXTRA))) AS c
-         FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, ORDINAL_POSITION`,
-    );
-    const indexes = await this.query<{ t: string; d: string }>(
-      `SELECT TABLE_NAME AS t, CONCAT(INDEX_NAME, IF(NON_UNIQUE = 0, ' UNIQUE', ''), ' (', GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX), ')') AS d
-         FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() GROUP BY TABLE_NAME, INDEX_NAME, NON_UNIQUE ORDER BY 2`,
-    );
-    const constraints = await this.query<{ t: string; d: string }>(
-      `SELECT k.TABLE_NAME AS t, CONCAT(k.CONSTRAINT_NAME, ' ', k.COLUMN_NAME, ' -> ', k.REFERENCED_TABLE_NAME, '(', k.REFERENCED_COLUMN_NAME, ') ON DELETE ', r.DELETE_RULE) AS d
-         FROM information_schema.KEY_COLUMN_USAGE k JOIN information_schema.REFERENTIAL_CONSTRAINTS r
-           ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
-        WHERE k.TABLE_SCHEMA = DATABASE() ORDER BY 2`,
-    );
-    const triggers = await this.query<{ d: string }>(`SELECT CONCAT(TRIGGER_NAME, ' ON ', EVENT_OBJECT_TABLE) AS d FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() ORDER BY 1`);
-    return groupSchema({ columns, indexes, constraints, triggers }, exclude);
+  schema(exclude: readonly string[]): Promise<SchemaSnapshot> {
+    return mysqlSchema((text) => this.query(text), exclude);
   }
 
   async close(): Promise<void> {

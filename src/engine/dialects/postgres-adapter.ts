@@ -4,8 +4,9 @@ import { ConnectWatch, tcpPeer } from './connect-guard.js';
 import { BackupToolError, findExecutable, runTool, toolVersion } from './dump-tools.js';
 import { LockTimeoutError } from './dialect-errors.js';
 import { qualifiedName } from './dialect.js';
-import { groupSchema, isTextBatch, lockWithWait, numberedPlaceholders, type StatementBatch, type DatabaseAdapter, type Query, type RehearsalLimits, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
+import { isTextBatch, lockWithWait, numberedPlaceholders, type StatementBatch, type DatabaseAdapter, type Query, type RehearsalLimits, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
 import { postgresSyntax } from './postgres.js';
+import { postgresSchema } from './postgres-schema.js';
 
 /** Statements sent per pipelined batch: bounded memory, still few round trips. */
 const PIPELINE_BATCH = 1000;
@@ -232,26 +233,17 @@ export class PostgresAdapter implements DatabaseAdapter {
     await runTool(path, ['--clean', '--if-exists', '--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error', ...args, file], { env });
   }
 
+  async relaxDurability(): Promise<void> {
+    await this.sql.unsafe('SET synchronous_commit = off').simple();
+  }
+
   async tableExists(name: string): Promise<boolean> {
     const [row] = await this.query<{ ok: boolean }>('SELECT to_regclass(?) IS NOT NULL AS ok', [qualifiedName(name, postgresSyntax.quoteIdentifier)]);
     return row!.ok;
   }
 
-  async schema(exclude: readonly string[]): Promise<SchemaSnapshot> {
-    const columns = await this.query<{ t: string; c: string }>(
-      `SELECT table_name AS t, column_name || ' ' || data_type || CASE WHEN is_nullable = 'NO' THEN ' NOT NULL' ELSE '' END ||
-              COALESCE(' DEFAULT ' || column_default, '') AS c
-         FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position`,
-    );
-    const indexes = await this.query<{ t: string; d: string }>('SELECT tablename AS t, indexdef AS d FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname');
-    const constraints = await this.query<{ t: string; d: string }>(
-      `SELECT c.conrelid::regclass::text AS t, c.conname || ' ' || pg_get_constraintdef(c.oid) AS d
-         FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = current_schema() ORDER BY 2`,
-    );
-    const triggers = await this.query<{ d: string }>(
-      `SELECT DISTINCT trigger_name || ' ON ' || event_object_table AS d FROM information_schema.triggers WHERE trigger_schema = current_schema() ORDER BY 1`,
-    );
-    return groupSchema({ columns, indexes, constraints, triggers }, exclude);
+  schema(exclude: readonly string[]): Promise<SchemaSnapshot> {
+    return postgresSchema((text) => this.query(text), exclude);
   }
 
   async close(): Promise<void> {

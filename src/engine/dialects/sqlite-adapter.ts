@@ -4,6 +4,7 @@ import { ForeignKeyViolationError, LockTimeoutError } from './dialect-errors.js'
 import { transactionControl } from './transaction-control.js';
 import { BatchFailure, isTextBatch, sequentialStep, type StatementBatch, type TextBatch, type DatabaseAdapter, type Query, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
 import { sqliteSyntax } from './sqlite.js';
+import { sqliteSchema } from './sqlite-schema.js';
 
 /**
  * The version of the linked SQLite library, asked of an in-memory database: any statement
@@ -221,6 +222,10 @@ export class SqliteAdapter implements DatabaseAdapter {
     }
   }
 
+  async relaxDurability(): Promise<void> {
+    this.db.pragma('synchronous = OFF');
+  }
+
   /** `schema.table` looks in that attached schema (`main`, `temp`, …); a bare name in `main`. */
   async tableExists(name: string): Promise<boolean> {
     const dot = name.indexOf('.');
@@ -229,28 +234,7 @@ export class SqliteAdapter implements DatabaseAdapter {
   }
 
   async schema(exclude: readonly string[]): Promise<SchemaSnapshot> {
-    const rows = this.db
-      .prepare("SELECT type, name, tbl_name AS tableName, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name")
-      .all() as Array<{ type: string; name: string; tableName: string; sql: string | null }>;
-    const tables: SchemaSnapshot['tables'] = {};
-    const triggers: string[] = [];
-    for (const row of rows.filter((r) => !exclude.includes(r.tableName))) {
-      if (row.type === 'table') {
-        const columns = (this.db.prepare(`PRAGMA table_info(${sqliteSyntax.quoteIdentifier(row.name)})`).all() as Array<{ name: string; type: string; notnull: number; dflt_value: unknown; pk: number }>).map(
-          (c) => `${c.name} ${c.type}${c.notnull ? ' NOT NULL' : ''}${c.dflt_value !== null ? ` DEFAULT ${String(c.dflt_value)}` : ''}${c.pk ? ` PK${c.pk}` : ''}`,
-        );
-        const fks = (this.db.prepare(`PRAGMA foreign_key_list(${sqliteSyntax.quoteIdentifier(row.name)})`).all() as Array<{ table: string; from: string; to: string; on_delete: string }>).map(
-          (f) => `FK ${f.from} -> ${f.table}(${f.to}) ON DELETE ${f.on_delete}`,
-        );
-        tables[row.name] = { columns, indexes: [], constraints: fks.sort() };
-      }
-    }
-    for (const row of rows.filter((r) => !exclude.includes(r.tableName))) {
-      if (row.type === 'index' && tables[row.tableName]) tables[row.tableName]!.indexes.push(`${row.name}: ${row.sql ?? '(automatic)'}`);
-      if (row.type === 'trigger') triggers.push(`${row.name} ON ${row.tableName}`);
-    }
-    for (const t of Object.values(tables)) t.indexes.sort();
-    return { tables, triggers: triggers.sort() };
+    return sqliteSchema(this.db, exclude);
   }
 
   async close(): Promise<void> {

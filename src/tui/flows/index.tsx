@@ -8,12 +8,13 @@ import { log, type LogFlow } from './log.js';
 import { prompt, type PromptFlow } from './prompt.js';
 import { result, type ResultFlow } from './result.js';
 import { running, type RunningFlow } from './running.js';
+import { verify, type VerifyFlow } from './verify.js';
 
 /** What covers the main screen, if anything: one flow at a time. */
-export type Flow = BusyFlow | HelpFlow | LogFlow | BackupsFlow | ChooseFlow | ConfirmFlow | PromptFlow | RunningFlow | ResultFlow;
+export type Flow = BusyFlow | HelpFlow | LogFlow | BackupsFlow | ChooseFlow | ConfirmFlow | PromptFlow | RunningFlow | ResultFlow | VerifyFlow;
 
 /** Every kind of flow has its module: a new kind without one does not compile. */
-const FLOWS: { readonly [K in Flow['kind']]: FlowModule<Extract<Flow, { kind: K }>> } = { busy, help, log, backups, choose, confirm, prompt, running, result };
+const FLOWS: { readonly [K in Flow['kind']]: FlowModule<Extract<Flow, { kind: K }>> } = { busy, help, log, backups, choose, confirm, prompt, running, result, verify };
 
 /** The module of a flow (one cast: TypeScript cannot correlate `kind` with the module's state). */
 const moduleOf = (flow: Flow) => FLOWS[flow.kind] as FlowModule<Flow>;

@@ -2,6 +2,7 @@ import { openBackups } from '../actions/backups.js';
 import { startMerge, startNewRevision } from '../actions/files.js';
 import { startDowngrade, startStamp, startUpgrade } from '../actions/migrate.js';
 import { startResolve } from '../actions/resolve.js';
+import { openVerify } from '../actions/verify.js';
 import { runKey, type TuiContext } from '../context.js';
 import { helpFlow } from '../flows/help.js';
 import { logFlow } from '../flows/log.js';
@@ -73,6 +74,8 @@ export const BROWSE_KEYS: KeyHandlers<'browse', [TuiContext]> = {
   new: startNewRevision,
   resolve: startResolve,
   backups: openBackups,
+  verify: (ctx) => openVerify(ctx, null),
+  'verify-one': (ctx) => withSelected(ctx, (id) => openVerify(ctx, id)),
   reload: (ctx) =>
     void ctx.session.reload().then(() => {
       ctx.refresh();
