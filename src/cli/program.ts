@@ -9,6 +9,7 @@ import { registerCheckCommand } from './commands/check.js';
 import { exitCodeForError, registerStateCommands, stateTables, statusCommand } from './commands/database-commands.js';
 import { registerGraphCommands } from './commands/graph-commands.js';
 import { registerLintCommand } from './commands/lint-command.js';
+import { registerInitCommand } from './commands/init.js';
 import { registerMigrateCommands } from './commands/migrate-commands.js';
 import { registerSafetyCommands } from './commands/safety-commands.js';
 import { registerVerifyCommand } from './commands/verify-command.js';
@@ -126,12 +127,14 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
       onEvent: plainReporter(io),
     };
   };
-  const project = (globals: GlobalOptions, options: { lazyDown?: boolean } = { lazyDown: true }): Project => {
+  const project = (globals: GlobalOptions, options: { lazyDown?: boolean; refusesOnErrors?: boolean } = { lazyDown: true }): Project => {
     const dialects = configFile().dialects;
-    const loaded = engine.loadProject(resolveDir(io, globals.dir), { ...options, ...(dialects ? { dialects } : {}) });
+    const { refusesOnErrors, ...read } = options;
+    const loaded = engine.loadProject(resolveDir(io, globals.dir), { ...read, ...(dialects ? { dialects } : {}) });
     engine.requireTrustworthyGraph(loaded);
     const errors = loaded.problems.filter(engine.isError).length;
-    if (errors > 0) io.err(`warning: ${errors} problem${errors === 1 ? '' : 's'} in ${loaded.dir}; run \`migrate-tui check\` for details\n`);
+    // A command that refuses on errors lists them itself: the problems are printed once.
+    if (errors > 0 && !refusesOnErrors) io.err(`warning: ${errors} problem${errors === 1 ? '' : 's'} in ${loaded.dir}; run \`migrate-tui check\` for details\n`);
     return loaded;
   };
   const backupDir = (option?: string) => resolve(io.cwd, option ?? configFile().backups ?? engine.DEFAULT_BACKUP_DIR);
@@ -143,7 +146,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     backupDir,
     hasDatabase: (g) => {
       const ctx = database(g);
-      return ctx.target.source !== 'the embedded default' || existsSync(ctx.target.file!);
+      return ctx.target.source !== engine.EMBEDDED_DEFAULT || existsSync(ctx.target.file!);
     },
     add: (command, run) => {
       command.action(async (...args: unknown[]) => {
@@ -189,10 +192,16 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
   registerAuthoringCommands(program, wiring);
   registerMigrateCommands(program, wiring);
   registerSafetyCommands(program, wiring);
+  registerInitCommand(program, wiring);
   registerStateCommands(program, wiring);
   registerVerifyCommand(program, wiring);
   addAlembicHelp(program);
   // No command: the TUI on a terminal, else the status.
-  wiring.add(program, (_c, g) => (wiring.interactive(g) ? wiring.openTui(g, 'main') : statusCommand(database(g), project(g, {}))));
+  // The embedded default that does not exist yet is shown as empty, as the TUI shows it.
+  wiring.add(program, (_c, g) => {
+    if (wiring.interactive(g)) return wiring.openTui(g, 'main');
+    const ctx = database(g);
+    return statusCommand(ctx, project(g, {}), ctx.target.source === engine.EMBEDDED_DEFAULT);
+  });
   return program;
 }

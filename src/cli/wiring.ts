@@ -26,7 +26,7 @@ export interface Wiring {
   /** A database is configured (not only the embedded default), or the default file exists. */
   hasDatabase(globals: GlobalOptions): boolean;
   /** Loads the folder; graph-reading commands go on past content-only problems, with a warning. */
-  project(globals: GlobalOptions, options?: { lazyDown?: boolean }): Project;
+  project(globals: GlobalOptions, options?: { lazyDown?: boolean; refusesOnErrors?: boolean }): Project;
   backupDir(option?: string): string;
   /** On a terminal and not --json: the TUI opens instead of the headless form. */
   interactive(globals: GlobalOptions): boolean;

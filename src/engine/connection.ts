@@ -26,6 +26,8 @@ export interface ConnectionTarget {
 }
 
 export const DEFAULT_URL = 'sqlite:./migrate-tui.sqlite';
+/** The `source` of the target when no setting names a database. */
+export const EMBEDDED_DEFAULT = 'the embedded default';
 export const CONFIG_FILE = 'migrate-tui.config.json';
 
 /** `migrate-tui.config.json`: every field optional. */
@@ -131,7 +133,7 @@ function connectionFromSettings(options: { url?: string | undefined; cwd: string
   if (env.DATABASE_URL) return parseDatabaseUrl(env.DATABASE_URL, 'DATABASE_URL', options.cwd);
   if (env.DATABASE_PROVIDER) return parseDatabaseUrl(urlFromParts(env), 'DATABASE_PROVIDER and DB_* variables', options.cwd);
   if (options.config.url) return parseDatabaseUrl(options.config.url, CONFIG_FILE, options.cwd);
-  return parseDatabaseUrl(DEFAULT_URL, 'the embedded default', options.cwd);
+  return parseDatabaseUrl(DEFAULT_URL, EMBEDDED_DEFAULT, options.cwd);
 }
 
 function urlFromParts(env: Readonly<Record<string, string | undefined>>): string {
@@ -143,6 +145,8 @@ function urlFromParts(env: Readonly<Record<string, string | undefined>>): string
   }
   const scheme = ({ postgres: 'postgres', postgresql: 'postgres', pg: 'postgres', mysql: 'mysql', mariadb: 'mariadb' } as Record<string, string>)[provider];
   if (!scheme) throw new UsageError(`DATABASE_PROVIDER "${env.DATABASE_PROVIDER}" is not supported`, 'use postgres, mysql, mariadb or sqlite');
+  // The URL is built from the variables: the hint names the variable, never a URL to edit.
+  if (!name) throw new UsageError(`DATABASE_PROVIDER=${env.DATABASE_PROVIDER} needs DB_NAME (the database to migrate)`, 'set DB_NAME=<database>, e.g. DB_NAME=app');
   const user = env.DB_USER ? encodeURIComponent(env.DB_USER) + (env.DB_PASSWORD ? ':' + encodeURIComponent(env.DB_PASSWORD) : '') + '@' : '';
   const host = env.DB_HOST ?? 'localhost';
   const port = env.DB_PORT ? `:${env.DB_PORT}` : '';
@@ -161,11 +165,22 @@ export function parseDatabaseUrl(url: string, source: string, cwd: string): Conn
   }
   let parsed: URL;
   const encodingHint = 'a password (or user name) with @ # / ? % or : must be percent-encoded in a URL (@ → %40, # → %23, / → %2F, ? → %3F, % → %25, : → %3A); DB_PASSWORD takes it as it is';
+  // A raw @ # / or ? in the password is the usual cause of an unreadable URL: say so first.
+  const userInfo = /^[a-z0-9+]+:\/\/(.*)@/i.exec(url)?.[1] ?? '';
+  const suspect = /[@#/?]/.test(userInfo) || /^[a-z0-9+]+:\/\/[^/]*#/i.test(url);
+  const unreadable = () =>
+    new UsageError(
+      `cannot read the database URL from ${source}${suspect ? ': its user name or password seems to hold a character that must be percent-encoded' : ''}`,
+      suspect ? encodingHint : `use postgres://user:pass@host:5432/db, mysql://user:pass@host:3306/db, or sqlite:./file.sqlite; ${encodingHint}`,
+      { source },
+    );
   try {
     parsed = new URL(url);
   } catch {
-    throw new UsageError(`cannot read the database URL from ${source}`, `use postgres://user:pass@host:5432/db, mysql://user:pass@host:3306/db, or sqlite:./file.sqlite; ${encodingHint}`, { source });
+    throw unreadable();
   }
+  // `mysql://app:p@s#s@host/db` parses, but as host "s" and a fragment holding the rest.
+  if (parsed.hash.includes('@') || (suspect && /[#?]/.test(userInfo) && parsed.hash !== '')) throw unreadable();
   for (const [part, value] of [['user name', parsed.username], ['password', parsed.password], ['database name', parsed.pathname]] as const) {
     try {
       decodeURIComponent(value);

@@ -9,6 +9,7 @@ export * from './connection.js';
 export * from './state-tables.js';
 export * from './project.js';
 export * from './revision-writer.js';
+export * from './scaffold.js';
 export * from './migrator.js';
 export * from './files/index.js';
 export * from './graph/index.js';

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { Project } from '../../engine/index.js';
+import type { MigrateTuiError, Project } from '../../engine/index.js';
 import { engine } from '../engine.js';
 import type { CommandResult } from '../command-result.js';
 import { EXIT } from '../exit-codes.js';
@@ -26,7 +26,14 @@ export function registerCheckCommand(program: Command, w: Wiring): void {
       const files = withLint(checkCommand(loaded, { ...(o.maxHeads !== undefined ? { maxHeads: o.maxHeads } : {}), dialects: o.dialects, strict: o.strict }), lint, which.chosen, o.strict);
       if (o.offline || !w.hasDatabase(g)) return files;
       engine.requireTrustworthyGraph(loaded);
-      const db = await databaseCheck(w.database(g), loaded);
+      const ctx = w.database(g);
+      try {
+        engine.requireSqliteFile(ctx.target, {});
+      } catch (error) {
+        const e = error as MigrateTuiError;
+        throw new engine.MigrateTuiError(e.code, e.message, `${e.hint}; \`check --offline\` checks the files only`, e.meta);
+      }
+      const db = await databaseCheck(ctx, loaded);
       return {
         text: files.text + db.lines.join('\n') + `\ndatabase: ${db.errors} error${db.errors === 1 ? '' : 's'}\n`,
         json: { ...(files.json as object), ok: (files.json as { ok: boolean }).ok && db.errors === 0, database: db.json },

@@ -6,7 +6,7 @@ import { lintGate, planFindingsText } from './lint-command.js';
 import type { CommandResult } from '../command-result.js';
 import { confirm } from '../confirm.js';
 import { dialectOption, type DatabaseContext, type Wiring } from '../wiring.js';
-import { finish, stateTables, withMigrator } from './database-commands.js';
+import { finish, stateTables, withMigrator, WRITES } from './database-commands.js';
 import { offlinePlanCommand } from './offline-plan.js';
 
 export function registerMigrateCommands(program: Command, w: Wiring): void {
@@ -30,7 +30,8 @@ export function registerMigrateCommands(program: Command, w: Wiring): void {
       const o = c.opts() as { sql: boolean; from?: string; outOfOrder?: boolean; dryRun?: boolean; verbose?: boolean; backup?: boolean; backupDir?: string; lint?: string };
       const lint: PlanLint = { gate: lintGate(o.lint), config: w.configFile() };
       let targetText = typeof target === 'string' ? target : 'heads';
-      const loaded = w.project(g, {});
+      // A folder with errors is refused (online and --sql) with every problem listed, once.
+      const loaded = w.project(g, { refusesOnErrors: true });
       const range = /^([^:]*):([^:]*)$/.exec(targetText);
       if (range) {
         // Alembic's offline range: `upgrade a:b --sql` plans from a to b.
@@ -77,7 +78,7 @@ export function registerResetCommand(program: Command, w: Wiring): void {
       .option('--backup-dir <folder>', 'where backups go (default: "backups", or the config file\'s)'),
     (c, g) => {
       const o = c.opts() as { dryRun?: boolean; verbose?: boolean; backup?: boolean; backupDir?: string };
-      return downgradeCommand(w.database(g), w.project(g, {}), 'base', g.json, { dryRun: Boolean(o.dryRun), verbose: Boolean(o.verbose), backup: o.backup !== false, backupDir: w.backupDir(o.backupDir) });
+      return downgradeCommand(w.database(g), w.project(g, { refusesOnErrors: true }), 'base', g.json, { dryRun: Boolean(o.dryRun), verbose: Boolean(o.verbose), backup: o.backup !== false, backupDir: w.backupDir(o.backupDir) });
     },
   );
 }
@@ -114,7 +115,7 @@ async function lintBeforeRun(ctx: DatabaseContext, m: Migrator, direction: 'upgr
 }
 
 export async function upgradeCommand(ctx: DatabaseContext, project: Project, target: string, outOfOrder: boolean, json: boolean, lint: PlanLint = { gate: null, config: {} }): Promise<CommandResult> {
-  return withMigrator(ctx, project, async (m) => (await lintBeforeRun(ctx, m, 'upgrade', target, lint, outOfOrder)) ?? finish(ctx.io, await m.upgrade(target, { outOfOrder }), 'applied', json));
+  return withMigrator(ctx, project, async (m) => (await lintBeforeRun(ctx, m, 'upgrade', target, lint, outOfOrder)) ?? finish(ctx.io, await m.upgrade(target, { outOfOrder }), 'applied', json), WRITES);
 }
 
 export interface DowngradeOptions {
@@ -143,10 +144,11 @@ export async function downgradeCommand(ctx: DatabaseContext, project: Project, t
     if (options.backup) {
       const tool = await m.db.backupTool();
       backupFile = engine.backupPath(options.backupDir, m.db.databaseName, (await m.readState()).versionRows, m.db.backupExtension);
-      // Future tense: it is written only after the confirmation (a refusal writes nothing).
-      ctx.io.err(`a backup will be written first, to ${backupFile} (${tool})\n`);
+      // Written only after the confirmation: until then it is conditional (a refusal writes nothing).
+      ctx.io.err(ctx.yes ? `a backup will be written first, to ${backupFile} (${tool})\n` : `a backup would be written first, to ${backupFile} (${tool}), once confirmed\n`);
     } else ctx.io.err('NO BACKUP will be taken (--no-backup)\n');
-    await confirm(ctx.io, `downgrade ${m.db.databaseName} to ${target}`, ctx.yes, `downgrade ${m.db.databaseName} to ${target}${backupFile ? ' after the backup' : ' WITHOUT a backup'}? [y/N] `);
+    const review = `the preview above is what it would do; \`downgrade ${target} --dry-run\` prints it alone`;
+    await confirm(ctx.io, `downgrade ${m.db.databaseName} to ${target}`, ctx.yes, `downgrade ${m.db.databaseName} to ${target}${backupFile ? ' after the backup' : ' WITHOUT a backup'}? [y/N] `, review);
     const manifest = backupFile ? await m.backup({ dir: options.backupDir, out: backupFile, reason: `before downgrade to ${target}` }) : null;
     if (manifest) ctx.io.err(`backup written: ${manifest.file} (${manifest.size} bytes)\n`);
     const out = finish(ctx.io, await m.downgrade(target), 'reverted', json);

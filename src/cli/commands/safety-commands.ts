@@ -5,7 +5,7 @@ import { engine } from '../engine.js';
 import type { CommandResult } from '../command-result.js';
 import { confirm } from '../confirm.js';
 import { nonNegativeInt, type DatabaseContext, type Wiring } from '../wiring.js';
-import { finish, withMigrator } from './database-commands.js';
+import { finish, withMigrator, WRITES } from './database-commands.js';
 
 export function registerSafetyCommands(program: Command, w: Wiring): void {
   w.add(
@@ -78,9 +78,9 @@ export async function restoreCommand(ctx: DatabaseContext, project: Project, fil
         `  version rows then: ${manifest.versionRows.join(', ') || 'base'}; now: ${state.versionRows.join(', ') || 'base'}\n` +
         (manifest.includesStateTables ? '' : '  tables created after the backup are left in place\n'),
     );
-    await confirm(ctx.io, `restore ${m.db.databaseName} from ${manifest.file}${other ? ` (taken from ${manifest.databaseName} on ${manifest.database})` : ''}`, ctx.yes);
+    await confirm(ctx.io, `restore ${m.db.databaseName} from ${manifest.file}${other ? ` (taken from ${manifest.databaseName} on ${manifest.database})` : ''}`, ctx.yes, undefined, 'the lines above say what it would replace');
     return finish(ctx.io, await m.restore(manifest, { intoOtherDatabase }), 'restored', json);
-  });
+  }, WRITES);
 }
 
 /**
