@@ -17,6 +17,7 @@ import { plainReporter } from './reporter.js';
 import { addAlembicHelp } from './alembic-map.js';
 import { checkCommandName } from './unknown-command.js';
 import { EXIT } from './exit-codes.js';
+import { DIALECT_SPELLINGS } from './dialect-spellings.js';
 import type { CliIo } from './io.js';
 import { TOOL_VERSION } from './version.js';
 import { nonNegativeInt, positiveInt, resolveDir, type DatabaseContext, type Wiring } from './wiring.js';
@@ -76,8 +77,7 @@ function exitCodeFor(error: MigrateTuiError): number {
   return exitCodeForError(error);
 }
 
-/** The engine's `knownDialectSpellings()`, written out so `--help` loads no engine (test/startup.test.ts checks they agree). */
-export const DIALECT_SPELLINGS = 'postgres/postgresql/pg, mysql, mariadb, sqlite';
+export { DIALECT_SPELLINGS };
 
 interface Action {
   readonly globals: GlobalOptions;

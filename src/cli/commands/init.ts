@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { DEFAULT_BACKUP_DIR, knownDialectSpellings, scaffoldProject, type DialectName } from '../../engine/index.js';
+import type { DialectName } from '../../engine/index.js';
+import { engine } from '../engine.js';
+import { DIALECT_SPELLINGS } from '../dialect-spellings.js';
 import type { CommandResult, GlobalOptions } from '../command-result.js';
 import { commaList, dialectOption, type Wiring } from '../wiring.js';
 import { initTablesCommand } from './database-commands.js';
@@ -10,7 +12,7 @@ export function registerInitCommand(program: Command, w: Wiring): void {
     program
       .command('init')
       .description('scaffold a project: migrations and seeds folders, migrate-tui.config.json, .gitignore lines (skips what exists)')
-      .option('--dialects <names>', `the databases the project targets, comma-separated (default: the URL's, else all): ${knownDialectSpellings()}`, commaList)
+      .option('--dialects <names>', `the databases the project targets, comma-separated (default: the URL's, else all): ${DIALECT_SPELLINGS}`, commaList)
       .option('--tables-only', 'only create the state tables in the database (also done on first use)', false),
     (c, g) => {
       const o = c.opts() as { dialects?: string[]; tablesOnly?: boolean };
@@ -22,11 +24,11 @@ export function registerInitCommand(program: Command, w: Wiring): void {
 /** `init`: the project's folders, config file and .gitignore lines; connects to nothing. */
 export function initCommand(w: Wiring, g: GlobalOptions, dialects?: DialectName[]): CommandResult {
   const config = w.configFile();
-  const result = scaffoldProject({
+  const result = engine.scaffoldProject({
     root: w.io.cwd,
     migrations: g.dir,
     seeds: config.seeds ?? 'seeds',
-    backups: config.backups ?? DEFAULT_BACKUP_DIR,
+    backups: config.backups ?? engine.DEFAULT_BACKUP_DIR,
     target: w.database(g).target,
     ...(dialects ? { dialects } : {}),
   });
