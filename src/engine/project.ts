@@ -1,6 +1,6 @@
 import { InvalidMigrationsError } from './errors.js';
 import { RevisionGraph } from './graph/graph.js';
-import { readMigrationFolder, type MigrationFolder, type ReadOptions } from './files/migration-folder.js';
+import { readMigrationFolder, type Migration, type MigrationFolder, type ReadOptions } from './files/migration-folder.js';
 import { sourceStatements } from './files/migration-sql.js';
 import type { DialectName } from './dialects/dialect.js';
 import { DIALECT_NAMES, DIALECTS } from './dialects/registry.js';
@@ -51,8 +51,8 @@ export function requireTrustworthyGraph(project: Project): void {
  * Throws unless the folder has no errors at all, statements included, for `dialect` (the
  * connected database's) or, without one, for every dialect the project targets.
  */
-export function requireValid(project: Project, dialect?: DialectName): void {
-  const errors = fullCheck(project, dialect ? [dialect] : project.dialects).filter(isError);
+export function requireValid(project: Project, dialect?: DialectName, revisions?: Iterable<string>): void {
+  const errors = (dialect ? runCheck(project, dialect, revisions) : fullCheck(project, project.dialects)).filter(isError);
   if (errors.length > 0) throw new InvalidMigrationsError(errors);
 }
 
@@ -68,11 +68,8 @@ export function fullCheck(project: Project, targets: readonly DialectName[] = pr
   // Targeted dialects first: a problem they have is an error even if others have it too.
   const dialects = [...DIALECTS].sort((a, b) => Number(!targets.includes(a.name)) - Number(!targets.includes(b.name)));
   for (const migration of project.folder.migrations) {
-    if (migration.id.length > MAX_REVISION_ID) {
-      problems.push(
-        problem('revision-id-too-long', migration.upPath, 0, `the revision id "${migration.id.slice(0, 20)}…" is ${migration.id.length} characters; the state tables hold at most ${MAX_REVISION_ID}`, 'rename the pair with a shorter version (e.g. a 14-digit timestamp)'),
-      );
-    }
+    const tooLong = idTooLong(migration);
+    if (tooLong) problems.push(tooLong);
     for (const source of [migration.up, migration.down]) {
       if (!source) continue;
       for (const dialect of dialects) {
@@ -97,8 +94,38 @@ export function fullCheck(project: Project, targets: readonly DialectName[] = pr
   return sortProblems(problems);
 }
 
+/**
+ * What a run needs checked, and no more: the folder's file and graph problems, and the
+ * statements of the files it runs (`revisions`, default all), both directions (an upgrade
+ * stores the down SQL), for the connected dialect only. `check` is the all-dialect check.
+ * Splitting goes through the per-dialect cache, so the run reuses these statements.
+ */
+function runCheck(project: Project, dialect: DialectName, revisions?: Iterable<string>): FileProblem[] {
+  const problems = [...project.problems];
+  const syntax = DIALECTS.find((d) => d.name === dialect)!;
+  // A revision whose files are gone runs from its stored SQL: there is no file to check.
+  const migrations = revisions ? [...revisions].filter((id) => project.graph.has(id)).map((id) => project.graph.get(id)) : project.folder.migrations;
+  for (const migration of migrations) {
+    const tooLong = idTooLong(migration);
+    if (tooLong) problems.push(tooLong);
+    for (const source of [migration.up, migration.down]) {
+      if (!source) continue;
+      const { statements, problems: found } = sourceStatements(source, syntax);
+      problems.push(...found);
+      const control = transactionControlProblem(source.pathFor(dialect), source.streamed ? source.streamed.scan(syntax).summary : summarise(statements, syntax));
+      if (control) problems.push(control);
+    }
+  }
+  return sortProblems(problems);
+}
+
 /** The state tables' revision column is VARCHAR(64). */
 const MAX_REVISION_ID = 64;
+
+function idTooLong(migration: Migration): FileProblem | null {
+  if (migration.id.length <= MAX_REVISION_ID) return null;
+  return problem('revision-id-too-long', migration.upPath, 0, `the revision id "${migration.id.slice(0, 20)}…" is ${migration.id.length} characters; the state tables hold at most ${MAX_REVISION_ID}`, 'rename the pair with a shorter version (e.g. a 14-digit timestamp)');
+}
 
 /** A warning for a file with its own BEGIN/COMMIT: what migrate-tui will do with it. */
 function transactionControlProblem(path: string, summary: StatementSummary): FileProblem | null {
