@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,6 +78,7 @@ for (let round = 0; round < rounds; round++) {
     tmux('kill-server');
   }
   const db = join(root, `db-${round}.sqlite`);
+  writeFileSync(db, ''); // the TUI never creates a database by looking
   const start = session(`${process.execPath} ${cli} --url sqlite:${db} --dir ${dir} --read-only`);
   await until((s) => s.includes(`${newest} step ${newest}`), `revision ${newest}`);
   first.push(performance.now() - start);

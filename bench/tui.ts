@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createElement } from 'react';
@@ -20,6 +20,8 @@ const root = mkdtempSync(join(tmpdir(), 'migrate-tui-tui-bench-'));
 const dir = join(root, 'migrations');
 mkdirSync(dir);
 writeTuiCorpus(dir, count);
+// An empty database file: the TUI never creates one by looking (an empty file is an empty SQLite database).
+writeFileSync(join(root, 'bench.sqlite'), '');
 
 const indexStart = performance.now();
 loadProject(dir);
