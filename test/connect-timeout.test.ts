@@ -66,7 +66,7 @@ test('the TUI opens under the same deadline: an HTTP server behind postgres:// f
     const error = await t.throwsAsync(
       TuiSession.open({
         dir: join(cwd, 'migrations'),
-        target: { ...parseDatabaseUrl(`postgres://app:pw@127.0.0.1:${port}/appdb`, 'test', cwd), connectTimeoutMs: 2000 },
+        target: { ...parseDatabaseUrl(`postgres://app:pw@127.0.0.1:${port}/appdb`, 'test', cwd), connectTimeoutMs: 30_000 },
         tables: DEFAULT_STATE_TABLES,
         toolVersion: 'test',
         lockTimeoutMs: 1000,
@@ -75,7 +75,8 @@ test('the TUI opens under the same deadline: an HTTP server behind postgres:// f
       }),
     );
     t.is((error as { code?: string }).code, 'protocol-mismatch');
-    t.true(Date.now() - started < 2000);
+    // A 30 s deadline, so "at once" is told from "at the deadline" without a tight clock (CI is loaded).
+    t.true(Date.now() - started < 15_000, `a protocol mismatch is reported at once, not at the 30 s deadline (${Date.now() - started} ms)`);
   } finally {
     server.close();
   }

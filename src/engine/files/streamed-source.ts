@@ -9,6 +9,9 @@ import { splitText, type SplitRest, type Statement } from './sql-splitter.js';
 import { StatementSummaryBuilder } from './transaction-mode.js';
 
 /**
+ * Longer than 300 lines because indexing, checking, checksumming and running a streamed file
+ * share one chunk loop and its carried state; split, each part would repeat it.
+ *
  * A file too large to hold: read a chunk at a time (about 1 MiB of lines) whenever it is
  * needed — to index it, to check it, to checksum it, to run it — so memory stays flat
  * whatever its size. Only an excerpt (the first 64 KiB) is kept, for previews.
