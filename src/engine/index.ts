@@ -17,3 +17,4 @@ export * from './run/index.js';
 export * from './safety/index.js';
 export * from './verify/index.js';
 export * from './dialects/index.js';
+export * from './fleet/index.js';

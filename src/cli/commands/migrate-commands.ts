@@ -53,7 +53,7 @@ export function registerMigrateCommands(program: Command, w: Wiring): void {
       // The SQL is validated for the connected database's dialect when the Migrator plans.
       return direction === 'upgrade'
         ? upgradeCommand(w.database(g), loaded, targetText, Boolean(o.outOfOrder), g.json)
-        : downgradeCommand(w.database(g), loaded, targetText, g.json, { dryRun: Boolean(o.dryRun), backup: o.backup !== false, backupDir: w.backupDir(o.backupDir) });
+        : downgradeCommand(w.database(g), loaded, targetText, g.json, { dryRun: Boolean(o.dryRun), backup: o.backup !== false, backupDir: w.backupDir(o.backupDir, g) });
     });
   }
   registerResetCommand(program, w);
