@@ -87,12 +87,19 @@ function validateEntry(entry: unknown, index: number, origin: string, env: Reado
   return { name, stage: (o.stage as string | undefined) ?? DEFAULT_STAGE, tags: (o.tags as string[] | undefined) ?? [], connection };
 }
 
-/** Replaces `${VAR}` by the variable's value; a variable that is not set is an error (never an empty password). */
+/**
+ * Replaces `${VAR}` by the variable's value; a variable that is not set is an error (never an
+ * empty password). In the `user:password@` part the value is percent-encoded, so a password
+ * holding `@ # / ? %` or `:` stays the password; elsewhere (host, database) it goes in as it is.
+ */
 export function expandVariables(text: string, env: Readonly<Record<string, string | undefined>>, missing: (variable: string) => Error): string {
-  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_whole, variable: string) => {
+  const authority = text.indexOf('://') + 3;
+  const end = authority < 3 ? -1 : text.slice(authority).search(/[/?#]/);
+  const at = authority < 3 ? -1 : text.lastIndexOf('@', end < 0 ? text.length : authority + end);
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_whole, variable: string, offset: number) => {
     const value = env[variable];
     if (value === undefined) throw missing(variable);
-    return value;
+    return at >= authority && offset >= authority && offset < at ? encodeURIComponent(value) : value;
   });
 }
 
