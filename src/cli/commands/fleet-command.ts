@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import {
   ABANDON_TEXT,
   CancelledError,
+  cancelText,
   fleetSummary,
   MigrateTuiError,
   readTargets,
@@ -60,7 +61,7 @@ export async function fleetCommand(w: Wiring, command: Command, g: GlobalOptions
     }
     stopping = true;
     w.io.err(`\n${label}: nothing new starts; ${running.size} running target${running.size === 1 ? '' : 's'} finish or roll back their current migration (${label} again abandons at once)\n`);
-    for (const m of running.values()) void m.cancel();
+    for (const [target, m] of running) void m.cancel().then((outcome) => outcome.kind !== 'idle' && w.io.err(`${target.name}: ${cancelText(outcome)}\n`));
   };
   const work = async (target: FleetTarget): Promise<TargetOutcome> => {
     const captured = captureIo(w.io);
@@ -132,7 +133,7 @@ function failure(error: unknown, target: FleetTarget): TargetOutcome {
   const interrupted = error instanceof CancelledError;
   const message = error instanceof MigrateTuiError ? `${error.message} (→ ${error.hint})` : error instanceof Error ? `${error.message}` : String(error);
   const json = error instanceof MigrateTuiError ? { error: error.toJSON() } : { error: { code: 'database-error', message: redact(message, target.connection) } };
-  return { status: interrupted ? 'interrupted' : 'failed', summary: `${interrupted ? 'not started: the run was cancelled' : `FAILED: ${redact(message.split('\n')[0]!, target.connection)}`}`, exitCode: interrupted ? EXIT.interrupted : EXIT.failed, json };
+  return { status: interrupted ? 'interrupted' : 'failed', summary: `${interrupted ? 'not started: the run was cancelled' : `FAILED: ${redact(oneLine(message), target.connection)}`}`, exitCode: interrupted ? EXIT.interrupted : EXIT.failed, json };
 }
 
 interface RunJson {
@@ -147,7 +148,7 @@ function runOutcome(r: CommandResult, verb: string): TargetOutcome {
   const heads = (j.headsAfter ?? []).join(', ') || 'base';
   if (j.error) {
     const cancelled = r.exitCode === EXIT.interrupted;
-    return { status: cancelled ? 'interrupted' : 'failed', summary: `${cancelled ? 'INTERRUPTED' : 'FAILED'}: ${j.error.message.split('\n')[0]}${done > 0 ? ` (${verb} ${done} first)` : ''}; heads now ${heads}`, exitCode: r.exitCode ?? EXIT.failed, json: r.json };
+    return { status: cancelled ? 'interrupted' : 'failed', summary: `${cancelled ? 'INTERRUPTED' : 'FAILED'}: ${oneLine(j.error.message)}${done > 0 ? ` (${verb} ${done} first)` : ''}; heads now ${heads}`, exitCode: r.exitCode ?? EXIT.failed, json: r.json };
   }
   if (done === 0) return { status: 'current', summary: `nothing to do: already at ${heads}`, exitCode: r.exitCode ?? EXIT.ok, json: r.json };
   return { status: 'done', summary: `${verb} ${done} revision${done === 1 ? '' : 's'}; heads now ${heads}`, exitCode: r.exitCode ?? EXIT.ok, json: r.json };
@@ -165,4 +166,10 @@ function statusOutcome(r: CommandResult): TargetOutcome {
 
 function firstProblem(text: string): string {
   return text.split('\n').find((l) => /error|✗|DIRTY|DRIFT|GAP|MISSING/.test(l))?.trim() ?? 'problems found (run check on this target alone for details)';
+}
+
+/** A message on one line for the target's result line (the first lines, joined; long ones cut). */
+function oneLine(message: string): string {
+  const text = message.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 3).join(' ');
+  return text.length > 300 ? `${text.slice(0, 299)}…` : text;
 }
