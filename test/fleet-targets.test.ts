@@ -123,6 +123,9 @@ test('the CLI: a bad targets file exits 2 naming it; --only without --targets, -
   t.regex(bad.stderr, /migrate-tui\.targets\.json: target "a" \(target 1\): the environment variable NOPE used in its URL is not set/);
   t.is((await cli(['--dir', dir, 'upgrade', '--only', 'a'], { cwd: dir })).code, 2);
   t.is((await cli(['--dir', dir, 'upgrade', '--targets', '--url', 'sqlite:x'], { cwd: dir, env: { NOPE: 'x' } })).code, 2);
+  const dryRun = await cli(['--dir', dir, 'downgrade', 'base', '--dry-run', '--targets'], { cwd: dir, env: { NOPE: 'x' } });
+  t.is(dryRun.code, 2);
+  t.regex(dryRun.stderr, /--dry-run does not run over a fleet/);
   const verify = await cli(['--dir', dir, 'history', '--targets'], { cwd: dir, env: { NOPE: 'x' } });
   t.is(verify.code, 2);
   t.regex(verify.stderr, /`history` does not run over a fleet/);

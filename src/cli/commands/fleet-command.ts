@@ -42,6 +42,8 @@ export async function fleetCommand(w: Wiring, command: Command, g: GlobalOptions
   const name = command.name();
   const outcomeOf = FLEET_COMMANDS[name];
   if (!outcomeOf) throw new UsageError(`\`${name}\` does not run over a fleet`, `--targets works with: ${Object.keys(FLEET_COMMANDS).join(', ')}`);
+  const own = command.opts() as { sql?: boolean; dryRun?: boolean };
+  if (own.sql || own.dryRun) throw new UsageError(`${own.sql ? '--sql' : '--dry-run'} does not run over a fleet`, `run it on one target: \`${name} … ${own.sql ? '--sql' : '--dry-run'} --url <its url>\``);
   const fleet = selectTargets(readTargets(g.targets === true ? undefined : g.targets, w.io.cwd, w.io.env), g.only ?? []);
   const count = `${fleet.targets.length} target${fleet.targets.length === 1 ? '' : 's'}`;
   if (name === 'downgrade' || name === 'stamp') {
