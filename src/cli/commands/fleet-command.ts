@@ -42,12 +42,12 @@ export async function fleetCommand(w: Wiring, command: Command, g: GlobalOptions
   const name = command.name();
   const outcomeOf = FLEET_COMMANDS[name];
   if (!outcomeOf) throw new UsageError(`\`${name}\` does not run over a fleet`, `--targets works with: ${Object.keys(FLEET_COMMANDS).join(', ')}`);
-  const own = command.opts() as { sql?: boolean; dryRun?: boolean };
+  const own = command.opts() as { sql?: boolean; dryRun?: boolean; backup?: boolean };
   if (own.sql || own.dryRun) throw new UsageError(`${own.sql ? '--sql' : '--dry-run'} does not run over a fleet`, `run it on one target: \`${name} … ${own.sql ? '--sql' : '--dry-run'} --url <its url>\``);
   const fleet = selectTargets(readTargets(g.targets === true ? undefined : g.targets, w.io.cwd, w.io.env), g.only ?? []);
   const count = `${fleet.targets.length} target${fleet.targets.length === 1 ? '' : 's'}`;
   if (name === 'downgrade' || name === 'stamp') {
-    await confirm(w.io, `${name} ${count} to ${String(argument)}`, g.yes, `${name} ${count} (${fleet.targets.map((t) => t.name).slice(0, 5).join(', ')}${fleet.targets.length > 5 ? ', …' : ''}) to ${String(argument)}${name === 'downgrade' ? ', each after its own backup unless --no-backup' : ''}? [y/N] `);
+    await confirm(w.io, `${name} ${count} to ${String(argument)}`, g.yes, `${name} ${count} (${fleet.targets.map((t) => t.name).slice(0, 5).join(', ')}${fleet.targets.length > 5 ? ', …' : ''}) to ${String(argument)}${name === 'downgrade' ? (own.backup === false ? ' WITHOUT backups (--no-backup)' : ', each after its own backup') : ''}? [y/N] `);
   }
   const parallel = g.parallel ?? 4;
   w.io.err(`${name} on ${count} from ${fleet.origin}: stages ${fleet.stages.join(' → ')}, at most ${parallel} at once per server\n`);
