@@ -86,16 +86,27 @@ export async function fleetCommand(w: Wiring, command: Command, g: GlobalOptions
       },
     };
     try {
-      const result = await run({ ...g, fleetTarget: slot });
+      const result = await Promise.race([run({ ...g, fleetTarget: slot }), neverAnswered()]);
       const outcome = outcomeOf(result);
       return { ...outcome, summary: redact(outcome.summary, target.connection) };
     } catch (error) {
       return failure(error, target);
     }
   };
+  // If a driver's promise never settles once nothing else is pending (a connection the server
+  // dropped), Node would end the process with no result lines: end those targets as failed.
+  const stalled = new Set<(error: Error) => void>();
+  const neverAnswered = () => new Promise<never>((_resolve, reject) => stalled.add(reject));
+  const onBeforeExit = () => {
+    for (const reject of stalled) reject(new Error('the database driver never answered after the connection was lost; the state of this target is unknown: run `status` on it'));
+    stalled.clear();
+  };
+  process.on('beforeExit', onBeforeExit);
   const reports = await onSignals(onSignal, () =>
     runFleet(fleet, { parallel, continueOnError: g.continueOnError ?? false, stopping: () => stopping, onEnd: (r) => w.io.err(`[${++finished}/${fleet.targets.length}] ${line(r)}\n`) }, work),
   );
+  process.off('beforeExit', onBeforeExit);
+  stalled.clear();
   const summary = fleetSummary(reports);
   const exitCode = stopping || summary.interrupted > 0 ? EXIT.interrupted : summary.failed > 0 || summary.skipped > 0 ? EXIT.failed : EXIT.ok;
   const summaryText = Object.entries(summary).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s === 'current' ? (name === 'upgrade' || name === 'downgrade' || name === 'stamp' ? 'already current' : 'up to date') : s}`).join(', ');
