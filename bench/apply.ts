@@ -1,112 +1,214 @@
-import Database from 'better-sqlite3';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import postgres from 'postgres';
-import { connectDatabase, DEFAULT_STATE_TABLES, loadProject, Migrator, parseDatabaseUrl } from '../src/engine/index.js';
-import { startPostgres } from '../test/servers.js';
+import { fileURLToPath } from 'node:url';
+import { median, ratio, rotated, spread, timeProcess, type Sample } from './harness.js';
+import { serverCounters, type Counters, type Database } from './server-counters.js';
 
 /**
- * Applying N small migrations (one table and one row each): migrate-tui (index the folder,
- * lock, plan, run, log) against a bare driver loop running the same SQL in the same run,
- * one transaction per file with one version insert. Budget (DESIGN §9): ratio ≤ 1.3.
+ * Applying and reverting N small migrations (one table and one row each), whole processes
+ * from start to exit, on SQLite, PostgreSQL and MariaDB (servers at their default
+ * durability): the built migrate-tui binary (`--yes upgrade`, `--yes downgrade base
+ * --no-backup`), the floor (bench/bare-loop.ts: the same driver, one transaction per file
+ * and one version row), Alembic (`upgrade head` / `downgrade base`,
+ * transaction_per_migration) and dbmate (`up` only: it reverts one migration per process).
+ * Rounds are interleaved (each round rotates the tools), each run on a fresh database;
+ * medians with min–max, peak RSS, and the servers' own counters per migration.
+ * Budgets (issue 15): ÷ floor ≤ 1.10 and ÷ Alembic ≤ 0.50 for both directions.
  */
 const quick = process.argv.includes('--quick');
-const count = quick ? 100 : 1000;
+const count = quick ? 50 : Number(process.env.BENCH_MIGRATIONS ?? 1000);
+const rounds = quick ? 1 : Number(process.env.BENCH_ROUNDS ?? 3);
+const only = process.argv.find((a) => a.startsWith('--db='))?.slice(5).split(',');
+const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const bareLoop = fileURLToPath(new URL('bare-loop.js', import.meta.url));
+const DBMATE_VERSION = '2.36.0';
 
 const root = mkdtempSync(join(tmpdir(), 'migrate-tui-apply-'));
-const dir = join(root, 'migrations');
-mkdirSync(dir);
-const upSql: string[][] = [];
+const folders = { ours: join(root, 'migrate-tui'), alembic: join(root, 'alembic'), dbmate: join(root, 'dbmate') };
+for (const d of [folders.ours, join(folders.alembic, 'versions'), folders.dbmate]) mkdirSync(d, { recursive: true });
 for (let i = 1; i <= count; i++) {
   const v = String(i).padStart(5, '0');
-  const statements = [`CREATE TABLE t_${v} (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL)`, `INSERT INTO t_${v} (id, name) VALUES (1, 'row ${v}')`];
-  upSql.push(statements);
-  writeFileSync(join(dir, `${v}_step.up.sql`), statements.map((s) => `${s};`).join('\n') + '\n');
-  writeFileSync(join(dir, `${v}_step.down.sql`), `DROP TABLE t_${v};\n`);
+  const up = [`CREATE TABLE t_${v} (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL)`, `INSERT INTO t_${v} (id, name) VALUES (1, 'row ${v}')`];
+  const down = `DROP TABLE t_${v}`;
+  writeFileSync(join(folders.ours, `${v}_step.up.sql`), up.map((s) => `${s};`).join('\n') + '\n');
+  writeFileSync(join(folders.ours, `${v}_step.down.sql`), `${down};\n`);
+  writeFileSync(join(folders.dbmate, `${v}_step.sql`), `-- migrate:up\n${up.map((s) => `${s};`).join('\n')}\n\n-- migrate:down\n${down};\n`);
+  const py = ['from alembic import op', `revision = '${v}'`, `down_revision = ${i === 1 ? 'None' : `'${String(i - 1).padStart(5, '0')}'`}`, 'branch_labels = None', 'depends_on = None'];
+  py.push('def upgrade():', ...up.map((s) => `    op.execute("${s}")`), 'def downgrade():', `    op.execute("${down}")`, '');
+  writeFileSync(join(folders.alembic, 'versions', `${v}_step.py`), py.join('\n'));
 }
+writeFileSync(join(folders.alembic, 'alembic.ini'), `[alembic]\nscript_location = ${folders.alembic}\n`);
+writeFileSync(
+  join(folders.alembic, 'env.py'),
+  ['import os', 'from alembic import context', 'from sqlalchemy import create_engine', "engine = create_engine(os.environ['BENCH_ALEMBIC_URL'])", 'with engine.connect() as connection:', '    context.configure(connection=connection, transaction_per_migration=True)', '    with context.begin_transaction():', '        context.run_migrations()', ''].join('\n'),
+);
 
-async function timeMigrateTui(url: string): Promise<number> {
-  const start = performance.now();
-  const project = loadProject(dir);
-  const target = parseDatabaseUrl(url, 'bench', root);
-  const db = await connectDatabase(target, 'bench');
-  const migrator = new Migrator(project, db, { tables: DEFAULT_STATE_TABLES, toolVersion: 'bench', lockTimeoutMs: 10_000, connection: target });
-  const result = await migrator.upgrade('heads');
-  await db.close();
-  if (result.error || result.steps.length !== count) throw new Error(`migrate-tui run failed: ${result.error?.message ?? result.steps.length}`);
-  return performance.now() - start;
+/** dbmate: on PATH, else its binary from the npm registry into the temp dir (never a dependency). */
+function findDbmate(): { path: string | null; why: string } {
+  const onPath = spawnSync('sh', ['-c', 'command -v dbmate'], { encoding: 'utf8' }).stdout.trim();
+  if (onPath) return { path: onPath, why: '' };
+  const pkg = `@dbmate/${process.platform}-${process.arch}@${DBMATE_VERSION}`;
+  const prefix = join(root, 'dbmate-bin');
+  spawnSync('npm', ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', pkg], { encoding: 'utf8', timeout: 60_000 });
+  const path = join(prefix, 'node_modules', '@dbmate', `${process.platform}-${process.arch}`, 'bin', 'dbmate');
+  return existsSync(path) ? { path, why: '' } : { path: null, why: `not on PATH, and npm install ${pkg} failed` };
 }
+const dbmate = findDbmate();
+const pythonHas = (module: string) => spawnSync('/usr/bin/python3', ['-c', `import ${module}`]).status === 0;
 
-function timeBareSqlite(file: string): number {
-  const start = performance.now();
-  const db = new Database(file);
-  db.exec('CREATE TABLE versions (revision TEXT PRIMARY KEY)');
-  upSql.forEach((statements, i) => {
-    db.exec('BEGIN');
-    for (const s of statements) db.exec(s);
-    db.prepare('INSERT INTO versions (revision) VALUES (?)').run(String(i));
-    db.exec('COMMIT');
+/** One database's URLs for each tool's spelling. */
+interface Urls {
+  readonly ours: string;
+  readonly bare: string;
+  readonly alembic: string;
+  readonly dbmate: string;
+}
+interface Tool {
+  readonly name: string;
+  missing(db: Database): string | null;
+  up(u: Urls): Sample;
+  down: ((u: Urls) => Sample) | null;
+}
+const alembic = (u: Urls, ...args: string[]) => timeProcess('/usr/bin/python3', ['-m', 'alembic', '-c', join(folders.alembic, 'alembic.ini'), ...args], { env: { BENCH_ALEMBIC_URL: u.alembic }, cwd: root });
+const tools: Tool[] = [
+  {
+    name: 'migrate-tui',
+    missing: () => null,
+    up: (u) => timeProcess(process.execPath, [cli, '--url', u.ours, '--dir', folders.ours, '--yes', 'upgrade'], { cwd: root }),
+    down: (u) => timeProcess(process.execPath, [cli, '--url', u.ours, '--dir', folders.ours, '--yes', 'downgrade', 'base', '--no-backup'], { cwd: root }),
+  },
+  {
+    name: 'bare loop',
+    missing: () => null,
+    up: (u) => timeProcess(process.execPath, [bareLoop, u.bare.split(' ')[0]!, u.bare.split(' ')[1]!, folders.ours, 'up']),
+    down: (u) => timeProcess(process.execPath, [bareLoop, u.bare.split(' ')[0]!, u.bare.split(' ')[1]!, folders.ours, 'down']),
+  },
+  {
+    name: 'Alembic',
+    missing: (db) => (!pythonHas('alembic') ? 'python3-alembic is not installed' : db === 'postgres' && !pythonHas('psycopg2') ? 'python3-psycopg2 is not installed' : db === 'mariadb' && !pythonHas('pymysql') ? 'python3-pymysql is not installed' : null),
+    up: (u) => alembic(u, 'upgrade', 'head'),
+    down: (u) => alembic(u, 'downgrade', 'base'),
+  },
+  {
+    name: 'dbmate',
+    missing: () => (dbmate.path ? null : dbmate.why),
+    up: (u) => timeProcess(dbmate.path!, ['--url', u.dbmate, '--migrations-dir', folders.dbmate, '--no-dump-schema', 'up']),
+    down: null,
+  },
+];
+
+interface Result {
+  up: number[];
+  down: number[];
+  rss: number[];
+  upCounters: Counters[];
+  downCounters: Counters[];
+}
+let failed = false;
+
+async function measure(db: Database, label: string, fresh: (tool: string) => Promise<Urls>, counters: (u: Urls) => Promise<Counters | null>) {
+  const results = new Map<string, Result>();
+  const usable = tools.filter((t) => {
+    const why = t.missing(db);
+    if (why) console.log(`  ${label}: ${t.name} NOT MEASURED (${why})`);
+    return !why;
   });
-  db.close();
-  return performance.now() - start;
-}
-
-async function timeBarePostgres(url: string): Promise<number> {
-  const start = performance.now();
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
-  await sql.unsafe('CREATE TABLE versions (revision TEXT PRIMARY KEY)');
-  for (const [i, statements] of upSql.entries()) {
-    await sql.unsafe('BEGIN');
-    for (const s of statements) await sql.unsafe(s);
-    await sql.unsafe('INSERT INTO versions (revision) VALUES ($1)', [String(i)]);
-    await sql.unsafe('COMMIT');
-  }
-  await sql.end();
-  return performance.now() - start;
-}
-
-const report = (name: string, ours: number, bare: number) => {
-  const ratio = ours / bare;
-  console.log(`  ${name}: migrate-tui ${ours.toFixed(0)} ms, bare driver loop ${bare.toFixed(0)} ms → ratio ${ratio.toFixed(2)} (budget 1.30${quick ? ', not judged in quick mode' : ratio <= 1.3 ? ': OK' : ': OVER BUDGET'})`);
-};
-
-console.log(`apply benchmark: ${count} small migrations, each run on a fresh database`);
-{
-  const bare = timeBareSqlite(join(root, 'bare.sqlite'));
-  const ours = await timeMigrateTui(`sqlite:${join(root, 'ours.sqlite')}`);
-  report('SQLite', ours, bare);
-}
-let server: Awaited<ReturnType<typeof startPostgres>> | undefined;
-try {
-  server = await startPostgres();
-  const admin = postgres(server.url, { max: 1, onnotice: () => {} });
-  // The server's work per CREATE TABLE drifts as it fills (checkpoints, catalog), so the
-  // full mode alternates which runs first and takes the median of three rounds of each.
-  const rounds = quick ? 1 : 3;
-  const bare: number[] = [];
-  const ours: number[] = [];
   for (let round = 0; round < rounds; round++) {
-    const fresh = async (name: string) => {
-      await admin.unsafe(`CREATE DATABASE ${name}_${round}`);
-      return server!.url.replace(/\/postgres$/, `/${name}_${round}`);
-    };
-    if (round % 2 === 0) {
-      bare.push(await timeBarePostgres(await fresh('bare')));
-      ours.push(await timeMigrateTui(await fresh('ours')));
-    } else {
-      ours.push(await timeMigrateTui(await fresh('ours')));
-      bare.push(await timeBarePostgres(await fresh('bare')));
+    for (const tool of rotated(usable, round)) {
+      const r = results.get(tool.name) ?? { up: [], down: [], rss: [], upCounters: [], downCounters: [] };
+      results.set(tool.name, r);
+      const u = await fresh(tool.name);
+      let before = await counters(u);
+      // Up, then (where the tool can) down on the same database.
+      for (const direction of ['up', 'down'] as const) {
+        const step = tool[direction];
+        if (!step) break;
+        const sample = step(u);
+        const after = await counters(u);
+        if (!sample.ok) {
+          console.log(`  ${label}: ${tool.name} ${direction} FAILED:\n${sample.output.split('\n').slice(-6).join('\n')}`);
+          if (tool.name === 'migrate-tui' || tool.name === 'bare loop') failed = true;
+          break;
+        }
+        r[direction].push(sample.ms);
+        r.rss.push(sample.rssMb);
+        if (before && after) r[direction === 'up' ? 'upCounters' : 'downCounters'].push(diff(after, before));
+        before = after;
+      }
     }
   }
-  await admin.end();
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  if (!quick) console.log(`  PostgreSQL rounds (ms): migrate-tui ${ours.map((x) => x.toFixed(0)).join(", ")}; bare ${bare.map((x) => x.toFixed(0)).join(", ")}`);
-  report("PostgreSQL", median(ours), median(bare));
-} catch (error) {
-  console.log(`  PostgreSQL: NOT MEASURED (${(error as Error).message.split('\n')[0]})`);
-  if (process.env.CI === 'true') process.exitCode = 1;
+  report(label, results);
+}
+
+function diff(a: Counters, b: Counters): Counters {
+  return Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v - (b[k] ?? 0)]));
+}
+
+function report(label: string, results: Map<string, Result>) {
+  console.log(`  ${label}:`);
+  for (const [name, r] of results) {
+    console.log(`    ${name.padEnd(11)} up ${spread(r.up).padEnd(24)} down ${(r.down.length ? spread(r.down) : '—').padEnd(24)} peak RSS ${spread(r.rss.filter(Number.isFinite), 'MB')}`);
+  }
+  const ours = results.get('migrate-tui');
+  const floor = results.get('bare loop');
+  if (ours && floor) {
+    for (const dir of ['up', 'down'] as const) {
+      const parts = [`÷ bare loop ${ratio(ours[dir], floor[dir], 1.1, quick)}`];
+      for (const [name, r] of results) {
+        if (name === 'migrate-tui' || name === 'bare loop' || r[dir].length === 0) continue;
+        parts.push(`÷ ${name} ${ratio(ours[dir], r[dir], name === 'Alembic' ? 0.5 : null, quick)}`);
+      }
+      console.log(`    migrate-tui ${dir}: ${parts.join('; ')}`);
+    }
+  }
+  // Per migration, the medians over the rounds of the servers' own counters.
+  for (const [name, r] of results) {
+    for (const dir of ['up', 'down'] as const) {
+      const cs = dir === 'up' ? r.upCounters : r.downCounters;
+      if (cs.length === 0) continue;
+      const keys = Object.keys(cs[0]!);
+      console.log(`    counters per migration, ${name} ${dir}: ${keys.map((k) => `${k} ${(median(cs.map((c) => c[k] ?? 0)) / count).toFixed(2)}`).join(', ')}`);
+    }
+  }
+}
+
+console.log(`apply/revert benchmark: ${count} small migrations, whole processes (start-up included), each tool on a fresh database, ${rounds} interleaved round${rounds === 1 ? '' : 's'}, median [min–max]`);
+try {
+  if (!only || only.includes('sqlite')) {
+    let n = 0;
+    await measure(
+      'sqlite',
+      'SQLite',
+      async () => {
+        const file = join(root, `db-${++n}.sqlite`);
+        return { ours: `sqlite:${file}`, bare: `sqlite ${file}`, alembic: `sqlite:///${file}`, dbmate: `sqlite:${file}` };
+      },
+      async () => null,
+    );
+  }
+  for (const db of ['postgres', 'mariadb'] as const) {
+    if (only && !only.includes(db)) continue;
+    const server = await serverCounters(db, root).catch((error: Error) => {
+      console.log(`  ${db}: NOT MEASURED (${error.message.split('\n')[0]})`);
+      failed = true;
+      return null;
+    });
+    if (!server) continue;
+    try {
+      console.log(`  (${server.version}, default durability)`);
+      await measure(db, db === 'postgres' ? 'PostgreSQL' : 'MariaDB', async () => {
+        const url = await server.freshDatabase();
+        return db === 'postgres'
+          ? { ours: url, bare: `postgres ${url}`, alembic: url.replace(/^postgres:/, 'postgresql:'), dbmate: `${url}?sslmode=disable` }
+          : { ours: url, bare: `mysql ${url}`, alembic: url.replace(/^mysql:/, 'mysql+pymysql:'), dbmate: url };
+      }, (u) => server.read(u.ours));
+    } finally {
+      await server.stop();
+    }
+  }
 } finally {
-  await server?.stop();
   rmSync(root, { recursive: true, force: true });
 }
+if (failed) process.exitCode = 1;

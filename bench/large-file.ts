@@ -117,7 +117,7 @@ console.log(`large-file benchmark: one ${megabytes} MB migration (${rows} INSERT
 let server: RunningServer | null = null;
 const targets: Target[] = [sqliteTarget()];
 try {
-  server = await startPostgres();
+  server = await startPostgres({ durable: true });
   targets.push(postgresTarget(server));
 } catch (error) {
   console.log(`  postgres: not measured (${(error as Error).message.split('\n')[0]})`);

@@ -6,6 +6,7 @@ import { render } from 'ink-testing-library';
 import { DEFAULT_STATE_TABLES, loadProject, parseDatabaseUrl } from '../src/engine/index.js';
 import { App } from '../src/tui/app.js';
 import { TuiSession } from '../src/tui/session.js';
+import { writeTuiCorpus } from './harness.js';
 
 /**
  * The TUI on N revisions (10,000; --quick: 1,000), in this process with a fake 120×40
@@ -18,13 +19,9 @@ const count = quick ? 1000 : 10_000;
 const root = mkdtempSync(join(tmpdir(), 'migrate-tui-tui-bench-'));
 const dir = join(root, 'migrations');
 mkdirSync(dir);
-for (let i = 1; i <= count; i++) {
-  const v = String(i).padStart(6, '0');
-  // Every 100th revision starts a side branch that is merged two revisions later.
-  const header = i % 100 === 2 ? `-- migrate:revises ${String(i - 2).padStart(6, '0')}\n` : i % 100 === 3 ? `-- migrate:revises ${String(i - 1).padStart(6, '0')}, ${String(i - 2).padStart(6, '0')}\n` : '';
-  writeFileSync(join(dir, `${v}_step_${v}.up.sql`), `${header}CREATE TABLE t_${v} (id INTEGER PRIMARY KEY, name TEXT);\n`);
-  writeFileSync(join(dir, `${v}_step_${v}.down.sql`), `DROP TABLE t_${v};\n`);
-}
+writeTuiCorpus(dir, count);
+// An empty database file: the TUI never creates one by looking (an empty file is an empty SQLite database).
+writeFileSync(join(root, 'bench.sqlite'), '');
 
 const indexStart = performance.now();
 loadProject(dir);

@@ -37,7 +37,7 @@ eachDatabase(
       tmux.keys('d');
       await tmux.waitFor(/Downgrade \S+ to 20260105093000\?/);
       const confirm = tmux.screen();
-      t.regex(confirm, /DATA AT RISK:/);
+      t.regex(confirm, /DATA AT RISK \(\d+\)/);
       t.regex(confirm, /Backup first: \[x\] yes/);
       const name = /Type the database name (\S+) and press enter/.exec(confirm)![1]!;
       tmux.type(name);

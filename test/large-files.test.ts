@@ -77,3 +77,22 @@ test('sqlite: a large file without a transaction that stops part-way is dirty at
   t.deepEqual(after.prepare('SELECT revision FROM migrate_tui_version').all(), [{ revision: '2' }]);
   after.close();
 });
+
+eachDatabase('a large seed file streams too: every row inserted, the log row an excerpt; unchanged, it is skipped the next time', async (t, url) => {
+  const root = mkdtempSync(join(tmpdir(), 'migrate-tui-stream-seed-'));
+  const dir = makeFolder(table);
+  const seeds = join(root, 'seeds');
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  mkdirSync(seeds);
+  writeFileSync(join(seeds, '001_rows.sql'), inserts(0, 1200) + '\n');
+  t.is((await binary(['--dir', dir, '--url', url, '--yes', 'upgrade'], { env: STREAM })).code, 0);
+  const first = await binary(['--dir', dir, '--url', url, '--yes', 'seed', '--seeds', seeds], { env: STREAM });
+  t.is(first.code, 0, first.stderr);
+  t.is(await count(url, 'SELECT COUNT(*) FROM big'), 1200);
+  const log = await withDb(url, (db) => db.query<{ sql_text: string; statements_total: number }>("SELECT sql_text, statements_total FROM migrate_tui_log WHERE kind = 'seed'"));
+  t.is(Number(log[0]!.statements_total), 1200);
+  t.true(log[0]!.sql_text.startsWith(EXCERPT_MARK));
+  const again = await binary(['--dir', dir, '--url', url, '--yes', 'seed', '--seeds', seeds], { env: STREAM });
+  t.is(again.code, 0, again.stderr);
+  t.is(await count(url, 'SELECT COUNT(*) FROM big'), 1200, 'the unchanged seed was skipped (its streamed checksum matched)');
+}, ['sqlite', 'postgres']);

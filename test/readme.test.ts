@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EXIT_DESCRIPTIONS } from '../src/cli/exit-codes.js';
 import { keymapMarkdown } from '../src/tui/keymap.js';
+import { ruleCatalogueMarkdown } from '../src/engine/index.js';
 
 const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
 
@@ -17,4 +18,8 @@ test('the README documents every exit code', (t) => {
 test('the README shows the two commands', (t) => {
   t.regex(readme, /npm install\nnpm start/);
   t.regex(readme, /npm test /);
+});
+
+test('the README rule catalogue is the lint rule definitions', (t) => {
+  t.true(readme.includes(ruleCatalogueMarkdown()), 'regenerate the README catalogue from ruleCatalogueMarkdown()');
 });

@@ -63,10 +63,10 @@ test('TUI: R → resume on a changed file shows the diff and asks file or log; f
     t.regex(choice, /\+INSERT INTO a VALUES \(1\);/);
     t.regex(choice, /from the SQL recorded when the step started \(2 statements\)/);
     await s.press('f');
-    await s.waitFor(/Resolve 1 \(--resume --from-file\)/);
+    await s.waitFor(/Resolve 1 \(resume from the file\)/);
     t.regex(s.frame(), /from the file as it is now/);
     await s.press('y');
-    await s.waitFor(/resolve 1 --resume: done/);
+    await s.waitFor(/resolve 1 \(resume\): done/);
     const status = JSON.parse((await run(s.url, s.dir, 'status', '--json')).stdout);
     t.is(status.dirty, null);
     t.deepEqual(status.current, ['1']);

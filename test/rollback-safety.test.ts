@@ -37,7 +37,7 @@ eachDatabase('the downgrade preview names every dropped table with its row count
   t.is(dry.code, 0, dry.stderr);
   const { preview } = JSON.parse(dry.stdout);
   const dropped = Object.fromEntries(preview.dataAtRisk.filter((r: { kind: string }) => r.kind === 'drop-table').map((r: { table: string; rows: number }) => [r.table, r.rows]));
-  t.deepEqual(dropped, { application_settings: 0, audit_log: 0, documents: 0, permissions: 7, role_permissions: 12, roles: 3, user_roles: 0, users: 0 });
+  t.deepEqual(dropped, { application_settings: 0, audit_log: 0, documents: 0, permissions: 11, role_permissions: 20, roles: 3, user_roles: 0, users: 0 });
   t.true(preview.destructive);
   t.is(preview.steps.length, 9);
   t.is(preview.steps[0].revision, '20260115090000');
@@ -46,7 +46,7 @@ eachDatabase('the downgrade preview names every dropped table with its row count
   t.regex(text.stdout, /DATA AT RISK:\n(.*\n)*  drops table roles \(3 rows\) — 20260105092000, .*20260105092000_create_roles\.down\.sql:1/);
   t.is(JSON.parse((await run(url, 'status', '--json')).stdout).applied.length, 9, 'a dry run changes nothing');
   const sql = await run(url, 'downgrade', 'base', '--sql');
-  t.regex(sql.stdout, /^-- DATA AT RISK:\n(-- .*\n)*-- {3}drops table permissions \(7 rows\)/m);
+  t.regex(sql.stdout, /^-- DATA AT RISK:\n(-- .*\n)*-- {3}drops table permissions \(11 rows\)/m);
 });
 
 eachDatabase('backup → downgrade base → restore gives back the same schema, data and version rows', async (t, url) => {
@@ -88,7 +88,9 @@ eachDatabase('--yes without a terminal takes the backup and proceeds; without --
   t.is(refused.code, 4);
   t.deepEqual(readdirSync(backups), [], 'no backup when the downgrade is refused');
   t.notRegex(refused.stderr, /backup first:|backup written/, 'a refusal never names a backup as taken');
-  t.regex(refused.stderr, /a backup will be written first, to /);
+  t.regex(refused.stderr, /a backup would be written first, to .*, once confirmed\n/);
+  t.notRegex(refused.stderr, /backup will be written/, 'no promise of a backup that a refusal never writes');
+  t.regex(refused.stderr, /needs a confirmation, but there is no terminal to ask on; nothing was changed\n  → pass --yes to confirm in scripts and CI \(the preview above is what it would do; `downgrade -1 --dry-run` prints it alone\)/);
   const done = await run(url, '--yes', 'downgrade', '-1', '--backup-dir', backups, '--json');
   t.is(done.code, 0, done.stderr);
   const out = JSON.parse(done.stdout);

@@ -61,6 +61,9 @@ eachDatabase('stamp moves the version rows without running SQL, and asks before 
   const refused = await run(url, EXAMPLE, 'stamp', 'base');
   t.is(refused.code, 4);
   t.regex(refused.stderr, /needs a confirmation, but there is no terminal/);
+  // The hint names what exists for stamp (it has no --sql).
+  t.regex(refused.stderr, /→ pass --yes to confirm in scripts and CI \(the line above says what it would record\)\n/);
+  t.notRegex(refused.stderr, /--sql/);
   t.is((await run(url, EXAMPLE, '--yes', 'stamp', 'base')).code, 0);
   t.deepEqual(JSON.parse((await run(url, EXAMPLE, 'status', '--json')).stdout).current, []);
 });
@@ -72,9 +75,11 @@ eachDatabase('seed runs every seed once; a second run inserts nothing; a changed
   const first = await cli(['--url', url, '--dir', EXAMPLE, 'seed', '--seeds', dir, '--json']);
   t.is(first.code, 0, first.stderr);
   t.is(await count(url, 'SELECT COUNT(*) FROM roles'), 3);
-  t.is(await count(url, 'SELECT COUNT(*) FROM permissions'), 7);
+  t.is(await count(url, 'SELECT COUNT(*) FROM permissions'), 11);
+  // The documents branch has its permissions: admin all, user create/read/update, viewer read.
+  t.is(await count(url, "SELECT COUNT(*) FROM permissions WHERE name LIKE 'document:%'"), 4);
   const grants = await count(url, 'SELECT COUNT(*) FROM role_permissions');
-  t.is(grants, 7 + 3 + 2);
+  t.is(grants, 11 + 6 + 3);
   const second = JSON.parse((await cli(['--url', url, '--dir', EXAMPLE, 'seed', '--seeds', dir, '--json'])).stdout);
   t.deepEqual(second.skipped, ['001_roles.sql', '002_permissions.sql']);
   t.is(await count(url, 'SELECT COUNT(*) FROM role_permissions'), grants);
@@ -188,7 +193,7 @@ eachDatabase('without a terminal and without --yes, downgrade refuses and change
   t.is((await run(url, EXAMPLE, '--yes', 'upgrade')).code, 0);
   const refused = await run(url, EXAMPLE, 'downgrade', '-1');
   t.is(refused.code, 4);
-  t.regex(refused.stderr, /needs a confirmation, but there is no terminal to ask on\n {2}→ pass --yes/);
+  t.regex(refused.stderr, /needs a confirmation, but there is no terminal to ask on; nothing was changed\n {2}→ pass --yes/);
   t.deepEqual(JSON.parse((await run(url, EXAMPLE, 'current', '--json')).stdout).current.map((r: { id: string }) => r.id), ['20260115090000']);
   const yes = await run(url, EXAMPLE, '--yes', 'downgrade', '-1');
   t.is(yes.code, 0);
@@ -290,7 +295,7 @@ const SLOW: Record<string, string> = {
 /** Starts an upgrade whose migration runs for a long time, and returns once it is running. */
 async function startSlowUpgrade(url: string, dbName: string) {
   const dir = makeFolder({ '1_slow.up.sql': SLOW[dbName]!, '1_slow.down.sql': 'DROP TABLE slow;\n' });
-  const init = await run(url, dir, 'init');
+  const init = await run(url, dir, 'init', '--tables-only');
   if (init.code !== 0) throw new Error(init.stderr);
   const victim = start(['--url', url, '--dir', dir, '--yes', 'upgrade']);
   if (dbName === 'postgres') {
@@ -322,7 +327,7 @@ eachDatabase(
   'a transaction-off step keeps the one-runner lock: a second run waits and gives up (exit 6) instead of seeing a half-run step',
   async (t, url) => {
     const dir = makeFolder({ '1_slow.up.sql': `-- migrate:transaction off\n${SLOW.sqlite}`, '1_slow.down.sql': 'DROP TABLE slow;\n' });
-    t.is((await run(url, dir, 'init')).code, 0);
+    t.is((await run(url, dir, 'init', '--tables-only')).code, 0);
     const victim = start(['--url', url, '--dir', dir, '--yes', 'upgrade']);
     try {
       await until(async () => victim.stderr().includes('↑ [1/1] 1 slow'), 'the step to start');

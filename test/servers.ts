@@ -56,7 +56,17 @@ export function findPostgresBin(): string | null {
   return versions.length > 0 ? join(root, versions[0]!, 'bin') : null;
 }
 
-export async function startPostgres(): Promise<RunningServer> {
+/**
+ * Tests run the servers without flushing to disk (fsync=off, innodb_flush_log_at_trx_commit=0):
+ * they throw the data away. Benchmarks pass `durable: true` to measure the servers' default
+ * durability, as users run them; `preload` adds shared_preload_libraries (pg_stat_statements).
+ */
+export interface ServerOptions {
+  readonly durable?: boolean;
+  readonly preload?: readonly string[];
+}
+
+export async function startPostgres(options: ServerOptions = {}): Promise<RunningServer> {
   const bin = findPostgresBin();
   if (!bin) throw new Error('PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin/initdb): apt-get install postgresql');
   const dir = ownedDir('migrate-tui-pg-', 'postgres');
@@ -67,8 +77,8 @@ export async function startPostgres(): Promise<RunningServer> {
   const init = run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-E', 'UTF8', '--locale=C.UTF-8', '--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${join(dir, 'pw')}`], 'postgres');
   if (!init.ok) throw new Error(`initdb failed:\n${init.output}`);
   const port = await freePort();
-  const options = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c max_connections=100`;
-  const start = run(join(bin, 'pg_ctl'), ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'], 'postgres');
+  const settings = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir}${options.durable ? '' : ' -c fsync=off'} -c max_connections=100${options.preload?.length ? ` -c shared_preload_libraries=${options.preload.join(',')}` : ''}`;
+  const start = run(join(bin, 'pg_ctl'), ['-D', data, '-o', settings, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'], 'postgres');
   if (!start.ok) throw new Error(`pg_ctl start failed:\n${start.output}\n${safeRead(join(dir, 'server.log'))}`);
   const version = run(join(bin, 'postgres'), ['--version']).output.trim();
   return {
@@ -77,7 +87,7 @@ export async function startPostgres(): Promise<RunningServer> {
     version,
     halt: () => void run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop'], 'postgres'),
     restart: () => {
-      const again = run(join(bin, 'pg_ctl'), ['-D', data, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'], 'postgres');
+      const again = run(join(bin, 'pg_ctl'), ['-D', data, '-o', settings, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'], 'postgres');
       if (!again.ok) throw new Error(`pg_ctl start failed:\n${again.output}`);
     },
     stop: async () => {
@@ -94,7 +104,7 @@ function which(name: string): string | null {
   return null;
 }
 
-export async function startMariadb(): Promise<RunningServer> {
+export async function startMariadb(options: ServerOptions = {}): Promise<RunningServer> {
   const server = which('mariadbd');
   const installDb = which('mariadb-install-db');
   const client = which('mariadb');
@@ -109,7 +119,7 @@ export async function startMariadb(): Promise<RunningServer> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     server,
-    ['--no-defaults', ...user, `--datadir=${data}`, `--socket=${socket}`, `--pid-file=${pidFile}`, `--port=${port}`, '--bind-address=127.0.0.1', '--skip-name-resolve', '--innodb-flush-log-at-trx-commit=0', `--log-error=${join(dir, 'error.log')}`],
+    ['--no-defaults', ...user, `--datadir=${data}`, `--socket=${socket}`, `--pid-file=${pidFile}`, `--port=${port}`, '--bind-address=127.0.0.1', '--skip-name-resolve', ...(options.durable ? [] : ['--innodb-flush-log-at-trx-commit=0']), `--log-error=${join(dir, 'error.log')}`],
     { detached: true, stdio: 'ignore' },
   );
   child.unref();

@@ -1,4 +1,5 @@
 import test from 'ava';
+import Database from 'better-sqlite3';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,7 +56,8 @@ test('each tab: up and down SQL formatted for the dialect, raw file, diff, schem
     await s.waitFor(/DROP TABLE users;/);
     await s.press(KEYS.tab);
     await s.waitFor('applied SQL matches the file (no drift)');
-    t.regex(s.frame(), /up vs down:/);
+    t.notRegex(s.frame(), /up vs down/);
+    t.regex(s.frame(), /SCHEMA DIFF:\n.*press t to rehearse the up of 20260105091000|SCHEMA DIFF:\n.*rehearsal is available/);
     await s.press('g', KEYS.tab);
     await s.waitFor('press t to rehearse the down of 20260115090000');
     await s.press('t');
@@ -125,7 +127,7 @@ test('downgrade flow on SQLite: preview, data at risk, backup prompt, typed conf
     await s.press('d');
     const confirm = await s.waitFor(/Downgrade screen\.sqlite to 20260105093000\?/);
     t.regex(confirm, /downgrade .* to 20260105093000: 5 revisions, in/);
-    t.regex(confirm, /DATA AT RISK:/);
+    t.regex(confirm, /DATA AT RISK \(4\)/);
     t.regex(confirm, /drops table role_permissions \(0 rows\)/);
     t.regex(confirm, /Backup first: \[x\] yes/);
     t.regex(confirm, /Type the database name screen\.sqlite and press enter to confirm:/);
@@ -284,21 +286,28 @@ test('works at 80×24, and stacks the panes below 80 columns', async (t) => {
       const tabsRow = lines.findIndex((l) => l.includes('up  down  diff  schema  info'));
       if (width >= 80) t.is(historyRow, tabsRow, 'side by side');
       else t.true(tabsRow > historyRow, 'stacked: the detail below the history');
-      t.regex(frame, /j next {2}k previous/);
+      t.regex(frame, /j next {2}k prev/);
     } finally {
       await s.close();
     }
   }
 });
 
-test('a dirty database: R offers the four ways out, previews the reverse and runs it behind the typed name and a backup', async (t) => {
+/** The TUI on a SQLite database left dirty: a transaction-off migration failed at its 2nd statement. */
+async function dirtyScreen() {
   const dir = makeFolder({
     '1_a.up.sql': '-- migrate:transaction off\nCREATE TABLE a (id INTEGER);\nINSERT INTO nowhere VALUES (1);\n',
     '1_a.down.sql': 'DROP TABLE a;\n',
   });
   const s = await openScreen({ migrations: dir });
+  const up = await cli(['--url', s.url, '--dir', s.dir, '--yes', 'upgrade']);
+  if (up.code !== 5) throw new Error(`expected a dirty upgrade (exit 5): ${up.stderr}`);
+  return s;
+}
+
+test('a dirty database: R offers the four ways out, previews the reverse and runs it behind the typed name and a backup', async (t) => {
+  const s = await dirtyScreen();
   try {
-    t.is((await cli(['--url', s.url, '--dir', s.dir, '--yes', 'upgrade'])).code, 5);
     await s.press('r');
     await s.waitFor('reloaded files and database state');
     await s.press('k');
@@ -312,13 +321,13 @@ test('a dirty database: R offers the four ways out, previews the reverse and run
     t.regex(choices, /v {2}reverse: run the down SQL of 1 as a new step/);
     t.regex(choices, /x {2}reverted: record 1 as NOT applied/);
     await s.press('v');
-    const confirm = await s.waitFor(/Resolve 1 \(--reverse\) on screen\.sqlite\?/);
+    const confirm = await s.waitFor(/Resolve 1 \(reverse\) on screen\.sqlite\?/);
     t.regex(confirm, /runs the down SQL below \(1 statement\), then records 1 as NOT applied/);
     t.regex(confirm, /warning: only statements 1–1 of 2 of the up ran/);
     t.regex(confirm, /│  DROP TABLE a +│/);
     t.regex(confirm, /Backup first: \[x\] yes/);
     await s.press(...'screen.sqlite'.split(''), KEYS.enter);
-    const done = await s.waitFor(/resolve 1 --reverse: done \(1 step\)/);
+    const done = await s.waitFor(/resolve 1 \(reverse\): done \(1 step\)/);
     t.regex(done, /backup: .*backups\//);
     await s.press(KEYS.escape);
     await s.waitFor(/sqlite:.* · at base · 1 pending/);
@@ -350,6 +359,35 @@ test('a dirty database: d shows the dirty refusal, never a downgrade preview', a
     const refused = await s.waitFor(/downgrade to 1: FAILED.*\n.*is dirty: the up of 2 stopped after 1 of 2/);
     t.regex(refused, /migrate-tui resolve 2 --resume/);
     t.notRegex(refused, /Downgrade screen\.sqlite to 1\?|DATA AT RISK|data at risk|DROP TABLE|Backup first/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('a killed run (a statement may or may not have completed): R offers resuming after it as its own key, and the warning names keys, not CLI flags', async (t) => {
+  const s = await dirtyScreen();
+  try {
+    // What a SIGKILL during statement 2 leaves: the step started, 1 statement recorded, no outcome.
+    const db = new Database(join(s.work, 'screen.sqlite'));
+    db.prepare("UPDATE migrate_tui_log SET status = 'started', error = NULL WHERE status = 'dirty'").run();
+    db.close();
+    await s.press('r');
+    await s.waitFor('reloaded files and database state');
+    await s.press('R');
+    const choices = await s.waitFor(/e {2}resume after statement 2 \(its change is already in the database\)/);
+    t.regex(choices, /r {2}resume: run the 1 statement\(s\) that did not run \(statement 2 again\)/);
+    await s.press('r');
+    const again = await s.waitFor(/warning: statement 2 may or may not have completed \(no outcome was recorded\): this resume runs it \│\n│  again/);
+    t.regex(again, /if its change is already in the database: esc, R, then e \(resume after statement 2\)/);
+    t.notRegex(again, /--[a-z]/, 'no CLI flag on a TUI screen');
+    await s.press(KEYS.escape, 'R', 'e');
+    const after = await s.waitFor(/Resolve 1 \(resume at statement 3\) on screen\.sqlite\?/);
+    t.notRegex(after, /runs it again/);
+    await s.press('y');
+    await s.waitFor(/resolve 1 \(resume\): done/);
+    const status = JSON.parse((await cli(['--url', s.url, '--dir', s.dir, 'status', '--json'])).stdout);
+    t.is(status.dirty, null);
+    t.deepEqual(status.applied, ['1']);
   } finally {
     await s.close();
   }

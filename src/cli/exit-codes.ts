@@ -17,6 +17,8 @@ export const EXIT = {
   gaps: 7,
   /** No backup could be taken (dump tool missing or too old): install it, or --no-backup. */
   backupUnavailable: 8,
+  /** `upgrade`/`downgrade --lint <level>`: the plan has a lint finding at that level or worse; nothing ran. */
+  lintRefused: 9,
   /** A run was cancelled by Ctrl-C or SIGTERM; the message says the state it left (rolled back, or DIRTY). */
   interrupted: 130,
   /** A bug in migrate-tui (please report it). */
@@ -33,6 +35,7 @@ export const EXIT_DESCRIPTIONS: ReadonlyArray<[number, string]> = [
   [EXIT.lockTimeout, 'another run held the migration lock longer than --lock-timeout'],
   [EXIT.gaps, 'unapplied revisions below applied ones (merged late); rerun with --out-of-order'],
   [EXIT.backupUnavailable, 'no backup could be taken before a downgrade (dump tool missing or older than the server); install it or pass --no-backup'],
+  [EXIT.lintRefused, '`upgrade`/`downgrade --lint <level>` refused: the plan has a lint finding at that level or worse (printed); nothing ran'],
   [EXIT.interrupted, 'a run was cancelled by Ctrl-C or SIGTERM: the running statement was cancelled, and the message says the true state (rolled back, or DIRTY with the statements that stay applied and the `resolve` command); a second Ctrl-C abandons at once. `verify` drops its scratch databases first; a fleet run starts nothing new'],
   [EXIT.internal, 'internal error in migrate-tui (a bug: please report it with the output)'],
 ];

@@ -1,4 +1,5 @@
-import { ABANDON_TEXT, cancelText, type Migrator } from '../engine/index.js';
+import type { Migrator } from '../engine/index.js';
+import { engine } from './engine.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIo } from './io.js';
 
@@ -13,7 +14,7 @@ export async function cancellable<T>(io: CliIo, m: Migrator, work: () => Promise
   const onSignal = (signal: NodeJS.Signals) => {
     const name = signal === 'SIGINT' ? 'Ctrl-C' : signal;
     if (++signals > 1) {
-      io.err(`\n${name} again: ${ABANDON_TEXT}\n`);
+      io.err(`\n${name} again: ${engine.ABANDON_TEXT}\n`);
       process.exit(EXIT.interrupted);
     }
     io.err(`\n${name}: cancelling… (${name} again abandons the run at once)\n`);
@@ -22,7 +23,7 @@ export async function cancellable<T>(io: CliIo, m: Migrator, work: () => Promise
         io.err('no migration was running; exiting\n');
         process.exit(EXIT.interrupted);
       }
-      io.err(`${cancelText(outcome)}\n`);
+      io.err(`${engine.cancelText(outcome)}\n`);
     });
   };
   return onSignals(onSignal, work);

@@ -1,28 +1,15 @@
 import { Command, CommanderError, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import {
-  DEFAULT_BACKUP_DIR,
-  readConfigFile,
-  resolveConnection,
-  InvalidMigrationsError,
-  isError,
-  knownDialectSpellings,
-  loadProject,
-  MigrateTuiError,
-  PlanError,
-  requireTrustworthyGraph,
-  TargetError,
-  TARGETS_FILE,
-  UsageError,
-  WriteError,
-  type Project,
-} from '../engine/index.js';
+import type { ConfigFile, MigrateTuiError, Project } from '../engine/index.js';
+import { engine, loadEngine } from './engine.js';
 import type { CommandResult, GlobalOptions } from './command-result.js';
 import { registerAuthoringCommands } from './commands/authoring.js';
 import { registerCheckCommand } from './commands/check.js';
 import { exitCodeForError, registerStateCommands, stateTables, statusCommand } from './commands/database-commands.js';
 import { registerGraphCommands } from './commands/graph-commands.js';
+import { registerLintCommand } from './commands/lint-command.js';
+import { registerInitCommand } from './commands/init.js';
 import { registerMigrateCommands } from './commands/migrate-commands.js';
 import { registerSafetyCommands } from './commands/safety-commands.js';
 import { registerVerifyCommand } from './commands/verify-command.js';
@@ -31,6 +18,7 @@ import { plainReporter } from './reporter.js';
 import { addAlembicHelp } from './alembic-map.js';
 import { checkCommandName } from './unknown-command.js';
 import { EXIT } from './exit-codes.js';
+import { DIALECT_SPELLINGS } from './dialect-spellings.js';
 import type { CliIo } from './io.js';
 import { TOOL_VERSION } from './version.js';
 import { commaList, nonNegativeInt, parallelism, positiveInt, resolveDir, type DatabaseContext, type Wiring } from './wiring.js';
@@ -51,14 +39,15 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   });
 
   try {
-    checkCommandName(program, argv);
+    await checkCommandName(program, argv);
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
       return EXIT.usage;
     }
-    if (error instanceof MigrateTuiError) {
+    // The engine is loaded by every action (and by an unknown command's error), never by --version or --help.
+    if (engine && error instanceof engine.MigrateTuiError) {
       if (json) io.out(JSON.stringify({ error: error.toJSON() }, null, 2) + '\n');
       else io.err(`error: ${error.message}\n  → ${error.hint}\n`);
       return exitCodeFor(error);
@@ -83,11 +72,13 @@ function isDriverError(error: unknown): boolean {
 }
 
 function exitCodeFor(error: MigrateTuiError): number {
-  if (error instanceof InvalidMigrationsError) return EXIT.invalidMigrations;
-  if (error instanceof UsageError || error instanceof TargetError) return EXIT.usage;
-  if (error instanceof PlanError || error instanceof WriteError) return EXIT.failed;
+  if (error instanceof engine.InvalidMigrationsError) return EXIT.invalidMigrations;
+  if (error instanceof engine.UsageError || error instanceof engine.TargetError) return EXIT.usage;
+  if (error instanceof engine.PlanError || error instanceof engine.WriteError) return EXIT.failed;
   return exitCodeForError(error);
 }
+
+export { DIALECT_SPELLINGS };
 
 interface Action {
   readonly globals: GlobalOptions;
@@ -105,9 +96,9 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     .addOption(new Option('--connect-timeout <seconds>', 'how long connecting may take, handshake included (default 10)').argParser(positiveInt))
     .option('--json', 'print JSON (shapes in the README)', false)
     .option('-y, --yes', 'do not ask for confirmations (for scripts and CI)', false)
-    .option('--dialect <name>', `SQL dialect for --sql and show: ${knownDialectSpellings()}`)
+    .option('--dialect <name>', `SQL dialect for --sql and show: ${DIALECT_SPELLINGS}`)
     .option('--read-only', 'the TUI disables every action that changes the database or files', false)
-    .option('--targets [file]', `run status, check, upgrade, downgrade or stamp on every database of a fleet (default file: ${TARGETS_FILE})`)
+    .option('--targets [file]', `run status, check, upgrade, downgrade or stamp on every database of a fleet (default file: migrate-tui.targets.json)`)
     .option('--only <names>', 'with --targets: only these targets (comma-separated names, and tag:NAME for a tag)', commaList)
     .addOption(new Option('--parallel <n>', 'with --targets: at most this many targets at once per server (default 4)').argParser(parallelism))
     .option('--continue-on-error', 'with --targets: a failed target does not stop the later stages', false)
@@ -115,8 +106,8 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError('(run with --help for usage)');
 
-  let config: ReturnType<typeof readConfigFile> | undefined;
-  const configFile = () => (config ??= readConfigFile(io.cwd));
+  let config: ConfigFile | undefined;
+  const configFile = () => (config ??= engine.readConfigFile(io.cwd));
   const globalsOf = (command: Command): GlobalOptions => {
     const o = command.optsWithGlobals() as Record<string, unknown>;
     return {
@@ -141,7 +132,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     if (slot) return { io: slot.io, target: { ...slot.target, ...(slot.target.kind === 'sqlite' ? { sqliteForeignKeys: cfg.sqlite?.foreignKeys ?? false } : { connectTimeoutMs: (g.connectTimeout ?? cfg.connectTimeout ?? 10) * 1000 }) }, config: cfg, yes: true, lockTimeoutMs: (g.lockTimeout ?? cfg.lockTimeout ?? 60) * 1000, onEvent: slot.onEvent, guard: slot.guard };
     return {
       io,
-      target: resolveConnection({ url: g.url, cwd: io.cwd, env: io.env, config: cfg, connectTimeout: g.connectTimeout }),
+      target: engine.resolveConnection({ url: g.url, cwd: io.cwd, env: io.env, config: cfg, connectTimeout: g.connectTimeout }),
       config: cfg,
       yes: g.yes,
       lockTimeoutMs: (g.lockTimeout ?? cfg.lockTimeout ?? 60) * 1000,
@@ -149,19 +140,21 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     };
   };
   const loadedOnce = new Map<string, Project>();
-  const project = (globals: GlobalOptions, options: { lazyDown?: boolean } = { lazyDown: true }): Project => {
+  const project = (globals: GlobalOptions, options: { lazyDown?: boolean; refusesOnErrors?: boolean } = { lazyDown: true }): Project => {
     // A fleet run reads the folder once for all its targets.
     const key = JSON.stringify([globals.dir, options]);
     if (globals.fleetTarget && loadedOnce.has(key)) return loadedOnce.get(key)!;
     const dialects = configFile().dialects;
-    const loaded = loadProject(resolveDir(io, globals.dir), { ...options, ...(dialects ? { dialects } : {}) });
-    requireTrustworthyGraph(loaded);
-    const errors = loaded.problems.filter(isError).length;
-    if (errors > 0) io.err(`warning: ${errors} problem${errors === 1 ? '' : 's'} in ${loaded.dir}; run \`migrate-tui check\` for details\n`);
+    const { refusesOnErrors, ...read } = options;
+    const loaded = engine.loadProject(resolveDir(io, globals.dir), { ...read, ...(dialects ? { dialects } : {}) });
+    engine.requireTrustworthyGraph(loaded);
+    const errors = loaded.problems.filter(engine.isError).length;
+    // A command that refuses on errors lists them itself: the problems are printed once.
+    if (errors > 0 && !refusesOnErrors) io.err(`warning: ${errors} problem${errors === 1 ? '' : 's'} in ${loaded.dir}; run \`migrate-tui check\` for details\n`);
     if (globals.fleetTarget) loadedOnce.set(key, loaded);
     return loaded;
   };
-  const backupDir = (option?: string, g?: GlobalOptions) => resolve(io.cwd, option ?? configFile().backups ?? DEFAULT_BACKUP_DIR, g?.fleetTarget?.name ?? '');
+  const backupDir = (option?: string, g?: GlobalOptions) => resolve(io.cwd, option ?? configFile().backups ?? engine.DEFAULT_BACKUP_DIR, g?.fleetTarget?.name ?? '');
   const wiring: Wiring = {
     io,
     configFile,
@@ -170,18 +163,19 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     backupDir,
     hasDatabase: (g) => {
       const ctx = database(g);
-      return ctx.target.source !== 'the embedded default' || existsSync(ctx.target.file!);
+      return ctx.target.source !== engine.EMBEDDED_DEFAULT || existsSync(ctx.target.file!);
     },
     add: (command, run) => {
       command.action(async (...args: unknown[]) => {
+        await loadEngine();
         const self = args[args.length - 1] as Command;
         const globals = globalsOf(self);
         const rest = args.slice(0, -2);
         if (globals.targets === undefined) {
-          if (globals.only || globals.parallel !== undefined || globals.continueOnError) throw new UsageError('--only, --parallel and --continue-on-error go with --targets', `add --targets (default file: ${TARGETS_FILE})`);
+          if (globals.only || globals.parallel !== undefined || globals.continueOnError) throw new engine.UsageError('--only, --parallel and --continue-on-error go with --targets', `add --targets (default file: migrate-tui.targets.json)`);
           await perform({ globals, run: () => run(self, globals, ...rest) });
         } else {
-          if (globals.url) throw new UsageError('give either --url or --targets', '--targets runs on the databases its file lists');
+          if (globals.url) throw new engine.UsageError('give either --url or --targets', '--targets runs on the databases its file lists');
           await perform({ globals, run: () => fleetCommand(wiring, self, globals, (g) => run(self, g, ...rest), rest[0]) });
         }
       });
@@ -189,13 +183,17 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     },
     interactive: (g) => io.stdinIsTTY && io.stdoutIsTTY && !g.json,
     openTui: async (g, variant) => {
-      const loaded = project(g, {});
-      requireTrustworthyGraph(loaded);
+      // Read once, down files lazily (a screen or plan reads them), and handed to the TUI.
+      const loaded = project(g);
+      engine.requireTrustworthyGraph(loaded);
       const ctx = database(g);
       // Ink draws only the last frame when CI is set (is-in-ci, read when Ink loads). The TUI
       // opens only on a real terminal, so a CI variable inherited from a shell must not blank it.
       delete process.env.CI;
       delete process.env.CONTINUOUS_INTEGRATION;
+      // React's production build (read when React loads): the development build checks and
+      // records every render, which made each key in the TUI cost about twice the work.
+      process.env.NODE_ENV ??= 'production';
       const { runTui } = await import('../tui/run-tui.js');
       const code = await runTui({
         dir: loaded.dir,
@@ -205,6 +203,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
         lockTimeoutMs: ctx.lockTimeoutMs,
         backupDir: backupDir(),
         readOnly: g.readOnly ?? false,
+        project: loaded,
         variant,
       });
       return { text: '', json: null, exitCode: code };
@@ -213,13 +212,20 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
 
   registerGraphCommands(program, wiring);
   registerCheckCommand(program, wiring);
+  registerLintCommand(program, wiring);
   registerAuthoringCommands(program, wiring);
   registerMigrateCommands(program, wiring);
   registerSafetyCommands(program, wiring);
+  registerInitCommand(program, wiring);
   registerStateCommands(program, wiring);
   registerVerifyCommand(program, wiring);
   addAlembicHelp(program);
   // No command: the TUI on a terminal, else the status.
-  wiring.add(program, (_c, g) => (wiring.interactive(g) ? wiring.openTui(g, 'main') : statusCommand(database(g), project(g, {}))));
+  // The embedded default that does not exist yet is shown as empty, as the TUI shows it.
+  wiring.add(program, (_c, g) => {
+    if (wiring.interactive(g)) return wiring.openTui(g, 'main');
+    const ctx = database(g);
+    return statusCommand(ctx, project(g, {}), ctx.target.source === engine.EMBEDDED_DEFAULT);
+  });
   return program;
 }

@@ -14,7 +14,8 @@ export function plainReporter(io: CliIo): (event: RunEvent) => void {
       case 'step-start':
         statements = event.statements;
         every = Math.max(20, Math.ceil(statements / 60));
-        io.err(`${event.direction === 'up' ? '↑' : '↓'} [${event.index + 1}/${event.total}] ${event.revision} ${event.message} (${event.statements} statement${event.statements === 1 ? '' : 's'})`);
+        // A seed's step is keyed `seed:<file>` and its message is the file: name it once.
+        io.err(`${event.direction === 'up' ? '↑' : '↓'} [${event.index + 1}/${event.total}] ${event.revision === `seed:${event.message}`.slice(0, event.revision.length) && event.revision.startsWith('seed:') ? `seed ${event.message}` : `${event.revision} ${event.message}`} (${event.statements} statement${event.statements === 1 ? '' : 's'})`);
         break;
       case 'step-end':
         io.err(event.status === 'done' ? ` done in ${event.durationMs} ms\n` : ` FAILED after ${event.durationMs} ms\n`);

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { UsageError } from '../engine/index.js';
+import { loadEngine } from './engine.js';
 
 /**
  * An unknown command says so and suggests the nearest one (`upgarde` → `upgrade`), instead
  * of commander's "too many arguments" from the default (no command) action.
  */
-export function checkCommandName(program: Command, argv: readonly string[]): void {
+export async function checkCommandName(program: Command, argv: readonly string[]): Promise<void> {
   // Global options that take a value (read from the program, so a new one is never missed): their value is not a command name.
   const valueOptions = new Set(program.options.filter((o) => o.required || o.optional).flatMap((o) => [o.long, o.short].filter((n): n is string => Boolean(n))));
   let word: string | undefined;
@@ -24,6 +24,8 @@ export function checkCommandName(program: Command, argv: readonly string[]): voi
   if (names.includes(word) || word === 'help') return;
   const nearest = names.map((n) => ({ n, d: distance(word!, n) })).sort((a, b) => a.d - b.d || a.n.localeCompare(b.n))[0];
   const close = nearest && nearest.d <= Math.max(2, Math.floor(word.length / 3));
+  // The engine (for its error type) is loaded only on this error path: a right name costs nothing.
+  const { UsageError } = await loadEngine();
   throw new UsageError(
     `unknown command '${word}'${close ? ` — did you mean '${nearest.n}'?` : ''}`,
     `the commands are: ${[...names].sort().join(', ')} (see \`migrate-tui --help\`)`,

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { isAbsolute, resolve } from 'node:path';
-import { findDialect, knownDialectSpellings, UsageError, type ConfigFile, type ConnectionTarget, type DialectSyntax, type Migrator, type Project, type RunEvent } from '../engine/index.js';
+import type { ConfigFile, ConnectionTarget, DialectSyntax, Migrator, Project, RunEvent } from '../engine/index.js';
+import { engine } from './engine.js';
 import type { CommandResult, GlobalOptions } from './command-result.js';
 import type { CliIo } from './io.js';
 
@@ -27,7 +28,7 @@ export interface Wiring {
   /** A database is configured (not only the embedded default), or the default file exists. */
   hasDatabase(globals: GlobalOptions): boolean;
   /** Loads the folder; graph-reading commands go on past content-only problems, with a warning. */
-  project(globals: GlobalOptions, options?: { lazyDown?: boolean }): Project;
+  project(globals: GlobalOptions, options?: { lazyDown?: boolean; refusesOnErrors?: boolean }): Project;
   /** Where backups go; a fleet target's go into a folder named after it. */
   backupDir(option?: string, globals?: GlobalOptions): string;
   /** On a terminal and not --json: the TUI opens instead of the headless form. */
@@ -41,8 +42,8 @@ export function resolveDir(io: CliIo, dir: string): string {
 }
 
 export function dialectOption(name: string): DialectSyntax {
-  const dialect = findDialect(name);
-  if (!dialect) throw new UsageError(`unknown dialect "${name}"`, `use one of: ${knownDialectSpellings()}`);
+  const dialect = engine.findDialect(name);
+  if (!dialect) throw new engine.UsageError(`unknown dialect "${name}"`, `use one of: ${engine.knownDialectSpellings()}`);
   return dialect;
 }
 

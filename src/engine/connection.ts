@@ -26,6 +26,8 @@ export interface ConnectionTarget {
 }
 
 export const DEFAULT_URL = 'sqlite:./migrate-tui.sqlite';
+/** The `source` of the target when no setting names a database. */
+export const EMBEDDED_DEFAULT = 'the embedded default';
 export const CONFIG_FILE = 'migrate-tui.config.json';
 
 /** `migrate-tui.config.json`: every field optional. */
@@ -44,6 +46,10 @@ export interface ConfigFile {
   readonly dialects?: readonly DialectName[];
   /** SQLite connection settings. */
   readonly sqlite?: { readonly foreignKeys?: boolean };
+  /** Lock discipline of transactional migrations (PostgreSQL): seconds (0 = off) and tries. */
+  readonly locks?: { readonly timeout?: number; readonly statementTimeout?: number; readonly tries?: number };
+  /** Lint: codes to disable, a severity per code (`off` disables). */
+  readonly lint?: { readonly disable?: readonly string[]; readonly severity?: Readonly<Record<string, 'error' | 'warning' | 'notice' | 'off'>> };
 }
 
 export function readConfigFile(cwd: string): ConfigFile {
@@ -59,7 +65,7 @@ export function readConfigFile(cwd: string): ConfigFile {
     throw new UsageError(`${CONFIG_FILE} must hold a JSON object`, 'e.g. {"url": "postgres://user@localhost/app", "migrations": "db/migrations"}', { path });
   }
   const config = parsed as Record<string, unknown>;
-  const known = ['url', 'migrations', 'seeds', 'versionTable', 'logTable', 'backups', 'lockTimeout', 'connectTimeout', 'dialects', 'sqlite'];
+  const known = ['url', 'migrations', 'seeds', 'versionTable', 'logTable', 'backups', 'lockTimeout', 'connectTimeout', 'dialects', 'sqlite', 'lint', 'locks'];
   for (const key of Object.keys(config)) {
     if (!known.includes(key)) throw new UsageError(`${CONFIG_FILE}: unknown setting "${key}"`, `known settings: ${known.join(', ')}`, { path, key });
     const value = config[key];
@@ -70,6 +76,16 @@ export function readConfigFile(cwd: string): ConfigFile {
       const unknown = (value as string[]).filter((d) => !findDialect(d));
       if (unknown.length > 0) throw new UsageError(`${CONFIG_FILE}: unknown dialect${unknown.length === 1 ? '' : 's'} in "dialects": ${unknown.join(', ')}`, `use: ${knownDialectSpellings()}`, { path, key });
       config[key] = (value as string[]).map((d) => findDialect(d)!.name);
+      continue;
+    }
+    if (key === 'lint') {
+      checkLintConfig(value, path);
+      continue;
+    }
+    if (key === 'locks') {
+      const v = value as Record<string, unknown> | null;
+      const ok = typeof v === 'object' && v !== null && !Array.isArray(v) && Object.entries(v).every(([k, x]) => ['timeout', 'statementTimeout', 'tries'].includes(k) && typeof x === 'number' && x >= 0 && (k !== 'tries' || (Number.isInteger(x) && x >= 1)));
+      if (!ok) throw new UsageError(`${CONFIG_FILE}: "locks" must be an object like {"timeout": 5, "statementTimeout": 0, "tries": 3}`, 'timeout and statementTimeout in seconds (0 turns it off); tries a whole number, 1 or more', { path, key });
       continue;
     }
     if (key === 'sqlite') {
@@ -84,6 +100,19 @@ export function readConfigFile(cwd: string): ConfigFile {
     }
   }
   return config as ConfigFile;
+}
+
+/** `lint`: {"disable": ["PG101"], "severity": {"DS401": "error", "MY206": "off"}}. Codes are checked against the catalogue by lint itself. */
+function checkLintConfig(value: unknown, path: string): void {
+  const hint = 'e.g. "lint": {"disable": ["MY206"], "severity": {"DS401": "error"}} (severities: error, warning, notice, off)';
+  const v = value as Record<string, unknown> | null;
+  const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+  const ok =
+    isObject(v) &&
+    Object.keys(v).every((k) => k === 'disable' || k === 'severity') &&
+    (v.disable === undefined || (Array.isArray(v.disable) && v.disable.every((c) => typeof c === 'string'))) &&
+    (v.severity === undefined || (isObject(v.severity) && Object.values(v.severity).every((s) => s === 'error' || s === 'warning' || s === 'notice' || s === 'off')));
+  if (!ok) throw new UsageError(`${CONFIG_FILE}: "lint" must be an object with "disable" (a list of rule codes) and/or "severity" (code → error, warning, notice or off)`, hint, { path, key: 'lint' });
 }
 
 /**
@@ -104,7 +133,7 @@ function connectionFromSettings(options: { url?: string | undefined; cwd: string
   if (env.DATABASE_URL) return parseDatabaseUrl(env.DATABASE_URL, 'DATABASE_URL', options.cwd);
   if (env.DATABASE_PROVIDER) return parseDatabaseUrl(urlFromParts(env), 'DATABASE_PROVIDER and DB_* variables', options.cwd);
   if (options.config.url) return parseDatabaseUrl(options.config.url, CONFIG_FILE, options.cwd);
-  return parseDatabaseUrl(DEFAULT_URL, 'the embedded default', options.cwd);
+  return parseDatabaseUrl(DEFAULT_URL, EMBEDDED_DEFAULT, options.cwd);
 }
 
 function urlFromParts(env: Readonly<Record<string, string | undefined>>): string {
@@ -116,6 +145,8 @@ function urlFromParts(env: Readonly<Record<string, string | undefined>>): string
   }
   const scheme = ({ postgres: 'postgres', postgresql: 'postgres', pg: 'postgres', mysql: 'mysql', mariadb: 'mariadb' } as Record<string, string>)[provider];
   if (!scheme) throw new UsageError(`DATABASE_PROVIDER "${env.DATABASE_PROVIDER}" is not supported`, 'use postgres, mysql, mariadb or sqlite');
+  // The URL is built from the variables: the hint names the variable, never a URL to edit.
+  if (!name) throw new UsageError(`DATABASE_PROVIDER=${env.DATABASE_PROVIDER} needs DB_NAME (the database to migrate)`, 'set DB_NAME=<database>, e.g. DB_NAME=app');
   const user = env.DB_USER ? encodeURIComponent(env.DB_USER) + (env.DB_PASSWORD ? ':' + encodeURIComponent(env.DB_PASSWORD) : '') + '@' : '';
   const host = env.DB_HOST ?? 'localhost';
   const port = env.DB_PORT ? `:${env.DB_PORT}` : '';
@@ -134,11 +165,22 @@ export function parseDatabaseUrl(url: string, source: string, cwd: string): Conn
   }
   let parsed: URL;
   const encodingHint = 'a password (or user name) with @ # / ? % or : must be percent-encoded in a URL (@ → %40, # → %23, / → %2F, ? → %3F, % → %25, : → %3A); DB_PASSWORD takes it as it is';
+  // A raw @ # / or ? in the password is the usual cause of an unreadable URL: say so first.
+  const userInfo = /^[a-z0-9+]+:\/\/(.*)@/i.exec(url)?.[1] ?? '';
+  const suspect = /[@#/?]/.test(userInfo) || /^[a-z0-9+]+:\/\/[^/]*#/i.test(url);
+  const unreadable = () =>
+    new UsageError(
+      `cannot read the database URL from ${source}${suspect ? ': its user name or password seems to hold a character that must be percent-encoded' : ''}`,
+      suspect ? encodingHint : `use postgres://user:pass@host:5432/db, mysql://user:pass@host:3306/db, or sqlite:./file.sqlite; ${encodingHint}`,
+      { source },
+    );
   try {
     parsed = new URL(url);
   } catch {
-    throw new UsageError(`cannot read the database URL from ${source}`, `use postgres://user:pass@host:5432/db, mysql://user:pass@host:3306/db, or sqlite:./file.sqlite; ${encodingHint}`, { source });
+    throw unreadable();
   }
+  // `mysql://app:p@s#s@host/db` parses, but as host "s" and a fragment holding the rest.
+  if (parsed.hash.includes('@') || (suspect && /[#?]/.test(userInfo) && parsed.hash !== '')) throw unreadable();
   for (const [part, value] of [['user name', parsed.username], ['password', parsed.password], ['database name', parsed.pathname]] as const) {
     try {
       decodeURIComponent(value);

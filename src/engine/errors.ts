@@ -28,11 +28,14 @@ export class InvalidMigrationsError extends MigrateTuiError {
   readonly problems: readonly FileProblem[];
   constructor(problems: readonly FileProblem[]) {
     const errors = problems.filter((p) => p.severity === 'error');
+    // No folder at all: its own message and hint (there are no files to fix, nothing to check).
+    const noFolder = errors.length === 1 && errors[0]!.code === 'missing-folder' ? errors[0]! : null;
     super(
       'invalid-migrations',
-      `${errors.length} problem${errors.length === 1 ? '' : 's'} in the migration files:\n` +
-        errors.map(formatProblem).join('\n'),
-      'fix the files named above, then run `migrate-tui check`',
+      noFolder
+        ? `${noFolder.path}: ${noFolder.message}`
+        : `${errors.length} problem${errors.length === 1 ? '' : 's'} in the migration files:\n` + errors.map(formatProblem).join('\n'),
+      noFolder ? noFolder.hint : 'fix the files named above, then run `migrate-tui check`',
       { problems: errors },
     );
     this.problems = errors;

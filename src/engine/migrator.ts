@@ -13,6 +13,9 @@ import { downgradeSteps, upgradeSteps, type RunResult, type RunStep } from './ru
 import { backup, restore } from './safety/backup-restore.js';
 import type { BackupManifest } from './safety/backups.js';
 import { buildDowngradePreview, type DowngradePreview } from './safety/downgrade-preview.js';
+import type { LintConfig } from './lint/apply-config.js';
+import { lintHistory, type LintReport } from './lint/engine.js';
+import { loadPostgresParser } from './lint/pg-parse.js';
 
 /**
  * The one object the CLI and the TUI drive a database through. It holds no logic of its
@@ -72,14 +75,23 @@ export class Migrator {
     return downgradeSteps(this.project.graph, this.db.syntax, state, target, this.options.tables.log);
   }
 
+  /**
+   * A run checks the files it runs, for the connected dialect (the all-dialect check is
+   * `check`'s): the graph first, then the planned steps' SQL, before anything runs.
+   */
   upgrade(target = 'heads', options: { outOfOrder?: boolean } = {}): Promise<RunResult> {
-    requireValid(this.project, this.db.syntax.name);
-    return this.runner.locked((state) => this.runner.execute('upgrade', target, state, this.planUpgradeSteps(state, target, options.outOfOrder ?? false)));
+    requireValid(this.project, this.db.syntax.name, []);
+    return this.runner.locked((state) => this.runner.execute('upgrade', target, state, this.validated(this.planUpgradeSteps(state, target, options.outOfOrder ?? false))));
   }
 
   downgrade(target: string): Promise<RunResult> {
-    requireValid(this.project, this.db.syntax.name);
-    return this.runner.locked((state) => this.runner.execute('downgrade', target, state, this.planDowngradeSteps(state, target)));
+    requireValid(this.project, this.db.syntax.name, []);
+    return this.runner.locked((state) => this.runner.execute('downgrade', target, state, this.validated(this.planDowngradeSteps(state, target))));
+  }
+
+  private validated(steps: RunStep[]): RunStep[] {
+    requireValid(this.project, this.db.syntax.name, steps.map((s) => s.revision));
+    return steps;
   }
 
   /**
@@ -87,13 +99,22 @@ export class Migrator {
    * database refuses every downgrade, so it has no preview: the refusal comes first.
    */
   async downgradePreview(target: string): Promise<DowngradePreview> {
-    requireValid(this.project, this.db.syntax.name);
+    requireValid(this.project, this.db.syntax.name, []);
     const state = await this.readState();
     if (state.dirty) throw new DirtyDatabaseError(state.dirty, this.db.display);
-    const steps = this.planDowngradeSteps(state, target);
+    const steps = this.validated(this.planDowngradeSteps(state, target));
     const reverted = new Set(steps.map((s) => s.revision));
     const stays = versionRows(this.project.graph, new Set([...state.applied].filter((id) => !reverted.has(id))));
     return buildDowngradePreview(this.db, target, steps, stays);
+  }
+
+  /** Lint findings of the revisions an upgrade or downgrade to `target` would run, for this database's dialect. */
+  async lintPlan(direction: 'upgrade' | 'downgrade', target: string, options: { outOfOrder?: boolean; config?: LintConfig } = {}): Promise<LintReport> {
+    if (this.db.syntax.name === 'postgres') await loadPostgresParser();
+    const state = await this.readState();
+    const steps = direction === 'upgrade' ? this.planUpgradeSteps(state, target, options.outOfOrder ?? false) : this.planDowngradeSteps(state, target);
+    const revisions = new Set(steps.filter((s) => this.project.graph.has(s.revision)).map((s) => s.revision));
+    return lintHistory(this.project.graph, { dialects: [this.db.syntax.name], revisions, plan: true, directions: [direction === 'upgrade' ? 'up' : 'down'], ...(options.config ? { config: options.config } : {}) });
   }
 
   stamp(target: string): Promise<RunResult> {

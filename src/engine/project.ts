@@ -1,11 +1,10 @@
 import { InvalidMigrationsError } from './errors.js';
 import { RevisionGraph } from './graph/graph.js';
-import { readMigrationFolder, type MigrationFolder, type ReadOptions } from './files/migration-folder.js';
+import { readMigrationFolder, type Migration, type MigrationFolder, type ReadOptions } from './files/migration-folder.js';
 import { sourceStatements } from './files/migration-sql.js';
 import type { DialectName } from './dialects/dialect.js';
 import { DIALECT_NAMES, DIALECTS } from './dialects/registry.js';
-import type { Statement } from './files/sql-splitter.js';
-import { transactionControl } from './dialects/transaction-control.js';
+import { controlLineList, summarise, type StatementSummary } from './files/transaction-mode.js';
 import { isError, problem, sortProblems, type FileProblem, type ProblemCode } from './problems.js';
 
 /** A migration folder read and indexed: the files, the graph, and every problem found. */
@@ -52,8 +51,8 @@ export function requireTrustworthyGraph(project: Project): void {
  * Throws unless the folder has no errors at all, statements included, for `dialect` (the
  * connected database's) or, without one, for every dialect the project targets.
  */
-export function requireValid(project: Project, dialect?: DialectName): void {
-  const errors = fullCheck(project, dialect ? [dialect] : project.dialects).filter(isError);
+export function requireValid(project: Project, dialect?: DialectName, revisions?: Iterable<string>): void {
+  const errors = (dialect ? runCheck(project, dialect, revisions) : fullCheck(project, project.dialects)).filter(isError);
   if (errors.length > 0) throw new InvalidMigrationsError(errors);
 }
 
@@ -69,11 +68,8 @@ export function fullCheck(project: Project, targets: readonly DialectName[] = pr
   // Targeted dialects first: a problem they have is an error even if others have it too.
   const dialects = [...DIALECTS].sort((a, b) => Number(!targets.includes(a.name)) - Number(!targets.includes(b.name)));
   for (const migration of project.folder.migrations) {
-    if (migration.id.length > MAX_REVISION_ID) {
-      problems.push(
-        problem('revision-id-too-long', migration.upPath, 0, `the revision id "${migration.id.slice(0, 20)}…" is ${migration.id.length} characters; the state tables hold at most ${MAX_REVISION_ID}`, 'rename the pair with a shorter version (e.g. a 14-digit timestamp)'),
-      );
-    }
+    const tooLong = idTooLong(migration);
+    if (tooLong) problems.push(tooLong);
     for (const source of [migration.up, migration.down]) {
       if (!source) continue;
       for (const dialect of dialects) {
@@ -87,7 +83,7 @@ export function fullCheck(project: Project, targets: readonly DialectName[] = pr
           seen.add(key);
           problems.push(targeted ? p : { ...p, severity: 'warning', message: `${p.message} (${dialect.name} is not among the project's dialects: ${targets.join(', ')})` });
         }
-        const control = targeted && !source.streamed ? transactionControlProblem(source.pathFor(dialect.name), statements) : null;
+        const control = targeted ? transactionControlProblem(source.pathFor(dialect.name), source.streamed ? source.streamed.scan(dialect).summary : summarise(statements, dialect)) : null;
         if (control && !seen.has(`${source.path}:transaction-control`)) {
           seen.add(`${source.path}:transaction-control`);
           problems.push(control);
@@ -98,24 +94,54 @@ export function fullCheck(project: Project, targets: readonly DialectName[] = pr
   return sortProblems(problems);
 }
 
+/**
+ * What a run needs checked, and no more: the folder's file and graph problems, and the
+ * statements of the files it runs (`revisions`, default all), both directions (an upgrade
+ * stores the down SQL), for the connected dialect only. `check` is the all-dialect check.
+ * Splitting goes through the per-dialect cache, so the run reuses these statements.
+ */
+function runCheck(project: Project, dialect: DialectName, revisions?: Iterable<string>): FileProblem[] {
+  const problems = [...project.problems];
+  const syntax = DIALECTS.find((d) => d.name === dialect)!;
+  // A revision whose files are gone runs from its stored SQL: there is no file to check.
+  const migrations = revisions ? [...revisions].filter((id) => project.graph.has(id)).map((id) => project.graph.get(id)) : project.folder.migrations;
+  for (const migration of migrations) {
+    const tooLong = idTooLong(migration);
+    if (tooLong) problems.push(tooLong);
+    for (const source of [migration.up, migration.down]) {
+      if (!source) continue;
+      const { statements, problems: found } = sourceStatements(source, syntax);
+      problems.push(...found);
+      const control = transactionControlProblem(source.pathFor(dialect), source.streamed ? source.streamed.scan(syntax).summary : summarise(statements, syntax));
+      if (control) problems.push(control);
+    }
+  }
+  return sortProblems(problems);
+}
+
 /** The state tables' revision column is VARCHAR(64). */
 const MAX_REVISION_ID = 64;
 
+function idTooLong(migration: Migration): FileProblem | null {
+  if (migration.id.length <= MAX_REVISION_ID) return null;
+  return problem('revision-id-too-long', migration.upPath, 0, `the revision id "${migration.id.slice(0, 20)}…" is ${migration.id.length} characters; the state tables hold at most ${MAX_REVISION_ID}`, 'rename the pair with a shorter version (e.g. a 14-digit timestamp)');
+}
+
 /** A warning for a file with its own BEGIN/COMMIT: what migrate-tui will do with it. */
-function transactionControlProblem(path: string, statements: readonly Statement[]): FileProblem | null {
-  const control = statements.map((s) => ({ line: s.line, kind: transactionControl(s.sql) })).filter((c) => c.kind !== null);
-  if (control.length === 0) return null;
-  const wrapped = control.length === 2 && control[0]!.line === statements[0]!.line && control[0]!.kind === 'begin' && control[1]!.line === statements[statements.length - 1]!.line && control[1]!.kind === 'commit';
+function transactionControlProblem(path: string, summary: StatementSummary): FileProblem | null {
+  if (summary.controlCount === 0) return null;
+  const first = summary.controls[0]!;
+  const last = summary.lastControl!;
+  const wrapped = summary.controlCount === 2 && first.index === 0 && first.kind === 'begin' && last.index === summary.count - 1 && last.kind === 'commit';
   if (wrapped) {
-    return problem('transaction-control', path, control[0]!.line, 'its own BEGIN … COMMIT wraps the whole file: migrate-tui recognises it and runs the file in its own transaction instead', 'remove the BEGIN and COMMIT lines (migrate-tui wraps every migration where the database allows)', 'warning');
+    return problem('transaction-control', path, first.line, 'its own BEGIN … COMMIT wraps the whole file: migrate-tui recognises it and runs the file in its own transaction instead', 'remove the BEGIN and COMMIT lines (migrate-tui wraps every migration where the database allows)', 'warning');
   }
-  let open: number | null = null;
-  for (const c of control) open = c.kind === 'begin' ? c.line : null;
+  const open = last.kind === 'begin' ? last.line : null;
   return problem(
     'transaction-control',
     path,
-    control[0]!.line,
-    `the file controls transactions itself (line ${control.map((c) => c.line).join(', ')}): it runs as written, statement by statement, with dirty-tracking` +
+    first.line,
+    `the file controls transactions itself (line ${controlLineList(summary)}): it runs as written, statement by statement, with dirty-tracking` +
       (open !== null ? `; the transaction opened at line ${open} is never closed, so it is committed at the end of the file` : ''),
     'let migrate-tui wrap the migration (remove the BEGIN/COMMIT lines), or split the file where it commits',
     'warning',

@@ -62,7 +62,12 @@ export function App({ session, width, height, readOnly, onQuit, onAbandon, varia
   }
 
   const scope: Scope = variant === 'rollback' ? 'rollback' : view.mode.kind === 'search' ? 'search' : 'browse';
-  const search = view.mode.kind === 'search' ? `/${view.mode.query}▏  (enter searches, esc cancels)` : null;
+  const search =
+    view.mode.kind === 'search'
+      ? `/${view.mode.query}▏  (enter searches, esc cancels)`
+      : view.search && !view.notice
+        ? `search: ${view.search.query} — n/N next/previous match · esc clears`
+        : null;
   return (
     <Box flexDirection="column" width={width} height={height - 1}>
       {flow ? (
@@ -79,6 +84,7 @@ export function App({ session, width, height, readOnly, onQuit, onAbandon, varia
           heads={session.state.versionRows}
           pending={session.state.pending.length}
           dirty={session.state.dirty !== null}
+          notCreated={session.notCreated}
           readOnly={readOnly}
           scope={scope}
           notice={search ?? view.notice}

@@ -17,6 +17,8 @@ export interface KeyBinding {
   readonly mutates?: boolean;
   /** Shown in the status bar hints. */
   readonly hint?: boolean;
+  /** The status bar's word for it (default: the label's first word). */
+  readonly short?: string;
   /** Bound only while a search has matches to step through (else the key falls to the next binding). */
   readonly afterSearch?: boolean;
   /** What a --read-only refusal calls it, when not the label. */
@@ -24,8 +26,8 @@ export interface KeyBinding {
 }
 
 const BINDINGS = [
-  { action: 'down', keys: ['j', 'down'], label: 'next revision', group: 'navigate', scopes: ['browse', 'rollback'], hint: true },
-  { action: 'up', keys: ['k', 'up'], label: 'previous revision', group: 'navigate', scopes: ['browse', 'rollback'], hint: true },
+  { action: 'down', keys: ['j', 'down'], label: 'next revision', short: 'next', group: 'navigate', scopes: ['browse', 'rollback'], hint: true },
+  { action: 'up', keys: ['k', 'up'], label: 'previous revision', short: 'prev', group: 'navigate', scopes: ['browse', 'rollback'], hint: true },
   { action: 'top', keys: ['g', 'home'], label: 'first (newest)', group: 'navigate', scopes: ['browse'] },
   { action: 'bottom', keys: ['G', 'end'], label: 'last (oldest)', group: 'navigate', scopes: ['browse'] },
   { action: 'page-down', keys: ['ctrl-d', 'pagedown'], label: 'half a page down', group: 'navigate', scopes: ['browse'] },
@@ -33,16 +35,16 @@ const BINDINGS = [
   { action: 'search', keys: ['/'], label: 'search id, message, SQL', group: 'navigate', scopes: ['browse'], hint: true },
   { action: 'next-match', keys: ['n'], label: 'next match (after a search)', group: 'navigate', scopes: ['browse'], afterSearch: true },
   { action: 'prev-match', keys: ['N'], label: 'previous match', group: 'navigate', scopes: ['browse'] },
-  { action: 'tab', keys: ['tab'], label: 'next tab: up / down / diff / schema / info', group: 'view', scopes: ['browse'], hint: true },
+  { action: 'tab', keys: ['tab'], label: 'next tab: up / down / diff / schema / info / lint', group: 'view', scopes: ['browse'], hint: true },
   { action: 'focus', keys: ['enter'], label: 'focus the detail pane (scroll with j/k)', group: 'view', scopes: ['browse'] },
   { action: 'raw', keys: ['f'], label: 'formatted / raw file', group: 'view', scopes: ['browse'] },
-  { action: 'trial', keys: ['t'], label: 'schema tab: rehearse the revision (schema before/after; a copy or a rolled-back transaction)', group: 'view', scopes: ['browse'], mutates: true, name: 'schema rehearsal' },
+  { action: 'trial', keys: ['t'], label: 'diff and schema tabs: rehearse the revision (schema before/after; a copy or a rolled-back transaction)', group: 'view', scopes: ['browse'], mutates: true, name: 'schema rehearsal' },
   { action: 'log', keys: ['@'], label: 'command log (statements run this session)', group: 'view', scopes: ['browse', 'rollback'] },
   { action: 'upgrade', keys: ['u'], label: 'upgrade to the selected revision', group: 'act', scopes: ['browse'], mutates: true, hint: true },
   { action: 'upgrade-heads', keys: ['U'], label: 'upgrade to all heads', group: 'act', scopes: ['browse'], mutates: true },
   { action: 'downgrade', keys: ['d'], label: 'downgrade to the selected revision', group: 'act', scopes: ['browse'], mutates: true, hint: true },
-  { action: 'rollback-latest', keys: ['d'], label: 'roll back the latest step', group: 'act', scopes: ['rollback'], mutates: true, hint: true },
-  { action: 'rollback-to', keys: ['t'], label: 'roll back to the selected point', group: 'act', scopes: ['rollback'], mutates: true, hint: true },
+  { action: 'rollback-latest', keys: ['d'], label: 'roll back the latest step', short: 'undo last', group: 'act', scopes: ['rollback'], mutates: true, hint: true },
+  { action: 'rollback-to', keys: ['t'], label: 'roll back to the selected point', short: 'undo to here', group: 'act', scopes: ['rollback'], mutates: true, hint: true },
   { action: 'toggle-reverted', keys: ['a'], label: 'show / hide the steps reverted since (marked REVERTED)', group: 'view', scopes: ['rollback'] },
   { action: 'stamp', keys: ['s'], label: 'stamp the selected revision (no SQL runs)', group: 'act', scopes: ['browse'], mutates: true },
   { action: 'merge', keys: ['m'], label: 'merge the heads (writes files)', group: 'act', scopes: ['browse'], mutates: true },
@@ -52,7 +54,7 @@ const BINDINGS = [
   { action: 'verify', keys: ['V'], label: 'verify: every revision up, down, up again on scratch databases (matrix revision × dialect)', group: 'act', scopes: ['browse'] },
   { action: 'verify-one', keys: ['v'], label: 'verify this revision: up, down, up again on scratch databases only', group: 'act', scopes: ['browse'] },
   { action: 'reload', keys: ['r'], label: 'reload files and database state', group: 'app', scopes: ['browse', 'rollback'] },
-  { action: 'help', keys: ['?'], label: 'this help', group: 'app', scopes: ['browse', 'rollback'], hint: true },
+  { action: 'help', keys: ['?'], label: 'this help', short: 'help', group: 'app', scopes: ['browse', 'rollback'], hint: true },
   { action: 'quit', keys: ['q'], label: 'quit', group: 'app', scopes: ['browse', 'rollback'], hint: true },
   { action: 'back', keys: ['escape'], label: 'close / cancel / leave the mode', group: 'app', scopes: ['browse', 'search', 'overlay', 'confirm', 'rollback'] },
 ] as const satisfies readonly KeyBinding[];

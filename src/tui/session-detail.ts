@@ -1,6 +1,8 @@
 import { createTwoFilesPatch } from 'diff';
 import { formatSql, migrationChecksum, migrationRun, migrationStatements, rehearsalMethod, rehearseSchema, schemaLines, type DatabaseAdapter, type DatabaseState, type Project, type SchemaSnapshot, type StateTableNames } from '../engine/index.js';
 import type { Tab } from './state.js';
+import { lintTabLines } from './lint-view.js';
+import { findRule } from '../engine/index.js';
 
 /**
  * The detail pane's text: SQL per dialect, diffs, the trial-run schema diff, the info sheet.
@@ -34,14 +36,17 @@ export async function detailText(source: DetailSource, id: string, tab: Tab, raw
     case 'down':
       return sqlOf('down');
     case 'diff': {
+      // Drift (applied SQL → file now), then the schema diff (a rehearsal, only when t is pressed).
       const drift = source.state.drift.find((d) => d.revision === id);
-      const updown = createTwoFilesPatch(`${id} up (${dialect.name})`, `${id} down (${dialect.name})`, sqlOf('up').join('\n') + '\n', sqlOf('down').join('\n') + '\n').split('\n').slice(2);
-      return drift
-        ? [`DRIFT: the file changed since it was applied (${drift.cosmetic ? 'white space or comments only' : 'the SQL differs'}):`, ...drift.diff.split('\n').slice(2), '', 'up vs down:', ...updown]
-        : [source.state.applied.has(id) ? 'applied SQL matches the file (no drift)' : 'not applied: no applied SQL to compare', '', 'up vs down:', ...updown];
+      const head = drift
+        ? [`DRIFT: the file changed since it was applied (${drift.cosmetic ? 'white space or comments only' : 'the SQL differs'}), applied → file:`, ...readableDiff(drift.diff)]
+        : [source.state.applied.has(id) ? 'applied SQL matches the file (no drift)' : 'not applied: no applied SQL to compare (drift shows here if the file changes once applied)'];
+      return [...head, '', 'SCHEMA DIFF:', ...(trial ? await schemaDiff(source, id) : schemaIntro(source, id))];
     }
     case 'schema':
       return trial ? schemaDiff(source, id) : schemaIntro(source, id);
+    case 'lint':
+      return lintTabLines(source.project, dialect.name, id, findRule);
     case 'info': {
       const log = source.state.log.filter((r) => r.revision === id).slice(-8).reverse();
       return [
@@ -127,4 +132,17 @@ function wrap(text: string, width: number): string[] {
 
 function schemaText(s: SchemaSnapshot): string {
   return schemaLines(s).join('\n') + '\n';
+}
+
+/**
+ * A unified diff without its file headers, each line's mark set apart from its text, so a
+ * removed SQL comment (`-- x`) reads `- -- x`, never like a `---` file header.
+ */
+export function readableDiff(diff: string): string[] {
+  const lines = diff.split('\n');
+  // The file headers are what comes before the first hunk; a later `--- x` is a removed `-- x`.
+  return lines
+    .slice(Math.max(0, lines.findIndex((l) => l.startsWith('@@'))))
+    .filter((l) => l !== '')
+    .map((l) => (l.startsWith('@@') ? l : l.startsWith('\\') ? `  ${l}` : `${l[0] ?? ' '} ${l.slice(1)}`));
 }

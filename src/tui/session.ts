@@ -1,8 +1,13 @@
 import {
   connectDatabase,
+  EMBEDDED_DEFAULT,
+  NoDatabaseError,
+  sqliteFileMissing,
+  type ConnectOptions,
   drawHistory,
   listBackups,
   loadProject,
+  loadPostgresParser,
   Migrator,
   readManifest,
   writeMerge,
@@ -55,6 +60,8 @@ export interface SessionOptions {
   readonly lockTimeoutMs: number;
   readonly backupDir: string;
   readonly readOnly: boolean;
+  /** The folder as the CLI already read it (down files lazily), so it is not read twice. */
+  readonly project?: Project;
 }
 
 /**
@@ -73,23 +80,42 @@ export class TuiSession {
 
   private constructor(
     readonly options: SessionOptions,
-    readonly migrator: Migrator,
+    public migrator: Migrator,
+    /**
+     * The embedded default's SQLite file does not exist yet: the session shows an empty
+     * in-memory stand-in (nothing applied) and creates the file on the first write.
+     */
+    public notCreated: boolean,
   ) {}
 
+  /**
+   * Opens the database. A missing SQLite file is refused (looking never creates one), except
+   * the embedded default's, so that `npm start` on a fresh clone opens on the example.
+   */
   static async open(options: SessionOptions): Promise<TuiSession> {
-    const project = loadProject(options.dir, { lazyDown: true });
-    const db = await connectDatabase(options.target, `migrate_tui:${options.target.databaseName}:${options.tables.version}`);
+    // PostgreSQL's parser loads while the screen opens; lint needs it only when shown.
+    if (options.target.kind === 'postgres') void loadPostgresParser();
+    const project = options.project ?? loadProject(options.dir, { lazyDown: true });
+    const standIn = options.target.source === EMBEDDED_DEFAULT && sqliteFileMissing(options.target);
     let session: TuiSession | null = null;
-    const migrator = new Migrator(project, db, {
-      tables: options.tables,
-      toolVersion: options.toolVersion,
-      lockTimeoutMs: options.lockTimeoutMs,
-      connection: options.target,
-      onEvent: (event) => session?.onEvent(event),
-    });
-    session = new TuiSession(options, migrator);
+    const migrator = await TuiSession.connect(options, project, { standIn }, (event) => session?.onEvent(event));
+    session = new TuiSession(options, migrator, standIn);
     await session.reload(project);
     return session;
+  }
+
+  private static async connect(options: SessionOptions, project: Project, connect: ConnectOptions, onEvent: (event: RunEvent) => void): Promise<Migrator> {
+    const db = await connectDatabase(options.target, `migrate_tui:${options.target.databaseName}:${options.tables.version}`, connect);
+    return new Migrator(project, db, { tables: options.tables, toolVersion: options.toolVersion, lockTimeoutMs: options.lockTimeoutMs, connection: options.target, onEvent });
+  }
+
+  /** Before the first write on a stand-in: the real file is created and opened instead. */
+  private async materialise(): Promise<void> {
+    if (!this.notCreated) return;
+    const real = await TuiSession.connect(this.options, this.project, { create: true }, (event) => this.onEvent(event));
+    await this.migrator.db.close();
+    this.migrator = real;
+    this.notCreated = false;
   }
 
   get db() {
@@ -169,6 +195,7 @@ export class TuiSession {
     this.listener = listener;
     const settled = (async () => {
       try {
+        await this.materialise();
         return await action();
       } catch (error) {
         return { error: error as MigrateTuiError };
@@ -206,16 +233,17 @@ export class TuiSession {
   }
 
   /** What resolving the dirty step in `mode` would run; throws when the database is not dirty. */
-  resolvePreview(mode: ResolveMode, source: ResumeSource | null = null): ResolvePreview {
+  resolvePreview(mode: ResolveMode, source: ResumeSource | null = null, resumeAt: number | null = null): ResolvePreview {
     const dirty = this.state.dirty;
-    return this.migrator.resolvePreview(this.state, dirty?.revision ?? '', mode, source);
+    return this.migrator.resolvePreview(this.state, dirty?.revision ?? '', mode, source, resumeAt);
   }
 
-  resolve(revision: string, mode: ResolveMode, source: ResumeSource | null = null) {
-    return () => this.migrator.resolve(revision, mode, source);
+  resolve(revision: string, mode: ResolveMode, source: ResumeSource | null = null, resumeAt: number | null = null) {
+    return () => this.migrator.resolve(revision, mode, source, resumeAt);
   }
 
   backup(reason: string): Promise<BackupManifest> {
+    if (this.notCreated) return Promise.reject(new NoDatabaseError(this.options.target, true, false));
     return this.migrator.backup({ dir: this.options.backupDir, reason });
   }
 

@@ -2,7 +2,7 @@
  * The TUI's state and its reducer: pure, tested without a terminal. Components render it;
  * hooks feed it engine data and dispatch actions.
  */
-export const TABS = ['up', 'down', 'diff', 'schema', 'info'] as const;
+export const TABS = ['up', 'down', 'diff', 'schema', 'info', 'lint'] as const;
 export type Tab = (typeof TABS)[number];
 
 export type Mode =
@@ -50,6 +50,7 @@ export type Action =
   | { type: 'search-type'; text: string }
   | { type: 'search-erase' }
   | { type: 'search-done'; matches: readonly number[] }
+  | { type: 'search-clear' }
   | { type: 'match'; direction: 1 | -1 }
   | { type: 'notice'; text: string | null };
 
@@ -100,7 +101,7 @@ export function reduce(state: ViewState, action: Action): ViewState {
       return { ...state, tab: next, detailScroll: 0, trial: false };
     }
     case 'trial':
-      return state.tab === 'schema' ? { ...state, trial: true, detailScroll: 0 } : state;
+      return state.tab === 'schema' || state.tab === 'diff' ? { ...state, trial: true, detailScroll: 0 } : state;
     case 'toggle-raw':
       return { ...state, raw: !state.raw, detailScroll: 0 };
     case 'scroll-detail':
@@ -113,11 +114,14 @@ export function reduce(state: ViewState, action: Action): ViewState {
       return state.mode.kind === 'search' ? { ...state, mode: { kind: 'search', query: state.mode.query.slice(0, -1) } } : state;
     case 'search-done': {
       const query = state.mode.kind === 'search' ? state.mode.query : '';
-      const moved = { ...state, mode: { kind: 'browse' } as Mode, search: query ? { query, matches: action.matches } : null };
+      // Only a search with matches stays active (n and N step through it until esc clears it).
+      const moved = { ...state, mode: { kind: 'browse' } as Mode, search: query && action.matches.length > 0 ? { query, matches: action.matches } : null };
       if (action.matches.length === 0) return { ...moved, notice: query ? `no match for "${query}"` : null };
       const next = action.matches.find((m) => m >= state.selected) ?? action.matches[0]!;
       return { ...clamp(moved, next), notice: `${action.matches.length} match${action.matches.length === 1 ? '' : 'es'} for "${query}" (n / N)` };
     }
+    case 'search-clear':
+      return { ...state, search: null, notice: null };
     case 'match': {
       const matches = state.search?.matches ?? [];
       if (matches.length === 0) return state;

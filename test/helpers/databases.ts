@@ -1,6 +1,6 @@
 import test, { type ExecutionContext } from 'ava';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
@@ -29,7 +29,12 @@ const ci = process.env.CI === 'true';
 export const DATABASES: readonly TestDatabase[] = [
   {
     name: 'sqlite',
-    fresh: async () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'migrate-tui-sqlite-')), 'test.sqlite')}`,
+    // An empty database, as the servers' fresh() gives: an empty file (commands that only look refuse a missing one).
+    fresh: async () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'migrate-tui-sqlite-')), 'test.sqlite');
+      writeFileSync(file, '');
+      return `sqlite:${file}`;
+    },
   },
   {
     name: 'postgres',

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createElement } from 'react';
@@ -13,14 +13,17 @@ import { TuiSession } from '../../src/tui/session.js';
  * bounded) — never a fixed sleep.
  */
 /** ink-testing-library's terminal is 100 columns wide. */
-export async function openScreen(options: { migrations: string; url?: string; width?: number; height?: number; readOnly?: boolean; variant?: 'main' | 'rollback' }) {
+export async function openScreen(options: { migrations: string; url?: string; width?: number; height?: number; readOnly?: boolean; variant?: 'main' | 'rollback'; embeddedDefault?: boolean }) {
   const work = mkdtempSync(join(tmpdir(), 'migrate-tui-screen-'));
   const dir = join(work, 'migrations');
   cpSync(options.migrations, dir, { recursive: true });
   const url = options.url ?? `sqlite:${join(work, 'screen.sqlite')}`;
+  // The TUI refuses a missing SQLite file (looking never creates one), except the embedded
+  // default's: a test's own file is made empty first (an empty file is an empty database).
+  if (!options.url && !options.embeddedDefault) writeFileSync(join(work, 'screen.sqlite'), '');
   const session = await TuiSession.open({
     dir,
-    target: parseDatabaseUrl(url, 'test', work),
+    target: parseDatabaseUrl(url, options.embeddedDefault ? 'the embedded default' : 'test', work),
     tables: DEFAULT_STATE_TABLES,
     toolVersion: 'test',
     lockTimeoutMs: 5000,

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { writeMerge, writeRevision, type Project } from '../../engine/index.js';
+import type { Project } from '../../engine/index.js';
+import { engine } from '../engine.js';
 import type { CommandResult } from '../command-result.js';
 import { existsSync, mkdirSync } from 'node:fs';
 import { commaList, resolveDir, type Wiring } from '../wiring.js';
@@ -44,12 +45,12 @@ export function revisionCommand(
   project: Project,
   options: { message: string; revises?: string[]; branch?: string[]; dependsOn?: string[]; version?: string },
 ): CommandResult {
-  const written = writeRevision(project.dir, project.graph, options);
+  const written = engine.writeRevision(project.dir, project.graph, options);
   return writtenResult('created revision', written);
 }
 
 export function mergeCommand(project: Project, options: { message?: string; revisions: string[]; version?: string }): CommandResult {
-  const written = writeMerge(project.dir, project.graph, options);
+  const written = engine.writeMerge(project.dir, project.graph, options);
   return writtenResult(`merged ${written.revises.join(' and ')} in`, written);
 }
 

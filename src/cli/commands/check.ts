@@ -1,9 +1,12 @@
 import { Option, type Command } from 'commander';
-import { coverageMatrix, DIALECT_NAMES, formatProblem, fullCheck, isError, loadProject, transactionNotes, requireTrustworthyGraph, type Project } from '../../engine/index.js';
+import type { MigrateTuiError, Project } from '../../engine/index.js';
+import { engine } from '../engine.js';
 import type { CommandResult } from '../command-result.js';
 import { EXIT } from '../exit-codes.js';
 import { nonNegativeInt, resolveDir, type DatabaseContext, type Wiring } from '../wiring.js';
 import { stateJson, withMigrator } from './database-commands.js';
+import { lintDialects, lintProject } from './lint-command.js';
+import type { LintReport } from '../../engine/index.js';
 
 export function registerCheckCommand(program: Command, w: Wiring): void {
   w.add(
@@ -17,11 +20,20 @@ export function registerCheckCommand(program: Command, w: Wiring): void {
     async (c, g) => {
       const o = c.opts() as { maxHeads?: number; dialects: boolean; offline: boolean; strict: boolean };
       const targets = w.configFile().dialects;
-      const loaded = loadProject(resolveDir(w.io, g.dir), targets ? { dialects: targets } : {});
-      const files = checkCommand(loaded, { ...(o.maxHeads !== undefined ? { maxHeads: o.maxHeads } : {}), dialects: o.dialects, strict: o.strict });
+      const loaded = engine.loadProject(resolveDir(w.io, g.dir), targets ? { dialects: targets } : {});
+      const which = lintDialects(g, w);
+      const lint = await lintProject(loaded, which.dialects, undefined, w.configFile());
+      const files = withLint(checkCommand(loaded, { ...(o.maxHeads !== undefined ? { maxHeads: o.maxHeads } : {}), dialects: o.dialects, strict: o.strict }), lint, which.chosen, o.strict);
       if (o.offline || !w.hasDatabase(g)) return files;
-      requireTrustworthyGraph(loaded);
-      const db = await databaseCheck(w.database(g), loaded);
+      engine.requireTrustworthyGraph(loaded);
+      const ctx = w.database(g);
+      try {
+        engine.requireSqliteFile(ctx.target, {});
+      } catch (error) {
+        const e = error as MigrateTuiError;
+        throw new engine.MigrateTuiError(e.code, e.message, `${e.hint}; \`check --offline\` checks the files only`, e.meta);
+      }
+      const db = await databaseCheck(ctx, loaded);
       return {
         text: files.text + db.lines.join('\n') + `\ndatabase: ${db.errors} error${db.errors === 1 ? '' : 's'}\n`,
         json: { ...(files.json as object), ok: (files.json as { ok: boolean }).ok && db.errors === 0, database: db.json },
@@ -29,6 +41,25 @@ export function registerCheckCommand(program: Command, w: Wiring): void {
       };
     },
   );
+}
+
+/**
+ * `check` runs lint too. Its errors fail `check` for the dialects someone chose (config
+ * `dialects`, the configured database, `--dialect`); with none chosen every dialect is linted
+ * and its errors count as warnings, so a PostgreSQL-only folder does not fail on MySQL's rules.
+ */
+function withLint(files: CommandResult, report: LintReport, chosen: boolean, strict: boolean): CommandResult {
+  const findings = chosen ? report.findings : report.findings.map((f) => (f.severity === 'error' ? { ...f, severity: 'warning' as const, message: `${f.message} (a warning: no dialects chosen; set "dialects" in migrate-tui.config.json)` } : f));
+  const c = engine.countBySeverity(findings);
+  const shown = engine.sortFindings(findings.filter((f) => f.severity !== 'notice')).map((f) => engine.formatFinding(f, { why: false }));
+  const summary = `lint: ${c.error} error${c.error === 1 ? '' : 's'}, ${c.warning} warning${c.warning === 1 ? '' : 's'}, ${c.notice} notice${c.notice === 1 ? '' : 's'}${report.suppressed.length ? `, ${report.suppressed.length} suppressed` : ''}${report.notAnalysed.length ? `, ${report.notAnalysed.length} statements not analysed` : ''} (\`migrate-tui lint\` explains each, with notices)`;
+  const json = files.json as { ok: boolean };
+  const failing = c.error + (strict ? c.warning : 0);
+  return {
+    text: [...shown, files.text.trimEnd(), summary].filter((l) => l !== '').join('\n') + '\n',
+    json: { ...json, ok: json.ok && failing === 0, lint: { findings: engine.sortFindings(findings), suppressed: report.suppressed.length, notAnalysed: report.notAnalysed.length } },
+    exitCode: files.exitCode === EXIT.ok && failing === 0 ? EXIT.ok : EXIT.failed,
+  };
 }
 
 export interface CheckOptions {
@@ -39,22 +70,22 @@ export interface CheckOptions {
 }
 
 export function checkCommand(project: Project, options: CheckOptions): CommandResult {
-  const problems = fullCheck(project);
+  const problems = engine.fullCheck(project);
   const heads = project.graph.heads();
-  const lines = problems.map(formatProblem);
+  const lines = problems.map(engine.formatProblem);
   const tooManyHeads = options.maxHeads !== undefined && heads.length > options.maxHeads;
   if (tooManyHeads) {
     lines.push(
       `${project.dir}: error: ${heads.length} heads (${heads.join(', ')}), more than --max-heads ${options.maxHeads}\n  → join them with \`migrate-tui merge\` before deploying`,
     );
   }
-  const errors = problems.filter(isError).length + (tooManyHeads ? 1 : 0);
-  const warnings = problems.length - problems.filter(isError).length;
-  const coverage = options.dialects ? coverageMatrix(project.folder.migrations) : undefined;
+  const errors = problems.filter(engine.isError).length + (tooManyHeads ? 1 : 0);
+  const warnings = problems.length - problems.filter(engine.isError).length;
+  const coverage = options.dialects ? engine.coverageMatrix(project.folder.migrations) : undefined;
   if (coverage) {
     const width = Math.max(8, ...coverage.map((r) => r.id.length));
-    lines.push('', ['revision'.padEnd(width), ...DIALECT_NAMES.map((d) => d.padEnd(9))].join(' ').trimEnd());
-    for (const row of coverage) lines.push([row.id.padEnd(width), ...DIALECT_NAMES.map((d) => row.dialects[d].padEnd(9))].join(' ').trimEnd());
+    lines.push('', ['revision'.padEnd(width), ...engine.DIALECT_NAMES.map((d) => d.padEnd(9))].join(' ').trimEnd());
+    for (const row of coverage) lines.push([row.id.padEnd(width), ...engine.DIALECT_NAMES.map((d) => row.dialects[d].padEnd(9))].join(' ').trimEnd());
     lines.push('(common: no dialect blocks; override: its own section; default: falls back to default; nothing: a block has no section for it)');
   }
   const failing = errors + (options.strict ? warnings : 0);
@@ -72,7 +103,7 @@ export function checkCommand(project: Project, options: CheckOptions): CommandRe
       heads,
       problems,
       // Migrations that run without a transaction (and why), or whose own BEGIN … COMMIT wrapper is recognised.
-      transactions: project.folder.migrations.flatMap((m) => transactionNotes(m)),
+      transactions: project.folder.migrations.flatMap((m) => engine.transactionNotes(m)),
       ...(tooManyHeads ? { maxHeadsExceeded: { maxHeads: options.maxHeads, heads: heads.length } } : {}),
       ...(coverage ? { coverage } : {}),
     },

@@ -1,21 +1,7 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
-import {
-  connectDatabase,
-  DEFAULT_STATE_TABLES,
-  Migrator,
-  requireResumeSource,
-  UsageError,
-  stateTableNames,
-  type ConfigFile,
-  type DatabaseState,
-  type MigrateTuiError,
-  type Project,
-  type ResolveMode,
-  type ResumeSource,
-  type RunResult,
-  type StateTableNames,
-} from '../../engine/index.js';
+import type { Migrator, ConfigFile, ConnectOptions, DatabaseState, LockLimits, MigrateTuiError, Project, ResolveMode, ResumeSource, RunResult, StateTableNames } from '../../engine/index.js';
+import { engine } from '../engine.js';
 import type { CommandResult } from '../command-result.js';
 import { confirm } from '../confirm.js';
 import { EXIT } from '../exit-codes.js';
@@ -25,9 +11,9 @@ import { positiveInt, type DatabaseContext, type Wiring } from '../wiring.js';
 import { cancellable } from '../interrupt.js';
 import { revisionVerbose } from './describe.js';
 
-/** The commands that read or set the state: init, status, current, stamp, resolve, seed. */
+/** The commands that read or set the state (init is in init.ts): status, current, stamp, resolve, seed. */
 export function registerStateCommands(program: Command, w: Wiring): void {
-  w.add(program.command('init').description('create the state tables (also done on first use)'), (_c, g) => initCommand(w.database(g), w.project(g)));
+
   w.add(program.command('status').description('current heads, pending, dirty, gaps, missing files, drift'), (_c, g) => statusCommand(w.database(g), w.project(g, {})));
   w.add(program.command('current').description('the version rows: what the database is at').option('-v, --verbose', 'every field of each current revision'), (c, g) =>
     currentCommand(w.database(g), w.project(g), Boolean((c.opts() as { verbose?: boolean }).verbose)),
@@ -51,9 +37,9 @@ export function registerStateCommands(program: Command, w: Wiring): void {
     (c, g, rev) => {
       const o = c.opts() as { resume?: boolean; reverse?: boolean; applied?: boolean; reverted?: boolean; fromFile?: boolean; fromLog?: boolean; resumeAt?: number };
       const mode = o.resume ? 'resume' : o.reverse ? 'reverse' : o.applied ? 'applied' : o.reverted ? 'reverted' : null;
-      if (!mode) throw new UsageError('resolve needs one of --resume, --reverse, --applied or --reverted', 'see `migrate-tui status` for what ran, then choose');
-      if ((o.fromFile || o.fromLog) && mode !== 'resume') throw new UsageError('--from-file and --from-log go with --resume', 'run `migrate-tui resolve <rev> --resume --from-file` (or --from-log)');
-      if (o.resumeAt !== undefined && mode !== 'resume') throw new UsageError('--resume-at goes with --resume', 'run `migrate-tui resolve <rev> --resume --resume-at <n>`');
+      if (!mode) throw new engine.UsageError('resolve needs one of --resume, --reverse, --applied or --reverted', 'see `migrate-tui status` for what ran, then choose');
+      if ((o.fromFile || o.fromLog) && mode !== 'resume') throw new engine.UsageError('--from-file and --from-log go with --resume', 'run `migrate-tui resolve <rev> --resume --from-file` (or --from-log)');
+      if (o.resumeAt !== undefined && mode !== 'resume') throw new engine.UsageError('--resume-at goes with --resume', 'run `migrate-tui resolve <rev> --resume --resume-at <n>`');
       return resolveCommand(w.database(g), w.project(g, {}), String(rev), mode, g.json, o.fromFile ? 'file' : o.fromLog ? 'log' : null, o.resumeAt ?? null);
     },
   );
@@ -70,30 +56,42 @@ export function registerStateCommands(program: Command, w: Wiring): void {
   );
 }
 
+/** What commands that write pass to withMigrator: a missing SQLite file is created. */
+export const WRITES: ConnectOptions = { create: true };
+
 export function stateTables(config: ConfigFile): StateTableNames {
-  return stateTableNames(config.versionTable ?? DEFAULT_STATE_TABLES.version, config.logTable ?? DEFAULT_STATE_TABLES.log);
+  return engine.stateTableNames(config.versionTable ?? engine.DEFAULT_STATE_TABLES.version, config.logTable ?? engine.DEFAULT_STATE_TABLES.log);
 }
 
-/** Opens the database, runs `work` with a Migrator, always closes the connection. */
-export async function withMigrator<T>(ctx: DatabaseContext, project: Project, work: (m: Migrator) => Promise<T>): Promise<T> {
+/** The config's `locks` over the defaults (lock_timeout 5 s, no statement_timeout, 3 tries). */
+export function lockLimitsOf(config: ConfigFile): LockLimits {
+  const l = config.locks ?? {};
+  return { ...engine.DEFAULT_LOCK_LIMITS, ...(l.timeout !== undefined ? { lockTimeoutMs: l.timeout * 1000 } : {}), ...(l.statementTimeout !== undefined ? { statementTimeoutMs: l.statementTimeout * 1000 } : {}), ...(l.tries !== undefined ? { tries: l.tries } : {}) };
+}
+
+/**
+ * Opens the database, runs `work` with a Migrator, always closes the connection. Only a
+ * command that writes passes `create` (a missing SQLite file is made then, never by looking).
+ */
+export async function withMigrator<T>(ctx: DatabaseContext, project: Project, work: (m: Migrator) => Promise<T>, options: ConnectOptions = {}): Promise<T> {
   const tables = stateTables(ctx.config);
-  const db = await connectDatabase(ctx.target, `migrate_tui:${ctx.target.databaseName}:${tables.version}`);
+  const db = await engine.connectDatabase(ctx.target, `migrate_tui:${ctx.target.databaseName}:${tables.version}`, options);
   try {
-    const m = new Migrator(project, db, { tables, toolVersion: TOOL_VERSION, lockTimeoutMs: ctx.lockTimeoutMs, connection: ctx.target, ...(ctx.onEvent ? { onEvent: ctx.onEvent } : {}) });
+    const m = new engine.Migrator(project, db, { tables, toolVersion: TOOL_VERSION, lockTimeoutMs: ctx.lockTimeoutMs, connection: ctx.target, lockLimits: lockLimitsOf(ctx.config), ...(ctx.onEvent ? { onEvent: ctx.onEvent } : {}) });
     return await (ctx.guard ? ctx.guard(m, () => work(m)) : cancellable(ctx.io, m, () => work(m)));
   } finally {
     await db.close();
   }
 }
 
-export async function initCommand(ctx: DatabaseContext, project: Project): Promise<CommandResult> {
+export async function initTablesCommand(ctx: DatabaseContext, project: Project): Promise<CommandResult> {
   return withMigrator(ctx, project, async (m) => {
     await m.init();
     return {
       text: `initialised ${m.db.display} (${m.db.serverVersion}): tables ${m.store.tables.version} and ${m.store.tables.log} are ready\n`,
       json: { database: m.db.display, dialect: m.db.syntax.name, tables: m.store.tables },
     };
-  });
+   }, WRITES);
 }
 
 export function stateJson(m: Migrator, state: DatabaseState) {
@@ -113,11 +111,11 @@ export function stateJson(m: Migrator, state: DatabaseState) {
   };
 }
 
-export function statusText(m: Migrator, state: DatabaseState): string {
+export function statusText(m: Migrator, state: DatabaseState, notCreated = false): string {
   const { graph } = m.project;
   const label = (id: string) => (graph.has(id) ? `${id} ${graph.get(id).message}` : `${id} (files missing)`);
   const lines = [
-    `database: ${m.db.display} (${m.db.serverVersion}, dialect ${m.db.syntax.name})`,
+    notCreated ? `database: ${m.db.display}: no database yet; \`upgrade\` creates it` : `database: ${m.db.display} (${m.db.serverVersion}, dialect ${m.db.syntax.name})`,
     `current:  ${state.versionRows.length > 0 ? state.versionRows.map(label).join('\n          ') : 'base (nothing applied)'}`,
     `applied:  ${state.applied.size} of ${graph.size} revision${graph.size === 1 ? '' : 's'}`,
     `pending:  ${state.pending.length === 0 ? 'none' : state.pending.map(label).join('\n          ')}`,
@@ -137,11 +135,21 @@ export function statusText(m: Migrator, state: DatabaseState): string {
   return lines.join('\n') + '\n';
 }
 
-export async function statusCommand(ctx: DatabaseContext, project: Project): Promise<CommandResult> {
-  return withMigrator(ctx, project, async (m) => {
-    const state = await m.readState();
-    return { text: statusText(m, state), json: stateJson(m, state) };
-  });
+/**
+ * `status`. `standIn` (only `migrate-tui` with no command and no terminal, on the embedded
+ * default): a missing file is shown as the empty database it would be, and is not created.
+ */
+export async function statusCommand(ctx: DatabaseContext, project: Project, standIn = false): Promise<CommandResult> {
+  const notCreated = standIn && engine.sqliteFileMissing(ctx.target);
+  return withMigrator(
+    ctx,
+    project,
+    async (m) => {
+      const state = await m.readState();
+      return { text: statusText(m, state, notCreated), json: { ...stateJson(m, state), ...(notCreated ? { notCreated: true } : {}) } };
+    },
+    { standIn: notCreated },
+  );
 }
 
 export async function currentCommand(ctx: DatabaseContext, project: Project, verbose = false): Promise<CommandResult> {
@@ -212,16 +220,16 @@ export async function stampCommand(ctx: DatabaseContext, project: Project, targe
     const backwards = [...state.applied].filter((id) => !next.has(id));
     if (backwards.length > 0 || state.dirty) {
       ctx.io.err(`stamp ${target} runs no SQL; it records ${backwards.length > 0 ? `${backwards.join(', ')} as NOT applied` : 'the state'}${state.dirty ? ' and clears the dirty state' : ''}\n`);
-      await confirm(ctx.io, `stamp ${m.db.databaseName} to ${target}`, ctx.yes);
+      await confirm(ctx.io, `stamp ${m.db.databaseName} to ${target}`, ctx.yes, undefined, 'the line above says what it would record');
     }
     return finish(ctx.io, await m.stamp(target), 'stamped', json);
-  });
+   }, WRITES);
 }
 
 export async function resolveCommand(ctx: DatabaseContext, project: Project, ref: string, mode: ResolveMode, json: boolean, source: ResumeSource | null = null, resumeAt: number | null = null): Promise<CommandResult> {
   return withMigrator(ctx, project, async (m) => {
     const preview = m.resolvePreview(await m.readState(), ref, mode, source, resumeAt);
-    requireResumeSource(preview);
+    engine.requireResumeSource(preview);
     const n = preview.remaining ?? preview.statements.length;
     const count = `${n} statement${n === 1 ? '' : 's'}` + (n > preview.statements.length ? ` (the first ${preview.statements.length} shown)` : '');
     const lines = [
@@ -232,10 +240,11 @@ export async function resolveCommand(ctx: DatabaseContext, project: Project, ref
           : `resolve --${mode} runs no SQL; it records ${preview.revision} as ${preview.appliedAfter ? 'applied' : 'NOT applied'}`,
       ...preview.statements.map((s) => `  ${s.sql.split('\n')[0]}`),
       ...preview.warnings.map((w) => `warning: ${w}`),
+      ...(preview.resumeAfter !== null ? [`  if its change is already in the database, resume after it instead: --resume-at ${preview.resumeAfter}`] : []),
       ...(preview.fileChanged ? ['the file changed since the step started (recorded → file):', ...preview.fileChanged.diff.split('\n').slice(2)] : []),
     ];
     ctx.io.err(lines.join('\n') + '\n');
-    await confirm(ctx.io, `resolve ${preview.revision} on ${m.db.databaseName}`, ctx.yes);
+    await confirm(ctx.io, `resolve ${preview.revision} on ${m.db.databaseName}`, ctx.yes, undefined, `the lines above say what it would ${mode === 'applied' || mode === 'reverted' ? 'record' : 'run'}`);
     return finish(ctx.io, await m.resolve(ref, mode, source, resumeAt), 'resolved', json);
   });
 }
@@ -249,5 +258,5 @@ export async function seedCommand(ctx: DatabaseContext, project: Project, seedDi
       text: `ran ${result.steps.filter((s) => s.status === 'done').length} seed file${result.steps.length === 1 ? '' : 's'}, ${result.skipped.length} unchanged (skipped)\n`,
       json: { ...resultJson(result), skipped: result.skipped },
     };
-  });
+   }, WRITES);
 }

@@ -1,21 +1,6 @@
 import type { Command } from 'commander';
-import {
-  ABANDON_TEXT,
-  CancelledError,
-  cancelText,
-  fleetSummary,
-  MigrateTuiError,
-  readTargets,
-  redact,
-  runFleet,
-  selectTargets,
-  UsageError,
-  type FleetTarget,
-  type Migrator,
-  type RunEvent,
-  type TargetOutcome,
-  type TargetReport,
-} from '../../engine/index.js';
+import type { FleetTarget, Migrator, RunEvent, TargetOutcome, TargetReport } from '../../engine/index.js';
+import { engine } from '../engine.js';
 import type { CommandResult, FleetSlot, GlobalOptions } from '../command-result.js';
 import { confirm } from '../confirm.js';
 import { EXIT } from '../exit-codes.js';
@@ -41,10 +26,10 @@ const MARK: Record<string, string> = { done: '✓', current: '=', pending: '…'
 export async function fleetCommand(w: Wiring, command: Command, g: GlobalOptions, run: (g: GlobalOptions) => CommandResult | Promise<CommandResult>, argument: unknown): Promise<CommandResult> {
   const name = command.name();
   const outcomeOf = FLEET_COMMANDS[name];
-  if (!outcomeOf) throw new UsageError(`\`${name}\` does not run over a fleet`, `--targets works with: ${Object.keys(FLEET_COMMANDS).join(', ')}`);
+  if (!outcomeOf) throw new engine.UsageError(`\`${name}\` does not run over a fleet`, `--targets works with: ${Object.keys(FLEET_COMMANDS).join(', ')}`);
   const own = command.opts() as { sql?: boolean; dryRun?: boolean; backup?: boolean };
-  if (own.sql || own.dryRun) throw new UsageError(`${own.sql ? '--sql' : '--dry-run'} does not run over a fleet`, `run it on one target: \`${name} … ${own.sql ? '--sql' : '--dry-run'} --url <its url>\``);
-  const fleet = selectTargets(readTargets(g.targets === true ? undefined : g.targets, w.io.cwd, w.io.env), g.only ?? []);
+  if (own.sql || own.dryRun) throw new engine.UsageError(`${own.sql ? '--sql' : '--dry-run'} does not run over a fleet`, `run it on one target: \`${name} … ${own.sql ? '--sql' : '--dry-run'} --url <its url>\``);
+  const fleet = engine.selectTargets(engine.readTargets(g.targets === true ? undefined : g.targets, w.io.cwd, w.io.env), g.only ?? []);
   const count = `${fleet.targets.length} target${fleet.targets.length === 1 ? '' : 's'}`;
   if (name === 'downgrade' || name === 'stamp') {
     await confirm(w.io, `${name} ${count} to ${String(argument)}`, g.yes, `${name} ${count} (${fleet.targets.map((t) => t.name).slice(0, 5).join(', ')}${fleet.targets.length > 5 ? ', …' : ''}) to ${String(argument)}${name === 'downgrade' ? (own.backup === false ? ' WITHOUT backups (--no-backup)' : ', each after its own backup') : ''}? [y/N] `);
@@ -58,12 +43,12 @@ export async function fleetCommand(w: Wiring, command: Command, g: GlobalOptions
   const onSignal = (signal: NodeJS.Signals) => {
     const label = signal === 'SIGINT' ? 'Ctrl-C' : signal;
     if (stopping) {
-      w.io.err(`\n${label} again: ${ABANDON_TEXT}\n`);
+      w.io.err(`\n${label} again: ${engine.ABANDON_TEXT}\n`);
       process.exit(EXIT.interrupted);
     }
     stopping = true;
     w.io.err(`\n${label}: nothing new starts; ${running.size} running target${running.size === 1 ? '' : 's'} finish or roll back their current migration (${label} again abandons at once)\n`);
-    for (const [target, m] of running) void m.cancel().then((outcome) => outcome.kind !== 'idle' && w.io.err(`${target.name}: ${cancelText(outcome)}\n`));
+    for (const [target, m] of running) void m.cancel().then((outcome) => outcome.kind !== 'idle' && w.io.err(`${target.name}: ${engine.cancelText(outcome)}\n`));
   };
   const work = async (target: FleetTarget): Promise<TargetOutcome> => {
     const captured = captureIo(w.io);
@@ -76,7 +61,7 @@ export async function fleetCommand(w: Wiring, command: Command, g: GlobalOptions
         if (stopping && event.type === 'step-start') void running.get(target)?.cancel();
       },
       guard: async (m, body) => {
-        if (stopping) throw new CancelledError('before the target started');
+        if (stopping) throw new engine.CancelledError('before the target started');
         running.set(target, m);
         try {
           return await body();
@@ -88,7 +73,7 @@ export async function fleetCommand(w: Wiring, command: Command, g: GlobalOptions
     try {
       const result = await Promise.race([run({ ...g, fleetTarget: slot }), neverAnswered()]);
       const outcome = outcomeOf(result);
-      return { ...outcome, summary: redact(outcome.summary, target.connection) };
+      return { ...outcome, summary: engine.redact(outcome.summary, target.connection) };
     } catch (error) {
       return failure(error, target);
     }
@@ -103,11 +88,11 @@ export async function fleetCommand(w: Wiring, command: Command, g: GlobalOptions
   };
   process.on('beforeExit', onBeforeExit);
   const reports = await onSignals(onSignal, () =>
-    runFleet(fleet, { parallel, continueOnError: g.continueOnError ?? false, stopping: () => stopping, onEnd: (r) => w.io.err(`[${++finished}/${fleet.targets.length}] ${line(r)}\n`) }, work),
+    engine.runFleet(fleet, { parallel, continueOnError: g.continueOnError ?? false, stopping: () => stopping, onEnd: (r) => w.io.err(`[${++finished}/${fleet.targets.length}] ${line(r)}\n`) }, work),
   );
   process.off('beforeExit', onBeforeExit);
   stalled.clear();
-  const summary = fleetSummary(reports);
+  const summary = engine.fleetSummary(reports);
   const exitCode = stopping || summary.interrupted > 0 ? EXIT.interrupted : summary.failed > 0 || summary.skipped > 0 ? EXIT.failed : EXIT.ok;
   const summaryText = Object.entries(summary).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s === 'current' ? (name === 'upgrade' || name === 'downgrade' || name === 'stamp' ? 'already current' : 'up to date') : s}`).join(', ');
   return {
@@ -143,10 +128,10 @@ function captureIo(io: CliIo): CliIo & { text(): string } {
 }
 
 function failure(error: unknown, target: FleetTarget): TargetOutcome {
-  const interrupted = error instanceof CancelledError;
-  const message = error instanceof MigrateTuiError ? `${error.message} (→ ${error.hint})` : error instanceof Error ? `${error.message}` : String(error);
-  const json = error instanceof MigrateTuiError ? { error: error.toJSON() } : { error: { code: 'database-error', message: redact(message, target.connection) } };
-  return { status: interrupted ? 'interrupted' : 'failed', summary: `${interrupted ? 'not started: the run was cancelled' : `FAILED: ${redact(oneLine(message), target.connection)}`}`, exitCode: interrupted ? EXIT.interrupted : EXIT.failed, json };
+  const interrupted = error instanceof engine.CancelledError;
+  const message = error instanceof engine.MigrateTuiError ? `${error.message} (→ ${error.hint})` : error instanceof Error ? `${error.message}` : String(error);
+  const json = error instanceof engine.MigrateTuiError ? { error: error.toJSON() } : { error: { code: 'database-error', message: engine.redact(message, target.connection) } };
+  return { status: interrupted ? 'interrupted' : 'failed', summary: `${interrupted ? 'not started: the run was cancelled' : `FAILED: ${engine.redact(oneLine(message), target.connection)}`}`, exitCode: interrupted ? EXIT.interrupted : EXIT.failed, json };
 }
 
 interface RunJson {

@@ -1,14 +1,5 @@
-import {
-  transactionNotes,
-  dialectChecksum,
-  drawHistory,
-  resolveRevisionRef,
-  singleHead,
-  DIALECTS,
-  sourceStatements,
-  type DialectSyntax,
-  type Project,
-} from '../../engine/index.js';
+import type { DialectSyntax, Project } from '../../engine/index.js';
+import { engine } from '../engine.js';
 import type { Command } from 'commander';
 import type { CommandResult } from '../command-result.js';
 import { dialectOption, type Wiring } from '../wiring.js';
@@ -82,7 +73,7 @@ export function branchesCommand(project: Project): CommandResult {
 export function historyCommand(project: Project, options: { verbose?: boolean; range?: HistoryRange | null; current?: readonly string[] | null } = {}): CommandResult {
   const { graph } = project;
   // A range lists its revisions (newest first) without the drawing, as Alembic does.
-  const rows = options.range ? revisionsInRange(graph, options.range, options.current ?? null).map((id) => ({ id, graph: '' })) : drawHistory(graph);
+  const rows = options.range ? revisionsInRange(graph, options.range, options.current ?? null).map((id) => ({ id, graph: '' })) : engine.drawHistory(graph);
   const text = rows
     .map((row) => {
       if (row.id === null) return row.graph;
@@ -102,7 +93,7 @@ export function historyCommand(project: Project, options: { verbose?: boolean; r
 export function showCommand(project: Project, ref: string, dialect: DialectSyntax | undefined, current: readonly string[] | null = null): CommandResult {
   const { graph } = project;
   const ids = ref === 'heads' ? graph.heads() : ref === 'base' ? graph.bases() : ref === 'current' ? (current ?? []).filter((id) => graph.has(id)) : null;
-  if (ids === null) return showOne(project, ref === 'head' ? singleHead(graph, graph.heads()) : resolveRevisionRef(graph, ref), dialect);
+  if (ids === null) return showOne(project, ref === 'head' ? engine.singleHead(graph, graph.heads()) : engine.resolveRevisionRef(graph, ref), dialect);
   if (ids.length === 1) return showOne(project, ids[0]!, dialect);
   const each = ids.map((id) => showOne(project, id, dialect));
   return {
@@ -114,14 +105,14 @@ export function showCommand(project: Project, ref: string, dialect: DialectSynta
 function showOne(project: Project, id: string, dialect: DialectSyntax | undefined): CommandResult {
   const { graph } = project;
   const m = graph.get(id);
-  const checksums = Object.fromEntries(DIALECTS.map((d) => [d.name, dialectChecksum(m.up, d.name)]));
+  const checksums = Object.fromEntries(engine.DIALECTS.map((d) => [d.name, engine.dialectChecksum(m.up, d.name)]));
   const statements = dialect
     ? {
-        up: sourceStatements(m.up, dialect).statements,
-        down: m.down ? sourceStatements(m.down, dialect).statements : [],
+        up: engine.sourceStatements(m.up, dialect).statements,
+        down: m.down ? engine.sourceStatements(m.down, dialect).statements : [],
       }
     : undefined;
-  const notes = transactionNotes(m);
+  const notes = engine.transactionNotes(m);
   const lines = [
     `revision:    ${m.id}`,
     `message:     ${m.message}`,
@@ -136,7 +127,7 @@ function showOne(project: Project, id: string, dialect: DialectSyntax | undefine
     `up file:     ${m.upPath}`,
     `down file:   ${m.downPath ?? '(none)'}`,
     'checksums:',
-    ...DIALECTS.map((d) => `  ${d.name.padEnd(8)} ${checksums[d.name]}`),
+    ...engine.DIALECTS.map((d) => `  ${d.name.padEnd(8)} ${checksums[d.name]}`),
   ];
   if (statements && dialect) {
     for (const direction of ['up', 'down'] as const) {

@@ -1,4 +1,5 @@
-import { branchHead, parseTarget, resolveRevisionRef, singleHead, TargetError, UsageError, walk, type RevisionGraph } from '../../engine/index.js';
+import type { RevisionGraph } from '../../engine/index.js';
+import { engine } from '../engine.js';
 
 /** Alembic's `history -r lower:upper`: `-3:`, `:head`, `current:`, `a:b`; both ends inclusive. */
 export interface HistoryRange {
@@ -8,7 +9,7 @@ export interface HistoryRange {
 
 export function parseRange(text: string): HistoryRange {
   const m = /^([^:]*):([^:]*)$/.exec(text.trim());
-  if (!m) throw new UsageError(`"${text}" is not a range`, 'write lower:upper, e.g. base:head, -3:, current:, a1b2:c3d4 (either side may be empty)');
+  if (!m) throw new engine.UsageError(`"${text}" is not a range`, 'write lower:upper, e.g. base:head, -3:, current:, a1b2:c3d4 (either side may be empty)');
   return { lower: m[1]!, upper: m[2]! };
 }
 
@@ -30,19 +31,19 @@ export function revisionsInRange(graph: RevisionGraph, range: HistoryRange, curr
 
 function endpoint(graph: RevisionGraph, text: string, current: readonly string[] | null): string[] {
   if (text === 'heads') return graph.heads();
-  if (text === 'head') return [singleHead(graph, graph.heads())];
+  if (text === 'head') return [engine.singleHead(graph, graph.heads())];
   if (text === 'base') return [];
   if (text === 'current') return [...(current ?? [])];
-  const ast = parseTarget(text);
+  const ast = engine.parseTarget(text);
   if (ast.kind === 'relative') {
-    const from = singleHead(graph, [...(current ?? [])], 'the database');
-    const to = walk(graph, from, ast.steps);
+    const from = engine.singleHead(graph, [...(current ?? [])], 'the database');
+    const to = engine.walk(graph, from, ast.steps);
     return typeof to === 'string' ? [to] : [to.belowRoot];
   }
   if (ast.kind === 'ref') {
-    const to = walk(graph, resolveRevisionRef(graph, ast.ref), ast.steps);
+    const to = engine.walk(graph, engine.resolveRevisionRef(graph, ast.ref), ast.steps);
     return typeof to === 'string' ? [to] : [to.belowRoot];
   }
-  if (ast.kind === 'branch-head') return [branchHead(graph, ast.ref)];
-  throw new TargetError('bad-range', `"${text}" cannot end a history range`, 'use an id, a label, head, heads, base, current or -N');
+  if (ast.kind === 'branch-head') return [engine.branchHead(graph, ast.ref)];
+  throw new engine.TargetError('bad-range', `"${text}" cannot end a history range`, 'use an id, a label, head, heads, base, current or -N');
 }

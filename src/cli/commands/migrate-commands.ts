@@ -1,9 +1,12 @@
 import type { Command } from 'commander';
-import { backupPath, knownDialectSpellings, previewText, riskLines, UsageError, type Project } from '../../engine/index.js';
+import type { ConfigFile, Migrator, Project, Severity } from '../../engine/index.js';
+import { engine } from '../engine.js';
+import { EXIT } from '../exit-codes.js';
+import { lintGate, planFindingsText } from './lint-command.js';
 import type { CommandResult } from '../command-result.js';
 import { confirm } from '../confirm.js';
 import { dialectOption, type DatabaseContext, type Wiring } from '../wiring.js';
-import { finish, stateTables, withMigrator } from './database-commands.js';
+import { finish, stateTables, withMigrator, WRITES } from './database-commands.js';
 import { offlinePlanCommand } from './offline-plan.js';
 
 export function registerMigrateCommands(program: Command, w: Wiring): void {
@@ -13,23 +16,27 @@ export function registerMigrateCommands(program: Command, w: Wiring): void {
       .description(direction === 'upgrade' ? 'apply revisions up to a target (default: heads)' : 'revert revisions down to a target (-1, base, an id…); asks first')
       .argument(direction === 'upgrade' ? '[target]' : '<target>', 'target (see README: targets)')
       .option('--sql', 'print the SQL of the plan instead of running it (never writes)', false)
-      .option('--from <revs>', 'with --sql: the state to plan from (comma-separated revisions, or base)');
+      .option('--from <revs>', 'with --sql: the state to plan from (comma-separated revisions, or base)')
+      .option('--lint <level>', 'refuse to run (exit 9) when the plan has a lint finding at this level or worse: error, warning or notice');
     if (direction === 'upgrade') command.option('--out-of-order', 'also apply revisions below applied ones (merged late)', false);
     if (direction === 'downgrade') {
       command
         .option('--dry-run', 'print the preview (plan, formatted SQL, data at risk) and stop', false)
+        .option('-v, --verbose', 'with --yes: print the whole preview (every statement), not the summary', false)
         .option('--no-backup', 'do not take a backup first')
         .option('--backup-dir <folder>', 'where backups go (default: "backups", or the config file\'s)');
     }
     w.add(command, async (c, g, target) => {
-      const o = c.opts() as { sql: boolean; from?: string; outOfOrder?: boolean; dryRun?: boolean; backup?: boolean; backupDir?: string };
+      const o = c.opts() as { sql: boolean; from?: string; outOfOrder?: boolean; dryRun?: boolean; verbose?: boolean; backup?: boolean; backupDir?: string; lint?: string };
+      const lint: PlanLint = { gate: lintGate(o.lint), config: w.configFile() };
       let targetText = typeof target === 'string' ? target : 'heads';
-      const loaded = w.project(g, {});
+      // A folder with errors is refused (online and --sql) with every problem listed, once.
+      const loaded = w.project(g, { refusesOnErrors: true });
       const range = /^([^:]*):([^:]*)$/.exec(targetText);
       if (range) {
         // Alembic's offline range: `upgrade a:b --sql` plans from a to b.
-        if (!o.sql) throw new UsageError(`a range "${targetText}" only works with --sql (Alembic's offline mode)`, `online, name the target only: \`${direction} ${range[2] || 'heads'}\``);
-        if (o.from) throw new UsageError(`give the starting point once: "${targetText}" already starts at ${range[1] || 'the default'}`, 'drop --from, or the part before the colon');
+        if (!o.sql) throw new engine.UsageError(`a range "${targetText}" only works with --sql (Alembic's offline mode)`, `online, name the target only: \`${direction} ${range[2] || 'heads'}\``);
+        if (o.from) throw new engine.UsageError(`give the starting point once: "${targetText}" already starts at ${range[1] || 'the default'}`, 'drop --from, or the part before the colon');
         targetText = range[2] || (direction === 'upgrade' ? 'heads' : 'base');
         if (range[1]) o.from = range[1];
       }
@@ -44,16 +51,16 @@ export function registerMigrateCommands(program: Command, w: Wiring): void {
             if (direction === 'upgrade') return plan;
             // A downgrade's SQL starts with what it destroys, counted now.
             const preview = await m.downgradePreview(targetText);
-            return { ...plan, text: riskLines(preview).map((l) => `-- ${l}`).join('\n') + '\n' + plan.text, json: { ...(plan.json as object), dataAtRisk: preview.dataAtRisk } };
+            return { ...plan, text: engine.riskLines(preview).map((l) => `-- ${l}`).join('\n') + '\n' + plan.text, json: { ...(plan.json as object), dataAtRisk: preview.dataAtRisk } };
           });
         }
-        if (!g.dialect) throw new UsageError('--sql needs --dialect when no database is given', `add --dialect with one of: ${knownDialectSpellings()}`);
+        if (!g.dialect) throw new engine.UsageError('--sql needs --dialect when no database is given', `add --dialect with one of: ${engine.knownDialectSpellings()}`);
         return offlinePlanCommand(loaded, direction, targetText, dialectOption(g.dialect), o.from, stateTables(w.configFile()));
       }
       // The SQL is validated for the connected database's dialect when the Migrator plans.
       return direction === 'upgrade'
-        ? upgradeCommand(w.database(g), loaded, targetText, Boolean(o.outOfOrder), g.json)
-        : downgradeCommand(w.database(g), loaded, targetText, g.json, { dryRun: Boolean(o.dryRun), backup: o.backup !== false, backupDir: w.backupDir(o.backupDir, g) });
+        ? upgradeCommand(w.database(g), loaded, targetText, Boolean(o.outOfOrder), g.json, lint)
+        : downgradeCommand(w.database(g), loaded, targetText, g.json, { dryRun: Boolean(o.dryRun), verbose: Boolean(o.verbose), backup: o.backup !== false, backupDir: w.backupDir(o.backupDir, g) }, lint);
     });
   }
   registerResetCommand(program, w);
@@ -66,21 +73,55 @@ export function registerResetCommand(program: Command, w: Wiring): void {
       .command('reset')
       .description('revert every revision (downgrade base): preview, backup and confirmation first')
       .option('--dry-run', 'print the preview (plan, formatted SQL, data at risk) and stop', false)
+      .option('-v, --verbose', 'with --yes: print the whole preview (every statement), not the summary', false)
       .option('--no-backup', 'do not take a backup first')
       .option('--backup-dir <folder>', 'where backups go (default: "backups", or the config file\'s)'),
     (c, g) => {
-      const o = c.opts() as { dryRun?: boolean; backup?: boolean; backupDir?: string };
-      return downgradeCommand(w.database(g), w.project(g, {}), 'base', g.json, { dryRun: Boolean(o.dryRun), backup: o.backup !== false, backupDir: w.backupDir(o.backupDir) });
+      const o = c.opts() as { dryRun?: boolean; verbose?: boolean; backup?: boolean; backupDir?: string };
+      return downgradeCommand(w.database(g), w.project(g, { refusesOnErrors: true }), 'base', g.json, { dryRun: Boolean(o.dryRun), verbose: Boolean(o.verbose), backup: o.backup !== false, backupDir: w.backupDir(o.backupDir) });
     },
   );
 }
 
-export async function upgradeCommand(ctx: DatabaseContext, project: Project, target: string, outOfOrder: boolean, json: boolean): Promise<CommandResult> {
-  return withMigrator(ctx, project, async (m) => finish(ctx.io, await m.upgrade(target, { outOfOrder }), 'applied', json));
+/** What upgrade/downgrade do with lint: print the plan's findings first; with a gate, refuse at that level. */
+export interface PlanLint {
+  readonly gate: Severity | null;
+  readonly config: ConfigFile;
+}
+
+/** Prints the plan's findings (stderr); a result that refuses (exit 9) when the gate is reached. */
+async function lintBeforeRun(ctx: DatabaseContext, m: Migrator, direction: 'upgrade' | 'downgrade', target: string, lint: PlanLint, outOfOrder = false): Promise<CommandResult | null> {
+  const gate = lint.gate;
+  let report;
+  try {
+    report = await m.lintPlan(direction, target, { outOfOrder, ...(lint.config.lint ? { config: lint.config.lint } : {}) });
+  } catch (error) {
+    // Planning reads the state without the run's lock (SQLite: busy while another run holds it;
+    // a dirty database): the run itself then waits for the lock or says what is wrong. A gate
+    // that cannot be checked does not let the run through.
+    if (gate) throw error;
+    return null;
+  }
+  ctx.io.err(planFindingsText(report));
+  if (!gate) return null;
+  const blocking = report.findings.filter((f) => engine.severityRank(f.severity) <= engine.severityRank(gate));
+  if (blocking.length === 0) return null;
+  const message = `refused: the plan has ${blocking.length} lint finding${blocking.length === 1 ? '' : 's'} at ${gate} level or worse (--lint ${gate}); nothing ran`;
+  return {
+    text: `${message}\n  → fix the migration, or silence a finding that does not apply with \`-- migrate:lint-ignore CODE "reason"\` on the line above its statement\n`,
+    json: { error: { code: 'lint-refused', message, hint: 'fix the migration, or add `-- migrate:lint-ignore CODE "reason"`', meta: { gate } }, findings: blocking },
+    exitCode: EXIT.lintRefused,
+  };
+}
+
+export async function upgradeCommand(ctx: DatabaseContext, project: Project, target: string, outOfOrder: boolean, json: boolean, lint: PlanLint = { gate: null, config: {} }): Promise<CommandResult> {
+  return withMigrator(ctx, project, async (m) => (await lintBeforeRun(ctx, m, 'upgrade', target, lint, outOfOrder)) ?? finish(ctx.io, await m.upgrade(target, { outOfOrder }), 'applied', json), WRITES);
 }
 
 export interface DowngradeOptions {
   readonly dryRun: boolean;
+  /** With --yes: the whole preview, not the summary. */
+  readonly verbose?: boolean;
   readonly backup: boolean;
   readonly backupDir: string;
 }
@@ -90,20 +131,24 @@ export interface DowngradeOptions {
  * a confirmation, the backup, then the downgrade. No backup tool means no downgrade unless
  * --no-backup.
  */
-export async function downgradeCommand(ctx: DatabaseContext, project: Project, target: string, json: boolean, options: DowngradeOptions): Promise<CommandResult> {
+export async function downgradeCommand(ctx: DatabaseContext, project: Project, target: string, json: boolean, options: DowngradeOptions, lint: PlanLint = { gate: null, config: {} }): Promise<CommandResult> {
   return withMigrator(ctx, project, async (m) => {
     const preview = await m.downgradePreview(target);
-    if (options.dryRun) return { text: previewText(preview), json: { preview } };
+    if (options.dryRun) return { text: engine.previewText(preview), json: { preview } };
     if (preview.steps.length === 0) return finish(ctx.io, { direction: 'downgrade', target, steps: [], headsBefore: [], headsAfter: (await m.readState()).versionRows }, 'reverted', json);
-    ctx.io.err(previewText(preview));
+    // Asking: the whole preview. Not asking (--yes): the plan in a line and all it destroys.
+    ctx.io.err(ctx.yes && !options.verbose ? engine.previewSummary(preview) : engine.previewText(preview));
+    const refused = await lintBeforeRun(ctx, m, 'downgrade', target, lint);
+    if (refused) return refused;
     let backupFile: string | null = null;
     if (options.backup) {
       const tool = await m.db.backupTool();
-      backupFile = backupPath(options.backupDir, m.db.databaseName, (await m.readState()).versionRows, m.db.backupExtension);
-      // Future tense: it is written only after the confirmation (a refusal writes nothing).
-      ctx.io.err(`a backup will be written first, to ${backupFile} (${tool})\n`);
+      backupFile = engine.backupPath(options.backupDir, m.db.databaseName, (await m.readState()).versionRows, m.db.backupExtension);
+      // Written only after the confirmation: until then it is conditional (a refusal writes nothing).
+      ctx.io.err(ctx.yes ? `a backup will be written first, to ${backupFile} (${tool})\n` : `a backup would be written first, to ${backupFile} (${tool}), once confirmed\n`);
     } else ctx.io.err('NO BACKUP will be taken (--no-backup)\n');
-    await confirm(ctx.io, `downgrade ${m.db.databaseName} to ${target}`, ctx.yes, `downgrade ${m.db.databaseName} to ${target}${backupFile ? ' after the backup' : ' WITHOUT a backup'}? [y/N] `);
+    const review = `the preview above is what it would do; \`downgrade ${target} --dry-run\` prints it alone`;
+    await confirm(ctx.io, `downgrade ${m.db.databaseName} to ${target}`, ctx.yes, `downgrade ${m.db.databaseName} to ${target}${backupFile ? ' after the backup' : ' WITHOUT a backup'}? [y/N] `, review);
     const manifest = backupFile ? await m.backup({ dir: options.backupDir, out: backupFile, reason: `before downgrade to ${target}` }) : null;
     if (manifest) ctx.io.err(`backup written: ${manifest.file} (${manifest.size} bytes)\n`);
     const out = finish(ctx.io, await m.downgrade(target), 'reverted', json);

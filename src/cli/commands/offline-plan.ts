@@ -1,14 +1,5 @@
-import {
-  appliedFromSpec,
-  planDowngrade,
-  planUpgrade,
-  renderPlanSql,
-  requireValid,
-  type DialectSyntax,
-  type Direction,
-  type Project,
-  type StateTableNames,
-} from '../../engine/index.js';
+import type { DialectSyntax, Direction, Project, StateTableNames } from '../../engine/index.js';
+import { engine } from '../engine.js';
 import type { CommandResult } from '../command-result.js';
 import { TOOL_VERSION } from '../version.js';
 
@@ -23,12 +14,14 @@ export function offlinePlanCommand(
   appliedInDatabase?: ReadonlySet<string>,
   plannedFrom?: string,
 ): CommandResult {
-  requireValid(project, dialect.name);
+  engine.requireValid(project, dialect.name, []);
   const { graph } = project;
-  const applied = appliedInDatabase ?? appliedFromSpec(graph, from ?? (direction === 'upgrade' ? 'base' : 'heads'));
-  const plan = direction === 'upgrade' ? planUpgrade(graph, applied, target) : planDowngrade(graph, applied, target);
+  const applied = appliedInDatabase ?? engine.appliedFromSpec(graph, from ?? (direction === 'upgrade' ? 'base' : 'heads'));
+  const plan = direction === 'upgrade' ? engine.planUpgrade(graph, applied, target) : engine.planDowngrade(graph, applied, target);
+  // The script's files are checked for its dialect (the all-dialect check is `check`'s).
+  engine.requireValid(project, dialect.name, plan.steps);
   const defaultFrom = direction === 'upgrade' ? 'base' : 'heads';
-  const sql = renderPlanSql(graph, plan, applied, dialect, tables, {
+  const sql = engine.renderPlanSql(graph, plan, applied, dialect, tables, {
     toolVersion: TOOL_VERSION,
     plannedFrom: plannedFrom ?? (from ? `--from ${from}` : `${defaultFrom} (no database and no --from)`),
   });

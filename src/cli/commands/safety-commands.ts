@@ -1,10 +1,11 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
-import { appliedHistory, backupOrigin, previewText, undoHeadTarget, type DowngradePreview, checkRestoreTarget, describeDatabase, groupBackups, sameDatabase, listBackups, readManifest, type BackupManifest, type ConnectionTarget, type DatabaseIdentity, type Project } from '../../engine/index.js';
+import type { DowngradePreview, BackupManifest, ConnectionTarget, DatabaseIdentity, Project } from '../../engine/index.js';
+import { engine } from '../engine.js';
 import type { CommandResult } from '../command-result.js';
 import { confirm } from '../confirm.js';
 import { nonNegativeInt, type DatabaseContext, type Wiring } from '../wiring.js';
-import { finish, withMigrator } from './database-commands.js';
+import { finish, withMigrator, WRITES } from './database-commands.js';
 
 export function registerSafetyCommands(program: Command, w: Wiring): void {
   w.add(
@@ -49,12 +50,12 @@ const backupLine = (b: BackupManifest) => `  ${b.file}  ${b.createdAt}  at ${b.v
 
 /** The connected database's backups; with `all`, every database's, grouped by database. */
 export function backupsCommand(backupDir: string, connected: DatabaseIdentity, all: boolean): CommandResult {
-  const groups = groupBackups(listBackups(backupDir), connected, true);
+  const groups = engine.groupBackups(engine.listBackups(backupDir), connected, true);
   const others = groups.slice(1);
   const shown = all ? groups : groups.slice(0, 1);
   const lines: string[] = [];
   for (const g of shown) {
-    lines.push(`${g.current ? 'this database' : 'other database'}: ${describeDatabase(g.database)} — ${g.backups.length} backup${g.backups.length === 1 ? '' : 's'} in ${backupDir}`);
+    lines.push(`${g.current ? 'this database' : 'other database'}: ${engine.describeDatabase(g.database)} — ${g.backups.length} backup${g.backups.length === 1 ? '' : 's'} in ${backupDir}`);
     lines.push(...g.backups.map(backupLine));
   }
   const hidden = others.reduce((n, g) => n + g.backups.length, 0);
@@ -64,22 +65,22 @@ export function backupsCommand(backupDir: string, connected: DatabaseIdentity, a
 }
 
 export async function restoreCommand(ctx: DatabaseContext, project: Project, file: string, json: boolean, intoOtherDatabase: boolean): Promise<CommandResult> {
-  const manifest = readManifest(file);
+  const manifest = engine.readManifest(file);
   return withMigrator(ctx, project, async (m) => {
     const state = await m.readState();
     const connected = { display: m.db.display, databaseName: m.db.databaseName, dialect: m.db.syntax.name };
     // Refused before anything is asked (the engine checks again when it runs).
-    checkRestoreTarget(manifest, connected, intoOtherDatabase);
-    const other = !sameDatabase(backupOrigin(manifest), connected);
+    engine.checkRestoreTarget(manifest, connected, intoOtherDatabase);
+    const other = !engine.sameDatabase(engine.backupOrigin(manifest), connected);
     ctx.io.err(
-      `restore ${m.db.display} from ${manifest.file}\n  taken ${manifest.createdAt} from ${describeDatabase(backupOrigin(manifest))} by ${manifest.tool} (${manifest.reason})\n` +
-        (other ? `  ANOTHER DATABASE: the backup was taken from ${describeDatabase(backupOrigin(manifest))}; restoring it replaces the data of ${describeDatabase(connected)}\n` : '') +
+      `restore ${m.db.display} from ${manifest.file}\n  taken ${manifest.createdAt} from ${engine.describeDatabase(engine.backupOrigin(manifest))} by ${manifest.tool} (${manifest.reason})\n` +
+        (other ? `  ANOTHER DATABASE: the backup was taken from ${engine.describeDatabase(engine.backupOrigin(manifest))}; restoring it replaces the data of ${engine.describeDatabase(connected)}\n` : '') +
         `  version rows then: ${manifest.versionRows.join(', ') || 'base'}; now: ${state.versionRows.join(', ') || 'base'}\n` +
         (manifest.includesStateTables ? '' : '  tables created after the backup are left in place\n'),
     );
-    await confirm(ctx.io, `restore ${m.db.databaseName} from ${manifest.file}${other ? ` (taken from ${manifest.databaseName} on ${manifest.database})` : ''}`, ctx.yes);
+    await confirm(ctx.io, `restore ${m.db.databaseName} from ${manifest.file}${other ? ` (taken from ${manifest.databaseName} on ${manifest.database})` : ''}`, ctx.yes, undefined, 'the lines above say what it would replace');
     return finish(ctx.io, await m.restore(manifest, { intoOtherDatabase }), 'restored', json);
-  });
+  }, WRITES);
 }
 
 /**
@@ -90,7 +91,7 @@ export async function restoreCommand(ctx: DatabaseContext, project: Project, fil
 export async function rollbackCommand(ctx: DatabaseContext, project: Project, last: number): Promise<CommandResult> {
   return withMigrator(ctx, project, async (m) => {
     const state = await m.readState();
-    const history = appliedHistory(state.log).slice(0, last);
+    const history = engine.appliedHistory(state.log).slice(0, last);
     const { dirty } = state;
     const lines: string[] = [];
     if (dirty) {
@@ -114,14 +115,14 @@ export async function rollbackCommand(ctx: DatabaseContext, project: Project, la
     } else if (heads.length > 1) {
       problem = `there are ${heads.length} current heads: ${heads.join(', ')}`;
       lines.push(`${heads.length} current heads: undo one step of one of them (each reverts that head alone):`);
-      for (const h of heads) lines.push(`  migrate-tui downgrade ${undoHeadTarget(h)}   (${h} ${message(h)}; --dry-run previews it)`);
+      for (const h of heads) lines.push(`  migrate-tui downgrade ${engine.undoHeadTarget(h)}   (${h} ${message(h)}; --dry-run previews it)`);
     } else {
       try {
         preview = await m.downgradePreview('-1');
       } catch (error) {
         problem = error instanceof Error ? error.message : String(error);
       }
-      if (preview && preview.steps.length > 0) lines.push('rolling back the latest step (downgrade -1) would do this:', previewText(preview).trimEnd(), '', 'to do it: migrate-tui downgrade -1   (a backup is taken first; --yes in scripts)');
+      if (preview && preview.steps.length > 0) lines.push('rolling back the latest step (downgrade -1) would do this:', engine.previewText(preview).trimEnd(), '', 'to do it: migrate-tui downgrade -1   (a backup is taken first; --yes in scripts)');
       else lines.push(`rolling back with -1 is not possible: ${problem ?? 'nothing is applied'}`);
     }
     const steps = history.filter((h) => h.standing).map((h) => h.row);

@@ -1,22 +1,7 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import {
-  cellProblems,
-  cellSymbol,
-  findDialect,
-  knownDialectSpellings,
-  parseDatabaseUrl,
-  requireValid,
-  SCRATCH_PREFIX,
-  UsageError,
-  verify,
-  VerifyControl,
-  type ConnectionTarget,
-  type DialectName,
-  type VerifyEvent,
-  type VerifyReport,
-  type VerifyTarget,
-} from '../../engine/index.js';
+import type { ConnectionTarget, DialectName, VerifyControl, VerifyEvent, VerifyReport, VerifyTarget } from '../../engine/index.js';
+import { engine } from '../engine.js';
 import type { CommandResult, GlobalOptions } from '../command-result.js';
 import { EXIT } from '../exit-codes.js';
 import { onSignals } from '../interrupt.js';
@@ -40,10 +25,10 @@ export function registerVerifyCommand(program: Command, w: Wiring): void {
       const project = w.project(g, {});
       const seedDir = o.seeds === undefined || o.seeds === false ? null : resolve(w.io.cwd, typeof o.seeds === 'string' ? o.seeds : (config.seeds ?? 'seeds'));
       const targets = verifyTargets(g, o.dialects, w.io.cwd, config.sqlite?.foreignKeys ?? false, g.connectTimeout ?? config.connectTimeout ?? 10);
-      for (const t of targets) requireValid(project, t.dialect);
-      const control = new VerifyControl();
+      for (const t of targets) engine.requireValid(project, t.dialect);
+      const control = new engine.VerifyControl();
       const report = await withSignals(w.io, control, () =>
-        verify({ project, targets, range: o.revisions ?? null, tables: stateTables(config), toolVersion: TOOL_VERSION, seedDir, control, onEvent: progress(w.io) }),
+        engine.verify({ project, targets, range: o.revisions ?? null, tables: stateTables(config), toolVersion: TOOL_VERSION, seedDir, control, onEvent: progress(w.io) }),
       );
       return { text: matrixText(report), json: report, exitCode: report.cancelled ? EXIT.interrupted : report.ok ? EXIT.ok : EXIT.failed };
     },
@@ -54,15 +39,15 @@ export function registerVerifyCommand(program: Command, w: Wiring): void {
 export function verifyTargets(g: GlobalOptions, dialects: readonly string[] | undefined, cwd: string, sqliteForeignKeys: boolean, connectTimeout: number): VerifyTarget[] {
   const servers = new Map<'postgres' | 'mysql', ConnectionTarget>();
   for (const url of g.urls ?? []) {
-    const target = parseDatabaseUrl(url, '--url', cwd);
-    if (target.kind === 'sqlite') throw new UsageError(`verify takes server URLs only; ${target.display} is SQLite`, 'SQLite is checked on a temp file: leave its --url out (add sqlite to --dialects)');
-    if (servers.has(target.kind)) throw new UsageError(`two --url for ${target.kind}: ${servers.get(target.kind)!.display} and ${target.display}`, 'give one server per dialect');
+    const target = engine.parseDatabaseUrl(url, '--url', cwd);
+    if (target.kind === 'sqlite') throw new engine.UsageError(`verify takes server URLs only; ${target.display} is SQLite`, 'SQLite is checked on a temp file: leave its --url out (add sqlite to --dialects)');
+    if (servers.has(target.kind)) throw new engine.UsageError(`two --url for ${target.kind}: ${servers.get(target.kind)!.display} and ${target.display}`, 'give one server per dialect');
     servers.set(target.kind, { ...target, connectTimeoutMs: connectTimeout * 1000 });
   }
   const names: DialectName[] = dialects
     ? dialects.map((d) => {
-        const found = findDialect(d);
-        if (!found) throw new UsageError(`unknown dialect "${d}" in --dialects`, `use: ${knownDialectSpellings()}`);
+        const found = engine.findDialect(d);
+        if (!found) throw new engine.UsageError(`unknown dialect "${d}" in --dialects`, `use: ${engine.knownDialectSpellings()}`);
         return found.name;
       })
     : ['sqlite', ...[...servers.values()].map((t) => (t.kind === 'postgres' ? 'postgres' : (t.dialectHint ?? 'mysql')))];
@@ -72,7 +57,7 @@ export function verifyTargets(g: GlobalOptions, dialects: readonly string[] | un
     const admin = servers.get(kind);
     if (!admin) {
       const example = kind === 'postgres' ? 'postgres://user:pass@localhost:5432/postgres' : 'mysql://user:pass@localhost:3306/mysql';
-      throw new UsageError(`--dialects ${dialect} needs a server: no --url for ${kind} was given`, `add --url ${example} (a role that may CREATE DATABASE; verify works in a scratch database it drops afterwards)`);
+      throw new engine.UsageError(`--dialects ${dialect} needs a server: no --url for ${kind} was given`, `add --url ${example} (a role that may CREATE DATABASE; verify works in a scratch database it drops afterwards)`);
     }
     return { dialect, admin };
   });
@@ -89,9 +74,9 @@ function progress(io: CliIo): (event: VerifyEvent) => void {
       announced.add(`${event.column.dialect}!`);
       io.err(`verify ${event.column.dialect}: ${event.column.error}\n`);
     } else if (event.type === 'cell') {
-      io.err(`  ${event.dialect.padEnd(8)} ${cellSymbol(event.cell)} ${event.revision} (${event.cell.ms} ms)\n`);
+      io.err(`  ${event.dialect.padEnd(8)} ${engine.cellSymbol(event.cell)} ${event.revision} (${event.cell.ms} ms)\n`);
     } else if (event.type === 'seeds') {
-      io.err(`  ${event.dialect.padEnd(8)} ${cellSymbol(event.cell)} seeds (${event.cell.ms} ms)\n`);
+      io.err(`  ${event.dialect.padEnd(8)} ${engine.cellSymbol(event.cell)} seeds (${event.cell.ms} ms)\n`);
     }
   };
 }
@@ -106,7 +91,7 @@ async function withSignals<T>(io: CliIo, control: VerifyControl, work: () => Pro
   const onSignal = (signal: NodeJS.Signals) => {
     const name = signal === 'SIGINT' ? 'Ctrl-C' : signal;
     if (++signals > 1) {
-      io.err(`\n${name} again: exiting now; scratch databases named ${SCRATCH_PREFIX}${process.pid}_… may be left on the servers: drop them by hand\n`);
+      io.err(`\n${name} again: exiting now; scratch databases named ${engine.SCRATCH_PREFIX}${process.pid}_… may be left on the servers: drop them by hand\n`);
       process.exit(EXIT.interrupted);
     }
     io.err(`\n${name}: stopping verify; the scratch databases are dropped before it exits (${name} again exits at once)\n`);
@@ -118,7 +103,7 @@ async function withSignals<T>(io: CliIo, control: VerifyControl, work: () => Pro
 /** The matrix, then every problem in words, then what happened to the scratch databases. */
 export function matrixText(report: VerifyReport): string {
   const dialects = report.columns.map((c) => c.dialect);
-  const cellText = (cell: VerifyReport['cells'][string][string] | undefined) => (cell ? `${cellSymbol(cell)}${cell.status === 'not-run' || cell.status === 'no-sql' ? '' : ` ${cell.ms} ms`}` : '');
+  const cellText = (cell: VerifyReport['cells'][string][string] | undefined) => (cell ? `${engine.cellSymbol(cell)}${cell.status === 'not-run' || cell.status === 'no-sql' ? '' : ` ${cell.ms} ms`}` : '');
   const widths = dialects.map((d) => Math.max(d.length, ...Object.values(report.cells).map((row) => cellText(row[d]).length), report.seeds ? cellText(report.seeds[d]).length : 0));
   const idWidth = Math.max(8, ...report.revisions.map((r) => r.id.length));
   const row = (first: string, cells: string[], last: string) => [first.padEnd(idWidth), ...cells.map((c, i) => c.padEnd(widths[i]!)), last].join('  ').trimEnd();
@@ -127,8 +112,8 @@ export function matrixText(report: VerifyReport): string {
   for (const r of report.revisions) lines.push(row(r.id, dialects.map((d) => cellText(report.cells[r.id]?.[d])), r.message));
   if (report.seeds) lines.push(row('seeds', dialects.map((d) => cellText(report.seeds![d])), 'run twice'));
   lines.push('', '✓ round-trips (up, down = before, up again = after) · ✗ differs or fails · – no SQL for this dialect · irreversible: applied once, not checked');
-  const problems = report.revisions.flatMap((r) => dialects.flatMap((d) => (report.cells[r.id]?.[d] ? cellProblems(r.id, d, report.cells[r.id]![d]!) : [])));
-  if (report.seeds) for (const d of dialects) if (report.seeds[d]) problems.push(...cellProblems('the seeds', d, report.seeds[d]!));
+  const problems = report.revisions.flatMap((r) => dialects.flatMap((d) => (report.cells[r.id]?.[d] ? engine.cellProblems(r.id, d, report.cells[r.id]![d]!) : [])));
+  if (report.seeds) for (const d of dialects) if (report.seeds[d]) problems.push(...engine.cellProblems('the seeds', d, report.seeds[d]!));
   for (const c of report.columns) if (c.error) problems.push(`${c.dialect}: ${c.error}`);
   if (problems.length > 0) lines.push('', `✗ ${problems.length} problem${problems.length === 1 ? '' : 's'}:`, ...problems.map((p) => `  ${p}`));
   lines.push('');

@@ -86,6 +86,15 @@ export interface DatabaseAdapter {
   timeoutOf?(error: unknown): 'lock' | 'statement' | null;
 
   /**
+   * Lock discipline: the statements that start each transactional step (PostgreSQL:
+   * `SET LOCAL lock_timeout` / `statement_timeout`), so a migration gives up on a lock instead
+   * of queueing the application behind it; run/lock-retry.ts retries the step.
+   */
+  stepLimits?(limits: LockLimits): readonly string[];
+  /** The sessions the running statement waits for, from a second connection (PostgreSQL pg_blocking_pids). */
+  blockingSessions?(): Promise<BlockingSession[]>;
+
+  /**
    * Asks the server to cancel the statement running on this connection, from a second
    * short-lived connection (PostgreSQL pg_cancel_backend, MySQL/MariaDB KILL QUERY); true
    * when the server took the request. Absent where a statement cannot be interrupted
@@ -106,6 +115,27 @@ export interface DatabaseAdapter {
    */
   schema(exclude: readonly string[]): Promise<SchemaSnapshot>;
   close(): Promise<void>;
+}
+
+/** Lock discipline settings (config `locks`); 0 turns a limit off. */
+export interface LockLimits {
+  readonly lockTimeoutMs: number;
+  readonly statementTimeoutMs: number;
+  /** Tries of a step that hit the lock timeout, the first included. */
+  readonly tries: number;
+  /** Wait before the second try; doubled for each further one. */
+  readonly backoffMs: number;
+}
+
+export const DEFAULT_LOCK_LIMITS: LockLimits = { lockTimeoutMs: 5000, statementTimeoutMs: 0, tries: 3, backoffMs: 500 };
+
+/** A session holding a lock the migration waits for. */
+export interface BlockingSession {
+  readonly pid: number;
+  readonly application: string;
+  readonly state: string;
+  readonly queryStart: string | null;
+  readonly query: string;
 }
 
 /** How long a rehearsal may wait for a lock, and run one statement. */

@@ -1,7 +1,9 @@
 import { hostname, userInfo } from 'node:os';
 import { redact, type ConnectionTarget } from '../connection.js';
 import { MigrateTuiError } from '../errors.js';
-import { DatabaseConnectionError } from './dialect-errors.js';
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseConnectionError, NoDatabaseError } from './dialect-errors.js';
 import type { DatabaseAdapter } from './adapter.js';
 
 /** Who runs migrate-tui and where: recorded in the log and shown to lock waiters. */
@@ -15,7 +17,34 @@ export function whoAndWhere(): { user: string; host: string } {
   return { user, host: hostname() };
 }
 
-type Opener = (target: ConnectionTarget, lockName: string) => Promise<DatabaseAdapter>;
+type Opener = (target: ConnectionTarget, lockName: string, options: ConnectOptions) => Promise<DatabaseAdapter>;
+
+/** Whether opening may create the database: only commands that write do (a SQLite file). */
+export interface ConnectOptions {
+  readonly create?: boolean;
+  /**
+   * A missing SQLite file opens as an empty in-memory database under the file's name, and
+   * nothing is written: how the TUI shows the embedded default before the first upgrade.
+   */
+  readonly standIn?: boolean;
+}
+
+/** The SQLite file a target names does not exist yet (so a stand-in would open). */
+export function sqliteFileMissing(target: ConnectionTarget): boolean {
+  return target.kind === 'sqlite' && !!target.file && target.file !== ':memory:' && !existsSync(target.file);
+}
+
+/**
+ * A SQLite file is never created by looking: `status`, `check`, the TUI and every read-only
+ * command refuse a missing file; a writing command creates it, in a folder that exists.
+ */
+export function requireSqliteFile(target: ConnectionTarget, options: ConnectOptions): void {
+  const file = target.file;
+  if (!file || !sqliteFileMissing(target) || options.standIn) return;
+  const folderExists = existsSync(dirname(file));
+  if (options.create && folderExists) return;
+  throw new NoDatabaseError(target, folderExists, options.create ?? false);
+}
 
 /**
  * One opener per kind of URL; a new database is a new adapter file and a line here. Each
@@ -23,7 +52,8 @@ type Opener = (target: ConnectionTarget, lockName: string) => Promise<DatabaseAd
  * command's start, including the ones that need no database at all.
  */
 const OPENERS: Record<ConnectionTarget['kind'], Opener> = {
-  sqlite: async (t) => new (await import('./sqlite-adapter.js')).SqliteAdapter(t.file!, t.display, t.databaseName, { foreignKeys: t.sqliteForeignKeys ?? false }),
+  sqlite: async (t, _lockName, options) =>
+    new (await import('./sqlite-adapter.js')).SqliteAdapter(options.standIn && sqliteFileMissing(t) ? ':memory:' : t.file!, t.display, t.databaseName, { foreignKeys: t.sqliteForeignKeys ?? false }),
   postgres: async (t, lockName) => {
     const { user, host } = whoAndWhere();
     return (await import('./postgres-adapter.js')).PostgresAdapter.open(t.url, t.display, t.databaseName, lockName, `migrate-tui ${user}@${host} pid ${process.pid}`, t.connectTimeoutMs);
@@ -31,12 +61,13 @@ const OPENERS: Record<ConnectionTarget['kind'], Opener> = {
   mysql: async (t, lockName) => (await import('./mysql-adapter.js')).MysqlAdapter.open(t.url, t.display, t.databaseName, lockName, t.connectTimeoutMs),
 };
 
-export async function connectDatabase(target: ConnectionTarget, lockName: string): Promise<DatabaseAdapter> {
+export async function connectDatabase(target: ConnectionTarget, lockName: string, options: ConnectOptions = {}): Promise<DatabaseAdapter> {
+  requireSqliteFile(target, options);
   try {
-    return await OPENERS[target.kind](target, lockName);
+    return await OPENERS[target.kind](target, lockName, options);
   } catch (error) {
     if (error instanceof MigrateTuiError) throw error;
     const reason = (error as { message?: string; code?: string }).message || (error as { code?: string }).code || String(error);
-    throw new DatabaseConnectionError(target.display, redact(reason, target));
+    throw new DatabaseConnectionError(target.display, redact(reason, target), target.kind === 'sqlite');
   }
 }

@@ -1,10 +1,38 @@
+import { EMBEDDED_DEFAULT, type ConnectionTarget } from '../connection.js';
 import { MigrateTuiError } from '../errors.js';
 
 /** Errors an adapter raises while connecting or waiting for the migration lock. */
 
 export class DatabaseConnectionError extends MigrateTuiError {
-  constructor(display: string, reason: string) {
-    super('connection-failed', `cannot connect to ${display}: ${reason}`, 'check the URL (--url, DATABASE_URL, DB_* variables or migrate-tui.config.json) and that the server is running', { database: display });
+  constructor(display: string, reason: string, file = false) {
+    super(
+      'connection-failed',
+      `cannot ${file ? 'open' : 'connect to'} ${display}: ${reason}`,
+      file
+        ? 'check that the path names a SQLite database file you may read and write (the URL comes from --url, DATABASE_URL, DB_* variables or migrate-tui.config.json)'
+        : 'check the URL (--url, DATABASE_URL, DB_* variables or migrate-tui.config.json) and that the server is running',
+      { database: display },
+    );
+  }
+}
+
+/** A SQLite URL names a file that does not exist (or a file in a folder that does not exist). */
+export class NoDatabaseError extends MigrateTuiError {
+  constructor(target: ConnectionTarget, folderExists: boolean, creating: boolean) {
+    const path = target.display.replace(/^[a-z0-9]+:/i, '');
+    const folder = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) || '/' : '.';
+    const source =
+      target.source === EMBEDDED_DEFAULT ? 'it is the embedded default, used when no --url, DATABASE_URL, DATABASE_PROVIDER or "url" in migrate-tui.config.json is set' : `it comes from ${target.source}`;
+    super(
+      'no-database',
+      creating
+        ? `cannot create the SQLite database ${path}: the folder ${folder} does not exist`
+        : `no database at ${path}; \`upgrade\` creates it${folderExists ? '' : ` (its folder ${folder} does not exist either)`}`,
+      creating || !folderExists
+        ? `create the folder (mkdir -p ${folder}), or fix the path (${source})`
+        : `check the path (${source}); \`migrate-tui upgrade\` creates the file and applies the migrations`,
+      { database: target.display, source: target.source },
+    );
   }
 }
 

@@ -4,7 +4,7 @@ import { ConnectWatch, tcpPeer } from './connect-guard.js';
 import { BackupToolError, findExecutable, runTool, toolVersion } from './dump-tools.js';
 import { LockTimeoutError } from './dialect-errors.js';
 import { qualifiedName } from './dialect.js';
-import { isTextBatch, lockWithWait, numberedPlaceholders, type StatementBatch, type DatabaseAdapter, type Query, type RehearsalLimits, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
+import { isTextBatch, lockWithWait, numberedPlaceholders, type BlockingSession, type DatabaseAdapter, type LockLimits, type StatementBatch, type Query, type RehearsalLimits, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
 import { postgresSyntax } from './postgres.js';
 import { postgresSchema } from './postgres-schema.js';
 
@@ -59,6 +59,27 @@ export class PostgresAdapter implements DatabaseAdapter {
     try {
       const [row] = await other.unsafe<Array<{ ok: boolean | string }>>('SELECT pg_cancel_backend($1) AS ok', [this.backendPid]);
       return row?.ok === true || row?.ok === 't';
+    } finally {
+      await other.end({ timeout: 1 });
+    }
+  }
+
+  stepLimits(limits: LockLimits): readonly string[] {
+    return [
+      ...(limits.lockTimeoutMs > 0 ? [`SET LOCAL lock_timeout = '${Math.round(limits.lockTimeoutMs)}ms'`] : []),
+      ...(limits.statementTimeoutMs > 0 ? [`SET LOCAL statement_timeout = '${Math.round(limits.statementTimeoutMs)}ms'`] : []),
+    ];
+  }
+
+  /** pg_blocking_pids of this connection's backend, asked from a second short-lived connection (this one is waiting). */
+  async blockingSessions(): Promise<BlockingSession[]> {
+    const other = postgres(this.url, { max: 1, onnotice: () => {}, connect_timeout: 5, idle_timeout: 0, connection: { application_name: 'migrate-tui lock check' } });
+    try {
+      const rows = await other.unsafe<Array<{ pid: number; app: string; state: string; started: Date | null; query: string }>>(
+        'SELECT pid, application_name AS app, state, query_start AS started, left(query, 120) AS query FROM pg_stat_activity WHERE pid = ANY(pg_blocking_pids($1)) ORDER BY pid',
+        [this.backendPid],
+      );
+      return rows.map((r) => ({ pid: r.pid, application: r.app, state: r.state, queryStart: r.started ? new Date(r.started).toISOString() : null, query: r.query }));
     } finally {
       await other.end({ timeout: 1 });
     }

@@ -175,7 +175,10 @@ export class SqliteAdapter implements DatabaseAdapter {
     // only works outside one). In EXCLUSIVE locking mode the connection keeps the file lock
     // its last write took, so no other runner slips in while the step runs.
     this.db.pragma('locking_mode = EXCLUSIVE');
-    this.db.exec('COMMIT');
+    // Normally the lock's transaction is open here; should SQLite have ended it (it rolls a
+    // transaction back by itself on some errors), BEGIN EXCLUSIVE takes the file lock anew,
+    // or waits for whoever took it meanwhile: the one-runner guarantee holds either way.
+    if (this.db.inTransaction) this.db.exec('COMMIT');
     this.db.exec('BEGIN EXCLUSIVE');
     this.db.exec('COMMIT');
     try {

@@ -32,8 +32,11 @@ function isNameChar(c: number, first: boolean): boolean {
   return first ? letter : letter || c === 45;
 }
 
+/** Directives the reader keeps out of the SQL and leaves to another stage (lint reads its own). */
+export const PASSIVE_DIRECTIVES: readonly string[] = ['lint-ignore'];
+
 /** Known names, to suggest the right spelling of a typo. */
-const ALL_DIRECTIVES = [...HEADER_NAMES, 'dialect', 'end'];
+const ALL_DIRECTIVES = [...HEADER_NAMES, 'dialect', 'end', ...PASSIVE_DIRECTIVES];
 
 export function parseSectionNames(value: string, path: string, line: number, problems: FileProblem[]): SectionName[] {
   const names: SectionName[] = [];

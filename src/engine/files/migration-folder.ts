@@ -47,7 +47,9 @@ export function readMigrationFolder(dir: string, options: ReadOptions = {}): Mig
         dir,
         0,
         code === 'ENOENT' ? 'the migrations folder does not exist' : `cannot read the migrations folder (${code ?? String(error)})`,
-        'create it, or point at the right one with --dir <folder>',
+        code === 'ENOENT'
+          ? '`migrate-tui init` creates it (with the seeds folder and a config file), as does the first `migrate-tui revision -m "…"`; or point at the right one with --dir <folder> or "migrations" in migrate-tui.config.json'
+          : 'check its permissions, or point at another folder with --dir <folder>',
       ),
     );
     return { dir, migrations: [], problems, skippedFiles: 0 };

@@ -8,13 +8,36 @@ import { splitText, type Statement } from './sql-splitter.js';
 import type { SqlSource, StreamedFile } from './sql-source.js';
 import { decideTransactionMode, transactionMode, type StatementsText, type TransactionMode } from './transaction-mode.js';
 
+type Split = { readonly statements: readonly Statement[]; readonly problems: readonly FileProblem[] };
+
+/**
+ * Each file is split once per dialect: a run validates the files it runs, then runs them
+ * (and stores the down SQL), from the same split (read-only arrays, shared). Files over
+ * CACHE_LIMIT characters are split again when needed rather than held; streamed files
+ * have their own scan.
+ */
+const splits = new WeakMap<SqlSource, Map<string, Split>>();
+const CACHE_LIMIT = 1 << 20;
+
 /** The statements one dialect runs for one file, with their lines, plus splitting problems. */
-export function sourceStatements(source: SqlSource, dialect: DialectSyntax): { statements: readonly Statement[]; problems: readonly FileProblem[] } {
+export function sourceStatements(source: SqlSource, dialect: DialectSyntax): Split {
   // A large file: the first statements (previews), and the problems of a pass over all of it.
   if (source.streamed) {
     const scan = source.streamed.scan(dialect);
     return { statements: scan.excerpt, problems: scan.problems };
   }
+  const cached = splits.get(source)?.get(dialect.name);
+  if (cached) return cached;
+  const split = splitSource(source, dialect);
+  if (source.text.length <= CACHE_LIMIT) {
+    const byDialect = splits.get(source) ?? new Map<string, Split>();
+    byDialect.set(dialect.name, split);
+    splits.set(source, byDialect);
+  }
+  return split;
+}
+
+function splitSource(source: SqlSource, dialect: DialectSyntax): Split {
   const { statements, problems } = splitWithDelimited(source.resolvedLines(dialect.name), dialect.splitter, source.delimitedRanges(dialect.name));
   return {
     statements,

@@ -1,6 +1,6 @@
 import type { DialectName } from '../dialects/dialect.js';
 import { problem, type FileProblem } from '../problems.js';
-import { HEADER_NAMES, parseSectionNames, readDirective, unknownDirective, type HeaderName, type SectionName } from './directives.js';
+import { HEADER_NAMES, PASSIVE_DIRECTIVES, parseSectionNames, readDirective, unknownDirective, type HeaderName, type SectionName } from './directives.js';
 import { chooseSection, type HeaderDirective, type SourceKind } from './source-types.js';
 
 /**
@@ -99,7 +99,7 @@ export class SourceScanner {
       return;
     }
 
-    problems.push(unknownDirective(name, path, lineNo));
+    if (!PASSIVE_DIRECTIVES.includes(name)) problems.push(unknownDirective(name, path, lineNo));
   }
 
   private header(header: HeaderName, value: string, lineNo: number): void {

@@ -196,19 +196,21 @@ export class RevisionGraph {
    * ready at the same time the lowest version goes first. Same input, same order.
    */
   upgradeOrder(subset: ReadonlySet<string>): string[] {
-    return this.kahn(subset, (id) => [...this.parents(id), ...this.dependencies(id)], (id) => [...this.children(id), ...this.dependents(id)], 1);
+    return this.kahn(subset, (id) => both(this.parents(id), this.dependencies(id)), (id) => both(this.children(id), this.dependents(id)), 1);
   }
 
   /** The reverse: children and dependents first; among ready ones the highest version first. */
   downgradeOrder(subset: ReadonlySet<string>): string[] {
-    return this.kahn(subset, (id) => [...this.children(id), ...this.dependents(id)], (id) => [...this.parents(id), ...this.dependencies(id)], -1);
+    return this.kahn(subset, (id) => both(this.children(id), this.dependents(id)), (id) => both(this.parents(id), this.dependencies(id)), -1);
   }
 
-  private kahn(subset: ReadonlySet<string>, before: (id: string) => string[], after: (id: string) => string[], sign: 1 | -1): string[] {
+  private kahn(subset: ReadonlySet<string>, before: (id: string) => readonly string[], after: (id: string) => readonly string[], sign: 1 | -1): string[] {
     const waiting = new Map<string, number>();
     const heap = new MinHeap<string>((a, b) => sign * (this.rankOf(a) - this.rankOf(b)));
     for (const id of subset) {
-      const count = new Set(before(id).filter((x) => subset.has(x))).size;
+      const edges = before(id);
+      // Most revisions have one parent: no Set, no copies (10,000 revisions allocated ~60,000 objects here).
+      const count = edges.length === 1 ? Number(subset.has(edges[0]!)) : new Set(edges.filter((x) => subset.has(x))).size;
       waiting.set(id, count);
       if (count === 0) heap.push(id);
     }
@@ -216,7 +218,8 @@ export class RevisionGraph {
     while (heap.size > 0) {
       const id = heap.pop()!;
       order.push(id);
-      for (const next of new Set(after(id))) {
+      const out = after(id);
+      for (const next of out.length <= 1 ? out : new Set(out)) {
         if (!subset.has(next)) continue;
         const left = waiting.get(next)! - 1;
         waiting.set(next, left);
@@ -267,6 +270,11 @@ export class RevisionGraph {
 }
 
 const NONE: readonly string[] = [];
+
+/** Two edge lists as one, copying only when both have entries. */
+function both(a: readonly string[], b: readonly string[]): readonly string[] {
+  return b.length === 0 ? a : a.length === 0 ? b : [...a, ...b];
+}
 
 /** The given ids and everything reachable from them through `next`. */
 function closure(ids: Iterable<string>, next: (id: string) => readonly string[]): Set<string> {

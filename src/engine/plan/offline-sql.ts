@@ -2,7 +2,7 @@ import { quoteStringLiteral, type DialectSyntax } from '../dialects/dialect.js';
 import type { RevisionGraph } from '../graph/graph.js';
 import { whoAndWhere } from '../dialects/connect.js';
 import type { Plan } from './planner.js';
-import { versionRows } from './planner.js';
+import { VersionRows } from './version-rows.js';
 import { joinStatements, stepSql } from './step-sql.js';
 import { LOG_COLUMNS, qualifiedName, stateTableDdl, type StateTableNames } from '../state-tables.js';
 
@@ -44,13 +44,14 @@ export function renderPlanSql(
   out.push('');
   for (const ddl of stateTableDdl(dialect, tables)) out.push(`${ddl};`);
 
-  const state = new Set(applied);
+  const state = new VersionRows(graph, applied);
+  let after = state.rows();
   for (const id of plan.steps) {
     const migration = graph.get(id);
     const direction = plan.direction === 'upgrade' ? 'up' : 'down';
-    const before = versionRows(graph, state);
+    const before = after;
     direction === 'up' ? state.add(id) : state.delete(id);
-    const after = versionRows(graph, state);
+    after = state.rows();
     const run = stepSql(graph, dialect, id, direction);
     const wrap = run.transactional;
     out.push('');

@@ -2,8 +2,10 @@ import { PlanError, TargetError } from '../errors.js';
 import type { RevisionGraph } from '../graph/graph.js';
 import { parseTarget, resolveRevisionRef, singleHead, walk, type TargetAst } from '../graph/targets.js';
 import { branchHead, branchMembersOf, branchRelative, lineageRemoval } from './branch-targets.js';
+import { versionRows, VersionRows } from './version-rows.js';
 
 export { branchHead } from './branch-targets.js';
+export { versionRows, VersionRows } from './version-rows.js';
 
 /**
  * Plans are pure: graph + the set of applied revisions + a target → ordered steps.
@@ -19,19 +21,6 @@ export interface Plan {
   /** Version rows before and after the whole plan. */
   readonly headsBefore: readonly string[];
   readonly headsAfter: readonly string[];
-}
-
-/**
- * The version rows for an applied set: applied revisions that no other applied revision
- * builds on (as parent or depends-on). Like Alembic's alembic_version.
- */
-export function versionRows(graph: RevisionGraph, applied: ReadonlySet<string>): string[] {
-  const covered = new Set<string>();
-  for (const id of applied) {
-    for (const p of graph.parents(id)) covered.add(p);
-    for (const d of graph.dependencies(id)) covered.add(d);
-  }
-  return [...applied].filter((id) => !covered.has(id)).sort((a, b) => graph.rankOf(a) - graph.rankOf(b));
 }
 
 export function planUpgrade(graph: RevisionGraph, applied: ReadonlySet<string>, target = 'heads'): Plan {
@@ -57,9 +46,10 @@ export function planDowngrade(graph: RevisionGraph, applied: ReadonlySet<string>
 }
 
 function finish(graph: RevisionGraph, direction: Direction, target: string, applied: ReadonlySet<string>, steps: string[]): Plan {
-  const after = new Set(applied);
-  for (const id of steps) direction === 'upgrade' ? after.add(id) : after.delete(id);
-  return { direction, target, steps, headsBefore: versionRows(graph, applied), headsAfter: versionRows(graph, after) };
+  const rows = new VersionRows(graph, applied);
+  const headsBefore = rows.rows();
+  for (const id of steps) direction === 'upgrade' ? rows.add(id) : rows.delete(id);
+  return { direction, target, steps, headsBefore, headsAfter: rows.rows() };
 }
 
 function upgradeTargets(graph: RevisionGraph, applied: ReadonlySet<string>, ast: TargetAst): string[] {
@@ -150,10 +140,10 @@ function downgradeRemoval(graph: RevisionGraph, applied: ReadonlySet<string>, as
       if (ast.steps > 0) throw new TargetError('wrong-direction', `downgrade +${ast.steps} goes up`, `use \`upgrade +${ast.steps}\``);
       // -N reverts N revisions, each time the single current head. Reverting a merge leaves
       // its parents as heads, so -1 on a merge works and going further is ambiguous.
-      const left = new Set(applied);
+      const left = new VersionRows(graph, applied);
       const removal = new Set<string>();
       for (let k = 0; k < -ast.steps; k++) {
-        const rows = versionRows(graph, left);
+        const rows = left.rows();
         if (rows.length === 0) {
           throw new TargetError('relative-out-of-range', `only ${k} revision${k === 1 ? ' is' : 's are'} applied`, 'use `downgrade base` to remove all of them', { applied: k });
         }

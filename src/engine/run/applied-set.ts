@@ -1,4 +1,5 @@
 import type { RevisionGraph } from '../graph/graph.js';
+import { VersionRows } from '../plan/version-rows.js';
 
 /**
  * The applied set and the version rows it stands for, kept up to date one step at a time:
@@ -7,35 +8,13 @@ import type { RevisionGraph } from '../graph/graph.js';
  * planner.versionRows computes from scratch); revisions whose files are missing keep their rows.
  */
 export class AppliedSet {
-  private readonly applied: Set<string>;
+  /** The applied revisions whose files are here, with their rows (plan's VersionRows, cover counts per revision). */
+  private readonly applied: VersionRows;
   private readonly missing: Set<string>;
-  /** How many applied revisions name each revision as a parent or dependency. */
-  private readonly covers = new Map<string, number>();
-  private readonly rows = new Set<string>();
 
-  constructor(
-    private readonly graph: RevisionGraph,
-    applied: ReadonlySet<string>,
-    missing: readonly string[],
-  ) {
-    this.applied = new Set(applied);
+  constructor(graph: RevisionGraph, applied: ReadonlySet<string>, missing: readonly string[]) {
+    this.applied = new VersionRows(graph, applied);
     this.missing = new Set(missing);
-    for (const id of this.applied) this.cover(id, 1);
-    for (const id of this.applied) if (!this.covers.get(id)) this.rows.add(id);
-  }
-
-  private named(id: string): string[] {
-    return [...this.graph.parents(id), ...this.graph.dependencies(id)];
-  }
-
-  private cover(id: string, by: 1 | -1): void {
-    for (const named of this.named(id)) {
-      const count = (this.covers.get(named) ?? 0) + by;
-      this.covers.set(named, count);
-      if (!this.applied.has(named)) continue;
-      if (count === 0) this.rows.add(named);
-      else this.rows.delete(named);
-    }
   }
 
   has(id: string): boolean {
@@ -48,22 +27,14 @@ export class AppliedSet {
    */
   step(id: string, direction: 'up' | 'down'): () => void {
     if (this.missing.delete(id)) return () => void this.missing.add(id);
-    const undo = () => this.step(id, direction === 'up' ? 'down' : 'up');
-    if (direction === 'up') {
-      if (this.applied.has(id)) return () => undefined;
-      this.applied.add(id);
-      this.cover(id, 1);
-      if (!this.covers.get(id)) this.rows.add(id);
-    } else {
-      if (!this.applied.delete(id)) return () => undefined;
-      this.rows.delete(id);
-      this.cover(id, -1);
-    }
-    return undo;
+    if (this.applied.has(id) === (direction === 'up')) return () => undefined;
+    if (direction === 'up') this.applied.add(id);
+    else this.applied.delete(id);
+    return () => this.step(id, direction === 'up' ? 'down' : 'up');
   }
 
   /** The version rows, sorted (as versionRowsFor gives them). */
   versionRows(): string[] {
-    return [...this.rows, ...this.missing].sort();
+    return [...this.applied.current(), ...this.missing].sort();
   }
 }

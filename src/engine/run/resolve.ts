@@ -33,6 +33,11 @@ export interface ResolvePreview {
   readonly source: ResumeSource | null;
   /** `resume` only: the 1-based statement it starts with. */
   readonly startAt: number;
+  /**
+   * `resume` from the default place while a statement is uncertain (it runs it again): where
+   * a resume after it would start instead. Each face names its own way to choose that.
+   */
+  readonly resumeAfter: number | null;
 }
 
 /** What `resolve` would do, for the preview. */
@@ -55,10 +60,10 @@ export function resolvePreview(runner: StepRunner, state: DatabaseState, ref: st
               'if it does, undo the rest by hand and use --reverted or --applied',
           ]
         : [];
-    return { revision, direction: step.direction, statements: [...step.statements], appliedAfter: direction === 'down', warnings, fileChanged: null, source: null, startAt: 1 };
+    return { revision, direction: step.direction, statements: [...step.statements], appliedAfter: direction === 'down', warnings, fileChanged: null, source: null, startAt: 1, resumeAfter: null };
   }
   const appliedAfter = mode === 'resume' ? direction === 'up' : mode === 'applied';
-  if (mode !== 'resume') return { revision, direction, statements: [], appliedAfter, warnings: [], fileChanged: null, source: null, startAt: 1 };
+  if (mode !== 'resume') return { revision, direction, statements: [], appliedAfter, warnings: [], fileChanged: null, source: null, startAt: 1, resumeAfter: null };
   const startAt = resumeStart(dirty, resumeAt);
   if (isExcerpt(dirty.sqlText)) return resumeLargeFile(runner, dirty, revision, direction, startAt, resumeAt);
   const recorded = storedStatements(dirty.sqlText, runner.db.syntax);
@@ -75,12 +80,12 @@ export function resolvePreview(runner: StepRunner, state: DatabaseState, ref: st
       : []),
     ...(dirty.uncertain && resumeAt === null
       ? [
-          `statement ${dirty.uncertain.statement} may or may not have completed (no outcome was recorded): this resume runs it again. ` +
-            `If its change is already in the database, resume after it instead: --resume-at ${dirty.uncertain.statement + 1}`,
+          `statement ${dirty.uncertain.statement} may or may not have completed (no outcome was recorded): this resume runs it again`,
         ]
       : []),
   ];
-  return { revision, direction, statements: from.slice(startAt - 1), appliedAfter, warnings, fileChanged, source: changed ? source : null, startAt };
+  const resumeAfter = mode === 'resume' && dirty.uncertain && resumeAt === null ? dirty.uncertain.statement + 1 : null;
+  return { revision, direction, statements: from.slice(startAt - 1), appliedAfter, warnings, fileChanged, source: changed ? source : null, startAt, resumeAfter };
 }
 
 /** Where a resume starts: after the recorded statements, or (only when one is uncertain) after that one too. */
@@ -203,9 +208,10 @@ function resumeLargeFile(runner: StepRunner, dirty: NonNullable<DatabaseState['d
   }
   const warnings =
     dirty.uncertain && resumeAt === null
-      ? [`statement ${dirty.uncertain.statement} may or may not have completed (no outcome was recorded): this resume runs it again. If its change is already in the database, resume after it instead: --resume-at ${dirty.uncertain.statement + 1}`]
+      ? [`statement ${dirty.uncertain.statement} may or may not have completed (no outcome was recorded): this resume runs it again`]
       : [];
-  return { revision, direction, statements: file.statements.slice(startAt - 1), remaining: statementCount(file) - (startAt - 1), appliedAfter: direction === 'up', warnings, fileChanged: null, source: null, startAt };
+  const resumeAfter = dirty.uncertain && resumeAt === null ? dirty.uncertain.statement + 1 : null;
+  return { revision, direction, statements: file.statements.slice(startAt - 1), remaining: statementCount(file) - (startAt - 1), appliedAfter: direction === 'up', warnings, fileChanged: null, source: null, startAt, resumeAfter };
 }
 
 /** The whole statement list a resume runs from (the file's when it is unchanged or chosen, so lines are the file's). */

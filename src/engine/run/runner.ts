@@ -1,6 +1,6 @@
 import type { ConnectionTarget } from '../connection.js';
 import { redact } from '../connection.js';
-import type { DatabaseAdapter } from '../dialects/adapter.js';
+import type { DatabaseAdapter, LockLimits } from '../dialects/adapter.js';
 import { whoAndWhere } from '../dialects/connect.js';
 import type { MigrateTuiError } from '../errors.js';
 import type { Direction } from '../plan/planner.js';
@@ -14,6 +14,7 @@ import { transactionControl } from '../dialects/transaction-control.js';
 import { CancelledError, RunCancel, type CancelOutcome } from './cancel.js';
 import { DirtyDatabaseError, MigrationFailedError, type FailureOutcome } from './runtime-errors.js';
 import { StateStore, type NewLogRow } from './state-store.js';
+import { runStepWithLockRetry } from './lock-retry.js';
 import type { RunResult, RunStep, StepResult } from './steps.js';
 
 /** What the runner needs of a project: its graph (the facade passes the whole Project). */
@@ -27,6 +28,7 @@ export interface MigratorOptions {
   readonly lockTimeoutMs: number;
   readonly connection: ConnectionTarget;
   readonly onEvent?: (event: RunEvent) => void;
+  readonly lockLimits?: LockLimits; // lock discipline of transactional steps (run/lock-retry.ts)
 }
 
 /** What a statement-by-statement run did: `kept` statements stay applied (committed). */
@@ -175,11 +177,9 @@ export class StepRunner {
     };
 
     if (step.transactional) {
-      const failure = await this.db.runTransactionalStep(
-        cursor.sqlBatches(),
-        () => [...(kind === 'migrate' ? this.store.versionChange(rows.before, rows.after) : []), this.store.logInsert({ ...base, statementsDone: count, status: 'done', ...finished() })],
-        progress,
-      );
+      const finish = () => [...(kind === 'migrate' ? this.store.versionChange(rows.before, rows.after) : []), this.store.logInsert({ ...base, statementsDone: count, status: 'done', ...finished() })];
+      const warn = (message: string) => this.emit({ type: 'warning', step: index, revision: step.revision, message });
+      const failure = await runStepWithLockRetry(this.db, () => cursor.sqlBatches(), finish, progress, this.options.lockLimits, { warn });
       if (!failure) return true;
       const error = this.failure(step, failure.index, failure.error, 'rolled-back', {}, cursor);
       await this.store.insertLog({ ...base, statementsDone: failure.index, status: 'failed', error: error.meta.databaseError as string, ...finished() }).catch(() => undefined);

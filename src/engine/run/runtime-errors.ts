@@ -101,8 +101,9 @@ function stateSentence(meta: FailureOutcome & { revision: string; statement: num
 
 /** A confirmation was needed and could not be asked. */
 export class ConfirmationRefusedError extends MigrateTuiError {
-  constructor(what: string) {
-    super('needs-confirmation', `${what} needs a confirmation, but there is no terminal to ask on`, 'pass --yes to confirm in scripts and CI (review the plan first with --sql)', {});
+  /** `review`: how to see what it would do before passing --yes (each command has its own way). */
+  constructor(what: string, review = 'the lines above say what it would do') {
+    super('needs-confirmation', `${what} needs a confirmation, but there is no terminal to ask on; nothing was changed`, `pass --yes to confirm in scripts and CI (${review})`, {});
   }
 }
 

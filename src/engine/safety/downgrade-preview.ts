@@ -58,14 +58,14 @@ export function formatSql(sql: string, dialect: DialectName): string {
 }
 
 export async function buildDowngradePreview(db: DatabaseAdapter, target: string, steps: readonly RunStep[], staysApplied: readonly string[] = []): Promise<DowngradePreview> {
-  const dataAtRisk: DataAtRisk[] = [];
+  const risks: Array<Omit<DataAtRisk, 'rows' | 'nonNull'>> = [];
   for (const step of steps) {
     for (const statement of step.statements) {
-      for (const risk of classifyStatement(statement.sql, db.syntax)) {
-        dataAtRisk.push({ ...risk, revision: step.revision, path: step.path, line: statement.line, ...(await countAtRisk(db, risk)) });
-      }
+      for (const risk of classifyStatement(statement.sql, db.syntax)) risks.push({ ...risk, revision: step.revision, path: step.path, line: statement.line });
     }
   }
+  const counts = await countAtRisk(db, risks);
+  const dataAtRisk: DataAtRisk[] = risks.map((r, i) => ({ ...r, ...counts[i]! }));
   return {
     database: db.display,
     databaseName: db.databaseName,
@@ -75,7 +75,7 @@ export async function buildDowngradePreview(db: DatabaseAdapter, target: string,
       revision: s.revision,
       message: s.message,
       path: s.path,
-      statements: s.statements.map((st) => ({ line: st.line, sql: st.sql, formatted: formatSql(st.sql, db.syntax.name) })),
+      statements: s.statements.map((st) => lazilyFormatted(st.line, st.sql, db.syntax.name)),
     })),
     dataAtRisk,
     staysApplied,
@@ -83,7 +83,43 @@ export async function buildDowngradePreview(db: DatabaseAdapter, target: string,
   };
 }
 
-async function countAtRisk(db: DatabaseAdapter, risk: Risk): Promise<{ rows: number | null; nonNull?: number | null }> {
+/**
+ * A statement whose `formatted` text is made when first read (the full preview, the TUI,
+ * JSON), not for a `--yes` run that prints only the summary: formatting 1,000 statements
+ * with sql-formatter was most of a headless revert's own cost.
+ */
+function lazilyFormatted(line: number, sql: string, dialect: DialectName): { readonly line: number; readonly sql: string; readonly formatted: string } {
+  let formatted: string | undefined;
+  return Object.defineProperty({ line, sql }, 'formatted', { enumerable: true, get: () => (formatted ??= formatSql(sql, dialect)) }) as { line: number; sql: string; formatted: string };
+}
+
+type Count = { rows: number | null; nonNull?: number | null };
+
+/**
+ * Rows in each table the plan drops, empties or thins, counted now: in batches of one
+ * SELECT of scalar subqueries (one round trip per 100 tables instead of one per table); a
+ * batch that fails (a table that does not exist yet) is counted one by one.
+ */
+async function countAtRisk(db: DatabaseAdapter, risks: readonly Risk[]): Promise<Count[]> {
+  const out: Count[] = [];
+  for (let start = 0; start < risks.length; start += 100) {
+    const batch = risks.slice(start, start + 100);
+    const columns = batch.map((risk, i) => {
+      const table = qualify(risk.table, db.syntax);
+      const nn = risk.kind === 'drop-column' && risk.column ? `, (SELECT COUNT(${db.syntax.quoteIdentifier(risk.column)}) FROM ${table}) AS nn${i}` : '';
+      return `(SELECT COUNT(*) FROM ${table}) AS n${i}${nn}`;
+    });
+    try {
+      const [row] = await db.query<Record<string, unknown>>(`SELECT ${columns.join(', ')}`);
+      batch.forEach((risk, i) => out.push(risk.kind === 'drop-column' && risk.column ? { rows: Number(row![`n${i}`]), nonNull: Number(row![`nn${i}`]) } : { rows: Number(row![`n${i}`]) }));
+    } catch {
+      for (const risk of batch) out.push(await countOne(db, risk));
+    }
+  }
+  return out;
+}
+
+async function countOne(db: DatabaseAdapter, risk: Risk): Promise<Count> {
   const table = qualify(risk.table, db.syntax);
   try {
     if (risk.kind === 'drop-column' && risk.column) {
@@ -112,6 +148,21 @@ export function previewText(preview: DowngradePreview): string {
   lines.push('', `stays applied: ${preview.staysApplied.length > 0 ? `${preview.staysApplied.join(', ')} (with what they are built on), other branches untouched` : 'nothing (base)'}`);
   lines.push('', ...riskLines(preview));
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The preview for a run that does not ask (`--yes`): the plan in one line (first and last
+ * revision), what stays applied, and everything it destroys. `--verbose` prints it all.
+ */
+export function previewSummary(preview: DowngradePreview): string {
+  const n = preview.steps.length;
+  const ids = n <= 3 ? preview.steps.map((s) => s.revision).join(', ') : `${preview.steps[0]!.revision}, ${preview.steps[1]!.revision} … ${preview.steps[n - 1]!.revision}`;
+  const statements = preview.steps.reduce((k, s) => k + s.statements.length, 0);
+  return [
+    `downgrade ${preview.database} to ${preview.target}: ${n} revision${n === 1 ? '' : 's'} (${ids}), ${statements} statement${statements === 1 ? '' : 's'}; --verbose prints each with its SQL`,
+    `stays applied: ${preview.staysApplied.length > 0 ? `${preview.staysApplied.join(', ')} (with what they are built on), other branches untouched` : 'nothing (base)'}`,
+    ...riskLines(preview),
+  ].join('\n') + '\n';
 }
 
 export function riskLines(preview: DowngradePreview): string[] {

@@ -84,7 +84,8 @@ export async function runDialect(o: WorkerOptions): Promise<WorkerResult> {
     let db: DatabaseAdapter | null = null;
     try {
       scratch = await createScratchDatabase(o.admin);
-      db = await connectDatabase(scratch.target, 'migrate-tui verify');
+      // A scratch database is made to be written: its SQLite file is created here (looking never creates one).
+      db = await connectDatabase(scratch.target, 'migrate-tui verify', { create: true });
       // The scratch database is thrown away: no need to wait for the disk on every commit.
       await db.relaxDurability?.();
       column = { ...column, server: db.serverVersion, scratch: scratch.description };

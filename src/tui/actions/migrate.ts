@@ -3,7 +3,9 @@ import type { TuiContext } from '../context.js';
 import { busyFlow } from '../flows/busy.js';
 import { confirmFlow } from '../flows/confirm.js';
 import { errorResult } from '../flows/result.js';
+import { downgradeNotices, upgradeNotices } from './notices.js';
 import { backupFirst, execute } from './run.js';
+import { findingLines, planLint } from '../lint-view.js';
 
 /** Upgrade, downgrade and stamp: each previewed and confirmed before it runs. */
 
@@ -12,12 +14,24 @@ export function startUpgrade(ctx: TuiContext, target: string): void {
   try {
     const steps = session.planUpgrade(target);
     if (steps.length === 0) return ctx.notice(`nothing to upgrade: ${target} is already applied`);
-    const body = [`upgrade ${session.db.display} to ${target}: ${steps.length} revision${steps.length === 1 ? '' : 's'}, in this order`];
+    // The plan's lint findings come before the SQL, errors first.
+    const findings = findingLines(planLint(session.project, session.db.syntax.name, steps.map((s) => s.revision), 'up'));
+    const body = [...findings, `upgrade ${session.db.display} to ${target}: ${steps.length} revision${steps.length === 1 ? '' : 's'}, in this order`];
+    if (session.notCreated) body.push('the database file does not exist yet: this creates it');
     for (const [i, s] of steps.entries()) {
       body.push('', `[${i + 1}/${steps.length}] ↑ ${s.revision} ${s.message}${s.path ? ` (${s.path})` : ''}`);
       for (const st of s.statements) body.push(...st.sql.split('\n').map((l) => `  ${l}`));
     }
-    ctx.setFlow(confirmFlow({ title: `Upgrade to ${target}?`, body, onConfirm: () => void execute(ctx, `upgrade to ${target}`, session.upgrade(target)) }));
+    const notices = upgradeNotices(steps, session.db.syntax);
+    ctx.setFlow(
+      confirmFlow({
+        title: `Upgrade to ${target}?`,
+        notices,
+        body,
+        danger: notices[0]!.lines.length > 0,
+        onConfirm: () => void execute(ctx, `upgrade to ${target}`, session.upgrade(target)),
+      }),
+    );
   } catch (error) {
     ctx.setFlow(errorResult(`upgrade to ${target}`, error));
   }
@@ -39,7 +53,9 @@ export function startDowngrade(ctx: TuiContext, target: string): void {
       ctx.setFlow(
         confirmFlow({
           title: `Downgrade ${session.db.databaseName} to ${target}?`,
-          body: [...risks, '', ...text.slice(0, text.length - risks.length)],
+          notices: downgradeNotices(preview),
+          // The risks lead as a notice (in full in the body only when summarised); "none found" stays said.
+          body: [...(preview.dataAtRisk.length === 0 ? [...risks, ''] : []), ...findingLines(planLint(session.project, session.db.syntax.name, preview.steps.map((s) => s.revision), 'down')), ...text.slice(0, text.length - risks.length)],
           phrase: preview.destructive ? session.db.databaseName : null,
           backup: true,
           danger: preview.destructive,

@@ -9,8 +9,11 @@ import { backupFirst, execute } from './run.js';
 export function startResolve(ctx: TuiContext): void {
   const dirty = ctx.session.state.dirty;
   if (!dirty) return ctx.notice('nothing to resolve: the database is not dirty');
-  const modes: Array<{ mode: ResolveMode; key: string; label: string }> = [
-    { mode: 'resume', key: 'r', label: `resume: run the ${dirty.statementsTotal - dirty.statementsDone} statement(s) that did not run` },
+  const uncertain = dirty.uncertain?.statement ?? null;
+  const modes: Array<{ mode: ResolveMode; key: string; label: string; resumeAt?: number }> = [
+    { mode: 'resume', key: 'r', label: `resume: run the ${dirty.statementsTotal - dirty.statementsDone} statement(s) that did not run${uncertain !== null ? ` (statement ${uncertain} again)` : ''}` },
+    // A killed run: statement N may have completed; resuming after it is the other choice.
+    ...(uncertain !== null ? [{ mode: 'resume' as const, key: 'e', label: `resume after statement ${uncertain} (its change is already in the database)`, resumeAt: uncertain + 1 }] : []),
     { mode: 'reverse', key: 'v', label: `reverse: run the ${dirty.direction === 'up' ? 'down' : 'up'} SQL of ${dirty.revision} as a new step` },
     { mode: 'applied', key: 'a', label: `applied: record ${dirty.revision} as applied (you finished it by hand); no SQL` },
     { mode: 'reverted', key: 'x', label: `reverted: record ${dirty.revision} as NOT applied (you undid it by hand); no SQL` },
@@ -20,13 +23,13 @@ export function startResolve(ctx: TuiContext): void {
     ...dirty.ranStatements.map((sql, i) => `  ${i + 1}. ${sql.split('\n')[0]}`),
   ];
   const options = modes.map(({ key, label }) => ({ key, label }));
-  ctx.setFlow(chooseFlow(`Resolve the unfinished ${dirty.direction} of ${dirty.revision}`, intro, options, (index) => confirmResolve(ctx, dirty.revision, modes[index]!.mode)));
+  ctx.setFlow(chooseFlow(`Resolve the unfinished ${dirty.direction} of ${dirty.revision}`, intro, options, (index) => confirmResolve(ctx, dirty.revision, modes[index]!.mode, null, modes[index]!.resumeAt ?? null)));
 }
 
-function confirmResolve(ctx: TuiContext, revision: string, mode: ResolveMode, source: ResumeSource | null = null): void {
+function confirmResolve(ctx: TuiContext, revision: string, mode: ResolveMode, source: ResumeSource | null = null, resumeAt: number | null = null): void {
   const { session } = ctx;
   try {
-    const preview = session.resolvePreview(mode, source);
+    const preview = session.resolvePreview(mode, source, resumeAt);
     // The file changed since the step started: which SQL runs is the user's explicit choice, with the diff in view.
     if (preview.fileChanged && !preview.source) {
       const options = [
@@ -34,7 +37,7 @@ function confirmResolve(ctx: TuiContext, revision: string, mode: ResolveMode, so
         { key: 'l', label: `from the SQL recorded when the step started (${preview.fileChanged.recordedStatements} statements)` },
       ];
       const intro = [`${revision} changed since its unfinished ${preview.direction} started (recorded → file):`, ...preview.fileChanged.diff.split('\n').slice(2), '', 'run the remaining statements:'];
-      return ctx.setFlow(chooseFlow(`Resume ${revision}: the file changed`, intro, options, (index) => confirmResolve(ctx, revision, mode, index === 0 ? 'file' : 'log')));
+      return ctx.setFlow(chooseFlow(`Resume ${revision}: the file changed`, intro, options, (index) => confirmResolve(ctx, revision, mode, index === 0 ? 'file' : 'log', resumeAt)));
     }
     const runs = preview.statements.length > 0;
     const after = preview.appliedAfter ? 'applied' : 'NOT applied';
@@ -42,6 +45,8 @@ function confirmResolve(ctx: TuiContext, revision: string, mode: ResolveMode, so
       ...(preview.source ? [`from ${preview.source === 'file' ? 'the file as it is now' : 'the SQL recorded when the step started'}`] : []),
       runs ? `runs the ${preview.direction} SQL below (${preview.statements.length} statement${preview.statements.length === 1 ? '' : 's'}), then records ${revision} as ${after}` : `RUNS NO SQL: it records ${revision} as ${after}`,
       ...preview.warnings.map((w) => `warning: ${w}`),
+      // Keys, not CLI flags: this is the TUI.
+      ...(preview.resumeAfter !== null ? [`  if its change is already in the database: esc, R, then e (resume after statement ${preview.resumeAfter - 1})`] : []),
       '',
       ...preview.statements.flatMap((st) => st.sql.split('\n').map((l) => `  ${l}`)),
     ];
@@ -49,13 +54,13 @@ function confirmResolve(ctx: TuiContext, revision: string, mode: ResolveMode, so
     const destroys = runs && preview.direction === 'down';
     ctx.setFlow(
       confirmFlow({
-        title: `Resolve ${revision} (--${mode}${source ? ` --from-${source}` : ''}) on ${session.db.databaseName}?`,
+        title: `Resolve ${revision} (${mode}${source ? ` from the ${source}` : ''}${resumeAt !== null ? ` at statement ${resumeAt}` : ''}) on ${session.db.databaseName}?`,
         body,
         phrase: destroys ? session.db.databaseName : null,
         backup: destroys ? true : null,
         danger: destroys,
         onConfirm: (backup) =>
-          void execute(ctx, `resolve ${revision} --${mode}`, session.resolve(revision, mode, source), async () => (destroys ? backupFirst(ctx, backup, `before resolve ${revision} --${mode}`) : [])),
+          void execute(ctx, `resolve ${revision} (${mode})`, session.resolve(revision, mode, source, resumeAt), async () => (destroys ? backupFirst(ctx, backup, `before resolve ${revision} (${mode})`) : [])),
       }),
     );
   } catch (error) {

@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import { TABS, type Tab } from '../state.js';
 import { colour, SQL_KEYWORDS } from '../theme.js';
 
-/** Tabs (up / down / diff / schema / info) and the selected revision's text, scrolled. */
+/** Tabs (up / down / diff / schema / info / lint) and the selected revision's text, scrolled. */
 export function DetailPane(props: { tab: Tab; lines: readonly string[] | null; scroll: number; width: number; height: number; raw: boolean; focused: boolean; title: string }) {
   const body = props.lines ?? ['loading…'];
   const visible = body.slice(props.scroll, props.scroll + props.height - 2);
@@ -29,6 +29,7 @@ function DetailLine(props: { line: string; tab: Tab; width: number }) {
     return <Text color={c} wrap="truncate">{line || ' '}</Text>;
   }
   if (props.tab === 'info') return <Text wrap="truncate">{line || ' '}</Text>;
+  if (props.tab === 'lint') return <Text color={line.startsWith('ERROR') ? colour('red') : line.startsWith('WARNING') ? colour('yellow') : undefined} bold={/^[A-Z]+ [A-Z]{2}\d{3}/.test(line)} wrap="truncate">{line || ' '}</Text>;
   if (line.trimStart().startsWith('--')) return <Text color={colour('gray')} wrap="truncate">{line}</Text>;
   // Keywords bold and coloured; the rest plain.
   const parts = line.split(/(\b[A-Za-z_]+\b)/);

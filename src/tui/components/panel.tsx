@@ -2,9 +2,21 @@ import { Box, Text } from 'ink';
 import { colour } from '../theme.js';
 
 /** A full-screen panel with a title, a scrolled body and a footer of what keys do. */
-export function Panel(props: { title: string; body: readonly string[]; scroll?: number; footer: string; width: number; height: number; tone?: 'danger' | 'ok' | 'error' | 'plain'; children?: React.ReactNode }) {
+export function Panel(props: {
+  title: string;
+  body: readonly string[];
+  scroll?: number;
+  footer: string;
+  width: number;
+  height: number;
+  tone?: 'danger' | 'ok' | 'error' | 'plain';
+  children?: React.ReactNode;
+  /** Shown under the title, before the body (a confirmation's notices and prompt); `leadHeight` lines tall. */
+  lead?: React.ReactNode;
+  leadHeight?: number;
+}) {
   const extra = props.children ? 4 : 0;
-  const room = Math.max(1, props.height - 4 - extra);
+  const room = Math.max(1, props.height - 4 - extra - (props.leadHeight ?? 0));
   // Long lines (paths, errors, SQL) wrap rather than lose their end.
   const body = wrapLines(props.body, Math.max(10, props.width - 2));
   const scroll = Math.min(props.scroll ?? 0, Math.max(0, body.length - room));
@@ -13,6 +25,7 @@ export function Panel(props: { title: string; body: readonly string[]; scroll?: 
   return (
     <Box flexDirection="column" width={props.width} height={props.height} borderStyle="round" borderColor={tone}>
       <Text bold color={tone} wrap="truncate">{props.title}</Text>
+      {props.lead}
       {visible.map((line, k) => (
         <BodyLine key={scroll + k} line={line} />
       ))}

@@ -3,12 +3,20 @@ import { KEYMAP, type Scope } from '../keymap.js';
 import { colour } from '../theme.js';
 
 /** One status line (database, dialect, heads, pending, lock/dirty) and one line of key hints. */
-export function StatusBar(props: { database: string; dialect: string; heads: readonly string[]; pending: number; dirty: boolean; readOnly: boolean; scope: Scope; notice: string | null; width: number }) {
+export function StatusBar(props: { database: string; dialect: string; heads: readonly string[]; pending: number; dirty: boolean; readOnly: boolean; scope: Scope; notice: string | null; width: number; notCreated?: boolean }) {
   // A dirty database can only be resolved, so the way out is always on screen.
-  const hints = KEYMAP.filter((b) => (b.hint || (props.dirty && b.action === 'resolve')) && b.scopes.includes(props.scope) && !(props.readOnly && b.mutates))
-    .map((b) => `${b.keys[0]} ${b.label.split(' ')[0]}`)
-    .join('  ');
-  const state = `${props.database} · ${props.dialect} · at ${props.heads.join(', ') || 'base'} · ${props.pending} pending`;
+  const shown = KEYMAP.filter((b) => (b.hint || (props.dirty && b.action === 'resolve')) && b.scopes.includes(props.scope) && !(props.readOnly && b.mutates));
+  const hints = fitHints(
+    shown.map((b) => ({ text: `${b.keys[0]} ${b.short ?? b.label.split(' ')[0]}`, keep: b.action === 'help' || b.action === 'quit' || b.action === 'resolve' })),
+    props.width,
+  );
+  // The embedded default before its first write: nothing exists yet, and the first write makes it.
+  const at = props.notCreated ? 'no database yet: upgrade creates it' : `at ${props.heads.join(', ') || 'base'}`;
+  // A long database path gives way (cut from the left) before what the state says.
+  const rest = ` · ${props.dialect} · ${at} · ${props.pending} pending`;
+  const room = props.width - rest.length - (props.dirty ? 6 : 0) - (props.readOnly ? 10 : 0);
+  const database = props.database.length <= room ? props.database : room >= 12 ? `…${props.database.slice(-(room - 1))}` : '';
+  const state = database ? `${database}${rest}` : rest.slice(3);
   return (
     <Box flexDirection="column" width={props.width}>
       <Text wrap="truncate">
@@ -19,4 +27,19 @@ export function StatusBar(props: { database: string; dialect: string; heads: rea
       <Text wrap="truncate" color={props.notice ? colour('yellow') : colour('gray')}>{props.notice ?? hints}</Text>
     </Box>
   );
+}
+
+/**
+ * The key hints that fit one line: `? help`, `q quit` (and `R resolve` on a dirty database)
+ * always stay; the others give way from the end of the list.
+ */
+export function fitHints(hints: ReadonlyArray<{ text: string; keep: boolean }>, width: number): string {
+  const list = [...hints];
+  const line = () => list.map((h) => h.text).join('  ');
+  while (line().length > width) {
+    const drop = list.map((h) => h.keep).lastIndexOf(false);
+    if (drop < 0) break;
+    list.splice(drop, 1);
+  }
+  return line();
 }

@@ -9,9 +9,22 @@ import { scrollBy, type FlowModule, type FlowViewProps, type KeyOutcome, type Ke
  */
 
 // State
+/**
+ * A section the confirmation leads with, before the plan: what is at risk first. Sections
+ * render in the order given (data at risk, then lint findings, then transaction notes…);
+ * each is summarised to fit the screen, with the count of what is below the fold.
+ */
+export interface ConfirmNotice {
+  readonly title: string;
+  readonly lines: readonly string[];
+  readonly tone: 'danger' | 'warning' | 'plain';
+}
+
 export interface ConfirmFlow {
   readonly kind: 'confirm';
   readonly title: string;
+  /** Shown first, summarised; the full text of a summarised one is at the top of the body. */
+  readonly notices: readonly ConfirmNotice[];
   readonly body: readonly string[];
   readonly scroll: number;
   /** The name to type before enter confirms; `null`: y confirms. */
@@ -25,8 +38,47 @@ export interface ConfirmFlow {
   readonly onConfirm: (backup: boolean) => void;
 }
 
-export function confirmFlow(options: { title: string; body: readonly string[]; onConfirm: (backup: boolean) => void; phrase?: string | null; phraseLabel?: string; backup?: boolean | null; danger?: boolean }): ConfirmFlow {
-  return { kind: 'confirm', scroll: 0, input: '', phrase: null, phraseLabel: 'the database name', backup: null, danger: false, ...options };
+export function confirmFlow(options: {
+  title: string;
+  body: readonly string[];
+  onConfirm: (backup: boolean) => void;
+  notices?: readonly ConfirmNotice[];
+  phrase?: string | null;
+  phraseLabel?: string;
+  backup?: boolean | null;
+  danger?: boolean;
+}): ConfirmFlow {
+  return { kind: 'confirm', scroll: 0, input: '', phrase: null, phraseLabel: 'the database name', backup: null, danger: false, ...options, notices: (options.notices ?? []).filter((n) => n.lines.length > 0) };
+}
+
+export interface NoticeLine {
+  readonly text: string;
+  readonly tone: ConfirmNotice['tone'];
+  readonly heading: boolean;
+}
+
+/**
+ * The notices within `budget` lines: each keeps its heading and a fair share of the lines,
+ * and a cut one ends with how many more there are below. `cut`: some lines did not fit.
+ */
+export function summariseNotices(notices: readonly ConfirmNotice[], budget: number): { lines: NoticeLine[]; cut: boolean } {
+  const lines: NoticeLine[] = [];
+  let left = Math.max(budget, notices.length * 2);
+  let cut = false;
+  notices.forEach((n, i) => {
+    const share = Math.max(2, Math.floor(left / (notices.length - i)));
+    lines.push({ text: `${n.title} (${n.lines.length})`, tone: n.tone, heading: true });
+    const room = share - 1;
+    // A cut notice still shows its first (biggest) line, then the count of the rest.
+    const shown = n.lines.length <= room ? n.lines : n.lines.slice(0, Math.max(1, room - 1));
+    lines.push(...shown.map((text) => ({ text, tone: n.tone, heading: false })));
+    if (shown.length < n.lines.length) {
+      cut = true;
+      lines.push({ text: `  … and ${n.lines.length - shown.length} more below (↓ scrolls)`, tone: n.tone, heading: false });
+    }
+    left -= 1 + Math.min(n.lines.length, room);
+  });
+  return { lines, cut };
 }
 
 export type ConfirmAction = { type: 'scroll'; by: number } | { type: 'toggle-backup' } | { type: 'type'; text: string } | { type: 'erase' };
@@ -88,13 +140,43 @@ function TypedConfirm(props: { phrase: string; label: string; input: string }) {
   );
 }
 
+/**
+ * The notices first (summarised to fit), then the choices (backup, the typed name) — so the
+ * prompt is never on screen without what is at risk — then the plan, which scrolls.
+ */
 function ConfirmView({ flow, width, height }: FlowViewProps<ConfirmFlow>) {
   const footer = flow.phrase !== null ? 'type the name · enter confirms · esc cancels' : 'y confirms · n, enter or esc cancels (default: No)';
-  return (
-    <Panel title={flow.title} body={flow.body} scroll={flow.scroll} footer={footer} width={width} height={height} tone={flow.danger ? 'danger' : 'plain'}>
-      {flow.backup !== null ? <Text>{`Backup first: ${flow.backup ? '[x] yes' : '[ ] NO — no backup will be taken'}   (tab toggles)`}</Text> : null}
+  const budget = Math.max(3, Math.floor((height - 8) / 2));
+  const { lines: lead, cut } = summariseNotices(flow.notices, budget);
+  // A summarised notice is given in full at the top of the plan, where "below" points.
+  const full = cut ? flow.notices.flatMap((n) => [`${n.title}:`, ...n.lines, '']) : [];
+  const prompt = `Type ${flow.phraseLabel} ${flow.phrase ?? ''} and press enter to confirm:`;
+  const controls = (flow.backup !== null ? 1 : 0) + (flow.phrase !== null ? 1 + Math.ceil(prompt.length / Math.max(1, width - 2)) : 0);
+  const tones = { danger: colour('red'), warning: colour('yellow'), plain: undefined };
+  const leadView = (
+    <Box flexDirection="column">
+      {lead.map((l, i) => (
+        <Text key={i} color={tones[l.tone]} bold={l.heading} wrap="truncate">
+          {l.text}
+        </Text>
+      ))}
+      {flow.backup !== null ? <Text wrap="truncate">{`Backup first: ${flow.backup ? '[x] yes' : '[ ] NO — no backup will be taken'}   (tab toggles)`}</Text> : null}
       {flow.phrase !== null ? <TypedConfirm phrase={flow.phrase} label={flow.phraseLabel} input={flow.input} /> : null}
-    </Panel>
+      {lead.length + controls > 0 ? <Text color={colour('gray')}>{'─'.repeat(Math.max(0, width - 2))}</Text> : null}
+    </Box>
+  );
+  return (
+    <Panel
+      title={flow.title}
+      lead={leadView}
+      leadHeight={lead.length + controls + (lead.length + controls > 0 ? 1 : 0)}
+      body={[...full, ...flow.body]}
+      scroll={flow.scroll}
+      footer={footer}
+      width={width}
+      height={height}
+      tone={flow.danger ? 'danger' : 'plain'}
+    />
   );
 }
 

@@ -63,7 +63,7 @@ export const BROWSE_KEYS: KeyHandlers<'browse', [TuiContext]> = {
   tab: (ctx) => ctx.dispatch({ type: 'tab' }),
   focus: (ctx) => ctx.dispatch({ type: 'mode', mode: { kind: 'detail' } }),
   raw: (ctx) => ctx.dispatch({ type: 'toggle-raw' }),
-  trial: (ctx) => (ctx.view().tab === 'schema' ? ctx.dispatch({ type: 'trial' }) : ctx.notice('t rehearses on the schema tab: press tab until it shows schema')),
+  trial: (ctx) => (['schema', 'diff'].includes(ctx.view().tab) ? ctx.dispatch({ type: 'trial' }) : ctx.notice('t rehearses on the diff and schema tabs: press tab until one shows')),
   log: (ctx) => ctx.setFlow(logFlow()),
   help: (ctx) => ctx.setFlow(helpFlow()),
   upgrade: (ctx) => withSelected(ctx, (id) => startUpgrade(ctx, id)),
@@ -82,5 +82,6 @@ export const BROWSE_KEYS: KeyHandlers<'browse', [TuiContext]> = {
       ctx.notice('reloaded files and database state');
     }),
   quit: (ctx) => ctx.quit(),
-  back: () => undefined,
+  // esc ends an active search: n creates a revision again.
+  back: (ctx) => (ctx.view().search ? ctx.dispatch({ type: 'search-clear' }) : undefined),
 };

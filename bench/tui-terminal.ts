@@ -1,0 +1,108 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { median, spread, writeTuiCorpus } from './harness.js';
+
+/**
+ * The TUI as a user sees it: the built binary in a real pseudo-terminal (tmux, 120×40) on N
+ * revisions (10,000; --quick: 1,000), whole process. First frame: from spawning the session
+ * to the pane showing the newest revision (start-up, indexing and the database read all
+ * included; the database's state follows it, timed as "state shown"). Key: from `send-keys j`
+ * to the pane's text changing, once the state is shown. Both are detected by
+ * polling `tmux capture-pane` in a tight loop; one poll (a tmux client process) takes a few
+ * ms here, printed as the resolution, so figures are upper bounds by about one poll.
+ * Peak RSS: VmHWM of the node process from /proc. Baseline in the same run: `node -e 0` in
+ * the same kind of tmux session, to the pane showing its exit. Budgets (issue 15): first
+ * frame ≤ 500 ms, key ≤ 50 ms, ≤ 200 MB.
+ */
+const quick = process.argv.includes('--quick');
+const count = quick ? 1000 : 10_000;
+const rounds = quick ? 1 : 3;
+const presses = quick ? 10 : 30;
+const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+if (spawnSync('tmux', ['-V']).status !== 0) {
+  console.log('tui terminal benchmark: NOT MEASURED (tmux is not installed)');
+  if (process.env.CI === 'true') process.exitCode = 1;
+  process.exit();
+}
+const root = mkdtempSync(join(tmpdir(), 'migrate-tui-tui-term-'));
+const dir = join(root, 'migrations');
+mkdirSync(dir);
+writeTuiCorpus(dir, count);
+const check = spawnSync(process.execPath, [cli, '--dir', dir, 'heads'], { encoding: 'utf8' });
+if (check.status !== 0) throw new Error(`the CLI refuses the corpus: ${check.stderr}`);
+
+// A server (socket) per session: a new one never races the last one's shutdown.
+let sessions = 0;
+let socket = '';
+const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+const screen = () => tmux('capture-pane', '-p', '-t', 'b').stdout;
+
+function session(command: string): number {
+  socket = `migrate-tui-bench-${process.pid}-${++sessions}`;
+  const start = performance.now();
+  const r = tmux('new-session', '-d', '-s', 'b', '-x', '120', '-y', '40', '-c', root, command);
+  if (r.status !== 0) throw new Error(`tmux: ${r.stderr}`);
+  return start;
+}
+async function until(test: (s: string) => boolean, what: string): Promise<string> {
+  const deadline = performance.now() + 60_000;
+  for (;;) {
+    const s = screen();
+    if (test(s)) return s;
+    if (performance.now() > deadline) throw new Error(`the pane never showed ${what}:\n${s}`);
+  }
+}
+
+const pollMs: number[] = [];
+for (let k = 0; k < 20; k++) {
+  const t = performance.now();
+  spawnSync('tmux', ['-V']);
+  pollMs.push(performance.now() - t);
+}
+
+const base: number[] = [];
+const first: number[] = [];
+const withState: number[] = [];
+const keys: number[] = [];
+const rss: number[] = [];
+const newest = String(count).padStart(6, '0');
+for (let round = 0; round < rounds; round++) {
+  // Baseline: a bare node process printing a line in the same terminal.
+  {
+    const start = session(`${process.execPath} -e "console.log('ready')"; sleep 30`);
+    await until((s) => s.includes('ready'), 'ready');
+    base.push(performance.now() - start);
+    tmux('kill-server');
+  }
+  const db = join(root, `db-${round}.sqlite`);
+  writeFileSync(db, ''); // the TUI never creates a database by looking
+  const start = session(`${process.execPath} ${cli} --url sqlite:${db} --dir ${dir} --read-only`);
+  await until((s) => s.includes(`${newest} step ${newest}`), `revision ${newest}`);
+  first.push(performance.now() - start);
+  // The first frame shows the folder; the database's state follows ("reading state…" until then).
+  await until((s) => !s.includes('reading state…') && s.includes(' pending'), 'the state read');
+  withState.push(performance.now() - start);
+  const pid = Number(tmux('display-message', '-p', '-t', 'b', '#{pane_pid}').stdout.trim());
+  for (let k = 0; k < presses; k++) {
+    const before = screen();
+    const t = performance.now();
+    tmux('send-keys', '-t', 'b', 'j');
+    await until((s) => s !== before, 'a change after j');
+    keys.push(performance.now() - t);
+  }
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  rss.push(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN) / 1024);
+  tmux('kill-server');
+}
+rmSync(root, { recursive: true, force: true });
+
+const verdict = (ok: boolean) => (quick ? '(quick mode: not judged)' : ok ? 'met' : 'NOT MET');
+console.log(`tui terminal benchmark: built binary in tmux 120×40, ${count} revisions, ${rounds} round${rounds === 1 ? '' : 's'}, ${presses} key presses each; one tmux client process ≈ ${median(pollMs).toFixed(1)} ms (poll resolution)`);
+console.log(`  baseline (node prints a line in the same terminal): ${spread(base)}`);
+console.log(`  first frame: ${spread(first)} (${(median(first) / median(base)).toFixed(2)}× baseline; budget 500 ms) ${verdict(median(first) <= 500)}`);
+console.log(`  state shown (status bar no longer "reading state…"): ${spread(withState)}`);
+console.log(`  key j to changed pane: median ${median(keys).toFixed(1)} ms, min–max ${Math.min(...keys).toFixed(1)}–${Math.max(...keys).toFixed(1)} ms (budget 50 ms) ${verdict(median(keys) <= 50)}`);
+console.log(`  peak RSS: ${spread(rss, 'MB')} (budget 200 MB) ${verdict(Math.max(...rss) <= 200)}`);

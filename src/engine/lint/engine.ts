@@ -1,0 +1,230 @@
+import type { DialectName } from '../dialects/dialect.js';
+import { dialectSyntax } from '../dialects/registry.js';
+import { migrationRun } from '../files/migration-sql.js';
+import type { Migration } from '../files/migration-folder.js';
+import type { SqlSource } from '../files/sql-source.js';
+import type { RevisionGraph } from '../graph/graph.js';
+import { analysePostgres } from './pg-parse.js';
+import { RULES } from './rules/index.js';
+import type { FileContext, Hit, Rule, StatementContext } from './rules/rule.js';
+import { SchemaState } from './schema.js';
+import { applySuppressions, type LintConfig } from './apply-config.js';
+import { analyseWithTokens } from './token-parse.js';
+import type { Action, AnalysedStatement, Finding } from './types.js';
+
+/**
+ * Lints a history: for each dialect, the whole graph replayed in upgrade order (so each
+ * rule knows what existed before a migration), every rule run on each statement of the
+ * revisions asked for, then suppressions and the config applied and equal findings of
+ * several dialects merged. Pure: files in, findings out; no database.
+ */
+
+export interface LintOptions {
+  readonly dialects: readonly DialectName[];
+  /** Report only these revisions (the whole history is still replayed). Default: all. */
+  readonly revisions?: ReadonlySet<string>;
+  /** Default: both. */
+  readonly directions?: ReadonlyArray<'up' | 'down'>;
+  /**
+   * A plan: tables created by any of `revisions` count as new (created in this run, so empty),
+   * not only those created by the migration itself.
+   */
+  readonly plan?: boolean;
+  readonly config?: LintConfig;
+}
+
+export interface NotAnalysed {
+  readonly dialects: readonly DialectName[];
+  readonly revision: string;
+  readonly direction: 'up' | 'down';
+  readonly path: string;
+  readonly line: number;
+}
+
+export interface LintReport {
+  readonly findings: readonly Finding[];
+  /** Findings silenced by a `-- migrate:lint-ignore` with a reason or by the config. */
+  readonly suppressed: readonly Finding[];
+  /** Statements whose meaning lint could not tell (no rule judged them). */
+  readonly notAnalysed: readonly NotAnalysed[];
+  readonly statements: number;
+  readonly revisions: number;
+}
+
+type Raw = Omit<Finding, 'dialects'> & { dialect: DialectName };
+
+export function analyseStatement(sql: string, line: number, dialect: DialectName): AnalysedStatement {
+  return dialect === 'postgres' ? analysePostgres(sql, line) : analyseWithTokens(sql, line, dialectSyntax(dialect));
+}
+
+const wants = (rule: Rule, dialect: DialectName, direction: 'up' | 'down') => rule.dialects.includes(dialect) && (!rule.directions || rule.directions.includes(direction));
+
+export function lintHistory(graph: RevisionGraph, options: LintOptions): LintReport {
+  const raw: Raw[] = [];
+  const unknown: Array<NotAnalysed & { dialect: DialectName }> = [];
+  const sources = new Map<string, SqlSource>();
+  const directions = options.directions ?? ['up', 'down'];
+  const order = graph.upgradeOrder(new Set(graph.ids()));
+  let statements = 0;
+  let revisions = 0;
+  for (const dialect of options.dialects) {
+    const syntax = dialectSyntax(dialect);
+    const rules = RULES.filter((r) => r.dialects.includes(dialect));
+    const schema = new SchemaState();
+    // Up files first, all of them: a rebuild can span consecutive revisions (popx/fizz writes one statement per file).
+    const ups = new Map(order.map((id) => {
+      const mode = migrationRun(graph.get(id), 'up', syntax);
+      return [id, { mode, analysed: mode.statements.map((s) => analyseStatement(s.sql, s.line, dialect)) }] as const;
+    }));
+    const rebuiltIn = rebuildsAcross(order, (id) => ups.get(id)!.analysed);
+    for (const id of order) {
+      const m = graph.get(id);
+      const report = !options.revisions || options.revisions.has(id);
+      if (report && dialect === options.dialects[0]) revisions++;
+      const created = new Map<string, { what: string; line: number }>();
+      const isNew = (revision: string) => revision === id || (options.plan === true && !!options.revisions?.has(revision));
+      const run = (direction: 'up' | 'down', source: SqlSource, apply: boolean) => {
+        const cached = direction === 'up' ? ups.get(id)! : null;
+        const mode = cached?.mode ?? migrationRun(m, direction, syntax);
+        const path = source.pathFor(dialect);
+        const emit = report && directions.includes(direction);
+        if (emit) sources.set(path, source);
+        const analysed = cached?.analysed ?? mode.statements.map((s) => analyseStatement(s.sql, s.line, dialect));
+        const rebuilt = direction === 'up' ? (rebuiltIn.get(id) ?? new Set<string>()) : rebuiltTables(analysed.flatMap((st) => st.actions));
+        let inOwn = false;
+        const createdHere = new Set<string>();
+        for (const st of analysed) {
+          if (emit) {
+            statements++;
+            if (!st.analysed && !st.parseError) unknown.push({ dialect, dialects: [dialect], revision: id, direction, path, line: st.line });
+            const ctx: StatementContext = {
+              dialect,
+              revision: id,
+              direction,
+              statement: st,
+              schema,
+              inOwnTransaction: inOwn,
+              existing: (t) => schema.existing(t, isNew) && !createdHere.has(t.toLowerCase()),
+              existingColumn: (t, c) => schema.existingColumn(t, c, isNew) && !createdHere.has(t.toLowerCase()),
+              rebuilt: (t) => rebuilt.has(t.toLowerCase()),
+            };
+            for (const rule of rules) {
+              if (!wants(rule, dialect, direction)) continue;
+              const push = (hit: Hit | null) => hit && raw.push(toRaw(rule, hit, { dialect, revision: id, direction, path, line: st.line }));
+              if (rule.statement) push(rule.statement(ctx));
+              if (rule.action) for (const a of st.actions) push(rule.action(a, ctx));
+            }
+          }
+          for (const a of st.actions) {
+            if (a.kind === 'transaction') inOwn = a.what === 'begin';
+            if (apply) {
+              noteCreated(created, a, st.line, schema, id);
+              schema.apply(a, id);
+            } else if (a.kind === 'create-table') createdHere.add(a.table.toLowerCase());
+          }
+        }
+        if (!emit) return;
+        const fctx: FileContext = { dialect, revision: id, direction, statements: analysed, transactional: mode.transactional, schema, ...(direction === 'down' ? { createdByUp: created } : {}) };
+        for (const rule of rules) if (rule.file && wants(rule, dialect, direction)) for (const hit of rule.file(fctx)) raw.push(toRaw(rule, hit, { dialect, revision: id, direction, path, line: hit.line ?? analysed[0]?.line ?? 1 }));
+      };
+      run('up', m.up, true);
+      if (report && directions.includes('down') && m.downPath) {
+        const down = m.down;
+        if (down) run('down', down, false);
+      }
+    }
+  }
+  const { findings, suppressed } = applySuppressions(raw, sources, options.dialects, options.config ?? {});
+  return { findings: merge(findings), suppressed: merge(suppressed), notAnalysed: merge(unknown.map(({ dialects: _d, ...u }) => ({ ...u, code: '', severity: 'notice' as const, message: '' }))).map((u) => ({ dialects: u.dialects, revision: u.revision, direction: u.direction, path: u.path, line: u.line })), statements, revisions };
+}
+
+function toRaw(rule: Rule, hit: Hit, where: { dialect: DialectName; revision: string; direction: 'up' | 'down'; path: string; line: number }): Raw {
+  return { code: rule.code, severity: rule.severity, ...where, line: hit.line ?? where.line, message: hit.message, ...(hit.table ? { table: hit.table } : {}), ...(hit.column ? { column: hit.column } : {}), ...(hit.columns ? { columns: hit.columns } : {}), ...(hit.fix ? { fix: hit.fix } : {}) };
+}
+
+/** What an up creates, for the reversibility rule (`table t`, `column t.c`, `index i`, `type x`; what: the owning table). */
+function noteCreated(created: Map<string, { what: string; line: number }>, a: AnalysedStatement['actions'][number], line: number, schema: SchemaState, revision: string): void {
+  const lower = (s: string) => s.toLowerCase();
+  switch (a.kind) {
+    case 'create-table':
+      if (!schema.table(a.table)) created.set(`table ${lower(a.table)}`, { what: '', line });
+      return;
+    case 'add-column':
+      created.set(`column ${lower(a.table)}.${lower(a.column.name)}`, { what: lower(a.table), line });
+      return;
+    case 'create-index':
+      if (a.index) created.set(`index ${lower(a.index)}`, { what: lower(a.table), line });
+      return;
+    case 'create-type':
+      created.set(`type ${lower(a.type)}`, { what: '', line });
+      return;
+    case 'drop-table':
+      created.delete(`table ${lower(a.table)}`);
+      return;
+    case 'drop-column':
+      created.delete(`column ${lower(a.table)}.${lower(a.column)}`);
+      return;
+    case 'drop-index':
+      created.delete(`index ${lower(a.index)}`);
+      return;
+    case 'rename-table':
+      if (created.delete(`table ${lower(a.table)}`) || schema.table(a.table)?.createdIn === revision) created.set(`table ${lower(a.to)}`, { what: '', line });
+      return;
+    default:
+      return;
+  }
+}
+
+/**
+ * Tables a file rebuilds, whose rows it carries over: `DROP TABLE t` followed by a rename of
+ * another table to `t`; or `t` renamed away, created again, and the renamed copy dropped.
+ */
+function rebuiltTables(actions: readonly Action[]): Set<string> {
+  const out = new Set<string>();
+  const lower = (x: string) => x.toLowerCase();
+  actions.forEach((a, k) => {
+    const later = actions.slice(k + 1);
+    const renamedOver = a.kind === 'drop-table' ? later.find((b) => b.kind === 'rename-table' && lower(b.to) === lower(a.table)) : undefined;
+    if (a.kind === 'drop-table' && renamedOver?.kind === 'rename-table') {
+      out.add(lower(a.table));
+      out.add(lower(renamedOver.table));
+    }
+    if (a.kind === 'rename-table' && later.some((b) => b.kind === 'create-table' && lower(b.table) === lower(a.table)) && later.some((b) => b.kind === 'drop-table' && lower(b.table) === lower(a.to))) {
+      out.add(lower(a.table));
+      out.add(lower(a.to));
+    }
+  });
+  return out;
+}
+
+/** Rebuilds within a file or across up to three consecutive revisions in upgrade order: the tables each revision rebuilds. */
+function rebuildsAcross(order: readonly string[], analysed: (id: string) => readonly AnalysedStatement[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const actions = order.map((id) => analysed(id).flatMap((s) => s.actions));
+  for (let k = 0; k < order.length; k++) {
+    const window = actions.slice(k, k + 3);
+    if (!window.some((list) => list.some((a) => a.kind === 'drop-table' || a.kind === 'rename-table'))) continue;
+    const tables = rebuiltTables(window.flat());
+    if (tables.size === 0) continue;
+    for (let j = k; j < Math.min(order.length, k + 3); j++) {
+      const set = out.get(order[j]!) ?? new Set<string>();
+      for (const t of tables) set.add(t);
+      out.set(order[j]!, set);
+    }
+  }
+  return out;
+}
+
+/** One finding per code, place and message, listing every dialect that has it. */
+function merge<T extends Raw>(items: readonly T[]): Array<Omit<T, 'dialect'> & { dialects: DialectName[] }> {
+  const byKey = new Map<string, Omit<T, 'dialect'> & { dialects: DialectName[] }>();
+  for (const { dialect, ...rest } of items) {
+    const key = `${rest.code}\0${rest.path}\0${rest.line}\0${rest.direction}\0${rest.message}\0${rest.suppressed ?? ''}`;
+    const seen = byKey.get(key);
+    if (seen) seen.dialects.push(dialect);
+    else byKey.set(key, { ...(rest as Omit<T, 'dialect'>), dialects: [dialect] });
+  }
+  return [...byKey.values()];
+}
+
+export type { Migration };

@@ -1,0 +1,9 @@
+/** Beside safety — lint: dangerous operations per dialect, from the files and the replayed history (no database). */
+export * from './types.js';
+export * from './engine.js';
+export * from './catalogue.js';
+export { loadPostgresParser, postgresParserLoaded } from './pg-parse.js';
+export { RULES, findRule, type Rule } from './rules/index.js';
+export type { LintConfig } from './apply-config.js';
+export { readIgnores, type Ignore } from './suppress.js';
+export { withLiveCounts } from './live-counts.js';

@@ -1,0 +1,55 @@
+import test from 'ava';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cli } from './helpers/cli.js';
+import { makeFolder } from './helpers/folders.js';
+
+const EXAMPLE = fileURLToPath(new URL('../../migrations', import.meta.url));
+const SEEDS = fileURLToPath(new URL('../../seeds', import.meta.url));
+
+test('upgrade, downgrade and reset of a folder with errors print each problem once (no extra "N problems, run check" warning)', async (t) => {
+  const dir = makeFolder({
+    '1_a.up.sql': 'CREATE TABLE a (id INTEGER);\n',
+    '1_a.down.sql': 'DROP TABLE a;\n',
+    '2_b.down.sql': 'DROP TABLE b;\n',
+    '3_c.up.sql': '-- migrate:dialect oracle\nSELECT 1;\n',
+    '3_c.down.sql': 'SELECT 1;\n',
+  });
+  writeFileSync(join(dir, 'db.sqlite'), '');
+  for (const args of [['--yes', 'upgrade'], ['upgrade', '--sql', '--dialect', 'sqlite'], ['--yes', 'downgrade', 'base'], ['--yes', 'reset']]) {
+    const r = await cli(['--url', `sqlite:${join(dir, 'db.sqlite')}`, '--dir', dir, ...args]);
+    t.is(r.code, 3, `${args.join(' ')}: ${r.stderr}`);
+    t.is(r.stderr.split('a .down.sql without its .up.sql').length - 1, 1, `${args.join(' ')}: the problem is printed once`);
+    t.is(r.stderr.split('unknown dialect "oracle"').length - 1, 1);
+    t.notRegex(r.stderr, /^warning: \d+ problems? in /m);
+  }
+  // A command that goes on past content problems still warns, once.
+  const heads = await cli(['--dir', dir, 'heads']);
+  t.is(heads.code, 0);
+  t.regex(heads.stderr, /^warning: 3 problems in .*; run `migrate-tui check` for details\n$/);
+});
+
+test('seed progress names each seed once; the example seeds cover the documents branch (document:* permissions)', async (t) => {
+  const cwd = makeFolder({ 'db.sqlite': '' });
+  const url = 'sqlite:./db.sqlite';
+  t.is((await cli(['--url', url, '--dir', EXAMPLE, '--yes', 'upgrade'], { cwd })).code, 0);
+  const r = await cli(['--url', url, '--dir', EXAMPLE, 'seed', '--seeds', SEEDS], { cwd });
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stderr, /^↑ \[1\/2\] seed 001_roles\.sql \(1 statement\) done in \d+ ms$/m);
+  t.regex(r.stderr, /^↑ \[2\/2\] seed 002_permissions\.sql \(2 statements\) done in \d+ ms$/m);
+  t.notRegex(r.stderr, /seed:|001_roles\.sql 001_roles\.sql/);
+  const Database = (await import('better-sqlite3')).default;
+  const db = new Database(join(cwd, 'db.sqlite'), { readonly: true });
+  try {
+    const grants = db
+      .prepare("SELECT r.name AS role, p.name AS permission FROM role_permissions rp JOIN roles r ON r.id = rp.role_id JOIN permissions p ON p.id = rp.permission_id WHERE p.name LIKE 'document:%' ORDER BY 1, 2")
+      .all() as Array<{ role: string; permission: string }>;
+    const byRole = (role: string) => grants.filter((g) => g.role === role).map((g) => g.permission);
+    t.deepEqual(byRole('admin'), ['document:create', 'document:delete', 'document:read', 'document:update']);
+    t.deepEqual(byRole('user'), ['document:create', 'document:read', 'document:update']);
+    t.deepEqual(byRole('viewer'), ['document:read']);
+  } finally {
+    db.close();
+  }
+});
