@@ -13,6 +13,9 @@ export interface RunningServer {
   readonly url: string;
   readonly version: string;
   stop(): Promise<void>;
+  /** PostgreSQL: stops the server at once (pg_ctl -m immediate), keeping its data, and starts it again (bench/fleet.ts). */
+  halt?(): void;
+  restart?(): void;
 }
 
 const isRoot = process.getuid?.() === 0;
@@ -82,6 +85,11 @@ export async function startPostgres(options: ServerOptions = {}): Promise<Runnin
     name: 'postgres',
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
     version,
+    halt: () => void run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop'], 'postgres'),
+    restart: () => {
+      const again = run(join(bin, 'pg_ctl'), ['-D', data, '-o', settings, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'], 'postgres');
+      if (!again.ok) throw new Error(`pg_ctl start failed:\n${again.output}`);
+    },
     stop: async () => {
       run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop'], 'postgres');
       rmSync(dir, { recursive: true, force: true });

@@ -1,3 +1,6 @@
+import type { ConnectionTarget, Migrator, RunEvent } from '../engine/index.js';
+import type { CliIo } from './io.js';
+
 /** What a headless command produces: text for people, a JSON value for tools, an exit code. */
 export interface CommandResult {
   readonly text: string;
@@ -17,4 +20,23 @@ export interface GlobalOptions {
   readonly lockTimeout?: number;
   readonly connectTimeout?: number;
   readonly readOnly?: boolean;
+  /** --targets: the fleet file (`true`: migrate-tui.targets.json). */
+  readonly targets?: string | true;
+  /** --only: target names and `tag:NAME`s. */
+  readonly only?: readonly string[];
+  readonly parallel?: number;
+  readonly continueOnError?: boolean;
+  /** Set by a fleet run: the command runs on this target, not on --url. */
+  readonly fleetTarget?: FleetSlot;
+}
+
+/** One target of a fleet run, as a command's action sees it. */
+export interface FleetSlot {
+  readonly name: string;
+  readonly target: ConnectionTarget;
+  /** The target's own output (kept for its report). */
+  readonly io: CliIo;
+  readonly onEvent: (event: RunEvent) => void;
+  /** Wraps the work on the open Migrator instead of the one-database Ctrl-C handler. */
+  guard<T>(m: Migrator, work: () => Promise<T>): Promise<T>;
 }

@@ -27,7 +27,7 @@ export const EXIT = {
 
 export const EXIT_DESCRIPTIONS: ReadonlyArray<[number, string]> = [
   [EXIT.ok, 'success (for `check`: no errors)'],
-  [EXIT.failed, '`check` found problems (with `--strict`, warnings too), `verify` found a ✗ (a revision that does not round-trip or fails on a dialect, or a dialect that could not start), a migration failed and was rolled back, or a database operation failed'],
+  [EXIT.failed, 'a fleet run had a failed or skipped target; `check` found problems (with `--strict`, warnings too), `verify` found a ✗ (a revision that does not round-trip or fails on a dialect, or a dialect that could not start), a migration failed and was rolled back, or a database operation failed'],
   [EXIT.usage, 'bad command line: unknown option, bad or ambiguous target, unknown revision, `restore` of another database\'s backup without --into-other-database'],
   [EXIT.invalidMigrations, 'the migration folder has errors; each is printed as path:line'],
   [EXIT.refused, 'a confirmation was needed, but there was no terminal and no --yes (or the answer was no)'],
@@ -36,6 +36,6 @@ export const EXIT_DESCRIPTIONS: ReadonlyArray<[number, string]> = [
   [EXIT.gaps, 'unapplied revisions below applied ones (merged late); rerun with --out-of-order'],
   [EXIT.backupUnavailable, 'no backup could be taken before a downgrade (dump tool missing or older than the server); install it or pass --no-backup'],
   [EXIT.lintRefused, '`upgrade`/`downgrade --lint <level>` refused: the plan has a lint finding at that level or worse (printed); nothing ran'],
-  [EXIT.interrupted, 'a run was cancelled by Ctrl-C or SIGTERM: the running statement was cancelled, and the message says the true state (rolled back, or DIRTY with the statements that stay applied and the `resolve` command); a second Ctrl-C abandons at once. `verify` drops its scratch databases first'],
+  [EXIT.interrupted, 'a run was cancelled by Ctrl-C or SIGTERM: the running statement was cancelled, and the message says the true state (rolled back, or DIRTY with the statements that stay applied and the `resolve` command); a second Ctrl-C abandons at once. `verify` drops its scratch databases first; a fleet run starts nothing new'],
   [EXIT.internal, 'internal error in migrate-tui (a bug: please report it with the output)'],
 ];

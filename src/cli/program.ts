@@ -13,6 +13,7 @@ import { registerInitCommand } from './commands/init.js';
 import { registerMigrateCommands } from './commands/migrate-commands.js';
 import { registerSafetyCommands } from './commands/safety-commands.js';
 import { registerVerifyCommand } from './commands/verify-command.js';
+import { fleetCommand } from './commands/fleet-command.js';
 import { plainReporter } from './reporter.js';
 import { addAlembicHelp } from './alembic-map.js';
 import { checkCommandName } from './unknown-command.js';
@@ -20,7 +21,7 @@ import { EXIT } from './exit-codes.js';
 import { DIALECT_SPELLINGS } from './dialect-spellings.js';
 import type { CliIo } from './io.js';
 import { TOOL_VERSION } from './version.js';
-import { nonNegativeInt, positiveInt, resolveDir, type DatabaseContext, type Wiring } from './wiring.js';
+import { commaList, nonNegativeInt, parallelism, positiveInt, resolveDir, type DatabaseContext, type Wiring } from './wiring.js';
 
 /** Runs one command line; returns the exit code. Never throws for a user's mistake. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
@@ -97,6 +98,10 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     .option('-y, --yes', 'do not ask for confirmations (for scripts and CI)', false)
     .option('--dialect <name>', `SQL dialect for --sql and show: ${DIALECT_SPELLINGS}`)
     .option('--read-only', 'the TUI disables every action that changes the database or files', false)
+    .option('--targets [file]', `run status, check, upgrade, downgrade or stamp on every database of a fleet (default file: migrate-tui.targets.json)`)
+    .option('--only <names>', 'with --targets: only these targets (comma-separated names, and tag:NAME for a tag)', commaList)
+    .addOption(new Option('--parallel <n>', 'with --targets: at most this many targets at once per server (default 4)').argParser(parallelism))
+    .option('--continue-on-error', 'with --targets: a failed target does not stop the later stages', false)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError('(run with --help for usage)');
@@ -114,10 +119,17 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
       ...(o.lockTimeout !== undefined ? { lockTimeout: Number(o.lockTimeout) } : {}),
       ...(o.connectTimeout !== undefined ? { connectTimeout: Number(o.connectTimeout) } : {}),
       readOnly: Boolean(o.readOnly),
+      ...(o.targets !== undefined ? { targets: o.targets === true ? (true as const) : String(o.targets) } : {}),
+      ...(Array.isArray(o.only) ? { only: (o.only as unknown[]).map(String) } : {}),
+      ...(o.parallel !== undefined ? { parallel: Number(o.parallel) } : {}),
+      ...(o.continueOnError ? { continueOnError: true } : {}),
     };
   };
   const database = (g: GlobalOptions): DatabaseContext => {
     const cfg = configFile();
+    const slot = g.fleetTarget;
+    // A fleet target: its own connection, output and cancel handling; the fleet asked once.
+    if (slot) return { io: slot.io, target: { ...slot.target, ...(slot.target.kind === 'sqlite' ? { sqliteForeignKeys: cfg.sqlite?.foreignKeys ?? false } : { connectTimeoutMs: (g.connectTimeout ?? cfg.connectTimeout ?? 10) * 1000 }) }, config: cfg, yes: true, lockTimeoutMs: (g.lockTimeout ?? cfg.lockTimeout ?? 60) * 1000, onEvent: slot.onEvent, guard: slot.guard };
     return {
       io,
       target: engine.resolveConnection({ url: g.url, cwd: io.cwd, env: io.env, config: cfg, connectTimeout: g.connectTimeout }),
@@ -127,7 +139,11 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
       onEvent: plainReporter(io),
     };
   };
+  const loadedOnce = new Map<string, Project>();
   const project = (globals: GlobalOptions, options: { lazyDown?: boolean; refusesOnErrors?: boolean } = { lazyDown: true }): Project => {
+    // A fleet run reads the folder once for all its targets.
+    const key = JSON.stringify([globals.dir, options]);
+    if (globals.fleetTarget && loadedOnce.has(key)) return loadedOnce.get(key)!;
     const dialects = configFile().dialects;
     const { refusesOnErrors, ...read } = options;
     const loaded = engine.loadProject(resolveDir(io, globals.dir), { ...read, ...(dialects ? { dialects } : {}) });
@@ -135,9 +151,10 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     const errors = loaded.problems.filter(engine.isError).length;
     // A command that refuses on errors lists them itself: the problems are printed once.
     if (errors > 0 && !refusesOnErrors) io.err(`warning: ${errors} problem${errors === 1 ? '' : 's'} in ${loaded.dir}; run \`migrate-tui check\` for details\n`);
+    if (globals.fleetTarget) loadedOnce.set(key, loaded);
     return loaded;
   };
-  const backupDir = (option?: string) => resolve(io.cwd, option ?? configFile().backups ?? engine.DEFAULT_BACKUP_DIR);
+  const backupDir = (option?: string, g?: GlobalOptions) => resolve(io.cwd, option ?? configFile().backups ?? engine.DEFAULT_BACKUP_DIR, g?.fleetTarget?.name ?? '');
   const wiring: Wiring = {
     io,
     configFile,
@@ -153,7 +170,14 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
         await loadEngine();
         const self = args[args.length - 1] as Command;
         const globals = globalsOf(self);
-        await perform({ globals, run: () => run(self, globals, ...args.slice(0, -2)) });
+        const rest = args.slice(0, -2);
+        if (globals.targets === undefined) {
+          if (globals.only || globals.parallel !== undefined || globals.continueOnError) throw new engine.UsageError('--only, --parallel and --continue-on-error go with --targets', `add --targets (default file: migrate-tui.targets.json)`);
+          await perform({ globals, run: () => run(self, globals, ...rest) });
+        } else {
+          if (globals.url) throw new engine.UsageError('give either --url or --targets', '--targets runs on the databases its file lists');
+          await perform({ globals, run: () => fleetCommand(wiring, self, globals, (g) => run(self, g, ...rest), rest[0]) });
+        }
       });
       return command;
     },

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { isAbsolute, resolve } from 'node:path';
-import type { ConfigFile, ConnectionTarget, DialectSyntax, Project, RunEvent } from '../engine/index.js';
+import type { ConfigFile, ConnectionTarget, DialectSyntax, Migrator, Project, RunEvent } from '../engine/index.js';
 import { engine } from './engine.js';
 import type { CommandResult, GlobalOptions } from './command-result.js';
 import type { CliIo } from './io.js';
@@ -14,6 +14,8 @@ export interface DatabaseContext {
   readonly yes: boolean;
   readonly lockTimeoutMs: number;
   readonly onEvent?: (event: RunEvent) => void;
+  /** Runs the work on the open Migrator (a fleet's cancel handling); default: the one-database Ctrl-C handler. */
+  readonly guard?: <T>(m: Migrator, work: () => Promise<T>) => Promise<T>;
 }
 
 /** What each command group needs to wire its commands: built once per run by program.ts. */
@@ -27,7 +29,8 @@ export interface Wiring {
   hasDatabase(globals: GlobalOptions): boolean;
   /** Loads the folder; graph-reading commands go on past content-only problems, with a warning. */
   project(globals: GlobalOptions, options?: { lazyDown?: boolean; refusesOnErrors?: boolean }): Project;
-  backupDir(option?: string): string;
+  /** Where backups go; a fleet target's go into a folder named after it. */
+  backupDir(option?: string, globals?: GlobalOptions): string;
   /** On a terminal and not --json: the TUI opens instead of the headless form. */
   interactive(globals: GlobalOptions): boolean;
   openTui(globals: GlobalOptions, variant: 'main' | 'rollback'): Promise<CommandResult>;
@@ -56,4 +59,9 @@ export function positiveInt(value: string): number {
 
 export function commaList(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), ...value.split(',').map((s) => s.trim()).filter((s) => s !== '')];
+}
+
+export function parallelism(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) === 0) throw new InvalidArgumentError('expected a whole number of targets at once per server, 1 or more.');
+  return Number(value);
 }

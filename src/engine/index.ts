@@ -19,3 +19,4 @@ export * from './safety/index.js';
 export * from './verify/index.js';
 export * from './dialects/index.js';
 export * from './lint/index.js';
+export * from './fleet/index.js';

@@ -51,7 +51,9 @@ export function binary(args: string[], options: { cwd?: string; env?: Record<str
 export function start(args: string[]) {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
+  let stdout = '';
   child.stderr.on('data', (d) => (stderr += String(d)));
+  child.stdout.on('data', (d) => (stdout += String(d)));
   const exit = new Promise<number>((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal ? -1 : 0))));
-  return { child, exit, stderr: () => stderr };
+  return { child, exit, stderr: () => stderr, stdout: () => stdout };
 }

@@ -78,7 +78,7 @@ export async function withMigrator<T>(ctx: DatabaseContext, project: Project, wo
   const db = await engine.connectDatabase(ctx.target, `migrate_tui:${ctx.target.databaseName}:${tables.version}`, options);
   try {
     const m = new engine.Migrator(project, db, { tables, toolVersion: TOOL_VERSION, lockTimeoutMs: ctx.lockTimeoutMs, connection: ctx.target, lockLimits: lockLimitsOf(ctx.config), ...(ctx.onEvent ? { onEvent: ctx.onEvent } : {}) });
-    return await cancellable(ctx.io, m, () => work(m));
+    return await (ctx.guard ? ctx.guard(m, () => work(m)) : cancellable(ctx.io, m, () => work(m)));
   } finally {
     await db.close();
   }

@@ -60,7 +60,7 @@ export function registerMigrateCommands(program: Command, w: Wiring): void {
       // The SQL is validated for the connected database's dialect when the Migrator plans.
       return direction === 'upgrade'
         ? upgradeCommand(w.database(g), loaded, targetText, Boolean(o.outOfOrder), g.json, lint)
-        : downgradeCommand(w.database(g), loaded, targetText, g.json, { dryRun: Boolean(o.dryRun), verbose: Boolean(o.verbose), backup: o.backup !== false, backupDir: w.backupDir(o.backupDir) }, lint);
+        : downgradeCommand(w.database(g), loaded, targetText, g.json, { dryRun: Boolean(o.dryRun), verbose: Boolean(o.verbose), backup: o.backup !== false, backupDir: w.backupDir(o.backupDir, g) }, lint);
     });
   }
   registerResetCommand(program, w);

@@ -1,0 +1,173 @@
+import type { Command } from 'commander';
+import type { FleetTarget, Migrator, RunEvent, TargetOutcome, TargetReport } from '../../engine/index.js';
+import { engine } from '../engine.js';
+import type { CommandResult, FleetSlot, GlobalOptions } from '../command-result.js';
+import { confirm } from '../confirm.js';
+import { EXIT } from '../exit-codes.js';
+import { onSignals } from '../interrupt.js';
+import type { CliIo } from '../io.js';
+import type { Wiring } from '../wiring.js';
+
+/** The commands that run over a fleet with --targets, and how each reads a target's result. */
+const FLEET_COMMANDS: Record<string, (r: CommandResult) => TargetOutcome> = {
+  upgrade: (r) => runOutcome(r, 'applied'),
+  downgrade: (r) => runOutcome(r, 'reverted'),
+  stamp: (r) => runOutcome(r, 'stamped'),
+  status: statusOutcome,
+  check: (r) => ({ status: r.exitCode ? 'failed' : 'current', summary: r.exitCode ? firstProblem(r.text) : 'no problems', exitCode: r.exitCode ?? EXIT.ok, json: r.json }),
+};
+
+const MARK: Record<string, string> = { done: '✓', current: '=', pending: '…', failed: '✗', skipped: '-', interrupted: '!' };
+
+/**
+ * A command run with --targets: the same command's action once per target (so each target has
+ * its own connection, lock, dirty state and backups), stage by stage, `--parallel` per server.
+ */
+export async function fleetCommand(w: Wiring, command: Command, g: GlobalOptions, run: (g: GlobalOptions) => CommandResult | Promise<CommandResult>, argument: unknown): Promise<CommandResult> {
+  const name = command.name();
+  const outcomeOf = FLEET_COMMANDS[name];
+  if (!outcomeOf) throw new engine.UsageError(`\`${name}\` does not run over a fleet`, `--targets works with: ${Object.keys(FLEET_COMMANDS).join(', ')}`);
+  const own = command.opts() as { sql?: boolean; dryRun?: boolean; backup?: boolean };
+  if (own.sql || own.dryRun) throw new engine.UsageError(`${own.sql ? '--sql' : '--dry-run'} does not run over a fleet`, `run it on one target: \`${name} … ${own.sql ? '--sql' : '--dry-run'} --url <its url>\``);
+  const fleet = engine.selectTargets(engine.readTargets(g.targets === true ? undefined : g.targets, w.io.cwd, w.io.env), g.only ?? []);
+  const count = `${fleet.targets.length} target${fleet.targets.length === 1 ? '' : 's'}`;
+  if (name === 'downgrade' || name === 'stamp') {
+    await confirm(w.io, `${name} ${count} to ${String(argument)}`, g.yes, `${name} ${count} (${fleet.targets.map((t) => t.name).slice(0, 5).join(', ')}${fleet.targets.length > 5 ? ', …' : ''}) to ${String(argument)}${name === 'downgrade' ? (own.backup === false ? ' WITHOUT backups (--no-backup)' : ', each after its own backup') : ''}? [y/N] `);
+  }
+  const parallel = g.parallel ?? 4;
+  w.io.err(`${name} on ${count} from ${fleet.origin}: stages ${fleet.stages.join(' → ')}, at most ${parallel} at once per server\n`);
+
+  const running = new Map<FleetTarget, Migrator>();
+  let stopping = false;
+  let finished = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    const label = signal === 'SIGINT' ? 'Ctrl-C' : signal;
+    if (stopping) {
+      w.io.err(`\n${label} again: ${engine.ABANDON_TEXT}\n`);
+      process.exit(EXIT.interrupted);
+    }
+    stopping = true;
+    w.io.err(`\n${label}: nothing new starts; ${running.size} running target${running.size === 1 ? '' : 's'} finish or roll back their current migration (${label} again abandons at once)\n`);
+    for (const [target, m] of running) void m.cancel().then((outcome) => outcome.kind !== 'idle' && w.io.err(`${target.name}: ${engine.cancelText(outcome)}\n`));
+  };
+  const work = async (target: FleetTarget): Promise<TargetOutcome> => {
+    const captured = captureIo(w.io);
+    const slot: FleetSlot = {
+      target: target.connection,
+      name: target.name,
+      io: captured,
+      onEvent: (event: RunEvent) => {
+        // A target that took its lock after the cancel stops before its first statement.
+        if (stopping && event.type === 'step-start') void running.get(target)?.cancel();
+      },
+      guard: async (m, body) => {
+        if (stopping) throw new engine.CancelledError('before the target started');
+        running.set(target, m);
+        try {
+          return await body();
+        } finally {
+          running.delete(target);
+        }
+      },
+    };
+    try {
+      const result = await Promise.race([run({ ...g, fleetTarget: slot }), neverAnswered()]);
+      const outcome = outcomeOf(result);
+      return { ...outcome, summary: engine.redact(outcome.summary, target.connection) };
+    } catch (error) {
+      return failure(error, target);
+    }
+  };
+  // If a driver's promise never settles once nothing else is pending (a connection the server
+  // dropped), Node would end the process with no result lines: end those targets as failed.
+  const stalled = new Set<(error: Error) => void>();
+  const neverAnswered = () => new Promise<never>((_resolve, reject) => stalled.add(reject));
+  const onBeforeExit = () => {
+    for (const reject of stalled) reject(new Error('the database driver never answered after the connection was lost; the state of this target is unknown: run `status` on it'));
+    stalled.clear();
+  };
+  process.on('beforeExit', onBeforeExit);
+  const reports = await onSignals(onSignal, () =>
+    engine.runFleet(fleet, { parallel, continueOnError: g.continueOnError ?? false, stopping: () => stopping, onEnd: (r) => w.io.err(`[${++finished}/${fleet.targets.length}] ${line(r)}\n`) }, work),
+  );
+  process.off('beforeExit', onBeforeExit);
+  stalled.clear();
+  const summary = engine.fleetSummary(reports);
+  const exitCode = stopping || summary.interrupted > 0 ? EXIT.interrupted : summary.failed > 0 || summary.skipped > 0 ? EXIT.failed : EXIT.ok;
+  const summaryText = Object.entries(summary).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s === 'current' ? (name === 'upgrade' || name === 'downgrade' || name === 'stamp' ? 'already current' : 'up to date') : s}`).join(', ');
+  return {
+    text: reports.map(line).join('\n') + `\n${name} on ${count}: ${summaryText}\n`,
+    json: {
+      command: name,
+      origin: fleet.origin,
+      stages: fleet.stages,
+      targets: reports.map((r) => ({ name: r.target.name, stage: r.target.stage, tags: r.target.tags, database: r.target.connection.display, status: r.status, summary: r.summary, exitCode: r.exitCode, durationMs: r.durationMs, result: r.json })),
+      summary,
+    },
+    exitCode,
+  };
+}
+
+function line(r: TargetReport): string {
+  return `${MARK[r.status] ?? '?'} ${r.target.name} [${r.target.stage}] ${r.target.connection.display}: ${r.summary}${r.durationMs > 0 ? ` (${r.durationMs} ms)` : ''}`;
+}
+
+/** The target's output goes into its report, not onto the terminal mixed with the others'. */
+function captureIo(io: CliIo): CliIo & { text(): string } {
+  let text = '';
+  return {
+    cwd: io.cwd,
+    env: io.env,
+    stdinIsTTY: false,
+    stdoutIsTTY: false,
+    out: (s) => void (text += s),
+    err: (s) => void (text += s),
+    ask: async () => '',
+    text: () => text,
+  };
+}
+
+function failure(error: unknown, target: FleetTarget): TargetOutcome {
+  const interrupted = error instanceof engine.CancelledError;
+  const message = error instanceof engine.MigrateTuiError ? `${error.message} (→ ${error.hint})` : error instanceof Error ? `${error.message}` : String(error);
+  const json = error instanceof engine.MigrateTuiError ? { error: error.toJSON() } : { error: { code: 'database-error', message: engine.redact(message, target.connection) } };
+  return { status: interrupted ? 'interrupted' : 'failed', summary: `${interrupted ? 'not started: the run was cancelled' : `FAILED: ${engine.redact(oneLine(message), target.connection)}`}`, exitCode: interrupted ? EXIT.interrupted : EXIT.failed, json };
+}
+
+interface RunJson {
+  readonly steps?: ReadonlyArray<{ status: string }>;
+  readonly headsAfter?: readonly string[];
+  readonly error?: { code: string; message: string; meta?: Record<string, unknown> } | null;
+}
+
+function runOutcome(r: CommandResult, verb: string): TargetOutcome {
+  const j = (r.json ?? {}) as RunJson;
+  const done = (j.steps ?? []).filter((s) => s.status === 'done').length;
+  const heads = (j.headsAfter ?? []).join(', ') || 'base';
+  if (j.error) {
+    const cancelled = r.exitCode === EXIT.interrupted;
+    return { status: cancelled ? 'interrupted' : 'failed', summary: `${cancelled ? 'INTERRUPTED' : 'FAILED'}: ${oneLine(j.error.message)}${done > 0 ? ` (${verb} ${done} first)` : ''}; heads now ${heads}`, exitCode: r.exitCode ?? EXIT.failed, json: r.json };
+  }
+  if (done === 0) return { status: 'current', summary: `nothing to do: already at ${heads}`, exitCode: r.exitCode ?? EXIT.ok, json: r.json };
+  return { status: 'done', summary: `${verb} ${done} revision${done === 1 ? '' : 's'}; heads now ${heads}`, exitCode: r.exitCode ?? EXIT.ok, json: r.json };
+}
+
+function statusOutcome(r: CommandResult): TargetOutcome {
+  const j = r.json as { current: string[]; pending: string[]; dirty: { revision: string; direction: string } | null; drift: unknown[]; gaps: unknown[] };
+  const at = `at ${j.current.join(', ') || 'base'}`;
+  const extra = [j.drift.length > 0 ? `${j.drift.length} drifted` : '', j.gaps.length > 0 ? `${j.gaps.length} gap${j.gaps.length === 1 ? '' : 's'}` : ''].filter(Boolean).join(', ');
+  const tail = extra ? `; ${extra}` : '';
+  if (j.dirty) return { status: 'failed', summary: `DIRTY (${j.dirty.direction} of ${j.dirty.revision} unfinished; run resolve on it); ${at}${tail}`, exitCode: EXIT.dirty, json: r.json };
+  if (j.pending.length > 0) return { status: 'pending', summary: `${at}; ${j.pending.length} pending${tail}`, exitCode: EXIT.ok, json: r.json };
+  return { status: 'current', summary: `${at}; nothing pending${tail}`, exitCode: EXIT.ok, json: r.json };
+}
+
+function firstProblem(text: string): string {
+  return text.split('\n').find((l) => /error|✗|DIRTY|DRIFT|GAP|MISSING/.test(l))?.trim() ?? 'problems found (run check on this target alone for details)';
+}
+
+/** A message on one line for the target's result line (the first lines, joined; long ones cut). */
+function oneLine(message: string): string {
+  const text = message.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 3).join(' ');
+  return text.length > 300 ? `${text.slice(0, 299)}…` : text;
+}

@@ -1,0 +1,3 @@
+export * from './targets.js';
+export * from './targets-source.js';
+export * from './scheduler.js';

@@ -1,0 +1,94 @@
+import { serverKey, type Fleet, type FleetTarget } from './targets.js';
+
+/** How one target ended. `current`: it was already there (nothing to do); `pending` (status): behind. */
+export type TargetStatus = 'done' | 'current' | 'pending' | 'failed' | 'skipped' | 'interrupted';
+
+export interface TargetOutcome {
+  readonly status: Exclude<TargetStatus, 'skipped'>;
+  /** One line for people: what happened, or the error (passwords masked). */
+  readonly summary: string;
+  readonly exitCode: number;
+  readonly json: unknown;
+}
+
+export interface TargetReport {
+  readonly target: FleetTarget;
+  readonly status: TargetStatus;
+  readonly summary: string;
+  readonly exitCode: number | null;
+  readonly durationMs: number;
+  readonly json: unknown;
+}
+
+export interface FleetRunOptions {
+  /** At most this many targets at once on each server (all SQLite files count as one server). */
+  readonly parallel: number;
+  /** A failed target does not stop later stages. */
+  readonly continueOnError: boolean;
+  /** True once the run is cancelled: nothing new starts. */
+  readonly stopping: () => boolean;
+  readonly onStart?: (target: FleetTarget) => void;
+  readonly onEnd?: (report: TargetReport) => void;
+}
+
+/**
+ * Runs `work` for every target, stage after stage in the fleet's order. Inside a stage, up to
+ * `parallel` targets of one server run at once. A failed (or interrupted) target stops the
+ * later stages unless `continueOnError`; a cancel starts nothing new. Reports come in the
+ * fleet's order. `work` must not throw: it turns any error into a failed outcome.
+ */
+export async function runFleet(fleet: Fleet, options: FleetRunOptions, work: (target: FleetTarget) => Promise<TargetOutcome>): Promise<TargetReport[]> {
+  const reports = new Map<FleetTarget, TargetReport>();
+  let stopReason: string | null = null;
+  for (const stage of fleet.stages) {
+    const targets = fleet.targets.filter((t) => t.stage === stage);
+    if (stopReason === null && options.stopping()) stopReason = 'the run was cancelled';
+    if (stopReason !== null) {
+      for (const target of targets) reports.set(target, skipped(target, stopReason));
+      continue;
+    }
+    await runStage(targets, options, work, reports);
+    const failed = targets.filter((t) => ['failed', 'interrupted'].includes(reports.get(t)!.status));
+    if (options.stopping()) stopReason = 'the run was cancelled';
+    else if (failed.length > 0 && !options.continueOnError) stopReason = `stage "${stage}" had ${failed.length} failed target${failed.length === 1 ? '' : 's'} (${failed.slice(0, 3).map((t) => t.name).join(', ')}${failed.length > 3 ? ', …' : ''}); --continue-on-error goes on`;
+  }
+  return fleet.targets.map((t) => reports.get(t)!);
+}
+
+async function runStage(targets: readonly FleetTarget[], options: FleetRunOptions, work: (target: FleetTarget) => Promise<TargetOutcome>, reports: Map<FleetTarget, TargetReport>): Promise<void> {
+  const queues = new Map<string, FleetTarget[]>();
+  for (const target of targets) {
+    const key = serverKey(target);
+    queues.set(key, [...(queues.get(key) ?? []), target]);
+  }
+  const lane = async (queue: FleetTarget[]) => {
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      if (options.stopping()) {
+        reports.set(next, skipped(next, 'the run was cancelled'));
+        continue;
+      }
+      options.onStart?.(next);
+      const started = Date.now();
+      const outcome = await work(next);
+      const report: TargetReport = { target: next, ...outcome, durationMs: Date.now() - started };
+      reports.set(next, report);
+      options.onEnd?.(report);
+    }
+  };
+  const lanes: Promise<void>[] = [];
+  for (const queue of queues.values()) {
+    for (let i = 0; i < Math.min(options.parallel, queue.length); i++) lanes.push(lane(queue));
+  }
+  await Promise.all(lanes);
+}
+
+function skipped(target: FleetTarget, reason: string): TargetReport {
+  return { target, status: 'skipped', summary: `skipped: ${reason}`, exitCode: null, durationMs: 0, json: null };
+}
+
+/** Counts per status, for the summary line and --json. */
+export function fleetSummary(reports: readonly TargetReport[]): Record<TargetStatus, number> {
+  const counts: Record<TargetStatus, number> = { done: 0, current: 0, pending: 0, failed: 0, skipped: 0, interrupted: 0 };
+  for (const r of reports) counts[r.status]++;
+  return counts;
+}

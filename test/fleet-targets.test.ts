@@ -1,0 +1,186 @@
+import test from 'ava';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readTargets, runFleet, selectTargets, TargetsFileError, validateTargets, type Fleet, type FleetTarget, type TargetOutcome } from '../src/engine/index.js';
+import { cli } from './helpers/cli.js';
+
+/** Targets files and their errors, --only, and the stage scheduler: no database needed. */
+
+const cwd = '/tmp';
+const fleet = (value: unknown, env: Record<string, string> = {}): Fleet => validateTargets(value, 'fleet.json', env, cwd);
+const errorOf = (value: unknown, env: Record<string, string> = {}) => {
+  const error = (() => {
+    try {
+      fleet(value, env);
+    } catch (e) {
+      return e;
+    }
+    return null;
+  })();
+  if (!(error instanceof TargetsFileError)) throw new Error(`expected a TargetsFileError, got ${String(error)}`);
+  return error;
+};
+
+function folderWith(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'migrate-tui-fleet-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+test('a list of targets: stages in order of first appearance, default stage, tags, ${VAR} read from the environment', (t) => {
+  const f = fleet(
+    [
+      { name: 'canary-1', url: 'postgres://app:${PW}@db1:5433/app', stage: 'canary', tags: ['eu'] },
+      { name: 'eu-2', url: 'mysql://app:${PW}@db2/app', stage: 'eu', tags: ['eu', 'big'] },
+      { name: 'local', url: 'sqlite:./a.sqlite' },
+    ],
+    { PW: 's3cr#t' },
+  );
+  t.deepEqual(f.stages, ['canary', 'eu', 'default']);
+  t.deepEqual(f.targets.map((x) => [x.name, x.stage, x.tags.join('+')]), [['canary-1', 'canary', 'eu'], ['eu-2', 'eu', 'eu+big'], ['local', 'default', '']]);
+  // A value in the user:password part is percent-encoded (a # or @ in a password stays a password).
+  t.is(f.targets[0]!.connection.url, 'postgres://app:s3cr%23t@db1:5433/app');
+  t.is(f.targets[0]!.connection.display.includes('s3cr'), false);
+  t.is(f.targets[2]!.connection.file, '/tmp/a.sqlite');
+});
+
+test('the object form fixes the stage order; a target in a stage it does not list is an error naming the target', (t) => {
+  const f = fleet({ stages: ['canary', 'rest'], targets: [{ name: 'b', url: 'sqlite:b', stage: 'rest' }, { name: 'a', url: 'sqlite:a', stage: 'canary' }] });
+  t.deepEqual(f.stages, ['canary', 'rest']);
+  const e = errorOf({ stages: ['canary'], targets: [{ name: 'b', url: 'sqlite:b', stage: 'rest' }] });
+  t.regex(e.message, /^fleet\.json: target "b" is in stage "rest", which "stages" does not list/);
+});
+
+test('errors name the file and the entry: duplicate names, missing url, bad name, unknown key, empty list, not a list', (t) => {
+  t.regex(errorOf([{ name: 'a', url: 'sqlite:a' }, { name: 'a', url: 'sqlite:b' }]).message, /fleet\.json: target 2 has the name "a" of target 1/);
+  t.regex(errorOf([{ name: 'a' }]).message, /fleet\.json: target "a" \(target 1\) needs a "url"/);
+  t.regex(errorOf([{ name: 'a b', url: 'sqlite:a' }]).message, /fleet\.json: target 1 needs a "name"/);
+  t.regex(errorOf([{ name: 'a', url: 'sqlite:a', region: 'eu' }]).message, /target "a" \(target 1\) has unknown key "region"/);
+  t.regex(errorOf([{ name: 'a', url: 'sqlite:a', tags: 'eu' }]).message, /"tags" must be a list of names/);
+  t.regex(errorOf([]).message, /the list of targets is empty/);
+  t.regex(errorOf({ name: 'a' }).message, /unknown key "name"/);
+  t.regex(errorOf('x').message, /expected a list of targets/);
+});
+
+test('a missing ${VAR} is an error naming the target and the variable, never an empty password', (t) => {
+  const e = errorOf([{ name: 'ok', url: 'sqlite:a' }, { name: 'eu-3', url: 'postgres://app:${EU3_PASSWORD}@db/app' }]);
+  t.regex(e.message, /fleet\.json: target "eu-3" \(target 2\): the environment variable EU3_PASSWORD used in its URL is not set/);
+  t.regex(e.hint, /set EU3_PASSWORD/);
+});
+
+test('a bad URL names the target and never echoes the password', (t) => {
+  for (const url of ['postgres://app:hunter2-%zz@db/app', 'oracle://app:hunter2@db/app', 'postgres://app:hunter2@db', 'postgres://app:hunter2@db:notaport/app']) {
+    const e = errorOf([{ name: 'eu-1', url }]);
+    t.regex(e.message, /^fleet\.json: target "eu-1" \(target 1\): /, url);
+    t.false(JSON.stringify({ message: e.message, hint: e.hint, meta: e.meta }).includes('hunter2'), url);
+  }
+  // A password from the environment is never shown either.
+  const e = errorOf([{ name: 'eu-1', url: 'postgres://app:${PW}@db' }], { PW: 'hunter2' });
+  t.false(`${e.message} ${e.hint}`.includes('hunter2'));
+});
+
+test('--only takes names and tag:NAME; one that matches nothing is an error; stages left empty drop out', (t) => {
+  const f = fleet([
+    { name: 'c', url: 'sqlite:c', stage: 'canary', tags: ['us'] },
+    { name: 'e1', url: 'sqlite:e1', stage: 'rest', tags: ['eu'] },
+    { name: 'e2', url: 'sqlite:e2', stage: 'rest', tags: ['eu'] },
+    { name: 'u1', url: 'sqlite:u1', stage: 'rest', tags: ['us'] },
+  ]);
+  const picked = selectTargets(f, ['tag:eu', 'u1']);
+  t.deepEqual(picked.targets.map((x) => x.name), ['e1', 'e2', 'u1']);
+  t.deepEqual(picked.stages, ['rest']);
+  t.throws(() => selectTargets(f, ['tag:asia']), { message: /--only tag:asia: no target has that tag in fleet\.json/ });
+  t.throws(() => selectTargets(f, ['nope']), { message: /--only nope: no target has that name/ });
+});
+
+test('a targets file on disk: missing file, bad JSON (the line, not the text), a command source, its failure and its timeout', (t) => {
+  const dir = folderWith({
+    'migrate-tui.targets.json': '[{"name": "a", "url": "sqlite:./a.sqlite"}]',
+    'broken.json': '[\n{"name": "a",\n "url": "postgres://u:hunter2@h/db"\n\n',
+    'dynamic.json': JSON.stringify({ command: 'printf \'[{"name": "t-%s", "url": "sqlite:./%s.sqlite"}]\' "$TENANT" "$TENANT"' }),
+    'failing.json': JSON.stringify({ command: 'echo "control database unreachable" >&2; exit 3' }),
+    'slow.json': JSON.stringify({ command: 'sleep 5', timeout: 0.3 }),
+    'garbage.json': JSON.stringify({ command: 'echo not json' }),
+  });
+  t.deepEqual(readTargets(undefined, dir, {}).targets.map((x) => x.name), ['a']);
+  t.throws(() => readTargets('nope.json', dir, {}), { message: 'nope.json: no such file' });
+  const broken = t.throws(() => readTargets('broken.json', dir, {}));
+  t.regex(broken!.message, /^broken\.json(:\d+)?: not valid JSON/);
+  t.false(broken!.message.includes('hunter2'));
+  t.deepEqual(readTargets('dynamic.json', dir, { TENANT: 'acme' }).targets.map((x) => x.name), ['t-acme']);
+  t.throws(() => readTargets('failing.json', dir, {}), { message: /failing\.json: the targets command "echo .*" exited with code 3:\ncontrol database unreachable/ });
+  const started = Date.now();
+  t.throws(() => readTargets('slow.json', dir, {}), { message: /slow\.json: the targets command "sleep 5" did not finish within 0\.3 s/ });
+  t.true(Date.now() - started < 4000);
+  t.throws(() => readTargets('garbage.json', dir, {}), { message: /garbage\.json \(output of "echo not json"\): not valid JSON/ });
+});
+
+test('the CLI: a bad targets file exits 2 naming it; --only without --targets, --url with --targets and a command that does not run over a fleet are usage errors', async (t) => {
+  const dir = folderWith({ 'migrate-tui.targets.json': '[{"name": "a", "url": "postgres://u:${NOPE}@h/db"}]', '1_a.up.sql': 'CREATE TABLE a (id int);\n', '1_a.down.sql': 'DROP TABLE a;\n' });
+  const bad = await cli(['--dir', dir, 'upgrade', '--targets'], { cwd: dir });
+  t.is(bad.code, 2);
+  t.regex(bad.stderr, /migrate-tui\.targets\.json: target "a" \(target 1\): the environment variable NOPE used in its URL is not set/);
+  t.is((await cli(['--dir', dir, 'upgrade', '--only', 'a'], { cwd: dir })).code, 2);
+  t.is((await cli(['--dir', dir, 'upgrade', '--targets', '--url', 'sqlite:x'], { cwd: dir, env: { NOPE: 'x' } })).code, 2);
+  const dryRun = await cli(['--dir', dir, 'downgrade', 'base', '--dry-run', '--targets'], { cwd: dir, env: { NOPE: 'x' } });
+  t.is(dryRun.code, 2);
+  t.regex(dryRun.stderr, /--dry-run does not run over a fleet/);
+  const verify = await cli(['--dir', dir, 'history', '--targets'], { cwd: dir, env: { NOPE: 'x' } });
+  t.is(verify.code, 2);
+  t.regex(verify.stderr, /`history` does not run over a fleet/);
+});
+
+// ---- the scheduler, with work that takes real (short) time ----
+
+const targetsOf = (specs: Array<[string, string, string]>): Fleet => fleet(specs.map(([name, stage, url]) => ({ name, stage, url })));
+const ok = (): TargetOutcome => ({ status: 'done', summary: 'ok', exitCode: 0, json: null });
+const bad = (): TargetOutcome => ({ status: 'failed', summary: 'FAILED', exitCode: 1, json: null });
+const tick = () => new Promise<void>((r) => setImmediate(r));
+
+test('a failing canary stops the later stages (skipped, saying why); --continue-on-error goes on', async (t) => {
+  const f = targetsOf([['c', 'canary', 'sqlite:c'], ['a', 'rest', 'sqlite:a'], ['b', 'rest', 'sqlite:b']]);
+  const ran: string[] = [];
+  const work = async (x: FleetTarget) => (ran.push(x.name), x.name === 'c' ? bad() : ok());
+  const stopped = await runFleet(f, { parallel: 4, continueOnError: false, stopping: () => false }, work);
+  t.deepEqual(stopped.map((r) => r.status), ['failed', 'skipped', 'skipped']);
+  t.regex(stopped[1]!.summary, /skipped: stage "canary" had 1 failed target \(c\)/);
+  t.deepEqual(ran, ['c']);
+  const goneOn = await runFleet(f, { parallel: 4, continueOnError: true, stopping: () => false }, work);
+  t.deepEqual(goneOn.map((r) => r.status), ['failed', 'done', 'done']);
+});
+
+test('never more than --parallel targets at once per server; servers run side by side', async (t) => {
+  const specs: Array<[string, string, string]> = [];
+  for (let i = 0; i < 9; i++) specs.push([`p${i}`, 's', `postgres://u@pg-a:5432/d${i}`], [`m${i}`, 's', `mysql://u@my:3306/d${i}`], [`q${i}`, 's', `postgres://u@pg-b/d${i}`]);
+  const f = targetsOf(specs);
+  const now = new Map<string, number>();
+  const peak = new Map<string, number>();
+  let overall = 0;
+  let overallPeak = 0;
+  await runFleet(f, { parallel: 3, continueOnError: false, stopping: () => false }, async (x) => {
+    const key = x.connection.url.split('@')[1]!.split('/')[0]!;
+    now.set(key, (now.get(key) ?? 0) + 1);
+    peak.set(key, Math.max(peak.get(key) ?? 0, now.get(key)!));
+    overallPeak = Math.max(overallPeak, ++overall);
+    for (let i = 0; i < 5; i++) await tick();
+    now.set(key, now.get(key)! - 1);
+    overall--;
+    return ok();
+  });
+  t.deepEqual(Object.fromEntries(peak), { 'pg-a:5432': 3, 'my:3306': 3, 'pg-b': 3 });
+  t.is(overallPeak, 9);
+});
+
+test('a cancel starts nothing new: running targets finish, the rest and later stages are skipped', async (t) => {
+  const f = targetsOf([['a', 's1', 'sqlite:a'], ['b', 's1', 'sqlite:b'], ['c', 's1', 'sqlite:c'], ['d', 's2', 'sqlite:d']]);
+  let stopping = false;
+  const reports = await runFleet(f, { parallel: 2, continueOnError: true, stopping: () => stopping }, async (x) => {
+    // a and b start together; the cancel comes while b starts.
+    if (x.name === 'b') stopping = true;
+    await tick();
+    return ok();
+  });
+  t.deepEqual(reports.map((r) => `${r.target.name}:${r.status}`), ['a:done', 'b:done', 'c:skipped', 'd:skipped']);
+  t.regex(reports[3]!.summary, /the run was cancelled/);
+});
