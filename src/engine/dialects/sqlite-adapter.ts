@@ -115,6 +115,10 @@ export class SqliteAdapter implements DatabaseAdapter {
         throw again;
       }
     }
+    // Held, the lock still needs the busy handler: a write escalates to an exclusive lock,
+    // which waits for readers (a starting runner, `status`) to drop their shared locks; with
+    // a busy timeout of 0 that wait failed at once as "database is locked".
+    this.db.pragma(`busy_timeout = ${Math.max(1, Math.round(timeoutMs))}`);
     this.locked = true;
   }
 
