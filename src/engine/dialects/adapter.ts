@@ -91,7 +91,16 @@ export interface DatabaseAdapter {
    * of queueing the application behind it; run/lock-retry.ts retries the step.
    */
   stepLimits?(limits: LockLimits): readonly string[];
-  /** The sessions the running statement waits for, from a second connection (PostgreSQL pg_blocking_pids). */
+  /**
+   * Lock discipline of steps that run statement by statement, outside a transaction (every
+   * MySQL/MariaDB migration: `SET SESSION lock_wait_timeout`): run before the step, and
+   * `reset` after it.
+   */
+  trackedStepLimits?(limits: LockLimits): { readonly set: readonly string[]; readonly reset: readonly string[] };
+  /**
+   * The sessions the running statement waits for, from a second connection (PostgreSQL
+   * pg_blocking_pids; MariaDB METADATA_LOCK_INFO, else open transactions).
+   */
   blockingSessions?(): Promise<BlockingSession[]>;
 
   /**
@@ -131,6 +140,8 @@ export const DEFAULT_LOCK_LIMITS: LockLimits = { lockTimeoutMs: 5000, statementT
 
 /** A session holding a lock the migration waits for. */
 export interface BlockingSession {
+  /** How the database numbers sessions: `pid` (PostgreSQL, the default) or `connection` (MySQL/MariaDB). */
+  readonly kind?: 'pid' | 'connection';
   readonly pid: number;
   readonly application: string;
   readonly state: string;
