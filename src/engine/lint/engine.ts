@@ -4,7 +4,8 @@ import { migrationRun } from '../files/migration-sql.js';
 import type { Migration } from '../files/migration-folder.js';
 import type { SqlSource } from '../files/sql-source.js';
 import type { RevisionGraph } from '../graph/graph.js';
-import { analysePostgres } from './pg-parse.js';
+import { analysePostgres, postgresParserLoaded } from './pg-parse.js';
+import { analysePostgresMany } from './pg-batch.js';
 import { RULES } from './rules/index.js';
 import type { FileContext, Hit, Rule, StatementContext } from './rules/rule.js';
 import { SchemaState } from './schema.js';
@@ -53,11 +54,71 @@ export interface LintReport {
 
 type Raw = Omit<Finding, 'dialects'> & { dialect: DialectName };
 
+type Analysis = Omit<AnalysedStatement, 'sql' | 'line'>;
+/**
+ * What a statement does depends only on its text and how it is read: memoised per reader
+ * (PostgreSQL's parser; the tokenizer per splitter rules, which MySQL and MariaDB share), so
+ * a statement is parsed once per process — by every dialect that reads it alike, and by the
+ * TUI each time it lints again. Bounded: cleared past MEMO_LIMIT entries.
+ */
+const memo = new Map<unknown, Map<string, Analysis>>();
+const MEMO_LIMIT = 200_000;
+let memoSize = 0;
+
 export function analyseStatement(sql: string, line: number, dialect: DialectName): AnalysedStatement {
-  return dialect === 'postgres' ? analysePostgres(sql, line) : analyseWithTokens(sql, line, dialectSyntax(dialect));
+  const syntax = dialectSyntax(dialect);
+  const reader = dialect === 'postgres' ? analysePostgres : syntax.splitter;
+  let byText = memo.get(reader);
+  if (!byText) memo.set(reader, (byText = new Map()));
+  const known = byText.get(sql);
+  if (known) return { ...known, sql, line };
+  const analysed = dialect === 'postgres' ? analysePostgres(sql, line) : analyseWithTokens(sql, line, syntax);
+  if (postgresReady(dialect)) {
+    if (++memoSize > MEMO_LIMIT) {
+      memo.clear();
+      memo.set(reader, (byText = new Map()));
+      memoSize = 1;
+    }
+    const { sql: _s, line: _l, ...analysis } = analysed;
+    byText.set(sql, analysis);
+  }
+  return analysed;
 }
 
+/**
+ * Reads the statements a lint will ask for ahead, many per call where the reader gains by it
+ * (PostgreSQL's parser: a call costs more than a short statement), into the memo.
+ */
+function readAhead(dialect: DialectName, sqls: readonly string[]): void {
+  if (dialect !== 'postgres' || !postgresParserLoaded()) return;
+  const byText = memo.get(analysePostgres) ?? new Map<string, Analysis>();
+  memo.set(analysePostgres, byText);
+  const todo = [...new Set(sqls)].filter((sql) => !byText.has(sql));
+  for (let k = 0; k < todo.length; k += READ_AHEAD) {
+    const chunk = todo.slice(k, k + READ_AHEAD);
+    const read = analysePostgresMany(chunk) ?? [];
+    chunk.forEach((sql, j) => read[j] && byText.set(sql, read[j]!));
+    memoSize += chunk.length;
+  }
+}
+const READ_AHEAD = 400;
+
+/** Forgets every statement read (for benchmarks measuring a first lint). */
+export function forgetAnalyses(): void {
+  memo.clear();
+  memoSize = 0;
+}
+
+/** A PostgreSQL statement read before the parser loaded is "not analysed": not worth keeping. */
+const postgresReady = (dialect: DialectName) => dialect !== 'postgres' || postgresParserLoaded();
+
 const wants = (rule: Rule, dialect: DialectName, direction: 'up' | 'down') => rule.dialects.includes(dialect) && (!rule.directions || rule.directions.includes(direction));
+
+/** The rules of one dialect and direction, by the hook they use (filtered once, not per statement). */
+function rulesFor(dialect: DialectName, direction: 'up' | 'down') {
+  const all = RULES.filter((r) => wants(r, dialect, direction));
+  return { statement: all.filter((r) => r.statement), action: all.filter((r) => r.action), file: all.filter((r) => r.file) };
+}
 
 export function lintHistory(graph: RevisionGraph, options: LintOptions): LintReport {
   const raw: Raw[] = [];
@@ -69,13 +130,13 @@ export function lintHistory(graph: RevisionGraph, options: LintOptions): LintRep
   let revisions = 0;
   for (const dialect of options.dialects) {
     const syntax = dialectSyntax(dialect);
-    const rules = RULES.filter((r) => r.dialects.includes(dialect));
+    const byDirection = { up: rulesFor(dialect, 'up'), down: rulesFor(dialect, 'down') };
     const schema = new SchemaState();
     // Up files first, all of them: a rebuild can span consecutive revisions (popx/fizz writes one statement per file).
-    const ups = new Map(order.map((id) => {
-      const mode = migrationRun(graph.get(id), 'up', syntax);
-      return [id, { mode, analysed: mode.statements.map((s) => analyseStatement(s.sql, s.line, dialect)) }] as const;
-    }));
+    const upModes = order.map((id) => [id, migrationRun(graph.get(id), 'up', syntax)] as const);
+    const downs = directions.includes('down') ? order.filter((id) => (!options.revisions || options.revisions.has(id)) && graph.get(id).downPath) : [];
+    readAhead(dialect, [...upModes.flatMap(([, mode]) => mode.statements), ...downs.flatMap((id) => migrationRun(graph.get(id), 'down', syntax).statements)].map((st) => st.sql));
+    const ups = new Map(upModes.map(([id, mode]) => [id, { mode, analysed: mode.statements.map((st) => analyseStatement(st.sql, st.line, dialect)) }] as const));
     const rebuiltIn = rebuildsAcross(order, (id) => ups.get(id)!.analysed);
     for (const id of order) {
       const m = graph.get(id);
@@ -108,11 +169,19 @@ export function lintHistory(graph: RevisionGraph, options: LintOptions): LintRep
               existingColumn: (t, c) => schema.existingColumn(t, c, isNew) && !createdHere.has(t.toLowerCase()),
               rebuilt: (t) => rebuilt.has(t.toLowerCase()),
             };
-            for (const rule of rules) {
-              if (!wants(rule, dialect, direction)) continue;
-              const push = (hit: Hit | null) => hit && raw.push(toRaw(rule, hit, { dialect, revision: id, direction, path, line: st.line }));
-              if (rule.statement) push(rule.statement(ctx));
-              if (rule.action) for (const a of st.actions) push(rule.action(a, ctx));
+            const where = { dialect, revision: id, direction, path, line: st.line };
+            const rules = byDirection[direction];
+            for (const rule of rules.statement) {
+              const hit = rule.statement!(ctx);
+              if (hit) raw.push(toRaw(rule, hit, where));
+            }
+            if (st.actions.length > 0) {
+              for (const rule of rules.action) {
+                for (const a of st.actions) {
+                  const hit = rule.action!(a, ctx);
+                  if (hit) raw.push(toRaw(rule, hit, where));
+                }
+              }
             }
           }
           for (const a of st.actions) {
@@ -125,7 +194,7 @@ export function lintHistory(graph: RevisionGraph, options: LintOptions): LintRep
         }
         if (!emit) return;
         const fctx: FileContext = { dialect, revision: id, direction, statements: analysed, transactional: mode.transactional, schema, ...(direction === 'down' ? { createdByUp: created } : {}) };
-        for (const rule of rules) if (rule.file && wants(rule, dialect, direction)) for (const hit of rule.file(fctx)) raw.push(toRaw(rule, hit, { dialect, revision: id, direction, path, line: hit.line ?? analysed[0]?.line ?? 1 }));
+        for (const rule of byDirection[direction].file) for (const hit of rule.file!(fctx)) raw.push(toRaw(rule, hit, { dialect, revision: id, direction, path, line: hit.line ?? analysed[0]?.line ?? 1 }));
       };
       run('up', m.up, true);
       if (report && directions.includes('down') && m.downPath) {
