@@ -47,3 +47,19 @@ test('the lint tab shows a revision\'s findings with why and do-instead; a clean
     await s.close();
   }
 });
+
+test('the history marks revisions with findings (✖ error, ▲ warning), none on a clean one', async (t) => {
+  const folder = {
+    ...FOLDER,
+    '3_drop.up.sql': 'DROP TABLE users;\n',
+    '3_drop.down.sql': 'CREATE TABLE users (id INTEGER PRIMARY KEY, mail TEXT);\n',
+  };
+  const s = await openScreen({ migrations: makeFolder(folder), height: 30, width: 120 });
+  try {
+    const frame = await s.waitFor(/○✖\* 2 tighten/, 'the error mark on 2');
+    t.regex(frame, /○▲\* 3 \(head\) drop/);
+    t.regex(frame, /○ \* 1 users/);
+  } finally {
+    await s.close();
+  }
+});

@@ -1,4 +1,4 @@
-import { lintHistory, sortFindings, type DialectName, type Finding, type LintReport, type Project } from '../engine/index.js';
+import { lintHistory, lintHistorySteps, loadPostgresParser, severityRank, sortFindings, type DialectName, type Finding, type LintReport, type Project, type Severity } from '../engine/index.js';
 
 /**
  * What the TUI shows of lint: the lint tab of a revision, and the findings a confirmation
@@ -14,6 +14,43 @@ export function historyLint(project: Project, dialect: DialectName): LintReport 
   let report = byDialect.get(dialect);
   if (!report) byDialect.set(dialect, (report = lintHistory(project.graph, { dialects: [dialect] })));
   return report;
+}
+
+/**
+ * The history's report computed without holding the screen: a slice of files, then the event
+ * loop (keys, frames), then the next slice. Fills historyLint's cache; `stale()` stops it
+ * (the project was reloaded, the screen closed).
+ */
+export async function historyLintInSlices(project: Project, dialect: DialectName, stale: () => boolean): Promise<LintReport | null> {
+  const cached = reports.get(project)?.get(dialect);
+  if (cached) return cached;
+  if (dialect === 'postgres') await loadPostgresParser();
+  const steps = lintHistorySteps(project.graph, { dialects: [dialect] });
+  for (;;) {
+    // The event loop first: the first frame (and any key) is drawn before lint starts.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (stale()) return null;
+    const step = steps.next();
+    if (step.done) {
+      let byDialect = reports.get(project);
+      if (!byDialect) reports.set(project, (byDialect = new Map()));
+      byDialect.set(dialect, step.value);
+      return step.value;
+    }
+  }
+}
+
+/** The history's report for this dialect is computed (the marks are up). */
+export const historyLintReady = (project: Project, dialect: DialectName): boolean => reports.get(project)?.has(dialect) ?? false;
+
+/** The most severe finding of each revision (the history's marks). */
+export function worstByRevision(report: LintReport): Map<string, Severity> {
+  const worst = new Map<string, Severity>();
+  for (const f of report.findings) {
+    const seen = worst.get(f.revision);
+    if (!seen || severityRank(f.severity) < severityRank(seen)) worst.set(f.revision, f.severity);
+  }
+  return worst;
 }
 
 /** The findings of a plan's revisions, in the plan's direction (tables created earlier in the plan count as new). */
