@@ -63,3 +63,28 @@ test('the history marks revisions with findings (✖ error, ▲ warning), none o
     await s.close();
   }
 });
+
+test('the confirmation\'s suggested fix is one key away: ] focuses the next finding, f shows its do-instead and fix, f hides it', async (t) => {
+  const s = await openScreen({ migrations: makeFolder(FOLDER), height: 60, width: 140 });
+  try {
+    await s.waitFor(/History \(2\)/);
+    await s.press('U');
+    let frame = (await s.waitFor(/Upgrade to heads\?/)).replace(/│/g, '');
+    t.regex(frame, /▶ ERROR SL301/);
+    t.regex(frame, /\] \[ moves ▶, f shows its fix/);
+    await s.press('f');
+    frame = (await s.waitFor(/FIX for ERROR SL301 \(finding 1 of 2; f hides\)/)).replace(/│/g, '');
+    t.regex(frame, /do instead: Rebuild the table/);
+    t.regex(frame, /for this statement:\s+PRAGMA foreign_keys = OFF;/);
+    await s.press(']');
+    frame = (await s.waitFor(/FIX for WARNING DS404 \(finding 2 of 2; f hides\)/)).replace(/│/g, '');
+    t.regex(frame, /▶ WARNING DS404/);
+    t.regex(frame, /do instead: Add the WHERE clause that was meant/);
+    await s.press('f');
+    frame = await s.waitFor(/^(?![\s\S]*FIX for)[\s\S]*Upgrade to heads\?/, 'the fix hidden, still the confirmation');
+    t.regex(frame, /▶ WARNING DS404/);
+    await s.press(KEYS.escape);
+  } finally {
+    await s.close();
+  }
+});

@@ -56,6 +56,9 @@ const BINDINGS = [
   { action: 'reload', keys: ['r'], label: 'reload files and database state', group: 'app', scopes: ['browse', 'rollback'] },
   { action: 'help', keys: ['?'], label: 'this help', short: 'help', group: 'app', scopes: ['browse', 'rollback'], hint: true },
   { action: 'quit', keys: ['q'], label: 'quit', group: 'app', scopes: ['browse', 'rollback'], hint: true },
+  { action: 'next-finding', keys: [']', 'ctrl-n'], label: 'confirmation: focus the next lint finding (▶)', short: 'finding', group: 'view', scopes: ['confirm'], hint: true },
+  { action: 'prev-finding', keys: ['[', 'ctrl-p'], label: 'confirmation: focus the previous lint finding', group: 'view', scopes: ['confirm'] },
+  { action: 'show-fix', keys: ['f', 'ctrl-f'], label: 'confirmation: show / hide the suggested fix (do-instead SQL) of the finding under focus (ctrl- keys while typing a name)', short: 'fix', group: 'view', scopes: ['confirm'], hint: true },
   { action: 'back', keys: ['escape'], label: 'close / cancel / leave the mode', group: 'app', scopes: ['browse', 'search', 'overlay', 'confirm', 'rollback'] },
 ] as const satisfies readonly KeyBinding[];
 

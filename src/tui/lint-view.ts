@@ -1,4 +1,4 @@
-import { lintHistory, lintHistorySteps, loadPostgresParser, severityRank, sortFindings, type DialectName, type Finding, type LintReport, type Project, type Severity } from '../engine/index.js';
+import { findRule, lintHistory, lintHistorySteps, loadPostgresParser, severityRank, sortFindings, type DialectName, type Finding, type LintReport, type Project, type Severity } from '../engine/index.js';
 
 /**
  * What the TUI shows of lint: the lint tab of a revision, and the findings a confirmation
@@ -60,17 +60,48 @@ export function planLint(project: Project, dialect: DialectName, revisions: read
   return lintHistory(project.graph, { dialects: [dialect], revisions: new Set(known), directions: [direction], plan: true }).findings;
 }
 
-/** Finding lines for a confirmation screen: a heading, then errors first, each with its fix indented. */
-export function findingLines(findings: readonly Finding[]): string[] {
-  if (findings.length === 0) return [];
+/**
+ * A confirmation's lint: the plan's findings (errors first), the one under focus (`]`/`[`),
+ * whether its suggested fix is open (`f`), and whether live figures are still being read.
+ */
+export interface ConfirmLint {
+  readonly findings: readonly Finding[];
+  readonly focus: number;
+  readonly showFix: boolean;
+  readonly counting: boolean;
+}
+
+export function confirmLint(findings: readonly Finding[], counting: boolean): ConfirmLint | null {
+  return findings.length === 0 ? null : { findings: sortFindings(findings), focus: 0, showFix: false, counting };
+}
+
+/** Finding lines for a confirmation screen: a heading, then errors first, each with its live figures and fix; `▶` marks the focus. */
+export function findingLines(lint: ConfirmLint | null, keys: { move: string; fix: string } = { move: '] [', fix: 'f' }): string[] {
+  if (!lint) return [];
+  const { findings } = lint;
   const counts = { error: 0, warning: 0, notice: 0 };
   for (const f of findings) counts[f.severity]++;
-  const lines = [`LINT: ${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.notice} notice${counts.notice === 1 ? '' : 's'} (migrate-tui lint explains each)`];
-  for (const f of sortFindings(findings)) {
-    lines.push(`${f.severity.toUpperCase()} ${f.code} ${f.path}:${f.line}: ${f.message}`);
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const lines = [`LINT: ${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.notice, 'notice')} (${keys.move} moves ▶, ${keys.fix} shows its fix${lint.counting ? '; reading live counts…' : ''})`];
+  if (lint.showFix) lines.push(...fixLines(findings[lint.focus]!, lint.focus, findings.length, keys.fix), '');
+  findings.forEach((f, k) => {
+    lines.push(`${k === lint.focus ? '▶' : ' '} ${f.severity.toUpperCase()} ${f.code} ${f.path}:${f.line}: ${f.message}`);
+    if (f.data) lines.push(`    now: ${f.data}`);
     if (f.fix) lines.push('    fix:', ...f.fix.split('\n').map((l) => `      ${l}`));
-  }
+  });
   return [...lines, ''];
+}
+
+/** The suggested fix of one finding: the rule's do-instead and the SQL written for this statement. */
+function fixLines(f: Finding, k: number, total: number, key: string): string[] {
+  const rule = findRule(f.code);
+  return [
+    `FIX for ${f.severity.toUpperCase()} ${f.code} (finding ${k + 1} of ${total}; ${key} hides):`,
+    `  ${f.message}`,
+    ...(rule ? wrap(`why: ${rule.why}`, 90) : []),
+    ...(rule ? wrap(`do instead: ${rule.doInstead}`, 90) : []),
+    ...(f.fix ? ['  for this statement:', ...f.fix.split('\n').map((l) => `    ${l}`)] : []),
+  ];
 }
 
 /** The lint tab of one revision: its findings, up then down, with why, do-instead and fix. */

@@ -104,6 +104,13 @@ export interface DatabaseAdapter {
   blockingSessions?(): Promise<BlockingSession[]>;
 
   /**
+   * A second connection that only reads, for figures shown while looking (a confirmation's
+   * row counts): read-only, and on servers each statement limited to `timeoutMs` and a lock
+   * wait to a fraction of it, so looking never hangs nor queues in front of the application.
+   */
+  readOnlyProbe?(timeoutMs: number): Promise<ReadOnlyProbe>;
+
+  /**
    * Asks the server to cancel the statement running on this connection, from a second
    * short-lived connection (PostgreSQL pg_cancel_backend, MySQL/MariaDB KILL QUERY); true
    * when the server took the request. Absent where a statement cannot be interrupted
@@ -123,6 +130,12 @@ export interface DatabaseAdapter {
    * constraints, triggers, views, sequences, enums, routines — what the database has of them.
    */
   schema(exclude: readonly string[]): Promise<SchemaSnapshot>;
+  close(): Promise<void>;
+}
+
+/** A read-only connection (see readOnlyProbe). */
+export interface ReadOnlyProbe {
+  query<T = Record<string, unknown>>(sql: string): Promise<T[]>;
   close(): Promise<void>;
 }
 

@@ -2,7 +2,7 @@ import mysql from 'mysql2/promise';
 import { ConnectWatch, tcpPeer } from './connect-guard.js';
 import { BackupToolError, findExecutable, runTool, toolVersion } from './dump-tools.js';
 import { LockTimeoutError } from './dialect-errors.js';
-import { lockWithWait, sequentialStep, type BlockingSession, type LockLimits, type StatementBatch, type DatabaseAdapter, type Query, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
+import { lockWithWait, sequentialStep, type BlockingSession, type LockLimits, type ReadOnlyProbe, type StatementBatch, type DatabaseAdapter, type Query, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
 import type { DialectSyntax } from './dialect.js';
 import { mariadbSyntax } from './mariadb.js';
 import { mysqlSyntax } from './mysql.js';
@@ -107,6 +107,23 @@ export class MysqlAdapter implements DatabaseAdapter {
     } finally {
       other.destroy();
     }
+  }
+
+  /**
+   * Read-only transactions; metadata-lock waits of 1 s (lock_wait_timeout takes whole
+   * seconds) and each statement limited (MariaDB max_statement_time, MySQL max_execution_time).
+   */
+  async readOnlyProbe(timeoutMs: number): Promise<ReadOnlyProbe> {
+    const other = await MysqlAdapter.connect(this.url, Math.max(1000, timeoutMs), undefined);
+    const limit = this.syntax.name === 'mariadb' ? `max_statement_time = ${Math.max(0.001, timeoutMs / 1000)}` : `max_execution_time = ${Math.max(1, Math.round(timeoutMs))}`;
+    try {
+      await other.query('SET SESSION TRANSACTION READ ONLY');
+      await other.query(`SET SESSION lock_wait_timeout = 1, SESSION ${limit}`);
+    } catch (error) {
+      other.destroy();
+      throw error;
+    }
+    return { query: async <T>(sql: string) => (await other.query(sql))[0] as T[], close: async () => other.destroy() };
   }
 
   async execute(sql: string): Promise<void> {

@@ -7,4 +7,4 @@ export { analysePostgresMany } from './pg-batch.js';
 export { RULES, findRule, type Rule } from './rules/index.js';
 export type { LintConfig } from './apply-config.js';
 export { readIgnores, type Ignore } from './suppress.js';
-export { withLiveCounts } from './live-counts.js';
+export { withLiveCounts, withProbedCounts } from './live-counts.js';
