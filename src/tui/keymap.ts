@@ -53,12 +53,12 @@ const BINDINGS = [
   { action: 'backups', keys: ['b'], label: 'backups: list and restore', group: 'act', scopes: ['browse', 'rollback'] },
   { action: 'verify', keys: ['V'], label: 'verify: every revision up, down, up again on scratch databases (matrix revision × dialect)', group: 'act', scopes: ['browse'] },
   { action: 'verify-one', keys: ['v'], label: 'verify this revision: up, down, up again on scratch databases only', group: 'act', scopes: ['browse'] },
+  { action: 'next-finding', keys: [']', 'ctrl-n'], label: 'confirmation: focus the next lint finding (▶)', short: 'finding', group: 'act', scopes: ['confirm'], hint: true },
+  { action: 'prev-finding', keys: ['[', 'ctrl-p'], label: 'confirmation: focus the previous lint finding', group: 'act', scopes: ['confirm'] },
+  { action: 'show-fix', keys: ['f', 'ctrl-f'], label: 'confirmation: the ▶ finding\'s suggested fix (ctrl- while typing)', short: 'fix', group: 'act', scopes: ['confirm'], hint: true },
   { action: 'reload', keys: ['r'], label: 'reload files and database state', group: 'app', scopes: ['browse', 'rollback'] },
   { action: 'help', keys: ['?'], label: 'this help', short: 'help', group: 'app', scopes: ['browse', 'rollback'], hint: true },
   { action: 'quit', keys: ['q'], label: 'quit', group: 'app', scopes: ['browse', 'rollback'], hint: true },
-  { action: 'next-finding', keys: [']', 'ctrl-n'], label: 'confirmation: focus the next lint finding (▶)', short: 'finding', group: 'view', scopes: ['confirm'], hint: true },
-  { action: 'prev-finding', keys: ['[', 'ctrl-p'], label: 'confirmation: focus the previous lint finding', group: 'view', scopes: ['confirm'] },
-  { action: 'show-fix', keys: ['f', 'ctrl-f'], label: 'confirmation: show / hide the suggested fix (do-instead SQL) of the finding under focus (ctrl- keys while typing a name)', short: 'fix', group: 'view', scopes: ['confirm'], hint: true },
   { action: 'back', keys: ['escape'], label: 'close / cancel / leave the mode', group: 'app', scopes: ['browse', 'search', 'overlay', 'confirm', 'rollback'] },
 ] as const satisfies readonly KeyBinding[];
 
