@@ -7,13 +7,15 @@ import type { BlockingSession } from './adapter.js';
  *   'metadata_lock_info'`): the sessions holding a metadata lock on a table the waiting
  *   connection has locked or names in its statement. Exact, LOCK TABLES included.
  * - Otherwise: the sessions with an open InnoDB transaction (information_schema.INNODB_TRX),
- *   the usual holders of a metadata lock; said as "open transaction", since the server
- *   cannot tell which of them holds it (a LOCK TABLES without a transaction is not seen).
+ *   the usual holders of a metadata lock — those using the same database, else all; said
+ *   as "open transaction", since the server cannot tell which of them holds it (a LOCK
+ *   TABLES without a transaction is not seen).
  */
 type Query = <T>(sql: string, params?: readonly unknown[]) => Promise<T[]>;
 
 interface Row {
   id: number;
+  db: string | null;
   user: string;
   host: string;
   command: string;
@@ -25,9 +27,12 @@ interface Row {
   tables?: string | null;
 }
 
-const PROCESS = 'p.ID AS id, p.USER AS user, p.HOST AS host, p.COMMAND AS command, p.TIME AS time, p.STATE AS state, LEFT(p.INFO, 120) AS info';
+const PROCESS = 'p.ID AS id, p.DB AS db, p.USER AS user, p.HOST AS host, p.COMMAND AS command, p.TIME AS time, p.STATE AS state, LEFT(p.INFO, 120) AS info';
 
 export async function mysqlBlockers(query: Query, waiting: number): Promise<BlockingSession[]> {
+  // Only a connection waiting for a lock has blockers: one cheap look before the others.
+  const [state] = await query<{ state: string | null; db: string | null }>('SELECT STATE AS state, DB AS db FROM information_schema.PROCESSLIST WHERE ID = ?', [waiting]);
+  if (!/lock/i.test(state?.state ?? '')) return [];
   const plugin = await query<{ n: number }>("SELECT COUNT(*) AS n FROM information_schema.PLUGINS WHERE PLUGIN_NAME = 'METADATA_LOCK_INFO' AND PLUGIN_STATUS = 'ACTIVE'");
   if (Number(plugin[0]?.n ?? 0) > 0) {
     const [me] = await query<{ info: string | null }>('SELECT INFO AS info FROM information_schema.PROCESSLIST WHERE ID = ?', [waiting]);
@@ -50,7 +55,9 @@ export async function mysqlBlockers(query: Query, waiting: number): Promise<Bloc
     `SELECT ${PROCESS}, t.trx_started AS trx_started FROM information_schema.INNODB_TRX t JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id WHERE p.ID <> ? AND p.ID <> CONNECTION_ID() ORDER BY t.trx_started, p.ID`,
     [waiting],
   );
-  return rows.map((r) => session(r, `${describe(r)}, open transaction${r.trx_started ? ` since ${String(r.trx_started)}` : ''}`, null));
+  // Those using the same database first: the others are named only when none is.
+  const near = rows.filter((r) => r.db !== null && r.db === state?.db);
+  return (near.length > 0 ? near : rows).map((r) => session(r, `${describe(r)}, open transaction${r.trx_started ? ` since ${String(r.trx_started)}` : ''}`, null));
 }
 
 const describe = (r: Row) => `${r.command}${r.state ? ` ${r.state}` : ''} for ${r.time} s`;

@@ -24,8 +24,12 @@ export interface LockRetryHooks {
   delay?(ms: number): Promise<void>;
 }
 
-/** First look for blockers (half the lock timeout, at most 1 s), then every 1 s growing to 5 s while the step runs. */
-const firstLook = (limits: LockLimits) => Math.max(50, Math.min(1000, limits.lockTimeoutMs > 0 ? limits.lockTimeoutMs / 2 : 1000));
+/**
+ * First look for blockers after half the lock timeout (at most 2.5 s), then every 2.5 s
+ * growing to 10 s while the step runs: a step that waits for nothing costs a connection
+ * every few seconds at most, and none when it ends sooner.
+ */
+const firstLook = (limits: LockLimits) => Math.max(50, Math.min(2500, limits.lockTimeoutMs > 0 ? limits.lockTimeoutMs / 2 : 2500));
 
 /**
  * Asks the database who the running step waits for while it runs: each new set of holders is
@@ -49,7 +53,7 @@ export function watchBlockers(db: DatabaseAdapter, limits: LockLimits, hooks: Lo
           shown = text;
         })
         .catch(() => undefined)
-        .finally(() => running && look(Math.min(5000, Math.max(1000, wait * 1.5))));
+        .finally(() => running && look(Math.min(10_000, Math.max(2500, wait * 1.5))));
     }, wait);
   };
   look(firstLook(limits));
