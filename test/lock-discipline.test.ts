@@ -4,6 +4,7 @@ import postgres from 'postgres';
 import { cli } from './helpers/cli.js';
 import { eachDatabase } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
+import { until } from './helpers/until.js';
 
 /**
  * Lock discipline on PostgreSQL: a transactional migration runs with SET LOCAL lock_timeout,
@@ -11,17 +12,6 @@ import { makeFolder } from './helpers/folders.js';
  * the messages name the blocking session. Synchronised on pg_locks, never on sleeps.
  */
 const FOLDER = { '1_a.up.sql': 'CREATE TABLE a (id int);\n', '1_a.down.sql': 'DROP TABLE a;\n', '2_b.up.sql': 'ALTER TABLE a ADD COLUMN b int;\n', '2_b.down.sql': 'ALTER TABLE a DROP COLUMN b;\n' };
-
-/** Polls a condition read from the database (bounded): synchronisation on the server's own view. */
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`never saw ${what}: ${JSON.stringify(v)}`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
 
 async function setUp(url: string, tries: number) {
   const dir = makeFolder(FOLDER);

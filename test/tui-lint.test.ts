@@ -47,3 +47,44 @@ test('the lint tab shows a revision\'s findings with why and do-instead; a clean
     await s.close();
   }
 });
+
+test('the history marks revisions with findings (✖ error, ▲ warning), none on a clean one', async (t) => {
+  const folder = {
+    ...FOLDER,
+    '3_drop.up.sql': 'DROP TABLE users;\n',
+    '3_drop.down.sql': 'CREATE TABLE users (id INTEGER PRIMARY KEY, mail TEXT);\n',
+  };
+  const s = await openScreen({ migrations: makeFolder(folder), height: 30, width: 120 });
+  try {
+    const frame = await s.waitFor(/○✖\* 2 tighten/, 'the error mark on 2');
+    t.regex(frame, /○▲\* 3 \(head\) drop/);
+    t.regex(frame, /○ \* 1 users/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('the confirmation\'s suggested fix is one key away: ] focuses the next finding, f shows its do-instead and fix, f hides it', async (t) => {
+  const s = await openScreen({ migrations: makeFolder(FOLDER), height: 60, width: 140 });
+  try {
+    await s.waitFor(/History \(2\)/);
+    await s.press('U');
+    let frame = (await s.waitFor(/Upgrade to heads\?/)).replace(/│/g, '');
+    t.regex(frame, /▶ ERROR SL301/);
+    t.regex(frame, /\] \[ moves ▶, f shows its fix/);
+    await s.press('f');
+    frame = (await s.waitFor(/FIX for ERROR SL301 \(finding 1 of 2; f hides\)/)).replace(/│/g, '');
+    t.regex(frame, /do instead: Rebuild the table/);
+    t.regex(frame, /for this statement:\s+PRAGMA foreign_keys = OFF;/);
+    await s.press(']');
+    frame = (await s.waitFor(/FIX for WARNING DS404 \(finding 2 of 2; f hides\)/)).replace(/│/g, '');
+    t.regex(frame, /▶ WARNING DS404/);
+    t.regex(frame, /do instead: Add the WHERE clause that was meant/);
+    await s.press('f');
+    frame = await s.waitFor(/^(?![\s\S]*FIX for)[\s\S]*Upgrade to heads\?/, 'the fix hidden, still the confirmation');
+    t.regex(frame, /▶ WARNING DS404/);
+    await s.press(KEYS.escape);
+  } finally {
+    await s.close();
+  }
+});

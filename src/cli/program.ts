@@ -6,7 +6,7 @@ import { engine, loadEngine } from './engine.js';
 import type { CommandResult, GlobalOptions } from './command-result.js';
 import { registerAuthoringCommands } from './commands/authoring.js';
 import { registerCheckCommand } from './commands/check.js';
-import { exitCodeForError, registerStateCommands, stateTables, statusCommand } from './commands/database-commands.js';
+import { exitCodeForError, lockLimitsOf, registerStateCommands, stateTables, statusCommand } from './commands/database-commands.js';
 import { registerGraphCommands } from './commands/graph-commands.js';
 import { registerLintCommand } from './commands/lint-command.js';
 import { registerInitCommand } from './commands/init.js';
@@ -203,6 +203,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
         tables: stateTables(ctx.config),
         toolVersion: TOOL_VERSION,
         lockTimeoutMs: ctx.lockTimeoutMs,
+        lockLimits: lockLimitsOf(ctx.config),
         backupDir: backupDir(),
         readOnly: g.readOnly ?? false,
         project: loaded,

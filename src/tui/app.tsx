@@ -5,7 +5,7 @@ import { cancelRun } from './actions/run.js';
 import { FlowView, flowKey, flowTyping } from './flows/index.js';
 import { chunkKeys, keyName, type Scope } from './keymap.js';
 import { browseKey } from './screens/browse-keys.js';
-import { BrowseScreen, useDetail } from './screens/browse.js';
+import { BrowseScreen, useDetail, useLintMarks } from './screens/browse.js';
 import { RollbackScreen, rollbackKey, useRollbackSelection } from './screens/rollback.js';
 import type { TuiSession } from './session.js';
 
@@ -34,6 +34,7 @@ export function App({ session, width, height, readOnly, onQuit, onAbandon, varia
   const { ctx, view, flow, generation, running } = useTuiContext({ session, readOnly, listHeight, onQuit });
   const rollback = useRollbackSelection();
   const detail = useDetail(session, view, generation, running);
+  const lintMarks = useLintMarks(session, generation);
 
   // One input subscription for every flow and screen; it reads the refs behind `ctx`.
   useInput((input, key) => {
@@ -75,7 +76,7 @@ export function App({ session, width, height, readOnly, onQuit, onAbandon, varia
       ) : variant === 'rollback' ? (
         <RollbackScreen session={session} selected={rollback.selected} withReverted={rollback.withReverted} width={width} height={listHeight + 1} />
       ) : (
-        <BrowseScreen session={session} view={view} detail={detail} width={width} listHeight={listHeight} />
+        <BrowseScreen session={session} view={view} detail={detail} width={width} listHeight={listHeight} lintMarks={lintMarks} />
       )}
       {flow ? null : (
         <StatusBar

@@ -1,4 +1,4 @@
-import { lintHistory, sortFindings, type DialectName, type Finding, type LintReport, type Project } from '../engine/index.js';
+import { findRule, lintHistory, lintHistorySteps, loadPostgresParser, severityRank, sortFindings, type DialectName, type Finding, type LintReport, type Project, type Severity } from '../engine/index.js';
 
 /**
  * What the TUI shows of lint: the lint tab of a revision, and the findings a confirmation
@@ -16,6 +16,43 @@ export function historyLint(project: Project, dialect: DialectName): LintReport 
   return report;
 }
 
+/**
+ * The history's report computed without holding the screen: a slice of files, then the event
+ * loop (keys, frames), then the next slice. Fills historyLint's cache; `stale()` stops it
+ * (the project was reloaded, the screen closed).
+ */
+export async function historyLintInSlices(project: Project, dialect: DialectName, stale: () => boolean): Promise<LintReport | null> {
+  const cached = reports.get(project)?.get(dialect);
+  if (cached) return cached;
+  if (dialect === 'postgres') await loadPostgresParser();
+  const steps = lintHistorySteps(project.graph, { dialects: [dialect] });
+  for (;;) {
+    // The event loop first: the first frame (and any key) is drawn before lint starts.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (stale()) return null;
+    const step = steps.next();
+    if (step.done) {
+      let byDialect = reports.get(project);
+      if (!byDialect) reports.set(project, (byDialect = new Map()));
+      byDialect.set(dialect, step.value);
+      return step.value;
+    }
+  }
+}
+
+/** The history's report for this dialect is computed (the marks are up). */
+export const historyLintReady = (project: Project, dialect: DialectName): boolean => reports.get(project)?.has(dialect) ?? false;
+
+/** The most severe finding of each revision (the history's marks). */
+export function worstByRevision(report: LintReport): Map<string, Severity> {
+  const worst = new Map<string, Severity>();
+  for (const f of report.findings) {
+    const seen = worst.get(f.revision);
+    if (!seen || severityRank(f.severity) < severityRank(seen)) worst.set(f.revision, f.severity);
+  }
+  return worst;
+}
+
 /** The findings of a plan's revisions, in the plan's direction (tables created earlier in the plan count as new). */
 export function planLint(project: Project, dialect: DialectName, revisions: readonly string[], direction: 'up' | 'down'): readonly Finding[] {
   const known = revisions.filter((id) => project.graph.has(id));
@@ -23,17 +60,48 @@ export function planLint(project: Project, dialect: DialectName, revisions: read
   return lintHistory(project.graph, { dialects: [dialect], revisions: new Set(known), directions: [direction], plan: true }).findings;
 }
 
-/** Finding lines for a confirmation screen: a heading, then errors first, each with its fix indented. */
-export function findingLines(findings: readonly Finding[]): string[] {
-  if (findings.length === 0) return [];
+/**
+ * A confirmation's lint: the plan's findings (errors first), the one under focus (`]`/`[`),
+ * whether its suggested fix is open (`f`), and whether live figures are still being read.
+ */
+export interface ConfirmLint {
+  readonly findings: readonly Finding[];
+  readonly focus: number;
+  readonly showFix: boolean;
+  readonly counting: boolean;
+}
+
+export function confirmLint(findings: readonly Finding[], counting: boolean): ConfirmLint | null {
+  return findings.length === 0 ? null : { findings: sortFindings(findings), focus: 0, showFix: false, counting };
+}
+
+/** Finding lines for a confirmation screen: a heading, then errors first, each with its live figures and fix; `▶` marks the focus. */
+export function findingLines(lint: ConfirmLint | null, keys: { move: string; fix: string } = { move: '] [', fix: 'f' }): string[] {
+  if (!lint) return [];
+  const { findings } = lint;
   const counts = { error: 0, warning: 0, notice: 0 };
   for (const f of findings) counts[f.severity]++;
-  const lines = [`LINT: ${counts.error} error${counts.error === 1 ? '' : 's'}, ${counts.warning} warning${counts.warning === 1 ? '' : 's'}, ${counts.notice} notice${counts.notice === 1 ? '' : 's'} (migrate-tui lint explains each)`];
-  for (const f of sortFindings(findings)) {
-    lines.push(`${f.severity.toUpperCase()} ${f.code} ${f.path}:${f.line}: ${f.message}`);
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const lines = [`LINT: ${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.notice, 'notice')} (${keys.move} moves ▶, ${keys.fix} shows its fix${lint.counting ? '; reading live counts…' : ''})`];
+  if (lint.showFix) lines.push(...fixLines(findings[lint.focus]!, lint.focus, findings.length, keys.fix), '');
+  findings.forEach((f, k) => {
+    lines.push(`${k === lint.focus ? '▶' : ' '} ${f.severity.toUpperCase()} ${f.code} ${f.path}:${f.line}: ${f.message}`);
+    if (f.data) lines.push(`    now: ${f.data}`);
     if (f.fix) lines.push('    fix:', ...f.fix.split('\n').map((l) => `      ${l}`));
-  }
+  });
   return [...lines, ''];
+}
+
+/** The suggested fix of one finding: the rule's do-instead and the SQL written for this statement. */
+function fixLines(f: Finding, k: number, total: number, key: string): string[] {
+  const rule = findRule(f.code);
+  return [
+    `FIX for ${f.severity.toUpperCase()} ${f.code} (finding ${k + 1} of ${total}; ${key} hides):`,
+    `  ${f.message}`,
+    ...(rule ? wrap(`why: ${rule.why}`, 90) : []),
+    ...(rule ? wrap(`do instead: ${rule.doInstead}`, 90) : []),
+    ...(f.fix ? ['  for this statement:', ...f.fix.split('\n').map((l) => `    ${l}`)] : []),
+  ];
 }
 
 /** The lint tab of one revision: its findings, up then down, with why, do-instead and fix. */

@@ -27,6 +27,7 @@ import {
   type RunResult,
   type RunStep,
   type StateTableNames,
+  type LockLimits,
 } from '../engine/index.js';
 import { detailText, schemaDiff } from './session-detail.js';
 import type { Tab } from './state.js';
@@ -58,6 +59,8 @@ export interface SessionOptions {
   readonly tables: StateTableNames;
   readonly toolVersion: string;
   readonly lockTimeoutMs: number;
+  /** Lock discipline of each step (config `locks`); default: lock_timeout 5 s, 3 tries. */
+  readonly lockLimits?: LockLimits;
   readonly backupDir: string;
   readonly readOnly: boolean;
   /** The folder as the CLI already read it (down files lazily), so it is not read twice. */
@@ -106,7 +109,7 @@ export class TuiSession {
 
   private static async connect(options: SessionOptions, project: Project, connect: ConnectOptions, onEvent: (event: RunEvent) => void): Promise<Migrator> {
     const db = await connectDatabase(options.target, `migrate_tui:${options.target.databaseName}:${options.tables.version}`, connect);
-    return new Migrator(project, db, { tables: options.tables, toolVersion: options.toolVersion, lockTimeoutMs: options.lockTimeoutMs, connection: options.target, onEvent });
+    return new Migrator(project, db, { tables: options.tables, toolVersion: options.toolVersion, lockTimeoutMs: options.lockTimeoutMs, connection: options.target, onEvent, ...(options.lockLimits ? { lockLimits: options.lockLimits } : {}) });
   }
 
   /** Before the first write on a stand-in: the real file is created and opened instead. */

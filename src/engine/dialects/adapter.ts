@@ -91,8 +91,24 @@ export interface DatabaseAdapter {
    * of queueing the application behind it; run/lock-retry.ts retries the step.
    */
   stepLimits?(limits: LockLimits): readonly string[];
-  /** The sessions the running statement waits for, from a second connection (PostgreSQL pg_blocking_pids). */
+  /**
+   * Lock discipline of steps that run statement by statement, outside a transaction (every
+   * MySQL/MariaDB migration: `SET SESSION lock_wait_timeout`): run before the step, and
+   * `reset` after it.
+   */
+  trackedStepLimits?(limits: LockLimits): { readonly set: readonly string[]; readonly reset: readonly string[] };
+  /**
+   * The sessions the running statement waits for, from a second connection (PostgreSQL
+   * pg_blocking_pids; MariaDB METADATA_LOCK_INFO, else open transactions).
+   */
   blockingSessions?(): Promise<BlockingSession[]>;
+
+  /**
+   * A second connection that only reads, for figures shown while looking (a confirmation's
+   * row counts): read-only, and on servers each statement limited to `timeoutMs` and a lock
+   * wait to a fraction of it, so looking never hangs nor queues in front of the application.
+   */
+  readOnlyProbe?(timeoutMs: number): Promise<ReadOnlyProbe>;
 
   /**
    * Asks the server to cancel the statement running on this connection, from a second
@@ -117,6 +133,12 @@ export interface DatabaseAdapter {
   close(): Promise<void>;
 }
 
+/** A read-only connection (see readOnlyProbe). */
+export interface ReadOnlyProbe {
+  query<T = Record<string, unknown>>(sql: string): Promise<T[]>;
+  close(): Promise<void>;
+}
+
 /** Lock discipline settings (config `locks`); 0 turns a limit off. */
 export interface LockLimits {
   readonly lockTimeoutMs: number;
@@ -131,6 +153,8 @@ export const DEFAULT_LOCK_LIMITS: LockLimits = { lockTimeoutMs: 5000, statementT
 
 /** A session holding a lock the migration waits for. */
 export interface BlockingSession {
+  /** How the database numbers sessions: `pid` (PostgreSQL, the default) or `connection` (MySQL/MariaDB). */
+  readonly kind?: 'pid' | 'connection';
   readonly pid: number;
   readonly application: string;
   readonly state: string;

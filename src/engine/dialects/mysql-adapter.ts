@@ -2,11 +2,12 @@ import mysql from 'mysql2/promise';
 import { ConnectWatch, tcpPeer } from './connect-guard.js';
 import { BackupToolError, findExecutable, runTool, toolVersion } from './dump-tools.js';
 import { LockTimeoutError } from './dialect-errors.js';
-import { lockWithWait, sequentialStep, type StatementBatch, type DatabaseAdapter, type Query, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
+import { lockWithWait, sequentialStep, type BlockingSession, type LockLimits, type ReadOnlyProbe, type StatementBatch, type DatabaseAdapter, type Query, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
 import type { DialectSyntax } from './dialect.js';
 import { mariadbSyntax } from './mariadb.js';
 import { mysqlSyntax } from './mysql.js';
 import { mysqlSchema } from './mysql-schema.js';
+import { mysqlBlockers } from './mysql-blockers.js';
 
 /** MySQL and MariaDB through mysql2, on one connection; the lock is GET_LOCK. */
 export class MysqlAdapter implements DatabaseAdapter {
@@ -71,6 +72,58 @@ export class MysqlAdapter implements DatabaseAdapter {
     } finally {
       other.destroy();
     }
+  }
+
+  /**
+   * Lock discipline (every MySQL/MariaDB migration runs statement by statement): the session's
+   * `lock_wait_timeout` (whole seconds; metadata locks, which DDL waits for) and, on MariaDB,
+   * `max_statement_time` when a statement timeout is set; back to the server's defaults after.
+   */
+  trackedStepLimits(limits: LockLimits): { set: string[]; reset: string[] } {
+    const set: string[] = [];
+    const reset: string[] = [];
+    if (limits.lockTimeoutMs > 0) {
+      set.push(`SET SESSION lock_wait_timeout = ${Math.max(1, Math.ceil(limits.lockTimeoutMs / 1000))}`);
+      reset.push('SET SESSION lock_wait_timeout = DEFAULT');
+    }
+    if (limits.statementTimeoutMs > 0 && this.syntax.name === 'mariadb') {
+      set.push(`SET SESSION max_statement_time = ${Math.max(0.001, limits.statementTimeoutMs / 1000)}`);
+      reset.push('SET SESSION max_statement_time = DEFAULT');
+    }
+    return { set, reset };
+  }
+
+  /** 1205 ER_LOCK_WAIT_TIMEOUT (metadata or row lock); 1969 (MariaDB) / 3024 (MySQL): the statement's time limit. */
+  timeoutOf(error: unknown): 'lock' | 'statement' | null {
+    const errno = (error as { errno?: number }).errno;
+    return errno === 1205 ? 'lock' : errno === 1969 || errno === 3024 ? 'statement' : null;
+  }
+
+  /** Who this connection's statement waits for, from a second short-lived connection (mysql-blockers.ts). */
+  async blockingSessions(): Promise<BlockingSession[]> {
+    const other = await MysqlAdapter.connect(this.url, 5000, undefined);
+    try {
+      return await mysqlBlockers(async <T>(sql: string, params: readonly unknown[] = []) => (await other.query(sql, params as unknown[]))[0] as T[], Number(this.conn.threadId));
+    } finally {
+      other.destroy();
+    }
+  }
+
+  /**
+   * Read-only transactions; metadata-lock waits of 1 s (lock_wait_timeout takes whole
+   * seconds) and each statement limited (MariaDB max_statement_time, MySQL max_execution_time).
+   */
+  async readOnlyProbe(timeoutMs: number): Promise<ReadOnlyProbe> {
+    const other = await MysqlAdapter.connect(this.url, Math.max(1000, timeoutMs), undefined);
+    const limit = this.syntax.name === 'mariadb' ? `max_statement_time = ${Math.max(0.001, timeoutMs / 1000)}` : `max_execution_time = ${Math.max(1, Math.round(timeoutMs))}`;
+    try {
+      await other.query('SET SESSION TRANSACTION READ ONLY');
+      await other.query(`SET SESSION lock_wait_timeout = 1, SESSION ${limit}`);
+    } catch (error) {
+      other.destroy();
+      throw error;
+    }
+    return { query: async <T>(sql: string) => (await other.query(sql))[0] as T[], close: async () => other.destroy() };
   }
 
   async execute(sql: string): Promise<void> {

@@ -4,7 +4,7 @@ import { ConnectWatch, tcpPeer } from './connect-guard.js';
 import { BackupToolError, findExecutable, runTool, toolVersion } from './dump-tools.js';
 import { LockTimeoutError } from './dialect-errors.js';
 import { qualifiedName } from './dialect.js';
-import { isTextBatch, lockWithWait, numberedPlaceholders, type BlockingSession, type DatabaseAdapter, type LockLimits, type StatementBatch, type Query, type RehearsalLimits, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
+import { isTextBatch, lockWithWait, numberedPlaceholders, type BlockingSession, type DatabaseAdapter, type ReadOnlyProbe, type LockLimits, type StatementBatch, type Query, type RehearsalLimits, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
 import { postgresSyntax } from './postgres.js';
 import { postgresSchema } from './postgres-schema.js';
 
@@ -83,6 +83,19 @@ export class PostgresAdapter implements DatabaseAdapter {
     } finally {
       await other.end({ timeout: 1 });
     }
+  }
+
+  /** Read-only by default_transaction_read_only, statement_timeout and lock_timeout set at connect. */
+  async readOnlyProbe(timeoutMs: number): Promise<ReadOnlyProbe> {
+    const ms = Math.max(1, Math.round(timeoutMs));
+    const other = postgres(this.url, {
+      max: 1,
+      onnotice: () => {},
+      connect_timeout: Math.max(1, Math.ceil(ms / 1000)),
+      idle_timeout: 0,
+      connection: { application_name: 'migrate-tui counts', default_transaction_read_only: 'on', statement_timeout: String(ms), lock_timeout: String(Math.max(1, Math.round(ms / 10))) } as Record<string, string>,
+    });
+    return { query: async <T>(sql: string) => (await other.unsafe(sql)) as unknown as T[], close: () => other.end({ timeout: 1 }) };
   }
 
   async execute(text: string): Promise<void> {

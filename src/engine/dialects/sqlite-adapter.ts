@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { BackupToolError } from './dump-tools.js';
 import { ForeignKeyViolationError, LockTimeoutError } from './dialect-errors.js';
 import { transactionControl } from './transaction-control.js';
-import { BatchFailure, isTextBatch, sequentialStep, type StatementBatch, type TextBatch, type DatabaseAdapter, type Query, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
+import { BatchFailure, isTextBatch, sequentialStep, type StatementBatch, type TextBatch, type DatabaseAdapter, type Query, type ReadOnlyProbe, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
 import { sqliteSyntax } from './sqlite.js';
 import { sqliteSchema } from './sqlite-schema.js';
 
@@ -50,6 +50,13 @@ export class SqliteAdapter implements DatabaseAdapter {
     this.db = new Database(file);
     this.resetSession();
     this.serverVersion = `SQLite ${librarySqliteVersion()}`;
+  }
+
+  /** The file opened read-only (a busy wait of `timeoutMs` at most; SQLite has no statement time limit). */
+  async readOnlyProbe(timeoutMs: number): Promise<ReadOnlyProbe> {
+    if (typeof this.file !== 'string' || this.file === ':memory:') throw new Error('an in-memory database has no second connection');
+    const other = new Database(this.file, { readonly: true, fileMustExist: true, timeout: Math.max(1, Math.round(timeoutMs)) });
+    return { query: async <T>(sql: string) => other.prepare(sql).all() as T[], close: async () => void other.close() };
   }
 
   /** The underlying handle (for the online backup API). */

@@ -1,13 +1,16 @@
 import type { DialectName } from '../dialects/dialect.js';
 import { dialectSyntax } from '../dialects/registry.js';
 import { migrationRun } from '../files/migration-sql.js';
+import type { TransactionMode } from '../files/transaction-mode.js';
 import type { Migration } from '../files/migration-folder.js';
 import type { SqlSource } from '../files/sql-source.js';
 import type { RevisionGraph } from '../graph/graph.js';
-import { analysePostgres } from './pg-parse.js';
+import { analysePostgres, postgresParserLoaded } from './pg-parse.js';
+import { analysePostgresMany } from './pg-batch.js';
 import { RULES } from './rules/index.js';
 import type { FileContext, Hit, Rule, StatementContext } from './rules/rule.js';
 import { SchemaState } from './schema.js';
+import { noteCreated, rebuildsAcross, rebuiltTables } from './replay.js';
 import { applySuppressions, type LintConfig } from './apply-config.js';
 import { analyseWithTokens } from './token-parse.js';
 import type { Action, AnalysedStatement, Finding } from './types.js';
@@ -53,13 +56,91 @@ export interface LintReport {
 
 type Raw = Omit<Finding, 'dialects'> & { dialect: DialectName };
 
+type Analysis = Omit<AnalysedStatement, 'sql' | 'line'>;
+/**
+ * What a statement does depends only on its text and how it is read: memoised per reader
+ * (PostgreSQL's parser; the tokenizer per splitter rules, which MySQL and MariaDB share), so
+ * a statement is parsed once per process — by every dialect that reads it alike, and by the
+ * TUI each time it lints again. Bounded: cleared past MEMO_LIMIT entries.
+ */
+const memo = new Map<unknown, Map<string, Analysis>>();
+const MEMO_LIMIT = 200_000;
+let memoSize = 0;
+
 export function analyseStatement(sql: string, line: number, dialect: DialectName): AnalysedStatement {
-  return dialect === 'postgres' ? analysePostgres(sql, line) : analyseWithTokens(sql, line, dialectSyntax(dialect));
+  const syntax = dialectSyntax(dialect);
+  const reader = dialect === 'postgres' ? analysePostgres : syntax.splitter;
+  let byText = memo.get(reader);
+  if (!byText) memo.set(reader, (byText = new Map()));
+  const known = byText.get(sql);
+  if (known) return { ...known, sql, line };
+  const analysed = dialect === 'postgres' ? analysePostgres(sql, line) : analyseWithTokens(sql, line, syntax);
+  if (postgresReady(dialect)) {
+    if (++memoSize > MEMO_LIMIT) {
+      memo.clear();
+      memo.set(reader, (byText = new Map()));
+      memoSize = 1;
+    }
+    const { sql: _s, line: _l, ...analysis } = analysed;
+    byText.set(sql, analysis);
+  }
+  return analysed;
 }
+
+/**
+ * Reads the statements a lint will ask for ahead, many per call where the reader gains by it
+ * (PostgreSQL's parser: a call costs more than a short statement), into the memo.
+ */
+const readsAhead = (dialect: DialectName) => dialect === 'postgres' && postgresParserLoaded();
+
+function* readAhead(dialect: DialectName, sqls: readonly string[]): Generator<void> {
+  if (!readsAhead(dialect)) return;
+  const byText = memo.get(analysePostgres) ?? new Map<string, Analysis>();
+  memo.set(analysePostgres, byText);
+  const todo = [...new Set(sqls)].filter((sql) => !byText.has(sql));
+  for (let k = 0; k < todo.length; k += READ_AHEAD) {
+    const chunk = todo.slice(k, k + READ_AHEAD);
+    const read = analysePostgresMany(chunk) ?? [];
+    chunk.forEach((sql, j) => read[j] && byText.set(sql, read[j]!));
+    memoSize += chunk.length;
+    yield;
+  }
+}
+const READ_AHEAD = 400;
+
+/** Forgets every statement read (for benchmarks measuring a first lint). */
+export function forgetAnalyses(): void {
+  memo.clear();
+  memoSize = 0;
+}
+
+/** A PostgreSQL statement read before the parser loaded is "not analysed": not worth keeping. */
+const postgresReady = (dialect: DialectName) => dialect !== 'postgres' || postgresParserLoaded();
 
 const wants = (rule: Rule, dialect: DialectName, direction: 'up' | 'down') => rule.dialects.includes(dialect) && (!rule.directions || rule.directions.includes(direction));
 
+/** The rules of one dialect and direction, by the hook they use (filtered once, not per statement). */
+function rulesFor(dialect: DialectName, direction: 'up' | 'down') {
+  const all = RULES.filter((r) => wants(r, dialect, direction));
+  return { statement: all.filter((r) => r.statement), action: all.filter((r) => r.action), file: all.filter((r) => r.file) };
+}
+
 export function lintHistory(graph: RevisionGraph, options: LintOptions): LintReport {
+  const steps = lintHistorySteps(graph, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Files between the pauses of lintHistorySteps. */
+const SLICE = 100;
+
+/**
+ * lintHistory a slice at a time: it pauses (yields) every SLICE files, so a screen can stay
+ * responsive while it runs (the TUI's history marks, computed after the first frame).
+ */
+export function* lintHistorySteps(graph: RevisionGraph, options: LintOptions): Generator<void, LintReport> {
   const raw: Raw[] = [];
   const unknown: Array<NotAnalysed & { dialect: DialectName }> = [];
   const sources = new Map<string, SqlSource>();
@@ -69,15 +150,26 @@ export function lintHistory(graph: RevisionGraph, options: LintOptions): LintRep
   let revisions = 0;
   for (const dialect of options.dialects) {
     const syntax = dialectSyntax(dialect);
-    const rules = RULES.filter((r) => r.dialects.includes(dialect));
+    const byDirection = { up: rulesFor(dialect, 'up'), down: rulesFor(dialect, 'down') };
     const schema = new SchemaState();
     // Up files first, all of them: a rebuild can span consecutive revisions (popx/fizz writes one statement per file).
-    const ups = new Map(order.map((id) => {
-      const mode = migrationRun(graph.get(id), 'up', syntax);
-      return [id, { mode, analysed: mode.statements.map((s) => analyseStatement(s.sql, s.line, dialect)) }] as const;
-    }));
+    const upModes: Array<readonly [string, TransactionMode]> = [];
+    for (const id of order) if (upModes.push([id, migrationRun(graph.get(id), 'up', syntax)]) % SLICE === 0) yield;
+    if (readsAhead(dialect)) {
+      const texts = upModes.flatMap(([, mode]) => mode.statements.map((st) => st.sql));
+      let k = 0;
+      for (const id of directions.includes('down') ? order : []) {
+        if ((!options.revisions || options.revisions.has(id)) && graph.get(id).downPath) texts.push(...migrationRun(graph.get(id), 'down', syntax).statements.map((st) => st.sql));
+        if (++k % SLICE === 0) yield;
+      }
+      yield* readAhead(dialect, texts);
+    }
+    const ups = new Map<string, { mode: TransactionMode; analysed: AnalysedStatement[] }>();
+    for (const [id, mode] of upModes) if (ups.set(id, { mode, analysed: mode.statements.map((st) => analyseStatement(st.sql, st.line, dialect)) }).size % SLICE === 0) yield;
     const rebuiltIn = rebuildsAcross(order, (id) => ups.get(id)!.analysed);
+    let done = 0;
     for (const id of order) {
+      if (++done % SLICE === 0) yield;
       const m = graph.get(id);
       const report = !options.revisions || options.revisions.has(id);
       if (report && dialect === options.dialects[0]) revisions++;
@@ -108,11 +200,19 @@ export function lintHistory(graph: RevisionGraph, options: LintOptions): LintRep
               existingColumn: (t, c) => schema.existingColumn(t, c, isNew) && !createdHere.has(t.toLowerCase()),
               rebuilt: (t) => rebuilt.has(t.toLowerCase()),
             };
-            for (const rule of rules) {
-              if (!wants(rule, dialect, direction)) continue;
-              const push = (hit: Hit | null) => hit && raw.push(toRaw(rule, hit, { dialect, revision: id, direction, path, line: st.line }));
-              if (rule.statement) push(rule.statement(ctx));
-              if (rule.action) for (const a of st.actions) push(rule.action(a, ctx));
+            const where = { dialect, revision: id, direction, path, line: st.line };
+            const rules = byDirection[direction];
+            for (const rule of rules.statement) {
+              const hit = rule.statement!(ctx);
+              if (hit) raw.push(toRaw(rule, hit, where));
+            }
+            if (st.actions.length > 0) {
+              for (const rule of rules.action) {
+                for (const a of st.actions) {
+                  const hit = rule.action!(a, ctx);
+                  if (hit) raw.push(toRaw(rule, hit, where));
+                }
+              }
             }
           }
           for (const a of st.actions) {
@@ -125,7 +225,7 @@ export function lintHistory(graph: RevisionGraph, options: LintOptions): LintRep
         }
         if (!emit) return;
         const fctx: FileContext = { dialect, revision: id, direction, statements: analysed, transactional: mode.transactional, schema, ...(direction === 'down' ? { createdByUp: created } : {}) };
-        for (const rule of rules) if (rule.file && wants(rule, dialect, direction)) for (const hit of rule.file(fctx)) raw.push(toRaw(rule, hit, { dialect, revision: id, direction, path, line: hit.line ?? analysed[0]?.line ?? 1 }));
+        for (const rule of byDirection[direction].file) for (const hit of rule.file!(fctx)) raw.push(toRaw(rule, hit, { dialect, revision: id, direction, path, line: hit.line ?? analysed[0]?.line ?? 1 }));
       };
       run('up', m.up, true);
       if (report && directions.includes('down') && m.downPath) {
@@ -140,79 +240,6 @@ export function lintHistory(graph: RevisionGraph, options: LintOptions): LintRep
 
 function toRaw(rule: Rule, hit: Hit, where: { dialect: DialectName; revision: string; direction: 'up' | 'down'; path: string; line: number }): Raw {
   return { code: rule.code, severity: rule.severity, ...where, line: hit.line ?? where.line, message: hit.message, ...(hit.table ? { table: hit.table } : {}), ...(hit.column ? { column: hit.column } : {}), ...(hit.columns ? { columns: hit.columns } : {}), ...(hit.fix ? { fix: hit.fix } : {}) };
-}
-
-/** What an up creates, for the reversibility rule (`table t`, `column t.c`, `index i`, `type x`; what: the owning table). */
-function noteCreated(created: Map<string, { what: string; line: number }>, a: AnalysedStatement['actions'][number], line: number, schema: SchemaState, revision: string): void {
-  const lower = (s: string) => s.toLowerCase();
-  switch (a.kind) {
-    case 'create-table':
-      if (!schema.table(a.table)) created.set(`table ${lower(a.table)}`, { what: '', line });
-      return;
-    case 'add-column':
-      created.set(`column ${lower(a.table)}.${lower(a.column.name)}`, { what: lower(a.table), line });
-      return;
-    case 'create-index':
-      if (a.index) created.set(`index ${lower(a.index)}`, { what: lower(a.table), line });
-      return;
-    case 'create-type':
-      created.set(`type ${lower(a.type)}`, { what: '', line });
-      return;
-    case 'drop-table':
-      created.delete(`table ${lower(a.table)}`);
-      return;
-    case 'drop-column':
-      created.delete(`column ${lower(a.table)}.${lower(a.column)}`);
-      return;
-    case 'drop-index':
-      created.delete(`index ${lower(a.index)}`);
-      return;
-    case 'rename-table':
-      if (created.delete(`table ${lower(a.table)}`) || schema.table(a.table)?.createdIn === revision) created.set(`table ${lower(a.to)}`, { what: '', line });
-      return;
-    default:
-      return;
-  }
-}
-
-/**
- * Tables a file rebuilds, whose rows it carries over: `DROP TABLE t` followed by a rename of
- * another table to `t`; or `t` renamed away, created again, and the renamed copy dropped.
- */
-function rebuiltTables(actions: readonly Action[]): Set<string> {
-  const out = new Set<string>();
-  const lower = (x: string) => x.toLowerCase();
-  actions.forEach((a, k) => {
-    const later = actions.slice(k + 1);
-    const renamedOver = a.kind === 'drop-table' ? later.find((b) => b.kind === 'rename-table' && lower(b.to) === lower(a.table)) : undefined;
-    if (a.kind === 'drop-table' && renamedOver?.kind === 'rename-table') {
-      out.add(lower(a.table));
-      out.add(lower(renamedOver.table));
-    }
-    if (a.kind === 'rename-table' && later.some((b) => b.kind === 'create-table' && lower(b.table) === lower(a.table)) && later.some((b) => b.kind === 'drop-table' && lower(b.table) === lower(a.to))) {
-      out.add(lower(a.table));
-      out.add(lower(a.to));
-    }
-  });
-  return out;
-}
-
-/** Rebuilds within a file or across up to three consecutive revisions in upgrade order: the tables each revision rebuilds. */
-function rebuildsAcross(order: readonly string[], analysed: (id: string) => readonly AnalysedStatement[]): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>();
-  const actions = order.map((id) => analysed(id).flatMap((s) => s.actions));
-  for (let k = 0; k < order.length; k++) {
-    const window = actions.slice(k, k + 3);
-    if (!window.some((list) => list.some((a) => a.kind === 'drop-table' || a.kind === 'rename-table'))) continue;
-    const tables = rebuiltTables(window.flat());
-    if (tables.size === 0) continue;
-    for (let j = k; j < Math.min(order.length, k + 3); j++) {
-      const set = out.get(order[j]!) ?? new Set<string>();
-      for (const t of tables) set.add(t);
-      out.set(order[j]!, set);
-    }
-  }
-  return out;
 }
 
 /** One finding per code, place and message, listing every dialect that has it. */

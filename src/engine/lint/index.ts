@@ -2,8 +2,9 @@
 export * from './types.js';
 export * from './engine.js';
 export * from './catalogue.js';
-export { loadPostgresParser, postgresParserLoaded } from './pg-parse.js';
+export { loadPostgresParser, postgresParserLoaded, analysePostgres } from './pg-parse.js';
+export { analysePostgresMany } from './pg-batch.js';
 export { RULES, findRule, type Rule } from './rules/index.js';
 export type { LintConfig } from './apply-config.js';
 export { readIgnores, type Ignore } from './suppress.js';
-export { withLiveCounts } from './live-counts.js';
+export { withLiveCounts, withProbedCounts } from './live-counts.js';

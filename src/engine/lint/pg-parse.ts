@@ -1,4 +1,5 @@
 import type { Action, AnalysedStatement, ColumnSpec, ConstraintKind } from './types.js';
+import { ParsedText } from './pg-text.js';
 
 /**
  * PostgreSQL statements through PostgreSQL's own parser (libpg-query: the server's grammar
@@ -26,6 +27,8 @@ export function loadPostgresParser(): Promise<boolean> {
 }
 
 export const postgresParserLoaded = (): boolean => parseSync !== null;
+/** The loaded parser (null before loadPostgresParser resolved). */
+export const postgresParser = () => parseSync;
 
 type Node = Record<string, unknown>;
 const obj = (x: unknown): Node => (x && typeof x === 'object' ? (x as Node) : {});
@@ -57,7 +60,7 @@ function typeText(typeName: unknown): string {
   return name + (mods.length ? `(${mods.join(',')})` : '') + (arr(t.arrayBounds).length ? '[]' : '');
 }
 
-function columnSpec(def: unknown, sql: string): ColumnSpec {
+function columnSpec(def: unknown, sql: ParsedText): ColumnSpec {
   const c = obj(obj(def).ColumnDef);
   const constraints = arr(c.constraints).map((x) => obj(obj(x).Constraint));
   const dflt = constraints.find((k) => k.contype === 'CONSTR_DEFAULT');
@@ -81,10 +84,10 @@ function columnSpec(def: unknown, sql: string): ColumnSpec {
 }
 
 /** The text of a default clause, from its location to the next comma or parenthesis at depth 0 (for messages only). */
-function exprText(sql: string, constraint: Node): string {
+function exprText(sql: ParsedText, constraint: Node): string {
   const at = typeof constraint.location === 'number' ? constraint.location : -1;
   if (at < 0) return 'the default';
-  const rest = sql.slice(at).replace(/^DEFAULT\s+/i, '');
+  const rest = sql.from(at).replace(/^DEFAULT\s+/i, '');
   let depth = 0;
   let k = 0;
   for (; k < rest.length; k++) {
@@ -100,7 +103,7 @@ function exprText(sql: string, constraint: Node): string {
 
 const CONSTRAINT_KIND: Record<string, ConstraintKind> = { CONSTR_FOREIGN: 'foreign-key', CONSTR_CHECK: 'check', CONSTR_UNIQUE: 'unique', CONSTR_PRIMARY: 'primary-key' };
 
-function alterTable(s: Node, sql: string): Action[] {
+function alterTable(s: Node, sql: ParsedText): Action[] {
   const table = relname(s.relation);
   if (s.objtype && s.objtype !== 'OBJECT_TABLE') return [];
   const actions: Action[] = [];
@@ -140,7 +143,7 @@ function alterTable(s: Node, sql: string): Action[] {
   return actions;
 }
 
-function actionsOf(stmt: Node, sql: string): { actions: Action[]; ddl: boolean } | null {
+function actionsOf(stmt: Node, sql: ParsedText): { actions: Action[]; ddl: boolean } | null {
   const [kind, body] = Object.entries(stmt)[0] ?? ['', {}];
   const s = obj(body);
   switch (kind) {
@@ -228,21 +231,15 @@ function actionsOf(stmt: Node, sql: string): { actions: Action[]; ddl: boolean }
   }
 }
 
-/** One PostgreSQL statement: its actions, or the parser's refusal, or "not analysed" (parser not loaded, or a kind lint does not know). */
-export function analysePostgres(sql: string, line: number): AnalysedStatement {
-  if (!parseSync) return { sql, line, actions: [], analysed: false, ddl: /^\s*(CREATE|ALTER|DROP|TRUNCATE|RENAME)\b/i.test(sql) };
-  let parsed: { stmts?: Array<{ stmt?: unknown }> };
-  try {
-    parsed = parseSync(sql) as typeof parsed;
-  } catch (error) {
-    const message = (error as Error).message;
-    return { sql, line, actions: [], analysed: false, ddl: false, parseError: message };
-  }
+export type Parsed = { stmts?: Array<{ stmt?: unknown; stmt_location?: number; stmt_len?: number }> };
+export type PostgresAnalysis = Omit<AnalysedStatement, 'sql' | 'line'>;
+
+export function analysis(stmts: ReadonlyArray<{ stmt?: unknown }>, text: ParsedText): PostgresAnalysis {
   const actions: Action[] = [];
   let ddl = false;
   let analysed = true;
-  for (const s of parsed.stmts ?? []) {
-    const found = actionsOf(obj(s.stmt), sql);
+  for (const s of stmts) {
+    const found = actionsOf(obj(s.stmt), text);
     if (!found) {
       analysed = false;
       continue;
@@ -250,5 +247,15 @@ export function analysePostgres(sql: string, line: number): AnalysedStatement {
     actions.push(...found.actions);
     ddl ||= found.ddl;
   }
-  return { sql, line, actions, analysed, ddl };
+  return { actions, analysed, ddl };
+}
+
+/** One PostgreSQL statement: its actions, or the parser's refusal, or "not analysed" (parser not loaded, or a kind lint does not know). */
+export function analysePostgres(sql: string, line: number): AnalysedStatement {
+  if (!parseSync) return { sql, line, actions: [], analysed: false, ddl: /^\s*(CREATE|ALTER|DROP|TRUNCATE|RENAME)\b/i.test(sql) };
+  try {
+    return { sql, line, ...analysis((parseSync(sql) as Parsed).stmts ?? [], new ParsedText(sql)) };
+  } catch (error) {
+    return { sql, line, actions: [], analysed: false, ddl: false, parseError: (error as Error).message };
+  }
 }

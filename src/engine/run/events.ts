@@ -6,4 +6,6 @@ export type RunEvent =
   | { type: 'statement-start'; step: number; index: number; total: number; line: number; sql: string }
   | { type: 'statement-end'; step: number; index: number; durationMs: number }
   | { type: 'warning'; step: number; revision: string; message: string }
+  /** Live while a step runs: who its statement waits for (`null`: no longer waiting). */
+  | { type: 'lock-blocked'; step: number; holders: string | null }
   | { type: 'step-end'; index: number; revision: string; status: 'done' | 'failed'; durationMs: number };

@@ -1,24 +1,73 @@
 import { DEFAULT_LOCK_LIMITS, type BlockingSession, type DatabaseAdapter, type LockLimits, type Query, type StatementBatch, type StepFailure, type StepProgress } from '../dialects/adapter.js';
 
 /**
- * Lock discipline for a transactional step: it starts with the adapter's limits (PostgreSQL
- * `SET LOCAL lock_timeout`, default 5 s), so it gives up on a lock instead of queueing the
- * application behind it; then the whole step is tried again (default 3 tries, backoff 0.5 s,
- * 1 s). While it waits, the sessions it waits for are named (pg_blocking_pids, asked from a
- * second connection); the last failure's error says who held the lock.
+ * Lock discipline for a step. A transactional step starts with the adapter's limits
+ * (PostgreSQL `SET LOCAL lock_timeout`, default 5 s), so it gives up on a lock instead of
+ * queueing the application behind it; then the whole step is tried again (default 3 tries,
+ * backoff 0.5 s, 1 s). A step run statement by statement (every MySQL/MariaDB migration:
+ * `SET SESSION lock_wait_timeout`) is tried again only when nothing of it ran. While a step
+ * runs, the sessions it waits for are asked for from a second connection and reported live;
+ * the last failure's error says who held the lock.
  */
 
 export function describeBlockers(sessions: readonly BlockingSession[]): string {
-  if (sessions.length === 0) return 'a session lint could not name (it ended, or the lock is not a row in pg_locks)';
-  return sessions.map((s) => `pid ${s.pid} (${s.application || 'no application name'}, ${s.state || 'unknown state'}${s.queryStart ? `, query started ${s.queryStart}` : ''}${s.query ? `: ${s.query.replace(/\s+/g, ' ').slice(0, 60)}` : ''})`).join(', ');
+  if (sessions.length === 0) return 'a session the database did not name (it ended, or its lock is not one the server lists)';
+  return sessions.map((s) => `${s.kind ?? 'pid'} ${s.pid} (${s.application || 'no application name'}, ${s.state || 'unknown state'}${s.queryStart ? `, query started ${s.queryStart}` : ''}${s.query ? `: ${s.query.replace(/\s+/g, ' ').slice(0, 60)}` : ''})`).join(', ');
 }
 
 export interface LockRetryHooks {
   /** Said while waiting, and before each retry. */
   warn(message: string): void;
+  /** Live: who the running statement waits for now (`null`: no longer waiting). */
+  blocked?(holders: string | null): void;
   /** Waits between tries (a parameter so a test can count them). */
   delay?(ms: number): Promise<void>;
 }
+
+/**
+ * First look for blockers after half the lock timeout (at most 2.5 s), then every 2.5 s
+ * growing to 10 s while the step runs: a step that waits for nothing costs a connection
+ * every few seconds at most, and none when it ends sooner.
+ */
+const firstLook = (limits: LockLimits) => Math.max(50, Math.min(2500, limits.lockTimeoutMs > 0 ? limits.lockTimeoutMs / 2 : 2500));
+
+/**
+ * Asks the database who the running step waits for while it runs: each new set of holders is
+ * said once (`warn`) and shown live (`blocked`); `stop()` ends it and returns the last holders seen.
+ */
+export function watchBlockers(db: DatabaseAdapter, limits: LockLimits, hooks: LockRetryHooks): { stop(): BlockingSession[] } {
+  if (!db.blockingSessions) return { stop: () => [] };
+  let running = true;
+  let last: BlockingSession[] = [];
+  let shown: string | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  const look = (wait: number) => {
+    timer = setTimeout(() => {
+      void db.blockingSessions!()
+        .then((found) => {
+          if (!running) return;
+          const text = found.length > 0 ? describeBlockers(found) : null;
+          if (found.length > 0) last = found;
+          if (text !== null && text !== shown) hooks.warn(`waiting for a lock held by ${text}`);
+          if (text !== shown) hooks.blocked?.(text);
+          shown = text;
+        })
+        .catch(() => undefined)
+        .finally(() => running && look(Math.min(10_000, Math.max(2500, wait * 1.5))));
+    }, wait);
+  };
+  look(firstLook(limits));
+  return {
+    stop: () => {
+      running = false;
+      if (timer) clearTimeout(timer);
+      if (shown !== null) hooks.blocked?.(null);
+      return last;
+    },
+  };
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** `batches` is called once per try (a large file's batches are read again). */
 export async function runStepWithLockRetry(db: DatabaseAdapter, batches: () => Iterable<StatementBatch>, finish: () => readonly Query[], progress: StepProgress, limits: LockLimits = DEFAULT_LOCK_LIMITS, hooks: LockRetryHooks): Promise<StepFailure | null> {
@@ -29,32 +78,16 @@ export async function runStepWithLockRetry(db: DatabaseAdapter, batches: () => I
     statementStart: (k) => void (k >= shift && progress.statementStart(k - shift)),
     statementEnd: (k) => void (k >= shift && progress.statementEnd(k - shift)),
   };
-  const delay = hooks.delay ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const delay = hooks.delay ?? sleep;
   const tries = Math.max(1, limits.tries);
   for (let attempt = 1; ; attempt++) {
-    let blockers: BlockingSession[] = [];
-    // Half-way to the lock timeout, ask who we wait for (only while the step is still running).
-    let running = true;
-    const watch =
-      db.blockingSessions && limits.lockTimeoutMs > 0
-        ? setTimeout(() => {
-            void db.blockingSessions!()
-              .then((found) => {
-                if (!running || found.length === 0) return;
-                blockers = found;
-                hooks.warn(`waiting for a lock held by ${describeBlockers(found)}`);
-              })
-              .catch(() => undefined);
-          }, Math.max(50, limits.lockTimeoutMs / 2))
-        : null;
+    const watch = watchBlockers(db, limits, hooks);
     const all = function* (): Generator<StatementBatch> {
       if (prelude.length > 0) yield prelude;
       yield* batches();
     };
-    const failure = await db.runTransactionalStep(all(), finish, shifted).finally(() => {
-      running = false;
-      if (watch) clearTimeout(watch);
-    });
+    let blockers: BlockingSession[] = [];
+    const failure = await db.runTransactionalStep(all(), finish, shifted).finally(() => (blockers = watch.stop()));
     if (!failure) return null;
     const result = { index: Math.max(0, failure.index - shift), error: failure.error };
     if (db.timeoutOf?.(failure.error) !== 'lock') return result;
@@ -67,5 +100,49 @@ export async function runStepWithLockRetry(db: DatabaseAdapter, batches: () => I
     const wait = limits.backoffMs * 2 ** (attempt - 1);
     hooks.warn(`lock timeout after ${limits.lockTimeoutMs / 1000} s (held by ${who}): rolled back; try ${attempt + 1} of ${tries} in ${wait / 1000} s`);
     await delay(wait);
+  }
+}
+
+/** What one try of a statement-by-statement step did (the runner's TrackedRun). */
+export interface TrackedTry {
+  readonly error: unknown | null;
+  readonly done: number;
+}
+
+/**
+ * A step run statement by statement (no transaction) under the adapter's session limits
+ * (MySQL/MariaDB `lock_wait_timeout`). A lock timeout on its first statement left nothing
+ * applied: the step is tried again like a transactional one. After statements of it ran
+ * (each committed by itself) it is not: running it again would repeat them; the error says
+ * what ran and who held the lock.
+ */
+export async function runTrackedWithLockRetry<T extends TrackedTry>(db: DatabaseAdapter, from: number, attempt: () => Promise<T>, limits: LockLimits = DEFAULT_LOCK_LIMITS, hooks: LockRetryHooks): Promise<T> {
+  const session = db.trackedStepLimits?.(limits) ?? { set: [], reset: [] };
+  const variable = db.syntax.name === 'postgres' ? 'lock_timeout' : 'lock_wait_timeout';
+  const delay = hooks.delay ?? sleep;
+  const tries = Math.max(1, limits.tries);
+  for (const sql of session.set) await db.execute(sql);
+  try {
+    for (let k = 1; ; k++) {
+      const watch = watchBlockers(db, limits, hooks);
+      let blockers: BlockingSession[] = [];
+      const ran = await attempt().finally(() => (blockers = watch.stop()));
+      if (ran.error === null || db.timeoutOf?.(ran.error) !== 'lock' || session.set.length === 0) return ran;
+      const who = describeBlockers(blockers);
+      const error = ran.error as Error;
+      if (ran.done > from) {
+        error.message = `${error.message} (${variable} ${limits.lockTimeoutMs / 1000} s; the lock held by ${who}): not tried again, because statements before it ran outside a transaction and stay applied, and a new try would run them again`;
+        return ran;
+      }
+      if (k >= tries) {
+        error.message = `${error.message}: gave up after ${tries} tr${tries === 1 ? 'y' : 'ies'} of ${limits.lockTimeoutMs / 1000} s each (${variable}), the lock held by ${who}`;
+        return ran;
+      }
+      const wait = limits.backoffMs * 2 ** (k - 1);
+      hooks.warn(`lock timeout after ${limits.lockTimeoutMs / 1000} s (held by ${who}) on the first statement: nothing of the migration ran; try ${k + 1} of ${tries} in ${wait / 1000} s`);
+      await delay(wait);
+    }
+  } finally {
+    for (const sql of session.reset) await db.execute(sql).catch(() => undefined);
   }
 }

@@ -14,7 +14,7 @@ import { transactionControl } from '../dialects/transaction-control.js';
 import { CancelledError, RunCancel, type CancelOutcome } from './cancel.js';
 import { DirtyDatabaseError, MigrationFailedError, type FailureOutcome } from './runtime-errors.js';
 import { StateStore, type NewLogRow } from './state-store.js';
-import { runStepWithLockRetry } from './lock-retry.js';
+import { runStepWithLockRetry, runTrackedWithLockRetry, type LockRetryHooks } from './lock-retry.js';
 import type { RunResult, RunStep, StepResult } from './steps.js';
 
 /** What the runner needs of a project: its graph (the facade passes the whole Project). */
@@ -176,10 +176,10 @@ export class StepRunner {
       },
     };
 
+    const hooks: LockRetryHooks = { warn: (message) => this.emit({ type: 'warning', step: index, revision: step.revision, message }), blocked: (holders) => this.emit({ type: 'lock-blocked', step: index, holders }) };
     if (step.transactional) {
       const finish = () => [...(kind === 'migrate' ? this.store.versionChange(rows.before, rows.after) : []), this.store.logInsert({ ...base, statementsDone: count, status: 'done', ...finished() })];
-      const warn = (message: string) => this.emit({ type: 'warning', step: index, revision: step.revision, message });
-      const failure = await runStepWithLockRetry(this.db, () => cursor.sqlBatches(), finish, progress, this.options.lockLimits, { warn });
+      const failure = await runStepWithLockRetry(this.db, () => cursor.sqlBatches(), finish, progress, this.options.lockLimits, hooks);
       if (!failure) return true;
       const error = this.failure(step, failure.index, failure.error, 'rolled-back', {}, cursor);
       await this.store.insertLog({ ...base, statementsDone: failure.index, status: 'failed', error: error.meta.databaseError as string, ...finished() }).catch(() => undefined);
@@ -188,7 +188,7 @@ export class StepRunner {
 
     return this.db.outsideTransaction(async () => {
       const logId = await this.store.insertLog({ ...base, statementsDone: 0, status: 'started' });
-      const ran = await this.runTracked(step, index, logId, 0, cursor);
+      const ran = await runTrackedWithLockRetry(this.db, 0, () => this.runTracked(step, index, logId, 0, cursor), this.options.lockLimits, hooks);
       if (ran.error === null) {
         try {
           // "done" and the version rows in one transaction: one commit, and never one without the other.

@@ -5,7 +5,8 @@ import { confirmFlow } from '../flows/confirm.js';
 import { errorResult } from '../flows/result.js';
 import { downgradeNotices, upgradeNotices } from './notices.js';
 import { backupFirst, execute } from './run.js';
-import { findingLines, planLint } from '../lint-view.js';
+import { withLiveFigures } from './live-figures.js';
+import { confirmLint, planLint } from '../lint-view.js';
 
 /** Upgrade, downgrade and stamp: each previewed and confirmed before it runs. */
 
@@ -15,8 +16,8 @@ export function startUpgrade(ctx: TuiContext, target: string): void {
     const steps = session.planUpgrade(target);
     if (steps.length === 0) return ctx.notice(`nothing to upgrade: ${target} is already applied`);
     // The plan's lint findings come before the SQL, errors first.
-    const findings = findingLines(planLint(session.project, session.db.syntax.name, steps.map((s) => s.revision), 'up'));
-    const body = [...findings, `upgrade ${session.db.display} to ${target}: ${steps.length} revision${steps.length === 1 ? '' : 's'}, in this order`];
+    const lint = confirmLint(planLint(session.project, session.db.syntax.name, steps.map((s) => s.revision), 'up'), !session.notCreated);
+    const body = [`upgrade ${session.db.display} to ${target}: ${steps.length} revision${steps.length === 1 ? '' : 's'}, in this order`];
     if (session.notCreated) body.push('the database file does not exist yet: this creates it');
     for (const [i, s] of steps.entries()) {
       body.push('', `[${i + 1}/${steps.length}] ↑ ${s.revision} ${s.message}${s.path ? ` (${s.path})` : ''}`);
@@ -29,9 +30,11 @@ export function startUpgrade(ctx: TuiContext, target: string): void {
         notices,
         body,
         danger: notices[0]!.lines.length > 0,
+        lint,
         onConfirm: () => void execute(ctx, `upgrade to ${target}`, session.upgrade(target)),
       }),
     );
+    withLiveFigures(ctx, lint);
   } catch (error) {
     ctx.setFlow(errorResult(`upgrade to ${target}`, error));
   }
@@ -50,18 +53,21 @@ export function startDowngrade(ctx: TuiContext, target: string): void {
       // What it destroys comes first: it must be seen without scrolling.
       const risks = riskLines(preview);
       const text = previewText(preview).trimEnd().split('\n');
+      const lint = confirmLint(planLint(session.project, session.db.syntax.name, preview.steps.map((s) => s.revision), 'down'), !session.notCreated);
       ctx.setFlow(
         confirmFlow({
           title: `Downgrade ${session.db.databaseName} to ${target}?`,
           notices: downgradeNotices(preview),
           // The risks lead as a notice (in full in the body only when summarised); "none found" stays said.
-          body: [...(preview.dataAtRisk.length === 0 ? [...risks, ''] : []), ...findingLines(planLint(session.project, session.db.syntax.name, preview.steps.map((s) => s.revision), 'down')), ...text.slice(0, text.length - risks.length)],
+          body: [...(preview.dataAtRisk.length === 0 ? [...risks, ''] : []), ...text.slice(0, text.length - risks.length)],
+          lint,
           phrase: preview.destructive ? session.db.databaseName : null,
           backup: true,
           danger: preview.destructive,
           onConfirm: (backup) => void execute(ctx, `downgrade to ${target}`, session.downgrade(target), () => backupFirst(ctx, backup, `before downgrade to ${target}`)),
         }),
       );
+      withLiveFigures(ctx, lint);
     })
     .catch((error) => ctx.setFlow(errorResult(`downgrade to ${target}`, error)));
 }

@@ -1,15 +1,16 @@
 import { Box, Text } from 'ink';
+import type { Severity } from '../../engine/index.js';
 import type { HistoryLine } from '../session.js';
 import { colour } from '../theme.js';
 
 /** The revision graph, newest first, drawing only the visible window of lines. */
-export function HistoryPane(props: { lines: readonly HistoryLine[]; selected: number; top: number; height: number; width: number; focused: boolean; matches: ReadonlySet<number> }) {
+export function HistoryPane(props: { lines: readonly HistoryLine[]; selected: number; top: number; height: number; width: number; focused: boolean; matches: ReadonlySet<number>; lintMarks?: ReadonlyMap<string, Severity> | null }) {
   const visible = props.lines.slice(props.top, props.top + props.height);
   return (
     <Box flexDirection="column" width={props.width} height={props.height + 1}>
       <Text bold>{`History${props.lines.length > 0 ? ` (${props.lines.filter((l) => l.id !== null).length})` : ''}`}</Text>
       {visible.map((line, k) => (
-        <HistoryRow key={props.top + k} line={line} selected={props.top + k === props.selected} focused={props.focused} match={props.matches.has(props.top + k)} width={props.width} />
+        <HistoryRow key={props.top + k} line={line} selected={props.top + k === props.selected} focused={props.focused} match={props.matches.has(props.top + k)} width={props.width} lint={line.id ? (props.lintMarks?.get(line.id) ?? null) : null} />
       ))}
     </Box>
   );
@@ -25,16 +26,25 @@ export function markOf(line: HistoryLine): { mark: string; color: ReturnType<typ
   return { mark: '○', color: colour('yellow') };
 }
 
-function HistoryRow(props: { line: HistoryLine; selected: boolean; focused: boolean; match: boolean; width: number }) {
+/** Lint marks, after the status mark: `✖` an error, `▲` a warning, `·` a notice (the lint tab says which). */
+export const LINT_GLYPHS: Readonly<Record<Severity, { glyph: string; color: ReturnType<typeof colour> }>> = {
+  error: { glyph: '✖', color: colour('red') },
+  warning: { glyph: '▲', color: colour('yellow') },
+  notice: { glyph: '·', color: colour('gray') },
+};
+
+function HistoryRow(props: { line: HistoryLine; selected: boolean; focused: boolean; match: boolean; width: number; lint: Severity | null }) {
   const { line } = props;
   if (line.id === null) return <Text color={colour('gray')}>{`  ${line.graph}`.slice(0, props.width)}</Text>;
   const { mark, color } = markOf(line);
   const labels = line.labels.length > 0 ? ` [${line.labels.join(',')}]` : '';
-  const text = ` ${line.graph} ${line.id}${line.head ? ' (head)' : ''}${labels} ${line.message}`;
-  const body = text.length + 2 > props.width ? `${text.slice(0, Math.max(0, props.width - 3))}…` : text;
+  const text = `${line.graph} ${line.id}${line.head ? ' (head)' : ''}${labels} ${line.message}`;
+  const body = text.length + 3 > props.width ? `${text.slice(0, Math.max(0, props.width - 4))}…` : text;
+  const lint = props.lint ? LINT_GLYPHS[props.lint] : null;
   return (
     <Text inverse={props.selected} bold={props.selected && props.focused} underline={props.match && !props.selected} wrap="truncate">
       <Text color={props.selected ? undefined : color}>{mark}</Text>
+      {lint ? <Text color={props.selected ? undefined : lint.color}>{lint.glyph}</Text> : ' '}
       {body}
     </Text>
   );

@@ -2,6 +2,8 @@ import { Box, Text } from 'ink';
 import { Panel } from '../components/panel.js';
 import { colour } from '../theme.js';
 import { scrollBy, type FlowModule, type FlowViewProps, type KeyOutcome, type KeyPress } from './flow.js';
+import { bindingFor, KEYMAP } from '../keymap.js';
+import { findingLines, type ConfirmLint } from '../lint-view.js';
 
 /**
  * Confirm: a preview and a yes/no (default No), or — for what destroys — the database name
@@ -35,6 +37,8 @@ export interface ConfirmFlow {
   /** Take a backup first? `null`: not offered. */
   readonly backup: boolean | null;
   readonly danger: boolean;
+  /** The plan's lint findings, listed above the body; null: none. */
+  readonly lint: ConfirmLint | null;
   readonly onConfirm: (backup: boolean) => void;
 }
 
@@ -47,8 +51,9 @@ export function confirmFlow(options: {
   phraseLabel?: string;
   backup?: boolean | null;
   danger?: boolean;
+  lint?: ConfirmLint | null;
 }): ConfirmFlow {
-  return { kind: 'confirm', scroll: 0, input: '', phrase: null, phraseLabel: 'the database name', backup: null, danger: false, ...options, notices: (options.notices ?? []).filter((n) => n.lines.length > 0) };
+  return { kind: 'confirm', scroll: 0, input: '', phrase: null, phraseLabel: 'the database name', backup: null, danger: false, lint: null, ...options, notices: (options.notices ?? []).filter((n) => n.lines.length > 0) };
 }
 
 export interface NoticeLine {
@@ -104,8 +109,33 @@ const SCROLL = new Map([
   ['pageup', -10],
 ]);
 
+/** The registry's lint keys: while a name is typed only their ctrl- forms (letters type). */
+function lintKey(state: ConfirmFlow, name: string): ConfirmFlow | undefined {
+  const lint = state.lint;
+  const binding = bindingFor(name, 'confirm');
+  if (!lint || !binding || (state.phrase !== null && !name.startsWith('ctrl-'))) return undefined;
+  const count = lint.findings.length;
+  switch (binding.action) {
+    case 'next-finding':
+      return { ...state, lint: { ...lint, focus: (lint.focus + 1) % count }, scroll: 0 };
+    case 'prev-finding':
+      return { ...state, lint: { ...lint, focus: (lint.focus + count - 1) % count }, scroll: 0 };
+    case 'show-fix':
+      return { ...state, lint: { ...lint, showFix: !lint.showFix }, scroll: 0 };
+    default:
+      return undefined;
+  }
+}
+
+/** How the lint keys are named on this screen (from the registry). */
+const keysOf = (action: string) => KEYMAP.find((b) => b.action === action)?.keys ?? [];
+const LINT_KEYS = { move: `${keysOf('next-finding')[0]} ${keysOf('prev-finding')[0]}`, fix: keysOf('show-fix')[0] ?? 'f' };
+const LINT_KEYS_TYPING = { move: `${keysOf('next-finding')[1]} ${keysOf('prev-finding')[1]}`, fix: keysOf('show-fix')[1] ?? 'ctrl-f' };
+
 function onKey(state: ConfirmFlow, { name, input }: KeyPress): KeyOutcome<ConfirmFlow> {
   if (name === 'escape') return null;
+  const moved = lintKey(state, name);
+  if (moved) return moved;
   const by = SCROLL.get(name);
   if (by !== undefined) return reduceConfirm(state, { type: 'scroll', by });
   if (name === 'tab' && state.backup !== null) return reduceConfirm(state, { type: 'toggle-backup' });
@@ -170,7 +200,7 @@ function ConfirmView({ flow, width, height }: FlowViewProps<ConfirmFlow>) {
       title={flow.title}
       lead={leadView}
       leadHeight={lead.length + controls + (lead.length + controls > 0 ? 1 : 0)}
-      body={[...full, ...flow.body]}
+      body={[...full, ...findingLines(flow.lint, flow.phrase === null ? LINT_KEYS : LINT_KEYS_TYPING), ...flow.body]}
       scroll={flow.scroll}
       footer={footer}
       width={width}

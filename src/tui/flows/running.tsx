@@ -18,9 +18,11 @@ export interface RunningFlow {
   readonly started: number;
   /** Set once ctrl-c asked to cancel: what the cancel did (a second ctrl-c abandons). */
   readonly cancelling: string | null;
+  /** Live: the sessions the running statement waits for (asked from a second connection). */
+  readonly blocked: string | null;
 }
 
-export const runningFlow = (title: string): RunningFlow => ({ kind: 'running', title, step: 'starting', stepIndex: 0, stepTotal: 0, statement: 0, statementTotal: 0, sql: '', started: Date.now(), cancelling: null });
+export const runningFlow = (title: string): RunningFlow => ({ kind: 'running', title, step: 'starting', stepIndex: 0, stepTotal: 0, statement: 0, statementTotal: 0, sql: '', started: Date.now(), cancelling: null, blocked: null });
 
 /** The engine's events, folded into the progress. */
 export function reduceRunning(state: RunningFlow, event: RunEvent): RunningFlow {
@@ -28,9 +30,11 @@ export function reduceRunning(state: RunningFlow, event: RunEvent): RunningFlow 
     case 'lock-wait':
       return { ...state, step: `waiting for the lock${event.holder ? ` (${event.holder})` : ''}` };
     case 'step-start':
-      return { ...state, step: `${event.direction === 'up' ? '↑' : '↓'} ${event.revision} ${event.message}`, stepIndex: event.index, stepTotal: event.total, statement: 0, statementTotal: event.statements, sql: '' };
+      return { ...state, step: `${event.direction === 'up' ? '↑' : '↓'} ${event.revision} ${event.message}`, stepIndex: event.index, stepTotal: event.total, statement: 0, statementTotal: event.statements, sql: '', blocked: null };
     case 'statement-start':
-      return { ...state, statement: event.index + 1, statementTotal: event.total, sql: event.sql };
+      return { ...state, statement: event.index + 1, statementTotal: event.total, sql: event.sql, blocked: null };
+    case 'lock-blocked':
+      return { ...state, blocked: event.holders };
     default:
       return state;
   }
@@ -48,6 +52,7 @@ function ProgressView({ flow, width, height }: FlowViewProps<RunningFlow>) {
     `migration ${Math.min(flow.stepIndex + 1, flow.stepTotal)} of ${flow.stepTotal}: ${flow.step}`,
     `statement ${flow.statement} of ${flow.statementTotal}`,
     `elapsed ${elapsed} s`,
+    ...(flow.blocked === null ? [] : [`waiting for a lock held by ${flow.blocked}`]),
     '',
     'running now:',
     ...flow.sql.split('\n').slice(0, Math.max(1, height - 12)),

@@ -2,11 +2,13 @@ import { Box } from 'ink';
 import { useEffect, useState, type RefObject } from 'react';
 import { DetailPane } from '../components/detail-pane.js';
 import { HistoryPane } from '../components/history-pane.js';
+import type { Project, Severity } from '../../engine/index.js';
+import { historyLintInSlices, worstByRevision } from '../lint-view.js';
 import type { TuiSession } from '../session.js';
 import type { ViewState } from '../state.js';
 
 /** The main screen: the history and the detail of the selected revision, side by side or stacked below 80 columns. */
-export function BrowseScreen(props: { session: TuiSession; view: ViewState; detail: readonly string[] | null; width: number; listHeight: number }) {
+export function BrowseScreen(props: { session: TuiSession; view: ViewState; detail: readonly string[] | null; width: number; listHeight: number; lintMarks: ReadonlyMap<string, Severity> | null }) {
   const { session, view, detail, width, listHeight } = props;
   const selectedId = session.lines[view.selected]?.id ?? null;
   const leftWidth = width >= 80 ? Math.max(30, Math.floor(width * 0.45)) : width;
@@ -16,7 +18,7 @@ export function BrowseScreen(props: { session: TuiSession; view: ViewState; deta
   const title = selectedId ? `${selectedId} ${session.project.graph.get(selectedId).message}` : 'no revisions';
   return (
     <Box flexDirection={stacked ? 'column' : 'row'}>
-      <HistoryPane lines={session.lines} selected={view.selected} top={view.top} height={historyHeight} width={leftWidth} focused={view.mode.kind !== 'detail'} matches={matches} />
+      <HistoryPane lines={session.lines} selected={view.selected} top={view.top} height={historyHeight} width={leftWidth} focused={view.mode.kind !== 'detail'} matches={matches} lintMarks={props.lintMarks} />
       <Box marginLeft={stacked ? 0 : 1}>
         <DetailPane tab={view.tab} lines={detail} scroll={view.detailScroll} width={stacked ? width : width - leftWidth - 1} height={stacked ? listHeight - historyHeight : listHeight + 1} raw={view.raw} focused={view.mode.kind === 'detail'} title={title} />
       </Box>
@@ -41,4 +43,24 @@ export function useDetail(session: TuiSession, view: ViewState, generation: numb
     };
   }, [session, selectedId, view.tab, view.raw, view.trial, generation]);
   return detail;
+}
+
+/**
+ * The history's lint marks (the worst finding per revision, for the database's dialect):
+ * computed after the first frame, a slice of files at a time between frames and keys; null
+ * until done. Again after a reload (the memo keeps what was read).
+ */
+export function useLintMarks(session: TuiSession, generation: number): ReadonlyMap<string, Severity> | null {
+  const [marks, setMarks] = useState<{ project: Project; worst: Map<string, Severity> } | null>(null);
+  useEffect(() => {
+    let live = true;
+    const project = session.project;
+    historyLintInSlices(project, session.db.syntax.name, () => !live || session.project !== project)
+      .then((report) => live && report && setMarks({ project, worst: worstByRevision(report) }))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [session, generation]);
+  return marks && marks.project === session.project ? marks.worst : null;
 }
