@@ -177,7 +177,7 @@ export class StepRunner {
     };
 
     if (step.transactional) {
-      const finish = () => [...(kind === 'migrate' ? this.store.versionChange(rows.before, rows.after) : []), this.store.logInsert({ ...base, statementsDone: count, status: 'done', ...finished() })];
+      const finish = () => [...(kind === 'migrate' ? this.store.versionChange(rows.before, rows.after) : []), ...this.store.logInsert({ ...base, statementsDone: count, status: 'done', ...finished() })];
       const warn = (message: string) => this.emit({ type: 'warning', step: index, revision: step.revision, message });
       const failure = await runStepWithLockRetry(this.db, () => cursor.sqlBatches(), finish, progress, this.options.lockLimits, { warn });
       if (!failure) return true;
