@@ -30,6 +30,18 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let json = argv.includes('--json');
   const emit = (result: CommandResult) => {
     io.out(json ? JSON.stringify(result.json, null, 2) + '\n' : result.text);
+    if (!json && result.textChunks) {
+      // Written in pieces of about 64 KiB: one write per step was 50,000 writes for 50,000 steps.
+      let pending = '';
+      for (const chunk of result.textChunks()) {
+        pending += chunk;
+        if (pending.length >= 65536) {
+          io.out(pending);
+          pending = '';
+        }
+      }
+      io.out(pending);
+    }
     exitCode = result.exitCode ?? EXIT.ok;
   };
 
