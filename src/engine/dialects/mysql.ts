@@ -26,5 +26,6 @@ export const mysqlSyntax: DialectSyntax = {
   autoIncrementPrimaryKey: 'BIGINT AUTO_INCREMENT PRIMARY KEY',
   longTextType: 'LONGTEXT',
   // Not INSERT IGNORE: that would also turn a too-long value into a warning.
+  multiTableUpdate: true,
   insertIfAbsent: { into: 'INSERT INTO', suffix: (key) => ` ON DUPLICATE KEY UPDATE ${key} = ${key}` },
 };

@@ -192,7 +192,7 @@ export class StepRunner {
       if (ran.error === null) {
         try {
           // "done" and the version rows in one transaction: one commit, and never one without the other.
-          await this.store.finishStep(logId, { status: 'done', statementsDone: ran.done, ...finished() }, kind === 'migrate' ? this.store.versionChange(rows.before, rows.after) : []);
+          await this.store.finishStep(logId, { status: 'done', statementsDone: ran.done, ...finished() }, kind === 'migrate' ? rows : null);
           return true;
         } catch (error) {
           return this.recordTrackedFailure(step, logId, { ...ran, error }, finished(), cursor);

@@ -171,8 +171,26 @@ export class StateStore {
     await this.db.query(`UPDATE ${this.log} SET ${entries.map(([col]) => `${this.q(col)} = ?`).join(', ')} WHERE ${this.q('id')} = ?`, [...entries.map(([, value]) => value), id]);
   }
 
-  /** Marks a step's log row finished and changes the version rows, in one transaction. */
-  async finishStep(id: number, fields: Parameters<StateStore['updateLog']>[1], versionQueries: readonly Query[]): Promise<void> {
+  /**
+   * Marks a step's log row finished and changes the version rows (from `rows.before` to
+   * `rows.after`; null: no change), in one transaction — or, where the database can change
+   * two tables in one statement (MySQL/MariaDB) and one version row replaces another (a
+   * chain's usual step), in that one statement: one round trip and one commit instead of four
+   * statements. Both rows must change; else nothing did, and the transaction does it.
+   */
+  async finishStep(id: number, fields: Parameters<StateStore['updateLog']>[1], rows: { readonly before: readonly string[]; readonly after: readonly string[] } | null): Promise<void> {
+    const removed = rows ? rows.before.filter((r) => !rows.after.includes(r)) : [];
+    const added = rows ? rows.after.filter((r) => !rows.before.includes(r)) : [];
+    if (this.db.syntax.multiTableUpdate && this.db.update && removed.length === 1 && added.length === 1 && !('sqlText' in fields)) {
+      const entries = COLUMNS.filter(([, key]) => key in fields);
+      const changed = await this.db.update(
+        `UPDATE ${this.version} v, ${this.log} l SET v.${this.q('revision')} = ?, ${entries.map(([col]) => `l.${this.q(col)} = ?`).join(', ')} WHERE v.${this.q('revision')} = ? AND l.${this.q('id')} = ?`,
+        [added[0], ...entries.map(([, key]) => (fields as Record<string, unknown>)[key] ?? null), removed[0], id],
+      );
+      if (changed === 2) return;
+      if (changed !== 0) throw new Error(`recording the step changed ${changed} of its 2 state rows (log row ${id}, version ${removed[0]} → ${added[0]})`);
+    }
+    const versionQueries = rows ? this.versionChange(rows.before, rows.after) : [];
     await this.db.beginStep();
     try {
       for (const q of versionQueries) await this.db.query(q.sql, q.params);
