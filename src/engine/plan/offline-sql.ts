@@ -24,16 +24,9 @@ export interface OfflineScriptOptions {
  * `status`, `check`, `upgrade` and the TUI, exactly like one updated online. Like
  * Alembic's --sql: nothing touches a database.
  */
-export function renderPlanSql(
-  graph: RevisionGraph,
-  plan: Plan,
-  applied: ReadonlySet<string>,
-  dialect: DialectSyntax,
-  tables: StateTableNames,
-  options: OfflineScriptOptions = { toolVersion: 'unknown', plannedFrom: 'unknown' },
-): string {
+export function renderPlanSql(...args: Parameters<typeof renderPlanSqlChunks>): string {
   let text = '';
-  for (const chunk of renderPlanSqlChunks(graph, plan, applied, dialect, tables, options)) text += chunk;
+  for (const chunk of renderPlanSqlChunks(...args)) text += chunk;
   return text;
 }
 
