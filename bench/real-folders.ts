@@ -316,7 +316,7 @@ function makeTarget(db: Db, server: RunningServer | null): Target {
         const dump = run(join(pgBin ?? '/usr/bin', 'pg_dump'), [...conn, '-d', name, '--schema-only', '--no-owner', '--no-privileges', '--exclude-table=migrate_tui_*'], { env });
         return normalizePg(dump.stdout || dump.stderr);
       }
-      const dump = run('mariadb-dump', [...conn, '--no-data', '--skip-comments', '--skip-dump-date', '--routines', '--triggers', `--ignore-table=${name}.migrate_tui_version`, `--ignore-table=${name}.migrate_tui_log`, name], { env });
+      const dump = run('mariadb-dump', [...conn, '--no-data', '--skip-comments', '--skip-dump-date', '--routines', '--triggers', `--ignore-table=${name}.migrate_tui_version`, `--ignore-table=${name}.migrate_tui_log`, `--ignore-table=${name}.migrate_tui_log_text`, name], { env });
       return normalizeMaria(dump.stdout || dump.stderr);
     },
   };

@@ -56,7 +56,7 @@ eachDatabase(
         t.regex(stderr, /Ctrl-C: cancelling…/);
         t.regex(stderr, /asked the server to cancel the running statement/);
         t.regex(stderr, /the run was cancelled by the user/);
-        const tables = Object.keys((await db.schema(['migrate_tui_version', 'migrate_tui_log'])).tables).sort();
+        const tables = Object.keys((await db.schema(['migrate_tui_version', 'migrate_tui_log', 'migrate_tui_log_text'])).tables).sort();
         const status = JSON.parse((await cli(['--url', url, '--dir', dir, 'status', '--json'])).stdout);
         t.deepEqual(status.current, ['1']);
         t.false(tables.includes('after_t'), 'nothing after the cancelled statement ran');
@@ -128,7 +128,7 @@ eachDatabase(
       t.regex(stderr, /SQLite cannot interrupt a running statement; it has run [\d.]+ s; it will stop after it/);
       t.regex(stderr, /cancelled by the user before statement \d of 3/);
       t.regex(stderr, /the migration was rolled back: the database is as it was before 2/);
-      const tables = await withDb(url, async (db) => Object.keys((await db.schema(['migrate_tui_version', 'migrate_tui_log'])).tables).sort());
+      const tables = await withDb(url, async (db) => Object.keys((await db.schema(['migrate_tui_version', 'migrate_tui_log', 'migrate_tui_log_text'])).tables).sort());
       t.deepEqual(tables, ['base']);
       const status = JSON.parse((await cli(['--url', url, '--dir', dir, 'status', '--json'])).stdout);
       t.deepEqual(status.current, ['1']);

@@ -6,7 +6,7 @@ import { makeFolder } from './helpers/folders.js';
  * Issue 9: what the tool says after a failure is exactly what the database holds. Each test
  * compares the schema and the data, not only the exit code.
  */
-const STATE = ['migrate_tui_version', 'migrate_tui_log'];
+const STATE = ['migrate_tui_version', 'migrate_tui_log', 'migrate_tui_log_text'];
 const run = (url: string, dir: string, ...args: string[]) => cli(['--url', url, '--dir', dir, ...args]);
 const tables = (url: string) => withDb(url, async (db) => Object.keys((await db.schema(STATE)).tables).sort());
 const count = (url: string, sql: string) => withDb(url, async (db) => Number(Object.values((await db.query<Record<string, unknown>>(sql))[0]!)[0]));

@@ -6,7 +6,7 @@ import { makeFolder } from './helpers/folders.js';
  * goose, dbmate and popx folders, as they ship, on real databases: upgrade, compare the
  * schema with the same SQL as .up.sql/.down.sql pairs, downgrade to base, compare again.
  */
-const STATE = ['migrate_tui_version', 'migrate_tui_log'];
+const STATE = ['migrate_tui_version', 'migrate_tui_log', 'migrate_tui_log_text'];
 const run = (url: string, dir: string, ...args: string[]) => cli(['--url', url, '--dir', dir, ...args]);
 const schema = (url: string) => withDb(url, (db) => db.schema(STATE));
 

@@ -26,7 +26,13 @@ function applyWithClient(db: TestDatabase['name'], url: string, script: string):
   return { status: run.status, stderr: run.stderr };
 }
 
-const LOG = 'SELECT revision, direction, kind, dialect, checksum, sql_text, down_sql, statements_total, statements_done, status FROM migrate_tui_log ORDER BY id';
+// Texts as the log reads them: in the row (offline scripts write them so), or once in the texts table.
+const LOG =
+  'SELECT l.revision, l.direction, l.kind, l.dialect, l.checksum,' +
+  ' CASE WHEN l.sql_text_sha256 IS NULL THEN l.sql_text ELSE ts.sql_text END AS sql_text,' +
+  ' CASE WHEN l.down_sql_sha256 IS NULL THEN l.down_sql ELSE td.sql_text END AS down_sql,' +
+  ' l.statements_total, l.statements_done, l.status FROM migrate_tui_log l' +
+  ' LEFT JOIN migrate_tui_log_text ts ON ts.text_sha256 = l.sql_text_sha256 LEFT JOIN migrate_tui_log_text td ON td.text_sha256 = l.down_sql_sha256 ORDER BY l.id';
 
 eachDatabase('upgrade heads --sql applied by the database client reads as applied online; downgrade base --sql goes back', async (t, url, db) => {
   const args = ['--dir', migrations, '--url', url];

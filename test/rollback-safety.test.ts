@@ -8,7 +8,7 @@ import { makeFolder } from './helpers/folders.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../migrations', import.meta.url));
 const SEEDS = fileURLToPath(new URL('../../seeds', import.meta.url));
-const STATE = ['migrate_tui_version', 'migrate_tui_log'];
+const STATE = ['migrate_tui_version', 'migrate_tui_log', 'migrate_tui_log_text'];
 const run = (url: string, ...args: string[]) => cli(['--url', url, '--dir', EXAMPLE, ...args]);
 
 

@@ -67,7 +67,7 @@ eachDatabase(
       t.false(row!.error.includes('***'));
       const json = JSON.parse((await cli(['--url', url, '--dir', dir, '--json', 'status'])).stdout);
       t.is(json.database, url.replace(`:${encodeURIComponent(password)}@`, ':***@'));
-      await withDb(adminUrl, (admin) => admin.execute(`DROP TABLE IF EXISTS migrate_tui_log, migrate_tui_version, version_${password}_tui${db.name === 'postgres' ? ' CASCADE' : ''}`));
+      await withDb(adminUrl, (admin) => admin.execute(`DROP TABLE IF EXISTS migrate_tui_log_text, migrate_tui_log, migrate_tui_version, version_${password}_tui${db.name === 'postgres' ? ' CASCADE' : ''}`));
 
       // A connection error naming a database whose name holds the password.
       const missing = `no_such_${password}_db`;

@@ -4,6 +4,8 @@ import type { CliIo } from './io.js';
 /** What a headless command produces: text for people, a JSON value for tools, an exit code. */
 export interface CommandResult {
   readonly text: string;
+  /** Text written a piece at a time after `text` (a long script), instead of built whole. */
+  readonly textChunks?: () => Iterable<string>;
   readonly json: unknown;
   readonly exitCode?: number;
 }

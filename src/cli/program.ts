@@ -21,6 +21,7 @@ import { placeOptionalValues } from './optional-values.js';
 import { EXIT } from './exit-codes.js';
 import { DIALECT_SPELLINGS } from './dialect-spellings.js';
 import type { CliIo } from './io.js';
+import type { EarlyFrame } from '../tui/early-frame.js';
 import { TOOL_VERSION } from './version.js';
 import { commaList, nonNegativeInt, parallelism, positiveInt, resolveDir, type DatabaseContext, type Wiring } from './wiring.js';
 
@@ -30,6 +31,18 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let json = argv.includes('--json');
   const emit = (result: CommandResult) => {
     io.out(json ? JSON.stringify(result.json, null, 2) + '\n' : result.text);
+    if (!json && result.textChunks) {
+      // Written in pieces of about 64 KiB: one write per step was 50,000 writes for 50,000 steps.
+      let pending = '';
+      for (const chunk of result.textChunks()) {
+        pending += chunk;
+        if (pending.length >= 65536) {
+          io.out(pending);
+          pending = '';
+        }
+      }
+      io.out(pending);
+    }
     exitCode = result.exitCode ?? EXIT.ok;
   };
 
@@ -142,6 +155,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     };
   };
   const loadedOnce = new Map<string, Project>();
+  let early: EarlyFrame | null = null;
   const project = (globals: GlobalOptions, options: { lazyDown?: boolean; refusesOnErrors?: boolean } = { lazyDown: true }): Project => {
     // A fleet run reads the folder once for all its targets.
     const key = JSON.stringify([globals.dir, options]);
@@ -169,8 +183,23 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     },
     add: (command, run) => {
       command.action(async (...args: unknown[]) => {
-        await loadEngine();
         const self = args[args.length - 1] as Command;
+        // The TUI's first frame comes before the engine loads (see tui/early-frame.ts).
+        const raw = self.optsWithGlobals() as Record<string, unknown>;
+        if ((self === program || self.name() === 'rollback') && io.stdinIsTTY && io.stdoutIsTTY && !raw.json && raw.targets === undefined) {
+          const { drawEarlyFrame } = await import('../tui/early-frame.js');
+          early = drawEarlyFrame(io.out, process.stdout);
+        }
+        try {
+          await loadEngine();
+          await action(self, args);
+        } finally {
+          early?.leave();
+          early = null;
+        }
+      });
+      return command;
+      async function action(self: Command, args: unknown[]): Promise<void> {
         const globals = globalsOf(self);
         const rest = args.slice(0, -2);
         if (globals.targets === undefined) {
@@ -180,36 +209,50 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
           if (globals.url) throw new engine.UsageError('give either --url or --targets', '--targets runs on the databases its file lists');
           await perform({ globals, run: () => fleetCommand(wiring, self, globals, (g) => run(self, g, ...rest), rest[0]) });
         }
-      });
-      return command;
+      }
     },
     interactive: (g) => io.stdinIsTTY && io.stdoutIsTTY && !g.json,
     openTui: async (g, variant) => {
-      // Read once, down files lazily (a screen or plan reads them), and handed to the TUI.
-      const loaded = project(g);
-      engine.requireTrustworthyGraph(loaded);
       const ctx = database(g);
-      // Ink draws only the last frame when CI is set (is-in-ci, read when Ink loads). The TUI
-      // opens only on a real terminal, so a CI variable inherited from a shell must not blank it.
-      delete process.env.CI;
-      delete process.env.CONTINUOUS_INTEGRATION;
-      // React's production build (read when React loads): the development build checks and
-      // records every render, which made each key in the TUI cost about twice the work.
-      process.env.NODE_ENV ??= 'production';
-      const { runTui } = await import('../tui/run-tui.js');
-      const code = await runTui({
-        dir: loaded.dir,
-        target: ctx.target,
-        tables: stateTables(ctx.config),
-        toolVersion: TOOL_VERSION,
-        lockTimeoutMs: ctx.lockTimeoutMs,
-        lockLimits: lockLimitsOf(ctx.config),
-        backupDir: backupDir(),
-        readOnly: g.readOnly ?? false,
-        project: loaded,
-        variant,
-      });
-      return { text: '', json: null, exitCode: code };
+      // The first frame, drawn before the engine loaded (`add`), then each phase on it.
+      if (!early) early = (await import('../tui/early-frame.js')).drawEarlyFrame(io.out, process.stdout);
+      early.database(ctx.target.display, g.readOnly ?? false);
+      let warning = '';
+      try {
+        early.phase(`indexing ${resolveDir(io, g.dir)}…`);
+        // Read once, down files lazily (a screen or plan reads them), and handed to the TUI.
+        // Its problems are counted after the screen closes (written now, they would be lost with the alternate screen).
+        const loaded = project(g, { lazyDown: true, refusesOnErrors: true });
+        const errors = loaded.problems.filter(engine.isError).length;
+        if (errors > 0) warning = `warning: ${errors} problem${errors === 1 ? '' : 's'} in ${loaded.dir}; run \`migrate-tui check\` for details\n`;
+        early.phase(`${loaded.graph.size.toLocaleString('en-US')} revisions indexed; loading the screen…`);
+        // Ink draws only the last frame when CI is set (is-in-ci, read when Ink loads). The TUI
+        // opens only on a real terminal, so a CI variable inherited from a shell must not blank it.
+        delete process.env.CI;
+        delete process.env.CONTINUOUS_INTEGRATION;
+        // React's production build (read when React loads): the development build checks and
+        // records every render, which made each key in the TUI cost about twice the work.
+        process.env.NODE_ENV ??= 'production';
+        const { runTui } = await import('../tui/run-tui.js');
+        early.phase(`${loaded.graph.size.toLocaleString('en-US')} revisions indexed; reading the database…`);
+        const code = await runTui({
+          dir: loaded.dir,
+          target: ctx.target,
+          tables: stateTables(ctx.config),
+          toolVersion: TOOL_VERSION,
+          lockTimeoutMs: ctx.lockTimeoutMs,
+          lockLimits: lockLimitsOf(ctx.config),
+          backupDir: backupDir(),
+          readOnly: g.readOnly ?? false,
+          project: loaded,
+          variant,
+          early,
+        });
+        io.err(warning);
+        return { text: '', json: null, exitCode: code };
+      } finally {
+        early.leave();
+      }
     },
   };
 

@@ -19,6 +19,10 @@ export function stateTableNames(version: string, log: string): StateTableNames {
   if (names.version.toLowerCase() === names.log.toLowerCase()) {
     throw new UsageError(`versionTable and logTable are both "${version}"`, 'give them different names in migrate-tui.config.json (defaults: migrate_tui_version, migrate_tui_log)', { version, log });
   }
+  const text = textTableName(names);
+  if (!TABLE_NAME.test(text) || text.toLowerCase() === names.version.toLowerCase()) {
+    throw new UsageError(`the log table name "${log}" leaves no room for its texts table "${text}"`, `use a log table name of at most ${63 - TEXT_SUFFIX.length} characters (the texts table is the log table's name + "${TEXT_SUFFIX}"), not the version table's name minus "${TEXT_SUFFIX}"`, { log });
+  }
   return names;
 }
 
@@ -33,6 +37,27 @@ export function validateTableName(name: string, what: string): string {
   return name;
 }
 
+
+const TEXT_SUFFIX = '_text';
+
+/**
+ * The third state table: each SQL text the log keeps, once per content, keyed by its
+ * SHA-256 (`<log>_text`, in the log table's schema). Log rows refer to it by that key.
+ */
+export function textTableName(tables: StateTableNames): string {
+  return `${tables.log}${TEXT_SUFFIX}`;
+}
+
+/** Every state table (excluded from backups and schema comparisons). */
+export function stateTableList(tables: StateTableNames): string[] {
+  return [tables.version, tables.log, textTableName(tables)];
+}
+
+/** The log table's columns that refer to a text in the texts table (NULL: the text is in the row, or there is none). */
+export const LOG_TEXT_REFS = [
+  ['sql_text', 'sql_text_sha256'],
+  ['down_sql', 'down_sql_sha256'],
+] as const;
 
 /** The log table's columns: SQL name → LogRow field. */
 export const LOG_COLUMNS = [
@@ -84,7 +109,24 @@ export function stateTableDdl(s: DialectSyntax, tables: StateTableNames): string
         `${q('host')} VARCHAR(255) NOT NULL`,
         `${q('tool_version')} VARCHAR(32) NOT NULL`,
         `${q('error')} ${text}`,
+        ...LOG_TEXT_REFS.map(([, ref]) => `${q(ref)} CHAR(64)`),
       ].join(', ') +
       ')',
   ];
+}
+
+/**
+ * The texts table; created last by a run (after `logTableUpgrade` on a log of the first
+ * layout), so its presence says the log rows may refer to it. An offline script does not
+ * create it: it writes its texts into the log rows, which every layout reads.
+ */
+export function textTableDdl(s: DialectSyntax, tables: StateTableNames): string {
+  const q = (name: string) => s.quoteIdentifier(name);
+  return `CREATE TABLE IF NOT EXISTS ${qualifiedName(textTableName(tables), q)} (${q('text_sha256')} CHAR(64) NOT NULL PRIMARY KEY, ${q('sql_text')} ${s.longTextType} NOT NULL)`;
+}
+
+/** Adds the reference columns to a log table created before the texts table existed. */
+export function logTableUpgrade(s: DialectSyntax, tables: StateTableNames): string[] {
+  const q = (name: string) => s.quoteIdentifier(name);
+  return LOG_TEXT_REFS.map(([, ref]) => `ALTER TABLE ${qualifiedName(tables.log, q)} ADD COLUMN ${q(ref)} CHAR(64)`);
 }

@@ -3,6 +3,7 @@ import { render, useStdout } from 'ink';
 import { useEffect, useState } from 'react';
 import { App } from './app.js';
 import { TuiSession, type SessionOptions } from './session.js';
+import type { EarlyFrame } from './early-frame.js';
 
 const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[2J\x1b[H';
 const LEAVE_ALT_SCREEN = '\x1b[?25h\x1b[?1049l';
@@ -13,17 +14,19 @@ const LEAVE_ALT_SCREEN = '\x1b[?25h\x1b[?1049l';
  * ourselves — and leave it on every exit path: q, ctrl-c, SIGTERM/SIGHUP, a crash. Then one
  * line on stderr says what happened.
  */
-export async function runTui(options: SessionOptions & { variant: 'main' | 'rollback' }): Promise<number> {
+export async function runTui(options: SessionOptions & { variant: 'main' | 'rollback'; early?: EarlyFrame }): Promise<number> {
   const session = await TuiSession.open(options);
   const out = process.stdout;
   let restored = false;
   const restore = () => {
     if (restored) return;
     restored = true;
-    out.write(LEAVE_ALT_SCREEN);
+    if (options.early) options.early.leave();
+    else out.write(LEAVE_ALT_SCREEN);
   };
   let summary = 'migrate-tui: quit';
-  out.write(ENTER_ALT_SCREEN);
+  // Already on the alternate screen when the early frame was drawn: cleared for the real one.
+  out.write(options.early ? '\x1b[2J\x1b[H' : ENTER_ALT_SCREEN);
 
   function Root() {
     const { stdout } = useStdout();

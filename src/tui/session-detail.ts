@@ -2,7 +2,7 @@ import { createTwoFilesPatch } from 'diff';
 import { formatSql, migrationChecksum, migrationRun, migrationStatements, rehearsalMethod, rehearseSchema, schemaLines, type DatabaseAdapter, type DatabaseState, type Project, type SchemaSnapshot, type StateTableNames } from '../engine/index.js';
 import type { Tab } from './state.js';
 import { lintTabLines } from './lint-view.js';
-import { findRule } from '../engine/index.js';
+import { findRule, stateTableList } from '../engine/index.js';
 
 /**
  * The detail pane's text: SQL per dialect, diffs, the trial-run schema diff, the info sheet.
@@ -108,7 +108,7 @@ export async function schemaDiff(source: DetailSource, id: string): Promise<stri
   const plan = rehearsalPlan(source, id);
   if (Array.isArray(plan)) return plan;
   if (source.options.readOnly) return [`--read-only: no rehearsal runs.`];
-  const exclude = [source.options.tables.version, source.options.tables.log];
+  const exclude = stateTableList(source.options.tables);
   const outcome = await rehearseSchema(source.db, plan.statements, exclude);
   const how = [`rehearsal of the ${plan.direction} of ${id}:`, ...rehearsalMethod(source.db).lines];
   if (!outcome.ok) return [...how, '', ...wrap(outcome.reason, 50)];

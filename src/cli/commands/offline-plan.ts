@@ -21,13 +21,20 @@ export function offlinePlanCommand(
   // The script's files are checked for its dialect (the all-dialect check is `check`'s).
   engine.requireValid(project, dialect.name, plan.steps);
   const defaultFrom = direction === 'upgrade' ? 'base' : 'heads';
-  const sql = engine.renderPlanSql(graph, plan, applied, dialect, tables, {
+  const options = {
     toolVersion: TOOL_VERSION,
     plannedFrom: plannedFrom ?? (from ? `--from ${from}` : `${defaultFrom} (no database and no --from)`),
-  });
+  };
   return {
-    text: sql,
-    json: {
+    text: '',
+    // Written step by step as it is made; the JSON form (below) builds it whole.
+    textChunks: () => engine.renderPlanSqlChunks(graph, plan, applied, dialect, tables, options),
+    get json() {
+      return jsonOf(engine.renderPlanSql(graph, plan, applied, dialect, tables, options));
+    },
+  };
+  function jsonOf(sql: string) {
+    return {
       dialect: dialect.name,
       plan: {
         direction: plan.direction,
@@ -40,6 +47,6 @@ export function offlinePlanCommand(
         }),
       },
       sql,
-    },
-  };
+    };
+  }
 }

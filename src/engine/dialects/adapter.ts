@@ -21,6 +21,8 @@ export interface DatabaseAdapter {
   execute(sql: string): Promise<void>;
   /** Runs one statement with `?` placeholders and returns its rows. */
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Runs an UPDATE with `?` placeholders and returns how many rows it changed (where the driver says; else absent). */
+  update?(sql: string, params: readonly unknown[]): Promise<number>;
   /** Runs an INSERT with `?` placeholders and returns the generated key. */
   insert(sql: string, params: readonly unknown[]): Promise<number>;
 

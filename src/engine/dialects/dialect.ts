@@ -50,6 +50,10 @@ export interface DialectSyntax {
   readonly autoIncrementPrimaryKey: string;
   /** A text type that holds a whole migration's SQL. */
   readonly longTextType: string;
+  /** An INSERT that does nothing when the key (a quoted column) is already there: `${into} t (…) VALUES (…)${suffix(key)}`. */
+  readonly insertIfAbsent: { readonly into: string; suffix(key: string): string };
+  /** `UPDATE a, b SET a.x = ?, b.y = ? WHERE …` changes two tables in one statement (MySQL/MariaDB). */
+  readonly multiTableUpdate?: boolean;
 }
 
 export function quoteWith(open: string, close: string, name: string): string {

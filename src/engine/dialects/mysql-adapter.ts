@@ -135,6 +135,12 @@ export class MysqlAdapter implements DatabaseAdapter {
     return Array.isArray(rows) ? (rows as T[]) : [];
   }
 
+  async update(sql: string, params: readonly unknown[]): Promise<number> {
+    const [result] = await this.conn.query(sql, params as unknown[]);
+    // Without FOUND_ROWS (see connect), affectedRows counts the rows changed.
+    return Number((result as mysql.ResultSetHeader).affectedRows);
+  }
+
   async insert(sql: string, params: readonly unknown[]): Promise<number> {
     const [result] = await this.conn.query(sql, params as unknown[]);
     return Number((result as mysql.ResultSetHeader).insertId);

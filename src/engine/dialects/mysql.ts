@@ -25,4 +25,7 @@ export const mysqlSyntax: DialectSyntax = {
   commitTransaction: 'COMMIT',
   autoIncrementPrimaryKey: 'BIGINT AUTO_INCREMENT PRIMARY KEY',
   longTextType: 'LONGTEXT',
+  // Not INSERT IGNORE: that would also turn a too-long value into a warning.
+  multiTableUpdate: true,
+  insertIfAbsent: { into: 'INSERT INTO', suffix: (key) => ` ON DUPLICATE KEY UPDATE ${key} = ${key}` },
 };

@@ -28,4 +28,5 @@ export const sqliteSyntax: DialectSyntax = {
   commitTransaction: 'COMMIT',
   autoIncrementPrimaryKey: 'INTEGER PRIMARY KEY AUTOINCREMENT',
   longTextType: 'TEXT',
+  insertIfAbsent: { into: 'INSERT OR IGNORE INTO', suffix: () => '' },
 };

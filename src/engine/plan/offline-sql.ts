@@ -24,25 +24,39 @@ export interface OfflineScriptOptions {
  * `status`, `check`, `upgrade` and the TUI, exactly like one updated online. Like
  * Alembic's --sql: nothing touches a database.
  */
-export function renderPlanSql(
+export function renderPlanSql(...args: Parameters<typeof renderPlanSqlChunks>): string {
+  let text = '';
+  for (const chunk of renderPlanSqlChunks(...args)) text += chunk;
+  return text;
+}
+
+/**
+ * The same script a piece at a time (the header, then one piece per step), so a command can
+ * write it as it is made: at 50,000 revisions the whole text held at once cost 500 MB and
+ * most of the run went to collecting garbage.
+ */
+export function* renderPlanSqlChunks(
   graph: RevisionGraph,
   plan: Plan,
   applied: ReadonlySet<string>,
   dialect: DialectSyntax,
   tables: StateTableNames,
   options: OfflineScriptOptions = { toolVersion: 'unknown', plannedFrom: 'unknown' },
-): string {
+): Generator<string> {
   const table = qualifiedName(tables.version, dialect.quoteIdentifier);
   const col = dialect.quoteIdentifier('revision');
   const log = qualifiedName(tables.log, dialect.quoteIdentifier);
   const who = whoAndWhere();
   const at = (options.now ?? new Date()).toISOString();
-  const out: string[] = [];
+  let out: string[] = [];
+  // The log row's column list, quoted once for every row.
+  const insertLog = `INSERT INTO ${log} (${LOG_COLUMNS.map(([c]) => dialect.quoteIdentifier(c)).join(', ')}) VALUES (`;
   out.push(`-- migrate-tui ${plan.direction} to ${plan.target} for ${dialect.name}: ${plan.steps.length} revision${plan.steps.length === 1 ? '' : 's'}`);
   out.push(`-- planned by migrate-tui ${options.toolVersion} (${who.user}@${who.host}, ${at}) from ${options.plannedFrom}`);
   out.push(`-- heads before: ${plan.headsBefore.join(', ') || 'base'}; after: ${plan.headsAfter.join(', ') || 'base'}`);
   out.push('');
   for (const ddl of stateTableDdl(dialect, tables)) out.push(`${ddl};`);
+  yield out.join('\n') + '\n';
 
   const state = new VersionRows(graph, applied);
   let after = state.rows();
@@ -54,7 +68,7 @@ export function renderPlanSql(
     after = state.rows();
     const run = stepSql(graph, dialect, id, direction);
     const wrap = run.transactional;
-    out.push('');
+    out = [''];
     out.push(`-- ${direction === 'up' ? 'Running upgrade' : 'Running downgrade'} ${id}: ${migration.message}`);
     out.push(`-- file: ${direction === 'up' ? migration.upPath : migration.downPath}`);
     if (run.reason) out.push(`-- ${wrap ? '' : 'runs without a transaction: '}${run.reason}`);
@@ -80,12 +94,10 @@ export function renderPlanSql(
       toolVersion: options.toolVersion,
       error: null,
     };
-    out.push(
-      `INSERT INTO ${log} (${LOG_COLUMNS.map(([c]) => dialect.quoteIdentifier(c)).join(', ')}) VALUES (${LOG_COLUMNS.map(([, key]) => sqlValue(row[key], dialect)).join(', ')});`,
-    );
+    out.push(`${insertLog}${LOG_COLUMNS.map(([, key]) => sqlValue(row[key], dialect)).join(', ')});`);
     if (wrap) out.push(`${dialect.commitTransaction};`);
+    yield out.join('\n') + '\n';
   }
-  return out.join('\n') + '\n';
 }
 
 /** A value as a literal the dialect's own client reads back unchanged. */

@@ -1,4 +1,4 @@
-import { createTwoFilesPatch } from 'diff';
+import { twoFilesPatch } from '../files/text-diff.js';
 import { CHECKSUM_ALGORITHM } from '../files/checksum.js';
 import type { DialectSyntax } from '../dialects/dialect.js';
 import type { RevisionGraph } from '../graph/graph.js';
@@ -115,7 +115,7 @@ export function readDatabaseState(graph: RevisionGraph, dialect: DialectSyntax, 
       appliedChecksum: row.checksum,
       fileChecksum,
       cosmetic: canonicalSql(before, dialect) === canonicalSql(now, dialect),
-      diff: createTwoFilesPatch(`${id} (applied ${row.finishedAt ?? row.startedAt})`, `${migration.upPath} (now)`, ensureNewline(before), ensureNewline(now)),
+      diff: twoFilesPatch(`${id} (applied ${row.finishedAt ?? row.startedAt})`, `${migration.upPath} (now)`, ensureNewline(before), ensureNewline(now)),
     });
   }
   drift.sort((a, b) => graph.rankOf(a.revision) - graph.rankOf(b.revision));

@@ -1,4 +1,4 @@
-import { createTwoFilesPatch } from 'diff';
+import { twoFilesPatch } from '../files/text-diff.js';
 import { PlanError, UsageError, type MigrateTuiError } from '../errors.js';
 import type { Statement } from '../files/sql-splitter.js';
 import { resolveRevisionRef } from '../graph/targets.js';
@@ -71,7 +71,7 @@ export function resolvePreview(runner: StepRunner, state: DatabaseState, ref: st
   const fileText = file ? joinStatements(file) : null;
   const changed = file && fileText !== (dirty.sqlText ?? '');
   const fileChanged = changed
-    ? { diff: createTwoFilesPatch(`recorded when the ${direction} started`, `${direction === 'up' ? graph.get(revision).upPath : graph.get(revision).downPath} now`, (dirty.sqlText ?? '') + '\n', fileText + '\n'), fileStatements: file.length, recordedStatements: recorded.length }
+    ? { diff: twoFilesPatch(`recorded when the ${direction} started`, `${direction === 'up' ? graph.get(revision).upPath : graph.get(revision).downPath} now`, (dirty.sqlText ?? '') + '\n', fileText + '\n'), fileStatements: file.length, recordedStatements: recorded.length }
     : null;
   const from = changed && source === 'file' ? file : recorded;
   const warnings = [

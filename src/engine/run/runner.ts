@@ -178,7 +178,7 @@ export class StepRunner {
 
     const hooks: LockRetryHooks = { warn: (message) => this.emit({ type: 'warning', step: index, revision: step.revision, message }), blocked: (holders) => this.emit({ type: 'lock-blocked', step: index, holders }) };
     if (step.transactional) {
-      const finish = () => [...(kind === 'migrate' ? this.store.versionChange(rows.before, rows.after) : []), this.store.logInsert({ ...base, statementsDone: count, status: 'done', ...finished() })];
+      const finish = () => [...(kind === 'migrate' ? this.store.versionChange(rows.before, rows.after) : []), ...this.store.logInsert({ ...base, statementsDone: count, status: 'done', ...finished() })];
       const failure = await runStepWithLockRetry(this.db, () => cursor.sqlBatches(), finish, progress, this.options.lockLimits, hooks);
       if (!failure) return true;
       const error = this.failure(step, failure.index, failure.error, 'rolled-back', {}, cursor);
@@ -192,7 +192,7 @@ export class StepRunner {
       if (ran.error === null) {
         try {
           // "done" and the version rows in one transaction: one commit, and never one without the other.
-          await this.store.finishStep(logId, { status: 'done', statementsDone: ran.done, ...finished() }, kind === 'migrate' ? this.store.versionChange(rows.before, rows.after) : []);
+          await this.store.finishStep(logId, { status: 'done', statementsDone: ran.done, ...finished() }, kind === 'migrate' ? rows : null);
           return true;
         } catch (error) {
           return this.recordTrackedFailure(step, logId, { ...ran, error }, finished(), cursor);

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { DatabaseAdapter, Query } from '../dialects/adapter.js';
 import { versionTableChange } from '../plan/offline-sql.js';
-import { LOG_COLUMNS, qualifiedName, stateTableDdl, type StateTableNames } from '../state-tables.js';
+import { LOG_COLUMNS, LOG_TEXT_REFS, logTableUpgrade, qualifiedName, stateTableDdl, textTableDdl, textTableName, type StateTableNames } from '../state-tables.js';
 
 /** What one step did, as `migrate_tui_log` records it. */
 export interface LogRow {
@@ -31,10 +32,25 @@ export type NewLogRow = Omit<LogRow, 'id' | 'finishedAt' | 'durationMs' | 'error
 
 const COLUMNS = LOG_COLUMNS;
 
+/** Texts up to this many characters stay in their log row: a reference (64 characters, a row and an index entry) would cost about as much. */
+export const INLINE_TEXT_CHARS = 512;
+
+/**
+ * Where log rows keep their SQL: `texts` — a text over INLINE_TEXT_CHARS is stored once in
+ * the texts table and the row refers to it by SHA-256; `inline` — the first layout (no texts
+ * table yet), every text in its row. Rows of both kinds are read alike.
+ */
+export type LogLayout = 'texts' | 'inline';
+
+type Column = string;
+
 /** Reads and writes the two state tables; names are validated and quoted, never pasted raw. */
 export class StateStore {
   private readonly version: string;
   private readonly log: string;
+  private readonly texts: string;
+  /** Known after exists() or ensure(); readLog() finds it out when not. */
+  private layout: LogLayout | null = null;
 
   constructor(
     private readonly db: DatabaseAdapter,
@@ -42,19 +58,75 @@ export class StateStore {
   ) {
     this.version = qualifiedName(tables.version, db.syntax.quoteIdentifier);
     this.log = qualifiedName(tables.log, db.syntax.quoteIdentifier);
+    this.texts = qualifiedName(textTableName(tables), db.syntax.quoteIdentifier);
   }
 
   private q(name: string): string {
     return this.db.syntax.quoteIdentifier(name);
   }
 
+  /** Whether the version and log tables exist (and, as a side effect, which layout the log has). Changes nothing. */
   async exists(): Promise<boolean> {
-    return (await this.db.tableExists(this.tables.version)) && (await this.db.tableExists(this.tables.log));
+    const found = (await this.db.tableExists(this.tables.version)) && (await this.db.tableExists(this.tables.log));
+    if (found) this.layout = (await this.db.tableExists(textTableName(this.tables))) ? 'texts' : 'inline';
+    return found;
   }
 
-  /** Creates both tables if missing (idempotent). */
+  /**
+   * Creates the state tables if missing (idempotent), and upgrades a log of the first layout
+   * in place: its reference columns are added, then the texts table is created (last, so its
+   * presence means the columns are there; an interrupted upgrade is finished by the next run).
+   * Only runs that change the database call it; looking never does. Existing rows stay as
+   * they were written.
+   */
   async ensure(): Promise<void> {
     for (const statement of stateTableDdl(this.db.syntax, this.tables)) await this.db.execute(statement);
+    if (!(await this.db.tableExists(textTableName(this.tables)))) {
+      if (!(await this.hasTextRefs())) for (const statement of logTableUpgrade(this.db.syntax, this.tables)) await this.db.execute(statement);
+      await this.db.execute(textTableDdl(this.db.syntax, this.tables));
+    }
+    this.layout = 'texts';
+  }
+
+  /** Whether the log table has its reference columns (a log of the first layout has not). */
+  private async hasTextRefs(): Promise<boolean> {
+    try {
+      await this.db.query(`SELECT ${LOG_TEXT_REFS.map(([, ref]) => this.q(ref)).join(', ')} FROM ${this.log} WHERE 1 = 0`);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * The columns and values of a log row's fields, with each text over INLINE_TEXT_CHARS
+   * replaced by its reference, and the one INSERT that stores those texts if absent.
+   */
+  private placeTexts(entries: ReadonlyArray<readonly [Column, unknown]>): { entries: Array<[Column, unknown]>; store: Query | null } {
+    const out: Array<[Column, unknown]> = [];
+    const texts = new Map<string, string>();
+    for (const [col, value] of entries) {
+      const ref = LOG_TEXT_REFS.find(([textCol]) => textCol === col)?.[1];
+      if (!ref || this.layout !== 'texts') {
+        out.push([col, value]);
+        continue;
+      }
+      if (typeof value === 'string' && value.length > INLINE_TEXT_CHARS) {
+        const key = createHash('sha256').update(value).digest('hex');
+        texts.set(key, value);
+        out.push([col, null], [ref, key]);
+      } else out.push([col, value], [ref, null]);
+    }
+    if (texts.size === 0) return { entries: out, store: null };
+    const { into, suffix } = this.db.syntax.insertIfAbsent;
+    const key = this.q('text_sha256');
+    return {
+      entries: out,
+      store: {
+        sql: `${into} ${this.texts} (${key}, ${this.q('sql_text')}) VALUES ${[...texts].map(() => '(?, ?)').join(', ')}${suffix(key)}`,
+        params: [...texts].flat(),
+      },
+    };
   }
 
   async versionRows(): Promise<string[]> {
@@ -76,30 +148,49 @@ export class StateStore {
     return versionTableChange(before, after, this.version, this.q('revision')).map((sql) => ({ sql, params: [] }));
   }
 
-  logInsert(row: NewLogRow): Query {
-    const present = COLUMNS.filter(([, key]) => row[key as keyof NewLogRow] !== undefined);
-    return {
-      sql: `INSERT INTO ${this.log} (${present.map(([col]) => this.q(col)).join(', ')}) VALUES (${present.map(() => '?').join(', ')})`,
-      params: present.map(([, key]) => row[key as keyof NewLogRow] ?? null),
-    };
+  /** The queries that write a log row: its texts first where they are not stored yet, then the row (the last query). */
+  logInsert(row: NewLogRow): Query[] {
+    const { entries, store } = this.placeTexts(COLUMNS.filter(([, key]) => row[key as keyof NewLogRow] !== undefined).map(([col, key]) => [col, row[key as keyof NewLogRow] ?? null] as const));
+    const insert = { sql: `INSERT INTO ${this.log} (${entries.map(([col]) => this.q(col)).join(', ')}) VALUES (${entries.map(() => '?').join(', ')})`, params: entries.map(([, value]) => value) };
+    return store ? [store, insert] : [insert];
   }
 
   async insertLog(row: NewLogRow): Promise<number> {
-    const { sql, params } = this.logInsert(row);
+    if (this.layout === null) await this.exists();
+    const queries = this.logInsert(row);
+    for (const q of queries.slice(0, -1)) await this.db.query(q.sql, q.params);
+    const { sql, params } = queries[queries.length - 1]!;
     return this.db.insert(sql, params);
   }
 
   async updateLog(id: number, fields: Partial<Pick<LogRow, 'status' | 'statementsDone' | 'finishedAt' | 'durationMs' | 'error' | 'sqlText' | 'checksum'>>): Promise<void> {
-    const present = COLUMNS.filter(([, key]) => key in fields);
-    if (present.length === 0) return;
-    await this.db.query(`UPDATE ${this.log} SET ${present.map(([col]) => `${this.q(col)} = ?`).join(', ')} WHERE ${this.q('id')} = ?`, [
-      ...present.map(([, key]) => (fields as Record<string, unknown>)[key] ?? null),
-      id,
-    ]);
+    if ('sqlText' in fields && this.layout === null) await this.exists();
+    const { entries, store } = this.placeTexts(COLUMNS.filter(([, key]) => key in fields).map(([col, key]) => [col, (fields as Record<string, unknown>)[key] ?? null] as const));
+    if (entries.length === 0) return;
+    if (store) await this.db.query(store.sql, store.params);
+    await this.db.query(`UPDATE ${this.log} SET ${entries.map(([col]) => `${this.q(col)} = ?`).join(', ')} WHERE ${this.q('id')} = ?`, [...entries.map(([, value]) => value), id]);
   }
 
-  /** Marks a step's log row finished and changes the version rows, in one transaction. */
-  async finishStep(id: number, fields: Parameters<StateStore['updateLog']>[1], versionQueries: readonly Query[]): Promise<void> {
+  /**
+   * Marks a step's log row finished and changes the version rows (from `rows.before` to
+   * `rows.after`; null: no change), in one transaction — or, where the database can change
+   * two tables in one statement (MySQL/MariaDB) and one version row replaces another (a
+   * chain's usual step), in that one statement: one round trip and one commit instead of four
+   * statements. Both rows must change; else nothing did, and the transaction does it.
+   */
+  async finishStep(id: number, fields: Parameters<StateStore['updateLog']>[1], rows: { readonly before: readonly string[]; readonly after: readonly string[] } | null): Promise<void> {
+    const removed = rows ? rows.before.filter((r) => !rows.after.includes(r)) : [];
+    const added = rows ? rows.after.filter((r) => !rows.before.includes(r)) : [];
+    if (this.db.syntax.multiTableUpdate && this.db.update && removed.length === 1 && added.length === 1 && !('sqlText' in fields)) {
+      const entries = COLUMNS.filter(([, key]) => key in fields);
+      const changed = await this.db.update(
+        `UPDATE ${this.version} v, ${this.log} l SET v.${this.q('revision')} = ?, ${entries.map(([col]) => `l.${this.q(col)} = ?`).join(', ')} WHERE v.${this.q('revision')} = ? AND l.${this.q('id')} = ?`,
+        [added[0], ...entries.map(([, key]) => (fields as Record<string, unknown>)[key] ?? null), removed[0], id],
+      );
+      if (changed === 2) return;
+      if (changed !== 0) throw new Error(`recording the step changed ${changed} of its 2 state rows (log row ${id}, version ${removed[0]} → ${added[0]})`);
+    }
+    const versionQueries = rows ? this.versionChange(rows.before, rows.after) : [];
     await this.db.beginStep();
     try {
       for (const q of versionQueries) await this.db.query(q.sql, q.params);
@@ -113,8 +204,17 @@ export class StateStore {
 
   /** Every log row, oldest first. */
   async readLog(): Promise<LogRow[]> {
+    if (this.layout === null) await this.exists();
+    const texts = this.layout === 'texts';
+    const column = ([col, key]: (typeof COLUMNS)[number]): string => {
+      const at = LOG_TEXT_REFS.findIndex(([textCol]) => textCol === col);
+      if (!texts || at < 0) return `l.${this.q(col)} AS ${this.q(key)}`;
+      const ref = this.q(LOG_TEXT_REFS[at]![1]);
+      return `CASE WHEN l.${ref} IS NULL THEN l.${this.q(col)} ELSE t${at}.${this.q('sql_text')} END AS ${this.q(key)}`;
+    };
+    const joins = texts ? LOG_TEXT_REFS.map(([, ref], at) => ` LEFT JOIN ${this.texts} t${at} ON t${at}.${this.q('text_sha256')} = l.${this.q(ref)}`).join('') : '';
     const rows = await this.db.query<Record<string, unknown>>(
-      `SELECT ${this.q('id')} AS ${this.q('id')}, ${COLUMNS.map(([col, key]) => `${this.q(col)} AS ${this.q(key)}`).join(', ')} FROM ${this.log} ORDER BY ${this.q('id')}`,
+      `SELECT l.${this.q('id')} AS ${this.q('id')}, ${COLUMNS.map(column).join(', ')} FROM ${this.log} l${joins} ORDER BY l.${this.q('id')}`,
     );
     return rows.map((r) => ({
       ...(r as unknown as LogRow),

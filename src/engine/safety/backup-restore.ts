@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { PlanError } from '../errors.js';
+import { stateTableList } from '../state-tables.js';
 import { recordAppliedSet } from '../run/record.js';
 import type { StepRunner } from '../run/runner.js';
 import type { RunResult } from '../run/steps.js';
@@ -12,7 +13,7 @@ export async function backup(runner: StepRunner, options: { dir: string; out?: s
   const tool = await db.backupTool();
   const state = await runner.readState();
   const file = prepareBackupFile(options.out ?? backupPath(options.dir, db.databaseName, state.versionRows, db.backupExtension), options.out !== undefined && options.exact === true);
-  const exclude = [runner.options.tables.version, runner.options.tables.log];
+  const exclude = stateTableList(runner.options.tables);
   try {
     await db.backup(file, exclude);
   } catch (error) {

@@ -1,4 +1,4 @@
-import { createTwoFilesPatch } from 'diff';
+import { twoFilesPatch } from '../files/text-diff.js';
 import { schemaLines, schemaObjects, type SchemaObject, type SchemaSnapshot } from '../dialects/schema-snapshot.js';
 
 /** One object that differs between the expected schema and the one found. */
@@ -57,5 +57,5 @@ export function describeDifference(d: SchemaDifference, phase: CheckPhase, revis
 /** The two schemas as a unified diff, one object a line (for the TUI's diff of a failing cell). */
 export function schemaDiffText(expected: SchemaSnapshot, found: SchemaSnapshot, expectedLabel: string, foundLabel: string): string {
   const text = (s: SchemaSnapshot) => schemaLines(s).join('\n') + '\n';
-  return createTwoFilesPatch(expectedLabel, foundLabel, text(expected), text(found), undefined, undefined, { context: 2 });
+  return twoFilesPatch(expectedLabel, foundLabel, text(expected), text(found), { context: 2 });
 }

@@ -1,4 +1,5 @@
 import type { ConnectionTarget } from '../connection.js';
+import { stateTableList } from '../state-tables.js';
 import type { DatabaseAdapter } from '../dialects/adapter.js';
 import { connectDatabase } from '../dialects/connect.js';
 import { createScratchDatabase, type ScratchDatabase } from '../dialects/scratch-database.js';
@@ -180,7 +181,7 @@ class Session {
   }
 
   private schema(): Promise<SchemaSnapshot> {
-    return this.db.schema([this.o.tables.version, this.o.tables.log]);
+    return this.db.schema(stateTableList(this.o.tables));
   }
 
   /** Runs one direction of one revision through the runner (state tables, log, transactions as in a real run). */

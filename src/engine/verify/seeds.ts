@@ -1,4 +1,5 @@
 import { seed } from '../run/seed.js';
+import { stateTableList } from '../state-tables.js';
 import type { StepRunner } from '../run/runner.js';
 import type { RunResult } from '../run/steps.js';
 import { compareSchemas } from './compare.js';
@@ -7,7 +8,7 @@ import type { VerifyCell } from './report.js';
 /** Rows per table (state tables aside): what a second run of idempotent seeds must not change. */
 async function rowCounts(runner: StepRunner): Promise<Map<string, number>> {
   const db = runner.db;
-  const schema = await db.schema([runner.options.tables.version, runner.options.tables.log]);
+  const schema = await db.schema(stateTableList(runner.options.tables));
   const counts = new Map<string, number>();
   for (const table of Object.keys(schema.tables).sort()) {
     const [row] = await db.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${db.syntax.quoteIdentifier(table)}`);
@@ -33,12 +34,12 @@ export async function checkSeeds(runner: StepRunner, seedDir: string, dialect: s
   const first = await seed(runner, seedDir, { force: true });
   const firstError = failure(first, 'first run');
   if (firstError) return { status: 'failed', ms: Date.now() - started, differences: [], error: firstError };
-  const schema = await runner.db.schema([runner.options.tables.version, runner.options.tables.log]);
+  const schema = await runner.db.schema(stateTableList(runner.options.tables));
   const rows = await rowCounts(runner);
   const second = await seed(runner, seedDir, { force: true });
   const secondError = failure(second, 'second run');
   if (secondError) return { status: 'failed', ms: Date.now() - started, differences: [`the seeds are not idempotent on ${dialect}: their second run failed`], error: secondError };
-  const differences = compareSchemas(schema, await runner.db.schema([runner.options.tables.version, runner.options.tables.log])).map(
+  const differences = compareSchemas(schema, await runner.db.schema(stateTableList(runner.options.tables))).map(
     (d) => `the second run of the seeds (${dialect}) ${d.change === 'extra' ? 'makes' : d.change === 'missing' ? 'drops' : 'changes'} ${d.kind} ${d.name}`,
   );
   for (const [table, n] of await rowCounts(runner)) {

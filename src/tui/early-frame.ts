@@ -1,0 +1,47 @@
+/**
+ * The TUI's first frame, drawn before anything heavy loads (the folder, Ink and React, the
+ * database): the alternate screen with what is being done, then each phase as it starts, until
+ * the real screen replaces it. No Ink here, so it shows a few hundred ms after the process
+ * starts however large the folder is (a 10,000-revision folder takes seconds to index and
+ * draw). The terminal is restored by `leave()` on every path, a failure included.
+ */
+
+const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[2J\x1b[H';
+const LEAVE_ALT_SCREEN = '\x1b[?25h\x1b[?1049l';
+
+export interface EarlyFrame {
+  /** Says what is being done now (the second line of the frame). */
+  phase(text: string): void;
+  /** The database, once the connection is resolved, for the status line. */
+  database(display: string, readOnly: boolean): void;
+  /** Leaves the alternate screen (idempotent); the real screen's own restore does it as well. */
+  leave(): void;
+}
+
+export function drawEarlyFrame(write: (text: string) => void, size: { columns?: number; rows?: number }): EarlyFrame {
+  const width = Math.max(20, size.columns || 80);
+  const height = Math.max(3, size.rows || 24);
+  const fit = (text: string) => (text.length > width ? `${text.slice(0, width - 1)}…` : text);
+  let left = false;
+  let status = 'reading state…';
+  let now = 'starting…';
+  write(`${ENTER_ALT_SCREEN}\x1b[?25l${fit('migrate-tui — opening')}`);
+  // Line 2 for the phase, the line above the last for the status bar (as the screen has it).
+  const draw = () => void (left || write(`\x1b[2;1H\x1b[2K${fit(`  ${now}`)}\x1b[${height - 1};1H\x1b[2K${fit(status)}`));
+  draw();
+  return {
+    phase: (text) => {
+      now = text;
+      draw();
+    },
+    database: (display, readOnly) => {
+      status = `${readOnly ? 'READ-ONLY ' : ''}${display} · reading state…`;
+      draw();
+    },
+    leave: () => {
+      if (left) return;
+      left = true;
+      write(LEAVE_ALT_SCREEN);
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import test from 'ava';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BIN } from './helpers/cli.js';
+import { hasTmux, Tmux } from './helpers/tmux.js';
+import { drawEarlyFrame } from '../src/tui/early-frame.js';
+
+/**
+ * Issue 15: the TUI's first frame comes before the folder, Ink and the database load, says
+ * what it is doing, and the terminal is restored on every path (here: a database that
+ * accepts the connection and never answers, so the frame stays until the connect timeout).
+ */
+const EXAMPLE = fileURLToPath(new URL('../../migrations', import.meta.url));
+
+test('the early frame: alternate screen, title, phase and status lines; leave() restores once', (t) => {
+  let out = '';
+  const frame = drawEarlyFrame((s) => void (out += s), { columns: 40, rows: 10 });
+  t.true(out.startsWith('\x1b[?1049h'), 'enters the alternate screen');
+  t.true(out.includes('migrate-tui — opening'));
+  frame.database('postgres://app@db/app', true);
+  frame.phase('indexing /a/very/long/folder/name/that/does/not/fit/in/forty/columns…');
+  // Lines longer than the width end in … at the 40th column.
+  const cut = (text: string) => `${text.slice(0, 39)}…`;
+  t.true(out.includes(`\x1b[9;1H\x1b[2K${cut('READ-ONLY postgres://app@db/app · reading state…')}`), 'the status line on the row above the last, cut to the width');
+  t.true(out.includes(`\x1b[2;1H\x1b[2K${cut('  indexing /a/very/long/folder/name/that/does/not/fit/in/forty/columns…')}`), 'the phase on row 2');
+  frame.leave();
+  frame.leave();
+  frame.phase('after leaving');
+  t.is(out.split('\x1b[?1049l').length, 2, 'left once');
+  t.false(out.includes('after leaving'), 'nothing drawn after leaving');
+});
+
+test('the binary in tmux: the first frame shows while the database does not answer; the error is printed on the restored terminal', async (t) => {
+  if (!hasTmux) {
+    const message = 'TMUX NOT INSTALLED: the early-frame terminal test did NOT run (apt-get install tmux)';
+    console.error(`*** ${message}`);
+    if (process.env.CI === 'true') t.fail(message);
+    else t.log(message);
+    t.pass();
+    return;
+  }
+  const sockets: Socket[] = [];
+  const silent = createServer((s) => void sockets.push(s));
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const port = (silent.address() as { port: number }).port;
+  const work = mkdtempSync(join(tmpdir(), 'migrate-tui-early-'));
+  cpSync(EXAMPLE, join(work, 'migrations'), { recursive: true });
+  const tmux = new Tmux(`node ${BIN} --url 'postgres://app:secret@127.0.0.1:${port}/app' --connect-timeout 4; echo "EXIT=$?"; sleep 600`, work);
+  try {
+    const early = await tmux.waitFor('reading the database…');
+    t.regex(early, /migrate-tui — opening/);
+    t.regex(early, /9 revisions indexed; reading the database…/);
+    t.regex(early, /postgres:\/\/app:\*\*\*@127\.0\.0\.1:\d+\/app · reading state…/);
+    t.notRegex(early, /secret/);
+    t.true(tmux.alternateScreen());
+    const after = await tmux.waitFor(/EXIT=\d+/);
+    t.false(tmux.alternateScreen(), 'the terminal left the alternate screen');
+    t.regex(after, /error: cannot connect to postgres:\/\/app:\*\*\*@127\.0\.0\.1/);
+    t.regex(after, /EXIT=1/);
+  } finally {
+    tmux.kill();
+    for (const s of sockets) s.destroy();
+    silent.close();
+  }
+});
