@@ -3,21 +3,25 @@ import { UsageError } from './errors.js';
 
 export { qualifiedName };
 
-/** Names of the two state tables; configurable, validated, never pasted raw. */
+/** Names of the state tables; configurable, validated, never pasted raw. */
 export interface StateTableNames {
   readonly version: string;
   readonly log: string;
+  /** The lease lock's row, on servers without advisory locks (created only there). */
+  readonly lock: string;
 }
 
-export const DEFAULT_STATE_TABLES: StateTableNames = { version: 'migrate_tui_version', log: 'migrate_tui_log' };
+export const DEFAULT_STATE_TABLES: StateTableNames = { version: 'migrate_tui_version', log: 'migrate_tui_log', lock: 'migrate_tui_lock' };
 
 const TABLE_NAME = /^(?:[A-Za-z_][A-Za-z0-9_]{0,62}\.)?[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
-/** Both names, validated, and never the same table (the version rows would land in the log). */
-export function stateTableNames(version: string, log: string): StateTableNames {
-  const names = { version: validateTableName(version, 'version'), log: validateTableName(log, 'log') };
-  if (names.version.toLowerCase() === names.log.toLowerCase()) {
-    throw new UsageError(`versionTable and logTable are both "${version}"`, 'give them different names in migrate-tui.config.json (defaults: migrate_tui_version, migrate_tui_log)', { version, log });
+/** The names, validated, and never the same table twice (the version rows would land in the log). */
+export function stateTableNames(version: string, log: string, lock: string = DEFAULT_STATE_TABLES.lock): StateTableNames {
+  const names = { version: validateTableName(version, 'version'), log: validateTableName(log, 'log'), lock: validateTableName(lock, 'lock') };
+  const keys = [['versionTable', names.version], ['logTable', names.log], ['lockTable', names.lock]] as const;
+  for (const [i, [a, x]] of keys.entries()) {
+    const same = keys.slice(i + 1).find(([, y]) => y.toLowerCase() === x.toLowerCase());
+    if (same) throw new UsageError(`${a} and ${same[0]} are both "${x}"`, 'give them different names in migrate-tui.config.json (defaults: migrate_tui_version, migrate_tui_log, migrate_tui_lock)', { version, log, lock });
   }
   return names;
 }
@@ -87,4 +91,25 @@ export function stateTableDdl(s: DialectSyntax, tables: StateTableNames): string
       ].join(', ') +
       ')',
   ];
+}
+
+/** The lease lock's columns; times are the server's clock in milliseconds (serverMillis). */
+export function lockTableDdl(s: DialectSyntax, table: string): string {
+  const q = (name: string) => s.quoteIdentifier(name);
+  return (
+    `CREATE TABLE IF NOT EXISTS ${qualifiedName(table, q)} (` +
+    [
+      `${q('name')} VARCHAR(191) NOT NULL PRIMARY KEY`,
+      `${q('owner')} VARCHAR(64) NOT NULL`,
+      `${q('os_user')} VARCHAR(255) NOT NULL`,
+      `${q('host')} VARCHAR(255) NOT NULL`,
+      `${q('pid')} INTEGER NOT NULL`,
+      `${q('tool_version')} VARCHAR(32) NOT NULL`,
+      `${q('started_ms')} BIGINT NOT NULL`,
+      `${q('renewed_ms')} BIGINT NOT NULL`,
+      `${q('expires_ms')} BIGINT NOT NULL`,
+      `${q('heartbeats')} INTEGER NOT NULL`,
+    ].join(', ') +
+    ')'
+  );
 }

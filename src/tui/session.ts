@@ -18,6 +18,7 @@ import {
   type DatabaseIdentity,
   type DatabaseState,
   type DowngradePreview,
+  type LeaseSettings,
   type MigrateTuiError,
   type Project,
   type ResolveMode,
@@ -58,6 +59,9 @@ export interface SessionOptions {
   readonly tables: StateTableNames;
   readonly toolVersion: string;
   readonly lockTimeoutMs: number;
+  /** The lease lock's timings (servers without advisory locks); --steal-stale-lock. */
+  readonly lease?: LeaseSettings;
+  readonly stealStaleLock?: boolean;
   readonly backupDir: string;
   readonly readOnly: boolean;
   /** The folder as the CLI already read it (down files lazily), so it is not read twice. */
@@ -106,7 +110,7 @@ export class TuiSession {
 
   private static async connect(options: SessionOptions, project: Project, connect: ConnectOptions, onEvent: (event: RunEvent) => void): Promise<Migrator> {
     const db = await connectDatabase(options.target, `migrate_tui:${options.target.databaseName}:${options.tables.version}`, connect);
-    return new Migrator(project, db, { tables: options.tables, toolVersion: options.toolVersion, lockTimeoutMs: options.lockTimeoutMs, connection: options.target, onEvent });
+    return new Migrator(project, db, { tables: options.tables, toolVersion: options.toolVersion, lockTimeoutMs: options.lockTimeoutMs, connection: options.target, onEvent, ...(options.lease ? { lease: options.lease } : {}), stealStaleLock: options.stealStaleLock ?? false });
   }
 
   /** Before the first write on a stand-in: the real file is created and opened instead. */

@@ -50,6 +50,10 @@ export interface DialectSyntax {
   readonly autoIncrementPrimaryKey: string;
   /** A text type that holds a whole migration's SQL. */
   readonly longTextType: string;
+  /** The server's clock in milliseconds since 1970, as SQL: the lease lock compares times on the server only. */
+  readonly serverMillis: string;
+  /** `INSERT … VALUES (…)` that does nothing when the key exists; its row count says whether it inserted. */
+  insertIfAbsent(table: string, columns: readonly string[], values: readonly string[]): string;
 }
 
 export function quoteWith(open: string, close: string, name: string): string {

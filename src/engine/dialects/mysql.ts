@@ -25,4 +25,6 @@ export const mysqlSyntax: DialectSyntax = {
   commitTransaction: 'COMMIT',
   autoIncrementPrimaryKey: 'BIGINT AUTO_INCREMENT PRIMARY KEY',
   longTextType: 'LONGTEXT',
+  serverMillis: 'CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS SIGNED)',
+  insertIfAbsent: (table, columns, values) => `INSERT IGNORE INTO ${table} (${columns.join(', ')}) VALUES (${values.join(', ')})`,
 };

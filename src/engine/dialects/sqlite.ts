@@ -28,4 +28,6 @@ export const sqliteSyntax: DialectSyntax = {
   commitTransaction: 'COMMIT',
   autoIncrementPrimaryKey: 'INTEGER PRIMARY KEY AUTOINCREMENT',
   longTextType: 'TEXT',
+  serverMillis: "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)",
+  insertIfAbsent: (table, columns, values) => `INSERT OR IGNORE INTO ${table} (${columns.join(', ')}) VALUES (${values.join(', ')})`,
 };
