@@ -128,6 +128,25 @@ eachDatabase(
 );
 
 eachDatabase(
+  'two runners with --steal-stale-lock at once on one stale lease: exactly one takes it over (the conditional UPDATE decides), each migration applied once',
+  async (t, url) => {
+    const { child, exited } = await holdLease(t, url, 100, 300);
+    child.kill('SIGKILL');
+    await exited;
+    await until(t, 'the lease to expire', async () => ((await lease(url)) && isStale((await lease(url))!) ? true : undefined));
+    const runs = [0, 1].map(() => start([...OFF, '--steal-stale-lock', '--url', url, '--dir', EXAMPLE, '--yes', '--lock-timeout', '120', 'upgrade']));
+    const codes = await Promise.all(runs.map((r) => r.exit));
+    const all = runs.map((r) => r.stderr()).join('\n---\n');
+    t.deepEqual(codes, [0, 0], all);
+    t.is(runs.filter((r) => r.stderr().includes(`lock: took over a STALE lease of`)).length, 1, all);
+    const log = await withDb(url, (d) => d.query<{ revision: string }>("SELECT revision FROM migrate_tui_log WHERE direction = 'up' AND kind = 'migrate' AND status = 'done'"));
+    t.is(log.length, 9);
+    t.is(await lease(url), null);
+  },
+  ['postgres', 'mariadb'],
+);
+
+eachDatabase(
   'Ctrl-C (SIGINT) during a run under the lease: the run is cancelled (exit 130) and the lease row is released',
   async (t, url, db) => {
     const sleep = db.name === 'postgres' ? 'SELECT pg_sleep(30);' : 'SELECT SLEEP(30);';
