@@ -6,6 +6,7 @@ import { parseDatabaseUrl, readLease, connectDatabase, isStale, type LeaseHolder
 import { cli, start } from './helpers/cli.js';
 import { DATABASES, eachDatabase, withDb } from './helpers/databases.js';
 import { makeFolder, pair } from './helpers/folders.js';
+import { KEYS, openScreen } from './helpers/screen.js';
 
 /**
  * Issue 16 item 4: the lease lock, on real PostgreSQL and MariaDB with advisory locks switched
@@ -161,6 +162,23 @@ eachDatabase(
 );
 
 eachDatabase(
+  'a lease taken over under a running run (its row now has another owner): the heartbeat notices, the run is cancelled and says why (exit 130)',
+  async (t, url, db) => {
+    const sleep = db.name === 'postgres' ? 'SELECT pg_sleep(30);' : 'SELECT SLEEP(30);';
+    const dir = makeFolder({ '1_slow.up.sql': `${sleep}\n`, '1_slow.down.sql': 'SELECT 1;\n', ...pair('2') });
+    const run = start([...OFF, '--url', url, '--dir', dir, '--yes', 'upgrade'], { MIGRATE_TUI_LEASE_HEARTBEAT: '0.1', MIGRATE_TUI_LEASE_DURATION: '30' });
+    await until(t, 'the run to take the lease and start its statement', async () => (run.stderr().includes('↑ [1/2]') && (await lease(url)) ? true : undefined));
+    // What another runner's --steal-stale-lock would have done had the lease expired.
+    await withDb(url, (d) => d.update("UPDATE migrate_tui_lock SET owner = 'someone-else'", []));
+    t.is(await run.exit, 130, run.stderr());
+    t.regex(run.stderr(), /lock: the lease on the migration lock was lost: another run took the lease over \(its row has another owner now\); the run stops/);
+    t.regex(run.stderr(), /cancelled because the lease on the migration lock was lost/);
+    t.is((await lease(url))!.owner, 'someone-else', 'the run never deletes a lease that is not its own');
+  },
+  ['postgres', 'mariadb'],
+);
+
+eachDatabase(
   'four runners at once with advisory locks off: each migration applied exactly once, every process exits 0, no lease left',
   async (t, url) => {
     const runs = Array.from({ length: 4 }, () => start([...OFF, '--url', url, '--dir', EXAMPLE, '--yes', '--lock-timeout', '120', 'upgrade']));
@@ -212,4 +230,36 @@ eachDatabase(
     t.false(await withDb(plain, (d) => d.tableExists('a')));
   },
   ['postgres'],
+);
+
+eachDatabase(
+  'TUI: the status bar shows LOCKED for a live lease and STALE LOCK once its owner is gone; an upgrade refused by the stale lease offers a typed confirmation that takes it over',
+  async (t, url) => {
+    const { child, exited } = await holdLease(t, url, 100, 400);
+    const s = await openScreen({ migrations: makeFolder({ ...pair('1'), ...pair('2') }), url, capabilities: { advisoryLocks: false }, width: 120 });
+    try {
+      await s.waitFor(/LOCKED /);
+      child.kill('SIGKILL');
+      await exited;
+      await until(t, 'the lease to expire', async () => ((await lease(url)) && isStale((await lease(url))!) ? true : undefined));
+      await s.press('r');
+      await s.waitFor(/STALE LOCK /);
+      await s.press('U');
+      await s.waitFor(/Upgrade to heads\?/);
+      await s.press('y');
+      const offer = await s.waitFor(/the lock is a STALE lease — take it over\?/);
+      t.regex(offer.replace(/│\n│\s*/g, ' '), new RegExp(`pid ${child.pid}`));
+      t.regex(offer, /Type the database name/);
+      t.not(await lease(url), null, 'nothing is taken over before the name is typed');
+      await s.press(...s.session.db.databaseName.split(''), KEYS.enter);
+      await s.waitFor(/upgrade to heads: done \(2 steps\)/);
+      t.is(await lease(url), null, 'the run released the lease it took over');
+      await s.press(KEYS.escape);
+      await s.waitFor(/at 2 · 0 pending/);
+      t.notRegex(s.frame(), /STALE LOCK|LOCKED/);
+    } finally {
+      await s.close();
+    }
+  },
+  ['postgres', 'mariadb'],
 );

@@ -18,7 +18,6 @@ import {
   type DatabaseIdentity,
   type DatabaseState,
   type DowngradePreview,
-  type LeaseSettings,
   type MigrateTuiError,
   type Project,
   type ResolveMode,
@@ -29,6 +28,7 @@ import {
   type RunStep,
   type StateTableNames,
 } from '../engine/index.js';
+import { readLease, type LeaseHolder, type LeaseSettings } from '../engine/index.js';
 import { detailText, schemaDiff } from './session-detail.js';
 import type { Tab } from './state.js';
 
@@ -59,8 +59,7 @@ export interface SessionOptions {
   readonly tables: StateTableNames;
   readonly toolVersion: string;
   readonly lockTimeoutMs: number;
-  /** The lease lock's timings (servers without advisory locks); --steal-stale-lock. */
-  readonly lease?: LeaseSettings;
+  readonly lease?: LeaseSettings; // the lease lock's timings (servers without advisory locks)
   readonly stealStaleLock?: boolean;
   readonly backupDir: string;
   readonly readOnly: boolean;
@@ -75,6 +74,7 @@ export interface SessionOptions {
 export class TuiSession {
   project!: Project;
   state!: DatabaseState;
+  lease: LeaseHolder | null = null;
   lines: HistoryLine[] = [];
   /** Indexes of `lines` that are revisions (the selectable ones). */
   stops: number[] = [];
@@ -138,6 +138,7 @@ export class TuiSession {
     this.project = project ?? loadProject(this.options.dir, { lazyDown: true });
     this.migrator.project = this.project;
     this.state = await this.migrator.readState();
+    this.lease = this.notCreated ? null : await readLease(this.db, this.options.tables.lock, this.options.tables.version); // a plain SELECT, if the table exists
     const { graph } = this.project;
     const drift = new Set(this.state.drift.map((d) => d.revision));
     const gaps = new Set(this.state.gaps.map((g) => g.revision));
@@ -195,6 +196,9 @@ export class TuiSession {
   }
 
   /** Runs an action, reporting events to `listener`; never throws (errors come in the result). */
+  /** `action` taking over a stale lease (after the typed confirmation). */
+  stealingStaleLock = <T,>(action: () => Promise<T>) => () => this.migrator.withStaleLockTakeover(action);
+
   async run(action: () => Promise<RunResult>, listener: (event: RunEvent) => void): Promise<RunResult | { error: MigrateTuiError | Error }> {
     this.listener = listener;
     const settled = (async () => {

@@ -24,10 +24,6 @@ export interface GraphSource {
 }
 
 export interface MigratorOptions extends RunLockOptions {
-  readonly tables: StateTableNames;
-  readonly toolVersion: string;
-  readonly lockTimeoutMs: number;
-  readonly connection: ConnectionTarget;
   readonly onEvent?: (event: RunEvent) => void;
   readonly lockLimits?: LockLimits; // lock discipline of transactional steps (run/lock-retry.ts)
 }
@@ -58,6 +54,8 @@ export class StepRunner {
   readonly who = whoAndWhere();
   /** Set by cancel(); checked before each step and statement. */
   readonly cancel = new RunCancel();
+  /** The next run takes over a stale lease (the TUI's typed confirmation), as --steal-stale-lock does for every run. */
+  stealStaleLockOnce = false;
 
   constructor(
     public project: GraphSource,
@@ -81,7 +79,9 @@ export class StepRunner {
 
   /** Runs `work` holding the lock, on state read after taking it. */
   async locked<T>(work: (state: DatabaseState) => Promise<T>, allowDirty = false): Promise<T> {
-    const unlock = await takeRunLock(this.db, this.options, (event) => this.emit(event), this.cancel);
+    const steal = this.options.stealStaleLock === true || this.stealStaleLockOnce;
+    this.stealStaleLockOnce = false;
+    const unlock = await takeRunLock(this.db, { ...this.options, stealStaleLock: steal }, (event) => this.emit(event), this.cancel);
     this.emit({ type: 'lock-acquired' });
     this.cancel.begin();
     try {
