@@ -53,6 +53,15 @@ async function holdLease(t: ExecutionContext, url: string, heartbeatMs: number, 
   return { child, exited };
 }
 
+/** An upgrade whose first migration sleeps 30 s, once it holds the lease and runs that statement. */
+async function slowRun(t: ExecutionContext, url: string, dialect: string, env: Record<string, string> = {}) {
+  const sleep = dialect === 'postgres' ? 'SELECT pg_sleep(30);' : 'SELECT SLEEP(30);';
+  const dir = makeFolder({ '1_slow.up.sql': `${sleep}\n`, '1_slow.down.sql': 'SELECT 1;\n', ...pair('2') });
+  const run = start([...OFF, '--url', url, '--dir', dir, '--yes', 'upgrade'], env);
+  await until(t, 'the run to take the lease and start its statement', async () => (run.stderr().includes('↑ [1/2]') && (await lease(url)) ? true : undefined));
+  return run;
+}
+
 eachDatabase(
   'the lease: taken by one process, renewed by its heartbeat, never taken over while live (not even with --steal-stale-lock), shown by status',
   async (t, url) => {
@@ -150,10 +159,7 @@ eachDatabase(
 eachDatabase(
   'Ctrl-C (SIGINT) during a run under the lease: the run is cancelled (exit 130) and the lease row is released',
   async (t, url, db) => {
-    const sleep = db.name === 'postgres' ? 'SELECT pg_sleep(30);' : 'SELECT SLEEP(30);';
-    const dir = makeFolder({ '1_slow.up.sql': `${sleep}\n`, '1_slow.down.sql': 'SELECT 1;\n', ...pair('2') });
-    const run = start([...OFF, '--url', url, '--dir', dir, '--yes', 'upgrade']);
-    await until(t, 'the run to take the lease and start its statement', async () => (run.stderr().includes('↑ [1/2]') && (await lease(url)) ? true : undefined));
+    const run = await slowRun(t, url, db.name);
     run.child.kill('SIGINT');
     t.is(await run.exit, 130, run.stderr());
     t.is(await lease(url), null, run.stderr());
@@ -164,10 +170,7 @@ eachDatabase(
 eachDatabase(
   'a lease taken over under a running run (its row now has another owner): the heartbeat notices, the run is cancelled and says why (exit 130)',
   async (t, url, db) => {
-    const sleep = db.name === 'postgres' ? 'SELECT pg_sleep(30);' : 'SELECT SLEEP(30);';
-    const dir = makeFolder({ '1_slow.up.sql': `${sleep}\n`, '1_slow.down.sql': 'SELECT 1;\n', ...pair('2') });
-    const run = start([...OFF, '--url', url, '--dir', dir, '--yes', 'upgrade'], { MIGRATE_TUI_LEASE_HEARTBEAT: '0.1', MIGRATE_TUI_LEASE_DURATION: '30' });
-    await until(t, 'the run to take the lease and start its statement', async () => (run.stderr().includes('↑ [1/2]') && (await lease(url)) ? true : undefined));
+    const run = await slowRun(t, url, db.name, { MIGRATE_TUI_LEASE_HEARTBEAT: '0.1', MIGRATE_TUI_LEASE_DURATION: '30' });
     // What another runner's --steal-stale-lock would have done had the lease expired.
     await withDb(url, (d) => d.update("UPDATE migrate_tui_lock SET owner = 'someone-else'", []));
     t.is(await run.exit, 130, run.stderr());
