@@ -103,6 +103,7 @@ eachDatabase(
     t.false(json.lease.stale);
   },
   ['postgres', 'mariadb'],
+  true,
 );
 
 eachDatabase(
@@ -135,6 +136,7 @@ eachDatabase(
     t.is(await lease(url), null, 'the run released the lease at its end');
   },
   ['postgres', 'mariadb'],
+  true,
 );
 
 eachDatabase(
@@ -154,6 +156,7 @@ eachDatabase(
     t.is(await lease(url), null);
   },
   ['postgres', 'mariadb'],
+  true,
 );
 
 eachDatabase(
@@ -165,6 +168,7 @@ eachDatabase(
     t.is(await lease(url), null, run.stderr());
   },
   ['postgres', 'mariadb'],
+  true,
 );
 
 eachDatabase(
@@ -179,6 +183,7 @@ eachDatabase(
     t.is((await lease(url))!.owner, 'someone-else', 'the run never deletes a lease that is not its own');
   },
   ['postgres', 'mariadb'],
+  true,
 );
 
 eachDatabase(
@@ -197,6 +202,7 @@ eachDatabase(
     t.is(await lease(url), null);
   },
   ['postgres', 'mariadb'],
+  true,
 );
 
 eachDatabase(
@@ -214,6 +220,7 @@ eachDatabase(
     }
   },
   ['postgres', 'mariadb'],
+  true,
 );
 
 eachDatabase(
@@ -233,6 +240,7 @@ eachDatabase(
     t.false(await withDb(plain, (d) => d.tableExists('a')));
   },
   ['postgres'],
+  true,
 );
 
 eachDatabase(
@@ -265,4 +273,5 @@ eachDatabase(
     }
   },
   ['postgres', 'mariadb'],
+  true,
 );

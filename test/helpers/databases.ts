@@ -70,10 +70,11 @@ function available(db: TestDatabase): boolean {
  * Registers one test per database (the same body, parameterised, never copied). A database
  * whose server is not running says so loudly; in CI that is a failure.
  */
-export function eachDatabase(title: string, body: (t: ExecutionContext, url: string, db: TestDatabase) => Promise<void>, only?: ReadonlyArray<TestDatabase['name']>): void {
+export function eachDatabase(title: string, body: (t: ExecutionContext, url: string, db: TestDatabase) => Promise<void>, only?: ReadonlyArray<TestDatabase['name']>, serial = false): void {
   for (const db of DATABASES) {
     if (only && !only.includes(db.name)) continue;
-    test(`${db.name}: ${title}`, async (t) => {
+    // Suites that start many processes run their tests one at a time (a 2-core machine, shared).
+    (serial ? test.serial : test)(`${db.name}: ${title}`, async (t) => {
       if (!available(db)) {
         const message = `${db.name.toUpperCase()} SERVER NOT RUNNING: "${title}" was NOT tested (run through npm test, which starts it)`;
         console.error(`*** ${message}`);
