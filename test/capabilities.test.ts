@@ -37,7 +37,7 @@ test('settings override detection and say where they came from; settings that wo
   t.is(syntaxFor(postgresSyntax, settleCapabilities(pg, undefined, null)), postgresSyntax);
   // A setting equal to what was detected changes nothing.
   t.is(settleCapabilities(pg, { advisoryLocks: true }, 'x').overriddenBy, null);
-  // YugabyteDB with advisory locks (2.25+) may be told so.
+  // A YugabyteDB known to have working advisory locks may be told so.
   t.is(settleCapabilities(detectPostgresFamily('PostgreSQL 11.2-YB-2.25.0.0'), { advisoryLocks: true }, 'x').lock, 'advisory');
   const maria = detectMysqlFamily('10.11.6-MariaDB');
   t.throws(() => settleCapabilities(maria, { transactionalDdl: true }, 'migrate-tui.config.json'), { message: /migrate-tui\.config\.json sets transactionalDdl=true, but MariaDB commits DDL implicitly/ });

@@ -41,9 +41,10 @@ export type Detected = Omit<Capabilities, 'lock' | 'overridden' | 'overriddenBy'
 const ALL = CAPABILITY_FLAGS;
 
 /**
- * PostgreSQL-protocol servers by their `version()` text. CockroachDB accepts the advisory lock
- * functions but they lock nothing; YugabyteDB refuses them (before 2.25) and runs DDL outside
- * the transaction; both build indexes online.
+ * PostgreSQL-protocol servers by their `version()` text. CockroachDB's session advisory lock
+ * functions are stubs that lock nothing, or missing (cockroachdb/cockroach#13546); YugabyteDB's
+ * are not assumed (older versions refuse them); both run DDL outside the transaction and build
+ * indexes online.
  */
 export function detectPostgresFamily(version: string): Detected {
   if (/cockroachdb/i.test(version)) return { engine: 'CockroachDB', advisoryLocks: false, transactionalDdl: false, concurrently: true, canEnable: ALL };
@@ -51,7 +52,7 @@ export function detectPostgresFamily(version: string): Detected {
   return { engine: 'PostgreSQL', advisoryLocks: true, transactionalDdl: true, concurrently: true, canEnable: ALL };
 }
 
-/** MySQL-protocol servers by their `VERSION()` text: TiDB's GET_LOCK is not trusted as a runner lock. */
+/** MySQL-protocol servers by their `VERSION()` text: TiDB's GET_LOCK is not assumed to be MySQL's. */
 export function detectMysqlFamily(version: string): Detected {
   if (/tidb/i.test(version)) return { engine: 'TiDB', advisoryLocks: false, transactionalDdl: false, concurrently: false, canEnable: ['advisoryLocks'] };
   return { engine: /mariadb/i.test(version) ? 'MariaDB' : 'MySQL', advisoryLocks: true, transactionalDdl: false, concurrently: false, canEnable: ['advisoryLocks'] };
