@@ -181,3 +181,23 @@ test('Ctrl-C during a fleet run: the running target rolls back its migration, no
   t.regex(again.stdout, /upgrade on 4 targets: 4 done/);
   for (const url of later) t.deepEqual(await upLog(url), ['1:done', '2:done', '3:done']);
 });
+
+test('fleet targets with "capabilities": {"advisoryLocks": false} lock with the lease: two fleet runs at once apply each migration once per target', async (t) => {
+  if (!serversUp(t)) return;
+  const urls = [await fresh('postgres'), await fresh('postgres'), await fresh('mariadb'), await fresh('mariadb')];
+  const dir = makeFolder(history);
+  const cwd = makeFolder({});
+  const file = join(cwd, 'migrate-tui.targets.json');
+  writeFileSync(file, JSON.stringify(urls.map((url, i) => ({ name: `t${i}`, url, capabilities: { advisoryLocks: false } }))));
+  const runs = [0, 1].map(() => start(['--dir', dir, '--lock-timeout', '120', 'upgrade', '--targets', file, '--parallel', '2']));
+  const codes = await Promise.all(runs.map((r) => r.exit));
+  t.deepEqual(codes, [0, 0], runs.map((r) => r.stderr()).join('\n---\n'));
+  for (const url of urls) {
+    t.deepEqual(await upLog(url), ['1:done', '2:done', '3:done'], url);
+    // The lease table exists (the lock was the lease, not the advisory lock) and no lease is left.
+    t.deepEqual(await withDb(url, async (d) => [await d.tableExists('migrate_tui_lock'), (await d.query('SELECT name FROM migrate_tui_lock')).length]), [true, 0], url);
+  }
+  const status = JSON.parse((await cli(['--dir', dir, 'status', '--targets', file, '--json'], { cwd })).stdout);
+  t.deepEqual(status.targets.map((x: { result: { capabilities: { lock: string; overriddenBy: string } } }) => x.result.capabilities.lock), ['lease', 'lease', 'lease', 'lease']);
+  t.regex(status.targets[0].result.capabilities.overriddenBy, /target "t0" of .*migrate-tui\.targets\.json/);
+});

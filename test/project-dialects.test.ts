@@ -81,5 +81,6 @@ test('a revision id longer than the state column (64) is an error in check, not 
 test('versionTable and logTable must differ', async (t) => {
   const { stateTableNames } = await import('../src/engine/index.js');
   t.throws(() => stateTableNames('migrate_tui_log', 'MIGRATE_TUI_LOG'), { message: /versionTable and logTable are both/ });
-  t.deepEqual(stateTableNames('v', 'l'), { version: 'v', log: 'l' });
+  t.deepEqual(stateTableNames('v', 'l'), { version: 'v', log: 'l', lock: 'migrate_tui_lock' });
+  t.throws(() => stateTableNames('v', 'l', 'V'), { message: /versionTable and lockTable are both "v"/ });
 });

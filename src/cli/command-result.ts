@@ -22,6 +22,10 @@ export interface GlobalOptions {
   readonly lockTimeout?: number;
   readonly connectTimeout?: number;
   readonly readOnly?: boolean;
+  /** --capabilities: flags set instead of detected (`advisoryLocks=false,…`). */
+  readonly capabilities?: string;
+  /** --steal-stale-lock: take over a lease whose owner stopped renewing it. */
+  readonly stealStaleLock?: boolean;
   /** --targets: the fleet file (`true`: migrate-tui.targets.json). */
   readonly targets?: string | true;
   /** --only: target names and `tag:NAME`s. */

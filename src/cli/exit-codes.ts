@@ -19,6 +19,8 @@ export const EXIT = {
   backupUnavailable: 8,
   /** `upgrade`/`downgrade --lint <level>`: the plan has a lint finding at that level or worse; nothing ran. */
   lintRefused: 9,
+  /** The lease lock is stale (its owner stopped renewing it): check the owner is gone, then --steal-stale-lock. */
+  staleLock: 10,
   /** A run was cancelled by Ctrl-C or SIGTERM; the message says the state it left (rolled back, or DIRTY). */
   interrupted: 130,
   /** A bug in migrate-tui (please report it). */
@@ -36,6 +38,7 @@ export const EXIT_DESCRIPTIONS: ReadonlyArray<[number, string]> = [
   [EXIT.gaps, 'unapplied revisions below applied ones (merged late); rerun with --out-of-order'],
   [EXIT.backupUnavailable, 'no backup could be taken before a downgrade (dump tool missing or older than the server); install it or pass --no-backup'],
   [EXIT.lintRefused, '`upgrade`/`downgrade --lint <level>` refused: the plan has a lint finding at that level or worse (printed); nothing ran'],
+  [EXIT.staleLock, 'the lease lock (servers without advisory locks) is stale: its owner stopped renewing it; the message names the holder (user, host, pid) and how long ago it expired; if that process is gone, run again with `--steal-stale-lock`. A live lease is never taken over'],
   [EXIT.interrupted, 'a run was cancelled by Ctrl-C or SIGTERM: the running statement was cancelled, and the message says the true state (rolled back, or DIRTY with the statements that stay applied and the `resolve` command); a second Ctrl-C abandons at once. `verify` drops its scratch databases first; a fleet run starts nothing new'],
   [EXIT.internal, 'internal error in migrate-tui (a bug: please report it with the output)'],
 ];

@@ -23,7 +23,7 @@ import { DIALECT_SPELLINGS } from './dialect-spellings.js';
 import type { CliIo } from './io.js';
 import type { EarlyFrame } from '../tui/early-frame.js';
 import { TOOL_VERSION } from './version.js';
-import { commaList, nonNegativeInt, parallelism, positiveInt, resolveDir, type DatabaseContext, type Wiring } from './wiring.js';
+import { commaList, leaseSettings, nonNegativeInt, parallelism, positiveInt, resolveDir, withCapabilities, type DatabaseContext, type Wiring } from './wiring.js';
 
 /** Runs one command line; returns the exit code. Never throws for a user's mistake. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
@@ -113,6 +113,8 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     .option('-y, --yes', 'do not ask for confirmations (for scripts and CI)', false)
     .option('--dialect <name>', `SQL dialect for --sql and show: ${DIALECT_SPELLINGS}`)
     .option('--read-only', 'the TUI disables every action that changes the database or files', false)
+    .option('--capabilities <list>', 'set what the server can do instead of detecting it, e.g. advisoryLocks=false (flags: advisoryLocks, transactionalDdl, concurrently)')
+    .option('--steal-stale-lock', 'take over a lease lock whose owner stopped renewing it (servers without advisory locks); a live lease is never taken', false)
     .option('--targets [file]', `run status, check, upgrade, downgrade or stamp on every database of a fleet (default file: migrate-tui.targets.json)`)
     .option('--only <names>', 'with --targets: only these targets (comma-separated names, and tag:NAME for a tag)', commaList)
     .addOption(new Option('--parallel <n>', 'with --targets: at most this many targets at once per server (default 4)').argParser(parallelism))
@@ -134,6 +136,8 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
       ...(o.lockTimeout !== undefined ? { lockTimeout: Number(o.lockTimeout) } : {}),
       ...(o.connectTimeout !== undefined ? { connectTimeout: Number(o.connectTimeout) } : {}),
       readOnly: Boolean(o.readOnly),
+      ...(o.capabilities !== undefined ? { capabilities: String(o.capabilities) } : {}),
+      ...(o.stealStaleLock ? { stealStaleLock: true } : {}),
       ...(o.targets !== undefined ? { targets: o.targets === true ? (true as const) : String(o.targets) } : {}),
       ...(Array.isArray(o.only) ? { only: (o.only as unknown[]).map(String) } : {}),
       ...(o.parallel !== undefined ? { parallel: Number(o.parallel) } : {}),
@@ -144,13 +148,17 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     const cfg = configFile();
     const slot = g.fleetTarget;
     // A fleet target: its own connection, output and cancel handling; the fleet asked once.
-    if (slot) return { io: slot.io, target: { ...slot.target, ...(slot.target.kind === 'sqlite' ? { sqliteForeignKeys: cfg.sqlite?.foreignKeys ?? false } : { connectTimeoutMs: (g.connectTimeout ?? cfg.connectTimeout ?? 10) * 1000 }) }, config: cfg, yes: true, lockTimeoutMs: (g.lockTimeout ?? cfg.lockTimeout ?? 60) * 1000, onEvent: slot.onEvent, guard: slot.guard };
+    const locking = { lockTimeoutMs: (g.lockTimeout ?? cfg.lockTimeout ?? 60) * 1000, lease: leaseSettings(cfg, io.env), stealStaleLock: g.stealStaleLock ?? false };
+    if (slot) {
+      const target = { ...slot.target, ...(slot.target.kind === 'sqlite' ? { sqliteForeignKeys: cfg.sqlite?.foreignKeys ?? false } : { connectTimeoutMs: (g.connectTimeout ?? cfg.connectTimeout ?? 10) * 1000 }) };
+      return { io: slot.io, target: withCapabilities(target, g.capabilities, cfg), config: cfg, yes: true, ...locking, onEvent: slot.onEvent, guard: slot.guard };
+    }
     return {
       io,
-      target: engine.resolveConnection({ url: g.url, cwd: io.cwd, env: io.env, config: cfg, connectTimeout: g.connectTimeout }),
+      target: withCapabilities(engine.resolveConnection({ url: g.url, cwd: io.cwd, env: io.env, config: cfg, connectTimeout: g.connectTimeout }), g.capabilities, cfg),
       config: cfg,
       yes: g.yes,
-      lockTimeoutMs: (g.lockTimeout ?? cfg.lockTimeout ?? 60) * 1000,
+      ...locking,
       onEvent: plainReporter(io),
     };
   };
@@ -242,6 +250,8 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
           toolVersion: TOOL_VERSION,
           lockTimeoutMs: ctx.lockTimeoutMs,
           lockLimits: lockLimitsOf(ctx.config),
+          lease: ctx.lease,
+          stealStaleLock: ctx.stealStaleLock,
           backupDir: backupDir(),
           readOnly: g.readOnly ?? false,
           project: loaded,

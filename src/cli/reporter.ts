@@ -11,6 +11,9 @@ export function plainReporter(io: CliIo): (event: RunEvent) => void {
       case 'lock-wait':
         io.err(`waiting for the migration lock${event.holder ? ` (${event.holder})` : ''}…\n`);
         break;
+      case 'lock-notice':
+        io.err(`lock: ${event.message}\n`);
+        break;
       case 'step-start':
         statements = event.statements;
         every = Math.max(20, Math.ceil(statements / 60));

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { isAbsolute, resolve } from 'node:path';
-import type { ConfigFile, ConnectionTarget, DialectSyntax, Migrator, Project, RunEvent } from '../engine/index.js';
+import type { CapabilitySettings, ConfigFile, ConnectionTarget, DialectSyntax, LeaseSettings, Migrator, Project, RunEvent } from '../engine/index.js';
 import { engine } from './engine.js';
 import type { CommandResult, GlobalOptions } from './command-result.js';
 import type { CliIo } from './io.js';
@@ -13,6 +13,9 @@ export interface DatabaseContext {
   readonly config: ConfigFile;
   readonly yes: boolean;
   readonly lockTimeoutMs: number;
+  /** The lease lock's timings (servers without advisory locks) and whether a stale lease may be taken over. */
+  readonly lease: LeaseSettings;
+  readonly stealStaleLock: boolean;
   readonly onEvent?: (event: RunEvent) => void;
   /** Runs the work on the open Migrator (a fleet's cancel handling); default: the one-database Ctrl-C handler. */
   readonly guard?: <T>(m: Migrator, work: () => Promise<T>) => Promise<T>;
@@ -64,4 +67,41 @@ export function commaList(value: string, previous: string[] | undefined): string
 export function parallelism(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) === 0) throw new InvalidArgumentError('expected a whole number of targets at once per server, 1 or more.');
   return Number(value);
+}
+
+/**
+ * The capabilities a connection is told instead of detecting them, by precedence:
+ * --capabilities, the fleet target's "capabilities", the config file's (server URLs only:
+ * SQLite's are fixed, and a fleet mixes both). Each flag keeps where it came from.
+ */
+export function withCapabilities(target: ConnectionTarget, option: string | undefined, config: ConfigFile): ConnectionTarget {
+  const layers: Array<[CapabilitySettings | undefined, string]> = [
+    [option === undefined ? undefined : engine.parseCapabilityList(option, '--capabilities'), '--capabilities'],
+    [target.capabilities, target.capabilitiesFrom ?? target.source],
+    [target.kind === 'sqlite' ? undefined : config.capabilities, engine.CONFIG_FILE],
+  ];
+  const settings: Record<string, boolean> = {};
+  const from: string[] = [];
+  for (const [layer, source] of layers.reverse()) {
+    if (!layer || Object.keys(layer).length === 0) continue;
+    Object.assign(settings, layer);
+    from.unshift(source);
+  }
+  if (from.length === 0) return target;
+  return { ...target, capabilities: settings as CapabilitySettings, capabilitiesFrom: [...new Set(from)].join(' and ') };
+}
+
+/** The lease's timings: MIGRATE_TUI_LEASE_DURATION / _HEARTBEAT (seconds), else the config's "lease", else 30 s and 10 s. */
+export function leaseSettings(config: ConfigFile, env: Readonly<Record<string, string | undefined>>): LeaseSettings {
+  const pick = (name: string, fromConfig: number | undefined, fallback: number): number => {
+    const text = env[name];
+    if (text === undefined || text === '') return fromConfig !== undefined ? fromConfig * 1000 : fallback;
+    const value = Number(text);
+    if (!Number.isFinite(value) || value <= 0) throw new engine.UsageError(`${name}="${text}" is not a number of seconds above 0`, `e.g. ${name}=0.5, or unset it`, { name });
+    return value * 1000;
+  };
+  const durationMs = pick('MIGRATE_TUI_LEASE_DURATION', config.lease?.duration, engine.DEFAULT_LEASE.durationMs);
+  const heartbeatMs = pick('MIGRATE_TUI_LEASE_HEARTBEAT', config.lease?.heartbeat, Math.min(engine.DEFAULT_LEASE.heartbeatMs, durationMs / 3));
+  if (heartbeatMs >= durationMs) throw new engine.UsageError(`the lease's heartbeat (${heartbeatMs / 1000} s) must be shorter than its duration (${durationMs / 1000} s)`, 'a heartbeat of a third of the duration or less leaves room for a slow renewal ("lease" in migrate-tui.config.json, or MIGRATE_TUI_LEASE_DURATION / MIGRATE_TUI_LEASE_HEARTBEAT)', { durationMs, heartbeatMs });
+  return { durationMs, heartbeatMs };
 }

@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import type { DialectName } from './dialects/dialect.js';
 import { findDialect, knownDialectSpellings } from './dialects/registry.js';
+import { checkCapabilityObject, type CapabilitySettings } from './dialects/capabilities.js';
 
 /** Where the database is, parsed from a URL. The password never leaves this object unmasked. */
 export interface ConnectionTarget {
@@ -23,6 +24,9 @@ export interface ConnectionTarget {
   readonly sqliteForeignKeys?: boolean;
   /** The whole connection handshake must finish within this (default 10 s). */
   readonly connectTimeoutMs?: number;
+  /** Capabilities set rather than detected (--capabilities, a fleet target's, the config file's), and where from. */
+  readonly capabilities?: CapabilitySettings;
+  readonly capabilitiesFrom?: string;
 }
 
 export const DEFAULT_URL = 'sqlite:./migrate-tui.sqlite';
@@ -37,6 +41,12 @@ export interface ConfigFile {
   readonly seeds?: string;
   readonly versionTable?: string;
   readonly logTable?: string;
+  /** The lease lock's table (servers without advisory locks). */
+  readonly lockTable?: string;
+  /** The lease: how long it lasts without a heartbeat, and how often the heartbeat renews it (seconds). */
+  readonly lease?: { readonly duration?: number; readonly heartbeat?: number };
+  /** Capabilities to set instead of detecting them (e.g. {"advisoryLocks": false}). */
+  readonly capabilities?: CapabilitySettings;
   readonly backups?: string;
   /** Seconds to wait for another runner's lock. */
   readonly lockTimeout?: number;
@@ -65,7 +75,7 @@ export function readConfigFile(cwd: string): ConfigFile {
     throw new UsageError(`${CONFIG_FILE} must hold a JSON object`, 'e.g. {"url": "postgres://user@localhost/app", "migrations": "db/migrations"}', { path });
   }
   const config = parsed as Record<string, unknown>;
-  const known = ['url', 'migrations', 'seeds', 'versionTable', 'logTable', 'backups', 'lockTimeout', 'connectTimeout', 'dialects', 'sqlite', 'lint', 'locks'];
+  const known = ['url', 'migrations', 'seeds', 'versionTable', 'logTable', 'lockTable', 'lease', 'capabilities', 'backups', 'lockTimeout', 'connectTimeout', 'dialects', 'sqlite', 'lint', 'locks'];
   for (const key of Object.keys(config)) {
     if (!known.includes(key)) throw new UsageError(`${CONFIG_FILE}: unknown setting "${key}"`, `known settings: ${known.join(', ')}`, { path, key });
     const value = config[key];
@@ -86,6 +96,16 @@ export function readConfigFile(cwd: string): ConfigFile {
       const v = value as Record<string, unknown> | null;
       const ok = typeof v === 'object' && v !== null && !Array.isArray(v) && Object.entries(v).every(([k, x]) => ['timeout', 'statementTimeout', 'tries'].includes(k) && typeof x === 'number' && x >= 0 && (k !== 'tries' || (Number.isInteger(x) && x >= 1)));
       if (!ok) throw new UsageError(`${CONFIG_FILE}: "locks" must be an object like {"timeout": 5, "statementTimeout": 0, "tries": 3}`, 'timeout and statementTimeout in seconds (0 turns it off); tries a whole number, 1 or more', { path, key });
+      continue;
+    }
+    if (key === 'capabilities') {
+      checkCapabilityObject(value, CONFIG_FILE);
+      continue;
+    }
+    if (key === 'lease') {
+      const v = value as Record<string, unknown> | null;
+      const ok = typeof v === 'object' && v !== null && !Array.isArray(v) && Object.entries(v).every(([k, x]) => ['duration', 'heartbeat'].includes(k) && typeof x === 'number' && x > 0);
+      if (!ok) throw new UsageError(`${CONFIG_FILE}: "lease" must be an object like {"duration": 30, "heartbeat": 10}`, 'seconds, above 0 (decimals allowed); the heartbeat must be shorter than the duration', { path, key });
       continue;
     }
     if (key === 'sqlite') {

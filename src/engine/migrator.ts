@@ -58,6 +58,16 @@ export class Migrator {
     return this.runner.requestCancel();
   }
 
+  /** `work`'s run takes over a stale lease (after the TUI's typed confirmation); a live one is still never taken. */
+  async withStaleLockTakeover<T>(work: () => Promise<T>): Promise<T> {
+    this.runner.stealStaleLockOnce = true;
+    try {
+      return await work();
+    } finally {
+      this.runner.stealStaleLockOnce = false;
+    }
+  }
+
   init(): Promise<void> {
     return this.runner.store.ensure();
   }

@@ -3,25 +3,29 @@ import { UsageError } from './errors.js';
 
 export { qualifiedName };
 
-/** Names of the two state tables; configurable, validated, never pasted raw. */
+/** Names of the state tables; configurable, validated, never pasted raw. */
 export interface StateTableNames {
   readonly version: string;
   readonly log: string;
+  /** The lease lock's row, on servers without advisory locks (created only there). */
+  readonly lock: string;
 }
 
-export const DEFAULT_STATE_TABLES: StateTableNames = { version: 'migrate_tui_version', log: 'migrate_tui_log' };
+export const DEFAULT_STATE_TABLES: StateTableNames = { version: 'migrate_tui_version', log: 'migrate_tui_log', lock: 'migrate_tui_lock' };
 
 const TABLE_NAME = /^(?:[A-Za-z_][A-Za-z0-9_]{0,62}\.)?[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
-/** Both names, validated, and never the same table (the version rows would land in the log). */
-export function stateTableNames(version: string, log: string): StateTableNames {
-  const names = { version: validateTableName(version, 'version'), log: validateTableName(log, 'log') };
-  if (names.version.toLowerCase() === names.log.toLowerCase()) {
-    throw new UsageError(`versionTable and logTable are both "${version}"`, 'give them different names in migrate-tui.config.json (defaults: migrate_tui_version, migrate_tui_log)', { version, log });
+/** The names, validated, and never the same table twice (the version rows would land in the log). */
+export function stateTableNames(version: string, log: string, lock: string = DEFAULT_STATE_TABLES.lock): StateTableNames {
+  const names = { version: validateTableName(version, 'version'), log: validateTableName(log, 'log'), lock: validateTableName(lock, 'lock') };
+  const keys = [['versionTable', names.version], ['logTable', names.log], ['lockTable', names.lock]] as const;
+  for (const [i, [a, x]] of keys.entries()) {
+    const same = keys.slice(i + 1).find(([, y]) => y.toLowerCase() === x.toLowerCase());
+    if (same) throw new UsageError(`${a} and ${same[0]} are both "${x}"`, 'give them different names in migrate-tui.config.json (defaults: migrate_tui_version, migrate_tui_log, migrate_tui_lock)', { version, log, lock });
   }
   const text = textTableName(names);
-  if (!TABLE_NAME.test(text) || text.toLowerCase() === names.version.toLowerCase()) {
-    throw new UsageError(`the log table name "${log}" leaves no room for its texts table "${text}"`, `use a log table name of at most ${63 - TEXT_SUFFIX.length} characters (the texts table is the log table's name + "${TEXT_SUFFIX}"), not the version table's name minus "${TEXT_SUFFIX}"`, { log });
+  if (!TABLE_NAME.test(text) || text.toLowerCase() === names.version.toLowerCase() || text.toLowerCase() === names.lock.toLowerCase()) {
+    throw new UsageError(`the log table name "${log}" leaves no room for its texts table "${text}"`, `use a log table name of at most ${63 - TEXT_SUFFIX.length} characters (the texts table is the log table's name + "${TEXT_SUFFIX}"), not the version or lock table's name minus "${TEXT_SUFFIX}"`, { log });
   }
   return names;
 }
@@ -50,7 +54,7 @@ export function textTableName(tables: StateTableNames): string {
 
 /** Every state table (excluded from backups and schema comparisons). */
 export function stateTableList(tables: StateTableNames): string[] {
-  return [tables.version, tables.log, textTableName(tables)];
+  return [tables.version, tables.log, textTableName(tables), tables.lock];
 }
 
 /** The log table's columns that refer to a text in the texts table (NULL: the text is in the row, or there is none). */
@@ -129,4 +133,25 @@ export function textTableDdl(s: DialectSyntax, tables: StateTableNames): string 
 export function logTableUpgrade(s: DialectSyntax, tables: StateTableNames): string[] {
   const q = (name: string) => s.quoteIdentifier(name);
   return LOG_TEXT_REFS.map(([, ref]) => `ALTER TABLE ${qualifiedName(tables.log, q)} ADD COLUMN ${q(ref)} CHAR(64)`);
+}
+
+/** The lease lock's columns; times are the server's clock in milliseconds (serverMillis). */
+export function lockTableDdl(s: DialectSyntax, table: string): string {
+  const q = (name: string) => s.quoteIdentifier(name);
+  return (
+    `CREATE TABLE IF NOT EXISTS ${qualifiedName(table, q)} (` +
+    [
+      `${q('name')} VARCHAR(191) NOT NULL PRIMARY KEY`,
+      `${q('owner')} VARCHAR(64) NOT NULL`,
+      `${q('os_user')} VARCHAR(255) NOT NULL`,
+      `${q('host')} VARCHAR(255) NOT NULL`,
+      `${q('pid')} INTEGER NOT NULL`,
+      `${q('tool_version')} VARCHAR(32) NOT NULL`,
+      `${q('started_ms')} BIGINT NOT NULL`,
+      `${q('renewed_ms')} BIGINT NOT NULL`,
+      `${q('expires_ms')} BIGINT NOT NULL`,
+      `${q('heartbeats')} INTEGER NOT NULL`,
+    ].join(', ') +
+    ')'
+  );
 }

@@ -1,5 +1,6 @@
 import { Box, useInput } from 'ink';
 import { StatusBar } from './components/status-bar.js';
+import { isStale } from '../engine/index.js';
 import { useTuiContext } from './context.js';
 import { cancelRun } from './actions/run.js';
 import { FlowView, flowKey, flowTyping } from './flows/index.js';
@@ -85,6 +86,7 @@ export function App({ session, width, height, readOnly, onQuit, onAbandon, varia
           heads={session.state.versionRows}
           pending={session.state.pending.length}
           dirty={session.state.dirty !== null}
+          lock={session.lease ? (isStale(session.lease) ? 'stale' : 'held') : null}
           notCreated={session.notCreated}
           readOnly={readOnly}
           scope={scope}

@@ -1,34 +1,5 @@
-import {
-  connectDatabase,
-  EMBEDDED_DEFAULT,
-  NoDatabaseError,
-  sqliteFileMissing,
-  type ConnectOptions,
-  drawHistory,
-  listBackups,
-  loadProject,
-  loadPostgresParser,
-  Migrator,
-  readManifest,
-  writeMerge,
-  writeRevision,
-  type BackupManifest,
-  type CancelOutcome,
-  type ConnectionTarget,
-  type DatabaseIdentity,
-  type DatabaseState,
-  type DowngradePreview,
-  type MigrateTuiError,
-  type Project,
-  type ResolveMode,
-  type ResolvePreview,
-  type ResumeSource,
-  type RunEvent,
-  type RunResult,
-  type RunStep,
-  type StateTableNames,
-  type LockLimits,
-} from '../engine/index.js';
+import { connectDatabase, EMBEDDED_DEFAULT, NoDatabaseError, sqliteFileMissing, drawHistory, listBackups, loadProject, loadPostgresParser, Migrator, readManifest, writeMerge, writeRevision, readLease } from '../engine/index.js';
+import type { ConnectOptions, BackupManifest, CancelOutcome, ConnectionTarget, DatabaseIdentity, DatabaseState, DowngradePreview, MigrateTuiError, Project, ResolveMode, ResolvePreview, ResumeSource, RunEvent, RunResult, RunStep, StateTableNames, LockLimits, LeaseHolder, LeaseSettings } from '../engine/index.js';
 import { detailText, schemaDiff } from './session-detail.js';
 import type { Tab } from './state.js';
 
@@ -61,6 +32,8 @@ export interface SessionOptions {
   readonly lockTimeoutMs: number;
   /** Lock discipline of each step (config `locks`); default: lock_timeout 5 s, 3 tries. */
   readonly lockLimits?: LockLimits;
+  readonly lease?: LeaseSettings; // the lease lock's timings (servers without advisory locks)
+  readonly stealStaleLock?: boolean;
   readonly backupDir: string;
   readonly readOnly: boolean;
   /** The folder as the CLI already read it (down files lazily), so it is not read twice. */
@@ -74,6 +47,7 @@ export interface SessionOptions {
 export class TuiSession {
   project!: Project;
   state!: DatabaseState;
+  lease: LeaseHolder | null = null;
   lines: HistoryLine[] = [];
   /** Indexes of `lines` that are revisions (the selectable ones). */
   stops: number[] = [];
@@ -109,7 +83,7 @@ export class TuiSession {
 
   private static async connect(options: SessionOptions, project: Project, connect: ConnectOptions, onEvent: (event: RunEvent) => void): Promise<Migrator> {
     const db = await connectDatabase(options.target, `migrate_tui:${options.target.databaseName}:${options.tables.version}`, connect);
-    return new Migrator(project, db, { tables: options.tables, toolVersion: options.toolVersion, lockTimeoutMs: options.lockTimeoutMs, connection: options.target, onEvent, ...(options.lockLimits ? { lockLimits: options.lockLimits } : {}) });
+    return new Migrator(project, db, { tables: options.tables, toolVersion: options.toolVersion, lockTimeoutMs: options.lockTimeoutMs, connection: options.target, onEvent, ...(options.lockLimits ? { lockLimits: options.lockLimits } : {}), ...(options.lease ? { lease: options.lease } : {}), stealStaleLock: options.stealStaleLock ?? false });
   }
 
   /** Before the first write on a stand-in: the real file is created and opened instead. */
@@ -137,6 +111,7 @@ export class TuiSession {
     this.project = project ?? loadProject(this.options.dir, { lazyDown: true });
     this.migrator.project = this.project;
     this.state = await this.migrator.readState();
+    this.lease = this.notCreated ? null : await readLease(this.db, this.options.tables.lock, this.options.tables.version); // a plain SELECT, if the table exists
     const { graph } = this.project;
     const drift = new Set(this.state.drift.map((d) => d.revision));
     const gaps = new Set(this.state.gaps.map((g) => g.revision));
@@ -194,6 +169,9 @@ export class TuiSession {
   }
 
   /** Runs an action, reporting events to `listener`; never throws (errors come in the result). */
+  /** `action` taking over a stale lease (after the typed confirmation). */
+  stealingStaleLock = <T,>(action: () => Promise<T>) => () => this.migrator.withStaleLockTakeover(action);
+
   async run(action: () => Promise<RunResult>, listener: (event: RunEvent) => void): Promise<RunResult | { error: MigrateTuiError | Error }> {
     this.listener = listener;
     const settled = (async () => {

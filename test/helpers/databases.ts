@@ -73,6 +73,7 @@ function available(db: TestDatabase): boolean {
 export function eachDatabase(title: string, body: (t: ExecutionContext, url: string, db: TestDatabase) => Promise<void>, only?: ReadonlyArray<TestDatabase['name']>, options: { serial?: boolean } = {}): void {
   for (const db of DATABASES) {
     if (only && !only.includes(db.name)) continue;
+    // Suites that start many processes run their tests one at a time (a 2-core machine, shared).
     (options.serial ? test.serial : test)(`${db.name}: ${title}`, async (t) => {
       if (!available(db)) {
         const message = `${db.name.toUpperCase()} SERVER NOT RUNNING: "${title}" was NOT tested (run through npm test, which starts it)`;

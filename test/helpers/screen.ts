@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createElement } from 'react';
 import { render } from 'ink-testing-library';
-import { DEFAULT_STATE_TABLES, parseDatabaseUrl, type LockLimits } from '../../src/engine/index.js';
+import { DEFAULT_STATE_TABLES, parseDatabaseUrl, type LockLimits, type CapabilitySettings } from '../../src/engine/index.js';
 import { App } from '../../src/tui/app.js';
 import { TuiSession } from '../../src/tui/session.js';
 
@@ -13,7 +13,7 @@ import { TuiSession } from '../../src/tui/session.js';
  * bounded) — never a fixed sleep.
  */
 /** ink-testing-library's terminal is 100 columns wide. */
-export async function openScreen(options: { migrations: string; url?: string; width?: number; height?: number; readOnly?: boolean; variant?: 'main' | 'rollback'; embeddedDefault?: boolean; lockLimits?: LockLimits }) {
+export async function openScreen(options: { migrations: string; url?: string; width?: number; height?: number; readOnly?: boolean; variant?: 'main' | 'rollback'; embeddedDefault?: boolean; lockLimits?: LockLimits; capabilities?: CapabilitySettings }) {
   const work = mkdtempSync(join(tmpdir(), 'migrate-tui-screen-'));
   const dir = join(work, 'migrations');
   cpSync(options.migrations, dir, { recursive: true });
@@ -23,7 +23,7 @@ export async function openScreen(options: { migrations: string; url?: string; wi
   if (!options.url && !options.embeddedDefault) writeFileSync(join(work, 'screen.sqlite'), '');
   const session = await TuiSession.open({
     dir,
-    target: parseDatabaseUrl(url, options.embeddedDefault ? 'the embedded default' : 'test', work),
+    target: { ...parseDatabaseUrl(url, options.embeddedDefault ? 'the embedded default' : 'test', work), ...(options.capabilities ? { capabilities: options.capabilities, capabilitiesFrom: 'the test' } : {}) },
     tables: DEFAULT_STATE_TABLES,
     toolVersion: 'test',
     lockTimeoutMs: 5000,

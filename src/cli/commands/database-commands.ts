@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
-import type { Migrator, ConfigFile, ConnectOptions, DatabaseState, LockLimits, MigrateTuiError, Project, ResolveMode, ResumeSource, RunResult, StateTableNames } from '../../engine/index.js';
+import type { Capabilities, LeaseHolder, Migrator, ConfigFile, ConnectOptions, DatabaseState, LockLimits, MigrateTuiError, Project, ResolveMode, ResumeSource, RunResult, StateTableNames } from '../../engine/index.js';
 import { engine } from '../engine.js';
 import type { CommandResult } from '../command-result.js';
 import { confirm } from '../confirm.js';
@@ -60,7 +60,7 @@ export function registerStateCommands(program: Command, w: Wiring): void {
 export const WRITES: ConnectOptions = { create: true };
 
 export function stateTables(config: ConfigFile): StateTableNames {
-  return engine.stateTableNames(config.versionTable ?? engine.DEFAULT_STATE_TABLES.version, config.logTable ?? engine.DEFAULT_STATE_TABLES.log);
+  return engine.stateTableNames(config.versionTable ?? engine.DEFAULT_STATE_TABLES.version, config.logTable ?? engine.DEFAULT_STATE_TABLES.log, config.lockTable ?? engine.DEFAULT_STATE_TABLES.lock);
 }
 
 /** The config's `locks` over the defaults (lock_timeout 5 s, no statement_timeout, 3 tries). */
@@ -77,7 +77,7 @@ export async function withMigrator<T>(ctx: DatabaseContext, project: Project, wo
   const tables = stateTables(ctx.config);
   const db = await engine.connectDatabase(ctx.target, `migrate_tui:${ctx.target.databaseName}:${tables.version}`, options);
   try {
-    const m = new engine.Migrator(project, db, { tables, toolVersion: TOOL_VERSION, lockTimeoutMs: ctx.lockTimeoutMs, connection: ctx.target, lockLimits: lockLimitsOf(ctx.config), ...(ctx.onEvent ? { onEvent: ctx.onEvent } : {}) });
+    const m = new engine.Migrator(project, db, { tables, toolVersion: TOOL_VERSION, lockTimeoutMs: ctx.lockTimeoutMs, lease: ctx.lease, stealStaleLock: ctx.stealStaleLock, connection: ctx.target, lockLimits: lockLimitsOf(ctx.config), ...(ctx.onEvent ? { onEvent: ctx.onEvent } : {}) });
     return await (ctx.guard ? ctx.guard(m, () => work(m)) : cancellable(ctx.io, m, () => work(m)));
   } finally {
     await db.close();
@@ -146,10 +146,26 @@ export async function statusCommand(ctx: DatabaseContext, project: Project, stan
     project,
     async (m) => {
       const state = await m.readState();
-      return { text: statusText(m, state, notCreated), json: { ...stateJson(m, state), ...(notCreated ? { notCreated: true } : {}) } };
+      // A plain SELECT of the lease row (when its table exists): looking takes no lock and creates nothing.
+      const lease = notCreated ? null : await engine.readLease(m.db, m.store.tables.lock, m.store.tables.version);
+      const c = m.db.capabilities;
+      return {
+        text: statusText(m, state, notCreated) + lockText(c, lease),
+        json: { ...stateJson(m, state), capabilities: c, lease: lease ? engine.leaseJson(lease) : null, ...(notCreated ? { notCreated: true } : {}) },
+      };
     },
     { standIn: notCreated },
   );
+}
+
+/** The server's capabilities when they are not the dialect's usual ones, and the lease row when there is one. */
+function lockText(c: Capabilities, lease: LeaseHolder | null): string {
+  const lines = c.lock === 'lease' || c.overriddenBy !== null ? [`server:   ${engine.describeCapabilities(c)}`] : [];
+  if (lease) {
+    lines.push(`LOCK:     ${engine.describeHolder(lease)}`);
+    if (engine.isStale(lease)) lines.push(`          the next run refuses (exit 10) until its owner is known to be gone and it runs with --steal-stale-lock`);
+  }
+  return lines.map((l) => l + '\n').join('');
 }
 
 export async function currentCommand(ctx: DatabaseContext, project: Project, verbose = false): Promise<CommandResult> {
@@ -198,6 +214,8 @@ export function exitCodeForError(error: MigrateTuiError): number {
       return error.meta.state === 'dirty' ? EXIT.dirty : EXIT.failed;
     case 'lock-timeout':
       return EXIT.lockTimeout;
+    case 'stale-lock':
+      return EXIT.staleLock;
     case 'gaps':
       return EXIT.gaps;
     case 'backup-tool':

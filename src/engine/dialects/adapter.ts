@@ -1,3 +1,4 @@
+import type { Capabilities } from './capabilities.js';
 import type { DialectSyntax } from './dialect.js';
 import type { SchemaSnapshot } from './schema-snapshot.js';
 
@@ -16,15 +17,20 @@ export interface DatabaseAdapter {
   readonly databaseName: string;
   /** Server product and version, e.g. "PostgreSQL 15.8". */
   readonly serverVersion: string;
+  /**
+   * What this server can do (advisory locks, transactional DDL, CONCURRENTLY): detected, then
+   * the settings applied. `syntax.transactionalDdl` follows it.
+   */
+  readonly capabilities: Capabilities;
 
   /** Runs one statement as written (a migration's SQL). */
   execute(sql: string): Promise<void>;
   /** Runs one statement with `?` placeholders and returns its rows. */
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
-  /** Runs an UPDATE with `?` placeholders and returns how many rows it changed (where the driver says; else absent). */
-  update?(sql: string, params: readonly unknown[]): Promise<number>;
   /** Runs an INSERT with `?` placeholders and returns the generated key. */
   insert(sql: string, params: readonly unknown[]): Promise<number>;
+  /** Runs an INSERT, UPDATE or DELETE with `?` placeholders and returns how many rows it changed. */
+  update(sql: string, params: readonly unknown[]): Promise<number>;
 
   /**
    * Takes the one-runner-at-a-time lock, waiting at most `timeoutMs`; calls `onWait` with

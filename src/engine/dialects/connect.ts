@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseConnectionError, NoDatabaseError } from './dialect-errors.js';
 import type { DatabaseAdapter } from './adapter.js';
+import { settleCapabilities, SQLITE_CAPABILITIES, type CapabilitySettings } from './capabilities.js';
 
 /** Who runs migrate-tui and where: recorded in the log and shown to lock waiters. */
 export function whoAndWhere(): { user: string; host: string } {
@@ -56,12 +57,18 @@ const OPENERS: Record<ConnectionTarget['kind'], Opener> = {
     new (await import('./sqlite-adapter.js')).SqliteAdapter(options.standIn && sqliteFileMissing(t) ? ':memory:' : t.file!, t.display, t.databaseName, { foreignKeys: t.sqliteForeignKeys ?? false }),
   postgres: async (t, lockName) => {
     const { user, host } = whoAndWhere();
-    return (await import('./postgres-adapter.js')).PostgresAdapter.open(t.url, t.display, t.databaseName, lockName, `migrate-tui ${user}@${host} pid ${process.pid}`, t.connectTimeoutMs);
+    return (await import('./postgres-adapter.js')).PostgresAdapter.open(t.url, t.display, t.databaseName, lockName, `migrate-tui ${user}@${host} pid ${process.pid}`, t.connectTimeoutMs, capabilitySettings(t));
   },
-  mysql: async (t, lockName) => (await import('./mysql-adapter.js')).MysqlAdapter.open(t.url, t.display, t.databaseName, lockName, t.connectTimeoutMs),
+  mysql: async (t, lockName) => (await import('./mysql-adapter.js')).MysqlAdapter.open(t.url, t.display, t.databaseName, lockName, t.connectTimeoutMs, capabilitySettings(t)),
 };
 
+function capabilitySettings(t: ConnectionTarget): { capabilities?: CapabilitySettings; from?: string } {
+  return { ...(t.capabilities ? { capabilities: t.capabilities } : {}), ...(t.capabilitiesFrom ? { from: t.capabilitiesFrom } : {}) };
+}
+
 export async function connectDatabase(target: ConnectionTarget, lockName: string, options: ConnectOptions = {}): Promise<DatabaseAdapter> {
+  // A setting SQLite cannot honour is refused before the file is opened.
+  if (target.kind === 'sqlite') settleCapabilities(SQLITE_CAPABILITIES, target.capabilities, target.capabilitiesFrom ?? null);
   requireSqliteFile(target, options);
   try {
     return await OPENERS[target.kind](target, lockName, options);

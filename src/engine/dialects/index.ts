@@ -9,3 +9,4 @@ export * from './dialect-errors.js';
 export { ConnectTimeoutError, ProtocolMismatchError } from './connect-guard.js';
 export * from './dump-tools.js';
 export { createScratchDatabase, ScratchDatabaseError, SCRATCH_PREFIX, type ScratchDatabase } from './scratch-database.js';
+export * from './capabilities.js';

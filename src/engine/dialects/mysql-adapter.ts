@@ -8,6 +8,7 @@ import { mariadbSyntax } from './mariadb.js';
 import { mysqlSyntax } from './mysql.js';
 import { mysqlSchema } from './mysql-schema.js';
 import { mysqlBlockers } from './mysql-blockers.js';
+import { detectMysqlFamily, settleCapabilities, syntaxFor, type Capabilities, type CapabilitySettings } from './capabilities.js';
 
 /** MySQL and MariaDB through mysql2, on one connection; the lock is GET_LOCK. */
 export class MysqlAdapter implements DatabaseAdapter {
@@ -21,9 +22,10 @@ export class MysqlAdapter implements DatabaseAdapter {
     readonly databaseName: string,
     readonly serverVersion: string,
     private readonly lockName: string,
+    readonly capabilities: Capabilities,
   ) {}
 
-  static async open(url: string, display: string, databaseName: string, lockName: string, connectTimeoutMs = 10_000): Promise<MysqlAdapter> {
+  static async open(url: string, display: string, databaseName: string, lockName: string, connectTimeoutMs = 10_000, settings?: { readonly capabilities?: CapabilitySettings; readonly from?: string }): Promise<MysqlAdapter> {
     // The whole handshake runs under one deadline, on a socket that checks the peer speaks MySQL.
     const peer = tcpPeer(url, 3306);
     const watch = new ConnectWatch('mysql', display, connectTimeoutMs, peer?.host ?? null, peer?.port ?? 3306);
@@ -31,7 +33,7 @@ export class MysqlAdapter implements DatabaseAdapter {
     return watch.run(
       async () => {
         opened = await MysqlAdapter.connect(url, connectTimeoutMs, peer ? () => watch.socket() : undefined);
-        return MysqlAdapter.identify(opened, url, display, databaseName, lockName);
+        return MysqlAdapter.identify(opened, url, display, databaseName, lockName, settings);
       },
       async () => opened?.destroy(),
     );
@@ -53,14 +55,16 @@ export class MysqlAdapter implements DatabaseAdapter {
     });
   }
 
-  private static async identify(conn: mysql.Connection, url: string, display: string, databaseName: string, lockName: string): Promise<MysqlAdapter> {
+  private static async identify(conn: mysql.Connection, url: string, display: string, databaseName: string, lockName: string, settings?: { readonly capabilities?: CapabilitySettings; readonly from?: string }): Promise<MysqlAdapter> {
     // mysql2 sends utf8mb4_unicode_ci in the handshake; the server's own utf8mb4 collation
     // is what the mariadb client gets (it decides how string literals compare).
     await conn.query('SET NAMES utf8mb4');
     const [rows] = await conn.query('SELECT VERSION() AS v');
     const version = String((rows as Array<{ v: string }>)[0]!.v);
     const isMariadb = /mariadb/i.test(version);
-    return new MysqlAdapter(url, conn, isMariadb ? mariadbSyntax : mysqlSyntax, display, databaseName, `${isMariadb ? 'MariaDB' : 'MySQL'} ${version}`, lockName.slice(0, 64));
+    const capabilities = settleCapabilities(detectMysqlFamily(version), settings?.capabilities, settings?.from ?? null);
+    const product = capabilities.engine === 'TiDB' ? 'TiDB' : isMariadb ? 'MariaDB' : 'MySQL';
+    return new MysqlAdapter(url, conn, syntaxFor(isMariadb ? mariadbSyntax : mysqlSyntax, capabilities), display, databaseName, `${product} ${version}`, lockName.slice(0, 64), capabilities);
   }
 
   /** KILL QUERY from a second, short-lived connection: the run's one is busy with the statement. */

@@ -28,4 +28,6 @@ export const mysqlSyntax: DialectSyntax = {
   // Not INSERT IGNORE: that would also turn a too-long value into a warning.
   multiTableUpdate: true,
   insertIfAbsent: { into: 'INSERT INTO', suffix: (key) => ` ON DUPLICATE KEY UPDATE ${key} = ${key}` },
+  serverMillis: 'CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS SIGNED)',
+  insertRowIfAbsent: (table, columns, values) => `INSERT IGNORE INTO ${table} (${columns.join(', ')}) VALUES (${values.join(', ')})`,
 };

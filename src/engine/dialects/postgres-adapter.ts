@@ -6,6 +6,8 @@ import { LockTimeoutError } from './dialect-errors.js';
 import { qualifiedName } from './dialect.js';
 import { isTextBatch, lockWithWait, numberedPlaceholders, type BlockingSession, type DatabaseAdapter, type ReadOnlyProbe, type LockLimits, type StatementBatch, type Query, type RehearsalLimits, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
 import { postgresSyntax } from './postgres.js';
+import { detectPostgresFamily, settleCapabilities, syntaxFor, type Capabilities, type CapabilitySettings } from './capabilities.js';
+import type { DialectSyntax } from './dialect.js';
 import { postgresSchema } from './postgres-schema.js';
 
 /** Statements sent per pipelined batch: bounded memory, still few round trips. */
@@ -13,7 +15,7 @@ const PIPELINE_BATCH = 1000;
 
 /** PostgreSQL through `postgres` (porsager), on one connection; the lock is pg_advisory_lock. */
 export class PostgresAdapter implements DatabaseAdapter {
-  readonly syntax = postgresSyntax;
+  readonly syntax: DialectSyntax;
   readonly backupIncludesStateTables = false;
   readonly backupExtension = 'pgdump';
   private constructor(
@@ -25,9 +27,12 @@ export class PostgresAdapter implements DatabaseAdapter {
     private readonly lockKey: number,
     /** The backend pid of this connection, for pg_cancel_backend from a second one. */
     private readonly backendPid: number,
-  ) {}
+    readonly capabilities: Capabilities,
+  ) {
+    this.syntax = syntaxFor(postgresSyntax, capabilities);
+  }
 
-  static async open(url: string, display: string, databaseName: string, lockName: string, applicationName: string, connectTimeoutMs = 10_000): Promise<PostgresAdapter> {
+  static async open(url: string, display: string, databaseName: string, lockName: string, applicationName: string, connectTimeoutMs = 10_000, settings?: { readonly capabilities?: CapabilitySettings; readonly from?: string }): Promise<PostgresAdapter> {
     // The whole handshake runs under one deadline, on a socket that checks the peer speaks PostgreSQL.
     const peer = tcpPeer(url, 5432);
     const watch = new ConnectWatch('postgres', display, connectTimeoutMs, peer?.host ?? null, peer?.port ?? 5432);
@@ -44,10 +49,12 @@ export class PostgresAdapter implements DatabaseAdapter {
     return watch.run(
       async () => {
         // `SHOW server_version` names its column server_version; current_setting() lets us name it.
-        const [row] = await sql.unsafe<Array<{ v: string; pid: number }>>("SELECT current_setting('server_version') AS v, pg_backend_pid() AS pid");
+        const [row] = await sql.unsafe<Array<{ v: string; pid: number; full: string }>>("SELECT current_setting('server_version') AS v, pg_backend_pid() AS pid, version() AS full");
         // A 31-bit key from the lock name, so pg_locks shows it whole in objid.
         const key = createHash('sha256').update(lockName).digest().readUInt32BE(0) & 0x7fffffff;
-        return new PostgresAdapter(url, sql, display, databaseName, `PostgreSQL ${row!.v}`, key, Number(row!.pid));
+        const capabilities = settleCapabilities(detectPostgresFamily(row!.full), settings?.capabilities, settings?.from ?? null);
+        const product = capabilities.engine === 'PostgreSQL' ? 'PostgreSQL' : `${capabilities.engine} (PostgreSQL`;
+        return new PostgresAdapter(url, sql, display, databaseName, `${product} ${row!.v}${product === 'PostgreSQL' ? '' : ')'}`, key, Number(row!.pid), capabilities);
       },
       () => sql.end({ timeout: 0 }),
     );
@@ -111,6 +118,11 @@ export class PostgresAdapter implements DatabaseAdapter {
   async insert(text: string, params: readonly unknown[]): Promise<number> {
     const rows = await this.query<{ id: string | number }>(`${text} RETURNING id`, params);
     return Number(rows[0]!.id);
+  }
+
+  async update(text: string, params: readonly unknown[]): Promise<number> {
+    const result = await this.sql.unsafe(numberedPlaceholders(text), params as never[]);
+    return Number(result.count ?? 0);
   }
 
   async lock(timeoutMs: number, onWait: (holder: string | null) => void): Promise<void> {

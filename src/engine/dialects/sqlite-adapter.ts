@@ -5,6 +5,7 @@ import { transactionControl } from './transaction-control.js';
 import { BatchFailure, isTextBatch, sequentialStep, type StatementBatch, type TextBatch, type DatabaseAdapter, type Query, type ReadOnlyProbe, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
 import { sqliteSyntax } from './sqlite.js';
 import { sqliteSchema } from './sqlite-schema.js';
+import { settleCapabilities, SQLITE_CAPABILITIES, type Capabilities } from './capabilities.js';
 
 /**
  * The version of the linked SQLite library, asked of an in-memory database: any statement
@@ -31,6 +32,8 @@ function librarySqliteVersion(): string {
 export class SqliteAdapter implements DatabaseAdapter {
   readonly syntax = sqliteSyntax;
   readonly serverVersion: string;
+  /** SQLite locks the file (BEGIN IMMEDIATE held for the run): no advisory lock, no lease. */
+  readonly capabilities: Capabilities = settleCapabilities(SQLITE_CAPABILITIES, undefined, null);
   private readonly db: Database.Database;
   private locked = false;
   private timeoutMs = 0;
@@ -104,6 +107,10 @@ export class SqliteAdapter implements DatabaseAdapter {
 
   async insert(sql: string, params: readonly unknown[]): Promise<number> {
     return Number(this.db.prepare(sql).run(...(params as unknown[])).lastInsertRowid);
+  }
+
+  async update(sql: string, params: readonly unknown[]): Promise<number> {
+    return this.db.prepare(sql).run(...(params as unknown[])).changes;
   }
 
   async lock(timeoutMs: number, onWait: (holder: string | null) => void): Promise<void> {

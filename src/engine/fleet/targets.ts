@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import { parseDatabaseUrl, type ConnectionTarget } from '../connection.js';
+import { checkCapabilityObject } from '../dialects/capabilities.js';
 
 /** The default targets file, looked up in the working directory. */
 export const TARGETS_FILE = 'migrate-tui.targets.json';
@@ -29,7 +30,7 @@ export class TargetsFileError extends UsageError {
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-const ENTRY_KEYS = ['name', 'url', 'stage', 'tags'];
+const ENTRY_KEYS = ['name', 'url', 'stage', 'tags', 'capabilities'];
 
 /**
  * Validates a parsed targets list: `[{name, url, stage?, tags?}]`, or `{targets: [...],
@@ -84,6 +85,8 @@ function validateEntry(entry: unknown, index: number, origin: string, env: Reado
     const e = error as UsageError;
     throw new TargetsFileError(origin, `${named}: ${e.message}`, e.hint, { entry: index + 1, name });
   }
+  // Capabilities set for this target (e.g. {"advisoryLocks": false} for CockroachDB); --capabilities overrides them.
+  if (o.capabilities !== undefined) connection = { ...connection, capabilities: checkCapabilityObject(o.capabilities, `${origin}: ${named}`), capabilitiesFrom: `target "${name}" of ${origin}` };
   return { name, stage: (o.stage as string | undefined) ?? DEFAULT_STAGE, tags: (o.tags as string[] | undefined) ?? [], connection };
 }
 

@@ -14,8 +14,8 @@ export type CancelOutcome =
 
 /** The run stopped at a statement or step boundary because the user cancelled it. */
 export class CancelledError extends MigrateTuiError {
-  constructor(what: string) {
-    super('cancelled', `cancelled by the user ${what}`, 'run the command again to go on from here', { cancelled: true });
+  constructor(what: string, by = 'by the user') {
+    super('cancelled', `cancelled ${by} ${what}`, 'run the command again to go on from here', { cancelled: true, by });
   }
 }
 
@@ -27,6 +27,8 @@ export class CancelledError extends MigrateTuiError {
 export class RunCancel {
   private active = false;
   private wanted = false;
+  /** Who stopped the run, as the messages say it ("by the user", or the lost lease). */
+  private by = 'by the user';
   /** Statements sent and not finished (a pipelining adapter sends a whole step), and since when. */
   private running = 0;
   private statementSince: number | null = null;
@@ -37,9 +39,14 @@ export class RunCancel {
     return this.wanted;
   }
 
+  get reason(): string {
+    return this.by;
+  }
+
   begin(): void {
     this.active = true;
     this.wanted = false;
+    this.by = 'by the user';
   }
 
   end(): void {
@@ -63,8 +70,9 @@ export class RunCancel {
     this.statementSince = null;
   }
 
-  async request(db: DatabaseAdapter): Promise<CancelOutcome> {
+  async request(db: DatabaseAdapter, by = 'by the user'): Promise<CancelOutcome> {
     if (!this.active) return { kind: 'idle' };
+    if (!this.wanted) this.by = by;
     this.wanted = true;
     const since = this.statementSince;
     if (!db.cancelRunning) return { kind: 'cannot-interrupt', runningMs: since === null ? this.lastStatementMs : Date.now() - since };
@@ -79,7 +87,7 @@ export class RunCancel {
    */
   async checkpoint(what: string): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));
-    if (this.wanted) throw new CancelledError(what);
+    if (this.wanted) throw new CancelledError(what, this.by);
   }
 }
 

@@ -2,6 +2,8 @@
 export type RunEvent =
   | { type: 'lock-wait'; holder: string | null }
   | { type: 'lock-acquired' }
+  /** About the lock itself: a stale lease taken over, a lease lost (the run then stops). */
+  | { type: 'lock-notice'; message: string }
   | { type: 'step-start'; index: number; total: number; revision: string; direction: 'up' | 'down'; message: string; statements: number }
   | { type: 'statement-start'; step: number; index: number; total: number; line: number; sql: string }
   | { type: 'statement-end'; step: number; index: number; durationMs: number }

@@ -9,3 +9,4 @@ export * from './runtime-errors.js';
 export * from './database-state.js';
 export * from './state-store.js';
 export * from './cancel.js';
+export { DEFAULT_LEASE, describeHolder, isStale, leaseJson, readLease, StaleLockError, type LeaseHolder, type LeaseSettings } from './lease-lock.js';

@@ -15,6 +15,7 @@ import { CancelledError, RunCancel, type CancelOutcome } from './cancel.js';
 import { DirtyDatabaseError, MigrationFailedError, type FailureOutcome } from './runtime-errors.js';
 import { StateStore, type NewLogRow } from './state-store.js';
 import { runStepWithLockRetry, runTrackedWithLockRetry, type LockRetryHooks } from './lock-retry.js';
+import { takeRunLock, type RunLockOptions } from './run-lock.js';
 import type { RunResult, RunStep, StepResult } from './steps.js';
 
 /** What the runner needs of a project: its graph (the facade passes the whole Project). */
@@ -22,11 +23,7 @@ export interface GraphSource {
   readonly graph: RevisionGraph;
 }
 
-export interface MigratorOptions {
-  readonly tables: StateTableNames;
-  readonly toolVersion: string;
-  readonly lockTimeoutMs: number;
-  readonly connection: ConnectionTarget;
+export interface MigratorOptions extends RunLockOptions {
   readonly onEvent?: (event: RunEvent) => void;
   readonly lockLimits?: LockLimits; // lock discipline of transactional steps (run/lock-retry.ts)
 }
@@ -57,6 +54,8 @@ export class StepRunner {
   readonly who = whoAndWhere();
   /** Set by cancel(); checked before each step and statement. */
   readonly cancel = new RunCancel();
+  /** The next run takes over a stale lease (the TUI's typed confirmation), as --steal-stale-lock does for every run. */
+  stealStaleLockOnce = false;
 
   constructor(
     public project: GraphSource,
@@ -80,7 +79,9 @@ export class StepRunner {
 
   /** Runs `work` holding the lock, on state read after taking it. */
   async locked<T>(work: (state: DatabaseState) => Promise<T>, allowDirty = false): Promise<T> {
-    await this.db.lock(this.options.lockTimeoutMs, (holder) => this.emit({ type: 'lock-wait', holder }));
+    const steal = this.options.stealStaleLock === true || this.stealStaleLockOnce;
+    this.stealStaleLockOnce = false;
+    const unlock = await takeRunLock(this.db, { ...this.options, stealStaleLock: steal }, (event) => this.emit(event), this.cancel);
     this.emit({ type: 'lock-acquired' });
     this.cancel.begin();
     try {
@@ -90,7 +91,7 @@ export class StepRunner {
       return await work(state);
     } finally {
       this.cancel.end();
-      await this.db.unlock();
+      await unlock();
     }
   }
 
@@ -279,6 +280,7 @@ export class StepRunner {
       databaseError: this.databaseMessage(error),
       state,
       cancelled: this.cancel.requested,
+      ...(this.cancel.requested && this.cancel.reason !== 'by the user' ? { cancelledBy: this.cancel.reason } : {}),
     });
   }
 

@@ -57,6 +57,8 @@ export class MigrationFailedError extends MigrateTuiError {
       dialect: string;
       /** The user cancelled the run (Ctrl-C, SIGTERM, the TUI): the failure is the cancel. */
       cancelled?: boolean;
+      /** Who cancelled it, when not the user (the lease lock was lost). */
+      cancelledBy?: string;
     },
   ) {
     const where = `${meta.path}:${meta.line}`;
@@ -67,7 +69,7 @@ export class MigrationFailedError extends MigrateTuiError {
       'migration-failed',
       (afterStatements
         ? `${verb} of ${meta.revision}: all ${meta.statements} statement${meta.statements === 1 ? '' : 's'} of ${meta.path} ran, but finishing the step failed (the checks after it, recording it in migrate-tui's tables, or the commit):`
-        : `${verb} of ${meta.revision} failed at statement ${meta.statement} of ${meta.statements} (${where}):`) + `\n  ${meta.databaseError}\n  ${stateSentence(meta)}` + (meta.cancelled ? '\n  the run was cancelled by the user' : ''),
+        : `${verb} of ${meta.revision} failed at statement ${meta.statement} of ${meta.statements} (${where}):`) + `\n  ${meta.databaseError}\n  ${stateSentence(meta)}` + (meta.cancelled ? `\n  the run was cancelled ${meta.cancelledBy ?? 'by the user'}` : ''),
       afterStatements
         ? meta.state === 'rolled-back'
           ? `see the error above; if the migration drops or changes migrate-tui's own tables (or their schema), it must not — fix ${meta.path} and run again`

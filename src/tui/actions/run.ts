@@ -1,5 +1,6 @@
 import { ABANDON_TEXT, cancelText, type MigrateTuiError, type RunResult } from '../../engine/index.js';
 import type { TuiContext } from '../context.js';
+import { confirmFlow } from '../flows/confirm.js';
 import { errorResult, resultFlow, type ResultFlow } from '../flows/result.js';
 import { reduceRunning, runningFlow, type RunningFlow } from '../flows/running.js';
 
@@ -15,13 +16,34 @@ export async function execute(ctx: TuiContext, title: string, action: () => Prom
     if (before) pre = await before();
   } catch (error) {
     ctx.setRunning(false);
-    ctx.setFlow(errorResult(title, error));
+    ctx.setFlow(isStaleLock(error) ? stealOffer(ctx, title, error, () => execute(ctx, title, action, before && ctx.session.stealingStaleLock(before))) : errorResult(title, error));
     return;
   }
   const result = await ctx.session.run(action, (event) => ctx.setFlow((f) => (f?.kind === 'running' ? reduceRunning(f, event) : f)));
   ctx.setRunning(false);
   ctx.refresh();
-  ctx.setFlow(runResult(title, pre, result));
+  const error = 'steps' in result ? null : result.error;
+  ctx.setFlow(isStaleLock(error) ? stealOffer(ctx, title, error, () => execute(ctx, title, ctx.session.stealingStaleLock(action))) : runResult(title, pre, result));
+}
+
+function isStaleLock(error: unknown): error is MigrateTuiError {
+  return (error as { code?: string } | null)?.code === 'stale-lock';
+}
+
+/**
+ * A stale lease (its owner stopped renewing it) is taken over only after the database's name
+ * is typed, as --steal-stale-lock does on the command line; a live lease is never taken.
+ */
+function stealOffer(ctx: TuiContext, title: string, error: MigrateTuiError, retry: () => Promise<void>) {
+  const name = ctx.session.db.databaseName;
+  const holder = error.meta.holder as { pid: number; host: string };
+  return confirmFlow({
+    title: `${title}: the lock is a STALE lease — take it over?`,
+    body: [...error.message.split('\n'), '', `Take it over only if that process is gone: check pid ${holder.pid} on ${holder.host}.`, 'Two runs at once on one database can apply a migration twice or leave it dirty. A live lease is never taken over.'],
+    phrase: name,
+    danger: true,
+    onConfirm: () => void retry(),
+  });
 }
 
 /**

@@ -3,7 +3,7 @@ import { KEYMAP, type Scope } from '../keymap.js';
 import { colour } from '../theme.js';
 
 /** One status line (database, dialect, heads, pending, lock/dirty) and one line of key hints. */
-export function StatusBar(props: { database: string; dialect: string; heads: readonly string[]; pending: number; dirty: boolean; readOnly: boolean; scope: Scope; notice: string | null; width: number; notCreated?: boolean }) {
+export function StatusBar(props: { database: string; dialect: string; heads: readonly string[]; pending: number; dirty: boolean; lock?: 'held' | 'stale' | null; readOnly: boolean; scope: Scope; notice: string | null; width: number; notCreated?: boolean }) {
   // A dirty database can only be resolved, so the way out is always on screen.
   const shown = KEYMAP.filter((b) => (b.hint || (props.dirty && b.action === 'resolve')) && b.scopes.includes(props.scope) && !(props.readOnly && b.mutates));
   const hints = fitHints(
@@ -14,13 +14,16 @@ export function StatusBar(props: { database: string; dialect: string; heads: rea
   const at = props.notCreated ? 'no database yet: upgrade creates it' : `at ${props.heads.join(', ') || 'base'}`;
   // A long database path gives way (cut from the left) before what the state says.
   const rest = ` · ${props.dialect} · ${at} · ${props.pending} pending`;
-  const room = props.width - rest.length - (props.dirty ? 6 : 0) - (props.readOnly ? 10 : 0);
+  // The lease row (servers without advisory locks): another run holds it, or its owner is gone (`status` says who).
+  const lock = props.lock === 'stale' ? 'STALE LOCK ' : props.lock === 'held' ? 'LOCKED ' : '';
+  const room = props.width - rest.length - (props.dirty ? 6 : 0) - lock.length - (props.readOnly ? 10 : 0);
   const database = props.database.length <= room ? props.database : room >= 12 ? `…${props.database.slice(-(room - 1))}` : '';
   const state = database ? `${database}${rest}` : rest.slice(3);
   return (
     <Box flexDirection="column" width={props.width}>
       <Text wrap="truncate">
         {props.dirty ? <Text color={colour('red')} bold>{'DIRTY '}</Text> : null}
+        {lock ? <Text color={colour(props.lock === 'stale' ? 'red' : 'yellow')} bold>{lock}</Text> : null}
         {props.readOnly ? <Text color={colour('yellow')} bold>{'READ-ONLY '}</Text> : null}
         <Text>{state}</Text>
       </Text>
