@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ConfigFile, MigrateTuiError, Project } from '../engine/index.js';
+import type { ConfigFile, ConnectionTarget, MigrateTuiError, Project } from '../engine/index.js';
 import { engine, loadEngine } from './engine.js';
 import type { CommandResult, GlobalOptions } from './command-result.js';
 import { registerAuthoringCommands } from './commands/authoring.js';
@@ -14,6 +14,7 @@ import { registerMigrateCommands } from './commands/migrate-commands.js';
 import { registerSafetyCommands } from './commands/safety-commands.js';
 import { registerVerifyCommand } from './commands/verify-command.js';
 import { fleetCommand } from './commands/fleet-command.js';
+import { openFleetTui, tuiEnvironment } from './commands/fleet-tui.js';
 import { plainReporter } from './reporter.js';
 import { addAlembicHelp } from './alembic-map.js';
 import { checkCommandName } from './unknown-command.js';
@@ -125,11 +126,16 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
       ...(o.continueOnError ? { continueOnError: true } : {}),
     };
   };
+  /** A fleet target's connection with the settings one database gets (connect timeout, SQLite foreign keys). */
+  const targetConnection = (target: ConnectionTarget, g: GlobalOptions): ConnectionTarget => {
+    const cfg = configFile();
+    return { ...target, ...(target.kind === 'sqlite' ? { sqliteForeignKeys: cfg.sqlite?.foreignKeys ?? false } : { connectTimeoutMs: (g.connectTimeout ?? cfg.connectTimeout ?? 10) * 1000 }) };
+  };
   const database = (g: GlobalOptions): DatabaseContext => {
     const cfg = configFile();
     const slot = g.fleetTarget;
     // A fleet target: its own connection, output and cancel handling; the fleet asked once.
-    if (slot) return { io: slot.io, target: { ...slot.target, ...(slot.target.kind === 'sqlite' ? { sqliteForeignKeys: cfg.sqlite?.foreignKeys ?? false } : { connectTimeoutMs: (g.connectTimeout ?? cfg.connectTimeout ?? 10) * 1000 }) }, config: cfg, yes: true, lockTimeoutMs: (g.lockTimeout ?? cfg.lockTimeout ?? 60) * 1000, onEvent: slot.onEvent, guard: slot.guard };
+    if (slot) return { io: slot.io, target: targetConnection(slot.target, g), config: cfg, yes: true, lockTimeoutMs: (g.lockTimeout ?? cfg.lockTimeout ?? 60) * 1000, onEvent: slot.onEvent, guard: slot.guard };
     return {
       io,
       target: engine.resolveConnection({ url: g.url, cwd: io.cwd, env: io.env, config: cfg, connectTimeout: g.connectTimeout }),
@@ -165,7 +171,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
       const ctx = database(g);
       return ctx.target.source !== engine.EMBEDDED_DEFAULT || existsSync(ctx.target.file!);
     },
-    add: (command, run) => {
+    add: (command, run, fleet = 'each') => {
       command.action(async (...args: unknown[]) => {
         await loadEngine();
         const self = args[args.length - 1] as Command;
@@ -176,7 +182,8 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
           await perform({ globals, run: () => run(self, globals, ...rest) });
         } else {
           if (globals.url) throw new engine.UsageError('give either --url or --targets', '--targets runs on the databases its file lists');
-          await perform({ globals, run: () => fleetCommand(wiring, self, globals, (g) => run(self, g, ...rest), rest[0]) });
+          if (fleet === 'own') await perform({ globals, run: () => run(self, globals, ...rest) });
+          else await perform({ globals, run: () => fleetCommand(wiring, self, globals, (g) => run(self, g, ...rest), rest[0]) });
         }
       });
       return command;
@@ -187,13 +194,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
       const loaded = project(g);
       engine.requireTrustworthyGraph(loaded);
       const ctx = database(g);
-      // Ink draws only the last frame when CI is set (is-in-ci, read when Ink loads). The TUI
-      // opens only on a real terminal, so a CI variable inherited from a shell must not blank it.
-      delete process.env.CI;
-      delete process.env.CONTINUOUS_INTEGRATION;
-      // React's production build (read when React loads): the development build checks and
-      // records every render, which made each key in the TUI cost about twice the work.
-      process.env.NODE_ENV ??= 'production';
+      tuiEnvironment();
       const { runTui } = await import('../tui/run-tui.js');
       const code = await runTui({
         dir: loaded.dir,
@@ -222,10 +223,20 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
   addAlembicHelp(program);
   // No command: the TUI on a terminal, else the status.
   // The embedded default that does not exist yet is shown as empty, as the TUI shows it.
-  wiring.add(program, (_c, g) => {
-    if (wiring.interactive(g)) return wiring.openTui(g, 'main');
-    const ctx = database(g);
-    return statusCommand(ctx, project(g, {}), ctx.target.source === engine.EMBEDDED_DEFAULT);
-  });
+  // With --targets: the fleet view on a terminal, else the fleet's status.
+  wiring.add(
+    program,
+    (_c, g) => {
+      if (g.targets !== undefined) {
+        if (wiring.interactive(g)) return openFleetTui(wiring, g, targetConnection);
+        const status = program.commands.find((c) => c.name() === 'status')!;
+        return fleetCommand(wiring, status, g, (one) => statusCommand(database(one), project(one, {})), undefined);
+      }
+      if (wiring.interactive(g)) return wiring.openTui(g, 'main');
+      const ctx = database(g);
+      return statusCommand(ctx, project(g, {}), ctx.target.source === engine.EMBEDDED_DEFAULT);
+    },
+    'own',
+  );
   return program;
 }

@@ -1,3 +1,5 @@
 export * from './targets.js';
 export * from './targets-source.js';
 export * from './scheduler.js';
+export * from './inspect.js';
+export * from './outcome.js';
