@@ -4,7 +4,7 @@ import { useTuiContext } from './context.js';
 import { cancelRun } from './actions/run.js';
 import { FlowView, flowKey, flowTyping } from './flows/index.js';
 import type { Scope } from './keymap.js';
-import { useKeys } from './use-keys.js';
+import { useKeys, type KeyRoute } from './use-keys.js';
 import { browseKey } from './screens/browse-keys.js';
 import { BrowseScreen, useDetail } from './screens/browse.js';
 import { RollbackScreen, rollbackKey, useRollbackSelection } from './screens/rollback.js';
@@ -25,6 +25,8 @@ export interface AppProps {
   readonly onAbandon?: (message: string) => void;
   /** Opened from the fleet view: `q` comes back to the table instead of quitting. */
   readonly onLeave?: () => void;
+  /** Opened from the fleet view: its input subscription calls this screen's key handling. */
+  readonly keysTo?: { current: KeyRoute | null };
 }
 
 /**
@@ -32,17 +34,21 @@ export interface AppProps {
  * flow over it. A key goes to the open flow, else to the screen; each flow and screen keeps
  * its own key handling (src/tui/flows, src/tui/screens).
  */
-export function App({ session, width, height, readOnly, onQuit, onAbandon, onLeave, variant = 'main' }: AppProps) {
+export function App({ session, width, height, readOnly, onQuit, onAbandon, onLeave, keysTo, variant = 'main' }: AppProps) {
   const listHeight = Math.max(3, height - 4);
   const { ctx, view, flow, generation, running } = useTuiContext({ session, readOnly, listHeight, onQuit, ...(onLeave ? { onLeave } : {}) });
   const rollback = useRollbackSelection();
   const detail = useDetail(session, view, generation, running);
 
-  // One input subscription for every flow and screen; it reads the refs behind `ctx`.
-  useKeys(() => {
+  // One input subscription for every flow and screen; it reads the refs behind `ctx`. Hosted
+  // by the fleet view, the host's subscription hands the keys over from this very render on
+  // (a subscription of our own would start only after the frame, and miss keys typed at once).
+  const typing = () => {
     const open = ctx.flow();
     return open ? flowTyping(open) : variant === 'main' && ctx.view().mode.kind === 'search';
-  }, handleKey);
+  };
+  if (keysTo) keysTo.current = { typing, handle: handleKey };
+  useKeys(typing, handleKey, !keysTo);
 
   function handleKey(name: string, input: string, key: { ctrl?: boolean; meta?: boolean }) {
     const open = ctx.flow();

@@ -17,3 +17,9 @@ export function useKeys(typing: () => boolean, handle: KeyHandler, isActive = tr
     { isActive },
   );
 }
+
+/** A screen's key handling, handed to a parent that keeps the one subscription (the fleet view hosting a target's view). */
+export interface KeyRoute {
+  typing(): boolean;
+  readonly handle: KeyHandler;
+}

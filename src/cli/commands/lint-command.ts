@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { ConfigFile, DialectName, LintReport, Project, Severity } from '../../engine/index.js';
+import type { ConfigFile, DialectName, Finding, LintReport, Project, Severity } from '../../engine/index.js';
 import { engine } from '../engine.js';
 import type { CommandResult, GlobalOptions } from '../command-result.js';
 import { EXIT } from '../exit-codes.js';
@@ -18,6 +18,7 @@ export function registerLintCommand(program: Command, w: Wiring): void {
       .option('--counts', 'read row, NULL and duplicate counts for the findings from the configured database (plain SELECTs)', false),
     async (c, g, revs) => {
       const o = c.opts() as { maxSeverity: 'none' | Severity; why: boolean; counts: boolean };
+      if (g.targets !== undefined) return (await import('./lint-fleet.js')).lintFleet(w, g, revs as string[], o);
       const project = w.project(g, {});
       if (o.counts) {
         // The database's own dialect, and its figures next to each finding.
@@ -29,6 +30,7 @@ export function registerLintCommand(program: Command, w: Wiring): void {
       const report = await lintProject(project, lintDialects(g, w).dialects, lintRevisions(project, revs as string[]), w.configFile());
       return lintResult(report, o.maxSeverity, o.why);
     },
+    'own',
   );
 }
 
@@ -47,7 +49,7 @@ export function lintDialects(g: GlobalOptions, w: Wiring): { dialects: DialectNa
   return { dialects: [...engine.DIALECT_NAMES], chosen: false };
 }
 
-function lintRevisions(project: Project, refs: readonly string[]): Set<string> | undefined {
+export function lintRevisions(project: Project, refs: readonly string[]): Set<string> | undefined {
   if (refs.length === 0) return undefined;
   const ids = new Set<string>();
   for (const ref of refs) {
@@ -68,8 +70,12 @@ export function above(report: LintReport, max: 'none' | Severity): number {
   return report.findings.filter((f) => engine.severityRank(f.severity) < engine.severityRank(max)).length;
 }
 
-export function lintResult(report: LintReport, max: 'none' | Severity, why = true): CommandResult {
-  const lines = engine.sortFindings(report.findings).map((f) => engine.formatFinding(f, { why }));
+/** `after`: a line under each finding (the fleet's target count). */
+export function lintResult(report: LintReport, max: 'none' | Severity, why = true, after?: (f: Finding) => string): CommandResult {
+  const lines = engine.sortFindings(report.findings).map((f) => {
+    const [first, ...rest] = engine.formatFinding(f, { why }).split('\n');
+    return [first, ...(after ? [after(f)] : []), ...rest].join('\n');
+  });
   lines.push(engine.lintSummary(report));
   const failing = above(report, max);
   if (failing > 0) lines.push(`${failing} finding${failing === 1 ? '' : 's'} more severe than --max-severity ${max}`);

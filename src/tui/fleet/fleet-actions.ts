@@ -174,7 +174,7 @@ export function cancelFleetRun(ctx: FleetContext, abandon: (message: string) => 
   const { runs } = ctx;
   if (runs.stopping) return abandon(ABANDON_TEXT);
   runs.stopping = true;
-  ctx.dispatch({ type: 'cancelling', text: `cancelling: nothing new starts; ${countOf(runs.migrators.size)} running finish or roll back their current migration (ctrl-c again abandons at once)` });
+  ctx.dispatch({ type: 'cancelling', text: `cancelling: nothing new starts; ${countOf(runs.migrators.size)} still running: each finishes or rolls back its current migration (ctrl-c again abandons at once)` });
   for (const [name, m] of runs.migrators) {
     void m.cancel().then((outcome) => outcome.kind !== 'idle' && ctx.dispatch({ type: 'run-target', name, run: { status: 'running', text: `cancelling: ${cancelText(outcome)}` } }));
   }

@@ -1,7 +1,8 @@
 import { Box } from 'ink';
 import { App } from '../app.js';
 import { FlowView, flowTyping } from '../flows/index.js';
-import { useKeys } from '../use-keys.js';
+import { useRef } from 'react';
+import { useKeys, type KeyRoute } from '../use-keys.js';
 import { useFleetContext, type FleetHandle, type FleetTuiOptions } from './fleet-context.js';
 import { fleetKey } from './fleet-keys.js';
 import { FLEET_CHROME, FleetTable } from './fleet-table.js';
@@ -25,15 +26,22 @@ export interface FleetAppProps {
 export function FleetApp({ options, width, height, onQuit, onAbandon, handle = { session: null, ctx: null } }: FleetAppProps) {
   const { ctx, view, flow, session, leave } = useFleetContext(options, Math.max(3, height - FLEET_CHROME), onQuit, handle);
   const abandon = onAbandon ?? ((message: string) => ctx.quit(message));
+  // One input subscription: the table's keys, or the open target's view's (it hands its handling over when it renders).
+  const target = useRef<KeyRoute | null>(null);
+  if (!session) target.current = null;
   useKeys(
     () => {
+      if (target.current) return target.current.typing();
       const open = ctx.flow();
       return open ? flowTyping(open) : false;
     },
-    (name, input) => fleetKey(ctx, name, input, abandon),
-    session === null,
+    (name, input, key) => (target.current ? target.current.handle(name, input, key) : fleetKey(ctx, name, input, abandon)),
   );
-  if (session) return <App session={session} width={width} height={height} readOnly={options.readOnly} onQuit={onQuit} onAbandon={abandon} onLeave={leave} />;
+  const back = () => {
+    target.current = null;
+    leave();
+  };
+  if (session) return <App session={session} width={width} height={height} readOnly={options.readOnly} onQuit={onQuit} onAbandon={abandon} onLeave={back} keysTo={target} />;
   return (
     <Box flexDirection="column" width={width} height={height - 1}>
       {flow ? <FlowView flow={flow} width={width} height={height - 1} readOnly={options.readOnly} /> : <FleetTable fleet={options.fleet} view={view} width={width} height={height - 1} readOnly={options.readOnly} />}
