@@ -2,7 +2,7 @@ import type { DialectName, Finding, FleetTarget, Severity } from '../../engine/i
 import { engine } from '../engine.js';
 import type { CommandResult, GlobalOptions } from '../command-result.js';
 import type { Wiring } from '../wiring.js';
-import { lintProject, lintResult, lintRevisions } from './lint-command.js';
+import { lintProject, lintResult, lintRevisions } from './lint-report.js';
 
 /** The dialects lint checks a target for: its URL's (a `mysql://` URL may reach MySQL or MariaDB: both). */
 export function targetDialects(target: FleetTarget): DialectName[] {

@@ -1,5 +1,4 @@
 export * from './targets.js';
 export * from './targets-source.js';
 export * from './scheduler.js';
-export * from './inspect.js';
 export * from './outcome.js';

@@ -1,12 +1,12 @@
-import { connectDatabase, type ConnectOptions } from '../dialects/connect.js';
-import { redact, type ConnectionTarget } from '../connection.js';
-import { MigrateTuiError } from '../errors.js';
-import { Migrator } from '../migrator.js';
-import type { Project } from '../project.js';
-import type { LockLimits } from '../dialects/adapter.js';
-import type { RunEvent } from '../run/events.js';
-import type { StateTableNames } from '../state-tables.js';
-import { resultLine } from './outcome.js';
+import { connectDatabase, type ConnectOptions } from './dialects/connect.js';
+import { redact, type ConnectionTarget } from './connection.js';
+import { MigrateTuiError } from './errors.js';
+import { Migrator } from './migrator.js';
+import type { Project } from './project.js';
+import type { LockLimits } from './dialects/adapter.js';
+import type { RunEvent } from './run/events.js';
+import type { StateTableNames } from './state-tables.js';
+import { resultLine } from './fleet/outcome.js';
 
 /** What the fleet view shows of one target: read without writing or locking. */
 export interface TargetState {
