@@ -99,7 +99,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     .option('-y, --yes', 'do not ask for confirmations (for scripts and CI)', false)
     .option('--dialect <name>', `SQL dialect for --sql and show: ${DIALECT_SPELLINGS}`)
     .option('--read-only', 'the TUI disables every action that changes the database or files', false)
-    .option('--targets [file]', `run status, check, upgrade, downgrade or stamp on every database of a fleet (default file: migrate-tui.targets.json)`)
+    .option('--targets [file]', `run status, check, lint, upgrade, downgrade or stamp on every database of a fleet; with no command, the fleet view (default file: migrate-tui.targets.json)`)
     .option('--only <names>', 'with --targets: only these targets (comma-separated names, and tag:NAME for a tag)', commaList)
     .addOption(new Option('--parallel <n>', 'with --targets: at most this many targets at once per server (default 4)').argParser(parallelism))
     .option('--continue-on-error', 'with --targets: a failed target does not stop the later stages', false)

@@ -26,7 +26,7 @@ const MARK: Record<string, string> = { done: '✓', current: '=', pending: '…'
 export async function fleetCommand(w: Wiring, command: Command, g: GlobalOptions, run: (g: GlobalOptions) => CommandResult | Promise<CommandResult>, argument: unknown): Promise<CommandResult> {
   const name = command.name();
   const outcomeOf = FLEET_COMMANDS[name];
-  if (!outcomeOf) throw new engine.UsageError(`\`${name}\` does not run over a fleet`, `--targets works with: ${Object.keys(FLEET_COMMANDS).join(', ')}`);
+  if (!outcomeOf) throw new engine.UsageError(`\`${name}\` does not run over a fleet`, `--targets works with: ${[...Object.keys(FLEET_COMMANDS), 'lint'].join(', ')}, and no command (the fleet view on a terminal)`);
   const own = command.opts() as { sql?: boolean; dryRun?: boolean; backup?: boolean };
   if (own.sql || own.dryRun) throw new engine.UsageError(`${own.sql ? '--sql' : '--dry-run'} does not run over a fleet`, `run it on one target: \`${name} … ${own.sql ? '--sql' : '--dry-run'} --url <its url>\``);
   const fleet = engine.selectTargets(engine.readTargets(g.targets === true ? undefined : g.targets, w.io.cwd, w.io.env), g.only ?? []);

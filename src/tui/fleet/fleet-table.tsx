@@ -60,8 +60,8 @@ export function FleetTable(props: { fleet: Fleet; view: FleetView; width: number
   };
   const counts = fleetCounts(view);
   const title =
-    `Fleet ${fleet.origin}: ${view.rows.length} target${view.rows.length === 1 ? '' : 's'} · stages ${fleet.stages.join(' → ')} · read ${counts.read}/${view.rows.length}` +
-    `${counts.errors ? ` · ${counts.errors} unreachable` : ''} · ${counts.behind} with pending${counts.dirty ? ` · ${counts.dirty} DIRTY` : ''}${view.selected.size ? ` · ${view.selected.size} selected` : ''}`;
+    `Fleet ${fleet.origin}: ${view.rows.length} target${view.rows.length === 1 ? '' : 's'} · ${fleet.stages.join(' → ')} · read ${counts.read}/${view.rows.length}` +
+    `${counts.errors ? ` · ${counts.errors} unreachable` : ''} · ${counts.behind} behind${counts.dirty ? ` · ${counts.dirty} DIRTY` : ''}${view.selected.size ? ` · ${view.selected.size} selected` : ''}`;
   const running = view.running;
   const progress = running ? (running.cancelling ?? `${running.title}: ${counts.ended} of ${running.names.length} ended · ctrl-c cancels (running targets finish or roll back their current migration)`) : null;
   const info = details(view.rows[view.cursor]);
