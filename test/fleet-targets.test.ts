@@ -131,6 +131,21 @@ test('the CLI: a bad targets file exits 2 naming it; --only without --targets, -
   t.regex(verify.stderr, /`history` does not run over a fleet/);
 });
 
+test('`--targets status` reads the default targets file: a command name after --targets is the command, not the file (unless a file has that name)', async (t) => {
+  const dir = folderWith({ 'migrate-tui.targets.json': '[{"name": "one", "url": "sqlite:./one.db"}]', '1_a.up.sql': 'CREATE TABLE a (id int);\n', '1_a.down.sql': 'DROP TABLE a;\n' });
+  const up = await cli(['--dir', dir, '--targets', 'upgrade', '--yes'], { cwd: dir });
+  t.is(up.code, 0, up.stderr);
+  t.regex(up.stdout, /✓ one \[default\] sqlite:\.\/one\.db: applied 1 revision/);
+  const status = await cli(['--targets', 'status', '--dir', dir], { cwd: dir });
+  t.is(status.code, 0, status.stderr);
+  t.regex(status.stdout, /= one \[default\] .*nothing pending/);
+  // A targets file named like a command is still a file.
+  writeFileSync(join(dir, 'status'), '[{"name": "other", "url": "sqlite:./other.db"}]');
+  const named = await cli(['--targets', 'status', '--dir', dir, 'status'], { cwd: dir });
+  t.regex(named.stdout + named.stderr, /other/);
+  t.notRegex(named.stdout, /\bone\b/);
+});
+
 // ---- the scheduler, with work that takes real (short) time ----
 
 const targetsOf = (specs: Array<[string, string, string]>): Fleet => fleet(specs.map(([name, stage, url]) => ({ name, stage, url })));

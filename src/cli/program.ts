@@ -18,6 +18,7 @@ import { openFleetTui, tuiEnvironment } from './commands/fleet-tui.js';
 import { plainReporter } from './reporter.js';
 import { addAlembicHelp } from './alembic-map.js';
 import { checkCommandName } from './unknown-command.js';
+import { placeOptionalValues } from './optional-values.js';
 import { EXIT } from './exit-codes.js';
 import { DIALECT_SPELLINGS } from './dialect-spellings.js';
 import type { CliIo } from './io.js';
@@ -40,8 +41,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   });
 
   try {
-    await checkCommandName(program, argv);
-    await program.parseAsync([...argv], { from: 'user' });
+    const args = placeOptionalValues(program, argv, io.cwd);
+    await checkCommandName(program, args);
+    await program.parseAsync(args, { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
