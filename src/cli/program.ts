@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ConfigFile, MigrateTuiError, Project } from '../engine/index.js';
+import type { ConfigFile, ConnectionTarget, MigrateTuiError, Project } from '../engine/index.js';
 import { engine, loadEngine } from './engine.js';
 import type { CommandResult, GlobalOptions } from './command-result.js';
 import { registerAuthoringCommands } from './commands/authoring.js';
@@ -14,6 +14,7 @@ import { registerMigrateCommands } from './commands/migrate-commands.js';
 import { registerSafetyCommands } from './commands/safety-commands.js';
 import { registerVerifyCommand } from './commands/verify-command.js';
 import { fleetCommand } from './commands/fleet-command.js';
+import { openFleetTui, tuiEnvironment } from './commands/fleet-tui.js';
 import { plainReporter } from './reporter.js';
 import { addAlembicHelp } from './alembic-map.js';
 import { checkCommandName } from './unknown-command.js';
@@ -115,7 +116,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     .option('--read-only', 'the TUI disables every action that changes the database or files', false)
     .option('--capabilities <list>', 'set what the server can do instead of detecting it, e.g. advisoryLocks=false (flags: advisoryLocks, transactionalDdl, concurrently)')
     .option('--steal-stale-lock', 'take over a lease lock whose owner stopped renewing it (servers without advisory locks); a live lease is never taken', false)
-    .option('--targets [file]', `run status, check, upgrade, downgrade or stamp on every database of a fleet (default file: migrate-tui.targets.json)`)
+    .option('--targets [file]', `run status, check, lint, upgrade, downgrade or stamp on every database of a fleet; with no command, the fleet view (default file: migrate-tui.targets.json)`)
     .option('--only <names>', 'with --targets: only these targets (comma-separated names, and tag:NAME for a tag)', commaList)
     .addOption(new Option('--parallel <n>', 'with --targets: at most this many targets at once per server (default 4)').argParser(parallelism))
     .option('--continue-on-error', 'with --targets: a failed target does not stop the later stages', false)
@@ -144,15 +145,17 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
       ...(o.continueOnError ? { continueOnError: true } : {}),
     };
   };
+  /** A fleet target's connection with the settings one database gets (connect timeout, SQLite foreign keys, capabilities). */
+  const targetConnection = (target: ConnectionTarget, g: GlobalOptions): ConnectionTarget => {
+    const cfg = configFile();
+    return withCapabilities({ ...target, ...(target.kind === 'sqlite' ? { sqliteForeignKeys: cfg.sqlite?.foreignKeys ?? false } : { connectTimeoutMs: (g.connectTimeout ?? cfg.connectTimeout ?? 10) * 1000 }) }, g.capabilities, cfg);
+  };
   const database = (g: GlobalOptions): DatabaseContext => {
     const cfg = configFile();
     const slot = g.fleetTarget;
     // A fleet target: its own connection, output and cancel handling; the fleet asked once.
     const locking = { lockTimeoutMs: (g.lockTimeout ?? cfg.lockTimeout ?? 60) * 1000, lease: leaseSettings(cfg, io.env), stealStaleLock: g.stealStaleLock ?? false };
-    if (slot) {
-      const target = { ...slot.target, ...(slot.target.kind === 'sqlite' ? { sqliteForeignKeys: cfg.sqlite?.foreignKeys ?? false } : { connectTimeoutMs: (g.connectTimeout ?? cfg.connectTimeout ?? 10) * 1000 }) };
-      return { io: slot.io, target: withCapabilities(target, g.capabilities, cfg), config: cfg, yes: true, ...locking, onEvent: slot.onEvent, guard: slot.guard };
-    }
+    if (slot) return { io: slot.io, target: targetConnection(slot.target, g), config: cfg, yes: true, ...locking, onEvent: slot.onEvent, guard: slot.guard };
     return {
       io,
       target: withCapabilities(engine.resolveConnection({ url: g.url, cwd: io.cwd, env: io.env, config: cfg, connectTimeout: g.connectTimeout }), g.capabilities, cfg),
@@ -189,7 +192,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
       const ctx = database(g);
       return ctx.target.source !== engine.EMBEDDED_DEFAULT || existsSync(ctx.target.file!);
     },
-    add: (command, run) => {
+    add: (command, run, fleet = 'each') => {
       command.action(async (...args: unknown[]) => {
         const self = args[args.length - 1] as Command;
         // The TUI's first frame comes before the engine loads (see tui/early-frame.ts).
@@ -215,7 +218,8 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
           await perform({ globals, run: () => run(self, globals, ...rest) });
         } else {
           if (globals.url) throw new engine.UsageError('give either --url or --targets', '--targets runs on the databases its file lists');
-          await perform({ globals, run: () => fleetCommand(wiring, self, globals, (g) => run(self, g, ...rest), rest[0]) });
+          if (fleet === 'own') await perform({ globals, run: () => run(self, globals, ...rest) });
+          else await perform({ globals, run: () => fleetCommand(wiring, self, globals, (g) => run(self, g, ...rest), rest[0]) });
         }
       }
     },
@@ -234,13 +238,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
         const errors = loaded.problems.filter(engine.isError).length;
         if (errors > 0) warning = `warning: ${errors} problem${errors === 1 ? '' : 's'} in ${loaded.dir}; run \`migrate-tui check\` for details\n`;
         early.phase(`${loaded.graph.size.toLocaleString('en-US')} revisions indexed; loading the screen…`);
-        // Ink draws only the last frame when CI is set (is-in-ci, read when Ink loads). The TUI
-        // opens only on a real terminal, so a CI variable inherited from a shell must not blank it.
-        delete process.env.CI;
-        delete process.env.CONTINUOUS_INTEGRATION;
-        // React's production build (read when React loads): the development build checks and
-        // records every render, which made each key in the TUI cost about twice the work.
-        process.env.NODE_ENV ??= 'production';
+        tuiEnvironment();
         const { runTui } = await import('../tui/run-tui.js');
         early.phase(`${loaded.graph.size.toLocaleString('en-US')} revisions indexed; reading the database…`);
         const code = await runTui({
@@ -278,10 +276,20 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
   addAlembicHelp(program);
   // No command: the TUI on a terminal, else the status.
   // The embedded default that does not exist yet is shown as empty, as the TUI shows it.
-  wiring.add(program, (_c, g) => {
-    if (wiring.interactive(g)) return wiring.openTui(g, 'main');
-    const ctx = database(g);
-    return statusCommand(ctx, project(g, {}), ctx.target.source === engine.EMBEDDED_DEFAULT);
-  });
+  // With --targets: the fleet view on a terminal, else the fleet's status.
+  wiring.add(
+    program,
+    (_c, g) => {
+      if (g.targets !== undefined) {
+        if (wiring.interactive(g)) return openFleetTui(wiring, g, targetConnection);
+        const status = program.commands.find((c) => c.name() === 'status')!;
+        return fleetCommand(wiring, status, g, (one) => statusCommand(database(one), project(one, {})), undefined);
+      }
+      if (wiring.interactive(g)) return wiring.openTui(g, 'main');
+      const ctx = database(g);
+      return statusCommand(ctx, project(g, {}), ctx.target.source === engine.EMBEDDED_DEFAULT);
+    },
+    'own',
+  );
   return program;
 }

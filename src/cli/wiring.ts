@@ -24,8 +24,12 @@ export interface DatabaseContext {
 /** What each command group needs to wire its commands: built once per run by program.ts. */
 export interface Wiring {
   readonly io: CliIo;
-  /** Registers a command's action: `run` gets the command, the global options and its arguments. */
-  add(command: Command, run: (command: Command, globals: GlobalOptions, ...args: unknown[]) => CommandResult | Promise<CommandResult>): Command;
+  /**
+   * Registers a command's action: `run` gets the command, the global options and its
+   * arguments. With --targets it runs once per target (`each`), or once and handles the
+   * fleet itself (`own`: lint, the fleet view).
+   */
+  add(command: Command, run: (command: Command, globals: GlobalOptions, ...args: unknown[]) => CommandResult | Promise<CommandResult>, fleet?: 'each' | 'own'): Command;
   configFile(): ConfigFile;
   database(globals: GlobalOptions): DatabaseContext;
   /** A database is configured (not only the embedded default), or the default file exists. */

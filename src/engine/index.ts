@@ -20,3 +20,4 @@ export * from './verify/index.js';
 export * from './dialects/index.js';
 export * from './lint/index.js';
 export * from './fleet/index.js';
+export * from './fleet-access.js';

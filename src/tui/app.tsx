@@ -1,10 +1,11 @@
-import { Box, useInput } from 'ink';
+import { Box } from 'ink';
 import { StatusBar } from './components/status-bar.js';
 import { isStale } from '../engine/index.js';
 import { useTuiContext } from './context.js';
 import { cancelRun } from './actions/run.js';
 import { FlowView, flowKey, flowTyping } from './flows/index.js';
-import { chunkKeys, keyName, type Scope } from './keymap.js';
+import type { Scope } from './keymap.js';
+import { useKeys, type KeyRoute } from './use-keys.js';
 import { browseKey } from './screens/browse-keys.js';
 import { BrowseScreen, useDetail, useLintMarks } from './screens/browse.js';
 import { RollbackScreen, rollbackKey, useRollbackSelection } from './screens/rollback.js';
@@ -23,6 +24,10 @@ export interface AppProps {
   readonly onQuit: (summary: string) => void;
   /** A second ctrl-c while a run is cancelling: leave at once (run-tui restores the terminal and exits 130). */
   readonly onAbandon?: (message: string) => void;
+  /** Opened from the fleet view: `q` comes back to the table instead of quitting. */
+  readonly onLeave?: () => void;
+  /** Opened from the fleet view: its input subscription calls this screen's key handling. */
+  readonly keysTo?: { current: KeyRoute | null };
 }
 
 /**
@@ -30,24 +35,22 @@ export interface AppProps {
  * flow over it. A key goes to the open flow, else to the screen; each flow and screen keeps
  * its own key handling (src/tui/flows, src/tui/screens).
  */
-export function App({ session, width, height, readOnly, onQuit, onAbandon, variant = 'main' }: AppProps) {
+export function App({ session, width, height, readOnly, onQuit, onAbandon, onLeave, keysTo, variant = 'main' }: AppProps) {
   const listHeight = Math.max(3, height - 4);
-  const { ctx, view, flow, generation, running } = useTuiContext({ session, readOnly, listHeight, onQuit });
+  const { ctx, view, flow, generation, running } = useTuiContext({ session, readOnly, listHeight, onQuit, ...(onLeave ? { onLeave } : {}) });
   const rollback = useRollbackSelection();
   const detail = useDetail(session, view, generation, running);
   const lintMarks = useLintMarks(session, generation);
 
-  // One input subscription for every flow and screen; it reads the refs behind `ctx`.
-  useInput((input, key) => {
-    if (input.length > 1 && !key.ctrl && !key.meta && !input.includes('\x1b')) {
-      const typing = () => {
-        const open = ctx.flow();
-        return open ? flowTyping(open) : variant === 'main' && ctx.view().mode.kind === 'search';
-      };
-      return chunkKeys(input, typing, (k) => handleKey(k.name, k.input, {}));
-    }
-    handleKey(keyName(input, key), input, key);
-  });
+  // One input subscription for every flow and screen; it reads the refs behind `ctx`. Hosted
+  // by the fleet view, the host's subscription hands the keys over from this very render on
+  // (a subscription of our own would start only after the frame, and miss keys typed at once).
+  const typing = () => {
+    const open = ctx.flow();
+    return open ? flowTyping(open) : variant === 'main' && ctx.view().mode.kind === 'search';
+  };
+  if (keysTo) keysTo.current = { typing, handle: handleKey };
+  useKeys(typing, handleKey, !keysTo);
 
   function handleKey(name: string, input: string, key: { ctrl?: boolean; meta?: boolean }) {
     const open = ctx.flow();

@@ -37,10 +37,12 @@ export interface TuiProps {
   readonly readOnly: boolean;
   readonly listHeight: number;
   readonly onQuit: (summary: string) => void;
+  /** Opened from the fleet view: `q` comes back to the table (ctrl-c still quits). */
+  readonly onLeave?: () => void;
 }
 
 /** The app's state (view, flow) with its refs, and the context built on them. */
-export function useTuiContext({ session, readOnly, listHeight, onQuit }: TuiProps) {
+export function useTuiContext({ session, readOnly, listHeight, onQuit, onLeave }: TuiProps) {
   const { exit } = useApp();
   const [view, dispatchToReact] = useReducer(reduce, undefined, () => initialView(session.lines.length, session.stops, listHeight));
   const [flow, setFlowState] = useState<Flow | null>(null);
@@ -82,6 +84,7 @@ export function useTuiContext({ session, readOnly, listHeight, onQuit }: TuiProp
     },
     setRunning: (now) => void (running.current = now),
     quit: (how = 'quit') => {
+      if (onLeave && how === 'quit') return onLeave();
       const dirty = session.state.dirty;
       onQuit(
         `migrate-tui: ${how}; ${session.db.display} is at ${session.state.versionRows.join(', ') || 'base'}` +
@@ -95,12 +98,19 @@ export function useTuiContext({ session, readOnly, listHeight, onQuit }: TuiProp
   return { ctx, view, flow, generation, running };
 }
 
+/** What dispatching a key needs of a screen: the --read-only guard, and whether a search is active. */
+export interface KeyGuard {
+  guard(label: string): boolean;
+  /** The screen's state: a search is active when it has a `search` (the main screen's). */
+  view(): unknown;
+}
+
 /**
  * A key on a screen with a scope: the registry names the action, the scope's handler map
  * runs it — unless the action changes something and --read-only disables it.
  */
-export function runKey<S extends Scope, Args extends unknown[]>(ctx: TuiContext, scope: S, name: string, handlers: KeyHandlers<S, Args>, ...args: Args): void {
-  const binding = bindingFor(name, scope, ctx.view().search !== null);
+export function runKey<S extends Scope, Args extends unknown[]>(ctx: KeyGuard, scope: S, name: string, handlers: KeyHandlers<S, Args>, ...args: Args): void {
+  const binding = bindingFor(name, scope, (ctx.view() as { search?: unknown }).search != null);
   if (!binding) return;
   if (binding.mutates && ctx.guard(binding.name ?? binding.label)) return;
   handlers[binding.action](...args);

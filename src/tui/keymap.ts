@@ -4,7 +4,7 @@
  * Each binding names its action; each screen that has a scope dispatches through a handler
  * map typed `KeyHandlers<scope>`, so a binding without its handler does not compile.
  */
-export type Scope = 'browse' | 'search' | 'overlay' | 'confirm' | 'rollback';
+export type Scope = 'browse' | 'search' | 'overlay' | 'confirm' | 'rollback' | 'fleet';
 
 export interface KeyBinding {
   /** The action: the key of its handler in the scope's handler map. */
@@ -56,10 +56,18 @@ const BINDINGS = [
   { action: 'next-finding', keys: [']', 'ctrl-n'], label: 'confirmation: focus the next lint finding (▶)', short: 'finding', group: 'act', scopes: ['confirm'], hint: true },
   { action: 'prev-finding', keys: ['[', 'ctrl-p'], label: 'confirmation: focus the previous lint finding', group: 'act', scopes: ['confirm'] },
   { action: 'show-fix', keys: ['f', 'ctrl-f'], label: 'confirmation: the ▶ finding\'s suggested fix (ctrl- while typing)', short: 'fix', group: 'act', scopes: ['confirm'], hint: true },
-  { action: 'reload', keys: ['r'], label: 'reload files and database state', group: 'app', scopes: ['browse', 'rollback'] },
-  { action: 'help', keys: ['?'], label: 'this help', short: 'help', group: 'app', scopes: ['browse', 'rollback'], hint: true },
-  { action: 'quit', keys: ['q'], label: 'quit', group: 'app', scopes: ['browse', 'rollback'], hint: true },
-  { action: 'back', keys: ['escape'], label: 'close / cancel / leave the mode', group: 'app', scopes: ['browse', 'search', 'overlay', 'confirm', 'rollback'] },
+  { action: 'target-down', keys: ['j', 'down'], label: 'next target', short: 'next', group: 'navigate', scopes: ['fleet'] },
+  { action: 'target-up', keys: ['k', 'up'], label: 'previous target', short: 'prev', group: 'navigate', scopes: ['fleet'] },
+  { action: 'select', keys: ['space'], label: 'select / unselect the target (actions take the selection, else every target)', short: 'select', group: 'act', scopes: ['fleet'], hint: true },
+  { action: 'select-all', keys: ['a'], label: 'select every target / none', short: 'all', group: 'act', scopes: ['fleet'], hint: true },
+  { action: 'open', keys: ['enter'], label: 'open the target in the one-database view (q there comes back)', short: 'open', group: 'view', scopes: ['fleet'], hint: true },
+  { action: 'fleet-upgrade', keys: ['u', 'U'], label: 'upgrade the selected targets (or all) to heads, stage by stage', short: 'upgrade', group: 'act', scopes: ['fleet'], mutates: true, hint: true, name: 'fleet upgrade' },
+  { action: 'fleet-downgrade', keys: ['d'], label: 'downgrade the selected targets (or all) to a revision, each after its own backup', short: 'downgrade', group: 'act', scopes: ['fleet'], mutates: true, hint: true, name: 'fleet downgrade' },
+  { action: 'fleet-stamp', keys: ['s'], label: 'stamp the selected targets (or all) to a revision (no SQL runs)', short: 'stamp', group: 'act', scopes: ['fleet'], mutates: true, name: 'fleet stamp' },
+  { action: 'reload', keys: ['r'], label: 'reload files and database state', group: 'app', scopes: ['browse', 'rollback', 'fleet'] },
+  { action: 'help', keys: ['?'], label: 'this help', short: 'help', group: 'app', scopes: ['browse', 'rollback', 'fleet'], hint: true },
+  { action: 'quit', keys: ['q'], label: 'quit (a target opened from the fleet view: back to the table)', group: 'app', scopes: ['browse', 'rollback', 'fleet'], hint: true },
+  { action: 'back', keys: ['escape'], label: 'close / cancel / leave the mode (fleet: clear the selection)', group: 'app', scopes: ['browse', 'search', 'overlay', 'confirm', 'rollback', 'fleet'] },
 ] as const satisfies readonly KeyBinding[];
 
 /** The registry, in priority order. */
@@ -93,6 +101,7 @@ export function keyName(input: string, key: { upArrow?: boolean; downArrow?: boo
   if (key.tab) return 'tab';
   if (key.backspace || key.delete) return 'backspace';
   if (key.ctrl && input) return `ctrl-${input}`;
+  if (input === ' ') return 'space';
   if (input === '\t') return 'tab';
   if (input === '\r' || input === '\n') return 'enter';
   if (input === '\x7f' || input === '\b') return 'backspace';
@@ -134,7 +143,7 @@ export function chunkKeys(input: string, typing: () => boolean, press: (key: Chu
         press({ name: rest.length === 1 ? text : 'text', input: text });
         break;
       }
-      press({ name: rest[0]!, input: rest[0]! });
+      press({ name: rest[0] === ' ' ? 'space' : rest[0]!, input: rest[0]! });
       rest = rest.slice(1);
     }
   }

@@ -75,17 +75,22 @@ export function confirmLint(findings: readonly Finding[], counting: boolean): Co
   return findings.length === 0 ? null : { findings: sortFindings(findings), focus: 0, showFix: false, counting };
 }
 
-/** Finding lines for a confirmation screen: a heading, then errors first, each with its live figures and fix; `▶` marks the focus. */
-export function findingLines(lint: ConfirmLint | null, keys: { move: string; fix: string } = { move: '] [', fix: 'f' }): string[] {
+/**
+ * Finding lines for a confirmation screen: a heading, then errors first, each with its live
+ * figures and fix; `▶` marks the focus. `keys: null`: a screen without the focus keys (the
+ * fleet's confirmation lists the findings of several dialects), so neither keys nor ▶.
+ */
+export function findingLines(lint: ConfirmLint | null, keys: { move: string; fix: string } | null = { move: '] [', fix: 'f' }): string[] {
   if (!lint) return [];
   const { findings } = lint;
   const counts = { error: 0, warning: 0, notice: 0 };
   for (const f of findings) counts[f.severity]++;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  const lines = [`LINT: ${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.notice, 'notice')} (${keys.move} moves ▶, ${keys.fix} shows its fix${lint.counting ? '; reading live counts…' : ''})`];
-  if (lint.showFix) lines.push(...fixLines(findings[lint.focus]!, lint.focus, findings.length, keys.fix), '');
+  const hint = keys ? ` (${keys.move} moves ▶, ${keys.fix} shows its fix${lint.counting ? '; reading live counts…' : ''})` : '';
+  const lines = [`LINT: ${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ${plural(counts.notice, 'notice')}${hint}`];
+  if (keys && lint.showFix) lines.push(...fixLines(findings[lint.focus]!, lint.focus, findings.length, keys.fix), '');
   findings.forEach((f, k) => {
-    lines.push(`${k === lint.focus ? '▶' : ' '} ${f.severity.toUpperCase()} ${f.code} ${f.path}:${f.line}: ${f.message}`);
+    lines.push(`${keys && k === lint.focus ? '▶' : ' '} ${f.severity.toUpperCase()} ${f.code} ${f.path}:${f.line}: ${f.message}`);
     if (f.data) lines.push(`    now: ${f.data}`);
     if (f.fix) lines.push('    fix:', ...f.fix.split('\n').map((l) => `      ${l}`));
   });

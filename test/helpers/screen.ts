@@ -35,6 +35,18 @@ export async function openScreen(options: { migrations: string; url?: string; wi
   const screen = render(
     createElement(App, { session, width: options.width ?? 100, height: options.height ?? 30, readOnly: options.readOnly ?? false, variant: options.variant ?? 'main', onQuit: (s: string) => (quitSummary = s) }),
   );
+  const { frame, waitFor, press } = drive(screen);
+  const close = async () => {
+    screen.unmount();
+    await session.close();
+  };
+  return { screen, session, frame, waitFor, press, close, work, dir, url, quitSummary: () => quitSummary };
+}
+
+export const KEYS = { down: '\u001B[B', up: '\u001B[A', enter: '\r', escape: '\u001B', tab: '\t', backspace: '\u007F' };
+
+/** Reads frames and types keys on a rendered screen: waits poll the frame (bounded), never a fixed sleep. */
+export function drive(screen: ReturnType<typeof render>) {
   const frame = () => screen.lastFrame() ?? '';
   const waitFor = async (expected: RegExp | string, what = String(expected)): Promise<string> => {
     const deadline = Date.now() + 15_000;
@@ -52,11 +64,5 @@ export async function openScreen(options: { migrations: string; url?: string; wi
       await new Promise((r) => setImmediate(r));
     }
   };
-  const close = async () => {
-    screen.unmount();
-    await session.close();
-  };
-  return { screen, session, frame, waitFor, press, close, work, dir, url, quitSummary: () => quitSummary };
+  return { frame, waitFor, press };
 }
-
-export const KEYS = { down: '\u001B[B', up: '\u001B[A', enter: '\r', escape: '\u001B', tab: '\t', backspace: '\u007F' };

@@ -23,6 +23,10 @@ export class Tmux {
   screen(): string {
     return this.run('capture-pane', '-p', '-t', 'e2e');
   }
+  /** The pid of the process the pane runs (the shell of the command). */
+  panePid(): number {
+    return Number(this.run('display-message', '-p', '-t', 'e2e', '#{pane_pid}').trim());
+  }
   alternateScreen(): boolean {
     return this.run('display-message', '-p', '-t', 'e2e', '#{alternate_on}').trim() === '1';
   }

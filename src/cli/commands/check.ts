@@ -5,7 +5,8 @@ import type { CommandResult } from '../command-result.js';
 import { EXIT } from '../exit-codes.js';
 import { nonNegativeInt, resolveDir, type DatabaseContext, type Wiring } from '../wiring.js';
 import { stateJson, withMigrator } from './database-commands.js';
-import { lintDialects, lintProject } from './lint-command.js';
+import { lintDialects } from './lint-command.js';
+import { lintProject } from './lint-report.js';
 import type { LintReport } from '../../engine/index.js';
 
 export function registerCheckCommand(program: Command, w: Wiring): void {

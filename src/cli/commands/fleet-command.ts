@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { FleetTarget, Migrator, RunEvent, TargetOutcome, TargetReport } from '../../engine/index.js';
+import type { FleetTarget, Migrator, RunEvent, RunSummaryInput, TargetOutcome, TargetReport } from '../../engine/index.js';
 import { engine } from '../engine.js';
 import type { CommandResult, FleetSlot, GlobalOptions } from '../command-result.js';
 import { confirm } from '../confirm.js';
@@ -26,7 +26,7 @@ const MARK: Record<string, string> = { done: '✓', current: '=', pending: '…'
 export async function fleetCommand(w: Wiring, command: Command, g: GlobalOptions, run: (g: GlobalOptions) => CommandResult | Promise<CommandResult>, argument: unknown): Promise<CommandResult> {
   const name = command.name();
   const outcomeOf = FLEET_COMMANDS[name];
-  if (!outcomeOf) throw new engine.UsageError(`\`${name}\` does not run over a fleet`, `--targets works with: ${Object.keys(FLEET_COMMANDS).join(', ')}`);
+  if (!outcomeOf) throw new engine.UsageError(`\`${name}\` does not run over a fleet`, `--targets works with: ${[...Object.keys(FLEET_COMMANDS), 'lint'].join(', ')}, and no command (the fleet view on a terminal)`);
   const own = command.opts() as { sql?: boolean; dryRun?: boolean; backup?: boolean };
   if (own.sql || own.dryRun) throw new engine.UsageError(`${own.sql ? '--sql' : '--dry-run'} does not run over a fleet`, `run it on one target: \`${name} … ${own.sql ? '--sql' : '--dry-run'} --url <its url>\``);
   const fleet = engine.selectTargets(engine.readTargets(g.targets === true ? undefined : g.targets, w.io.cwd, w.io.env), g.only ?? []);
@@ -131,25 +131,11 @@ function failure(error: unknown, target: FleetTarget): TargetOutcome {
   const interrupted = error instanceof engine.CancelledError;
   const message = error instanceof engine.MigrateTuiError ? `${error.message} (→ ${error.hint})` : error instanceof Error ? `${error.message}` : String(error);
   const json = error instanceof engine.MigrateTuiError ? { error: error.toJSON() } : { error: { code: 'database-error', message: engine.redact(message, target.connection) } };
-  return { status: interrupted ? 'interrupted' : 'failed', summary: `${interrupted ? 'not started: the run was cancelled' : `FAILED: ${engine.redact(oneLine(message), target.connection)}`}`, exitCode: interrupted ? EXIT.interrupted : EXIT.failed, json };
-}
-
-interface RunJson {
-  readonly steps?: ReadonlyArray<{ status: string }>;
-  readonly headsAfter?: readonly string[];
-  readonly error?: { code: string; message: string; meta?: Record<string, unknown> } | null;
+  return { status: interrupted ? 'interrupted' : 'failed', summary: `${interrupted ? 'not started: the run was cancelled' : `FAILED: ${engine.redact(engine.resultLine(message), target.connection)}`}`, exitCode: interrupted ? EXIT.interrupted : EXIT.failed, json };
 }
 
 function runOutcome(r: CommandResult, verb: string): TargetOutcome {
-  const j = (r.json ?? {}) as RunJson;
-  const done = (j.steps ?? []).filter((s) => s.status === 'done').length;
-  const heads = (j.headsAfter ?? []).join(', ') || 'base';
-  if (j.error) {
-    const cancelled = r.exitCode === EXIT.interrupted;
-    return { status: cancelled ? 'interrupted' : 'failed', summary: `${cancelled ? 'INTERRUPTED' : 'FAILED'}: ${oneLine(j.error.message)}${done > 0 ? ` (${verb} ${done} first)` : ''}; heads now ${heads}`, exitCode: r.exitCode ?? EXIT.failed, json: r.json };
-  }
-  if (done === 0) return { status: 'current', summary: `nothing to do: already at ${heads}`, exitCode: r.exitCode ?? EXIT.ok, json: r.json };
-  return { status: 'done', summary: `${verb} ${done} revision${done === 1 ? '' : 's'}; heads now ${heads}`, exitCode: r.exitCode ?? EXIT.ok, json: r.json };
+  return { ...engine.runSummary((r.json ?? {}) as RunSummaryInput, verb, r.exitCode === EXIT.interrupted), exitCode: r.exitCode ?? EXIT.ok, json: r.json };
 }
 
 function statusOutcome(r: CommandResult): TargetOutcome {
@@ -166,8 +152,3 @@ function firstProblem(text: string): string {
   return text.split('\n').find((l) => /error|✗|DIRTY|DRIFT|GAP|MISSING/.test(l))?.trim() ?? 'problems found (run check on this target alone for details)';
 }
 
-/** A message on one line for the target's result line (the first lines, joined; long ones cut). */
-function oneLine(message: string): string {
-  const text = message.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 3).join(' ');
-  return text.length > 300 ? `${text.slice(0, 299)}…` : text;
-}

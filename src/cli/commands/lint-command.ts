@@ -1,10 +1,13 @@
 import { Option, type Command } from 'commander';
-import type { ConfigFile, DialectName, LintReport, Project, Severity } from '../../engine/index.js';
+import type { DialectName, LintReport, Severity } from '../../engine/index.js';
 import { engine } from '../engine.js';
-import type { CommandResult, GlobalOptions } from '../command-result.js';
-import { EXIT } from '../exit-codes.js';
+import type { GlobalOptions } from '../command-result.js';
 import { commaList, dialectOption, type Wiring } from '../wiring.js';
 import { withMigrator } from './database-commands.js';
+import { lintProject, lintResult, lintRevisions } from './lint-report.js';
+
+// Moved to lint-report.ts (lint --targets shares them); importers of this file keep working.
+export { above, lintProject, lintResult, lintRevisions } from './lint-report.js';
 
 /** `lint [revs…]`: dangerous operations per dialect, with why and the safe pattern. */
 export function registerLintCommand(program: Command, w: Wiring): void {
@@ -18,6 +21,7 @@ export function registerLintCommand(program: Command, w: Wiring): void {
       .option('--counts', 'read row, NULL and duplicate counts for the findings from the configured database (plain SELECTs)', false),
     async (c, g, revs) => {
       const o = c.opts() as { maxSeverity: 'none' | Severity; why: boolean; counts: boolean };
+      if (g.targets !== undefined) return (await import('./lint-fleet.js')).lintFleet(w, g, revs as string[], o);
       const project = w.project(g, {});
       if (o.counts) {
         // The database's own dialect, and its figures next to each finding.
@@ -29,6 +33,7 @@ export function registerLintCommand(program: Command, w: Wiring): void {
       const report = await lintProject(project, lintDialects(g, w).dialects, lintRevisions(project, revs as string[]), w.configFile());
       return lintResult(report, o.maxSeverity, o.why);
     },
+    'own',
   );
 }
 
@@ -45,39 +50,6 @@ export function lintDialects(g: GlobalOptions, w: Wiring): { dialects: DialectNa
     return { dialects: target.dialectHint ? [target.dialectHint] : target.kind === 'mysql' ? ['mysql', 'mariadb'] : [target.kind], chosen: true };
   }
   return { dialects: [...engine.DIALECT_NAMES], chosen: false };
-}
-
-function lintRevisions(project: Project, refs: readonly string[]): Set<string> | undefined {
-  if (refs.length === 0) return undefined;
-  const ids = new Set<string>();
-  for (const ref of refs) {
-    if (ref === 'heads') for (const h of project.graph.heads()) ids.add(h);
-    else ids.add(ref === 'head' && project.graph.heads().length === 1 ? project.graph.heads()[0]! : engine.resolveRevisionRef(project.graph, ref));
-  }
-  return ids;
-}
-
-export async function lintProject(project: Project, dialects: readonly DialectName[], revisions: ReadonlySet<string> | undefined, config: ConfigFile): Promise<LintReport> {
-  if (dialects.includes('postgres')) await engine.loadPostgresParser();
-  return engine.lintHistory(project.graph, { dialects, ...(revisions ? { revisions } : {}), ...(config.lint ? { config: config.lint } : {}) });
-}
-
-/** Findings more severe than `max` (`none`: any finding). */
-export function above(report: LintReport, max: 'none' | Severity): number {
-  if (max === 'none') return report.findings.length;
-  return report.findings.filter((f) => engine.severityRank(f.severity) < engine.severityRank(max)).length;
-}
-
-export function lintResult(report: LintReport, max: 'none' | Severity, why = true): CommandResult {
-  const lines = engine.sortFindings(report.findings).map((f) => engine.formatFinding(f, { why }));
-  lines.push(engine.lintSummary(report));
-  const failing = above(report, max);
-  if (failing > 0) lines.push(`${failing} finding${failing === 1 ? '' : 's'} more severe than --max-severity ${max}`);
-  return {
-    text: lines.join('\n') + '\n',
-    json: { ok: failing === 0, maxSeverity: max, findings: engine.sortFindings(report.findings), suppressed: report.suppressed, notAnalysed: report.notAnalysed, statements: report.statements, revisions: report.revisions },
-    exitCode: failing === 0 ? EXIT.ok : EXIT.failed,
-  };
 }
 
 /** Parses `--lint <level>` of upgrade/downgrade. */

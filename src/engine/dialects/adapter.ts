@@ -38,6 +38,11 @@ export interface DatabaseAdapter {
    */
   lock(timeoutMs: number, onWait: (holder: string | null) => void): Promise<void>;
   unlock(): Promise<void>;
+  /**
+   * Who holds the migration lock now (null: nobody), read without taking it. Absent where
+   * the database cannot tell without locking (SQLite: its lock is a write transaction).
+   */
+  lockHolder?(): Promise<string | null>;
 
   /**
    * Runs one migration in its own transaction: the statements (in bounded batches, so a large

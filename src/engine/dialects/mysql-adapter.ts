@@ -160,7 +160,7 @@ export class MysqlAdapter implements DatabaseAdapter {
     });
   }
 
-  private async lockHolder(): Promise<string | null> {
+  async lockHolder(): Promise<string | null> {
     const [used] = await this.query<{ id: number | null }>('SELECT IS_USED_LOCK(?) AS id', [this.lockName]);
     if (used?.id == null) return null;
     const [who] = await this.query<{ USER: string; HOST: string; TIME: number }>('SELECT USER, HOST, TIME FROM information_schema.PROCESSLIST WHERE ID = ?', [used.id]);

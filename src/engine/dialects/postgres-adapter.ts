@@ -146,7 +146,7 @@ export class PostgresAdapter implements DatabaseAdapter {
     });
   }
 
-  private async lockHolder(): Promise<string | null> {
+  async lockHolder(): Promise<string | null> {
     const rows = await this.query<{ pid: number; usename: string; client_addr: string | null; application_name: string; backend_start: string }>(
       `SELECT a.pid, a.usename, host(a.client_addr) AS client_addr, a.application_name, a.backend_start::text AS backend_start
          FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid

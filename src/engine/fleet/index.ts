@@ -1,3 +1,4 @@
 export * from './targets.js';
 export * from './targets-source.js';
 export * from './scheduler.js';
+export * from './outcome.js';

@@ -56,28 +56,36 @@ export async function runFleet(fleet: Fleet, options: FleetRunOptions, work: (ta
 }
 
 async function runStage(targets: readonly FleetTarget[], options: FleetRunOptions, work: (target: FleetTarget) => Promise<TargetOutcome>, reports: Map<FleetTarget, TargetReport>): Promise<void> {
+  await eachPerServer(targets, options.parallel, async (next) => {
+    if (options.stopping()) {
+      reports.set(next, skipped(next, 'the run was cancelled'));
+      return;
+    }
+    options.onStart?.(next);
+    const started = Date.now();
+    const outcome = await work(next);
+    const report: TargetReport = { target: next, ...outcome, durationMs: Date.now() - started };
+    reports.set(next, report);
+    options.onEnd?.(report);
+  });
+}
+
+/**
+ * Calls `each` for every target, at most `parallel` at once per server (all SQLite files
+ * count as one), in the list's order within a server. `each` must not throw.
+ */
+export async function eachPerServer(targets: readonly FleetTarget[], parallel: number, each: (target: FleetTarget) => Promise<void>): Promise<void> {
   const queues = new Map<string, FleetTarget[]>();
   for (const target of targets) {
     const key = serverKey(target);
     queues.set(key, [...(queues.get(key) ?? []), target]);
   }
   const lane = async (queue: FleetTarget[]) => {
-    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
-      if (options.stopping()) {
-        reports.set(next, skipped(next, 'the run was cancelled'));
-        continue;
-      }
-      options.onStart?.(next);
-      const started = Date.now();
-      const outcome = await work(next);
-      const report: TargetReport = { target: next, ...outcome, durationMs: Date.now() - started };
-      reports.set(next, report);
-      options.onEnd?.(report);
-    }
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) await each(next);
   };
   const lanes: Promise<void>[] = [];
   for (const queue of queues.values()) {
-    for (let i = 0; i < Math.min(options.parallel, queue.length); i++) lanes.push(lane(queue));
+    for (let i = 0; i < Math.min(parallel, queue.length); i++) lanes.push(lane(queue));
   }
   await Promise.all(lanes);
 }

@@ -157,7 +157,7 @@ function TypedConfirm(props: { phrase: string; label: string; input: string }) {
   return (
     <Box flexDirection="column">
       <Text>
-        {`Type ${props.label} `}
+        {`Type ${props.label ? `${props.label} ` : ''}`}
         <Text bold>{props.phrase}</Text>
         {' and press enter to confirm:'}
       </Text>
@@ -175,12 +175,12 @@ function TypedConfirm(props: { phrase: string; label: string; input: string }) {
  * prompt is never on screen without what is at risk — then the plan, which scrolls.
  */
 function ConfirmView({ flow, width, height }: FlowViewProps<ConfirmFlow>) {
-  const footer = flow.phrase !== null ? 'type the name · enter confirms · esc cancels' : 'y confirms · n, enter or esc cancels (default: No)';
+  const footer = flow.phrase !== null ? `type ${flow.phraseLabel ? 'the name' : flow.phrase} · enter confirms · esc cancels` : 'y confirms · n, enter or esc cancels (default: No)';
   const budget = Math.max(3, Math.floor((height - 8) / 2));
   const { lines: lead, cut } = summariseNotices(flow.notices, budget);
   // A summarised notice is given in full at the top of the plan, where "below" points.
   const full = cut ? flow.notices.flatMap((n) => [`${n.title}:`, ...n.lines, '']) : [];
-  const prompt = `Type ${flow.phraseLabel} ${flow.phrase ?? ''} and press enter to confirm:`;
+  const prompt = `Type ${flow.phraseLabel ? `${flow.phraseLabel} ` : ''}${flow.phrase ?? ''} and press enter to confirm:`;
   const controls = (flow.backup !== null ? 1 : 0) + (flow.phrase !== null ? 1 + Math.ceil(prompt.length / Math.max(1, width - 2)) : 0);
   const tones = { danger: colour('red'), warning: colour('yellow'), plain: undefined };
   const leadView = (

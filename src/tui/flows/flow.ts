@@ -26,7 +26,8 @@ export interface FlowViewProps<S> {
   readonly width: number;
   readonly height: number;
   readonly readOnly: boolean;
-  readonly session: TuiSession;
+  /** The one-database session; absent on the fleet view (its flows do not read it). */
+  readonly session?: TuiSession;
 }
 
 export interface FlowModule<S> {

@@ -11,9 +11,11 @@ export interface PromptFlow {
   readonly values: readonly string[];
   readonly field: number;
   readonly onSubmit: (values: readonly string[]) => void;
+  /** What enter on the last field does (default: writes the files, for a new revision). */
+  readonly submits?: string;
 }
 
-export const promptFlow = (title: string, labels: readonly string[], onSubmit: (values: readonly string[]) => void): PromptFlow => ({ kind: 'prompt', title, labels, values: labels.map(() => ''), field: 0, onSubmit });
+export const promptFlow = (title: string, labels: readonly string[], onSubmit: (values: readonly string[]) => void, submits?: string): PromptFlow => ({ kind: 'prompt', title, labels, values: labels.map(() => ''), field: 0, onSubmit, ...(submits ? { submits } : {}) });
 
 export type PromptAction = { type: 'type'; text: string } | { type: 'erase' } | { type: 'field'; field: number };
 
@@ -44,7 +46,7 @@ function onKey(state: PromptFlow, { name, input }: KeyPress): KeyOutcome<PromptF
 // View
 function PromptView({ flow, width, height }: FlowViewProps<PromptFlow>) {
   const body = flow.labels.map((l, i) => `${i === flow.field ? '>' : ' '} ${l}: ${flow.values[i]}${i === flow.field ? '▏' : ''}`);
-  return <Panel title={flow.title} body={body} footer="type · tab/enter next field · enter on the last writes the files · esc cancels" width={width} height={height} />;
+  return <Panel title={flow.title} body={body} footer={`type · tab/enter next field · enter on the last ${flow.submits ?? 'writes the files'} · esc cancels`} width={width} height={height} />;
 }
 
 export const prompt: FlowModule<PromptFlow> = { onKey, View: PromptView, typing: () => true };

@@ -1,0 +1,40 @@
+import type { ConnectionTarget } from '../../engine/index.js';
+import { engine } from '../engine.js';
+import type { CommandResult, GlobalOptions } from '../command-result.js';
+import { TOOL_VERSION } from '../version.js';
+import type { Wiring } from '../wiring.js';
+import { lockLimitsOf, stateTables } from './database-commands.js';
+
+/**
+ * Before Ink and React load: Ink draws only the last frame when CI is set (is-in-ci), and
+ * the TUI opens only on a real terminal, so a CI variable inherited from a shell must not
+ * blank it. React's production build: the development build checks and records every
+ * render, which made each key in the TUI cost about twice the work.
+ */
+export function tuiEnvironment(): void {
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+  process.env.NODE_ENV ??= 'production';
+}
+
+/** `migrate-tui --targets [file]` on a terminal: the fleet view (a table of targets). */
+export async function openFleetTui(w: Wiring, g: GlobalOptions, connection: (target: ConnectionTarget, g: GlobalOptions) => ConnectionTarget): Promise<CommandResult> {
+  const fleet = engine.selectTargets(engine.readTargets(g.targets === true ? undefined : g.targets, w.io.cwd, w.io.env), g.only ?? []);
+  const project = w.project(g);
+  const config = w.configFile();
+  tuiEnvironment();
+  const { runFleetTui } = await import('../../tui/fleet/run-fleet-tui.js');
+  const code = await runFleetTui({
+    fleet: { ...fleet, targets: fleet.targets.map((t) => ({ ...t, connection: connection(t.connection, g) })) },
+    project,
+    tables: stateTables(config),
+    toolVersion: TOOL_VERSION,
+    lockTimeoutMs: (g.lockTimeout ?? config.lockTimeout ?? 60) * 1000,
+    lockLimits: lockLimitsOf(config),
+    backupRoot: w.backupDir(),
+    readOnly: g.readOnly ?? false,
+    parallel: g.parallel ?? 4,
+    continueOnError: g.continueOnError ?? false,
+  });
+  return { text: '', json: null, exitCode: code };
+}

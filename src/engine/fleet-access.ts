@@ -1,0 +1,83 @@
+import { connectDatabase, type ConnectOptions } from './dialects/connect.js';
+import { redact, type ConnectionTarget } from './connection.js';
+import { MigrateTuiError } from './errors.js';
+import { Migrator } from './migrator.js';
+import type { Project } from './project.js';
+import type { LockLimits } from './dialects/adapter.js';
+import type { RunEvent } from './run/events.js';
+import type { StateTableNames } from './state-tables.js';
+import { resultLine } from './fleet/outcome.js';
+
+/** What the fleet view shows of one target: read without writing or locking. */
+export interface TargetState {
+  readonly dialect: string;
+  readonly serverVersion: string;
+  /** The version rows (empty: base). */
+  readonly heads: readonly string[];
+  readonly pending: number;
+  /** The revisions an upgrade to heads would apply. */
+  readonly pendingRevisions: readonly string[];
+  /** `up of 0003 (2 of 5 statements)` when a step did not finish. */
+  readonly dirty: string | null;
+  /** Revisions whose file changed since they were applied. */
+  readonly drift: number;
+  readonly gaps: number;
+  /** Who holds the migration lock; `null`: nobody; `undefined`: the database cannot tell without locking (SQLite). */
+  readonly lock: string | null | undefined;
+  /** The newest log row: when, what, by whom, how it ended. */
+  readonly lastRun: { readonly at: string; readonly what: string; readonly by: string; readonly status: string } | null;
+}
+
+/** How to reach a target's state: the folder, the state tables and this tool's version. */
+export interface TargetAccess {
+  readonly project: Project;
+  readonly tables: StateTableNames;
+  readonly toolVersion: string;
+  readonly lockTimeoutMs: number;
+  readonly lockLimits?: LockLimits;
+}
+
+/** The lock name a target's connection uses (as the CLI and the TUI name it for one database). */
+export const lockNameOf = (target: ConnectionTarget, tables: StateTableNames) => `migrate_tui:${target.databaseName}:${tables.version}`;
+
+/**
+ * Opens a target, runs `work` on its Migrator, and always closes the connection. Only a
+ * write passes `create` (a missing SQLite file is refused when looking).
+ */
+export async function withTarget<T>(target: ConnectionTarget, access: TargetAccess, work: (m: Migrator) => Promise<T>, options: ConnectOptions = {}, onEvent?: (event: RunEvent) => void): Promise<T> {
+  const db = await connectDatabase(target, lockNameOf(target, access.tables), options);
+  try {
+    const m = new Migrator(access.project, db, { tables: access.tables, toolVersion: access.toolVersion, lockTimeoutMs: access.lockTimeoutMs, connection: target, ...(access.lockLimits ? { lockLimits: access.lockLimits } : {}), ...(onEvent ? { onEvent } : {}) });
+    return await work(m);
+  } finally {
+    await db.close();
+  }
+}
+
+/** Reads one target's state: plain reads only (no lock, no table created, no file created). */
+export function inspectTarget(target: ConnectionTarget, access: TargetAccess): Promise<TargetState> {
+  return withTarget(target, access, async (m) => {
+    const state = await m.readState();
+    const last = state.log[state.log.length - 1];
+    const lock = m.db.lockHolder ? await m.db.lockHolder() : undefined;
+    const d = state.dirty;
+    return {
+      dialect: m.db.syntax.name,
+      serverVersion: m.db.serverVersion,
+      heads: [...state.versionRows],
+      pending: state.pending.length,
+      pendingRevisions: [...state.pending],
+      dirty: d ? `${d.direction} of ${d.revision} (${d.statementsDone} of ${d.statementsTotal} statements)` : null,
+      drift: state.drift.length,
+      gaps: state.gaps.length,
+      lock,
+      lastRun: last ? { at: last.finishedAt ?? last.startedAt, what: `${last.kind === 'migrate' ? (last.direction === 'up' ? '↑' : '↓') : last.kind} ${last.revision}`, by: `${last.osUser}@${last.host}`, status: last.status } : null,
+    };
+  });
+}
+
+/** One line for an error on a target: the message (password masked) and the hint. */
+export function targetErrorText(error: unknown, target: ConnectionTarget): string {
+  const message = error instanceof MigrateTuiError ? `${error.message} (→ ${error.hint})` : error instanceof Error ? error.message : String(error);
+  return redact(resultLine(message), target);
+}
