@@ -399,7 +399,7 @@ async function server(db: Db): Promise<RunningServer | null> {
   }
   if (!servers[db]) {
     const fromEnv = db === 'postgres' ? process.env.TEST_POSTGRES_URL : process.env.TEST_MARIADB_URL;
-    servers[db] = fromEnv ? { name: db, url: fromEnv, version: '', stop: async () => {} } : db === 'postgres' ? await startPostgres() : await startMariadb();
+    servers[db] = fromEnv ? { name: db, url: fromEnv, version: '', stop: async () => {}, logTail: () => '' } : db === 'postgres' ? await startPostgres() : await startMariadb();
   }
   return servers[db]!;
 }

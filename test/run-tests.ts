@@ -42,6 +42,8 @@ try {
   const ava = fileURLToPath(new URL('../../node_modules/ava/entrypoints/cli.mjs', import.meta.url));
   const result = spawnSync(process.execPath, [ava, ...process.argv.slice(2)], { stdio: 'inherit', env });
   status = result.status ?? 1;
+  // A failed run shows what each server saw (stalled handshakes, aborted connections…).
+  if (status !== 0) for (const s of servers) console.error(`\n--- the last lines of ${s.name}'s own log ---\n${s.logTail()}`);
 } finally {
   await stopAll();
 }

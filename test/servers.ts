@@ -13,6 +13,8 @@ export interface RunningServer {
   readonly url: string;
   readonly version: string;
   stop(): Promise<void>;
+  /** The last lines of the server's own log (printed when a test run fails: what the server saw). */
+  logTail(lines?: number): string;
   /** PostgreSQL: stops the server at once (pg_ctl -m immediate), keeping its data, and starts it again (bench/fleet.ts). */
   halt?(): void;
   restart?(): void;
@@ -93,6 +95,7 @@ export async function startPostgres(options: ServerOptions = {}): Promise<Runnin
     name: 'postgres',
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
     version,
+    logTail: (lines = 40) => safeRead(join(dir, 'server.log')).split('\n').slice(-lines).join('\n'),
     halt: () => void run(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop'], 'postgres'),
     restart: () => {
       const again = run(join(bin, 'pg_ctl'), ['-D', data, '-o', settings, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'], 'postgres');
@@ -152,6 +155,7 @@ export async function startMariadb(options: ServerOptions = {}): Promise<Running
     name: 'mariadb',
     url: `mysql://test:${password}@127.0.0.1:${port}/mysql`,
     version: `MariaDB ${version}`,
+    logTail: (lines = 40) => safeRead(join(dir, 'error.log')).split('\n').slice(-lines).join('\n'),
     stop: async () => {
       const pid = Number(safeRead(pidFile).trim()) || child.pid;
       if (pid) {

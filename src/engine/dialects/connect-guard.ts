@@ -63,6 +63,7 @@ export class ConnectWatch {
   /** Why the attempt failed, once it has. */
   private reason: Error | null = null;
   private timer: NodeJS.Timeout;
+  private finished = false;
   private readonly sockets: Socket[] = [];
   /** Rejects when the peer is not the database or the deadline passes; never resolves. */
   readonly failed: Promise<never>;
@@ -76,7 +77,10 @@ export class ConnectWatch {
   ) {
     this.failed = new Promise<never>((_, reject) => (this.reject = reject));
     this.failed.catch(() => undefined);
-    this.timer = setTimeout(() => this.fail(new ConnectTimeoutError(display, timeoutMs, this.stalled())), timeoutMs);
+    // The deadline is decided after the I/O already waiting is read (setImmediate runs after
+    // the poll phase): a process starved of CPU wakes with the timer and the server's answer
+    // due together, and timers run first — an answer that came in time is not a stall.
+    this.timer = setTimeout(() => setImmediate(() => this.finished || this.fail(new ConnectTimeoutError(display, timeoutMs, this.stalled()))), timeoutMs);
     this.timer.unref();
   }
 
@@ -114,6 +118,7 @@ export class ConnectWatch {
   }
 
   done(): void {
+    this.finished = true;
     clearTimeout(this.timer);
   }
 

@@ -46,7 +46,8 @@ export class MysqlAdapter implements DatabaseAdapter {
       multipleStatements: false,
       dateStrings: true,
       supportBigNumbers: true,
-      connectTimeout: connectTimeoutMs,
+      // On our socket the watch decides the deadline (and says where it stalled); the driver's is a backstop.
+      connectTimeout: connectTimeoutMs + (stream ? 2000 : 0),
       // mysql2 asks for IGNORE_SPACE (the server then adds it to the session's sql_mode, and
       // every routine and trigger created records it) and FOUND_ROWS (an UPDATE reports the
       // rows it matched, not changed, also to ROW_COUNT()). The mariadb client asks for

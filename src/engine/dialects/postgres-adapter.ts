@@ -39,7 +39,8 @@ export class PostgresAdapter implements DatabaseAdapter {
     const sql = postgres(url, {
       max: 1,
       onnotice: () => {},
-      connect_timeout: Math.max(1, Math.ceil(connectTimeoutMs / 1000)),
+      // On our socket the watch decides the deadline (and says where it stalled); the driver's is a backstop.
+      connect_timeout: Math.max(1, Math.ceil(connectTimeoutMs / 1000)) + (peer ? 2 : 0),
       idle_timeout: 0,
       connection: { application_name: applicationName.slice(0, 63) },
       // Keep values as the database prints them: the state tables hold text.
