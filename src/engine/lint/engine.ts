@@ -5,15 +5,15 @@ import type { TransactionMode } from '../files/transaction-mode.js';
 import type { Migration } from '../files/migration-folder.js';
 import type { SqlSource } from '../files/sql-source.js';
 import type { RevisionGraph } from '../graph/graph.js';
-import { analysePostgres, postgresParserLoaded } from './pg-parse.js';
-import { analysePostgresMany } from './pg-batch.js';
+import { analyseStatement, readAhead, readsAhead } from './statement-memo.js';
 import { RULES } from './rules/index.js';
 import type { FileContext, Hit, Rule, StatementContext } from './rules/rule.js';
 import { SchemaState } from './schema.js';
 import { noteCreated, rebuildsAcross, rebuiltTables } from './replay.js';
 import { applySuppressions, type LintConfig } from './apply-config.js';
-import { analyseWithTokens } from './token-parse.js';
-import type { Action, AnalysedStatement, Finding } from './types.js';
+import type { AnalysedStatement, Finding } from './types.js';
+
+export { analyseStatement, forgetAnalyses } from './statement-memo.js';
 
 /**
  * Lints a history: for each dialect, the whole graph replayed in upgrade order (so each
@@ -55,67 +55,6 @@ export interface LintReport {
 }
 
 type Raw = Omit<Finding, 'dialects'> & { dialect: DialectName };
-
-type Analysis = Omit<AnalysedStatement, 'sql' | 'line'>;
-/**
- * What a statement does depends only on its text and how it is read: memoised per reader
- * (PostgreSQL's parser; the tokenizer per splitter rules, which MySQL and MariaDB share), so
- * a statement is parsed once per process — by every dialect that reads it alike, and by the
- * TUI each time it lints again. Bounded: cleared past MEMO_LIMIT entries.
- */
-const memo = new Map<unknown, Map<string, Analysis>>();
-const MEMO_LIMIT = 200_000;
-let memoSize = 0;
-
-export function analyseStatement(sql: string, line: number, dialect: DialectName): AnalysedStatement {
-  const syntax = dialectSyntax(dialect);
-  const reader = dialect === 'postgres' ? analysePostgres : syntax.splitter;
-  let byText = memo.get(reader);
-  if (!byText) memo.set(reader, (byText = new Map()));
-  const known = byText.get(sql);
-  if (known) return { ...known, sql, line };
-  const analysed = dialect === 'postgres' ? analysePostgres(sql, line) : analyseWithTokens(sql, line, syntax);
-  if (postgresReady(dialect)) {
-    if (++memoSize > MEMO_LIMIT) {
-      memo.clear();
-      memo.set(reader, (byText = new Map()));
-      memoSize = 1;
-    }
-    const { sql: _s, line: _l, ...analysis } = analysed;
-    byText.set(sql, analysis);
-  }
-  return analysed;
-}
-
-/**
- * Reads the statements a lint will ask for ahead, many per call where the reader gains by it
- * (PostgreSQL's parser: a call costs more than a short statement), into the memo.
- */
-const readsAhead = (dialect: DialectName) => dialect === 'postgres' && postgresParserLoaded();
-
-function* readAhead(dialect: DialectName, sqls: readonly string[]): Generator<void> {
-  if (!readsAhead(dialect)) return;
-  const byText = memo.get(analysePostgres) ?? new Map<string, Analysis>();
-  memo.set(analysePostgres, byText);
-  const todo = [...new Set(sqls)].filter((sql) => !byText.has(sql));
-  for (let k = 0; k < todo.length; k += READ_AHEAD) {
-    const chunk = todo.slice(k, k + READ_AHEAD);
-    const read = analysePostgresMany(chunk) ?? [];
-    chunk.forEach((sql, j) => read[j] && byText.set(sql, read[j]!));
-    memoSize += chunk.length;
-    yield;
-  }
-}
-const READ_AHEAD = 400;
-
-/** Forgets every statement read (for benchmarks measuring a first lint). */
-export function forgetAnalyses(): void {
-  memo.clear();
-  memoSize = 0;
-}
-
-/** A PostgreSQL statement read before the parser loaded is "not analysed": not worth keeping. */
-const postgresReady = (dialect: DialectName) => dialect !== 'postgres' || postgresParserLoaded();
 
 const wants = (rule: Rule, dialect: DialectName, direction: 'up' | 'down') => rule.dialects.includes(dialect) && (!rule.directions || rule.directions.includes(direction));
 
