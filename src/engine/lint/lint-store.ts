@@ -1,0 +1,164 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DialectName } from '../dialects/dialect.js';
+import type { SqlSource } from '../files/sql-source.js';
+import type { RevisionGraph } from '../graph/graph.js';
+
+/**
+ * Lint results kept between processes, one entry per dialect and history, in the user's cache
+ * folder (`$XDG_CACHE_HOME/migrate-tui/lint`, else `~/.cache/migrate-tui/lint`; never the
+ * project's folder). A dialect's results depend on every file before each revision (the
+ * replayed schema) and after it (a rebuild spans up to three revisions), so the key is a hash
+ * of the whole history as lint reads it — every revision in upgrade order with its files'
+ * texts, paths, the sections and transaction settings the dialect gets — plus the dialect, the revisions and
+ * directions asked for, and the build (the version and the engine's files). Any change to any
+ * file is a new key: that dialect is linted again from nothing. Suppressions and the config
+ * are applied after the store, so they need no key. A history with a streamed file (lint
+ * reads its excerpt, the run the whole file) is never stored.
+ */
+
+export interface LintStore {
+  read(key: string): unknown;
+  write(key: string, value: unknown): void;
+}
+
+const FORMAT = 'migrate-tui lint store 1';
+/** Entries kept; the oldest go first. */
+const KEEP = 32;
+
+/**
+ * The store's folder for this environment, or null: `MIGRATE_TUI_LINT_CACHE=off`, or neither
+ * XDG_CACHE_HOME nor HOME set (an environment without a home keeps nothing).
+ */
+export function lintStoreDir(env: Readonly<Record<string, string | undefined>>): string | null {
+  if (env.MIGRATE_TUI_LINT_CACHE === 'off') return null;
+  // The XDG spec: a relative XDG_CACHE_HOME is invalid and ignored.
+  const xdg = env.XDG_CACHE_HOME;
+  const home = env.HOME;
+  const base = xdg && isAbsolute(xdg) ? xdg : home && isAbsolute(home) ? join(home, '.cache') : null;
+  return base ? join(base, 'migrate-tui', 'lint') : null;
+}
+
+/** A folder of entries; `write: false` (`--read-only`) reads and never writes. Failures are misses, never errors. */
+export function diskLintStore(dir: string, options: { readonly write: boolean }): LintStore {
+  const file = (key: string) => join(dir, `${key}.json`);
+  return {
+    read(key) {
+      try {
+        const entry = JSON.parse(readFileSync(file(key), 'utf8')) as { key?: string; value?: unknown };
+        return entry.key === key ? entry.value : null;
+      } catch {
+        return null;
+      }
+    },
+    write(key, value) {
+      if (!options.write) return;
+      try {
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        const temp = join(dir, `${key}.${process.pid}.tmp`);
+        writeFileSync(temp, JSON.stringify({ key, value }));
+        renameSync(temp, file(key));
+        prune(dir);
+      } catch {
+        // Not kept: the next lint computes it again.
+      }
+    },
+  };
+}
+
+function prune(dir: string): void {
+  const entries = readdirSync(dir).map((name) => {
+    try {
+      return { name, at: statSync(join(dir, name)).mtimeMs };
+    } catch {
+      return { name, at: 0 };
+    }
+  });
+  if (entries.length <= KEEP) return;
+  entries.sort((a, b) => b.at - a.at);
+  for (const old of entries.slice(KEEP)) rmSync(join(dir, old.name), { force: true });
+}
+
+let build: string | null = null;
+/** The version, the parser's version and every engine file's size and time: a rebuilt engine is a new key. */
+function buildStamp(): string {
+  if (build) return build;
+  const hash = createHash('sha256');
+  const engine = dirname(dirname(fileURLToPath(import.meta.url)));
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.js')) {
+        const s = statSync(path);
+        hash.update(`${path}\0${s.size}\0${s.mtimeMs}\0`);
+      }
+    }
+  };
+  const version = (path: string) => {
+    try {
+      return (JSON.parse(readFileSync(path, 'utf8')) as { version?: string }).version ?? '?';
+    } catch {
+      return '?';
+    }
+  };
+  try {
+    walk(engine);
+  } catch {
+    hash.update(String(Math.random()));
+  }
+  hash.update(version(join(engine, '..', '..', '..', 'package.json')));
+  hash.update(version(join(engine, '..', '..', '..', 'node_modules', 'libpg-query', 'package.json')));
+  return (build = hash.digest('hex'));
+}
+
+const digests = new WeakMap<SqlSource, string>();
+/** A file's text hashed once per process (the key of every dialect reads it). */
+function textDigest(s: SqlSource): string {
+  let digest = digests.get(s);
+  if (digest === undefined) digests.set(s, (digest = createHash('sha256').update(s.text).digest('hex')));
+  return digest;
+}
+
+interface KeyOptions {
+  readonly revisions?: ReadonlySet<string>;
+  readonly directions?: ReadonlyArray<'up' | 'down'>;
+  readonly plan?: boolean;
+}
+
+/** The key of one dialect's results for this history, or null when they are not to be stored. */
+export function lintKey(graph: RevisionGraph, order: readonly string[], dialect: DialectName, options: KeyOptions): string | null {
+  if (options.plan) return null;
+  const directions = options.directions ?? ['up', 'down'];
+  const hash = createHash('sha256');
+  const part = (s: string) => hash.update(`${s.length}:${s}`);
+  part(FORMAT);
+  part(buildStamp());
+  part(dialect);
+  part([...directions].sort().join(','));
+  part(options.revisions ? [...options.revisions].sort().join(',') : '*');
+  // A file's text and path decide the lines each dialect runs (its sections, its layout);
+  // the choices and settings per dialect are added so the key says what lint reads.
+  const source = (s: SqlSource): boolean => {
+    if (s.streamed) return false;
+    part(textDigest(s));
+    part(`${s.kind}\0${s.path}\0${s.pathFor(dialect)}\0${s.transactionOff(dialect) ?? ''}`);
+    part(JSON.stringify(s.delimitedRanges(dialect)));
+    part(JSON.stringify(s.sectionChoice(dialect)));
+    return true;
+  };
+  for (const id of order) {
+    const m = graph.get(id);
+    part(id);
+    part(`${m.transaction}:${m.downPath !== null}`);
+    if (!source(m.up)) return null;
+    if ((!options.revisions || options.revisions.has(id)) && directions.includes('down') && m.downPath) {
+      const down = m.down;
+      if (!down) part('no down');
+      else if (!source(down)) return null;
+    }
+  }
+  return hash.digest('hex');
+}
