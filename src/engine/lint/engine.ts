@@ -11,7 +11,7 @@ import type { FileContext, Hit, Rule, StatementContext } from './rules/rule.js';
 import { SchemaState } from './schema.js';
 import { noteCreated, rebuildsAcross, rebuiltTables } from './replay.js';
 import { applySuppressions, type LintConfig } from './apply-config.js';
-import { lintKey, type LintStore } from './lint-store.js';
+import { lintKeys, type LintStore } from './lint-store.js';
 import { postgresParserLoaded } from './pg-parse.js';
 import type { AnalysedStatement, Finding } from './types.js';
 
@@ -89,8 +89,9 @@ const SLICE = 100;
 export function* lintHistorySteps(graph: RevisionGraph, options: LintOptions): Generator<void, LintReport> {
   const order = graph.upgradeOrder(new Set(graph.ids()));
   const perDialect: DialectLint[] = [];
+  const keys = options.store ? lintKeys(graph, order, options.dialects, options) : null;
   for (const dialect of options.dialects) {
-    const key = options.store ? lintKey(graph, order, dialect, options) : null;
+    const key = keys?.get(dialect) ?? null;
     const known = key ? readLint(options.store!, key) : null;
     if (known) perDialect.push(known);
     else {
@@ -109,8 +110,9 @@ export function* lintHistorySteps(graph: RevisionGraph, options: LintOptions): G
 export function lintFromStore(graph: RevisionGraph, options: LintOptions & { readonly store: LintStore }): LintReport | null {
   const order = graph.upgradeOrder(new Set(graph.ids()));
   const perDialect: DialectLint[] = [];
+  const keys = lintKeys(graph, order, options.dialects, options);
   for (const dialect of options.dialects) {
-    const key = lintKey(graph, order, dialect, options);
+    const key = keys?.get(dialect);
     const known = key ? readLint(options.store, key) : null;
     if (!known) return null;
     perDialect.push(known);

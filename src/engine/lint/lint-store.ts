@@ -114,51 +114,56 @@ function buildStamp(): string {
   return (build = hash.digest('hex'));
 }
 
-const digests = new WeakMap<SqlSource, string>();
-/** A file's text hashed once per process (the key of every dialect reads it). */
-function textDigest(s: SqlSource): string {
-  let digest = digests.get(s);
-  if (digest === undefined) digests.set(s, (digest = createHash('sha256').update(s.text).digest('hex')));
-  return digest;
-}
-
 interface KeyOptions {
   readonly revisions?: ReadonlySet<string>;
   readonly directions?: ReadonlyArray<'up' | 'down'>;
   readonly plan?: boolean;
 }
 
-/** The key of one dialect's results for this history, or null when they are not to be stored. */
-export function lintKey(graph: RevisionGraph, order: readonly string[], dialect: DialectName, options: KeyOptions): string | null {
+/**
+ * The key of each dialect's results for this history, or null when they are not to be stored.
+ * The texts are hashed once for all dialects; each dialect adds what it reads differently.
+ */
+export function lintKeys(graph: RevisionGraph, order: readonly string[], dialects: readonly DialectName[], options: KeyOptions): Map<DialectName, string> | null {
   if (options.plan) return null;
   const directions = options.directions ?? ['up', 'down'];
-  const hash = createHash('sha256');
-  const part = (s: string) => hash.update(`${s.length}:${s}`);
-  part(FORMAT);
-  part(buildStamp());
-  part(dialect);
-  part([...directions].sort().join(','));
-  part(options.revisions ? [...options.revisions].sort().join(',') : '*');
-  // A file's text and path decide the lines each dialect runs (its sections, its layout);
-  // the choices and settings per dialect are added so the key says what lint reads.
+  const parts: string[] = [FORMAT, buildStamp(), [...directions].sort().join(','), options.revisions ? [...options.revisions].sort().join(',') : '*'];
+  const sources: SqlSource[] = [];
+  // A file's text and path decide the lines each dialect runs (its sections, its layout).
   const source = (s: SqlSource): boolean => {
     if (s.streamed) return false;
-    part(textDigest(s));
-    part(`${s.kind}\0${s.path}\0${s.pathFor(dialect)}\0${s.transactionOff(dialect) ?? ''}`);
-    part(JSON.stringify(s.delimitedRanges(dialect)));
-    part(JSON.stringify(s.sectionChoice(dialect)));
+    sources.push(s);
+    parts.push(s.kind, s.path, s.text);
     return true;
   };
   for (const id of order) {
     const m = graph.get(id);
-    part(id);
-    part(`${m.transaction}:${m.downPath !== null}`);
+    parts.push(id, `${m.transaction}:${m.downPath !== null}`);
     if (!source(m.up)) return null;
     if ((!options.revisions || options.revisions.has(id)) && directions.includes('down') && m.downPath) {
       const down = m.down;
-      if (!down) part('no down');
+      if (!down) parts.push('no down');
       else if (!source(down)) return null;
     }
   }
-  return hash.digest('hex');
+  const base = digest(parts);
+  const keys = new Map<DialectName, string>();
+  for (const dialect of dialects) {
+    // What the dialect gets of each file: its path (popx), sections, statements ranges, transaction setting.
+    const mine = [base, dialect];
+    for (const s of sources) {
+      const ranges = s.delimitedRanges(dialect);
+      const choice = s.sectionChoice(dialect);
+      mine.push(`${s.pathFor(dialect)}\0${s.transactionOff(dialect) ?? ''}\0${ranges.length ? JSON.stringify(ranges) : ''}\0${choice.length ? JSON.stringify(choice) : ''}`);
+    }
+    keys.set(dialect, digest(mine));
+  }
+  return keys;
+}
+
+/** One hash of many strings, each length-prefixed (no two lists hash alike by moving a boundary). */
+function digest(parts: readonly string[]): string {
+  return createHash('sha256')
+    .update(parts.map((p) => `${p.length}:${p}`).join(''))
+    .digest('hex');
 }
