@@ -62,7 +62,10 @@ export function* readAhead(dialect: DialectName, sqls: readonly string[]): Gener
   for (const sql of todo) {
     const shape = shortcutsOn() ? insertShape(sql) : null;
     const known = shape === null ? undefined : shapes.get(shape);
-    if (known) byText.set(sql, known);
+    if (known) {
+      byText.set(sql, known);
+      memoSize++;
+    }
     else if (shape === null) first.push(sql);
     else {
       const group = members.get(shape);
@@ -81,6 +84,7 @@ export function* readAhead(dialect: DialectName, sqls: readonly string[]): Gener
     if (sharesShape(read)) {
       shapes.set(shape!, read);
       for (const other of group) byText.set(other, read);
+      memoSize += group.length + 1;
     } else rest.push(...group);
   });
   yield* parseAhead(rest, byText);
