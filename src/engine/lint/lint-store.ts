@@ -127,6 +127,18 @@ interface KeyOptions {
 export function lintKeys(graph: RevisionGraph, order: readonly string[], dialects: readonly DialectName[], options: KeyOptions): Map<DialectName, string> | null {
   if (options.plan) return null;
   const directions = options.directions ?? ['up', 'down'];
+  // A graph's files are read once and never change: a lint that missed the store (lintFromStore, then lintHistory) hashes them once.
+  const asked = `${dialects.join(',')}|${[...directions].sort().join(',')}|${options.revisions ? [...options.revisions].sort().join(',') : '*'}`;
+  const known = lastKeys.get(graph);
+  if (known?.asked === asked) return known.keys;
+  const keys = computeKeys(graph, order, dialects, directions, options);
+  lastKeys.set(graph, { asked, keys });
+  return keys;
+}
+
+const lastKeys = new WeakMap<RevisionGraph, { asked: string; keys: Map<DialectName, string> | null }>();
+
+function computeKeys(graph: RevisionGraph, order: readonly string[], dialects: readonly DialectName[], directions: ReadonlyArray<'up' | 'down'>, options: KeyOptions): Map<DialectName, string> | null {
   const parts: string[] = [FORMAT, buildStamp(), [...directions].sort().join(','), options.revisions ? [...options.revisions].sort().join(',') : '*'];
   const sources: SqlSource[] = [];
   // A file's text and path decide the lines each dialect runs (its sections, its layout).
