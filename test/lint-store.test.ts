@@ -143,3 +143,48 @@ test('engine: with a store, lint reports what it reports without, for any revisi
   lintHistory(graph, { dialects: ['postgres'], revisions: new Set(['003']), plan: true, store });
   t.is(store.map.size, size, 'a plan is not stored');
 });
+
+test('engine: the key of every dialect changes when any file of the history changes, is added or is removed', async (t) => {
+  const { default: fc } = await import('fast-check');
+  const { lintKeys } = await import('../src/engine/lint/lint-store.js');
+  const dialects: DialectName[] = ['postgres', 'mysql', 'mariadb', 'sqlite'];
+  const keysOf = (dir: string) => {
+    const graph = loadProject(dir).graph;
+    return lintKeys(graph, graph.upgradeOrder(new Set(graph.ids())), dialects, {})!;
+  };
+  const sql = fc.constantFrom('CREATE TABLE a (id INT);', 'DROP TABLE a;', 'SELECT 1;', "INSERT INTO a VALUES (1, 'x');", '-- migrate:dialect postgres\nSELECT 2;\n-- migrate:end', '');
+  fc.assert(
+    fc.property(fc.array(fc.tuple(sql, sql), { minLength: 2, maxLength: 4 }), fc.nat(), sql, (pairs, which, replacement) => {
+      const files: Record<string, string> = {};
+      pairs.forEach(([up, down], k) => {
+        files[`00${k + 1}_m.up.sql`] = `${up}\n`;
+        files[`00${k + 1}_m.down.sql`] = `${down}\n`;
+      });
+      // One folder, changed in place: paths are part of the key, so a new folder would differ anyway.
+      const dir = makeFolder(files);
+      const before = keysOf(dir);
+      t.deepEqual(keysOf(dir), before, 'the same files give the same keys');
+      const differs = (what: string) => {
+        const after = keysOf(dir);
+        for (const d of dialects) t.not(after.get(d), before.get(d), `${d}: ${what}`);
+      };
+      const names = Object.keys(files).sort();
+      const name = names[which % names.length]!;
+      writeFileSync(join(dir, name), `${replacement}\n-- changed\n`);
+      differs(`${name} changed`);
+      writeFileSync(join(dir, name), files[name]!);
+      t.deepEqual(keysOf(dir), before, 'restored');
+      const next = `00${pairs.length + 1}_m`;
+      writeFileSync(join(dir, `${next}.up.sql`), 'SELECT 3;\n');
+      writeFileSync(join(dir, `${next}.down.sql`), '');
+      differs('a revision added');
+      rmSync(join(dir, `${next}.up.sql`));
+      rmSync(join(dir, `${next}.down.sql`));
+      const last = `00${pairs.length}_m`;
+      rmSync(join(dir, `${last}.up.sql`));
+      rmSync(join(dir, `${last}.down.sql`));
+      differs('the last revision removed');
+    }),
+    { numRuns: 40 },
+  );
+});
