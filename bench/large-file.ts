@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { startPostgres, type RunningServer } from '../test/servers.js';
+import { rotated } from './harness.js';
 
 /**
  * One large migration file (INSERTs), applied by the built binary as a user runs it, against
@@ -16,6 +17,7 @@ import { startPostgres, type RunningServer } from '../test/servers.js';
  *   npm run bench -- --quick           8 MB, one round (CI)
  *   node dist/bench/large-file.js      100 MB, three rounds
  *   node dist/bench/large-file.js --mb 1024 --rounds 1
+ *   node dist/bench/large-file.js --before <an earlier build's dist/src/cli/main.js>   also that build, in the same rounds
  */
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -26,6 +28,7 @@ const option = (name: string, fallback: number) => {
 const megabytes = option('--mb', quick ? 8 : 100);
 const rounds = option('--rounds', quick ? 1 : 3);
 const BIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const BEFORE = args.includes('--before') ? args[args.indexOf('--before') + 1]! : null;
 
 const root = mkdtempSync(join(tmpdir(), 'migrate-tui-large-'));
 const dir = join(root, 'migrations');
@@ -128,9 +131,20 @@ try {
   for (const target of targets) {
     const ours: Array<{ ms: number; rssKb: number }> = [];
     const client: Array<{ ms: number; rssKb: number }> = [];
+    const before: Array<{ ms: number; rssKb: number }> = [];
     for (let round = 0; round < rounds; round++) {
       // Interleaved, the order rotating each round: the machine's noise falls on both.
       const runs = [
+        ...(BEFORE
+          ? [
+              async () => {
+                const url = await target.fresh();
+                const r = measure([process.execPath, BEFORE, '--dir', dir, '--url', url, '--yes', 'upgrade']);
+                if (!r.ok) throw new Error(`the earlier build on ${target.name} failed\n${r.output}`);
+                before.push(r);
+              },
+            ]
+          : []),
         async () => {
           const url = await target.fresh();
           const r = measure([process.execPath, BIN, '--dir', dir, '--url', url, '--yes', 'upgrade']);
@@ -148,7 +162,7 @@ try {
           client.push(r);
         },
       ];
-      for (const run of round % 2 === 0 ? runs : [...runs].reverse()) await run();
+      for (const run of rotated(runs, round)) await run();
     }
     const oursMs = median(ours.map((r) => r.ms));
     const oursRss = Math.max(...ours.map((r) => r.rssKb));
@@ -158,6 +172,7 @@ try {
       const clientMs = median(client.map((r) => r.ms));
       line.push(`${target.name === 'sqlite' ? 'sqlite3' : 'psql'} ${clientMs} ms, peak RSS ${mb(Math.max(...client.map((r) => r.rssKb)))}; ratio ${(oursMs / clientMs).toFixed(2)} (budget ≤ 1.5)`);
     } else line.push('client not installed: no ratio');
+    if (before.length > 0) line.push(`earlier build ${median(before.map((r) => r.ms))} ms (${Math.min(...before.map((r) => r.ms))}–${Math.max(...before.map((r) => r.ms))} ms), peak RSS ${mb(Math.max(...before.map((r) => r.rssKb)))}; ratio to it ${(oursMs / median(before.map((r) => r.ms))).toFixed(2)}`);
     console.log(line.join('; '));
     console.log(`    peak RSS ≤ 200 MB: ${oursRss <= 200 * 1024 ? 'met' : 'NOT met'}`);
   }

@@ -6,7 +6,7 @@ import { EXIT } from '../exit-codes.js';
 import { nonNegativeInt, resolveDir, type DatabaseContext, type Wiring } from '../wiring.js';
 import { stateJson, withMigrator } from './database-commands.js';
 import { lintDialects } from './lint-command.js';
-import { lintProject } from './lint-report.js';
+import { lintProject, lintStoreFor } from './lint-report.js';
 import type { LintReport } from '../../engine/index.js';
 
 export function registerCheckCommand(program: Command, w: Wiring): void {
@@ -23,7 +23,7 @@ export function registerCheckCommand(program: Command, w: Wiring): void {
       const targets = w.configFile().dialects;
       const loaded = engine.loadProject(resolveDir(w.io, g.dir), targets ? { dialects: targets } : {});
       const which = lintDialects(g, w);
-      const lint = await lintProject(loaded, which.dialects, undefined, w.configFile());
+      const lint = await lintProject(loaded, which.dialects, undefined, w.configFile(), lintStoreFor(w.io.env, g.readOnly ?? false));
       const files = withLint(checkCommand(loaded, { ...(o.maxHeads !== undefined ? { maxHeads: o.maxHeads } : {}), dialects: o.dialects, strict: o.strict }), lint, which.chosen, o.strict);
       if (o.offline || !w.hasDatabase(g)) return files;
       engine.requireTrustworthyGraph(loaded);

@@ -4,7 +4,7 @@ import { engine } from '../engine.js';
 import type { GlobalOptions } from '../command-result.js';
 import { commaList, dialectOption, type Wiring } from '../wiring.js';
 import { withMigrator } from './database-commands.js';
-import { lintProject, lintResult, lintRevisions } from './lint-report.js';
+import { lintProject, lintResult, lintRevisions, lintStoreFor } from './lint-report.js';
 
 // Moved to lint-report.ts (lint --targets shares them); importers of this file keep working.
 export { above, lintProject, lintResult, lintRevisions } from './lint-report.js';
@@ -26,11 +26,11 @@ export function registerLintCommand(program: Command, w: Wiring): void {
       if (o.counts) {
         // The database's own dialect, and its figures next to each finding.
         return withMigrator(w.database(g), project, async (m) => {
-          const report = await lintProject(project, [m.db.syntax.name], lintRevisions(project, revs as string[]), w.configFile());
+          const report = await lintProject(project, [m.db.syntax.name], lintRevisions(project, revs as string[]), w.configFile(), lintStoreFor(w.io.env, g.readOnly ?? false));
           return lintResult({ ...report, findings: await engine.withLiveCounts(m.db, report.findings) }, o.maxSeverity, o.why);
         });
       }
-      const report = await lintProject(project, lintDialects(g, w).dialects, lintRevisions(project, revs as string[]), w.configFile());
+      const report = await lintProject(project, lintDialects(g, w).dialects, lintRevisions(project, revs as string[]), w.configFile(), lintStoreFor(w.io.env, g.readOnly ?? false));
       return lintResult(report, o.maxSeverity, o.why);
     },
     'own',

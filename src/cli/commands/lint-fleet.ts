@@ -2,7 +2,7 @@ import type { DialectName, Finding, FleetTarget, Severity } from '../../engine/i
 import { engine } from '../engine.js';
 import type { CommandResult, GlobalOptions } from '../command-result.js';
 import type { Wiring } from '../wiring.js';
-import { lintProject, lintResult, lintRevisions } from './lint-report.js';
+import { lintProject, lintResult, lintRevisions, lintStoreFor } from './lint-report.js';
 
 /** The dialects lint checks a target for: its URL's (a `mysql://` URL may reach MySQL or MariaDB: both). */
 export function targetDialects(target: FleetTarget): DialectName[] {
@@ -22,7 +22,7 @@ export async function lintFleet(w: Wiring, g: GlobalOptions, revs: readonly stri
   const byDialect = new Map<DialectName, string[]>();
   for (const target of fleet.targets) for (const d of targetDialects(target)) byDialect.set(d, [...(byDialect.get(d) ?? []), target.name]);
   const project = w.project(g, {});
-  const report = await lintProject(project, [...byDialect.keys()], lintRevisions(project, revs), w.configFile());
+  const report = await lintProject(project, [...byDialect.keys()], lintRevisions(project, revs), w.configFile(), lintStoreFor(w.io.env, g.readOnly ?? false));
   const on = (f: Finding) => new Set(f.dialects.flatMap((d) => byDialect.get(d) ?? []));
   const result = lintResult(report, o.maxSeverity, o.why, (f) => `  on: ${count(on(f).size)} (${f.dialects.map((d) => `${d}: ${byDialect.get(d)?.length ?? 0}`).join(', ')})`);
   const head = `lint on ${count(fleet.targets.length)} from ${fleet.origin}, once per dialect: ${[...byDialect].map(([d, names]) => `${d} (${count(names.length)})`).join(', ')}${byDialect.has('mysql') && byDialect.has('mariadb') ? ' — a mysql:// URL may reach MySQL or MariaDB, so those targets are linted for both' : ''}\n`;

@@ -1,4 +1,4 @@
-import type { ConfigFile, DialectName, Finding, LintReport, Project, Severity } from '../../engine/index.js';
+import type { ConfigFile, DialectName, Finding, LintReport, LintStore, Project, Severity } from '../../engine/index.js';
 import { engine } from '../engine.js';
 import type { CommandResult } from '../command-result.js';
 import { EXIT } from '../exit-codes.js';
@@ -15,9 +15,22 @@ export function lintRevisions(project: Project, refs: readonly string[]): Set<st
   return ids;
 }
 
-export async function lintProject(project: Project, dialects: readonly DialectName[], revisions: ReadonlySet<string> | undefined, config: ConfigFile): Promise<LintReport> {
+/**
+ * Lints the project. `store`: the results kept in the user's cache folder by an earlier lint
+ * of the same history (see lint-store.ts) are used, and new ones kept there unless read-only.
+ */
+export async function lintProject(project: Project, dialects: readonly DialectName[], revisions: ReadonlySet<string> | undefined, config: ConfigFile, store: LintStore | null = null): Promise<LintReport> {
+  const options = { dialects, ...(revisions ? { revisions } : {}), ...(config.lint ? { config: config.lint } : {}) };
+  const known = store ? engine.lintFromStore(project.graph, { ...options, store }) : null;
+  if (known) return known;
   if (dialects.includes('postgres')) await engine.loadPostgresParser();
-  return engine.lintHistory(project.graph, { dialects, ...(revisions ? { revisions } : {}), ...(config.lint ? { config: config.lint } : {}) });
+  return engine.lintHistory(project.graph, { ...options, ...(store ? { store } : {}) });
+}
+
+/** The lint store for this environment (none with MIGRATE_TUI_LINT_CACHE=off); `--read-only` reads it and writes nothing. */
+export function lintStoreFor(env: Readonly<Record<string, string | undefined>>, readOnly: boolean): LintStore | null {
+  const dir = engine.lintStoreDir(env);
+  return dir ? engine.diskLintStore(dir, { write: !readOnly }) : null;
 }
 
 /** Findings more severe than `max` (`none`: any finding). */

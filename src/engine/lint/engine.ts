@@ -5,15 +5,17 @@ import type { TransactionMode } from '../files/transaction-mode.js';
 import type { Migration } from '../files/migration-folder.js';
 import type { SqlSource } from '../files/sql-source.js';
 import type { RevisionGraph } from '../graph/graph.js';
-import { analysePostgres, postgresParserLoaded } from './pg-parse.js';
-import { analysePostgresMany } from './pg-batch.js';
+import { analyseStatement, readAhead, readsAhead } from './statement-memo.js';
 import { RULES } from './rules/index.js';
 import type { FileContext, Hit, Rule, StatementContext } from './rules/rule.js';
 import { SchemaState } from './schema.js';
 import { noteCreated, rebuildsAcross, rebuiltTables } from './replay.js';
 import { applySuppressions, type LintConfig } from './apply-config.js';
-import { analyseWithTokens } from './token-parse.js';
-import type { Action, AnalysedStatement, Finding } from './types.js';
+import { lintKeys, type LintStore } from './lint-store.js';
+import { postgresParserLoaded } from './pg-parse.js';
+import type { AnalysedStatement, Finding } from './types.js';
+
+export { analyseStatement, forgetAnalyses } from './statement-memo.js';
 
 /**
  * Lints a history: for each dialect, the whole graph replayed in upgrade order (so each
@@ -34,6 +36,11 @@ export interface LintOptions {
    */
   readonly plan?: boolean;
   readonly config?: LintConfig;
+  /**
+   * Where each dialect's results are kept between processes, keyed by everything they depend
+   * on (see lint-store.ts); not used for a plan.
+   */
+  readonly store?: LintStore;
 }
 
 export interface NotAnalysed {
@@ -54,68 +61,7 @@ export interface LintReport {
   readonly revisions: number;
 }
 
-type Raw = Omit<Finding, 'dialects'> & { dialect: DialectName };
-
-type Analysis = Omit<AnalysedStatement, 'sql' | 'line'>;
-/**
- * What a statement does depends only on its text and how it is read: memoised per reader
- * (PostgreSQL's parser; the tokenizer per splitter rules, which MySQL and MariaDB share), so
- * a statement is parsed once per process — by every dialect that reads it alike, and by the
- * TUI each time it lints again. Bounded: cleared past MEMO_LIMIT entries.
- */
-const memo = new Map<unknown, Map<string, Analysis>>();
-const MEMO_LIMIT = 200_000;
-let memoSize = 0;
-
-export function analyseStatement(sql: string, line: number, dialect: DialectName): AnalysedStatement {
-  const syntax = dialectSyntax(dialect);
-  const reader = dialect === 'postgres' ? analysePostgres : syntax.splitter;
-  let byText = memo.get(reader);
-  if (!byText) memo.set(reader, (byText = new Map()));
-  const known = byText.get(sql);
-  if (known) return { ...known, sql, line };
-  const analysed = dialect === 'postgres' ? analysePostgres(sql, line) : analyseWithTokens(sql, line, syntax);
-  if (postgresReady(dialect)) {
-    if (++memoSize > MEMO_LIMIT) {
-      memo.clear();
-      memo.set(reader, (byText = new Map()));
-      memoSize = 1;
-    }
-    const { sql: _s, line: _l, ...analysis } = analysed;
-    byText.set(sql, analysis);
-  }
-  return analysed;
-}
-
-/**
- * Reads the statements a lint will ask for ahead, many per call where the reader gains by it
- * (PostgreSQL's parser: a call costs more than a short statement), into the memo.
- */
-const readsAhead = (dialect: DialectName) => dialect === 'postgres' && postgresParserLoaded();
-
-function* readAhead(dialect: DialectName, sqls: readonly string[]): Generator<void> {
-  if (!readsAhead(dialect)) return;
-  const byText = memo.get(analysePostgres) ?? new Map<string, Analysis>();
-  memo.set(analysePostgres, byText);
-  const todo = [...new Set(sqls)].filter((sql) => !byText.has(sql));
-  for (let k = 0; k < todo.length; k += READ_AHEAD) {
-    const chunk = todo.slice(k, k + READ_AHEAD);
-    const read = analysePostgresMany(chunk) ?? [];
-    chunk.forEach((sql, j) => read[j] && byText.set(sql, read[j]!));
-    memoSize += chunk.length;
-    yield;
-  }
-}
-const READ_AHEAD = 400;
-
-/** Forgets every statement read (for benchmarks measuring a first lint). */
-export function forgetAnalyses(): void {
-  memo.clear();
-  memoSize = 0;
-}
-
-/** A PostgreSQL statement read before the parser loaded is "not analysed": not worth keeping. */
-const postgresReady = (dialect: DialectName) => dialect !== 'postgres' || postgresParserLoaded();
+export type Raw = Omit<Finding, 'dialects'> & { dialect: DialectName };
 
 const wants = (rule: Rule, dialect: DialectName, direction: 'up' | 'down') => rule.dialects.includes(dialect) && (!rule.directions || rule.directions.includes(direction));
 
@@ -141,101 +87,164 @@ const SLICE = 100;
  * responsive while it runs (the TUI's history marks, computed after the first frame).
  */
 export function* lintHistorySteps(graph: RevisionGraph, options: LintOptions): Generator<void, LintReport> {
+  const order = graph.upgradeOrder(new Set(graph.ids()));
+  const perDialect: DialectLint[] = [];
+  const keys = options.store ? lintKeys(graph, order, options.dialects, options) : null;
+  for (const dialect of options.dialects) {
+    const key = keys?.get(dialect) ?? null;
+    const known = key ? readLint(options.store!, key) : null;
+    if (known) perDialect.push(known);
+    else {
+      const computed = yield* lintDialect(graph, order, dialect, options);
+      perDialect.push(computed);
+      if (key && (dialect !== 'postgres' || postgresParserLoaded())) options.store!.write(key, computed);
+    }
+  }
+  return report(graph, order, options, perDialect);
+}
+
+/**
+ * The report from the lint results stored for each dialect, or null when one is not stored
+ * (then lintHistory computes it): lint without reading a statement or loading a parser.
+ */
+export function lintFromStore(graph: RevisionGraph, options: LintOptions & { readonly store: LintStore }): LintReport | null {
+  const order = graph.upgradeOrder(new Set(graph.ids()));
+  const perDialect: DialectLint[] = [];
+  const keys = lintKeys(graph, order, options.dialects, options);
+  for (const dialect of options.dialects) {
+    const key = keys?.get(dialect);
+    const known = key ? readLint(options.store, key) : null;
+    if (!known) return null;
+    perDialect.push(known);
+  }
+  return report(graph, order, options, perDialect);
+}
+
+/** One dialect's results before suppressions and the config: what the store keeps. */
+interface DialectLint {
+  readonly raw: Raw[];
+  readonly unknown: Array<NotAnalysed & { dialect: DialectName }>;
+  readonly statements: number;
+}
+
+function readLint(store: LintStore, key: string): DialectLint | null {
+  const value = store.read(key) as Partial<DialectLint> | null;
+  return value && Array.isArray(value.raw) && Array.isArray(value.unknown) && typeof value.statements === 'number' ? (value as DialectLint) : null;
+}
+
+const reported = (options: LintOptions, id: string) => !options.revisions || options.revisions.has(id);
+
+/** Suppressions and the config applied, dialects merged. */
+function report(graph: RevisionGraph, order: readonly string[], options: LintOptions, perDialect: readonly DialectLint[]): LintReport {
+  const directions = options.directions ?? ['up', 'down'];
+  // The files findings can be in (their lint-ignore comments are read), as lintDialect reports them.
+  const sources = new Map<string, SqlSource>();
+  for (const dialect of options.dialects) {
+    for (const id of order) {
+      if (!reported(options, id)) continue;
+      const m = graph.get(id);
+      if (directions.includes('up')) sources.set(m.up.pathFor(dialect), m.up);
+      const down = directions.includes('down') && m.downPath ? m.down : null;
+      if (down) sources.set(down.pathFor(dialect), down);
+    }
+  }
+  const revisions = order.filter((id) => reported(options, id)).length;
+  const raw = perDialect.flatMap((d) => d.raw);
+  const unknown = perDialect.flatMap((d) => d.unknown);
+  const statements = perDialect.reduce((sum, d) => sum + d.statements, 0);
+  const { findings, suppressed } = applySuppressions(raw, sources, options.dialects, options.config ?? {});
+  return { findings: merge(findings), suppressed: merge(suppressed), notAnalysed: merge(unknown.map(({ dialects: _d, ...u }) => ({ ...u, code: '', severity: 'notice' as const, message: '' }))).map((u) => ({ dialects: u.dialects, revision: u.revision, direction: u.direction, path: u.path, line: u.line })), statements, revisions: options.dialects.length > 0 ? revisions : 0 };
+}
+
+/** The whole history replayed for one dialect, the rules run on the revisions reported. */
+function* lintDialect(graph: RevisionGraph, order: readonly string[], dialect: DialectName, options: LintOptions): Generator<void, DialectLint> {
   const raw: Raw[] = [];
   const unknown: Array<NotAnalysed & { dialect: DialectName }> = [];
-  const sources = new Map<string, SqlSource>();
   const directions = options.directions ?? ['up', 'down'];
-  const order = graph.upgradeOrder(new Set(graph.ids()));
   let statements = 0;
-  let revisions = 0;
-  for (const dialect of options.dialects) {
-    const syntax = dialectSyntax(dialect);
-    const byDirection = { up: rulesFor(dialect, 'up'), down: rulesFor(dialect, 'down') };
-    const schema = new SchemaState();
-    // Up files first, all of them: a rebuild can span consecutive revisions (popx/fizz writes one statement per file).
-    const upModes: Array<readonly [string, TransactionMode]> = [];
-    for (const id of order) if (upModes.push([id, migrationRun(graph.get(id), 'up', syntax)]) % SLICE === 0) yield;
-    if (readsAhead(dialect)) {
-      const texts = upModes.flatMap(([, mode]) => mode.statements.map((st) => st.sql));
-      let k = 0;
-      for (const id of directions.includes('down') ? order : []) {
-        if ((!options.revisions || options.revisions.has(id)) && graph.get(id).downPath) texts.push(...migrationRun(graph.get(id), 'down', syntax).statements.map((st) => st.sql));
-        if (++k % SLICE === 0) yield;
-      }
-      yield* readAhead(dialect, texts);
+  const syntax = dialectSyntax(dialect);
+  const byDirection = { up: rulesFor(dialect, 'up'), down: rulesFor(dialect, 'down') };
+  const schema = new SchemaState();
+  // Up files first, all of them: a rebuild can span consecutive revisions (popx/fizz writes one statement per file).
+  const upModes: Array<readonly [string, TransactionMode]> = [];
+  for (const id of order) if (upModes.push([id, migrationRun(graph.get(id), 'up', syntax)]) % SLICE === 0) yield;
+  if (readsAhead(dialect)) {
+    const texts = upModes.flatMap(([, mode]) => mode.statements.map((st) => st.sql));
+    let k = 0;
+    for (const id of directions.includes('down') ? order : []) {
+      if (reported(options, id) && graph.get(id).downPath) texts.push(...migrationRun(graph.get(id), 'down', syntax).statements.map((st) => st.sql));
+      if (++k % SLICE === 0) yield;
     }
-    const ups = new Map<string, { mode: TransactionMode; analysed: AnalysedStatement[] }>();
-    for (const [id, mode] of upModes) if (ups.set(id, { mode, analysed: mode.statements.map((st) => analyseStatement(st.sql, st.line, dialect)) }).size % SLICE === 0) yield;
-    const rebuiltIn = rebuildsAcross(order, (id) => ups.get(id)!.analysed);
-    let done = 0;
-    for (const id of order) {
-      if (++done % SLICE === 0) yield;
-      const m = graph.get(id);
-      const report = !options.revisions || options.revisions.has(id);
-      if (report && dialect === options.dialects[0]) revisions++;
-      const created = new Map<string, { what: string; line: number }>();
-      const isNew = (revision: string) => revision === id || (options.plan === true && !!options.revisions?.has(revision));
-      const run = (direction: 'up' | 'down', source: SqlSource, apply: boolean) => {
-        const cached = direction === 'up' ? ups.get(id)! : null;
-        const mode = cached?.mode ?? migrationRun(m, direction, syntax);
-        const path = source.pathFor(dialect);
-        const emit = report && directions.includes(direction);
-        if (emit) sources.set(path, source);
-        const analysed = cached?.analysed ?? mode.statements.map((s) => analyseStatement(s.sql, s.line, dialect));
-        const rebuilt = direction === 'up' ? (rebuiltIn.get(id) ?? new Set<string>()) : rebuiltTables(analysed.flatMap((st) => st.actions));
-        let inOwn = false;
-        const createdHere = new Set<string>();
-        for (const st of analysed) {
-          if (emit) {
-            statements++;
-            if (!st.analysed && !st.parseError) unknown.push({ dialect, dialects: [dialect], revision: id, direction, path, line: st.line });
-            const ctx: StatementContext = {
-              dialect,
-              revision: id,
-              direction,
-              statement: st,
-              schema,
-              inOwnTransaction: inOwn,
-              existing: (t) => schema.existing(t, isNew) && !createdHere.has(t.toLowerCase()),
-              existingColumn: (t, c) => schema.existingColumn(t, c, isNew) && !createdHere.has(t.toLowerCase()),
-              rebuilt: (t) => rebuilt.has(t.toLowerCase()),
-            };
-            const where = { dialect, revision: id, direction, path, line: st.line };
-            const rules = byDirection[direction];
-            for (const rule of rules.statement) {
-              const hit = rule.statement!(ctx);
-              if (hit) raw.push(toRaw(rule, hit, where));
-            }
-            if (st.actions.length > 0) {
-              for (const rule of rules.action) {
-                for (const a of st.actions) {
-                  const hit = rule.action!(a, ctx);
-                  if (hit) raw.push(toRaw(rule, hit, where));
-                }
+    yield* readAhead(dialect, texts);
+  }
+  const ups = new Map<string, { mode: TransactionMode; analysed: AnalysedStatement[] }>();
+  for (const [id, mode] of upModes) if (ups.set(id, { mode, analysed: mode.statements.map((st) => analyseStatement(st.sql, st.line, dialect)) }).size % SLICE === 0) yield;
+  const rebuiltIn = rebuildsAcross(order, (id) => ups.get(id)!.analysed);
+  let done = 0;
+  for (const id of order) {
+    if (++done % SLICE === 0) yield;
+    const m = graph.get(id);
+    const report = reported(options, id);
+    const created = new Map<string, { what: string; line: number }>();
+    const isNew = (revision: string) => revision === id || (options.plan === true && !!options.revisions?.has(revision));
+    const run = (direction: 'up' | 'down', source: SqlSource, apply: boolean) => {
+      const cached = direction === 'up' ? ups.get(id)! : null;
+      const mode = cached?.mode ?? migrationRun(m, direction, syntax);
+      const path = source.pathFor(dialect);
+      const emit = report && directions.includes(direction);
+      const analysed = cached?.analysed ?? mode.statements.map((s) => analyseStatement(s.sql, s.line, dialect));
+      const rebuilt = direction === 'up' ? (rebuiltIn.get(id) ?? new Set<string>()) : rebuiltTables(analysed.flatMap((st) => st.actions));
+      let inOwn = false;
+      const createdHere = new Set<string>();
+      for (const st of analysed) {
+        if (emit) {
+          statements++;
+          if (!st.analysed && !st.parseError) unknown.push({ dialect, dialects: [dialect], revision: id, direction, path, line: st.line });
+          const ctx: StatementContext = {
+            dialect,
+            revision: id,
+            direction,
+            statement: st,
+            schema,
+            inOwnTransaction: inOwn,
+            existing: (t) => schema.existing(t, isNew) && !createdHere.has(t.toLowerCase()),
+            existingColumn: (t, c) => schema.existingColumn(t, c, isNew) && !createdHere.has(t.toLowerCase()),
+            rebuilt: (t) => rebuilt.has(t.toLowerCase()),
+          };
+          const where = { dialect, revision: id, direction, path, line: st.line };
+          const rules = byDirection[direction];
+          for (const rule of rules.statement) {
+            const hit = rule.statement!(ctx);
+            if (hit) raw.push(toRaw(rule, hit, where));
+          }
+          if (st.actions.length > 0) {
+            for (const rule of rules.action) {
+              for (const a of st.actions) {
+                const hit = rule.action!(a, ctx);
+                if (hit) raw.push(toRaw(rule, hit, where));
               }
             }
           }
-          for (const a of st.actions) {
-            if (a.kind === 'transaction') inOwn = a.what === 'begin';
-            if (apply) {
-              noteCreated(created, a, st.line, schema, id);
-              schema.apply(a, id);
-            } else if (a.kind === 'create-table') createdHere.add(a.table.toLowerCase());
-          }
         }
-        if (!emit) return;
-        const fctx: FileContext = { dialect, revision: id, direction, statements: analysed, transactional: mode.transactional, schema, ...(direction === 'down' ? { createdByUp: created } : {}) };
-        for (const rule of byDirection[direction].file) for (const hit of rule.file!(fctx)) raw.push(toRaw(rule, hit, { dialect, revision: id, direction, path, line: hit.line ?? analysed[0]?.line ?? 1 }));
-      };
-      run('up', m.up, true);
-      if (report && directions.includes('down') && m.downPath) {
-        const down = m.down;
-        if (down) run('down', down, false);
+        for (const a of st.actions) {
+          if (a.kind === 'transaction') inOwn = a.what === 'begin';
+          if (apply) {
+            noteCreated(created, a, st.line, schema, id);
+            schema.apply(a, id);
+          } else if (a.kind === 'create-table') createdHere.add(a.table.toLowerCase());
+        }
       }
+      if (!emit) return;
+      const fctx: FileContext = { dialect, revision: id, direction, statements: analysed, transactional: mode.transactional, schema, ...(direction === 'down' ? { createdByUp: created } : {}) };
+      for (const rule of byDirection[direction].file) for (const hit of rule.file!(fctx)) raw.push(toRaw(rule, hit, { dialect, revision: id, direction, path, line: hit.line ?? analysed[0]?.line ?? 1 }));
+    };
+    run('up', m.up, true);
+    if (report && directions.includes('down') && m.downPath) {
+      const down = m.down;
+      if (down) run('down', down, false);
     }
   }
-  const { findings, suppressed } = applySuppressions(raw, sources, options.dialects, options.config ?? {});
-  return { findings: merge(findings), suppressed: merge(suppressed), notAnalysed: merge(unknown.map(({ dialects: _d, ...u }) => ({ ...u, code: '', severity: 'notice' as const, message: '' }))).map((u) => ({ dialects: u.dialects, revision: u.revision, direction: u.direction, path: u.path, line: u.line })), statements, revisions };
+  return { raw, unknown, statements };
 }
 
 function toRaw(rule: Rule, hit: Hit, where: { dialect: DialectName; revision: string; direction: 'up' | 'down'; path: string; line: number }): Raw {

@@ -1,6 +1,7 @@
 import type { DialectSyntax } from '../dialects/dialect.js';
 import { transactionControl } from '../dialects/transaction-control.js';
 import { tokenize } from '../safety/data-risk.js';
+import { shortcutsOn } from '../safety/prefilter.js';
 import { Reader } from './token-reader.js';
 import type { Action, AnalysedStatement, ColumnSpec, ConstraintKind } from './types.js';
 
@@ -18,6 +19,11 @@ const DML = new Set(['INSERT', 'UPDATE', 'SELECT', 'REPLACE', 'SET', 'WITH', 'CA
 export function analyseWithTokens(sql: string, line: number, dialect: DialectSyntax): AnalysedStatement {
   const control = transactionControl(sql);
   if (control) return { sql, line, actions: [{ kind: 'transaction', what: control }], analysed: true, ddl: false };
+  // Pre-filter: a statement whose first token is a DML word (INSERT, UPDATE, SELECT…) reads
+  // as "no schema change" whatever follows (none of the branches below starts with one of
+  // them), so a large INSERT is not tokenized to its end.
+  const head = shortcutsOn() ? (tokenize(sql, dialect, 1)[0]?.text ?? '') : '';
+  if (DML.has(head)) return { sql, line, actions: [], analysed: true, ddl: false };
   const t = tokenize(sql, dialect);
   const r = new Reader(t);
   const first = t[0]?.text ?? '';

@@ -1,4 +1,5 @@
 import type { DialectSyntax } from '../dialects/dialect.js';
+import { shortcutsOn } from './prefilter.js';
 
 /**
  * Finds statements that destroy data: DROP TABLE, ALTER TABLE … DROP [COLUMN], TRUNCATE,
@@ -19,8 +20,12 @@ export interface Risk {
 
 type Token = { type: 'word' | 'ident' | 'string' | 'punct'; text: string; raw?: string };
 
-/** Tokens of one statement; words are upper-cased, quoted identifiers unquoted. */
-export function tokenize(sql: string, dialect: DialectSyntax): Token[] {
+/**
+ * Tokens of one statement; words are upper-cased, quoted identifiers unquoted. `limit`: stop
+ * after that many tokens (the first ones are the same as a whole reading's), so a caller that
+ * decides by the first word does not read a large INSERT to its end.
+ */
+export function tokenize(sql: string, dialect: DialectSyntax, limit = Infinity): Token[] {
   const tokens: Token[] = [];
   const rules = dialect.splitter;
   let i = 0;
@@ -49,7 +54,7 @@ export function tokenize(sql: string, dialect: DialectSyntax): Token[] {
     }
     tokens.push({ type, text });
   };
-  while (i < n) {
+  while (i < n && tokens.length < limit) {
     const c = sql[i]!;
     if (/\s/.test(c)) {
       i++;
@@ -89,8 +94,13 @@ export function tokenize(sql: string, dialect: DialectSyntax): Token[] {
   return tokens;
 }
 
+const DESTROYING_VERBS = new Set(['DROP', 'TRUNCATE', 'DELETE', 'ALTER']);
+
 /** What one statement destroys. */
 export function classifyStatement(sql: string, dialect: DialectSyntax): Risk[] {
+  // Only a statement starting with one of these words destroys anything: the others are not read past their first word.
+  const head = shortcutsOn() ? tokenize(sql, dialect, 1)[0] : { type: 'word', text: 'DROP' };
+  if (head?.type !== 'word' || !DESTROYING_VERBS.has(head.text)) return [];
   const t = tokenize(sql, dialect);
   let p = 0;
   const word = (w: string) => t[p]?.type === 'word' && t[p]!.text === w;

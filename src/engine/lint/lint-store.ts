@@ -1,0 +1,181 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DialectName } from '../dialects/dialect.js';
+import type { SqlSource } from '../files/sql-source.js';
+import type { RevisionGraph } from '../graph/graph.js';
+
+/**
+ * Lint results kept between processes, one entry per dialect and history, in the user's cache
+ * folder (`$XDG_CACHE_HOME/migrate-tui/lint`, else `~/.cache/migrate-tui/lint`; never the
+ * project's folder). A dialect's results depend on every file before each revision (the
+ * replayed schema) and after it (a rebuild spans up to three revisions), so the key is a hash
+ * of the whole history as lint reads it — every revision in upgrade order with its files'
+ * texts, paths, the sections and transaction settings the dialect gets — plus the dialect, the revisions and
+ * directions asked for, and the build (the version and the engine's files). Any change to any
+ * file is a new key: that dialect is linted again from nothing. Suppressions and the config
+ * are applied after the store, so they need no key. A history with a streamed file (lint
+ * reads its excerpt, the run the whole file) is never stored.
+ */
+
+export interface LintStore {
+  read(key: string): unknown;
+  write(key: string, value: unknown): void;
+}
+
+const FORMAT = 'migrate-tui lint store 1';
+/** Entries kept; the oldest go first. */
+const KEEP = 32;
+
+/**
+ * The store's folder for this environment, or null: `MIGRATE_TUI_LINT_CACHE=off`, or neither
+ * XDG_CACHE_HOME nor HOME set (an environment without a home keeps nothing).
+ */
+export function lintStoreDir(env: Readonly<Record<string, string | undefined>>): string | null {
+  if (env.MIGRATE_TUI_LINT_CACHE === 'off') return null;
+  // The XDG spec: a relative XDG_CACHE_HOME is invalid and ignored.
+  const xdg = env.XDG_CACHE_HOME;
+  const home = env.HOME;
+  const base = xdg && isAbsolute(xdg) ? xdg : home && isAbsolute(home) ? join(home, '.cache') : null;
+  return base ? join(base, 'migrate-tui', 'lint') : null;
+}
+
+/** A folder of entries; `write: false` (`--read-only`) reads and never writes. Failures are misses, never errors. */
+export function diskLintStore(dir: string, options: { readonly write: boolean }): LintStore {
+  const file = (key: string) => join(dir, `${key}.json`);
+  return {
+    read(key) {
+      try {
+        const entry = JSON.parse(readFileSync(file(key), 'utf8')) as { key?: string; value?: unknown };
+        return entry.key === key ? entry.value : null;
+      } catch {
+        return null;
+      }
+    },
+    write(key, value) {
+      if (!options.write) return;
+      try {
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        const temp = join(dir, `${key}.${process.pid}.tmp`);
+        writeFileSync(temp, JSON.stringify({ key, value }));
+        renameSync(temp, file(key));
+        prune(dir);
+      } catch {
+        // Not kept: the next lint computes it again.
+      }
+    },
+  };
+}
+
+function prune(dir: string): void {
+  const entries = readdirSync(dir).map((name) => {
+    try {
+      return { name, at: statSync(join(dir, name)).mtimeMs };
+    } catch {
+      return { name, at: 0 };
+    }
+  });
+  if (entries.length <= KEEP) return;
+  entries.sort((a, b) => b.at - a.at);
+  for (const old of entries.slice(KEEP)) rmSync(join(dir, old.name), { force: true });
+}
+
+let build: string | null = null;
+/** The version, the parser's version and every engine file's size and time: a rebuilt engine is a new key. */
+function buildStamp(): string {
+  if (build) return build;
+  const hash = createHash('sha256');
+  const engine = dirname(dirname(fileURLToPath(import.meta.url)));
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.js')) {
+        const s = statSync(path);
+        hash.update(`${path}\0${s.size}\0${s.mtimeMs}\0`);
+      }
+    }
+  };
+  const version = (path: string) => {
+    try {
+      return (JSON.parse(readFileSync(path, 'utf8')) as { version?: string }).version ?? '?';
+    } catch {
+      return '?';
+    }
+  };
+  try {
+    walk(engine);
+  } catch {
+    hash.update(String(Math.random()));
+  }
+  hash.update(version(join(engine, '..', '..', '..', 'package.json')));
+  hash.update(version(join(engine, '..', '..', '..', 'node_modules', 'libpg-query', 'package.json')));
+  return (build = hash.digest('hex'));
+}
+
+interface KeyOptions {
+  readonly revisions?: ReadonlySet<string>;
+  readonly directions?: ReadonlyArray<'up' | 'down'>;
+  readonly plan?: boolean;
+}
+
+/**
+ * The key of each dialect's results for this history, or null when they are not to be stored.
+ * The texts are hashed once for all dialects; each dialect adds what it reads differently.
+ */
+export function lintKeys(graph: RevisionGraph, order: readonly string[], dialects: readonly DialectName[], options: KeyOptions): Map<DialectName, string> | null {
+  if (options.plan) return null;
+  const directions = options.directions ?? ['up', 'down'];
+  // A graph's files are read once and never change: a lint that missed the store (lintFromStore, then lintHistory) hashes them once.
+  const asked = `${dialects.join(',')}|${[...directions].sort().join(',')}|${options.revisions ? [...options.revisions].sort().join(',') : '*'}`;
+  const known = lastKeys.get(graph);
+  if (known?.asked === asked) return known.keys;
+  const keys = computeKeys(graph, order, dialects, directions, options);
+  lastKeys.set(graph, { asked, keys });
+  return keys;
+}
+
+const lastKeys = new WeakMap<RevisionGraph, { asked: string; keys: Map<DialectName, string> | null }>();
+
+function computeKeys(graph: RevisionGraph, order: readonly string[], dialects: readonly DialectName[], directions: ReadonlyArray<'up' | 'down'>, options: KeyOptions): Map<DialectName, string> | null {
+  const parts: string[] = [FORMAT, buildStamp(), [...directions].sort().join(','), options.revisions ? [...options.revisions].sort().join(',') : '*'];
+  const sources: SqlSource[] = [];
+  // A file's text and path decide the lines each dialect runs (its sections, its layout).
+  const source = (s: SqlSource): boolean => {
+    if (s.streamed) return false;
+    sources.push(s);
+    parts.push(s.kind, s.path, s.text);
+    return true;
+  };
+  for (const id of order) {
+    const m = graph.get(id);
+    parts.push(id, `${m.transaction}:${m.downPath !== null}`);
+    if (!source(m.up)) return null;
+    if ((!options.revisions || options.revisions.has(id)) && directions.includes('down') && m.downPath) {
+      const down = m.down;
+      if (!down) parts.push('no down');
+      else if (!source(down)) return null;
+    }
+  }
+  const base = digest(parts);
+  const keys = new Map<DialectName, string>();
+  for (const dialect of dialects) {
+    // What the dialect gets of each file: its path (popx), sections, statements ranges, transaction setting.
+    const mine = [base, dialect];
+    for (const s of sources) {
+      const ranges = s.delimitedRanges(dialect);
+      const choice = s.sectionChoice(dialect);
+      mine.push(`${s.pathFor(dialect)}\0${s.transactionOff(dialect) ?? ''}\0${ranges.length ? JSON.stringify(ranges) : ''}\0${choice.length ? JSON.stringify(choice) : ''}`);
+    }
+    keys.set(dialect, digest(mine));
+  }
+  return keys;
+}
+
+/** One hash of many strings, each length-prefixed (no two lists hash alike by moving a boundary). */
+function digest(parts: readonly string[]): string {
+  return createHash('sha256')
+    .update(parts.map((p) => `${p.length}:${p}`).join(''))
+    .digest('hex');
+}
