@@ -25,7 +25,7 @@ const option = (name: string, fallback: number) => {
 };
 const megabytes = option('--mb', quick ? 8 : 100);
 const rounds = option('--rounds', quick ? 1 : 3);
-const BIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../bin/main.js', import.meta.url));
 
 const root = mkdtempSync(join(tmpdir(), 'migrate-tui-large-'));
 const dir = join(root, 'migrations');

@@ -15,7 +15,7 @@ import { ratio, rotated, spread, timeProcess } from './harness.js';
 const quick = process.argv.includes('--quick');
 const sizes = quick ? [500] : (process.env.BENCH_SIZES ?? '1000,10000,50000').split(',').map(Number);
 const rounds = quick ? 1 : 3;
-const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const cli = fileURLToPath(new URL('../bin/main.js', import.meta.url));
 
 console.log(`scale benchmark: whole processes, ratio to \`heads\` on the same folder, ${rounds} interleaved round${rounds === 1 ? '' : 's'}, median [min–max]`);
 let failed = false;

@@ -13,7 +13,7 @@ import { ratio, rotated, spread, timeProcess } from './harness.js';
  */
 const quick = process.argv.includes('--quick');
 const rounds = quick ? 5 : 21;
-const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const cli = fileURLToPath(new URL('../bin/main.js', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'migrate-tui-startup-'));
 const dir = join(root, 'migrations');
 mkdirSync(dir);
@@ -32,7 +32,7 @@ const rows: Array<{ name: string; command: string; args: string[] }> = [
   { name: 'migrate-tui --version', command: process.execPath, args: [cli, '--version'] },
   { name: 'migrate-tui --help', command: process.execPath, args: [cli, '--help'] },
   { name: 'migrate-tui status', command: process.execPath, args: [cli, '--url', url, '--dir', dir, 'status'] },
-  // BENCH_COMPARE_CLI=<another build's dist/src/cli/main.js>: the same rows for it, in the same rounds (before/after a change).
+  // BENCH_COMPARE_CLI=<another build's dist/bin/main.js (or dist/src/cli/main.js)>: the same rows for it, in the same rounds (before/after a change).
   ...(process.env.BENCH_COMPARE_CLI
     ? [
         { name: 'compared --version', command: process.execPath, args: [process.env.BENCH_COMPARE_CLI, '--version'] },

@@ -1,4 +1,7 @@
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { BackupToolError } from './dump-tools.js';
 import { ForeignKeyViolationError, LockTimeoutError } from './dialect-errors.js';
 import { transactionControl } from './transaction-control.js';
@@ -8,6 +11,23 @@ import { sqliteSchema } from './sqlite-schema.js';
 import { settleCapabilities, SQLITE_CAPABILITIES, type Capabilities } from './capabilities.js';
 
 /**
+ * better-sqlite3, loaded when the first SQLite database opens: the bundled engine (one file,
+ * scripts/bundle.mjs) then loads no driver until a database of that kind is used. The addon
+ * is handed over from where npm builds it: the `bindings` package would search for it (two
+ * failed requires first) on every start; elsewhere, better-sqlite3's own search.
+ */
+let driver: { Database: typeof BetterSqlite3; nativeBinding: object | null } | undefined;
+function openDatabase(file: string | Buffer, options: BetterSqlite3.Options = {}): BetterSqlite3.Database {
+  if (!driver) {
+    const require = createRequire(import.meta.url);
+    const addon = join(dirname(require.resolve('better-sqlite3')), '../build/Release/better_sqlite3.node');
+    driver = { Database: require('better-sqlite3') as typeof BetterSqlite3, nativeBinding: existsSync(addon) ? (require(addon) as object) : null };
+  }
+  const { Database, nativeBinding } = driver;
+  return new Database(file, (nativeBinding ? { ...options, nativeBinding } : options) as BetterSqlite3.Options);
+}
+
+/**
  * The version of the linked SQLite library, asked of an in-memory database: any statement
  * on the real file reads its schema, which fails while another runner holds the file
  * exclusively, and opening must not fail before the lock wait can say who holds it.
@@ -15,7 +35,7 @@ import { settleCapabilities, SQLITE_CAPABILITIES, type Capabilities } from './ca
 let sqliteVersion: string | null = null;
 function librarySqliteVersion(): string {
   if (sqliteVersion === null) {
-    const memory = new Database(':memory:');
+    const memory = openDatabase(':memory:');
     sqliteVersion = (memory.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
     memory.close();
   }
@@ -34,7 +54,7 @@ export class SqliteAdapter implements DatabaseAdapter {
   readonly serverVersion: string;
   /** SQLite locks the file (BEGIN IMMEDIATE held for the run): no advisory lock, no lease. */
   readonly capabilities: Capabilities = settleCapabilities(SQLITE_CAPABILITIES, undefined, null);
-  private readonly db: Database.Database;
+  private readonly db: BetterSqlite3.Database;
   private locked = false;
   private timeoutMs = 0;
 
@@ -50,7 +70,7 @@ export class SqliteAdapter implements DatabaseAdapter {
     readonly databaseName: string,
     private readonly settings: { readonly foreignKeys: boolean } = { foreignKeys: false },
   ) {
-    this.db = new Database(file);
+    this.db = openDatabase(file);
     this.resetSession();
     this.serverVersion = `SQLite ${librarySqliteVersion()}`;
   }
@@ -58,12 +78,12 @@ export class SqliteAdapter implements DatabaseAdapter {
   /** The file opened read-only (a busy wait of `timeoutMs` at most; SQLite has no statement time limit). */
   async readOnlyProbe(timeoutMs: number): Promise<ReadOnlyProbe> {
     if (typeof this.file !== 'string' || this.file === ':memory:') throw new Error('an in-memory database has no second connection');
-    const other = new Database(this.file, { readonly: true, fileMustExist: true, timeout: Math.max(1, Math.round(timeoutMs)) });
+    const other = openDatabase(this.file, { readonly: true, fileMustExist: true, timeout: Math.max(1, Math.round(timeoutMs)) });
     return { query: async <T>(sql: string) => other.prepare(sql).all() as T[], close: async () => void other.close() };
   }
 
   /** The underlying handle (for the online backup API). */
-  get handle(): Database.Database {
+  get handle(): BetterSqlite3.Database {
     return this.db;
   }
 
@@ -230,7 +250,7 @@ export class SqliteAdapter implements DatabaseAdapter {
    */
   async restore(file: string): Promise<void> {
     if (this.locked) this.db.exec('COMMIT');
-    const source = new Database(file, { readonly: true, fileMustExist: true });
+    const source = openDatabase(file, { readonly: true, fileMustExist: true });
     try {
       if (typeof this.file !== 'string') throw new Error('cannot restore into an in-memory copy');
       await source.backup(this.file);

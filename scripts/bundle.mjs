@@ -1,0 +1,104 @@
+// The shipped binary, dist/bin/: the `tsc` output of src/ bundled by esbuild (start-up, issue 15).
+//
+// Why: Node 20 has no compile cache for ES modules, and `status` spent most of its time
+// resolving, reading, compiling and linking ~150 small modules (2.9× `node -e 0`). Each
+// module file costs about as much again as its size; so the status path is now 2 files:
+//
+//   dist/bin/main.js     the CLI and commander, no engine: `--version` and `--help` load only it
+//   dist/bin/engine.js   the whole engine (drivers load when a database of their kind opens)
+//   dist/bin/tui/        the TUI's entries (the early frame, the TUI, the fleet view), chunks
+//                        split between them; they import ../engine.js, the same instance
+//
+// npm packages stay external (native addons, WASM, Ink), except commander, which every
+// command loads. dist/bundle-meta.json (esbuild's metafiles) says which sources each output
+// holds; test/startup.test.ts reads it.
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const src = join(root, 'dist/src');
+const out = join(root, 'dist/bin');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+async function loadEsbuild() {
+  try {
+    return await import('esbuild');
+  } catch (error) {
+    // A checkout whose node_modules predates the esbuild devDependency can name another copy.
+    if (process.env.MIGRATE_TUI_ESBUILD) return import(pathToFileURL(process.env.MIGRATE_TUI_ESBUILD).href);
+    throw error;
+  }
+}
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+let esbuild;
+try {
+  esbuild = await loadEsbuild();
+} catch (error) {
+  // Packing without the bundle would ship a binary that cannot start.
+  if (['pack', 'publish'].includes(process.env.npm_command ?? '')) throw error;
+  // Not bundled: the binary still works from this checkout (dist/src), only slower to start.
+  writeFileSync(join(out, 'main.js'), "#!/usr/bin/env node\n// esbuild was not installed when this was built (run `npm install`): the unbundled build.\nimport '../src/cli/main.js';\n");
+  chmodSync(join(out, 'main.js'), 0o755);
+  process.stderr.write('warning: esbuild is not installed (run `npm install`); dist/bin/main.js runs the unbundled build, which starts slower and is not packable\n');
+  process.exit(0);
+}
+
+/** Sources that are their own output file, and that file. */
+const separate = new Map([
+  [join(src, 'engine/index.js'), join(out, 'engine.js')],
+  [join(src, 'tui/early-frame.js'), join(out, 'tui/early-frame.js')],
+  [join(src, 'tui/run-tui.js'), join(out, 'tui/run-tui.js')],
+  [join(src, 'tui/fleet/run-fleet-tui.js'), join(out, 'tui/run-fleet-tui.js')],
+]);
+
+/** An import of another output's source becomes an import of that output (one engine instance for the CLI and the TUI). */
+function linkOutputs(outDir, self) {
+  return {
+    name: 'link-outputs',
+    setup(build) {
+      build.onResolve({ filter: /^\./ }, (args) => {
+        const target = resolve(args.resolveDir, args.path);
+        const file = separate.get(target);
+        if (!file || self.includes(target)) return undefined;
+        const path = relative(outDir, file);
+        return { path: path.startsWith('.') ? path : `./${path}`, external: true };
+      });
+    },
+  };
+}
+
+const common = {
+  absWorkingDir: root,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: Object.keys(pkg.dependencies).filter((name) => name !== 'commander').flatMap((name) => [name, `${name}/*`]),
+  define: { MIGRATE_TUI_VERSION: JSON.stringify(pkg.version) },
+  metafile: true,
+  logLevel: 'warning',
+};
+const tuiEntries = [...separate.keys()].filter((f) => f.includes('/tui/'));
+const [cli, engine, tui] = await Promise.all([
+  esbuild.build({
+    ...common,
+    entryPoints: [join(src, 'cli/main.js')],
+    outfile: join(out, 'main.js'),
+    // commander is CommonJS: its require('node:events') needs a require in an ES module.
+    banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
+    plugins: [linkOutputs(out, [])],
+  }),
+  esbuild.build({ ...common, entryPoints: [join(src, 'engine/index.js')], outfile: join(out, 'engine.js'), plugins: [linkOutputs(out, [join(src, 'engine/index.js')])] }),
+  esbuild.build({
+    ...common,
+    entryPoints: Object.fromEntries(tuiEntries.map((f) => [relative(join(out, 'tui'), separate.get(f)).replace(/\.js$/, ''), f])),
+    outdir: join(out, 'tui'),
+    splitting: true,
+    plugins: [linkOutputs(join(out, 'tui'), tuiEntries)],
+  }),
+]);
+writeFileSync(join(root, 'dist/bundle-meta.json'), JSON.stringify({ cli: cli.metafile, engine: engine.metafile, tui: tui.metafile }));
+chmodSync(join(out, 'main.js'), 0o755);
