@@ -9,9 +9,9 @@
 //   dist/bin/tui/        the TUI's entries (the early frame, the TUI, the fleet view), chunks
 //                        split between them; they import ../engine.js, the same instance
 //
-// npm packages stay external (native addons, WASM, Ink), except commander, which every
-// command loads. dist/bundle-meta.json (esbuild's metafiles) says which sources each output
-// holds; test/startup.test.ts reads it.
+// npm packages stay external (native addons, WASM, Ink), except commander and
+// better-sqlite3's JavaScript (see `bundled`). dist/bundle-meta.json (esbuild's metafiles)
+// says which sources each output holds; test/startup.test.ts reads it.
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -70,13 +70,22 @@ function linkOutputs(outDir, self) {
   };
 }
 
+/**
+ * Bundled although npm packages: commander (every command loads it) and better-sqlite3's
+ * JavaScript (13 small CommonJS files, ~7 ms of CPU to load; its addon stays where npm built it,
+ * found by the SQLite adapter). The others stay external: native addons, WASM, Ink, drivers
+ * loaded only for their database.
+ */
+const bundled = ['commander', 'better-sqlite3'];
 const common = {
   absWorkingDir: root,
   bundle: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  external: Object.keys(pkg.dependencies).filter((name) => name !== 'commander').flatMap((name) => [name, `${name}/*`]),
+  external: [...Object.keys(pkg.dependencies).filter((name) => !bundled.includes(name)), 'bindings'].flatMap((name) => [name, `${name}/*`]),
+  // CommonJS in an ES module: commander's require('node:events'), better-sqlite3's require('fs').
+  banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
   define: { MIGRATE_TUI_VERSION: JSON.stringify(pkg.version) },
   metafile: true,
   logLevel: 'warning',
@@ -87,8 +96,6 @@ const [cli, engine, tui] = await Promise.all([
     ...common,
     entryPoints: [join(src, 'cli/main.js')],
     outfile: join(out, 'main.js'),
-    // commander is CommonJS: its require('node:events') needs a require in an ES module.
-    banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
     plugins: [linkOutputs(out, [])],
   }),
   esbuild.build({ ...common, entryPoints: [join(src, 'engine/index.js')], outfile: join(out, 'engine.js'), plugins: [linkOutputs(out, [join(src, 'engine/index.js')])] }),

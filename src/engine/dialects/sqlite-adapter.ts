@@ -1,4 +1,4 @@
-import type BetterSqlite3 from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -11,20 +11,21 @@ import { sqliteSchema } from './sqlite-schema.js';
 import { settleCapabilities, SQLITE_CAPABILITIES, type Capabilities } from './capabilities.js';
 
 /**
- * better-sqlite3, loaded when the first SQLite database opens: the bundled engine (one file,
- * scripts/bundle.mjs) then loads no driver until a database of that kind is used. The addon
- * is handed over from where npm builds it: the `bindings` package would search for it (two
- * failed requires first) on every start; elsewhere, better-sqlite3's own search.
+ * The addon, found once where npm builds it and handed to every connection. better-sqlite3's
+ * own search (the `bindings` package: two failing requires first) cost every start, and from
+ * inside the bundle (scripts/bundle.mjs, which carries better-sqlite3's JavaScript) it would
+ * search beside the bundle; elsewhere `bindings` searches better-sqlite3's folder.
  */
-let driver: { Database: typeof BetterSqlite3; nativeBinding: object | null } | undefined;
-function openDatabase(file: string | Buffer, options: BetterSqlite3.Options = {}): BetterSqlite3.Database {
-  if (!driver) {
+let addon: object | undefined;
+function openDatabase(file: string | Buffer, options: Database.Options = {}): Database.Database {
+  if (!addon) {
     const require = createRequire(import.meta.url);
-    const addon = join(dirname(require.resolve('better-sqlite3')), '../build/Release/better_sqlite3.node');
-    driver = { Database: require('better-sqlite3') as typeof BetterSqlite3, nativeBinding: existsSync(addon) ? (require(addon) as object) : null };
+    const root = join(dirname(require.resolve('better-sqlite3')), '..');
+    const built = join(root, 'build/Release/better_sqlite3.node');
+    addon = (existsSync(built) ? require(built) : createRequire(join(root, 'package.json'))('bindings')({ bindings: 'better_sqlite3.node', module_root: root })) as object;
   }
-  const { Database, nativeBinding } = driver;
-  return new Database(file, (nativeBinding ? { ...options, nativeBinding } : options) as BetterSqlite3.Options);
+  // The types know a path only; better-sqlite3 also takes the loaded addon.
+  return new Database(file, { ...options, nativeBinding: addon as unknown as string });
 }
 
 /**
@@ -54,7 +55,7 @@ export class SqliteAdapter implements DatabaseAdapter {
   readonly serverVersion: string;
   /** SQLite locks the file (BEGIN IMMEDIATE held for the run): no advisory lock, no lease. */
   readonly capabilities: Capabilities = settleCapabilities(SQLITE_CAPABILITIES, undefined, null);
-  private readonly db: BetterSqlite3.Database;
+  private readonly db: Database.Database;
   private locked = false;
   private timeoutMs = 0;
 
@@ -83,7 +84,7 @@ export class SqliteAdapter implements DatabaseAdapter {
   }
 
   /** The underlying handle (for the online backup API). */
-  get handle(): BetterSqlite3.Database {
+  get handle(): Database.Database {
     return this.db;
   }
 
