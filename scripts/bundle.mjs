@@ -1,13 +1,16 @@
 // The shipped binary, dist/bin/: the `tsc` output of src/ bundled by esbuild (start-up, issue 15).
 //
-// Why: Node 20 has no compile cache for ES modules, and `status` spent most of its time
-// resolving, reading, compiling and linking ~150 small modules (2.9× `node -e 0`). Each
-// module file costs about as much again as its size; so the status path is now 2 files:
+// Why: Node 20 has no compile cache, and `status` spent most of its time resolving, reading,
+// compiling and linking ~150 small ES modules (2.9× `node -e 0`). Each file costs about as
+// much again as its size, and the ES-module loader itself costs ~10 ms of CPU; so the status
+// path is now 2 CommonJS files and no ES-module loader:
 //
 //   dist/bin/main.js     the CLI and commander, no engine: `--version` and `--help` load only it
-//   dist/bin/engine.js   the whole engine (drivers load when a database of their kind opens)
-//   dist/bin/tui/        the TUI's entries (the early frame, the TUI, the fleet view), chunks
-//                        split between them; they import ../engine.js, the same instance
+//   dist/bin/engine.js   the whole engine and better-sqlite3's JavaScript (the other drivers
+//                        load when a database of their kind opens), required by main.js
+//   dist/bin/tui/        ES modules (Ink is one, with top-level await): the TUI's entries (the
+//                        early frame, the TUI, the fleet view) and their chunks; they import
+//                        ../engine.js, the instance main.js required
 //
 // npm packages stay external (native addons, WASM, Ink), except commander and
 // better-sqlite3's JavaScript (see `bundled`). dist/bundle-meta.json (esbuild's metafiles)
@@ -80,32 +83,55 @@ const bundled = ['commander', 'better-sqlite3'];
 const common = {
   absWorkingDir: root,
   bundle: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
   external: [...Object.keys(pkg.dependencies).filter((name) => !bundled.includes(name)), 'bindings'].flatMap((name) => [name, `${name}/*`]),
-  // CommonJS in an ES module: commander's require('node:events'), better-sqlite3's require('fs').
-  banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
   define: { MIGRATE_TUI_VERSION: JSON.stringify(pkg.version) },
   metafile: true,
   logLevel: 'warning',
 };
+/** CommonJS outputs: import.meta.url (createRequire, package.json) becomes the file's URL. */
+const commonjs = {
+  ...common,
+  format: 'cjs',
+  define: { ...common.define, 'import.meta.url': '__importMetaUrl' },
+  // "use strict" first: esbuild's own comes after the banner, where it does not count.
+  banner: { js: '"use strict";\nconst __importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+};
+/** The CLI loads the engine with require (an import() would start the ES-module loader). */
+const requireEngine = {
+  name: 'require-engine',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]dist[\\/]src[\\/]cli[\\/]engine\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const dynamic = "await import('../engine/index.js')";
+      if (!text.includes(dynamic)) throw new Error(`${args.path} no longer says ${dynamic}: update scripts/bundle.mjs`);
+      // linkOutputs makes it require('./engine.js').
+      return { contents: text.replace(dynamic, "require('../engine/index.js')"), loader: 'js', resolveDir: dirname(args.path) };
+    });
+  },
+};
 const tuiEntries = [...separate.keys()].filter((f) => f.includes('/tui/'));
 const [cli, engine, tui] = await Promise.all([
   esbuild.build({
-    ...common,
-    entryPoints: [join(src, 'cli/main.js')],
+    ...commonjs,
+    entryPoints: [join(src, 'cli/bin.js')],
     outfile: join(out, 'main.js'),
-    plugins: [linkOutputs(out, [])],
+    banner: { js: `#!/usr/bin/env node\n${commonjs.banner.js}` },
+    plugins: [requireEngine, linkOutputs(out, [])],
   }),
-  esbuild.build({ ...common, entryPoints: [join(src, 'engine/index.js')], outfile: join(out, 'engine.js'), plugins: [linkOutputs(out, [join(src, 'engine/index.js')])] }),
+  esbuild.build({ ...commonjs, entryPoints: [join(src, 'engine/index.js')], outfile: join(out, 'engine.js'), plugins: [linkOutputs(out, [join(src, 'engine/index.js')])] }),
   esbuild.build({
     ...common,
+    format: 'esm',
     entryPoints: Object.fromEntries(tuiEntries.map((f) => [relative(join(out, 'tui'), separate.get(f)).replace(/\.js$/, ''), f])),
     outdir: join(out, 'tui'),
     splitting: true,
     plugins: [linkOutputs(join(out, 'tui'), tuiEntries)],
   }),
 ]);
+// The package is "type": "module"; these say what each folder's .js files are.
+writeFileSync(join(out, 'package.json'), '{ "type": "commonjs" }\n');
+writeFileSync(join(out, 'tui/package.json'), '{ "type": "module" }\n');
 writeFileSync(join(root, 'dist/bundle-meta.json'), JSON.stringify({ cli: cli.metafile, engine: engine.metafile, tui: tui.metafile }));
 chmodSync(join(out, 'main.js'), 0o755);

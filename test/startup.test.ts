@@ -10,7 +10,8 @@ import { makeFolder, pair } from './helpers/folders.js';
 
 /**
  * Start-up (issue 15): the shipped binary is a bundle (scripts/bundle.mjs): `dist/bin/main.js`
- * (the CLI and commander), `dist/bin/engine.js` (the engine), `dist/bin/tui/` (the TUI).
+ * (the CLI and commander) and `dist/bin/engine.js` (the engine), CommonJS; `dist/bin/tui/`
+ * (the TUI), ES modules.
  * `--version` and `--help` load the CLI only; a command loads the engine when it runs; `status`
  * on SQLite loads better-sqlite3's addon and no other driver, no lint parser, formatter or TUI.
  * Checked on the built binary with hooks that list every file the process loads (ES modules
@@ -83,7 +84,9 @@ test('the CLI bundle holds the CLI and commander only; the TUI outputs share the
   const tuiSources = Object.values(meta.tui.outputs).flatMap((o) => Object.keys(o.inputs));
   t.true(tuiSources.some((f) => f.includes('dist/src/tui/run-tui.js')));
   t.deepEqual(tuiSources.filter((f) => !f.includes('dist/src/tui/')), []);
-  t.regex(readFileSync(join(binDir, 'tui/run-tui.js'), 'utf8') + readFileSync(join(binDir, 'main.js'), 'utf8'), /from "\.\.\/engine\.js"|import\("\.\/engine\.js"\)/);
+  t.regex(readFileSync(join(binDir, 'main.js'), 'utf8'), /require\("\.\/engine\.js"\)/, 'the CLI requires engine.js');
+  const tuiFiles = Object.keys(meta.tui.outputs).filter((f) => f.endsWith('.js'));
+  t.true(tuiFiles.some((f) => /from "\.\.\/engine\.js"/.test(readFileSync(join(repo, f), 'utf8'))), 'the TUI imports the same engine.js');
 });
 
 test('a command loads the engine when it runs (heads answers from the folder)', (t) => {
