@@ -21,7 +21,7 @@ const quick = process.argv.includes('--quick');
 const count = quick ? 50 : Number(process.env.BENCH_MIGRATIONS ?? 1000);
 const rounds = quick ? 1 : Number(process.env.BENCH_ROUNDS ?? 3);
 const only = process.argv.find((a) => a.startsWith('--db='))?.slice(5).split(',');
-const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const cli = fileURLToPath(new URL('../bin/main.js', import.meta.url));
 const bareLoop = fileURLToPath(new URL('bare-loop.js', import.meta.url));
 const DBMATE_VERSION = '2.36.0';
 

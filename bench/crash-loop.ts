@@ -28,7 +28,7 @@ const quick = argv.includes('--quick');
 const rounds = Number(option('--rounds') ?? (quick ? 5 : 50));
 const seed = Number(option('--seed') ?? Math.floor(Math.random() * 2 ** 31));
 const only = (option('--db')?.split(',') ?? ['sqlite', 'postgres', 'mariadb']) as DbName[];
-const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../bin/main.js', import.meta.url));
 const SPAWN_TIMEOUT_MS = 60_000;
 
 /** mulberry32: small, seedable, good enough to pick delays and targets. */

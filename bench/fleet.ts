@@ -23,7 +23,7 @@ const rounds = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : quick ? 1 :
 const sizeArg = process.argv.indexOf('--size');
 const size = sizeArg > 0 ? Number(process.argv[sizeArg + 1]) : quick ? 12 : 200;
 const parallel = 4;
-const BIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../bin/main.js', import.meta.url));
 const EXAMPLE = fileURLToPath(new URL('../../migrations', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'migrate-tui-bench-fleet-'));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

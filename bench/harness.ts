@@ -12,6 +12,8 @@ export interface Sample {
   readonly ms: number;
   /** Peak resident set of the process in MB (GNU time's %M), or NaN when /usr/bin/time is missing. */
   readonly rssMb: number;
+  /** CPU time (user + sys, GNU time's %U %S: 10 ms steps) in ms, or NaN without /usr/bin/time. Less disturbed by a loaded machine than wall time. */
+  readonly cpuMs: number;
   readonly ok: boolean;
   readonly output: string;
 }
@@ -24,16 +26,18 @@ process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 export function timeProcess(command: string, args: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): Sample {
   const rssFile = join(scratch, 'rss');
   const withTime = existsSync(TIME);
-  const [cmd, argv] = withTime ? [TIME, ['-f', '%M', '-o', rssFile, command, ...args]] : [command, [...args]];
+  const [cmd, argv] = withTime ? [TIME, ['-f', '%M %U %S', '-o', rssFile, command, ...args]] : [command, [...args]];
   const start = performance.now();
   const r = spawnSync(cmd, argv, { encoding: 'utf8', env: { ...process.env, ...options.env }, cwd: options.cwd, maxBuffer: 256 * 1024 * 1024 });
   const ms = performance.now() - start;
   let rssMb = Number.NaN;
+  let cpuMs = Number.NaN;
   if (withTime) {
-    const kb = Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop());
-    if (Number.isFinite(kb)) rssMb = kb / 1024;
+    const [kb, user, sys] = readFileSync(rssFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+    if (Number.isFinite(kb)) rssMb = kb! / 1024;
+    if (Number.isFinite(user) && Number.isFinite(sys)) cpuMs = (user! + sys!) * 1000;
   }
-  return { ms, rssMb, ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
+  return { ms, rssMb, cpuMs, ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
 }
 
 export const median = (xs: readonly number[]): number => {

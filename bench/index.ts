@@ -12,7 +12,7 @@ import { median, ratio, rotated, spread, timeProcess } from './harness.js';
 const quick = process.argv.includes('--quick');
 const pairs = quick ? 500 : 10_000;
 const runs = quick ? 1 : 5; // interleaved rounds
-const bin = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const bin = fileURLToPath(new URL('../bin/main.js', import.meta.url));
 
 const root = mkdtempSync(join(tmpdir(), 'migrate-tui-bench-'));
 const dir = join(root, 'migrations');

@@ -27,7 +27,7 @@ const option = (name: string, fallback: number) => {
 };
 const megabytes = option('--mb', quick ? 8 : 100);
 const rounds = option('--rounds', quick ? 1 : 3);
-const BIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../bin/main.js', import.meta.url));
 const BEFORE = args.includes('--before') ? args[args.indexOf('--before') + 1]! : null;
 
 const root = mkdtempSync(join(tmpdir(), 'migrate-tui-large-'));

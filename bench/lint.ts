@@ -22,7 +22,7 @@ import { setReadingShortcuts } from '../src/engine/safety/prefilter.js';
 const quick = process.argv.includes('--quick');
 const n = quick ? 200 : 1000;
 const rounds = quick ? 2 : 5;
-const bin = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const bin = fileURLToPath(new URL('../bin/main.js', import.meta.url));
 
 const root = mkdtempSync(join(tmpdir(), 'migrate-tui-bench-lint-'));
 const dir = join(root, 'migrations');

@@ -14,14 +14,14 @@ import { median, spread, timeProcess } from './harness.js';
  * SQLite the growth of the state tables (dbstat). `--before <main.js>` runs an earlier build
  * in the same interleaved rounds, each on its own database.
  *
- *   node dist/bench/log-texts.js [--quick] [--mb N] [--rounds R] [--before /path/to/dist/src/cli/main.js]
+ *   node dist/bench/log-texts.js [--quick] [--mb N] [--rounds R] [--before /path/to/dist/bin/main.js]
  */
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const opt = (name: string, fallback: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : fallback);
 const mb = Number(opt('--mb', quick ? '1' : '6'));
 const rounds = Number(opt('--rounds', quick ? '2' : '5'));
-const builds: Array<{ name: string; bin: string }> = [{ name: 'this build', bin: fileURLToPath(new URL('../src/cli/main.js', import.meta.url)) }];
+const builds: Array<{ name: string; bin: string }> = [{ name: 'this build', bin: fileURLToPath(new URL('../bin/main.js', import.meta.url)) }];
 if (args.includes('--before')) builds.unshift({ name: 'before', bin: opt('--before', '') });
 
 const root = mkdtempSync(join(tmpdir(), 'migrate-tui-bench-texts-'));

@@ -79,7 +79,7 @@ if (!listFile) {
 const only = argValue('--only')?.split(',');
 const onlyDb = argValue('--db')?.split(',');
 const outFile = argValue('--out');
-const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const cli = fileURLToPath(new URL('../bin/main.js', import.meta.url));
 const listDir = resolve(listFile, '..');
 const projects = (JSON.parse(readFileSync(listFile, 'utf8')) as Project[]).filter((p) => !only || only.includes(p.name));
 const root = mkdtempSync(join(tmpdir(), 'migrate-tui-real-'));

@@ -10,12 +10,13 @@ import { ratio, rotated, spread, timeProcess } from './harness.js';
  * 500), whole processes of the built binary, each command as a ratio to `heads` on the same
  * folder in the same interleaved rounds. Budget: every command ≤ 3× `heads`. The SQLite
  * database is stamped at the head, so `status` reads (and checks gaps and drift for) every
- * revision and `upgrade` plans with nothing to do.
+ * revision and `upgrade` plans with nothing to do. Wall-time ratios, then CPU-time (user + sys)
+ * ratios of the same runs: on a loaded machine the wall ratios swing between rounds.
  */
 const quick = process.argv.includes('--quick');
 const sizes = quick ? [500] : (process.env.BENCH_SIZES ?? '1000,10000,50000').split(',').map(Number);
 const rounds = quick ? 1 : 3;
-const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const cli = fileURLToPath(new URL('../bin/main.js', import.meta.url));
 
 console.log(`scale benchmark: whole processes, ratio to \`heads\` on the same folder, ${rounds} interleaved round${rounds === 1 ? '' : 's'}, median [min–max]`);
 let failed = false;
@@ -42,6 +43,7 @@ for (const size of sizes) {
   ];
   const ms = new Map<string, number[]>(commands.map(([n]) => [n, []]));
   const rss = new Map<string, number[]>(commands.map(([n]) => [n, []]));
+  const cpu = new Map<string, number[]>(commands.map(([n]) => [n, []]));
   for (let round = 0; round < rounds; round++) {
     for (const [name, args] of rotated(commands, round)) {
       const s = timeProcess(process.execPath, [cli, '--dir', dir, ...args], { cwd: root });
@@ -52,6 +54,7 @@ for (const size of sizes) {
       }
       ms.get(name)!.push(s.ms);
       if (Number.isFinite(s.rssMb)) rss.get(name)!.push(s.rssMb);
+      if (Number.isFinite(s.cpuMs)) cpu.get(name)!.push(s.cpuMs);
     }
   }
   const heads = ms.get('heads')!;
@@ -59,6 +62,14 @@ for (const size of sizes) {
   for (const [name] of commands) {
     const vs = name === 'heads' ? '' : ` ÷ heads ${ratio(ms.get(name)!, heads, name.startsWith('check') ? null : 3, quick)}`;
     console.log(`    ${name.padEnd(22)} ${spread(ms.get(name)!).padEnd(22)} peak RSS ${spread(rss.get(name)!, 'MB').padEnd(16)}${vs}`);
+  }
+  // The same ratios in CPU time (user + sys), which the load of a shared machine disturbs far less.
+  if (cpu.get('heads')!.length > 0) {
+    console.log(`    CPU (user + sys):`);
+    for (const [name] of commands) {
+      const vs = name === 'heads' ? '' : ` ÷ heads ${ratio(cpu.get(name)!, cpu.get('heads')!, name.startsWith('check') ? null : 3, quick)}`;
+      console.log(`    ${name.padEnd(22)} ${spread(cpu.get(name)!).padEnd(22)}${vs}`);
+    }
   }
   rmSync(root, { recursive: true, force: true });
 }

@@ -23,7 +23,7 @@ const quick = process.argv.includes('--quick');
 const count = quick ? 1000 : 10_000;
 const rounds = quick ? 1 : 3;
 const presses = quick ? 10 : 30;
-const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+const cli = fileURLToPath(new URL('../bin/main.js', import.meta.url));
 if (spawnSync('tmux', ['-V']).status !== 0) {
   console.log('tui terminal benchmark: NOT MEASURED (tmux is not installed)');
   if (process.env.CI === 'true') process.exitCode = 1;

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const built = join(root, 'dist/src/cli/main.js');
+// The bundle is written last (scripts/bundle.mjs after tsc): its time is the build's.
+const built = join(root, 'dist/bin/main.js');
 
 function newest(path) {
   const stat = statSync(path);
@@ -18,5 +19,7 @@ function newest(path) {
 const stale = !existsSync(built) || Math.max(newest(join(root, 'src')), newest(join(root, 'tsconfig.json')), newest(join(root, 'package.json'))) > statSync(built).mtimeMs;
 if (stale) {
   const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
-  process.exit(r.status ?? 1);
+  if (r.status !== 0) process.exit(r.status ?? 1);
+  const b = spawnSync(process.execPath, [join(root, 'scripts/bundle.mjs')], { stdio: 'inherit' });
+  process.exit(b.status ?? 1);
 }

@@ -40,7 +40,8 @@ test('npm pack of a clean copy carries dist/, and the tarball installs into a pr
   const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', work], clone)) as Array<{ filename: string; files: Array<{ path: string }> }>;
   const packMs = Date.now() - started;
   const paths = packed[0]!.files.map((f) => f.path);
-  t.true(paths.includes('dist/src/cli/main.js'), 'the binary is in the tarball');
+  t.true(paths.includes('dist/bin/main.js') && paths.includes('dist/bin/engine.js'), 'the bundled binary is in the tarball');
+  t.false(paths.some((p) => p.startsWith('dist/src/')), 'the unbundled build is not shipped (the bin does not use it)');
   t.true(paths.includes('README.md') && paths.includes('package.json'));
   t.false(paths.some((p) => p.startsWith('dist/test/') || p.startsWith('src/')), 'no tests or TypeScript sources');
 

@@ -1,3 +1,5 @@
+import { isatty } from 'node:tty';
+
 /** Where a CLI run reads and writes; the real process, or a test's capture. */
 export interface CliIo {
   readonly cwd: string;
@@ -14,7 +16,8 @@ export function processIo(): CliIo {
   return {
     cwd: process.cwd(),
     env: process.env,
-    stdinIsTTY: Boolean(process.stdin.isTTY),
+    // isatty, not process.stdin.isTTY: reading that creates the stdin stream (start-up), and only a question needs it.
+    stdinIsTTY: isatty(0),
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     out: (text) => void process.stdout.write(text),
     err: (text) => void process.stderr.write(text),

@@ -120,10 +120,12 @@ export class Migrator {
 
   /** Lint findings of the revisions an upgrade or downgrade to `target` would run, for this database's dialect. */
   async lintPlan(direction: 'upgrade' | 'downgrade', target: string, options: { outOfOrder?: boolean; config?: LintConfig } = {}): Promise<LintReport> {
-    if (this.db.syntax.name === 'postgres') await loadPostgresParser();
     const state = await this.readState();
     const steps = direction === 'upgrade' ? this.planUpgradeSteps(state, target, options.outOfOrder ?? false) : this.planDowngradeSteps(state, target);
     const revisions = new Set(steps.filter((s) => this.project.graph.has(s.revision)).map((s) => s.revision));
+    // Nothing to run, nothing to report: the replay of the whole history would find nothing (it was 45% of `upgrade` at the head of 50,000 revisions).
+    if (revisions.size === 0) return { findings: [], suppressed: [], notAnalysed: [], statements: 0, revisions: 0 };
+    if (this.db.syntax.name === 'postgres') await loadPostgresParser();
     return lintHistory(this.project.graph, { dialects: [this.db.syntax.name], revisions, plan: true, directions: [direction === 'upgrade' ? 'up' : 'down'], ...(options.config ? { config: options.config } : {}) });
   }
 

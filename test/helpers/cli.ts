@@ -33,7 +33,8 @@ export async function cli(args: string[], options: { cwd?: string; env?: Record<
   return { code, stdout, stderr };
 }
 
-export const BIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+/** The shipped binary: the bundle package.json's `bin` names (scripts/bundle.mjs). */
+export const BIN = fileURLToPath(new URL('../../bin/main.js', import.meta.url));
 
 /** Runs the built binary as a user would. */
 export function binary(args: string[], options: { cwd?: string; env?: Record<string, string | undefined>; input?: string } = {}): CliRun {

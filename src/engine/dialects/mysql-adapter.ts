@@ -1,4 +1,4 @@
-import mysql from 'mysql2/promise';
+import type mysql from 'mysql2/promise';
 import { ConnectWatch, tcpPeer } from './connect-guard.js';
 import { BackupToolError, findExecutable, runTool, toolVersion } from './dump-tools.js';
 import { LockTimeoutError } from './dialect-errors.js';
@@ -9,6 +9,9 @@ import { mysqlSyntax } from './mysql.js';
 import { mysqlSchema } from './mysql-schema.js';
 import { mysqlBlockers } from './mysql-blockers.js';
 import { detectMysqlFamily, settleCapabilities, syntaxFor, type Capabilities, type CapabilitySettings } from './capabilities.js';
+
+/** The driver, loaded by the first `open` (the bundled engine loads no driver until one is used). */
+let driver: typeof mysql | undefined;
 
 /** MySQL and MariaDB through mysql2, on one connection; the lock is GET_LOCK. */
 export class MysqlAdapter implements DatabaseAdapter {
@@ -39,8 +42,9 @@ export class MysqlAdapter implements DatabaseAdapter {
     );
   }
 
-  private static connect(url: string, connectTimeoutMs: number, stream: (() => unknown) | undefined): Promise<mysql.Connection> {
-    return mysql.createConnection({
+  private static async connect(url: string, connectTimeoutMs: number, stream: (() => unknown) | undefined): Promise<mysql.Connection> {
+    driver ??= (await import('mysql2/promise')).default;
+    return driver.createConnection({
       ...(stream ? { stream } : {}),
       uri: url.replace(/^mariadb:/i, 'mysql:'),
       multipleStatements: false,

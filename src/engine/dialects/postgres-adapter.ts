@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import postgres from 'postgres';
+import type postgres from 'postgres';
 import { ConnectWatch, tcpPeer } from './connect-guard.js';
 import { BackupToolError, findExecutable, runTool, toolVersion } from './dump-tools.js';
 import { LockTimeoutError } from './dialect-errors.js';
@@ -10,6 +10,7 @@ import { detectPostgresFamily, settleCapabilities, syntaxFor, type Capabilities,
 import type { DialectSyntax } from './dialect.js';
 import { postgresSchema } from './postgres-schema.js';
 
+let pg: typeof postgres | undefined; // loaded by the first open(): the bundled engine loads no driver until one is used
 /** Statements sent per pipelined batch: bounded memory, still few round trips. */
 const PIPELINE_BATCH = 1000;
 
@@ -36,7 +37,7 @@ export class PostgresAdapter implements DatabaseAdapter {
     // The whole handshake runs under one deadline, on a socket that checks the peer speaks PostgreSQL.
     const peer = tcpPeer(url, 5432);
     const watch = new ConnectWatch('postgres', display, connectTimeoutMs, peer?.host ?? null, peer?.port ?? 5432);
-    const sql = postgres(url, {
+    const sql = (pg ??= (await import('postgres')).default)(url, {
       max: 1,
       onnotice: () => {},
       // On our socket the watch decides the deadline (and says where it stalled); the driver's is a backstop.
@@ -63,7 +64,7 @@ export class PostgresAdapter implements DatabaseAdapter {
 
   /** pg_cancel_backend from a second, short-lived connection: the run's one is busy with the statement. */
   async cancelRunning(): Promise<boolean> {
-    const other = postgres(this.url, { max: 1, onnotice: () => {}, connect_timeout: 5, idle_timeout: 0, connection: { application_name: 'migrate-tui cancel' } });
+    const other = pg!(this.url, { max: 1, onnotice: () => {}, connect_timeout: 5, idle_timeout: 0, connection: { application_name: 'migrate-tui cancel' } });
     try {
       const [row] = await other.unsafe<Array<{ ok: boolean | string }>>('SELECT pg_cancel_backend($1) AS ok', [this.backendPid]);
       return row?.ok === true || row?.ok === 't';
@@ -81,7 +82,7 @@ export class PostgresAdapter implements DatabaseAdapter {
 
   /** pg_blocking_pids of this connection's backend, asked from a second short-lived connection (this one is waiting). */
   async blockingSessions(): Promise<BlockingSession[]> {
-    const other = postgres(this.url, { max: 1, onnotice: () => {}, connect_timeout: 5, idle_timeout: 0, connection: { application_name: 'migrate-tui lock check' } });
+    const other = pg!(this.url, { max: 1, onnotice: () => {}, connect_timeout: 5, idle_timeout: 0, connection: { application_name: 'migrate-tui lock check' } });
     try {
       const rows = await other.unsafe<Array<{ pid: number; app: string; state: string; started: Date | null; query: string }>>(
         'SELECT pid, application_name AS app, state, query_start AS started, left(query, 120) AS query FROM pg_stat_activity WHERE pid = ANY(pg_blocking_pids($1)) ORDER BY pid',
@@ -96,7 +97,7 @@ export class PostgresAdapter implements DatabaseAdapter {
   /** Read-only by default_transaction_read_only, statement_timeout and lock_timeout set at connect. */
   async readOnlyProbe(timeoutMs: number): Promise<ReadOnlyProbe> {
     const ms = Math.max(1, Math.round(timeoutMs));
-    const other = postgres(this.url, {
+    const other = pg!(this.url, {
       max: 1,
       onnotice: () => {},
       connect_timeout: Math.max(1, Math.ceil(ms / 1000)),

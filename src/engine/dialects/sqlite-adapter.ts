@@ -1,4 +1,7 @@
 import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { BackupToolError } from './dump-tools.js';
 import { ForeignKeyViolationError, LockTimeoutError } from './dialect-errors.js';
 import { transactionControl } from './transaction-control.js';
@@ -8,6 +11,24 @@ import { sqliteSchema } from './sqlite-schema.js';
 import { settleCapabilities, SQLITE_CAPABILITIES, type Capabilities } from './capabilities.js';
 
 /**
+ * The addon, found once where npm builds it and handed to every connection. better-sqlite3's
+ * own search (the `bindings` package: two failing requires first) cost every start, and from
+ * inside the bundle (scripts/bundle.mjs, which carries better-sqlite3's JavaScript) it would
+ * search beside the bundle; elsewhere `bindings` searches better-sqlite3's folder.
+ */
+let addon: object | undefined;
+function openDatabase(file: string | Buffer, options: Database.Options = {}): Database.Database {
+  if (!addon) {
+    const require = createRequire(import.meta.url);
+    const root = join(dirname(require.resolve('better-sqlite3')), '..');
+    const built = join(root, 'build/Release/better_sqlite3.node');
+    addon = (existsSync(built) ? require(built) : createRequire(join(root, 'package.json'))('bindings')({ bindings: 'better_sqlite3.node', module_root: root })) as object;
+  }
+  // The types know a path only; better-sqlite3 also takes the loaded addon.
+  return new Database(file, { ...options, nativeBinding: addon as unknown as string });
+}
+
+/**
  * The version of the linked SQLite library, asked of an in-memory database: any statement
  * on the real file reads its schema, which fails while another runner holds the file
  * exclusively, and opening must not fail before the lock wait can say who holds it.
@@ -15,7 +36,7 @@ import { settleCapabilities, SQLITE_CAPABILITIES, type Capabilities } from './ca
 let sqliteVersion: string | null = null;
 function librarySqliteVersion(): string {
   if (sqliteVersion === null) {
-    const memory = new Database(':memory:');
+    const memory = openDatabase(':memory:');
     sqliteVersion = (memory.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
     memory.close();
   }
@@ -50,7 +71,7 @@ export class SqliteAdapter implements DatabaseAdapter {
     readonly databaseName: string,
     private readonly settings: { readonly foreignKeys: boolean } = { foreignKeys: false },
   ) {
-    this.db = new Database(file);
+    this.db = openDatabase(file);
     this.resetSession();
     this.serverVersion = `SQLite ${librarySqliteVersion()}`;
   }
@@ -58,7 +79,7 @@ export class SqliteAdapter implements DatabaseAdapter {
   /** The file opened read-only (a busy wait of `timeoutMs` at most; SQLite has no statement time limit). */
   async readOnlyProbe(timeoutMs: number): Promise<ReadOnlyProbe> {
     if (typeof this.file !== 'string' || this.file === ':memory:') throw new Error('an in-memory database has no second connection');
-    const other = new Database(this.file, { readonly: true, fileMustExist: true, timeout: Math.max(1, Math.round(timeoutMs)) });
+    const other = openDatabase(this.file, { readonly: true, fileMustExist: true, timeout: Math.max(1, Math.round(timeoutMs)) });
     return { query: async <T>(sql: string) => other.prepare(sql).all() as T[], close: async () => void other.close() };
   }
 
@@ -230,7 +251,7 @@ export class SqliteAdapter implements DatabaseAdapter {
    */
   async restore(file: string): Promise<void> {
     if (this.locked) this.db.exec('COMMIT');
-    const source = new Database(file, { readonly: true, fileMustExist: true });
+    const source = openDatabase(file, { readonly: true, fileMustExist: true });
     try {
       if (typeof this.file !== 'string') throw new Error('cannot restore into an in-memory copy');
       await source.backup(this.file);
