@@ -40,8 +40,7 @@ export class PostgresAdapter implements DatabaseAdapter {
     const sql = (pg ??= (await import('postgres')).default)(url, {
       max: 1,
       onnotice: () => {},
-      // On our socket the watch decides the deadline (and says where it stalled); the driver's is a backstop.
-      connect_timeout: Math.max(1, Math.ceil(connectTimeoutMs / 1000)) + (peer ? 2 : 0),
+      connect_timeout: Math.max(1, Math.ceil(connectTimeoutMs / 1000)) + (peer ? 2 : 0), // on our socket, the watch decides
       idle_timeout: 0,
       connection: { application_name: applicationName.slice(0, 63) },
       // Keep values as the database prints them: the state tables hold text.
