@@ -51,6 +51,24 @@ function details(row: FleetRow | undefined): string[] {
   return lines.slice(0, 5);
 }
 
+/**
+ * The title line within `width` columns, the counts always whole (the selection count was
+ * the first thing a cut at the end lost): the stages go first (the stage column has them),
+ * then the file's name is shortened from its start. Cut by hand, never by the terminal.
+ */
+export function fleetTitle(head: string, stages: string, tally: string, width: number): string {
+  const len = (text: string) => [...text].length;
+  const full = `${head} · ${stages} · ${tally}`;
+  if (len(full) <= width) return full;
+  const short = `${head} · ${tally}`;
+  if (len(short) <= width) return short;
+  // "Fleet <origin>: N targets" keeps its end ("Fleet ...argets.json: 4 targets").
+  const body = [...head.replace(/^Fleet /, '')];
+  const room = width - len(tally) - len(' · ') - len('Fleet ...');
+  if (room >= 8) return `Fleet ...${body.slice(-room).join('')} · ${tally}`;
+  return [...tally].slice(0, width).join('');
+}
+
 export function FleetTable(props: { fleet: Fleet; view: FleetView; width: number; height: number; readOnly: boolean }) {
   const { view, width, fleet } = props;
   const c: Columns = {
@@ -59,9 +77,9 @@ export function FleetTable(props: { fleet: Fleet; view: FleetView; width: number
     heads: 16,
   };
   const counts = fleetCounts(view);
-  const title =
-    `Fleet ${fleet.origin}: ${view.rows.length} target${view.rows.length === 1 ? '' : 's'} · ${fleet.stages.join(' → ')} · read ${counts.read}/${view.rows.length}` +
-    `${counts.errors ? ` · ${counts.errors} unreachable` : ''} · ${counts.behind} behind${counts.dirty ? ` · ${counts.dirty} DIRTY` : ''}${view.selected.size ? ` · ${view.selected.size} selected` : ''}`;
+  const n = view.rows.length;
+  const tally = [`read ${counts.read}/${n}`, counts.errors ? `${counts.errors} unreachable` : '', `${counts.behind} behind`, counts.dirty ? `${counts.dirty} DIRTY` : '', view.selected.size ? `${view.selected.size} selected` : ''];
+  const title = fleetTitle(`Fleet ${fleet.origin}: ${n} target${n === 1 ? '' : 's'}`, fleet.stages.join(' → '), tally.filter(Boolean).join(' · '), width);
   const running = view.running;
   const progress = running ? (running.cancelling ?? `${running.title}: ${counts.ended} of ${running.names.length} ended · ctrl-c cancels (running targets finish or roll back their current migration)`) : null;
   const info = details(view.rows[view.cursor]);
