@@ -2,7 +2,7 @@ import type { ConnectionTarget } from '../../engine/index.js';
 import { engine } from '../engine.js';
 import type { CommandResult, GlobalOptions } from '../command-result.js';
 import { TOOL_VERSION } from '../version.js';
-import type { Wiring } from '../wiring.js';
+import { leaseSettings, type Wiring } from '../wiring.js';
 import { lockLimitsOf, stateTables } from './database-commands.js';
 
 /**
@@ -31,6 +31,9 @@ export async function openFleetTui(w: Wiring, g: GlobalOptions, connection: (tar
     toolVersion: TOOL_VERSION,
     lockTimeoutMs: (g.lockTimeout ?? config.lockTimeout ?? 60) * 1000,
     lockLimits: lockLimitsOf(config),
+    // As the CLI's runs: the same lease timings, and a stale lease taken over only with the flag.
+    lease: leaseSettings(config, w.io.env),
+    stealStaleLock: g.stealStaleLock ?? false,
     backupRoot: w.backupDir(),
     readOnly: g.readOnly ?? false,
     parallel: g.parallel ?? 4,

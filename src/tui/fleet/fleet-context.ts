@@ -1,7 +1,7 @@
 import { useApp } from 'ink';
 import { join } from 'node:path';
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
-import { eachPerServer, inspectTarget, targetErrorText, type Fleet, type FleetTarget, type LockLimits, type Migrator, type Project, type StateTableNames, type TargetAccess } from '../../engine/index.js';
+import { eachPerServer, inspectTarget, targetErrorText, type Fleet, type FleetTarget, type LockLimits, type Migrator, type Project, type StateTableNames, type TargetAccess, type LeaseSettings } from '../../engine/index.js';
 import type { Flow } from '../flows/index.js';
 import { TuiSession } from '../session.js';
 import { initialFleetView, reduceFleet, type FleetAction, type FleetView } from './fleet-state.js';
@@ -14,6 +14,13 @@ export interface FleetTuiOptions {
   readonly toolVersion: string;
   readonly lockTimeoutMs: number;
   readonly lockLimits?: LockLimits;
+  /** The lease lock's timings (servers without advisory locks): the CLI's (config "lease", MIGRATE_TUI_LEASE_*). */
+  readonly lease?: LeaseSettings;
+  /**
+   * --steal-stale-lock: runs from the table take over a stale lease. Without it a target whose
+   * lease is stale fails naming the holder; its own view (enter) offers the typed takeover.
+   */
+  readonly stealStaleLock?: boolean;
   /** Each target's backups go into a folder named after it under this one (as the CLI's). */
   readonly backupRoot: string;
   readonly readOnly: boolean;
@@ -74,7 +81,7 @@ export function useFleetContext(options: FleetTuiOptions, listHeight: number, on
     flowRef.current = typeof next === 'function' ? next(flowRef.current) : next;
     setFlowState(flowRef.current);
   }, []);
-  const access: TargetAccess = { project: options.project, tables: options.tables, toolVersion: options.toolVersion, lockTimeoutMs: options.lockTimeoutMs, ...(options.lockLimits ? { lockLimits: options.lockLimits } : {}) };
+  const access: TargetAccess = { project: options.project, tables: options.tables, toolVersion: options.toolVersion, lockTimeoutMs: options.lockTimeoutMs, ...(options.lockLimits ? { lockLimits: options.lockLimits } : {}), ...(options.lease ? { lease: options.lease } : {}), stealStaleLock: options.stealStaleLock ?? false };
 
   const ctx: FleetContext = {
     options,
@@ -102,7 +109,7 @@ export function useFleetContext(options: FleetTuiOptions, listHeight: number, on
     open: (target) => {
       if (viewRef.current.running) return ctx.notice('a fleet action is running: wait for it to end (ctrl-c cancels it)');
       ctx.notice(`opening ${target.name}…`);
-      TuiSession.open({ dir: options.project.dir, target: target.connection, tables: options.tables, toolVersion: options.toolVersion, lockTimeoutMs: options.lockTimeoutMs, backupDir: join(options.backupRoot, target.name), readOnly: options.readOnly, project: options.project })
+      TuiSession.open({ dir: options.project.dir, target: target.connection, tables: options.tables, toolVersion: options.toolVersion, lockTimeoutMs: options.lockTimeoutMs, backupDir: join(options.backupRoot, target.name), readOnly: options.readOnly, project: options.project, ...(options.lockLimits ? { lockLimits: options.lockLimits } : {}), ...(options.lease ? { lease: options.lease } : {}), stealStaleLock: options.stealStaleLock ?? false })
         .then((opened) => {
           dispatch({ type: 'notice', text: null });
           handle.session = opened;

@@ -25,9 +25,9 @@ function rowText(row: FleetRow, c: Columns): { text: string; tone?: string } {
   if (read.kind === 'reading') return { text: `${dialect} reading…`, tone: colour('gray') };
   const s = read.state;
   const heads = cell(s.heads.length > 1 ? `${s.heads.length} heads` : s.heads[0] ?? 'base', c.heads);
-  const lock = s.lock === undefined ? 'n/a' : s.lock === null ? 'free' : 'HELD';
+  const lock = s.lock === undefined ? 'n/a' : s.lock === null ? 'free' : s.lock.startsWith('a STALE lease') ? 'STALE' : 'HELD';
   const last = row.run ? `${MARK[row.run.status] ?? '?'} ${row.run.text}` : s.lastRun ? `${s.lastRun.what} ${s.lastRun.status} ${s.lastRun.at.replace('T', ' ').slice(0, 16)}` : 'never';
-  const text = `${dialect} ${heads} ${String(s.pending).padStart(4)} ${cell(s.dirty ? 'DIRTY' : '-', 5)} ${cell(s.drift > 0 ? String(s.drift) : '-', 5)} ${cell(lock, 4)} ${last}`;
+  const text = `${dialect} ${heads} ${String(s.pending).padStart(4)} ${cell(s.dirty ? 'DIRTY' : '-', 5)} ${cell(s.drift > 0 ? String(s.drift) : '-', 5)} ${cell(lock, 5)} ${last}`;
   const failed = row.run && (row.run.status === 'failed' || row.run.status === 'interrupted');
   return { text, ...(s.dirty || failed ? { tone: colour('red') } : s.lock ? { tone: colour('yellow') } : {}) };
 }
@@ -84,7 +84,7 @@ export function FleetTable(props: { fleet: Fleet; view: FleetView; width: number
   const progress = running ? (running.cancelling ?? `${running.title}: ${counts.ended} of ${running.names.length} ended · ctrl-c cancels (running targets finish or roll back their current migration)`) : null;
   const info = details(view.rows[view.cursor]);
   const visible = view.rows.slice(view.top, view.top + view.height);
-  const header = `      ${cell('name', c.name)} ${cell('stage', c.stage)} ${cell('dialect', 8)} ${cell('heads', c.heads)} pend dirty drift lock last run / this action`;
+  const header = `      ${cell('name', c.name)} ${cell('stage', c.stage)} ${cell('dialect', 8)} ${cell('heads', c.heads)} pend dirty drift lock  last run / this action`;
   const hints = fitHints(
     KEYMAP.filter((b) => b.hint && b.scopes.includes('fleet') && !(props.readOnly && b.mutates)).map((b) => ({ text: `${b.keys[0]} ${b.short ?? b.label.split(' ')[0]}`, keep: b.action === 'help' || b.action === 'quit' })),
     width,
