@@ -91,8 +91,10 @@ export interface ConnectionPeaks {
   postgres: number;
   mariadb: number;
   samples: number;
-  /** PostgreSQL: the most other backends (autovacuum workers) seen at once on those databases, not counted above. */
+  /** PostgreSQL: the most other backends (not client backends: autovacuum workers) seen at once on those databases, not counted above. */
   autovacuum: number;
+  /** The backend_type of those others. */
+  otherTypes: Set<string>;
   /** Samples over `limit`, with what the sessions were doing. */
   overLimit: string[];
 }
@@ -105,7 +107,7 @@ export interface ConnectionPeaks {
 export function connectionSampler(servers: { pg: RunningServer; my: RunningServer }, prefix: string, limit: number): () => Promise<ConnectionPeaks> {
   const pg = postgres(servers.pg.url, { max: 1, onnotice: () => {} });
   let my: mysql.Connection | null = null;
-  const peak: ConnectionPeaks = { postgres: 0, mariadb: 0, samples: 0, autovacuum: 0, overLimit: [] };
+  const peak: ConnectionPeaks = { postgres: 0, mariadb: 0, samples: 0, autovacuum: 0, otherTypes: new Set(), overLimit: [] };
   const like = `${prefix.replace(/_/g, '\\_')}%`;
   let running = true;
   const loop = (async () => {
@@ -116,6 +118,7 @@ export function connectionSampler(servers: { pg: RunningServer; my: RunningServe
       const listed = await pg`SELECT pid, datname, state, backend_type, left(query, 50) AS query FROM pg_stat_activity WHERE datname LIKE ${like}`;
       const sessions = listed.filter((x) => x.backend_type === 'client backend');
       peak.autovacuum = Math.max(peak.autovacuum, listed.length - sessions.length);
+      for (const x of listed) if (x.backend_type !== 'client backend') peak.otherTypes.add(String(x.backend_type));
       if (sessions.length > limit) peak.overLimit.push(`PostgreSQL: ${JSON.stringify(sessions.map((x) => [x.pid, x.datname, x.state, x.query]))}`);
       const [rows] = await my.query('SELECT ID, DB, COMMAND, left(INFO, 50) AS INFO FROM information_schema.PROCESSLIST WHERE DB LIKE ?', [like]);
       const list = rows as Array<Record<string, unknown>>;

@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     peaks.postgres = Math.max(peaks.postgres, peak.postgres);
     peaks.mariadb = Math.max(peaks.mariadb, peak.mariadb);
     for (const sample of peak.overLimit.slice(0, 3)) console.log(`    over ${parallel}: ${sample}`);
-    console.log(`  round ${r + 1}: fleet ${run.ms.toFixed(0)} ms, sum of single runs ${sum.toFixed(0)} ms; connections seen at once: PostgreSQL ${peak.postgres}, MariaDB ${peak.mariadb} (${peak.samples} samples; PostgreSQL autovacuum workers on those databases, not counted: up to ${peak.autovacuum})`);
+    console.log(`  round ${r + 1}: fleet ${run.ms.toFixed(0)} ms, sum of single runs ${sum.toFixed(0)} ms; connections seen at once: PostgreSQL ${peak.postgres}, MariaDB ${peak.mariadb} (${peak.samples} samples; PostgreSQL backends other than clients on those databases, not counted: up to ${peak.autovacuum}, ${[...peak.otherTypes].join(', ') || 'none'})`);
   }
   console.log(`  fleet upgrade:        median ${median(fleetMs).toFixed(0)} ms (${span(fleetMs)}), peak RSS ${Math.max(...rss).toFixed(0)} MB`);
   console.log(`  sum of single runs:   median ${median(singlesMs).toFixed(0)} ms (${span(singlesMs)}), peak RSS of one run ${Math.max(...singleRss).toFixed(0)} MB`);
@@ -131,7 +131,7 @@ async function leaseVsAdvisory(): Promise<void> {
       s.postgres = Math.max(s.postgres, peak.postgres);
       s.mariadb = Math.max(s.mariadb, peak.mariadb);
       for (const sample of peak.overLimit.slice(0, 3)) console.log(`    over ${limit} (${side}): ${sample}`);
-      line.push(`${side} ${run.ms.toFixed(0)} ms (PostgreSQL ${peak.postgres}, MariaDB ${peak.mariadb} connections at once; ${peak.samples} samples; autovacuum workers ${peak.autovacuum})`);
+      line.push(`${side} ${run.ms.toFixed(0)} ms (PostgreSQL ${peak.postgres}, MariaDB ${peak.mariadb} connections at once; ${peak.samples} samples; other backends ${peak.autovacuum}: ${[...peak.otherTypes].join(', ') || 'none'})`);
     }
     console.log(`  round ${r + 1}: ${line.join('; ')}`);
   }
