@@ -98,7 +98,7 @@ async function main(): Promise<void> {
   const example = /✗ outage-\d+ .*/.exec(run.stdout)?.[0] ?? '(none)';
   console.log(`  PostgreSQL stopped after ${finished >= Math.ceil(size / 4) ? Math.ceil(size / 4) : finished} of ${size} targets had finished: exit ${run.code}; ${failedPg} PostgreSQL targets failed, ${doneOthers} of ${targets.filter((t) => t.kind !== 'postgres').length} others done`);
   console.log(`    e.g. ${example.slice(0, 240)}`);
-  if (run.code !== 1) console.log(`    unexpected exit ${run.code}; the end of its stderr:\n${run.stderr.slice(-2000)}`);
+  if (run.code !== 1 || failedPg === 0) console.log(`    unexpected: exit ${run.code}, ${failedPg} PostgreSQL targets failed; the end of its stderr:\n${run.stderr.slice(-2000)}`);
   console.log(`    ${run.stdout.trim().split('\n').pop()}`);
   pgServer.restart!();
   const again = await binary(['--dir', EXAMPLE, 'upgrade', '--targets', file, '--parallel', String(parallel)], root);
