@@ -39,6 +39,10 @@ export class PostgresAdapter implements DatabaseAdapter {
     const sql = postgres(url, {
       max: 1,
       onnotice: () => {},
+      // No array-type query at connect: postgres.js runs it without awaiting it, so a server that
+      // drops the connection then rejects a promise nobody handles, and Node ends the process
+      // (seen in a fleet run with PostgreSQL stopped). Our queries return no array columns.
+      fetch_types: false,
       connect_timeout: Math.max(1, Math.ceil(connectTimeoutMs / 1000)),
       idle_timeout: 0,
       connection: { application_name: applicationName.slice(0, 63) },
@@ -62,7 +66,7 @@ export class PostgresAdapter implements DatabaseAdapter {
 
   /** pg_cancel_backend from a second, short-lived connection: the run's one is busy with the statement. */
   async cancelRunning(): Promise<boolean> {
-    const other = postgres(this.url, { max: 1, onnotice: () => {}, connect_timeout: 5, idle_timeout: 0, connection: { application_name: 'migrate-tui cancel' } });
+    const other = postgres(this.url, { max: 1, onnotice: () => {}, fetch_types: false, connect_timeout: 5, idle_timeout: 0, connection: { application_name: 'migrate-tui cancel' } });
     try {
       const [row] = await other.unsafe<Array<{ ok: boolean | string }>>('SELECT pg_cancel_backend($1) AS ok', [this.backendPid]);
       return row?.ok === true || row?.ok === 't';
@@ -80,7 +84,7 @@ export class PostgresAdapter implements DatabaseAdapter {
 
   /** pg_blocking_pids of this connection's backend, asked from a second short-lived connection (this one is waiting). */
   async blockingSessions(): Promise<BlockingSession[]> {
-    const other = postgres(this.url, { max: 1, onnotice: () => {}, connect_timeout: 5, idle_timeout: 0, connection: { application_name: 'migrate-tui lock check' } });
+    const other = postgres(this.url, { max: 1, onnotice: () => {}, fetch_types: false, connect_timeout: 5, idle_timeout: 0, connection: { application_name: 'migrate-tui lock check' } });
     try {
       const rows = await other.unsafe<Array<{ pid: number; app: string; state: string; started: Date | null; query: string }>>(
         'SELECT pid, application_name AS app, state, query_start AS started, left(query, 120) AS query FROM pg_stat_activity WHERE pid = ANY(pg_blocking_pids($1)) ORDER BY pid',
@@ -98,6 +102,7 @@ export class PostgresAdapter implements DatabaseAdapter {
     const other = postgres(this.url, {
       max: 1,
       onnotice: () => {},
+      fetch_types: false,
       connect_timeout: Math.max(1, Math.ceil(ms / 1000)),
       idle_timeout: 0,
       connection: { application_name: 'migrate-tui counts', default_transaction_read_only: 'on', statement_timeout: String(ms), lock_timeout: String(Math.max(1, Math.round(ms / 10))) } as Record<string, string>,
