@@ -187,6 +187,25 @@ test('never more than --parallel targets at once per server; servers run side by
   t.is(overallPeak, 9);
 });
 
+test('a server with fewer targets than twice --parallel still runs --parallel of them at once (2 of 2, 4 of 5)', async (t) => {
+  const f = targetsOf([
+    ['p0', 's', 'postgres://u@pg/d0'],
+    ['p1', 's', 'postgres://u@pg/d1'],
+    ...Array.from({ length: 5 }, (_, i): [string, string, string] => [`m${i}`, 's', `mysql://u@my/d${i}`]),
+  ]);
+  const now = new Map<string, number>();
+  const peak = new Map<string, number>();
+  await runFleet(f, { parallel: 4, continueOnError: false, stopping: () => false }, async (x) => {
+    const key = x.connection.kind;
+    now.set(key, (now.get(key) ?? 0) + 1);
+    peak.set(key, Math.max(peak.get(key) ?? 0, now.get(key)!));
+    for (let i = 0; i < 5; i++) await tick();
+    now.set(key, now.get(key)! - 1);
+    return ok();
+  });
+  t.deepEqual(Object.fromEntries(peak), { postgres: 2, mysql: 4 });
+});
+
 test('a cancel starts nothing new: running targets finish, the rest and later stages are skipped', async (t) => {
   const f = targetsOf([['a', 's1', 'sqlite:a'], ['b', 's1', 'sqlite:b'], ['c', 's1', 'sqlite:c'], ['d', 's2', 'sqlite:d']]);
   let stopping = false;

@@ -197,7 +197,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
         const self = args[args.length - 1] as Command;
         // The TUI's first frame comes before the engine loads (see tui/early-frame.ts).
         const raw = self.optsWithGlobals() as Record<string, unknown>;
-        if ((self === program || self.name() === 'rollback') && io.stdinIsTTY && io.stdoutIsTTY && !raw.json && raw.targets === undefined) {
+        if ((self === program || (self.name() === 'rollback' && raw.targets === undefined)) && io.stdinIsTTY && io.stdoutIsTTY && !raw.json) {
           const { drawEarlyFrame } = await import('../tui/early-frame.js');
           early = drawEarlyFrame(io.out, process.stdout);
         }
@@ -281,7 +281,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     program,
     (_c, g) => {
       if (g.targets !== undefined) {
-        if (wiring.interactive(g)) return openFleetTui(wiring, g, targetConnection);
+        if (wiring.interactive(g)) return openFleetTui(wiring, g, targetConnection, early);
         const status = program.commands.find((c) => c.name() === 'status')!;
         return fleetCommand(wiring, status, g, (one) => statusCommand(database(one), project(one, {})), undefined);
       }

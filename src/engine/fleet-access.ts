@@ -4,6 +4,7 @@ import { MigrateTuiError } from './errors.js';
 import { Migrator } from './migrator.js';
 import type { Project } from './project.js';
 import type { LockLimits } from './dialects/adapter.js';
+import { describeHolder, readLease, type LeaseSettings } from './run/lease-lock.js';
 import type { RunEvent } from './run/events.js';
 import type { StateTableNames } from './state-tables.js';
 import { resultLine } from './fleet/outcome.js';
@@ -22,7 +23,7 @@ export interface TargetState {
   /** Revisions whose file changed since they were applied. */
   readonly drift: number;
   readonly gaps: number;
-  /** Who holds the migration lock; `null`: nobody; `undefined`: the database cannot tell without locking (SQLite). */
+  /** Who holds the migration lock (a lease: `a lease held by …` or `a STALE lease of …`); `null`: nobody; `undefined`: the database cannot tell without locking (SQLite). */
   readonly lock: string | null | undefined;
   /** The newest log row: when, what, by whom, how it ended. */
   readonly lastRun: { readonly at: string; readonly what: string; readonly by: string; readonly status: string } | null;
@@ -35,6 +36,10 @@ export interface TargetAccess {
   readonly toolVersion: string;
   readonly lockTimeoutMs: number;
   readonly lockLimits?: LockLimits;
+  /** The lease lock's timings (servers without advisory locks), as one database gets them. */
+  readonly lease?: LeaseSettings;
+  /** --steal-stale-lock: runs take over a lease whose owner stopped renewing it. */
+  readonly stealStaleLock?: boolean;
 }
 
 /** The lock name a target's connection uses (as the CLI and the TUI name it for one database). */
@@ -47,7 +52,7 @@ export const lockNameOf = (target: ConnectionTarget, tables: StateTableNames) =>
 export async function withTarget<T>(target: ConnectionTarget, access: TargetAccess, work: (m: Migrator) => Promise<T>, options: ConnectOptions = {}, onEvent?: (event: RunEvent) => void): Promise<T> {
   const db = await connectDatabase(target, lockNameOf(target, access.tables), options);
   try {
-    const m = new Migrator(access.project, db, { tables: access.tables, toolVersion: access.toolVersion, lockTimeoutMs: access.lockTimeoutMs, connection: target, ...(access.lockLimits ? { lockLimits: access.lockLimits } : {}), ...(onEvent ? { onEvent } : {}) });
+    const m = new Migrator(access.project, db, { tables: access.tables, toolVersion: access.toolVersion, lockTimeoutMs: access.lockTimeoutMs, connection: target, ...(access.lockLimits ? { lockLimits: access.lockLimits } : {}), ...(access.lease ? { lease: access.lease } : {}), stealStaleLock: access.stealStaleLock ?? false, ...(onEvent ? { onEvent } : {}) });
     return await work(m);
   } finally {
     await db.close();
@@ -59,7 +64,9 @@ export function inspectTarget(target: ConnectionTarget, access: TargetAccess): P
   return withTarget(target, access, async (m) => {
     const state = await m.readState();
     const last = state.log[state.log.length - 1];
-    const lock = m.db.lockHolder ? await m.db.lockHolder() : undefined;
+    // A server locked by a lease (no advisory locks): the lease row, live or STALE, read with a plain SELECT.
+    const lease = m.db.capabilities.lock === 'lease' ? await readLease(m.db, access.tables.lock, access.tables.version) : undefined;
+    const lock = lease !== undefined ? (lease ? describeHolder(lease) : null) : m.db.lockHolder ? await m.db.lockHolder() : undefined;
     const d = state.dirty;
     return {
       dialect: m.db.syntax.name,
@@ -76,8 +83,8 @@ export function inspectTarget(target: ConnectionTarget, access: TargetAccess): P
   });
 }
 
-/** One line for an error on a target: the message (password masked) and the hint. */
+/** One line for an error on a target: the message (password masked, a long one cut) and the hint, whole (it says what to do). */
 export function targetErrorText(error: unknown, target: ConnectionTarget): string {
-  const message = error instanceof MigrateTuiError ? `${error.message} (→ ${error.hint})` : error instanceof Error ? error.message : String(error);
-  return redact(resultLine(message), target);
+  if (error instanceof MigrateTuiError) return redact(`${resultLine(error.message)} (→ ${resultLine(error.hint)})`, target);
+  return redact(resultLine(error instanceof Error ? error.message : String(error)), target);
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createElement } from 'react';
 import { render } from 'ink-testing-library';
-import { DEFAULT_STATE_TABLES, loadProject, validateTargets } from '../../src/engine/index.js';
+import { DEFAULT_STATE_TABLES, loadProject, validateTargets, type LeaseSettings } from '../../src/engine/index.js';
 import { FleetApp } from '../../src/tui/fleet/fleet-app.js';
 import type { FleetHandle } from '../../src/tui/fleet/fleet-context.js';
 import { drive } from './screen.js';
@@ -12,7 +12,7 @@ import { drive } from './screen.js';
  * The fleet view under test: the real FleetApp on real targets (SQLite files, databases on
  * the test servers), in a fake terminal 100 columns wide.
  */
-export function openFleetScreen(options: { migrations: string; targets: unknown; readOnly?: boolean; height?: number; connectTimeoutMs?: number; continueOnError?: boolean; parallel?: number }) {
+export function openFleetScreen(options: { migrations: string; targets: unknown; readOnly?: boolean; height?: number; connectTimeoutMs?: number; continueOnError?: boolean; parallel?: number; lease?: LeaseSettings; stealStaleLock?: boolean }) {
   const work = mkdtempSync(join(tmpdir(), 'migrate-tui-fleet-screen-'));
   const fleet = validateTargets(options.targets, 'test targets', {}, work);
   const withTimeout = { ...fleet, targets: fleet.targets.map((t) => ({ ...t, connection: { ...t.connection, connectTimeoutMs: options.connectTimeoutMs ?? 10_000 } })) };
@@ -30,6 +30,8 @@ export function openFleetScreen(options: { migrations: string; targets: unknown;
         readOnly: options.readOnly ?? false,
         parallel: options.parallel ?? 4,
         continueOnError: options.continueOnError ?? false,
+        ...(options.lease ? { lease: options.lease } : {}),
+        stealStaleLock: options.stealStaleLock ?? false,
       },
       width: 100,
       height: options.height ?? 30,

@@ -40,6 +40,7 @@ export class PostgresAdapter implements DatabaseAdapter {
     const sql = (pg ??= (await import('postgres')).default)(url, {
       max: 1,
       onnotice: () => {},
+      fetch_types: false, // its array-type query is not awaited: a dropped connection then ended the process (fleet run)
       connect_timeout: Math.max(1, Math.ceil(connectTimeoutMs / 1000)) + (peer ? 2 : 0), // on our socket, the watch decides
       idle_timeout: 0,
       connection: { application_name: applicationName.slice(0, 63) },
@@ -63,7 +64,7 @@ export class PostgresAdapter implements DatabaseAdapter {
 
   /** pg_cancel_backend from a second, short-lived connection: the run's one is busy with the statement. */
   async cancelRunning(): Promise<boolean> {
-    const other = pg!(this.url, { max: 1, onnotice: () => {}, connect_timeout: 5, idle_timeout: 0, connection: { application_name: 'migrate-tui cancel' } });
+    const other = pg!(this.url, { max: 1, onnotice: () => {}, fetch_types: false, connect_timeout: 5, idle_timeout: 0, connection: { application_name: 'migrate-tui cancel' } });
     try {
       const [row] = await other.unsafe<Array<{ ok: boolean | string }>>('SELECT pg_cancel_backend($1) AS ok', [this.backendPid]);
       return row?.ok === true || row?.ok === 't';
@@ -81,7 +82,7 @@ export class PostgresAdapter implements DatabaseAdapter {
 
   /** pg_blocking_pids of this connection's backend, asked from a second short-lived connection (this one is waiting). */
   async blockingSessions(): Promise<BlockingSession[]> {
-    const other = pg!(this.url, { max: 1, onnotice: () => {}, connect_timeout: 5, idle_timeout: 0, connection: { application_name: 'migrate-tui lock check' } });
+    const other = pg!(this.url, { max: 1, onnotice: () => {}, fetch_types: false, connect_timeout: 5, idle_timeout: 0, connection: { application_name: 'migrate-tui lock check' } });
     try {
       const rows = await other.unsafe<Array<{ pid: number; app: string; state: string; started: Date | null; query: string }>>(
         'SELECT pid, application_name AS app, state, query_start AS started, left(query, 120) AS query FROM pg_stat_activity WHERE pid = ANY(pg_blocking_pids($1)) ORDER BY pid',
@@ -97,8 +98,7 @@ export class PostgresAdapter implements DatabaseAdapter {
   async readOnlyProbe(timeoutMs: number): Promise<ReadOnlyProbe> {
     const ms = Math.max(1, Math.round(timeoutMs));
     const other = pg!(this.url, {
-      max: 1,
-      onnotice: () => {},
+      max: 1, onnotice: () => {}, fetch_types: false,
       connect_timeout: Math.max(1, Math.ceil(ms / 1000)),
       idle_timeout: 0,
       connection: { application_name: 'migrate-tui counts', default_transaction_read_only: 'on', statement_timeout: String(ms), lock_timeout: String(Math.max(1, Math.round(ms / 10))) } as Record<string, string>,

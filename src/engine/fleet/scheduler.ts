@@ -85,7 +85,10 @@ export async function eachPerServer(targets: readonly FleetTarget[], parallel: n
   };
   const lanes: Promise<void>[] = [];
   for (const queue of queues.values()) {
-    for (let i = 0; i < Math.min(parallel, queue.length); i++) lanes.push(lane(queue));
+    // Counted before the first lane starts: each lane takes its first target at once, so
+    // counting against the shrinking queue gave a server of 2 targets one lane, of 5 three.
+    const width = Math.min(parallel, queue.length);
+    for (let i = 0; i < width; i++) lanes.push(lane(queue));
   }
   await Promise.all(lanes);
 }

@@ -25,9 +25,9 @@ function rowText(row: FleetRow, c: Columns): { text: string; tone?: string } {
   if (read.kind === 'reading') return { text: `${dialect} reading…`, tone: colour('gray') };
   const s = read.state;
   const heads = cell(s.heads.length > 1 ? `${s.heads.length} heads` : s.heads[0] ?? 'base', c.heads);
-  const lock = s.lock === undefined ? 'n/a' : s.lock === null ? 'free' : 'HELD';
+  const lock = s.lock === undefined ? 'n/a' : s.lock === null ? 'free' : s.lock.startsWith('a STALE lease') ? 'STALE' : 'HELD';
   const last = row.run ? `${MARK[row.run.status] ?? '?'} ${row.run.text}` : s.lastRun ? `${s.lastRun.what} ${s.lastRun.status} ${s.lastRun.at.replace('T', ' ').slice(0, 16)}` : 'never';
-  const text = `${dialect} ${heads} ${String(s.pending).padStart(4)} ${cell(s.dirty ? 'DIRTY' : '-', 5)} ${cell(s.drift > 0 ? String(s.drift) : '-', 5)} ${cell(lock, 4)} ${last}`;
+  const text = `${dialect} ${heads} ${String(s.pending).padStart(4)} ${cell(s.dirty ? 'DIRTY' : '-', 5)} ${cell(s.drift > 0 ? String(s.drift) : '-', 5)} ${cell(lock, 5)} ${last}`;
   const failed = row.run && (row.run.status === 'failed' || row.run.status === 'interrupted');
   return { text, ...(s.dirty || failed ? { tone: colour('red') } : s.lock ? { tone: colour('yellow') } : {}) };
 }
@@ -51,6 +51,24 @@ function details(row: FleetRow | undefined): string[] {
   return lines.slice(0, 5);
 }
 
+/**
+ * The title line within `width` columns, the counts always whole (the selection count was
+ * the first thing a cut at the end lost): the stages go first (the stage column has them),
+ * then the file's name is shortened from its start. Cut by hand, never by the terminal.
+ */
+export function fleetTitle(head: string, stages: string, tally: string, width: number): string {
+  const len = (text: string) => [...text].length;
+  const full = `${head} · ${stages} · ${tally}`;
+  if (len(full) <= width) return full;
+  const short = `${head} · ${tally}`;
+  if (len(short) <= width) return short;
+  // "Fleet <origin>: N targets" keeps its end ("Fleet ...argets.json: 4 targets").
+  const body = [...head.replace(/^Fleet /, '')];
+  const room = width - len(tally) - len(' · ') - len('Fleet ...');
+  if (room >= 8) return `Fleet ...${body.slice(-room).join('')} · ${tally}`;
+  return [...tally].slice(0, width).join('');
+}
+
 export function FleetTable(props: { fleet: Fleet; view: FleetView; width: number; height: number; readOnly: boolean }) {
   const { view, width, fleet } = props;
   const c: Columns = {
@@ -59,14 +77,14 @@ export function FleetTable(props: { fleet: Fleet; view: FleetView; width: number
     heads: 16,
   };
   const counts = fleetCounts(view);
-  const title =
-    `Fleet ${fleet.origin}: ${view.rows.length} target${view.rows.length === 1 ? '' : 's'} · ${fleet.stages.join(' → ')} · read ${counts.read}/${view.rows.length}` +
-    `${counts.errors ? ` · ${counts.errors} unreachable` : ''} · ${counts.behind} behind${counts.dirty ? ` · ${counts.dirty} DIRTY` : ''}${view.selected.size ? ` · ${view.selected.size} selected` : ''}`;
+  const n = view.rows.length;
+  const tally = [`read ${counts.read}/${n}`, counts.errors ? `${counts.errors} unreachable` : '', `${counts.behind} behind`, counts.dirty ? `${counts.dirty} DIRTY` : '', view.selected.size ? `${view.selected.size} selected` : ''];
+  const title = fleetTitle(`Fleet ${fleet.origin}: ${n} target${n === 1 ? '' : 's'}`, fleet.stages.join(' → '), tally.filter(Boolean).join(' · '), width);
   const running = view.running;
   const progress = running ? (running.cancelling ?? `${running.title}: ${counts.ended} of ${running.names.length} ended · ctrl-c cancels (running targets finish or roll back their current migration)`) : null;
   const info = details(view.rows[view.cursor]);
   const visible = view.rows.slice(view.top, view.top + view.height);
-  const header = `      ${cell('name', c.name)} ${cell('stage', c.stage)} ${cell('dialect', 8)} ${cell('heads', c.heads)} pend dirty drift lock last run / this action`;
+  const header = `      ${cell('name', c.name)} ${cell('stage', c.stage)} ${cell('dialect', 8)} ${cell('heads', c.heads)} pend dirty drift lock  last run / this action`;
   const hints = fitHints(
     KEYMAP.filter((b) => b.hint && b.scopes.includes('fleet') && !(props.readOnly && b.mutates)).map((b) => ({ text: `${b.keys[0]} ${b.short ?? b.label.split(' ')[0]}`, keep: b.action === 'help' || b.action === 'quit' })),
     width,

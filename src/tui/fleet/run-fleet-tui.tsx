@@ -1,3 +1,4 @@
+import type { EarlyFrame } from '../early-frame.js';
 import { runFullScreen } from '../full-screen.js';
 import { cancelSessionRun } from '../run-tui.js';
 import { FleetApp } from './fleet-app.js';
@@ -5,9 +6,10 @@ import type { FleetHandle, FleetTuiOptions } from './fleet-context.js';
 import { cancelFleetRun } from './fleet-actions.js';
 
 /** Opens the fleet view full screen (see runFullScreen). */
-export function runFleetTui(options: FleetTuiOptions): Promise<number> {
+export function runFleetTui(options: FleetTuiOptions, early?: EarlyFrame): Promise<number> {
   const handle: FleetHandle = { session: null, ctx: null };
   return runFullScreen({
+    ...(early ? { early } : {}),
     view: (size, controls) => <FleetApp options={options} width={size.width} height={size.height} onQuit={controls.summary} onAbandon={controls.abandon} handle={handle} />,
     cancelOnTerm: () => {
       const { session, ctx } = handle;
