@@ -1,4 +1,6 @@
+import { notRun } from './helpers/not-run.js';
 import test from 'ava';
+import { untilActive } from './helpers/pg-activity.js';
 import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,16 +17,11 @@ import { hasTmux, Tmux } from './helpers/tmux.js';
  * view and q comes back, q quits — and the terminal is restored with one line.
  */
 const EXAMPLE = fileURLToPath(new URL('../../migrations', import.meta.url));
-const ci = process.env.CI === 'true';
 
 test('the binary in tmux: migrate-tui --targets opens the fleet table; select, upgrade with the typed count, open a target, come back, quit', async (t) => {
   for (const [missing, what] of [[!hasTmux, 'TMUX NOT INSTALLED (apt-get install tmux)'], [!process.env.TEST_POSTGRES_URL, 'POSTGRESQL SERVER NOT RUNNING (run through npm test)']] as const) {
     if (!missing) continue;
-    const message = `${what}: the fleet view end-to-end test did NOT run`;
-    console.error(`*** ${message}`);
-    if (ci) t.fail(message);
-    else t.log(message);
-    t.pass();
+    notRun(t, `${what}: the fleet view end-to-end test did NOT run`);
     return;
   }
   const work = makeFolder({});
@@ -74,11 +71,7 @@ test('the binary in tmux: migrate-tui --targets opens the fleet table; select, u
 
 test('the binary in tmux: SIGTERM during a fleet upgrade cancels the running target on the server (it rolls back), starts nothing new, exits 130 with one line', async (t) => {
   if (!hasTmux || !process.env.TEST_POSTGRES_URL) {
-    const message = 'TMUX OR POSTGRESQL MISSING: the fleet view SIGTERM test did NOT run';
-    console.error(`*** ${message}`);
-    if (ci) t.fail(message);
-    else t.log(message);
-    t.pass();
+    notRun(t, 'TMUX OR POSTGRESQL MISSING: the fleet view SIGTERM test did NOT run');
     return;
   }
   const work = makeFolder({
@@ -101,12 +94,7 @@ test('the binary in tmux: SIGTERM during a fleet upgrade cancels the running tar
     tmux.keys('Enter');
     await tmux.waitFor(/pg +canary .*▸ ↑ 2\/2 002/);
     const database = new URL(pg).pathname.slice(1);
-    for (const deadline = Date.now() + 15_000; ; ) {
-      const [r] = await admin`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = ${database} AND state = 'active' AND query LIKE '%pg_sleep%'`;
-      if (r!.n > 0) break;
-      if (Date.now() > deadline) throw new Error('pg_sleep never showed in pg_stat_activity');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await untilActive(admin, database, '%pg_sleep%');
     const shell = tmux.panePid();
     const node = Number(spawnSync('pgrep', ['-P', String(shell)], { encoding: 'utf8' }).stdout.trim().split('\n')[0]);
     t.true(node > 0, 'the binary runs under the pane\'s shell');
@@ -126,11 +114,7 @@ test('the binary in tmux: SIGTERM during a fleet upgrade cancels the running tar
 
 test("the binary in tmux: with the fleet view's first frame (drawn before the engine loads) a bad targets file is reported on the restored terminal (exit 2); a good one opens the table and q quits", async (t) => {
   if (!hasTmux) {
-    const message = 'TMUX NOT INSTALLED: the fleet view first-frame test did NOT run';
-    console.error(`*** ${message}`);
-    if (ci) t.fail(message);
-    else t.log(message);
-    t.pass();
+    notRun(t, 'TMUX NOT INSTALLED: the fleet view first-frame test did NOT run');
     return;
   }
   const work = makeFolder({ 'migrations/001_t.up.sql': 'CREATE TABLE t (id INTEGER);\n', 'migrations/001_t.down.sql': 'DROP TABLE t;\n', 'bad.json': '[{"name": "a"}]' });

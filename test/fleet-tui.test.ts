@@ -1,4 +1,5 @@
 import test, { type ExecutionContext } from 'ava';
+import { untilActive } from './helpers/pg-activity.js';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
@@ -281,12 +282,7 @@ test('ctrl-c during a fleet upgrade: the running canary is cancelled on the serv
     const admin = postgres(process.env.TEST_POSTGRES_URL!, { max: 1, onnotice: () => {} });
     try {
       const database = new URL(pg).pathname.slice(1);
-      for (const deadline = Date.now() + 15_000; ; ) {
-        const [r] = await admin`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = ${database} AND state = 'active' AND query LIKE '%pg_sleep%'`;
-        if (r!.n > 0) break;
-        if (Date.now() > deadline) throw new Error('pg_sleep never showed in pg_stat_activity');
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await untilActive(admin, database, '%pg_sleep%');
     } finally {
       await admin.end();
     }

@@ -1,26 +1,18 @@
 import { useApp } from 'ink';
 import { join } from 'node:path';
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
-import { eachPerServer, inspectTarget, targetErrorText, type Fleet, type FleetTarget, type LockLimits, type Migrator, type Project, type StateTableNames, type TargetAccess, type LeaseSettings } from '../../engine/index.js';
+import { eachPerServer, inspectTarget, targetErrorText, type Fleet, type FleetTarget, type Migrator, type TargetAccess } from '../../engine/index.js';
 import type { Flow } from '../flows/index.js';
 import { TuiSession } from '../session.js';
 import { initialFleetView, reduceFleet, type FleetAction, type FleetView } from './fleet-state.js';
 
-/** What the fleet view opens on (the CLI builds it from --targets and the config). */
-export interface FleetTuiOptions {
+/**
+ * What the fleet view opens on (the CLI builds it from --targets and the config): how to reach
+ * each target, as one database gets it. Without --steal-stale-lock a target whose lease is
+ * stale fails naming the holder; its own view (enter) offers the typed takeover.
+ */
+export interface FleetTuiOptions extends TargetAccess {
   readonly fleet: Fleet;
-  readonly project: Project;
-  readonly tables: StateTableNames;
-  readonly toolVersion: string;
-  readonly lockTimeoutMs: number;
-  readonly lockLimits?: LockLimits;
-  /** The lease lock's timings (servers without advisory locks): the CLI's (config "lease", MIGRATE_TUI_LEASE_*). */
-  readonly lease?: LeaseSettings;
-  /**
-   * --steal-stale-lock: runs from the table take over a stale lease. Without it a target whose
-   * lease is stale fails naming the holder; its own view (enter) offers the typed takeover.
-   */
-  readonly stealStaleLock?: boolean;
   /** Each target's backups go into a folder named after it under this one (as the CLI's). */
   readonly backupRoot: string;
   readonly readOnly: boolean;
