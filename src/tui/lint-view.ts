@@ -12,25 +12,31 @@ export function historyLint(project: Project, dialect: DialectName): LintReport 
   let byDialect = reports.get(project);
   if (!byDialect) reports.set(project, (byDialect = new Map()));
   let report = byDialect.get(dialect);
-  if (!report) byDialect.set(dialect, (report = lintHistory(project.graph, { dialects: [dialect] })));
+  if (!report) byDialect.set(dialect, (report = lintHistory(project.graph, { dialects: [dialect], light: true })));
   return report;
 }
 
+/** How long lint holds the event loop at a time while the marks are computed (a key waits at most about this long). */
+export const LINT_SLICE_MS = 8;
+
 /**
- * The history's report computed without holding the screen: a slice of files, then the event
- * loop (keys, frames), then the next slice. Fills historyLint's cache; `stale()` stops it
- * (the project was reloaded, the screen closed).
+ * The history's report computed without holding the screen: lint's steps (10 files each) for
+ * up to LINT_SLICE_MS, then the event loop (keys, frames), then the next slice. Light: down
+ * files and splits are not kept on the project, only the report. Fills historyLint's cache;
+ * `stale()` stops it (the project was reloaded, the screen closed).
  */
 export async function historyLintInSlices(project: Project, dialect: DialectName, stale: () => boolean): Promise<LintReport | null> {
   const cached = reports.get(project)?.get(dialect);
   if (cached) return cached;
   if (dialect === 'postgres') await loadPostgresParser();
-  const steps = lintHistorySteps(project.graph, { dialects: [dialect] });
+  const steps = lintHistorySteps(project.graph, { dialects: [dialect], light: true });
   for (;;) {
     // The event loop first: the first frame (and any key) is drawn before lint starts.
     await new Promise((resolve) => setImmediate(resolve));
     if (stale()) return null;
-    const step = steps.next();
+    const until = performance.now() + LINT_SLICE_MS;
+    let step = steps.next();
+    while (!step.done && performance.now() < until) step = steps.next();
     if (step.done) {
       let byDialect = reports.get(project);
       if (!byDialect) reports.set(project, (byDialect = new Map()));

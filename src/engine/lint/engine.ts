@@ -12,6 +12,7 @@ import type { FileContext, Hit, Rule, StatementContext } from './rules/rule.js';
 import { SchemaState } from './schema.js';
 import { noteCreated, rebuildsAcross, rebuiltTables } from './replay.js';
 import { applySuppressions, type LintConfig } from './apply-config.js';
+import { readIgnores, type Ignore } from './suppress.js';
 import { analyseWithTokens } from './token-parse.js';
 import type { Action, AnalysedStatement, Finding } from './types.js';
 
@@ -34,6 +35,12 @@ export interface LintOptions {
    */
   readonly plan?: boolean;
   readonly config?: LintConfig;
+  /**
+   * Leave nothing behind on the project: down files read for this lint only and splits not
+   * remembered (the TUI lints the whole history once and keeps only the report; a command
+   * that then runs the files keeps them, so they are read and split once).
+   */
+  readonly light?: boolean;
 }
 
 export interface NotAnalysed {
@@ -134,7 +141,7 @@ export function lintHistory(graph: RevisionGraph, options: LintOptions): LintRep
 }
 
 /** Files between the pauses of lintHistorySteps. */
-const SLICE = 100;
+const SLICE = 10;
 
 /**
  * lintHistory a slice at a time: it pauses (yields) every SLICE files, so a screen can stay
@@ -143,7 +150,9 @@ const SLICE = 100;
 export function* lintHistorySteps(graph: RevisionGraph, options: LintOptions): Generator<void, LintReport> {
   const raw: Raw[] = [];
   const unknown: Array<NotAnalysed & { dialect: DialectName }> = [];
-  const sources = new Map<string, SqlSource>();
+  const ignores = new Map<string, { kind: 'up' | 'down'; ignores: readonly Ignore[] }>();
+  const keep = !options.light;
+  const downOf = (m: Migration) => (options.light && m.downOnce ? m.downOnce() : m.down);
   const directions = options.directions ?? ['up', 'down'];
   const order = graph.upgradeOrder(new Set(graph.ids()));
   let statements = 0;
@@ -154,18 +163,20 @@ export function* lintHistorySteps(graph: RevisionGraph, options: LintOptions): G
     const schema = new SchemaState();
     // Up files first, all of them: a rebuild can span consecutive revisions (popx/fizz writes one statement per file).
     const upModes: Array<readonly [string, TransactionMode]> = [];
-    for (const id of order) if (upModes.push([id, migrationRun(graph.get(id), 'up', syntax)]) % SLICE === 0) yield;
+    for (const id of order) if (upModes.push([id, migrationRun(graph.get(id), 'up', syntax, { keep })]) % SLICE === 0) yield;
     if (readsAhead(dialect)) {
       const texts = upModes.flatMap(([, mode]) => mode.statements.map((st) => st.sql));
       let k = 0;
       for (const id of directions.includes('down') ? order : []) {
-        if ((!options.revisions || options.revisions.has(id)) && graph.get(id).downPath) texts.push(...migrationRun(graph.get(id), 'down', syntax).statements.map((st) => st.sql));
+        const m = graph.get(id);
+        if ((!options.revisions || options.revisions.has(id)) && m.downPath) texts.push(...migrationRun(m, 'down', syntax, { source: downOf(m), keep }).statements.map((st) => st.sql));
         if (++k % SLICE === 0) yield;
       }
       yield* readAhead(dialect, texts);
     }
     const ups = new Map<string, { mode: TransactionMode; analysed: AnalysedStatement[] }>();
     for (const [id, mode] of upModes) if (ups.set(id, { mode, analysed: mode.statements.map((st) => analyseStatement(st.sql, st.line, dialect)) }).size % SLICE === 0) yield;
+    upModes.length = 0;
     const rebuiltIn = rebuildsAcross(order, (id) => ups.get(id)!.analysed);
     let done = 0;
     for (const id of order) {
@@ -177,10 +188,11 @@ export function* lintHistorySteps(graph: RevisionGraph, options: LintOptions): G
       const isNew = (revision: string) => revision === id || (options.plan === true && !!options.revisions?.has(revision));
       const run = (direction: 'up' | 'down', source: SqlSource, apply: boolean) => {
         const cached = direction === 'up' ? ups.get(id)! : null;
-        const mode = cached?.mode ?? migrationRun(m, direction, syntax);
+        const mode = cached?.mode ?? migrationRun(m, direction, syntax, { source, keep });
         const path = source.pathFor(dialect);
         const emit = report && directions.includes(direction);
-        if (emit) sources.set(path, source);
+        const found = emit ? readIgnores(source.text) : [];
+        if (found.length > 0) ignores.set(path, { kind: source.kind === 'down' ? 'down' : 'up', ignores: found });
         const analysed = cached?.analysed ?? mode.statements.map((s) => analyseStatement(s.sql, s.line, dialect));
         const rebuilt = direction === 'up' ? (rebuiltIn.get(id) ?? new Set<string>()) : rebuiltTables(analysed.flatMap((st) => st.actions));
         let inOwn = false;
@@ -228,13 +240,14 @@ export function* lintHistorySteps(graph: RevisionGraph, options: LintOptions): G
         for (const rule of byDirection[direction].file) for (const hit of rule.file!(fctx)) raw.push(toRaw(rule, hit, { dialect, revision: id, direction, path, line: hit.line ?? analysed[0]?.line ?? 1 }));
       };
       run('up', m.up, true);
+      ups.delete(id);
       if (report && directions.includes('down') && m.downPath) {
-        const down = m.down;
+        const down = downOf(m);
         if (down) run('down', down, false);
       }
     }
   }
-  const { findings, suppressed } = applySuppressions(raw, sources, options.dialects, options.config ?? {});
+  const { findings, suppressed } = applySuppressions(raw, ignores, options.dialects, options.config ?? {});
   return { findings: merge(findings), suppressed: merge(suppressed), notAnalysed: merge(unknown.map(({ dialects: _d, ...u }) => ({ ...u, code: '', severity: 'notice' as const, message: '' }))).map((u) => ({ dialects: u.dialects, revision: u.revision, direction: u.direction, path: u.path, line: u.line })), statements, revisions };
 }
 
