@@ -71,13 +71,17 @@ export function rotated<T>(items: readonly T[], round: number): T[] {
 /**
  * The TUI benchmarks' corpus: N revisions in a chain; every 100th starts a side branch that
  * a merge joins two revisions later (from the second hundred on, so every revised id exists).
+ * `findings`: every 10th revision and the newest drop the previous revision's table too, so
+ * the history shows lint marks (`▲`) once they are computed, the newest row among them.
  */
-export function writeTuiCorpus(dir: string, count: number): void {
+export function writeTuiCorpus(dir: string, count: number, options: { findings?: boolean } = {}): void {
   for (let i = 1; i <= count; i++) {
     const v = String(i).padStart(6, '0');
     const id = (k: number) => String(k).padStart(6, '0');
     const header = i > 100 && i % 100 === 2 ? `-- migrate:revises ${id(i - 2)}\n` : i > 100 && i % 100 === 3 ? `-- migrate:revises ${id(i - 1)}, ${id(i - 2)}\n` : '';
-    writeFileSync(join(dir, `${v}_step_${v}.up.sql`), `${header}CREATE TABLE t_${v} (id INTEGER PRIMARY KEY, name TEXT);\n`);
+    // With findings: every 10th revision and the newest also drop the table before them (a lint warning, ▲ in the history).
+    const drop = options.findings && i > 1 && (i % 10 === 0 || i === count) ? `DROP TABLE t_${id(i - 1)};\n` : '';
+    writeFileSync(join(dir, `${v}_step_${v}.up.sql`), `${header}CREATE TABLE t_${v} (id INTEGER PRIMARY KEY, name TEXT);\n${drop}`);
     writeFileSync(join(dir, `${v}_step_${v}.down.sql`), `DROP TABLE t_${v};\n`);
   }
 }

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { makeFolder } from './helpers/folders.js';
 import { KEYS, openScreen } from './helpers/screen.js';
+import { historyLintReady } from '../src/tui/lint-view.js';
 
 /** The TUI's lint: findings above the SQL in the upgrade confirmation (errors first), and the lint tab of a revision. */
 const FOLDER = {
@@ -84,6 +85,58 @@ test('the confirmation\'s suggested fix is one key away: ] focuses the next find
     frame = await s.waitFor(/^(?![\s\S]*FIX for)[\s\S]*Upgrade to heads\?/, 'the fix hidden, still the confirmation');
     t.regex(frame, /▶ WARNING DS404/);
     await s.press(KEYS.escape);
+  } finally {
+    await s.close();
+  }
+});
+
+/** 2,000 revisions, every 10th (and the newest) dropping the table before it: a warning (▲) each. */
+function largeFolder(count = 2000): string {
+  const files: Record<string, string> = {};
+  for (let i = 1; i <= count; i++) {
+    const v = String(i).padStart(4, '0');
+    const drop = i % 10 === 0 ? `DROP TABLE t${i - 1};\n` : '';
+    files[`${v}_s${v}.up.sql`] = `CREATE TABLE t${i} (id INTEGER PRIMARY KEY);\n${drop}`;
+    files[`${v}_s${v}.down.sql`] = `DROP TABLE t${i};\n`;
+  }
+  return makeFolder(files);
+}
+
+test('keys are answered while the marks are still computed, and the marks come after, on the right rows', async (t) => {
+  const s = await openScreen({ migrations: largeFolder(), height: 30, width: 120 });
+  try {
+    await s.waitFor(/History \(2000\)/);
+    const ready = () => historyLintReady(s.session.project, 'sqlite');
+    t.false(ready(), 'the first frame does not wait for lint');
+    await s.press('j');
+    // The key's frame: 1999 selected, its SQL in the detail pane, no marks yet, lint still running.
+    let frame = await s.waitFor(/1999_s1999\.up\.sql/, 'the detail of 1999 after j');
+    t.false(ready(), 'the key was answered before lint finished');
+    t.notRegex(frame, /○[✖▲·]/);
+    await s.press('k');
+    frame = await s.waitFor(/2000_s2000\.up\.sql/, 'the detail of 2000 after k');
+    t.false(ready(), 'a second key too');
+    frame = await s.waitFor(/○▲\* 2000 \(head\)/, 'the mark of 2000');
+    t.true(ready());
+    t.regex(frame, /○▲\* 1990 /);
+    t.regex(frame, /○ \* 1999 /, 'no mark on a clean revision');
+    t.regex(frame, /○ \* 1991 /);
+  } finally {
+    await s.close();
+  }
+});
+
+test('the lint tab opened while the marks are computed waits for them (keys still answered), then shows the findings', async (t) => {
+  const s = await openScreen({ migrations: largeFolder(), height: 40, width: 140 });
+  try {
+    await s.waitFor(/2000_s2000\.up\.sql/, 'the up tab of 2000');
+    for (let k = 0; k < 5; k++) await s.press(KEYS.tab);
+    let frame = await s.waitFor(/loading…/, 'the lint tab waiting');
+    t.false(historyLintReady(s.session.project, 'sqlite'));
+    frame = await s.waitFor(/WARNING DS401 \(up\)/, 'the findings of 2000');
+    t.regex(frame, /DROP TABLE t1999/);
+    await s.press('j');
+    await s.waitFor(/no lint findings for 1999 on sqlite/);
   } finally {
     await s.close();
   }

@@ -64,7 +64,9 @@ export async function runFullScreen(app: FullScreenApp): Promise<number> {
     return app.view(size, controls);
   }
 
-  const instance = render(<Root />, { exitOnCtrlC: false });
+  // Up to 60 frames a second (Ink's default is 30): a key pressed within 33 ms of the last frame
+  // waited for the next 30-per-second slot. Each key still draws one frame.
+  const instance = render(<Root />, { exitOnCtrlC: false, maxFps: 60 });
   const stopOn = (signal: NodeJS.Signals, code: number) => () => {
     instance.unmount();
     restore();

@@ -1,3 +1,4 @@
+import { sinceInput } from './input-activity.js';
 import { findRule, lintHistory, lintHistorySteps, loadPostgresParser, severityRank, sortFindings, type DialectName, type Finding, type LintReport, type Project, type Severity } from '../engine/index.js';
 
 /**
@@ -12,25 +13,48 @@ export function historyLint(project: Project, dialect: DialectName): LintReport 
   let byDialect = reports.get(project);
   if (!byDialect) reports.set(project, (byDialect = new Map()));
   let report = byDialect.get(dialect);
-  if (!report) byDialect.set(dialect, (report = lintHistory(project.graph, { dialects: [dialect] })));
+  if (!report) byDialect.set(dialect, (report = lintHistory(project.graph, { dialects: [dialect], light: true })));
   return report;
 }
 
+/** How long lint holds the event loop at a time while the marks are computed (a key waits at most about this long). */
+export const LINT_SLICE_MS = 5;
+/** After a key, lint waits this long (the key's frame is drawn first, not shared with lint). */
+export const LINT_KEY_QUIET_MS = 20;
+
 /**
- * The history's report computed without holding the screen: a slice of files, then the event
- * loop (keys, frames), then the next slice. Fills historyLint's cache; `stale()` stops it
- * (the project was reloaded, the screen closed).
+ * The history's report computed without holding the screen: lint's steps (10 files each) for
+ * up to LINT_SLICE_MS, then the event loop (keys, frames), then the next slice; none within
+ * LINT_KEY_QUIET_MS of a key. Light: down
+ * files and splits are not kept on the project, only the report. Fills historyLint's cache;
+ * `stale()` stops it (the project was reloaded, the screen closed).
  */
-export async function historyLintInSlices(project: Project, dialect: DialectName, stale: () => boolean): Promise<LintReport | null> {
+export function historyLintInSlices(project: Project, dialect: DialectName, stale: () => boolean): Promise<LintReport | null> {
   const cached = reports.get(project)?.get(dialect);
-  if (cached) return cached;
+  if (cached) return Promise.resolve(cached);
+  // One computation per project and dialect: a second caller (the lint tab) waits for the first; if that one stops, it computes alone.
+  let running = inFlight.get(project);
+  if (!running) inFlight.set(project, (running = new Map()));
+  const first = running.get(dialect);
+  if (first) return first.then((report) => report ?? historyLintInSlices(project, dialect, stale));
+  const computing = lintInSlices(project, dialect, stale).finally(() => running.delete(dialect));
+  running.set(dialect, computing);
+  return computing;
+}
+
+const inFlight = new WeakMap<Project, Map<DialectName, Promise<LintReport | null>>>();
+
+async function lintInSlices(project: Project, dialect: DialectName, stale: () => boolean): Promise<LintReport | null> {
   if (dialect === 'postgres') await loadPostgresParser();
-  const steps = lintHistorySteps(project.graph, { dialects: [dialect] });
+  const steps = lintHistorySteps(project.graph, { dialects: [dialect], light: true });
   for (;;) {
     // The event loop first: the first frame (and any key) is drawn before lint starts.
     await new Promise((resolve) => setImmediate(resolve));
+    for (let quiet = LINT_KEY_QUIET_MS - sinceInput(); quiet > 0; quiet = LINT_KEY_QUIET_MS - sinceInput()) await new Promise((resolve) => setTimeout(resolve, quiet));
     if (stale()) return null;
-    const step = steps.next();
+    const until = performance.now() + LINT_SLICE_MS;
+    let step = steps.next();
+    while (!step.done && performance.now() < until) step = steps.next();
     if (step.done) {
       let byDialect = reports.get(project);
       if (!byDialect) reports.set(project, (byDialect = new Map()));

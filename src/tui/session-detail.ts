@@ -1,7 +1,7 @@
 import { createTwoFilesPatch } from 'diff';
 import { formatSql, migrationChecksum, migrationRun, migrationStatements, rehearsalMethod, rehearseSchema, schemaLines, type DatabaseAdapter, type DatabaseState, type Project, type SchemaSnapshot, type StateTableNames } from '../engine/index.js';
 import type { Tab } from './state.js';
-import { lintTabLines } from './lint-view.js';
+import { historyLintInSlices, historyLintReady, lintTabLines } from './lint-view.js';
 import { findRule, stateTableList } from '../engine/index.js';
 
 /**
@@ -19,6 +19,33 @@ export interface DetailSource {
 
 /** The detail pane's text for a revision and tab; the schema tab rehearses only when `trial` (its key was pressed). */
 export async function detailText(source: DetailSource, id: string, tab: Tab, raw: boolean, trial = false): Promise<string[]> {
+  const now = detailNow(source, id, tab, raw);
+  if (now) return now;
+  const dialect = source.db.syntax;
+  switch (tab) {
+    case 'diff': {
+      // Drift (applied SQL → file now), then the schema diff (a rehearsal, only when t is pressed).
+      const drift = source.state.drift.find((d) => d.revision === id);
+      const head = drift
+        ? [`DRIFT: the file changed since it was applied (${drift.cosmetic ? 'white space or comments only' : 'the SQL differs'}), applied → file:`, ...readableDiff(drift.diff)]
+        : [source.state.applied.has(id) ? 'applied SQL matches the file (no drift)' : 'not applied: no applied SQL to compare (drift shows here if the file changes once applied)'];
+      return [...head, '', 'SCHEMA DIFF:', ...(trial ? await schemaDiff(source, id) : schemaIntro(source, id))];
+    }
+    case 'schema':
+      return trial ? schemaDiff(source, id) : schemaIntro(source, id);
+    default:
+      // The lint tab before the history's lint is done: the marks' computation (in slices, keys answered) is awaited.
+      await historyLintInSlices(source.project, dialect.name, () => false);
+      return lintTabLines(source.project, dialect.name, id, findRule);
+  }
+}
+
+/**
+ * The detail pane's text when it needs no waiting: the up and down SQL, the info sheet, and the
+ * lint tab once the history's lint is done; null for the rest (detailText). The screen draws
+ * these in the same frame as the key that selected the revision.
+ */
+export function detailNow(source: DetailSource, id: string, tab: Tab, raw: boolean): string[] | null {
   const { graph } = source.project;
   const m = graph.get(id);
   const dialect = source.db.syntax;
@@ -35,18 +62,11 @@ export async function detailText(source: DetailSource, id: string, tab: Tab, raw
       return sqlOf('up');
     case 'down':
       return sqlOf('down');
-    case 'diff': {
-      // Drift (applied SQL → file now), then the schema diff (a rehearsal, only when t is pressed).
-      const drift = source.state.drift.find((d) => d.revision === id);
-      const head = drift
-        ? [`DRIFT: the file changed since it was applied (${drift.cosmetic ? 'white space or comments only' : 'the SQL differs'}), applied → file:`, ...readableDiff(drift.diff)]
-        : [source.state.applied.has(id) ? 'applied SQL matches the file (no drift)' : 'not applied: no applied SQL to compare (drift shows here if the file changes once applied)'];
-      return [...head, '', 'SCHEMA DIFF:', ...(trial ? await schemaDiff(source, id) : schemaIntro(source, id))];
-    }
+    case 'diff':
     case 'schema':
-      return trial ? schemaDiff(source, id) : schemaIntro(source, id);
+      return null;
     case 'lint':
-      return lintTabLines(source.project, dialect.name, id, findRule);
+      return historyLintReady(source.project, dialect.name) ? lintTabLines(source.project, dialect.name, id, findRule) : null;
     case 'info': {
       const log = source.state.log.filter((r) => r.revision === id).slice(-8).reverse();
       return [

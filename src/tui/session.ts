@@ -1,6 +1,6 @@
 import { connectDatabase, EMBEDDED_DEFAULT, NoDatabaseError, sqliteFileMissing, drawHistory, listBackups, loadProject, loadPostgresParser, Migrator, readManifest, writeMerge, writeRevision, readLease } from '../engine/index.js';
 import type { ConnectOptions, BackupManifest, CancelOutcome, ConnectionTarget, DatabaseIdentity, DatabaseState, DowngradePreview, MigrateTuiError, Project, ResolveMode, ResolvePreview, ResumeSource, RunEvent, RunResult, RunStep, StateTableNames, LockLimits, LeaseHolder, LeaseSettings } from '../engine/index.js';
-import { detailText, schemaDiff } from './session-detail.js';
+import { detailNow, detailText, schemaDiff } from './session-detail.js';
 import type { Tab } from './state.js';
 
 /** One line of the history pane: a revision with its marks, or a connector of the graph. */
@@ -148,6 +148,11 @@ export class TuiSession {
   /** The detail pane's text for a revision and tab. */
   detail(id: string, tab: Tab, raw: boolean, trial = false): Promise<string[]> {
     return detailText(this, id, tab, raw, trial);
+  }
+
+  /** The detail pane's text when it needs no waiting (see `detailNow`), else null. */
+  detailNow(id: string, tab: Tab, raw: boolean): string[] | null {
+    return detailNow(this, id, tab, raw);
   }
 
   /** Schema before vs after a revision (a trial run, rolled back): see `schemaDiff`. */

@@ -1,4 +1,5 @@
 import { useInput } from 'ink';
+import { noteInput } from './input-activity.js';
 import { chunkKeys, keyName } from './keymap.js';
 
 export type KeyHandler = (name: string, input: string, key: { ctrl?: boolean; meta?: boolean }) => void;
@@ -11,6 +12,7 @@ export type KeyHandler = (name: string, input: string, key: { ctrl?: boolean; me
 export function useKeys(typing: () => boolean, handle: KeyHandler, isActive = true): void {
   useInput(
     (input, key) => {
+      noteInput();
       if (input.length > 1 && !key.ctrl && !key.meta && !input.includes('\x1b')) return chunkKeys(input, typing, (k) => handle(k.name, k.input, {}));
       handle(keyName(input, key), input, key);
     },

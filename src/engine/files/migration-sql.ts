@@ -19,8 +19,12 @@ type Split = { readonly statements: readonly Statement[]; readonly problems: rea
 const splits = new WeakMap<SqlSource, Map<string, Split>>();
 const CACHE_LIMIT = 1 << 20;
 
-/** The statements one dialect runs for one file, with their lines, plus splitting problems. */
-export function sourceStatements(source: SqlSource, dialect: DialectSyntax): Split {
+/**
+ * The statements one dialect runs for one file, with their lines, plus splitting problems.
+ * `keep: false`: not remembered (a caller going through every file once, like the TUI's
+ * history lint, would otherwise hold every split for as long as the project lives).
+ */
+export function sourceStatements(source: SqlSource, dialect: DialectSyntax, keep = true): Split {
   // A large file: the first statements (previews), and the problems of a pass over all of it.
   if (source.streamed) {
     const scan = source.streamed.scan(dialect);
@@ -29,7 +33,7 @@ export function sourceStatements(source: SqlSource, dialect: DialectSyntax): Spl
   const cached = splits.get(source)?.get(dialect.name);
   if (cached) return cached;
   const split = splitSource(source, dialect);
-  if (source.text.length <= CACHE_LIMIT) {
+  if (keep && source.text.length <= CACHE_LIMIT) {
     const byDialect = splits.get(source) ?? new Map<string, Split>();
     byDialect.set(dialect.name, split);
     splits.set(source, byDialect);
@@ -61,12 +65,19 @@ export function migrationChecksum(migration: Migration, dialect: DialectSyntax):
  * transaction. The file's own layout can turn the transaction off (goose `NO TRANSACTION`,
  * dbmate `transaction:false`, popx `.autocommit`), for one dialect's file or one direction.
  */
-export function migrationRun(migration: Migration, direction: 'up' | 'down', dialect: DialectSyntax): TransactionMode {
-  const source = direction === 'up' ? migration.up : migration.down;
+export function migrationRun(migration: Migration, direction: 'up' | 'down', dialect: DialectSyntax, use: RunReading = {}): TransactionMode {
+  const source = use.source !== undefined ? use.source : direction === 'up' ? migration.up : migration.down;
   const own = source?.transactionOff(dialect.name) ?? null;
   const reason = own ?? (migration.transaction ? null : migration.up.transactionOff(dialect.name));
   if (source?.streamed) return streamedMode(source, dialect, migration.transaction && own === null, reason ?? undefined);
-  return transactionMode(migrationStatements(migration, direction, dialect), dialect, migration.transaction && own === null, reason ?? undefined);
+  const statements = source ? sourceStatements(source, dialect, use.keep ?? true).statements : [];
+  return transactionMode(statements, dialect, migration.transaction && own === null, reason ?? undefined);
+}
+
+/** How migrationRun reads: this source instead of the migration's own (a down file read for one use), and whether the split is remembered. */
+export interface RunReading {
+  readonly source?: SqlSource | null;
+  readonly keep?: boolean;
 }
 
 /** How a streamed file runs: decided from one pass over it; its statements come from a feed. */

@@ -23,6 +23,11 @@ export interface Migration {
   readonly headerLines: Readonly<Partial<Record<HeaderDirective['name'], number>>>;
   readonly up: SqlSource;
   readonly down: SqlSource | null;
+  /**
+   * The down file for one use: the one already read, else read now and not kept on the
+   * migration (a long-lived project, like the TUI's, linting every revision once).
+   */
+  readonly downOnce?: () => SqlSource | null;
 }
 
 /** Builds one revision from its files: headers read, defaults applied, file-level problems noted. */
@@ -181,6 +186,10 @@ class IndexedMigration implements Migration {
   get down(): SqlSource | null {
     if (this.downSource === undefined) this.downSource = (this.readDown as () => SqlSource | null)();
     return this.downSource;
+  }
+
+  downOnce(): SqlSource | null {
+    return this.downSource !== undefined ? this.downSource : (this.readDown as () => SqlSource | null)();
   }
 }
 

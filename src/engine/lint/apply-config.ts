@@ -1,7 +1,6 @@
 import type { DialectName } from '../dialects/dialect.js';
-import type { SqlSource } from '../files/sql-source.js';
 import { findRule } from './rules/index.js';
-import { readIgnores } from './suppress.js';
+import type { Ignore } from './suppress.js';
 import type { Finding, Severity } from './types.js';
 
 /** The project's lint settings (`lint` in migrate-tui.config.json). */
@@ -17,19 +16,19 @@ type Raw = Omit<Finding, 'dialects'> & { dialect: DialectName };
 /**
  * Applies the files' `-- migrate:lint-ignore` comments and the config: silenced findings move
  * to `suppressed` with their reason; an ignore without a reason (LI901) or that applies to
- * nothing or names unknown codes (LI902) becomes a finding itself.
+ * nothing or names unknown codes (LI902) becomes a finding itself. `ignores`: each linted
+ * file's ignore comments (readIgnores), by path; files without any may be left out.
  */
-export function applySuppressions(raw: readonly Raw[], sources: ReadonlyMap<string, SqlSource>, dialects: readonly DialectName[], config: LintConfig): { findings: Raw[]; suppressed: Raw[] } {
+export function applySuppressions(raw: readonly Raw[], ignoresIn: ReadonlyMap<string, { readonly kind: 'up' | 'down'; readonly ignores: readonly Ignore[] }>, dialects: readonly DialectName[], config: LintConfig): { findings: Raw[]; suppressed: Raw[] } {
   const findings: Raw[] = [];
   const suppressed: Raw[] = [];
-  const ignoresByPath = new Map<string, ReturnType<typeof readIgnores>>();
+  const ignoresByPath = new Map<string, readonly Ignore[]>();
   const own: Raw[] = [];
-  for (const [path, source] of sources) {
-    const ignores = readIgnores(source.text);
+  for (const [path, { kind, ignores }] of ignoresIn) {
     if (ignores.length === 0) continue;
     ignoresByPath.set(path, ignores);
     for (const ig of ignores) {
-      const base = { severity: 'warning' as const, revision: '', direction: source.kind === 'down' ? ('down' as const) : ('up' as const), path, line: ig.line };
+      const base = { severity: 'warning' as const, revision: '', direction: kind, path, line: ig.line };
       const unknown = ig.codes.filter((c) => !findRule(c));
       for (const dialect of dialects) {
         if (ig.reason === null) own.push({ ...base, dialect, code: 'LI901', message: `lint-ignore ${ig.codes.join(', ') || '(no code)'} gives no reason in double quotes: it silences nothing` });

@@ -11,6 +11,7 @@ import type { FileContext, Hit, Rule, StatementContext } from './rules/rule.js';
 import { SchemaState } from './schema.js';
 import { noteCreated, rebuildsAcross, rebuiltTables } from './replay.js';
 import { applySuppressions, type LintConfig } from './apply-config.js';
+import { readIgnores, type Ignore } from './suppress.js';
 import { lintKeys, type LintStore } from './lint-store.js';
 import { postgresParserLoaded } from './pg-parse.js';
 import type { AnalysedStatement, Finding } from './types.js';
@@ -41,6 +42,12 @@ export interface LintOptions {
    * on (see lint-store.ts); not used for a plan.
    */
   readonly store?: LintStore;
+  /**
+   * Leave nothing behind on the project: down files read for this lint only and splits not
+   * remembered (the TUI lints the whole history once and keeps only the report; a command
+   * that then runs the files keeps them, so they are read and split once).
+   */
+  readonly light?: boolean;
 }
 
 export interface NotAnalysed {
@@ -80,7 +87,7 @@ export function lintHistory(graph: RevisionGraph, options: LintOptions): LintRep
 }
 
 /** Files between the pauses of lintHistorySteps. */
-const SLICE = 100;
+const SLICE = 10;
 
 /**
  * lintHistory a slice at a time: it pauses (yields) every SLICE files, so a screen can stay
@@ -137,24 +144,33 @@ const reported = (options: LintOptions, id: string) => !options.revisions || opt
 /** Suppressions and the config applied, dialects merged. */
 function report(graph: RevisionGraph, order: readonly string[], options: LintOptions, perDialect: readonly DialectLint[]): LintReport {
   const directions = options.directions ?? ['up', 'down'];
-  // The files findings can be in (their lint-ignore comments are read), as lintDialect reports them.
-  const sources = new Map<string, SqlSource>();
-  for (const dialect of options.dialects) {
-    for (const id of order) {
-      if (!reported(options, id)) continue;
-      const m = graph.get(id);
-      if (directions.includes('up')) sources.set(m.up.pathFor(dialect), m.up);
-      const down = directions.includes('down') && m.downPath ? m.down : null;
-      if (down) sources.set(down.pathFor(dialect), down);
+  // The lint-ignore comments of the files findings can be in, as lintDialect reports them.
+  const ignores = new Map<string, { kind: 'up' | 'down'; ignores: readonly Ignore[] }>();
+  const note = (source: SqlSource, dialect: DialectName) => {
+    const path = source.pathFor(dialect);
+    if (ignores.has(path)) return;
+    const found = readIgnores(source.text);
+    if (found.length > 0) ignores.set(path, { kind: source.kind === 'down' ? 'down' : 'up', ignores: found });
+  };
+  for (const id of order) {
+    if (!reported(options, id)) continue;
+    const m = graph.get(id);
+    const down = directions.includes('down') && m.downPath ? downOf(m, options) : null;
+    for (const dialect of options.dialects) {
+      if (directions.includes('up')) note(m.up, dialect);
+      if (down) note(down, dialect);
     }
   }
   const revisions = order.filter((id) => reported(options, id)).length;
   const raw = perDialect.flatMap((d) => d.raw);
   const unknown = perDialect.flatMap((d) => d.unknown);
   const statements = perDialect.reduce((sum, d) => sum + d.statements, 0);
-  const { findings, suppressed } = applySuppressions(raw, sources, options.dialects, options.config ?? {});
+  const { findings, suppressed } = applySuppressions(raw, ignores, options.dialects, options.config ?? {});
   return { findings: merge(findings), suppressed: merge(suppressed), notAnalysed: merge(unknown.map(({ dialects: _d, ...u }) => ({ ...u, code: '', severity: 'notice' as const, message: '' }))).map((u) => ({ dialects: u.dialects, revision: u.revision, direction: u.direction, path: u.path, line: u.line })), statements, revisions: options.dialects.length > 0 ? revisions : 0 };
 }
+
+/** The down file: with `light`, read for this use only when the migration has not kept it. */
+const downOf = (m: Migration, options: LintOptions) => (options.light && m.downOnce ? m.downOnce() : m.down);
 
 /** The whole history replayed for one dialect, the rules run on the revisions reported. */
 function* lintDialect(graph: RevisionGraph, order: readonly string[], dialect: DialectName, options: LintOptions): Generator<void, DialectLint> {
@@ -165,20 +181,23 @@ function* lintDialect(graph: RevisionGraph, order: readonly string[], dialect: D
   const syntax = dialectSyntax(dialect);
   const byDirection = { up: rulesFor(dialect, 'up'), down: rulesFor(dialect, 'down') };
   const schema = new SchemaState();
+  const keep = !options.light;
   // Up files first, all of them: a rebuild can span consecutive revisions (popx/fizz writes one statement per file).
   const upModes: Array<readonly [string, TransactionMode]> = [];
-  for (const id of order) if (upModes.push([id, migrationRun(graph.get(id), 'up', syntax)]) % SLICE === 0) yield;
+  for (const id of order) if (upModes.push([id, migrationRun(graph.get(id), 'up', syntax, { keep })]) % SLICE === 0) yield;
   if (readsAhead(dialect)) {
     const texts = upModes.flatMap(([, mode]) => mode.statements.map((st) => st.sql));
     let k = 0;
     for (const id of directions.includes('down') ? order : []) {
-      if (reported(options, id) && graph.get(id).downPath) texts.push(...migrationRun(graph.get(id), 'down', syntax).statements.map((st) => st.sql));
+      const m = graph.get(id);
+      if (reported(options, id) && m.downPath) texts.push(...migrationRun(m, 'down', syntax, { source: downOf(m, options), keep }).statements.map((st) => st.sql));
       if (++k % SLICE === 0) yield;
     }
     yield* readAhead(dialect, texts);
   }
   const ups = new Map<string, { mode: TransactionMode; analysed: AnalysedStatement[] }>();
   for (const [id, mode] of upModes) if (ups.set(id, { mode, analysed: mode.statements.map((st) => analyseStatement(st.sql, st.line, dialect)) }).size % SLICE === 0) yield;
+  upModes.length = 0;
   const rebuiltIn = rebuildsAcross(order, (id) => ups.get(id)!.analysed);
   let done = 0;
   for (const id of order) {
@@ -189,7 +208,7 @@ function* lintDialect(graph: RevisionGraph, order: readonly string[], dialect: D
     const isNew = (revision: string) => revision === id || (options.plan === true && !!options.revisions?.has(revision));
     const run = (direction: 'up' | 'down', source: SqlSource, apply: boolean) => {
       const cached = direction === 'up' ? ups.get(id)! : null;
-      const mode = cached?.mode ?? migrationRun(m, direction, syntax);
+      const mode = cached?.mode ?? migrationRun(m, direction, syntax, { source, keep });
       const path = source.pathFor(dialect);
       const emit = report && directions.includes(direction);
       const analysed = cached?.analysed ?? mode.statements.map((s) => analyseStatement(s.sql, s.line, dialect));
@@ -239,8 +258,9 @@ function* lintDialect(graph: RevisionGraph, order: readonly string[], dialect: D
       for (const rule of byDirection[direction].file) for (const hit of rule.file!(fctx)) raw.push(toRaw(rule, hit, { dialect, revision: id, direction, path, line: hit.line ?? analysed[0]?.line ?? 1 }));
     };
     run('up', m.up, true);
+    ups.delete(id);
     if (report && directions.includes('down') && m.downPath) {
-      const down = m.down;
+      const down = downOf(m, options);
       if (down) run('down', down, false);
     }
   }

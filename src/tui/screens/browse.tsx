@@ -1,5 +1,5 @@
 import { Box } from 'ink';
-import { useEffect, useState, type RefObject } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import { DetailPane } from '../components/detail-pane.js';
 import { HistoryPane } from '../components/history-pane.js';
 import type { Project, Severity } from '../../engine/index.js';
@@ -26,23 +26,43 @@ export function BrowseScreen(props: { session: TuiSession; view: ViewState; deta
   );
 }
 
-/** The detail pane's lines for the selected revision and tab; `null` while they load. Not re-read during a run. */
+/**
+ * The detail pane's lines for the selected revision and tab; `null` while they load. Not
+ * re-read during a run. What needs no waiting (SQL, info, lint once done: detailNow) is read
+ * while drawing, so a key's frame shows the new selection with its detail (one frame, not a
+ * "loading…" frame and then another); the rest is read after the frame and drawn when it comes.
+ */
 export function useDetail(session: TuiSession, view: ViewState, generation: number, running: RefObject<boolean>): string[] | null {
-  const [detail, setDetail] = useState<string[] | null>(null);
   const selectedId = session.lines[view.selected]?.id ?? null;
+  const key = `${generation}\0${selectedId}\0${view.tab}\0${view.raw}\0${view.trial}`;
+  const shown = useRef<{ session: TuiSession | null; key: string; lines: string[] | null }>({ session: null, key: '', lines: null });
+  const [loaded, setLoaded] = useState<{ session: TuiSession; key: string; lines: string[] } | null>(null);
+  if (selectedId && !running.current && (shown.current.key !== key || shown.current.session !== session)) {
+    // A session's first detail is read after its first frame: the history shows without waiting for the SQL formatter to load.
+    let lines: string[] | null = null;
+    try {
+      if (shown.current.session === session) lines = session.detailNow(selectedId, view.tab, view.raw);
+    } catch (error) {
+      lines = [`cannot show this: ${(error as Error).message}`];
+    }
+    shown.current = { session, key, lines };
+  }
+  const waiting = shown.current.session === session && shown.current.key === key && shown.current.lines === null;
   useEffect(() => {
+    if (!waiting || !selectedId) return;
     let live = true;
-    if (!selectedId || running.current) return;
-    setDetail(null);
+    const done = (lines: string[]) => live && setLoaded({ session, key, lines });
     session
       .detail(selectedId, view.tab, view.raw, view.trial)
-      .then((lines) => live && setDetail(lines))
-      .catch((error: Error) => live && setDetail([`cannot show this: ${error.message}`]));
+      .then(done)
+      .catch((error: Error) => done([`cannot show this: ${error.message}`]));
     return () => {
       live = false;
     };
-  }, [session, selectedId, view.tab, view.raw, view.trial, generation]);
-  return detail;
+  }, [session, key, waiting]);
+  const now = shown.current;
+  if (now.lines) return now.lines;
+  return loaded && loaded.session === now.session && loaded.key === now.key ? loaded.lines : null;
 }
 
 /**

@@ -1,0 +1,60 @@
+import test from 'ava';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { lintHistory, lintHistorySteps, loadPostgresParser, loadProject, type DialectName } from '../src/engine/index.js';
+import { makeFolder } from './helpers/folders.js';
+
+/**
+ * A light lint (the TUI's history marks: `light: true`) finds exactly what a full lint finds,
+ * and leaves nothing on the project: down files are read for it and not kept.
+ */
+
+test.before(async () => {
+  await loadPostgresParser();
+});
+
+const FILES = {
+  '1_users.up.sql': 'CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT);\n',
+  '1_users.down.sql': 'DROP TABLE users;\n',
+  '2_tighten.up.sql': 'DELETE FROM sessions;\nALTER TABLE users RENAME COLUMN email TO mail;\nALTER TABLE users ALTER COLUMN mail SET NOT NULL;\n',
+  '2_tighten.down.sql': 'ALTER TABLE users RENAME COLUMN mail TO email;\n',
+  '3_drop.up.sql': '-- migrate:lint-ignore DS401 "users moved to accounts"\nDROP TABLE users;\n',
+  '3_drop.down.sql': '-- migrate:lint-ignore DS401\nCREATE TABLE users (id INTEGER PRIMARY KEY, mail TEXT);\nDELETE FROM sessions;\n',
+};
+
+for (const dialect of ['sqlite', 'postgres', 'mysql'] as DialectName[]) {
+  test(`${dialect}: a light lint reports what a full lint reports (findings, silenced, not analysed)`, (t) => {
+    const dir = makeFolder(FILES);
+    const full = lintHistory(loadProject(dir).graph, { dialects: [dialect] });
+    const light = lintHistory(loadProject(dir, { lazyDown: true }).graph, { dialects: [dialect], light: true });
+    t.true(full.findings.length >= 3, 'the folder has findings, up and down');
+    t.true(full.findings.some((f) => f.direction === 'down'));
+    t.true(full.suppressed.length >= 1);
+    t.deepEqual(light, full);
+  });
+}
+
+test('a light lint keeps no down file on the project: the next use reads the file as it is then', (t) => {
+  const dir = makeFolder(FILES);
+  const project = loadProject(dir, { lazyDown: true });
+  const report = lintHistory(project.graph, { dialects: ['sqlite'], light: true });
+  const fromDown = (r: typeof report) => r.findings.filter((f) => f.path.endsWith('3_drop.down.sql')).map((f) => f.code).sort();
+  t.deepEqual(fromDown(report), ['LI901'], 'the down file was linted (its ignore gives no reason)');
+  writeFileSync(join(dir, '3_drop.down.sql'), 'SELECT 1;\n');
+  t.is(project.graph.get('3').down?.text, 'SELECT 1;\n');
+  // A down file already read is used as it is (nothing read twice).
+  const again = lintHistory(project.graph, { dialects: ['sqlite'], light: true });
+  t.deepEqual(fromDown(again), []);
+});
+
+test('lintHistorySteps pauses every few files, so a screen can stop between slices', (t) => {
+  const files: Record<string, string> = {};
+  for (let i = 1; i <= 40; i++) {
+    files[`${i}_t${i}.up.sql`] = `CREATE TABLE t${i} (id INTEGER);\n`;
+    files[`${i}_t${i}.down.sql`] = `DROP TABLE t${i};\n`;
+  }
+  const steps = lintHistorySteps(loadProject(makeFolder(files), { lazyDown: true }).graph, { dialects: ['sqlite'], light: true });
+  let pauses = 0;
+  for (let s = steps.next(); !s.done; s = steps.next()) pauses++;
+  t.true(pauses >= 3 * 4, `40 files in slices of 10, in each of the three passes: ${pauses} pauses`);
+});
