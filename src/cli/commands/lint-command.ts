@@ -18,16 +18,20 @@ export function registerLintCommand(program: Command, w: Wiring): void {
       .description('name dangerous operations (locks, rewrites, data loss, dialect leaks) per dialect before they run')
       .addOption(new Option('--max-severity <level>', 'exit 1 when a finding is more severe than this').choices(['none', 'notice', 'warning', 'error']).default('warning'))
       .option('--no-why', 'one line per finding (no why, do-instead or fix)')
-      .option('--counts', 'read row, NULL and duplicate counts for the findings from the configured database (plain SELECTs)', false),
+      .option('--counts', 'read row, NULL and duplicate counts for the findings from the configured database (read-only SELECTs on a second connection)', false)
+      .option('--counts-timeout <seconds>', 'with --counts: stop a count after this long, and a lock wait after a tenth of it (the figure then says "not counted")', '30'),
     async (c, g, revs) => {
-      const o = c.opts() as { maxSeverity: 'none' | Severity; why: boolean; counts: boolean };
+      const o = c.opts() as { maxSeverity: 'none' | Severity; why: boolean; counts: boolean; countsTimeout: string };
       if (g.targets !== undefined) return (await import('./lint-fleet.js')).lintFleet(w, g, revs as string[], o);
       const project = w.project(g, {});
       if (o.counts) {
-        // The database's own dialect, and its figures next to each finding.
+        const timeoutMs = countsTimeout(o.countsTimeout);
+        // The database's own dialect, and its figures next to each finding, read like the TUI's:
+        // read-only, with the count and any lock wait limited, so looking never hangs nor queues
+        // in front of the application (a COUNT waiting on a table an ALTER holds would).
         return withMigrator(w.database(g), project, async (m) => {
           const report = await lintProject(project, [m.db.syntax.name], lintRevisions(project, revs as string[]), w.configFile(), lintStoreFor(w.io.env, g.readOnly ?? false));
-          return lintResult({ ...report, findings: await engine.withLiveCounts(m.db, report.findings) }, o.maxSeverity, o.why);
+          return lintResult({ ...report, findings: await engine.withProbedCounts(m.db, report.findings, timeoutMs) }, o.maxSeverity, o.why);
         });
       }
       const report = await lintProject(project, lintDialects(g, w).dialects, lintRevisions(project, revs as string[]), w.configFile(), lintStoreFor(w.io.env, g.readOnly ?? false));
@@ -50,6 +54,13 @@ export function lintDialects(g: GlobalOptions, w: Wiring): { dialects: DialectNa
     return { dialects: target.dialectHint ? [target.dialectHint] : target.kind === 'mysql' ? ['mysql', 'mariadb'] : [target.kind], chosen: true };
   }
   return { dialects: [...engine.DIALECT_NAMES], chosen: false };
+}
+
+/** Parses `--counts-timeout <seconds>`. */
+function countsTimeout(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new engine.UsageError(`--counts-timeout must be a number of seconds above 0, got "${value}"`, 'e.g. `--counts-timeout 5`');
+  return seconds * 1000;
 }
 
 /** Parses `--lint <level>` of upgrade/downgrade. */

@@ -7,5 +7,5 @@ export { analysePostgresMany } from './pg-batch.js';
 export { RULES, findRule, type Rule } from './rules/index.js';
 export type { LintConfig } from './apply-config.js';
 export { readIgnores, type Ignore } from './suppress.js';
-export { withLiveCounts, withProbedCounts } from './live-counts.js';
+export { withProbedCounts } from './live-counts.js';
 export { diskLintStore, lintStoreDir, type LintStore } from './lint-store.js';

@@ -7,10 +7,10 @@ import type { Finding } from './types.js';
  * (DS408). Plain SELECTs (on PostgreSQL a count takes an ACCESS SHARE lock, like any read);
  * a table not there yet is said so.
  *
- * - `lint --counts` (withLiveCounts): on the command's connection, as long as they take.
- * - the TUI's confirmations (withProbedCounts): on a second, read-only connection whose
- *   statements and lock waits are limited, so looking never hangs nor queues in front of
- *   the application; a figure that could not be read in time says so.
+ * Both `lint --counts` and the TUI's confirmations read them on a second, read-only
+ * connection whose statements and lock waits are limited (withProbedCounts), so looking
+ * never hangs nor queues in front of the application; a figure that could not be read in
+ * time says so.
  */
 const NULLS = new Set(['PG106']);
 const DUPLICATES = new Set(['DS408']);
@@ -21,10 +21,6 @@ interface CountSource {
   exists(table: string): Promise<boolean>;
   /** What a failed read says instead of its figure (null: let it throw). */
   failed?(error: unknown): string;
-}
-
-export function withLiveCounts(db: DatabaseAdapter, findings: readonly Finding[]): Promise<Finding[]> {
-  return countAll({ quote: (n) => db.syntax.quoteIdentifier(n), query: (sql) => db.query(sql), exists: (t) => db.tableExists(t) }, findings);
 }
 
 /** Figures read on `db.readOnlyProbe(timeoutMs)`; findings unchanged where the database has no probe. */
