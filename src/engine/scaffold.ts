@@ -1,8 +1,9 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { CONFIG_FILE, EMBEDDED_DEFAULT, type ConnectionTarget } from './connection.js';
 import type { DialectName } from './dialects/dialect.js';
 import { DIALECT_NAMES } from './dialects/registry.js';
+import { makeFolder } from './files/make-folder.js';
 
 /** What `init` did to each path: made it, added to it, or left it as it was (and why). */
 export interface ScaffoldEntry {
@@ -63,7 +64,7 @@ export function scaffoldProject(o: ScaffoldOptions): ScaffoldResult {
     const path = resolve(o.root, dir);
     if (existsSync(path)) entries.push({ path: `${shown(path)}/`, action: 'skipped', detail: 'exists' });
     else {
-      mkdirSync(path, { recursive: true });
+      makeFolder(path, what.split(' (')[0]!, 'check the path (--dir, or "migrations"/"seeds" in migrate-tui.config.json) and that its parent folder is writable');
       entries.push({ path: `${shown(path)}/`, action: 'created', detail: what });
     }
   }
