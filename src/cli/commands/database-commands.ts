@@ -10,6 +10,7 @@ import { TOOL_VERSION } from '../version.js';
 import { positiveInt, type DatabaseContext, type Wiring } from '../wiring.js';
 import { cancellable } from '../interrupt.js';
 import { revisionVerbose } from './describe.js';
+import { existingSeedFolder } from '../seed-folder.js';
 
 /** The commands that read or set the state (init is in init.ts): status, current, stamp, resolve, seed. */
 export function registerStateCommands(program: Command, w: Wiring): void {
@@ -51,7 +52,8 @@ export function registerStateCommands(program: Command, w: Wiring): void {
       .option('--force', 'run every seed, changed or not', false),
     (c, g) => {
       const o = c.opts() as { seeds?: string; force?: boolean };
-      return seedCommand(w.database(g), w.project(g), resolve(w.io.cwd, o.seeds ?? w.configFile().seeds ?? 'seeds'), g.json, Boolean(o.force));
+      const folder = existingSeedFolder(resolve(w.io.cwd, o.seeds ?? w.configFile().seeds ?? 'seeds'), o.seeds !== undefined);
+      return seedCommand(w.database(g), w.project(g), folder, g.json, Boolean(o.force));
     },
   );
 }
