@@ -83,3 +83,13 @@ test('init --tables-only creates the state tables (the former init)', async (t) 
   made.close();
   t.false(existsSync(join(cwd, 'migrate-tui.config.json')), 'no scaffolding with --tables-only');
 });
+
+test('init where a file it writes is a folder: exit 1 naming it, not exit 70 with a stack trace', async (t) => {
+  const cwd = fresh();
+  mkdirSync(join(cwd, '.gitignore'));
+  const r = await cli(['init'], { cwd });
+  t.is(r.code, 1, r.stderr);
+  t.regex(r.stderr, /cannot read \S*\.gitignore: EISDIR: it is a folder\n\s+→ /);
+  t.notRegex(r.stderr, /internal error|\n\s+at /);
+  t.true(existsSync(join(cwd, 'migrations')), 'what it did before stays, as the hint says');
+});
