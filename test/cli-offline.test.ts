@@ -120,6 +120,10 @@ test('revision writes a timestamped pair revising the single head; merge joins a
   t.deepEqual(JSON.parse(merge.stdout).revises, ['5', written.id].sort((a, b) => (a.length - b.length) || a.localeCompare(b)));
   t.deepEqual(JSON.parse((await cli(['heads', '--dir', dir, '--json'])).stdout).heads.map((h: { id: string }) => h.id), ['9']);
   t.regex(readdirSync(dir).join(' '), /9_merge_5_and_\d{14}\.up\.sql/);
+  // A taken --id: the hint names the option that exists (it said --version, which revision has not).
+  const taken = await cli(['revision', '-m', 'again', '--revises', '9', '--id', '5', '--dir', dir]);
+  t.is(taken.code, 1);
+  t.regex(taken.stderr, /version 5 already exists\n\s+→ choose another --id/);
 });
 
 test('upgrade --sql prints the plan with transactions and version-table statements per dialect', async (t) => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { DEFAULT_STATE_TABLES, parseDatabaseUrl, resolveConnection } from '../src/engine/index.js';
 import { TuiSession } from '../src/tui/session.js';
 import { cli } from './helpers/cli.js';
+import { notRun } from './helpers/not-run.js';
 
 /**
  * A database URL that reaches something else (here an HTTP server on 127.0.0.1) fails
@@ -58,6 +59,18 @@ for (const scheme of ['postgres', 'mysql'] as const) {
     }
   });
 }
+
+test('postgres:// to a MariaDB port: named as a MySQL/MariaDB server with its version and the scheme to use, at once, exit 1', async (t) => {
+  const maria = process.env.TEST_MARIADB_URL;
+  if (!maria) return notRun(t, 'MARIADB SERVER NOT RUNNING: the ports-mixed-up test did NOT run (run through npm test)');
+  const { hostname: host, port } = new URL(maria);
+  const r = await cli(['--url', `postgres://app:s3cret-pw@${host}:${port}/appdb`, '--connect-timeout', '30', 'status'], { cwd: project() });
+  t.is(r.code, 1, r.stderr);
+  // Before: `it answered "d..."` (the printable bytes of the greeting packet).
+  t.regex(r.stderr, new RegExp(`${host.replace(/\./g, '\\.')}:${port} is not a PostgreSQL server; it answered as a MySQL/MariaDB server \\([^)]*MariaDB[^)]*\\): its URL starts with mysql:// or mariadb://`));
+  t.notRegex(r.stderr + r.stdout, /s3cret-pw/);
+  t.notRegex(r.stderr, /\n\s+at /, 'no stack trace');
+});
 
 test('the TUI opens under the same deadline: an HTTP server behind postgres:// fails its start with the typed error', async (t) => {
   const { server, port } = await httpServer();

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { maskUrl, readConfigFile, redact, resolveConnection, parseDatabaseUrl } from '../src/engine/index.js';
 import { makeFolder } from './helpers/folders.js';
+import { cli } from './helpers/cli.js';
 
 const resolveIn = (cwd: string, env: Record<string, string>, url?: string) => resolveConnection({ url, cwd, env, config: readConfigFile(cwd) });
 
@@ -83,4 +84,20 @@ test('URLs: a raw @ in a password never shows; a bad percent-escape or a raw # i
     t.regex(r.stderr, /percent-encoded/);
     t.false(r.stderr.includes('zzword') || r.stderr.includes('pa#ss'));
   }
+});
+
+test('a config file whose "lint" names an unknown rule code is refused (exit 2) naming it: a misspelt code silenced nothing, without a word', async (t) => {
+  const cwd = makeFolder({});
+  writeFileSync(join(cwd, '1_a.up.sql'), 'CREATE TABLE a (id int);\n');
+  writeFileSync(join(cwd, '1_a.down.sql'), 'DROP TABLE a;\n');
+  writeFileSync(join(cwd, 'migrate-tui.config.json'), JSON.stringify({ migrations: '.', lint: { disable: ['DS4O1', 'pg101'], severity: { XX1: 'error', DS401: 'off' } } }));
+  for (const command of [['lint'], ['check', '--offline'], ['status']]) {
+    const r = await cli(command, { cwd });
+    t.is(r.code, 2, `${command.join(' ')}: ${r.stderr}`);
+    t.regex(r.stderr, /migrate-tui\.config\.json: "lint" names unknown rule codes: DS4O1, XX1\n\s+→ use the codes `migrate-tui lint` prints/);
+  }
+  // Known codes, in any case, pass.
+  writeFileSync(join(cwd, 'migrate-tui.config.json'), JSON.stringify({ migrations: '.', lint: { disable: ['pg101'], severity: { DS401: 'off' } } }));
+  const ok = await cli(['lint'], { cwd });
+  t.is(ok.code, 0, ok.stderr);
 });

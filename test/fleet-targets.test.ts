@@ -146,6 +146,22 @@ test('`--targets status` reads the default targets file: a command name after --
   t.notRegex(named.stdout, /\bone\b/);
 });
 
+test('`--targets --only <names> <command>`: --targets takes no value there, and --only\'s value is not read as the command', async (t) => {
+  const dir = folderWith({ 'migrate-tui.targets.json': '[{"name": "one", "url": "sqlite:./one.db"}, {"name": "two", "url": "sqlite:./two.db", "tags": ["t"]}]', '1_a.up.sql': 'CREATE TABLE a (id int);\n', '1_a.down.sql': 'DROP TABLE a;\n' });
+  // It said: unknown command 'two'.
+  const up = await cli(['--dir', dir, '--targets', '--only', 'two', '--yes', 'upgrade'], { cwd: dir });
+  t.is(up.code, 0, up.stderr);
+  t.regex(up.stdout, /✓ two \[default\] sqlite:\.\/two\.db: applied 1 revision/);
+  t.notRegex(up.stdout, /\bone\b/);
+  const parallel = await cli(['--dir', dir, '--targets', '--parallel', '2', '--only', 'tag:t', 'status'], { cwd: dir });
+  t.is(parallel.code, 0, parallel.stderr);
+  t.regex(parallel.stdout, /= two /);
+  // A real typo is still named.
+  const typo = await cli(['--dir', dir, '--targets', '--only', 'two', 'statsu'], { cwd: dir });
+  t.is(typo.code, 2);
+  t.regex(typo.stderr, /unknown command 'statsu' — did you mean 'status'\?/);
+});
+
 // ---- the scheduler, with work that takes real (short) time ----
 
 const targetsOf = (specs: Array<[string, string, string]>): Fleet => fleet(specs.map(([name, stage, url]) => ({ name, stage, url })));

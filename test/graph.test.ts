@@ -240,3 +240,18 @@ test('<id>@-N goes down the line through that revision: with two heads on one pa
   t.is(error(() => down(p, '1@-1')).code, 'ambiguous-relative');
   t.is(error(() => down(p, '2@-1', 'base')).code, 'relative-out-of-range');
 });
+
+test('downgrade -N with several current heads: the hint names <head>@-N, which reverts that head alone, not <head>-N', (t) => {
+  const p = graphProject([['1'], ['2', ['-- migrate:revises 1']], ['3', ['-- migrate:revises 1']]]);
+  const two = error(() => down(p, '-1')) as Error & { code: string; hint: string };
+  t.is(two.code, 'ambiguous-relative');
+  t.regex(two.hint, /`2@-1` or `3@-1`/);
+  t.notRegex(two.hint, /2-1/, '2-1 would revert 3 as well');
+  // What the hint names does what it says.
+  t.deepEqual(down(p, '2@-1'), ['2']);
+  const d = diamond();
+  const afterMerge = error(() => down(d, '-2')) as Error & { code: string; hint: string };
+  t.regex(afterMerge.hint, /downgrade -1 first, then .*`2@-1` or `3@-1`/);
+  // Upgrades keep <id>+N (children of that revision).
+  t.regex((error(() => up(p, '+1', '2,3')) as Error & { code: string; hint: string }).hint, /2\+1/);
+});

@@ -2,6 +2,7 @@ import test from 'ava';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { cli } from './helpers/cli.js';
 
 const fresh = () => mkdtempSync(join(tmpdir(), 'migrate-tui-init-'));
@@ -74,7 +75,21 @@ test('init --tables-only creates the state tables (the former init)', async (t) 
   mkdirSync(join(cwd, 'migrations'));
   const r = await cli(['init', '--tables-only'], { cwd });
   t.is(r.code, 0, r.stderr);
-  t.regex(r.stdout, /tables migrate_tui_version and migrate_tui_log are ready/);
+  // Every table it made is named (the texts table was left out).
+  t.regex(r.stdout, /tables migrate_tui_version, migrate_tui_log and migrate_tui_log_text are ready/);
   t.true(existsSync(join(cwd, 'migrate-tui.sqlite')));
+  const made = new Database(join(cwd, 'migrate-tui.sqlite'), { readonly: true });
+  t.deepEqual(made.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all().map((r) => (r as { name: string }).name), ['migrate_tui_log', 'migrate_tui_log_text', 'migrate_tui_version']);
+  made.close();
   t.false(existsSync(join(cwd, 'migrate-tui.config.json')), 'no scaffolding with --tables-only');
+});
+
+test('init where a file it writes is a folder: exit 1 naming it, not exit 70 with a stack trace', async (t) => {
+  const cwd = fresh();
+  mkdirSync(join(cwd, '.gitignore'));
+  const r = await cli(['init'], { cwd });
+  t.is(r.code, 1, r.stderr);
+  t.regex(r.stderr, /cannot read \S*\.gitignore: EISDIR: it is a folder\n\s+→ /);
+  t.notRegex(r.stderr, /internal error|\n\s+at /);
+  t.true(existsSync(join(cwd, 'migrations')), 'what it did before stays, as the hint says');
 });

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { EXIT_DESCRIPTIONS } from '../src/cli/exit-codes.js';
 import { keymapMarkdown } from '../src/tui/keymap.js';
 import { ruleCatalogueMarkdown } from '../src/engine/index.js';
+import { TABS } from '../src/tui/state.js';
 
 const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
 
@@ -22,4 +23,9 @@ test('the README shows the two commands', (t) => {
 
 test('the README rule catalogue is the lint rule definitions', (t) => {
   t.true(readme.includes(ruleCatalogueMarkdown()), 'regenerate the README catalogue from ruleCatalogueMarkdown()');
+});
+
+test('the README main screen shows every detail tab the TUI has', (t) => {
+  const title = readme.split('Main screen (100×24):\n\n```\n')[1]?.split('\n')[0] ?? '';
+  t.true(title.trimEnd().endsWith(TABS.join('  ')), `the screenshot's first line lists the tabs ${TABS.join(', ')}: ${title}`);
 });

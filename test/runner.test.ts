@@ -227,8 +227,11 @@ eachDatabase('gaps: a file merged late with a lower version is reported and appl
   const refused = await run(url, dir, '--yes', 'upgrade');
   t.is(refused.code, 7);
   t.regex(refused.stderr, /2 \(applied after it: 3\)/);
+  // One revision built on the gap: "3 (built on it) is", not "are".
+  t.regex((await run(url, dir, 'status')).stdout, /GAP: +2 b is not applied, but 3 \(built on it\) is; upgrade --out-of-order applies it/);
   const check = await run(url, dir, 'check');
   t.is(check.code, 1);
+  t.regex(check.stdout + check.stderr, /error: not applied, but 3 \(built on it\) is\n/);
   const applied = await run(url, dir, '--yes', 'upgrade', '--out-of-order');
   t.is(applied.code, 0, applied.stderr);
   t.is(await count(url, 'SELECT COUNT(*) FROM b'), 0);

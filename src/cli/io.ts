@@ -25,7 +25,17 @@ export function processIo(): CliIo {
       const { createInterface } = await import('node:readline/promises');
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {
-        return await rl.question(question);
+        // Ctrl-C rejects with an AbortError (a cancel: confirm says so, exit 130); end of input
+        // (ctrl-d) is no answer, the default No. Both were readline's AbortError, exit 70.
+        return await new Promise<string>((resolve, reject) => {
+          let interrupted = false;
+          rl.once('SIGINT', () => {
+            interrupted = true;
+            rl.close();
+          });
+          rl.once('close', () => (interrupted ? reject(Object.assign(new Error('Ctrl-C at the question'), { name: 'AbortError' })) : resolve('')));
+          rl.question(question).then(resolve, () => undefined);
+        });
       } finally {
         rl.close();
       }

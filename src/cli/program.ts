@@ -19,6 +19,7 @@ import { plainReporter } from './reporter.js';
 import { addAlembicHelp } from './alembic-map.js';
 import { checkCommandName } from './unknown-command.js';
 import { placeOptionalValues } from './optional-values.js';
+import { checkLintCodes } from './lint-codes.js';
 import { EXIT } from './exit-codes.js';
 import { DIALECT_SPELLINGS } from './dialect-spellings.js';
 import type { CliIo } from './io.js';
@@ -125,7 +126,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     .showHelpAfterError('(run with --help for usage)');
 
   let config: ConfigFile | undefined;
-  const configFile = () => (config ??= engine.readConfigFile(io.cwd));
+  const configFile = () => (config ??= checkLintCodes(engine.readConfigFile(io.cwd)));
   const globalsOf = (command: Command): GlobalOptions => {
     const o = command.optsWithGlobals() as Record<string, unknown>;
     return {

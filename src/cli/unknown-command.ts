@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command, Option } from 'commander';
 import { loadEngine } from './engine.js';
 
 /**
@@ -7,13 +7,16 @@ import { loadEngine } from './engine.js';
  */
 export async function checkCommandName(program: Command, argv: readonly string[]): Promise<void> {
   // Global options that take a value (read from the program, so a new one is never missed): their value is not a command name.
-  const valueOptions = new Set(program.options.filter((o) => o.required || o.optional).flatMap((o) => [o.long, o.short].filter((n): n is string => Boolean(n))));
+  const flags = (o: Option) => [o.long, o.short].filter((n): n is string => Boolean(n));
+  const valueOptions = new Set(program.options.filter((o) => o.required).flatMap(flags));
+  // An optional value (`--targets [file]`) is taken, as commander takes it, only when the next word is not an option.
+  const optionalValues = new Set(program.options.filter((o) => o.optional).flatMap(flags));
   let word: string | undefined;
   for (let k = 0; k < argv.length; k++) {
     const arg = argv[k]!;
     if (arg === '--') return;
     if (arg.startsWith('-')) {
-      if (valueOptions.has(arg)) k++;
+      if (valueOptions.has(arg) || (optionalValues.has(arg) && argv[k + 1] !== undefined && !argv[k + 1]!.startsWith('-'))) k++;
       continue;
     }
     word = arg;

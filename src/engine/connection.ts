@@ -122,7 +122,7 @@ export function readConfigFile(cwd: string): ConfigFile {
   return config as ConfigFile;
 }
 
-/** `lint`: {"disable": ["PG101"], "severity": {"DS401": "error", "MY206": "off"}}. Codes are checked against the catalogue by lint itself. */
+/** `lint`: {"disable": ["PG101"], "severity": {"DS401": "error", "MY206": "off"}}. Codes are checked against the catalogue by the CLI when it reads the file (src/cli/lint-codes.ts). */
 function checkLintConfig(value: unknown, path: string): void {
   const hint = 'e.g. "lint": {"disable": ["MY206"], "severity": {"DS401": "error"}} (severities: error, warning, notice, off)';
   const v = value as Record<string, unknown> | null;

@@ -69,7 +69,7 @@ export function writeMerge(dir: string, graph: RevisionGraph, options: { message
 function writePair(dir: string, graph: RevisionGraph, options: { version?: string; now?: Date }, slug: string, up: string, down: string, revises: string[]): WrittenRevision {
   const id = options.version ?? freshTimestamp(graph, options.now ?? new Date());
   if (!VERSION_TOKEN.test(id)) throw new WriteError('bad-version', `"${id}" is not a version token`, 'use letters and digits only');
-  if (graph.has(id)) throw new WriteError('version-exists', `version ${id} already exists`, 'choose another --version, or leave it out for a timestamp');
+  if (graph.has(id)) throw new WriteError('version-exists', `version ${id} already exists`, 'choose another --id, or leave it out for a timestamp');
   const upPath = join(dir, `${id}_${slug}.up.sql`);
   const downPath = join(dir, `${id}_${slug}.down.sql`);
   try {

@@ -1,8 +1,10 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { CONFIG_FILE, EMBEDDED_DEFAULT, type ConnectionTarget } from './connection.js';
 import type { DialectName } from './dialects/dialect.js';
 import { DIALECT_NAMES } from './dialects/registry.js';
+import { WriteError } from './errors.js';
+import { makeFolder } from './files/make-folder.js';
 
 /** What `init` did to each path: made it, added to it, or left it as it was (and why). */
 export interface ScaffoldEntry {
@@ -63,7 +65,7 @@ export function scaffoldProject(o: ScaffoldOptions): ScaffoldResult {
     const path = resolve(o.root, dir);
     if (existsSync(path)) entries.push({ path: `${shown(path)}/`, action: 'skipped', detail: 'exists' });
     else {
-      mkdirSync(path, { recursive: true });
+      makeFolder(path, what.split(' (')[0]!, 'check the path (--dir, or "migrations"/"seeds" in migrate-tui.config.json) and that its parent folder is writable');
       entries.push({ path: `${shown(path)}/`, action: 'created', detail: what });
     }
   }
@@ -84,7 +86,7 @@ export function scaffoldProject(o: ScaffoldOptions): ScaffoldResult {
       backups: o.backups,
       dialects: [...dialects],
     };
-    writeFileSync(configPath, JSON.stringify(config, null, 2) + '\n');
+    onFile(configPath, 'write', () => writeFileSync(configPath, JSON.stringify(config, null, 2) + '\n'));
     const urlNote = writeUrl
       ? `url ${o.target.display}`
       : o.target.source === '--url'
@@ -101,15 +103,24 @@ export function scaffoldProject(o: ScaffoldOptions): ScaffoldResult {
     if (!rel.startsWith('..') && !isAbsolute(rel)) ignore.push(rel.split(sep).join('/'), `${rel.split(sep).join('/')}-journal`);
   }
   const gitignore = resolve(o.root, '.gitignore');
-  const before = existsSync(gitignore) ? readFileSync(gitignore, 'utf8') : null;
+  const before = existsSync(gitignore) ? onFile(gitignore, 'read', () => readFileSync(gitignore, 'utf8')) : null;
   const present = new Set((before ?? '').split(/\r?\n/).map((l) => l.trim()));
   const missing = ignore.filter((line) => !present.has(line) && !present.has(`/${line}`));
   if (missing.length === 0) entries.push({ path: '.gitignore', action: 'skipped', detail: `already ignores ${ignore.join(', ')}` });
   else {
     const text = `${before !== null && before !== '' && !before.endsWith('\n') ? '\n' : ''}# migrate-tui: backups taken before downgrades${ignore.length > 1 ? ', the local SQLite database' : ''}\n${missing.join('\n')}\n`;
-    if (before === null) writeFileSync(gitignore, text);
-    else appendFileSync(gitignore, text);
+    onFile(gitignore, 'write', () => (before === null ? writeFileSync(gitignore, text) : appendFileSync(gitignore, text)));
     entries.push({ path: '.gitignore', action: before === null ? 'created' : 'updated', detail: `ignores ${missing.join(', ')}` });
   }
   return { entries, config };
+}
+
+/** A file init reads or writes, whose failure (a folder by that name, no permission) names it: never a raw error (exit 70). */
+function onFile<T>(path: string, verb: 'read' | 'write', op: () => T): T {
+  try {
+    return op();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new WriteError('init-file-failed', `cannot ${verb} ${path}: ${code === 'EISDIR' ? 'EISDIR: it is a folder' : code}`, 'make it a regular file the project may write, or remove it; what init already did stays (run it again: it skips what exists)', { path, code });
+  }
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Project } from '../../engine/index.js';
 import { engine } from '../engine.js';
 import type { CommandResult } from '../command-result.js';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { commaList, resolveDir, type Wiring } from '../wiring.js';
 
 export function registerAuthoringCommands(program: Command, w: Wiring): void {
@@ -19,8 +19,7 @@ export function registerAuthoringCommands(program: Command, w: Wiring): void {
       const { id, ...o } = c.opts() as { message: string; revises?: string[]; branch?: string[]; dependsOn?: string[]; id?: string };
       // A new project's first revision: the folder is made, and the output says so.
       const dir = resolveDir(w.io, g.dir);
-      const created = !existsSync(dir);
-      if (created) mkdirSync(dir, { recursive: true });
+      const created = !existsSync(dir) && engine.makeFolder(dir, 'migrations folder', 'check the path (--dir, or "migrations" in migrate-tui.config.json) and that its parent folder is writable');
       const result = revisionCommand(w.project(g), { ...o, ...(id ? { version: id } : {}) });
       return created ? { ...result, text: `created the migrations folder ${dir}\n${result.text}` } : result;
     },

@@ -124,7 +124,7 @@ export async function databaseCheck(ctx: DatabaseContext, project: Project): Pro
     }
     for (const g of state.gaps) {
       errors++;
-      lines.push(`${project.graph.get(g.revision).upPath}: error: not applied, but ${g.appliedDescendants.join(', ')} (built on it) are\n  → \`upgrade --out-of-order\` applies it`);
+      lines.push(`${project.graph.get(g.revision).upPath}: error: not applied, but ${g.appliedDescendants.join(', ')} (built on it) ${g.appliedDescendants.length === 1 ? 'is' : 'are'}\n  → \`upgrade --out-of-order\` applies it`);
     }
     for (const x of state.missing) lines.push(`${project.dir}: warning: ${x.revision} is applied but has no files here\n  → check out the branch that has it, or \`downgrade\` to revert it from the stored down SQL`);
     if (state.dirty) {

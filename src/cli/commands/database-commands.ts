@@ -10,6 +10,7 @@ import { TOOL_VERSION } from '../version.js';
 import { positiveInt, type DatabaseContext, type Wiring } from '../wiring.js';
 import { cancellable } from '../interrupt.js';
 import { revisionVerbose } from './describe.js';
+import { existingSeedFolder } from '../seed-folder.js';
 
 /** The commands that read or set the state (init is in init.ts): status, current, stamp, resolve, seed. */
 export function registerStateCommands(program: Command, w: Wiring): void {
@@ -51,7 +52,8 @@ export function registerStateCommands(program: Command, w: Wiring): void {
       .option('--force', 'run every seed, changed or not', false),
     (c, g) => {
       const o = c.opts() as { seeds?: string; force?: boolean };
-      return seedCommand(w.database(g), w.project(g), resolve(w.io.cwd, o.seeds ?? w.configFile().seeds ?? 'seeds'), g.json, Boolean(o.force));
+      const folder = existingSeedFolder(resolve(w.io.cwd, o.seeds ?? w.configFile().seeds ?? 'seeds'), o.seeds !== undefined);
+      return seedCommand(w.database(g), w.project(g), folder, g.json, Boolean(o.force));
     },
   );
 }
@@ -88,7 +90,7 @@ export async function initTablesCommand(ctx: DatabaseContext, project: Project):
   return withMigrator(ctx, project, async (m) => {
     await m.init();
     return {
-      text: `initialised ${m.db.display} (${m.db.serverVersion}): tables ${m.store.tables.version} and ${m.store.tables.log} are ready\n`,
+      text: `initialised ${m.db.display} (${m.db.serverVersion}): tables ${m.store.tables.version}, ${m.store.tables.log} and ${engine.textTableName(m.store.tables)} are ready\n`,
       json: { database: m.db.display, dialect: m.db.syntax.name, tables: m.store.tables },
     };
    }, WRITES);
@@ -129,7 +131,7 @@ export function statusText(m: Migrator, state: DatabaseState, notCreated = false
       `          resolve with: migrate-tui resolve ${state.dirty.revision} --resume | --reverse | --applied | --reverted`,
     );
   }
-  for (const g of state.gaps) lines.push(`GAP:      ${label(g.revision)} is not applied, but ${g.appliedDescendants.join(', ')} (built on it) are; upgrade --out-of-order applies it`);
+  for (const g of state.gaps) lines.push(`GAP:      ${label(g.revision)} is not applied, but ${g.appliedDescendants.join(', ')} (built on it) ${g.appliedDescendants.length === 1 ? 'is' : 'are'}; upgrade --out-of-order applies it`);
   for (const x of state.missing) lines.push(`MISSING:  ${x.revision} is applied (${x.appliedAt}) but its files are gone${x.downSql !== null ? '; `downgrade` can revert it from the stored down SQL' : ''}`);
   for (const d of state.drift) lines.push(`DRIFT:    ${label(d.revision)}: the file changed since it was applied (${d.cosmetic ? 'white space or comments only' : 'the SQL differs'}); \`check\` shows the diff`);
   return lines.join('\n') + '\n';

@@ -9,6 +9,7 @@ import type { CliIo } from '../io.js';
 import { TOOL_VERSION } from '../version.js';
 import { commaList, type Wiring } from '../wiring.js';
 import { stateTables } from './database-commands.js';
+import { existingSeedFolder } from '../seed-folder.js';
 
 export function registerVerifyCommand(program: Command, w: Wiring): void {
   w.add(
@@ -23,7 +24,7 @@ export function registerVerifyCommand(program: Command, w: Wiring): void {
       const o = c.opts() as { dialects?: string[]; revisions?: string; seeds?: string | boolean };
       const config = w.configFile();
       const project = w.project(g, {});
-      const seedDir = o.seeds === undefined || o.seeds === false ? null : resolve(w.io.cwd, typeof o.seeds === 'string' ? o.seeds : (config.seeds ?? 'seeds'));
+      const seedDir = o.seeds === undefined || o.seeds === false ? null : existingSeedFolder(resolve(w.io.cwd, typeof o.seeds === 'string' ? o.seeds : (config.seeds ?? 'seeds')), typeof o.seeds === 'string');
       const targets = verifyTargets(g, o.dialects, w.io.cwd, config.sqlite?.foreignKeys ?? false, g.connectTimeout ?? config.connectTimeout ?? 10);
       for (const t of targets) engine.requireValid(project, t.dialect);
       const control = new engine.VerifyControl();

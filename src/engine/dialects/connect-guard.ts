@@ -47,6 +47,20 @@ export function describeBytes(chunk: Buffer): string {
 }
 
 /**
+ * What answered, for the mismatch message. A MySQL/MariaDB greeting behind a postgres:// URL
+ * (the ports mixed up) is named as such, with the server's version, instead of the printable
+ * bytes of its binary packet (`"d..."`).
+ */
+export function describeAnswer(protocol: Protocol, chunk: Buffer): string {
+  if (protocol === 'postgres' && chunk.length > 5 && chunk[4] === 0x0a) {
+    const end = chunk.indexOf(0, 5);
+    const version = chunk.subarray(5, end > 5 ? Math.min(end, 65) : Math.min(chunk.length, 65)).toString('latin1').replace(/[^\x20-\x7e]/g, '.');
+    return `as a MySQL/MariaDB server (${version}): its URL starts with mysql:// or mariadb://`;
+  }
+  return describeBytes(chunk);
+}
+
+/**
  * What a database sends first. PostgreSQL answers the client's startup or SSL request with
  * R (authentication), E (error), N/S (SSL answer) or v (protocol negotiation); MySQL speaks
  * first, a packet whose payload starts with protocol version 10, or an error packet (0xff).
@@ -111,7 +125,7 @@ export class ConnectWatch {
     socket.once('data', (chunk: Buffer) => {
       this.stage = 'answered';
       if (looksLike(this.protocol, chunk)) return;
-      this.fail(new ProtocolMismatchError(this.display, this.protocol, this.peer(), describeBytes(chunk)));
+      this.fail(new ProtocolMismatchError(this.display, this.protocol, this.peer(), describeAnswer(this.protocol, chunk)));
       socket.destroy();
     });
     return socket;

@@ -8,3 +8,4 @@ export { readMigrationFolder, readSeedFolder } from './migration-folder.js';
 export { parseSqlSource, type SqlSource } from './sql-source.js';
 export { splitStatements, type Statement } from './sql-splitter.js';
 export * from './transaction-mode.js';
+export { makeFolder } from './make-folder.js';

@@ -147,7 +147,7 @@ function downgradeRemoval(graph: RevisionGraph, applied: ReadonlySet<string>, as
         if (rows.length === 0) {
           throw new TargetError('relative-out-of-range', `only ${k} revision${k === 1 ? ' is' : 's are'} applied`, 'use `downgrade base` to remove all of them', { applied: k });
         }
-        const head = singleCurrent(rows, `${ast.steps}`, k);
+        const head = singleCurrent(rows, `${ast.steps}`, k, -ast.steps - k);
         left.delete(head);
         removal.add(head);
       }
@@ -161,12 +161,22 @@ function downgradeRemoval(graph: RevisionGraph, applied: ReadonlySet<string>, as
   }
 }
 
-function singleCurrent(current: readonly string[], relative: string, after = 0): string {
+/**
+ * The one current head a relative step counts from. `down` is the number of steps still to
+ * go down when it is a downgrade: the hint then names `<head>@-N` (that head's line alone),
+ * not `<head>-N`, which reverts everything built on the revision N below — other heads too.
+ */
+function singleCurrent(current: readonly string[], relative: string, after = 0, down?: number): string {
   if (current.length === 1) return current[0]!;
+  const shown = current.slice(0, 3);
+  const more = current.length > shown.length ? ` (or another of the ${current.length})` : '';
+  const hint = down === undefined
+    ? `name the starting revision, e.g. ${current[0]}${relative}`
+    : `${after > 0 ? `downgrade -${after} first, then ` : ''}name the head to step down from: ${shown.map((h) => `\`${h}@-${down}\``).join(' or ')}${more} reverts that head's line alone`;
   throw new TargetError(
     'ambiguous-relative',
     `"${relative}" is relative to the current head, but ${after > 0 ? `after ${after} step${after === 1 ? '' : 's'} ` : ''}there are ${current.length}: ${current.join(', ')}`,
-    `name the starting revision, e.g. ${current[0]}${relative}`,
+    hint,
     { current },
   );
 }

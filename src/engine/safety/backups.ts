@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { MigrateTuiError } from '../errors.js';
+import { MigrateTuiError, WriteError } from '../errors.js';
+import { makeFolder } from '../files/make-folder.js';
 
 /** Written beside every backup as `<file>.json`: what the database was when it was taken. */
 export interface BackupManifest {
@@ -43,12 +44,14 @@ export function backupPath(dir: string, databaseName: string, revisions: readonl
  * an exclusive create, so two runs never write the same backup; returns the path claimed.
  */
 export function prepareBackupFile(path: string, exact: boolean): string {
+  const hint = 'choose a writable folder with --backup-dir or "backups" in migrate-tui.config.json';
   try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    makeFolder(dirname(path), 'backup folder', hint, 0o700);
     // An existing folder others can read would expose the data: tighten it (ours to write to anyway).
     if ((statSync(dirname(path)).mode & 0o077) !== 0) chmodSync(dirname(path), 0o700);
   } catch (error) {
-    throw new BackupError('backup-dir', `cannot create the backup folder ${dirname(path)}: ${(error as NodeJS.ErrnoException).code}`, 'choose a writable folder with --backup-dir or "backups" in migrate-tui.config.json');
+    const code = error instanceof WriteError ? String(error.meta.code) : (error as NodeJS.ErrnoException).code;
+    throw new BackupError('backup-dir', `cannot create the backup folder ${dirname(path)}: ${code}`, hint);
   }
   for (let n = 2, candidate = path; n < 1000; n++, candidate = path.replace(/(\.[a-z]+)$/, `-${n}$1`)) {
     try {
