@@ -1,5 +1,5 @@
 import { sinceInput } from './input-activity.js';
-import { findRule, lintFromStore, lintHistory, lintHistorySteps, lintKeysInSteps, loadPostgresParser, severityRank, sortFindings, type DialectName, type Finding, type LintReport, type LintStore, type Project, type Severity } from '../engine/index.js';
+import { findRule, lintFromStoreSteps, lintHistory, lintHistorySteps, lintKeysInSteps, loadPostgresParser, severityRank, sortFindings, type DialectName, type Finding, type LintReport, type LintStore, type Project, type Severity } from '../engine/index.js';
 
 /**
  * What the TUI shows of lint: the lint tab of a revision, and the findings a confirmation
@@ -58,7 +58,8 @@ async function lintInSlices(project: Project, dialect: DialectName, stale: () =>
   };
   if (store) {
     if ((await inSlices(lintKeysInSteps(project.graph, options.dialects, options), stale)) === STOPPED) return null;
-    const known = lintFromStore(project.graph, { ...options, store });
+    const known = await inSlices(lintFromStoreSteps(project.graph, { ...options, store }), stale);
+    if (known === STOPPED) return null;
     if (known) return done(known);
   }
   if (dialect === 'postgres') await loadPostgresParser();
