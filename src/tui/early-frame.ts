@@ -20,9 +20,9 @@ export interface EarlyFrame {
   leave(): void;
 }
 
-/** The TUI starts here (both screens, on every path): V8's heap is set for it first (see heap.ts). */
+/** The TUI starts here (both screens, on every path): V8's heap is set for it first when asked (MIGRATE_TUI_HEAP, see heap.ts). */
 export function drawEarlyFrame(write: (text: string) => void, size: { columns?: number; rows?: number }): EarlyFrame {
-  tuiHeap();
+  tuiHeap(process.env);
   const width = Math.max(20, size.columns || 80);
   const height = Math.max(3, size.rows || 24);
   const fit = (text: string) => (text.length > width ? `${text.slice(0, width - 1)}…` : text);
