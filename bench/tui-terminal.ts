@@ -62,6 +62,11 @@ if (warm) {
 let sessions = 0;
 let socket = '';
 const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+// A run that fails (a pane that never shows what is awaited) leaves no TUI running, nor its folder.
+process.on('exit', () => {
+  if (socket) spawnSync('tmux', ['-L', socket, 'kill-server']);
+  rmSync(root, { recursive: true, force: true });
+});
 const screen = () => tmux('capture-pane', '-p', '-t', 'b').stdout;
 
 function session(command: string): number {
