@@ -1,7 +1,8 @@
 import test from 'ava';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { lintHistory, lintHistorySteps, loadPostgresParser, loadProject, type DialectName } from '../src/engine/index.js';
+import { diskLintStore, lintFromStore, lintHistory, lintHistorySteps, lintKeysInSteps, loadPostgresParser, loadProject, type DialectName } from '../src/engine/index.js';
 import { makeFolder } from './helpers/folders.js';
 
 /**
@@ -57,4 +58,35 @@ test('lintHistorySteps pauses every few files, so a screen can stop between slic
   let pauses = 0;
   for (let s = steps.next(); !s.done; s = steps.next()) pauses++;
   t.true(pauses >= 3 * 4, `40 files in slices of 10, in each of the three passes: ${pauses} pauses`);
+});
+
+test('a light lint with a store (the TUI\'s) keeps no down file either: the key hashes down files read for it alone', (t) => {
+  const dir = makeFolder(FILES);
+  const store = diskLintStore(mkdtempSync(join(tmpdir(), 'migrate-tui-light-store-')), { write: true });
+  const project = loadProject(dir, { lazyDown: true });
+  const report = lintHistory(project.graph, { dialects: ['sqlite'], light: true, store });
+  t.true(report.findings.length >= 3);
+  writeFileSync(join(dir, '3_drop.down.sql'), 'SELECT 1;\n');
+  t.is(project.graph.get('3').down?.text, 'SELECT 1;\n', 'the down file was not kept by the key');
+});
+
+test('lintKeysInSteps hashes the history in slices; lintFromStore then finds the keys and reads what a lint kept', (t) => {
+  const files: Record<string, string> = {};
+  for (let i = 1; i <= 250; i++) {
+    files[`${i}_t${i}.up.sql`] = `CREATE TABLE t${i} (id INTEGER);\n${i % 50 === 0 ? `DROP TABLE t${i - 1};\n` : ''}`;
+    files[`${i}_t${i}.down.sql`] = `DROP TABLE t${i};\n`;
+  }
+  const folder = makeFolder(files);
+  const storeDir = mkdtempSync(join(tmpdir(), 'migrate-tui-light-store-'));
+  const store = diskLintStore(storeDir, { write: true });
+  const kept = lintHistory(loadProject(folder, { lazyDown: true }).graph, { dialects: ['sqlite'], light: true, store });
+  t.is(readdirSync(storeDir).length, 1);
+  const graph = loadProject(folder, { lazyDown: true }).graph;
+  const steps = lintKeysInSteps(graph, ['sqlite'], { light: true });
+  let pauses = 0;
+  let step = steps.next();
+  for (; !step.done; step = steps.next()) pauses++;
+  t.true(pauses >= 2, `250 revisions in slices of 100: ${pauses} pauses`);
+  t.is(step.value?.size, 1);
+  t.deepEqual(lintFromStore(graph, { dialects: ['sqlite'], light: true, store }), kept);
 });

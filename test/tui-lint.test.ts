@@ -1,7 +1,11 @@
 import test from 'ava';
 import { makeFolder } from './helpers/folders.js';
 import { KEYS, openScreen } from './helpers/screen.js';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { historyLintReady } from '../src/tui/lint-view.js';
+import { diskLintStore } from '../src/engine/index.js';
 
 /** The TUI's lint: findings above the SQL in the upgrade confirmation (errors first), and the lint tab of a revision. */
 const FOLDER = {
@@ -137,6 +141,43 @@ test('the lint tab opened while the marks are computed waits for them (keys stil
     t.regex(frame, /DROP TABLE t1999/);
     await s.press('j');
     await s.waitFor(/no lint findings for 1999 on sqlite/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('the marks are kept in the lint store after a cold start and read from it by the next start (no lint), never written read-only', async (t) => {
+  const folder = largeFolder(300);
+  const dir = mkdtempSync(join(tmpdir(), 'migrate-tui-tui-store-'));
+  const entries = () => readdirSync(dir).filter((name) => name.endsWith('.json'));
+  // --read-only: the results are computed, and nothing is written.
+  let s = await openScreen({ migrations: folder, height: 30, width: 120, lintStore: diskLintStore(dir, { write: false }), readOnly: true });
+  const work = s.work; // the same folder each time (the results hold its paths, the key too)
+  try {
+    await s.waitFor(/○▲\* 0300 \(head\)/, 'the mark of 300');
+  } finally {
+    await s.close();
+  }
+  t.deepEqual(entries(), [], 'a read-only TUI keeps nothing');
+  // Cold: computed, then kept.
+  s = await openScreen({ migrations: folder, work, height: 30, width: 120, lintStore: diskLintStore(dir, { write: true }) });
+  try {
+    await s.waitFor(/○▲\* 0300 \(head\)/, 'the mark of 300');
+  } finally {
+    await s.close();
+  }
+  t.is(entries().length, 1, 'one entry kept');
+  // The kept entry says 290's finding is an error: a start that shows ✖ on 290 read it instead of linting.
+  const file = join(dir, entries()[0]!);
+  const entry = JSON.parse(readFileSync(file, 'utf8')) as { value: { raw: Array<{ revision: string; severity: string }> } };
+  const finding = entry.value.raw.find((f) => f.revision === '0290');
+  t.truthy(finding, 'the kept results hold the finding of 0290');
+  finding!.severity = 'error';
+  writeFileSync(file, JSON.stringify(entry));
+  s = await openScreen({ migrations: folder, work, height: 30, width: 120, lintStore: diskLintStore(dir, { write: true }) });
+  try {
+    const frame = await s.waitFor(/○✖\* 0290 /, 'the kept (doctored) mark of 0290');
+    t.regex(frame, /○▲\* 0300 \(head\)/);
   } finally {
     await s.close();
   }

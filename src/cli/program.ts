@@ -9,6 +9,7 @@ import { registerCheckCommand } from './commands/check.js';
 import { exitCodeForError, lockLimitsOf, registerStateCommands, stateTables, statusCommand } from './commands/database-commands.js';
 import { registerGraphCommands } from './commands/graph-commands.js';
 import { registerLintCommand } from './commands/lint-command.js';
+import { lintStoreFor } from './commands/lint-report.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerMigrateCommands } from './commands/migrate-commands.js';
 import { registerSafetyCommands } from './commands/safety-commands.js';
@@ -254,6 +255,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
           backupDir: backupDir(),
           readOnly: g.readOnly ?? false,
           project: loaded,
+          lintStore: lintStoreFor(io.env, g.readOnly ?? false),
           variant,
           early,
         });

@@ -6,6 +6,8 @@
  * draw). The terminal is restored by `leave()` on every path, a failure included.
  */
 
+import { tuiHeap } from './heap.js';
+
 const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[2J\x1b[H';
 const LEAVE_ALT_SCREEN = '\x1b[?25h\x1b[?1049l';
 
@@ -18,7 +20,9 @@ export interface EarlyFrame {
   leave(): void;
 }
 
+/** The TUI starts here (both screens, on every path): V8's heap is set for it first when asked (MIGRATE_TUI_HEAP, see heap.ts). */
 export function drawEarlyFrame(write: (text: string) => void, size: { columns?: number; rows?: number }): EarlyFrame {
+  tuiHeap(process.env);
   const width = Math.max(20, size.columns || 80);
   const height = Math.max(3, size.rows || 24);
   const fit = (text: string) => (text.length > width ? `${text.slice(0, width - 1)}…` : text);

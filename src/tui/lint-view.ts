@@ -1,5 +1,5 @@
 import { sinceInput } from './input-activity.js';
-import { findRule, lintHistory, lintHistorySteps, loadPostgresParser, severityRank, sortFindings, type DialectName, type Finding, type LintReport, type Project, type Severity } from '../engine/index.js';
+import { findRule, lintFromStoreSteps, lintHistory, lintHistorySteps, lintKeysInSteps, loadPostgresParser, severityRank, sortFindings, type DialectName, type Finding, type LintReport, type LintStore, type Project, type Severity } from '../engine/index.js';
 
 /**
  * What the TUI shows of lint: the lint tab of a revision, and the findings a confirmation
@@ -27,40 +27,59 @@ export const LINT_KEY_QUIET_MS = 20;
  * up to LINT_SLICE_MS, then the event loop (keys, frames), then the next slice; none within
  * LINT_KEY_QUIET_MS of a key. Light: down
  * files and splits are not kept on the project, only the report. Fills historyLint's cache;
- * `stale()` stops it (the project was reloaded, the screen closed).
+ * `stale()` stops it (the project was reloaded, the screen closed). With a `store` (the lint
+ * results kept between runs, see lint-store.ts): the history's key is hashed in slices the
+ * same way, and results kept by an earlier lint of the same history (the TUI's or `lint`'s)
+ * are read instead of computed — no statement analysed, no parser needed; results computed
+ * here are written there (unless the store is read-only).
  */
-export function historyLintInSlices(project: Project, dialect: DialectName, stale: () => boolean): Promise<LintReport | null> {
+export function historyLintInSlices(project: Project, dialect: DialectName, stale: () => boolean, store: LintStore | null = null): Promise<LintReport | null> {
   const cached = reports.get(project)?.get(dialect);
   if (cached) return Promise.resolve(cached);
   // One computation per project and dialect: a second caller (the lint tab) waits for the first; if that one stops, it computes alone.
   let running = inFlight.get(project);
   if (!running) inFlight.set(project, (running = new Map()));
   const first = running.get(dialect);
-  if (first) return first.then((report) => report ?? historyLintInSlices(project, dialect, stale));
-  const computing = lintInSlices(project, dialect, stale).finally(() => running.delete(dialect));
+  if (first) return first.then((report) => report ?? historyLintInSlices(project, dialect, stale, store));
+  const computing = lintInSlices(project, dialect, stale, store).finally(() => running.delete(dialect));
   running.set(dialect, computing);
   return computing;
 }
 
 const inFlight = new WeakMap<Project, Map<DialectName, Promise<LintReport | null>>>();
 
-async function lintInSlices(project: Project, dialect: DialectName, stale: () => boolean): Promise<LintReport | null> {
+async function lintInSlices(project: Project, dialect: DialectName, stale: () => boolean, store: LintStore | null): Promise<LintReport | null> {
+  const options = { dialects: [dialect], light: true, ...(store ? { store } : {}) };
+  const done = (report: LintReport) => {
+    let byDialect = reports.get(project);
+    if (!byDialect) reports.set(project, (byDialect = new Map()));
+    byDialect.set(dialect, report);
+    return report;
+  };
+  if (store) {
+    if ((await inSlices(lintKeysInSteps(project.graph, options.dialects, options), stale)) === STOPPED) return null;
+    const known = await inSlices(lintFromStoreSteps(project.graph, { ...options, store }), stale);
+    if (known === STOPPED) return null;
+    if (known) return done(known);
+  }
   if (dialect === 'postgres') await loadPostgresParser();
-  const steps = lintHistorySteps(project.graph, { dialects: [dialect], light: true });
+  const report = await inSlices(lintHistorySteps(project.graph, options), stale);
+  return report === STOPPED ? null : done(report);
+}
+
+const STOPPED = Symbol('stopped');
+
+/** Runs a generator's steps for up to LINT_SLICE_MS at a time between turns of the event loop (none within LINT_KEY_QUIET_MS of a key). */
+async function inSlices<T>(steps: Generator<void, T>, stale: () => boolean): Promise<T | typeof STOPPED> {
   for (;;) {
     // The event loop first: the first frame (and any key) is drawn before lint starts.
     await new Promise((resolve) => setImmediate(resolve));
     for (let quiet = LINT_KEY_QUIET_MS - sinceInput(); quiet > 0; quiet = LINT_KEY_QUIET_MS - sinceInput()) await new Promise((resolve) => setTimeout(resolve, quiet));
-    if (stale()) return null;
+    if (stale()) return STOPPED;
     const until = performance.now() + LINT_SLICE_MS;
     let step = steps.next();
     while (!step.done && performance.now() < until) step = steps.next();
-    if (step.done) {
-      let byDialect = reports.get(project);
-      if (!byDialect) reports.set(project, (byDialect = new Map()));
-      byDialect.set(dialect, step.value);
-      return step.value;
-    }
+    if (step.done) return step.value;
   }
 }
 

@@ -1,5 +1,5 @@
 import { createTwoFilesPatch } from 'diff';
-import { formatSql, migrationChecksum, migrationRun, migrationStatements, rehearsalMethod, rehearseSchema, schemaLines, type DatabaseAdapter, type DatabaseState, type Project, type SchemaSnapshot, type StateTableNames } from '../engine/index.js';
+import { formatSql, migrationChecksum, migrationRun, migrationStatements, rehearsalMethod, rehearseSchema, schemaLines, type LintStore, type DatabaseAdapter, type DatabaseState, type Project, type SchemaSnapshot, type StateTableNames } from '../engine/index.js';
 import type { Tab } from './state.js';
 import { historyLintInSlices, historyLintReady, lintTabLines } from './lint-view.js';
 import { findRule, stateTableList } from '../engine/index.js';
@@ -14,7 +14,7 @@ export interface DetailSource {
   readonly project: Project;
   readonly state: DatabaseState;
   readonly db: DatabaseAdapter;
-  readonly options: { readonly tables: StateTableNames; readonly readOnly?: boolean };
+  readonly options: { readonly tables: StateTableNames; readonly readOnly?: boolean; readonly lintStore?: LintStore | null };
 }
 
 /** The detail pane's text for a revision and tab; the schema tab rehearses only when `trial` (its key was pressed). */
@@ -35,7 +35,7 @@ export async function detailText(source: DetailSource, id: string, tab: Tab, raw
       return trial ? schemaDiff(source, id) : schemaIntro(source, id);
     default:
       // The lint tab before the history's lint is done: the marks' computation (in slices, keys answered) is awaited.
-      await historyLintInSlices(source.project, dialect.name, () => false);
+      await historyLintInSlices(source.project, dialect.name, () => false, source.options.lintStore ?? null);
       return lintTabLines(source.project, dialect.name, id, findRule);
   }
 }

@@ -1,5 +1,5 @@
 import { connectDatabase, EMBEDDED_DEFAULT, NoDatabaseError, sqliteFileMissing, drawHistory, listBackups, loadProject, loadPostgresParser, Migrator, readManifest, writeMerge, writeRevision, readLease } from '../engine/index.js';
-import type { ConnectOptions, BackupManifest, CancelOutcome, ConnectionTarget, DatabaseIdentity, DatabaseState, DowngradePreview, MigrateTuiError, Project, ResolveMode, ResolvePreview, ResumeSource, RunEvent, RunResult, RunStep, StateTableNames, LockLimits, LeaseHolder, LeaseSettings } from '../engine/index.js';
+import type { LintStore, ConnectOptions, BackupManifest, CancelOutcome, ConnectionTarget, DatabaseIdentity, DatabaseState, DowngradePreview, MigrateTuiError, Project, ResolveMode, ResolvePreview, ResumeSource, RunEvent, RunResult, RunStep, StateTableNames, LockLimits, LeaseHolder, LeaseSettings } from '../engine/index.js';
 import { detailNow, detailText, schemaDiff } from './session-detail.js';
 import type { Tab } from './state.js';
 
@@ -38,6 +38,12 @@ export interface SessionOptions {
   readonly readOnly: boolean;
   /** The folder as the CLI already read it (down files lazily), so it is not read twice. */
   readonly project?: Project;
+  /**
+   * The lint results kept between runs (the user's cache folder; read-only with --read-only):
+   * the history's marks are read from it when an earlier lint of the same history kept them,
+   * and kept there when computed. None: always computed, never kept.
+   */
+  readonly lintStore?: LintStore | null;
 }
 
 /**

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createElement } from 'react';
 import { render } from 'ink-testing-library';
-import { DEFAULT_STATE_TABLES, parseDatabaseUrl, type LockLimits, type CapabilitySettings } from '../../src/engine/index.js';
+import { DEFAULT_STATE_TABLES, parseDatabaseUrl, type LockLimits, type CapabilitySettings, type LintStore } from '../../src/engine/index.js';
 import { App } from '../../src/tui/app.js';
 import { TuiSession } from '../../src/tui/session.js';
 
@@ -13,14 +13,15 @@ import { TuiSession } from '../../src/tui/session.js';
  * bounded) — never a fixed sleep.
  */
 /** ink-testing-library's terminal is 100 columns wide. */
-export async function openScreen(options: { migrations: string; url?: string; width?: number; height?: number; readOnly?: boolean; variant?: 'main' | 'rollback'; embeddedDefault?: boolean; lockLimits?: LockLimits; capabilities?: CapabilitySettings }) {
-  const work = mkdtempSync(join(tmpdir(), 'migrate-tui-screen-'));
+export async function openScreen(options: { migrations: string; url?: string; width?: number; height?: number; readOnly?: boolean; variant?: 'main' | 'rollback'; embeddedDefault?: boolean; lockLimits?: LockLimits; capabilities?: CapabilitySettings; lintStore?: LintStore; work?: string }) {
+  // `work`: the folder of an earlier screen (its migrations and database), opened again.
+  const work = options.work ?? mkdtempSync(join(tmpdir(), 'migrate-tui-screen-'));
   const dir = join(work, 'migrations');
-  cpSync(options.migrations, dir, { recursive: true });
+  if (!options.work) cpSync(options.migrations, dir, { recursive: true });
   const url = options.url ?? `sqlite:${join(work, 'screen.sqlite')}`;
   // The TUI refuses a missing SQLite file (looking never creates one), except the embedded
   // default's: a test's own file is made empty first (an empty file is an empty database).
-  if (!options.url && !options.embeddedDefault) writeFileSync(join(work, 'screen.sqlite'), '');
+  if (!options.url && !options.embeddedDefault && !options.work) writeFileSync(join(work, 'screen.sqlite'), '');
   const session = await TuiSession.open({
     dir,
     target: { ...parseDatabaseUrl(url, options.embeddedDefault ? 'the embedded default' : 'test', work), ...(options.capabilities ? { capabilities: options.capabilities, capabilitiesFrom: 'the test' } : {}) },
@@ -30,6 +31,7 @@ export async function openScreen(options: { migrations: string; url?: string; wi
     ...(options.lockLimits ? { lockLimits: options.lockLimits } : {}),
     backupDir: join(work, 'backups'),
     readOnly: options.readOnly ?? false,
+    ...(options.lintStore ? { lintStore: options.lintStore } : {}),
   });
   let quitSummary: string | null = null;
   const screen = render(

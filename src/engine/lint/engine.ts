@@ -107,7 +107,7 @@ export function* lintHistorySteps(graph: RevisionGraph, options: LintOptions): G
       if (key && (dialect !== 'postgres' || postgresParserLoaded())) options.store!.write(key, computed);
     }
   }
-  return report(graph, order, options, perDialect);
+  return yield* report(graph, order, options, perDialect);
 }
 
 /**
@@ -115,6 +115,15 @@ export function* lintHistorySteps(graph: RevisionGraph, options: LintOptions): G
  * (then lintHistory computes it): lint without reading a statement or loading a parser.
  */
 export function lintFromStore(graph: RevisionGraph, options: LintOptions & { readonly store: LintStore }): LintReport | null {
+  const steps = lintFromStoreSteps(graph, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** lintFromStore pausing every SLICE revisions while it reads the files' ignores (a screen stays responsive). */
+export function* lintFromStoreSteps(graph: RevisionGraph, options: LintOptions & { readonly store: LintStore }): Generator<void, LintReport | null> {
   const order = graph.upgradeOrder(new Set(graph.ids()));
   const perDialect: DialectLint[] = [];
   const keys = lintKeys(graph, order, options.dialects, options);
@@ -124,7 +133,7 @@ export function lintFromStore(graph: RevisionGraph, options: LintOptions & { rea
     if (!known) return null;
     perDialect.push(known);
   }
-  return report(graph, order, options, perDialect);
+  return yield* report(graph, order, options, perDialect);
 }
 
 /** One dialect's results before suppressions and the config: what the store keeps. */
@@ -141,8 +150,8 @@ function readLint(store: LintStore, key: string): DialectLint | null {
 
 const reported = (options: LintOptions, id: string) => !options.revisions || options.revisions.has(id);
 
-/** Suppressions and the config applied, dialects merged. */
-function report(graph: RevisionGraph, order: readonly string[], options: LintOptions, perDialect: readonly DialectLint[]): LintReport {
+/** Suppressions and the config applied, dialects merged; pauses every SLICE revisions while it reads the files' ignores. */
+function* report(graph: RevisionGraph, order: readonly string[], options: LintOptions, perDialect: readonly DialectLint[]): Generator<void, LintReport> {
   const directions = options.directions ?? ['up', 'down'];
   // The lint-ignore comments of the files findings can be in, as lintDialect reports them.
   const ignores = new Map<string, { kind: 'up' | 'down'; ignores: readonly Ignore[] }>();
@@ -152,8 +161,10 @@ function report(graph: RevisionGraph, order: readonly string[], options: LintOpt
     const found = readIgnores(source.text);
     if (found.length > 0) ignores.set(path, { kind: source.kind === 'down' ? 'down' : 'up', ignores: found });
   };
+  let read = 0;
   for (const id of order) {
     if (!reported(options, id)) continue;
+    if (++read % SLICE === 0) yield;
     const m = graph.get(id);
     const down = directions.includes('down') && m.downPath ? downOf(m, options) : null;
     for (const dialect of options.dialects) {

@@ -8,4 +8,4 @@ export { RULES, findRule, type Rule } from './rules/index.js';
 export type { LintConfig } from './apply-config.js';
 export { readIgnores, type Ignore } from './suppress.js';
 export { withProbedCounts } from './live-counts.js';
-export { diskLintStore, lintStoreDir, type LintStore } from './lint-store.js';
+export { diskLintStore, lintKeysInSteps, lintStoreDir, type LintStore } from './lint-store.js';

@@ -118,6 +118,8 @@ interface KeyOptions {
   readonly revisions?: ReadonlySet<string>;
   readonly directions?: ReadonlyArray<'up' | 'down'>;
   readonly plan?: boolean;
+  /** A light lint: down files read for the key only, not kept on the project (as lintDialect reads them). */
+  readonly light?: boolean;
 }
 
 /**
@@ -131,14 +133,39 @@ export function lintKeys(graph: RevisionGraph, order: readonly string[], dialect
   const asked = `${dialects.join(',')}|${[...directions].sort().join(',')}|${options.revisions ? [...options.revisions].sort().join(',') : '*'}`;
   const known = lastKeys.get(graph);
   if (known?.asked === asked) return known.keys;
-  const keys = computeKeys(graph, order, dialects, directions, options);
+  const steps = keySteps(graph, order, dialects, directions, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) {
+      lastKeys.set(graph, { asked, keys: step.value });
+      return step.value;
+    }
+  }
+}
+
+/** Revisions hashed between the pauses of lintKeysInSteps. */
+const KEY_SLICE = 100;
+
+/**
+ * lintKeys a slice of revisions at a time (the TUI: hashing 10,000 files, the down files read
+ * from disk, would hold the screen): it pauses every KEY_SLICE revisions; once done,
+ * lintKeys, lintFromStore and lintHistory on this graph find the keys computed.
+ */
+export function* lintKeysInSteps(graph: RevisionGraph, dialects: readonly DialectName[], options: KeyOptions): Generator<void, Map<DialectName, string> | null> {
+  if (options.plan) return null;
+  const directions = options.directions ?? ['up', 'down'];
+  const asked = `${dialects.join(',')}|${[...directions].sort().join(',')}|${options.revisions ? [...options.revisions].sort().join(',') : '*'}`;
+  const known = lastKeys.get(graph);
+  if (known?.asked === asked) return known.keys;
+  const order = graph.upgradeOrder(new Set(graph.ids()));
+  const keys = yield* keySteps(graph, order, dialects, directions, options);
   lastKeys.set(graph, { asked, keys });
   return keys;
 }
 
 const lastKeys = new WeakMap<RevisionGraph, { asked: string; keys: Map<DialectName, string> | null }>();
 
-function computeKeys(graph: RevisionGraph, order: readonly string[], dialects: readonly DialectName[], directions: ReadonlyArray<'up' | 'down'>, options: KeyOptions): Map<DialectName, string> | null {
+function* keySteps(graph: RevisionGraph, order: readonly string[], dialects: readonly DialectName[], directions: ReadonlyArray<'up' | 'down'>, options: KeyOptions): Generator<void, Map<DialectName, string> | null> {
   const parts: string[] = [FORMAT, buildStamp(), [...directions].sort().join(','), options.revisions ? [...options.revisions].sort().join(',') : '*'];
   const sources: SqlSource[] = [];
   // A file's text and path decide the lines each dialect runs (its sections, its layout).
@@ -148,12 +175,14 @@ function computeKeys(graph: RevisionGraph, order: readonly string[], dialects: r
     parts.push(s.kind, s.path, s.text);
     return true;
   };
+  let done = 0;
   for (const id of order) {
+    if (++done % KEY_SLICE === 0) yield;
     const m = graph.get(id);
     parts.push(id, `${m.transaction}:${m.downPath !== null}`);
     if (!source(m.up)) return null;
     if ((!options.revisions || options.revisions.has(id)) && directions.includes('down') && m.downPath) {
-      const down = m.down;
+      const down = options.light && m.downOnce ? m.downOnce() : m.down;
       if (!down) parts.push('no down');
       else if (!source(down)) return null;
     }

@@ -75,7 +75,7 @@ export function useLintMarks(session: TuiSession, generation: number): ReadonlyM
   useEffect(() => {
     let live = true;
     const project = session.project;
-    historyLintInSlices(project, session.db.syntax.name, () => !live || session.project !== project)
+    historyLintInSlices(project, session.db.syntax.name, () => !live || session.project !== project, session.options.lintStore ?? null)
       .then((report) => live && report && setMarks({ project, worst: worstByRevision(report) }))
       .catch(() => undefined);
     return () => {
