@@ -5,7 +5,7 @@ import { resolveRevisionRef } from '../graph/targets.js';
 import { joinStatements, storedStatements, versionRowsFor, type DatabaseState } from './database-state.js';
 import { recordOnly } from './record.js';
 import type { StepRunner } from './runner.js';
-import { MigrationFailedError } from './runtime-errors.js';
+import { firstStatements, MigrationFailedError } from './runtime-errors.js';
 import { fileStep, logStep, type RunResult, type RunStep } from './steps.js';
 import { isExcerpt, statementCount } from './statement-cursor.js';
 
@@ -55,8 +55,8 @@ export function resolvePreview(runner: StepRunner, state: DatabaseState, ref: st
     const warnings =
       dirty.statementsDone < dirty.statementsTotal
         ? [
-            `only statements 1–${dirty.statementsDone} of ${dirty.statementsTotal} of the ${direction} ran, but the ${step.direction} SQL undoes all of them: ` +
-              'a statement that undoes one that never ran may fail (then the database stays dirty, now at the reverse step); ' +
+            `only ${dirty.statementsDone === 0 ? 'no statement' : firstStatements(dirty.statementsDone)} of ${dirty.statementsTotal} of the ${direction} ran, but the ${step.direction} SQL undoes all of them: ` +
+              `a statement that undoes one that never ran may fail; the database then stays dirty: at the unfinished ${direction} if the reverse was rolled back, at the reverse step if part of it stays applied (\`migrate-tui status\` says which); ` +
               'if it does, undo the rest by hand and use --reverted or --applied',
           ]
         : [];
@@ -76,7 +76,7 @@ export function resolvePreview(runner: StepRunner, state: DatabaseState, ref: st
   const from = changed && source === 'file' ? file : recorded;
   const warnings = [
     ...(changed && source === 'file'
-      ? [`statements 1–${dirty.statementsDone} ran from the recorded SQL; the file's first ${dirty.statementsDone} are taken as those, and its statements ${startAt}–${file.length} run now`]
+      ? [`${firstStatements(dirty.statementsDone)} ran from the recorded SQL; the file's first ${dirty.statementsDone === 1 ? 'statement is' : `${dirty.statementsDone} are`} taken as ${dirty.statementsDone === 1 ? 'that' : 'those'}, and its ${startAt === file.length ? `statement ${startAt} runs` : `statements ${startAt}–${file.length} run`} now`]
       : []),
     ...(dirty.uncertain && resumeAt === null
       ? [
@@ -97,7 +97,7 @@ function resumeStart(dirty: NonNullable<DatabaseState['dirty']>, resumeAt: numbe
     `--resume-at ${resumeAt} is not a place this step can resume from`,
     dirty.uncertain
       ? `statement ${dirty.uncertain.statement} may or may not have completed: use --resume-at ${next} (run it again) or --resume-at ${next + 1} (it completed)`
-      : `statements 1–${dirty.statementsDone} are recorded as done and nothing is uncertain: resume starts at ${next}`,
+      : `${dirty.statementsDone === 0 ? 'no statement is' : `${firstStatements(dirty.statementsDone)} ${dirty.statementsDone === 1 ? 'is' : 'are'}`} recorded as done and nothing is uncertain: resume starts at ${next}`,
     { resumeAt },
   );
 }
@@ -238,10 +238,10 @@ function stillDirty(error: MigrateTuiError, dirty: NonNullable<DatabaseState['di
   const m = error.meta as unknown as ConstructorParameters<typeof MigrationFailedError>[0];
   return new MigrationFailedError({
     ...m,
-    databaseError:
-      `${m.databaseError}\n  the ${what} was rolled back, so nothing of it stays applied; the unfinished ${dirty.direction} of ${dirty.revision} is as it was: ` +
-      `${dirty.statementsDone === 0 ? 'none' : `statements 1–${dirty.statementsDone}`} of its ${dirty.statementsTotal} ran and stay applied`,
     state: 'dirty',
     kept: 0,
+    stateNote:
+      `the ${what} was rolled back, so nothing of it stays applied; the database is still DIRTY from the unfinished ${dirty.direction} of ${dirty.revision}, as it was: ` +
+      `${firstStatements(dirty.statementsDone)} of its ${dirty.statementsTotal} ran and stay${dirty.statementsDone === 1 ? 's' : ''} applied`,
   });
 }

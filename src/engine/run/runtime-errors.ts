@@ -59,6 +59,8 @@ export class MigrationFailedError extends MigrateTuiError {
       cancelled?: boolean;
       /** Who cancelled it, when not the user (the lease lock was lost). */
       cancelledBy?: string;
+      /** What the database is left in, when it is not this step's own outcome (a failed resolve: still dirty from the step it resolves). */
+      stateNote?: string;
     },
   ) {
     const where = `${meta.path}:${meta.line}`;
@@ -84,8 +86,13 @@ export class MigrationFailedError extends MigrateTuiError {
   }
 }
 
+/** "statement 1", "statements 1–3", or "none": the first n statements of a file. */
+export function firstStatements(n: number): string {
+  return n === 0 ? 'none' : n === 1 ? 'statement 1' : `statements 1–${n}`;
+}
+
 /** Exactly what stays applied after a failed step, and what is uncertain. */
-function stateSentence(meta: FailureOutcome & { revision: string; statement: number; statements: number; state: 'rolled-back' | 'dirty'; dialect: string }): string {
+function stateSentence(meta: FailureOutcome & { revision: string; statement: number; statements: number; state: 'rolled-back' | 'dirty'; dialect: string; stateNote?: string }): string {
   const own = meta.ranInOwnTransaction;
   const ownRange = own ? `statement${own.count === 1 ? ` ${own.from + 1}` : `s ${own.from + 1}–${own.from + own.count}`}` : '';
   if (meta.state === 'rolled-back') {
@@ -93,7 +100,8 @@ function stateSentence(meta: FailureOutcome & { revision: string; statement: num
       ? `the file's own transaction (BEGIN at line ${own.line}) was rolled back and nothing before it had run: the database is as it was before ${meta.revision}`
       : `the migration was rolled back: the database is as it was before ${meta.revision}`;
   }
-  const kept = meta.kept === 0 ? 'no statement of it stays applied' : `statements 1–${meta.kept} of ${meta.statements} ran and stay applied`;
+  if (meta.stateNote) return meta.stateNote;
+  const kept = meta.kept === 0 ? 'no statement of it stays applied' : `${firstStatements(meta.kept)} of ${meta.statements} ran and stay${meta.kept === 1 ? 's' : ''} applied`;
   const rolledBack = own ? `; ${ownRange}, inside the file's own transaction (BEGIN at line ${own.line}), ran and ${own.count === 1 ? 'was' : 'were'} rolled back` : '';
   const uncertain = meta.uncertain
     ? `; ${meta.dialect} commits DDL implicitly, so any CREATE/ALTER/DROP among ${ownRange} stays applied despite the rollback: check the tables they touch (SHOW CREATE TABLE)`
