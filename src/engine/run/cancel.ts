@@ -7,8 +7,11 @@ export type CancelOutcome =
   | { readonly kind: 'idle' }
   /** Between statements: the run stops before the next one. */
   | { readonly kind: 'between' }
-  /** The server was asked to cancel the running statement (`sent` false: the request failed). */
-  | { readonly kind: 'server'; readonly sent: boolean; readonly runningMs: number }
+  /**
+   * The server was asked to cancel the running statement (`sent` false: the request failed);
+   * `transactional`: the step runs in one transaction, so a cancel rolls all of it back.
+   */
+  | { readonly kind: 'server'; readonly sent: boolean; readonly runningMs: number; readonly transactional: boolean }
   /** The database cannot interrupt a statement (SQLite runs it on this thread): the run stops after it. */
   | { readonly kind: 'cannot-interrupt'; readonly runningMs: number };
 
@@ -34,6 +37,8 @@ export class RunCancel {
   private statementSince: number | null = null;
   /** How long the last statement ran: a synchronous driver lets a signal in only after it. */
   private lastStatementMs = 0;
+  /** Whether the running step is one transaction (a cancel rolls it back) or runs statement by statement. */
+  private transactional = true;
 
   get requested(): boolean {
     return this.wanted;
@@ -55,7 +60,8 @@ export class RunCancel {
   }
 
   /** A new step: statements of a failed one never report their end. */
-  stepStart(): void {
+  stepStart(transactional = true): void {
+    this.transactional = transactional;
     this.running = 0;
     this.statementSince = null;
   }
@@ -78,7 +84,7 @@ export class RunCancel {
     if (!db.cancelRunning) return { kind: 'cannot-interrupt', runningMs: since === null ? this.lastStatementMs : Date.now() - since };
     if (since === null) return { kind: 'between' };
     const sent = await db.cancelRunning().catch(() => false);
-    return { kind: 'server', sent, runningMs: Date.now() - since };
+    return { kind: 'server', sent, runningMs: Date.now() - since, transactional: this.transactional };
   }
 
   /**
@@ -100,6 +106,9 @@ export function cancelText(outcome: CancelOutcome): string {
     case 'between':
       return 'the run stops before the next statement';
     case 'server':
+      if (outcome.sent && !outcome.transactional) {
+        return `asked the server to cancel the running statement (it had run ${seconds(outcome.runningMs)}); this migration runs without a transaction, so the statements before it stay applied: the lines that follow say exactly what`;
+      }
       return outcome.sent
         ? `asked the server to cancel the running statement (it had run ${seconds(outcome.runningMs)}); waiting for the rollback`
         : 'the server could not be asked to cancel the running statement; the run stops after it';

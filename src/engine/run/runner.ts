@@ -159,7 +159,7 @@ export class StepRunner {
       host: this.who.host,
       toolVersion: this.options.toolVersion,
     };
-    this.cancel.stepStart();
+    this.cancel.stepStart(step.transactional);
     const finished = () => ({ finishedAt: new Date().toISOString(), durationMs: Date.now() - started.getTime() });
     let statementStarted = 0;
     const progress = {
