@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { diskLintStore, forgetAnalyses, lintFromStore, lintHistory, loadPostgresParser, loadProject, type DialectName } from '../src/engine/index.js';
 import { setReadingShortcuts } from '../src/engine/safety/prefilter.js';
+import { sourceStatements } from '../src/engine/files/migration-sql.js';
+import { dialectSyntax } from '../src/engine/dialects/registry.js';
 
 /**
  * Lint time against indexing time on the same N migrations (DESIGN §9: `lint` no slower than
@@ -17,6 +19,9 @@ import { setReadingShortcuts } from '../src/engine/safety/prefilter.js';
  * one ~3.5 MB file of INSERTs, read whole) is linted the same two ways. Processes run cold
  * (an empty cache folder each time: XDG_CACHE_HOME is a fresh directory) and warm (the
  * results a first lint kept in the cache folder). Peak RSS of this process at the end.
+ * The floor a cold lint cannot go under, each timed on a freshly indexed project: reading the
+ * down files (indexing defers them; lint reads them) and splitting every file once (up and
+ * down, PostgreSQL's splitter, nothing remembered) — before any statement is parsed.
  * `--quick`: 200 migrations, 2 rounds, a 0.5 MB seed file.
  */
 const quick = process.argv.includes('--quick');
@@ -64,7 +69,7 @@ const ms = (f: () => void) => {
 await loadPostgresParser();
 const dialects: DialectName[] = ['postgres', 'mysql', 'sqlite'];
 const index: number[] = [];
-const lint: Record<string, number[]> = { postgres: [], mysql: [], sqlite: [], all: [], again: [], long: [], warmPostgres: [], warmAll: [], seedPostgres: [], seedPostgresLong: [], seedSqlite: [], seedSqliteLong: [] };
+const lint: Record<string, number[]> = { floorDown: [], floorSplit: [], postgres: [], mysql: [], sqlite: [], all: [], again: [], long: [], warmPostgres: [], warmAll: [], seedPostgres: [], seedPostgresLong: [], seedSqlite: [], seedSqliteLong: [] };
 let statements = 0;
 // Round 0 warms up (JIT, the parser's WebAssembly) and is not counted. Each lint gets a
 // freshly indexed project (untimed), so reading the down files — deferred by indexing — counts as lint's.
@@ -72,6 +77,24 @@ for (let r = 0; r <= rounds; r++) {
   const keep = r > 0;
   const t = ms(() => void loadProject(dir, { lazyDown: true }));
   if (keep) index.push(t);
+  // The floor: the down files read, then every file split once (each on a new project).
+  {
+    const project = loadProject(dir, { lazyDown: true });
+    const took = ms(() => {
+      for (const m of project.folder.migrations) void m.down;
+    });
+    if (keep) lint.floorDown!.push(took);
+    const pg = dialectSyntax('postgres');
+    const split = loadProject(dir, { lazyDown: true });
+    for (const m of split.folder.migrations) void m.down;
+    const tookSplit = ms(() => {
+      for (const m of split.folder.migrations) {
+        sourceStatements(m.up, pg, false);
+        if (m.down) sourceStatements(m.down, pg, false);
+      }
+    });
+    if (keep) lint.floorSplit!.push(tookSplit);
+  }
   for (const d of [...dialects, 'all', 'again', 'long'] as const) {
     const project = loadProject(dir, { lazyDown: true });
     if (d !== 'again') forgetAnalyses();
@@ -126,6 +149,8 @@ rmSync(root, { recursive: true, force: true });
 const per1000 = (x: number) => (x / (n / 1000)).toFixed(0);
 console.log(`lint benchmark: ${n} migrations (${statements / 4} statements per dialect, up and down), ${rounds} interleaved rounds, medians (min–max)`);
 console.log(`  index (read the folder, build the graph): ${median(index).toFixed(0)} ms (${range(index)}), ${per1000(median(index))} ms per 1,000`);
+const floor = (xs: number[]) => `${median(xs).toFixed(0)} ms (${range(xs)}), ${(median(xs) / median(index)).toFixed(2)}× indexing`;
+console.log(`  floor of a cold lint: reading the down files ${floor(lint.floorDown!)}; splitting every file once (up and down, PostgreSQL) ${floor(lint.floorSplit!)}; together ${((median(lint.floorDown!) + median(lint.floorSplit!)) / median(index)).toFixed(2)}× indexing`);
 for (const d of dialects) console.log(`  lint ${d.padEnd(8)}: ${median(lint[d]!).toFixed(0)} ms (${range(lint[d]!)}), ${per1000(median(lint[d]!))} ms per 1,000, ${(median(lint[d]!) / median(index)).toFixed(2)}× indexing`);
 console.log(`  lint all four dialects: ${median(lint.all!).toFixed(0)} ms (${range(lint.all!)}), ${(median(lint.all!) / median(index)).toFixed(2)}× indexing`);
 console.log(`  lint all four again in the same process (statements remembered): ${median(lint.again!).toFixed(0)} ms (${range(lint.again!)}), ${(median(lint.again!) / median(index)).toFixed(2)}× indexing`);
