@@ -22,6 +22,7 @@ export function registerLintCommand(program: Command, w: Wiring): void {
     async (c, g, revs) => {
       const o = c.opts() as { maxSeverity: 'none' | Severity; why: boolean; counts: boolean };
       if (g.targets !== undefined) return (await import('./lint-fleet.js')).lintFleet(w, g, revs as string[], o);
+      if (!o.counts) await preloadParser(g, w);
       const project = w.project(g, {});
       if (o.counts) {
         // The database's own dialect, and its figures next to each finding.
@@ -50,6 +51,21 @@ export function lintDialects(g: GlobalOptions, w: Wiring): { dialects: DialectNa
     return { dialects: target.dialectHint ? [target.dialectHint] : target.kind === 'mysql' ? ['mysql', 'mariadb'] : [target.kind], chosen: true };
   }
   return { dialects: [...engine.DIALECT_NAMES], chosen: false };
+}
+
+/**
+ * When the command will lint PostgreSQL, its parser starts compiling now, while the folder is
+ * read (it is needed unless the cache folder has the results). Errors in choosing the dialects
+ * are left for the command to report, where it did before.
+ */
+export async function preloadParser(g: GlobalOptions, w: Wiring): Promise<void> {
+  let dialects: DialectName[];
+  try {
+    dialects = lintDialects(g, w).dialects;
+  } catch {
+    return;
+  }
+  if (dialects.includes('postgres')) await engine.preloadPostgresParser();
 }
 
 /** Parses `--lint <level>` of upgrade/downgrade. */
