@@ -6,6 +6,7 @@ import { insertShape } from '../src/engine/lint/pg-shape.js';
 import { classifyStatement, tokenize } from '../src/engine/safety/data-risk.js';
 import { setReadingShortcuts } from '../src/engine/safety/prefilter.js';
 import { replayedOnly } from '../src/engine/lint/replay-only.js';
+import { readingGroups } from '../src/engine/lint/reading-groups.js';
 import { projectOf } from './helpers/folders.js';
 import { CASES } from './helpers/lint-cases.js';
 
@@ -230,4 +231,33 @@ test('lint of the last revision only reports exactly what it reports the long wa
     }
   }
   t.true(findings > CASES.length, 'the last revisions have findings to keep');
+});
+
+test('MySQL and MariaDB are read in one pass when every file gives them the same SQL, apart otherwise; the reports equal the long way', (t) => {
+  const plain = projectOf({
+    '001_t.up.sql': 'CREATE TABLE users (id INT, name TEXT);\nCREATE INDEX users_name ON users (name);\n',
+    '001_t.down.sql': 'DROP TABLE users;\n',
+    '002_c.up.sql': 'ALTER TABLE users ADD COLUMN age INT NOT NULL;\nALTER TABLE users MODIFY name VARCHAR(10);\n-- migrate:dialect mysql\nALTER TABLE users RENAME COLUMN age TO years;\n-- migrate:end\n',
+    '002_c.down.sql': 'ALTER TABLE users DROP COLUMN age;\n',
+  });
+  const order = plain.graph.upgradeOrder(new Set(plain.graph.ids()));
+  const downs = (id: string) => plain.graph.get(id).down;
+  t.deepEqual(readingGroups(plain.graph, order, DIALECTS, [0, 1, 2, 3], downs, false), [[0], [1, 2], [3]]);
+  t.deepEqual(readingGroups(plain.graph, order, DIALECTS, [0, 2, 3], downs, false), [[0], [2], [3]], 'MariaDB alone when MySQL came from the store');
+  t.deepEqual(readingGroups(plain.graph, order, DIALECTS, [0, 1, 2, 3], downs, true), [[0], [1], [2], [3]], 'a light lint reads apart');
+  const both = bothWays(() => lintHistory(plain.graph, { dialects: DIALECTS }));
+  t.deepEqual(both.fast, both.slow);
+  t.true(both.fast.findings.some((f) => f.dialects.includes('mysql') && f.dialects.includes('mariadb')), 'findings shared by both dialects');
+  // A MariaDB section: the two read different SQL, so apart.
+  const sections = projectOf({
+    '001_t.up.sql': 'CREATE TABLE users (id INT, name TEXT);\n',
+    '001_t.down.sql': 'DROP TABLE users;\n',
+    '002_c.up.sql': '-- migrate:dialect mariadb\nALTER TABLE users DROP COLUMN name;\n-- migrate:dialect default\nALTER TABLE users ADD COLUMN age INT NOT NULL;\n-- migrate:end\n',
+    '002_c.down.sql': 'SELECT 1;\n',
+  });
+  const order2 = sections.graph.upgradeOrder(new Set(sections.graph.ids()));
+  t.deepEqual(readingGroups(sections.graph, order2, DIALECTS, [0, 1, 2, 3], (id) => sections.graph.get(id).down, false), [[0], [1], [2], [3]]);
+  const apart = bothWays(() => lintHistory(sections.graph, { dialects: DIALECTS }));
+  t.deepEqual(apart.fast, apart.slow);
+  t.not(JSON.stringify(apart.fast.findings.filter((f) => f.dialects.includes('mariadb'))), JSON.stringify(apart.fast.findings.filter((f) => f.dialects.includes('mysql'))));
 });
