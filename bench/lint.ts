@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { diskLintStore, forgetAnalyses, lintFromStore, lintHistory, loadPostgresParser, loadProject, type DialectName } from '../src/engine/index.js';
 import { setReadingShortcuts } from '../src/engine/safety/prefilter.js';
+import { sourceStatements } from '../src/engine/files/migration-sql.js';
+import { dialectSyntax } from '../src/engine/dialects/registry.js';
 
 /**
  * Lint time against indexing time on the same N migrations (DESIGN §9: `lint` no slower than
@@ -16,7 +18,11 @@ import { setReadingShortcuts } from '../src/engine/safety/prefilter.js';
  * short cuts off (every statement tokenized or parsed whole). A seed history (a table, then
  * one ~3.5 MB file of INSERTs, read whole) is linted the same two ways. Processes run cold
  * (an empty cache folder each time: XDG_CACHE_HOME is a fresh directory) and warm (the
- * results a first lint kept in the cache folder). Peak RSS of this process at the end.
+ * results a first lint kept in the cache folder). The last revision alone (the whole history replayed, as
+ * for `lint <rev>` or a plan), with and without the short cuts. Peak RSS of this process at the end.
+ * The floor a cold lint cannot go under, each timed on a freshly indexed project: reading the
+ * down files (indexing defers them; lint reads them) and splitting every file once (up and
+ * down, PostgreSQL's splitter, nothing remembered) — before any statement is parsed.
  * `--quick`: 200 migrations, 2 rounds, a 0.5 MB seed file.
  */
 const quick = process.argv.includes('--quick');
@@ -55,30 +61,68 @@ const seedRows = seedSql.split('\n').length - 1;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const range = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
+/** CPU time (user + sys, this process) of the last `ms` call: on a loaded machine it moves far less than wall time. */
+let lastCpu = 0;
 const ms = (f: () => void) => {
+  const cpu = process.cpuUsage();
   const start = process.hrtime.bigint();
   f();
-  return Number(process.hrtime.bigint() - start) / 1e6;
+  const took = Number(process.hrtime.bigint() - start) / 1e6;
+  const used = process.cpuUsage(cpu);
+  lastCpu = (used.user + used.system) / 1000;
+  return took;
 };
+const cpuOf: Record<string, number[]> = {};
+const keepCpu = (name: string) => (cpuOf[name] ??= []).push(lastCpu);
 
 await loadPostgresParser();
 const dialects: DialectName[] = ['postgres', 'mysql', 'sqlite'];
 const index: number[] = [];
-const lint: Record<string, number[]> = { postgres: [], mysql: [], sqlite: [], all: [], again: [], long: [], warmPostgres: [], warmAll: [], seedPostgres: [], seedPostgresLong: [], seedSqlite: [], seedSqliteLong: [] };
+const lint: Record<string, number[]> = { floorDown: [], floorSplit: [], postgres: [], mysql: [], sqlite: [], all: [], again: [], long: [], warmPostgres: [], warmAll: [], seedPostgres: [], seedPostgresLong: [], seedSqlite: [], seedSqliteLong: [], lastPostgres: [], lastPostgresLong: [] };
 let statements = 0;
 // Round 0 warms up (JIT, the parser's WebAssembly) and is not counted. Each lint gets a
 // freshly indexed project (untimed), so reading the down files — deferred by indexing — counts as lint's.
 for (let r = 0; r <= rounds; r++) {
   const keep = r > 0;
   const t = ms(() => void loadProject(dir, { lazyDown: true }));
-  if (keep) index.push(t);
+  if (keep) {
+    index.push(t);
+    keepCpu('index');
+  }
+  // The floor: the down files read, then every file split once (each on a new project).
+  {
+    const project = loadProject(dir, { lazyDown: true });
+    const took = ms(() => {
+      for (const m of project.folder.migrations) void m.down;
+    });
+    if (keep) {
+      lint.floorDown!.push(took);
+      keepCpu('floorDown');
+    }
+    const pg = dialectSyntax('postgres');
+    const split = loadProject(dir, { lazyDown: true });
+    for (const m of split.folder.migrations) void m.down;
+    const tookSplit = ms(() => {
+      for (const m of split.folder.migrations) {
+        sourceStatements(m.up, pg, false);
+        if (m.down) sourceStatements(m.down, pg, false);
+      }
+    });
+    if (keep) {
+      lint.floorSplit!.push(tookSplit);
+      keepCpu('floorSplit');
+    }
+  }
   for (const d of [...dialects, 'all', 'again', 'long'] as const) {
     const project = loadProject(dir, { lazyDown: true });
     if (d !== 'again') forgetAnalyses();
     setReadingShortcuts(d !== 'long');
     const took = ms(() => void (statements = lintHistory(project.graph, { dialects: d === 'all' || d === 'again' || d === 'long' ? ['postgres', 'mysql', 'mariadb', 'sqlite'] : [d] }).statements));
     setReadingShortcuts(true);
-    if (keep) lint[d]!.push(took);
+    if (keep) {
+      lint[d]!.push(took);
+      keepCpu(d);
+    }
   }
   // Warm: the results an earlier lint kept in the cache folder (kept in round 0), read by a new project.
   for (const [name, which] of [['warmPostgres', ['postgres']], ['warmAll', ['postgres', 'mysql', 'mariadb', 'sqlite']]] as const) {
@@ -89,7 +133,23 @@ for (let r = 0; r <= rounds; r++) {
     const took = ms(() => {
       if (!lintFromStore(project.graph, { dialects: which, store })) throw new Error('warm lint found nothing stored');
     });
-    if (keep) lint[name]!.push(took);
+    if (keep) {
+      lint[name]!.push(took);
+      keepCpu(name);
+    }
+  }
+  // The last revision only (as `lint <rev>` or a plan of one revision): the whole history replayed, one reported.
+  for (const [name, shortcuts] of [['lastPostgres', true], ['lastPostgresLong', false]] as const) {
+    const project = loadProject(dir, { lazyDown: true });
+    forgetAnalyses();
+    setReadingShortcuts(shortcuts);
+    const last = new Set([project.graph.heads()[0]!]);
+    const took = ms(() => void lintHistory(project.graph, { dialects: ['postgres'], revisions: last }));
+    setReadingShortcuts(true);
+    if (keep) {
+      lint[name]!.push(took);
+      keepCpu(name);
+    }
   }
   for (const [name, dialect, shortcuts] of [['seedPostgres', 'postgres', true], ['seedPostgresLong', 'postgres', false], ['seedSqlite', 'sqlite', true], ['seedSqliteLong', 'sqlite', false]] as const) {
     const project = loadProject(seedDir);
@@ -97,7 +157,10 @@ for (let r = 0; r <= rounds; r++) {
     setReadingShortcuts(shortcuts);
     const took = ms(() => void lintHistory(project.graph, { dialects: [dialect] }));
     setReadingShortcuts(true);
-    if (keep) lint[name]!.push(took);
+    if (keep) {
+      lint[name]!.push(took);
+      keepCpu(name);
+    }
   }
 }
 
@@ -126,12 +189,17 @@ rmSync(root, { recursive: true, force: true });
 const per1000 = (x: number) => (x / (n / 1000)).toFixed(0);
 console.log(`lint benchmark: ${n} migrations (${statements / 4} statements per dialect, up and down), ${rounds} interleaved rounds, medians (min–max)`);
 console.log(`  index (read the folder, build the graph): ${median(index).toFixed(0)} ms (${range(index)}), ${per1000(median(index))} ms per 1,000`);
+const floor = (xs: number[]) => `${median(xs).toFixed(0)} ms (${range(xs)}), ${(median(xs) / median(index)).toFixed(2)}× indexing`;
+console.log(`  floor of a cold lint: reading the down files ${floor(lint.floorDown!)}; splitting every file once (up and down, PostgreSQL) ${floor(lint.floorSplit!)}; together ${((median(lint.floorDown!) + median(lint.floorSplit!)) / median(index)).toFixed(2)}× indexing`);
 for (const d of dialects) console.log(`  lint ${d.padEnd(8)}: ${median(lint[d]!).toFixed(0)} ms (${range(lint[d]!)}), ${per1000(median(lint[d]!))} ms per 1,000, ${(median(lint[d]!) / median(index)).toFixed(2)}× indexing`);
 console.log(`  lint all four dialects: ${median(lint.all!).toFixed(0)} ms (${range(lint.all!)}), ${(median(lint.all!) / median(index)).toFixed(2)}× indexing`);
 console.log(`  lint all four again in the same process (statements remembered): ${median(lint.again!).toFixed(0)} ms (${range(lint.again!)}), ${(median(lint.again!) / median(index)).toFixed(2)}× indexing`);
 console.log(`  warm (read from the results a first lint kept; down files read and every file hashed): postgres ${median(lint.warmPostgres!).toFixed(0)} ms (${range(lint.warmPostgres!)}), ${(median(lint.warmPostgres!) / median(index)).toFixed(2)}× indexing; all four ${median(lint.warmAll!).toFixed(0)} ms (${range(lint.warmAll!)}), ${(median(lint.warmAll!) / median(index)).toFixed(2)}× indexing`);
 console.log(`  lint all four the long way (no short cuts): ${median(lint.long!).toFixed(0)} ms (${range(lint.long!)}), ${(median(lint.long!) / median(index)).toFixed(2)}× indexing`);
 console.log(`  seed file (${seedRows} INSERTs, ${(seedSql.length / 2 ** 20).toFixed(1)} MB, read whole): postgres ${median(lint.seedPostgres!).toFixed(0)} ms (${range(lint.seedPostgres!)}) against ${median(lint.seedPostgresLong!).toFixed(0)} ms (${range(lint.seedPostgresLong!)}) the long way; sqlite ${median(lint.seedSqlite!).toFixed(0)} ms (${range(lint.seedSqlite!)}) against ${median(lint.seedSqliteLong!).toFixed(0)} ms (${range(lint.seedSqliteLong!)})`);
+console.log(`  the last revision only (the whole history replayed): postgres ${median(lint.lastPostgres!).toFixed(0)} ms (${range(lint.lastPostgres!)}), ${(median(lint.lastPostgres!) / median(index)).toFixed(2)}× indexing, against ${median(lint.lastPostgresLong!).toFixed(0)} ms (${range(lint.lastPostgresLong!)}) the long way`);
+const cpuVs = (name: string) => `${median(cpuOf[name]!).toFixed(0)} ms (${(median(cpuOf[name]!) / median(cpuOf.index!)).toFixed(2)}×)`;
+console.log(`  CPU time (user + sys) of the same runs, × indexing's ${median(cpuOf.index!).toFixed(0)} ms (${range(cpuOf.index!)}): floor down files ${cpuVs('floorDown')}, splitting ${cpuVs('floorSplit')}; lint postgres ${cpuVs('postgres')}, mysql ${cpuVs('mysql')}, sqlite ${cpuVs('sqlite')}, all four ${cpuVs('all')}, the long way ${cpuVs('long')}; warm postgres ${cpuVs('warmPostgres')}; last revision postgres ${cpuVs('lastPostgres')} against ${cpuVs('lastPostgresLong')} the long way`);
 const vsHeads = (xs: number[]) => `${median(xs).toFixed(0)} ms (${range(xs)}, ${(median(xs) / median(heads)).toFixed(2)}× heads)`;
 console.log(`  whole process: heads ${median(heads).toFixed(0)} ms (${range(heads)}); cold (empty cache folder): lint --dialect postgres ${vsHeads(procs.pgCold!)}, lint (four dialects) ${vsHeads(procs.allCold!)}; warm (results kept by a first lint): lint --dialect postgres ${vsHeads(procs.pgWarm!)}, lint ${vsHeads(procs.allWarm!)}`);
 console.log(`  peak RSS of the in-process rounds: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);

@@ -11,7 +11,9 @@ import { ratio, rotated, spread, timeProcess } from './harness.js';
  * folder in the same interleaved rounds. Budget: every command ≤ 3× `heads`. The SQLite
  * database is stamped at the head, so `status` reads (and checks gaps and drift for) every
  * revision and `upgrade` plans with nothing to do. Wall-time ratios, then CPU-time (user + sys)
- * ratios of the same runs: on a loaded machine the wall ratios swing between rounds.
+ * ratios of the same runs: on a loaded machine the wall ratios swing between rounds. Every
+ * process gets a new, empty cache folder (XDG_CACHE_HOME), so `check` lints cold, as on a new
+ * machine, except `check, warm`, which reads the results a first `check` kept there.
  */
 const quick = process.argv.includes('--quick');
 const sizes = quick ? [500] : (process.env.BENCH_SIZES ?? '1000,10000,50000').split(',').map(Number);
@@ -40,13 +42,18 @@ for (const size of sizes) {
     ['status (at head)', ['--url', url, 'status']],
     ['upgrade (at head)', ['--url', url, '--yes', 'upgrade']],
     ['check (all dialects)', ['check']],
+    ['check, warm', ['check']],
   ];
+  // `check` cold: a new, empty cache folder each run (lint kept nothing); warm: the folder a first check filled.
+  const warmCache = mkdtempSync(join(root, 'warm-'));
+  spawnSync(process.execPath, [cli, '--dir', dir, 'check'], { env: { ...process.env, XDG_CACHE_HOME: warmCache } });
+  const envFor = (name: string) => (name === 'check, warm' ? { XDG_CACHE_HOME: warmCache } : { XDG_CACHE_HOME: mkdtempSync(join(root, 'cache-')) });
   const ms = new Map<string, number[]>(commands.map(([n]) => [n, []]));
   const rss = new Map<string, number[]>(commands.map(([n]) => [n, []]));
   const cpu = new Map<string, number[]>(commands.map(([n]) => [n, []]));
   for (let round = 0; round < rounds; round++) {
     for (const [name, args] of rotated(commands, round)) {
-      const s = timeProcess(process.execPath, [cli, '--dir', dir, ...args], { cwd: root });
+      const s = timeProcess(process.execPath, [cli, '--dir', dir, ...args], { cwd: root, env: envFor(name) });
       if (!s.ok && !(name.startsWith('check') && /exit|warning/i.test(s.output))) {
         console.log(`  ${size}: ${name} FAILED: ${s.output.split('\n').slice(0, 3).join(' ')}`);
         failed = true;

@@ -5,6 +5,8 @@ import { analysePostgres, dialectSyntax, forgetAnalyses, lintHistory, loadPostgr
 import { insertShape } from '../src/engine/lint/pg-shape.js';
 import { classifyStatement, tokenize } from '../src/engine/safety/data-risk.js';
 import { setReadingShortcuts } from '../src/engine/safety/prefilter.js';
+import { replayedOnly } from '../src/engine/lint/replay-only.js';
+import { readingGroups } from '../src/engine/lint/reading-groups.js';
 import { projectOf } from './helpers/folders.js';
 import { CASES } from './helpers/lint-cases.js';
 
@@ -158,4 +160,104 @@ test('a seed file of INSERTs read by shape still reports each refused row (PG100
   const refused = fast.findings.filter((f) => f.code === 'PG100');
   t.deepEqual(refused.map((f) => f.line), [201, 202]);
   t.regex(refused[0]!.message, /"user"/);
+});
+
+test('PostgreSQL: an INSERT, UPDATE or SELECT alone in its text is replayed unparsed only where no rule sees it', (t) => {
+  const pg = dialectSyntax('postgres');
+  for (const sql of ['INSERT INTO t VALUES (1)', "-- c\nupdate t SET a = 'x'", 'SELECT 1', 'select * into t2 from t', 'INSERT INTO user VALUES (1)']) t.true(replayedOnly(sql, pg), sql);
+  for (const sql of ["INSERT INTO t VALUES (';')", 'WITH d AS (DELETE FROM t) SELECT 1', 'DELETE FROM t', 'CREATE TABLE t (id INT)', 'BEGIN', "SELECT 1; DROP TABLE t"]) t.false(replayedOnly(sql, pg), sql);
+  t.false(replayedOnly('INSERT INTO t VALUES (1)', dialectSyntax('mysql')));
+  setReadingShortcuts(false);
+  try {
+    t.false(replayedOnly('INSERT INTO t VALUES (1)', pg));
+  } finally {
+    setReadingShortcuts(true);
+  }
+});
+
+/** Statements a replayed-only up file may hold: DML PostgreSQL reads, refuses, or must not be skipped for. */
+const replayed = fc.constantFrom(
+  "INSERT INTO users (id, name) VALUES (1, 'a')",
+  'INSERT INTO user (id) VALUES (1)',
+  "INSERT INTO users (name) VALUES (';')",
+  'UPDATE users SET name = NULL',
+  'UPDATE users SET = 1',
+  'SELECT 1',
+  'SELECT * INTO t2 FROM users',
+  'SELECT FROM WHERE',
+  '-- a comment\nINSERT INTO users (id) VALUES (2)',
+  'DELETE FROM users',
+  'WITH d AS (DELETE FROM users RETURNING id) SELECT 1',
+  'CREATE TABLE t3 (id INT)',
+  'DROP TABLE t3',
+  'ALTER TABLE users ADD COLUMN c INT NOT NULL',
+  'ALTER TABLE users RENAME TO people',
+  'ALTER TABLE people RENAME TO users',
+  'CREATE INDEX i ON users (name)',
+  'BEGIN',
+  'COMMIT',
+);
+
+test('lint of some revisions (lint <rev>, upgrade and downgrade plans) reports exactly what it reports the long way (PostgreSQL)', (t) => {
+  fc.assert(
+    fc.property(fc.array(fc.array(replayed, { minLength: 1, maxLength: 5 }), { minLength: 2, maxLength: 5 }), fc.nat(), (files, pick) => {
+      const folder: Record<string, string> = { '001_t.up.sql': 'CREATE TABLE users (id INT, name TEXT);\n', '001_t.down.sql': 'DROP TABLE users;\n' };
+      files.forEach((sqls, k) => {
+        const v = String(k + 2).padStart(3, '0');
+        folder[`${v}_step.up.sql`] = sqls.join(';\n') + ';\n';
+        folder[`${v}_step.down.sql`] = 'SELECT 1;\n';
+      });
+      const project = projectOf(folder);
+      const ids = project.graph.ids();
+      const revisions = new Set(ids.filter((_, k) => k === pick % ids.length || k === ids.length - 1));
+      for (const options of [{ revisions }, { revisions, plan: true, directions: ['up' as const] }, { revisions, plan: true, directions: ['down' as const] }]) {
+        const { fast, slow } = bothWays(() => lintHistory(project.graph, { dialects: ['postgres'], ...options }));
+        t.deepEqual(fast, slow);
+      }
+    }),
+    { numRuns: 60 },
+  );
+});
+
+test('lint of the last revision only reports exactly what it reports the long way, on the rule tests\' corpus (every dialect)', (t) => {
+  let findings = 0;
+  for (const c of CASES) {
+    for (const sql of [c.bad, c.safe ?? '']) {
+      const files = { '001_setup.up.sql': c.setup + '\n', '001_setup.down.sql': '', '002_change.up.sql': sql + '\n', '002_change.down.sql': (c.down ?? '') + '\n' };
+      const project = projectOf(files);
+      const both = bothWays(() => lintHistory(project.graph, { dialects: DIALECTS, revisions: new Set(['002']) }));
+      t.deepEqual(both.fast, both.slow, `${c.code}: ${sql}`);
+      findings += both.fast.findings.length;
+    }
+  }
+  t.true(findings > CASES.length, 'the last revisions have findings to keep');
+});
+
+test('MySQL and MariaDB are read in one pass when every file gives them the same SQL, apart otherwise; the reports equal the long way', (t) => {
+  const plain = projectOf({
+    '001_t.up.sql': 'CREATE TABLE users (id INT, name TEXT);\nCREATE INDEX users_name ON users (name);\n',
+    '001_t.down.sql': 'DROP TABLE users;\n',
+    '002_c.up.sql': 'ALTER TABLE users ADD COLUMN age INT NOT NULL;\nALTER TABLE users MODIFY name VARCHAR(10);\n-- migrate:dialect mysql\nALTER TABLE users RENAME COLUMN age TO years;\n-- migrate:end\n',
+    '002_c.down.sql': 'ALTER TABLE users DROP COLUMN age;\n',
+  });
+  const order = plain.graph.upgradeOrder(new Set(plain.graph.ids()));
+  const downs = (id: string) => plain.graph.get(id).down;
+  t.deepEqual(readingGroups(plain.graph, order, DIALECTS, [0, 1, 2, 3], downs, false), [[0], [1, 2], [3]]);
+  t.deepEqual(readingGroups(plain.graph, order, DIALECTS, [0, 2, 3], downs, false), [[0], [2], [3]], 'MariaDB alone when MySQL came from the store');
+  t.deepEqual(readingGroups(plain.graph, order, DIALECTS, [0, 1, 2, 3], downs, true), [[0], [1], [2], [3]], 'a light lint reads apart');
+  const both = bothWays(() => lintHistory(plain.graph, { dialects: DIALECTS }));
+  t.deepEqual(both.fast, both.slow);
+  t.true(both.fast.findings.some((f) => f.dialects.includes('mysql') && f.dialects.includes('mariadb')), 'findings shared by both dialects');
+  // A MariaDB section: the two read different SQL, so apart.
+  const sections = projectOf({
+    '001_t.up.sql': 'CREATE TABLE users (id INT, name TEXT);\n',
+    '001_t.down.sql': 'DROP TABLE users;\n',
+    '002_c.up.sql': '-- migrate:dialect mariadb\nALTER TABLE users DROP COLUMN name;\n-- migrate:dialect default\nALTER TABLE users ADD COLUMN age INT NOT NULL;\n-- migrate:end\n',
+    '002_c.down.sql': 'SELECT 1;\n',
+  });
+  const order2 = sections.graph.upgradeOrder(new Set(sections.graph.ids()));
+  t.deepEqual(readingGroups(sections.graph, order2, DIALECTS, [0, 1, 2, 3], (id) => sections.graph.get(id).down, false), [[0], [1], [2], [3]]);
+  const apart = bothWays(() => lintHistory(sections.graph, { dialects: DIALECTS }));
+  t.deepEqual(apart.fast, apart.slow);
+  t.not(JSON.stringify(apart.fast.findings.filter((f) => f.dialects.includes('mariadb'))), JSON.stringify(apart.fast.findings.filter((f) => f.dialects.includes('mysql'))));
 });

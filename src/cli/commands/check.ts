@@ -5,7 +5,7 @@ import type { CommandResult } from '../command-result.js';
 import { EXIT } from '../exit-codes.js';
 import { nonNegativeInt, resolveDir, type DatabaseContext, type Wiring } from '../wiring.js';
 import { stateJson, withMigrator } from './database-commands.js';
-import { lintDialects } from './lint-command.js';
+import { lintDialects, preloadParser } from './lint-command.js';
 import { lintProject, lintStoreFor } from './lint-report.js';
 import type { LintReport } from '../../engine/index.js';
 
@@ -20,6 +20,7 @@ export function registerCheckCommand(program: Command, w: Wiring): void {
       .option('--strict', 'fail on warnings too (empty files, missing downs, files with their own transactions…)', false),
     async (c, g) => {
       const o = c.opts() as { maxHeads?: number; dialects: boolean; offline: boolean; strict: boolean };
+      await preloadParser(g, w);
       const targets = w.configFile().dialects;
       const loaded = engine.loadProject(resolveDir(w.io, g.dir), targets ? { dialects: targets } : {});
       const which = lintDialects(g, w);

@@ -23,6 +23,7 @@ export function registerLintCommand(program: Command, w: Wiring): void {
     async (c, g, revs) => {
       const o = c.opts() as { maxSeverity: 'none' | Severity; why: boolean; counts: boolean; countsTimeout: string };
       if (g.targets !== undefined) return (await import('./lint-fleet.js')).lintFleet(w, g, revs as string[], o);
+      if (!o.counts) await preloadParser(g, w);
       const project = w.project(g, {});
       if (o.counts) {
         const timeoutMs = countsTimeout(o.countsTimeout);
@@ -61,6 +62,21 @@ function countsTimeout(value: string): number {
   const seconds = Number(value);
   if (!Number.isFinite(seconds) || seconds <= 0) throw new engine.UsageError(`--counts-timeout must be a number of seconds above 0, got "${value}"`, 'e.g. `--counts-timeout 5`');
   return seconds * 1000;
+}
+
+/**
+ * When the command will lint PostgreSQL, its parser starts compiling now, while the folder is
+ * read (it is needed unless the cache folder has the results). Errors in choosing the dialects
+ * are left for the command to report, where it did before.
+ */
+export async function preloadParser(g: GlobalOptions, w: Wiring): Promise<void> {
+  let dialects: DialectName[];
+  try {
+    dialects = lintDialects(g, w).dialects;
+  } catch {
+    return;
+  }
+  if (dialects.includes('postgres')) await engine.preloadPostgresParser();
 }
 
 /** Parses `--lint <level>` of upgrade/downgrade. */

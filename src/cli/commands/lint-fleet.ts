@@ -21,6 +21,7 @@ export async function lintFleet(w: Wiring, g: GlobalOptions, revs: readonly stri
   const fleet = engine.selectTargets(engine.readTargets(g.targets === true ? undefined : g.targets, w.io.cwd, w.io.env), g.only ?? []);
   const byDialect = new Map<DialectName, string[]>();
   for (const target of fleet.targets) for (const d of targetDialects(target)) byDialect.set(d, [...(byDialect.get(d) ?? []), target.name]);
+  if (byDialect.has('postgres')) await engine.preloadPostgresParser();
   const project = w.project(g, {});
   const report = await lintProject(project, [...byDialect.keys()], lintRevisions(project, revs), w.configFile(), lintStoreFor(w.io.env, g.readOnly ?? false));
   const on = (f: Finding) => new Set(f.dialects.flatMap((d) => byDialect.get(d) ?? []));

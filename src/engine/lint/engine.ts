@@ -7,9 +7,12 @@ import type { SqlSource } from '../files/sql-source.js';
 import type { RevisionGraph } from '../graph/graph.js';
 import { analyseStatement, readAhead, readsAhead } from './statement-memo.js';
 import { RULES } from './rules/index.js';
-import type { FileContext, Hit, Rule, StatementContext } from './rules/rule.js';
+import type { FileContext, Rule, StatementContext } from './rules/rule.js';
 import { SchemaState } from './schema.js';
 import { noteCreated, rebuildsAcross, rebuiltTables } from './replay.js';
+import { replayedOnly, unread } from './replay-only.js';
+import { readingGroups } from './reading-groups.js';
+import { merge, toRaw, type Raw } from './merge-findings.js';
 import { applySuppressions, type LintConfig } from './apply-config.js';
 import { readIgnores, type Ignore } from './suppress.js';
 import { lintKeys, type LintStore } from './lint-store.js';
@@ -24,7 +27,6 @@ export { analyseStatement, forgetAnalyses } from './statement-memo.js';
  * revisions asked for, then suppressions and the config applied and equal findings of
  * several dialects merged. Pure: files in, findings out; no database.
  */
-
 export interface LintOptions {
   readonly dialects: readonly DialectName[];
   /** Report only these revisions (the whole history is still replayed). Default: all. */
@@ -68,7 +70,7 @@ export interface LintReport {
   readonly revisions: number;
 }
 
-export type Raw = Omit<Finding, 'dialects'> & { dialect: DialectName };
+export type { Raw };
 
 const wants = (rule: Rule, dialect: DialectName, direction: 'up' | 'down') => rule.dialects.includes(dialect) && (!rule.directions || rule.directions.includes(direction));
 
@@ -95,19 +97,27 @@ const SLICE = 10;
  */
 export function* lintHistorySteps(graph: RevisionGraph, options: LintOptions): Generator<void, LintReport> {
   const order = graph.upgradeOrder(new Set(graph.ids()));
-  const perDialect: DialectLint[] = [];
+  const perDialect: Array<DialectLint | undefined> = [];
   const keys = options.store ? lintKeys(graph, order, options.dialects, options) : null;
-  for (const dialect of options.dialects) {
+  const todo: number[] = [];
+  options.dialects.forEach((dialect, i) => {
     const key = keys?.get(dialect) ?? null;
     const known = key ? readLint(options.store!, key) : null;
-    if (known) perDialect.push(known);
-    else {
-      const computed = yield* lintDialect(graph, order, dialect, options);
-      perDialect.push(computed);
-      if (key && (dialect !== 'postgres' || postgresParserLoaded())) options.store!.write(key, computed);
-    }
+    if (known) perDialect[i] = known;
+    else todo.push(i);
+  });
+  const directions = options.directions ?? ['up', 'down'];
+  const downs = (id: string) => (reported(options, id) && directions.includes('down') && graph.get(id).downPath ? downOf(graph.get(id), options) : null);
+  for (const group of readingGroups(graph, order, options.dialects, todo, downs, options.light === true)) {
+    const computed = yield* lintDialects(graph, order, group.map((i) => options.dialects[i]!), options);
+    group.forEach((i, k) => {
+      const dialect = options.dialects[i]!;
+      perDialect[i] = computed[k]!;
+      const key = keys?.get(dialect) ?? null;
+      if (key && (dialect !== 'postgres' || postgresParserLoaded())) options.store!.write(key, computed[k]!);
+    });
   }
-  return yield* report(graph, order, options, perDialect);
+  return yield* report(graph, order, options, perDialect as DialectLint[]);
 }
 
 /**
@@ -183,21 +193,25 @@ function* report(graph: RevisionGraph, order: readonly string[], options: LintOp
 /** The down file: with `light`, read for this use only when the migration has not kept it. */
 const downOf = (m: Migration, options: LintOptions) => (options.light && m.downOnce ? m.downOnce() : m.down);
 
-/** The whole history replayed for one dialect, the rules run on the revisions reported. */
-function* lintDialect(graph: RevisionGraph, order: readonly string[], dialect: DialectName, options: LintOptions): Generator<void, DialectLint> {
-  const raw: Raw[] = [];
-  const unknown: Array<NotAnalysed & { dialect: DialectName }> = [];
+/**
+ * The whole history replayed for one dialect, the rules run on the revisions reported; or for
+ * several that read it alike (reading-groups.ts): read and replayed as the first, each one's rules run.
+ */
+function* lintDialects(graph: RevisionGraph, order: readonly string[], dialects: readonly DialectName[], options: LintOptions): Generator<void, DialectLint[]> {
+  const dialect = dialects[0]!;
+  const lanes = dialects.map((d) => ({ dialect: d, raw: [] as Raw[], unknown: [] as Array<NotAnalysed & { dialect: DialectName }>, byDirection: { up: rulesFor(d, 'up'), down: rulesFor(d, 'down') } }));
   const directions = options.directions ?? ['up', 'down'];
   let statements = 0;
   const syntax = dialectSyntax(dialect);
-  const byDirection = { up: rulesFor(dialect, 'up'), down: rulesFor(dialect, 'down') };
   const schema = new SchemaState();
   const keep = !options.light;
   // Up files first, all of them: a rebuild can span consecutive revisions (popx/fizz writes one statement per file).
   const upModes: Array<readonly [string, TransactionMode]> = [];
   for (const id of order) if (upModes.push([id, migrationRun(graph.get(id), 'up', syntax, { keep })]) % SLICE === 0) yield;
+  // An up file whose statements no rule sees (see replay-only.ts).
+  const replayOnly = (id: string, sql: string) => !(reported(options, id) && directions.includes('up')) && replayedOnly(sql, syntax);
   if (readsAhead(dialect)) {
-    const texts = upModes.flatMap(([, mode]) => mode.statements.map((st) => st.sql));
+    const texts = upModes.flatMap(([id, mode]) => mode.statements.filter((st) => !replayOnly(id, st.sql)).map((st) => st.sql));
     let k = 0;
     for (const id of directions.includes('down') ? order : []) {
       const m = graph.get(id);
@@ -207,7 +221,7 @@ function* lintDialect(graph: RevisionGraph, order: readonly string[], dialect: D
     yield* readAhead(dialect, texts);
   }
   const ups = new Map<string, { mode: TransactionMode; analysed: AnalysedStatement[] }>();
-  for (const [id, mode] of upModes) if (ups.set(id, { mode, analysed: mode.statements.map((st) => analyseStatement(st.sql, st.line, dialect)) }).size % SLICE === 0) yield;
+  for (const [id, mode] of upModes) if (ups.set(id, { mode, analysed: mode.statements.map((st) => (replayOnly(id, st.sql) ? unread(st.sql, st.line) : analyseStatement(st.sql, st.line, dialect))) }).size % SLICE === 0) yield;
   upModes.length = 0;
   const rebuiltIn = rebuildsAcross(order, (id) => ups.get(id)!.analysed);
   let done = 0;
@@ -229,29 +243,31 @@ function* lintDialect(graph: RevisionGraph, order: readonly string[], dialect: D
       for (const st of analysed) {
         if (emit) {
           statements++;
-          if (!st.analysed && !st.parseError) unknown.push({ dialect, dialects: [dialect], revision: id, direction, path, line: st.line });
-          const ctx: StatementContext = {
-            dialect,
-            revision: id,
-            direction,
-            statement: st,
-            schema,
-            inOwnTransaction: inOwn,
-            existing: (t) => schema.existing(t, isNew) && !createdHere.has(t.toLowerCase()),
-            existingColumn: (t, c) => schema.existingColumn(t, c, isNew) && !createdHere.has(t.toLowerCase()),
-            rebuilt: (t) => rebuilt.has(t.toLowerCase()),
-          };
-          const where = { dialect, revision: id, direction, path, line: st.line };
-          const rules = byDirection[direction];
-          for (const rule of rules.statement) {
-            const hit = rule.statement!(ctx);
-            if (hit) raw.push(toRaw(rule, hit, where));
-          }
-          if (st.actions.length > 0) {
-            for (const rule of rules.action) {
-              for (const a of st.actions) {
-                const hit = rule.action!(a, ctx);
-                if (hit) raw.push(toRaw(rule, hit, where));
+          for (const lane of lanes) {
+            const where = { dialect: lane.dialect, revision: id, direction, path, line: st.line };
+            if (!st.analysed && !st.parseError) lane.unknown.push({ dialect: lane.dialect, dialects: [lane.dialect], revision: id, direction, path, line: st.line });
+            const ctx: StatementContext = {
+              dialect: lane.dialect,
+              revision: id,
+              direction,
+              statement: st,
+              schema,
+              inOwnTransaction: inOwn,
+              existing: (t) => schema.existing(t, isNew) && !createdHere.has(t.toLowerCase()),
+              existingColumn: (t, c) => schema.existingColumn(t, c, isNew) && !createdHere.has(t.toLowerCase()),
+              rebuilt: (t) => rebuilt.has(t.toLowerCase()),
+            };
+            const rules = lane.byDirection[direction];
+            for (const rule of rules.statement) {
+              const hit = rule.statement!(ctx);
+              if (hit) lane.raw.push(toRaw(rule, hit, where));
+            }
+            if (st.actions.length > 0) {
+              for (const rule of rules.action) {
+                for (const a of st.actions) {
+                  const hit = rule.action!(a, ctx);
+                  if (hit) lane.raw.push(toRaw(rule, hit, where));
+                }
               }
             }
           }
@@ -265,8 +281,10 @@ function* lintDialect(graph: RevisionGraph, order: readonly string[], dialect: D
         }
       }
       if (!emit) return;
-      const fctx: FileContext = { dialect, revision: id, direction, statements: analysed, transactional: mode.transactional, schema, ...(direction === 'down' ? { createdByUp: created } : {}) };
-      for (const rule of byDirection[direction].file) for (const hit of rule.file!(fctx)) raw.push(toRaw(rule, hit, { dialect, revision: id, direction, path, line: hit.line ?? analysed[0]?.line ?? 1 }));
+      for (const lane of lanes) {
+        const fctx: FileContext = { dialect: lane.dialect, revision: id, direction, statements: analysed, transactional: mode.transactional, schema, ...(direction === 'down' ? { createdByUp: created } : {}) };
+        for (const rule of lane.byDirection[direction].file) for (const hit of rule.file!(fctx)) lane.raw.push(toRaw(rule, hit, { dialect: lane.dialect, revision: id, direction, path, line: hit.line ?? analysed[0]?.line ?? 1 }));
+      }
     };
     run('up', m.up, true);
     ups.delete(id);
@@ -275,23 +293,7 @@ function* lintDialect(graph: RevisionGraph, order: readonly string[], dialect: D
       if (down) run('down', down, false);
     }
   }
-  return { raw, unknown, statements };
-}
-
-function toRaw(rule: Rule, hit: Hit, where: { dialect: DialectName; revision: string; direction: 'up' | 'down'; path: string; line: number }): Raw {
-  return { code: rule.code, severity: rule.severity, ...where, line: hit.line ?? where.line, message: hit.message, ...(hit.table ? { table: hit.table } : {}), ...(hit.column ? { column: hit.column } : {}), ...(hit.columns ? { columns: hit.columns } : {}), ...(hit.fix ? { fix: hit.fix } : {}) };
-}
-
-/** One finding per code, place and message, listing every dialect that has it. */
-function merge<T extends Raw>(items: readonly T[]): Array<Omit<T, 'dialect'> & { dialects: DialectName[] }> {
-  const byKey = new Map<string, Omit<T, 'dialect'> & { dialects: DialectName[] }>();
-  for (const { dialect, ...rest } of items) {
-    const key = `${rest.code}\0${rest.path}\0${rest.line}\0${rest.direction}\0${rest.message}\0${rest.suppressed ?? ''}`;
-    const seen = byKey.get(key);
-    if (seen) seen.dialects.push(dialect);
-    else byKey.set(key, { ...(rest as Omit<T, 'dialect'>), dialects: [dialect] });
-  }
-  return [...byKey.values()];
+  return lanes.map((lane) => ({ raw: lane.raw, unknown: lane.unknown, statements }));
 }
 
 export type { Migration };

@@ -2,7 +2,7 @@
 export * from './types.js';
 export * from './engine.js';
 export * from './catalogue.js';
-export { loadPostgresParser, postgresParserLoaded, analysePostgres } from './pg-parse.js';
+export { loadPostgresParser, preloadPostgresParser, postgresParserLoaded, analysePostgres } from './pg-parse.js';
 export { analysePostgresMany } from './pg-batch.js';
 export { RULES, findRule, type Rule } from './rules/index.js';
 export type { LintConfig } from './apply-config.js';

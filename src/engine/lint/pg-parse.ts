@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type { Action, AnalysedStatement, ColumnSpec, ConstraintKind } from './types.js';
 import { ParsedText } from './pg-text.js';
 
@@ -11,19 +12,35 @@ let ready: Promise<boolean> | null = null;
 let parseSync: ((sql: string) => unknown) | null = null;
 
 /**
- * Loads the parser once (about 30 ms), on first use: commands that do not lint never load
- * it. False when it cannot be loaded (lint then counts PostgreSQL statements "not analysed").
+ * Loads the parser once, on first use: commands that do not lint never load it. False when it
+ * cannot be loaded (lint then counts PostgreSQL statements "not analysed"). Through require
+ * (the package's CommonJS entry): its ES-module entry started Node's ES-module loader and took
+ * 3–5× as long to load. The require runs now, in this call, and reads the WebAssembly file;
+ * compiling it goes on off the main thread (V8 compiles each function lazily, on its first call).
  */
 export function loadPostgresParser(): Promise<boolean> {
-  ready ??= import('libpg-query').then(
-    async (lib) => {
+  ready ??= (async () => {
+    try {
+      const lib = createRequire(import.meta.url)('libpg-query') as typeof import('libpg-query');
       await lib.loadModule();
       parseSync = lib.parseSync;
       return true;
-    },
-    () => false,
-  );
+    } catch {
+      return false;
+    }
+  })();
   return ready;
+}
+
+/**
+ * Starts loading the parser (see loadPostgresParser) and resolves once its WebAssembly compile
+ * is under way, not done: a command that will lint PostgreSQL calls it first, so the compile
+ * overlaps reading the folder (synchronous work that would otherwise hold the compile back).
+ */
+export async function preloadPostgresParser(): Promise<void> {
+  void loadPostgresParser();
+  // The loader's promise chain reaches WebAssembly.instantiate within microtasks: one turn of the event loop.
+  await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
 export const postgresParserLoaded = (): boolean => parseSync !== null;

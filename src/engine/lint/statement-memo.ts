@@ -59,8 +59,11 @@ export function* readAhead(dialect: DialectName, sqls: readonly string[]): Gener
   // INSERTs of one shape: one of them is parsed (see pg-shape.ts); the others only if it does not parse alone.
   const members = new Map<string, string[]>();
   const first: string[] = [];
+  // Each text's shape, worked out once (the parse's callback below needs it again).
+  const shapeOf = new Map<string, string>();
   for (const sql of todo) {
     const shape = shortcutsOn() ? insertShape(sql) : null;
+    if (shape !== null) shapeOf.set(sql, shape);
     const known = shape === null ? undefined : shapes.get(shape);
     if (known) {
       byText.set(sql, known);
@@ -78,8 +81,8 @@ export function* readAhead(dialect: DialectName, sqls: readonly string[]): Gener
   }
   const rest: string[] = [];
   yield* parseAhead(first, byText, (sql, read) => {
-    const shape = shortcutsOn() ? insertShape(sql) : null;
-    const group = shape === null ? undefined : members.get(shape);
+    const shape = shapeOf.get(sql);
+    const group = shape === undefined ? undefined : members.get(shape);
     if (!group) return;
     if (sharesShape(read)) {
       shapes.set(shape!, read);
