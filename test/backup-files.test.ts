@@ -26,6 +26,30 @@ test('an existing backup folder that others can read is tightened to 0700 before
   t.is(statSync(file).mode & 0o777, 0o600);
 });
 
+test('a shared folder (it holds other files) is left as it is: the backup is 0600 in it, the folder keeps its mode', async (t) => {
+  const { work, run } = await backedUp();
+  const shared = join(work, 'shared');
+  mkdirSync(shared, { mode: 0o755 });
+  chmodSync(shared, 0o755);
+  writeFileSync(join(shared, 'notes.txt'), 'not a backup\n');
+  const r = await run('backup', '--backup-dir', shared, '--json');
+  t.is(r.code, 0, r.stderr);
+  t.is(statSync(shared).mode & 0o777, 0o755);
+  t.is(statSync(JSON.parse(r.stdout).backup.file as string).mode & 0o777, 0o600);
+});
+
+test('a backup folder that is a file is refused, naming it, and the file keeps its mode (it was once chmod 0700, as /dev/null was)', async (t) => {
+  const { work, run } = await backedUp();
+  const file = join(work, 'not-a-folder');
+  writeFileSync(file, '');
+  chmodSync(file, 0o644);
+  const r = await run('backup', '--backup-dir', file);
+  t.not(r.code, 0);
+  t.not(r.code, 70, r.stderr);
+  t.regex(r.stderr, new RegExp(`cannot create the backup folder ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  t.is(statSync(file).mode & 0o777, 0o644);
+});
+
 test('a manifest that is not JSON, or has a bad field, is refused before restoring: a clear error, not exit 70', async (t) => {
   const { run, file } = await backedUp();
   const manifest = `${file}.json`;

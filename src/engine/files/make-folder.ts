@@ -13,7 +13,11 @@ import { WriteError } from '../errors.js';
 export function makeFolder(path: string, what: string, hint: string, mode?: number): boolean {
   const missing: string[] = [];
   for (let dir = resolve(path); ; ) {
-    if (exists(dir)) break;
+    if (exists(dir)) {
+      // The folder itself there but not a folder (a file, /dev/null): callers would write into it or change its mode.
+      if (missing.length === 0 && !isFolder(dir)) throw new WriteError('folder-create-failed', `cannot create the ${what} ${path}: a file stands in the path`, hint, { path, code: 'ENOTDIR' });
+      break;
+    }
     missing.push(dir);
     const up = dirname(dir);
     if (up === dir) break;

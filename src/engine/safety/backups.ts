@@ -46,9 +46,11 @@ export function backupPath(dir: string, databaseName: string, revisions: readonl
 export function prepareBackupFile(path: string, exact: boolean): string {
   const hint = 'choose a writable folder with --backup-dir or "backups" in migrate-tui.config.json';
   try {
-    makeFolder(dirname(path), 'backup folder', hint, 0o700);
-    // An existing folder others can read would expose the data: tighten it (ours to write to anyway).
-    if ((statSync(dirname(path)).mode & 0o077) !== 0) chmodSync(dirname(path), 0o700);
+    const created = makeFolder(dirname(path), 'backup folder', hint, 0o700);
+    // An existing backups folder others can read shows the backups' names (older ones may predate
+    // 0600): tighten it, but only when it holds nothing but backups. A shared folder (/tmp, the
+    // project, a home) is not ours to change: as root, chmod of /tmp would break the machine.
+    if (!created && (statSync(dirname(path)).mode & 0o077) !== 0 && holdsOnlyBackups(dirname(path))) chmodSync(dirname(path), 0o700);
   } catch (error) {
     const code = error instanceof WriteError ? String(error.meta.code) : (error as NodeJS.ErrnoException).code;
     throw new BackupError('backup-dir', `cannot create the backup folder ${dirname(path)}: ${code}`, hint);
@@ -64,6 +66,11 @@ export function prepareBackupFile(path: string, exact: boolean): string {
     }
   }
   throw new BackupError('backup-file', `cannot find a free backup file name like ${path}`, 'clean up the backup folder');
+}
+
+/** Every entry is a backup or its manifest (named `<time>Z_…`, as backupPath names them), or there is none. */
+function holdsOnlyBackups(dir: string): boolean {
+  return readdirSync(dir, { withFileTypes: true }).every((e) => e.isFile() && /^\d{8}T\d{6}Z_/.test(e.name));
 }
 
 export function finishBackup(path: string, manifest: Omit<BackupManifest, 'size' | 'sha256' | 'file'>): BackupManifest {
