@@ -11,6 +11,17 @@ import type { DialectSyntax } from './dialect.js';
 import { postgresSchema } from './postgres-schema.js';
 
 let pg: typeof postgres | undefined; // loaded by the first open(): the bundled engine loads no driver until one is used
+/** `?` → `$n` of the texts with parameters, once per text: the state tables' few texts are sent once per step. */
+const numbered = new Map<string, string>();
+const placeholders = (text: string, params: readonly unknown[]): string => {
+  if (params.length === 0) return numberedPlaceholders(text);
+  let out = numbered.get(text);
+  if (out === undefined) {
+    out = numberedPlaceholders(text);
+    if (numbered.size < 1000) numbered.set(text, out);
+  }
+  return out;
+};
 /** Statements sent per pipelined batch: bounded memory, still few round trips. */
 const PIPELINE_BATCH = 1000;
 
@@ -113,7 +124,20 @@ export class PostgresAdapter implements DatabaseAdapter {
   }
 
   async query<T>(text: string, params: readonly unknown[] = []): Promise<T[]> {
-    return (await this.sql.unsafe(numberedPlaceholders(text), params as never[])) as unknown as T[];
+    return (await this.withParams(text, params)) as unknown as T[];
+  }
+
+  /**
+   * A query with parameters is a named prepared statement on this connection (postgres.js
+   * keeps one per text). Unprepared, postgres.js sends Parse and Describe and waits for the
+   * answer before it can bind: a round trip more for each query, and the pipeline of a step
+   * stalled behind it (the log row of every step). Prepared, the same text later is only
+   * Bind and Execute, pipelined with what follows. Our parameterised texts are a few fixed
+   * ones (state tables, locks), so the statements kept per session are few. Without
+   * parameters it is the simple protocol, as before.
+   */
+  private withParams(text: string, params: readonly unknown[]) {
+    return this.sql.unsafe(placeholders(text, params), params as never[], { prepare: params.length > 0 });
   }
 
   async insert(text: string, params: readonly unknown[]): Promise<number> {
@@ -122,7 +146,7 @@ export class PostgresAdapter implements DatabaseAdapter {
   }
 
   async update(text: string, params: readonly unknown[]): Promise<number> {
-    const result = await this.sql.unsafe(numberedPlaceholders(text), params as never[]);
+    const result = await this.withParams(text, params);
     return Number(result.count ?? 0);
   }
 
@@ -201,7 +225,7 @@ export class PostgresAdapter implements DatabaseAdapter {
         sent.length = 0;
       }
     }
-    const closing = [...sent, ...finish().map((q) => this.sql.unsafe(numberedPlaceholders(q.sql), q.params as never[]).execute()), this.sql.unsafe('COMMIT').simple().execute()];
+    const closing = [...sent, ...finish().map((q) => this.withParams(q.sql, q.params).execute()), this.sql.unsafe('COMMIT').simple().execute()];
     const finished = await Promise.allSettled(closing);
     const failedAt = finished.findIndex((r) => r.status === 'rejected');
     // `sent` still holds BEGIN only in a step with no statements; either way no statement failed.
