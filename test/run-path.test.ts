@@ -85,3 +85,32 @@ eachDatabase(
   },
   ['postgres'],
 );
+
+eachDatabase(
+  'statement-by-statement steps share one setting of the session limits for the run, reset at its end, also after a failure',
+  async (t, url) => {
+    const files = { ...Object.fromEntries(Object.entries(FOLDER).filter(([name]) => !name.startsWith('004'))), '004_bad.up.sql': 'INSERT INTO no_such_table VALUES (1);\n', '004_bad.down.sql': 'SELECT 1;\n' };
+    const target = parseDatabaseUrl(url, 'test', process.cwd());
+    const db = await connectDatabase(target, 'test');
+    try {
+      const m = new Migrator(loadProject(makeFolder(files)), db, { tables: DEFAULT_STATE_TABLES, toolVersion: 'test', lockTimeoutMs: 10_000, connection: target });
+      // The server's own count of SET statements on this connection, and whether the session is back at the server's default.
+      const sets = async () => Number((await db.query<{ Value: string }>("SHOW SESSION STATUS LIKE 'Com_set_option'"))[0]!.Value);
+      const atDefault = async () => Number((await db.query<{ d: unknown }>('SELECT @@SESSION.lock_wait_timeout = @@GLOBAL.lock_wait_timeout AS d'))[0]!.d) === 1;
+      const before = await sets();
+      t.is((await m.upgrade('003')).error, undefined);
+      // SET lock_wait_timeout before the first step and back to DEFAULT after the last: 2, not 2 per step (6).
+      t.is((await sets()) - before, 2);
+      t.true(await atDefault());
+      const failed = await m.upgrade('heads');
+      t.regex(failed.error!.message, /no_such_table/);
+      t.true(await atDefault());
+      t.is((await m.downgrade('base')).error, undefined);
+      t.true(await atDefault());
+      t.is((await sets()) - before, 6);
+    } finally {
+      await db.close();
+    }
+  },
+  ['mariadb'],
+);
