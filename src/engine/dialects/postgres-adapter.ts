@@ -1,3 +1,4 @@
+// Longer than 300 lines because it is the whole DatabaseAdapter for one driver: connect, locks, pipelined steps, prepared state writes, backups and probes.
 import { createHash } from 'node:crypto';
 import type postgres from 'postgres';
 import { ConnectWatch, tcpPeer } from './connect-guard.js';

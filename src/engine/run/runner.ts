@@ -110,7 +110,6 @@ export class StepRunner {
     let rowsNow: readonly string[] = headsBefore;
     const results: StepResult[] = [];
     let error: MigrateTuiError | undefined;
-
     this.tracked = new TrackedSession(this.db, this.options.lockLimits);
     try {
       for (const [index, step] of steps.entries()) {
