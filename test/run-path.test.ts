@@ -7,8 +7,8 @@ import { makeFolder } from './helpers/folders.js';
 /**
  * What the run path does before and per step (issue 15, apply/revert 1,000 near the bare
  * driver loop): lint asked for exactly the planned revisions, checksums computed once per
- * file and dialect, and on PostgreSQL the log row a prepared statement (no Describe round
- * trip per step).
+ * file and dialect, on PostgreSQL a step's state rows written with their values inlined (no
+ * Describe round trip per step), on MySQL/MariaDB the session limits set once per run.
  */
 
 /** 002 and 003 each drop the table the revision before made (DS401 when it exists); the downs of 002 and 004 leave their tables (RV601). */
@@ -61,27 +61,63 @@ test('checksums are remembered per file and dialect: each dialect still gets its
 });
 
 eachDatabase(
-  "a step's log row is one prepared statement on the run's connection: after the first step none is described again",
+  "a step's state rows are written with their values inlined: backslashes and quotes come back exact, also with standard_conforming_strings off",
   async (t, url) => {
-    const dir = makeFolder(Object.fromEntries(Object.entries(FOLDER).filter(([name]) => !name.startsWith('004'))));
+    const tricky = "INSERT INTO a (id, note) VALUES (1, E'back\\\\slash ''quote'' \\n'), (2, 'it''s \\ plain'), (3, $$dollar ' \\ $$);";
+    const dir = makeFolder({
+      '001_a.up.sql': `CREATE TABLE a (id INTEGER, note TEXT);\n${tricky}\n`,
+      '001_a.down.sql': 'DROP TABLE a;\n',
+      // Session-wide from here on (a file without a transaction keeps what it SETs).
+      '002_off.up.sql': '-- migrate:transaction off\nSET standard_conforming_strings = off;\n',
+      '002_off.down.sql': 'SET standard_conforming_strings = on;\n',
+      '003_b.up.sql': `CREATE TABLE b (id INTEGER, note TEXT);\n${tricky.replace('INTO a', 'INTO b').replace("'it''s \\ plain'", "'it''s \\\\ plain'")}\n`,
+      '003_b.down.sql': 'DROP TABLE b;\n',
+    });
     const target = parseDatabaseUrl(url, 'test', process.cwd());
     const db = await connectDatabase(target, 'test');
     try {
-      const m = new Migrator(loadProject(dir), db, { tables: DEFAULT_STATE_TABLES, toolVersion: 'test', lockTimeoutMs: 10_000, connection: target });
+      const project = loadProject(dir);
+      const m = new Migrator(project, db, { tables: DEFAULT_STATE_TABLES, toolVersion: 'test', lockTimeoutMs: 10_000, connection: target });
       t.is((await m.upgrade('heads')).error, undefined);
-      t.is((await m.downgrade('base')).error, undefined);
-      // Unprepared, a query with parameters is Parse + Describe, a wait for the answer, then Bind: a round trip more per step, and none is listed here.
-      const prepared = await db.query<{ statement: string }>("SELECT statement FROM pg_prepared_statements WHERE statement LIKE 'INSERT INTO \"migrate_tui_log\"%'");
-      t.is(prepared.length, 1, JSON.stringify(prepared));
-      const log = await db.query<{ revision: string; direction: string; status: string; statements_done: unknown }>('SELECT revision, direction, status, statements_done FROM migrate_tui_log ORDER BY id');
-      t.deepEqual(
-        log.map((r) => `${r.direction} ${r.revision} ${r.status} ${Number(r.statements_done)}`),
-        ['up 001 done 1', 'up 002 done 2', 'up 003 done 2', 'down 003 done 2', 'down 002 done 1', 'down 001 done 1'],
-      );
-      t.is((await db.query('SELECT revision FROM migrate_tui_version')).length, 0);
+      const log = await m.store.readLog();
+      for (const id of ['001', '003']) {
+        const row = log.find((r) => r.revision === id)!;
+        const step = m.planUpgradeSteps({ ...(await m.readState()), applied: new Set() }, id, false).find((s) => s.revision === id)!;
+        t.is(row.sqlText, step.statements.map((st) => `${st.sql};`).join('\n\n'), id);
+        t.is(row.checksum, step.checksum, id);
+        t.is(row.downSql, 'DROP TABLE ' + (id === '001' ? 'a' : 'b') + ';', id);
+      }
+      t.deepEqual((await db.query<{ revision: string }>('SELECT revision FROM migrate_tui_version')).map((r) => r.revision), ['003']);
     } finally {
       await db.close();
     }
+  },
+  ['postgres'],
+);
+
+eachDatabase(
+  'a migration that deallocates or discards the session\'s prepared statements leaves the log and the version rows agreeing',
+  async (t, url) => {
+    const dir = makeFolder({
+      '001_a.up.sql': 'CREATE TABLE q1 (id INTEGER);\n',
+      '001_a.down.sql': 'DROP TABLE q1;\n',
+      '002_b.up.sql': '-- migrate:transaction off\nDISCARD ALL;\nCREATE TABLE q2 (id INTEGER);\n',
+      '002_b.down.sql': 'DROP TABLE q2;\n',
+      '003_c.up.sql': 'CREATE TABLE q3 (id INTEGER);\nDEALLOCATE ALL;\n',
+      '003_c.down.sql': 'DROP TABLE q3;\n',
+    });
+    const run = (...args: string[]) => cli(['--url', url, '--dir', dir, '--yes', ...args]);
+    const up = await run('upgrade');
+    t.is(up.code, 0, up.stderr);
+    const status = JSON.parse((await cli(['--url', url, '--dir', dir, '--json', 'status'])).stdout) as { current: string[]; applied: string[]; dirty: unknown };
+    t.deepEqual(status.current, ['003']);
+    t.deepEqual(status.applied, ['001', '002', '003']);
+    t.is(status.dirty, null);
+    const down = await run('downgrade', 'base', '--no-backup');
+    t.is(down.code, 0, down.stderr);
+    const after = JSON.parse((await cli(['--url', url, '--dir', dir, '--json', 'status'])).stdout) as { current: string[]; applied: string[] };
+    t.deepEqual(after.current, []);
+    t.deepEqual(after.applied, []);
   },
   ['postgres'],
 );

@@ -1,4 +1,4 @@
-// Longer than 300 lines because it is the whole DatabaseAdapter for one driver: connect, locks, pipelined steps, prepared state writes, backups and probes.
+// Longer than 300 lines because it is the whole DatabaseAdapter for one driver: connect, locks, pipelined steps with their state rows, backups and probes.
 import { createHash } from 'node:crypto';
 import type postgres from 'postgres';
 import { ConnectWatch, tcpPeer } from './connect-guard.js';
@@ -12,17 +12,17 @@ import type { DialectSyntax } from './dialect.js';
 import { postgresSchema } from './postgres-schema.js';
 
 let pg: typeof postgres | undefined; // loaded by the first open(): the bundled engine loads no driver until one is used
-/** `?` → `$n` of the texts with parameters, once per text: the state tables' few texts are sent once per step. */
-const numbered = new Map<string, string>();
-const placeholders = (text: string, params: readonly unknown[]): string => {
-  if (params.length === 0) return numberedPlaceholders(text);
-  let out = numbered.get(text);
-  if (out === undefined) {
-    out = numberedPlaceholders(text);
-    if (numbered.size < 1000) numbered.set(text, out);
-  }
-  return out;
-};
+/** `?` placeholders replaced by literals: E'' strings (backslashes and quotes escaped, whatever standard_conforming_strings says), numbers, NULL. */
+export function inlineValues(text: string, params: readonly unknown[]): string {
+  let k = 0;
+  return text.replace(/\?/g, () => {
+    const v = params[k++];
+    if (v === null || v === undefined) return 'NULL';
+    if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+    if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+    return `E'${String(v).replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+  });
+}
 /** Statements sent per pipelined batch: bounded memory, still few round trips. */
 const PIPELINE_BATCH = 1000;
 
@@ -125,20 +125,7 @@ export class PostgresAdapter implements DatabaseAdapter {
   }
 
   async query<T>(text: string, params: readonly unknown[] = []): Promise<T[]> {
-    return (await this.withParams(text, params)) as unknown as T[];
-  }
-
-  /**
-   * A query with parameters is a named prepared statement on this connection (postgres.js
-   * keeps one per text). Unprepared, postgres.js sends Parse and Describe and waits for the
-   * answer before it can bind: a round trip more for each query, and the pipeline of a step
-   * stalled behind it (the log row of every step). Prepared, the same text later is only
-   * Bind and Execute, pipelined with what follows. Our parameterised texts are a few fixed
-   * ones (state tables, locks), so the statements kept per session are few. Without
-   * parameters it is the simple protocol, as before.
-   */
-  private withParams(text: string, params: readonly unknown[]) {
-    return this.sql.unsafe(placeholders(text, params), params as never[], { prepare: params.length > 0 });
+    return (await this.sql.unsafe(numberedPlaceholders(text), params as never[])) as unknown as T[];
   }
 
   async insert(text: string, params: readonly unknown[]): Promise<number> {
@@ -147,7 +134,7 @@ export class PostgresAdapter implements DatabaseAdapter {
   }
 
   async update(text: string, params: readonly unknown[]): Promise<number> {
-    const result = await this.withParams(text, params);
+    const result = await this.sql.unsafe(numberedPlaceholders(text), params as never[]);
     return Number(result.count ?? 0);
   }
 
@@ -226,7 +213,11 @@ export class PostgresAdapter implements DatabaseAdapter {
         sent.length = 0;
       }
     }
-    const closing = [...sent, ...finish().map((q) => this.withParams(q.sql, q.params).execute()), this.sql.unsafe('COMMIT').simple().execute()];
+    // The state rows with their values written in (simple protocol): with parameters, postgres.js
+    // sends Parse + Describe and waits for the answer before it can bind, a round trip more per
+    // step with the pipeline stalled behind it. Not a prepared statement either: a migration's
+    // DEALLOCATE ALL would make postgres.js retry it after the COMMIT, outside the transaction.
+    const closing = [...sent, ...finish().map((q) => this.sql.unsafe(inlineValues(q.sql, q.params)).simple().execute()), this.sql.unsafe('COMMIT').simple().execute()];
     const finished = await Promise.allSettled(closing);
     const failedAt = finished.findIndex((r) => r.status === 'rejected');
     // `sent` still holds BEGIN only in a step with no statements; either way no statement failed.
