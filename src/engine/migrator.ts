@@ -9,7 +9,7 @@ import { DirtyDatabaseError } from './run/runtime-errors.js';
 import { seed } from './run/seed.js';
 import { stamp, stampedSet } from './run/stamp.js';
 import type { StateStore } from './run/state-store.js';
-import { downgradeSteps, upgradeSteps, type RunResult, type RunStep } from './run/steps.js';
+import { downgradeRevisions, downgradeSteps, upgradeRevisions, upgradeSteps, type RunResult, type RunStep } from './run/steps.js';
 import { backup, restore } from './safety/backup-restore.js';
 import type { BackupManifest } from './safety/backups.js';
 import { buildDowngradePreview, type DowngradePreview } from './safety/downgrade-preview.js';
@@ -121,12 +121,13 @@ export class Migrator {
   /** Lint findings of the revisions an upgrade or downgrade to `target` would run, for this database's dialect. */
   async lintPlan(direction: 'upgrade' | 'downgrade', target: string, options: { outOfOrder?: boolean; config?: LintConfig } = {}): Promise<LintReport> {
     const state = await this.readState();
-    const steps = direction === 'upgrade' ? this.planUpgradeSteps(state, target, options.outOfOrder ?? false) : this.planDowngradeSteps(state, target);
-    const revisions = new Set(steps.filter((s) => this.project.graph.has(s.revision)).map((s) => s.revision));
+    // Which revisions, not their steps: the run plans its steps under the lock.
+    const graph = this.project.graph;
+    const revisions = new Set(direction === 'upgrade' ? upgradeRevisions(graph, state, target, options.outOfOrder ?? false) : downgradeRevisions(graph, state, target));
     // Nothing to run, nothing to report: the replay of the whole history would find nothing (it was 45% of `upgrade` at the head of 50,000 revisions).
     if (revisions.size === 0) return { findings: [], suppressed: [], notAnalysed: [], statements: 0, revisions: 0 };
     if (this.db.syntax.name === 'postgres') await loadPostgresParser();
-    return lintHistory(this.project.graph, { dialects: [this.db.syntax.name], revisions, plan: true, directions: [direction === 'upgrade' ? 'up' : 'down'], ...(options.config ? { config: options.config } : {}) });
+    return lintHistory(graph, { dialects: [this.db.syntax.name], revisions, plan: true, directions: [direction === 'upgrade' ? 'up' : 'down'], ...(options.config ? { config: options.config } : {}) });
   }
 
   stamp(target: string): Promise<RunResult> {

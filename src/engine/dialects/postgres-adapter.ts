@@ -1,3 +1,4 @@
+// Longer than 300 lines because it is the whole DatabaseAdapter for one driver: connect, locks, pipelined steps with their state rows, backups and probes.
 import { createHash } from 'node:crypto';
 import type postgres from 'postgres';
 import { ConnectWatch, tcpPeer } from './connect-guard.js';
@@ -11,6 +12,17 @@ import type { DialectSyntax } from './dialect.js';
 import { postgresSchema } from './postgres-schema.js';
 
 let pg: typeof postgres | undefined; // loaded by the first open(): the bundled engine loads no driver until one is used
+/** `?` placeholders replaced by literals: E'' strings (backslashes and quotes escaped, whatever standard_conforming_strings says), numbers, NULL. */
+export function inlineValues(text: string, params: readonly unknown[]): string {
+  let k = 0;
+  return text.replace(/\?/g, () => {
+    const v = params[k++];
+    if (v === null || v === undefined) return 'NULL';
+    if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+    if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+    return `E'${String(v).replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+  });
+}
 /** Statements sent per pipelined batch: bounded memory, still few round trips. */
 const PIPELINE_BATCH = 1000;
 
@@ -201,7 +213,11 @@ export class PostgresAdapter implements DatabaseAdapter {
         sent.length = 0;
       }
     }
-    const closing = [...sent, ...finish().map((q) => this.sql.unsafe(numberedPlaceholders(q.sql), q.params as never[]).execute()), this.sql.unsafe('COMMIT').simple().execute()];
+    // The state rows with their values written in (simple protocol): with parameters, postgres.js
+    // sends Parse + Describe and waits for the answer before it can bind, a round trip more per
+    // step with the pipeline stalled behind it. Not a prepared statement either: a migration's
+    // DEALLOCATE ALL would make postgres.js retry it after the COMMIT, outside the transaction.
+    const closing = [...sent, ...finish().map((q) => this.sql.unsafe(inlineValues(q.sql, q.params)).simple().execute()), this.sql.unsafe('COMMIT').simple().execute()];
     const finished = await Promise.allSettled(closing);
     const failedAt = finished.findIndex((r) => r.status === 'rejected');
     // `sent` still holds BEGIN only in a step with no statements; either way no statement failed.

@@ -14,8 +14,17 @@ export const CHECKSUM_ALGORITHM = 'v1';
  * dialect's section never changes it.
  */
 export function dialectChecksum(source: SqlSource, dialect: DialectName): string {
-  return source.streamed?.checksum(dialect) ?? checksumOfLines(source.selectedLines(dialect));
+  if (source.streamed) return source.streamed.checksum(dialect);
+  // A source's text never changes once read: each dialect's checksum is computed once (a
+  // downgrade of 1,000 revisions asked for each 3 times: state, preview, run).
+  let byDialect = checksums.get(source);
+  if (!byDialect) checksums.set(source, (byDialect = new Map()));
+  let sum = byDialect.get(dialect);
+  if (sum === undefined) byDialect.set(dialect, (sum = checksumOfLines(source.selectedLines(dialect))));
+  return sum;
 }
+
+const checksums = new WeakMap<SqlSource, Map<DialectName, string>>();
 
 export function checksumOfLines(lines: readonly string[]): string {
   const normalised = lines

@@ -22,6 +22,12 @@ export class CancelledError extends MigrateTuiError {
   }
 }
 
+/** The error of a run cancelled between steps: what is done, and that nothing of the next step ran. */
+export function cancelledBefore(direction: 'up' | 'down', revision: string, index: number, total: number): CancelledError {
+  const verb = direction === 'up' ? 'upgrade' : 'downgrade';
+  return new CancelledError(`before the ${verb} of ${revision} (step ${index + 1} of ${total}): nothing of it ran` + (index > 0 ? `; the ${index} step${index === 1 ? '' : 's'} before it are done and recorded` : ''));
+}
+
 /**
  * The cancel switch of one StepRunner: a run is active while it holds the lock; a request
  * marks it and, when a statement is running, asks the server to cancel it. The runner calls

@@ -110,18 +110,53 @@ export interface TrackedTry {
 }
 
 /**
+ * The session limits of statement-by-statement steps (MySQL/MariaDB `lock_wait_timeout`),
+ * set by the first such step and reset by `leave()`. A run of many steps leaves them set
+ * from its first tracked step to its end (or to a transactional step, which runs without
+ * them) instead of setting and resetting them around each step: two round trips a step.
+ * Between those steps only the run's own state rows are written, under the same limits
+ * (as each step's progress counts always were).
+ */
+export class TrackedSession {
+  private active = false;
+  readonly statements: { readonly set: readonly string[]; readonly reset: readonly string[] };
+
+  constructor(
+    private readonly db: DatabaseAdapter,
+    readonly limits: LockLimits = DEFAULT_LOCK_LIMITS,
+  ) {
+    this.statements = db.trackedStepLimits?.(limits) ?? { set: [], reset: [] };
+  }
+
+  async enter(): Promise<void> {
+    if (this.active) return;
+    for (const sql of this.statements.set) await this.db.execute(sql);
+    this.active = true;
+  }
+
+  /** Back to the server's defaults; a failure to reset is not the run's error. */
+  async leave(): Promise<void> {
+    if (!this.active) return;
+    this.active = false;
+    for (const sql of this.statements.reset) await this.db.execute(sql).catch(() => undefined);
+  }
+}
+
+/**
  * A step run statement by statement (no transaction) under the adapter's session limits
  * (MySQL/MariaDB `lock_wait_timeout`). A lock timeout on its first statement left nothing
  * applied: the step is tried again like a transactional one. After statements of it ran
  * (each committed by itself) it is not: running it again would repeat them; the error says
- * what ran and who held the lock.
+ * what ran and who held the lock. With `shared` (a run's), the limits stay set after the
+ * step; without, they are set for this step and reset after it.
  */
-export async function runTrackedWithLockRetry<T extends TrackedTry>(db: DatabaseAdapter, from: number, attempt: () => Promise<T>, limits: LockLimits = DEFAULT_LOCK_LIMITS, hooks: LockRetryHooks): Promise<T> {
-  const session = db.trackedStepLimits?.(limits) ?? { set: [], reset: [] };
+export async function runTrackedWithLockRetry<T extends TrackedTry>(db: DatabaseAdapter, from: number, attempt: () => Promise<T>, limits: LockLimits = DEFAULT_LOCK_LIMITS, hooks: LockRetryHooks, shared?: TrackedSession): Promise<T> {
+  const own = shared ?? new TrackedSession(db, limits);
+  const session = own.statements;
   const variable = db.syntax.name === 'postgres' ? 'lock_timeout' : 'lock_wait_timeout';
   const delay = hooks.delay ?? sleep;
   const tries = Math.max(1, limits.tries);
-  for (const sql of session.set) await db.execute(sql);
+  await own.enter();
   try {
     for (let k = 1; ; k++) {
       const watch = watchBlockers(db, limits, hooks);
@@ -143,6 +178,6 @@ export async function runTrackedWithLockRetry<T extends TrackedTry>(db: Database
       await delay(wait);
     }
   } finally {
-    for (const sql of session.reset) await db.execute(sql).catch(() => undefined);
+    if (!shared) await own.leave();
   }
 }

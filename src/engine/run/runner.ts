@@ -11,10 +11,10 @@ import { readDatabaseState, type DatabaseState } from './database-state.js';
 import { loggedSql, StatementCursor, statementCount } from './statement-cursor.js';
 import type { RunEvent } from './events.js';
 import { transactionControl } from '../dialects/transaction-control.js';
-import { CancelledError, RunCancel, type CancelOutcome } from './cancel.js';
+import { cancelledBefore, RunCancel, type CancelOutcome } from './cancel.js';
 import { DirtyDatabaseError, MigrationFailedError, type FailureOutcome } from './runtime-errors.js';
 import { StateStore, type NewLogRow } from './state-store.js';
-import { runStepWithLockRetry, runTrackedWithLockRetry, type LockRetryHooks } from './lock-retry.js';
+import { runStepWithLockRetry, runTrackedWithLockRetry, TrackedSession, type LockRetryHooks } from './lock-retry.js';
 import { takeRunLock, type RunLockOptions } from './run-lock.js';
 import type { RunResult, RunStep, StepResult } from './steps.js';
 
@@ -56,6 +56,8 @@ export class StepRunner {
   readonly cancel = new RunCancel();
   /** The next run takes over a stale lease (the TUI's typed confirmation), as --steal-stale-lock does for every run. */
   stealStaleLockOnce = false;
+  /** While execute() runs: the session limits its statement-by-statement steps share (set once, reset at its end or before a transactional step, which runs with the server's defaults). */
+  private tracked: TrackedSession | null = null;
 
   constructor(
     public project: GraphSource,
@@ -108,22 +110,27 @@ export class StepRunner {
     let rowsNow: readonly string[] = headsBefore;
     const results: StepResult[] = [];
     let error: MigrateTuiError | undefined;
-
-    for (const [index, step] of steps.entries()) {
-      if (!error && this.cancel.requested) error = this.cancelledBefore(step, index, steps.length);
-      if (error) {
-        results.push({ revision: step.revision, direction: step.direction, status: 'not-run', durationMs: 0, statements: statementCount(step) });
-        continue;
+    this.tracked = new TrackedSession(this.db, this.options.lockLimits);
+    try {
+      for (const [index, step] of steps.entries()) {
+        if (!error && this.cancel.requested) error = cancelledBefore(step.direction, step.revision, index, steps.length);
+        if (error) {
+          results.push({ revision: step.revision, direction: step.direction, status: 'not-run', durationMs: 0, statements: statementCount(step) });
+          continue;
+        }
+        const undo = applied.step(step.revision, step.direction);
+        const rowsAfter = applied.versionRows();
+        const outcome = await this.runReported(step, index, steps.length, { before: rowsNow, after: rowsAfter }, 'migrate');
+        results.push(outcome.result);
+        if (outcome.error === null) rowsNow = rowsAfter;
+        else {
+          undo();
+          error = outcome.error;
+        }
       }
-      const undo = applied.step(step.revision, step.direction);
-      const rowsAfter = applied.versionRows();
-      const outcome = await this.runReported(step, index, steps.length, { before: rowsNow, after: rowsAfter }, 'migrate');
-      results.push(outcome.result);
-      if (outcome.error === null) rowsNow = rowsAfter;
-      else {
-        undo();
-        error = outcome.error;
-      }
+    } finally {
+      await this.tracked.leave();
+      this.tracked = null;
     }
     return { direction, target, steps: results, headsBefore, headsAfter: applied.versionRows(), ...(error ? { error } : {}) };
   }
@@ -179,6 +186,7 @@ export class StepRunner {
 
     const hooks: LockRetryHooks = { warn: (message) => this.emit({ type: 'warning', step: index, revision: step.revision, message }), blocked: (holders) => this.emit({ type: 'lock-blocked', step: index, holders }) };
     if (step.transactional) {
+      await this.tracked?.leave();
       const finish = () => [...(kind === 'migrate' ? this.store.versionChange(rows.before, rows.after) : []), ...this.store.logInsert({ ...base, statementsDone: count, status: 'done', ...finished() })];
       const failure = await runStepWithLockRetry(this.db, () => cursor.sqlBatches(), finish, progress, this.options.lockLimits, hooks);
       if (!failure) return true;
@@ -189,7 +197,7 @@ export class StepRunner {
 
     return this.db.outsideTransaction(async () => {
       const logId = await this.store.insertLog({ ...base, statementsDone: 0, status: 'started' });
-      const ran = await runTrackedWithLockRetry(this.db, 0, () => this.runTracked(step, index, logId, 0, cursor), this.options.lockLimits, hooks);
+      const ran = await runTrackedWithLockRetry(this.db, 0, () => this.runTracked(step, index, logId, 0, cursor), this.options.lockLimits, hooks, this.tracked ?? undefined);
       if (ran.error === null) {
         try {
           // "done" and the version rows in one transaction: one commit, and never one without the other.
@@ -282,14 +290,6 @@ export class StepRunner {
       cancelled: this.cancel.requested,
       ...(this.cancel.requested && this.cancel.reason !== 'by the user' ? { cancelledBy: this.cancel.reason } : {}),
     });
-  }
-
-  /** The error of a run cancelled between steps: what is done, and that nothing of the next step ran. */
-  cancelledBefore(step: RunStep, index: number, total: number): CancelledError {
-    const verb = step.direction === 'up' ? 'upgrade' : 'downgrade';
-    return new CancelledError(
-      `before the ${verb} of ${step.revision} (step ${index + 1} of ${total}): nothing of it ran` + (index > 0 ? `; the ${index} step${index === 1 ? '' : 's'} before it are done and recorded` : ''),
-    );
   }
 
   /** Inserts a log row stamped with who ran it and which tool version. */

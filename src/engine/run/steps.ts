@@ -71,12 +71,31 @@ export function logStep(dialect: DialectSyntax, revision: string, downSql: strin
   };
 }
 
+/** The revisions an upgrade would apply, in order; refuses gaps unless `outOfOrder`. No file is split: lint asks for this. */
+export function upgradeRevisions(graph: RevisionGraph, state: DatabaseState, target: string, outOfOrder: boolean): readonly string[] {
+  const plan = planUpgrade(graph, state.applied, target);
+  if (!outOfOrder && state.gaps.length > 0) {
+    const planned = new Set(plan.steps);
+    const gaps = state.gaps.filter((g) => planned.has(g.revision));
+    if (gaps.length > 0) throw new GapError(gaps);
+  }
+  return plan.steps;
+}
+
 /** The steps an upgrade would run; refuses gaps unless `outOfOrder`. */
 export function upgradeSteps(graph: RevisionGraph, dialect: DialectSyntax, state: DatabaseState, target: string, outOfOrder: boolean): RunStep[] {
-  const plan = planUpgrade(graph, state.applied, target);
-  const gaps = state.gaps.filter((g) => plan.steps.includes(g.revision));
-  if (gaps.length > 0 && !outOfOrder) throw new GapError(gaps);
-  return plan.steps.map((id) => fileStep(graph, dialect, id, 'up'));
+  return upgradeRevisions(graph, state, target, outOfOrder).map((id) => fileStep(graph, dialect, id, 'up'));
+}
+
+/**
+ * The revisions of the graph a downgrade would revert, in order, without their SQL (lint
+ * asks for this). Applied revisions whose files are missing are not in the graph: they go
+ * first (downgradeSteps, from the log), and `-N` reverts only those while there are any.
+ */
+export function downgradeRevisions(graph: RevisionGraph, state: DatabaseState, target: string): readonly string[] {
+  const ast = parseTarget(target);
+  if (ast.kind === 'relative' && ast.steps < 0 && state.missing.length > 0) return [];
+  return planDowngrade(graph, state.applied, target).steps;
 }
 
 /** The steps a downgrade would run: revisions whose files are missing first (from the log). */

@@ -1,0 +1,152 @@
+import test from 'ava';
+import { checksumOfLines, connectDatabase, DEFAULT_STATE_TABLES, dialectChecksum, loadProject, Migrator, parseDatabaseUrl, parseSqlSource, type DialectName } from '../src/engine/index.js';
+import { cli } from './helpers/cli.js';
+import { eachDatabase } from './helpers/databases.js';
+import { makeFolder } from './helpers/folders.js';
+
+/**
+ * What the run path does before and per step (issue 15, apply/revert 1,000 near the bare
+ * driver loop): lint asked for exactly the planned revisions, checksums computed once per
+ * file and dialect, on PostgreSQL a step's state rows written with their values inlined (no
+ * Describe round trip per step), on MySQL/MariaDB the session limits set once per run.
+ */
+
+/** 002 and 003 each drop the table the revision before made (DS401 when it exists); the downs of 002 and 004 leave their tables (RV601). */
+const FOLDER = {
+  '001_a.up.sql': 'CREATE TABLE a (id INTEGER);\n',
+  '001_a.down.sql': 'DROP TABLE a;\n',
+  '002_b.up.sql': 'CREATE TABLE b (id INTEGER);\nDROP TABLE a;\n',
+  '002_b.down.sql': 'CREATE TABLE a (id INTEGER);\n',
+  '003_c.up.sql': 'CREATE TABLE c (id INTEGER);\nDROP TABLE b;\n',
+  '003_c.down.sql': 'CREATE TABLE b (id INTEGER);\nDROP TABLE c;\n',
+  '004_d.up.sql': 'CREATE TABLE d (id INTEGER);\n',
+  '004_d.down.sql': 'SELECT 1;\n',
+};
+
+eachDatabase('the findings printed before a run are those of the revisions it runs, in its direction, and no others', async (t, url) => {
+  const dir = makeFolder(FOLDER);
+  const run = (...args: string[]) => cli(['--url', url, '--dir', dir, '--yes', ...args]);
+  t.is((await run('upgrade', '001')).code, 0);
+  const second = await run('upgrade', '002');
+  t.is(second.code, 0, second.stderr);
+  t.regex(second.stderr, /002_b\.up\.sql:2: warning DS401/);
+  t.notRegex(second.stderr, /00[134]_/);
+  // The findings come before the first step's progress line.
+  t.true(second.stderr.indexOf('DS401') < second.stderr.indexOf('↑ [1/1]'), second.stderr);
+  const rest = await run('upgrade');
+  t.is(rest.code, 0, rest.stderr);
+  t.regex(rest.stderr, /003_c\.up\.sql:2: warning DS401/);
+  t.notRegex(rest.stderr, /002_b|RV601/);
+  const back = await run('downgrade', '-1', '--no-backup');
+  t.is(back.code, 0, back.stderr);
+  t.regex(back.stderr, /004_d\.down\.sql:\d+: warning RV601/);
+  t.notRegex(back.stderr, /DS401|002_b|003_c/);
+  // A gate still refuses before anything runs (002's down).
+  const refused = await run('downgrade', 'base', '--no-backup', '--lint', 'warning');
+  t.is(refused.code, 9, refused.stdout + refused.stderr);
+  t.regex(refused.stderr, /002_b\.down\.sql:\d+: warning RV601/);
+  const status = JSON.parse((await cli(['--url', url, '--dir', dir, '--json', 'status'])).stdout) as { applied: string[] };
+  t.deepEqual(status.applied, ['001', '002', '003']);
+});
+
+test('checksums are remembered per file and dialect: each dialect still gets its own', (t) => {
+  const text = ['-- migrate:dialect pg', 'SELECT 1;', '-- migrate:dialect mysql, sqlite', 'SELECT 2;', '-- migrate:end', 'SELECT 3;'].join('\n');
+  const source = parseSqlSource('f.up.sql', text, 'up');
+  const expected = (d: DialectName) => checksumOfLines(source.selectedLines(d));
+  for (const d of ['postgres', 'sqlite', 'postgres', 'mysql', 'sqlite'] as const) t.is(dialectChecksum(source, d), expected(d), d);
+  t.not(dialectChecksum(source, 'postgres'), dialectChecksum(source, 'sqlite'));
+  t.is(dialectChecksum(source, 'sqlite'), dialectChecksum(source, 'mysql'));
+  // Another source with another text is its own entry.
+  t.not(dialectChecksum(parseSqlSource('f.up.sql', text.replace('SELECT 3', 'SELECT 4'), 'up'), 'postgres'), dialectChecksum(source, 'postgres'));
+});
+
+eachDatabase(
+  "a step's state rows are written with their values inlined: backslashes and quotes come back exact, also with standard_conforming_strings off",
+  async (t, url) => {
+    const tricky = "INSERT INTO a (id, note) VALUES (1, E'back\\\\slash ''quote'' \\n'), (2, 'it''s \\ plain'), (3, $$dollar ' \\ $$);";
+    const dir = makeFolder({
+      '001_a.up.sql': `CREATE TABLE a (id INTEGER, note TEXT);\n${tricky}\n`,
+      '001_a.down.sql': 'DROP TABLE a;\n',
+      // Session-wide from here on (a file without a transaction keeps what it SETs).
+      '002_off.up.sql': '-- migrate:transaction off\nSET standard_conforming_strings = off;\n',
+      '002_off.down.sql': 'SET standard_conforming_strings = on;\n',
+      '003_b.up.sql': `CREATE TABLE b (id INTEGER, note TEXT);\n${tricky.replace('INTO a', 'INTO b').replace("'it''s \\ plain'", "'it''s \\\\ plain'")}\n`,
+      '003_b.down.sql': 'DROP TABLE b;\n',
+    });
+    const target = parseDatabaseUrl(url, 'test', process.cwd());
+    const db = await connectDatabase(target, 'test');
+    try {
+      const project = loadProject(dir);
+      const m = new Migrator(project, db, { tables: DEFAULT_STATE_TABLES, toolVersion: 'test', lockTimeoutMs: 10_000, connection: target });
+      t.is((await m.upgrade('heads')).error, undefined);
+      const log = await m.store.readLog();
+      for (const id of ['001', '003']) {
+        const row = log.find((r) => r.revision === id)!;
+        const step = m.planUpgradeSteps({ ...(await m.readState()), applied: new Set() }, id, false).find((s) => s.revision === id)!;
+        t.is(row.sqlText, step.statements.map((st) => `${st.sql};`).join('\n\n'), id);
+        t.is(row.checksum, step.checksum, id);
+        t.is(row.downSql, 'DROP TABLE ' + (id === '001' ? 'a' : 'b') + ';', id);
+      }
+      t.deepEqual((await db.query<{ revision: string }>('SELECT revision FROM migrate_tui_version')).map((r) => r.revision), ['003']);
+    } finally {
+      await db.close();
+    }
+  },
+  ['postgres'],
+);
+
+eachDatabase(
+  'a migration that deallocates or discards the session\'s prepared statements leaves the log and the version rows agreeing',
+  async (t, url) => {
+    const dir = makeFolder({
+      '001_a.up.sql': 'CREATE TABLE q1 (id INTEGER);\n',
+      '001_a.down.sql': 'DROP TABLE q1;\n',
+      '002_b.up.sql': '-- migrate:transaction off\nDISCARD ALL;\nCREATE TABLE q2 (id INTEGER);\n',
+      '002_b.down.sql': 'DROP TABLE q2;\n',
+      '003_c.up.sql': 'CREATE TABLE q3 (id INTEGER);\nDEALLOCATE ALL;\n',
+      '003_c.down.sql': 'DROP TABLE q3;\n',
+    });
+    const run = (...args: string[]) => cli(['--url', url, '--dir', dir, '--yes', ...args]);
+    const up = await run('upgrade');
+    t.is(up.code, 0, up.stderr);
+    const status = JSON.parse((await cli(['--url', url, '--dir', dir, '--json', 'status'])).stdout) as { current: string[]; applied: string[]; dirty: unknown };
+    t.deepEqual(status.current, ['003']);
+    t.deepEqual(status.applied, ['001', '002', '003']);
+    t.is(status.dirty, null);
+    const down = await run('downgrade', 'base', '--no-backup');
+    t.is(down.code, 0, down.stderr);
+    const after = JSON.parse((await cli(['--url', url, '--dir', dir, '--json', 'status'])).stdout) as { current: string[]; applied: string[] };
+    t.deepEqual(after.current, []);
+    t.deepEqual(after.applied, []);
+  },
+  ['postgres'],
+);
+
+eachDatabase(
+  'statement-by-statement steps share one setting of the session limits for the run, reset at its end, also after a failure',
+  async (t, url) => {
+    const files = { ...Object.fromEntries(Object.entries(FOLDER).filter(([name]) => !name.startsWith('004'))), '004_bad.up.sql': 'INSERT INTO no_such_table VALUES (1);\n', '004_bad.down.sql': 'SELECT 1;\n' };
+    const target = parseDatabaseUrl(url, 'test', process.cwd());
+    const db = await connectDatabase(target, 'test');
+    try {
+      const m = new Migrator(loadProject(makeFolder(files)), db, { tables: DEFAULT_STATE_TABLES, toolVersion: 'test', lockTimeoutMs: 10_000, connection: target });
+      // The server's own count of SET statements on this connection, and whether the session is back at the server's default.
+      const sets = async () => Number((await db.query<{ Value: string }>("SHOW SESSION STATUS LIKE 'Com_set_option'"))[0]!.Value);
+      const atDefault = async () => Number((await db.query<{ d: unknown }>('SELECT @@SESSION.lock_wait_timeout = @@GLOBAL.lock_wait_timeout AS d'))[0]!.d) === 1;
+      const before = await sets();
+      t.is((await m.upgrade('003')).error, undefined);
+      // SET lock_wait_timeout before the first step and back to DEFAULT after the last: 2, not 2 per step (6).
+      t.is((await sets()) - before, 2);
+      t.true(await atDefault());
+      const failed = await m.upgrade('heads');
+      t.regex(failed.error!.message, /no_such_table/);
+      t.true(await atDefault());
+      t.is((await m.downgrade('base')).error, undefined);
+      t.true(await atDefault());
+      t.is((await sets()) - before, 6);
+    } finally {
+      await db.close();
+    }
+  },
+  ['mariadb'],
+);
