@@ -188,3 +188,21 @@ test('engine: the key of every dialect changes when any file of the history chan
     { numRuns: 40 },
   );
 });
+
+test('a cache folder under /proc (mkdir says ENOENT under a folder that exists): lint still reports, keeps nothing, and never spins', async (t) => {
+  const dir = makeFolder({ '001_users.up.sql': USERS, '001_users.down.sql': 'DROP TABLE users;\n' });
+  const r = await cli(['--dir', dir, '--dialect', 'sqlite', 'lint', '--max-severity', 'none'], { env: { XDG_CACHE_HOME: '/proc/self/no-such-folder' } });
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /1 revision/);
+});
+
+test('the build stamp reads migrate-tui\'s own package.json (the nearest above that names it), never a project\'s', async (t) => {
+  const { ownPackage } = await import('../src/engine/lint/lint-store.js');
+  const found = ownPackage(join(process.cwd(), 'dist', 'src', 'engine', 'lint'));
+  t.truthy(found);
+  t.is((JSON.parse(readFileSync(found!, 'utf8')) as { name: string }).name, 'migrate-tui');
+  const project = mkdtempSync(join(tmpdir(), 'migrate-tui-project-'));
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'someone-elses-app', version: '9.9.9' }));
+  t.is(ownPackage(project), null);
+  rmSync(project, { recursive: true, force: true });
+});

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
+import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DialectName } from '../dialects/dialect.js';
+import { makeFolder } from '../files/make-folder.js';
 import type { SqlSource } from '../files/sql-source.js';
 import type { RevisionGraph } from '../graph/graph.js';
 
@@ -13,7 +15,7 @@ import type { RevisionGraph } from '../graph/graph.js';
  * replayed schema) and after it (a rebuild spans up to three revisions), so the key is a hash
  * of the whole history as lint reads it — every revision in upgrade order with its files'
  * texts, paths, the sections and transaction settings the dialect gets — plus the dialect, the revisions and
- * directions asked for, and the build (the version and the engine's files). Any change to any
+ * directions asked for, and the build (the version, the engine's files and the PostgreSQL parser's version). Any change to any
  * file is a new key: that dialect is linted again from nothing. Suppressions and the config
  * are applied after the store, so they need no key. A history with a streamed file (lint
  * reads its excerpt, the run the whole file) is never stored.
@@ -56,7 +58,8 @@ export function diskLintStore(dir: string, options: { readonly write: boolean })
     write(key, value) {
       if (!options.write) return;
       try {
-        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        // One level at a time: Node's recursive mkdir spins for ever under /proc (make-folder.ts).
+        makeFolder(dir, 'lint cache folder', 'set XDG_CACHE_HOME to a writable folder', 0o700);
         const temp = join(dir, `${key}.${process.pid}.tmp`);
         writeFileSync(temp, JSON.stringify({ key, value }));
         renameSync(temp, file(key));
@@ -86,32 +89,56 @@ let build: string | null = null;
 function buildStamp(): string {
   if (build) return build;
   const hash = createHash('sha256');
-  const engine = dirname(dirname(fileURLToPath(import.meta.url)));
+  const self = fileURLToPath(import.meta.url);
+  // Bundled, the engine is one file (dist/bin/engine.js); unbundled, the folder dist/src/engine.
+  const bundled = basename(dirname(self)) === 'bin';
+  const stamp = (path: string) => {
+    const s = statSync(path);
+    hash.update(`${path}\0${s.size}\0${s.mtimeMs}\0`);
+  };
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.js')) {
-        const s = statSync(path);
-        hash.update(`${path}\0${s.size}\0${s.mtimeMs}\0`);
-      }
+      else if (entry.name.endsWith('.js')) stamp(path);
     }
   };
-  const version = (path: string) => {
+  const version = (path: string | null) => {
     try {
-      return (JSON.parse(readFileSync(path, 'utf8')) as { version?: string }).version ?? '?';
+      return path ? ((JSON.parse(readFileSync(path, 'utf8')) as { version?: string }).version ?? '?') : '?';
     } catch {
       return '?';
     }
   };
   try {
-    walk(engine);
+    if (bundled) stamp(self);
+    else walk(dirname(dirname(self)));
   } catch {
     hash.update(String(Math.random()));
   }
-  hash.update(version(join(engine, '..', '..', '..', 'package.json')));
-  hash.update(version(join(engine, '..', '..', '..', 'node_modules', 'libpg-query', 'package.json')));
+  hash.update(version(ownPackage(dirname(self))));
+  // The parser decides what each PostgreSQL statement is: a new one alone is a new build.
+  let parser: string | null = null;
+  try {
+    parser = createRequire(self).resolve('libpg-query/package.json');
+  } catch {
+    parser = null;
+  }
+  hash.update(version(parser));
   return (build = hash.digest('hex'));
+}
+
+/** migrate-tui's own package.json, the nearest one above `dir` that names it (never the user's project's). */
+export function ownPackage(dir: string): string | null {
+  for (let d = dir; ; d = dirname(d)) {
+    const path = join(d, 'package.json');
+    try {
+      if ((JSON.parse(readFileSync(path, 'utf8')) as { name?: string }).name === 'migrate-tui') return path;
+    } catch {
+      // not here
+    }
+    if (dirname(d) === d) return null;
+  }
 }
 
 interface KeyOptions {
