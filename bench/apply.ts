@@ -162,6 +162,9 @@ function report(label: string, results: Map<string, Result>) {
       }
       console.log(`    migrate-tui ${dir}: ${parts.join('; ')}`);
     }
+    // Whether the Alembic budget is reachable at all by a tool at the floor (one durable commit per migration).
+    const alembic = results.get('Alembic');
+    if (alembic && alembic.up.length > 0) console.log(`    the floor itself ÷ Alembic: up ${ratio(floor.up, alembic.up, null, quick)}; down ${ratio(floor.down, alembic.down, null, quick)} (the Alembic budget, ≤ 0.50, is out of reach for any tool at the floor when these are over 0.50)`);
   }
   // Per migration, the medians over the rounds of the servers' own counters.
   for (const [name, r] of results) {
