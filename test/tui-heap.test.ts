@@ -2,7 +2,7 @@ import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-/** MIGRATE_TUI_HEAP=small: the TUI's young generation is not grown (see src/tui/heap.ts); by default V8's defaults stay. */
+/** The TUI's young generation is not grown (see src/tui/heap.ts); MIGRATE_TUI_HEAP=default keeps V8's defaults. */
 const heap = fileURLToPath(new URL('../src/tui/heap.js', import.meta.url));
 
 /** The young generation's size (MB) in a fresh node after tuiHeap(env) and ~200 MB of short-lived garbage with some survivors. */
@@ -20,9 +20,9 @@ function youngAfterGarbage(env: Record<string, string>): { applied: boolean; you
   return JSON.parse(r.stdout) as { applied: boolean; young: number };
 }
 
-test('MIGRATE_TUI_HEAP=small keeps the young generation at its initial size; without it V8 grows it', (t) => {
-  const small = youngAfterGarbage({ MIGRATE_TUI_HEAP: 'small' });
-  const normal = youngAfterGarbage({});
+test('the TUI keeps the young generation at its initial size; with MIGRATE_TUI_HEAP=default V8 grows it', (t) => {
+  const small = youngAfterGarbage({});
+  const normal = youngAfterGarbage({ MIGRATE_TUI_HEAP: 'default' });
   t.true(small.applied);
   t.false(normal.applied);
   t.true(small.young <= 2, `small: ${small.young} MB`);
