@@ -122,7 +122,9 @@ test.serial('broken downs are caught, naming the revision, the dialect and the o
     t.true(column.differences.some((x) => x.startsWith(`down of 20260120091000 (${d}) drops column users.display_name`)), column.differences.join('\n'));
 
     // Checks go on after a difference (on a fresh scratch database, the ups replayed).
-    t.is(report.cells['20260112110000']![d]!.status, 'ok');
+    const after = report.cells['20260112110000']![d]!;
+    // Seen once 'differs' in a CI rehearsal at load ~10 (not reproduced in 2 runs after): say what differed next time.
+    t.is(after.status, 'ok', `${d}: ${(after.differences ?? []).join('\n')} ${after.note ?? ''}`);
   }
   for (const d of ['sqlite', 'postgres', 'mysql']) {
     const trigger = report.cells['20260120092000']![d]!;
