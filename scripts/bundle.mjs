@@ -12,8 +12,8 @@
 //                        early frame, the TUI, the fleet view) and their chunks; they import
 //                        ../engine.js, the instance main.js required
 //
-// npm packages stay external (native addons, WASM, Ink), except commander and
-// better-sqlite3's JavaScript (see `bundled`). dist/bundle-meta.json (esbuild's metafiles)
+// npm packages stay external (native addons, WASM, drivers), except commander and
+// better-sqlite3's JavaScript (see `bundled`), and in the TUI's outputs Ink and React (`tuiBundled`). dist/bundle-meta.json (esbuild's metafiles)
 // says which sources each output holds; test/startup.test.ts reads it.
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -76,8 +76,8 @@ function linkOutputs(outDir, self) {
 /**
  * Bundled although npm packages: commander (every command loads it) and better-sqlite3's
  * JavaScript (13 small CommonJS files, ~7 ms of CPU to load; its addon stays where npm built it,
- * found by the SQLite adapter). The others stay external: native addons, WASM, Ink, drivers
- * loaded only for their database.
+ * found by the SQLite adapter). The others stay external: native addons, WASM, drivers
+ * loaded only for their database (Ink and React: bundled into the TUI's outputs only).
  */
 const bundled = ['commander', 'better-sqlite3'];
 const common = {
@@ -111,6 +111,7 @@ const requireEngine = {
     });
   },
 };
+const tuiBundled = ['ink', 'react'];
 const tuiEntries = [...separate.keys()].filter((f) => f.includes('/tui/'));
 const [cli, engine, tui] = await Promise.all([
   esbuild.build({
@@ -123,6 +124,11 @@ const [cli, engine, tui] = await Promise.all([
   esbuild.build({ ...commonjs, entryPoints: [join(src, 'engine/index.js')], outfile: join(out, 'engine.js'), plugins: [linkOutputs(out, [join(src, 'engine/index.js')])] }),
   esbuild.build({
     ...common,
+    // Ink and React bundled too: loaded as ~100 separate ES and CommonJS modules they cost the
+    // TUI's start ES-module linking and cjs-module-lexer passes (about 0.45 s under load).
+    external: common.external.filter((name) => !tuiBundled.some((b) => name === b || name === `${b}/*`)).concat(['react-devtools-core']),
+    // Their CommonJS parts require Node's modules; an ES module has no require of its own.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
     format: 'esm',
     entryPoints: Object.fromEntries(tuiEntries.map((f) => [relative(join(out, 'tui'), separate.get(f)).replace(/\.js$/, ''), f])),
     outdir: join(out, 'tui'),

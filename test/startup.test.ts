@@ -73,7 +73,7 @@ for (const args of [['--version'], ['--help'], ['upgrade', '--help']]) {
   });
 }
 
-test('the CLI bundle holds the CLI and commander only; the TUI outputs share the one engine.js', (t) => {
+test('the CLI bundle holds the CLI and commander only; the TUI outputs (with Ink and React) share the one engine.js', (t) => {
   const cli = sourcesOf('cli', 'main.js');
   t.true(cli.some((f) => f.includes('dist/src/cli/program.js')));
   t.deepEqual(cli.filter((f) => !f.includes('dist/src/cli/') && !f.includes('node_modules/commander/')), []);
@@ -83,7 +83,10 @@ test('the CLI bundle holds the CLI and commander only; the TUI outputs share the
   // A second copy of the engine would break instanceof between the CLI's errors and the TUI's.
   const tuiSources = Object.values(meta.tui.outputs).flatMap((o) => Object.keys(o.inputs));
   t.true(tuiSources.some((f) => f.includes('dist/src/tui/run-tui.js')));
-  t.deepEqual(tuiSources.filter((f) => !f.includes('dist/src/tui/')), []);
+  t.deepEqual(tuiSources.filter((f) => !f.includes('node_modules/') && !f.includes('dist/src/tui/')), [], 'no engine or CLI source in the TUI outputs');
+  // Ink and React are bundled with the TUI (start-up); drivers and the lint parser never are.
+  t.true(tuiSources.some((f) => /node_modules\/ink\/build\//.test(f)) && tuiSources.some((f) => /node_modules\/react\//.test(f)));
+  t.deepEqual(tuiSources.filter((f) => /node_modules\/(postgres|mysql2|better-sqlite3|libpg-query)\//.test(f)), []);
   t.regex(readFileSync(join(binDir, 'main.js'), 'utf8'), /require\("\.\/engine\.js"\)/, 'the CLI requires engine.js');
   const tuiFiles = Object.keys(meta.tui.outputs).filter((f) => f.endsWith('.js'));
   t.true(tuiFiles.some((f) => /from "\.\.\/engine\.js"/.test(readFileSync(join(repo, f), 'utf8'))), 'the TUI imports the same engine.js');
