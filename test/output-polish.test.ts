@@ -68,3 +68,17 @@ test('merge refuses a revision together with its own ancestor (exit 2, naming bo
   t.is(ok.code, 0, ok.stderr);
   t.deepEqual(JSON.parse(ok.stdout).revises, ['2', '3']);
 });
+
+test('reset and downgrade base with nothing applied say exactly that: nothing is applied, nothing to do', async (t) => {
+  const dir = makeFolder({ ...pair('1'), ...pair('2', ['-- migrate:revises 1']) });
+  writeFileSync(join(dir, 'db.sqlite'), '');
+  const url = `sqlite:${join(dir, 'db.sqlite')}`;
+  for (const args of [['reset'], ['downgrade', 'base']]) {
+    const r = await cli(['--url', url, '--dir', dir, '--yes', ...args]);
+    t.is(r.code, 0, r.stderr);
+    t.is(r.stdout, 'nothing to do: nothing is applied\nheads now: base\n', args.join(' '));
+  }
+  // At heads, upgrade still says the database is already there.
+  t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade'])).code, 0);
+  t.regex((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade'])).stdout, /^nothing to do: the database is already there\nheads now: 2\n$/);
+});
