@@ -82,3 +82,12 @@ test('reset and downgrade base with nothing applied say exactly that: nothing is
   t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade'])).code, 0);
   t.regex((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade'])).stdout, /^nothing to do: the database is already there\nheads now: 2\n$/);
 });
+
+test('check --dialects starts with the matrix (no leading blank line); a problem above it is parted by one', async (t) => {
+  const clean = await cli(['--dir', EXAMPLE, 'check', '--dialects']);
+  t.is(clean.code, 0, clean.stderr);
+  t.regex(clean.stdout, /^revision +postgres +mysql +mariadb +sqlite\n/);
+  const dir = makeFolder({ ...pair('1'), '2_b.down.sql': 'DROP TABLE b;\n' });
+  const broken = await cli(['--dir', dir, 'check', '--dialects']);
+  t.regex(broken.stdout, /a \.down\.sql without its \.up\.sql[^]*\n\nrevision +postgres/);
+});
