@@ -237,7 +237,12 @@ test('downgrade on a selection: the previews lead with the data at risk per targ
     await s.waitFor(/read 2\/2/);
     await s.press('a', 'd');
     await s.waitFor('Downgrade 2 targets: to which revision?');
-    await s.press('20260105093000', KEYS.enter);
+    // An unknown revision is refused before anything runs: no preview, no target touched.
+    await s.press('zzzz', KEYS.enter);
+    const unknown = await s.waitFor('✗ no revision or branch label "zzzz": nothing was run on any target');
+    t.regex(unknown, /Downgrade 2 targets: to which revision\?/);
+    t.notRegex(unknown, /FAILED/);
+    await s.press(...Array<string>(4).fill(KEYS.backspace), '20260105093000', KEYS.enter);
     const confirm = await s.waitFor('Type 2 targets and press enter to confirm:');
     t.regex(confirm, /DATA AT RISK \(\d+\)/);
     t.regex(confirm, /(lite|pg): drops table role_permissions \(\d+ rows?\)/);
@@ -253,8 +258,11 @@ test('downgrade on a selection: the previews lead with the data at risk per targ
     await s.press('s');
     await s.waitFor('Stamp 2 targets: to which revision?');
     await s.press('nosuchrev', KEYS.enter);
-    await s.waitFor(/Stamp to nosuchrev: FAILED/);
-    await s.press(KEYS.enter, 's', 'heads', KEYS.enter);
+    const refused = await s.waitFor('✗ no revision or branch label "nosuchrev": nothing was run on any target');
+    t.regex(refused, /Stamp 2 targets: to which revision\?/, 'the prompt stays open');
+    t.regex(refused, /→ see `migrate-tui history` for ids/);
+    t.notRegex(refused, /FAILED/);
+    await s.press(...Array<string>('nosuchrev'.length).fill(KEYS.backspace), 'heads', KEYS.enter);
     await s.waitFor('STAMP RUNS NO SQL');
     await s.press('2 targets', KEYS.enter);
     await s.waitFor('stamp heads on 2 targets: 2 done');

@@ -1,9 +1,9 @@
 import test from 'ava';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cli } from './helpers/cli.js';
-import { makeFolder } from './helpers/folders.js';
+import { makeFolder, pair } from './helpers/folders.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../migrations', import.meta.url));
 const SEEDS = fileURLToPath(new URL('../../seeds', import.meta.url));
@@ -52,4 +52,42 @@ test('seed progress names each seed once; the example seeds cover the documents 
   } finally {
     db.close();
   }
+});
+
+test('merge refuses a revision together with its own ancestor (exit 2, naming both and why) and writes no file; two heads still merge', async (t) => {
+  const dir = makeFolder({ ...pair('1'), ...pair('2', ['-- migrate:revises 1']), ...pair('3', ['-- migrate:revises 1']) });
+  const before = readdirSync(dir).sort();
+  for (const args of [['3', '1'], ['1', '3']]) {
+    const r = await cli(['--dir', dir, 'merge', ...args, '-m', 'join']);
+    t.is(r.code, 2, r.stderr);
+    t.regex(r.stderr, /cannot merge 3 with 1: 3 is built on 1, so 3 already includes 1/);
+    t.regex(r.stderr, /a merge joins revisions on separate branches/);
+    t.deepEqual(readdirSync(dir).sort(), before, 'no file written');
+  }
+  const ok = await cli(['--dir', dir, '--json', 'merge', '2', '3', '-m', 'join', '--id', '4']);
+  t.is(ok.code, 0, ok.stderr);
+  t.deepEqual(JSON.parse(ok.stdout).revises, ['2', '3']);
+});
+
+test('reset and downgrade base with nothing applied say exactly that: nothing is applied, nothing to do', async (t) => {
+  const dir = makeFolder({ ...pair('1'), ...pair('2', ['-- migrate:revises 1']) });
+  writeFileSync(join(dir, 'db.sqlite'), '');
+  const url = `sqlite:${join(dir, 'db.sqlite')}`;
+  for (const args of [['reset'], ['downgrade', 'base']]) {
+    const r = await cli(['--url', url, '--dir', dir, '--yes', ...args]);
+    t.is(r.code, 0, r.stderr);
+    t.is(r.stdout, 'nothing to do: nothing is applied\nheads now: base\n', args.join(' '));
+  }
+  // At heads, upgrade still says the database is already there.
+  t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade'])).code, 0);
+  t.regex((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade'])).stdout, /^nothing to do: the database is already there\nheads now: 2\n$/);
+});
+
+test('check --dialects starts with the matrix (no leading blank line); a problem above it is parted by one', async (t) => {
+  const clean = await cli(['--dir', EXAMPLE, 'check', '--dialects']);
+  t.is(clean.code, 0, clean.stderr);
+  t.regex(clean.stdout, /^revision +postgres +mysql +mariadb +sqlite\n/);
+  const dir = makeFolder({ ...pair('1'), '2_b.down.sql': 'DROP TABLE b;\n' });
+  const broken = await cli(['--dir', dir, 'check', '--dialects']);
+  t.regex(broken.stdout, /a \.down\.sql without its \.up\.sql[^]*\n\nrevision +postgres/);
 });

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from './helpers/cli.js';
 import { makeFolder, pair } from './helpers/folders.js';
@@ -53,6 +53,25 @@ test('typed-name confirmation: a pasted wrong name and Enter does not confirm; t
     s.screen.stdin.write('\x7fte\r');
     await s.waitFor(/downgrade to 1: done \(1 step\)/);
     t.pass();
+  } finally {
+    await s.close();
+  }
+});
+
+test('typed-name confirmation: enter on a wrong name says it does not match and names the one to type; the confirmation stays; the database is untouched', async (t) => {
+  const s = await atDowngradeConfirm();
+  try {
+    s.screen.stdin.write('screen.db\r');
+    const frame = await s.waitFor('"screen.db" does not match: type screen.sqlite exactly to confirm (esc cancels); nothing was run');
+    t.regex(frame, /Downgrade screen\.sqlite to 1\?/, 'still on the confirmation');
+    t.regex(frame, /> screen\.db/, 'the typed text kept');
+    // Typing again clears the message; enter with nothing typed says so.
+    s.screen.stdin.write('\x7f\x7f');
+    await s.waitFor(/> screen\.\W/);
+    t.notRegex(s.frame(), /does not match/);
+    const status = JSON.parse((await cli(['--url', s.url, '--dir', s.dir, 'status', '--json'])).stdout) as { current: string[] };
+    t.deepEqual(status.current, ['2'], 'nothing was reverted');
+    t.false(existsSync(join(s.work, 'backups')) && readdirSync(join(s.work, 'backups')).length > 0, 'no backup taken');
   } finally {
     await s.close();
   }

@@ -326,7 +326,11 @@ test('a dirty database: R offers the four ways out, previews the reverse and run
     t.regex(confirm, /warning: only statement 1 of 2 of the up ran/);
     t.regex(confirm, /│  DROP TABLE a +│/);
     t.regex(confirm, /Backup first: \[x\] yes/);
-    await s.press(...'screen.sqlite'.split(''), KEYS.enter);
+    // A wrong name: said so, naming the one to type; still on the confirmation, nothing run.
+    await s.press(...'screen'.split(''), KEYS.enter);
+    const wrong = await s.waitFor('"screen" does not match: type screen.sqlite exactly to confirm (esc cancels); nothing was run');
+    t.regex(wrong, /Resolve 1 \(reverse\) on screen\.sqlite\?/);
+    await s.press(...'.sqlite'.split(''), KEYS.enter);
     const done = await s.waitFor(/resolve 1 \(reverse\): done \(1 step\)/);
     t.regex(done, /backup: .*backups\//);
     await s.press(KEYS.escape);

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PlanError, WriteError } from './errors.js';
+import { PlanError, UsageError, WriteError } from './errors.js';
 import type { RevisionGraph } from './graph/graph.js';
 import { resolveRevisionRef } from './graph/targets.js';
 import { compareVersions, timestampVersion, VERSION_TOKEN } from './files/version-order.js';
@@ -59,6 +59,16 @@ export function writeMerge(dir: string, graph: RevisionGraph, options: { message
   const parents = options.revisions && options.revisions.length > 0 ? [...new Set(options.revisions.map((r) => resolveRevisionRef(graph, r)))] : graph.heads();
   if (parents.length < 2) {
     throw new PlanError('nothing-to-merge', parents.length === 1 ? `only one head (${parents[0]}): nothing to merge` : 'nothing to merge', 'a merge joins two or more heads; see `migrate-tui heads`', { parents });
+  }
+  for (const a of parents) {
+    const within = parents.find((b) => b !== a && graph.ancestors([a]).has(b));
+    if (within !== undefined) {
+      throw new UsageError(
+        `cannot merge ${a} with ${within}: ${a} is built on ${within}, so ${a} already includes ${within}`,
+        'a merge joins revisions on separate branches, neither built on the other; see `migrate-tui heads`',
+        { revision: a, ancestor: within },
+      );
+    }
   }
   const message = options.message ?? `merge ${parents.join(' and ')}`;
   const up = [`-- migrate:revises ${parents.join(', ')}`, `-- migrate:message ${oneLine(message)}`, '', '-- A merge revision joins heads; it may stay empty or reconcile them.', ''].join('\n');

@@ -86,7 +86,9 @@ export function checkCommand(project: Project, options: CheckOptions): CommandRe
   const coverage = options.dialects ? engine.coverageMatrix(project.folder.migrations) : undefined;
   if (coverage) {
     const width = Math.max(8, ...coverage.map((r) => r.id.length));
-    lines.push('', ['revision'.padEnd(width), ...engine.DIALECT_NAMES.map((d) => d.padEnd(9))].join(' ').trimEnd());
+    // A blank line parts the matrix from the problems above it; none above, none.
+    if (lines.length > 0) lines.push('');
+    lines.push(['revision'.padEnd(width), ...engine.DIALECT_NAMES.map((d) => d.padEnd(9))].join(' ').trimEnd());
     for (const row of coverage) lines.push([row.id.padEnd(width), ...engine.DIALECT_NAMES.map((d) => row.dialects[d].padEnd(9))].join(' ').trimEnd());
     lines.push('(common: no dialect blocks; override: its own section; default: falls back to default; nothing: a block has no section for it)');
   }

@@ -193,7 +193,8 @@ export function resultJson(result: RunResult) {
 
 function resultText(result: RunResult, verb: string): string {
   const done = result.steps.filter((s) => s.status === 'done').length;
-  const lines = [done === 0 && !result.error ? 'nothing to do: the database is already there' : `${verb} ${done} revision${done === 1 ? '' : 's'}`];
+  const nothing = result.headsAfter.length === 0 ? 'nothing to do: nothing is applied' : 'nothing to do: the database is already there';
+  const lines = [done === 0 && !result.error ? nothing : `${verb} ${done} revision${done === 1 ? '' : 's'}`];
   lines.push(`heads now: ${result.headsAfter.join(', ') || 'base'}`);
   return lines.join('\n') + '\n';
 }

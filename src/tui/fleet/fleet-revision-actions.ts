@@ -1,33 +1,49 @@
-import { eachPerServer, resolveRevisionRef, riskLines, targetErrorText, withTarget, type FleetTarget } from '../../engine/index.js';
+import { eachPerServer, parseTarget, resolveRevisionRef, riskLines, targetErrorText, withTarget, type FleetTarget } from '../../engine/index.js';
 import { busyFlow } from '../flows/busy.js';
-import { promptFlow } from '../flows/prompt.js';
-import { errorResult } from '../flows/result.js';
+import { promptFlow, type PromptFlow } from '../flows/prompt.js';
 import { backupDirOf, confirmOnFleet, countOf, runOnTargets, runOutcome } from './fleet-actions.js';
 import type { FleetContext } from './fleet-context.js';
 import { actionTargets } from './fleet-state.js';
 
 /** Fleet stamp and downgrade: a revision asked for first, then the typed count. */
 
-/** Asks for the revision; a name the files do not know is refused here, once, not on every target. */
+/**
+ * Asks for the revision; a target the files do not know is refused here, once, before anything
+ * runs on any target: the prompt stays open with the reason and what to do (as the CLI says it).
+ */
 function askRevision(ctx: FleetContext, verb: string, then: (revision: string, targets: FleetTarget[]) => void): void {
   if (ctx.view().running) return ctx.notice('a fleet action is running already');
   const targets = actionTargets(ctx.view());
-  ctx.setFlow(
-    promptFlow(
+  const ask = (value: string, error?: readonly string[]): PromptFlow => ({
+    ...promptFlow(
       `${verb} ${countOf(targets.length)}: to which revision?`,
       ['revision (an id or prefix, a branch label, heads, base, or -1 for each target one step back)'],
-      ([value]) => {
-        const revision = value!.trim();
-        try {
-          if (!/^(heads|base|head|[-+]\d+)$/.test(revision)) resolveRevisionRef(ctx.options.project.graph, revision);
-        } catch (error) {
-          return ctx.setFlow(errorResult(`${verb} to ${revision}`, error));
-        }
+      ([typed]) => {
+        const revision = typed!.trim();
+        const refused = unknownTarget(ctx, revision);
+        if (refused) return ctx.setFlow(ask(revision, refused));
         then(revision, targets);
       },
       'goes on to the confirmation',
     ),
-  );
+    values: [value],
+    ...(error ? { error } : {}),
+  });
+  ctx.setFlow(ask(''));
+}
+
+/** Why the files do not know `revision` (its message and hint, nothing ran), or null when they do. */
+function unknownTarget(ctx: FleetContext, revision: string): string[] | null {
+  const { graph } = ctx.options.project;
+  try {
+    const ast = parseTarget(revision);
+    if (ast.kind === 'ref' || ast.kind === 'branch-head') resolveRevisionRef(graph, ast.ref);
+    if (ast.kind === 'branch-relative' || ast.kind === 'branch-base') resolveRevisionRef(graph, ast.label);
+    return null;
+  } catch (error) {
+    const e = error as { message?: string; hint?: string };
+    return [`✗ ${e.message ?? String(error)}: nothing was run on any target`, ...(e.hint ? [`→ ${e.hint}`] : []), 'type another revision, or esc to cancel'];
+  }
 }
 
 /** `s`: stamp the selection (or all) to a revision: no SQL runs. */

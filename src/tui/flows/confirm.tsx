@@ -34,6 +34,8 @@ export interface ConfirmFlow {
   /** What the phrase is, in "Type <label> … to confirm" (default: the database name). */
   readonly phraseLabel: string;
   readonly input: string;
+  /** Enter was pressed on a typed name that is not the phrase: the view says so until the next key. */
+  readonly mismatch: boolean;
   /** Take a backup first? `null`: not offered. */
   readonly backup: boolean | null;
   readonly danger: boolean;
@@ -53,7 +55,7 @@ export function confirmFlow(options: {
   danger?: boolean;
   lint?: ConfirmLint | null;
 }): ConfirmFlow {
-  return { kind: 'confirm', scroll: 0, input: '', phrase: null, phraseLabel: 'the database name', backup: null, danger: false, lint: null, ...options, notices: (options.notices ?? []).filter((n) => n.lines.length > 0) };
+  return { kind: 'confirm', scroll: 0, input: '', mismatch: false, phrase: null, phraseLabel: 'the database name', backup: null, danger: false, lint: null, ...options, notices: (options.notices ?? []).filter((n) => n.lines.length > 0) };
 }
 
 export interface NoticeLine {
@@ -86,7 +88,7 @@ export function summariseNotices(notices: readonly ConfirmNotice[], budget: numb
   return { lines, cut };
 }
 
-export type ConfirmAction = { type: 'scroll'; by: number } | { type: 'toggle-backup' } | { type: 'type'; text: string } | { type: 'erase' };
+export type ConfirmAction = { type: 'scroll'; by: number } | { type: 'toggle-backup' } | { type: 'type'; text: string } | { type: 'erase' } | { type: 'mismatch' };
 
 export function reduceConfirm(state: ConfirmFlow, action: ConfirmAction): ConfirmFlow {
   switch (action.type) {
@@ -95,9 +97,11 @@ export function reduceConfirm(state: ConfirmFlow, action: ConfirmAction): Confir
     case 'toggle-backup':
       return state.backup === null ? state : { ...state, backup: !state.backup };
     case 'type':
-      return { ...state, input: state.input + action.text };
+      return { ...state, input: state.input + action.text, mismatch: false };
     case 'erase':
-      return { ...state, input: state.input.slice(0, -1) };
+      return { ...state, input: state.input.slice(0, -1), mismatch: false };
+    case 'mismatch':
+      return { ...state, mismatch: true };
   }
 }
 
@@ -141,7 +145,7 @@ function onKey(state: ConfirmFlow, { name, input }: KeyPress): KeyOutcome<Confir
   if (name === 'tab' && state.backup !== null) return reduceConfirm(state, { type: 'toggle-backup' });
   if (state.phrase !== null) {
     if (name === 'backspace') return reduceConfirm(state, { type: 'erase' });
-    if (name === 'enter') return state.input === state.phrase ? void state.onConfirm(state.backup ?? false) : undefined;
+    if (name === 'enter') return state.input === state.phrase ? void state.onConfirm(state.backup ?? false) : reduceConfirm(state, { type: 'mismatch' });
     if (input && !['tab', 'escape', 'up', 'down', 'left', 'right', 'pageup', 'pagedown'].includes(name)) return reduceConfirm(state, { type: 'type', text: input });
     return undefined;
   }
@@ -152,7 +156,7 @@ function onKey(state: ConfirmFlow, { name, input }: KeyPress): KeyOutcome<Confir
 
 // View
 /** The typed-confirmation field (k9s / Shopify: the riskiest action needs the name typed). */
-function TypedConfirm(props: { phrase: string; label: string; input: string }) {
+function TypedConfirm(props: { phrase: string; label: string; input: string; mismatch: boolean }) {
   const matches = props.input === props.phrase;
   return (
     <Box flexDirection="column">
@@ -166,9 +170,13 @@ function TypedConfirm(props: { phrase: string; label: string; input: string }) {
         <Text color={matches ? colour('green') : colour('yellow')}>{props.input}</Text>
         <Text inverse> </Text>
       </Text>
+      {props.mismatch ? <Text color={colour('red')}>{mismatchText(props.phrase, props.input)}</Text> : null}
     </Box>
   );
 }
+
+/** Why enter did nothing: the typed name is not the one asked for. */
+const mismatchText = (phrase: string, input: string) => `${input ? `"${input}" does not match` : 'nothing typed'}: type ${phrase} exactly to confirm (esc cancels); nothing was run`;
 
 /**
  * The notices first (summarised to fit), then the choices (backup, the typed name) — so the
@@ -181,7 +189,7 @@ function ConfirmView({ flow, width, height }: FlowViewProps<ConfirmFlow>) {
   // A summarised notice is given in full at the top of the plan, where "below" points.
   const full = cut ? flow.notices.flatMap((n) => [`${n.title}:`, ...n.lines, '']) : [];
   const prompt = `Type ${flow.phraseLabel ? `${flow.phraseLabel} ` : ''}${flow.phrase ?? ''} and press enter to confirm:`;
-  const controls = (flow.backup !== null ? 1 : 0) + (flow.phrase !== null ? 1 + Math.ceil(prompt.length / Math.max(1, width - 2)) : 0);
+  const controls = (flow.backup !== null ? 1 : 0) + (flow.phrase !== null ? 1 + Math.ceil(prompt.length / Math.max(1, width - 2)) : 0) + (flow.phrase !== null && flow.mismatch ? Math.ceil(mismatchText(flow.phrase, flow.input).length / Math.max(1, width - 2)) : 0);
   const tones = { danger: colour('red'), warning: colour('yellow'), plain: undefined };
   const leadView = (
     <Box flexDirection="column">
@@ -191,7 +199,7 @@ function ConfirmView({ flow, width, height }: FlowViewProps<ConfirmFlow>) {
         </Text>
       ))}
       {flow.backup !== null ? <Text wrap="truncate">{`Backup first: ${flow.backup ? '[x] yes' : '[ ] NO — no backup will be taken'}   (tab toggles)`}</Text> : null}
-      {flow.phrase !== null ? <TypedConfirm phrase={flow.phrase} label={flow.phraseLabel} input={flow.input} /> : null}
+      {flow.phrase !== null ? <TypedConfirm phrase={flow.phrase} label={flow.phraseLabel} input={flow.input} mismatch={flow.mismatch} /> : null}
       {lead.length + controls > 0 ? <Text color={colour('gray')}>{'─'.repeat(Math.max(0, width - 2))}</Text> : null}
     </Box>
   );

@@ -13,6 +13,8 @@ export interface PromptFlow {
   readonly onSubmit: (values: readonly string[]) => void;
   /** What enter on the last field does (default: writes the files, for a new revision). */
   readonly submits?: string;
+  /** Why the last submit was refused (shown under the fields; nothing ran). */
+  readonly error?: readonly string[];
 }
 
 export const promptFlow = (title: string, labels: readonly string[], onSubmit: (values: readonly string[]) => void, submits?: string): PromptFlow => ({ kind: 'prompt', title, labels, values: labels.map(() => ''), field: 0, onSubmit, ...(submits ? { submits } : {}) });
@@ -22,9 +24,9 @@ export type PromptAction = { type: 'type'; text: string } | { type: 'erase' } | 
 export function reducePrompt(state: PromptFlow, action: PromptAction): PromptFlow {
   switch (action.type) {
     case 'type':
-      return { ...state, values: state.values.map((v, i) => (i === state.field ? v + action.text : v)) };
+      return { ...state, error: undefined, values: state.values.map((v, i) => (i === state.field ? v + action.text : v)) };
     case 'erase':
-      return { ...state, values: state.values.map((v, i) => (i === state.field ? v.slice(0, -1) : v)) };
+      return { ...state, error: undefined, values: state.values.map((v, i) => (i === state.field ? v.slice(0, -1) : v)) };
     case 'field':
       return { ...state, field: action.field };
   }
@@ -45,7 +47,7 @@ function onKey(state: PromptFlow, { name, input }: KeyPress): KeyOutcome<PromptF
 
 // View
 function PromptView({ flow, width, height }: FlowViewProps<PromptFlow>) {
-  const body = flow.labels.map((l, i) => `${i === flow.field ? '>' : ' '} ${l}: ${flow.values[i]}${i === flow.field ? '▏' : ''}`);
+  const body = [...flow.labels.map((l, i) => `${i === flow.field ? '>' : ' '} ${l}: ${flow.values[i]}${i === flow.field ? '▏' : ''}`), ...(flow.error ? ['', ...flow.error] : [])];
   return <Panel title={flow.title} body={body} footer={`type · tab/enter next field · enter on the last ${flow.submits ?? 'writes the files'} · esc cancels`} width={width} height={height} />;
 }
 
