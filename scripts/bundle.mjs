@@ -57,8 +57,16 @@ const separate = new Map([
   [join(src, 'tui/fleet/run-fleet-tui.js'), join(out, 'tui/run-fleet-tui.js')],
 ]);
 
-/** An import of another output's source becomes an import of that output (one engine instance for the CLI and the TUI). */
-function linkOutputs(outDir, self) {
+/**
+ * An import of another output's source becomes an import of that output (one engine instance
+ * for the CLI and the TUI). In the TUI's ES-module outputs the engine (CommonJS, required by
+ * main.js before) is required, not imported: an `import` of a CommonJS file makes Node scan
+ * all of it for its export names (cjs-module-lexer over engine.js's ~500 KB, ~0.1 s of the
+ * TUI's start under load); a `require` returns the instance already loaded. esbuild reads the
+ * named imports of this CommonJS stand-in as property reads of the required object.
+ */
+const ENGINE_CJS = 'migrate-tui:engine.js';
+function linkOutputs(outDir, self, { requireEngine = false } = {}) {
   return {
     name: 'link-outputs',
     setup(build) {
@@ -66,7 +74,14 @@ function linkOutputs(outDir, self) {
         const target = resolve(args.resolveDir, args.path);
         const file = separate.get(target);
         if (!file || self.includes(target)) return undefined;
+        if (requireEngine && file === join(out, 'engine.js')) return { path: ENGINE_CJS, namespace: 'engine-cjs' };
         const path = relative(outDir, file);
+        return { path: path.startsWith('.') ? path : `./${path}`, external: true };
+      });
+      if (!requireEngine) return;
+      build.onLoad({ filter: /.*/, namespace: 'engine-cjs' }, () => ({ contents: `module.exports = require(${JSON.stringify(ENGINE_CJS)});`, loader: 'js' }));
+      build.onResolve({ filter: new RegExp(`^${ENGINE_CJS}$`) }, () => {
+        const path = relative(outDir, join(out, 'engine.js'));
         return { path: path.startsWith('.') ? path : `./${path}`, external: true };
       });
     },
@@ -130,10 +145,20 @@ const [cli, engine, tui] = await Promise.all([
     // Their CommonJS parts require Node's modules; an ES module has no require of its own.
     banner: { js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);" },
     format: 'esm',
+    define: {
+      ...common.define,
+      // React's production build only (tuiEnvironment set it at run time already): the
+      // development build of react-reconciler (~1 MB) is no longer in the chunk Node compiles.
+      'process.env.NODE_ENV': '"production"',
+      // yoga-layout (Ink's layout, WebAssembly inlined as a data: URL) fetches its own bytes
+      // when `fetch` exists: in Node that loads undici and the web streams (~0.1 s of the
+      // TUI's start under load) to decode a string it decodes itself without one.
+      fetch: 'undefined',
+    },
     entryPoints: Object.fromEntries(tuiEntries.map((f) => [relative(join(out, 'tui'), separate.get(f)).replace(/\.js$/, ''), f])),
     outdir: join(out, 'tui'),
     splitting: true,
-    plugins: [linkOutputs(join(out, 'tui'), tuiEntries)],
+    plugins: [linkOutputs(join(out, 'tui'), tuiEntries, { requireEngine: true })],
   }),
 ]);
 // The package is "type": "module"; these say what each folder's .js files are.

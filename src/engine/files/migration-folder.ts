@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join as joinPath } from 'node:path';
 import { problem, type FileProblem } from '../problems.js';
 import { DialectFilesSource } from './dialect-files.js';
 import type { SectionName } from './directives.js';
@@ -23,6 +23,17 @@ export interface MigrationFolder {
   readonly skippedFiles: number;
 }
 
+
+/**
+ * `path.join(dir, name)` for a name from the folder's listing (no separator in it): the
+ * folder's part is normalised once per folder, not per file (path.join allocated ~18 MB of
+ * the ~76 MB that indexing 10,000 pairs allocates).
+ */
+let lastDir: { dir: string; prefix: string } | null = null;
+function join(dir: string, name: string): string {
+  if (lastDir?.dir !== dir) lastDir = { dir, prefix: joinPath(dir, 'x').slice(0, -1) };
+  return lastDir.prefix + name;
+}
 
 export interface ReadOptions {
   /**

@@ -43,8 +43,10 @@ function openRegular(path: string, whole = true): number {
     if (!target.startsWith(folder + sep)) throw new UnsafePath(`it is a link to ${target}, outside the folder ${folder}`);
     fd = openSync(target, constants.O_RDONLY | constants.O_NONBLOCK);
   }
-  // O_NOFOLLOW|O_NONBLOCK already refuse a swapped-in link and never block; the listing's type spares a syscall.
-  if (whole && listedAsRegular(path)) return fd;
+  // O_NOFOLLOW|O_NONBLOCK already refuse a swapped-in link and never block; the listing's type
+  // spares a syscall (and a Stats object with its four Dates: 10,000 up files allocated 40,000).
+  // A file read whole has its size checked by readBytes once it fills the shared buffer.
+  if (listedAsRegular(path)) return fd;
   const stat = fstatSync(fd);
   if (!stat.isFile()) {
     closeSync(fd);
