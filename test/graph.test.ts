@@ -255,3 +255,16 @@ test('downgrade -N with several current heads: the hint names <head>@-N, which r
   // Upgrades keep <id>+N (children of that revision).
   t.regex((error(() => up(p, '+1', '2,3')) as Error & { code: string; hint: string }).hint, /2\+1/);
 });
+
+test('the order of the whole graph is kept once computed: each call gets its own copy, a subset is ordered afresh', (t) => {
+  const p = diamond();
+  const all = new Set(p.graph.ids());
+  const first = p.graph.upgradeOrder(all);
+  t.deepEqual(first, ['1', '2', '3', '4']);
+  first.reverse(); // what newestFirst does with it
+  t.deepEqual(p.graph.upgradeOrder(all), ['1', '2', '3', '4']);
+  t.deepEqual(p.graph.downgradeOrder(all), ['4', '3', '2', '1']);
+  t.deepEqual(p.graph.downgradeOrder(new Set(p.graph.ids())).reverse(), ['1', '2', '3', '4']);
+  t.deepEqual(p.graph.downgradeOrder(all), ['4', '3', '2', '1']);
+  t.deepEqual(p.graph.upgradeOrder(new Set(['4', '2'])), ['2', '4']);
+});

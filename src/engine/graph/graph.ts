@@ -207,10 +207,8 @@ export class RevisionGraph {
   /** The whole graph's order, once per direction (the TUI's start asked 3 times, ~50 ms each on 10,000 revisions). */
   private readonly wholeOrder: { up?: readonly string[]; down?: readonly string[] } = {};
   private wholeOr(direction: 'up' | 'down', subset: ReadonlySet<string>, compute: () => string[]): string[] {
-    const whole = subset.size === this.sortedIds.length && this.sortedIds.every((id) => subset.has(id));
-    if (!whole) return compute();
-    const order = (this.wholeOrder[direction] ??= compute());
-    return [...order]; // a copy: callers may reverse it
+    if (subset.size !== this.sortedIds.length || !this.sortedIds.every((id) => subset.has(id))) return compute();
+    return [...(this.wholeOrder[direction] ??= compute())]; // a copy: callers may reverse it
   }
 
   private kahn(subset: ReadonlySet<string>, before: (id: string) => readonly string[], after: (id: string) => readonly string[], sign: 1 | -1): string[] {
@@ -240,6 +238,8 @@ export class RevisionGraph {
 
   /** One cycle through parents/dependencies, if any, as a list of ids (iterative DFS). */
   private findCycle(): string[] | null {
+    // Every edge to an earlier version (the usual folder): no cycle can exist, no walk (~40 ms on 10,000).
+    if (this.sortedIds.every((id, r) => this.parents(id).every((p) => this.rank.get(p)! < r) && this.dependencies(id).every((d) => this.rank.get(d)! < r))) return null;
     const state = new Map<string, 1 | 2>(); // 1: on the path, 2: done
     const edges = (id: string) => {
       const deps = this.dependencies(id);
