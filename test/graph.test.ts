@@ -256,7 +256,7 @@ test('downgrade -N with several current heads: the hint names <head>@-N, which r
   t.regex((error(() => up(p, '+1', '2,3')) as Error & { code: string; hint: string }).hint, /2\+1/);
 });
 
-test('the order of the whole graph is kept once computed: each call gets its own copy, a subset is ordered afresh', (t) => {
+test('the order of the whole graph: each call gets its own array (a caller may reverse it), a subset is ordered on its own', (t) => {
   const p = diamond();
   const all = new Set(p.graph.ids());
   const first = p.graph.upgradeOrder(all);

@@ -20,6 +20,7 @@ export class RevisionGraph {
   private readonly parentsOf = new Map<string, string[]>();
   private readonly dependenciesOf = new Map<string, string[]>();
   private readonly sortedIds: string[];
+  private readonly forward: boolean; // every parent and dependency is an earlier version (the usual folder)
 
   constructor(migrations: readonly Migration[]) {
     const problems: FileProblem[] = [];
@@ -79,6 +80,7 @@ export class RevisionGraph {
       }
     }
     this.sortedIds = migrations.map((m) => m.id);
+    this.forward = this.sortedIds.every((id, r) => this.parents(id).every((p) => this.rank.get(p)! < r) && this.dependencies(id).every((d) => this.rank.get(d)! < r));
     const cycle = this.findCycle();
     if (cycle) {
       // Point at a member whose header can be edited, if one has it.
@@ -196,19 +198,18 @@ export class RevisionGraph {
    * ready at the same time the lowest version goes first. Same input, same order.
    */
   upgradeOrder(subset: ReadonlySet<string>): string[] {
-    return this.wholeOr('up', subset, () => this.kahn(subset, (id) => both(this.parents(id), this.dependencies(id)), (id) => both(this.children(id), this.dependents(id)), 1));
+    return this.inVersionOrder(subset) ?? this.kahn(subset, (id) => both(this.parents(id), this.dependencies(id)), (id) => both(this.children(id), this.dependents(id)), 1);
   }
 
   /** The reverse: children and dependents first; among ready ones the highest version first. */
   downgradeOrder(subset: ReadonlySet<string>): string[] {
-    return this.wholeOr('down', subset, () => this.kahn(subset, (id) => both(this.children(id), this.dependents(id)), (id) => both(this.parents(id), this.dependencies(id)), -1));
+    return this.inVersionOrder(subset)?.reverse() ?? this.kahn(subset, (id) => both(this.children(id), this.dependents(id)), (id) => both(this.parents(id), this.dependencies(id)), -1);
   }
 
-  /** The whole graph's order, once per direction (the TUI's start asked 3 times, ~50 ms each on 10,000 revisions). */
-  private readonly wholeOrder: { up?: readonly string[]; down?: readonly string[] } = {};
-  private wholeOr(direction: 'up' | 'down', subset: ReadonlySet<string>, compute: () => string[]): string[] {
-    if (subset.size !== this.sortedIds.length || !this.sortedIds.every((id) => subset.has(id))) return compute();
-    return [...(this.wholeOrder[direction] ??= compute())]; // a copy: callers may reverse it
+  /** Every edge to an earlier version: the lowest version left is always ready (the highest, going down), so Kahn's order is version order, without the walk (~50 ms on 10,000). */
+  private inVersionOrder(subset: ReadonlySet<string>): string[] | null {
+    if (!this.forward || ![...subset].every((id) => this.rank.has(id))) return null;
+    return subset.size * 8 < this.sortedIds.length ? [...subset].sort((a, b) => this.rankOf(a) - this.rankOf(b)) : this.sortedIds.filter((id) => subset.has(id));
   }
 
   private kahn(subset: ReadonlySet<string>, before: (id: string) => readonly string[], after: (id: string) => readonly string[], sign: 1 | -1): string[] {
@@ -238,8 +239,7 @@ export class RevisionGraph {
 
   /** One cycle through parents/dependencies, if any, as a list of ids (iterative DFS). */
   private findCycle(): string[] | null {
-    // Every edge to an earlier version (the usual folder): no cycle can exist, no walk (~40 ms on 10,000).
-    if (this.sortedIds.every((id, r) => this.parents(id).every((p) => this.rank.get(p)! < r) && this.dependencies(id).every((d) => this.rank.get(d)! < r))) return null;
+    if (this.forward) return null; // no cycle can exist: no walk (~40 ms on 10,000)
     const state = new Map<string, 1 | 2>(); // 1: on the path, 2: done
     const edges = (id: string) => {
       const deps = this.dependencies(id);
