@@ -19,13 +19,18 @@ export function drawHistory(graph: RevisionGraph, order: readonly string[] = new
   const trim = () => {
     while (lanes.length > 0 && lanes[lanes.length - 1] === null) lanes.pop();
   };
-  const draw = (mark: (lane: number) => string) => lanes.map((_, k) => mark(k)).join(' ').trimEnd();
+  // A revision's row: `*` in its column, `|` for the other open lanes (a loop, not map/join: 10,000 rows).
+  const draw = (column: number) => {
+    let line = '';
+    for (let k = 0; k < lanes.length; k++) line += `${k > 0 ? ' ' : ''}${k === column ? '*' : lanes[k] !== null ? '|' : ' '}`;
+    return line.trimEnd();
+  };
 
   for (const id of order) {
     // Lanes waiting for this revision (it is a branch point) join the leftmost one first.
-    const waiting = lanes.map((l, k) => (l === id ? k : -1)).filter((k) => k >= 0);
-    let column = waiting[0] ?? -1;
-    const joining = waiting.slice(1);
+    let column = lanes.indexOf(id);
+    const joining: number[] = [];
+    for (let k = column + 1; column >= 0 && k < lanes.length; k++) if (lanes[k] === id) joining.push(k);
     if (joining.length > 0) {
       const line = lanes.map((l, k) => (l !== null && !joining.includes(k) ? '|' : ' ')).join(' ').split('');
       for (const k of joining) line[2 * k - 1] = '/';
@@ -38,11 +43,15 @@ export function drawHistory(graph: RevisionGraph, order: readonly string[] = new
       if (column < 0) column = lanes.push(null) - 1;
       lanes[column] = id;
     }
-    rows.push({ id, graph: draw((k) => (k === column ? '*' : lanes[k] !== null ? '|' : ' ')) });
+    rows.push({ id, graph: draw(column) });
 
     // This lane continues with the first parent; further parents open lanes (a merge).
     const parents = graph.parents(id);
     lanes[column] = parents[0] ?? null;
+    if (parents.length <= 1) {
+      trim();
+      continue;
+    }
     const opened: number[] = [];
     for (const parent of parents.slice(1)) {
       let free = -1;
