@@ -221,3 +221,30 @@ eachDatabase(
   },
   ['postgres'],
 );
+
+eachDatabase(
+  'no stack trace is captured per query (mysql2 trace off), and a failing statement still says what the server said',
+  async (t, url) => {
+    const dir = makeFolder({ ...pair('001'), ...pair('002'), '003_bad.up.sql': 'INSERT INTO no_such_table VALUES (1);\n', '003_bad.down.sql': 'SELECT 1;\n' });
+    const target = parseDatabaseUrl(url, 'test', process.cwd());
+    const db = await connectDatabase(target, 'test');
+    const capture = Error.captureStackTrace;
+    let byQuery = 0;
+    Error.captureStackTrace = (holder: object, opt?: Function) => {
+      if (opt?.name === 'query' || opt?.name === 'execute') byQuery++;
+      capture(holder, opt);
+    };
+    try {
+      const m = new Migrator(loadProject(dir), db, { tables: DEFAULT_STATE_TABLES, toolVersion: 'test', lockTimeoutMs: 10_000, connection: target });
+      t.is((await m.upgrade('002')).error, undefined);
+      const failed = await m.upgrade('heads');
+      t.regex(failed.error!.message, /no_such_table' doesn't exist/);
+      t.is((await m.downgrade('base')).error, undefined);
+      t.is(byQuery, 0);
+    } finally {
+      Error.captureStackTrace = capture;
+      await db.close();
+    }
+  },
+  ['mariadb'],
+);
