@@ -79,6 +79,17 @@ const tools: Tool[] = [
     up: (u) => timeProcess(process.execPath, [cli, '--url', u.ours, '--dir', folders.ours, '--yes', 'upgrade'], { cwd: root }),
     down: (u) => timeProcess(process.execPath, [cli, '--url', u.ours, '--dir', folders.ours, '--yes', 'downgrade', 'base', '--no-backup'], { cwd: root }),
   },
+  // BENCH_COMPARE_CLI=/path/to/other/dist/bin/main.js: another build of migrate-tui (main's), measured in the same interleaved rounds.
+  ...(process.env.BENCH_COMPARE_CLI
+    ? [
+        {
+          name: 'other build',
+          missing: () => null,
+          up: (u: Urls) => timeProcess(process.execPath, [process.env.BENCH_COMPARE_CLI!, '--url', u.ours, '--dir', folders.ours, '--yes', 'upgrade'], { cwd: root }),
+          down: (u: Urls) => timeProcess(process.execPath, [process.env.BENCH_COMPARE_CLI!, '--url', u.ours, '--dir', folders.ours, '--yes', 'downgrade', 'base', '--no-backup'], { cwd: root }),
+        },
+      ]
+    : []),
   {
     name: 'bare loop',
     missing: () => null,
@@ -103,6 +114,8 @@ interface Result {
   up: number[];
   down: number[];
   rss: number[];
+  /** CPU time (user + sys) of each run, per direction: less disturbed by a loaded machine than wall time. */
+  cpu: { up: number[]; down: number[] };
   upCounters: Counters[];
   downCounters: Counters[];
 }
@@ -117,7 +130,7 @@ async function measure(db: Database, label: string, fresh: (tool: string) => Pro
   });
   for (let round = 0; round < rounds; round++) {
     for (const tool of rotated(usable, round)) {
-      const r = results.get(tool.name) ?? { up: [], down: [], rss: [], upCounters: [], downCounters: [] };
+      const r = results.get(tool.name) ?? { up: [], down: [], rss: [], cpu: { up: [], down: [] }, upCounters: [], downCounters: [] };
       results.set(tool.name, r);
       const u = await fresh(tool.name);
       let before = await counters(u);
@@ -133,6 +146,7 @@ async function measure(db: Database, label: string, fresh: (tool: string) => Pro
           break;
         }
         r[direction].push(sample.ms);
+        r.cpu[direction].push(sample.cpuMs);
         r.rss.push(sample.rssMb);
         if (before && after) r[direction === 'up' ? 'upCounters' : 'downCounters'].push(diff(after, before));
         before = after;
@@ -150,6 +164,7 @@ function report(label: string, results: Map<string, Result>) {
   console.log(`  ${label}:`);
   for (const [name, r] of results) {
     console.log(`    ${name.padEnd(11)} up ${spread(r.up).padEnd(24)} down ${(r.down.length ? spread(r.down) : '—').padEnd(24)} peak RSS ${spread(r.rss.filter(Number.isFinite), 'MB')}`);
+    console.log(`    ${''.padEnd(11)} CPU up ${spread(r.cpu.up.filter(Number.isFinite)).padEnd(20)} CPU down ${spread(r.cpu.down.filter(Number.isFinite))}`);
   }
   const ours = results.get('migrate-tui');
   const floor = results.get('bare loop');

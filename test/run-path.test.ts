@@ -1,8 +1,9 @@
 import test from 'ava';
+import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 import { checksumOfLines, connectDatabase, DEFAULT_STATE_TABLES, dialectChecksum, loadProject, Migrator, parseDatabaseUrl, parseSqlSource, type DialectName } from '../src/engine/index.js';
 import { cli } from './helpers/cli.js';
 import { eachDatabase } from './helpers/databases.js';
-import { makeFolder } from './helpers/folders.js';
+import { makeFolder, pair } from './helpers/folders.js';
 
 /**
  * What the run path does before and per step (issue 15, apply/revert 1,000 near the bare
@@ -145,6 +146,103 @@ eachDatabase(
       t.true(await atDefault());
       t.is((await sets()) - before, 6);
     } finally {
+      await db.close();
+    }
+  },
+  ['mariadb'],
+);
+
+/**
+ * A relay between the tool and the real server that counts round trips: each time the client
+ * sends after the server last spoke (or first) is one more.
+ */
+async function countingRelay(target: URL): Promise<{ url: (u: string) => string; turns: () => number; close: () => Promise<void> }> {
+  let turns = 0;
+  let serverSpoke = true;
+  const server: Server = createServer((client) => {
+    const upstream = connect(Number(target.port), target.hostname);
+    client.on('data', (chunk) => {
+      if (serverSpoke) turns++;
+      serverSpoke = false;
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk) => {
+      serverSpoke = true;
+      client.write(chunk);
+    });
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: (u) => {
+      const x = new URL(u);
+      x.hostname = '127.0.0.1';
+      x.port = String(port);
+      return x.toString();
+    },
+    turns: () => turns,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+eachDatabase(
+  'a transactional step is two round trips: BEGIN, the lock limits and its statements in one write, then its state rows and COMMIT',
+  async (t, url) => {
+    const dir = makeFolder(Object.assign({}, ...['001', '002', '003', '004', '005', '006'].map((v) => pair(v))));
+    const relay = await countingRelay(new URL(url));
+    const target = parseDatabaseUrl(relay.url(url), 'test', process.cwd());
+    const db = await connectDatabase(target, 'test');
+    try {
+      const m = new Migrator(loadProject(dir), db, { tables: DEFAULT_STATE_TABLES, toolVersion: 'test', lockTimeoutMs: 10_000, connection: target });
+      await m.init();
+      // Round trips of a run of `steps` steps; a run's own (lock, state, unlock) are the same whatever its length.
+      const run = async (work: () => Promise<{ error?: unknown }>) => {
+        const before = relay.turns();
+        t.is((await work()).error, undefined);
+        return relay.turns() - before;
+      };
+      const up2 = await run(() => m.upgrade('002'));
+      const up4 = await run(() => m.upgrade('006'));
+      const down2 = await run(() => m.downgrade('004'));
+      const down4 = await run(() => m.downgrade('base'));
+      t.is((up4 - up2) / 2, 2, `upgrade: ${up2} round trips for 2 steps, ${up4} for 4`);
+      t.is((down4 - down2) / 2, 2, `downgrade: ${down2} round trips for 2 steps, ${down4} for 4`);
+      // And the steps did what they say.
+      t.deepEqual(await m.store.versionRows(), []);
+      t.deepEqual((await m.store.readLog()).filter((r) => r.status === 'done').length, 12);
+    } finally {
+      await db.close();
+      await relay.close();
+    }
+  },
+  ['postgres'],
+);
+
+eachDatabase(
+  'no stack trace is captured per query (mysql2 trace off), and a failing statement still says what the server said',
+  async (t, url) => {
+    const dir = makeFolder({ ...pair('001'), ...pair('002'), '003_bad.up.sql': 'INSERT INTO no_such_table VALUES (1);\n', '003_bad.down.sql': 'SELECT 1;\n' });
+    const target = parseDatabaseUrl(url, 'test', process.cwd());
+    const db = await connectDatabase(target, 'test');
+    const capture = Error.captureStackTrace;
+    let byQuery = 0;
+    Error.captureStackTrace = (holder: object, opt?: Function) => {
+      if (opt?.name === 'query' || opt?.name === 'execute') byQuery++;
+      capture(holder, opt);
+    };
+    try {
+      const m = new Migrator(loadProject(dir), db, { tables: DEFAULT_STATE_TABLES, toolVersion: 'test', lockTimeoutMs: 10_000, connection: target });
+      t.is((await m.upgrade('002')).error, undefined);
+      const failed = await m.upgrade('heads');
+      t.regex(failed.error!.message, /no_such_table' doesn't exist/);
+      t.is((await m.downgrade('base')).error, undefined);
+      t.is(byQuery, 0);
+    } finally {
+      Error.captureStackTrace = capture;
       await db.close();
     }
   },

@@ -177,50 +177,62 @@ export class PostgresAdapter implements DatabaseAdapter {
   }
 
   /**
-   * A step is pipelined on the one connection: BEGIN and the statements are sent without
-   * waiting for each answer, in batches (a step of millions of statements must not queue
-   * millions of queries at once), then the state rows and COMMIT. Each query still gets its
-   * own result, so the first failure is known exactly; the queries after it fail as
-   * "transaction aborted", and the COMMIT of an aborted transaction only rolls back. The
-   * server runs them in order, so statement k+1 starts when k's answer arrives: that is
+   * A step is pipelined on the one connection: BEGIN, the lock limits and the statements are
+   * sent without waiting for each answer — across the batches the step comes in (the limits
+   * are a batch of their own), so a small step is one write and one wait — at most
+   * PIPELINE_BATCH unanswered at a time (a step of millions of statements must not queue
+   * millions of queries at once). Once every statement has answered, the state rows and
+   * COMMIT go in one more write: the log row's finish time and duration are taken then. Each
+   * query gets its own result, so the first failure is known exactly; the queries after it
+   * fail as "transaction aborted", and the COMMIT of an aborted transaction only rolls back.
+   * The server runs them in order, so statement k+1 starts when k's answer arrives: that is
    * when its progress event says so.
    */
   async runTransactionalStep(batches: Iterable<StatementBatch>, finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null> {
     // Queries are lazy in postgres.js: execute() sends each now, so they go in this order.
+    // sent[i] is statement statementOf[i] of the step (BEGIN counts as the first one's).
     const sent: Array<Promise<unknown>> = [this.sql.unsafe('BEGIN').simple().execute()];
+    const statementOf: number[] = [0];
+    const settle = async (): Promise<StepFailure | null> => {
+      const ran = await Promise.allSettled(sent);
+      const failed = ran.findIndex((r) => r.status === 'rejected');
+      if (failed >= 0) return { index: statementOf[failed]!, error: (ran[failed] as PromiseRejectedResult).reason };
+      sent.length = 0;
+      statementOf.length = 0;
+      return null;
+    };
     let index = 0;
     for (const given of batches) {
-      const batch = isTextBatch(given) ? given.statements() : given;
-      for (let from = 0; from < batch.length; from += PIPELINE_BATCH) {
-        const offset = sent.length - index; // sent[i] is statement i - offset
-        for (const sql of batch.slice(from, from + PIPELINE_BATCH)) {
-          const k = index++;
-          if (k === 0) progress.statementStart(0);
-          sent.push(
-            this.sql
-              .unsafe(sql)
-              .simple()
-              .execute()
-              .then(() => {
-                progress.statementEnd(k);
-                progress.statementStart(k + 1);
-              }),
-          );
+      for (const sql of isTextBatch(given) ? given.statements() : given) {
+        const k = index++;
+        if (k === 0) progress.statementStart(0);
+        statementOf.push(k);
+        sent.push(
+          this.sql
+            .unsafe(sql)
+            .simple()
+            .execute()
+            .then(() => {
+              progress.statementEnd(k);
+              progress.statementStart(k + 1);
+            }),
+        );
+        if (sent.length >= PIPELINE_BATCH) {
+          const failure = await settle();
+          if (failure) return this.abandon(failure);
         }
-        const ran = await Promise.allSettled(sent);
-        const failed = ran.findIndex((r) => r.status === 'rejected');
-        if (failed >= 0) return this.abandon({ index: Math.max(0, failed - offset), error: (ran[failed] as PromiseRejectedResult).reason });
-        sent.length = 0;
       }
     }
+    const failure = await settle();
+    if (failure) return this.abandon(failure);
     // The state rows with their values written in (simple protocol): with parameters, postgres.js
     // sends Parse + Describe and waits for the answer before it can bind, a round trip more per
     // step with the pipeline stalled behind it. Not a prepared statement either: a migration's
     // DEALLOCATE ALL would make postgres.js retry it after the COMMIT, outside the transaction.
-    const closing = [...sent, ...finish().map((q) => this.sql.unsafe(inlineValues(q.sql, q.params)).simple().execute()), this.sql.unsafe('COMMIT').simple().execute()];
+    const closing = [...finish().map((q) => this.sql.unsafe(inlineValues(q.sql, q.params)).simple().execute()), this.sql.unsafe('COMMIT').simple().execute()];
     const finished = await Promise.allSettled(closing);
     const failedAt = finished.findIndex((r) => r.status === 'rejected');
-    // `sent` still holds BEGIN only in a step with no statements; either way no statement failed.
+    // Every statement ran: a failure here is the state rows' or the COMMIT's.
     return failedAt >= 0 ? this.abandon({ index, error: (finished[failedAt] as PromiseRejectedResult).reason }) : null;
   }
 
