@@ -4,6 +4,7 @@ import type postgres from 'postgres';
 import { ConnectWatch, tcpPeer } from './connect-guard.js';
 import { BackupToolError, findExecutable, runTool, toolVersion } from './dump-tools.js';
 import { LockTimeoutError } from './dialect-errors.js';
+import { gonePid, orphanNote } from './orphan-session.js';
 import { qualifiedName } from './dialect.js';
 import { isTextBatch, lockWithWait, numberedPlaceholders, type BlockingSession, type DatabaseAdapter, type ReadOnlyProbe, type LockLimits, type StatementBatch, type Query, type RehearsalLimits, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
 import { postgresSyntax } from './postgres.js';
@@ -189,8 +190,8 @@ export class PostgresAdapter implements DatabaseAdapter {
   }
 
   async lockHolder(): Promise<string | null> {
-    const rows = await this.query<{ pid: number; usename: string; client_addr: string | null; application_name: string; backend_start: string }>(
-      `SELECT a.pid, a.usename, host(a.client_addr) AS client_addr, a.application_name, a.backend_start::text AS backend_start
+    const rows = await this.query<{ pid: number; usename: string; client_addr: string | null; application_name: string; backend_start: string; state: string | null; query: string | null }>(
+      `SELECT a.pid, a.usename, host(a.client_addr) AS client_addr, a.application_name, a.backend_start::text AS backend_start, a.state, left(a.query, 200) AS query
          FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
         WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = ? AND l.pid <> pg_backend_pid()
           -- advisory locks are per database; the same key in another database is someone else's
@@ -198,7 +199,9 @@ export class PostgresAdapter implements DatabaseAdapter {
       [this.lockKey],
     );
     const h = rows[0];
-    return h ? `held by ${h.application_name || 'a session'} as ${h.usename} from ${h.client_addr ?? 'a local socket'}, pid ${h.pid}, since ${h.backend_start}` : null;
+    if (!h) return null;
+    const gone = gonePid(h.application_name);
+    return `held by ${h.application_name || 'a session'} as ${h.usename} from ${h.client_addr ?? 'a local socket'}, pid ${h.pid}, since ${h.backend_start}` + (gone === null ? '' : orphanNote(gone, h));
   }
 
   async unlock(): Promise<void> {
