@@ -2,6 +2,7 @@ import test from 'ava';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cli } from './helpers/cli.js';
+import { eachDatabase, withDb } from './helpers/databases.js';
 import { makeFolder, pair } from './helpers/folders.js';
 import { KEYS, openScreen } from './helpers/screen.js';
 
@@ -118,3 +119,28 @@ test('the backups list shows the connected database\'s backups; a adds the other
     await s.close();
   }
 });
+
+eachDatabase(
+  'the TUI restore confirmation says tables created after the backup stay, as the CLI does, and they do',
+  async (t, url) => {
+    const dir = makeFolder({ ...pair('1'), ...pair('2') });
+    const s = await openScreen({ migrations: dir, url });
+    try {
+      await ok(s.url, s.dir, '--yes', 'upgrade');
+      await ok(s.url, s.dir, 'backup', '--backup-dir', join(s.work, 'backups'));
+      await withDb(url, (db) => db.execute('CREATE TABLE made_later (id int)'));
+      await s.press('r', 'b');
+      await s.waitFor(/│> \d{4}-/);
+      await s.press(KEYS.enter);
+      const confirm = await s.waitFor(/Restore .* from this backup\?/);
+      t.regex(confirm, /the data is replaced by the backup's/);
+      t.regex(confirm, /tables created after the backup are left in place/);
+      await s.press(new URL(url).pathname.slice(1), KEYS.enter);
+      await s.waitFor(/restore: done/);
+      t.true(await withDb(url, (db) => db.tableExists('made_later')), 'what the confirmation said: the later table is still there');
+    } finally {
+      await s.close();
+    }
+  },
+  ['postgres', 'mariadb'],
+);

@@ -25,6 +25,7 @@ export function openBackups(ctx: TuiContext): void {
             `now: ${session.state.versionRows.join(', ') || 'base'}`,
             '',
             "the data is replaced by the backup's",
+            ...keptTables(backup),
           ],
           phrase: session.db.databaseName,
           danger: true,
@@ -34,6 +35,9 @@ export function openBackups(ctx: TuiContext): void {
     }),
   );
 }
+
+/** A dump without the state tables (PostgreSQL, MySQL/MariaDB) is restored over what is there: tables made since stay, as the CLI says. */
+const keptTables = (backup: BackupManifest): string[] => (backup.includesStateTables ? [] : ['tables created after the backup are left in place']);
 
 /** The second confirmation: the phrase names both databases. */
 function confirmOtherDatabase(ctx: TuiContext, backup: BackupManifest): void {
@@ -47,6 +51,7 @@ function confirmOtherDatabase(ctx: TuiContext, backup: BackupManifest): void {
         `it would be restored into:  ${describeDatabase(connected)}`,
         '',
         `the data of ${connected.databaseName} is replaced by the data of ${backup.databaseName} as it was at ${backup.createdAt}`,
+        ...keptTables(backup),
         '(the CLI refuses this without --into-other-database)',
       ],
       phrase: `${backup.databaseName} into ${connected.databaseName}`,
