@@ -1,6 +1,6 @@
 import test from 'ava';
 import Database from 'better-sqlite3';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeFolder, pair } from './helpers/folders.js';
@@ -392,6 +392,23 @@ test('a killed run (a statement may or may not have completed): R offers resumin
     const status = JSON.parse((await cli(['--url', s.url, '--dir', s.dir, 'status', '--json'])).stdout);
     t.is(status.dirty, null);
     t.deepEqual(status.applied, ['1']);
+  } finally {
+    await s.close();
+  }
+});
+
+test('an applied revision whose files are gone: the status bar says so (the history pane cannot show it), as status does', async (t) => {
+  const s = await openScreen({ migrations: makeFolder({ ...pair('1'), ...pair('2'), ...pair('3') }) });
+  try {
+    await upgradeAll(s.url, s.dir);
+    for (const f of readdirSync(s.dir).filter((f) => f.startsWith('3_'))) rmSync(join(s.dir, f));
+    await s.press('r');
+    const frame = await s.waitFor('reloaded files and database state');
+    t.regex(frame, /History \(2\)/);
+    t.regex(frame, /at 3 \(files missing\) · 0 pending/);
+    for (const f of readdirSync(s.dir).filter((f) => f.startsWith('2_'))) rmSync(join(s.dir, f));
+    await s.press('r');
+    t.regex(await s.waitFor(/History \(1\)/), /at 3 \(files missing\) · 1 applied without files · 0 pending/);
   } finally {
     await s.close();
   }
