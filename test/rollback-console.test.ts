@@ -1,4 +1,5 @@
 import test from 'ava';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cli } from './helpers/cli.js';
@@ -144,3 +145,25 @@ eachDatabase(
   },
   ['postgres', 'mariadb'],
 );
+
+test('after a killed run, the rollback console (headless and TUI) lists what ran and names the statement that may or may not have completed', async (t) => {
+  const dir = makeFolder({
+    '1_a.up.sql': '-- migrate:transaction off\nCREATE TABLE a (id int);\nINSERT INTO nowhere VALUES (1);\nCREATE TABLE c (id int);\n',
+    '1_a.down.sql': 'DROP TABLE a;\n',
+  });
+  const s = await openScreen({ migrations: dir, variant: 'rollback' });
+  try {
+    t.is((await cli(['--url', s.url, '--dir', s.dir, '--yes', 'upgrade'])).code, 5);
+    // What a SIGKILL during statement 2 leaves: the step started, 1 statement recorded, no outcome.
+    const db = new Database(join(s.work, 'screen.sqlite'));
+    db.prepare("UPDATE migrate_tui_log SET status = 'started', error = NULL WHERE status = 'dirty'").run();
+    db.close();
+    const headless = await cli(['--url', s.url, '--dir', s.dir, 'rollback']);
+    t.is(headless.code, 0, headless.stderr);
+    t.regex(headless.stdout, /DIRTY: the up of 1 did not finish \(1 of 3 statements ran\)\n {2}1\. CREATE TABLE a \(id int\)\n {2}no outcome was recorded .*: statement 2 \(INSERT INTO nowhere VALUES \(1\)\) may or may not have completed/);
+    await s.press('r');
+    t.regex(await s.waitFor(/DIRTY: the up of 1/), /statement 2 may or may not have completed/);
+  } finally {
+    await s.close();
+  }
+});
