@@ -413,3 +413,27 @@ test('an applied revision whose files are gone: the status bar says so (the hist
     await s.close();
   }
 });
+
+test('an action reads the database before its preview: after another session changed it, the plan, the notice and the status bar say what is there now', async (t) => {
+  const s = await openScreen({ migrations: makeFolder({ ...pair('1'), ...pair('2'), ...pair('3') }) });
+  try {
+    await cli(['--url', s.url, '--dir', s.dir, '--yes', 'upgrade', '1']);
+    await s.press('r');
+    await s.waitFor(/at 1 · 2 pending/);
+    // Another session applies 2 while the screen shows 1.
+    t.is((await cli(['--url', s.url, '--dir', s.dir, '--yes', 'upgrade', '2'])).code, 0);
+    await s.press('U');
+    const plan = await s.waitFor(/Upgrade to heads\?/);
+    t.regex(plan, /to heads: 1 revision, in this order/);
+    t.notRegex(plan, /↑ 2 /, 'the plan is not drawn from the stale screen');
+    await s.press(KEYS.escape);
+    t.regex(await s.waitFor(/at 2 · 1 pending/), /at 2 · 1 pending/);
+    // Another session reverts 2: d on 1 says there is nothing to do, and the bar agrees.
+    t.is((await cli(['--url', s.url, '--dir', s.dir, '--yes', 'downgrade', '1', '--no-backup'])).code, 0);
+    await s.press('G', 'd');
+    const after = await s.waitFor(/nothing to downgrade: the database is already at 1/);
+    t.regex(after, /at 1 · 2 pending/);
+  } finally {
+    await s.close();
+  }
+});

@@ -4,9 +4,14 @@ import { chooseFlow } from '../flows/choose.js';
 import { confirmFlow } from '../flows/confirm.js';
 import { errorResult } from '../flows/result.js';
 import { backupFirst, execute } from './run.js';
+import { withFreshState } from './migrate.js';
 
 /** The four ways out of a dirty state (DESIGN §4), each previewed before it runs. */
 export function startResolve(ctx: TuiContext): void {
+  withFreshState(ctx, 'resolve', () => resolveChoices(ctx));
+}
+
+function resolveChoices(ctx: TuiContext): void {
   const dirty = ctx.session.state.dirty;
   if (!dirty) return ctx.notice('nothing to resolve: the database is not dirty');
   const uncertain = dirty.uncertain?.statement ?? null;
