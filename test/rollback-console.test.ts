@@ -1,5 +1,6 @@
 import test from 'ava';
 import Database from 'better-sqlite3';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cli } from './helpers/cli.js';
@@ -163,6 +164,24 @@ test('after a killed run, the rollback console (headless and TUI) lists what ran
     t.regex(headless.stdout, /DIRTY: the up of 1 did not finish \(1 of 3 statements ran\)\n {2}1\. CREATE TABLE a \(id int\)\n {2}no outcome was recorded .*: statement 2 \(INSERT INTO nowhere VALUES \(1\)\) may or may not have completed/);
     await s.press('r');
     t.regex(await s.waitFor(/DIRTY: the up of 1/), /statement 2 may or may not have completed/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('a backup folder that is a file: `backups` says so (it was exit 70 with a stack trace) and the TUI b shows it instead of crashing', async (t) => {
+  const s = await openScreen({ migrations: makeFolder({ ...pair('1') }) });
+  try {
+    writeFileSync(join(s.work, 'backups'), 'not a folder\n');
+    const listed = await cli(['--url', s.url, '--dir', s.dir, 'backups', '--backup-dir', join(s.work, 'backups')]);
+    t.is(listed.code, 1, listed.stderr);
+    t.regex(listed.stderr, /the backup folder \S+backups is a file, not a folder\n {2}→ point --backup-dir/);
+    t.notRegex(listed.stderr, /internal error|\n\s+at /);
+    await s.press('b');
+    const shown = await s.waitFor(/backups: FAILED/);
+    t.regex(shown, /is a file, not a folder/);
+    await s.press(KEYS.escape);
+    await s.waitFor(/History \(1\)/);
   } finally {
     await s.close();
   }

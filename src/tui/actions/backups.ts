@@ -3,6 +3,7 @@ import type { TuiContext } from '../context.js';
 import { backupsFlow } from '../flows/backups.js';
 import { confirmFlow } from '../flows/confirm.js';
 import { execute } from './run.js';
+import { errorResult } from '../flows/result.js';
 
 /**
  * The backups list (the connected database's; `a` all of them); enter on one asks (typed
@@ -10,8 +11,15 @@ import { execute } from './run.js';
  */
 export function openBackups(ctx: TuiContext): void {
   const { session } = ctx;
+  let list: BackupManifest[];
+  try {
+    list = session.backups();
+  } catch (error) {
+    // The folder cannot be read (a file, not a folder): said on screen; the TUI goes on.
+    return ctx.setFlow(errorResult('backups', error));
+  }
   ctx.setFlow(
-    backupsFlow(session.backups(), session.identity(), (backup) => {
+    backupsFlow(list, session.identity(), (backup) => {
       if (ctx.guard('restore')) return;
       const other = !sameDatabase(backupOrigin(backup), session.identity());
       ctx.setFlow(
