@@ -437,3 +437,23 @@ test('an action reads the database before its preview: after another session cha
     await s.close();
   }
 });
+
+test('a step left dirty by a TUI run: the result names the TUI key (R), not the CLI flags', async (t) => {
+  const s = await openScreen({
+    migrations: makeFolder({
+      '1_a.up.sql': '-- migrate:transaction off\nCREATE TABLE a (id int);\nINSERT INTO nowhere VALUES (1);\n',
+      '1_a.down.sql': 'DROP TABLE a;\n',
+    }),
+  });
+  try {
+    await s.press('U');
+    await s.waitFor(/Upgrade to heads\?/);
+    await s.press('y');
+    const result = await s.waitFor(/upgrade to heads: FAILED/);
+    t.regex(result, /DIRTY: statement 1 of 2 ran and stays applied/);
+    t.regex(result, /→ fix the cause, then press R \(resolve\)/);
+    t.notRegex(result, /--resume|--reverse|--applied/, 'no CLI flag on a TUI screen');
+  } finally {
+    await s.close();
+  }
+});
