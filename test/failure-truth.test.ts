@@ -1,6 +1,7 @@
 import { cli } from './helpers/cli.js';
 import { eachDatabase, withDb } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
+import { openScreen } from './helpers/screen.js';
 
 /**
  * Issue 9: what the tool says after a failure is exactly what the database holds. Each test
@@ -214,6 +215,16 @@ eachDatabase(
     const again = await run(url, dir, '--yes', 'upgrade');
     t.is(again.code, 5);
     t.regex(again.stderr, /left an INVALID index behind: orders_user_uniq/);
+    // The TUI's resolve screen shows the stored error line by line (each wraps as its own line).
+    const s = await openScreen({ migrations: dir, url });
+    try {
+      await s.press('R');
+      const screen = await s.waitFor(/Resolve the unfinished up of 2/);
+      t.regex(screen, /│ {2}Key \(user_id\)=\(7\) is duplicated\. +│/);
+      t.regex(screen, /│ {2}the failed statement left an INVALID index behind: orders_user_uniq on orders/);
+    } finally {
+      await s.close();
+    }
   },
   ['postgres'],
 );

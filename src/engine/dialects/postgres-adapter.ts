@@ -35,7 +35,7 @@ function withLeftBehind(error: unknown, left: ReadonlyArray<{ name: string; tabl
   return Object.assign(error, {
     leftBehind:
       `the failed statement left ${left.length === 1 ? 'an INVALID index' : `${left.length} INVALID indexes`} behind: ${names} (PostgreSQL keeps the index of a failed CONCURRENTLY build; ` +
-      `queries do not use it, writes still update it); drop ${left.length === 1 ? 'it' : 'them'} (${drops}) before \`resolve --resume\` runs the statement again`,
+      `queries do not use it, writes still update it); drop ${left.length === 1 ? 'it' : 'them'} (${drops}) before a resume runs the statement again`,
   });
 }
 

@@ -24,7 +24,8 @@ function resolveChoices(ctx: TuiContext): void {
     { mode: 'reverted', key: 'x', label: `reverted: record ${dirty.revision} as NOT applied (you undid it by hand); no SQL` },
   ];
   const intro = [
-    `${dirty.statementsDone} of ${dirty.statementsTotal} statements ran${dirty.error ? `; it stopped on: ${dirty.error}` : ''}`,
+    // The error may be several lines (PostgreSQL's DETAIL, an INVALID index left behind): each its own line, so each wraps as a line.
+    ...`${dirty.statementsDone} of ${dirty.statementsTotal} statements ran${dirty.error ? `; it stopped on: ${dirty.error}` : ''}`.split('\n'),
     ...dirty.ranStatements.map((sql, i) => `  ${i + 1}. ${sql.split('\n')[0]}`),
   ];
   const options = modes.map(({ key, label }) => ({ key, label }));
