@@ -1,6 +1,7 @@
 import { cli } from './helpers/cli.js';
 import { eachDatabase, withDb } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
+import { openScreen } from './helpers/screen.js';
 
 /**
  * Issue 9: what the tool says after a failure is exactly what the database holds. Each test
@@ -182,6 +183,48 @@ eachDatabase(
     t.regex(up.stderr, /put `-- migrate:transaction off` at the top of the file/);
     const fixed = makeFolder({ '1_mood.up.sql': `-- migrate:transaction off\n${"CREATE TYPE mood AS ENUM ('sad');\nALTER TYPE mood ADD VALUE 'happy';\nSELECT 'happy'::mood;\n"}`, '1_mood.down.sql': 'DROP TYPE mood;\n' });
     t.is((await run(url, fixed, '--yes', 'upgrade')).code, 0);
+  },
+  ['postgres'],
+);
+
+eachDatabase(
+  'a CREATE UNIQUE INDEX CONCURRENTLY that fails half-way names the INVALID index PostgreSQL keeps and the duplicated key; an older INVALID index is not blamed on it',
+  async (t, url) => {
+    const dir = makeFolder({
+      ...base,
+      '2_idx.up.sql':
+        '-- migrate:transaction off\nCREATE TABLE orders (id int PRIMARY KEY, user_id int);\nINSERT INTO orders VALUES (1, 7), (2, 7);\nCREATE UNIQUE INDEX CONCURRENTLY orders_user_uniq ON orders (user_id);\nALTER TABLE orders ADD COLUMN note text;\n',
+      '2_idx.down.sql': 'DROP TABLE orders;\n',
+    });
+    t.is((await run(url, dir, '--yes', 'upgrade', '1')).code, 0);
+    // An INVALID index from before this run, on another table: it must not be named.
+    await withDb(url, async (db) => {
+      await db.execute('CREATE TABLE older (v int)');
+      await db.execute('INSERT INTO older VALUES (1), (1)');
+      await db.execute('CREATE UNIQUE INDEX CONCURRENTLY older_uniq ON older (v)').catch(() => undefined);
+    });
+    const up = await run(url, dir, '--yes', 'upgrade');
+    t.is(up.code, 5, up.stderr);
+    t.regex(up.stderr, /could not create unique index "orders_user_uniq"\n\s+Key \(user_id\)=\(7\) is duplicated\./);
+    t.regex(up.stderr, /left an INVALID index behind: orders_user_uniq on orders .*DROP INDEX CONCURRENTLY orders_user_uniq;/);
+    t.notRegex(up.stderr, /older_uniq/);
+    t.regex(up.stderr, /DIRTY: statements 1–2 of 4 ran and stay applied/);
+    const invalid = await withDb(url, (db) => db.query<{ name: string }>('SELECT indexrelid::regclass::text AS name FROM pg_index WHERE NOT indisvalid ORDER BY 1'));
+    t.deepEqual(invalid.map((r) => r.name), ['older_uniq', 'orders_user_uniq'], 'what the message says is what pg_index holds');
+    // The refusal of the next run repeats it from the log, so the on-call engineer sees it without the first output.
+    const again = await run(url, dir, '--yes', 'upgrade');
+    t.is(again.code, 5);
+    t.regex(again.stderr, /left an INVALID index behind: orders_user_uniq/);
+    // The TUI's resolve screen shows the stored error line by line (each wraps as its own line).
+    const s = await openScreen({ migrations: dir, url });
+    try {
+      await s.press('R');
+      const screen = await s.waitFor(/Resolve the unfinished up of 2/);
+      t.regex(screen, /│ {2}Key \(user_id\)=\(7\) is duplicated\. +│/);
+      t.regex(screen, /│ {2}the failed statement left an INVALID index behind: orders_user_uniq on orders/);
+    } finally {
+      await s.close();
+    }
   },
   ['postgres'],
 );

@@ -94,3 +94,16 @@ test('a SQLite path that is not a database: the hint is about the file, never a 
   t.notRegex(r.stderr, /server/);
   t.regex(r.stderr, /SQLite database file|the path/);
 });
+
+test('downgrade to a revision left unapplied by a gap: says it is a gap and how to apply it, instead of "choose one of their ancestors" (it is one)', async (t) => {
+  const dir = makeFolder({ '1_a.up.sql': 'CREATE TABLE a (id int);\n', '1_a.down.sql': 'DROP TABLE a;\n', '2_b.up.sql': 'CREATE TABLE b (id int);\n', '2_b.down.sql': 'DROP TABLE b;\n' });
+  const url = `sqlite:${join(mkdtempSync(join(tmpdir(), 'migrate-tui-gap-')), 'gap.sqlite')}`;
+  t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade'])).code, 0);
+  // A file merged late with a lower version: 1 and 2 now build on it.
+  writeFileSync(join(dir, '0_late.up.sql'), 'CREATE TABLE late (id int);\n');
+  writeFileSync(join(dir, '0_late.down.sql'), 'DROP TABLE late;\n');
+  const r = await cli(['--url', url, '--dir', dir, '--yes', 'downgrade', '0', '--no-backup']);
+  t.is(r.code, 2, r.stderr);
+  t.regex(r.stderr, /0 is not applied, although 1, 2 \(built on it\) are: a gap, so it cannot be downgraded to/);
+  t.regex(hint(r.stderr), /choose one of their applied ancestors, or apply 0 first with `upgrade --out-of-order`/);
+});

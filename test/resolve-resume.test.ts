@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from './helpers/cli.js';
-import { eachDatabase } from './helpers/databases.js';
+import { eachDatabase, withDb } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
 import { openScreen } from './helpers/screen.js';
 import test from 'ava';
@@ -74,3 +74,38 @@ test('TUI: R → resume on a changed file shows the diff and asks file or log; f
     await s.close();
   }
 });
+
+eachDatabase(
+  'the TUI running screen of a resume names the migration it runs (it read "migration 0 of 0: starting")',
+  async (t, url) => {
+    const dir = makeFolder({
+      '1_a.up.sql': '-- migrate:transaction off\nCREATE TABLE a (id INTEGER);\nINSERT INTO gate VALUES (1);\n',
+      '1_a.down.sql': 'DROP TABLE a;\n',
+    });
+    const s = await openScreen({ migrations: dir, url });
+    try {
+      t.is((await run(s.url, s.dir, '--yes', 'upgrade')).code, 5);
+      await withDb(url, async (db) => {
+        await db.execute('CREATE TABLE gate (id INTEGER)');
+        // Another session holds the table the resume writes: the running screen stays up until it lets go.
+        await db.execute('BEGIN');
+        await db.execute('LOCK TABLE gate IN ACCESS EXCLUSIVE MODE');
+        await s.press('r');
+        await s.waitFor('reloaded files and database state');
+        await s.press('R');
+        await s.waitFor(/Resolve the unfinished up of 1/);
+        await s.press('r');
+        await s.waitFor(/Resolve 1 \(resume\)/);
+        await s.press('y');
+        const running = await s.waitFor(/statement 2 of 2/);
+        t.regex(running, /migration 1 of 1: ↑ 1 a/);
+        t.notRegex(running, /0 of 0|starting/);
+        await db.execute('COMMIT');
+      });
+      await s.waitFor(/resolve 1 \(resume\): done/);
+    } finally {
+      await s.close();
+    }
+  },
+  ['postgres'],
+);

@@ -1,7 +1,10 @@
 import test from 'ava';
+import Database from 'better-sqlite3';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cli } from './helpers/cli.js';
+import { eachDatabase, withDb } from './helpers/databases.js';
 import { makeFolder, pair } from './helpers/folders.js';
 import { KEYS, openScreen } from './helpers/screen.js';
 
@@ -114,6 +117,71 @@ test('the backups list shows the connected database\'s backups; a adds the other
     t.regex(second, /Type both names staging\.sqlite into screen\.sqlite and press enter to confirm/);
     await s.press('staging.sqlite into screen.sqlite', KEYS.enter);
     await s.waitFor(/restore into another database: done/);
+  } finally {
+    await s.close();
+  }
+});
+
+eachDatabase(
+  'the TUI restore confirmation says tables created after the backup stay, as the CLI does, and they do',
+  async (t, url) => {
+    const dir = makeFolder({ ...pair('1'), ...pair('2') });
+    const s = await openScreen({ migrations: dir, url });
+    try {
+      await ok(s.url, s.dir, '--yes', 'upgrade');
+      await ok(s.url, s.dir, 'backup', '--backup-dir', join(s.work, 'backups'));
+      await withDb(url, (db) => db.execute('CREATE TABLE made_later (id int)'));
+      await s.press('r', 'b');
+      await s.waitFor(/│> \d{4}-/);
+      await s.press(KEYS.enter);
+      const confirm = await s.waitFor(/Restore .* from this backup\?/);
+      t.regex(confirm, /the data is replaced by the backup's/);
+      t.regex(confirm, /tables created after the backup are left in place/);
+      await s.press(new URL(url).pathname.slice(1), KEYS.enter);
+      await s.waitFor(/restore: done/);
+      t.true(await withDb(url, (db) => db.tableExists('made_later')), 'what the confirmation said: the later table is still there');
+    } finally {
+      await s.close();
+    }
+  },
+  ['postgres', 'mariadb'],
+);
+
+test('after a killed run, the rollback console (headless and TUI) lists what ran and names the statement that may or may not have completed', async (t) => {
+  const dir = makeFolder({
+    '1_a.up.sql': '-- migrate:transaction off\nCREATE TABLE a (id int);\nINSERT INTO nowhere VALUES (1);\nCREATE TABLE c (id int);\n',
+    '1_a.down.sql': 'DROP TABLE a;\n',
+  });
+  const s = await openScreen({ migrations: dir, variant: 'rollback' });
+  try {
+    t.is((await cli(['--url', s.url, '--dir', s.dir, '--yes', 'upgrade'])).code, 5);
+    // What a SIGKILL during statement 2 leaves: the step started, 1 statement recorded, no outcome.
+    const db = new Database(join(s.work, 'screen.sqlite'));
+    db.prepare("UPDATE migrate_tui_log SET status = 'started', error = NULL WHERE status = 'dirty'").run();
+    db.close();
+    const headless = await cli(['--url', s.url, '--dir', s.dir, 'rollback']);
+    t.is(headless.code, 0, headless.stderr);
+    t.regex(headless.stdout, /DIRTY: the up of 1 did not finish \(1 of 3 statements ran\)\n {2}1\. CREATE TABLE a \(id int\)\n {2}no outcome was recorded .*: statement 2 \(INSERT INTO nowhere VALUES \(1\)\) may or may not have completed/);
+    await s.press('r');
+    t.regex(await s.waitFor(/DIRTY: the up of 1/), /statement 2 may or may not have completed/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('a backup folder that is a file: `backups` says so (it was exit 70 with a stack trace) and the TUI b shows it instead of crashing', async (t) => {
+  const s = await openScreen({ migrations: makeFolder({ ...pair('1') }) });
+  try {
+    writeFileSync(join(s.work, 'backups'), 'not a folder\n');
+    const listed = await cli(['--url', s.url, '--dir', s.dir, 'backups', '--backup-dir', join(s.work, 'backups')]);
+    t.is(listed.code, 1, listed.stderr);
+    t.regex(listed.stderr, /the backup folder \S+backups is a file, not a folder\n {2}→ point --backup-dir/);
+    t.notRegex(listed.stderr, /internal error|\n\s+at /);
+    await s.press('b');
+    const shown = await s.waitFor(/backups: FAILED/);
+    t.regex(shown, /is a file, not a folder/);
+    await s.press(KEYS.escape);
+    await s.waitFor(/History \(1\)/);
   } finally {
     await s.close();
   }

@@ -2,7 +2,7 @@ import test from 'ava';
 import { confirmFlow } from '../src/tui/flows/confirm.js';
 import { flowKey, flowTyping, type Flow } from '../src/tui/flows/index.js';
 import { promptFlow } from '../src/tui/flows/prompt.js';
-import { bindingFor, KEYMAP } from '../src/tui/keymap.js';
+import { bindingFor, keyName, KEYMAP } from '../src/tui/keymap.js';
 
 /** The flows without a terminal: each key handler is a pure function of the flow's state. */
 const press = (start: Flow, ...names: string[]): Flow | null => {
@@ -32,6 +32,20 @@ test('typed confirmation: only the exact name confirms; backspace edits; y is te
   press(right, 'a', 'p', 'p', '.', 'd', 'b', 'enter');
   t.deepEqual(confirmed, [true]);
   t.is(press(right, 'escape'), null);
+});
+
+test('control keys never type into a text field: ctrl-d (as Ink hands it over: input "d", ctrl) typed a "d" into the name being confirmed', (t) => {
+  const confirmed: boolean[] = [];
+  const ink = (input: string, key: { ctrl?: boolean } = {}) => ({ name: keyName(input, key), input });
+  let flow: Flow | null | undefined = confirmFlow({ title: 'Resolve?', body: [], phrase: 'oncall', backup: true, onConfirm: (backup) => confirmed.push(backup) });
+  for (const key of [ink('oncal'), ink('d', { ctrl: true }), ink('a', { ctrl: true }), ink('e', { ctrl: true }), ink('w', { ctrl: true })]) flow = flowKey(flow!, key) ?? flow;
+  t.is(flow?.kind === 'confirm' ? flow.input : null, 'oncal');
+  flow = flowKey(flow!, ink('l')) ?? flow;
+  flowKey(flow!, { name: 'enter', input: '\r' });
+  t.deepEqual(confirmed, [true], 'the name typed without the control keys confirms');
+  let prompt: Flow | null | undefined = promptFlow('New revision', ['message', 'branch'], () => undefined);
+  for (const key of [ink('add'), ink('d', { ctrl: true }), ink('u', { ctrl: true })]) prompt = flowKey(prompt!, key) ?? prompt;
+  t.deepEqual(prompt?.kind === 'prompt' ? prompt.values : null, ['add', '']);
 });
 
 test('yes/no confirmation: y confirms, n, enter and q cancel (default No)', (t) => {

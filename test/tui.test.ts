@@ -1,6 +1,6 @@
 import test from 'ava';
 import Database from 'better-sqlite3';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeFolder, pair } from './helpers/folders.js';
@@ -392,6 +392,67 @@ test('a killed run (a statement may or may not have completed): R offers resumin
     const status = JSON.parse((await cli(['--url', s.url, '--dir', s.dir, 'status', '--json'])).stdout);
     t.is(status.dirty, null);
     t.deepEqual(status.applied, ['1']);
+  } finally {
+    await s.close();
+  }
+});
+
+test('an applied revision whose files are gone: the status bar says so (the history pane cannot show it), as status does', async (t) => {
+  const s = await openScreen({ migrations: makeFolder({ ...pair('1'), ...pair('2'), ...pair('3') }) });
+  try {
+    await upgradeAll(s.url, s.dir);
+    for (const f of readdirSync(s.dir).filter((f) => f.startsWith('3_'))) rmSync(join(s.dir, f));
+    await s.press('r');
+    const frame = await s.waitFor('reloaded files and database state');
+    t.regex(frame, /History \(2\)/);
+    t.regex(frame, /at 3 \(files missing\) · 0 pending/);
+    for (const f of readdirSync(s.dir).filter((f) => f.startsWith('2_'))) rmSync(join(s.dir, f));
+    await s.press('r');
+    t.regex(await s.waitFor(/History \(1\)/), /at 3 \(files missing\) · 1 applied without files · 0 pending/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('an action reads the database before its preview: after another session changed it, the plan, the notice and the status bar say what is there now', async (t) => {
+  const s = await openScreen({ migrations: makeFolder({ ...pair('1'), ...pair('2'), ...pair('3') }) });
+  try {
+    await cli(['--url', s.url, '--dir', s.dir, '--yes', 'upgrade', '1']);
+    await s.press('r');
+    await s.waitFor(/at 1 · 2 pending/);
+    // Another session applies 2 while the screen shows 1.
+    t.is((await cli(['--url', s.url, '--dir', s.dir, '--yes', 'upgrade', '2'])).code, 0);
+    await s.press('U');
+    const plan = await s.waitFor(/Upgrade to heads\?/);
+    t.regex(plan, /to heads: 1 revision, in this order/);
+    t.notRegex(plan, /↑ 2 /, 'the plan is not drawn from the stale screen');
+    await s.press(KEYS.escape);
+    t.regex(await s.waitFor(/at 2 · 1 pending/), /at 2 · 1 pending/);
+    // Another session reverts 2: d on 1 says there is nothing to do, and the bar agrees.
+    t.is((await cli(['--url', s.url, '--dir', s.dir, '--yes', 'downgrade', '1', '--no-backup'])).code, 0);
+    await s.press('G', 'd');
+    const after = await s.waitFor(/nothing to downgrade: the database is already at 1/);
+    t.regex(after, /at 1 · 2 pending/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('a step left dirty by a TUI run: the result names the TUI key (R), not the CLI flags', async (t) => {
+  const s = await openScreen({
+    migrations: makeFolder({
+      '1_a.up.sql': '-- migrate:transaction off\nCREATE TABLE a (id int);\nINSERT INTO nowhere VALUES (1);\n',
+      '1_a.down.sql': 'DROP TABLE a;\n',
+    }),
+  });
+  try {
+    await s.press('U');
+    await s.waitFor(/Upgrade to heads\?/);
+    await s.press('y');
+    const result = await s.waitFor(/upgrade to heads: FAILED/);
+    t.regex(result, /DIRTY: statement 1 of 2 ran and stays applied/);
+    t.regex(result, /→ fix the cause, then press R \(resolve\)/);
+    t.notRegex(result, /--resume|--reverse|--applied/, 'no CLI flag on a TUI screen');
   } finally {
     await s.close();
   }

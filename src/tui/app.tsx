@@ -87,6 +87,7 @@ export function App({ session, width, height, readOnly, onQuit, onAbandon, onLea
           database={session.db.display}
           dialect={session.db.syntax.name}
           heads={session.state.versionRows}
+          missing={session.state.missing.map((m) => m.revision)}
           pending={session.state.pending.length}
           dirty={session.state.dirty !== null}
           lock={session.lease ? (isStale(session.lease) ? 'stale' : 'held') : null}

@@ -96,6 +96,9 @@ export async function rollbackCommand(ctx: DatabaseContext, project: Project, la
     const lines: string[] = [];
     if (dirty) {
       lines.push(`DIRTY: the ${dirty.direction} of ${dirty.revision} did not finish (${dirty.statementsDone} of ${dirty.statementsTotal} statements ran)${dirty.error ? `: ${dirty.error}` : ''}`);
+      // What ran, so the runbook's "check what ran (it is listed)" is true here too.
+      dirty.ranStatements.forEach((sql, i) => lines.push(`  ${i + 1}. ${sql.split('\n')[0]}`));
+      if (dirty.uncertain) lines.push(`  no outcome was recorded (killed, still running, or the connection was lost): statement ${dirty.uncertain.statement}${dirty.uncertain.sql ? ` (${dirty.uncertain.sql.split('\n')[0]})` : ''} may or may not have completed — check before resuming`);
       lines.push(`  nothing else runs until it is resolved: migrate-tui resolve ${dirty.revision} --resume | --reverse | --applied | --reverted`, '');
     }
     const message = (id: string) => (project.graph.has(id) ? project.graph.get(id).message : '(files missing)');

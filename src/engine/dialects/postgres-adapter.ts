@@ -4,6 +4,7 @@ import type postgres from 'postgres';
 import { ConnectWatch, tcpPeer } from './connect-guard.js';
 import { BackupToolError, findExecutable, runTool, toolVersion } from './dump-tools.js';
 import { LockTimeoutError } from './dialect-errors.js';
+import { gonePid, orphanNote } from './orphan-session.js';
 import { qualifiedName } from './dialect.js';
 import { isTextBatch, lockWithWait, numberedPlaceholders, type BlockingSession, type DatabaseAdapter, type ReadOnlyProbe, type LockLimits, type StatementBatch, type Query, type RehearsalLimits, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
 import { postgresSyntax } from './postgres.js';
@@ -23,6 +24,21 @@ export function inlineValues(text: string, params: readonly unknown[]): string {
     return `E'${String(v).replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
   });
 }
+/** A statement that builds an index CONCURRENTLY: when it fails, PostgreSQL keeps the index, INVALID. */
+const CONCURRENT_INDEX = /\b(?:CREATE\s+(?:UNIQUE\s+)?INDEX|REINDEX)\b[\s\S]*?\bCONCURRENTLY\b/i;
+
+/** The failed statement's error, with what it left behind in the database (`leftBehind`, read by the runner's report). */
+function withLeftBehind(error: unknown, left: ReadonlyArray<{ name: string; table: string }>): unknown {
+  if (left.length === 0 || !(error instanceof Error)) return error;
+  const names = left.map((i) => `${i.name} on ${i.table}`).join(', ');
+  const drops = left.map((i) => `DROP INDEX CONCURRENTLY ${i.name};`).join(' ');
+  return Object.assign(error, {
+    leftBehind:
+      `the failed statement left ${left.length === 1 ? 'an INVALID index' : `${left.length} INVALID indexes`} behind: ${names} (PostgreSQL keeps the index of a failed CONCURRENTLY build; ` +
+      `queries do not use it, writes still update it); drop ${left.length === 1 ? 'it' : 'them'} (${drops}) before a resume runs the statement again`,
+  });
+}
+
 /** Statements sent per pipelined batch: bounded memory, still few round trips. */
 const PIPELINE_BATCH = 1000;
 
@@ -121,7 +137,21 @@ export class PostgresAdapter implements DatabaseAdapter {
   async execute(text: string): Promise<void> {
     // The simple protocol: one round trip, and no server-side prepare of a statement that
     // runs once. A migration's statement has no parameters to bind.
-    await this.sql.unsafe(text).simple();
+    if (!CONCURRENT_INDEX.test(text)) return void (await this.sql.unsafe(text).simple());
+    const before = new Set((await this.invalidIndexes()).map((i) => i.oid));
+    try {
+      await this.sql.unsafe(text).simple();
+    } catch (error) {
+      throw withLeftBehind(error, await this.invalidIndexes().then((after) => after.filter((i) => !before.has(i.oid)), () => []));
+    }
+  }
+
+  /** The INVALID indexes now (a failed or cancelled CREATE/REINDEX … CONCURRENTLY leaves one). */
+  private async invalidIndexes(): Promise<Array<{ oid: string; name: string; table: string }>> {
+    const rows = await this.sql.unsafe(
+      `SELECT i.indexrelid::text AS oid, i.indexrelid::regclass::text AS name, i.indrelid::regclass::text AS "table" FROM pg_index i WHERE NOT i.indisvalid`,
+    );
+    return rows as unknown as Array<{ oid: string; name: string; table: string }>;
   }
 
   async query<T>(text: string, params: readonly unknown[] = []): Promise<T[]> {
@@ -160,8 +190,8 @@ export class PostgresAdapter implements DatabaseAdapter {
   }
 
   async lockHolder(): Promise<string | null> {
-    const rows = await this.query<{ pid: number; usename: string; client_addr: string | null; application_name: string; backend_start: string }>(
-      `SELECT a.pid, a.usename, host(a.client_addr) AS client_addr, a.application_name, a.backend_start::text AS backend_start
+    const rows = await this.query<{ pid: number; usename: string; client_addr: string | null; application_name: string; backend_start: string; state: string | null; query: string | null }>(
+      `SELECT a.pid, a.usename, host(a.client_addr) AS client_addr, a.application_name, a.backend_start::text AS backend_start, a.state, left(a.query, 200) AS query
          FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
         WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = ? AND l.pid <> pg_backend_pid()
           -- advisory locks are per database; the same key in another database is someone else's
@@ -169,7 +199,9 @@ export class PostgresAdapter implements DatabaseAdapter {
       [this.lockKey],
     );
     const h = rows[0];
-    return h ? `held by ${h.application_name || 'a session'} as ${h.usename} from ${h.client_addr ?? 'a local socket'}, pid ${h.pid}, since ${h.backend_start}` : null;
+    if (!h) return null;
+    const gone = gonePid(h.application_name);
+    return `held by ${h.application_name || 'a session'} as ${h.usename} from ${h.client_addr ?? 'a local socket'}, pid ${h.pid}, since ${h.backend_start}` + (gone === null ? '' : orphanNote(gone, h));
   }
 
   async unlock(): Promise<void> {

@@ -110,10 +110,12 @@ export function builtOn(graph: RevisionGraph, applied: ReadonlySet<string>, id: 
 function downgradeRemoval(graph: RevisionGraph, applied: ReadonlySet<string>, ast: TargetAst): Set<string> {
   const above = (id: string): Set<string> => {
     if (!applied.has(id)) {
+      // A gap (merged late): it is an ancestor of the heads, so "choose one of their ancestors" would name it again.
+      const builtOnIt = [...graph.descendants([id])].filter((x) => x !== id && applied.has(x));
       throw new TargetError(
         'not-applied',
-        `${id} is not applied, so it cannot be downgraded to`,
-        `current heads: ${versionRows(graph, applied).join(', ') || 'none (base)'}; choose one of their ancestors`,
+        builtOnIt.length > 0 ? `${id} is not applied, although ${builtOnIt.join(', ')} (built on it) ${builtOnIt.length === 1 ? 'is' : 'are'}: a gap, so it cannot be downgraded to` : `${id} is not applied, so it cannot be downgraded to`,
+        `current heads: ${versionRows(graph, applied).join(', ') || 'none (base)'}; choose one of their applied ancestors` + (builtOnIt.length > 0 ? `, or apply ${id} first with \`upgrade --out-of-order\`` : ''),
         { target: id },
       );
     }

@@ -172,7 +172,10 @@ export function resolve(runner: StepRunner, ref: string, mode: ResolveMode, sour
       // The same statement-by-statement run as the step itself (outside the run's transaction,
       // the file's own BEGIN/COMMIT tracked, checks after), on the same log row.
       const step = resumeStep(runner, preview, dirty);
+      // Between step events as any run, so a progress view says which migration runs (the TUI's read "migration 0 of 0").
+      runner.emit({ type: 'step-start', index: 0, total: 1, revision: step.revision, direction: step.direction, message: step.message, statements: statementCount(step) });
       const ran = await runner.db.outsideTransaction(() => runner.runTracked(step, 0, dirty.logId, preview.startAt - 1));
+      runner.emit({ type: 'step-end', index: 0, revision: step.revision, status: ran.error === null ? 'done' : 'failed', durationMs: Date.now() - started });
       if (ran.error !== null) {
         const failure = await runner.recordTrackedFailure(step, dirty.logId, ran, { finishedAt: new Date().toISOString(), durationMs: Date.now() - started });
         // Whatever the resume kept or rolled back, the step as a whole is still unfinished.

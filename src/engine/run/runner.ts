@@ -1,5 +1,4 @@
-import type { ConnectionTarget } from '../connection.js';
-import { redact } from '../connection.js';
+import { redact, type ConnectionTarget } from '../connection.js';
 import type { DatabaseAdapter, LockLimits } from '../dialects/adapter.js';
 import { whoAndWhere } from '../dialects/connect.js';
 import type { MigrateTuiError } from '../errors.js';
@@ -266,9 +265,10 @@ export class StepRunner {
     return failure;
   }
 
-  /** The database's message with the connection's secrets masked. */
+  /** The database's message, its DETAIL (PostgreSQL's `Key (id)=(1) is duplicated.`) and what the failed statement left behind (an INVALID index), secrets masked. */
   databaseMessage(error: unknown): string {
-    return redact(error instanceof Error ? error.message : String(error), this.options.connection);
+    const { detail, leftBehind } = (error ?? {}) as { detail?: unknown; leftBehind?: unknown }, message = error instanceof Error ? error.message : String(error);
+    return redact(message + (typeof detail === 'string' && detail && !message.includes(detail) ? `\n  ${detail}` : '') + (typeof leftBehind === 'string' ? `\n  ${leftBehind}` : ''), this.options.connection);
   }
 
   failure(step: RunStep, done: number, error: unknown, state: 'rolled-back' | 'dirty', outcome: Partial<FailureOutcome> = {}, cursor = new StatementCursor(step)): MigrationFailedError {

@@ -94,6 +94,8 @@ export function readManifest(file: string): BackupManifest {
 
 export function listBackups(dir: string): BackupManifest[] {
   if (!existsSync(dir)) return [];
+  // A path that is a file (a typo in --backup-dir) was an internal error (ENOTDIR, exit 70).
+  if (!statSync(dir).isDirectory()) throw new BackupError('backup-dir-not-folder', `the backup folder ${dir} is a file, not a folder`, 'point --backup-dir (or "backups" in migrate-tui.config.json) at the folder that holds the backups', { dir });
   return readdirSync(dir)
     .filter((name) => name.endsWith('.json'))
     .flatMap((name) => {

@@ -3,6 +3,7 @@ import type { TuiContext } from '../context.js';
 import { backupsFlow } from '../flows/backups.js';
 import { confirmFlow } from '../flows/confirm.js';
 import { execute } from './run.js';
+import { errorResult } from '../flows/result.js';
 
 /**
  * The backups list (the connected database's; `a` all of them); enter on one asks (typed
@@ -10,8 +11,15 @@ import { execute } from './run.js';
  */
 export function openBackups(ctx: TuiContext): void {
   const { session } = ctx;
+  let list: BackupManifest[];
+  try {
+    list = session.backups();
+  } catch (error) {
+    // The folder cannot be read (a file, not a folder): said on screen; the TUI goes on.
+    return ctx.setFlow(errorResult('backups', error));
+  }
   ctx.setFlow(
-    backupsFlow(session.backups(), session.identity(), (backup) => {
+    backupsFlow(list, session.identity(), (backup) => {
       if (ctx.guard('restore')) return;
       const other = !sameDatabase(backupOrigin(backup), session.identity());
       ctx.setFlow(
@@ -25,6 +33,7 @@ export function openBackups(ctx: TuiContext): void {
             `now: ${session.state.versionRows.join(', ') || 'base'}`,
             '',
             "the data is replaced by the backup's",
+            ...keptTables(backup),
           ],
           phrase: session.db.databaseName,
           danger: true,
@@ -34,6 +43,9 @@ export function openBackups(ctx: TuiContext): void {
     }),
   );
 }
+
+/** A dump without the state tables (PostgreSQL, MySQL/MariaDB) is restored over what is there: tables made since stay, as the CLI says. */
+const keptTables = (backup: BackupManifest): string[] => (backup.includesStateTables ? [] : ['tables created after the backup are left in place']);
 
 /** The second confirmation: the phrase names both databases. */
 function confirmOtherDatabase(ctx: TuiContext, backup: BackupManifest): void {
@@ -47,6 +59,7 @@ function confirmOtherDatabase(ctx: TuiContext, backup: BackupManifest): void {
         `it would be restored into:  ${describeDatabase(connected)}`,
         '',
         `the data of ${connected.databaseName} is replaced by the data of ${backup.databaseName} as it was at ${backup.createdAt}`,
+        ...keptTables(backup),
         '(the CLI refuses this without --into-other-database)',
       ],
       phrase: `${backup.databaseName} into ${connected.databaseName}`,

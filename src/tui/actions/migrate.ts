@@ -8,9 +8,30 @@ import { backupFirst, execute } from './run.js';
 import { withLiveFigures } from './live-figures.js';
 import { confirmLint, planLint } from '../lint-view.js';
 
-/** Upgrade, downgrade and stamp: each previewed and confirmed before it runs. */
+/**
+ * Upgrade, downgrade and stamp: each previewed and confirmed before it runs. Each reads the
+ * database first: the screen may be stale (another session ran something since), and a plan
+ * drawn from it is a state the TUI has not read (the run plans again under the lock).
+ */
+
+/** Reads the database (and redraws the history marks and status bar), then `then`. */
+export function withFreshState(ctx: TuiContext, what: string, then: () => void): void {
+  ctx.setFlow(busyFlow(`reading the database before the ${what}…`));
+  ctx.session
+    .reload(ctx.session.project)
+    .then(() => {
+      ctx.refresh();
+      ctx.setFlow(null);
+      then();
+    })
+    .catch((error) => ctx.setFlow(errorResult(what, error)));
+}
 
 export function startUpgrade(ctx: TuiContext, target: string): void {
+  withFreshState(ctx, `upgrade to ${target}`, () => upgradeConfirm(ctx, target));
+}
+
+function upgradeConfirm(ctx: TuiContext, target: string): void {
   const { session } = ctx;
   try {
     const steps = session.planUpgrade(target);
@@ -41,6 +62,10 @@ export function startUpgrade(ctx: TuiContext, target: string): void {
 }
 
 export function startDowngrade(ctx: TuiContext, target: string): void {
+  withFreshState(ctx, `downgrade to ${target}`, () => downgradeConfirm(ctx, target));
+}
+
+function downgradeConfirm(ctx: TuiContext, target: string): void {
   const { session } = ctx;
   ctx.setFlow(busyFlow(`preparing the downgrade to ${target}…`));
   session
@@ -73,6 +98,10 @@ export function startDowngrade(ctx: TuiContext, target: string): void {
 }
 
 export function startStamp(ctx: TuiContext, target: string): void {
+  withFreshState(ctx, `stamp ${target}`, () => stampConfirm(ctx, target));
+}
+
+function stampConfirm(ctx: TuiContext, target: string): void {
   const { session } = ctx;
   try {
     const { removed, added } = session.stampChanges(target);

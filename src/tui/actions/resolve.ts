@@ -4,9 +4,14 @@ import { chooseFlow } from '../flows/choose.js';
 import { confirmFlow } from '../flows/confirm.js';
 import { errorResult } from '../flows/result.js';
 import { backupFirst, execute } from './run.js';
+import { withFreshState } from './migrate.js';
 
 /** The four ways out of a dirty state (DESIGN §4), each previewed before it runs. */
 export function startResolve(ctx: TuiContext): void {
+  withFreshState(ctx, 'resolve', () => resolveChoices(ctx));
+}
+
+function resolveChoices(ctx: TuiContext): void {
   const dirty = ctx.session.state.dirty;
   if (!dirty) return ctx.notice('nothing to resolve: the database is not dirty');
   const uncertain = dirty.uncertain?.statement ?? null;
@@ -19,7 +24,8 @@ export function startResolve(ctx: TuiContext): void {
     { mode: 'reverted', key: 'x', label: `reverted: record ${dirty.revision} as NOT applied (you undid it by hand); no SQL` },
   ];
   const intro = [
-    `${dirty.statementsDone} of ${dirty.statementsTotal} statements ran${dirty.error ? `; it stopped on: ${dirty.error}` : ''}`,
+    // The error may be several lines (PostgreSQL's DETAIL, an INVALID index left behind): each its own line, so each wraps as a line.
+    ...`${dirty.statementsDone} of ${dirty.statementsTotal} statements ran${dirty.error ? `; it stopped on: ${dirty.error}` : ''}`.split('\n'),
     ...dirty.ranStatements.map((sql, i) => `  ${i + 1}. ${sql.split('\n')[0]}`),
   ];
   const options = modes.map(({ key, label }) => ({ key, label }));

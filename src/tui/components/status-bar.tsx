@@ -3,7 +3,7 @@ import { KEYMAP, type Scope } from '../keymap.js';
 import { colour } from '../theme.js';
 
 /** One status line (database, dialect, heads, pending, lock/dirty) and one line of key hints. */
-export function StatusBar(props: { database: string; dialect: string; heads: readonly string[]; pending: number; dirty: boolean; lock?: 'held' | 'stale' | null; readOnly: boolean; scope: Scope; notice: string | null; width: number; notCreated?: boolean }) {
+export function StatusBar(props: { database: string; dialect: string; heads: readonly string[]; pending: number; dirty: boolean; lock?: 'held' | 'stale' | null; readOnly: boolean; scope: Scope; notice: string | null; width: number; notCreated?: boolean; missing?: readonly string[] }) {
   // A dirty database can only be resolved, so the way out is always on screen.
   const shown = KEYMAP.filter((b) => (b.hint || (props.dirty && b.action === 'resolve')) && b.scopes.includes(props.scope) && !(props.readOnly && b.mutates));
   const hints = fitHints(
@@ -11,7 +11,11 @@ export function StatusBar(props: { database: string; dialect: string; heads: rea
     props.width,
   );
   // The embedded default before its first write: nothing exists yet, and the first write makes it.
-  const at = props.notCreated ? 'no database yet: upgrade creates it' : `at ${props.heads.join(', ') || 'base'}`;
+  // An applied revision whose files are gone is not in the history pane: the line says so (as `status` does).
+  const missing = props.missing ?? [];
+  const headsShown = props.heads.map((h) => (missing.includes(h) ? `${h} (files missing)` : h));
+  const missingBelow = missing.filter((m) => !props.heads.includes(m)).length;
+  const at = props.notCreated ? 'no database yet: upgrade creates it' : `at ${headsShown.join(', ') || 'base'}${missingBelow > 0 ? ` · ${missingBelow} applied without files` : ''}`;
   // A long database path gives way (cut from the left) before what the state says.
   const rest = ` · ${props.dialect} · ${at} · ${props.pending} pending`;
   // The lease row (servers without advisory locks): another run holds it, or its owner is gone (`status` says who).

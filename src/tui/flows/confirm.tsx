@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { Panel } from '../components/panel.js';
 import { colour } from '../theme.js';
-import { scrollBy, type FlowModule, type FlowViewProps, type KeyOutcome, type KeyPress } from './flow.js';
+import { scrollBy, typesText, type FlowModule, type FlowViewProps, type KeyOutcome, type KeyPress } from './flow.js';
 import { bindingFor, KEYMAP } from '../keymap.js';
 import { findingLines, type ConfirmLint } from '../lint-view.js';
 
@@ -146,7 +146,7 @@ function onKey(state: ConfirmFlow, { name, input }: KeyPress): KeyOutcome<Confir
   if (state.phrase !== null) {
     if (name === 'backspace') return reduceConfirm(state, { type: 'erase' });
     if (name === 'enter') return state.input === state.phrase ? void state.onConfirm(state.backup ?? false) : reduceConfirm(state, { type: 'mismatch' });
-    if (input && !['tab', 'escape', 'up', 'down', 'left', 'right', 'pageup', 'pagedown'].includes(name)) return reduceConfirm(state, { type: 'type', text: input });
+    if (typesText(name, input)) return reduceConfirm(state, { type: 'type', text: input });
     return undefined;
   }
   if (name === 'y') return void state.onConfirm(state.backup ?? false);

@@ -38,7 +38,13 @@ export interface FlowModule<S> {
 }
 
 /** Keys that are never text in a text field. */
-export const NOT_TEXT = ['tab', 'enter', 'escape', 'backspace', 'up', 'down', 'left', 'right'];
+export const NOT_TEXT = ['tab', 'enter', 'escape', 'backspace', 'up', 'down', 'left', 'right', 'pageup', 'pagedown', 'home', 'end'];
+
+/**
+ * Whether a key types its input into a text field. A control key never does: Ink hands
+ * ctrl-d over as input "d", which typed a "d" into the database name being confirmed.
+ */
+export const typesText = (name: string, input: string): boolean => input !== '' && !name.startsWith('ctrl-') && !NOT_TEXT.includes(name);
 
 /** Scrolls a panel; never above its first line. */
 export function scrollBy<S extends { readonly scroll: number }>(state: S, by: number): S {

@@ -1,5 +1,5 @@
 import { Panel } from '../components/panel.js';
-import { NOT_TEXT, type FlowModule, type FlowViewProps, type KeyOutcome, type KeyPress } from './flow.js';
+import { typesText, type FlowModule, type FlowViewProps, type KeyOutcome, type KeyPress } from './flow.js';
 
 /** Prompt: a few text fields (tab/enter to the next); enter on the last submits, when the first is filled. */
 
@@ -41,7 +41,7 @@ function onKey(state: PromptFlow, { name, input }: KeyPress): KeyOutcome<PromptF
     if (name === 'tab' || !state.values[0]!.trim()) return reducePrompt(state, { type: 'field', field: 0 });
     return void state.onSubmit(state.values);
   }
-  if (input && !NOT_TEXT.includes(name)) return reducePrompt(state, { type: 'type', text: input });
+  if (typesText(name, input)) return reducePrompt(state, { type: 'type', text: input });
   return undefined;
 }
 

@@ -104,7 +104,8 @@ export function RollbackScreen(props: { session: TuiSession; selected: number; w
   // A dirty database leads with its unfinished step and the one way on: R.
   const lead = dirty
     ? [
-        `DIRTY: the ${dirty.direction} of ${dirty.revision} ${messages.get(dirty.revision) ?? ''} did not finish (${dirty.statementsDone} of ${dirty.statementsTotal} statements ran)${dirty.error ? `: ${dirty.error}` : ''}`,
+        ...`DIRTY: the ${dirty.direction} of ${dirty.revision} ${messages.get(dirty.revision) ?? ''} did not finish (${dirty.statementsDone} of ${dirty.statementsTotal} statements ran)${dirty.error ? `: ${dirty.error}` : ''}`.split('\n'),
+        ...(dirty.uncertain ? [`statement ${dirty.uncertain.statement} may or may not have completed (no outcome was recorded: killed, or the connection was lost)`] : []),
         'press R to resolve it (resume / reverse / applied / reverted); nothing can be rolled back until then',
       ]
     : [];
