@@ -46,8 +46,14 @@ test('a backup folder that is a file is refused, naming it, and the file keeps i
   const r = await run('backup', '--backup-dir', file);
   t.not(r.code, 0);
   t.not(r.code, 70, r.stderr);
-  t.regex(r.stderr, new RegExp(`cannot create the backup folder ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  const quoted = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  t.regex(r.stderr, new RegExp(`cannot create the backup folder ${quoted}: ${quoted} is a file, not a folder`));
   t.is(statSync(file).mode & 0o777, 0o644);
+  // A folder below the file: the file is named, not a bare ENOTDIR.
+  const below = await run('backup', '--backup-dir', join(file, 'sub'));
+  t.is(below.code, 1, below.stderr);
+  t.regex(below.stderr, new RegExp(`cannot create the backup folder ${quoted}/sub: ${quoted} is a file, not a folder`));
+  t.notRegex(below.stderr, /ENOTDIR/);
 });
 
 test('a manifest that is not JSON, or has a bad field, is refused before restoring: a clear error, not exit 70', async (t) => {

@@ -14,8 +14,9 @@ export function makeFolder(path: string, what: string, hint: string, mode?: numb
   const missing: string[] = [];
   for (let dir = resolve(path); ; ) {
     if (exists(dir)) {
-      // The folder itself there but not a folder (a file, /dev/null): callers would write into it or change its mode.
-      if (missing.length === 0 && !isFolder(dir)) throw new WriteError('folder-create-failed', `cannot create the ${what} ${path}: a file stands in the path`, hint, { path, code: 'ENOTDIR' });
+      // The folder, or a folder above it, there but not a folder (a file, /dev/null): callers would
+      // write into it or change its mode; mkdir below it would say only ENOTDIR.
+      if (!isFolder(dir)) throw new WriteError('folder-create-failed', `cannot create the ${what} ${path}: ${dir} is a file, not a folder`, hint, { path, file: dir, code: 'ENOTDIR' });
       break;
     }
     missing.push(dir);

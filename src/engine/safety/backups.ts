@@ -52,8 +52,9 @@ export function prepareBackupFile(path: string, exact: boolean): string {
     // project, a home) is not ours to change: as root, chmod of /tmp would break the machine.
     if (!created && (statSync(dirname(path)).mode & 0o077) !== 0 && holdsOnlyBackups(dirname(path))) chmodSync(dirname(path), 0o700);
   } catch (error) {
-    const code = error instanceof WriteError ? String(error.meta.code) : (error as NodeJS.ErrnoException).code;
-    throw new BackupError('backup-dir', `cannot create the backup folder ${dirname(path)}: ${code}`, hint);
+    // makeFolder's message already names the folder and why (a file in the path, a permission).
+    if (error instanceof WriteError) throw new BackupError('backup-dir', error.message, hint, error.meta);
+    throw new BackupError('backup-dir', `cannot create the backup folder ${dirname(path)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, hint);
   }
   for (let n = 2, candidate = path; n < 1000; n++, candidate = path.replace(/(\.[a-z]+)$/, `-${n}$1`)) {
     try {
