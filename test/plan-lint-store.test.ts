@@ -1,8 +1,10 @@
 import test from 'ava';
 import fc from 'fast-check';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { forgetAnalyses, lintFromStore, lintHistory, loadPostgresParser, type DialectName, type LintOptions, type LintReport, type LintStore } from '../src/engine/index.js';
 import { cli } from './helpers/cli.js';
 import { makeFolder, projectOf } from './helpers/folders.js';
@@ -13,7 +15,7 @@ import { makeFolder, projectOf } from './helpers/folders.js';
  * its revisions' tables as new: other findings than a lint of the same revisions). Read back,
  * they are exactly what a lint anew reports; the findings still print before the first step,
  * `--lint` still refuses before anything runs; `--read-only` and MIGRATE_TUI_LINT_CACHE=off
- * keep nothing.
+ * keep nothing. The parser compiled by the baseline compiler only (a run's load) reads alike.
  */
 
 test.before(async () => {
@@ -167,4 +169,17 @@ test('CLI: a run with --read-only or MIGRATE_TUI_LINT_CACHE=off keeps nothing, a
     t.regex(run.stderr, /error SL301/);
     t.deepEqual(entries(xdg), [], name);
   }
+});
+
+test('the parser compiled by the baseline compiler only (a run\'s load) reads the rule tests\' statements as the tiered one does', async (t) => {
+  const { CASES } = await import('./helpers/lint-cases.js');
+  const sqls = CASES.flatMap((c: { setup: string; bad: string; safe?: string; down?: string }) => [c.setup, c.bad, c.safe ?? '', c.down ?? '']).filter((s: string) => s.trim() !== '');
+  const engine = fileURLToPath(new URL('../src/engine/index.js', import.meta.url));
+  const script = `const e = await import(${JSON.stringify(engine)}); await e.loadPostgresParser({ baselineOnly: true }); const sqls = JSON.parse(process.argv[1]); process.stdout.write(JSON.stringify({ many: e.analysePostgresMany(sqls), one: sqls.map((s) => e.analysePostgres(s, 1)) }));`;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(sqls)], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  t.is(child.status, 0, child.stderr);
+  const { analysePostgres, analysePostgresMany } = await import('../src/engine/index.js');
+  const here = JSON.parse(JSON.stringify({ many: analysePostgresMany(sqls), one: sqls.map((s: string) => analysePostgres(s, 1)) }));
+  t.true(sqls.length > 50);
+  t.deepEqual(JSON.parse(child.stdout), here);
 });

@@ -136,7 +136,8 @@ export class Migrator {
     const store = options.store ?? null;
     const known = store ? lintFromStore(graph, { ...ask, store }) : null;
     if (known) return known;
-    if (this.db.syntax.name === 'postgres') await loadPostgresParser();
+    // One plan, each statement read once: the baseline compiler only (pg-load-options.ts).
+    if (this.db.syntax.name === 'postgres') await loadPostgresParser({ baselineOnly: true });
     return lintHistory(graph, { ...ask, ...(store ? { store } : {}) });
   }
 
