@@ -113,7 +113,7 @@ function memoryStore(): LintStore & { hits: number; map: Map<string, string> } {
   return store;
 }
 
-test('engine: with a store, lint reports what it reports without, for any revisions, directions and dialects asked; a plan is never stored', (t) => {
+test('engine: with a store, lint reports what it reports without, for any revisions, directions and dialects asked; a plan has its own entry', (t) => {
   const dir = makeFolder({
     '001_users.up.sql': USERS,
     '001_users.down.sql': 'DROP TABLE users;\n',
@@ -140,8 +140,9 @@ test('engine: with a store, lint reports what it reports without, for any revisi
   }
   t.is(store.map.size, 4 + 1 + 2 + 1, 'one entry per dialect and question');
   const size = store.map.size;
-  lintHistory(graph, { dialects: ['postgres'], revisions: new Set(['003']), plan: true, store });
-  t.is(store.map.size, size, 'a plan is not stored');
+  const plan = { dialects: ['postgres'] as DialectName[], revisions: new Set(['003']), plan: true };
+  t.deepEqual(lintHistory(graph, { ...plan, store }), lintHistory(graph, plan));
+  t.is(store.map.size, size + 1, 'a plan is stored under its own key (plan-lint-store.test.ts)');
 });
 
 test('engine: the key of every dialect changes when any file of the history changes, is added or is removed', async (t) => {

@@ -14,7 +14,8 @@ import { backup, restore } from './safety/backup-restore.js';
 import type { BackupManifest } from './safety/backups.js';
 import { buildDowngradePreview, type DowngradePreview } from './safety/downgrade-preview.js';
 import type { LintConfig } from './lint/apply-config.js';
-import { lintHistory, type LintReport } from './lint/engine.js';
+import { lintFromStore, lintHistory, type LintReport } from './lint/engine.js';
+import type { LintStore } from './lint/lint-store.js';
 import { loadPostgresParser } from './lint/pg-parse.js';
 
 /**
@@ -118,16 +119,26 @@ export class Migrator {
     return buildDowngradePreview(this.db, target, steps, stays);
   }
 
-  /** Lint findings of the revisions an upgrade or downgrade to `target` would run, for this database's dialect. */
-  async lintPlan(direction: 'upgrade' | 'downgrade', target: string, options: { outOfOrder?: boolean; config?: LintConfig } = {}): Promise<LintReport> {
+  /**
+   * Lint findings of the revisions an upgrade or downgrade to `target` would run, for this
+   * database's dialect. `store`: the results an earlier run of the same plan kept in the cache
+   * folder (lint-store.ts; keyed by the whole history, the plan's revisions and direction) are
+   * read without loading a parser; a plan linted anew is kept there (unless the store is read-only).
+   */
+  async lintPlan(direction: 'upgrade' | 'downgrade', target: string, options: { outOfOrder?: boolean; config?: LintConfig; store?: LintStore | null } = {}): Promise<LintReport> {
     const state = await this.readState();
     // Which revisions, not their steps: the run plans its steps under the lock.
     const graph = this.project.graph;
     const revisions = new Set(direction === 'upgrade' ? upgradeRevisions(graph, state, target, options.outOfOrder ?? false) : downgradeRevisions(graph, state, target));
     // Nothing to run, nothing to report: the replay of the whole history would find nothing (it was 45% of `upgrade` at the head of 50,000 revisions).
     if (revisions.size === 0) return { findings: [], suppressed: [], notAnalysed: [], statements: 0, revisions: 0 };
-    if (this.db.syntax.name === 'postgres') await loadPostgresParser();
-    return lintHistory(graph, { dialects: [this.db.syntax.name], revisions, plan: true, directions: [direction === 'upgrade' ? 'up' : 'down'], ...(options.config ? { config: options.config } : {}) });
+    const ask = { dialects: [this.db.syntax.name], revisions, plan: true, directions: [direction === 'upgrade' ? 'up' : 'down'] as Array<'up' | 'down'>, ...(options.config ? { config: options.config } : {}) };
+    const store = options.store ?? null;
+    const known = store ? lintFromStore(graph, { ...ask, store }) : null;
+    if (known) return known;
+    // One plan, each statement read once: the baseline compiler only (pg-load-options.ts).
+    if (this.db.syntax.name === 'postgres') await loadPostgresParser({ baselineOnly: true });
+    return lintHistory(graph, { ...ask, ...(store ? { store } : {}) });
   }
 
   stamp(target: string): Promise<RunResult> {

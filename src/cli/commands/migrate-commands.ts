@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import type { ConfigFile, Migrator, Project, Severity } from '../../engine/index.js';
+import type { ConfigFile, LintStore, Migrator, Project, Severity } from '../../engine/index.js';
 import { engine } from '../engine.js';
 import { EXIT } from '../exit-codes.js';
 import { lintGate, planFindingsText } from './lint-command.js';
+import { lintStoreFor } from './lint-report.js';
 import type { CommandResult } from '../command-result.js';
 import { confirm } from '../confirm.js';
 import { dialectOption, type DatabaseContext, type Wiring } from '../wiring.js';
@@ -28,7 +29,7 @@ export function registerMigrateCommands(program: Command, w: Wiring): void {
     }
     w.add(command, async (c, g, target) => {
       const o = c.opts() as { sql: boolean; from?: string; outOfOrder?: boolean; dryRun?: boolean; verbose?: boolean; backup?: boolean; backupDir?: string; lint?: string };
-      const lint: PlanLint = { gate: lintGate(o.lint), config: w.configFile() };
+      const lint: PlanLint = { gate: lintGate(o.lint), config: w.configFile(), store: lintStoreFor(w.io.env, g.readOnly ?? false) };
       let targetText = typeof target === 'string' ? target : 'heads';
       // A folder with errors is refused (online and --sql) with every problem listed, once.
       const loaded = w.project(g, { refusesOnErrors: true });
@@ -87,6 +88,8 @@ export function registerResetCommand(program: Command, w: Wiring): void {
 export interface PlanLint {
   readonly gate: Severity | null;
   readonly config: ConfigFile;
+  /** The lint results kept in the user's cache folder (lint-report.ts's lintStoreFor); none: lint anew and keep nothing. */
+  readonly store?: LintStore | null;
 }
 
 /** Prints the plan's findings (stderr); a result that refuses (exit 9) when the gate is reached. */
@@ -94,7 +97,7 @@ async function lintBeforeRun(ctx: DatabaseContext, m: Migrator, direction: 'upgr
   const gate = lint.gate;
   let report;
   try {
-    report = await m.lintPlan(direction, target, { outOfOrder, ...(lint.config.lint ? { config: lint.config.lint } : {}) });
+    report = await m.lintPlan(direction, target, { outOfOrder, store: lint.store ?? null, ...(lint.config.lint ? { config: lint.config.lint } : {}) });
   } catch (error) {
     // Planning reads the state without the run's lock (SQLite: busy while another run holds it;
     // a dirty database): the run itself then waits for the lock or says what is wrong. A gate

@@ -41,7 +41,7 @@ export interface LintOptions {
   readonly config?: LintConfig;
   /**
    * Where each dialect's results are kept between processes, keyed by everything they depend
-   * on (see lint-store.ts); not used for a plan.
+   * on (see lint-store.ts); a plan has keys of its own.
    */
   readonly store?: LintStore;
   /**

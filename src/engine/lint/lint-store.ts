@@ -15,7 +15,8 @@ import type { RevisionGraph } from '../graph/graph.js';
  * replayed schema) and after it (a rebuild spans up to three revisions), so the key is a hash
  * of the whole history as lint reads it — every revision in upgrade order with its files'
  * texts, paths, the sections and transaction settings the dialect gets — plus the dialect, the revisions and
- * directions asked for, and the build (the version, the engine's files and the PostgreSQL parser's version). Any change to any
+ * directions asked for, whether it is an upgrade or downgrade plan (its revisions' tables count
+ * as new: other findings than a lint of the same revisions), and the build (the version, the engine's files and the PostgreSQL parser's version). Any change to any
  * file is a new key: that dialect is linted again from nothing. Suppressions and the config
  * are applied after the store, so they need no key. A history with a streamed file (lint
  * reads its excerpt, the run the whole file) is never stored.
@@ -154,10 +155,9 @@ interface KeyOptions {
  * The texts are hashed once for all dialects; each dialect adds what it reads differently.
  */
 export function lintKeys(graph: RevisionGraph, order: readonly string[], dialects: readonly DialectName[], options: KeyOptions): Map<DialectName, string> | null {
-  if (options.plan) return null;
   const directions = options.directions ?? ['up', 'down'];
   // A graph's files are read once and never change: a lint that missed the store (lintFromStore, then lintHistory) hashes them once.
-  const asked = `${dialects.join(',')}|${[...directions].sort().join(',')}|${options.revisions ? [...options.revisions].sort().join(',') : '*'}`;
+  const asked = askedOf(dialects, directions, options);
   const known = lastKeys.get(graph);
   if (known?.asked === asked) return known.keys;
   const steps = keySteps(graph, order, dialects, directions, options);
@@ -179,9 +179,8 @@ const KEY_SLICE = 100;
  * lintKeys, lintFromStore and lintHistory on this graph find the keys computed.
  */
 export function* lintKeysInSteps(graph: RevisionGraph, dialects: readonly DialectName[], options: KeyOptions): Generator<void, Map<DialectName, string> | null> {
-  if (options.plan) return null;
   const directions = options.directions ?? ['up', 'down'];
-  const asked = `${dialects.join(',')}|${[...directions].sort().join(',')}|${options.revisions ? [...options.revisions].sort().join(',') : '*'}`;
+  const asked = askedOf(dialects, directions, options);
   const known = lastKeys.get(graph);
   if (known?.asked === asked) return known.keys;
   const order = graph.upgradeOrder(new Set(graph.ids()));
@@ -190,10 +189,14 @@ export function* lintKeysInSteps(graph: RevisionGraph, dialects: readonly Dialec
   return keys;
 }
 
+/** What was asked, as the key sees it (a plan reads the same files but counts its revisions' tables as new). */
+const askedOf = (dialects: readonly DialectName[], directions: ReadonlyArray<'up' | 'down'>, options: KeyOptions) =>
+  `${dialects.join(',')}|${[...directions].sort().join(',')}|${options.revisions ? [...options.revisions].sort().join(',') : '*'}|${options.plan === true ? 'plan' : ''}`;
+
 const lastKeys = new WeakMap<RevisionGraph, { asked: string; keys: Map<DialectName, string> | null }>();
 
 function* keySteps(graph: RevisionGraph, order: readonly string[], dialects: readonly DialectName[], directions: ReadonlyArray<'up' | 'down'>, options: KeyOptions): Generator<void, Map<DialectName, string> | null> {
-  const parts: string[] = [FORMAT, buildStamp(), [...directions].sort().join(','), options.revisions ? [...options.revisions].sort().join(',') : '*'];
+  const parts: string[] = [FORMAT, buildStamp(), [...directions].sort().join(','), options.revisions ? [...options.revisions].sort().join(',') : '*', options.plan === true ? 'plan' : 'history'];
   const sources: SqlSource[] = [];
   // A file's text and path decide the lines each dialect runs (its sections, its layout).
   const source = (s: SqlSource): boolean => {

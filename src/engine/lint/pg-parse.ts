@@ -1,6 +1,9 @@
 import { createRequire } from 'node:module';
 import type { Action, AnalysedStatement, ColumnSpec, ConstraintKind } from './types.js';
 import { ParsedText } from './pg-text.js';
+import { baselineWasmOnly, type ParserLoadOptions } from './pg-load-options.js';
+
+export type { ParserLoadOptions };
 
 /**
  * PostgreSQL statements through PostgreSQL's own parser (libpg-query: the server's grammar
@@ -18,9 +21,10 @@ let parseSync: ((sql: string) => unknown) | null = null;
  * 3–5× as long to load. The require runs now, in this call, and reads the WebAssembly file;
  * compiling it goes on off the main thread (V8 compiles each function lazily, on its first call).
  */
-export function loadPostgresParser(): Promise<boolean> {
+export function loadPostgresParser(options: ParserLoadOptions = {}): Promise<boolean> {
   ready ??= (async () => {
     try {
+      if (options.baselineOnly) baselineWasmOnly();
       const lib = createRequire(import.meta.url)('libpg-query') as typeof import('libpg-query');
       await lib.loadModule();
       parseSync = lib.parseSync;
