@@ -5,7 +5,7 @@ import { resolveRevisionRef } from '../graph/targets.js';
 import { joinStatements, storedStatements, versionRowsFor, type DatabaseState } from './database-state.js';
 import { recordOnly } from './record.js';
 import type { StepRunner } from './runner.js';
-import { firstStatements, MigrationFailedError } from './runtime-errors.js';
+import { firstStatements, MigrationFailedError, nothingApplied } from './runtime-errors.js';
 import { fileStep, logStep, type RunResult, type RunStep } from './steps.js';
 import { isExcerpt, statementCount } from './statement-cursor.js';
 
@@ -56,7 +56,7 @@ export function resolvePreview(runner: StepRunner, state: DatabaseState, ref: st
       dirty.statementsDone < dirty.statementsTotal
         ? [
             `only ${dirty.statementsDone === 0 ? 'no statement' : firstStatements(dirty.statementsDone)} of ${dirty.statementsTotal} of the ${direction} ran, but the ${step.direction} SQL undoes all of them: ` +
-              `a statement that undoes one that never ran may fail; the database then stays dirty: at the unfinished ${direction} if the reverse was rolled back, at the reverse step if part of it stays applied (\`migrate-tui status\` says which); ` +
+              `a statement that undoes one that never ran may fail; the database then stays dirty: at the unfinished ${direction} if nothing of the reverse stays applied, at the reverse step if part of it does (\`migrate-tui status\` says which); ` +
               'if it does, undo the rest by hand and use --reverted or --applied',
           ]
         : [];
@@ -244,7 +244,7 @@ function stillDirty(error: MigrateTuiError, dirty: NonNullable<DatabaseState['di
     state: 'dirty',
     kept: 0,
     stateNote:
-      `the ${what} was rolled back, so nothing of it stays applied; the database is still DIRTY from the unfinished ${dirty.direction} of ${dirty.revision}, as it was: ` +
+      `${m.inTransaction === false ? `the ${what}: ${nothingApplied(m.statement)}` : `the ${what} was rolled back, so nothing of it stays applied`}; the database is still DIRTY from the unfinished ${dirty.direction} of ${dirty.revision}, as it was: ` +
       `${firstStatements(dirty.statementsDone)} of its ${dirty.statementsTotal} ran and stay${dirty.statementsDone === 1 ? 's' : ''} applied`,
   });
 }

@@ -61,6 +61,8 @@ export class MigrationFailedError extends MigrateTuiError {
       cancelledBy?: string;
       /** What the database is left in, when it is not this step's own outcome (a failed resolve: still dirty from the step it resolves). */
       stateNote?: string;
+      /** The step ran in one transaction (false: statement by statement — MySQL/MariaDB DDL, `transaction off`, a resume). */
+      inTransaction?: boolean;
     },
   ) {
     const where = `${meta.path}:${meta.line}`;
@@ -86,18 +88,25 @@ export class MigrationFailedError extends MigrateTuiError {
   }
 }
 
+/** Why nothing of a step run statement by statement stays applied: its first statement failed (a failed statement changes nothing). */
+export function nothingApplied(statement: number): string {
+  return statement <= 1 ? 'nothing of it is applied (it ran without a transaction, and its first statement failed)' : 'nothing of it is applied';
+}
+
 /** "statement 1", "statements 1–3", or "none": the first n statements of a file. */
 export function firstStatements(n: number): string {
   return n === 0 ? 'none' : n === 1 ? 'statement 1' : `statements 1–${n}`;
 }
 
 /** Exactly what stays applied after a failed step, and what is uncertain. */
-function stateSentence(meta: FailureOutcome & { revision: string; statement: number; statements: number; state: 'rolled-back' | 'dirty'; dialect: string; stateNote?: string }): string {
+function stateSentence(meta: FailureOutcome & { revision: string; statement: number; statements: number; state: 'rolled-back' | 'dirty'; dialect: string; stateNote?: string; inTransaction?: boolean }): string {
   const own = meta.ranInOwnTransaction;
   const ownRange = own ? `statement${own.count === 1 ? ` ${own.from + 1}` : `s ${own.from + 1}–${own.from + own.count}`}` : '';
   if (meta.state === 'rolled-back') {
-    return own
-      ? `the file's own transaction (BEGIN at line ${own.line}) was rolled back and nothing before it had run: the database is as it was before ${meta.revision}`
+    if (own) return `the file's own transaction (BEGIN at line ${own.line}) was rolled back and nothing before it had run: the database is as it was before ${meta.revision}`;
+    // Without a transaction there is nothing to roll back: nothing stays only because the first statement failed.
+    return meta.inTransaction === false
+      ? `${nothingApplied(meta.statement)}: the database is as it was before ${meta.revision}`
       : `the migration was rolled back: the database is as it was before ${meta.revision}`;
   }
   if (meta.stateNote) return meta.stateNote;
