@@ -107,3 +107,19 @@ test('downgrade to a revision left unapplied by a gap: says it is a gap and how 
   t.regex(r.stderr, /0 is not applied, although 1, 2 \(built on it\) are: a gap, so it cannot be downgraded to/);
   t.regex(hint(r.stderr), /choose one of their applied ancestors, or apply 0 first with `upgrade --out-of-order`/);
 });
+
+test('a downgrade preview over a gap does not say what stays is applied "with what it is built on": it names the revision below that is not', async (t) => {
+  const dir = makeFolder({ '1_a.up.sql': 'CREATE TABLE a (id int);\n', '1_a.down.sql': 'DROP TABLE a;\n', '2_b.up.sql': 'CREATE TABLE b (id int);\n', '2_b.down.sql': 'DROP TABLE b;\n' });
+  const url = `sqlite:${join(mkdtempSync(join(tmpdir(), 'migrate-tui-gap-')), 'gap.sqlite')}`;
+  t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade'])).code, 0);
+  const plain = await cli(['--url', url, '--dir', dir, '--yes', 'downgrade', '1', '--no-backup', '--dry-run']);
+  t.regex(plain.stdout + plain.stderr, /stays applied: 1 \(with what they are built on\), other branches untouched/);
+  // A file merged late with a lower version: 1 is built on 0, which was never applied.
+  writeFileSync(join(dir, '0_late.up.sql'), 'CREATE TABLE late (id int);\n');
+  writeFileSync(join(dir, '0_late.down.sql'), 'DROP TABLE late;\n');
+  for (const verbose of [[], ['--verbose']]) {
+    const r = await cli(['--url', url, '--dir', dir, '--yes', 'downgrade', '1', '--no-backup', '--dry-run', ...verbose]);
+    t.is(r.code, 0, r.stderr);
+    t.regex(r.stdout + r.stderr, /stays applied: 1 \(with what they are built on, except 0: not applied \(a gap; see `migrate-tui status`\)\), other branches untouched/);
+  }
+});

@@ -115,8 +115,11 @@ export class Migrator {
     if (state.dirty) throw new DirtyDatabaseError(state.dirty, this.db.display);
     const steps = this.validated(this.planDowngradeSteps(state, target));
     const reverted = new Set(steps.map((s) => s.revision));
-    const stays = versionRows(this.project.graph, new Set([...state.applied].filter((id) => !reverted.has(id))));
-    return buildDowngradePreview(this.db, target, steps, stays);
+    const graph = this.project.graph;
+    const remaining = new Set([...state.applied].filter((id) => !reverted.has(id)));
+    const stays = versionRows(graph, remaining);
+    const unappliedBelow = [...graph.ancestors(stays.filter((id) => graph.has(id)))].filter((id) => !remaining.has(id)).sort();
+    return buildDowngradePreview(this.db, target, steps, stays, unappliedBelow);
   }
 
   /**

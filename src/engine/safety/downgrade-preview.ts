@@ -31,6 +31,8 @@ export interface DowngradePreview {
   readonly dataAtRisk: readonly DataAtRisk[];
   /** The version rows left after the downgrade: what stays applied (with what it is built on), other branches included. */
   readonly staysApplied: readonly string[];
+  /** Revisions those are built on that are not applied (a gap: a file merged late), so "with what they are built on" is not all of it. */
+  readonly unappliedBelow: readonly string[];
   /** Some statement drops, truncates or deletes data: the TUI asks for the database name. */
   readonly destructive: boolean;
 }
@@ -57,7 +59,7 @@ export function formatSql(sql: string, dialect: DialectName): string {
   }
 }
 
-export async function buildDowngradePreview(db: DatabaseAdapter, target: string, steps: readonly RunStep[], staysApplied: readonly string[] = []): Promise<DowngradePreview> {
+export async function buildDowngradePreview(db: DatabaseAdapter, target: string, steps: readonly RunStep[], staysApplied: readonly string[] = [], unappliedBelow: readonly string[] = []): Promise<DowngradePreview> {
   const risks: Array<Omit<DataAtRisk, 'rows' | 'nonNull'>> = [];
   for (const step of steps) {
     for (const statement of step.statements) {
@@ -79,6 +81,7 @@ export async function buildDowngradePreview(db: DatabaseAdapter, target: string,
     })),
     dataAtRisk,
     staysApplied,
+    unappliedBelow,
     destructive: dataAtRisk.length > 0,
   };
 }
@@ -145,7 +148,7 @@ export function previewText(preview: DowngradePreview): string {
     if (step.statements.length === 0) lines.push('  (no statements)');
     step.statements.forEach((st, k) => lines.push(...(k > 0 ? [''] : []), ...st.formatted.split('\n').map((l) => `  ${l}`)));
   }
-  lines.push('', `stays applied: ${preview.staysApplied.length > 0 ? `${preview.staysApplied.join(', ')} (with what they are built on), other branches untouched` : 'nothing (base)'}`);
+  lines.push('', staysText(preview));
   lines.push('', ...riskLines(preview));
   return lines.join('\n') + '\n';
 }
@@ -160,9 +163,17 @@ export function previewSummary(preview: DowngradePreview): string {
   const statements = preview.steps.reduce((k, s) => k + s.statements.length, 0);
   return [
     `downgrade ${preview.database} to ${preview.target}: ${n} revision${n === 1 ? '' : 's'} (${ids}), ${statements} statement${statements === 1 ? '' : 's'}; --verbose prints each with its SQL`,
-    `stays applied: ${preview.staysApplied.length > 0 ? `${preview.staysApplied.join(', ')} (with what they are built on), other branches untouched` : 'nothing (base)'}`,
+    staysText(preview),
     ...riskLines(preview),
   ].join('\n') + '\n';
+}
+
+/** What stays applied; a gap below it (built on but never applied) is named, not covered by "with what they are built on". */
+function staysText(preview: DowngradePreview): string {
+  if (preview.staysApplied.length === 0) return 'stays applied: nothing (base)';
+  const gap = preview.unappliedBelow;
+  const below = gap.length === 0 ? 'with what they are built on' : `with what they are built on, except ${gap.join(', ')}: not applied (a gap; see \`migrate-tui status\`)`;
+  return `stays applied: ${preview.staysApplied.join(', ')} (${below}), other branches untouched`;
 }
 
 export function riskLines(preview: DowngradePreview): string[] {
