@@ -101,3 +101,21 @@ test('CLI: upgrade prints the plan\'s findings before running; --lint error refu
   t.is(upTo1.code, 0, upTo1.stderr);
   t.notRegex(upTo1.stderr, /SL301/);
 });
+
+test('CLI: reset prints its plan findings with the config file\'s lint settings, as downgrade base does', async (t) => {
+  const dir = makeFolder({
+    '1_t.up.sql': 'CREATE TABLE t (id INTEGER);\n',
+    '1_t.down.sql': 'DROP TABLE t;\n',
+    '2_i.up.sql': 'CREATE INDEX i ON t (id);\n',
+    '2_i.down.sql': 'ALTER TABLE t ADD COLUMN c INTEGER NOT NULL;\nDROP INDEX i;\n',
+  });
+  const cwd = makeFolder({});
+  const url = `sqlite:${join(cwd, 'db.sqlite')}`;
+  writeFileSync(join(cwd, 'migrate-tui.config.json'), JSON.stringify({ lint: { severity: { SL303: 'notice' } } }));
+  for (const command of [['downgrade', 'base'], ['reset']]) {
+    t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade'], { cwd, env: { MIGRATE_TUI_LINT_CACHE: 'off' } })).code, 0);
+    const r = await cli(['--url', url, '--dir', dir, '--yes', ...command, '--no-backup'], { cwd, env: { MIGRATE_TUI_LINT_CACHE: 'off' } });
+    t.is(r.code, 0, r.stderr);
+    t.regex(r.stderr, /2_i\.down\.sql:1: notice SL303 \[sqlite\]/, command.join(' '));
+  }
+});

@@ -79,7 +79,9 @@ export function registerResetCommand(program: Command, w: Wiring): void {
       .option('--backup-dir <folder>', 'where backups go (default: "backups", or the config file\'s)'),
     (c, g) => {
       const o = c.opts() as { dryRun?: boolean; verbose?: boolean; backup?: boolean; backupDir?: string };
-      return downgradeCommand(w.database(g), w.project(g, { refusesOnErrors: true }), 'base', g.json, { dryRun: Boolean(o.dryRun), verbose: Boolean(o.verbose), backup: o.backup !== false, backupDir: w.backupDir(o.backupDir) });
+      // As `downgrade base`: the config's lint settings and kept results, a fleet target's own backup folder.
+      const lint: PlanLint = { gate: null, config: w.configFile(), store: lintStoreFor(w.io.env, g.readOnly ?? false) };
+      return downgradeCommand(w.database(g), w.project(g, { refusesOnErrors: true }), 'base', g.json, { dryRun: Boolean(o.dryRun), verbose: Boolean(o.verbose), backup: o.backup !== false, backupDir: w.backupDir(o.backupDir, g) }, lint);
     },
   );
 }
