@@ -300,10 +300,21 @@ interface StatusJson {
   dirty: { revision: string; direction: 'up' | 'down'; statementsDone: number; statementsTotal: number; error: string | null; uncertainStatement?: number | null } | null;
 }
 
-async function status(url: string): Promise<StatusJson> {
+async function status(url: string): Promise<StatusJson & { noDatabase?: true }> {
   const e = await cli(url, ['--json', 'status']);
+  // A kill before the run created the SQLite file: nothing happened, and `status` (which never
+  // creates one) says so. Consistent by definition: nothing applied, nothing dirty.
+  if (e.code !== 0 && noDatabase(e.stdout)) return { applied: [], current: [], pending: [], gaps: [], dirty: null, noDatabase: true };
   if (e.code !== 0) throw new Error(`status --json failed: ${brief(e)}`);
   return JSON.parse(e.stdout) as StatusJson;
+}
+
+function noDatabase(stdout: string): boolean {
+  try {
+    return (JSON.parse(stdout) as { error?: { code?: string } }).error?.code === 'no-database';
+  } catch {
+    return false;
+  }
 }
 
 /** Not dirty: the schema holds exactly the applied revisions' tables, and the version rows are their heads. */
@@ -429,6 +440,7 @@ async function runRound(t: Target, st: Statements, timing: Record<'upgrade' | 'd
 
     await t.settle(url);
     const s = await status(url);
+    if (s.noDatabase) result.details.push('(killed before the database file was created: status says there is none)');
     const look = await t.look(url);
     result.details.push(`status: applied [${s.applied.join(',')}], current [${s.current.join(',')}]; tables: ${look.tables.sort().join(',') || '(none)'}; version rows [${look.versionRows.join(',')}]`);
     const problems = checkConsistent(st, s, look, s.dirty?.revision ?? null);
