@@ -222,6 +222,8 @@ eachDatabase(
       const screen = await s.waitFor(/Resolve the unfinished up of 2/);
       t.regex(screen, /│ {2}Key \(user_id\)=\(7\) is duplicated\. +│/);
       t.regex(screen, /│ {2}the failed statement left an INVALID index behind: orders_user_uniq on orders/);
+      // A letter opens the preview at once (the footer said "enter previews" after it, and that enter landed in the preview).
+      t.regex(screen, /j\/k then enter, or an option's letter, opens its preview · esc cancels/);
     } finally {
       await s.close();
     }

@@ -28,7 +28,7 @@ function onKey(state: ChooseFlow, { name }: KeyPress): KeyOutcome<ChooseFlow> {
 // View
 function ChoiceList({ flow, width, height }: FlowViewProps<ChooseFlow>) {
   const body = [...flow.intro, '', ...flow.options.map((o, i) => `${i === flow.selected ? '>' : ' '} ${o.key}  ${o.label}`)];
-  return <Panel title={flow.title} body={body} footer="j/k or the letter chooses · enter previews · esc cancels" width={width} height={height} tone="danger" />;
+  return <Panel title={flow.title} body={body} footer="j/k then enter, or an option's letter, opens its preview · esc cancels" width={width} height={height} tone="danger" />;
 }
 
 export const choose: FlowModule<ChooseFlow> = { onKey, View: ChoiceList };
