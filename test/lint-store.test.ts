@@ -2,9 +2,10 @@ import test from 'ava';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { forgetAnalyses, lintHistory, lintStoreDir, loadPostgresParser, loadProject, type DialectName, type LintReport, type LintStore } from '../src/engine/index.js';
+import { forgetAnalyses, lintHistory, lintStoreDir, loadPostgresParser, loadProject, type DialectName, type LintReport } from '../src/engine/index.js';
 import { cli } from './helpers/cli.js';
 import { makeFolder } from './helpers/folders.js';
+import { memoryStore } from './helpers/memory-lint-store.js';
 
 /**
  * Lint results kept in the user's cache folder between processes: a second lint reports
@@ -96,22 +97,6 @@ test('CLI: --read-only reads the store and writes nothing to it; a damaged entry
   t.deepEqual(await lintJson(dir, env), first);
   rmSync(xdg, { recursive: true, force: true });
 });
-
-/** A store in memory, counting reads that found something. */
-function memoryStore(): LintStore & { hits: number; map: Map<string, string> } {
-  const map = new Map<string, string>();
-  const store = {
-    hits: 0,
-    map,
-    read: (key: string) => {
-      const v = map.get(key);
-      if (v !== undefined) store.hits++;
-      return v === undefined ? null : JSON.parse(v);
-    },
-    write: (key: string, value: unknown) => void map.set(key, JSON.stringify(value)),
-  };
-  return store;
-}
 
 test('engine: with a store, lint reports what it reports without, for any revisions, directions and dialects asked; a plan has its own entry', (t) => {
   const dir = makeFolder({

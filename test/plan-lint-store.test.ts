@@ -5,9 +5,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { forgetAnalyses, lintFromStore, lintHistory, loadPostgresParser, type DialectName, type LintOptions, type LintReport, type LintStore } from '../src/engine/index.js';
+import { forgetAnalyses, lintFromStore, lintHistory, loadPostgresParser, type DialectName, type LintOptions, type LintReport } from '../src/engine/index.js';
 import { cli } from './helpers/cli.js';
 import { makeFolder, projectOf } from './helpers/folders.js';
+import { memoryStore } from './helpers/memory-lint-store.js';
 
 /**
  * The run path's plan lint (upgrade/downgrade print the plan's findings first) keeps its
@@ -21,21 +22,6 @@ import { makeFolder, projectOf } from './helpers/folders.js';
 test.before(async () => {
   await loadPostgresParser();
 });
-
-function memoryStore(): LintStore & { map: Map<string, string>; hits: number } {
-  const map = new Map<string, string>();
-  const store = {
-    map,
-    hits: 0,
-    read: (key: string) => {
-      const v = map.get(key);
-      if (v !== undefined) store.hits++;
-      return v === undefined ? null : JSON.parse(v);
-    },
-    write: (key: string, value: unknown) => void map.set(key, JSON.stringify(value)),
-  };
-  return store;
-}
 
 const USERS = 'CREATE TABLE users (id BIGINT PRIMARY KEY, email VARCHAR(100));\n';
 const ADD_NOT_NULL = 'ALTER TABLE users ADD COLUMN c INT NOT NULL;\nCREATE INDEX users_email ON users (email);\n';
