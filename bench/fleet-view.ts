@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMariadb, startPostgres, type RunningServer } from '../test/servers.js';
@@ -49,6 +49,66 @@ async function until(test: (s: string) => boolean, what: string, ms = 120_000): 
   }
 }
 
+/** Reports: a Node diagnostic report asked of a view that outlived its quit (SIGUSR2; the flags only install the handler). */
+const reports = join(root, 'reports');
+
+/** What keeps a process alive: its libuv handles, from a diagnostic report it writes on SIGUSR2. */
+async function stillOpen(pid: number): Promise<string> {
+  mkdirSync(reports, { recursive: true });
+  try {
+    process.kill(pid, 'SIGUSR2');
+  } catch (error) {
+    return `the process ${pid} is gone (${(error as Error).message})`;
+  }
+  const deadline = performance.now() + 10_000;
+  for (;;) {
+    const [file] = readdirSync(reports);
+    if (file) {
+      // The report is written in one go; a partial read is retried.
+      try {
+        const report = JSON.parse(readFileSync(join(reports, file), 'utf8')) as { libuv: { type: string; is_active: boolean; is_referenced?: boolean; localEndpoint?: unknown; remoteEndpoint?: unknown; repeat?: number; firesInMsFromNow?: number }[] };
+        const live = report.libuv.filter((h) => h.is_active && h.is_referenced !== false);
+        return `its active referenced libuv handles:\n${live.map((h) => `  ${JSON.stringify(h)}`).join('\n')}`;
+      } catch {
+        // not complete yet
+      }
+    }
+    if (performance.now() > deadline) return `the process ${pid} wrote no diagnostic report within 10 s`;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** How a pane's process ended: tmux's status, or a zombie's from /proc/<pid>/stat (field 52, as waitpid reports it); null while unknown. */
+function exitOf(pid: number, dead: RegExpExecArray | null): { status: number | null; signal: number | null } | null {
+  if (dead === null) return null;
+  if (dead[1] !== '') return { status: Number(dead[1]), signal: null };
+  if (dead[2] !== '') return { status: null, signal: Number(dead[2]) };
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields[0] !== 'Z') return null;
+    const code = Number(fields[49]);
+    console.error(`fleet view bench: tmux had not reaped the view's process (a zombie): its exit status read from /proc/${pid}/stat`);
+    return (code & 0x7f) === 0 ? { status: code >> 8, signal: null } : { status: null, signal: code & 0x7f };
+  } catch {
+    return null; // reaped by now: tmux has the status at its next read
+  }
+}
+
+/** Whether a process still exists, and in what state (its threads' kernel waits too). */
+function processState(pid: number): string {
+  try {
+    const state = /^State:\s*(.*)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    const threads = readdirSync(`/proc/${pid}/task`).map((t) => {
+      const read = (f: string) => { try { return readFileSync(`/proc/${pid}/task/${t}/${f}`, 'utf8').trim(); } catch { return '?'; } };
+      return `${read('comm')}:${read('wchan')}`;
+    });
+    return `process ${pid} still exists, state ${state}; threads ${threads.join(', ')}`;
+  } catch {
+    return `process ${pid} no longer exists`;
+  }
+}
+
 async function main(): Promise<void> {
   [servers.pg, servers.my] = await Promise.all([startPostgres(), startMariadb()]);
   const targets = await freshTargets(servers, root, 'fv_', 'tenant', size);
@@ -82,7 +142,7 @@ async function main(): Promise<void> {
     socket = `migrate-tui-bench-fv-${process.pid}-${++sessions}`;
     const stop = connectionSampler(servers, 'fv_', parallel);
     const start = performance.now();
-    const opened = tmux('new-session', '-d', '-s', 'v', '-x', '120', '-y', '40', '-c', root, `exec ${process.execPath} ${BIN} --dir ${EXAMPLE} --targets ${file} --parallel ${parallel}`);
+    const opened = tmux('new-session', '-d', '-s', 'v', '-x', '120', '-y', '40', '-c', root, `exec ${process.execPath} --report-on-signal --report-signal=SIGUSR2 --report-directory=${reports} ${BIN} --dir ${EXAMPLE} --targets ${file} --parallel ${parallel}`);
     if (opened.status !== 0) throw new Error(`tmux: ${opened.stderr}`);
     const pid = Number(tmux('display-message', '-p', '-t', 'v', '#{pane_pid}').stdout.trim());
     tmux('set-option', '-t', 'v', 'remain-on-exit', 'on');
@@ -113,9 +173,22 @@ async function main(): Promise<void> {
     rss.push(peakRssMb(pid));
     tmux('send-keys', '-t', 'v', 'q');
     // The pane stays after the process ends (remain-on-exit) and says how it ended.
-    const dead = () => /^1:(\d+)$/.exec(tmux('display-message', '-p', '-t', 'v', '#{pane_dead}:#{pane_dead_status}').stdout.trim());
-    const ended = await until(() => dead() !== null, 'the view to end after q', 20_000);
-    if (dead()![1] !== '0') throw new Error(`the fleet view ended with exit ${dead()![1]} after q:\n${ended}`);
+    // A process ended by a signal has an empty status and the signal's number instead.
+    const dead = () => /^1:(\d*):(\d*)$/.exec(tmux('display-message', '-p', '-t', 'v', '#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}').stdout.trim());
+    const ended = await until(() => dead() !== null, 'the view to end after q', 20_000).catch(async (error: Error) => {
+      throw new Error(`${error.message}\n${await stillOpen(pid)}`);
+    });
+    // tmux 3.3 marks a pane dead when its terminal closes, which can be before it has the
+    // process's exit status (tmux PR #4841); under load it was seen not to reap the process
+    // for 20 s and more (a zombie). The zombie's status is then read from /proc (what waitpid
+    // would give), else tmux's is waited for.
+    const statusDeadline = performance.now() + 20_000;
+    let exit: { status: number | null; signal: number | null } | null = null;
+    while (!(exit = exitOf(pid, dead()))) {
+      if (performance.now() > statusDeadline) throw new Error(`the fleet view's terminal closed after q but its exit status is unknown after 20 s; ${processState(pid)}:\n${ended}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    if (exit.status !== 0) throw new Error(`the fleet view ended with ${exit.status !== null ? `exit ${exit.status}` : `signal ${exit.signal}`} after q:\n${ended}`);
     tmux('kill-server');
     console.error(`fleet view bench: round ${r + 1}: status ${baseline.ms.toFixed(0)} ms, view filled ${filled[r]!.toFixed(0)} ms`);
   }
