@@ -10,6 +10,8 @@ import { RULES } from './rules/index.js';
 import type { FileContext, Rule, StatementContext } from './rules/rule.js';
 import { SchemaState } from './schema.js';
 import { noteCreated, rebuildsAcross, rebuiltTables } from './replay.js';
+import { noteRows } from './rows-written.js';
+import { drain } from './drain.js';
 import { replayedOnly, unread } from './replay-only.js';
 import { readingGroups } from './reading-groups.js';
 import { merge, toRaw, type Raw } from './merge-findings.js';
@@ -81,11 +83,7 @@ function rulesFor(dialect: DialectName, direction: 'up' | 'down') {
 }
 
 export function lintHistory(graph: RevisionGraph, options: LintOptions): LintReport {
-  const steps = lintHistorySteps(graph, options);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return drain(lintHistorySteps(graph, options));
 }
 
 /** Files between the pauses of lintHistorySteps. */
@@ -125,11 +123,7 @@ export function* lintHistorySteps(graph: RevisionGraph, options: LintOptions): G
  * (then lintHistory computes it): lint without reading a statement or loading a parser.
  */
 export function lintFromStore(graph: RevisionGraph, options: LintOptions & { readonly store: LintStore }): LintReport | null {
-  const steps = lintFromStoreSteps(graph, options);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return drain(lintFromStoreSteps(graph, options));
 }
 
 /** lintFromStore pausing every SLICE revisions while it reads the files' ignores (a screen stays responsive). */
@@ -224,6 +218,8 @@ function* lintDialects(graph: RevisionGraph, order: readonly string[], dialects:
   for (const [id, mode] of upModes) if (ups.set(id, { mode, analysed: mode.statements.map((st) => (replayOnly(id, st.sql) ? unread(st.sql, st.line) : analyseStatement(st.sql, st.line, dialect))) }).size % SLICE === 0) yield;
   upModes.length = 0;
   const rebuiltIn = rebuildsAcross(order, (id) => ups.get(id)!.analysed);
+  // Tables the replayed ups may have put rows in (rows-written.ts); a down starts its own.
+  const filled = new Set<string>();
   let done = 0;
   for (const id of order) {
     if (++done % SLICE === 0) yield;
@@ -240,6 +236,8 @@ function* lintDialects(graph: RevisionGraph, order: readonly string[], dialects:
       const rebuilt = direction === 'up' ? (rebuiltIn.get(id) ?? new Set<string>()) : rebuiltTables(analysed.flatMap((st) => st.actions));
       let inOwn = false;
       const createdHere = new Set<string>();
+      const rows = apply ? filled : new Set<string>(); // a down: only what it puts in its own new tables
+      const empty = (t: string) => !rebuilt.has(t.toLowerCase()) && !rows.has(t.toLowerCase()) && (apply ? !schema.existing(t, isNew) : createdHere.has(t.toLowerCase()));
       for (const st of analysed) {
         if (emit) {
           statements++;
@@ -256,6 +254,7 @@ function* lintDialects(graph: RevisionGraph, order: readonly string[], dialects:
               existing: (t) => schema.existing(t, isNew) && !createdHere.has(t.toLowerCase()),
               existingColumn: (t, c) => schema.existingColumn(t, c, isNew) && !createdHere.has(t.toLowerCase()),
               rebuilt: (t) => rebuilt.has(t.toLowerCase()),
+              empty,
             };
             const rules = lane.byDirection[direction];
             for (const rule of rules.statement) {
@@ -279,6 +278,7 @@ function* lintDialects(graph: RevisionGraph, order: readonly string[], dialects:
             schema.apply(a, id);
           } else if (a.kind === 'create-table') createdHere.add(a.table.toLowerCase());
         }
+        noteRows(rows, st, syntax);
       }
       if (!emit) return;
       for (const lane of lanes) {
