@@ -17,7 +17,7 @@ import { readingGroups } from './reading-groups.js';
 import { merge, toRaw, type Raw } from './merge-findings.js';
 import { applySuppressions, type LintConfig } from './apply-config.js';
 import { readIgnores, type Ignore } from './suppress.js';
-import { lintKeys, type LintStore } from './lint-store.js';
+import { lintKeysInSteps, type LintStore } from './lint-store.js';
 import { postgresParserLoaded } from './pg-parse.js';
 import type { AnalysedStatement, Finding } from './types.js';
 
@@ -96,7 +96,7 @@ const SLICE = 10;
 export function* lintHistorySteps(graph: RevisionGraph, options: LintOptions): Generator<void, LintReport> {
   const order = graph.upgradeOrder(new Set(graph.ids()));
   const perDialect: Array<DialectLint | undefined> = [];
-  const keys = options.store ? lintKeys(graph, order, options.dialects, options) : null;
+  const keys = options.store ? drain(lintKeysInSteps(graph, options.dialects, options, order)) : null;
   const todo: number[] = [];
   options.dialects.forEach((dialect, i) => {
     const key = keys?.get(dialect) ?? null;
@@ -130,7 +130,7 @@ export function lintFromStore(graph: RevisionGraph, options: LintOptions & { rea
 export function* lintFromStoreSteps(graph: RevisionGraph, options: LintOptions & { readonly store: LintStore }): Generator<void, LintReport | null> {
   const order = graph.upgradeOrder(new Set(graph.ids()));
   const perDialect: DialectLint[] = [];
-  const keys = lintKeys(graph, order, options.dialects, options);
+  const keys = drain(lintKeysInSteps(graph, options.dialects, options, order));
   for (const dialect of options.dialects) {
     const key = keys?.get(dialect);
     const known = key ? readLint(options.store, key) : null;
