@@ -10,7 +10,7 @@ import { RULES } from './rules/index.js';
 import type { FileContext, Rule, StatementContext } from './rules/rule.js';
 import { SchemaState } from './schema.js';
 import { noteCreated, rebuildsAcross, rebuiltTables } from './replay.js';
-import { noteRows } from './rows-written.js';
+import { TableRows } from './rows-written.js';
 import { drain } from './drain.js';
 import { replayedOnly, unread } from './replay-only.js';
 import { readingGroups } from './reading-groups.js';
@@ -219,7 +219,7 @@ function* lintDialects(graph: RevisionGraph, order: readonly string[], dialects:
   upModes.length = 0;
   const rebuiltIn = rebuildsAcross(order, (id) => ups.get(id)!.analysed);
   // Tables the replayed ups may have put rows in (rows-written.ts); a down starts its own.
-  const filled = new Set<string>();
+  const filled = new TableRows();
   let done = 0;
   for (const id of order) {
     if (++done % SLICE === 0) yield;
@@ -236,8 +236,8 @@ function* lintDialects(graph: RevisionGraph, order: readonly string[], dialects:
       const rebuilt = direction === 'up' ? (rebuiltIn.get(id) ?? new Set<string>()) : rebuiltTables(analysed.flatMap((st) => st.actions));
       let inOwn = false;
       const createdHere = new Set<string>();
-      const rows = apply ? filled : new Set<string>(); // a down: only what it puts in its own new tables
-      const empty = (t: string) => !rebuilt.has(t.toLowerCase()) && !rows.has(t.toLowerCase()) && (apply ? !schema.existing(t, isNew) : createdHere.has(t.toLowerCase()));
+      const rows = apply ? filled.forUp(options.plan === true, emit) : new TableRows();
+      const empty = (t: string) => !rebuilt.has(t.toLowerCase()) && !rows.has(t) && (apply ? !schema.existing(t, isNew) : createdHere.has(t.toLowerCase()));
       for (const st of analysed) {
         if (emit) {
           statements++;
@@ -278,7 +278,7 @@ function* lintDialects(graph: RevisionGraph, order: readonly string[], dialects:
             schema.apply(a, id);
           } else if (a.kind === 'create-table') createdHere.add(a.table.toLowerCase());
         }
-        noteRows(rows, st, syntax);
+        rows.note(st, syntax);
       }
       if (!emit) return;
       for (const lane of lanes) {
