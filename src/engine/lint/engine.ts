@@ -17,7 +17,7 @@ import { readingGroups } from './reading-groups.js';
 import { merge, toRaw, type Raw } from './merge-findings.js';
 import { applySuppressions, type LintConfig } from './apply-config.js';
 import { readIgnores, type Ignore } from './suppress.js';
-import { lintKeysInSteps, type LintStore } from './lint-store.js';
+import { lintKeysInSteps, type KeyOptions, type LintStore } from './lint-store.js';
 import { postgresParserLoaded } from './pg-parse.js';
 import type { AnalysedStatement, Finding } from './types.js';
 
@@ -29,29 +29,14 @@ export { analyseStatement, forgetAnalyses } from './statement-memo.js';
  * revisions asked for, then suppressions and the config applied and equal findings of
  * several dialects merged. Pure: files in, findings out; no database.
  */
-export interface LintOptions {
+export interface LintOptions extends KeyOptions {
   readonly dialects: readonly DialectName[];
-  /** Report only these revisions (the whole history is still replayed). Default: all. */
-  readonly revisions?: ReadonlySet<string>;
-  /** Default: both. */
-  readonly directions?: ReadonlyArray<'up' | 'down'>;
-  /**
-   * A plan: tables created by any of `revisions` count as new (created in this run, so empty),
-   * not only those created by the migration itself.
-   */
-  readonly plan?: boolean;
   readonly config?: LintConfig;
   /**
    * Where each dialect's results are kept between processes, keyed by everything they depend
    * on (see lint-store.ts); a plan has keys of its own.
    */
   readonly store?: LintStore;
-  /**
-   * Leave nothing behind on the project: down files read for this lint only and splits not
-   * remembered (the TUI lints the whole history once and keeps only the report; a command
-   * that then runs the files keeps them, so they are read and split once).
-   */
-  readonly light?: boolean;
 }
 
 export interface NotAnalysed {

@@ -142,11 +142,23 @@ export function ownPackage(dir: string): string | null {
   }
 }
 
-interface KeyOptions {
+/** What a lint is asked beyond its dialects: each decides its results, so the key has it (LintOptions has these too). */
+export interface KeyOptions {
+  /** Report only these revisions (the whole history is still replayed). Default: all. */
   readonly revisions?: ReadonlySet<string>;
+  /** Default: both. */
   readonly directions?: ReadonlyArray<'up' | 'down'>;
+  /**
+   * A plan: tables created by any of `revisions` count as new (created in this run, so empty),
+   * not only those created by the migration itself.
+   */
   readonly plan?: boolean;
-  /** A light lint: down files read for the key only, not kept on the project (as lintDialect reads them). */
+  /**
+   * Leave nothing behind on the project: down files read for this lint only and splits not
+   * remembered (the TUI lints the whole history once and keeps only the report; a command
+   * that then runs the files keeps them, so they are read and split once). The key reads
+   * the down files the same way.
+   */
   readonly light?: boolean;
 }
 
