@@ -39,13 +39,8 @@ export interface LintOptions extends KeyOptions {
   readonly store?: LintStore;
 }
 
-export interface NotAnalysed {
-  readonly dialects: readonly DialectName[];
-  readonly revision: string;
-  readonly direction: 'up' | 'down';
-  readonly path: string;
-  readonly line: number;
-}
+/** A statement lint could not tell the meaning of: where it is, as a finding says it. */
+export type NotAnalysed = Pick<Finding, 'dialects' | 'revision' | 'direction' | 'path' | 'line'>;
 
 export interface LintReport {
   readonly findings: readonly Finding[];
