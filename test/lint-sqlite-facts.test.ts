@@ -81,7 +81,7 @@ for (const { code, add } of ADDS) {
 
       // 001 is applied (creates users); 002… are the plan, linted as `upgrade` lints it.
       const files: Record<string, string> = { '001_users.up.sql': USERS + '\n', '001_users.down.sql': 'DROP TABLE users;\n' };
-      const plan = ups.map((sql, k) => String(k + 2).padStart(3, '0'));
+      const plan = ups.map((_, k) => String(k + 2).padStart(3, '0'));
       ups.forEach((sql, k) => {
         files[`${plan[k]}_step.up.sql`] = sql + '\n';
         files[`${plan[k]}_step.down.sql`] = '';
