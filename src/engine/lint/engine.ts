@@ -10,12 +10,14 @@ import { RULES } from './rules/index.js';
 import type { FileContext, Rule, StatementContext } from './rules/rule.js';
 import { SchemaState } from './schema.js';
 import { noteCreated, rebuildsAcross, rebuiltTables } from './replay.js';
+import { TableRows } from './rows-written.js';
+import { drain } from './drain.js';
 import { replayedOnly, unread } from './replay-only.js';
 import { readingGroups } from './reading-groups.js';
 import { merge, toRaw, type Raw } from './merge-findings.js';
 import { applySuppressions, type LintConfig } from './apply-config.js';
 import { readIgnores, type Ignore } from './suppress.js';
-import { lintKeys, type LintStore } from './lint-store.js';
+import { lintKeysInSteps, type KeyOptions, type LintStore } from './lint-store.js';
 import { postgresParserLoaded } from './pg-parse.js';
 import type { AnalysedStatement, Finding } from './types.js';
 
@@ -27,38 +29,18 @@ export { analyseStatement, forgetAnalyses } from './statement-memo.js';
  * revisions asked for, then suppressions and the config applied and equal findings of
  * several dialects merged. Pure: files in, findings out; no database.
  */
-export interface LintOptions {
+export interface LintOptions extends KeyOptions {
   readonly dialects: readonly DialectName[];
-  /** Report only these revisions (the whole history is still replayed). Default: all. */
-  readonly revisions?: ReadonlySet<string>;
-  /** Default: both. */
-  readonly directions?: ReadonlyArray<'up' | 'down'>;
-  /**
-   * A plan: tables created by any of `revisions` count as new (created in this run, so empty),
-   * not only those created by the migration itself.
-   */
-  readonly plan?: boolean;
   readonly config?: LintConfig;
   /**
    * Where each dialect's results are kept between processes, keyed by everything they depend
    * on (see lint-store.ts); a plan has keys of its own.
    */
   readonly store?: LintStore;
-  /**
-   * Leave nothing behind on the project: down files read for this lint only and splits not
-   * remembered (the TUI lints the whole history once and keeps only the report; a command
-   * that then runs the files keeps them, so they are read and split once).
-   */
-  readonly light?: boolean;
 }
 
-export interface NotAnalysed {
-  readonly dialects: readonly DialectName[];
-  readonly revision: string;
-  readonly direction: 'up' | 'down';
-  readonly path: string;
-  readonly line: number;
-}
+/** A statement lint could not tell the meaning of: where it is, as a finding says it. */
+export type NotAnalysed = Pick<Finding, 'dialects' | 'revision' | 'direction' | 'path' | 'line'>;
 
 export interface LintReport {
   readonly findings: readonly Finding[];
@@ -81,11 +63,7 @@ function rulesFor(dialect: DialectName, direction: 'up' | 'down') {
 }
 
 export function lintHistory(graph: RevisionGraph, options: LintOptions): LintReport {
-  const steps = lintHistorySteps(graph, options);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return drain(lintHistorySteps(graph, options));
 }
 
 /** Files between the pauses of lintHistorySteps. */
@@ -98,7 +76,7 @@ const SLICE = 10;
 export function* lintHistorySteps(graph: RevisionGraph, options: LintOptions): Generator<void, LintReport> {
   const order = graph.upgradeOrder(new Set(graph.ids()));
   const perDialect: Array<DialectLint | undefined> = [];
-  const keys = options.store ? lintKeys(graph, order, options.dialects, options) : null;
+  const keys = options.store ? drain(lintKeysInSteps(graph, options.dialects, options, order)) : null;
   const todo: number[] = [];
   options.dialects.forEach((dialect, i) => {
     const key = keys?.get(dialect) ?? null;
@@ -125,18 +103,14 @@ export function* lintHistorySteps(graph: RevisionGraph, options: LintOptions): G
  * (then lintHistory computes it): lint without reading a statement or loading a parser.
  */
 export function lintFromStore(graph: RevisionGraph, options: LintOptions & { readonly store: LintStore }): LintReport | null {
-  const steps = lintFromStoreSteps(graph, options);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return drain(lintFromStoreSteps(graph, options));
 }
 
 /** lintFromStore pausing every SLICE revisions while it reads the files' ignores (a screen stays responsive). */
 export function* lintFromStoreSteps(graph: RevisionGraph, options: LintOptions & { readonly store: LintStore }): Generator<void, LintReport | null> {
   const order = graph.upgradeOrder(new Set(graph.ids()));
   const perDialect: DialectLint[] = [];
-  const keys = lintKeys(graph, order, options.dialects, options);
+  const keys = drain(lintKeysInSteps(graph, options.dialects, options, order));
   for (const dialect of options.dialects) {
     const key = keys?.get(dialect);
     const known = key ? readLint(options.store, key) : null;
@@ -224,6 +198,8 @@ function* lintDialects(graph: RevisionGraph, order: readonly string[], dialects:
   for (const [id, mode] of upModes) if (ups.set(id, { mode, analysed: mode.statements.map((st) => (replayOnly(id, st.sql) ? unread(st.sql, st.line) : analyseStatement(st.sql, st.line, dialect))) }).size % SLICE === 0) yield;
   upModes.length = 0;
   const rebuiltIn = rebuildsAcross(order, (id) => ups.get(id)!.analysed);
+  // Tables the replayed ups may have put rows in (rows-written.ts); a down starts its own.
+  const filled = new TableRows();
   let done = 0;
   for (const id of order) {
     if (++done % SLICE === 0) yield;
@@ -240,6 +216,8 @@ function* lintDialects(graph: RevisionGraph, order: readonly string[], dialects:
       const rebuilt = direction === 'up' ? (rebuiltIn.get(id) ?? new Set<string>()) : rebuiltTables(analysed.flatMap((st) => st.actions));
       let inOwn = false;
       const createdHere = new Set<string>();
+      const rows = apply ? filled.forUp(options.plan === true, emit) : new TableRows();
+      const empty = (t: string) => !rebuilt.has(t.toLowerCase()) && !rows.has(t) && (apply ? !schema.existing(t, isNew) : createdHere.has(t.toLowerCase()));
       for (const st of analysed) {
         if (emit) {
           statements++;
@@ -256,6 +234,7 @@ function* lintDialects(graph: RevisionGraph, order: readonly string[], dialects:
               existing: (t) => schema.existing(t, isNew) && !createdHere.has(t.toLowerCase()),
               existingColumn: (t, c) => schema.existingColumn(t, c, isNew) && !createdHere.has(t.toLowerCase()),
               rebuilt: (t) => rebuilt.has(t.toLowerCase()),
+              empty,
             };
             const rules = lane.byDirection[direction];
             for (const rule of rules.statement) {
@@ -279,6 +258,7 @@ function* lintDialects(graph: RevisionGraph, order: readonly string[], dialects:
             schema.apply(a, id);
           } else if (a.kind === 'create-table') createdHere.add(a.table.toLowerCase());
         }
+        rows.note(st, syntax);
       }
       if (!emit) return;
       for (const lane of lanes) {

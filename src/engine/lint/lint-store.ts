@@ -142,61 +142,56 @@ export function ownPackage(dir: string): string | null {
   }
 }
 
-interface KeyOptions {
+/** What a lint is asked beyond its dialects: each decides its results, so the key has it (LintOptions has these too). */
+export interface KeyOptions {
+  /** Report only these revisions (the whole history is still replayed). Default: all. */
   readonly revisions?: ReadonlySet<string>;
+  /** Default: both. */
   readonly directions?: ReadonlyArray<'up' | 'down'>;
+  /**
+   * A plan: tables created by any of `revisions` count as new (created in this run, so empty),
+   * not only those created by the migration itself.
+   */
   readonly plan?: boolean;
-  /** A light lint: down files read for the key only, not kept on the project (as lintDialect reads them). */
+  /**
+   * Leave nothing behind on the project: down files read for this lint only and splits not
+   * remembered (the TUI lints the whole history once and keeps only the report; a command
+   * that then runs the files keeps them, so they are read and split once). The key reads
+   * the down files the same way.
+   */
   readonly light?: boolean;
-}
-
-/**
- * The key of each dialect's results for this history, or null when they are not to be stored.
- * The texts are hashed once for all dialects; each dialect adds what it reads differently.
- */
-export function lintKeys(graph: RevisionGraph, order: readonly string[], dialects: readonly DialectName[], options: KeyOptions): Map<DialectName, string> | null {
-  const directions = options.directions ?? ['up', 'down'];
-  // A graph's files are read once and never change: a lint that missed the store (lintFromStore, then lintHistory) hashes them once.
-  const asked = askedOf(dialects, directions, options);
-  const known = lastKeys.get(graph);
-  if (known?.asked === asked) return known.keys;
-  const steps = keySteps(graph, order, dialects, directions, options);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) {
-      lastKeys.set(graph, { asked, keys: step.value });
-      return step.value;
-    }
-  }
 }
 
 /** Revisions hashed between the pauses of lintKeysInSteps. */
 const KEY_SLICE = 100;
 
 /**
- * lintKeys a slice of revisions at a time (the TUI: hashing 10,000 files, the down files read
- * from disk, would hold the screen): it pauses every KEY_SLICE revisions; once done,
- * lintKeys, lintFromStore and lintHistory on this graph find the keys computed.
+ * The key of each dialect's results for this history, or null when they are not to be stored.
+ * The texts are hashed once for all dialects; each dialect adds what it reads differently.
+ * A slice of revisions at a time (the TUI: hashing 10,000 files, the down files read from
+ * disk, would hold the screen): it pauses every KEY_SLICE revisions; `drain` runs it at once.
+ * A graph's files are read once and never change: once done, a lint on this graph asking the
+ * same (lintFromStore, then lintHistory) finds the keys computed. `order`: the graph's upgrade
+ * order, when the caller has it (else computed, only if the keys are not known yet).
  */
-export function* lintKeysInSteps(graph: RevisionGraph, dialects: readonly DialectName[], options: KeyOptions): Generator<void, Map<DialectName, string> | null> {
-  const directions = options.directions ?? ['up', 'down'];
-  const asked = askedOf(dialects, directions, options);
+export function* lintKeysInSteps(graph: RevisionGraph, dialects: readonly DialectName[], options: KeyOptions, order?: readonly string[]): Generator<void, Map<DialectName, string> | null> {
+  const question = questionOf(options);
+  const asked = `${dialects.join(',')}|${question}`;
   const known = lastKeys.get(graph);
   if (known?.asked === asked) return known.keys;
-  const order = graph.upgradeOrder(new Set(graph.ids()));
-  const keys = yield* keySteps(graph, order, dialects, directions, options);
+  const keys = yield* keySteps(graph, order ?? graph.upgradeOrder(new Set(graph.ids())), dialects, question, options);
   lastKeys.set(graph, { asked, keys });
   return keys;
 }
 
-/** What was asked, as the key sees it (a plan reads the same files but counts its revisions' tables as new). */
-const askedOf = (dialects: readonly DialectName[], directions: ReadonlyArray<'up' | 'down'>, options: KeyOptions) =>
-  `${dialects.join(',')}|${[...directions].sort().join(',')}|${options.revisions ? [...options.revisions].sort().join(',') : '*'}|${options.plan === true ? 'plan' : ''}`;
+/** What was asked of every dialect, as the key sees it: directions, revisions, and whether a plan (it reads the same files but counts its revisions' tables as new). */
+const questionOf = (options: KeyOptions) => `${[...(options.directions ?? ['up', 'down'])].sort().join(',')}|${options.revisions ? [...options.revisions].sort().join(',') : '*'}|${options.plan === true ? 'plan' : 'history'}`;
 
 const lastKeys = new WeakMap<RevisionGraph, { asked: string; keys: Map<DialectName, string> | null }>();
 
-function* keySteps(graph: RevisionGraph, order: readonly string[], dialects: readonly DialectName[], directions: ReadonlyArray<'up' | 'down'>, options: KeyOptions): Generator<void, Map<DialectName, string> | null> {
-  const parts: string[] = [FORMAT, buildStamp(), [...directions].sort().join(','), options.revisions ? [...options.revisions].sort().join(',') : '*', options.plan === true ? 'plan' : 'history'];
+function* keySteps(graph: RevisionGraph, order: readonly string[], dialects: readonly DialectName[], question: string, options: KeyOptions): Generator<void, Map<DialectName, string> | null> {
+  const directions = options.directions ?? ['up', 'down'];
+  const parts: string[] = [FORMAT, buildStamp(), question];
   const sources: SqlSource[] = [];
   // A file's text and path decide the lines each dialect runs (its sections, its layout).
   const source = (s: SqlSource): boolean => {

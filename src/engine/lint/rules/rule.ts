@@ -37,6 +37,12 @@ export interface StatementContext {
   readonly inOwnTransaction: boolean;
   /** The table takes part in a rebuild in this file (renamed over, or renamed away and re-created): its rows are carried over. */
   rebuilt(table: string): boolean;
+  /**
+   * The table holds no row at this statement, whatever the database: created earlier in this
+   * file (in an up, by this revision; in an upgrade plan's up, by one of the plan's revisions),
+   * not as a SELECT, not carried over by a rebuild, and no INSERT into it since (rows-written.ts).
+   */
+  empty(table: string): boolean;
 }
 
 /** What a file rule sees: every statement of one direction of one migration on one dialect. */
