@@ -51,7 +51,10 @@ export function analyseStatement(sql: string, line: number, dialect: DialectName
  */
 export const readsAhead = (dialect: DialectName) => dialect === 'postgres' && postgresParserLoaded();
 
-export function* readAhead(dialect: DialectName, sqls: readonly string[]): Generator<void> {
+/** Statements per parser call when reading ahead (a call costs more than a short statement). */
+const READ_AHEAD = 400;
+
+export function* readAhead(dialect: DialectName, sqls: readonly string[], batch = READ_AHEAD): Generator<void> {
   if (!readsAhead(dialect)) return;
   const byText = memo.get(analysePostgres) ?? new Map<string, Analysis>();
   memo.set(analysePostgres, byText);
@@ -80,7 +83,7 @@ export function* readAhead(dialect: DialectName, sqls: readonly string[]): Gener
     }
   }
   const rest: string[] = [];
-  yield* parseAhead(first, byText, (sql, read) => {
+  yield* parseAhead(first, byText, batch, (sql, read) => {
     const shape = shapeOf.get(sql);
     const group = shape === undefined ? undefined : members.get(shape);
     if (!group) return;
@@ -90,13 +93,12 @@ export function* readAhead(dialect: DialectName, sqls: readonly string[]): Gener
       memoSize += group.length + 1;
     } else rest.push(...group);
   });
-  yield* parseAhead(rest, byText);
+  yield* parseAhead(rest, byText, batch);
 }
-const READ_AHEAD = 400;
 
-function* parseAhead(todo: readonly string[], byText: Map<string, Analysis>, then?: (sql: string, read: Analysis) => void): Generator<void> {
-  for (let k = 0; k < todo.length; k += READ_AHEAD) {
-    const chunk = todo.slice(k, k + READ_AHEAD);
+function* parseAhead(todo: readonly string[], byText: Map<string, Analysis>, batch: number, then?: (sql: string, read: Analysis) => void): Generator<void> {
+  for (let k = 0; k < todo.length; k += batch) {
+    const chunk = todo.slice(k, k + batch);
     const read = analysePostgresMany(chunk) ?? [];
     chunk.forEach((sql, j) => {
       if (!read[j]) return;
