@@ -136,7 +136,7 @@ export function statusText(m: Migrator, state: DatabaseState, notCreated = false
     );
   }
   for (const g of state.gaps) lines.push(`GAP:      ${label(g.revision)} is not applied, but ${g.appliedDescendants.join(', ')} (built on it) ${g.appliedDescendants.length === 1 ? 'is' : 'are'}; upgrade --out-of-order applies it`);
-  for (const x of state.missing) lines.push(`MISSING:  ${x.revision} is applied (${x.appliedAt}) but its files are gone${x.downSql !== null ? '; `downgrade` can revert it from the stored down SQL' : ''}`);
+  for (const x of state.missing) lines.push(`MISSING:  ${x.revision} is applied (${x.appliedAt}) but its files are gone${x.downSql !== null ? '; `downgrade` can revert it from the stored down SQL' : ''}; \`upgrade\` refuses to apply anything until its files are back or it is reverted`);
   for (const d of state.drift) lines.push(`DRIFT:    ${label(d.revision)}: the file changed since it was applied (${d.cosmetic ? 'white space or comments only' : 'the SQL differs'}); \`check\` shows the diff`);
   return lines.join('\n') + '\n';
 }

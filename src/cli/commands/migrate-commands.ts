@@ -47,6 +47,8 @@ export function registerMigrateCommands(program: Command, w: Wiring): void {
         if (!o.from && (g.url || w.hasDatabase(g)) && !g.dialect) {
           return withMigrator(w.database(g), loaded, async (m) => {
             const state = await m.readState();
+            // An applied revision without files: the script would be planned as if it were not applied (refused as online).
+            if (direction === 'upgrade') engine.upgradeRevisions(loaded.graph, state, targetText, true);
             const from = [...state.applied].join(',') || 'base';
             const plannedFrom = `database ${m.db.display} at ${state.versionRows.join(', ') || 'base'}`;
             const plan = offlinePlanCommand(loaded, direction, targetText, m.db.syntax, from, stateTables(w.configFile()), new Set(state.applied), plannedFrom);
