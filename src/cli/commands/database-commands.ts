@@ -155,18 +155,21 @@ export async function statusCommand(ctx: DatabaseContext, project: Project, stan
       // A plain SELECT of the lease row (when its table exists): looking takes no lock and creates nothing.
       const lease = notCreated ? null : await engine.readLease(m.db, m.store.tables.lock, m.store.tables.version);
       const c = m.db.capabilities;
+      // The advisory lock's holder, from the server's views (reads only): after a kill -9 mid-statement, the gone process whose session still runs it.
+      const holder = notCreated || c.lock !== 'advisory' || !m.db.lockHolder ? null : await m.db.lockHolder();
       return {
-        text: statusText(m, state, notCreated) + lockText(c, lease),
-        json: { ...stateJson(m, state), capabilities: c, lease: lease ? engine.leaseJson(lease) : null, ...(notCreated ? { notCreated: true } : {}) },
+        text: statusText(m, state, notCreated) + lockText(c, lease, holder),
+        json: { ...stateJson(m, state), capabilities: c, lease: lease ? engine.leaseJson(lease) : null, lockHolder: holder, ...(notCreated ? { notCreated: true } : {}) },
       };
     },
     { standIn: notCreated },
   );
 }
 
-/** The server's capabilities when they are not the dialect's usual ones, and the lease row when there is one. */
-function lockText(c: Capabilities, lease: LeaseHolder | null): string {
+/** The server's capabilities when they are not the dialect's usual ones, the advisory lock's holder, and the lease row when there is one. */
+function lockText(c: Capabilities, lease: LeaseHolder | null, holder: string | null = null): string {
   const lines = c.lock === 'lease' || c.overriddenBy !== null ? [`server:   ${engine.describeCapabilities(c)}`] : [];
+  if (holder) lines.push(`LOCK:     the migration lock is ${holder}`);
   if (lease) {
     lines.push(`LOCK:     ${engine.describeHolder(lease)}`);
     if (engine.isStale(lease)) lines.push(`          the next run refuses (exit 10) until its owner is known to be gone and it runs with --steal-stale-lock`);
@@ -251,11 +254,7 @@ export async function stampCommand(ctx: DatabaseContext, project: Project, targe
    }, WRITES);
 }
 
-/**
- * `resolve`: what it runs or records, then — when it runs SQL — what that SQL destroys (rows
- * counted now); SQL that destroys (a down, or a drop) is backed up first, as a downgrade is
- * (the same flags, the same refusal without a dump tool), then the confirmation.
- */
+/** `resolve`: what it runs or records and what that SQL destroys (rows counted now); SQL that destroys is backed up first, as a downgrade. */
 export async function resolveCommand(ctx: DatabaseContext, project: Project, ref: string, mode: ResolveMode, json: boolean, source: ResumeSource | null = null, resumeAt: number | null = null, backup: BackupChoice = { backup: true, backupDir: 'backups' }): Promise<CommandResult> {
   return withMigrator(ctx, project, async (m) => {
     const preview = m.resolvePreview(await m.readState(), ref, mode, source, resumeAt);
