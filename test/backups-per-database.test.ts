@@ -54,6 +54,27 @@ eachDatabase('backups lists the connected database\'s backups (--all: every data
   t.regex(forced.stderr, /ANOTHER DATABASE: the backup was taken from /);
 });
 
+/**
+ * `backups` on a MariaDB server reached by a `mysql://` URL said `(mysql, …)`: the dialect came
+ * from the URL's scheme. It lists without connecting, so it takes what the server said to its
+ * backups (the manifest's dialect is the connection's): `mariadb`; with no backup yet it says
+ * the URL does not tell MySQL from MariaDB.
+ */
+eachDatabase('backups names a MariaDB server reached by mysql:// as mariadb (what the connection reported), not mysql from the URL', async (t, app) => {
+  t.regex(app, /^mysql:\/\//, 'the test server is reached by a mysql:// URL');
+  const dir = mkdtempSync(join(tmpdir(), 'migrate-tui-backups-'));
+  const empty = await run(app, 'backups', '--backup-dir', dir);
+  t.is(empty.code, 0, empty.stderr);
+  t.regex(empty.stdout, /^this database: \w+ \(mysql or mariadb: the URL does not say which, mysql:\/\//);
+  t.is((await run(app, '--yes', 'upgrade')).code, 0);
+  const taken = await run(app, 'backup', '--backup-dir', dir, '--json');
+  t.is(taken.code, 0, taken.stderr);
+  t.is(JSON.parse(taken.stdout).backup.dialect, 'mariadb', 'the connection reported MariaDB');
+  const list = await run(app, 'backups', '--backup-dir', dir);
+  t.regex(list.stdout, /^this database: \w+ \(mariadb, mysql:\/\/[^)]*\) — 1 backup in /);
+  t.is(JSON.parse((await run(app, 'backups', '--backup-dir', dir, '--json')).stdout).database.dialect, 'mariadb');
+}, ['mariadb']);
+
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -66,3 +66,35 @@ eachDatabase(
   },
   ['sqlite', 'postgres'],
 );
+
+/**
+ * Ctrl-C outside a run quits as `q` does, but with the exit code the README's table gives
+ * ctrl-c (130), as the CLI's Ctrl-C at a question does; it exited 0, as if nothing interrupted it.
+ */
+eachDatabase(
+  'the binary in tmux: ctrl-c on the main screen (no run) restores the terminal and exits 130; q exits 0',
+  async (t, url) => {
+    if (!hasTmux) {
+      if (process.env.CI === 'true') t.fail('TMUX NOT INSTALLED');
+      else t.log('TMUX NOT INSTALLED: NOT tested');
+      t.pass();
+      return;
+    }
+    const work = mkdtempSync(join(tmpdir(), 'migrate-tui-e2e-'));
+    cpSync(EXAMPLE, join(work, 'migrations'), { recursive: true });
+    const tmux = new Tmux(`node ${BIN} --url '${url}' --yes upgrade >/dev/null 2>&1; node ${BIN} --url '${url}'; echo "EXIT=$?"; node ${BIN} --url '${url}'; echo "AGAIN=$?"; sleep 600`, work);
+    try {
+      await tmux.waitFor(/History \(9\)/);
+      tmux.keys('C-c');
+      const after = await tmux.waitFor(/EXIT=\d+/);
+      t.regex(after, /EXIT=130\b/);
+      t.regex(after, /migrate-tui: interrupted \(ctrl-c\); .* is at 20260115090000/);
+      await tmux.waitFor(/History \(9\)/);
+      tmux.keys('q');
+      t.regex(await tmux.waitFor(/AGAIN=\d+/), /AGAIN=0\b/);
+    } finally {
+      tmux.kill();
+    }
+  },
+  ['sqlite'],
+);

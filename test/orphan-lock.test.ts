@@ -37,3 +37,44 @@ eachDatabase(
   },
   ['postgres'],
 );
+
+/**
+ * `status` after the same kill -9 said only "dirty … may or may not have completed": it now
+ * says the gone process's session still runs the statement (from pg_locks and
+ * pg_stat_activity), and how to end it — reading only: the orphan keeps the lock.
+ */
+eachDatabase(
+  'kill -9 during a statement: status says the gone process\'s server session still runs it, and takes no lock',
+  async (t, url) => {
+    const dir = makeFolder({
+      '1_a.up.sql': '-- migrate:transaction off\nCREATE TABLE a (id int);\nSELECT pg_sleep(120);\nCREATE TABLE b (id int);\n',
+      '1_a.down.sql': 'DROP TABLE b;\nDROP TABLE a;\n',
+    });
+    const run = start(['--url', url, '--dir', dir, '--yes', 'upgrade']);
+    const session = await until(
+      () => withDb(url, (db) => db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE 'SELECT pg_sleep%'`)),
+      (rows) => rows.length === 1,
+      'the pg_sleep statement running',
+    );
+    run.child.kill('SIGKILL');
+    await run.exit;
+    const orphan = session[0]!.pid;
+    const holders = () => withDb(url, (db) => db.query<{ pid: number }>(`SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`));
+    try {
+      const status = binary(['--url', url, '--dir', dir, 'status']);
+      t.is(status.code, 0, status.stderr);
+      t.regex(status.stdout, new RegExp(`LOCK: +the migration lock is held by migrate-tui \\S+ pid ${run.child.pid} .*that migrate-tui process is gone \\(no pid ${run.child.pid} on this host\\), but its server session is still running \`SELECT pg_sleep\\(120\\)\``));
+      t.regex(status.stdout, new RegExp(`SELECT pg_terminate_backend\\(${orphan}\\)`));
+      const json = JSON.parse(binary(['--url', url, '--dir', dir, 'status', '--json']).stdout);
+      t.regex(json.lockHolder, /still running `SELECT pg_sleep\(120\)`/);
+      // Looking took nothing: the orphan alone holds the advisory lock, still running.
+      t.deepEqual((await holders()).map((h) => h.pid), [orphan]);
+    } finally {
+      await withDb(url, (db) => db.query('SELECT pg_terminate_backend(?)', [orphan]));
+    }
+    // Once the session has ended, status names no holder.
+    await until(holders, (rows) => rows.length === 0, 'the orphan session ending');
+    t.notRegex(binary(['--url', url, '--dir', dir, 'status']).stdout, /LOCK:/);
+  },
+  ['postgres'],
+);

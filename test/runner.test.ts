@@ -401,7 +401,7 @@ eachDatabase('resolve --reverse runs the down of an unfinished up; a reverse tha
   t.is((await run(url, second, '--yes', 'upgrade')).code, 5);
   const failedAtFirst = await run(url, second, '--yes', 'resolve', '2', '--reverse');
   t.is(failedAtFirst.code, 5);
-  t.regex(failedAtFirst.stderr, /downgrade of 2 failed at statement 1 of 2/);
+  t.regex(failedAtFirst.stderr, /reverse of 2 \(its down SQL\) failed at statement 1 of 2/);
   // A reverse runs statement by statement (its progress is tracked), so nothing was rolled back: its first statement failed.
   t.regex(failedAtFirst.stderr, /the reverse: nothing of it is applied \(it ran without a transaction, and its first statement failed\); the database is still DIRTY from the unfinished up of 2, as it was: statement 1 of its 2 ran and stays applied/);
   t.notRegex(failedAtFirst.stderr, /rolled back/);

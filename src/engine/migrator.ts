@@ -12,7 +12,7 @@ import type { StateStore } from './run/state-store.js';
 import { downgradeRevisions, downgradeSteps, upgradeRevisions, upgradeSteps, type RunResult, type RunStep } from './run/steps.js';
 import { backup, restore } from './safety/backup-restore.js';
 import type { BackupManifest } from './safety/backups.js';
-import { buildDowngradePreview, type DowngradePreview } from './safety/downgrade-preview.js';
+import { buildDowngradePreview, dataAtRiskOf, type DataAtRisk, type DowngradePreview } from './safety/downgrade-preview.js';
 import type { LintConfig } from './lint/apply-config.js';
 import { lintFromStore, lintHistory, type LintReport } from './lint/engine.js';
 import type { LintStore } from './lint/lint-store.js';
@@ -154,6 +154,12 @@ export class Migrator {
 
   resolvePreview(state: DatabaseState, ref: string, mode: ResolveMode, source: ResumeSource | null = null, resumeAt: number | null = null): ResolvePreview {
     return resolvePreview(this.runner, state, ref, mode, source, resumeAt);
+  }
+
+  /** What the SQL a resolve runs (its reverse or resume) destroys, counted now, as a downgrade's preview counts it. Reads only. */
+  resolveDataAtRisk(preview: ResolvePreview): Promise<DataAtRisk[]> {
+    if (preview.statements.length === 0) return Promise.resolve([]);
+    return dataAtRiskOf(this.db, [{ revision: preview.revision, path: preview.path, statements: preview.statements }]);
   }
 
   resolve(ref: string, mode: ResolveMode, source: ResumeSource | null = null, resumeAt: number | null = null): Promise<RunResult> {

@@ -21,7 +21,7 @@ export interface AppProps {
   /** `rollback`: the on-call console — the last applied steps and nothing else. */
   readonly variant?: 'main' | 'rollback';
   /** Called with a one-line summary when the user quits. */
-  readonly onQuit: (summary: string) => void;
+  readonly onQuit: (summary: string, code?: number) => void;
   /** A second ctrl-c while a run is cancelling: leave at once (run-tui restores the terminal and exits 130). */
   readonly onAbandon?: (message: string) => void;
   /** Opened from the fleet view: `q` comes back to the table instead of quitting. */
@@ -54,10 +54,11 @@ export function App({ session, width, height, readOnly, onQuit, onAbandon, onLea
 
   function handleKey(name: string, input: string, key: { ctrl?: boolean; meta?: boolean }) {
     const open = ctx.flow();
-    if (name === 'ctrl-c' && open?.kind === 'running') return cancelRun(ctx, open, onAbandon ?? ((message) => ctx.quit(message)));
+    if (name === 'ctrl-c' && open?.kind === 'running') return cancelRun(ctx, open, onAbandon ?? ((message) => ctx.quit(message, 130)));
     // A verify run drops its scratch databases before the matrix closes: ctrl-c stops it like esc.
     if (name === 'ctrl-c' && open?.kind === 'verify' && open.report === null && open.error === null) return ctx.setFlow(flowKey(open, { name: 'escape', input: '' }) ?? null);
-    if (name === 'ctrl-c') return ctx.quit('interrupted (ctrl-c)');
+    // Ctrl-C quits with 130, as the README's exit-code table gives ctrl-c (q quits with 0).
+    if (name === 'ctrl-c') return ctx.quit('interrupted (ctrl-c)', 130);
     if (open) {
       const next = flowKey(open, { name, input });
       return next === undefined ? undefined : ctx.setFlow(next);

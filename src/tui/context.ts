@@ -29,14 +29,15 @@ export interface TuiContext {
   refresh(): void;
   /** While a run is in progress the detail pane does not query the database. */
   setRunning(running: boolean): void;
-  quit(how?: string): void;
+  /** Leaves the TUI, saying `how`; `code` is the exit code (130 for ctrl-c, as the README's exit-code table says; 0 for q). */
+  quit(how?: string, code?: number): void;
 }
 
 export interface TuiProps {
   readonly session: TuiSession;
   readonly readOnly: boolean;
   readonly listHeight: number;
-  readonly onQuit: (summary: string) => void;
+  readonly onQuit: (summary: string, code?: number) => void;
   /** Opened from the fleet view: `q` comes back to the table (ctrl-c still quits). */
   readonly onLeave?: () => void;
 }
@@ -83,7 +84,7 @@ export function useTuiContext({ session, readOnly, listHeight, onQuit, onLeave }
       setGeneration((g) => g + 1);
     },
     setRunning: (now) => void (running.current = now),
-    quit: (how = 'quit') => {
+    quit: (how = 'quit', code = 0) => {
       if (onLeave && how === 'quit') return onLeave();
       const dirty = session.state.dirty;
       onQuit(
@@ -91,6 +92,7 @@ export function useTuiContext({ session, readOnly, listHeight, onQuit, onLeave }
           (dirty
             ? ` and DIRTY: the ${dirty.direction} of ${dirty.revision} stopped after ${dirty.statementsDone} of ${dirty.statementsTotal} statements — run \`migrate-tui resolve ${dirty.revision} --resume|--reverse|--applied|--reverted\``
             : ''),
+        code,
       );
       exit();
     },

@@ -10,8 +10,8 @@ const LEAVE_ALT_SCREEN = '\x1b[?25h\x1b[?1049l';
 export interface ScreenControls {
   /** A second ctrl-c while a run cancels: the terminal as it was, one line, exit 130 at once. */
   abandon(message: string): void;
-  /** The one line printed on stderr after the screen closes. */
-  summary(text: string): void;
+  /** The one line printed on stderr after the screen closes, and the exit code (0: a quit; 130: ctrl-c, as the README's table says). */
+  summary(text: string, code?: number): void;
 }
 
 export interface FullScreenApp {
@@ -43,6 +43,7 @@ export async function runFullScreen(app: FullScreenApp): Promise<number> {
     else out.write(LEAVE_ALT_SCREEN);
   };
   let summary = 'migrate-tui: quit';
+  let exitCode = 0;
   // Already on the alternate screen when the early frame was drawn: cleared for the real one.
   out.write(app.early ? '\x1b[2J\x1b[H' : ENTER_ALT_SCREEN);
   const abandon = (message: string) => {
@@ -51,7 +52,13 @@ export async function runFullScreen(app: FullScreenApp): Promise<number> {
     process.stderr.write(`migrate-tui: ${message}\n`);
     process.exit(130);
   };
-  const controls: ScreenControls = { abandon, summary: (text) => void (summary = text) };
+  const controls: ScreenControls = {
+    abandon,
+    summary: (text, code = 0) => {
+      summary = text;
+      exitCode = code;
+    },
+  };
 
   function Root() {
     const { stdout } = useStdout();
@@ -112,5 +119,5 @@ export async function runFullScreen(app: FullScreenApp): Promise<number> {
     await app.close();
   }
   process.stderr.write(`${summary}\n`);
-  return 0;
+  return exitCode;
 }

@@ -1,5 +1,5 @@
 import { connectDatabase, EMBEDDED_DEFAULT, NoDatabaseError, sqliteFileMissing, drawHistory, listBackups, loadProject, loadPostgresParser, Migrator, readManifest, writeMerge, writeRevision, readLease } from '../engine/index.js';
-import type { LintStore, ConnectOptions, BackupManifest, CancelOutcome, ConnectionTarget, DatabaseIdentity, DatabaseState, DowngradePreview, MigrateTuiError, Project, ResolveMode, ResolvePreview, ResumeSource, RunEvent, RunResult, RunStep, StateTableNames, LockLimits, LeaseHolder, LeaseSettings } from '../engine/index.js';
+import type { LintStore, ConnectOptions, BackupManifest, CancelOutcome, ConnectionTarget, DatabaseIdentity, DatabaseState, DowngradePreview, DataAtRisk, MigrateTuiError, Project, ResolveMode, ResolvePreview, ResumeSource, RunEvent, RunResult, RunStep, StateTableNames, LockLimits, LeaseHolder, LeaseSettings } from '../engine/index.js';
 import { detailNow, detailText, schemaDiff } from './session-detail.js';
 import type { Tab } from './state.js';
 
@@ -228,6 +228,11 @@ export class TuiSession {
   resolvePreview(mode: ResolveMode, source: ResumeSource | null = null, resumeAt: number | null = null): ResolvePreview {
     const dirty = this.state.dirty;
     return this.migrator.resolvePreview(this.state, dirty?.revision ?? '', mode, source, resumeAt);
+  }
+
+  /** What the SQL of a resolve destroys, counted now (reads only). */
+  resolveDataAtRisk(preview: ResolvePreview): Promise<DataAtRisk[]> {
+    return this.migrator.resolveDataAtRisk(preview);
   }
 
   resolve(revision: string, mode: ResolveMode, source: ResumeSource | null = null, resumeAt: number | null = null) {

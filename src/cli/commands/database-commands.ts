@@ -11,6 +11,7 @@ import { positiveInt, type DatabaseContext, type Wiring } from '../wiring.js';
 import { cancellable } from '../interrupt.js';
 import { revisionVerbose } from './describe.js';
 import { existingSeedFolder } from '../seed-folder.js';
+import { announceBackup, backupQuestion, takeBackup, type BackupChoice } from './backup-first.js';
 
 /** The commands that read or set the state (init is in init.ts): status, current, stamp, resolve, seed. */
 export function registerStateCommands(program: Command, w: Wiring): void {
@@ -34,14 +35,17 @@ export function registerStateCommands(program: Command, w: Wiring): void {
       .addOption(new Option('--reverted', 'record the revision as not applied (you undid it by hand)'))
       .addOption(new Option('--from-file', 'with --resume, when the file changed since the step started: run the rest from the file as it is now').conflicts(['fromLog']))
       .addOption(new Option('--from-log', 'with --resume, when the file changed since the step started: run the rest from the SQL recorded when it started'))
-      .addOption(new Option('--resume-at <n>', 'with --resume, after a killed run: the statement to start with (the uncertain one, or the one after it if its change is there)').argParser(positiveInt)),
+      .addOption(new Option('--resume-at <n>', 'with --resume, after a killed run: the statement to start with (the uncertain one, or the one after it if its change is there)').argParser(positiveInt))
+      .option('--no-backup', 'do not take a backup first (taken when the SQL it runs is a down, or drops, empties or deletes, as before a downgrade)')
+      .option('--backup-dir <folder>', 'where backups go (default: "backups", or the config file\'s)'),
     (c, g, rev) => {
-      const o = c.opts() as { resume?: boolean; reverse?: boolean; applied?: boolean; reverted?: boolean; fromFile?: boolean; fromLog?: boolean; resumeAt?: number };
+      const o = c.opts() as { resume?: boolean; reverse?: boolean; applied?: boolean; reverted?: boolean; fromFile?: boolean; fromLog?: boolean; resumeAt?: number; backup?: boolean; backupDir?: string };
       const mode = o.resume ? 'resume' : o.reverse ? 'reverse' : o.applied ? 'applied' : o.reverted ? 'reverted' : null;
       if (!mode) throw new engine.UsageError('resolve needs one of --resume, --reverse, --applied or --reverted', 'see `migrate-tui status` for what ran, then choose');
       if ((o.fromFile || o.fromLog) && mode !== 'resume') throw new engine.UsageError('--from-file and --from-log go with --resume', 'run `migrate-tui resolve <rev> --resume --from-file` (or --from-log)');
       if (o.resumeAt !== undefined && mode !== 'resume') throw new engine.UsageError('--resume-at goes with --resume', 'run `migrate-tui resolve <rev> --resume --resume-at <n>`');
-      return resolveCommand(w.database(g), w.project(g, {}), String(rev), mode, g.json, o.fromFile ? 'file' : o.fromLog ? 'log' : null, o.resumeAt ?? null);
+      const backup = { backup: o.backup !== false, backupDir: w.backupDir(o.backupDir, g) };
+      return resolveCommand(w.database(g), w.project(g, {}), String(rev), mode, g.json, o.fromFile ? 'file' : o.fromLog ? 'log' : null, o.resumeAt ?? null, backup);
     },
   );
   w.add(
@@ -132,7 +136,7 @@ export function statusText(m: Migrator, state: DatabaseState, notCreated = false
     );
   }
   for (const g of state.gaps) lines.push(`GAP:      ${label(g.revision)} is not applied, but ${g.appliedDescendants.join(', ')} (built on it) ${g.appliedDescendants.length === 1 ? 'is' : 'are'}; upgrade --out-of-order applies it`);
-  for (const x of state.missing) lines.push(`MISSING:  ${x.revision} is applied (${x.appliedAt}) but its files are gone${x.downSql !== null ? '; `downgrade` can revert it from the stored down SQL' : ''}`);
+  for (const x of state.missing) lines.push(`MISSING:  ${x.revision} is applied (${x.appliedAt}) but its files are gone${x.downSql !== null ? '; `downgrade` can revert it from the stored down SQL' : ''}; \`upgrade\` refuses to apply anything until its files are back or it is reverted`);
   for (const d of state.drift) lines.push(`DRIFT:    ${label(d.revision)}: the file changed since it was applied (${d.cosmetic ? 'white space or comments only' : 'the SQL differs'}); \`check\` shows the diff`);
   return lines.join('\n') + '\n';
 }
@@ -151,18 +155,21 @@ export async function statusCommand(ctx: DatabaseContext, project: Project, stan
       // A plain SELECT of the lease row (when its table exists): looking takes no lock and creates nothing.
       const lease = notCreated ? null : await engine.readLease(m.db, m.store.tables.lock, m.store.tables.version);
       const c = m.db.capabilities;
+      // The advisory lock's holder, from the server's views (reads only): after a kill -9 mid-statement, the gone process whose session still runs it.
+      const holder = notCreated || c.lock !== 'advisory' || !m.db.lockHolder ? null : await m.db.lockHolder();
       return {
-        text: statusText(m, state, notCreated) + lockText(c, lease),
-        json: { ...stateJson(m, state), capabilities: c, lease: lease ? engine.leaseJson(lease) : null, ...(notCreated ? { notCreated: true } : {}) },
+        text: statusText(m, state, notCreated) + lockText(c, lease, holder),
+        json: { ...stateJson(m, state), capabilities: c, lease: lease ? engine.leaseJson(lease) : null, lockHolder: holder, ...(notCreated ? { notCreated: true } : {}) },
       };
     },
     { standIn: notCreated },
   );
 }
 
-/** The server's capabilities when they are not the dialect's usual ones, and the lease row when there is one. */
-function lockText(c: Capabilities, lease: LeaseHolder | null): string {
+/** The server's capabilities when they are not the dialect's usual ones, the advisory lock's holder, and the lease row when there is one. */
+function lockText(c: Capabilities, lease: LeaseHolder | null, holder: string | null = null): string {
   const lines = c.lock === 'lease' || c.overriddenBy !== null ? [`server:   ${engine.describeCapabilities(c)}`] : [];
+  if (holder) lines.push(`LOCK:     the migration lock is ${holder}`);
   if (lease) {
     lines.push(`LOCK:     ${engine.describeHolder(lease)}`);
     if (engine.isStale(lease)) lines.push(`          the next run refuses (exit 10) until its owner is known to be gone and it runs with --steal-stale-lock`);
@@ -247,10 +254,12 @@ export async function stampCommand(ctx: DatabaseContext, project: Project, targe
    }, WRITES);
 }
 
-export async function resolveCommand(ctx: DatabaseContext, project: Project, ref: string, mode: ResolveMode, json: boolean, source: ResumeSource | null = null, resumeAt: number | null = null): Promise<CommandResult> {
+/** `resolve`: what it runs or records and what that SQL destroys (rows counted now); SQL that destroys is backed up first, as a downgrade. */
+export async function resolveCommand(ctx: DatabaseContext, project: Project, ref: string, mode: ResolveMode, json: boolean, source: ResumeSource | null = null, resumeAt: number | null = null, backup: BackupChoice = { backup: true, backupDir: 'backups' }): Promise<CommandResult> {
   return withMigrator(ctx, project, async (m) => {
     const preview = m.resolvePreview(await m.readState(), ref, mode, source, resumeAt);
     engine.requireResumeSource(preview);
+    const dataAtRisk = await m.resolveDataAtRisk(preview);
     const n = preview.remaining ?? preview.statements.length;
     const count = `${n} statement${n === 1 ? '' : 's'}` + (n > preview.statements.length ? ` (the first ${preview.statements.length} shown)` : '');
     const lines = [
@@ -263,10 +272,15 @@ export async function resolveCommand(ctx: DatabaseContext, project: Project, ref
       ...preview.warnings.map((w) => `warning: ${w}`),
       ...(preview.resumeAfter !== null ? [`  if its change is already in the database, resume after it instead: --resume-at ${preview.resumeAfter}`] : []),
       ...(preview.fileChanged ? ['the file changed since the step started (recorded → file):', ...preview.fileChanged.diff.split('\n').slice(2)] : []),
+      ...(preview.statements.length > 0 ? engine.riskLines({ dataAtRisk }) : []),
     ];
     ctx.io.err(lines.join('\n') + '\n');
-    await confirm(ctx.io, `resolve ${preview.revision} on ${m.db.databaseName}`, ctx.yes, undefined, `the lines above say what it would ${mode === 'applied' || mode === 'reverted' ? 'record' : 'run'}`);
-    return finish(ctx.io, await m.resolve(ref, mode, source, resumeAt), 'resolved', json);
+    const backupFile = engine.resolveDestroys(preview, dataAtRisk) ? await announceBackup(ctx, m, backup) : null;
+    const action = `resolve ${preview.revision} on ${m.db.databaseName}`;
+    await confirm(ctx.io, action, ctx.yes, engine.resolveDestroys(preview, dataAtRisk) ? backupQuestion(action, backupFile) : undefined, `the lines above say what it would ${mode === 'applied' || mode === 'reverted' ? 'record' : 'run'}`);
+    const manifest = await takeBackup(ctx, m, backup, backupFile, `before resolve ${preview.revision} --${mode}`);
+    const out = finish(ctx.io, await m.resolve(ref, mode, source, resumeAt), 'resolved', json);
+    return { ...out, text: (manifest ? `backup: ${manifest.file}\n` : '') + out.text, json: { ...(out.json as object), backup: manifest, dataAtRisk } };
   });
 }
 

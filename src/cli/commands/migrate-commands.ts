@@ -9,6 +9,7 @@ import { confirm } from '../confirm.js';
 import { dialectOption, type DatabaseContext, type Wiring } from '../wiring.js';
 import { finish, stateTables, withMigrator, WRITES } from './database-commands.js';
 import { offlinePlanCommand } from './offline-plan.js';
+import { announceBackup, backupQuestion, takeBackup, type BackupChoice } from './backup-first.js';
 
 export function registerMigrateCommands(program: Command, w: Wiring): void {
   for (const direction of ['upgrade', 'downgrade'] as const) {
@@ -46,6 +47,8 @@ export function registerMigrateCommands(program: Command, w: Wiring): void {
         if (!o.from && (g.url || w.hasDatabase(g)) && !g.dialect) {
           return withMigrator(w.database(g), loaded, async (m) => {
             const state = await m.readState();
+            // An applied revision without files: the script would be planned as if it were not applied (refused as online).
+            if (direction === 'upgrade') engine.upgradeRevisions(loaded.graph, state, targetText, true);
             const from = [...state.applied].join(',') || 'base';
             const plannedFrom = `database ${m.db.display} at ${state.versionRows.join(', ') || 'base'}`;
             const plan = offlinePlanCommand(loaded, direction, targetText, m.db.syntax, from, stateTables(w.configFile()), new Set(state.applied), plannedFrom);
@@ -123,12 +126,10 @@ export async function upgradeCommand(ctx: DatabaseContext, project: Project, tar
   return withMigrator(ctx, project, async (m) => (await lintBeforeRun(ctx, m, 'upgrade', target, lint, outOfOrder)) ?? finish(ctx.io, await m.upgrade(target, { outOfOrder }), 'applied', json), WRITES);
 }
 
-export interface DowngradeOptions {
+export interface DowngradeOptions extends BackupChoice {
   readonly dryRun: boolean;
   /** With --yes: the whole preview, not the summary. */
   readonly verbose?: boolean;
-  readonly backup: boolean;
-  readonly backupDir: string;
 }
 
 /**
@@ -145,17 +146,10 @@ export async function downgradeCommand(ctx: DatabaseContext, project: Project, t
     ctx.io.err(ctx.yes && !options.verbose ? engine.previewSummary(preview) : engine.previewText(preview));
     const refused = await lintBeforeRun(ctx, m, 'downgrade', target, lint);
     if (refused) return refused;
-    let backupFile: string | null = null;
-    if (options.backup) {
-      const tool = await m.db.backupTool();
-      backupFile = engine.backupPath(options.backupDir, m.db.databaseName, (await m.readState()).versionRows, m.db.backupExtension);
-      // Written only after the confirmation: until then it is conditional (a refusal writes nothing).
-      ctx.io.err(ctx.yes ? `a backup will be written first, to ${backupFile} (${tool})\n` : `a backup would be written first, to ${backupFile} (${tool}), once confirmed\n`);
-    } else ctx.io.err('NO BACKUP will be taken (--no-backup)\n');
+    const backupFile = await announceBackup(ctx, m, options);
     const review = `the preview above is what it would do; \`downgrade ${target} --dry-run\` prints it alone`;
-    await confirm(ctx.io, `downgrade ${m.db.databaseName} to ${target}`, ctx.yes, `downgrade ${m.db.databaseName} to ${target}${backupFile ? ' after the backup' : ' WITHOUT a backup'}? [y/N] `, review);
-    const manifest = backupFile ? await m.backup({ dir: options.backupDir, out: backupFile, reason: `before downgrade to ${target}` }) : null;
-    if (manifest) ctx.io.err(`backup written: ${manifest.file} (${manifest.size} bytes)\n`);
+    await confirm(ctx.io, `downgrade ${m.db.databaseName} to ${target}`, ctx.yes, backupQuestion(`downgrade ${m.db.databaseName} to ${target}`, backupFile), review);
+    const manifest = await takeBackup(ctx, m, options, backupFile, `before downgrade to ${target}`);
     const out = finish(ctx.io, await m.downgrade(target), 'reverted', json);
     return { ...out, text: (manifest ? `backup: ${manifest.file}\n` : '') + out.text, json: { ...(out.json as object), backup: manifest, preview } };
   });

@@ -19,7 +19,9 @@ export function registerSafetyCommands(program: Command, w: Wiring): void {
     program.command('backups').description("list the connected database's backups (--all: every database's, grouped)").option('--backup-dir <folder>', 'where backups are').option('--all', 'also the backups of other databases, grouped by database'),
     (c, g) => {
       const o = c.opts() as { backupDir?: string; all?: boolean };
-      return backupsCommand(w.backupDir(o.backupDir), identityOf(w.database(g).target), o.all === true);
+      const dir = w.backupDir(o.backupDir);
+      const connected = identityOf(w.database(g).target, engine.listBackups(dir));
+      return backupsCommand(dir, connected.identity, o.all === true, connected.unsure);
     },
   );
   w.add(
@@ -43,19 +45,30 @@ export async function backupCommand(ctx: DatabaseContext, project: Project, back
   });
 }
 
-/** The connected database as backups name it (read from the URL: listing needs no connection). */
-export const identityOf = (target: ConnectionTarget): DatabaseIdentity => ({ display: target.display, databaseName: target.databaseName, dialect: target.dialectHint ?? target.kind });
+/**
+ * The connected database as backups name it, without connecting (the list is needed when the
+ * server is down). A `mysql://` URL does not say MySQL or MariaDB: the server said it to each
+ * backup taken from it (the manifest's dialect is the connection's), so the newest one's is
+ * used; with none, `unsure` (the text says "mysql or mariadb").
+ */
+export function identityOf(target: ConnectionTarget, list: readonly BackupManifest[]): { identity: DatabaseIdentity; unsure: boolean } {
+  const fromUrl = { display: target.display, databaseName: target.databaseName, dialect: target.dialectHint ?? target.kind };
+  if (target.dialectHint || target.kind !== 'mysql') return { identity: fromUrl, unsure: false };
+  const own = list.filter((b) => engine.sameDatabase(engine.backupOrigin(b), fromUrl)).sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))[0];
+  return own ? { identity: { ...fromUrl, dialect: own.dialect }, unsure: false } : { identity: fromUrl, unsure: true };
+}
 
 const backupLine = (b: BackupManifest) => `  ${b.file}  ${b.createdAt}  at ${b.versionRows.join(', ') || 'base'}  ${b.size} bytes  ${b.reason}`;
 
 /** The connected database's backups; with `all`, every database's, grouped by database. */
-export function backupsCommand(backupDir: string, connected: DatabaseIdentity, all: boolean): CommandResult {
+export function backupsCommand(backupDir: string, connected: DatabaseIdentity, all: boolean, unsure = false): CommandResult {
   const groups = engine.groupBackups(engine.listBackups(backupDir), connected, true);
   const others = groups.slice(1);
   const shown = all ? groups : groups.slice(0, 1);
   const lines: string[] = [];
   for (const g of shown) {
-    lines.push(`${g.current ? 'this database' : 'other database'}: ${engine.describeDatabase(g.database)} — ${g.backups.length} backup${g.backups.length === 1 ? '' : 's'} in ${backupDir}`);
+    const named = g.current && unsure ? engine.describeDatabase({ ...g.database, dialect: 'mysql or mariadb: the URL does not say which' }) : engine.describeDatabase(g.database);
+    lines.push(`${g.current ? 'this database' : 'other database'}: ${named} — ${g.backups.length} backup${g.backups.length === 1 ? '' : 's'} in ${backupDir}`);
     lines.push(...g.backups.map(backupLine));
   }
   const hidden = others.reduce((n, g) => n + g.backups.length, 0);

@@ -4,7 +4,7 @@ export * from './steps.js';
 export type { GraphSource, MigratorOptions, RowChange } from './runner.js';
 export { StepRunner } from './runner.js';
 export type { ResolveMode, ResolvePreview, ResumeSource } from './resolve.js';
-export { requireResumeSource } from './resolve.js';
+export { requireResumeSource, resolveDestroys } from './resolve.js';
 export * from './runtime-errors.js';
 export * from './database-state.js';
 export * from './state-store.js';

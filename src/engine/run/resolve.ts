@@ -20,6 +20,8 @@ export interface ResolvePreview {
   /** The direction of the SQL that runs: the dirty step's for `resume`, the opposite for `reverse`. */
   readonly direction: 'up' | 'down';
   readonly statements: Statement[];
+  /** The file `statements` come from (for "file:line" in what they destroy); null: the SQL recorded in the log, or none. */
+  readonly path: string | null;
   /** How many statements run, when `statements` holds only the first few (a large file). */
   readonly remaining?: number;
   readonly appliedAfter: boolean;
@@ -60,14 +62,15 @@ export function resolvePreview(runner: StepRunner, state: DatabaseState, ref: st
               'if it does, undo the rest by hand and use --reverted or --applied',
           ]
         : [];
-    return { revision, direction: step.direction, statements: [...step.statements], appliedAfter: direction === 'down', warnings, fileChanged: null, source: null, startAt: 1, resumeAfter: null };
+    return { revision, direction: step.direction, statements: [...step.statements], path: step.path, appliedAfter: direction === 'down', warnings, fileChanged: null, source: null, startAt: 1, resumeAfter: null };
   }
   const appliedAfter = mode === 'resume' ? direction === 'up' : mode === 'applied';
-  if (mode !== 'resume') return { revision, direction, statements: [], appliedAfter, warnings: [], fileChanged: null, source: null, startAt: 1, resumeAfter: null };
+  if (mode !== 'resume') return { revision, direction, statements: [], path: null, appliedAfter, warnings: [], fileChanged: null, source: null, startAt: 1, resumeAfter: null };
   const startAt = resumeStart(dirty, resumeAt);
   if (isExcerpt(dirty.sqlText)) return resumeLargeFile(runner, dirty, revision, direction, startAt, resumeAt);
   const recorded = storedStatements(dirty.sqlText, runner.db.syntax);
-  const file = graph.has(revision) && (direction === 'up' || graph.get(revision).down) ? fileStep(graph, runner.db.syntax, revision, direction).statements : null;
+  const fromFile = graph.has(revision) && (direction === 'up' || graph.get(revision).down) ? fileStep(graph, runner.db.syntax, revision, direction) : null;
+  const file = fromFile ? fromFile.statements : null;
   const fileText = file ? joinStatements(file) : null;
   const changed = file && fileText !== (dirty.sqlText ?? '');
   const fileChanged = changed
@@ -85,7 +88,16 @@ export function resolvePreview(runner: StepRunner, state: DatabaseState, ref: st
       : []),
   ];
   const resumeAfter = mode === 'resume' && dirty.uncertain && resumeAt === null ? dirty.uncertain.statement + 1 : null;
-  return { revision, direction, statements: from.slice(startAt - 1), appliedAfter, warnings, fileChanged, source: changed ? source : null, startAt, resumeAfter };
+  return { revision, direction, statements: from.slice(startAt - 1), path: fromFile && (!changed || source === 'file') ? fromFile.path : null, appliedAfter, warnings, fileChanged, source: changed ? source : null, startAt, resumeAfter };
+}
+
+/**
+ * Whether a resolve destroys, so it takes a backup first (as a downgrade does) and the TUI asks
+ * for the database's name: it runs down SQL (a downgrade's), or SQL that drops, empties or
+ * deletes (`dataAtRisk`, counted by the migrator's resolveDataAtRisk).
+ */
+export function resolveDestroys(preview: ResolvePreview, dataAtRisk: readonly unknown[]): boolean {
+  return preview.statements.length > 0 && (preview.direction === 'down' || dataAtRisk.length > 0);
 }
 
 /** Where a resume starts: after the recorded statements, or (only when one is uncertain) after that one too. */
@@ -159,7 +171,7 @@ export function resolve(runner: StepRunner, ref: string, mode: ResolveMode, sour
       ...(error ? { error } : {}),
     });
     if (mode === 'reverse') {
-      const step = reverseStep(runner, dirty.revision, dirty.direction as 'up' | 'down', dirty.downSql);
+      const step: RunStep = { ...reverseStep(runner, dirty.revision, dirty.direction as 'up' | 'down', dirty.downSql), purpose: 'reverse' };
       const outcome = await runner.runReported(step, 0, 1, { before, after }, 'migrate');
       // Done, or itself left dirty: either way the reverse step's own row now says what is true.
       // A reverse that changed nothing leaves the original dirty row as the truth.
@@ -214,7 +226,7 @@ function resumeLargeFile(runner: StepRunner, dirty: NonNullable<DatabaseState['d
       ? [`statement ${dirty.uncertain.statement} may or may not have completed (no outcome was recorded): this resume runs it again`]
       : [];
   const resumeAfter = dirty.uncertain && resumeAt === null ? dirty.uncertain.statement + 1 : null;
-  return { revision, direction, statements: file.statements.slice(startAt - 1), remaining: statementCount(file) - (startAt - 1), appliedAfter: direction === 'up', warnings, fileChanged: null, source: null, startAt, resumeAfter };
+  return { revision, direction, statements: file.statements.slice(startAt - 1), path: file.path, remaining: statementCount(file) - (startAt - 1), appliedAfter: direction === 'up', warnings, fileChanged: null, source: null, startAt, resumeAfter };
 }
 
 /** The whole statement list a resume runs from (the file's when it is unchanged or chosen, so lines are the file's). */
@@ -233,6 +245,7 @@ function resumeStep(runner: StepRunner, preview: ResolvePreview, dirty: NonNulla
     transactional: false,
     checksum: useFile ? file.checksum : null,
     downSql: null,
+    purpose: 'resume',
   };
 }
 

@@ -286,7 +286,7 @@ export class StepRunner {
       statement: done + 1,
       statements: cursor.count,
       databaseError: this.databaseMessage(error),
-      state, inTransaction: step.transactional,
+      state, inTransaction: step.transactional, ...(step.purpose ? { purpose: step.purpose } : {}),
       cancelled: this.cancel.requested,
       ...(this.cancel.requested && this.cancel.reason !== 'by the user' ? { cancelledBy: this.cancel.reason } : {}),
     });

@@ -63,17 +63,21 @@ export class MigrationFailedError extends MigrateTuiError {
       stateNote?: string;
       /** The step ran in one transaction (false: statement by statement — MySQL/MariaDB DDL, `transaction off`, a resume). */
       inTransaction?: boolean;
+      /** A resolve's step (`resume` / `reverse`), not a plain upgrade/downgrade: the message names what ran. */
+      purpose?: 'resume' | 'reverse';
     },
   ) {
     const where = `${meta.path}:${meta.line}`;
-    const verb = meta.direction === 'up' ? 'upgrade' : 'downgrade';
+    const verb = meta.purpose ? `${meta.purpose}` : meta.direction === 'up' ? 'upgrade' : 'downgrade';
+    // "resume of 3 (its up SQL)": what ran, and which direction's SQL it was.
+    const of = meta.purpose ? `of ${meta.revision} (its ${meta.direction} SQL)` : `of ${meta.revision}`;
     // Past the last statement: the SQL all ran, and what failed is the check or the bookkeeping after it.
     const afterStatements = meta.statement > meta.statements;
     super(
       'migration-failed',
       (afterStatements
-        ? `${verb} of ${meta.revision}: all ${meta.statements} statement${meta.statements === 1 ? '' : 's'} of ${meta.path} ran, but finishing the step failed (the checks after it, recording it in migrate-tui's tables, or the commit):`
-        : `${verb} of ${meta.revision} failed at statement ${meta.statement} of ${meta.statements} (${where}):`) + `\n  ${meta.databaseError}\n  ${stateSentence(meta)}` + (meta.cancelled ? `\n  the run was cancelled ${meta.cancelledBy ?? 'by the user'}` : ''),
+        ? `${verb} ${of}: all ${meta.statements} statement${meta.statements === 1 ? '' : 's'} of ${meta.path} ran, but finishing the step failed (the checks after it, recording it in migrate-tui's tables, or the commit):`
+        : `${verb} ${of} failed at statement ${meta.statement} of ${meta.statements} (${where}):`) + `\n  ${meta.databaseError}\n  ${stateSentence(meta)}` + (meta.cancelled ? `\n  the run was cancelled ${meta.cancelledBy ?? 'by the user'}` : ''),
       afterStatements
         ? meta.state === 'rolled-back'
           ? `see the error above; if the migration drops or changes migrate-tui's own tables (or their schema), it must not — fix ${meta.path} and run again`

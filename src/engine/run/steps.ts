@@ -24,6 +24,8 @@ export interface RunStep {
   readonly downSql: string | null;
   /** A streamed (large) file: its statements, a batch at a time (`statements` holds the first few). */
   readonly feed?: StatementFeed;
+  /** What the step is, when not a plain upgrade/downgrade: a resolve's resume or reverse (its failure says so). */
+  readonly purpose?: 'resume' | 'reverse';
 }
 
 export interface StepResult {
@@ -71,15 +73,39 @@ export function logStep(dialect: DialectSyntax, revision: string, downSql: strin
   };
 }
 
-/** The revisions an upgrade would apply, in order; refuses gaps unless `outOfOrder`. No file is split: lint asks for this. */
+/**
+ * The revisions an upgrade would apply, in order; refuses gaps unless `outOfOrder`, and any
+ * step while an applied revision's files are missing. No file is split: lint asks for this.
+ */
 export function upgradeRevisions(graph: RevisionGraph, state: DatabaseState, target: string, outOfOrder: boolean): readonly string[] {
   const plan = planUpgrade(graph, state.applied, target);
+  if (plan.steps.length > 0 && state.missing.length > 0) throw missingFilesRefusal(state, plan.steps);
   if (!outOfOrder && state.gaps.length > 0) {
     const planned = new Set(plan.steps);
     const gaps = state.gaps.filter((g) => planned.has(g.revision));
     if (gaps.length > 0) throw new GapError(gaps);
   }
   return plan.steps;
+}
+
+/**
+ * An applied revision whose files are missing has no place in the graph: what it is built on,
+ * and what was written after it, are unknown. The planner's heads leave it out, so an upgrade
+ * would apply revisions as if it were not applied (a revision written after it would run on
+ * a schema it never expected, or beside it). It is refused, naming the revision and the way on.
+ */
+function missingFilesRefusal(state: DatabaseState, steps: readonly string[]): PlanError {
+  const ids = state.missing.map((m) => m.revision);
+  const one = ids.length === 1;
+  const stored = state.missing.every((m) => m.downSql !== null);
+  return new PlanError(
+    'missing-files',
+    `upgrade refused: ${ids.join(', ')} ${one ? 'is' : 'are'} applied but ${one ? 'its' : 'their'} files are missing, so where ${one ? 'it sits' : 'they sit'} in the history is unknown; ` +
+      `applying ${steps.length === 1 ? steps[0] : `${steps.length} revisions (${steps[0]} … ${steps[steps.length - 1]})`} now would plan as if ${one ? 'it were' : 'they were'} not applied. Nothing ran`,
+    `check out the branch that has ${one ? 'its' : 'their'} files and upgrade there` +
+      (stored ? `, or revert ${one ? 'it' : 'them'} first with \`migrate-tui downgrade -${ids.length}\` (from the down SQL stored when ${one ? 'it' : 'they'} ran)` : `, or restore ${one ? 'its' : 'their'} files`),
+    { missing: ids },
+  );
 }
 
 /** The steps an upgrade would run; refuses gaps unless `outOfOrder`. */

@@ -59,7 +59,11 @@ export function formatSql(sql: string, dialect: DialectName): string {
   }
 }
 
-export async function buildDowngradePreview(db: DatabaseAdapter, target: string, steps: readonly RunStep[], staysApplied: readonly string[] = [], unappliedBelow: readonly string[] = []): Promise<DowngradePreview> {
+/**
+ * What the statements of `steps` destroy, with the rows counted now: a downgrade's preview and
+ * a resolve's (its reverse or resume runs SQL that may drop tables too).
+ */
+export async function dataAtRiskOf(db: DatabaseAdapter, steps: ReadonlyArray<Pick<RunStep, 'revision' | 'path' | 'statements'>>): Promise<DataAtRisk[]> {
   const risks: Array<Omit<DataAtRisk, 'rows' | 'nonNull'>> = [];
   for (const step of steps) {
     for (const statement of step.statements) {
@@ -67,7 +71,11 @@ export async function buildDowngradePreview(db: DatabaseAdapter, target: string,
     }
   }
   const counts = await countAtRisk(db, risks);
-  const dataAtRisk: DataAtRisk[] = risks.map((r, i) => ({ ...r, ...counts[i]! }));
+  return risks.map((r, i) => ({ ...r, ...counts[i]! }));
+}
+
+export async function buildDowngradePreview(db: DatabaseAdapter, target: string, steps: readonly RunStep[], staysApplied: readonly string[] = [], unappliedBelow: readonly string[] = []): Promise<DowngradePreview> {
+  const dataAtRisk = await dataAtRiskOf(db, steps);
   return {
     database: db.display,
     databaseName: db.databaseName,
@@ -176,7 +184,7 @@ function staysText(preview: DowngradePreview): string {
   return `stays applied: ${preview.staysApplied.join(', ')} (${below}), other branches untouched`;
 }
 
-export function riskLines(preview: DowngradePreview): string[] {
+export function riskLines(preview: Pick<DowngradePreview, 'dataAtRisk'>): string[] {
   if (preview.dataAtRisk.length === 0) return ['data at risk: none found (no DROP TABLE, DROP COLUMN, TRUNCATE or DELETE without WHERE)'];
   const lines = ['DATA AT RISK:'];
   for (const r of preview.dataAtRisk) {

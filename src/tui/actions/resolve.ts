@@ -1,7 +1,8 @@
-import type { ResolveMode, ResumeSource } from '../../engine/index.js';
+import { resolveDestroys, riskLines, type DataAtRisk, type ResolveMode, type ResolvePreview, type ResumeSource } from '../../engine/index.js';
 import type { TuiContext } from '../context.js';
 import { chooseFlow } from '../flows/choose.js';
-import { confirmFlow } from '../flows/confirm.js';
+import { busyFlow } from '../flows/busy.js';
+import { confirmFlow, type ConfirmFlow } from '../flows/confirm.js';
 import { errorResult } from '../flows/result.js';
 import { backupFirst, execute } from './run.js';
 import { withFreshState } from './migrate.js';
@@ -34,42 +35,59 @@ function resolveChoices(ctx: TuiContext): void {
 
 function confirmResolve(ctx: TuiContext, revision: string, mode: ResolveMode, source: ResumeSource | null = null, resumeAt: number | null = null): void {
   const { session } = ctx;
+  // Esc (or No) on the preview goes back to the four choices, not to the main screen.
+  const back = () => resolveChoices(ctx);
+  let preview: ResolvePreview;
   try {
-    const preview = session.resolvePreview(mode, source, resumeAt);
-    // The file changed since the step started: which SQL runs is the user's explicit choice, with the diff in view.
-    if (preview.fileChanged && !preview.source) {
-      const options = [
-        { key: 'f', label: `from the file as it is now (${preview.fileChanged.fileStatements} statements)` },
-        { key: 'l', label: `from the SQL recorded when the step started (${preview.fileChanged.recordedStatements} statements)` },
-      ];
-      const intro = [`${revision} changed since its unfinished ${preview.direction} started (recorded → file):`, ...preview.fileChanged.diff.split('\n').slice(2), '', 'run the remaining statements:'];
-      return ctx.setFlow(chooseFlow(`Resume ${revision}: the file changed`, intro, options, (index) => confirmResolve(ctx, revision, mode, index === 0 ? 'file' : 'log', resumeAt)));
-    }
-    const runs = preview.statements.length > 0;
-    const after = preview.appliedAfter ? 'applied' : 'NOT applied';
-    const body = [
-      ...(preview.source ? [`from ${preview.source === 'file' ? 'the file as it is now' : 'the SQL recorded when the step started'}`] : []),
-      runs ? `runs the ${preview.direction} SQL below (${preview.statements.length} statement${preview.statements.length === 1 ? '' : 's'}), then records ${revision} as ${after}` : `RUNS NO SQL: it records ${revision} as ${after}`,
-      ...preview.warnings.map((w) => `warning: ${w}`),
-      // Keys, not CLI flags: this is the TUI.
-      ...(preview.resumeAfter !== null ? [`  if its change is already in the database: esc, R, then e (resume after statement ${preview.resumeAfter - 1})`] : []),
-      '',
-      ...preview.statements.flatMap((st) => st.sql.split('\n').map((l) => `  ${l}`)),
-    ];
-    // Running a down is a downgrade: the same guards (typed name, backup first).
-    const destroys = runs && preview.direction === 'down';
-    ctx.setFlow(
-      confirmFlow({
-        title: `Resolve ${revision} (${mode}${source ? ` from the ${source}` : ''}${resumeAt !== null ? ` at statement ${resumeAt}` : ''}) on ${session.db.databaseName}?`,
-        body,
-        phrase: destroys ? session.db.databaseName : null,
-        backup: destroys ? true : null,
-        danger: destroys,
-        onConfirm: (backup) =>
-          void execute(ctx, `resolve ${revision} (${mode})`, session.resolve(revision, mode, source, resumeAt), async () => (destroys ? backupFirst(ctx, backup, `before resolve ${revision} (${mode})`) : [])),
-      }),
-    );
+    preview = session.resolvePreview(mode, source, resumeAt);
   } catch (error) {
-    ctx.setFlow(errorResult(`resolve ${revision}`, error));
+    return ctx.setFlow(errorResult(`resolve ${revision}`, error));
   }
+  // The file changed since the step started: which SQL runs is the user's explicit choice, with the diff in view.
+  if (preview.fileChanged && !preview.source) {
+    const options = [
+      { key: 'f', label: `from the file as it is now (${preview.fileChanged.fileStatements} statements)` },
+      { key: 'l', label: `from the SQL recorded when the step started (${preview.fileChanged.recordedStatements} statements)` },
+    ];
+    const intro = [`${revision} changed since its unfinished ${preview.direction} started (recorded → file):`, ...preview.fileChanged.diff.split('\n').slice(2), '', 'run the remaining statements:'];
+    return ctx.setFlow(chooseFlow(`Resume ${revision}: the file changed`, intro, options, (index) => confirmResolve(ctx, revision, mode, index === 0 ? 'file' : 'log', resumeAt)));
+  }
+  if (preview.statements.length === 0) return ctx.setFlow(resolveConfirm(ctx, revision, mode, source, resumeAt, preview, [], back));
+  // SQL runs: what it destroys is counted first (reads only), as a downgrade's preview counts it.
+  ctx.setFlow(busyFlow(`counting what resolve ${revision} (${mode}) would destroy…`));
+  session
+    .resolveDataAtRisk(preview)
+    .then((risks) => ctx.setFlow(resolveConfirm(ctx, revision, mode, source, resumeAt, preview, risks, back)))
+    .catch((error) => ctx.setFlow(errorResult(`resolve ${revision}`, error)));
+}
+
+function resolveConfirm(ctx: TuiContext, revision: string, mode: ResolveMode, source: ResumeSource | null, resumeAt: number | null, preview: ResolvePreview, risks: readonly DataAtRisk[], back: () => void): ConfirmFlow {
+  const { session } = ctx;
+  const runs = preview.statements.length > 0;
+  const after = preview.appliedAfter ? 'applied' : 'NOT applied';
+  const body = [
+    ...(preview.source ? [`from ${preview.source === 'file' ? 'the file as it is now' : 'the SQL recorded when the step started'}`] : []),
+    runs ? `runs the ${preview.direction} SQL below (${preview.statements.length} statement${preview.statements.length === 1 ? '' : 's'}), then records ${revision} as ${after}` : `RUNS NO SQL: it records ${revision} as ${after}`,
+    ...preview.warnings.map((w) => `warning: ${w}`),
+    // Keys, not CLI flags: this is the TUI (esc comes back to the choices).
+    ...(preview.resumeAfter !== null ? [`  if its change is already in the database: esc, then e (resume after statement ${preview.resumeAfter - 1})`] : []),
+    // "none found" is said too: the notice above shows only what is at risk.
+    ...(runs && risks.length === 0 ? ['', ...riskLines({ dataAtRisk: [] })] : []),
+    '',
+    ...preview.statements.flatMap((st) => st.sql.split('\n').map((l) => `  ${l}`)),
+  ];
+  // Running a down, or SQL that drops, is a downgrade: the same guards (typed name, backup first).
+  const destroys = resolveDestroys(preview, risks);
+  const biggest = [...risks].sort((a, b) => (b.rows ?? -1) - (a.rows ?? -1));
+  return confirmFlow({
+    title: `Resolve ${revision} (${mode}${source ? ` from the ${source}` : ''}${resumeAt !== null ? ` at statement ${resumeAt}` : ''}) on ${session.db.databaseName}?`,
+    notices: [{ title: 'DATA AT RISK', lines: risks.length > 0 ? riskLines({ dataAtRisk: biggest }).slice(1) : [], tone: 'danger' }],
+    body,
+    phrase: destroys ? session.db.databaseName : null,
+    backup: destroys ? true : null,
+    danger: destroys,
+    onCancel: back,
+    onConfirm: (backup) =>
+      void execute(ctx, `resolve ${revision} (${mode})`, session.resolve(revision, mode, source, resumeAt), async () => (destroys ? backupFirst(ctx, backup, `before resolve ${revision} (${mode})`) : [])),
+  });
 }

@@ -12,7 +12,7 @@ export interface FleetAppProps {
   readonly width: number;
   readonly height: number;
   /** Called with a one-line summary when the user quits. */
-  readonly onQuit: (summary: string) => void;
+  readonly onQuit: (summary: string, code?: number) => void;
   /** A second ctrl-c while an action is cancelling: leave at once. */
   readonly onAbandon?: (message: string) => void;
   /** Filled in for the process around the screen (closing the open target, SIGTERM). */
@@ -25,7 +25,7 @@ export interface FleetAppProps {
  */
 export function FleetApp({ options, width, height, onQuit, onAbandon, handle = { session: null, ctx: null } }: FleetAppProps) {
   const { ctx, view, flow, session, leave } = useFleetContext(options, Math.max(3, height - FLEET_CHROME), onQuit, handle);
-  const abandon = onAbandon ?? ((message: string) => ctx.quit(message));
+  const abandon = onAbandon ?? ((message: string) => ctx.quit(message, 130));
   // One input subscription: the table's keys, or the open target's view's (it hands its handling over when it renders).
   const target = useRef<KeyRoute | null>(null);
   if (!session) target.current = null;

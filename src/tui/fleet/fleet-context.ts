@@ -51,7 +51,7 @@ export interface FleetContext {
   open(target: FleetTarget): void;
   /** The Migrators of a fleet action in progress (ctrl-c cancels them), and whether it is stopping. */
   readonly runs: FleetRuns;
-  quit(how?: string): void;
+  quit(how?: string, code?: number): void;
 }
 
 /** What the process around the screen needs: the open one-database session (closed on exit, cancelled on SIGTERM). */
@@ -60,7 +60,7 @@ export interface FleetHandle {
   ctx: FleetContext | null;
 }
 
-export function useFleetContext(options: FleetTuiOptions, listHeight: number, onQuit: (summary: string) => void, handle: FleetHandle) {
+export function useFleetContext(options: FleetTuiOptions, listHeight: number, onQuit: (summary: string, code?: number) => void, handle: FleetHandle) {
   const { exit } = useApp();
   // The view's state lives in a ref (keys and actions read it between frames); React draws it.
   const viewRef = useRef<FleetView | null>(null);
@@ -130,11 +130,11 @@ export function useFleetContext(options: FleetTuiOptions, listHeight: number, on
         .catch((error) => ctx.notice(`cannot open ${target.name}: ${targetErrorText(error, target.connection)}`));
     },
     runs,
-    quit: (how = 'quit') => {
+    quit: (how = 'quit', code = 0) => {
       const c = viewRef.current!.rows;
       const behind = c.filter((r) => r.read.kind === 'ready' && r.read.state.pending > 0).length;
       const failed = c.filter((r) => r.read.kind === 'error').length;
-      onQuit(`migrate-tui: ${how}; fleet ${options.fleet.origin}: ${c.length} target${c.length === 1 ? '' : 's'}, ${behind} with pending revisions${failed ? `, ${failed} could not be read` : ''} when last read`);
+      onQuit(`migrate-tui: ${how}; fleet ${options.fleet.origin}: ${c.length} target${c.length === 1 ? '' : 's'}, ${behind} with pending revisions${failed ? `, ${failed} could not be read` : ''} when last read`, code);
       exit();
     },
   };

@@ -8,7 +8,7 @@ import { startFleetDowngrade, startFleetStamp } from './fleet-revision-actions.j
 
 /** The fleet table's keys: ctrl-c (cancel a running action, else quit), the open flow, then the registry's `fleet` bindings. */
 export function fleetKey(ctx: FleetContext, name: string, input: string, abandon: (message: string) => void): void {
-  if (name === 'ctrl-c') return ctx.view().running ? cancelFleetRun(ctx, abandon) : ctx.quit('interrupted (ctrl-c)');
+  if (name === 'ctrl-c') return ctx.view().running ? cancelFleetRun(ctx, abandon) : ctx.quit('interrupted (ctrl-c)', 130);
   const open = ctx.flow();
   if (open) {
     const next = flowKey(open, { name, input });

@@ -42,6 +42,8 @@ export interface ConfirmFlow {
   /** The plan's lint findings, listed above the body; null: none. */
   readonly lint: ConfirmLint | null;
   readonly onConfirm: (backup: boolean) => void;
+  /** Where cancelling goes (the choices it was opened from); absent: it closes. */
+  readonly onCancel?: () => void;
 }
 
 export function confirmFlow(options: {
@@ -54,6 +56,7 @@ export function confirmFlow(options: {
   backup?: boolean | null;
   danger?: boolean;
   lint?: ConfirmLint | null;
+  onCancel?: () => void;
 }): ConfirmFlow {
   return { kind: 'confirm', scroll: 0, input: '', mismatch: false, phrase: null, phraseLabel: 'the database name', backup: null, danger: false, lint: null, ...options, notices: (options.notices ?? []).filter((n) => n.lines.length > 0) };
 }
@@ -136,8 +139,11 @@ const keysOf = (action: string) => KEYMAP.find((b) => b.action === action)?.keys
 const LINT_KEYS = { move: `${keysOf('next-finding')[0]} ${keysOf('prev-finding')[0]}`, fix: keysOf('show-fix')[0] ?? 'f' };
 const LINT_KEYS_TYPING = { move: `${keysOf('next-finding')[1]} ${keysOf('prev-finding')[1]}`, fix: keysOf('show-fix')[1] ?? 'ctrl-f' };
 
+/** Cancelling: back to where it was opened from (the flow that callback sets), or closed. */
+const cancelled = (state: ConfirmFlow): KeyOutcome<ConfirmFlow> => (state.onCancel ? void state.onCancel() : null);
+
 function onKey(state: ConfirmFlow, { name, input }: KeyPress): KeyOutcome<ConfirmFlow> {
-  if (name === 'escape') return null;
+  if (name === 'escape') return cancelled(state);
   const moved = lintKey(state, name);
   if (moved) return moved;
   const by = SCROLL.get(name);
@@ -150,7 +156,7 @@ function onKey(state: ConfirmFlow, { name, input }: KeyPress): KeyOutcome<Confir
     return undefined;
   }
   if (name === 'y') return void state.onConfirm(state.backup ?? false);
-  if (name === 'n' || name === 'enter' || name === 'q') return null;
+  if (name === 'n' || name === 'enter' || name === 'q') return cancelled(state);
   return undefined;
 }
 
@@ -183,7 +189,9 @@ const mismatchText = (phrase: string, input: string) => `${input ? `"${input}" d
  * prompt is never on screen without what is at risk — then the plan, which scrolls.
  */
 function ConfirmView({ flow, width, height }: FlowViewProps<ConfirmFlow>) {
-  const footer = flow.phrase !== null ? `type ${flow.phraseLabel ? 'the name' : flow.phrase} · enter confirms · esc cancels` : 'y confirms · n, enter or esc cancels (default: No)';
+  // Opened from a list of choices, cancelling goes back to it: the footer says so.
+  const cancel = flow.onCancel ? 'goes back to the choices' : 'cancels';
+  const footer = flow.phrase !== null ? `type ${flow.phraseLabel ? 'the name' : flow.phrase} · enter confirms · esc ${cancel}` : `y confirms · n, enter or esc ${cancel} (default: No)`;
   const budget = Math.max(3, Math.floor((height - 8) / 2));
   const { lines: lead, cut } = summariseNotices(flow.notices, budget);
   // A summarised notice is given in full at the top of the plan, where "below" points.

@@ -20,9 +20,17 @@ export interface RunningFlow {
   readonly cancelling: string | null;
   /** Live: the sessions the running statement waits for (asked from a second connection). */
   readonly blocked: string | null;
+  /**
+   * What the run said along the way, as the CLI prints it (`warning (rev): …`): a lock timeout
+   * and the try it goes on with ("try 2 of 3 in 1 s"), a server's notice. The latest few.
+   */
+  readonly warnings: readonly string[];
 }
 
-export const runningFlow = (title: string): RunningFlow => ({ kind: 'running', title, step: 'starting', stepIndex: 0, stepTotal: 0, statement: 0, statementTotal: 0, sql: '', started: Date.now(), cancelling: null, blocked: null });
+/** How many of the run's warnings the running screen keeps (the latest). */
+const WARNINGS_SHOWN = 3;
+
+export const runningFlow = (title: string): RunningFlow => ({ kind: 'running', title, step: 'starting', stepIndex: 0, stepTotal: 0, statement: 0, statementTotal: 0, sql: '', started: Date.now(), cancelling: null, blocked: null, warnings: [] });
 
 /** The engine's events, folded into the progress. */
 export function reduceRunning(state: RunningFlow, event: RunEvent): RunningFlow {
@@ -35,6 +43,8 @@ export function reduceRunning(state: RunningFlow, event: RunEvent): RunningFlow 
       return { ...state, statement: event.index + 1, statementTotal: event.total, sql: event.sql, blocked: null };
     case 'lock-blocked':
       return { ...state, blocked: event.holders };
+    case 'warning':
+      return { ...state, warnings: [...state.warnings, `warning (${event.revision}): ${event.message}`].slice(-WARNINGS_SHOWN) };
     default:
       return state;
   }
@@ -53,6 +63,7 @@ function ProgressView({ flow, width, height }: FlowViewProps<RunningFlow>) {
     `statement ${flow.statement} of ${flow.statementTotal}`,
     `elapsed ${elapsed} s`,
     ...(flow.blocked === null ? [] : [`waiting for a lock held by ${flow.blocked}`]),
+    ...flow.warnings,
     '',
     'running now:',
     ...flow.sql.split('\n').slice(0, Math.max(1, height - 12)),

@@ -1,0 +1,45 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli } from './helpers/cli.js';
+import { eachDatabase, withDb } from './helpers/databases.js';
+import { makeFolder, pair } from './helpers/folders.js';
+
+/**
+ * An applied revision whose files are missing has no place in the graph: the planner's heads
+ * left it out, so `upgrade` applied a new revision as if it were not applied (heads "3, 4").
+ * Now an upgrade with anything to apply is refused, naming it and the way on; a downgrade
+ * still reverts it first from its stored down SQL, after which the upgrade runs.
+ */
+const run = (url: string, dir: string, ...args: string[]) => cli(['--url', url, '--dir', dir, ...args]);
+
+eachDatabase('an applied revision whose files are missing: upgrade (online and --sql) is refused, naming it; after downgrade -1 it runs', async (t, url) => {
+  const dir = makeFolder({ ...pair('1'), ...pair('2'), ...pair('3') });
+  t.is((await run(url, dir, '--yes', 'upgrade')).code, 0);
+  for (const suffix of ['up', 'down']) rmSync(join(dir, `3_step_3.${suffix}.sql`));
+  // Written on a branch without 3: in version order it follows 2.
+  for (const [name, text] of Object.entries(pair('4'))) writeFileSync(join(dir, name), text);
+
+  const status = await run(url, dir, 'status');
+  t.regex(status.stdout, /MISSING: {2}3 is applied .* but its files are gone; `downgrade` can revert it from the stored down SQL; `upgrade` refuses to apply anything until its files are back or it is reverted/);
+
+  const refused = await run(url, dir, '--yes', 'upgrade');
+  t.is(refused.code, 1, refused.stderr);
+  t.regex(refused.stderr, /upgrade refused: 3 is applied but its files are missing, so where it sits in the history is unknown; applying 4 now would plan as if it were not applied\. Nothing ran/);
+  t.regex(refused.stderr, /revert it first with `migrate-tui downgrade -1`/);
+  const logged = await withDb(url, (db) => db.query<{ n: unknown }>("SELECT COUNT(*) AS n FROM migrate_tui_log WHERE revision = '4'"));
+  t.is(Number(logged[0]!.n), 0, 'nothing of 4 ran or was logged');
+  t.is((await run(url, dir, '--yes', 'upgrade', '+1')).code, 1);
+  const script = await run(url, dir, 'upgrade', '--sql');
+  t.is(script.code, 1, 'the offline script from this database is refused too');
+  t.regex(script.stderr, /upgrade refused: 3 is applied/);
+  const still = JSON.parse((await run(url, dir, 'status', '--json')).stdout);
+  t.deepEqual(still.current, ['3']);
+
+  const reverted = await run(url, dir, '--yes', 'downgrade', '-1', '--no-backup');
+  t.is(reverted.code, 0, reverted.stderr);
+  const upgraded = await run(url, dir, '--yes', 'upgrade');
+  t.is(upgraded.code, 0, upgraded.stderr);
+  const after = JSON.parse((await run(url, dir, 'status', '--json')).stdout);
+  t.deepEqual(after.current, ['4']);
+  t.deepEqual(after.missing, []);
+});
