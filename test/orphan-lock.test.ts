@@ -3,6 +3,24 @@ import { eachDatabase, withDb } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
 import { until } from './helpers/until.js';
 
+
+/** A run killed (-9) during its second statement, `SELECT pg_sleep(120)`: its server session still runs it and holds the lock. */
+async function killedMidStatement(url: string): Promise<{ dir: string; killedPid: number; orphan: number }> {
+  const dir = makeFolder({
+    '1_a.up.sql': '-- migrate:transaction off\nCREATE TABLE a (id int);\nSELECT pg_sleep(120);\nCREATE TABLE b (id int);\n',
+    '1_a.down.sql': 'DROP TABLE b;\nDROP TABLE a;\n',
+  });
+  const run = start(['--url', url, '--dir', dir, '--yes', 'upgrade']);
+  const session = await until(
+    () => withDb(url, (db) => db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE 'SELECT pg_sleep%'`)),
+    (rows) => rows.length === 1,
+    'the pg_sleep statement running',
+  );
+  run.child.kill('SIGKILL');
+  await run.exit;
+  return { dir, killedPid: run.child.pid!, orphan: session[0]!.pid };
+}
+
 /**
  * On call after `kill -9` of a run mid-statement: PostgreSQL keeps the killed client's session,
  * still running the statement and holding the migration lock, until the statement ends. The
@@ -13,26 +31,15 @@ import { until } from './helpers/until.js';
 eachDatabase(
   'kill -9 during a statement: the lock wait says the holder process is gone and its server session still runs the statement',
   async (t, url) => {
-    const dir = makeFolder({
-      '1_a.up.sql': '-- migrate:transaction off\nCREATE TABLE a (id int);\nSELECT pg_sleep(120);\nCREATE TABLE b (id int);\n',
-      '1_a.down.sql': 'DROP TABLE b;\nDROP TABLE a;\n',
-    });
-    const run = start(['--url', url, '--dir', dir, '--yes', 'upgrade']);
-    const session = await until(
-      () => withDb(url, (db) => db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE 'SELECT pg_sleep%'`)),
-      (rows) => rows.length === 1,
-      'the pg_sleep statement running',
-    );
-    run.child.kill('SIGKILL');
-    await run.exit;
+    const { dir, killedPid, orphan } = await killedMidStatement(url);
     try {
       const next = binary(['--url', url, '--dir', dir, '--yes', '--lock-timeout', '1', 'resolve', '1', '--resume']);
       t.is(next.code, 6, next.stderr);
-      t.regex(next.stderr, new RegExp(`that migrate-tui process is gone \\(no pid ${run.child.pid} on this host\\), but its server session is still running \`SELECT pg_sleep\\(120\\)\``));
-      t.regex(next.stderr, new RegExp(`SELECT pg_terminate_backend\\(${session[0]!.pid}\\)`));
+      t.regex(next.stderr, new RegExp(`that migrate-tui process is gone \\(no pid ${killedPid} on this host\\), but its server session is still running \`SELECT pg_sleep\\(120\\)\``));
+      t.regex(next.stderr, new RegExp(`SELECT pg_terminate_backend\\(${orphan}\\)`));
       t.notRegex(next.stderr, /\n\s+at /);
     } finally {
-      await withDb(url, (db) => db.query('SELECT pg_terminate_backend(?)', [session[0]!.pid]));
+      await withDb(url, (db) => db.query('SELECT pg_terminate_backend(?)', [orphan]));
     }
   },
   ['postgres'],
@@ -46,24 +53,12 @@ eachDatabase(
 eachDatabase(
   'kill -9 during a statement: status says the gone process\'s server session still runs it, and takes no lock',
   async (t, url) => {
-    const dir = makeFolder({
-      '1_a.up.sql': '-- migrate:transaction off\nCREATE TABLE a (id int);\nSELECT pg_sleep(120);\nCREATE TABLE b (id int);\n',
-      '1_a.down.sql': 'DROP TABLE b;\nDROP TABLE a;\n',
-    });
-    const run = start(['--url', url, '--dir', dir, '--yes', 'upgrade']);
-    const session = await until(
-      () => withDb(url, (db) => db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE 'SELECT pg_sleep%'`)),
-      (rows) => rows.length === 1,
-      'the pg_sleep statement running',
-    );
-    run.child.kill('SIGKILL');
-    await run.exit;
-    const orphan = session[0]!.pid;
+    const { dir, killedPid, orphan } = await killedMidStatement(url);
     const holders = () => withDb(url, (db) => db.query<{ pid: number }>(`SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`));
     try {
       const status = binary(['--url', url, '--dir', dir, 'status']);
       t.is(status.code, 0, status.stderr);
-      t.regex(status.stdout, new RegExp(`LOCK: +the migration lock is held by migrate-tui \\S+ pid ${run.child.pid} .*that migrate-tui process is gone \\(no pid ${run.child.pid} on this host\\), but its server session is still running \`SELECT pg_sleep\\(120\\)\``));
+      t.regex(status.stdout, new RegExp(`LOCK: +the migration lock is held by migrate-tui \\S+ pid ${killedPid} .*that migrate-tui process is gone \\(no pid ${killedPid} on this host\\), but its server session is still running \`SELECT pg_sleep\\(120\\)\``));
       t.regex(status.stdout, new RegExp(`SELECT pg_terminate_backend\\(${orphan}\\)`));
       const json = JSON.parse(binary(['--url', url, '--dir', dir, 'status', '--json']).stdout);
       t.regex(json.lockHolder, /still running `SELECT pg_sleep\(120\)`/);
