@@ -43,3 +43,20 @@ eachDatabase('an applied revision whose files are missing: upgrade (online and -
   t.deepEqual(after.current, ['4']);
   t.deepEqual(after.missing, []);
 });
+
+eachDatabase('downgrade -1 with two applied revisions whose files are missing: the preview says the other one stays applied (it said only what the files know)', async (t, url) => {
+  const dir = makeFolder({ ...pair('1'), ...pair('2'), ...pair('3'), ...pair('5') });
+  t.is((await run(url, dir, '--yes', 'upgrade')).code, 0);
+  for (const version of ['3', '5']) for (const suffix of ['up', 'down']) rmSync(join(dir, `${version}_step_${version}.${suffix}.sql`));
+
+  const preview = await run(url, dir, 'downgrade', '-1', '--dry-run');
+  t.is(preview.code, 0, preview.stderr);
+  t.regex(preview.stdout, /\[1\/1\] ↓ 5 \(files missing/);
+  t.regex(preview.stdout, /stays applied: 2, 3 \(/, 'only 5 is reverted: 3 stays applied');
+  const json = JSON.parse((await run(url, dir, '--json', 'downgrade', '-1', '--dry-run')).stdout);
+  t.deepEqual(json.preview.staysApplied, ['2', '3']);
+
+  t.is((await run(url, dir, '--yes', 'downgrade', '-1', '--no-backup')).code, 0);
+  const after = JSON.parse((await run(url, dir, 'status', '--json')).stdout);
+  t.deepEqual(after.missing.map((m: { revision: string }) => m.revision), ['3'], 'what the preview said stays is what stays');
+});
