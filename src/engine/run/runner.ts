@@ -131,7 +131,8 @@ export class StepRunner {
       await this.tracked.leave();
       this.tracked = null;
     }
-    return { direction, target, steps: results, headsBefore, headsAfter: applied.versionRows(), ...(error ? { error } : {}) };
+    // What the version table holds now (an applied set with missing files may stand for other rows than the table's when nothing ran).
+    return { direction, target, steps: results, headsBefore, headsAfter: [...rowsNow], ...(error ? { error } : {}) };
   }
 
   /** Runs one step between its step-start and step-end events. */
