@@ -131,7 +131,6 @@ export class StepRunner {
       await this.tracked.leave();
       this.tracked = null;
     }
-    // What the version table holds now (an applied set with missing files may stand for other rows than the table's when nothing ran).
     return { direction, target, steps: results, headsBefore, headsAfter: [...rowsNow], ...(error ? { error } : {}) };
   }
 
