@@ -1,5 +1,5 @@
 import test from 'ava';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTargets, runFleet, selectTargets, TargetsFileError, validateTargets, type Fleet, type FleetTarget, type TargetOutcome } from '../src/engine/index.js';
@@ -233,4 +233,16 @@ test('a cancel starts nothing new: running targets finish, the rest and later st
   });
   t.deepEqual(reports.map((r) => `${r.target.name}:${r.status}`), ['a:done', 'b:done', 'c:skipped', 'd:skipped']);
   t.regex(reports[3]!.summary, /the run was cancelled/);
+});
+
+test('`--targets status` names an applied revision whose files are missing (the line said only "at 2; 1 pending", and the upgrade it invites is refused)', async (t) => {
+  const dir = folderWith({ 'migrate-tui.targets.json': '[{"name": "one", "url": "sqlite:./one.db"}]', '1_a.up.sql': 'CREATE TABLE a (id int);\n', '1_a.down.sql': 'DROP TABLE a;\n', '2_b.up.sql': 'CREATE TABLE b (id int);\n', '2_b.down.sql': 'DROP TABLE b;\n' });
+  t.is((await cli(['--dir', dir, '--targets', 'upgrade', '--yes'], { cwd: dir })).code, 0);
+  rmSync(join(dir, '2_b.up.sql'));
+  rmSync(join(dir, '2_b.down.sql'));
+  writeFileSync(join(dir, '3_c.up.sql'), 'CREATE TABLE c (id int);\n');
+  writeFileSync(join(dir, '3_c.down.sql'), 'DROP TABLE c;\n');
+  const status = await cli(['--dir', dir, '--targets', 'status'], { cwd: dir });
+  t.is(status.code, 0, status.stderr);
+  t.regex(status.stdout, /… one \[default\] .*: at 2; 1 pending; 2 applied but its files are missing \(upgrade refuses; see status on this target\)/);
 });

@@ -61,6 +61,8 @@ const MIGRATIONS = [
   { what: 'a new table emptied again', ups: (add: (t: string) => string) => [`CREATE TABLE t (id INTEGER);\nINSERT INTO t (id) VALUES (1);\nDELETE FROM t;\n${add('t')}`], works: true },
   { what: 'a table created AS SELECT of one with rows', ups: (add: (t: string) => string) => [`CREATE TABLE t AS SELECT id FROM users;\n${add('t')}`], works: false },
   { what: 'a table rebuilt with its rows', ups: (add: (t: string) => string) => [`CREATE TABLE users_new (id INTEGER PRIMARY KEY, email TEXT);\nINSERT INTO users_new SELECT id, email FROM users;\nDROP TABLE users;\nALTER TABLE users_new RENAME TO users;\n${add('users')}`], works: false },
+  { what: 'a new table given rows by a trigger the migration creates', ups: (add: (t: string) => string) => [`CREATE TABLE t (id INTEGER);\nCREATE TRIGGER users_audit AFTER UPDATE ON users BEGIN INSERT INTO t (id) VALUES (new.id); END;\nUPDATE users SET email = email;\n${add('t')}`], works: false },
+  { what: 'a new table given rows by a trigger an earlier revision of the plan creates', ups: (add: (t: string) => string) => ['CREATE TABLE t (id INTEGER);\nCREATE TRIGGER users_audit AFTER UPDATE ON users BEGIN REPLACE INTO main."t" (id) VALUES (new.id); END;', `UPDATE users SET email = email;\n${add('t')}`], works: false },
   { what: 'a new table filled from another with rows', ups: (add: (t: string) => string) => [`CREATE TABLE t (id INTEGER);\nWITH u AS (SELECT id FROM users) INSERT INTO t SELECT id FROM u;\n${add('t')}`], works: false },
 ];
 

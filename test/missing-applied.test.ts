@@ -43,3 +43,31 @@ eachDatabase('an applied revision whose files are missing: upgrade (online and -
   t.deepEqual(after.current, ['4']);
   t.deepEqual(after.missing, []);
 });
+
+eachDatabase('downgrade -1 with two applied revisions whose files are missing: the preview says the other one stays applied (it said only what the files know)', async (t, url) => {
+  const dir = makeFolder({ ...pair('1'), ...pair('2'), ...pair('3'), ...pair('5') });
+  t.is((await run(url, dir, '--yes', 'upgrade')).code, 0);
+  for (const version of ['3', '5']) for (const suffix of ['up', 'down']) rmSync(join(dir, `${version}_step_${version}.${suffix}.sql`));
+
+  const preview = await run(url, dir, 'downgrade', '-1', '--dry-run');
+  t.is(preview.code, 0, preview.stderr);
+  t.regex(preview.stdout, /\[1\/1\] ↓ 5 \(files missing/);
+  t.regex(preview.stdout, /stays applied: 2, 3 \(/, 'only 5 is reverted: 3 stays applied');
+  const json = JSON.parse((await run(url, dir, '--json', 'downgrade', '-1', '--dry-run')).stdout);
+  t.deepEqual(json.preview.staysApplied, ['2', '3']);
+
+  t.is((await run(url, dir, '--yes', 'downgrade', '-1', '--no-backup')).code, 0);
+  const after = JSON.parse((await run(url, dir, 'status', '--json')).stdout);
+  t.deepEqual(after.missing.map((m: { revision: string }) => m.revision), ['3'], 'what the preview said stays is what stays');
+});
+
+eachDatabase('an upgrade with nothing to apply while an applied revision\'s files are missing: heads now is what the version table holds (it said "2, 3" with the table at 3)', async (t, url) => {
+  const dir = makeFolder({ ...pair('1'), ...pair('2'), ...pair('3') });
+  t.is((await run(url, dir, '--yes', 'upgrade')).code, 0);
+  for (const suffix of ['up', 'down']) rmSync(join(dir, `3_step_3.${suffix}.sql`));
+  const noop = await run(url, dir, '--yes', 'upgrade');
+  t.is(noop.code, 0, noop.stderr);
+  t.regex(noop.stdout, /^nothing to do: the database is already there\nheads now: 3\n$/);
+  const rows = await withDb(url, (db) => db.query<{ revision: string }>('SELECT revision FROM migrate_tui_version'));
+  t.deepEqual(rows.map((r) => r.revision), ['3']);
+});

@@ -73,3 +73,24 @@ eachDatabase(
   },
   ['postgres'],
 );
+
+/**
+ * The time in the LOCK line is pg_stat_activity.backend_start: when the holder connected, not
+ * when it took the lock (a TUI connects at start and locks at its first run, maybe hours
+ * later). It read "since <time>", as if the lock had been held that long.
+ */
+eachDatabase(
+  'status: the lock holder\'s time is said to be when it connected',
+  async (t, url) => {
+    const { dir, orphan } = await killedMidStatement(url);
+    try {
+      const [row] = await withDb(url, (db) => db.query<{ started: string }>('SELECT backend_start::text AS started FROM pg_stat_activity WHERE pid = ?', [orphan]));
+      const status = binary(['--url', url, '--dir', dir, 'status']);
+      t.is(status.code, 0, status.stderr);
+      t.true(status.stdout.includes(`pid ${orphan}, connected since ${row!.started}`), status.stdout);
+    } finally {
+      await withDb(url, (db) => db.query('SELECT pg_terminate_backend(?)', [orphan]));
+    }
+  },
+  ['postgres'],
+);

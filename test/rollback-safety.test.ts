@@ -168,3 +168,16 @@ eachDatabase('a dirty database refuses downgrade (and --dry-run) with the dirty 
   t.deepEqual(await snapshot(url), before, 'nothing changed');
   t.is(JSON.parse((await inDir('status', '--json')).stdout).dirty.revision, '2');
 });
+
+eachDatabase('a restore over the same version rows says it restored (it said "nothing to do: the database is already there" after replacing the data)', async (t, url) => {
+  await seeded(url);
+  const before = await snapshot(url);
+  const backups = mkdtempSync(join(tmpdir(), 'migrate-tui-backups-'));
+  const manifest = JSON.parse((await run(url, 'backup', '--backup-dir', backups, '--json')).stdout).backup;
+  await withDb(url, (db) => db.query('DELETE FROM role_permissions'));
+  const restored = await run(url, '--yes', 'restore', manifest.file);
+  t.is(restored.code, 0, restored.stderr);
+  t.deepEqual(await snapshot(url), before, 'the rows are back');
+  t.notRegex(restored.stdout, /nothing to do/);
+  t.regex(restored.stdout, new RegExp(`^restored ${manifest.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: the version rows were already the backup's \\(20260115090000\\), so no revision was recorded again\nheads now: 20260115090000\n$`));
+});

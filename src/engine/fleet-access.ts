@@ -23,6 +23,8 @@ export interface TargetState {
   /** Revisions whose file changed since they were applied. */
   readonly drift: number;
   readonly gaps: number;
+  /** Applied revisions whose files are missing (an upgrade with anything to apply is refused until they are back or reverted). */
+  readonly missing: readonly string[];
   /** Who holds the migration lock (a lease: `a lease held by …` or `a STALE lease of …`); `null`: nobody; `undefined`: the database cannot tell without locking (SQLite). */
   readonly lock: string | null | undefined;
   /** The newest log row: when, what, by whom, how it ended. */
@@ -77,6 +79,7 @@ export function inspectTarget(target: ConnectionTarget, access: TargetAccess): P
       dirty: d ? `${d.direction} of ${d.revision} (${d.statementsDone} of ${d.statementsTotal} statements)` : null,
       drift: state.drift.length,
       gaps: state.gaps.length,
+      missing: state.missing.map((x) => x.revision),
       lock,
       lastRun: last ? { at: last.finishedAt ?? last.startedAt, what: `${last.kind === 'migrate' ? (last.direction === 'up' ? '↑' : '↓') : last.kind} ${last.revision}`, by: `${last.osUser}@${last.host}`, status: last.status } : null,
     };

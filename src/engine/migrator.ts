@@ -117,7 +117,9 @@ export class Migrator {
     const reverted = new Set(steps.map((s) => s.revision));
     const graph = this.project.graph;
     const remaining = new Set([...state.applied].filter((id) => !reverted.has(id)));
-    const stays = versionRows(graph, remaining);
+    // Applied revisions whose files are missing and that this plan does not revert stay applied too.
+    const missingStays = state.missing.map((m) => m.revision).filter((id) => !reverted.has(id)).sort();
+    const stays = [...versionRows(graph, remaining), ...missingStays];
     const unappliedBelow = [...graph.ancestors(stays.filter((id) => graph.has(id)))].filter((id) => !remaining.has(id)).sort();
     return buildDowngradePreview(this.db, target, steps, stays, unappliedBelow);
   }

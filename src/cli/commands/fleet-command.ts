@@ -139,9 +139,11 @@ function runOutcome(r: CommandResult, verb: string): TargetOutcome {
 }
 
 function statusOutcome(r: CommandResult): TargetOutcome {
-  const j = r.json as { current: string[]; pending: string[]; dirty: { revision: string; direction: string } | null; drift: unknown[]; gaps: unknown[] };
+  const j = r.json as { current: string[]; pending: string[]; dirty: { revision: string; direction: string } | null; drift: unknown[]; gaps: unknown[]; missing?: Array<{ revision: string }> };
   const at = `at ${j.current.join(', ') || 'base'}`;
-  const extra = [j.drift.length > 0 ? `${j.drift.length} drifted` : '', j.gaps.length > 0 ? `${j.gaps.length} gap${j.gaps.length === 1 ? '' : 's'}` : ''].filter(Boolean).join(', ');
+  const missing = (j.missing ?? []).map((m) => m.revision);
+  const gone = missing.length === 0 ? '' : `${missing.join(', ')} applied but ${missing.length === 1 ? 'its' : 'their'} files are missing (upgrade refuses; see status on this target)`;
+  const extra = [j.drift.length > 0 ? `${j.drift.length} drifted` : '', j.gaps.length > 0 ? `${j.gaps.length} gap${j.gaps.length === 1 ? '' : 's'}` : '', gone].filter(Boolean).join(', ');
   const tail = extra ? `; ${extra}` : '';
   if (j.dirty) return { status: 'failed', summary: `DIRTY (${j.dirty.direction} of ${j.dirty.revision} unfinished; run resolve on it); ${at}${tail}`, exitCode: EXIT.dirty, json: r.json };
   if (j.pending.length > 0) return { status: 'pending', summary: `${at}; ${j.pending.length} pending${tail}`, exitCode: EXIT.ok, json: r.json };

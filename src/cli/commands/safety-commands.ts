@@ -92,7 +92,12 @@ export async function restoreCommand(ctx: DatabaseContext, project: Project, fil
         (manifest.includesStateTables ? '' : '  tables created after the backup are left in place\n'),
     );
     await confirm(ctx.io, `restore ${m.db.databaseName} from ${manifest.file}${other ? ` (taken from ${manifest.databaseName} on ${manifest.database})` : ''}`, ctx.yes, undefined, 'the lines above say what it would replace');
-    return finish(ctx.io, await m.restore(manifest, { intoOtherDatabase }), 'restored', json);
+    const result = await m.restore(manifest, { intoOtherDatabase });
+    const finished = finish(ctx.io, result, 'restored', json);
+    // The data was replaced even when no revision needed recording again: "nothing to do" would be untrue.
+    if (result.error || result.steps.some((s) => s.status === 'done')) return finished;
+    const heads = result.headsAfter.join(', ') || 'base';
+    return { ...finished, text: `restored ${manifest.file}: the version rows were already the backup's (${heads}), so no revision was recorded again\nheads now: ${heads}\n` };
   }, WRITES);
 }
 

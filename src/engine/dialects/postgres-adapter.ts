@@ -201,7 +201,7 @@ export class PostgresAdapter implements DatabaseAdapter {
     const h = rows[0];
     if (!h) return null;
     const gone = gonePid(h.application_name);
-    return `held by ${h.application_name || 'a session'} as ${h.usename} from ${h.client_addr ?? 'a local socket'}, pid ${h.pid}, since ${h.backend_start}` + (gone === null ? '' : orphanNote(gone, h));
+    return `held by ${h.application_name || 'a session'} as ${h.usename} from ${h.client_addr ?? 'a local socket'}, pid ${h.pid}, connected since ${h.backend_start}` + (gone === null ? '' : orphanNote(gone, h));
   }
 
   async unlock(): Promise<void> {

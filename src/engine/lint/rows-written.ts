@@ -7,7 +7,8 @@ import type { AnalysedStatement } from './types.js';
  * Which tables may hold rows written by the statements lint has replayed since they were
  * created, so a rule can tell a table that is empty at a statement (created earlier in the
  * same file or plan, nothing put in it) from one that is not. Rows come from
- * `CREATE TABLE … AS SELECT`, `INSERT`/`REPLACE INTO t` (also after a WITH), and follow a
+ * `CREATE TABLE … AS SELECT`, `INSERT`/`REPLACE INTO t` (also after a WITH, and in the body of a
+ * trigger created since: it may fire on any later statement), and follow a
  * table's renames; DROP TABLE, TRUNCATE and DELETE without WHERE empty it. Statements without
  * a schema action are read for the table they write into only once a reported file created a
  * table (before, no table can count as new), and then only to the table's name (a large
@@ -47,10 +48,23 @@ export class TableRows {
         if (this.filled.delete(lower(a.table))) this.filled.add(lower(a.to));
       } else if (a.kind === 'drop-table' || a.kind === 'truncate' || a.kind === 'delete-all') this.filled.delete(lower(a.table));
     }
-    if (st.actions.length > 0 || !this.created) return;
+    if (!this.created) return;
+    // A trigger may fire on any later statement: the tables its body writes into may hold rows from here on.
+    for (const table of triggerWrites(st.sql)) this.filled.add(lower(table));
+    if (st.actions.length > 0) return;
     const into = insertInto(st.sql, syntax);
     if (into) this.filled.add(lower(into));
   }
+}
+
+const TRIGGER = /^\s*CREATE\s+(?:TEMP(?:ORARY)?\s+)?TRIGGER\b/i;
+const NAME = '("[^"]+"|`[^`]+`|\\[[^\\]]+\\]|[A-Za-z_][\\w$]*)';
+const WRITES = new RegExp(`\\b(?:INSERT|REPLACE)\\s+(?:OR\\s+[A-Za-z]+\\s+)?INTO\\s+(?:${NAME}\\s*\\.\\s*)?${NAME}`, 'gi');
+
+/** The tables a CREATE TRIGGER's body inserts or replaces into (none for any other statement). */
+export function triggerWrites(sql: string): string[] {
+  if (!TRIGGER.test(sql)) return [];
+  return [...sql.matchAll(WRITES)].map((m) => m[2]!.replace(/^["`[]|["`\]]$/g, ''));
 }
 
 /** A statement that starts (after blanks) with a letter other than I, R or W is no INSERT, REPLACE or WITH: not tokenized. */

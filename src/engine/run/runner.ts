@@ -131,7 +131,7 @@ export class StepRunner {
       await this.tracked.leave();
       this.tracked = null;
     }
-    return { direction, target, steps: results, headsBefore, headsAfter: applied.versionRows(), ...(error ? { error } : {}) };
+    return { direction, target, steps: results, headsBefore, headsAfter: [...rowsNow], ...(error ? { error } : {}) };
   }
 
   /** Runs one step between its step-start and step-end events. */

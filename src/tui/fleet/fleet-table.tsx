@@ -43,6 +43,7 @@ function details(row: FleetRow | undefined): string[] {
     const s = read.state;
     lines[0] += ` · ${s.serverVersion}`;
     lines.push(`at ${s.heads.join(', ') || 'base'} · ${s.pending} pending${s.gaps ? ` · ${s.gaps} gap${s.gaps === 1 ? '' : 's'}` : ''}${s.drift ? ` · ${s.drift} drifted (the file changed since applied)` : ''}`);
+    if (s.missing.length > 0) lines.push(`MISSING: ${s.missing.join(', ')} ${s.missing.length === 1 ? 'is' : 'are'} applied but ${s.missing.length === 1 ? 'its' : 'their'} files are gone: upgrade refuses until they are back or reverted (a downgrade reverts them from the stored down SQL)`);
     if (s.dirty) lines.push(`DIRTY: the ${s.dirty} did not finish — enter, then R resolves it`);
     lines.push(s.lock === undefined ? 'lock: SQLite cannot tell who holds it without taking it' : s.lock === null ? 'lock: free' : `lock: ${s.lock}`);
     if (s.lastRun) lines.push(`last run: ${s.lastRun.what} ${s.lastRun.status} at ${s.lastRun.at} by ${s.lastRun.by}`);
