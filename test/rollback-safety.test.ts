@@ -181,3 +181,38 @@ eachDatabase('a restore over the same version rows says it restored (it said "no
   t.notRegex(restored.stdout, /nothing to do/);
   t.regex(restored.stdout, new RegExp(`^restored ${manifest.file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: the version rows were already the backup's \\(20260115090000\\), so no revision was recorded again\nheads now: 20260115090000\n$`));
 });
+
+/**
+ * On call: a backup taken before a reverse of an unfinished step, then restored. The backup
+ * has the data of the statements that had run, but (on servers) not the state tables: the
+ * restore said the database was clean with the revision pending, and the next upgrade failed
+ * on the table those statements had created. The manifest records the unfinished step and
+ * the restore marks it unfinished again, saying so; resolve then works from it.
+ */
+eachDatabase('a restore of a backup taken while a step was unfinished marks it unfinished again (it said clean, and upgrade then failed)', async (t, url) => {
+  const dir = makeFolder({
+    '1_base.up.sql': 'CREATE TABLE base (id INTEGER);\n',
+    '1_base.down.sql': 'DROP TABLE base;\n',
+    '2_half.up.sql': '-- migrate:transaction off\nCREATE TABLE half (id INTEGER);\nINSERT INTO half VALUES (1);\nINSERT INTO nowhere VALUES (1);\n',
+    '2_half.down.sql': 'DROP TABLE half;\n',
+  });
+  const inDir = (...args: string[]) => cli(['--url', url, '--dir', dir, ...args]);
+  t.is((await inDir('--yes', 'upgrade')).code, 5, 'dirty after statement 2 of 3');
+  const backups = mkdtempSync(join(tmpdir(), 'migrate-tui-backups-'));
+  const manifest = JSON.parse((await inDir('backup', '--backup-dir', backups, '--json')).stdout).backup;
+  t.like(manifest.dirty, { revision: '2', direction: 'up', statementsDone: 2, statementsTotal: 3 });
+  const reversed = await inDir('--yes', 'resolve', '2', '--reverse', '--no-backup');
+  t.is(reversed.code, 0, reversed.stderr);
+  t.is(JSON.parse((await inDir('status', '--json')).stdout).dirty, null, 'clean after the reverse');
+  const restored = await inDir('--yes', 'restore', manifest.file);
+  t.is(restored.code, 0, restored.stderr);
+  t.regex(restored.stderr, /taken while the up of 2 was unfinished \(2 of 3 statements had run\): the restored data has what they did, so 2 is marked unfinished again/);
+  t.regex(restored.stdout, /DIRTY, as when the backup was taken: the up of 2 stopped after 2 of 3 statements/);
+  t.deepEqual((await withDb(url, (db) => db.query<{ id: number }>('SELECT id FROM half'))).map((r) => Number(r.id)), [1], 'the data of the statements that ran is back');
+  const status = JSON.parse((await inDir('status', '--json')).stdout);
+  t.like(status.dirty, { revision: '2', direction: 'up', statementsDone: 2, statementsTotal: 3 });
+  // The way on works from it: the reverse again, then a clean upgrade attempt fails where it did, not on `half` existing.
+  const again = await inDir('--yes', 'resolve', '2', '--reverse', '--no-backup');
+  t.is(again.code, 0, again.stderr);
+  t.deepEqual(JSON.parse((await inDir('status', '--json')).stdout).dirty, null);
+});

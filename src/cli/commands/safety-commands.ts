@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
-import type { DowngradePreview, BackupManifest, ConnectionTarget, DatabaseIdentity, Project } from '../../engine/index.js';
+import type { DowngradePreview, BackupManifest, ConnectionTarget, DatabaseIdentity, DatabaseState, Project } from '../../engine/index.js';
 import { engine } from '../engine.js';
 import type { CommandResult } from '../command-result.js';
 import { confirm } from '../confirm.js';
@@ -89,16 +89,27 @@ export async function restoreCommand(ctx: DatabaseContext, project: Project, fil
       `restore ${m.db.display} from ${manifest.file}\n  taken ${manifest.createdAt} from ${engine.describeDatabase(engine.backupOrigin(manifest))} by ${manifest.tool} (${manifest.reason})\n` +
         (other ? `  ANOTHER DATABASE: the backup was taken from ${engine.describeDatabase(engine.backupOrigin(manifest))}; restoring it replaces the data of ${engine.describeDatabase(connected)}\n` : '') +
         `  version rows then: ${manifest.versionRows.join(', ') || 'base'}; now: ${state.versionRows.join(', ') || 'base'}\n` +
-        (manifest.includesStateTables ? '' : '  tables created after the backup are left in place\n'),
+        (manifest.includesStateTables ? '' : '  tables created after the backup are left in place\n') +
+        (manifest.dirty ? `  taken while the ${manifest.dirty.direction} of ${manifest.dirty.revision} was unfinished (${manifest.dirty.statementsDone} of ${manifest.dirty.statementsTotal} statements had run): the restored data has what they did, so ${manifest.dirty.revision} is marked unfinished again\n` : ''),
     );
     await confirm(ctx.io, `restore ${m.db.databaseName} from ${manifest.file}${other ? ` (taken from ${manifest.databaseName} on ${manifest.database})` : ''}`, ctx.yes, undefined, 'the lines above say what it would replace');
     const result = await m.restore(manifest, { intoOtherDatabase });
     const finished = finish(ctx.io, result, 'restored', json);
+    const dirty = (await m.readState()).dirty;
     // The data was replaced even when no revision needed recording again: "nothing to do" would be untrue.
-    if (result.error || result.steps.some((s) => s.status === 'done')) return finished;
+    if (result.error || result.steps.some((s) => s.status === 'done')) return withDirtyNote(finished, manifest, dirty);
     const heads = result.headsAfter.join(', ') || 'base';
-    return { ...finished, text: `restored ${manifest.file}: the version rows were already the backup's (${heads}), so no revision was recorded again\nheads now: ${heads}\n` };
+    return withDirtyNote({ ...finished, text: `restored ${manifest.file}: the version rows were already the backup's (${heads}), so no revision was recorded again\nheads now: ${heads}\n` }, manifest, dirty);
   }, WRITES);
+}
+
+/** After restoring a backup taken during an unfinished step: what the state says now (read, not assumed). */
+function withDirtyNote(finished: CommandResult, manifest: BackupManifest, dirty: DatabaseState['dirty']): CommandResult {
+  if (!manifest.dirty) return finished;
+  const note = dirty
+    ? `DIRTY, as when the backup was taken: the ${dirty.direction} of ${dirty.revision} stopped after ${dirty.statementsDone} of ${dirty.statementsTotal} statements (\`migrate-tui status\` says how to resolve it)\n`
+    : `the backup was taken while the ${manifest.dirty.direction} of ${manifest.dirty.revision} was unfinished, but its log row is gone, so it could not be marked unfinished again: the restored data may hold part of ${manifest.dirty.revision}; check its tables before upgrading\n`;
+  return { ...finished, text: `${finished.text ?? ''}${note}` };
 }
 
 /**

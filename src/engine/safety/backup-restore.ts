@@ -5,7 +5,9 @@ import { recordAppliedSet } from '../run/record.js';
 import type { StepRunner } from '../run/runner.js';
 import type { RunResult } from '../run/steps.js';
 import { checkRestoreTarget } from './backup-owner.js';
-import { backupPath, finishBackup, prepareBackupFile, type BackupManifest } from './backups.js';
+import { backupPath, finishBackup, prepareBackupFile, type BackupDirtyStep, type BackupManifest } from './backups.js';
+import type { DatabaseState } from '../run/database-state.js';
+import type { LogRow } from '../run/state-store.js';
 
 /** Takes a backup into `dir` (or `out`), with its manifest; checks the tool first. */
 export async function backup(runner: StepRunner, options: { dir: string; out?: string; exact?: boolean; reason: string }): Promise<BackupManifest> {
@@ -31,6 +33,7 @@ export async function backup(runner: StepRunner, options: { dir: string; out?: s
     applied: runner.project.graph.ids().filter((id) => state.applied.has(id)),
     logMaxId: state.log.reduce((max, row) => Math.max(max, row.id), 0),
     includesStateTables: db.backupIncludesStateTables,
+    ...dirtyAtBackup(state),
   });
 }
 
@@ -57,6 +60,30 @@ export async function restore(runner: StepRunner, manifest: BackupManifest, opti
     const state = await runner.readState();
     const next = new Set(manifest.applied.filter((id) => project.graph.has(id)));
     const result = await recordAppliedSet(runner, state, next, manifest.versionRows.filter((r) => !project.graph.has(r)), 'restore', manifest.versionRows);
+    // The data is back as it was during an unfinished step: the step is unfinished again. (A
+    // backup with the state tables brings its log row back, but the log rows written since —
+    // kept, they are history — include the step's resolution.)
+    if (manifest.dirty && !(await runner.readState()).dirty) await markUnfinishedAgain(runner, before.log, manifest.dirty);
     return { ...result, target: manifest.file };
   }, true);
+}
+
+/** The unfinished step of a dirty database, for its backup's manifest. */
+function dirtyAtBackup(state: DatabaseState): { dirty?: BackupDirtyStep } {
+  const { dirty } = state;
+  const row = dirty ? state.log.find((r) => r.id === dirty.logId) : undefined;
+  if (!dirty || !row || (row.status !== 'started' && row.status !== 'dirty')) return {};
+  return { dirty: { logId: row.id, revision: row.revision, direction: row.direction, status: row.status, statementsDone: row.statementsDone, statementsTotal: row.statementsTotal } };
+}
+
+/**
+ * A copy of the unfinished step's log row as it was at backup time, newest: the state reads
+ * dirty at that step again (resolve then works from it, with its stored SQL). Without the row
+ * (the log was cleared) there is nothing to copy, and the restore's report says so.
+ */
+async function markUnfinishedAgain(runner: StepRunner, log: readonly LogRow[], dirty: BackupDirtyStep): Promise<void> {
+  const row = log.find((r) => r.id === dirty.logId);
+  if (!row) return;
+  const { id: _id, ...rest } = row;
+  await runner.store.insertLog({ ...rest, status: dirty.status, statementsDone: dirty.statementsDone, statementsTotal: dirty.statementsTotal });
 }

@@ -20,8 +20,24 @@ export interface BackupManifest {
   /** The newest migrate_tui_log id at backup time (SQLite backups include the log). */
   readonly logMaxId: number;
   readonly includesStateTables: boolean;
+  /**
+   * The unfinished step when the backup was taken (the database was dirty): a restore puts
+   * the data back with what that step's statements did, so it marks the step unfinished again.
+   * Absent when the database was clean (and in backups made before this field existed).
+   */
+  readonly dirty?: BackupDirtyStep;
   readonly size: number;
   readonly sha256: string;
+}
+
+/** The unfinished step a backup was taken during: its log row and how far it had got. */
+export interface BackupDirtyStep {
+  readonly logId: number;
+  readonly revision: string;
+  readonly direction: 'up' | 'down';
+  readonly status: 'started' | 'dirty';
+  readonly statementsDone: number;
+  readonly statementsTotal: number;
 }
 
 export class BackupError extends MigrateTuiError {}
