@@ -37,6 +37,8 @@ eachDatabase('resume on a changed file: refuses without a choice (diff shown), -
   const fromFile = await run(url, dir, '--yes', 'resolve', '1', '--resume', '--from-file');
   t.is(fromFile.code, 0, fromFile.stderr);
   t.regex(fromFile.stderr, /runs the 1 statement from statement 2 of the up of 1, from the file as it is now:\n {2}INSERT INTO a VALUES \(1\)/);
+  // The step line says what the resume ran (it said "(2 statements) done" for the one it ran).
+  t.regex(fromFile.stderr, /↑ \[1\/1\] 1 a \(statement 2 of 2\) done in \d+ ms/);
   const status = JSON.parse((await run(url, dir, 'status', '--json')).stdout);
   t.is(status.dirty, null);
   t.deepEqual(status.current, ['1']);

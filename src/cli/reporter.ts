@@ -18,7 +18,7 @@ export function plainReporter(io: CliIo): (event: RunEvent) => void {
         statements = event.statements;
         every = Math.max(20, Math.ceil(statements / 60));
         // A seed's step is keyed `seed:<file>` and its message is the file: name it once.
-        io.err(`${event.direction === 'up' ? '↑' : '↓'} [${event.index + 1}/${event.total}] ${event.revision === `seed:${event.message}`.slice(0, event.revision.length) && event.revision.startsWith('seed:') ? `seed ${event.message}` : `${event.revision} ${event.message}`} (${event.statements} statement${event.statements === 1 ? '' : 's'})`);
+        io.err(`${event.direction === 'up' ? '↑' : '↓'} [${event.index + 1}/${event.total}] ${event.revision === `seed:${event.message}`.slice(0, event.revision.length) && event.revision.startsWith('seed:') ? `seed ${event.message}` : `${event.revision} ${event.message}`} (${statementsRun(event.statements, event.from ?? 1)})`);
         break;
       case 'step-end':
         io.err(event.status === 'done' ? ` done in ${event.durationMs} ms\n` : ` FAILED after ${event.durationMs} ms\n`);
@@ -33,4 +33,11 @@ export function plainReporter(io: CliIo): (event: RunEvent) => void {
         break;
     }
   };
+}
+
+/** "4 statements", or for a resume what it runs: "statement 4 of 4", "statements 2–4 of 4". */
+function statementsRun(total: number, from: number): string {
+  if (from <= 1) return `${total} statement${total === 1 ? '' : 's'}`;
+  if (from > total) return `none left of ${total}`;
+  return from >= total ? `statement ${total} of ${total}` : `statements ${from}–${total} of ${total}`;
 }

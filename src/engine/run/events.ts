@@ -4,7 +4,8 @@ export type RunEvent =
   | { type: 'lock-acquired' }
   /** About the lock itself: a stale lease taken over, a lease lost (the run then stops). */
   | { type: 'lock-notice'; message: string }
-  | { type: 'step-start'; index: number; total: number; revision: string; direction: 'up' | 'down'; message: string; statements: number }
+  /** `from`: a resume runs the statements from this one (1-based) on; absent: all of them. */
+  | { type: 'step-start'; index: number; total: number; revision: string; direction: 'up' | 'down'; message: string; statements: number; from?: number }
   | { type: 'statement-start'; step: number; index: number; total: number; line: number; sql: string }
   | { type: 'statement-end'; step: number; index: number; durationMs: number }
   | { type: 'warning'; step: number; revision: string; message: string }

@@ -185,7 +185,7 @@ export function resolve(runner: StepRunner, ref: string, mode: ResolveMode, sour
       // the file's own BEGIN/COMMIT tracked, checks after), on the same log row.
       const step = resumeStep(runner, preview, dirty);
       // Between step events as any run, so a progress view says which migration runs (the TUI's read "migration 0 of 0").
-      runner.emit({ type: 'step-start', index: 0, total: 1, revision: step.revision, direction: step.direction, message: step.message, statements: statementCount(step) });
+      runner.emit({ type: 'step-start', index: 0, total: 1, revision: step.revision, direction: step.direction, message: step.message, statements: statementCount(step), from: preview.startAt });
       const ran = await runner.db.outsideTransaction(() => runner.runTracked(step, 0, dirty.logId, preview.startAt - 1));
       runner.emit({ type: 'step-end', index: 0, revision: step.revision, status: ran.error === null ? 'done' : 'failed', durationMs: Date.now() - started });
       if (ran.error !== null) {
