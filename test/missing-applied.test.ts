@@ -36,6 +36,10 @@ eachDatabase('an applied revision whose files are missing: upgrade (online and -
   t.regex(script.stderr, /upgrade refused: 3 is applied/);
   const still = JSON.parse((await run(url, dir, 'status', '--json')).stdout);
   t.deepEqual(still.current, ['3']);
+  // Downgrading to the pending 4: the heads named are all that is applied (it said "current heads: 2" with 3 applied).
+  const toPending = await run(url, dir, '--yes', 'downgrade', '4', '--no-backup');
+  t.is(toPending.code, 2, toPending.stderr);
+  t.regex(toPending.stderr, /current heads: 2 in the folder, and 3 \(applied, files missing: reverted first from the stored down SQL\)/);
 
   const reverted = await run(url, dir, '--yes', 'downgrade', '-1', '--no-backup');
   t.is(reverted.code, 0, reverted.stderr);

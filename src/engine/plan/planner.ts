@@ -30,8 +30,9 @@ export function planUpgrade(graph: RevisionGraph, applied: ReadonlySet<string>, 
   return finish(graph, 'upgrade', target, applied, steps);
 }
 
-export function planDowngrade(graph: RevisionGraph, applied: ReadonlySet<string>, target: string): Plan {
-  const removal = downgradeRemoval(graph, applied, parseTarget(target));
+/** `missing`: applied revisions whose files are gone (not in the graph), named where the heads are. */
+export function planDowngrade(graph: RevisionGraph, applied: ReadonlySet<string>, target: string, missing: readonly string[] = []): Plan {
+  const removal = downgradeRemoval(graph, applied, parseTarget(target), missing);
   const steps = graph.downgradeOrder(removal);
   const irreversible = steps.filter((id) => graph.get(id).irreversible);
   if (irreversible.length > 0) {
@@ -107,7 +108,7 @@ export function builtOn(graph: RevisionGraph, applied: ReadonlySet<string>, id: 
  * revision that depends on X itself. `<label>@base` removes that branch and what depends
  * on it; `base` everything; `-N` N revisions, each the single current head.
  */
-function downgradeRemoval(graph: RevisionGraph, applied: ReadonlySet<string>, ast: TargetAst): Set<string> {
+function downgradeRemoval(graph: RevisionGraph, applied: ReadonlySet<string>, ast: TargetAst, missing: readonly string[]): Set<string> {
   const above = (id: string): Set<string> => {
     if (!applied.has(id)) {
       // A gap (merged late): it is an ancestor of the heads, so "choose one of their ancestors" would name it again.
@@ -115,7 +116,7 @@ function downgradeRemoval(graph: RevisionGraph, applied: ReadonlySet<string>, as
       throw new TargetError(
         'not-applied',
         builtOnIt.length > 0 ? `${id} is not applied, although ${builtOnIt.join(', ')} (built on it) ${builtOnIt.length === 1 ? 'is' : 'are'}: a gap, so it cannot be downgraded to` : `${id} is not applied, so it cannot be downgraded to`,
-        `current heads: ${versionRows(graph, applied).join(', ') || 'none (base)'}; choose one of their applied ancestors` + (builtOnIt.length > 0 ? `, or apply ${id} first with \`upgrade --out-of-order\`` : ''),
+        `current heads: ${versionRows(graph, applied).join(', ') || 'none (base)'}${missing.length > 0 ? ` in the folder, and ${missing.join(', ')} (applied, files missing: reverted first from the stored down SQL)` : ''}; choose one of their applied ancestors` + (builtOnIt.length > 0 ? `, or apply ${id} first with \`upgrade --out-of-order\`` : ''),
         { target: id },
       );
     }

@@ -121,8 +121,10 @@ export function upgradeSteps(graph: RevisionGraph, dialect: DialectSyntax, state
 export function downgradeRevisions(graph: RevisionGraph, state: DatabaseState, target: string): readonly string[] {
   const ast = parseTarget(target);
   if (ast.kind === 'relative' && ast.steps < 0 && state.missing.length > 0) return [];
-  return planDowngrade(graph, state.applied, target).steps;
+  return planDowngrade(graph, state.applied, target, missingIds(state)).steps;
 }
+
+const missingIds = (state: DatabaseState) => state.missing.map((m) => m.revision);
 
 /** The steps a downgrade would run: revisions whose files are missing first (from the log). */
 export function downgradeSteps(graph: RevisionGraph, dialect: DialectSyntax, state: DatabaseState, target: string, logTable: string): RunStep[] {
@@ -139,6 +141,6 @@ export function downgradeSteps(graph: RevisionGraph, dialect: DialectSyntax, sta
     }
     return fromLog.slice(0, count);
   }
-  const plan = planDowngrade(graph, state.applied, target);
+  const plan = planDowngrade(graph, state.applied, target, missingIds(state));
   return [...fromLog, ...plan.steps.map((id) => fileStep(graph, dialect, id, 'down'))];
 }
