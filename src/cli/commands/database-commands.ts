@@ -124,7 +124,7 @@ export function statusText(m: Migrator, state: DatabaseState, notCreated = false
     notCreated ? `database: ${m.db.display}: no database yet; \`upgrade\` creates it` : `database: ${m.db.display} (${m.db.serverVersion}, dialect ${m.db.syntax.name})`,
     `current:  ${state.versionRows.length > 0 ? state.versionRows.map(label).join('\n          ') : 'base (nothing applied)'}`,
     // Revisions applied whose files are gone are applied too: counted apart (the folder does not have them).
-    `applied:  ${state.applied.size} of ${graph.size} revision${graph.size === 1 ? '' : 's'} in the folder${state.missing.length > 0 ? `, and ${state.missing.length} whose files are missing (below)` : ''}`,
+    `applied:  ${state.applied.size} of ${graph.size} revision${graph.size === 1 ? '' : 's'}${state.missing.length > 0 ? ` in the folder, and ${state.missing.length} whose files are missing (below)` : ''}`,
     `pending:  ${state.pending.length === 0 ? 'none' : state.pending.map(label).join('\n          ')}`,
   ];
   if (state.dirty) {
