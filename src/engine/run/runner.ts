@@ -13,6 +13,7 @@ import { transactionControl } from '../dialects/transaction-control.js';
 import { cancelledBefore, RunCancel, type CancelOutcome } from './cancel.js';
 import { DirtyDatabaseError, MigrationFailedError, type FailureOutcome } from './runtime-errors.js';
 import { StateStore, type NewLogRow } from './state-store.js';
+import { StartedAhead } from './started-ahead.js';
 import { runStepWithLockRetry, runTrackedWithLockRetry, TrackedSession, type LockRetryHooks } from './lock-retry.js';
 import { takeRunLock, type RunLockOptions } from './run-lock.js';
 import type { RunResult, RunStep, StepResult } from './steps.js';
@@ -57,6 +58,8 @@ export class StepRunner {
   stealStaleLockOnce = false;
   /** While execute() runs: the session limits its statement-by-statement steps share (set once, reset at its end or before a transactional step, which runs with the server's defaults). */
   private tracked: TrackedSession | null = null;
+  /** A `started` row written with the previous step's `done` (one commit for both). */
+  private readonly startedAhead: StartedAhead;
 
   constructor(
     public project: GraphSource,
@@ -64,6 +67,7 @@ export class StepRunner {
     readonly options: MigratorOptions,
   ) {
     this.store = new StateStore(db, options.tables);
+    this.startedAhead = new StartedAhead(this.store);
   }
 
   emit(event: RunEvent): void {
@@ -119,7 +123,7 @@ export class StepRunner {
         }
         const undo = applied.step(step.revision, step.direction);
         const rowsAfter = applied.versionRows();
-        const outcome = await this.runReported(step, index, steps.length, { before: rowsNow, after: rowsAfter }, 'migrate');
+        const outcome = await this.runReported(step, index, steps.length, { before: rowsNow, after: rowsAfter }, 'migrate', steps[index + 1]);
         results.push(outcome.result);
         if (outcome.error === null) rowsNow = rowsAfter;
         else {
@@ -128,6 +132,7 @@ export class StepRunner {
         }
       }
     } finally {
+      await this.startedAhead.drop();
       await this.tracked.leave();
       this.tracked = null;
     }
@@ -135,10 +140,10 @@ export class StepRunner {
   }
 
   /** Runs one step between its step-start and step-end events. */
-  async runReported(step: RunStep, index: number, total: number, rows: RowChange, kind: 'migrate' | 'seed'): Promise<{ result: StepResult; error: MigrateTuiError | null }> {
+  async runReported(step: RunStep, index: number, total: number, rows: RowChange, kind: 'migrate' | 'seed', next?: RunStep): Promise<{ result: StepResult; error: MigrateTuiError | null }> {
     this.emit({ type: 'step-start', index, total, revision: step.revision, direction: step.direction, message: step.message, statements: statementCount(step) });
     const started = Date.now();
-    const outcome = await this.runStep(step, index, rows, kind);
+    const outcome = await this.runStep(step, index, rows, kind, next);
     const durationMs = Date.now() - started;
     for (const message of this.db.takeWarnings?.() ?? []) this.emit({ type: 'warning', step: index, revision: step.revision, message });
     const status = outcome === true ? 'done' : 'failed';
@@ -146,25 +151,10 @@ export class StepRunner {
     return { result: { revision: step.revision, direction: step.direction, status, durationMs, statements: statementCount(step) }, error: outcome === true ? null : outcome };
   }
 
-  /** Runs one step; true when done, else the error (the database is rolled back or marked dirty). */
-  async runStep(step: RunStep, index: number, rows: RowChange, kind: 'migrate' | 'seed'): Promise<true | MigrateTuiError> {
+  /** Runs one step; true when done, else the error (the database is rolled back or marked dirty). `next`: the step after it in this run. */
+  async runStep(step: RunStep, index: number, rows: RowChange, kind: 'migrate' | 'seed', next?: RunStep): Promise<true | MigrateTuiError> {
     const started = new Date();
-    const cursor = new StatementCursor(step);
-    const count = cursor.count;
-    const base = {
-      revision: step.revision,
-      direction: step.direction,
-      kind,
-      dialect: this.db.syntax.name,
-      checksum: step.checksum,
-      sqlText: loggedSql(step),
-      downSql: step.downSql,
-      statementsTotal: count,
-      startedAt: started.toISOString(),
-      osUser: this.who.user,
-      host: this.who.host,
-      toolVersion: this.options.toolVersion,
-    };
+    const cursor = new StatementCursor(step), count = cursor.count, base = this.logRow(step, kind, started, count);
     this.cancel.stepStart(step.transactional);
     const finished = () => ({ finishedAt: new Date().toISOString(), durationMs: Date.now() - started.getTime() });
     let statementStarted = 0;
@@ -195,12 +185,15 @@ export class StepRunner {
     }
 
     return this.db.outsideTransaction(async () => {
-      const logId = await this.store.insertLog({ ...base, statementsDone: 0, status: 'started' });
+      const logId = this.startedAhead.take(step) ?? (await this.store.insertLog({ ...base, statementsDone: 0, status: 'started' }));
       const ran = await runTrackedWithLockRetry(this.db, 0, () => this.runTracked(step, index, logId, 0, cursor), this.options.lockLimits, hooks, this.tracked ?? undefined);
       if (ran.error === null) {
         try {
           // "done" and the version rows in one transaction: one commit, and never one without the other.
-          await this.store.finishStep(logId, { status: 'done', statementsDone: ran.done, ...finished() }, kind === 'migrate' ? rows : null);
+          // The next statement-by-statement step's `started` row goes in the same commit.
+          const ahead = next && !next.transactional && kind === 'migrate' && !this.cancel.requested ? next : null;
+          const nextId = await this.store.finishStep(logId, { status: 'done', statementsDone: ran.done, ...finished() }, kind === 'migrate' ? rows : null, ahead && { ...this.logRow(ahead, kind, new Date()), statementsDone: 0, status: 'started' });
+          if (ahead && nextId !== null) this.startedAhead.hold(ahead, nextId);
           return true;
         } catch (error) {
           return this.recordTrackedFailure(step, logId, { ...ran, error }, finished(), cursor);
@@ -290,6 +283,12 @@ export class StepRunner {
       cancelled: this.cancel.requested,
       ...(this.cancel.requested && this.cancel.reason !== 'by the user' ? { cancelledBy: this.cancel.reason } : {}),
     });
+  }
+
+  /** A step's log row as it starts: what it runs, who runs it, with which tool version. */
+  logRow(step: RunStep, kind: 'migrate' | 'seed', started: Date, count = statementCount(step)): Omit<NewLogRow, 'statementsDone' | 'status'> {
+    const { revision, direction, checksum, downSql } = step;
+    return { revision, direction, kind, dialect: this.db.syntax.name, checksum, sqlText: loggedSql(step), downSql, statementsTotal: count, startedAt: started.toISOString(), osUser: this.who.user, host: this.who.host, toolVersion: this.options.toolVersion };
   }
 
   /** Inserts a log row stamped with who ran it and which tool version. */

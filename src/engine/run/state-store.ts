@@ -177,29 +177,40 @@ export class StateStore {
    * two tables in one statement (MySQL/MariaDB) and one version row replaces another (a
    * chain's usual step), in that one statement: one round trip and one commit instead of four
    * statements. Both rows must change; else nothing did, and the transaction does it.
+   * `next`: the next step's `started` row, inserted in the same commit (its id is returned).
    */
-  async finishStep(id: number, fields: Parameters<StateStore['updateLog']>[1], rows: { readonly before: readonly string[]; readonly after: readonly string[] } | null): Promise<void> {
+  async finishStep(id: number, fields: Parameters<StateStore['updateLog']>[1], rows: { readonly before: readonly string[]; readonly after: readonly string[] } | null, next: NewLogRow | null = null): Promise<number | null> {
     const removed = rows ? rows.before.filter((r) => !rows.after.includes(r)) : [];
     const added = rows ? rows.after.filter((r) => !rows.before.includes(r)) : [];
-    if (this.db.syntax.multiTableUpdate && this.db.update && removed.length === 1 && added.length === 1 && !('sqlText' in fields)) {
+    const oneStatement = this.db.syntax.multiTableUpdate && this.db.update !== undefined && removed.length === 1 && added.length === 1 && !('sqlText' in fields);
+    const both = async (): Promise<boolean> => {
       const entries = COLUMNS.filter(([, key]) => key in fields);
-      const changed = await this.db.update(
+      const changed = await this.db.update!(
         `UPDATE ${this.version} v, ${this.log} l SET v.${this.q('revision')} = ?, ${entries.map(([col]) => `l.${this.q(col)} = ?`).join(', ')} WHERE v.${this.q('revision')} = ? AND l.${this.q('id')} = ?`,
         [added[0], ...entries.map(([, key]) => (fields as Record<string, unknown>)[key] ?? null), removed[0], id],
       );
-      if (changed === 2) return;
-      if (changed !== 0) throw new Error(`recording the step changed ${changed} of its 2 state rows (log row ${id}, version ${removed[0]} → ${added[0]})`);
-    }
-    const versionQueries = rows ? this.versionChange(rows.before, rows.after) : [];
+      if (changed !== 0 && changed !== 2) throw new Error(`recording the step changed ${changed} of its 2 state rows (log row ${id}, version ${removed[0]} → ${added[0]})`);
+      return changed === 2;
+    };
+    if (oneStatement && next === null && (await both())) return null;
     await this.db.beginStep();
     try {
-      for (const q of versionQueries) await this.db.query(q.sql, q.params);
-      await this.updateLog(id, fields);
+      if (!(oneStatement && next !== null && (await both()))) {
+        for (const q of rows ? this.versionChange(rows.before, rows.after) : []) await this.db.query(q.sql, q.params);
+        await this.updateLog(id, fields);
+      }
+      const nextId = next === null ? null : await this.insertLog(next);
       await this.db.commitStep();
+      return nextId;
     } catch (error) {
       await this.db.rollbackStep().catch(() => undefined);
       throw error;
     }
+  }
+
+  /** Removes a `started` row of a step that never began (written ahead by finishStep; the run stopped before it). */
+  async dropUnbegunLog(id: number): Promise<void> {
+    await this.db.query(`DELETE FROM ${this.log} WHERE ${this.q('id')} = ? AND ${this.q('status')} = 'started' AND ${this.q('statements_done')} = 0`, [id]);
   }
 
   /** Every log row, oldest first. */

@@ -1,0 +1,120 @@
+import test from 'ava';
+import postgres from 'postgres';
+import { connectDatabase, DEFAULT_STATE_TABLES, loadProject, Migrator, parseDatabaseUrl, type RunEvent } from '../src/engine/index.js';
+import { eachDatabase, withDb } from './helpers/databases.js';
+import { makeFolder } from './helpers/folders.js';
+
+/**
+ * Issue 15, the state protocol: a statement-by-statement step's `started` row is written in the
+ * same commit as the previous step's `done` and version rows (one commit between two steps,
+ * not two). A run that stops before that step removes the row, so the database does not read
+ * dirty for a step that never began.
+ */
+const offSteps = (n: number, statements = 1) =>
+  makeFolder(
+    Object.fromEntries(
+      Array.from({ length: n }, (_, k) => {
+        const v = k + 1;
+        const body = [`CREATE TABLE t${v} (id int)`, ...Array.from({ length: statements - 1 }, (_, s) => `INSERT INTO t${v} VALUES (${s})`)];
+        return [
+          [`${v}_t${v}.up.sql`, `-- migrate:transaction off\n${body.map((s) => `${s};`).join('\n')}\n`],
+          [`${v}_t${v}.down.sql`, `DROP TABLE t${v};\n`],
+        ];
+      }).flat(),
+    ),
+  );
+
+/** An engine run whose events can act on the migrator (e.g. cancel it at a chosen event). */
+async function withMigrator<T>(url: string, dir: string, work: (m: Migrator) => Promise<T>, onEvent: (e: RunEvent, m: Migrator) => void = () => {}): Promise<T> {
+  const target = parseDatabaseUrl(url, 'test', process.cwd());
+  const db = await connectDatabase(target, 'test');
+  try {
+    const migrator: Migrator = new Migrator(loadProject(dir), db, { tables: DEFAULT_STATE_TABLES, toolVersion: 'test', lockTimeoutMs: 10_000, connection: target, onEvent: (e) => onEvent(e, migrator) });
+    return await work(migrator);
+  } finally {
+    await db.close();
+  }
+}
+
+const logRows = (url: string) =>
+  withDb(url, async (db) => (await db.query<Record<string, unknown>>('SELECT revision, direction, status, statements_done FROM migrate_tui_log ORDER BY id')).map((r) => `${r.revision} ${r.direction} ${r.status} ${Number(r.statements_done)}`));
+
+eachDatabase('a run cancelled between two statement-by-statement steps leaves no started row for the step that did not begin: not dirty, and the next run goes on', async (t, url) => {
+  const dir = offSteps(3, 2);
+  const cancelled = await withMigrator(
+    url,
+    dir,
+    (m) => m.upgrade('heads'),
+    // Asked for once the first step has ended: its `done` commit already wrote step 2's `started` row.
+    (e, m) => void (e.type === 'step-end' && e.index === 0 && m.cancel()),
+  );
+  t.deepEqual(cancelled.steps.map((s) => `${s.revision} ${s.status}`), ['1 done', '2 not-run', '3 not-run']);
+  t.regex(cancelled.error?.message ?? '', /cancel/i);
+  t.deepEqual(await logRows(url), ['1 up done 2']);
+  const state = await withMigrator(url, dir, (m) => m.readState());
+  t.is(state.dirty, null);
+  t.deepEqual([...state.applied], ['1']);
+
+  const rest = await withMigrator(url, dir, (m) => m.upgrade('heads'));
+  t.is(rest.error, undefined);
+  t.deepEqual(await logRows(url), ['1 up done 2', '2 up done 2', '3 up done 2']);
+  // Downgrade: the same protocol the other way.
+  const down = await withMigrator(url, dir, (m) => m.downgrade('base'));
+  t.is(down.error, undefined);
+  t.deepEqual((await logRows(url)).slice(3), ['3 down done 1', '2 down done 1', '1 down done 1']);
+});
+
+eachDatabase('a failing statement-by-statement step is recorded on its own started row (written with the step before it): dirty after its statement 1', async (t, url, database) => {
+  const dir = makeFolder({
+    '1_a.up.sql': '-- migrate:transaction off\nCREATE TABLE a (id int);\n',
+    '1_a.down.sql': 'DROP TABLE a;\n',
+    '2_b.up.sql': '-- migrate:transaction off\nCREATE TABLE b (id int);\nINSERT INTO no_such_table VALUES (1);\n',
+    '2_b.down.sql': 'DROP TABLE b;\n',
+  });
+  const result = await withMigrator(url, dir, (m) => m.upgrade('heads'));
+  t.regex(result.error?.message ?? '', /failed at statement 2 of 2/);
+  t.deepEqual(await logRows(url), ['1 up done 1', '2 up dirty 1']);
+  const state = await withMigrator(url, dir, (m) => m.readState());
+  t.is(state.dirty?.revision, '2');
+  t.is(state.dirty?.statementsDone, 1);
+  void database;
+});
+
+/**
+ * Commits in a run, counted by PostgreSQL itself (pg_stat_database.xact_commit of the run's
+ * database, read from another database once the run's session has ended and flushed its
+ * counts). Runs of 2 and 6 steps: the difference is what 4 steps cost, whatever the run's
+ * fixed cost (lock, reads) is.
+ */
+test('postgres: between two statement-by-statement steps of one statement, a step costs 2 commits (its statement, then its done with the next started), not 3', async (t) => {
+  const admin = process.env.TEST_POSTGRES_URL;
+  if (!admin) {
+    if (process.env.CI === 'true') t.fail('POSTGRES SERVER NOT RUNNING');
+    else t.log('POSTGRES SERVER NOT RUNNING: not tested');
+    t.pass();
+    return;
+  }
+  const sql = postgres(admin, { max: 1, onnotice: () => {} });
+  try {
+    const commitsOf = async (steps: number): Promise<number> => {
+      const name = `t_ahead_${steps}_${process.pid}_${Date.now()}`;
+      await sql.unsafe(`CREATE DATABASE ${name}`);
+      const url = admin.replace(/\/[^/]*$/, `/${name}`);
+      const result = await withMigrator(url, offSteps(steps), (m) => m.upgrade('heads'));
+      t.is(result.error, undefined);
+      // The session's counts reach the server's statistics when it ends: wait for that in pg_stat_activity.
+      for (let k = 0; (await sql.unsafe('SELECT 1 FROM pg_stat_activity WHERE datname = $1', [name])).length > 0; k++) {
+        if (k > 500) throw new Error('the run\'s session never ended');
+        await sql.unsafe('SELECT pg_sleep(0.01)');
+      }
+      await sql.unsafe('SELECT pg_stat_clear_snapshot()');
+      const [row] = await sql.unsafe('SELECT xact_commit::int AS n FROM pg_stat_database WHERE datname = $1', [name]);
+      return row!.n as number;
+    };
+    const two = await commitsOf(2);
+    const six = await commitsOf(6);
+    t.is((six - two) / 4, 2, `commits: ${two} for 2 steps, ${six} for 6`);
+  } finally {
+    await sql.end();
+  }
+});
