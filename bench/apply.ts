@@ -72,7 +72,9 @@ interface Tool {
   down: ((u: Urls) => Sample) | null;
 }
 const alembic = (u: Urls, ...args: string[]) => timeProcess('/usr/bin/python3', ['-m', 'alembic', '-c', join(folders.alembic, 'alembic.ini'), ...args], { env: { BENCH_ALEMBIC_URL: u.alembic }, cwd: root });
-const tools: Tool[] = [
+// BENCH_TOOLS=migrate-tui,bare loop: only these tools (a focused A/B run; the peers take half the time).
+const onlyTools = process.env.BENCH_TOOLS?.split(',').map((n) => n.trim());
+const allTools: Tool[] = [
   {
     name: 'migrate-tui',
     missing: () => null,
@@ -109,6 +111,7 @@ const tools: Tool[] = [
     down: null,
   },
 ];
+const tools = allTools.filter((tool) => !onlyTools || onlyTools.includes(tool.name));
 
 interface Result {
   up: number[];
