@@ -134,8 +134,8 @@ function captureIo(io: CliIo): CliIo & { text(): string } {
 function failure(error: unknown, target: FleetTarget, targetsFile: string | null): TargetOutcome {
   const interrupted = error instanceof engine.CancelledError;
   const hint = error instanceof engine.MigrateTuiError ? engine.hintOnTarget(error.hint, target.name, targetsFile) : null;
-  const message = error instanceof Error ? engine.resultLine(error.message) : engine.resultLine(String(error));
-  const text = hint === null ? message : `${message} (→ ${hint.split('\n').map((l) => l.trim()).filter(Boolean).join(' ')})`;
+  const message = error instanceof Error ? error.message : String(error);
+  const text = hint === null ? engine.resultLine(message) : `${engine.resultLine(message)} (→ ${hint.split('\n').map((l) => l.trim()).filter(Boolean).join(' ')})`;
   const json = error instanceof engine.MigrateTuiError ? { error: { ...error.toJSON(), hint } } : { error: { code: 'database-error', message: engine.redact(message, target.connection) } };
   return { status: interrupted ? 'interrupted' : 'failed', summary: `${interrupted ? 'not started: the run was cancelled' : `FAILED: ${engine.redact(text, target.connection)}`}`, exitCode: interrupted ? EXIT.interrupted : EXIT.failed, json };
 }

@@ -10,7 +10,7 @@ const FLEET_COMMANDS = new Set(['upgrade', 'downgrade', 'stamp', 'status', 'chec
  */
 export function hintOnTarget(hint: string, name: string, targetsFile: string | null): string {
   const file = targetsFile === null ? '' : ` ${shellWord(targetsFile)}`;
-  return hint.replace(/`migrate-tui ([a-z-]+)/g, (_whole, command: string) =>
+  return hint.replace(/`migrate-tui ([a-z][a-z-]*)/g, (_whole, command: string) =>
     FLEET_COMMANDS.has(command) ? `\`migrate-tui --targets${file} --only ${name} ${command}` : `\`migrate-tui --url <${name}'s url> ${command}`,
   );
 }
