@@ -246,3 +246,34 @@ test('`--targets status` names an applied revision whose files are missing (the 
   t.is(status.code, 0, status.stderr);
   t.regex(status.stdout, /… one \[default\] .*: at 2; 1 pending; 2 applied but its files are missing \(upgrade refuses; see status on this target\)/);
 });
+
+test('a fleet upgrade refused for an applied revision whose files are missing: the hint is whole, and its command names the target (copied, it reverts that target only)', async (t) => {
+  const targets = '[{"name": "one", "url": "sqlite:./one.db"}, {"name": "two", "url": "sqlite:./two.db"}]';
+  const dir = folderWith({ 'fleet.json': targets, '1_a.up.sql': 'CREATE TABLE a (id int);\n', '1_a.down.sql': 'DROP TABLE a;\n', '2_b.up.sql': 'CREATE TABLE b (id int);\n', '2_b.down.sql': 'DROP TABLE b;\n' });
+  t.is((await cli(['--dir', dir, '--targets', 'fleet.json', 'upgrade', '--yes'], { cwd: dir })).code, 0);
+  rmSync(join(dir, '2_b.up.sql'));
+  rmSync(join(dir, '2_b.down.sql'));
+  writeFileSync(join(dir, '3_c.up.sql'), 'CREATE TABLE c (id int);\n');
+  writeFileSync(join(dir, '3_c.down.sql'), 'DROP TABLE c;\n');
+
+  const refused = await cli(['--dir', dir, '--targets', 'fleet.json', 'upgrade', '--yes'], { cwd: dir });
+  t.is(refused.code, 1, refused.stderr);
+  const line = refused.stdout.split('\n').find((l) => l.startsWith('✗ one '))!;
+  // The hint was cut ("… `migrate-tui downgrade -1` (from the down S…"), and its command would have reverted the default database.
+  t.regex(line, /Nothing ran \(→ check out the branch that has its files and upgrade there, or revert it first with `migrate-tui --targets fleet\.json --only one downgrade -1` \(from the down SQL stored when it ran\)\) \(\d+ ms\)$/);
+  t.notRegex(refused.stdout, /…/);
+  const json = JSON.parse((await cli(['--dir', dir, '--targets', 'fleet.json', '--json', 'upgrade', '--yes'], { cwd: dir })).stdout);
+  t.regex(json.targets[1].result.error.hint, /`migrate-tui --targets fleet\.json --only two downgrade -1`/);
+
+  // Copied as it is (with this folder), it reverts 2 on "one" alone.
+  const command = /`migrate-tui ([^`]+)`/.exec(line)![1]!.split(' ');
+  const reverted = await cli(['--dir', dir, ...command, '--yes', '--no-backup'], { cwd: dir });
+  t.is(reverted.code, 0, reverted.stderr);
+  const missing = async (name: string) => JSON.parse((await cli(['--url', `sqlite:./${name}.db`, '--dir', dir, 'status', '--json'], { cwd: dir })).stdout).missing.map((m: { revision: string }) => m.revision);
+  t.deepEqual(await missing('one'), []);
+  t.deepEqual(await missing('two'), ['2']);
+  // With the default file the command has --targets alone.
+  writeFileSync(join(dir, 'migrate-tui.targets.json'), targets);
+  const byDefault = await cli(['--dir', dir, '--targets', 'upgrade', '--yes', '--only', 'two'], { cwd: dir });
+  t.regex(byDefault.stdout, /`migrate-tui --targets --only two downgrade -1`/);
+});

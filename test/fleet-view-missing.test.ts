@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { cli } from './helpers/cli.js';
 import { openFleetScreen } from './helpers/fleet-screen.js';
 import { makeFolder, pair } from './helpers/folders.js';
+import { KEYS } from './helpers/screen.js';
 
 /**
  * The fleet view on a target with an applied revision whose files are missing: its details
@@ -22,6 +23,13 @@ test('the fleet view names an applied revision whose files are missing, and that
     const frame = await s.waitFor(/MISSING/);
     t.regex(frame, /at 3 · 1 pending/);
     t.regex(frame, /MISSING: 3 is applied but its files are gone: upgrade refuses until they are back or reverted/);
+    // The upgrade it invites is refused, and the hint's command names the target (copied, `migrate-tui downgrade -1` acted on the default database).
+    await s.press('u');
+    await s.waitFor('Type 1 target and press enter to confirm:');
+    await s.press('1 target', KEYS.enter);
+    const result = (await s.waitFor(/upgrade to heads on 1 target: 1 failed/)).split('\n').map((l) => l.replace(/^│|│$/g, '').trim()).join('');
+    t.regex(result, /✗ a \[default\]: FAILED: upgrade refused: 3 is applied but its files are missing/);
+    t.regex(result, /revert it first with `migrate-tui --targets --only a downgrade -1` \(from the down SQL stored when it ran\)\)/);
   } finally {
     await s.close();
   }

@@ -77,3 +77,30 @@ eachDatabase('an upgrade with nothing to apply while an applied revision\'s file
   const rows = await withDb(url, (db) => db.query<{ revision: string }>('SELECT revision FROM migrate_tui_version'));
   t.deepEqual(rows.map((r) => r.revision), ['3']);
 });
+
+eachDatabase('upgrade --sql with nothing to apply while an applied revision\'s files are missing: the header names the heads the database holds and the missing revision (it said "heads before: 2; after: 2" with the table at 3); downgrade --sql is refused', async (t, url) => {
+  const dir = makeFolder({ ...pair('1'), ...pair('2'), ...pair('3') });
+  t.is((await run(url, dir, '--yes', 'upgrade')).code, 0);
+  for (const suffix of ['up', 'down']) rmSync(join(dir, `3_step_3.${suffix}.sql`));
+
+  const script = await run(url, dir, 'upgrade', '--sql');
+  t.is(script.code, 0, script.stderr);
+  const header = script.stdout.split('\n').slice(0, 4);
+  t.regex(header[0]!, /^-- migrate-tui upgrade to heads for \w+: 0 revisions$/);
+  t.regex(header[1]!, / from database .* at 3$/);
+  t.is(header[2], '-- heads before: 3; after: 3');
+  t.is(header[3], '-- 3 is applied but its files are missing: this script does not touch it, and an upgrade that applies anything is refused until its files are back or it is reverted');
+  t.notRegex(script.stdout, /INSERT INTO|UPDATE|DELETE FROM/, 'nothing but the state tables\' DDL');
+  const json = JSON.parse((await run(url, dir, '--json', 'upgrade', '--sql')).stdout);
+  t.deepEqual([json.plan.headsBefore, json.plan.headsAfter, json.plan.missing], [['3'], ['3'], ['3']]);
+
+  // Online, downgrade -1 reverts 3 from its stored down SQL; a script from the files would revert 2 (and update a row that is not there).
+  const down = await run(url, dir, 'downgrade', '-1', '--sql');
+  t.is(down.code, 1, down.stderr);
+  t.is(down.stdout, '');
+  t.regex(down.stderr, /downgrade --sql refused: 3 is applied but its files are missing; a downgrade reverts it first, from the down SQL stored when it ran, which a script made from the files cannot\. No script was made/);
+  t.regex(down.stderr, /`migrate-tui downgrade -1 --dry-run`/);
+  t.is((await run(url, dir, 'downgrade', 'base', '--sql')).code, 1);
+  const rows = await withDb(url, (db) => db.query<{ revision: string }>('SELECT revision FROM migrate_tui_version'));
+  t.deepEqual(rows.map((r) => r.revision), ['3'], 'looking changed nothing');
+});

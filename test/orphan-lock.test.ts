@@ -1,3 +1,4 @@
+import type { ExecutionContext } from 'ava';
 import { binary, start } from './helpers/cli.js';
 import { eachDatabase, withDb } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
@@ -93,4 +94,70 @@ eachDatabase(
     }
   },
   ['postgres'],
+);
+
+/**
+ * The same kill -9 on MariaDB, during a row-lock wait (`SELECT … FOR UPDATE` on a row the test
+ * holds): the orphan session's PROCESSLIST id. Not `SELECT SLEEP()`: MariaDB's SLEEP notices a
+ * dead client within 5 s and ends the session itself; a lock wait (or a long statement) does not.
+ */
+async function killedMidLockWait(t: ExecutionContext, url: string): Promise<{ dir: string; orphan: number; port: number }> {
+  const dir = makeFolder({
+    '1_a.up.sql': `-- migrate:transaction off\nCREATE TABLE a (id int);\nSET SESSION innodb_lock_wait_timeout = 300;\n${WAIT};\nCREATE TABLE b (id int);\n`,
+    '1_a.down.sql': 'DROP TABLE b;\nDROP TABLE a;\n',
+  });
+  const run = start(['--url', url, '--dir', dir, '--yes', 'upgrade']);
+  const [session] = await until(
+    () => withDb(url, (db) => db.query<{ ID: number; HOST: string }>(`SELECT ID, HOST FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND INFO = ?`, [WAIT])),
+    (rows) => rows.length === 1,
+    'the statement waiting for the row lock',
+  );
+  // While the run lives, its client is not said to be gone.
+  const live = binary(['--url', url, '--dir', dir, 'status']);
+  t.regex(live.stdout, new RegExp(`^LOCK: +the migration lock is held by connection ${session!.ID} \\(\\S+@${session!.HOST.replace(/\./g, '\\.')}, its current statement running for \\d+ s\\)$`, 'm'));
+  run.child.kill('SIGKILL');
+  await run.exit;
+  return { dir, orphan: Number(session!.ID), port: Number(/:(\d+)$/.exec(session!.HOST)![1]) };
+}
+const WAIT = 'SELECT id FROM held WHERE id = 1 FOR UPDATE';
+
+/**
+ * MariaDB after the same kill -9: `status` named the holder connection "for N s" (the
+ * statement's running time, said as if it were the lock's) and neither that its client is gone
+ * nor how to end the session. MariaDB's sessions carry no pid: the client's port, on this
+ * host, has no socket any more.
+ */
+eachDatabase(
+  'kill -9 during a statement: status and the lock wait say the holder\'s client is gone, its session still runs the statement, and KILL <id> ends it',
+  async (t, url) => {
+    const processlist = () => withDb(url, (db) => db.query<{ ID: number }>(`SELECT ID FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND INFO = ?`, [WAIT]));
+    // The test's own session holds the row the migration's statement waits for, until the end.
+    await withDb(url, async (holder) => {
+      await holder.query('CREATE TABLE held (id int PRIMARY KEY) ENGINE=InnoDB');
+      await holder.query('INSERT INTO held VALUES (1)');
+      await holder.query('START TRANSACTION');
+      await holder.query('SELECT id FROM held WHERE id = 1 FOR UPDATE');
+      const { dir, orphan, port } = await killedMidLockWait(t, url);
+      try {
+        const status = binary(['--url', url, '--dir', dir, 'status']);
+        t.is(status.code, 0, status.stderr);
+        t.regex(status.stdout, new RegExp(`^LOCK: +the migration lock is held by connection ${orphan} \\(\\S+:${port}, its current statement running for \\d+ s\\); its client is gone \\(no process on this host has a connection from port ${port} any more\\), but its server session is still running \`SELECT id FROM held WHERE id = 1 FOR UPDATE\`: the server frees the lock when it ends that session, after the statement; to end it now: KILL ${orphan}$`, 'm'));
+        t.notRegex(status.stdout, /, for \d+ s\)/, 'the time is said to be the statement\'s');
+        const json = JSON.parse(binary(['--url', url, '--dir', dir, 'status', '--json']).stdout);
+        t.regex(String(json.lockHolder), new RegExp(`to end it now: KILL ${orphan}$`));
+        const next = binary(['--url', url, '--dir', dir, '--yes', '--lock-timeout', '1', 'resolve', '1', '--resume']);
+        t.is(next.code, 6, next.stderr);
+        t.regex(next.stderr, new RegExp(`its client is gone \\(no process on this host has a connection from port ${port} any more\\), but its server session is still running \`SELECT id FROM held WHERE id = 1 FOR UPDATE\`.*KILL ${orphan}\\)`));
+        // Looking took nothing: the orphan still waits in its statement (and so holds the lock).
+        t.deepEqual((await processlist()).map((p) => Number(p.ID)), [orphan]);
+        // The command it gives ends the session, and with it the lock.
+        await withDb(url, (db) => db.query(`KILL ${orphan}`));
+        await until(processlist, (rows) => rows.length === 0, 'the orphan session ending');
+        await until(() => Promise.resolve(binary(['--url', url, '--dir', dir, 'status']).stdout), (out) => !/LOCK:/.test(out), 'status naming no holder');
+      } finally {
+        await holder.query('ROLLBACK');
+      }
+    });
+  },
+  ['mariadb'],
 );

@@ -360,8 +360,10 @@ test('a dirty database: d shows the dirty refusal, never a downgrade preview', a
     await s.press('G');
     await s.waitFor(/1 step 1\n/, 'revision 1 selected');
     await s.press('d');
-    const refused = await s.waitFor(/downgrade to 1: FAILED.*\n.*is dirty: the up of 2 stopped after 1 of 2/);
-    t.regex(refused, /migrate-tui resolve 2 --resume/);
+    // Nothing ran: a refusal, not a failure; the way on in the TUI's keys (it named `migrate-tui resolve 2 --resume`).
+    const refused = await s.waitFor(/downgrade to 1: REFUSED — nothing ran.*\n.*is dirty: the up of 2 stopped after 1 of 2/);
+    t.regex(refused, /→ inspect the database, then press R \(resolve\)/);
+    t.notRegex(refused, /--resume/);
     t.notRegex(refused, /Downgrade screen\.sqlite to 1\?|DATA AT RISK|data at risk|DROP TABLE|Backup first/);
   } finally {
     await s.close();

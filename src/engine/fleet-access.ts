@@ -8,6 +8,7 @@ import { describeHolder, readLease, type LeaseSettings } from './run/lease-lock.
 import type { RunEvent } from './run/events.js';
 import type { StateTableNames } from './state-tables.js';
 import { resultLine } from './fleet/outcome.js';
+import { hintOnTarget } from './fleet/target-hint.js';
 
 /** What the fleet view shows of one target: read without writing or locking. */
 export interface TargetState {
@@ -86,8 +87,15 @@ export function inspectTarget(target: ConnectionTarget, access: TargetAccess): P
   });
 }
 
-/** One line for an error on a target: the message (password masked, a long one cut) and the hint, whole (it says what to do). */
-export function targetErrorText(error: unknown, target: ConnectionTarget): string {
-  if (error instanceof MigrateTuiError) return redact(`${resultLine(error.message)} (→ ${resultLine(error.hint)})`, target);
+/**
+ * One line for an error on a target: the message (password masked, a long one cut) and the
+ * hint, whole (it says what to do). `named`: a fleet target, whose hint's commands then name
+ * it (`--targets --only <name>`), so copying one acts on that target.
+ */
+export function targetErrorText(error: unknown, target: ConnectionTarget, named?: { readonly name: string; readonly targetsFile: string | null }): string {
+  if (error instanceof MigrateTuiError) {
+    const hint = named ? hintOnTarget(error.hint, named.name, named.targetsFile) : error.hint;
+    return redact(`${resultLine(error.message)} (→ ${hint.split('\n').map((l) => l.trim()).filter(Boolean).join(' ')})`, target);
+  }
   return redact(resultLine(error instanceof Error ? error.message : String(error)), target);
 }

@@ -70,6 +70,12 @@ const BINDINGS = [
   { action: 'back', keys: ['escape'], label: 'close / cancel / leave the mode (fleet: clear the selection)', group: 'app', scopes: ['browse', 'search', 'overlay', 'confirm', 'rollback', 'fleet'] },
 ] as const satisfies readonly KeyBinding[];
 
+/**
+ * The keys of resolve's choices (after R): each option's own key in its chooser, and what the
+ * TUI's hints name instead of the CLI's `resolve --resume|--reverse|--applied|--reverted`.
+ */
+export const RESOLVE_CHOICE_KEYS = { resume: 'r', resumeAfter: 'e', reverse: 'v', applied: 'a', reverted: 'x', fromFile: 'f', fromLog: 'l' } as const;
+
 /** The registry, in priority order. */
 export const KEYMAP: readonly KeyBinding[] = BINDINGS;
 

@@ -271,6 +271,7 @@ export async function resolveCommand(ctx: DatabaseContext, project: Project, ref
           : `resolve --${mode} runs no SQL; it records ${preview.revision} as ${preview.appliedAfter ? 'applied' : 'NOT applied'}`,
       ...preview.statements.map((s) => `  ${s.sql.split('\n')[0]}`),
       ...preview.warnings.map((w) => `warning: ${w}`),
+      ...(preview.reverseWarning ? [`warning: ${preview.reverseWarning} (\`migrate-tui status\` says which); if it does, undo the rest by hand and use --reverted or --applied`] : []),
       ...(preview.resumeAfter !== null ? [`  if its change is already in the database, resume after it instead: --resume-at ${preview.resumeAfter}`] : []),
       ...(preview.fileChanged ? ['the file changed since the step started (recorded → file):', ...preview.fileChanged.diff.split('\n').slice(2)] : []),
       ...(preview.statements.length > 0 ? engine.riskLines({ dataAtRisk }) : []),

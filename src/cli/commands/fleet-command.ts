@@ -75,7 +75,7 @@ export async function fleetCommand(w: Wiring, command: Command, g: GlobalOptions
       const outcome = outcomeOf(result);
       return { ...outcome, summary: engine.redact(outcome.summary, target.connection) };
     } catch (error) {
-      return failure(error, target);
+      return failure(error, target, g.targets === true || g.targets === undefined ? null : g.targets);
     }
   };
   // If a driver's promise never settles once nothing else is pending (a connection the server
@@ -127,11 +127,17 @@ function captureIo(io: CliIo): CliIo & { text(): string } {
   };
 }
 
-function failure(error: unknown, target: FleetTarget): TargetOutcome {
+/**
+ * A target's error as its result line: the message (a long one cut) and the hint whole, its
+ * commands naming this target (`--targets --only <name>`), so copying one acts on this target.
+ */
+function failure(error: unknown, target: FleetTarget, targetsFile: string | null): TargetOutcome {
   const interrupted = error instanceof engine.CancelledError;
-  const message = error instanceof engine.MigrateTuiError ? `${error.message} (→ ${error.hint})` : error instanceof Error ? `${error.message}` : String(error);
-  const json = error instanceof engine.MigrateTuiError ? { error: error.toJSON() } : { error: { code: 'database-error', message: engine.redact(message, target.connection) } };
-  return { status: interrupted ? 'interrupted' : 'failed', summary: `${interrupted ? 'not started: the run was cancelled' : `FAILED: ${engine.redact(engine.resultLine(message), target.connection)}`}`, exitCode: interrupted ? EXIT.interrupted : EXIT.failed, json };
+  const hint = error instanceof engine.MigrateTuiError ? engine.hintOnTarget(error.hint, target.name, targetsFile) : null;
+  const message = error instanceof Error ? error.message : String(error);
+  const text = hint === null ? engine.resultLine(message) : `${engine.resultLine(message)} (→ ${hint.split('\n').map((l) => l.trim()).filter(Boolean).join(' ')})`;
+  const json = error instanceof engine.MigrateTuiError ? { error: { ...error.toJSON(), hint } } : { error: { code: 'database-error', message: engine.redact(message, target.connection) } };
+  return { status: interrupted ? 'interrupted' : 'failed', summary: `${interrupted ? 'not started: the run was cancelled' : `FAILED: ${engine.redact(text, target.connection)}`}`, exitCode: interrupted ? EXIT.interrupted : EXIT.failed, json };
 }
 
 function runOutcome(r: CommandResult, verb: string): TargetOutcome {

@@ -46,6 +46,7 @@ export async function openFleetTui(w: Wiring, g: GlobalOptions, connection: (tar
       readOnly: g.readOnly ?? false,
       parallel: g.parallel ?? 4,
       continueOnError: g.continueOnError ?? false,
+      targetsFile: g.targets === true || g.targets === undefined ? null : g.targets,
     },
     early ?? undefined,
   );

@@ -49,9 +49,13 @@ export function registerMigrateCommands(program: Command, w: Wiring): void {
             const state = await m.readState();
             // An applied revision without files: the script would be planned as if it were not applied (refused as online).
             if (direction === 'upgrade') engine.upgradeRevisions(loaded.graph, state, targetText, true);
+            // A downgrade reverts those first, from the down SQL stored when they ran; a script made from the files would not (it reverted 2 with the table at 3).
+            else if (state.missing.length > 0) throw offlineDowngradeRefusal(state.missing.map((x) => x.revision));
             const from = [...state.applied].join(',') || 'base';
             const plannedFrom = `database ${m.db.display} at ${state.versionRows.join(', ') || 'base'}`;
-            const plan = offlinePlanCommand(loaded, direction, targetText, m.db.syntax, from, stateTables(w.configFile()), new Set(state.applied), plannedFrom);
+            const missing = state.missing.map((x) => x.revision);
+            const database = { applied: new Set(state.applied), plannedFrom, versionRows: state.versionRows, missing };
+            const plan = offlinePlanCommand(loaded, direction, targetText, m.db.syntax, from, stateTables(w.configFile()), database);
             if (direction === 'upgrade') return plan;
             // A downgrade's SQL starts with what it destroys, counted now.
             const preview = await m.downgradePreview(targetText);
@@ -68,6 +72,21 @@ export function registerMigrateCommands(program: Command, w: Wiring): void {
     });
   }
   registerResetCommand(program, w);
+}
+
+/**
+ * `downgrade --sql` from a database with applied revisions whose files are missing: online, a
+ * downgrade reverts them first from the down SQL stored when they ran; an offline script is
+ * made from the files, so it would revert other revisions and leave their version rows.
+ */
+function offlineDowngradeRefusal(ids: readonly string[]) {
+  const one = ids.length === 1;
+  return new engine.PlanError(
+    'missing-files',
+    `downgrade --sql refused: ${ids.join(', ')} ${one ? 'is' : 'are'} applied but ${one ? 'its' : 'their'} files are missing; a downgrade reverts ${one ? 'it' : 'them'} first, from the down SQL stored when ${one ? 'it' : 'they'} ran, which a script made from the files cannot. No script was made`,
+    `see the plan with \`migrate-tui downgrade -${ids.length} --dry-run\` and run it online, or check out the branch that has ${one ? 'its' : 'their'} files`,
+    { missing: ids },
+  );
 }
 
 /** `reset`: `downgrade base` with every downgrade guard (preview, backup, confirmation). */

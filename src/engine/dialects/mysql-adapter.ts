@@ -2,6 +2,7 @@ import type mysql from 'mysql2/promise';
 import { ConnectWatch, tcpPeer } from './connect-guard.js';
 import { BackupToolError, findExecutable, runTool, toolVersion } from './dump-tools.js';
 import { LockTimeoutError } from './dialect-errors.js';
+import { goneClientPort, mysqlOrphanNote } from './orphan-session.js';
 import { lockWithWait, sequentialStep, type BlockingSession, type LockLimits, type ReadOnlyProbe, type StatementBatch, type DatabaseAdapter, type Query, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
 import type { DialectSyntax } from './dialect.js';
 import { mariadbSyntax } from './mariadb.js';
@@ -172,8 +173,16 @@ export class MysqlAdapter implements DatabaseAdapter {
   async lockHolder(): Promise<string | null> {
     const [used] = await this.query<{ id: number | null }>('SELECT IS_USED_LOCK(?) AS id', [this.lockName]);
     if (used?.id == null) return null;
-    const [who] = await this.query<{ USER: string; HOST: string; TIME: number }>('SELECT USER, HOST, TIME FROM information_schema.PROCESSLIST WHERE ID = ?', [used.id]);
-    return who ? `held by connection ${used.id} (${who.USER}@${who.HOST}, for ${who.TIME} s)` : `held by connection ${used.id}`;
+    const [who] = await this.query<{ USER: string; HOST: string; COMMAND: string; TIME: number; INFO: string | null }>(
+      'SELECT USER, HOST, COMMAND, TIME, LEFT(INFO, 200) AS INFO FROM information_schema.PROCESSLIST WHERE ID = ?',
+      [used.id],
+    );
+    if (!who) return `held by connection ${used.id}`;
+    // TIME is how long the session has been in its current state (its statement running, or
+    // idle): not how long it has held the lock, which no server view says.
+    const time = who.COMMAND === 'Query' ? `its current statement running for ${who.TIME} s` : who.COMMAND === 'Sleep' ? `idle for ${who.TIME} s` : `${who.COMMAND} for ${who.TIME} s`;
+    const gone = goneClientPort(who.HOST);
+    return `held by connection ${used.id} (${who.USER}@${who.HOST}, ${time})` + (gone === null ? '' : mysqlOrphanNote(gone, { id: Number(used.id), command: who.COMMAND, info: who.INFO }));
   }
 
   async unlock(): Promise<void> {

@@ -13,6 +13,11 @@ export interface OfflineScriptOptions {
   readonly plannedFrom: string;
   /** Timestamps of the log rows (default: now). */
   readonly now?: Date;
+  /**
+   * Applied revisions whose files are missing, when planned from a database: the header names
+   * them (the plan's heads, made from the files, cannot).
+   */
+  readonly missing?: readonly string[];
 }
 
 /**
@@ -54,6 +59,11 @@ export function* renderPlanSqlChunks(
   out.push(`-- migrate-tui ${plan.direction} to ${plan.target} for ${dialect.name}: ${plan.steps.length} revision${plan.steps.length === 1 ? '' : 's'}`);
   out.push(`-- planned by migrate-tui ${options.toolVersion} (${who.user}@${who.host}, ${at}) from ${options.plannedFrom}`);
   out.push(`-- heads before: ${plan.headsBefore.join(', ') || 'base'}; after: ${plan.headsAfter.join(', ') || 'base'}`);
+  const missing = options.missing ?? [];
+  if (missing.length > 0) {
+    const one = missing.length === 1;
+    out.push(`-- ${missing.join(', ')} ${one ? 'is' : 'are'} applied but ${one ? 'its' : 'their'} files are missing: this script does not touch ${one ? 'it' : 'them'}, and an upgrade that applies anything is refused until ${one ? 'its' : 'their'} files are back or ${one ? 'it is' : 'they are'} reverted`);
+  }
   out.push('');
   for (const ddl of stateTableDdl(dialect, tables)) out.push(`${ddl};`);
   yield out.join('\n') + '\n';

@@ -25,8 +25,14 @@ export interface ResolvePreview {
   /** How many statements run, when `statements` holds only the first few (a large file). */
   readonly remaining?: number;
   readonly appliedAfter: boolean;
-  /** Said before confirming, e.g. that a reverse undoes statements that never ran. */
+  /** Said before confirming, e.g. that a resume runs an uncertain statement again. */
   readonly warnings: string[];
+  /**
+   * `reverse` of a step that did not finish: its SQL undoes statements that never ran, so it
+   * may fail and leave the database dirty. Each face adds its own way to see where and to
+   * record what is true (the CLI's `status` and flags, the TUI's keys).
+   */
+  readonly reverseWarning?: string;
   /**
    * `resume` only: the file differs from the SQL recorded when the step started (a diff,
    * recorded → file). Then the source must be chosen: `source` says which one `statements` are from.
@@ -54,15 +60,12 @@ export function resolvePreview(runner: StepRunner, state: DatabaseState, ref: st
   const direction = dirty.direction as 'up' | 'down';
   if (mode === 'reverse') {
     const step = reverseStep(runner, dirty.revision, direction, dirty.downSql);
-    const warnings =
+    const reverseWarning =
       dirty.statementsDone < dirty.statementsTotal
-        ? [
-            `only ${dirty.statementsDone === 0 ? 'no statement' : firstStatements(dirty.statementsDone)} of ${dirty.statementsTotal} of the ${direction} ran, but the ${step.direction} SQL undoes all of them: ` +
-              `a statement that undoes one that never ran may fail; the database then stays dirty: at the unfinished ${direction} if nothing of the reverse stays applied, at the reverse step if part of it does (\`migrate-tui status\` says which); ` +
-              'if it does, undo the rest by hand and use --reverted or --applied',
-          ]
-        : [];
-    return { revision, direction: step.direction, statements: [...step.statements], path: step.path, appliedAfter: direction === 'down', warnings, fileChanged: null, source: null, startAt: 1, resumeAfter: null };
+        ? `only ${dirty.statementsDone === 0 ? 'no statement' : firstStatements(dirty.statementsDone)} of ${dirty.statementsTotal} of the ${direction} ran, but the ${step.direction} SQL undoes all of them: ` +
+          `a statement that undoes one that never ran may fail; the database then stays dirty: at the unfinished ${direction} if nothing of the reverse stays applied, at the reverse step if part of it does`
+        : null;
+    return { revision, direction: step.direction, statements: [...step.statements], path: step.path, appliedAfter: direction === 'down', warnings: [], ...(reverseWarning ? { reverseWarning } : {}), fileChanged: null, source: null, startAt: 1, resumeAfter: null };
   }
   const appliedAfter = mode === 'resume' ? direction === 'up' : mode === 'applied';
   if (mode !== 'resume') return { revision, direction, statements: [], path: null, appliedAfter, warnings: [], fileChanged: null, source: null, startAt: 1, resumeAfter: null };
@@ -120,7 +123,7 @@ export function requireResumeSource(preview: ResolvePreview): void {
   throw new UsageError(
     `${preview.revision} changed since its unfinished ${preview.direction} started: the file has ${preview.fileChanged.fileStatements} statements, the recorded SQL ${preview.fileChanged.recordedStatements}\n${preview.fileChanged.diff.split('\n').slice(2).join('\n')}`,
     `choose where the remaining statements come from: --from-file (the file as it is now) or --from-log (the SQL recorded when the step started)`,
-    { revision: preview.revision },
+    { revision: preview.revision, choose: 'resume-source' },
   );
 }
 

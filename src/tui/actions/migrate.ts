@@ -2,7 +2,7 @@ import { previewText, riskLines } from '../../engine/index.js';
 import type { TuiContext } from '../context.js';
 import { busyFlow } from '../flows/busy.js';
 import { confirmFlow } from '../flows/confirm.js';
-import { errorResult } from '../flows/result.js';
+import { actionError } from '../flows/result.js';
 import { downgradeNotices, upgradeNotices } from './notices.js';
 import { backupFirst, execute } from './run.js';
 import { withLiveFigures } from './live-figures.js';
@@ -24,7 +24,7 @@ export function withFreshState(ctx: TuiContext, what: string, then: () => void):
       ctx.setFlow(null);
       then();
     })
-    .catch((error) => ctx.setFlow(errorResult(what, error)));
+    .catch((error) => ctx.setFlow(actionError(what, error)));
 }
 
 export function startUpgrade(ctx: TuiContext, target: string): void {
@@ -57,7 +57,7 @@ function upgradeConfirm(ctx: TuiContext, target: string): void {
     );
     withLiveFigures(ctx, lint);
   } catch (error) {
-    ctx.setFlow(errorResult(`upgrade to ${target}`, error));
+    ctx.setFlow(actionError(`upgrade to ${target}`, error));
   }
 }
 
@@ -94,7 +94,7 @@ function downgradeConfirm(ctx: TuiContext, target: string): void {
       );
       withLiveFigures(ctx, lint);
     })
-    .catch((error) => ctx.setFlow(errorResult(`downgrade to ${target}`, error)));
+    .catch((error) => ctx.setFlow(actionError(`downgrade to ${target}`, error)));
 }
 
 export function startStamp(ctx: TuiContext, target: string): void {
@@ -117,6 +117,6 @@ function stampConfirm(ctx: TuiContext, target: string): void {
       }),
     );
   } catch (error) {
-    ctx.setFlow(errorResult(`stamp ${target}`, error));
+    ctx.setFlow(actionError(`stamp ${target}`, error));
   }
 }

@@ -3,7 +3,9 @@ import type { TuiContext } from '../context.js';
 import { chooseFlow } from '../flows/choose.js';
 import { busyFlow } from '../flows/busy.js';
 import { confirmFlow, type ConfirmFlow } from '../flows/confirm.js';
-import { errorResult } from '../flows/result.js';
+import { actionError } from '../flows/result.js';
+import { RESOLVE_CHOICE_KEYS as K } from '../keymap.js';
+import { resolveKey } from '../tui-hints.js';
 import { backupFirst, execute } from './run.js';
 import { withFreshState } from './migrate.js';
 
@@ -17,12 +19,12 @@ function resolveChoices(ctx: TuiContext): void {
   if (!dirty) return ctx.notice('nothing to resolve: the database is not dirty');
   const uncertain = dirty.uncertain?.statement ?? null;
   const modes: Array<{ mode: ResolveMode; key: string; label: string; resumeAt?: number }> = [
-    { mode: 'resume', key: 'r', label: `resume: run the ${dirty.statementsTotal - dirty.statementsDone} statement(s) that did not run${uncertain !== null ? ` (statement ${uncertain} again)` : ''}` },
+    { mode: 'resume', key: K.resume, label: `resume: run the ${dirty.statementsTotal - dirty.statementsDone} statement(s) that did not run${uncertain !== null ? ` (statement ${uncertain} again)` : ''}` },
     // A killed run: statement N may have completed; resuming after it is the other choice.
-    ...(uncertain !== null ? [{ mode: 'resume' as const, key: 'e', label: `resume after statement ${uncertain} (its change is already in the database)`, resumeAt: uncertain + 1 }] : []),
-    { mode: 'reverse', key: 'v', label: `reverse: run the ${dirty.direction === 'up' ? 'down' : 'up'} SQL of ${dirty.revision} as a new step` },
-    { mode: 'applied', key: 'a', label: `applied: record ${dirty.revision} as applied (you finished it by hand); no SQL` },
-    { mode: 'reverted', key: 'x', label: `reverted: record ${dirty.revision} as NOT applied (you undid it by hand); no SQL` },
+    ...(uncertain !== null ? [{ mode: 'resume' as const, key: K.resumeAfter, label: `resume after statement ${uncertain} (its change is already in the database)`, resumeAt: uncertain + 1 }] : []),
+    { mode: 'reverse', key: K.reverse, label: `reverse: run the ${dirty.direction === 'up' ? 'down' : 'up'} SQL of ${dirty.revision} as a new step` },
+    { mode: 'applied', key: K.applied, label: `applied: record ${dirty.revision} as applied (you finished it by hand); no SQL` },
+    { mode: 'reverted', key: K.reverted, label: `reverted: record ${dirty.revision} as NOT applied (you undid it by hand); no SQL` },
   ];
   const intro = [
     // The error may be several lines (PostgreSQL's DETAIL, an INVALID index left behind): each its own line, so each wraps as a line.
@@ -41,13 +43,13 @@ function confirmResolve(ctx: TuiContext, revision: string, mode: ResolveMode, so
   try {
     preview = session.resolvePreview(mode, source, resumeAt);
   } catch (error) {
-    return ctx.setFlow(errorResult(`resolve ${revision}`, error));
+    return ctx.setFlow(actionError(`resolve ${revision}`, error));
   }
   // The file changed since the step started: which SQL runs is the user's explicit choice, with the diff in view.
   if (preview.fileChanged && !preview.source) {
     const options = [
-      { key: 'f', label: `from the file as it is now (${preview.fileChanged.fileStatements} statements)` },
-      { key: 'l', label: `from the SQL recorded when the step started (${preview.fileChanged.recordedStatements} statements)` },
+      { key: K.fromFile, label: `from the file as it is now (${preview.fileChanged.fileStatements} statements)` },
+      { key: K.fromLog, label: `from the SQL recorded when the step started (${preview.fileChanged.recordedStatements} statements)` },
     ];
     const intro = [`${revision} changed since its unfinished ${preview.direction} started (recorded → file):`, ...preview.fileChanged.diff.split('\n').slice(2), '', 'run the remaining statements:'];
     return ctx.setFlow(chooseFlow(`Resume ${revision}: the file changed`, intro, options, (index) => confirmResolve(ctx, revision, mode, index === 0 ? 'file' : 'log', resumeAt)));
@@ -58,7 +60,7 @@ function confirmResolve(ctx: TuiContext, revision: string, mode: ResolveMode, so
   session
     .resolveDataAtRisk(preview)
     .then((risks) => ctx.setFlow(resolveConfirm(ctx, revision, mode, source, resumeAt, preview, risks, back)))
-    .catch((error) => ctx.setFlow(errorResult(`resolve ${revision}`, error)));
+    .catch((error) => ctx.setFlow(actionError(`resolve ${revision}`, error)));
 }
 
 function resolveConfirm(ctx: TuiContext, revision: string, mode: ResolveMode, source: ResumeSource | null, resumeAt: number | null, preview: ResolvePreview, risks: readonly DataAtRisk[], back: () => void): ConfirmFlow {
@@ -70,7 +72,8 @@ function resolveConfirm(ctx: TuiContext, revision: string, mode: ResolveMode, so
     runs ? `runs the ${preview.direction} SQL below (${preview.statements.length} statement${preview.statements.length === 1 ? '' : 's'}), then records ${revision} as ${after}` : `RUNS NO SQL: it records ${revision} as ${after}`,
     ...preview.warnings.map((w) => `warning: ${w}`),
     // Keys, not CLI flags: this is the TUI (esc comes back to the choices).
-    ...(preview.resumeAfter !== null ? [`  if its change is already in the database: esc, then e (resume after statement ${preview.resumeAfter - 1})`] : []),
+    ...(preview.reverseWarning ? [`warning: ${preview.reverseWarning} (press ${resolveKey()} to see which: its title names the unfinished step); if it does, undo the rest by hand, then press ${resolveKey()} and ${K.reverted} (reverted) or ${K.applied} (applied)`] : []),
+    ...(preview.resumeAfter !== null ? [`  if its change is already in the database: esc, then ${K.resumeAfter} (resume after statement ${preview.resumeAfter - 1})`] : []),
     // "none found" is said too: the notice above shows only what is at risk.
     ...(runs && risks.length === 0 ? ['', ...riskLines({ dataAtRisk: [] })] : []),
     '',

@@ -1,7 +1,8 @@
 import { ABANDON_TEXT, cancelText, type MigrateTuiError, type RunResult } from '../../engine/index.js';
 import type { TuiContext } from '../context.js';
 import { confirmFlow } from '../flows/confirm.js';
-import { errorResult, resultFlow, type ResultFlow } from '../flows/result.js';
+import { actionError, errorResult, resultFlow, type ResultFlow } from '../flows/result.js';
+import { tuiHint } from '../tui-hints.js';
 import { reduceRunning, runningFlow, type RunningFlow } from '../flows/running.js';
 
 /**
@@ -58,15 +59,8 @@ export function cancelRun(ctx: TuiContext, open: RunningFlow, abandon: (message:
   void ctx.session.cancel().then((outcome) => cancelling(outcome.kind === 'idle' ? 'cancelling… the run stops before it starts its first step' : `cancelling… ${cancelText(outcome)}`));
 }
 
-/** The way on, in the TUI's keys: a step left dirty is resolved with R here, not with the CLI's flags. */
-function tuiHint(error: MigrateTuiError | Error): string | undefined {
-  const e = error as { code?: string; hint?: string; meta?: { state?: string; statement?: number; statements?: number } };
-  const dirty = e.code === 'migration-failed' && e.meta?.state === 'dirty' && (e.meta.statement ?? 0) <= (e.meta.statements ?? 0);
-  return dirty ? 'fix the cause, then press R (resolve): resume runs the rest, reverse undoes it, applied / reverted record what you finished or undid by hand' : e.hint;
-}
-
 function runResult(title: string, pre: readonly string[], result: RunResult | { error: MigrateTuiError | Error }): ResultFlow {
-  if (!('steps' in result)) return errorResult(title, result.error);
+  if (!('steps' in result)) return actionError(title, result.error);
   const done = result.steps.filter((s) => s.status === 'done');
   const body = [
     ...pre,

@@ -19,7 +19,7 @@ import {
 import { confirmLint, findingLines, planLint } from '../lint-view.js';
 import { confirmFlow, type ConfirmNotice } from '../flows/confirm.js';
 import { resultFlow } from '../flows/result.js';
-import type { FleetContext } from './fleet-context.js';
+import { namedTarget, type FleetContext } from './fleet-context.js';
 import { actionTargets } from './fleet-state.js';
 
 /** Fleet actions from the table: each confirmed by typing the count, then run stage by stage with live rows. */
@@ -137,7 +137,7 @@ async function runAll(ctx: FleetContext, title: string, targets: readonly FleetT
         );
       } catch (error) {
         const cancelled = error instanceof CancelledError;
-        return { status: cancelled ? 'interrupted' : 'failed', summary: cancelled ? 'not started: the action was cancelled' : `FAILED: ${targetErrorText(error, target.connection)}`, exitCode: 1, json: null };
+        return { status: cancelled ? 'interrupted' : 'failed', summary: cancelled ? 'not started: the action was cancelled' : `FAILED: ${targetErrorText(error, target.connection, namedTarget(ctx.options, target))}`, exitCode: 1, json: null };
       }
     },
   );

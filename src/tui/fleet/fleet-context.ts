@@ -19,7 +19,12 @@ export interface FleetTuiOptions extends TargetAccess {
   /** At most this many targets at once per server: reading and running. */
   readonly parallel: number;
   readonly continueOnError: boolean;
+  /** The file given to --targets (null or absent: the default file): the commands in a target's hint name it. */
+  readonly targetsFile?: string | null;
 }
+
+/** What a target's error hint names it by (`--targets [file] --only <name>`). */
+export const namedTarget = (options: FleetTuiOptions, target: FleetTarget) => ({ name: target.name, targetsFile: options.targetsFile ?? null });
 
 /** How often rows read or advanced by a run are drawn (Ink draws the whole table each time: ~15 ms for 40 rows here). */
 const FRAME_MS = 200;
@@ -114,7 +119,7 @@ export function useFleetContext(options: FleetTuiOptions, listHeight: number, on
         try {
           dispatch({ type: 'read', name: target.name, read: { kind: 'ready', state: await inspectTarget(target.connection, access) } });
         } catch (error) {
-          dispatch({ type: 'read', name: target.name, read: { kind: 'error', message: targetErrorText(error, target.connection) } });
+          dispatch({ type: 'read', name: target.name, read: { kind: 'error', message: targetErrorText(error, target.connection, namedTarget(options, target)) } });
         }
       });
     },
@@ -127,7 +132,7 @@ export function useFleetContext(options: FleetTuiOptions, listHeight: number, on
           handle.session = opened;
           setOpen({ session: opened, target });
         })
-        .catch((error) => ctx.notice(`cannot open ${target.name}: ${targetErrorText(error, target.connection)}`));
+        .catch((error) => ctx.notice(`cannot open ${target.name}: ${targetErrorText(error, target.connection, namedTarget(options, target))}`));
     },
     runs,
     quit: (how = 'quit', code = 0) => {

@@ -2,7 +2,7 @@ import { eachPerServer, parseTarget, resolveRevisionRef, riskLines, targetErrorT
 import { busyFlow } from '../flows/busy.js';
 import { promptFlow, type PromptFlow } from '../flows/prompt.js';
 import { backupDirOf, confirmOnFleet, countOf, runOnTargets, runOutcome } from './fleet-actions.js';
-import type { FleetContext } from './fleet-context.js';
+import { namedTarget, type FleetContext } from './fleet-context.js';
 import { actionTargets } from './fleet-state.js';
 
 /** Fleet stamp and downgrade: a revision asked for first, then the typed count. */
@@ -75,7 +75,7 @@ export function startFleetDowngrade(ctx: FleetContext): void {
         plans.set(target.name, steps.length === 0 ? 'nothing to downgrade' : `reverts ${steps.length} revision${steps.length === 1 ? '' : 's'} (${steps[0]!.revision} … ${steps[steps.length - 1]!.revision}); stays at ${preview.staysApplied.join(', ') || 'base'}`);
         if (preview.dataAtRisk.length > 0) risks.push(...riskLines(preview).slice(1).map((l) => `${target.name}:${l.slice(1)}`));
       } catch (error) {
-        plans.set(target.name, `cannot preview: ${targetErrorText(error, target.connection)}`);
+        plans.set(target.name, `cannot preview: ${targetErrorText(error, target.connection, namedTarget(ctx.options, target))}`);
       }
     }).then(() =>
       confirmOnFleet(ctx, {

@@ -1,5 +1,6 @@
 import { Panel } from '../components/panel.js';
 import { pagerKey, type FlowModule } from './flow.js';
+import { isRefusal, tuiHint } from '../tui-hints.js';
 
 /** Result: what an action did (or why it failed), scrollable; any of enter, esc, q closes it. */
 
@@ -14,10 +15,20 @@ export interface ResultFlow {
 
 export const resultFlow = (ok: boolean, title: string, body: readonly string[]): ResultFlow => ({ kind: 'result', ok, title, body, scroll: 0 });
 
-/** An action that threw: its message and, for the engine's errors, the hint. */
+/** An action that threw: its message and, for the engine's errors, the hint (in the TUI's keys). */
 export function errorResult(title: string, error: unknown): ResultFlow {
-  const e = error as { message?: string; hint?: string };
-  return resultFlow(false, `${title}: FAILED`, [...String(e.message ?? error).split('\n'), ...(e.hint ? [`→ ${e.hint}`] : [])]);
+  const e = error as { message?: string };
+  const hint = tuiHint(error);
+  return resultFlow(false, `${title}: FAILED`, [...String(e.message ?? error).split('\n'), ...(hint ? [`→ ${hint}`] : [])]);
+}
+
+/**
+ * A database action (upgrade, downgrade, stamp, resolve) that threw: refused while planning or
+ * checking, nothing ran — said so in the title (it said "FAILED" above "… Nothing ran") — or failed.
+ */
+export function actionError(title: string, error: unknown): ResultFlow {
+  const shown = errorResult(title, error);
+  return isRefusal(error) ? { ...shown, title: `${title}: REFUSED — nothing ran` } : shown;
 }
 
 export const result: FlowModule<ResultFlow> = {

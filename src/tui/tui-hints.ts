@@ -1,0 +1,39 @@
+import { DirtyDatabaseError, GapError, InvalidMigrationsError, PlanError, TargetError, UsageError } from '../engine/index.js';
+import { KEYMAP, RESOLVE_CHOICE_KEYS as K } from './keymap.js';
+
+/**
+ * The TUI's words for the engine's hints: its keys where the CLI's would name flags a TUI
+ * user cannot type (`migrate-tui resolve 2 --resume`, `--from-file`, `--reverted`…).
+ */
+
+/** The key that opens resolve's choices, from the registry. */
+export const resolveKey = (): string => KEYMAP.find((b) => b.action === 'resolve')!.keys[0]!;
+
+/** An error raised while planning or checking, before anything ran: a refusal, not a failure. */
+export function isRefusal(error: unknown): boolean {
+  return [PlanError, GapError, TargetError, DirtyDatabaseError, InvalidMigrationsError, UsageError].some((kind) => error instanceof kind);
+}
+
+/** The way on, in the TUI's keys; the engine's hint when it names no CLI flag of resolve. */
+export function tuiHint(error: unknown): string | undefined {
+  const e = error as { code?: string; hint?: string; meta?: { state?: string; statement?: number; statements?: number; choose?: string } } | null;
+  if (!e) return undefined;
+  const R = resolveKey();
+  const dirtyRun = e.code === 'migration-failed' && e.meta?.state === 'dirty' && (e.meta.statement ?? 0) <= (e.meta.statements ?? 0);
+  if (dirtyRun) return `fix the cause, then press ${R} (resolve): resume runs the rest, reverse undoes it, applied / reverted record what you finished or undid by hand`;
+  switch (e.code) {
+    case 'dirty':
+      return `inspect the database, then press ${R} (resolve): ${K.resume} resume runs the rest, ${K.reverse} reverse undoes it, ${K.applied} applied / ${K.reverted} reverted record what you finished or undid by hand`;
+    case 'gaps':
+      return 'this happens when a file is merged late with a lower version; the TUI does not apply out of order: check it is safe to run now, then run `migrate-tui upgrade --out-of-order` in a shell';
+    case 'irreversible':
+      return `undo what ran by hand, then press ${R} and ${K.reverted} (reverted)`;
+    case 'no-files':
+      return `check out the branch that has its files, or finish it by hand, then press ${R} and ${K.applied} (applied)`;
+    case 'large-file-changed':
+      return `restore the file as it was when the step started (its checksum is in the log row), then press ${R} and ${K.resume} (resume); or finish by hand, then ${R} and ${K.applied} (applied) or ${K.reverted} (reverted)`;
+    case 'usage':
+      if (e.meta?.choose === 'resume-source') return `press ${R}, then ${K.resume} (resume): it shows the change and asks where the remaining statements come from (${K.fromFile}: the file as it is now, ${K.fromLog}: the SQL recorded when the step started)`;
+  }
+  return e.hint;
+}
