@@ -118,3 +118,33 @@ test('postgres: between two statement-by-statement steps of one statement, a ste
     await sql.end();
   }
 });
+
+/**
+ * MariaDB: the statements the run's own session sent (SHOW SESSION STATUS, read on the run's
+ * connection after it). Runs of 2 and 6 steps of one DDL statement each: a step is its
+ * statement and one compound statement (its done, the version row and the next step's
+ * started row in one transaction), 2 statements; START TRANSACTION … COMMIT would be 5.
+ */
+eachDatabase(
+  'between two statement-by-statement steps of one statement, a step sends 2 statements: its own, then one block that records it done and the next one started',
+  async (t, url, database) => {
+    const questionsOf = async (steps: number): Promise<number> => {
+      const target = parseDatabaseUrl(steps === 2 ? url : await database.fresh(), 'test', process.cwd());
+      const db = await connectDatabase(target, 'test');
+      try {
+        const read = async () => Number((await db.query<{ Value: string }>("SHOW SESSION STATUS LIKE 'Questions'"))[0]!.Value);
+        const before = await read();
+        const result = await new Migrator(loadProject(offSteps(steps)), db, { tables: DEFAULT_STATE_TABLES, toolVersion: 'test', lockTimeoutMs: 10_000, connection: target }).upgrade('heads');
+        t.is(result.error, undefined);
+        return (await read()) - before - 1;
+      } finally {
+        await db.close();
+      }
+    };
+    const two = await questionsOf(2);
+    const six = await questionsOf(6);
+    t.is((six - two) / 4, 2, `statements: ${two} for 2 steps, ${six} for 6`);
+    t.deepEqual(await logRows(url), ['1 up done 1', '2 up done 1']);
+  },
+  ['mariadb'],
+);

@@ -7,4 +7,5 @@ export const mariadbSyntax: DialectSyntax = {
   name: 'mariadb',
   names: ['mariadb'],
   sectionPreference: ['mariadb', 'mysql'],
+  compoundStatement: true,
 };
