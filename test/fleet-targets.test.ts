@@ -259,6 +259,8 @@ test('a fleet upgrade refused for an applied revision whose files are missing: t
   const refused = await cli(['--dir', dir, '--targets', 'fleet.json', 'upgrade', '--yes'], { cwd: dir });
   t.is(refused.code, 1, refused.stderr);
   const line = refused.stdout.split('\n').find((l) => l.startsWith('✗ one '))!;
+  // Titled as what it is: nothing ran ("FAILED:" stood above "Nothing ran").
+  t.regex(line, /^✗ one \[default\] .*: REFUSED — nothing ran: /);
   // The hint was cut ("… `migrate-tui downgrade -1` (from the down S…"), and its command would have reverted the default database.
   t.regex(line, /Nothing ran \(→ check out the branch that has its files and upgrade there, or revert it first with `migrate-tui --targets fleet\.json --only one downgrade -1` \(from the down SQL stored when it ran\)\) \(\d+ ms\)$/);
   t.notRegex(refused.stdout, /…/);

@@ -4,6 +4,7 @@
  * dialect adapters underneath; each stage's index is its public surface.
  */
 export * from './errors.js';
+export * from './refusal.js';
 export * from './problems.js';
 export * from './connection.js';
 export * from './state-tables.js';

@@ -1,4 +1,3 @@
-import { DirtyDatabaseError, GapError, InvalidMigrationsError, PlanError, TargetError, UsageError } from '../engine/index.js';
 import { KEYMAP, RESOLVE_CHOICE_KEYS as K } from './keymap.js';
 
 /**
@@ -8,11 +7,6 @@ import { KEYMAP, RESOLVE_CHOICE_KEYS as K } from './keymap.js';
 
 /** The key that opens resolve's choices, from the registry. */
 export const resolveKey = (): string => KEYMAP.find((b) => b.action === 'resolve')!.keys[0]!;
-
-/** An error raised while planning or checking, before anything ran: a refusal, not a failure. */
-export function isRefusal(error: unknown): boolean {
-  return [PlanError, GapError, TargetError, DirtyDatabaseError, InvalidMigrationsError, UsageError].some((kind) => error instanceof kind);
-}
 
 /** The way on, in the TUI's keys; the engine's hint when it names no CLI flag of resolve. */
 export function tuiHint(error: unknown): string | undefined {

@@ -137,7 +137,7 @@ function failure(error: unknown, target: FleetTarget, targetsFile: string | null
   const message = error instanceof Error ? error.message : String(error);
   const text = hint === null ? engine.resultLine(message) : `${engine.resultLine(message)} (→ ${hint.split('\n').map((l) => l.trim()).filter(Boolean).join(' ')})`;
   const json = error instanceof engine.MigrateTuiError ? { error: { ...error.toJSON(), hint } } : { error: { code: 'database-error', message: engine.redact(message, target.connection) } };
-  return { status: interrupted ? 'interrupted' : 'failed', summary: `${interrupted ? 'not started: the run was cancelled' : `FAILED: ${engine.redact(text, target.connection)}`}`, exitCode: interrupted ? EXIT.interrupted : EXIT.failed, json };
+  return { status: interrupted ? 'interrupted' : 'failed', summary: `${interrupted ? 'not started: the run was cancelled' : `${engine.isRefusal(error) ? 'REFUSED — nothing ran' : 'FAILED'}: ${engine.redact(text, target.connection)}`}`, exitCode: interrupted ? EXIT.interrupted : EXIT.failed, json };
 }
 
 function runOutcome(r: CommandResult, verb: string): TargetOutcome {

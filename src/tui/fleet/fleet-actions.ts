@@ -3,6 +3,7 @@ import {
   ABANDON_TEXT,
   cancelText,
   CancelledError,
+  isRefusal,
   runFleet,
   runSummary,
   fleetSummary,
@@ -137,7 +138,7 @@ async function runAll(ctx: FleetContext, title: string, targets: readonly FleetT
         );
       } catch (error) {
         const cancelled = error instanceof CancelledError;
-        return { status: cancelled ? 'interrupted' : 'failed', summary: cancelled ? 'not started: the action was cancelled' : `FAILED: ${targetErrorText(error, target.connection, namedTarget(ctx.options, target))}`, exitCode: 1, json: null };
+        return { status: cancelled ? 'interrupted' : 'failed', summary: cancelled ? 'not started: the action was cancelled' : `${isRefusal(error) ? 'REFUSED — nothing ran' : 'FAILED'}: ${targetErrorText(error, target.connection, namedTarget(ctx.options, target))}`, exitCode: 1, json: null };
       }
     },
   );

@@ -1,6 +1,7 @@
 import { Panel } from '../components/panel.js';
 import { pagerKey, type FlowModule } from './flow.js';
-import { isRefusal, tuiHint } from '../tui-hints.js';
+import { isRefusal } from '../../engine/index.js';
+import { tuiHint } from '../tui-hints.js';
 
 /** Result: what an action did (or why it failed), scrollable; any of enter, esc, q closes it. */
 
