@@ -1,5 +1,3 @@
-import test from 'ava';
-import postgres from 'postgres';
 import { connectDatabase, DEFAULT_STATE_TABLES, loadProject, Migrator, parseDatabaseUrl, type RunEvent } from '../src/engine/index.js';
 import { eachDatabase, withDb } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
@@ -78,45 +76,6 @@ eachDatabase('a failing statement-by-statement step is recorded on its own start
   t.is(state.dirty?.revision, '2');
   t.is(state.dirty?.statementsDone, 1);
   void database;
-});
-
-/**
- * Commits in a run, counted by PostgreSQL itself (pg_stat_database.xact_commit of the run's
- * database, read from another database once the run's session has ended and flushed its
- * counts). Runs of 2 and 6 steps: the difference is what 4 steps cost, whatever the run's
- * fixed cost (lock, reads) is.
- */
-test('postgres: between two statement-by-statement steps of one statement, a step costs 2 commits (its statement, then its done with the next started), not 3', async (t) => {
-  const admin = process.env.TEST_POSTGRES_URL;
-  if (!admin) {
-    if (process.env.CI === 'true') t.fail('POSTGRES SERVER NOT RUNNING');
-    else t.log('POSTGRES SERVER NOT RUNNING: not tested');
-    t.pass();
-    return;
-  }
-  const sql = postgres(admin, { max: 1, onnotice: () => {} });
-  try {
-    const commitsOf = async (steps: number): Promise<number> => {
-      const name = `t_ahead_${steps}_${process.pid}_${Date.now()}`;
-      await sql.unsafe(`CREATE DATABASE ${name}`);
-      const url = admin.replace(/\/[^/]*$/, `/${name}`);
-      const result = await withMigrator(url, offSteps(steps), (m) => m.upgrade('heads'));
-      t.is(result.error, undefined);
-      // The session's counts reach the server's statistics when it ends: wait for that in pg_stat_activity.
-      for (let k = 0; (await sql.unsafe('SELECT 1 FROM pg_stat_activity WHERE datname = $1', [name])).length > 0; k++) {
-        if (k > 500) throw new Error('the run\'s session never ended');
-        await sql.unsafe('SELECT pg_sleep(0.01)');
-      }
-      await sql.unsafe('SELECT pg_stat_clear_snapshot()');
-      const [row] = await sql.unsafe('SELECT xact_commit::int AS n FROM pg_stat_database WHERE datname = $1', [name]);
-      return row!.n as number;
-    };
-    const two = await commitsOf(2);
-    const six = await commitsOf(6);
-    t.is((six - two) / 4, 2, `commits: ${two} for 2 steps, ${six} for 6`);
-  } finally {
-    await sql.end();
-  }
 });
 
 /**
