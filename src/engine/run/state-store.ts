@@ -183,27 +183,25 @@ export class StateStore {
   async finishStep(id: number, fields: Parameters<StateStore['updateLog']>[1], rows: { readonly before: readonly string[]; readonly after: readonly string[] } | null, next: NewLogRow | null = null): Promise<number | null> {
     const removed = rows ? rows.before.filter((r) => !rows.after.includes(r)) : [];
     const added = rows ? rows.after.filter((r) => !rows.before.includes(r)) : [];
-    const oneStatement = this.db.syntax.multiTableUpdate && this.db.update !== undefined && removed.length === 1 && added.length === 1 && !('sqlText' in fields);
-    const both = async (): Promise<boolean> => {
-      const { sql, params } = this.twoTableUpdate(id, fields, removed[0]!, added[0]!);
-      const changed = await this.db.update!(sql, params);
-      if (changed !== 0 && changed !== 2) throw new Error(`recording the step changed ${changed} of its 2 state rows (log row ${id}, version ${removed[0]} → ${added[0]})`);
-      return changed === 2;
-    };
-    // Where the finish is one statement and no compound statement can carry the next row too
-    // (MySQL), the next row stays its own commit: START TRANSACTION … COMMIT around the two
-    // would add two round trips, measured slower here than the commit they save.
-    if (oneStatement && (next === null || !this.db.syntax.compoundStatement) && (await both())) return null;
-    if (oneStatement && next !== null && this.db.syntax.compoundStatement) {
-      const nextId = await this.finishAndStartAtOnce(id, fields, removed[0]!, added[0]!, next);
-      if (nextId !== null) return nextId;
+    if (this.db.syntax.multiTableUpdate && this.db.update && removed.length === 1 && added.length === 1 && !('sqlText' in fields)) {
+      if (next !== null && this.db.syntax.compoundStatement) {
+        const nextId = await this.finishAndStartAtOnce(id, fields, removed[0]!, added[0]!, next);
+        if (nextId !== null) return nextId;
+      } else {
+        // Without a compound statement (MySQL) the next row stays its own commit: START
+        // TRANSACTION … COMMIT around the two would add two round trips, measured slower here
+        // than the commit they save.
+        const { sql, params } = this.twoTableUpdate(id, fields, removed[0]!, added[0]!);
+        const changed = await this.db.update(sql, params);
+        if (changed === 2) return null;
+        if (changed !== 0) throw partialChange(changed, id, removed[0]!, added[0]!);
+      }
     }
+    // Row by row: the usual way, or when the one statement changed neither row.
     await this.db.beginStep();
     try {
-      if (!(oneStatement && next !== null && (await both()))) {
-        for (const q of rows ? this.versionChange(rows.before, rows.after) : []) await this.db.query(q.sql, q.params);
-        await this.updateLog(id, fields);
-      }
+      for (const q of rows ? this.versionChange(rows.before, rows.after) : []) await this.db.query(q.sql, q.params);
+      await this.updateLog(id, fields);
       const nextId = next === null ? null : await this.insertLog(next);
       await this.db.commitStep();
       return nextId;
@@ -251,7 +249,7 @@ export class StateStore {
     const [outcome] = rows[0] as Array<{ changed: number | string; id: number | string | null }>;
     const changed = Number(outcome?.changed);
     if (changed === 2 && outcome?.id !== null) return Number(outcome!.id);
-    if (changed !== 0) throw new Error(`recording the step changed ${changed} of its 2 state rows (log row ${id}, version ${removed} → ${added})`);
+    if (changed !== 0) throw partialChange(changed, id, removed, added);
     return null;
   }
 
@@ -282,4 +280,9 @@ export class StateStore {
       durationMs: r.durationMs === null || r.durationMs === undefined ? null : Number(r.durationMs),
     }));
   }
+}
+
+/** The two-table UPDATE changed one of its two rows: the state is not what the run knew. */
+function partialChange(changed: number, id: number, removed: string, added: string): Error {
+  return new Error(`recording the step changed ${changed} of its 2 state rows (log row ${id}, version ${removed} → ${added})`);
 }
