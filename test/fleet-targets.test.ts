@@ -2,7 +2,7 @@ import test from 'ava';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readTargets, runFleet, selectTargets, TargetsFileError, validateTargets, type Fleet, type FleetTarget, type TargetOutcome } from '../src/engine/index.js';
+import { fleetSummary, readTargets, runFleet, selectTargets, TargetsFileError, validateTargets, type Fleet, type FleetTarget, type TargetOutcome } from '../src/engine/index.js';
 import { cli } from './helpers/cli.js';
 
 /** Targets files and their errors, --only, and the stage scheduler: no database needed. */
@@ -181,6 +181,27 @@ test('a failing canary stops the later stages (skipped, saying why); --continue-
   t.deepEqual(goneOn.map((r) => r.status), ['failed', 'done', 'done']);
 });
 
+test('a refused canary stops the later stages too, and the reason says refused', async (t) => {
+  const f = targetsOf([['c', 'canary', 'sqlite:c'], ['d', 'canary', 'sqlite:d'], ['a', 'rest', 'sqlite:a']]);
+  const refused = (): TargetOutcome => ({ status: 'refused', summary: 'REFUSED — nothing ran', exitCode: 1, json: null });
+  const stopped = await runFleet(f, { parallel: 4, continueOnError: false, stopping: () => false }, async (x) => (x.name === 'c' ? refused() : x.name === 'd' ? bad() : ok()));
+  t.deepEqual(stopped.map((r) => r.status), ['refused', 'failed', 'skipped']);
+  t.regex(stopped[2]!.summary, /skipped: stage "canary" had 1 failed and 1 refused targets \(c, d\)/);
+  t.like(fleetSummary(stopped), { refused: 1, failed: 1, skipped: 1 });
+});
+
+test('a fleet upgrade stopped by the lint gate is refused (exit 9 on the target), not failed', async (t) => {
+  const dir = folderWith({ 'fleet.json': '[{"name": "one", "url": "sqlite:./one.db"}]', '1_a.up.sql': 'CREATE TABLE a (id int);\n', '1_a.down.sql': 'DROP TABLE a;\n', '2_b.up.sql': 'DROP TABLE a;\n', '2_b.down.sql': 'CREATE TABLE a (id int);\n' });
+  // 1 applied first, so 2 drops an existing table (DS401, a warning).
+  t.is((await cli(['--dir', dir, '--targets', 'fleet.json', 'upgrade', '1', '--yes'], { cwd: dir })).code, 0);
+  const gated = await cli(['--dir', dir, '--targets', 'fleet.json', 'upgrade', '--yes', '--lint', 'warning'], { cwd: dir });
+  t.is(gated.code, 1, gated.stderr);
+  t.regex(gated.stdout, /^✗ one \[default\] .*: REFUSED — nothing ran: the plan has \d+ lint findings? at warning level or worse \(--lint warning\)/m);
+  t.regex(gated.stdout, /upgrade on 1 target: 1 refused\n$/);
+  // Nothing ran: the target is still at 1.
+  t.deepEqual(JSON.parse((await cli(['--url', 'sqlite:./one.db', '--dir', dir, 'status', '--json'], { cwd: dir })).stdout).current, ['1']);
+});
+
 test('never more than --parallel targets at once per server; servers run side by side', async (t) => {
   const specs: Array<[string, string, string]> = [];
   for (let i = 0; i < 9; i++) specs.push([`p${i}`, 's', `postgres://u@pg-a:5432/d${i}`], [`m${i}`, 's', `mysql://u@my:3306/d${i}`], [`q${i}`, 's', `postgres://u@pg-b/d${i}`]);
@@ -264,7 +285,11 @@ test('a fleet upgrade refused for an applied revision whose files are missing: t
   // The hint was cut ("… `migrate-tui downgrade -1` (from the down S…"), and its command would have reverted the default database.
   t.regex(line, /Nothing ran \(→ check out the branch that has its files and upgrade there, or revert it first with `migrate-tui --targets fleet\.json --only one downgrade -1` \(from the down SQL stored when it ran\)\) \(\d+ ms\)$/);
   t.notRegex(refused.stdout, /…/);
+  // Counted as refused, not as failed: neither target changed.
+  t.regex(refused.stdout, /\nupgrade on 2 targets: 2 refused\n$/);
   const json = JSON.parse((await cli(['--dir', dir, '--targets', 'fleet.json', '--json', 'upgrade', '--yes'], { cwd: dir })).stdout);
+  t.deepEqual(json.targets.map((x: { status: string }) => x.status), ['refused', 'refused']);
+  t.like(json.summary, { refused: 2, failed: 0 });
   t.regex(json.targets[1].result.error.hint, /`migrate-tui --targets fleet\.json --only two downgrade -1`/);
 
   // Copied as it is (with this folder), it reverts 2 on "one" alone.

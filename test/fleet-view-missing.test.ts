@@ -27,7 +27,7 @@ test('the fleet view names an applied revision whose files are missing, and that
     await s.press('u');
     await s.waitFor('Type 1 target and press enter to confirm:');
     await s.press('1 target', KEYS.enter);
-    const result = (await s.waitFor(/upgrade to heads on 1 target: 1 failed/)).split('\n').map((l) => l.replace(/^│|│$/g, '').trim()).join('');
+    const result = (await s.waitFor(/upgrade to heads on 1 target: 1 refused/)).split('\n').map((l) => l.replace(/^│|│$/g, '').trim()).join('');
     t.regex(result, /✗ a \[default\]: REFUSED — nothing ran: upgrade refused: 3 is applied but its files are missing/);
     t.regex(result, /revert it first with ?`migrate-tui --targets --only a downgrade -1` \(from the down SQL stored when it ran\)\)/);
   } finally {

@@ -77,7 +77,7 @@ test('a mixed fleet (SQLite, PostgreSQL, MariaDB): upgrade, status, a re-run say
     const again = await cli(['--dir', dir, 'upgrade', '--targets', file, '--json'], { cwd, env });
     t.is(again.code, 0);
     const json = JSON.parse(again.stdout);
-    t.deepEqual(json.summary, { done: 0, current: mine.length, pending: 0, failed: 0, skipped: 0, interrupted: 0 });
+    t.deepEqual(json.summary, { done: 0, current: mine.length, pending: 0, refused: 0, failed: 0, skipped: 0, interrupted: 0 });
     t.true(json.targets.every((x: { summary: string }) => x.summary === 'nothing to do: already at 3'));
 
     const down = await cli(['--dir', dir, '--yes', 'downgrade', '-1', '--targets', file, '--only', `tag:${kinds[kinds.length - 1]}`], { cwd, env });

@@ -121,7 +121,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     .option('--targets [file]', `run status, check, lint, upgrade, downgrade or stamp on every database of a fleet; with no command, the fleet view (default file: migrate-tui.targets.json)`)
     .option('--only <names>', 'with --targets: only these targets (comma-separated names, and tag:NAME for a tag)', commaList)
     .addOption(new Option('--parallel <n>', 'with --targets: at most this many targets at once per server (default 4)').argParser(parallelism))
-    .option('--continue-on-error', 'with --targets: a failed target does not stop the later stages', false)
+    .option('--continue-on-error', 'with --targets: a failed or refused target does not stop the later stages', false)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError('(run with --help for usage)');

@@ -17,7 +17,7 @@ const FLEET_COMMANDS: Record<string, (r: CommandResult) => TargetOutcome> = {
   check: (r) => ({ status: r.exitCode ? 'failed' : 'current', summary: r.exitCode ? firstProblem(r.text) : 'no problems', exitCode: r.exitCode ?? EXIT.ok, json: r.json }),
 };
 
-const MARK: Record<string, string> = { done: '✓', current: '=', pending: '…', failed: '✗', skipped: '-', interrupted: '!' };
+const MARK: Record<string, string> = { done: '✓', current: '=', pending: '…', refused: '✗', failed: '✗', skipped: '-', interrupted: '!' };
 
 /**
  * A command run with --targets: the same command's action once per target (so each target has
@@ -93,7 +93,7 @@ export async function fleetCommand(w: Wiring, command: Command, g: GlobalOptions
   process.off('beforeExit', onBeforeExit);
   stalled.clear();
   const summary = engine.fleetSummary(reports);
-  const exitCode = stopping || summary.interrupted > 0 ? EXIT.interrupted : summary.failed > 0 || summary.skipped > 0 ? EXIT.failed : EXIT.ok;
+  const exitCode = stopping || summary.interrupted > 0 ? EXIT.interrupted : summary.failed > 0 || summary.refused > 0 || summary.skipped > 0 ? EXIT.failed : EXIT.ok;
   const summaryText = Object.entries(summary).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s === 'current' ? (name === 'upgrade' || name === 'downgrade' || name === 'stamp' ? 'already current' : 'up to date') : s}`).join(', ');
   return {
     text: reports.map(line).join('\n') + `\n${name} on ${count}: ${summaryText}\n`,
@@ -137,10 +137,17 @@ function failure(error: unknown, target: FleetTarget, targetsFile: string | null
   const message = error instanceof Error ? error.message : String(error);
   const text = hint === null ? engine.resultLine(message) : `${engine.resultLine(message)} (→ ${hint.split('\n').map((l) => l.trim()).filter(Boolean).join(' ')})`;
   const json = error instanceof engine.MigrateTuiError ? { error: { ...error.toJSON(), hint } } : { error: { code: 'database-error', message: engine.redact(message, target.connection) } };
-  return { status: interrupted ? 'interrupted' : 'failed', summary: `${interrupted ? 'not started: the run was cancelled' : `${engine.isRefusal(error) ? 'REFUSED — nothing ran' : 'FAILED'}: ${engine.redact(text, target.connection)}`}`, exitCode: interrupted ? EXIT.interrupted : EXIT.failed, json };
+  if (interrupted) return { status: 'interrupted', summary: 'not started: the run was cancelled', exitCode: EXIT.interrupted, json };
+  const refused = engine.isRefusal(error);
+  return { status: refused ? 'refused' : 'failed', summary: `${refused ? 'REFUSED — nothing ran' : 'FAILED'}: ${engine.redact(text, target.connection)}`, exitCode: EXIT.failed, json };
 }
 
 function runOutcome(r: CommandResult, verb: string): TargetOutcome {
+  // The lint gate (exit 9) refuses before anything runs: a result, not a thrown refusal.
+  if (r.exitCode === EXIT.lintRefused) {
+    const message = (r.json as { error?: { message?: string } } | null)?.error?.message ?? r.text;
+    return { status: 'refused', summary: `REFUSED — nothing ran: ${engine.resultLine(message.replace(/^refused: /, '').replace(/; nothing ran$/, ''))}`, exitCode: EXIT.lintRefused, json: r.json };
+  }
   return { ...engine.runSummary((r.json ?? {}) as RunSummaryInput, verb, r.exitCode === EXIT.interrupted), exitCode: r.exitCode ?? EXIT.ok, json: r.json };
 }
 

@@ -1,7 +1,11 @@
 import { serverKey, type Fleet, type FleetTarget } from './targets.js';
 
-/** How one target ended. `current`: it was already there (nothing to do); `pending` (status): behind. */
-export type TargetStatus = 'done' | 'current' | 'pending' | 'failed' | 'skipped' | 'interrupted';
+/**
+ * How one target ended. `current`: it was already there (nothing to do); `pending` (status):
+ * behind; `refused`: stopped by a check before anything ran (a dirty database, missing files,
+ * a gap, a lint gate), so unchanged; `failed`: an error that may have changed it.
+ */
+export type TargetStatus = 'done' | 'current' | 'pending' | 'refused' | 'failed' | 'skipped' | 'interrupted';
 
 export interface TargetOutcome {
   readonly status: Exclude<TargetStatus, 'skipped'>;
@@ -48,11 +52,24 @@ export async function runFleet(fleet: Fleet, options: FleetRunOptions, work: (ta
       continue;
     }
     await runStage(targets, options, work, reports);
-    const failed = targets.filter((t) => ['failed', 'interrupted'].includes(reports.get(t)!.status));
+    const stopped = targets.filter((t) => STOPS_LATER_STAGES.includes(reports.get(t)!.status));
     if (options.stopping()) stopReason = 'the run was cancelled';
-    else if (failed.length > 0 && !options.continueOnError) stopReason = `stage "${stage}" had ${failed.length} failed target${failed.length === 1 ? '' : 's'} (${failed.slice(0, 3).map((t) => t.name).join(', ')}${failed.length > 3 ? ', …' : ''}); --continue-on-error goes on`;
+    else if (stopped.length > 0 && !options.continueOnError) stopReason = `stage "${stage}" had ${stoppedCount(stopped.map((t) => reports.get(t)!.status))} (${stopped.slice(0, 3).map((t) => t.name).join(', ')}${stopped.length > 3 ? ', …' : ''}); --continue-on-error goes on`;
   }
   return fleet.targets.map((t) => reports.get(t)!);
+}
+
+/** A target that did not get there stops the later stages: a refused one too, as it did not move. */
+const STOPS_LATER_STAGES: readonly TargetStatus[] = ['failed', 'refused', 'interrupted'];
+
+/** `1 failed target`, `2 refused targets`, `1 failed and 1 refused targets` (an interrupted one counts as failed). */
+function stoppedCount(statuses: readonly TargetStatus[]): string {
+  const refused = statuses.filter((s) => s === 'refused').length;
+  const failed = statuses.length - refused;
+  const noun = `target${statuses.length === 1 ? '' : 's'}`;
+  if (refused === 0) return `${failed} failed ${noun}`;
+  if (failed === 0) return `${refused} refused ${noun}`;
+  return `${failed} failed and ${refused} refused ${noun}`;
 }
 
 async function runStage(targets: readonly FleetTarget[], options: FleetRunOptions, work: (target: FleetTarget) => Promise<TargetOutcome>, reports: Map<FleetTarget, TargetReport>): Promise<void> {
@@ -99,7 +116,7 @@ function skipped(target: FleetTarget, reason: string): TargetReport {
 
 /** Counts per status, for the summary line and --json. */
 export function fleetSummary(reports: readonly TargetReport[]): Record<TargetStatus, number> {
-  const counts: Record<TargetStatus, number> = { done: 0, current: 0, pending: 0, failed: 0, skipped: 0, interrupted: 0 };
+  const counts: Record<TargetStatus, number> = { done: 0, current: 0, pending: 0, refused: 0, failed: 0, skipped: 0, interrupted: 0 };
   for (const r of reports) counts[r.status]++;
   return counts;
 }

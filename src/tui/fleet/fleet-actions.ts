@@ -48,7 +48,7 @@ export function confirmOnFleet(ctx: FleetContext, options: { title: string; targ
       body: [
         ...options.body,
         '',
-        `${count}, stage by stage (${order.join(' → ')}), at most ${ctx.options.parallel} at once per server; ${ctx.options.continueOnError ? 'a failed target does not stop the later stages (--continue-on-error)' : 'a failed target stops the later stages (--continue-on-error goes on)'}:`,
+        `${count}, stage by stage (${order.join(' → ')}), at most ${ctx.options.parallel} at once per server; ${ctx.options.continueOnError ? 'a failed or refused target does not stop the later stages (--continue-on-error)' : 'a failed or refused target stops the later stages (--continue-on-error goes on)'}:`,
         ...targetLines(ctx, options.targets),
       ],
       phrase: count,
@@ -138,7 +138,9 @@ async function runAll(ctx: FleetContext, title: string, targets: readonly FleetT
         );
       } catch (error) {
         const cancelled = error instanceof CancelledError;
-        return { status: cancelled ? 'interrupted' : 'failed', summary: cancelled ? 'not started: the action was cancelled' : `${isRefusal(error) ? 'REFUSED — nothing ran' : 'FAILED'}: ${targetErrorText(error, target.connection, namedTarget(ctx.options, target))}`, exitCode: 1, json: null };
+        if (cancelled) return { status: 'interrupted', summary: 'not started: the action was cancelled', exitCode: 1, json: null };
+        const refused = isRefusal(error);
+        return { status: refused ? 'refused' : 'failed', summary: `${refused ? 'REFUSED — nothing ran' : 'FAILED'}: ${targetErrorText(error, target.connection, namedTarget(ctx.options, target))}`, exitCode: 1, json: null };
       }
     },
   );
@@ -147,12 +149,12 @@ async function runAll(ctx: FleetContext, title: string, targets: readonly FleetT
   ctx.dispatch({ type: 'run-end' });
   const counts = fleetSummary(reports);
   const summary = Object.entries(counts).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s === 'current' ? 'already current' : s}`).join(', ');
-  const ok = counts.failed === 0 && counts.interrupted === 0 && counts.skipped === 0;
+  const ok = counts.failed === 0 && counts.refused === 0 && counts.interrupted === 0 && counts.skipped === 0;
   ctx.setFlow(resultFlow(ok, `${title} on ${countOf(targets.length)}: ${summary}`, reports.map((r) => `${MARK[r.status]} ${r.target.name} [${r.target.stage}]: ${r.summary}${r.durationMs > 0 ? ` (${r.durationMs} ms)` : ''}`)));
   await ctx.read(targets);
 }
 
-const MARK: Record<TargetReport['status'], string> = { done: '✓', current: '=', pending: '…', failed: '✗', skipped: '-', interrupted: '!' };
+const MARK: Record<TargetReport['status'], string> = { done: '✓', current: '=', pending: '…', refused: '✗', failed: '✗', skipped: '-', interrupted: '!' };
 
 /** A row's live text: the lock wait, then migration i of n with its revision. */
 function progressText(event: RunEvent): string | null {

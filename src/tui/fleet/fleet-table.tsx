@@ -9,7 +9,7 @@ import { fleetCounts, type FleetRow, type FleetView } from './fleet-state.js';
 
 const cell = (text: string, width: number) => (text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text.padEnd(width));
 
-const MARK: Record<string, string> = { queued: '·', running: '▸', done: '✓', current: '=', pending: '…', failed: '✗', skipped: '-', interrupted: '!' };
+const MARK: Record<string, string> = { queued: '·', running: '▸', done: '✓', current: '=', pending: '…', refused: '✗', failed: '✗', skipped: '-', interrupted: '!' };
 
 interface Columns {
   readonly name: number;
@@ -28,7 +28,7 @@ function rowText(row: FleetRow, c: Columns): { text: string; tone?: string } {
   const lock = s.lock === undefined ? 'n/a' : s.lock === null ? 'free' : s.lock.startsWith('a STALE lease') ? 'STALE' : 'HELD';
   const last = row.run ? `${MARK[row.run.status] ?? '?'} ${row.run.text}` : s.lastRun ? `${s.lastRun.what} ${s.lastRun.status} ${s.lastRun.at.replace('T', ' ').slice(0, 16)}` : 'never';
   const text = `${dialect} ${heads} ${String(s.pending).padStart(4)} ${cell(s.dirty ? 'DIRTY' : '-', 5)} ${cell(s.drift > 0 ? String(s.drift) : '-', 5)} ${cell(lock, 5)} ${last}`;
-  const failed = row.run && (row.run.status === 'failed' || row.run.status === 'interrupted');
+  const failed = row.run && (row.run.status === 'failed' || row.run.status === 'refused' || row.run.status === 'interrupted');
   return { text, ...(s.dirty || failed ? { tone: colour('red') } : s.lock ? { tone: colour('yellow') } : {}) };
 }
 
