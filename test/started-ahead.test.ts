@@ -120,3 +120,34 @@ eachDatabase(
   },
   ['mariadb'],
 );
+
+/**
+ * A session whose sql_mode reads another syntax (ORACLE: `START TRANSACTION` inside the block is
+ * read as a declaration) refuses the block unparsed. Each step then finished with "Unknown data
+ * type" and the database read DIRTY after a migration that had run whole; now the finish is done
+ * row by row, and the block is not sent again in that session.
+ */
+eachDatabase(
+  'MariaDB with sql_mode=ORACLE (set by a migration): the compound finish is refused unparsed once, then every step is finished row by row; nothing reads dirty',
+  async (t, url) => {
+    const dir = makeFolder({
+      '1_mode.up.sql': "SET SESSION sql_mode = 'ORACLE';\nCREATE TABLE t1 (id int);\n",
+      '1_mode.down.sql': 'DROP TABLE t1;\n',
+      ...Object.fromEntries([2, 3, 4].flatMap((v) => [[`${v}_t${v}.up.sql`, `CREATE TABLE t${v} (id int);\n`], [`${v}_t${v}.down.sql`, `DROP TABLE t${v};\n`]])),
+    });
+    let blocks = 0;
+    const result = await withMigrator(url, dir, async (m) => {
+      const query = m.db.query.bind(m.db);
+      m.db.query = ((sql: string, params?: unknown[]) => (sql.startsWith('BEGIN NOT ATOMIC') && blocks++, query(sql, params))) as typeof m.db.query;
+      return m.upgrade('heads');
+    });
+    t.is(result.error, undefined, result.error?.message);
+    t.deepEqual(result.steps.map((s) => `${s.revision} ${s.status}`), ['1 done', '2 done', '3 done', '4 done']);
+    t.is(blocks, 1);
+    t.deepEqual(await logRows(url), ['1 up done 2', '2 up done 1', '3 up done 1', '4 up done 1']);
+    const state = await withMigrator(url, dir, (m) => m.readState());
+    t.is(state.dirty, null);
+    t.deepEqual(state.versionRows, ['4']);
+  },
+  ['mariadb'],
+);

@@ -54,8 +54,12 @@ export interface DialectSyntax {
   readonly insertIfAbsent: { readonly into: string; suffix(key: string): string };
   /** `UPDATE a, b SET a.x = ?, b.y = ? WHERE …` changes two tables in one statement (MySQL/MariaDB). */
   readonly multiTableUpdate?: boolean;
-  /** `BEGIN NOT ATOMIC … END` runs several statements, a transaction included, in one round trip (MariaDB). */
-  readonly compoundStatement?: boolean;
+  /**
+   * `BEGIN NOT ATOMIC … END` runs several statements, a transaction included, in one round trip
+   * (MariaDB). `unparsed(error)`: the server refused the block before running any of it (a
+   * sql_mode such as ORACLE reads another syntax), so the same work may be done another way.
+   */
+  readonly compoundStatement?: { unparsed(error: unknown): boolean };
   /** The server's clock in milliseconds since 1970, as SQL: the lease lock compares times on the server only. */
   readonly serverMillis: string;
   /** `INSERT … VALUES (…)` that does nothing when the key exists; its row count says whether it inserted (MySQL: INSERT IGNORE, as ON DUPLICATE KEY counts a found row with mysql2's FOUND_ROWS). */

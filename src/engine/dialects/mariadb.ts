@@ -7,5 +7,7 @@ export const mariadbSyntax: DialectSyntax = {
   name: 'mariadb',
   names: ['mariadb'],
   sectionPreference: ['mariadb', 'mysql'],
-  compoundStatement: true,
+  // 1064 ER_PARSE_ERROR, 4161 ER_UNKNOWN_DATA_TYPE (sql_mode=ORACLE reads `START TRANSACTION` in
+  // the block as a declaration): both raised while parsing, and a block is parsed whole first.
+  compoundStatement: { unparsed: (error) => [1064, 4161].includes((error as { errno?: number } | null)?.errno ?? 0) },
 };

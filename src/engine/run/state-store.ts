@@ -51,6 +51,8 @@ export class StateStore {
   private readonly texts: string;
   /** Known after exists() or ensure(); readLog() finds it out when not. */
   private layout: LogLayout | null = null;
+  /** The server refused the compound statement unparsed (its sql_mode): finishStep does not send it again. */
+  private compoundRefused = false;
 
   constructor(
     private readonly db: DatabaseAdapter,
@@ -184,7 +186,7 @@ export class StateStore {
     const removed = rows ? rows.before.filter((r) => !rows.after.includes(r)) : [];
     const added = rows ? rows.after.filter((r) => !rows.before.includes(r)) : [];
     if (this.db.syntax.multiTableUpdate && this.db.update && removed.length === 1 && added.length === 1 && !('sqlText' in fields)) {
-      if (next !== null && this.db.syntax.compoundStatement) {
+      if (next !== null && this.db.syntax.compoundStatement && !this.compoundRefused) {
         const nextId = await this.finishAndStartAtOnce(id, fields, removed[0]!, added[0]!, next);
         if (nextId !== null) return nextId;
       } else {
@@ -224,7 +226,8 @@ export class StateStore {
    * finishStep's two-table UPDATE and the next step's `started` row in one transaction sent as
    * one compound statement: one round trip where START TRANSACTION, UPDATE, INSERT and COMMIT
    * take four (on this machine a round trip costs about what a commit's fsync does). Null when
-   * the UPDATE changed neither row (finishStep's transaction then does it row by row).
+   * the UPDATE changed neither row, or the server refused the block unparsed (finishStep's
+   * transaction then does it row by row).
    */
   private async finishAndStartAtOnce(id: number, fields: Parameters<StateStore['updateLog']>[1], removed: string, added: string, next: NewLogRow): Promise<number | null> {
     const update = this.twoTableUpdate(id, fields, removed, added);
@@ -241,6 +244,11 @@ export class StateStore {
     try {
       rows = await this.db.query(sql, [...update.params, ...insert.flatMap((q) => q.params)]);
     } catch (error) {
+      // Refused unparsed, nothing of it ran: finishStep does the same work row by row.
+      if (this.db.syntax.compoundStatement?.unparsed(error)) {
+        this.compoundRefused = true;
+        return null;
+      }
       // A statement in the block failed: its transaction is still open.
       await this.db.rollbackStep().catch(() => undefined);
       throw error;
