@@ -109,9 +109,9 @@ export class Migrator {
    * What a downgrade would run, formatted, with the data it destroys counted now. A dirty
    * database refuses every downgrade, so it has no preview: the refusal comes first.
    */
-  async downgradePreview(target: string): Promise<DowngradePreview> {
+  async downgradePreview(target: string, read?: DatabaseState): Promise<DowngradePreview> {
     requireValid(this.project, this.db.syntax.name, []);
-    const state = await this.readState();
+    const state = read ?? (await this.readState());
     if (state.dirty) throw new DirtyDatabaseError(state.dirty, this.db.display);
     const steps = this.validated(this.planDowngradeSteps(state, target));
     const reverted = new Set(steps.map((s) => s.revision));
@@ -130,8 +130,8 @@ export class Migrator {
    * folder (lint-store.ts; keyed by the whole history, the plan's revisions and direction) are
    * read without loading a parser; a plan linted anew is kept there (unless the store is read-only).
    */
-  async lintPlan(direction: 'upgrade' | 'downgrade', target: string, options: { outOfOrder?: boolean; config?: LintConfig; store?: LintStore | null } = {}): Promise<LintReport> {
-    const state = await this.readState();
+  async lintPlan(direction: 'upgrade' | 'downgrade', target: string, options: { outOfOrder?: boolean; config?: LintConfig; store?: LintStore | null; state?: DatabaseState } = {}): Promise<LintReport> {
+    const state = options.state ?? (await this.readState());
     // Which revisions, not their steps: the run plans its steps under the lock.
     const graph = this.project.graph;
     const revisions = new Set(direction === 'upgrade' ? upgradeRevisions(graph, state, target, options.outOfOrder ?? false) : downgradeRevisions(graph, state, target));

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { ConfigFile, LintStore, Migrator, Project, Severity } from '../../engine/index.js';
+import type { ConfigFile, DatabaseState, LintStore, Migrator, Project, Severity } from '../../engine/index.js';
 import { engine } from '../engine.js';
 import { EXIT } from '../exit-codes.js';
 import { lintGate, planFindingsText } from './lint-command.js';
@@ -117,11 +117,11 @@ export interface PlanLint {
 }
 
 /** Prints the plan's findings (stderr); a result that refuses (exit 9) when the gate is reached. */
-async function lintBeforeRun(ctx: DatabaseContext, m: Migrator, direction: 'upgrade' | 'downgrade', target: string, lint: PlanLint, outOfOrder = false): Promise<CommandResult | null> {
+async function lintBeforeRun(ctx: DatabaseContext, m: Migrator, direction: 'upgrade' | 'downgrade', target: string, lint: PlanLint, outOfOrder = false, state?: DatabaseState): Promise<CommandResult | null> {
   const gate = lint.gate;
   let report;
   try {
-    report = await m.lintPlan(direction, target, { outOfOrder, store: lint.store ?? null, ...(lint.config.lint ? { config: lint.config.lint } : {}) });
+    report = await m.lintPlan(direction, target, { outOfOrder, store: lint.store ?? null, ...(lint.config.lint ? { config: lint.config.lint } : {}), ...(state ? { state } : {}) });
   } catch (error) {
     // Planning reads the state without the run's lock (SQLite: busy while another run holds it;
     // a dirty database): the run itself then waits for the lock or says what is wrong. A gate
@@ -158,12 +158,14 @@ export interface DowngradeOptions extends BackupChoice {
  */
 export async function downgradeCommand(ctx: DatabaseContext, project: Project, target: string, json: boolean, options: DowngradeOptions, lint: PlanLint = { gate: null, config: {} }): Promise<CommandResult> {
   return withMigrator(ctx, project, async (m) => {
-    const preview = await m.downgradePreview(target);
+    // One read (without the lock) for the preview and the plan's lint; the run reads again under the lock.
+    const state = await m.readState();
+    const preview = await m.downgradePreview(target, state);
     if (options.dryRun) return { text: engine.previewText(preview), json: { preview } };
-    if (preview.steps.length === 0) return finish(ctx.io, { direction: 'downgrade', target, steps: [], headsBefore: [], headsAfter: (await m.readState()).versionRows }, 'reverted', json);
+    if (preview.steps.length === 0) return finish(ctx.io, { direction: 'downgrade', target, steps: [], headsBefore: [], headsAfter: state.versionRows }, 'reverted', json);
     // Asking: the whole preview. Not asking (--yes): the plan in a line and all it destroys.
     ctx.io.err(ctx.yes && !options.verbose ? engine.previewSummary(preview) : engine.previewText(preview));
-    const refused = await lintBeforeRun(ctx, m, 'downgrade', target, lint);
+    const refused = await lintBeforeRun(ctx, m, 'downgrade', target, lint, false, state);
     if (refused) return refused;
     const backupFile = await announceBackup(ctx, m, options);
     const review = `the preview above is what it would do; \`downgrade ${target} --dry-run\` prints it alone`;
