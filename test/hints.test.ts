@@ -123,3 +123,28 @@ test('a downgrade preview over a gap does not say what stays is applied "with wh
     t.regex(r.stdout + r.stderr, /stays applied: 1 \(with what they are built on, except 0: not applied \(a gap; see `migrate-tui status`\)\), other branches untouched/);
   }
 });
+
+test('a hint given after --url names it (`--url <url>`) in every command that opens the database; from DATABASE_URL a bare command reaches the same one, so it is left bare', async (t) => {
+  const { dir, url } = await dirtySqlite();
+  // --url: a bare `migrate-tui resolve …` would read DATABASE_URL, the config or the default.
+  const given = await cli(['--url', url, '--dir', dir, 'upgrade']);
+  t.is(given.code, 5);
+  t.regex(hint(given.stderr), /`migrate-tui --url <url> resolve 1 --resume`/);
+  t.notRegex(given.stderr, /`migrate-tui resolve/);
+  // The URL itself (it may hold a password) is never printed in the hint.
+  t.false(hint(given.stderr).includes(url));
+  const json = JSON.parse((await cli(['--url', url, '--dir', dir, '--json', 'upgrade'])).stdout);
+  t.regex(json.error.hint, /`migrate-tui --url <url> resolve 1 --resume`/);
+  // DATABASE_URL: the copied command finds the same database.
+  const env = await cli(['--dir', dir, 'upgrade'], { env: { DATABASE_URL: url } });
+  t.is(env.code, 5);
+  t.regex(hint(env.stderr), /`migrate-tui resolve 1 --resume`/);
+  t.notRegex(env.stderr, /--url <url>/);
+});
+
+test('a hint after --url leaves commands that do not open a database bare (init, revision)', async (t) => {
+  const r = await cli(['--url', 'sqlite:./x.sqlite', '--dir', join(mkdtempSync(join(tmpdir(), 'migrate-tui-nofolder-')), 'missing'), 'status']);
+  t.is(r.code, 3);
+  t.regex(hint(r.stderr), /^`migrate-tui init` creates it/);
+  t.notRegex(r.stderr, /--url <url>/);
+});

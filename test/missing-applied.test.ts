@@ -27,7 +27,7 @@ eachDatabase('an applied revision whose files are missing: upgrade (online and -
   const refused = await run(url, dir, '--yes', 'upgrade');
   t.is(refused.code, 1, refused.stderr);
   t.regex(refused.stderr, /upgrade refused: 3 is applied but its files are missing, so where it sits in the history is unknown; applying 4 now would plan as if it were not applied\. Nothing ran/);
-  t.regex(refused.stderr, /revert it first with `migrate-tui downgrade -1`/);
+  t.regex(refused.stderr, /revert it first with `migrate-tui --url <url> downgrade -1`/);
   const logged = await withDb(url, (db) => db.query<{ n: unknown }>("SELECT COUNT(*) AS n FROM migrate_tui_log WHERE revision = '4'"));
   t.is(Number(logged[0]!.n), 0, 'nothing of 4 ran or was logged');
   t.is((await run(url, dir, '--yes', 'upgrade', '+1')).code, 1);
@@ -99,7 +99,7 @@ eachDatabase('upgrade --sql with nothing to apply while an applied revision\'s f
   t.is(down.code, 1, down.stderr);
   t.is(down.stdout, '');
   t.regex(down.stderr, /downgrade --sql refused: 3 is applied but its files are missing; a downgrade reverts it first, from the down SQL stored when it ran, which a script made from the files cannot\. No script was made/);
-  t.regex(down.stderr, /`migrate-tui downgrade -1 --dry-run`/);
+  t.regex(down.stderr, /`migrate-tui --url <url> downgrade -1 --dry-run`/);
   t.is((await run(url, dir, 'downgrade', 'base', '--sql')).code, 1);
   const rows = await withDb(url, (db) => db.query<{ revision: string }>('SELECT revision FROM migrate_tui_version'));
   t.deepEqual(rows.map((r) => r.revision), ['3'], 'looking changed nothing');

@@ -8,11 +8,12 @@ import { fileURLToPath } from 'node:url';
 /**
  * Install from a tarball as a new user would: `npm pack` of a clean copy of the sources (no
  * dist/: `prepare` must build it), `npm install <tarball>` into an empty project, then the
- * binary through `npx`. Quick form (the default): the install is `--offline` (dependencies
- * from the npm cache `npm install`/`npm ci` filled; tests reach loopback only) with
- * `--ignore-scripts`, and the compiled better-sqlite3 addon is copied from this checkout (same
- * version, same Node) instead of compiling it again (~85 s here). MIGRATE_TUI_PACK_FULL=1
- * runs the dependencies' install scripts too.
+ * binary through `npx`. Quick form (the default): the install is `npm ci --offline` of a
+ * lockfile naming the tarball and this checkout's dependency versions (from the npm cache
+ * `npm install`/`npm ci` filled; tests reach loopback only) with `--ignore-scripts`, and the
+ * compiled better-sqlite3 addon is copied from this checkout (same version, same Node) instead
+ * of compiling it again (~85 s here). MIGRATE_TUI_PACK_FULL=1 runs `npm install <tarball>`
+ * from the registry, with the dependencies' install scripts.
  */
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const full = process.env.MIGRATE_TUI_PACK_FULL === '1';
@@ -21,6 +22,15 @@ function npm(args: string[], cwd: string): string {
   const r = spawnSync('npm', args, { cwd, encoding: 'utf8', timeout: 240_000, env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' } });
   if (r.status !== 0) throw new Error(`npm ${args.join(' ')} failed in ${cwd} (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
+}
+
+/** A lockfile for an app that depends on the tarball: this checkout's production entries (not the dev ones). */
+function appLockfile(tarball: string): object {
+  const lock = JSON.parse(readFileSync(join(REPO, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; [key: string]: unknown }> };
+  const root = lock.packages['']!;
+  const production = Object.fromEntries(Object.entries(lock.packages).filter(([path, entry]) => path.startsWith('node_modules/') && !entry.dev));
+  const self = { version: root.version, resolved: tarball, license: root.license, bin: root.bin, engines: root.engines, dependencies: root.dependencies };
+  return { name: 'app', version: '1.0.0', lockfileVersion: 3, requires: true, packages: { '': { name: 'app', version: '1.0.0', dependencies: { 'migrate-tui': tarball } }, 'node_modules/migrate-tui': self, ...production } };
 }
 
 test('npm pack of a clean copy carries dist/, and the tarball installs into a project where npx migrate-tui works', async (t) => {
@@ -49,7 +59,16 @@ test('npm pack of a clean copy carries dist/, and the tarball installs into a pr
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
   const t1 = Date.now();
-  npm(['install', ...(full ? [] : ['--offline', '--ignore-scripts']), join(work, packed[0]!.filename)], project);
+  if (full) npm(['install', join(work, packed[0]!.filename)], project);
+  else {
+    // `npm install <tarball>` asks the registry for each dependency's full packument, which
+    // `npm ci` (CI's install) does not cache: offline it failed with ENOTCACHED on a fresh
+    // machine. So the app gets a lockfile of this checkout's versions, and `npm ci` takes
+    // every tarball from the cache by its integrity, as the tarball's install would resolve them.
+    writeFileSync(join(project, 'package-lock.json'), JSON.stringify(appLockfile(`file:../${packed[0]!.filename}`)));
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true, dependencies: { 'migrate-tui': `file:../${packed[0]!.filename}` } }));
+    npm(['ci', '--offline', '--ignore-scripts'], project);
+  }
   const installMs = Date.now() - t1;
   const installed = join(project, 'node_modules');
   if (!full) {

@@ -157,7 +157,7 @@ eachDatabase('a dirty database refuses downgrade (and --dry-run) with the dirty 
     const refused = await inDir(...args);
     t.is(refused.code, 5, `${args.join(' ')}: ${refused.stderr}`);
     t.regex(refused.stderr, /is dirty: the up of 2 stopped after 1 of 2 statements/);
-    t.regex(refused.stderr, /migrate-tui resolve 2 --resume/);
+    t.regex(refused.stderr, /`migrate-tui --url <url> resolve 2 --resume`/);
     const output = refused.stdout + refused.stderr;
     t.notRegex(output, /downgrade .* to (base|-1): \d+ revisions?, in this order|data at risk|DROP TABLE|backup will be written/i, 'no preview, no backup');
   }

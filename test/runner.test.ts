@@ -154,7 +154,7 @@ eachDatabase(
     t.is(refused.code, 5);
     t.regex(refused.stderr, /is dirty: the up of 2 stopped after 2 of 3 statements/);
     t.regex(refused.stderr, /1\. CREATE TABLE a \(id INTEGER\)\n\s+2\. INSERT INTO a VALUES \(1\)/);
-    t.regex(refused.stderr, /migrate-tui resolve 2 --resume/);
+    t.regex(refused.stderr, /`migrate-tui --url <url> resolve 2 --resume`/);
     t.is((await run(url, dir, '--yes', 'downgrade', 'base')).code, 5);
 
     // Fix the cause by hand, then resume: only statement 3 runs.

@@ -36,7 +36,7 @@ test('a missing SQLite file: every command that only looks refuses with "no data
       continue;
     }
     t.is(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
-    t.regex(r.stderr, /^error: no database at \.\/x\.sqlite; `upgrade` creates it\n {2}→ check the path \(it comes from --url\); `migrate-tui upgrade` creates the file/m, args.join(' '));
+    t.regex(r.stderr, /^error: no database at \.\/x\.sqlite; `upgrade` creates it\n {2}→ check the path \(it comes from --url\); `migrate-tui --url <url> upgrade` creates the file/m, args.join(' '));
     t.deepEqual(readdirSync(cwd), [], `${args.join(' ')} created nothing`);
   }
 });

@@ -1,12 +1,12 @@
 import { Command, CommanderError, Option } from 'commander';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ConfigFile, ConnectionTarget, MigrateTuiError, Project } from '../engine/index.js';
+import type { CommandPlace, ConfigFile, ConnectionTarget, Project } from '../engine/index.js';
 import { engine, loadEngine } from './engine.js';
 import type { CommandResult, GlobalOptions } from './command-result.js';
 import { registerAuthoringCommands } from './commands/authoring.js';
 import { registerCheckCommand } from './commands/check.js';
-import { exitCodeForError, lockLimitsOf, registerStateCommands, stateTables, statusCommand } from './commands/database-commands.js';
+import { lockLimitsOf, registerStateCommands, stateTables, statusCommand } from './commands/database-commands.js';
 import { registerGraphCommands } from './commands/graph-commands.js';
 import { registerLintCommand } from './commands/lint-command.js';
 import { lintStoreFor } from './commands/lint-report.js';
@@ -26,12 +26,14 @@ import { DIALECT_SPELLINGS } from './dialect-spellings.js';
 import type { CliIo } from './io.js';
 import type { EarlyFrame } from '../tui/early-frame.js';
 import { TOOL_VERSION } from './version.js';
-import { commaList, leaseSettings, nonNegativeInt, parallelism, positiveInt, resolveDir, withCapabilities, type DatabaseContext, type Wiring } from './wiring.js';
+import { reportError } from './error-report.js';
+import { commaList, leaseSettings, nonNegativeInt, parallelism, placeOf, positiveInt, resolveDir, withCapabilities, type DatabaseContext, type Wiring } from './wiring.js';
 
 /** Runs one command line; returns the exit code. Never throws for a user's mistake. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode: number = EXIT.ok;
   let json = argv.includes('--json');
+  let place: CommandPlace = { url: false };
   const emit = (result: CommandResult) => {
     io.out(json ? JSON.stringify(result.json, null, 2) + '\n' : result.text);
     if (!json && result.textChunks) {
@@ -52,6 +54,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const program = buildProgram(io, async (action) => {
     const globals = action.globals;
     json = globals.json;
+    place = placeOf(globals);
     emit(await action.run());
   });
 
@@ -64,36 +67,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
       return EXIT.usage;
     }
-    // The engine is loaded by every action (and by an unknown command's error), never by --version or --help.
-    if (engine && error instanceof engine.MigrateTuiError) {
-      if (json) io.out(JSON.stringify({ error: error.toJSON() }, null, 2) + '\n');
-      else io.err(`error: ${error.message}\n  → ${error.hint}\n`);
-      return exitCodeFor(error);
-    }
-    // A database's own error outside a migration (permissions, a dropped connection…): the user's to fix.
-    if (isDriverError(error)) {
-      const message = (error as Error).message;
-      if (json) io.out(JSON.stringify({ error: { code: 'database-error', message, hint: 'see the database message', meta: {} } }, null, 2) + '\n');
-      else io.err(`error: the database said: ${message}\n  → check the connection, permissions and the database's state\n`);
-      return EXIT.failed;
-    }
-    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    io.err(`internal error in migrate-tui ${TOOL_VERSION} (please report it with this output):\n${detail}\n`);
-    return EXIT.internal;
+    return reportError(error, io, json, place);
   }
   return exitCode;
-}
-
-function isDriverError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  return ['PostgresError', 'SqliteError'].includes(error.name) || 'sqlMessage' in error || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED'].includes((error as { code?: string }).code ?? '');
-}
-
-function exitCodeFor(error: MigrateTuiError): number {
-  if (error instanceof engine.InvalidMigrationsError) return EXIT.invalidMigrations;
-  if (error instanceof engine.UsageError || error instanceof engine.TargetError) return EXIT.usage;
-  if (error instanceof engine.PlanError || error instanceof engine.WriteError) return EXIT.failed;
-  return exitCodeForError(error);
 }
 
 export { DIALECT_SPELLINGS };
@@ -157,7 +133,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     const slot = g.fleetTarget;
     // A fleet target: its own connection, output and cancel handling; the fleet asked once.
     const locking = { lockTimeoutMs: (g.lockTimeout ?? cfg.lockTimeout ?? 60) * 1000, lease: leaseSettings(cfg, io.env), stealStaleLock: g.stealStaleLock ?? false };
-    if (slot) return { io: slot.io, target: targetConnection(slot.target, g), config: cfg, yes: true, ...locking, onEvent: slot.onEvent, guard: slot.guard };
+    if (slot) return { io: slot.io, target: targetConnection(slot.target, g), config: cfg, yes: true, ...locking, onEvent: slot.onEvent, guard: slot.guard, place: { url: false } };
     return {
       io,
       target: withCapabilities(engine.resolveConnection({ url: g.url, cwd: io.cwd, env: io.env, config: cfg, connectTimeout: g.connectTimeout }), g.capabilities, cfg),
@@ -165,6 +141,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
       yes: g.yes,
       ...locking,
       onEvent: plainReporter(io),
+      place: placeOf(g),
     };
   };
   const loadedOnce = new Map<string, Project>();

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { isAbsolute, resolve } from 'node:path';
-import type { CapabilitySettings, ConfigFile, ConnectionTarget, DialectSyntax, LeaseSettings, Migrator, Project, RunEvent } from '../engine/index.js';
+import type { CapabilitySettings, CommandPlace, ConfigFile, ConnectionTarget, DialectSyntax, LeaseSettings, Migrator, Project, RunEvent } from '../engine/index.js';
 import { engine } from './engine.js';
 import type { CommandResult, GlobalOptions } from './command-result.js';
 import type { CliIo } from './io.js';
@@ -17,6 +17,8 @@ export interface DatabaseContext {
   readonly lease: LeaseSettings;
   readonly stealStaleLock: boolean;
   readonly onEvent?: (event: RunEvent) => void;
+  /** What a command copied from a hint must repeat (--url) to act on this database; a fleet target's hints name the target instead. */
+  readonly place: CommandPlace;
   /** Runs the work on the open Migrator (a fleet's cancel handling); default: the one-database Ctrl-C handler. */
   readonly guard?: <T>(m: Migrator, work: () => Promise<T>) => Promise<T>;
 }
@@ -41,6 +43,11 @@ export interface Wiring {
   /** On a terminal and not --json: the TUI opens instead of the headless form. */
   interactive(globals: GlobalOptions): boolean;
   openTui(globals: GlobalOptions, variant: 'main' | 'rollback'): Promise<CommandResult>;
+}
+
+/** What a command copied from a hint must repeat: --url (not with --targets, whose hints name the target). */
+export function placeOf(g: GlobalOptions): CommandPlace {
+  return { url: g.url !== undefined && g.targets === undefined };
 }
 
 /** Paths stay as the user typed them (so messages read `migrations/…:3`) unless run elsewhere. */

@@ -5,12 +5,12 @@ import { engine } from '../engine.js';
 import type { CommandResult } from '../command-result.js';
 import { confirm } from '../confirm.js';
 import { EXIT } from '../exit-codes.js';
-import type { CliIo } from '../io.js';
 import { TOOL_VERSION } from '../version.js';
 import { positiveInt, type DatabaseContext, type Wiring } from '../wiring.js';
 import { cancellable } from '../interrupt.js';
 import { revisionVerbose } from './describe.js';
 import { existingSeedFolder } from '../seed-folder.js';
+import { errorJson, errorLines } from '../error-text.js';
 import { announceBackup, backupQuestion, takeBackup, type BackupChoice } from './backup-first.js';
 
 /** The commands that read or set the state (init is in init.ts): status, current, stamp, resolve, seed. */
@@ -195,10 +195,6 @@ export async function currentCommand(ctx: DatabaseContext, project: Project, ver
   });
 }
 
-export function resultJson(result: RunResult) {
-  return { ...result, error: result.error ? result.error.toJSON() : null };
-}
-
 function resultText(result: RunResult, verb: string): string {
   const done = result.steps.filter((s) => s.status === 'done').length;
   const nothing = result.headsAfter.length === 0 ? 'nothing to do: nothing is applied' : 'nothing to do: the database is already there';
@@ -207,9 +203,10 @@ function resultText(result: RunResult, verb: string): string {
   return lines.join('\n') + '\n';
 }
 
-export function finish(io: CliIo, result: RunResult, verb: string, json: boolean): CommandResult {
-  if (result.error && !json) io.err(`error: ${result.error.message}\n  → ${result.error.hint}\n`);
-  return { text: resultText(result, verb), json: resultJson(result), exitCode: result.error ? exitCodeForError(result.error) : EXIT.ok };
+export function finish(ctx: Pick<DatabaseContext, 'io' | 'place'>, result: RunResult, verb: string, json: boolean): CommandResult {
+  if (result.error && !json) ctx.io.err(errorLines(result.error, ctx.place));
+  const out = { ...result, error: result.error ? errorJson(result.error, ctx.place) : null };
+  return { text: resultText(result, verb), json: out, exitCode: result.error ? exitCodeForError(result.error) : EXIT.ok };
 }
 
 /** Maps a run's error to an exit code (the same table the README lists). */
@@ -251,7 +248,7 @@ export async function stampCommand(ctx: DatabaseContext, project: Project, targe
       ctx.io.err(`stamp ${target} runs no SQL; it records ${backwards.length > 0 ? `${backwards.join(', ')} as NOT applied` : 'the state'}${state.dirty ? ' and clears the dirty state' : ''}\n`);
       await confirm(ctx.io, `stamp ${m.db.databaseName} to ${target}`, ctx.yes, undefined, 'the line above says what it would record');
     }
-    return finish(ctx.io, await m.stamp(target), 'stamped', json);
+    return finish(ctx, await m.stamp(target), 'stamped', json);
    }, WRITES);
 }
 
@@ -281,7 +278,7 @@ export async function resolveCommand(ctx: DatabaseContext, project: Project, ref
     const action = `resolve ${preview.revision} on ${m.db.databaseName}`;
     await confirm(ctx.io, action, ctx.yes, engine.resolveDestroys(preview, dataAtRisk) ? backupQuestion(action, backupFile) : undefined, `the lines above say what it would ${mode === 'applied' || mode === 'reverted' ? 'record' : 'run'}`);
     const manifest = await takeBackup(ctx, m, backup, backupFile, `before resolve ${preview.revision} --${mode}`);
-    const out = finish(ctx.io, await m.resolve(ref, mode, source, resumeAt), 'resolved', json);
+    const out = finish(ctx, await m.resolve(ref, mode, source, resumeAt), 'resolved', json);
     return { ...out, text: (manifest ? `backup: ${manifest.file}\n` : '') + out.text, json: { ...(out.json as object), backup: manifest, dataAtRisk } };
   });
 }
@@ -289,11 +286,11 @@ export async function resolveCommand(ctx: DatabaseContext, project: Project, ref
 export async function seedCommand(ctx: DatabaseContext, project: Project, seedDir: string, json: boolean, force = false): Promise<CommandResult> {
   return withMigrator(ctx, project, async (m) => {
     const result = await m.seed(resolve(seedDir), { force });
-    const out = finish(ctx.io, result, 'ran', json);
+    const out = finish(ctx, result, 'ran', json);
     return {
       ...out,
       text: `ran ${result.steps.filter((s) => s.status === 'done').length} seed file${result.steps.length === 1 ? '' : 's'}, ${result.skipped.length} unchanged (skipped)\n`,
-      json: { ...resultJson(result), skipped: result.skipped },
+      json: { ...(out.json as object), skipped: result.skipped },
     };
    }, WRITES);
 }

@@ -142,7 +142,7 @@ async function lintBeforeRun(ctx: DatabaseContext, m: Migrator, direction: 'upgr
 }
 
 export async function upgradeCommand(ctx: DatabaseContext, project: Project, target: string, outOfOrder: boolean, json: boolean, lint: PlanLint = { gate: null, config: {} }): Promise<CommandResult> {
-  return withMigrator(ctx, project, async (m) => (await lintBeforeRun(ctx, m, 'upgrade', target, lint, outOfOrder)) ?? finish(ctx.io, await m.upgrade(target, { outOfOrder }), 'applied', json), WRITES);
+  return withMigrator(ctx, project, async (m) => (await lintBeforeRun(ctx, m, 'upgrade', target, lint, outOfOrder)) ?? finish(ctx, await m.upgrade(target, { outOfOrder }), 'applied', json), WRITES);
 }
 
 export interface DowngradeOptions extends BackupChoice {
@@ -162,7 +162,7 @@ export async function downgradeCommand(ctx: DatabaseContext, project: Project, t
     const state = await m.readState();
     const preview = await m.downgradePreview(target, state);
     if (options.dryRun) return { text: engine.previewText(preview), json: { preview } };
-    if (preview.steps.length === 0) return finish(ctx.io, { direction: 'downgrade', target, steps: [], headsBefore: [], headsAfter: state.versionRows }, 'reverted', json);
+    if (preview.steps.length === 0) return finish(ctx, { direction: 'downgrade', target, steps: [], headsBefore: [], headsAfter: state.versionRows }, 'reverted', json);
     // Asking: the whole preview. Not asking (--yes): the plan in a line and all it destroys.
     ctx.io.err(ctx.yes && !options.verbose ? engine.previewSummary(preview) : engine.previewText(preview));
     const refused = await lintBeforeRun(ctx, m, 'downgrade', target, lint, false, state);
@@ -171,7 +171,7 @@ export async function downgradeCommand(ctx: DatabaseContext, project: Project, t
     const review = `the preview above is what it would do; \`downgrade ${target} --dry-run\` prints it alone`;
     await confirm(ctx.io, `downgrade ${m.db.databaseName} to ${target}`, ctx.yes, backupQuestion(`downgrade ${m.db.databaseName} to ${target}`, backupFile), review);
     const manifest = await takeBackup(ctx, m, options, backupFile, `before downgrade to ${target}`);
-    const out = finish(ctx.io, await m.downgrade(target), 'reverted', json);
+    const out = finish(ctx, await m.downgrade(target), 'reverted', json);
     return { ...out, text: (manifest ? `backup: ${manifest.file}\n` : '') + out.text, json: { ...(out.json as object), backup: manifest, preview } };
   });
 }

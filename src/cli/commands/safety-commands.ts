@@ -94,7 +94,7 @@ export async function restoreCommand(ctx: DatabaseContext, project: Project, fil
     );
     await confirm(ctx.io, `restore ${m.db.databaseName} from ${manifest.file}${other ? ` (taken from ${manifest.databaseName} on ${manifest.database})` : ''}`, ctx.yes, undefined, 'the lines above say what it would replace');
     const result = await m.restore(manifest, { intoOtherDatabase });
-    const finished = finish(ctx.io, result, 'restored', json);
+    const finished = finish(ctx, result, 'restored', json);
     // Read again only for a backup taken during an unfinished step (what the state says now).
     const dirty = manifest.dirty ? (await m.readState()).dirty : null;
     // The data was replaced even when no revision needed recording again: "nothing to do" would be untrue.

@@ -27,7 +27,7 @@ export class DirtyDatabaseError extends MigrateTuiError {
             ' may or may not have completed; check whether its change is in the database before resuming'
           : '') +
         (dirty.error ? `\n  error: ${dirty.error}` : ''),
-      `inspect the database, then: migrate-tui resolve ${dirty.revision} --resume (run the remaining statements), --reverse (run the other direction's SQL), --applied or --reverted (only record what is true now)`,
+      `inspect the database, then: \`migrate-tui resolve ${dirty.revision} --resume\` (run the remaining statements), --reverse (run the other direction's SQL), --applied or --reverted (only record what is true now)`,
       { ...dirty },
     );
   }
