@@ -37,6 +37,28 @@ test('an upgrade refused while an applied revision\'s files are missing: titled 
   }
 });
 
+test('opened with --url, the TUI\'s hints name it in the shell commands they give (`migrate-tui --url <url> downgrade -1`); opened on DATABASE_URL they stay bare', async (t) => {
+  for (const [source, command] of [
+    ['--url', '`migrate-tui --url <url> downgrade -1`'],
+    ['DATABASE_URL', '`migrate-tui downgrade -1`'],
+  ] as const) {
+    const s = await openScreen({ migrations: makeFolder({ ...pair('1'), ...pair('2'), ...pair('3') }), width: 160, height: 40, source });
+    try {
+      t.is((await cli(['--url', s.url, '--dir', s.dir, '--yes', 'upgrade', '2'])).code, 0);
+      t.is((await cli(['--url', s.url, '--dir', s.dir, '--yes', 'stamp', '3'])).code, 0);
+      for (const f of readdirSync(s.dir).filter((f) => f.startsWith('3_'))) rmSync(join(s.dir, f));
+      for (const [name, text] of Object.entries(pair('4'))) writeFileSync(join(s.dir, name), text);
+      await s.press('r');
+      await s.waitFor(/at 3 \(files missing\)/);
+      await s.press('U');
+      const refused = await s.waitFor(/upgrade to heads: REFUSED — nothing ran/);
+      t.true(shows(refused, `revert it first with ${command}`), `${source}: ${flat(refused)}`);
+    } finally {
+      await s.close();
+    }
+  }
+});
+
 /** A step left dirty after 1 of its 2 statements (`CREATE TABLE a` ran, the INSERT failed). */
 async function dirtyScreen() {
   const dir = makeFolder({

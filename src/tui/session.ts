@@ -1,5 +1,5 @@
 import { connectDatabase, EMBEDDED_DEFAULT, NoDatabaseError, sqliteFileMissing, drawHistory, listBackups, loadProject, loadPostgresParser, Migrator, readManifest, writeMerge, writeRevision, readLease } from '../engine/index.js';
-import type { LintStore, ConnectOptions, BackupManifest, CancelOutcome, ConnectionTarget, DatabaseIdentity, DatabaseState, DowngradePreview, DataAtRisk, MigrateTuiError, Project, ResolveMode, ResolvePreview, ResumeSource, RunEvent, RunResult, RunStep, StateTableNames, LockLimits, LeaseHolder, LeaseSettings } from '../engine/index.js';
+import type { CommandPlace, LintStore, ConnectOptions, BackupManifest, CancelOutcome, ConnectionTarget, DatabaseIdentity, DatabaseState, DowngradePreview, DataAtRisk, MigrateTuiError, Project, ResolveMode, ResolvePreview, ResumeSource, RunEvent, RunResult, RunStep, StateTableNames, LockLimits, LeaseHolder, LeaseSettings } from '../engine/index.js';
 import { detailNow, detailText, schemaDiff } from './session-detail.js';
 import type { Tab } from './state.js';
 
@@ -60,6 +60,11 @@ export class TuiSession {
   readonly commandLog: LoggedStatement[] = [];
   private listener: ((event: RunEvent) => void) | null = null;
   private currentStep: { revision: string; direction: 'up' | 'down' } | null = null;
+
+  /** What a shell command in a hint must repeat to act on this database (--url, when it came from there). */
+  get commandPlace(): CommandPlace {
+    return { url: this.options.target.source === '--url' };
+  }
 
   private constructor(
     readonly options: SessionOptions,

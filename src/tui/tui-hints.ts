@@ -1,3 +1,4 @@
+import { hintAt, type CommandPlace } from '../engine/index.js';
 import { KEYMAP, RESOLVE_CHOICE_KEYS as K } from './keymap.js';
 
 /**
@@ -8,8 +9,17 @@ import { KEYMAP, RESOLVE_CHOICE_KEYS as K } from './keymap.js';
 /** The key that opens resolve's choices, from the registry. */
 export const resolveKey = (): string => KEYMAP.find((b) => b.action === 'resolve')!.keys[0]!;
 
-/** The way on, in the TUI's keys; the engine's hint when it names no CLI flag of resolve. */
-export function tuiHint(error: unknown): string | undefined {
+/**
+ * The way on, in the TUI's keys; the engine's hint when it names no CLI flag of resolve. A
+ * shell command in it names `--url <url>` when the TUI was opened with --url (`place`): bare,
+ * it would act on DATABASE_URL's, the config's or the default database.
+ */
+export function tuiHint(error: unknown, place: CommandPlace = { url: false }): string | undefined {
+  const hint = keyHint(error);
+  return hint === undefined ? undefined : hintAt(hint, place);
+}
+
+function keyHint(error: unknown): string | undefined {
   const e = error as { code?: string; hint?: string; meta?: { state?: string; statement?: number; statements?: number; choose?: string } } | null;
   if (!e) return undefined;
   const R = resolveKey();

@@ -13,7 +13,7 @@ import { TuiSession } from '../../src/tui/session.js';
  * bounded) — never a fixed sleep.
  */
 /** ink-testing-library's terminal is 100 columns wide. */
-export async function openScreen(options: { migrations: string; url?: string; width?: number; height?: number; readOnly?: boolean; variant?: 'main' | 'rollback'; embeddedDefault?: boolean; lockLimits?: LockLimits; capabilities?: CapabilitySettings; lintStore?: LintStore; work?: string }) {
+export async function openScreen(options: { migrations: string; url?: string; width?: number; height?: number; readOnly?: boolean; variant?: 'main' | 'rollback'; embeddedDefault?: boolean; source?: string; lockLimits?: LockLimits; capabilities?: CapabilitySettings; lintStore?: LintStore; work?: string }) {
   // `work`: the folder of an earlier screen (its migrations and database), opened again.
   const work = options.work ?? mkdtempSync(join(tmpdir(), 'migrate-tui-screen-'));
   const dir = join(work, 'migrations');
@@ -24,7 +24,7 @@ export async function openScreen(options: { migrations: string; url?: string; wi
   if (!options.url && !options.embeddedDefault && !options.work) writeFileSync(join(work, 'screen.sqlite'), '');
   const session = await TuiSession.open({
     dir,
-    target: { ...parseDatabaseUrl(url, options.embeddedDefault ? 'the embedded default' : 'test', work), ...(options.capabilities ? { capabilities: options.capabilities, capabilitiesFrom: 'the test' } : {}) },
+    target: { ...parseDatabaseUrl(url, options.embeddedDefault ? 'the embedded default' : (options.source ?? 'test'), work), ...(options.capabilities ? { capabilities: options.capabilities, capabilitiesFrom: 'the test' } : {}) },
     tables: DEFAULT_STATE_TABLES,
     toolVersion: 'test',
     lockTimeoutMs: 5000,

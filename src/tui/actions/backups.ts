@@ -16,7 +16,7 @@ export function openBackups(ctx: TuiContext): void {
     list = session.backups();
   } catch (error) {
     // The folder cannot be read (a file, not a folder): said on screen; the TUI goes on.
-    return ctx.setFlow(errorResult('backups', error));
+    return ctx.setFlow(errorResult('backups', error, ctx.session.commandPlace));
   }
   ctx.setFlow(
     backupsFlow(list, session.identity(), (backup) => {

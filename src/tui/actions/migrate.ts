@@ -24,7 +24,7 @@ export function withFreshState(ctx: TuiContext, what: string, then: () => void):
       ctx.setFlow(null);
       then();
     })
-    .catch((error) => ctx.setFlow(actionError(what, error)));
+    .catch((error) => ctx.setFlow(actionError(what, error, ctx.session.commandPlace)));
 }
 
 export function startUpgrade(ctx: TuiContext, target: string): void {
@@ -57,7 +57,7 @@ function upgradeConfirm(ctx: TuiContext, target: string): void {
     );
     withLiveFigures(ctx, lint);
   } catch (error) {
-    ctx.setFlow(actionError(`upgrade to ${target}`, error));
+    ctx.setFlow(actionError(`upgrade to ${target}`, error, ctx.session.commandPlace));
   }
 }
 
@@ -94,7 +94,7 @@ function downgradeConfirm(ctx: TuiContext, target: string): void {
       );
       withLiveFigures(ctx, lint);
     })
-    .catch((error) => ctx.setFlow(actionError(`downgrade to ${target}`, error)));
+    .catch((error) => ctx.setFlow(actionError(`downgrade to ${target}`, error, ctx.session.commandPlace)));
 }
 
 export function startStamp(ctx: TuiContext, target: string): void {
@@ -117,6 +117,6 @@ function stampConfirm(ctx: TuiContext, target: string): void {
       }),
     );
   } catch (error) {
-    ctx.setFlow(actionError(`stamp ${target}`, error));
+    ctx.setFlow(actionError(`stamp ${target}`, error, ctx.session.commandPlace));
   }
 }

@@ -43,7 +43,7 @@ function confirmResolve(ctx: TuiContext, revision: string, mode: ResolveMode, so
   try {
     preview = session.resolvePreview(mode, source, resumeAt);
   } catch (error) {
-    return ctx.setFlow(actionError(`resolve ${revision}`, error));
+    return ctx.setFlow(actionError(`resolve ${revision}`, error, ctx.session.commandPlace));
   }
   // The file changed since the step started: which SQL runs is the user's explicit choice, with the diff in view.
   if (preview.fileChanged && !preview.source) {
@@ -60,7 +60,7 @@ function confirmResolve(ctx: TuiContext, revision: string, mode: ResolveMode, so
   session
     .resolveDataAtRisk(preview)
     .then((risks) => ctx.setFlow(resolveConfirm(ctx, revision, mode, source, resumeAt, preview, risks, back)))
-    .catch((error) => ctx.setFlow(actionError(`resolve ${revision}`, error)));
+    .catch((error) => ctx.setFlow(actionError(`resolve ${revision}`, error, ctx.session.commandPlace)));
 }
 
 function resolveConfirm(ctx: TuiContext, revision: string, mode: ResolveMode, source: ResumeSource | null, resumeAt: number | null, preview: ResolvePreview, risks: readonly DataAtRisk[], back: () => void): ConfirmFlow {

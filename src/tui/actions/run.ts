@@ -1,4 +1,4 @@
-import { ABANDON_TEXT, cancelText, type MigrateTuiError, type RunResult } from '../../engine/index.js';
+import { ABANDON_TEXT, cancelText, type CommandPlace, type MigrateTuiError, type RunResult } from '../../engine/index.js';
 import type { TuiContext } from '../context.js';
 import { confirmFlow } from '../flows/confirm.js';
 import { actionError, errorResult, resultFlow, type ResultFlow } from '../flows/result.js';
@@ -17,14 +17,14 @@ export async function execute(ctx: TuiContext, title: string, action: () => Prom
     if (before) pre = await before();
   } catch (error) {
     ctx.setRunning(false);
-    ctx.setFlow(isStaleLock(error) ? stealOffer(ctx, title, error, () => execute(ctx, title, action, before && ctx.session.stealingStaleLock(before))) : errorResult(title, error));
+    ctx.setFlow(isStaleLock(error) ? stealOffer(ctx, title, error, () => execute(ctx, title, action, before && ctx.session.stealingStaleLock(before))) : errorResult(title, error, ctx.session.commandPlace));
     return;
   }
   const result = await ctx.session.run(action, (event) => ctx.setFlow((f) => (f?.kind === 'running' ? reduceRunning(f, event) : f)));
   ctx.setRunning(false);
   ctx.refresh();
   const error = 'steps' in result ? null : result.error;
-  ctx.setFlow(isStaleLock(error) ? stealOffer(ctx, title, error, () => execute(ctx, title, ctx.session.stealingStaleLock(action))) : runResult(title, pre, result));
+  ctx.setFlow(isStaleLock(error) ? stealOffer(ctx, title, error, () => execute(ctx, title, ctx.session.stealingStaleLock(action))) : runResult(title, pre, result, ctx.session.commandPlace));
 }
 
 function isStaleLock(error: unknown): error is MigrateTuiError {
@@ -59,8 +59,8 @@ export function cancelRun(ctx: TuiContext, open: RunningFlow, abandon: (message:
   void ctx.session.cancel().then((outcome) => cancelling(outcome.kind === 'idle' ? 'cancelling… the run stops before it starts its first step' : `cancelling… ${cancelText(outcome)}`));
 }
 
-function runResult(title: string, pre: readonly string[], result: RunResult | { error: MigrateTuiError | Error }): ResultFlow {
-  if (!('steps' in result)) return actionError(title, result.error);
+function runResult(title: string, pre: readonly string[], result: RunResult | { error: MigrateTuiError | Error }, place: CommandPlace): ResultFlow {
+  if (!('steps' in result)) return actionError(title, result.error, place);
   const done = result.steps.filter((s) => s.status === 'done');
   const body = [
     ...pre,
@@ -68,7 +68,7 @@ function runResult(title: string, pre: readonly string[], result: RunResult | { 
     '',
     `now at: ${result.headsAfter.join(', ') || 'base'}`,
   ];
-  if (result.error) return resultFlow(false, `${title}: FAILED`, [...result.error.message.split('\n'), `→ ${tuiHint(result.error)}`, '', ...body]);
+  if (result.error) return resultFlow(false, `${title}: FAILED`, [...result.error.message.split('\n'), `→ ${tuiHint(result.error, place)}`, '', ...body]);
   return resultFlow(true, `${title}: done (${done.length} step${done.length === 1 ? '' : 's'})`, body);
 }
 
@@ -95,6 +95,6 @@ export function writeFiles(ctx: TuiContext, what: { label: string; title: (id: s
       ctx.setFlow(resultFlow(true, what.title(written.id), [written.upPath, written.downPath, '', ...what.body(written)]));
     });
   } catch (error) {
-    ctx.setFlow(errorResult(what.label, error));
+    ctx.setFlow(errorResult(what.label, error, ctx.session.commandPlace));
   }
 }

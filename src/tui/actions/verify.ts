@@ -15,7 +15,7 @@ export function openVerify(ctx: TuiContext, range: string | null): void {
   try {
     run = startVerify(ctx.session, range, (event) => ctx.setFlow((f) => update(f, (s) => reduceVerify(s, event))));
   } catch (error) {
-    return ctx.setFlow(errorResult('verify', error));
+    return ctx.setFlow(errorResult('verify', error, ctx.session.commandPlace));
   }
   const title = range ? `verify ${range}: up, down, up again on scratch databases` : `verify: every revision, up, down, up again on scratch databases`;
   ctx.setFlow(verifyFlow({ title, where: run.where, columns: run.columns, revisions: run.revisions, onCancel: () => void run.control.cancel() }));

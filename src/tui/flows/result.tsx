@@ -1,6 +1,6 @@
 import { Panel } from '../components/panel.js';
 import { pagerKey, type FlowModule } from './flow.js';
-import { isRefusal } from '../../engine/index.js';
+import { isRefusal, type CommandPlace } from '../../engine/index.js';
 import { tuiHint } from '../tui-hints.js';
 
 /** Result: what an action did (or why it failed), scrollable; any of enter, esc, q closes it. */
@@ -17,9 +17,9 @@ export interface ResultFlow {
 export const resultFlow = (ok: boolean, title: string, body: readonly string[]): ResultFlow => ({ kind: 'result', ok, title, body, scroll: 0 });
 
 /** An action that threw: its message and, for the engine's errors, the hint (in the TUI's keys). */
-export function errorResult(title: string, error: unknown): ResultFlow {
+export function errorResult(title: string, error: unknown, place?: CommandPlace): ResultFlow {
   const e = error as { message?: string };
-  const hint = tuiHint(error);
+  const hint = tuiHint(error, place);
   return resultFlow(false, `${title}: FAILED`, [...String(e.message ?? error).split('\n'), ...(hint ? [`→ ${hint}`] : [])]);
 }
 
@@ -27,8 +27,8 @@ export function errorResult(title: string, error: unknown): ResultFlow {
  * A database action (upgrade, downgrade, stamp, resolve) that threw: refused while planning or
  * checking, nothing ran — said so in the title (it said "FAILED" above "… Nothing ran") — or failed.
  */
-export function actionError(title: string, error: unknown): ResultFlow {
-  const shown = errorResult(title, error);
+export function actionError(title: string, error: unknown, place?: CommandPlace): ResultFlow {
+  const shown = errorResult(title, error, place);
   return isRefusal(error) ? { ...shown, title: `${title}: REFUSED — nothing ran` } : shown;
 }
 
