@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from './helpers/cli.js';
@@ -17,8 +17,9 @@ const flat = (frame: string) => frame.split('\n').map((l) => l.replace(/^[│|]|
 const squashed = (text: string) => text.replace(/\s+/g, '');
 const shows = (frame: string, text: string) => squashed(flat(frame)).includes(squashed(text));
 
-test('an upgrade refused while an applied revision\'s files are missing: titled as a refusal (it said FAILED above "Nothing ran")', async (t) => {
-  const s = await openScreen({ migrations: makeFolder({ ...pair('1'), ...pair('2'), ...pair('3') }), width: 120, height: 40 });
+/** 3 applied (stamped) with its files gone and 4 pending; `U` pressed: the upgrade's refusal on screen. */
+async function missingFilesRefusal(t: ExecutionContext, options: { width: number; source?: string }) {
+  const s = await openScreen({ migrations: makeFolder({ ...pair('1'), ...pair('2'), ...pair('3') }), height: 40, ...options });
   try {
     t.is((await cli(['--url', s.url, '--dir', s.dir, '--yes', 'upgrade', '2'])).code, 0);
     t.is((await cli(['--url', s.url, '--dir', s.dir, '--yes', 'stamp', '3'])).code, 0);
@@ -27,7 +28,16 @@ test('an upgrade refused while an applied revision\'s files are missing: titled 
     await s.press('r');
     await s.waitFor(/at 3 \(files missing\)/);
     await s.press('U');
-    const refused = await s.waitFor(/upgrade to heads: REFUSED — nothing ran/);
+    return { s, refused: await s.waitFor(/upgrade to heads: REFUSED — nothing ran/) };
+  } catch (error) {
+    await s.close();
+    throw error;
+  }
+}
+
+test('an upgrade refused while an applied revision\'s files are missing: titled as a refusal (it said FAILED above "Nothing ran")', async (t) => {
+  const { s, refused } = await missingFilesRefusal(t, { width: 120 });
+  try {
     t.regex(flat(refused), /upgrade refused: 3 is applied but its files are missing.*Nothing ran/);
     t.notRegex(refused, /FAILED/);
     const status = JSON.parse((await cli(['--url', s.url, '--dir', s.dir, 'status', '--json'])).stdout);
@@ -42,16 +52,8 @@ test('opened with --url, the TUI\'s hints name it in the shell commands they giv
     ['--url', '`migrate-tui --url <url> downgrade -1`'],
     ['DATABASE_URL', '`migrate-tui downgrade -1`'],
   ] as const) {
-    const s = await openScreen({ migrations: makeFolder({ ...pair('1'), ...pair('2'), ...pair('3') }), width: 160, height: 40, source });
+    const { s, refused } = await missingFilesRefusal(t, { width: 160, source });
     try {
-      t.is((await cli(['--url', s.url, '--dir', s.dir, '--yes', 'upgrade', '2'])).code, 0);
-      t.is((await cli(['--url', s.url, '--dir', s.dir, '--yes', 'stamp', '3'])).code, 0);
-      for (const f of readdirSync(s.dir).filter((f) => f.startsWith('3_'))) rmSync(join(s.dir, f));
-      for (const [name, text] of Object.entries(pair('4'))) writeFileSync(join(s.dir, name), text);
-      await s.press('r');
-      await s.waitFor(/at 3 \(files missing\)/);
-      await s.press('U');
-      const refused = await s.waitFor(/upgrade to heads: REFUSED — nothing ran/);
       t.true(shows(refused, `revert it first with ${command}`), `${source}: ${flat(refused)}`);
     } finally {
       await s.close();
