@@ -45,15 +45,15 @@ writeFileSync(
   ['import os', 'from alembic import context', 'from sqlalchemy import create_engine', "engine = create_engine(os.environ['BENCH_ALEMBIC_URL'])", 'with engine.connect() as connection:', '    context.configure(connection=connection, transaction_per_migration=True)', '    with context.begin_transaction():', '        context.run_migrations()', ''].join('\n'),
 );
 
-/** dbmate: on PATH, else its binary from the npm registry into the temp dir (never a dependency). */
+/**
+ * dbmate: on PATH, else the binary `npm run bench:tools` (and .ci/run) put in .bench-tools/
+ * (never a dependency). The benchmark fetches nothing itself: its traffic stays on loopback.
+ */
 function findDbmate(): { path: string | null; why: string } {
   const onPath = spawnSync('sh', ['-c', 'command -v dbmate'], { encoding: 'utf8' }).stdout.trim();
   if (onPath) return { path: onPath, why: '' };
-  const pkg = `@dbmate/${process.platform}-${process.arch}@${DBMATE_VERSION}`;
-  const prefix = join(root, 'dbmate-bin');
-  spawnSync('npm', ['install', '--prefix', prefix, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', pkg], { encoding: 'utf8', timeout: 60_000 });
-  const path = join(prefix, 'node_modules', '@dbmate', `${process.platform}-${process.arch}`, 'bin', 'dbmate');
-  return existsSync(path) ? { path, why: '' } : { path: null, why: `not on PATH, and npm install ${pkg} failed` };
+  const path = fileURLToPath(new URL(`../../.bench-tools/node_modules/@dbmate/${process.platform}-${process.arch}/bin/dbmate`, import.meta.url));
+  return existsSync(path) ? { path, why: '' } : { path: null, why: `not on PATH nor in .bench-tools/ (\`npm run bench:tools\` installs dbmate ${DBMATE_VERSION})` };
 }
 const dbmate = findDbmate();
 const pythonHas = (module: string) => spawnSync('/usr/bin/python3', ['-c', `import ${module}`]).status === 0;
