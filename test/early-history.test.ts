@@ -74,3 +74,17 @@ test('the early frame draws the history at the top left; the phase moves right o
   frame.history(['late'], 45);
   t.is(out, '', 'nothing drawn after leaving');
 });
+
+test('keys typed once the early history shows wait for the screen: raw mode before the history is written, cooked again on leaving', (t) => {
+  const events: string[] = [];
+  const input = { isTTY: true, setRawMode: (raw: boolean) => void events.push(`raw ${raw}`) };
+  const frame = drawEarlyFrame((s) => void events.push(s.includes('row one') ? 'history written' : 'write'), { columns: 100, rows: 20 }, input);
+  t.false(events.some((e) => e.startsWith('raw')), 'the opening frame leaves the terminal as it is');
+  frame.history(['History (1)', 'row one'], 45);
+  t.deepEqual(events.filter((e) => e !== 'write'), ['raw true', 'history written']);
+  frame.leave();
+  t.is(events.at(-2), 'raw false');
+  // Without a terminal nothing is set.
+  const plain = { isTTY: false, setRawMode: () => t.fail('no raw mode without a terminal') };
+  drawEarlyFrame(() => undefined, { columns: 100, rows: 20 }, plain).history(['History (1)'], 45);
+});
