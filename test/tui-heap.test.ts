@@ -28,3 +28,18 @@ test('the TUI keeps the young generation at its initial size; with MIGRATE_TUI_H
   t.true(small.young <= 2, `small: ${small.young} MB`);
   t.true(normal.young > small.young, `default: ${normal.young} MB, small: ${small.young} MB`);
 });
+
+test('the 30% growing limit comes after the first frame, and only with the small heap', (t) => {
+  const run = (env: Record<string, string>) => {
+    const script = `
+      const { tuiHeap, tuiHeapAfterFirstFrame } = await import(${JSON.stringify(heap)});
+      const before = tuiHeapAfterFirstFrame();
+      tuiHeap(${JSON.stringify(env)});
+      console.log(JSON.stringify({ before, after: tuiHeapAfterFirstFrame() }));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(r.stderr);
+    return JSON.parse(r.stdout) as { before: boolean; after: boolean };
+  };
+  t.deepEqual(run({}), { before: false, after: true });
+  t.deepEqual(run({ MIGRATE_TUI_HEAP: 'default' }), { before: false, after: false });
+});

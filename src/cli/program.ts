@@ -217,8 +217,8 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
         const errors = loaded.problems.filter(engine.isError).length;
         if (errors > 0) warning = `warning: ${errors} problem${errors === 1 ? '' : 's'} in ${loaded.dir}; run \`migrate-tui check\` for details\n`;
         const indexed = `${String(loaded.graph.size).replace(/\B(?=(\d{3})+$)/g, ',')} revisions indexed`; // not toLocaleString: ICU's first load, ~17 ms
-        early.phase(`${indexed}; loading the screen…`);
         tuiEnvironment();
+        // The session first (no Ink in it): Ink loads once the history is drawn (run-tui.tsx).
         const { runTui } = await import('../tui/run-tui.js');
         early.phase(`${indexed}; reading the database…`);
         const code = await runTui({

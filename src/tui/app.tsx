@@ -10,6 +10,7 @@ import { browseKey } from './screens/browse-keys.js';
 import { BrowseScreen, useDetail, useLintMarks } from './screens/browse.js';
 import { RollbackScreen, rollbackKey, useRollbackSelection } from './screens/rollback.js';
 import type { TuiSession } from './session.js';
+import { listHeightOf } from './history-text.js';
 
 export type { Flow } from './flows/index.js';
 
@@ -36,7 +37,7 @@ export interface AppProps {
  * its own key handling (src/tui/flows, src/tui/screens).
  */
 export function App({ session, width, height, readOnly, onQuit, onAbandon, onLeave, keysTo, variant = 'main' }: AppProps) {
-  const listHeight = Math.max(3, height - 4);
+  const listHeight = listHeightOf(height);
   const { ctx, view, flow, generation, running } = useTuiContext({ session, readOnly, listHeight, onQuit, ...(onLeave ? { onLeave } : {}) });
   const rollback = useRollbackSelection();
   const detail = useDetail(session, view, generation, running);

@@ -2,6 +2,7 @@ import { ABANDON_TEXT } from '../engine/index.js';
 import { render, useStdout } from 'ink';
 import { useEffect, useState, type ReactElement } from 'react';
 import type { EarlyFrame } from './early-frame.js';
+import { tuiHeapAfterFirstFrame } from './heap.js';
 
 const ENTER_ALT_SCREEN = '\x1b[?1049h\x1b[2J\x1b[H';
 const LEAVE_ALT_SCREEN = '\x1b[?25h\x1b[?1049l';
@@ -74,6 +75,8 @@ export async function runFullScreen(app: FullScreenApp): Promise<number> {
   // Up to 60 frames a second (Ink's default is 30): a key pressed within 33 ms of the last frame
   // waited for the next 30-per-second slot. Each key still draws one frame.
   const instance = render(<Root />, { exitOnCtrlC: false, maxFps: 60 });
+  // The first frame is drawn (render is synchronous): full collections may come sooner from now on (heap.ts).
+  tuiHeapAfterFirstFrame();
   const stopOn = (signal: NodeJS.Signals, code: number) => () => {
     instance.unmount();
     restore();

@@ -1,5 +1,4 @@
-import { createTwoFilesPatch } from 'diff';
-import { formatSql, migrationChecksum, migrationRun, migrationStatements, rehearsalMethod, rehearseSchema, schemaLines, type LintStore, type DatabaseAdapter, type DatabaseState, type Project, type SchemaSnapshot, type StateTableNames } from '../engine/index.js';
+import { formatSql, twoFilesPatch, migrationChecksum, migrationRun, migrationStatements, rehearsalMethod, rehearseSchema, schemaLines, type LintStore, type DatabaseAdapter, type DatabaseState, type Project, type SchemaSnapshot, type StateTableNames } from '../engine/index.js';
 import type { Tab } from './state.js';
 import { historyLintInSlices, historyLintReady, lintTabLines } from './lint-view.js';
 import { findRule, stateTableList } from '../engine/index.js';
@@ -133,7 +132,8 @@ export async function schemaDiff(source: DetailSource, id: string): Promise<stri
   const how = [`rehearsal of the ${plan.direction} of ${id}:`, ...rehearsalMethod(source.db).lines];
   if (!outcome.ok) return [...how, '', ...wrap(outcome.reason, 50)];
   const [from, to] = plan.direction === 'up' ? [outcome.before, outcome.after] : [outcome.after, outcome.before];
-  const patch = createTwoFilesPatch(`schema without ${id}`, `schema with ${id}`, schemaText(from), schemaText(to)).split('\n').slice(2);
+  // The `diff` package loads on first use (engine/files/text-diff.ts), not with the TUI's session before the history shows.
+  const patch = twoFilesPatch(`schema without ${id}`, `schema with ${id}`, schemaText(from), schemaText(to)).split('\n').slice(2);
   return [...how, 'nothing was kept.', '', ...(patch.length > 1 ? patch : ['no schema change'])];
 }
 

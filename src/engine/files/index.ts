@@ -9,3 +9,4 @@ export { parseSqlSource, type SqlSource } from './sql-source.js';
 export { splitStatements, type Statement } from './sql-splitter.js';
 export * from './transaction-mode.js';
 export { makeFolder } from './make-folder.js';
+export { twoFilesPatch } from './text-diff.js';

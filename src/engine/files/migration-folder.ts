@@ -132,7 +132,7 @@ function readSource(dir: string, file: NamedFile, kind: 'up' | 'down', into: Fil
   if (text === null) return null;
   const off = file.autocommit ? `\`.autocommit\` in the file name (${file.name})` : null;
   if (typeof text !== 'string') return readStreamedSource(path, kind, text.size, into, off);
-  const source = parseSqlSource(path, text, kind, off ? { transactionOff: off } : {});
+  const source = parseSqlSource(path, text, kind, off ? { transactionOff: off } : undefined);
   if (source.problems.length > 0) into.push(...source.problems);
   return source;
 }

@@ -5,6 +5,9 @@ import { VERSION_TOKEN } from './version-order.js';
 
 const BRANCH_LABEL = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** No parents, dependencies or labels: one list shared by every revision without them (10,000s of them). */
+const NO_IDS: readonly string[] = [];
+
 /** One revision as its files declare it. */
 export interface Migration {
   readonly id: string;
@@ -44,10 +47,10 @@ export function buildMigration(
   noDown?: { message: string; hint: string },
 ): Migration {
   const headerLines: Partial<Record<HeaderDirective['name'], number>> = {};
-  let parents: string[] = previous ? [previous] : [];
+  let parents: readonly string[] = previous ? [previous] : NO_IDS;
   let parentsExplicit = false;
-  let dependsOn: string[] = [];
-  let branchLabels: string[] = [];
+  let dependsOn: readonly string[] = NO_IDS;
+  let branchLabels: readonly string[] = NO_IDS;
   let message = slug.replace(/_/g, ' ').trim() || id;
   // Off when the file's own layout says so for every dialect (goose NO TRANSACTION, dbmate
   // transaction:false, popx .autocommit on every file), or the header says so.
@@ -63,13 +66,13 @@ export function buildMigration(
       case 'revises': {
         parentsExplicit = true;
         if (h.value.toLowerCase() === 'base') {
-          parents = [];
+          parents = NO_IDS;
           break;
         }
         const ids = idList(h.value);
         if (ids.length === 0 || ids.some((x) => !VERSION_TOKEN.test(x))) {
           bad(h, `needs revision ids (letters and digits) or "base", got "${h.value}"`, 'write e.g. `-- migrate:revises 20261121093000` or `-- migrate:revises a1, b2` for a merge');
-          parents = [];
+          parents = NO_IDS;
         } else parents = dedupe(ids);
         break;
       }

@@ -17,10 +17,15 @@ export * from './source-types.js';
  * One pass over the text that keeps only directives and block ranges: indexing 10,000
  * files must stay cheap. Line arrays are made when a dialect's SQL is asked for.
  */
-export function parseSqlSource(path: string, text: string, kind: SourceKind, shape: SourceShape = {}): SqlSource {
+export function parseSqlSource(path: string, text: string, kind: SourceKind, shape: SourceShape = NO_SHAPE): SqlSource {
   const scan = new SourceScanner(path, kind).text(text).finish();
-  return new ParsedSource(path, kind, text, scan.headers, scan.problems, scan.hasContent, scan.blocks, scan.directiveLines, scan.lineCount, shape);
+  // Most files have no headers, problems, blocks or directives: their lists are not kept, one shared empty list stands for them.
+  return new ParsedSource(path, kind, text, kept(scan.headers), kept(scan.problems), scan.hasContent, kept(scan.blocks), kept(scan.directiveLines), scan.lineCount, shape);
 }
+
+const NONE: readonly never[] = [];
+const NO_SHAPE: SourceShape = {};
+const kept = <T,>(list: readonly T[]): readonly T[] => (list.length === 0 ? NONE : list);
 
 /** Section choice and line resolution, computed on demand from the block ranges. */
 class ParsedSource implements SqlSource {

@@ -28,9 +28,8 @@ export class RevisionGraph {
     migrations.forEach((m, index) => {
       this.byId.set(m.id, m);
       this.rank.set(m.id, index);
-      this.childrenOf.set(m.id, []);
-      this.dependentsOf.set(m.id, []);
     });
+    // Children and dependents are listed for the revisions that have any (20,000 empty lists on 10,000 revisions otherwise).
     for (const m of migrations) {
       for (const [kind, ids] of [
         ['revises', m.parents],
@@ -57,7 +56,8 @@ export class RevisionGraph {
             );
             continue;
           }
-          (kind === 'revises' ? this.childrenOf : this.dependentsOf).get(ref)!.push(m.id);
+          const into = kind === 'revises' ? this.childrenOf : this.dependentsOf;
+          (into.get(ref) ?? into.set(ref, []).get(ref)!).push(m.id);
           const own = kind === 'revises' ? this.parentsOf : this.dependenciesOf;
           const list = own.get(m.id);
           if (list) list.push(ref);
@@ -131,11 +131,11 @@ export class RevisionGraph {
   }
 
   children(id: string): readonly string[] {
-    return this.childrenOf.get(id) ?? [];
+    return this.childrenOf.get(id) ?? NONE;
   }
 
   dependents(id: string): readonly string[] {
-    return this.dependentsOf.get(id) ?? [];
+    return this.dependentsOf.get(id) ?? NONE;
   }
 
   heads(): string[] {

@@ -5,13 +5,14 @@ import { HistoryPane } from '../components/history-pane.js';
 import type { Project, Severity } from '../../engine/index.js';
 import { historyLintInSlices, worstByRevision } from '../lint-view.js';
 import type { TuiSession } from '../session.js';
+import { historyWidthOf } from '../history-text.js';
 import type { ViewState } from '../state.js';
 
 /** The main screen: the history and the detail of the selected revision, side by side or stacked below 80 columns. */
 export function BrowseScreen(props: { session: TuiSession; view: ViewState; detail: readonly string[] | null; width: number; listHeight: number; lintMarks: ReadonlyMap<string, Severity> | null }) {
   const { session, view, detail, width, listHeight } = props;
   const selectedId = session.lines[view.selected]?.id ?? null;
-  const leftWidth = width >= 80 ? Math.max(30, Math.floor(width * 0.45)) : width;
+  const leftWidth = historyWidthOf(width);
   const stacked = width < 80;
   const matches = new Set(view.search?.matches ?? []);
   const historyHeight = stacked ? Math.max(3, Math.floor(listHeight / 2)) : listHeight;
