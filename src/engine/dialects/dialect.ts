@@ -50,6 +50,12 @@ export interface DialectSyntax {
   readonly autoIncrementPrimaryKey: string;
   /** A text type that holds a whole migration's SQL. */
   readonly longTextType: string;
+  /**
+   * Appended to each state table's CREATE TABLE: MySQL's `DEFAULT CHARACTER SET utf8mb4`, as a
+   * database created with the server's latin1 default would give the tables latin1 columns that
+   * keep a migration's non-Latin text as '?' (then resumed from the log, or compared, wrongly).
+   */
+  readonly stateTableOptions: string;
   /** An INSERT that does nothing when the key (a quoted column) is already there: `${into} t (…) VALUES (…)${suffix(key)}`. */
   readonly insertIfAbsent: { readonly into: string; suffix(key: string): string };
   /** `UPDATE a, b SET a.x = ?, b.y = ? WHERE …` changes two tables in one statement (MySQL/MariaDB). */

@@ -25,6 +25,7 @@ export const mysqlSyntax: DialectSyntax = {
   commitTransaction: 'COMMIT',
   autoIncrementPrimaryKey: 'BIGINT AUTO_INCREMENT PRIMARY KEY',
   longTextType: 'LONGTEXT',
+  stateTableOptions: ' DEFAULT CHARACTER SET utf8mb4',
   // Not INSERT IGNORE: that would also turn a too-long value into a warning.
   multiTableUpdate: true,
   insertIfAbsent: { into: 'INSERT INTO', suffix: (key) => ` ON DUPLICATE KEY UPDATE ${key} = ${key}` },

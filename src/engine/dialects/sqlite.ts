@@ -28,6 +28,7 @@ export const sqliteSyntax: DialectSyntax = {
   commitTransaction: 'COMMIT',
   autoIncrementPrimaryKey: 'INTEGER PRIMARY KEY AUTOINCREMENT',
   longTextType: 'TEXT',
+  stateTableOptions: '',
   insertIfAbsent: { into: 'INSERT OR IGNORE INTO', suffix: () => '' },
   serverMillis: "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)",
   insertRowIfAbsent: (table, columns, values) => `INSERT OR IGNORE INTO ${table} (${columns.join(', ')}) VALUES (${values.join(', ')})`,
