@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { connectDatabase, DEFAULT_STATE_TABLES, loadProject, Migrator, parseDatabaseUrl } from '../src/engine/index.js';
+import { binary } from './helpers/cli.js';
 import { eachDatabase, withDb } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
 
@@ -16,6 +18,58 @@ async function withMigrator<T>(url: string, dir: string, work: (m: Migrator) => 
     await db.close();
   }
 }
+
+/**
+ * `upgrade --sql` run by the database's own client in a session that reads backslashes
+ * otherwise (MariaDB NO_BACKSLASH_ESCAPES, PostgreSQL standard_conforming_strings=off): the
+ * script's log row doubled a migration's backslashes for MySQL's default sql_mode (and left
+ * them single for PostgreSQL's default), so the log kept other SQL than the file's.
+ */
+eachDatabase('an upgrade --sql script run by psql / mariadb in a session that reads backslashes otherwise keeps the migration\'s text in the log', async (t, url, database) => {
+  const statement = database.name === 'postgres' ? "SELECT E'a\\\\b' AS x, 'it''s' AS y" : "SELECT 'it''s a \\\\ b' AS x";
+  const dir = makeFolder({ '1_a.up.sql': `${statement};\n`, '1_a.down.sql': 'SELECT 1;\n' });
+  const script = binary(['--dir', dir, 'upgrade', '--sql', '--dialect', database.name]);
+  t.is(script.code, 0, script.stderr);
+  const u = new URL(url.replace(/^mariadb:/, 'mysql:'));
+  const client =
+    database.name === 'postgres'
+      ? spawnSync('psql', ['-X', '-v', 'ON_ERROR_STOP=1', '-h', u.hostname, '-p', u.port, '-U', u.username, '-d', u.pathname.slice(1)], { input: script.stdout, encoding: 'utf8', env: { ...process.env, PGPASSWORD: decodeURIComponent(u.password), PGOPTIONS: '-c standard_conforming_strings=off -c escape_string_warning=off' } })
+      : spawnSync('mariadb', ['--no-defaults', '-h', u.hostname, '-P', u.port, '-u', u.username, "--init-command=SET SESSION sql_mode = 'NO_BACKSLASH_ESCAPES'", u.pathname.slice(1)], { input: script.stdout, encoding: 'utf8', env: { ...process.env, MYSQL_PWD: decodeURIComponent(u.password) } });
+  t.is(client.status, 0, client.stderr);
+  const kept = await withDb(url, async (db) => (await db.query<{ s: string }>("SELECT sql_text AS s FROM migrate_tui_log WHERE revision = '1'"))[0]!.s);
+  t.is(kept, `${statement};`);
+}, ['postgres', 'mariadb']);
+
+/**
+ * sql_mode=NO_BACKSLASH_ESCAPES set by a migration: mysql2's escaping (`\'`) then ended the
+ * string early in the next state row with a quote in it, here the failure's error ("Table
+ * '…' doesn't exist"): the failure was not recorded and status said "no outcome was recorded".
+ */
+/** A migration's statement with a quote, a backslash and characters outside ASCII (no `\'`: the splitter reads MySQL's default sql_mode). */
+const TEXT_STATEMENT = "INSERT INTO t2 VALUES ('it''s Zoë 🚀 \\n')";
+
+eachDatabase('MariaDB: after a migration sets sql_mode=NO_BACKSLASH_ESCAPES, the state rows keep quotes and backslashes, and a failure is recorded', async (t, url) => {
+  const dir = makeFolder({
+    '1_mode.up.sql': "SET SESSION sql_mode = 'NO_BACKSLASH_ESCAPES';\nCREATE TABLE t1 (id int);\n",
+    '1_mode.down.sql': 'DROP TABLE t1;\n',
+    '2_text.up.sql': `CREATE TABLE t2 (v text CHARACTER SET utf8mb4);\n${TEXT_STATEMENT};\n`,
+    '2_text.down.sql': 'DROP TABLE t2;\n',
+    '3_fails.up.sql': 'CREATE TABLE t3 (id int);\nINSERT INTO nope VALUES (1);\n',
+    '3_fails.down.sql': 'DROP TABLE t3;\n',
+  });
+  const result = await withMigrator(url, dir, (m) => m.upgrade('heads'));
+  t.deepEqual(result.steps.map((s) => `${s.revision} ${s.status}`), ['1 done', '2 done', '3 failed']);
+  const state = await withMigrator(url, dir, (m) => m.readState());
+  t.deepEqual(state.versionRows, ['2']);
+  t.is(state.dirty?.revision, '3');
+  t.is(state.dirty?.statementsDone, 1);
+  t.is(state.dirty?.uncertain, null, 'the failure was recorded');
+  t.regex(state.dirty?.error ?? '', /Table '.*nope' doesn't exist/);
+  const kept = await withDb(url, async (db) => (await db.query<{ s: string }>("SELECT sql_text AS s FROM migrate_tui_log WHERE revision = '2'"))[0]!.s);
+  t.true(kept.includes(TEXT_STATEMENT), `the text is kept as it is in the file: ${kept}`);
+  // The server read the file's \n as two characters (NO_BACKSLASH_ESCAPES held for this step).
+  t.is(await withDb(url, async (db) => (await db.query<{ v: string }>('SELECT v FROM t2'))[0]!.v), "it's Zoë 🚀 \\n");
+}, ['mariadb']);
 
 /**
  * A database whose default character set is latin1 (MariaDB's compiled-in default, or

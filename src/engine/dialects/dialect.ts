@@ -42,6 +42,12 @@ export interface DialectSyntax {
   readonly outsideTransactionOnly: ReadonlyArray<{ readonly pattern: RegExp; readonly what: string }>;
   readonly splitter: SplitterRules;
   quoteIdentifier(name: string): string;
+  /**
+   * A string as a literal that reads back unchanged whatever the session's settings say
+   * (MySQL's sql_mode NO_BACKSLASH_ESCAPES, SET NAMES; PostgreSQL's standard_conforming_strings):
+   * the tool's own rows and offline scripts, which a migration's SET may precede.
+   */
+  stringLiteral(value: string): string;
   /** Type of the revision column in the state tables. */
   readonly revisionColumnType: string;
   readonly beginTransaction: string;

@@ -6,7 +6,7 @@ import { goneClientPort, mysqlOrphanNote } from './orphan-session.js';
 import { lockWithWait, sequentialStep, type BlockingSession, type LockLimits, type ReadOnlyProbe, type StatementBatch, type DatabaseAdapter, type Query, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
 import type { DialectSyntax } from './dialect.js';
 import { mariadbSyntax } from './mariadb.js';
-import { mysqlSyntax } from './mysql.js';
+import { mysqlQueryFormat, mysqlSyntax } from './mysql.js';
 import { mysqlSchema } from './mysql-schema.js';
 import { mysqlBlockers } from './mysql-blockers.js';
 import { detectMysqlFamily, settleCapabilities, syntaxFor, type Capabilities, type CapabilitySettings } from './capabilities.js';
@@ -49,6 +49,7 @@ export class MysqlAdapter implements DatabaseAdapter {
       ...(stream ? { stream } : {}),
       uri: url.replace(/^mariadb:/i, 'mysql:'),
       multipleStatements: false,
+      queryFormat: mysqlQueryFormat,
       dateStrings: true,
       supportBigNumbers: true,
       // On our socket the watch decides the deadline (and says where it stalled); the driver's is a backstop.

@@ -1,4 +1,4 @@
-import { quoteWith, type DialectSyntax } from './dialect.js';
+import { quoteStringLiteral, quoteWith, type DialectSyntax } from './dialect.js';
 
 export const postgresSyntax: DialectSyntax = {
   name: 'postgres',
@@ -29,6 +29,8 @@ export const postgresSyntax: DialectSyntax = {
     delimiterCommand: false,
   },
   quoteIdentifier: (name) => quoteWith('"', '"', name),
+  // With standard_conforming_strings=off a backslash in '…' is an escape; in E'…' it always is.
+  stringLiteral: (value) => (value.includes('\\') ? `E${quoteStringLiteral(value.replace(/\\/g, '\\\\'))}` : quoteStringLiteral(value)),
   revisionColumnType: 'VARCHAR(64)',
   beginTransaction: 'BEGIN',
   commitTransaction: 'COMMIT',

@@ -1,4 +1,4 @@
-import { quoteWith, type DialectSyntax } from './dialect.js';
+import { quoteStringLiteral, quoteWith, type DialectSyntax } from './dialect.js';
 
 export const sqliteSyntax: DialectSyntax = {
   name: 'sqlite',
@@ -23,6 +23,7 @@ export const sqliteSyntax: DialectSyntax = {
     delimiterCommand: false,
   },
   quoteIdentifier: (name) => quoteWith('"', '"', name),
+  stringLiteral: quoteStringLiteral,
   revisionColumnType: 'TEXT',
   beginTransaction: 'BEGIN',
   commitTransaction: 'COMMIT',
