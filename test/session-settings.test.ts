@@ -1,8 +1,10 @@
+import test from 'ava';
 import { spawnSync } from 'node:child_process';
 import { connectDatabase, DEFAULT_STATE_TABLES, loadProject, Migrator, parseDatabaseUrl } from '../src/engine/index.js';
 import { binary } from './helpers/cli.js';
 import { eachDatabase, withDb } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
+import { startMariadb } from './servers.js';
 
 /**
  * The tool's own SQL under the session settings users run with, set on the server or by a
@@ -70,6 +72,72 @@ eachDatabase('MariaDB: after a migration sets sql_mode=NO_BACKSLASH_ESCAPES, the
   // The server read the file's \n as two characters (NO_BACKSLASH_ESCAPES held for this step).
   t.is(await withDb(url, async (db) => (await db.query<{ v: string }>('SELECT v FROM t2'))[0]!.v), "it's Zoë 🚀 \\n");
 }, ['mariadb']);
+
+/**
+ * `SET autocommit = 0` in a migration: every state row after it stayed in a transaction that
+ * nothing committed, rolled back when the run closed its connection: the run said "applied 3"
+ * and the database read dirty at the step after the SET.
+ */
+eachDatabase('MariaDB: a migration that sets autocommit=0 does not leave the next steps\' state rows uncommitted', async (t, url) => {
+  const dir = makeFolder({
+    '1_ac.up.sql': 'SET autocommit = 0;\nCREATE TABLE t1 (id int);\nINSERT INTO t1 VALUES (1);\n',
+    '1_ac.down.sql': 'DROP TABLE t1;\n',
+    '2_b.up.sql': 'INSERT INTO t1 VALUES (2);\n',
+    '2_b.down.sql': 'DELETE FROM t1 WHERE id = 2;\n',
+    '3_c.up.sql': 'INSERT INTO t1 VALUES (3);\n',
+    '3_c.down.sql': 'DELETE FROM t1 WHERE id = 3;\n',
+  });
+  const result = await withMigrator(url, dir, (m) => m.upgrade('heads'));
+  t.is(result.error, undefined, result.error?.message);
+  const state = await withMigrator(url, dir, (m) => m.readState());
+  t.is(state.dirty, null);
+  t.deepEqual(state.versionRows, ['3']);
+  t.deepEqual(await withDb(url, async (db) => (await db.query<{ id: number }>('SELECT id FROM t1 ORDER BY id')).map((r) => Number(r.id))), [1, 2, 3]);
+}, ['mariadb']);
+
+/**
+ * A server whose new sessions have autocommit off (autocommit=0 in its configuration) and
+ * sql_mode NO_BACKSLASH_ESCAPES: a private server, as these are global. The run said "applied
+ * 2 revisions" while the database kept 1 and read dirty; stamp said "stamped" and changed nothing.
+ */
+test('MariaDB with global autocommit=0 and sql_mode=NO_BACKSLASH_ESCAPES: upgrade, stamp and downgrade write what they say', async (t) => {
+  let server;
+  try {
+    server = await startMariadb();
+  } catch (error) {
+    t.log(`MARIADB NOT AVAILABLE: not tested (${String(error).split('\n')[0]})`);
+    if (process.env.CI === 'true') t.fail('MariaDB not available');
+    else t.pass();
+    return;
+  }
+  try {
+    await withDb(server.url, async (db) => {
+      await db.execute('CREATE DATABASE app');
+      await db.execute("SET GLOBAL autocommit = 0, GLOBAL sql_mode = 'NO_BACKSLASH_ESCAPES'");
+    });
+    const url = server.url.replace(/\/mysql$/, '/app');
+    const dir = makeFolder({
+      '1_a.up.sql': "CREATE TABLE t1 (name varchar(50));\nINSERT INTO t1 VALUES ('O''Brien');\n",
+      '1_a.down.sql': 'DROP TABLE t1;\n',
+      '2_b.up.sql': 'INSERT INTO t1 VALUES (\'b\');\n',
+      '2_b.down.sql': "DELETE FROM t1 WHERE name = 'b';\n",
+    });
+    const up = await withMigrator(url, dir, (m) => m.upgrade('heads'));
+    t.is(up.error, undefined, up.error?.message);
+    let state = await withMigrator(url, dir, (m) => m.readState());
+    t.is(state.dirty, null);
+    t.deepEqual(state.versionRows, ['2']);
+    await withMigrator(url, dir, (m) => m.stamp('1'));
+    t.deepEqual((await withMigrator(url, dir, (m) => m.readState())).versionRows, ['1']);
+    const down = await withMigrator(url, dir, (m) => m.downgrade('base'));
+    t.is(down.error, undefined, down.error?.message);
+    state = await withMigrator(url, dir, (m) => m.readState());
+    t.deepEqual(state.versionRows, []);
+    t.is(state.dirty, null);
+  } finally {
+    await server.stop();
+  }
+});
 
 /**
  * A database whose default character set is latin1 (MariaDB's compiled-in default, or

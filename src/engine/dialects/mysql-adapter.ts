@@ -18,6 +18,8 @@ let driver: typeof mysql | undefined;
 export class MysqlAdapter implements DatabaseAdapter {
   readonly backupIncludesStateTables = false;
   readonly backupExtension = 'sql';
+  /** A migration's statement left the session with autocommit off (its OK packet said so): the next state row turns it back on first. */
+  private autocommitOff = false;
   private constructor(
     private readonly url: string,
     private readonly conn: mysql.Connection,
@@ -69,7 +71,9 @@ export class MysqlAdapter implements DatabaseAdapter {
   private static async identify(conn: mysql.Connection, url: string, display: string, databaseName: string, lockName: string, settings?: { readonly capabilities?: CapabilitySettings; readonly from?: string }): Promise<MysqlAdapter> {
     // mysql2 sends utf8mb4_unicode_ci in the handshake; the server's own utf8mb4 collation
     // is what the mariadb client gets (it decides how string literals compare).
-    await conn.query('SET NAMES utf8mb4');
+    // autocommit: the server's default may be off (autocommit=0 in its config, or init_connect);
+    // every state row written outside a step's transaction must commit as it is written.
+    await conn.query('SET NAMES utf8mb4, SESSION autocommit = 1');
     const [rows] = await conn.query('SELECT VERSION() AS v');
     const version = String((rows as Array<{ v: string }>)[0]!.v);
     const isMariadb = /mariadb/i.test(version);
@@ -142,21 +146,33 @@ export class MysqlAdapter implements DatabaseAdapter {
   }
 
   async execute(sql: string): Promise<void> {
-    await this.conn.query(sql);
+    const [result] = await this.conn.query(sql);
+    // SERVER_STATUS_AUTOCOMMIT (2) in the OK packet: a `SET autocommit = 0` of the migration's.
+    if (!Array.isArray(result)) this.autocommitOff = ((result as mysql.ResultSetHeader).serverStatus & 2) === 0;
+  }
+
+  /** Before a state row after a migration's `SET autocommit = 0` (else the row and what ran before it would never commit): turning it back on commits what ran. */
+  private async ownSession(): Promise<void> {
+    if (!this.autocommitOff) return;
+    this.autocommitOff = false;
+    await this.conn.query('SET SESSION autocommit = 1');
   }
 
   async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    await this.ownSession();
     const [rows] = await this.conn.query(sql, params as unknown[]);
     return Array.isArray(rows) ? (rows as T[]) : [];
   }
 
   async update(sql: string, params: readonly unknown[]): Promise<number> {
+    await this.ownSession();
     const [result] = await this.conn.query(sql, params as unknown[]);
     // Without FOUND_ROWS (see connect), affectedRows counts the rows changed.
     return Number((result as mysql.ResultSetHeader).affectedRows);
   }
 
   async insert(sql: string, params: readonly unknown[]): Promise<number> {
+    await this.ownSession();
     const [result] = await this.conn.query(sql, params as unknown[]);
     return Number((result as mysql.ResultSetHeader).insertId);
   }
@@ -256,7 +272,8 @@ export class MysqlAdapter implements DatabaseAdapter {
   async restore(file: string): Promise<void> {
     const { path } = this.checkedTool('client');
     const { args, env } = this.toolConnection();
-    await runTool(path, [...args, this.databaseName], { stdinFile: file, env });
+    // The dump's rows must commit whatever autocommit the server gives a new session.
+    await runTool(path, [...args, '--init-command=SET SESSION autocommit = 1', this.databaseName], { stdinFile: file, env });
   }
 
   /** `db.table` looks in that database (MySQL's schemas are databases); a bare name in the connected one. */
