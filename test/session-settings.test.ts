@@ -153,3 +153,41 @@ eachDatabase('MariaDB: in a latin1 database the log keeps a migration\'s text wh
   const kept = await withDb(url, async (db) => (await db.query<{ s: string }>("SELECT sql_text AS s FROM migrate_tui_log WHERE revision = '1'"))[0]!.s);
   t.is(kept, `${statement};`);
 }, ['mariadb']);
+
+/**
+ * A migration that moves the session elsewhere (PostgreSQL `SET search_path`, MySQL `USE`):
+ * the state rows after it were written, unqualified, where the session now pointed. PostgreSQL
+ * rolled the step back ('relation "migrate_tui_version" does not exist', with a hint about
+ * dropping migrate-tui's tables); MariaDB said statement 3 of 4 had failed, and status read
+ * dirty with no outcome recorded, for a migration that had run whole.
+ */
+eachDatabase('a migration that sets search_path (PostgreSQL) or USEs another database (MariaDB): the state rows stay where they were', async (t, url, database) => {
+  const other = `${url.split('/').pop()}_other`;
+  const move = database.name === 'postgres' ? `CREATE SCHEMA ${other};\nSET search_path = ${other};\n` : `CREATE DATABASE ${other};\nUSE ${other};\n`;
+  const dir = makeFolder({
+    '1_move.up.sql': `${move}CREATE TABLE t1 (id int);\n`,
+    '1_move.down.sql': `DROP TABLE ${other}.t1;\n`,
+    '2_b.up.sql': 'CREATE TABLE t2 (id int);\n',
+    '2_b.down.sql': `DROP TABLE ${other}.t2;\n`,
+    '3_c.up.sql': 'CREATE TABLE t3 (id int);\n',
+    '3_c.down.sql': `DROP TABLE ${other}.t3;\n`,
+  });
+  try {
+    const result = await withMigrator(url, dir, async (m) => {
+      const up = await m.upgrade('heads');
+      // The same session, after the move: what a TUI session reads next.
+      return { up, state: await m.readState() };
+    });
+    t.is(result.up.error, undefined, result.up.error?.message);
+    t.deepEqual(result.up.steps.map((s) => `${s.revision} ${s.status}`), ['1 done', '2 done', '3 done']);
+    t.deepEqual(result.state.versionRows, ['3']);
+    const state = await withMigrator(url, dir, (m) => m.readState());
+    t.is(state.dirty, null);
+    t.deepEqual(state.versionRows, ['3']);
+    const down = await withMigrator(url, dir, (m) => m.downgrade('base'));
+    t.is(down.error, undefined, down.error?.message);
+    t.deepEqual((await withMigrator(url, dir, (m) => m.readState())).versionRows, []);
+  } finally {
+    if (database.name === 'mariadb') await withDb(url, (db) => db.execute(`DROP DATABASE IF EXISTS ${other}`));
+  }
+}, ['postgres', 'mariadb']);

@@ -286,6 +286,9 @@ export class MysqlAdapter implements DatabaseAdapter {
     return rows.length > 0;
   }
 
+  /** The URL's database: what unqualified names meant when the session opened. */
+  readonly homeSchemas = async (names: readonly string[]): Promise<ReadonlyArray<string | null>> => names.map(() => this.databaseName || null);
+
   schema(exclude: readonly string[]): Promise<SchemaSnapshot> {
     return mysqlSchema((text) => this.query(text), exclude);
   }

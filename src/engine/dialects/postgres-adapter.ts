@@ -349,6 +349,12 @@ export class PostgresAdapter implements DatabaseAdapter {
     return row!.ok;
   }
 
+  async homeSchemas(names: readonly string[]): Promise<ReadonlyArray<string | null>> {
+    const where = (k: number) => `coalesce((SELECT n.nspname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(?)), current_schema()) AS s${k}`;
+    const [row] = await this.query<Record<string, string | null>>(`SELECT ${names.map((_, k) => where(k)).join(', ')}`, names.map((n) => postgresSyntax.quoteIdentifier(n)));
+    return names.map((_, k) => row?.[`s${k}`] ?? null);
+  }
+
   schema(exclude: readonly string[]): Promise<SchemaSnapshot> {
     return postgresSchema((text) => this.query(text), exclude);
   }
