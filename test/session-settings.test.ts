@@ -191,3 +191,36 @@ eachDatabase('a migration that sets search_path (PostgreSQL) or USEs another dat
     if (database.name === 'mariadb') await withDb(url, (db) => db.execute(`DROP DATABASE IF EXISTS ${other}`));
   }
 }, ['postgres', 'mariadb']);
+
+/**
+ * A database whose sessions are read-only (default_transaction_read_only = on; a standby
+ * answers the same): looking works, and a command that would write says the database takes
+ * no writes and that nothing was written, with what to change (it said "the database said:
+ * cannot execute CREATE TABLE in a read-only transaction").
+ */
+eachDatabase('PostgreSQL with default_transaction_read_only = on: status works; upgrade and stamp say the database takes no writes and nothing was written', async (t, url) => {
+  const dir = makeFolder({ '1_a.up.sql': 'CREATE TABLE t1 (id int);\n', '1_a.down.sql': 'DROP TABLE t1;\n', '2_b.up.sql': 'CREATE TABLE t2 (id int);\n', '2_b.down.sql': 'DROP TABLE t2;\n' });
+  t.is((await withMigrator(url, dir, (m) => m.upgrade('1'))).error, undefined);
+  const name = url.split('/').pop()!;
+  await withDb(url, (db) => db.execute(`ALTER DATABASE ${name} SET default_transaction_read_only = on`));
+  try {
+    const status = binary(['--dir', dir, '--url', url, 'status']);
+    t.is(status.code, 0, status.stderr);
+    t.regex(status.stdout, /pending:\s+2 b/);
+    for (const args of [['upgrade'], ['stamp', 'base']]) {
+      const run = binary(['--dir', dir, '--url', url, '--yes', '--json', ...args]);
+      const error = (JSON.parse(run.stdout) as { error?: { code: string; message: string; hint: string } }).error;
+      t.is(error?.code, 'read-only-database', args.join(' '));
+      t.regex(error?.message ?? '', /takes no writes \(cannot execute .* in a read-only transaction\); nothing was written/);
+      t.regex(error?.hint ?? '', /default_transaction_read_only/);
+    }
+  } finally {
+    await withDb(url, async (db) => {
+      await db.execute('SET default_transaction_read_only = off');
+      await db.execute(`ALTER DATABASE ${name} SET default_transaction_read_only = off`);
+    });
+  }
+  const state = await withMigrator(url, dir, (m) => m.readState());
+  t.deepEqual(state.versionRows, ['1']);
+  t.is(state.log.length, 1);
+}, ['postgres']);

@@ -72,6 +72,8 @@ export interface DialectSyntax {
    * sql_mode such as ORACLE reads another syntax), so the same work may be done another way.
    */
   readonly compoundStatement?: { unparsed(error: unknown): boolean };
+  /** The server refused a write because the session or server is read-only (`refused`), and how that is changed (`hint`). */
+  readonly readOnly: { refused(error: unknown): boolean; readonly hint: string };
   /** The server's clock in milliseconds since 1970, as SQL: the lease lock compares times on the server only. */
   readonly serverMillis: string;
   /** `INSERT … VALUES (…)` that does nothing when the key exists; its row count says whether it inserted (MySQL: INSERT IGNORE, as ON DUPLICATE KEY counts a found row with mysql2's FOUND_ROWS). */

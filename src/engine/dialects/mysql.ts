@@ -64,6 +64,11 @@ export const mysqlSyntax: DialectSyntax = {
   // Not INSERT IGNORE: that would also turn a too-long value into a warning.
   multiTableUpdate: true,
   insertIfAbsent: { into: 'INSERT INTO', suffix: (key) => ` ON DUPLICATE KEY UPDATE ${key} = ${key}` },
+  // 1290 --read-only / super_read_only, 1792 a read-only transaction (transaction_read_only), 1836 read-only mode.
+  readOnly: {
+    refused: (error) => [1290, 1792, 1836].includes((error as { errno?: number } | null)?.errno ?? 0),
+    hint: 'the server or session is read-only (read_only / super_read_only, or transaction_read_only = ON): run changes on the primary, or as a user the server lets write',
+  },
   serverMillis: 'CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS SIGNED)',
   insertRowIfAbsent: (table, columns, values) => `INSERT IGNORE INTO ${table} (${columns.join(', ')}) VALUES (${values.join(', ')})`,
 };

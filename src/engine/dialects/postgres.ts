@@ -38,6 +38,11 @@ export const postgresSyntax: DialectSyntax = {
   longTextType: 'TEXT',
   stateTableOptions: '',
   insertIfAbsent: { into: 'INSERT INTO', suffix: (key) => ` ON CONFLICT (${key}) DO NOTHING` },
+  // 25006 read_only_sql_transaction: default_transaction_read_only, or a hot standby.
+  readOnly: {
+    refused: (error) => (error as { code?: string } | null)?.code === '25006',
+    hint: 'its sessions are read-only (default_transaction_read_only = on for the role or database, or a standby): run changes on the primary, or turn it off for the role that migrates (ALTER ROLE … SET default_transaction_read_only = off)',
+  },
   serverMillis: '(extract(epoch from clock_timestamp()) * 1000)::bigint',
   insertRowIfAbsent: (table, columns, values) => `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${values.join(', ')}) ON CONFLICT DO NOTHING`,
 };

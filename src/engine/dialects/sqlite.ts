@@ -31,6 +31,10 @@ export const sqliteSyntax: DialectSyntax = {
   longTextType: 'TEXT',
   stateTableOptions: '',
   insertIfAbsent: { into: 'INSERT OR IGNORE INTO', suffix: () => '' },
+  readOnly: {
+    refused: (error) => String((error as { code?: string } | null)?.code ?? '').startsWith('SQLITE_READONLY'),
+    hint: 'the file (or its folder, for the journal) is not writable by this user, or it was opened read-only: fix its permissions',
+  },
   serverMillis: "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)",
   insertRowIfAbsent: (table, columns, values) => `INSERT OR IGNORE INTO ${table} (${columns.join(', ')}) VALUES (${values.join(', ')})`,
 };

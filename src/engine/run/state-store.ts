@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { DatabaseAdapter, Query } from '../dialects/adapter.js';
 import { versionTableChange } from '../plan/offline-sql.js';
 import { pinStateTables } from './state-names.js';
+import { ReadOnlyDatabaseError } from '../dialects/dialect-errors.js';
 import { LOG_COLUMNS, LOG_TEXT_REFS, logTableUpgrade, qualifiedName, stateTableDdl, textTableDdl, textTableName, type StateTableNames } from '../state-tables.js';
 
 /** What one step did, as `migrate_tui_log` records it. */
@@ -96,6 +97,13 @@ export class StateStore {
    */
   async ensure(): Promise<void> {
     await this.pin();
+    // The first write of a run: a read-only session refuses it, before anything is written.
+    await this.create().catch((error: unknown) => {
+      throw this.db.syntax.readOnly.refused(error) ? new ReadOnlyDatabaseError(this.db.display, (error as Error).message, this.db.syntax.readOnly.hint) : error;
+    });
+  }
+
+  private async create(): Promise<void> {
     for (const statement of stateTableDdl(this.db.syntax, this.at)) await this.db.execute(statement);
     if (!(await this.db.tableExists(textTableName(this.at)))) {
       if (!(await this.hasTextRefs())) for (const statement of logTableUpgrade(this.db.syntax, this.at)) await this.db.execute(statement);
