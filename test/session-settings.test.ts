@@ -224,3 +224,22 @@ eachDatabase('PostgreSQL with default_transaction_read_only = on: status works; 
   t.deepEqual(state.versionRows, ['1']);
   t.is(state.log.length, 1);
 }, ['postgres']);
+
+/**
+ * A migration that changes the client's character set (PostgreSQL `SET client_encoding`, MySQL
+ * `SET NAMES`): the drivers still send UTF-8, and the server read the next state rows in the
+ * other encoding: the log kept 'Zoë' as 'ZoÃ«'.
+ */
+eachDatabase('a migration that sets client_encoding / SET NAMES latin1: the next steps\' log rows keep their text', async (t, url, database) => {
+  const statement = "INSERT INTO t1 VALUES ('Zoë ünïcödé 日本')";
+  const dir = makeFolder({
+    '1_enc.up.sql': `${database.name === 'postgres' ? "SET client_encoding = 'LATIN1'" : 'SET NAMES latin1'};\nCREATE TABLE t1 (v varchar(40));\n`,
+    '1_enc.down.sql': 'DROP TABLE t1;\n',
+    '2_text.up.sql': `${statement};\n`,
+    '2_text.down.sql': 'DELETE FROM t1;\n',
+  });
+  const result = await withMigrator(url, dir, (m) => m.upgrade('heads'));
+  t.is(result.error, undefined, result.error?.message);
+  const kept = await withDb(url, async (db) => (await db.query<{ s: string }>("SELECT sql_text AS s FROM migrate_tui_log WHERE revision = '2'"))[0]!.s);
+  t.is(kept, `${statement};`);
+}, ['postgres', 'mariadb']);
