@@ -15,6 +15,21 @@ test('DROP TABLE in its forms: IF EXISTS, several tables, quoted and schema-qual
   t.deepEqual(risks('DROP TABLE [weird name]', 'sqlite'), [['drop-table', 'weird name']]);
 });
 
+/**
+ * MySQL/MariaDB with sql_mode ANSI_QUOTES (on the server, or set by a migration): "t1" names a
+ * table. The preview said "data at risk: none found (no DROP TABLE …)" before a downgrade whose
+ * DROP TABLE "t1" then dropped a table of 2 rows. In the default sql_mode a string cannot stand
+ * there, so reading it as a name is right under either mode.
+ */
+test('MySQL: a double-quoted name (sql_mode ANSI_QUOTES) is a table or column at risk; a double-quoted string elsewhere is not', (t) => {
+  t.deepEqual(risks('DROP TABLE "t1"', 'mysql'), [['drop-table', 't1']]);
+  t.deepEqual(risks('DROP TABLE IF EXISTS "app"."Order Items", t2', 'mariadb'), [['drop-table', 'app.Order Items'], ['drop-table', 't2']]);
+  t.deepEqual(risks('TRUNCATE "t1"', 'mysql'), [['truncate', 't1']]);
+  t.deepEqual(risks('DELETE FROM "t1"', 'mysql'), [['delete-all', 't1']]);
+  t.deepEqual(risks('ALTER TABLE "t1" DROP COLUMN "c"', 'mysql'), [['drop-column', 't1', 'c']]);
+  t.deepEqual(risks('DELETE FROM t1 WHERE note = "DROP TABLE x"', 'mysql'), []);
+});
+
 test('ALTER TABLE … DROP COLUMN in each dialect syntax; other DROPs are not columns', (t) => {
   t.deepEqual(risks('ALTER TABLE users DROP COLUMN email'), [['drop-column', 'users', 'email']]);
   t.deepEqual(risks('ALTER TABLE IF EXISTS ONLY public.users DROP COLUMN IF EXISTS "E-mail" CASCADE'), [['drop-column', 'public.users', 'E-mail']]);

@@ -92,7 +92,7 @@ export function stateTableDdl(s: DialectSyntax, tables: StateTableNames): string
   const q = (name: string) => s.quoteIdentifier(name);
   const text = s.longTextType;
   return [
-    `CREATE TABLE IF NOT EXISTS ${qualifiedName(tables.version, q)} (${q('revision')} ${s.revisionColumnType} NOT NULL PRIMARY KEY)`,
+    `CREATE TABLE IF NOT EXISTS ${qualifiedName(tables.version, q)} (${q('revision')} ${s.revisionColumnType} NOT NULL PRIMARY KEY)${s.stateTableOptions}`,
     `CREATE TABLE IF NOT EXISTS ${qualifiedName(tables.log, q)} (` +
       [
         `${q('id')} ${s.autoIncrementPrimaryKey}`,
@@ -115,7 +115,7 @@ export function stateTableDdl(s: DialectSyntax, tables: StateTableNames): string
         `${q('error')} ${text}`,
         ...LOG_TEXT_REFS.map(([, ref]) => `${q(ref)} CHAR(64)`),
       ].join(', ') +
-      ')',
+      `)${s.stateTableOptions}`,
   ];
 }
 
@@ -126,7 +126,7 @@ export function stateTableDdl(s: DialectSyntax, tables: StateTableNames): string
  */
 export function textTableDdl(s: DialectSyntax, tables: StateTableNames): string {
   const q = (name: string) => s.quoteIdentifier(name);
-  return `CREATE TABLE IF NOT EXISTS ${qualifiedName(textTableName(tables), q)} (${q('text_sha256')} CHAR(64) NOT NULL PRIMARY KEY, ${q('sql_text')} ${s.longTextType} NOT NULL)`;
+  return `CREATE TABLE IF NOT EXISTS ${qualifiedName(textTableName(tables), q)} (${q('text_sha256')} CHAR(64) NOT NULL PRIMARY KEY, ${q('sql_text')} ${s.longTextType} NOT NULL)${s.stateTableOptions}`;
 }
 
 /** Adds the reference columns to a log table created before the texts table existed. */
@@ -152,6 +152,6 @@ export function lockTableDdl(s: DialectSyntax, table: string): string {
       `${q('expires_ms')} BIGINT NOT NULL`,
       `${q('heartbeats')} INTEGER NOT NULL`,
     ].join(', ') +
-    ')'
+    `)${s.stateTableOptions}`
   );
 }

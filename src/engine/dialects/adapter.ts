@@ -138,6 +138,8 @@ export interface DatabaseAdapter {
   relaxDurability?(): Promise<void>;
 
   tableExists(name: string): Promise<boolean>;
+  /** Where each unqualified name resolves now (the schema holding it, else the one CREATE uses): the state tables are pinned there, so a migration's `SET search_path` / `USE` cannot move them. */
+  homeSchemas?(names: readonly string[]): Promise<ReadonlyArray<string | null>>;
   /**
    * The schema, normalised for comparison (schema-snapshot.ts): tables, columns, indexes,
    * constraints, triggers, views, sequences, enums, routines — what the database has of them.

@@ -36,6 +36,13 @@ export class NoDatabaseError extends MigrateTuiError {
   }
 }
 
+/** The run's first write (the state tables) was refused: the database takes no writes on this session. */
+export class ReadOnlyDatabaseError extends MigrateTuiError {
+  constructor(display: string, reason: string, hint: string) {
+    super('read-only-database', `${display} takes no writes (${reason}); nothing was written to it`, `${hint}; status, current, history and --sql only read, and work on it`, { database: display, reason });
+  }
+}
+
 export class LockTimeoutError extends MigrateTuiError {
   constructor(timeoutMs: number, holder: string | null, display: string) {
     super(

@@ -42,6 +42,12 @@ export interface DialectSyntax {
   readonly outsideTransactionOnly: ReadonlyArray<{ readonly pattern: RegExp; readonly what: string }>;
   readonly splitter: SplitterRules;
   quoteIdentifier(name: string): string;
+  /**
+   * A string as a literal that reads back unchanged whatever the session's settings say
+   * (MySQL's sql_mode NO_BACKSLASH_ESCAPES, SET NAMES; PostgreSQL's standard_conforming_strings):
+   * the tool's own rows and offline scripts, which a migration's SET may precede.
+   */
+  stringLiteral(value: string): string;
   /** Type of the revision column in the state tables. */
   readonly revisionColumnType: string;
   readonly beginTransaction: string;
@@ -50,6 +56,12 @@ export interface DialectSyntax {
   readonly autoIncrementPrimaryKey: string;
   /** A text type that holds a whole migration's SQL. */
   readonly longTextType: string;
+  /**
+   * Appended to each state table's CREATE TABLE: MySQL's `DEFAULT CHARACTER SET utf8mb4`, as a
+   * database created with the server's latin1 default would give the tables latin1 columns that
+   * keep a migration's non-Latin text as '?' (then resumed from the log, or compared, wrongly).
+   */
+  readonly stateTableOptions: string;
   /** An INSERT that does nothing when the key (a quoted column) is already there: `${into} t (…) VALUES (…)${suffix(key)}`. */
   readonly insertIfAbsent: { readonly into: string; suffix(key: string): string };
   /** `UPDATE a, b SET a.x = ?, b.y = ? WHERE …` changes two tables in one statement (MySQL/MariaDB). */
@@ -60,6 +72,8 @@ export interface DialectSyntax {
    * sql_mode such as ORACLE reads another syntax), so the same work may be done another way.
    */
   readonly compoundStatement?: { unparsed(error: unknown): boolean };
+  /** The server refused a write because the session or server is read-only (`refused`), and how that is changed (`hint`). */
+  readonly readOnly: { refused(error: unknown): boolean; readonly hint: string };
   /** The server's clock in milliseconds since 1970, as SQL: the lease lock compares times on the server only. */
   readonly serverMillis: string;
   /** `INSERT … VALUES (…)` that does nothing when the key exists; its row count says whether it inserted (MySQL: INSERT IGNORE, as ON DUPLICATE KEY counts a found row with mysql2's FOUND_ROWS). */

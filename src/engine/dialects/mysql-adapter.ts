@@ -6,7 +6,7 @@ import { goneClientPort, mysqlOrphanNote } from './orphan-session.js';
 import { lockWithWait, sequentialStep, type BlockingSession, type LockLimits, type ReadOnlyProbe, type StatementBatch, type DatabaseAdapter, type Query, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
 import type { DialectSyntax } from './dialect.js';
 import { mariadbSyntax } from './mariadb.js';
-import { mysqlSyntax } from './mysql.js';
+import { mysqlQueryFormat, mysqlSyntax } from './mysql.js';
 import { mysqlSchema } from './mysql-schema.js';
 import { mysqlBlockers } from './mysql-blockers.js';
 import { detectMysqlFamily, settleCapabilities, syntaxFor, type Capabilities, type CapabilitySettings } from './capabilities.js';
@@ -18,6 +18,8 @@ let driver: typeof mysql | undefined;
 export class MysqlAdapter implements DatabaseAdapter {
   readonly backupIncludesStateTables = false;
   readonly backupExtension = 'sql';
+  /** A migration's statement left the session with autocommit off (its OK packet said so): the next state row turns it back on first. */
+  private autocommitOff = false;
   private constructor(
     private readonly url: string,
     private readonly conn: mysql.Connection,
@@ -49,6 +51,7 @@ export class MysqlAdapter implements DatabaseAdapter {
       ...(stream ? { stream } : {}),
       uri: url.replace(/^mariadb:/i, 'mysql:'),
       multipleStatements: false,
+      queryFormat: mysqlQueryFormat,
       dateStrings: true,
       supportBigNumbers: true,
       // On our socket the watch decides the deadline (and says where it stalled); the driver's is a backstop.
@@ -68,7 +71,9 @@ export class MysqlAdapter implements DatabaseAdapter {
   private static async identify(conn: mysql.Connection, url: string, display: string, databaseName: string, lockName: string, settings?: { readonly capabilities?: CapabilitySettings; readonly from?: string }): Promise<MysqlAdapter> {
     // mysql2 sends utf8mb4_unicode_ci in the handshake; the server's own utf8mb4 collation
     // is what the mariadb client gets (it decides how string literals compare).
-    await conn.query('SET NAMES utf8mb4');
+    // autocommit: the server's default may be off (autocommit=0 in its config, or init_connect);
+    // every state row written outside a step's transaction must commit as it is written.
+    await conn.query('SET NAMES utf8mb4, SESSION autocommit = 1');
     const [rows] = await conn.query('SELECT VERSION() AS v');
     const version = String((rows as Array<{ v: string }>)[0]!.v);
     const isMariadb = /mariadb/i.test(version);
@@ -141,21 +146,33 @@ export class MysqlAdapter implements DatabaseAdapter {
   }
 
   async execute(sql: string): Promise<void> {
-    await this.conn.query(sql);
+    const [result] = await this.conn.query(sql);
+    // SERVER_STATUS_AUTOCOMMIT (2) in the OK packet: a `SET autocommit = 0` of the migration's.
+    if (!Array.isArray(result)) this.autocommitOff = ((result as mysql.ResultSetHeader).serverStatus & 2) === 0;
+  }
+
+  /** Before a state row after a migration's `SET autocommit = 0` (else the row and what ran before it would never commit): turning it back on commits what ran. */
+  private async ownSession(): Promise<void> {
+    if (!this.autocommitOff) return;
+    this.autocommitOff = false;
+    await this.conn.query('SET SESSION autocommit = 1');
   }
 
   async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    await this.ownSession();
     const [rows] = await this.conn.query(sql, params as unknown[]);
     return Array.isArray(rows) ? (rows as T[]) : [];
   }
 
   async update(sql: string, params: readonly unknown[]): Promise<number> {
+    await this.ownSession();
     const [result] = await this.conn.query(sql, params as unknown[]);
     // Without FOUND_ROWS (see connect), affectedRows counts the rows changed.
     return Number((result as mysql.ResultSetHeader).affectedRows);
   }
 
   async insert(sql: string, params: readonly unknown[]): Promise<number> {
+    await this.ownSession();
     const [result] = await this.conn.query(sql, params as unknown[]);
     return Number((result as mysql.ResultSetHeader).insertId);
   }
@@ -255,7 +272,8 @@ export class MysqlAdapter implements DatabaseAdapter {
   async restore(file: string): Promise<void> {
     const { path } = this.checkedTool('client');
     const { args, env } = this.toolConnection();
-    await runTool(path, [...args, this.databaseName], { stdinFile: file, env });
+    // The dump's rows must commit whatever autocommit the server gives a new session.
+    await runTool(path, [...args, '--init-command=SET SESSION autocommit = 1', this.databaseName], { stdinFile: file, env });
   }
 
   /** `db.table` looks in that database (MySQL's schemas are databases); a bare name in the connected one. */
@@ -267,6 +285,9 @@ export class MysqlAdapter implements DatabaseAdapter {
         : await this.query('SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = ?', [name.slice(0, dot), name.slice(dot + 1)]);
     return rows.length > 0;
   }
+
+  /** The URL's database: what unqualified names meant when the session opened. */
+  readonly homeSchemas = async (names: readonly string[]): Promise<ReadonlyArray<string | null>> => names.map(() => this.databaseName || null);
 
   schema(exclude: readonly string[]): Promise<SchemaSnapshot> {
     return mysqlSchema((text) => this.query(text), exclude);

@@ -154,7 +154,21 @@ export class PostgresAdapter implements DatabaseAdapter {
     return rows as unknown as Array<{ oid: string; name: string; table: string }>;
   }
 
+  /**
+   * postgres.js sends and reads UTF-8; a migration's `SET client_encoding` (or `SET NAMES`) made
+   * the server read the tool's next state rows in that encoding ('Zoë' kept as 'ZoÃ«'). The
+   * server reports the change (ParameterStatus): the setting is put back before the tool's own
+   * SQL, so it lasts until the end of the migration's step.
+   */
+  private foreignEncoding(): boolean {
+    const encoding = (this.sql as unknown as { parameters?: Record<string, string> }).parameters?.client_encoding;
+    return encoding !== undefined && encoding.toUpperCase() !== 'UTF8';
+  }
+
+  private static readonly UTF8 = "SET client_encoding = 'UTF8'";
+
   async query<T>(text: string, params: readonly unknown[] = []): Promise<T[]> {
+    if (this.foreignEncoding()) await this.sql.unsafe(PostgresAdapter.UTF8).simple();
     return (await this.sql.unsafe(numberedPlaceholders(text), params as never[])) as unknown as T[];
   }
 
@@ -164,6 +178,7 @@ export class PostgresAdapter implements DatabaseAdapter {
   }
 
   async update(text: string, params: readonly unknown[]): Promise<number> {
+    if (this.foreignEncoding()) await this.sql.unsafe(PostgresAdapter.UTF8).simple();
     const result = await this.sql.unsafe(numberedPlaceholders(text), params as never[]);
     return Number(result.count ?? 0);
   }
@@ -261,7 +276,8 @@ export class PostgresAdapter implements DatabaseAdapter {
     // sends Parse + Describe and waits for the answer before it can bind, a round trip more per
     // step with the pipeline stalled behind it. Not a prepared statement either: a migration's
     // DEALLOCATE ALL would make postgres.js retry it after the COMMIT, outside the transaction.
-    const closing = [...finish().map((q) => this.sql.unsafe(inlineValues(q.sql, q.params)).simple().execute()), this.sql.unsafe('COMMIT').simple().execute()];
+    const encoding = this.foreignEncoding() ? [PostgresAdapter.UTF8] : [];
+    const closing = [...[...encoding, ...finish().map((q) => inlineValues(q.sql, q.params))].map((q) => this.sql.unsafe(q).simple().execute()), this.sql.unsafe('COMMIT').simple().execute()];
     const finished = await Promise.allSettled(closing);
     const failedAt = finished.findIndex((r) => r.status === 'rejected');
     // Every statement ran: a failure here is the state rows' or the COMMIT's.
@@ -347,6 +363,12 @@ export class PostgresAdapter implements DatabaseAdapter {
   async tableExists(name: string): Promise<boolean> {
     const [row] = await this.query<{ ok: boolean }>('SELECT to_regclass(?) IS NOT NULL AS ok', [qualifiedName(name, postgresSyntax.quoteIdentifier)]);
     return row!.ok;
+  }
+
+  async homeSchemas(names: readonly string[]): Promise<ReadonlyArray<string | null>> {
+    const where = (k: number) => `coalesce((SELECT n.nspname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(?)), current_schema()) AS s${k}`;
+    const [row] = await this.query<Record<string, string | null>>(`SELECT ${names.map((_, k) => where(k)).join(', ')}`, names.map((n) => postgresSyntax.quoteIdentifier(n)));
+    return names.map((_, k) => row?.[`s${k}`] ?? null);
   }
 
   schema(exclude: readonly string[]): Promise<SchemaSnapshot> {

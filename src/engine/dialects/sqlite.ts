@@ -1,4 +1,4 @@
-import { quoteWith, type DialectSyntax } from './dialect.js';
+import { quoteStringLiteral, quoteWith, type DialectSyntax } from './dialect.js';
 
 export const sqliteSyntax: DialectSyntax = {
   name: 'sqlite',
@@ -23,12 +23,18 @@ export const sqliteSyntax: DialectSyntax = {
     delimiterCommand: false,
   },
   quoteIdentifier: (name) => quoteWith('"', '"', name),
+  stringLiteral: quoteStringLiteral,
   revisionColumnType: 'TEXT',
   beginTransaction: 'BEGIN',
   commitTransaction: 'COMMIT',
   autoIncrementPrimaryKey: 'INTEGER PRIMARY KEY AUTOINCREMENT',
   longTextType: 'TEXT',
+  stateTableOptions: '',
   insertIfAbsent: { into: 'INSERT OR IGNORE INTO', suffix: () => '' },
+  readOnly: {
+    refused: (error) => String((error as { code?: string } | null)?.code ?? '').startsWith('SQLITE_READONLY'),
+    hint: 'the file (or its folder, for the journal) is not writable by this user, or it was opened read-only: fix its permissions',
+  },
   serverMillis: "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)",
   insertRowIfAbsent: (table, columns, values) => `INSERT OR IGNORE INTO ${table} (${columns.join(', ')}) VALUES (${values.join(', ')})`,
 };

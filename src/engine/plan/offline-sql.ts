@@ -114,8 +114,8 @@ export function* renderPlanSqlChunks(
 function sqlValue(value: string | number | null, dialect: DialectSyntax): string {
   if (value === null) return 'NULL';
   if (typeof value === 'number') return String(value);
-  // MySQL's default sql_mode reads backslashes in strings as escapes.
-  return quoteStringLiteral(dialect.splitter.backslashEscapes ? value.replace(/\\/g, '\\\\') : value);
+  // Whatever sql_mode / standard_conforming_strings the client's session (or a migration's SET) has.
+  return dialect.stringLiteral(value);
 }
 
 /** Statements that move the version rows from one set to another (UPDATE when one replaces one). */

@@ -1,6 +1,9 @@
+// Longer than 300 lines because it is every read and write of the state tables: one class, so their SQL is written in one place.
 import { createHash } from 'node:crypto';
 import type { DatabaseAdapter, Query } from '../dialects/adapter.js';
 import { versionTableChange } from '../plan/offline-sql.js';
+import { pinStateTables } from './state-names.js';
+import { ReadOnlyDatabaseError } from '../dialects/dialect-errors.js';
 import { LOG_COLUMNS, LOG_TEXT_REFS, logTableUpgrade, qualifiedName, stateTableDdl, textTableDdl, textTableName, type StateTableNames } from '../state-tables.js';
 
 /** What one step did, as `migrate_tui_log` records it. */
@@ -46,9 +49,12 @@ type Column = string;
 
 /** Reads and writes the two state tables; names are validated and quoted, never pasted raw. */
 export class StateStore {
-  private readonly version: string;
-  private readonly log: string;
-  private readonly texts: string;
+  private version = '';
+  private log = '';
+  private texts = '';
+  /** The names the SQL uses: `tables` pinned to their schema by the first exists() or ensure() (state-names.ts). */
+  private at: StateTableNames;
+  private pinned: Promise<void> | null = null;
   /** Known after exists() or ensure(); readLog() finds it out when not. */
   private layout: LogLayout | null = null;
   /** The server refused the compound statement unparsed (its sql_mode): finishStep does not send it again. */
@@ -58,9 +64,16 @@ export class StateStore {
     private readonly db: DatabaseAdapter,
     readonly tables: StateTableNames,
   ) {
-    this.version = qualifiedName(tables.version, db.syntax.quoteIdentifier);
-    this.log = qualifiedName(tables.log, db.syntax.quoteIdentifier);
-    this.texts = qualifiedName(textTableName(tables), db.syntax.quoteIdentifier);
+    this.at = this.use(tables);
+  }
+
+  private use(at: StateTableNames): StateTableNames {
+    [this.version, this.log, this.texts] = [at.version, at.log, textTableName(at)].map((name) => qualifiedName(name, this.db.syntax.quoteIdentifier)) as [string, string, string];
+    return (this.at = at);
+  }
+
+  private pin(): Promise<void> {
+    return (this.pinned ??= pinStateTables(this.db, this.tables).then((at) => void this.use(at)));
   }
 
   private q(name: string): string {
@@ -69,8 +82,9 @@ export class StateStore {
 
   /** Whether the version and log tables exist (and, as a side effect, which layout the log has). Changes nothing. */
   async exists(): Promise<boolean> {
-    const found = (await this.db.tableExists(this.tables.version)) && (await this.db.tableExists(this.tables.log));
-    if (found) this.layout = (await this.db.tableExists(textTableName(this.tables))) ? 'texts' : 'inline';
+    await this.pin();
+    const found = (await this.db.tableExists(this.at.version)) && (await this.db.tableExists(this.at.log));
+    if (found) this.layout = (await this.db.tableExists(textTableName(this.at))) ? 'texts' : 'inline';
     return found;
   }
 
@@ -82,10 +96,18 @@ export class StateStore {
    * they were written.
    */
   async ensure(): Promise<void> {
-    for (const statement of stateTableDdl(this.db.syntax, this.tables)) await this.db.execute(statement);
-    if (!(await this.db.tableExists(textTableName(this.tables)))) {
-      if (!(await this.hasTextRefs())) for (const statement of logTableUpgrade(this.db.syntax, this.tables)) await this.db.execute(statement);
-      await this.db.execute(textTableDdl(this.db.syntax, this.tables));
+    await this.pin();
+    // The first write of a run: a read-only session refuses it, before anything is written.
+    await this.create().catch((error: unknown) => {
+      throw this.db.syntax.readOnly.refused(error) ? new ReadOnlyDatabaseError(this.db.display, (error as Error).message, this.db.syntax.readOnly.hint) : error;
+    });
+  }
+
+  private async create(): Promise<void> {
+    for (const statement of stateTableDdl(this.db.syntax, this.at)) await this.db.execute(statement);
+    if (!(await this.db.tableExists(textTableName(this.at)))) {
+      if (!(await this.hasTextRefs())) for (const statement of logTableUpgrade(this.db.syntax, this.at)) await this.db.execute(statement);
+      await this.db.execute(textTableDdl(this.db.syntax, this.at));
     }
     this.layout = 'texts';
   }

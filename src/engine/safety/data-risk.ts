@@ -18,7 +18,8 @@ export interface Risk {
   readonly column?: string;
 }
 
-type Token = { type: 'word' | 'ident' | 'string' | 'punct'; text: string; raw?: string };
+/** `nameLike`: MySQL's "…", a string in the default sql_mode and a name under ANSI_QUOTES (where a name must stand, it can only be one). */
+type Token = { type: 'word' | 'ident' | 'string' | 'punct'; text: string; raw?: string; nameLike?: boolean };
 
 /**
  * Tokens of one statement; words are upper-cased, quoted identifiers unquoted. `limit`: stop
@@ -52,7 +53,7 @@ export function tokenize(sql: string, dialect: DialectSyntax, limit = Infinity):
       text += c;
       i++;
     }
-    tokens.push({ type, text });
+    tokens.push(close === '"' && type === 'string' ? { type, text, nameLike: true } : { type, text });
   };
   while (i < n && tokens.length < limit) {
     const c = sql[i]!;
@@ -120,8 +121,9 @@ export function classifyStatement(sql: string, dialect: DialectSyntax): Risk[] {
     const parts: string[] = [];
     for (;;) {
       const tok = t[p];
-      if (!tok || (tok.type !== 'word' && tok.type !== 'ident')) return parts.length > 0 ? parts.join('.') : null;
-      parts.push(tok.type === 'ident' ? tok.text : (tok.raw ?? tok.text));
+      // MySQL's "t": the server's (or a migration's) sql_mode may have ANSI_QUOTES; in the default one a string here is a syntax error.
+      if (!tok || (tok.type !== 'word' && tok.type !== 'ident' && !tok.nameLike)) return parts.length > 0 ? parts.join('.') : null;
+      parts.push(tok.type === 'word' ? (tok.raw ?? tok.text) : tok.text);
       p++;
       if (t[p]?.type === 'punct' && t[p]!.text === '.') p++;
       else return parts.join('.');
