@@ -17,8 +17,6 @@ export interface DatabaseContext {
   readonly lease: LeaseSettings;
   readonly stealStaleLock: boolean;
   readonly onEvent?: (event: RunEvent) => void;
-  /** What a command copied from a hint must repeat (--url) to act on this database; a fleet target's hints name the target instead. */
-  readonly place: CommandPlace;
   /** Runs the work on the open Migrator (a fleet's cancel handling); default: the one-database Ctrl-C handler. */
   readonly guard?: <T>(m: Migrator, work: () => Promise<T>) => Promise<T>;
 }

@@ -9,6 +9,9 @@ export interface CommandPlace {
   readonly url: boolean;
 }
 
+/** Where `target` came from, as its hints must say it. */
+export const commandPlaceOf = (target: { readonly source: string }): CommandPlace => ({ url: target.source === '--url' });
+
 /** The commands that open the database (`init`, `revision`, `lint`, `heads`… read or write files only). */
 const DATABASE_COMMANDS = ['upgrade', 'downgrade', 'stamp', 'resolve', 'status', 'current', 'backup', 'restore', 'rollback', 'reset', 'seed', 'check'];
 

@@ -1,4 +1,4 @@
-import { connectDatabase, EMBEDDED_DEFAULT, NoDatabaseError, sqliteFileMissing, drawHistory, listBackups, loadProject, loadPostgresParser, Migrator, readManifest, writeMerge, writeRevision, readLease } from '../engine/index.js';
+import { commandPlaceOf, connectDatabase, EMBEDDED_DEFAULT, NoDatabaseError, sqliteFileMissing, drawHistory, listBackups, loadProject, loadPostgresParser, Migrator, readManifest, writeMerge, writeRevision, readLease } from '../engine/index.js';
 import type { CommandPlace, LintStore, ConnectOptions, BackupManifest, CancelOutcome, ConnectionTarget, DatabaseIdentity, DatabaseState, DowngradePreview, DataAtRisk, MigrateTuiError, Project, ResolveMode, ResolvePreview, ResumeSource, RunEvent, RunResult, RunStep, StateTableNames, LockLimits, LeaseHolder, LeaseSettings } from '../engine/index.js';
 import { detailNow, detailText, schemaDiff } from './session-detail.js';
 import type { Tab } from './state.js';
@@ -63,7 +63,7 @@ export class TuiSession {
 
   /** What a shell command in a hint must repeat to act on this database (--url, when it came from there). */
   get commandPlace(): CommandPlace {
-    return { url: this.options.target.source === '--url' };
+    return commandPlaceOf(this.options.target);
   }
 
   private constructor(

@@ -203,9 +203,11 @@ function resultText(result: RunResult, verb: string): string {
   return lines.join('\n') + '\n';
 }
 
-export function finish(ctx: Pick<DatabaseContext, 'io' | 'place'>, result: RunResult, verb: string, json: boolean): CommandResult {
-  if (result.error && !json) ctx.io.err(errorLines(result.error, ctx.place));
-  const out = { ...result, error: result.error ? errorJson(result.error, ctx.place) : null };
+export function finish(ctx: Pick<DatabaseContext, 'io' | 'target'>, result: RunResult, verb: string, json: boolean): CommandResult {
+  // A command in the hint acts on this database (`--url <url>` when it came from --url; a fleet target's source is its name).
+  const place = engine.commandPlaceOf(ctx.target);
+  if (result.error && !json) ctx.io.err(errorLines(result.error, place));
+  const out = { ...result, error: result.error ? errorJson(result.error, place) : null };
   return { text: resultText(result, verb), json: out, exitCode: result.error ? exitCodeForError(result.error) : EXIT.ok };
 }
 
