@@ -1,8 +1,7 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { connectDatabase, DEFAULT_STATE_TABLES, loadProject, Migrator, parseDatabaseUrl } from '../src/engine/index.js';
 import { binary } from './helpers/cli.js';
-import { eachDatabase, withDb } from './helpers/databases.js';
+import { eachDatabase, withDb, withMigrator } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
 import { startMariadb } from './servers.js';
 
@@ -11,15 +10,6 @@ import { startMariadb } from './servers.js';
  * migration of the same run (which then holds for the steps after it): every state row must
  * be written, and read back, as it is.
  */
-async function withMigrator<T>(url: string, dir: string, work: (m: Migrator) => Promise<T>): Promise<T> {
-  const target = parseDatabaseUrl(url, 'test', process.cwd());
-  const db = await connectDatabase(target, 'test');
-  try {
-    return await work(new Migrator(loadProject(dir), db, { tables: DEFAULT_STATE_TABLES, toolVersion: 'test', lockTimeoutMs: 10_000, connection: target }));
-  } finally {
-    await db.close();
-  }
-}
 
 /**
  * `upgrade --sql` run by the database's own client in a session that reads backslashes

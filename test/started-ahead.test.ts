@@ -1,5 +1,5 @@
-import { connectDatabase, DEFAULT_STATE_TABLES, loadProject, Migrator, parseDatabaseUrl, type RunEvent } from '../src/engine/index.js';
-import { eachDatabase, withDb } from './helpers/databases.js';
+import { connectDatabase, DEFAULT_STATE_TABLES, loadProject, Migrator, parseDatabaseUrl } from '../src/engine/index.js';
+import { eachDatabase, withDb, withMigrator } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
 
 /**
@@ -21,18 +21,6 @@ const offSteps = (n: number, statements = 1) =>
       }).flat(),
     ),
   );
-
-/** An engine run whose events can act on the migrator (e.g. cancel it at a chosen event). */
-async function withMigrator<T>(url: string, dir: string, work: (m: Migrator) => Promise<T>, onEvent: (e: RunEvent, m: Migrator) => void = () => {}): Promise<T> {
-  const target = parseDatabaseUrl(url, 'test', process.cwd());
-  const db = await connectDatabase(target, 'test');
-  try {
-    const migrator: Migrator = new Migrator(loadProject(dir), db, { tables: DEFAULT_STATE_TABLES, toolVersion: 'test', lockTimeoutMs: 10_000, connection: target, onEvent: (e) => onEvent(e, migrator) });
-    return await work(migrator);
-  } finally {
-    await db.close();
-  }
-}
 
 const logRows = (url: string) =>
   withDb(url, async (db) => (await db.query<Record<string, unknown>>('SELECT revision, direction, status, statements_done FROM migrate_tui_log ORDER BY id')).map((r) => `${r.revision} ${r.direction} ${r.status} ${Number(r.statements_done)}`));

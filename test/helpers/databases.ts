@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import postgres from 'postgres';
-import { connectDatabase, parseDatabaseUrl, type DatabaseAdapter } from '../../src/engine/index.js';
+import { connectDatabase, DEFAULT_STATE_TABLES, loadProject, Migrator, parseDatabaseUrl, type DatabaseAdapter, type RunEvent } from '../../src/engine/index.js';
 
 /** Opens the database behind a URL for a test's own checks, and always closes it. */
 export async function withDb<T>(url: string, work: (db: DatabaseAdapter) => Promise<T>): Promise<T> {
@@ -85,5 +85,17 @@ export function eachDatabase(title: string, body: (t: ExecutionContext, url: str
       }
       await body(t, await db.fresh(), db);
     });
+  }
+}
+
+/** An engine Migrator on `url` for the folder `dir`, closed after `work`; `onEvent` may act on it (e.g. cancel at a chosen event). */
+export async function withMigrator<T>(url: string, dir: string, work: (m: Migrator) => Promise<T>, onEvent: (e: RunEvent, m: Migrator) => void = () => {}): Promise<T> {
+  const target = parseDatabaseUrl(url, 'test', process.cwd());
+  const db = await connectDatabase(target, 'test');
+  try {
+    const migrator: Migrator = new Migrator(loadProject(dir), db, { tables: DEFAULT_STATE_TABLES, toolVersion: 'test', lockTimeoutMs: 10_000, connection: target, onEvent: (e) => onEvent(e, migrator) });
+    return await work(migrator);
+  } finally {
+    await db.close();
   }
 }
