@@ -88,7 +88,7 @@ test('resolve\'s reverse warning names the TUI\'s keys (R, then x or a), not --r
     t.notRegex(confirm, /--[a-z]|`migrate-tui/, 'no CLI flag or command on a TUI screen');
     // The CLI's preview keeps its own words.
     const preview = await cli(['--url', s.url, '--dir', s.dir, 'resolve', '1', '--reverse'], { answers: ['n'] });
-    t.regex(preview.stderr, /at the reverse step if part of it does \(`migrate-tui status` says which\); if it does, undo the rest by hand and use --reverted or --applied/);
+    t.regex(preview.stderr, /at the reverse step if part of it does \(`migrate-tui --url <url> status` says which\); if it does, undo the rest by hand and use --reverted or --applied/);
   } finally {
     await s.close();
   }

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
-import type { Capabilities, LeaseHolder, Migrator, ConfigFile, ConnectOptions, DatabaseState, LockLimits, MigrateTuiError, Project, ResolveMode, ResumeSource, RunResult, StateTableNames } from '../../engine/index.js';
+import type { Capabilities, CommandPlace, LeaseHolder, Migrator, ConfigFile, ConnectOptions, DatabaseState, LockLimits, MigrateTuiError, Project, ResolveMode, ResumeSource, RunResult, StateTableNames } from '../../engine/index.js';
 import { engine } from '../engine.js';
 import type { CommandResult } from '../command-result.js';
 import { confirm } from '../confirm.js';
@@ -117,7 +117,7 @@ export function stateJson(m: Migrator, state: DatabaseState) {
   };
 }
 
-export function statusText(m: Migrator, state: DatabaseState, notCreated = false): string {
+export function statusText(m: Migrator, state: DatabaseState, notCreated = false, place: CommandPlace = { url: false }): string {
   const { graph } = m.project;
   const label = (id: string) => (graph.has(id) ? `${id} ${graph.get(id).message}` : `${id} (files missing)`);
   const lines = [
@@ -133,7 +133,7 @@ export function statusText(m: Migrator, state: DatabaseState, notCreated = false
       ...(state.dirty.uncertain
         ? [`          no outcome was recorded (killed, still running, or the connection was lost): statement ${state.dirty.uncertain.statement} may or may not have completed — check before resuming`]
         : []),
-      `          resolve with: migrate-tui resolve ${state.dirty.revision} --resume | --reverse | --applied | --reverted`,
+      `          resolve with: migrate-tui ${place.url ? '--url <url> ' : ''}resolve ${state.dirty.revision} --resume | --reverse | --applied | --reverted`,
     );
   }
   for (const g of state.gaps) lines.push(`GAP:      ${label(g.revision)} is not applied, but ${g.appliedDescendants.join(', ')} (built on it) ${g.appliedDescendants.length === 1 ? 'is' : 'are'}; upgrade --out-of-order applies it`);
@@ -159,7 +159,7 @@ export async function statusCommand(ctx: DatabaseContext, project: Project, stan
       // The advisory lock's holder, from the server's views (reads only): after a kill -9 mid-statement, the gone process whose session still runs it.
       const holder = notCreated || c.lock !== 'advisory' || !m.db.lockHolder ? null : await m.db.lockHolder();
       return {
-        text: statusText(m, state, notCreated) + lockText(c, lease, holder),
+        text: statusText(m, state, notCreated, engine.commandPlaceOf(ctx.target)) + lockText(c, lease, holder),
         json: { ...stateJson(m, state), capabilities: c, lease: lease ? engine.leaseJson(lease) : null, lockHolder: holder, ...(notCreated ? { notCreated: true } : {}) },
       };
     },
@@ -270,7 +270,7 @@ export async function resolveCommand(ctx: DatabaseContext, project: Project, ref
           : `resolve --${mode} runs no SQL; it records ${preview.revision} as ${preview.appliedAfter ? 'applied' : 'NOT applied'}`,
       ...preview.statements.map((s) => `  ${s.sql.split('\n')[0]}`),
       ...preview.warnings.map((w) => `warning: ${w}`),
-      ...(preview.reverseWarning ? [`warning: ${preview.reverseWarning} (\`migrate-tui status\` says which); if it does, undo the rest by hand and use --reverted or --applied`] : []),
+      ...(preview.reverseWarning ? [`warning: ${preview.reverseWarning} (${engine.hintAt('`migrate-tui status`', engine.commandPlaceOf(ctx.target))} says which); if it does, undo the rest by hand and use --reverted or --applied`] : []),
       ...(preview.resumeAfter !== null ? [`  if its change is already in the database, resume after it instead: --resume-at ${preview.resumeAfter}`] : []),
       ...(preview.fileChanged ? ['the file changed since the step started (recorded → file):', ...preview.fileChanged.diff.split('\n').slice(2)] : []),
       ...(preview.statements.length > 0 ? engine.riskLines({ dataAtRisk }) : []),
