@@ -157,7 +157,7 @@ eachDatabase(
       const after = await tmux.waitFor(/EXIT=\d+/);
       t.false(tmux.alternateScreen(), 'the terminal is restored');
       // The one line left on the terminal says what is true, dirty included.
-      if (db.name === 'mariadb') t.regex(after.replace(/\n/g, ''), /is at base and DIRTY: the up of 1 stopped after 1 of 2 statements — run `migrate-tui resolve 1/);
+      if (db.name === 'mariadb') t.regex(after.replace(/\n/g, ''), /is at base and DIRTY: the up of 1 stopped after 1 of 2 statements — run `migrate-tui --url <url> resolve 1/);
       else t.notRegex(after, /DIRTY/);
     } finally {
       tmux.kill();

@@ -1,5 +1,6 @@
 import { useApp } from 'ink';
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import { hintAt } from '../engine/index.js';
 import type { Flow } from './flows/index.js';
 import { bindingFor, type KeyHandlers, type Scope } from './keymap.js';
 import type { TuiSession } from './session.js';
@@ -90,7 +91,7 @@ export function useTuiContext({ session, readOnly, listHeight, onQuit, onLeave }
       onQuit(
         `migrate-tui: ${how}; ${session.db.display} is at ${session.state.versionRows.join(', ') || 'base'}` +
           (dirty
-            ? ` and DIRTY: the ${dirty.direction} of ${dirty.revision} stopped after ${dirty.statementsDone} of ${dirty.statementsTotal} statements — run \`migrate-tui resolve ${dirty.revision} --resume|--reverse|--applied|--reverted\``
+            ? ` and DIRTY: the ${dirty.direction} of ${dirty.revision} stopped after ${dirty.statementsDone} of ${dirty.statementsTotal} statements — run ${hintAt(`\`migrate-tui resolve ${dirty.revision} --resume|--reverse|--applied|--reverted\``, session.commandPlace)}`
             : ''),
         code,
       );
