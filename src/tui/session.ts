@@ -1,50 +1,10 @@
 import { commandPlaceOf, connectDatabase, EMBEDDED_DEFAULT, NoDatabaseError, sqliteFileMissing, drawHistory, listBackups, loadProject, loadPostgresParser, Migrator, readManifest, writeMerge, writeRevision, readLease } from '../engine/index.js';
-import type { CommandPlace, LintStore, ConnectOptions, BackupManifest, CancelOutcome, ConnectionTarget, DatabaseIdentity, DatabaseState, DowngradePreview, DataAtRisk, MigrateTuiError, Project, ResolveMode, ResolvePreview, ResumeSource, RunEvent, RunResult, RunStep, StateTableNames, LockLimits, LeaseHolder, LeaseSettings } from '../engine/index.js';
+import type { CommandPlace, ConnectOptions, BackupManifest, CancelOutcome, DatabaseIdentity, DatabaseState, DowngradePreview, DataAtRisk, MigrateTuiError, Project, ResolveMode, ResolvePreview, ResumeSource, RunEvent, RunResult, RunStep, LeaseHolder } from '../engine/index.js';
 import { detailNow, detailText, schemaDiff } from './session-detail.js';
+import type { HistoryLine, LoggedStatement, SessionOptions } from './session-types.js';
 import type { Tab } from './state.js';
 
-/** One line of the history pane: a revision with its marks, or a connector of the graph. */
-export interface HistoryLine {
-  readonly graph: string;
-  readonly id: string | null;
-  readonly message: string;
-  readonly labels: readonly string[];
-  readonly applied: boolean;
-  readonly current: boolean;
-  readonly head: boolean;
-  readonly drift: boolean;
-  readonly dirty: boolean;
-  readonly gap: boolean;
-}
-
-export interface LoggedStatement {
-  readonly at: string;
-  readonly revision: string;
-  readonly direction: 'up' | 'down';
-  readonly sql: string;
-}
-
-export interface SessionOptions {
-  readonly dir: string;
-  readonly target: ConnectionTarget;
-  readonly tables: StateTableNames;
-  readonly toolVersion: string;
-  readonly lockTimeoutMs: number;
-  /** Lock discipline of each step (config `locks`); default: lock_timeout 5 s, 3 tries. */
-  readonly lockLimits?: LockLimits;
-  readonly lease?: LeaseSettings; // the lease lock's timings (servers without advisory locks)
-  readonly stealStaleLock?: boolean;
-  readonly backupDir: string;
-  readonly readOnly: boolean;
-  /** The folder as the CLI already read it (down files lazily), so it is not read twice. */
-  readonly project?: Project;
-  /**
-   * The lint results kept between runs (the user's cache folder; read-only with --read-only):
-   * the history's marks are read from it when an earlier lint of the same history kept them,
-   * and kept there when computed. None: always computed, never kept.
-   */
-  readonly lintStore?: LintStore | null;
-}
+export type { HistoryLine, LoggedStatement, SessionOptions } from './session-types.js';
 
 /**
  * The TUI's view of the engine: everything a screen needs, as plain data, and every action
@@ -110,7 +70,27 @@ export class TuiSession {
     return this.migrator.db;
   }
 
+  /** A statement of the files ran on this connection since it opened (see renewAfterSql). */
+  private sqlRan = false;
+
+  /**
+   * After a run that ran SQL of the files, a new connection, as each CLI command is a new
+   * session: a migration's SET search_path / client_encoding, SET NAMES, sql_mode or USE holds
+   * for the rest of its run only, not for the screen's reads and the runs after it. If the
+   * server cannot be reached, the old connection stays (the reload then says what fails).
+   */
+  private async renewAfterSql(): Promise<void> {
+    if (!this.sqlRan) return;
+    const fresh = await TuiSession.connect(this.options, this.project, {}, (event) => this.onEvent(event)).catch(() => null);
+    if (!fresh) return;
+    const old = this.migrator;
+    this.migrator = fresh;
+    this.sqlRan = false;
+    await old.db.close().catch(() => undefined);
+  }
+
   private onEvent(event: RunEvent): void {
+    if (event.type === 'statement-start') this.sqlRan = true;
     if (event.type === 'step-start') this.currentStep = { revision: event.revision, direction: event.direction };
     if (event.type === 'statement-start' && this.currentStep) this.commandLog.push({ at: new Date().toISOString(), ...this.currentStep, sql: event.sql });
     this.listener?.(event);
@@ -184,10 +164,10 @@ export class TuiSession {
     return { removed: [...this.state.applied].filter((id) => !next.has(id)), added: [...next].filter((id) => !this.state.applied.has(id)) };
   }
 
-  /** Runs an action, reporting events to `listener`; never throws (errors come in the result). */
   /** `action` taking over a stale lease (after the typed confirmation). */
   stealingStaleLock = <T,>(action: () => Promise<T>) => () => this.migrator.withStaleLockTakeover(action);
 
+  /** Runs an action, reporting events to `listener`; never throws (errors come in the result). */
   async run(action: () => Promise<RunResult>, listener: (event: RunEvent) => void): Promise<RunResult | { error: MigrateTuiError | Error }> {
     this.listener = listener;
     const settled = (async () => {
@@ -196,6 +176,8 @@ export class TuiSession {
         return await action();
       } catch (error) {
         return { error: error as MigrateTuiError };
+      } finally {
+        await this.renewAfterSql();
       }
     })();
     this.inFlight = settled;

@@ -1,0 +1,82 @@
+import { eachDatabase, withDb } from './helpers/databases.js';
+import { makeFolder } from './helpers/folders.js';
+import { KEYS, openScreen } from './helpers/screen.js';
+
+/**
+ * The TUI under the session settings a migration sets (SET NAMES, SET search_path, USE): they
+ * hold for the rest of that migration's run only, as on the CLI (where each command is a new
+ * session) — not for the screen's reads and the runs after it, which used to go on in the
+ * session the migration left.
+ */
+
+/**
+ * A migration's SET NAMES latin1: the TUI read the dirty step's recorded SQL back in latin1
+ * afterwards, so resolve showed `→` as `?` and the resume said "the file changed" (recorded
+ * `'?'` against the file's `'→'`), offering to replay the garbled SQL from the log.
+ */
+eachDatabase('TUI: after a migration\'s SET NAMES latin1 and a failure, resolve shows the recorded SQL as it is and the resume finds the file unchanged', async (t, url) => {
+  const dir = makeFolder({
+    '1_names.up.sql': 'SET NAMES latin1;\nCREATE TABLE t1 (id int);\n',
+    '1_names.down.sql': 'DROP TABLE t1;\n',
+    '2_text.up.sql': "-- migrate:transaction off\nCREATE TABLE t2 (v varchar(20)) DEFAULT CHARACTER SET utf8mb4;\nINSERT INTO t2 VALUES ('a → Zoë');\nINSERT INTO nowhere VALUES (1);\n",
+    '2_text.down.sql': 'DROP TABLE t2;\n',
+  });
+  const s = await openScreen({ migrations: dir, url });
+  try {
+    await s.waitFor(/2 text/);
+    await s.press('U');
+    await s.waitFor(/Upgrade to heads\?/);
+    await s.press('y');
+    await s.waitFor(/upgrade to heads: FAILED/);
+    await s.press(KEYS.escape);
+    await s.waitFor(/DIRTY/);
+    await s.press('R');
+    const choices = await s.waitFor(/Resolve the unfinished up of 2/);
+    t.regex(choices, /2\. INSERT INTO t2 VALUES \('a → Zoë'\)/, 'the recorded SQL as the database keeps it');
+    await s.press('r');
+    const preview = await s.waitFor(/Resolve 2 \(resume\) on|Resume 2: the file changed/);
+    t.notRegex(preview, /the file changed/);
+    t.regex(preview, /INSERT INTO nowhere VALUES \(1\)/);
+  } finally {
+    await s.close();
+  }
+}, ['mariadb']);
+
+/**
+ * A migration that moves the session (PostgreSQL SET search_path, MySQL USE): the next run
+ * started from the same screen created its tables where that migration had pointed, where the
+ * CLI (a new session) creates them in the URL's schema / database.
+ */
+eachDatabase('TUI: a migration\'s SET search_path / USE does not move the next run started from the screen', async (t, url, database) => {
+  const other = `${url.split('/').pop()}_other`;
+  const move = database.name === 'postgres' ? `CREATE SCHEMA ${other};\nSET search_path = ${other};\n` : `CREATE DATABASE ${other};\nUSE ${other};\n`;
+  const dir = makeFolder({
+    '1_move.up.sql': `${move}CREATE TABLE t1 (id int);\n`,
+    '1_move.down.sql': `DROP TABLE ${other}.t1;\n`,
+    '2_next.up.sql': 'CREATE TABLE t2 (id int);\n',
+    '2_next.down.sql': 'DROP TABLE t2;\n',
+  });
+  const s = await openScreen({ migrations: dir, url });
+  try {
+    await s.waitFor(/2 next/);
+    await s.press('j', 'u');
+    await s.waitFor(/Upgrade to 1\?/);
+    await s.press('y');
+    await s.waitFor(/upgrade to 1: done/);
+    await s.press(KEYS.escape);
+    await s.waitFor(/at 1 · 1 pending/);
+    await s.press('U');
+    await s.waitFor(/Upgrade to heads\?/);
+    await s.press('y');
+    await s.waitFor(/upgrade to heads: done/);
+    await withDb(url, async (db) => {
+      t.true(await db.tableExists(`${other}.t1`), 'the migration that moved ran where it said');
+      const home = database.name === 'postgres' ? 'public' : url.split('/').pop()!;
+      t.true(await db.tableExists(`${home}.t2`), `the next run created t2 in ${home}, as the CLI does`);
+      t.false(await db.tableExists(`${other}.t2`));
+    });
+  } finally {
+    await s.close();
+    if (database.name === 'mariadb') await withDb(url, (db) => db.execute(`DROP DATABASE IF EXISTS ${other}`));
+  }
+}, ['postgres', 'mariadb']);
