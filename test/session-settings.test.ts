@@ -233,3 +233,21 @@ eachDatabase('a migration that sets client_encoding / SET NAMES latin1: the next
   const kept = await withDb(url, async (db) => (await db.query<{ s: string }>("SELECT sql_text AS s FROM migrate_tui_log WHERE revision = '2'"))[0]!.s);
   t.is(kept, `${statement};`);
 }, ['postgres', 'mariadb']);
+
+/**
+ * standard_conforming_strings = off (on the database, role or server): the schema snapshot's
+ * `nspname NOT LIKE 'pg\_%'` read its backslash as an escape, leaving `pg_%`, whose `_` matches
+ * any character: a schema named pgq or pgaudit was left out of the rehearsal's schema diff and
+ * of verify's comparisons (a down that forgot to drop it round-tripped ✓).
+ */
+eachDatabase('PostgreSQL with standard_conforming_strings = off: the schema snapshot keeps a schema whose name starts with pg (not pg_)', async (t, url) => {
+  const name = url.split('/').pop()!;
+  await withDb(url, (db) => db.execute(`ALTER DATABASE ${name} SET standard_conforming_strings = off`));
+  const other = await withDb(url, async (db) => {
+    t.is((await db.query<{ standard_conforming_strings: string }>('SHOW standard_conforming_strings'))[0]?.standard_conforming_strings, 'off');
+    await db.execute('CREATE SCHEMA pgq');
+    return Object.keys((await db.schema([])).other);
+  });
+  t.true(other.includes('schema pgq'), other.join(', '));
+  t.false(other.some((o) => o.startsWith('schema pg_')), 'the server\'s own schemas (pg_catalog, pg_toast) stay out');
+}, ['postgres']);

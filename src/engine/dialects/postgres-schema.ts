@@ -60,9 +60,11 @@ export async function postgresSchema(query: Query, exclude: readonly string[]): 
         WHERE ns.nspname = current_schema() AND p.prokind IN ('f', 'p')
           AND NOT EXISTS (SELECT 1 FROM pg_depend x WHERE x.classid = 'pg_proc'::regclass AND x.objid = p.oid AND x.deptype = 'e')`,
     ),
+    // left(…) = 'pg_', not LIKE 'pg\_%': under standard_conforming_strings = off the backslash
+    // is an escape, the pattern becomes pg_% and its _ also matched pgq, pgaudit…
     query<{ n: string; d: string }>(
       `SELECT 'schema ' || nspname AS n, '' AS d FROM pg_namespace
-        WHERE nspname NOT LIKE 'pg\\_%' AND nspname NOT IN ('information_schema', 'public') AND nspname <> current_schema()
+        WHERE left(nspname, 3) <> 'pg_' AND nspname NOT IN ('information_schema', 'public') AND nspname <> current_schema()
        UNION ALL SELECT 'extension ' || extname, 'version ' || extversion FROM pg_extension WHERE extname <> 'plpgsql'`,
     ),
   ]);
