@@ -147,6 +147,39 @@ eachDatabase(
   ['postgres', 'mariadb'],
 );
 
+/**
+ * A backup taken while a step was unfinished: restoring it marks that step unfinished again.
+ * The CLI said so before and after; the TUI's confirmation said only "the data is replaced by the
+ * backup's", and its result "restore: done … now at: 1" without a word that the database was
+ * dirty again.
+ */
+eachDatabase('the TUI restore of a backup taken while dirty says the step is marked unfinished again, and its result says DIRTY', async (t, url) => {
+  const dir = makeFolder({
+    ...pair('1'),
+    '2_half.up.sql': '-- migrate:transaction off\nCREATE TABLE h (id int);\nINSERT INTO nowhere VALUES (1);\n',
+    '2_half.down.sql': 'DROP TABLE h;\n',
+  });
+  const s = await openScreen({ migrations: dir, url, width: 180 });
+  try {
+    t.is((await cli(['--url', s.url, '--dir', s.dir, '--yes', 'upgrade'])).code, 5);
+    await ok(s.url, s.dir, 'backup', '--backup-dir', join(s.work, 'backups'));
+    await ok(s.url, s.dir, '--yes', 'resolve', '2', '--reverse', '--no-backup');
+    await s.press('r');
+    await s.waitFor(/at 1 · 1 pending/);
+    t.notRegex(s.frame(), /DIRTY/);
+    await s.press('b');
+    await s.waitFor(/│> \d{4}-/);
+    await s.press(KEYS.enter);
+    const confirm = await s.waitFor(/Restore .* from this backup\?/);
+    t.regex(confirm, /taken while the up of 2 was unfinished \(1 of 2 statements had run\): the restored data has what they did, so 2 is marked unfinished again/);
+    await s.press(s.session.db.databaseName, KEYS.enter);
+    const done = await s.waitFor(/restore: done/);
+    t.regex(done, /DIRTY: the up of 2 stopped after 1 of 2 statements → press R \(resolve\)/);
+  } finally {
+    await s.close();
+  }
+});
+
 test('after a killed run, the rollback console (headless and TUI) lists what ran and names the statement that may or may not have completed', async (t) => {
   const dir = makeFolder({
     '1_a.up.sql': '-- migrate:transaction off\nCREATE TABLE a (id int);\nINSERT INTO nowhere VALUES (1);\nCREATE TABLE c (id int);\n',

@@ -34,6 +34,7 @@ export function openBackups(ctx: TuiContext): void {
             '',
             "the data is replaced by the backup's",
             ...keptTables(backup),
+            ...unfinishedAgain(backup),
           ],
           phrase: session.db.databaseName,
           danger: true,
@@ -46,6 +47,10 @@ export function openBackups(ctx: TuiContext): void {
 
 /** A dump without the state tables (PostgreSQL, MySQL/MariaDB) is restored over what is there: tables made since stay, as the CLI says. */
 const keptTables = (backup: BackupManifest): string[] => (backup.includesStateTables ? [] : ['tables created after the backup are left in place']);
+
+/** A backup taken during an unfinished step: the restore marks that step unfinished again (the database reads dirty), as the CLI says. */
+const unfinishedAgain = ({ dirty }: BackupManifest): string[] =>
+  dirty ? [`taken while the ${dirty.direction} of ${dirty.revision} was unfinished (${dirty.statementsDone} of ${dirty.statementsTotal} statements had run): the restored data has what they did, so ${dirty.revision} is marked unfinished again`] : [];
 
 /** The second confirmation: the phrase names both databases. */
 function confirmOtherDatabase(ctx: TuiContext, backup: BackupManifest): void {
@@ -60,6 +65,7 @@ function confirmOtherDatabase(ctx: TuiContext, backup: BackupManifest): void {
         '',
         `the data of ${connected.databaseName} is replaced by the data of ${backup.databaseName} as it was at ${backup.createdAt}`,
         ...keptTables(backup),
+        ...unfinishedAgain(backup),
         '(the CLI refuses this without --into-other-database)',
       ],
       phrase: `${backup.databaseName} into ${connected.databaseName}`,

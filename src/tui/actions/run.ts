@@ -1,4 +1,4 @@
-import { ABANDON_TEXT, cancelText, type CommandPlace, type MigrateTuiError, type RunResult } from '../../engine/index.js';
+import { ABANDON_TEXT, cancelText, type CommandPlace, type DatabaseState, type MigrateTuiError, type RunResult } from '../../engine/index.js';
 import type { TuiContext } from '../context.js';
 import { confirmFlow } from '../flows/confirm.js';
 import { actionError, errorResult, resultFlow, type ResultFlow } from '../flows/result.js';
@@ -24,7 +24,7 @@ export async function execute(ctx: TuiContext, title: string, action: () => Prom
   ctx.setRunning(false);
   ctx.refresh();
   const error = 'steps' in result ? null : result.error;
-  ctx.setFlow(isStaleLock(error) ? stealOffer(ctx, title, error, () => execute(ctx, title, ctx.session.stealingStaleLock(action))) : runResult(title, pre, result, ctx.session.commandPlace));
+  ctx.setFlow(isStaleLock(error) ? stealOffer(ctx, title, error, () => execute(ctx, title, ctx.session.stealingStaleLock(action))) : runResult(title, pre, result, ctx.session.commandPlace, ctx.session.state.dirty));
 }
 
 function isStaleLock(error: unknown): error is MigrateTuiError {
@@ -59,7 +59,8 @@ export function cancelRun(ctx: TuiContext, open: RunningFlow, abandon: (message:
   void ctx.session.cancel().then((outcome) => cancelling(outcome.kind === 'idle' ? 'cancelling… the run stops before it starts its first step' : `cancelling… ${cancelText(outcome)}`));
 }
 
-function runResult(title: string, pre: readonly string[], result: RunResult | { error: MigrateTuiError | Error }, place: CommandPlace): ResultFlow {
+/** `dirty`: the unfinished step the database reads after the run (a failure's message says it already; a restore of a backup taken while dirty does not). */
+function runResult(title: string, pre: readonly string[], result: RunResult | { error: MigrateTuiError | Error }, place: CommandPlace, dirty: DatabaseState['dirty']): ResultFlow {
   if (!('steps' in result)) return actionError(title, result.error, place);
   const done = result.steps.filter((s) => s.status === 'done');
   const body = [
@@ -69,7 +70,8 @@ function runResult(title: string, pre: readonly string[], result: RunResult | { 
     `now at: ${result.headsAfter.join(', ') || 'base'}`,
   ];
   if (result.error) return resultFlow(false, `${title}: FAILED`, [...result.error.message.split('\n'), `→ ${tuiHint(result.error, place)}`, '', ...body]);
-  return resultFlow(true, `${title}: done (${done.length} step${done.length === 1 ? '' : 's'})`, body);
+  const still = dirty ? [`DIRTY: the ${dirty.direction} of ${dirty.revision} stopped after ${dirty.statementsDone} of ${dirty.statementsTotal} statements → press R (resolve)`] : [];
+  return resultFlow(true, `${title}: done (${done.length} step${done.length === 1 ? '' : 's'})`, [...body, ...still]);
 }
 
 /** The `before` of a run that offered a backup: takes it, or says none was taken. */
