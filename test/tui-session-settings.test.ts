@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { eachDatabase, withDb } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
 import { KEYS, openScreen } from './helpers/screen.js';
@@ -80,3 +81,38 @@ eachDatabase('TUI: a migration\'s SET search_path / USE does not move the next r
     if (database.name === 'mariadb') await withDb(url, (db) => db.execute(`DROP DATABASE IF EXISTS ${other}`));
   }
 }, ['postgres', 'mariadb']);
+
+/**
+ * A database whose sessions take no writes (default_transaction_read_only = on): the TUI's
+ * downgrade took its backup (pg_dump only reads), then the run stopped with "takes no writes;
+ * nothing was written to it" — and the result no longer named the backup file it had written.
+ */
+eachDatabase('TUI: a downgrade on a read-only database says nothing was written, and still names the backup it took first', async (t, url) => {
+  const dir = makeFolder({ '1_a.up.sql': 'CREATE TABLE t0 (id int);\n', '1_a.down.sql': 'DROP TABLE t0;\n', '2_b.up.sql': 'CREATE TABLE t1 (id int);\nINSERT INTO t1 VALUES (1);\n', '2_b.down.sql': 'DROP TABLE t1;\n' });
+  const name = url.split('/').pop()!;
+  const s0 = await openScreen({ migrations: dir, url });
+  try {
+    await s0.press('U');
+    await s0.waitFor(/Upgrade to heads\?/);
+    await s0.press('y');
+    await s0.waitFor(/upgrade to heads: done/);
+  } finally {
+    await s0.close();
+  }
+  await withDb(url, (db) => db.execute(`ALTER DATABASE ${name} SET default_transaction_read_only = on`));
+  const s = await openScreen({ migrations: dir, url, work: s0.work, width: 160 });
+  try {
+    await s.waitFor(/at 2 · 0 pending/);
+    await s.press('j', 'd');
+    await s.waitFor(/drops table t1 \(1 row\)/);
+    await s.press(name, KEYS.enter);
+    const result = await s.waitFor(/downgrade to 1: FAILED/);
+    t.regex(result, /takes no writes \(cannot execute .* in a read-only transaction\); nothing was written to it/);
+    const backup = /backup: (\S+)/.exec(result)?.[1];
+    t.truthy(backup, 'the backup taken before the run is named');
+    t.true(existsSync(backup!));
+    t.true(await withDb(url, (db) => db.tableExists('t1')));
+  } finally {
+    await s.close();
+  }
+}, ['postgres']);

@@ -61,7 +61,11 @@ export function cancelRun(ctx: TuiContext, open: RunningFlow, abandon: (message:
 
 /** `dirty`: the unfinished step the database reads after the run (a failure's message says it already; a restore of a backup taken while dirty does not). */
 function runResult(title: string, pre: readonly string[], result: RunResult | { error: MigrateTuiError | Error }, place: CommandPlace, dirty: DatabaseState['dirty']): ResultFlow {
-  if (!('steps' in result)) return actionError(title, result.error, place);
+  if (!('steps' in result)) {
+    // The backup taken first stays, and is said, whatever the run then threw.
+    const shown = actionError(title, result.error, place);
+    return pre.length > 0 ? { ...shown, body: [...shown.body, '', ...pre] } : shown;
+  }
   const done = result.steps.filter((s) => s.status === 'done');
   const body = [
     ...pre,
