@@ -1,5 +1,8 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { binary } from './helpers/cli.js';
 import { eachDatabase, withDb, withMigrator } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
@@ -250,4 +253,23 @@ eachDatabase('PostgreSQL with standard_conforming_strings = off: the schema snap
   });
   t.true(other.includes('schema pgq'), other.join(', '));
   t.false(other.some((o) => o.startsWith('schema pg_')), 'the server\'s own schemas (pg_catalog, pg_toast) stay out');
+}, ['postgres']);
+
+/**
+ * A database or server whose sessions default to client_encoding LATIN1 (ALTER DATABASE … SET
+ * client_encoding, or postgresql.conf): pg_dump dumped in that encoding, so a row with text
+ * outside Latin-1 ('→') failed the backup ("has no equivalent in encoding LATIN1") and with it
+ * the downgrade. The dump is taken in UTF8 and restores the row as it was.
+ */
+eachDatabase('PostgreSQL with client_encoding = LATIN1 on the database: the backup before a downgrade takes text outside Latin-1, and restores it', async (t, url) => {
+  const name = url.split('/').pop()!;
+  const dir = makeFolder({ '1_a.up.sql': "CREATE TABLE t1 (v text);\nINSERT INTO t1 VALUES ('a → Zoë 日本');\n", '1_a.down.sql': 'DROP TABLE t1;\n' });
+  t.is((await withMigrator(url, dir, (m) => m.upgrade('heads'))).error, undefined);
+  await withDb(url, (db) => db.execute(`ALTER DATABASE ${name} SET client_encoding = 'LATIN1'`));
+  const backups = mkdtempSync(join(tmpdir(), 'migrate-tui-latin1-backups-'));
+  const manifest = await withMigrator(url, dir, (m) => m.backup({ dir: backups, reason: 'test' }));
+  t.is((await withMigrator(url, dir, (m) => m.downgrade('base'))).error, undefined);
+  const restored = await withMigrator(url, dir, (m) => m.restore(manifest));
+  t.is(restored.error, undefined, restored.error?.message);
+  t.deepEqual(await withDb(url, async (db) => (await db.query<{ v: string }>('SELECT v FROM t1')).map((r) => r.v)), ['a → Zoë 日本']);
 }, ['postgres']);

@@ -347,7 +347,9 @@ export class PostgresAdapter implements DatabaseAdapter {
     const { path } = await this.checkedTool('pg_dump');
     const { args, env } = this.toolConnection();
     const exclude = excludeTables.flatMap((t) => ['--exclude-table', qualifiedName(t, postgresSyntax.quoteIdentifier)]);
-    await runTool(path, ['--format=custom', '--no-owner', '--no-privileges', ...exclude, '--file', file, ...args], { env });
+    // --encoding: else the dump takes the session's default client_encoding (postgresql.conf, the
+    // role or database), and a LATIN1 one failed the backup on any text outside Latin-1.
+    await runTool(path, ['--format=custom', '--encoding=UTF8', '--no-owner', '--no-privileges', ...exclude, '--file', file, ...args], { env });
   }
 
   async restore(file: string): Promise<void> {
