@@ -1,7 +1,9 @@
 import test, { type ExecutionContext } from 'ava';
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from './helpers/cli.js';
+import { eachDatabase } from './helpers/databases.js';
 import { makeFolder, pair } from './helpers/folders.js';
 import { KEYS, openScreen } from './helpers/screen.js';
 
@@ -131,3 +133,33 @@ test('an upgrade refused for a gap: titled as a refusal, and the hint says the T
     await s.close();
   }
 });
+
+/**
+ * A backup that cannot be taken (here pg_dump is not on PATH; on a private server it was a
+ * LATIN1 client_encoding) stops the downgrade; the TUI's hint said "pass --no-backup to go on
+ * without a backup", a flag no TUI key takes: the confirmation's "Backup first" (tab) is the way.
+ * Serial: it empties this process's PATH while it runs.
+ */
+eachDatabase('a downgrade whose backup cannot be taken: the hint names tab on the confirmation, not --no-backup', async (t, url) => {
+  const s = await openScreen({ migrations: makeFolder({ ...pair('1'), ...pair('2') }), url, width: 160 });
+  const path = process.env.PATH;
+  try {
+    await s.press('U');
+    await s.waitFor(/Upgrade to heads\?/);
+    await s.press('y');
+    await s.waitFor(/upgrade to heads: done/);
+    await s.press(KEYS.escape);
+    await s.waitFor(/at 2 · 0 pending/);
+    process.env.PATH = mkdtempSync(join(tmpdir(), 'migrate-tui-nopath-'));
+    await s.press('j', 'd');
+    await s.waitFor(/Backup first: \[x\] yes/);
+    await s.press(s.session.db.databaseName, KEYS.enter);
+    const failed = flat(await s.waitFor(/downgrade to 1: FAILED/));
+    t.regex(failed, /pg_dump is not installed \(not on PATH\)/);
+    t.regex(failed, /or turn "Backup first" off \(tab, on the confirmation\) to go on without one/);
+    t.notRegex(failed, /--no-backup/, 'no CLI flag on a TUI screen');
+  } finally {
+    process.env.PATH = path;
+    await s.close();
+  }
+}, ['postgres'], { serial: true });

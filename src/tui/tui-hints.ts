@@ -36,6 +36,9 @@ function keyHint(error: unknown): string | undefined {
       return `check out the branch that has its files, or finish it by hand, then press ${R} and ${K.applied} (applied)`;
     case 'large-file-changed':
       return `restore the file as it was when the step started (its checksum is in the log row), then press ${R} and ${K.resume} (resume); or finish by hand, then ${R} and ${K.applied} (applied) or ${K.reverted} (reverted)`;
+    case 'backup-tool':
+      // The TUI has no --no-backup: the confirmation's "Backup first" is turned off with tab.
+      return e.hint?.replace(/(?:,? or pass|;) --no-backup(?: to go on without a backup| skips the backup)?$/, '; or turn "Backup first" off (tab, on the confirmation) to go on without one');
     case 'usage':
       if (e.meta?.choose === 'resume-source') return `press ${R}, then ${K.resume} (resume): it shows the change and asks where the remaining statements come from (${K.fromFile}: the file as it is now, ${K.fromLog}: the SQL recorded when the step started)`;
   }
