@@ -273,3 +273,20 @@ eachDatabase('PostgreSQL with client_encoding = LATIN1 on the database: the back
   t.is(restored.error, undefined, restored.error?.message);
   t.deepEqual(await withDb(url, async (db) => (await db.query<{ v: string }>('SELECT v FROM t1')).map((r) => r.v)), ['a → Zoë 日本']);
 }, ['postgres']);
+
+/**
+ * A restore that pg_restore cannot finish (here a view made since depends on a table it drops)
+ * says what failed; its hint said "--no-backup skips the backup", a flag restore does not have.
+ */
+eachDatabase('PostgreSQL: a restore that pg_restore cannot finish does not suggest --no-backup', async (t, url) => {
+  const dir = makeFolder({ '1_a.up.sql': 'CREATE TABLE t1 (v text);\n', '1_a.down.sql': 'DROP TABLE t1;\n' });
+  t.is((await withMigrator(url, dir, (m) => m.upgrade('heads'))).error, undefined);
+  const backups = mkdtempSync(join(tmpdir(), 'migrate-tui-restore-hint-'));
+  const manifest = await withMigrator(url, dir, (m) => m.backup({ dir: backups, reason: 'test' }));
+  await withDb(url, (db) => db.execute('CREATE VIEW v1 AS SELECT v FROM t1'));
+  const restore = binary(['--dir', dir, '--url', url, '--yes', '--json', 'restore', manifest.file]);
+  const error = (JSON.parse(restore.stdout) as { error?: { code: string; message: string; hint: string } }).error;
+  t.is(error?.code, 'backup-tool', restore.stdout);
+  t.regex(error?.message ?? '', /pg_restore failed/);
+  t.notRegex(error?.hint ?? '', /--no-backup/);
+}, ['postgres']);

@@ -27,14 +27,20 @@ export function toolVersion(path: string, pattern: RegExp): { text: string; majo
   return m ? { text: m[0], major: Number(m[1]) } : null;
 }
 
-/** Runs a dump or restore tool; secrets go in `env` or files, never in arguments. */
-export async function runTool(path: string, args: readonly string[], options: { env?: Record<string, string>; stdinFile?: string } = {}): Promise<void> {
+/** A failed restore's way on (there is no backup to skip). */
+export const RESTORE_HINT = 'see the message above';
+
+/**
+ * Runs a dump or restore tool; secrets go in `env` or files, never in arguments. `hint`: the way
+ * on when it fails (a dump's names --no-backup; a restore has no such flag).
+ */
+export async function runTool(path: string, args: readonly string[], options: { env?: Record<string, string>; stdinFile?: string; hint?: string } = {}): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const child = spawn(path, args as string[], { env: { ...process.env, ...options.env }, stdio: [options.stdinFile ? 'pipe' : 'ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += String(d)));
     if (options.stdinFile) createReadStream(options.stdinFile).pipe(child.stdin!);
     child.on('error', (e) => reject(new BackupToolError(`cannot run ${path}: ${e.message}`, 'check the tool is installed')));
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new BackupToolError(`${path.split('/').pop()} failed (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' ')}`, 'see the message above; --no-backup skips the backup'))));
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new BackupToolError(`${path.split('/').pop()} failed (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' ')}`, options.hint ?? 'see the message above; --no-backup skips the backup'))));
   });
 }

@@ -1,6 +1,6 @@
 import type mysql from 'mysql2/promise';
 import { ConnectWatch, tcpPeer } from './connect-guard.js';
-import { BackupToolError, findExecutable, runTool, toolVersion } from './dump-tools.js';
+import { BackupToolError, findExecutable, RESTORE_HINT, runTool, toolVersion } from './dump-tools.js';
 import { LockTimeoutError } from './dialect-errors.js';
 import { goneClientPort, mysqlOrphanNote } from './orphan-session.js';
 import { lockWithWait, sequentialStep, type BlockingSession, type LockLimits, type ReadOnlyProbe, type StatementBatch, type DatabaseAdapter, type Query, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
@@ -273,7 +273,7 @@ export class MysqlAdapter implements DatabaseAdapter {
     const { path } = this.checkedTool('client');
     const { args, env } = this.toolConnection();
     // The dump's rows must commit whatever autocommit the server gives a new session.
-    await runTool(path, [...args, '--init-command=SET SESSION autocommit = 1', this.databaseName], { stdinFile: file, env });
+    await runTool(path, [...args, '--init-command=SET SESSION autocommit = 1', this.databaseName], { stdinFile: file, env, hint: RESTORE_HINT });
   }
 
   /** `db.table` looks in that database (MySQL's schemas are databases); a bare name in the connected one. */

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type postgres from 'postgres';
 import { ConnectWatch, tcpPeer } from './connect-guard.js';
-import { BackupToolError, findExecutable, runTool, toolVersion } from './dump-tools.js';
+import { BackupToolError, findExecutable, RESTORE_HINT, runTool, toolVersion } from './dump-tools.js';
 import { LockTimeoutError } from './dialect-errors.js';
 import { gonePid, orphanNote } from './orphan-session.js';
 import { qualifiedName } from './dialect.js';
@@ -355,7 +355,7 @@ export class PostgresAdapter implements DatabaseAdapter {
   async restore(file: string): Promise<void> {
     const { path } = await this.checkedTool('pg_restore');
     const { args, env } = this.toolConnection();
-    await runTool(path, ['--clean', '--if-exists', '--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error', ...args, file], { env });
+    await runTool(path, ['--clean', '--if-exists', '--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error', ...args, file], { env, hint: RESTORE_HINT });
   }
 
   async relaxDurability(): Promise<void> {
