@@ -39,9 +39,22 @@ test('differences name the object, the revision and the dialect; a whole table i
   t.deepEqual(rest, []);
   t.is(describeDifference(d!, 'down', '20260105093000', 'postgres'), 'down of 20260105093000 (postgres) leaves index permissions_code_idx on permissions');
   const dropped = compareSchemas(withTable({}, { id: 'integer', code: 'text' }), before);
-  t.is(describeDifference(dropped[0]!, 'down', '7', 'sqlite'), 'down of 7 (sqlite) drops column permissions.code, which was there before the up');
+  t.is(describeDifference(dropped[0]!, 'down', '7', 'sqlite'), 'after the down of 7 (sqlite), column permissions.code is missing (it was there before the up)');
   const changed = compareSchemas(withTable({}, { id: 'integer' }), withTable({}, { id: 'bigint' }));
   t.is(describeDifference(changed[0]!, 'up-again', '7', 'mysql'), 'up again of 7 (mysql) gives column permissions.id as "bigint"; the first up gave "integer"');
   t.deepEqual(compareSchemas(empty, after).map((x) => `${x.change} ${x.kind} ${x.name}`), ['extra table permissions']);
   t.deepEqual(compareSchemas(after, after), []);
+});
+
+/**
+ * An up that drops a column, and a down that does not bring it back: the column is missing after
+ * the down, which did not drop it (it said "down of 3 (postgres) drops column orders.item").
+ */
+test('a column the up dropped and the down did not bring back is said missing after the down, not dropped by it', (t) => {
+  const before = withTable({}, { id: 'integer', item: 'text' });
+  const afterDown = withTable({}, { id: 'integer' });
+  const [d] = compareSchemas(before, afterDown);
+  const text = describeDifference(d!, 'down', '3', 'postgres');
+  t.is(text, 'after the down of 3 (postgres), column permissions.item is missing (it was there before the up)');
+  t.notRegex(text, /down of 3 \(postgres\) drops/);
 });

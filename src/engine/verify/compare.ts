@@ -46,7 +46,8 @@ export function describeDifference(d: SchemaDifference, phase: CheckPhase, revis
   const what = `${d.kind} ${d.name}${d.table ? ` on ${d.table}` : ''}`;
   if (phase === 'down') {
     if (d.change === 'extra') return `down of ${revision} (${dialect}) leaves ${what}`;
-    if (d.change === 'missing') return `down of ${revision} (${dialect}) drops ${what}, which was there before the up`;
+    // Neutral: the down may have dropped it, or the up dropped it and the down did not bring it back.
+    if (d.change === 'missing') return `after the down of ${revision} (${dialect}), ${what} is missing (it was there before the up)`;
     return `down of ${revision} (${dialect}) leaves ${what} changed: it was "${d.expected}", it is "${d.found}"`;
   }
   if (d.change === 'extra') return `up again of ${revision} (${dialect}) leaves an extra ${what} (not there after the first up)`;
