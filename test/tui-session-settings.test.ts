@@ -116,3 +116,36 @@ eachDatabase('TUI: a downgrade on a read-only database says nothing was written,
     await s.close();
   }
 }, ['postgres']);
+
+/**
+ * The schema tab's rehearsal (t) of a migration that sets search_path: the schema after it was
+ * read where the migration had moved the session, so the diff said every table of the schema was
+ * removed ("-table a") and left out the schema it created (the current one is not listed).
+ */
+eachDatabase('TUI: the rehearsal of a migration that sets search_path compares the same schema before and after', async (t, url) => {
+  const dir = makeFolder({
+    '1_a.up.sql': 'CREATE TABLE a (id int);\n',
+    '1_a.down.sql': 'DROP TABLE a;\n',
+    '2_move.up.sql': 'CREATE SCHEMA other;\nSET search_path = other, public;\nCREATE TABLE b (id int);\nCREATE INDEX a_id ON a (id);\n',
+    '2_move.down.sql': 'DROP SCHEMA other CASCADE;\nDROP INDEX public.a_id;\n',
+  });
+  const s = await openScreen({ migrations: dir, url, width: 140, height: 40 });
+  try {
+    await s.waitFor(/2 move/);
+    await s.press('G', 'u');
+    await s.waitFor(/Upgrade to 1\?/);
+    await s.press('y');
+    await s.waitFor(/upgrade to 1: done/);
+    await s.press(KEYS.escape);
+    await s.waitFor(/at 1 · 1 pending/);
+    await s.press('g', KEYS.tab, KEYS.tab, KEYS.tab);
+    await s.waitFor(/press t to rehearse the up of 2/);
+    await s.press('t');
+    const diff = await s.waitFor(/\+\+\+ schema with 2/);
+    t.notRegex(diff, /-table a|-column a\.id/, 'table a is still there after the migration');
+    t.regex(diff, /\+index a_id on a/);
+    t.regex(diff, /\+schema other/);
+  } finally {
+    await s.close();
+  }
+}, ['postgres']);

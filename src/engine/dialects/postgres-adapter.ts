@@ -298,6 +298,7 @@ export class PostgresAdapter implements DatabaseAdapter {
   }
 
   async rollbackStep(): Promise<void> {
+    this.rehearsalPath = null;
     await this.sql.unsafe('ROLLBACK').simple();
   }
 
@@ -305,9 +306,17 @@ export class PostgresAdapter implements DatabaseAdapter {
     return work();
   }
 
+  /**
+   * The search_path a rehearsal began with: the schema after it is read there (SET LOCAL, rolled
+   * back with it), not where a rehearsed `SET search_path` moved the session (the diff then said
+   * every table of the schema was removed).
+   */
+  private rehearsalPath: string | null = null;
+
   async limitRehearsal(limits: RehearsalLimits): Promise<void> {
     await this.sql.unsafe(`SET LOCAL lock_timeout = '${Math.max(1, Math.round(limits.lockTimeoutMs))}ms'`).simple();
     await this.sql.unsafe(`SET LOCAL statement_timeout = '${Math.max(1, Math.round(limits.statementTimeoutMs))}ms'`).simple();
+    this.rehearsalPath = (await this.query<{ p: string }>("SELECT current_setting('search_path') AS p"))[0]!.p;
   }
 
   /** 55P03 lock_not_available (lock_timeout); 57014 query_canceled (statement_timeout). */
@@ -373,7 +382,8 @@ export class PostgresAdapter implements DatabaseAdapter {
     return names.map((_, k) => row?.[`s${k}`] ?? null);
   }
 
-  schema(exclude: readonly string[]): Promise<SchemaSnapshot> {
+  async schema(exclude: readonly string[]): Promise<SchemaSnapshot> {
+    if (this.rehearsalPath !== null) await this.query("SELECT set_config('search_path', ?, true)", [this.rehearsalPath]);
     return postgresSchema((text) => this.query(text), exclude);
   }
 
