@@ -290,3 +290,26 @@ eachDatabase('PostgreSQL: a restore that pg_restore cannot finish does not sugge
   t.regex(error?.message ?? '', /pg_restore failed/);
   t.notRegex(error?.hint ?? '', /--no-backup/);
 }, ['postgres']);
+
+/**
+ * verify on PostgreSQL runs a revision's up and down on one scratch session: after an up that
+ * sets search_path (and a down that drops that schema), the schema was read where the session
+ * now pointed, and verify said "after the down of 2 (postgres), table a is missing" for a table
+ * that neither touched.
+ */
+eachDatabase('verify: a migration that sets search_path round-trips; the schemas compared are the one the session opened in', async (t, url) => {
+  const dir = makeFolder({
+    '1_a.up.sql': 'CREATE TABLE a (id int);\n',
+    '1_a.down.sql': 'DROP TABLE a;\n',
+    '2_move.up.sql': 'CREATE SCHEMA other;\nSET search_path = other;\nCREATE TABLE b (id int);\n',
+    '2_move.down.sql': 'DROP SCHEMA other CASCADE;\n',
+    '3_leaves.up.sql': 'CREATE SCHEMA third;\nSET search_path = third;\nCREATE TABLE c (id int);\n',
+    '3_leaves.down.sql': 'DROP TABLE third.c;\n',
+  });
+  const run = binary(['--dir', dir, '--url', url, 'verify', '--dialects', 'postgres', '--json']);
+  const report = JSON.parse(run.stdout) as { cells: Record<string, Record<string, { status: string; differences?: string[] }>> };
+  t.is(report.cells['2']!.postgres!.status, 'ok', (report.cells['2']!.postgres!.differences ?? []).join('\n'));
+  // A down that leaves the schema it made is still caught.
+  t.is(report.cells['3']!.postgres!.status, 'differs');
+  t.deepEqual(report.cells['3']!.postgres!.differences, ['down of 3 (postgres) leaves schema third']);
+}, ['postgres']);

@@ -57,6 +57,8 @@ export class PostgresAdapter implements DatabaseAdapter {
     /** The backend pid of this connection, for pg_cancel_backend from a second one. */
     private readonly backendPid: number,
     readonly capabilities: Capabilities,
+    /** The search_path the connection opened with: the schema is read there (see `schema`). */
+    private readonly homePath: string,
   ) {
     this.syntax = syntaxFor(postgresSyntax, capabilities);
   }
@@ -79,12 +81,12 @@ export class PostgresAdapter implements DatabaseAdapter {
     return watch.run(
       async () => {
         // `SHOW server_version` names its column server_version; current_setting() lets us name it.
-        const [row] = await sql.unsafe<Array<{ v: string; pid: number; full: string }>>("SELECT current_setting('server_version') AS v, pg_backend_pid() AS pid, version() AS full");
+        const [row] = await sql.unsafe<Array<{ v: string; pid: number; full: string; path: string }>>("SELECT current_setting('server_version') AS v, pg_backend_pid() AS pid, version() AS full, current_setting('search_path') AS path");
         // A 31-bit key from the lock name, so pg_locks shows it whole in objid.
         const key = createHash('sha256').update(lockName).digest().readUInt32BE(0) & 0x7fffffff;
         const capabilities = settleCapabilities(detectPostgresFamily(row!.full), settings?.capabilities, settings?.from ?? null);
         const product = capabilities.engine === 'PostgreSQL' ? 'PostgreSQL' : `${capabilities.engine} (PostgreSQL`;
-        return new PostgresAdapter(url, sql, display, databaseName, `${product} ${row!.v}${product === 'PostgreSQL' ? '' : ')'}`, key, Number(row!.pid), capabilities);
+        return new PostgresAdapter(url, sql, display, databaseName, `${product} ${row!.v}${product === 'PostgreSQL' ? '' : ')'}`, key, Number(row!.pid), capabilities, row!.path);
       },
       () => sql.end({ timeout: 0 }),
     );
@@ -382,9 +384,22 @@ export class PostgresAdapter implements DatabaseAdapter {
     return names.map((_, k) => row?.[`s${k}`] ?? null);
   }
 
+  /**
+   * Read in the search_path the connection opened with (a rehearsal: the one it began with): a
+   * migration's `SET search_path` (verify runs them on this session) moved current_schema(), and
+   * every table of the schema read as removed. Outside a transaction, in one rolled back.
+   */
   async schema(exclude: readonly string[]): Promise<SchemaSnapshot> {
-    if (this.rehearsalPath !== null) await this.query("SELECT set_config('search_path', ?, true)", [this.rehearsalPath]);
-    return postgresSchema((text) => this.query(text), exclude);
+    const read = () => postgresSchema((text) => this.query(text), exclude);
+    const pin = (path: string) => this.query("SELECT set_config('search_path', ?, true)", [path]);
+    if (this.rehearsalPath !== null) return pin(this.rehearsalPath).then(read);
+    if ((await this.query<{ p: string }>("SELECT current_setting('search_path') AS p"))[0]!.p === this.homePath) return read();
+    await this.sql.unsafe('BEGIN').simple();
+    try {
+      return await pin(this.homePath).then(read);
+    } finally {
+      await this.sql.unsafe('ROLLBACK').simple();
+    }
   }
 
   async close(): Promise<void> {
