@@ -133,10 +133,11 @@ async function lintBeforeRun(ctx: DatabaseContext, m: Migrator, direction: 'upgr
   if (!gate) return null;
   const blocking = report.findings.filter((f) => engine.severityRank(f.severity) <= engine.severityRank(gate));
   if (blocking.length === 0) return null;
-  const message = `refused: the plan has ${blocking.length} lint finding${blocking.length === 1 ? '' : 's'} at ${gate} level or worse (--lint ${gate}); nothing ran`;
+  const reason = `the plan has ${blocking.length} lint finding${blocking.length === 1 ? '' : 's'} at ${gate} level or worse (--lint ${gate})`;
+  const message = `refused: ${reason}; nothing ran`;
   return {
     text: `${message}\n  → fix the migration, or silence a finding that does not apply with \`-- migrate:lint-ignore CODE "reason"\` on the line above its statement\n`,
-    json: { error: { code: 'lint-refused', message, hint: 'fix the migration, or add `-- migrate:lint-ignore CODE "reason"`', meta: { gate } }, findings: blocking },
+    json: { error: { code: 'lint-refused', message, hint: 'fix the migration, or add `-- migrate:lint-ignore CODE "reason"`', meta: { gate, reason } }, findings: blocking },
     exitCode: EXIT.lintRefused,
   };
 }
