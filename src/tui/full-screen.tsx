@@ -106,6 +106,7 @@ export async function runFullScreen(app: FullScreenApp): Promise<number> {
     process.stderr.write(`migrate-tui: crashed: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(70);
   };
+  app.early?.handOver();
   process.on('SIGTERM', onTerm);
   process.on('SIGHUP', onHup);
   process.on('uncaughtException', onCrash);
