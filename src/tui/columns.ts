@@ -36,3 +36,13 @@ export function fitColumns(text: string, columns: number): string {
   const cut = cutToColumns(text, columns);
   return cut + ' '.repeat(Math.max(0, columns - columnsOf(cut)));
 }
+
+/** `text` in at most `columns` columns, its end kept (a path): `…` and as much of the end as fits. */
+export function cutStartToColumns(text: string, columns: number): string {
+  if (columnsOf(text) <= columns) return text;
+  const characters = [...text];
+  let used = 0;
+  let from = characters.length;
+  while (from > 0 && used + columnsOf(characters[from - 1]!) <= columns - 1) used += columnsOf(characters[--from]!);
+  return `…${characters.slice(from).join('')}`;
+}
