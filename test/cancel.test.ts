@@ -100,7 +100,8 @@ eachDatabase(
         run.child.kill('SIGINT');
         const code = await run.exit;
         t.is(code, 130, run.stderr());
-        t.regex(run.stderr(), /abandoning: the statement may still be running on the server; the database may be dirty — run `migrate-tui status`/);
+        // Opened with --url: the command it names repeats it (a bare one reads DATABASE_URL or the config).
+        t.regex(run.stderr(), /abandoning: the statement may still be running on the server; the database may be dirty — run `migrate-tui --url <url> status`/);
         t.true((await running(db, 'DO $$ BEGIN LOOP')).length > 0, 'it exited without waiting for the statement');
       } finally {
         run.child.kill('SIGKILL');

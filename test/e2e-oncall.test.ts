@@ -5,6 +5,7 @@ import type { ExecutionContext } from 'ava';
 import { BIN } from './helpers/cli.js';
 import { eachDatabase, withDb } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
+import { notRun } from './helpers/not-run.js';
 import { hasTmux, Tmux } from './helpers/tmux.js';
 
 /**
@@ -14,10 +15,7 @@ import { hasTmux, Tmux } from './helpers/tmux.js';
  */
 function skipWithoutTmux(t: ExecutionContext): boolean {
   if (hasTmux) return false;
-  const message = 'TMUX NOT INSTALLED: the on-call end-to-end tests did NOT run (apt-get install tmux)';
-  if (process.env.CI === 'true') t.fail(message);
-  else t.log(message);
-  t.pass();
+  notRun(t, 'TMUX NOT INSTALLED: the on-call end-to-end tests did NOT run (apt-get install tmux)');
   return true;
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BIN } from './helpers/cli.js';
 import { eachDatabase } from './helpers/databases.js';
+import { notRun } from './helpers/not-run.js';
 import { hasTmux, Tmux } from './helpers/tmux.js';
 
 /**
@@ -15,14 +16,7 @@ const EXAMPLE = fileURLToPath(new URL('../../migrations', import.meta.url));
 eachDatabase(
   'the binary in tmux: open, move, downgrade with backup, upgrade back, quit; the terminal is restored',
   async (t, url, db) => {
-    if (!hasTmux) {
-      const message = 'TMUX NOT INSTALLED: the end-to-end terminal test did NOT run (apt-get install tmux)';
-      console.error(`*** ${message}`);
-      if (process.env.CI === 'true') t.fail(message);
-      else t.log(message);
-      t.pass();
-      return;
-    }
+    if (!hasTmux) return notRun(t, 'TMUX NOT INSTALLED: the end-to-end terminal test did NOT run (apt-get install tmux)');
     const work = mkdtempSync(join(tmpdir(), 'migrate-tui-e2e-'));
     cpSync(EXAMPLE, join(work, 'migrations'), { recursive: true });
     const command = `node ${BIN} --url '${url}' --yes upgrade >/dev/null 2>&1; node ${BIN} --url '${url}'; echo "EXIT=$?"; sleep 600`;
@@ -74,12 +68,7 @@ eachDatabase(
 eachDatabase(
   'the binary in tmux: ctrl-c on the main screen (no run) restores the terminal and exits 130; q exits 0',
   async (t, url) => {
-    if (!hasTmux) {
-      if (process.env.CI === 'true') t.fail('TMUX NOT INSTALLED');
-      else t.log('TMUX NOT INSTALLED: NOT tested');
-      t.pass();
-      return;
-    }
+    if (!hasTmux) return notRun(t, 'TMUX NOT INSTALLED: the end-to-end terminal test did NOT run (apt-get install tmux)');
     const work = mkdtempSync(join(tmpdir(), 'migrate-tui-e2e-'));
     cpSync(EXAMPLE, join(work, 'migrations'), { recursive: true });
     const tmux = new Tmux(`node ${BIN} --url '${url}' --yes upgrade >/dev/null 2>&1; node ${BIN} --url '${url}'; echo "EXIT=$?"; node ${BIN} --url '${url}'; echo "AGAIN=$?"; sleep 600`, work);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BIN } from './helpers/cli.js';
+import { notRun } from './helpers/not-run.js';
 import { hasTmux, Tmux } from './helpers/tmux.js';
 import { drawEarlyFrame } from '../src/tui/early-frame.js';
 
@@ -34,35 +35,76 @@ test('the early frame: alternate screen, title, phase and status lines; leave() 
 });
 
 test('the binary in tmux: the first frame shows while the database does not answer; the error is printed on the restored terminal', async (t) => {
-  if (!hasTmux) {
-    const message = 'TMUX NOT INSTALLED: the early-frame terminal test did NOT run (apt-get install tmux)';
-    console.error(`*** ${message}`);
-    if (process.env.CI === 'true') t.fail(message);
-    else t.log(message);
-    t.pass();
-    return;
-  }
+  if (!hasTmux) return notRun(t, 'TMUX NOT INSTALLED: the early-frame terminal test did NOT run (apt-get install tmux)');
+  await withSilentDatabase(async ({ port, work }) => {
+    const tmux = new Tmux(`node ${BIN} --url 'postgres://app:secret@127.0.0.1:${port}/app' --connect-timeout 4; echo "EXIT=$?"; sleep 600`, work);
+    try {
+      const early = await tmux.waitFor('reading the database…');
+      t.regex(early, /migrate-tui — opening/);
+      t.regex(early, /9 revisions indexed; reading the database…/);
+      t.regex(early, /postgres:\/\/app:\*\*\*@127\.0\.0\.1:\d+\/app · reading state…/);
+      t.notRegex(early, /secret/);
+      t.true(tmux.alternateScreen());
+      const after = await tmux.waitFor(/EXIT=\d+/);
+      t.false(tmux.alternateScreen(), 'the terminal left the alternate screen');
+      t.regex(after, /error: cannot connect to postgres:\/\/app:\*\*\*@127\.0\.0\.1/);
+      t.regex(after, /EXIT=1/);
+    } finally {
+      tmux.kill();
+    }
+  });
+});
+
+test('the early frame answers SIGINT, SIGTERM and SIGHUP while it is the screen; leave() and handOver() give them back', (t) => {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const counts = signals.map((signal) => process.listenerCount(signal));
+  const before = counts[0]!;
+  const frame = drawEarlyFrame(() => undefined, { columns: 40, rows: 10 });
+  signals.forEach((signal, k) => t.is(process.listenerCount(signal), counts[k]! + 1, signal));
+  frame.handOver();
+  signals.forEach((signal, k) => t.is(process.listenerCount(signal), counts[k]!, signal));
+  t.is(process.listenerCount('SIGINT'), before, 'the real screen answers signals from now on');
+  const other = drawEarlyFrame(() => undefined, { columns: 40, rows: 10 });
+  t.is(process.listenerCount('SIGINT'), before + 1);
+  other.leave();
+  t.is(process.listenerCount('SIGINT'), before);
+});
+
+test('the binary in tmux: Ctrl-C while it opens (the database does not answer) restores the terminal, says nothing changed and exits 130', async (t) => {
+  if (!hasTmux) return notRun(t, 'TMUX NOT INSTALLED: the early-frame Ctrl-C test did NOT run (apt-get install tmux)');
+  await withSilentDatabase(async ({ port, work, connected }) => {
+    // A connect timeout far beyond the test: only the Ctrl-C can end it.
+    const tmux = new Tmux(`node ${BIN} --url 'postgres://app@127.0.0.1:${port}/app' --connect-timeout 300; echo "EXIT=$?"; sleep 600`, work);
+    try {
+      await tmux.waitFor('reading the database…');
+      // The connection is open and waiting: the server has it.
+      await connected();
+      t.true(tmux.alternateScreen());
+      tmux.keys('C-c');
+      const after = await tmux.waitFor(/EXIT=\d+/);
+      t.false(tmux.alternateScreen(), 'the terminal left the alternate screen');
+      t.regex(after, /migrate-tui: stopped by Ctrl-C while opening \(the database was only read; nothing changed\)/);
+      t.regex(after, /EXIT=130/);
+    } finally {
+      tmux.kill();
+    }
+  });
+});
+
+/** A server on loopback that accepts connections and never answers (a database that hangs), and a folder with the example migrations. */
+async function withSilentDatabase(work: (server: { port: number; work: string; connected: () => Promise<void> }) => Promise<void>): Promise<void> {
   const sockets: Socket[] = [];
   const silent = createServer((s) => void sockets.push(s));
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-  const port = (silent.address() as { port: number }).port;
-  const work = mkdtempSync(join(tmpdir(), 'migrate-tui-early-'));
-  cpSync(EXAMPLE, join(work, 'migrations'), { recursive: true });
-  const tmux = new Tmux(`node ${BIN} --url 'postgres://app:secret@127.0.0.1:${port}/app' --connect-timeout 4; echo "EXIT=$?"; sleep 600`, work);
+  const folder = mkdtempSync(join(tmpdir(), 'migrate-tui-early-'));
+  cpSync(EXAMPLE, join(folder, 'migrations'), { recursive: true });
+  const connected = async () => {
+    while (sockets.length === 0) await new Promise((resolve) => silent.once('connection', resolve));
+  };
   try {
-    const early = await tmux.waitFor('reading the database…');
-    t.regex(early, /migrate-tui — opening/);
-    t.regex(early, /9 revisions indexed; reading the database…/);
-    t.regex(early, /postgres:\/\/app:\*\*\*@127\.0\.0\.1:\d+\/app · reading state…/);
-    t.notRegex(early, /secret/);
-    t.true(tmux.alternateScreen());
-    const after = await tmux.waitFor(/EXIT=\d+/);
-    t.false(tmux.alternateScreen(), 'the terminal left the alternate screen');
-    t.regex(after, /error: cannot connect to postgres:\/\/app:\*\*\*@127\.0\.0\.1/);
-    t.regex(after, /EXIT=1/);
+    await work({ port: (silent.address() as { port: number }).port, work: folder, connected });
   } finally {
-    tmux.kill();
     for (const s of sockets) s.destroy();
     silent.close();
   }
-});
+}

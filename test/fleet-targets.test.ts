@@ -196,7 +196,10 @@ test('a fleet upgrade stopped by the lint gate is refused (exit 9 on the target)
   t.is((await cli(['--dir', dir, '--targets', 'fleet.json', 'upgrade', '1', '--yes'], { cwd: dir })).code, 0);
   const gated = await cli(['--dir', dir, '--targets', 'fleet.json', 'upgrade', '--yes', '--lint', 'warning'], { cwd: dir });
   t.is(gated.code, 1, gated.stderr);
-  t.regex(gated.stdout, /^✗ one \[default\] .*: REFUSED — nothing ran: the plan has \d+ lint findings? at warning level or worse \(--lint warning\)/m);
+  // The reason alone (the one-database result's meta.reason), not its message's "refused: …; nothing ran" again.
+  t.regex(gated.stdout, /^✗ one \[default\] .*: REFUSED — nothing ran: the plan has \d+ lint findings? at warning level or worse \(--lint warning\)( \(\d+ ms\))?$/m);
+  const one = JSON.parse((await cli(['--url', 'sqlite:./one.db', '--dir', dir, '--json', 'upgrade', '--yes', '--lint', 'warning'], { cwd: dir })).stdout);
+  t.regex(one.error.meta.reason, /^the plan has \d+ lint findings? at warning level or worse \(--lint warning\)$/);
   t.regex(gated.stdout, /upgrade on 1 target: 1 refused\n$/);
   // Nothing ran: the target is still at 1.
   t.deepEqual(JSON.parse((await cli(['--url', 'sqlite:./one.db', '--dir', dir, 'status', '--json'], { cwd: dir })).stdout).current, ['1']);

@@ -120,8 +120,25 @@ test('a downgrade preview over a gap does not say what stays is applied "with wh
   for (const verbose of [[], ['--verbose']]) {
     const r = await cli(['--url', url, '--dir', dir, '--yes', 'downgrade', '1', '--no-backup', '--dry-run', ...verbose]);
     t.is(r.code, 0, r.stderr);
-    t.regex(r.stdout + r.stderr, /stays applied: 1 \(with what they are built on, except 0: not applied \(a gap; see `migrate-tui status`\)\), other branches untouched/);
+    t.regex(r.stdout + r.stderr, /stays applied: 1 \(with what they are built on, except 0: not applied \(a gap; see `migrate-tui --url <url> status`\)\), other branches untouched/);
   }
+  // From DATABASE_URL the command stays bare: it reaches the same database.
+  const env = await cli(['--dir', dir, '--yes', 'downgrade', '1', '--no-backup', '--dry-run'], { env: { DATABASE_URL: url } });
+  t.regex(env.stdout + env.stderr, /\(a gap; see `migrate-tui status`\)/);
+});
+
+test('rollback (the on-call view) after --url: the commands it lists to type repeat --url <url>, from the dirty resolve to downgrade -1', async (t) => {
+  const { dir, url } = await dirtySqlite();
+  const dirty = await cli(['--url', url, '--dir', dir, 'rollback']);
+  t.regex(dirty.stdout, /nothing else runs until it is resolved: migrate-tui --url <url> resolve 1 --resume \| --reverse \| --applied \| --reverted/);
+  t.is((await cli(['--url', url, '--dir', dir, '--yes', 'resolve', '1', '--reverted'])).code, 0);
+  writeFileSync(join(dir, '1_a.up.sql'), 'CREATE TABLE IF NOT EXISTS a (id INTEGER);\n');
+  t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade'])).code, 0);
+  const clean = await cli(['--url', url, '--dir', dir, 'rollback']);
+  t.regex(clean.stdout, /to do it: migrate-tui --url <url> downgrade -1 {3}\(a backup is taken first/);
+  t.notRegex(clean.stdout, /--url sqlite:/, 'the URL itself is never printed in a command');
+  const bare = await cli(['--dir', dir, 'rollback'], { env: { DATABASE_URL: url } });
+  t.regex(bare.stdout, /to do it: migrate-tui downgrade -1 {3}/);
 });
 
 test('a hint given after --url names it (`--url <url>`) in every command that opens the database; from DATABASE_URL a bare command reaches the same one, so it is left bare', async (t) => {

@@ -58,3 +58,15 @@ test('a link to a file inside the folder is read; seeds get the same checks', as
   t.is(seed.code, 3, seed.stderr);
   t.regex(seed.stderr, /002_env\.sql: error: not read: it is a link to \/proc\/\d+\/environ, outside the folder/);
 });
+
+test('a link to a missing file is named as such: not a permissions problem', async (t) => {
+  const dir = makeFolder(base);
+  symlinkSync(join(dir, 'gone.sql.txt'), join(dir, '2_b.up.sql'));
+  writeFileSync(join(dir, '2_b.down.sql'), 'SELECT 1;\n');
+  // check: exit 1 (it found problems); a command that would run them refuses with 3.
+  const r = await cli(['--dir', dir, 'check']);
+  t.is(r.code, 1, r.stderr);
+  t.is((await cli(['--dir', dir, '--url', `sqlite:${join(dir, 'x.sqlite')}`, '--yes', 'upgrade'])).code, 3);
+  t.regex(r.stdout + r.stderr, /2_b\.up\.sql: error: cannot read the file \(ENOENT\): the name is listed but the file is not there \(a symbolic link to a missing file, or deleted while reading\)\n {2}→ restore the file it points to, or remove the name from the folder/);
+  t.notRegex(r.stdout + r.stderr, /permissions/);
+});

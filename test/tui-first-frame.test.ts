@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { binary, BIN } from './helpers/cli.js';
+import { notRun } from './helpers/not-run.js';
 import { hasTmux, Tmux } from './helpers/tmux.js';
 
 /**
@@ -16,14 +17,7 @@ import { hasTmux, Tmux } from './helpers/tmux.js';
  * file as it was, byte for byte.
  */
 test('the built TUI in tmux: state and drift marks, lint marks, the up SQL, then the down SQL of another revision; --read-only writes nothing', async (t) => {
-  if (!hasTmux) {
-    const message = 'TMUX NOT INSTALLED: the TUI first-frame test did NOT run (apt-get install tmux)';
-    console.error(`*** ${message}`);
-    if (process.env.CI === 'true') t.fail(message);
-    else t.log(message);
-    t.pass();
-    return;
-  }
+  if (!hasTmux) return notRun(t, 'TMUX NOT INSTALLED: the TUI first-frame test did NOT run (apt-get install tmux)');
   const work = mkdtempSync(join(tmpdir(), 'migrate-tui-first-'));
   const dir = join(work, 'migrations');
   mkdirSync(dir);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { BIN } from './helpers/cli.js';
 import { eachDatabase } from './helpers/databases.js';
+import { notRun } from './helpers/not-run.js';
 import { hasTmux, Tmux } from './helpers/tmux.js';
 
 /**
@@ -14,14 +15,7 @@ import { hasTmux, Tmux } from './helpers/tmux.js';
 eachDatabase(
   'the binary in tmux: ctrl-c and SIGTERM during verify drop the scratch database',
   async (t, url) => {
-    if (!hasTmux) {
-      const message = 'TMUX NOT INSTALLED: the verify terminal test did NOT run (apt-get install tmux)';
-      console.error(`*** ${message}`);
-      if (process.env.CI === 'true') t.fail(message);
-      else t.log(message);
-      t.pass();
-      return;
-    }
+    if (!hasTmux) return notRun(t, 'TMUX NOT INSTALLED: the verify terminal test did NOT run (apt-get install tmux)');
     const work = mkdtempSync(join(tmpdir(), 'migrate-tui-e2e-verify-'));
     mkdirSync(join(work, 'migrations'));
     writeFileSync(join(work, 'migrations', '1_slow.up.sql'), 'CREATE TABLE slow_t (id int);\n-- migrate:dialect postgres\nSELECT pg_sleep(60);\n-- migrate:end\n');

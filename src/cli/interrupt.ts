@@ -1,4 +1,4 @@
-import type { Migrator } from '../engine/index.js';
+import type { CommandPlace, Migrator } from '../engine/index.js';
 import { engine } from './engine.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIo } from './io.js';
@@ -9,12 +9,12 @@ import type { CliIo } from './io.js';
  * rolled back or DIRTY. With no run holding the lock (connecting, waiting for it, a backup),
  * it exits at once. A second signal abandons the run and exits at once.
  */
-export async function cancellable<T>(io: CliIo, m: Migrator, work: () => Promise<T>): Promise<T> {
+export async function cancellable<T>(io: CliIo, m: Migrator, work: () => Promise<T>, place: CommandPlace = { url: false }): Promise<T> {
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     const name = signal === 'SIGINT' ? 'Ctrl-C' : signal;
     if (++signals > 1) {
-      io.err(`\n${name} again: ${engine.ABANDON_TEXT}\n`);
+      io.err(`\n${name} again: ${engine.hintAt(engine.ABANDON_TEXT, place)}\n`);
       process.exit(EXIT.interrupted);
     }
     io.err(`\n${name}: cancelling… (${name} again abandons the run at once)\n`);

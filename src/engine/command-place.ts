@@ -20,3 +20,6 @@ export function hintAt(hint: string, place: CommandPlace): string {
   if (!place.url) return hint;
   return hint.replace(/`migrate-tui ([a-z][a-z-]*)/g, (whole, command: string) => (DATABASE_COMMANDS.includes(command) ? `\`migrate-tui --url <url> ${command}` : whole));
 }
+
+/** A database command to type, as a line shows it: `migrate-tui --url <url> downgrade -1` when the database came from --url. */
+export const commandAt = (command: string, place: CommandPlace): string => `migrate-tui${place.url ? ' --url <url>' : ''} ${command}`;

@@ -22,4 +22,4 @@ export * from './dialects/index.js';
 export * from './lint/index.js';
 export * from './fleet/index.js';
 export * from './fleet-access.js';
-export { commandPlaceOf, hintAt, type CommandPlace } from './command-place.js';
+export { commandAt, commandPlaceOf, hintAt, type CommandPlace } from './command-place.js';

@@ -24,7 +24,15 @@ export interface EarlyFrame {
   history(lines: readonly string[], left: number): void;
   /** Leaves the alternate screen (idempotent); the real screen's own restore does it as well. */
   leave(): void;
+  /**
+   * The real screen takes the signals over (full-screen.tsx): from now on a signal is its to
+   * answer (a run may be cancelled), not the opening's.
+   */
+  handOver(): void;
 }
+
+/** The exit code a signal ends the opening with (as the README's table has them for the screen). */
+const SIGNAL_EXIT: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
 /** The terminal's input (process.stdin unless a test gives its own). */
 export interface RawInput {
@@ -45,6 +53,17 @@ export function drawEarlyFrame(write: (text: string) => void, size: { columns?: 
   // The phase's column: 1, or right of the history once it is drawn.
   let column = 1;
   let raw: RawInput | null = null;
+  // Ctrl-C (before raw mode: a signal), SIGTERM or SIGHUP while opening — a slow connect, a
+  // large folder — ends the process with the terminal restored, not left on the alternate
+  // screen with its cursor hidden. Nothing has been done to the database then: it was only read.
+  const onSignal = (signal: NodeJS.Signals) => {
+    leave();
+    process.stderr.write(`migrate-tui: stopped by ${signal === 'SIGINT' ? 'Ctrl-C' : signal} while opening (the database was only read; nothing changed)\n`);
+    process.exit(SIGNAL_EXIT[signal] ?? 1);
+  };
+  const signals = Object.keys(SIGNAL_EXIT) as NodeJS.Signals[];
+  const release = () => signals.forEach((signal) => process.off(signal, onSignal));
+  signals.forEach((signal) => process.on(signal, onSignal));
   write(`${ENTER_ALT_SCREEN}\x1b[?25l${fit('migrate-tui — opening')}`);
   // Line 2 for the phase, the line above the last for the status bar (as the screen has it).
   const phaseText = () => (column === 1 ? `\x1b[2;1H\x1b[2K${fit(`  ${now}`)}` : `\x1b[2;${column}H\x1b[K${now.slice(0, Math.max(0, width - column))}`);
@@ -74,11 +93,15 @@ export function drawEarlyFrame(write: (text: string) => void, size: { columns?: 
       write(`\x1b[2J${lines.map((line, k) => `\x1b[${k + 1};1H${line}`).join('')}`);
       draw();
     },
-    leave: () => {
-      if (left) return;
-      left = true;
-      raw?.setRawMode?.(false);
-      write(LEAVE_ALT_SCREEN);
-    },
+    leave,
+    handOver: release,
   };
+
+  function leave(): void {
+    release();
+    if (left) return;
+    left = true;
+    raw?.setRawMode?.(false);
+    write(LEAVE_ALT_SCREEN);
+  }
 }

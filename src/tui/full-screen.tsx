@@ -26,6 +26,8 @@ export interface FullScreenApp {
   readonly close: () => Promise<void>;
   /** The frame drawn before the engine loaded: the alternate screen is already entered, and left through it. */
   readonly early?: EarlyFrame;
+  /** Said on abandoning a run (a second SIGTERM), its command as the user must type it (hintAt); default ABANDON_TEXT. */
+  readonly abandonText?: string;
 }
 
 /**
@@ -87,7 +89,7 @@ export async function runFullScreen(app: FullScreenApp): Promise<number> {
   // and leave with that (exit 130); a second SIGTERM abandons at once. Otherwise: stop.
   let terminating = false;
   const onTerm = () => {
-    if (terminating) return abandon(ABANDON_TEXT);
+    if (terminating) return abandon(app.abandonText ?? ABANDON_TEXT);
     const cancelled = app.cancelOnTerm();
     if (!cancelled) return stopOn('SIGTERM', 143)();
     terminating = true;
@@ -104,6 +106,7 @@ export async function runFullScreen(app: FullScreenApp): Promise<number> {
     process.stderr.write(`migrate-tui: crashed: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(70);
   };
+  app.early?.handOver();
   process.on('SIGTERM', onTerm);
   process.on('SIGHUP', onHup);
   process.on('uncaughtException', onCrash);

@@ -1,5 +1,6 @@
 import type { Severity } from '../engine/index.js';
 import type { HistoryLine } from './session.js';
+import { cutToColumns } from './columns.js';
 import { colour, type Colour } from './theme.js';
 
 /**
@@ -45,8 +46,7 @@ export function connectorText(line: HistoryLine, width: number): string {
 /** A revision's row after its two marks (status, lint): graph, id, `(head)`, labels, message, cut to the pane's width. */
 export function rowBody(line: HistoryLine, width: number): string {
   const labels = line.labels.length > 0 ? ` [${line.labels.join(',')}]` : '';
-  const text = `${line.graph} ${line.id}${line.head ? ' (head)' : ''}${labels} ${line.message}`;
-  return text.length + 3 > width ? `${text.slice(0, Math.max(0, width - 4))}…` : text;
+  return cutToColumns(`${line.graph} ${line.id}${line.head ? ' (head)' : ''}${labels} ${line.message}`, width - 3);
 }
 
 const SGR: Readonly<Record<Colour, number>> = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, gray: 90 };

@@ -1,3 +1,4 @@
+import { ABANDON_TEXT, hintAt } from '../engine/index.js';
 import { TuiSession, type SessionOptions } from './session.js';
 import type { EarlyFrame } from './early-frame.js';
 import { historyWidthOf, listHeightOf, plainHistoryPane } from './history-text.js';
@@ -19,6 +20,7 @@ export async function runTui(options: SessionOptions & { variant: 'main' | 'roll
     view: (size, controls) => <App session={session} width={size.width} height={size.height} readOnly={options.readOnly} variant={options.variant} onQuit={controls.summary} onAbandon={controls.abandon} />,
     cancelOnTerm: () => cancelSessionRun(session),
     close: () => session.close(),
+    abandonText: hintAt(ABANDON_TEXT, session.commandPlace),
     ...(options.early ? { early: options.early } : {}),
   });
 }

@@ -145,8 +145,8 @@ function failure(error: unknown, target: FleetTarget, targetsFile: string | null
 function runOutcome(r: CommandResult, verb: string): TargetOutcome {
   // The lint gate (exit 9) refuses before anything runs: a result, not a thrown refusal.
   if (r.exitCode === EXIT.lintRefused) {
-    const message = (r.json as { error?: { message?: string } } | null)?.error?.message ?? r.text;
-    return { status: 'refused', summary: `REFUSED — nothing ran: ${engine.resultLine(message.replace(/^refused: /, '').replace(/; nothing ran$/, ''))}`, exitCode: EXIT.lintRefused, json: r.json };
+    const reason = (r.json as { error?: { meta?: { reason?: string } } } | null)?.error?.meta?.reason ?? r.text;
+    return { status: 'refused', summary: `REFUSED — nothing ran: ${engine.resultLine(reason)}`, exitCode: EXIT.lintRefused, json: r.json };
   }
   return { ...engine.runSummary((r.json ?? {}) as RunSummaryInput, verb, r.exitCode === EXIT.interrupted), exitCode: r.exitCode ?? EXIT.ok, json: r.json };
 }

@@ -133,10 +133,11 @@ async function lintBeforeRun(ctx: DatabaseContext, m: Migrator, direction: 'upgr
   if (!gate) return null;
   const blocking = report.findings.filter((f) => engine.severityRank(f.severity) <= engine.severityRank(gate));
   if (blocking.length === 0) return null;
-  const message = `refused: the plan has ${blocking.length} lint finding${blocking.length === 1 ? '' : 's'} at ${gate} level or worse (--lint ${gate}); nothing ran`;
+  const reason = `the plan has ${blocking.length} lint finding${blocking.length === 1 ? '' : 's'} at ${gate} level or worse (--lint ${gate})`;
+  const message = `refused: ${reason}; nothing ran`;
   return {
     text: `${message}\n  → fix the migration, or silence a finding that does not apply with \`-- migrate:lint-ignore CODE "reason"\` on the line above its statement\n`,
-    json: { error: { code: 'lint-refused', message, hint: 'fix the migration, or add `-- migrate:lint-ignore CODE "reason"`', meta: { gate } }, findings: blocking },
+    json: { error: { code: 'lint-refused', message, hint: 'fix the migration, or add `-- migrate:lint-ignore CODE "reason"`', meta: { gate, reason } }, findings: blocking },
     exitCode: EXIT.lintRefused,
   };
 }
@@ -161,10 +162,11 @@ export async function downgradeCommand(ctx: DatabaseContext, project: Project, t
     // One read (without the lock) for the preview and the plan's lint; the run reads again under the lock.
     const state = await m.readState();
     const preview = await m.downgradePreview(target, state);
-    if (options.dryRun) return { text: engine.previewText(preview), json: { preview } };
+    const place = engine.commandPlaceOf(ctx.target);
+    if (options.dryRun) return { text: engine.hintAt(engine.previewText(preview), place), json: { preview } };
     if (preview.steps.length === 0) return finish(ctx, { direction: 'downgrade', target, steps: [], headsBefore: [], headsAfter: state.versionRows }, 'reverted', json);
     // Asking: the whole preview. Not asking (--yes): the plan in a line and all it destroys.
-    ctx.io.err(ctx.yes && !options.verbose ? engine.previewSummary(preview) : engine.previewText(preview));
+    ctx.io.err(engine.hintAt(ctx.yes && !options.verbose ? engine.previewSummary(preview) : engine.previewText(preview), place));
     const refused = await lintBeforeRun(ctx, m, 'downgrade', target, lint, false, state);
     if (refused) return refused;
     const backupFile = await announceBackup(ctx, m, options);

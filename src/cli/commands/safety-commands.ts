@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
-import type { DowngradePreview, BackupManifest, ConnectionTarget, DatabaseIdentity, DatabaseState, Project } from '../../engine/index.js';
+import type { DowngradePreview, BackupManifest, CommandPlace, ConnectionTarget, DatabaseIdentity, DatabaseState, Project } from '../../engine/index.js';
 import { engine } from '../engine.js';
 import type { CommandResult } from '../command-result.js';
 import { confirm } from '../confirm.js';
@@ -98,17 +98,17 @@ export async function restoreCommand(ctx: DatabaseContext, project: Project, fil
     // Read again only for a backup taken during an unfinished step (what the state says now).
     const dirty = manifest.dirty ? (await m.readState()).dirty : null;
     // The data was replaced even when no revision needed recording again: "nothing to do" would be untrue.
-    if (result.error || result.steps.some((s) => s.status === 'done')) return withDirtyNote(finished, manifest, dirty);
+    if (result.error || result.steps.some((s) => s.status === 'done')) return withDirtyNote(finished, manifest, dirty, engine.commandPlaceOf(ctx.target));
     const heads = result.headsAfter.join(', ') || 'base';
-    return withDirtyNote({ ...finished, text: `restored ${manifest.file}: the version rows were already the backup's (${heads}), so no revision was recorded again\nheads now: ${heads}\n` }, manifest, dirty);
+    return withDirtyNote({ ...finished, text: `restored ${manifest.file}: the version rows were already the backup's (${heads}), so no revision was recorded again\nheads now: ${heads}\n` }, manifest, dirty, engine.commandPlaceOf(ctx.target));
   }, WRITES);
 }
 
 /** After restoring a backup taken during an unfinished step: what the state says now (read, not assumed). */
-function withDirtyNote(finished: CommandResult, manifest: BackupManifest, dirty: DatabaseState['dirty']): CommandResult {
+function withDirtyNote(finished: CommandResult, manifest: BackupManifest, dirty: DatabaseState['dirty'], place: CommandPlace): CommandResult {
   if (!manifest.dirty) return finished;
   const note = dirty
-    ? `DIRTY, as when the backup was taken: the ${dirty.direction} of ${dirty.revision} stopped after ${dirty.statementsDone} of ${dirty.statementsTotal} statements (\`migrate-tui status\` says how to resolve it)\n`
+    ? `DIRTY, as when the backup was taken: the ${dirty.direction} of ${dirty.revision} stopped after ${dirty.statementsDone} of ${dirty.statementsTotal} statements (${engine.hintAt('`migrate-tui status`', place)} says how to resolve it)\n`
     : `the backup was taken while the ${manifest.dirty.direction} of ${manifest.dirty.revision} was unfinished, but its log row is gone, so it could not be marked unfinished again: the restored data may hold part of ${manifest.dirty.revision}; check its tables before upgrading\n`;
   return { ...finished, text: `${finished.text ?? ''}${note}` };
 }
@@ -124,12 +124,13 @@ export async function rollbackCommand(ctx: DatabaseContext, project: Project, la
     const history = engine.appliedHistory(state.log).slice(0, last);
     const { dirty } = state;
     const lines: string[] = [];
+    const place = engine.commandPlaceOf(ctx.target);
     if (dirty) {
       lines.push(`DIRTY: the ${dirty.direction} of ${dirty.revision} did not finish (${dirty.statementsDone} of ${dirty.statementsTotal} statements ran)${dirty.error ? `: ${dirty.error}` : ''}`);
       // What ran, so the runbook's "check what ran (it is listed)" is true here too.
       dirty.ranStatements.forEach((sql, i) => lines.push(`  ${i + 1}. ${sql.split('\n')[0]}`));
       if (dirty.uncertain) lines.push(`  no outcome was recorded (killed, still running, or the connection was lost): statement ${dirty.uncertain.statement}${dirty.uncertain.sql ? ` (${dirty.uncertain.sql.split('\n')[0]})` : ''} may or may not have completed — check before resuming`);
-      lines.push(`  nothing else runs until it is resolved: migrate-tui resolve ${dirty.revision} --resume | --reverse | --applied | --reverted`, '');
+      lines.push(`  nothing else runs until it is resolved: ${engine.commandAt(`resolve ${dirty.revision} --resume | --reverse | --applied | --reverted`, place)}`, '');
     }
     const message = (id: string) => (project.graph.has(id) ? project.graph.get(id).message : '(files missing)');
     lines.push(`applied steps on ${m.db.display}, newest first (last ${history.length}):`);
@@ -148,14 +149,14 @@ export async function rollbackCommand(ctx: DatabaseContext, project: Project, la
     } else if (heads.length > 1) {
       problem = `there are ${heads.length} current heads: ${heads.join(', ')}`;
       lines.push(`${heads.length} current heads: undo one step of one of them (each reverts that head alone):`);
-      for (const h of heads) lines.push(`  migrate-tui downgrade ${engine.undoHeadTarget(h)}   (${h} ${message(h)}; --dry-run previews it)`);
+      for (const h of heads) lines.push(`  ${engine.commandAt(`downgrade ${engine.undoHeadTarget(h)}`, place)}   (${h} ${message(h)}; --dry-run previews it)`);
     } else {
       try {
         preview = await m.downgradePreview('-1');
       } catch (error) {
         problem = error instanceof Error ? error.message : String(error);
       }
-      if (preview && preview.steps.length > 0) lines.push('rolling back the latest step (downgrade -1) would do this:', engine.previewText(preview).trimEnd(), '', 'to do it: migrate-tui downgrade -1   (a backup is taken first; --yes in scripts)');
+      if (preview && preview.steps.length > 0) lines.push('rolling back the latest step (downgrade -1) would do this:', engine.hintAt(engine.previewText(preview).trimEnd(), place), '', `to do it: ${engine.commandAt('downgrade -1', place)}   (a backup is taken first; --yes in scripts)`);
       else lines.push(`rolling back with -1 is not possible: ${problem ?? 'nothing is applied'}`);
     }
     const steps = history.filter((h) => h.standing).map((h) => h.row);

@@ -16,6 +16,26 @@ export class DatabaseConnectionError extends MigrateTuiError {
   }
 }
 
+/**
+ * better-sqlite3's native module is missing (its install script did not run: npm 11.19+ skips
+ * scripts its allowScripts does not approve) or was built for another Node.js (a version
+ * switched since the install). The driver's own text lists a dozen searched paths and the
+ * connection error's hint blamed the database file.
+ */
+export class SqliteDriverError extends MigrateTuiError {
+  constructor(reason: string) {
+    const other = /NODE_MODULE_VERSION/.test(reason);
+    super(
+      'sqlite-driver-missing',
+      other
+        ? `SQLite's driver (better-sqlite3) was built for another Node.js version than this one (${process.version})`
+        : `SQLite's driver (better-sqlite3) has no native module (its install script did not run, or its build failed)`,
+      `run \`npm rebuild better-sqlite3\` where migrate-tui is installed (it compiles: python3, make and g++)${other ? '' : '; with npm 11.19 or later allow it first (`npm install-scripts approve better-sqlite3`, or --allow-scripts=better-sqlite3 for -g)'}. PostgreSQL and MySQL work without it`,
+      { reason: reason.split('\n')[0] },
+    );
+  }
+}
+
 /** A SQLite URL names a file that does not exist (or a file in a folder that does not exist). */
 export class NoDatabaseError extends MigrateTuiError {
   constructor(target: ConnectionTarget, folderExists: boolean, creating: boolean) {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { BackupToolError } from './dump-tools.js';
-import { ForeignKeyViolationError, LockTimeoutError } from './dialect-errors.js';
+import { ForeignKeyViolationError, LockTimeoutError, SqliteDriverError } from './dialect-errors.js';
 import { transactionControl } from './transaction-control.js';
 import { BatchFailure, isTextBatch, sequentialStep, type StatementBatch, type TextBatch, type DatabaseAdapter, type Query, type ReadOnlyProbe, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
 import { sqliteSyntax } from './sqlite.js';
@@ -22,7 +22,11 @@ function openDatabase(file: string | Buffer, options: Database.Options = {}): Da
     const require = createRequire(import.meta.url);
     const root = join(dirname(require.resolve('better-sqlite3')), '..');
     const built = join(root, 'build/Release/better_sqlite3.node');
-    addon = (existsSync(built) ? require(built) : createRequire(join(root, 'package.json'))('bindings')({ bindings: 'better_sqlite3.node', module_root: root })) as object;
+    try {
+      addon = (existsSync(built) ? require(built) : createRequire(join(root, 'package.json'))('bindings')({ bindings: 'better_sqlite3.node', module_root: root })) as object;
+    } catch (error) {
+      throw new SqliteDriverError(error instanceof Error ? error.message : String(error));
+    }
   }
   // The types know a path only; better-sqlite3 also takes the loaded addon.
   return new Database(file, { ...options, nativeBinding: addon as unknown as string });

@@ -90,7 +90,10 @@ function readBytes(path: string, streamAbove: number): Buffer | LargeFile {
 /** Why a file could not be read, as the problem to report. */
 function openProblem(path: string, error: unknown): FileProblem {
   if (error instanceof UnsafePath) return problem('unsafe-path', path, 0, `not read: ${error.message}`, 'migration and seed files must be regular files inside their folder: replace it with the file itself');
-  return problem('unreadable-file', path, 0, `cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'check its permissions');
+  const code = (error as NodeJS.ErrnoException).code;
+  // Listed but gone: a symbolic link to nothing (the folder names it, the file is not there), or deleted meanwhile.
+  if (code === 'ENOENT') return problem('unreadable-file', path, 0, 'cannot read the file (ENOENT): the name is listed but the file is not there (a symbolic link to a missing file, or deleted while reading)', 'restore the file it points to, or remove the name from the folder');
+  return problem('unreadable-file', path, 0, `cannot read the file (${code ?? String(error)})`, code === 'EACCES' || code === 'EPERM' ? 'check its permissions' : 'check the file and the disk it is on');
 }
 
 function nulProblem(path: string, line: number): FileProblem {

@@ -1,4 +1,4 @@
-import { previewText, riskLines } from '../../engine/index.js';
+import { hintAt, previewText, riskLines } from '../../engine/index.js';
 import type { TuiContext } from '../context.js';
 import { busyFlow } from '../flows/busy.js';
 import { confirmFlow } from '../flows/confirm.js';
@@ -77,7 +77,7 @@ function downgradeConfirm(ctx: TuiContext, target: string): void {
       }
       // What it destroys comes first: it must be seen without scrolling.
       const risks = riskLines(preview);
-      const text = previewText(preview).trimEnd().split('\n');
+      const text = hintAt(previewText(preview), session.commandPlace).trimEnd().split('\n');
       const lint = confirmLint(planLint(session.project, session.db.syntax.name, preview.steps.map((s) => s.revision), 'down'), !session.notCreated);
       ctx.setFlow(
         confirmFlow({

@@ -1,4 +1,4 @@
-import { ABANDON_TEXT, cancelText, type CommandPlace, type DatabaseState, type MigrateTuiError, type RunResult } from '../../engine/index.js';
+import { ABANDON_TEXT, cancelText, hintAt, type CommandPlace, type DatabaseState, type MigrateTuiError, type RunResult } from '../../engine/index.js';
 import type { TuiContext } from '../context.js';
 import { confirmFlow } from '../flows/confirm.js';
 import { actionError, errorResult, resultFlow, type ResultFlow } from '../flows/result.js';
@@ -53,7 +53,7 @@ function stealOffer(ctx: TuiContext, title: string, error: MigrateTuiError, retr
  * applied; the second abandons the run at once.
  */
 export function cancelRun(ctx: TuiContext, open: RunningFlow, abandon: (message: string) => void): void {
-  if (open.cancelling !== null) return abandon(ABANDON_TEXT);
+  if (open.cancelling !== null) return abandon(hintAt(ABANDON_TEXT, ctx.session.commandPlace));
   const cancelling = (text: string) => ctx.setFlow((f) => (f?.kind === 'running' ? { ...f, cancelling: text } : f));
   cancelling('cancelling…');
   void ctx.session.cancel().then((outcome) => cancelling(outcome.kind === 'idle' ? 'cancelling… the run stops before it starts its first step' : `cancelling… ${cancelText(outcome)}`));

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { TABS, type Tab } from '../state.js';
+import { cutToColumns } from '../columns.js';
 import { colour, SQL_KEYWORDS } from '../theme.js';
 
 /** Tabs (up / down / diff / schema / info / lint) and the selected revision's text, scrolled. */
@@ -14,7 +15,7 @@ export function DetailPane(props: { tab: Tab; lines: readonly string[] | null; s
         ))}
         <Text color={colour('gray')}>{`  ${props.raw && (props.tab === 'up' || props.tab === 'down') ? 'raw file' : ''} ${props.focused ? '(scrolling: j/k, esc)' : ''}`}</Text>
       </Text>
-      <Text bold wrap="truncate">{props.title}</Text>
+      <Text bold wrap="truncate">{cutToColumns(props.title, props.width)}</Text>
       {visible.map((line, k) => (
         <DetailLine key={props.scroll + k} line={line} tab={props.tab} width={props.width} />
       ))}
@@ -23,7 +24,7 @@ export function DetailPane(props: { tab: Tab; lines: readonly string[] | null; s
 }
 
 function DetailLine(props: { line: string; tab: Tab; width: number }) {
-  const line = props.line.length > props.width ? `${props.line.slice(0, props.width - 1)}…` : props.line;
+  const line = cutToColumns(props.line, props.width);
   if (props.tab === 'diff' || props.tab === 'schema') {
     const c = line.startsWith('+') ? colour('green') : line.startsWith('-') ? colour('red') : line.startsWith('@@') ? colour('cyan') : undefined;
     return <Text color={c} wrap="truncate">{line || ' '}</Text>;

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { columnsOf, splitAtColumns } from '../columns.js';
 import { colour } from '../theme.js';
 
 /** A full-screen panel with a title, a scrolled body and a footer of what keys do. */
@@ -39,10 +40,18 @@ export function Panel(props: {
 /** Splits lines longer than `width`, continuing them indented like their first part. */
 export function wrapLines(lines: readonly string[], width: number): string[] {
   return lines.flatMap((line) => {
-    if (line.length <= width) return [line];
-    const indent = /^\s*/.exec(line)![0].slice(0, width / 2);
-    const parts = [line.slice(0, width)];
-    for (let rest = line.slice(width); rest.length > 0; rest = rest.slice(width - indent.length - 2)) parts.push(`${indent}  ${rest.slice(0, width - indent.length - 2)}`);
+    if (columnsOf(line) <= width) return [line];
+    // The continuation's indent leaves at least half the width (two columns: a wide character fits).
+    const indent = /^\s*/.exec(line)![0].slice(0, Math.max(0, Math.floor(width / 2) - 2));
+    const [first, after] = splitAtColumns(line, width);
+    const parts = [first];
+    for (let rest = after; rest.length > 0; ) {
+      let [part, tail] = splitAtColumns(rest, width - indent.length - 2);
+      // A two-column character where one column is left: it goes on its own line rather than never.
+      if (part.length === 0) [part, tail] = [String.fromCodePoint(rest.codePointAt(0)!), rest.slice(String.fromCodePoint(rest.codePointAt(0)!).length)];
+      parts.push(`${indent}  ${part}`);
+      rest = tail;
+    }
     return parts;
   });
 }

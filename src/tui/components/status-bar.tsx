@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { columnsOf, cutStartToColumns, cutToColumns } from '../columns.js';
 import { KEYMAP, type Scope } from '../keymap.js';
 import { colour } from '../theme.js';
 
@@ -20,9 +21,11 @@ export function StatusBar(props: { database: string; dialect: string; heads: rea
   const rest = ` · ${props.dialect} · ${at} · ${props.pending} pending`;
   // The lease row (servers without advisory locks): another run holds it, or its owner is gone (`status` says who).
   const lock = props.lock === 'stale' ? 'STALE LOCK ' : props.lock === 'held' ? 'LOCKED ' : '';
-  const room = props.width - rest.length - (props.dirty ? 6 : 0) - lock.length - (props.readOnly ? 10 : 0);
-  const database = props.database.length <= room ? props.database : room >= 12 ? `…${props.database.slice(-(room - 1))}` : '';
-  const state = database ? `${database}${rest}` : rest.slice(3);
+  const prefix = (props.dirty ? 6 : 0) + lock.length + (props.readOnly ? 10 : 0);
+  const room = props.width - columnsOf(rest) - prefix;
+  const database = columnsOf(props.database) <= room ? props.database : room >= 12 ? cutStartToColumns(props.database, room) : '';
+  // In columns (a path or a revision in Chinese takes two a character): Ink's own truncate breaks on such a line.
+  const state = cutToColumns(database ? `${database}${rest}` : rest.slice(3), props.width - prefix);
   return (
     <Box flexDirection="column" width={props.width}>
       <Text wrap="truncate">
@@ -31,7 +34,7 @@ export function StatusBar(props: { database: string; dialect: string; heads: rea
         {props.readOnly ? <Text color={colour('yellow')} bold>{'READ-ONLY '}</Text> : null}
         <Text>{state}</Text>
       </Text>
-      <Text wrap="truncate" color={props.notice ? colour('yellow') : colour('gray')}>{props.notice ?? hints}</Text>
+      <Text wrap="truncate" color={props.notice ? colour('yellow') : colour('gray')}>{cutToColumns(props.notice ?? hints, props.width)}</Text>
     </Box>
   );
 }

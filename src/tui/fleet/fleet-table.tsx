@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import type { Fleet } from '../../engine/index.js';
+import { fitColumns } from '../columns.js';
 import { fitHints } from '../components/status-bar.js';
 import { KEYMAP } from '../keymap.js';
 import { colour } from '../theme.js';
@@ -7,7 +8,7 @@ import { fleetCounts, type FleetRow, type FleetView } from './fleet-state.js';
 
 /** The fleet view: a header with the counts, one line per target, the cursor target's details, and the key hints. */
 
-const cell = (text: string, width: number) => (text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text.padEnd(width));
+const cell = (text: string, width: number) => fitColumns(text, width);
 
 const MARK: Record<string, string> = { queued: '·', running: '▸', done: '✓', current: '=', pending: '…', refused: '✗', failed: '✗', skipped: '-', interrupted: '!' };
 

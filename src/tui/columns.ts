@@ -1,0 +1,48 @@
+import stringWidth from 'string-width';
+
+/**
+ * Text measured in terminal columns, not characters: a CJK character or an emoji takes two.
+ * Cut by length, a message in Chinese overflowed its pane, Ink wrapped the rows, and the
+ * screen grew taller than the terminal (its title scrolled off).
+ */
+
+/** Nothing below U+1100 takes two columns: such a text is as wide as it is long (the common case, measured without a table). */
+const NARROW = /^[\u0000-\u10ff]*$/;
+
+export const columnsOf = (text: string): number => (NARROW.test(text) ? text.length : stringWidth(text));
+
+/** The longest start of `text` in at most `columns` columns, and the rest (a character is never split). */
+export function splitAtColumns(text: string, columns: number): [string, string] {
+  if (NARROW.test(text)) return [text.slice(0, Math.max(0, columns)), text.slice(Math.max(0, columns))];
+  let used = 0;
+  let at = 0;
+  for (const character of text) {
+    const wide = stringWidth(character);
+    if (used + wide > columns) break;
+    used += wide;
+    at += character.length;
+  }
+  return [text.slice(0, at), text.slice(at)];
+}
+
+/** `text` in at most `columns` columns, ending in `…` when cut. */
+export function cutToColumns(text: string, columns: number): string {
+  if (columnsOf(text) <= columns) return text;
+  return `${splitAtColumns(text, Math.max(0, columns - 1))[0]}…`;
+}
+
+/** `text` cut to `columns` and padded with spaces to exactly that many. */
+export function fitColumns(text: string, columns: number): string {
+  const cut = cutToColumns(text, columns);
+  return cut + ' '.repeat(Math.max(0, columns - columnsOf(cut)));
+}
+
+/** `text` in at most `columns` columns, its end kept (a path): `…` and as much of the end as fits. */
+export function cutStartToColumns(text: string, columns: number): string {
+  if (columnsOf(text) <= columns) return text;
+  const characters = [...text];
+  let used = 0;
+  let from = characters.length;
+  while (from > 0 && used + columnsOf(characters[from - 1]!) <= columns - 1) used += columnsOf(characters[--from]!);
+  return `…${characters.slice(from).join('')}`;
+}
