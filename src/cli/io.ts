@@ -13,14 +13,24 @@ export interface CliIo {
 }
 
 export function processIo(): CliIo {
+  // The reader went away (`migrate-tui upgrade --help | head -1`): Node raised EPIPE as an
+  // unhandled 'error' event — a stack trace, exit 1. Writing stops instead; the command goes
+  // on to its end (a run is never cut short because nobody reads its lines) with its own exit code.
+  const gone = { out: false, err: false };
+  const onError = (which: 'out' | 'err') => (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    gone[which] = true;
+  };
+  process.stdout.on('error', onError('out'));
+  process.stderr.on('error', onError('err'));
   return {
     cwd: process.cwd(),
     env: process.env,
     // isatty, not process.stdin.isTTY: reading that creates the stdin stream (start-up), and only a question needs it.
     stdinIsTTY: isatty(0),
     stdoutIsTTY: Boolean(process.stdout.isTTY),
-    out: (text) => void process.stdout.write(text),
-    err: (text) => void process.stderr.write(text),
+    out: (text) => void (gone.out || process.stdout.write(text)),
+    err: (text) => void (gone.err || process.stderr.write(text)),
     ask: async (question) => {
       const { createInterface } = await import('node:readline/promises');
       const rl = createInterface({ input: process.stdin, output: process.stderr });
