@@ -118,6 +118,23 @@ eachDatabase(
 );
 
 eachDatabase(
+  'a missing restore tool refuses the restore, naming the tool and not --no-backup (restore has no such flag)',
+  async (t, url) => {
+    await seeded(url);
+    const backups = mkdtempSync(join(tmpdir(), 'migrate-tui-backups-'));
+    const backup = await run(url, 'backup', '--backup-dir', backups, '--json');
+    t.is(backup.code, 0, backup.stderr);
+    const manifest = JSON.parse(backup.stdout).backup;
+    const emptyPath = mkdtempSync(join(tmpdir(), 'migrate-tui-nopath-'));
+    const refused = binary(['--url', url, '--dir', EXAMPLE, '--yes', 'restore', manifest.file], { env: { PATH: emptyPath } });
+    t.is(refused.code, 8, refused.stderr);
+    t.regex(refused.stderr, /(pg_restore|mariadb or mysql) is not installed \(not on PATH\), so no backup can be restored\n {2}→ install the (PostgreSQL \d+|MariaDB) client tools \(Debian: [a-z0-9-]+\)\n/);
+    t.notRegex(refused.stderr, /--no-backup/);
+  },
+  ['postgres', 'mariadb'],
+);
+
+eachDatabase(
   'a pg_dump older than the server refuses the backup and says which version is needed',
   async (t, url) => {
     await seeded(url);
@@ -137,7 +154,7 @@ eachDatabase('rollback shows the last steps with who and when, and the preview o
   t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, /applied steps on .*, newest first \(last 3\):\n {2}● 20260115090000 merge documents and audit — migrate, by \S+@\S+, \d{4}-\d\d-\d\dT/);
   t.regex(r.stdout, /rolling back the latest step \(downgrade -1\) would do this:/);
-  t.regex(r.stdout, /to do it: migrate-tui downgrade -1/);
+  t.regex(r.stdout, /to do it: migrate-tui --url <url> downgrade -1/);
   const json = JSON.parse((await run(url, 'rollback', '--json')).stdout);
   t.is(json.preview.steps[0].revision, '20260115090000');
 });

@@ -76,6 +76,8 @@ export interface DatabaseAdapter {
    * than the server (BackupToolError says which to install, or to pass --no-backup).
    */
   backupTool(): Promise<string>;
+  /** The restore method, checked before a restore takes the lock: its tool is on PATH (no --no-backup to offer). */
+  restoreTool(): Promise<string>;
   /** Writes a backup of the whole database, except `excludeTables` where the tool can. */
   backup(file: string, excludeTables: readonly string[]): Promise<void>;
   /** Restores a file written by `backup`, outside any transaction, keeping the lock where it can. */

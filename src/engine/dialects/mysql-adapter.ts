@@ -238,13 +238,14 @@ export class MysqlAdapter implements DatabaseAdapter {
     return { args, env: u.password ? { MYSQL_PWD: decodeURIComponent(u.password) } : {} };
   }
 
-  private checkedTool(kind: 'dump' | 'client'): { path: string; version: string } {
+  /** `restoring`: the client for a restore, which has no --no-backup to offer. */
+  private checkedTool(kind: 'dump' | 'client', restoring = false): { path: string; version: string } {
     const mariadb = this.syntax.name === 'mariadb';
     const names = kind === 'dump' ? (mariadb ? ['mariadb-dump', 'mysqldump'] : ['mysqldump', 'mariadb-dump']) : mariadb ? ['mariadb', 'mysql'] : ['mysql', 'mariadb'];
     const path = findExecutable(...names);
     const serverMajor = Number(/(\d+)\./.exec(this.serverVersion)?.[1] ?? 0);
     if (!path) {
-      throw new BackupToolError(`${names.join(' or ')} is not installed (not on PATH), so no ${kind === 'dump' ? 'backup can be taken' : 'restore can run'}`, `install the ${mariadb ? 'MariaDB' : 'MySQL'} client tools (Debian: ${mariadb ? 'mariadb-client' : 'default-mysql-client'}), or pass --no-backup`, { tools: names });
+      throw new BackupToolError(`${names.join(' or ')} is not installed (not on PATH), so no ${restoring ? 'backup can be restored' : kind === 'dump' ? 'backup can be taken' : 'backup it takes could be restored'}`, `install the ${mariadb ? 'MariaDB' : 'MySQL'} client tools (Debian: ${mariadb ? 'mariadb-client' : 'default-mysql-client'})${restoring ? '' : ', or pass --no-backup'}`, { tools: names });
     }
     const version = toolVersion(path, /(\d+)\.\d+\.\d+(?:-MariaDB)?/);
     if (kind === 'dump' && version && /MariaDB/.test(version.text) === mariadb && version.major < serverMajor) {
@@ -259,6 +260,11 @@ export class MysqlAdapter implements DatabaseAdapter {
     return `${tool.path.split('/').pop()} ${tool.version}`;
   }
 
+  async restoreTool(): Promise<string> {
+    const tool = this.checkedTool('client', true);
+    return `${tool.path.split('/').pop()} ${tool.version}`;
+  }
+
   async backup(file: string, excludeTables: readonly string[]): Promise<void> {
     const { path } = this.checkedTool('dump');
     const { args, env } = this.toolConnection();
@@ -270,7 +276,7 @@ export class MysqlAdapter implements DatabaseAdapter {
   }
 
   async restore(file: string): Promise<void> {
-    const { path } = this.checkedTool('client');
+    const { path } = this.checkedTool('client', true);
     const { args, env } = this.toolConnection();
     // The dump's rows must commit whatever autocommit the server gives a new session.
     await runTool(path, [...args, '--init-command=SET SESSION autocommit = 1', this.databaseName], { stdinFile: file, env, hint: RESTORE_HINT });

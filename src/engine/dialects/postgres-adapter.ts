@@ -339,12 +339,15 @@ export class PostgresAdapter implements DatabaseAdapter {
     const path = findExecutable(name);
     const [row] = await this.query<{ n: string }>("SELECT current_setting('server_version_num') AS n");
     const serverMajor = Math.floor(Number(row!.n) / 10000);
+    // A restore has no --no-backup to offer: only the tools.
+    const restoring = name === 'pg_restore';
+    const orSkip = restoring ? '' : ', or pass --no-backup to go on without a backup';
     if (!path) {
-      throw new BackupToolError(`${name} is not installed (not on PATH), so no backup can be taken before the downgrade`, `install the PostgreSQL ${serverMajor} client tools (Debian: postgresql-client-${serverMajor}), or pass --no-backup to go on without a backup`, { tool: name, serverMajor });
+      throw new BackupToolError(`${name} is not installed (not on PATH), so ${restoring ? 'no backup can be restored' : 'no backup can be taken before the downgrade'}`, `install the PostgreSQL ${serverMajor} client tools (Debian: postgresql-client-${serverMajor})${orSkip}`, { tool: name, serverMajor });
     }
     const version = toolVersion(path, /(\d+)(?:\.\d+)+/);
     if (!version || version.major < serverMajor) {
-      throw new BackupToolError(`${name} ${version?.text ?? '(unknown version)'} is older than the server (PostgreSQL ${serverMajor}) and cannot dump it`, `install the PostgreSQL ${serverMajor} client tools, or pass --no-backup`, { tool: name, serverMajor, toolVersion: version?.text });
+      throw new BackupToolError(`${name} ${version?.text ?? '(unknown version)'} is older than the server (PostgreSQL ${serverMajor}) and cannot ${restoring ? 'restore a dump of it' : 'dump it'}`, `install the PostgreSQL ${serverMajor} client tools${restoring ? '' : ', or pass --no-backup'}`, { tool: name, serverMajor, toolVersion: version?.text });
     }
     return { path, version: version.text };
   }
@@ -352,6 +355,11 @@ export class PostgresAdapter implements DatabaseAdapter {
   async backupTool(): Promise<string> {
     const tool = await this.checkedTool('pg_dump');
     return `pg_dump ${tool.version}`;
+  }
+
+  async restoreTool(): Promise<string> {
+    const tool = await this.checkedTool('pg_restore');
+    return `pg_restore ${tool.version}`;
   }
 
   async backup(file: string, excludeTables: readonly string[]): Promise<void> {

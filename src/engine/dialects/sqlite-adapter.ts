@@ -245,6 +245,11 @@ export class SqliteAdapter implements DatabaseAdapter {
     return 'SQLite online backup API';
   }
 
+  async restoreTool(): Promise<string> {
+    if (typeof this.file !== 'string' || this.file === ':memory:') throw new BackupToolError('cannot restore into an in-memory SQLite database', 'restore into a database file');
+    return 'SQLite online backup API';
+  }
+
   async backup(file: string): Promise<void> {
     await this.db.backup(file);
   }

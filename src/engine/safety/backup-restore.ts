@@ -49,7 +49,7 @@ export async function restore(runner: StepRunner, manifest: BackupManifest, opti
     throw new PlanError('wrong-dialect', `${manifest.file} is a ${manifest.dialect} backup; this database is ${db.syntax.name}`, 'restore it into a database of the same kind');
   }
   checkRestoreTarget(manifest, { display: db.display, databaseName: db.databaseName, dialect: db.syntax.name }, options.intoOtherDatabase === true);
-  await db.backupTool();
+  await db.restoreTool();
   return runner.locked(async (before) => {
     const newer = manifest.includesStateTables ? before.log.filter((row) => row.id > manifest.logMaxId) : [];
     await db.restore(manifest.file);
