@@ -12,7 +12,7 @@ import type { StateStore } from './run/state-store.js';
 import { downgradeRevisions, downgradeSteps, upgradeRevisions, upgradeSteps, type RunResult, type RunStep } from './run/steps.js';
 import { backup, restore } from './safety/backup-restore.js';
 import type { BackupManifest } from './safety/backups.js';
-import { buildDowngradePreview, dataAtRiskOf, type DataAtRisk, type DowngradePreview } from './safety/downgrade-preview.js';
+import { buildDowngradePreview, countingDataAtRisk, dataAtRiskOf, type DataAtRisk, type DowngradePreview } from './safety/downgrade-preview.js';
 import type { LintConfig } from './lint/apply-config.js';
 import { lintFromStore, lintHistory, type LintReport } from './lint/engine.js';
 import type { LintStore } from './lint/lint-store.js';
@@ -113,7 +113,18 @@ export class Migrator {
     requireValid(this.project, this.db.syntax.name, []);
     const state = read ?? (await this.readState());
     if (state.dirty) throw new DirtyDatabaseError(state.dirty, this.db.display);
-    const steps = this.validated(this.planDowngradeSteps(state, target));
+    const steps = this.planDowngradeSteps(state, target);
+    // The rows are counted while the files are checked: the count queries go out first (read
+    // only; a folder that fails the check refuses once they are answered), the check runs
+    // while the server counts.
+    const counting = countingDataAtRisk(this.db, steps).result;
+    try {
+      await new Promise((resolve) => setImmediate(resolve));
+      this.validated(steps);
+    } catch (error) {
+      await counting;
+      throw error;
+    }
     const reverted = new Set(steps.map((s) => s.revision));
     const graph = this.project.graph;
     const remaining = new Set([...state.applied].filter((id) => !reverted.has(id)));
@@ -121,7 +132,7 @@ export class Migrator {
     const missingStays = state.missing.map((m) => m.revision).filter((id) => !reverted.has(id)).sort();
     const stays = [...versionRows(graph, remaining), ...missingStays];
     const unappliedBelow = [...graph.ancestors(stays.filter((id) => graph.has(id)))].filter((id) => !remaining.has(id)).sort();
-    return buildDowngradePreview(this.db, target, steps, stays, unappliedBelow);
+    return buildDowngradePreview(this.db, target, steps, stays, unappliedBelow, counting);
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { ConfigFile, DatabaseState, LintStore, Migrator, Project, Severity } from '../../engine/index.js';
+import type { ConfigFile, DatabaseState, LintReport, LintStore, Migrator, Project, Severity } from '../../engine/index.js';
 import { engine } from '../engine.js';
 import { EXIT } from '../exit-codes.js';
 import { lintGate, planFindingsText } from './lint-command.js';
@@ -118,17 +118,30 @@ export interface PlanLint {
 
 /** Prints the plan's findings (stderr); a result that refuses (exit 9) when the gate is reached. */
 async function lintBeforeRun(ctx: DatabaseContext, m: Migrator, direction: 'upgrade' | 'downgrade', target: string, lint: PlanLint, outOfOrder = false, state?: DatabaseState): Promise<CommandResult | null> {
-  const gate = lint.gate;
-  let report;
+  return lintVerdict(ctx, lint, await planLint(m, direction, target, lint, outOfOrder, state));
+}
+
+/** The plan's lint report; or the error that stopped it, which refuses only with a gate (lintVerdict). */
+type PlanLintOutcome = { readonly report: LintReport } | { readonly error: unknown };
+
+async function planLint(m: Migrator, direction: 'upgrade' | 'downgrade', target: string, lint: PlanLint, outOfOrder = false, state?: DatabaseState): Promise<PlanLintOutcome> {
   try {
-    report = await m.lintPlan(direction, target, { outOfOrder, store: lint.store ?? null, ...(lint.config.lint ? { config: lint.config.lint } : {}), ...(state ? { state } : {}) });
+    return { report: await m.lintPlan(direction, target, { outOfOrder, store: lint.store ?? null, ...(lint.config.lint ? { config: lint.config.lint } : {}), ...(state ? { state } : {}) }) };
   } catch (error) {
+    return { error };
+  }
+}
+
+function lintVerdict(ctx: DatabaseContext, lint: PlanLint, outcome: PlanLintOutcome): CommandResult | null {
+  const gate = lint.gate;
+  if ('error' in outcome) {
     // Planning reads the state without the run's lock (SQLite: busy while another run holds it;
     // a dirty database): the run itself then waits for the lock or says what is wrong. A gate
     // that cannot be checked does not let the run through.
-    if (gate) throw error;
+    if (gate) throw outcome.error;
     return null;
   }
+  const report = outcome.report;
   ctx.io.err(planFindingsText(report));
   if (!gate) return null;
   const blocking = report.findings.filter((f) => engine.severityRank(f.severity) <= engine.severityRank(gate));
@@ -161,13 +174,23 @@ export async function downgradeCommand(ctx: DatabaseContext, project: Project, t
   return withMigrator(ctx, project, async (m) => {
     // One read (without the lock) for the preview and the plan's lint; the run reads again under the lock.
     const state = await m.readState();
-    const preview = await m.downgradePreview(target, state);
+    // The preview's rows are counted by the server while its files are checked and the plan
+    // is linted here; both are printed in that order once the counts are in.
+    const previewing = m.downgradePreview(target, state);
+    previewing.catch(() => undefined);
+    // (A dirty database has no preview, and nothing to lint: the refusal comes first.)
+    const linting = options.dryRun || state.dirty ? null : planLint(m, 'downgrade', target, lint, false, state);
+    // A preview that refuses refuses once the lint is done (it may be writing its results to the cache).
+    const preview = await previewing.catch(async (error: unknown) => {
+      await linting;
+      throw error;
+    });
     const place = engine.commandPlaceOf(ctx.target);
     if (options.dryRun) return { text: engine.hintAt(engine.previewText(preview), place), json: { preview } };
     if (preview.steps.length === 0) return finish(ctx, { direction: 'downgrade', target, steps: [], headsBefore: [], headsAfter: state.versionRows }, 'reverted', json);
     // Asking: the whole preview. Not asking (--yes): the plan in a line and all it destroys.
     ctx.io.err(engine.hintAt(ctx.yes && !options.verbose ? engine.previewSummary(preview) : engine.previewText(preview), place));
-    const refused = await lintBeforeRun(ctx, m, 'downgrade', target, lint, false, state);
+    const refused = linting ? lintVerdict(ctx, lint, await linting) : null;
     if (refused) return refused;
     const backupFile = await announceBackup(ctx, m, options);
     const review = `the preview above is what it would do; \`downgrade ${target} --dry-run\` prints it alone`;

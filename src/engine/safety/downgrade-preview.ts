@@ -63,19 +63,29 @@ export function formatSql(sql: string, dialect: DialectName): string {
  * What the statements of `steps` destroy, with the rows counted now: a downgrade's preview and
  * a resolve's (its reverse or resume runs SQL that may drop tables too).
  */
-export async function dataAtRiskOf(db: DatabaseAdapter, steps: ReadonlyArray<Pick<RunStep, 'revision' | 'path' | 'statements'>>): Promise<DataAtRisk[]> {
+export function dataAtRiskOf(db: DatabaseAdapter, steps: ReadonlyArray<Pick<RunStep, 'revision' | 'path' | 'statements'>>): Promise<DataAtRisk[]> {
+  return countingDataAtRisk(db, steps).result;
+}
+
+/**
+ * dataAtRiskOf, in two halves: the statements are classified and every count query is asked
+ * for now (the server counts while the caller goes on: a downgrade checks its files and lints
+ * its plan meanwhile), and `result` gives the counts when they are all in. The caller sends
+ * nothing else on the connection until then: a run starts after its preview is printed.
+ */
+export function countingDataAtRisk(db: DatabaseAdapter, steps: ReadonlyArray<Pick<RunStep, 'revision' | 'path' | 'statements'>>): { readonly result: Promise<DataAtRisk[]> } {
   const risks: Array<Omit<DataAtRisk, 'rows' | 'nonNull'>> = [];
   for (const step of steps) {
     for (const statement of step.statements) {
       for (const risk of classifyStatement(statement.sql, db.syntax)) risks.push({ ...risk, revision: step.revision, path: step.path, line: statement.line });
     }
   }
-  const counts = await countAtRisk(db, risks);
-  return risks.map((r, i) => ({ ...r, ...counts[i]! }));
+  const counts = countAtRisk(db, risks);
+  return { result: counts.then((c) => risks.map((r, i) => ({ ...r, ...c[i]! }))) };
 }
 
-export async function buildDowngradePreview(db: DatabaseAdapter, target: string, steps: readonly RunStep[], staysApplied: readonly string[] = [], unappliedBelow: readonly string[] = []): Promise<DowngradePreview> {
-  const dataAtRisk = await dataAtRiskOf(db, steps);
+export async function buildDowngradePreview(db: DatabaseAdapter, target: string, steps: readonly RunStep[], staysApplied: readonly string[] = [], unappliedBelow: readonly string[] = [], counting: Promise<DataAtRisk[]> = dataAtRiskOf(db, steps)): Promise<DowngradePreview> {
+  const dataAtRisk = await counting;
   return {
     database: db.display,
     databaseName: db.databaseName,
@@ -108,26 +118,32 @@ type Count = { rows: number | null; nonNull?: number | null };
 
 /**
  * Rows in each table the plan drops, empties or thins, counted now: in batches of one
- * SELECT of scalar subqueries (one round trip per 100 tables instead of one per table); a
- * batch that fails (a table that does not exist yet) is counted one by one.
+ * SELECT of scalar subqueries (one round trip per 100 tables instead of one per table), all
+ * sent at once (the server answers them in order, without waiting for the client between
+ * them); a batch that fails (a table that does not exist yet) is counted one by one.
  */
-async function countAtRisk(db: DatabaseAdapter, risks: readonly Risk[]): Promise<Count[]> {
-  const out: Count[] = [];
-  for (let start = 0; start < risks.length; start += 100) {
-    const batch = risks.slice(start, start + 100);
-    const columns = batch.map((risk, i) => {
-      const table = qualify(risk.table, db.syntax);
-      const nn = risk.kind === 'drop-column' && risk.column ? `, (SELECT COUNT(${db.syntax.quoteIdentifier(risk.column)}) FROM ${table}) AS nn${i}` : '';
-      return `(SELECT COUNT(*) FROM ${table}) AS n${i}${nn}`;
-    });
-    try {
-      const [row] = await db.query<Record<string, unknown>>(`SELECT ${columns.join(', ')}`);
-      batch.forEach((risk, i) => out.push(risk.kind === 'drop-column' && risk.column ? { rows: Number(row![`n${i}`]), nonNull: Number(row![`nn${i}`]) } : { rows: Number(row![`n${i}`]) }));
-    } catch {
-      for (const risk of batch) out.push(await countOne(db, risk));
-    }
+function countAtRisk(db: DatabaseAdapter, risks: readonly Risk[]): Promise<Count[]> {
+  const batches: Array<Promise<Count[]>> = [];
+  for (let start = 0; start < risks.length; start += 100) batches.push(countBatch(db, risks.slice(start, start + 100)));
+  return Promise.all(batches).then((counted) => counted.flat());
+}
+
+/** One batch: its query is sent before the first await, so every batch goes out before any answer is read. */
+async function countBatch(db: DatabaseAdapter, batch: readonly Risk[]): Promise<Count[]> {
+  const columns = batch.map((risk, i) => {
+    const table = qualify(risk.table, db.syntax);
+    const nn = risk.kind === 'drop-column' && risk.column ? `, (SELECT COUNT(${db.syntax.quoteIdentifier(risk.column)}) FROM ${table}) AS nn${i}` : '';
+    return `(SELECT COUNT(*) FROM ${table}) AS n${i}${nn}`;
+  });
+  try {
+    const [row] = await db.query<Record<string, unknown>>(`SELECT ${columns.join(', ')}`);
+    return batch.map((risk, i) => (risk.kind === 'drop-column' && risk.column ? { rows: Number(row![`n${i}`]), nonNull: Number(row![`nn${i}`]) } : { rows: Number(row![`n${i}`]) }));
+  } catch {
+    // Each table alone, in order (after the batches already sent).
+    const out: Count[] = [];
+    for (const risk of batch) out.push(await countOne(db, risk));
+    return out;
   }
-  return out;
 }
 
 async function countOne(db: DatabaseAdapter, risk: Risk): Promise<Count> {
