@@ -1,14 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from './helpers/cli.js';
-import { eachDatabase, withDb } from './helpers/databases.js';
+import { eachDatabase, withDb, withMigrator } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
-import { dataAtRiskOf } from '../src/engine/index.js';
+import { dataAtRiskOf, type Migrator } from '../src/engine/index.js';
 
 /**
  * The preview and the run of a downgrade: the rows at risk are counted exactly (batches sent
  * together, a failed batch counted table by table) and printed before the run's first DROP,
- * then the plan's findings.
+ * then the plan's findings; the run reuses the steps its preview planned and checked while
+ * the state it reads under the lock plans the same, and plans anew from that state when not.
  */
 const folder = (): Record<string, string> => {
   const files: Record<string, string> = {};
@@ -19,6 +20,50 @@ const folder = (): Record<string, string> => {
   }
   return files;
 };
+
+/** Counts the Migrator's own planning of downgrade steps. */
+function countPlans(m: Migrator): { readonly n: number } {
+  const counter = { n: 0 };
+  const plan = m.planDowngradeSteps.bind(m);
+  m.planDowngradeSteps = (state, target) => {
+    counter.n++;
+    return plan(state, target);
+  };
+  return counter;
+}
+
+eachDatabase('the run reuses its preview\'s steps while the state under the lock plans the same, and plans from that state when it changed', async (t, url) => {
+  const dir = makeFolder(folder());
+  await withMigrator(url, dir, async (m) => {
+    t.is((await m.upgrade()).error, undefined);
+    const plans = countPlans(m);
+    const preview = await m.downgradePreview('base');
+    t.is(plans.n, 1);
+    const same = await m.downgrade('base', { preview });
+    t.is(same.error, undefined);
+    t.deepEqual(same.steps.map((s) => [s.revision, s.status]), [['003', 'done'], ['002', 'done'], ['001', 'done']]);
+    t.is(plans.n, 1, 'the state under the lock planned the same: the preview\'s steps ran');
+
+    // Another run reverts 003 between the preview and the lock: the run plans from what it reads then.
+    t.is((await m.upgrade()).error, undefined);
+    const stale = await m.downgradePreview('base');
+    t.deepEqual(stale.steps.map((s) => s.revision), ['003', '002', '001']);
+    t.is(plans.n, 2);
+    t.is((await withMigrator(url, dir, (other) => other.downgrade('-1'))).error, undefined);
+    const changed = await m.downgrade('base', { preview: stale });
+    t.is(changed.error, undefined, changed.error?.message);
+    t.is(plans.n, 3, 'planned again under the lock');
+    t.deepEqual(changed.headsBefore, ['002']);
+    t.deepEqual(changed.steps.map((s) => [s.revision, s.status]), [['002', 'done'], ['001', 'done']]);
+
+    // A preview of another target is not reused for this one.
+    t.is((await m.upgrade()).error, undefined);
+    const toOne = await m.downgradePreview('001');
+    const base = await m.downgrade('base', { preview: toOne });
+    t.is(base.error, undefined);
+    t.deepEqual(base.steps.map((s) => s.revision), ['003', '002', '001']);
+  });
+});
 
 eachDatabase('the rows at risk are exact in batches sent together; a batch with a missing table is counted table by table, in order', async (t, url) => {
   // 230 tables: three batches of up to 100; the second holds a table that does not exist and a dropped column.

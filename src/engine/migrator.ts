@@ -9,7 +9,7 @@ import { DirtyDatabaseError } from './run/runtime-errors.js';
 import { seed } from './run/seed.js';
 import { stamp, stampedSet } from './run/stamp.js';
 import type { StateStore } from './run/state-store.js';
-import { downgradeRevisions, downgradeSteps, upgradeRevisions, upgradeSteps, type RunResult, type RunStep } from './run/steps.js';
+import { downgradeRevisions, downgradeSteps, sameDowngradeInputs, upgradeRevisions, upgradeSteps, type RunResult, type RunStep } from './run/steps.js';
 import { backup, restore } from './safety/backup-restore.js';
 import type { BackupManifest } from './safety/backups.js';
 import { buildDowngradePreview, countingDataAtRisk, dataAtRiskOf, type DataAtRisk, type DowngradePreview } from './safety/downgrade-preview.js';
@@ -26,6 +26,8 @@ import { loadPostgresParser } from './lint/pg-parse.js';
 export class Migrator {
   private readonly runner: StepRunner;
   private current: Project;
+  /** What each downgrade preview planned from (downgrade() reuses the steps while the state under the lock plans the same). */
+  private readonly previewPlans = new WeakMap<DowngradePreview, { project: Project; target: string; state: DatabaseState; steps: RunStep[] }>();
 
   constructor(project: Project, db: DatabaseAdapter, options: MigratorOptions) {
     this.current = project;
@@ -95,9 +97,18 @@ export class Migrator {
     return this.runner.locked((state) => this.runner.execute('upgrade', target, state, this.validated(this.planUpgradeSteps(state, target, options.outOfOrder ?? false))));
   }
 
-  downgrade(target: string): Promise<RunResult> {
+  /**
+   * `preview`: the one this Migrator just made for the same target. The run plans from the
+   * state it reads under the lock; when that plans the same as the preview's (the same applied
+   * revisions, the same ones with files missing), the preview's checked steps are run as they are.
+   */
+  downgrade(target: string, options: { preview?: DowngradePreview } = {}): Promise<RunResult> {
     requireValid(this.project, this.db.syntax.name, []);
-    return this.runner.locked((state) => this.runner.execute('downgrade', target, state, this.validated(this.planDowngradeSteps(state, target))));
+    const planned = options.preview ? this.previewPlans.get(options.preview) : undefined;
+    return this.runner.locked((state) => {
+      const same = planned !== undefined && planned.project === this.project && planned.target === target && sameDowngradeInputs(planned.state, state);
+      return this.runner.execute('downgrade', target, state, same ? planned.steps : this.validated(this.planDowngradeSteps(state, target)));
+    });
   }
 
   private validated(steps: RunStep[]): RunStep[] {
@@ -132,7 +143,9 @@ export class Migrator {
     const missingStays = state.missing.map((m) => m.revision).filter((id) => !reverted.has(id)).sort();
     const stays = [...versionRows(graph, remaining), ...missingStays];
     const unappliedBelow = [...graph.ancestors(stays.filter((id) => graph.has(id)))].filter((id) => !remaining.has(id)).sort();
-    return buildDowngradePreview(this.db, target, steps, stays, unappliedBelow, counting);
+    const preview = await buildDowngradePreview(this.db, target, steps, stays, unappliedBelow, counting);
+    this.previewPlans.set(preview, { project: this.project, target, state, steps });
+    return preview;
   }
 
   /**

@@ -196,7 +196,7 @@ export async function downgradeCommand(ctx: DatabaseContext, project: Project, t
     const review = `the preview above is what it would do; \`downgrade ${target} --dry-run\` prints it alone`;
     await confirm(ctx.io, `downgrade ${m.db.databaseName} to ${target}`, ctx.yes, backupQuestion(`downgrade ${m.db.databaseName} to ${target}`, backupFile), review);
     const manifest = await takeBackup(ctx, m, options, backupFile, `before downgrade to ${target}`);
-    const out = finish(ctx, await m.downgrade(target), 'reverted', json);
+    const out = finish(ctx, await m.downgrade(target, { preview }), 'reverted', json);
     return { ...out, text: (manifest ? `backup: ${manifest.file}\n` : '') + out.text, json: { ...(out.json as object), backup: manifest, preview } };
   });
 }

@@ -144,3 +144,13 @@ export function downgradeSteps(graph: RevisionGraph, dialect: DialectSyntax, sta
   const plan = planDowngrade(graph, state.applied, target, missingIds(state));
   return [...fromLog, ...plan.steps.map((id) => fileStep(graph, dialect, id, 'down'))];
 }
+
+/**
+ * Whether downgradeSteps plans the same from both states: it reads only the applied
+ * revisions and those whose files are missing (in order, with their stored down SQL).
+ */
+export function sameDowngradeInputs(a: DatabaseState, b: DatabaseState): boolean {
+  if (a.applied.size !== b.applied.size || a.missing.length !== b.missing.length) return false;
+  for (const id of a.applied) if (!b.applied.has(id)) return false;
+  return a.missing.every((m, i) => m.revision === b.missing[i]!.revision && m.downSql === b.missing[i]!.downSql);
+}
