@@ -116,3 +116,17 @@ eachDatabase('a down file that fails the check refuses the downgrade after its r
   t.notRegex(down.stderr, /DATA AT RISK|\[1\/3\]/);
   await withDb(url, async (db) => t.deepEqual((await db.query<{ n: unknown }>('SELECT COUNT(*) AS n FROM pr_003')).map((r) => Number(r.n)), [3]));
 });
+
+eachDatabase('a downgrade checks the down files it runs, not the up files: an up file that fails the check refuses the upgrade only', async (t, url) => {
+  const dir = makeFolder(folder());
+  const run = (...args: string[]) => cli(['--url', url, '--dir', dir, '--yes', ...args]);
+  t.is((await run('upgrade')).code, 0);
+  writeFileSync(join(dir, '003_t3.up.sql'), "CREATE TABLE pr_003 (id INTEGER PRIMARY KEY);\nINSERT INTO pr_003 (id) VALUES ('oops);\n");
+  const down = await run('downgrade', '-1', '--no-backup');
+  t.is(down.code, 0, down.stderr);
+  t.regex(down.stderr, /drops table pr_003 \(3 rows\) — 003/);
+  await withDb(url, async (db) => t.false(await db.tableExists('pr_003')));
+  const up = await run('upgrade');
+  t.not(up.code, 0);
+  t.regex(up.stderr, /003_t3\.up\.sql:2.*unterminated string/);
+});

@@ -107,12 +107,12 @@ export class Migrator {
     const planned = options.preview ? this.previewPlans.get(options.preview) : undefined;
     return this.runner.locked((state) => {
       const same = planned !== undefined && planned.project === this.project && planned.target === target && sameDowngradeInputs(planned.state, state);
-      return this.runner.execute('downgrade', target, state, same ? planned.steps : this.validated(this.planDowngradeSteps(state, target)));
+      return this.runner.execute('downgrade', target, state, same ? planned.steps : this.validated(this.planDowngradeSteps(state, target), 'down'));
     });
   }
 
-  private validated(steps: RunStep[]): RunStep[] {
-    requireValid(this.project, this.db.syntax.name, steps.map((s) => s.revision));
+  private validated(steps: RunStep[], direction?: 'down'): RunStep[] {
+    requireValid(this.project, this.db.syntax.name, steps.map((s) => s.revision), direction);
     return steps;
   }
 
@@ -131,7 +131,7 @@ export class Migrator {
     const counting = countingDataAtRisk(this.db, steps).result;
     try {
       await new Promise((resolve) => setImmediate(resolve));
-      this.validated(steps);
+      this.validated(steps, 'down');
     } catch (error) {
       await counting;
       throw error;

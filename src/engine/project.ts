@@ -51,8 +51,8 @@ export function requireTrustworthyGraph(project: Project): void {
  * Throws unless the folder has no errors at all, statements included, for `dialect` (the
  * connected database's) or, without one, for every dialect the project targets.
  */
-export function requireValid(project: Project, dialect?: DialectName, revisions?: Iterable<string>): void {
-  const errors = (dialect ? runCheck(project, dialect, revisions) : fullCheck(project, project.dialects)).filter(isError);
+export function requireValid(project: Project, dialect?: DialectName, revisions?: Iterable<string>, direction?: 'down'): void {
+  const errors = (dialect ? runCheck(project, dialect, revisions, direction) : fullCheck(project, project.dialects)).filter(isError);
   if (errors.length > 0) throw new InvalidMigrationsError(errors);
 }
 
@@ -96,11 +96,12 @@ export function fullCheck(project: Project, targets: readonly DialectName[] = pr
 
 /**
  * What a run needs checked, and no more: the folder's file and graph problems, and the
- * statements of the files it runs (`revisions`, default all), both directions (an upgrade
- * stores the down SQL), for the connected dialect only. `check` is the all-dialect check.
+ * statements of the files it runs (`revisions`, default all), for the connected dialect
+ * only: both directions for an upgrade (it stores the down SQL), the down files alone for a
+ * downgrade (`direction` 'down': it runs nothing else). `check` is the all-dialect check.
  * Splitting goes through the per-dialect cache, so the run reuses these statements.
  */
-function runCheck(project: Project, dialect: DialectName, revisions?: Iterable<string>): FileProblem[] {
+function runCheck(project: Project, dialect: DialectName, revisions?: Iterable<string>, direction?: 'down'): FileProblem[] {
   const problems = [...project.problems];
   const syntax = DIALECTS.find((d) => d.name === dialect)!;
   // A revision whose files are gone runs from its stored SQL: there is no file to check.
@@ -108,7 +109,7 @@ function runCheck(project: Project, dialect: DialectName, revisions?: Iterable<s
   for (const migration of migrations) {
     const tooLong = idTooLong(migration);
     if (tooLong) problems.push(tooLong);
-    for (const source of [migration.up, migration.down]) {
+    for (const source of direction === 'down' ? [migration.down] : [migration.up, migration.down]) {
       if (!source) continue;
       const { statements, problems: found } = sourceStatements(source, syntax);
       problems.push(...found);
