@@ -1,6 +1,7 @@
 import type mysql from 'mysql2/promise';
 import { ConnectWatch, tcpPeer } from './connect-guard.js';
-import { BackupToolError, findExecutable, RESTORE_HINT, runTool, toolVersion } from './dump-tools.js';
+import { RESTORE_HINT, runTool } from './dump-tools.js';
+import { mysqlTool } from './mysql-tools.js';
 import { LockTimeoutError } from './dialect-errors.js';
 import { goneClientPort, mysqlOrphanNote } from './orphan-session.js';
 import { lockWithWait, sequentialStep, type BlockingSession, type LockLimits, type ReadOnlyProbe, type StatementBatch, type DatabaseAdapter, type Query, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
@@ -238,20 +239,8 @@ export class MysqlAdapter implements DatabaseAdapter {
     return { args, env: u.password ? { MYSQL_PWD: decodeURIComponent(u.password) } : {} };
   }
 
-  /** `restoring`: the client for a restore, which has no --no-backup to offer. */
   private checkedTool(kind: 'dump' | 'client', restoring = false): { path: string; version: string } {
-    const mariadb = this.syntax.name === 'mariadb';
-    const names = kind === 'dump' ? (mariadb ? ['mariadb-dump', 'mysqldump'] : ['mysqldump', 'mariadb-dump']) : mariadb ? ['mariadb', 'mysql'] : ['mysql', 'mariadb'];
-    const path = findExecutable(...names);
-    const serverMajor = Number(/(\d+)\./.exec(this.serverVersion)?.[1] ?? 0);
-    if (!path) {
-      throw new BackupToolError(`${names.join(' or ')} is not installed (not on PATH), so no ${restoring ? 'backup can be restored' : kind === 'dump' ? 'backup can be taken' : 'backup it takes could be restored'}`, `install the ${mariadb ? 'MariaDB' : 'MySQL'} client tools (Debian: ${mariadb ? 'mariadb-client' : 'default-mysql-client'})${restoring ? '' : ', or pass --no-backup'}`, { tools: names });
-    }
-    const version = toolVersion(path, /(\d+)\.\d+\.\d+(?:-MariaDB)?/);
-    if (kind === 'dump' && version && /MariaDB/.test(version.text) === mariadb && version.major < serverMajor) {
-      throw new BackupToolError(`${path.split('/').pop()} ${version.text} is older than the server (${this.serverVersion})`, 'install client tools of the server\'s version, or pass --no-backup', { toolVersion: version.text });
-    }
-    return { path, version: version?.text ?? 'unknown version' };
+    return mysqlTool(kind, this.syntax.name === 'mariadb', this.serverVersion, restoring);
   }
 
   async backupTool(): Promise<string> {
