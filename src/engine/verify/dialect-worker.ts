@@ -86,7 +86,8 @@ export async function runDialect(o: WorkerOptions): Promise<WorkerResult> {
     try {
       scratch = await createScratchDatabase(o.admin);
       // A scratch database is made to be written: its SQLite file is created here (looking never creates one).
-      db = await connectDatabase(scratch.target, 'migrate-tui verify', { create: true });
+      // Its own lock name: MySQL's GET_LOCK is server-wide, and one name made every verify on a server wait for the others.
+      db = await connectDatabase(scratch.target, `migrate_tui:${scratch.target.databaseName}:${o.tables.version}`, { create: true });
       // The scratch database is thrown away: no need to wait for the disk on every commit.
       await db.relaxDurability?.();
       column = { ...column, server: db.serverVersion, scratch: scratch.description };
