@@ -79,5 +79,9 @@ test('cutToColumns, fitColumns, splitAtColumns and wrapLines count columns: neve
       const [head, rest] = splitAtColumns(text, columns);
       return columnsOf(cut) <= columns && columnsOf(cutStartToColumns(text, columns)) <= columns && head + rest === text && columnsOf(head) <= columns && wrapLines([text], Math.max(4, columns)).every((l) => columnsOf(l) <= Math.max(4, columns));
     }),
+    // Enough runs to meet a combining mark (it once slipped through 100 in a full run).
+    { numRuns: 3000 },
   );
+  // A combining accent takes no column: 'A' + U+0300 is one column wide, as string-width counts it.
+  t.is(columnsOf('A\u0300ሀ'), 2);
 });

@@ -6,8 +6,12 @@ import stringWidth from 'string-width';
  * screen grew taller than the terminal (its title scrolled off).
  */
 
-/** Nothing below U+1100 takes two columns: such a text is as wide as it is long (the common case, measured without a table). */
-const NARROW = /^[\u0000-\u10ff]*$/;
+/**
+ * Printable ASCII and Latin-1 (not the soft hyphen): one column a character, so such a text is as
+ * wide as it is long (the common case, measured without a table). Not all of U+0000–U+10FF:
+ * combining marks there (U+0300…) take no column of their own.
+ */
+const NARROW = /^[\u0020-\u007e\u00a0-\u00ac\u00ae-\u00ff]*$/;
 
 export const columnsOf = (text: string): number => (NARROW.test(text) ? text.length : stringWidth(text));
 
