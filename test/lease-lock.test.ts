@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseDatabaseUrl, readLease, connectDatabase, isStale, type LeaseHolder } from '../src/engine/index.js';
 import { cli, start } from './helpers/cli.js';
-import { DATABASES, eachDatabase, withDb } from './helpers/databases.js';
+import { DATABASES, eachDatabase, withDb, testLockName } from './helpers/databases.js';
 import { makeFolder, pair } from './helpers/folders.js';
 import { KEYS, openScreen } from './helpers/screen.js';
 
@@ -212,7 +212,7 @@ eachDatabase(
     t.is(status.code, 0, status.stderr);
     t.is(JSON.parse(status.stdout).lease, null);
     const target = parseDatabaseUrl(url, 'test', process.cwd());
-    const db = await connectDatabase(target, 'test');
+    const db = await connectDatabase(target, testLockName(target));
     try {
       for (const table of ['migrate_tui_lock', 'migrate_tui_version', 'migrate_tui_log']) t.false(await db.tableExists(table), table);
     } finally {

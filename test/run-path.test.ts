@@ -2,7 +2,7 @@ import test from 'ava';
 import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 import { checksumOfLines, connectDatabase, DEFAULT_STATE_TABLES, dialectChecksum, loadProject, Migrator, parseDatabaseUrl, parseSqlSource, type DialectName } from '../src/engine/index.js';
 import { cli } from './helpers/cli.js';
-import { eachDatabase } from './helpers/databases.js';
+import { eachDatabase, testLockName } from './helpers/databases.js';
 import { makeFolder, pair } from './helpers/folders.js';
 
 /**
@@ -75,7 +75,7 @@ eachDatabase(
       '003_b.down.sql': 'DROP TABLE b;\n',
     });
     const target = parseDatabaseUrl(url, 'test', process.cwd());
-    const db = await connectDatabase(target, 'test');
+    const db = await connectDatabase(target, testLockName(target));
     try {
       const project = loadProject(dir);
       const m = new Migrator(project, db, { tables: DEFAULT_STATE_TABLES, toolVersion: 'test', lockTimeoutMs: 10_000, connection: target });
@@ -128,7 +128,7 @@ eachDatabase(
   async (t, url) => {
     const files = { ...Object.fromEntries(Object.entries(FOLDER).filter(([name]) => !name.startsWith('004'))), '004_bad.up.sql': 'INSERT INTO no_such_table VALUES (1);\n', '004_bad.down.sql': 'SELECT 1;\n' };
     const target = parseDatabaseUrl(url, 'test', process.cwd());
-    const db = await connectDatabase(target, 'test');
+    const db = await connectDatabase(target, testLockName(target));
     try {
       const m = new Migrator(loadProject(makeFolder(files)), db, { tables: DEFAULT_STATE_TABLES, toolVersion: 'test', lockTimeoutMs: 10_000, connection: target });
       // The server's own count of SET statements on this connection, and whether the session is back at the server's default.
@@ -195,7 +195,7 @@ eachDatabase(
     const dir = makeFolder(Object.assign({}, ...['001', '002', '003', '004', '005', '006'].map((v) => pair(v))));
     const relay = await countingRelay(new URL(url));
     const target = parseDatabaseUrl(relay.url(url), 'test', process.cwd());
-    const db = await connectDatabase(target, 'test');
+    const db = await connectDatabase(target, testLockName(target));
     try {
       const m = new Migrator(loadProject(dir), db, { tables: DEFAULT_STATE_TABLES, toolVersion: 'test', lockTimeoutMs: 10_000, connection: target });
       await m.init();
@@ -227,7 +227,7 @@ eachDatabase(
   async (t, url) => {
     const dir = makeFolder({ ...pair('001'), ...pair('002'), '003_bad.up.sql': 'INSERT INTO no_such_table VALUES (1);\n', '003_bad.down.sql': 'SELECT 1;\n' });
     const target = parseDatabaseUrl(url, 'test', process.cwd());
-    const db = await connectDatabase(target, 'test');
+    const db = await connectDatabase(target, testLockName(target));
     const capture = Error.captureStackTrace;
     let byQuery = 0;
     Error.captureStackTrace = (holder: object, opt?: Function) => {

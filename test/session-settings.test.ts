@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { binary } from './helpers/cli.js';
+import { binaryAsync } from './helpers/cli.js';
 import { eachDatabase, withDb, withMigrator } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
 import { startMariadb } from './servers.js';
@@ -23,7 +23,7 @@ import { startMariadb } from './servers.js';
 eachDatabase('an upgrade --sql script run by psql / mariadb in a session that reads backslashes otherwise keeps the migration\'s text in the log', async (t, url, database) => {
   const statement = database.name === 'postgres' ? "SELECT E'a\\\\b' AS x, 'it''s' AS y" : "SELECT 'it''s a \\\\ b' AS x";
   const dir = makeFolder({ '1_a.up.sql': `${statement};\n`, '1_a.down.sql': 'SELECT 1;\n' });
-  const script = binary(['--dir', dir, 'upgrade', '--sql', '--dialect', database.name]);
+  const script = await binaryAsync(['--dir', dir, 'upgrade', '--sql', '--dialect', database.name]);
   t.is(script.code, 0, script.stderr);
   const u = new URL(url.replace(/^mariadb:/, 'mysql:'));
   const client =
@@ -197,11 +197,11 @@ eachDatabase('PostgreSQL with default_transaction_read_only = on: status works; 
   const name = url.split('/').pop()!;
   await withDb(url, (db) => db.execute(`ALTER DATABASE ${name} SET default_transaction_read_only = on`));
   try {
-    const status = binary(['--dir', dir, '--url', url, 'status']);
+    const status = await binaryAsync(['--dir', dir, '--url', url, 'status']);
     t.is(status.code, 0, status.stderr);
     t.regex(status.stdout, /pending:\s+2 b/);
     for (const args of [['upgrade'], ['stamp', 'base']]) {
-      const run = binary(['--dir', dir, '--url', url, '--yes', '--json', ...args]);
+      const run = await binaryAsync(['--dir', dir, '--url', url, '--yes', '--json', ...args]);
       const error = (JSON.parse(run.stdout) as { error?: { code: string; message: string; hint: string } }).error;
       t.is(error?.code, 'read-only-database', args.join(' '));
       t.regex(error?.message ?? '', /takes no writes \(cannot execute .* in a read-only transaction\); nothing was written/);
@@ -284,7 +284,7 @@ eachDatabase('PostgreSQL: a restore that pg_restore cannot finish does not sugge
   const backups = mkdtempSync(join(tmpdir(), 'migrate-tui-restore-hint-'));
   const manifest = await withMigrator(url, dir, (m) => m.backup({ dir: backups, reason: 'test' }));
   await withDb(url, (db) => db.execute('CREATE VIEW v1 AS SELECT v FROM t1'));
-  const restore = binary(['--dir', dir, '--url', url, '--yes', '--json', 'restore', manifest.file]);
+  const restore = await binaryAsync(['--dir', dir, '--url', url, '--yes', '--json', 'restore', manifest.file]);
   const error = (JSON.parse(restore.stdout) as { error?: { code: string; message: string; hint: string } }).error;
   t.is(error?.code, 'backup-tool', restore.stdout);
   t.regex(error?.message ?? '', /pg_restore failed/);
@@ -306,7 +306,7 @@ eachDatabase('verify: a migration that sets search_path round-trips; the schemas
     '3_leaves.up.sql': 'CREATE SCHEMA third;\nSET search_path = third;\nCREATE TABLE c (id int);\n',
     '3_leaves.down.sql': 'DROP TABLE third.c;\n',
   });
-  const run = binary(['--dir', dir, '--url', url, 'verify', '--dialects', 'postgres', '--json']);
+  const run = await binaryAsync(['--dir', dir, '--url', url, 'verify', '--dialects', 'postgres', '--json']);
   const report = JSON.parse(run.stdout) as { cells: Record<string, Record<string, { status: string; differences?: string[] }>> };
   t.is(report.cells['2']!.postgres!.status, 'ok', (report.cells['2']!.postgres!.differences ?? []).join('\n'));
   // A down that leaves the schema it made is still caught.

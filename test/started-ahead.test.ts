@@ -1,5 +1,5 @@
 import { connectDatabase, DEFAULT_STATE_TABLES, loadProject, Migrator, parseDatabaseUrl } from '../src/engine/index.js';
-import { eachDatabase, withDb, withMigrator } from './helpers/databases.js';
+import { eachDatabase, withDb, withMigrator, testLockName } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
 
 /**
@@ -78,7 +78,7 @@ eachDatabase(
     let transactions = 0;
     const questionsOf = async (steps: number, compound = true): Promise<number> => {
       const target = parseDatabaseUrl(steps === 2 && compound ? url : await database.fresh(), 'test', process.cwd());
-      const db = await connectDatabase(target, 'test');
+      const db = await connectDatabase(target, testLockName(target));
       // MySQL's syntax has no compound statement: the same server, told so.
       if (!compound) Object.defineProperty(db, 'syntax', { value: { ...db.syntax, compoundStatement: false } });
       const begin = db.beginStep.bind(db);

@@ -1,12 +1,12 @@
 import { connectDatabase, DEFAULT_STATE_TABLES, loadProject, Migrator, parseDatabaseUrl, type RunEvent } from '../src/engine/index.js';
-import { eachDatabase, withDb } from './helpers/databases.js';
+import { eachDatabase, withDb, testLockName } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
 
 /** Runs an upgrade through the engine API and returns what it emitted. */
 async function upgradeWithEvents(url: string, dir: string) {
   const events: RunEvent[] = [];
   const target = parseDatabaseUrl(url, 'test', process.cwd());
-  const db = await connectDatabase(target, 'test');
+  const db = await connectDatabase(target, testLockName(target));
   try {
     const migrator = new Migrator(loadProject(dir), db, { tables: DEFAULT_STATE_TABLES, toolVersion: 'test', lockTimeoutMs: 10_000, connection: target, onEvent: (e) => events.push(e) });
     return { result: await migrator.upgrade('heads'), events };

@@ -7,9 +7,13 @@ import mysql from 'mysql2/promise';
 import postgres from 'postgres';
 import { connectDatabase, DEFAULT_STATE_TABLES, loadProject, Migrator, parseDatabaseUrl, type DatabaseAdapter, type RunEvent } from '../../src/engine/index.js';
 
+/** A test's lock name, one per database: MySQL's GET_LOCK is server-wide, and one name for all made tests of other databases wait behind a test that holds it. */
+export const testLockName = (target: { readonly databaseName: string }) => `migrate_tui:${target.databaseName}:test`;
+
 /** Opens the database behind a URL for a test's own checks, and always closes it. */
 export async function withDb<T>(url: string, work: (db: DatabaseAdapter) => Promise<T>): Promise<T> {
-  const db = await connectDatabase(parseDatabaseUrl(url, 'test', process.cwd()), 'test');
+  const target = parseDatabaseUrl(url, 'test', process.cwd());
+  const db = await connectDatabase(target, testLockName(target));
   try {
     return await work(db);
   } finally {
@@ -91,7 +95,7 @@ export function eachDatabase(title: string, body: (t: ExecutionContext, url: str
 /** An engine Migrator on `url` for the folder `dir`, closed after `work`; `onEvent` may act on it (e.g. cancel at a chosen event). */
 export async function withMigrator<T>(url: string, dir: string, work: (m: Migrator) => Promise<T>, onEvent: (e: RunEvent, m: Migrator) => void = () => {}): Promise<T> {
   const target = parseDatabaseUrl(url, 'test', process.cwd());
-  const db = await connectDatabase(target, 'test');
+  const db = await connectDatabase(target, testLockName(target));
   try {
     const migrator: Migrator = new Migrator(loadProject(dir), db, { tables: DEFAULT_STATE_TABLES, toolVersion: 'test', lockTimeoutMs: 10_000, connection: target, onEvent: (e) => onEvent(e, migrator) });
     return await work(migrator);
