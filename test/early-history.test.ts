@@ -1,16 +1,21 @@
 import test from 'ava';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { drawEarlyFrame } from '../src/tui/early-frame.js';
 import { historyWidthOf, listHeightOf, plainHistoryPane } from '../src/tui/history-text.js';
+import { BIN } from './helpers/cli.js';
+import { notRun } from './helpers/not-run.js';
 import { openScreen } from './helpers/screen.js';
+import { hasTmux, Tmux } from './helpers/tmux.js';
 
 /**
  * The TUI draws the history on its early frame as soon as the folder and the state are read,
  * before Ink and React load (run-tui.tsx); Ink's first frame then replaces it. What it draws
  * must be what the history pane draws, row for row.
  */
+const EXAMPLE = fileURLToPath(new URL('../../migrations', import.meta.url));
 const strip = (s: string) => s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
 
 function folder(): string {
@@ -86,5 +91,23 @@ test('keys typed once the early history shows wait for the screen: raw mode befo
   t.is(events.at(-2), 'raw false');
   // Without a terminal nothing is set.
   const plain = { isTTY: false, setRawMode: () => t.fail('no raw mode without a terminal') };
-  drawEarlyFrame(() => undefined, { columns: 100, rows: 20 }, plain).history(['History (1)'], 45);
+  const bare = drawEarlyFrame(() => undefined, { columns: 100, rows: 20 }, plain);
+  bare.history(['History (1)'], 45);
+  bare.leave();
+});
+
+test('the binary in tmux: from the early history to Ink\'s screen the terminal never stands blank (the clearing goes with Ink\'s first frame)', async (t) => {
+  if (!hasTmux) return notRun(t, 'TMUX NOT INSTALLED: the early-history terminal test did NOT run (apt-get install tmux)');
+  const work = mkdtempSync(join(tmpdir(), 'migrate-tui-early-blank-'));
+  cpSync(EXAMPLE, join(work, 'migrations'), { recursive: true });
+  const tmux = new Tmux(`node ${BIN} --url sqlite:./t.sqlite --yes upgrade >/dev/null 2>&1; node ${BIN} --url sqlite:./t.sqlite; sleep 600`, work);
+  try {
+    // Every frame the terminal shows, read as fast as tmux answers, from the early history until Ink's tabs show.
+    await tmux.waitFor('History (9)');
+    const seen: string[] = [];
+    for (let screen = tmux.screen(); !screen.includes('up  down  diff'); screen = tmux.screen()) seen.push(screen.trim() === '' ? 'blank' : 'drawn');
+    t.false(seen.includes('blank'), `frames seen between the early history and the screen: ${seen.join(', ')}`);
+  } finally {
+    tmux.kill();
+  }
 });

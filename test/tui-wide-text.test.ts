@@ -84,4 +84,6 @@ test('cutToColumns, fitColumns, splitAtColumns and wrapLines count columns: neve
   );
   // A combining accent takes no column: 'A' + U+0300 is one column wide, as string-width counts it.
   t.is(columnsOf('A\u0300ሀ'), 2);
+  // The fast path agrees with string-width on every printable character below U+0100.
+  for (let code = 0x20; code <= 0xff; code++) if (code < 0x7f || code >= 0xa0) t.is(columnsOf(String.fromCharCode(code)), columnsOf(`${String.fromCharCode(code)}ሀ`) - 1, code.toString(16));
 });

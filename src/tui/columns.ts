@@ -7,11 +7,12 @@ import stringWidth from 'string-width';
  */
 
 /**
- * Printable ASCII and Latin-1 (not the soft hyphen): one column a character, so such a text is as
- * wide as it is long (the common case, measured without a table). Not all of U+0000–U+10FF:
- * combining marks there (U+0300…) take no column of their own.
+ * Printable ASCII and Latin-1 but ©, the soft hyphen and ® (string-width counts them 2, 0 and 2:
+ * © and ® are emoji): one column a character, so such a text is as wide as it is long (the
+ * common case, measured without a table). Not all of U+0000–U+10FF: combining marks there
+ * (U+0300…) take no column of their own.
  */
-const NARROW = /^[\u0020-\u007e\u00a0-\u00ac\u00ae-\u00ff]*$/;
+const NARROW = /^[\u0020-\u007e\u00a0-\u00a8\u00aa-\u00ac\u00af-\u00ff]*$/;
 
 export const columnsOf = (text: string): number => (NARROW.test(text) ? text.length : stringWidth(text));
 

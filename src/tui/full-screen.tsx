@@ -47,8 +47,11 @@ export async function runFullScreen(app: FullScreenApp): Promise<number> {
   };
   let summary = 'migrate-tui: quit';
   let exitCode = 0;
-  // Already on the alternate screen when the early frame was drawn: cleared for the real one.
-  out.write(app.early ? '\x1b[2J\x1b[H' : ENTER_ALT_SCREEN);
+  // Already on the alternate screen when the early frame was drawn: cleared for the real one in
+  // the same write as Ink's first frame, which comes a few tens of ms after render() — cleared
+  // before, the screen stood blank meanwhile (a flicker; a terminal read then saw nothing).
+  if (app.early) clearWithFirstWrite(out);
+  else out.write(ENTER_ALT_SCREEN);
   const abandon = (message: string) => {
     instance.unmount();
     restore();
@@ -126,4 +129,18 @@ export async function runFullScreen(app: FullScreenApp): Promise<number> {
   }
   process.stderr.write(`${summary}\n`);
   return exitCode;
+}
+
+/**
+ * Puts the screen's clearing in front of the first write to `out` that draws something (Ink's
+ * first frame; a cursor-hiding escape before it does not count), once.
+ */
+function clearWithFirstWrite(out: NodeJS.WriteStream): void {
+  const write = out.write;
+  out.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
+    if (!/[^\s]/.test(text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''))) return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
+    out.write = write;
+    return (write as (...args: unknown[]) => boolean).call(this, `\x1b[2J\x1b[H${text}`, ...rest);
+  } as typeof out.write;
 }
