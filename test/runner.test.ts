@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cli, start } from './helpers/cli.js';
+import { binaryAsync, cli, start } from './helpers/cli.js';
 import { eachDatabase, withDb } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
 
@@ -10,8 +10,13 @@ const EXAMPLE = fileURLToPath(new URL('../../migrations', import.meta.url));
 const SEEDS = fileURLToPath(new URL('../../seeds', import.meta.url));
 const STATE = ['migrate_tui_version', 'migrate_tui_log', 'migrate_tui_log_text'];
 
-/** The CLI against one database and folder, as a script would run it (no terminal). */
-const run = (url: string, dir: string, ...args: string[]) => cli(['--url', url, '--dir', dir, ...args]);
+/**
+ * The CLI against one database and folder, as a script would run it (no terminal). On SQLite
+ * in its own process: better-sqlite3 works synchronously (a lock wait, the rollback of a killed
+ * run's journal), and in this worker it froze the server tests running beside it — their
+ * connects timed out all at once under load.
+ */
+const run = (url: string, dir: string, ...args: string[]) => (url.startsWith('sqlite:') ? binaryAsync : cli)(['--url', url, '--dir', dir, ...args]);
 
 
 const schemaOf = (url: string) => withDb(url, (db) => db.schema(STATE));
