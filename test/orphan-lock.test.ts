@@ -1,5 +1,5 @@
 import type { ExecutionContext } from 'ava';
-import { binary, start } from './helpers/cli.js';
+import { binaryAsync, start } from './helpers/cli.js';
 import { eachDatabase, withDb } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
 import { until } from './helpers/until.js';
@@ -34,7 +34,7 @@ eachDatabase(
   async (t, url) => {
     const { dir, killedPid, orphan } = await killedMidStatement(url);
     try {
-      const next = binary(['--url', url, '--dir', dir, '--yes', '--lock-timeout', '1', 'resolve', '1', '--resume']);
+      const next = await binaryAsync(['--url', url, '--dir', dir, '--yes', '--lock-timeout', '1', 'resolve', '1', '--resume']);
       t.is(next.code, 6, next.stderr);
       t.regex(next.stderr, new RegExp(`that migrate-tui process is gone \\(no pid ${killedPid} on this host\\), but its server session is still running \`SELECT pg_sleep\\(120\\)\``));
       t.regex(next.stderr, new RegExp(`SELECT pg_terminate_backend\\(${orphan}\\)`));
@@ -57,11 +57,11 @@ eachDatabase(
     const { dir, killedPid, orphan } = await killedMidStatement(url);
     const holders = () => withDb(url, (db) => db.query<{ pid: number }>(`SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`));
     try {
-      const status = binary(['--url', url, '--dir', dir, 'status']);
+      const status = await binaryAsync(['--url', url, '--dir', dir, 'status']);
       t.is(status.code, 0, status.stderr);
       t.regex(status.stdout, new RegExp(`LOCK: +the migration lock is held by migrate-tui \\S+ pid ${killedPid} .*that migrate-tui process is gone \\(no pid ${killedPid} on this host\\), but its server session is still running \`SELECT pg_sleep\\(120\\)\``));
       t.regex(status.stdout, new RegExp(`SELECT pg_terminate_backend\\(${orphan}\\)`));
-      const json = JSON.parse(binary(['--url', url, '--dir', dir, 'status', '--json']).stdout);
+      const json = JSON.parse((await binaryAsync(['--url', url, '--dir', dir, 'status', '--json'])).stdout);
       t.regex(json.lockHolder, /still running `SELECT pg_sleep\(120\)`/);
       // Looking took nothing: the orphan alone holds the advisory lock, still running.
       t.deepEqual((await holders()).map((h) => h.pid), [orphan]);
@@ -70,7 +70,7 @@ eachDatabase(
     }
     // Once the session has ended, status names no holder.
     await until(holders, (rows) => rows.length === 0, 'the orphan session ending');
-    t.notRegex(binary(['--url', url, '--dir', dir, 'status']).stdout, /LOCK:/);
+    t.notRegex((await binaryAsync(['--url', url, '--dir', dir, 'status'])).stdout, /LOCK:/);
   },
   ['postgres'],
 );
@@ -86,7 +86,7 @@ eachDatabase(
     const { dir, orphan } = await killedMidStatement(url);
     try {
       const [row] = await withDb(url, (db) => db.query<{ started: string }>('SELECT backend_start::text AS started FROM pg_stat_activity WHERE pid = ?', [orphan]));
-      const status = binary(['--url', url, '--dir', dir, 'status']);
+      const status = await binaryAsync(['--url', url, '--dir', dir, 'status']);
       t.is(status.code, 0, status.stderr);
       t.true(status.stdout.includes(`pid ${orphan}, connected since ${row!.started}`), status.stdout);
     } finally {
@@ -113,7 +113,7 @@ async function killedMidLockWait(t: ExecutionContext, url: string): Promise<{ di
     'the statement waiting for the row lock',
   );
   // While the run lives, its client is not said to be gone.
-  const live = binary(['--url', url, '--dir', dir, 'status']);
+  const live = await binaryAsync(['--url', url, '--dir', dir, 'status']);
   t.regex(live.stdout, new RegExp(`^LOCK: +the migration lock is held by connection ${session!.ID} \\(\\S+@${session!.HOST.replace(/\./g, '\\.')}, its current statement running for \\d+ s\\)$`, 'm'));
   run.child.kill('SIGKILL');
   await run.exit;
@@ -139,13 +139,13 @@ eachDatabase(
       await holder.query('SELECT id FROM held WHERE id = 1 FOR UPDATE');
       const { dir, orphan, port } = await killedMidLockWait(t, url);
       try {
-        const status = binary(['--url', url, '--dir', dir, 'status']);
+        const status = await binaryAsync(['--url', url, '--dir', dir, 'status']);
         t.is(status.code, 0, status.stderr);
         t.regex(status.stdout, new RegExp(`^LOCK: +the migration lock is held by connection ${orphan} \\(\\S+:${port}, its current statement running for \\d+ s\\); its client is gone \\(no process on this host has a connection from port ${port} any more\\), but its server session is still running \`SELECT id FROM held WHERE id = 1 FOR UPDATE\`: the server frees the lock when it ends that session, after the statement; to end it now: KILL ${orphan}$`, 'm'));
         t.notRegex(status.stdout, /, for \d+ s\)/, 'the time is said to be the statement\'s');
-        const json = JSON.parse(binary(['--url', url, '--dir', dir, 'status', '--json']).stdout);
+        const json = JSON.parse((await binaryAsync(['--url', url, '--dir', dir, 'status', '--json'])).stdout);
         t.regex(String(json.lockHolder), new RegExp(`to end it now: KILL ${orphan}$`));
-        const next = binary(['--url', url, '--dir', dir, '--yes', '--lock-timeout', '1', 'resolve', '1', '--resume']);
+        const next = await binaryAsync(['--url', url, '--dir', dir, '--yes', '--lock-timeout', '1', 'resolve', '1', '--resume']);
         t.is(next.code, 6, next.stderr);
         t.regex(next.stderr, new RegExp(`its client is gone \\(no process on this host has a connection from port ${port} any more\\), but its server session is still running \`SELECT id FROM held WHERE id = 1 FOR UPDATE\`.*KILL ${orphan}\\)`));
         // Looking took nothing: the orphan still waits in its statement (and so holds the lock).
@@ -153,7 +153,7 @@ eachDatabase(
         // The command it gives ends the session, and with it the lock.
         await withDb(url, (db) => db.query(`KILL ${orphan}`));
         await until(processlist, (rows) => rows.length === 0, 'the orphan session ending');
-        await until(() => Promise.resolve(binary(['--url', url, '--dir', dir, 'status']).stdout), (out) => !/LOCK:/.test(out), 'status naming no holder');
+        await until(async () => ((await binaryAsync(['--url', url, '--dir', dir, 'status'])).stdout), (out) => !/LOCK:/.test(out), 'status naming no holder');
       } finally {
         await holder.query('ROLLBACK');
       }

@@ -2,7 +2,7 @@ import { mkdtempSync, statSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { binary, cli } from './helpers/cli.js';
+import { binaryAsync, cli } from './helpers/cli.js';
 import { eachDatabase, withDb } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
 
@@ -105,12 +105,12 @@ eachDatabase(
     await seeded(url);
     const emptyPath = mkdtempSync(join(tmpdir(), 'migrate-tui-nopath-'));
     const args = ['--url', url, '--dir', EXAMPLE, '--yes', 'downgrade', '-1', '--backup-dir', join(emptyPath, 'b')];
-    const refused = binary(args, { env: { PATH: emptyPath } });
+    const refused = await binaryAsync(args, { env: { PATH: emptyPath } });
     t.is(refused.code, 8, refused.stderr);
     t.regex(refused.stderr, /(pg_dump|mariadb-dump or mysqldump) is not installed \(not on PATH\)/);
     t.regex(refused.stderr, /pass --no-backup/);
     t.is(JSON.parse((await run(url, 'status', '--json')).stdout).applied.length, 9, 'nothing was reverted');
-    const without = binary([...args, '--no-backup'], { env: { PATH: emptyPath } });
+    const without = await binaryAsync([...args, '--no-backup'], { env: { PATH: emptyPath } });
     t.is(without.code, 0, without.stderr);
     t.regex(without.stderr, /NO BACKUP will be taken/);
   },
@@ -126,7 +126,7 @@ eachDatabase(
     t.is(backup.code, 0, backup.stderr);
     const manifest = JSON.parse(backup.stdout).backup;
     const emptyPath = mkdtempSync(join(tmpdir(), 'migrate-tui-nopath-'));
-    const refused = binary(['--url', url, '--dir', EXAMPLE, '--yes', 'restore', manifest.file], { env: { PATH: emptyPath } });
+    const refused = await binaryAsync(['--url', url, '--dir', EXAMPLE, '--yes', 'restore', manifest.file], { env: { PATH: emptyPath } });
     t.is(refused.code, 8, refused.stderr);
     t.regex(refused.stderr, /(pg_restore|mariadb or mysql) is not installed \(not on PATH\), so no backup can be restored\n {2}→ install the (PostgreSQL \d+|MariaDB) client tools \(Debian: [a-z0-9-]+\)\n/);
     t.notRegex(refused.stderr, /--no-backup/);
@@ -140,7 +140,7 @@ eachDatabase(
     await seeded(url);
     const fakeBin = mkdtempSync(join(tmpdir(), 'migrate-tui-oldtools-'));
     writeFileSync(join(fakeBin, 'pg_dump'), '#!/bin/sh\necho "pg_dump (PostgreSQL) 9.6.24"\n', { mode: 0o755 });
-    const refused = binary(['--url', url, '--dir', EXAMPLE, '--yes', 'downgrade', '-1', '--backup-dir', join(fakeBin, 'b')], { env: { PATH: `${fakeBin}:${process.env.PATH}` } });
+    const refused = await binaryAsync(['--url', url, '--dir', EXAMPLE, '--yes', 'downgrade', '-1', '--backup-dir', join(fakeBin, 'b')], { env: { PATH: `${fakeBin}:${process.env.PATH}` } });
     t.is(refused.code, 8, refused.stderr);
     t.regex(refused.stderr, /pg_dump 9\.6\.24 is older than the server \(PostgreSQL \d+\) and cannot dump it/);
     t.regex(refused.stderr, /install the PostgreSQL \d+ client tools, or pass --no-backup/);
