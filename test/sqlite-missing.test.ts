@@ -123,6 +123,18 @@ for (const [width, height] of [
   });
 }
 
+test('quitting the TUI on the embedded default before it exists says it does not exist yet, not that it "is at base"', async (t) => {
+  const s = await openScreen({ migrations: EXAMPLE, embeddedDefault: true, width: 80, height: 24 });
+  try {
+    await s.waitFor(/no database yet: upgrade creates it/);
+    await s.press('q');
+    t.regex(s.quitSummary() ?? '', /^migrate-tui: quit; sqlite:\S+screen\.sqlite does not exist yet \(nothing was created\)$/);
+    t.false(existsSync(join(s.work, 'screen.sqlite')));
+  } finally {
+    await s.close();
+  }
+});
+
 test('an existing empty file is a database: status reads it as nothing applied', async (t) => {
   const cwd = fresh();
   writeFileSync(join(cwd, 'x.sqlite'), '');

@@ -89,7 +89,8 @@ export function useTuiContext({ session, readOnly, listHeight, onQuit, onLeave }
       if (onLeave && how === 'quit') return onLeave();
       const dirty = session.state.dirty;
       onQuit(
-        `migrate-tui: ${how}; ${session.db.display} is at ${session.state.versionRows.join(', ') || 'base'}` +
+        // The embedded default before its first write: there is no file to be "at base".
+        `migrate-tui: ${how}; ${session.notCreated ? `${session.db.display} does not exist yet (nothing was created)` : `${session.db.display} is at ${session.state.versionRows.join(', ') || 'base'}`}` +
           (dirty
             ? ` and DIRTY: the ${dirty.direction} of ${dirty.revision} stopped after ${dirty.statementsDone} of ${dirty.statementsTotal} statements — run ${hintAt(`\`migrate-tui resolve ${dirty.revision} --resume|--reverse|--applied|--reverted\``, session.commandPlace)}`
             : ''),
