@@ -2,7 +2,7 @@ import { ABANDON_TEXT, cancelText, hintAt, type CommandPlace, type DatabaseState
 import type { TuiContext } from '../context.js';
 import { confirmFlow } from '../flows/confirm.js';
 import { actionError, errorResult, resultFlow, type ResultFlow } from '../flows/result.js';
-import { tuiHint } from '../tui-hints.js';
+import { resolveKey, tuiHint } from '../tui-hints.js';
 import { reduceRunning, runningFlow, type RunningFlow } from '../flows/running.js';
 
 /**
@@ -74,7 +74,7 @@ function runResult(title: string, pre: readonly string[], result: RunResult | { 
     `now at: ${result.headsAfter.join(', ') || 'base'}`,
   ];
   if (result.error) return resultFlow(false, `${title}: FAILED`, [...result.error.message.split('\n'), `→ ${tuiHint(result.error, place)}`, '', ...body]);
-  const still = dirty ? [`DIRTY: the ${dirty.direction} of ${dirty.revision} stopped after ${dirty.statementsDone} of ${dirty.statementsTotal} statements → press R (resolve)`] : [];
+  const still = dirty ? [`DIRTY: the ${dirty.direction} of ${dirty.revision} stopped after ${dirty.statementsDone} of ${dirty.statementsTotal} statements → press ${resolveKey()} (resolve)`] : [];
   return resultFlow(true, `${title}: done (${done.length} step${done.length === 1 ? '' : 's'})`, [...body, ...still]);
 }
 

@@ -45,10 +45,10 @@ export function wrapLines(lines: readonly string[], width: number): string[] {
     const indent = /^\s*/.exec(line)![0].slice(0, Math.max(0, Math.floor(width / 2) - 2));
     const [first, after] = splitAtColumns(line, width);
     const parts = [first];
+    // At least two columns a part, so every part takes a character (a pane under 4 columns wide overflows rather than loops).
+    const room = Math.max(2, width - indent.length - 2);
     for (let rest = after; rest.length > 0; ) {
-      let [part, tail] = splitAtColumns(rest, width - indent.length - 2);
-      // A two-column character where one column is left: it goes on its own line rather than never.
-      if (part.length === 0) [part, tail] = [String.fromCodePoint(rest.codePointAt(0)!), rest.slice(String.fromCodePoint(rest.codePointAt(0)!).length)];
+      const [part, tail] = splitAtColumns(rest, room);
       parts.push(`${indent}  ${part}`);
       rest = tail;
     }
