@@ -91,3 +91,16 @@ test('no source file over 300 lines without a reason stated at its top', (t) => 
   });
   t.deepEqual(long.map(rel), []);
 });
+
+/**
+ * The TUI names keys from the registry (keymap.ts: keyOf): a literal `press R` in a line
+ * drifts from the binding the day the key changes (the rollback console's did).
+ */
+test('TUI lines say "press <key>" through the key registry, not a literal key', (t) => {
+  const literal = files
+    .filter((file) => file.startsWith(join(src, 'tui')))
+    .flatMap((file) => readFileSync(file, 'utf8').split('\n').map((line, k) => ({ file, k, line })))
+    .filter(({ line }) => /press [A-Za-z?@/](?![A-Za-z])/.test(line))
+    .map(({ file, k, line }) => `${rel(file)}:${k + 1}: ${line.trim()}`);
+  t.deepEqual(literal, []);
+});

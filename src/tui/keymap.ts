@@ -87,6 +87,11 @@ export type ActionIn<S extends Scope> = Entry extends infer E ? (E extends { act
 /** One handler per action of a scope: adding a binding without its handler is a compile error. */
 export type KeyHandlers<S extends Scope, Args extends unknown[]> = { readonly [A in ActionIn<S>]: (...args: Args) => void };
 
+/** The first key of an action, as its lines and footers name it (never a literal that could drift from the registry). */
+export function keyOf(action: KeyAction): string {
+  return KEYMAP.find((b) => b.action === action)!.keys[0]!;
+}
+
 /** The binding a key means in a scope (first match wins: registry order is priority). */
 export function bindingFor<S extends Scope>(key: string, scope: S, searchActive = false): (KeyBinding & { action: ActionIn<S> }) | undefined {
   return KEYMAP.find((b) => b.scopes.includes(scope) && b.keys.includes(key) && (searchActive || !b.afterSearch)) as (KeyBinding & { action: ActionIn<S> }) | undefined;

@@ -2,6 +2,7 @@ import { formatSql, twoFilesPatch, migrationChecksum, migrationRun, migrationSta
 import type { Tab } from './state.js';
 import { historyLintInSlices, historyLintReady, lintTabLines } from './lint-view.js';
 import { findRule, stateTableList } from '../engine/index.js';
+import { keyOf } from './keymap.js';
 
 /**
  * The detail pane's text: SQL per dialect, diffs, the trial-run schema diff, the info sheet.
@@ -115,7 +116,8 @@ function schemaIntro(source: DetailSource, id: string): string[] {
   const plan = rehearsalPlan(source, id);
   if (Array.isArray(plan)) return plan;
   if (source.options.readOnly) return [`--read-only: no rehearsal runs (it would run the ${plan.direction} SQL of ${id}).`];
-  return [`press t to rehearse the ${plan.direction} of ${id}`, '(the schema before and after it).', ...rehearsalMethod(source.db).lines, 'nothing touches the database until t is pressed.'];
+  const t = keyOf('trial');
+  return [`press ${t} to rehearse the ${plan.direction} of ${id}`, '(the schema before and after it).', ...rehearsalMethod(source.db).lines, `nothing touches the database until ${t} is pressed.`];
 }
 
 /**

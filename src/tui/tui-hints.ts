@@ -1,5 +1,5 @@
 import { hintAt, type CommandPlace } from '../engine/index.js';
-import { KEYMAP, RESOLVE_CHOICE_KEYS as K } from './keymap.js';
+import { keyOf, RESOLVE_CHOICE_KEYS as K } from './keymap.js';
 
 /**
  * The TUI's words for the engine's hints: its keys where the CLI's would name flags a TUI
@@ -7,7 +7,7 @@ import { KEYMAP, RESOLVE_CHOICE_KEYS as K } from './keymap.js';
  */
 
 /** The key that opens resolve's choices, from the registry. */
-export const resolveKey = (): string => KEYMAP.find((b) => b.action === 'resolve')!.keys[0]!;
+export const resolveKey = (): string => keyOf('resolve');
 
 /**
  * The way on, in the TUI's keys; the engine's hint when it names no CLI flag of resolve. A

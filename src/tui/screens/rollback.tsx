@@ -8,7 +8,7 @@ import { runKey, type TuiContext } from '../context.js';
 import { chooseFlow } from '../flows/choose.js';
 import { helpFlow } from '../flows/help.js';
 import { logFlow } from '../flows/log.js';
-import type { KeyHandlers } from '../keymap.js';
+import { keyOf, type KeyHandlers } from '../keymap.js';
 import type { TuiSession } from '../session.js';
 
 /** The on-call console (`migrate-tui rollback`): the last applied steps, and rolling them back. */
@@ -101,21 +101,22 @@ export function RollbackScreen(props: { session: TuiSession; selected: number; w
   const steps = consoleSteps(session, props.withReverted);
   const hidden = props.withReverted ? 0 : consoleSteps(session, true).length - steps.length;
   const messages = new Map(session.project.graph.revisions.map((m) => [m.id, m.message]));
-  // A dirty database leads with its unfinished step and the one way on: R.
+  // A dirty database leads with its unfinished step and the one way on: resolve. Keys from the registry.
+  const k = keyOf;
   const lead = dirty
     ? [
         ...`DIRTY: the ${dirty.direction} of ${dirty.revision} ${messages.get(dirty.revision) ?? ''} did not finish (${dirty.statementsDone} of ${dirty.statementsTotal} statements ran)${dirty.error ? `: ${dirty.error}` : ''}`.split('\n'),
         ...(dirty.uncertain ? [`statement ${dirty.uncertain.statement} may or may not have completed (no outcome was recorded: killed, or the connection was lost)`] : []),
-        'press R to resolve it (resume / reverse / applied / reverted); nothing can be rolled back until then',
+        `press ${k('resolve')} to resolve it (resume / reverse / applied / reverted); nothing can be rolled back until then`,
       ]
     : [];
   const warnings = [
     ...session.state.drift.map((d) => `DRIFT: ${d.revision} changed since it was applied (${d.cosmetic ? 'comments/white space' : 'SQL differs'})`),
     ...session.state.missing.map((m) => `MISSING FILES: ${m.revision} is applied but its files are gone (reverted from the stored down SQL)`),
-    ...(session.state.versionRows.length > 1 ? [`${session.state.versionRows.length} current heads: ${session.state.versionRows.join(', ')} — d asks which one to undo`] : []),
+    ...(session.state.versionRows.length > 1 ? [`${session.state.versionRows.length} current heads: ${session.state.versionRows.join(', ')} — ${k('rollback-latest')} asks which one to undo`] : []),
   ];
   const footer = dirty
-    ? 'R: resolve the dirty step · b: backups · r: reload · q: quit'
-    : `d: roll back the latest step · t: roll back to before the selected step · a: ${props.withReverted ? 'hide' : 'show'} reverted steps${hidden > 0 ? ` (${hidden})` : ''} · b: backups · q: quit`;
+    ? `${k('resolve')}: resolve the dirty step · ${k('backups')}: backups · ${k('reload')}: reload · ${k('quit')}: quit`
+    : `${k('rollback-latest')}: roll back the latest step · ${k('rollback-to')}: roll back to before the selected step · ${k('toggle-reverted')}: ${props.withReverted ? 'hide' : 'show'} reverted steps${hidden > 0 ? ` (${hidden})` : ''} · ${k('backups')}: backups · ${k('quit')}: quit`;
   return <RollbackPane steps={steps} selected={Math.min(props.selected, Math.max(0, steps.length - 1))} lead={lead} warnings={warnings} messages={messages} footer={footer} width={props.width} height={props.height} />;
 }
