@@ -1,6 +1,6 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { binaryAsync } from './helpers/cli.js';
@@ -200,13 +200,16 @@ eachDatabase('PostgreSQL with default_transaction_read_only = on: status works; 
     const status = await binaryAsync(['--dir', dir, '--url', url, 'status']);
     t.is(status.code, 0, status.stderr);
     t.regex(status.stdout, /pending:\s+2 b/);
-    for (const args of [['upgrade'], ['stamp', 'base']]) {
+    // A downgrade refuses before its backup: no dump of a database the run could never write to.
+    const backups = mkdtempSync(join(tmpdir(), 'migrate-tui-ro-backups-'));
+    for (const args of [['upgrade'], ['stamp', 'base'], ['downgrade', 'base', '--backup-dir', backups]]) {
       const run = await binaryAsync(['--dir', dir, '--url', url, '--yes', '--json', ...args]);
       const error = (JSON.parse(run.stdout) as { error?: { code: string; message: string; hint: string } }).error;
       t.is(error?.code, 'read-only-database', args.join(' '));
       t.regex(error?.message ?? '', /takes no writes \(cannot execute .* in a read-only transaction\); nothing was written/);
       t.regex(error?.hint ?? '', /default_transaction_read_only/);
     }
+    t.deepEqual(readdirSync(backups), [], 'no backup was written');
   } finally {
     await withDb(url, async (db) => {
       await db.execute('SET default_transaction_read_only = off');

@@ -10,7 +10,7 @@ import { seed } from './run/seed.js';
 import { stamp, stampedSet } from './run/stamp.js';
 import type { StateStore } from './run/state-store.js';
 import { downgradeRevisions, downgradeSteps, sameDowngradeInputs, upgradeRevisions, upgradeSteps, type RunResult, type RunStep } from './run/steps.js';
-import { backup, restore } from './safety/backup-restore.js';
+import { backup, restore, type BackupOptions } from './safety/backup-restore.js';
 import type { BackupManifest } from './safety/backups.js';
 import { buildDowngradePreview, countingDataAtRisk, dataAtRiskOf, type DataAtRisk, type DowngradePreview } from './safety/downgrade-preview.js';
 import type { LintConfig } from './lint/apply-config.js';
@@ -196,7 +196,7 @@ export class Migrator {
     return seed(this.runner, seedDir, options);
   }
 
-  backup(options: { dir: string; out?: string; exact?: boolean; reason: string }): Promise<BackupManifest> {
+  backup(options: BackupOptions): Promise<BackupManifest> {
     return backup(this.runner, options);
   }
 

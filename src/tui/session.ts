@@ -228,7 +228,7 @@ export class TuiSession {
 
   backup(reason: string): Promise<BackupManifest> {
     if (this.notCreated) return Promise.reject(new NoDatabaseError(this.options.target, true, false));
-    return this.migrator.backup({ dir: this.options.backupDir, reason });
+    return this.migrator.backup({ dir: this.options.backupDir, reason, beforeRun: true });
   }
 
   backups(): BackupManifest[] {

@@ -33,7 +33,8 @@ export function backupQuestion(action: string, file: string | null): string {
 /** After the confirmation: takes the announced backup (none with --no-backup) and says where it is. */
 export async function takeBackup(ctx: DatabaseContext, m: Migrator, choice: BackupChoice, file: string | null, reason: string): Promise<BackupManifest | null> {
   if (!file) return null;
-  const manifest = await m.backup({ dir: choice.backupDir, out: file, reason });
+  // beforeRun: a database that takes no writes refuses before the dump, not after it.
+  const manifest = await m.backup({ dir: choice.backupDir, out: file, reason, beforeRun: true });
   ctx.io.err(`backup written: ${manifest.file} (${manifest.size} bytes)\n`);
   return manifest;
 }

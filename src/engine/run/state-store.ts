@@ -103,6 +103,15 @@ export class StateStore {
     });
   }
 
+  /**
+   * The run's first write, tried where it changes nothing: with the state tables there in the
+   * current layout, ensure()'s CREATE … IF NOT EXISTS are no-ops that a read-only session still
+   * refuses (ReadOnlyDatabaseError). Otherwise nothing is sent: ensure() would write.
+   */
+  async probeWrite(): Promise<void> {
+    if ((await this.exists()) && this.layout === 'texts') await this.ensure();
+  }
+
   private async create(): Promise<void> {
     for (const statement of stateTableDdl(this.db.syntax, this.at)) await this.db.execute(statement);
     if (!(await this.db.tableExists(textTableName(this.at)))) {

@@ -9,9 +9,24 @@ import { backupPath, finishBackup, prepareBackupFile, type BackupDirtyStep, type
 import type { DatabaseState } from '../run/database-state.js';
 import type { LogRow } from '../run/state-store.js';
 
-/** Takes a backup into `dir` (or `out`), with its manifest; checks the tool first. */
-export async function backup(runner: StepRunner, options: { dir: string; out?: string; exact?: boolean; reason: string }): Promise<BackupManifest> {
+export interface BackupOptions {
+  readonly dir: string;
+  readonly out?: string;
+  readonly exact?: boolean;
+  readonly reason: string;
+  readonly beforeRun?: boolean;
+}
+
+/**
+ * Takes a backup into `dir` (or `out`), with its manifest; checks the tool first. `beforeRun`:
+ * the backup a downgrade, restore or resolve takes before it writes — the run's first write is
+ * tried first where it changes nothing (StateStore.probeWrite), so a session that takes no
+ * writes (a standby, default_transaction_read_only) refuses before a dump of the whole
+ * database is made for a run that could never start.
+ */
+export async function backup(runner: StepRunner, options: BackupOptions): Promise<BackupManifest> {
   const { db } = runner;
+  if (options.beforeRun) await runner.store.probeWrite();
   const tool = await db.backupTool();
   const state = await runner.readState();
   const file = prepareBackupFile(options.out ?? backupPath(options.dir, db.databaseName, state.versionRows, db.backupExtension), options.out !== undefined && options.exact === true);

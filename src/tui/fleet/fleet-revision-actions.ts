@@ -92,7 +92,7 @@ export function startFleetDowngrade(ctx: FleetContext): void {
             async (m, target) => {
               const preview = await m.downgradePreview(revision);
               if (preview.steps.length === 0) return runOutcome(await m.downgrade(revision), 'reverted');
-              const taken = backup ? `backup ${(await m.backup({ dir: backupDirOf(ctx, target), reason: `before downgrade to ${revision} (fleet view)` })).file}` : 'NO BACKUP was taken';
+              const taken = backup ? `backup ${(await m.backup({ dir: backupDirOf(ctx, target), reason: `before downgrade to ${revision} (fleet view)`, beforeRun: true })).file}` : 'NO BACKUP was taken';
               const outcome = runOutcome(await m.downgrade(revision), 'reverted');
               return { ...outcome, summary: `${outcome.summary}; ${taken}` };
             },
