@@ -219,3 +219,30 @@ test('a backup folder that is a file: `backups` says so (it was exit 70 with a s
     await s.close();
   }
 });
+
+/**
+ * A step left unfinished at 02:14 and finished by `resolve --resume` later: its row keeps the
+ * first run's start, user and host, and the resume's duration. The console (TUI and headless)
+ * showed "by …, 02:14:00, 12 ms" as if one run had done it all in 12 ms at 02:14.
+ */
+test('a step finished by resolve --resume shows its first start and the resume\'s finish, not one run', async (t) => {
+  const dir = makeFolder({ '1_a.up.sql': '-- migrate:transaction off\nCREATE TABLE a (id int);\nINSERT INTO later VALUES (1);\n', '1_a.down.sql': 'DROP TABLE a;\n' });
+  const s = await openScreen({ migrations: dir, variant: 'rollback' });
+  try {
+    const failed = await cli(['--url', s.url, '--dir', s.dir, '--yes', 'upgrade']);
+    t.not(failed.code, 0);
+    const file = s.url.slice('sqlite:'.length);
+    const db = new Database(file);
+    db.exec("CREATE TABLE later (id int); UPDATE migrate_tui_log SET started_at = '2026-01-01T02:14:00.000Z' WHERE revision = '1'");
+    db.close();
+    await ok(s.url, s.dir, '--yes', 'resolve', '1', '--resume', '--no-backup');
+    const headless = await cli(['--url', s.url, '--dir', s.dir, 'rollback']);
+    t.regex(headless.stdout, /1 a — migrate, started by \S+@\S+ 2026-01-01T02:14:00\.000Z, finished on resume 20\d\d-\S+ \(the resume took \d+ ms\)/);
+    t.notRegex(headless.stdout, /, 2026-01-01T02:14:00\.000Z, \d+ ms/);
+    await s.press('r');
+    const screen = await s.waitFor(/finished on resume/);
+    t.regex(screen, /started by \S+ 2026-01-01 02:14:00, finished on resume 20\d\d-\d\d-\d\d \d\d:\d\d:\d\d/);
+  } finally {
+    await s.close();
+  }
+});

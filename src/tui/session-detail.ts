@@ -1,7 +1,7 @@
 import { formatSql, twoFilesPatch, migrationChecksum, migrationRun, migrationStatements, rehearsalMethod, rehearseSchema, schemaLines, type LintStore, type DatabaseAdapter, type DatabaseState, type Project, type SchemaSnapshot, type StateTableNames } from '../engine/index.js';
 import type { Tab } from './state.js';
 import { historyLintInSlices, historyLintReady, lintTabLines } from './lint-view.js';
-import { findRule, stateTableList } from '../engine/index.js';
+import { finishedLater, findRule, stateTableList } from '../engine/index.js';
 import { keyOf } from './keymap.js';
 
 /**
@@ -88,7 +88,7 @@ export function detailNow(source: DetailSource, id: string, tab: Tab, raw: boole
         `            ${m.downPath ?? '(no down file)'}`,
         '',
         log.length > 0 ? 'log (newest first):' : 'log: no steps recorded',
-        ...log.map((r) => `  ${r.direction === 'up' ? '↑' : '↓'} ${r.kind} ${r.status}  ${r.startedAt}  ${r.durationMs ?? '?'} ms  ${r.osUser}@${r.host}`),
+        ...log.map((r) => `  ${r.direction === 'up' ? '↑' : '↓'} ${r.kind} ${r.status}  ${r.startedAt}  ${r.durationMs ?? '?'} ms  ${r.osUser}@${r.host}${finishedLater(r) ? `  (started then; finished on resume ${finishedLater(r)}, which took the ms shown)` : ''}`),
       ];
     }
   }

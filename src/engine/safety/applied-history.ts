@@ -30,3 +30,16 @@ export function appliedHistory(log: readonly LogRow[]): AppliedStep[] {
   }
   return steps;
 }
+
+/**
+ * When a step's row was finished by a later run (`resolve --resume` finishes the unfinished
+ * row itself: its start, user and host stay the first run's, its duration is the resume's):
+ * the finish time, so a line does not show the first start with the resume's duration as if
+ * one run did both. Null for a row one run started and finished.
+ */
+export function finishedLater(row: LogRow): string | null {
+  if (!row.finishedAt || row.durationMs === null) return null;
+  const span = Date.parse(row.finishedAt) - Date.parse(row.startedAt);
+  // A second of slack: the two times and the duration are taken by separate clock reads.
+  return Number.isFinite(span) && span > row.durationMs + 1000 ? row.finishedAt : null;
+}
