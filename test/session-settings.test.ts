@@ -210,6 +210,8 @@ eachDatabase('PostgreSQL with default_transaction_read_only = on: status works; 
       t.regex(error?.hint ?? '', /default_transaction_read_only/);
     }
     t.deepEqual(readdirSync(backups), [], 'no backup was written');
+    const down = await binaryAsync(['--dir', dir, '--url', url, '--yes', 'downgrade', 'base', '--backup-dir', backups]);
+    t.regex(down.stderr, /nothing was written to it, and no backup was taken/);
   } finally {
     await withDb(url, async (db) => {
       await db.execute('SET default_transaction_read_only = off');

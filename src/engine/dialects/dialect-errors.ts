@@ -58,8 +58,18 @@ export class NoDatabaseError extends MigrateTuiError {
 
 /** The run's first write (the state tables) was refused: the database takes no writes on this session. */
 export class ReadOnlyDatabaseError extends MigrateTuiError {
-  constructor(display: string, reason: string, hint: string) {
-    super('read-only-database', `${display} takes no writes (${reason}); nothing was written to it`, `${hint}; status, current, history and --sql only read, and work on it`, { database: display, reason });
+  constructor(
+    private readonly display: string,
+    private readonly reason: string,
+    private readonly advice: string,
+    noBackup = false,
+  ) {
+    super('read-only-database', `${display} takes no writes (${reason}); nothing was written to it${noBackup ? ', and no backup was taken' : ''}`, `${advice}; status, current, history and --sql only read, and work on it`, { database: display, reason });
+  }
+
+  /** The same refusal, said where it came before the backup a run takes first. */
+  beforeBackup(): ReadOnlyDatabaseError {
+    return new ReadOnlyDatabaseError(this.display, this.reason, this.advice, true);
   }
 }
 

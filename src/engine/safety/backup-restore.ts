@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { PlanError } from '../errors.js';
+import { ReadOnlyDatabaseError } from '../dialects/dialect-errors.js';
 import { stateTableList } from '../state-tables.js';
 import { recordAppliedSet } from '../run/record.js';
 import type { StepRunner } from '../run/runner.js';
@@ -26,7 +27,11 @@ export interface BackupOptions {
  */
 export async function backup(runner: StepRunner, options: BackupOptions): Promise<BackupManifest> {
   const { db } = runner;
-  if (options.beforeRun) await runner.store.probeWrite();
+  if (options.beforeRun) {
+    await runner.store.probeWrite().catch((error: unknown) => {
+      throw error instanceof ReadOnlyDatabaseError ? error.beforeBackup() : error;
+    });
+  }
   const tool = await db.backupTool();
   const state = await runner.readState();
   const file = prepareBackupFile(options.out ?? backupPath(options.dir, db.databaseName, state.versionRows, db.backupExtension), options.out !== undefined && options.exact === true);
