@@ -1,5 +1,6 @@
 import { InvalidMigrationsError, PlanError, TargetError, UsageError } from './errors.js';
 import { DirtyDatabaseError, GapError } from './run/runtime-errors.js';
+import { ReadOnlyDatabaseError } from './dialects/dialect-errors.js';
 
 /**
  * An error raised while planning or checking, before anything ran (files missing, a dirty
@@ -7,5 +8,6 @@ import { DirtyDatabaseError, GapError } from './run/runtime-errors.js';
  * ran"), not a failure, which may have changed the database.
  */
 export function isRefusal(error: unknown): boolean {
-  return [PlanError, GapError, TargetError, DirtyDatabaseError, InvalidMigrationsError, UsageError].some((kind) => error instanceof kind);
+  // ReadOnlyDatabaseError: the run's first write (its state tables) was refused, before any step.
+  return [PlanError, GapError, TargetError, DirtyDatabaseError, InvalidMigrationsError, UsageError, ReadOnlyDatabaseError].some((kind) => error instanceof kind);
 }

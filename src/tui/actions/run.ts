@@ -16,8 +16,9 @@ export async function execute(ctx: TuiContext, title: string, action: () => Prom
   try {
     if (before) pre = await before();
   } catch (error) {
+    // Thrown before the action (its backup): a refusal (a database that takes no writes) is titled so.
     ctx.setRunning(false);
-    ctx.setFlow(isStaleLock(error) ? stealOffer(ctx, title, error, () => execute(ctx, title, action, before && ctx.session.stealingStaleLock(before))) : errorResult(title, error, ctx.session.commandPlace));
+    ctx.setFlow(isStaleLock(error) ? stealOffer(ctx, title, error, () => execute(ctx, title, action, before && ctx.session.stealingStaleLock(before))) : actionError(title, error, ctx.session.commandPlace));
     return;
   }
   const result = await ctx.session.run(action, (event) => ctx.setFlow((f) => (f?.kind === 'running' ? reduceRunning(f, event) : f)));
