@@ -38,7 +38,7 @@ export function planDowngrade(graph: RevisionGraph, applied: ReadonlySet<string>
   if (irreversible.length > 0) {
     throw new PlanError(
       'irreversible',
-      `the downgrade to ${target} would pass ${irreversible.map((id) => `${id} (${graph.get(id).downPath === null && !graph.get(id).headerLines.irreversible ? 'no .down.sql' : 'marked `-- migrate:irreversible`'})`).join(', ')}, which cannot be undone`,
+      `the downgrade to ${target} would pass ${irreversible.map((id) => `${id} (${graph.get(id).downPath === null && !graph.get(id).headerLines.irreversible ? (/(^|[\\/])V[^\\/]*__[^\\/]*\.sql$/.test(graph.get(id).upPath) ? 'no Flyway U file' : 'no .down.sql') : 'marked `-- migrate:irreversible`'})`).join(', ')}, which cannot be undone`,
       `choose a target above ${irreversible[irreversible.length - 1]}, or restore a backup instead`,
       { irreversible },
     );
