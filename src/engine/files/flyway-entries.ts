@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { problem, type FileProblem } from '../problems.js';
-import type { NamedFile, VersionEntry } from './folder-entries.js';
+import type { NamedFile, VersionEntry } from './entry-types.js';
 import type { FlywayName } from './flyway-names.js';
 
 /**

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { problem, type FileProblem } from '../problems.js';
-import type { NamedFile, VersionEntry } from './folder-entries.js';
+import type { NamedFile, VersionEntry } from './entry-types.js';
 import { readFlywayScript } from './flyway-script.js';
 import { buildMigration, type Migration } from './migration.js';
 import { readText } from './read-text.js';

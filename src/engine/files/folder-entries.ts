@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { problem, type FileProblem } from '../problems.js';
 import type { SectionName } from './directives.js';
+import type { VersionEntry } from './entry-types.js';
 import { parseFileName } from './file-names.js';
 import { addFlywayFile } from './flyway-entries.js';
 import { parseFlywayName } from './flyway-names.js';
@@ -8,20 +9,7 @@ import { readText } from './read-text.js';
 import { singleFileLayout, type SingleFileLayout } from './single-file.js';
 import { VERSION_TOKEN } from './version-order.js';
 
-/** One file of a version: its name, slug and what its name says. */
-export interface NamedFile {
-  readonly name: string;
-  readonly slug: string;
-  readonly autocommit: boolean;
-}
-
-/** Everything one version has in the folder: file pairs per popx dialect part (`all` for none), one goose/dbmate file, or Flyway's V and U files. */
-export interface VersionEntry {
-  readonly version: string;
-  readonly parts: Map<SectionName | 'all', { up?: NamedFile; down?: NamedFile }>;
-  single?: NamedFile & { readonly text: string; readonly layout: SingleFileLayout };
-  flyway?: { up?: NamedFile; down?: NamedFile };
-}
+export type { NamedFile, VersionEntry } from './entry-types.js';
 
 export interface FolderEntries {
   readonly entries: Map<string, VersionEntry>;
