@@ -1,6 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { compareVersions, dialectSyntax, flywayVersionId, fullCheck, loadProject, migrationStatements, parseFlywayName, parseTarget, type Migration } from '../src/engine/index.js';
+import { readdirSync } from 'node:fs';
+import { compareVersions, dialectSyntax, flywayVersionId, fullCheck, loadProject, migrationStatements, parseFlywayName, parseTarget, writeRevision, type Migration } from '../src/engine/index.js';
 import { makeFolder } from './helpers/folders.js';
 
 /** Flyway folders (V/U/R/B files, version order, script config, placeholders), read without a database. */
@@ -177,4 +178,17 @@ test('property: any set of Flyway versions reads as a linear history in Flyway o
     { numRuns: 60 },
   );
   t.pass();
+});
+
+test('revision -m in a Flyway folder writes V<next>__<slug>.sql and its U file, in the folder\'s spelling; with a branch label, our layout', (t) => {
+  const dir = makeFolder({ 'V1_9__a.sql': 'SELECT 1;\n', 'V1_10__b.sql': 'SELECT 2;\n' });
+  const written = writeRevision(dir, loadProject(dir).graph, { message: 'Add audit' });
+  t.is(written.id, '1.11');
+  t.deepEqual(readdirSync(dir).filter((n) => n.includes('audit')).sort(), ['U1_11__add_audit.sql', 'V1_11__add_audit.sql']);
+  const project = loadProject(dir);
+  t.deepEqual(project.folder.migrations.map((m) => m.id), ['1.9', '1.10', '1.11']);
+  t.truthy(project.graph.get('1.11').down);
+  const labelled = writeRevision(dir, project.graph, { message: 'x', branch: ['side'], now: new Date('2030-01-01T00:00:00Z') });
+  t.is(labelled.id, '20300101000000');
+  t.regex(labelled.upPath, /20300101000000_x\.up\.sql$/);
 });
