@@ -1,10 +1,11 @@
-import { cli } from './helpers/cli.js';
+import { binaryAsync } from './helpers/cli.js';
 import { eachDatabase, withDb } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
 
-/** A Flyway folder as it ships, on real databases: upgrade in Flyway's version order, status, downgrade through the U files. */
+/** A Flyway folder as it ships, on real databases, through the built binary: upgrade in Flyway's version order, status, downgrade through the U files. */
 const STATE = ['migrate_tui_version', 'migrate_tui_log', 'migrate_tui_log_text'];
-const run = (url: string, dir: string, ...args: string[]) => cli(['--url', url, '--dir', dir, ...args]);
+// Run in the folder itself, so the backup written by one run is listed by the next.
+const run = (url: string, dir: string, ...args: string[]) => binaryAsync(['--url', url, '--dir', dir, ...args], { cwd: dir });
 const tables = async (url: string) => Object.keys((await withDb(url, (db) => db.schema(STATE))).tables).sort();
 
 const FLYWAY = {
@@ -33,8 +34,12 @@ eachDatabase(
     t.regex(status.stdout, /current:\s+1\.10 add note/);
     t.regex(status.stdout, /applied:\s+3 of 3 revisions/);
 
-    const toOne = await run(url, dir, '--yes', 'downgrade', '1', '--no-backup');
+    // With a backup: its manifest records the dotted id, and `backups` reads it back.
+    const toOne = await run(url, dir, '--yes', 'downgrade', '1');
     t.is(toOne.code, 0, toOne.stderr);
+    const backups = await run(url, dir, 'backups');
+    t.is(backups.code, 0, backups.stderr);
+    t.regex(backups.stdout, /at 1\.10 .*before downgrade to 1/);
     t.deepEqual(await tables(url), ['users']);
     t.regex((await run(url, dir, 'status')).stdout, /current:\s+1 create users/);
 
