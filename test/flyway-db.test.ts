@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { binaryAsync } from './helpers/cli.js';
 import { eachDatabase, withDb } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
@@ -19,7 +21,7 @@ const FLYWAY = {
 };
 
 eachDatabase(
-  'Flyway folder: upgrade in version order (1.9 before 1.10), status, downgrade through U files to 1 and to base',
+  'Flyway folder: upgrade in version order (1.9 before 1.10), status, downgrade through U files to 1 (with a backup, restored), and to base',
   async (t, url) => {
     const dir = makeFolder(FLYWAY);
     const up = await run(url, dir, '--yes', 'upgrade');
@@ -42,6 +44,13 @@ eachDatabase(
     t.regex(backups.stdout, /at 1\.10 .*before downgrade to 1/);
     t.deepEqual(await tables(url), ['users']);
     t.regex((await run(url, dir, 'status')).stdout, /current:\s+1 create users/);
+
+    // Restoring it reads the manifest, dotted ids and all, and sets the version rows back to 1.10.
+    const file = readdirSync(join(dir, 'backups')).find((n) => !n.endsWith('.json'))!;
+    const restore = await run(url, dir, '--yes', 'restore', join(dir, 'backups', file));
+    t.is(restore.code, 0, restore.stderr);
+    t.deepEqual(await tables(url), ['nine', 'users']);
+    t.regex((await run(url, dir, 'status')).stdout, /current:\s+1\.10 add note/);
 
     const base = await run(url, dir, '--yes', 'downgrade', 'base', '--no-backup');
     t.is(base.code, 0, base.stderr);
