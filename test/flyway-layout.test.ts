@@ -1,7 +1,7 @@
 import test from 'ava';
 import fc from 'fast-check';
 import { readdirSync } from 'node:fs';
-import { compareVersions, dialectSyntax, flywayVersionId, fullCheck, loadProject, migrationStatements, parseFlywayName, parseTarget, writeRevision, type Migration } from '../src/engine/index.js';
+import { appliedFromSpec, compareVersions, dialectSyntax, flywayVersionId, fullCheck, loadProject, migrationStatements, parseFlywayName, parseTarget, planDowngrade, writeRevision, type Migration } from '../src/engine/index.js';
 import { makeFolder } from './helpers/folders.js';
 
 /** Flyway folders (V/U/R/B files, version order, script config, placeholders), read without a database. */
@@ -191,4 +191,11 @@ test('revision -m in a Flyway folder writes V<next>__<slug>.sql and its U file, 
   const labelled = writeRevision(dir, project.graph, { message: 'x', branch: ['side'], now: new Date('2030-01-01T00:00:00Z') });
   t.is(labelled.id, '20300101000000');
   t.regex(labelled.upPath, /20300101000000_x\.up\.sql$/);
+});
+
+test('a downgrade past a V file without its U file is refused, naming what is missing in Flyway terms', (t) => {
+  const { project } = load({ 'V1__a.sql': 'CREATE TABLE a (id int);\n', 'U1__a.sql': 'DROP TABLE a;\n', 'V1.1__b.sql': 'CREATE TABLE b (id int);\n' });
+  const error = t.throws(() => planDowngrade(project.graph, appliedFromSpec(project.graph, 'heads'), 'base'));
+  t.regex(error!.message, /would pass 1\.1 \(no Flyway U file\)/);
+  t.deepEqual(planDowngrade(project.graph, new Set(['1']), 'base').steps, ['1']);
 });

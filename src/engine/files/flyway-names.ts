@@ -54,3 +54,9 @@ export function flywayVersionId(version: string): string {
   while (parts.length > 1 && parts[parts.length - 1] === '0') parts.pop();
   return parts.join('.');
 }
+
+/** What a revision without a down lacks, in its layout's words: `no Flyway U file` for a V file, else `no .down.sql`. */
+export function missingDownWords(upPath: string): string {
+  const name = upPath.slice(Math.max(upPath.lastIndexOf('/'), upPath.lastIndexOf('\\')) + 1);
+  return parseFlywayName(name)?.kind === 'versioned' ? 'no Flyway U file' : 'no .down.sql';
+}
