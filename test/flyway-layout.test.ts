@@ -106,6 +106,9 @@ test('Flyway files in a sub-folder are an error (Flyway reads sub-folders, migra
   const sub = problems.find((p) => p.code === 'flyway-subfolder');
   t.is(sub?.rel, 'more');
   t.is(sub?.severity, 'error');
+  // --dir one level above Flyway's folders (db/ of db/migration): an error too, not "0 revisions".
+  const above = load({ 'migration/V1__a.sql': 'SELECT 1;\n', 'migration_data/V1.1__b.sql': 'SELECT 2;\n' });
+  t.deepEqual(above.problems.map((p) => [p.code, p.rel]), [['flyway-subfolder', 'migration'], ['flyway-subfolder', 'migration_data']]);
 });
 
 test('mixed folder: a golang-migrate pair and Flyway files share one version order; one version, one layout', (t) => {

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { problem, type FileProblem } from '../problems.js';
 import type { NamedFile, VersionEntry } from './entry-types.js';
@@ -70,12 +70,23 @@ export function addFlywayFile(dir: string, name: string, parsed: FlywayName, ent
  * sub-folder would be left out of the history, so each sub-folder holding one is an error.
  */
 export function flywaySubfolderProblems(dir: string, isFlyway: (name: string) => boolean): FileProblem[] {
-  let found: string[];
-  try {
-    found = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((p) => p.includes('/') && isFlyway(p.slice(p.lastIndexOf('/') + 1)));
-  } catch {
-    return [];
-  }
+  const found: string[] = [];
+  // Three levels down, past dot-folders and node_modules: enough for Flyway's layouts, and
+  // cheap when --dir is a project's root.
+  const walk = (rel: string, depth: number) => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(join(dir, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const path = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory() && depth < 3 && !e.name.startsWith('.') && e.name !== 'node_modules') walk(path, depth + 1);
+      else if (rel && e.isFile() && isFlyway(e.name)) found.push(path);
+    }
+  };
+  walk('', 0);
   const folders = new Map<string, string[]>();
   for (const p of found.sort()) {
     const folder = p.slice(0, p.lastIndexOf('/'));

@@ -70,7 +70,8 @@ export function readMigrationFolder(dir: string, options: ReadOptions = {}): Mig
   }
 
   const { entries, skipped, foreign, flyway } = collectEntries(dir, names, problems);
-  if (flyway) problems.push(...flywaySubfolderProblems(dir, (name) => parseFlywayName(name) !== null));
+  // Also when nothing was read: a --dir one level above Flyway's folders (db/ of db/migration) would apply nothing.
+  if (flyway || entries.size === 0) problems.push(...flywaySubfolderProblems(dir, (name) => parseFlywayName(name) !== null));
   const ordered = [...entries.values()].sort((a, b) => compareVersions(a.version, b.version));
   const migrations: Migration[] = [];
   const listed = flyway ? new Set(names) : new Set<string>();
