@@ -73,7 +73,9 @@ test('placeholders are errors at path:line, in strings, comments and $$ bodies a
   const { problems } = load({
     'V1__a.sql': 'CREATE TABLE a (id int);\n-- owner: ${owner}\n',
     'V2__f.sql': "CREATE FUNCTION f() RETURNS text AS $$ SELECT '${flyway:user}' $$ LANGUAGE sql;\n",
-    'V3__literal.sql': "-- flyway:placeholderReplacement=false\nSELECT '${kept}';\n",
+    'V3__literal.sql': "SELECT '${kept}';\n",
+    'V3__literal.sql.conf': 'placeholderReplacement=false\n',
+    'V4__inline.sql': "-- flyway:placeholderReplacement=false\nSELECT '${kept}';\n",
   });
   const placeholders = problems.filter((p) => p.code === 'flyway-placeholder').map((p) => [p.rel, p.line, p.severity]);
   t.deepEqual(placeholders, [

@@ -2,10 +2,13 @@ import { problem, type FileProblem } from '../problems.js';
 import { splitLines } from './sql-source.js';
 
 /**
- * What a Flyway file says about itself: script configuration, as `-- flyway:<key>=<value>`
- * lines in the file or `<key>=<value>` lines in `<file>.conf` beside it (Flyway's keys:
- * executeInTransaction, placeholderReplacement, encoding, shouldExecute), and its
- * placeholders. Flyway replaces every `${…}` of a file before parsing it — in strings,
+ * What a Flyway file says about itself: script configuration, as `<key>=<value>` lines in
+ * `<file>.conf` beside it (Flyway's keys: executeInTransaction, placeholderReplacement,
+ * encoding, shouldExecute), and its placeholders. Many folders also write
+ * `-- flyway:executeInTransaction=false` in the file; Flyway itself (its source, up to 13.0)
+ * reads settings only from the `.conf` file and runs such files outside a transaction because
+ * it detects `CREATE/DROP INDEX CONCURRENTLY`, as migrate-tui does. The comment is read here
+ * as the same settings: what the file's author meant. Flyway replaces every `${…}` of a file before parsing it — in strings,
  * comments and PostgreSQL dollar-quoted bodies alike — and fails on one it has no value
  * for; migrate-tui replaces none, so each is an error unless the file turns replacement off.
  */
@@ -70,7 +73,7 @@ export function readFlywayScript(path: string, text: string, conf: { path: strin
           path,
           i + 1,
           `${names.join(', ')}: Flyway replaces placeholders before it runs a file (here too if it is inside a string, a comment or a $$ body) and fails on one without a value; migrate-tui replaces none and would send it to the database as written`,
-          'write the value into the file; if the text is meant literally, add `-- flyway:placeholderReplacement=false` at the top of the file (Flyway then leaves it as written too)',
+          `write the value into the file; if the text is meant literally, put placeholderReplacement=false in ${path.slice(path.lastIndexOf('/') + 1)}.conf beside it (Flyway then leaves it as written too)`,
         ),
       );
     });
