@@ -2,6 +2,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import { readdirSync } from 'node:fs';
 import { appliedFromSpec, compareVersions, dialectSyntax, flywayVersionId, fullCheck, loadProject, migrationStatements, parseFlywayName, parseTarget, planDowngrade, writeRevision, type Migration } from '../src/engine/index.js';
+import { cli } from './helpers/cli.js';
 import { makeFolder } from './helpers/folders.js';
 
 /** Flyway folders (V/U/R/B files, version order, script config, placeholders), read without a database. */
@@ -203,4 +204,21 @@ test('a downgrade past a V file without its U file is refused, naming what is mi
   const error = t.throws(() => planDowngrade(project.graph, appliedFromSpec(project.graph, 'heads'), 'base'));
   t.regex(error!.message, /would pass 1\.1 \(no Flyway U file\)/);
   t.deepEqual(planDowngrade(project.graph, new Set(['1']), 'base').steps, ['1']);
+});
+
+test('history and upgrade --sql on a Flyway folder: Flyway order, dotted ids, the .sql.conf setting named where the migration runs without a transaction', async (t) => {
+  const dir = makeFolder({
+    'V1__a.sql': 'CREATE TABLE a (id int);\n',
+    'V1.10__c.sql': 'CREATE INDEX CONCURRENTLY c ON a (id);\n',
+    'V1.10__c.sql.conf': 'executeInTransaction=false\n',
+    'V1.9__b.sql': 'CREATE TABLE b (id int);\n',
+  });
+  const history = await cli(['--dir', dir, 'history']);
+  t.is(history.code, 0, history.stderr);
+  t.deepEqual(history.stdout.trim().split('\n'), ['* 1.10 (head) c', '* 1.9 b', '* 1 (base) a']);
+  const sql = await cli(['--dir', dir, 'upgrade', '--sql', '--dialect', 'postgres']);
+  t.is(sql.code, 0, sql.stderr);
+  const order = [...sql.stdout.matchAll(/^-- Running upgrade ([^:\s]+):/gm)].map((m) => m[1]);
+  t.deepEqual(order, ['1', '1.9', '1.10']);
+  t.regex(sql.stdout, /-- Running upgrade 1\.10: c\n-- file: .*V1\.10__c\.sql\n-- runs without a transaction: `executeInTransaction=false` \(.*V1\.10__c\.sql\.conf:1\)\nCREATE INDEX CONCURRENTLY c ON a \(id\);/);
 });
