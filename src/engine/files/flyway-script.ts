@@ -58,12 +58,13 @@ export function readFlywayScript(path: string, text: string, conf: { path: strin
       else problems.push(problem('flyway-script-config', conf.path, i + 1, `not a key=value line: "${line.trim()}"`, 'write settings as key=value, one a line (# starts a comment)'));
     });
   }
-  const lines = splitLines(text);
+  // Most files have neither: not split into lines at all (10,000s of files).
+  const lines = text.includes('flyway:') || text.includes('${') ? splitLines(text) : [];
   lines.forEach((line, i) => {
     const m = INLINE.exec(line);
     if (m) setting(path, i + 1, m[1]!, m[2]!, `-- flyway:${m[1]}=${m[2]}`);
   });
-  if (replacement) {
+  if (replacement && text.includes('${')) {
     lines.forEach((line, i) => {
       const names = [...line.matchAll(PLACEHOLDER)].map((m) => m[0]);
       if (names.length === 0) return;
