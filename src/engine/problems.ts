@@ -39,7 +39,12 @@ export type ProblemCode =
   | 'odd-file-name'
   | 'skipped-files'
   | 'no-migrations-read'
-  | 'foreign-dialect-files';
+  | 'foreign-dialect-files'
+  | 'flyway-repeatable'
+  | 'flyway-baseline'
+  | 'flyway-placeholder'
+  | 'flyway-script-config'
+  | 'flyway-subfolder';
 
 export interface FileProblem {
   readonly code: ProblemCode;

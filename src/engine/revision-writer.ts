@@ -4,6 +4,7 @@ import { PlanError, UsageError, WriteError } from './errors.js';
 import type { RevisionGraph } from './graph/graph.js';
 import { resolveRevisionRef } from './graph/targets.js';
 import { compareVersions, timestampVersion, VERSION_TOKEN } from './files/version-order.js';
+import { writeFlywayRevision } from './flyway-writer.js';
 
 export interface NewRevisionOptions {
   readonly message: string;
@@ -44,6 +45,8 @@ export function writeRevision(dir: string, graph: RevisionGraph, options: NewRev
     if (graph.labelOwnerOf(label) !== undefined) throw new WriteError('duplicate-label', `branch label "${label}" already exists (on ${graph.labelOwnerOf(label)})`, 'choose another label, or build on that branch with --revises ' + label + '@head');
   }
   const dependsOn = (options.dependsOn ?? []).map((r) => resolveRevisionRef(graph, r));
+  const flyway = writeFlywayRevision(dir, graph, revises, { ...options, dependsOn }, slugOf(options.message));
+  if (flyway) return flyway;
   const headers = [
     `-- migrate:revises ${revises.length > 0 ? revises.join(', ') : 'base'}`,
     `-- migrate:message ${oneLine(options.message)}`,

@@ -1,7 +1,7 @@
 import { formatSql, twoFilesPatch, migrationChecksum, migrationRun, migrationStatements, rehearsalMethod, rehearseSchema, schemaLines, type LintStore, type DatabaseAdapter, type DatabaseState, type Project, type SchemaSnapshot, type StateTableNames } from '../engine/index.js';
 import type { Tab } from './state.js';
 import { historyLintInSlices, historyLintReady, lintTabLines } from './lint-view.js';
-import { finishedLater, findRule, stateTableList } from '../engine/index.js';
+import { finishedLater, findRule, missingDownWords, stateTableList } from '../engine/index.js';
 import { keyOf } from './keymap.js';
 
 /**
@@ -51,7 +51,7 @@ export function detailNow(source: DetailSource, id: string, tab: Tab, raw: boole
   const dialect = source.db.syntax;
   const sqlOf = (direction: 'up' | 'down') => {
     const file = direction === 'up' ? m.up : m.down;
-    if (!file) return direction === 'down' ? [m.irreversible ? '-- irreversible: no .down.sql' : '-- no .down.sql'] : [];
+    if (!file) return direction === 'down' ? [`-- ${m.irreversible ? 'irreversible: ' : ''}${missingDownWords(m.upPath)}`] : [];
     if (raw) return file.text.split('\n');
     const statements = migrationStatements(m, direction, dialect);
     if (statements.length === 0) return [`-- no statements for ${dialect.name}`];

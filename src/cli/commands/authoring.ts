@@ -9,7 +9,7 @@ export function registerAuthoringCommands(program: Command, w: Wiring): void {
   w.add(
     program
       .command('revision')
-      .description('write a new .up.sql/.down.sql pair')
+      .description('write a new .up.sql/.down.sql pair (V/U files on a Flyway head)')
       .requiredOption('-m, --message <text>', 'what the revision does')
       .option('--revises <ids>', 'parents, comma-separated, or "base" (default: the single head)', commaList)
       .option('--branch <label>', 'start a labelled branch', commaList)

@@ -1,24 +1,15 @@
 import { join } from 'node:path';
 import { problem, type FileProblem } from '../problems.js';
 import type { SectionName } from './directives.js';
+import type { VersionEntry } from './entry-types.js';
 import { parseFileName } from './file-names.js';
+import { addFlywayFile } from './flyway-entries.js';
+import { parseFlywayName } from './flyway-names.js';
 import { readText } from './read-text.js';
 import { singleFileLayout, type SingleFileLayout } from './single-file.js';
 import { VERSION_TOKEN } from './version-order.js';
 
-/** One file of a version: its name, slug and what its name says. */
-export interface NamedFile {
-  readonly name: string;
-  readonly slug: string;
-  readonly autocommit: boolean;
-}
-
-/** Everything one version has in the folder: file pairs per popx dialect part (`all` for none), or one goose/dbmate file. */
-export interface VersionEntry {
-  readonly version: string;
-  readonly parts: Map<SectionName | 'all', { up?: NamedFile; down?: NamedFile }>;
-  single?: NamedFile & { readonly text: string; readonly layout: SingleFileLayout };
-}
+export type { NamedFile, VersionEntry } from './entry-types.js';
 
 export interface FolderEntries {
   readonly entries: Map<string, VersionEntry>;
@@ -26,6 +17,8 @@ export interface FolderEntries {
   readonly skipped: number;
   /** popx files for dialects migrate-tui does not run (CockroachDB). */
   readonly foreign: number;
+  /** Whether any file had a Flyway name (`V1__…sql`, `U1__…`, `R__…`, `B1__…`). */
+  readonly flyway: boolean;
 }
 
 /** Sorts a folder's file names into versions; names it cannot read become problems. */
@@ -35,8 +28,9 @@ export function collectEntries(dir: string, names: readonly string[], problems: 
   const reportedBases = new Set<string>();
   let skipped = 0;
   let foreign = 0;
+  let flyway = false;
   const stem = (n: string) => n.replace(/\.(up|down)\.[^/]*sql$|\.sql$/, '');
-  const described = (e: VersionEntry) => e.single?.name ?? [...e.parts.values()].flatMap((p) => [p.up?.name, p.down?.name]).find((n) => n)!;
+  const described = (e: VersionEntry) => e.flyway?.up?.name ?? e.flyway?.down?.name ?? e.single?.name ?? [...e.parts.values()].flatMap((p) => [p.up?.name, p.down?.name]).find((n) => n)!;
 
   for (const name of names) {
     const parsed = parseFileName(name);
@@ -45,6 +39,12 @@ export function collectEntries(dir: string, names: readonly string[], problems: 
     const path = parsed.kind === 'single' ? join(dir, name) : '';
     const pathOf = () => path || join(dir, name);
     let single: VersionEntry['single'];
+    const fly = parsed.kind === 'single' ? parseFlywayName(name) : null;
+    if (fly) {
+      flyway = true;
+      if (!addFlywayFile(dir, name, fly, entries, problems)) skipped++;
+      continue;
+    }
     if (parsed.kind === 'single') {
       const text = readText(path, problems);
       if (text === null) continue;
@@ -56,7 +56,7 @@ export function collectEntries(dir: string, names: readonly string[], problems: 
             'bad-file-name',
             path,
             0,
-            'not read: neither an .up.sql/.down.sql pair nor a goose (`-- +goose Up`) or dbmate (`-- migrate:up`) file',
+            'not read: neither an .up.sql/.down.sql pair, a goose (`-- +goose Up`) or dbmate (`-- migrate:up`) file, nor a Flyway V<version>__<description>.sql',
             'rename it to <version>_<slug>.up.sql (and add the matching .down.sql), mark its sections, or move it out of the folder',
             'warning',
           ),
@@ -98,7 +98,7 @@ export function collectEntries(dir: string, names: readonly string[], problems: 
     }
     let entry = entries.get(parsed.version);
     const key: SectionName | 'all' = parsed.kind === 'pair' && parsed.dialect !== 'foreign' ? (parsed.dialect ?? 'all') : 'all';
-    const clash = entry && (entry.single || single || entry.parts.get(key)?.[parsed.kind === 'pair' ? parsed.direction : 'up']);
+    const clash = entry && (entry.single || single || entry.flyway || entry.parts.get(key)?.[parsed.kind === 'pair' ? parsed.direction : 'up']);
     if (entry && clash) {
       const base = stem(name);
       if (reportedBases.has(base)) continue;
@@ -125,5 +125,5 @@ export function collectEntries(dir: string, names: readonly string[], problems: 
       entry.parts.set(key, part);
     }
   }
-  return { entries, skipped, foreign };
+  return { entries, skipped, foreign, flyway };
 }

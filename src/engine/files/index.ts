@@ -10,3 +10,4 @@ export { splitStatements, type Statement } from './sql-splitter.js';
 export * from './transaction-mode.js';
 export { makeFolder } from './make-folder.js';
 export { twoFilesPatch } from './text-diff.js';
+export { parseFlywayName, flywayVersionId, missingDownWords, type FlywayName } from './flyway-names.js';

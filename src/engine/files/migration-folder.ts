@@ -3,6 +3,9 @@ import { problem, type FileProblem } from '../problems.js';
 import { DialectFilesSource } from './dialect-files.js';
 import type { SectionName } from './directives.js';
 import { collectEntries, type NamedFile, type VersionEntry } from './folder-entries.js';
+import { flywaySubfolderProblems } from './flyway-entries.js';
+import { flywayMigration } from './flyway-migration.js';
+import { parseFlywayName } from './flyway-names.js';
 import { buildMigration, type Migration } from './migration.js';
 import { listFolder, readTextOrLarge } from './read-text.js';
 import { readStreamedSource, STREAM_ABOVE_BYTES } from './streamed-source.js';
@@ -66,12 +69,19 @@ export function readMigrationFolder(dir: string, options: ReadOptions = {}): Mig
     return { dir, migrations: [], problems, skippedFiles: 0 };
   }
 
-  const { entries, skipped, foreign } = collectEntries(dir, names, problems);
+  const { entries, skipped, foreign, flyway } = collectEntries(dir, names, problems);
+  // Also when nothing was read: a --dir one level above Flyway's folders (db/ of db/migration) would apply nothing.
+  if (flyway || entries.size === 0) problems.push(...flywaySubfolderProblems(dir, (name) => parseFlywayName(name) !== null));
   const ordered = [...entries.values()].sort((a, b) => compareVersions(a.version, b.version));
   const migrations: Migration[] = [];
+  const listed = flyway ? new Set(names) : new Set<string>();
   for (const entry of ordered) {
     const previous = migrations.length > 0 ? migrations[migrations.length - 1]!.id : null;
-    const migration = entry.single ? singleFileMigration(dir, entry, previous, problems) : pairMigration(dir, entry, previous, options, problems);
+    const migration = entry.flyway
+      ? flywayMigration(dir, entry, listed, previous, options.lazyDown ?? false, problems)
+      : entry.single
+        ? singleFileMigration(dir, entry, previous, problems)
+        : pairMigration(dir, entry, previous, options, problems);
     if (migration) migrations.push(migration);
   }
   problems.push(...unreadSummary(dir, skipped, foreign, migrations.length));
@@ -161,7 +171,7 @@ function unreadSummary(dir: string, skipped: number, foreign: number, read: numb
   }
   const unread = skipped + foreign;
   if (unread > 0 && read === 0) {
-    out.push(problem('no-migrations-read', dir, 0, `none of the ${unread} .sql file${unread === 1 ? '' : 's'} in the folder was read as a migration: an upgrade would apply nothing`, 'name the files <version>_<slug>.up.sql/.down.sql, or give goose/dbmate files their `-- +goose Up` / `-- migrate:up` line (see the warnings above)'));
+    out.push(problem('no-migrations-read', dir, 0, `none of the ${unread} .sql file${unread === 1 ? '' : 's'} in the folder was read as a migration: an upgrade would apply nothing`, 'name the files <version>_<slug>.up.sql/.down.sql (or Flyway\'s V<version>__<description>.sql), or give goose/dbmate files their `-- +goose Up` / `-- migrate:up` line (see the warnings above)'));
   } else if (skipped > 0) {
     out.push(problem('skipped-files', dir, 0, `${skipped} .sql file${skipped === 1 ? ' was' : 's were'} skipped (not read as migrations; listed above)`, 'rename or move them, or leave them if they are not migrations', 'warning'));
   }

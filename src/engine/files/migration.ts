@@ -1,7 +1,7 @@
 import { DIALECT_NAMES } from '../dialects/registry.js';
 import { problem, type FileProblem } from '../problems.js';
 import type { HeaderDirective, SqlSource } from './sql-source.js';
-import { VERSION_TOKEN } from './version-order.js';
+import { REVISION_ID } from './version-order.js';
 
 const BRANCH_LABEL = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -70,16 +70,16 @@ export function buildMigration(
           break;
         }
         const ids = idList(h.value);
-        if (ids.length === 0 || ids.some((x) => !VERSION_TOKEN.test(x))) {
-          bad(h, `needs revision ids (letters and digits) or "base", got "${h.value}"`, 'write e.g. `-- migrate:revises 20261121093000` or `-- migrate:revises a1, b2` for a merge');
+        if (ids.length === 0 || ids.some((x) => !REVISION_ID.test(x))) {
+          bad(h, `needs revision ids (letters and digits, or a Flyway version like 1.1) or "base", got "${h.value}"`, 'write e.g. `-- migrate:revises 20261121093000` or `-- migrate:revises a1, b2` for a merge');
           parents = NO_IDS;
         } else parents = dedupe(ids);
         break;
       }
       case 'depends-on': {
         const ids = idList(h.value);
-        if (ids.length === 0 || ids.some((x) => !VERSION_TOKEN.test(x))) {
-          bad(h, `needs revision ids (letters and digits), got "${h.value}"`, 'write e.g. `-- migrate:depends-on 20261121093000`');
+        if (ids.length === 0 || ids.some((x) => !REVISION_ID.test(x))) {
+          bad(h, `needs revision ids (letters and digits, or a Flyway version like 1.1), got "${h.value}"`, 'write e.g. `-- migrate:depends-on 20261121093000`');
         } else dependsOn = dedupe(ids);
         break;
       }

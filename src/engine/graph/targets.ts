@@ -27,9 +27,10 @@ export function parseTarget(text: string): TargetAst {
   if (m) return { kind: 'relative', steps: Number(m[2]) * (m[1] === '-' ? -1 : 1) };
   m = /^([0-9A-Za-z_]+)@([+-])(\d+)$/.exec(t);
   if (m) return { kind: 'branch-relative', label: m[1]!, steps: Number(m[3]) * (m[2] === '-' ? -1 : 1) };
-  m = /^([0-9A-Za-z_]+)@(head|base)$/.exec(t);
+  m = /^([0-9A-Za-z_]+|[0-9]+(?:\.[0-9]+)+)@(head|base)$/.exec(t);
   if (m) return m[2] === 'head' ? { kind: 'branch-head', ref: m[1]! } : { kind: 'branch-base', label: m[1]! };
-  m = /^([0-9A-Za-z_]+)(?:([+-])(\d+))?$/.exec(t);
+  // A Flyway revision id has dots (`1.1`, `1.1+2`).
+  m = /^([0-9A-Za-z_]+|[0-9]+(?:\.[0-9]+)+)(?:([+-])(\d+))?$/.exec(t);
   if (m) return { kind: 'ref', ref: m[1]!, steps: m[2] ? Number(m[3]) * (m[2] === '-' ? -1 : 1) : 0 };
   throw new TargetError('bad-target', `"${text}" is not a target`, `a target is one of: ${TARGET_GRAMMAR}`, { target: text });
 }

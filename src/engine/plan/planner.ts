@@ -3,6 +3,7 @@ import type { RevisionGraph } from '../graph/graph.js';
 import { parseTarget, resolveRevisionRef, singleHead, walk, type TargetAst } from '../graph/targets.js';
 import { branchHead, branchMembersOf, branchRelative, lineageRemoval } from './branch-targets.js';
 import { versionRows, VersionRows } from './version-rows.js';
+import { missingDownWords } from '../files/flyway-names.js';
 
 export { branchHead } from './branch-targets.js';
 export { versionRows, VersionRows } from './version-rows.js';
@@ -38,7 +39,7 @@ export function planDowngrade(graph: RevisionGraph, applied: ReadonlySet<string>
   if (irreversible.length > 0) {
     throw new PlanError(
       'irreversible',
-      `the downgrade to ${target} would pass ${irreversible.map((id) => `${id} (${graph.get(id).downPath === null && !graph.get(id).headerLines.irreversible ? 'no .down.sql' : 'marked `-- migrate:irreversible`'})`).join(', ')}, which cannot be undone`,
+      `the downgrade to ${target} would pass ${irreversible.map((id) => `${id} (${graph.get(id).downPath === null && !graph.get(id).headerLines.irreversible ? missingDownWords(graph.get(id).upPath) : 'marked `-- migrate:irreversible`'})`).join(', ')}, which cannot be undone`,
       `choose a target above ${irreversible[irreversible.length - 1]}, or restore a backup instead`,
       { irreversible },
     );

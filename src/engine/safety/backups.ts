@@ -128,7 +128,7 @@ export function listBackups(dir: string): BackupManifest[] {
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
-const REVISION = /^[0-9A-Za-z]{1,64}$/;
+const REVISION = /^(?=.{1,64}$)(?:[0-9A-Za-z]+|[0-9]+(?:\.[0-9]+)+)$/;
 
 /** A manifest as written by finishBackup, checked field by field before anything trusts it. */
 export function parseManifest(path: string, text: string): BackupManifest {
