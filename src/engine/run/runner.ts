@@ -14,6 +14,7 @@ import { cancelledBefore, RunCancel, type CancelOutcome } from './cancel.js';
 import { DirtyDatabaseError, MigrationFailedError, type FailureOutcome } from './runtime-errors.js';
 import { StateStore, type NewLogRow } from './state-store.js';
 import { StartedAhead } from './started-ahead.js';
+import { withOtherTools } from './first-contact.js';
 import { runStepWithLockRetry, runTrackedWithLockRetry, TrackedSession, type LockRetryHooks } from './lock-retry.js';
 import { takeRunLock, type RunLockOptions } from './run-lock.js';
 import type { RunResult, RunStep, StepResult } from './steps.js';
@@ -79,7 +80,7 @@ export class StepRunner {
     const exists = await this.store.exists();
     const rows = exists ? await this.store.versionRows() : [];
     const log = exists ? await this.store.readLog() : [];
-    return readDatabaseState(this.project.graph, this.db.syntax, rows, log);
+    return withOtherTools(this.db, this.project.graph, readDatabaseState(this.project.graph, this.db.syntax, rows, log));
   }
 
   /** Runs `work` holding the lock, on state read after taking it. */
