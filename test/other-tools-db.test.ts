@@ -48,10 +48,12 @@ async function snapshot(url: string) {
   });
 }
 
-async function refusesAndChangesNothing(t: ExecutionContext, url: string, dir: string, table: RegExp) {
+async function refusesAndChangesNothing(t: ExecutionContext, url: string, dir: string, table: RegExp, db: TestDatabase) {
   const before = await snapshot(url);
   t.false(before.tables.some((n) => STATE.includes(n)));
-  for (const args of [['--yes', 'upgrade'], ['upgrade'], ['upgrade', '--sql'], ['--yes', 'downgrade', 'base', '--no-backup']]) {
+  // On a server, also with the lease lock (a row in a table the lease creates): refused before it is taken.
+  const lease = db.name === 'sqlite' ? [] : [['--capabilities', 'advisoryLocks=false', '--yes', 'upgrade']];
+  for (const args of [['--yes', 'upgrade'], ['upgrade'], ['upgrade', '--sql'], ['--yes', 'downgrade', 'base', '--no-backup'], ...lease]) {
     const run = await mt(url, dir, ...args);
     t.is(run.code, 11, `${args.join(' ')}: ${run.stdout}${run.stderr}`);
     t.regex(run.stderr, /refused: .* was migrated by .*, and migrate-tui has no record of it yet/);
@@ -72,7 +74,7 @@ eachDatabase('golang-migrate at version 2: status says so and the stamp; upgrade
   const json = JSON.parse((await mt(url, dir, '--json', 'status')).stdout);
   t.like(json.otherTools[0], { tool: 'golang-migrate', table: 'schema_migrations', versions: ['2'], dirty: false, stamp: '000002', problem: null });
 
-  await refusesAndChangesNothing(t, url, dir, /golang-migrate \(schema_migrations: version 2, not dirty\)[\s\S]*`migrate-tui --url <url> stamp 000002`/);
+  await refusesAndChangesNothing(t, url, dir, /golang-migrate \(schema_migrations: version 2, not dirty\)[\s\S]*`migrate-tui --url <url> stamp 000002`/, db);
 
   const stamp = await mt(url, dir, 'stamp', '000002');
   t.is(stamp.code, 0, stamp.stderr);
@@ -89,13 +91,13 @@ eachDatabase('golang-migrate at version 2: status says so and the stamp; upgrade
   t.notRegex((await mt(url, dir, 'status')).stdout, /OTHER/);
 });
 
-eachDatabase("dbmate's table: contiguous versions suggest the stamp; a set with a hole says which revision is missing and suggests none", async (t, url) => {
+eachDatabase("dbmate's table: contiguous versions suggest the stamp; a set with a hole says which revision is missing and suggests none", async (t, url, db) => {
   const dir = makeFolder(FOLDER);
   await setUp(url, [...dbmateTable(['000001', '000002']), ...SCHEMA_AT_2]);
   const status = await mt(url, dir, 'status');
   t.regex(status.stdout, /migrated by dbmate \(schema_migrations: 2 versions applied: 000001, 000002\)/);
   t.regex(status.stdout, /stamp 000002 \(runs no SQL\)/);
-  await refusesAndChangesNothing(t, url, dir, /dbmate \(schema_migrations: 2 versions applied: 000001, 000002\)/);
+  await refusesAndChangesNothing(t, url, dir, /dbmate \(schema_migrations: 2 versions applied: 000001, 000002\)/, db);
 
   await withDb(url, (d) => d.execute("DELETE FROM schema_migrations WHERE version = '000001'"));
   const hole = JSON.parse((await mt(url, dir, '--json', 'status')).stdout).otherTools[0];
@@ -116,7 +118,7 @@ eachDatabase("a DIRTY golang-migrate table: no stamp is suggested, golang-migrat
   t.regex(status.stdout, /golang-migrate \(schema_migrations: version 2, DIRTY\)/);
   t.regex(status.stdout, /no stamp fits: .*DIRTY at version 2.*`migrate force/);
   t.notRegex(status.stdout, /take it over with/);
-  await refusesAndChangesNothing(t, url, dir, /DIRTY at version 2/);
+  await refusesAndChangesNothing(t, url, dir, /DIRTY at version 2/, db);
 });
 
 eachDatabase("migrate-tui's own record beside an old schema_migrations: no refusal, no OTHER line, and no query looks for other tools", async (t, url, db) => {

@@ -95,8 +95,7 @@ export class Migrator {
    */
   async upgrade(target = 'heads', options: { outOfOrder?: boolean } = {}): Promise<RunResult> {
     requireValid(this.project, this.db.syntax.name, []);
-    await this.refuseAtFirstContact('upgrade');
-    return this.runner.locked((state) => this.runner.execute('upgrade', target, state, this.validated(this.planUpgradeSteps(state, target, options.outOfOrder ?? false))));
+    return this.runner.locked((state) => this.runner.execute('upgrade', target, state, this.validated(this.planUpgradeSteps(state, target, options.outOfOrder ?? false))), false, await this.firstContactCheck('upgrade'));
   }
 
   /**
@@ -106,22 +105,29 @@ export class Migrator {
    */
   async downgrade(target: string, options: { preview?: DowngradePreview } = {}): Promise<RunResult> {
     requireValid(this.project, this.db.syntax.name, []);
-    await this.refuseAtFirstContact('downgrade');
     const planned = options.preview ? this.previewPlans.get(options.preview) : undefined;
     return this.runner.locked((state) => {
       const same = planned !== undefined && planned.project === this.project && planned.target === target && sameDowngradeInputs(planned.state, state);
       return this.runner.execute('downgrade', target, state, same ? planned.steps : this.validated(this.planDowngradeSteps(state, target), 'down'));
-    });
+    }, false, await this.firstContactCheck('downgrade'));
   }
 
   /**
    * First contact with a database another tool migrated (its table records applied versions,
-   * migrate-tui has no record): refused before the lock and before any write (no state table is
-   * created); `stamp` takes it over. Reads nothing more on a database migrate-tui tracks.
+   * migrate-tui has no record): refused before any write (no state table is created); `stamp`
+   * takes it over. Under the lock, before the state tables are made, where taking the lock writes
+   * nothing (an advisory lock; SQLite's, whose reads would fail while another run holds the
+   * file); before taking it where the lock is a lease row (in a table the lease creates). The
+   * check under the lock is returned for runner.locked.
    */
-  private async refuseAtFirstContact(action: 'upgrade' | 'downgrade'): Promise<void> {
-    const refusal = otherToolRefusal(await otherToolsAtFirstContact(this.db, this.project.graph, this.store), this.db, this.project.graph, action);
-    if (refusal) throw refusal;
+  private async firstContactCheck(action: 'upgrade' | 'downgrade'): Promise<(() => Promise<void>) | undefined> {
+    const check = async () => {
+      const refusal = otherToolRefusal(await otherToolsAtFirstContact(this.db, this.project.graph, this.store), this.db, this.project.graph, action);
+      if (refusal) throw refusal;
+    };
+    if (this.db.capabilities.lock !== 'lease') return check;
+    await check();
+    return undefined;
   }
 
   private validated(steps: RunStep[], direction?: 'down'): RunStep[] {

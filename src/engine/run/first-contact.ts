@@ -1,8 +1,8 @@
 import type { DatabaseAdapter } from '../dialects/adapter.js';
 import type { RevisionGraph } from '../graph/graph.js';
 import type { DatabaseState } from './database-state.js';
-import { OtherToolError } from './other-tools-map.js';
-import { findOtherTools, recordsApplied, type OtherToolRecord } from './other-tools.js';
+import { OtherToolError, takeOver } from './other-tools-map.js';
+import { readOtherTools, recordsApplied, type OtherToolRecord } from './other-tools.js';
 import type { LogRow, StateStore } from './state-store.js';
 
 /**
@@ -12,6 +12,11 @@ import type { LogRow, StateStore } from './state-store.js';
  */
 export function hasNoRecord(versionRows: readonly string[], log: readonly LogRow[]): boolean {
   return versionRows.length === 0 && log.every((row) => row.kind === 'seed');
+}
+
+/** The other tools' records (reads only), each mapped onto this folder's revisions: the stamp that takes the database over, or why none fits. */
+export async function findOtherTools(db: DatabaseAdapter, graph: RevisionGraph): Promise<OtherToolRecord[]> {
+  return (await readOtherTools(db)).map((read) => ({ ...read, ...takeOver(graph, read) }));
 }
 
 /** The state, with the other tools' records read when migrate-tui has none of its own. */

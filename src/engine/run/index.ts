@@ -12,4 +12,4 @@ export * from './cancel.js';
 export { DEFAULT_LEASE, describeHolder, isStale, leaseJson, readLease, StaleLockError, type LeaseHolder, type LeaseSettings } from './lease-lock.js';
 export * from './other-tools.js';
 export { describeOtherTool, OtherToolError, otherToolWayOut } from './other-tools-map.js';
-export { hasNoRecord, otherToolRefusal } from './first-contact.js';
+export { findOtherTools, hasNoRecord, otherToolRefusal } from './first-contact.js';

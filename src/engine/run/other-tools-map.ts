@@ -1,16 +1,14 @@
 import { MigrateTuiError } from '../errors.js';
 import type { RevisionGraph } from '../graph/graph.js';
 import { versionRows } from '../plan/version-rows.js';
-import type { OtherToolRecord } from './other-tools.js';
-
-type Raw = Omit<OtherToolRecord, 'stamp' | 'problem'>;
+import type { OtherToolReading, OtherToolRecord } from './other-tools.js';
 
 /**
  * Whether another tool's record maps onto this folder's revisions, and so which `stamp` takes
  * the database over; else exactly why not. A version maps to the revision of the same id, or of
  * the same number (golang-migrate and goose keep `0001_x.up.sql` as 1).
  */
-export function takeOver(graph: RevisionGraph, record: Raw): { stamp: string | null; problem: string | null } {
+export function takeOver(graph: RevisionGraph, record: OtherToolReading): { stamp: string | null; problem: string | null } {
   const none = { stamp: null, problem: null };
   const from = `${record.tool}'s ${record.table}`;
   if (record.tool === 'flyway') {

@@ -1,6 +1,4 @@
 import type { DatabaseAdapter } from '../dialects/adapter.js';
-import type { RevisionGraph } from '../graph/graph.js';
-import { takeOver } from './other-tools-map.js';
 
 /**
  * The records other migration tools keep in a database they migrated, read when migrate-tui
@@ -34,12 +32,15 @@ export function recordsApplied(record: OtherToolRecord): boolean {
   return record.versions.length > 0 || record.dirty;
 }
 
+/** A record as read, before it is mapped onto a folder (other-tools-map.ts). */
+export type OtherToolReading = Omit<OtherToolRecord, 'stamp' | 'problem'>;
+
 /**
  * The other tools' records in the connection's current schema (PostgreSQL `current_schema()`),
  * database (MySQL/MariaDB) or main file (SQLite). Each dialect's catalogue query is its
  * syntax's `otherToolColumns`; the records are read with plain SELECTs.
  */
-export async function findOtherTools(db: DatabaseAdapter, graph: RevisionGraph): Promise<OtherToolRecord[]> {
+export async function readOtherTools(db: DatabaseAdapter): Promise<OtherToolReading[]> {
   const found = new Map<string, Set<string>>();
   const rows = await db.query<{ table_name: unknown; column_name: unknown }>(db.syntax.otherToolColumns(OTHER_TOOL_TABLES.length), [...OTHER_TOOL_TABLES]);
   for (const row of rows) {
@@ -47,19 +48,16 @@ export async function findOtherTools(db: DatabaseAdapter, graph: RevisionGraph):
     if (!found.has(table)) found.set(table, new Set());
     found.get(table)!.add(text(row.column_name).toLowerCase());
   }
-  const records: OtherToolRecord[] = [];
+  const records: OtherToolReading[] = [];
   for (const table of OTHER_TOOL_TABLES) {
     const columns = found.get(table);
-    if (!columns) continue;
-    const read = await readRecord(db, table, columns);
-    if (read) records.push({ ...read, ...takeOver(graph, read) });
+    const read = columns ? await readRecord(db, table, columns) : null;
+    if (read) records.push(read);
   }
   return records;
 }
 
-type RawRecord = Omit<OtherToolRecord, 'stamp' | 'problem'>;
-
-async function readRecord(db: DatabaseAdapter, table: (typeof OTHER_TOOL_TABLES)[number], columns: ReadonlySet<string>): Promise<RawRecord | null> {
+async function readRecord(db: DatabaseAdapter, table: (typeof OTHER_TOOL_TABLES)[number], columns: ReadonlySet<string>): Promise<OtherToolReading | null> {
   const q = db.syntax.quoteIdentifier;
   const select = <T>(cols: readonly string[], order = '') => db.query<T>(`SELECT ${cols.map(q).join(', ')} FROM ${q(table)}${order}`);
   const has = (...names: string[]) => names.every((n) => columns.has(n));
