@@ -73,6 +73,10 @@ eachDatabase('golang-migrate at version 2: status says so and the stamp; upgrade
   t.regex(status.stdout, /take it over with: migrate-tui --url <url> stamp 000002 \(runs no SQL\)/);
   const json = JSON.parse((await mt(url, dir, '--json', 'status')).stdout);
   t.like(json.otherTools[0], { tool: 'golang-migrate', table: 'schema_migrations', versions: ['2'], dirty: false, stamp: '000002', problem: null });
+  // `check` with the database (CI before a deploy): an error, as the deploy's upgrade would refuse.
+  const check = await mt(url, dir, 'check');
+  t.is(check.code, 1);
+  t.regex(check.stdout, /error: was migrated by golang-migrate \(schema_migrations: version 2, not dirty\), and migrate-tui has no record of it yet: an upgrade would apply revision 000001 again\n/);
 
   await refusesAndChangesNothing(t, url, dir, /golang-migrate \(schema_migrations: version 2, not dirty\)[\s\S]*`migrate-tui --url <url> stamp 000002`/, db);
 
