@@ -147,3 +147,19 @@ eachDatabase("migrate-tui's own record beside an old schema_migrations: no refus
   t.true(seen.length > 0);
   t.deepEqual(seen.filter((sql) => /information_schema\.columns|pragma_table_info|schema_migrations/i.test(sql)), []);
 });
+
+eachDatabase('a table this user may not read (INSERT granted, not SELECT): what it records is unknown, so upgrade refuses and says so, without claiming the database was migrated', async (t, url, db) => {
+  const dir = makeFolder(FOLDER);
+  const role = `reader_${Math.random().toString(36).slice(2, 10)}`;
+  await setUp(url, [...golangMigrateTable(db, 2, false), `CREATE ROLE ${role} LOGIN PASSWORD 'pw'`, `GRANT INSERT ON schema_migrations TO ${role}`, `GRANT CREATE ON SCHEMA public TO ${role}`]);
+  const asRole = url.replace(/\/\/[^@]*@/, `//${role}:pw@`);
+  const status = await mt(asRole, dir, 'status');
+  t.is(status.code, 0, status.stderr);
+  t.regex(status.stdout, /OTHER: +this database has golang-migrate's table schema_migrations, which this user may not read \(permission denied for table schema_migrations\)/);
+  t.regex(status.stdout, /no stamp fits: migrate-tui may not read golang-migrate's schema_migrations, so what it records is unknown: grant SELECT on it/);
+  const up = await mt(asRole, dir, '--yes', 'upgrade');
+  t.is(up.code, 11, up.stderr);
+  t.regex(up.stderr, /an upgrade would start at revision 000001, whatever that table records\. Nothing was written/);
+  t.false(await withDb(url, (d) => d.tableExists('migrate_tui_version')));
+  await setUp(url, [`DROP OWNED BY ${role}`, `DROP ROLE ${role}`]);
+}, ['postgres']);

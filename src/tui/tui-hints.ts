@@ -1,4 +1,4 @@
-import { describeOtherTool, hintAt, recordsApplied, type CommandPlace, type OtherToolRecord } from '../engine/index.js';
+import { hintAt, migratedBy, recordsApplied, type CommandPlace, type OtherToolRecord } from '../engine/index.js';
 import { keyOf, RESOLVE_CHOICE_KEYS as K } from './keymap.js';
 
 /**
@@ -56,5 +56,5 @@ export function otherToolNotice(records: readonly OtherToolRecord[] | undefined)
   const r = (records ?? []).find(recordsApplied);
   if (!r) return null;
   const way = r.stamp !== null ? `stamp ${r.stamp} (${stampKey()}) takes it over` : 'no stamp fits (`migrate-tui status` says why)';
-  return `migrated by ${describeOtherTool(r)}; no migrate-tui record yet: ${way}; upgrade refuses until then`;
+  return `${migratedBy(r)}; no migrate-tui record yet: ${way}; upgrade refuses until then`;
 }

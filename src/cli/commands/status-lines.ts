@@ -23,7 +23,7 @@ export function otherToolLines(records: readonly OtherToolRecord[] | undefined, 
       lines.push(`OTHER:    ${r.tool}'s table ${r.table} is here and records nothing applied (${r.position}); \`upgrade\` starts at the first revision`);
       continue;
     }
-    lines.push(`OTHER:    this database was migrated by ${engine.describeOtherTool(r)}; migrate-tui has no record of it yet`);
+    lines.push(`OTHER:    this database ${engine.migratedBy(r)}; migrate-tui has no record of it yet`);
     lines.push(
       r.stamp !== null
         ? `          take it over with: ${engine.commandAt(`stamp ${r.stamp}`, place)} (runs no SQL); \`upgrade\` refuses (exit 11) until then`

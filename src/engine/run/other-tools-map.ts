@@ -11,6 +11,7 @@ import type { OtherToolReading, OtherToolRecord } from './other-tools.js';
 export function takeOver(graph: RevisionGraph, record: OtherToolReading): { stamp: string | null; problem: string | null } {
   const none = { stamp: null, problem: null };
   const from = `${record.tool}'s ${record.table}`;
+  if (record.unreadable) return { stamp: null, problem: `migrate-tui may not read ${from}, so what it records is unknown: grant SELECT on it to this user, or look at it as its owner` };
   if (record.tool === 'flyway') {
     if (record.versions.length === 0 && !record.dirty) return none;
     return {
@@ -59,6 +60,11 @@ export function describeOtherTool(record: OtherToolRecord): string {
   return `${record.tool} (${record.table}: ${record.position})`;
 }
 
+/** What a database is, as a sentence's predicate: `was migrated by golang-migrate (…)`, or, unread, only that the table is there. */
+export function migratedBy(record: OtherToolRecord): string {
+  return record.unreadable ? `has ${record.tool}'s table ${record.table}, which this user may not read (${record.position.replace(/^could not be read: /, '')})` : `was migrated by ${describeOtherTool(record)}`;
+}
+
 /** What to do about a record, as one sentence: the stamp, or why there is none. */
 export function otherToolWayOut(record: OtherToolRecord): string {
   if (record.stamp !== null) return `if the database is at ${record.stamp === 'heads' ? "this folder's heads" : record.stamp}, take it over with \`migrate-tui stamp ${record.stamp}\` (records ${record.stamp === 'heads' ? 'every revision' : `${record.stamp} and what it is built on`} as applied; runs no SQL), then upgrade`;
@@ -71,15 +77,15 @@ export function otherToolWayOut(record: OtherToolRecord): string {
  */
 export class OtherToolError extends MigrateTuiError {
   constructor(records: readonly OtherToolRecord[], display: string, action: 'upgrade' | 'downgrade' | 'upgrade --sql', firstPending: string | null) {
-    const what = records.map(describeOtherTool).join(' and ');
-    const consequence =
-      action === 'downgrade'
-        ? 'it has nothing to revert until it takes the database over'
-        : `${action === 'upgrade --sql' ? 'a script planned from it would apply' : 'an upgrade would apply'} ${firstPending === null ? 'the folder' : `revision ${firstPending}`} again`;
+    const what = records.map(migratedBy).join(' and ');
+    const first = firstPending === null ? 'the folder' : `revision ${firstPending}`;
+    // Unread, what the table records is unknown: "again" would claim more than is known.
+    const again = records.some((r) => !r.unreadable) ? `would apply ${first} again` : `would start at ${first}, whatever that table records`;
+    const consequence = action === 'downgrade' ? 'it has nothing to revert until it takes the database over' : `${action === 'upgrade --sql' ? 'a script planned from it' : 'an upgrade'} ${again}`;
     const tables = records.map((r) => r.table).join(' / ');
     super(
       'other-tool',
-      `refused: ${display} was migrated by ${what}, and migrate-tui has no record of it yet: ${consequence}. ${action === 'upgrade --sql' ? 'No script was made' : 'Nothing was written'}`,
+      `refused: ${display} ${what}, and migrate-tui has no record of it yet: ${consequence}. ${action === 'upgrade --sql' ? 'No script was made' : 'Nothing was written'}`,
       `${records.map(otherToolWayOut).join('; ')}. If ${tables} is not this history's (left by an old tool, or another application's), drop or rename it, and migrate-tui will treat the database as new`,
       { records, action },
     );

@@ -20,6 +20,8 @@ export interface OtherToolRecord {
   readonly position: string;
   /** The revision `stamp` takes over with (it and what it is built on become applied), when the versions map exactly onto this folder; else null. */
   readonly stamp: string | null;
+  /** The session could not read the table (a missing grant): what it records is unknown. */
+  readonly unreadable?: boolean;
   /** Why no stamp is suggested (an unknown version, holes, dirty, a layout migrate-tui does not map); null when `stamp` is set or nothing is applied. */
   readonly problem: string | null;
 }
@@ -29,7 +31,7 @@ export const OTHER_TOOL_TABLES = ['schema_migrations', 'goose_db_version', 'flyw
 
 /** Whether the record says versions were applied (a stamp or a refusal is owed before migrate-tui runs anything). */
 export function recordsApplied(record: OtherToolRecord): boolean {
-  return record.versions.length > 0 || record.dirty;
+  return record.versions.length > 0 || record.dirty || record.unreadable === true;
 }
 
 /** A record as read, before it is mapped onto a folder (other-tools-map.ts). */
@@ -50,18 +52,27 @@ export async function readOtherTools(db: DatabaseAdapter): Promise<OtherToolRead
   }
   const records: OtherToolReading[] = [];
   for (const table of OTHER_TOOL_TABLES) {
-    const columns = found.get(table);
-    const read = columns ? await readRecord(db, table, columns) : null;
-    if (read) records.push(read);
+    const tool = toolOf(table, found.get(table) ?? new Set());
+    if (tool === null) continue;
+    // A table the session may not read (a grant other than SELECT): what it records is unknown, which refuses as applied would.
+    records.push(await readRecord(db, tool, table).catch((error: unknown) => ({ tool, table, versions: [], dirty: false, position: `could not be read: ${error instanceof Error ? error.message : String(error)}`, unreadable: true })));
   }
   return records;
 }
 
-async function readRecord(db: DatabaseAdapter, table: (typeof OTHER_TOOL_TABLES)[number], columns: ReadonlySet<string>): Promise<OtherToolReading | null> {
+/** Which tool a table of that name and those columns is; null: another table of the same name (the application's own), not read. */
+function toolOf(table: string, columns: ReadonlySet<string>): OtherToolName | null {
+  const has = (...names: string[]) => names.every((n) => columns.has(n));
+  if (table === 'schema_migrations') return has('version', 'dirty') ? 'golang-migrate' : has('version') ? 'dbmate' : null;
+  if (table === 'goose_db_version') return has('version_id', 'is_applied', 'id') ? 'goose' : null;
+  if (table === 'flyway_schema_history') return has('version', 'type', 'success', 'installed_rank') ? 'flyway' : null;
+  return table === 'alembic_version' && has('version_num') ? 'alembic' : null;
+}
+
+async function readRecord(db: DatabaseAdapter, tool: OtherToolName, table: string): Promise<OtherToolReading> {
   const q = db.syntax.quoteIdentifier;
   const select = <T>(cols: readonly string[], order = '') => db.query<T>(`SELECT ${cols.map(q).join(', ')} FROM ${q(table)}${order}`);
-  const has = (...names: string[]) => names.every((n) => columns.has(n));
-  if (table === 'schema_migrations' && has('version', 'dirty')) {
+  if (tool === 'golang-migrate') {
     // golang-migrate: one row, the current version (none: nothing applied; -1 with dirty: its NilVersion).
     const [row] = await select<{ version: unknown; dirty: unknown }>(['version', 'dirty']);
     if (!row) return { tool: 'golang-migrate', table, versions: [], dirty: false, position: 'no version (nothing applied)' };
@@ -70,12 +81,12 @@ async function readRecord(db: DatabaseAdapter, table: (typeof OTHER_TOOL_TABLES)
     const versions = version.startsWith('-') ? [] : [version];
     return { tool: 'golang-migrate', table, versions, dirty, position: `version ${version}, ${dirty ? 'DIRTY' : 'not dirty'}` };
   }
-  if (table === 'schema_migrations' && has('version')) {
+  if (tool === 'dbmate') {
     // dbmate (Rails keeps the same table): one row per applied version.
     const versions = inVersionOrder((await select<{ version: unknown }>(['version'])).map((r) => text(r.version)));
     return { tool: 'dbmate', table, versions, dirty: false, position: appliedWords(versions) };
   }
-  if (table === 'goose_db_version' && has('version_id', 'is_applied', 'id')) {
+  if (tool === 'goose') {
     // goose: a row per up and per down; the latest row of a version decides. Version 0 is the table's own first row.
     const applied = new Set<string>();
     for (const r of await select<{ version_id: unknown; is_applied: unknown }>(['version_id', 'is_applied'], ` ORDER BY ${q('id')}`)) {
@@ -87,7 +98,7 @@ async function readRecord(db: DatabaseAdapter, table: (typeof OTHER_TOOL_TABLES)
     const versions = inVersionOrder([...applied]);
     return { tool: 'goose', table, versions, dirty: false, position: appliedWords(versions) };
   }
-  if (table === 'flyway_schema_history' && has('version', 'type', 'success', 'installed_rank')) {
+  if (tool === 'flyway') {
     const rows = await select<{ version: unknown; type: unknown; success: unknown }>(['version', 'type', 'success'], ` ORDER BY ${q('installed_rank')}`);
     // Versioned entries (repeatable ones have no version); not its schema-creation marker, deletions or undos.
     const versioned = rows.filter((r) => r.version !== null && r.version !== undefined && !/^(SCHEMA|DELETE|UNDO)/i.test(text(r.type)));
@@ -95,12 +106,8 @@ async function readRecord(db: DatabaseAdapter, table: (typeof OTHER_TOOL_TABLES)
     const failed = versioned.filter((r) => !truthy(r.success)).map((r) => text(r.version));
     return { tool: 'flyway', table, versions, dirty: failed.length > 0, position: appliedWords(versions) + (failed.length > 0 ? `; FAILED: ${failed.join(', ')}` : '') };
   }
-  if (table === 'alembic_version' && has('version_num')) {
-    const versions = (await select<{ version_num: unknown }>(['version_num'])).map((r) => text(r.version_num)).sort();
-    return { tool: 'alembic', table, versions, dirty: false, position: versions.length === 0 ? 'no version (nothing applied)' : `version_num ${versions.join(', ')}` };
-  }
-  // A table of that name with other columns: another tool's, or the application's own; not read.
-  return null;
+  const versions = (await select<{ version_num: unknown }>(['version_num'])).map((r) => text(r.version_num)).sort();
+  return { tool: 'alembic', table, versions, dirty: false, position: versions.length === 0 ? 'no version (nothing applied)' : `version_num ${versions.join(', ')}` };
 }
 
 function appliedWords(versions: readonly string[]): string {
