@@ -82,6 +82,8 @@ eachDatabase('golang-migrate at version 2: status says so and the stamp; upgrade
 
   const stamp = await mt(url, dir, 'stamp', '000002');
   t.is(stamp.code, 0, stamp.stderr);
+  t.regex(stamp.stderr, /taking over from golang-migrate: its schema_migrations is left as it was \(migrate-tui never writes it\)/);
+  t.notRegex(stamp.stderr, /warning/);
   const up = await mt(url, dir, '--yes', 'upgrade');
   t.is(up.code, 0, up.stderr);
   t.regex(up.stdout, /applied 1 revision\nheads now: 000003/);

@@ -72,6 +72,11 @@ test("Alembic: a version_num that is a revision of the folder suggests its stamp
   t.like(unknown, { stamp: null });
   t.regex(String(unknown!.problem), /version ae1027a6acf, which is not a revision of this folder/);
   t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade'])).code, 11);
+  // A stamp elsewhere than the table says is the user's call, but said.
+  await withDb(url, (db) => db.execute("UPDATE alembic_version SET version_num = '00001'"));
+  const stamp = await cli(['--url', url, '--dir', dir, 'stamp', '00002']);
+  t.is(stamp.code, 0);
+  t.regex(stamp.stderr, /warning: alembic's alembic_version says the database is at 00001, not 00002: check the schema before going on/);
 });
 
 test('a schema_migrations of other columns is not read; an empty golang-migrate table is said and refuses nothing', async (t) => {

@@ -12,7 +12,7 @@ import { revisionVerbose } from './describe.js';
 import { existingSeedFolder } from '../seed-folder.js';
 import { errorJson, errorLines } from '../error-text.js';
 import { announceBackup, backupQuestion, takeBackup, type BackupChoice } from './backup-first.js';
-import { lockText, otherToolApplied, otherToolLines } from './status-lines.js';
+import { lockText, otherToolApplied, otherToolLines, takeOverNote } from './status-lines.js';
 
 /** The commands that read or set the state (init is in init.ts): status, current, stamp, resolve, seed. */
 export function registerStateCommands(program: Command, w: Wiring): void {
@@ -239,6 +239,7 @@ export async function stampCommand(ctx: DatabaseContext, project: Project, targe
   return withMigrator(ctx, project, async (m) => {
     const state = await m.readState();
     const next = m.stampedSet(state, target);
+    ctx.io.err(takeOverNote(state.otherTools, target));
     const backwards = [...state.applied].filter((id) => !next.has(id));
     if (backwards.length > 0 || state.dirty) {
       ctx.io.err(`stamp ${target} runs no SQL; it records ${backwards.length > 0 ? `${backwards.join(', ')} as NOT applied` : 'the state'}${state.dirty ? ' and clears the dirty state' : ''}\n`);
