@@ -109,13 +109,17 @@ test("the TUI: the status bar says which tool migrated the database and the stam
   const url = await setUp(['CREATE TABLE schema_migrations (version bigint not null primary key, dirty boolean not null)', 'INSERT INTO schema_migrations VALUES (1, 0)']);
   const s = await openScreen({ migrations: dir, url, width: 160 });
   try {
-    await s.waitFor(/migrated by golang-migrate \(schema_migrations: version 1, not dirty\); no migrate-tui record yet: stamp 00001 \(s\) takes it over/);
+    await s.waitFor(/migrated by golang-migrate \(schema_migrations: version 1, not dirty\), no migrate-tui record: stamp 00001 \(s\) takes it over/);
     await s.press('u');
     const refused = await s.waitFor(/REFUSED — nothing ran/);
     t.regex(refused, /select 00001 in the history and press s/);
     t.notRegex(refused, /Upgrade to/);
+    await s.press('\u001B', 'q');
+    // Quitting reports synchronously from the key; poll the condition (bounded), never a sleep.
+    for (let i = 0; i < 10_000 && s.quitSummary() === null; i++) await new Promise((r) => setImmediate(r));
   } finally {
     await s.close();
   }
+  t.regex(String(s.quitSummary()), /is at base by migrate-tui's record, and was migrated by golang-migrate \(schema_migrations: version 1, not dirty\): `migrate-tui stamp 00001` takes it over/);
   t.deepEqual(await tables(url), ['schema_migrations']);
 });

@@ -1,4 +1,4 @@
-import { hintAt, migratedBy, recordsApplied, type CommandPlace, type OtherToolRecord } from '../engine/index.js';
+import { describeOtherTool, hintAt, recordsApplied, type CommandPlace, type OtherToolRecord } from '../engine/index.js';
 import { keyOf, RESOLVE_CHOICE_KEYS as K } from './keymap.js';
 
 /**
@@ -38,7 +38,7 @@ function keyHint(error: unknown): string | undefined {
       return `restore the file as it was when the step started (its checksum is in the log row), then press ${R} and ${K.resume} (resume); or finish by hand, then ${R} and ${K.applied} (applied) or ${K.reverted} (reverted)`;
     case 'other-tool': {
       const stamp = (e.meta?.records as OtherToolRecord[] | undefined)?.find((r) => r.stamp !== null)?.stamp;
-      return stamp ? `if the database is at ${stamp}, select ${stamp === 'heads' ? 'the head' : stamp} in the history and press ${stampKey()} (stamp: records it and what it is built on as applied, runs no SQL); ${e.hint?.slice(e.hint.indexOf('If ')) ?? ''}` : e.hint;
+      return stamp ? `if the database is at ${stamp}, select ${stamp === 'heads' ? 'the head' : stamp} in the history and press ${stampKey()} (stamp: records it and what it is built on as applied, runs no SQL). ${e.hint?.slice(e.hint.indexOf('If ')) ?? ''}` : e.hint;
     }
     case 'backup-tool':
       // The TUI has no --no-backup: the confirmation's "Backup first" is turned off with tab.
@@ -56,5 +56,7 @@ export function otherToolNotice(records: readonly OtherToolRecord[] | undefined)
   const r = (records ?? []).find(recordsApplied);
   if (!r) return null;
   const way = r.stamp !== null ? `stamp ${r.stamp} (${stampKey()}) takes it over` : 'no stamp fits (`migrate-tui status` says why)';
-  return `${migratedBy(r)}; no migrate-tui record yet: ${way}; upgrade refuses until then`;
+  // Short: it shares the status line with the dialect (and the database, when it fits).
+  const who = r.unreadable ? `${r.tool}'s ${r.table} is here (this user may not read it)` : `migrated by ${describeOtherTool(r)}`;
+  return `${who}, no migrate-tui record: ${way}`;
 }
