@@ -192,7 +192,7 @@ async function countingRelay(target: URL): Promise<{ url: (u: string) => string;
 eachDatabase(
   'a transactional step is two round trips: BEGIN, the lock limits and its statements in one write, then its state rows and COMMIT',
   async (t, url) => {
-    const dir = makeFolder(Object.assign({}, ...['001', '002', '003', '004', '005', '006'].map((v) => pair(v))));
+    const dir = makeFolder(Object.assign({}, ...['001', '002', '003', '004', '005', '006', '007'].map((v) => pair(v))));
     const relay = await countingRelay(new URL(url));
     const target = parseDatabaseUrl(relay.url(url), 'test', process.cwd());
     const db = await connectDatabase(target, testLockName(target));
@@ -205,15 +205,17 @@ eachDatabase(
         t.is((await work()).error, undefined);
         return relay.turns() - before;
       };
-      const up2 = await run(() => m.upgrade('002'));
-      const up4 = await run(() => m.upgrade('006'));
-      const down2 = await run(() => m.downgrade('004'));
-      const down4 = await run(() => m.downgrade('base'));
+      // The first run on a database migrate-tui has no record of also looks for other tools' tables (one catalogue query): not measured.
+      t.is((await m.upgrade('001')).error, undefined);
+      const up2 = await run(() => m.upgrade('003'));
+      const up4 = await run(() => m.upgrade('007'));
+      const down2 = await run(() => m.downgrade('005'));
+      const down4 = await run(() => m.downgrade('001'));
       t.is((up4 - up2) / 2, 2, `upgrade: ${up2} round trips for 2 steps, ${up4} for 4`);
       t.is((down4 - down2) / 2, 2, `downgrade: ${down2} round trips for 2 steps, ${down4} for 4`);
       // And the steps did what they say.
-      t.deepEqual(await m.store.versionRows(), []);
-      t.deepEqual((await m.store.readLog()).filter((r) => r.status === 'done').length, 12);
+      t.deepEqual(await m.store.versionRows(), ['001']);
+      t.deepEqual((await m.store.readLog()).filter((r) => r.status === 'done').length, 13);
     } finally {
       await db.close();
       await relay.close();

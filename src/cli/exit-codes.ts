@@ -21,6 +21,8 @@ export const EXIT = {
   lintRefused: 9,
   /** The lease lock is stale (its owner stopped renewing it): check the owner is gone, then --steal-stale-lock. */
   staleLock: 10,
+  /** First contact with a database another tool migrated (its table records applied versions): nothing written; `stamp` takes it over. */
+  otherTool: 11,
   /** A run was cancelled by Ctrl-C or SIGTERM; the message says the state it left (rolled back, or DIRTY). */
   interrupted: 130,
   /** A bug in migrate-tui (please report it). */
@@ -39,6 +41,7 @@ export const EXIT_DESCRIPTIONS: ReadonlyArray<[number, string]> = [
   [EXIT.backupUnavailable, 'no backup could be taken before a downgrade (dump tool missing or older than the server); install it or pass --no-backup'],
   [EXIT.lintRefused, '`upgrade`/`downgrade --lint <level>` refused: the plan has a lint finding at that level or worse (printed); nothing ran'],
   [EXIT.staleLock, 'the lease lock (servers without advisory locks) is stale: its owner stopped renewing it; the message names the holder (user, host, pid) and how long ago it expired; if that process is gone, run again with `--steal-stale-lock`. A live lease is never taken over'],
+  [EXIT.otherTool, 'first contact with a database another tool migrated: migrate-tui has no record of it, and golang-migrate\'s, dbmate\'s, goose\'s, Flyway\'s or Alembic\'s table records applied versions; `upgrade`/`downgrade` refuse before writing anything; the message names the table and its position and the `stamp` that takes the database over (or why none fits)'],
   [EXIT.interrupted, 'a run was cancelled by Ctrl-C or SIGTERM: the running statement was cancelled, and the message says the true state (rolled back, or DIRTY with the statements that stay applied and the `resolve` command); a second Ctrl-C abandons at once. `verify` drops its scratch databases first; a fleet run starts nothing new'],
   [EXIT.internal, 'internal error in migrate-tui (a bug: please report it with the output)'],
 ];

@@ -8,6 +8,7 @@ import type { CancelOutcome } from './run/cancel.js';
 import { DirtyDatabaseError } from './run/runtime-errors.js';
 import { seed } from './run/seed.js';
 import { stamp, stampedSet } from './run/stamp.js';
+import { otherToolRefusal, otherToolsAtFirstContact } from './run/first-contact.js';
 import type { StateStore } from './run/state-store.js';
 import { downgradeRevisions, downgradeSteps, sameDowngradeInputs, upgradeRevisions, upgradeSteps, type RunResult, type RunStep } from './run/steps.js';
 import { backup, restore, type BackupOptions } from './safety/backup-restore.js';
@@ -92,9 +93,9 @@ export class Migrator {
    * A run checks the files it runs, for the connected dialect (the all-dialect check is
    * `check`'s): the graph first, then the planned steps' SQL, before anything runs.
    */
-  upgrade(target = 'heads', options: { outOfOrder?: boolean } = {}): Promise<RunResult> {
+  async upgrade(target = 'heads', options: { outOfOrder?: boolean } = {}): Promise<RunResult> {
     requireValid(this.project, this.db.syntax.name, []);
-    return this.runner.locked((state) => this.runner.execute('upgrade', target, state, this.validated(this.planUpgradeSteps(state, target, options.outOfOrder ?? false))));
+    return this.runner.locked((state) => this.runner.execute('upgrade', target, state, this.validated(this.planUpgradeSteps(state, target, options.outOfOrder ?? false))), false, await this.firstContactCheck('upgrade'));
   }
 
   /**
@@ -102,13 +103,31 @@ export class Migrator {
    * state it reads under the lock; when that plans the same as the preview's (the same applied
    * revisions, the same ones with files missing), the preview's checked steps are run as they are.
    */
-  downgrade(target: string, options: { preview?: DowngradePreview } = {}): Promise<RunResult> {
+  async downgrade(target: string, options: { preview?: DowngradePreview } = {}): Promise<RunResult> {
     requireValid(this.project, this.db.syntax.name, []);
     const planned = options.preview ? this.previewPlans.get(options.preview) : undefined;
     return this.runner.locked((state) => {
       const same = planned !== undefined && planned.project === this.project && planned.target === target && sameDowngradeInputs(planned.state, state);
       return this.runner.execute('downgrade', target, state, same ? planned.steps : this.validated(this.planDowngradeSteps(state, target), 'down'));
-    });
+    }, false, await this.firstContactCheck('downgrade'));
+  }
+
+  /**
+   * First contact with a database another tool migrated (its table records applied versions,
+   * migrate-tui has no record): refused before any write (no state table is created); `stamp`
+   * takes it over. Under the lock, before the state tables are made, where taking the lock writes
+   * nothing (an advisory lock; SQLite's, whose reads would fail while another run holds the
+   * file); before taking it where the lock is a lease row (in a table the lease creates). The
+   * check under the lock is returned for runner.locked.
+   */
+  private async firstContactCheck(action: 'upgrade' | 'downgrade'): Promise<(() => Promise<void>) | undefined> {
+    const check = async () => {
+      const refusal = otherToolRefusal(await otherToolsAtFirstContact(this.db, this.project.graph, this.store), this.db, this.project.graph, action);
+      if (refusal) throw refusal;
+    };
+    if (this.db.capabilities.lock !== 'lease') return check;
+    await check();
+    return undefined;
   }
 
   private validated(steps: RunStep[], direction?: 'down'): RunStep[] {
@@ -123,6 +142,8 @@ export class Migrator {
   async downgradePreview(target: string, read?: DatabaseState): Promise<DowngradePreview> {
     requireValid(this.project, this.db.syntax.name, []);
     const state = read ?? (await this.readState());
+    const refusal = otherToolRefusal(state.otherTools, this.db, this.project.graph, 'downgrade');
+    if (refusal) throw refusal;
     if (state.dirty) throw new DirtyDatabaseError(state.dirty, this.db.display);
     const steps = this.planDowngradeSteps(state, target);
     // The rows are counted while the files are checked: the count queries go out first (read
@@ -156,6 +177,9 @@ export class Migrator {
    */
   async lintPlan(direction: 'upgrade' | 'downgrade', target: string, options: { outOfOrder?: boolean; config?: LintConfig; store?: LintStore | null; state?: DatabaseState } = {}): Promise<LintReport> {
     const state = options.state ?? (await this.readState());
+    // First contact with another tool's database: the run refuses; nothing to lint.
+    const refusal = otherToolRefusal(state.otherTools, this.db, this.project.graph, direction);
+    if (refusal) throw refusal;
     // Which revisions, not their steps: the run plans its steps under the lock.
     const graph = this.project.graph;
     const revisions = new Set(direction === 'upgrade' ? upgradeRevisions(graph, state, target, options.outOfOrder ?? false) : downgradeRevisions(graph, state, target));

@@ -1,13 +1,14 @@
 import { InvalidMigrationsError, PlanError, TargetError, UsageError } from './errors.js';
 import { DirtyDatabaseError, GapError } from './run/runtime-errors.js';
 import { ReadOnlyDatabaseError } from './dialects/dialect-errors.js';
+import { OtherToolError } from './run/other-tools-map.js';
 
 /**
  * An error raised while planning or checking, before anything ran (files missing, a dirty
- * database, a gap, a bad target): a refusal, which every face titles so ("REFUSED — nothing
- * ran"), not a failure, which may have changed the database.
+ * database, a gap, a bad target, another tool's database on first contact): a refusal, which
+ * every face titles so ("REFUSED — nothing ran"), not a failure, which may have changed the database.
  */
 export function isRefusal(error: unknown): boolean {
   // ReadOnlyDatabaseError: the run's first write (its state tables) was refused, before any step.
-  return [PlanError, GapError, TargetError, DirtyDatabaseError, InvalidMigrationsError, UsageError, ReadOnlyDatabaseError].some((kind) => error instanceof kind);
+  return [PlanError, GapError, TargetError, DirtyDatabaseError, InvalidMigrationsError, UsageError, ReadOnlyDatabaseError, OtherToolError].some((kind) => error instanceof kind);
 }

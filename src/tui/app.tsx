@@ -11,6 +11,7 @@ import { BrowseScreen, useDetail, useLintMarks } from './screens/browse.js';
 import { RollbackScreen, rollbackKey, useRollbackSelection } from './screens/rollback.js';
 import type { TuiSession } from './session.js';
 import { listHeightOf } from './history-text.js';
+import { otherToolNotice } from './tui-hints.js';
 
 export type { Flow } from './flows/index.js';
 
@@ -94,6 +95,7 @@ export function App({ session, width, height, readOnly, onQuit, onAbandon, onLea
           dirty={session.state.dirty !== null}
           lock={session.lease ? (isStale(session.lease) ? 'stale' : 'held') : null}
           notCreated={session.notCreated}
+          otherTool={otherToolNotice(session.state.otherTools)}
           readOnly={readOnly}
           scope={scope}
           notice={search ?? view.notice}

@@ -1,4 +1,4 @@
-import { hintAt, type CommandPlace } from '../engine/index.js';
+import { describeOtherTool, hintAt, recordsApplied, type CommandPlace, type OtherToolRecord } from '../engine/index.js';
 import { keyOf, RESOLVE_CHOICE_KEYS as K } from './keymap.js';
 
 /**
@@ -20,7 +20,7 @@ export function tuiHint(error: unknown, place: CommandPlace = { url: false }): s
 }
 
 function keyHint(error: unknown): string | undefined {
-  const e = error as { code?: string; hint?: string; meta?: { state?: string; statement?: number; statements?: number; choose?: string } } | null;
+  const e = error as { code?: string; hint?: string; meta?: { state?: string; statement?: number; statements?: number; choose?: string; records?: unknown } } | null;
   if (!e) return undefined;
   const R = resolveKey();
   const dirtyRun = e.code === 'migration-failed' && e.meta?.state === 'dirty' && (e.meta.statement ?? 0) <= (e.meta.statements ?? 0);
@@ -36,6 +36,10 @@ function keyHint(error: unknown): string | undefined {
       return `check out the branch that has its files, or finish it by hand, then press ${R} and ${K.applied} (applied)`;
     case 'large-file-changed':
       return `restore the file as it was when the step started (its checksum is in the log row), then press ${R} and ${K.resume} (resume); or finish by hand, then ${R} and ${K.applied} (applied) or ${K.reverted} (reverted)`;
+    case 'other-tool': {
+      const stamp = (e.meta?.records as OtherToolRecord[] | undefined)?.find((r) => r.stamp !== null)?.stamp;
+      return stamp ? `if the database is at ${stamp}, select ${stamp === 'heads' ? 'the head' : stamp} in the history and press ${stampKey()} (stamp: records it and what it is built on as applied, runs no SQL). ${e.hint?.slice(e.hint.indexOf('If ')) ?? ''}` : e.hint;
+    }
     case 'backup-tool':
       // The TUI has no --no-backup: the confirmation's "Backup first" is turned off with tab.
       return e.hint?.replace(/(?:,? or pass|;) --no-backup(?: to go on without a backup| skips the backup)?$/, '; or turn "Backup first" off (tab, on the confirmation) to go on without one');
@@ -43,4 +47,16 @@ function keyHint(error: unknown): string | undefined {
       if (e.meta?.choose === 'resume-source') return `press ${R}, then ${K.resume} (resume): it shows the change and asks where the remaining statements come from (${K.fromFile}: the file as it is now, ${K.fromLog}: the SQL recorded when the step started)`;
   }
   return e.hint;
+}
+
+const stampKey = (): string => keyOf('stamp');
+
+/** The status bar's words on first contact with a database another tool migrated; null otherwise. */
+export function otherToolNotice(records: readonly OtherToolRecord[] | undefined): string | null {
+  const r = (records ?? []).find(recordsApplied);
+  if (!r) return null;
+  const way = r.stamp !== null ? `stamp ${r.stamp} (${stampKey()}) takes it over` : 'no stamp fits (`migrate-tui status` says why)';
+  // Short: it shares the status line with the dialect (and the database, when it fits).
+  const who = r.unreadable ? `${r.tool}'s ${r.table} is here (this user may not read it)` : `migrated by ${describeOtherTool(r)}`;
+  return `${who}, no migrate-tui record: ${way}`;
 }

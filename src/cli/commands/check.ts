@@ -115,7 +115,7 @@ export function checkCommand(project: Project, options: CheckOptions): CommandRe
   };
 }
 
-/** The database half of `check`: drift (with diffs), gaps, missing files, dirty. */
+/** The database half of `check`: drift (with diffs), gaps, missing files, dirty, another tool's record on first contact. */
 export async function databaseCheck(ctx: DatabaseContext, project: Project): Promise<{ lines: string[]; errors: number; json: unknown }> {
   return withMigrator(ctx, project, async (m) => {
     const state = await m.readState();
@@ -133,6 +133,12 @@ export async function databaseCheck(ctx: DatabaseContext, project: Project): Pro
     if (state.dirty) {
       errors++;
       lines.push(`${m.db.display}: error: dirty: the ${state.dirty.direction} of ${state.dirty.revision} did not finish\n  → ${engine.hintAt(`\`migrate-tui resolve ${state.dirty.revision}\``, engine.commandPlaceOf(ctx.target))}`);
+    }
+    // First contact with a database another tool migrated: the deploy's upgrade would refuse (exit 11).
+    const refusal = engine.otherToolRefusal(state.otherTools, m.db, project.graph, 'upgrade');
+    if (refusal) {
+      errors++;
+      lines.push(`${m.db.display}: error: ${refusal.message.replace(/^refused: \S+ /, '').replace(/\. Nothing was written$/, '')}\n  → ${engine.hintAt(refusal.hint, engine.commandPlaceOf(ctx.target))}`);
     }
     return { lines, errors, json: stateJson(m, state) };
   });

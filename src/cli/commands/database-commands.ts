@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
-import type { Capabilities, CommandPlace, LeaseHolder, Migrator, ConfigFile, ConnectOptions, DatabaseState, LockLimits, MigrateTuiError, Project, ResolveMode, ResumeSource, RunResult, StateTableNames } from '../../engine/index.js';
+import type { CommandPlace, Migrator, ConfigFile, ConnectOptions, DatabaseState, LockLimits, MigrateTuiError, Project, ResolveMode, ResumeSource, RunResult, StateTableNames } from '../../engine/index.js';
 import { engine } from '../engine.js';
 import type { CommandResult } from '../command-result.js';
 import { confirm } from '../confirm.js';
@@ -12,6 +12,7 @@ import { revisionVerbose } from './describe.js';
 import { existingSeedFolder } from '../seed-folder.js';
 import { errorJson, errorLines } from '../error-text.js';
 import { announceBackup, backupQuestion, takeBackup, type BackupChoice } from './backup-first.js';
+import { lockText, otherToolApplied, otherToolLines, takeOverNote } from './status-lines.js';
 
 /** The commands that read or set the state (init is in init.ts): status, current, stamp, resolve, seed. */
 export function registerStateCommands(program: Command, w: Wiring): void {
@@ -114,6 +115,7 @@ export function stateJson(m: Migrator, state: DatabaseState) {
     gaps: state.gaps,
     missing: state.missing.map((x) => ({ revision: x.revision, appliedAt: x.appliedAt, canRevert: x.downSql !== null })),
     drift: state.drift.map((d) => ({ revision: d.revision, cosmetic: d.cosmetic, appliedChecksum: d.appliedChecksum, fileChecksum: d.fileChecksum, diff: d.diff })),
+    otherTools: state.otherTools ?? [],
   };
 }
 
@@ -125,7 +127,7 @@ export function statusText(m: Migrator, state: DatabaseState, notCreated = false
     `current:  ${state.versionRows.length > 0 ? state.versionRows.map(label).join('\n          ') : 'base (nothing applied)'}`,
     // Revisions applied whose files are gone are applied too: counted apart (the folder does not have them).
     `applied:  ${state.applied.size} of ${graph.size} revision${graph.size === 1 ? '' : 's'}${state.missing.length > 0 ? ` in the folder, and ${state.missing.length} whose files are missing (below)` : ''}`,
-    `pending:  ${state.pending.length === 0 ? 'none' : state.pending.map(label).join('\n          ')}`,
+    `pending:  ${otherToolApplied(state.otherTools) ? '(by migrate-tui\'s record, which is empty: see OTHER) ' : ''}${state.pending.length === 0 ? 'none' : state.pending.map(label).join('\n          ')}`,
   ];
   if (state.dirty) {
     lines.push(
@@ -139,6 +141,7 @@ export function statusText(m: Migrator, state: DatabaseState, notCreated = false
   for (const g of state.gaps) lines.push(`GAP:      ${label(g.revision)} is not applied, but ${g.appliedDescendants.join(', ')} (built on it) ${g.appliedDescendants.length === 1 ? 'is' : 'are'}; upgrade --out-of-order applies it`);
   for (const x of state.missing) lines.push(`MISSING:  ${x.revision} is applied (${x.appliedAt}) but its files are gone${x.downSql !== null ? '; `downgrade` can revert it from the stored down SQL' : ''}; \`upgrade\` refuses to apply anything until its files are back or it is reverted`);
   for (const d of state.drift) lines.push(`DRIFT:    ${label(d.revision)}: the file changed since it was applied (${d.cosmetic ? 'white space or comments only' : 'the SQL differs'}); \`check\` shows the diff`);
+  lines.push(...otherToolLines(state.otherTools, place));
   return lines.join('\n') + '\n';
 }
 
@@ -165,17 +168,6 @@ export async function statusCommand(ctx: DatabaseContext, project: Project, stan
     },
     { standIn: notCreated },
   );
-}
-
-/** The server's capabilities when they are not the dialect's usual ones, the advisory lock's holder, and the lease row when there is one. */
-function lockText(c: Capabilities, lease: LeaseHolder | null, holder: string | null = null): string {
-  const lines = c.lock === 'lease' || c.overriddenBy !== null ? [`server:   ${engine.describeCapabilities(c)}`] : [];
-  if (holder) lines.push(`LOCK:     the migration lock is ${holder}`);
-  if (lease) {
-    lines.push(`LOCK:     ${engine.describeHolder(lease)}`);
-    if (engine.isStale(lease)) lines.push(`          the next run refuses (exit 10) until its owner is known to be gone and it runs with --steal-stale-lock`);
-  }
-  return lines.map((l) => l + '\n').join('');
 }
 
 export async function currentCommand(ctx: DatabaseContext, project: Project, verbose = false): Promise<CommandResult> {
@@ -230,6 +222,8 @@ export function exitCodeForError(error: MigrateTuiError): number {
       return EXIT.gaps;
     case 'backup-tool':
       return EXIT.backupUnavailable;
+    case 'other-tool':
+      return EXIT.otherTool;
     case 'other-database':
       // The command line lacks --into-other-database (--yes does not stand in for it).
       return EXIT.usage;
@@ -245,6 +239,7 @@ export async function stampCommand(ctx: DatabaseContext, project: Project, targe
   return withMigrator(ctx, project, async (m) => {
     const state = await m.readState();
     const next = m.stampedSet(state, target);
+    ctx.io.err(takeOverNote(state.otherTools, target));
     const backwards = [...state.applied].filter((id) => !next.has(id));
     if (backwards.length > 0 || state.dirty) {
       ctx.io.err(`stamp ${target} runs no SQL; it records ${backwards.length > 0 ? `${backwards.join(', ')} as NOT applied` : 'the state'}${state.dirty ? ' and clears the dirty state' : ''}\n`);

@@ -47,6 +47,9 @@ export function registerMigrateCommands(program: Command, w: Wiring): void {
         if (!o.from && (g.url || w.hasDatabase(g)) && !g.dialect) {
           return withMigrator(w.database(g), loaded, async (m) => {
             const state = await m.readState();
+            // First contact with a database another tool migrated: a script from "nothing applied" would apply its revisions again.
+            const refusal = engine.otherToolRefusal(state.otherTools, m.db, loaded.graph, direction === 'upgrade' ? 'upgrade --sql' : 'downgrade');
+            if (refusal) throw refusal;
             // An applied revision without files: the script would be planned as if it were not applied (refused as online).
             if (direction === 'upgrade') engine.upgradeRevisions(loaded.graph, state, targetText, true);
             // A downgrade reverts those first, from the down SQL stored when they ran; a script made from the files would not (it reverted 2 with the table at 3).

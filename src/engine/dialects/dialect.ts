@@ -78,6 +78,12 @@ export interface DialectSyntax {
   readonly serverMillis: string;
   /** `INSERT … VALUES (…)` that does nothing when the key exists; its row count says whether it inserted (MySQL: INSERT IGNORE, as ON DUPLICATE KEY counts a found row with mysql2's FOUND_ROWS). */
   insertRowIfAbsent(table: string, columns: readonly string[], values: readonly string[]): string;
+  /**
+   * The catalogue query that finds other migration tools' tables (run/other-tools.ts): the
+   * columns (`table_name`, `column_name`) of those of `count` table names (`?` parameters) that
+   * exist in the connection's current schema (PostgreSQL), database (MySQL) or main file (SQLite).
+   */
+  otherToolColumns(count: number): string;
 }
 
 export function quoteWith(open: string, close: string, name: string): string {
@@ -91,4 +97,9 @@ export function quoteStringLiteral(value: string): string {
 /** Quotes a possibly schema-qualified name part by part. */
 export function qualifiedName(name: string, quote: (part: string) => string): string {
   return name.split('.').map(quote).join('.');
+}
+
+/** `?, ?, ?`: `count` placeholders. */
+export function placeholders(count: number): string {
+  return Array.from({ length: count }, () => '?').join(', ');
 }

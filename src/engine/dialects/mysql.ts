@@ -1,4 +1,4 @@
-import { quoteStringLiteral, quoteWith, type DialectSyntax } from './dialect.js';
+import { placeholders, quoteStringLiteral, quoteWith, type DialectSyntax } from './dialect.js';
 
 /** Printable ASCII without a backslash (and tab, CR, LF): reads the same in every sql_mode and character set. */
 const PLAIN_ASCII = /^[\t\n\r\x20-\x5b\x5d-\x7e]*$/;
@@ -71,4 +71,5 @@ export const mysqlSyntax: DialectSyntax = {
   },
   serverMillis: 'CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS SIGNED)',
   insertRowIfAbsent: (table, columns, values) => `INSERT IGNORE INTO ${table} (${columns.join(', ')}) VALUES (${values.join(', ')})`,
+  otherToolColumns: (count) => `SELECT TABLE_NAME AS table_name, COLUMN_NAME AS column_name FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name IN (${placeholders(count)})`,
 };

@@ -1,4 +1,4 @@
-import { quoteStringLiteral, quoteWith, type DialectSyntax } from './dialect.js';
+import { placeholders, quoteStringLiteral, quoteWith, type DialectSyntax } from './dialect.js';
 
 export const postgresSyntax: DialectSyntax = {
   name: 'postgres',
@@ -45,4 +45,5 @@ export const postgresSyntax: DialectSyntax = {
   },
   serverMillis: '(extract(epoch from clock_timestamp()) * 1000)::bigint',
   insertRowIfAbsent: (table, columns, values) => `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${values.join(', ')}) ON CONFLICT DO NOTHING`,
+  otherToolColumns: (count) => `SELECT table_name::text AS table_name, column_name::text AS column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name IN (${placeholders(count)})`,
 };

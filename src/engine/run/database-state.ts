@@ -10,6 +10,7 @@ export { joinStatements };
 import type { DirtyStep } from './runtime-errors.js';
 import { splitStatements, type Statement } from '../files/sql-splitter.js';
 import type { LogRow } from './state-store.js';
+import type { OtherToolRecord } from './other-tools.js';
 
 /**
  * What the database holds, read against the files: which revisions are applied (from the
@@ -28,6 +29,8 @@ export interface DatabaseState {
   readonly drift: readonly Drift[];
   /** Revisions an upgrade to all heads would apply (gaps included). */
   readonly pending: readonly string[];
+  /** Other migration tools' records, read only when migrate-tui has none (first-contact.ts); absent otherwise. */
+  readonly otherTools?: readonly OtherToolRecord[];
 }
 
 export interface Drift {

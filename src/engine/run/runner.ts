@@ -1,4 +1,3 @@
-import { redact, type ConnectionTarget } from '../connection.js';
 import type { DatabaseAdapter, LockLimits } from '../dialects/adapter.js';
 import { whoAndWhere } from '../dialects/connect.js';
 import type { MigrateTuiError } from '../errors.js';
@@ -11,9 +10,10 @@ import { loggedSql, StatementCursor, statementCount } from './statement-cursor.j
 import type { RunEvent } from './events.js';
 import { transactionControl } from '../dialects/transaction-control.js';
 import { cancelledBefore, RunCancel, type CancelOutcome } from './cancel.js';
-import { DirtyDatabaseError, MigrationFailedError, type FailureOutcome } from './runtime-errors.js';
+import { databaseMessageOf, DirtyDatabaseError, MigrationFailedError, type FailureOutcome } from './runtime-errors.js';
 import { StateStore, type NewLogRow } from './state-store.js';
 import { StartedAhead } from './started-ahead.js';
+import { withOtherTools } from './first-contact.js';
 import { runStepWithLockRetry, runTrackedWithLockRetry, TrackedSession, type LockRetryHooks } from './lock-retry.js';
 import { takeRunLock, type RunLockOptions } from './run-lock.js';
 import type { RunResult, RunStep, StepResult } from './steps.js';
@@ -79,17 +79,18 @@ export class StepRunner {
     const exists = await this.store.exists();
     const rows = exists ? await this.store.versionRows() : [];
     const log = exists ? await this.store.readLog() : [];
-    return readDatabaseState(this.project.graph, this.db.syntax, rows, log);
+    return withOtherTools(this.db, this.project.graph, readDatabaseState(this.project.graph, this.db.syntax, rows, log));
   }
 
-  /** Runs `work` holding the lock, on state read after taking it. */
-  async locked<T>(work: (state: DatabaseState) => Promise<T>, allowDirty = false): Promise<T> {
+  /** Runs `work` holding the lock, on state read after taking it. `first`: a check under the lock, before the state tables are made or upgraded (a refusal there writes nothing). */
+  async locked<T>(work: (state: DatabaseState) => Promise<T>, allowDirty = false, first?: () => Promise<void>): Promise<T> {
     const steal = this.options.stealStaleLock === true || this.stealStaleLockOnce;
     this.stealStaleLockOnce = false;
     const unlock = await takeRunLock(this.db, { ...this.options, stealStaleLock: steal }, (event) => this.emit(event), this.cancel);
     this.emit({ type: 'lock-acquired' });
     this.cancel.begin();
     try {
+      await first?.();
       await this.store.ensure();
       const state = await this.readState();
       if (state.dirty && !allowDirty) throw new DirtyDatabaseError(state.dirty, this.db.display);
@@ -260,8 +261,7 @@ export class StepRunner {
 
   /** The database's message, its DETAIL (PostgreSQL's `Key (id)=(1) is duplicated.`) and what the failed statement left behind (an INVALID index), secrets masked. */
   databaseMessage(error: unknown): string {
-    const { detail, leftBehind } = (error ?? {}) as { detail?: unknown; leftBehind?: unknown }, message = error instanceof Error ? error.message : String(error);
-    return redact(message + (typeof detail === 'string' && detail && !message.includes(detail) ? `\n  ${detail}` : '') + (typeof leftBehind === 'string' ? `\n  ${leftBehind}` : ''), this.options.connection);
+    return databaseMessageOf(error, this.options.connection);
   }
 
   failure(step: RunStep, done: number, error: unknown, state: 'rolled-back' | 'dirty', outcome: Partial<FailureOutcome> = {}, cursor = new StatementCursor(step)): MigrationFailedError {

@@ -1,3 +1,4 @@
+import { redact, type ConnectionTarget } from '../connection.js';
 import { MigrateTuiError } from '../errors.js';
 
 /** Errors from running migrations; each says what state the database is in now. */
@@ -152,4 +153,10 @@ export class GapError extends MigrateTuiError {
 function firstLine(sql: string): string {
   const line = sql.split('\n')[0]!;
   return line.length > 100 ? `${line.slice(0, 97)}…` : line;
+}
+
+/** A database error as a failure reports it: its message, its DETAIL (PostgreSQL's `Key (id)=(1) is duplicated.`) and what the failed statement left behind (an INVALID index), secrets masked. */
+export function databaseMessageOf(error: unknown, connection: ConnectionTarget): string {
+  const { detail, leftBehind } = (error ?? {}) as { detail?: unknown; leftBehind?: unknown }, message = error instanceof Error ? error.message : String(error);
+  return redact(message + (typeof detail === 'string' && detail && !message.includes(detail) ? `\n  ${detail}` : '') + (typeof leftBehind === 'string' ? `\n  ${leftBehind}` : ''), connection);
 }

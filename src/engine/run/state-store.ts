@@ -297,6 +297,11 @@ export class StateStore {
     await this.db.query(`DELETE FROM ${this.log} WHERE ${this.q('id')} = ? AND ${this.q('status')} = 'started' AND ${this.q('statements_done')} = 0`, [id]);
   }
 
+  /** Whether the log has a row that records a revision (anything but a seed's): one row read at most. */
+  async hasRevisionRecord(): Promise<boolean> {
+    return (await this.db.query(`SELECT 1 AS ${this.q('one')} FROM ${this.log} WHERE ${this.q('kind')} <> 'seed' LIMIT 1`)).length > 0;
+  }
+
   /** Every log row, oldest first. */
   async readLog(): Promise<LogRow[]> {
     if (this.layout === null) await this.exists();

@@ -1,4 +1,4 @@
-import { hintAt, previewText, riskLines } from '../../engine/index.js';
+import { hintAt, otherToolRefusal, previewText, riskLines } from '../../engine/index.js';
 import type { TuiContext } from '../context.js';
 import { busyFlow } from '../flows/busy.js';
 import { confirmFlow } from '../flows/confirm.js';
@@ -34,6 +34,9 @@ export function startUpgrade(ctx: TuiContext, target: string): void {
 function upgradeConfirm(ctx: TuiContext, target: string): void {
   const { session } = ctx;
   try {
+    // First contact with a database another tool migrated: refused before the confirmation (the run would refuse too).
+    const refusal = otherToolRefusal(session.state.otherTools, session.db, session.project.graph, 'upgrade');
+    if (refusal) throw refusal;
     const steps = session.planUpgrade(target);
     if (steps.length === 0) return ctx.notice(`nothing to upgrade: ${target} is already applied`);
     // The plan's lint findings come before the SQL, errors first.

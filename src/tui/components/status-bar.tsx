@@ -4,7 +4,7 @@ import { KEYMAP, type Scope } from '../keymap.js';
 import { colour } from '../theme.js';
 
 /** One status line (database, dialect, heads, pending, lock/dirty) and one line of key hints. */
-export function StatusBar(props: { database: string; dialect: string; heads: readonly string[]; pending: number; dirty: boolean; lock?: 'held' | 'stale' | null; readOnly: boolean; scope: Scope; notice: string | null; width: number; notCreated?: boolean; missing?: readonly string[] }) {
+export function StatusBar(props: { database: string; dialect: string; heads: readonly string[]; pending: number; dirty: boolean; lock?: 'held' | 'stale' | null; readOnly: boolean; scope: Scope; notice: string | null; width: number; notCreated?: boolean; missing?: readonly string[]; otherTool?: string | null }) {
   // A dirty database can only be resolved, so the way out is always on screen.
   const shown = KEYMAP.filter((b) => (b.hint || (props.dirty && b.action === 'resolve')) && b.scopes.includes(props.scope) && !(props.readOnly && b.mutates));
   const hints = fitHints(
@@ -18,7 +18,8 @@ export function StatusBar(props: { database: string; dialect: string; heads: rea
   const missingBelow = missing.filter((m) => !props.heads.includes(m)).length;
   const at = props.notCreated ? 'no database yet: upgrade creates it' : `at ${headsShown.join(', ') || 'base'}${missingBelow > 0 ? ` · ${missingBelow} applied without files` : ''}`;
   // A long database path gives way (cut from the left) before what the state says.
-  const rest = ` · ${props.dialect} · ${at} · ${props.pending} pending`;
+  // First contact with a database another tool migrated: what that tool says, not migrate-tui's empty record.
+  const rest = props.otherTool ? ` · ${props.dialect} · ${props.otherTool}` : ` · ${props.dialect} · ${at} · ${props.pending} pending`;
   // The lease row (servers without advisory locks): another run holds it, or its owner is gone (`status` says who).
   const lock = props.lock === 'stale' ? 'STALE LOCK ' : props.lock === 'held' ? 'LOCKED ' : '';
   const prefix = (props.dirty ? 6 : 0) + lock.length + (props.readOnly ? 10 : 0);

@@ -1,0 +1,51 @@
+import type { Capabilities, CommandPlace, LeaseHolder, OtherToolRecord } from '../../engine/index.js';
+import { engine } from '../engine.js';
+
+/** The server's capabilities when they are not the dialect's usual ones, the advisory lock's holder, and the lease row when there is one. */
+export function lockText(c: Capabilities, lease: LeaseHolder | null, holder: string | null = null): string {
+  const lines = c.lock === 'lease' || c.overriddenBy !== null ? [`server:   ${engine.describeCapabilities(c)}`] : [];
+  if (holder) lines.push(`LOCK:     the migration lock is ${holder}`);
+  if (lease) {
+    lines.push(`LOCK:     ${engine.describeHolder(lease)}`);
+    if (engine.isStale(lease)) lines.push(`          the next run refuses (exit 10) until its owner is known to be gone and it runs with --steal-stale-lock`);
+  }
+  return lines.map((l) => l + '\n').join('');
+}
+
+/**
+ * `OTHER:` lines on first contact (migrate-tui has no record of the database): what another
+ * tool's table says, and the stamp that takes the database over, or exactly why none fits.
+ */
+export function otherToolLines(records: readonly OtherToolRecord[] | undefined, place: CommandPlace): string[] {
+  const lines: string[] = [];
+  for (const r of records ?? []) {
+    if (!engine.recordsApplied(r)) {
+      lines.push(`OTHER:    ${r.tool}'s table ${r.table} is here and records nothing applied (${r.position}); \`upgrade\` starts at the first revision`);
+      continue;
+    }
+    lines.push(`OTHER:    this database ${engine.migratedBy(r)}; migrate-tui has no record of it yet`);
+    lines.push(
+      r.stamp !== null
+        ? `          take it over with: ${engine.commandAt(`stamp ${r.stamp}`, place)} (runs no SQL); \`upgrade\` refuses (exit 11) until then`
+        : `          no stamp fits: ${engine.hintAt(r.problem ?? '', place)}; \`upgrade\` refuses (exit 11) until then`,
+    );
+  }
+  return lines;
+}
+
+/** Whether first contact finds another tool's applied versions (status then says `pending` is migrate-tui's view only). */
+export const otherToolApplied = (records: readonly OtherToolRecord[] | undefined): boolean => (records ?? []).some((r) => engine.recordsApplied(r));
+
+/**
+ * What `stamp` says on first contact with a database another tool migrated: that tool's table is
+ * left as it was, and when the target is not where that table says the database is, that too.
+ */
+export function takeOverNote(records: readonly OtherToolRecord[] | undefined, target: string): string {
+  return (records ?? [])
+    .filter((r) => engine.recordsApplied(r))
+    .map((r) => {
+      const differs = r.stamp !== null && r.stamp !== target ? `warning: ${r.tool}'s ${r.table} says the database is at ${r.stamp}, not ${target}: check the schema before going on\n` : '';
+      return `${differs}taking over from ${r.tool}: its ${r.table} is left as it was (migrate-tui never writes it); stop running ${r.tool} on this database, and drop the table when you no longer need it\n`;
+    })
+    .join('');
+}

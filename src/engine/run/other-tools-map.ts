@@ -1,0 +1,93 @@
+import { MigrateTuiError } from '../errors.js';
+import type { RevisionGraph } from '../graph/graph.js';
+import { versionRows } from '../plan/version-rows.js';
+import type { OtherToolReading, OtherToolRecord } from './other-tools.js';
+
+/**
+ * Whether another tool's record maps onto this folder's revisions, and so which `stamp` takes
+ * the database over; else exactly why not. A version maps to the revision of the same id, or of
+ * the same number (golang-migrate and goose keep `0001_x.up.sql` as 1).
+ */
+export function takeOver(graph: RevisionGraph, record: OtherToolReading): { stamp: string | null; problem: string | null } {
+  const none = { stamp: null, problem: null };
+  const from = `${record.tool}'s ${record.table}`;
+  if (record.unreadable) return { stamp: null, problem: `migrate-tui may not read ${from}, so what it records is unknown: grant SELECT on it to this user, or look at it as its owner` };
+  if (record.tool === 'flyway') {
+    if (record.versions.length === 0 && !record.dirty) return none;
+    return {
+      stamp: null,
+      problem:
+        (record.dirty ? `${from} records a FAILED migration: run \`flyway repair\` (after fixing the database by hand) first; ` : '') +
+        "Flyway's versions name its V<version>__<name>.sql files, which migrate-tui does not read, so which revision of this folder the database is at is for you to say: `migrate-tui stamp <revision>`",
+    };
+  }
+  if (record.tool === 'golang-migrate' && record.dirty) {
+    const version = record.versions[0] ?? '-1';
+    return { stamp: null, problem: `${from} is DIRTY at version ${version}: a golang-migrate migration failed part-way. golang-migrate's own repair comes first: fix the database by hand, then \`migrate force <the version it is really at>\`; then look again with \`migrate-tui status\`` };
+  }
+  if (record.versions.length === 0) return none;
+  const byNumber = new Map<string, string>();
+  for (const id of graph.ids()) if (/^\d+$/.test(id)) byNumber.set(BigInt(id).toString(), id);
+  const revisionOf = (version: string): string | null => (graph.has(version) ? version : /^\d+$/.test(version) ? (byNumber.get(BigInt(version).toString()) ?? null) : null);
+  const unknown = record.versions.filter((v) => revisionOf(v) === null);
+  if (unknown.length > 0) {
+    const list = unknown.length > 5 ? `${unknown.slice(0, 5).join(', ')} and ${unknown.length - 5} more` : unknown.join(', ');
+    return { stamp: null, problem: `${from} records ${unknown.length === 1 ? 'version' : 'versions'} ${list}, which ${unknown.length === 1 ? 'is not a revision' : 'are not revisions'} of this folder: check that the folder is this database's history (another branch, another service?) before stamping anything` };
+  }
+  const mapped = new Set(record.versions.map((v) => revisionOf(v)!));
+  if (record.tool === 'golang-migrate' || record.tool === 'alembic') {
+    // The record is the current version (heads): everything below it is applied with it.
+    const heads = [...mapped];
+    if (heads.length === 1) return { stamp: heads[0]!, problem: null };
+    const all = graph.heads();
+    if (heads.length === all.length && heads.every((h) => all.includes(h))) return { stamp: 'heads', problem: null };
+    return { stamp: null, problem: `${from} holds ${heads.length} versions (${heads.join(', ')}), not this folder's heads: \`stamp\` takes one target; stamp the one it is at, then check the others with \`migrate-tui status\`` };
+  }
+  // dbmate, goose: every applied version is listed, so holes can be seen.
+  const below = [...graph.ancestors(mapped)].filter((id) => !mapped.has(id)).sort((a, b) => graph.rankOf(a) - graph.rankOf(b));
+  if (below.length > 0) {
+    const list = below.length > 5 ? `${below.slice(0, 5).join(', ')} and ${below.length - 5} more` : below.join(', ');
+    return { stamp: null, problem: `${from} does not record ${list}, which ${below.length === 1 ? 'a recorded version is' : 'recorded versions are'} built on (applied out of order, or skipped): a stamp would record ${below.length === 1 ? 'it' : 'them'} as applied without ${below.length === 1 ? 'its' : 'their'} SQL. Apply ${below.length === 1 ? 'it' : 'them'} with ${record.tool} first, or check the schema by hand` };
+  }
+  const heads = versionRows(graph, mapped);
+  if (heads.length === 1) return { stamp: heads[0]!, problem: null };
+  if (mapped.size === graph.size) return { stamp: 'heads', problem: null };
+  return { stamp: null, problem: `${from}'s versions end on ${heads.length} branches (${heads.join(', ')}): \`stamp\` takes one target; stamp one, then check the others with \`migrate-tui status\`` };
+}
+
+/** `golang-migrate (schema_migrations: version 3, not dirty)`. */
+export function describeOtherTool(record: OtherToolRecord): string {
+  return `${record.tool} (${record.table}: ${record.position})`;
+}
+
+/** What a database is, as a sentence's predicate: `was migrated by golang-migrate (…)`, or, unread, only that the table is there. */
+export function migratedBy(record: OtherToolRecord): string {
+  return record.unreadable ? `has ${record.tool}'s table ${record.table}, which this user may not read (${record.position.replace(/^could not be read: /, '')})` : `was migrated by ${describeOtherTool(record)}`;
+}
+
+/** What to do about a record, as one sentence: the stamp, or why there is none. */
+export function otherToolWayOut(record: OtherToolRecord): string {
+  if (record.stamp !== null) return `if the database is at ${record.stamp === 'heads' ? "this folder's heads" : record.stamp}, take it over with \`migrate-tui stamp ${record.stamp}\` (records ${record.stamp === 'heads' ? 'every revision' : `${record.stamp} and what it is built on`} as applied; runs no SQL), then upgrade`;
+  return record.problem ?? 'nothing is applied by it';
+}
+
+/**
+ * First contact with a database another tool migrated: migrate-tui has no record of it, and
+ * running would apply again what that tool applied. Raised before anything is written.
+ */
+export class OtherToolError extends MigrateTuiError {
+  constructor(records: readonly OtherToolRecord[], display: string, action: 'upgrade' | 'downgrade' | 'upgrade --sql', firstPending: string | null) {
+    const what = records.map(migratedBy).join(' and ');
+    const first = firstPending === null ? 'the folder' : `revision ${firstPending}`;
+    // Unread, what the table records is unknown: "again" would claim more than is known.
+    const again = records.some((r) => !r.unreadable) ? `would apply ${first} again` : `would start at ${first}, whatever that table records`;
+    const consequence = action === 'downgrade' ? 'it has nothing to revert until it takes the database over' : `${action === 'upgrade --sql' ? 'a script planned from it' : 'an upgrade'} ${again}`;
+    const tables = records.map((r) => r.table).join(' / ');
+    super(
+      'other-tool',
+      `refused: ${display} ${what}, and migrate-tui has no record of it yet: ${consequence}. ${action === 'upgrade --sql' ? 'No script was made' : 'Nothing was written'}`,
+      `${records.map(otherToolWayOut).join('; ')}. If ${tables} is not this history's (left by an old tool, or another application's), drop or rename it, and migrate-tui will treat the database as new`,
+      { records, action },
+    );
+  }
+}

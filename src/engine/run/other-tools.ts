@@ -1,0 +1,133 @@
+import type { DatabaseAdapter } from '../dialects/adapter.js';
+
+/**
+ * The records other migration tools keep in a database they migrated, read when migrate-tui
+ * has none of its own (first contact), so that a database another tool brought up to date is
+ * not migrated again from revision 1. Reads only: one catalogue query, then one SELECT per
+ * table found; never a write, never a lock of migrate-tui's.
+ */
+export type OtherToolName = 'golang-migrate' | 'dbmate' | 'goose' | 'flyway' | 'alembic';
+
+export interface OtherToolRecord {
+  readonly tool: OtherToolName;
+  /** The table, as the tool names it (in the connection's current schema or database). */
+  readonly table: string;
+  /** The versions it records as applied (golang-migrate: its one current version), in its order. */
+  readonly versions: readonly string[];
+  /** golang-migrate's dirty flag; Flyway: a failed entry is recorded. */
+  readonly dirty: boolean;
+  /** Where it stands, in words: `version 3, not dirty`. */
+  readonly position: string;
+  /** The revision `stamp` takes over with (it and what it is built on become applied), when the versions map exactly onto this folder; else null. */
+  readonly stamp: string | null;
+  /** The session could not read the table (a missing grant): what it records is unknown. */
+  readonly unreadable?: boolean;
+  /** Why no stamp is suggested (an unknown version, holes, dirty, a layout migrate-tui does not map); null when `stamp` is set or nothing is applied. */
+  readonly problem: string | null;
+}
+
+/** The tables looked for, whatever tool they turn out to be (schema_migrations: golang-migrate with a `dirty` column, else dbmate). */
+export const OTHER_TOOL_TABLES = ['schema_migrations', 'goose_db_version', 'flyway_schema_history', 'alembic_version'] as const;
+
+/** Whether the record says versions were applied (a stamp or a refusal is owed before migrate-tui runs anything). */
+export function recordsApplied(record: OtherToolRecord): boolean {
+  return record.versions.length > 0 || record.dirty || record.unreadable === true;
+}
+
+/** A record as read, before it is mapped onto a folder (other-tools-map.ts). */
+export type OtherToolReading = Omit<OtherToolRecord, 'stamp' | 'problem'>;
+
+/**
+ * The other tools' records in the connection's current schema (PostgreSQL `current_schema()`),
+ * database (MySQL/MariaDB) or main file (SQLite). Each dialect's catalogue query is its
+ * syntax's `otherToolColumns`; the records are read with plain SELECTs.
+ */
+export async function readOtherTools(db: DatabaseAdapter): Promise<OtherToolReading[]> {
+  const found = new Map<string, Set<string>>();
+  const rows = await db.query<{ table_name: unknown; column_name: unknown }>(db.syntax.otherToolColumns(OTHER_TOOL_TABLES.length), [...OTHER_TOOL_TABLES]);
+  for (const row of rows) {
+    const table = text(row.table_name).toLowerCase();
+    if (!found.has(table)) found.set(table, new Set());
+    found.get(table)!.add(text(row.column_name).toLowerCase());
+  }
+  const records: OtherToolReading[] = [];
+  for (const table of OTHER_TOOL_TABLES) {
+    const tool = toolOf(table, found.get(table) ?? new Set());
+    if (tool === null) continue;
+    // A table the session may not read (a grant other than SELECT): what it records is unknown, which refuses as applied would.
+    records.push(await readRecord(db, tool, table).catch((error: unknown) => ({ tool, table, versions: [], dirty: false, position: `could not be read: ${error instanceof Error ? error.message : String(error)}`, unreadable: true })));
+  }
+  return records;
+}
+
+/** Which tool a table of that name and those columns is; null: another table of the same name (the application's own), not read. */
+function toolOf(table: string, columns: ReadonlySet<string>): OtherToolName | null {
+  const has = (...names: string[]) => names.every((n) => columns.has(n));
+  if (table === 'schema_migrations') return has('version', 'dirty') ? 'golang-migrate' : has('version') ? 'dbmate' : null;
+  if (table === 'goose_db_version') return has('version_id', 'is_applied', 'id') ? 'goose' : null;
+  if (table === 'flyway_schema_history') return has('version', 'type', 'success', 'installed_rank') ? 'flyway' : null;
+  return table === 'alembic_version' && has('version_num') ? 'alembic' : null;
+}
+
+async function readRecord(db: DatabaseAdapter, tool: OtherToolName, table: string): Promise<OtherToolReading> {
+  const q = db.syntax.quoteIdentifier;
+  const select = <T>(cols: readonly string[], order = '') => db.query<T>(`SELECT ${cols.map(q).join(', ')} FROM ${q(table)}${order}`);
+  if (tool === 'golang-migrate') {
+    // golang-migrate: one row, the current version (none: nothing applied; -1 with dirty: its NilVersion).
+    const [row] = await select<{ version: unknown; dirty: unknown }>(['version', 'dirty']);
+    if (!row) return { tool: 'golang-migrate', table, versions: [], dirty: false, position: 'no version (nothing applied)' };
+    const version = text(row.version);
+    const dirty = truthy(row.dirty);
+    const versions = version.startsWith('-') ? [] : [version];
+    return { tool: 'golang-migrate', table, versions, dirty, position: `version ${version}, ${dirty ? 'DIRTY' : 'not dirty'}` };
+  }
+  if (tool === 'dbmate') {
+    // dbmate (Rails keeps the same table): one row per applied version.
+    const versions = inVersionOrder((await select<{ version: unknown }>(['version'])).map((r) => text(r.version)));
+    return { tool: 'dbmate', table, versions, dirty: false, position: appliedWords(versions) };
+  }
+  if (tool === 'goose') {
+    // goose: a row per up and per down; the latest row of a version decides. Version 0 is the table's own first row.
+    const applied = new Set<string>();
+    for (const r of await select<{ version_id: unknown; is_applied: unknown }>(['version_id', 'is_applied'], ` ORDER BY ${q('id')}`)) {
+      const version = text(r.version_id);
+      if (version === '0') continue;
+      if (truthy(r.is_applied)) applied.add(version);
+      else applied.delete(version);
+    }
+    const versions = inVersionOrder([...applied]);
+    return { tool: 'goose', table, versions, dirty: false, position: appliedWords(versions) };
+  }
+  if (tool === 'flyway') {
+    const rows = await select<{ version: unknown; type: unknown; success: unknown }>(['version', 'type', 'success'], ` ORDER BY ${q('installed_rank')}`);
+    // Versioned entries (repeatable ones have no version); not its schema-creation marker, deletions or undos.
+    const versioned = rows.filter((r) => r.version !== null && r.version !== undefined && !/^(SCHEMA|DELETE|UNDO)/i.test(text(r.type)));
+    const versions = [...new Set(versioned.filter((r) => truthy(r.success)).map((r) => text(r.version)))];
+    const failed = versioned.filter((r) => !truthy(r.success)).map((r) => text(r.version));
+    return { tool: 'flyway', table, versions, dirty: failed.length > 0, position: appliedWords(versions) + (failed.length > 0 ? `; FAILED: ${failed.join(', ')}` : '') };
+  }
+  const versions = (await select<{ version_num: unknown }>(['version_num'])).map((r) => text(r.version_num)).sort();
+  return { tool: 'alembic', table, versions, dirty: false, position: versions.length === 0 ? 'no version (nothing applied)' : `version_num ${versions.join(', ')}` };
+}
+
+function appliedWords(versions: readonly string[]): string {
+  if (versions.length === 0) return 'no version applied';
+  const shown = versions.length > 6 ? [...versions.slice(0, 3), '…', ...versions.slice(-2)] : versions;
+  return `${versions.length} version${versions.length === 1 ? '' : 's'} applied: ${shown.join(', ')}`;
+}
+
+/** Numbers in numeric order (versions are numbers for these tools), anything else after them by text. */
+export function inVersionOrder(versions: readonly string[]): string[] {
+  const numeric = (v: string) => /^\d+$/.test(v);
+  return [...versions].sort((a, b) => (numeric(a) && numeric(b) ? (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0) : numeric(a) ? -1 : numeric(b) ? 1 : a < b ? -1 : a > b ? 1 : 0));
+}
+
+function text(value: unknown): string {
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  return String(value).trim();
+}
+
+/** A boolean as each driver returns it (PostgreSQL true, MySQL 1, SQLite 1, a bigint 1n, text 't'). */
+function truthy(value: unknown): boolean {
+  return value === true || value === 1 || value === 1n || (typeof value === 'string' && ['1', 't', 'true'].includes(value.toLowerCase()));
+}

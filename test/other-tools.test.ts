@@ -1,0 +1,125 @@
+import test from 'ava';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli } from './helpers/cli.js';
+import { withDb } from './helpers/databases.js';
+import { makeFolder } from './helpers/folders.js';
+import { openScreen } from './helpers/screen.js';
+
+/**
+ * The other tools' records on SQLite, in process: goose's replayed log, Flyway and Alembic
+ * (reported; Alembic mapped when its version_num is a revision of the folder), tables that only
+ * share a name, an empty record, a seed-only log, and the TUI's status bar and upgrade.
+ * (golang-migrate and dbmate on every server: other-tools-db.test.ts.)
+ */
+const FOLDER = {
+  '00001_a.up.sql': 'CREATE TABLE a (id int);\n',
+  '00001_a.down.sql': 'DROP TABLE a;\n',
+  '00002_b.up.sql': 'CREATE TABLE b (id int);\n',
+  '00002_b.down.sql': 'DROP TABLE b;\n',
+};
+
+/** A SQLite file holding what `statements` make. */
+async function setUp(statements: readonly string[]): Promise<string> {
+  const file = join(mkdtempSync(join(tmpdir(), 'migrate-tui-other-')), 'db.sqlite');
+  writeFileSync(file, '');
+  const url = `sqlite:${file}`;
+  await withDb(url, async (db) => {
+    for (const s of statements) await db.execute(s);
+  });
+  return url;
+}
+
+const status = async (url: string, dir: string) => JSON.parse((await cli(['--url', url, '--dir', dir, '--json', 'status'])).stdout) as { otherTools: Array<Record<string, unknown>>; pending: string[] };
+const tables = (url: string) => withDb(url, (db) => db.query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).then((rows) => rows.map((r) => r.name));
+
+/** goose_db_version as goose's sqlite3 dialect creates it. */
+const GOOSE = 'CREATE TABLE goose_db_version (id INTEGER PRIMARY KEY AUTOINCREMENT, version_id INTEGER NOT NULL, is_applied INTEGER NOT NULL, tstamp TIMESTAMP DEFAULT (datetime(\'now\')))';
+
+test("goose: the latest row of each version decides (2 applied, then reverted: at 1), version 0 is goose's own; stamp 00001 is suggested", async (t) => {
+  const dir = makeFolder(FOLDER);
+  const url = await setUp([GOOSE, 'INSERT INTO goose_db_version (version_id, is_applied) VALUES (0, 1), (1, 1), (2, 1), (2, 0)']);
+  const [goose] = (await status(url, dir)).otherTools;
+  t.like(goose, { tool: 'goose', table: 'goose_db_version', versions: ['1'], stamp: '00001', problem: null });
+  const up = await cli(['--url', url, '--dir', dir, '--yes', 'upgrade']);
+  t.is(up.code, 11);
+  t.regex(up.stderr, /goose \(goose_db_version: 1 version applied: 1\)/);
+  t.deepEqual(await tables(url), ['goose_db_version', 'sqlite_sequence']);
+});
+
+test('Flyway: its successful versioned entries are reported, no stamp is guessed (its file names are not a layout migrate-tui reads); upgrade refuses', async (t) => {
+  const dir = makeFolder(FOLDER);
+  const url = await setUp([
+    'CREATE TABLE flyway_schema_history (installed_rank INT NOT NULL PRIMARY KEY, version VARCHAR(50), description VARCHAR(200) NOT NULL, type VARCHAR(20) NOT NULL, script VARCHAR(1000) NOT NULL, checksum INT, installed_by VARCHAR(100) NOT NULL, installed_on TEXT NOT NULL DEFAULT (datetime(\'now\')), execution_time INT NOT NULL, success BOOLEAN NOT NULL)',
+    "INSERT INTO flyway_schema_history VALUES (1, '1', 'a', 'SQL', 'V1__a.sql', 1, 'me', datetime('now'), 1, 1), (2, NULL, 'view', 'SQL', 'R__view.sql', 1, 'me', datetime('now'), 1, 1), (3, '2', 'b', 'SQL', 'V2__b.sql', 1, 'me', datetime('now'), 1, 1)",
+  ]);
+  const [flyway] = (await status(url, dir)).otherTools;
+  t.like(flyway, { tool: 'flyway', versions: ['1', '2'], dirty: false, stamp: null });
+  t.regex(String(flyway!.problem), /which migrate-tui does not read/);
+  const text = (await cli(['--url', url, '--dir', dir, 'status'])).stdout;
+  t.regex(text, /migrated by flyway \(flyway_schema_history: 2 versions applied: 1, 2\)/);
+  t.regex(text, /no stamp fits: Flyway's versions name its V<version>__<name>\.sql files/);
+  t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade'])).code, 11);
+});
+
+test("Alembic: a version_num that is a revision of the folder suggests its stamp; one that is not says so", async (t) => {
+  const dir = makeFolder(FOLDER);
+  const url = await setUp(['CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)', "INSERT INTO alembic_version VALUES ('00001')"]);
+  t.like((await status(url, dir)).otherTools[0], { tool: 'alembic', versions: ['00001'], stamp: '00001' });
+  await withDb(url, (db) => db.execute("UPDATE alembic_version SET version_num = 'ae1027a6acf'"));
+  const [unknown] = (await status(url, dir)).otherTools;
+  t.like(unknown, { stamp: null });
+  t.regex(String(unknown!.problem), /version ae1027a6acf, which is not a revision of this folder/);
+  t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade'])).code, 11);
+  // A stamp elsewhere than the table says is the user's call, but said.
+  await withDb(url, (db) => db.execute("UPDATE alembic_version SET version_num = '00001'"));
+  const stamp = await cli(['--url', url, '--dir', dir, 'stamp', '00002']);
+  t.is(stamp.code, 0);
+  t.regex(stamp.stderr, /warning: alembic's alembic_version says the database is at 00001, not 00002: check the schema before going on/);
+});
+
+test('a schema_migrations of other columns is not read; an empty golang-migrate table is said and refuses nothing', async (t) => {
+  const dir = makeFolder(FOLDER);
+  const foreign = await setUp(['CREATE TABLE schema_migrations (id INTEGER PRIMARY KEY, filename TEXT)', "INSERT INTO schema_migrations (filename) VALUES ('x')"]);
+  t.deepEqual((await status(foreign, dir)).otherTools, []);
+  t.is((await cli(['--url', foreign, '--dir', dir, '--yes', 'upgrade'])).code, 0);
+
+  const empty = await setUp(['CREATE TABLE schema_migrations (version uint64, dirty bool)']);
+  const text = (await cli(['--url', empty, '--dir', dir, 'status'])).stdout;
+  t.regex(text, /OTHER: +golang-migrate's table schema_migrations is here and records nothing applied/);
+  t.regex(text, /pending: +00001 a/);
+  const up = await cli(['--url', empty, '--dir', dir, '--yes', 'upgrade']);
+  t.is(up.code, 0, up.stderr);
+});
+
+test('a log of seeds only is still first contact (a seed records no revision): upgrade refuses after `seed`', async (t) => {
+  const dir = makeFolder(FOLDER);
+  const seeds = makeFolder({ '01_x.sql': 'SELECT 1;\n' });
+  const url = await setUp(['CREATE TABLE schema_migrations (version bigint not null primary key, dirty boolean not null)', 'INSERT INTO schema_migrations VALUES (2, 0)']);
+  t.is((await cli(['--url', url, '--dir', dir, '--yes', 'seed', '--seeds', seeds])).code, 0);
+  t.true((await tables(url)).includes('migrate_tui_log'));
+  const up = await cli(['--url', url, '--dir', dir, '--yes', 'upgrade']);
+  t.is(up.code, 11, up.stderr);
+  t.regex(up.stderr, /stamp 00002/);
+});
+
+test("the TUI: the status bar says which tool migrated the database and the stamp; u is refused before any confirmation, naming the stamp key", async (t) => {
+  const dir = makeFolder(FOLDER);
+  const url = await setUp(['CREATE TABLE schema_migrations (version bigint not null primary key, dirty boolean not null)', 'INSERT INTO schema_migrations VALUES (1, 0)']);
+  const s = await openScreen({ migrations: dir, url, width: 160 });
+  try {
+    await s.waitFor(/migrated by golang-migrate \(schema_migrations: version 1, not dirty\), no migrate-tui record: stamp 00001 \(s\) takes it over/);
+    await s.press('u');
+    const refused = await s.waitFor(/REFUSED — nothing ran/);
+    t.regex(refused, /select 00001 in the history and press s/);
+    t.notRegex(refused, /Upgrade to/);
+    await s.press('\u001B', 'q');
+    // Quitting reports synchronously from the key; poll the condition (bounded), never a sleep.
+    for (let i = 0; i < 10_000 && s.quitSummary() === null; i++) await new Promise((r) => setImmediate(r));
+  } finally {
+    await s.close();
+  }
+  t.regex(String(s.quitSummary()), /is at base by migrate-tui's record, and was migrated by golang-migrate \(schema_migrations: version 1, not dirty\): `migrate-tui stamp 00001` takes it over/);
+  t.deepEqual(await tables(url), ['schema_migrations']);
+});
