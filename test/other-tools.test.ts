@@ -8,8 +8,9 @@ import { makeFolder } from './helpers/folders.js';
 import { openScreen } from './helpers/screen.js';
 
 /**
- * The other tools' records on SQLite, in process: goose's replayed log, Flyway and Alembic
- * (reported; Alembic mapped when its version_num is a revision of the folder), tables that only
+ * The other tools' records on SQLite, in process: goose's replayed log, Flyway (mapped onto a
+ * Flyway folder's V files, its baseline, a failed entry) and Alembic (mapped when its
+ * version_num is a revision of the folder), tables that only
  * share a name, an empty record, a seed-only log, and the TUI's status bar and upgrade.
  * (golang-migrate and dbmate on every server: other-tools-db.test.ts.)
  */
@@ -48,19 +49,47 @@ test("goose: the latest row of each version decides (2 applied, then reverted: a
   t.deepEqual(await tables(url), ['goose_db_version', 'sqlite_sequence']);
 });
 
-test('Flyway: its successful versioned entries are reported, no stamp is guessed (its file names are not a layout migrate-tui reads); upgrade refuses', async (t) => {
-  const dir = makeFolder(FOLDER);
-  const url = await setUp([
-    'CREATE TABLE flyway_schema_history (installed_rank INT NOT NULL PRIMARY KEY, version VARCHAR(50), description VARCHAR(200) NOT NULL, type VARCHAR(20) NOT NULL, script VARCHAR(1000) NOT NULL, checksum INT, installed_by VARCHAR(100) NOT NULL, installed_on TEXT NOT NULL DEFAULT (datetime(\'now\')), execution_time INT NOT NULL, success BOOLEAN NOT NULL)',
-    "INSERT INTO flyway_schema_history VALUES (1, '1', 'a', 'SQL', 'V1__a.sql', 1, 'me', datetime('now'), 1, 1), (2, NULL, 'view', 'SQL', 'R__view.sql', 1, 'me', datetime('now'), 1, 1), (3, '2', 'b', 'SQL', 'V2__b.sql', 1, 'me', datetime('now'), 1, 1)",
-  ]);
+/** flyway_schema_history as Flyway creates it (its SQLite flavour). */
+const FLYWAY = "CREATE TABLE flyway_schema_history (installed_rank INT NOT NULL PRIMARY KEY, version VARCHAR(50), description VARCHAR(200) NOT NULL, type VARCHAR(20) NOT NULL, script VARCHAR(1000) NOT NULL, checksum INT, installed_by VARCHAR(100) NOT NULL, installed_on TEXT NOT NULL DEFAULT (datetime('now')), execution_time INT NOT NULL, success BOOLEAN NOT NULL)";
+const FLYWAY_FOLDER = {
+  'V1__a.sql': 'CREATE TABLE a (id int);\n',
+  'U1__a.sql': 'DROP TABLE a;\n',
+  'V1_1__b.sql': 'CREATE TABLE b (id int);\n',
+  'U1_1__b.sql': 'DROP TABLE b;\n',
+  'V2__c.sql': 'CREATE TABLE c (id int);\n',
+  'U2__c.sql': 'DROP TABLE c;\n',
+};
+const flywayRow = (rank: number, version: string | null, script: string, type = 'SQL', success = 1) => `(${rank}, ${version === null ? 'NULL' : `'${version}'`}, 'x', '${type}', '${script}', 1, 'me', datetime('now'), 1, ${success})`;
+
+test('Flyway: its successful versioned entries map onto the folder\'s V files (1_1 is revision 1.1), repeatable ones are skipped; stamp 1.1, then upgrade applies only 2', async (t) => {
+  const dir = makeFolder(FLYWAY_FOLDER);
+  const url = await setUp([FLYWAY, 'CREATE TABLE a (id int)', 'CREATE TABLE b (id int)', `INSERT INTO flyway_schema_history VALUES ${[flywayRow(1, '1', 'V1__a.sql'), flywayRow(2, null, 'R__view.sql'), flywayRow(3, '1.1', 'V1_1__b.sql')].join(', ')}`]);
   const [flyway] = (await status(url, dir)).otherTools;
-  t.like(flyway, { tool: 'flyway', versions: ['1', '2'], dirty: false, stamp: null });
-  t.regex(String(flyway!.problem), /which migrate-tui does not read/);
+  t.like(flyway, { tool: 'flyway', versions: ['1', '1.1'], dirty: false, stamp: '1.1', problem: null });
   const text = (await cli(['--url', url, '--dir', dir, 'status'])).stdout;
-  t.regex(text, /migrated by flyway \(flyway_schema_history: 2 versions applied: 1, 2\)/);
-  t.regex(text, /no stamp fits: Flyway's versions name its V<version>__<name>\.sql files/);
+  t.regex(text, /migrated by flyway \(flyway_schema_history: 2 versions applied: 1, 1\.1\)/);
+  t.regex(text, /take it over with: migrate-tui --url <url> stamp 1\.1 \(runs no SQL\)/);
   t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade'])).code, 11);
+  t.is((await cli(['--url', url, '--dir', dir, '--yes', 'stamp', '1.1'])).code, 0);
+  const up = await cli(['--url', url, '--dir', dir, '--yes', 'upgrade']);
+  t.is(up.code, 0, up.stderr);
+  t.regex(up.stdout, /applied 1 revision/);
+  t.deepEqual((await tables(url)).filter((n) => /^[abc]$/.test(n)), ['a', 'b', 'c']);
+});
+
+test('Flyway: a baseline counts for itself and everything below it; a FAILED entry names flyway repair and no stamp; a version the folder lacks says so', async (t) => {
+  const dir = makeFolder(FLYWAY_FOLDER);
+  const baseline = await setUp([FLYWAY, `INSERT INTO flyway_schema_history VALUES ${[flywayRow(1, '1.1', '<< Flyway Baseline >>', 'BASELINE'), flywayRow(2, '2', 'V2__c.sql')].join(', ')}`]);
+  t.like((await status(baseline, dir)).otherTools[0], { tool: 'flyway', versions: ['2'], baseline: '1.1', stamp: '2', problem: null });
+  const failed = await setUp([FLYWAY, `INSERT INTO flyway_schema_history VALUES ${[flywayRow(1, '1', 'V1__a.sql'), flywayRow(2, '1.1', 'V1_1__b.sql', 'SQL', 0)].join(', ')}`]);
+  const [dirty] = (await status(failed, dir)).otherTools;
+  t.like(dirty, { dirty: true, stamp: null });
+  t.regex(String(dirty!.problem), /records a FAILED migration: Flyway's own repair comes first .*flyway repair/);
+  const foreign = await setUp([FLYWAY, `INSERT INTO flyway_schema_history VALUES ${flywayRow(1, '7', 'V7__x.sql')}`]);
+  const [unknown] = (await status(foreign, dir)).otherTools;
+  t.like(unknown, { stamp: null });
+  t.regex(String(unknown!.problem), /version 7, which is not a revision of this folder/);
+  for (const url of [baseline, failed, foreign]) t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade'])).code, 11);
 });
 
 test("Alembic: a version_num that is a revision of the folder suggests its stamp; one that is not says so", async (t) => {

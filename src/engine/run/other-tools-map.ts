@@ -2,6 +2,7 @@ import { MigrateTuiError } from '../errors.js';
 import type { RevisionGraph } from '../graph/graph.js';
 import { versionRows } from '../plan/version-rows.js';
 import type { OtherToolReading, OtherToolRecord } from './other-tools.js';
+import { flywayVersionId } from '../files/flyway-names.js';
 
 /**
  * Whether another tool's record maps onto this folder's revisions, and so which `stamp` takes
@@ -12,29 +13,29 @@ export function takeOver(graph: RevisionGraph, record: OtherToolReading): { stam
   const none = { stamp: null, problem: null };
   const from = `${record.tool}'s ${record.table}`;
   if (record.unreadable) return { stamp: null, problem: `migrate-tui may not read ${from}, so what it records is unknown: grant SELECT on it to this user, or look at it as its owner` };
-  if (record.tool === 'flyway') {
-    if (record.versions.length === 0 && !record.dirty) return none;
-    return {
-      stamp: null,
-      problem:
-        (record.dirty ? `${from} records a FAILED migration: run \`flyway repair\` (after fixing the database by hand) first; ` : '') +
-        "Flyway's versions name its V<version>__<name>.sql files, which migrate-tui does not read, so which revision of this folder the database is at is for you to say: `migrate-tui stamp <revision>`",
-    };
+  if (record.tool === 'flyway' && record.dirty) {
+    return { stamp: null, problem: `${from} records a FAILED migration: Flyway's own repair comes first — fix the database by hand, then \`flyway repair\`; then look again with \`migrate-tui status\`` };
   }
   if (record.tool === 'golang-migrate' && record.dirty) {
     const version = record.versions[0] ?? '-1';
     return { stamp: null, problem: `${from} is DIRTY at version ${version}: a golang-migrate migration failed part-way. golang-migrate's own repair comes first: fix the database by hand, then \`migrate force <the version it is really at>\`; then look again with \`migrate-tui status\`` };
   }
-  if (record.versions.length === 0) return none;
+  if (record.versions.length === 0 && record.baseline === undefined) return none;
   const byNumber = new Map<string, string>();
   for (const id of graph.ids()) if (/^\d+$/.test(id)) byNumber.set(BigInt(id).toString(), id);
-  const revisionOf = (version: string): string | null => (graph.has(version) ? version : /^\d+$/.test(version) ? (byNumber.get(BigInt(version).toString()) ?? null) : null);
+  const anyLayout = (version: string): string | null => (graph.has(version) ? version : /^\d+$/.test(version) ? (byNumber.get(BigInt(version).toString()) ?? null) : null);
+  // Flyway's versions name V files, read as revisions with Flyway's ids (`1_1` and `1.10.0` are `1.1` and `1.10`).
+  const revisionOf = (version: string): string | null => anyLayout(version) ?? (record.tool === 'flyway' && /^[0-9]+(?:[._][0-9]+)*$/.test(version) ? anyLayout(flywayVersionId(version)) : null);
+  // Flyway's baseline: it and all below it count as applied. Not a revision of the folder (the usual
+  // `flyway baseline` at 1 under files that start at 2): nothing below it is known, so it adds nothing.
+  const baseline = record.baseline !== undefined ? revisionOf(record.baseline) : null;
   const unknown = record.versions.filter((v) => revisionOf(v) === null);
   if (unknown.length > 0) {
     const list = unknown.length > 5 ? `${unknown.slice(0, 5).join(', ')} and ${unknown.length - 5} more` : unknown.join(', ');
     return { stamp: null, problem: `${from} records ${unknown.length === 1 ? 'version' : 'versions'} ${list}, which ${unknown.length === 1 ? 'is not a revision' : 'are not revisions'} of this folder: check that the folder is this database's history (another branch, another service?) before stamping anything` };
   }
   const mapped = new Set(record.versions.map((v) => revisionOf(v)!));
+  if (baseline !== null) for (const id of graph.ancestors([baseline])) mapped.add(id);
   if (record.tool === 'golang-migrate' || record.tool === 'alembic') {
     // The record is the current version (heads): everything below it is applied with it.
     const heads = [...mapped];
@@ -43,7 +44,8 @@ export function takeOver(graph: RevisionGraph, record: OtherToolReading): { stam
     if (heads.length === all.length && heads.every((h) => all.includes(h))) return { stamp: 'heads', problem: null };
     return { stamp: null, problem: `${from} holds ${heads.length} versions (${heads.join(', ')}), not this folder's heads: \`stamp\` takes one target; stamp the one it is at, then check the others with \`migrate-tui status\`` };
   }
-  // dbmate, goose: every applied version is listed, so holes can be seen.
+  if (mapped.size === 0) return none;
+  // dbmate, goose, Flyway: every applied version is listed, so holes can be seen.
   const below = [...graph.ancestors(mapped)].filter((id) => !mapped.has(id)).sort((a, b) => graph.rankOf(a) - graph.rankOf(b));
   if (below.length > 0) {
     const list = below.length > 5 ? `${below.slice(0, 5).join(', ')} and ${below.length - 5} more` : below.join(', ');

@@ -20,6 +20,8 @@ export interface OtherToolRecord {
   readonly position: string;
   /** The revision `stamp` takes over with (it and what it is built on become applied), when the versions map exactly onto this folder; else null. */
   readonly stamp: string | null;
+  /** Flyway: the version `flyway baseline` marked (it and every version below it count as applied, with no row of their own). */
+  readonly baseline?: string;
   /** The session could not read the table (a missing grant): what it records is unknown. */
   readonly unreadable?: boolean;
   /** Why no stamp is suggested (an unknown version, holes, dirty, a layout migrate-tui does not map); null when `stamp` is set or nothing is applied. */
@@ -102,9 +104,12 @@ async function readRecord(db: DatabaseAdapter, tool: OtherToolName, table: strin
     const rows = await select<{ version: unknown; type: unknown; success: unknown }>(['version', 'type', 'success'], ` ORDER BY ${q('installed_rank')}`);
     // Versioned entries (repeatable ones have no version); not its schema-creation marker, deletions or undos.
     const versioned = rows.filter((r) => r.version !== null && r.version !== undefined && !/^(SCHEMA|DELETE|UNDO)/i.test(text(r.type)));
-    const versions = [...new Set(versioned.filter((r) => truthy(r.success)).map((r) => text(r.version)))];
+    const isBaseline = (r: { type: unknown }) => /^BASELINE/i.test(text(r.type));
+    const versions = [...new Set(versioned.filter((r) => truthy(r.success) && !isBaseline(r)).map((r) => text(r.version)))];
+    const baseline = versioned.filter((r) => truthy(r.success) && isBaseline(r)).map((r) => text(r.version)).pop();
     const failed = versioned.filter((r) => !truthy(r.success)).map((r) => text(r.version));
-    return { tool: 'flyway', table, versions, dirty: failed.length > 0, position: appliedWords(versions) + (failed.length > 0 ? `; FAILED: ${failed.join(', ')}` : '') };
+    const position = (baseline !== undefined ? `baseline ${baseline}; ` : '') + appliedWords(versions) + (failed.length > 0 ? `; FAILED: ${failed.join(', ')}` : '');
+    return { tool: 'flyway', table, versions, dirty: failed.length > 0, position, ...(baseline !== undefined ? { baseline } : {}) };
   }
   const versions = (await select<{ version_num: unknown }>(['version_num'])).map((r) => text(r.version_num)).sort();
   return { tool: 'alembic', table, versions, dirty: false, position: versions.length === 0 ? 'no version (nothing applied)' : `version_num ${versions.join(', ')}` };
