@@ -57,6 +57,8 @@ export class StateStore {
   private pinned: Promise<void> | null = null;
   /** Known after exists() or ensure(); readLog() finds it out when not. */
   private layout: LogLayout | null = null;
+  /** Set by ensure(): the next exists() answers from it (the tables were just made or found) instead of three round trips. Once only: a migration run afterwards may drop them. */
+  private justEnsured = false;
   /** The server refused the compound statement unparsed (its sql_mode): finishStep does not send it again. */
   private compoundRefused = false;
 
@@ -83,6 +85,10 @@ export class StateStore {
   /** Whether the version and log tables exist (and, as a side effect, which layout the log has). Changes nothing. */
   async exists(): Promise<boolean> {
     await this.pin();
+    if (this.justEnsured) {
+      this.justEnsured = false;
+      return true;
+    }
     const found = (await this.db.tableExists(this.at.version)) && (await this.db.tableExists(this.at.log));
     if (found) this.layout = (await this.db.tableExists(textTableName(this.at))) ? 'texts' : 'inline';
     return found;
@@ -101,6 +107,7 @@ export class StateStore {
     await this.create().catch((error: unknown) => {
       throw this.db.syntax.readOnly.refused(error) ? new ReadOnlyDatabaseError(this.db.display, (error as Error).message, this.db.syntax.readOnly.hint) : error;
     });
+    this.justEnsured = true;
   }
 
   /**
