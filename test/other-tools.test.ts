@@ -92,6 +92,26 @@ test('Flyway: a baseline counts for itself and everything below it; a FAILED ent
   for (const url of [baseline, failed, foreign]) t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade'])).code, 11);
 });
 
+test('Flyway: a baseline covers every V file at or below its version, a file of the folder or not; a baseline with nothing after it refuses like applied versions (flyway baseline on an existing schema)', async (t) => {
+  const dir = makeFolder(FLYWAY_FOLDER);
+  const base = (version: string) => flywayRow(1, version, '<< Flyway Baseline >>', 'BASELINE');
+  // 1.5 is no file: Flyway skips V1 and V1_1 below it and applied V2.
+  const between = await setUp([FLYWAY, `INSERT INTO flyway_schema_history VALUES ${[base('1.5'), flywayRow(2, '2', 'V2__c.sql')].join(', ')}`]);
+  t.like((await status(between, dir)).otherTools[0], { versions: ['2'], baseline: '1.5', stamp: '2', problem: null });
+  // Only the baseline: the schema is at 1.1 by Flyway's word, and an upgrade would run V1 on it.
+  const only = await setUp([FLYWAY, 'CREATE TABLE a (id int)', 'CREATE TABLE b (id int)', `INSERT INTO flyway_schema_history VALUES ${base('1.5')}`]);
+  t.like((await status(only, dir)).otherTools[0], { versions: [], baseline: '1.5', stamp: '1.1', problem: null });
+  const text = (await cli(['--url', only, '--dir', dir, 'status'])).stdout;
+  t.regex(text, /take it over with: migrate-tui --url <url> stamp 1\.1 \(runs no SQL\)/);
+  const up = await cli(['--url', only, '--dir', dir, '--yes', 'upgrade']);
+  t.is(up.code, 11, up.stderr);
+  t.deepEqual(await tables(only), ['a', 'b', 'flyway_schema_history']);
+  // Below every file (`flyway baseline` at 0): it covers nothing, and the upgrade starts at V1 as Flyway's would.
+  const below = await setUp([FLYWAY, `INSERT INTO flyway_schema_history VALUES ${base('0')}`]);
+  t.like((await status(below, dir)).otherTools[0], { baseline: '0', stamp: null, problem: null });
+  t.is((await cli(['--url', below, '--dir', dir, '--yes', 'upgrade'])).code, 0);
+});
+
 test("Alembic: a version_num that is a revision of the folder suggests its stamp; one that is not says so", async (t) => {
   const dir = makeFolder(FOLDER);
   const url = await setUp(['CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)', "INSERT INTO alembic_version VALUES ('00001')"]);

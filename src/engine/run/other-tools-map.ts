@@ -20,22 +20,23 @@ export function takeOver(graph: RevisionGraph, record: OtherToolReading): { stam
     const version = record.versions[0] ?? '-1';
     return { stamp: null, problem: `${from} is DIRTY at version ${version}: a golang-migrate migration failed part-way. golang-migrate's own repair comes first: fix the database by hand, then \`migrate force <the version it is really at>\`; then look again with \`migrate-tui status\`` };
   }
-  if (record.versions.length === 0 && record.baseline === undefined) return none;
   const byNumber = new Map<string, string>();
   for (const id of graph.ids()) if (/^\d+$/.test(id)) byNumber.set(BigInt(id).toString(), id);
   const anyLayout = (version: string): string | null => (graph.has(version) ? version : /^\d+$/.test(version) ? (byNumber.get(BigInt(version).toString()) ?? null) : null);
   // Flyway's versions name V files, read as revisions with Flyway's ids (`1_1` and `1.10.0` are `1.1` and `1.10`).
   const revisionOf = (version: string): string | null => anyLayout(version) ?? (record.tool === 'flyway' && /^[0-9]+(?:[._][0-9]+)*$/.test(version) ? anyLayout(flywayVersionId(version)) : null);
-  // Flyway's baseline: it and all below it count as applied. Not a revision of the folder (the usual
-  // `flyway baseline` at 1 under files that start at 2): nothing below it is known, so it adds nothing.
-  const baseline = record.baseline !== undefined ? revisionOf(record.baseline) : null;
+  // Flyway's baseline: it and every version below it count as applied, whether or not it is a file of
+  // the folder (Flyway skips the V files at or below it: `flyway baseline` at 2.5 covers V1 and V2; at 1
+  // under files that start at 2 it covers nothing).
+  const covered = record.baseline !== undefined ? atOrBelow(graph, record.baseline) : [];
+  if (record.versions.length === 0 && covered.length === 0) return none;
   const unknown = record.versions.filter((v) => revisionOf(v) === null);
   if (unknown.length > 0) {
     const list = unknown.length > 5 ? `${unknown.slice(0, 5).join(', ')} and ${unknown.length - 5} more` : unknown.join(', ');
     return { stamp: null, problem: `${from} records ${unknown.length === 1 ? 'version' : 'versions'} ${list}, which ${unknown.length === 1 ? 'is not a revision' : 'are not revisions'} of this folder: check that the folder is this database's history (another branch, another service?) before stamping anything` };
   }
   const mapped = new Set(record.versions.map((v) => revisionOf(v)!));
-  if (baseline !== null) for (const id of graph.ancestors([baseline])) mapped.add(id);
+  for (const id of graph.ancestors(covered)) mapped.add(id);
   if (record.tool === 'golang-migrate' || record.tool === 'alembic') {
     // The record is the current version (heads): everything below it is applied with it.
     const heads = [...mapped];
@@ -55,6 +56,22 @@ export function takeOver(graph: RevisionGraph, record: OtherToolReading): { stam
   if (heads.length === 1) return { stamp: heads[0]!, problem: null };
   if (mapped.size === graph.size) return { stamp: 'heads', problem: null };
   return { stamp: null, problem: `${from}'s versions end on ${heads.length} branches (${heads.join(', ')}): \`stamp\` takes one target; stamp one, then check the others with \`migrate-tui status\`` };
+}
+
+/** The revisions at or below a Flyway version, compared as Flyway does, part by part as numbers (`1.10` above `1.9`, `1.0` is `1`): ids like `1.1` or `000002`. */
+function atOrBelow(graph: RevisionGraph, version: string): string[] {
+  if (!/^[0-9]+(?:[._][0-9]+)*$/.test(version)) return [];
+  const parts = (v: string) => flywayVersionId(v).split('.').map((p) => BigInt(p));
+  const limit = parts(version);
+  const compare = (a: readonly bigint[], b: readonly bigint[]): number => {
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      const x = a[i] ?? 0n;
+      const y = b[i] ?? 0n;
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    return 0;
+  };
+  return graph.ids().filter((id) => /^[0-9]+(?:\.[0-9]+)*$/.test(id) && compare(parts(id), limit) <= 0);
 }
 
 /** `golang-migrate (schema_migrations: version 3, not dirty)`. */

@@ -31,9 +31,13 @@ export interface OtherToolRecord {
 /** The tables looked for, whatever tool they turn out to be (schema_migrations: golang-migrate with a `dirty` column, else dbmate). */
 export const OTHER_TOOL_TABLES = ['schema_migrations', 'goose_db_version', 'flyway_schema_history', 'alembic_version'] as const;
 
-/** Whether the record says versions were applied (a stamp or a refusal is owed before migrate-tui runs anything). */
+/**
+ * Whether the record says versions were applied (a stamp or a refusal is owed before migrate-tui runs anything).
+ * A Flyway baseline with no version after it (`flyway baseline` on an existing schema) counts when it covers
+ * revisions of the folder: then it has a stamp, or a problem saying why none fits.
+ */
 export function recordsApplied(record: OtherToolRecord): boolean {
-  return record.versions.length > 0 || record.dirty || record.unreadable === true;
+  return record.versions.length > 0 || record.dirty || record.unreadable === true || (record.baseline !== undefined && (record.stamp !== null || record.problem !== null));
 }
 
 /** A record as read, before it is mapped onto a folder (other-tools-map.ts). */
