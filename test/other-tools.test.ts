@@ -112,6 +112,19 @@ test('Flyway: a baseline covers every V file at or below its version, a file of 
   t.is((await cli(['--url', below, '--dir', dir, '--yes', 'upgrade'])).code, 0);
 });
 
+test("Flyway: an undo (UNDO_SQL, UNDO_SCRIPT) or a repair's DELETE row takes its version back out, as Flyway reads its history; the newest baseline counts", async (t) => {
+  const dir = makeFolder(FLYWAY_FOLDER);
+  // V2 applied, then undone by Flyway Teams' U2: the database is at 1.1.
+  const undone = await setUp([FLYWAY, `INSERT INTO flyway_schema_history VALUES ${[flywayRow(1, '1', 'V1__a.sql'), flywayRow(2, '1.1', 'V1_1__b.sql'), flywayRow(3, '2', 'V2__c.sql'), flywayRow(4, '2', 'U2__c.sql', 'UNDO_SCRIPT')].join(', ')}`]);
+  t.like((await status(undone, dir)).otherTools[0], { versions: ['1', '1.1'], stamp: '1.1', problem: null });
+  // V7's file was removed and `flyway repair` marked it deleted: it is no longer one of the versions.
+  const deleted = await setUp([FLYWAY, `INSERT INTO flyway_schema_history VALUES ${[flywayRow(1, '1', 'V1__a.sql'), flywayRow(2, '7', 'V7__x.sql'), flywayRow(3, '7', 'V7__x.sql', 'DELETE')].join(', ')}`]);
+  t.like((await status(deleted, dir)).otherTools[0], { versions: ['1'], stamp: '1', problem: null });
+  // Two baselines: Flyway takes the newest version, whatever its rank.
+  const two = await setUp([FLYWAY, `INSERT INTO flyway_schema_history VALUES ${[flywayRow(1, '1.1', '<< Flyway Baseline >>', 'BASELINE'), flywayRow(2, '1', '<< Flyway Baseline >>', 'BASELINE')].join(', ')}`]);
+  t.like((await status(two, dir)).otherTools[0], { baseline: '1.1', stamp: '1.1' });
+});
+
 test("Alembic: a version_num that is a revision of the folder suggests its stamp; one that is not says so", async (t) => {
   const dir = makeFolder(FOLDER);
   const url = await setUp(['CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)', "INSERT INTO alembic_version VALUES ('00001')"]);
