@@ -85,11 +85,16 @@ test('Flyway: a baseline counts for itself and everything below it; a FAILED ent
   const [dirty] = (await status(failed, dir)).otherTools;
   t.like(dirty, { dirty: true, stamp: null });
   t.regex(String(dirty!.problem), /records a FAILED migration: Flyway's own repair comes first .*flyway repair/);
+  // Without Flyway (a team switching away from it), the repair of a failed entry is one DELETE: it works, and the version is pending again.
+  t.regex(String(dirty!.problem), /without Flyway: `DELETE FROM flyway_schema_history WHERE NOT success`, which is what repair does to a failed entry/);
+  t.is((await cli(['--url', failed, '--dir', dir, '--yes', 'upgrade'])).code, 11);
+  await withDb(failed, (db) => db.execute('DELETE FROM flyway_schema_history WHERE NOT success'));
+  t.like((await status(failed, dir)).otherTools[0], { versions: ['1'], dirty: false, stamp: '1', problem: null });
   const foreign = await setUp([FLYWAY, `INSERT INTO flyway_schema_history VALUES ${flywayRow(1, '7', 'V7__x.sql')}`]);
   const [unknown] = (await status(foreign, dir)).otherTools;
   t.like(unknown, { stamp: null });
   t.regex(String(unknown!.problem), /version 7, which is not a revision of this folder/);
-  for (const url of [baseline, failed, foreign]) t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade'])).code, 11);
+  for (const url of [baseline, foreign]) t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade'])).code, 11);
 });
 
 test('Flyway: a baseline covers every V file at or below its version, a file of the folder or not; a baseline with nothing after it refuses like applied versions (flyway baseline on an existing schema)', async (t) => {

@@ -14,7 +14,8 @@ export function takeOver(graph: RevisionGraph, record: OtherToolReading): { stam
   const from = `${record.tool}'s ${record.table}`;
   if (record.unreadable) return { stamp: null, problem: `migrate-tui may not read ${from}, so what it records is unknown: grant SELECT on it to this user, or look at it as its owner` };
   if (record.tool === 'flyway' && record.dirty) {
-    return { stamp: null, problem: `${from} records a FAILED migration: Flyway's own repair comes first — fix the database by hand, then \`flyway repair\`; then look again with \`migrate-tui status\`` };
+    // `flyway repair` removes a failed entry (and realigns checksums, which does not matter here): without Flyway, the same DELETE does it.
+    return { stamp: null, problem: `${from} records a FAILED migration: Flyway's own repair comes first — undo by hand what it did before it failed, then \`flyway repair\` (without Flyway: \`DELETE FROM ${record.table} WHERE NOT success\`, which is what repair does to a failed entry); then look again with \`migrate-tui status\`: the failed version is then pending` };
   }
   if (record.tool === 'golang-migrate' && record.dirty) {
     const version = record.versions[0] ?? '-1';
