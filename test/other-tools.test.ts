@@ -69,6 +69,11 @@ test('Flyway: its successful versioned entries map onto the folder\'s V files (1
   const text = (await cli(['--url', url, '--dir', dir, 'status'])).stdout;
   t.regex(text, /migrated by flyway \(flyway_schema_history: 2 versions applied: 1, 1\.1\)/);
   t.regex(text, /take it over with: migrate-tui --url <url> stamp 1\.1 \(runs no SQL\)/);
+  // Not "nothing applied": that is migrate-tui's record only.
+  t.regex(text, /current: +base by migrate-tui's record \(see OTHER\)\napplied: +0 of 3 revisions by migrate-tui's record\n/);
+  t.notRegex(text, /nothing applied/);
+  const current = await cli(['--url', url, '--dir', dir, 'current']);
+  t.is(current.stdout, "base by migrate-tui's record; the database was migrated by flyway (flyway_schema_history: 2 versions applied: 1, 1.1): `migrate-tui --url <url> status` says how to take it over\n");
   t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade'])).code, 11);
   t.is((await cli(['--url', url, '--dir', dir, '--yes', 'stamp', '1.1'])).code, 0);
   const up = await cli(['--url', url, '--dir', dir, '--yes', 'upgrade']);
