@@ -135,6 +135,18 @@ test("Flyway: an undo (UNDO_SQL, UNDO_SCRIPT) or a repair's DELETE row takes its
   t.like((await status(two, dir)).otherTools[0], { baseline: '1.1', stamp: '1.1' });
 });
 
+test("Flyway before 5 (schema_version, with version_rank; INIT was its baseline before 3) is read as Flyway's history; a schema_version of other columns is not", async (t) => {
+  const dir = makeFolder(FLYWAY_FOLDER);
+  const OLD = FLYWAY.replace('flyway_schema_history (', 'schema_version (version_rank INT NOT NULL, ');
+  const old = await setUp([OLD, `INSERT INTO schema_version (version_rank, installed_rank, version, description, type, script, checksum, installed_by, installed_on, execution_time, success) VALUES (1, 1, '1', '<< Flyway Init >>', 'INIT', '<< Flyway Init >>', NULL, 'me', datetime('now'), 0, 1), (2, 2, '1.1', 'b', 'SQL', 'V1_1__b.sql', 1, 'me', datetime('now'), 1, 1)`]);
+  t.like((await status(old, dir)).otherTools[0], { tool: 'flyway', table: 'schema_version', versions: ['1.1'], baseline: '1', stamp: '1.1', problem: null });
+  const up = await cli(['--url', old, '--dir', dir, '--yes', 'upgrade']);
+  t.is(up.code, 11);
+  t.regex(up.stderr, /migrated by flyway \(schema_version: baseline 1; 1 version applied: 1\.1\)/);
+  const mine = await setUp(['CREATE TABLE schema_version (id INTEGER PRIMARY KEY, version TEXT)', "INSERT INTO schema_version (version) VALUES ('3')"]);
+  t.deepEqual((await status(mine, dir)).otherTools, []);
+});
+
 test("Alembic: a version_num that is a revision of the folder suggests its stamp; one that is not says so", async (t) => {
   const dir = makeFolder(FOLDER);
   const url = await setUp(['CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)', "INSERT INTO alembic_version VALUES ('00001')"]);

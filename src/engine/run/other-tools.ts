@@ -28,8 +28,8 @@ export interface OtherToolRecord {
   readonly problem: string | null;
 }
 
-/** The tables looked for, whatever tool they turn out to be (schema_migrations: golang-migrate with a `dirty` column, else dbmate). */
-export const OTHER_TOOL_TABLES = ['schema_migrations', 'goose_db_version', 'flyway_schema_history', 'alembic_version'] as const;
+/** The tables looked for, whatever tool they turn out to be (schema_migrations: golang-migrate with a `dirty` column, else dbmate; schema_version: Flyway before 5, with Flyway's columns). */
+export const OTHER_TOOL_TABLES = ['schema_migrations', 'goose_db_version', 'flyway_schema_history', 'schema_version', 'alembic_version'] as const;
 
 /**
  * Whether the record says versions were applied (a stamp or a refusal is owed before migrate-tui runs anything).
@@ -71,7 +71,8 @@ function toolOf(table: string, columns: ReadonlySet<string>): OtherToolName | nu
   const has = (...names: string[]) => names.every((n) => columns.has(n));
   if (table === 'schema_migrations') return has('version', 'dirty') ? 'golang-migrate' : has('version') ? 'dbmate' : null;
   if (table === 'goose_db_version') return has('version_id', 'is_applied', 'id') ? 'goose' : null;
-  if (table === 'flyway_schema_history') return has('version', 'type', 'success', 'installed_rank') ? 'flyway' : null;
+  // Flyway 5 renamed its table: before, it was schema_version (with a version_rank column besides).
+  if (table === 'flyway_schema_history' || table === 'schema_version') return has('version', 'type', 'success', 'installed_rank') ? 'flyway' : null;
   return table === 'alembic_version' && has('version_num') ? 'alembic' : null;
 }
 
@@ -109,7 +110,7 @@ async function readRecord(db: DatabaseAdapter, tool: OtherToolName, table: strin
     // Replayed in installed_rank order as Flyway reads its history: a versioned entry applies its version
     // (repeatable ones have no version; its schema-creation marker is none); an undo (Flyway Teams'
     // UNDO_SQL, UNDO_SCRIPT since 9) or a `flyway repair` deletion (DELETE) takes it back out; its
-    // newest baseline covers what is below it.
+    // newest baseline (INIT before Flyway 3) covers what is below it.
     const applied = new Set<string>();
     const failed: string[] = [];
     let baseline: string | undefined;
@@ -118,7 +119,7 @@ async function readRecord(db: DatabaseAdapter, tool: OtherToolName, table: strin
       const version = text(r.version);
       const type = text(r.type);
       if (!truthy(r.success)) failed.push(version);
-      else if (/^BASELINE/i.test(type)) baseline = baseline === undefined || compareFlyway(version, baseline) > 0 ? version : baseline;
+      else if (/^(BASELINE|INIT)$/i.test(type)) baseline = baseline === undefined || compareFlyway(version, baseline) > 0 ? version : baseline;
       else if (/^(UNDO|DELETE)/i.test(type)) applied.delete(version);
       else applied.add(version);
     }
