@@ -147,6 +147,20 @@ test("Flyway before 5 (schema_version, with version_rank; INIT was its baseline 
   t.deepEqual((await status(mine, dir)).otherTools, []);
 });
 
+test("the TUI on a Flyway history with a FAILED entry: the status bar and the quit line say no stamp fits and where to read why", async (t) => {
+  const dir = makeFolder(FLYWAY_FOLDER);
+  const url = await setUp([FLYWAY, 'CREATE TABLE a (id int)', `INSERT INTO flyway_schema_history VALUES ${[flywayRow(1, '1', 'V1__a.sql'), flywayRow(2, '1.1', 'V1_1__b.sql', 'SQL', 0)].join(', ')}`]);
+  const s = await openScreen({ migrations: dir, url, width: 200 });
+  try {
+    await s.waitFor(/migrated by flyway \(flyway_schema_history: 1 version applied: 1; FAILED: 1\.1\), no migrate-tui record: no stamp fits \(`migrate-tui status` says why\)/);
+    await s.press('q');
+    for (let i = 0; i < 10_000 && s.quitSummary() === null; i++) await new Promise((r) => setImmediate(r));
+  } finally {
+    await s.close();
+  }
+  t.regex(String(s.quitSummary()), /is at base by migrate-tui's record, and was migrated by flyway \(flyway_schema_history: 1 version applied: 1; FAILED: 1\.1\): no stamp fits, `migrate-tui status` says why and what to do$/);
+});
+
 test("Alembic: a version_num that is a revision of the folder suggests its stamp; one that is not says so", async (t) => {
   const dir = makeFolder(FOLDER);
   const url = await setUp(['CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)', "INSERT INTO alembic_version VALUES ('00001')"]);
