@@ -93,6 +93,11 @@ test('Flyway: a baseline counts for itself and everything below it; a FAILED ent
   // Without Flyway (a team switching away from it), the repair of a failed entry is one DELETE: it works, and the version is pending again.
   t.regex(String(dirty!.problem), /without Flyway: `DELETE FROM flyway_schema_history WHERE NOT success`, which is what repair does to a failed entry/);
   t.is((await cli(['--url', failed, '--dir', dir, '--yes', 'upgrade'])).code, 11);
+  // A stamp anyway is the user's call, but the FAILED entry is said (its partial changes are still there).
+  const again = await setUp([FLYWAY, `INSERT INTO flyway_schema_history VALUES ${[flywayRow(1, '1', 'V1__a.sql'), flywayRow(2, '1.1', 'V1_1__b.sql', 'SQL', 0)].join(', ')}`]);
+  const stamp = await cli(['--url', again, '--dir', dir, '--yes', 'stamp', '1']);
+  t.is(stamp.code, 0);
+  t.regex(stamp.stderr, /warning: no stamp fits: flyway's flyway_schema_history records a FAILED migration: .*undo by hand what it did before it failed/);
   await withDb(failed, (db) => db.execute('DELETE FROM flyway_schema_history WHERE NOT success'));
   t.like((await status(failed, dir)).otherTools[0], { versions: ['1'], dirty: false, stamp: '1', problem: null });
   const foreign = await setUp([FLYWAY, `INSERT INTO flyway_schema_history VALUES ${flywayRow(1, '7', 'V7__x.sql')}`]);
