@@ -75,7 +75,9 @@ test('Flyway: its successful versioned entries map onto the folder\'s V files (1
   const current = await cli(['--url', url, '--dir', dir, 'current']);
   t.is(current.stdout, "base by migrate-tui's record; the database was migrated by flyway (flyway_schema_history: 2 versions applied: 1, 1.1): `migrate-tui --url <url> status` says how to take it over\n");
   t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade'])).code, 11);
-  t.is((await cli(['--url', url, '--dir', dir, '--yes', 'stamp', '1.1'])).code, 0);
+  const stamp = await cli(['--url', url, '--dir', dir, '--yes', 'stamp', '1.1']);
+  t.is(stamp.code, 0);
+  t.is(stamp.stderr, "taking over from flyway: its flyway_schema_history is left as it was (migrate-tui never writes it); stop running flyway on this database (a Spring Boot application runs it at start while flyway-core is on its classpath: set spring.flyway.enabled=false), and drop the table when you no longer need it\n");
   const up = await cli(['--url', url, '--dir', dir, '--yes', 'upgrade']);
   t.is(up.code, 0, up.stderr);
   t.regex(up.stdout, /applied 1 revision/);
@@ -164,6 +166,24 @@ test("the TUI on a Flyway history with a FAILED entry: the status bar and the qu
     await s.close();
   }
   t.regex(String(s.quitSummary()), /is at base by migrate-tui's record, and was migrated by flyway \(flyway_schema_history: 1 version applied: 1; FAILED: 1\.1\): no stamp fits, `migrate-tui status` says why and what to do$/);
+});
+
+test("the TUI's stamp on first contact says what the CLI's does: Flyway's table stays, stop running Flyway (Spring Boot's setting)", async (t) => {
+  const dir = makeFolder(FLYWAY_FOLDER);
+  const url = await setUp([FLYWAY, 'CREATE TABLE a (id int)', 'CREATE TABLE b (id int)', `INSERT INTO flyway_schema_history VALUES ${[flywayRow(1, '1', 'V1__a.sql'), flywayRow(2, '1.1', 'V1_1__b.sql')].join(', ')}`]);
+  const s = await openScreen({ migrations: dir, url, width: 240 });
+  try {
+    await s.waitFor(/stamp 1\.1 \(s\) takes it over/);
+    await s.press('j');
+    await s.waitFor(/> ?. \* 1\.1|1\.1 b/);
+    await s.press('s');
+    const confirm = await s.waitFor(/Stamp .* to 1\.1\?/);
+    t.regex(confirm, /taking over from flyway: its flyway_schema_history is left as it was \(migrate-tui never writes it\); stop running flyway on this database \(a Spring Boot application runs it at start/);
+    await s.press('n');
+  } finally {
+    await s.close();
+  }
+  t.deepEqual(await tables(url), ['a', 'b', 'flyway_schema_history']);
 });
 
 test("Alembic: a version_num that is a revision of the folder suggests its stamp; one that is not says so", async (t) => {

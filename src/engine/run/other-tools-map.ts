@@ -1,7 +1,7 @@
 import { MigrateTuiError } from '../errors.js';
 import type { RevisionGraph } from '../graph/graph.js';
 import { versionRows } from '../plan/version-rows.js';
-import type { OtherToolReading, OtherToolRecord } from './other-tools.js';
+import { recordsApplied, type OtherToolReading, type OtherToolRecord } from './other-tools.js';
 import { flywayVersionId } from '../files/flyway-names.js';
 
 /**
@@ -89,6 +89,26 @@ export function migratedBy(record: OtherToolRecord): string {
 export function otherToolWayOut(record: OtherToolRecord): string {
   if (record.stamp !== null) return `if the database is at ${record.stamp === 'heads' ? "this folder's heads" : record.stamp}, take it over with \`migrate-tui stamp ${record.stamp}\` (records ${record.stamp === 'heads' ? 'every revision' : `${record.stamp} and what it is built on`} as applied; runs no SQL), then upgrade`;
   return record.problem ?? 'nothing is applied by it';
+}
+
+/**
+ * What `stamp` says on first contact (the CLI on stderr, the TUI in its confirmation): the other
+ * tool's table is left as it was, and when the target is not where that table says the database
+ * is, or no stamp fits that table (why not), that too.
+ */
+export function takeOverLines(records: readonly OtherToolRecord[] | undefined, target: string): string[] {
+  return (records ?? []).filter(recordsApplied).flatMap((r) => {
+    // No stamp fits (a FAILED entry, a hole, a version the folder lacks): the stamp is the user's call, but said.
+    const warning =
+      r.stamp !== null && r.stamp !== target
+        ? [`warning: ${r.tool}'s ${r.table} says the database is at ${r.stamp}, not ${target}: check the schema before going on`]
+        : r.stamp === null && r.problem !== null
+          ? [`warning: no stamp fits: ${r.problem}`]
+          : [];
+    // Spring Boot runs Flyway by itself at start: the usual way a switched database gets migrated by Flyway again.
+    const where = r.tool === 'flyway' ? ' (a Spring Boot application runs it at start while flyway-core is on its classpath: set spring.flyway.enabled=false)' : '';
+    return [...warning, `taking over from ${r.tool}: its ${r.table} is left as it was (migrate-tui never writes it); stop running ${r.tool} on this database${where}, and drop the table when you no longer need it`];
+  });
 }
 
 /**
