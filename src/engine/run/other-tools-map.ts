@@ -120,7 +120,14 @@ export class OtherToolError extends MigrateTuiError {
     const what = records.map(migratedBy).join(' and ');
     const first = firstPending === null ? 'the folder' : `revision ${firstPending}`;
     // Unread, what the table records is unknown: "again" would claim more than is known.
-    const again = records.some((r) => !r.unreadable) ? `would apply ${first} again` : `would start at ${first}, whatever that table records`;
+    // Only a Flyway baseline (`flyway baseline` on an existing schema): Flyway applied nothing, so not "again".
+    const baselineOnly = records.find((r) => r.baseline !== undefined && r.versions.length === 0 && !r.dirty && !r.unreadable);
+    const again =
+      baselineOnly && records.length === 1
+        ? `would apply ${first}, which ${baselineOnly.tool}'s baseline ${baselineOnly.baseline} counts as already in the schema`
+        : records.some((r) => !r.unreadable)
+          ? `would apply ${first} again`
+          : `would start at ${first}, whatever that table records`;
     const consequence = action === 'downgrade' ? 'it has nothing to revert until it takes the database over' : `${action === 'upgrade --sql' ? 'a script planned from it' : 'an upgrade'} ${again}`;
     const tables = records.map((r) => r.table).join(' / ');
     super(
