@@ -58,3 +58,37 @@ eachDatabase(
   },
   ['sqlite', 'postgres'],
 );
+
+eachDatabase(
+  "a MySQL Flyway file with DELIMITER $$ and END$$ (conductor's V8__update_pk.sql) applies whole: the procedures exist and ran",
+  async (t, url) => {
+    const dir = makeFolder({
+      'V1__t.sql': 'CREATE TABLE t (id INT NOT NULL, note VARCHAR(20));\n',
+      'V2__procs.sql': [
+        'DELIMITER $$',
+        'DROP PROCEDURE IF EXISTS `AddPk`$$',
+        'CREATE PROCEDURE `AddPk`(IN tableName VARCHAR(128))',
+        'BEGIN',
+        '    DECLARE pk_exists INT DEFAULT 0;',
+        '    SELECT COUNT(1) INTO pk_exists FROM INFORMATION_SCHEMA.STATISTICS',
+        "      WHERE TABLE_NAME = tableName AND INDEX_NAME = 'PRIMARY' AND TABLE_SCHEMA = database();",
+        '    IF pk_exists = 0 THEN',
+        "        SET @stmt = CONCAT('ALTER TABLE ', tableName, ' ADD PRIMARY KEY (id)');",
+        '        PREPARE st FROM @stmt;',
+        '        EXECUTE st;',
+        '        DEALLOCATE PREPARE st;',
+        '    END IF;',
+        'END$$',
+        'DELIMITER ;',
+        "CALL AddPk('t');",
+        '',
+      ].join('\n'),
+    });
+    const up = await run(url, dir, '--yes', 'upgrade');
+    t.is(up.code, 0, up.stderr);
+    t.regex(up.stdout + up.stderr, /2 procs \(3 statements\) done/);
+    const pk = await withDb(url, (db) => db.query<{ n: unknown }>("SELECT COUNT(*) AS n FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 't' AND index_name = 'PRIMARY'"));
+    t.is(Number(pk[0]!.n), 1);
+  },
+  ['mariadb'],
+);

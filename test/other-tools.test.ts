@@ -69,8 +69,15 @@ test('Flyway: its successful versioned entries map onto the folder\'s V files (1
   const text = (await cli(['--url', url, '--dir', dir, 'status'])).stdout;
   t.regex(text, /migrated by flyway \(flyway_schema_history: 2 versions applied: 1, 1\.1\)/);
   t.regex(text, /take it over with: migrate-tui --url <url> stamp 1\.1 \(runs no SQL\)/);
+  // Not "nothing applied": that is migrate-tui's record only.
+  t.regex(text, /current: +base by migrate-tui's record \(see OTHER\)\napplied: +0 of 3 revisions by migrate-tui's record\n/);
+  t.notRegex(text, /nothing applied/);
+  const current = await cli(['--url', url, '--dir', dir, 'current']);
+  t.is(current.stdout, "base by migrate-tui's record; the database was migrated by flyway (flyway_schema_history: 2 versions applied: 1, 1.1): `migrate-tui --url <url> status` says how to take it over\n");
   t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade'])).code, 11);
-  t.is((await cli(['--url', url, '--dir', dir, '--yes', 'stamp', '1.1'])).code, 0);
+  const stamp = await cli(['--url', url, '--dir', dir, '--yes', 'stamp', '1.1']);
+  t.is(stamp.code, 0);
+  t.is(stamp.stderr, "taking over from flyway: its flyway_schema_history is left as it was (migrate-tui never writes it); stop running flyway on this database (a Spring Boot application runs it at start while flyway-core is on its classpath: set spring.flyway.enabled=false), and drop the table when you no longer need it\n");
   const up = await cli(['--url', url, '--dir', dir, '--yes', 'upgrade']);
   t.is(up.code, 0, up.stderr);
   t.regex(up.stdout, /applied 1 revision/);
@@ -85,11 +92,99 @@ test('Flyway: a baseline counts for itself and everything below it; a FAILED ent
   const [dirty] = (await status(failed, dir)).otherTools;
   t.like(dirty, { dirty: true, stamp: null });
   t.regex(String(dirty!.problem), /records a FAILED migration: Flyway's own repair comes first .*flyway repair/);
+  // Without Flyway (a team switching away from it), the repair of a failed entry is one DELETE: it works, and the version is pending again.
+  t.regex(String(dirty!.problem), /without Flyway: `DELETE FROM flyway_schema_history WHERE NOT success`, which is what repair does to a failed entry/);
+  t.is((await cli(['--url', failed, '--dir', dir, '--yes', 'upgrade'])).code, 11);
+  // A stamp anyway is the user's call, but the FAILED entry is said (its partial changes are still there).
+  const again = await setUp([FLYWAY, `INSERT INTO flyway_schema_history VALUES ${[flywayRow(1, '1', 'V1__a.sql'), flywayRow(2, '1.1', 'V1_1__b.sql', 'SQL', 0)].join(', ')}`]);
+  const stamp = await cli(['--url', again, '--dir', dir, '--yes', 'stamp', '1']);
+  t.is(stamp.code, 0);
+  t.regex(stamp.stderr, /warning: no stamp fits: flyway's flyway_schema_history records a FAILED migration: .*undo by hand what it did before it failed/);
+  await withDb(failed, (db) => db.execute('DELETE FROM flyway_schema_history WHERE NOT success'));
+  t.like((await status(failed, dir)).otherTools[0], { versions: ['1'], dirty: false, stamp: '1', problem: null });
   const foreign = await setUp([FLYWAY, `INSERT INTO flyway_schema_history VALUES ${flywayRow(1, '7', 'V7__x.sql')}`]);
   const [unknown] = (await status(foreign, dir)).otherTools;
   t.like(unknown, { stamp: null });
   t.regex(String(unknown!.problem), /version 7, which is not a revision of this folder/);
-  for (const url of [baseline, failed, foreign]) t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade'])).code, 11);
+  for (const url of [baseline, foreign]) t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade'])).code, 11);
+});
+
+test('Flyway: a baseline covers every V file at or below its version, a file of the folder or not; a baseline with nothing after it refuses like applied versions (flyway baseline on an existing schema)', async (t) => {
+  const dir = makeFolder(FLYWAY_FOLDER);
+  const base = (version: string) => flywayRow(1, version, '<< Flyway Baseline >>', 'BASELINE');
+  // 1.5 is no file: Flyway skips V1 and V1_1 below it and applied V2.
+  const between = await setUp([FLYWAY, `INSERT INTO flyway_schema_history VALUES ${[base('1.5'), flywayRow(2, '2', 'V2__c.sql')].join(', ')}`]);
+  t.like((await status(between, dir)).otherTools[0], { versions: ['2'], baseline: '1.5', stamp: '2', problem: null });
+  // Only the baseline: the schema is at 1.1 by Flyway's word, and an upgrade would run V1 on it.
+  const only = await setUp([FLYWAY, 'CREATE TABLE a (id int)', 'CREATE TABLE b (id int)', `INSERT INTO flyway_schema_history VALUES ${base('1.5')}`]);
+  t.like((await status(only, dir)).otherTools[0], { versions: [], baseline: '1.5', stamp: '1.1', problem: null });
+  const text = (await cli(['--url', only, '--dir', dir, 'status'])).stdout;
+  t.regex(text, /take it over with: migrate-tui --url <url> stamp 1\.1 \(runs no SQL\)/);
+  const up = await cli(['--url', only, '--dir', dir, '--yes', 'upgrade']);
+  t.is(up.code, 11, up.stderr);
+  t.regex(up.stderr, /an upgrade would apply revision 1, which flyway's baseline 1\.5 counts as already in the schema\. Nothing was written/);
+  t.deepEqual(await tables(only), ['a', 'b', 'flyway_schema_history']);
+  // Below every file (`flyway baseline` at 0): it covers nothing, and the upgrade starts at V1 as Flyway's would.
+  const below = await setUp([FLYWAY, `INSERT INTO flyway_schema_history VALUES ${base('0')}`]);
+  t.like((await status(below, dir)).otherTools[0], { baseline: '0', stamp: null, problem: null });
+  t.is((await cli(['--url', below, '--dir', dir, '--yes', 'upgrade'])).code, 0);
+});
+
+test("Flyway: an undo (UNDO_SQL, UNDO_SCRIPT) or a repair's DELETE row takes its version back out, as Flyway reads its history; the newest baseline counts", async (t) => {
+  const dir = makeFolder(FLYWAY_FOLDER);
+  // V2 applied, then undone by Flyway Teams' U2: the database is at 1.1.
+  const undone = await setUp([FLYWAY, `INSERT INTO flyway_schema_history VALUES ${[flywayRow(1, '1', 'V1__a.sql'), flywayRow(2, '1.1', 'V1_1__b.sql'), flywayRow(3, '2', 'V2__c.sql'), flywayRow(4, '2', 'U2__c.sql', 'UNDO_SCRIPT')].join(', ')}`]);
+  t.like((await status(undone, dir)).otherTools[0], { versions: ['1', '1.1'], stamp: '1.1', problem: null });
+  // V7's file was removed and `flyway repair` marked it deleted: it is no longer one of the versions.
+  const deleted = await setUp([FLYWAY, `INSERT INTO flyway_schema_history VALUES ${[flywayRow(1, '1', 'V1__a.sql'), flywayRow(2, '7', 'V7__x.sql'), flywayRow(3, '7', 'V7__x.sql', 'DELETE')].join(', ')}`]);
+  t.like((await status(deleted, dir)).otherTools[0], { versions: ['1'], stamp: '1', problem: null });
+  // Two baselines: Flyway takes the newest version, whatever its rank.
+  const two = await setUp([FLYWAY, `INSERT INTO flyway_schema_history VALUES ${[flywayRow(1, '1.1', '<< Flyway Baseline >>', 'BASELINE'), flywayRow(2, '1', '<< Flyway Baseline >>', 'BASELINE')].join(', ')}`]);
+  t.like((await status(two, dir)).otherTools[0], { baseline: '1.1', stamp: '1.1' });
+});
+
+test("Flyway before 5 (schema_version, with version_rank; INIT was its baseline before 3) is read as Flyway's history; a schema_version of other columns is not", async (t) => {
+  const dir = makeFolder(FLYWAY_FOLDER);
+  const OLD = FLYWAY.replace('flyway_schema_history (', 'schema_version (version_rank INT NOT NULL, ');
+  const old = await setUp([OLD, `INSERT INTO schema_version (version_rank, installed_rank, version, description, type, script, checksum, installed_by, installed_on, execution_time, success) VALUES (1, 1, '1', '<< Flyway Init >>', 'INIT', '<< Flyway Init >>', NULL, 'me', datetime('now'), 0, 1), (2, 2, '1.1', 'b', 'SQL', 'V1_1__b.sql', 1, 'me', datetime('now'), 1, 1)`]);
+  t.like((await status(old, dir)).otherTools[0], { tool: 'flyway', table: 'schema_version', versions: ['1.1'], baseline: '1', stamp: '1.1', problem: null });
+  const up = await cli(['--url', old, '--dir', dir, '--yes', 'upgrade']);
+  t.is(up.code, 11);
+  t.regex(up.stderr, /migrated by flyway \(schema_version: baseline 1; 1 version applied: 1\.1\)/);
+  const mine = await setUp(['CREATE TABLE schema_version (id INTEGER PRIMARY KEY, version TEXT)', "INSERT INTO schema_version (version) VALUES ('3')"]);
+  t.deepEqual((await status(mine, dir)).otherTools, []);
+});
+
+test("the TUI on a Flyway history with a FAILED entry: the status bar and the quit line say no stamp fits and where to read why", async (t) => {
+  const dir = makeFolder(FLYWAY_FOLDER);
+  const url = await setUp([FLYWAY, 'CREATE TABLE a (id int)', `INSERT INTO flyway_schema_history VALUES ${[flywayRow(1, '1', 'V1__a.sql'), flywayRow(2, '1.1', 'V1_1__b.sql', 'SQL', 0)].join(', ')}`]);
+  const s = await openScreen({ migrations: dir, url, width: 200 });
+  try {
+    await s.waitFor(/migrated by flyway \(flyway_schema_history: 1 version applied: 1; FAILED: 1\.1\), no migrate-tui record: no stamp fits \(`migrate-tui status` says why\)/);
+    await s.press('q');
+    for (let i = 0; i < 10_000 && s.quitSummary() === null; i++) await new Promise((r) => setImmediate(r));
+  } finally {
+    await s.close();
+  }
+  t.regex(String(s.quitSummary()), /is at base by migrate-tui's record, and was migrated by flyway \(flyway_schema_history: 1 version applied: 1; FAILED: 1\.1\): no stamp fits, `migrate-tui status` says why and what to do$/);
+});
+
+test("the TUI's stamp on first contact says what the CLI's does: Flyway's table stays, stop running Flyway (Spring Boot's setting)", async (t) => {
+  const dir = makeFolder(FLYWAY_FOLDER);
+  const url = await setUp([FLYWAY, 'CREATE TABLE a (id int)', 'CREATE TABLE b (id int)', `INSERT INTO flyway_schema_history VALUES ${[flywayRow(1, '1', 'V1__a.sql'), flywayRow(2, '1.1', 'V1_1__b.sql')].join(', ')}`]);
+  const s = await openScreen({ migrations: dir, url, width: 240 });
+  try {
+    await s.waitFor(/stamp 1\.1 \(s\) takes it over/);
+    await s.press('j');
+    await s.waitFor(/> ?. \* 1\.1|1\.1 b/);
+    await s.press('s');
+    const confirm = await s.waitFor(/Stamp .* to 1\.1\?/);
+    t.regex(confirm, /taking over from flyway: its flyway_schema_history is left as it was \(migrate-tui never writes it\); stop running flyway on this database \(a Spring Boot application runs it at start/);
+    await s.press('n');
+  } finally {
+    await s.close();
+  }
+  t.deepEqual(await tables(url), ['a', 'b', 'flyway_schema_history']);
 });
 
 test("Alembic: a version_num that is a revision of the folder suggests its stamp; one that is not says so", async (t) => {

@@ -42,6 +42,15 @@ test('check warns about files that control transactions, saying what will happen
   t.regex(problems[2]!.message, /controls transactions itself \(line 1, 3\): it runs as written/);
 });
 
+test("check: a transaction-control warning that only some dialects read names them (END; inside PostgreSQL's DO $$ … $$ is no COMMIT)", (t) => {
+  // As in kestra's Flyway folder: a DO block with a nested BEGIN … EXCEPTION … END;
+  const dir = makeFolder({ 'V1__do.sql': 'DO $$\n  BEGIN\n    BEGIN\n      CREATE TYPE mood AS ENUM (\'ok\');\n    EXCEPTION\n      WHEN duplicate_object THEN null;\n    END;\n  END;\n$$;\n' });
+  const [problem, ...more] = fullCheck(loadProject(dir)).filter((p) => p.code === 'transaction-control');
+  t.is(more.length, 0);
+  t.regex(problem!.message, /controls transactions itself \(line 7, 8\).* \(as mysql, mariadb, sqlite read it; postgres reads no transaction control in it\)$/);
+  t.deepEqual(fullCheck(loadProject(dir, { dialects: ['postgres'] })).filter((p) => p.code === 'transaction-control'), []);
+});
+
 test('check: "dialects" in the config decides what is an error; --strict fails on warnings; unknown names are refused', async (t) => {
   const { cli } = await import('./helpers/cli.js');
   const { mkdtempSync, writeFileSync } = await import('node:fs');

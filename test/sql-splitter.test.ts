@@ -67,6 +67,18 @@ test('MySQL DELIMITER changes the terminator and is not sent', (t) => {
   ]);
 });
 
+test('MySQL DELIMITER $$ glued to a word (END$$, `name`$$, 1$$) ends the statement, as in the mysql client and Flyway (conductor V8__update_pk.sql)', (t) => {
+  const sql = ['DELIMITER $$', 'DROP PROCEDURE IF EXISTS `p`$$', 'CREATE PROCEDURE `p`(IN n INT)', 'BEGIN', '  IF n > 0 THEN', '    SELECT 1;', '  END IF;', 'END$$', 'SELECT 1$$', 'DELIMITER ;', "CALL p(1);"].join('\n');
+  for (const dialect of ['mysql', 'mariadb'] as const) {
+    t.deepEqual(split(sql, dialect).statements.map((s) => [s.line, s.sql]), [
+      [2, 'DROP PROCEDURE IF EXISTS `p`'],
+      [3, 'CREATE PROCEDURE `p`(IN n INT)\nBEGIN\n  IF n > 0 THEN\n    SELECT 1;\n  END IF;\nEND'],
+      [9, 'SELECT 1'],
+      [11, 'CALL p(1)'],
+    ]);
+  }
+});
+
 test('strings with -- and ; inside, quoted identifiers and comments do not split', (t) => {
   const sql = [
     "INSERT INTO t (a) VALUES ('x -- not a comment; still the string');",

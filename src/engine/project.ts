@@ -72,6 +72,7 @@ export function fullCheck(project: Project, targets: readonly DialectName[] = pr
     if (tooLong) problems.push(tooLong);
     for (const source of [migration.up, migration.down]) {
       if (!source) continue;
+      const controls: Array<{ dialect: DialectName; problem: FileProblem }> = [];
       for (const dialect of dialects) {
         const targeted = targets.includes(dialect.name);
         // A large file is read once per dialect checked: only for the dialects that matter.
@@ -84,10 +85,15 @@ export function fullCheck(project: Project, targets: readonly DialectName[] = pr
           problems.push(targeted ? p : { ...p, severity: 'warning', message: `${p.message} (${dialect.name} is not among the project's dialects: ${targets.join(', ')})` });
         }
         const control = targeted ? transactionControlProblem(source.pathFor(dialect.name), source.streamed ? source.streamed.scan(dialect).summary : summarise(statements, dialect)) : null;
-        if (control && !seen.has(`${source.path}:transaction-control`)) {
-          seen.add(`${source.path}:transaction-control`);
-          problems.push(control);
-        }
+        if (control) controls.push({ dialect: dialect.name, problem: control });
+      }
+      // One warning a file; when some targeted dialects read no transaction control in it (PostgreSQL's
+      // `END;` inside a `DO $$ … $$` body is no COMMIT, but MySQL and SQLite do not quote with $$), it names those that do.
+      const [first] = controls;
+      if (first) {
+        const silent = targets.filter((d) => !controls.some((c) => c.dialect === d));
+        const under = controls.map((c) => c.dialect).join(', ');
+        problems.push(silent.length === 0 ? first.problem : { ...first.problem, message: `${first.problem.message} (as ${under} ${controls.length === 1 ? 'reads' : 'read'} it; ${silent.join(', ')} ${silent.length === 1 ? 'reads' : 'read'} no transaction control in it)` });
       }
     }
   }

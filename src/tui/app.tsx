@@ -95,7 +95,7 @@ export function App({ session, width, height, readOnly, onQuit, onAbandon, onLea
           dirty={session.state.dirty !== null}
           lock={session.lease ? (isStale(session.lease) ? 'stale' : 'held') : null}
           notCreated={session.notCreated}
-          otherTool={otherToolNotice(session.state.otherTools)}
+          otherTool={otherToolNotice(session.state.otherTools, session.commandPlace)}
           readOnly={readOnly}
           scope={scope}
           notice={search ?? view.notice}

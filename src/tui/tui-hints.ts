@@ -52,10 +52,10 @@ function keyHint(error: unknown): string | undefined {
 const stampKey = (): string => keyOf('stamp');
 
 /** The status bar's words on first contact with a database another tool migrated; null otherwise. */
-export function otherToolNotice(records: readonly OtherToolRecord[] | undefined): string | null {
+export function otherToolNotice(records: readonly OtherToolRecord[] | undefined, place: CommandPlace = { url: false }): string | null {
   const r = (records ?? []).find(recordsApplied);
   if (!r) return null;
-  const way = r.stamp !== null ? `stamp ${r.stamp} (${stampKey()}) takes it over` : 'no stamp fits (`migrate-tui status` says why)';
+  const way = r.stamp !== null ? `stamp ${r.stamp} (${stampKey()}) takes it over` : `no stamp fits (${hintAt('`migrate-tui status`', place)} says why)`;
   // Short: it shares the status line with the dialect (and the database, when it fits).
   const who = r.unreadable ? `${r.tool}'s ${r.table} is here (this user may not read it)` : `migrated by ${describeOtherTool(r)}`;
   return `${who}, no migrate-tui record: ${way}`;

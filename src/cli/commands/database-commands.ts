@@ -122,12 +122,14 @@ export function stateJson(m: Migrator, state: DatabaseState) {
 export function statusText(m: Migrator, state: DatabaseState, notCreated = false, place: CommandPlace = { url: false }): string {
   const { graph } = m.project;
   const label = (id: string) => (graph.has(id) ? `${id} ${graph.get(id).message}` : `${id} (files missing)`);
+  // On first contact with a database another tool migrated, "nothing applied" is migrate-tui's record only.
+  const theirs = otherToolApplied(state.otherTools);
   const lines = [
     notCreated ? `database: ${m.db.display}: no database yet; \`upgrade\` creates it` : `database: ${m.db.display} (${m.db.serverVersion}, dialect ${m.db.syntax.name})`,
-    `current:  ${state.versionRows.length > 0 ? state.versionRows.map(label).join('\n          ') : 'base (nothing applied)'}`,
+    `current:  ${state.versionRows.length > 0 ? state.versionRows.map(label).join('\n          ') : theirs ? "base by migrate-tui's record (see OTHER)" : 'base (nothing applied)'}`,
     // Revisions applied whose files are gone are applied too: counted apart (the folder does not have them).
-    `applied:  ${state.applied.size} of ${graph.size} revision${graph.size === 1 ? '' : 's'}${state.missing.length > 0 ? ` in the folder, and ${state.missing.length} whose files are missing (below)` : ''}`,
-    `pending:  ${otherToolApplied(state.otherTools) ? '(by migrate-tui\'s record, which is empty: see OTHER) ' : ''}${state.pending.length === 0 ? 'none' : state.pending.map(label).join('\n          ')}`,
+    `applied:  ${state.applied.size} of ${graph.size} revision${graph.size === 1 ? '' : 's'}${theirs ? " by migrate-tui's record" : ''}${state.missing.length > 0 ? ` in the folder, and ${state.missing.length} whose files are missing (below)` : ''}`,
+    `pending:  ${theirs ? '(by migrate-tui\'s record, which is empty: see OTHER) ' : ''}${state.pending.length === 0 ? 'none' : state.pending.map(label).join('\n          ')}`,
   ];
   if (state.dirty) {
     lines.push(
@@ -178,7 +180,9 @@ export async function currentCommand(ctx: DatabaseContext, project: Project, ver
     return {
       text:
         rows.length === 0
-          ? 'base (nothing applied)\n'
+          ? otherToolApplied(state.otherTools)
+            ? `base by migrate-tui's record; the database ${(state.otherTools ?? []).filter((r) => engine.recordsApplied(r)).map((r) => engine.migratedBy(r)).join(' and ')}: ${engine.hintAt('`migrate-tui status`', engine.commandPlaceOf(ctx.target))} says how to take it over\n`
+            : 'base (nothing applied)\n'
           : verbose
             ? rows.map((r) => (graph.has(r.id) ? revisionVerbose(graph, graph.get(r.id)) : `Rev: ${r.id} (files missing)\n`)).join('\n')
             : rows.map((r) => `${r.id}${r.isHead ? ' (head)' : ''} ${r.message ?? '(files missing)'}`).join('\n') + '\n',

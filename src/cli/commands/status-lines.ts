@@ -36,16 +36,7 @@ export function otherToolLines(records: readonly OtherToolRecord[] | undefined, 
 /** Whether first contact finds another tool's applied versions (status then says `pending` is migrate-tui's view only). */
 export const otherToolApplied = (records: readonly OtherToolRecord[] | undefined): boolean => (records ?? []).some((r) => engine.recordsApplied(r));
 
-/**
- * What `stamp` says on first contact with a database another tool migrated: that tool's table is
- * left as it was, and when the target is not where that table says the database is, that too.
- */
+/** What `stamp` says on first contact with a database another tool migrated (the engine's takeOverLines), one line each. */
 export function takeOverNote(records: readonly OtherToolRecord[] | undefined, target: string): string {
-  return (records ?? [])
-    .filter((r) => engine.recordsApplied(r))
-    .map((r) => {
-      const differs = r.stamp !== null && r.stamp !== target ? `warning: ${r.tool}'s ${r.table} says the database is at ${r.stamp}, not ${target}: check the schema before going on\n` : '';
-      return `${differs}taking over from ${r.tool}: its ${r.table} is left as it was (migrate-tui never writes it); stop running ${r.tool} on this database, and drop the table when you no longer need it\n`;
-    })
-    .join('');
+  return engine.takeOverLines(records, target).map((line) => `${line}\n`).join('');
 }

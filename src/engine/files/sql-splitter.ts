@@ -301,9 +301,12 @@ export function splitText(text: string, rules: SplitterRules, chunk: SplitChunk)
       continue;
     }
     const code = text.charCodeAt(i);
+    // A delimiter that starts like a word (`$$`: `$` is a word character in MySQL) ends the word
+    // it is glued to, as in the mysql client and Flyway: `END$$` is END, then the delimiter.
+    const glued = delimiter !== ';' && isWordChar(delimiter.charCodeAt(0)) ? delimiter : null;
     if (isWordStart(code)) {
       let j = i + 1;
-      while (j < n && isWordChar(text.charCodeAt(j))) j++;
+      while (j < n && isWordChar(text.charCodeAt(j)) && !(glued !== null && text.startsWith(glued, j))) j++;
       // Past the first words, only routine bodies (BEGIN/CASE/END) need the word itself.
       if (words.length < 12 || compound || pendingEnd) onWord(text.slice(i, j).toUpperCase());
       i = j;
@@ -311,7 +314,7 @@ export function splitText(text: string, rules: SplitterRules, chunk: SplitChunk)
     }
     if (isDigit(code)) {
       let j = i + 1;
-      while (j < n && isWordChar(text.charCodeAt(j))) j++;
+      while (j < n && isWordChar(text.charCodeAt(j)) && !(glued !== null && text.startsWith(glued, j))) j++;
       resolvePendingEnd(null);
       i = j;
       continue;

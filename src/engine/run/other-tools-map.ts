@@ -1,7 +1,7 @@
 import { MigrateTuiError } from '../errors.js';
 import type { RevisionGraph } from '../graph/graph.js';
 import { versionRows } from '../plan/version-rows.js';
-import type { OtherToolReading, OtherToolRecord } from './other-tools.js';
+import { recordsApplied, type OtherToolReading, type OtherToolRecord } from './other-tools.js';
 import { flywayVersionId } from '../files/flyway-names.js';
 
 /**
@@ -14,28 +14,30 @@ export function takeOver(graph: RevisionGraph, record: OtherToolReading): { stam
   const from = `${record.tool}'s ${record.table}`;
   if (record.unreadable) return { stamp: null, problem: `migrate-tui may not read ${from}, so what it records is unknown: grant SELECT on it to this user, or look at it as its owner` };
   if (record.tool === 'flyway' && record.dirty) {
-    return { stamp: null, problem: `${from} records a FAILED migration: Flyway's own repair comes first — fix the database by hand, then \`flyway repair\`; then look again with \`migrate-tui status\`` };
+    // `flyway repair` removes a failed entry (and realigns checksums, which does not matter here): without Flyway, the same DELETE does it.
+    return { stamp: null, problem: `${from} records a FAILED migration: Flyway's own repair comes first — undo by hand what it did before it failed, then \`flyway repair\` (without Flyway: \`DELETE FROM ${record.table} WHERE NOT success\`, which is what repair does to a failed entry); then look again with \`migrate-tui status\`: the failed version is then pending` };
   }
   if (record.tool === 'golang-migrate' && record.dirty) {
     const version = record.versions[0] ?? '-1';
     return { stamp: null, problem: `${from} is DIRTY at version ${version}: a golang-migrate migration failed part-way. golang-migrate's own repair comes first: fix the database by hand, then \`migrate force <the version it is really at>\`; then look again with \`migrate-tui status\`` };
   }
-  if (record.versions.length === 0 && record.baseline === undefined) return none;
   const byNumber = new Map<string, string>();
   for (const id of graph.ids()) if (/^\d+$/.test(id)) byNumber.set(BigInt(id).toString(), id);
   const anyLayout = (version: string): string | null => (graph.has(version) ? version : /^\d+$/.test(version) ? (byNumber.get(BigInt(version).toString()) ?? null) : null);
   // Flyway's versions name V files, read as revisions with Flyway's ids (`1_1` and `1.10.0` are `1.1` and `1.10`).
   const revisionOf = (version: string): string | null => anyLayout(version) ?? (record.tool === 'flyway' && /^[0-9]+(?:[._][0-9]+)*$/.test(version) ? anyLayout(flywayVersionId(version)) : null);
-  // Flyway's baseline: it and all below it count as applied. Not a revision of the folder (the usual
-  // `flyway baseline` at 1 under files that start at 2): nothing below it is known, so it adds nothing.
-  const baseline = record.baseline !== undefined ? revisionOf(record.baseline) : null;
+  // Flyway's baseline: it and every version below it count as applied, whether or not it is a file of
+  // the folder (Flyway skips the V files at or below it: `flyway baseline` at 2.5 covers V1 and V2; at 1
+  // under files that start at 2 it covers nothing).
+  const covered = record.baseline !== undefined ? atOrBelow(graph, record.baseline) : [];
+  if (record.versions.length === 0 && covered.length === 0) return none;
   const unknown = record.versions.filter((v) => revisionOf(v) === null);
   if (unknown.length > 0) {
     const list = unknown.length > 5 ? `${unknown.slice(0, 5).join(', ')} and ${unknown.length - 5} more` : unknown.join(', ');
     return { stamp: null, problem: `${from} records ${unknown.length === 1 ? 'version' : 'versions'} ${list}, which ${unknown.length === 1 ? 'is not a revision' : 'are not revisions'} of this folder: check that the folder is this database's history (another branch, another service?) before stamping anything` };
   }
   const mapped = new Set(record.versions.map((v) => revisionOf(v)!));
-  if (baseline !== null) for (const id of graph.ancestors([baseline])) mapped.add(id);
+  for (const id of graph.ancestors(covered)) mapped.add(id);
   if (record.tool === 'golang-migrate' || record.tool === 'alembic') {
     // The record is the current version (heads): everything below it is applied with it.
     const heads = [...mapped];
@@ -57,6 +59,22 @@ export function takeOver(graph: RevisionGraph, record: OtherToolReading): { stam
   return { stamp: null, problem: `${from}'s versions end on ${heads.length} branches (${heads.join(', ')}): \`stamp\` takes one target; stamp one, then check the others with \`migrate-tui status\`` };
 }
 
+/** The revisions at or below a Flyway version, compared as Flyway does, part by part as numbers (`1.10` above `1.9`, `1.0` is `1`): ids like `1.1` or `000002`. */
+function atOrBelow(graph: RevisionGraph, version: string): string[] {
+  if (!/^[0-9]+(?:[._][0-9]+)*$/.test(version)) return [];
+  const parts = (v: string) => flywayVersionId(v).split('.').map((p) => BigInt(p));
+  const limit = parts(version);
+  const compare = (a: readonly bigint[], b: readonly bigint[]): number => {
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      const x = a[i] ?? 0n;
+      const y = b[i] ?? 0n;
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    return 0;
+  };
+  return graph.ids().filter((id) => /^[0-9]+(?:\.[0-9]+)*$/.test(id) && compare(parts(id), limit) <= 0);
+}
+
 /** `golang-migrate (schema_migrations: version 3, not dirty)`. */
 export function describeOtherTool(record: OtherToolRecord): string {
   return `${record.tool} (${record.table}: ${record.position})`;
@@ -74,6 +92,26 @@ export function otherToolWayOut(record: OtherToolRecord): string {
 }
 
 /**
+ * What `stamp` says on first contact (the CLI on stderr, the TUI in its confirmation): the other
+ * tool's table is left as it was, and when the target is not where that table says the database
+ * is, or no stamp fits that table (why not), that too.
+ */
+export function takeOverLines(records: readonly OtherToolRecord[] | undefined, target: string): string[] {
+  return (records ?? []).filter(recordsApplied).flatMap((r) => {
+    // No stamp fits (a FAILED entry, a hole, a version the folder lacks): the stamp is the user's call, but said.
+    const warning =
+      r.stamp !== null && r.stamp !== target
+        ? [`warning: ${r.tool}'s ${r.table} says the database is at ${r.stamp}, not ${target}: check the schema before going on`]
+        : r.stamp === null && r.problem !== null
+          ? [`warning: no stamp fits: ${r.problem}`]
+          : [];
+    // Spring Boot runs Flyway by itself at start: the usual way a switched database gets migrated by Flyway again.
+    const where = r.tool === 'flyway' ? ' (a Spring Boot application runs it at start while flyway-core is on its classpath: set spring.flyway.enabled=false)' : '';
+    return [...warning, `taking over from ${r.tool}: its ${r.table} is left as it was (migrate-tui never writes it); stop running ${r.tool} on this database${where}, and drop the table when you no longer need it`];
+  });
+}
+
+/**
  * First contact with a database another tool migrated: migrate-tui has no record of it, and
  * running would apply again what that tool applied. Raised before anything is written.
  */
@@ -82,7 +120,14 @@ export class OtherToolError extends MigrateTuiError {
     const what = records.map(migratedBy).join(' and ');
     const first = firstPending === null ? 'the folder' : `revision ${firstPending}`;
     // Unread, what the table records is unknown: "again" would claim more than is known.
-    const again = records.some((r) => !r.unreadable) ? `would apply ${first} again` : `would start at ${first}, whatever that table records`;
+    // Only a Flyway baseline (`flyway baseline` on an existing schema): Flyway applied nothing, so not "again".
+    const baselineOnly = records.find((r) => r.baseline !== undefined && r.versions.length === 0 && !r.dirty && !r.unreadable);
+    const again =
+      baselineOnly && records.length === 1
+        ? `would apply ${first}, which ${baselineOnly.tool}'s baseline ${baselineOnly.baseline} counts as already in the schema`
+        : records.some((r) => !r.unreadable)
+          ? `would apply ${first} again`
+          : `would start at ${first}, whatever that table records`;
     const consequence = action === 'downgrade' ? 'it has nothing to revert until it takes the database over' : `${action === 'upgrade --sql' ? 'a script planned from it' : 'an upgrade'} ${again}`;
     const tables = records.map((r) => r.table).join(' / ');
     super(

@@ -28,12 +28,16 @@ export interface OtherToolRecord {
   readonly problem: string | null;
 }
 
-/** The tables looked for, whatever tool they turn out to be (schema_migrations: golang-migrate with a `dirty` column, else dbmate). */
-export const OTHER_TOOL_TABLES = ['schema_migrations', 'goose_db_version', 'flyway_schema_history', 'alembic_version'] as const;
+/** The tables looked for, whatever tool they turn out to be (schema_migrations: golang-migrate with a `dirty` column, else dbmate; schema_version: Flyway before 5, with Flyway's columns). */
+export const OTHER_TOOL_TABLES = ['schema_migrations', 'goose_db_version', 'flyway_schema_history', 'schema_version', 'alembic_version'] as const;
 
-/** Whether the record says versions were applied (a stamp or a refusal is owed before migrate-tui runs anything). */
+/**
+ * Whether the record says versions were applied (a stamp or a refusal is owed before migrate-tui runs anything).
+ * A Flyway baseline with no version after it (`flyway baseline` on an existing schema) counts when it covers
+ * revisions of the folder: then it has a stamp, or a problem saying why none fits.
+ */
 export function recordsApplied(record: OtherToolRecord): boolean {
-  return record.versions.length > 0 || record.dirty || record.unreadable === true;
+  return record.versions.length > 0 || record.dirty || record.unreadable === true || (record.baseline !== undefined && (record.stamp !== null || record.problem !== null));
 }
 
 /** A record as read, before it is mapped onto a folder (other-tools-map.ts). */
@@ -67,7 +71,8 @@ function toolOf(table: string, columns: ReadonlySet<string>): OtherToolName | nu
   const has = (...names: string[]) => names.every((n) => columns.has(n));
   if (table === 'schema_migrations') return has('version', 'dirty') ? 'golang-migrate' : has('version') ? 'dbmate' : null;
   if (table === 'goose_db_version') return has('version_id', 'is_applied', 'id') ? 'goose' : null;
-  if (table === 'flyway_schema_history') return has('version', 'type', 'success', 'installed_rank') ? 'flyway' : null;
+  // Flyway 5 renamed its table: before, it was schema_version (with a version_rank column besides).
+  if (table === 'flyway_schema_history' || table === 'schema_version') return has('version', 'type', 'success', 'installed_rank') ? 'flyway' : null;
   return table === 'alembic_version' && has('version_num') ? 'alembic' : null;
 }
 
@@ -102,17 +107,40 @@ async function readRecord(db: DatabaseAdapter, tool: OtherToolName, table: strin
   }
   if (tool === 'flyway') {
     const rows = await select<{ version: unknown; type: unknown; success: unknown }>(['version', 'type', 'success'], ` ORDER BY ${q('installed_rank')}`);
-    // Versioned entries (repeatable ones have no version); not its schema-creation marker, deletions or undos.
-    const versioned = rows.filter((r) => r.version !== null && r.version !== undefined && !/^(SCHEMA|DELETE|UNDO)/i.test(text(r.type)));
-    const isBaseline = (r: { type: unknown }) => /^BASELINE/i.test(text(r.type));
-    const versions = [...new Set(versioned.filter((r) => truthy(r.success) && !isBaseline(r)).map((r) => text(r.version)))];
-    const baseline = versioned.filter((r) => truthy(r.success) && isBaseline(r)).map((r) => text(r.version)).pop();
-    const failed = versioned.filter((r) => !truthy(r.success)).map((r) => text(r.version));
+    // Replayed in installed_rank order as Flyway reads its history: a versioned entry applies its version
+    // (repeatable ones have no version; its schema-creation marker is none); an undo (Flyway Teams'
+    // UNDO_SQL, UNDO_SCRIPT since 9) or a `flyway repair` deletion (DELETE) takes it back out; its
+    // newest baseline (INIT before Flyway 3) covers what is below it.
+    const applied = new Set<string>();
+    const failed: string[] = [];
+    let baseline: string | undefined;
+    for (const r of rows) {
+      if (r.version === null || r.version === undefined || /^SCHEMA/i.test(text(r.type))) continue;
+      const version = text(r.version);
+      const type = text(r.type);
+      if (!truthy(r.success)) failed.push(version);
+      else if (/^(BASELINE|INIT)$/i.test(type)) baseline = baseline === undefined || compareFlyway(version, baseline) > 0 ? version : baseline;
+      else if (/^(UNDO|DELETE)/i.test(type)) applied.delete(version);
+      else applied.add(version);
+    }
+    const versions = [...applied];
     const position = (baseline !== undefined ? `baseline ${baseline}; ` : '') + appliedWords(versions) + (failed.length > 0 ? `; FAILED: ${failed.join(', ')}` : '');
     return { tool: 'flyway', table, versions, dirty: failed.length > 0, position, ...(baseline !== undefined ? { baseline } : {}) };
   }
   const versions = (await select<{ version_num: unknown }>(['version_num'])).map((r) => text(r.version_num)).sort();
   return { tool: 'alembic', table, versions, dirty: false, position: versions.length === 0 ? 'no version (nothing applied)' : `version_num ${versions.join(', ')}` };
+}
+
+/** Flyway's version order: part by part as numbers (`1.10` above `1.9`); text compares as text. */
+function compareFlyway(a: string, b: string): number {
+  const parts = (v: string) => v.split(/[._]/).map((p) => (/^\d+$/.test(p) ? BigInt(p) : null));
+  const [x, y] = [parts(a), parts(b)];
+  if (x.includes(null) || y.includes(null)) return a < b ? -1 : a > b ? 1 : 0;
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const [p, q] = [x[i] ?? 0n, y[i] ?? 0n];
+    if (p !== q) return p! < q! ? -1 : 1;
+  }
+  return 0;
 }
 
 function appliedWords(versions: readonly string[]): string {

@@ -1,4 +1,4 @@
-import { hintAt, otherToolRefusal, previewText, riskLines } from '../../engine/index.js';
+import { hintAt, otherToolRefusal, previewText, riskLines, takeOverLines } from '../../engine/index.js';
 import type { TuiContext } from '../context.js';
 import { busyFlow } from '../flows/busy.js';
 import { confirmFlow } from '../flows/confirm.js';
@@ -109,7 +109,9 @@ function stampConfirm(ctx: TuiContext, target: string): void {
   try {
     const { removed, added } = session.stampChanges(target);
     if (removed.length === 0 && added.length === 0) return ctx.notice(`nothing to stamp: the database is already at ${target}`);
-    const body = ['STAMP RUNS NO SQL: it only records what is applied.', '', ...added.map((id) => `  + mark ${id} as applied`), ...removed.map((id) => `  - mark ${id} as NOT applied`)];
+    // On first contact, what the CLI's stamp says too: the other tool's table stays, and that tool must stop.
+    const takeOver = takeOverLines(session.state.otherTools, target);
+    const body = ['STAMP RUNS NO SQL: it only records what is applied.', '', ...added.map((id) => `  + mark ${id} as applied`), ...removed.map((id) => `  - mark ${id} as NOT applied`), ...(takeOver.length > 0 ? ['', ...takeOver] : [])];
     ctx.setFlow(
       confirmFlow({
         title: `Stamp ${session.db.databaseName} to ${target}?`,
