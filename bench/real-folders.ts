@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findPostgresBin, startMariadb, startPostgres, type RunningServer } from '../test/servers.js';
+import { flywayVersionId } from '../src/engine/files/flyway-names.js';
+import { compareVersions } from '../src/engine/files/version-order.js';
 
 /**
  * Real public migration histories, run unchanged (issue 9, "Show"). For each project and
@@ -27,14 +29,14 @@ import { findPostgresBin, startMariadb, startPostgres, type RunningServer } from
  * A failing step is "theirs" when the native client fails on the same SQL too, else "ours".
  *
  * Usage: node dist/bench/real-folders.js <projects.json> [--only name,…] [--db sqlite,postgres,mariadb] [--out results.json]
- * projects.json: [{ "name", "repo", "commit", "path", "layout": "golang-migrate"|"goose"|"dbmate"|"popx",
+ * projects.json: [{ "name", "repo", "commit", "path", "layout": "golang-migrate"|"goose"|"dbmate"|"popx"|"flyway",
  *                   "databases": { "postgres"|"mariadb"|"sqlite": "<folder>" } }]
  * Folders are absolute or relative to the JSON file. Servers are throwaway, on loopback, one
  * database at a time; every spawn has a timeout.
  */
 
 type Db = 'postgres' | 'mariadb' | 'sqlite';
-type Layout = 'golang-migrate' | 'goose' | 'dbmate' | 'popx';
+type Layout = 'golang-migrate' | 'goose' | 'dbmate' | 'popx' | 'flyway';
 interface Project {
   name: string;
   repo?: string;
@@ -122,6 +124,19 @@ const DIALECT_SUFFIX: Record<Db, string[]> = { postgres: ['postgres', 'postgresq
 function readPairs(dir: string, layout: Layout, db: Db): Pair[] {
   const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
   const pairs = new Map<string, Pair>();
+  if (layout === 'flyway') {
+    // Flyway: V<version>__<description>.sql, run as they are in Flyway's version order; U files (Teams' undo) are the downs.
+    for (const f of files) {
+      const m = /^([VU])([0-9]+(?:[._][0-9]+)*)__(.+)\.sql$/.exec(f);
+      if (!m) continue;
+      const version = flywayVersionId(m[2]!);
+      const p = pairs.get(version) ?? { version, slug: m[3]!.replace(/[^A-Za-z0-9_]/g, '_'), up: '', down: null, source: f };
+      if (m[1] === 'V') Object.assign(p, { up: readFileSync(join(dir, f), 'utf8'), source: f });
+      else p.down = readFileSync(join(dir, f), 'utf8');
+      pairs.set(version, p);
+    }
+    return [...pairs.values()].filter((p) => p.source.startsWith('V'));
+  }
   const key = (v: string, s: string) => `${v}_${s}`;
   if (layout === 'popx') {
     // popx: <version>_<name>[.<dialect>][.autocommit].(up|down).sql, name without dots; the
@@ -211,7 +226,7 @@ function prepare(project: Project, db: Db, src: string, out: string) {
   mkdirSync(out, { recursive: true });
   const assists: Record<string, number> = {};
   if (project.layout === 'golang-migrate') return prepareGolangMigrate(src, out, assists);
-  // goose, dbmate and popx folders are read natively now: our copy is the folder as shipped.
+  // goose, dbmate, popx and Flyway folders are read natively now: our copy is the folder as shipped.
   // The converter only extracts what the peer tool would run, for the native client.
   for (const f of readdirSync(src).filter((x) => x.endsWith('.sql'))) copyFileSync(join(src, f), join(out, f));
   const pairs = readPairs(src, project.layout, db);
@@ -253,6 +268,8 @@ function prepareGolangMigrate(src: string, out: string, assists: Record<string, 
 }
 
 function versionCompare(a: string, b: string): number {
+  // Flyway's dotted ids (`1.10` after `1.9`): the engine's own order.
+  if (a.includes('.') || b.includes('.')) return compareVersions(a, b);
   if (/^\d+$/.test(a) && /^\d+$/.test(b)) {
     const x = BigInt(a);
     const y = BigInt(b);
