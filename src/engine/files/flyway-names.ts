@@ -1,3 +1,5 @@
+import { compareVersions } from './version-order.js';
+
 /**
  * Flyway's SQL file names, as Flyway's ResourceNameParser and MigrationVersion read them
  * (default prefixes, separator `__`, suffix `.sql`):
@@ -54,6 +56,19 @@ export function flywayVersionId(version: string): string {
   while (parts.length > 1 && parts[parts.length - 1] === '0') parts.pop();
   return parts.join('.');
 }
+
+/**
+ * Flyway's version order, for versions as its history table spells them (`1_1`, `1.10.0`) or
+ * revision ids (`000002`): part by part as numbers (the ids' own order, version-order.ts).
+ * Text that is not a version compares as text.
+ */
+export function compareFlywayVersions(a: string, b: string): number {
+  const id = (v: string) => (FLYWAY_VERSION.test(v) ? flywayVersionId(v) : v);
+  return compareVersions(id(a), id(b));
+}
+
+/** Whether text is a Flyway version (digits in parts separated by `.` or `_`). */
+export const isFlywayVersion = (text: string): boolean => FLYWAY_VERSION.test(text);
 
 /** What a revision without a down lacks, in its layout's words: `no Flyway U file` for a V file, else `no .down.sql`. */
 export function missingDownWords(upPath: string): string {

@@ -2,7 +2,7 @@ import { MigrateTuiError } from '../errors.js';
 import type { RevisionGraph } from '../graph/graph.js';
 import { versionRows } from '../plan/version-rows.js';
 import { recordsApplied, type OtherToolReading, type OtherToolRecord } from './other-tools.js';
-import { flywayVersionId } from '../files/flyway-names.js';
+import { compareFlywayVersions, flywayVersionId, isFlywayVersion } from '../files/flyway-names.js';
 
 /**
  * Whether another tool's record maps onto this folder's revisions, and so which `stamp` takes
@@ -25,7 +25,7 @@ export function takeOver(graph: RevisionGraph, record: OtherToolReading): { stam
   for (const id of graph.ids()) if (/^\d+$/.test(id)) byNumber.set(BigInt(id).toString(), id);
   const anyLayout = (version: string): string | null => (graph.has(version) ? version : /^\d+$/.test(version) ? (byNumber.get(BigInt(version).toString()) ?? null) : null);
   // Flyway's versions name V files, read as revisions with Flyway's ids (`1_1` and `1.10.0` are `1.1` and `1.10`).
-  const revisionOf = (version: string): string | null => anyLayout(version) ?? (record.tool === 'flyway' && /^[0-9]+(?:[._][0-9]+)*$/.test(version) ? anyLayout(flywayVersionId(version)) : null);
+  const revisionOf = (version: string): string | null => anyLayout(version) ?? (record.tool === 'flyway' && isFlywayVersion(version) ? anyLayout(flywayVersionId(version)) : null);
   // Flyway's baseline: it and every version below it count as applied, whether or not it is a file of
   // the folder (Flyway skips the V files at or below it: `flyway baseline` at 2.5 covers V1 and V2; at 1
   // under files that start at 2 it covers nothing).
@@ -59,20 +59,10 @@ export function takeOver(graph: RevisionGraph, record: OtherToolReading): { stam
   return { stamp: null, problem: `${from}'s versions end on ${heads.length} branches (${heads.join(', ')}): \`stamp\` takes one target; stamp one, then check the others with \`migrate-tui status\`` };
 }
 
-/** The revisions at or below a Flyway version, compared as Flyway does, part by part as numbers (`1.10` above `1.9`, `1.0` is `1`): ids like `1.1` or `000002`. */
+/** The revisions at or below a Flyway version, in Flyway's order (`1.10` above `1.9`, `1.0` is `1`): ids like `1.1` or `000002`. */
 function atOrBelow(graph: RevisionGraph, version: string): string[] {
-  if (!/^[0-9]+(?:[._][0-9]+)*$/.test(version)) return [];
-  const parts = (v: string) => flywayVersionId(v).split('.').map((p) => BigInt(p));
-  const limit = parts(version);
-  const compare = (a: readonly bigint[], b: readonly bigint[]): number => {
-    for (let i = 0; i < Math.max(a.length, b.length); i++) {
-      const x = a[i] ?? 0n;
-      const y = b[i] ?? 0n;
-      if (x !== y) return x < y ? -1 : 1;
-    }
-    return 0;
-  };
-  return graph.ids().filter((id) => /^[0-9]+(?:\.[0-9]+)*$/.test(id) && compare(parts(id), limit) <= 0);
+  if (!isFlywayVersion(version)) return [];
+  return graph.ids().filter((id) => /^[0-9]+(?:\.[0-9]+)*$/.test(id) && compareFlywayVersions(id, version) <= 0);
 }
 
 /** `golang-migrate (schema_migrations: version 3, not dirty)`. */

@@ -1,4 +1,6 @@
 import type { DatabaseAdapter } from '../dialects/adapter.js';
+import { compareFlywayVersions } from '../files/flyway-names.js';
+import { compareVersions } from '../files/version-order.js';
 
 /**
  * The records other migration tools keep in a database they migrated, read when migrate-tui
@@ -119,7 +121,7 @@ async function readRecord(db: DatabaseAdapter, tool: OtherToolName, table: strin
       const version = text(r.version);
       const type = text(r.type);
       if (!truthy(r.success)) failed.push(version);
-      else if (/^(BASELINE|INIT)$/i.test(type)) baseline = baseline === undefined || compareFlyway(version, baseline) > 0 ? version : baseline;
+      else if (/^(BASELINE|INIT)$/i.test(type)) baseline = baseline === undefined || compareFlywayVersions(version, baseline) > 0 ? version : baseline;
       else if (/^(UNDO|DELETE)/i.test(type)) applied.delete(version);
       else applied.add(version);
     }
@@ -131,28 +133,15 @@ async function readRecord(db: DatabaseAdapter, tool: OtherToolName, table: strin
   return { tool: 'alembic', table, versions, dirty: false, position: versions.length === 0 ? 'no version (nothing applied)' : `version_num ${versions.join(', ')}` };
 }
 
-/** Flyway's version order: part by part as numbers (`1.10` above `1.9`); text compares as text. */
-function compareFlyway(a: string, b: string): number {
-  const parts = (v: string) => v.split(/[._]/).map((p) => (/^\d+$/.test(p) ? BigInt(p) : null));
-  const [x, y] = [parts(a), parts(b)];
-  if (x.includes(null) || y.includes(null)) return a < b ? -1 : a > b ? 1 : 0;
-  for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    const [p, q] = [x[i] ?? 0n, y[i] ?? 0n];
-    if (p !== q) return p! < q! ? -1 : 1;
-  }
-  return 0;
-}
-
 function appliedWords(versions: readonly string[]): string {
   if (versions.length === 0) return 'no version applied';
   const shown = versions.length > 6 ? [...versions.slice(0, 3), '…', ...versions.slice(-2)] : versions;
   return `${versions.length} version${versions.length === 1 ? '' : 's'} applied: ${shown.join(', ')}`;
 }
 
-/** Numbers in numeric order (versions are numbers for these tools), anything else after them by text. */
+/** The versions in version order (numbers numerically: these tools' versions are numbers). */
 export function inVersionOrder(versions: readonly string[]): string[] {
-  const numeric = (v: string) => /^\d+$/.test(v);
-  return [...versions].sort((a, b) => (numeric(a) && numeric(b) ? (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0) : numeric(a) ? -1 : numeric(b) ? 1 : a < b ? -1 : a > b ? 1 : 0));
+  return [...versions].sort(compareVersions);
 }
 
 function text(value: unknown): string {
