@@ -138,7 +138,7 @@ export async function databaseCheck(ctx: DatabaseContext, project: Project): Pro
     const refusal = engine.otherToolRefusal(state.otherTools, m.db, project.graph, 'upgrade');
     if (refusal) {
       errors++;
-      lines.push(`${m.db.display}: error: ${refusal.message.replace(/^refused: \S+ /, '').replace(/\. Nothing was written$/, '')}\n  → ${engine.hintAt(refusal.hint, engine.commandPlaceOf(ctx.target))}`);
+      lines.push(`${m.db.display}: error: ${String(refusal.meta.reason)}\n  → ${engine.hintAt(refusal.hint, engine.commandPlaceOf(ctx.target))}`);
     }
     return { lines, errors, json: stateJson(m, state) };
   });

@@ -136,9 +136,7 @@ export async function rollbackCommand(ctx: DatabaseContext, project: Project, la
     lines.push(`applied steps on ${m.db.display}, newest first (last ${history.length}):`);
     for (const { row: r, standing, revertedBy } of history) {
       const fate = standing ? '' : revertedBy ? `  [REVERTED ${revertedBy.startedAt} by ${revertedBy.kind === 'migrate' ? 'downgrade' : revertedBy.kind}]` : '  [applied again later]';
-      const later = engine.finishedLater(r);
-      const when = later ? `started by ${r.osUser}@${r.host} ${r.startedAt}, finished on resume ${later} (the resume took ${r.durationMs} ms)` : `by ${r.osUser}@${r.host}, ${r.startedAt}, ${r.durationMs ?? '?'} ms`;
-      lines.push(`  ${standing ? '●' : '○'} ${r.revision} ${message(r.revision)} — ${r.kind}, ${when}${fate}`);
+      lines.push(`  ${standing ? '●' : '○'} ${r.revision} ${message(r.revision)} — ${r.kind}, ${engine.whoAndWhen(r)}${fate}`);
     }
     for (const d of state.drift) lines.push(`DRIFT: ${d.revision} changed since it was applied`);
     let preview: DowngradePreview | null = null;

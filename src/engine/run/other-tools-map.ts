@@ -120,11 +120,13 @@ export class OtherToolError extends MigrateTuiError {
           : `would start at ${first}, whatever that table records`;
     const consequence = action === 'downgrade' ? 'it has nothing to revert until it takes the database over' : `${action === 'upgrade --sql' ? 'a script planned from it' : 'an upgrade'} ${again}`;
     const tables = records.map((r) => r.table).join(' / ');
+    // `reason`: what is wrong, without the refusal's framing (check lists it as a problem of the database).
+    const reason = `${what}, and migrate-tui has no record of it yet: ${consequence}`;
     super(
       'other-tool',
-      `refused: ${display} ${what}, and migrate-tui has no record of it yet: ${consequence}. ${action === 'upgrade --sql' ? 'No script was made' : 'Nothing was written'}`,
+      `refused: ${display} ${reason}. ${action === 'upgrade --sql' ? 'No script was made' : 'Nothing was written'}`,
       `${records.map(otherToolWayOut).join('; ')}. If ${tables} is not this history's (left by an old tool, or another application's), drop or rename it, and migrate-tui will treat the database as new`,
-      { records, action },
+      { records, action, reason },
     );
   }
 }

@@ -43,3 +43,13 @@ export function finishedLater(row: LogRow): string | null {
   // A second of slack: the two times and the duration are taken by separate clock reads.
   return Number.isFinite(span) && span > row.durationMs + 1000 ? row.finishedAt : null;
 }
+
+/**
+ * Who ran a step and when, times as `time` writes them: `by alice@db1, <start>, 12 ms`, or, for
+ * a step a resume finished (finishedLater), both times and whose start it was.
+ */
+export function whoAndWhen(row: LogRow, time: (iso: string) => string = (iso) => iso): string {
+  const later = finishedLater(row);
+  if (later) return `started by ${row.osUser}@${row.host} ${time(row.startedAt)}, finished on resume ${time(later)} (the resume took ${row.durationMs} ms)`;
+  return `by ${row.osUser}@${row.host}, ${time(row.startedAt)}, ${row.durationMs ?? '?'} ms`;
+}

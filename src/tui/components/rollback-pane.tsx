@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { finishedLater, type AppliedStep, type LogRow } from '../../engine/index.js';
+import { whoAndWhen, type AppliedStep } from '../../engine/index.js';
 import { colour } from '../theme.js';
 
 /**
@@ -36,7 +36,7 @@ export function RollbackPane(props: {
         const fate = stands ? '' : `REVERTED${revertedBy ? ` ${revertedBy.startedAt.replace('T', ' ').slice(0, 19)}` : ' (applied again later)'} · `;
         return (
           <Text key={r.id} inverse={i === props.selected} dimColor={!stands} wrap="truncate">
-            {`${i === latest ? 'latest ' : '       '}${r.revision} ${props.messages.get(r.revision) ?? '(files missing)'} — ${fate}${whoAndWhen(r)}`}
+            {`${i === latest ? 'latest ' : '       '}${r.revision} ${props.messages.get(r.revision) ?? '(files missing)'} — ${fate}${whoAndWhen(r, time)}`}
           </Text>
         );
       })}
@@ -46,11 +46,5 @@ export function RollbackPane(props: {
   );
 }
 
+/** Times in the console: to the second, without the ISO `T`. */
 const time = (iso: string) => iso.replace('T', ' ').slice(0, 19);
-
-/** Who ran a step and when; a step finished by a resume says both times (finishedLater). */
-export function whoAndWhen(r: LogRow): string {
-  const later = finishedLater(r);
-  if (later) return `started by ${r.osUser}@${r.host} ${time(r.startedAt)}, finished on resume ${time(later)} (the resume took ${r.durationMs} ms)`;
-  return `by ${r.osUser}@${r.host}, ${time(r.startedAt)}, ${r.durationMs ?? '?'} ms`;
-}
