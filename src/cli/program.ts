@@ -14,6 +14,7 @@ import { registerInitCommand } from './commands/init.js';
 import { registerMigrateCommands } from './commands/migrate-commands.js';
 import { registerSafetyCommands } from './commands/safety-commands.js';
 import { registerVerifyCommand } from './commands/verify-command.js';
+import { registerImportCommand } from './commands/import-command.js';
 import { fleetCommand } from './commands/fleet-command.js';
 import { openFleetTui, tuiEnvironment } from './commands/fleet-tui.js';
 import { plainReporter } from './reporter.js';
@@ -253,6 +254,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
   registerInitCommand(program, wiring);
   registerStateCommands(program, wiring);
   registerVerifyCommand(program, wiring);
+  registerImportCommand(program, wiring);
   addAlembicHelp(program);
   // No command: the TUI on a terminal, else the status.
   // The embedded default that does not exist yet is shown as empty, as the TUI shows it.

@@ -1,0 +1,168 @@
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { UsageError, WriteError } from './errors.js';
+import type { DialectName } from './dialects/dialect.js';
+import { findDialect } from './dialects/registry.js';
+import { VERSION_TOKEN } from './files/version-order.js';
+import { migrationStatements } from './files/migration-sql.js';
+import { isError, type FileProblem } from './problems.js';
+import { loadProject } from './project.js';
+import { slugOf } from './revision-writer.js';
+import { AlembicImportError, readAlembicProject, type AlembicProject } from './alembic-reader.js';
+import { planRevision, SQLALCHEMY_DIALECT, type ImportNote, type ImportProblem, type PlannedRevision } from './alembic-files.js';
+
+export interface AlembicImportOptions {
+  /** The Alembic project's root: Python runs there, with it on PYTHONPATH. */
+  readonly root: string;
+  /** alembic.ini (read for script_location, version_locations, prepend_sys_path), unless `versions`. */
+  readonly ini: string;
+  readonly section?: string;
+  /** Versions folders, instead of what alembic.ini names. */
+  readonly versions?: readonly string[];
+  /** The migrate-tui folder to write: new or empty. */
+  readonly dir: string;
+  readonly dialects: readonly DialectName[];
+  readonly python: string;
+  readonly timeoutMs: number;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface AlembicImportResult {
+  readonly alembic: string;
+  readonly sqlalchemy: string;
+  readonly dir: string;
+  readonly dialects: readonly DialectName[];
+  readonly revisions: number;
+  readonly heads: readonly string[];
+  /** Every file written, in order. */
+  readonly written: readonly string[];
+  readonly problems: readonly ImportProblem[];
+  readonly notes: readonly ImportNote[];
+  /** The written folder read back by migrate-tui: its graph against Alembic's, and its statements against Alembic's. */
+  readonly check: { readonly differences: readonly string[]; readonly errors: readonly FileProblem[]; readonly warnings: number };
+}
+
+/**
+ * `import alembic`: an Alembic project as a migrate-tui folder with Alembic's revision ids and
+ * graph, each revision's SQL rendered by Alembic itself, offline, for the dialects asked.
+ * Nothing is written unless every id is a version token and the folder is new or empty;
+ * what could not be rendered is written as a placeholder that stops a run there, and listed.
+ */
+export async function importAlembic(options: AlembicImportOptions): Promise<AlembicImportResult> {
+  if (options.versions && options.versions.length > 0) {
+    for (const v of options.versions) {
+      if (!existsSync(v) || !statSync(v).isDirectory()) throw new UsageError(`${v} is not a folder`, 'pass the folder that holds the Alembic revision files (e.g. --versions migrations/versions)');
+    }
+  } else if (!existsSync(options.ini)) {
+    throw new UsageError(`no ${options.ini}`, 'run in the Alembic project\'s root (where alembic.ini is), or pass --config <alembic.ini>, or --versions <folder> for the revision files alone');
+  }
+  checkTarget(options.dir);
+  const project = await readAlembicProject({
+    python: options.python,
+    root: options.root,
+    ini: options.ini,
+    ...(options.section ? { section: options.section } : {}),
+    ...(options.versions && options.versions.length > 0 ? { versions: options.versions } : {}),
+    dialects: options.dialects.map((d) => SQLALCHEMY_DIALECT[d]),
+    timeoutMs: options.timeoutMs,
+    ...(options.env ? { env: options.env } : {}),
+  });
+  if (project.revisions.length === 0) {
+    throw new AlembicImportError('no-revisions', `Alembic found no revisions${options.versions?.length ? ` in ${options.versions.join(', ')}` : ` where ${options.ini} points`}`, 'check script_location / version_locations in alembic.ini, or pass --versions <folder>');
+  }
+  const badIds = project.revisions.filter((r) => !VERSION_TOKEN.test(r.id));
+  if (badIds.length > 0) {
+    const list = badIds.slice(0, 10).map((r) => `  ${relative(options.root, r.path) || r.path}: "${r.id}"`);
+    throw new AlembicImportError(
+      'alembic-ids',
+      `${badIds.length} of ${project.revisions.length} Alembic revision ids are not migrate-tui version tokens (letters and digits only), so nothing was written:\n${list.join('\n')}${badIds.length > 10 ? `\n  and ${badIds.length - 10} more` : ''}`,
+      'migrate-tui keeps Alembic\'s ids so that `stamp` can take over a database from its alembic_version; ids with other characters cannot be kept as they are',
+      { ids: badIds.map((r) => r.id) },
+    );
+  }
+  const planned: PlannedRevision[] = [];
+  const problems: ImportProblem[] = [];
+  const notes: ImportNote[] = [];
+  for (const rev of project.revisions) {
+    const one = planRevision(rev, project, { root: options.root, dialects: options.dialects, slug: slugOf });
+    planned.push(one.planned);
+    problems.push(...one.problems);
+    notes.push(...one.notes);
+  }
+  const written = writeFolder(options.dir, planned);
+  return {
+    alembic: project.alembic,
+    sqlalchemy: project.sqlalchemy,
+    dir: options.dir,
+    dialects: options.dialects,
+    revisions: project.revisions.length,
+    heads: [...project.heads].sort(),
+    written,
+    problems,
+    notes,
+    check: readBack(options.dir, options.dialects, project, planned),
+  };
+}
+
+function checkTarget(dir: string): void {
+  if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory()) throw new WriteError('folder-not-empty', `${dir} is a file, not a folder`, 'pass --dir <a new or empty folder> for the migrate-tui revisions');
+  const entries = readdirSync(dir);
+  if (entries.length > 0) {
+    throw new WriteError('folder-not-empty', `${dir} is not empty (${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}, e.g. ${entries.sort()[0]}): import writes into a new or empty folder only, so nothing was written`, 'pass --dir <a new or empty folder> (the Alembic project\'s own migrations folder stays as it is)');
+  }
+}
+
+function writeFolder(dir: string, planned: readonly PlannedRevision[]): string[] {
+  const written: string[] = [];
+  try {
+    mkdirSync(dir, { recursive: true });
+    for (const p of planned) {
+      const up = join(dir, `${p.name}.up.sql`);
+      writeFileSync(up, p.up, { flag: 'wx' });
+      written.push(up);
+      if (p.down !== null) {
+        const down = join(dir, `${p.name}.down.sql`);
+        writeFileSync(down, p.down, { flag: 'wx' });
+        written.push(down);
+      }
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new WriteError('write-failed', `cannot write into ${dir}: ${code}${written.length > 0 ? ` after ${written.length} files (the folder is incomplete: delete it and run again)` : ''}`, 'check that the folder is writable and has room');
+  }
+  return written;
+}
+
+/** The folder as migrate-tui reads it: the same revisions, parents, depends-on, labels and heads as Alembic's, and the same statements. */
+function readBack(dir: string, dialects: readonly DialectName[], project: AlembicProject, planned: readonly PlannedRevision[]): AlembicImportResult['check'] {
+  const loaded = loadProject(dir, { lazyDown: false, dialects });
+  const graph = loaded.graph;
+  const differences: string[] = [];
+  const same = (a: readonly string[], b: readonly string[]) => [...a].sort().join(',') === [...b].sort().join(',');
+  const byId = new Map(planned.map((p) => [p.id, p]));
+  for (const rev of project.revisions) {
+    if (!graph.has(rev.id)) {
+      differences.push(`${rev.id}: not in the folder as migrate-tui reads it`);
+      continue;
+    }
+    if (!same(graph.parents(rev.id), rev.parents)) differences.push(`${rev.id}: parents ${graph.parents(rev.id).join(', ') || 'none'}, Alembic's ${rev.parents.join(', ') || 'none'}`);
+    if (!same(graph.dependencies(rev.id), rev.dependsOn)) differences.push(`${rev.id}: depends on ${graph.dependencies(rev.id).join(', ') || 'nothing'}, Alembic's ${rev.dependsOn.join(', ') || 'nothing'}`);
+    for (const label of rev.labels) if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(label) && graph.labelOwnerOf(label) !== rev.id) differences.push(`${rev.id}: branch label ${label} is not on it`);
+    const migration = graph.get(rev.id);
+    const want = byId.get(rev.id)!;
+    for (const dialect of dialects) {
+      const syntax = findDialect(dialect)!;
+      for (const direction of ['up', 'down'] as const) {
+        const expected = want.statements[direction][dialect];
+        if (expected === undefined) continue;
+        const got = direction === 'down' && !migration.down ? 0 : migrationStatements(migration, direction, syntax).length;
+        if (got !== expected) differences.push(`${direction === 'up' ? migration.upPath : (migration.downPath ?? rev.id)}: migrate-tui reads ${got} statements for ${dialect}, Alembic rendered ${expected}`);
+      }
+    }
+  }
+  if (graph.size !== project.revisions.length) differences.push(`migrate-tui reads ${graph.size} revisions, Alembic has ${project.revisions.length}`);
+  if (!same(graph.heads(), project.heads)) differences.push(`heads: migrate-tui's ${graph.heads().join(', ')}, Alembic's ${project.heads.join(', ')}`);
+  const errors = loaded.problems.filter(isError);
+  return { differences, errors, warnings: loaded.problems.length - errors.length };
+}

@@ -1,0 +1,256 @@
+import test, { type ExecutionContext } from 'ava';
+import Database from 'better-sqlite3';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { binary, binaryAsync, type CliRun } from './helpers/cli.js';
+import { eachDatabase } from './helpers/databases.js';
+
+/**
+ * `import alembic` on a real Alembic project (test/alembic/project: a branch and a merge,
+ * labels, depends-on, raw SQL, a revision that reads data through op.get_bind()), with
+ * Debian's Alembic (.ci/run installs it): the folder's graph is Alembic's (as `alembic heads`,
+ * `alembic history` and `alembic show` print it), and applied by migrate-tui it gives the
+ * schema `alembic upgrade heads` gives online; a database Alembic migrated is then taken over
+ * with the stamp `status` names. Then what cannot be imported, through the built binary.
+ */
+const fixture = fileURLToPath(new URL('../../test/alembic/project', import.meta.url));
+const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+const hasAlembic = spawnSync(python, ['-c', 'import alembic, sqlalchemy'], { encoding: 'utf8' }).status === 0;
+const pythonEnv = { PYTHONDONTWRITEBYTECODE: '1' };
+
+function skipWithoutAlembic(t: ExecutionContext): boolean {
+  if (hasAlembic) return false;
+  const message = `ALEMBIC NOT INSTALLED: import alembic was NOT tested (apt-get install python3-alembic; ${python} cannot import alembic)`;
+  console.error(`\n*** ${message} ***\n`);
+  if (process.env.CI === 'true') t.fail(message);
+  else t.log(message);
+  t.pass();
+  return true;
+}
+
+/** A copy of the fixture project (Python and the online runs may not touch the repository). */
+function project(): string {
+  const root = join(mkdtempSync(join(tmpdir(), 'migrate-tui-alembic-')), 'project');
+  cpSync(fixture, root, { recursive: true });
+  return root;
+}
+
+const importArgs = (out: string, dialect: string, ...more: string[]) => ['--dir', out, '--dialect', dialect, 'import', 'alembic', '--python', python, ...more];
+
+function alembic(root: string, args: string[], databaseUrl?: string): Promise<CliRun> {
+  return new Promise((resolve) => {
+    const child = spawn(python, ['-m', 'alembic', ...args], { cwd: root, env: { ...process.env, ...pythonEnv, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += String(d)));
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** `alembic history`'s lines: `down[, down] [(deps)] -> rev …`, `<base>` for a root. */
+function alembicHistory(text: string): Map<string, { parents: string[]; deps: string[] }> {
+  const graph = new Map<string, { parents: string[]; deps: string[] }>();
+  for (const line of text.split('\n')) {
+    const m = /^(.+?)(?: \(([^)]*)\))? -> (\w+)/.exec(line);
+    if (!m) continue;
+    const parents = m[1] === '<base>' ? [] : m[1]!.split(', ');
+    graph.set(m[3]!, { parents: parents.sort(), deps: m[2] ? m[2].split(', ').sort() : [] });
+  }
+  return graph;
+}
+
+/** What a user does with the revision that could not be rendered: writes its SQL where the placeholder stands. */
+function writeBackfillByHand(out: string): void {
+  const file = readdirSync(out).find((f) => f.startsWith('708192a3b4c5_') && f.endsWith('.up.sql'))!;
+  const text = readFileSync(join(out, file), 'utf8');
+  writeFileSync(join(out, file), text.replace(/-- migrate:dialect postgres, sqlite\n-- NOT IMPORTED[\s\S]*$|-- NOT IMPORTED[\s\S]*$/, "ALTER TABLE invoices ADD COLUMN paid BOOLEAN;\nUPDATE invoices SET paid = (status = 'paid');\n"));
+}
+
+test('import alembic keeps Alembic\'s ids, parents, depends-on, labels and heads; SQL as Alembic renders it offline; what it cannot render stops a run there', async (t) => {
+  if (skipWithoutAlembic(t)) return;
+  const root = project();
+  const out = join(root, 'sql');
+  const run = await binaryAsync(importArgs(out, 'postgres,sqlite', '--json'), { cwd: root });
+  // One revision reads data through op.get_bind(): imported with a placeholder, and the exit says so.
+  t.is(run.code, 1, run.stderr);
+  const json = JSON.parse(run.stdout) as { revisions: number; written: string[]; heads: string[]; problems: Array<{ revision: string; kind: string; line: number; source: string; message: string }>; notes: Array<{ revision: string; kind: string }>; check: { differences: string[]; errors: unknown[] } };
+  t.is(json.revisions, 8);
+  t.is(json.written.length, 16);
+  t.deepEqual(json.check, { ...json.check, differences: [], errors: [] });
+  t.deepEqual(json.problems.map((p) => [p.revision, p.kind, p.source, p.line]), [['708192a3b4c5', 'not-rendered-up', 'migrations/versions/708192a3b4c5_backfill.py', 18]]);
+  t.regex(json.problems[0]!.message, /reads the result of SELECT id, status FROM invoices through op\.get_bind\(\)/);
+  t.deepEqual(json.notes.map((n) => [n.revision, n.kind]).sort(), [['708192a3b4c5', 'no-op-down'], ['8192a3b4c5d6', 'transaction-off']]);
+
+  // The graph, as Alembic's own commands print it.
+  const heads = await alembic(root, ['heads']);
+  t.is(heads.code, 0, heads.stderr);
+  const ours = JSON.parse(binary(['--dir', out, 'heads', '--json']).stdout) as { heads: Array<{ id: string }> };
+  t.deepEqual(ours.heads.map((h) => h.id).sort(), [...heads.stdout.matchAll(/^(\w+)/gm)].map((m) => m[1]!).sort());
+  const history = await alembic(root, ['history']);
+  const theirs = alembicHistory(history.stdout);
+  const rows = (JSON.parse(binary(['--dir', out, 'history', '--json']).stdout) as { rows: Array<{ revision?: { id: string; parents: string[]; dependsOn: string[] } }> }).rows.flatMap((r) => (r.revision ? [r.revision] : []));
+  t.is(theirs.size, 8);
+  const sorted = (m: Map<string, unknown>) => [...m].sort(([a], [b]) => a.localeCompare(b));
+  t.deepEqual(sorted(new Map(rows.map((r) => [r.id, { parents: [...r.parents].sort(), deps: [...r.dependsOn].sort() }]))), sorted(theirs));
+  // Branch labels: the revision that carries each, and the head it leads to (`alembic heads` prints `<head> (label)`).
+  const branches = JSON.parse(binary(['--dir', out, 'branches', '--json']).stdout) as { labels: Array<{ label: string; revision: string; heads: string[] }> };
+  for (const label of ['billing', 'stats']) {
+    const shown = await alembic(root, ['show', label]);
+    t.is(shown.code, 0, shown.stderr);
+    const mine = branches.labels.find((l) => l.label === label);
+    t.is(mine?.revision, /^Rev: (\w+)/m.exec(shown.stdout)?.[1] ?? `alembic show ${label}: ${shown.stdout}`, label);
+    t.deepEqual(mine?.heads, [new RegExp(`^(\\w+) \\(${label}\\) \\(head\\)`, 'm').exec(heads.stdout)?.[1] ?? `alembic heads: ${heads.stdout}`], label);
+  }
+
+  // The SQL: Alembic's own rendering, its version table and markers left out.
+  const file = (prefix: string, kind: string) => readFileSync(join(out, readdirSync(out).find((f) => f.startsWith(prefix) && f.endsWith(kind))!), 'utf8');
+  const audit = file('4d5e6f708192_', '.up.sql');
+  t.true(audit.includes("INSERT INTO audit (id, event, note) VALUES (1, 'created', 'it''s 100% new');"), audit);
+  t.true(audit.includes("INSERT INTO audit (id, event, note) VALUES (2, 'raw', 'semi;colon and 50% off');"), audit);
+  t.notRegex(audit, /migrate_tui_import_|-- Running upgrade|BEGIN|COMMIT/);
+  t.regex(file('6f708192a3b4_', '.up.sql'), /^-- migrate:revises base\n-- migrate:message stats tables\n-- migrate:branch stats\n-- migrate:depends-on 1a2b3c4d5e6f\n/);
+  t.regex(file('5e6f708192a3_', '.up.sql'), /^-- migrate:revises 3c4d5e6f7081, 4d5e6f708192\n/);
+  t.regex(file('8192a3b4c5d6_', '.up.sql'), /-- migrate:transaction off\n[\s\S]*-- migrate:dialect postgres\nCREATE INDEX CONCURRENTLY ix_invoices_status ON invoices \(status\);\n-- migrate:dialect sqlite\nCREATE INDEX ix_invoices_status ON invoices \(status\);\n-- migrate:end/);
+  const backfill = file('708192a3b4c5_', '.up.sql');
+  t.regex(backfill, /-- NOT IMPORTED: Alembic could not render upgrade\(\) offline[\s\S]*--   ALTER TABLE invoices ADD COLUMN paid BOOLEAN;[\s\S]*SELECT \* FROM "alembic revision 708192a3b4c5 was not imported";/);
+  // Importing wrote nothing into the Alembic project (no bytecode beside the revisions).
+  t.false(readdirSync(join(root, 'migrations', 'versions')).includes('__pycache__'));
+
+  // Applied as is, an upgrade stops at the placeholder, having applied what comes before it.
+  const db = `sqlite:${join(root, 'stop.sqlite')}`;
+  const stopped = await binaryAsync(['--dir', out, '--url', db, 'upgrade']);
+  t.is(stopped.code, 1);
+  t.regex(stopped.stderr, /no such table: alembic revision 708192a3b4c5 was not imported/);
+});
+
+eachDatabase(
+  'import alembic, applied by migrate-tui, gives the schema `alembic upgrade heads` gives online; status on the Alembic database names the stamp, and stamp + upgrade take it over',
+  async (t, url, db) => {
+    if (skipWithoutAlembic(t)) return;
+    const root = project();
+    const out = join(root, 'sql');
+    const dialect = db.name === 'sqlite' ? 'sqlite' : 'postgres';
+    t.is((await binaryAsync(importArgs(out, dialect), { cwd: root })).code, 1);
+    writeBackfillByHand(out);
+    t.is((await binaryAsync(['--dir', out, 'check', '--offline'])).code, 0);
+
+    // Alembic online on one database, migrate-tui on another.
+    const alembicUrl = db.name === 'sqlite' ? url : await db.fresh();
+    const sqlalchemyUrl = db.name === 'sqlite' ? `sqlite:///${url.slice('sqlite:'.length)}` : alembicUrl.replace(/^postgres:/, 'postgresql:');
+    const online = await alembic(root, ['upgrade', 'heads'], sqlalchemyUrl);
+    t.is(online.code, 0, online.stderr);
+    const mineUrl = db.name === 'sqlite' ? `sqlite:${join(root, 'mine.sqlite')}` : url;
+    const applied = await binaryAsync(['--dir', out, '--url', mineUrl, 'upgrade']);
+    t.is(applied.code, 0, applied.stderr);
+    t.deepEqual(schemaOf(mineUrl), schemaOf(alembicUrl));
+    t.true(schemaOf(mineUrl).join('\n').includes('ix_invoices_status') && /paid boolean/i.test(schemaOf(mineUrl).join('\n')));
+
+    // The database Alembic migrated: status names the stamp, upgrade refuses until it is done.
+    const status = JSON.parse((await binaryAsync(['--dir', out, '--url', alembicUrl, 'status', '--json'])).stdout) as { otherTools: Array<{ tool: string; stamp: string | null; versions: string[] }> };
+    t.deepEqual(status.otherTools.map((o) => [o.tool, o.stamp, [...o.versions].sort()]), [['alembic', 'heads', ['6f708192a3b4', '8192a3b4c5d6']]]);
+    t.is((await binaryAsync(['--dir', out, '--url', alembicUrl, 'upgrade'])).code, 11);
+    const stamped = await binaryAsync(['--dir', out, '--url', alembicUrl, 'stamp', 'heads']);
+    t.is(stamped.code, 0, stamped.stderr);
+    const after = await binaryAsync(['--dir', out, '--url', alembicUrl, 'upgrade']);
+    t.is(after.code, 0, after.stderr);
+    t.regex(after.stdout, /nothing to do/);
+    // And from there migrate-tui runs the history both ways: the stats branch down and up again.
+    t.is((await binaryAsync(['--dir', out, '--url', alembicUrl, '--yes', 'downgrade', 'stats@base', '--no-backup'])).code, 0);
+    t.false(schemaOf(alembicUrl).some((s) => s.includes('daily_stats')));
+    t.is((await binaryAsync(['--dir', out, '--url', alembicUrl, 'upgrade'])).code, 0);
+    t.deepEqual(schemaOf(alembicUrl), schemaOf(mineUrl));
+  },
+  ['sqlite', 'postgres'],
+  { serial: true },
+);
+
+/**
+ * The schema without either tool's tables. SQLite: each stored CREATE (as `.schema` prints
+ * them) with white space folded — Alembic's offline SQL indents with spaces where its online
+ * DDL has tabs, and SQLite keeps the text. PostgreSQL: pg_dump -s.
+ */
+function schemaOf(url: string): string[] {
+  if (url.startsWith('sqlite:')) {
+    const db = new Database(url.slice('sqlite:'.length), { readonly: true });
+    try {
+      const rows = db.prepare("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'migrate_tui%' AND name NOT IN ('alembic_version', 'sqlite_sequence') AND tbl_name NOT LIKE 'migrate_tui%'").all() as Array<{ sql: string }>;
+      return rows.map((r) => r.sql.replace(/\s+/g, ' ')).sort();
+    } finally {
+      db.close();
+    }
+  }
+  const dump = spawnSync('pg_dump', ['-s', '--no-owner', '-T', 'alembic_version', '-T', 'migrate_tui_*', url], { encoding: 'utf8' });
+  if (dump.status !== 0) throw new Error(dump.stderr);
+  return dump.stdout.split('\n').filter((l) => !/^\\(un)?restrict |^--/.test(l));
+}
+
+test('import alembic refuses, exactly and without a stack trace: no alembic.ini, a folder that is not empty, no --dialect', (t) => {
+  if (skipWithoutAlembic(t)) return;
+  const root = project();
+  const noIni = binary(importArgs(join(root, 'sql'), 'postgres'), { cwd: join(root, 'myapp') });
+  t.is(noIni.code, 2);
+  t.regex(noIni.stderr, /error: no .*myapp\/alembic\.ini\n {2}→ run in the Alembic project's root/);
+  mkdirSync(join(root, 'sql'));
+  writeFileSync(join(root, 'sql', 'keep.txt'), 'mine');
+  const full = binary(importArgs(join(root, 'sql'), 'postgres'), { cwd: root });
+  t.is(full.code, 1);
+  t.regex(full.stderr, /sql is not empty \(1 entry, e\.g\. keep\.txt\): import writes into a new or empty folder only, so nothing was written/);
+  t.deepEqual(readdirSync(join(root, 'sql')), ['keep.txt']);
+  const noDialect = binary(['--dir', join(root, 'other'), 'import', 'alembic', '--python', python], { cwd: root });
+  t.is(noDialect.code, 2);
+  t.regex(noDialect.stderr, /import alembic needs the database the SQL is for\n {2}→ pass --dialect postgres/);
+  for (const r of [noIni, full, noDialect]) t.notRegex(r.stderr, /internal error|\n\s+at /);
+});
+
+test('import alembic says why it could not read the project: no Python, no Alembic, a revision that does not import, ids that are not version tokens, a module that hangs', async (t) => {
+  if (skipWithoutAlembic(t)) return;
+  const dir = mkdtempSync(join(tmpdir(), 'migrate-tui-alembic-bad-'));
+  const versions = (name: string, files: Record<string, string>) => {
+    const folder = join(dir, name);
+    mkdirSync(folder);
+    for (const [file, text] of Object.entries(files)) writeFileSync(join(folder, file), text);
+    return folder;
+  };
+  const revision = (id: string, down: string | null, body = '') => `from alembic import op\n${body}\nrevision = ${JSON.stringify(id)}\ndown_revision = ${down === null ? 'None' : JSON.stringify(down)}\n\ndef upgrade():\n    op.execute("SELECT 1")\n\ndef downgrade():\n    pass\n`;
+  const run = (folder: string, ...more: string[]) => binaryAsync(['--dir', join(dir, `out-${folder.replace(/.*\//, '')}`), '--dialect', 'sqlite', 'import', 'alembic', '--versions', folder, ...more], { cwd: dir });
+  const good = versions('good', { 'a1_one.py': revision('a1', null) });
+
+  const noPython = await run(good, '--python', join(dir, 'no-such-python'));
+  t.is(noPython.code, 1);
+  t.regex(noPython.stderr, /error: cannot run .*no-such-python: not found\n {2}→ install Python 3 with Alembic, or pass the interpreter/);
+
+  // A Python without site-packages: no Alembic there.
+  const bare = join(dir, 'bare-python');
+  writeFileSync(bare, `#!/bin/sh\nexec ${python} -S "$@"\n`, { mode: 0o755 });
+  const noAlembic = await run(good, '--python', bare);
+  t.is(noAlembic.code, 1);
+  t.regex(noAlembic.stderr, /cannot import Alembic: ModuleNotFoundError: No module named 'alembic'/);
+
+  const broken = versions('broken', { 'a1_one.py': revision('a1', null), 'b2_two.py': revision('b2', 'a1', 'import myapp_that_is_not_here') });
+  const unreadable = await run(broken, '--python', python);
+  t.is(unreadable.code, 1);
+  t.regex(unreadable.stderr, /Alembic could not read the revisions: broken\/b2_two\.py:2: ModuleNotFoundError: No module named 'myapp_that_is_not_here'/);
+
+  const ids = versions('ids', { 'a1_one.py': revision('a1', null), 'add_users.py': revision('add_users', 'a1') });
+  const badIds = await run(ids, '--python', python);
+  t.is(badIds.code, 1);
+  t.regex(badIds.stderr, /1 of 2 Alembic revision ids are not migrate-tui version tokens \(letters and digits only\), so nothing was written:\n {2}ids\/add_users\.py: "add_users"/);
+  t.false(existsSync(join(dir, 'out-ids')));
+
+  // A module that waits for ever is stopped at --timeout, and said.
+  const hangs = versions('hangs', { 'a1_one.py': revision('a1', null, 'import time\ntime.sleep(600)') });
+  const started = Date.now();
+  const stopped = await run(hangs, '--python', python, '--timeout', '2');
+  t.true(Date.now() - started < 30_000, `took ${Date.now() - started} ms`);
+  t.is(stopped.code, 1);
+  t.regex(stopped.stderr, /error: Alembic did not finish within 2 s \(stopped\)/);
+
+  for (const r of [noPython, noAlembic, unreadable, badIds, stopped]) t.notRegex(r.stderr, /internal error|\n\s+at /);
+  // The same refusal as JSON, for tools.
+  const json = await run(ids, '--python', python, '--json');
+  t.is((JSON.parse(json.stdout) as { error: { code: string; meta: { ids: string[] } } }).error.code, 'alembic-ids');
+});
