@@ -254,3 +254,40 @@ test('import alembic says why it could not read the project: no Python, no Alemb
   const json = await run(ids, '--python', python, '--json');
   t.is((JSON.parse(json.stdout) as { error: { code: string; meta: { ids: string[] } } }).error.code, 'alembic-ids');
 });
+
+test('import alembic: a downgrade() that raises on purpose is irreversible; a constraint without a name is named by --naming-convention, as env.py\'s target_metadata names it', async (t) => {
+  if (skipWithoutAlembic(t)) return;
+  const dir = mkdtempSync(join(tmpdir(), 'migrate-tui-alembic-names-'));
+  const versions = join(dir, 'versions');
+  mkdirSync(versions);
+  const head = (id: string, down: string | null) => `from alembic import op\nimport sqlalchemy as sa\n\nrevision = '${id}'\ndown_revision = ${down ? `'${down}'` : 'None'}\n`;
+  writeFileSync(join(versions, 'a1_t.py'), `${head('a1', null)}\ndef upgrade():\n    op.create_table('t', sa.Column('id', sa.Integer, primary_key=True), sa.Column('code', sa.String(10)))\n\ndef downgrade():\n    raise RuntimeError('no way back')\n`);
+  writeFileSync(join(versions, 'b2_unique.py'), `${head('b2', 'a1')}\ndef upgrade():\n    op.create_unique_constraint(None, 't', ['code'])\n\ndef downgrade():\n    op.drop_constraint('uq_t_code', 't', type_='unique')\n`);
+  // As autogenerate writes it for a constraint it found without a name: no convention can name it on the way down.
+  writeFileSync(join(versions, 'c3_check.py'), `${head('c3', 'b2')}\ndef upgrade():\n    op.create_check_constraint('ck_t_id', 't', 'id > 0')\n\ndef downgrade():\n    op.drop_constraint(None, 't', type_='check')\n`);
+  const run = (out: string, ...more: string[]) => binaryAsync(['--dir', join(dir, out), '--dialect', 'postgres', 'import', 'alembic', '--versions', versions, '--python', python, '--json', ...more], { cwd: dir });
+  type Result = { problems: Array<{ revision: string; kind: string; message: string }>; notes: Array<{ revision: string; kind: string; message: string }> };
+
+  const plain = await run('plain');
+  t.is(plain.code, 1, plain.stderr);
+  const result = JSON.parse(plain.stdout) as Result;
+  t.deepEqual(result.notes.map((n) => [n.revision, n.kind]), [['a1', 'irreversible'], ['b2', 'unnamed-constraint']]);
+  t.regex(result.notes[0]!.message, /downgrade\(\) refuses \(line 11: RuntimeError: no way back\): written with -- migrate:irreversible and no \.down\.sql/);
+  t.regex(result.notes[1]!.message, /upgrade\(\) makes a unique constraint without a name: .*--naming-convention/);
+  t.deepEqual(result.problems.map((p) => [p.revision, p.kind]), [['c3', 'not-rendered-down']]);
+  t.regex(result.problems[0]!.message, /it has no name \(online, Alembic names it by the naming convention of env\.py's target_metadata: pass it with --naming-convention\)/);
+  t.deepEqual(readdirSync(join(dir, 'plain')).sort(), ['a1_t.up.sql', 'b2_unique.down.sql', 'b2_unique.up.sql', 'c3_check.up.sql']);
+  t.regex(readFileSync(join(dir, 'plain', 'a1_t.up.sql'), 'utf8'), /^-- migrate:revises base\n-- migrate:irreversible\n/);
+  t.regex(readFileSync(join(dir, 'plain', 'b2_unique.up.sql'), 'utf8'), /\nALTER TABLE t ADD UNIQUE \(code\);\n/);
+
+  const named = await run('named', '--naming-convention', '{"uq": "uq_%(table_name)s_%(column_0_name)s"}');
+  t.is(named.code, 1, named.stderr);
+  t.deepEqual((JSON.parse(named.stdout) as Result).notes.map((n) => n.kind), ['irreversible']);
+  t.deepEqual((JSON.parse(named.stdout) as Result).problems.map((p) => [p.revision, p.kind]), [['c3', 'not-rendered-down']]);
+  t.regex(readFileSync(join(dir, 'named', 'b2_unique.up.sql'), 'utf8'), /\nALTER TABLE t ADD CONSTRAINT uq_t_code UNIQUE \(code\);\n/);
+  t.regex(readFileSync(join(dir, 'named', 'b2_unique.down.sql'), 'utf8'), /\nALTER TABLE t DROP CONSTRAINT uq_t_code;\n/);
+
+  const bad = await run('bad', '--naming-convention', '["uq"]');
+  t.is(bad.code, 2);
+  t.regex(bad.stdout, /--naming-convention is not a JSON object of strings/);
+});

@@ -20,7 +20,7 @@ export interface ImportProblem {
 export interface ImportNote {
   readonly revision: string;
   readonly source: string;
-  readonly kind: 'no-op-down' | 'no-op-up' | 'transaction-off';
+  readonly kind: 'no-op-down' | 'no-op-up' | 'transaction-off' | 'irreversible' | 'unnamed-constraint';
   readonly message: string;
 }
 
@@ -85,14 +85,21 @@ export function planRevision(rev: AlembicRevision, project: AlembicProject, opti
       const sql = revisionStatements(render, project.versionTable);
       statements[direction][dialect] = sql.length;
       if (sql.length === 0) empty.push(dialect);
-      texts.set(dialect, sql.length === 0 ? `-- Alembic's ${direction === 'up' ? 'upgrade' : 'downgrade'}() renders no SQL${options.dialects.length > 1 ? ` for ${dialect}` : ''}: a no-op.` : sql.join('\n\n'));
+      texts.set(dialect, sql.length === 0 ? `-- Alembic's ${direction === 'up' ? 'upgrade' : 'downgrade'}() renders no SQL: a no-op.` : sql.join('\n\n'));
     }
     return { failed, empty, texts };
   };
   /** ` for a, b` when only some of the dialects asked. */
   const forSome = (names: readonly DialectName[]) => (names.length < options.dialects.length ? ` for ${names.join(', ')}` : '');
   const up = sections('up');
-  const down = sections('down');
+  // A downgrade() that refuses on purpose (a raise statement of its own, before any SQL): irreversible, as in Alembic.
+  const downs = options.dialects.map((d) => rev.render[SQLALCHEMY_DIALECT[d]]!.down);
+  const refusal = downs.every((r) => !r.ok && r.error?.raised === true && revisionStatements(r, project.versionTable).length === 0) ? downs[0]!.error! : null;
+  const down = refusal ? { failed: [], empty: [], texts: new Map<DialectName, string>() } : sections('down');
+  if (refusal) {
+    statements.down = {};
+    notes.push({ revision: rev.id, source, kind: 'irreversible', message: `downgrade() refuses (line ${refusal.line}: ${refusal.type}: ${refusal.message}): written with -- migrate:irreversible and no .down.sql, so a downgrade past it is refused, as in Alembic` });
+  }
   const autocommit = options.dialects.some((d) => rev.render[SQLALCHEMY_DIALECT[d]]!.up.autocommit);
 
   for (const [direction, result] of [['up', up], ['down', down]] as const) {
@@ -117,23 +124,35 @@ export function planRevision(rev: AlembicRevision, project: AlembicProject, opti
   if (up.empty.length > 0 && !merge) {
     notes.push({ revision: rev.id, source, kind: 'no-op-up', message: `upgrade() renders no SQL${forSome(up.empty)}: written as a no-op .up.sql` });
   }
+  const unnamed = [...new Set(options.dialects.flatMap((d) => rev.render[SQLALCHEMY_DIALECT[d]]!.up.unnamed ?? []))];
+  if (unnamed.length > 0) {
+    notes.push({
+      revision: rev.id,
+      source,
+      kind: 'unnamed-constraint',
+      message: `upgrade() makes a ${unnamed.join(', ')} without a name: online, Alembic names it by the naming convention of env.py's target_metadata, if the project has one, which import does not read; this SQL leaves the name to the database. Pass the project's convention with --naming-convention '{"uq": "…", …}' to render Alembic's names`,
+    });
+  }
   if (autocommit) notes.push({ revision: rev.id, source, kind: 'transaction-off', message: 'it runs op.get_context().autocommit_block(): written with -- migrate:transaction off' });
 
   const generated = `-- Alembic revision ${rev.id} (${source}), rendered offline by Alembic ${project.alembic} with SQLAlchemy ${project.sqlalchemy}: migrate-tui import alembic.`;
   const downLost = down.failed.length === options.dialects.length;
+  const noDown = downLost || refusal !== null;
   const headers = [
     `-- migrate:revises ${rev.parents.length > 0 ? rev.parents.join(', ') : 'base'}`,
     ...(message ? [`-- migrate:message ${message}`] : []),
     ...(labels.length > 0 ? [`-- migrate:branch ${labels.join(', ')}`] : []),
     ...(rev.dependsOn.length > 0 ? [`-- migrate:depends-on ${rev.dependsOn.join(', ')}`] : []),
     ...(autocommit ? ['-- migrate:transaction off'] : []),
+    ...(refusal ? ['-- migrate:irreversible'] : []),
     generated,
+    ...(refusal ? [`-- Alembic's downgrade() refuses: ${refusal.type}: ${refusal.message}`] : []),
     ...(downLost
       ? [`-- NO .down.sql: Alembic could not render downgrade() offline (${errorText(rev.render[SQLALCHEMY_DIALECT[down.failed[0]!]]!.down)}), so a downgrade past this revision is refused. Write ${name}.down.sql by hand (see ${source}).`]
       : []),
   ];
   const upText = `${headers.join('\n')}\n\n${body(up.texts, options.dialects)}\n`;
-  const downText = downLost ? null : `-- Alembic revision ${rev.id} (${source}): downgrade(), rendered offline by Alembic ${project.alembic}.\n\n${body(down.texts, options.dialects)}\n`;
+  const downText = noDown ? null : `-- Alembic revision ${rev.id} (${source}): downgrade(), rendered offline by Alembic ${project.alembic}.\n\n${body(down.texts, options.dialects)}\n`;
   return { planned: { id: rev.id, name, up: upText, down: downText, statements }, problems, notes };
 }
 
@@ -166,6 +185,7 @@ function errorText(render: AlembicRender): string {
   const e = render.error;
   if (!e) return 'it failed';
   const what = e.type === 'NeedsDatabase' ? e.message : `${e.type}: ${e.message}`;
+  if (/it has no name/.test(e.message)) return `${what} (online, Alembic names it by the naming convention of env.py's target_metadata: pass it with --naming-convention)`;
   return render.bind && e.type !== 'NeedsDatabase' ? `${what} (it calls op.get_bind(): offline there is no database behind it)` : what;
 }
 

@@ -24,6 +24,8 @@ export interface AlembicImportOptions {
   readonly dialects: readonly DialectName[];
   readonly python: string;
   readonly timeoutMs: number;
+  /** MetaData naming_convention, as env.py's target_metadata would give Alembic. */
+  readonly namingConvention?: Readonly<Record<string, string>>;
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -65,6 +67,7 @@ export async function importAlembic(options: AlembicImportOptions): Promise<Alem
     ...(options.versions && options.versions.length > 0 ? { versions: options.versions } : {}),
     dialects: options.dialects.map((d) => SQLALCHEMY_DIALECT[d]),
     timeoutMs: options.timeoutMs,
+    ...(options.namingConvention ? { namingConvention: options.namingConvention } : {}),
     ...(options.env ? { env: options.env } : {}),
   });
   if (project.revisions.length === 0) {

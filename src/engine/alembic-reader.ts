@@ -16,9 +16,12 @@ export interface AlembicRender {
   readonly chunks: readonly string[];
   /** The revision entered op.get_context().autocommit_block(). */
   readonly autocommit?: boolean;
+  /** Kinds of constraint it made without a name while no naming convention was given (`unique constraint`…). */
+  readonly unnamed?: readonly string[];
   /** The revision called op.get_bind() before it failed. */
   readonly bind?: boolean;
-  readonly error?: { readonly type: string; readonly message: string; readonly file: string | null; readonly line: number | null };
+  /** `raised`: by a raise statement in the revision file itself (a downgrade that refuses on purpose). */
+  readonly error?: { readonly type: string; readonly message: string; readonly file: string | null; readonly line: number | null; readonly raised?: boolean };
 }
 
 export interface AlembicRevision {
@@ -55,6 +58,8 @@ export interface ReadAlembicOptions {
   /** SQLAlchemy dialect names. */
   readonly dialects: readonly string[];
   readonly timeoutMs: number;
+  /** MetaData naming_convention for constraints made without a name (what env.py's target_metadata gives Alembic). */
+  readonly namingConvention?: Readonly<Record<string, string>>;
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -67,7 +72,7 @@ export async function readAlembicProject(options: ReadAlembicOptions): Promise<A
   const work = mkdtempSync(join(tmpdir(), 'migrate-tui-alembic-'));
   const out = join(work, 'answer.json');
   const versionTable = `migrate_tui_import_${randomBytes(5).toString('hex')}`;
-  const request = { out, ini: options.ini ?? null, section: options.section ?? 'alembic', versions: options.versions ?? [], dialects: options.dialects, table: versionTable };
+  const request = { out, ini: options.ini ?? null, section: options.section ?? 'alembic', versions: options.versions ?? [], dialects: options.dialects, table: versionTable, namingConvention: options.namingConvention ?? null };
   try {
     const run = await runPython(options, JSON.stringify(request));
     let answer: Record<string, unknown> | null = null;

@@ -19,14 +19,17 @@ class NeedsDatabase(Exception):
     pass
 
 def short(construct):
-    text = " ".join(str(construct).split())
+    try:
+        text = " ".join(str(construct).split())
+    except Exception:
+        text = type(construct).__name__
     return text if len(text) <= 60 else text[:57] + "..."
 
 class NoResult(object):
-    def __init__(self, what):
-        self._what = what
+    def __init__(self, construct):
+        self._construct = construct
     def _fail(self, *args, **kw):
-        raise NeedsDatabase("it reads the result of %s through op.get_bind(), and offline there is no database to read" % self._what)
+        raise NeedsDatabase("it reads the result of %s through op.get_bind(), and offline there is no database to read" % short(self._construct))
     __iter__ = __len__ = __bool__ = __getitem__ = _fail
     def __getattr__(self, name):
         self._fail()
@@ -44,7 +47,10 @@ def where(exc, path, root):
 def err(exc, path=None, root=""):
     file, line = where(exc, path, root)
     text = str(exc).strip().split("\n")[0][:500]
-    return {"type": type(exc).__name__, "message": text, "file": file, "line": line}
+    # A raise statement of the revision's own code (a downgrade that refuses on purpose), not a failure below it.
+    frames = traceback.extract_tb(exc.__traceback__)
+    own = bool(path and frames and os.path.abspath(frames[-1].filename) == os.path.abspath(path) and (frames[-1].line or "").lstrip().startswith("raise"))
+    return {"type": type(exc).__name__, "message": text, "file": file, "line": line, "raised": own}
 
 def main():
     req = json.load(sys.stdin)
@@ -86,12 +92,12 @@ def main():
                 if multiparams or params:
                     raise NeedsDatabase("it runs %s with parameters through op.get_bind(); offline the values are not rendered" % short(construct))
                 emit(construct)
-                return NoResult(short(construct))
+                return NoResult(construct)
             def exec_driver_sql(sql, *args, **kw):
                 if args or kw:
                     raise NeedsDatabase("it runs %s with parameters through op.get_bind(); offline the values are not rendered" % short(sql))
                 context.impl.static_output(sql.strip() + context.impl.command_terminator)
-                return NoResult(short(sql))
+                return NoResult(sql)
             conn.execute = execute
             conn.exec_driver_sql = exec_driver_sql
             return conn
@@ -101,6 +107,18 @@ def main():
             flags["autocommit"] = True
             return autocommit_block(self)
         MigrationContext.autocommit_block = marked_autocommit_block
+        # A constraint made without a name: Alembic names it from target_metadata's naming convention,
+        # which env.py gives and this run does not, unless the request has one (--naming-convention).
+        from alembic.operations.schemaobj import SchemaObjects
+        def marked(kind, method):
+            def wrapper(self, name, *args, **kw):
+                if name is None and not req["namingConvention"]:
+                    flags.setdefault("unnamed", []).append(kind)
+                return method(self, name, *args, **kw)
+            return wrapper
+        for kind in ("primary_key_constraint", "foreign_key_constraint", "unique_constraint", "check_constraint"):
+            setattr(SchemaObjects, kind, marked(kind.replace("_", " "), getattr(SchemaObjects, kind)))
+        target_metadata = sqlalchemy.MetaData(naming_convention=req["namingConvention"]) if req["namingConvention"] else None
         get_bind = Operations.get_bind
         def marked_get_bind(self):
             flags["bind"] = True
@@ -126,14 +144,14 @@ def main():
                 step = MigrationStep.downgrade_from_script(script.revision_map, rev)
             try:
                 with EnvironmentContext(config, script, fn=lambda heads, context: [step], as_sql=True, starting_rev=start, destination_rev=None) as env:
-                    env.configure(dialect_name=dialect, dialect_opts={"paramstyle": "named"}, literal_binds=True, transactional_ddl=False, version_table=req["table"], output_buffer=out)
+                    env.configure(dialect_name=dialect, dialect_opts={"paramstyle": "named"}, literal_binds=True, transactional_ddl=False, version_table=req["table"], output_buffer=out, target_metadata=target_metadata)
                     with env.begin_transaction():
                         env.run_migrations()
             except KeyboardInterrupt:
                 raise
             except BaseException as exc:
                 return {"ok": False, "chunks": out.chunks, "error": err(exc, rev.path), "bind": bool(flags.get("bind"))}
-            return {"ok": True, "chunks": out.chunks, "autocommit": bool(flags.get("autocommit"))}
+            return {"ok": True, "chunks": out.chunks, "autocommit": bool(flags.get("autocommit")), "unnamed": sorted(set(flags.get("unnamed", [])))}
 
         listed = []
         for rev in revisions:

@@ -17,10 +17,11 @@ export function registerImportCommand(program: Command, w: Wiring): void {
       .option('--config <file>', 'its alembic.ini (default: <project>/alembic.ini)')
       .option('--name <section>', 'the alembic.ini section, as alembic -n (default: alembic)')
       .option('--versions <folders>', "the revision files' folders, comma-separated, instead of what alembic.ini names", commaList)
+      .option('--naming-convention <json>', "the naming convention of env.py's target_metadata, as JSON (e.g. '{\"uq\": \"uq_%(table_name)s_%(column_0_name)s\"}'), for constraints made without a name")
       .option('--python <path>', "the Python with Alembic and the application's packages (default: python3)")
       .option('--timeout <seconds>', 'stop Python after this long (default 300)', positiveInt),
     (c, g, project) => {
-      const o = c.opts() as { config?: string; name?: string; versions?: string[]; python?: string; timeout?: number };
+      const o = c.opts() as { config?: string; name?: string; versions?: string[]; python?: string; timeout?: number; namingConvention?: string };
       return importAlembicCommand(w, g, (project as string | undefined) ?? '.', o);
     },
     'own',
@@ -31,7 +32,7 @@ export async function importAlembicCommand(
   w: Wiring,
   g: GlobalOptions,
   project: string,
-  o: { config?: string; name?: string; versions?: string[]; python?: string; timeout?: number },
+  o: { config?: string; name?: string; versions?: string[]; python?: string; timeout?: number; namingConvention?: string },
 ): Promise<CommandResult> {
   if (g.targets !== undefined) throw new engine.UsageError('import writes files and runs on no database: --targets does not go with it', 'leave out --targets');
   const cwd = w.io.cwd;
@@ -47,6 +48,7 @@ export async function importAlembicCommand(
     dialects,
     python: o.python ?? 'python3',
     timeoutMs: (o.timeout ?? 300) * 1000,
+    ...(o.namingConvention !== undefined ? { namingConvention: namingConvention(o.namingConvention) } : {}),
     env: w.io.env,
   });
   const failed = result.problems.length > 0 || result.check.differences.length > 0 || result.check.errors.length > 0;
@@ -61,6 +63,20 @@ function importDialects(w: Wiring, g: GlobalOptions): DialectName[] {
     throw new engine.UsageError('import alembic needs the database the SQL is for', `pass --dialect postgres (or mysql, mariadb, sqlite; several comma-separated write per-dialect blocks where the SQL differs)`);
   }
   return [...new Set(names)];
+}
+
+/** --naming-convention: a JSON object of strings, as SQLAlchemy's MetaData(naming_convention=…) takes. */
+function namingConvention(text: string): Record<string, string> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = null;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || !Object.values(value).every((v) => typeof v === 'string')) {
+    throw new engine.UsageError(`--naming-convention is not a JSON object of strings: ${text}`, 'copy the naming_convention of the MetaData that env.py gives as target_metadata, e.g. \'{"uq": "uq_%(table_name)s_%(column_0_name)s", "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s"}\'');
+  }
+  return value as Record<string, string>;
 }
 
 function importText(r: AlembicImportResult, cwd: string, dirOption: string): string {
