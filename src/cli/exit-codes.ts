@@ -31,8 +31,8 @@ export const EXIT = {
 
 export const EXIT_DESCRIPTIONS: ReadonlyArray<[number, string]> = [
   [EXIT.ok, 'success (for `check`: no errors)'],
-  [EXIT.failed, 'a fleet run had a failed or skipped target; `check` found problems (with `--strict`, warnings too), `verify` found a ✗ (a revision that does not round-trip or fails on a dialect, or a dialect that could not start), a migration failed and was rolled back, or a database operation failed'],
-  [EXIT.usage, 'bad command line: unknown option, bad or ambiguous target, unknown revision, `restore` of another database\'s backup without --into-other-database'],
+  [EXIT.failed, 'a fleet run had a failed or skipped target; `check` found problems (with `--strict`, warnings too), `verify` found a ✗ (a revision that does not round-trip or fails on a dialect, or a dialect that could not start), a migration failed and was rolled back, or a database operation failed; `import alembic` could not import everything (listed) or wrote nothing (the reason)'],
+  [EXIT.usage, 'bad command line: unknown option, bad or ambiguous target, unknown revision, `restore` of another database\'s backup without --into-other-database, `import alembic` without an alembic.ini, --versions or --dialect'],
   [EXIT.invalidMigrations, 'the migration folder has errors; each is printed as path:line'],
   [EXIT.refused, 'a confirmation was needed, but there was no terminal and no --yes (or the answer was no)'],
   [EXIT.dirty, 'the database is dirty: a step failed part-way and left some statements applied (this run), or an earlier one did; the message says which statements stay applied; run `resolve`'],

@@ -80,7 +80,8 @@ function namingConvention(text: string): Record<string, string> {
 }
 
 function importText(r: AlembicImportResult, cwd: string, dirOption: string): string {
-  const show = (p: string) => (isAbsolute(p) ? relative(cwd, p) || p : p);
+  // Relative to the working directory when inside it, else as is.
+  const show = (p: string) => (isAbsolute(p) && !relative(cwd, p).startsWith('..') ? relative(cwd, p) || p : p);
   const lines = [`imported ${r.revisions} Alembic revision${r.revisions === 1 ? '' : 's'} (Alembic ${r.alembic}, SQLAlchemy ${r.sqlalchemy}) into ${show(r.dir)}, SQL for ${r.dialects.join(', ')}; wrote ${r.written.length} files:`];
   for (const path of r.written) lines.push(`  ${show(path)}`);
   lines.push(`heads: ${r.heads.join(', ')}`);
