@@ -197,7 +197,7 @@ function schemaOf(url: string): string[] {
   return dump.stdout.split('\n').filter((l) => !/^\\(un)?restrict |^--/.test(l));
 }
 
-test('import alembic refuses, exactly and without a stack trace: no alembic.ini, a folder that is not empty, no --dialect', (t) => {
+test('import alembic refuses, exactly and without a stack trace: no alembic.ini, a folder that is not empty, no --dialect, import of nothing or of another tool', (t) => {
   if (skipWithoutAlembic(t)) return;
   const root = project();
   const noIni = binary(importArgs(join(root, 'sql'), 'postgres'), { cwd: join(root, 'myapp') });
@@ -212,7 +212,13 @@ test('import alembic refuses, exactly and without a stack trace: no alembic.ini,
   const noDialect = binary(['--dir', join(root, 'other'), 'import', 'alembic', '--python', python], { cwd: root });
   t.is(noDialect.code, 2);
   t.regex(noDialect.stderr, /import alembic needs the database the SQL is for\n {2}→ pass --dialect postgres/);
-  for (const r of [noIni, full, noDialect]) t.notRegex(r.stderr, /internal error|\n\s+at /);
+  const bare = binary(['import'], { cwd: root });
+  t.is(bare.code, 2);
+  t.regex(bare.stderr, /error: import needs what to import: import alembic\n/);
+  const other = binary(['import', 'flyway'], { cwd: root });
+  t.is(other.code, 2);
+  t.regex(other.stderr, /error: import knows alembic, not "flyway"\n/);
+  for (const r of [noIni, full, noDialect, bare, other]) t.notRegex(r.stderr, /internal error|\n\s+at /);
 });
 
 test('import alembic says why it could not read the project: no Python, no Alembic, a revision that does not import, ids that are not version tokens, a module that hangs', async (t) => {

@@ -9,6 +9,10 @@ import { commaList, dialectOption, positiveInt, resolveDir, type Wiring } from '
 /** `import alembic`: an Alembic project as a migrate-tui folder (see README, "Switching from Alembic"). */
 export function registerImportCommand(program: Command, w: Wiring): void {
   const group = program.command('import').description("turn another tool's project into a migrate-tui folder: import alembic");
+  // `import` alone, or of another tool: a usage error naming what it imports (commander would print its help and exit 0).
+  w.add(group.argument('[tool]'), (_c, _g, tool) => {
+    throw new engine.UsageError(tool ? `import knows alembic, not "${String(tool)}"` : 'import needs what to import: import alembic', 'see `migrate-tui import alembic --help`');
+  }, 'own');
   w.add(
     group
       .command('alembic')
