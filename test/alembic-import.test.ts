@@ -5,7 +5,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { binary, binaryAsync, type CliRun } from './helpers/cli.js';
+import { binary, binaryAsync, start, type CliRun } from './helpers/cli.js';
+import { until } from './helpers/until.js';
 import { eachDatabase } from './helpers/databases.js';
 
 /**
@@ -305,4 +306,21 @@ test('import alembic: a downgrade() that raises on purpose is irreversible; a co
   const bad = await run('bad', '--naming-convention', '["uq"]');
   t.is(bad.code, 2);
   t.regex(bad.stdout, /--naming-convention is not a JSON object of strings/);
+});
+
+test('Ctrl-C while Alembic reads the project stops its Python too (exit 130), and nothing is written', async (t) => {
+  if (skipWithoutAlembic(t)) return;
+  const dir = mkdtempSync(join(tmpdir(), 'migrate-tui-alembic-int-'));
+  const versions = join(dir, 'versions');
+  mkdirSync(versions);
+  const marker = join(dir, 'python.pid');
+  // The module says it is being imported (its pid), then waits for ever.
+  writeFileSync(join(versions, 'a1_wait.py'), `import os, time\nopen(${JSON.stringify(marker)}, 'w').write(str(os.getpid()))\ntime.sleep(600)\nrevision = 'a1'\ndown_revision = None\n`);
+  const run = start(['--dir', join(dir, 'out'), '--dialect', 'sqlite', 'import', 'alembic', '--versions', versions, '--python', python]);
+  const pid = Number(await until(async () => (existsSync(marker) ? readFileSync(marker, 'utf8') : ''), (v) => v !== '', 'the revision module being imported'));
+  run.child.kill('SIGINT');
+  t.is(await run.exit, 130, run.stderr());
+  t.regex(run.stderr(), /import stopped \(interrupted\) while Alembic was reading the project: nothing was written/);
+  t.throws(() => process.kill(pid, 0), undefined, 'its Python was stopped with it');
+  t.false(existsSync(join(dir, 'out')));
 });

@@ -27,6 +27,7 @@ export interface AlembicImportOptions {
   /** MetaData naming_convention, as env.py's target_metadata would give Alembic. */
   readonly namingConvention?: Readonly<Record<string, string>>;
   readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly signal?: AbortSignal;
 }
 
 export interface AlembicImportResult {
@@ -69,6 +70,7 @@ export async function importAlembic(options: AlembicImportOptions): Promise<Alem
     timeoutMs: options.timeoutMs,
     ...(options.namingConvention ? { namingConvention: options.namingConvention } : {}),
     ...(options.env ? { env: options.env } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   if (project.revisions.length === 0) {
     throw new AlembicImportError('no-revisions', `Alembic found no revisions${options.versions?.length ? ` in ${options.versions.join(', ')}` : ` where ${options.ini} points`}`, 'check script_location / version_locations in alembic.ini, or pass --versions <folder>');

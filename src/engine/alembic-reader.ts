@@ -61,6 +61,8 @@ export interface ReadAlembicOptions {
   /** MetaData naming_convention for constraints made without a name (what env.py's target_metadata gives Alembic). */
   readonly namingConvention?: Readonly<Record<string, string>>;
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Aborted (Ctrl-C): Python and what it started are killed, and the import stops. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -114,6 +116,12 @@ function runPython(options: ReadAlembicOptions, input: string): Promise<PythonRu
     const child = spawn(options.python, ['-c', ALEMBIC_READER_PY], { cwd: options.root, env, stdio: ['pipe', 'ignore', 'pipe'], detached: true });
     let stderr = '';
     let timedOut = false;
+    let aborted = false;
+    const onAbort = () => {
+      aborted = true;
+      killGroup(child.pid);
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     child.stderr.on('data', (d: Buffer) => {
       stderr += String(d);
       if (stderr.length > 1 << 20) stderr = stderr.slice(-(1 << 19));
@@ -126,6 +134,7 @@ function runPython(options: ReadAlembicOptions, input: string): Promise<PythonRu
     child.stdin.end(input);
     child.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
       reject(
         new AlembicImportError(
           'no-python',
@@ -137,7 +146,10 @@ function runPython(options: ReadAlembicOptions, input: string): Promise<PythonRu
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (timedOut) {
+      options.signal?.removeEventListener('abort', onAbort);
+      if (aborted) {
+        reject(new AlembicImportError('cancelled', 'import stopped (interrupted) while Alembic was reading the project: nothing was written', 'run it again'));
+      } else if (timedOut) {
         reject(
           new AlembicImportError(
             'python-timeout',

@@ -4,6 +4,7 @@ import type { AlembicImportResult, DialectName } from '../../engine/index.js';
 import { engine } from '../engine.js';
 import type { CommandResult, GlobalOptions } from '../command-result.js';
 import { EXIT } from '../exit-codes.js';
+import { onSignals } from '../interrupt.js';
 import { commaList, dialectOption, positiveInt, resolveDir, type Wiring } from '../wiring.js';
 
 /** `import alembic`: an Alembic project as a migrate-tui folder (see README, "Switching from Alembic"). */
@@ -43,7 +44,9 @@ export async function importAlembicCommand(
   const root = resolve(cwd, project);
   const dialects = importDialects(w, g);
   const dir = resolveDir(w.io, g.dir);
-  const result = await engine.importAlembic({
+  // Ctrl-C or SIGTERM while Python reads the project: it is stopped (it runs in a process group of its own), and nothing is written.
+  const stop = new AbortController();
+  const result = await onSignals(() => stop.abort(), () => engine.importAlembic({
     root,
     ini: o.config ? resolve(cwd, o.config) : join(root, 'alembic.ini'),
     ...(o.name ? { section: o.name } : {}),
@@ -54,7 +57,8 @@ export async function importAlembicCommand(
     timeoutMs: (o.timeout ?? 300) * 1000,
     ...(o.namingConvention !== undefined ? { namingConvention: namingConvention(o.namingConvention) } : {}),
     env: w.io.env,
-  });
+    signal: stop.signal,
+  }));
   const failed = result.problems.length > 0 || result.check.differences.length > 0 || result.check.errors.length > 0;
   return { text: importText(result, cwd, g.dir), json: importJson(result), exitCode: failed ? EXIT.failed : EXIT.ok };
 }
