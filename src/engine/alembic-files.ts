@@ -31,8 +31,8 @@ export interface PlannedRevision {
   readonly up: string;
   /** null: no .down.sql (downgrade() was rendered for no dialect). */
   readonly down: string | null;
-  /** Statements each file holds per dialect, as Alembic rendered them (the placeholder counts as one). */
-  readonly statements: Readonly<Record<'up' | 'down', Partial<Record<DialectName, number>>>>;
+  /** Each file's statements per dialect, as Alembic wrote them (one write each; the placeholder is one). */
+  readonly statements: Readonly<Record<'up' | 'down', Partial<Record<DialectName, readonly string[]>>>>;
 }
 
 const LABEL = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -69,7 +69,7 @@ export function planRevision(rev: AlembicRevision, project: AlembicProject, opti
   for (const label of rev.labels.filter((l) => !LABEL.test(l))) {
     problems.push({ revision: rev.id, source, line: null, kind: 'label-dropped', dialects: [], message: `branch label "${label}" is not a migrate-tui label (letters, digits and _, not starting with a digit): left out; targets like ${label}@head do not work` });
   }
-  const statements: { up: Partial<Record<DialectName, number>>; down: Partial<Record<DialectName, number>> } = { up: {}, down: {} };
+  const statements: { up: Partial<Record<DialectName, readonly string[]>>; down: Partial<Record<DialectName, readonly string[]>> } = { up: {}, down: {} };
   const sections = (direction: 'up' | 'down') => {
     const failed: DialectName[] = [];
     const empty: DialectName[] = [];
@@ -78,12 +78,13 @@ export function planRevision(rev: AlembicRevision, project: AlembicProject, opti
       const render = rev.render[SQLALCHEMY_DIALECT[dialect]]![direction];
       if (!render.ok) {
         failed.push(dialect);
-        statements[direction][dialect] = 1;
-        texts.set(dialect, placeholder(rev, render, direction, dialect, source, project.versionTable));
+        const stand = placeholder(rev, render, direction, dialect, source, project.versionTable);
+        statements[direction][dialect] = [stand.slice(stand.lastIndexOf('\nSELECT ') + 1)];
+        texts.set(dialect, stand);
         continue;
       }
       const sql = revisionStatements(render, project.versionTable);
-      statements[direction][dialect] = sql.length;
+      statements[direction][dialect] = sql;
       if (sql.length === 0) empty.push(dialect);
       texts.set(dialect, sql.length === 0 ? `-- Alembic's ${direction === 'up' ? 'upgrade' : 'downgrade'}() renders no SQL: a no-op.` : sql.join('\n\n'));
     }

@@ -4,7 +4,8 @@ import { UsageError, WriteError } from './errors.js';
 import type { DialectName } from './dialects/dialect.js';
 import { findDialect } from './dialects/registry.js';
 import { VERSION_TOKEN } from './files/version-order.js';
-import { migrationStatements } from './files/migration-sql.js';
+import { migrationStatements, sourceStatements } from './files/migration-sql.js';
+import { parseSqlSource } from './files/sql-source.js';
 import { isError, type FileProblem } from './problems.js';
 import { loadProject } from './project.js';
 import { slugOf } from './revision-writer.js';
@@ -139,7 +140,12 @@ function writeFolder(dir: string, planned: readonly PlannedRevision[]): string[]
   return written;
 }
 
-/** The folder as migrate-tui reads it: the same revisions, parents, depends-on, labels and heads as Alembic's, and the same statements. */
+/**
+ * The folder as migrate-tui reads it: the same revisions, parents, depends-on, labels and
+ * heads as Alembic's; and per file the statements Alembic wrote, each split alone by
+ * migrate-tui (an op.execute of two statements is two), add up to the file's: no boundary
+ * moved between them (a `;` lost in a trailing comment would join two).
+ */
 function readBack(dir: string, dialects: readonly DialectName[], project: AlembicProject, planned: readonly PlannedRevision[]): AlembicImportResult['check'] {
   const loaded = loadProject(dir, { lazyDown: false, dialects });
   const graph = loaded.graph;
@@ -159,10 +165,11 @@ function readBack(dir: string, dialects: readonly DialectName[], project: Alembi
     for (const dialect of dialects) {
       const syntax = findDialect(dialect)!;
       for (const direction of ['up', 'down'] as const) {
-        const expected = want.statements[direction][dialect];
-        if (expected === undefined) continue;
+        const written = want.statements[direction][dialect];
+        if (written === undefined) continue;
+        const expected = written.reduce((n, text) => n + sourceStatements(parseSqlSource(rev.path, text, direction), syntax, false).statements.length, 0);
         const got = direction === 'down' && !migration.down ? 0 : migrationStatements(migration, direction, syntax).length;
-        if (got !== expected) differences.push(`${direction === 'up' ? migration.upPath : (migration.downPath ?? rev.id)}: migrate-tui reads ${got} statements for ${dialect}, Alembic rendered ${expected}`);
+        if (got !== expected) differences.push(`${direction === 'up' ? migration.upPath : (migration.downPath ?? rev.id)}: migrate-tui reads ${got} statements for ${dialect} where Alembic's ${written.length} make ${expected}: check where one ends`);
       }
     }
   }

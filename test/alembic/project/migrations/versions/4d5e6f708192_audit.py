@@ -20,6 +20,8 @@ def upgrade():
         sa.Column('note', sa.Text()),
     )
     op.bulk_insert(audit, [{'id': 1, 'event': 'created', 'note': "it's 100% new"}])
+    # A trailing comment: the ; Alembic adds after it must not end up inside it.
+    op.execute("UPDATE audit SET note = 'checked' WHERE id = 1 -- the seed row")
     op.execute("INSERT INTO audit (id, event, note) VALUES (2, 'raw', 'semi;colon and 50% off')")
 
 
