@@ -189,6 +189,13 @@ function fatalError(answer: Record<string, unknown>, options: ReadAlembicOptions
         'pass the interpreter of the project\'s environment, where Alembic is installed, with --python (e.g. --python .venv/bin/python)',
         { python: options.python },
       );
+    case 'no-dialect':
+      return new AlembicImportError(
+        'no-dialect',
+        `SQLAlchemy ${String(answer.sqlalchemy ?? '')} in ${options.python} has no dialect ${String(answer.dialect)}: ${what}`,
+        answer.dialect === 'mariadb' ? 'SQLAlchemy before 1.4 renders MariaDB as MySQL: pass --dialect mysql (migrate-tui runs mysql sections on MariaDB)' : 'pass a --dialect this SQLAlchemy has',
+        { dialect: answer.dialect },
+      );
     case 'script-directory':
       return new AlembicImportError(
         'alembic-unreadable',

@@ -70,6 +70,12 @@ def main():
         except Exception as exc:
             answer = {"fatal": "no-alembic", "error": err(exc), "python": sys.version.split()[0], "executable": sys.executable}
             return
+        for dialect in req["dialects"]:
+            try:
+                sqlalchemy.engine.url.make_url(dialect + "://").get_dialect()
+            except Exception as exc:
+                answer = {"fatal": "no-dialect", "dialect": dialect, "error": err(exc), "sqlalchemy": sqlalchemy.__version__}
+                return
         try:
             if req["versions"]:
                 config = Config()
