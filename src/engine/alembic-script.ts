@@ -76,18 +76,7 @@ def main():
             except Exception as exc:
                 answer = {"fatal": "no-dialect", "dialect": dialect, "error": err(exc), "sqlalchemy": sqlalchemy.__version__}
                 return
-        try:
-            if req["versions"]:
-                config = Config()
-                script = ScriptDirectory(req["versions"][0], version_locations=req["versions"])
-            else:
-                config = Config(req["ini"], ini_section=req["section"])
-                script = ScriptDirectory.from_config(config)
-            revisions = list(reversed(list(script.walk_revisions())))
-            heads = list(script.get_heads())
-        except BaseException as exc:
-            answer = {"fatal": "script-directory", "error": err(exc, None, root)}
-            return
+        config = Config() if req["versions"] else Config(req["ini"], ini_section=req["section"])
         flags = {}
         make_connection = MigrationContext._stdout_connection
         def stdout_connection(self, connection):
@@ -139,7 +128,32 @@ def main():
             def flush(self):
                 pass
 
-        def render(rev, dialect, up):
+        def configure(env, dialect, out):
+            env.configure(dialect_name=dialect, dialect_opts={"paramstyle": "named"}, literal_binds=True, transactional_ddl=False, version_table=req["table"], output_buffer=out, target_metadata=target_metadata)
+
+        # The revision modules are imported once per dialect, with that dialect's context in
+        # place, as in an online run (where they are imported inside run_migrations): code at a
+        # module's top level that asks op.get_context() for the dialect gets the one rendered.
+        loaded = {}
+        for dialect in req["dialects"]:
+            try:
+                if req["versions"]:
+                    script = ScriptDirectory(req["versions"][0], version_locations=req["versions"])
+                else:
+                    script = ScriptDirectory.from_config(config)
+                with EnvironmentContext(config, script, fn=lambda heads, context: [], as_sql=True) as env:
+                    configure(env, dialect, Chunks())
+                    with Operations.context(env.get_context()):
+                        revisions = list(reversed(list(script.walk_revisions())))
+                        heads = list(script.get_heads())
+            except BaseException as exc:
+                answer = {"fatal": "script-directory", "error": err(exc, None, root)}
+                return
+            loaded[dialect] = (script, dict((r.revision, r) for r in revisions))
+
+        def render(rev_id, dialect, up):
+            script, by_id = loaded[dialect]
+            rev = by_id[rev_id]
             out = Chunks()
             flags.clear()
             if up:
@@ -150,7 +164,7 @@ def main():
                 step = MigrationStep.downgrade_from_script(script.revision_map, rev)
             try:
                 with EnvironmentContext(config, script, fn=lambda heads, context: [step], as_sql=True, starting_rev=start, destination_rev=None) as env:
-                    env.configure(dialect_name=dialect, dialect_opts={"paramstyle": "named"}, literal_binds=True, transactional_ddl=False, version_table=req["table"], output_buffer=out, target_metadata=target_metadata)
+                    configure(env, dialect, out)
                     with env.begin_transaction():
                         env.run_migrations()
             except KeyboardInterrupt:
@@ -171,7 +185,7 @@ def main():
                 "render": {},
             }
             for dialect in req["dialects"]:
-                entry["render"][dialect] = {"up": render(rev, dialect, True), "down": render(rev, dialect, False)}
+                entry["render"][dialect] = {"up": render(rev.revision, dialect, True), "down": render(rev.revision, dialect, False)}
             listed.append(entry)
         answer = {"alembic": alembic.__version__, "sqlalchemy": sqlalchemy.__version__, "heads": heads, "revisions": listed}
     except BaseException as exc:

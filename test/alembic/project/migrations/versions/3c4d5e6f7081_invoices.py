@@ -11,6 +11,13 @@ down_revision = '2b3c4d5e6f70'
 branch_labels = ('billing',)
 depends_on = None
 
+# Read when the module is imported, as some projects do: Alembic imports the revisions inside
+# its migration context; `alembic history` and `heads` import them without one.
+try:
+    STATUS_LENGTH = 30 if op.get_context().dialect.name == 'postgresql' else 20
+except Exception:
+    STATUS_LENGTH = 20
+
 
 def upgrade():
     op.create_table(
@@ -18,7 +25,7 @@ def upgrade():
         sa.Column('id', sa.Integer(), primary_key=True),
         sa.Column('user_id', sa.Integer(), sa.ForeignKey('users.id', name='fk_invoices_user'), nullable=False),
         sa.Column('amount', sa.Numeric(10, 2), nullable=False, server_default='0'),
-        sa.Column('status', sa.String(20), nullable=False, server_default='open'),
+        sa.Column('status', sa.String(STATUS_LENGTH), nullable=False, server_default='open'),
     )
 
 
