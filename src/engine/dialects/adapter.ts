@@ -1,9 +1,10 @@
-import type { StepFinish } from './step-finish.js';
+import type { Query, StepFinish } from './step-finish.js';
 import type { Capabilities } from './capabilities.js';
 import type { DialectSyntax } from './dialect.js';
 import type { SchemaSnapshot } from './schema-snapshot.js';
 
 export type { SchemaSnapshot } from './schema-snapshot.js';
+export type { Query };
 
 /**
  * One live connection to one database, behind one interface; the runner never knows which
@@ -186,10 +187,6 @@ export interface RehearsalLimits {
 }
 
 /** A query with `?` placeholders. */
-export interface Query {
-  readonly sql: string;
-  readonly params: readonly unknown[];
-}
 
 export interface StepProgress {
   /** Before each statement of a sequential step: throws to stop there (a cancel), and the step rolls back. */

@@ -1,4 +1,8 @@
-import type { Query } from './adapter.js';
+/** One of our own queries (state rows and the like), `?` placeholders with their values. */
+export interface Query {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+}
 
 /** A query value the server computes when the query runs: written into the SQL by adapters that inline values, never bound. */
 export class SqlExpression {
