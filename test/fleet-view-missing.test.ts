@@ -64,6 +64,12 @@ test('the fleet view says a target was migrated by another tool, with the stamp 
   } finally {
     await s.close();
   }
+  // Headless, `--targets status` says it too (it said "at base; 3 pending"), and its JSON keeps the record.
+  const cwd = makeFolder({});
+  const targets = join(cwd, 'migrate-tui.targets.json');
+  writeFileSync(targets, JSON.stringify([{ name: 'legacy', url: `sqlite:${file}` }]));
+  const status = await cli(['--dir', dir, 'status', '--targets', targets], { cwd });
+  t.regex(status.stdout, /legacy \[default\] .*: at base; 3 pending; it was migrated by golang-migrate \(schema_migrations: version 2, not dirty\), no migrate-tui record: stamp 2 takes it over, upgrade refuses until then/);
   // Looking wrote nothing: no state table beside golang-migrate's.
   t.deepEqual(await withDb(`sqlite:${file}`, (db) => db.query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).then((rows) => rows.map((r) => r.name)), ['schema_migrations']);
 });
