@@ -29,14 +29,14 @@ import { compareVersions } from '../src/engine/files/version-order.js';
  * A failing step is "theirs" when the native client fails on the same SQL too, else "ours".
  *
  * Usage: node dist/bench/real-folders.js <projects.json> [--only name,…] [--db sqlite,postgres,mariadb] [--out results.json]
- * projects.json: [{ "name", "repo", "commit", "path", "layout": "golang-migrate"|"goose"|"dbmate"|"popx"|"flyway",
+ * projects.json: [{ "name", "repo", "commit", "path", "layout": "golang-migrate"|"goose"|"dbmate"|"popx"|"flyway"|"atlas",
  *                   "databases": { "postgres"|"mariadb"|"sqlite": "<folder>" } }]
  * Folders are absolute or relative to the JSON file. Servers are throwaway, on loopback, one
  * database at a time; every spawn has a timeout.
  */
 
 type Db = 'postgres' | 'mariadb' | 'sqlite';
-type Layout = 'golang-migrate' | 'goose' | 'dbmate' | 'popx' | 'flyway';
+type Layout = 'golang-migrate' | 'goose' | 'dbmate' | 'popx' | 'flyway' | 'atlas';
 interface Project {
   name: string;
   repo?: string;
@@ -137,6 +137,15 @@ function readPairs(dir: string, layout: Layout, db: Db): Pair[] {
     }
     return [...pairs.values()].filter((p) => p.source.startsWith('V'));
   }
+  if (layout === 'atlas') {
+    // Atlas: every .sql file, whole, in byte order of the names (Go's sort); up-only.
+    const names = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    return names.map((f) => {
+      const base = f.slice(0, -'.sql'.length);
+      const at = base.indexOf('_');
+      return { version: at < 0 ? base : base.slice(0, at), slug: (at < 0 ? 'migration' : base.slice(at + 1)).replace(/[^A-Za-z0-9_]/g, '_'), up: readFileSync(join(dir, f), 'utf8'), down: null, source: f };
+    });
+  }
   const key = (v: string, s: string) => `${v}_${s}`;
   if (layout === 'popx') {
     // popx: <version>_<name>[.<dialect>][.autocommit].(up|down).sql, name without dots; the
@@ -228,7 +237,7 @@ function prepare(project: Project, db: Db, src: string, out: string) {
   if (project.layout === 'golang-migrate') return prepareGolangMigrate(src, out, assists);
   // goose, dbmate, popx and Flyway folders are read natively now: our copy is the folder as shipped.
   // The converter only extracts what the peer tool would run, for the native client.
-  for (const f of readdirSync(src).filter((x) => x.endsWith('.sql'))) copyFileSync(join(src, f), join(out, f));
+  for (const f of readdirSync(src).filter((x) => x.endsWith('.sql') || x === 'atlas.sum')) copyFileSync(join(src, f), join(out, f));
   const pairs = readPairs(src, project.layout, db);
   const nativeDir = `${out}-native`;
   mkdirSync(nativeDir, { recursive: true });
@@ -237,7 +246,8 @@ function prepare(project: Project, db: Db, src: string, out: string) {
     if (p.down === null || (project.layout !== 'popx' && !hasSql(p.down))) irreversible.push(p.version);
     writeFileSync(join(nativeDir, `${p.version}_${p.slug}.up.sql`), p.up);
   }
-  const ordered = [...pairs].sort((a, b) => versionCompare(a.version, b.version));
+  // Atlas's order is its file names' (readPairs), which is not always the versions' numeric order.
+  const ordered = project.layout === 'atlas' ? pairs : [...pairs].sort((a, b) => versionCompare(a.version, b.version));
   return { files: ordered.map((p) => join(nativeDir, `${p.version}_${p.slug}.up.sql`)), sources: ordered.map((p) => p.source), assists, irreversible: irreversible.sort(versionCompare), revisions: pairs.length };
 }
 

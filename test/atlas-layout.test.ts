@@ -153,3 +153,18 @@ test('without atlas.sum the files are not read (Atlas refuses such a folder too)
   t.regex(status.stderr, /none of the 2 \.sql files/);
   t.notRegex(status.stderr, /warnings above/);
 });
+
+test("another tool's folder with an atlas.sum (Atlas authors it, goose or golang-migrate runs it): checked as Atlas checks that format, a difference only warns", (t) => {
+  const goose = { '1_a.sql': '-- +goose Up\nCREATE TABLE a (id int);\n-- +goose Down\nDROP TABLE a;\n' };
+  const fine = load(atlasFolder(goose));
+  t.deepEqual(fine.problems.map((p) => p.code), []);
+  const edited = atlasFolder(goose);
+  writeFileSync(join(edited, '1_a.sql'), goose['1_a.sql'] + '-- edited\n');
+  const warned = load(edited).problems;
+  t.deepEqual(warned.map((p) => [p.code, p.severity, p.rel]), [['atlas-sum', 'warning', '1_a.sql']]);
+  t.regex(warned[0]!.hint, /`atlas migrate hash --dir-format goose`/);
+  // golang-migrate's format: Atlas hashes the .up.sql files only.
+  const up = { '1_a.up.sql': 'CREATE TABLE a (id int);\n' };
+  const pairs = makeFolder({ ...up, '1_a.down.sql': 'DROP TABLE a;\n', 'atlas.sum': formatAtlasSum(atlasSumEntries(bytesOf(up))) });
+  t.deepEqual(load(pairs).problems.map((p) => p.code), []);
+});

@@ -75,27 +75,31 @@ export function atlasUpOnlyProblem(dir: string, count: number): FileProblem {
  * of the folder, hashed in name order, must give the sums it lists. A difference is an error
  * naming the first file that differs, as Atlas reports it.
  */
-export function atlasSumProblems(dir: string, names: readonly string[]): FileProblem[] {
+export function atlasSumProblems(dir: string, names: readonly string[], other?: { readonly format: 'golang-migrate' | 'goose' | 'dbmate' }): FileProblem[] {
   const problems: FileProblem[] = [];
   const sumPath = join(dir, 'atlas.sum');
   const sumText = readText(sumPath, problems);
   if (sumText === null) return problems;
   const parsed = parseAtlasSum(sumText);
-  const fix = '`atlas migrate hash` rewrites atlas.sum from the files (run it once the files are what you mean to deploy)';
+  const fix = `\`atlas migrate hash${other ? ` --dir-format ${other.format}` : ''}\` rewrites atlas.sum from the files (run it once the files are what you mean to deploy)`;
+  // Another tool's folder that Atlas also keeps a sum of: that tool runs it whatever atlas.sum says, so a difference only warns.
+  const found = problems.length;
+  const finish = () => (other ? [...problems.slice(0, found), ...problems.slice(found).map((p) => ({ ...p, severity: 'warning' as const, message: p.message.replace(/Atlas refuses (to run )?the folder(, and so does migrate-tui)?/, `Atlas would refuse the folder (${other.format} and migrate-tui do not need atlas.sum: they run it)`) }))] : problems);
   if (!parsed.ok) {
     if (parsed.reason === 'format') problems.push(problem('atlas-sum', sumPath, parsed.line, 'not a line of an atlas.sum (`<file> h1:<hash>`): Atlas refuses the folder', fix));
     else problems.push(problem('atlas-sum', sumPath, 1, "its first line (h1:…, the sum of the lines below) does not match the lines below: atlas.sum was edited by hand or merged, and Atlas refuses the folder", fix));
-    return problems;
+    return finish();
   }
   const files: AtlasFileBytes[] = [];
+  // Atlas hashes every .sql file of its own, goose and dbmate formats, and only the .up.sql files of golang-migrate's.
   for (const name of names) {
-    if (!name.endsWith('.sql')) continue;
+    if (!name.endsWith(other?.format === 'golang-migrate' ? '.up.sql' : '.sql')) continue;
     const bytes = readFileBytes(join(dir, name), problems);
     if (bytes === null) return problems;
     files.push({ name, bytes });
   }
   const mismatch = atlasSumMismatch(parsed.entries, atlasSumEntries(files));
-  if (mismatch === null) return problems;
+  if (mismatch === null) return finish();
   const where = `atlas.sum line ${mismatch.line}`;
   if (mismatch.reason === 'edited') {
     problems.push(problem('atlas-sum', join(dir, mismatch.file), 0, `changed since atlas.sum was written (its hash, ${where}, no longer matches): Atlas refuses to run the folder, and so does migrate-tui`, `if the change is meant (and the file was never applied anywhere), ${fix}; else restore the file (\`git checkout -- ${mismatch.file}\`) and write the change as a new migration`));
@@ -104,5 +108,5 @@ export function atlasSumProblems(dir: string, names: readonly string[]): FilePro
   } else {
     problems.push(problem('atlas-sum', join(dir, mismatch.file), 0, `listed in atlas.sum (${where}) but not in the folder: Atlas refuses the folder, and so does migrate-tui`, `restore the file (\`git checkout -- ${mismatch.file}\`); if removing it is meant, ${fix}`));
   }
-  return problems;
+  return finish();
 }

@@ -77,6 +77,12 @@ export function readMigrationFolder(dir: string, options: ReadOptions = {}): Mig
   const all = [...entries.values()];
   const ordered = atlas > 0 && all.every((e) => e.single?.layout === 'atlas') ? atlasOrder(all) : all.sort((a, b) => compareVersions(a.version, b.version));
   if (atlas > 0) problems.push(...atlasSumProblems(dir, names), atlasUpOnlyProblem(dir, atlas));
+  else if (!flyway && all.length > 0 && names.includes('atlas.sum')) {
+    // Another tool's folder with an atlas.sum (Atlas authors it, goose or golang-migrate runs it): checked, a difference warns.
+    const singles = all.filter((e) => e.single);
+    const format = singles.length === 0 ? 'golang-migrate' : singles.length === all.length && singles.every((e) => e.single!.layout === singles[0]!.single!.layout) ? singles[0]!.single!.layout : null;
+    if (format !== null && format !== 'atlas') problems.push(...atlasSumProblems(dir, names, { format }));
+  }
   const migrations: Migration[] = [];
   const listed = flyway ? new Set(names) : new Set<string>();
   for (const entry of ordered) {
