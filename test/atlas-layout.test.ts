@@ -1,6 +1,6 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { atlasSumEntries, atlasSumMismatch, dialectSyntax, formatAtlasSum, fullCheck, loadProject, migrationStatements, parseAtlasSum, planDowngrade, type Migration } from '../src/engine/index.js';
 import { cli } from './helpers/cli.js';
@@ -167,4 +167,35 @@ test("another tool's folder with an atlas.sum (Atlas authors it, goose or golang
   const up = { '1_a.up.sql': 'CREATE TABLE a (id int);\n' };
   const pairs = makeFolder({ ...up, '1_a.down.sql': 'DROP TABLE a;\n', 'atlas.sum': formatAtlasSum(atlasSumEntries(bytesOf(up))) });
   t.deepEqual(load(pairs).problems.map((p) => p.code), []);
+});
+
+test('revision -m on an Atlas head writes the next Atlas file (empty, as `atlas migrate new`) and atlas.sum again; an edited file then needs `hash`, which writes the sum Atlas would', async (t) => {
+  const dir = atlasFolder({ '20220811074144_create_users.sql': 'CREATE TABLE users (id int);\n' });
+  const made = await cli(['--dir', dir, 'revision', '-m', 'Add pets', '--id', '20220811074200'], { cwd: dir });
+  t.is(made.code, 0, made.stderr);
+  t.regex(made.stdout, /created revision 20220811074200\n {2}.*20220811074200_add_pets\.sql\n {2}.*atlas\.sum \(written again/);
+  t.is(readFileSync(join(dir, '20220811074200_add_pets.sql'), 'utf8'), '');
+  const files = { '20220811074144_create_users.sql': 'CREATE TABLE users (id int);\n', '20220811074200_add_pets.sql': '' };
+  t.is(readFileSync(join(dir, 'atlas.sum'), 'utf8'), formatAtlasSum(atlasSumEntries(bytesOf(files))));
+  t.deepEqual(load(dir).project.folder.migrations.map((m) => [m.id, m.parents]), [['20220811074144', []], ['20220811074200', ['20220811074144']]]);
+
+  writeFileSync(join(dir, '20220811074200_add_pets.sql'), 'CREATE TABLE pets (id int);\n');
+  t.true(load(dir).problems.some((p) => p.code === 'atlas-sum' && p.severity === 'error'));
+  // Refused while the sum is stale: rewriting it would hide the edit.
+  const stale = await cli(['--dir', dir, 'revision', '-m', 'more'], { cwd: dir });
+  t.not(stale.code, 0);
+  t.regex(stale.stderr, /atlas\.sum does not match the folder already/);
+  const hashed = await cli(['--dir', dir, 'hash'], { cwd: dir });
+  t.is(hashed.code, 0, hashed.stderr);
+  t.regex(hashed.stdout, /before, it did not match: 20220811074200_add_pets\.sql edited/);
+  t.is(readFileSync(join(dir, 'atlas.sum'), 'utf8'), formatAtlasSum(atlasSumEntries(bytesOf({ ...files, '20220811074200_add_pets.sql': 'CREATE TABLE pets (id int);\n' }))));
+  t.deepEqual(load(dir).problems.map((p) => p.code), ['atlas-up-only']);
+
+  const branch = await cli(['--dir', dir, 'revision', '-m', 'x', '--branch', 'b'], { cwd: dir });
+  t.not(branch.code, 0);
+  t.regex(branch.stderr, /an Atlas folder cannot say a branch label/);
+  const goose = makeFolder({ '1_a.sql': '-- +goose Up\nSELECT 1;\n', 'atlas.sum': 'h1:x\n' });
+  const notAtlas = await cli(['--dir', goose, 'hash'], { cwd: goose });
+  t.not(notAtlas.code, 0);
+  t.regex(notAtlas.stderr, /not an Atlas folder/);
 });

@@ -81,7 +81,7 @@ export function atlasSumProblems(dir: string, names: readonly string[], other?: 
   const sumText = readText(sumPath, problems);
   if (sumText === null) return problems;
   const parsed = parseAtlasSum(sumText);
-  const fix = `\`atlas migrate hash${other ? ` --dir-format ${other.format}` : ''}\` rewrites atlas.sum from the files (run it once the files are what you mean to deploy)`;
+  const fix = `\`atlas migrate hash${other ? ` --dir-format ${other.format}\`` : '` (or `migrate-tui hash`, the same file)'} rewrites atlas.sum from the files (run it once the files are what you mean to deploy)`;
   // Another tool's folder that Atlas also keeps a sum of: that tool runs it whatever atlas.sum says, so a difference only warns.
   const found = problems.length;
   const finish = () => (other ? [...problems.slice(0, found), ...problems.slice(found).map((p) => ({ ...p, severity: 'warning' as const, message: p.message.replace(/Atlas refuses (to run )?the folder(, and so does migrate-tui)?/, `Atlas would refuse the folder (${other.format} and migrate-tui do not need atlas.sum: they run it)`) }))] : problems);
