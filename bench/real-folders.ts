@@ -140,7 +140,10 @@ function readPairs(dir: string, layout: Layout, db: Db): Pair[] {
   if (layout === 'atlas') {
     // Atlas: every .sql file, whole, in byte order of the names (Go's sort); up-only.
     const names = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
-    return names.map((f) => {
+    // On an empty database Atlas starts at the last checkpoint file (`-- atlas:checkpoint` among the header comments, then a blank line).
+    const checkpoint = /^(?:(?:--|#)[^\n]*\n)*?(?:--|#)[ \t]*atlas:checkpoint\b[^\n]*\n(?:(?:--|#)[^\n]*\n)*[ \t]*\n/;
+    const last = names.map((f) => checkpoint.test(readFileSync(join(dir, f), 'utf8'))).lastIndexOf(true);
+    return names.slice(Math.max(last, 0)).map((f) => {
       const base = f.slice(0, -'.sql'.length);
       const at = base.indexOf('_');
       return { version: at < 0 ? base : base.slice(0, at), slug: (at < 0 ? 'migration' : base.slice(at + 1)).replace(/[^A-Za-z0-9_]/g, '_'), up: readFileSync(join(dir, f), 'utf8'), down: null, source: f };
@@ -248,7 +251,7 @@ function prepare(project: Project, db: Db, src: string, out: string) {
   }
   // Atlas's order is its file names' (readPairs), which is not always the versions' numeric order.
   const ordered = project.layout === 'atlas' ? pairs : [...pairs].sort((a, b) => versionCompare(a.version, b.version));
-  return { files: ordered.map((p) => join(nativeDir, `${p.version}_${p.slug}.up.sql`)), sources: ordered.map((p) => p.source), assists, irreversible: irreversible.sort(versionCompare), revisions: pairs.length };
+  return { files: ordered.map((p) => join(nativeDir, `${p.version}_${p.slug}.up.sql`)), sources: ordered.map((p) => p.source), assists, irreversible: irreversible.sort(versionCompare), revisions: project.layout === 'atlas' ? readdirSync(src).filter((f) => f.endsWith('.sql')).length : pairs.length };
 }
 
 /**
@@ -308,7 +311,8 @@ function makeTarget(db: Db, server: RunningServer | null): Target {
     return {
       db,
       url: `sqlite://${file}`,
-      create: () => rmSync(file, { force: true }),
+      // An empty file, as a new database: `check` with a database refuses a missing file (it says `upgrade` creates it).
+      create: () => writeFileSync(file, ''),
       drop: () => rmSync(file, { force: true }),
       applyNative: (f) => {
         const r = run('sqlite3', ['-bail', file], { input: readFileSync(f, 'utf8'), timeout: 120_000 });

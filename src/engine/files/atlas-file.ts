@@ -60,7 +60,8 @@ export function readAtlasFile(path: string, text: string): AtlasFile {
   else if (modes[0] !== undefined && modes[0] !== 'file') problems.push(problem('atlas-directive', path, lineOf('txmode'), `unknown \`-- atlas:txmode ${modes[0]}\`: Atlas knows none and file`, 'write `-- atlas:txmode none` to run the file without a transaction, or `file` (the default)'));
   // Written at the top but not followed by a blank line: Atlas reads it as the first statement's comment, not a directive.
   if (modes.length === 0 && /^(?:(?:--|#)[^\n]*\n)*(?:--|#)[ \t]*atlas:txmode\b/.test(text)) {
-    problems.push(problem('atlas-directive', path, lineOf('txmode'), '`atlas:txmode` is not followed by a blank line, so Atlas does not read it as a file directive (it belongs to the first statement): the file runs in a transaction, in Atlas and here', 'put a blank line after the file directives if the setting is meant', 'warning'));
+    const crlf = text.includes('\r\n') ? ' (with CRLF line endings no line is blank to Atlas, which looks for "\\n\\n")' : '';
+    problems.push(problem('atlas-directive', path, lineOf('txmode'), `\`atlas:txmode\` is not followed by a blank line${crlf}, so Atlas does not read it as a file directive (it belongs to the first statement): the file runs in a transaction, in Atlas and here`, crlf ? 'save the file with LF line endings, keeping a blank line after the file directives' : 'put a blank line after the file directives if the setting is meant', 'warning'));
   }
 
   const delimiter = atlasDirective(text, 'delimiter', '-- ');
