@@ -41,6 +41,7 @@ export function atlasMigration(dir: string, entry: VersionEntry, previous: strin
   if (source.problems.length > 0) problems.push(...source.problems);
   const own: FileProblem[] = [];
   const migration = buildMigration(entry.version, file.slug, path, source, null, null, previous, own, { silent: ATLAS_NO_DOWN });
+  if (skipped) (migration as { atlasCheckpoint?: boolean }).atlasCheckpoint = true;
   // A checkpoint runs nothing by design: said once, as what it is, not as an empty file.
   problems.push(...(skipped ? own.filter((p) => p.code !== 'empty-migration') : own));
   if (skipped) {

@@ -33,6 +33,8 @@ export interface Migration {
   readonly downOnce?: () => SqlSource | null;
   /** What a revision without a down lacks, in its layout's words, when the file name does not say it (Atlas files). */
   readonly missingDown?: string;
+  /** An Atlas checkpoint recorded without running (the files before it ran): Atlas never records it on a database it migrated from the start. */
+  readonly atlasCheckpoint?: boolean;
 }
 
 /** Builds one revision from its files: headers read, defaults applied, file-level problems noted. */
@@ -174,6 +176,7 @@ export function buildMigration(
 class IndexedMigration implements Migration {
   private downSource: SqlSource | null | undefined;
   missingDown?: string;
+  atlasCheckpoint?: boolean;
   constructor(
     readonly id: string,
     readonly slug: string,

@@ -36,7 +36,8 @@ export function takeOver(graph: RevisionGraph, record: OtherToolReading): { stam
   // under files that start at 2 it covers nothing).
   // Atlas: the files below its first recorded version (its baseline, or the checkpoint it started from) are never
   // looked at again by Atlas, so they count as applied; a file between the first and the last that is not recorded is a hole.
-  const covered = record.baseline !== undefined ? atOrBelow(graph, record.baseline) : record.tool === 'atlas' && record.versions.length > 0 ? graph.ids().filter((id) => compareBytes(id, record.versions[0]!) < 0) : [];
+  // Checkpoints below its last version are skipped by Atlas on a database it migrated, so they need no row either.
+  const covered = record.baseline !== undefined ? atOrBelow(graph, record.baseline) : record.tool === 'atlas' ? atlasCovered(graph, record.versions) : [];
   if (record.versions.length === 0 && covered.length === 0) return none;
   const unknown = record.versions.filter((v) => revisionOf(v) === null);
   if (unknown.length > 0) {
@@ -70,6 +71,14 @@ export function takeOver(graph: RevisionGraph, record: OtherToolReading): { stam
 function atOrBelow(graph: RevisionGraph, version: string): string[] {
   if (!isFlywayVersion(version)) return [];
   return graph.ids().filter((id) => /^[0-9]+(?:\.[0-9]+)*$/.test(id) && compareFlywayVersions(id, version) <= 0);
+}
+
+/** What Atlas counts as applied without a row: the files below its first version, and checkpoints below its last. */
+function atlasCovered(graph: RevisionGraph, versions: readonly string[]): string[] {
+  if (versions.length === 0) return [];
+  const first = versions[0]!;
+  const last = versions[versions.length - 1]!;
+  return graph.ids().filter((id) => compareBytes(id, first) < 0 || (graph.get(id).atlasCheckpoint === true && compareBytes(id, last) < 0));
 }
 
 /** `golang-migrate (schema_migrations: version 3, not dirty)`. */
