@@ -71,7 +71,7 @@ export function collectEntries(dir: string, names: readonly string[], problems: 
             0,
             'not read: neither an .up.sql/.down.sql pair, a goose (`-- +goose Up`) or dbmate (`-- migrate:up`) file, nor a Flyway V<version>__<description>.sql',
             ATLAS_NAME.test(name)
-              ? 'if this is an Atlas folder, its atlas.sum is missing (Atlas refuses such a folder too): `atlas migrate hash` writes it; else rename it to <version>_<slug>.up.sql (and add the matching .down.sql), mark its sections, or move it out of the folder'
+              ? 'if this is an Atlas folder, its atlas.sum is missing (Atlas refuses such a folder too): `atlas migrate hash` or `migrate-tui hash` writes it; else rename it to <version>_<slug>.up.sql (and add the matching .down.sql), mark its sections, or move it out of the folder'
               : 'rename it to <version>_<slug>.up.sql (and add the matching .down.sql), mark its sections, or move it out of the folder',
             'warning',
           ),
