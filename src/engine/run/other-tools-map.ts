@@ -112,7 +112,12 @@ export function takeOverLines(records: readonly OtherToolRecord[] | undefined, t
           ? [`warning: no stamp fits: ${r.problem}`]
           : [];
     // Spring Boot runs Flyway by itself at start: the usual way a switched database gets migrated by Flyway again.
-    const where = r.tool === 'flyway' ? ' (a Spring Boot application runs it at start while flyway-core is on its classpath: set spring.flyway.enabled=false)' : '';
+    const where =
+      r.tool === 'flyway'
+        ? ' (a Spring Boot application runs it at start while flyway-core is on its classpath: set spring.flyway.enabled=false)'
+        : r.tool === 'atlas'
+          ? ' (an `atlas migrate apply` step in CI or a deploy script, or the Atlas Operator\'s AtlasMigration resource in Kubernetes)'
+          : '';
     return [...warning, `taking over from ${r.tool}: its ${r.table} is left as it was (migrate-tui never writes it); stop running ${r.tool} on this database${where}, and drop the table when you no longer need it`];
   });
 }
