@@ -6,6 +6,7 @@ import { atlasSumEntries, formatAtlasSum } from '../src/engine/index.js';
 import { cli } from './helpers/cli.js';
 import { withDb } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
+import { openScreen } from './helpers/screen.js';
 
 /**
  * Atlas's atlas_schema_revisions on SQLite, in process, mapped onto an Atlas folder as Atlas
@@ -64,4 +65,26 @@ test('a version the folder lacks says so, and the cloud-identifier row is not a 
   t.is(record!.stamp, null);
   t.regex(record!.problem ?? '', /records version 9, which is not a revision of this folder/);
   t.is(record!.position, '2 versions applied: 1, 9');
+});
+
+test("the TUI on a database Atlas migrated: the status bar names atlas_schema_revisions and the stamp; its stamp confirmation says Atlas's table stays and where Atlas keeps running", async (t) => {
+  const url = await atlasDatabase([['1', 2, 1, 1, null], ['2', 2, 1, 1, null]]);
+  const s = await openScreen({ migrations: folder(), url, width: 240 });
+  try {
+    await s.waitFor(/migrated by atlas \(atlas_schema_revisions: 2 versions applied: 1, 2\), no migrate-tui record: stamp 2 \(s\) takes it over/);
+    await s.press('u');
+    await s.waitFor(/REFUSED — nothing ran/);
+    await s.press('\u001B');
+    // Newest first: G is the oldest (1), k one up (2); the detail pane shows the selected file.
+    await s.press('G');
+    await s.waitFor(/1_first\.sql:1/);
+    await s.press('k');
+    await s.waitFor(/2_second\.sql:1/);
+    await s.press('s');
+    const confirm = await s.waitFor(/Stamp .* to 2\?/);
+    t.regex(confirm, /taking over from atlas: its atlas_schema_revisions is left as it was \(migrate-tui never writes it\); stop running atlas on this database \(an `atlas migrate apply` step in CI/);
+    await s.press('n');
+  } finally {
+    await s.close();
+  }
 });
