@@ -199,3 +199,29 @@ test('revision -m on an Atlas head writes the next Atlas file (empty, as `atlas 
   t.not(notAtlas.code, 0);
   t.regex(notAtlas.stderr, /not an Atlas folder/);
 });
+
+test('-- atlas:delimiter property: statements written one after another with the delimiter come back whole, in order, each from its own first line', (t) => {
+  // Bodies without quotes, parentheses, dollar signs, comments or the delimiter itself: what the scanner looks inside for.
+  const line = fc.stringMatching(/^[A-Za-z][A-Za-z0-9 ,;=<>*+]{0,30}$/).map((s) => s.trimEnd());
+  const body = fc.array(line, { minLength: 1, maxLength: 4 }).map((ls) => ls.join('\n'));
+  fc.assert(
+    fc.property(fc.array(body, { minLength: 1, maxLength: 6 }), fc.constantFrom('-- end --', '$$', '//', '\\n\\n\\n'), (bodies, delimiter) => {
+      const actual = delimiter.replace(/\\n/g, '\n');
+      const text = `-- atlas:delimiter ${delimiter}\n${bodies.join(actual === '\n\n\n' ? actual : `\n${actual}\n`)}\n`;
+      const dir = atlasFolder({ '1_a.sql': text });
+      const [m] = loadProject(dir).folder.migrations;
+      const got = migrationStatements(m!, 'up', dialectSyntax('postgres'));
+      const want = bodies.map((b) => b.trimEnd().replace(/;$/, '').trimEnd());
+      t.deepEqual(got.map((s) => s.sql), want);
+      // Each statement starts on the line its body starts on (the directive is line 1).
+      let lineNo = 2;
+      const starts = bodies.map((b) => {
+        const at = lineNo;
+        lineNo += b.split('\n').length + (actual === '\n\n\n' ? 2 : 1);
+        return at;
+      });
+      t.deepEqual(got.map((s) => s.line), starts);
+    }),
+    { numRuns: 60 },
+  );
+});
