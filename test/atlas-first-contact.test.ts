@@ -2,7 +2,8 @@ import test from 'ava';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { atlasSumEntries, formatAtlasSum } from '../src/engine/index.js';
+import { atlasSumEntries, dialectSyntax, formatAtlasSum, loadProject, type DatabaseAdapter } from '../src/engine/index.js';
+import { findOtherTools } from '../src/engine/run/first-contact.js';
 import { cli } from './helpers/cli.js';
 import { withDb } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
@@ -87,4 +88,19 @@ test("the TUI on a database Atlas migrated: the status bar names atlas_schema_re
   } finally {
     await s.close();
   }
+});
+
+test("MySQL/MariaDB: Atlas's table in the server-wide atlas_schema_revisions database counts only when it records a revision of this folder (another application's realm is not this database's record)", async (t) => {
+  const graph = loadProject(folder()).graph;
+  const fake = (versions: readonly string[]) =>
+    ({
+      syntax: dialectSyntax('mysql'),
+      query: async (sql: string) =>
+        /information_schema/.test(sql)
+          ? ['version', 'description', 'type', 'applied', 'total', 'error'].map((c) => ({ table_name: 'atlas_schema_revisions', column_name: c, here: 0 }))
+          : versions.map((version) => ({ version, type: 2, applied: 1, total: 1, error: null })),
+    }) as unknown as DatabaseAdapter;
+  t.deepEqual(await findOtherTools(fake(['20200101000000', '20200102000000']), graph), []);
+  const [record] = await findOtherTools(fake(['1', '2']), graph);
+  t.like(record, { tool: 'atlas', table: 'atlas_schema_revisions.atlas_schema_revisions', stamp: '2' });
 });
