@@ -23,3 +23,4 @@ export * from './lint/index.js';
 export * from './fleet/index.js';
 export * from './fleet-access.js';
 export { commandAt, commandPlaceOf, hintAt, type CommandPlace } from './command-place.js';
+export { writeAtlasSum, type AtlasHash } from './atlas-writer.js';
