@@ -29,14 +29,14 @@ import { compareVersions } from '../src/engine/files/version-order.js';
  * A failing step is "theirs" when the native client fails on the same SQL too, else "ours".
  *
  * Usage: node dist/bench/real-folders.js <projects.json> [--only name,…] [--db sqlite,postgres,mariadb] [--out results.json]
- * projects.json: [{ "name", "repo", "commit", "path", "layout": "golang-migrate"|"goose"|"dbmate"|"popx"|"flyway",
+ * projects.json: [{ "name", "repo", "commit", "path", "layout": "golang-migrate"|"goose"|"dbmate"|"popx"|"flyway"|"atlas",
  *                   "databases": { "postgres"|"mariadb"|"sqlite": "<folder>" } }]
  * Folders are absolute or relative to the JSON file. Servers are throwaway, on loopback, one
  * database at a time; every spawn has a timeout.
  */
 
 type Db = 'postgres' | 'mariadb' | 'sqlite';
-type Layout = 'golang-migrate' | 'goose' | 'dbmate' | 'popx' | 'flyway';
+type Layout = 'golang-migrate' | 'goose' | 'dbmate' | 'popx' | 'flyway' | 'atlas';
 interface Project {
   name: string;
   repo?: string;
@@ -137,6 +137,18 @@ function readPairs(dir: string, layout: Layout, db: Db): Pair[] {
     }
     return [...pairs.values()].filter((p) => p.source.startsWith('V'));
   }
+  if (layout === 'atlas') {
+    // Atlas: every .sql file, whole, in byte order of the names (Go's sort); up-only.
+    const names = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    // On an empty database Atlas starts at the last checkpoint file (`-- atlas:checkpoint` among the header comments, then a blank line).
+    const checkpoint = /^(?:(?:--|#)[^\n]*\n)*?(?:--|#)[ \t]*atlas:checkpoint\b[^\n]*\n(?:(?:--|#)[^\n]*\n)*[ \t]*\n/;
+    const last = names.map((f) => checkpoint.test(readFileSync(join(dir, f), 'utf8'))).lastIndexOf(true);
+    return names.slice(Math.max(last, 0)).map((f) => {
+      const base = f.slice(0, -'.sql'.length);
+      const at = base.indexOf('_');
+      return { version: at < 0 ? base : base.slice(0, at), slug: (at < 0 ? 'migration' : base.slice(at + 1)).replace(/[^A-Za-z0-9_]/g, '_'), up: readFileSync(join(dir, f), 'utf8'), down: null, source: f };
+    });
+  }
   const key = (v: string, s: string) => `${v}_${s}`;
   if (layout === 'popx') {
     // popx: <version>_<name>[.<dialect>][.autocommit].(up|down).sql, name without dots; the
@@ -228,7 +240,7 @@ function prepare(project: Project, db: Db, src: string, out: string) {
   if (project.layout === 'golang-migrate') return prepareGolangMigrate(src, out, assists);
   // goose, dbmate, popx and Flyway folders are read natively now: our copy is the folder as shipped.
   // The converter only extracts what the peer tool would run, for the native client.
-  for (const f of readdirSync(src).filter((x) => x.endsWith('.sql'))) copyFileSync(join(src, f), join(out, f));
+  for (const f of readdirSync(src).filter((x) => x.endsWith('.sql') || x === 'atlas.sum')) copyFileSync(join(src, f), join(out, f));
   const pairs = readPairs(src, project.layout, db);
   const nativeDir = `${out}-native`;
   mkdirSync(nativeDir, { recursive: true });
@@ -237,8 +249,9 @@ function prepare(project: Project, db: Db, src: string, out: string) {
     if (p.down === null || (project.layout !== 'popx' && !hasSql(p.down))) irreversible.push(p.version);
     writeFileSync(join(nativeDir, `${p.version}_${p.slug}.up.sql`), p.up);
   }
-  const ordered = [...pairs].sort((a, b) => versionCompare(a.version, b.version));
-  return { files: ordered.map((p) => join(nativeDir, `${p.version}_${p.slug}.up.sql`)), sources: ordered.map((p) => p.source), assists, irreversible: irreversible.sort(versionCompare), revisions: pairs.length };
+  // Atlas's order is its file names' (readPairs), which is not always the versions' numeric order.
+  const ordered = project.layout === 'atlas' ? pairs : [...pairs].sort((a, b) => versionCompare(a.version, b.version));
+  return { files: ordered.map((p) => join(nativeDir, `${p.version}_${p.slug}.up.sql`)), sources: ordered.map((p) => p.source), assists, irreversible: irreversible.sort(versionCompare), revisions: project.layout === 'atlas' ? readdirSync(src).filter((f) => f.endsWith('.sql')).length : pairs.length };
 }
 
 /**
@@ -298,7 +311,8 @@ function makeTarget(db: Db, server: RunningServer | null): Target {
     return {
       db,
       url: `sqlite://${file}`,
-      create: () => rmSync(file, { force: true }),
+      // An empty file, as a new database: `check` with a database refuses a missing file (it says `upgrade` creates it).
+      create: () => writeFileSync(file, ''),
       drop: () => rmSync(file, { force: true }),
       applyNative: (f) => {
         const r = run('sqlite3', ['-bail', file], { input: readFileSync(f, 'utf8'), timeout: 120_000 });

@@ -1,7 +1,8 @@
 import test from 'ava';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from './helpers/cli.js';
+import { withDb } from './helpers/databases.js';
 import { openFleetScreen } from './helpers/fleet-screen.js';
 import { makeFolder, pair } from './helpers/folders.js';
 import { KEYS } from './helpers/screen.js';
@@ -33,4 +34,42 @@ test('the fleet view names an applied revision whose files are missing, and that
   } finally {
     await s.close();
   }
+});
+
+/**
+ * The fleet view on a target another tool migrated (golang-migrate at version 2, no migrate-tui
+ * record): its row said "2 pending" like any database behind, and only the upgrade it invites
+ * said REFUSED. Its row and details now say so, with the stamp naming the target.
+ */
+test('the fleet view says a target was migrated by another tool, with the stamp that takes it over, before an upgrade refuses', async (t) => {
+  const dir = makeFolder({ ...pair('1'), ...pair('2'), ...pair('3') });
+  const file = join(makeFolder({}), 'other.sqlite');
+  writeFileSync(file, '');
+  await withDb(`sqlite:${file}`, async (db) => {
+    await db.execute('CREATE TABLE schema_migrations (version bigint not null primary key, dirty boolean not null)');
+    await db.execute('INSERT INTO schema_migrations VALUES (2, 0)');
+  });
+  const s = openFleetScreen({ migrations: dir, targets: [{ name: 'legacy', url: `sqlite:${file}` }] });
+  try {
+    const frame = (await s.waitFor(/OTHER: golang-migrate/)).split('\n').map((l) => l.replace(/^│|│$/g, '').trim()).join(' ');
+    t.regex(frame, /legacy +default +sqlite +base +3 OTHER/);
+    t.regex(frame, /OTHER: golang-migrate \(schema_migrations: version 2, not dirty\): stamp 2 \(s\) takes it over/);
+    // The upgrade it warns of refuses, its way out naming the target.
+    await s.press('u');
+    await s.waitFor('Type 1 target and press enter to confirm:');
+    await s.press('1 target', KEYS.enter);
+    const result = (await s.waitFor(/upgrade to heads on 1 target: 1 refused/)).split('\n').map((l) => l.replace(/^│|│$/g, '').trim()).join('');
+    t.regex(result, /✗ legacy \[default\]: REFUSED — nothing ran: refused: .* was migrated by golang-migrate/);
+    t.regex(result, /`migrate-tui --targets --only legacy stamp 2`/);
+  } finally {
+    await s.close();
+  }
+  // Headless, `--targets status` says it too (it said "at base; 3 pending"), and its JSON keeps the record.
+  const cwd = makeFolder({});
+  const targets = join(cwd, 'migrate-tui.targets.json');
+  writeFileSync(targets, JSON.stringify([{ name: 'legacy', url: `sqlite:${file}` }]));
+  const status = await cli(['--dir', dir, 'status', '--targets', targets], { cwd });
+  t.regex(status.stdout, /legacy \[default\] .*: at base; 3 pending; it was migrated by golang-migrate \(schema_migrations: version 2, not dirty\), no migrate-tui record: stamp 2 takes it over, upgrade refuses until then/);
+  // Looking wrote nothing: no state table beside golang-migrate's.
+  t.deepEqual(await withDb(`sqlite:${file}`, (db) => db.query<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")).then((rows) => rows.map((r) => r.name)), ['schema_migrations']);
 });

@@ -231,7 +231,7 @@ eachDatabase('PostgreSQL with default_transaction_read_only = on: status works; 
 eachDatabase('a migration that sets client_encoding / SET NAMES latin1: the next steps\' log rows keep their text', async (t, url, database) => {
   const statement = "INSERT INTO t1 VALUES ('Zoë ünïcödé 日本')";
   const dir = makeFolder({
-    '1_enc.up.sql': `${database.name === 'postgres' ? "SET client_encoding = 'LATIN1'" : 'SET NAMES latin1'};\nCREATE TABLE t1 (v varchar(40));\n`,
+    '1_enc.up.sql': `${database.name === 'postgres' ? "SET client_encoding = 'LATIN1'" : 'SET NAMES latin1'};\nCREATE TABLE t1 (v varchar(40));\nSELECT 'für Zoë';\n`,
     '1_enc.down.sql': 'DROP TABLE t1;\n',
     '2_text.up.sql': `${statement};\n`,
     '2_text.down.sql': 'DELETE FROM t1;\n',
@@ -240,6 +240,11 @@ eachDatabase('a migration that sets client_encoding / SET NAMES latin1: the next
   t.is(result.error, undefined, result.error?.message);
   const kept = await withDb(url, async (db) => (await db.query<{ s: string }>("SELECT sql_text AS s FROM migrate_tui_log WHERE revision = '2'"))[0]!.s);
   t.is(kept, `${statement};`);
+  // The step that changed the encoding: its own row too (on PostgreSQL it is sent before its statements have run).
+  const own = await withDb(url, async (db) => (await db.query<{ s: string }>("SELECT sql_text AS s FROM migrate_tui_log WHERE revision = '1'"))[0]!.s);
+  t.regex(own, /SELECT 'für Zoë'/);
+  // PostgreSQL sets UTF-8 back after such a step, so the next step's text reaches the table whole (MariaDB keeps the migration's SET NAMES for the session, as its client does).
+  if (database.name === 'postgres') t.deepEqual(await withDb(url, async (db) => (await db.query<{ v: string }>('SELECT v FROM t1')).map((r) => r.v)), ['Zoë ünïcödé 日本']);
 }, ['postgres', 'mariadb']);
 
 /**

@@ -9,6 +9,8 @@ import type { RunEvent } from './run/events.js';
 import type { StateTableNames } from './state-tables.js';
 import { resultLine } from './fleet/outcome.js';
 import { hintOnTarget } from './fleet/target-hint.js';
+import { recordsApplied } from './run/other-tools.js';
+import { describeOtherTool } from './run/other-tools-map.js';
 
 /** What the fleet view shows of one target: read without writing or locking. */
 export interface TargetState {
@@ -28,6 +30,13 @@ export interface TargetState {
   readonly missing: readonly string[];
   /** Who holds the migration lock (a lease: `a lease held by …` or `a STALE lease of …`); `null`: nobody; `undefined`: the database cannot tell without locking (SQLite). */
   readonly lock: string | null | undefined;
+  /**
+   * First contact with a database another tool migrated (first-contact.ts), null otherwise:
+   * `tool`, `golang-migrate (schema_migrations: version 2, not dirty)` (or that its table is unreadable);
+   * `stamp`, the revision that takes it over (null: none fits). Upgrades refuse until it is
+   * taken over, and say why and how in full.
+   */
+  readonly otherTool: { readonly tool: string; readonly stamp: string | null } | null;
   /** The newest log row: when, what, by whom, how it ended. */
   readonly lastRun: { readonly at: string; readonly what: string; readonly by: string; readonly status: string } | null;
 }
@@ -71,6 +80,8 @@ export function inspectTarget(target: ConnectionTarget, access: TargetAccess): P
     const lease = m.db.capabilities.lock === 'lease' ? await readLease(m.db, access.tables.lock, access.tables.version) : undefined;
     const lock = lease !== undefined ? (lease ? describeHolder(lease) : null) : m.db.lockHolder ? await m.db.lockHolder() : undefined;
     const d = state.dirty;
+    const other = (state.otherTools ?? []).find(recordsApplied);
+    const otherTool = other ? { tool: other.unreadable ? `${other.tool}'s ${other.table}, which this user may not read` : describeOtherTool(other), stamp: other.stamp } : null;
     return {
       dialect: m.db.syntax.name,
       serverVersion: m.db.serverVersion,
@@ -82,6 +93,7 @@ export function inspectTarget(target: ConnectionTarget, access: TargetAccess): P
       gaps: state.gaps.length,
       missing: state.missing.map((x) => x.revision),
       lock,
+      otherTool,
       lastRun: last ? { at: last.finishedAt ?? last.startedAt, what: `${last.kind === 'migrate' ? (last.direction === 'up' ? '↑' : '↓') : last.kind} ${last.revision}`, by: `${last.osUser}@${last.host}`, status: last.status } : null,
     };
   });

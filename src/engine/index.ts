@@ -23,6 +23,7 @@ export * from './lint/index.js';
 export * from './fleet/index.js';
 export * from './fleet-access.js';
 export { commandAt, commandPlaceOf, hintAt, type CommandPlace } from './command-place.js';
+export { writeAtlasSum, type AtlasHash } from './atlas-writer.js';
 export { importAlembic, type AlembicImportOptions, type AlembicImportResult } from './alembic-import.js';
 export { AlembicImportError } from './alembic-reader.js';
 export type { ImportNote, ImportProblem } from './alembic-files.js';

@@ -44,7 +44,12 @@ export type ProblemCode =
   | 'flyway-baseline'
   | 'flyway-placeholder'
   | 'flyway-script-config'
-  | 'flyway-subfolder';
+  | 'flyway-subfolder'
+  | 'atlas-directive'
+  | 'atlas-delimiter'
+  | 'atlas-checkpoint'
+  | 'atlas-sum'
+  | 'atlas-up-only';
 
 export interface FileProblem {
   readonly code: ProblemCode;

@@ -5,6 +5,7 @@ import type { RevisionGraph } from './graph/graph.js';
 import { resolveRevisionRef } from './graph/targets.js';
 import { compareVersions, timestampVersion, VERSION_TOKEN } from './files/version-order.js';
 import { writeFlywayRevision } from './flyway-writer.js';
+import { writeAtlasRevision } from './atlas-writer.js';
 
 export interface NewRevisionOptions {
   readonly message: string;
@@ -20,7 +21,10 @@ export interface NewRevisionOptions {
 export interface WrittenRevision {
   readonly id: string;
   readonly upPath: string;
-  readonly downPath: string;
+  /** Null in an Atlas folder (Atlas has no down files). */
+  readonly downPath: string | null;
+  /** The atlas.sum written again with the new file (Atlas folders). */
+  readonly sumPath?: string;
   readonly revises: readonly string[];
 }
 
@@ -47,6 +51,8 @@ export function writeRevision(dir: string, graph: RevisionGraph, options: NewRev
   const dependsOn = (options.dependsOn ?? []).map((r) => resolveRevisionRef(graph, r));
   const flyway = writeFlywayRevision(dir, graph, revises, { ...options, dependsOn }, slugOf(options.message));
   if (flyway) return flyway;
+  const atlas = writeAtlasRevision(dir, graph, revises, { ...options, dependsOn }, slugOf(options.message));
+  if (atlas) return atlas;
   const headers = [
     `-- migrate:revises ${revises.length > 0 ? revises.join(', ') : 'base'}`,
     `-- migrate:message ${oneLine(options.message)}`,

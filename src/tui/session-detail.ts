@@ -51,7 +51,7 @@ export function detailNow(source: DetailSource, id: string, tab: Tab, raw: boole
   const dialect = source.db.syntax;
   const sqlOf = (direction: 'up' | 'down') => {
     const file = direction === 'up' ? m.up : m.down;
-    if (!file) return direction === 'down' ? [`-- ${m.irreversible ? 'irreversible: ' : ''}${missingDownWords(m.upPath)}`] : [];
+    if (!file) return direction === 'down' ? [`-- ${m.irreversible ? 'irreversible: ' : ''}${m.missingDown ?? missingDownWords(m.upPath)}`] : [];
     if (raw) return file.text.split('\n');
     const statements = migrationStatements(m, direction, dialect);
     if (statements.length === 0) return [`-- no statements for ${dialect.name}`];

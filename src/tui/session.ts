@@ -1,5 +1,5 @@
 import { commandPlaceOf, connectDatabase, EMBEDDED_DEFAULT, NoDatabaseError, sqliteFileMissing, drawHistory, listBackups, loadProject, loadPostgresParser, Migrator, readManifest, writeMerge, writeRevision, readLease } from '../engine/index.js';
-import type { CommandPlace, ConnectOptions, BackupManifest, CancelOutcome, DatabaseIdentity, DatabaseState, DowngradePreview, DataAtRisk, MigrateTuiError, Project, ResolveMode, ResolvePreview, ResumeSource, RunEvent, RunResult, RunStep, LeaseHolder } from '../engine/index.js';
+import type { CommandPlace, ConnectOptions, BackupManifest, CancelOutcome, DatabaseIdentity, DatabaseState, DowngradePreview, DataAtRisk, MigrateTuiError, Project, ResolveMode, ResolvePreview, ResumeSource, RunEvent, RunResult, RunStep, LeaseHolder, WrittenRevision } from '../engine/index.js';
 import { detailNow, detailText, schemaDiff } from './session-detail.js';
 import type { HistoryLine, LoggedStatement, SessionOptions } from './session-types.js';
 import type { Tab } from './state.js';
@@ -244,11 +244,11 @@ export class TuiSession {
     return () => this.migrator.restore(readManifest(file), { intoOtherDatabase });
   }
 
-  merge(): { id: string; upPath: string; downPath: string; revises: readonly string[] } {
+  merge(): WrittenRevision {
     return writeMerge(this.project.dir, this.project.graph, {});
   }
 
-  newRevision(message: string, branch: string): { id: string; upPath: string; downPath: string; revises: readonly string[] } {
+  newRevision(message: string, branch: string): WrittenRevision {
     return writeRevision(this.project.dir, this.project.graph, { message, ...(branch ? { branch: [branch] } : {}) });
   }
 

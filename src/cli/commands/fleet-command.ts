@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { FleetTarget, Migrator, RunEvent, RunSummaryInput, TargetOutcome, TargetReport } from '../../engine/index.js';
+import type { FleetTarget, Migrator, OtherToolRecord, RunEvent, RunSummaryInput, TargetOutcome, TargetReport } from '../../engine/index.js';
 import { engine } from '../engine.js';
 import type { CommandResult, FleetSlot, GlobalOptions } from '../command-result.js';
 import { confirm } from '../confirm.js';
@@ -152,12 +152,14 @@ function runOutcome(r: CommandResult, verb: string): TargetOutcome {
 }
 
 function statusOutcome(r: CommandResult): TargetOutcome {
-  const j = r.json as { current: string[]; pending: string[]; dirty: { revision: string; direction: string } | null; drift: unknown[]; gaps: unknown[]; missing?: Array<{ revision: string }> };
+  const j = r.json as { current: string[]; pending: string[]; dirty: { revision: string; direction: string } | null; drift: unknown[]; gaps: unknown[]; missing?: Array<{ revision: string }>; otherTools?: OtherToolRecord[] };
   const at = `at ${j.current.join(', ') || 'base'}`;
   const missing = (j.missing ?? []).map((m) => m.revision);
   const gone = missing.length === 0 ? '' : `${missing.join(', ')} applied but ${missing.length === 1 ? 'its' : 'their'} files are missing (upgrade refuses; see status on this target)`;
   const extra = [j.drift.length > 0 ? `${j.drift.length} drifted` : '', j.gaps.length > 0 ? `${j.gaps.length} gap${j.gaps.length === 1 ? '' : 's'}` : '', gone].filter(Boolean).join(', ');
-  const tail = extra ? `; ${extra}` : '';
+  // First contact with another tool's database: "N pending" alone reads like a database behind, whose upgrade then refuses.
+  const other = (j.otherTools ?? []).find((o) => engine.recordsApplied(o));
+  const tail = (extra ? `; ${extra}` : '') + (other ? `; it ${engine.migratedBy(other)}, no migrate-tui record: ${other.stamp !== null ? `stamp ${other.stamp} takes it over` : 'no stamp fits (see status on this target)'}, upgrade refuses until then` : '');
   if (j.dirty) return { status: 'failed', summary: `DIRTY (${j.dirty.direction} of ${j.dirty.revision} unfinished; run resolve on it); ${at}${tail}`, exitCode: EXIT.dirty, json: r.json };
   if (j.pending.length > 0) return { status: 'pending', summary: `${at}; ${j.pending.length} pending${tail}`, exitCode: EXIT.ok, json: r.json };
   return { status: 'current', summary: `${at}; nothing pending${tail}`, exitCode: EXIT.ok, json: r.json };

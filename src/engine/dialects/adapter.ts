@@ -1,8 +1,10 @@
+import type { Query, StepFinish } from './step-finish.js';
 import type { Capabilities } from './capabilities.js';
 import type { DialectSyntax } from './dialect.js';
 import type { SchemaSnapshot } from './schema-snapshot.js';
 
 export type { SchemaSnapshot } from './schema-snapshot.js';
+export type { Query };
 
 /**
  * One live connection to one database, behind one interface; the runner never knows which
@@ -47,11 +49,10 @@ export interface DatabaseAdapter {
   /**
    * Runs one migration in its own transaction: the statements (in bounded batches, so a large
    * file is never held whole), then `finish()`'s queries (the version rows and the log row),
-   * then commits. On the first failure it rolls back and says which statement failed (the
-   * count when a finishing query did). Adapters may pipeline: PostgreSQL sends a step in a
-   * few round trips instead of one per query.
+   * then commits. On the first failure it rolls back and says which statement failed (the count
+   * when a finishing query did). Adapters may pipeline (PostgreSQL: a small step, its rows and COMMIT in one round trip).
    */
-  runTransactionalStep(batches: Iterable<StatementBatch>, finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null>;
+  runTransactionalStep(batches: Iterable<StatementBatch>, finish: StepFinish, progress: StepProgress): Promise<StepFailure | null>;
 
   /** A step's transaction (a savepoint inside the lock's transaction on SQLite). */
   beginStep(): Promise<void>;
@@ -186,10 +187,6 @@ export interface RehearsalLimits {
 }
 
 /** A query with `?` placeholders. */
-export interface Query {
-  readonly sql: string;
-  readonly params: readonly unknown[];
-}
 
 export interface StepProgress {
   /** Before each statement of a sequential step: throws to stop there (a cancel), and the step rolls back. */
@@ -243,7 +240,7 @@ export interface ManyAtOnce {
  * The plain form of runTransactionalStep: one query at a time, for drivers that do not
  * pipeline, or a batch at once where `many` fits.
  */
-export async function sequentialStep(db: DatabaseAdapter, batches: Iterable<StatementBatch>, finish: () => readonly Query[], progress: StepProgress, many?: ManyAtOnce): Promise<StepFailure | null> {
+export async function sequentialStep(db: DatabaseAdapter, batches: Iterable<StatementBatch>, finish: StepFinish, progress: StepProgress, many?: ManyAtOnce): Promise<StepFailure | null> {
   let index = 0;
   await db.beginStep();
   try {

@@ -81,7 +81,9 @@ export interface DialectSyntax {
   /**
    * The catalogue query that finds other migration tools' tables (run/other-tools.ts): the
    * columns (`table_name`, `column_name`) of those of `count` table names (`?` parameters) that
-   * exist in the connection's current schema (PostgreSQL), database (MySQL) or main file (SQLite).
+   * exist in the connection's current schema (PostgreSQL), database (MySQL) or main file (SQLite),
+   * with `here` true; and, with `here` false, those of Atlas's `atlas_schema_revisions` table in
+   * the schema (database) of that name, where Atlas keeps it when its URL names no schema.
    */
   otherToolColumns(count: number): string;
 }

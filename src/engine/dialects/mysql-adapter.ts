@@ -4,6 +4,7 @@ import { RESTORE_HINT, runTool } from './dump-tools.js';
 import { mysqlTool } from './mysql-tools.js';
 import { LockTimeoutError } from './dialect-errors.js';
 import { goneClientPort, mysqlOrphanNote } from './orphan-session.js';
+import type { StepFinish } from './step-finish.js';
 import { lockWithWait, sequentialStep, type BlockingSession, type LockLimits, type ReadOnlyProbe, type StatementBatch, type DatabaseAdapter, type Query, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
 import type { DialectSyntax } from './dialect.js';
 import { mariadbSyntax } from './mariadb.js';
@@ -207,7 +208,7 @@ export class MysqlAdapter implements DatabaseAdapter {
     await this.query('SELECT RELEASE_LOCK(?)', [this.lockName]);
   }
 
-  runTransactionalStep(batches: Iterable<StatementBatch>, finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null> {
+  runTransactionalStep(batches: Iterable<StatementBatch>, finish: StepFinish, progress: StepProgress): Promise<StepFailure | null> {
     return sequentialStep(this, batches, finish, progress);
   }
 

@@ -71,5 +71,6 @@ export const mysqlSyntax: DialectSyntax = {
   },
   serverMillis: 'CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS SIGNED)',
   insertRowIfAbsent: (table, columns, values) => `INSERT IGNORE INTO ${table} (${columns.join(', ')}) VALUES (${values.join(', ')})`,
-  otherToolColumns: (count) => `SELECT TABLE_NAME AS table_name, COLUMN_NAME AS column_name FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name IN (${placeholders(count)})`,
+  otherToolColumns: (count) =>
+    `SELECT TABLE_NAME AS table_name, COLUMN_NAME AS column_name, (table_schema <=> DATABASE()) AS here FROM information_schema.columns WHERE (table_schema = DATABASE() AND table_name IN (${placeholders(count)})) OR (table_schema = 'atlas_schema_revisions' AND table_name = 'atlas_schema_revisions')`,
 };

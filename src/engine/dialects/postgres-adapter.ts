@@ -7,6 +7,7 @@ import { LockTimeoutError } from './dialect-errors.js';
 import { gonePid, orphanNote } from './orphan-session.js';
 import { qualifiedName } from './dialect.js';
 import { isTextBatch, lockWithWait, numberedPlaceholders, type BlockingSession, type DatabaseAdapter, type ReadOnlyProbe, type LockLimits, type StatementBatch, type Query, type RehearsalLimits, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
+import { SqlExpression, type ServerTiming, type StepFinish } from './step-finish.js';
 import { postgresSyntax } from './postgres.js';
 import { detectPostgresFamily, settleCapabilities, syntaxFor, type Capabilities, type CapabilitySettings } from './capabilities.js';
 import type { DialectSyntax } from './dialect.js';
@@ -19,11 +20,27 @@ export function inlineValues(text: string, params: readonly unknown[]): string {
   return text.replace(/\?/g, () => {
     const v = params[k++];
     if (v === null || v === undefined) return 'NULL';
+    if (v instanceof SqlExpression) return v.sql;
     if (typeof v === 'number' && Number.isFinite(v)) return String(v);
     if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
     return `E'${String(v).replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
   });
 }
+/**
+ * A pipelined step's state rows are sent with its statements: the server times them. The
+ * duration is the server's since the step's BEGIN (`now()` is the transaction's start); the
+ * finish time is the row's start (the client's clock, like every other time in the log) plus
+ * that, so a log row never mixes two clocks.
+ */
+const SINCE_BEGIN = 'clock_timestamp() - now()';
+export const POSTGRES_STEP_TIMING: ServerTiming = {
+  finishedAt: (startedAt) => new SqlExpression(`to_char((${inlineValues('?', [startedAt])}::timestamptz + (${SINCE_BEGIN})) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`),
+  durationMs: new SqlExpression(`(extract(epoch FROM ${SINCE_BEGIN}) * 1000)::integer`),
+};
+
+/** A statement that may change the session's client encoding (SET client_encoding / NAMES, RESET, set_config). */
+const ENCODING_CHANGE = /client_encoding|\bnames\b|\breset\b/i;
+
 /** A statement that builds an index CONCURRENTLY: when it fails, PostgreSQL keeps the index, INVALID. */
 const CONCURRENT_INDEX = /\b(?:CREATE\s+(?:UNIQUE\s+)?INDEX|REINDEX)\b[\s\S]*?\bCONCURRENTLY\b/i;
 
@@ -226,22 +243,27 @@ export class PostgresAdapter implements DatabaseAdapter {
   }
 
   /**
-   * A step is pipelined on the one connection: BEGIN, the lock limits and the statements are
-   * sent without waiting for each answer — across the batches the step comes in (the limits
-   * are a batch of their own), so a small step is one write and one wait — at most
-   * PIPELINE_BATCH unanswered at a time (a step of millions of statements must not queue
-   * millions of queries at once). Once every statement has answered, the state rows and
-   * COMMIT go in one more write: the log row's finish time and duration are taken then. Each
-   * query gets its own result, so the first failure is known exactly; the queries after it
-   * fail as "transaction aborted", and the COMMIT of an aborted transaction only rolls back.
-   * The server runs them in order, so statement k+1 starts when k's answer arrives: that is
-   * when its progress event says so.
+   * A step is pipelined on the one connection: BEGIN, the lock limits, the statements, then
+   * the state rows and COMMIT are sent without waiting for each answer — across the batches
+   * the step comes in (the limits are a batch of their own), so a small step is one write and
+   * one wait — at most PIPELINE_BATCH unanswered at a time (a step of millions of statements
+   * must not queue millions of queries at once). Each query gets its own result, so the first
+   * failure is known exactly; the queries after it fail as "transaction aborted", and the
+   * COMMIT of an aborted transaction only rolls back: the state rows are committed only with
+   * every statement. They are sent before the statements answer, so the server times them
+   * (POSTGRES_STEP_TIMING). The server runs the queries in order, so statement k+1 starts when
+   * k's answer arrives: that is when its progress event says so.
    */
-  async runTransactionalStep(batches: Iterable<StatementBatch>, finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null> {
+  async runTransactionalStep(batches: Iterable<StatementBatch>, finish: StepFinish, progress: StepProgress): Promise<StepFailure | null> {
     // Queries are lazy in postgres.js: execute() sends each now, so they go in this order.
     // sent[i] is statement statementOf[i] of the step (BEGIN counts as the first one's).
     const sent: Array<Promise<unknown>> = [this.sql.unsafe('BEGIN').simple().execute()];
     const statementOf: number[] = [0];
+    const send = (sql: string, statement: number, then?: () => void) => {
+      statementOf.push(statement);
+      const query = this.sql.unsafe(sql).simple().execute();
+      sent.push(then ? query.then(then) : query);
+    };
     const settle = async (): Promise<StepFailure | null> => {
       const ran = await Promise.allSettled(sent);
       const failed = ran.findIndex((r) => r.status === 'rejected');
@@ -251,39 +273,33 @@ export class PostgresAdapter implements DatabaseAdapter {
       return null;
     };
     let index = 0;
+    let encodingMayChange = false;
     for (const given of batches) {
       for (const sql of isTextBatch(given) ? given.statements() : given) {
         const k = index++;
         if (k === 0) progress.statementStart(0);
-        statementOf.push(k);
-        sent.push(
-          this.sql
-            .unsafe(sql)
-            .simple()
-            .execute()
-            .then(() => {
-              progress.statementEnd(k);
-              progress.statementStart(k + 1);
-            }),
-        );
+        encodingMayChange ||= ENCODING_CHANGE.test(sql);
+        send(sql, k, () => {
+          progress.statementEnd(k);
+          progress.statementStart(k + 1);
+        });
         if (sent.length >= PIPELINE_BATCH) {
           const failure = await settle();
           if (failure) return this.abandon(failure);
         }
       }
     }
-    const failure = await settle();
-    if (failure) return this.abandon(failure);
     // The state rows with their values written in (simple protocol): with parameters, postgres.js
     // sends Parse + Describe and waits for the answer before it can bind, a round trip more per
     // step with the pipeline stalled behind it. Not a prepared statement either: a migration's
     // DEALLOCATE ALL would make postgres.js retry it after the COMMIT, outside the transaction.
-    const encoding = this.foreignEncoding() ? [PostgresAdapter.UTF8] : [];
-    const closing = [...[...encoding, ...finish().map((q) => inlineValues(q.sql, q.params))].map((q) => this.sql.unsafe(q).simple().execute()), this.sql.unsafe('COMMIT').simple().execute()];
-    const finished = await Promise.allSettled(closing);
-    const failedAt = finished.findIndex((r) => r.status === 'rejected');
-    // Every statement ran: a failure here is the state rows' or the COMMIT's.
-    return failedAt >= 0 ? this.abandon({ index, error: (finished[failedAt] as PromiseRejectedResult).reason }) : null;
+    // A failure from here on is the state rows' or the COMMIT's: index = the statement count.
+    // They are sent before the statements have run: where one may change the client encoding, UTF-8 is set back first.
+    if (encodingMayChange || this.foreignEncoding()) send(PostgresAdapter.UTF8, index);
+    for (const q of finish(POSTGRES_STEP_TIMING)) send(inlineValues(q.sql, q.params), index);
+    send('COMMIT', index);
+    const failure = await settle();
+    return failure ? this.abandon(failure) : null;
   }
 
   private async abandon(failure: StepFailure): Promise<StepFailure> {

@@ -45,5 +45,6 @@ export const postgresSyntax: DialectSyntax = {
   },
   serverMillis: '(extract(epoch from clock_timestamp()) * 1000)::bigint',
   insertRowIfAbsent: (table, columns, values) => `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${values.join(', ')}) ON CONFLICT DO NOTHING`,
-  otherToolColumns: (count) => `SELECT table_name::text AS table_name, column_name::text AS column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name IN (${placeholders(count)})`,
+  otherToolColumns: (count) =>
+    `SELECT table_name::text AS table_name, column_name::text AS column_name, table_schema = current_schema() AS here FROM information_schema.columns WHERE (table_schema = current_schema() AND table_name IN (${placeholders(count)})) OR (table_schema = 'atlas_schema_revisions' AND table_name = 'atlas_schema_revisions')`,
 };

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { BackupToolError } from './dump-tools.js';
 import { ForeignKeyViolationError, LockTimeoutError, SqliteDriverError } from './dialect-errors.js';
 import { transactionControl } from './transaction-control.js';
+import type { StepFinish } from './step-finish.js';
 import { BatchFailure, isTextBatch, sequentialStep, type StatementBatch, type TextBatch, type DatabaseAdapter, type Query, type ReadOnlyProbe, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
 import { sqliteSyntax } from './sqlite.js';
 import { sqliteSchema } from './sqlite-schema.js';
@@ -166,7 +167,7 @@ export class SqliteAdapter implements DatabaseAdapter {
     this.locked = false;
   }
 
-  runTransactionalStep(batches: Iterable<StatementBatch>, finish: () => readonly Query[], progress: StepProgress): Promise<StepFailure | null> {
+  runTransactionalStep(batches: Iterable<StatementBatch>, finish: StepFinish, progress: StepProgress): Promise<StepFailure | null> {
     return sequentialStep(this, batches, finish, progress, {
       fits: (batch) => this.db.inTransaction && (isTextBatch(batch) || (batch.length >= 64 && !batch.some((sql) => transactionControl(sql) !== null))),
       run: (batch, index) => this.executeBatch(batch, index),

@@ -37,5 +37,5 @@ export const sqliteSyntax: DialectSyntax = {
   },
   serverMillis: "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)",
   insertRowIfAbsent: (table, columns, values) => `INSERT OR IGNORE INTO ${table} (${columns.join(', ')}) VALUES (${values.join(', ')})`,
-  otherToolColumns: (count) => `SELECT m.name AS table_name, p.name AS column_name FROM main.sqlite_master m JOIN pragma_table_info(m.name, 'main') p WHERE m.type = 'table' AND m.name IN (${placeholders(count)})`,
+  otherToolColumns: (count) => `SELECT m.name AS table_name, p.name AS column_name, 1 AS here FROM main.sqlite_master m JOIN pragma_table_info(m.name, 'main') p WHERE m.type = 'table' AND m.name IN (${placeholders(count)})`,
 };

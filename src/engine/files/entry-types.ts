@@ -12,6 +12,7 @@ export interface NamedFile {
 export interface VersionEntry {
   readonly version: string;
   readonly parts: Map<SectionName | 'all', { up?: NamedFile; down?: NamedFile }>;
-  single?: NamedFile & { readonly text: string; readonly layout: SingleFileLayout };
+  /** goose or dbmate by its markers; `atlas`: a plain `.sql` file in a folder with an `atlas.sum`. */
+  single?: NamedFile & { readonly text: string; readonly layout: SingleFileLayout | 'atlas' };
   flyway?: { up?: NamedFile; down?: NamedFile };
 }

@@ -15,10 +15,14 @@ export interface FolderEntries {
   readonly entries: Map<string, VersionEntry>;
   /** `.sql` files not read at all (each has a `bad-file-name` warning). */
   readonly skipped: number;
+  /** Their names, in the folder's order. */
+  readonly skippedNames: readonly string[];
   /** popx files for dialects migrate-tui does not run (CockroachDB). */
   readonly foreign: number;
   /** Whether any file had a Flyway name (`V1__…sql`, `U1__…`, `R__…`, `B1__…`). */
   readonly flyway: boolean;
+  /** How many files were read as Atlas files (plain `.sql` files beside an `atlas.sum`). */
+  readonly atlas: number;
 }
 
 /** Sorts a folder's file names into versions; names it cannot read become problems. */
@@ -27,8 +31,12 @@ export function collectEntries(dir: string, names: readonly string[], problems: 
   // A pair with a bad name is reported once, for the pair.
   const reportedBases = new Set<string>();
   let skipped = 0;
+  const skippedNames: string[] = [];
   let foreign = 0;
   let flyway = false;
+  let atlas = 0;
+  // Atlas's folders: `<version>[_<description>].sql` files with no markers, and the atlas.sum that Atlas keeps beside them.
+  const atlasSum = names.includes('atlas.sum');
   const stem = (n: string) => n.replace(/\.(up|down)\.[^/]*sql$|\.sql$/, '');
   const described = (e: VersionEntry) => e.flyway?.up?.name ?? e.flyway?.down?.name ?? e.single?.name ?? [...e.parts.values()].flatMap((p) => [p.up?.name, p.down?.name]).find((n) => n)!;
 
@@ -42,22 +50,29 @@ export function collectEntries(dir: string, names: readonly string[], problems: 
     const fly = parsed.kind === 'single' ? parseFlywayName(name) : null;
     if (fly) {
       flyway = true;
-      if (!addFlywayFile(dir, name, fly, entries, problems)) skipped++;
+      if (!addFlywayFile(dir, name, fly, entries, problems)) {
+        skipped++;
+        skippedNames.push(name);
+      }
       continue;
     }
     if (parsed.kind === 'single') {
       const text = readText(path, problems);
       if (text === null) continue;
-      const layout = singleFileLayout(text);
+      const layout = singleFileLayout(text) ?? (atlasSum ? 'atlas' : null);
+      if (layout === 'atlas') atlas++;
       if (!layout) {
         skipped++;
+        skippedNames.push(name);
         problems.push(
           problem(
             'bad-file-name',
             path,
             0,
             'not read: neither an .up.sql/.down.sql pair, a goose (`-- +goose Up`) or dbmate (`-- migrate:up`) file, nor a Flyway V<version>__<description>.sql',
-            'rename it to <version>_<slug>.up.sql (and add the matching .down.sql), mark its sections, or move it out of the folder',
+            ATLAS_NAME.test(name)
+              ? 'if this is an Atlas folder, its atlas.sum is missing (Atlas refuses such a folder too): `atlas migrate hash` or `migrate-tui hash` writes it; else rename it to <version>_<slug>.up.sql (and add the matching .down.sql), mark its sections, or move it out of the folder'
+              : 'rename it to <version>_<slug>.up.sql (and add the matching .down.sql), mark its sections, or move it out of the folder',
             'warning',
           ),
         );
@@ -125,5 +140,8 @@ export function collectEntries(dir: string, names: readonly string[], problems: 
       entry.parts.set(key, part);
     }
   }
-  return { entries, skipped, foreign, flyway };
+  return { entries, skipped, skippedNames, foreign, flyway, atlas };
 }
+
+/** What Atlas names its files: a 14-digit UTC timestamp, optionally `_<description>`. */
+const ATLAS_NAME = /^[0-9]{14}(?:_.*)?\.sql$/;

@@ -11,3 +11,4 @@ export * from './transaction-mode.js';
 export { makeFolder } from './make-folder.js';
 export { twoFilesPatch } from './text-diff.js';
 export { parseFlywayName, flywayVersionId, missingDownWords, type FlywayName } from './flyway-names.js';
+export { atlasSumEntries, formatAtlasSum, parseAtlasSum, atlasSumMismatch, type AtlasSumEntry, type AtlasFileBytes } from './atlas-sum.js';

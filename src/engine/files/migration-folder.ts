@@ -1,5 +1,6 @@
 import { join as joinPath } from 'node:path';
 import { problem, type FileProblem } from '../problems.js';
+import { atlasMigration, atlasOrder, atlasSumProblems, atlasUpOnlyProblem } from './atlas-folder.js';
 import { DialectFilesSource } from './dialect-files.js';
 import type { SectionName } from './directives.js';
 import { collectEntries, type NamedFile, type VersionEntry } from './folder-entries.js';
@@ -69,29 +70,40 @@ export function readMigrationFolder(dir: string, options: ReadOptions = {}): Mig
     return { dir, migrations: [], problems, skippedFiles: 0 };
   }
 
-  const { entries, skipped, foreign, flyway } = collectEntries(dir, names, problems);
+  const { entries, skipped, skippedNames, foreign, flyway, atlas } = collectEntries(dir, names, problems);
   // Also when nothing was read: a --dir one level above Flyway's folders (db/ of db/migration) would apply nothing.
   if (flyway || entries.size === 0) problems.push(...flywaySubfolderProblems(dir, (name) => parseFlywayName(name) !== null));
-  const ordered = [...entries.values()].sort((a, b) => compareVersions(a.version, b.version));
+  // An Atlas folder alone is in Atlas's order (file names, as bytes); mixed with other layouts, in version order.
+  const all = [...entries.values()];
+  const ordered = atlas > 0 && all.every((e) => e.single?.layout === 'atlas') ? atlasOrder(all) : all.sort((a, b) => compareVersions(a.version, b.version));
+  if (atlas > 0) problems.push(...atlasSumProblems(dir, names), atlasUpOnlyProblem(dir, atlas));
+  else if (!flyway && all.length > 0 && names.includes('atlas.sum')) {
+    // Another tool's folder with an atlas.sum (Atlas authors it, goose or golang-migrate runs it): checked, a difference warns.
+    const singles = all.filter((e) => e.single);
+    const format = singles.length === 0 ? 'golang-migrate' : singles.length === all.length && singles.every((e) => e.single!.layout === singles[0]!.single!.layout) ? singles[0]!.single!.layout : null;
+    if (format !== null && format !== 'atlas') problems.push(...atlasSumProblems(dir, names, { format }));
+  }
   const migrations: Migration[] = [];
   const listed = flyway ? new Set(names) : new Set<string>();
   for (const entry of ordered) {
     const previous = migrations.length > 0 ? migrations[migrations.length - 1]!.id : null;
     const migration = entry.flyway
       ? flywayMigration(dir, entry, listed, previous, options.lazyDown ?? false, problems)
-      : entry.single
+      : entry.single?.layout === 'atlas'
+        ? atlasMigration(dir, entry, previous, problems)
+        : entry.single
         ? singleFileMigration(dir, entry, previous, problems)
         : pairMigration(dir, entry, previous, options, problems);
     if (migration) migrations.push(migration);
   }
-  problems.push(...unreadSummary(dir, skipped, foreign, migrations.length));
+  problems.push(...unreadSummary(dir, skippedNames, foreign, migrations.length));
   return { dir, migrations, problems, skippedFiles: skipped };
 }
 
 function singleFileMigration(dir: string, entry: VersionEntry, previous: string | null, problems: FileProblem[]): Migration {
   const file = entry.single!;
   const path = join(dir, file.name);
-  const read = readSingleFile(path, file.text, file.layout);
+  const read = readSingleFile(path, file.text, file.layout as 'goose' | 'dbmate');
   problems.push(...read.problems);
   const marker = file.layout === 'goose' ? '`-- +goose Down`' : '`-- migrate:down`';
   const noDown = {
@@ -164,16 +176,19 @@ function plainPair(dir: string, version: string, upFile: NamedFile, downFile: Na
 }
 
 /** `.sql` files that were not read: a summary, and an error when nothing was read at all (a deploy would apply nothing). */
-function unreadSummary(dir: string, skipped: number, foreign: number, read: number): FileProblem[] {
+function unreadSummary(dir: string, skippedNames: readonly string[], foreign: number, read: number): FileProblem[] {
   const out: FileProblem[] = [];
+  const skipped = skippedNames.length;
+  // Named here: the warnings that say why are printed by `check`, not by every command (status prints errors only).
+  const named = skipped === 0 ? '' : ` (not read: ${skippedNames.slice(0, 3).join(', ')}${skipped > 3 ? ` and ${skipped - 3} more` : ''}; \`migrate-tui check\` says why for each)`;
   if (foreign > 0) {
     out.push(problem('foreign-dialect-files', dir, 0, `${foreign} file${foreign === 1 ? ' is' : 's are'} for CockroachDB (\`.cockroach.\` in the name), which migrate-tui does not run: not read`, 'nothing to do when the project runs on PostgreSQL, MySQL/MariaDB or SQLite; popx runs them only on CockroachDB too', 'warning'));
   }
   const unread = skipped + foreign;
   if (unread > 0 && read === 0) {
-    out.push(problem('no-migrations-read', dir, 0, `none of the ${unread} .sql file${unread === 1 ? '' : 's'} in the folder was read as a migration: an upgrade would apply nothing`, 'name the files <version>_<slug>.up.sql/.down.sql (or Flyway\'s V<version>__<description>.sql), or give goose/dbmate files their `-- +goose Up` / `-- migrate:up` line (see the warnings above)'));
+    out.push(problem('no-migrations-read', dir, 0, `none of the ${unread} .sql file${unread === 1 ? '' : 's'} in the folder was read as a migration: an upgrade would apply nothing`, 'name the files <version>_<slug>.up.sql/.down.sql (or Flyway\'s V<version>__<description>.sql), or give goose/dbmate files their `-- +goose Up` / `-- migrate:up` line, or keep Atlas files with their atlas.sum' + named));
   } else if (skipped > 0) {
-    out.push(problem('skipped-files', dir, 0, `${skipped} .sql file${skipped === 1 ? ' was' : 's were'} skipped (not read as migrations; listed above)`, 'rename or move them, or leave them if they are not migrations', 'warning'));
+    out.push(problem('skipped-files', dir, 0, `${skipped} .sql file${skipped === 1 ? ' was' : 's were'} skipped (not read as migrations)${named}`, 'rename or move them, or leave them if they are not migrations', 'warning'));
   }
   return out;
 }

@@ -31,6 +31,10 @@ export interface Migration {
    * migration (a long-lived project, like the TUI's, linting every revision once).
    */
   readonly downOnce?: () => SqlSource | null;
+  /** What a revision without a down lacks, in its layout's words, when the file name does not say it (Atlas files). */
+  readonly missingDown?: string;
+  /** An Atlas checkpoint recorded without running (the files before it ran): Atlas never records it on a database it migrated from the start. */
+  readonly atlasCheckpoint?: boolean;
 }
 
 /** Builds one revision from its files: headers read, defaults applied, file-level problems noted. */
@@ -43,8 +47,8 @@ export function buildMigration(
   down: SqlSource | null | (() => SqlSource | null),
   previous: string | null,
   problems: FileProblem[],
-  /** What to say when there is no down (single-file layouts word it their way). */
-  noDown?: { message: string; hint: string },
+  /** What to say when there is no down (single-file layouts word it their way); null: the layout has no downs, said once for the folder (Atlas), with these words in refusals. */
+  noDown?: { message: string; hint: string } | { silent: string },
 ): Migration {
   const headerLines: Partial<Record<HeaderDirective['name'], number>> = {};
   let parents: readonly string[] = previous ? [previous] : NO_IDS;
@@ -124,15 +128,17 @@ export function buildMigration(
     );
   }
   // An up without a down is valid in golang-migrate: the revision is irreversible.
+  if (!downPath && !irreversible && noDown && 'silent' in noDown) irreversible = true;
   if (!downPath && !irreversible) {
     irreversible = true;
+    const said = noDown && 'message' in noDown ? noDown : undefined;
     problems.push(
       problem(
         'up-without-down',
         upPath,
         0,
-        noDown?.message ?? 'no matching .down.sql: the revision is irreversible (downgrades past it are refused)',
-        noDown?.hint ?? `add ${id}_${slug}.down.sql with the SQL that undoes this one, or put \`-- migrate:irreversible\` at the top of this file to say so`,
+        said?.message ?? 'no matching .down.sql: the revision is irreversible (downgrades past it are refused)',
+        said?.hint ?? `add ${id}_${slug}.down.sql with the SQL that undoes this one, or put \`-- migrate:irreversible\` at the top of this file to say so`,
         'warning',
       ),
     );
@@ -161,12 +167,16 @@ export function buildMigration(
     );
   }
 
-  return new IndexedMigration(id, slug, message, upPath, downPath, parents, parentsExplicit, dependsOn, branchLabels, transaction, irreversible, headerLines, up, down);
+  const migration = new IndexedMigration(id, slug, message, upPath, downPath, parents, parentsExplicit, dependsOn, branchLabels, transaction, irreversible, headerLines, up, down);
+  if (noDown && 'silent' in noDown) migration.missingDown = noDown.silent;
+  return migration;
 }
 
 /** A migration whose down file may be read on first use (see ReadOptions.lazyDown). */
 class IndexedMigration implements Migration {
   private downSource: SqlSource | null | undefined;
+  missingDown?: string;
+  atlasCheckpoint?: boolean;
   constructor(
     readonly id: string,
     readonly slug: string,

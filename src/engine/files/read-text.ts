@@ -139,6 +139,17 @@ export function readTextOrLarge(path: string, problems: FileProblem[], streamAbo
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+/** A file's bytes as they are on disk (a copy), with the same checks on what is opened as readText; null (the problem noted) when it cannot be read. */
+export function readFileBytes(path: string, problems: FileProblem[]): Buffer | null {
+  try {
+    const bytes = readBytes(path, Infinity);
+    return Buffer.isBuffer(bytes) ? Buffer.from(bytes) : null;
+  } catch (error) {
+    problems.push(openProblem(path, error));
+    return null;
+  }
+}
+
 /** A read of a streamed file failed: the problem says where and why. */
 export class FileReadProblem extends Error {
   constructor(readonly problem: FileProblem) {

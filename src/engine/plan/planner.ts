@@ -39,7 +39,7 @@ export function planDowngrade(graph: RevisionGraph, applied: ReadonlySet<string>
   if (irreversible.length > 0) {
     throw new PlanError(
       'irreversible',
-      `the downgrade to ${target} would pass ${irreversible.map((id) => `${id} (${graph.get(id).downPath === null && !graph.get(id).headerLines.irreversible ? missingDownWords(graph.get(id).upPath) : 'marked `-- migrate:irreversible`'})`).join(', ')}, which cannot be undone`,
+      `the downgrade to ${target} would pass ${irreversible.map((id) => `${id} (${graph.get(id).downPath === null && !graph.get(id).headerLines.irreversible ? (graph.get(id).missingDown ?? missingDownWords(graph.get(id).upPath)) : 'marked `-- migrate:irreversible`'})`).join(', ')}, which cannot be undone`,
       `choose a target above ${irreversible[irreversible.length - 1]}, or restore a backup instead`,
       { irreversible },
     );

@@ -2,7 +2,7 @@ import type { DatabaseAdapter } from '../dialects/adapter.js';
 import type { RevisionGraph } from '../graph/graph.js';
 import type { DatabaseState } from './database-state.js';
 import { OtherToolError, takeOver } from './other-tools-map.js';
-import { readOtherTools, recordsApplied, type OtherToolRecord } from './other-tools.js';
+import { readOtherTools, recordsApplied, type OtherToolReading, type OtherToolRecord } from './other-tools.js';
 import type { LogRow, StateStore } from './state-store.js';
 
 /**
@@ -16,7 +16,10 @@ export function hasNoRecord(versionRows: readonly string[], log: readonly LogRow
 
 /** The other tools' records (reads only), each mapped onto this folder's revisions: the stamp that takes the database over, or why none fits. */
 export async function findOtherTools(db: DatabaseAdapter, graph: RevisionGraph): Promise<OtherToolRecord[]> {
-  return (await readOtherTools(db)).map((read) => ({ ...read, ...takeOver(graph, read) }));
+  // On MySQL/MariaDB the atlas_schema_revisions database is the whole server's (Atlas keeps it there when its URL names
+  // no database): it is this database's record only when it records a revision of this folder.
+  const serverWide = (r: OtherToolReading) => db.syntax.name !== 'postgres' && r.tool === 'atlas' && r.table.includes('.') && !r.versions.some((v) => graph.has(v));
+  return (await readOtherTools(db)).filter((read) => !serverWide(read)).map((read) => ({ ...read, ...takeOver(graph, read) }));
 }
 
 /** The state, with the other tools' records read when migrate-tui has none of its own. */

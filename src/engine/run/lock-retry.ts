@@ -1,3 +1,4 @@
+import type { StepFinish } from '../dialects/step-finish.js';
 import { DEFAULT_LOCK_LIMITS, type BlockingSession, type DatabaseAdapter, type LockLimits, type Query, type StatementBatch, type StepFailure, type StepProgress } from '../dialects/adapter.js';
 
 /**
@@ -70,7 +71,7 @@ export function watchBlockers(db: DatabaseAdapter, limits: LockLimits, hooks: Lo
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** `batches` is called once per try (a large file's batches are read again). */
-export async function runStepWithLockRetry(db: DatabaseAdapter, batches: () => Iterable<StatementBatch>, finish: () => readonly Query[], progress: StepProgress, limits: LockLimits = DEFAULT_LOCK_LIMITS, hooks: LockRetryHooks): Promise<StepFailure | null> {
+export async function runStepWithLockRetry(db: DatabaseAdapter, batches: () => Iterable<StatementBatch>, finish: StepFinish, progress: StepProgress, limits: LockLimits = DEFAULT_LOCK_LIMITS, hooks: LockRetryHooks): Promise<StepFailure | null> {
   const prelude = db.stepLimits?.(limits) ?? [];
   const shift = prelude.length;
   const shifted: StepProgress = {

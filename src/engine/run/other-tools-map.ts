@@ -3,6 +3,7 @@ import type { RevisionGraph } from '../graph/graph.js';
 import { versionRows } from '../plan/version-rows.js';
 import { recordsApplied, type OtherToolReading, type OtherToolRecord } from './other-tools.js';
 import { compareFlywayVersions, flywayVersionId, isFlywayVersion } from '../files/flyway-names.js';
+import { compareBytes } from '../files/atlas-sum.js';
 
 /**
  * Whether another tool's record maps onto this folder's revisions, and so which `stamp` takes
@@ -21,6 +22,10 @@ export function takeOver(graph: RevisionGraph, record: OtherToolReading): { stam
     const version = record.versions[0] ?? '-1';
     return { stamp: null, problem: `${from} is DIRTY at version ${version}: a golang-migrate migration failed part-way. golang-migrate's own repair comes first: fix the database by hand, then \`migrate force <the version it is really at>\`; then look again with \`migrate-tui status\`` };
   }
+  if (record.tool === 'atlas' && record.dirty) {
+    // Atlas resumes a revision at the statement after the last one applied, checking that those did not change.
+    return { stamp: null, problem: `${from} records a migration that stopped part-way: ${record.stopped ?? 'unknown'}. Atlas's own repair comes first: fix the cause and run \`atlas migrate apply\` again (it resumes at the statement that failed), or undo by hand what the file ran and \`atlas migrate set <the version before it>\` (which removes its row); then look again with \`migrate-tui status\`` };
+  }
   const byNumber = new Map<string, string>();
   for (const id of graph.ids()) if (/^\d+$/.test(id)) byNumber.set(BigInt(id).toString(), id);
   const anyLayout = (version: string): string | null => (graph.has(version) ? version : /^\d+$/.test(version) ? (byNumber.get(BigInt(version).toString()) ?? null) : null);
@@ -29,7 +34,10 @@ export function takeOver(graph: RevisionGraph, record: OtherToolReading): { stam
   // Flyway's baseline: it and every version below it count as applied, whether or not it is a file of
   // the folder (Flyway skips the V files at or below it: `flyway baseline` at 2.5 covers V1 and V2; at 1
   // under files that start at 2 it covers nothing).
-  const covered = record.baseline !== undefined ? atOrBelow(graph, record.baseline) : [];
+  // Atlas: the files below its first recorded version (its baseline, or the checkpoint it started from) are never
+  // looked at again by Atlas, so they count as applied; a file between the first and the last that is not recorded is a hole.
+  // Checkpoints below its last version are skipped by Atlas on a database it migrated, so they need no row either.
+  const covered = record.baseline !== undefined ? atOrBelow(graph, record.baseline) : record.tool === 'atlas' ? atlasCovered(graph, record.versions) : [];
   if (record.versions.length === 0 && covered.length === 0) return none;
   const unknown = record.versions.filter((v) => revisionOf(v) === null);
   if (unknown.length > 0) {
@@ -47,7 +55,7 @@ export function takeOver(graph: RevisionGraph, record: OtherToolReading): { stam
     return { stamp: null, problem: `${from} holds ${heads.length} versions (${heads.join(', ')}), not this folder's heads: \`stamp\` takes one target; stamp the one it is at, then check the others with \`migrate-tui status\`` };
   }
   if (mapped.size === 0) return none;
-  // dbmate, goose, Flyway: every applied version is listed, so holes can be seen.
+  // dbmate, goose, Flyway, Atlas: every applied version is listed, so holes can be seen.
   const below = [...graph.ancestors(mapped)].filter((id) => !mapped.has(id)).sort((a, b) => graph.rankOf(a) - graph.rankOf(b));
   if (below.length > 0) {
     const list = below.length > 5 ? `${below.slice(0, 5).join(', ')} and ${below.length - 5} more` : below.join(', ');
@@ -63,6 +71,14 @@ export function takeOver(graph: RevisionGraph, record: OtherToolReading): { stam
 function atOrBelow(graph: RevisionGraph, version: string): string[] {
   if (!isFlywayVersion(version)) return [];
   return graph.ids().filter((id) => /^[0-9]+(?:\.[0-9]+)*$/.test(id) && compareFlywayVersions(id, version) <= 0);
+}
+
+/** What Atlas counts as applied without a row: the files below its first version, and checkpoints below its last. */
+function atlasCovered(graph: RevisionGraph, versions: readonly string[]): string[] {
+  if (versions.length === 0) return [];
+  const first = versions[0]!;
+  const last = versions[versions.length - 1]!;
+  return graph.ids().filter((id) => compareBytes(id, first) < 0 || (graph.get(id).atlasCheckpoint === true && compareBytes(id, last) < 0));
 }
 
 /** `golang-migrate (schema_migrations: version 3, not dirty)`. */
@@ -96,7 +112,12 @@ export function takeOverLines(records: readonly OtherToolRecord[] | undefined, t
           ? [`warning: no stamp fits: ${r.problem}`]
           : [];
     // Spring Boot runs Flyway by itself at start: the usual way a switched database gets migrated by Flyway again.
-    const where = r.tool === 'flyway' ? ' (a Spring Boot application runs it at start while flyway-core is on its classpath: set spring.flyway.enabled=false)' : '';
+    const where =
+      r.tool === 'flyway'
+        ? ' (a Spring Boot application runs it at start while flyway-core is on its classpath: set spring.flyway.enabled=false)'
+        : r.tool === 'atlas'
+          ? ' (an `atlas migrate apply` step in CI or a deploy script, or the Atlas Operator\'s AtlasMigration resource in Kubernetes)'
+          : '';
     return [...warning, `taking over from ${r.tool}: its ${r.table} is left as it was (migrate-tui never writes it); stop running ${r.tool} on this database${where}, and drop the table when you no longer need it`];
   });
 }

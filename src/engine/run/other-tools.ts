@@ -1,4 +1,5 @@
 import type { DatabaseAdapter } from '../dialects/adapter.js';
+import { compareBytes } from '../files/atlas-sum.js';
 import { compareFlywayVersions } from '../files/flyway-names.js';
 import { compareVersions } from '../files/version-order.js';
 
@@ -8,7 +9,7 @@ import { compareVersions } from '../files/version-order.js';
  * not migrated again from revision 1. Reads only: one catalogue query, then one SELECT per
  * table found; never a write, never a lock of migrate-tui's.
  */
-export type OtherToolName = 'golang-migrate' | 'dbmate' | 'goose' | 'flyway' | 'alembic';
+export type OtherToolName = 'golang-migrate' | 'dbmate' | 'goose' | 'flyway' | 'alembic' | 'atlas';
 
 export interface OtherToolRecord {
   readonly tool: OtherToolName;
@@ -16,7 +17,7 @@ export interface OtherToolRecord {
   readonly table: string;
   /** The versions it records as applied (golang-migrate: its one current version), in its order. */
   readonly versions: readonly string[];
-  /** golang-migrate's dirty flag; Flyway: a failed entry is recorded. */
+  /** golang-migrate's dirty flag; Flyway: a failed entry is recorded; Atlas: a revision partly applied or with an error. */
   readonly dirty: boolean;
   /** Where it stands, in words: `version 3, not dirty`. */
   readonly position: string;
@@ -24,6 +25,8 @@ export interface OtherToolRecord {
   readonly stamp: string | null;
   /** Flyway: the version `flyway baseline` marked (it and every version below it count as applied, with no row of their own). */
   readonly baseline?: string;
+  /** Atlas: the revisions that stopped part-way, in words (`20240101000000 (2 of 5 statements, error: …)`). */
+  readonly stopped?: string;
   /** The session could not read the table (a missing grant): what it records is unknown. */
   readonly unreadable?: boolean;
   /** Why no stamp is suggested (an unknown version, holes, dirty, a layout migrate-tui does not map); null when `stamp` is set or nothing is applied. */
@@ -31,7 +34,10 @@ export interface OtherToolRecord {
 }
 
 /** The tables looked for, whatever tool they turn out to be (schema_migrations: golang-migrate with a `dirty` column, else dbmate; schema_version: Flyway before 5, with Flyway's columns). */
-export const OTHER_TOOL_TABLES = ['schema_migrations', 'goose_db_version', 'flyway_schema_history', 'schema_version', 'alembic_version'] as const;
+export const OTHER_TOOL_TABLES = ['schema_migrations', 'goose_db_version', 'flyway_schema_history', 'schema_version', 'alembic_version', 'atlas_schema_revisions'] as const;
+
+/** Where Atlas keeps its table when its URL names no schema (PostgreSQL) or database (MySQL): a schema of the table's own name. */
+const ATLAS_OWN_SCHEMA = 'atlas_schema_revisions.atlas_schema_revisions';
 
 /**
  * Whether the record says versions were applied (a stamp or a refusal is owed before migrate-tui runs anything).
@@ -52,14 +58,14 @@ export type OtherToolReading = Omit<OtherToolRecord, 'stamp' | 'problem'>;
  */
 export async function readOtherTools(db: DatabaseAdapter): Promise<OtherToolReading[]> {
   const found = new Map<string, Set<string>>();
-  const rows = await db.query<{ table_name: unknown; column_name: unknown }>(db.syntax.otherToolColumns(OTHER_TOOL_TABLES.length), [...OTHER_TOOL_TABLES]);
+  const rows = await db.query<{ table_name: unknown; column_name: unknown; here: unknown }>(db.syntax.otherToolColumns(OTHER_TOOL_TABLES.length), [...OTHER_TOOL_TABLES]);
   for (const row of rows) {
-    const table = text(row.table_name).toLowerCase();
+    const table = truthy(row.here) ? text(row.table_name).toLowerCase() : ATLAS_OWN_SCHEMA;
     if (!found.has(table)) found.set(table, new Set());
     found.get(table)!.add(text(row.column_name).toLowerCase());
   }
   const records: OtherToolReading[] = [];
-  for (const table of OTHER_TOOL_TABLES) {
+  for (const table of [...OTHER_TOOL_TABLES, ATLAS_OWN_SCHEMA]) {
     const tool = toolOf(table, found.get(table) ?? new Set());
     if (tool === null) continue;
     // A table the session may not read (a grant other than SELECT): what it records is unknown, which refuses as applied would.
@@ -75,12 +81,13 @@ function toolOf(table: string, columns: ReadonlySet<string>): OtherToolName | nu
   if (table === 'goose_db_version') return has('version_id', 'is_applied', 'id') ? 'goose' : null;
   // Flyway 5 renamed its table: before, it was schema_version (with a version_rank column besides).
   if (table === 'flyway_schema_history' || table === 'schema_version') return has('version', 'type', 'success', 'installed_rank') ? 'flyway' : null;
+  if (table.endsWith('atlas_schema_revisions')) return has('version', 'type', 'applied', 'total', 'error') ? 'atlas' : null;
   return table === 'alembic_version' && has('version_num') ? 'alembic' : null;
 }
 
 async function readRecord(db: DatabaseAdapter, tool: OtherToolName, table: string): Promise<OtherToolReading> {
   const q = db.syntax.quoteIdentifier;
-  const select = <T>(cols: readonly string[], order = '') => db.query<T>(`SELECT ${cols.map(q).join(', ')} FROM ${q(table)}${order}`);
+  const select = <T>(cols: readonly string[], order = '') => db.query<T>(`SELECT ${cols.map(q).join(', ')} FROM ${table.split('.').map(q).join('.')}${order}`);
   if (tool === 'golang-migrate') {
     // golang-migrate: one row, the current version (none: nothing applied; -1 with dirty: its NilVersion).
     const [row] = await select<{ version: unknown; dirty: unknown }>(['version', 'dirty']);
@@ -129,8 +136,34 @@ async function readRecord(db: DatabaseAdapter, tool: OtherToolName, table: strin
     const position = (baseline !== undefined ? `baseline ${baseline}; ` : '') + appliedWords(versions) + (failed.length > 0 ? `; FAILED: ${failed.join(', ')}` : '');
     return { tool: 'flyway', table, versions, dirty: failed.length > 0, position, ...(baseline !== undefined ? { baseline } : {}) };
   }
+  if (tool === 'atlas') return readAtlas(table, await select<AtlasRow>(['version', 'type', 'applied', 'total', 'error']));
   const versions = (await select<{ version_num: unknown }>(['version_num'])).map((r) => text(r.version_num)).sort();
   return { tool: 'alembic', table, versions, dirty: false, position: versions.length === 0 ? 'no version (nothing applied)' : `version_num ${versions.join(', ')}` };
+}
+
+interface AtlasRow {
+  readonly version: unknown;
+  readonly type: unknown;
+  readonly applied: unknown;
+  readonly total: unknown;
+  readonly error: unknown;
+}
+
+/**
+ * Atlas's revisions table (cmd/atlas/internal/migrate/ent/schema/revision.go): a row per
+ * version, in version order as Go compares strings. `type` is a set of flags (1 baseline,
+ * 2 executed, 4 resolved by `atlas migrate set`); a revision with `applied` < `total`, or an
+ * `error`, stopped part-way (Atlas resumes it at statement applied + 1). The row
+ * `.atlas_cloud_identifier` is the table's own id, not a version.
+ */
+function readAtlas(table: string, rows: readonly AtlasRow[]): OtherToolReading {
+  const revisions = rows.filter((r) => text(r.version) !== '.atlas_cloud_identifier').sort((a, b) => compareBytes(text(a.version), text(b.version)));
+  const versions = revisions.map((r) => text(r.version));
+  const baseline = revisions.find((r) => (Number(r.type) & 1) === 1);
+  const partial = revisions.filter((r) => Number(r.applied) < Number(r.total) || (r.error !== null && r.error !== undefined && text(r.error) !== ''));
+  const partWords = partial.map((r) => `${text(r.version)} (${Number(r.applied)} of ${Number(r.total)} statements${r.error !== null && r.error !== undefined && text(r.error) !== '' ? `, error: ${text(r.error).slice(0, 120)}` : ''})`);
+  const position = (baseline ? `baseline ${text(baseline.version)}; ` : '') + appliedWords(versions) + (partial.length > 0 ? `; PARTLY APPLIED: ${partWords.join(', ')}` : '');
+  return { tool: 'atlas', table, versions, dirty: partial.length > 0, position, ...(partial.length > 0 ? { stopped: partWords.join(', ') } : {}) };
 }
 
 function appliedWords(versions: readonly string[]): string {

@@ -1,4 +1,5 @@
 import type { DatabaseAdapter, LockLimits } from '../dialects/adapter.js';
+import type { StepFinish } from '../dialects/step-finish.js';
 import { whoAndWhere } from '../dialects/connect.js';
 import type { MigrateTuiError } from '../errors.js';
 import type { Direction } from '../plan/planner.js';
@@ -177,7 +178,7 @@ export class StepRunner {
     const hooks: LockRetryHooks = { warn: (message) => this.emit({ type: 'warning', step: index, revision: step.revision, message }), blocked: (holders) => this.emit({ type: 'lock-blocked', step: index, holders }) };
     if (step.transactional) {
       await this.tracked?.leave();
-      const finish = () => [...(kind === 'migrate' ? this.store.versionChange(rows.before, rows.after) : []), ...this.store.logInsert({ ...base, statementsDone: count, status: 'done', ...finished() })];
+      const finish: StepFinish = (server) => [...(kind === 'migrate' ? this.store.versionChange(rows.before, rows.after) : []), ...this.store.logInsert({ ...base, statementsDone: count, status: 'done', ...(server ? { finishedAt: server.finishedAt(base.startedAt), durationMs: server.durationMs } : finished()) })];
       const failure = await runStepWithLockRetry(this.db, () => cursor.sqlBatches(), finish, progress, this.options.lockLimits, hooks);
       if (!failure) return true;
       const error = this.failure(step, failure.index, failure.error, 'rolled-back', {}, cursor);

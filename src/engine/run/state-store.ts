@@ -1,6 +1,7 @@
 // Longer than 300 lines because it is every read and write of the state tables: one class, so their SQL is written in one place.
 import { createHash } from 'node:crypto';
 import type { DatabaseAdapter, Query } from '../dialects/adapter.js';
+import type { SqlExpression } from '../dialects/step-finish.js';
 import { versionTableChange } from '../plan/offline-sql.js';
 import { pinStateTables } from './state-names.js';
 import { ReadOnlyDatabaseError } from '../dialects/dialect-errors.js';
@@ -31,7 +32,8 @@ export interface LogRow {
   readonly error: string | null;
 }
 
-export type NewLogRow = Omit<LogRow, 'id' | 'finishedAt' | 'durationMs' | 'error'> & { finishedAt?: string | null; durationMs?: number | null; error?: string | null };
+/** A log row to write; its finish time and duration may be computed by the server as it is written (adapter.ts, ServerTiming). */
+export type NewLogRow = Omit<LogRow, 'id' | 'finishedAt' | 'durationMs' | 'error'> & { finishedAt?: string | SqlExpression | null; durationMs?: number | SqlExpression | null; error?: string | null };
 
 const COLUMNS = LOG_COLUMNS;
 

@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import type { Fleet } from '../../engine/index.js';
 import { fitColumns } from '../columns.js';
 import { fitHints } from '../components/status-bar.js';
-import { KEYMAP } from '../keymap.js';
+import { KEYMAP, keyOf } from '../keymap.js';
 import { colour } from '../theme.js';
 import { fleetCounts, type FleetRow, type FleetView } from './fleet-state.js';
 
@@ -28,9 +28,9 @@ function rowText(row: FleetRow, c: Columns): { text: string; tone?: string } {
   const heads = cell(s.heads.length > 1 ? `${s.heads.length} heads` : s.heads[0] ?? 'base', c.heads);
   const lock = s.lock === undefined ? 'n/a' : s.lock === null ? 'free' : s.lock.startsWith('a STALE lease') ? 'STALE' : 'HELD';
   const last = row.run ? `${MARK[row.run.status] ?? '?'} ${row.run.text}` : s.lastRun ? `${s.lastRun.what} ${s.lastRun.status} ${s.lastRun.at.replace('T', ' ').slice(0, 16)}` : 'never';
-  const text = `${dialect} ${heads} ${String(s.pending).padStart(4)} ${cell(s.dirty ? 'DIRTY' : '-', 5)} ${cell(s.drift > 0 ? String(s.drift) : '-', 5)} ${cell(lock, 5)} ${last}`;
+  const text = `${dialect} ${heads} ${String(s.pending).padStart(4)} ${cell(s.dirty ? 'DIRTY' : s.otherTool ? 'OTHER' : '-', 5)} ${cell(s.drift > 0 ? String(s.drift) : '-', 5)} ${cell(lock, 5)} ${last}`;
   const failed = row.run && (row.run.status === 'failed' || row.run.status === 'refused' || row.run.status === 'interrupted');
-  return { text, ...(s.dirty || failed ? { tone: colour('red') } : s.lock ? { tone: colour('yellow') } : {}) };
+  return { text, ...(s.dirty || failed ? { tone: colour('red') } : s.lock || s.otherTool ? { tone: colour('yellow') } : {}) };
 }
 
 /** Under the table: what the cursor's target is, and in full what its row cuts. */
@@ -46,6 +46,8 @@ function details(row: FleetRow | undefined): string[] {
     lines.push(`at ${s.heads.join(', ') || 'base'} · ${s.pending} pending${s.gaps ? ` · ${s.gaps} gap${s.gaps === 1 ? '' : 's'}` : ''}${s.drift ? ` · ${s.drift} drifted (the file changed since applied)` : ''}`);
     if (s.missing.length > 0) lines.push(`MISSING: ${s.missing.join(', ')} ${s.missing.length === 1 ? 'is' : 'are'} applied but ${s.missing.length === 1 ? 'its' : 'their'} files are gone: upgrade refuses until they are back or reverted (a downgrade reverts them from the stored down SQL)`);
     if (s.dirty) lines.push(`DIRTY: the ${s.dirty} did not finish — enter, then R resolves it`);
+    // Short: a detail line is cut at the screen's width; upgrade refuses until then, saying the whole way out.
+    if (s.otherTool) lines.push(`OTHER: ${s.otherTool.tool}: ${s.otherTool.stamp !== null ? `stamp ${s.otherTool.stamp} (${keyOf('fleet-stamp')}) takes it over` : 'no stamp fits (status says why)'}`);
     lines.push(s.lock === undefined ? 'lock: SQLite cannot tell who holds it without taking it' : s.lock === null ? 'lock: free' : `lock: ${s.lock}`);
     if (s.lastRun) lines.push(`last run: ${s.lastRun.what} ${s.lastRun.status} at ${s.lastRun.at} by ${s.lastRun.by}`);
   }
