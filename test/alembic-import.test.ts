@@ -283,7 +283,7 @@ test('import alembic: a downgrade() that raises on purpose is irreversible; a co
   writeFileSync(join(versions, 'a1_t.py'), `${head('a1', null)}\ndef upgrade():\n    op.create_table('t', sa.Column('id', sa.Integer, primary_key=True), sa.Column('code', sa.String(10)))\n\ndef downgrade():\n    raise RuntimeError('no way back')\n`);
   writeFileSync(join(versions, 'b2_unique.py'), `${head('b2', 'a1')}\ndef upgrade():\n    op.create_unique_constraint(None, 't', ['code'])\n\ndef downgrade():\n    op.drop_constraint('uq_t_code', 't', type_='unique')\n`);
   // As autogenerate writes it for a constraint it found without a name: no convention can name it on the way down.
-  writeFileSync(join(versions, 'c3_check.py'), `${head('c3', 'b2')}\ndef upgrade():\n    op.create_check_constraint('ck_t_id', 't', 'id > 0')\n    op.execute('CREATE TABLE u (id int); CREATE TABLE v (id int)')\n\ndef downgrade():\n    op.drop_constraint(None, 't', type_='check')\n`);
+  writeFileSync(join(versions, 'c3_check.py'), `${head('c3', 'b2')}\ndef upgrade():\n    op.create_check_constraint('ck_t_id', 't', 'id > 0')\n    op.execute('CREATE TABLE u (id int); CREATE TABLE v (id int)')\n    op.get_bind().execute(sa.text(\"UPDATE t SET code = 'x' WHERE code IS NULL\"))\n\ndef downgrade():\n    op.drop_constraint(None, 't', type_='check')\n`);
   const run = (out: string, ...more: string[]) => binaryAsync(['--dir', join(dir, out), '--dialect', 'postgres', 'import', 'alembic', '--versions', versions, '--python', python, '--json', ...more], { cwd: dir });
   type Result = { problems: Array<{ revision: string; kind: string; message: string }>; notes: Array<{ revision: string; kind: string; message: string }> };
 
@@ -300,6 +300,8 @@ test('import alembic: a downgrade() that raises on purpose is irreversible; a co
   t.deepEqual(readdirSync(join(dir, 'plain')).sort(), ['a1_t.up.sql', 'b2_unique.down.sql', 'b2_unique.up.sql', 'c3_check.up.sql']);
   t.regex(readFileSync(join(dir, 'plain', 'a1_t.up.sql'), 'utf8'), /^-- migrate:revises base\n-- migrate:irreversible\n/);
   t.regex(readFileSync(join(dir, 'plain', 'b2_unique.up.sql'), 'utf8'), /\nALTER TABLE t ADD UNIQUE \(code\);\n/);
+  // A statement run through op.get_bind() whose result is not read is rendered like op.execute.
+  t.regex(readFileSync(join(dir, 'plain', 'c3_check.up.sql'), 'utf8'), /\nCREATE TABLE u \(id int\); CREATE TABLE v \(id int\);\n\nUPDATE t SET code = 'x' WHERE code IS NULL;\n/);
 
   const named = await run('named', '--naming-convention', '{"uq": "uq_%(table_name)s_%(column_0_name)s"}');
   t.is(named.code, 1, named.stderr);
