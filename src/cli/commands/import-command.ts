@@ -53,7 +53,8 @@ export async function importAlembicCommand(
     ...(o.versions ? { versions: o.versions.map((v) => resolve(cwd, v)) } : {}),
     dir,
     dialects,
-    python: o.python ?? 'python3',
+    // A path (.venv/bin/python) is the user's, from where they are; a bare name is looked up on PATH.
+    python: o.python === undefined ? 'python3' : o.python.includes('/') ? resolve(cwd, o.python) : o.python,
     timeoutMs: (o.timeout ?? 300) * 1000,
     ...(o.namingConvention !== undefined ? { namingConvention: namingConvention(o.namingConvention) } : {}),
     env: w.io.env,
