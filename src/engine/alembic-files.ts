@@ -101,7 +101,8 @@ export function planRevision(rev: AlembicRevision, project: AlembicProject, opti
     statements.down = {};
     notes.push({ revision: rev.id, source, kind: 'irreversible', message: `downgrade() refuses (line ${refusal.line}: ${refusal.type}: ${refusal.message}): written with -- migrate:irreversible and no .down.sql, so a downgrade past it is refused, as in Alembic` });
   }
-  const autocommit = options.dialects.some((d) => rev.render[SQLALCHEMY_DIALECT[d]]!.up.autocommit);
+  const autocommitIn = options.dialects.filter((d) => rev.render[SQLALCHEMY_DIALECT[d]]!.up.autocommit);
+  const autocommit = autocommitIn.length > 0;
 
   for (const [direction, result] of [['up', up], ['down', down]] as const) {
     if (result.failed.length === 0) continue;
@@ -134,7 +135,10 @@ export function planRevision(rev: AlembicRevision, project: AlembicProject, opti
       message: `upgrade() makes a ${unnamed.join(', ')} without a name: online, Alembic names it by the naming convention of env.py's target_metadata, if the project has one, which import does not read; this SQL leaves the name to the database. Pass the project's convention with --naming-convention '{"uq": "…", …}' to render Alembic's names`,
     });
   }
-  if (autocommit) notes.push({ revision: rev.id, source, kind: 'transaction-off', message: 'it runs op.get_context().autocommit_block(): written with -- migrate:transaction off' });
+  if (autocommit) {
+    const some = forSome(autocommitIn);
+    notes.push({ revision: rev.id, source, kind: 'transaction-off', message: `it runs op.get_context().autocommit_block()${some}: written with -- migrate:transaction off${some ? ', which is the whole file\'s' : ''}` });
+  }
 
   const generated = `-- Alembic revision ${rev.id} (${source}), rendered offline by Alembic ${project.alembic} with SQLAlchemy ${project.sqlalchemy}: migrate-tui import alembic.`;
   const downLost = down.failed.length === options.dialects.length;
