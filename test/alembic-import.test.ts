@@ -216,13 +216,21 @@ test('import alembic refuses, exactly and without a stack trace: no alembic.ini,
   const noDialect = binary(['--dir', join(root, 'other'), 'import', 'alembic', '--python', python], { cwd: root });
   t.is(noDialect.code, 2);
   t.regex(noDialect.stderr, /import alembic needs the database the SQL is for\n {2}→ pass --dialect postgres/);
+  const notFolder = binary(['--dir', join(root, 'o1'), '--dialect', 'sqlite', 'import', 'alembic', '--versions', 'no-such-folder', '--python', python], { cwd: root });
+  t.is(notFolder.code, 2);
+  t.regex(notFolder.stderr, /error: .*no-such-folder is not a folder\n/);
+  mkdirSync(join(root, 'empty-versions'));
+  const none = binary(['--dir', join(root, 'o2'), '--dialect', 'sqlite', 'import', 'alembic', '--versions', 'empty-versions', '--python', python], { cwd: root });
+  t.is(none.code, 1);
+  t.regex(none.stderr, /error: Alembic found no revisions in .*empty-versions\n/);
+  t.false(existsSync(join(root, 'o2')));
   const bare = binary(['import'], { cwd: root });
   t.is(bare.code, 2);
   t.regex(bare.stderr, /error: import needs what to import: import alembic\n/);
   const other = binary(['import', 'flyway'], { cwd: root });
   t.is(other.code, 2);
   t.regex(other.stderr, /error: import knows alembic, not "flyway"\n/);
-  for (const r of [noIni, full, noDialect, bare, other]) t.notRegex(r.stderr, /internal error|\n\s+at /);
+  for (const r of [noIni, full, noDialect, notFolder, none, bare, other]) t.notRegex(r.stderr, /internal error|\n\s+at /);
 });
 
 test('import alembic says why it could not read the project: no Python, no Alembic, a revision that does not import, ids that are not version tokens, a module that hangs', async (t) => {
