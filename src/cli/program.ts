@@ -91,7 +91,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     .addOption(new Option('--connect-timeout <seconds>', 'how long connecting may take, handshake included (default 10)').argParser(positiveInt))
     .option('--json', 'print JSON (shapes in the README)', false)
     .option('-y, --yes', 'do not ask for confirmations (for scripts and CI)', false)
-    .option('--dialect <name>', `SQL dialect for --sql and show: ${DIALECT_SPELLINGS}`)
+    .option('--dialect <name>', `SQL dialect for --sql and show (import alembic: several, comma-separated): ${DIALECT_SPELLINGS}`)
     .option('--read-only', 'the TUI disables every action that changes the database or files', false)
     .option('--capabilities <list>', 'set what the server can do instead of detecting it, e.g. advisoryLocks=false (flags: advisoryLocks, transactionalDdl, concurrently)')
     .option('--steal-stale-lock', 'take over a lease lock whose owner stopped renewing it (servers without advisory locks); a live lease is never taken', false)
