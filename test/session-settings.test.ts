@@ -154,6 +154,23 @@ eachDatabase('MariaDB: in a latin1 database the log keeps a migration\'s text wh
  * dropping migrate-tui's tables); MariaDB said statement 3 of 4 had failed, and status read
  * dirty with no outcome recorded, for a migration that had run whole.
  */
+/**
+ * A step's state rows are timed by the server in the same write as its statements (one round
+ * trip): a statement putting a schema with its own now() before pg_catalog in search_path
+ * must not change how the rows are timed (unqualified, the duration overflowed and the step failed).
+ */
+eachDatabase('PostgreSQL: a migration whose search_path puts its own now() before pg_catalog: the step\'s rows are still timed by the server\'s clock', async (t, url) => {
+  const dir = makeFolder({
+    '1_shadow.up.sql': "CREATE SCHEMA shadow;\nCREATE FUNCTION shadow.now() RETURNS timestamptz AS $$ SELECT '2000-01-01 00:00:00+00'::timestamptz $$ LANGUAGE sql;\nSET search_path = shadow, pg_catalog, public;\nCREATE TABLE public.t1 (id int);\n",
+    '1_shadow.down.sql': 'DROP TABLE public.t1;\nDROP SCHEMA shadow CASCADE;\n',
+  });
+  const result = await withMigrator(url, dir, (m) => m.upgrade('heads'));
+  t.is(result.error, undefined, result.error?.message);
+  const row = await withDb(url, async (db) => (await db.query<{ s: string; f: string; d: number }>("SELECT started_at AS s, finished_at AS f, duration_ms AS d FROM public.migrate_tui_log WHERE revision = '1' AND status = 'done'"))[0]!);
+  t.true(row.d >= 0 && row.d < 60_000, `duration ${row.d} ms`);
+  t.true(Date.parse(row.f) - Date.parse(row.s) === Number(row.d) || Math.abs(Date.parse(row.f) - Date.parse(row.s) - Number(row.d)) <= 1, `${row.s} → ${row.f}, ${row.d} ms`);
+}, ['postgres']);
+
 eachDatabase('a migration that sets search_path (PostgreSQL) or USEs another database (MariaDB): the state rows stay where they were', async (t, url, database) => {
   const other = `${url.split('/').pop()}_other`;
   const move = database.name === 'postgres' ? `CREATE SCHEMA ${other};\nSET search_path = ${other};\n` : `CREATE DATABASE ${other};\nUSE ${other};\n`;

@@ -32,9 +32,10 @@ export function inlineValues(text: string, params: readonly unknown[]): string {
  * finish time is the row's start (the client's clock, like every other time in the log) plus
  * that, so a log row never mixes two clocks.
  */
-const SINCE_BEGIN = 'clock_timestamp() - now()';
+// Qualified: a migration's search_path may put a schema with its own now() before pg_catalog.
+const SINCE_BEGIN = 'pg_catalog.clock_timestamp() - pg_catalog.now()';
 export const POSTGRES_STEP_TIMING: ServerTiming = {
-  finishedAt: (startedAt) => new SqlExpression(`to_char((${inlineValues('?', [startedAt])}::timestamptz + (${SINCE_BEGIN})) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`),
+  finishedAt: (startedAt) => new SqlExpression(`pg_catalog.to_char((${inlineValues('?', [startedAt])}::timestamptz + (${SINCE_BEGIN})) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`),
   durationMs: new SqlExpression(`(extract(epoch FROM ${SINCE_BEGIN}) * 1000)::integer`),
 };
 
