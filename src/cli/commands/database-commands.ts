@@ -21,10 +21,16 @@ export function registerStateCommands(program: Command, w: Wiring): void {
   w.add(program.command('current').description('the version rows: what the database is at').option('-v, --verbose', 'every field of each current revision'), (c, g) =>
     currentCommand(w.database(g), w.project(g), Boolean((c.opts() as { verbose?: boolean }).verbose)),
   );
-  w.add(program.command('stamp').argument('<target>', 'target').description('set the version rows to a target without running SQL (asks first when going back)'), (_c, g, target) => {
-    const loaded = w.project(g, {});
-    return stampCommand(w.database(g), loaded, String(target), g.json);
-  });
+  w.add(
+    program
+      .command('stamp')
+      .argument('<targets...>', 'a target, or several revisions (one per branch): they and what they are built on become applied')
+      .description('set the version rows to a target (or several, one per branch) without running SQL (asks first when going back)'),
+    (_c, g, targets) => {
+      const loaded = w.project(g, {});
+      return stampCommand(w.database(g), loaded, (Array.isArray(targets) ? targets : [targets]).map(String), g.json);
+    },
+  );
   w.add(
     program
       .command('resolve')
@@ -239,17 +245,21 @@ export function exitCodeForError(error: MigrateTuiError): number {
   }
 }
 
-export async function stampCommand(ctx: DatabaseContext, project: Project, target: string, json: boolean): Promise<CommandResult> {
+export async function stampCommand(ctx: DatabaseContext, project: Project, targets: string | readonly string[], json: boolean): Promise<CommandResult> {
+  const list = typeof targets === 'string' ? [targets] : [...targets];
+  const target = list.join(' ');
   return withMigrator(ctx, project, async (m) => {
     const state = await m.readState();
-    const next = m.stampedSet(state, target);
-    ctx.io.err(takeOverNote(state.otherTools, target));
+    const next = m.stampedSet(state, list);
+    // A target another covers adds nothing: said, not refused (alembic stamp takes it, and writes a row Alembic then refuses to upgrade from).
+    for (const c of m.coveredTargets(list)) ctx.io.err(`note: ${c.target} ${c.target === c.by ? 'is named twice' : `adds nothing to ${c.by}: stamping ${c.by} records it as applied already`}; it gets no version row of its own\n`);
+    ctx.io.err(takeOverNote(state.otherTools, list));
     const backwards = [...state.applied].filter((id) => !next.has(id));
     if (backwards.length > 0 || state.dirty) {
       ctx.io.err(`stamp ${target} runs no SQL; it records ${backwards.length > 0 ? `${backwards.join(', ')} as NOT applied` : 'the state'}${state.dirty ? ' and clears the dirty state' : ''}\n`);
       await confirm(ctx.io, `stamp ${m.db.databaseName} to ${target}`, ctx.yes, undefined, 'the line above says what it would record');
     }
-    return finish(ctx, await m.stamp(target), 'stamped', json);
+    return finish(ctx, await m.stamp(list), 'stamped', json);
    }, WRITES);
 }
 
