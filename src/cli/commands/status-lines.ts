@@ -1,4 +1,4 @@
-import type { Capabilities, CommandPlace, LeaseHolder, OtherToolRecord } from '../../engine/index.js';
+import type { Capabilities, CommandPlace, CoveredTarget, LeaseHolder, OtherToolRecord } from '../../engine/index.js';
 import { engine } from '../engine.js';
 
 /** The server's capabilities when they are not the dialect's usual ones, the advisory lock's holder, and the lease row when there is one. */
@@ -39,4 +39,12 @@ export const otherToolApplied = (records: readonly OtherToolRecord[] | undefined
 /** What `stamp` says on first contact with a database another tool migrated (the engine's takeOverLines), one line each. */
 export function takeOverNote(records: readonly OtherToolRecord[] | undefined, targets: readonly string[]): string {
   return engine.takeOverLines(records, targets).map((line) => `${line}\n`).join('');
+}
+
+/**
+ * What `stamp a b` says of a target another covers: it adds nothing, and gets no row. Said, not
+ * refused: alembic stamp takes it too (and writes a row Alembic's next upgrade refuses).
+ */
+export function coveredNote(covered: readonly CoveredTarget[]): string {
+  return covered.map((c) => `note: ${c.target} ${c.target === c.by ? 'is named twice' : `adds nothing to ${c.by}: stamping ${c.by} records it as applied already`}; it gets no version row of its own\n`).join('');
 }

@@ -46,7 +46,7 @@ export function stampedSet(graph: RevisionGraph, state: DatabaseState, targets: 
       throw new TargetError(
         'bad-target',
         `"${target}" cannot be one of several stamp targets`,
-        `with several targets, each is a revision (an id, a unique prefix or a branch label), head, heads or <label>@head, and the applied set becomes them and what they are built on; stamp ${ast.kind === 'base' ? 'base' : 'a relative target'} alone`,
+        `with several targets, each is a revision (an id, a unique prefix or a branch label), head, heads or <label>@head, and the applied set becomes them and what they are built on; stamp ${target} alone`,
         { target, targets: list },
       );
     }
