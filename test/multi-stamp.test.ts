@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { cli } from './helpers/cli.js';
 import { DATABASES, eachDatabase, withDb } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
+import { OtherToolError, type OtherToolRecord } from '../src/engine/index.js';
+import { otherToolNotice, tuiHint } from '../src/tui/tui-hints.js';
 
 /**
  * `stamp a b` (several targets, one per branch, as `alembic stamp a b`): the applied set becomes
@@ -218,4 +220,14 @@ test("Alembic 1.8.1's own `alembic stamp bb02 dd04` and `alembic upgrade bb02`, 
   t.like((await statusJson(url, dir)).otherTools[0], { stamp: 'bb02', stampTargets: ['bb02'] });
   t.is((await mt(url, dir, 'stamp', 'aa01', 'bb02')).code, 0);
   t.deepEqual(await versionRows(url), ['bb02']);
+});
+
+test("the TUI's words on first contact with rows on two branches: the status bar and an upgrade's refusal name the CLI's two-target stamp (its own stamp key marks one revision)", (t) => {
+  const record: OtherToolRecord = { tool: 'alembic', table: 'alembic_version', versions: ['bb02', 'dd04'], dirty: false, position: 'version_num bb02, dd04', stamp: null, stampTargets: ['bb02', 'dd04'], problem: null };
+  t.is(otherToolNotice([record]), 'migrated by alembic (alembic_version: version_num bb02, dd04), no migrate-tui record: `migrate-tui stamp bb02 dd04` takes it over');
+  t.is(otherToolNotice([record], { url: true }), 'migrated by alembic (alembic_version: version_num bb02, dd04), no migrate-tui record: `migrate-tui --url <url> stamp bb02 dd04` takes it over');
+  const hint = tuiHint(new OtherToolError([record], 'sqlite:x', 'upgrade', 'aa01'));
+  t.regex(hint ?? '', /^if the database is at bb02 and dd04, take it over in a shell with `migrate-tui stamp bb02 dd04` \(one stamp, several targets: the TUI's \S+ stamps one revision\)\. If alembic_version is not this history's/);
+  // One target: as before, the TUI's own key.
+  t.regex(otherToolNotice([{ ...record, versions: ['bb02'], stamp: 'bb02', stampTargets: ['bb02'] }]) ?? '', /: stamp bb02 \(\S+\) takes it over$/);
 });
