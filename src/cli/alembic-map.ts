@@ -11,7 +11,7 @@ export const ALEMBIC_EQUIVALENT: Readonly<Record<string, string>> = {
   upgrade: 'alembic upgrade <rev> [--sql] [a:b]',
   downgrade: 'alembic downgrade <rev> [--sql] [a:b]',
   reset: 'alembic downgrade base',
-  stamp: 'alembic stamp <rev>',
+  stamp: 'alembic stamp <rev> [<rev>…] (always the whole set, as --purge)',
   heads: 'alembic heads [--verbose]',
   branches: 'alembic branches',
   history: 'alembic history [--verbose] [-r a:b]',

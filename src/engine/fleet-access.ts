@@ -10,7 +10,7 @@ import type { StateTableNames } from './state-tables.js';
 import { resultLine } from './fleet/outcome.js';
 import { hintOnTarget } from './fleet/target-hint.js';
 import { recordsApplied } from './run/other-tools.js';
-import { describeOtherTool } from './run/other-tools-map.js';
+import { describeOtherTool, stampArguments } from './run/other-tools-map.js';
 
 /** What the fleet view shows of one target: read without writing or locking. */
 export interface TargetState {
@@ -33,7 +33,7 @@ export interface TargetState {
   /**
    * First contact with a database another tool migrated (first-contact.ts), null otherwise:
    * `tool`, `golang-migrate (schema_migrations: version 2, not dirty)` (or that its table is unreadable);
-   * `stamp`, the revision that takes it over (null: none fits). Upgrades refuse until it is
+   * `stamp`, the stamp's arguments that take it over (`a b`: several targets; null: none fits). Upgrades refuse until it is
    * taken over, and say why and how in full.
    */
   readonly otherTool: { readonly tool: string; readonly stamp: string | null } | null;
@@ -81,7 +81,7 @@ export function inspectTarget(target: ConnectionTarget, access: TargetAccess): P
     const lock = lease !== undefined ? (lease ? describeHolder(lease) : null) : m.db.lockHolder ? await m.db.lockHolder() : undefined;
     const d = state.dirty;
     const other = (state.otherTools ?? []).find(recordsApplied);
-    const otherTool = other ? { tool: other.unreadable ? `${other.tool}'s ${other.table}, which this user may not read` : describeOtherTool(other), stamp: other.stamp } : null;
+    const otherTool = other ? { tool: other.unreadable ? `${other.tool}'s ${other.table}, which this user may not read` : describeOtherTool(other), stamp: stampArguments(other) } : null;
     return {
       dialect: m.db.syntax.name,
       serverVersion: m.db.serverVersion,

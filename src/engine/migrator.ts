@@ -7,7 +7,7 @@ import { StepRunner, type MigratorOptions } from './run/runner.js';
 import type { CancelOutcome } from './run/cancel.js';
 import { DirtyDatabaseError } from './run/runtime-errors.js';
 import { seed } from './run/seed.js';
-import { stamp, stampedSet } from './run/stamp.js';
+import { coveredTargets, stamp, stampedSet, type CoveredTarget, type StampResult } from './run/stamp.js';
 import { otherToolRefusal, otherToolsAtFirstContact } from './run/first-contact.js';
 import type { StateStore } from './run/state-store.js';
 import { downgradeRevisions, downgradeSteps, sameDowngradeInputs, upgradeRevisions, upgradeSteps, type RunResult, type RunStep } from './run/steps.js';
@@ -194,12 +194,18 @@ export class Migrator {
     return lintHistory(graph, { ...ask, ...(store ? { store } : {}) });
   }
 
-  stamp(target: string): Promise<RunResult> {
-    return stamp(this.runner, target);
+  /** One target, or several (`stamp a b`: one per branch). */
+  stamp(targets: string | readonly string[]): Promise<StampResult> {
+    return stamp(this.runner, targets);
   }
 
-  stampedSet(state: DatabaseState, target: string): Set<string> {
-    return stampedSet(this.project.graph, state, target);
+  stampedSet(state: DatabaseState, targets: string | readonly string[]): Set<string> {
+    return stampedSet(this.project.graph, state, targets);
+  }
+
+  /** Of several stamp targets, those another already covers (no version row of their own). */
+  coveredTargets(targets: readonly string[]): CoveredTarget[] {
+    return coveredTargets(this.project.graph, targets);
   }
 
   resolvePreview(state: DatabaseState, ref: string, mode: ResolveMode, source: ResumeSource | null = null, resumeAt: number | null = null): ResolvePreview {

@@ -95,7 +95,7 @@ export function useTuiContext({ session, readOnly, listHeight, onQuit, onLeave }
             ? ` and DIRTY: the ${dirty.direction} of ${dirty.revision} stopped after ${dirty.statementsDone} of ${dirty.statementsTotal} statements — run ${hintAt(`\`migrate-tui resolve ${dirty.revision} --resume|--reverse|--applied|--reverted\``, session.commandPlace)}`
             : '') +
           // First contact with a database another tool migrated: "at base" is migrate-tui's record only.
-          (session.state.otherTools ?? []).filter(recordsApplied).map((r) => ` by migrate-tui's record, and ${migratedBy(r)}${r.stamp !== null ? `: ${hintAt(`\`migrate-tui stamp ${r.stamp}\``, session.commandPlace)} takes it over` : `: no stamp fits, ${hintAt('`migrate-tui status`', session.commandPlace)} says why and what to do`}`).join(''),
+          (session.state.otherTools ?? []).filter(recordsApplied).map((r) => ` by migrate-tui's record, and ${migratedBy(r)}${r.stampTargets !== null ? `: ${hintAt(`\`migrate-tui stamp ${r.stampTargets.join(' ')}\``, session.commandPlace)} takes it over` : `: no stamp fits, ${hintAt('`migrate-tui status`', session.commandPlace)} says why and what to do`}`).join(''),
         code,
       );
       exit();

@@ -37,7 +37,11 @@ function keyHint(error: unknown): string | undefined {
     case 'large-file-changed':
       return `restore the file as it was when the step started (its checksum is in the log row), then press ${R} and ${K.resume} (resume); or finish by hand, then ${R} and ${K.applied} (applied) or ${K.reverted} (reverted)`;
     case 'other-tool': {
-      const stamp = (e.meta?.records as OtherToolRecord[] | undefined)?.find((r) => r.stamp !== null)?.stamp;
+      const records = e.meta?.records as OtherToolRecord[] | undefined;
+      const stamp = records?.find((r) => r.stamp !== null)?.stamp;
+      // Several targets (rows on several branches): the TUI's stamp marks one revision, so the CLI's command.
+      const several = records?.find((r) => r.stampTargets !== null && r.stampTargets.length > 1)?.stampTargets;
+      if (!stamp && several) return `if the database is at ${several.join(' and ')}, take it over in a shell with \`migrate-tui stamp ${several.join(' ')}\` (one stamp, several targets: the TUI's ${stampKey()} stamps one revision). ${e.hint?.slice(e.hint.indexOf('If ')) ?? ''}`;
       return stamp ? `if the database is at ${stamp}, select ${stamp === 'heads' ? 'the head' : stamp} in the history and press ${stampKey()} (stamp: records it and what it is built on as applied, runs no SQL). ${e.hint?.slice(e.hint.indexOf('If ')) ?? ''}` : e.hint;
     }
     case 'backup-tool':
@@ -55,7 +59,12 @@ const stampKey = (): string => keyOf('stamp');
 export function otherToolNotice(records: readonly OtherToolRecord[] | undefined, place: CommandPlace = { url: false }): string | null {
   const r = (records ?? []).find(recordsApplied);
   if (!r) return null;
-  const way = r.stamp !== null ? `stamp ${r.stamp} (${stampKey()}) takes it over` : `no stamp fits (${hintAt('`migrate-tui status`', place)} says why)`;
+  const way =
+    r.stamp !== null
+      ? `stamp ${r.stamp} (${stampKey()}) takes it over`
+      : r.stampTargets !== null
+        ? `${hintAt(`\`migrate-tui stamp ${r.stampTargets.join(' ')}\``, place)} takes it over`
+        : `no stamp fits (${hintAt('`migrate-tui status`', place)} says why)`;
   // Short: it shares the status line with the dialect (and the database, when it fits).
   const who = r.unreadable ? `${r.tool}'s ${r.table} is here (this user may not read it)` : `migrated by ${describeOtherTool(r)}`;
   return `${who}, no migrate-tui record: ${way}`;

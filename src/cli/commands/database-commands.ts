@@ -12,7 +12,7 @@ import { revisionVerbose } from './describe.js';
 import { existingSeedFolder } from '../seed-folder.js';
 import { errorJson, errorLines } from '../error-text.js';
 import { announceBackup, backupQuestion, takeBackup, type BackupChoice } from './backup-first.js';
-import { lockText, otherToolApplied, otherToolLines, takeOverNote } from './status-lines.js';
+import { coveredNote, lockText, otherToolApplied, otherToolLines, takeOverNote } from './status-lines.js';
 
 /** The commands that read or set the state (init is in init.ts): status, current, stamp, resolve, seed. */
 export function registerStateCommands(program: Command, w: Wiring): void {
@@ -21,10 +21,10 @@ export function registerStateCommands(program: Command, w: Wiring): void {
   w.add(program.command('current').description('the version rows: what the database is at').option('-v, --verbose', 'every field of each current revision'), (c, g) =>
     currentCommand(w.database(g), w.project(g), Boolean((c.opts() as { verbose?: boolean }).verbose)),
   );
-  w.add(program.command('stamp').argument('<target>', 'target').description('set the version rows to a target without running SQL (asks first when going back)'), (_c, g, target) => {
-    const loaded = w.project(g, {});
-    return stampCommand(w.database(g), loaded, String(target), g.json);
-  });
+  const stamp = program.command('stamp').argument('<targets...>', 'a target, or several (one per branch): they and what they are built on become applied');
+  w.add(stamp.description('set the version rows to a target (or several, one per branch) without running SQL (asks first when going back)'), (_c, g, targets) =>
+    stampCommand(w.database(g), w.project(g, {}), (Array.isArray(targets) ? targets : [targets]).map(String), g.json),
+  );
   w.add(
     program
       .command('resolve')
@@ -239,17 +239,19 @@ export function exitCodeForError(error: MigrateTuiError): number {
   }
 }
 
-export async function stampCommand(ctx: DatabaseContext, project: Project, target: string, json: boolean): Promise<CommandResult> {
+/** `stamp <target> [<target>…]` (several: one per branch, as `alembic stamp a b`). */
+export async function stampCommand(ctx: DatabaseContext, project: Project, list: readonly string[], json: boolean): Promise<CommandResult> {
+  const target = list.join(' ');
   return withMigrator(ctx, project, async (m) => {
     const state = await m.readState();
-    const next = m.stampedSet(state, target);
-    ctx.io.err(takeOverNote(state.otherTools, target));
+    const next = m.stampedSet(state, list);
+    ctx.io.err(coveredNote(m.coveredTargets(list)) + takeOverNote(state.otherTools, list));
     const backwards = [...state.applied].filter((id) => !next.has(id));
     if (backwards.length > 0 || state.dirty) {
       ctx.io.err(`stamp ${target} runs no SQL; it records ${backwards.length > 0 ? `${backwards.join(', ')} as NOT applied` : 'the state'}${state.dirty ? ' and clears the dirty state' : ''}\n`);
       await confirm(ctx.io, `stamp ${m.db.databaseName} to ${target}`, ctx.yes, undefined, 'the line above says what it would record');
     }
-    return finish(ctx, await m.stamp(target), 'stamped', json);
+    return finish(ctx, await m.stamp(list), 'stamped', json);
    }, WRITES);
 }
 

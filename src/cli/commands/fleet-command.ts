@@ -32,6 +32,8 @@ export async function fleetCommand(w: Wiring, command: Command, g: GlobalOptions
   const fleet = engine.selectTargets(engine.readTargets(g.targets === true ? undefined : g.targets, w.io.cwd, w.io.env), g.only ?? []);
   const count = `${fleet.targets.length} target${fleet.targets.length === 1 ? '' : 's'}`;
   if (name === 'downgrade' || name === 'stamp') {
+    // `stamp a b`: commander gives the several targets as a list.
+    if (Array.isArray(argument)) argument = argument.map(String).join(' ');
     await confirm(w.io, `${name} ${count} to ${String(argument)}`, g.yes, `${name} ${count} (${fleet.targets.map((t) => t.name).slice(0, 5).join(', ')}${fleet.targets.length > 5 ? ', …' : ''}) to ${String(argument)}${name === 'downgrade' ? (own.backup === false ? ' WITHOUT backups (--no-backup)' : ', each after its own backup') : ''}? [y/N] `);
   }
   const parallel = g.parallel ?? 4;
@@ -159,7 +161,7 @@ function statusOutcome(r: CommandResult): TargetOutcome {
   const extra = [j.drift.length > 0 ? `${j.drift.length} drifted` : '', j.gaps.length > 0 ? `${j.gaps.length} gap${j.gaps.length === 1 ? '' : 's'}` : '', gone].filter(Boolean).join(', ');
   // First contact with another tool's database: "N pending" alone reads like a database behind, whose upgrade then refuses.
   const other = (j.otherTools ?? []).find((o) => engine.recordsApplied(o));
-  const tail = (extra ? `; ${extra}` : '') + (other ? `; it ${engine.migratedBy(other)}, no migrate-tui record: ${other.stamp !== null ? `stamp ${other.stamp} takes it over` : 'no stamp fits (see status on this target)'}, upgrade refuses until then` : '');
+  const tail = (extra ? `; ${extra}` : '') + (other ? `; it ${engine.migratedBy(other)}, no migrate-tui record: ${other.stampTargets !== null ? `stamp ${other.stampTargets.join(' ')} takes it over` : 'no stamp fits (see status on this target)'}, upgrade refuses until then` : '');
   if (j.dirty) return { status: 'failed', summary: `DIRTY (${j.dirty.direction} of ${j.dirty.revision} unfinished; run resolve on it); ${at}${tail}`, exitCode: EXIT.dirty, json: r.json };
   if (j.pending.length > 0) return { status: 'pending', summary: `${at}; ${j.pending.length} pending${tail}`, exitCode: EXIT.ok, json: r.json };
   return { status: 'current', summary: `${at}; nothing pending${tail}`, exitCode: EXIT.ok, json: r.json };

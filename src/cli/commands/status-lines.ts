@@ -1,4 +1,4 @@
-import type { Capabilities, CommandPlace, LeaseHolder, OtherToolRecord } from '../../engine/index.js';
+import type { Capabilities, CommandPlace, CoveredTarget, LeaseHolder, OtherToolRecord } from '../../engine/index.js';
 import { engine } from '../engine.js';
 
 /** The server's capabilities when they are not the dialect's usual ones, the advisory lock's holder, and the lease row when there is one. */
@@ -25,8 +25,8 @@ export function otherToolLines(records: readonly OtherToolRecord[] | undefined, 
     }
     lines.push(`OTHER:    this database ${engine.migratedBy(r)}; migrate-tui has no record of it yet`);
     lines.push(
-      r.stamp !== null
-        ? `          take it over with: ${engine.commandAt(`stamp ${r.stamp}`, place)} (runs no SQL); \`upgrade\` refuses (exit 11) until then`
+      r.stampTargets !== null
+        ? `          take it over with: ${engine.commandAt(`stamp ${r.stampTargets.join(' ')}`, place)} (runs no SQL); \`upgrade\` refuses (exit 11) until then`
         : `          no stamp fits: ${engine.hintAt(r.problem ?? '', place)}; \`upgrade\` refuses (exit 11) until then`,
     );
   }
@@ -37,6 +37,14 @@ export function otherToolLines(records: readonly OtherToolRecord[] | undefined, 
 export const otherToolApplied = (records: readonly OtherToolRecord[] | undefined): boolean => (records ?? []).some((r) => engine.recordsApplied(r));
 
 /** What `stamp` says on first contact with a database another tool migrated (the engine's takeOverLines), one line each. */
-export function takeOverNote(records: readonly OtherToolRecord[] | undefined, target: string): string {
-  return engine.takeOverLines(records, target).map((line) => `${line}\n`).join('');
+export function takeOverNote(records: readonly OtherToolRecord[] | undefined, targets: readonly string[]): string {
+  return engine.takeOverLines(records, targets).map((line) => `${line}\n`).join('');
+}
+
+/**
+ * What `stamp a b` says of a target another covers: it adds nothing, and gets no row. Said, not
+ * refused: alembic stamp takes it too (and writes a row Alembic's next upgrade refuses).
+ */
+export function coveredNote(covered: readonly CoveredTarget[]): string {
+  return covered.map((c) => `note: ${c.target} ${c.target === c.by ? 'is named twice' : `adds nothing to ${c.by}: stamping ${c.by} records it as applied already`}; it gets no version row of its own\n`).join('');
 }

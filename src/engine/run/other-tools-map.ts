@@ -10,21 +10,21 @@ import { compareBytes } from '../files/atlas-sum.js';
  * the database over; else exactly why not. A version maps to the revision of the same id, or of
  * the same number (golang-migrate and goose keep `0001_x.up.sql` as 1).
  */
-export function takeOver(graph: RevisionGraph, record: OtherToolReading): { stamp: string | null; problem: string | null } {
-  const none = { stamp: null, problem: null };
+export function takeOver(graph: RevisionGraph, record: OtherToolReading): TakeOver {
+  const none = { stamp: null, stampTargets: null, problem: null };
   const from = `${record.tool}'s ${record.table}`;
-  if (record.unreadable) return { stamp: null, problem: `migrate-tui may not read ${from}, so what it records is unknown: grant SELECT on it to this user, or look at it as its owner` };
+  if (record.unreadable) return refused( `migrate-tui may not read ${from}, so what it records is unknown: grant SELECT on it to this user, or look at it as its owner`);
   if (record.tool === 'flyway' && record.dirty) {
     // `flyway repair` removes a failed entry (and realigns checksums, which does not matter here): without Flyway, the same DELETE does it.
-    return { stamp: null, problem: `${from} records a FAILED migration: Flyway's own repair comes first — undo by hand what it did before it failed, then \`flyway repair\` (without Flyway: \`DELETE FROM ${record.table} WHERE NOT success\`, which is what repair does to a failed entry); then look again with \`migrate-tui status\`: the failed version is then pending` };
+    return refused( `${from} records a FAILED migration: Flyway's own repair comes first — undo by hand what it did before it failed, then \`flyway repair\` (without Flyway: \`DELETE FROM ${record.table} WHERE NOT success\`, which is what repair does to a failed entry); then look again with \`migrate-tui status\`: the failed version is then pending`);
   }
   if (record.tool === 'golang-migrate' && record.dirty) {
     const version = record.versions[0] ?? '-1';
-    return { stamp: null, problem: `${from} is DIRTY at version ${version}: a golang-migrate migration failed part-way. golang-migrate's own repair comes first: fix the database by hand, then \`migrate force <the version it is really at>\`; then look again with \`migrate-tui status\`` };
+    return refused( `${from} is DIRTY at version ${version}: a golang-migrate migration failed part-way. golang-migrate's own repair comes first: fix the database by hand, then \`migrate force <the version it is really at>\`; then look again with \`migrate-tui status\``);
   }
   if (record.tool === 'atlas' && record.dirty) {
     // Atlas resumes a revision at the statement after the last one applied, checking that those did not change.
-    return { stamp: null, problem: `${from} records a migration that stopped part-way: ${record.stopped ?? 'unknown'}. Atlas's own repair comes first: fix the cause and run \`atlas migrate apply\` again (it resumes at the statement that failed), or undo by hand what the file ran and \`atlas migrate set <the version before it>\` (which removes its row); then look again with \`migrate-tui status\`` };
+    return refused( `${from} records a migration that stopped part-way: ${record.stopped ?? 'unknown'}. Atlas's own repair comes first: fix the cause and run \`atlas migrate apply\` again (it resumes at the statement that failed), or undo by hand what the file ran and \`atlas migrate set <the version before it>\` (which removes its row); then look again with \`migrate-tui status\``);
   }
   const byNumber = new Map<string, string>();
   for (const id of graph.ids()) if (/^\d+$/.test(id)) byNumber.set(BigInt(id).toString(), id);
@@ -42,29 +42,45 @@ export function takeOver(graph: RevisionGraph, record: OtherToolReading): { stam
   const unknown = record.versions.filter((v) => revisionOf(v) === null);
   if (unknown.length > 0) {
     const list = unknown.length > 5 ? `${unknown.slice(0, 5).join(', ')} and ${unknown.length - 5} more` : unknown.join(', ');
-    return { stamp: null, problem: `${from} records ${unknown.length === 1 ? 'version' : 'versions'} ${list}, which ${unknown.length === 1 ? 'is not a revision' : 'are not revisions'} of this folder: check that the folder is this database's history (another branch, another service?) before stamping anything` };
+    return refused( `${from} records ${unknown.length === 1 ? 'version' : 'versions'} ${list}, which ${unknown.length === 1 ? 'is not a revision' : 'are not revisions'} of this folder: check that the folder is this database's history (another branch, another service?) before stamping anything`);
   }
   const mapped = new Set(record.versions.map((v) => revisionOf(v)!));
   for (const id of graph.ancestors(covered)) mapped.add(id);
   if (record.tool === 'golang-migrate' || record.tool === 'alembic') {
-    // The record is the current version (heads): everything below it is applied with it.
-    const heads = [...mapped];
-    if (heads.length === 1) return { stamp: heads[0]!, problem: null };
+    // The record is the current version rows (heads): everything below them is applied with them. Rows on
+    // several branches take a stamp of several targets (`stamp a b`, as `alembic stamp a b`); a row below
+    // another (Alembic's stamp writes one per target it is given) adds nothing, as `alembic current` shows.
+    const heads = versionRows(graph, graph.ancestors(mapped));
     const all = graph.heads();
-    if (heads.length === all.length && heads.every((h) => all.includes(h))) return { stamp: 'heads', problem: null };
-    return { stamp: null, problem: `${from} holds ${heads.length} versions (${heads.join(', ')}), not this folder's heads: \`stamp\` takes one target; stamp the one it is at, then check the others with \`migrate-tui status\`` };
+    if (heads.length > 1 && heads.length === all.length && heads.every((h) => all.includes(h))) return fits(['heads']);
+    return fits(heads);
   }
   if (mapped.size === 0) return none;
   // dbmate, goose, Flyway, Atlas: every applied version is listed, so holes can be seen.
   const below = [...graph.ancestors(mapped)].filter((id) => !mapped.has(id)).sort((a, b) => graph.rankOf(a) - graph.rankOf(b));
   if (below.length > 0) {
     const list = below.length > 5 ? `${below.slice(0, 5).join(', ')} and ${below.length - 5} more` : below.join(', ');
-    return { stamp: null, problem: `${from} does not record ${list}, which ${below.length === 1 ? 'a recorded version is' : 'recorded versions are'} built on (applied out of order, or skipped): a stamp would record ${below.length === 1 ? 'it' : 'them'} as applied without ${below.length === 1 ? 'its' : 'their'} SQL. Apply ${below.length === 1 ? 'it' : 'them'} with ${record.tool} first, or check the schema by hand` };
+    return refused( `${from} does not record ${list}, which ${below.length === 1 ? 'a recorded version is' : 'recorded versions are'} built on (applied out of order, or skipped): a stamp would record ${below.length === 1 ? 'it' : 'them'} as applied without ${below.length === 1 ? 'its' : 'their'} SQL. Apply ${below.length === 1 ? 'it' : 'them'} with ${record.tool} first, or check the schema by hand`);
   }
+  // Versions that end on several branches take a stamp of several targets (`stamp a b`).
   const heads = versionRows(graph, mapped);
-  if (heads.length === 1) return { stamp: heads[0]!, problem: null };
-  if (mapped.size === graph.size) return { stamp: 'heads', problem: null };
-  return { stamp: null, problem: `${from}'s versions end on ${heads.length} branches (${heads.join(', ')}): \`stamp\` takes one target; stamp one, then check the others with \`migrate-tui status\`` };
+  if (heads.length > 1 && mapped.size === graph.size) return fits(['heads']);
+  return fits(heads);
+}
+
+/** The stamp that takes a database over (one target or several), or why none fits. */
+export interface TakeOver {
+  readonly stamp: string | null;
+  readonly stampTargets: readonly string[] | null;
+  readonly problem: string | null;
+}
+
+const fits = (targets: readonly string[]): TakeOver => ({ stamp: targets.length === 1 ? targets[0]! : null, stampTargets: targets, problem: null });
+const refused = (problem: string): TakeOver => ({ stamp: null, stampTargets: null, problem });
+
+/** The stamp's arguments as typed (`bb01 dd02`), or null when no stamp fits. */
+export function stampArguments(record: Pick<OtherToolRecord, 'stampTargets'>): string | null {
+  return record.stampTargets === null ? null : record.stampTargets.join(' ');
 }
 
 /** The revisions at or below a Flyway version, in Flyway's order (`1.10` above `1.9`, `1.0` is `1`): ids like `1.1` or `000002`. */
@@ -93,8 +109,16 @@ export function migratedBy(record: OtherToolRecord): string {
 
 /** What to do about a record, as one sentence: the stamp, or why there is none. */
 export function otherToolWayOut(record: OtherToolRecord): string {
-  if (record.stamp !== null) return `if the database is at ${record.stamp === 'heads' ? "this folder's heads" : record.stamp}, take it over with \`migrate-tui stamp ${record.stamp}\` (records ${record.stamp === 'heads' ? 'every revision' : `${record.stamp} and what it is built on`} as applied; runs no SQL), then upgrade`;
-  return record.problem ?? 'nothing is applied by it';
+  const targets = record.stampTargets;
+  if (targets === null) return record.problem ?? 'nothing is applied by it';
+  const heads = targets.length === 1 && targets[0] === 'heads';
+  const at = heads ? "this folder's heads" : andList(targets);
+  return `if the database is at ${at}, take it over with \`migrate-tui stamp ${targets.join(' ')}\` (records ${heads ? 'every revision' : `${targets.join(', ')} and what ${targets.length === 1 ? 'it is' : 'they are'} built on`} as applied; runs no SQL), then upgrade`;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function andList(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]!}`;
 }
 
 /**
@@ -102,13 +126,16 @@ export function otherToolWayOut(record: OtherToolRecord): string {
  * tool's table is left as it was, and when the target is not where that table says the database
  * is, or no stamp fits that table (why not), that too.
  */
-export function takeOverLines(records: readonly OtherToolRecord[] | undefined, target: string): string[] {
+export function takeOverLines(records: readonly OtherToolRecord[] | undefined, targets: string | readonly string[]): string[] {
+  const given = typeof targets === 'string' ? [targets] : [...targets];
+  // Several targets in any order (a target named twice counts once).
+  const same = (suggested: readonly string[]) => [...new Set(suggested)].sort().join(' ') === [...new Set(given)].sort().join(' ');
   return (records ?? []).filter(recordsApplied).flatMap((r) => {
     // No stamp fits (a FAILED entry, a hole, a version the folder lacks): the stamp is the user's call, but said.
     const warning =
-      r.stamp !== null && r.stamp !== target
-        ? [`warning: ${r.tool}'s ${r.table} says the database is at ${r.stamp}, not ${target}: check the schema before going on`]
-        : r.stamp === null && r.problem !== null
+      r.stampTargets !== null && !same(r.stampTargets)
+        ? [`warning: ${r.tool}'s ${r.table} says the database is at ${r.stampTargets.join(' ')}, not ${given.join(' ')}: check the schema before going on`]
+        : r.stampTargets === null && r.problem !== null
           ? [`warning: no stamp fits: ${r.problem}`]
           : [];
     // Spring Boot runs Flyway by itself at start: the usual way a switched database gets migrated by Flyway again.

@@ -21,8 +21,10 @@ export interface OtherToolRecord {
   readonly dirty: boolean;
   /** Where it stands, in words: `version 3, not dirty`. */
   readonly position: string;
-  /** The revision `stamp` takes over with (it and what it is built on become applied), when the versions map exactly onto this folder; else null. */
+  /** The one target `stamp` takes over with (it and what it is built on become applied), when the versions map exactly onto this folder; null when none fits, or when it takes several (`stampTargets`). */
   readonly stamp: string | null;
+  /** Every target of that stamp (`stamp a b`: rows on several branches that are not all the heads), or null when none fits. */
+  readonly stampTargets: readonly string[] | null;
   /** Flyway: the version `flyway baseline` marked (it and every version below it count as applied, with no row of their own). */
   readonly baseline?: string;
   /** Atlas: the revisions that stopped part-way, in words (`20240101000000 (2 of 5 statements, error: …)`). */
@@ -45,11 +47,11 @@ const ATLAS_OWN_SCHEMA = 'atlas_schema_revisions.atlas_schema_revisions';
  * revisions of the folder: then it has a stamp, or a problem saying why none fits.
  */
 export function recordsApplied(record: OtherToolRecord): boolean {
-  return record.versions.length > 0 || record.dirty || record.unreadable === true || (record.baseline !== undefined && (record.stamp !== null || record.problem !== null));
+  return record.versions.length > 0 || record.dirty || record.unreadable === true || (record.baseline !== undefined && (record.stampTargets !== null || record.problem !== null));
 }
 
 /** A record as read, before it is mapped onto a folder (other-tools-map.ts). */
-export type OtherToolReading = Omit<OtherToolRecord, 'stamp' | 'problem'>;
+export type OtherToolReading = Omit<OtherToolRecord, 'stamp' | 'stampTargets' | 'problem'>;
 
 /**
  * The other tools' records in the connection's current schema (PostgreSQL `current_schema()`),

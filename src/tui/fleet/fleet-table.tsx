@@ -47,7 +47,7 @@ function details(row: FleetRow | undefined): string[] {
     if (s.missing.length > 0) lines.push(`MISSING: ${s.missing.join(', ')} ${s.missing.length === 1 ? 'is' : 'are'} applied but ${s.missing.length === 1 ? 'its' : 'their'} files are gone: upgrade refuses until they are back or reverted (a downgrade reverts them from the stored down SQL)`);
     if (s.dirty) lines.push(`DIRTY: the ${s.dirty} did not finish — enter, then R resolves it`);
     // Short: a detail line is cut at the screen's width; upgrade refuses until then, saying the whole way out.
-    if (s.otherTool) lines.push(`OTHER: ${s.otherTool.tool}: ${s.otherTool.stamp !== null ? `stamp ${s.otherTool.stamp} (${keyOf('fleet-stamp')}) takes it over` : 'no stamp fits (status says why)'}`);
+    if (s.otherTool) lines.push(`OTHER: ${s.otherTool.tool}: ${s.otherTool.stamp === null ? 'no stamp fits (status says why)' : s.otherTool.stamp.includes(' ') ? `\`migrate-tui stamp ${s.otherTool.stamp}\` takes it over (one stamp, several targets)` : `stamp ${s.otherTool.stamp} (${keyOf('fleet-stamp')}) takes it over`}`);
     lines.push(s.lock === undefined ? 'lock: SQLite cannot tell who holds it without taking it' : s.lock === null ? 'lock: free' : `lock: ${s.lock}`);
     if (s.lastRun) lines.push(`last run: ${s.lastRun.what} ${s.lastRun.status} at ${s.lastRun.at} by ${s.lastRun.by}`);
   }
