@@ -49,7 +49,8 @@ export type ProblemCode =
   | 'atlas-delimiter'
   | 'atlas-checkpoint'
   | 'atlas-sum'
-  | 'atlas-up-only';
+  | 'atlas-up-only'
+  | 'sqlx-up-only';
 
 export interface FileProblem {
   readonly code: ProblemCode;

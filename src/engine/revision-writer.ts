@@ -6,6 +6,7 @@ import { resolveRevisionRef } from './graph/targets.js';
 import { compareVersions, timestampVersion, VERSION_TOKEN } from './files/version-order.js';
 import { writeFlywayRevision } from './flyway-writer.js';
 import { writeAtlasRevision } from './atlas-writer.js';
+import { writeSqlxRevision } from './sqlx-writer.js';
 
 export interface NewRevisionOptions {
   readonly message: string;
@@ -21,7 +22,7 @@ export interface NewRevisionOptions {
 export interface WrittenRevision {
   readonly id: string;
   readonly upPath: string;
-  /** Null in an Atlas folder (Atlas has no down files). */
+  /** Null in an Atlas or sqlx folder (no down files). */
   readonly downPath: string | null;
   /** The atlas.sum written again with the new file (Atlas folders). */
   readonly sumPath?: string;
@@ -53,6 +54,8 @@ export function writeRevision(dir: string, graph: RevisionGraph, options: NewRev
   if (flyway) return flyway;
   const atlas = writeAtlasRevision(dir, graph, revises, { ...options, dependsOn }, slugOf(options.message));
   if (atlas) return atlas;
+  const sqlx = writeSqlxRevision(dir, graph, revises, { ...options, dependsOn }, slugOf(options.message));
+  if (sqlx) return sqlx;
   const headers = [
     `-- migrate:revises ${revises.length > 0 ? revises.join(', ') : 'base'}`,
     `-- migrate:message ${oneLine(options.message)}`,

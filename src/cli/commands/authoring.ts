@@ -53,8 +53,10 @@ export function hashCommand(dir: string): CommandResult {
   const folder = engine.readMigrationFolder(dir);
   if (folder.problems.some((p) => p.code === 'missing-folder')) throw new engine.UsageError(`${dir}: the migrations folder does not exist`, 'point at the Atlas folder with --dir <folder>');
   // Only an Atlas folder, or plain files that become one: an atlas.sum beside goose or golang-migrate files is Atlas's other formats' (`atlas migrate hash --dir-format …`).
-  const atlas = folder.migrations.some((m) => m.missingDown !== undefined);
-  const becoming = folder.migrations.length === 0 && folder.skippedFiles > 0 && !existsSync(join(dir, 'atlas.sum'));
+  // An sqlx folder (plain files, no atlas.sum) becomes an Atlas folder too, as it did before sqlx folders were read.
+  const sqlx = folder.migrations.length > 0 && folder.migrations.every((m) => m.missingDown === engine.SQLX_NO_DOWN);
+  const atlas = !sqlx && folder.migrations.some((m) => m.missingDown !== undefined);
+  const becoming = (sqlx || (folder.migrations.length === 0 && folder.skippedFiles > 0)) && !existsSync(join(dir, 'atlas.sum'));
   if (!atlas && !becoming) {
     throw new engine.UsageError(`${dir} is not an Atlas folder (plain <version>_<name>.sql files with an atlas.sum): nothing to hash`, 'for an atlas.sum beside goose, dbmate or golang-migrate files, use `atlas migrate hash --dir-format <format>`');
   }

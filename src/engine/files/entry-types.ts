@@ -12,7 +12,7 @@ export interface NamedFile {
 export interface VersionEntry {
   readonly version: string;
   readonly parts: Map<SectionName | 'all', { up?: NamedFile; down?: NamedFile }>;
-  /** goose or dbmate by its markers; `atlas`: a plain `.sql` file in a folder with an `atlas.sum`. */
-  single?: NamedFile & { readonly text: string; readonly layout: SingleFileLayout | 'atlas' };
+  /** goose or dbmate by its markers; `atlas`: a plain `.sql` file in a folder with an `atlas.sum`; `sqlx`: one of a folder of plain `<number>_<name>.sql` files only. */
+  single?: NamedFile & { readonly text: string; readonly layout: SingleFileLayout | 'atlas' | 'sqlx' };
   flyway?: { up?: NamedFile; down?: NamedFile };
 }

@@ -7,6 +7,7 @@ import { addFlywayFile } from './flyway-entries.js';
 import { parseFlywayName } from './flyway-names.js';
 import { readText } from './read-text.js';
 import { singleFileLayout, type SingleFileLayout } from './single-file.js';
+import { readSqlxFolder } from './sqlx-folder.js';
 import { VERSION_TOKEN } from './version-order.js';
 
 export type { NamedFile, VersionEntry } from './entry-types.js';
@@ -23,6 +24,8 @@ export interface FolderEntries {
   readonly flyway: boolean;
   /** How many files were read as Atlas files (plain `.sql` files beside an `atlas.sum`). */
   readonly atlas: number;
+  /** How many files were read as sqlx simple migrations (a folder of plain `<number>_<name>.sql` files only: sqlx-folder.ts). */
+  readonly sqlx: number;
 }
 
 /** Sorts a folder's file names into versions; names it cannot read become problems. */
@@ -35,8 +38,11 @@ export function collectEntries(dir: string, names: readonly string[], problems: 
   let foreign = 0;
   let flyway = false;
   let atlas = 0;
+  let sqlx = 0;
   // Atlas's folders: `<version>[_<description>].sql` files with no markers, and the atlas.sum that Atlas keeps beside them.
   const atlasSum = names.includes('atlas.sum');
+  // sqlx's simple migrations: only when every .sql file is one (decided before the loop, whose reads it saves).
+  const sqlxFolder = readSqlxFolder(dir, names, problems);
   const stem = (n: string) => n.replace(/\.(up|down)\.[^/]*sql$|\.sql$/, '');
   const described = (e: VersionEntry) => e.flyway?.up?.name ?? e.flyway?.down?.name ?? e.single?.name ?? [...e.parts.values()].flatMap((p) => [p.up?.name, p.down?.name]).find((n) => n)!;
 
@@ -57,10 +63,11 @@ export function collectEntries(dir: string, names: readonly string[], problems: 
       continue;
     }
     if (parsed.kind === 'single') {
-      const text = readText(path, problems);
+      const text = sqlxFolder.texts.has(name) ? sqlxFolder.texts.get(name)! : readText(path, problems);
       if (text === null) continue;
-      const layout = singleFileLayout(text) ?? (atlasSum ? 'atlas' : null);
+      const layout = singleFileLayout(text) ?? (atlasSum ? 'atlas' : sqlxFolder.sqlx ? 'sqlx' : null);
       if (layout === 'atlas') atlas++;
+      if (layout === 'sqlx') sqlx++;
       if (!layout) {
         skipped++;
         skippedNames.push(name);
@@ -69,7 +76,7 @@ export function collectEntries(dir: string, names: readonly string[], problems: 
             'bad-file-name',
             path,
             0,
-            'not read: neither an .up.sql/.down.sql pair, a goose (`-- +goose Up`) or dbmate (`-- migrate:up`) file, nor a Flyway V<version>__<description>.sql',
+            'not read: neither an .up.sql/.down.sql pair, a goose (`-- +goose Up`) or dbmate (`-- migrate:up`) file, a Flyway V<version>__<description>.sql, nor one of a folder of sqlx simple migrations (every .sql file <number>_<name>.sql, none with a goose/dbmate marker)',
             ATLAS_NAME.test(name)
               ? 'if this is an Atlas folder, its atlas.sum is missing (Atlas refuses such a folder too): `atlas migrate hash` or `migrate-tui hash` writes it; else rename it to <version>_<slug>.up.sql (and add the matching .down.sql), mark its sections, or move it out of the folder'
               : 'rename it to <version>_<slug>.up.sql (and add the matching .down.sql), mark its sections, or move it out of the folder',
@@ -140,7 +147,7 @@ export function collectEntries(dir: string, names: readonly string[], problems: 
       entry.parts.set(key, part);
     }
   }
-  return { entries, skipped, skippedNames, foreign, flyway, atlas };
+  return { entries, skipped, skippedNames, foreign, flyway, atlas, sqlx };
 }
 
 /** What Atlas names its files: a 14-digit UTC timestamp, optionally `_<description>`. */

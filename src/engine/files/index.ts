@@ -12,3 +12,4 @@ export { makeFolder } from './make-folder.js';
 export { twoFilesPatch } from './text-diff.js';
 export { parseFlywayName, flywayVersionId, missingDownWords, type FlywayName } from './flyway-names.js';
 export { atlasSumEntries, formatAtlasSum, parseAtlasSum, atlasSumMismatch, type AtlasSumEntry, type AtlasFileBytes } from './atlas-sum.js';
+export { SQLX_NO_DOWN } from './sqlx-folder.js';

@@ -11,6 +11,7 @@ import { buildMigration, type Migration } from './migration.js';
 import { listFolder, readTextOrLarge } from './read-text.js';
 import { readStreamedSource, STREAM_ABOVE_BYTES } from './streamed-source.js';
 import { readSingleFile } from './single-file.js';
+import { sqlxMigration, sqlxUpOnlyProblem } from './sqlx-folder.js';
 import { parseSqlSource, type SqlSource } from './sql-source.js';
 import { compareVersions } from './version-order.js';
 
@@ -70,18 +71,19 @@ export function readMigrationFolder(dir: string, options: ReadOptions = {}): Mig
     return { dir, migrations: [], problems, skippedFiles: 0 };
   }
 
-  const { entries, skipped, skippedNames, foreign, flyway, atlas } = collectEntries(dir, names, problems);
+  const { entries, skipped, skippedNames, foreign, flyway, atlas, sqlx } = collectEntries(dir, names, problems);
   // Also when nothing was read: a --dir one level above Flyway's folders (db/ of db/migration) would apply nothing.
   if (flyway || entries.size === 0) problems.push(...flywaySubfolderProblems(dir, (name) => parseFlywayName(name) !== null));
   // An Atlas folder alone is in Atlas's order (file names, as bytes); mixed with other layouts, in version order.
   const all = [...entries.values()];
   const ordered = atlas > 0 && all.every((e) => e.single?.layout === 'atlas') ? atlasOrder(all) : all.sort((a, b) => compareVersions(a.version, b.version));
   if (atlas > 0) problems.push(...atlasSumProblems(dir, names), atlasUpOnlyProblem(dir, atlas));
+  if (sqlx > 0) problems.push(sqlxUpOnlyProblem(dir, sqlx));
   else if (!flyway && all.length > 0 && names.includes('atlas.sum')) {
     // Another tool's folder with an atlas.sum (Atlas authors it, goose or golang-migrate runs it): checked, a difference warns.
     const singles = all.filter((e) => e.single);
     const format = singles.length === 0 ? 'golang-migrate' : singles.length === all.length && singles.every((e) => e.single!.layout === singles[0]!.single!.layout) ? singles[0]!.single!.layout : null;
-    if (format !== null && format !== 'atlas') problems.push(...atlasSumProblems(dir, names, { format }));
+    if (format !== null && format !== 'atlas' && format !== 'sqlx') problems.push(...atlasSumProblems(dir, names, { format }));
   }
   const migrations: Migration[] = [];
   const listed = flyway ? new Set(names) : new Set<string>();
@@ -91,6 +93,8 @@ export function readMigrationFolder(dir: string, options: ReadOptions = {}): Mig
       ? flywayMigration(dir, entry, listed, previous, options.lazyDown ?? false, problems)
       : entry.single?.layout === 'atlas'
         ? atlasMigration(dir, entry, previous, problems)
+        : entry.single?.layout === 'sqlx'
+          ? sqlxMigration(dir, entry, previous, problems)
         : entry.single
         ? singleFileMigration(dir, entry, previous, problems)
         : pairMigration(dir, entry, previous, options, problems);
@@ -186,7 +190,7 @@ function unreadSummary(dir: string, skippedNames: readonly string[], foreign: nu
   }
   const unread = skipped + foreign;
   if (unread > 0 && read === 0) {
-    out.push(problem('no-migrations-read', dir, 0, `none of the ${unread} .sql file${unread === 1 ? '' : 's'} in the folder was read as a migration: an upgrade would apply nothing`, 'name the files <version>_<slug>.up.sql/.down.sql (or Flyway\'s V<version>__<description>.sql), or give goose/dbmate files their `-- +goose Up` / `-- migrate:up` line, or keep Atlas files with their atlas.sum' + named));
+    out.push(problem('no-migrations-read', dir, 0, `none of the ${unread} .sql file${unread === 1 ? '' : 's'} in the folder was read as a migration: an upgrade would apply nothing`, 'name the files <version>_<slug>.up.sql/.down.sql (or Flyway\'s V<version>__<description>.sql), or give goose/dbmate files their `-- +goose Up` / `-- migrate:up` line, or keep Atlas files with their atlas.sum; a folder of sqlx simple migrations is read when every .sql file in it is <number>_<name>.sql' + named));
   } else if (skipped > 0) {
     out.push(problem('skipped-files', dir, 0, `${skipped} .sql file${skipped === 1 ? ' was' : 's were'} skipped (not read as migrations)${named}`, 'rename or move them, or leave them if they are not migrations', 'warning'));
   }
