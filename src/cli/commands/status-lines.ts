@@ -29,6 +29,7 @@ export function otherToolLines(records: readonly OtherToolRecord[] | undefined, 
         ? `          take it over with: ${engine.commandAt(`stamp ${r.stampTargets.join(' ')}`, place)} (runs no SQL); \`upgrade\` refuses (exit 11) until then`
         : `          no stamp fits: ${engine.hintAt(r.problem ?? '', place)}; \`upgrade\` refuses (exit 11) until then`,
     );
+    if (r.changed && r.changed.length > 0) lines.push(`          warning: ${engine.changedWords(r)}`);
   }
   return lines;
 }

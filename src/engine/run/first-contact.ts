@@ -1,7 +1,7 @@
 import type { DatabaseAdapter } from '../dialects/adapter.js';
 import type { RevisionGraph } from '../graph/graph.js';
 import type { DatabaseState } from './database-state.js';
-import { OtherToolError, takeOver } from './other-tools-map.js';
+import { OtherToolError, sqlxChanged, takeOver } from './other-tools-map.js';
 import { readOtherTools, recordsApplied, type OtherToolReading, type OtherToolRecord } from './other-tools.js';
 import type { LogRow, StateStore } from './state-store.js';
 
@@ -19,7 +19,14 @@ export async function findOtherTools(db: DatabaseAdapter, graph: RevisionGraph):
   // On MySQL/MariaDB the atlas_schema_revisions database is the whole server's (Atlas keeps it there when its URL names
   // no database): it is this database's record only when it records a revision of this folder.
   const serverWide = (r: OtherToolReading) => db.syntax.name !== 'postgres' && r.tool === 'atlas' && r.table.includes('.') && !r.versions.some((v) => graph.has(v));
-  return (await readOtherTools(db)).filter((read) => !serverWide(read)).map((read) => ({ ...read, ...takeOver(graph, read) }));
+  return (await readOtherTools(db)).filter((read) => !serverWide(read)).map((read) => {
+    // sqlx: files changed since sqlx applied them are said (a warning), not refused.
+    const changed = sqlxChanged(graph, read);
+    const position = changed.length > 0 ? `${read.position}; CHANGED SINCE APPLIED (SHA-384 differs): ${changed.join(', ')}` : read.position;
+    // The checksums were read for this comparison only: status --json lists what differs, not every hash.
+    const { checksums: _, ...kept } = read;
+    return { ...kept, position, ...(changed.length > 0 ? { changed } : {}), ...takeOver(graph, read) };
+  });
 }
 
 /** The state, with the other tools' records read when migrate-tui has none of its own. */

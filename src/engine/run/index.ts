@@ -11,6 +11,6 @@ export * from './state-store.js';
 export * from './cancel.js';
 export { DEFAULT_LEASE, describeHolder, isStale, leaseJson, readLease, StaleLockError, type LeaseHolder, type LeaseSettings } from './lease-lock.js';
 export * from './other-tools.js';
-export { describeOtherTool, migratedBy, OtherToolError, otherToolWayOut, stampArguments, takeOverLines } from './other-tools-map.js';
+export { changedWords, describeOtherTool, migratedBy, OtherToolError, otherToolWayOut, stampArguments, takeOverLines } from './other-tools-map.js';
 export type { CoveredTarget, StampResult } from './stamp.js';
 export { findOtherTools, hasNoRecord, otherToolRefusal } from './first-contact.js';

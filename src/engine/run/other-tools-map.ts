@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { MigrateTuiError } from '../errors.js';
 import type { RevisionGraph } from '../graph/graph.js';
 import { versionRows } from '../plan/version-rows.js';
@@ -25,6 +27,11 @@ export function takeOver(graph: RevisionGraph, record: OtherToolReading): TakeOv
   if (record.tool === 'atlas' && record.dirty) {
     // Atlas resumes a revision at the statement after the last one applied, checking that those did not change.
     return refused( `${from} records a migration that stopped part-way: ${record.stopped ?? 'unknown'}. Atlas's own repair comes first: fix the cause and run \`atlas migrate apply\` again (it resumes at the statement that failed), or undo by hand what the file ran and \`atlas migrate set <the version before it>\` (which removes its row); then look again with \`migrate-tui status\``);
+  }
+  if (record.tool === 'sqlx' && record.dirty) {
+    // sqlx refuses too (MigrateError::Dirty), and says what its repair is: fix, then remove the row.
+    const first = (record.stopped ?? '').split(', ')[0] ?? '';
+    return refused( `${from} records migration ${record.stopped ?? 'unknown'} with success = false: it failed part-way (sqlx itself refuses: "migration ${first} is partially applied; fix and remove row from \`${record.table}\` table"). sqlx's own repair comes first: finish or undo by hand what the file ran, then \`DELETE FROM ${record.table} WHERE version = ${first}\`; then look again with \`migrate-tui status\`: the version is then pending`);
   }
   const byNumber = new Map<string, string>();
   for (const id of graph.ids()) if (/^\d+$/.test(id)) byNumber.set(BigInt(id).toString(), id);
@@ -66,6 +73,28 @@ export function takeOver(graph: RevisionGraph, record: OtherToolReading): TakeOv
   const heads = versionRows(graph, mapped);
   if (heads.length > 1 && mapped.size === graph.size) return fits(['heads']);
   return fits(heads);
+}
+
+/**
+ * sqlx: the applied versions whose file is not the one sqlx applied — its SHA-384 (of the file's
+ * bytes, as sqlx hashes it) differs from the checksum recorded. sqlx refuses to run then
+ * ("migration 2 was previously applied but has been modified"); here it is a warning: the stamp
+ * records the files as they are, and whether the change matters is the user's call.
+ */
+export function sqlxChanged(graph: RevisionGraph, record: OtherToolReading): string[] {
+  if (record.tool !== 'sqlx' || !record.checksums) return [];
+  const byNumber = new Map<string, string>();
+  for (const id of graph.ids()) if (/^\d+$/.test(id)) byNumber.set(BigInt(id).toString(), id);
+  return record.versions.filter((version) => {
+    const id = graph.has(version) ? version : /^-?\d+$/.test(version) ? byNumber.get(BigInt(version).toString()) : undefined;
+    const recorded = record.checksums![version];
+    if (id === undefined || !recorded) return false;
+    try {
+      return createHash('sha384').update(readFileSync(graph.get(id).upPath)).digest('hex') !== recorded;
+    } catch {
+      return false; // unreadable now: the folder's own problems say so
+    }
+  });
 }
 
 /** The stamp that takes a database over (one target or several), or why none fits. */
@@ -116,6 +145,13 @@ export function otherToolWayOut(record: OtherToolRecord): string {
   return `if the database is at ${at}, take it over with \`migrate-tui stamp ${targets.join(' ')}\` (records ${heads ? 'every revision' : `${targets.join(', ')} and what ${targets.length === 1 ? 'it is' : 'they are'} built on`} as applied; runs no SQL), then upgrade`;
 }
 
+/** sqlx: which files changed since sqlx applied them, as a sentence. */
+export function changedWords(r: Pick<OtherToolRecord, 'tool' | 'table' | 'changed'>): string {
+  const list = r.changed ?? [];
+  const one = list.length === 1;
+  return `the file${one ? '' : 's'} of version${one ? '' : 's'} ${andList([...list])} ${one ? 'is' : 'are'} not what ${r.tool} applied (SHA-384 differs from ${r.table}.checksum; ${r.tool} itself would refuse to run: "previously applied but has been modified"): the stamp records ${one ? 'it' : 'them'} as ${one ? 'it is' : 'they are'} now, so check what changed and apply the difference by hand if the database needs it`;
+}
+
 /** `a`, `a and b`, `a, b and c`. */
 function andList(items: readonly string[]): string {
   return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]!}`;
@@ -144,8 +180,11 @@ export function takeOverLines(records: readonly OtherToolRecord[] | undefined, t
         ? ' (a Spring Boot application runs it at start while flyway-core is on its classpath: set spring.flyway.enabled=false)'
         : r.tool === 'atlas'
           ? ' (an `atlas migrate apply` step in CI or a deploy script, or the Atlas Operator\'s AtlasMigration resource in Kubernetes)'
-          : '';
-    return [...warning, `taking over from ${r.tool}: its ${r.table} is left as it was (migrate-tui never writes it); stop running ${r.tool} on this database${where}, and drop the table when you no longer need it`];
+          : r.tool === 'sqlx'
+            ? ' (an application that embeds its migrations runs them at start: a `sqlx::migrate!(…).run(…)` call in its code; or `sqlx migrate run` in CI or a deploy script)'
+            : '';
+    const changed = r.changed && r.changed.length > 0 ? [`warning: ${changedWords(r)}`] : [];
+    return [...warning, ...changed, `taking over from ${r.tool}: its ${r.table} is left as it was (migrate-tui never writes it); stop running ${r.tool} on this database${where}, and drop the table when you no longer need it`];
   });
 }
 

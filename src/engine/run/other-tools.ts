@@ -9,7 +9,7 @@ import { compareVersions } from '../files/version-order.js';
  * not migrated again from revision 1. Reads only: one catalogue query, then one SELECT per
  * table found; never a write, never a lock of migrate-tui's.
  */
-export type OtherToolName = 'golang-migrate' | 'dbmate' | 'goose' | 'flyway' | 'alembic' | 'atlas';
+export type OtherToolName = 'golang-migrate' | 'dbmate' | 'goose' | 'flyway' | 'alembic' | 'atlas' | 'sqlx';
 
 export interface OtherToolRecord {
   readonly tool: OtherToolName;
@@ -17,7 +17,7 @@ export interface OtherToolRecord {
   readonly table: string;
   /** The versions it records as applied (golang-migrate: its one current version), in its order. */
   readonly versions: readonly string[];
-  /** golang-migrate's dirty flag; Flyway: a failed entry is recorded; Atlas: a revision partly applied or with an error. */
+  /** golang-migrate's dirty flag; Flyway: a failed entry is recorded; Atlas: a revision partly applied or with an error; sqlx: a row with success = false. */
   readonly dirty: boolean;
   /** Where it stands, in words: `version 3, not dirty`. */
   readonly position: string;
@@ -27,8 +27,12 @@ export interface OtherToolRecord {
   readonly stampTargets: readonly string[] | null;
   /** Flyway: the version `flyway baseline` marked (it and every version below it count as applied, with no row of their own). */
   readonly baseline?: string;
-  /** Atlas: the revisions that stopped part-way, in words (`20240101000000 (2 of 5 statements, error: …)`). */
+  /** Atlas: the revisions that stopped part-way, in words (`20240101000000 (2 of 5 statements, error: …)`); sqlx: the versions with success = false (`4`). */
   readonly stopped?: string;
+  /** sqlx: each applied version's checksum as recorded (SHA-384 of the file, hex), to compare with the file now. */
+  readonly checksums?: Readonly<Record<string, string>>;
+  /** sqlx: the applied versions whose file is not the one sqlx applied (its SHA-384 differs from the recorded checksum). */
+  readonly changed?: readonly string[];
   /** The session could not read the table (a missing grant): what it records is unknown. */
   readonly unreadable?: boolean;
   /** Why no stamp is suggested (an unknown version, holes, dirty, a layout migrate-tui does not map); null when `stamp` is set or nothing is applied. */
@@ -36,7 +40,7 @@ export interface OtherToolRecord {
 }
 
 /** The tables looked for, whatever tool they turn out to be (schema_migrations: golang-migrate with a `dirty` column, else dbmate; schema_version: Flyway before 5, with Flyway's columns). */
-export const OTHER_TOOL_TABLES = ['schema_migrations', 'goose_db_version', 'flyway_schema_history', 'schema_version', 'alembic_version', 'atlas_schema_revisions'] as const;
+export const OTHER_TOOL_TABLES = ['schema_migrations', 'goose_db_version', 'flyway_schema_history', 'schema_version', 'alembic_version', 'atlas_schema_revisions', '_sqlx_migrations'] as const;
 
 /** Where Atlas keeps its table when its URL names no schema (PostgreSQL) or database (MySQL): a schema of the table's own name. */
 const ATLAS_OWN_SCHEMA = 'atlas_schema_revisions.atlas_schema_revisions';
@@ -83,6 +87,7 @@ function toolOf(table: string, columns: ReadonlySet<string>): OtherToolName | nu
   if (table === 'goose_db_version') return has('version_id', 'is_applied', 'id') ? 'goose' : null;
   // Flyway 5 renamed its table: before, it was schema_version (with a version_rank column besides).
   if (table === 'flyway_schema_history' || table === 'schema_version') return has('version', 'type', 'success', 'installed_rank') ? 'flyway' : null;
+  if (table === '_sqlx_migrations') return has('version', 'success', 'checksum') ? 'sqlx' : null;
   if (table.endsWith('atlas_schema_revisions')) return has('version', 'type', 'applied', 'total', 'error') ? 'atlas' : null;
   return table === 'alembic_version' && has('version_num') ? 'alembic' : null;
 }
@@ -138,6 +143,7 @@ async function readRecord(db: DatabaseAdapter, tool: OtherToolName, table: strin
     const position = (baseline !== undefined ? `baseline ${baseline}; ` : '') + appliedWords(versions) + (failed.length > 0 ? `; FAILED: ${failed.join(', ')}` : '');
     return { tool: 'flyway', table, versions, dirty: failed.length > 0, position, ...(baseline !== undefined ? { baseline } : {}) };
   }
+  if (tool === 'sqlx') return readSqlx(table, await select<{ version: unknown; success: unknown; checksum: unknown }>(['version', 'success', 'checksum']));
   if (tool === 'atlas') return readAtlas(table, await select<AtlasRow>(['version', 'type', 'applied', 'total', 'error']));
   const versions = (await select<{ version_num: unknown }>(['version_num'])).map((r) => text(r.version_num)).sort();
   return { tool: 'alembic', table, versions, dirty: false, position: versions.length === 0 ? 'no version (nothing applied)' : `version_num ${versions.join(', ')}` };
@@ -166,6 +172,23 @@ function readAtlas(table: string, rows: readonly AtlasRow[]): OtherToolReading {
   const partWords = partial.map((r) => `${text(r.version)} (${Number(r.applied)} of ${Number(r.total)} statements${r.error !== null && r.error !== undefined && text(r.error) !== '' ? `, error: ${text(r.error).slice(0, 120)}` : ''})`);
   const position = (baseline ? `baseline ${text(baseline.version)}; ` : '') + appliedWords(versions) + (partial.length > 0 ? `; PARTLY APPLIED: ${partWords.join(', ')}` : '');
   return { tool: 'atlas', table, versions, dirty: partial.length > 0, position, ...(partial.length > 0 ? { stopped: partWords.join(', ') } : {}) };
+}
+
+/**
+ * sqlx's _sqlx_migrations (sqlx-core/src/migrate, each driver's migrate.rs): a row per applied
+ * version (a BIGINT), its checksum (SHA-384 of the file, BYTEA/BLOB) and `success`. A row with
+ * success = false is a migration that failed part-way (MySQL writes it before running the file):
+ * sqlx refuses to run until it is removed ("migration 4 is partially applied; fix and remove row
+ * from `_sqlx_migrations` table").
+ */
+function readSqlx(table: string, rows: readonly { version: unknown; success: unknown; checksum: unknown }[]): OtherToolReading {
+  const failed = inVersionOrder(rows.filter((r) => !truthy(r.success)).map((r) => text(r.version)));
+  const applied = rows.filter((r) => truthy(r.success));
+  const versions = inVersionOrder(applied.map((r) => text(r.version)));
+  const checksums: Record<string, string> = {};
+  for (const r of applied) checksums[text(r.version)] = Buffer.isBuffer(r.checksum) || r.checksum instanceof Uint8Array ? Buffer.from(r.checksum).toString('hex') : '';
+  const position = appliedWords(versions) + (failed.length > 0 ? `; FAILED (success = false): ${failed.join(', ')}` : '');
+  return { tool: 'sqlx', table, versions, dirty: failed.length > 0, position, checksums, ...(failed.length > 0 ? { stopped: failed.join(', ') } : {}) };
 }
 
 function appliedWords(versions: readonly string[]): string {
