@@ -29,14 +29,14 @@ import { compareVersions } from '../src/engine/files/version-order.js';
  * A failing step is "theirs" when the native client fails on the same SQL too, else "ours".
  *
  * Usage: node dist/bench/real-folders.js <projects.json> [--only name,…] [--db sqlite,postgres,mariadb] [--out results.json]
- * projects.json: [{ "name", "repo", "commit", "path", "layout": "golang-migrate"|"goose"|"dbmate"|"popx"|"flyway"|"atlas",
+ * projects.json: [{ "name", "repo", "commit", "path", "layout": "golang-migrate"|"goose"|"dbmate"|"popx"|"flyway"|"atlas"|"sqlx",
  *                   "databases": { "postgres"|"mariadb"|"sqlite": "<folder>" } }]
  * Folders are absolute or relative to the JSON file. Servers are throwaway, on loopback, one
  * database at a time; every spawn has a timeout.
  */
 
 type Db = 'postgres' | 'mariadb' | 'sqlite';
-type Layout = 'golang-migrate' | 'goose' | 'dbmate' | 'popx' | 'flyway' | 'atlas';
+type Layout = 'golang-migrate' | 'goose' | 'dbmate' | 'popx' | 'flyway' | 'atlas' | 'sqlx';
 interface Project {
   name: string;
   repo?: string;
@@ -148,6 +148,17 @@ function readPairs(dir: string, layout: Layout, db: Db): Pair[] {
       const at = base.indexOf('_');
       return { version: at < 0 ? base : base.slice(0, at), slug: (at < 0 ? 'migration' : base.slice(at + 1)).replace(/[^A-Za-z0-9_]/g, '_'), up: readFileSync(join(dir, f), 'utf8'), down: null, source: f };
     });
+  }
+  if (layout === 'sqlx') {
+    // sqlx simple migrations: every <i64>_<description>.sql, whole, up-only, in order of the number
+    // (sorted by the caller); `-- no-transaction` at the very start runs it outside a transaction.
+    return files
+      .filter((f) => /^[0-9]+_.*\.sql$/.test(f) && !/\.(up|down)\.sql$/.test(f))
+      .map((f) => {
+        const at = f.indexOf('_');
+        const text = readFileSync(join(dir, f), 'utf8');
+        return { version: f.slice(0, at), slug: f.slice(at + 1, -'.sql'.length).replace(/[^A-Za-z0-9_]/g, '_'), up: (text.startsWith('-- no-transaction') ? '-- migrate:transaction off\n' : '') + text, down: null, source: f };
+      });
   }
   const key = (v: string, s: string) => `${v}_${s}`;
   if (layout === 'popx') {
