@@ -51,7 +51,11 @@ export function readSqlxFolder(dir: string, names: readonly string[], problems: 
   for (const name of sql) {
     const text = readText(join(dir, name), problems);
     texts.set(name, text);
-    if (text !== null && singleFileLayout(text) !== null) marked = true;
+    // A goose or dbmate folder: the files not read yet are read by the caller, as before.
+    if (text !== null && singleFileLayout(text) !== null) {
+      marked = true;
+      break;
+    }
   }
   if (!marked) problems.push(...sameNumber(dir, sql));
   return { sqlx: !marked, texts };
