@@ -1,4 +1,4 @@
-import { describeOtherTool, hintAt, recordsApplied, type CommandPlace, type OtherToolRecord } from '../engine/index.js';
+import { hintAt, recordsApplied, type CommandPlace, type OtherToolRecord } from '../engine/index.js';
 import { keyOf, RESOLVE_CHOICE_KEYS as K } from './keymap.js';
 
 /**
@@ -51,12 +51,16 @@ function keyHint(error: unknown): string | undefined {
 
 const stampKey = (): string => keyOf('stamp');
 
-/** The status bar's words on first contact with a database another tool migrated; null otherwise. */
+/**
+ * The status bar's words on first contact with a database another tool migrated; null otherwise.
+ * The way on comes first and the table's details last: the line is cut at the terminal's width,
+ * and a dbmate table's list of versions alone filled 80 columns and hid the stamp.
+ */
 export function otherToolNotice(records: readonly OtherToolRecord[] | undefined, place: CommandPlace = { url: false }): string | null {
   const r = (records ?? []).find(recordsApplied);
   if (!r) return null;
   const way = r.stamp !== null ? `stamp ${r.stamp} (${stampKey()}) takes it over` : `no stamp fits (${hintAt('`migrate-tui status`', place)} says why)`;
   // Short: it shares the status line with the dialect (and the database, when it fits).
-  const who = r.unreadable ? `${r.tool}'s ${r.table} is here (this user may not read it)` : `migrated by ${describeOtherTool(r)}`;
-  return `${who}, no migrate-tui record: ${way}`;
+  const who = r.unreadable ? `${r.tool}'s ${r.table} is here (this user may not read it)` : `migrated by ${r.tool}`;
+  return `${who}: ${way} · no migrate-tui record${r.unreadable ? '' : `; ${r.table}: ${r.position}`}`;
 }
