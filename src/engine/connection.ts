@@ -211,7 +211,10 @@ export function parseDatabaseUrl(url: string, source: string, cwd: string): Conn
   }
   const kind = scheme === 'postgres' || scheme === 'postgresql' ? 'postgres' : scheme === 'mysql' || scheme === 'mariadb' ? 'mysql' : null;
   if (!kind) {
-    throw new UsageError(`unsupported database URL scheme "${scheme ?? '?'}:" (from ${source})`, 'use postgres://, postgresql://, mysql://, mariadb:// or sqlite:', { source });
+    // SQLAlchemy's dialect+driver (alembic.ini's sqlalchemy.url): the same URL without the driver.
+    const plain = scheme?.includes('+') ? scheme.slice(0, scheme.indexOf('+')) : null;
+    const sqlalchemy = plain === 'postgresql' || plain === 'postgres' || plain === 'mysql' || plain === 'mariadb' ? `; "${scheme}" is SQLAlchemy's dialect+driver spelling: write ${plain}:// (the rest as it is)` : '';
+    throw new UsageError(`unsupported database URL scheme "${scheme ?? '?'}:" (from ${source})`, `use postgres://, postgresql://, mysql://, mariadb:// or sqlite:${sqlalchemy}`, { source });
   }
   const databaseName = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
   if (!databaseName) throw new UsageError(`the database URL from ${source} names no database`, `add it after the host: ${scheme}://host/<database>`, { source });
