@@ -1,0 +1,103 @@
+import test from 'ava';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { atlasSumEntries, formatAtlasSum } from '../src/engine/index.js';
+import { cli } from './helpers/cli.js';
+import { withDb } from './helpers/databases.js';
+import { makeFolder } from './helpers/folders.js';
+import { openScreen } from './helpers/screen.js';
+
+/**
+ * What a user switching from dbmate, Atlas or Alembic met, on SQLite in process: the first-contact
+ * status bar at 80 columns, an Atlas folder whose atlas.sum does not match (the TUI's upgrade,
+ * the hint's path), the diff tab and the rollback console after a stamp, SQLAlchemy's URLs.
+ */
+const DBMATE = {
+  '20240101000000_create_users.sql': '-- migrate:up\nCREATE TABLE users (id integer PRIMARY KEY);\n\n-- migrate:down\nDROP TABLE users;\n',
+  '20240102000000_add_name.sql': '-- migrate:up\nALTER TABLE users ADD COLUMN name text;\n\n-- migrate:down\nALTER TABLE users DROP COLUMN name;\n',
+};
+
+async function sqlite(statements: readonly string[]): Promise<string> {
+  const file = join(mkdtempSync(join(tmpdir(), 'migrate-tui-switch-')), 'db.sqlite');
+  writeFileSync(file, '');
+  const url = `sqlite:${file}`;
+  await withDb(url, async (db) => {
+    for (const s of statements) await db.execute(s);
+  });
+  return url;
+}
+
+const dbmateDatabase = () =>
+  sqlite(['CREATE TABLE users (id integer PRIMARY KEY, name text)', 'CREATE TABLE schema_migrations (version varchar(128) PRIMARY KEY)', "INSERT INTO schema_migrations VALUES ('20240101000000'), ('20240102000000')"]);
+
+test('the status bar at 80 columns on a database dbmate migrated names the stamp that takes it over (the list of versions came first and hid it)', async (t) => {
+  const s = await openScreen({ migrations: makeFolder(DBMATE), url: await dbmateDatabase(), width: 80, height: 24 });
+  try {
+    const frame = await s.waitFor(/migrated by dbmate/);
+    t.regex(frame, /migrated by dbmate: stamp 20240102000000 \(s\) takes it over/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('after a stamp, the diff tab does not say the applied SQL matches the file (no SQL ran), and the rollback console says the step was a stamp', async (t) => {
+  const dir = makeFolder(DBMATE);
+  const url = await dbmateDatabase();
+  t.is((await cli(['--url', url, '--dir', dir, 'stamp', '20240102000000'])).code, 0);
+  const s = await openScreen({ migrations: dir, url, width: 120, height: 30 });
+  try {
+    await s.waitFor(/at 20240102000000/);
+    await s.press('\t', '\t');
+    const diff = await s.waitFor(/recorded as applied by a stamp/);
+    t.notRegex(diff, /applied SQL matches the file/);
+  } finally {
+    await s.close();
+  }
+  const r = await openScreen({ migrations: dir, url, width: 120, height: 30, variant: 'rollback' });
+  try {
+    const frame = await r.waitFor(/Rollback console/);
+    t.regex(frame, /latest 20240102000000 add name — stamped, no SQL ran · by /);
+  } finally {
+    await r.close();
+  }
+});
+
+const ATLAS = { '1_first.sql': 'CREATE TABLE a (id int);\n', '2_second.sql': 'CREATE TABLE b (id int);\n' };
+const atlasFolder = (edit: Record<string, string>) => {
+  const sum = formatAtlasSum(atlasSumEntries(Object.entries(ATLAS).map(([name, text]) => ({ name, bytes: Buffer.from(text) }))));
+  return makeFolder({ ...ATLAS, ...edit, 'atlas.sum': sum });
+};
+
+test("the TUI's upgrade on an Atlas folder whose atlas.sum does not match is refused before the confirmation (it was refused only after y)", async (t) => {
+  const s = await openScreen({ migrations: atlasFolder({ '2_second.sql': 'CREATE TABLE b (id int, x int);\n' }), width: 120, height: 30 });
+  try {
+    await s.waitFor(/2 pending/);
+    await s.press('U');
+    const refused = await s.waitFor(/REFUSED — nothing ran/);
+    t.regex(refused, /changed since atlas\.sum was written/);
+    t.notRegex(refused, /Upgrade to heads\?/);
+  } finally {
+    await s.close();
+  }
+});
+
+test("an edited Atlas file's hint restores it by the path check printed (git checkout -- migrations/2_second.sql), not its bare name", async (t) => {
+  const work = mkdtempSync(join(tmpdir(), 'migrate-tui-switch-'));
+  mkdirSync(join(work, 'migrations'));
+  const dir = atlasFolder({ '2_second.sql': 'CREATE TABLE b (id int, x int);\n' });
+  const run = await cli(['--dir', dir, 'check']);
+  t.is(run.code, 1);
+  t.true(run.stdout.includes(`git checkout -- ${join(dir, '2_second.sql')}`), run.stdout);
+});
+
+test("SQLAlchemy's URLs (alembic.ini's sqlalchemy.url): a dialect+driver scheme and sqlite:/// say how migrate-tui spells them", async (t) => {
+  const driver = await cli(['--url', 'postgresql+psycopg2://app@localhost/app', 'status']);
+  t.is(driver.code, 2);
+  t.regex(driver.stderr, /"postgresql\+psycopg2" is SQLAlchemy's dialect\+driver spelling: write postgresql:\/\//);
+  const cwd = mkdtempSync(join(tmpdir(), 'migrate-tui-switch-'));
+  const dir = makeFolder(DBMATE);
+  const file = await cli(['--url', 'sqlite:///no-such-app.db', '--dir', dir, 'status'], { cwd });
+  t.regex(file.stderr, /no database at \/no-such-app\.db/);
+  t.regex(file.stderr, /SQLAlchemy \(alembic\.ini\) reads sqlite:\/\/\/no-such-app\.db as no-such-app\.db in the working directory, migrate-tui as \/no-such-app\.db: write sqlite:\.\/no-such-app\.db/);
+});
