@@ -101,3 +101,20 @@ test("SQLAlchemy's URLs (alembic.ini's sqlalchemy.url): a dialect+driver scheme 
   t.regex(file.stderr, /no database at \/no-such-app\.db/);
   t.regex(file.stderr, /SQLAlchemy \(alembic\.ini\) reads sqlite:\/\/\/no-such-app\.db as no-such-app\.db in the working directory, migrate-tui as \/no-such-app\.db: write sqlite:\.\/no-such-app\.db/);
 });
+
+test("a Flyway folder with an R__ file: status still shows the database Flyway migrated and the stamp (it stopped with exit 3 and the TUI would not open), while upgrade refuses", async (t) => {
+  const dir = makeFolder({ 'V1__a.sql': 'CREATE TABLE a (id int);\n', 'V2__b.sql': 'CREATE TABLE b (id int);\n', 'R__views.sql': 'CREATE VIEW v AS SELECT 1;\n' });
+  const url = await sqlite([
+    'CREATE TABLE a (id int)',
+    'CREATE TABLE b (id int)',
+    'CREATE TABLE flyway_schema_history (installed_rank INT NOT NULL PRIMARY KEY, version VARCHAR(50), description VARCHAR(200) NOT NULL, type VARCHAR(20) NOT NULL, script VARCHAR(1000) NOT NULL, checksum INT, installed_by VARCHAR(100) NOT NULL, installed_on TEXT NOT NULL, execution_time INT NOT NULL, success BOOLEAN NOT NULL)',
+    "INSERT INTO flyway_schema_history VALUES (1, '1', 'a', 'SQL', 'V1__a.sql', 1, 'me', '2024-01-01', 1, 1), (2, '2', 'b', 'SQL', 'V2__b.sql', 1, 'me', '2024-01-01', 1, 1), (3, NULL, 'views', 'SQL', 'R__views.sql', 1, 'me', '2024-01-01', 1, 1)",
+  ]);
+  const status = await cli(['--url', url, '--dir', dir, 'status']);
+  t.is(status.code, 0, status.stderr);
+  t.regex(status.stdout, /take it over with: migrate-tui --url <url> stamp 2/);
+  t.regex(status.stderr, /warning: 1 problem in /);
+  const up = await cli(['--url', url, '--dir', dir, '--yes', 'upgrade']);
+  t.is(up.code, 3);
+  t.regex(up.stderr, /R__views\.sql: error: a Flyway repeatable migration/);
+});
