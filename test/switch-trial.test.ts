@@ -118,3 +118,17 @@ test("a Flyway folder with an R__ file: status still shows the database Flyway m
   t.is(up.code, 3);
   t.regex(up.stderr, /R__views\.sql: error: a Flyway repeatable migration/);
 });
+
+test("no migrations/ folder, but dbmate's db/migrations or an alembic.ini beside it: the error names what to do with them", async (t) => {
+  const cwd = mkdtempSync(join(tmpdir(), 'migrate-tui-switch-'));
+  mkdirSync(join(cwd, 'db', 'migrations'), { recursive: true });
+  writeFileSync(join(cwd, 'db', 'migrations', '20240101000000_a.sql'), DBMATE['20240101000000_create_users.sql']);
+  const dbmate = await cli(['--url', 'sqlite::memory:', 'status'], { cwd });
+  t.is(dbmate.code, 3);
+  t.true(dbmate.stderr.includes(`${join(cwd, 'db/migrations')} is there (dbmate's default folder, and golang-migrate's usual one): its files are read as they are, so pass --dir ${join(cwd, 'db/migrations')}`), dbmate.stderr);
+  const alembic = mkdtempSync(join(tmpdir(), 'migrate-tui-switch-'));
+  writeFileSync(join(alembic, 'alembic.ini'), '[alembic]\nscript_location = alembic\n');
+  const run = await cli(['--url', 'sqlite::memory:', 'status'], { cwd: alembic });
+  t.is(run.code, 3);
+  t.regex(run.stderr, /an alembic\.ini is there: .*`migrate-tui --dir sql --dialect <d> import alembic`/);
+});
