@@ -132,3 +132,15 @@ test("no migrations/ folder, but dbmate's db/migrations or an alembic.ini beside
   t.is(run.code, 3);
   t.regex(run.stderr, /an alembic\.ini is there: .*`migrate-tui --dir sql --dialect <d> import alembic`/);
 });
+
+test("golang-migrate's MySQL URL (tcp(host:port)) and Flyway's JDBC URL say how migrate-tui spells them (the first blamed the password's percent-encoding)", async (t) => {
+  const go = await cli(['--url', 'mysql://app:secret@tcp(127.0.0.1:3306)/app', 'status']);
+  t.is(go.code, 2);
+  t.regex(go.stderr, /its tcp\(…\) host is the Go MySQL driver's spelling \(golang-migrate's URLs\)/);
+  t.regex(go.stderr, /write it as mysql:\/\/user:pass@host:3306\/db/);
+  t.notRegex(go.stderr, /percent-encoded/);
+  t.false(go.stderr.includes('secret'));
+  const jdbc = await cli(['--url', 'jdbc:postgresql://127.0.0.1:5432/app', 'status']);
+  t.is(jdbc.code, 2);
+  t.regex(jdbc.stderr, /a JDBC URL \(Flyway's\) is written without `jdbc:`, with the user and password in it: postgresql:\/\/user:pass@host\/db/);
+});

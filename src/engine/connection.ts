@@ -183,6 +183,9 @@ export function parseDatabaseUrl(url: string, source: string, cwd: string): Conn
     const path = file === ':memory:' ? file : isAbsolute(file) ? file : resolve(cwd, file);
     return { kind: 'sqlite', url, file: path, display: `sqlite:${file}`, databaseName: file.split('/').pop()!, source, dialectHint: 'sqlite' };
   }
+  // golang-migrate's MySQL URLs carry the Go driver's DSN (`user:pass@tcp(host:3306)/db`), which no URL parser reads.
+  const goDsn = /^(mysql|mariadb):\/\/([^@]*@)?(?:tcp|unix)\(([^)]*)\)(\/.*)?$/i.exec(url);
+  if (goDsn) throw new UsageError(`cannot read the database URL from ${source}: its tcp(…) host is the Go MySQL driver's spelling (golang-migrate's URLs), not a URL's`, `write it as ${goDsn[1]!.toLowerCase()}://user:pass@host:3306/db (the host and port without tcp(…))`, { source });
   let parsed: URL;
   const encodingHint = 'a password (or user name) with @ # / ? % or : must be percent-encoded in a URL (@ → %40, # → %23, / → %2F, ? → %3F, % → %25, : → %3A); DB_PASSWORD takes it as it is';
   // A raw @ # / or ? in the password is the usual cause of an unreadable URL: say so first.
@@ -214,7 +217,9 @@ export function parseDatabaseUrl(url: string, source: string, cwd: string): Conn
     // SQLAlchemy's dialect+driver (alembic.ini's sqlalchemy.url): the same URL without the driver.
     const plain = scheme?.includes('+') ? scheme.slice(0, scheme.indexOf('+')) : null;
     const sqlalchemy = plain === 'postgresql' || plain === 'postgres' || plain === 'mysql' || plain === 'mariadb' ? `; "${scheme}" is SQLAlchemy's dialect+driver spelling: write ${plain}:// (the rest as it is)` : '';
-    throw new UsageError(`unsupported database URL scheme "${scheme ?? '?'}:" (from ${source})`, `use postgres://, postgresql://, mysql://, mariadb:// or sqlite:${sqlalchemy}`, { source });
+    // Flyway's JDBC URLs (flyway.conf, spring.datasource.url) keep the user and password apart.
+    const jdbc = scheme === 'jdbc' ? `; a JDBC URL (Flyway's) is written without \`jdbc:\`, with the user and password in it: ${/^jdbc:(postgresql|mysql|mariadb):/i.exec(url)?.[1]?.toLowerCase() ?? 'postgresql'}://user:pass@host/db` : '';
+    throw new UsageError(`unsupported database URL scheme "${scheme ?? '?'}:" (from ${source})`, `use postgres://, postgresql://, mysql://, mariadb:// or sqlite:${sqlalchemy}${jdbc}`, { source });
   }
   const databaseName = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
   if (!databaseName) throw new UsageError(`the database URL from ${source} names no database`, `add it after the host: ${scheme}://host/<database>`, { source });
