@@ -144,3 +144,13 @@ test("golang-migrate's MySQL URL (tcp(host:port)) and Flyway's JDBC URL say how 
   t.is(jdbc.code, 2);
   t.regex(jdbc.stderr, /a JDBC URL \(Flyway's\) is written without `jdbc:`, with the user and password in it: postgresql:\/\/user:pass@host\/db/);
 });
+
+test("golang-migrate's URL settings (x-migrations-table) and pgx5:// say what to do; the server refused the first as an unknown parameter, and a renamed table hides what golang-migrate applied", async (t) => {
+  const table = await cli(['--url', 'postgres://app@127.0.0.1:1/app?sslmode=disable&x-migrations-table=my_migrations', 'status']);
+  t.is(table.code, 2);
+  t.regex(table.stderr, /has x-migrations-table, a setting of golang-migrate's/);
+  t.regex(table.stderr, /rename that table to schema_migrations before anything else/);
+  const pgx = await cli(['--url', 'pgx5://app@127.0.0.1:1/app', 'status']);
+  t.is(pgx.code, 2);
+  t.regex(pgx.stderr, /"pgx5:" is golang-migrate's pgx driver: write postgres:\/\//);
+});

@@ -217,10 +217,15 @@ export function parseDatabaseUrl(url: string, source: string, cwd: string): Conn
     // SQLAlchemy's dialect+driver (alembic.ini's sqlalchemy.url): the same URL without the driver.
     const plain = scheme?.includes('+') ? scheme.slice(0, scheme.indexOf('+')) : null;
     const sqlalchemy = plain === 'postgresql' || plain === 'postgres' || plain === 'mysql' || plain === 'mariadb' ? `; "${scheme}" is SQLAlchemy's dialect+driver spelling: write ${plain}:// (the rest as it is)` : '';
+    // golang-migrate's PostgreSQL schemes (its pgx drivers).
+    const pgx = scheme === 'pgx' || scheme === 'pgx4' || scheme === 'pgx5' ? `; "${scheme}:" is golang-migrate's pgx driver: write postgres:// (the rest as it is)` : '';
     // Flyway's JDBC URLs (flyway.conf, spring.datasource.url) keep the user and password apart.
     const jdbc = scheme === 'jdbc' ? `; a JDBC URL (Flyway's) is written without \`jdbc:\`, with the user and password in it: ${/^jdbc:(postgresql|mysql|mariadb):/i.exec(url)?.[1]?.toLowerCase() ?? 'postgresql'}://user:pass@host/db` : '';
-    throw new UsageError(`unsupported database URL scheme "${scheme ?? '?'}:" (from ${source})`, `use postgres://, postgresql://, mysql://, mariadb:// or sqlite:${sqlalchemy}${jdbc}`, { source });
+    throw new UsageError(`unsupported database URL scheme "${scheme ?? '?'}:" (from ${source})`, `use postgres://, postgresql://, mysql://, mariadb:// or sqlite:${sqlalchemy}${pgx}${jdbc}`, { source });
   }
+  // golang-migrate's own settings ride in its URLs' query (x-migrations-table…): the server refused them as unknown parameters.
+  const goSetting = [...parsed.searchParams.keys()].find((k) => k.startsWith('x-'));
+  if (goSetting) throw new UsageError(`the database URL from ${source} has ${goSetting}, a setting of golang-migrate's (its x- parameters), which the database server does not know`, `remove it from the URL${goSetting === 'x-migrations-table' ? `; migrate-tui looks for golang-migrate's table as schema_migrations only, so it does not see what a table of another name records: rename that table to schema_migrations before anything else, and \`migrate-tui status\` names the stamp that takes the database over` : ''}`, { source, parameter: goSetting });
   const databaseName = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
   if (!databaseName) throw new UsageError(`the database URL from ${source} names no database`, `add it after the host: ${scheme}://host/<database>`, { source });
   return { kind, url, display: displayUrl(parsed), databaseName, source, ...(scheme === 'mariadb' ? { dialectHint: 'mariadb' as const } : {}) };
