@@ -1,5 +1,5 @@
 import test from 'ava';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { atlasSumEntries, formatAtlasSum } from '../src/engine/index.js';
@@ -153,4 +153,21 @@ test("golang-migrate's URL settings (x-migrations-table) and pgx5:// say what to
   const pgx = await cli(['--url', 'pgx5://app@127.0.0.1:1/app', 'status']);
   t.is(pgx.code, 2);
   t.regex(pgx.stderr, /"pgx5:" is golang-migrate's pgx driver: write postgres:\/\//);
+});
+
+test('revision -m on a dbmate head writes a dbmate file (as `dbmate new` does), not an .up.sql/.down.sql pair dbmate refuses; --revises elsewhere adds the header; --branch writes our layout', async (t) => {
+  const dir = makeFolder(DBMATE);
+  const run = await cli(['--dir', dir, '--json', 'revision', '-m', 'add posts', '--id', '20240103000000']);
+  t.is(run.code, 0, run.stderr);
+  const path = join(dir, '20240103000000_add_posts.sql');
+  t.like(JSON.parse(run.stdout), { id: '20240103000000', upPath: path, downPath: path, revises: ['20240102000000'] });
+  t.is(readFileSync(path, 'utf8'), '-- migrate:up\n\n\n-- migrate:down\n\n');
+  const text = await cli(['--dir', dir, 'revision', '-m', 'fork', '--id', '20240104000000', '--revises', '20240101000000']);
+  t.is(text.stdout, `created revision 20240104000000\n  ${join(dir, '20240104000000_fork.sql')}\n`);
+  t.true(readFileSync(join(dir, '20240104000000_fork.sql'), 'utf8').startsWith('-- migrate:revises 20240101000000\n\n-- migrate:up\n'));
+  const check = await cli(['--dir', dir, '--json', 'heads']);
+  t.regex(check.stdout, /20240103000000/);
+  t.regex(check.stdout, /20240104000000/);
+  t.is((await cli(['--dir', dir, 'revision', '-m', 'labelled', '--id', '20240105000000', '--revises', '20240103000000', '--branch', 'extra'])).code, 0);
+  t.true(existsSync(join(dir, '20240105000000_labelled.up.sql')));
 });

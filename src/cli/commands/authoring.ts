@@ -77,7 +77,7 @@ export function mergeCommand(project: Project, options: { message?: string; revi
 }
 
 function writtenResult(what: string, w: WrittenRevision): CommandResult {
-  const lines = [w.upPath, ...(w.downPath !== null ? [w.downPath] : []), ...(w.sumPath ? [`${w.sumPath} (written again with it, as \`atlas migrate new\` does)`] : [])];
+  const lines = [w.upPath, ...(w.downPath !== null && w.downPath !== w.upPath ? [w.downPath] : []), ...(w.sumPath ? [`${w.sumPath} (written again with it, as \`atlas migrate new\` does)`] : [])];
   return {
     text: `${what} ${w.id}\n${lines.map((l) => `  ${l}\n`).join('')}`,
     json: { id: w.id, upPath: w.upPath, downPath: w.downPath, ...(w.sumPath ? { sumPath: w.sumPath } : {}), revises: [...w.revises] },

@@ -100,7 +100,7 @@ export function writeFiles(ctx: TuiContext, what: { label: string; title: (id: s
     void ctx.session.reload().then(() => {
       ctx.refresh();
       ctx.selectRevision(written.id);
-      ctx.setFlow(resultFlow(true, what.title(written.id), [written.upPath, ...(written.downPath !== null ? [written.downPath] : []), ...(written.sumPath ? [`${written.sumPath} (written again)`] : []), '', ...what.body(written)]));
+      ctx.setFlow(resultFlow(true, what.title(written.id), [written.upPath, ...(written.downPath !== null && written.downPath !== written.upPath ? [written.downPath] : []), ...(written.sumPath ? [`${written.sumPath} (written again)`] : []), '', ...what.body(written)]));
     });
   } catch (error) {
     ctx.setFlow(errorResult(what.label, error, ctx.session.commandPlace));
