@@ -160,7 +160,7 @@ test("the TUI on a Flyway history with a FAILED entry: the status bar and the qu
   const url = await setUp([FLYWAY, 'CREATE TABLE a (id int)', `INSERT INTO flyway_schema_history VALUES ${[flywayRow(1, '1', 'V1__a.sql'), flywayRow(2, '1.1', 'V1_1__b.sql', 'SQL', 0)].join(', ')}`]);
   const s = await openScreen({ migrations: dir, url, width: 200 });
   try {
-    await s.waitFor(/migrated by flyway: no stamp fits \(`migrate-tui status` says why\) · no migrate-tui record; flyway_schema_history: 1 version applied: 1; FAILED: 1\.1/);
+    await s.waitFor(/migrated by flyway \(a FAILED entry\): no stamp fits \(`migrate-tui status` says why\) · no migrate-tui record; flyway_schema_history: 1 version applied: 1; FAILED: 1\.1/);
     await s.press('q');
     for (let i = 0; i < 10_000 && s.quitSummary() === null; i++) await new Promise((r) => setImmediate(r));
   } finally {

@@ -171,3 +171,14 @@ test('revision -m on a dbmate head writes a dbmate file (as `dbmate new` does), 
   t.is((await cli(['--dir', dir, 'revision', '-m', 'labelled', '--id', '20240105000000', '--revises', '20240103000000', '--branch', 'extra'])).code, 0);
   t.true(existsSync(join(dir, '20240105000000_labelled.up.sql')));
 });
+
+test('the status bar at 80 columns on a database golang-migrate left DIRTY says DIRTY before the line is cut', async (t) => {
+  const dir = makeFolder({ '000001_a.up.sql': 'CREATE TABLE a (id int);\n', '000001_a.down.sql': 'DROP TABLE a;\n', '000002_b.up.sql': 'CREATE TABLE b (id int);\n', '000002_b.down.sql': 'DROP TABLE b;\n' });
+  const url = await sqlite(['CREATE TABLE a (id int)', 'CREATE TABLE schema_migrations (version bigint not null primary key, dirty boolean not null)', 'INSERT INTO schema_migrations VALUES (2, 1)']);
+  const s = await openScreen({ migrations: dir, url, width: 80, height: 24 });
+  try {
+    t.regex(await s.waitFor(/migrated by golang-migrate/), /sqlite · migrated by golang-migrate \(DIRTY\): no stamp fits/);
+  } finally {
+    await s.close();
+  }
+});

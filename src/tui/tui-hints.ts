@@ -61,6 +61,8 @@ export function otherToolNotice(records: readonly OtherToolRecord[] | undefined,
   if (!r) return null;
   const way = r.stamp !== null ? `stamp ${r.stamp} (${stampKey()}) takes it over` : `no stamp fits (${hintAt('`migrate-tui status`', place)} says why)`;
   // Short: it shares the status line with the dialect (and the database, when it fits).
-  const who = r.unreadable ? `${r.tool}'s ${r.table} is here (this user may not read it)` : `migrated by ${r.tool}`;
+  // Why no stamp fits when the tool itself stopped part-way: the one word that must not be cut off.
+  const broken = r.dirty ? (r.tool === 'golang-migrate' ? ' (DIRTY)' : r.tool === 'flyway' ? ' (a FAILED entry)' : ' (stopped part-way)') : '';
+  const who = r.unreadable ? `${r.tool}'s ${r.table} is here (this user may not read it)` : `migrated by ${r.tool}${broken}`;
   return `${who}: ${way} · no migrate-tui record${r.unreadable ? '' : `; ${r.table}: ${r.position}`}`;
 }
