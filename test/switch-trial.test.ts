@@ -113,7 +113,7 @@ test("a Flyway folder with an R__ file: status still shows the database Flyway m
   const status = await cli(['--url', url, '--dir', dir, 'status']);
   t.is(status.code, 0, status.stderr);
   t.regex(status.stdout, /take it over with: migrate-tui --url <url> stamp 2/);
-  t.regex(status.stderr, /warning: 1 problem in /);
+  t.regex(status.stderr, /warning: 1 error in .* \(upgrade and downgrade refuse until it is fixed\)/);
   const up = await cli(['--url', url, '--dir', dir, '--yes', 'upgrade']);
   t.is(up.code, 3);
   t.regex(up.stderr, /R__views\.sql: error: a Flyway repeatable migration/);
