@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { atlasSumEntries, formatAtlasSum } from '../src/engine/index.js';
 import { cli } from './helpers/cli.js';
+import { KEYS } from './helpers/screen.js';
 import { withDb } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
 import { openScreen } from './helpers/screen.js';
@@ -178,6 +179,26 @@ test('the status bar at 80 columns on a database golang-migrate left DIRTY says 
   const s = await openScreen({ migrations: dir, url, width: 80, height: 24 });
   try {
     t.regex(await s.waitFor(/migrated by golang-migrate/), /sqlite · migrated by golang-migrate \(DIRTY\): no stamp fits/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('a new revision in an Atlas folder (CLI and the TUI n) says to run migrate-tui hash once its SQL is written: until then nothing runs', async (t) => {
+  const cli1 = await cli(['--dir', atlasFolder({}), 'revision', '-m', 'add c']);
+  t.is(cli1.code, 0, cli1.stderr);
+  t.regex(cli1.stdout, /after writing its SQL, run `migrate-tui hash` \(or `atlas migrate hash`\): until atlas\.sum is written again, the folder does not match it and nothing runs\n$/);
+  const s = await openScreen({ migrations: atlasFolder({}), width: 120, height: 30 });
+  try {
+    await s.waitFor(/History \(2\)/);
+    await s.press('n');
+    await s.waitFor(/New revision/);
+    await s.press(...'add c'.split(''), KEYS.enter);
+    await s.waitFor(/> branch label/);
+    await s.press(KEYS.enter);
+    const done = await s.waitFor(/revision \d{14} written/);
+    t.regex(done, /atlas\.sum \(written again\)/);
+    t.regex(done, /run `migrate-tui hash` \(or `atlas migrate hash`\) in a shell/);
   } finally {
     await s.close();
   }
