@@ -203,3 +203,19 @@ test('a new revision in an Atlas folder (CLI and the TUI n) says to run migrate-
     await s.close();
   }
 });
+
+test("a .env that sets DATABASE_URL (dbmate reads it; migrate-tui does not) and nothing else naming a database: commands of the database refuse instead of using the embedded SQLite default; file-only commands go on", async (t) => {
+  const cwd = mkdtempSync(join(tmpdir(), 'migrate-tui-switch-'));
+  writeFileSync(join(cwd, '.env'), 'export DATABASE_URL="postgres://app@127.0.0.1:1/app?sslmode=disable"\n');
+  const dir = makeFolder(DBMATE);
+  for (const args of [['status'], ['--yes', 'upgrade']]) {
+    const run = await cli(['--dir', dir, ...args], { cwd });
+    t.is(run.code, 2, args.join(' '));
+    t.regex(run.stderr, /^error: \.\/\.env sets DATABASE_URL, but migrate-tui reads the environment only \(dbmate reads \.env; migrate-tui does not\)/);
+    t.regex(run.stderr, /export it first \(`set -a; \. \.\/\.env; set \+a`\), or pass --url/);
+  }
+  t.false(existsSync(join(cwd, 'migrate-tui.sqlite')));
+  t.is((await cli(['--dir', dir, 'check', '--offline'], { cwd })).code, 0);
+  t.is((await cli(['--dir', dir, '--url', 'sqlite:./migrate-tui.sqlite', '--yes', 'upgrade'], { cwd })).code, 0);
+  t.is((await cli(['--dir', dir, 'status'], { cwd, env: { DATABASE_URL: 'sqlite:./migrate-tui.sqlite' } })).code, 0);
+});

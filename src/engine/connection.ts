@@ -27,6 +27,8 @@ export interface ConnectionTarget {
   /** Capabilities set rather than detected (--capabilities, a fleet target's, the config file's), and where from. */
   readonly capabilities?: CapabilitySettings;
   readonly capabilitiesFrom?: string;
+  /** The embedded default only: `./.env` sets DATABASE_URL (dbmate's convention), which migrate-tui does not read. */
+  readonly dotenv?: string;
 }
 
 export const DEFAULT_URL = 'sqlite:./migrate-tui.sqlite';
@@ -153,7 +155,29 @@ function connectionFromSettings(options: { url?: string | undefined; cwd: string
   if (env.DATABASE_URL) return parseDatabaseUrl(env.DATABASE_URL, 'DATABASE_URL', options.cwd);
   if (env.DATABASE_PROVIDER) return parseDatabaseUrl(urlFromParts(env), 'DATABASE_PROVIDER and DB_* variables', options.cwd);
   if (options.config.url) return parseDatabaseUrl(options.config.url, CONFIG_FILE, options.cwd);
-  return parseDatabaseUrl(DEFAULT_URL, EMBEDDED_DEFAULT, options.cwd);
+  const dotenv = dotenvDatabaseUrl(options.cwd); // dbmate reads .env itself: its users' DATABASE_URL is often only there
+  return { ...parseDatabaseUrl(DEFAULT_URL, EMBEDDED_DEFAULT, options.cwd), ...(dotenv ? { dotenv } : {}) };
+}
+
+/** The embedded default when a .env beside it sets DATABASE_URL: that database was meant, not this one. */
+export function dotenvRefusal(target: ConnectionTarget): UsageError | null {
+  if (target.source !== EMBEDDED_DEFAULT || !target.dotenv) return null;
+  return new UsageError(
+    `${target.dotenv} sets DATABASE_URL, but migrate-tui reads the environment only (dbmate reads .env; migrate-tui does not), and nothing else names a database: it would use the embedded default ${DEFAULT_URL} instead`,
+    `export it first (\`set -a; . ${target.dotenv}; set +a\`), or pass --url; to use the embedded default anyway, pass --url ${DEFAULT_URL}`,
+    { source: EMBEDDED_DEFAULT, dotenv: target.dotenv },
+  );
+}
+
+/** `./.env` when it sets a non-empty DATABASE_URL (dbmate's convention); null otherwise. */
+function dotenvDatabaseUrl(cwd: string): string | null {
+  const path = resolve(cwd, '.env');
+  if (!existsSync(path)) return null;
+  try {
+    return /^[ \t]*(?:export[ \t]+)?DATABASE_URL[ \t]*=[ \t]*["']?[^\s"'#]/m.test(readFileSync(path, 'utf8')) ? './.env' : null;
+  } catch {
+    return null;
+  }
 }
 
 function urlFromParts(env: Readonly<Record<string, string | undefined>>): string {
