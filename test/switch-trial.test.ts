@@ -219,3 +219,33 @@ test("a .env that sets DATABASE_URL (dbmate reads it; migrate-tui does not) and 
   t.is((await cli(['--dir', dir, '--url', 'sqlite:./migrate-tui.sqlite', '--yes', 'upgrade'], { cwd })).code, 0);
   t.is((await cli(['--dir', dir, 'status'], { cwd, env: { DATABASE_URL: 'sqlite:./migrate-tui.sqlite' } })).code, 0);
 });
+
+test('a downgrade refused for an irreversible revision says what can be done: no target passes the first step (an Atlas head), else the target that keeps it; the TUI names its keys, not resolve (nothing is dirty)', async (t) => {
+  const dir = atlasFolder({});
+  const url = `sqlite:${join(mkdtempSync(join(tmpdir(), 'migrate-tui-switch-')), 'db.sqlite')}`;
+  t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade'])).code, 0);
+  const head = await cli(['--url', url, '--dir', dir, '--yes', 'downgrade', '-1']);
+  t.is(head.code, 1);
+  t.regex(head.stderr, /→ 2 is the first step of any downgrade from here, so none can run: restore a backup taken before it \(`migrate-tui --url <url> backups` lists them\), or write a new revision that undoes it/);
+  const mixed = makeFolder({ ...pairOf('1', true), ...pairOf('2', false), ...pairOf('3', true) });
+  const url2 = `sqlite:${join(mkdtempSync(join(tmpdir(), 'migrate-tui-switch-')), 'db.sqlite')}`;
+  t.is((await cli(['--url', url2, '--dir', mixed, '--yes', 'upgrade'])).code, 0);
+  const past = await cli(['--url', url2, '--dir', mixed, '--yes', 'downgrade', 'base']);
+  t.regex(past.stderr, /→ downgrade to 2 or a later revision instead \(it stays applied\)/);
+  const s = await openScreen({ migrations: dir, url, width: 120, height: 30 });
+  try {
+    await s.waitFor(/at 2 · 0 pending/);
+    await s.press('j', 'd');
+    const refused = await s.waitFor(/REFUSED — nothing ran/);
+    t.regex(refused, /restore a backup taken before it \(press b for the b/);
+    t.regex(refused, /or write a new revision that undoes it \(n\)/);
+    t.notRegex(refused, /press R/);
+  } finally {
+    await s.close();
+  }
+});
+
+/** A golang-migrate pair, or an up alone (irreversible). */
+function pairOf(version: string, withDown: boolean): Record<string, string> {
+  return { [`${version}_t${version}.up.sql`]: `CREATE TABLE t${version} (id int);\n`, ...(withDown ? { [`${version}_t${version}.down.sql`]: `DROP TABLE t${version};\n` } : {}) };
+}

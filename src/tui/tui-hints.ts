@@ -31,6 +31,8 @@ function keyHint(error: unknown): string | undefined {
     case 'gaps':
       return 'this happens when a file is merged late with a lower version; the TUI does not apply out of order: check it is safe to run now, then run `migrate-tui upgrade --out-of-order` in a shell';
     case 'irreversible':
+      // A downgrade refused before anything ran (the planner names the revisions) is not a dirty step: resolve has nothing to do.
+      if (Array.isArray((e.meta as { irreversible?: unknown } | undefined)?.irreversible)) return e.hint?.replace('`migrate-tui backups` lists them', `press ${keyOf('backups')} for the backups`).replace('write a new revision that undoes it', `write a new revision that undoes it (${keyOf('new')})`);
       return `undo what ran by hand, then press ${R} and ${K.reverted} (reverted)`;
     case 'no-files':
       return `check out the branch that has its files, or finish it by hand, then press ${R} and ${K.applied} (applied)`;
