@@ -249,3 +249,14 @@ test('a downgrade refused for an irreversible revision says what can be done: no
 function pairOf(version: string, withDown: boolean): Record<string, string> {
   return { [`${version}_t${version}.up.sql`]: `CREATE TABLE t${version} (id int);\n`, ...(withDown ? { [`${version}_t${version}.down.sql`]: `DROP TABLE t${version};\n` } : {}) };
 }
+
+test('revision -m on a goose head writes a goose file (-- +goose Up / Down), which migrate-tui reads back as the new head', async (t) => {
+  const dir = makeFolder({ '00001_a.sql': '-- +goose Up\nCREATE TABLE a (id int);\n\n-- +goose Down\nDROP TABLE a;\n' });
+  const run = await cli(['--dir', dir, 'revision', '-m', 'add b']);
+  t.is(run.code, 0, run.stderr);
+  const id = /created revision (\d{14})/.exec(run.stdout)![1]!;
+  t.is(readFileSync(join(dir, `${id}_add_b.sql`), 'utf8'), '-- +goose Up\n\n\n-- +goose Down\n\n');
+  t.false(existsSync(join(dir, `${id}_add_b.up.sql`)));
+  const heads = await cli(['--dir', dir, 'heads']);
+  t.regex(heads.stdout, new RegExp(`${id} \\(head\\) add b`));
+});
