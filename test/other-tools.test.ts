@@ -160,7 +160,7 @@ test("the TUI on a Flyway history with a FAILED entry: the status bar and the qu
   const url = await setUp([FLYWAY, 'CREATE TABLE a (id int)', `INSERT INTO flyway_schema_history VALUES ${[flywayRow(1, '1', 'V1__a.sql'), flywayRow(2, '1.1', 'V1_1__b.sql', 'SQL', 0)].join(', ')}`]);
   const s = await openScreen({ migrations: dir, url, width: 200 });
   try {
-    await s.waitFor(/migrated by flyway \(flyway_schema_history: 1 version applied: 1; FAILED: 1\.1\), no migrate-tui record: no stamp fits \(`migrate-tui status` says why\)/);
+    await s.waitFor(/migrated by flyway \(a FAILED entry\): no stamp fits \(`migrate-tui status` says why\) · no migrate-tui record; flyway_schema_history: 1 version applied: 1; FAILED: 1\.1/);
     await s.press('q');
     for (let i = 0; i < 10_000 && s.quitSummary() === null; i++) await new Promise((r) => setImmediate(r));
   } finally {
@@ -233,7 +233,7 @@ test("the TUI: the status bar says which tool migrated the database and the stam
   const url = await setUp(['CREATE TABLE schema_migrations (version bigint not null primary key, dirty boolean not null)', 'INSERT INTO schema_migrations VALUES (1, 0)']);
   const s = await openScreen({ migrations: dir, url, width: 160 });
   try {
-    await s.waitFor(/migrated by golang-migrate \(schema_migrations: version 1, not dirty\), no migrate-tui record: stamp 00001 \(s\) takes it over/);
+    await s.waitFor(/migrated by golang-migrate: stamp 00001 \(s\) takes it over · no migrate-tui record; schema_migrations: version 1, not dirty/);
     await s.press('u');
     const refused = await s.waitFor(/REFUSED — nothing ran/);
     t.regex(refused, /select 00001 in the history and press s/);

@@ -9,3 +9,11 @@ export function errorLines(error: MigrateTuiError, place: CommandPlace): string 
 export function errorJson(error: MigrateTuiError, place: CommandPlace): object {
   return { ...error.toJSON(), hint: engine.hintAt(error.hint, place) };
 }
+
+/**
+ * The line a command that reads on past the folder's errors prints: they are errors, and every
+ * upgrade and downgrade refuses until they are fixed (Migrator checks the whole folder first).
+ */
+export function folderErrorsWarning(errors: number, dir: string): string {
+  return `warning: ${errors} error${errors === 1 ? '' : 's'} in ${dir} (upgrade and downgrade refuse until ${errors === 1 ? 'it is' : 'they are'} fixed); run \`migrate-tui check\` for details\n`;
+}

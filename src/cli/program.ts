@@ -29,6 +29,7 @@ import type { EarlyFrame } from '../tui/early-frame.js';
 import { TOOL_VERSION } from './version.js';
 import { reportError } from './error-report.js';
 import { commaList, leaseSettings, nonNegativeInt, parallelism, placeOf, positiveInt, resolveDir, withCapabilities, type DatabaseContext, type Wiring } from './wiring.js';
+import { folderErrorsWarning } from './error-text.js';
 
 /** Runs one command line; returns the exit code. Never throws for a user's mistake. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
@@ -156,7 +157,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     engine.requireTrustworthyGraph(loaded);
     const errors = loaded.problems.filter(engine.isError).length;
     // A command that refuses on errors lists them itself: the problems are printed once.
-    if (errors > 0 && !refusesOnErrors) io.err(`warning: ${errors} problem${errors === 1 ? '' : 's'} in ${loaded.dir}; run \`migrate-tui check\` for details\n`);
+    if (errors > 0 && !refusesOnErrors) io.err(folderErrorsWarning(errors, loaded.dir));
     if (globals.fleetTarget) loadedOnce.set(key, loaded);
     return loaded;
   };
@@ -215,7 +216,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
         // Its problems are counted after the screen closes (written now, they would be lost with the alternate screen).
         const loaded = project(g, { lazyDown: true, refusesOnErrors: true });
         const errors = loaded.problems.filter(engine.isError).length;
-        if (errors > 0) warning = `warning: ${errors} problem${errors === 1 ? '' : 's'} in ${loaded.dir}; run \`migrate-tui check\` for details\n`;
+        if (errors > 0) warning = folderErrorsWarning(errors, loaded.dir);
         const indexed = `${String(loaded.graph.size).replace(/\B(?=(\d{3})+$)/g, ',')} revisions indexed`; // not toLocaleString: ICU's first load, ~17 ms
         tuiEnvironment();
         // The session first (no Ink in it): Ink loads once the history is drawn (run-tui.tsx).

@@ -27,6 +27,8 @@ export interface ConnectionTarget {
   /** Capabilities set rather than detected (--capabilities, a fleet target's, the config file's), and where from. */
   readonly capabilities?: CapabilitySettings;
   readonly capabilitiesFrom?: string;
+  /** The embedded default only: `./.env` sets DATABASE_URL (dbmate's convention), which migrate-tui does not read. */
+  readonly dotenv?: string;
 }
 
 export const DEFAULT_URL = 'sqlite:./migrate-tui.sqlite';
@@ -153,7 +155,29 @@ function connectionFromSettings(options: { url?: string | undefined; cwd: string
   if (env.DATABASE_URL) return parseDatabaseUrl(env.DATABASE_URL, 'DATABASE_URL', options.cwd);
   if (env.DATABASE_PROVIDER) return parseDatabaseUrl(urlFromParts(env), 'DATABASE_PROVIDER and DB_* variables', options.cwd);
   if (options.config.url) return parseDatabaseUrl(options.config.url, CONFIG_FILE, options.cwd);
-  return parseDatabaseUrl(DEFAULT_URL, EMBEDDED_DEFAULT, options.cwd);
+  const dotenv = dotenvDatabaseUrl(options.cwd); // dbmate reads .env itself: its users' DATABASE_URL is often only there
+  return { ...parseDatabaseUrl(DEFAULT_URL, EMBEDDED_DEFAULT, options.cwd), ...(dotenv ? { dotenv } : {}) };
+}
+
+/** The embedded default when a .env beside it sets DATABASE_URL: that database was meant, not this one. */
+export function dotenvRefusal(target: ConnectionTarget): UsageError | null {
+  if (target.source !== EMBEDDED_DEFAULT || !target.dotenv) return null;
+  return new UsageError(
+    `${target.dotenv} sets DATABASE_URL, but migrate-tui reads the environment only (dbmate reads .env; migrate-tui does not), and nothing else names a database: it would use the embedded default ${DEFAULT_URL} instead`,
+    `export it first (\`set -a; . ${target.dotenv}; set +a\`), or pass --url; to use the embedded default anyway, pass --url ${DEFAULT_URL}`,
+    { source: EMBEDDED_DEFAULT, dotenv: target.dotenv },
+  );
+}
+
+/** `./.env` when it sets a non-empty DATABASE_URL (dbmate's convention); null otherwise. */
+function dotenvDatabaseUrl(cwd: string): string | null {
+  const path = resolve(cwd, '.env');
+  if (!existsSync(path)) return null;
+  try {
+    return /^[ \t]*(?:export[ \t]+)?DATABASE_URL[ \t]*=[ \t]*["']?[^\s"'#]/m.test(readFileSync(path, 'utf8')) ? './.env' : null;
+  } catch {
+    return null;
+  }
 }
 
 function urlFromParts(env: Readonly<Record<string, string | undefined>>): string {
@@ -183,6 +207,9 @@ export function parseDatabaseUrl(url: string, source: string, cwd: string): Conn
     const path = file === ':memory:' ? file : isAbsolute(file) ? file : resolve(cwd, file);
     return { kind: 'sqlite', url, file: path, display: `sqlite:${file}`, databaseName: file.split('/').pop()!, source, dialectHint: 'sqlite' };
   }
+  // golang-migrate's MySQL URLs carry the Go driver's DSN (`user:pass@tcp(host:3306)/db`), which no URL parser reads.
+  const goDsn = /^(mysql|mariadb):\/\/([^@]*@)?(?:tcp|unix)\(([^)]*)\)(\/.*)?$/i.exec(url);
+  if (goDsn) throw new UsageError(`cannot read the database URL from ${source}: its tcp(…) host is the Go MySQL driver's spelling (golang-migrate's URLs), not a URL's`, `write it as ${goDsn[1]!.toLowerCase()}://user:pass@host:3306/db (the host and port without tcp(…))`, { source });
   let parsed: URL;
   const encodingHint = 'a password (or user name) with @ # / ? % or : must be percent-encoded in a URL (@ → %40, # → %23, / → %2F, ? → %3F, % → %25, : → %3A); DB_PASSWORD takes it as it is';
   // A raw @ # / or ? in the password is the usual cause of an unreadable URL: say so first.
@@ -211,8 +238,18 @@ export function parseDatabaseUrl(url: string, source: string, cwd: string): Conn
   }
   const kind = scheme === 'postgres' || scheme === 'postgresql' ? 'postgres' : scheme === 'mysql' || scheme === 'mariadb' ? 'mysql' : null;
   if (!kind) {
-    throw new UsageError(`unsupported database URL scheme "${scheme ?? '?'}:" (from ${source})`, 'use postgres://, postgresql://, mysql://, mariadb:// or sqlite:', { source });
+    // SQLAlchemy's dialect+driver (alembic.ini's sqlalchemy.url): the same URL without the driver.
+    const plain = scheme?.includes('+') ? scheme.slice(0, scheme.indexOf('+')) : null;
+    const sqlalchemy = plain === 'postgresql' || plain === 'postgres' || plain === 'mysql' || plain === 'mariadb' ? `; "${scheme}" is SQLAlchemy's dialect+driver spelling: write ${plain}:// (the rest as it is)` : '';
+    // golang-migrate's PostgreSQL schemes (its pgx drivers).
+    const pgx = scheme === 'pgx' || scheme === 'pgx4' || scheme === 'pgx5' ? `; "${scheme}:" is golang-migrate's pgx driver: write postgres:// (the rest as it is)` : '';
+    // Flyway's JDBC URLs (flyway.conf, spring.datasource.url) keep the user and password apart.
+    const jdbc = scheme === 'jdbc' ? `; a JDBC URL (Flyway's) is written without \`jdbc:\`, with the user and password in it: ${/^jdbc:(postgresql|mysql|mariadb):/i.exec(url)?.[1]?.toLowerCase() ?? 'postgresql'}://user:pass@host/db` : '';
+    throw new UsageError(`unsupported database URL scheme "${scheme ?? '?'}:" (from ${source})`, `use postgres://, postgresql://, mysql://, mariadb:// or sqlite:${sqlalchemy}${pgx}${jdbc}`, { source });
   }
+  // golang-migrate's own settings ride in its URLs' query (x-migrations-table…): the server refused them as unknown parameters.
+  const goSetting = [...parsed.searchParams.keys()].find((k) => k.startsWith('x-'));
+  if (goSetting) throw new UsageError(`the database URL from ${source} has ${goSetting}, a setting of golang-migrate's (its x- parameters), which the database server does not know`, `remove it from the URL${goSetting === 'x-migrations-table' ? `; migrate-tui looks for golang-migrate's table as schema_migrations only, so it does not see what a table of another name records: rename that table to schema_migrations before anything else, and \`migrate-tui status\` names the stamp that takes the database over` : ''}`, { source, parameter: goSetting });
   const databaseName = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
   if (!databaseName) throw new UsageError(`the database URL from ${source} names no database`, `add it after the host: ${scheme}://host/<database>`, { source });
   return { kind, url, display: displayUrl(parsed), databaseName, source, ...(scheme === 'mariadb' ? { dialectHint: 'mariadb' as const } : {}) };

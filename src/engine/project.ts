@@ -41,6 +41,10 @@ const CONTENT_ONLY: ReadonlySet<ProblemCode> = new Set<ProblemCode>([
   'header-outside-up-file',
   // The graph is right; what refuses is running it (upgrade and downgrade check every error), as Atlas refuses.
   'atlas-sum',
+  // Flyway's R__ and B files are not revisions, so the graph of its V files is right without them: `status`
+  // and the TUI show a database Flyway migrated (and the stamp that takes it over) while they are dealt with.
+  'flyway-repeatable',
+  'flyway-baseline',
 ]);
 
 /** Throws unless the graph can be trusted (headers, ids, cycles). */

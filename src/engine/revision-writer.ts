@@ -22,7 +22,7 @@ export interface NewRevisionOptions {
 export interface WrittenRevision {
   readonly id: string;
   readonly upPath: string;
-  /** Null in an Atlas or sqlx folder (no down files). */
+  /** Null in an Atlas or sqlx folder (no down files); the up's path in a dbmate or goose folder (one file, both sections). */
   readonly downPath: string | null;
   /** The atlas.sum written again with the new file (Atlas folders). */
   readonly sumPath?: string;
@@ -56,6 +56,8 @@ export function writeRevision(dir: string, graph: RevisionGraph, options: NewRev
   if (atlas) return atlas;
   const sqlx = writeSqlxRevision(dir, graph, revises, { ...options, dependsOn }, slugOf(options.message));
   if (sqlx) return sqlx;
+  const single = writeSingleFileRevision(dir, graph, revises, { ...options, dependsOn }, slugOf(options.message));
+  if (single) return single;
   const headers = [
     `-- migrate:revises ${revises.length > 0 ? revises.join(', ') : 'base'}`,
     `-- migrate:message ${oneLine(options.message)}`,
@@ -102,6 +104,40 @@ function writePair(dir: string, graph: RevisionGraph, options: { version?: strin
   }
   return { id, upPath, downPath, revises };
 }
+
+/**
+ * `revision -m` in a dbmate or goose folder: a new revision on one such file (`-- migrate:up` /
+ * `-- migrate:down`, or `-- +goose Up` / `Down`, in one `.sql`), with no branch label or
+ * depends-on, is written in that layout (empty sections, as `dbmate new` writes), so the folder
+ * stays one that tool reads too (each refuses a `.sql` without its up marker, which our
+ * `.up.sql`/`.down.sql` pair is to it). Null when it does not apply.
+ */
+function writeSingleFileRevision(dir: string, graph: RevisionGraph, revises: readonly string[], options: NewRevisionOptions, slug: string): WrittenRevision | null {
+  if (revises.length !== 1 || (options.branch?.length ?? 0) > 0 || (options.dependsOn?.length ?? 0) > 0) return null;
+  const parent = graph.get(revises[0]!);
+  if (parent.upPath !== parent.downPath && parent.downPath !== null) return null;
+  if (parent.upPath.endsWith('.up.sql')) return null;
+  const layout = DBMATE_UP.test(parent.up.text) ? ['-- migrate:up', '', '', '-- migrate:down'] : GOOSE_UP.test(parent.up.text) ? ['-- +goose Up', '', '', '-- +goose Down'] : null;
+  if (!layout) return null;
+  const id = options.version ?? freshTimestamp(graph, options.now ?? new Date());
+  if (!VERSION_TOKEN.test(id)) throw new WriteError('bad-version', `"${id}" is not a version token`, 'use letters and digits only');
+  if (graph.has(id)) throw new WriteError('version-exists', `version ${id} already exists`, 'choose another --id, or leave it out for a timestamp');
+  // Without a header a file revises the one before it in version order: said only when that is not the parent.
+  const before = [...graph.ids(), id].sort(compareVersions);
+  const implicit = before[before.indexOf(id) - 1] === parent.id;
+  const path = join(dir, `${id}_${slug}.sql`);
+  const text = [...(implicit ? [] : [`-- migrate:revises ${parent.id}`, '']), ...layout, '', ''].join('\n');
+  try {
+    writeFileSync(path, text, { flag: 'wx' });
+  } catch (error) {
+    throw new WriteError('write-failed', `cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, 'check that the folder exists and is writable (or pass --dir)');
+  }
+  return { id, upPath: path, downPath: path, revises };
+}
+
+/** dbmate's up marker, as dbmate finds it (`-- migrate:up` at a line's start); goose's annotation. */
+const DBMATE_UP = /^--\s*migrate:up(\s*$|\s+\S)/m;
+const GOOSE_UP = /^--\s*\+goose\s+up\s*$/im;
 
 /** A timestamp version later than every existing version, so the new file sorts last. */
 function freshTimestamp(graph: RevisionGraph, now: Date): string {

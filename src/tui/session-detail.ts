@@ -28,7 +28,7 @@ export async function detailText(source: DetailSource, id: string, tab: Tab, raw
       const drift = source.state.drift.find((d) => d.revision === id);
       const head = drift
         ? [`DRIFT: the file changed since it was applied (${drift.cosmetic ? 'white space or comments only' : 'the SQL differs'}), applied → file:`, ...readableDiff(drift.diff)]
-        : [source.state.applied.has(id) ? 'applied SQL matches the file (no drift)' : 'not applied: no applied SQL to compare (drift shows here if the file changes once applied)'];
+        : [source.state.applied.has(id) ? appliedWithoutDrift(source.state, id) : 'not applied: no applied SQL to compare (drift shows here if the file changes once applied)'];
       return [...head, '', 'SCHEMA DIFF:', ...(trial ? await schemaDiff(source, id) : schemaIntro(source, id))];
     }
     case 'schema':
@@ -38,6 +38,19 @@ export async function detailText(source: DetailSource, id: string, tab: Tab, raw
       await historyLintInSlices(source.project, dialect.name, () => false, source.options.lintStore ?? null);
       return lintTabLines(source.project, dialect.name, id, findRule);
   }
+}
+
+/**
+ * An applied revision without drift: its SQL matches the file only when an upgrade ran it. A
+ * stamp (the take-over from another tool) ran nothing, and drift is not tracked after a stamp,
+ * a resolve or a restore (readDatabaseState): saying "matches" there would be untrue.
+ */
+function appliedWithoutDrift(state: DatabaseState, id: string): string {
+  let kind: string | null = null;
+  for (const row of state.log) if (row.revision === id && row.status === 'done' && row.kind !== 'seed') kind = row.kind;
+  if (kind === null || kind === 'migrate') return 'applied SQL matches the file (no drift)';
+  if (kind === 'stamp') return 'recorded as applied by a stamp (no SQL ran): there is no applied SQL to compare, and a change to the file does not show as drift';
+  return `recorded as applied by a ${kind}: drift is tracked for what an upgrade ran, so a change to the file does not show here`;
 }
 
 /**

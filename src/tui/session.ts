@@ -1,4 +1,4 @@
-import { commandPlaceOf, connectDatabase, EMBEDDED_DEFAULT, NoDatabaseError, sqliteFileMissing, drawHistory, listBackups, loadProject, loadPostgresParser, Migrator, readManifest, writeMerge, writeRevision, readLease } from '../engine/index.js';
+import { commandPlaceOf, connectDatabase, EMBEDDED_DEFAULT, NoDatabaseError, sqliteFileMissing, drawHistory, listBackups, loadProject, loadPostgresParser, Migrator, readManifest, requireValid, writeMerge, writeRevision, readLease } from '../engine/index.js';
 import type { CommandPlace, ConnectOptions, BackupManifest, CancelOutcome, DatabaseIdentity, DatabaseState, DowngradePreview, DataAtRisk, MigrateTuiError, Project, ResolveMode, ResolvePreview, ResumeSource, RunEvent, RunResult, RunStep, LeaseHolder, WrittenRevision } from '../engine/index.js';
 import { detailNow, detailText, schemaDiff } from './session-detail.js';
 import type { HistoryLine, LoggedStatement, SessionOptions } from './session-types.js';
@@ -151,8 +151,15 @@ export class TuiSession {
     return schemaDiff(this, id);
   }
 
+  /**
+   * The upgrade's plan, with the files checked as the run checks them (Migrator.upgrade): a
+   * folder the run would refuse (an atlas.sum that does not match, a statement that does not
+   * split) is refused before the confirmation, not after the user confirmed it.
+   */
   planUpgrade(target: string): RunStep[] {
-    return this.migrator.planUpgradeSteps(this.state, target, false);
+    const steps = this.migrator.planUpgradeSteps(this.state, target, false);
+    requireValid(this.project, this.db.syntax.name, steps.map((s) => s.revision));
+    return steps;
   }
 
   downgradePreview(target: string): Promise<DowngradePreview> {

@@ -1,4 +1,4 @@
-import { describeOtherTool, hintAt, recordsApplied, type CommandPlace, type OtherToolRecord } from '../engine/index.js';
+import { hintAt, recordsApplied, type CommandPlace, type OtherToolRecord } from '../engine/index.js';
 import { keyOf, RESOLVE_CHOICE_KEYS as K } from './keymap.js';
 
 /**
@@ -31,6 +31,8 @@ function keyHint(error: unknown): string | undefined {
     case 'gaps':
       return 'this happens when a file is merged late with a lower version; the TUI does not apply out of order: check it is safe to run now, then run `migrate-tui upgrade --out-of-order` in a shell';
     case 'irreversible':
+      // A downgrade refused before anything ran (the planner names the revisions) is not a dirty step: resolve has nothing to do.
+      if (Array.isArray((e.meta as { irreversible?: unknown } | undefined)?.irreversible)) return e.hint?.replace('`migrate-tui backups` lists them', `press ${keyOf('backups')} for the backups`).replace('write a new revision that undoes it', `write a new revision that undoes it (${keyOf('new')})`);
       return `undo what ran by hand, then press ${R} and ${K.reverted} (reverted)`;
     case 'no-files':
       return `check out the branch that has its files, or finish it by hand, then press ${R} and ${K.applied} (applied)`;
@@ -55,7 +57,11 @@ function keyHint(error: unknown): string | undefined {
 
 const stampKey = (): string => keyOf('stamp');
 
-/** The status bar's words on first contact with a database another tool migrated; null otherwise. */
+/**
+ * The status bar's words on first contact with a database another tool migrated; null otherwise.
+ * The way on comes first and the table's details last: the line is cut at the terminal's width,
+ * and a dbmate table's list of versions alone filled 80 columns and hid the stamp.
+ */
 export function otherToolNotice(records: readonly OtherToolRecord[] | undefined, place: CommandPlace = { url: false }): string | null {
   const r = (records ?? []).find(recordsApplied);
   if (!r) return null;
@@ -66,6 +72,8 @@ export function otherToolNotice(records: readonly OtherToolRecord[] | undefined,
         ? `${hintAt(`\`migrate-tui stamp ${r.stampTargets.join(' ')}\``, place)} takes it over`
         : `no stamp fits (${hintAt('`migrate-tui status`', place)} says why)`;
   // Short: it shares the status line with the dialect (and the database, when it fits).
-  const who = r.unreadable ? `${r.tool}'s ${r.table} is here (this user may not read it)` : `migrated by ${describeOtherTool(r)}`;
-  return `${who}, no migrate-tui record: ${way}`;
+  // Why no stamp fits when the tool itself stopped part-way: the one word that must not be cut off.
+  const broken = r.dirty ? (r.tool === 'golang-migrate' ? ' (DIRTY)' : r.tool === 'flyway' ? ' (a FAILED entry)' : ' (stopped part-way)') : '';
+  const who = r.unreadable ? `${r.tool}'s ${r.table} is here (this user may not read it)` : `migrated by ${r.tool}${broken}`;
+  return `${who}: ${way} · no migrate-tui record${r.unreadable ? '' : `; ${r.table}: ${r.position}`}`;
 }

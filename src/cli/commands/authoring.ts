@@ -79,9 +79,9 @@ export function mergeCommand(project: Project, options: { message?: string; revi
 }
 
 function writtenResult(what: string, w: WrittenRevision): CommandResult {
-  const lines = [w.upPath, ...(w.downPath !== null ? [w.downPath] : []), ...(w.sumPath ? [`${w.sumPath} (written again with it, as \`atlas migrate new\` does)`] : [])];
+  const lines = [w.upPath, ...(w.downPath !== null && w.downPath !== w.upPath ? [w.downPath] : []), ...(w.sumPath ? [`${w.sumPath} (written again with it, as \`atlas migrate new\` does)`] : [])];
   return {
-    text: `${what} ${w.id}\n${lines.map((l) => `  ${l}\n`).join('')}`,
+    text: `${what} ${w.id}\n${lines.map((l) => `  ${l}\n`).join('')}${w.sumPath ? 'after writing its SQL, run `migrate-tui hash` (or `atlas migrate hash`): until atlas.sum is written again, the folder does not match it and nothing runs\n' : ''}`,
     json: { id: w.id, upPath: w.upPath, downPath: w.downPath, ...(w.sumPath ? { sumPath: w.sumPath } : {}), revises: [...w.revises] },
   };
 }

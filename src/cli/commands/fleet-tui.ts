@@ -5,6 +5,7 @@ import type { CommandResult, GlobalOptions } from '../command-result.js';
 import { TOOL_VERSION } from '../version.js';
 import { leaseSettings, type Wiring } from '../wiring.js';
 import { lockLimitsOf, stateTables } from './database-commands.js';
+import { folderErrorsWarning } from '../error-text.js';
 
 /**
  * Before Ink and React load: Ink draws only the last frame when CI is set (is-in-ci), and
@@ -50,6 +51,6 @@ export async function openFleetTui(w: Wiring, g: GlobalOptions, connection: (tar
     },
     early ?? undefined,
   );
-  if (errors > 0) w.io.err(`warning: ${errors} problem${errors === 1 ? '' : 's'} in ${project.dir}; run \`migrate-tui check\` for details\n`);
+  if (errors > 0) w.io.err(folderErrorsWarning(errors, project.dir));
   return { text: '', json: null, exitCode: code };
 }

@@ -1,5 +1,5 @@
 import { hostname, userInfo } from 'node:os';
-import { redact, type ConnectionTarget } from '../connection.js';
+import { dotenvRefusal, redact, type ConnectionTarget } from '../connection.js';
 import { MigrateTuiError } from '../errors.js';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -67,6 +67,8 @@ function capabilitySettings(t: ConnectionTarget): { capabilities?: CapabilitySet
 }
 
 export async function connectDatabase(target: ConnectionTarget, lockName: string, options: ConnectOptions = {}): Promise<DatabaseAdapter> {
+  const dotenv = dotenvRefusal(target);
+  if (dotenv) throw dotenv;
   // A setting SQLite cannot honour is refused before the file is opened.
   if (target.kind === 'sqlite') settleCapabilities(SQLITE_CAPABILITIES, target.capabilities, target.capabilitiesFrom ?? null);
   requireSqliteFile(target, options);

@@ -50,10 +50,19 @@ export class NoDatabaseError extends MigrateTuiError {
         : `no database at ${path}; \`upgrade\` creates it${folderExists ? '' : ` (its folder ${folder} does not exist either)`}`,
       creating || !folderExists
         ? `create the folder (mkdir -p ${folder}), or fix the path (${source})`
-        : `check the path (${source}); \`migrate-tui upgrade\` creates the file and applies the migrations`,
+        : `check the path (${source})${sqlalchemyStyle(target)}; \`migrate-tui upgrade\` creates the file and applies the migrations`,
       { database: target.display, source: target.source },
     );
   }
+}
+
+/**
+ * `sqlite:///app.db` is an absolute path here (/app.db) but a relative one in SQLAlchemy's URLs
+ * (alembic.ini): said, with the spelling migrate-tui reads as the file in the working directory.
+ */
+function sqlalchemyStyle(target: ConnectionTarget): string {
+  const m = /^sqlite:\/\/\/([^/?][^?]*)/i.exec(target.url);
+  return m ? `; SQLAlchemy (alembic.ini) reads sqlite:///${m[1]} as ${m[1]} in the working directory, migrate-tui as /${m[1]}: write sqlite:./${m[1]} for the former` : '';
 }
 
 /** The run's first write (the state tables) was refused: the database takes no writes on this session. */

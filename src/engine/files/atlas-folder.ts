@@ -103,11 +103,11 @@ export function atlasSumProblems(dir: string, names: readonly string[], other?: 
   if (mismatch === null) return finish();
   const where = `atlas.sum line ${mismatch.line}`;
   if (mismatch.reason === 'edited') {
-    problems.push(problem('atlas-sum', join(dir, mismatch.file), 0, `changed since atlas.sum was written (its hash, ${where}, no longer matches): Atlas refuses to run the folder, and so does migrate-tui`, `if the change is meant (and the file was never applied anywhere), ${fix}; else restore the file (\`git checkout -- ${mismatch.file}\`) and write the change as a new migration`));
+    problems.push(problem('atlas-sum', join(dir, mismatch.file), 0, `changed since atlas.sum was written (its hash, ${where}, no longer matches): Atlas refuses to run the folder, and so does migrate-tui`, `if the change is meant (and the file was never applied anywhere), ${fix}; else restore the file (\`git checkout -- ${join(dir, mismatch.file)}\`) and write the change as a new migration`));
   } else if (mismatch.reason === 'added') {
     problems.push(problem('atlas-sum', join(dir, mismatch.file), 0, `not in atlas.sum (it belongs at ${where}): added without \`atlas migrate hash\`; Atlas refuses the folder, and so does migrate-tui`, `if the file belongs in the history, ${fix}; else move it out of the folder`));
   } else {
-    problems.push(problem('atlas-sum', join(dir, mismatch.file), 0, `listed in atlas.sum (${where}) but not in the folder: Atlas refuses the folder, and so does migrate-tui`, `restore the file (\`git checkout -- ${mismatch.file}\`); if removing it is meant, ${fix}`));
+    problems.push(problem('atlas-sum', join(dir, mismatch.file), 0, `listed in atlas.sum (${where}) but not in the folder: Atlas refuses the folder, and so does migrate-tui`, `restore the file (\`git checkout -- ${join(dir, mismatch.file)}\`); if removing it is meant, ${fix}`));
   }
   return finish();
 }

@@ -1,4 +1,5 @@
-import { join as joinPath } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join as joinPath } from 'node:path';
 import { problem, type FileProblem } from '../problems.js';
 import { atlasMigration, atlasOrder, atlasSumProblems, atlasUpOnlyProblem } from './atlas-folder.js';
 import { DialectFilesSource } from './dialect-files.js';
@@ -49,6 +50,26 @@ export interface ReadOptions {
   readonly lazyDown?: boolean;
 }
 
+/** Other tools' default folders beside a folder that does not exist: a user switching tools has theirs there, not in migrations/. */
+const OTHER_TOOLS_FOLDERS: ReadonlyArray<readonly [string, string]> = [
+  ['db/migrations', "dbmate's default folder, and golang-migrate's usual one"],
+  ['db/migration', "Flyway's default location"],
+  ['src/main/resources/db/migration', "Flyway's location in a Spring Boot project"],
+];
+
+/** The hint for a missing folder when another tool's folder (or an Alembic project) is beside it; null otherwise. */
+function otherToolsFolder(dir: string): string | null {
+  const root = dirname(dir);
+  const isDir = (path: string) => existsSync(path) && statSync(path).isDirectory();
+  const found = OTHER_TOOLS_FOLDERS.find(([folder]) => isDir(joinPath(root, folder)));
+  if (found) {
+    const path = joinPath(root, found[0]);
+    return `${path} is there (${found[1]}): its files are read as they are, so pass --dir ${path}, or put "migrations": "${path}" in migrate-tui.config.json`;
+  }
+  if (existsSync(joinPath(root, 'alembic.ini'))) return 'an alembic.ini is there: an Alembic history is Python, which `migrate-tui import alembic` renders into SQL files first (`migrate-tui --dir sql --dialect <d> import alembic`; see "Switching from Alembic" in the README)';
+  return null;
+}
+
 /** Reads a migration folder; never throws for what is in the files — problems are returned. */
 export function readMigrationFolder(dir: string, options: ReadOptions = {}): MigrationFolder {
   const problems: FileProblem[] = [];
@@ -64,7 +85,7 @@ export function readMigrationFolder(dir: string, options: ReadOptions = {}): Mig
         0,
         code === 'ENOENT' ? 'the migrations folder does not exist' : `cannot read the migrations folder (${code ?? String(error)})`,
         code === 'ENOENT'
-          ? '`migrate-tui init` creates it (with the seeds folder and a config file), as does the first `migrate-tui revision -m "…"`; or point at the right one with --dir <folder> or "migrations" in migrate-tui.config.json'
+          ? otherToolsFolder(dir) ?? '`migrate-tui init` creates it (with the seeds folder and a config file), as does the first `migrate-tui revision -m "…"`; or point at the right one with --dir <folder> or "migrations" in migrate-tui.config.json'
           : 'check its permissions, or point at another folder with --dir <folder>',
       ),
     );

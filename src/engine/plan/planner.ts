@@ -40,7 +40,10 @@ export function planDowngrade(graph: RevisionGraph, applied: ReadonlySet<string>
     throw new PlanError(
       'irreversible',
       `the downgrade to ${target} would pass ${irreversible.map((id) => `${id} (${graph.get(id).downPath === null && !graph.get(id).headerLines.irreversible ? (graph.get(id).missingDown ?? missingDownWords(graph.get(id).upPath)) : 'marked `-- migrate:irreversible`'})`).join(', ')}, which cannot be undone`,
-      `choose a target above ${irreversible[irreversible.length - 1]}, or restore a backup instead`,
+      // Steps run newest first: a target at or after the newest irreversible one keeps it applied; when that is the first step, no target does.
+      irreversible[0] === steps[0]
+        ? `${steps[0]} is the first step of any downgrade from here, so none can run: restore a backup taken before it (\`migrate-tui backups\` lists them), or write a new revision that undoes it`
+        : `downgrade to ${irreversible[0]} or a later revision instead (it stays applied), or restore a backup taken before it (\`migrate-tui backups\` lists them)`,
       { irreversible },
     );
   }

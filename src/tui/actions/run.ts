@@ -93,6 +93,9 @@ interface Written {
   readonly revises: readonly string[];
 }
 
+/** An Atlas file is written empty: once edited, atlas.sum no longer matches until it is written again, and nothing runs. */
+export const ATLAS_EDIT_NOTE = 'after writing its SQL, run `migrate-tui hash` (or `atlas migrate hash`) in a shell: until atlas.sum is written again, the folder does not match it and nothing runs';
+
 /** Writes revision files, then reloads, selects the new revision and shows what was written. */
 export function writeFiles(ctx: TuiContext, what: { label: string; title: (id: string) => string; write: () => Written; body: (written: Written) => string[] }): void {
   try {
@@ -100,7 +103,7 @@ export function writeFiles(ctx: TuiContext, what: { label: string; title: (id: s
     void ctx.session.reload().then(() => {
       ctx.refresh();
       ctx.selectRevision(written.id);
-      ctx.setFlow(resultFlow(true, what.title(written.id), [written.upPath, ...(written.downPath !== null ? [written.downPath] : []), ...(written.sumPath ? [`${written.sumPath} (written again)`] : []), '', ...what.body(written)]));
+      ctx.setFlow(resultFlow(true, what.title(written.id), [written.upPath, ...(written.downPath !== null && written.downPath !== written.upPath ? [written.downPath] : []), ...(written.sumPath ? [`${written.sumPath} (written again)`] : []), '', ...what.body(written), ...(written.sumPath ? ['', ATLAS_EDIT_NOTE] : [])]));
     });
   } catch (error) {
     ctx.setFlow(errorResult(what.label, error, ctx.session.commandPlace));

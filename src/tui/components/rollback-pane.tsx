@@ -34,9 +34,11 @@ export function RollbackPane(props: {
       {props.steps.slice(Math.max(0, top), Math.max(0, top) + room).map(({ row: r, standing: stands, revertedBy }, k) => {
         const i = Math.max(0, top) + k;
         const fate = stands ? '' : `REVERTED${revertedBy ? ` ${revertedBy.startedAt.replace('T', ' ').slice(0, 19)}` : ' (applied again later)'} · `;
+        // A stamp (the take-over from another tool) ran nothing: its "0 ms" alone read like an upgrade.
+        const how = r.kind === 'migrate' ? '' : r.kind === 'stamp' ? 'stamped, no SQL ran · ' : `${r.kind} · `;
         return (
           <Text key={r.id} inverse={i === props.selected} dimColor={!stands} wrap="truncate">
-            {`${i === latest ? 'latest ' : '       '}${r.revision} ${props.messages.get(r.revision) ?? '(files missing)'} — ${fate}${whoAndWhen(r, time)}`}
+            {`${i === latest ? 'latest ' : '       '}${r.revision} ${props.messages.get(r.revision) ?? '(files missing)'} — ${fate}${how}${whoAndWhen(r, time)}`}
           </Text>
         );
       })}
