@@ -224,10 +224,11 @@ test("Alembic 1.8.1's own `alembic stamp bb02 dd04` and `alembic upgrade bb02`, 
 
 test("the TUI's words on first contact with rows on two branches: the status bar and an upgrade's refusal name the CLI's two-target stamp (its own stamp key marks one revision)", (t) => {
   const record: OtherToolRecord = { tool: 'alembic', table: 'alembic_version', versions: ['bb02', 'dd04'], dirty: false, position: 'version_num bb02, dd04', stamp: null, stampTargets: ['bb02', 'dd04'], problem: null };
-  t.is(otherToolNotice([record]), 'migrated by alembic (alembic_version: version_num bb02, dd04), no migrate-tui record: `migrate-tui stamp bb02 dd04` takes it over');
-  t.is(otherToolNotice([record], { url: true }), 'migrated by alembic (alembic_version: version_num bb02, dd04), no migrate-tui record: `migrate-tui --url <url> stamp bb02 dd04` takes it over');
+  // The take-over first (an 80-column status bar cuts the end), the other tool's table last.
+  t.is(otherToolNotice([record]), 'migrated by alembic: `migrate-tui stamp bb02 dd04` takes it over · no migrate-tui record; alembic_version: version_num bb02, dd04');
+  t.is(otherToolNotice([record], { url: true }), 'migrated by alembic: `migrate-tui --url <url> stamp bb02 dd04` takes it over · no migrate-tui record; alembic_version: version_num bb02, dd04');
   const hint = tuiHint(new OtherToolError([record], 'sqlite:x', 'upgrade', 'aa01'));
   t.regex(hint ?? '', /^if the database is at bb02 and dd04, take it over in a shell with `migrate-tui stamp bb02 dd04` \(one stamp, several targets: the TUI's \S+ stamps one revision\)\. If alembic_version is not this history's/);
   // One target: as before, the TUI's own key.
-  t.regex(otherToolNotice([{ ...record, versions: ['bb02'], stamp: 'bb02', stampTargets: ['bb02'] }]) ?? '', /: stamp bb02 \(\S+\) takes it over$/);
+  t.regex(otherToolNotice([{ ...record, versions: ['bb02'], stamp: 'bb02', stampTargets: ['bb02'] }]) ?? '', /^migrated by alembic: stamp bb02 \(\S+\) takes it over · /);
 });
