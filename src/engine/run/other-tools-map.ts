@@ -22,7 +22,7 @@ export function takeOver(graph: RevisionGraph, record: OtherToolReading): TakeOv
   }
   if (record.tool === 'golang-migrate' && record.dirty) {
     const version = record.versions[0] ?? '-1';
-    return refused( `${from} is DIRTY at version ${version}: a golang-migrate migration failed part-way. golang-migrate's own repair comes first: fix the database by hand, then \`migrate force <the version it is really at>\`; then look again with \`migrate-tui status\``);
+    return refused( `${from} is DIRTY at version ${version}: a golang-migrate migration failed part-way. golang-migrate's own repair comes first: fix the database by hand, then \`migrate force <the version it is really at>\` (without golang-migrate, what force writes: \`UPDATE ${record.table} SET dirty = false\` if you finished ${version} by hand, or \`UPDATE ${record.table} SET version = <the version before ${version}>, dirty = false\` if you undid it — \`DELETE FROM ${record.table}\` if ${version} was the first); then look again with \`migrate-tui status\``);
   }
   if (record.tool === 'atlas' && record.dirty) {
     // Atlas resumes a revision at the statement after the last one applied, checking that those did not change.
