@@ -64,7 +64,7 @@ eachDatabase(
     });
     const status = await run(url, dir, 'status');
     t.is(status.code, 0, status.stderr);
-    t.regex(status.stdout, new RegExp(`OTHER: +this database was migrated by atlas \\(${table.replace(/\./g, '\\.')}: 1 version applied: 20220811074144\\)`));
+    t.regex(status.stdout, new RegExp(`OTHER: +this database was migrated by Atlas \\(${table.replace(/\./g, '\\.')}: 1 version applied: 20220811074144\\)`));
     t.regex(status.stdout, /stamp 20220811074144 \(runs no SQL\)/);
     const refused = await run(url, dir, '--yes', 'upgrade');
     t.is(refused.code, 11, refused.stderr);

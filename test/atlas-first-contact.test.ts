@@ -72,7 +72,7 @@ test("the TUI on a database Atlas migrated: the status bar names atlas_schema_re
   const url = await atlasDatabase([['1', 2, 1, 1, null], ['2', 2, 1, 1, null]]);
   const s = await openScreen({ migrations: folder(), url, width: 240 });
   try {
-    await s.waitFor(/migrated by atlas: stamp 2 \(s\) takes it over · no migrate-tui record; atlas_schema_revisions: 2 versions applied: 1, 2/);
+    await s.waitFor(/migrated by Atlas: stamp 2 \(s\) takes it over · no migrate-tui record; atlas_schema_revisions: 2 versions applied: 1, 2/);
     await s.press('u');
     await s.waitFor(/REFUSED — nothing ran/);
     await s.press('\u001B');
@@ -83,7 +83,7 @@ test("the TUI on a database Atlas migrated: the status bar names atlas_schema_re
     await s.waitFor(/2_second\.sql:1/);
     await s.press('s');
     const confirm = await s.waitFor(/Stamp .* to 2\?/);
-    t.regex(confirm, /taking over from atlas: its atlas_schema_revisions is left as it was \(migrate-tui never writes it\); stop running atlas on this database \(an `atlas migrate apply` step in CI/);
+    t.regex(confirm, /taking over from Atlas: its atlas_schema_revisions is left as it was \(migrate-tui never writes it\); stop running Atlas on this database \(an `atlas migrate apply` step in CI/);
     await s.press('n');
   } finally {
     await s.close();

@@ -121,7 +121,7 @@ eachDatabase("first contact with an alembic_version of two rows on two branches:
   await setUp(url, [ALEMBIC_VERSION, "INSERT INTO alembic_version (version_num) VALUES ('bb02')", "INSERT INTO alembic_version (version_num) VALUES ('dd04')", ...SCHEMA]);
   const status = await mt(url, dir, 'status');
   t.is(status.code, 0, status.stderr);
-  t.regex(status.stdout, /OTHER: +this database was migrated by alembic \(alembic_version: version_num bb02, dd04\); migrate-tui has no record of it yet\n +take it over with: migrate-tui --url <url> stamp bb02 dd04 \(runs no SQL\); `upgrade` refuses \(exit 11\) until then\n/);
+  t.regex(status.stdout, /OTHER: +this database was migrated by Alembic \(alembic_version: version_num bb02, dd04\); migrate-tui has no record of it yet\n +take it over with: migrate-tui --url <url> stamp bb02 dd04 \(runs no SQL\); `upgrade` refuses \(exit 11\) until then\n/);
   const json = JSON.parse((await mt(url, dir, '--json', 'status')).stdout);
   // `stamp` stays one target (null here: it takes two), `stampTargets` lists them.
   t.like(json.otherTools[0], { tool: 'alembic', versions: ['bb02', 'dd04'], stamp: null, stampTargets: ['bb02', 'dd04'], problem: null });
@@ -134,7 +134,7 @@ eachDatabase("first contact with an alembic_version of two rows on two branches:
   t.is(stamp.code, 0, stamp.stderr);
   // In either order it is the stamp the table says: no warning.
   t.notRegex(stamp.stderr, /warning/);
-  t.regex(stamp.stderr, /taking over from alembic: its alembic_version is left as it was/);
+  t.regex(stamp.stderr, /taking over from Alembic: its alembic_version is left as it was/);
   const after = await mt(url, dir, '--yes', 'upgrade');
   t.is(after.code, 0, after.stderr);
   t.deepEqual((await logRows(url)).filter((r) => r.startsWith('migrate')), ['migrate up cc03', 'migrate up ee05']);
@@ -150,7 +150,7 @@ test("first contact: an alembic_version with a row below another (as `alembic st
   await setUp(url, ["INSERT INTO alembic_version VALUES ('dd04')"]);
   const stamp = await mt(url, dir, 'stamp', 'bb02', 'ee05');
   t.is(stamp.code, 0);
-  t.regex(stamp.stderr, /warning: alembic's alembic_version says the database is at bb02 dd04, not bb02 ee05: check the schema before going on/);
+  t.regex(stamp.stderr, /warning: Alembic's alembic_version says the database is at bb02 dd04, not bb02 ee05: check the schema before going on/);
 
   const dbmate = await DATABASES[0]!.fresh();
   await setUp(dbmate, ['CREATE TABLE schema_migrations (version varchar(128) primary key)', "INSERT INTO schema_migrations VALUES ('aa01'), ('bb02'), ('dd04')"]);
@@ -225,10 +225,10 @@ test("Alembic 1.8.1's own `alembic stamp bb02 dd04` and `alembic upgrade bb02`, 
 test("the TUI's words on first contact with rows on two branches: the status bar and an upgrade's refusal name the CLI's two-target stamp (its own stamp key marks one revision)", (t) => {
   const record: OtherToolRecord = { tool: 'alembic', table: 'alembic_version', versions: ['bb02', 'dd04'], dirty: false, position: 'version_num bb02, dd04', stamp: null, stampTargets: ['bb02', 'dd04'], problem: null };
   // The take-over first (an 80-column status bar cuts the end), the other tool's table last.
-  t.is(otherToolNotice([record]), 'migrated by alembic: `migrate-tui stamp bb02 dd04` takes it over · no migrate-tui record; alembic_version: version_num bb02, dd04');
-  t.is(otherToolNotice([record], { url: true }), 'migrated by alembic: `migrate-tui --url <url> stamp bb02 dd04` takes it over · no migrate-tui record; alembic_version: version_num bb02, dd04');
+  t.is(otherToolNotice([record]), 'migrated by Alembic: `migrate-tui stamp bb02 dd04` takes it over · no migrate-tui record; alembic_version: version_num bb02, dd04');
+  t.is(otherToolNotice([record], { url: true }), 'migrated by Alembic: `migrate-tui --url <url> stamp bb02 dd04` takes it over · no migrate-tui record; alembic_version: version_num bb02, dd04');
   const hint = tuiHint(new OtherToolError([record], 'sqlite:x', 'upgrade', 'aa01'));
   t.regex(hint ?? '', /^if the database is at bb02 and dd04, take it over in a shell with `migrate-tui stamp bb02 dd04` \(one stamp, several targets: the TUI's \S+ stamps one revision\)\. If alembic_version is not this history's/);
   // One target: as before, the TUI's own key.
-  t.regex(otherToolNotice([{ ...record, versions: ['bb02'], stamp: 'bb02', stampTargets: ['bb02'] }]) ?? '', /^migrated by alembic: stamp bb02 \(\S+\) takes it over · /);
+  t.regex(otherToolNotice([{ ...record, versions: ['bb02'], stamp: 'bb02', stampTargets: ['bb02'] }]) ?? '', /^migrated by Alembic: stamp bb02 \(\S+\) takes it over · /);
 });

@@ -67,17 +67,17 @@ test('Flyway: its successful versioned entries map onto the folder\'s V files (1
   const [flyway] = (await status(url, dir)).otherTools;
   t.like(flyway, { tool: 'flyway', versions: ['1', '1.1'], dirty: false, stamp: '1.1', problem: null });
   const text = (await cli(['--url', url, '--dir', dir, 'status'])).stdout;
-  t.regex(text, /migrated by flyway \(flyway_schema_history: 2 versions applied: 1, 1\.1\)/);
+  t.regex(text, /migrated by Flyway \(flyway_schema_history: 2 versions applied: 1, 1\.1\)/);
   t.regex(text, /take it over with: migrate-tui --url <url> stamp 1\.1 \(runs no SQL\)/);
   // Not "nothing applied": that is migrate-tui's record only.
   t.regex(text, /current: +base by migrate-tui's record \(see OTHER\)\napplied: +0 of 3 revisions by migrate-tui's record\n/);
   t.notRegex(text, /nothing applied/);
   const current = await cli(['--url', url, '--dir', dir, 'current']);
-  t.is(current.stdout, "base by migrate-tui's record; the database was migrated by flyway (flyway_schema_history: 2 versions applied: 1, 1.1): `migrate-tui --url <url> status` says how to take it over\n");
+  t.is(current.stdout, "base by migrate-tui's record; the database was migrated by Flyway (flyway_schema_history: 2 versions applied: 1, 1.1): `migrate-tui --url <url> status` says how to take it over\n");
   t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade'])).code, 11);
   const stamp = await cli(['--url', url, '--dir', dir, '--yes', 'stamp', '1.1']);
   t.is(stamp.code, 0);
-  t.is(stamp.stderr, "taking over from flyway: its flyway_schema_history is left as it was (migrate-tui never writes it); stop running flyway on this database (a Spring Boot application runs it at start while flyway-core is on its classpath: set spring.flyway.enabled=false), and drop the table when you no longer need it\n");
+  t.is(stamp.stderr, "taking over from Flyway: its flyway_schema_history is left as it was (migrate-tui never writes it); stop running Flyway on this database (a Spring Boot application runs it at start while flyway-core is on its classpath: set spring.flyway.enabled=false), and drop the table when you no longer need it\n");
   const up = await cli(['--url', url, '--dir', dir, '--yes', 'upgrade']);
   t.is(up.code, 0, up.stderr);
   t.regex(up.stdout, /applied 1 revision/);
@@ -99,7 +99,7 @@ test('Flyway: a baseline counts for itself and everything below it; a FAILED ent
   const again = await setUp([FLYWAY, `INSERT INTO flyway_schema_history VALUES ${[flywayRow(1, '1', 'V1__a.sql'), flywayRow(2, '1.1', 'V1_1__b.sql', 'SQL', 0)].join(', ')}`]);
   const stamp = await cli(['--url', again, '--dir', dir, '--yes', 'stamp', '1']);
   t.is(stamp.code, 0);
-  t.regex(stamp.stderr, /warning: no stamp fits: flyway's flyway_schema_history records a FAILED migration: .*undo by hand what it did before it failed/);
+  t.regex(stamp.stderr, /warning: no stamp fits: Flyway's flyway_schema_history records a FAILED migration: .*undo by hand what it did before it failed/);
   await withDb(failed, (db) => db.execute('DELETE FROM flyway_schema_history WHERE NOT success'));
   t.like((await status(failed, dir)).otherTools[0], { versions: ['1'], dirty: false, stamp: '1', problem: null });
   const foreign = await setUp([FLYWAY, `INSERT INTO flyway_schema_history VALUES ${flywayRow(1, '7', 'V7__x.sql')}`]);
@@ -122,7 +122,7 @@ test('Flyway: a baseline covers every V file at or below its version, a file of 
   t.regex(text, /take it over with: migrate-tui --url <url> stamp 1\.1 \(runs no SQL\)/);
   const up = await cli(['--url', only, '--dir', dir, '--yes', 'upgrade']);
   t.is(up.code, 11, up.stderr);
-  t.regex(up.stderr, /an upgrade would apply revision 1, which flyway's baseline 1\.5 counts as already in the schema\. Nothing was written/);
+  t.regex(up.stderr, /an upgrade would apply revision 1, which Flyway's baseline 1\.5 counts as already in the schema\. Nothing was written/);
   t.deepEqual(await tables(only), ['a', 'b', 'flyway_schema_history']);
   // Below every file (`flyway baseline` at 0): it covers nothing, and the upgrade starts at V1 as Flyway's would.
   const below = await setUp([FLYWAY, `INSERT INTO flyway_schema_history VALUES ${base('0')}`]);
@@ -150,7 +150,7 @@ test("Flyway before 5 (schema_version, with version_rank; INIT was its baseline 
   t.like((await status(old, dir)).otherTools[0], { tool: 'flyway', table: 'schema_version', versions: ['1.1'], baseline: '1', stamp: '1.1', problem: null });
   const up = await cli(['--url', old, '--dir', dir, '--yes', 'upgrade']);
   t.is(up.code, 11);
-  t.regex(up.stderr, /migrated by flyway \(schema_version: baseline 1; 1 version applied: 1\.1\)/);
+  t.regex(up.stderr, /migrated by Flyway \(schema_version: baseline 1; 1 version applied: 1\.1\)/);
   const mine = await setUp(['CREATE TABLE schema_version (id INTEGER PRIMARY KEY, version TEXT)', "INSERT INTO schema_version (version) VALUES ('3')"]);
   t.deepEqual((await status(mine, dir)).otherTools, []);
 });
@@ -160,13 +160,13 @@ test("the TUI on a Flyway history with a FAILED entry: the status bar and the qu
   const url = await setUp([FLYWAY, 'CREATE TABLE a (id int)', `INSERT INTO flyway_schema_history VALUES ${[flywayRow(1, '1', 'V1__a.sql'), flywayRow(2, '1.1', 'V1_1__b.sql', 'SQL', 0)].join(', ')}`]);
   const s = await openScreen({ migrations: dir, url, width: 200 });
   try {
-    await s.waitFor(/migrated by flyway \(a FAILED entry\): no stamp fits \(`migrate-tui status` says why\) · no migrate-tui record; flyway_schema_history: 1 version applied: 1; FAILED: 1\.1/);
+    await s.waitFor(/migrated by Flyway \(a FAILED entry\): no stamp fits \(`migrate-tui status` says why\) · no migrate-tui record; flyway_schema_history: 1 version applied: 1; FAILED: 1\.1/);
     await s.press('q');
     for (let i = 0; i < 10_000 && s.quitSummary() === null; i++) await new Promise((r) => setImmediate(r));
   } finally {
     await s.close();
   }
-  t.regex(String(s.quitSummary()), /is at base by migrate-tui's record, and was migrated by flyway \(flyway_schema_history: 1 version applied: 1; FAILED: 1\.1\): no stamp fits, `migrate-tui status` says why and what to do$/);
+  t.regex(String(s.quitSummary()), /is at base by migrate-tui's record, and was migrated by Flyway \(flyway_schema_history: 1 version applied: 1; FAILED: 1\.1\): no stamp fits, `migrate-tui status` says why and what to do$/);
 });
 
 test("the TUI's stamp on first contact says what the CLI's does: Flyway's table stays, stop running Flyway (Spring Boot's setting)", async (t) => {
@@ -179,7 +179,7 @@ test("the TUI's stamp on first contact says what the CLI's does: Flyway's table 
     await s.waitFor(/> ?. \* 1\.1|1\.1 b/);
     await s.press('s');
     const confirm = await s.waitFor(/Stamp .* to 1\.1\?/);
-    t.regex(confirm, /taking over from flyway: its flyway_schema_history is left as it was \(migrate-tui never writes it\); stop running flyway on this database \(a Spring Boot application runs it at start/);
+    t.regex(confirm, /taking over from Flyway: its flyway_schema_history is left as it was \(migrate-tui never writes it\); stop running Flyway on this database \(a Spring Boot application runs it at start/);
     await s.press('n');
   } finally {
     await s.close();
@@ -200,7 +200,7 @@ test("Alembic: a version_num that is a revision of the folder suggests its stamp
   await withDb(url, (db) => db.execute("UPDATE alembic_version SET version_num = '00001'"));
   const stamp = await cli(['--url', url, '--dir', dir, 'stamp', '00002']);
   t.is(stamp.code, 0);
-  t.regex(stamp.stderr, /warning: alembic's alembic_version says the database is at 00001, not 00002: check the schema before going on/);
+  t.regex(stamp.stderr, /warning: Alembic's alembic_version says the database is at 00001, not 00002: check the schema before going on/);
 });
 
 test('a schema_migrations of other columns is not read; an empty golang-migrate table is said and refuses nothing', async (t) => {

@@ -9,7 +9,7 @@ import type { RunEvent } from './run/events.js';
 import type { StateTableNames } from './state-tables.js';
 import { resultLine } from './fleet/outcome.js';
 import { hintOnTarget } from './fleet/target-hint.js';
-import { recordsApplied } from './run/other-tools.js';
+import { recordsApplied, toolName } from './run/other-tools.js';
 import { describeOtherTool, stampArguments } from './run/other-tools-map.js';
 
 /** What the fleet view shows of one target: read without writing or locking. */
@@ -81,7 +81,7 @@ export function inspectTarget(target: ConnectionTarget, access: TargetAccess): P
     const lock = lease !== undefined ? (lease ? describeHolder(lease) : null) : m.db.lockHolder ? await m.db.lockHolder() : undefined;
     const d = state.dirty;
     const other = (state.otherTools ?? []).find(recordsApplied);
-    const otherTool = other ? { tool: other.unreadable ? `${other.tool}'s ${other.table}, which this user may not read` : describeOtherTool(other), stamp: stampArguments(other) } : null;
+    const otherTool = other ? { tool: other.unreadable ? `${toolName(other.tool)}'s ${other.table}, which this user may not read` : describeOtherTool(other), stamp: stampArguments(other) } : null;
     return {
       dialect: m.db.syntax.name,
       serverVersion: m.db.serverVersion,

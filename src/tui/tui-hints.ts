@@ -1,4 +1,4 @@
-import { hintAt, recordsApplied, type CommandPlace, type OtherToolRecord } from '../engine/index.js';
+import { hintAt, recordsApplied, toolName, type CommandPlace, type OtherToolRecord } from '../engine/index.js';
 import { keyOf, RESOLVE_CHOICE_KEYS as K } from './keymap.js';
 
 /**
@@ -74,6 +74,6 @@ export function otherToolNotice(records: readonly OtherToolRecord[] | undefined,
   // Short: it shares the status line with the dialect (and the database, when it fits).
   // Why no stamp fits when the tool itself stopped part-way: the one word that must not be cut off.
   const broken = r.dirty ? (r.tool === 'golang-migrate' ? ' (DIRTY)' : r.tool === 'flyway' ? ' (a FAILED entry)' : ' (stopped part-way)') : '';
-  const who = r.unreadable ? `${r.tool}'s ${r.table} is here (this user may not read it)` : `migrated by ${r.tool}${broken}`;
+  const who = r.unreadable ? `${toolName(r.tool)}'s ${r.table} is here (this user may not read it)` : `migrated by ${toolName(r.tool)}${broken}`;
   return `${who}: ${way} · no migrate-tui record${r.unreadable ? '' : `; ${r.table}: ${r.position}`}`;
 }

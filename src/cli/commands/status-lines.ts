@@ -20,7 +20,7 @@ export function otherToolLines(records: readonly OtherToolRecord[] | undefined, 
   const lines: string[] = [];
   for (const r of records ?? []) {
     if (!engine.recordsApplied(r)) {
-      lines.push(`OTHER:    ${r.tool}'s table ${r.table} is here and records nothing applied (${r.position}); \`upgrade\` starts at the first revision`);
+      lines.push(`OTHER:    ${engine.toolName(r.tool)}'s table ${r.table} is here and records nothing applied (${r.position}); \`upgrade\` starts at the first revision`);
       continue;
     }
     lines.push(`OTHER:    this database ${engine.migratedBy(r)}; migrate-tui has no record of it yet`);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { MigrateTuiError } from '../errors.js';
 import type { RevisionGraph } from '../graph/graph.js';
 import { versionRows } from '../plan/version-rows.js';
-import { recordsApplied, type OtherToolReading, type OtherToolRecord } from './other-tools.js';
+import { recordsApplied, toolName, type OtherToolReading, type OtherToolRecord } from './other-tools.js';
 import { compareFlywayVersions, flywayVersionId, isFlywayVersion } from '../files/flyway-names.js';
 import { compareBytes } from '../files/atlas-sum.js';
 
@@ -14,7 +14,7 @@ import { compareBytes } from '../files/atlas-sum.js';
  */
 export function takeOver(graph: RevisionGraph, record: OtherToolReading): TakeOver {
   const none = { stamp: null, stampTargets: null, problem: null };
-  const from = `${record.tool}'s ${record.table}`;
+  const from = `${toolName(record.tool)}'s ${record.table}`;
   if (record.unreadable) return refused( `migrate-tui may not read ${from}, so what it records is unknown: grant SELECT on it to this user, or look at it as its owner`);
   if (record.tool === 'flyway' && record.dirty) {
     // `flyway repair` removes a failed entry (and realigns checksums, which does not matter here): without Flyway, the same DELETE does it.
@@ -67,7 +67,7 @@ export function takeOver(graph: RevisionGraph, record: OtherToolReading): TakeOv
   const below = [...graph.ancestors(mapped)].filter((id) => !mapped.has(id)).sort((a, b) => graph.rankOf(a) - graph.rankOf(b));
   if (below.length > 0) {
     const list = below.length > 5 ? `${below.slice(0, 5).join(', ')} and ${below.length - 5} more` : below.join(', ');
-    return refused( `${from} does not record ${list}, which ${below.length === 1 ? 'a recorded version is' : 'recorded versions are'} built on (applied out of order, or skipped): a stamp would record ${below.length === 1 ? 'it' : 'them'} as applied without ${below.length === 1 ? 'its' : 'their'} SQL. Apply ${below.length === 1 ? 'it' : 'them'} with ${record.tool} first, or check the schema by hand`);
+    return refused( `${from} does not record ${list}, which ${below.length === 1 ? 'a recorded version is' : 'recorded versions are'} built on (applied out of order, or skipped): a stamp would record ${below.length === 1 ? 'it' : 'them'} as applied without ${below.length === 1 ? 'its' : 'their'} SQL. Apply ${below.length === 1 ? 'it' : 'them'} with ${toolName(record.tool)} first, or check the schema by hand`);
   }
   // Versions that end on several branches take a stamp of several targets (`stamp a b`).
   const heads = versionRows(graph, mapped);
@@ -128,12 +128,12 @@ function atlasCovered(graph: RevisionGraph, versions: readonly string[]): string
 
 /** `golang-migrate (schema_migrations: version 3, not dirty)`. */
 export function describeOtherTool(record: OtherToolRecord): string {
-  return `${record.tool} (${record.table}: ${record.position})`;
+  return `${toolName(record.tool)} (${record.table}: ${record.position})`;
 }
 
 /** What a database is, as a sentence's predicate: `was migrated by golang-migrate (…)`, or, unread, only that the table is there. */
 export function migratedBy(record: OtherToolRecord): string {
-  return record.unreadable ? `has ${record.tool}'s table ${record.table}, which this user may not read (${record.position.replace(/^could not be read: /, '')})` : `was migrated by ${describeOtherTool(record)}`;
+  return record.unreadable ? `has ${toolName(record.tool)}'s table ${record.table}, which this user may not read (${record.position.replace(/^could not be read: /, '')})` : `was migrated by ${describeOtherTool(record)}`;
 }
 
 /** What to do about a record, as one sentence: the stamp, or why there is none. */
@@ -149,7 +149,7 @@ export function otherToolWayOut(record: OtherToolRecord): string {
 export function changedWords(r: Pick<OtherToolRecord, 'tool' | 'table' | 'changed'>): string {
   const list = r.changed ?? [];
   const one = list.length === 1;
-  return `the file${one ? '' : 's'} of version${one ? '' : 's'} ${andList([...list])} ${one ? 'is' : 'are'} not what ${r.tool} applied (SHA-384 differs from ${r.table}.checksum; ${r.tool} itself would refuse to run: "previously applied but has been modified"): the stamp records ${one ? 'it' : 'them'} as ${one ? 'it is' : 'they are'} now, so check what changed and apply the difference by hand if the database needs it`;
+  return `the file${one ? '' : 's'} of version${one ? '' : 's'} ${andList([...list])} ${one ? 'is' : 'are'} not what ${toolName(r.tool)} applied (SHA-384 differs from ${r.table}.checksum; ${toolName(r.tool)} itself would refuse to run: "previously applied but has been modified"): the stamp records ${one ? 'it' : 'them'} as ${one ? 'it is' : 'they are'} now, so check what changed and apply the difference by hand if the database needs it`;
 }
 
 /** `a`, `a and b`, `a, b and c`. */
@@ -170,7 +170,7 @@ export function takeOverLines(records: readonly OtherToolRecord[] | undefined, t
     // No stamp fits (a FAILED entry, a hole, a version the folder lacks): the stamp is the user's call, but said.
     const warning =
       r.stampTargets !== null && !same(r.stampTargets)
-        ? [`warning: ${r.tool}'s ${r.table} says the database is at ${r.stampTargets.join(' ')}, not ${given.join(' ')}: check the schema before going on`]
+        ? [`warning: ${toolName(r.tool)}'s ${r.table} says the database is at ${r.stampTargets.join(' ')}, not ${given.join(' ')}: check the schema before going on`]
         : r.stampTargets === null && r.problem !== null
           ? [`warning: no stamp fits: ${r.problem}`]
           : [];
@@ -184,7 +184,7 @@ export function takeOverLines(records: readonly OtherToolRecord[] | undefined, t
             ? ' (an application that embeds its migrations runs them at start: a `sqlx::migrate!(…).run(…)` call in its code; or `sqlx migrate run` in CI or a deploy script)'
             : '';
     const changed = r.changed && r.changed.length > 0 ? [`warning: ${changedWords(r)}`] : [];
-    return [...warning, ...changed, `taking over from ${r.tool}: its ${r.table} is left as it was (migrate-tui never writes it); stop running ${r.tool} on this database${where}, and drop the table when you no longer need it`];
+    return [...warning, ...changed, `taking over from ${toolName(r.tool)}: its ${r.table} is left as it was (migrate-tui never writes it); stop running ${toolName(r.tool)} on this database${where}, and drop the table when you no longer need it`];
   });
 }
 
@@ -201,7 +201,7 @@ export class OtherToolError extends MigrateTuiError {
     const baselineOnly = records.find((r) => r.baseline !== undefined && r.versions.length === 0 && !r.dirty && !r.unreadable);
     const again =
       baselineOnly && records.length === 1
-        ? `would apply ${first}, which ${baselineOnly.tool}'s baseline ${baselineOnly.baseline} counts as already in the schema`
+        ? `would apply ${first}, which ${toolName(baselineOnly.tool)}'s baseline ${baselineOnly.baseline} counts as already in the schema`
         : records.some((r) => !r.unreadable)
           ? `would apply ${first} again`
           : `would start at ${first}, whatever that table records`;

@@ -11,6 +11,11 @@ import { compareVersions } from '../files/version-order.js';
  */
 export type OtherToolName = 'golang-migrate' | 'dbmate' | 'goose' | 'flyway' | 'alembic' | 'atlas' | 'sqlx';
 
+/** A tool as its own project spells it, for messages (the JSON's `tool` keeps the lowercase key). */
+export function toolName(tool: OtherToolName): string {
+  return { 'golang-migrate': 'golang-migrate', dbmate: 'dbmate', goose: 'goose', flyway: 'Flyway', alembic: 'Alembic', atlas: 'Atlas', sqlx: 'sqlx' }[tool];
+}
+
 export interface OtherToolRecord {
   readonly tool: OtherToolName;
   /** The table, as the tool names it (in the connection's current schema or database). */
