@@ -1,3 +1,4 @@
+import type { LayoutWriterOptions } from './layout-writer.js';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { WriteError } from './errors.js';
@@ -19,7 +20,7 @@ export function writeAtlasRevision(
   dir: string,
   graph: RevisionGraph,
   revises: readonly string[],
-  options: { version?: string; now?: Date; branch?: readonly string[]; dependsOn?: readonly string[] },
+  options: LayoutWriterOptions,
   slug: string,
 ): { id: string; upPath: string; downPath: null; sumPath: string; revises: readonly string[] } | null {
   if (revises.length !== 1 || graph.get(revises[0]!).missingDown !== ATLAS_NO_DOWN) return null;

@@ -1,3 +1,4 @@
+import type { LayoutWriterOptions } from './layout-writer.js';
 import { writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { WriteError } from './errors.js';
@@ -17,7 +18,7 @@ export function writeFlywayRevision(
   dir: string,
   graph: RevisionGraph,
   revises: readonly string[],
-  options: { version?: string; now?: Date; branch?: readonly string[]; dependsOn?: readonly string[] },
+  options: LayoutWriterOptions,
   slug: string,
 ): { id: string; upPath: string; downPath: string; revises: readonly string[] } | null {
   if (revises.length !== 1 || (options.branch?.length ?? 0) > 0 || (options.dependsOn?.length ?? 0) > 0) return null;

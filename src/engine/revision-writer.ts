@@ -1,3 +1,4 @@
+import type { LayoutWriterOptions } from './layout-writer.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PlanError, UsageError, WriteError } from './errors.js';
@@ -8,15 +9,11 @@ import { writeFlywayRevision } from './flyway-writer.js';
 import { writeAtlasRevision } from './atlas-writer.js';
 import { writeSqlxRevision } from './sqlx-writer.js';
 
-export interface NewRevisionOptions {
+/** `version` default: a 14-digit UTC timestamp, bumped past any existing version (in migrate-tui's own layout). */
+export interface NewRevisionOptions extends LayoutWriterOptions {
   readonly message: string;
   /** Parent refs; default: the single head (an error names them when there are several). */
   readonly revises?: readonly string[];
-  readonly branch?: readonly string[];
-  readonly dependsOn?: readonly string[];
-  /** Version token; default: a 14-digit UTC timestamp, bumped past any existing version. */
-  readonly version?: string;
-  readonly now?: Date;
 }
 
 export interface WrittenRevision {

@@ -1,3 +1,4 @@
+import type { LayoutWriterOptions } from './layout-writer.js';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WriteError } from './errors.js';
@@ -16,7 +17,7 @@ export function writeSqlxRevision(
   dir: string,
   graph: RevisionGraph,
   revises: readonly string[],
-  options: { version?: string; now?: Date; branch?: readonly string[]; dependsOn?: readonly string[] },
+  options: LayoutWriterOptions,
   slug: string,
 ): { id: string; upPath: string; downPath: null; revises: readonly string[] } | null {
   if (revises.length !== 1 || graph.get(revises[0]!).missingDown !== SQLX_NO_DOWN) return null;
