@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startMariadb, startPostgres, type RunningServer } from './servers.js';
 
@@ -40,11 +40,28 @@ try {
     }
   }
   const ava = fileURLToPath(new URL('../../node_modules/ava/entrypoints/cli.mjs', import.meta.url));
-  const result = spawnSync(process.execPath, [ava, ...process.argv.slice(2)], { stdio: 'inherit', env });
-  status = result.status ?? 1;
-  // A failed run shows what each server saw (stalled handshakes, aborted connections…).
-  if (status !== 0) for (const s of servers) console.error(`\n--- the last lines of ${s.name}'s own log ---\n${s.logTail()}`);
+  const output: string[] = [];
+  status = await new Promise<number>((resolve) => {
+    const child = spawn(process.execPath, [ava, ...process.argv.slice(2)], { stdio: ['inherit', 'pipe', 'pipe'], env });
+    child.stdout.on('data', (chunk: Buffer) => (process.stdout.write(chunk), output.push(chunk.toString())));
+    child.stderr.on('data', (chunk: Buffer) => (process.stderr.write(chunk), output.push(chunk.toString())));
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+  if (status !== 0) {
+    // A failed run shows what each server saw (stalled handshakes, aborted connections…), then
+    // the failing tests again: CI logs are often read from their end, where the servers' lines
+    // would otherwise bury ava's report.
+    for (const s of servers) console.error(`\n--- the last lines of ${s.name}'s own log ---\n${s.logTail(20)}`);
+    console.error(`\n--- ava's failures, again ---\n${failureReport(output.join(''))}`);
+  }
 } finally {
   await stopAll();
 }
 process.exit(failed ? 1 : status);
+
+/** The lines that name failing tests (and ava's closing counts), then the end of ava's output. */
+function failureReport(text: string): string {
+  const lines = text.split('\n');
+  const named = lines.filter((line) => /✘|\b(failed|uncaught exception|unhandled rejection|timed out)\b/i.test(line)).slice(0, 40);
+  return [...lines.slice(-60), '--- failing tests ---', ...named].join('\n');
+}
