@@ -1,5 +1,5 @@
 import test from 'ava';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { atlasSumEntries, formatAtlasSum } from '../src/engine/index.js';
@@ -101,6 +101,30 @@ test("SQLAlchemy's URLs (alembic.ini's sqlalchemy.url): a dialect+driver scheme 
   const file = await cli(['--url', 'sqlite:///no-such-app.db', '--dir', dir, 'status'], { cwd });
   t.regex(file.stderr, /no database at \/no-such-app\.db/);
   t.regex(file.stderr, /SQLAlchemy \(alembic\.ini\) reads sqlite:\/\/\/no-such-app\.db as no-such-app\.db in the working directory, migrate-tui as \/no-such-app\.db: write sqlite:\.\/no-such-app\.db/);
+});
+
+test("sqlite:///app.db with app.db in the working directory: upgrade refuses to create /app.db (SQLAlchemy reads that URL as ./app.db); a file it does create is said", async (t) => {
+  const cwd = mkdtempSync(join(tmpdir(), 'migrate-tui-switch-'));
+  const dir = makeFolder(DBMATE);
+  const name = `migrate-tui-mixup-${process.pid}-${Date.now()}.db`;
+  writeFileSync(join(cwd, name), '');
+  try {
+    const run = await cli(['--url', `sqlite:///${name}`, '--dir', dir, '--yes', 'upgrade'], { cwd });
+    t.is(run.code, 2, run.stderr);
+    t.regex(run.stderr, new RegExp(`sqlite:/${name.replace(/\./g, '\\.')} names /${name.replace(/\./g, '\\.')}, which does not exist yet, while ${join(cwd, name).replace(/\./g, '\\.')} does`));
+    t.regex(run.stderr, new RegExp(`write sqlite:\\./${name.replace(/\./g, '\\.')} for `));
+    t.false(existsSync(`/${name}`), 'nothing was created at the root');
+    t.is(readFileSync(join(cwd, name), 'utf8'), '', 'the file in the working directory is untouched');
+  } finally {
+    rmSync(`/${name}`, { force: true });
+  }
+  // A SQLite file a command creates is said once, on the run that creates it.
+  const first = await cli(['--url', 'sqlite:./new.db', '--dir', dir, '--yes', 'upgrade'], { cwd });
+  t.is(first.code, 0, first.stderr);
+  t.true(first.stderr.startsWith(`created the SQLite database ${join(cwd, 'new.db')} (it did not exist)\n`), first.stderr);
+  const again = await cli(['--url', 'sqlite:./new.db', '--dir', dir, '--yes', 'upgrade'], { cwd });
+  t.is(again.code, 0, again.stderr);
+  t.false(again.stderr.includes('created the SQLite database'), again.stderr);
 });
 
 test("a Flyway folder with an R__ file: status still shows the database Flyway migrated and the stamp (it stopped with exit 3 and the TUI would not open), while upgrade refuses", async (t) => {

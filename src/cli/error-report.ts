@@ -1,5 +1,5 @@
 import type { CommandPlace, MigrateTuiError } from '../engine/index.js';
-import { exitCodeForError } from './commands/database-commands.js';
+import { exitCodeForError } from './exit-codes.js';
 import { engine } from './engine.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIo } from './io.js';

@@ -1,3 +1,5 @@
+import type { MigrateTuiError } from '../engine/index.js';
+
 /** Exit codes; the README's table is made from the same list. */
 export const EXIT = {
   ok: 0,
@@ -45,3 +47,35 @@ export const EXIT_DESCRIPTIONS: ReadonlyArray<[number, string]> = [
   [EXIT.interrupted, 'a run was cancelled by Ctrl-C or SIGTERM: the running statement was cancelled, and the message says the true state (rolled back, or DIRTY with the statements that stay applied and the `resolve` command); a second Ctrl-C abandons at once. `verify` drops its scratch databases first; a fleet run starts nothing new'],
   [EXIT.internal, 'internal error in migrate-tui (a bug: please report it with the output)'],
 ];
+
+/** Maps a run's error to an exit code (the same table the README lists). */
+export function exitCodeForError(error: MigrateTuiError): number {
+  switch (error.code) {
+    case 'dirty':
+      return EXIT.dirty;
+    case 'cancelled':
+      return EXIT.interrupted;
+    case 'migration-failed':
+      if (error.meta.cancelled) return EXIT.interrupted;
+      // A failure that left part of the step applied is a dirty database, and exits as one.
+      return error.meta.state === 'dirty' ? EXIT.dirty : EXIT.failed;
+    case 'lock-timeout':
+      return EXIT.lockTimeout;
+    case 'stale-lock':
+      return EXIT.staleLock;
+    case 'gaps':
+      return EXIT.gaps;
+    case 'backup-tool':
+      return EXIT.backupUnavailable;
+    case 'other-tool':
+      return EXIT.otherTool;
+    case 'other-database':
+      // The command line lacks --into-other-database (--yes does not stand in for it).
+      return EXIT.usage;
+    case 'needs-confirmation':
+    case 'declined':
+      return EXIT.refused;
+    default:
+      return EXIT.failed;
+  }
+}

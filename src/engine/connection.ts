@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { UsageError } from './errors.js';
+import { safeDecode } from './url-redaction.js';
+export { maskUrl, redact } from './url-redaction.js';
 import type { DialectName } from './dialects/dialect.js';
 import { findDialect, knownDialectSpellings } from './dialects/registry.js';
 import { checkCapabilityObject, type CapabilitySettings } from './dialects/capabilities.js';
@@ -27,6 +29,8 @@ export interface ConnectionTarget {
   /** Capabilities set rather than detected (--capabilities, a fleet target's, the config file's), and where from. */
   readonly capabilities?: CapabilitySettings;
   readonly capabilitiesFrom?: string;
+  /** `sqlite:///x` (three slashes): the file SQLAlchemy would open, x in the working directory (this target's file is /x). */
+  readonly sqlalchemyFile?: string;
   /** The embedded default only: `./.env` sets DATABASE_URL (dbmate's convention), which migrate-tui does not read. */
   readonly dotenv?: string;
 }
@@ -205,7 +209,8 @@ export function parseDatabaseUrl(url: string, source: string, cwd: string): Conn
     file = file.split('?')[0]!;
     if (file === '') throw new UsageError(`the SQLite URL "${url}" names no file`, 'write sqlite:./app.sqlite or sqlite:///var/data/app.sqlite', { source });
     const path = file === ':memory:' ? file : isAbsolute(file) ? file : resolve(cwd, file);
-    return { kind: 'sqlite', url, file: path, display: `sqlite:${file}`, databaseName: file.split('/').pop()!, source, dialectHint: 'sqlite' };
+    const alchemy = /^sqlite:\/\/\/([^/?][^?]*)/i.exec(url)?.[1];
+    return { kind: 'sqlite', url, file: path, display: `sqlite:${file}`, databaseName: file.split('/').pop()!, source, dialectHint: 'sqlite', ...(alchemy ? { sqlalchemyFile: resolve(cwd, safeDecode(alchemy)) } : {}) };
   }
   // golang-migrate's MySQL URLs carry the Go driver's DSN (`user:pass@tcp(host:3306)/db`), which no URL parser reads.
   const goDsn = /^(mysql|mariadb):\/\/([^@]*@)?(?:tcp|unix)\(([^)]*)\)(\/.*)?$/i.exec(url);
@@ -259,41 +264,4 @@ export function parseDatabaseUrl(url: string, source: string, cwd: string): Conn
 function displayUrl(parsed: URL): string {
   const user = parsed.username ? `${parsed.username}${parsed.password ? ':***' : ''}@` : parsed.password ? ':***@' : '';
   return `${parsed.protocol}//${user}${parsed.host}${parsed.pathname}${parsed.search}`;
-}
-
-/** The URL with any password replaced by `***`. */
-export function maskUrl(url: string): string {
-  return url.replace(/^([a-z0-9+]+:\/\/[^:/@]*:)[^/?#]*@/i, '$1***@');
-}
-
-/** Credentials inside any URL in a text: `scheme://user:password@` (up to the last `@` of the authority). */
-const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s/?#]*@/gi;
-/** A `password=value` key (conninfo, option strings); the value may be quoted. */
-const PASSWORD_KEY = /\b(password\s*=\s*)('[^']*'|"[^"]*"|[^\s'";,&)]+)/gi;
-
-/**
- * Masks credentials in a message (driver errors may echo a URL or a connection string): the
- * password part of every URL, and a `password=` key holding this connection's password. It
- * never replaces the password's text elsewhere, so a password such as `migrate` or `a` leaves
- * `no_such_migrate_table` and the rest of a message as the database wrote it.
- */
-export function redact(text: string, target: ConnectionTarget): string {
-  const out = text.split(target.url).join(target.display).replace(URL_CREDENTIALS, '$1***@');
-  let password = '';
-  try {
-    password = new URL(target.url).password;
-  } catch {
-    // Not a URL with a password (SQLite).
-  }
-  if (!password) return out;
-  const forms = new Set([password, safeDecode(password)]);
-  return out.replace(PASSWORD_KEY, (whole, key: string, value: string) => (forms.has(value.replace(/^(['"])(.*)\1$/, '$2')) ? `${key}***` : whole));
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }

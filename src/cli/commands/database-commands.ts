@@ -4,7 +4,7 @@ import type { CommandPlace, Migrator, ConfigFile, ConnectOptions, DatabaseState,
 import { engine } from '../engine.js';
 import type { CommandResult } from '../command-result.js';
 import { confirm } from '../confirm.js';
-import { EXIT } from '../exit-codes.js';
+import { EXIT, exitCodeForError } from '../exit-codes.js';
 import { TOOL_VERSION } from '../version.js';
 import { positiveInt, type DatabaseContext, type Wiring } from '../wiring.js';
 import { cancellable } from '../interrupt.js';
@@ -82,7 +82,9 @@ export function lockLimitsOf(config: ConfigFile): LockLimits {
  */
 export async function withMigrator<T>(ctx: DatabaseContext, project: Project, work: (m: Migrator) => Promise<T>, options: ConnectOptions = {}): Promise<T> {
   const tables = stateTables(ctx.config);
+  const creating = engine.creationNotice(ctx.target, options);
   const db = await engine.connectDatabase(ctx.target, `migrate_tui:${ctx.target.databaseName}:${tables.version}`, options);
+  if (creating) ctx.io.err(`${creating}\n`);
   try {
     const m = new engine.Migrator(project, db, { tables, toolVersion: TOOL_VERSION, lockTimeoutMs: ctx.lockTimeoutMs, lease: ctx.lease, stealStaleLock: ctx.stealStaleLock, connection: ctx.target, lockLimits: lockLimitsOf(ctx.config), ...(ctx.onEvent ? { onEvent: ctx.onEvent } : {}) });
     return await (ctx.guard ? ctx.guard(m, () => work(m)) : cancellable(ctx.io, m, () => work(m), engine.commandPlaceOf(ctx.target)));
@@ -207,37 +209,6 @@ export function finish(ctx: Pick<DatabaseContext, 'io' | 'target'>, result: RunR
   return { text: resultText(result, verb), json: out, exitCode: result.error ? exitCodeForError(result.error) : EXIT.ok };
 }
 
-/** Maps a run's error to an exit code (the same table the README lists). */
-export function exitCodeForError(error: MigrateTuiError): number {
-  switch (error.code) {
-    case 'dirty':
-      return EXIT.dirty;
-    case 'cancelled':
-      return EXIT.interrupted;
-    case 'migration-failed':
-      if (error.meta.cancelled) return EXIT.interrupted;
-      // A failure that left part of the step applied is a dirty database, and exits as one.
-      return error.meta.state === 'dirty' ? EXIT.dirty : EXIT.failed;
-    case 'lock-timeout':
-      return EXIT.lockTimeout;
-    case 'stale-lock':
-      return EXIT.staleLock;
-    case 'gaps':
-      return EXIT.gaps;
-    case 'backup-tool':
-      return EXIT.backupUnavailable;
-    case 'other-tool':
-      return EXIT.otherTool;
-    case 'other-database':
-      // The command line lacks --into-other-database (--yes does not stand in for it).
-      return EXIT.usage;
-    case 'needs-confirmation':
-    case 'declined':
-      return EXIT.refused;
-    default:
-      return EXIT.failed;
-  }
-}
 
 /** `stamp <target> [<target>…]` (several: one per branch, as `alembic stamp a b`). */
 export async function stampCommand(ctx: DatabaseContext, project: Project, list: readonly string[], json: boolean): Promise<CommandResult> {

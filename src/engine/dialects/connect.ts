@@ -1,6 +1,6 @@
 import { hostname, userInfo } from 'node:os';
 import { dotenvRefusal, redact, type ConnectionTarget } from '../connection.js';
-import { MigrateTuiError } from '../errors.js';
+import { MigrateTuiError, UsageError } from '../errors.js';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseConnectionError, NoDatabaseError } from './dialect-errors.js';
@@ -43,8 +43,33 @@ export function requireSqliteFile(target: ConnectionTarget, options: ConnectOpti
   const file = target.file;
   if (!file || !sqliteFileMissing(target) || options.standIn) return;
   const folderExists = existsSync(dirname(file));
-  if (options.create && folderExists) return;
-  throw new NoDatabaseError(target, folderExists, options.create ?? false);
+  if (!options.create || !folderExists) throw new NoDatabaseError(target, folderExists, options.create ?? false);
+  const mixUp = sqlalchemyMixUp(target);
+  if (mixUp) throw mixUp;
+}
+
+/**
+ * `sqlite:///app.db` is /app.db here (as for dbmate and URLs generally) but app.db in the
+ * working directory for SQLAlchemy (alembic.ini). Creating /app.db while ./app.db exists would
+ * migrate a new, empty database and say "applied" (seen as root in a container): refused,
+ * naming both spellings. Where the file in the working directory does not exist either, the
+ * URL is taken as written and the run says it created the file (creationNotice).
+ */
+export function sqlalchemyMixUp(target: ConnectionTarget): UsageError | null {
+  const there = target.sqlalchemyFile;
+  if (!there || !target.file || there === target.file || !existsSync(there)) return null;
+  const relative = target.url.replace(/^sqlite:\/\/\//i, '').split('?')[0];
+  return new UsageError(
+    `${target.display} names ${target.file}, which does not exist yet, while ${there} does: SQLAlchemy (alembic.ini) reads sqlite:///${relative} as the file in the working directory`,
+    `write sqlite:./${relative} for ${there}, or sqlite:${target.file} to create ${target.file}; nothing was created`,
+    { database: target.display, file: target.file, workingDirectoryFile: there },
+  );
+}
+
+/** What a writing command says once it has created a missing SQLite file (computed before opening it), or null when the file exists (or the target is a server). */
+export function creationNotice(target: ConnectionTarget, options: ConnectOptions): string | null {
+  if (!options.create || options.standIn || !sqliteFileMissing(target)) return null;
+  return `created the SQLite database ${target.file} (it did not exist)`;
 }
 
 /**

@@ -4,7 +4,7 @@ export { DIALECTS, DIALECT_NAMES, findDialect, dialectSyntax, knownDialectSpelli
 export type { DatabaseAdapter, LockLimits, BlockingSession } from './adapter.js';
 export { DEFAULT_LOCK_LIMITS } from './adapter.js';
 export * from './schema-snapshot.js';
-export { connectDatabase, requireSqliteFile, sqliteFileMissing, whoAndWhere, type ConnectOptions } from './connect.js';
+export { connectDatabase, creationNotice, requireSqliteFile, sqliteFileMissing, whoAndWhere, type ConnectOptions } from './connect.js';
 export * from './dialect-errors.js';
 export { ConnectTimeoutError, ProtocolMismatchError } from './connect-guard.js';
 export * from './dump-tools.js';
