@@ -233,7 +233,7 @@ test('import alembic refuses, exactly and without a stack trace: no alembic.ini,
   for (const r of [noIni, full, noDialect, notFolder, none, bare, other]) t.notRegex(r.stderr, /internal error|\n\s+at /);
 });
 
-test('import alembic says why it could not read the project: no Python, no Alembic, a revision that does not import, ids that are not version tokens, a module that hangs', async (t) => {
+test('import alembic says why it could not read the project: no Python, no Alembic, a revision that does not import, ids that cannot be versions, a module that hangs', async (t) => {
   if (skipWithoutAlembic(t)) return;
   const dir = mkdtempSync(join(tmpdir(), 'migrate-tui-alembic-bad-'));
   const versions = (name: string, files: Record<string, string>) => {
@@ -262,11 +262,16 @@ test('import alembic says why it could not read the project: no Python, no Alemb
   t.is(unreadable.code, 1);
   t.regex(unreadable.stderr, /Alembic could not read the revisions: broken\/b2_two\.py:2: ModuleNotFoundError: No module named 'myapp_that_is_not_here'/);
 
-  const ids = versions('ids', { 'a1_one.py': revision('a1', null), 'add_users.py': revision('add_users', 'a1') });
+  const ids = versions('ids', { 'a1_one.py': revision('a1', null), 'add_users.py': revision('add.users', 'a1') });
   const badIds = await run(ids, '--python', python);
   t.is(badIds.code, 1);
-  t.regex(badIds.stderr, /1 of 2 Alembic revision ids are not migrate-tui version tokens \(letters and digits only\), so nothing was written:\n {2}ids\/add_users\.py: "add_users"/);
+  t.regex(badIds.stderr, /1 of 2 Alembic revision ids are neither migrate-tui versions \(letters and digits\) nor a version and words \(0001_initial\), so nothing was written:\n {2}ids\/add_users\.py: "add\.users"/);
   t.false(existsSync(join(dir, 'out-ids')));
+  // Two worded ids with one version: refused, naming both.
+  const twins = await run(versions('twins', { 'a.py': revision('0001_a', null), 'b.py': revision('0001_b', '0001_a') }), '--python', python);
+  t.is(twins.code, 1);
+  t.regex(twins.stderr, /Alembic revision ids that would be one migrate-tui version \(the part before the first _\), so nothing was written: 0001_a and 0001_b/);
+  t.false(existsSync(join(dir, 'out-twins')));
 
   // A module that waits for ever is stopped at --timeout, and said.
   const hangs = versions('hangs', { 'a1_one.py': revision('a1', null, 'import time\ntime.sleep(600)') });
@@ -276,10 +281,50 @@ test('import alembic says why it could not read the project: no Python, no Alemb
   t.is(stopped.code, 1);
   t.regex(stopped.stderr, /error: Alembic did not finish within 2 s \(stopped\)/);
 
-  for (const r of [noPython, noAlembic, unreadable, badIds, stopped]) t.notRegex(r.stderr, /internal error|\n\s+at /);
+  for (const r of [noPython, noAlembic, unreadable, badIds, twins, stopped]) t.notRegex(r.stderr, /internal error|\n\s+at /);
   // The same refusal as JSON, for tools.
   const json = await run(ids, '--python', python, '--json');
   t.is((JSON.parse(json.stdout) as { error: { code: string; meta: { ids: string[] } } }).error.code, 'alembic-ids');
+});
+
+test('worded Alembic ids (0001_initial, as --rev-id makes them) import as their versions with files named by the whole id; a database Alembic migrated is taken over by the stamp status names', async (t) => {
+  if (skipWithoutAlembic(t)) return;
+  const root = mkdtempSync(join(tmpdir(), 'migrate-tui-alembic-worded-'));
+  mkdirSync(join(root, 'versions'));
+  const rev = (id: string, down: string | null, up: string, downSql: string) =>
+    `from alembic import op\n\nrevision = '${id}'\ndown_revision = ${down ? `'${down}'` : 'None'}\nbranch_labels = None\ndepends_on = None\n\ndef upgrade():\n    op.execute("${up}")\n\ndef downgrade():\n    op.execute("${downSql}")\n`;
+  writeFileSync(join(root, 'versions', '0001_initial.py'), rev('0001_initial', null, 'CREATE TABLE users (id INTEGER PRIMARY KEY)', 'DROP TABLE users'));
+  writeFileSync(join(root, 'versions', '0002_add_email.py'), rev('0002_add_email', '0001_initial', 'ALTER TABLE users ADD COLUMN email TEXT', 'ALTER TABLE users DROP COLUMN email'));
+  writeFileSync(join(root, 'versions', '0003_orders.py'), rev('0003_orders', '0002_add_email', 'CREATE TABLE orders (id INTEGER PRIMARY KEY)', 'DROP TABLE orders'));
+  writeFileSync(join(root, 'alembic.ini'), `[alembic]\nscript_location = .\nversion_locations = versions\nsqlalchemy.url = sqlite:///app.db\n`);
+  writeFileSync(join(root, 'env.py'), "from alembic import context\nfrom sqlalchemy import engine_from_config, pool\nconfig = context.config\nconnectable = engine_from_config(config.get_section(config.config_ini_section), prefix='sqlalchemy.', poolclass=pool.NullPool)\nwith connectable.connect() as connection:\n    context.configure(connection=connection)\n    with context.begin_transaction():\n        context.run_migrations()\n");
+  const out = join(root, 'sql');
+  const run = await binaryAsync(['--dir', out, '--dialect', 'sqlite', 'import', 'alembic', '--python', python], { cwd: root });
+  t.is(run.code, 0, run.stderr);
+  t.deepEqual(readdirSync(out).sort(), ['0001_initial.down.sql', '0001_initial.up.sql', '0002_add_email.down.sql', '0002_add_email.up.sql', '0003_orders.down.sql', '0003_orders.up.sql']);
+  t.regex(run.stdout, /heads: 0003\n/);
+  t.regex(run.stdout, /ids: 3 Alembic ids of the form version_words are written as their version \(0001_initial is 0001, 0002_add_email is 0002, 0003_orders is 0003\): the files keep the whole id/);
+  t.regex(run.stdout, /read back: migrate-tui reads the same graph as Alembic/);
+  t.regex(readFileSync(join(out, '0002_add_email.up.sql'), 'utf8'), /^-- migrate:revises 0001\n/);
+
+  // Alembic itself takes the database to 0002_add_email; migrate-tui's status maps that row to 0002 and names the stamp.
+  const alembicRun = await alembic(root, ['upgrade', '0002_add_email']);
+  t.is(alembicRun.code, 0, alembicRun.stderr);
+  const url = `sqlite:${join(root, 'app.db')}`;
+  const status = await binaryAsync(['--dir', out, '--url', url, 'status'], { cwd: root });
+  t.regex(status.stdout + status.stderr, /stamp 0002/);
+  const stamp = await binaryAsync(['--dir', out, '--url', url, '--yes', 'stamp', '0002'], { cwd: root });
+  t.is(stamp.code, 0, stamp.stderr);
+  const upgrade = await binaryAsync(['--dir', out, '--url', url, '--yes', 'upgrade'], { cwd: root });
+  t.is(upgrade.code, 0, upgrade.stderr);
+  t.regex(upgrade.stdout, /applied 1 revision\n/);
+  const db = new Database(join(root, 'app.db'), { readonly: true });
+  try {
+    t.deepEqual(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('users', 'orders') ORDER BY name").all(), [{ name: 'orders' }, { name: 'users' }]);
+    t.deepEqual((db.prepare('PRAGMA table_info(users)').all() as Array<{ name: string }>).map((c) => c.name), ['id', 'email']);
+  } finally {
+    db.close();
+  }
 });
 
 test('import alembic: a downgrade() that raises on purpose is irreversible; a constraint without a name is named by --naming-convention, as env.py\'s target_metadata names it', async (t) => {

@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import type { DialectName } from './dialects/dialect.js';
 import type { AlembicProject, AlembicRender, AlembicRevision } from './alembic-reader.js';
+import { VERSION_TOKEN } from './files/version-order.js';
 
 /** migrate-tui's dialect → SQLAlchemy's dialect name (what Alembic renders for). */
 export const SQLALCHEMY_DIALECT: Readonly<Record<DialectName, string>> = { postgres: 'postgresql', mysql: 'mysql', mariadb: 'mariadb', sqlite: 'sqlite' };
@@ -37,6 +38,31 @@ export interface PlannedRevision {
 
 const LABEL = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** An Alembic id written `<version>_<words>` (`0001_initial`, as `alembic revision --rev-id` makes many projects write them). */
+const WORDED_ID = /^([0-9A-Za-z]+)_[0-9A-Za-z_]*[0-9A-Za-z]$/;
+
+/**
+ * Alembic's ids as migrate-tui versions. A version token stays as it is; `<version>_<words>`
+ * becomes its version and its files keep the whole id as their name (`0001_initial.up.sql`):
+ * first contact maps alembic_version's rows through it. `bad`: ids that can be neither (other
+ * characters); `clashes`: ids that would share a version (`0001_a`, `0001_b`).
+ */
+export function alembicVersions(revisions: readonly AlembicRevision[]): { versions: Map<string, string>; bad: AlembicRevision[]; clashes: string[][] } {
+  const versions = new Map<string, string>();
+  const bad: AlembicRevision[] = [];
+  const byVersion = new Map<string, string[]>();
+  for (const rev of revisions) {
+    const version = VERSION_TOKEN.test(rev.id) ? rev.id : WORDED_ID.exec(rev.id)?.[1];
+    if (!version) {
+      bad.push(rev);
+      continue;
+    }
+    versions.set(rev.id, version);
+    byVersion.set(version, [...(byVersion.get(version) ?? []), rev.id]);
+  }
+  return { versions, bad, clashes: [...byVersion.values()].filter((ids) => ids.length > 1) };
+}
+
 /** What Alembic wrote, as the revision's statements: its `-- Running …` markers and the version table's statements left out. */
 export function revisionStatements(render: AlembicRender, versionTable: string): string[] {
   const table = new RegExp(`\\b${versionTable}\\b`);
@@ -57,14 +83,16 @@ function terminated(text: string): string {
   return body.endsWith(';') ? body : `${body};`;
 }
 
-export function planRevision(rev: AlembicRevision, project: AlembicProject, options: { root: string; dialects: readonly DialectName[]; slug: (message: string) => string }): { planned: PlannedRevision; problems: ImportProblem[]; notes: ImportNote[] } {
+export function planRevision(rev: AlembicRevision, project: AlembicProject, options: { root: string; dialects: readonly DialectName[]; slug: (message: string) => string; versions: ReadonlyMap<string, string> }): { planned: PlannedRevision; problems: ImportProblem[]; notes: ImportNote[] } {
   const source = relative(options.root, rev.path) || rev.path;
   const problems: ImportProblem[] = [];
   const notes: ImportNote[] = [];
   const message = oneLine(rev.message);
   const stem = rev.path.replace(/^.*[\\/]/, '').replace(/\.pyc?$/, '');
-  const slug = options.slug(message || stem.replace(new RegExp(`^${rev.id}_?`), '') || 'revision');
-  const name = `${rev.id}_${slug}`;
+  const version = (id: string) => options.versions.get(id) ?? id;
+  const id = version(rev.id);
+  // A worded id (`0001_initial`) is its files' whole name: alembic_version's rows name them.
+  const name = id !== rev.id ? rev.id : `${rev.id}_${options.slug(message || stem.replace(new RegExp(`^${rev.id}_?`), '') || 'revision')}`;
   const labels = rev.labels.filter((l) => LABEL.test(l));
   for (const label of rev.labels.filter((l) => !LABEL.test(l))) {
     problems.push({ revision: rev.id, source, line: null, kind: 'label-dropped', dialects: [], message: `branch label "${label}" is not a migrate-tui label (letters, digits and _, not starting with a digit): left out; targets like ${label}@head do not work` });
@@ -144,10 +172,10 @@ export function planRevision(rev: AlembicRevision, project: AlembicProject, opti
   const downLost = down.failed.length === options.dialects.length;
   const noDown = downLost || refusal !== null;
   const headers = [
-    `-- migrate:revises ${rev.parents.length > 0 ? rev.parents.join(', ') : 'base'}`,
+    `-- migrate:revises ${rev.parents.length > 0 ? rev.parents.map(version).join(', ') : 'base'}`,
     ...(message ? [`-- migrate:message ${message}`] : []),
     ...(labels.length > 0 ? [`-- migrate:branch ${labels.join(', ')}`] : []),
-    ...(rev.dependsOn.length > 0 ? [`-- migrate:depends-on ${rev.dependsOn.join(', ')}`] : []),
+    ...(rev.dependsOn.length > 0 ? [`-- migrate:depends-on ${rev.dependsOn.map(version).join(', ')}`] : []),
     ...(autocommit ? ['-- migrate:transaction off'] : []),
     ...(refusal ? ['-- migrate:irreversible'] : []),
     generated,
@@ -158,7 +186,7 @@ export function planRevision(rev: AlembicRevision, project: AlembicProject, opti
   ];
   const upText = `${headers.join('\n')}\n\n${body(up.texts, options.dialects)}\n`;
   const downText = noDown ? null : `-- Alembic revision ${rev.id} (${source}): downgrade(), rendered offline by Alembic ${project.alembic}.\n\n${body(down.texts, options.dialects)}\n`;
-  return { planned: { id: rev.id, name, up: upText, down: downText, statements }, problems, notes };
+  return { planned: { id, name, up: upText, down: downText, statements }, problems, notes };
 }
 
 /** One dialect: its SQL as is. Several: the SQL once when they agree, else one block section per distinct text. */

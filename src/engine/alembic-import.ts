@@ -3,14 +3,13 @@ import { join, relative } from 'node:path';
 import { UsageError, WriteError } from './errors.js';
 import type { DialectName } from './dialects/dialect.js';
 import { findDialect } from './dialects/registry.js';
-import { VERSION_TOKEN } from './files/version-order.js';
 import { migrationStatements, sourceStatements } from './files/migration-sql.js';
 import { parseSqlSource } from './files/sql-source.js';
 import { isError, type FileProblem } from './problems.js';
 import { loadProject } from './project.js';
 import { slugOf } from './revision-writer.js';
 import { AlembicImportError, readAlembicProject, type AlembicProject } from './alembic-reader.js';
-import { planRevision, SQLALCHEMY_DIALECT, type ImportNote, type ImportProblem, type PlannedRevision } from './alembic-files.js';
+import { alembicVersions, planRevision, SQLALCHEMY_DIALECT, type ImportNote, type ImportProblem, type PlannedRevision } from './alembic-files.js';
 
 export interface AlembicImportOptions {
   /** The Alembic project's root: Python runs there, with it on PYTHONPATH. */
@@ -38,6 +37,8 @@ export interface AlembicImportResult {
   readonly dialects: readonly DialectName[];
   readonly revisions: number;
   readonly heads: readonly string[];
+  /** Worded Alembic ids (`0001_initial`) and the version each is here (`0001`; its files keep the whole id as their name). */
+  readonly renamed: ReadonlyArray<{ readonly alembic: string; readonly version: string }>;
   /** Every file written, in order. */
   readonly written: readonly string[];
   readonly problems: readonly ImportProblem[];
@@ -49,7 +50,8 @@ export interface AlembicImportResult {
 /**
  * `import alembic`: an Alembic project as a migrate-tui folder with Alembic's revision ids and
  * graph, each revision's SQL rendered by Alembic itself, offline, for the dialects asked.
- * Nothing is written unless every id is a version token and the folder is new or empty;
+ * Nothing is written unless every id is a version token or a worded one (`0001_initial`, its
+ * version 0001) and the folder is new or empty;
  * what could not be rendered is written as a placeholder that stops a run there, and listed.
  */
 export async function importAlembic(options: AlembicImportOptions): Promise<AlembicImportResult> {
@@ -76,21 +78,29 @@ export async function importAlembic(options: AlembicImportOptions): Promise<Alem
   if (project.revisions.length === 0) {
     throw new AlembicImportError('no-revisions', `Alembic found no revisions${options.versions?.length ? ` in ${options.versions.join(', ')}` : ` where ${options.ini} points`}`, 'check script_location / version_locations in alembic.ini, or pass --versions <folder>');
   }
-  const badIds = project.revisions.filter((r) => !VERSION_TOKEN.test(r.id));
-  if (badIds.length > 0) {
-    const list = badIds.slice(0, 10).map((r) => `  ${relative(options.root, r.path) || r.path}: "${r.id}"`);
+  const { versions, bad, clashes } = alembicVersions(project.revisions);
+  if (bad.length > 0) {
+    const list = bad.slice(0, 10).map((r) => `  ${relative(options.root, r.path) || r.path}: "${r.id}"`);
     throw new AlembicImportError(
       'alembic-ids',
-      `${badIds.length} of ${project.revisions.length} Alembic revision ids are not migrate-tui version tokens (letters and digits only), so nothing was written:\n${list.join('\n')}${badIds.length > 10 ? `\n  and ${badIds.length - 10} more` : ''}`,
+      `${bad.length} of ${project.revisions.length} Alembic revision ids are neither migrate-tui versions (letters and digits) nor a version and words (0001_initial), so nothing was written:\n${list.join('\n')}${bad.length > 10 ? `\n  and ${bad.length - 10} more` : ''}`,
       'migrate-tui keeps Alembic\'s ids so that `stamp` can take over a database from its alembic_version; ids with other characters cannot be kept as they are',
-      { ids: badIds.map((r) => r.id) },
+      { ids: bad.map((r) => r.id) },
+    );
+  }
+  if (clashes.length > 0) {
+    throw new AlembicImportError(
+      'alembic-ids',
+      `Alembic revision ids that would be one migrate-tui version (the part before the first _), so nothing was written: ${clashes.map((ids) => ids.join(' and ')).join('; ')}`,
+      'a worded id (0001_initial) is read as its version (0001): two revisions cannot share one',
+      { ids: clashes.flat() },
     );
   }
   const planned: PlannedRevision[] = [];
   const problems: ImportProblem[] = [];
   const notes: ImportNote[] = [];
   for (const rev of project.revisions) {
-    const one = planRevision(rev, project, { root: options.root, dialects: options.dialects, slug: slugOf });
+    const one = planRevision(rev, project, { root: options.root, dialects: options.dialects, slug: slugOf, versions });
     planned.push(one.planned);
     problems.push(...one.problems);
     notes.push(...one.notes);
@@ -102,11 +112,12 @@ export async function importAlembic(options: AlembicImportOptions): Promise<Alem
     dir: options.dir,
     dialects: options.dialects,
     revisions: project.revisions.length,
-    heads: [...project.heads].sort(),
+    heads: project.heads.map((h) => versions.get(h) ?? h).sort(),
+    renamed: project.revisions.filter((r) => versions.get(r.id) !== r.id).map((r) => ({ alembic: r.id, version: versions.get(r.id)! })),
     written,
     problems,
     notes,
-    check: readBack(options.dir, options.dialects, project, planned),
+    check: readBack(options.dir, options.dialects, project, planned, versions),
   };
 }
 
@@ -146,22 +157,25 @@ function writeFolder(dir: string, planned: readonly PlannedRevision[]): string[]
  * migrate-tui (an op.execute of two statements is two), add up to the file's: no boundary
  * moved between them (a `;` lost in a trailing comment would join two).
  */
-function readBack(dir: string, dialects: readonly DialectName[], project: AlembicProject, planned: readonly PlannedRevision[]): AlembicImportResult['check'] {
+function readBack(dir: string, dialects: readonly DialectName[], project: AlembicProject, planned: readonly PlannedRevision[], versions: ReadonlyMap<string, string>): AlembicImportResult['check'] {
   const loaded = loadProject(dir, { lazyDown: false, dialects });
   const graph = loaded.graph;
   const differences: string[] = [];
   const same = (a: readonly string[], b: readonly string[]) => [...a].sort().join(',') === [...b].sort().join(',');
+  // Alembic's ids as this folder's versions (a worded id is its version here).
+  const ours = (ids: readonly string[]) => ids.map((x) => versions.get(x) ?? x);
   const byId = new Map(planned.map((p) => [p.id, p]));
   for (const rev of project.revisions) {
-    if (!graph.has(rev.id)) {
+    const id = versions.get(rev.id) ?? rev.id;
+    if (!graph.has(id)) {
       differences.push(`${rev.id}: not in the folder as migrate-tui reads it`);
       continue;
     }
-    if (!same(graph.parents(rev.id), rev.parents)) differences.push(`${rev.id}: parents ${graph.parents(rev.id).join(', ') || 'none'}, Alembic's ${rev.parents.join(', ') || 'none'}`);
-    if (!same(graph.dependencies(rev.id), rev.dependsOn)) differences.push(`${rev.id}: depends on ${graph.dependencies(rev.id).join(', ') || 'nothing'}, Alembic's ${rev.dependsOn.join(', ') || 'nothing'}`);
-    for (const label of rev.labels) if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(label) && graph.labelOwnerOf(label) !== rev.id) differences.push(`${rev.id}: branch label ${label} is not on it`);
-    const migration = graph.get(rev.id);
-    const want = byId.get(rev.id)!;
+    if (!same(graph.parents(id), ours(rev.parents))) differences.push(`${rev.id}: parents ${graph.parents(id).join(', ') || 'none'}, Alembic's ${rev.parents.join(', ') || 'none'}`);
+    if (!same(graph.dependencies(id), ours(rev.dependsOn))) differences.push(`${rev.id}: depends on ${graph.dependencies(id).join(', ') || 'nothing'}, Alembic's ${rev.dependsOn.join(', ') || 'nothing'}`);
+    for (const label of rev.labels) if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(label) && graph.labelOwnerOf(label) !== id) differences.push(`${rev.id}: branch label ${label} is not on it`);
+    const migration = graph.get(id);
+    const want = byId.get(id)!;
     for (const dialect of dialects) {
       const syntax = findDialect(dialect)!;
       for (const direction of ['up', 'down'] as const) {
@@ -174,7 +188,7 @@ function readBack(dir: string, dialects: readonly DialectName[], project: Alembi
     }
   }
   if (graph.size !== project.revisions.length) differences.push(`migrate-tui reads ${graph.size} revisions, Alembic has ${project.revisions.length}`);
-  if (!same(graph.heads(), project.heads)) differences.push(`heads: migrate-tui's ${graph.heads().join(', ')}, Alembic's ${project.heads.join(', ')}`);
+  if (!same(graph.heads(), ours(project.heads))) differences.push(`heads: migrate-tui's ${graph.heads().join(', ')}, Alembic's ${project.heads.join(', ')}`);
   const errors = loaded.problems.filter(isError);
   return { differences, errors, warnings: loaded.problems.length - errors.length };
 }

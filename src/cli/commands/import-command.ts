@@ -94,6 +94,10 @@ function importText(r: AlembicImportResult, cwd: string, dirOption: string): str
   const lines = [`imported ${r.revisions} Alembic revision${r.revisions === 1 ? '' : 's'} (Alembic ${r.alembic}, SQLAlchemy ${r.sqlalchemy}) into ${show(r.dir)}, SQL for ${r.dialects.join(', ')}; wrote ${r.written.length} files:`];
   for (const path of r.written) lines.push(`  ${show(path)}`);
   lines.push(`heads: ${r.heads.join(', ')}`);
+  if (r.renamed.length > 0) {
+    const shown = r.renamed.slice(0, 3).map((x) => `${x.alembic} is ${x.version}`).join(', ');
+    lines.push(`ids: ${r.renamed.length} Alembic id${r.renamed.length === 1 ? '' : 's'} of the form version_words ${r.renamed.length === 1 ? 'is' : 'are'} written as ${r.renamed.length === 1 ? 'its' : 'their'} version (${shown}${r.renamed.length > 3 ? ', …' : ''}): the files keep the whole id as their name, which is how \`status\` maps alembic_version's rows to them`);
+  }
   const c = r.check;
   if (c.differences.length === 0) {
     lines.push(`read back: migrate-tui reads the same graph as Alembic (revisions, parents, depends-on, branch labels, heads) and the same statements; ${c.errors.length} error${c.errors.length === 1 ? '' : 's'}, ${c.warnings} warning${c.warnings === 1 ? '' : 's'} (\`migrate-tui --dir ${dirOption} check\` lists them)`);
@@ -123,6 +127,7 @@ function importJson(r: AlembicImportResult): unknown {
     dialects: r.dialects,
     revisions: r.revisions,
     heads: r.heads,
+    renamed: r.renamed,
     written: r.written,
     problems: r.problems,
     notes: r.notes,

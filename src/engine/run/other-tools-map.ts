@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { MigrateTuiError } from '../errors.js';
 import type { RevisionGraph } from '../graph/graph.js';
 import { versionRows } from '../plan/version-rows.js';
@@ -10,7 +11,7 @@ import { compareBytes } from '../files/atlas-sum.js';
 /**
  * Whether another tool's record maps onto this folder's revisions, and so which `stamp` takes
  * the database over; else exactly why not. A version maps to the revision of the same id, or of
- * the same number (golang-migrate and goose keep `0001_x.up.sql` as 1).
+ * the same number (golang-migrate and goose keep `0001_x.up.sql` as 1), or (Alembic) of that file name.
  */
 export function takeOver(graph: RevisionGraph, record: OtherToolReading): TakeOver {
   const none = { stamp: null, stampTargets: null, problem: null };
@@ -36,8 +37,11 @@ export function takeOver(graph: RevisionGraph, record: OtherToolReading): TakeOv
   const byNumber = new Map<string, string>();
   for (const id of graph.ids()) if (/^\d+$/.test(id)) byNumber.set(BigInt(id).toString(), id);
   const anyLayout = (version: string): string | null => (graph.has(version) ? version : /^\d+$/.test(version) ? (byNumber.get(BigInt(version).toString()) ?? null) : null);
+  // Alembic's worded ids (`0001_initial`): `import alembic` names the revision's files by the whole id.
+  const byFileName = record.tool === 'alembic' ? new Map(graph.ids().map((id) => [basename(graph.get(id).upPath).replace(/\.up\.sql$/, ''), id])) : null;
   // Flyway's versions name V files, read as revisions with Flyway's ids (`1_1` and `1.10.0` are `1.1` and `1.10`).
-  const revisionOf = (version: string): string | null => anyLayout(version) ?? (record.tool === 'flyway' && isFlywayVersion(version) ? anyLayout(flywayVersionId(version)) : null);
+  const revisionOf = (version: string): string | null =>
+    anyLayout(version) ?? byFileName?.get(version) ?? (record.tool === 'flyway' && isFlywayVersion(version) ? anyLayout(flywayVersionId(version)) : null);
   // Flyway's baseline: it and every version below it count as applied, whether or not it is a file of
   // the folder (Flyway skips the V files at or below it: `flyway baseline` at 2.5 covers V1 and V2; at 1
   // under files that start at 2 it covers nothing).
