@@ -156,18 +156,23 @@ eachDatabase(
  * A relay between the tool and the real server that counts round trips: each time the client
  * sends after the server last spoke (or first) is one more.
  */
-async function countingRelay(target: URL): Promise<{ url: (u: string) => string; turns: () => number; close: () => Promise<void> }> {
+async function countingRelay(target: URL): Promise<{ url: (u: string) => string; turns: () => number; sent: () => string; received: () => string; close: () => Promise<void> }> {
   let turns = 0;
   let serverSpoke = true;
+  // What went each way, as text (the protocol's bytes: SQL and messages read in it).
+  const sent: Buffer[] = [];
+  const received: Buffer[] = [];
   const server: Server = createServer((client) => {
     const upstream = connect(Number(target.port), target.hostname);
     client.on('data', (chunk) => {
       if (serverSpoke) turns++;
       serverSpoke = false;
+      sent.push(chunk);
       upstream.write(chunk);
     });
     upstream.on('data', (chunk) => {
       serverSpoke = true;
+      received.push(chunk);
       client.write(chunk);
     });
     client.on('close', () => upstream.destroy());
@@ -185,6 +190,8 @@ async function countingRelay(target: URL): Promise<{ url: (u: string) => string;
       return x.toString();
     },
     turns: () => turns,
+    sent: () => Buffer.concat(sent).toString('latin1'),
+    received: () => Buffer.concat(received).toString('latin1'),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
@@ -259,4 +266,34 @@ eachDatabase(
     }
   },
   ['mariadb'],
+);
+
+eachDatabase(
+  'a failing transactional step is over with its pipelined COMMIT: no ROLLBACK after it, so the server logs no "there is no transaction in progress"; the database is as before the step',
+  async (t, url) => {
+    const dir = makeFolder({ ...pair('001'), '002_breaks.up.sql': 'CREATE TABLE broken (id int);\nINSERT INTO no_such_table VALUES (1);\n', '002_breaks.down.sql': 'DROP TABLE broken;\n' });
+    const relay = await countingRelay(new URL(url));
+    const target = parseDatabaseUrl(relay.url(url), 'test', process.cwd());
+    const db = await connectDatabase(target, testLockName(target));
+    try {
+      const m = new Migrator(loadProject(dir), db, { tables: DEFAULT_STATE_TABLES, toolVersion: 'test', lockTimeoutMs: 10_000, connection: target });
+      t.is((await m.upgrade('001')).error, undefined);
+      const before = relay.sent().length;
+      const failed = await m.upgrade('heads');
+      t.regex(String(failed.error?.message), /no_such_table/);
+      const step = relay.sent().slice(before);
+      t.true(step.includes('INSERT INTO no_such_table') && step.includes('COMMIT'), 'the step and its COMMIT went in the pipeline');
+      t.false(step.includes('ROLLBACK'), 'no ROLLBACK after the COMMIT that ended the aborted transaction');
+      t.false(relay.received().includes('there is no transaction in progress'));
+      // As before the step: its table is not there, the version row is 001, and the session takes the next run.
+      t.deepEqual(await m.store.versionRows(), ['001']);
+      t.is((await db.query<{ n: string | null }>("SELECT to_regclass('broken')::text AS n"))[0]!.n, null);
+      t.is((await m.downgrade('base')).error, undefined);
+      t.deepEqual(await m.store.versionRows(), []);
+    } finally {
+      await db.close();
+      await relay.close();
+    }
+  },
+  ['postgres'],
 );

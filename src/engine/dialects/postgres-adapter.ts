@@ -299,8 +299,9 @@ export class PostgresAdapter implements DatabaseAdapter {
     if (encodingMayChange || this.foreignEncoding()) send(PostgresAdapter.UTF8, index);
     for (const q of finish(POSTGRES_STEP_TIMING)) send(inlineValues(q.sql, q.params), index);
     send('COMMIT', index);
-    const failure = await settle();
-    return failure ? this.abandon(failure) : null;
+    // Every query answered, the COMMIT included: the transaction is over (an aborted one's COMMIT
+    // rolls it back). A ROLLBACK now would only put "there is no transaction in progress" in the server's log.
+    return settle();
   }
 
   private async abandon(failure: StepFailure): Promise<StepFailure> {
