@@ -86,10 +86,19 @@ export async function startPostgres(options: ServerOptions = {}): Promise<Runnin
   if (isRoot) run('chown', ['postgres', join(dir, 'pw')]);
   const init = run(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-E', 'UTF8', '--locale=C.UTF-8', '--auth-local=trust', '--auth-host=scram-sha-256', `--pwfile=${join(dir, 'pw')}`], 'postgres');
   if (!init.ok) throw new Error(`initdb failed:\n${init.output}`);
-  const port = await freePort();
-  const settings = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir}${options.durable ? '' : ' -c fsync=off'} -c max_connections=100${options.preload?.length ? ` -c shared_preload_libraries=${options.preload.join(',')}` : ''}`;
-  const start = run(join(bin, 'pg_ctl'), ['-D', data, '-o', settings, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'], 'postgres');
-  if (!start.ok) throw new Error(`pg_ctl start failed:\n${start.output}\n${safeRead(join(dir, 'server.log'))}`);
+  let port = 0;
+  let settings = '';
+  // A port found free can be taken before the server binds it (a client's ephemeral port): another one then.
+  for (let attempt = 1; ; attempt++) {
+    port = await freePort();
+    // 300 connections: a loaded CI machine overlaps more tests (each with its pool, cancel and lock-check sessions) than this one.
+    settings = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir}${options.durable ? '' : ' -c fsync=off'} -c max_connections=300${options.preload?.length ? ` -c shared_preload_libraries=${options.preload.join(',')}` : ''}`;
+    const start = run(join(bin, 'pg_ctl'), ['-D', data, '-o', settings, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start'], 'postgres');
+    if (start.ok) break;
+    const log = safeRead(join(dir, 'server.log'));
+    if (attempt < 3 && /could not bind|Address already in use/i.test(log)) continue;
+    throw new Error(`pg_ctl start failed:\n${start.output}\n${log}`);
+  }
   const version = run(join(bin, 'postgres'), ['--version']).output.trim();
   return {
     name: 'postgres',
@@ -127,7 +136,28 @@ export async function startMariadb(options: ServerOptions = {}): Promise<Running
   const user = isRoot ? ['--user=mysql'] : [];
   const install = run(installDb, ['--no-defaults', ...user, `--datadir=${data}`, '--auth-root-authentication-method=socket', '--skip-test-db']);
   if (!install.ok) throw new Error(`mariadb-install-db failed:\n${install.output}`);
-  const port = await freePort();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startMariadbOn(await freePort(), { server, client, dir, data, socket, pidFile, user }, options);
+    } catch (error) {
+      // A port found free can be taken before the server binds it (a client's ephemeral port): another one then.
+      if (attempt < 3 && /Bind on TCP\/IP port|Address already in use/i.test(safeRead(join(dir, 'error.log')))) continue;
+      throw error;
+    }
+  }
+}
+
+interface MariadbPaths {
+  readonly server: string;
+  readonly client: string;
+  readonly dir: string;
+  readonly data: string;
+  readonly socket: string;
+  readonly pidFile: string;
+  readonly user: readonly string[];
+}
+
+async function startMariadbOn(port: number, { server, client, dir, data, socket, pidFile, user }: MariadbPaths, options: ServerOptions): Promise<RunningServer> {
   const child: ChildProcess = spawn(
     server,
     ['--no-defaults', ...user, `--datadir=${data}`, `--socket=${socket}`, `--pid-file=${pidFile}`, `--port=${port}`, '--bind-address=127.0.0.1', '--skip-name-resolve', ...LOADED_MACHINE_MARIADB, ...(options.durable ? [] : ['--innodb-flush-log-at-trx-commit=0']), `--log-error=${join(dir, 'error.log')}`],
