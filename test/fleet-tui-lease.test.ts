@@ -6,6 +6,7 @@ import { isStale, readLease, type LeaseHolder } from '../src/engine/index.js';
 import { DATABASES, withDb } from './helpers/databases.js';
 import { openFleetScreen } from './helpers/fleet-screen.js';
 import { makeFolder } from './helpers/folders.js';
+import { panelText } from './helpers/screen.js';
 
 /**
  * The fleet view on servers without advisory locks (PostgreSQL and MariaDB told
@@ -22,7 +23,7 @@ const SLOW = {
 };
 
 /** The result panel's text with its wrapped lines joined (its border left out). */
-const unwrapped = (frame: string) => frame.split('\n').map((l) => l.replace(/^│/, '').replace(/│$/, '').trimEnd().replace(/^ {2}/, '')).join('');
+const unwrapped = panelText;
 
 const lease = (url: string): Promise<LeaseHolder | null> => withDb(url, (db) => readLease(db, 'migrate_tui_lock', 'migrate_tui_version'));
 

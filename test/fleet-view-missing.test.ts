@@ -5,7 +5,7 @@ import { cli } from './helpers/cli.js';
 import { withDb } from './helpers/databases.js';
 import { openFleetScreen } from './helpers/fleet-screen.js';
 import { makeFolder, pair } from './helpers/folders.js';
-import { KEYS } from './helpers/screen.js';
+import { KEYS, panelText } from './helpers/screen.js';
 
 /**
  * The fleet view on a target with an applied revision whose files are missing: its details
@@ -28,7 +28,7 @@ test('the fleet view names an applied revision whose files are missing, and that
     await s.press('u');
     await s.waitFor('Type 1 target and press enter to confirm:');
     await s.press('1 target', KEYS.enter);
-    const result = (await s.waitFor(/upgrade to heads on 1 target: 1 refused/)).split('\n').map((l) => l.replace(/^│|│$/g, '').trim()).join('');
+    const result = panelText(await s.waitFor(/upgrade to heads on 1 target: 1 refused/));
     t.regex(result, /✗ a \[default\]: REFUSED — nothing ran: upgrade refused: 3 is applied but its files are missing/);
     t.regex(result, /revert it first with ?`migrate-tui --targets --only a downgrade -1` \(from the down SQL stored when it ran\)\)/);
   } finally {
@@ -58,7 +58,7 @@ test('the fleet view says a target was migrated by another tool, with the stamp 
     await s.press('u');
     await s.waitFor('Type 1 target and press enter to confirm:');
     await s.press('1 target', KEYS.enter);
-    const result = (await s.waitFor(/upgrade to heads on 1 target: 1 refused/)).split('\n').map((l) => l.replace(/^│|│$/g, '').trim()).join('');
+    const result = panelText(await s.waitFor(/upgrade to heads on 1 target: 1 refused/));
     t.regex(result, /✗ legacy \[default\]: REFUSED — nothing ran: refused: .* was migrated by golang-migrate/);
     t.regex(result, /`migrate-tui --targets --only legacy stamp 2`/);
   } finally {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { cli } from './helpers/cli.js';
 import { eachDatabase, withDb } from './helpers/databases.js';
 import { makeFolder, pair } from './helpers/folders.js';
-import { KEYS, openScreen } from './helpers/screen.js';
+import { KEYS, openScreen, panelText } from './helpers/screen.js';
 
 /** The on-call console (`migrate-tui rollback`) against histories that are not a clean line. */
 
@@ -104,7 +104,8 @@ test('the backups list shows the connected database\'s backups; a adds the other
     await ok(s.url, s.dir, 'backup', '--backup-dir', backups);
     await ok(other, s.dir, 'backup', '--backup-dir', backups);
     await s.press('r', 'b');
-    const mine = await s.waitFor(/this database: screen\.sqlite \(sqlite, sqlite:\S*screen\.sqlite\) — 1 bac/);
+    const mine = panelText(await s.waitFor(/this database: screen\.sqlite/));
+    t.regex(mine, /this database: screen\.sqlite \(sqlite, sqlite:\S*screen\.sqlite\) — 1 backup/);
     t.notRegex(mine, /_staging_/);
     t.regex(mine, /1 backup\(s\) of 1 other database\(s\) not shown: a shows them/);
     await s.press('a');

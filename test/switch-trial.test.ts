@@ -7,7 +7,7 @@ import { cli } from './helpers/cli.js';
 import { KEYS } from './helpers/screen.js';
 import { withDb } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
-import { openScreen } from './helpers/screen.js';
+import { openScreen, panelText } from './helpers/screen.js';
 
 /**
  * What a user switching from dbmate, Atlas or Alembic met, on SQLite in process: the first-contact
@@ -75,7 +75,7 @@ test("the TUI's upgrade on an Atlas folder whose atlas.sum does not match is ref
   try {
     await s.waitFor(/2 pending/);
     await s.press('U');
-    const refused = await s.waitFor(/REFUSED — nothing ran/);
+    const refused = panelText(await s.waitFor(/REFUSED — nothing ran/));
     t.regex(refused, /changed since atlas\.sum was written/);
     t.notRegex(refused, /Upgrade to heads\?/);
   } finally {
@@ -260,7 +260,7 @@ test('a downgrade refused for an irreversible revision says what can be done: no
   try {
     await s.waitFor(/at 2 · 0 pending/);
     await s.press('j', 'd');
-    const refused = await s.waitFor(/REFUSED — nothing ran/);
+    const refused = panelText(await s.waitFor(/REFUSED — nothing ran/));
     t.regex(refused, /restore a backup taken before it \(press b for the b/);
     t.regex(refused, /or write a new revision that undoes it \(n\)/);
     t.notRegex(refused, /press R/);

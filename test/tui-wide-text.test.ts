@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { columnsOf, cutStartToColumns, cutToColumns, fitColumns, splitAtColumns } from '../src/tui/columns.js';
+import { columnsOf, cutStartToColumns, cutToColumns, fitColumns, splitAtColumns, splitAtWord } from '../src/tui/columns.js';
 import { wrapLines } from '../src/tui/components/panel.js';
 import { plainHistoryPane } from '../src/tui/history-text.js';
 import { openScreen } from './helpers/screen.js';
@@ -86,4 +86,21 @@ test('cutToColumns, fitColumns, splitAtColumns and wrapLines count columns: neve
   t.is(columnsOf('A\u0300ሀ'), 2);
   // The fast path agrees with string-width on every printable character below U+0100.
   for (let code = 0x20; code <= 0xff; code++) if (code < 0x7f || code >= 0xa0) t.is(columnsOf(String.fromCharCode(code)), columnsOf(`${String.fromCharCode(code)}ሀ`) - 1, code.toString(16));
+});
+
+test('wrapLines breaks a panel line between words ("migra" / "ted" read as two words at 3 a.m.); a word wider than the pane is still cut', (t) => {
+  t.deepEqual(wrapLines(['OTHER: golang-migrate (schema_migrations: version 2) was migrated by it'], 30), [
+    'OTHER: golang-migrate',
+    '  (schema_migrations: version',
+    '  2) was migrated by it',
+  ]);
+  t.deepEqual(splitAtWord('    indented words here', 8), ['    inde', 'nted words here']);
+  t.deepEqual(splitAtWord('abcdefghij klm', 4), ['abcd', 'efghij klm']);
+  fc.assert(
+    fc.property(fc.array(fc.stringMatching(/^[a-z]{1,8}$/), { minLength: 1, maxLength: 15 }), fc.integer({ min: 12, max: 40 }), (words, width) => {
+      const lines = wrapLines([words.join(' ')], width);
+      // Every line fits, and the words come back whole and in order (no word is wider than a continuation's room here).
+      return lines.every((l) => columnsOf(l) <= width) && lines.map((l) => l.trim()).join(' ') === words.join(' ');
+    }),
+  );
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makeFolder, pair } from './helpers/folders.js';
 import { cli } from './helpers/cli.js';
-import { KEYS, openScreen } from './helpers/screen.js';
+import { KEYS, openScreen, panelText } from './helpers/screen.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../migrations', import.meta.url));
 const upgradeAll = async (url: string, dir: string) => {
@@ -161,7 +161,7 @@ test('a failing migration is shown as an error with path:line and the database s
     await s.waitFor(/Upgrade to heads\?/);
     await s.press('y');
     const failed = await s.waitFor(/upgrade to heads: FAILED/);
-    t.regex(failed.replace(/│\n│\s*/g, ''), /upgrade of 2 failed at statement 2 of 2 \(.*2_bad\.up\.sql:2\)/);
+    t.regex(panelText(failed), /upgrade of 2 failed at statement 2 of 2 \(.*2_bad\.up\.sql:2\)/);
     t.regex(failed, /no such table: nowhere/);
     t.regex(failed, /rolled back: the database is as it was before 2/);
     t.regex(failed, /✓ ↑ 1 {2}done/);

@@ -30,6 +30,20 @@ export function splitAtColumns(text: string, columns: number): [string, string] 
   return [text.slice(0, at), text.slice(at)];
 }
 
+/**
+ * Like splitAtColumns, but at the last space that fits (the space dropped), so a word is not
+ * cut in two ("migra" / "ted"); a word wider than `columns`, or a line with no space after its
+ * indent, is still cut at the column.
+ */
+export function splitAtWord(text: string, columns: number): [string, string] {
+  const [head, tail] = splitAtColumns(text, columns);
+  if (tail === '') return [head, tail];
+  if (tail.startsWith(' ') && head.trim() !== '') return [head.trimEnd(), tail.trimStart()];
+  const space = head.lastIndexOf(' ');
+  if (space <= 0 || head.slice(0, space).trim() === '') return [head, tail];
+  return [head.slice(0, space).trimEnd(), head.slice(space + 1) + tail];
+}
+
 /** `text` in at most `columns` columns, ending in `…` when cut. */
 export function cutToColumns(text: string, columns: number): string {
   if (columnsOf(text) <= columns) return text;

@@ -45,6 +45,18 @@ export async function openScreen(options: { migrations: string; url?: string; wi
   return { screen, session, frame, waitFor, press, close, work, dir, url, quitSummary: () => quitSummary };
 }
 
+/**
+ * A screen's text with the panels' wrapping undone: borders and continuation indents gone,
+ * lines joined with a space (panels break lines between words), runs of spaces as one.
+ */
+export function panelText(frame: string): string {
+  return frame
+    .split('\n')
+    .map((l) => l.replace(/^\s*[│╭╰]/, '').replace(/[│╮╯]\s*$/, '').trim())
+    .join(' ')
+    .replace(/\s+/g, ' ');
+}
+
 export const KEYS = { down: '\u001B[B', up: '\u001B[A', enter: '\r', escape: '\u001B', tab: '\t', backspace: '\u007F' };
 
 /** Reads frames and types keys on a rendered screen: waits poll the frame (bounded), never a fixed sleep. */

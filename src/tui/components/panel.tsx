@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { columnsOf, splitAtColumns } from '../columns.js';
+import { columnsOf, splitAtWord } from '../columns.js';
 import { colour } from '../theme.js';
 
 /** A full-screen panel with a title, a scrolled body and a footer of what keys do. */
@@ -37,18 +37,18 @@ export function Panel(props: {
   );
 }
 
-/** Splits lines longer than `width`, continuing them indented like their first part. */
+/** Splits lines longer than `width` between words, continuing them indented like their first part. */
 export function wrapLines(lines: readonly string[], width: number): string[] {
   return lines.flatMap((line) => {
     if (columnsOf(line) <= width) return [line];
     // The continuation's indent leaves at least half the width (two columns: a wide character fits).
     const indent = /^\s*/.exec(line)![0].slice(0, Math.max(0, Math.floor(width / 2) - 2));
-    const [first, after] = splitAtColumns(line, width);
+    const [first, after] = splitAtWord(line, width);
     const parts = [first];
     // At least two columns a part, so every part takes a character (a pane under 4 columns wide overflows rather than loops).
     const room = Math.max(2, width - indent.length - 2);
     for (let rest = after; rest.length > 0; ) {
-      const [part, tail] = splitAtColumns(rest, room);
+      const [part, tail] = splitAtWord(rest, room);
       parts.push(`${indent}  ${part}`);
       rest = tail;
     }
