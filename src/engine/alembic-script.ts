@@ -70,11 +70,14 @@ def missing_revision(exc, script):
             if missing not in ids(value):
                 continue
             line = None
-            with open(s.path) as handle:
-                for number, text in enumerate(handle, 1):
-                    if text.lstrip().startswith(field) and missing in text:
-                        line = number
-                        break
+            try:
+                with open(s.path, encoding="utf-8", errors="replace") as handle:
+                    for number, text in enumerate(handle, 1):
+                        if text.lstrip().startswith(field) and str(missing) in text:
+                            line = number
+                            break
+            except Exception:
+                pass
             named = [other for other in scripts if os.path.splitext(os.path.basename(other.path))[0] == missing]
             return {"type": "KeyError", "message": "revision %s %s %s, which no revision file defines" % (s.revision, kind, missing), "file": os.path.abspath(s.path), "line": line, "raised": False,
                     "missing": missing, "field": field, "fileOf": {"id": named[0].revision, "file": os.path.abspath(named[0].path)} if named else None}
