@@ -327,6 +327,29 @@ test('worded Alembic ids (0001_initial, as --rev-id makes them) import as their 
   }
 });
 
+test('a history Alembic cannot read is said by the revision file behind it (a parent no file defines: its file name given for its id), never by the reader\'s own <string> line', async (t) => {
+  if (skipWithoutAlembic(t)) return;
+  const dir = mkdtempSync(join(tmpdir(), 'migrate-tui-alembic-graph-'));
+  const revision = (id: string, down: string | null) => `from alembic import op\n\nrevision = ${JSON.stringify(id)}\ndown_revision = ${down === null ? 'None' : JSON.stringify(down)}\n\ndef upgrade():\n    op.execute("SELECT 1")\n\ndef downgrade():\n    pass\n`;
+  const run = (name: string, files: Record<string, string>) => {
+    mkdirSync(join(dir, name));
+    for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, name, file), text);
+    return binaryAsync(['--dir', join(dir, `out-${name}`), '--dialect', 'sqlite', 'import', 'alembic', '--versions', name, '--python', python], { cwd: dir });
+  };
+  // As in a real project: 0002 names its parent by that revision's file name, not by its id. Alembic 1.8 stops with KeyError.
+  const orphan = await run('orphan', { '0001_initial_schema.py': revision('0001_initial', null), '0002_add_x.py': revision('0002_add_x', '0001_initial_schema') });
+  t.is(orphan.code, 1);
+  t.regex(orphan.stderr, /error: Alembic could not read the revisions: orphan\/0002_add_x\.py:4: revision 0002_add_x revises 0001_initial_schema, which no revision file defines\n/);
+  t.regex(orphan.stderr, /→ 0001_initial_schema is the file name of revision 0001_initial \(orphan\/0001_initial_schema\.py\): a parent is named by its id \(its `revision =`\), not by its file name; correct down_revision there/);
+  t.false(existsSync(join(dir, 'out-orphan')));
+  // A cycle: Alembic's own error, and no file named, since none is to blame alone.
+  const cycle = await run('cycle', { 'a1.py': revision('a1', 'b2'), 'b2.py': revision('b2', 'a1') });
+  t.is(cycle.code, 1);
+  t.regex(cycle.stderr, /error: Alembic could not read the revisions: CommandError: Cycle is detected in revisions \((?:b2, a1|a1, b2)\)\n/);
+  t.notRegex(cycle.stderr, /the file named/);
+  for (const r of [orphan, cycle]) t.notRegex(r.stderr, /<string>|internal error|\n\s+at /);
+});
+
 test('import alembic: a downgrade() that raises on purpose is irreversible; a constraint without a name is named by --naming-convention, as env.py\'s target_metadata names it', async (t) => {
   if (skipWithoutAlembic(t)) return;
   const dir = mkdtempSync(join(tmpdir(), 'migrate-tui-alembic-names-'));

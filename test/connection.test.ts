@@ -29,6 +29,11 @@ test('URL forms: postgresql://, mariadb:// hints the dialect, sqlite absolute an
   t.is(parseDatabaseUrl('mariadb://a@b/c', 'x', '/w').dialectHint, 'mariadb');
   t.is(parseDatabaseUrl('sqlite:///var/app.sqlite', 'x', '/w').file, '/var/app.sqlite');
   t.is(parseDatabaseUrl('sqlite:data/app.sqlite', 'x', '/w').file, '/w/data/app.sqlite');
+  // SQLAlchemy's absolute spelling (alembic.ini), four slashes: the same file, and said as one path, not as host "var".
+  const alchemy = parseDatabaseUrl('sqlite:////var/app.sqlite', 'x', '/w');
+  t.is(alchemy.file, '/var/app.sqlite');
+  t.is(alchemy.display, 'sqlite:/var/app.sqlite');
+  t.is(alchemy.databaseName, 'app.sqlite');
   t.throws(() => parseDatabaseUrl('oracle://a@b/c', 'x', '/w'), { message: /unsupported database URL scheme "oracle:"/ });
   t.throws(() => parseDatabaseUrl('postgres://a@b', 'x', '/w'), { message: /names no database/ });
 });

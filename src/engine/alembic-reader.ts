@@ -178,8 +178,9 @@ function lastLines(stderr: string): string {
 }
 
 function fatalError(answer: Record<string, unknown>, options: ReadAlembicOptions): AlembicImportError {
-  const error = (answer.error ?? {}) as { type?: string; message?: string; file?: string | null; line?: number | null };
-  const what = `${error.type ?? 'Error'}: ${error.message ?? ''}`.trim();
+  const error = (answer.error ?? {}) as { type?: string; message?: string; file?: string | null; line?: number | null; missing?: string; field?: string; fileOf?: { id: string; file: string } | null };
+  // A revision naming an id that no file defines: the reader names the revision and the id (Alembic says KeyError).
+  const what = error.missing ? (error.message ?? '') : `${error.type ?? 'Error'}: ${error.message ?? ''}`.trim();
   const at = error.file ? `${relative(options.root, error.file) || error.file}${error.line ? `:${error.line}` : ''}: ` : '';
   switch (answer.fatal) {
     case 'no-alembic':
@@ -197,6 +198,10 @@ function fatalError(answer: Record<string, unknown>, options: ReadAlembicOptions
         { dialect: answer.dialect },
       );
     case 'script-directory':
+      if (error.missing) {
+        const fileOf = error.fileOf ? `${error.missing} is the file name of revision ${error.fileOf.id} (${relative(options.root, error.fileOf.file) || error.fileOf.file}): a parent is named by its id (its \`revision =\`), not by its file name; ` : '';
+        return new AlembicImportError('alembic-unreadable', `Alembic could not read the revisions: ${at}${what}`, `${fileOf}correct ${error.field ?? 'down_revision'} there (Alembic's own commands stop on it too: KeyError: '${error.missing}'), then import again`, { error });
+      }
       return new AlembicImportError(
         'alembic-unreadable',
         `Alembic could not read the revisions: ${at}${what}`,

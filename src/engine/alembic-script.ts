@@ -39,6 +39,9 @@ def where(exc, path, root):
         return exc.filename, exc.lineno
     best = (None, None)
     for frame in traceback.extract_tb(exc.__traceback__):
+        # This reader's own code runs as "<string>" (python -c), which abspath would place in root.
+        if frame.filename.startswith("<"):
+            continue
         name = os.path.abspath(frame.filename)
         if (path and name == os.path.abspath(path)) or (not path and name.startswith(root + os.sep)):
             best = (name, frame.lineno)
@@ -51,6 +54,34 @@ def err(exc, path=None, root=""):
     frames = traceback.extract_tb(exc.__traceback__)
     own = bool(path and frames and os.path.abspath(frames[-1].filename) == os.path.abspath(path) and (frames[-1].line or "").lstrip().startswith("raise"))
     return {"type": type(exc).__name__, "message": text, "file": file, "line": line, "raised": own}
+
+def missing_revision(exc, script):
+    # Alembic (1.8) builds its graph with map_[id]: a parent or depends_on that no file defines is a KeyError.
+    if not isinstance(exc, KeyError) or not exc.args or script is None:
+        return None
+    missing = exc.args[0]
+    try:
+        scripts = list(script._load_revisions())
+    except Exception:
+        return None
+    ids = lambda value: (value,) if isinstance(value, str) else tuple(value or ())
+    for s in scripts:
+        for kind, field, value in (("revises", "down_revision", s.down_revision), ("depends on", "depends_on", s.dependencies)):
+            if missing not in ids(value):
+                continue
+            line = None
+            try:
+                with open(s.path, encoding="utf-8", errors="replace") as handle:
+                    for number, text in enumerate(handle, 1):
+                        if text.lstrip().startswith(field) and str(missing) in text:
+                            line = number
+                            break
+            except Exception:
+                pass
+            named = [other for other in scripts if os.path.splitext(os.path.basename(other.path))[0] == missing]
+            return {"type": "KeyError", "message": "revision %s %s %s, which no revision file defines" % (s.revision, kind, missing), "file": os.path.abspath(s.path), "line": line, "raised": False,
+                    "missing": missing, "field": field, "fileOf": {"id": named[0].revision, "file": os.path.abspath(named[0].path)} if named else None}
+    return None
 
 def main():
     req = json.load(sys.stdin)
@@ -136,6 +167,7 @@ def main():
         # module's top level that asks op.get_context() for the dialect gets the one rendered.
         loaded = {}
         for dialect in req["dialects"]:
+            script = None
             try:
                 if req["versions"]:
                     script = ScriptDirectory(req["versions"][0], version_locations=req["versions"])
@@ -147,7 +179,7 @@ def main():
                         revisions = list(reversed(list(script.walk_revisions())))
                         heads = list(script.get_heads())
             except BaseException as exc:
-                answer = {"fatal": "script-directory", "error": err(exc, None, root)}
+                answer = {"fatal": "script-directory", "error": missing_revision(exc, script) or err(exc, None, root)}
                 return
             loaded[dialect] = (script, dict((r.revision, r) for r in revisions))
 

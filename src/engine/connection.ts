@@ -206,6 +206,7 @@ export function parseDatabaseUrl(url: string, source: string, cwd: string): Conn
   if (scheme === 'sqlite' || scheme === 'sqlite3' || scheme === 'file') {
     let file = url.slice(scheme.length + 1);
     if (file.startsWith('//')) file = file.slice(2); // sqlite:///abs/path or sqlite://./rel
+    file = file.replace(/^\/{2,}/, '/'); // SQLAlchemy's sqlite:////abs/path: one path, not //abs/path (shown as sqlite://abs/…)
     file = file.split('?')[0]!;
     if (file === '') throw new UsageError(`the SQLite URL "${url}" names no file`, 'write sqlite:./app.sqlite or sqlite:///var/data/app.sqlite', { source });
     const path = file === ':memory:' ? file : isAbsolute(file) ? file : resolve(cwd, file);
