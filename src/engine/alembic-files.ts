@@ -42,25 +42,38 @@ const LABEL = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const WORDED_ID = /^([0-9A-Za-z]+)_[0-9A-Za-z_]*[0-9A-Za-z]$/;
 
 /**
- * Alembic's ids as migrate-tui versions. A version token stays as it is; `<version>_<words>`
- * becomes its version and its files keep the whole id as their name (`0001_initial.up.sql`):
- * first contact maps alembic_version's rows through it. `bad`: ids that can be neither (other
- * characters); `clashes`: ids that would share a version (`0001_a`, `0001_b`).
+ * Alembic's ids as migrate-tui versions. A version token stays as it is. `<version>_<words>`
+ * becomes its version, and its files keep the whole id as their name (`0001_initial.up.sql`):
+ * first contact maps alembic_version's row through it. Where two ids share that version (two
+ * branches that picked the same number: `0006_badges`, `0006_convert_ids`), each is the id
+ * without its underscores (`0006badges`), which first contact also maps. `bad`: ids that can
+ * be neither (other characters); `clashes`: ids that would still share a version.
  */
 export function alembicVersions(revisions: readonly AlembicRevision[]): { versions: Map<string, string>; bad: AlembicRevision[]; clashes: string[][] } {
-  const versions = new Map<string, string>();
   const bad: AlembicRevision[] = [];
-  const byVersion = new Map<string, string[]>();
+  const prefixOf = new Map<string, string>();
+  const sharing = new Map<string, number>();
   for (const rev of revisions) {
-    const version = VERSION_TOKEN.test(rev.id) ? rev.id : WORDED_ID.exec(rev.id)?.[1];
-    if (!version) {
-      bad.push(rev);
-      continue;
+    const prefix = VERSION_TOKEN.test(rev.id) ? rev.id : WORDED_ID.exec(rev.id)?.[1];
+    if (!prefix) bad.push(rev);
+    else {
+      prefixOf.set(rev.id, prefix);
+      sharing.set(prefix, (sharing.get(prefix) ?? 0) + 1);
     }
-    versions.set(rev.id, version);
-    byVersion.set(version, [...(byVersion.get(version) ?? []), rev.id]);
+  }
+  const versions = new Map<string, string>();
+  const byVersion = new Map<string, string[]>();
+  for (const [id, prefix] of prefixOf) {
+    const version = id === prefix || sharing.get(prefix) === 1 ? prefix : collapsedAlembicId(id);
+    versions.set(id, version);
+    byVersion.set(version, [...(byVersion.get(version) ?? []), id]);
   }
   return { versions, bad, clashes: [...byVersion.values()].filter((ids) => ids.length > 1) };
+}
+
+/** A worded Alembic id as a version token: its underscores left out (`0006_badges` → `0006badges`). */
+export function collapsedAlembicId(id: string): string {
+  return id.replace(/_/g, '');
 }
 
 /** What Alembic wrote, as the revision's statements: its `-- Running …` markers and the version table's statements left out. */
@@ -91,8 +104,9 @@ export function planRevision(rev: AlembicRevision, project: AlembicProject, opti
   const stem = rev.path.replace(/^.*[\\/]/, '').replace(/\.pyc?$/, '');
   const version = (id: string) => options.versions.get(id) ?? id;
   const id = version(rev.id);
-  // A worded id (`0001_initial`) is its files' whole name: alembic_version's rows name them.
-  const name = id !== rev.id ? rev.id : `${rev.id}_${options.slug(message || stem.replace(new RegExp(`^${rev.id}_?`), '') || 'revision')}`;
+  const slug = () => options.slug(message || stem.replace(new RegExp(`^${rev.id}_?`), '') || 'revision');
+  // A worded id kept as its prefix names its files whole (alembic_version's rows name them); else `<version>_<slug>`.
+  const name = id !== rev.id && rev.id.startsWith(`${id}_`) ? rev.id : `${id}_${slug()}`;
   const labels = rev.labels.filter((l) => LABEL.test(l));
   for (const label of rev.labels.filter((l) => !LABEL.test(l))) {
     problems.push({ revision: rev.id, source, line: null, kind: 'label-dropped', dialects: [], message: `branch label "${label}" is not a migrate-tui label (letters, digits and _, not starting with a digit): left out; targets like ${label}@head do not work` });

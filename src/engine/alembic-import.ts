@@ -91,8 +91,8 @@ export async function importAlembic(options: AlembicImportOptions): Promise<Alem
   if (clashes.length > 0) {
     throw new AlembicImportError(
       'alembic-ids',
-      `Alembic revision ids that would be one migrate-tui version (the part before the first _), so nothing was written: ${clashes.map((ids) => ids.join(' and ')).join('; ')}`,
-      'a worded id (0001_initial) is read as its version (0001): two revisions cannot share one',
+      `Alembic revision ids that would be one migrate-tui version, so nothing was written: ${clashes.map((ids) => ids.join(' and ')).join('; ')}`,
+      'a worded id is its number (0001_initial is 0001), or where two share a number the id without its underscores (0006_badges is 0006badges): these stay one version either way; rename one in Alembic (revision and the down_revision naming it) and import again',
       { ids: clashes.flat() },
     );
   }

@@ -96,7 +96,7 @@ function importText(r: AlembicImportResult, cwd: string, dirOption: string): str
   lines.push(`heads: ${r.heads.join(', ')}`);
   if (r.renamed.length > 0) {
     const shown = r.renamed.slice(0, 3).map((x) => `${x.alembic} is ${x.version}`).join(', ');
-    lines.push(`ids: ${r.renamed.length} Alembic id${r.renamed.length === 1 ? '' : 's'} of the form version_words ${r.renamed.length === 1 ? 'is' : 'are'} written as ${r.renamed.length === 1 ? 'its' : 'their'} version (${shown}${r.renamed.length > 3 ? ', …' : ''}): the files keep the whole id as their name, which is how \`status\` maps alembic_version's rows to them`);
+    lines.push(`ids: ${r.renamed.length} Alembic id${r.renamed.length === 1 ? ' is' : 's are'} not a migrate-tui version as written (${shown}${r.renamed.length > 3 ? ', …' : ''}); \`status\` maps alembic_version's rows to them (by the file name, which is the whole id, or, where two ids share a number, by the id without its underscores)`);
   }
   const c = r.check;
   if (c.differences.length === 0) {

@@ -11,7 +11,8 @@ import { compareBytes } from '../files/atlas-sum.js';
 /**
  * Whether another tool's record maps onto this folder's revisions, and so which `stamp` takes
  * the database over; else exactly why not. A version maps to the revision of the same id, or of
- * the same number (golang-migrate and goose keep `0001_x.up.sql` as 1), or (Alembic) of that file name.
+ * the same number (golang-migrate and goose keep `0001_x.up.sql` as 1), or (Alembic) of that file name or that id
+ * without its underscores.
  */
 export function takeOver(graph: RevisionGraph, record: OtherToolReading): TakeOver {
   const none = { stamp: null, stampTargets: null, problem: null };
@@ -37,11 +38,12 @@ export function takeOver(graph: RevisionGraph, record: OtherToolReading): TakeOv
   const byNumber = new Map<string, string>();
   for (const id of graph.ids()) if (/^\d+$/.test(id)) byNumber.set(BigInt(id).toString(), id);
   const anyLayout = (version: string): string | null => (graph.has(version) ? version : /^\d+$/.test(version) ? (byNumber.get(BigInt(version).toString()) ?? null) : null);
-  // Alembic's worded ids (`0001_initial`): `import alembic` names the revision's files by the whole id.
+  // Alembic's worded ids (`0001_initial`): `import alembic` names the revision's files by the whole id, or (two
+  // ids with one number: `0006_badges`, `0006_convert`) makes each the id without its underscores (`0006badges`).
   const byFileName = record.tool === 'alembic' ? new Map(graph.ids().map((id) => [basename(graph.get(id).upPath).replace(/\.up\.sql$/, ''), id])) : null;
   // Flyway's versions name V files, read as revisions with Flyway's ids (`1_1` and `1.10.0` are `1.1` and `1.10`).
   const revisionOf = (version: string): string | null =>
-    anyLayout(version) ?? byFileName?.get(version) ?? (record.tool === 'flyway' && isFlywayVersion(version) ? anyLayout(flywayVersionId(version)) : null);
+    anyLayout(version) ?? byFileName?.get(version) ?? (byFileName && /_/.test(version) && graph.has(version.replace(/_/g, '')) ? version.replace(/_/g, '') : null) ?? (record.tool === 'flyway' && isFlywayVersion(version) ? anyLayout(flywayVersionId(version)) : null);
   // Flyway's baseline: it and every version below it count as applied, whether or not it is a file of
   // the folder (Flyway skips the V files at or below it: `flyway baseline` at 2.5 covers V1 and V2; at 1
   // under files that start at 2 it covers nothing).
