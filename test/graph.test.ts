@@ -149,6 +149,10 @@ test('targets: prefixes, ambiguity, unknown ids, wrong directions, irreversible'
   t.is(ambiguous.code, 'ambiguous-revision');
   t.regex(ambiguous.message, /matches 2 revisions: 100, 101/);
   t.is(error(() => up(p, '3')).code, 'unknown-revision');
+  // A revision's file name names it too (how Alembic, dbmate and goose users know theirs); an id with underscores names the id without them.
+  t.deepEqual(up(p, '101_step_101'), ['100', '101']);
+  t.deepEqual(up(p, '10_1'), ['100', '101']);
+  t.is(error(() => up(p, '101_step')).code, 'unknown-revision');
   t.deepEqual(up(p, 'base', '101'), []);
   t.deepEqual(down(p, 'heads'), []);
   t.is(error(() => down(p, '200', '101')).code, 'not-applied');

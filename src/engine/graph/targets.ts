@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { TargetError } from '../errors.js';
 import type { RevisionGraph } from './graph.js';
 
@@ -50,7 +51,15 @@ export function resolveRevisionRef(graph: RevisionGraph, ref: string): string {
       { ref, candidates },
     );
   }
+  // Its file's name (`0004_controller_roc_temperature`, how Alembic, dbmate and goose users know their revisions), or an
+  // Alembic id that import alembic wrote without its underscores (`0006_badges` is 0006badges).
+  const named = graph.ids().filter((id) => fileStem(graph.get(id).upPath) === ref || (ref.includes('_') && id === ref.replace(/_/g, '')));
+  if (named.length === 1) return named[0]!;
   throw new TargetError('unknown-revision', `no revision or branch label "${ref}"`, 'see `migrate-tui history` for ids and `migrate-tui branches` for labels', { ref });
+}
+
+function fileStem(path: string): string {
+  return basename(path).replace(/(\.up)?\.sql$/, '');
 }
 
 /** The only head, or an error that names them all. */
