@@ -17,7 +17,6 @@ export * from './graph/index.js';
 export * from './plan/index.js';
 export * from './run/index.js';
 export * from './safety/index.js';
-export * from './schema-dump/index.js';
 export * from './verify/index.js';
 export * from './dialects/index.js';
 export * from './lint/index.js';

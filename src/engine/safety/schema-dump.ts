@@ -1,7 +1,7 @@
 import type { ConnectionTarget } from '../connection.js';
 import type { DatabaseAdapter } from '../dialects/adapter.js';
 import { qualifiedName } from '../dialects/dialect.js';
-import { runDumpTool, schemaDumpTool, trimLeadingComments } from './dump-tool-run.js';
+import { runDumpTool, schemaDumpTool, trimLeadingComments } from './schema-dump-tool.js';
 import { sqliteSchemaText } from './sqlite-schema-text.js';
 
 export interface SchemaDumpOptions {
