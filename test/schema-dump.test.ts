@@ -19,13 +19,15 @@ import { makeFolder } from './helpers/folders.js';
  */
 
 /** Two revisions: a table with an auto-increment key, a row (AUTO_INCREMENT=2 on MariaDB), an index and a view; then a second table. */
-function folder(db: TestDatabase['name']): string {
+function folder(db: TestDatabase['name'], branch = false): string {
   const key = db === 'postgres' ? 'id SERIAL PRIMARY KEY' : db === 'mariadb' ? 'id INT AUTO_INCREMENT PRIMARY KEY' : 'id INTEGER PRIMARY KEY AUTOINCREMENT';
   return makeFolder({
     '001_items.up.sql': `CREATE TABLE items (${key}, name VARCHAR(50) NOT NULL);\nCREATE INDEX items_name ON items (name);\nCREATE VIEW item_names AS SELECT name FROM items;\nINSERT INTO items (name) VALUES ('first');\n`,
     '001_items.down.sql': 'DROP VIEW item_names;\nDROP TABLE items;\n',
     '002_tags.up.sql': 'CREATE TABLE tags (id INTEGER PRIMARY KEY, label VARCHAR(20));\n',
     '002_tags.down.sql': 'DROP TABLE tags;\n',
+    // A second branch on 001: two heads, so two version rows.
+    ...(branch ? { '003_notes.up.sql': '-- migrate:revises 001\nCREATE TABLE notes (id INTEGER PRIMARY KEY);\n', '003_notes.down.sql': 'DROP TABLE notes;\n' } : {}),
   });
 }
 
@@ -59,17 +61,17 @@ const canonical = (x: unknown): string => JSON.stringify(x, (_k, v: unknown) => 
 const tmp = () => mkdtempSync(join(tmpdir(), 'migrate-tui-dump-'));
 
 eachDatabase('dump writes the schema as dbmate does, then the version rows; loaded into an empty database it gives the same schema and version rows; it changes nothing', async (t, url, db) => {
-  const dir = folder(db.name);
+  const dir = folder(db.name, true);
   t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade'])).code, 0);
   const before = await snapshot(url);
   const out = join(tmp(), 'schema.sql');
   const r = await cli(['--url', url, '--dir', dir, 'dump', '--out', out]);
   t.is(r.code, 0, r.stderr);
-  t.regex(r.stdout, new RegExp(`^wrote the schema of \\S+ to ${out.replace(/[.]/g, '\\.')} \\((pg_dump|mariadb-dump|mysqldump|sqlite_master)[^;]*; 1 version row\\)\\n$`));
+  t.regex(r.stdout, new RegExp(`^wrote the schema of \\S+ to ${out.replace(/[.]/g, '\\.')} \\((pg_dump|mariadb-dump|mysqldump|sqlite_master)[^;]*; 2 version rows\\)\\n$`));
   const text = readFileSync(out, 'utf8');
-  for (const name of ['items', 'items_name', 'item_names', 'tags', 'migrate_tui_version', 'migrate_tui_log']) t.true(text.includes(name), name);
-  // The version rows are the current heads: one here.
-  t.regex(text, /INSERT INTO \S*migrate_tui_version\S* \(\S*revision\S*\) VALUES\n +\('002'\);\n/);
+  for (const name of ['items', 'items_name', 'item_names', 'tags', 'notes', 'migrate_tui_version', 'migrate_tui_log', 'migrate_tui_log_text']) t.true(text.includes(name), name);
+  // The version rows are the current heads: one per branch here.
+  t.regex(text, /INSERT INTO \S*migrate_tui_version\S* \(\S*revision\S*\) VALUES\n +\('002'\),\n +\('003'\);\n/);
   t.is(text.match(/INSERT INTO/g)?.length, 1, 'the version rows only: no log or texts rows, no table data');
   t.false(text.includes('first'), 'no table data');
   t.false(/^--/.test(text) || text.startsWith('\n'), 'leading comments are trimmed');
@@ -83,6 +85,8 @@ eachDatabase('dump writes the schema as dbmate does, then the version rows; load
     const version = /(\d+)\.(\d+)/.exec(spawnSync('pg_dump', ['--version'], { encoding: 'utf8' }).stdout)!;
     if (restrictKeySupported(Number(version[1]), Number(version[2]))) t.regex(text, /^\\restrict migratetui$/m, 'a fixed restrict key: the same file every time');
   }
+  const json = await cli(['--url', url, '--dir', dir, '--json', 'dump']);
+  t.deepEqual({ ...JSON.parse(json.stdout), tool: 'x' }, { tool: 'x', versionRows: ['002', '003'], stateTables: true, file: null, schema: text });
   t.deepEqual(await snapshot(url), before, 'dump changed nothing');
   // The same file the second time (no dates, no random keys, no counters).
   t.is((await cli(['--url', url, '--dir', dir, 'dump', '--out', out])).code, 0);
@@ -96,14 +100,14 @@ eachDatabase('dump writes the schema as dbmate does, then the version rows; load
   const loaded = await withDb(empty, (d) => d.schema([]));
   t.is(same(loaded, empty), same(before.schema, url), 'the loaded database has the same schema');
   const current = await cli(['--url', empty, '--dir', dir, 'current']);
-  t.is(current.stdout, '002 (head) tags\n', current.stderr);
+  t.is(current.stdout, '002 (head) tags\n003 (head) notes\n', current.stderr);
   const again = await cli(['--url', empty, '--dir', dir, 'dump']);
   t.is(again.code, 0, again.stderr);
   t.is(same(again.stdout, empty), same(text, url), 'the loaded database dumps to the same text');
   if (db.name === 'sqlite' && findExecutable('sqlite3')) {
     // What dbmate writes: `sqlite3 <file> '.schema --nosys'`, then its rows.
     const shell = spawnSync('sqlite3', [url.replace(/^sqlite:/, ''), '.schema --nosys'], { encoding: 'utf8' }).stdout;
-    t.is(text, `${shell}-- migrate-tui version rows\nINSERT INTO "migrate_tui_version" ("revision") VALUES\n  ('002');\n`, 'as the sqlite3 shell prints it');
+    t.is(text, `${shell}-- migrate-tui version rows\nINSERT INTO "migrate_tui_version" ("revision") VALUES\n  ('002'),\n  ('003');\n`, 'as the sqlite3 shell prints it');
   }
 });
 
@@ -223,3 +227,33 @@ test('trimLeadingComments drops the leading comment and blank lines and the spac
 test('pg_dump --restrict-key: from the August 2025 minor releases on', (t) => {
   t.deepEqual([[15, 13], [15, 14], [16, 10], [17, 5], [17, 6], [18, 0], [13, 22], [14, 18]].map(([a, b]) => restrictKeySupported(a!, b!)), [false, true, true, false, true, true, true, false]);
 });
+
+eachDatabase('with "schemaFile": a step that fails dirty changes no version row and writes no file; resolve --applied writes it', async (t, url) => {
+  const dir = makeFolder({
+    '1_a.up.sql': '-- migrate:transaction off\nCREATE TABLE a (id INTEGER);\nINSERT INTO nowhere VALUES (1);\n',
+    '1_a.down.sql': 'DROP TABLE a;\n',
+  });
+  const cwd = tmp();
+  writeFileSync(join(cwd, 'migrate-tui.config.json'), JSON.stringify({ schemaFile: 'schema.sql' }));
+  const run = (...args: string[]) => cli(['--url', url, '--dir', dir, '--yes', ...args], { cwd });
+  const dirty = await run('upgrade');
+  t.is(dirty.code, 5, dirty.stderr);
+  t.false(existsSync(join(cwd, 'schema.sql')), 'no version row changed: not written');
+  const resolved = await run('resolve', '1', '--applied');
+  t.is(resolved.code, 0, resolved.stderr);
+  t.regex(resolved.stdout, /schema file written: schema\.sql \(1 version row\)\n$/);
+  const text = readFileSync(join(cwd, 'schema.sql'), 'utf8');
+  t.regex(text, /CREATE TABLE \S*\ba\b/);
+  t.regex(text, /VALUES\n +\('1'\);/);
+}, ['sqlite', 'postgres']);
+
+eachDatabase('a fleet run does not write "schemaFile" (every target would overwrite it) and says so', async (t, url) => {
+  const dir = folder('sqlite');
+  const cwd = tmp();
+  writeFileSync(join(cwd, 'migrate-tui.config.json'), JSON.stringify({ schemaFile: 'schema.sql' }));
+  writeFileSync(join(cwd, 'migrate-tui.targets.json'), JSON.stringify([{ name: 'one', url }]));
+  const r = await cli(['--targets', '--dir', dir, '--yes', 'upgrade'], { cwd });
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout + r.stderr, /schema file schema\.sql not written: a fleet run has many databases; write it from one with `migrate-tui (--url <url> )?dump`/);
+  t.false(existsSync(join(cwd, 'schema.sql')));
+}, ['sqlite']);
