@@ -170,7 +170,7 @@ eachDatabase('a dump that fails after a successful upgrade says the migrations D
   writeFileSync(join(cwd, 'migrate-tui.config.json'), JSON.stringify({ schemaFile: 'blocker/schema.sql' }));
   const r = await cli(['--url', url, '--dir', dir, '--yes', 'upgrade', '001'], { cwd });
   t.is(r.code, 12, r.stderr);
-  t.regex(r.stderr, /the migrations DID apply \(heads now: 001\), but the schema file blocker\/schema\.sql was NOT written: cannot create the schema file folder \S*blocker: \S+ is a file, not a folder\n {2}→ .*; then write it with `migrate-tui (--url <url> )?dump`\n/);
+  t.regex(r.stderr, /the migrations DID apply \(heads now: 001\), but the schema file blocker\/schema\.sql was NOT written: cannot create the schema file folder \S*blocker: \S+ is a file, not a folder\n {2}→ .*; then write it with `migrate-tui --url <url> dump`\n/);
   t.is(r.stdout, 'applied 1 revision\nheads now: 001\nschema file blocker/schema.sql NOT written (see above)\n');
   t.is((await cli(['--url', url, '--dir', dir, 'current'], { cwd })).stdout, '001 items\n', 'the migration stands');
   if (db.name === 'sqlite') return;
@@ -179,7 +179,7 @@ eachDatabase('a dump that fails after a successful upgrade says the migrations D
   const emptyPath = tmp();
   const up = await binaryAsync(['--url', url, '--dir', dir, '--yes', 'upgrade'], { cwd, env: { PATH: emptyPath } });
   t.is(up.code, 12, up.stderr);
-  t.regex(up.stderr, /the migrations DID apply \(heads now: 002\), but the schema file schema\.sql was NOT written: (pg_dump|mariadb-dump or mysqldump) is not installed \(not on PATH\), so the schema cannot be dumped\n {2}→ install the (PostgreSQL \d+|MariaDB) client tools \(Debian: [a-z0-9-]+\); then write it with `migrate-tui (--url <url> )?dump`/);
+  t.regex(up.stderr, /the migrations DID apply \(heads now: 002\), but the schema file schema\.sql was NOT written: (pg_dump|mariadb-dump or mysqldump) is not installed \(not on PATH\), so the schema cannot be dumped\n {2}→ install the (PostgreSQL \d+|MariaDB) client tools \(Debian: [a-z0-9-]+\); then write it with `migrate-tui --url <url> dump`/);
   t.false(existsSync(join(cwd, 'schema.sql')));
   const dump = await binaryAsync(['--url', url, '--dir', dir, 'dump'], { cwd, env: { PATH: emptyPath } });
   t.is(dump.code, 8, dump.stderr);
@@ -254,6 +254,6 @@ eachDatabase('a fleet run does not write "schemaFile" (every target would overwr
   writeFileSync(join(cwd, 'migrate-tui.targets.json'), JSON.stringify([{ name: 'one', url }]));
   const r = await cli(['--targets', '--dir', dir, '--yes', 'upgrade'], { cwd });
   t.is(r.code, 0, r.stderr);
-  t.regex(r.stdout + r.stderr, /schema file schema\.sql not written: a fleet run has many databases; write it from one with `migrate-tui (--url <url> )?dump`/);
+  t.regex(r.stdout + r.stderr, /schema file schema\.sql not written: a fleet run has many databases; write it from one with `migrate-tui --url <url> dump`/);
   t.false(existsSync(join(cwd, 'schema.sql')));
 }, ['sqlite']);

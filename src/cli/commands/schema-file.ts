@@ -47,8 +47,8 @@ export async function withSchemaFile(ctx: DatabaseContext, m: Migrator, result: 
     engine.writeSchemaFile(file, dump.text);
     return { ...out, text: out.text + `schema file written: ${setting} (${rowsText(versionRows, m.store.tables.version)})\n`, json: { ...(out.json as object), schemaFile: { file, written: true, tool: dump.tool, versionRows } } };
   } catch (caught) {
-    if (!(caught instanceof engine.MigrateTuiError)) throw caught;
-    const error = caught as MigrateTuiError;
+    // Whatever stopped the dump (a driver's error too: the connection lost), the run stands and must be said.
+    const error: Pick<MigrateTuiError, 'code' | 'message' | 'hint'> = caught instanceof engine.MigrateTuiError ? caught : { code: 'schema-dump-failed', message: caught instanceof Error ? caught.message : String(caught), hint: 'see the message' };
     const heads = result.headsAfter.join(', ') || 'base';
     const deed = result.error ? `what ran before the failure stands (heads now: ${heads})` : `${DEED[verb] ?? `the ${verb} run took effect`} (heads now: ${heads})`;
     const note = `${deed}, but the schema file ${setting} was NOT written: ${error.message}\n  → ${engine.hintAt(error.hint, place)}; then write it with ${engine.hintAt('`migrate-tui dump`', place)}\n`;

@@ -44,7 +44,7 @@ export function runDumpTool(tool: DumpTool, args: readonly string[], env: Record
     child.on('close', (code) => {
       if (code === 0) return resolve(Buffer.concat(out).toString('utf8'));
       const why = stderr.trim().split('\n').slice(-3).join(' ') || 'no message';
-      reject(new BackupToolError(`${tool.name} failed (exit ${code}): ${why}`, 'see the message above; the database was not changed', { tool: tool.name, exitCode: code }));
+      reject(new BackupToolError(`${tool.name} failed (exit ${code}): ${why}`, "see the dump tool's message above", { tool: tool.name, exitCode: code }));
     });
   });
 }
