@@ -24,8 +24,9 @@ function folder(db: TestDatabase['name'], branch = false): string {
   return makeFolder({
     '001_items.up.sql': `CREATE TABLE items (${key}, name VARCHAR(50) NOT NULL);\nCREATE INDEX items_name ON items (name);\nCREATE VIEW item_names AS SELECT name FROM items;\nINSERT INTO items (name) VALUES ('first');\n`,
     '001_items.down.sql': 'DROP VIEW item_names;\nDROP TABLE items;\n',
-    '002_tags.up.sql': 'CREATE TABLE tags (id INTEGER PRIMARY KEY, label VARCHAR(20));\n',
-    '002_tags.down.sql': 'DROP TABLE tags;\n',
+    // SQLite: a trigger and a quoted table name too (the sqlite3 shell prints that one as CREATE TABLE IF NOT EXISTS).
+    '002_tags.up.sql': 'CREATE TABLE tags (id INTEGER PRIMARY KEY, label VARCHAR(20));\n' + (db === 'sqlite' ? `CREATE TABLE "odd name" (x);\nCREATE TRIGGER tags_touch AFTER INSERT ON tags BEGIN UPDATE tags SET label = 'x' WHERE id = NEW.id; END;\n` : ''),
+    '002_tags.down.sql': (db === 'sqlite' ? 'DROP TABLE "odd name";\n' : '') + 'DROP TABLE tags;\n',
     // A second branch on 001: two heads, so two version rows.
     ...(branch ? { '003_notes.up.sql': '-- migrate:revises 001\nCREATE TABLE notes (id INTEGER PRIMARY KEY);\n', '003_notes.down.sql': 'DROP TABLE notes;\n' } : {}),
   });
