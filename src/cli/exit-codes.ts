@@ -25,6 +25,8 @@ export const EXIT = {
   staleLock: 10,
   /** First contact with a database another tool migrated (its table records applied versions): nothing written; `stamp` takes it over. */
   otherTool: 11,
+  /** The run changed the database, but the schema file ("schemaFile") could not be written after it: `migrate-tui dump` writes it. */
+  schemaFileNotWritten: 12,
   /** A run was cancelled by Ctrl-C or SIGTERM; the message says the state it left (rolled back, or DIRTY). */
   interrupted: 130,
   /** A bug in migrate-tui (please report it). */
@@ -40,10 +42,11 @@ export const EXIT_DESCRIPTIONS: ReadonlyArray<[number, string]> = [
   [EXIT.dirty, 'the database is dirty: a step failed part-way and left some statements applied (this run), or an earlier one did; the message says which statements stay applied; run `resolve`'],
   [EXIT.lockTimeout, 'another run held the migration lock longer than --lock-timeout'],
   [EXIT.gaps, 'unapplied revisions below applied ones (merged late); rerun with --out-of-order'],
-  [EXIT.backupUnavailable, 'no backup could be taken before a downgrade (dump tool missing or older than the server); install it or pass --no-backup'],
+  [EXIT.backupUnavailable, 'no backup could be taken before a downgrade (dump tool missing or older than the server); install it or pass --no-backup. `dump` exits 8 too when the dump tool (pg_dump, mariadb-dump or mysqldump) is missing or older than the server'],
   [EXIT.lintRefused, '`upgrade`/`downgrade --lint <level>` refused: the plan has a lint finding at that level or worse (printed); nothing ran'],
   [EXIT.staleLock, 'the lease lock (servers without advisory locks) is stale: its owner stopped renewing it; the message names the holder (user, host, pid) and how long ago it expired; if that process is gone, run again with `--steal-stale-lock`. A live lease is never taken over'],
   [EXIT.otherTool, 'first contact with a database another tool migrated: migrate-tui has no record of it, and golang-migrate\'s, dbmate\'s, goose\'s, Flyway\'s, Atlas\'s or Alembic\'s table records applied versions; `upgrade`/`downgrade` refuse before writing anything; the message names the table and its position and the `stamp` that takes the database over (or why none fits)'],
+  [EXIT.schemaFileNotWritten, 'the run (`upgrade`, `downgrade`, `reset`, `stamp`, `resolve`) succeeded and changed the database, but the schema file ("schemaFile" in migrate-tui.config.json) could not be written after it: the message says the run DID take effect, why the file was not written, and that `migrate-tui dump` writes it. Not a failed migration: do not run it again'],
   [EXIT.interrupted, 'a run was cancelled by Ctrl-C or SIGTERM: the running statement was cancelled, and the message says the true state (rolled back, or DIRTY with the statements that stay applied and the `resolve` command); a second Ctrl-C abandons at once. `verify` drops its scratch databases first; a fleet run starts nothing new'],
   [EXIT.internal, 'internal error in migrate-tui (a bug: please report it with the output)'],
 ];

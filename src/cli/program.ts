@@ -13,6 +13,7 @@ import { lintStoreFor } from './commands/lint-report.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerMigrateCommands } from './commands/migrate-commands.js';
 import { registerSafetyCommands } from './commands/safety-commands.js';
+import { registerSchemaCommands } from './commands/schema-commands.js';
 import { registerVerifyCommand } from './commands/verify-command.js';
 import { registerImportCommand } from './commands/import-command.js';
 import { fleetCommand } from './commands/fleet-command.js';
@@ -252,6 +253,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
   registerAuthoringCommands(program, wiring);
   registerMigrateCommands(program, wiring);
   registerSafetyCommands(program, wiring);
+  registerSchemaCommands(program, wiring);
   registerInitCommand(program, wiring);
   registerStateCommands(program, wiring);
   registerVerifyCommand(program, wiring);

@@ -54,6 +54,8 @@ export interface ConfigFile {
   /** Capabilities to set instead of detecting them (e.g. {"advisoryLocks": false}). */
   readonly capabilities?: CapabilitySettings;
   readonly backups?: string;
+  /** Where `dump` writes the schema, and upgrade/downgrade/stamp/resolve write it again after a change (dbmate's db/schema.sql). */
+  readonly schemaFile?: string;
   /** Seconds to wait for another runner's lock. */
   readonly lockTimeout?: number;
   /** Seconds the whole connection handshake may take (default 10). */
@@ -81,7 +83,7 @@ export function readConfigFile(cwd: string): ConfigFile {
     throw new UsageError(`${CONFIG_FILE} must hold a JSON object`, 'e.g. {"url": "postgres://user@localhost/app", "migrations": "db/migrations"}', { path });
   }
   const config = parsed as Record<string, unknown>;
-  const known = ['url', 'migrations', 'seeds', 'versionTable', 'logTable', 'lockTable', 'lease', 'capabilities', 'backups', 'lockTimeout', 'connectTimeout', 'dialects', 'sqlite', 'lint', 'locks'];
+  const known = ['url', 'migrations', 'seeds', 'versionTable', 'logTable', 'lockTable', 'lease', 'capabilities', 'backups', 'schemaFile', 'lockTimeout', 'connectTimeout', 'dialects', 'sqlite', 'lint', 'locks'];
   for (const key of Object.keys(config)) {
     if (!known.includes(key)) throw new UsageError(`${CONFIG_FILE}: unknown setting "${key}"`, `known settings: ${known.join(', ')}`, { path, key });
     const value = config[key];

@@ -13,6 +13,7 @@ import { existingSeedFolder } from '../seed-folder.js';
 import { errorJson, errorLines } from '../error-text.js';
 import { announceBackup, backupQuestion, takeBackup, type BackupChoice } from './backup-first.js';
 import { coveredNote, lockText, otherToolApplied, otherToolLines, takeOverNote } from './status-lines.js';
+import { withSchemaFile } from './schema-file.js';
 
 /** The commands that read or set the state (init is in init.ts): status, current, stamp, resolve, seed. */
 export function registerStateCommands(program: Command, w: Wiring): void {
@@ -222,7 +223,8 @@ export async function stampCommand(ctx: DatabaseContext, project: Project, list:
       ctx.io.err(`stamp ${target} runs no SQL; it records ${backwards.length > 0 ? `${backwards.join(', ')} as NOT applied` : 'the state'}${state.dirty ? ' and clears the dirty state' : ''}\n`);
       await confirm(ctx.io, `stamp ${m.db.databaseName} to ${target}`, ctx.yes, undefined, 'the line above says what it would record');
     }
-    return finish(ctx, await m.stamp(list), 'stamped', json);
+    const result = await m.stamp(list);
+    return withSchemaFile(ctx, m, result, finish(ctx, result, 'stamped', json), 'stamped');
    }, WRITES);
 }
 
@@ -252,7 +254,8 @@ export async function resolveCommand(ctx: DatabaseContext, project: Project, ref
     const action = `resolve ${preview.revision} on ${m.db.databaseName}`;
     await confirm(ctx.io, action, ctx.yes, engine.resolveDestroys(preview, dataAtRisk) ? backupQuestion(action, backupFile) : undefined, `the lines above say what it would ${mode === 'applied' || mode === 'reverted' ? 'record' : 'run'}`);
     const manifest = await takeBackup(ctx, m, backup, backupFile, `before resolve ${preview.revision} --${mode}`);
-    const out = finish(ctx, await m.resolve(ref, mode, source, resumeAt), 'resolved', json);
+    const result = await m.resolve(ref, mode, source, resumeAt);
+    const out = await withSchemaFile(ctx, m, result, finish(ctx, result, 'resolved', json), 'resolved');
     return { ...out, text: (manifest ? `backup: ${manifest.file}\n` : '') + out.text, json: { ...(out.json as object), backup: manifest, dataAtRisk } };
   });
 }

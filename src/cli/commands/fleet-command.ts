@@ -38,6 +38,9 @@ export async function fleetCommand(w: Wiring, command: Command, g: GlobalOptions
   }
   const parallel = g.parallel ?? 4;
   w.io.err(`${name} on ${count} from ${fleet.origin}: stages ${fleet.stages.join(' → ')}, at most ${parallel} at once per server\n`);
+  // Each target would overwrite the one file in turn (schema-file.ts skips it per target).
+  const schemaFile = w.configFile().schemaFile;
+  if (schemaFile !== undefined && name !== 'status' && name !== 'check') w.io.err(`schema file ${schemaFile} not written: a fleet run has many databases; write it from one with \`migrate-tui --url <url> dump\`\n`);
 
   const running = new Map<FleetTarget, Migrator>();
   let stopping = false;

@@ -10,6 +10,7 @@ import { dialectOption, type DatabaseContext, type Wiring } from '../wiring.js';
 import { finish, stateTables, withMigrator, WRITES } from './database-commands.js';
 import { offlinePlanCommand } from './offline-plan.js';
 import { announceBackup, backupQuestion, takeBackup, type BackupChoice } from './backup-first.js';
+import { withSchemaFile } from './schema-file.js';
 
 export function registerMigrateCommands(program: Command, w: Wiring): void {
   for (const direction of ['upgrade', 'downgrade'] as const) {
@@ -159,7 +160,12 @@ function lintVerdict(ctx: DatabaseContext, lint: PlanLint, outcome: PlanLintOutc
 }
 
 export async function upgradeCommand(ctx: DatabaseContext, project: Project, target: string, outOfOrder: boolean, json: boolean, lint: PlanLint = { gate: null, config: {} }): Promise<CommandResult> {
-  return withMigrator(ctx, project, async (m) => (await lintBeforeRun(ctx, m, 'upgrade', target, lint, outOfOrder)) ?? finish(ctx, await m.upgrade(target, { outOfOrder }), 'applied', json), WRITES);
+  return withMigrator(ctx, project, async (m) => {
+    const refused = await lintBeforeRun(ctx, m, 'upgrade', target, lint, outOfOrder);
+    if (refused) return refused;
+    const result = await m.upgrade(target, { outOfOrder });
+    return withSchemaFile(ctx, m, result, finish(ctx, result, 'applied', json), 'applied');
+  }, WRITES);
 }
 
 export interface DowngradeOptions extends BackupChoice {
@@ -199,7 +205,8 @@ export async function downgradeCommand(ctx: DatabaseContext, project: Project, t
     const review = `the preview above is what it would do; \`downgrade ${target} --dry-run\` prints it alone`;
     await confirm(ctx.io, `downgrade ${m.db.databaseName} to ${target}`, ctx.yes, backupQuestion(`downgrade ${m.db.databaseName} to ${target}`, backupFile), review);
     const manifest = await takeBackup(ctx, m, options, backupFile, `before downgrade to ${target}`);
-    const out = finish(ctx, await m.downgrade(target, { preview }), 'reverted', json);
+    const result = await m.downgrade(target, { preview });
+    const out = await withSchemaFile(ctx, m, result, finish(ctx, result, 'reverted', json), 'reverted');
     return { ...out, text: (manifest ? `backup: ${manifest.file}\n` : '') + out.text, json: { ...(out.json as object), backup: manifest, preview } };
   });
 }

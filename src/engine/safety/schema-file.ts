@@ -1,0 +1,29 @@
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { WriteError } from '../errors.js';
+import { makeFolder } from '../files/make-folder.js';
+
+/**
+ * Writes the schema file whole or not at all: into a temporary file in the same folder, then
+ * renamed over the file, so a reader (or a kill) never sees half a schema. The folder is made
+ * when missing, as dbmate does. A failure is a WriteError naming the file and why.
+ */
+export function writeSchemaFile(path: string, text: string): void {
+  const hint = 'choose a writable path with --out, or "schemaFile" in migrate-tui.config.json';
+  makeFolder(dirname(path), 'schema file folder', hint);
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    const fd = openSync(temp, 'w', 0o644);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new WriteError('schema-file', `cannot write the schema file ${path}: ${code}`, hint, { path, code });
+  }
+}
