@@ -47,7 +47,9 @@ export async function dumpSchema(db: DatabaseAdapter, target: ConnectionTarget, 
     if (restrictKeySupported(tool.major, tool.minor)) args.push('--restrict-key=migratetui');
     args.push('--host', decodeURIComponent(u.hostname) || 'localhost', '--port', u.port || '5432', '--dbname', database);
     if (user) args.push('--username', user);
-    const env: Record<string, string> = u.password ? { PGPASSWORD: decodeURIComponent(u.password) } : {};
+    // The connection's own timeout: a server that does not answer ends the dump, never hangs it (mariadb-dump and
+    // mysqldump have no such option).
+    const env: Record<string, string> = { PGCONNECT_TIMEOUT: String(connectSeconds(target)), ...(u.password ? { PGPASSWORD: decodeURIComponent(u.password) } : {}) };
     const sslmode = u.searchParams.get('sslmode');
     if (sslmode) env.PGSSLMODE = sslmode;
     const schema = await runDumpTool(tool, args, env);
@@ -76,4 +78,9 @@ export async function dumpSchema(db: DatabaseAdapter, target: ConnectionTarget, 
 export function restrictKeySupported(major: number, minor: number): boolean {
   const since: Record<number, number> = { 13: 22, 14: 19, 15: 14, 16: 10, 17: 6 };
   return major > 17 || (since[major] !== undefined && minor >= since[major]!);
+}
+
+/** Whole seconds of the connection's timeout (default 10 s), as the dump tools take it. */
+function connectSeconds(target: ConnectionTarget): number {
+  return Math.max(1, Math.ceil((target.connectTimeoutMs ?? 10_000) / 1000));
 }
