@@ -221,6 +221,35 @@ eachDatabase('dump waits for a lock at most the lock timeout, then fails and say
   t.true(Date.now() - started < 60_000, 'it did not wait for ever');
 }, ['postgres', 'mariadb']);
 
+eachDatabase('SQLite: printed as the sqlite3 shell prints it: keywords quoted in the columns comment, a virtual table with its comment, a comment at a statement end closed before its ;', async (t, url) => {
+  const path = url.replace(/^sqlite:/, '');
+  const conn = new Database(path);
+  conn.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, "group" TEXT, x TEXT)');
+  conn.exec('CREATE VIEW "order" AS SELECT id, "group", x AS "key", id AS rowid_x, 1+1 FROM t');
+  conn.exec('CREATE VIRTUAL TABLE docs USING fts5(title, body)');
+  conn.exec('CREATE INDEX t_x ON t (x) -- the x index');
+  conn.exec('CREATE INDEX t_g ON t ("group") /* open');
+  conn.close();
+  const dir = folder('sqlite');
+  const out = join(tmp(), 'schema.sql');
+  const r = await cli(['--url', url, '--dir', dir, 'dump', '--out', out]);
+  t.is(r.code, 0, r.stderr);
+  const text = readFileSync(out, 'utf8');
+  t.true(text.includes('CREATE VIEW "order" AS SELECT id, "group", x AS "key", id AS rowid_x, 1+1 FROM t\n/* "order"(id,"group","key",rowid_x,"1+1") */;\n'), text);
+  t.true(text.includes('CREATE VIRTUAL TABLE docs USING fts5(title, body)\n/* docs(title,body) */;\n'), text);
+  t.true(text.includes("CREATE TABLE IF NOT EXISTS 'docs_data'(id INTEGER PRIMARY KEY, block BLOB);\n"), text);
+  t.true(text.includes('CREATE INDEX t_x ON t (x) -- the x index\n;\n'), text);
+  t.true(text.includes('CREATE INDEX t_g ON t ("group") /* open*/;\n'), text);
+  if (findExecutable('sqlite3')) {
+    const shell = spawnSync('sqlite3', [path, '.schema --nosys'], { encoding: 'utf8' }).stdout;
+    t.is(text, shell.split('\n').map((l) => l.trimEnd()).join('\n'), 'as the sqlite3 shell prints it');
+    // Loaded, every statement runs (no ; left inside a comment).
+    const copy = join(tmp(), 'copy.sqlite');
+    load('sqlite', `sqlite:${copy}`, out);
+    t.is(spawnSync('sqlite3', [copy, "SELECT count(*) FROM sqlite_master WHERE name IN ('t_x', 't_g', 'order', 'docs')"], { encoding: 'utf8' }).stdout, '4\n');
+  }
+}, ['sqlite']);
+
 test('trimLeadingComments drops the leading comment and blank lines and the spaces at line ends, as dbmate', (t) => {
   t.is(trimLeadingComments('--\n-- host x\n\nCREATE TABLE a (x int);  \n-- kept\n\nSELECT 1;\n'), 'CREATE TABLE a (x int);\n-- kept\n\nSELECT 1;\n');
 });
