@@ -84,7 +84,7 @@ eachDatabase('dump writes the schema as dbmate does, then the version rows; load
   if (db.name === 'postgres') {
     t.notRegex(text, /OWNER TO|GRANT |REVOKE /, 'no owner, no privileges');
     const version = /(\d+)\.(\d+)/.exec(spawnSync('pg_dump', ['--version'], { encoding: 'utf8' }).stdout)!;
-    if (restrictKeySupported(Number(version[1]), Number(version[2]))) t.regex(text, /^\\restrict migratetui$/m, 'a fixed restrict key: the same file every time');
+    if (restrictKeySupported(Number(version[1]), Number(version[2]))) t.regex(text, /^\\restrict dbmate$/m, "dbmate's fixed restrict key: the same file every time, and the same lines as dbmate's");
   }
   const json = await cli(['--url', url, '--dir', dir, '--json', 'dump']);
   t.deepEqual({ ...JSON.parse(json.stdout), tool: 'x' }, { tool: 'x', versionRows: ['002', '003'], stateTables: true, file: null, schema: text });
@@ -220,6 +220,25 @@ eachDatabase('dump waits for a lock at most the lock timeout, then fails and say
   t.regex(r.stderr, /error: (pg_dump|mariadb-dump|mysqldump) failed \(exit \d+\): .*(lock|timeout|interrupted|max_statement_time)/i);
   t.true(Date.now() - started < 60_000, 'it did not wait for ever');
 }, ['postgres', 'mariadb']);
+
+eachDatabase('PostgreSQL: a search_path in the URL dumps those schemas only, as dbmate (pg_dump --schema for each)', async (t, url) => {
+  await withDb(url, async (d) => {
+    await d.execute('CREATE SCHEMA app_one');
+    await d.execute('CREATE TABLE app_one.inside (id INTEGER PRIMARY KEY)');
+    await d.execute('CREATE TABLE public.outside (id INTEGER)');
+  });
+  const u = new URL(url);
+  u.searchParams.set('search_path', 'app_one');
+  const dir = folder('postgres');
+  t.is((await cli(['--url', u.toString(), '--dir', dir, '--yes', 'upgrade', '001'])).code, 0);
+  const r = await cli(['--url', u.toString(), '--dir', dir, 'dump']);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /CREATE TABLE app_one\.inside /);
+  t.regex(r.stdout, /CREATE TABLE app_one\.items /);
+  t.regex(r.stdout, /INSERT INTO "app_one"\."migrate_tui_version"/);
+  t.false(r.stdout.includes('outside'), 'a schema outside the search_path is not dumped');
+  t.false(r.stdout.includes('public.'), r.stdout);
+}, ['postgres']);
 
 eachDatabase('SQLite: printed as the sqlite3 shell prints it: keywords quoted in the columns comment, a virtual table with its comment, a comment at a statement end closed before its ;', async (t, url) => {
   const path = url.replace(/^sqlite:/, '');

@@ -43,8 +43,11 @@ export async function dumpSchema(db: DatabaseAdapter, target: ConnectionTarget, 
     const major = Number(/PostgreSQL (\d+)/.exec(db.serverVersion)?.[1] ?? 0);
     const tool = schemaDumpTool(['pg_dump'], major, `install the PostgreSQL ${major || ''} client tools (Debian: postgresql-client${major ? `-${major}` : ''})`.replace('  ', ' '), /(\d+)\.(\d+)/);
     const args = ['--format=plain', '--encoding=UTF8', '--schema-only', '--no-privileges', '--no-owner', `--lock-wait-timeout=${Math.max(1, Math.round(options.lockWaitMs))}`];
-    // \restrict lines carry a random key unless one is given (dbmate gives "dbmate"): a fixed key keeps the file the same from run to run.
-    if (restrictKeySupported(tool.major, tool.minor)) args.push('--restrict-key=migratetui');
+    // \restrict lines carry a random key unless one is given: dbmate's own fixed key, so the file stays the same from run
+    // to run and a project switching from dbmate sees no change on those lines.
+    if (restrictKeySupported(tool.major, tool.minor)) args.push('--restrict-key=dbmate');
+    // As dbmate: a search_path in the URL dumps those schemas only (one --schema each).
+    for (const schema of (u.searchParams.get('search_path') ?? '').split(',').map((s) => s.trim())) if (schema) args.push('--schema', schema);
     args.push('--host', decodeURIComponent(u.hostname) || 'localhost', '--port', u.port || '5432', '--dbname', database);
     if (user) args.push('--username', user);
     // The connection's own timeout: a server that does not answer ends the dump, never hangs it (mariadb-dump and
