@@ -9,7 +9,8 @@ import Database from 'better-sqlite3';
 import { findExecutable, restrictKeySupported, trimLeadingComments } from '../src/engine/index.js';
 import { binaryAsync, cli } from './helpers/cli.js';
 import { eachDatabase, withDb, type TestDatabase } from './helpers/databases.js';
-import { makeFolder } from './helpers/folders.js';
+import { makeFolder, pair } from './helpers/folders.js';
+import { KEYS, openScreen, panelText } from './helpers/screen.js';
 
 /**
  * `dump` and "schemaFile": the schema as dbmate writes it (its dump flags, what it strips),
@@ -309,3 +310,38 @@ eachDatabase('a fleet run does not write "schemaFile" (every target would overwr
   t.regex(r.stdout + r.stderr, /schema file schema\.sql not written: a fleet run has many databases; write it from one with `migrate-tui --url <url> dump`/);
   t.false(existsSync(join(cwd, 'schema.sql')));
 }, ['sqlite']);
+
+test('the TUI: with "schemaFile", an upgrade run from the TUI writes the file and its result says so; one that fails to write it says the run stands and the file was NOT written', async (t) => {
+  const dir = makeFolder({ ...pair('001'), ...pair('002') });
+  const s = await openScreen({ migrations: dir, schemaFile: 'db/schema.sql' });
+  try {
+    await s.waitFor(/History \(2\)/);
+    await s.press('U');
+    await s.waitFor(/Upgrade to heads\?/);
+    await s.press('y');
+    const done = panelText(await s.waitFor(/upgrade to heads: done/));
+    t.regex(done, /schema file written: db\/schema\.sql/);
+    const written = readFileSync(join(s.work, 'db', 'schema.sql'), 'utf8');
+    t.regex(written, /CREATE TABLE t_002/);
+    t.regex(written, /INSERT INTO "migrate_tui_version" \("revision"\) VALUES\n {2}\('002'\);/);
+    await s.press(KEYS.escape);
+    await s.waitFor(/at 002 · 0 pending/);
+  } finally {
+    await s.close();
+  }
+  // A schema file that cannot be written (its folder is a file): the downgrade stands, and the result says the file was not written.
+  const blocked = await openScreen({ migrations: dir, schemaFile: 'blocker/schema.sql' });
+  try {
+    writeFileSync(join(blocked.work, 'blocker'), 'a file where the folder should be');
+    await blocked.waitFor(/History \(2\)/);
+    await blocked.press('U');
+    await blocked.waitFor(/Upgrade to heads\?/);
+    await blocked.press('y');
+    const shown = panelText(await blocked.waitFor(/upgrade to heads: done/));
+    t.regex(shown, /the run stands, but the schema file blocker\/schema\.sql was NOT written/);
+    t.regex(shown, /then write it with `migrate-tui dump`/);
+    t.regex(shown, /now at: 002/);
+  } finally {
+    await blocked.close();
+  }
+});

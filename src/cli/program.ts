@@ -14,6 +14,7 @@ import { registerInitCommand } from './commands/init.js';
 import { registerMigrateCommands } from './commands/migrate-commands.js';
 import { registerSafetyCommands } from './commands/safety-commands.js';
 import { registerSchemaCommands } from './commands/schema-commands.js';
+import { schemaLockWaitMs } from './commands/schema-file.js';
 import { registerVerifyCommand } from './commands/verify-command.js';
 import { registerImportCommand } from './commands/import-command.js';
 import { fleetCommand } from './commands/fleet-command.js';
@@ -236,6 +237,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
           readOnly: g.readOnly ?? false,
           project: loaded,
           lintStore: lintStoreFor(io.env, g.readOnly ?? false),
+          ...(ctx.config.schemaFile !== undefined ? { schemaFile: { path: resolve(io.cwd, ctx.config.schemaFile), shown: ctx.config.schemaFile, lockWaitMs: schemaLockWaitMs(ctx.config) } } : {}),
           variant,
           early,
         });

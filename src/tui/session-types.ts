@@ -43,4 +43,6 @@ export interface SessionOptions {
    * and kept there when computed. None: always computed, never kept.
    */
   readonly lintStore?: LintStore | null;
+  /** "schemaFile" in the config: written again after a run that changed the version rows, as the CLI does. */
+  readonly schemaFile?: { readonly path: string; readonly shown: string; readonly lockWaitMs: number };
 }

@@ -13,7 +13,7 @@ import { TuiSession } from '../../src/tui/session.js';
  * bounded) — never a fixed sleep.
  */
 /** ink-testing-library's terminal is 100 columns wide. */
-export async function openScreen(options: { migrations: string; url?: string; width?: number; height?: number; readOnly?: boolean; variant?: 'main' | 'rollback'; embeddedDefault?: boolean; source?: string; lockLimits?: LockLimits; capabilities?: CapabilitySettings; lintStore?: LintStore; work?: string }) {
+export async function openScreen(options: { migrations: string; url?: string; width?: number; height?: number; readOnly?: boolean; variant?: 'main' | 'rollback'; embeddedDefault?: boolean; source?: string; lockLimits?: LockLimits; capabilities?: CapabilitySettings; lintStore?: LintStore; work?: string; schemaFile?: string }) {
   // `work`: the folder of an earlier screen (its migrations and database), opened again.
   const work = options.work ?? mkdtempSync(join(tmpdir(), 'migrate-tui-screen-'));
   const dir = join(work, 'migrations');
@@ -32,6 +32,7 @@ export async function openScreen(options: { migrations: string; url?: string; wi
     backupDir: join(work, 'backups'),
     readOnly: options.readOnly ?? false,
     ...(options.lintStore ? { lintStore: options.lintStore } : {}),
+    ...(options.schemaFile ? { schemaFile: { path: join(work, options.schemaFile), shown: options.schemaFile, lockWaitMs: 5000 } } : {}),
   });
   let quitSummary: string | null = null;
   const screen = render(

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Migrator, MigrateTuiError, RunResult, SchemaDump } from '../../engine/index.js';
+import type { ConfigFile, Migrator, MigrateTuiError, RunResult, SchemaDump } from '../../engine/index.js';
 import { engine } from '../engine.js';
 import type { CommandResult } from '../command-result.js';
 import { EXIT } from '../exit-codes.js';
@@ -8,10 +8,13 @@ import type { DatabaseContext } from '../wiring.js';
 /** The schema and its version rows, read on the Migrator's connection (and the dump tool's own). */
 export async function readDump(ctx: DatabaseContext, m: Migrator): Promise<{ dump: SchemaDump; versionRows: readonly string[] | null }> {
   const versionRows = (await m.store.exists()) ? await m.store.versionRows() : null;
-  // The dump tool's lock wait: the lock discipline's lock_timeout ("locks" in the config), 5 s when that is off.
-  const lockWaitMs = (ctx.config.locks?.timeout ?? engine.DEFAULT_LOCK_LIMITS.lockTimeoutMs / 1000) * 1000 || 5000;
-  const dump = await engine.dumpSchema(m.db, ctx.target, { versionTable: m.store.tables.version, versionRows, lockWaitMs });
+  const dump = await engine.dumpSchema(m.db, ctx.target, { versionTable: m.store.tables.version, versionRows, lockWaitMs: schemaLockWaitMs(ctx.config) });
   return { dump, versionRows };
+}
+
+/** The dump tool's lock wait: the lock discipline's lock_timeout ("locks" in the config), 5 s when that is off. */
+export function schemaLockWaitMs(config: ConfigFile): number {
+  return (config.locks?.timeout ?? engine.DEFAULT_LOCK_LIMITS.lockTimeoutMs / 1000) * 1000 || 5000;
 }
 
 export const rowsText = (rows: readonly string[] | null, table: string) =>

@@ -4,6 +4,7 @@ import { confirmFlow } from '../flows/confirm.js';
 import { actionError, errorResult, resultFlow, type ResultFlow } from '../flows/result.js';
 import { resolveKey, tuiHint } from '../tui-hints.js';
 import { reduceRunning, runningFlow, type RunningFlow } from '../flows/running.js';
+import { schemaFileLines } from './schema-file.js';
 
 /**
  * Runs an engine action with the progress view, then shows its result. `before` runs first
@@ -22,10 +23,11 @@ export async function execute(ctx: TuiContext, title: string, action: () => Prom
     return;
   }
   const result = await ctx.session.run(action, (event) => ctx.setFlow((f) => (f?.kind === 'running' ? reduceRunning(f, event) : f)));
+  const schemaFile = 'steps' in result ? await schemaFileLines(ctx.session, result, ctx.session.commandPlace) : [];
   ctx.setRunning(false);
   ctx.refresh();
   const error = 'steps' in result ? null : result.error;
-  ctx.setFlow(isStaleLock(error) ? stealOffer(ctx, title, error, () => execute(ctx, title, ctx.session.stealingStaleLock(action))) : runResult(title, pre, result, ctx.session.commandPlace, ctx.session.state.dirty));
+  ctx.setFlow(isStaleLock(error) ? stealOffer(ctx, title, error, () => execute(ctx, title, ctx.session.stealingStaleLock(action))) : runResult(title, pre, result, ctx.session.commandPlace, ctx.session.state.dirty, schemaFile));
 }
 
 function isStaleLock(error: unknown): error is MigrateTuiError {
@@ -61,7 +63,7 @@ export function cancelRun(ctx: TuiContext, open: RunningFlow, abandon: (message:
 }
 
 /** `dirty`: the unfinished step the database reads after the run (a failure's message says it already; a restore of a backup taken while dirty does not). */
-function runResult(title: string, pre: readonly string[], result: RunResult | { error: MigrateTuiError | Error }, place: CommandPlace, dirty: DatabaseState['dirty']): ResultFlow {
+function runResult(title: string, pre: readonly string[], result: RunResult | { error: MigrateTuiError | Error }, place: CommandPlace, dirty: DatabaseState['dirty'], schemaFile: readonly string[] = []): ResultFlow {
   if (!('steps' in result)) {
     // The backup taken first stays, and is said, whatever the run then threw.
     const shown = actionError(title, result.error, place);
@@ -73,6 +75,7 @@ function runResult(title: string, pre: readonly string[], result: RunResult | { 
     ...result.steps.map((s) => `${s.status === 'done' ? '✓' : s.status === 'failed' ? '✗' : '·'} ${s.direction === 'up' ? '↑' : '↓'} ${s.revision}  ${s.status}${s.status === 'done' ? `  ${s.durationMs} ms` : ''}`),
     '',
     `now at: ${result.headsAfter.join(', ') || 'base'}`,
+    ...schemaFile,
   ];
   if (result.error) return resultFlow(false, `${title}: FAILED`, [...result.error.message.split('\n'), `→ ${tuiHint(result.error, place)}`, '', ...body]);
   const still = dirty ? [`DIRTY: the ${dirty.direction} of ${dirty.revision} stopped after ${dirty.statementsDone} of ${dirty.statementsTotal} statements → press ${resolveKey()} (resolve)`] : [];
