@@ -106,6 +106,29 @@ test('Alembic commands and flags: history -v / -r, current -v, heads -v, show he
   t.deepEqual(JSON.parse(merged.stdout).revises, ['2', '3']);
 });
 
+test("another tool's command word (up, goto, force, migrate…) is said as migrate-tui's, not answered with the nearest name ('up' was 'did you mean dump?'); nothing runs", async (t) => {
+  const cases: Array<[string[], RegExp]> = [
+    [['up'], /^error: unknown command 'up': dbmate's, golang-migrate's and goose's `up` is `migrate-tui upgrade`/],
+    [['down'], /`down` is `migrate-tui downgrade -1`.*golang-migrate's `down` without N, which reverts everything, is `migrate-tui reset`/],
+    [['goto', '3'], /golang-migrate's `goto V` is `migrate-tui upgrade V` when V is ahead of the database, `migrate-tui downgrade V` when it is behind/],
+    [['force', '3'], /golang-migrate's `force V` \(set the version, clear dirty, run nothing\) is `migrate-tui stamp V`/],
+    [['migrate', 'apply'], /Atlas's `migrate apply` and sqlx's `migrate run` are `migrate-tui upgrade`/],
+    [['info'], /Flyway's `info` is `migrate-tui status`/],
+    [['new', 'add_users'], /dbmate's `new <name>` is `migrate-tui revision -m "<name>"`/],
+  ];
+  for (const [args, expected] of cases) {
+    const run = await cli(['--url', 'sqlite::memory:', ...args]);
+    t.is(run.code, 2, args.join(' '));
+    t.regex(run.stderr, expected, args.join(' '));
+    t.notRegex(run.stderr, /did you mean/, args.join(' '));
+    t.regex(run.stderr, /→ the commands are: /);
+  }
+  const json = await cli(['--json', 'up']);
+  t.regex(JSON.parse(json.stdout).error.meta.equivalent, /migrate-tui upgrade/);
+  // A typo of our own names still gets the nearest one.
+  t.regex((await cli(['upgarde'])).stderr, /did you mean 'upgrade'\?/);
+});
+
 test('an unknown command says so and suggests the nearest; --help names the Alembic equivalent', async (t) => {
   const typo = await cli(['upgarde']);
   t.is(typo.code, 2);

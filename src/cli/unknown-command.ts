@@ -1,5 +1,6 @@
 import type { Command, Option } from 'commander';
 import { loadEngine } from './engine.js';
+import { otherToolEquivalent } from './other-tool-commands.js';
 
 /**
  * An unknown command says so and suggests the nearest one (`upgarde` → `upgrade`), instead
@@ -26,13 +27,15 @@ export async function checkCommandName(program: Command, argv: readonly string[]
   const names = program.commands.flatMap((c) => [c.name(), ...c.aliases()]).filter((n) => n !== 'help');
   if (names.includes(word) || word === 'help') return;
   const nearest = names.map((n) => ({ n, d: distance(word!, n) })).sort((a, b) => a.d - b.d || a.n.localeCompare(b.n))[0];
-  const close = nearest && nearest.d <= Math.max(2, Math.floor(word.length / 3));
+  // Another tool's word (`up`, `goto`, `force`…) is said as ours, not answered with the nearest name (`up` → 'dump').
+  const equivalent = otherToolEquivalent(word);
+  const close = !equivalent && nearest && nearest.d <= Math.max(2, Math.floor(word.length / 3));
   // The engine (for its error type) is loaded only on this error path: a right name costs nothing.
   const { UsageError } = await loadEngine();
   throw new UsageError(
-    `unknown command '${word}'${close ? ` — did you mean '${nearest.n}'?` : ''}`,
+    `unknown command '${word}'${equivalent ? `: ${equivalent}` : close ? ` — did you mean '${nearest.n}'?` : ''}`,
     `the commands are: ${[...names].sort().join(', ')} (see \`migrate-tui --help\`)`,
-    { command: word, ...(close ? { suggestion: nearest.n } : {}) },
+    { command: word, ...(close ? { suggestion: nearest.n } : {}), ...(equivalent ? { equivalent } : {}) },
   );
 }
 

@@ -1,0 +1,36 @@
+/**
+ * What a command word of the tools our users leave (dbmate, golang-migrate, goose, Flyway,
+ * Atlas, sqlx) is here: typed out of habit, `up` was answered "did you mean 'dump'?".
+ * Said with the unknown-command error; nothing runs.
+ */
+const EQUIVALENTS: Readonly<Record<string, string>> = {
+  up: "dbmate's, golang-migrate's and goose's `up` is `migrate-tui upgrade` (`upgrade +N` for N steps, as `migrate up N`)",
+  'up-by-one': "goose's `up-by-one` is `migrate-tui upgrade +1`",
+  'up-to': "goose's `up-to V` is `migrate-tui upgrade V`",
+  down: "dbmate's and goose's `down` is `migrate-tui downgrade -1` (`downgrade -N` for N steps, as `migrate down N`); golang-migrate's `down` without N, which reverts everything, is `migrate-tui reset`",
+  'down-to': "goose's `down-to V` is `migrate-tui downgrade V`",
+  redo: "goose's `redo` is `migrate-tui downgrade -1`, then `migrate-tui upgrade +1`",
+  goto: "golang-migrate's `goto V` is `migrate-tui upgrade V` when V is ahead of the database, `migrate-tui downgrade V` when it is behind",
+  force: "golang-migrate's `force V` (set the version, clear dirty, run nothing) is `migrate-tui stamp V`; a step left dirty is cleared with `migrate-tui resolve <rev> --applied` or `--reverted` (after `--resume` or `--reverse` when it should run)",
+  version: "golang-migrate's and goose's `version` is `migrate-tui current` (`status` says more)",
+  new: "dbmate's `new <name>` is `migrate-tui revision -m \"<name>\"`",
+  create: "golang-migrate's and goose's `create <name>` is `migrate-tui revision -m \"<name>\"` (dbmate's `create`, which creates the database, has no equivalent: create it with the database's own tools)",
+  migrate:
+    "Flyway's and dbmate's `migrate`, Atlas's `migrate apply` and sqlx's `migrate run` are `migrate-tui upgrade`; `migrate status` / `migrate info` are `status`, `migrate new` / `migrate add` are `revision -m \"<name>\"`, Atlas's `migrate set V` is `stamp V`, sqlx's `migrate revert` is `downgrade -1`, `migrate hash` is `hash`",
+  info: "Flyway's `info` is `migrate-tui status` (and `history`)",
+  validate: "Flyway's and goose's `validate` is `migrate-tui check`",
+  baseline: "Flyway's `baseline` (with -baselineVersion=V) is `migrate-tui stamp V`",
+  repair: "Flyway's `repair` of a failed migration is `migrate-tui resolve <rev>` (resume, reverse, or record it as applied or reverted); edited files need no repair here: `status` shows the drift",
+  undo: "Flyway's `undo` is `migrate-tui downgrade -1`",
+  clean: "Flyway's `clean` (drop every object) has no equivalent: migrate-tui never drops what its migrations did not make; `migrate-tui reset` reverts every migration",
+  drop: "dbmate's and golang-migrate's `drop` has no equivalent: migrate-tui never drops a database or what its migrations did not make; `migrate-tui reset` reverts every migration",
+  load: "dbmate's `load` (load db/schema.sql) has no equivalent: load the file with the database's own client (psql -f, mariadb <, sqlite3)",
+  wait: "dbmate's `wait` has no equivalent: every command waits for the database up to `--connect-timeout` (default 10 s)",
+  apply: "Atlas's `migrate apply` is `migrate-tui upgrade`",
+  run: "sqlx's `migrate run` is `migrate-tui upgrade`",
+};
+
+/** The equivalent of another tool's command word, or null when the word is none of theirs. */
+export function otherToolEquivalent(word: string): string | null {
+  return EQUIVALENTS[word] || null;
+}
