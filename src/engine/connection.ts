@@ -212,7 +212,7 @@ export function parseDatabaseUrl(url: string, source: string, cwd: string): Conn
     file = file.split('?')[0]!;
     if (file === '') throw new UsageError(`the SQLite URL "${url}" names no file`, 'write sqlite:./app.sqlite or sqlite:///var/data/app.sqlite', { source });
     const path = file === ':memory:' ? file : isAbsolute(file) ? file : resolve(cwd, file);
-    const alchemy = /^sqlite:\/\/\/([^/?][^?]*)/i.exec(url)?.[1];
+    const alchemy = sqlalchemyRelativePath(url);
     return { kind: 'sqlite', url, file: path, display: `sqlite:${file}`, databaseName: file.split('/').pop()!, source, dialectHint: 'sqlite', ...(alchemy ? { sqlalchemyFile: resolve(cwd, safeDecode(alchemy)) } : {}) };
   }
   // golang-migrate's MySQL URLs carry the Go driver's DSN (`user:pass@tcp(host:3306)/db`), which no URL parser reads.
@@ -264,6 +264,11 @@ export function parseDatabaseUrl(url: string, source: string, cwd: string): Conn
 }
 
 /** What people see: built from the parsed URL, so the password is masked whatever characters it holds. */
+/** `sqlite:///x` (three slashes): x, the path SQLAlchemy reads relative to the working directory (here it is /x); else null. */
+export function sqlalchemyRelativePath(url: string): string | null {
+  return /^sqlite:\/\/\/([^/?][^?]*)/i.exec(url)?.[1] ?? null;
+}
+
 function displayUrl(parsed: URL): string {
   const user = parsed.username ? `${parsed.username}${parsed.password ? ':***' : ''}@` : parsed.password ? ':***@' : '';
   return `${parsed.protocol}//${user}${parsed.host}${parsed.pathname}${parsed.search}`;

@@ -6,10 +6,8 @@ import { EXIT } from '../exit-codes.js';
 import type { DatabaseContext } from '../wiring.js';
 
 /** The schema and its version rows, read on the Migrator's connection (and the dump tool's own). */
-export async function readDump(ctx: DatabaseContext, m: Migrator): Promise<{ dump: SchemaDump; versionRows: readonly string[] | null }> {
-  const versionRows = (await m.store.exists()) ? await m.store.versionRows() : null;
-  const dump = await engine.dumpSchema(m.db, ctx.target, { versionTable: m.store.tables.version, versionRows, lockWaitMs: schemaLockWaitMs(ctx.config) });
-  return { dump, versionRows };
+export function readDump(ctx: DatabaseContext, m: Migrator): Promise<{ dump: SchemaDump; versionRows: readonly string[] | null }> {
+  return engine.readSchemaDump(m.db, m.store, ctx.target, schemaLockWaitMs(ctx.config));
 }
 
 /** The dump tool's lock wait: the lock discipline's lock_timeout ("locks" in the config), 5 s when that is off. */
@@ -36,15 +34,11 @@ const DEED: Record<string, string> = {
  */
 export async function withSchemaFile(ctx: DatabaseContext, m: Migrator, result: RunResult, out: CommandResult, verb: string): Promise<CommandResult> {
   const setting = ctx.config.schemaFile;
-  const changed = result.steps.some((s) => s.status === 'done') || result.headsBefore.join(',') !== result.headsAfter.join(',');
-  if (setting === undefined || !changed) return out;
+  if (setting === undefined || !engine.runChangedVersionRows(result)) return out;
   const file = resolve(ctx.io.cwd, setting);
   const place = engine.commandPlaceOf(ctx.target);
-  if (ctx.guard) {
-    // A fleet run: every target would write the one file in turn, the last one winning.
-    const note = `schema file ${setting} not written: a fleet run has many databases; write it from one with ${engine.hintAt('`migrate-tui dump`', place)}\n`;
-    return { ...out, text: out.text + note, json: { ...(out.json as object), schemaFile: { file, written: false, reason: 'fleet' } } };
-  }
+  // A fleet run: every target would write the one file in turn, the last one winning (fleet-command.ts says so once).
+  if (ctx.guard) return { ...out, json: { ...(out.json as object), schemaFile: { file, written: false, reason: 'fleet' } } };
   try {
     const { dump, versionRows } = await readDump(ctx, m);
     engine.writeSchemaFile(file, dump.text);

@@ -1,5 +1,5 @@
 import { hostname, userInfo } from 'node:os';
-import { dotenvRefusal, redact, type ConnectionTarget } from '../connection.js';
+import { dotenvRefusal, redact, sqlalchemyRelativePath, type ConnectionTarget } from '../connection.js';
 import { MigrateTuiError, UsageError } from '../errors.js';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -58,7 +58,7 @@ export function requireSqliteFile(target: ConnectionTarget, options: ConnectOpti
 export function sqlalchemyMixUp(target: ConnectionTarget): UsageError | null {
   const there = target.sqlalchemyFile;
   if (!there || !target.file || there === target.file || !existsSync(there)) return null;
-  const relative = target.url.replace(/^sqlite:\/\/\//i, '').split('?')[0];
+  const relative = sqlalchemyRelativePath(target.url);
   return new UsageError(
     `${target.display} names ${target.file}, which does not exist yet, while ${there} does: SQLAlchemy (alembic.ini) reads sqlite:///${relative} as the file in the working directory`,
     `write sqlite:./${relative} for ${there}, or sqlite:${target.file} to create ${target.file}; nothing was created`,

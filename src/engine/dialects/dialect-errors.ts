@@ -1,4 +1,4 @@
-import { EMBEDDED_DEFAULT, type ConnectionTarget } from '../connection.js';
+import { EMBEDDED_DEFAULT, sqlalchemyRelativePath, type ConnectionTarget } from '../connection.js';
 import { MigrateTuiError } from '../errors.js';
 
 /** Errors an adapter raises while connecting or waiting for the migration lock. */
@@ -61,8 +61,8 @@ export class NoDatabaseError extends MigrateTuiError {
  * (alembic.ini): said, with the spelling migrate-tui reads as the file in the working directory.
  */
 function sqlalchemyStyle(target: ConnectionTarget): string {
-  const m = /^sqlite:\/\/\/([^/?][^?]*)/i.exec(target.url);
-  return m ? `; SQLAlchemy (alembic.ini) reads sqlite:///${m[1]} as ${m[1]} in the working directory, migrate-tui as /${m[1]}: write sqlite:./${m[1]} for the former` : '';
+  const x = sqlalchemyRelativePath(target.url);
+  return x ? `; SQLAlchemy (alembic.ini) reads sqlite:///${x} as ${x} in the working directory, migrate-tui as /${x}: write sqlite:./${x} for the former` : '';
 }
 
 /** The run's first write (the state tables) was refused: the database takes no writes on this session. */

@@ -51,15 +51,21 @@ export function resolveRevisionRef(graph: RevisionGraph, ref: string): string {
       { ref, candidates },
     );
   }
-  // Its file's name (`0004_controller_roc_temperature`, how Alembic, dbmate and goose users know their revisions), or an
-  // Alembic id that import alembic wrote without its underscores (`0006_badges` is 0006badges).
-  const named = graph.ids().filter((id) => fileStem(graph.get(id).upPath) === ref || (ref.includes('_') && id === ref.replace(/_/g, '')));
-  if (named.length === 1) return named[0]!;
+  const named = revisionByFileName(graph, ref);
+  if (named !== null) return named;
   throw new TargetError('unknown-revision', `no revision or branch label "${ref}"`, 'see `migrate-tui history` for ids and `migrate-tui branches` for labels', { ref });
 }
 
-function fileStem(path: string): string {
-  return basename(path).replace(/(\.up)?\.sql$/, '');
+/**
+ * The revision a name other than its id names: its file's name (`0004_controller_roc_temperature`,
+ * how Alembic, dbmate and goose users know their revisions, and how `import alembic` names a
+ * worded id's files), or an id with underscores that import alembic wrote without them
+ * (`0006_badges` is 0006badges). Null unless exactly one revision fits.
+ */
+export function revisionByFileName(graph: RevisionGraph, name: string): string | null {
+  const collapsed = name.includes('_') ? name.replace(/_/g, '') : null;
+  const named = graph.ids().filter((id) => id === collapsed || basename(graph.get(id).upPath).replace(/(\.up)?\.sql$/, '') === name);
+  return named.length === 1 ? named[0]! : null;
 }
 
 /** The only head, or an error that names them all. */

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import { MigrateTuiError } from '../errors.js';
 import type { RevisionGraph } from '../graph/graph.js';
+import { revisionByFileName } from '../graph/targets.js';
 import { versionRows } from '../plan/version-rows.js';
 import { recordsApplied, toolName, type OtherToolReading, type OtherToolRecord } from './other-tools.js';
 import { compareFlywayVersions, flywayVersionId, isFlywayVersion } from '../files/flyway-names.js';
@@ -38,12 +38,11 @@ export function takeOver(graph: RevisionGraph, record: OtherToolReading): TakeOv
   const byNumber = new Map<string, string>();
   for (const id of graph.ids()) if (/^\d+$/.test(id)) byNumber.set(BigInt(id).toString(), id);
   const anyLayout = (version: string): string | null => (graph.has(version) ? version : /^\d+$/.test(version) ? (byNumber.get(BigInt(version).toString()) ?? null) : null);
-  // Alembic's worded ids (`0001_initial`): `import alembic` names the revision's files by the whole id, or (two
-  // ids with one number: `0006_badges`, `0006_convert`) makes each the id without its underscores (`0006badges`).
-  const byFileName = record.tool === 'alembic' ? new Map(graph.ids().map((id) => [basename(graph.get(id).upPath).replace(/\.up\.sql$/, ''), id])) : null;
+  // Alembic's worded ids (`0001_initial`): as `import alembic` wrote them, by file name or without underscores.
+  const alembicNamed = (version: string): string | null => (record.tool === 'alembic' ? revisionByFileName(graph, version) : null);
   // Flyway's versions name V files, read as revisions with Flyway's ids (`1_1` and `1.10.0` are `1.1` and `1.10`).
   const revisionOf = (version: string): string | null =>
-    anyLayout(version) ?? byFileName?.get(version) ?? (byFileName && /_/.test(version) && graph.has(version.replace(/_/g, '')) ? version.replace(/_/g, '') : null) ?? (record.tool === 'flyway' && isFlywayVersion(version) ? anyLayout(flywayVersionId(version)) : null);
+    anyLayout(version) ?? alembicNamed(version) ?? (record.tool === 'flyway' && isFlywayVersion(version) ? anyLayout(flywayVersionId(version)) : null);
   // Flyway's baseline: it and every version below it count as applied, whether or not it is a file of
   // the folder (Flyway skips the V files at or below it: `flyway baseline` at 2.5 covers V1 and V2; at 1
   // under files that start at 2 it covers nothing).

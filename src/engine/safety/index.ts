@@ -6,5 +6,5 @@ export * from './rehearsal.js';
 export * from './backup-owner.js';
 export * from './applied-history.js';
 export { dumpSchema, restrictKeySupported, type SchemaDump, type SchemaDumpOptions } from './schema-dump.js';
-export { writeSchemaFile } from './schema-file.js';
+export { readSchemaDump, runChangedVersionRows, writeSchemaFile } from './schema-file.js';
 export { trimLeadingComments } from './schema-dump-tool.js';

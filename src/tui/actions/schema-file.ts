@@ -1,4 +1,4 @@
-import { dumpSchema, hintAt, MigrateTuiError, writeSchemaFile, type CommandPlace, type RunResult } from '../../engine/index.js';
+import { hintAt, MigrateTuiError, readSchemaDump, runChangedVersionRows, writeSchemaFile, type CommandPlace, type RunResult } from '../../engine/index.js';
 import type { TuiSession } from '../session.js';
 
 /**
@@ -8,12 +8,10 @@ import type { TuiSession } from '../session.js';
  */
 export async function schemaFileLines(session: TuiSession, result: RunResult, place: CommandPlace): Promise<string[]> {
   const setting = session.options.schemaFile;
-  const changed = result.steps.some((s) => s.status === 'done') || result.headsBefore.join(',') !== result.headsAfter.join(',');
-  if (!setting || !changed) return [];
+  if (!setting || !runChangedVersionRows(result)) return [];
   const m = session.migrator;
   try {
-    const versionRows = (await m.store.exists()) ? await m.store.versionRows() : null;
-    const dump = await dumpSchema(m.db, session.options.target, { versionTable: m.store.tables.version, versionRows, lockWaitMs: setting.lockWaitMs });
+    const { dump } = await readSchemaDump(m.db, m.store, session.options.target, setting.lockWaitMs);
     writeSchemaFile(setting.path, dump.text);
     return [`schema file written: ${setting.shown}`];
   } catch (error) {
