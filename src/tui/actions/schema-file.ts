@@ -17,6 +17,6 @@ export async function schemaFileLines(session: TuiSession, result: RunResult, pl
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const hint = error instanceof MigrateTuiError ? error.hint : 'see the message';
-    return [`the run stands, but the schema file ${setting.shown} was NOT written: ${message}`, `→ ${hintAt(hint, place)}; then write it with ${hintAt('`migrate-tui dump`', place)}`];
+    return [`${result.error ? 'what ran before the failure stands' : 'the run stands'}, but the schema file ${setting.shown} was NOT written: ${message}`, `→ ${hintAt(hint, place)}; then write it with ${hintAt('`migrate-tui dump`', place)}`];
   }
 }
