@@ -62,6 +62,7 @@ process.exit(failed ? 1 : status);
 /** The lines that name failing tests (and ava's closing counts), then the end of ava's output. */
 function failureReport(text: string): string {
   const lines = text.split('\n');
-  const named = lines.filter((line) => /✘|\b(failed|uncaught exception|unhandled rejection|timed out)\b/i.test(line)).slice(0, 40);
+  // ava's own lines only: a passing test's title may say "failed" too.
+  const named = lines.filter((line) => /^\s*(✘|\d+ (tests?|known failures?|uncaught exceptions?|unhandled rejections?)\b|Timed out)/.test(line)).slice(0, 40);
   return [...lines.slice(-60), '--- failing tests ---', ...named].join('\n');
 }
