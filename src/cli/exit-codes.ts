@@ -13,7 +13,7 @@ export const EXIT = {
   refused: 4,
   /** The database is dirty (an unfinished non-transactional step): `resolve` first. */
   dirty: 5,
-  /** Another run held the migration lock past --lock-timeout. */
+  /** Another run held the migration lock past --lock-timeout; or a read of the state waited on a locked table past the lock timeout. */
   lockTimeout: 6,
   /** Revisions not applied below applied ones (merged late): pass --out-of-order. */
   gaps: 7,
@@ -40,7 +40,7 @@ export const EXIT_DESCRIPTIONS: ReadonlyArray<[number, string]> = [
   [EXIT.invalidMigrations, 'the migration folder has errors; each is printed as path:line'],
   [EXIT.refused, 'a confirmation was needed, but there was no terminal and no --yes (or the answer was no)'],
   [EXIT.dirty, 'the database is dirty: a step failed part-way and left some statements applied (this run), or an earlier one did; the message says which statements stay applied; run `resolve`'],
-  [EXIT.lockTimeout, 'another run held the migration lock longer than --lock-timeout'],
+  [EXIT.lockTimeout, 'another run held the migration lock longer than --lock-timeout; or, reading the state (`status`, `current`, `history`, a run before it starts), another session held a lock on a table it reads (an ALTER, a LOCK TABLE) longer than the lock timeout ("locks": {"timeout"}, 5 s): nothing was read or changed, and the message names the holder'],
   [EXIT.gaps, 'unapplied revisions below applied ones (merged late); rerun with --out-of-order'],
   [EXIT.backupUnavailable, 'no backup could be taken before a downgrade (dump tool missing or older than the server); install it or pass --no-backup. `dump` exits 8 too when the dump tool (pg_dump, mariadb-dump or mysqldump) is missing or older than the server'],
   [EXIT.lintRefused, '`upgrade`/`downgrade --lint <level>` refused: the plan has a lint finding at that level or worse (printed); nothing ran'],
@@ -63,6 +63,7 @@ export function exitCodeForError(error: MigrateTuiError): number {
       // A failure that left part of the step applied is a dirty database, and exits as one.
       return error.meta.state === 'dirty' ? EXIT.dirty : EXIT.failed;
     case 'lock-timeout':
+    case 'state-locked':
       return EXIT.lockTimeout;
     case 'stale-lock':
       return EXIT.staleLock;

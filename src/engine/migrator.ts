@@ -9,6 +9,7 @@ import { DirtyDatabaseError } from './run/runtime-errors.js';
 import { seed } from './run/seed.js';
 import { coveredTargets, stamp, stampedSet, type CoveredTarget, type StampResult } from './run/stamp.js';
 import { otherToolRefusal, otherToolsAtFirstContact } from './run/first-contact.js';
+import { readWaitMs } from './run/bounded-read.js';
 import type { StateStore } from './run/state-store.js';
 import { downgradeRevisions, downgradeSteps, sameDowngradeInputs, upgradeRevisions, upgradeSteps, type RunResult, type RunStep } from './run/steps.js';
 import { backup, restore, type BackupOptions } from './safety/backup-restore.js';
@@ -122,7 +123,7 @@ export class Migrator {
    */
   private async firstContactCheck(action: 'upgrade' | 'downgrade'): Promise<(() => Promise<void>) | undefined> {
     const check = async () => {
-      const refusal = otherToolRefusal(await otherToolsAtFirstContact(this.db, this.project.graph, this.store), this.db, this.project.graph, action);
+      const refusal = otherToolRefusal(await otherToolsAtFirstContact(this.db, this.project.graph, this.store, readWaitMs(this.options.lockLimits)), this.db, this.project.graph, action);
       if (refusal) throw refusal;
     };
     if (this.db.capabilities.lock !== 'lease') return check;

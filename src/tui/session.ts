@@ -48,7 +48,11 @@ export class TuiSession {
     let session: TuiSession | null = null;
     const migrator = await TuiSession.connect(options, project, { standIn }, (event) => session?.onEvent(event));
     session = new TuiSession(options, migrator, standIn);
-    await session.reload(project);
+    // A first read that fails (a locked table, no privilege) closes the connection: an open one would keep the process alive after the error.
+    await session.reload(project).catch(async (error: unknown) => {
+      await migrator.db.close().catch(() => undefined);
+      throw error;
+    });
     return session;
   }
 

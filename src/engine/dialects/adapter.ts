@@ -113,6 +113,8 @@ export interface DatabaseAdapter {
    * `reset` after it.
    */
   trackedStepLimits?(limits: LockLimits): { readonly set: readonly string[]; readonly reset: readonly string[] };
+  /** Statements bounding the lock waits of the reads between them (the state read), the session's own limit kept and put back; absent on SQLite (its busy timeout bounds reads). */
+  readLockLimit?(waitMs: number): { readonly set: string; readonly restore: string };
   /**
    * The sessions the running statement waits for, from a second connection (PostgreSQL
    * pg_blocking_pids; MariaDB METADATA_LOCK_INFO, else open transactions).

@@ -15,7 +15,6 @@ import { detectMysqlFamily, settleCapabilities, syntaxFor, type Capabilities, ty
 
 /** The driver, loaded by the first `open` (the bundled engine loads no driver until one is used). */
 let driver: typeof mysql | undefined;
-
 /** MySQL and MariaDB through mysql2, on one connection; the lock is GET_LOCK. */
 export class MysqlAdapter implements DatabaseAdapter {
   readonly backupIncludesStateTables = false;
@@ -112,6 +111,11 @@ export class MysqlAdapter implements DatabaseAdapter {
       reset.push('SET SESSION max_statement_time = DEFAULT');
     }
     return { set, reset };
+  }
+
+  /** lock_wait_timeout (whole seconds) for the reads; the session's own (a run's limits) kept in a user variable and put back. */
+  readLockLimit(waitMs: number): { set: string; restore: string } {
+    return { set: `SET @migrate_tui_kept_lock_wait = @@SESSION.lock_wait_timeout, SESSION lock_wait_timeout = ${Math.max(1, Math.ceil(waitMs / 1000))}`, restore: 'SET SESSION lock_wait_timeout = @migrate_tui_kept_lock_wait' };
   }
 
   /** 1205 ER_LOCK_WAIT_TIMEOUT (metadata or row lock); 1969 (MariaDB) / 3024 (MySQL): the statement's time limit. */

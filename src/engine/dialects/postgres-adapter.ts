@@ -131,6 +131,14 @@ export class PostgresAdapter implements DatabaseAdapter {
     ];
   }
 
+  /** Session-wide for the reads (never inside a step's transaction); the session's own value (a migration may have SET it) kept in a custom setting and put back. */
+  readLockLimit(waitMs: number): { set: string; restore: string } {
+    return {
+      set: `SELECT pg_catalog.set_config('migrate_tui.kept_lock_timeout', pg_catalog.current_setting('lock_timeout'), false), pg_catalog.set_config('lock_timeout', '${Math.max(1, Math.round(waitMs))}ms', false)`,
+      restore: "SELECT pg_catalog.set_config('lock_timeout', pg_catalog.current_setting('migrate_tui.kept_lock_timeout'), false)",
+    };
+  }
+
   /** pg_blocking_pids of this connection's backend, asked from a second short-lived connection (this one is waiting). */
   async blockingSessions(): Promise<BlockingSession[]> {
     const other = pg!(this.url, { max: 1, onnotice: () => {}, fetch_types: false, connect_timeout: 5, idle_timeout: 0, connection: { application_name: 'migrate-tui lock check' } });

@@ -4,6 +4,7 @@ import type { DatabaseState } from './database-state.js';
 import { OtherToolError, sqlxChanged, takeOver } from './other-tools-map.js';
 import { readOtherTools, recordsApplied, type OtherToolReading, type OtherToolRecord } from './other-tools.js';
 import type { LogRow, StateStore } from './state-store.js';
+import { boundedRead } from './bounded-read.js';
 
 /**
  * First contact: migrate-tui has no record of the database — no state tables, or tables with
@@ -35,9 +36,11 @@ export async function withOtherTools(db: DatabaseAdapter, graph: RevisionGraph, 
 }
 
 /** The records of other tools that applied something, on first contact (none otherwise). Reads only: three cheap reads when migrate-tui's tables exist. */
-export async function otherToolsAtFirstContact(db: DatabaseAdapter, graph: RevisionGraph, store: StateStore): Promise<OtherToolRecord[]> {
-  if ((await store.exists()) && ((await store.versionRows()).length > 0 || (await store.hasRevisionRecord()))) return [];
-  return (await findOtherTools(db, graph)).filter(recordsApplied);
+export function otherToolsAtFirstContact(db: DatabaseAdapter, graph: RevisionGraph, store: StateStore, waitMs: number): Promise<OtherToolRecord[]> {
+  return boundedRead(db, waitMs, { now: "migrate-tui's and other tools' version tables (first contact)" }, async () => {
+    if ((await store.exists()) && ((await store.versionRows()).length > 0 || (await store.hasRevisionRecord()))) return [];
+    return (await findOtherTools(db, graph)).filter(recordsApplied);
+  });
 }
 
 /** The refusal a run owes on first contact with a database another tool migrated; null when there is none. From a state already read, or `records`. */

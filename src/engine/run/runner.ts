@@ -6,7 +6,7 @@ import type { Direction } from '../plan/planner.js';
 import type { RevisionGraph } from '../graph/graph.js';
 import type { StateTableNames } from '../state-tables.js';
 import { AppliedSet } from './applied-set.js';
-import { readDatabaseState, type DatabaseState } from './database-state.js';
+import type { DatabaseState } from './database-state.js';
 import { loggedSql, StatementCursor, statementCount } from './statement-cursor.js';
 import type { RunEvent } from './events.js';
 import { transactionControl } from '../dialects/transaction-control.js';
@@ -14,7 +14,7 @@ import { cancelledBefore, RunCancel, type CancelOutcome } from './cancel.js';
 import { databaseMessageOf, DirtyDatabaseError, MigrationFailedError, type FailureOutcome } from './runtime-errors.js';
 import { StateStore, type NewLogRow } from './state-store.js';
 import { StartedAhead } from './started-ahead.js';
-import { withOtherTools } from './first-contact.js';
+import { readStateBounded } from './state-read.js';
 import { runStepWithLockRetry, runTrackedWithLockRetry, TrackedSession, type LockRetryHooks } from './lock-retry.js';
 import { takeRunLock, type RunLockOptions } from './run-lock.js';
 import type { RunResult, RunStep, StepResult } from './steps.js';
@@ -76,11 +76,8 @@ export class StepRunner {
   }
 
   /** The state without taking the lock (for status, the TUI, previews). */
-  async readState(): Promise<DatabaseState> {
-    const exists = await this.store.exists();
-    const rows = exists ? await this.store.versionRows() : [];
-    const log = exists ? await this.store.readLog() : [];
-    return withOtherTools(this.db, this.project.graph, readDatabaseState(this.project.graph, this.db.syntax, rows, log));
+  readState(): Promise<DatabaseState> {
+    return readStateBounded(this.db, this.store, this.project.graph, this.options);
   }
 
   /** Runs `work` holding the lock, on state read after taking it. `first`: a check under the lock, before the state tables are made or upgraded (a refusal there writes nothing). */

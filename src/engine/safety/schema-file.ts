@@ -5,6 +5,7 @@ import { makeFolder } from '../files/make-folder.js';
 import type { ConnectionTarget } from '../connection.js';
 import type { DatabaseAdapter } from '../dialects/adapter.js';
 import type { StateStore } from '../run/state-store.js';
+import { boundedRead } from '../run/bounded-read.js';
 import type { RunResult } from '../run/steps.js';
 import { dumpSchema, type SchemaDump } from './schema-dump.js';
 
@@ -40,6 +41,6 @@ export function runChangedVersionRows(result: Pick<RunResult, 'steps' | 'headsBe
 
 /** The schema with the version rows as they are now (null: no state tables), on the run's connection (and the dump tool's own). */
 export async function readSchemaDump(db: DatabaseAdapter, store: StateStore, target: ConnectionTarget, lockWaitMs: number): Promise<{ dump: SchemaDump; versionRows: readonly string[] | null }> {
-  const versionRows = (await store.exists()) ? await store.versionRows() : null;
+  const versionRows = await boundedRead(db, lockWaitMs, { now: `the version table (${store.tables.version})` }, async () => ((await store.exists()) ? await store.versionRows() : null));
   return { dump: await dumpSchema(db, target, { versionTable: store.tables.version, versionRows, lockWaitMs }), versionRows };
 }

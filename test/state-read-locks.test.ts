@@ -1,0 +1,100 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import mysql from 'mysql2/promise';
+import postgres from 'postgres';
+import { BIN, cli } from './helpers/cli.js';
+import { eachDatabase, withMigrator } from './helpers/databases.js';
+import { makeFolder } from './helpers/folders.js';
+import { hasTmux, Tmux } from './helpers/tmux.js';
+
+/**
+ * Looking never waits without end: `status` (and a run's first read) on a database where
+ * another session holds a lock on the version table gives up after the lock timeout with
+ * exit 6, naming what it read and (PostgreSQL) the holder, having changed nothing. Without
+ * the bound, PostgreSQL waits for ever and MariaDB for lock_wait_timeout's default, a day.
+ */
+const FOLDER = { '1_a.up.sql': 'CREATE TABLE a (id int);\n', '1_a.down.sql': 'DROP TABLE a;\n', '2_b.up.sql': 'CREATE TABLE b (id int);\n', '2_b.down.sql': 'DROP TABLE b;\n' };
+
+/** Another session that locks the version table until `release()`: what a table rewrite or a LOCK TABLE does. */
+async function lockVersionTable(url: string, dialect: string): Promise<{ pid: number; release(): Promise<void> }> {
+  if (dialect === 'postgres') {
+    const app = postgres(url, { max: 1, onnotice: () => {}, connection: { application_name: 'the-app' } });
+    const holder = await app.reserve();
+    await holder.unsafe('BEGIN');
+    await holder.unsafe('LOCK TABLE migrate_tui_version IN ACCESS EXCLUSIVE MODE');
+    const pid = ((await holder.unsafe('SELECT pg_backend_pid() AS pid')) as unknown as Array<{ pid: number }>)[0]!.pid;
+    return { pid, release: async () => (await holder.unsafe('COMMIT'), holder.release(), await app.end({ timeout: 1 })) };
+  }
+  const conn = await mysql.createConnection(url);
+  await conn.query('LOCK TABLES migrate_tui_version WRITE');
+  return { pid: conn.threadId, release: async () => (await conn.query('UNLOCK TABLES'), await conn.end()) };
+}
+
+eachDatabase(
+  'status and upgrade give up on a locked version table after the lock timeout, exit 6, change nothing, and work once it is released',
+  async (t, url, db) => {
+    t.timeout(60_000);
+    const dir = makeFolder(FOLDER);
+    const cwd = makeFolder({});
+    writeFileSync(join(cwd, 'migrate-tui.config.json'), JSON.stringify({ locks: { timeout: 2 } }));
+    const first = await cli(['--url', url, '--dir', dir, '--yes', 'upgrade', '1'], { cwd });
+    t.is(first.code, 0, first.stderr);
+    const lock = await lockVersionTable(url, db.name);
+    try {
+      const status = await cli(['--url', url, '--dir', dir, 'status'], { cwd });
+      t.is(status.code, 6, status.stderr);
+      t.regex(status.stderr, /could not read the migration state \(migrate_tui_version, migrate_tui_log\) on .*: another session holds a lock on it, and the wait passed 2 s/);
+      t.regex(status.stderr, /nothing was read or changed/);
+      if (db.name === 'postgres') t.regex(status.stderr, new RegExp(`the lock held by pid ${lock.pid} \\(the-app, idle in transaction`));
+      const upgrade = await cli(['--url', url, '--dir', dir, '--yes', 'upgrade'], { cwd });
+      t.is(upgrade.code, 6, upgrade.stderr);
+      t.regex(upgrade.stderr, /could not read migrate-tui's and other tools' version tables \(first contact\) on .*: another session holds a lock on it/);
+    } finally {
+      await lock.release();
+    }
+    const after = await cli(['--url', url, '--dir', dir, '--json', 'status'], { cwd });
+    t.is(after.code, 0, after.stderr);
+    t.deepEqual(JSON.parse(after.stdout).applied, ['1'], 'the refused upgrade applied nothing');
+  },
+  ['postgres', 'mariadb'],
+);
+
+eachDatabase(
+  "a state read puts the session's own lock limit back (a migration's SET, a run's limits stay as they were)",
+  async (t, url, db) => {
+    const dir = makeFolder(FOLDER);
+    const [setSql, readSql, expected] =
+      db.name === 'postgres' ? ["SET lock_timeout = '7s'", 'SHOW lock_timeout', '7s'] : ['SET SESSION lock_wait_timeout = 7', 'SELECT @@SESSION.lock_wait_timeout AS lock_timeout', '7'];
+    await withMigrator(url, dir, async (m) => {
+      await m.upgrade('1');
+      await m.db.execute(setSql);
+      await m.readState();
+      const [row] = await m.db.query<Record<string, unknown>>(readSql);
+      t.is(String(Object.values(row!)[0]), expected);
+    });
+  },
+  ['postgres', 'mariadb'],
+);
+
+eachDatabase(
+  'the TUI on a locked version table: the error after the lock timeout, and the process exits 6 (its connection closed, not left holding it open)',
+  async (t, url, db) => {
+    if (!hasTmux) return void t.fail('tmux is not installed: the real terminal was NOT tested');
+    t.timeout(60_000);
+    const dir = makeFolder(FOLDER);
+    const cwd = makeFolder({});
+    writeFileSync(join(cwd, 'migrate-tui.config.json'), JSON.stringify({ locks: { timeout: 1 } }));
+    t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade', '1'], { cwd })).code, 0);
+    const lock = await lockVersionTable(url, db.name);
+    const tmux = new Tmux(`node ${BIN} --url '${url}' --dir '${dir}'; echo "EXIT=$?"; sleep 600`, cwd);
+    try {
+      const screen = (await tmux.waitFor('EXIT=')).replace(/\n/g, '');
+      t.regex(screen, /could not read the migration state/);
+      t.regex(screen, /EXIT=6/);
+    } finally {
+      tmux.kill();
+      await lock.release();
+    }
+  },
+  ['postgres'],
+);
