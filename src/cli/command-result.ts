@@ -21,6 +21,8 @@ export interface GlobalOptions {
   readonly urls?: readonly string[];
   readonly lockTimeout?: number;
   readonly connectTimeout?: number;
+  /** --wait / --wait-timeout: seconds to wait for a server that is not up yet. */
+  readonly waitSeconds?: number;
   readonly readOnly?: boolean;
   /** --capabilities: flags set instead of detected (`advisoryLocks=false,…`). */
   readonly capabilities?: string;

@@ -7,6 +7,7 @@ import type { CommandResult, GlobalOptions } from './command-result.js';
 import { registerAuthoringCommands } from './commands/authoring.js';
 import { registerCheckCommand } from './commands/check.js';
 import { lockLimitsOf, registerStateCommands, stateTables, statusCommand } from './commands/database-commands.js';
+import { registerWaitCommand } from './commands/wait-command.js';
 import { registerGraphCommands } from './commands/graph-commands.js';
 import { registerLintCommand } from './commands/lint-command.js';
 import { lintStoreFor } from './commands/lint-report.js';
@@ -30,7 +31,7 @@ import type { CliIo } from './io.js';
 import type { EarlyFrame } from '../tui/early-frame.js';
 import { TOOL_VERSION } from './version.js';
 import { reportError } from './error-report.js';
-import { commaList, leaseSettings, nonNegativeInt, parallelism, placeOf, positiveInt, resolveDir, withCapabilities, type DatabaseContext, type Wiring } from './wiring.js';
+import { commaList, leaseSettings, nonNegativeInt, parallelism, placeOf, positiveInt, resolveDir, waitDuration, withCapabilities, type DatabaseContext, type Wiring } from './wiring.js';
 import { folderErrorsWarning } from './error-text.js';
 
 /** Runs one command line; returns the exit code. Never throws for a user's mistake. */
@@ -92,6 +93,8 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     .option('--url <url>', 'database URL (else DATABASE_URL, DB_* variables, migrate-tui.config.json, sqlite:./migrate-tui.sqlite)', (v: string, previous: string[] | undefined) => [...(previous ?? []), v])
     .addOption(new Option('--lock-timeout <seconds>', 'how long to wait for another run\'s lock').argParser(nonNegativeInt))
     .addOption(new Option('--connect-timeout <seconds>', 'how long connecting may take, handshake included (default 10)').argParser(positiveInt))
+    .option('--wait', "wait for a database server that is not up yet (connection refused, starting up), as dbmate's --wait", false)
+    .addOption(new Option('--wait-timeout <duration>', 'how long --wait waits: seconds, or 90s, 2m (default 60 s); implies --wait').argParser(waitDuration))
     .option('--json', 'print JSON (shapes in the README)', false)
     .option('-y, --yes', 'do not ask for confirmations (for scripts and CI)', false)
     .option('--dialect <name>', `SQL dialect for --sql and show (import alembic: several, comma-separated): ${DIALECT_SPELLINGS}`)
@@ -118,6 +121,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
       ...(Array.isArray(o.url) && o.url.length > 0 ? { url: String(o.url[o.url.length - 1]), urls: (o.url as unknown[]).map(String) } : {}),
       ...(o.lockTimeout !== undefined ? { lockTimeout: Number(o.lockTimeout) } : {}),
       ...(o.connectTimeout !== undefined ? { connectTimeout: Number(o.connectTimeout) } : {}),
+      ...(o.wait || o.waitTimeout !== undefined ? { waitSeconds: o.waitTimeout === undefined ? 60 : Number(o.waitTimeout) } : {}),
       readOnly: Boolean(o.readOnly),
       ...(o.capabilities !== undefined ? { capabilities: String(o.capabilities) } : {}),
       ...(o.stealStaleLock ? { stealStaleLock: true } : {}),
@@ -130,7 +134,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
   /** A fleet target's connection with the settings one database gets (connect timeout, SQLite foreign keys, capabilities). */
   const targetConnection = (target: ConnectionTarget, g: GlobalOptions): ConnectionTarget => {
     const cfg = configFile();
-    return withCapabilities({ ...target, ...(target.kind === 'sqlite' ? { sqliteForeignKeys: cfg.sqlite?.foreignKeys ?? false } : { connectTimeoutMs: (g.connectTimeout ?? cfg.connectTimeout ?? 10) * 1000 }) }, g.capabilities, cfg);
+    return withCapabilities({ ...target, ...(target.kind === 'sqlite' ? { sqliteForeignKeys: cfg.sqlite?.foreignKeys ?? false } : { connectTimeoutMs: (g.connectTimeout ?? cfg.connectTimeout ?? 10) * 1000, ...waitOf(g) }) }, g.capabilities, cfg);
   };
   const database = (g: GlobalOptions): DatabaseContext => {
     const cfg = configFile();
@@ -140,7 +144,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     if (slot) return { io: slot.io, target: targetConnection(slot.target, g), config: cfg, yes: true, ...locking, onEvent: slot.onEvent, guard: slot.guard };
     return {
       io,
-      target: withCapabilities(engine.resolveConnection({ url: g.url, cwd: io.cwd, env: io.env, config: cfg, connectTimeout: g.connectTimeout }), g.capabilities, cfg),
+      target: withCapabilities({ ...engine.resolveConnection({ url: g.url, cwd: io.cwd, env: io.env, config: cfg, connectTimeout: g.connectTimeout }), ...waitOf(g) }, g.capabilities, cfg),
       config: cfg,
       yes: g.yes,
       ...locking,
@@ -258,6 +262,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
   registerSchemaCommands(program, wiring);
   registerInitCommand(program, wiring);
   registerStateCommands(program, wiring);
+  registerWaitCommand(program, wiring);
   registerVerifyCommand(program, wiring);
   registerImportCommand(program, wiring);
   addAlembicHelp(program);
@@ -280,3 +285,6 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
   );
   return program;
 }
+
+/** --wait's time on a connection target (a server's; SQLite has nothing to wait for). */
+const waitOf = (g: GlobalOptions): { waitMs?: number } => (g.waitSeconds ? { waitMs: g.waitSeconds * 1000 } : {});

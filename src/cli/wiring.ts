@@ -69,6 +69,15 @@ export function positiveInt(value: string): number {
   return Number(value);
 }
 
+/** `--wait-timeout`: seconds, or a duration as dbmate takes it (`90s`, `2m`, `1m30s`, `500ms`). */
+export function waitDuration(value: string): number {
+  const units: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001 };
+  const parts = /^\d+(\.\d+)?$/.test(value) ? [[value, value, 's']] : [...value.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)];
+  const seconds = parts.reduce((sum, p) => sum + Number(p[1]) * units[p[2]!]!, 0);
+  if (parts.map((p) => p[0]).join('') !== value || !(seconds > 0)) throw new InvalidArgumentError('expected seconds (60) or a duration (90s, 2m, 1m30s), above 0.');
+  return seconds;
+}
+
 export function commaList(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), ...value.split(',').map((s) => s.trim()).filter((s) => s !== '')];
 }

@@ -26,6 +26,8 @@ export interface ConnectionTarget {
   readonly sqliteForeignKeys?: boolean;
   /** The whole connection handshake must finish within this (default 10 s). */
   readonly connectTimeoutMs?: number;
+  /** `--wait`: a server that is not up yet is tried again for this long (connect-wait.ts). */
+  readonly waitMs?: number;
   /** Capabilities set rather than detected (--capabilities, a fleet target's, the config file's), and where from. */
   readonly capabilities?: CapabilitySettings;
   readonly capabilitiesFrom?: string;

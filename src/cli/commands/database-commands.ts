@@ -14,6 +14,7 @@ import { errorJson, errorLines } from '../error-text.js';
 import { announceBackup, backupQuestion, takeBackup, type BackupChoice } from './backup-first.js';
 import { coveredNote, lockText, otherToolApplied, otherToolLines, takeOverNote } from './status-lines.js';
 import { withSchemaFile } from './schema-file.js';
+import { waitingOnStderr } from './wait-command.js';
 
 /** The commands that read or set the state (init is in init.ts): status, current, stamp, resolve, seed. */
 export function registerStateCommands(program: Command, w: Wiring): void {
@@ -84,7 +85,7 @@ export function lockLimitsOf(config: ConfigFile): LockLimits {
 export async function withMigrator<T>(ctx: DatabaseContext, project: Project, work: (m: Migrator) => Promise<T>, options: ConnectOptions = {}): Promise<T> {
   const tables = stateTables(ctx.config);
   const creating = engine.creationNotice(ctx.target, options);
-  const db = await engine.connectDatabase(ctx.target, `migrate_tui:${ctx.target.databaseName}:${tables.version}`, options);
+  const db = await engine.connectDatabase(ctx.target, `migrate_tui:${ctx.target.databaseName}:${tables.version}`, { ...options, waiting: waitingOnStderr(ctx.io, ctx.target) });
   if (creating) ctx.io.err(`${creating}\n`);
   try {
     const m = new engine.Migrator(project, db, { tables, toolVersion: TOOL_VERSION, lockTimeoutMs: ctx.lockTimeoutMs, lease: ctx.lease, stealStaleLock: ctx.stealStaleLock, connection: ctx.target, lockLimits: lockLimitsOf(ctx.config), ...(ctx.onEvent ? { onEvent: ctx.onEvent } : {}) });

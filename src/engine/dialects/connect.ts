@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import { DatabaseConnectionError, NoDatabaseError } from './dialect-errors.js';
 import type { DatabaseAdapter } from './adapter.js';
 import { settleCapabilities, SQLITE_CAPABILITIES, type CapabilitySettings } from './capabilities.js';
+import { openWaiting, type WaitingReport } from './connect-wait.js';
 
 /** Who runs migrate-tui and where: recorded in the log and shown to lock waiters. */
 export function whoAndWhere(): { user: string; host: string } {
@@ -28,6 +29,8 @@ export interface ConnectOptions {
    * nothing is written: how the TUI shows the embedded default before the first upgrade.
    */
   readonly standIn?: boolean;
+  /** Told while `--wait` waits for a server that is not up yet (the CLI says it on stderr). */
+  readonly waiting?: WaitingReport;
 }
 
 /** The SQLite file a target names does not exist yet (so a stand-in would open). */
@@ -98,7 +101,10 @@ export async function connectDatabase(target: ConnectionTarget, lockName: string
   if (target.kind === 'sqlite') settleCapabilities(SQLITE_CAPABILITIES, target.capabilities, target.capabilitiesFrom ?? null);
   requireSqliteFile(target, options);
   try {
-    return await OPENERS[target.kind](target, lockName, options);
+    const open = (t: ConnectionTarget) => OPENERS[target.kind](t, lockName, options);
+    if (!target.waitMs || target.kind === 'sqlite') return await open(target);
+    const timeout = target.connectTimeoutMs ?? 10_000;
+    return await openWaiting((connectTimeoutMs) => open({ ...target, connectTimeoutMs }), target.waitMs, timeout, options.waiting ?? { waiting: () => undefined, up: () => undefined });
   } catch (error) {
     if (error instanceof MigrateTuiError) throw error;
     const reason = (error as { message?: string; code?: string }).message || (error as { code?: string }).code || String(error);

@@ -5,6 +5,7 @@ export type { DatabaseAdapter, LockLimits, BlockingSession } from './adapter.js'
 export { DEFAULT_LOCK_LIMITS } from './adapter.js';
 export * from './schema-snapshot.js';
 export { connectDatabase, creationNotice, requireSqliteFile, sqliteFileMissing, whoAndWhere, type ConnectOptions } from './connect.js';
+export type { WaitingReport } from './connect-wait.js';
 export * from './dialect-errors.js';
 export { ConnectTimeoutError, ProtocolMismatchError } from './connect-guard.js';
 export * from './dump-tools.js';
