@@ -1,5 +1,5 @@
 import test from 'ava';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -127,6 +127,28 @@ test("another tool's command word (up, goto, force, migrate…) is said as migra
   t.regex(JSON.parse(json.stdout).error.meta.equivalent, /migrate-tui upgrade/);
   // A typo of our own names still gets the nearest one.
   t.regex((await cli(['upgarde'])).stderr, /did you mean 'upgrade'\?/);
+});
+
+test("another tool's option spelling (-path, --migrations-dir, -url=…) is answered with ours, before or after the command, and nothing runs; Atlas's --dir file://x is the folder x", async (t) => {
+  const work = makeFolder({});
+  const cases: Array<[string[], RegExp]> = [
+    [['-path', 'db/migrations', '-database', 'postgres://x/y', 'up'], /^error: unknown option '-path': golang-migrate's `-path` is `--dir <folder>`/],
+    [['status', '-database', 'postgres://x/y'], /^error: unknown option '-database': golang-migrate's `-database <url>` is `--url <url>`/],
+    [['--migrations-dir', 'db/migrations', 'status'], /dbmate's `--migrations-dir` is `--dir <folder>`/],
+    [['-url=jdbc:postgresql://h/db', 'info'], /^error: unknown option '-url': Flyway's `-url=jdbc:…` is `--url <url>`/],
+    [['-dir', 'migrations', 'status'], /goose's `-dir` is `--dir <folder>`/],
+  ];
+  for (const [args, expected] of cases) {
+    const run = await cli(['--url', `sqlite:${join(work, 'x.db')}`, ...args], { cwd: work });
+    t.is(run.code, 2, args.join(' '));
+    t.regex(run.stderr, expected, args.join(' '));
+    t.regex(run.stderr, /nothing ran/);
+  }
+  t.false(existsSync(join(work, 'x.db')), 'nothing was created');
+  const dir = makeFolder({ ...pair('1'), ...pair('2') });
+  const heads = await cli(['--dir', `file://${dir}?format=golang-migrate`, 'heads']);
+  t.is(heads.code, 0, heads.stderr);
+  t.regex(heads.stdout, /^2 /m);
 });
 
 test('an unknown command says so and suggests the nearest; --help names the Alembic equivalent', async (t) => {

@@ -33,3 +33,32 @@ const EQUIVALENTS: Readonly<Record<string, string>> = {
 export function otherToolEquivalent(word: string): string | null {
   return EQUIVALENTS[word] || null;
 }
+
+/** Other tools' option spellings (golang-migrate's and goose's single dash, dbmate's, sqlx's, Flyway's `-x=`) and ours. */
+const OPTION_EQUIVALENTS: Readonly<Record<string, string>> = {
+  '-path': "golang-migrate's `-path` is `--dir <folder>`",
+  '-source': "golang-migrate's `-source file://<folder>` is `--dir <folder>`",
+  '-database': "golang-migrate's `-database <url>` is `--url <url>`",
+  '-dir': "goose's `-dir` is `--dir <folder>` (and its driver and connection string are one `--url <url>`)",
+  '-lock-timeout': "golang-migrate's `-lock-timeout` is `--lock-timeout <seconds>`",
+  '--migrations-dir': "dbmate's `--migrations-dir` is `--dir <folder>`",
+  '-d': "dbmate's `-d` is `--dir <folder>`",
+  '--schema-file': 'dbmate\'s `--schema-file` is `"schemaFile"` in migrate-tui.config.json (or `dump --out <file>`)',
+  '-s': 'dbmate\'s `-s` is `"schemaFile"` in migrate-tui.config.json (or `dump --out <file>`)',
+  '--no-dump-schema': 'no schema file is written unless `"schemaFile"` is set in migrate-tui.config.json',
+  '-u': "dbmate's `-u` is `--url <url>`",
+  '--env': 'DATABASE_URL is read as it is (not through another variable); or give `--url <url>`',
+  '--source': "sqlx's `--source` is `--dir <folder>`",
+  '--database-url': "sqlx's `--database-url` is `--url <url>`",
+  '-D': "sqlx's `-D` is `--url <url>`",
+  '-url': "Flyway's `-url=jdbc:…` is `--url <url>` (postgres://user:password@host/db, mysql://…; the user and password in the URL)",
+  '-locations': "Flyway's `-locations=filesystem:<folder>` is `--dir <folder>`",
+  '-user': "Flyway's `-user` and `-password` go in the URL: `--url postgres://user:password@host/db`",
+  '-password': "Flyway's `-user` and `-password` go in the URL: `--url postgres://user:password@host/db`",
+};
+
+/** The equivalent of another tool's option (`-path`, `--migrations-dir`, `-url=…`), or null. */
+export function otherToolOption(arg: string): string | null {
+  return OPTION_EQUIVALENTS[arg.split('=')[0]!] || null;
+}
+

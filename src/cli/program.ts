@@ -31,7 +31,7 @@ import type { CliIo } from './io.js';
 import type { EarlyFrame } from '../tui/early-frame.js';
 import { TOOL_VERSION } from './version.js';
 import { reportError } from './error-report.js';
-import { commaList, leaseSettings, nonNegativeInt, parallelism, placeOf, positiveInt, resolveDir, waitDuration, withCapabilities, type DatabaseContext, type Wiring } from './wiring.js';
+import { commaList, leaseSettings, nonNegativeInt, parallelism, placeOf, positiveInt, folderOfDirOption, resolveDir, waitDuration, withCapabilities, type DatabaseContext, type Wiring } from './wiring.js';
 import { folderErrorsWarning } from './error-text.js';
 
 /** Runs one command line; returns the exit code. Never throws for a user's mistake. */
@@ -114,7 +114,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
   const globalsOf = (command: Command): GlobalOptions => {
     const o = command.optsWithGlobals() as Record<string, unknown>;
     return {
-      dir: o.dir ? String(o.dir) : (configFile().migrations ?? 'migrations'),
+      dir: o.dir ? folderOfDirOption(String(o.dir)) : (configFile().migrations ?? 'migrations'),
       json: Boolean(o.json),
       yes: Boolean(o.yes),
       ...(o.dialect ? { dialect: String(o.dialect) } : {}),

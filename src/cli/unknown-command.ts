@@ -1,6 +1,6 @@
 import type { Command, Option } from 'commander';
 import { loadEngine } from './engine.js';
-import { otherToolEquivalent } from './other-tool-commands.js';
+import { otherToolEquivalent, otherToolOption } from './other-tool-commands.js';
 
 /**
  * An unknown command says so and suggests the nearest one (`upgarde` → `upgrade`), instead
@@ -12,6 +12,16 @@ export async function checkCommandName(program: Command, argv: readonly string[]
   const valueOptions = new Set(program.options.filter((o) => o.required).flatMap(flags));
   // An optional value (`--targets [file]`) is taken, as commander takes it, only when the next word is not an option.
   const optionalValues = new Set(program.options.filter((o) => o.optional).flatMap(flags));
+  // Another tool's option spelling (`-path`, `--migrations-dir`), anywhere before `--`, where no command of ours has it.
+  const known = new Set([program, ...program.commands].flatMap((c) => c.options.flatMap(flags)));
+  for (const arg of argv) {
+    if (arg === '--') break;
+    const name = arg.split('=')[0]!;
+    const theirs = arg.startsWith('-') && !known.has(name) ? otherToolOption(arg) : null;
+    if (!theirs) continue;
+    const { UsageError } = await loadEngine();
+    throw new UsageError(`unknown option '${name}': ${theirs}`, 'see `migrate-tui --help` for the options; nothing ran', { option: name, equivalent: theirs });
+  }
   let word: string | undefined;
   for (let k = 0; k < argv.length; k++) {
     const arg = argv[k]!;

@@ -53,6 +53,12 @@ export function resolveDir(io: CliIo, dir: string): string {
   return isAbsolute(dir) || io.cwd === process.cwd() ? dir : resolve(io.cwd, dir);
 }
 
+/** `--dir` as Atlas writes it, `file://migrations?format=golang-migrate`: the folder (the layout is detected from its files). */
+export function folderOfDirOption(value: string): string {
+  const url = /^file:\/\/([^?]*)(\?.*)?$/.exec(value);
+  return url ? decodeURIComponent(url[1]!) || '.' : value;
+}
+
 export function dialectOption(name: string): DialectSyntax {
   const dialect = engine.findDialect(name);
   if (!dialect) throw new engine.UsageError(`unknown dialect "${name}"`, `use one of: ${engine.knownDialectSpellings()}`);
