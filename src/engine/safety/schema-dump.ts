@@ -1,6 +1,7 @@
 import type { ConnectionTarget } from '../connection.js';
 import type { DatabaseAdapter } from '../dialects/adapter.js';
 import { qualifiedName } from '../dialects/dialect.js';
+import { mysqlToolConnection, postgresToolConnection } from '../dialects/tool-connection.js';
 import { runDumpTool, schemaDumpTool, trimLeadingComments } from './schema-dump-tool.js';
 import { sqliteSchemaText } from './sqlite-schema-text.js';
 
@@ -36,9 +37,6 @@ export async function dumpSchema(db: DatabaseAdapter, target: ConnectionTarget, 
     const versions = options.versionRows === null ? '' : `-- migrate-tui version rows\n${rows.length > 0 ? `INSERT INTO ${table} (${column}) VALUES\n  (${rows.join('),\n  (')});\n` : ''}`;
     return { text: trimLeadingComments((await sqliteSchemaText(db)) + versions), tool: 'sqlite_master' };
   }
-  const u = new URL(target.url.replace(/^mariadb:/i, 'mysql:'));
-  const user = decodeURIComponent(u.username);
-  const database = decodeURIComponent(u.pathname.slice(1));
   if (db.syntax.name === 'postgres') {
     const major = Number(/PostgreSQL (\d+)/.exec(db.serverVersion)?.[1] ?? 0);
     const tool = schemaDumpTool(['pg_dump'], major, `install the PostgreSQL ${major || ''} client tools (Debian: postgresql-client${major ? `-${major}` : ''})`.replace('  ', ' '), /(\d+)\.(\d+)/);
@@ -46,16 +44,13 @@ export async function dumpSchema(db: DatabaseAdapter, target: ConnectionTarget, 
     // \restrict lines carry a random key unless one is given: dbmate's own fixed key, so the file stays the same from run
     // to run and a project switching from dbmate sees no change on those lines.
     if (restrictKeySupported(tool.major, tool.minor)) args.push('--restrict-key=dbmate');
+    const connection = postgresToolConnection(target);
     // As dbmate: a search_path in the URL dumps those schemas only (one --schema each).
-    for (const schema of (u.searchParams.get('search_path') ?? '').split(',').map((s) => s.trim())) if (schema) args.push('--schema', schema);
-    args.push('--host', decodeURIComponent(u.hostname) || 'localhost', '--port', u.port || '5432', '--dbname', database);
-    if (user) args.push('--username', user);
-    // The connection's own timeout: a server that does not answer ends the dump, never hangs it (mariadb-dump and
-    // mysqldump have no such option).
-    const env: Record<string, string> = { PGCONNECT_TIMEOUT: String(connectSeconds(target)), ...(u.password ? { PGPASSWORD: decodeURIComponent(u.password) } : {}) };
-    const sslmode = u.searchParams.get('sslmode');
-    if (sslmode) env.PGSSLMODE = sslmode;
-    const schema = await runDumpTool(tool, args, env);
+    for (const schema of (connection.url.searchParams.get('search_path') ?? '').split(',').map((s) => s.trim())) if (schema) args.push('--schema', schema);
+    // The connection's own timeout (PGCONNECT_TIMEOUT): a server that does not answer ends the dump, never hangs it
+    // (mariadb-dump and mysqldump have no such option).
+    args.push(...connection.args);
+    const schema = await runDumpTool(tool, args, connection.env);
     // psql runs the dump with search_path emptied: the version table is named with its schema, as pg_dump names tables.
     const table = options.versionTable.includes('.') ? qualifiedName(options.versionTable, q) : `${q((await db.homeSchemas?.([options.versionTable]))?.[0] ?? 'public')}.${q(options.versionTable)}`;
     const versions = options.versionRows === null ? '' : `\n--\n-- migrate-tui version rows\n--\n\n${rows.length > 0 ? `INSERT INTO ${table} (${column}) VALUES\n    (${rows.join('),\n    (')});\n` : ''}`;
@@ -65,13 +60,13 @@ export async function dumpSchema(db: DatabaseAdapter, target: ConnectionTarget, 
   const serverMajor = Number(/(\d+)\./.exec(db.serverVersion)?.[1] ?? 0);
   const install = `install the ${mariadb ? 'MariaDB' : 'MySQL'} client tools (Debian: ${mariadb ? 'mariadb-client' : 'default-mysql-client'})`;
   const tool = schemaDumpTool(mariadb ? ['mariadb-dump', 'mysqldump'] : ['mysqldump', 'mariadb-dump'], serverMajor, install, /(\d+)\.(\d+)\.\d+(?:-MariaDB)?/, mariadb ? /MariaDB/ : /^(?!.*MariaDB)/);
-  const args = ['--no-defaults', `--host=${decodeURIComponent(u.hostname) || 'localhost'}`, `--port=${u.port || '3306'}`, '--protocol=TCP'];
-  if (user) args.push(`--user=${user}`);
+  const connection = mysqlToolConnection(target);
+  const args = [...connection.args];
   args.push('--opt', '--routines', '--no-data', '--skip-dump-date', '--skip-add-drop-table');
   // MariaDB's tool has no lock wait option; its statement time limit ends a wait behind DDL too.
   if (/MariaDB/.test(tool.version)) args.push(`--max-statement-time=${Math.max(1, options.lockWaitMs / 1000)}`);
-  args.push(database);
-  const schema = await runDumpTool(tool, args, u.password ? { MYSQL_PWD: decodeURIComponent(u.password) } : {});
+  args.push(connection.database);
+  const schema = await runDumpTool(tool, args, connection.env);
   const table = qualifiedName(options.versionTable, q);
   const versions = options.versionRows === null ? '' : `\n--\n-- migrate-tui version rows\n--\n\nLOCK TABLES ${table} WRITE;\n${rows.length > 0 ? `INSERT INTO ${table} (${column}) VALUES\n  (${rows.join('),\n  (')});\n` : ''}UNLOCK TABLES;\n`;
   return { text: trimLeadingComments(schema + versions).replace(/ AUTO_INCREMENT=[0-9]*/g, ''), tool: `${tool.name} ${tool.version}` };
@@ -81,9 +76,4 @@ export async function dumpSchema(db: DatabaseAdapter, target: ConnectionTarget, 
 export function restrictKeySupported(major: number, minor: number): boolean {
   const since: Record<number, number> = { 13: 22, 14: 19, 15: 14, 16: 10, 17: 6 };
   return major > 17 || (since[major] !== undefined && minor >= since[major]!);
-}
-
-/** Whole seconds of the connection's timeout (default 10 s), as the dump tools take it. */
-function connectSeconds(target: ConnectionTarget): number {
-  return Math.max(1, Math.ceil((target.connectTimeoutMs ?? 10_000) / 1000));
 }
