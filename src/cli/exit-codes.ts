@@ -58,6 +58,8 @@ export function exitCodeForError(error: MigrateTuiError): number {
       return EXIT.dirty;
     case 'cancelled':
       return EXIT.interrupted;
+    case 'schema-load-failed':
+      return error.meta.cancelled ? EXIT.interrupted : EXIT.failed;
     case 'migration-failed':
       if (error.meta.cancelled) return EXIT.interrupted;
       // A failure that left part of the step applied is a dirty database, and exits as one.

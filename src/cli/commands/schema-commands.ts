@@ -4,10 +4,13 @@ import type { Project } from '../../engine/index.js';
 import { engine } from '../engine.js';
 import type { CommandResult } from '../command-result.js';
 import type { DatabaseContext, Wiring } from '../wiring.js';
-import { withMigrator } from './database-commands.js';
-import { readDump, rowsText } from './schema-file.js';
+import { withMigrator, WRITES } from './database-commands.js';
+import { readDump, rowsText, schemaLockWaitMs } from './schema-file.js';
+import { confirm } from '../confirm.js';
+import { onSignals } from '../interrupt.js';
+import { otherToolLines } from './status-lines.js';
 
-/** `dump [--out <file>]`: the schema as dbmate writes it, with the version rows (only reads). */
+/** `dump [--out <file>]`: the schema as dbmate writes it, with the version rows (only reads); `load [--file <path>]`: dbmate's load. */
 export function registerSchemaCommands(program: Command, w: Wiring): void {
   w.add(
     program
@@ -17,6 +20,17 @@ export function registerSchemaCommands(program: Command, w: Wiring): void {
     (c, g) => {
       const out = (c.opts() as { out?: string }).out ?? w.configFile().schemaFile;
       return dumpCommand(w.database(g), w.project(g, {}), out === undefined ? undefined : resolve(w.io.cwd, out), g.json);
+    },
+  );
+  w.add(
+    program
+      .command('load')
+      .description('load a schema file as `dbmate load` does, with the database\'s own client (--file, else "schemaFile" in the config); asks first when the database already holds tables')
+      .option('--file <path>', 'the schema file to load'),
+    (c, g) => {
+      const file = (c.opts() as { file?: string }).file ?? w.configFile().schemaFile;
+      if (file === undefined) throw new engine.UsageError('load needs a schema file: give it with --file <path>, or set "schemaFile" in migrate-tui.config.json', 'e.g. `migrate-tui load --file db/schema.sql` (`migrate-tui dump --out <file>` writes one from a database)');
+      return loadCommand(w.database(g), w.project(g, {}), resolve(w.io.cwd, file), g.json);
     },
   );
 }
@@ -39,3 +53,42 @@ export async function dumpCommand(ctx: DatabaseContext, project: Project, file: 
   });
 }
 
+
+/**
+ * `load`: the schema file into the database with its own client (engine.prepareSchemaLoad), then
+ * the version rows read back. The file is checked before connecting (a missing SQLite database
+ * is created only for a file that can be loaded), the client before asking; a database that
+ * already holds tables or views is loaded only with a confirmation (--yes, or y on a terminal).
+ */
+export async function loadCommand(ctx: DatabaseContext, project: Project, file: string, json: boolean): Promise<CommandResult> {
+  const label = shown(ctx, file);
+  engine.checkSchemaFile(file, label);
+  // Its own signal handling: the first Ctrl-C or SIGTERM ends the client, and the error says what the database holds then.
+  const guarded: DatabaseContext = { ...ctx, guard: (_m, work) => work() };
+  return withMigrator(guarded, project, async (m) => {
+    const plan = await engine.prepareSchemaLoad(m.db, ctx.target, file, { label, lockWaitMs: schemaLockWaitMs(ctx.config) });
+    if (plan.occupied.length > 0) {
+      const n = plan.occupied.length;
+      const names = plan.occupied.slice(0, 10).join(', ') + (n > 10 ? `, and ${n - 10} more` : '');
+      const fails = plan.oneTransaction ? 'the load then fails and is rolled back whole' : 'the load then stops there, and the statements before it stay applied (each statement commits)';
+      ctx.io.err(`${m.db.display} already holds ${n} table${n === 1 ? '' : 's'} or view${n === 1 ? '' : 's'}: ${names}\n  a statement of ${label} that creates one of them again fails: ${fails}\n`);
+      const what = `loading ${label} into ${m.db.databaseName} (it already holds ${n} table${n === 1 ? '' : 's'} or view${n === 1 ? '' : 's'})`;
+      await confirm(ctx.io, what, ctx.yes, `load ${label} into ${m.db.databaseName} anyway? [y/N] `, 'the lines above list them');
+    }
+    const controller = new AbortController();
+    const result = await onSignals((signal) => {
+      if (controller.signal.aborted) process.exit(130);
+      ctx.io.err(`\n${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping the load… (again: exit at once)\n`);
+      controller.abort();
+    }, () => plan.load(controller.signal));
+    for (const warning of result.warnings) ctx.io.err(`${result.tool.split(' ')[0]}: ${warning}\n`);
+    const state = await m.readState();
+    const stateTables = await m.store.exists();
+    const rows = stateTables ? `the version rows now: ${state.versionRows.join(', ') || 'none (base)'}` : `no version rows: ${label} made no migrate-tui state tables (${m.store.tables.version})`;
+    const other = otherToolLines(state.otherTools, engine.commandPlaceOf(ctx.target));
+    return {
+      text: `loaded ${label} into ${m.db.display} (${result.tool}; ${rows})\n${other.map((l) => `${l}\n`).join('')}`,
+      json: { database: m.db.display, file, tool: result.tool, versionRows: stateTables ? [...state.versionRows] : null, stateTables },
+    };
+  }, WRITES);
+}

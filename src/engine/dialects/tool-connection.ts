@@ -45,3 +45,9 @@ export function mysqlToolConnection(target: ConnectionTarget): ToolConnection {
   if (user) args.push(`--user=${user}`);
   return { args, env: u.password ? { MYSQL_PWD: decodeURIComponent(u.password) } : {}, database: decodeURIComponent(u.pathname.slice(1)), url: u };
 }
+
+/** pg_dump --restrict-key, and psql's \restrict: from the August 2025 releases (13.22, 14.19, 15.14, 16.10, 17.6) on. */
+export function restrictKeySupported(major: number, minor: number): boolean {
+  const since: Record<number, number> = { 13: 22, 14: 19, 15: 14, 16: 10, 17: 6 };
+  return major > 17 || (since[major] !== undefined && minor >= since[major]!);
+}

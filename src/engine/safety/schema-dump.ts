@@ -1,9 +1,11 @@
 import type { ConnectionTarget } from '../connection.js';
 import type { DatabaseAdapter } from '../dialects/adapter.js';
 import { qualifiedName } from '../dialects/dialect.js';
-import { mysqlToolConnection, postgresToolConnection } from '../dialects/tool-connection.js';
+import { mysqlToolConnection, postgresToolConnection, restrictKeySupported } from '../dialects/tool-connection.js';
 import { runDumpTool, schemaDumpTool, trimLeadingComments } from './schema-dump-tool.js';
 import { sqliteSchemaText } from './sqlite-schema-text.js';
+
+export { restrictKeySupported };
 
 export interface SchemaDumpOptions {
   /** The version table's configured name. */
@@ -70,10 +72,4 @@ export async function dumpSchema(db: DatabaseAdapter, target: ConnectionTarget, 
   const table = qualifiedName(options.versionTable, q);
   const versions = options.versionRows === null ? '' : `\n--\n-- migrate-tui version rows\n--\n\nLOCK TABLES ${table} WRITE;\n${rows.length > 0 ? `INSERT INTO ${table} (${column}) VALUES\n  (${rows.join('),\n  (')});\n` : ''}UNLOCK TABLES;\n`;
   return { text: trimLeadingComments(schema + versions).replace(/ AUTO_INCREMENT=[0-9]*/g, ''), tool: `${tool.name} ${tool.version}` };
-}
-
-/** pg_dump --restrict-key: from the August 2025 releases (13.22, 14.19, 15.14, 16.10, 17.6) on. */
-export function restrictKeySupported(major: number, minor: number): boolean {
-  const since: Record<number, number> = { 13: 22, 14: 19, 15: 14, 16: 10, 17: 6 };
-  return major > 17 || (since[major] !== undefined && minor >= since[major]!);
 }
