@@ -24,7 +24,6 @@ const EQUIVALENTS: Readonly<Record<string, string>> = {
   undo: "Flyway's `undo` is `migrate-tui downgrade -1`",
   clean: "Flyway's `clean` (drop every object) has no equivalent: migrate-tui never drops what its migrations did not make; `migrate-tui reset` reverts every migration",
   drop: "dbmate's and golang-migrate's `drop` has no equivalent: migrate-tui never drops a database or what its migrations did not make; `migrate-tui reset` reverts every migration",
-  load: "dbmate's `load` (load db/schema.sql) has no equivalent: load the file with the database's own client (psql -f, mariadb <, sqlite3)",
   apply: "Atlas's `migrate apply` is `migrate-tui upgrade`",
   run: "sqlx's `migrate run` is `migrate-tui upgrade`",
 };

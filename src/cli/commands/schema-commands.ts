@@ -30,13 +30,17 @@ export function registerSchemaCommands(program: Command, w: Wiring): void {
     (c, g) => {
       const file = (c.opts() as { file?: string }).file ?? w.configFile().schemaFile;
       if (file === undefined) throw new engine.UsageError('load needs a schema file: give it with --file <path>, or set "schemaFile" in migrate-tui.config.json', 'e.g. `migrate-tui load --file db/schema.sql` (`migrate-tui dump --out <file>` writes one from a database)');
-      return loadCommand(w.database(g), w.project(g, {}), resolve(w.io.cwd, file), g.json);
+      const path = resolve(w.io.cwd, file);
+      // Before the folder is read and the database opened (a missing SQLite database is created only for a file that can be loaded).
+      engine.checkSchemaFile(path, shownPath(w.io.cwd, path));
+      return loadCommand(w.database(g), w.project(g, {}), path, g.json);
     },
   );
 }
 
 /** A path as the user gave it where it is under the working folder, else absolute. */
-const shown = (ctx: DatabaseContext, file: string) => (isAbsolute(relative(ctx.io.cwd, file)) || relative(ctx.io.cwd, file).startsWith('..') ? file : relative(ctx.io.cwd, file));
+const shownPath = (cwd: string, file: string) => (isAbsolute(relative(cwd, file)) || relative(cwd, file).startsWith('..') ? file : relative(cwd, file));
+const shown = (ctx: DatabaseContext, file: string) => shownPath(ctx.io.cwd, file);
 
 export async function dumpCommand(ctx: DatabaseContext, project: Project, file: string | undefined, json: boolean): Promise<CommandResult> {
   // Opened as every read-only command is: a missing SQLite file is refused, never created.
@@ -55,14 +59,12 @@ export async function dumpCommand(ctx: DatabaseContext, project: Project, file: 
 
 
 /**
- * `load`: the schema file into the database with its own client (engine.prepareSchemaLoad), then
- * the version rows read back. The file is checked before connecting (a missing SQLite database
- * is created only for a file that can be loaded), the client before asking; a database that
+ * `load`: the schema file (checked by the caller) into the database with its own client
+ * (engine.prepareSchemaLoad), then the version rows read back. The client is checked before asking; a database that
  * already holds tables or views is loaded only with a confirmation (--yes, or y on a terminal).
  */
 export async function loadCommand(ctx: DatabaseContext, project: Project, file: string, json: boolean): Promise<CommandResult> {
   const label = shown(ctx, file);
-  engine.checkSchemaFile(file, label);
   // Its own signal handling: the first Ctrl-C or SIGTERM ends the client, and the error says what the database holds then.
   const guarded: DatabaseContext = { ...ctx, guard: (_m, work) => work() };
   return withMigrator(guarded, project, async (m) => {

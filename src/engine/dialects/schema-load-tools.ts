@@ -80,16 +80,19 @@ interface ClientRun {
 /**
  * Runs a client on the file: its stdin is the file (`stdinFile`) or nothing, never the
  * terminal, so it cannot stop to ask for a password; stdout (a SELECT's rows) is dropped.
- * The abort signal ends it (SIGTERM).
+ * The abort signal stops it as Ctrl-C does.
  */
 function runClient(path: string, args: readonly string[], env: Record<string, string>, stdinFile: string | null, signal?: AbortSignal): Promise<ClientRun> {
   return new Promise<ClientRun>((resolve, reject) => {
     const child = spawn(path, args as string[], { env: { ...process.env, ...env }, stdio: [stdinFile ? 'pipe' : 'ignore', 'ignore', 'pipe'] });
     let stderr = '';
     let cancelled = false;
+    // SIGINT, as Ctrl-C: psql and mariadb ask the server to cancel the running statement, and stop (psql then rolls
+    // its transaction back). One that is still there 5 s later is ended.
     const abort = () => {
       cancelled = true;
-      child.kill('SIGTERM');
+      child.kill('SIGINT');
+      setTimeout(() => child.exitCode === null && child.signalCode === null && child.kill('SIGTERM'), 5000).unref();
     };
     if (signal?.aborted) abort();
     signal?.addEventListener('abort', abort, { once: true });
@@ -121,7 +124,12 @@ function readHead(file: string): string {
   }
 }
 
-const lastLines = (text: string) => text.trim().split('\n').slice(-3).join(' ').replace(/\s+/g, ' ') || 'no message';
+/** The client's error: from its first ERROR line (the mariadb client prints the statement before it), three lines at most. */
+function clientError(text: string): string {
+  const all = text.trim().split('\n');
+  const first = all.findIndex((l) => /\b(ERROR|FATAL)\b|error:/.test(l));
+  return (first < 0 ? all.slice(-3) : all.slice(first, first + 3)).join(' ').replace(/\s+/g, ' ').trim() || 'no message';
+}
 const lines = (text: string) => text.split('\n').map((l) => l.trimEnd()).filter((l) => l !== '');
 
 const PG_USER = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp_)'`;
@@ -168,7 +176,7 @@ const postgresLoader: SchemaLoader = {
     if (r.code === 0 && !r.cancelled) return { failure: null, warnings: lines(r.stderr) };
     const line = /:(\d+): (?:ERROR|FATAL|error):/.exec(r.stderr);
     // Exit 3: a statement of the file failed and ON_ERROR_STOP ended it; psql then ROLLBACKs its --single-transaction.
-    return { failure: { message: lastLines(r.stderr), line: line ? Number(line[1]) : null, rolledBack: r.code === 3, cancelled: r.cancelled }, warnings: [] };
+    return { failure: { message: clientError(r.stderr), line: line ? Number(line[1]) : null, rolledBack: r.code === 3, cancelled: r.cancelled }, warnings: [] };
   },
   objects: (db) => db.query<DatabaseObject>(PG_OBJECTS),
 };
@@ -191,7 +199,7 @@ const mysqlLoader = (mariadb: boolean): SchemaLoader => ({
     const r = await runClient(client.path!, [...c.args, `--connect-timeout=${connectSeconds(target)}`, init, c.database], c.env, request.file, request.signal);
     if (r.code === 0 && !r.cancelled) return { failure: null, warnings: lines(r.stderr) };
     const line = /\bat line (\d+)/.exec(r.stderr);
-    return { failure: { message: lastLines(r.stderr), line: line ? Number(line[1]) : null, rolledBack: false, cancelled: r.cancelled }, warnings: [] };
+    return { failure: { message: clientError(r.stderr), line: line ? Number(line[1]) : null, rolledBack: false, cancelled: r.cancelled }, warnings: [] };
   },
   objects: (db) => db.query<DatabaseObject>(MYSQL_OBJECTS),
 });
