@@ -17,7 +17,7 @@ export const EXIT = {
   lockTimeout: 6,
   /** Revisions not applied below applied ones (merged late): pass --out-of-order. */
   gaps: 7,
-  /** No backup could be taken (dump tool missing or too old): install it, or --no-backup. */
+  /** No backup could be taken (dump tool missing or too old): install it, or --no-backup; `dump`'s tool or `load`'s client missing. */
   backupUnavailable: 8,
   /** `upgrade`/`downgrade --lint <level>`: the plan has a lint finding at that level or worse; nothing ran. */
   lintRefused: 9,
@@ -35,19 +35,19 @@ export const EXIT = {
 
 export const EXIT_DESCRIPTIONS: ReadonlyArray<[number, string]> = [
   [EXIT.ok, 'success (for `check`: no errors)'],
-  [EXIT.failed, 'a fleet run had a failed or skipped target; `check` found problems (with `--strict`, warnings too), `verify` found a ✗ (a revision that does not round-trip or fails on a dialect, or a dialect that could not start), a migration failed and was rolled back, or a database operation failed; `import alembic` could not import everything (listed) or wrote nothing (the reason)'],
-  [EXIT.usage, 'bad command line: unknown option, bad or ambiguous target, unknown revision, `restore` of another database\'s backup without --into-other-database, `import alembic` without an alembic.ini, --versions or --dialect'],
+  [EXIT.failed, 'a fleet run had a failed or skipped target; `check` found problems (with `--strict`, warnings too), `verify` found a ✗ (a revision that does not round-trip or fails on a dialect, or a dialect that could not start), a migration failed and was rolled back, or a database operation failed; `load` failed (the message says what the database holds) or its file cannot be read; `import alembic` could not import everything (listed) or wrote nothing (the reason)'],
+  [EXIT.usage, 'bad command line: unknown option, bad or ambiguous target, unknown revision, `restore` of another database\'s backup without --into-other-database, `load` without --file or "schemaFile", `import alembic` without an alembic.ini, --versions or --dialect'],
   [EXIT.invalidMigrations, 'the migration folder has errors; each is printed as path:line'],
   [EXIT.refused, 'a confirmation was needed, but there was no terminal and no --yes (or the answer was no)'],
   [EXIT.dirty, 'the database is dirty: a step failed part-way and left some statements applied (this run), or an earlier one did; the message says which statements stay applied; run `resolve`'],
   [EXIT.lockTimeout, 'another run held the migration lock longer than --lock-timeout; or, reading the state (`status`, `current`, `history`, a run before it starts), another session held a lock on a table it reads (an ALTER, a LOCK TABLE) longer than the lock timeout ("locks": {"timeout"}, 5 s): nothing was read or changed, and the message names the holder'],
   [EXIT.gaps, 'unapplied revisions below applied ones (merged late); rerun with --out-of-order'],
-  [EXIT.backupUnavailable, 'no backup could be taken before a downgrade (dump tool missing or older than the server); install it or pass --no-backup. `dump` exits 8 too when the dump tool (pg_dump, mariadb-dump or mysqldump) is missing or older than the server'],
+  [EXIT.backupUnavailable, 'no backup could be taken before a downgrade (dump tool missing or older than the server); install it or pass --no-backup. `dump` exits 8 too when the dump tool (pg_dump, mariadb-dump or mysqldump) is missing or older than the server; `load` when its client (psql, mariadb or mysql) is missing or too old for the file\'s \\restrict line'],
   [EXIT.lintRefused, '`upgrade`/`downgrade --lint <level>` refused: the plan has a lint finding at that level or worse (printed); nothing ran'],
   [EXIT.staleLock, 'the lease lock (servers without advisory locks) is stale: its owner stopped renewing it; the message names the holder (user, host, pid) and how long ago it expired; if that process is gone, run again with `--steal-stale-lock`. A live lease is never taken over'],
   [EXIT.otherTool, 'first contact with a database another tool migrated: migrate-tui has no record of it, and golang-migrate\'s, dbmate\'s, goose\'s, Flyway\'s, Atlas\'s or Alembic\'s table records applied versions; `upgrade`/`downgrade` refuse before writing anything; the message names the table and its position and the `stamp` that takes the database over (or why none fits)'],
   [EXIT.schemaFileNotWritten, 'the run (`upgrade`, `downgrade`, `reset`, `stamp`, `resolve`) succeeded and changed the database, but the schema file ("schemaFile" in migrate-tui.config.json) could not be written after it: the message says the run DID take effect, why the file was not written, and that `migrate-tui dump` writes it. Not a failed migration: do not run it again'],
-  [EXIT.interrupted, 'a run was cancelled by Ctrl-C or SIGTERM: the running statement was cancelled, and the message says the true state (rolled back, or DIRTY with the statements that stay applied and the `resolve` command); a second Ctrl-C abandons at once. `verify` drops its scratch databases first; a fleet run starts nothing new'],
+  [EXIT.interrupted, 'a run was cancelled by Ctrl-C or SIGTERM: the running statement was cancelled, and the message says the true state (rolled back, or DIRTY with the statements that stay applied and the `resolve` command); a second Ctrl-C abandons at once. `verify` drops its scratch databases first; a fleet run starts nothing new; `load` stops its client and says what the database holds'],
   [EXIT.internal, 'internal error in migrate-tui (a bug: please report it with the output)'],
 ];
 
