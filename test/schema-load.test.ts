@@ -253,3 +253,26 @@ eachDatabase('load: Ctrl-C (SIGINT) or SIGTERM while the client runs stops it; e
     t.true((await tablesOf(fresh)).includes('items'));
   }
 }, ['postgres', 'mariadb'], { serial: true });
+
+test('load on SQLite: a file with its own transaction (the sqlite3 shell\'s .dump) loads in that one, and one that fails in it loads nothing', async (t) => {
+  const cwd = tmp();
+  const dir = makeFolder({});
+  const run = async (text: string) => {
+    const file = join(cwd, `${Math.random().toString(36).slice(2)}.sql`);
+    writeFileSync(file, text);
+    const url = `sqlite:${join(tmp(), 'x.sqlite')}`;
+    return { url, r: await cli(['--url', url, '--dir', dir, 'load', '--file', file], { cwd }) };
+  };
+  const ok = await run("PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\nCREATE TABLE a (x);\nCREATE TRIGGER a_touch AFTER INSERT ON a\nBEGIN\n  UPDATE a SET x = 2 WHERE x = 1;\nEND;\nINSERT INTO a VALUES (1);\nCOMMIT;\n");
+  t.is(ok.r.code, 0, ok.r.stderr);
+  t.deepEqual(await withDb(ok.url, (d) => d.query('SELECT x FROM a')), [{ x: 2 }]);
+  const bad = await run('BEGIN TRANSACTION;\nCREATE TABLE a (x);\nINSERT INTO nowhere VALUES (1);\nCOMMIT;\n');
+  t.is(bad.r.code, 1, bad.r.stderr);
+  t.regex(bad.r.stderr, /no such table: nowhere; nothing was loaded \(one transaction, rolled back\)/);
+  t.deepEqual(await tablesOf(bad.url), []);
+  // A trigger's BEGIN is not a transaction's: the file runs in load's own.
+  const trigger = await run('CREATE TABLE b (x);\nCREATE TRIGGER b_touch AFTER INSERT ON b\nBEGIN\n  UPDATE b SET x = 2;\nEND;\nINSERT INTO nowhere VALUES (1);\n');
+  t.is(trigger.r.code, 1);
+  t.regex(trigger.r.stderr, /nothing was loaded \(one transaction, rolled back\)/);
+  t.deepEqual(await tablesOf(trigger.url), []);
+});

@@ -211,9 +211,11 @@ const sqliteLoader: SchemaLoader = {
   async run(db, _target, _client, request) {
     const text = readFileSync(request.file, 'utf8');
     await db.execute(`PRAGMA busy_timeout = ${Math.max(1, Math.round(request.lockWaitMs))}`);
-    await db.execute('BEGIN IMMEDIATE');
+    // A file with its own transaction (the sqlite3 shell's .dump: BEGIN TRANSACTION; … COMMIT;) runs in that one.
+    if (!/^\s*BEGIN(\s+(DEFERRED|IMMEDIATE|EXCLUSIVE))?(\s+TRANSACTION)?\s*;/im.test(text)) await db.execute('BEGIN IMMEDIATE');
     try {
       await db.execute(text);
+      // The adapter takes a COMMIT with no transaction open (the file committed its own) as the no-op it is elsewhere.
       await db.execute('COMMIT');
       return { failure: null, warnings: [] };
     } catch (error) {
