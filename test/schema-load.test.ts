@@ -194,7 +194,7 @@ test('load: no file given is exit 2; a missing file or a folder is exit 1 naming
   const db = join(cwd, 'new.sqlite');
   const none = await cli(['--url', `sqlite:${db}`, 'load'], { cwd });
   t.is(none.code, 2);
-  t.regex(none.stderr, /^error: load needs a schema file: give it with --file <path>, or set "schemaFile" in migrate-tui\.config\.json\n/);
+  t.regex(none.stderr, /^error: load needs a schema file: give it with --file <path>, or set "schemaFile" in migrate-tui\.config\.json\n {2}→ e\.g\. /);
   const missing = await cli(['--url', `sqlite:${db}`, 'load', '--file', 'db/schema.sql'], { cwd });
   t.is(missing.code, 1);
   t.regex(missing.stderr, /^error: the schema file db\/schema\.sql does not exist; nothing was loaded\n {2}→ give the file with --file/);
@@ -204,6 +204,14 @@ test('load: no file given is exit 2; a missing file or a folder is exit 1 naming
   t.is(folderFile.code, 1);
   t.regex(folderFile.stderr, /the schema file db\/schema\.sql is a folder, not a file; nothing was loaded/);
   t.false(existsSync(db), 'the SQLite database was not created for a file that cannot be loaded');
+  // dbmate's default file is named when it is there, not loaded unasked.
+  writeFileSync(join(cwd, 'db', 'schema.sql.txt'), '');
+  mkdirSync(join(cwd, 'other', 'db'), { recursive: true });
+  writeFileSync(join(cwd, 'other', 'db', 'schema.sql'), 'CREATE TABLE x (y);\n');
+  const dbmate = await cli(['--url', `sqlite:${db}`, 'load'], { cwd: join(cwd, 'other') });
+  t.is(dbmate.code, 2);
+  t.regex(dbmate.stderr, /→ db\/schema\.sql is here \(dbmate's default\): `migrate-tui --url <url> load --file db\/schema\.sql`/);
+  t.false(existsSync(db));
 });
 
 test('load: "schemaFile" from the config when --file is not given; a missing SQLite database is created and said; dbmate\'s own schema.sql is taken over with the stamp status names', async (t) => {

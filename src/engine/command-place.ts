@@ -13,7 +13,7 @@ export interface CommandPlace {
 export const commandPlaceOf = (target: { readonly source: string }): CommandPlace => ({ url: target.source === '--url' });
 
 /** The commands that open the database (`init`, `revision`, `lint`, `heads`… read or write files only). */
-const DATABASE_COMMANDS = ['upgrade', 'downgrade', 'stamp', 'resolve', 'status', 'current', 'backup', 'backups', 'restore', 'rollback', 'reset', 'seed', 'check', 'dump'];
+const DATABASE_COMMANDS = ['upgrade', 'downgrade', 'stamp', 'resolve', 'status', 'current', 'backup', 'backups', 'restore', 'rollback', 'reset', 'seed', 'check', 'dump', 'load'];
 
 /** `hint` with `--url <url>` after each `migrate-tui` command of the database it gives, when the database came from --url. */
 export function hintAt(hint: string, place: CommandPlace): string {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { Project } from '../../engine/index.js';
 import { engine } from '../engine.js';
@@ -29,7 +30,12 @@ export function registerSchemaCommands(program: Command, w: Wiring): void {
       .option('--file <path>', 'the schema file to load'),
     (c, g) => {
       const file = (c.opts() as { file?: string }).file ?? w.configFile().schemaFile;
-      if (file === undefined) throw new engine.UsageError('load needs a schema file: give it with --file <path>, or set "schemaFile" in migrate-tui.config.json', 'e.g. `migrate-tui load --file db/schema.sql` (`migrate-tui dump --out <file>` writes one from a database)');
+      if (file === undefined) {
+        // dbmate's default is ./db/schema.sql: named when it is there, not taken unasked.
+        const dbmates = existsSync(resolve(w.io.cwd, 'db/schema.sql'));
+        const hint = dbmates ? 'db/schema.sql is here (dbmate\'s default): `migrate-tui load --file db/schema.sql`, or "schemaFile": "db/schema.sql" in the config' : 'e.g. `migrate-tui load --file db/schema.sql` (`migrate-tui dump --out <file>` writes one from a database)';
+        throw new engine.UsageError('load needs a schema file: give it with --file <path>, or set "schemaFile" in migrate-tui.config.json', hint);
+      }
       const path = resolve(w.io.cwd, file);
       // Before the folder is read and the database opened (a missing SQLite database is created only for a file that can be loaded).
       engine.checkSchemaFile(path, shownPath(w.io.cwd, path));
