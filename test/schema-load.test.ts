@@ -205,7 +205,6 @@ test('load: no file given is exit 2; a missing file or a folder is exit 1 naming
   t.regex(folderFile.stderr, /the schema file db\/schema\.sql is a folder, not a file; nothing was loaded/);
   t.false(existsSync(db), 'the SQLite database was not created for a file that cannot be loaded');
   // dbmate's default file is named when it is there, not loaded unasked.
-  writeFileSync(join(cwd, 'db', 'schema.sql.txt'), '');
   mkdirSync(join(cwd, 'other', 'db'), { recursive: true });
   writeFileSync(join(cwd, 'other', 'db', 'schema.sql'), 'CREATE TABLE x (y);\n');
   const dbmate = await cli(['--url', `sqlite:${db}`, 'load'], { cwd: join(cwd, 'other') });
