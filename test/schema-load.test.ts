@@ -1,6 +1,6 @@
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
@@ -30,6 +30,21 @@ function folder(db: TestDatabase['name']): string {
     '003_notes.up.sql': '-- migrate:revises 001\nCREATE TABLE notes (id INTEGER PRIMARY KEY);\n',
     '003_notes.down.sql': 'DROP TABLE notes;\n',
   });
+}
+
+/** The processes whose parent is `pid` (from /proc). */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        // The field after the command (in parentheses, which may hold spaces) is the state, then the parent's pid.
+        return Number(readFileSync(`/proc/${d}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'migrate-tui-load-'));
@@ -229,7 +244,7 @@ test('load: "schemaFile" from the config when --file is not given; a missing SQL
   t.is((await cli(['--url', `sqlite:${db}`, '--dir', dir, 'current'], { cwd })).stdout, '20240101000000 (head) users\n');
 });
 
-eachDatabase('load: Ctrl-C (SIGINT) or SIGTERM while the client runs stops it; exit 130 and the true state (PostgreSQL: rolled back, nothing loaded)', async (t, url, db) => {
+eachDatabase('load: SIGTERM while the client runs stops it as Ctrl-C does; exit 130 and the true state (PostgreSQL: rolled back, nothing loaded; MariaDB: what ran before stays); the client has no password in its arguments and no terminal for input', async (t, url, db) => {
   const { dir, text } = await dumped(t, url, db.name);
   const slow = withBadLine(text, db.name === 'postgres' ? 'SELECT pg_sleep(60);' : 'SELECT SLEEP(60);');
   const file = join(tmp(), 'slow.sql');
@@ -247,6 +262,16 @@ eachDatabase('load: Ctrl-C (SIGINT) or SIGTERM while the client runs stops it; e
     await until(async () => ((await conn.query("SELECT count(*) AS n FROM information_schema.processlist WHERE db = ? AND info LIKE 'SELECT SLEEP%'", [name]))[0] as Array<{ n: number }>)[0]!.n, (n) => Number(n) > 0, 'the client running SLEEP');
     await conn.end();
   }
+  // The client as it runs: the password is in no argument, and its input is the file (MariaDB) or nothing, never a terminal.
+  const [client] = childrenOf(run.child.pid!);
+  t.truthy(client, 'the client runs as a child of migrate-tui');
+  const argv = readFileSync(`/proc/${client}/cmdline`, 'utf8').split('\0');
+  const password = decodeURIComponent(new URL(fresh).password);
+  t.true(password.length > 0 && !argv.some((a) => a.includes(password)), `no password in ${argv.join(' ')}`);
+  t.true(db.name === 'postgres' ? ['-X', '-w', 'ON_ERROR_STOP=1', '--single-transaction', '-f', file].every((a) => argv.includes(a)) : argv[1] === '--no-defaults', argv.join(' '));
+  const stdin = readlinkSync(`/proc/${client}/fd/0`);
+  // Node's pipe to a child is a socket pair: the file is streamed into it.
+  t.regex(stdin, db.name === 'postgres' ? /^\/dev\/null$/ : /^(pipe|socket):/);
   run.child.kill('SIGTERM');
   const code = await run.exit;
   t.is(code, 130, run.stderr());
