@@ -3,6 +3,7 @@ import type { ConnectionTarget } from '../connection.js';
 import { MigrateTuiError } from '../errors.js';
 import type { DatabaseAdapter } from '../dialects/adapter.js';
 import { SCHEMA_LOADERS, type DatabaseObject } from '../dialects/schema-load-tools.js';
+import { boundedRead } from '../run/bounded-read.js';
 
 /** The schema file is missing, a folder, or cannot be read (exit 1). */
 export class SchemaFileError extends MigrateTuiError {}
@@ -69,7 +70,9 @@ export async function prepareSchemaLoad(db: DatabaseAdapter, target: ConnectionT
   const loader = SCHEMA_LOADERS[db.syntax.name];
   const client = loader.client(db);
   loader.checkFile?.(client, file, options.label);
-  const before = await loader.objects(db);
+  // Bounded as every look is: a table another session holds (an ALTER) ends it with the holder named, never a hang.
+  const objects = () => boundedRead(db, options.lockWaitMs, { now: 'the tables and other objects the database holds' }, () => loader.objects(db));
+  const before = await objects();
   const occupied = before.filter((o) => o.kind === 'table' || o.kind === 'view').map((o) => o.name);
   return {
     tool: client.label,
@@ -79,7 +82,7 @@ export async function prepareSchemaLoad(db: DatabaseAdapter, target: ConnectionT
       const outcome = await loader.run(db, target, client, { file, lockWaitMs: options.lockWaitMs, ...(signal ? { signal } : {}) });
       const failure = outcome.failure;
       if (!failure) return { tool: client.label, warnings: outcome.warnings };
-      const after = await loader.objects(db);
+      const after = await objects();
       const had = new Set(before.map(key));
       const has = new Set(after.map(key));
       const added = after.filter((o) => !had.has(key(o)));
