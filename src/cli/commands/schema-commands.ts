@@ -8,6 +8,7 @@ import type { DatabaseContext, Wiring } from '../wiring.js';
 import { withMigrator, WRITES } from './database-commands.js';
 import { readDump, rowsText, schemaLockWaitMs } from './schema-file.js';
 import { confirm } from '../confirm.js';
+import { EXIT } from '../exit-codes.js';
 import { onSignals } from '../interrupt.js';
 import { otherToolLines } from './status-lines.js';
 
@@ -63,7 +64,6 @@ export async function dumpCommand(ctx: DatabaseContext, project: Project, file: 
   });
 }
 
-
 /**
  * `load`: the schema file (checked by the caller) into the database with its own client
  * (engine.prepareSchemaLoad), then the version rows read back. The client is checked before asking; a database that
@@ -85,8 +85,12 @@ export async function loadCommand(ctx: DatabaseContext, project: Project, file: 
     }
     const controller = new AbortController();
     const result = await onSignals((signal) => {
-      if (controller.signal.aborted) process.exit(130);
-      ctx.io.err(`\n${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping the load… (again: exit at once)\n`);
+      const name = signal === 'SIGINT' ? 'Ctrl-C' : signal;
+      if (controller.signal.aborted) {
+        ctx.io.err(`\n${name} again: exiting without waiting for the client; what it loaded is not known: ${engine.hintAt('`migrate-tui status`', engine.commandPlaceOf(ctx.target))} says what the database holds\n`);
+        process.exit(EXIT.interrupted);
+      }
+      ctx.io.err(`\n${name}: stopping the load… (again: exit at once)\n`);
       controller.abort();
     }, () => plan.load(controller.signal));
     for (const warning of result.warnings) ctx.io.err(`${result.tool.split(' ')[0]}: ${warning}\n`);
