@@ -87,7 +87,7 @@ export async function loadCommand(ctx: DatabaseContext, project: Project, file: 
     const result = await onSignals((signal) => {
       const name = signal === 'SIGINT' ? 'Ctrl-C' : signal;
       if (controller.signal.aborted) {
-        ctx.io.err(`\n${name} again: exiting without waiting for the client; what it loaded is not known: ${engine.hintAt('`migrate-tui status`', engine.commandPlaceOf(ctx.target))} says what the database holds\n`);
+        ctx.io.err(`\n${name} again: exiting without waiting for the client; what it loaded is not known: look at the database before loading again\n`);
         process.exit(EXIT.interrupted);
       }
       ctx.io.err(`\n${name}: stopping the load… (again: exit at once)\n`);
