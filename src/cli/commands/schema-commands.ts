@@ -93,7 +93,8 @@ export async function loadCommand(ctx: DatabaseContext, project: Project, file: 
       ctx.io.err(`\n${name}: stopping the load… (again: exit at once)\n`);
       controller.abort();
     }, () => plan.load(controller.signal));
-    for (const warning of result.warnings) ctx.io.err(`${result.tool.split(' ')[0]}: ${warning}\n`);
+    const client = result.tool.split(' ')[0]!;
+    for (const warning of result.warnings) ctx.io.err(warning.startsWith(`${client}:`) ? `${warning}\n` : `${client}: ${warning}\n`);
     const state = await m.readState();
     const stateTables = await m.store.exists();
     const rows = stateTables ? `the version rows now: ${state.versionRows.join(', ') || 'none (base)'}` : `no version rows: ${label} made no migrate-tui state tables (${m.store.tables.version})`;
