@@ -308,3 +308,13 @@ test('load on SQLite: a file with its own transaction (the sqlite3 shell\'s .dum
   t.regex(trigger.r.stderr, /nothing was loaded \(one transaction, rolled back\)/);
   t.deepEqual(await tablesOf(trigger.url), []);
 });
+
+eachDatabase("load: what the client says although it succeeds (a WARNING) is passed on; a file without migrate-tui's state tables says so", async (t, url) => {
+  const file = join(tmp(), 'plain.sql');
+  writeFileSync(file, "CREATE TABLE plain (id integer);\nDO $$ BEGIN RAISE WARNING 'careful'; END $$;\n");
+  const r = await cli(['--url', url, '--dir', makeFolder({}), 'load', '--file', file]);
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stderr, new RegExp(`^psql:${escape(file)}:2: WARNING: +careful\\n$`));
+  t.regex(r.stdout, new RegExp(`^loaded ${escape(file)} into \\S+ \\(psql [\\d.]+; no version rows: ${escape(file)} made no migrate-tui state tables \\(migrate_tui_version\\)\\)\\n$`));
+  t.deepEqual(await tablesOf(url), ['plain']);
+}, ['postgres']);
