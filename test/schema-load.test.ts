@@ -25,8 +25,9 @@ function folder(db: TestDatabase['name']): string {
   return makeFolder({
     '001_items.up.sql': `CREATE TABLE items (${key}, name VARCHAR(50) NOT NULL);\nCREATE INDEX items_name ON items (name);\nINSERT INTO items (name) VALUES ('first');\n`,
     '001_items.down.sql': 'DROP TABLE items;\n',
-    '002_tags.up.sql': 'CREATE TABLE tags (id INTEGER PRIMARY KEY, label VARCHAR(20));\n',
-    '002_tags.down.sql': 'DROP TABLE tags;\n',
+    // A view: on SQLite its dump carries the sqlite3 shell's `/* name(columns) */` line, which must not come back twice.
+    '002_tags.up.sql': 'CREATE TABLE tags (id INTEGER PRIMARY KEY, label VARCHAR(20));\nCREATE VIEW tag_labels AS SELECT label FROM tags;\n',
+    '002_tags.down.sql': 'DROP VIEW tag_labels;\nDROP TABLE tags;\n',
     '003_notes.up.sql': '-- migrate:revises 001\nCREATE TABLE notes (id INTEGER PRIMARY KEY);\n',
     '003_notes.down.sql': 'DROP TABLE notes;\n',
   });

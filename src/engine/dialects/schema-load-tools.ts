@@ -209,7 +209,9 @@ const sqliteLoader: SchemaLoader = {
   oneTransaction: true,
   client: (db) => ({ label: db.serverVersion, path: null, major: 0, minor: 0 }),
   async run(db, _target, _client, request) {
-    const text = readFileSync(request.file, 'utf8');
+    // The `/* name(columns) */` line the sqlite3 shell's .schema (and dump) prints after a view or virtual table: run
+    // with the statement, SQLite keeps it in the stored text, and the next dump printed it twice (sqlite3 itself does).
+    const text = readFileSync(request.file, 'utf8').replace(/\n\/\* [^\n]*\([^\n]*\) \*\/;$/gm, ';');
     await db.execute(`PRAGMA busy_timeout = ${Math.max(1, Math.round(request.lockWaitMs))}`);
     // A file with its own transaction (the sqlite3 shell's .dump: BEGIN TRANSACTION; … COMMIT;) runs in that one.
     if (!/^\s*BEGIN(\s+(DEFERRED|IMMEDIATE|EXCLUSIVE))?(\s+TRANSACTION)?\s*;/im.test(text)) await db.execute('BEGIN IMMEDIATE');
