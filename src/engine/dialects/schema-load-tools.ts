@@ -54,6 +54,8 @@ export interface LoadRequest {
 export interface SchemaLoader {
   /** The whole file runs as one transaction, so a failure leaves nothing of it. */
   readonly oneTransaction: boolean;
+  /** As messages name the database: "PostgreSQL", "MariaDB", "MySQL", "SQLite". */
+  readonly product: string;
   /** The client, found on PATH; missing: BackupToolError (exit 8) naming what to install. */
   client(db: DatabaseAdapter): LoadClient;
   /** Refuses a file this client cannot read, before anything runs (BackupToolError, exit 8). */
@@ -156,6 +158,7 @@ SELECT 'extension', x.extname FROM pg_catalog.pg_extension x`;
 /** psql: the file in one transaction, stopping at the first error, no ~/.psqlrc, never asking for a password. */
 const postgresLoader: SchemaLoader = {
   oneTransaction: true,
+  product: 'PostgreSQL',
   client(db) {
     const major = Number(/PostgreSQL (\d+)/.exec(db.serverVersion)?.[1] ?? 0);
     return clientOnPath(['psql'], /(\d+)\.(\d+)/, `install the PostgreSQL ${major || ''} client tools (Debian: postgresql-client${major ? `-${major}` : ''})`.replace('  ', ' '));
@@ -190,6 +193,7 @@ UNION ALL SELECT 'event', event_name FROM information_schema.events WHERE event_
 /** The mariadb (else mysql) client, the file on its stdin: it stops at the first error, naming the line; each statement commits. */
 const mysqlLoader = (mariadb: boolean): SchemaLoader => ({
   oneTransaction: false,
+  product: mariadb ? 'MariaDB' : 'MySQL',
   client: () =>
     clientOnPath(mariadb ? ['mariadb', 'mysql'] : ['mysql', 'mariadb'], /(\d+)\.(\d+)\.\d+(?:-MariaDB)?/, `install the ${mariadb ? 'MariaDB' : 'MySQL'} client tools (Debian: ${mariadb ? 'mariadb-client' : 'default-mysql-client'})`),
   async run(_db, target, client, request) {
@@ -207,6 +211,7 @@ const mysqlLoader = (mariadb: boolean): SchemaLoader => ({
 /** SQLite: no binary; the driver runs the file in one transaction on the connection (a missing file was created by opening it). */
 const sqliteLoader: SchemaLoader = {
   oneTransaction: true,
+  product: 'SQLite',
   client: (db) => ({ label: db.serverVersion, path: null, major: 0, minor: 0 }),
   async run(db, _target, _client, request) {
     // The `/* name(columns) */` line the sqlite3 shell's .schema (and dump) prints after a view or virtual table: run

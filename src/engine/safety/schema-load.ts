@@ -96,8 +96,8 @@ export async function prepareSchemaLoad(db: DatabaseAdapter, target: ConnectionT
         const ran = loader.oneTransaction
           ? ''
           : failure.line !== null
-            ? `each statement commits on ${db.syntax.name === 'mariadb' ? 'MariaDB' : 'MySQL'}: the statements before line ${failure.line} ran and stay applied; `
-            : `each statement commits on ${db.syntax.name === 'mariadb' ? 'MariaDB' : 'MySQL'}: the statements that ran before the error stay applied; `;
+            ? `each statement commits on ${loader.product}: the statements before line ${failure.line} ran and stay applied; `
+            : `each statement commits on ${loader.product}: the statements that ran before the error stay applied; `;
         state = unchanged
           ? `${ran}the database holds the same tables, views and other objects as before`
           : `${ran}the database may hold part of the schema: it now holds ${added.length} object${added.length === 1 ? '' : 's'} it did not hold before (${described(added)})${removed.length > 0 ? ` and no longer holds ${described(removed)}` : ''}`;
