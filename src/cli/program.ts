@@ -241,6 +241,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
           readOnly: g.readOnly ?? false,
           project: loaded,
           lintStore: lintStoreFor(io.env, g.readOnly ?? false),
+          waiting: { waiting: (reason, waitMs) => early?.phase(`${indexed}; waiting for the server (${reason}), up to ${waitMs / 1000} s (--wait)…`), up: () => early?.phase(`${indexed}; reading the database…`) },
           ...(ctx.config.schemaFile !== undefined ? { schemaFile: { path: resolve(io.cwd, ctx.config.schemaFile), shown: ctx.config.schemaFile, lockWaitMs: schemaLockWaitMs(ctx.config) } } : {}),
           variant,
           early,

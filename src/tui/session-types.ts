@@ -1,4 +1,4 @@
-import type { ConnectionTarget, LeaseSettings, LintStore, LockLimits, Project, StateTableNames } from '../engine/index.js';
+import type { ConnectionTarget, LeaseSettings, LintStore, LockLimits, Project, StateTableNames, WaitingReport } from '../engine/index.js';
 
 /** The plain data types of the TUI session (session.ts). */
 
@@ -45,4 +45,6 @@ export interface SessionOptions {
   readonly lintStore?: LintStore | null;
   /** "schemaFile" in the config: written again after a run that changed the version rows, as the CLI does. */
   readonly schemaFile?: { readonly path: string; readonly shown: string; readonly lockWaitMs: number };
+  /** `--wait`: told while the first connection waits for a server that is not up yet (the opening frame says it). */
+  readonly waiting?: WaitingReport;
 }

@@ -46,7 +46,7 @@ export class TuiSession {
     const project = options.project ?? loadProject(options.dir, { lazyDown: true });
     const standIn = options.target.source === EMBEDDED_DEFAULT && sqliteFileMissing(options.target);
     let session: TuiSession | null = null;
-    const migrator = await TuiSession.connect(options, project, { standIn }, (event) => session?.onEvent(event));
+    const migrator = await TuiSession.connect(options, project, { standIn, ...(options.waiting ? { waiting: options.waiting } : {}) }, (event) => session?.onEvent(event));
     session = new TuiSession(options, migrator, standIn);
     // A first read that fails (a locked table, no privilege) closes the connection: an open one would keep the process alive after the error.
     await session.reload(project).catch(async (error: unknown) => {
