@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import postgres from 'postgres';
-import { BIN, cli } from './helpers/cli.js';
+import { BIN, binaryAsync, cli } from './helpers/cli.js';
 import { eachDatabase, withDb, withMigrator } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
 import { hasTmux, Tmux } from './helpers/tmux.js';
@@ -132,4 +132,34 @@ eachDatabase(
     t.regex(after.stdout, /migrated by dbmate \(schema_migrations: 1 version applied: 1\)/);
   },
   ['postgres', 'mariadb'],
+);
+
+eachDatabase(
+  'a step that gave up on a lock another session holds on the log ends: its failure row waits no longer than the lock timeout (it waited for ever after the 3 tries)',
+  async (t, url) => {
+    t.timeout(90_000);
+    const dir = makeFolder(FOLDER);
+    const cwd = makeFolder({});
+    writeFileSync(join(cwd, 'migrate-tui.config.json'), JSON.stringify({ locks: { timeout: 1 } }));
+    t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade', '1'], { cwd })).code, 0);
+    // SHARE: the state reads go on, the log's writes wait (a CREATE INDEX on it, a LOCK TABLE … IN SHARE MODE).
+    const app = postgres(url, { max: 1, onnotice: () => {}, connection: { application_name: 'the-app' } });
+    const holder = await app.reserve();
+    await holder.unsafe('BEGIN');
+    await holder.unsafe('LOCK TABLE migrate_tui_log IN SHARE MODE');
+    try {
+      // binaryAsync kills the process after 60 s (code -1): the run ends by itself long before (3 tries of 1 s, 0.5 s and 1 s between).
+      const run = await binaryAsync(['--url', url, '--dir', dir, '--yes', 'upgrade'], { cwd });
+      t.is(run.code, 1, `the run did not end by itself: ${run.stderr}`);
+      t.regex(run.stderr, /gave up after 3 tries of 1 s each \(lock_timeout\)/);
+      t.regex(run.stderr, /the migration was rolled back: the database is as it was before 2/);
+    } finally {
+      await holder.unsafe('ROLLBACK');
+      holder.release();
+      await app.end({ timeout: 1 });
+    }
+    const after = await cli(['--url', url, '--dir', dir, '--json', 'status'], { cwd });
+    t.deepEqual(JSON.parse(after.stdout).applied, ['1']);
+  },
+  ['postgres'],
 );

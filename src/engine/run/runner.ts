@@ -15,6 +15,7 @@ import { databaseMessageOf, DirtyDatabaseError, MigrationFailedError, type Failu
 import { StateStore, type NewLogRow } from './state-store.js';
 import { StartedAhead } from './started-ahead.js';
 import { readStateBounded } from './state-read.js';
+import { boundedRead, readWaitMs } from './bounded-read.js';
 import { runStepWithLockRetry, runTrackedWithLockRetry, TrackedSession, type LockRetryHooks } from './lock-retry.js';
 import { takeRunLock, type RunLockOptions } from './run-lock.js';
 import type { RunResult, RunStep, StepResult } from './steps.js';
@@ -179,7 +180,8 @@ export class StepRunner {
       const failure = await runStepWithLockRetry(this.db, () => cursor.sqlBatches(), finish, progress, this.options.lockLimits, hooks);
       if (!failure) return true;
       const error = this.failure(step, failure.index, failure.error, 'rolled-back', {}, cursor);
-      await this.store.insertLog({ ...base, statementsDone: failure.index, status: 'failed', error: error.meta.databaseError as string, ...finished() }).catch(() => undefined);
+      // Under the lock timeout, as the step was: a lock on the log (the one the step gave up on) made this write wait for ever after the retries.
+      await boundedRead(this.db, readWaitMs(this.options.lockLimits), { now: 'the log' }, () => this.store.insertLog({ ...base, statementsDone: failure.index, status: 'failed', error: error.meta.databaseError as string, ...finished() })).catch(() => undefined);
       return error;
     }
 
