@@ -163,3 +163,39 @@ eachDatabase(
   },
   ['postgres'],
 );
+
+eachDatabase(
+  "a step without a transaction whose `started` row another session's lock on the log holds up: exit 6 after the lock timeout, nothing of it ran (MariaDB waited lock_wait_timeout's default, a day; PostgreSQL for ever)",
+  async (t, url, db) => {
+    t.timeout(90_000);
+    const dir = makeFolder({ ...FOLDER, '2_b.up.sql': '-- migrate:transaction off\nCREATE TABLE b (id int);\n' });
+    const cwd = makeFolder({});
+    writeFileSync(join(cwd, 'migrate-tui.config.json'), JSON.stringify({ locks: { timeout: 1 } }));
+    t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade', '1'], { cwd })).code, 0);
+    // The state reads go on; the log's writes wait.
+    let release: () => Promise<void>;
+    if (db.name === 'postgres') {
+      const app = postgres(url, { max: 1, onnotice: () => {}, connection: { application_name: 'the-app' } });
+      const holder = await app.reserve();
+      await holder.unsafe('BEGIN');
+      await holder.unsafe('LOCK TABLE migrate_tui_log IN SHARE MODE');
+      release = async () => (await holder.unsafe('ROLLBACK'), holder.release(), await app.end({ timeout: 1 }));
+    } else {
+      const conn = await mysql.createConnection(url);
+      await conn.query('LOCK TABLES migrate_tui_log READ');
+      release = async () => (await conn.query('UNLOCK TABLES'), await conn.end());
+    }
+    try {
+      // binaryAsync kills the process after 60 s (code -1).
+      const run = await binaryAsync(['--url', url, '--dir', dir, '--yes', 'upgrade'], { cwd });
+      t.is(run.code, 6, `the run did not end by itself with exit 6: ${run.stderr}`);
+      t.regex(run.stderr, /could not write to migrate-tui's log \(migrate_tui_log\) the start of 2 on .*: another session holds a lock on it, and the wait passed 1 s .*; it was not written, and nothing of the step ran/);
+    } finally {
+      await release();
+    }
+    const after = await cli(['--url', url, '--dir', dir, '--json', 'status'], { cwd });
+    t.deepEqual(JSON.parse(after.stdout).applied, ['1']);
+    t.is(JSON.parse(after.stdout).dirty, null);
+  },
+  ['postgres', 'mariadb'],
+);
