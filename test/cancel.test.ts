@@ -56,6 +56,9 @@ eachDatabase(
         t.regex(stderr, /Ctrl-C: cancelling…/);
         t.regex(stderr, /asked the server to cancel the running statement/);
         t.regex(stderr, /the run was cancelled by the user/);
+        // What the cancel did comes before the run's outcome ("the lines that follow say exactly what"):
+        // it was printed after it, once the cancel's own connection had closed.
+        t.true(stderr.indexOf('asked the server to cancel') < stderr.indexOf('error: upgrade of 2'), stderr);
         const tables = Object.keys((await db.schema(['migrate_tui_version', 'migrate_tui_log', 'migrate_tui_log_text'])).tables).sort();
         const status = JSON.parse((await cli(['--url', url, '--dir', dir, 'status', '--json'])).stdout);
         t.deepEqual(status.current, ['1']);
@@ -69,6 +72,10 @@ eachDatabase(
         } else {
           // MariaDB commits DDL: statement 1 stays; the run is recorded as dirty with the resolve command.
           t.regex(stderr, /the database is now DIRTY: statement 1 of 3 ran and stays applied/);
+          // The step runs statement by statement: there is no rollback to wait for (it was said, the step
+          // being over and its transaction mode reset by the time the server answered the cancel).
+          t.regex(stderr, /this migration runs without a transaction, so the statements before it stay applied/);
+          t.notRegex(stderr, /waiting for the rollback/);
           t.regex(stderr, /`migrate-tui --url <url> resolve 2 --resume`/);
           t.true(tables.includes('slow_t'));
           t.is(status.dirty?.revision, '2');
@@ -80,6 +87,31 @@ eachDatabase(
     });
   },
   ['postgres', 'mariadb'],
+);
+
+eachDatabase(
+  'Ctrl-C during a statement of a migration without a transaction says what stays applied, before the run\'s outcome (it said "waiting for the rollback", after it)',
+  async (t, url) => {
+    const dir = makeFolder({ ...base, '2_slow.up.sql': `-- migrate:transaction off\n${slowFile('postgres')}`, '2_slow.down.sql': 'DROP TABLE slow_t;\n' });
+    t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade', '1'])).code, 0);
+    await withDb(url, async (db) => {
+      const run = start(['--url', url, '--dir', dir, '--yes', 'upgrade']);
+      try {
+        await until(db, 'SELECT pg_sleep(60)', (rows) => rows.length > 0, 30_000);
+        run.child.kill('SIGINT');
+        const code = await run.exit;
+        const stderr = run.stderr();
+        t.is(code, 130, stderr);
+        t.regex(stderr, /the database is now DIRTY: statement 1 of 3 ran and stays applied/);
+        t.regex(stderr, /asked the server to cancel the running statement \(it had run [\d.]+ s\); this migration runs without a transaction, so the statements before it stay applied: the lines that follow say exactly what/);
+        t.notRegex(stderr, /waiting for the rollback/);
+        t.true(stderr.indexOf('asked the server to cancel') < stderr.indexOf('error: upgrade of 2'), stderr);
+      } finally {
+        run.child.kill('SIGKILL');
+      }
+    });
+  },
+  ['postgres'],
 );
 
 eachDatabase(

@@ -1,12 +1,12 @@
 import test from 'ava';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_STATE_TABLES, parseDatabaseUrl, resolveConnection } from '../src/engine/index.js';
 import { TuiSession } from '../src/tui/session.js';
-import { cli } from './helpers/cli.js';
+import { binaryAsync, cli } from './helpers/cli.js';
 import { notRun } from './helpers/not-run.js';
 
 /**
@@ -109,3 +109,44 @@ test('connectTimeout: --connect-timeout, then the config file, then 10 s; 0 and 
   t.is(bad.code, 2);
   t.regex(bad.stderr, /"connectTimeout" must be a number of seconds above 0/);
 });
+
+/** A TCP peer that accepts and never says a word (a firewall's tarpit, a wedged server), counting the connections it gets. */
+async function silentPeer(): Promise<{ port: number; connections: () => number; close: () => void }> {
+  const sockets: Socket[] = [];
+  const server = createTcpServer((socket) => {
+    socket.on('error', () => undefined);
+    sockets.push(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    connections: () => sockets.length,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
+}
+
+for (const [what, peer] of [
+  ['a silent peer (the connect timeout)', silentPeer],
+  ['an HTTP server (a protocol mismatch)', async () => {
+    const { server, port } = await httpServer();
+    let connections = 0;
+    server.on('connection', () => connections++);
+    return { port, connections: () => connections, close: () => server.close() };
+  }],
+] as const) {
+  test(`postgres:// to ${what}: one connection, and the process ends with the error (postgres.js connected again once and its connect timer kept the process alive 4 s past the message)`, async (t) => {
+    const { port, connections, close } = await peer();
+    try {
+      const r = await binaryAsync(['--url', `postgres://app:pw@127.0.0.1:${port}/appdb`, '--connect-timeout', '2', 'status'], { cwd: project() });
+      t.is(r.code, 1, r.stderr);
+      t.regex(r.stderr, /cannot connect to postgres:\/\/app:\*\*\*@127\.0\.0\.1/);
+      // Counted once the process has exited: a reconnect would have landed before it.
+      t.is(connections(), 1, 'the driver did not connect again after the attempt failed');
+    } finally {
+      close();
+    }
+  });
+}

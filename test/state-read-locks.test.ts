@@ -2,8 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import postgres from 'postgres';
-import { BIN, cli } from './helpers/cli.js';
-import { eachDatabase, withMigrator } from './helpers/databases.js';
+import { BIN, binaryAsync, cli } from './helpers/cli.js';
+import { eachDatabase, withDb, withMigrator } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
 import { hasTmux, Tmux } from './helpers/tmux.js';
 
@@ -15,18 +15,18 @@ import { hasTmux, Tmux } from './helpers/tmux.js';
  */
 const FOLDER = { '1_a.up.sql': 'CREATE TABLE a (id int);\n', '1_a.down.sql': 'DROP TABLE a;\n', '2_b.up.sql': 'CREATE TABLE b (id int);\n', '2_b.down.sql': 'DROP TABLE b;\n' };
 
-/** Another session that locks the version table until `release()`: what a table rewrite or a LOCK TABLE does. */
-async function lockVersionTable(url: string, dialect: string): Promise<{ pid: number; release(): Promise<void> }> {
+/** Another session that locks the version table (or `table`) until `release()`: what a table rewrite or a LOCK TABLE does. */
+async function lockVersionTable(url: string, dialect: string, table = 'migrate_tui_version'): Promise<{ pid: number; release(): Promise<void> }> {
   if (dialect === 'postgres') {
     const app = postgres(url, { max: 1, onnotice: () => {}, connection: { application_name: 'the-app' } });
     const holder = await app.reserve();
     await holder.unsafe('BEGIN');
-    await holder.unsafe('LOCK TABLE migrate_tui_version IN ACCESS EXCLUSIVE MODE');
+    await holder.unsafe(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
     const pid = ((await holder.unsafe('SELECT pg_backend_pid() AS pid')) as unknown as Array<{ pid: number }>)[0]!.pid;
     return { pid, release: async () => (await holder.unsafe('COMMIT'), holder.release(), await app.end({ timeout: 1 })) };
   }
   const conn = await mysql.createConnection(url);
-  await conn.query('LOCK TABLES migrate_tui_version WRITE');
+  await conn.query(`LOCK TABLES ${table} WRITE`);
   return { pid: conn.threadId, release: async () => (await conn.query('UNLOCK TABLES'), await conn.end()) };
 }
 
@@ -48,7 +48,9 @@ eachDatabase(
       if (db.name === 'postgres') t.regex(status.stderr, new RegExp(`the lock held by pid ${lock.pid} \\(the-app, idle in transaction`));
       const upgrade = await cli(['--url', url, '--dir', dir, '--yes', 'upgrade'], { cwd });
       t.is(upgrade.code, 6, upgrade.stderr);
-      t.regex(upgrade.stderr, /could not read migrate-tui's and other tools' version tables \(first contact\) on .*: another session holds a lock on it/);
+      // The plan's read (its lint) gives up first, and the run does not read again: before, the run's own
+      // read waited the lock timeout a second time (exit 6 after 2 × 2 s, saying the wait passed 2 s).
+      t.regex(upgrade.stderr, /could not read the migration state \(migrate_tui_version, migrate_tui_log\) on .*: another session holds a lock on it, and the wait passed 2 s/);
     } finally {
       await lock.release();
     }
@@ -97,4 +99,103 @@ eachDatabase(
     }
   },
   ['postgres'],
+);
+
+eachDatabase(
+  "first contact: another tool's version table locked by another session is a lock (exit 6, the holder named), not a table this user may not read",
+  async (t, url, db) => {
+    t.timeout(60_000);
+    const dir = makeFolder(FOLDER);
+    const cwd = makeFolder({});
+    writeFileSync(join(cwd, 'migrate-tui.config.json'), JSON.stringify({ locks: { timeout: 1 } }));
+    // dbmate's record: migrate-tui has none of its own.
+    await withDb(url, async (d) => {
+      await d.execute('CREATE TABLE schema_migrations (version varchar(128) PRIMARY KEY)');
+      await d.execute("INSERT INTO schema_migrations (version) VALUES ('1')");
+    });
+    const lock = await lockVersionTable(url, db.name, 'schema_migrations');
+    try {
+      // Before: status exit 0 with "dbmate's table schema_migrations, which this user may not read (… lock timeout)";
+      // upgrade exit 11 saying to grant SELECT on it, or drop or rename it.
+      for (const args of [['status'], ['--yes', 'upgrade']]) {
+        const r = await cli(['--url', url, '--dir', dir, ...args], { cwd });
+        t.is(r.code, 6, `${args.join(' ')}: ${r.stderr}${r.stdout}`);
+        t.regex(r.stderr, /version tables \(first contact\) on .*: another session holds a lock on it, and the wait passed 1 s/);
+        t.notRegex(r.stderr + r.stdout, /may not read|grant SELECT|drop or rename/);
+        if (db.name === 'postgres') t.regex(r.stderr, new RegExp(`the lock held by pid ${lock.pid} \\(the-app`));
+      }
+    } finally {
+      await lock.release();
+    }
+    const after = await cli(['--url', url, '--dir', dir, 'status'], { cwd });
+    t.is(after.code, 0, after.stderr);
+    t.regex(after.stdout, /migrated by dbmate \(schema_migrations: 1 version applied: 1\)/);
+  },
+  ['postgres', 'mariadb'],
+);
+
+eachDatabase(
+  'a step that gave up on a lock another session holds on the log ends: its failure row waits no longer than the lock timeout (it waited for ever after the 3 tries)',
+  async (t, url) => {
+    t.timeout(90_000);
+    const dir = makeFolder(FOLDER);
+    const cwd = makeFolder({});
+    writeFileSync(join(cwd, 'migrate-tui.config.json'), JSON.stringify({ locks: { timeout: 1 } }));
+    t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade', '1'], { cwd })).code, 0);
+    // SHARE: the state reads go on, the log's writes wait (a CREATE INDEX on it, a LOCK TABLE … IN SHARE MODE).
+    const app = postgres(url, { max: 1, onnotice: () => {}, connection: { application_name: 'the-app' } });
+    const holder = await app.reserve();
+    await holder.unsafe('BEGIN');
+    await holder.unsafe('LOCK TABLE migrate_tui_log IN SHARE MODE');
+    try {
+      // binaryAsync kills the process after 60 s (code -1): the run ends by itself long before (3 tries of 1 s, 0.5 s and 1 s between).
+      const run = await binaryAsync(['--url', url, '--dir', dir, '--yes', 'upgrade'], { cwd });
+      t.is(run.code, 1, `the run did not end by itself: ${run.stderr}`);
+      t.regex(run.stderr, /gave up after 3 tries of 1 s each \(lock_timeout\)/);
+      t.regex(run.stderr, /the migration was rolled back: the database is as it was before 2/);
+    } finally {
+      await holder.unsafe('ROLLBACK');
+      holder.release();
+      await app.end({ timeout: 1 });
+    }
+    const after = await cli(['--url', url, '--dir', dir, '--json', 'status'], { cwd });
+    t.deepEqual(JSON.parse(after.stdout).applied, ['1']);
+  },
+  ['postgres'],
+);
+
+eachDatabase(
+  "a step without a transaction whose `started` row another session's lock on the log holds up: exit 6 after the lock timeout, nothing of it ran (MariaDB waited lock_wait_timeout's default, a day; PostgreSQL for ever)",
+  async (t, url, db) => {
+    t.timeout(90_000);
+    const dir = makeFolder({ ...FOLDER, '2_b.up.sql': '-- migrate:transaction off\nCREATE TABLE b (id int);\n' });
+    const cwd = makeFolder({});
+    writeFileSync(join(cwd, 'migrate-tui.config.json'), JSON.stringify({ locks: { timeout: 1 } }));
+    t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade', '1'], { cwd })).code, 0);
+    // The state reads go on; the log's writes wait.
+    let release: () => Promise<void>;
+    if (db.name === 'postgres') {
+      const app = postgres(url, { max: 1, onnotice: () => {}, connection: { application_name: 'the-app' } });
+      const holder = await app.reserve();
+      await holder.unsafe('BEGIN');
+      await holder.unsafe('LOCK TABLE migrate_tui_log IN SHARE MODE');
+      release = async () => (await holder.unsafe('ROLLBACK'), holder.release(), await app.end({ timeout: 1 }));
+    } else {
+      const conn = await mysql.createConnection(url);
+      await conn.query('LOCK TABLES migrate_tui_log READ');
+      release = async () => (await conn.query('UNLOCK TABLES'), await conn.end());
+    }
+    try {
+      // binaryAsync kills the process after 60 s (code -1).
+      const run = await binaryAsync(['--url', url, '--dir', dir, '--yes', 'upgrade'], { cwd });
+      t.is(run.code, 6, `the run did not end by itself with exit 6: ${run.stderr}`);
+      t.regex(run.stderr, /could not write to migrate-tui's log \(migrate_tui_log\) the start of 2 on .*: another session holds a lock on it, and the wait passed 1 s .*; it was not written, and nothing of the step ran/);
+    } finally {
+      await release();
+    }
+    const after = await cli(['--url', url, '--dir', dir, '--json', 'status'], { cwd });
+    t.deepEqual(JSON.parse(after.stdout).applied, ['1']);
+    t.is(JSON.parse(after.stdout).dirty, null);
+  },
+  ['postgres', 'mariadb'],
 );

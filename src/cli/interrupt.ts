@@ -11,6 +11,9 @@ import type { CliIo } from './io.js';
  */
 export async function cancellable<T>(io: CliIo, m: Migrator, work: () => Promise<T>, place: CommandPlace = { url: false }): Promise<T> {
   let signals = 0;
+  // What the cancel did is said before the run's own outcome (the lines that follow it): the
+  // answer to the cancel comes after the server has cancelled, often once the run has ended.
+  let said: Promise<void> = Promise.resolve();
   const onSignal = (signal: NodeJS.Signals) => {
     const name = signal === 'SIGINT' ? 'Ctrl-C' : signal;
     if (++signals > 1) {
@@ -18,15 +21,19 @@ export async function cancellable<T>(io: CliIo, m: Migrator, work: () => Promise
       process.exit(EXIT.interrupted);
     }
     io.err(`\n${name}: cancelling… (${name} again abandons the run at once)\n`);
-    void m.cancel().then((outcome) => {
+    said = m.cancel().then((outcome) => {
       if (outcome.kind === 'idle') {
         io.err('no migration was running; exiting\n');
         process.exit(EXIT.interrupted);
       }
       io.err(`${engine.cancelText(outcome)}\n`);
-    });
+    }, () => undefined);
   };
-  return onSignals(onSignal, work);
+  try {
+    return await onSignals(onSignal, work);
+  } finally {
+    await said;
+  }
 }
 
 /** Runs `work` with `onSignal` handling SIGINT and SIGTERM, and removes it afterwards. */

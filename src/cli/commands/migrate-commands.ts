@@ -141,8 +141,10 @@ function lintVerdict(ctx: DatabaseContext, lint: PlanLint, outcome: PlanLintOutc
   if ('error' in outcome) {
     // Planning reads the state without the run's lock (SQLite: busy while another run holds it;
     // a dirty database): the run itself then waits for the lock or says what is wrong. A gate
-    // that cannot be checked does not let the run through.
-    if (gate) throw outcome.error;
+    // that cannot be checked does not let the run through. A read that gave up on a lock another
+    // session holds on the state tables ends here too: the run would read them again and wait as
+    // long (upgrade exited 6 after twice the lock timeout, saying it waited once).
+    if (gate || (outcome.error as { code?: unknown } | null)?.code === 'state-locked') throw outcome.error;
     return null;
   }
   const report = outcome.report;

@@ -78,6 +78,7 @@ export class ConnectWatch {
   private reason: Error | null = null;
   private timer: NodeJS.Timeout;
   private finished = false;
+  private abandoned = false;
   private readonly sockets: Socket[] = [];
   /** Rejects when the peer is not the database or the deadline passes; never resolves. */
   readonly failed: Promise<never>;
@@ -119,6 +120,11 @@ export class ConnectWatch {
 
   /** A TCP socket to the peer that checks the first bytes it sends (the driver reads them too). */
   socket(): Socket {
+    // postgres.js connects again when the socket closes while its first query waits (the peer
+    // that answered wrongly hangs up; run() destroys the sockets): no second connection to a
+    // peer that already failed — its connect timer kept the process alive past the error.
+    // Thrown here, postgres.js fails the attempt without starting that timer.
+    if (this.reason || this.abandoned) throw this.reason ?? new Error('connection attempt abandoned');
     const socket = connect(this.port, this.host!);
     this.sockets.push(socket);
     socket.once('connect', () => (this.stage = 'handshake'));
@@ -141,6 +147,7 @@ export class ConnectWatch {
     try {
       return await Promise.race([open(), this.failed]);
     } catch (error) {
+      this.abandoned = true; // no new socket for the driver's reconnect (see socket())
       for (const socket of this.sockets) socket.destroy();
       await abandon().catch(() => undefined);
       // The driver's own error can come first (the socket closed): the watch's reason is the truer one.

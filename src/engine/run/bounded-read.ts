@@ -4,10 +4,10 @@ import { describeBlockers, watchBlockers } from './lock-retry.js';
 
 /** A read of the state gave up on a lock another session held (status, the TUI, a run's look). */
 export class StateReadLockedError extends MigrateTuiError {
-  constructor(display: string, reading: string, waitMs: number, holders: string) {
+  constructor(display: string, reading: string, waitMs: number, holders: string, verb: 'read' | 'write to' = 'read') {
     super(
       'state-locked',
-      `could not read ${reading} on ${display}: another session holds a lock on it, and the wait passed ${waitMs / 1000} s (the lock held by ${holders}); nothing was read or changed`,
+      `could not ${verb} ${reading} on ${display}: another session holds a lock on it, and the wait passed ${waitMs / 1000} s (the lock held by ${holders}); ${verb === 'read' ? 'nothing was read or changed' : 'it was not written, and nothing of the step ran'}`,
       'run it again when that session has finished (a migration or a table rewrite?); "locks": {"timeout": <seconds>} in migrate-tui.config.json sets how long a read waits',
       { reading, waitMs, holders },
     );
@@ -20,6 +20,10 @@ export const readWaitMs = (limits: LockLimits | undefined): number => ((limits ?
 /** What a bounded read is reading now (said if it gives up). */
 export interface Reading {
   now: string;
+  /** A write of the state (a run's `started` row), said as such if it gives up. */
+  readonly writes?: boolean;
+  /** The session's lock wait is bounded already (a run's MySQL/MariaDB limits): no setting of its own. */
+  readonly limited?: boolean;
 }
 
 /**
@@ -28,24 +32,24 @@ export interface Reading {
  * ends the read with StateReadLockedError naming the holder, instead of a status that hangs.
  */
 export async function boundedRead<T>(db: DatabaseAdapter, waitMs: number, reading: Reading, work: () => Promise<T>): Promise<T> {
-  const limit = db.readLockLimit?.(waitMs);
-  if (!limit) return work();
+  const limit = reading.limited ? null : db.readLockLimit?.(waitMs);
+  if (!limit && !reading.limited) return work();
   // Not awaited alone: the adapter's one connection runs it before the reads queued behind it, and
   // a driver that pipelines (postgres) spends no round trip of its own on it. A limit that could
   // not be set leaves the reads unbounded, not failed.
-  const setting = db.execute(limit.set).catch(() => undefined);
+  const setting = limit ? db.execute(limit.set).catch(() => undefined) : Promise.resolve();
   // Who holds the lock is asked a quarter into the wait (it cannot be asked once the wait has ended).
   const watch = watchBlockers(db, { ...DEFAULT_LOCK_LIMITS, lockTimeoutMs: waitMs / 2 }, { warn: () => undefined });
   try {
     return await work();
   } catch (error) {
     const holders = watch.stop();
-    if (db.timeoutOf?.(error) === 'lock') throw new StateReadLockedError(db.display, reading.now, waitMs, describeBlockers(holders));
+    if (db.timeoutOf?.(error) === 'lock') throw new StateReadLockedError(db.display, reading.now, waitMs, describeBlockers(holders), reading.writes ? 'write to' : 'read');
     throw error;
   } finally {
     watch.stop();
     await setting;
     // Queued ahead of whatever the caller sends next, as the setting was.
-    void db.execute(limit.restore).catch(() => undefined);
+    if (limit) void db.execute(limit.restore).catch(() => undefined);
   }
 }

@@ -89,8 +89,12 @@ export class RunCancel {
     const since = this.statementSince;
     if (!db.cancelRunning) return { kind: 'cannot-interrupt', runningMs: since === null ? this.lastStatementMs : Date.now() - since };
     if (since === null) return { kind: 'between' };
+    // Read before the cancel is sent: once the server cancels, the step fails and the run ends
+    // (end() resets it) before the second connection's answer comes back — a step without a
+    // transaction was said to be "waiting for the rollback".
+    const transactional = this.transactional;
     const sent = await db.cancelRunning().catch(() => false);
-    return { kind: 'server', sent, runningMs: Date.now() - since, transactional: this.transactional };
+    return { kind: 'server', sent, runningMs: Date.now() - since, transactional };
   }
 
   /**

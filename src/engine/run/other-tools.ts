@@ -80,7 +80,14 @@ export async function readOtherTools(db: DatabaseAdapter): Promise<OtherToolRead
     const tool = toolOf(table, found.get(table) ?? new Set());
     if (tool === null) continue;
     // A table the session may not read (a grant other than SELECT): what it records is unknown, which refuses as applied would.
-    records.push(await readRecord(db, tool, table).catch((error: unknown) => ({ tool, table, versions: [], dirty: false, position: `could not be read: ${error instanceof Error ? error.message : String(error)}`, unreadable: true })));
+    // A lock another session holds on it is no such thing (status said "this user may not read" it and upgrade
+    // said to grant SELECT or drop the table): the lock timeout ends the read (exit 6, the holder named).
+    records.push(
+      await readRecord(db, tool, table).catch((error: unknown) => {
+        if (db.timeoutOf?.(error)) throw error;
+        return { tool, table, versions: [], dirty: false, position: `could not be read: ${error instanceof Error ? error.message : String(error)}`, unreadable: true };
+      }),
+    );
   }
   return records;
 }

@@ -156,7 +156,15 @@ async function countOne(db: DatabaseAdapter, risk: Risk): Promise<Count> {
     const [row] = await db.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${table}`);
     return { rows: Number(row!.n) };
   } catch {
-    return risk.kind === 'drop-column' ? { rows: null, nonNull: null } : { rows: null };
+    if (risk.kind !== 'drop-column') return { rows: null };
+    // The column may be what is missing (a reverse after an up that stopped before adding it): the
+    // table's rows are still counted, so the preview does not say the table is gone.
+    try {
+      const [row] = await db.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${table}`);
+      return { rows: Number(row!.n), nonNull: null };
+    } catch {
+      return { rows: null, nonNull: null };
+    }
   }
 }
 
@@ -209,7 +217,7 @@ export function riskLines(preview: Pick<DowngradePreview, 'dataAtRisk'>): string
       r.kind === 'drop-table'
         ? `drops table ${r.table} (${rows})`
         : r.kind === 'drop-column'
-          ? `drops column ${r.table}.${r.column} (${r.nonNull === null || r.nonNull === undefined ? rows : `${r.nonNull} non-null of ${rows}`})`
+          ? `drops column ${r.table}.${r.column} (${r.rows !== null && r.nonNull === null ? `column not found now; the table has ${rows}` : r.nonNull === null || r.nonNull === undefined ? rows : `${r.nonNull} non-null of ${rows}`})`
           : r.kind === 'truncate'
             ? `empties table ${r.table} (${rows})`
             : `deletes every row of ${r.table} (${rows})`;
