@@ -223,7 +223,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
         const loaded = project(g, { lazyDown: true, refusesOnErrors: true });
         const errors = loaded.problems.filter(engine.isError).length;
         if (errors > 0) warning = folderErrorsWarning(errors, loaded.dir);
-        const indexed = `${String(loaded.graph.size).replace(/\B(?=(\d{3})+$)/g, ',')} revisions indexed`; // not toLocaleString: ICU's first load, ~17 ms
+        const indexed = `${String(loaded.graph.size).replace(/\B(?=(\d{3})+$)/g, ',')} revision${loaded.graph.size === 1 ? '' : 's'} indexed`; // not toLocaleString: ICU's first load, ~17 ms
         tuiEnvironment();
         // The session first (no Ink in it): Ink loads once the history is drawn (run-tui.tsx).
         const { runTui } = await import('../tui/run-tui.js');

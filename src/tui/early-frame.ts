@@ -58,7 +58,7 @@ export function drawEarlyFrame(write: (text: string) => void, size: { columns?: 
   // screen with its cursor hidden. Nothing has been done to the database then: it was only read.
   const onSignal = (signal: NodeJS.Signals) => {
     leave();
-    process.stderr.write(`migrate-tui: stopped by ${signal === 'SIGINT' ? 'Ctrl-C' : signal} while opening (the database was only read; nothing changed)\n`);
+    process.stderr.write(`migrate-tui: stopped by ${signal === 'SIGINT' ? 'Ctrl-C' : signal} while opening (nothing was changed: the database was at most read)\n`);
     process.exit(SIGNAL_EXIT[signal] ?? 1);
   };
   const signals = Object.keys(SIGNAL_EXIT) as NodeJS.Signals[];

@@ -41,9 +41,9 @@ export interface WaitingReport {
 }
 
 /** The error of the last try, said with how long it waited. */
-function gaveUp(error: unknown, waitMs: number): unknown {
+function gaveUp(error: unknown, waitedMs: number, waitMs: number): unknown {
   const e = error as Error;
-  if (typeof e?.message === 'string') e.message = `${e.message} (gave up after waiting ${waitMs / 1000} s for the server: --wait-timeout)`;
+  if (typeof e?.message === 'string') e.message = `${e.message} (gave up after waiting ${(waitedMs / 1000).toFixed(1)} s for the server: --wait-timeout ${waitMs / 1000} s)`;
   return error;
 }
 
@@ -67,7 +67,8 @@ export async function openWaiting<T>(open: (connectTimeoutMs: number) => Promise
       const reason = notUpYet(error);
       if (reason === null) throw error;
       const left = deadline - Date.now();
-      if (left <= 0) throw gaveUp(error, waitMs);
+      // A peer that does not answer costs a try its whole connect timeout: one that would be cut short is not started.
+      if (left <= 0 || (reason === 'no answer within the connect timeout' && left < connectTimeoutMs)) throw gaveUp(error, Date.now() - started, waitMs);
       if (reason !== said) report.waiting(reason, waitMs);
       said = reason;
       await sleep(Math.min(pause, left));

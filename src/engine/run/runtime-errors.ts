@@ -81,7 +81,9 @@ export class MigrationFailedError extends MigrateTuiError {
         : `${verb} ${of} failed at statement ${meta.statement} of ${meta.statements} (${where}):`) + `\n  ${meta.databaseError}\n  ${stateSentence(meta)}` + (meta.cancelled ? `\n  the run was cancelled ${meta.cancelledBy ?? 'by the user'}` : ''),
       afterStatements
         ? meta.state === 'rolled-back'
-          ? `see the error above; if the migration drops or changes migrate-tui's own tables (or their schema), it must not — fix ${meta.path} and run again`
+          ? /lock timeout|lock wait timeout/i.test(meta.databaseError)
+            ? `another session held a lock on migrate-tui's tables longer than the lock timeout; nothing of ${meta.revision} stays applied: run again once it has finished`
+            : `see the error above; if the migration drops or changes migrate-tui's own tables (or their schema), it must not — fix ${meta.path} and run again`
           : `see the error above, fix it by hand, then \`migrate-tui resolve ${meta.revision} --applied\` (every statement ran)`
         : meta.state === 'rolled-back' && meta.cancelled
         ? `nothing of ${meta.revision} stays applied; run the command again to apply it`
