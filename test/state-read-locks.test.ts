@@ -6,6 +6,7 @@ import { BIN, binaryAsync, cli } from './helpers/cli.js';
 import { eachDatabase, withDb, withMigrator } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
 import { hasTmux, Tmux } from './helpers/tmux.js';
+import { until } from './helpers/until.js';
 
 /**
  * Looking never waits without end: `status` (and a run's first read) on a database where
@@ -198,4 +199,37 @@ eachDatabase(
     t.is(JSON.parse(after.stdout).dirty, null);
   },
   ['postgres', 'mariadb'],
+);
+
+eachDatabase(
+  'a read queued behind an ALTER names the ALTER and the session the ALTER waits for (the one to end)',
+  async (t, url) => {
+    t.timeout(60_000);
+    const dir = makeFolder(FOLDER);
+    const cwd = makeFolder({});
+    writeFileSync(join(cwd, 'migrate-tui.config.json'), JSON.stringify({ locks: { timeout: 2 } }));
+    t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade', '1'], { cwd })).code, 0);
+    const app = postgres(url, { max: 3, onnotice: () => {}, connection: { application_name: 'the-app' } });
+    const idle = await app.reserve();
+    const alter = await app.reserve();
+    try {
+      // An open transaction that read the table, then an ALTER queued behind it: a status queues behind the ALTER.
+      await idle.unsafe('BEGIN');
+      await idle.unsafe('SELECT count(*) FROM migrate_tui_version');
+      const idlePid = ((await idle.unsafe('SELECT pg_backend_pid() AS pid')) as unknown as Array<{ pid: number }>)[0]!.pid;
+      const alterPid = ((await alter.unsafe('SELECT pg_backend_pid() AS pid')) as unknown as Array<{ pid: number }>)[0]!.pid;
+      const altering = alter.unsafe('ALTER TABLE migrate_tui_version ADD COLUMN extra int').catch((e: Error) => e);
+      await until(() => app.unsafe<Array<{ n: number }>>('SELECT count(*)::int AS n FROM pg_locks WHERE pid = $1 AND NOT granted', [alterPid]), (rows) => rows[0]!.n > 0, 'the ALTER waiting for its lock');
+      const status = await cli(['--url', url, '--dir', dir, 'status'], { cwd });
+      t.is(status.code, 6, status.stderr);
+      t.regex(status.stderr, new RegExp(`the lock held by pid ${alterPid} \\(the-app, active, [^)]*ALTER TABLE migrate_tui_version ADD COLUMN extra int; itself waiting for pid ${idlePid}\\), pid ${idlePid} \\(the-app, idle in transaction`));
+      await idle.unsafe('ROLLBACK');
+      await altering;
+    } finally {
+      idle.release();
+      alter.release();
+      await app.end({ timeout: 1 });
+    }
+  },
+  ['postgres'],
 );

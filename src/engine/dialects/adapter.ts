@@ -180,6 +180,7 @@ export interface BlockingSession {
   readonly state: string;
   readonly queryStart: string | null;
   readonly query: string;
+  readonly waitsFor?: readonly number[]; // the sessions it waits for in turn (PostgreSQL: a queued ALTER behind the real holder)
 }
 
 /** How long a rehearsal may wait for a lock, and run one statement. */

@@ -143,11 +143,16 @@ export class PostgresAdapter implements DatabaseAdapter {
   async blockingSessions(): Promise<BlockingSession[]> {
     const other = pg!(this.url, { max: 1, onnotice: () => {}, fetch_types: false, connect_timeout: 5, idle_timeout: 0, connection: { application_name: 'migrate-tui lock check' } });
     try {
-      const rows = await other.unsafe<Array<{ pid: number; app: string; state: string; started: Date | null; query: string }>>(
-        'SELECT pid, application_name AS app, state, query_start AS started, left(query, 120) AS query FROM pg_stat_activity WHERE pid = ANY(pg_blocking_pids($1)) ORDER BY pid',
+      // The sessions it waits for, and theirs in turn: an ALTER queued for the lock is what a read waits behind, and
+      // the session it waits for (idle in transaction, often) is the one to end.
+      const rows = await other.unsafe<Array<{ pid: number; app: string; state: string; started: Date | null; query: string; behind: string | null }>>(
+        `WITH direct AS (SELECT unnest(pg_blocking_pids($1)) AS pid), second AS (SELECT DISTINCT unnest(pg_blocking_pids(pid)) AS pid FROM direct)
+         SELECT a.pid, a.application_name AS app, a.state, a.query_start AS started, left(a.query, 120) AS query,
+                CASE WHEN a.pid IN (SELECT pid FROM direct) THEN array_to_string(pg_blocking_pids(a.pid), ',') END AS behind
+           FROM pg_stat_activity a WHERE a.pid IN (SELECT pid FROM direct UNION SELECT pid FROM second) ORDER BY a.pid IN (SELECT pid FROM direct) DESC, a.pid`,
         [this.backendPid],
       );
-      return rows.map((r) => ({ pid: r.pid, application: r.app, state: r.state, queryStart: r.started ? new Date(r.started).toISOString() : null, query: r.query }));
+      return rows.map((r) => ({ pid: r.pid, application: r.app, state: r.state, queryStart: r.started ? new Date(r.started).toISOString() : null, query: r.query, ...(r.behind ? { waitsFor: r.behind.split(',').map(Number) } : {}) }));
     } finally {
       await other.end({ timeout: 1 });
     }
