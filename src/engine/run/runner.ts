@@ -15,7 +15,8 @@ import { databaseMessageOf, DirtyDatabaseError, MigrationFailedError, type Failu
 import { StateStore, type NewLogRow } from './state-store.js';
 import { StartedAhead } from './started-ahead.js';
 import { readStateBounded } from './state-read.js';
-import { boundedRead, readWaitMs, StateReadLockedError } from './bounded-read.js';
+import { StateReadLockedError } from './bounded-read.js';
+import { recordFailedStep, recordStartedStep } from './bounded-log-rows.js';
 import { runStepWithLockRetry, runTrackedWithLockRetry, TrackedSession, type LockRetryHooks } from './lock-retry.js';
 import { takeRunLock, type RunLockOptions } from './run-lock.js';
 import type { RunResult, RunStep, StepResult } from './steps.js';
@@ -180,13 +181,12 @@ export class StepRunner {
       const failure = await runStepWithLockRetry(this.db, () => cursor.sqlBatches(), finish, progress, this.options.lockLimits, hooks);
       if (!failure) return true;
       const error = this.failure(step, failure.index, failure.error, 'rolled-back', {}, cursor);
-      await boundedRead(/* under the lock timeout, as the step was: a lock on the log made it wait for ever after the retries */ this.db, readWaitMs(this.options.lockLimits), { now: 'the log' }, () => this.store.insertLog({ ...base, statementsDone: failure.index, status: 'failed', error: error.meta.databaseError as string, ...finished() })).catch(() => undefined);
+      await recordFailedStep(this.db, this.store, this.options.lockLimits, { ...base, statementsDone: failure.index, status: 'failed', error: error.meta.databaseError as string, ...finished() });
       return error;
     }
 
     return this.db.outsideTransaction(async () => {
-      await this.tracked?.enter(); // the `started` row waits for a lock no longer than the step (MariaDB waited a day, PostgreSQL for ever); the step fails if it cannot be written
-      const logId = this.startedAhead.take(step) ?? (await boundedRead(this.db, readWaitMs(this.options.lockLimits), { now: `migrate-tui's log (${this.store.tables.log}) the start of ${step.revision}`, writes: true, limited: this.tracked?.statements.set.some((sql) => sql.includes('lock_wait_timeout')) ?? false }, () => this.store.insertLog({ ...base, statementsDone: 0, status: 'started' })).catch((e: unknown): StateReadLockedError => { if (e instanceof StateReadLockedError) return e; throw e; }));
+      const logId = this.startedAhead.take(step) ?? (await recordStartedStep(this.db, this.store, this.options.lockLimits, this.tracked, step.revision, { ...base, statementsDone: 0, status: 'started' }));
       if (logId instanceof StateReadLockedError) return logId;
       const ran = await runTrackedWithLockRetry(this.db, 0, () => this.runTracked(step, index, logId, 0, cursor), this.options.lockLimits, hooks, this.tracked ?? undefined);
       if (ran.error === null) {
