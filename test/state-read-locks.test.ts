@@ -47,6 +47,8 @@ eachDatabase(
       t.regex(status.stderr, /could not read the migration state \(migrate_tui_version, migrate_tui_log\) on .*: another session holds a lock on it, and the wait passed 2 s/);
       t.regex(status.stderr, /nothing was read or changed/);
       if (db.name === 'postgres') t.regex(status.stderr, new RegExp(`the lock held by pid ${lock.pid} \\(the-app, idle in transaction`));
+      // MariaDB without the metadata_lock_info plugin cannot name a LOCK TABLES holder: said as such, not as a session that ended.
+      else t.regex(status.stderr, /a session the database did not name \(it may have ended by the time it was asked, or its lock is one the server does not list/);
       const upgrade = await cli(['--url', url, '--dir', dir, '--yes', 'upgrade'], { cwd });
       t.is(upgrade.code, 6, upgrade.stderr);
       // The plan's read (its lint) gives up first, and the run does not read again: before, the run's own
