@@ -72,6 +72,21 @@ test('postgres:// to a MariaDB port: named as a MySQL/MariaDB server with its ve
   t.notRegex(r.stderr, /\n\s+at /, 'no stack trace');
 });
 
+test('postgres:// to an SSH server (it speaks first, "SSH-2.0-…"): named as not PostgreSQL with what it said, at once (it was "answered as PostgreSQL and then stalled")', async (t) => {
+  const server = createTcpServer((socket) => socket.write('SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.address() as { port: number }).port;
+  try {
+    const started = Date.now();
+    const r = await cli(['--url', `postgres://app:s3cret-pw@127.0.0.1:${port}/appdb`, '--connect-timeout', '20', 'status'], { cwd: project() });
+    t.is(r.code, 1, r.stderr);
+    t.regex(r.stderr, new RegExp(`127\\.0\\.0\\.1:${port} is not a PostgreSQL server; it answered "SSH-2\\.0-OpenSSH_9\\.2p1 Debian-2"`));
+    t.true(Date.now() - started < 15_000, 'at once, not at the connect timeout');
+  } finally {
+    server.close();
+  }
+});
+
 test('the TUI opens under the same deadline: an HTTP server behind postgres:// fails its start with the typed error', async (t) => {
   const { server, port } = await httpServer();
   try {

@@ -66,7 +66,9 @@ export function describeAnswer(protocol: Protocol, chunk: Buffer): string {
  * first, a packet whose payload starts with protocol version 10, or an error packet (0xff).
  */
 export function looksLike(protocol: Protocol, chunk: Buffer): boolean {
-  if (protocol === 'postgres') return [0x52, 0x45, 0x4e, 0x53, 0x76].includes(chunk[0]!);
+  // The SSL answer is one byte, and the server says nothing more until the client does: an `S`
+  // with more after it is something else speaking first (an SSH server's `SSH-2.0-…`).
+  if (protocol === 'postgres') return [0x52, 0x45, 0x76].includes(chunk[0]!) || ([0x4e, 0x53].includes(chunk[0]!) && chunk.length === 1);
   return chunk.length < 5 || chunk[4] === 0x0a || chunk[4] === 0xff;
 }
 
