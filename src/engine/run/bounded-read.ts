@@ -15,7 +15,7 @@ export class StateReadLockedError extends MigrateTuiError {
 }
 
 /** How long a read waits for a lock: the migrations' lock timeout, and 5 s where that is off (looking never waits without end). */
-export const readWaitMs = (limits: LockLimits | undefined): number => ((limits ?? DEFAULT_LOCK_LIMITS).lockTimeoutMs > 0 ? (limits ?? DEFAULT_LOCK_LIMITS).lockTimeoutMs : DEFAULT_LOCK_LIMITS.lockTimeoutMs);
+export const readWaitMs = (limits: LockLimits | undefined): number => (limits && limits.lockTimeoutMs > 0 ? limits.lockTimeoutMs : DEFAULT_LOCK_LIMITS.lockTimeoutMs);
 
 /** What a bounded read is reading now (said if it gives up). */
 export interface Reading {

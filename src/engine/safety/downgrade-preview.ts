@@ -148,23 +148,17 @@ async function countBatch(db: DatabaseAdapter, batch: readonly Risk[]): Promise<
 
 async function countOne(db: DatabaseAdapter, risk: Risk): Promise<Count> {
   const table = qualify(risk.table, db.syntax);
+  const rows = async () => Number((await db.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${table}`))[0]!.n);
+  if (risk.kind !== 'drop-column' || !risk.column) return { rows: await rows().catch(() => null) };
   try {
-    if (risk.kind === 'drop-column' && risk.column) {
-      const [row] = await db.query<{ n: unknown; nn: unknown }>(`SELECT COUNT(*) AS n, COUNT(${db.syntax.quoteIdentifier(risk.column)}) AS nn FROM ${table}`);
-      return { rows: Number(row!.n), nonNull: Number(row!.nn) };
-    }
-    const [row] = await db.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${table}`);
-    return { rows: Number(row!.n) };
-  } catch {
-    if (risk.kind !== 'drop-column') return { rows: null };
+    const [row] = await db.query<{ n: unknown; nn: unknown }>(`SELECT COUNT(*) AS n, COUNT(${db.syntax.quoteIdentifier(risk.column)}) AS nn FROM ${table}`);
+    return { rows: Number(row!.n), nonNull: Number(row!.nn) };
+  } catch (error) {
+    // A lock or time limit that ran out says nothing of the column: not counted.
+    if (db.timeoutOf?.(error)) return { rows: null, nonNull: null };
     // The column may be what is missing (a reverse after an up that stopped before adding it): the
     // table's rows are still counted, so the preview does not say the table is gone.
-    try {
-      const [row] = await db.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${table}`);
-      return { rows: Number(row!.n), nonNull: null };
-    } catch {
-      return { rows: null, nonNull: null };
-    }
+    return { rows: await rows().catch(() => null), nonNull: null };
   }
 }
 
