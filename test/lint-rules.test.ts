@@ -53,6 +53,39 @@ test('SL301 suggests the table rebuild from the replayed schema', (t) => {
   t.regex(f!.fix!, /PRAGMA foreign_key_check;/);
 });
 
+test("SL301's rebuild writes the columns as declared: numbers whole, DEFAULT NULL, a sign, a string's case and commas", (t) => {
+  // As in Quackster/Kepler's dbmate files (MySQL): `int(11)` came out as INT(1 1), `DEFAULT NULL` as `DEFAULT ,`.
+  const setup = "CREATE TABLE items (id int(11) NOT NULL, name varchar(255) DEFAULT NULL, price decimal(10,2) NOT NULL DEFAULT 0.5, n int DEFAULT -1, label text DEFAULT 'Ab, c''d');";
+  const project = projectOf(history(setup, 'ALTER TABLE items ADD PRIMARY KEY (id);'));
+  const f = lintHistory(project.graph, { dialects: ['sqlite'], revisions: new Set(['002']) }).findings.find((x) => x.code === 'SL301');
+  t.truthy(f?.fix);
+  t.regex(f!.fix!, /\n {2}id INT\(11\) NOT NULL,\n {2}name VARCHAR\(255\) DEFAULT NULL,\n {2}price DECIMAL\(10,2\) NOT NULL DEFAULT 0\.5,\n {2}n INT DEFAULT -1,\n {2}label TEXT DEFAULT 'Ab, c''d'\n/);
+});
+
+test("SL301's rebuild of PostgreSQL columns: character varying is a type, and ALTER COLUMN … TYPE t USING … changes the type to t", (t) => {
+  // As in Jerome-JJT/ftlwatch3's Flyway files: `comment` came out with no type, final_mark as INTEGER USING(FINAL_MARK : : INTEGER).
+  const setup = 'CREATE TABLE team_scale (id integer NOT NULL, "comment" character varying, final_mark character varying(10));';
+  const project = projectOf(history(setup, 'ALTER TABLE team_scale ALTER COLUMN final_mark TYPE integer USING (final_mark::integer);'));
+  const f = lintHistory(project.graph, { dialects: ['sqlite'], revisions: new Set(['002']) }).findings.find((x) => x.code === 'SL301');
+  t.truthy(f?.fix);
+  t.regex(f!.fix!, /\n {2}comment CHARACTER VARYING,\n {2}final_mark INTEGER\n/);
+});
+
+test("SL306: gophish's double-quoted strings (VALUES, SET and WHERE); names, columns, aliases and unknown tables are not flagged", (t) => {
+  const setup = 'CREATE TABLE "roles" ("id" INTEGER PRIMARY KEY, "slug" VARCHAR(255), "name" VARCHAR(255));\nCREATE TABLE results (id integer, status varchar(255), email varchar(255));\nCREATE TABLE events (id integer, message varchar(255), email varchar(255));';
+  const sl306 = (sql: string) => lintHistory(projectOf(history(setup, sql)).graph, { dialects: ['sqlite'], revisions: new Set(['002']) }).findings.filter((x) => x.code === 'SL306');
+  const values = sl306('INSERT INTO "roles" ("slug", "name")\nVALUES\n    ("admin", "Admin"),\n    ("user", "User");');
+  t.is(values.length, 1);
+  t.regex(values[0]!.message, /^"admin", "Admin", "user" and 1 more where a value goes: .* write 'admin'$/);
+  const update = sl306('UPDATE results SET status = "Submitted Data" WHERE id IN (SELECT results.id FROM results, events WHERE results.status = "Success" AND events.message="Submitted Data" AND results.email = events.email);');
+  t.regex(update[0]!.message, /^"Submitted Data", "Success" where a value goes/);
+  t.is(sl306('UPDATE "results" SET "status" = "email" WHERE "id" = 1;').length, 0, 'a column on the right is a name');
+  t.is(sl306('UPDATE elsewhere SET status = "x";').length, 0, 'a table lint never saw: its columns are unknown');
+  t.is(sl306("INSERT INTO \"roles\" (\"slug\") SELECT \"slug\" FROM \"roles\" WHERE \"name\" = 'a';").length, 0);
+  t.is(sl306("UPDATE results SET status = 'done' WHERE email = 'a\"b';").length, 0, 'a double quote inside a string');
+  t.is(sl306('INSERT INTO "roles" ("id", "slug") VALUES (1, \'a\') ON CONFLICT ("id") DO UPDATE SET "slug" = excluded."slug";').length, 0, 'an upsert names its columns');
+});
+
 test('findings name the table and column, and the line of the statement', (t) => {
   const project = projectOf(history(USERS, '-- a comment\n\nALTER TABLE users ALTER COLUMN email SET NOT NULL;'));
   const f = lintHistory(project.graph, { dialects: ['postgres'], revisions: new Set(['002']) }).findings.find((x) => x.code === 'PG106')!;

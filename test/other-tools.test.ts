@@ -1,5 +1,5 @@
 import test from 'ava';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli } from './helpers/cli.js';
@@ -47,6 +47,56 @@ test("goose: the latest row of each version decides (2 applied, then reverted: a
   t.is(up.code, 11);
   t.regex(up.stderr, /goose \(goose_db_version: 1 version applied: 1\)/);
   t.deepEqual(await tables(url), ['goose_db_version', 'sqlite_sequence']);
+});
+
+test("goose: a folder's Go migrations (as pressly/goose's examples/go-migrations) are errors naming each, the SQL files' history is still shown, and first contact names them instead of 'not revisions of this folder'", async (t) => {
+  const goMigration = (fn: string) => `package main\n\nimport "github.com/pressly/goose/v3"\n\nfunc init() {\n\tgoose.${fn}(up, down)\n}\n`;
+  const files = {
+    '00001_create_users.sql': '-- +goose Up\nCREATE TABLE users (id int, username text);\n\n-- +goose Down\nDROP TABLE users;\n',
+    '00002_rename_root.go': goMigration('AddMigrationContext'),
+    '00003_add_user_no_tx.go': goMigration('AddMigrationNoTxContext'),
+    'main.go': 'package main\n\nfunc main() {}\n',
+    '00004_helpers.go': 'package main\n\n// not a migration: registers nothing\n',
+    '00005_x_test.go': goMigration('AddMigration'),
+  };
+  const dir = makeFolder(files);
+  const check = await cli(['--dir', dir, 'check', '--offline', '--json']);
+  t.is(check.code, 1);
+  const errors = (JSON.parse(check.stdout) as { problems: Array<{ code: string; severity: string; path: string; message: string }> }).problems.filter((p) => p.severity === 'error');
+  t.deepEqual(errors.map((p) => [p.code, p.path.slice(dir.length + 1)]), [
+    ['goose-go-migration', '00002_rename_root.go'],
+    ['goose-go-migration', '00003_add_user_no_tx.go'],
+  ]);
+  t.regex(errors[1]!.message, /^a goose Go migration \(version 00003, goose\.AddMigrationNoTxContext\): goose runs it between the SQL files by its version; migrate-tui runs SQL files only/);
+  // goose took the database past every version: the Go ones are named as such, and upgrade refuses.
+  const url = await setUp([GOOSE, 'INSERT INTO goose_db_version (version_id, is_applied) VALUES (0, 1), (1, 1), (2, 1), (3, 1)', 'CREATE TABLE users (id int, username text)']);
+  const [goose] = (await status(url, dir)).otherTools;
+  t.like(goose, { tool: 'goose', versions: ['1', '2', '3'], stamp: null });
+  t.regex(String(goose!.problem), /records versions 2, 3: goose Go migrations of this folder \(00002_rename_root\.go, 00003_add_user_no_tx\.go\), which migrate-tui does not run/);
+  t.notRegex(String(goose!.problem), /not revisions of this folder/);
+  // The folder's errors refuse an upgrade first (exit 3), not first contact's exit 11.
+  const text = await cli(['--url', url, '--dir', dir, 'status']);
+  t.regex(text.stdout, /; `upgrade` refuses until then \(exit 3 while the folder has errors, then exit 11\)\n/);
+  const up = await cli(['--url', url, '--dir', dir, '--yes', 'upgrade']);
+  t.is(up.code, 3);
+  t.regex(up.stderr, /00002_rename_root\.go: error: a goose Go migration/);
+  // A SQLite file the upgrade would create is not made when the folder refuses it (it was left behind, empty).
+  const newFile = join(makeFolder({}), 'new.sqlite');
+  const refused = await cli(['--url', `sqlite:${newFile}`, '--dir', dir, '--yes', 'upgrade']);
+  t.is(refused.code, 3, refused.stderr);
+  t.false(existsSync(newFile), 'no SQLite file was created');
+  t.notRegex(refused.stderr, /created the SQLite database/);
+  // Written as SQL files of the same versions, the stamp fits.
+  const converted = makeFolder({
+    '00001_create_users.sql': files['00001_create_users.sql'],
+    '00002_rename_root.sql': "-- +goose Up\nUPDATE users SET username = 'admin' WHERE username = 'root';\n\n-- +goose Down\nUPDATE users SET username = 'root' WHERE username = 'admin';\n",
+    '00003_add_user_no_tx.sql': "-- +goose NO TRANSACTION\n-- +goose Up\nINSERT INTO users VALUES (2, 'gopher');\n\n-- +goose Down\nDELETE FROM users WHERE id = 2;\n",
+  });
+  t.like((await status(url, converted)).otherTools[0], { stamp: '00003', problem: null });
+  // Many Go files (navidrome has 95): the first five are named, then how many more.
+  const many = makeFolder({ '00001_create_users.sql': files['00001_create_users.sql'], ...Object.fromEntries([2, 3, 4, 5, 6, 7].map((v) => [`0000${v}_m${v}.go`, goMigration('AddMigrationContext')])) });
+  const url7 = await setUp([GOOSE, `INSERT INTO goose_db_version (version_id, is_applied) VALUES (0, 1), ${[1, 2, 3, 4, 5, 6, 7].map((v) => `(${v}, 1)`).join(', ')}`]);
+  t.regex(String((await status(url7, many)).otherTools[0]!.problem), /records versions 2, 3, 4, 5, 6 and 1 more: goose Go migrations of this folder \(00002_m2\.go, 00003_m3\.go, 00004_m4\.go, 00005_m5\.go, 00006_m6\.go and 1 more\)/);
 });
 
 /** flyway_schema_history as Flyway creates it (its SQLite flavour). */
@@ -100,6 +150,8 @@ test('Flyway: a baseline counts for itself and everything below it; a FAILED ent
   const stamp = await cli(['--url', again, '--dir', dir, '--yes', 'stamp', '1']);
   t.is(stamp.code, 0);
   t.regex(stamp.stderr, /warning: no stamp fits: Flyway's flyway_schema_history records a FAILED migration: .*undo by hand what it did before it failed/);
+  // The database came from --url: the command it suggests carries it, as status's does (it said `migrate-tui status`, which reads another database).
+  t.regex(stamp.stderr, /then look again with `migrate-tui --url <url> status`/);
   await withDb(failed, (db) => db.execute('DELETE FROM flyway_schema_history WHERE NOT success'));
   t.like((await status(failed, dir)).otherTools[0], { versions: ['1'], dirty: false, stamp: '1', problem: null });
   const foreign = await setUp([FLYWAY, `INSERT INTO flyway_schema_history VALUES ${flywayRow(1, '7', 'V7__x.sql')}`]);

@@ -77,6 +77,40 @@ test('check: "dialects" in the config decides what is an error; --strict fails o
   t.regex(bad.stderr, /unknown dialect in "dialects": oracle/);
 });
 
+test("check against a database, with no dialects in the config, takes that database's dialect (as lint does): a quote only another dialect's lexer opens is a warning", async (t) => {
+  // As in a dbmate folder of MySQL files (Quackster/Kepler) checked against its MariaDB: `\'` escapes no quote in PostgreSQL.
+  const { cli } = await import('./helpers/cli.js');
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = makeFolder(SQLITE_ONLY);
+  const cwd = mkdtempSync(join(tmpdir(), 'migrate-tui-cwd-'));
+  const db = join(cwd, 'app.sqlite');
+  writeFileSync(db, '');
+  const online = await cli(['--url', `sqlite:${db}`, '--dir', dir, 'check'], { cwd });
+  t.is(online.code, 0, online.stdout + online.stderr);
+  t.regex(online.stdout, /warning: unterminated.*not among the project's dialects: sqlite/);
+  // --dialect chooses too; with nothing chosen every dialect's problem is an error, as before.
+  const chosen = await cli(['--dialect', 'mysql', '--dir', dir, 'check', '--offline'], { cwd });
+  t.is(chosen.code, 1);
+  t.regex(chosen.stdout, /error: unterminated string \(opened with '\) in the mysql SQL/);
+  const none = await cli(['--dir', dir, 'check', '--offline'], { cwd });
+  t.is(none.code, 1);
+});
+
+test("an unterminated quote only some dialects read says which read it closed, and how to say the files are theirs", (t) => {
+  // Quackster/Kepler's dbmate files are MySQL's: `It\'s` is a closed string there, an open one for PostgreSQL and SQLite.
+  const dir = makeFolder({ '1_a.sql': "-- migrate:up\nINSERT INTO pages VALUES (1, 'It\\'s packed');\nINSERT INTO pages VALUES (2, 'b');\n-- migrate:down\nDELETE FROM pages;\n" });
+  const [quote, ...more] = fullCheck(loadProject(dir)).filter((p) => p.code === 'unterminated-quote' && p.severity === 'error');
+  t.is(more.length, 0);
+  t.is(quote!.line, 3);
+  t.regex(quote!.hint, /; mysql, mariadb read it closed: if the files are for those databases only, say so with "dialects": \["mysql", "mariadb"\] in migrate-tui\.config\.json \(or --dialect\)/);
+  t.notThrows(() => requireValid(loadProject(dir, { dialects: ['mariadb'] })));
+  // A quote no dialect closes keeps the plain hint.
+  const open = fullCheck(loadProject(makeFolder({ '1_a.up.sql': "SELECT 'x;\n", '1_a.down.sql': 'SELECT 1;\n' }))).find((p) => p.code === 'unterminated-quote')!;
+  t.is(open.hint, 'close it; everything after it would be sent as one statement');
+});
+
 test('a revision id longer than the state column (64) is an error in check, not a failure on the server', (t) => {
   const id = '1'.repeat(65);
   const dir = makeFolder({ [`${id}_a.up.sql`]: 'SELECT 1;\n', [`${id}_a.down.sql`]: 'SELECT 1;\n' });

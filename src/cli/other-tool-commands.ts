@@ -38,6 +38,9 @@ const OPTION_EQUIVALENTS: Readonly<Record<string, string>> = {
   '-path': "golang-migrate's `-path` is `--dir <folder>`",
   '-source': "golang-migrate's `-source file://<folder>` is `--dir <folder>`",
   '-database': "golang-migrate's `-database <url>` is `--url <url>`",
+  // Go's flag package takes `--name` as `-name`: golang-migrate users type both.
+  '--database': "golang-migrate's `-database <url>` (or `--database`) is `--url <url>`",
+  '--path': "golang-migrate's `-path` (or `--path`) is `--dir <folder>`",
   '-dir': "goose's `-dir` is `--dir <folder>` (and its driver and connection string are one `--url <url>`)",
   '-lock-timeout': "golang-migrate's `-lock-timeout` is `--lock-timeout <seconds>`",
   '--migrations-dir': "dbmate's `--migrations-dir` is `--dir <folder>`",

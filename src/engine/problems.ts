@@ -42,6 +42,7 @@ export type ProblemCode =
   | 'foreign-dialect-files'
   | 'flyway-repeatable'
   | 'flyway-baseline'
+  | 'goose-go-migration'
   | 'flyway-placeholder'
   | 'flyway-script-config'
   | 'flyway-subfolder'

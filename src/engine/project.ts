@@ -6,6 +6,7 @@ import type { DialectName } from './dialects/dialect.js';
 import { DIALECT_NAMES, DIALECTS } from './dialects/registry.js';
 import { controlLineList, summarise, type StatementSummary } from './files/transaction-mode.js';
 import { isError, problem, sortProblems, type FileProblem, type ProblemCode } from './problems.js';
+import { noteGooseGo } from './files/goose-go.js';
 
 /** A migration folder read and indexed: the files, the graph, and every problem found. */
 export interface Project {
@@ -21,6 +22,7 @@ export interface Project {
 export function loadProject(dir: string, options: ReadOptions & { readonly dialects?: readonly DialectName[] } = {}): Project {
   const folder = readMigrationFolder(dir, options);
   const graph = new RevisionGraph(folder.migrations);
+  noteGooseGo(graph, folder.problems);
   return { dir, dialects: options.dialects ?? DIALECT_NAMES, folder, graph, problems: sortProblems([...folder.problems, ...graph.problems]) };
 }
 
@@ -45,6 +47,8 @@ const CONTENT_ONLY: ReadonlySet<ProblemCode> = new Set<ProblemCode>([
   // and the TUI show a database Flyway migrated (and the stamp that takes it over) while they are dealt with.
   'flyway-repeatable',
   'flyway-baseline',
+  // goose's Go migrations likewise: the SQL files' graph is shown, and running it is refused.
+  'goose-go-migration',
 ]);
 
 /** Throws unless the graph can be trusted (headers, ids, cycles). */
@@ -79,13 +83,22 @@ export function fullCheck(project: Project, targets: readonly DialectName[] = pr
     for (const source of [migration.up, migration.down]) {
       if (!source) continue;
       const controls: Array<{ dialect: DialectName; problem: FileProblem }> = [];
+      // A quote only some dialects' lexers leave open (MySQL's `\'`, a `--don't` comment): which dialects read this file, which left it open.
+      const read: DialectName[] = [];
+      const quotes = new Map<string, { at: number; by: DialectName[] }>();
       for (const dialect of dialects) {
         const targeted = targets.includes(dialect.name);
         // A large file is read once per dialect checked: only for the dialects that matter.
         if (source.streamed && !targeted) continue;
         const { statements, problems: found } = sourceStatements(source, dialect);
+        read.push(dialect.name);
         for (const p of found) {
           const key = `${p.path}:${p.line}:${p.message.replace(/ in the \w+ SQL$/, '')}`;
+          if (p.code === 'unterminated-quote') {
+            const q = quotes.get(key) ?? { at: seen.has(key) ? -1 : problems.length, by: [] };
+            q.by.push(dialect.name);
+            quotes.set(key, q);
+          }
           if (seen.has(key)) continue;
           seen.add(key);
           problems.push(targeted ? p : { ...p, severity: 'warning', message: `${p.message} (${dialect.name} is not among the project's dialects: ${targets.join(', ')})` });
@@ -95,6 +108,13 @@ export function fullCheck(project: Project, targets: readonly DialectName[] = pr
       }
       // One warning a file; when some targeted dialects read no transaction control in it (PostgreSQL's
       // `END;` inside a `DO $$ … $$` body is no COMMIT, but MySQL and SQLite do not quote with $$), it names those that do.
+      // An error some dialects read as closed: the file may be theirs alone (a dbmate folder of MySQL files).
+      for (const q of quotes.values()) {
+        const closed = read.filter((d) => !q.by.includes(d));
+        const p = q.at >= 0 ? problems[q.at]! : null;
+        if (!p || closed.length === 0 || p.severity !== 'error') continue;
+        problems[q.at] = { ...p, hint: `${p.hint}; ${closed.join(', ')} ${closed.length === 1 ? 'reads' : 'read'} it closed: if the files are for ${closed.length === 1 ? 'that database' : 'those databases'} only, say so with "dialects": [${closed.map((d) => `"${d}"`).join(', ')}] in migrate-tui.config.json (or --dialect), and the others' reading is a warning` };
+      }
       const [first] = controls;
       if (first) {
         const silent = targets.filter((d) => !controls.some((c) => c.dialect === d));

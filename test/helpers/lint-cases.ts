@@ -43,6 +43,7 @@ export const CASES: readonly Case[] = [
   { code: 'SL303', dialect: 'sqlite', setup: USERS, bad: 'ALTER TABLE users ADD COLUMN name TEXT NOT NULL;', safe: "ALTER TABLE users ADD COLUMN name TEXT NOT NULL DEFAULT '';" },
   { code: 'SL304', dialect: 'sqlite', setup: USERS, bad: 'ALTER TABLE users ADD COLUMN seen TEXT DEFAULT CURRENT_TIMESTAMP;', safe: "ALTER TABLE users ADD COLUMN seen TEXT DEFAULT '1970-01-01';" },
   { code: 'SL305', dialect: 'sqlite', setup: USERS, bad: 'ALTER TABLE users ADD COLUMN handle TEXT UNIQUE;', safe: 'ALTER TABLE users ADD COLUMN handle TEXT;', exempt: false },
+  { code: 'SL306', dialect: 'sqlite', setup: USERS, bad: 'UPDATE users SET status = "done" WHERE email = "x@y";', safe: 'UPDATE users SET "email" = "status" WHERE "id" = 1;', exempt: false },
   { code: 'DS401', dialect: 'postgres', setup: USERS, bad: 'DROP TABLE users;', safe: 'CREATE TABLE IF NOT EXISTS x (id INT);' },
   { code: 'DS402', dialect: 'mysql', setup: MY_USERS, bad: 'ALTER TABLE users DROP COLUMN email;', safe: 'ALTER TABLE users ADD COLUMN phone TEXT;' },
   { code: 'DS404', dialect: 'sqlite', setup: USERS, bad: 'DELETE FROM users;', safe: 'DELETE FROM users WHERE id = 1;' },

@@ -21,9 +21,10 @@ export function registerCheckCommand(program: Command, w: Wiring): void {
     async (c, g) => {
       const o = c.opts() as { maxHeads?: number; dialects: boolean; offline: boolean; strict: boolean };
       await preloadParser(g, w);
-      const targets = w.configFile().dialects;
-      const loaded = engine.loadProject(resolveDir(w.io, g.dir), targets ? { dialects: targets } : {});
+      // The dialects someone chose (config, --dialect, else the configured database's), as lint takes them: a
+      // MySQL folder checked against its MariaDB does not fail on a string PostgreSQL's lexer reads otherwise.
       const which = lintDialects(g, w);
+      const loaded = engine.loadProject(resolveDir(w.io, g.dir), which.chosen ? { dialects: which.dialects } : {});
       const lint = await lintProject(loaded, which.dialects, undefined, w.configFile(), lintStoreFor(w.io.env, g.readOnly ?? false));
       const files = withLint(checkCommand(loaded, { ...(o.maxHeads !== undefined ? { maxHeads: o.maxHeads } : {}), dialects: o.dialects, strict: o.strict }), lint, which.chosen, o.strict);
       if (o.offline || !w.hasDatabase(g)) return files;

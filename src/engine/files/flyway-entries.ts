@@ -23,7 +23,9 @@ export function addFlywayFile(dir: string, name: string, parsed: FlywayName, ent
         path,
         0,
         'a Flyway repeatable migration (R__), which Flyway re-runs after the versioned ones whenever its checksum changes: migrate-tui runs each revision once, so it is not read, and nothing runs until it is dealt with',
-        'make it a versioned revision: rename it to V<next version>__' + parsed.slug + '.sql (and write each later change as a new V file with CREATE OR REPLACE), or move it out of the folder and run it yourself after each upgrade',
+        'make it a versioned revision: rename it to V<next version>__' +
+          parsed.slug +
+          '.sql (and write each later change as a new V file with CREATE OR REPLACE), or move it out of the folder and run it yourself after each upgrade; on a database Flyway already ran it on, stamp that new version too (`stamp <it>`): what it made is there, and running it again can fail (a view others depend on cannot be dropped)',
       ),
     );
     return true;

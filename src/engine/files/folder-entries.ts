@@ -4,6 +4,7 @@ import type { SectionName } from './directives.js';
 import type { VersionEntry } from './entry-types.js';
 import { parseFileName } from './file-names.js';
 import { addFlywayFile } from './flyway-entries.js';
+import { gooseGoMigration } from './goose-go.js';
 import { parseFlywayName } from './flyway-names.js';
 import { readText } from './read-text.js';
 import { singleFileLayout, type SingleFileLayout } from './single-file.js';
@@ -48,7 +49,11 @@ export function collectEntries(dir: string, names: readonly string[], problems: 
 
   for (const name of names) {
     const parsed = parseFileName(name);
-    if (!parsed) continue;
+    if (!parsed) {
+      const goGo = name.endsWith('.go') ? gooseGoMigration(dir, name) : null;
+      if (goGo) problems.push(goGo);
+      continue;
+    }
     // Only single files and problems need the path and stem: built on demand (10,000s of names).
     const path = parsed.kind === 'single' ? join(dir, name) : '';
     const pathOf = () => path || join(dir, name);

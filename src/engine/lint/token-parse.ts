@@ -96,7 +96,8 @@ export function analyseWithTokens(sql: string, line: number, dialect: DialectSyn
 function column(r: Reader): ColumnSpec | null {
   const name = r.name();
   if (!name) return null;
-  const type = r.textUntil((tok) => tok.type === 'word' && COLUMN_STOP.has(tok.text));
+  // CHARACTER stops a type only as MySQL's `CHARACTER SET`: PostgreSQL's `character varying` is the type.
+  const type = r.textUntil((tok) => tok.type === 'word' && COLUMN_STOP.has(tok.text) && !(tok.text === 'CHARACTER' && !(r.t[r.p + 1]?.type === 'word' && r.t[r.p + 1]!.text === 'SET')));
   let notNull = false;
   let primaryKey = false;
   let unique = false;
@@ -115,9 +116,12 @@ function column(r: Reader): ColumnSpec | null {
     else if (r.accept('DEFAULT')) {
       const next = r.t[r.p];
       defaultConstant = !!next && (next.type === 'string' || (next.type === 'punct' && /[-+0-9.]/.test(next.text)) || (next.type === 'word' && ['NULL', 'TRUE', 'FALSE'].includes(next.text)) || /^[0-9]/.test(next.text));
-      if (next?.type === 'punct' && (next.text === '-' || next.text === '+')) r.p++;
+      // A sign is kept (`DEFAULT -1`), and `DEFAULT NULL` is NULL: NULL also ends a type (`NOT NULL`).
+      const sign = next?.type === 'punct' && (next.text === '-' || next.text === '+') ? next.text : '';
+      if (sign) r.p++;
       if (r.t[r.p]?.type === 'punct' && r.t[r.p]!.text === '(') defaultConstant = false;
-      defaultText = r.textUntil((x) => x.type === 'word' && COLUMN_STOP.has(x.text) && x.text !== 'ON');
+      if (r.accept('NULL')) defaultText = 'NULL';
+      else defaultText = sign + r.textUntil((x) => x.type === 'word' && COLUMN_STOP.has(x.text) && x.text !== 'ON');
     } else r.p++;
     if (tok.type === 'punct' && tok.text === '(') {
       r.p--;
@@ -219,7 +223,7 @@ function alterTable(r: Reader, table: string): Action[] | null {
       r.accept('COLUMN');
       const c = r.name();
       if (!c) return false;
-      if (r.accept('TYPE') || r.accept('SET', 'DATA', 'TYPE')) actions.push({ kind: 'alter-column-type', table, column: c, type: r.textUntil(() => false) });
+      if (r.accept('TYPE') || r.accept('SET', 'DATA', 'TYPE')) actions.push({ kind: 'alter-column-type', table, column: c, type: r.textUntil((x) => x.type === 'word' && (x.text === 'USING' || x.text === 'COLLATE')) });
       else if (r.accept('SET', 'NOT', 'NULL')) actions.push({ kind: 'set-not-null', table, column: c });
       else actions.push({ kind: 'alter-column-other', table, column: c, what: r.t.slice(r.p, r.p + 2).map((x) => x.text).join(' ') });
       return true;

@@ -81,17 +81,28 @@ export class Reader {
   }
   /** The tokens of the current part, as text (for types and defaults). */
   textUntil(stop: (tok: Token) => boolean): string {
-    const parts: string[] = [];
+    let out = '';
+    // Whether the text so far ends in a number's punctuation (the tokenizer gives `255` digit by digit) or in `(`/`,`.
+    let number = false;
+    let tight = true;
     let depth = 0;
     while (!this.done) {
       const tok = this.t[this.p]!;
       if (depth === 0 && (stop(tok) || (tok.type === 'punct' && (tok.text === ',' || tok.text === ')')))) break;
       if (tok.type === 'punct' && tok.text === '(') depth++;
       if (tok.type === 'punct' && tok.text === ')') depth--;
-      parts.push(tok.type === 'string' ? `'${tok.text}'` : tok.type === 'ident' ? tok.text : tok.text);
+      // Words are upper-cased already; a string keeps its case and its quotes doubled (an upper-cased DEFAULT 'x' is another value).
+      const text = tok.type === 'string' ? `'${tok.text.replace(/'/g, "''")}'` : tok.text;
+      const digit = tok.type === 'punct' && /^[0-9.]$/.test(text);
+      const paren = tok.type === 'punct' && /^[(),]$/.test(text);
+      // `::` (PostgreSQL's cast) comes as two colons too.
+      const cast = text === ':' && out.endsWith(':') && this.t[this.p - 1]?.type === 'punct';
+      out += tight || paren || cast || (digit && number) ? text : ` ${text}`;
+      number = digit;
+      tight = paren && text !== ')';
       this.p++;
     }
-    return parts.join(' ').replace(/ ?([(),]) ?/g, '$1').toUpperCase();
+    return out;
   }
 }
 

@@ -7,6 +7,7 @@ import { versionRows } from '../plan/version-rows.js';
 import { recordsApplied, toolName, type OtherToolReading, type OtherToolRecord } from './other-tools.js';
 import { compareFlywayVersions, flywayVersionId, isFlywayVersion } from '../files/flyway-names.js';
 import { compareBytes } from '../files/atlas-sum.js';
+import { gooseGoFile } from '../files/goose-go.js';
 
 /**
  * Whether another tool's record maps onto this folder's revisions, and so which `stamp` takes
@@ -52,6 +53,12 @@ export function takeOver(graph: RevisionGraph, record: OtherToolReading): TakeOv
   const covered = record.baseline !== undefined ? atOrBelow(graph, record.baseline) : record.tool === 'atlas' ? atlasCovered(graph, record.versions) : [];
   if (record.versions.length === 0 && covered.length === 0) return none;
   const unknown = record.versions.filter((v) => revisionOf(v) === null);
+  // goose's Go migrations of this folder: known, not run here; once each is a SQL file of its version, the stamp fits.
+  const goFiles = record.tool === 'goose' ? unknown.map((v) => gooseGoFile(graph, v)) : [];
+  if (goFiles.length > 0 && goFiles.every((f) => f !== undefined)) {
+    const some = (xs: readonly (string | undefined)[]) => (xs.length > 5 ? `${xs.slice(0, 5).join(', ')} and ${xs.length - 5} more` : xs.join(', '));
+    return refused(`${from} records ${unknown.length === 1 ? 'version' : 'versions'} ${some(unknown)}: goose Go migrations of this folder (${some(goFiles)}), which migrate-tui does not run. Write what each does as SQL in a goose file of the same version (\`migrate-tui check\` names them); the stamp then fits, and the database, already past them, never runs those files`);
+  }
   if (unknown.length > 0) {
     const list = unknown.length > 5 ? `${unknown.slice(0, 5).join(', ')} and ${unknown.length - 5} more` : unknown.join(', ');
     return refused( `${from} records ${unknown.length === 1 ? 'version' : 'versions'} ${list}, which ${unknown.length === 1 ? 'is not a revision' : 'are not revisions'} of this folder: check that the folder is this database's history (another branch, another service?) before stamping anything`);

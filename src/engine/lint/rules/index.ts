@@ -6,9 +6,10 @@ import { POSTGRES_RULES } from './postgres.js';
 import { REVERSIBILITY_RULES } from './reversibility.js';
 import type { Rule } from './rule.js';
 import { SQLITE_RULES } from './sqlite.js';
+import { SQLITE_DQS_RULE } from './sqlite-dqs.js';
 
 /** Every rule, in catalogue order. */
-export const RULES: readonly Rule[] = [...LEAK_RULES.filter((r) => r.code === 'PG100'), ...POSTGRES_RULES, ...MYSQL_RULES, ...SQLITE_RULES, ...DESTRUCTIVE_RULES, ...LEAK_RULES.filter((r) => r.code !== 'PG100'), ...REVERSIBILITY_RULES, ...SUPPRESSION_RULES];
+export const RULES: readonly Rule[] = [...LEAK_RULES.filter((r) => r.code === 'PG100'), ...POSTGRES_RULES, ...MYSQL_RULES, ...SQLITE_RULES, SQLITE_DQS_RULE, ...DESTRUCTIVE_RULES, ...LEAK_RULES.filter((r) => r.code !== 'PG100'), ...REVERSIBILITY_RULES, ...SUPPRESSION_RULES];
 
 const byCode = new Map(RULES.map((r) => [r.code, r]));
 export const findRule = (code: string): Rule | undefined => byCode.get(code.toUpperCase());
