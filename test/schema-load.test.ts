@@ -133,7 +133,8 @@ eachDatabase('load: a file with an error in the middle — PostgreSQL and SQLite
     t.true((error.meta.added as string[]).includes('table items'));
   } else {
     const client = db.name === 'postgres' ? `psql [^)]+\\): psql:${escape(file)}:${broken.line}: ERROR: +relation "no_such_table" does not exist` : 'SQLite [^)]+\\): no such table: no_such_table';
-    const at = db.name === 'postgres' ? ` at line ${broken.line}` : '';
+    // SQLite's line is ours (its statements run one by one); psql names its own.
+    const at = ` at line ${broken.line}`;
     t.regex(error.message, new RegExp(`^loading ${escape(file)} into \\S+ failed${at} \\(${client}.*; nothing was loaded \\(one transaction, rolled back\\)$`));
     t.like(error.meta, { nothingLoaded: true, added: [], removed: [] });
     t.deepEqual(await tablesOf(fresh), [], 'the database is as empty as before');
@@ -302,11 +303,15 @@ test('load on SQLite: a file with its own transaction (the sqlite3 shell\'s .dum
   const bad = await run('BEGIN TRANSACTION;\nCREATE TABLE a (x);\nINSERT INTO nowhere VALUES (1);\nCOMMIT;\n');
   t.is(bad.r.code, 1, bad.r.stderr);
   t.regex(bad.r.stderr, /no such table: nowhere; nothing was loaded \(one transaction, rolled back\)/);
+  // The line of the statement that failed, as psql and mariadb name theirs (the driver alone named none).
+  t.regex(bad.r.stderr, /failed at line 3 \(SQLite [\d.]+\): no such table: nowhere/);
+  t.regex(bad.r.stderr, /→ fix line 3 of /);
   t.deepEqual(await tablesOf(bad.url), []);
   // A trigger's BEGIN is not a transaction's: the file runs in load's own.
   const trigger = await run('CREATE TABLE b (x);\nCREATE TRIGGER b_touch AFTER INSERT ON b\nBEGIN\n  UPDATE b SET x = 2;\nEND;\nINSERT INTO nowhere VALUES (1);\n');
   t.is(trigger.r.code, 1);
   t.regex(trigger.r.stderr, /nothing was loaded \(one transaction, rolled back\)/);
+  t.regex(trigger.r.stderr, /failed at line 6 /, 'the trigger (lines 2–5) is one statement');
   t.deepEqual(await tablesOf(trigger.url), []);
 });
 

@@ -58,7 +58,7 @@ export function identityOf(target: ConnectionTarget, list: readonly BackupManife
   return own ? { identity: { ...fromUrl, dialect: own.dialect }, unsure: false } : { identity: fromUrl, unsure: true };
 }
 
-const backupLine = (b: BackupManifest) => `  ${b.file}  ${b.createdAt}  at ${b.versionRows.join(', ') || 'base'}  ${b.size} bytes  ${b.reason}`;
+const backupLine = (b: BackupManifest) => `  ${b.file}  ${b.createdAt}  at ${b.versionRows.join(', ') || 'base'}  ${b.size} bytes  ${b.reason}${engine.unfinishedMark(b)}`;
 
 /** The connected database's backups; with `all`, every database's, grouped by database. */
 export function backupsCommand(backupDir: string, connected: DatabaseIdentity, all: boolean, unsure = false): CommandResult {
@@ -79,6 +79,8 @@ export function backupsCommand(backupDir: string, connected: DatabaseIdentity, a
 
 export async function restoreCommand(ctx: DatabaseContext, project: Project, file: string, json: boolean, intoOtherDatabase: boolean): Promise<CommandResult> {
   const manifest = engine.readManifest(file);
+  // A SQLite database is named by its URL alone: a backup it refuses is refused before its file is created.
+  if (ctx.target.kind === 'sqlite') engine.checkRestoreFits(manifest, { display: ctx.target.display, databaseName: ctx.target.databaseName, dialect: 'sqlite' }, intoOtherDatabase);
   return withMigrator(ctx, project, async (m) => {
     const state = await m.readState();
     const connected = { display: m.db.display, databaseName: m.db.databaseName, dialect: m.db.syntax.name };
@@ -90,7 +92,7 @@ export async function restoreCommand(ctx: DatabaseContext, project: Project, fil
         (other ? `  ANOTHER DATABASE: the backup was taken from ${engine.describeDatabase(engine.backupOrigin(manifest))}; restoring it replaces the data of ${engine.describeDatabase(connected)}\n` : '') +
         `  version rows then: ${manifest.versionRows.join(', ') || 'base'}; now: ${state.versionRows.join(', ') || 'base'}\n` +
         (manifest.includesStateTables ? '' : '  tables created after the backup are left in place\n') +
-        (manifest.dirty ? `  taken while the ${manifest.dirty.direction} of ${manifest.dirty.revision} was unfinished (${manifest.dirty.statementsDone} of ${manifest.dirty.statementsTotal} statements had run): the restored data has what they did, so ${manifest.dirty.revision} is marked unfinished again\n` : ''),
+        (manifest.dirty ? `  taken while the ${manifest.dirty.direction} of ${manifest.dirty.revision} was unfinished (${engine.unfinishedProgress(manifest.dirty)}): the restored data has what they did, so ${manifest.dirty.revision} is marked unfinished again\n` : ''),
     );
     await confirm(ctx.io, `restore ${m.db.databaseName} from ${manifest.file}${other ? ` (taken from ${manifest.databaseName} on ${manifest.database})` : ''}`, ctx.yes, undefined, 'the lines above say what it would replace');
     const result = await m.restore(manifest, { intoOtherDatabase });
@@ -100,7 +102,10 @@ export async function restoreCommand(ctx: DatabaseContext, project: Project, fil
     // The data was replaced even when no revision needed recording again: "nothing to do" would be untrue.
     if (result.error || result.steps.some((s) => s.status === 'done')) return withDirtyNote(finished, manifest, dirty, engine.commandPlaceOf(ctx.target));
     const heads = result.headsAfter.join(', ') || 'base';
-    return withDirtyNote({ ...finished, text: `restored ${manifest.file}: the version rows were already the backup's (${heads}), so no revision was recorded again\nheads now: ${heads}\n` }, manifest, dirty, engine.commandPlaceOf(ctx.target));
+    // "already" only when they were so before: a backup with the state tables (SQLite) brings its version rows with it.
+    const already = state.versionRows.join(', ') === manifest.versionRows.join(', ');
+    const why = already ? `the version rows were already the backup's (${heads})` : `the version rows came back with the backup's state tables (${heads}; they were ${state.versionRows.join(', ') || 'base'})`;
+    return withDirtyNote({ ...finished, text: `restored ${manifest.file}: ${why}, so no revision was recorded again\nheads now: ${heads}\n` }, manifest, dirty, engine.commandPlaceOf(ctx.target));
   }, WRITES);
 }
 
@@ -126,10 +131,10 @@ export async function rollbackCommand(ctx: DatabaseContext, project: Project, la
     const lines: string[] = [];
     const place = engine.commandPlaceOf(ctx.target);
     if (dirty) {
-      lines.push(`DIRTY: the ${dirty.direction} of ${dirty.revision} did not finish (${dirty.statementsDone} of ${dirty.statementsTotal} statements ran)${dirty.error ? `: ${dirty.error}` : ''}`);
+      lines.push(`DIRTY: the ${dirty.direction} of ${dirty.revision} did not finish (${dirty.uncertain ? `the log records ${dirty.statementsDone} of ${dirty.statementsTotal} statements as done` : `${dirty.statementsDone} of ${dirty.statementsTotal} statements ran`})${dirty.error ? `: ${dirty.error}` : ''}`);
       // What ran, so the runbook's "check what ran (it is listed)" is true here too.
       dirty.ranStatements.forEach((sql, i) => lines.push(`  ${i + 1}. ${sql.split('\n')[0]}`));
-      if (dirty.uncertain) lines.push(`  no outcome was recorded (killed, still running, or the connection was lost): statement ${dirty.uncertain.statement}${dirty.uncertain.sql ? ` (${dirty.uncertain.sql.split('\n')[0]})` : ''} may or may not have completed — check before resuming`);
+      if (dirty.uncertain) lines.push(`  no outcome was recorded (killed, still running, the connection was lost, or its log could not be written): statement ${dirty.uncertain.statement}${dirty.uncertain.sql ? ` (${dirty.uncertain.sql.split('\n')[0]})` : ''} may or may not have completed — check before resuming`);
       lines.push(`  nothing else runs until it is resolved: ${engine.commandAt(`resolve ${dirty.revision} --resume | --reverse | --applied | --reverted`, place)}`, '');
     }
     const message = (id: string) => (project.graph.has(id) ? project.graph.get(id).message : '(files missing)');

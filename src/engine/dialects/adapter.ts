@@ -79,10 +79,10 @@ export interface DatabaseAdapter {
   backupTool(): Promise<string>;
   /** The restore method, checked before a restore takes the lock: its tool is on PATH (no --no-backup to offer). */
   restoreTool(): Promise<string>;
-  /** Writes a backup of the whole database, except `excludeTables` where the tool can. */
-  backup(file: string, excludeTables: readonly string[]): Promise<void>;
-  /** Restores a file written by `backup`, outside any transaction, keeping the lock where it can. */
-  restore(file: string): Promise<void>;
+  /** Writes a backup of the whole database, except `excludeTables` where the tool can; a lock wait past `lockWaitMs` ends it (an ALTER in progress). */
+  backup(file: string, excludeTables: readonly string[], lockWaitMs?: number): Promise<void>;
+  /** Restores a file written by `backup`, outside any transaction, keeping the lock where it can; a lock wait past `lockWaitMs` ends it, and a failure says what it left. */
+  restore(file: string, lockWaitMs?: number): Promise<void>;
   /** SQLite's backup is the whole file, state tables included; dumps leave them out. */
   readonly backupIncludesStateTables: boolean;
   /** File extension of backups. */

@@ -31,6 +31,30 @@ export function toolVersion(path: string, pattern: RegExp): { text: string; majo
 export const RESTORE_HINT = 'see the message above';
 
 /**
+ * A restore tool's failure, said with what it left: pg_restore's one transaction rolled back, or
+ * (a MySQL/MariaDB dump, each statement committed by itself) the tables before the failing line
+ * replaced and the others not. A lock wait that ran out (an application's open transaction on a
+ * table the restore replaces) says so and where to look.
+ */
+export function restoreFailed(error: unknown, how: { readonly oneTransaction: boolean; readonly product: string; readonly lockWaitMs?: number; readonly sessions: string; readonly cancelledBehind?: string }): unknown {
+  if (!(error instanceof BackupToolError)) return error;
+  const lock = how.cancelledBehind !== undefined || /lock timeout|lock wait timeout|\b1205\b/i.test(error.message);
+  const line = /\bat line (\d+)/.exec(error.message)?.[1];
+  const left = how.oneTransaction
+    ? 'it ran in one transaction, so it was rolled back: the database is as it was before the restore'
+    : `each statement of the dump commits by itself on ${how.product}: the tables ${line ? `before line ${line}` : 'it reached'} were replaced by the backup's, the others were not restored — the database is now part backup, part as it was`;
+  const limit = `${Math.max(1, Math.round((how.lockWaitMs ?? 0) / 1000))} s`;
+  const waited = lock && !how.cancelledBehind ? ` (another session held a lock on a table it replaces longer than ${limit})` : '';
+  // Cancelled by the watch: the cause first, with the statement the tool names (`Command was: DROP TABLE …`).
+  const command = /Command was: ([^\n]*?);?\s*$/.exec(error.message)?.[1];
+  const said = how.cancelledBehind
+    ? `${error.message.split(' ')[0]} waited ${limit} for a lock on a table it replaces${command ? ` (${command})` : ''}, held by ${how.cancelledBehind}, and was cancelled`
+    : error.message.replace(/;\s*$/, '');
+  const again = how.oneTransaction ? 'run restore again' : 'run restore again: it replaces every table of the backup again';
+  return new BackupToolError(`${said}; ${left}${waited}`, lock ? `end that session (${how.sessions}: an application's open transaction?) or wait for it, then ${again}; "locks": {"timeout": <seconds>} in migrate-tui.config.json sets the wait` : how.oneTransaction ? RESTORE_HINT : `fix the cause, then ${again}`, { ...error.meta, rolledBack: how.oneTransaction, lockTimeout: lock, ...(line ? { line: Number(line) } : {}) });
+}
+
+/**
  * Runs a dump or restore tool; secrets go in `env` or files, never in arguments. `hint`: the way
  * on when it fails (a dump's names --no-backup; a restore has no such flag).
  */
@@ -41,6 +65,6 @@ export async function runTool(path: string, args: readonly string[], options: { 
     child.stderr!.on('data', (d) => (stderr += String(d)));
     if (options.stdinFile) createReadStream(options.stdinFile).pipe(child.stdin!);
     child.on('error', (e) => reject(new BackupToolError(`cannot run ${path}: ${e.message}`, 'check the tool is installed')));
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new BackupToolError(`${path.split('/').pop()} failed (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' ')}`, options.hint ?? 'see the message above; --no-backup skips the backup'))));
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new BackupToolError(`${path.split('/').pop()} failed (exit ${code}): ${stderr.trim().split('\n').filter((l) => !/^-+$/.test(l.trim())).slice(-3).join(' ')}`, options.hint ?? 'see the message above; --no-backup skips the backup'))));
   });
 }

@@ -1,6 +1,6 @@
 import type mysql from 'mysql2/promise';
 import { ConnectWatch, tcpPeer } from './connect-guard.js';
-import { RESTORE_HINT, runTool } from './dump-tools.js';
+import { RESTORE_HINT, restoreFailed, runTool } from './dump-tools.js';
 import { mysqlTool } from './mysql-tools.js';
 import { LockTimeoutError } from './dialect-errors.js';
 import { goneClientPort, mysqlOrphanNote } from './orphan-session.js';
@@ -262,18 +262,17 @@ export class MysqlAdapter implements DatabaseAdapter {
   async backup(file: string, excludeTables: readonly string[]): Promise<void> {
     const { path } = this.checkedTool('dump');
     const { args, env } = this.toolConnection();
-    await runTool(
-      path,
-      [...args, '--single-transaction', '--routines', '--triggers', '--add-drop-table', '--skip-lock-tables', ...excludeTables.map((t) => `--ignore-table=${this.databaseName}.${t}`), `--result-file=${file}`, this.databaseName],
-      { env },
-    );
+    const ignore = excludeTables.map((t) => `--ignore-table=${this.databaseName}.${t}`);
+    await runTool(path, [...args, '--single-transaction', '--routines', '--triggers', '--add-drop-table', '--skip-lock-tables', ...ignore, `--result-file=${file}`, this.databaseName], { env });
   }
 
-  async restore(file: string): Promise<void> {
+  async restore(file: string, lockWaitMs?: number): Promise<void> {
     const { path } = this.checkedTool('client', true);
     const { args, env } = this.toolConnection();
-    // The dump's rows must commit whatever autocommit the server gives a new session.
-    await runTool(path, [...args, '--init-command=SET SESSION autocommit = 1', this.databaseName], { stdinFile: file, env, hint: RESTORE_HINT });
+    // Rows commit whatever autocommit a new session gets; a table an application holds open ends it after the lock wait, not a day.
+    const wait = lockWaitMs ? `, SESSION lock_wait_timeout = ${Math.max(1, Math.ceil(lockWaitMs / 1000))}` : '';
+    const failed = { oneTransaction: false, product: this.syntax.name === 'mariadb' ? 'MariaDB' : 'MySQL', sessions: 'SHOW PROCESSLIST', ...(lockWaitMs ? { lockWaitMs } : {}) };
+    await runTool(path, [...args, `--init-command=SET SESSION autocommit = 1${wait}`, this.databaseName], { stdinFile: file, env, hint: RESTORE_HINT }).catch((e: unknown) => Promise.reject(restoreFailed(e, failed)));
   }
 
   /** `db.table` looks in that database (MySQL's schemas are databases); a bare name in the connected one. */

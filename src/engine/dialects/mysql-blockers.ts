@@ -7,7 +7,8 @@ import type { BlockingSession } from './adapter.js';
  *   'metadata_lock_info'`): the sessions holding a metadata lock on a table the waiting
  *   connection has locked or names in its statement. Exact, LOCK TABLES included.
  * - Otherwise: the sessions with an open InnoDB transaction (information_schema.INNODB_TRX),
- *   the usual holders of a metadata lock — those using the same database, else all; said
+ *   the usual holders of a metadata lock — those using the same database, else those using
+ *   none (never those busy in another database); said
  *   as "open transaction", since the server cannot tell which of them holds it (a LOCK
  *   TABLES without a transaction is not seen).
  */
@@ -55,9 +56,10 @@ export async function mysqlBlockers(query: Query, waiting: number): Promise<Bloc
     `SELECT ${PROCESS}, t.trx_started AS trx_started FROM information_schema.INNODB_TRX t JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id WHERE p.ID <> ? AND p.ID <> CONNECTION_ID() ORDER BY t.trx_started, p.ID`,
     [waiting],
   );
-  // Those using the same database first: the others are named only when none is.
+  // Those using the same database, else those using none (qualified names reach any): a session
+  // busy in another database is not named (on a server with many, it named the wrong one).
   const near = rows.filter((r) => r.db !== null && r.db === state?.db);
-  return (near.length > 0 ? near : rows).map((r) => session(r, `${describe(r)}, open transaction${r.trx_started ? ` since ${String(r.trx_started)}` : ''}`, null));
+  return (near.length > 0 ? near : rows.filter((r) => r.db === null)).map((r) => session(r, `${describe(r)}, open transaction${r.trx_started ? ` since ${String(r.trx_started)}` : ''}`, null));
 }
 
 const describe = (r: Row) => `${r.command}${r.state ? ` ${r.state}` : ''} for ${r.time} s`;

@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import type postgres from 'postgres';
 import { ConnectWatch, tcpPeer } from './connect-guard.js';
-import { BackupToolError, findExecutable, RESTORE_HINT, runTool, toolVersion } from './dump-tools.js';
+import { BackupToolError, findExecutable, RESTORE_HINT, restoreFailed, runTool, toolVersion } from './dump-tools.js';
+import { describeBlockers } from './describe-blockers.js';
 import { LockTimeoutError } from './dialect-errors.js';
 import { gonePid, orphanNote } from './orphan-session.js';
 import { qualifiedName } from './dialect.js';
@@ -39,7 +40,8 @@ export function inlineValues(text: string, params: readonly unknown[]): string {
 const SINCE_BEGIN = 'pg_catalog.statement_timestamp() - pg_catalog.now()';
 export const POSTGRES_STEP_TIMING: ServerTiming = {
   finishedAt: (startedAt) => new SqlExpression(`pg_catalog.to_char((${inlineValues('?', [startedAt])}::timestamptz + (${SINCE_BEGIN})) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`),
-  durationMs: new SqlExpression(`(extract(epoch FROM ${SINCE_BEGIN}) * 1000)::integer`),
+  // Truncated to the millisecond, as to_char's MS truncates the finish time: finished_at − started_at is exactly the duration (::integer rounded it, 1 ms more about half the time).
+  durationMs: new SqlExpression(`pg_catalog.floor(extract(epoch FROM ${SINCE_BEGIN}) * 1000)::integer`),
 };
 
 /** A statement that may change the session's client encoding (SET client_encoding / NAMES, RESET, set_config). */
@@ -140,7 +142,12 @@ export class PostgresAdapter implements DatabaseAdapter {
   }
 
   /** pg_blocking_pids of this connection's backend, asked from a second short-lived connection (this one is waiting). */
-  async blockingSessions(): Promise<BlockingSession[]> {
+  blockingSessions(): Promise<BlockingSession[]> {
+    return this.blockingSessionsOf(this.backendPid);
+  }
+
+  /** Who backend `pid` waits for, asked from a second short-lived connection (this one may be the one waiting). */
+  private async blockingSessionsOf(pid: number): Promise<BlockingSession[]> {
     const other = pg!(this.url, { max: 1, onnotice: () => {}, fetch_types: false, connect_timeout: 5, idle_timeout: 0, connection: { application_name: 'migrate-tui lock check' } });
     try {
       // The sessions it waits for, and theirs in turn: an ALTER queued for the lock is what a read waits behind, and
@@ -150,7 +157,7 @@ export class PostgresAdapter implements DatabaseAdapter {
          SELECT a.pid, a.application_name AS app, a.state, a.query_start AS started, left(a.query, 120) AS query,
                 CASE WHEN a.pid IN (SELECT pid FROM direct) THEN array_to_string(pg_blocking_pids(a.pid), ',') END AS behind
            FROM pg_stat_activity a WHERE a.pid IN (SELECT pid FROM direct UNION SELECT pid FROM second) ORDER BY a.pid IN (SELECT pid FROM direct) DESC, a.pid`,
-        [this.backendPid],
+        [pid],
       );
       return rows.map((r) => ({ pid: r.pid, application: r.app, state: r.state, queryStart: r.started ? new Date(r.started).toISOString() : null, query: r.query, ...(r.behind ? { waitsFor: r.behind.split(',').map(Number) } : {}) }));
     } finally {
@@ -396,19 +403,70 @@ export class PostgresAdapter implements DatabaseAdapter {
     return `pg_restore ${tool.version}`;
   }
 
-  async backup(file: string, excludeTables: readonly string[]): Promise<void> {
+  async backup(file: string, excludeTables: readonly string[], lockWaitMs?: number): Promise<void> {
     const { path } = await this.checkedTool('pg_dump');
     const { args, env } = this.toolConnection();
     const exclude = excludeTables.flatMap((t) => ['--exclude-table', qualifiedName(t, postgresSyntax.quoteIdentifier)]);
+    const wait = lockWaitMs ? [`--lock-wait-timeout=${Math.max(1, Math.round(lockWaitMs))}`] : [];
     // --encoding: else the dump takes the session's default client_encoding (postgresql.conf, the
     // role or database), and a LATIN1 one failed the backup on any text outside Latin-1.
-    await runTool(path, ['--format=custom', '--encoding=UTF8', '--no-owner', '--no-privileges', ...exclude, '--file', file, ...args], { env });
+    await runTool(path, ['--format=custom', '--encoding=UTF8', '--no-owner', '--no-privileges', ...wait, ...exclude, '--file', file, ...args], { env }).catch((error: unknown) => {
+      // --lock-wait-timeout gives up through a statement timeout on its LOCK TABLE: said as the lock wait it is.
+      const locked = error instanceof BackupToolError ? /statement timeout.*Query was: LOCK TABLE (\S+)/.exec(error.message) : null;
+      if (!locked) throw error;
+      throw new BackupToolError(`pg_dump waited ${Math.round(lockWaitMs! / 100) / 10} s for a lock on ${locked[1]} and gave up: another session holds it (an ALTER or a LOCK TABLE in progress?); no backup was written`, 'run it again when that session has finished (pg_stat_activity), or pass --no-backup to go on without a backup', { ...(error as BackupToolError).meta, lockTimeout: true });
+    });
   }
 
-  async restore(file: string): Promise<void> {
+  async restore(file: string, lockWaitMs?: number): Promise<void> {
     const { path } = await this.checkedTool('pg_restore');
     const { args, env } = this.toolConnection();
-    await runTool(path, ['--clean', '--if-exists', '--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error', ...args, file], { env, hint: RESTORE_HINT });
+    // pg_restore sets lock_timeout = 0 itself (the archive's preamble): its wait is watched from
+    // here instead, and a wait past the limit is cancelled (one transaction: rolled back).
+    const app = `migrate-tui restore ${process.pid}`;
+    const watch = lockWaitMs ? this.watchLockWait(app, lockWaitMs) : null;
+    try {
+      await runTool(path, ['--clean', '--if-exists', '--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error', ...args, file], { env: { ...env, PGAPPNAME: app }, hint: RESTORE_HINT });
+    } catch (error) {
+      const cancelled = (await watch?.stop()) ?? null;
+      throw restoreFailed(error, { oneTransaction: true, product: 'PostgreSQL', sessions: 'pg_stat_activity', ...(lockWaitMs ? { lockWaitMs } : {}), ...(cancelled ? { cancelledBehind: describeBlockers(cancelled) } : {}) });
+    } finally {
+      await watch?.stop();
+    }
+  }
+
+  /**
+   * Watches the backend with application name `app` (a tool's): when it has waited for a lock
+   * for `waitMs`, its holders are read and its statement cancelled. `stop()` ends the watch and
+   * says whom it was cancelled behind (null: not cancelled).
+   */
+  private watchLockWait(app: string, waitMs: number): { stop(): Promise<BlockingSession[] | null> } {
+    let since: number | null = null;
+    let cancelled: BlockingSession[] | null = null;
+    let running = true;
+    let timer: NodeJS.Timeout | null = null;
+    let looking: Promise<void> = Promise.resolve();
+    const look = async () => {
+      const [row] = await this.query<{ pid: number; waiting: boolean }>("SELECT pid, wait_event_type = 'Lock' AS waiting FROM pg_catalog.pg_stat_activity WHERE application_name = ? LIMIT 1", [app]);
+      since = row?.waiting ? (since ?? Date.now()) : null;
+      if (row && since !== null && Date.now() - since >= waitMs) {
+        cancelled = await this.blockingSessionsOf(row.pid);
+        await this.query('SELECT pg_catalog.pg_cancel_backend(?)', [row.pid]);
+        running = false;
+      }
+    };
+    const next = () => {
+      if (running) timer = setTimeout(() => (looking = look().catch(() => undefined).then(next)), 250);
+    };
+    next();
+    return {
+      stop: async () => {
+        running = false;
+        if (timer) clearTimeout(timer);
+        await looking;
+        return cancelled;
+      },
+    };
   }
 
   async relaxDurability(): Promise<void> {

@@ -45,6 +45,8 @@ export interface LoadRequest {
   /** How long a statement may wait for a lock (PostgreSQL lock_timeout, MySQL lock_wait_timeout, SQLite's busy timeout). */
   readonly lockWaitMs: number;
   readonly signal?: AbortSignal;
+  /** The file's statements and their lines, as migrate-tui splits them: a loader that runs the file through the driver (SQLite) runs them one by one, so a failure names its line. */
+  readonly statements?: (text: string) => ReadonlyArray<{ readonly sql: string; readonly line: number }> | null;
 }
 
 /**
@@ -216,12 +218,22 @@ const sqliteLoader: SchemaLoader = {
   async run(db, _target, _client, request) {
     // The `/* name(columns) */` line the sqlite3 shell's .schema (and dump) prints after a view or virtual table: run
     // with the statement, SQLite keeps it in the stored text, and the next dump printed it twice (sqlite3 itself does).
-    const text = readFileSync(request.file, 'utf8').replace(/\n\/\* [^\n]*\([^\n]*\) \*\/;$/gm, ';');
+    const text = readFileSync(request.file, 'utf8');
+    const statements = request.statements?.(text) ?? null;
     await db.execute(`PRAGMA busy_timeout = ${Math.max(1, Math.round(request.lockWaitMs))}`);
     // A file with its own transaction (the sqlite3 shell's .dump: BEGIN TRANSACTION; … COMMIT;) runs in that one.
     if (!/^\s*BEGIN(\s+(DEFERRED|IMMEDIATE|EXCLUSIVE))?(\s+TRANSACTION)?\s*;/im.test(text)) await db.execute('BEGIN IMMEDIATE');
+    let line: number | null = null;
     try {
-      await db.execute(text);
+      if (statements === null) await db.execute(text.replace(/\n\/\* [^\n]*\([^\n]*\) \*\/;$/gm, ';'));
+      // One by one (the driver does not say which statement of a text failed), each at its line.
+      else {
+        for (const statement of statements) {
+          line = statement.line;
+          await db.execute(statement.sql.replace(/\n\/\* [^\n]*\([^\n]*\) \*\/$/, ''));
+        }
+      }
+      line = null;
       // The adapter takes a COMMIT with no transaction open (the file committed its own) as the no-op it is elsewhere.
       await db.execute('COMMIT');
       return { failure: null, warnings: [] };
@@ -231,7 +243,7 @@ const sqliteLoader: SchemaLoader = {
         () => true,
         () => false,
       );
-      return { failure: { message: error instanceof Error ? error.message : String(error), line: null, rolledBack, cancelled: false }, warnings: [] };
+      return { failure: { message: error instanceof Error ? error.message : String(error), line, rolledBack, cancelled: false }, warnings: [] };
     }
   },
   objects: (db) => db.query<DatabaseObject>(`SELECT type AS kind, name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'`),

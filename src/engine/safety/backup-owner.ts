@@ -1,3 +1,4 @@
+import { PlanError } from '../errors.js';
 import { BackupError, type BackupManifest } from './backups.js';
 
 /**
@@ -63,4 +64,16 @@ export function checkRestoreTarget(manifest: BackupManifest, connected: Database
     'check --url; to replace the data of the connected database with this backup anyway, pass --into-other-database',
     { backupDatabase: origin, connectedDatabase: connected },
   );
+}
+
+/**
+ * Whether a backup may be restored into the connected database: one of the same kind (MySQL and
+ * MariaDB are one), and the database it was taken from unless `intoOtherDatabase`. A SQLite
+ * database is named by its URL alone, so this is checked before its file is created.
+ */
+export function checkRestoreFits(manifest: BackupManifest, connected: DatabaseIdentity, intoOtherDatabase: boolean): void {
+  if (family(manifest.dialect) !== family(connected.dialect)) {
+    throw new PlanError('wrong-dialect', `${manifest.file} is a ${manifest.dialect} backup; this database is ${connected.dialect}`, 'restore it into a database of the same kind');
+  }
+  checkRestoreTarget(manifest, connected, intoOtherDatabase);
 }

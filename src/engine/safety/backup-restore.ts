@@ -1,11 +1,11 @@
 import { rmSync } from 'node:fs';
-import { PlanError } from '../errors.js';
 import { ReadOnlyDatabaseError } from '../dialects/dialect-errors.js';
 import { stateTableList } from '../state-tables.js';
 import { recordAppliedSet } from '../run/record.js';
+import { readWaitMs } from '../run/bounded-read.js';
 import type { StepRunner } from '../run/runner.js';
 import type { RunResult } from '../run/steps.js';
-import { checkRestoreTarget } from './backup-owner.js';
+import { checkRestoreFits } from './backup-owner.js';
 import { backupPath, finishBackup, prepareBackupFile, type BackupDirtyStep, type BackupManifest } from './backups.js';
 import type { DatabaseState } from '../run/database-state.js';
 import type { LogRow } from '../run/state-store.js';
@@ -37,7 +37,7 @@ export async function backup(runner: StepRunner, options: BackupOptions): Promis
   const file = prepareBackupFile(options.out ?? backupPath(options.dir, db.databaseName, state.versionRows, db.backupExtension), options.out !== undefined && options.exact === true);
   const exclude = stateTableList(runner.options.tables);
   try {
-    await db.backup(file, exclude);
+    await db.backup(file, exclude, readWaitMs(runner.options.lockLimits));
   } catch (error) {
     rmSync(file, { force: true });
     throw error;
@@ -65,14 +65,11 @@ export async function backup(runner: StepRunner, options: BackupOptions): Promis
  */
 export async function restore(runner: StepRunner, manifest: BackupManifest, options: { intoOtherDatabase?: boolean } = {}): Promise<RunResult> {
   const { db, project } = runner;
-  if (manifest.dialect !== db.syntax.name && !(manifest.dialect.startsWith('m') && db.syntax.name.startsWith('m'))) {
-    throw new PlanError('wrong-dialect', `${manifest.file} is a ${manifest.dialect} backup; this database is ${db.syntax.name}`, 'restore it into a database of the same kind');
-  }
-  checkRestoreTarget(manifest, { display: db.display, databaseName: db.databaseName, dialect: db.syntax.name }, options.intoOtherDatabase === true);
+  checkRestoreFits(manifest, { display: db.display, databaseName: db.databaseName, dialect: db.syntax.name }, options.intoOtherDatabase === true);
   await db.restoreTool();
   return runner.locked(async (before) => {
     const newer = manifest.includesStateTables ? before.log.filter((row) => row.id > manifest.logMaxId) : [];
-    await db.restore(manifest.file);
+    await db.restore(manifest.file, readWaitMs(runner.options.lockLimits));
     if (manifest.includesStateTables) {
       await runner.store.ensure();
       for (const { id: _id, ...row } of newer) await runner.store.insertLog(row);

@@ -40,6 +40,23 @@ export interface BackupDirtyStep {
   readonly statementsTotal: number;
 }
 
+/** A list line's mark for a backup taken during an unfinished step (restoring it marks the step unfinished again); '' for others. */
+export function unfinishedMark(b: Pick<BackupManifest, 'dirty'>): string {
+  const d = b.dirty;
+  return d ? `  DIRTY: taken during the unfinished ${d.direction} of ${d.revision} (${d.status === 'started' ? `the log recorded ${d.statementsDone} of ${d.statementsTotal} statements as done, and no outcome` : `${d.statementsDone} of ${d.statementsTotal} statements`})` : '';
+}
+
+/**
+ * How far the unfinished step of a backup had got, for a restore's confirmation: `2 of 3
+ * statements had run`; with no outcome recorded (a killed run, or one whose writes to the log
+ * met a lock) the log's count is all that is known, and more may have run.
+ */
+export function unfinishedProgress(d: NonNullable<BackupManifest['dirty']>): string {
+  return d.status === 'started'
+    ? `the log recorded ${d.statementsDone} of ${d.statementsTotal} statements as done, and no outcome: statement ${d.statementsDone + 1} or more may have run too`
+    : `${d.statementsDone} of ${d.statementsTotal} statements had run`;
+}
+
 export class BackupError extends MigrateTuiError {}
 
 export const DEFAULT_BACKUP_DIR = 'backups';

@@ -4,6 +4,7 @@ import { MigrateTuiError } from '../errors.js';
 import type { DatabaseAdapter } from '../dialects/adapter.js';
 import { SCHEMA_LOADERS, type DatabaseObject } from '../dialects/schema-load-tools.js';
 import { boundedRead } from '../run/bounded-read.js';
+import { splitStatements } from '../files/index.js';
 
 /** The schema file is missing, a folder, or cannot be read (exit 1). */
 export class SchemaFileError extends MigrateTuiError {}
@@ -79,7 +80,12 @@ export async function prepareSchemaLoad(db: DatabaseAdapter, target: ConnectionT
     oneTransaction: loader.oneTransaction,
     occupied,
     async load(signal) {
-      const outcome = await loader.run(db, target, client, { file, lockWaitMs: options.lockWaitMs, ...(signal ? { signal } : {}) });
+      // A text our splitter cannot read whole (an unterminated quote) runs as one, as before, naming no line.
+      const statements = (text: string) => {
+        const split = splitStatements(text.split(/\r?\n/), db.syntax.splitter);
+        return split.problems.length === 0 ? split.statements : null;
+      };
+      const outcome = await loader.run(db, target, client, { file, lockWaitMs: options.lockWaitMs, statements, ...(signal ? { signal } : {}) });
       const failure = outcome.failure;
       if (!failure) return { tool: client.label, warnings: outcome.warnings };
       const after = await objects();

@@ -1,4 +1,4 @@
-import { backupOrigin, describeDatabase, sameDatabase, type BackupManifest } from '../../engine/index.js';
+import { backupOrigin, describeDatabase, sameDatabase, unfinishedProgress, type BackupManifest } from '../../engine/index.js';
 import type { TuiContext } from '../context.js';
 import { backupsFlow } from '../flows/backups.js';
 import { confirmFlow } from '../flows/confirm.js';
@@ -50,7 +50,7 @@ const keptTables = (backup: BackupManifest): string[] => (backup.includesStateTa
 
 /** A backup taken during an unfinished step: the restore marks that step unfinished again (the database reads dirty), as the CLI says. */
 const unfinishedAgain = ({ dirty }: BackupManifest): string[] =>
-  dirty ? [`taken while the ${dirty.direction} of ${dirty.revision} was unfinished (${dirty.statementsDone} of ${dirty.statementsTotal} statements had run): the restored data has what they did, so ${dirty.revision} is marked unfinished again`] : [];
+  dirty ? [`taken while the ${dirty.direction} of ${dirty.revision} was unfinished (${unfinishedProgress(dirty)}): the restored data has what they did, so ${dirty.revision} is marked unfinished again`] : [];
 
 /** The second confirmation: the phrase names both databases. */
 function confirmOtherDatabase(ctx: TuiContext, backup: BackupManifest): void {

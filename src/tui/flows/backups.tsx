@@ -1,4 +1,4 @@
-import { describeDatabase, groupBackups, type BackupManifest, type DatabaseIdentity } from '../../engine/index.js';
+import { describeDatabase, groupBackups, unfinishedMark, type BackupManifest, type DatabaseIdentity } from '../../engine/index.js';
 import { Panel } from '../components/panel.js';
 import { listKey, type FlowModule, type FlowViewProps, type KeyOutcome, type KeyPress } from './flow.js';
 
@@ -53,7 +53,7 @@ function BackupsView({ flow, width, height, readOnly }: FlowViewProps<BackupsFlo
   for (const g of groups) {
     body.push(`${g.current ? 'this database' : 'OTHER DATABASE'}: ${describeDatabase(g.database)} — ${g.backups.length} backup${g.backups.length === 1 ? '' : 's'}`);
     for (const b of g.backups) {
-      body.push(`${index === flow.selected ? '>' : ' '} ${b.createdAt}  ${b.file.split('/').pop()}  at ${b.versionRows.join(', ') || 'base'}  ${b.size} bytes  ${b.reason}`);
+      body.push(`${index === flow.selected ? '>' : ' '} ${b.createdAt}  ${b.file.split('/').pop()}  at ${b.versionRows.join(', ') || 'base'}  ${b.size} bytes  ${b.reason}${unfinishedMark(b)}`);
       index++;
     }
     if (g.current && g.backups.length === 0) body.push('  no backups of this database yet (a downgrade takes one first)');

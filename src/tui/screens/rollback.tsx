@@ -105,8 +105,8 @@ export function RollbackScreen(props: { session: TuiSession; selected: number; w
   const k = keyOf;
   const lead = dirty
     ? [
-        ...`DIRTY: the ${dirty.direction} of ${dirty.revision} ${messages.get(dirty.revision) ?? ''} did not finish (${dirty.statementsDone} of ${dirty.statementsTotal} statements ran)${dirty.error ? `: ${dirty.error}` : ''}`.split('\n'),
-        ...(dirty.uncertain ? [`statement ${dirty.uncertain.statement} may or may not have completed (no outcome was recorded: killed, or the connection was lost)`] : []),
+        ...`DIRTY: the ${dirty.direction} of ${dirty.revision} ${messages.get(dirty.revision) ?? ''} did not finish (${dirty.uncertain ? `the log records ${dirty.statementsDone} of ${dirty.statementsTotal} statements as done` : `${dirty.statementsDone} of ${dirty.statementsTotal} statements ran`})${dirty.error ? `: ${dirty.error}` : ''}`.split('\n'),
+        ...(dirty.uncertain ? [`statement ${dirty.uncertain.statement} may or may not have completed (no outcome was recorded: killed, the connection was lost, or its writes to the log met another session's lock${dirty.uncertain.statement < dirty.statementsTotal ? ', when later ones may have run too' : ''})`] : []),
         `press ${k('resolve')} to resolve it (resume / reverse / applied / reverted); nothing can be rolled back until then`,
       ]
     : [];
