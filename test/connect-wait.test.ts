@@ -107,6 +107,26 @@ test('--wait-timeout ends the wait: exit 1 with the last error and how long it w
   t.notRegex(once.stderr, /waiting for/);
 });
 
+for (const [signal, by] of [['SIGINT', 'Ctrl-C'], ['SIGTERM', 'SIGTERM']] as const) {
+  test(`${by} while --wait waits stops it: exit 130, said (in --json too), nothing created (it killed the process silently, 143 on SIGTERM)`, async (t) => {
+    const port = await freePort();
+    const dir = makeFolder(FOLDER);
+    const waiting = start(['--url', `postgres://u:p@127.0.0.1:${port}/db`, '--wait-timeout', '60s', '--json', 'wait']);
+    await untilSaid(waiting.stderr, 'connection refused; trying again');
+    waiting.child.kill(signal);
+    t.is(await waiting.exit, 130, waiting.stderr());
+    const error = JSON.parse(waiting.stdout()).error;
+    t.is(error.code, 'cancelled');
+    t.regex(error.message, new RegExp(`stopped waiting for postgres://u:\\*\\*\\*@127\\.0\\.0\\.1:${port}/db \\(${by}\\) after \\d+\\.\\d s: it had not answered yet, and nothing was read or changed`));
+    // A run waiting for its server: the same, in text.
+    const upgrading = start(['--url', `postgres://u:p@127.0.0.1:${port}/db`, '--wait', '--dir', dir, '--yes', 'upgrade']);
+    await untilSaid(upgrading.stderr, 'connection refused; trying again');
+    upgrading.child.kill(signal);
+    t.is(await upgrading.exit, 130, upgrading.stderr());
+    t.regex(upgrading.stderr(), new RegExp(`stopped waiting for .* \\(${by}\\) after`));
+  });
+}
+
 test('what is waited out: refused, unknown host, reset, starting up, the connect timeout; not a wrong password or a missing database', (t) => {
   t.is(notUpYet({ code: 'ECONNREFUSED' }), 'connection refused');
   t.is(notUpYet({ code: 'ENOTFOUND' }), 'host name not found');

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import type { ConnectionTarget, WaitingReport } from '../../engine/index.js';
+import type { ConnectionTarget, ConnectOptions, DatabaseAdapter, WaitingReport } from '../../engine/index.js';
 import { engine } from '../engine.js';
+import { onSignals } from '../interrupt.js';
 import type { CommandResult } from '../command-result.js';
 import type { CliIo } from '../io.js';
 import type { Wiring } from '../wiring.js';
@@ -14,6 +15,17 @@ export function waitingOnStderr(io: CliIo, target: ConnectionTarget): WaitingRep
 }
 
 /**
+ * Opens the database; with --wait, says on stderr while it waits, and Ctrl-C or SIGTERM stop
+ * the wait (exit 130, said as an error: in --json too), where they killed the process silently.
+ */
+export function connectWaiting(io: CliIo, target: ConnectionTarget, lockName: string, options: ConnectOptions = {}): Promise<DatabaseAdapter> {
+  if (!target.waitMs || target.kind === 'sqlite') return engine.connectDatabase(target, lockName, options);
+  const stop = new AbortController();
+  const waiting = { ...waitingOnStderr(io, target), stop: stop.signal };
+  return onSignals((signal) => stop.abort(signal === 'SIGINT' ? 'Ctrl-C' : signal), () => engine.connectDatabase(target, lockName, { ...options, waiting }));
+}
+
+/**
  * `wait` (dbmate's): until the database accepts connections, for up to --wait-timeout (60 s),
  * then exit 0; nothing is read or written (a SQLite file must exist, as for every look).
  */
@@ -22,7 +34,7 @@ export function registerWaitCommand(program: Command, w: Wiring): void {
     const ctx = w.database(g);
     const target: ConnectionTarget = { ...ctx.target, waitMs: (g.waitSeconds ?? 60) * 1000 };
     const started = Date.now();
-    const db = await engine.connectDatabase(target, `migrate_tui:${target.databaseName}:wait`, { waiting: waitingOnStderr(w.io, target) });
+    const db = await connectWaiting(w.io, target, `migrate_tui:${target.databaseName}:wait`);
     try {
       const waitedMs = Date.now() - started;
       return { text: `${target.display} accepts connections (${db.serverVersion})\n`, json: { database: target.display, serverVersion: db.serverVersion, waitedMs } };

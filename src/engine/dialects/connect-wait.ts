@@ -1,3 +1,5 @@
+import { MigrateTuiError } from '../errors.js';
+
 /**
  * `--wait` (dbmate's flag): a server that is not up yet — a container started beside the one
  * that migrates, a database restarting — is tried again until it answers or the wait is over.
@@ -38,6 +40,15 @@ export interface WaitingReport {
   waiting(reason: string, waitMs: number): void;
   /** Said when it answered after waiting. */
   up(afterMs: number): void;
+  /** Stops the wait (Ctrl-C, SIGTERM: the CLI's); its reason names what stopped it. */
+  readonly stop?: AbortSignal;
+}
+
+/** The wait was stopped (Ctrl-C, SIGTERM) before the server answered: nothing was read or written. */
+export class WaitStoppedError extends MigrateTuiError {
+  constructor(display: string, by: string, waitedMs: number) {
+    super('cancelled', `stopped waiting for ${display} (${by}) after ${(waitedMs / 1000).toFixed(1)} s: it had not answered yet, and nothing was read or changed`, 'run it again once the server is up (--wait-timeout sets how long it waits)', { cancelled: true, by, waitedMs });
+  }
 }
 
 /** The error of the last try, said with how long it waited. */
@@ -54,24 +65,45 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * of the wait when less), trying again every 0.25 s growing to 1 s while the failure is one a
  * server coming up explains, for at most `waitMs`.
  */
-export async function openWaiting<T>(open: (connectTimeoutMs: number) => Promise<T>, waitMs: number, connectTimeoutMs: number, report: WaitingReport): Promise<T> {
+export async function openWaiting<T extends { close(): Promise<void> }>(open: (connectTimeoutMs: number) => Promise<T>, waitMs: number, connectTimeoutMs: number, report: WaitingReport, display: string): Promise<T> {
   const started = Date.now();
   const deadline = started + waitMs;
+  const stop = stopping(report.stop, () => new WaitStoppedError(display, String(report.stop?.reason ?? 'stopped'), Date.now() - started));
   let said: string | null = null;
-  for (let pause = 250; ; pause = Math.min(1000, pause * 2)) {
-    try {
-      const opened = await open(Math.max(1000, Math.min(connectTimeoutMs, deadline - Date.now())));
-      if (said !== null) report.up(Date.now() - started);
-      return opened;
-    } catch (error) {
-      const reason = notUpYet(error);
-      if (reason === null) throw error;
-      const left = deadline - Date.now();
-      // A peer that does not answer costs a try its whole connect timeout: one that would be cut short is not started.
-      if (left <= 0 || (reason === 'no answer within the connect timeout' && left < connectTimeoutMs)) throw gaveUp(error, Date.now() - started, waitMs);
-      if (reason !== said) report.waiting(reason, waitMs);
-      said = reason;
-      await sleep(Math.min(pause, left));
+  try {
+    for (let pause = 250; ; pause = Math.min(1000, pause * 2)) {
+      try {
+        const trying = open(Math.max(1000, Math.min(connectTimeoutMs, deadline - Date.now())));
+        // A try that opens after the wait was stopped is closed, not left holding the process.
+        trying.then((late) => (report.stop?.aborted ? late.close() : undefined), () => undefined).catch(() => undefined);
+        const opened = await Promise.race([trying, stop.promise]);
+        if (said !== null) report.up(Date.now() - started);
+        return opened;
+      } catch (error) {
+        if (error instanceof WaitStoppedError) throw error;
+        const reason = notUpYet(error);
+        if (reason === null) throw error;
+        const left = deadline - Date.now();
+        // A peer that does not answer costs a try its whole connect timeout: one that would be cut short is not started.
+        if (left <= 0 || (reason === 'no answer within the connect timeout' && left < connectTimeoutMs)) throw gaveUp(error, Date.now() - started, waitMs);
+        if (reason !== said) report.waiting(reason, waitMs);
+        said = reason;
+        await Promise.race([sleep(Math.min(pause, left)), stop.promise]);
+      }
     }
+  } finally {
+    stop.end();
   }
+}
+
+/** A promise that rejects with `error()` once `signal` aborts (never without one); `end()` stops listening. */
+function stopping(signal: AbortSignal | undefined, error: () => Error): { promise: Promise<never>; end(): void } {
+  let onAbort = () => undefined as void;
+  const promise = new Promise<never>((_, reject) => {
+    onAbort = () => reject(error());
+  });
+  promise.catch(() => undefined);
+  if (signal?.aborted) onAbort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  return { promise, end: () => signal?.removeEventListener('abort', onAbort) };
 }

@@ -104,7 +104,7 @@ export async function connectDatabase(target: ConnectionTarget, lockName: string
     const open = (t: ConnectionTarget) => OPENERS[target.kind](t, lockName, options);
     if (!target.waitMs || target.kind === 'sqlite') return await open(target);
     const timeout = target.connectTimeoutMs ?? 10_000;
-    return await openWaiting((connectTimeoutMs) => open({ ...target, connectTimeoutMs }), target.waitMs, timeout, options.waiting ?? { waiting: () => undefined, up: () => undefined });
+    return await openWaiting((connectTimeoutMs) => open({ ...target, connectTimeoutMs }), target.waitMs, timeout, options.waiting ?? { waiting: () => undefined, up: () => undefined }, target.display);
   } catch (error) {
     if (error instanceof MigrateTuiError) throw error;
     const reason = (error as { message?: string; code?: string }).message || (error as { code?: string }).code || String(error);
