@@ -381,7 +381,9 @@ test('a killed run (a statement may or may not have completed): R offers resumin
     await s.waitFor('reloaded files and database state');
     await s.press('R');
     const choices = await s.waitFor(/e {2}resume after statement 2 \(its change is already in the database\)/);
-    t.regex(choices, /r {2}resume: run the 1 statement\(s\) that did not run \(statement 2 again\)/);
+    t.regex(choices, /r {2}resume: run the 1 statement\(s\) the log does not record as done \(statement 2 again\)/);
+    t.regex(choices, /the log records 1 of 2 statements as done, and no outcome: statement 2 may or may not have/);
+    t.notRegex(choices, /1 of 2 statements ran/);
     await s.press('r');
     const again = await s.waitFor(/warning: statement 2 may or may not have completed \(no outcome was recorded\): this resume runs it \│\n│  again/);
     t.regex(again, /if its change is already in the database: esc, then e \(resume after statement 2\)/);
@@ -392,6 +394,39 @@ test('a killed run (a statement may or may not have completed): R offers resumin
     await s.press('e');
     const after = await s.waitFor(/Resolve 1 \(resume at statement 3\) on screen\.sqlite\?/);
     t.notRegex(after, /runs it again/);
+    await s.press('y');
+    await s.waitFor(/resolve 1 \(resume\): done/);
+    const status = JSON.parse((await cli(['--url', s.url, '--dir', s.dir, 'status', '--json'])).stdout);
+    t.is(status.dirty, null);
+    t.deepEqual(status.applied, ['1']);
+  } finally {
+    await s.close();
+  }
+});
+
+test('a run whose log writes met a lock (statements 1–2 ran, the log records none): R says what the log records, not "0 of 3 statements ran", and n resumes at the statement its failure named', async (t) => {
+  const dir = makeFolder({ '1_a.up.sql': '-- migrate:transaction off\nCREATE TABLE a (id INTEGER);\nCREATE TABLE b (id INTEGER);\nCREATE TABLE c (id INTEGER);\n', '1_a.down.sql': 'DROP TABLE c;\nDROP TABLE b;\nDROP TABLE a;\n' });
+  const s = await openScreen({ migrations: dir });
+  try {
+    t.is((await cli(['--url', s.url, '--dir', s.dir, '--yes', 'upgrade'])).code, 0);
+    // What such a run leaves: statements 1–2 ran, its log row still 'started' with none counted, no version row.
+    const db = new Database(join(s.work, 'screen.sqlite'));
+    db.exec("DROP TABLE c; DELETE FROM migrate_tui_version; UPDATE migrate_tui_log SET status = 'started', statements_done = 0, finished_at = NULL, duration_ms = NULL");
+    db.close();
+    await s.press('r');
+    await s.waitFor('reloaded files and database state');
+    await s.press('R');
+    const choices = await s.waitFor(/n {2}resume at a statement you name \(statement 3: the ones before it are already in the database\)/);
+    t.regex(choices, /the log records 0 of 3 statements as done, and no outcome: statement 1 may or may not have/);
+    t.notRegex(choices, /0 of 3 statements ran/);
+    await s.press('n');
+    await s.waitFor(/Resume 1 at statement/);
+    await s.press('x', KEYS.enter);
+    await s.waitFor(/not a statement number: 'x' \(3\)/);
+    await s.press(KEYS.backspace, '3', KEYS.enter);
+    const preview = await s.waitFor(/Resolve 1 \(resume at statement 3\) on screen\.sqlite\?/);
+    t.regex(preview, /statements 1–2 are taken as completed \(the resume[\s│]+starts at statement 3\) and do not run/);
+    t.notRegex(preview, /--[a-z]/, 'no CLI flag on a TUI screen');
     await s.press('y');
     await s.waitFor(/resolve 1 \(resume\): done/);
     const status = JSON.parse((await cli(['--url', s.url, '--dir', s.dir, 'status', '--json'])).stdout);

@@ -74,7 +74,7 @@ const BINDINGS = [
  * The keys of resolve's choices (after R): each option's own key in its chooser, and what the
  * TUI's hints name instead of the CLI's `resolve --resume|--reverse|--applied|--reverted`.
  */
-export const RESOLVE_CHOICE_KEYS = { resume: 'r', resumeAfter: 'e', reverse: 'v', applied: 'a', reverted: 'x', fromFile: 'f', fromLog: 'l' } as const;
+export const RESOLVE_CHOICE_KEYS = { resume: 'r', resumeAfter: 'e', resumeAt: 'n', reverse: 'v', applied: 'a', reverted: 'x', fromFile: 'f', fromLog: 'l' } as const;
 
 /** The registry, in priority order. */
 export const KEYMAP: readonly KeyBinding[] = BINDINGS;

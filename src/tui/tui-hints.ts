@@ -20,10 +20,12 @@ export function tuiHint(error: unknown, place: CommandPlace = { url: false }): s
 }
 
 function keyHint(error: unknown): string | undefined {
-  const e = error as { code?: string; hint?: string; meta?: { state?: string; statement?: number; statements?: number; choose?: string; records?: unknown } } | null;
+  const e = error as { code?: string; hint?: string; meta?: { state?: string; statement?: number; statements?: number; choose?: string; records?: unknown; kept?: number; bookkeeping?: boolean; unmarked?: { recorded: number }; ranInOwnTransaction?: unknown } } | null;
   if (!e) return undefined;
   const R = resolveKey();
   const dirtyRun = e.code === 'migration-failed' && e.meta?.state === 'dirty' && (e.meta.statement ?? 0) <= (e.meta.statements ?? 0);
+  const logLagged = lockedLogHint(e.meta, R);
+  if (e.code === 'migration-failed' && logLagged) return logLagged;
   if (dirtyRun) return `fix the cause, then press ${R} (resolve): resume runs the rest, reverse undoes it, applied / reverted record what you finished or undid by hand`;
   switch (e.code) {
     case 'dirty':
@@ -56,6 +58,23 @@ function keyHint(error: unknown): string | undefined {
 }
 
 const stampKey = (): string => keyOf('stamp');
+
+/**
+ * A step whose writes to the log met another session's lock: the log counts fewer statements
+ * than ran, so resume's default (r) would run completed ones again; the key that starts where
+ * the failure says (the CLI's `--resume-at`), or applied when every statement ran.
+ */
+function lockedLogHint(meta: { state?: string; statement?: number; statements?: number; kept?: number; bookkeeping?: boolean; unmarked?: { recorded: number }; ranInOwnTransaction?: unknown } | undefined, R: string): string | undefined {
+  if (!meta || meta.state !== 'dirty' || meta.ranInOwnTransaction || meta.kept === undefined) return undefined;
+  const finished = (meta.statement ?? 0) > (meta.statements ?? 0);
+  if (finished && meta.bookkeeping) return `every statement ran, and only migrate-tui's record of it failed: once that session has finished, press ${R} and ${K.applied} (applied)`;
+  const recorded = meta.unmarked?.recorded;
+  if (finished || recorded === undefined || recorded >= meta.kept) return undefined;
+  const at = meta.kept + 1;
+  return at === recorded + 2
+    ? `once that session has finished, press ${R}, then ${K.resumeAfter} (resume after statement ${meta.kept}: it completed, though the log does not record it)`
+    : `once that session has finished, press ${R}, then ${K.resumeAt} and type ${at} (resume at statement ${at}: statements 1–${meta.kept} completed, though the log records ${recorded === 0 ? 'none' : `only ${recorded}`})`;
+}
 
 /**
  * The status bar's words on first contact with a database another tool migrated; null otherwise.

@@ -14,7 +14,7 @@ import { errorJson, errorLines } from '../error-text.js';
 import { announceBackup, backupQuestion, takeBackup, type BackupChoice } from './backup-first.js';
 import { coveredNote, lockText, otherToolApplied, otherToolLines, takeOverNote } from './status-lines.js';
 import { withSchemaFile } from './schema-file.js';
-import { waitingOnStderr } from './wait-command.js';
+import { connectWaiting } from './wait-command.js';
 
 /** The commands that read or set the state (init is in init.ts): status, current, stamp, resolve, seed. */
 export function registerStateCommands(program: Command, w: Wiring): void {
@@ -85,7 +85,7 @@ export function lockLimitsOf(config: ConfigFile): LockLimits {
 export async function withMigrator<T>(ctx: DatabaseContext, project: Project, work: (m: Migrator) => Promise<T>, options: ConnectOptions = {}): Promise<T> {
   const tables = stateTables(ctx.config);
   const creating = engine.creationNotice(ctx.target, options);
-  const db = await engine.connectDatabase(ctx.target, `migrate_tui:${ctx.target.databaseName}:${tables.version}`, { ...options, waiting: waitingOnStderr(ctx.io, ctx.target) });
+  const db = await connectWaiting(ctx.io, ctx.target, `migrate_tui:${ctx.target.databaseName}:${tables.version}`, options);
   if (creating) ctx.io.err(`${creating}\n`);
   try {
     const m = new engine.Migrator(project, db, { tables, toolVersion: TOOL_VERSION, lockTimeoutMs: ctx.lockTimeoutMs, lease: ctx.lease, stealStaleLock: ctx.stealStaleLock, connection: ctx.target, lockLimits: lockLimitsOf(ctx.config), ...(ctx.onEvent ? { onEvent: ctx.onEvent } : {}) });
@@ -100,7 +100,8 @@ export async function initTablesCommand(ctx: DatabaseContext, project: Project):
     await m.init();
     return {
       text: `initialised ${m.db.display} (${m.db.serverVersion}): tables ${m.store.tables.version}, ${m.store.tables.log} and ${engine.textTableName(m.store.tables)} are ready\n`,
-      json: { database: m.db.display, dialect: m.db.syntax.name, tables: m.store.tables },
+      // The tables it made, as the text names them (the lease's lock table is made only by a run that takes the lease).
+      json: { database: m.db.display, dialect: m.db.syntax.name, tables: { version: m.store.tables.version, log: m.store.tables.log, texts: engine.textTableName(m.store.tables) } },
     };
    }, WRITES);
 }
@@ -139,7 +140,7 @@ export function statusText(m: Migrator, state: DatabaseState, notCreated = false
     lines.push(
       `DIRTY:    the ${state.dirty.direction} of ${state.dirty.revision} stopped after ${state.dirty.statementsDone} of ${state.dirty.statementsTotal} statements (${state.dirty.startedAt})`,
       ...(state.dirty.uncertain
-        ? [`          no outcome was recorded (killed, still running, or the connection was lost): statement ${state.dirty.uncertain.statement} may or may not have completed — check before resuming`]
+        ? [`          no outcome was recorded (killed, still running, the connection was lost, or its log could not be written): statement ${state.dirty.uncertain.statement} may or may not have completed — check before resuming`]
         : []),
       `          resolve with: migrate-tui ${place.url ? '--url <url> ' : ''}resolve ${state.dirty.revision} --resume | --reverse | --applied | --reverted`,
     );
@@ -147,7 +148,7 @@ export function statusText(m: Migrator, state: DatabaseState, notCreated = false
   for (const g of state.gaps) lines.push(`GAP:      ${label(g.revision)} is not applied, but ${g.appliedDescendants.join(', ')} (built on it) ${g.appliedDescendants.length === 1 ? 'is' : 'are'}; upgrade --out-of-order applies it`);
   for (const x of state.missing) lines.push(`MISSING:  ${x.revision} is applied (${x.appliedAt}) but its files are gone${x.downSql !== null ? '; `downgrade` can revert it from the stored down SQL' : ''}; \`upgrade\` refuses to apply anything until its files are back or it is reverted`);
   for (const d of state.drift) lines.push(`DRIFT:    ${label(d.revision)}: the file changed since it was applied (${d.cosmetic ? 'white space or comments only' : 'the SQL differs'}); \`check\` shows the diff`);
-  lines.push(...otherToolLines(state.otherTools, place));
+  lines.push(...otherToolLines(state.otherTools, place, m.project.problems.filter(engine.isError).length));
   return lines.join('\n') + '\n';
 }
 
@@ -218,7 +219,7 @@ export async function stampCommand(ctx: DatabaseContext, project: Project, list:
   return withMigrator(ctx, project, async (m) => {
     const state = await m.readState();
     const next = m.stampedSet(state, list);
-    ctx.io.err(coveredNote(m.coveredTargets(list)) + takeOverNote(state.otherTools, list));
+    ctx.io.err(coveredNote(m.coveredTargets(list)) + takeOverNote(state.otherTools, list, engine.commandPlaceOf(ctx.target)));
     const backwards = [...state.applied].filter((id) => !next.has(id));
     if (backwards.length > 0 || state.dirty) {
       ctx.io.err(`stamp ${target} runs no SQL; it records ${backwards.length > 0 ? `${backwards.join(', ')} as NOT applied` : 'the state'}${state.dirty ? ' and clears the dirty state' : ''}\n`);
@@ -267,8 +268,11 @@ export async function seedCommand(ctx: DatabaseContext, project: Project, seedDi
     const out = finish(ctx, result, 'ran', json);
     return {
       ...out,
-      text: `ran ${result.steps.filter((s) => s.status === 'done').length} seed file${result.steps.length === 1 ? '' : 's'}, ${result.skipped.length} unchanged (skipped)\n`,
+      text: `ran ${ranCount(result)} seed file${ranCount(result) === 1 ? '' : 's'}, ${result.skipped.length} unchanged (skipped)\n`,
       json: { ...(out.json as object), skipped: result.skipped },
     };
    }, WRITES);
 }
+
+/** The seed files that ran to the end (a failed one and those after it did not). */
+const ranCount = (result: RunResult): number => result.steps.filter((s) => s.status === 'done').length;

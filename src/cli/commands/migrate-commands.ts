@@ -125,6 +125,12 @@ async function lintBeforeRun(ctx: DatabaseContext, m: Migrator, direction: 'upgr
   return lintVerdict(ctx, lint, await planLint(m, direction, target, lint, outOfOrder, state));
 }
 
+/** lintVerdict's refusal, with its findings said; nothing said when the plan passes the gate (the run says its findings). */
+function refusalOnly(ctx: DatabaseContext, lint: PlanLint, outcome: PlanLintOutcome): CommandResult | null {
+  const quiet = { ...ctx, io: { ...ctx.io, err: () => undefined } };
+  return lintVerdict(quiet, lint, outcome) ? lintVerdict(ctx, lint, outcome) : null;
+}
+
 /** The plan's lint report; or the error that stopped it, which refuses only with a gate (lintVerdict). */
 type PlanLintOutcome = { readonly report: LintReport } | { readonly error: unknown };
 
@@ -162,6 +168,13 @@ function lintVerdict(ctx: DatabaseContext, lint: PlanLint, outcome: PlanLintOutc
 }
 
 export async function upgradeCommand(ctx: DatabaseContext, project: Project, target: string, outOfOrder: boolean, json: boolean, lint: PlanLint = { gate: null, config: {} }): Promise<CommandResult> {
+  // A SQLite file the upgrade would create: the folder's errors, and a --lint gate the plan fails, refuse it before
+  // the file is made (it was left behind, empty). The gate is checked on the empty stand-in, said only if it refuses.
+  if (engine.creationNotice(ctx.target, WRITES)) {
+    engine.requireValid(project, 'sqlite', []);
+    const refused = lint.gate ? await withMigrator(ctx, project, async (m) => refusalOnly(ctx, lint, await planLint(m, 'upgrade', target, lint, outOfOrder)), { standIn: true }) : null;
+    if (refused) return refused;
+  }
   return withMigrator(ctx, project, async (m) => {
     const refused = await lintBeforeRun(ctx, m, 'upgrade', target, lint, outOfOrder);
     if (refused) return refused;

@@ -16,8 +16,10 @@ export function lockText(c: Capabilities, lease: LeaseHolder | null, holder: str
  * `OTHER:` lines on first contact (migrate-tui has no record of the database): what another
  * tool's table says, and the stamp that takes the database over, or exactly why none fits.
  */
-export function otherToolLines(records: readonly OtherToolRecord[] | undefined, place: CommandPlace): string[] {
+export function otherToolLines(records: readonly OtherToolRecord[] | undefined, place: CommandPlace, folderErrors = 0): string[] {
   const lines: string[] = [];
+  // Errors in the folder (a goose Go migration, a Flyway R__ file) refuse an upgrade first.
+  const refuses = folderErrors > 0 ? '`upgrade` refuses until then (exit 3 while the folder has errors, then exit 11)' : '`upgrade` refuses (exit 11) until then';
   for (const r of records ?? []) {
     if (!engine.recordsApplied(r)) {
       lines.push(`OTHER:    ${engine.toolName(r.tool)}'s table ${r.table} is here and records nothing applied (${r.position}); \`upgrade\` starts at the first revision`);
@@ -26,8 +28,8 @@ export function otherToolLines(records: readonly OtherToolRecord[] | undefined, 
     lines.push(`OTHER:    this database ${engine.migratedBy(r)}; migrate-tui has no record of it yet`);
     lines.push(
       r.stampTargets !== null
-        ? `          take it over with: ${engine.commandAt(`stamp ${r.stampTargets.join(' ')}`, place)} (runs no SQL); \`upgrade\` refuses (exit 11) until then`
-        : `          no stamp fits: ${engine.hintAt(r.problem ?? '', place)}; \`upgrade\` refuses (exit 11) until then`,
+        ? `          take it over with: ${engine.commandAt(`stamp ${r.stampTargets.join(' ')}`, place)} (runs no SQL); ${refuses}`
+        : `          no stamp fits: ${engine.hintAt(r.problem ?? '', place)}; ${refuses}`,
     );
     if (r.changed && r.changed.length > 0) lines.push(`          warning: ${engine.changedWords(r)}`);
   }
@@ -37,9 +39,9 @@ export function otherToolLines(records: readonly OtherToolRecord[] | undefined, 
 /** Whether first contact finds another tool's applied versions (status then says `pending` is migrate-tui's view only). */
 export const otherToolApplied = (records: readonly OtherToolRecord[] | undefined): boolean => (records ?? []).some((r) => engine.recordsApplied(r));
 
-/** What `stamp` says on first contact with a database another tool migrated (the engine's takeOverLines), one line each. */
-export function takeOverNote(records: readonly OtherToolRecord[] | undefined, targets: readonly string[]): string {
-  return engine.takeOverLines(records, targets).map((line) => `${line}\n`).join('');
+/** What `stamp` says on first contact with a database another tool migrated (the engine's takeOverLines), one line each; a command it names carries `--url <url>` when the database came from --url. */
+export function takeOverNote(records: readonly OtherToolRecord[] | undefined, targets: readonly string[], place: CommandPlace): string {
+  return engine.takeOverLines(records, targets).map((line) => `${engine.hintAt(line, place)}\n`).join('');
 }
 
 /**

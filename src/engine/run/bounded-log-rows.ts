@@ -15,16 +15,22 @@ export async function recordFailedStep(db: DatabaseAdapter, store: StateStore, l
 }
 
 /**
- * The `started` row of a step run statement by statement, under the run's session limits
- * (MariaDB: set already, no round trip of its own) or a bounded read's (PostgreSQL). A lock
- * that outlasts them: the error to return as the step's failure (nothing of it ran).
+ * A write of migrate-tui's tables by a step run statement by statement (its `started`,
+ * progress, `done` or dirty row), under the run's session limits (MariaDB: set already, no
+ * statement of its own) or a bounded read's (PostgreSQL, where such a step's own statements
+ * run without a lock limit). A lock that outlasts them: StateReadLockedError saying what was
+ * not written and what that leaves (`outcome`).
  */
-export async function recordStartedStep(db: DatabaseAdapter, store: StateStore, limits: LockLimits | undefined, tracked: TrackedSession | null, revision: string, row: NewLogRow): Promise<number | StateReadLockedError> {
+export async function boundedStepWrite<T>(db: DatabaseAdapter, store: StateStore, limits: LockLimits | undefined, tracked: TrackedSession | null, what: string, outcome: string, work: () => Promise<T>): Promise<T> {
   await tracked?.enter();
   const limited = tracked?.statements.set.some((sql) => sql.includes('lock_wait_timeout')) ?? false;
-  const reading = { now: `migrate-tui's log (${store.tables.log}) the start of ${revision}`, writes: true, limited };
+  return boundedRead(db, readWaitMs(limits), { now: `migrate-tui's log (${store.tables.log}) ${what}`, writes: outcome, limited }, work);
+}
+
+/** The `started` row of a step run statement by statement. A lock that outlasts the limit: the error to return as the step's failure (nothing of it ran). */
+export async function recordStartedStep(db: DatabaseAdapter, store: StateStore, limits: LockLimits | undefined, tracked: TrackedSession | null, revision: string, row: NewLogRow): Promise<number | StateReadLockedError> {
   try {
-    return await boundedRead(db, readWaitMs(limits), reading, () => store.insertLog(row));
+    return await boundedStepWrite(db, store, limits, tracked, `the start of ${revision}`, 'it was not written, and nothing of the step ran', () => store.insertLog(row));
   } catch (error) {
     if (error instanceof StateReadLockedError) return error;
     throw error;

@@ -4,11 +4,12 @@ import { describeBlockers, watchBlockers } from './lock-retry.js';
 
 /** A read of the state gave up on a lock another session held (status, the TUI, a run's look). */
 export class StateReadLockedError extends MigrateTuiError {
-  constructor(display: string, reading: string, waitMs: number, holders: string, verb: 'read' | 'write to' = 'read') {
+  /** `written`: a write of the state gave up, and what that leaves (else a read: nothing was read or changed). */
+  constructor(display: string, reading: string, waitMs: number, holders: string, written?: string) {
     super(
       'state-locked',
-      `could not ${verb} ${reading} on ${display}: another session holds a lock on it, and the wait passed ${waitMs / 1000} s (the lock held by ${holders}); ${verb === 'read' ? 'nothing was read or changed' : 'it was not written, and nothing of the step ran'}`,
-      'run it again when that session has finished (a migration or a table rewrite?); "locks": {"timeout": <seconds>} in migrate-tui.config.json sets how long a read waits',
+      `could not ${written === undefined ? 'read' : 'write to'} ${reading} on ${display}: another session holds a lock on it, and the wait passed ${waitMs / 1000} s (the lock held by ${holders}); ${written ?? 'nothing was read or changed'}`,
+      `run it again when that session has finished (a migration or a table rewrite?); "locks": {"timeout": <seconds>} in migrate-tui.config.json sets how long a ${written === undefined ? 'read' : 'write'} waits`,
       { reading, waitMs, holders },
     );
   }
@@ -20,8 +21,8 @@ export const readWaitMs = (limits: LockLimits | undefined): number => (limits &&
 /** What a bounded read is reading now (said if it gives up). */
 export interface Reading {
   now: string;
-  /** A write of the state (a run's `started` row), said as such if it gives up. */
-  readonly writes?: boolean;
+  /** A write of the state (a run's `started` row): what giving up on it leaves, said if it does. */
+  readonly writes?: string;
   /** The session's lock wait is bounded already (a run's MySQL/MariaDB limits): no setting of its own. */
   readonly limited?: boolean;
 }
@@ -44,12 +45,13 @@ export async function boundedRead<T>(db: DatabaseAdapter, waitMs: number, readin
     return await work();
   } catch (error) {
     const holders = watch.stop();
-    if (db.timeoutOf?.(error) === 'lock') throw new StateReadLockedError(db.display, reading.now, waitMs, describeBlockers(holders), reading.writes ? 'write to' : 'read');
+    if (db.timeoutOf?.(error) === 'lock') throw new StateReadLockedError(db.display, reading.now, waitMs, describeBlockers(holders), reading.writes);
     throw error;
   } finally {
     watch.stop();
     await setting;
-    // Queued ahead of whatever the caller sends next, as the setting was.
-    if (limit) void db.execute(limit.restore).catch(() => undefined);
+    // Awaited: left queued, it went out alone or with the caller's next write depending on timing
+    // (one round trip more or less: run-path's count of a run's round trips varied under load).
+    if (limit) await db.execute(limit.restore).catch(() => undefined);
   }
 }

@@ -13,7 +13,9 @@ export type CancelOutcome =
    */
   | { readonly kind: 'server'; readonly sent: boolean; readonly runningMs: number; readonly transactional: boolean }
   /** The database cannot interrupt a statement (SQLite runs it on this thread): the run stops after it. */
-  | { readonly kind: 'cannot-interrupt'; readonly runningMs: number };
+  | { readonly kind: 'cannot-interrupt'; readonly runningMs: number }
+  /** A write of migrate-tui's log by a step without a transaction (waiting for another session's lock on it) was stopped: the run ends there. */
+  | { readonly kind: 'log-wait'; readonly sent: boolean; readonly waitedMs: number };
 
 /** The run stopped at a statement or step boundary because the user cancelled it. */
 export class CancelledError extends MigrateTuiError {
@@ -45,6 +47,8 @@ export class RunCancel {
   private lastStatementMs = 0;
   /** Whether the running step is one transaction (a cancel rolls it back) or runs statement by statement. */
   private transactional = true;
+  /** Since when a write of the log between statements has been going (it may wait for another session's lock on the log). */
+  private logWriteSince: number | null = null;
 
   get requested(): boolean {
     return this.wanted;
@@ -82,10 +86,29 @@ export class RunCancel {
     this.statementSince = null;
   }
 
+  /**
+   * Around a write of the log by a step run statement by statement (its progress, its dirty
+   * mark): a cancel stops its wait for a lock on the log, which waited out the lock timeout
+   * after Ctrl-C (twice: the progress, then the mark).
+   */
+  async logWrite<T>(work: () => Promise<T>): Promise<T> {
+    this.logWriteSince = Date.now();
+    try {
+      return await work();
+    } finally {
+      this.logWriteSince = null;
+    }
+  }
+
   async request(db: DatabaseAdapter, by = 'by the user'): Promise<CancelOutcome> {
     if (!this.active) return { kind: 'idle' };
     if (!this.wanted) this.by = by;
     this.wanted = true;
+    const writing = this.logWriteSince;
+    if (writing !== null && db.cancelRunning) {
+      const sent = await db.cancelRunning().catch(() => false);
+      return { kind: 'log-wait', sent, waitedMs: Date.now() - writing };
+    }
     const since = this.statementSince;
     if (!db.cancelRunning) return { kind: 'cannot-interrupt', runningMs: since === null ? this.lastStatementMs : Date.now() - since };
     if (since === null) return { kind: 'between' };
@@ -122,6 +145,10 @@ export function cancelText(outcome: CancelOutcome): string {
       return outcome.sent
         ? `asked the server to cancel the running statement (it had run ${seconds(outcome.runningMs)}); waiting for the rollback`
         : 'the server could not be asked to cancel the running statement; the run stops after it';
+    case 'log-wait':
+      return outcome.sent
+        ? `stopped migrate-tui's write of its log, unfinished after ${seconds(outcome.waitedMs)} (a lock another session holds on the log makes it wait); the statements that ran stay applied, as the error says`
+        : `migrate-tui's write of its log could not be stopped; the run stops once it ends (it waits no longer than the lock timeout)`;
     case 'cannot-interrupt':
       return `SQLite cannot interrupt a running statement; it has run ${seconds(outcome.runningMs)}; it will stop after it`;
   }

@@ -1,5 +1,8 @@
 import type { StepFinish } from '../dialects/step-finish.js';
 import { DEFAULT_LOCK_LIMITS, type BlockingSession, type DatabaseAdapter, type LockLimits, type Query, type StatementBatch, type StepFailure, type StepProgress } from '../dialects/adapter.js';
+import { describeBlockers } from '../dialects/describe-blockers.js';
+
+export { describeBlockers };
 
 /**
  * Lock discipline for a step. A transactional step starts with the adapter's limits
@@ -10,12 +13,6 @@ import { DEFAULT_LOCK_LIMITS, type BlockingSession, type DatabaseAdapter, type L
  * runs, the sessions it waits for are asked for from a second connection and reported live;
  * the last failure's error says who held the lock.
  */
-
-export function describeBlockers(sessions: readonly BlockingSession[]): string {
-  if (sessions.length === 0) return 'a session the database did not name (it may have ended by the time it was asked, or its lock is one the server does not list, as MariaDB\'s LOCK TABLES without the metadata_lock_info plugin)';
-  const behind = (s: BlockingSession) => (s.waitsFor && s.waitsFor.length > 0 ? `; itself waiting for ${s.waitsFor.map((p) => `${s.kind ?? 'pid'} ${p}`).join(', ')}` : '');
-  return sessions.map((s) => `${s.kind ?? 'pid'} ${s.pid} (${s.application || 'no application name'}, ${s.state || 'unknown state'}${s.queryStart ? `, query started ${s.queryStart}` : ''}${s.query ? `: ${s.query.replace(/\s+/g, ' ').slice(0, 60)}` : ''}${behind(s)})`).join(', ');
-}
 
 export interface LockRetryHooks {
   /** Said while waiting, and before each retry. */

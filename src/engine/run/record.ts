@@ -1,10 +1,33 @@
 import { migrationChecksum, migrationStatements } from '../files/migration-sql.js';
 import { joinStatements, versionRowsFor, type DatabaseState } from './database-state.js';
+import { boundedRead, readWaitMs } from './bounded-read.js';
 import type { StepRunner } from './runner.js';
 import type { RunResult, StepResult } from './steps.js';
 
 /** How a change was recorded without running its SQL. */
 export type RecordKind = 'stamp' | 'resolve' | 'restore';
+
+/**
+ * migrate-tui's own writes of a change that runs no SQL (stamp, resolve --applied/--reverted)
+ * in one transaction, waiting for a lock on its tables no longer than the lock timeout: a lock
+ * another session held (a LOCK TABLE, an index build) made them wait for ever on PostgreSQL,
+ * and a kill between the rows left the log saying what the version rows did not.
+ */
+export function recordInOneTransaction<T>(runner: StepRunner, what: string, work: () => Promise<T>): Promise<T> {
+  const { db, store } = runner;
+  const now = `migrate-tui's tables (${store.tables.version}, ${store.tables.log}) ${what}`;
+  return boundedRead(db, readWaitMs(runner.options.lockLimits), { now, writes: 'nothing was recorded (one transaction, rolled back)' }, async () => {
+    await db.beginStep();
+    try {
+      const done = await work();
+      await db.commitStep();
+      return done;
+    } catch (error) {
+      await db.rollbackStep().catch(() => undefined);
+      throw error;
+    }
+  });
+}
 
 /**
  * A log row for a step that ran no SQL (stamp, resolve, restore). For a revision marked

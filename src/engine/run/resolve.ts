@@ -3,11 +3,12 @@ import { PlanError, UsageError, type MigrateTuiError } from '../errors.js';
 import type { Statement } from '../files/sql-splitter.js';
 import { resolveRevisionRef } from '../graph/targets.js';
 import { joinStatements, storedStatements, versionRowsFor, type DatabaseState } from './database-state.js';
-import { recordOnly } from './record.js';
+import { recordInOneTransaction, recordOnly } from './record.js';
 import type { StepRunner } from './runner.js';
 import { firstStatements, MigrationFailedError, nothingApplied } from './runtime-errors.js';
 import { fileStep, logStep, type RunResult, type RunStep } from './steps.js';
 import { isExcerpt, statementCount } from './statement-cursor.js';
+import { cancellableStepWrite, recordTrackedFailure, runTracked } from './tracked-run.js';
 
 export type ResolveMode = 'resume' | 'reverse' | 'applied' | 'reverted';
 
@@ -62,7 +63,10 @@ export function resolvePreview(runner: StepRunner, state: DatabaseState, ref: st
     const step = reverseStep(runner, dirty.revision, direction, dirty.downSql);
     const reverseWarning =
       dirty.statementsDone < dirty.statementsTotal
-        ? `only ${dirty.statementsDone === 0 ? 'no statement' : firstStatements(dirty.statementsDone)} of ${dirty.statementsTotal} of the ${direction} ran, but the ${step.direction} SQL undoes all of them: ` +
+        ? (dirty.uncertain
+            ? // No outcome recorded: the log's count is all that is known ("only no statement … ran" was said when statement 1 had run).
+              `the log records ${dirty.statementsDone === 0 ? 'no statement' : firstStatements(dirty.statementsDone)} of ${dirty.statementsTotal} of the ${direction} as done (no outcome was recorded: statement ${dirty.uncertain.statement} or more may have run), but the ${step.direction} SQL undoes all of them: `
+            : `only ${dirty.statementsDone === 0 ? 'no statement' : firstStatements(dirty.statementsDone)} of ${dirty.statementsTotal} of the ${direction} ran, but the ${step.direction} SQL undoes all of them: `) +
           `a statement that undoes one that never ran may fail; the database then stays dirty: at the unfinished ${direction} if nothing of the reverse stays applied, at the reverse step if part of it does`
         : null;
     return { revision, direction: step.direction, statements: [...step.statements], path: step.path, appliedAfter: direction === 'down', warnings: [], ...(reverseWarning ? { reverseWarning } : {}), fileChanged: null, source: null, startAt: 1, resumeAfter: null };
@@ -84,6 +88,7 @@ export function resolvePreview(runner: StepRunner, state: DatabaseState, ref: st
     ...(changed && source === 'file'
       ? [`${firstStatements(dirty.statementsDone)} ran from the recorded SQL; the file's first ${dirty.statementsDone === 1 ? 'statement is' : `${dirty.statementsDone} are`} taken as ${dirty.statementsDone === 1 ? 'that' : 'those'}, and its ${startAt === file.length ? `statement ${startAt} runs` : `statements ${startAt}–${file.length} run`} now`]
       : []),
+    ...skippedPastLog(dirty, resumeAt),
     ...(dirty.uncertain && resumeAt === null
       ? [
           `statement ${dirty.uncertain.statement} may or may not have completed (no outcome was recorded): this resume runs it again`,
@@ -103,18 +108,31 @@ export function resolveDestroys(preview: ResolvePreview, dataAtRisk: readonly un
   return preview.statements.length > 0 && (preview.direction === 'down' || dataAtRisk.length > 0);
 }
 
-/** Where a resume starts: after the recorded statements, or (only when one is uncertain) after that one too. */
+/**
+ * Where a resume starts: after the recorded statements, or (only when no outcome was recorded)
+ * after any later statement up to the last: a run whose writes to the log met another
+ * session's lock ran statements the log could not count, and its failure names where to
+ * resume (`--resume-at 3` with the log still at 0).
+ */
 function resumeStart(dirty: NonNullable<DatabaseState['dirty']>, resumeAt: number | null): number {
   const next = dirty.statementsDone + 1;
   if (resumeAt === null || resumeAt === next) return next;
   if (dirty.uncertain && resumeAt === dirty.uncertain.statement + 1) return resumeAt;
+  if (dirty.uncertain && Number.isInteger(resumeAt) && resumeAt > next && resumeAt <= dirty.statementsTotal) return resumeAt;
   throw new UsageError(
     `--resume-at ${resumeAt} is not a place this step can resume from`,
     dirty.uncertain
-      ? `statement ${dirty.uncertain.statement} may or may not have completed: use --resume-at ${next} (run it again) or --resume-at ${next + 1} (it completed)`
+      ? `statement ${dirty.uncertain.statement} may or may not have completed: use --resume-at ${next} (run it again) or --resume-at ${next + 1} (it completed)${dirty.statementsTotal > next + 1 ? `, up to --resume-at ${dirty.statementsTotal} when the failure said more statements completed than the log records` : ''}; when all ${dirty.statementsTotal} completed, --applied records it`
       : `${dirty.statementsDone === 0 ? 'no statement is' : `${firstStatements(dirty.statementsDone)} ${dirty.statementsDone === 1 ? 'is' : 'are'}`} recorded as done and nothing is uncertain: resume starts at ${next}`,
     { resumeAt },
   );
+}
+
+/** A resume told to start past the statement after the log's count: which statements it takes as completed without the log's word. */
+function skippedPastLog(dirty: NonNullable<DatabaseState['dirty']>, resumeAt: number | null): string[] {
+  const next = dirty.statementsDone + 1;
+  if (!dirty.uncertain || resumeAt === null || resumeAt <= next + 1) return [];
+  return [`the log records ${dirty.statementsDone === 0 ? 'no statement' : firstStatements(dirty.statementsDone)} as done: statements ${next}–${resumeAt - 1} are taken as completed (the resume starts at statement ${resumeAt}) and do not run`];
 }
 
 /** A resume on a changed file needs the choice said out loud: --from-file or --from-log. */
@@ -189,21 +207,33 @@ export function resolve(runner: StepRunner, ref: string, mode: ResolveMode, sour
       const step = resumeStep(runner, preview, dirty);
       // Between step events as any run, so a progress view says which migration runs (the TUI's read "migration 0 of 0").
       runner.emit({ type: 'step-start', index: 0, total: 1, revision: step.revision, direction: step.direction, message: step.message, statements: statementCount(step), from: preview.startAt });
-      const ran = await runner.db.outsideTransaction(() => runner.runTracked(step, 0, dirty.logId, preview.startAt - 1));
-      runner.emit({ type: 'step-end', index: 0, revision: step.revision, status: ran.error === null ? 'done' : 'failed', durationMs: Date.now() - started });
+      const ran = await runner.db.outsideTransaction(() => runTracked(runner, step, 0, dirty.logId, preview.startAt - 1, dirty.statementsDone));
+      // "done" only once the log says so: the done write below can meet another session's lock on the log (it said "done in 77 ms", then failed).
+      const stepEnd = (status: 'done' | 'failed') => runner.emit({ type: 'step-end', index: 0, revision: step.revision, status, durationMs: Date.now() - started });
       if (ran.error !== null) {
-        const failure = await runner.recordTrackedFailure(step, dirty.logId, ran, { finishedAt: new Date().toISOString(), durationMs: Date.now() - started });
+        stepEnd('failed');
+        const failure = await recordTrackedFailure(runner, step, dirty.logId, ran, { finishedAt: new Date().toISOString(), durationMs: Date.now() - started });
         // Whatever the resume kept or rolled back, the step as a whole is still unfinished.
         return result('failed', failure.meta.state === 'dirty' ? failure : stillDirty(failure, dirty, 'resume'));
       }
-      await runner.store.setVersionRows(after);
+      // The version rows and "done" in one transaction, waiting for a lock on them no longer than the lock timeout.
       // Resumed from the file: the log row records the SQL that is now applied (no false drift).
-      if (preview.source === 'file') await runner.store.updateLog(dirty.logId, { sqlText: joinStatements(step.statements), checksum: step.checksum });
-      await runner.store.updateLog(dirty.logId, { status: 'done', statementsDone: ran.done, finishedAt: new Date().toISOString(), durationMs: Date.now() - started, error: null as unknown as string });
+      const fromFile = preview.source === 'file' ? { sqlText: joinStatements(step.statements), checksum: step.checksum } : {};
+      const done = { ...fromFile, status: 'done' as const, statementsDone: ran.done, finishedAt: new Date().toISOString(), durationMs: Date.now() - started, error: null as unknown as string };
+      try {
+        await cancellableStepWrite(runner, null, `that the resume of ${step.revision} is done`, 'it was not written', () => runner.store.finishStep(dirty.logId, done, { before, after }));
+        stepEnd('done');
+      } catch (error) {
+        stepEnd('failed');
+        const finished = { finishedAt: new Date().toISOString(), durationMs: Date.now() - started };
+        return result('failed', await recordTrackedFailure(runner, step, dirty.logId, { ...ran, error, bookkeeping: true }, finished));
+      }
     } else {
-      await runner.store.updateLog(dirty.logId, { status: 'resolved' });
-      await recordOnly(runner, preview.revision, preview.appliedAfter ? 'up' : 'down', 'resolve');
-      await runner.store.setVersionRows(after);
+      await recordInOneTransaction(runner, `that ${preview.revision} is ${preview.appliedAfter ? 'applied' : 'not applied'}`, async () => {
+        await runner.store.updateLog(dirty.logId, { status: 'resolved' });
+        await recordOnly(runner, preview.revision, preview.appliedAfter ? 'up' : 'down', 'resolve');
+        await runner.store.setVersionRows(after);
+      });
     }
     return result('done');
   }, true);
@@ -224,10 +254,10 @@ function resumeLargeFile(runner: StepRunner, dirty: NonNullable<DatabaseState['d
       { revision, recorded: dirty.checksum, file: file?.checksum ?? null },
     );
   }
-  const warnings =
-    dirty.uncertain && resumeAt === null
-      ? [`statement ${dirty.uncertain.statement} may or may not have completed (no outcome was recorded): this resume runs it again`]
-      : [];
+  const warnings = [
+    ...(dirty.uncertain && resumeAt === null ? [`statement ${dirty.uncertain.statement} may or may not have completed (no outcome was recorded): this resume runs it again`] : []),
+    ...skippedPastLog(dirty, resumeAt),
+  ];
   const resumeAfter = dirty.uncertain && resumeAt === null ? dirty.uncertain.statement + 1 : null;
   return { revision, direction, statements: file.statements.slice(startAt - 1), path: file.path, remaining: statementCount(file) - (startAt - 1), appliedAfter: direction === 'up', warnings, fileChanged: null, source: null, startAt, resumeAfter };
 }

@@ -9,7 +9,6 @@ import { AppliedSet } from './applied-set.js';
 import type { DatabaseState } from './database-state.js';
 import { loggedSql, StatementCursor, statementCount } from './statement-cursor.js';
 import type { RunEvent } from './events.js';
-import { transactionControl } from '../dialects/transaction-control.js';
 import { cancelledBefore, RunCancel, type CancelOutcome } from './cancel.js';
 import { databaseMessageOf, DirtyDatabaseError, MigrationFailedError, type FailureOutcome } from './runtime-errors.js';
 import { StateStore, type NewLogRow } from './state-store.js';
@@ -17,6 +16,7 @@ import { StartedAhead } from './started-ahead.js';
 import { readStateBounded } from './state-read.js';
 import { StateReadLockedError } from './bounded-read.js';
 import { recordFailedStep, recordStartedStep } from './bounded-log-rows.js';
+import { cancellableStepWrite, recordTrackedFailure, runTracked } from './tracked-run.js';
 import { runStepWithLockRetry, runTrackedWithLockRetry, TrackedSession, type LockRetryHooks } from './lock-retry.js';
 import { takeRunLock, type RunLockOptions } from './run-lock.js';
 import type { RunResult, RunStep, StepResult } from './steps.js';
@@ -29,14 +29,6 @@ export interface GraphSource {
 export interface MigratorOptions extends RunLockOptions {
   readonly onEvent?: (event: RunEvent) => void;
   readonly lockLimits?: LockLimits; // lock discipline of transactional steps (run/lock-retry.ts)
-}
-
-/** What a statement-by-statement run did: `kept` statements stay applied (committed). */
-export interface TrackedRun {
-  readonly error: unknown | null;
-  readonly done: number;
-  readonly kept: number;
-  readonly ranInOwnTransaction: FailureOutcome['ranInOwnTransaction'];
 }
 
 /** Version rows before and after one step. */
@@ -60,7 +52,7 @@ export class StepRunner {
   /** The next run takes over a stale lease (the TUI's typed confirmation), as --steal-stale-lock does for every run. */
   stealStaleLockOnce = false;
   /** While execute() runs: the session limits its statement-by-statement steps share (set once, reset at its end or before a transactional step, which runs with the server's defaults). */
-  private tracked: TrackedSession | null = null;
+  trackedSession: TrackedSession | null = null;
   /** A `started` row written with the previous step's `done` (one commit for both). */
   private readonly startedAhead: StartedAhead;
 
@@ -114,7 +106,7 @@ export class StepRunner {
     let rowsNow: readonly string[] = headsBefore;
     const results: StepResult[] = [];
     let error: MigrateTuiError | undefined;
-    this.tracked = new TrackedSession(this.db, this.options.lockLimits);
+    this.trackedSession = new TrackedSession(this.db, this.options.lockLimits);
     try {
       for (const [index, step] of steps.entries()) {
         if (!error && this.cancel.requested) error = cancelledBefore(step.direction, step.revision, index, steps.length);
@@ -134,8 +126,8 @@ export class StepRunner {
       }
     } finally {
       await this.startedAhead.drop();
-      await this.tracked.leave();
-      this.tracked = null;
+      await this.trackedSession.leave();
+      this.trackedSession = null;
     }
     return { direction, target, steps: results, headsBefore, headsAfter: [...rowsNow], ...(error ? { error } : {}) };
   }
@@ -157,7 +149,8 @@ export class StepRunner {
     const started = new Date();
     const cursor = new StatementCursor(step), count = cursor.count, base = this.logRow(step, kind, started, count);
     this.cancel.stepStart(step.transactional);
-    const finished = () => ({ finishedAt: new Date().toISOString(), durationMs: Date.now() - started.getTime() });
+    // One clock reading: finished_at − started_at is exactly duration_ms.
+    const finished = (now = Date.now()) => ({ finishedAt: new Date(now).toISOString(), durationMs: now - started.getTime() });
     let statementStarted = 0;
     const progress = {
       beforeStatement: (k: number) => this.cancel.checkpoint(`before statement ${k + 1} of ${count}`),
@@ -176,7 +169,7 @@ export class StepRunner {
 
     const hooks: LockRetryHooks = { warn: (message) => this.emit({ type: 'warning', step: index, revision: step.revision, message }), blocked: (holders) => this.emit({ type: 'lock-blocked', step: index, holders }) };
     if (step.transactional) {
-      await this.tracked?.leave();
+      await this.trackedSession?.leave();
       const finish: StepFinish = (server) => [...(kind === 'migrate' ? this.store.versionChange(rows.before, rows.after) : []), ...this.store.logInsert({ ...base, statementsDone: count, status: 'done', ...(server ? { finishedAt: server.finishedAt(base.startedAt), durationMs: server.durationMs } : finished()) })];
       const failure = await runStepWithLockRetry(this.db, () => cursor.sqlBatches(), finish, progress, this.options.lockLimits, hooks);
       if (!failure) return true;
@@ -186,78 +179,29 @@ export class StepRunner {
     }
 
     return this.db.outsideTransaction(async () => {
-      const logId = this.startedAhead.take(step) ?? (await recordStartedStep(this.db, this.store, this.options.lockLimits, this.tracked, step.revision, { ...base, statementsDone: 0, status: 'started' }));
+      const aheadId = this.startedAhead.take(step);
+      const logId = aheadId ?? (await recordStartedStep(this.db, this.store, this.options.lockLimits, this.trackedSession, step.revision, { ...base, statementsDone: 0, status: 'started' }));
       if (logId instanceof StateReadLockedError) return logId;
-      const ran = await runTrackedWithLockRetry(this.db, 0, () => this.runTracked(step, index, logId, 0, cursor), this.options.lockLimits, hooks, this.tracked ?? undefined);
+      // A row written with the previous step's commit holds that moment: its outcome says when this step started.
+      const ended = () => ({ ...(aheadId !== null ? { startedAt: base.startedAt } : {}), ...finished() });
+      const ran = await runTrackedWithLockRetry(this.db, 0, () => runTracked(this, step, index, logId, 0, 0, cursor), this.options.lockLimits, hooks, this.trackedSession ?? undefined);
       if (ran.error === null) {
         try {
           // "done" and the version rows in one transaction: one commit, and never one without the other.
           // The next statement-by-statement step's `started` row goes in the same commit.
           const ahead = next && !next.transactional && kind === 'migrate' && !this.cancel.requested ? next : null;
-          const nextId = await this.store.finishStep(logId, { status: 'done', statementsDone: ran.done, ...finished() }, kind === 'migrate' ? rows : null, ahead && { ...this.logRow(ahead, kind, new Date()), statementsDone: 0, status: 'started' });
+          const done = { status: 'done' as const, statementsDone: ran.done, ...ended() };
+          const nextId = await cancellableStepWrite(this, this.trackedSession, `that ${step.revision} is done`, 'it was not written', () =>
+            this.store.finishStep(logId, done, kind === 'migrate' ? rows : null, ahead && { ...this.logRow(ahead, kind, new Date()), statementsDone: 0, status: 'started' }),
+          );
           if (ahead && nextId !== null) this.startedAhead.hold(ahead, nextId);
           return true;
         } catch (error) {
-          return this.recordTrackedFailure(step, logId, { ...ran, error }, finished(), cursor);
+          return recordTrackedFailure(this, step, logId, { ...ran, error, bookkeeping: true }, ended(), cursor);
         }
       }
-      return this.recordTrackedFailure(step, logId, ran, finished(), cursor);
+      return recordTrackedFailure(this, step, logId, ran, ended(), cursor);
     });
-  }
-
-  /**
-   * Runs a step's statements from `from` on, outside any transaction, counting progress in log
-   * row `logId`. A file may open its own transaction: while it is open, the progress rows
-   * written on this connection commit or roll back with it, so the log always counts what is
-   * really committed. On a failure inside it, it is rolled back first (on PostgreSQL it is
-   * aborted, and the dirty mark would be lost with it). Then the step's checks run.
-   */
-  async runTracked(step: RunStep, index: number, logId: number, from: number, cursor = new StatementCursor(step)): Promise<TrackedRun> {
-    const count = cursor.count;
-    let done = from;
-    let durable = from;
-    let ownBegin: { index: number; line: number } | null = null;
-    try {
-      for (const batch of cursor.batches(from)) {
-        for (const statement of batch) {
-          const k = done;
-          await this.cancel.checkpoint(`before statement ${k + 1} of ${count}`);
-          this.cancel.statementStart();
-          const started = Date.now();
-          this.emit({ type: 'statement-start', step: index, index: k, total: count, line: statement.line, sql: statement.sql });
-          await this.db.execute(statement.sql);
-          done = k + 1;
-          this.cancel.statementEnd();
-          this.emit({ type: 'statement-end', step: index, index: k, durationMs: Date.now() - started });
-          const control = transactionControl(statement.sql);
-          if (control === 'begin') ownBegin = { index: k, line: statement.line };
-          else if (control !== null) ownBegin = null;
-          if (ownBegin === null) durable = done;
-          // After the last statement the count is written with "done" (a kill before that
-          // leaves the last statement uncertain, which is what it is).
-          if (done < count) await this.store.updateLog(logId, { statementsDone: done });
-        }
-      }
-      // A file that leaves its own transaction open is committed at its end (as golang-migrate's drivers do); `check` warns.
-      if (ownBegin !== null) await this.db.execute(this.db.syntax.commitTransaction);
-      ownBegin = null;
-      await this.db.checkStep?.();
-      return { error: null, done, kept: done, ranInOwnTransaction: null };
-    } catch (error) {
-      const ranInOwnTransaction = ownBegin === null ? null : { from: ownBegin.index, line: ownBegin.line, count: done - ownBegin.index };
-      if (ranInOwnTransaction) await this.db.execute('ROLLBACK').catch(() => undefined);
-      return { error, done, kept: ranInOwnTransaction ? durable : done, ranInOwnTransaction };
-    }
-  }
-
-  /** Marks the log row with what a failed tracked run left, and returns the error that says it. */
-  async recordTrackedFailure(step: RunStep, logId: number, ran: TrackedRun, finished: { finishedAt: string; durationMs: number }, cursor = new StatementCursor(step)): Promise<MigrationFailedError> {
-    const uncertain = ran.ranInOwnTransaction !== null && !this.db.syntax.transactionalDdl;
-    // Nothing stays applied: the database is unchanged, so it is a plain failure, not dirty.
-    const state = ran.kept === 0 && !uncertain ? 'rolled-back' : 'dirty';
-    const failure = this.failure(step, ran.done, ran.error, state, { kept: ran.kept, ranInOwnTransaction: ran.ranInOwnTransaction, uncertain }, cursor);
-    await this.store.updateLog(logId, { statementsDone: ran.kept, status: state === 'dirty' ? 'dirty' : 'failed', error: failure.meta.databaseError as string, ...finished }).catch(() => undefined);
-    return failure;
   }
 
   /** The database's message, its DETAIL (PostgreSQL's `Key (id)=(1) is duplicated.`) and what the failed statement left behind (an INVALID index), secrets masked. */
@@ -272,6 +216,8 @@ export class StepRunner {
       kept: outcome.kept ?? (state === 'dirty' ? done : 0),
       ranInOwnTransaction: outcome.ranInOwnTransaction ?? null,
       uncertain: outcome.uncertain ?? false,
+      ...(outcome.bookkeeping ? { bookkeeping: true } : {}),
+      ...(outcome.unmarked ? { unmarked: outcome.unmarked } : {}),
       dialect: this.db.syntax.name,
       revision: step.revision,
       direction: step.direction,

@@ -23,7 +23,7 @@ export class DirtyDatabaseError extends MigrateTuiError {
       `${display} is dirty: the ${dirty.direction} of ${dirty.revision} stopped after ${dirty.statementsDone} of ${dirty.statementsTotal} statements (started ${dirty.startedAt})` +
         (ran ? `\n  statements that ran:\n${ran}` : '\n  no statement is recorded as completed') +
         (dirty.uncertain
-          ? `\n  the run stopped without recording an outcome (it was killed, or lost its connection): statement ${dirty.uncertain.statement}` +
+          ? `\n  the run stopped without recording an outcome (it was killed, lost its connection, or could not write to migrate-tui's log): statement ${dirty.uncertain.statement}` +
             (dirty.uncertain.sql ? ` (${firstLine(dirty.uncertain.sql)})` : '') +
             ' may or may not have completed; check whether its change is in the database before resuming'
           : '') +
@@ -42,6 +42,11 @@ export interface FailureOutcome {
   readonly ranInOwnTransaction: { readonly from: number; readonly line: number; readonly count: number } | null;
   /** The rolled-back statements may have committed anyway (DDL commits implicitly on MySQL/MariaDB). */
   readonly uncertain: boolean;
+  /** What failed is migrate-tui's own write of the step's progress after statement `statement - 1` (or of its end), not a statement. */
+  readonly bookkeeping?: boolean;
+  /** The log row could not be marked with this outcome: it still records `recorded` statements as done. */
+  /** The log row could not be marked with the outcome (`stopped`: not tried, Ctrl-C stopped the wait for the lock on the log). */
+  readonly unmarked?: { readonly recorded: number; readonly stopped?: boolean; readonly waitedMs?: number };
 }
 
 export class MigrationFailedError extends MigrateTuiError {
@@ -64,35 +69,56 @@ export class MigrationFailedError extends MigrateTuiError {
       stateNote?: string;
       /** The step ran in one transaction (false: statement by statement — MySQL/MariaDB DDL, `transaction off`, a resume). */
       inTransaction?: boolean;
-      /** A resolve's step (`resume` / `reverse`), not a plain upgrade/downgrade: the message names what ran. */
-      purpose?: 'resume' | 'reverse';
+      /** A resolve's step (`resume` / `reverse`) or a seed, not a plain upgrade/downgrade: the message names what ran. */
+      purpose?: 'resume' | 'reverse' | 'seed';
     },
   ) {
     const where = `${meta.path}:${meta.line}`;
     const verb = meta.purpose ? `${meta.purpose}` : meta.direction === 'up' ? 'upgrade' : 'downgrade';
-    // "resume of 3 (its up SQL)": what ran, and which direction's SQL it was.
-    const of = meta.purpose ? `of ${meta.revision} (its ${meta.direction} SQL)` : `of ${meta.revision}`;
+    // "resume of 3 (its up SQL)": what ran, and which direction's SQL it was; "seed 01_users.sql": a seed file, not a revision.
+    const of = meta.purpose === 'seed' ? meta.revision.replace(/^seed:/, '') : meta.purpose ? `of ${meta.revision} (its ${meta.direction} SQL)` : `of ${meta.revision}`;
     // Past the last statement: the SQL all ran, and what failed is the check or the bookkeeping after it.
     const afterStatements = meta.statement > meta.statements;
     super(
       'migration-failed',
       (afterStatements
         ? `${verb} ${of}: all ${meta.statements} statement${meta.statements === 1 ? '' : 's'} of ${meta.path} ran, but finishing the step failed (the checks after it, recording it in migrate-tui's tables, or the commit):`
+        : meta.bookkeeping
+        ? `${verb} ${of}: ${firstStatements(meta.statement - 1)} of ${meta.statements} (${meta.path}) ran, then writing its progress to migrate-tui's log failed:`
         : `${verb} ${of} failed at statement ${meta.statement} of ${meta.statements} (${where}):`) + `\n  ${meta.databaseError}\n  ${stateSentence(meta)}` + (meta.cancelled ? `\n  the run was cancelled ${meta.cancelledBy ?? 'by the user'}` : ''),
-      afterStatements
+      meta.unmarked && meta.state === 'rolled-back'
+        ? `once that is fixed: \`migrate-tui resolve ${meta.revision} --reverted\` records that nothing of it is applied (the log still says it started)`
+        : (meta.bookkeeping || meta.unmarked) && meta.state === 'dirty' && !afterStatements && !meta.ranInOwnTransaction
+        ? `once that is fixed (or that session has finished): \`migrate-tui resolve ${meta.revision} --resume${meta.unmarked && meta.unmarked.recorded !== meta.kept ? ` --resume-at ${meta.kept + 1}` : ''}\` runs the rest (${firstStatements(meta.kept)} completed), --reverse undoes it`
+        : afterStatements
         ? meta.state === 'rolled-back'
           ? /lock timeout|lock wait timeout/i.test(meta.databaseError)
             ? `another session held a lock on migrate-tui's tables longer than the lock timeout; nothing of ${meta.revision} stays applied: run again once it has finished`
             : `see the error above; if the migration drops or changes migrate-tui's own tables (or their schema), it must not — fix ${meta.path} and run again`
+          : meta.bookkeeping
+          ? `every statement ran, and only migrate-tui's record of it failed: once the cause above is gone (that session has finished), \`migrate-tui resolve ${meta.revision} --applied\` records it`
           : `see the error above, fix it by hand, then \`migrate-tui resolve ${meta.revision} --applied\` (every statement ran)`
         : meta.state === 'rolled-back' && meta.cancelled
         ? `nothing of ${meta.revision} stays applied; run the command again to apply it`
         : meta.state === 'rolled-back'
-        ? `fix the SQL at ${where} and run again` + (/cannot run inside a transaction block|cannot be executed within a pipeline|unsafe use of new value/i.test(meta.databaseError) ? '; if the statement cannot run inside a transaction, put `-- migrate:transaction off` at the top of the file' : '')
+        ? `fix the SQL at ${where} and run again` + (/cannot run inside a transaction block|cannot be executed within a pipeline|unsafe use of new value/i.test(meta.databaseError) ? '; if the statement cannot run inside a transaction, put `-- migrate:transaction off` at the top of the file' : '') + doubleQuotedString(meta.databaseError)
         : `fix the cause, then \`migrate-tui resolve ${meta.revision} --resume\` to run the rest, --reverse to undo it, or --applied/--reverted after fixing it by hand`,
       { ...meta },
     );
   }
+}
+
+/**
+ * SQLite's refusal of a double-quoted string (`SET status = "Submitted Data"`, as in gophish's goose
+ * files): SQLite's default build takes it as a string where no column has that name, and so did the
+ * sqlite3 shell before 3.41; migrate-tui's SQLite (better-sqlite3) is built with SQLITE_DQS=0.
+ */
+function doubleQuotedString(error: string): string {
+  // SQLite prints the name as it read it (a doubled quote inside it once).
+  const m = /no such column: "(.*)" - should this be a string literal in single-quotes\?/.exec(error);
+  if (!m) return '';
+  const text = m[1]!;
+  return `: write the string in single quotes, '${text.replace(/'/g, "''")}' — SQLite's default build (SQLITE_DQS=3) takes "${text}" as a string where no column has that name, and so did the sqlite3 shell before 3.41, but migrate-tui's SQLite (better-sqlite3) is built without that misfeature (SQLITE_DQS=0, as SQLite recommends)`;
 }
 
 /** Why nothing of a step run statement by statement stays applied: its first statement failed (a failed statement changes nothing). */
@@ -106,7 +132,18 @@ export function firstStatements(n: number): string {
 }
 
 /** Exactly what stays applied after a failed step, and what is uncertain. */
-function stateSentence(meta: FailureOutcome & { revision: string; statement: number; statements: number; state: 'rolled-back' | 'dirty'; dialect: string; stateNote?: string; inTransaction?: boolean }): string {
+function stateSentence(meta: FailureOutcome & { revision: string; statement: number; statements: number; state: 'rolled-back' | 'dirty'; dialect: string; stateNote?: string; inTransaction?: boolean; purpose?: 'resume' | 'reverse' | 'seed' }): string {
+  return stateOf(meta) + (meta.unmarked ? unmarkedSentence(meta.unmarked.recorded, meta.kept, meta.unmarked.stopped === true, meta.unmarked.waitedMs) : '');
+}
+
+/** The log row that could not be marked, as `status` will read it. */
+function unmarkedSentence(recorded: number, kept: number, stopped: boolean, waitedMs?: number): string {
+  const records = recorded === 0 ? 'no statement' : firstStatements(recorded);
+  const how = stopped ? 'was not marked with this either (the run was cancelled while it waited to write the log)' : `could not be marked with this either${waitedMs ? ` (it waited ${waitedMs / 1000} s more for that lock)` : ''}`;
+  return `; migrate-tui's log ${how}: it still records ${records} as done, so \`status\` will show the step unfinished from there${kept > recorded ? `, though ${firstStatements(kept)} completed (${kept === 1 ? 'its end was' : 'the end of each was'} seen, by this run or the one it resumes)` : ''}`;
+}
+
+function stateOf(meta: Parameters<typeof stateSentence>[0]): string {
   const own = meta.ranInOwnTransaction;
   const ownRange = own ? `statement${own.count === 1 ? ` ${own.from + 1}` : `s ${own.from + 1}–${own.from + own.count}`}` : '';
   if (meta.state === 'rolled-back') {
@@ -114,7 +151,9 @@ function stateSentence(meta: FailureOutcome & { revision: string; statement: num
     // Without a transaction there is nothing to roll back: nothing stays only because the first statement failed.
     return meta.inTransaction === false
       ? `${nothingApplied(meta.statement)}: the database is as it was before ${meta.revision}`
-      : `the migration was rolled back: the database is as it was before ${meta.revision}`;
+      : meta.purpose === 'seed'
+        ? 'the seed was rolled back: the database is as it was before it'
+        : `the migration was rolled back: the database is as it was before ${meta.revision}`;
   }
   if (meta.stateNote) return meta.stateNote;
   const kept = meta.kept === 0 ? 'no statement of it stays applied' : `${firstStatements(meta.kept)} of ${meta.statements} ran and stay${meta.kept === 1 ? 's' : ''} applied`;

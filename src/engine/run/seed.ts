@@ -40,7 +40,7 @@ export async function seed(runner: StepRunner, seedDir: string, options: { force
         results.push({ revision: key, direction: 'up', status: 'not-run', durationMs: 0, statements: 0 });
         continue;
       }
-      const step: RunStep = { revision: key, direction: 'up', message: file.name, path: file.path, statements, transactional: run.transactional, checksum, downSql: null, ...(run.feed ? { feed: run.feed } : {}) };
+      const step: RunStep = { revision: key, direction: 'up', message: file.name, path: file.path, statements, transactional: run.transactional, checksum, downSql: null, purpose: 'seed', ...(run.feed ? { feed: run.feed } : {}) };
       const outcome = await runner.runReported(step, results.length, seeds.length, { before: [], after: [] }, 'seed');
       results.push(outcome.result);
       if (outcome.error) error = outcome.error;

@@ -3,7 +3,7 @@ import type { RevisionGraph } from '../graph/graph.js';
 import { parseTarget } from '../graph/targets.js';
 import { planDowngrade, planUpgrade } from '../plan/planner.js';
 import type { DatabaseState } from './database-state.js';
-import { recordAppliedSet } from './record.js';
+import { recordAppliedSet, recordInOneTransaction } from './record.js';
 import type { StepRunner } from './runner.js';
 import type { RunResult } from './steps.js';
 
@@ -96,7 +96,7 @@ export function stamp(runner: StepRunner, targets: string | readonly string[]): 
   const { graph } = runner.project;
   return runner.locked(async (state) => {
     const next = stampedSet(graph, state, list);
-    const result = await recordAppliedSet(runner, state, next, list.length === 1 && list[0] === 'base' ? [] : null, 'stamp');
+    const result = await recordInOneTransaction(runner, `the stamp to ${list.join(' ')}`, () => recordAppliedSet(runner, state, next, list.length === 1 && list[0] === 'base' ? [] : null, 'stamp'));
     return { ...result, target: list.join(' '), targets: list, covered: coveredTargets(graph, list) };
   }, true);
 }

@@ -205,7 +205,7 @@ export class StateStore {
     return this.db.insert(sql, params);
   }
 
-  async updateLog(id: number, fields: Partial<Pick<LogRow, 'status' | 'statementsDone' | 'finishedAt' | 'durationMs' | 'error' | 'sqlText' | 'checksum'>>): Promise<void> {
+  async updateLog(id: number, fields: Partial<Pick<LogRow, 'status' | 'statementsDone' | 'startedAt' | 'finishedAt' | 'durationMs' | 'error' | 'sqlText' | 'checksum'>>): Promise<void> {
     if ('sqlText' in fields && this.layout === null) await this.exists();
     const { entries, store } = this.placeTexts(COLUMNS.filter(([, key]) => key in fields).map(([col, key]) => [col, (fields as Record<string, unknown>)[key] ?? null] as const));
     if (entries.length === 0) return;

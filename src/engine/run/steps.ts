@@ -24,8 +24,8 @@ export interface RunStep {
   readonly downSql: string | null;
   /** A streamed (large) file: its statements, a batch at a time (`statements` holds the first few). */
   readonly feed?: StatementFeed;
-  /** What the step is, when not a plain upgrade/downgrade: a resolve's resume or reverse (its failure says so). */
-  readonly purpose?: 'resume' | 'reverse';
+  /** What the step is, when not a plain upgrade/downgrade: a resolve's resume or reverse, or a seed (its failure says so). */
+  readonly purpose?: 'resume' | 'reverse' | 'seed';
 }
 
 export interface StepResult {

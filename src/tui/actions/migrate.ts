@@ -110,7 +110,7 @@ function stampConfirm(ctx: TuiContext, target: string): void {
     const { removed, added } = session.stampChanges(target);
     if (removed.length === 0 && added.length === 0) return ctx.notice(`nothing to stamp: the database is already at ${target}`);
     // On first contact, what the CLI's stamp says too: the other tool's table stays, and that tool must stop.
-    const takeOver = takeOverLines(session.state.otherTools, target);
+    const takeOver = takeOverLines(session.state.otherTools, target).map((line) => hintAt(line, session.commandPlace));
     const body = ['STAMP RUNS NO SQL: it only records what is applied.', '', ...added.map((id) => `  + mark ${id} as applied`), ...removed.map((id) => `  - mark ${id} as NOT applied`), ...(takeOver.length > 0 ? ['', ...takeOver] : [])];
     ctx.setFlow(
       confirmFlow({

@@ -3,6 +3,7 @@ import type { TuiContext } from '../context.js';
 import { chooseFlow } from '../flows/choose.js';
 import { busyFlow } from '../flows/busy.js';
 import { confirmFlow, type ConfirmFlow } from '../flows/confirm.js';
+import { promptFlow } from '../flows/prompt.js';
 import { actionError } from '../flows/result.js';
 import { RESOLVE_CHOICE_KEYS as K } from '../keymap.js';
 import { resolveKey } from '../tui-hints.js';
@@ -19,20 +20,33 @@ function resolveChoices(ctx: TuiContext): void {
   if (!dirty) return ctx.notice('nothing to resolve: the database is not dirty');
   const uncertain = dirty.uncertain?.statement ?? null;
   const modes: Array<{ mode: ResolveMode; key: string; label: string; resumeAt?: number }> = [
-    { mode: 'resume', key: K.resume, label: `resume: run the ${dirty.statementsTotal - dirty.statementsDone} statement(s) that did not run${uncertain !== null ? ` (statement ${uncertain} again)` : ''}` },
+    { mode: 'resume', key: K.resume, label: `resume: run the ${dirty.statementsTotal - dirty.statementsDone} statement(s) ${uncertain !== null ? `the log does not record as done (statement ${uncertain} again)` : 'that did not run'}` },
     // A killed run: statement N may have completed; resuming after it is the other choice.
     ...(uncertain !== null ? [{ mode: 'resume' as const, key: K.resumeAfter, label: `resume after statement ${uncertain} (its change is already in the database)`, resumeAt: uncertain + 1 }] : []),
+    // A run whose writes to the log met a lock ran statements the log could not count: its failure named the statement to resume at (the CLI's --resume-at).
+    ...(uncertain !== null && dirty.statementsTotal > uncertain + 1 ? [{ mode: 'resume' as const, key: K.resumeAt, label: `resume at a statement you name (${uncertain + 2 === dirty.statementsTotal ? `statement ${dirty.statementsTotal}` : `${uncertain + 2}–${dirty.statementsTotal}`}: the ones before it are already in the database)`, resumeAt: -1 }] : []),
     { mode: 'reverse', key: K.reverse, label: `reverse: run the ${dirty.direction === 'up' ? 'down' : 'up'} SQL of ${dirty.revision} as a new step` },
     { mode: 'applied', key: K.applied, label: `applied: record ${dirty.revision} as applied (you finished it by hand); no SQL` },
     { mode: 'reverted', key: K.reverted, label: `reverted: record ${dirty.revision} as NOT applied (you undid it by hand); no SQL` },
   ];
   const intro = [
     // The error may be several lines (PostgreSQL's DETAIL, an INVALID index left behind): each its own line, so each wraps as a line.
-    ...`${dirty.statementsDone} of ${dirty.statementsTotal} statements ran${dirty.error ? `; it stopped on: ${dirty.error}` : ''}`.split('\n'),
+    ...(uncertain !== null
+      ? [
+          `the log records ${dirty.statementsDone} of ${dirty.statementsTotal} statements as done, and no outcome: statement ${uncertain} may or may not have completed`,
+          ...(dirty.statementsTotal > uncertain ? ['(a run that could not write its progress to the log, behind another session\'s lock, may have run more: its failure said where to resume)'] : []),
+        ]
+      : `${dirty.statementsDone} of ${dirty.statementsTotal} statements ran${dirty.error ? `; it stopped on: ${dirty.error}` : ''}`.split('\n')),
     ...dirty.ranStatements.map((sql, i) => `  ${i + 1}. ${sql.split('\n')[0]}`),
   ];
   const options = modes.map(({ key, label }) => ({ key, label }));
-  ctx.setFlow(chooseFlow(`Resolve the unfinished ${dirty.direction} of ${dirty.revision}`, intro, options, (index) => confirmResolve(ctx, dirty.revision, modes[index]!.mode, null, modes[index]!.resumeAt ?? null)));
+  const range = (uncertain ?? 0) + 2 === dirty.statementsTotal ? `${dirty.statementsTotal}` : `${(uncertain ?? 0) + 2}–${dirty.statementsTotal}`;
+  const askWhere = (error?: string): void => {
+    const prompt = promptFlow(`Resume ${dirty.revision} at statement`, [`statement (${range})`], ([at]) => (/^\d+$/.test(at!.trim()) ? confirmResolve(ctx, dirty.revision, 'resume', null, Number(at!.trim())) : askWhere(`not a statement number: '${at!.trim()}' (${range})`)), 'shows the preview');
+    ctx.setFlow(error ? { ...prompt, error: [error] } : prompt);
+  };
+  const choose = (index: number) => (modes[index]!.resumeAt === -1 ? askWhere() : confirmResolve(ctx, dirty.revision, modes[index]!.mode, null, modes[index]!.resumeAt ?? null));
+  ctx.setFlow(chooseFlow(`Resolve the unfinished ${dirty.direction} of ${dirty.revision}`, intro, options, choose));
 }
 
 function confirmResolve(ctx: TuiContext, revision: string, mode: ResolveMode, source: ResumeSource | null = null, resumeAt: number | null = null): void {

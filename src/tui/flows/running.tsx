@@ -25,6 +25,8 @@ export interface RunningFlow {
    * and the try it goes on with ("try 2 of 3 in 1 s"), a server's notice. The latest few.
    */
   readonly warnings: readonly string[];
+  /** The statement shown has finished: the run is writing migrate-tui's rows (which another session's lock on the log can hold up), not running it. */
+  readonly ended?: boolean;
 }
 
 /** How many of the run's warnings the running screen keeps (the latest). */
@@ -40,7 +42,9 @@ export function reduceRunning(state: RunningFlow, event: RunEvent): RunningFlow 
     case 'step-start':
       return { ...state, step: `${event.direction === 'up' ? '↑' : '↓'} ${event.revision} ${event.message}`, stepIndex: event.index, stepTotal: event.total, statement: 0, statementTotal: event.statements, sql: '', blocked: null };
     case 'statement-start':
-      return { ...state, statement: event.index + 1, statementTotal: event.total, sql: event.sql, blocked: null };
+      return { ...state, statement: event.index + 1, statementTotal: event.total, sql: event.sql, blocked: null, ended: false };
+    case 'statement-end':
+      return event.index + 1 === state.statement ? { ...state, ended: true, blocked: null } : state;
     case 'lock-blocked':
       return { ...state, blocked: event.holders };
     case 'warning':
@@ -65,7 +69,7 @@ function ProgressView({ flow, width, height }: FlowViewProps<RunningFlow>) {
     ...(flow.blocked === null ? [] : [`waiting for a lock held by ${flow.blocked}`]),
     ...flow.warnings,
     '',
-    'running now:',
+    ...(flow.ended ? [`statement ${flow.statement} finished; recording it in migrate-tui's log (another session's lock on the log makes this wait, up to the lock timeout)`, 'finished:'] : ['running now:']),
     ...flow.sql.split('\n').slice(0, Math.max(1, height - 12)),
     ...(flow.cancelling === null ? [] : ['', flow.cancelling, 'waiting for the database to say what stays applied…']),
   ];
