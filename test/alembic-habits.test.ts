@@ -137,6 +137,13 @@ test("another tool's option spelling (-path, --migrations-dir, -url=…) is answ
     [['--migrations-dir', 'db/migrations', 'status'], /dbmate's `--migrations-dir` is `--dir <folder>`/],
     [['-url=jdbc:postgresql://h/db', 'info'], /^error: unknown option '-url': Flyway's `-url=jdbc:…` is `--url <url>`/],
     [['-dir', 'migrations', 'status'], /goose's `-dir` is `--dir <folder>`/],
+    // Go's flag package reads `--database` as `-database`: it was "unknown command 'postgres://x/y'".
+    [['--database', 'postgres://x/y', 'status'], /^error: unknown option '--database': golang-migrate's `-database <url>` \(or `--database`\) is `--url <url>`/],
+    [['--path', 'db/migrations', 'up'], /^error: unknown option '--path': golang-migrate's `-path` \(or `--path`\) is `--dir <folder>`/],
+    // An option no tool has: commander's own error, which said only "(run with --help for usage)".
+    [['status', '--frobnicate'], /^error: unknown option '--frobnicate'\n\(nothing ran; run with --help for usage\)/],
+    // A statement number, not seconds (the shared parser's message said seconds).
+    [['resolve', '1', '--resume', '--resume-at', 'abc'], /^error: option '--resume-at <n>' argument 'abc' is invalid\. expected a whole number, 1 or more\./],
   ];
   for (const [args, expected] of cases) {
     const run = await cli(['--url', `sqlite:${join(work, 'x.db')}`, ...args], { cwd: work });
@@ -145,6 +152,11 @@ test("another tool's option spelling (-path, --migrations-dir, -url=…) is answ
     t.regex(run.stderr, /nothing ran/);
   }
   t.false(existsSync(join(work, 'x.db')), 'nothing was created');
+  // An option of no tool: named, not the word after it taken for a command.
+  const other = await cli(['--frobnicate', 'x', 'status']);
+  t.is(other.code, 2);
+  t.regex(other.stderr, /unknown option '--frobnicate'/);
+  t.notRegex(other.stderr, /unknown command/);
   const dir = makeFolder({ ...pair('1'), ...pair('2') });
   const heads = await cli(['--dir', `file://${dir}?format=golang-migrate`, 'heads']);
   t.is(heads.code, 0, heads.stderr);

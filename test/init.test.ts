@@ -82,6 +82,10 @@ test('init --tables-only creates the state tables (the former init)', async (t) 
   t.deepEqual(made.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all().map((r) => (r as { name: string }).name), ['migrate_tui_log', 'migrate_tui_log_text', 'migrate_tui_version']);
   made.close();
   t.false(existsSync(join(cwd, 'migrate-tui.config.json')), 'no scaffolding with --tables-only');
+  // --json names the tables it made, as the text does: it named the lease's lock table, which SQLite never makes, and not the texts table.
+  const json = await cli(['--json', 'init', '--tables-only'], { cwd });
+  t.is(json.code, 0, json.stderr);
+  t.deepEqual(JSON.parse(json.stdout).tables, { version: 'migrate_tui_version', log: 'migrate_tui_log', texts: 'migrate_tui_log_text' });
 });
 
 test('init where a file it writes is a folder: exit 1 naming it, not exit 70 with a stack trace', async (t) => {

@@ -107,7 +107,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     .option('--continue-on-error', 'with --targets: a failed or refused target does not stop the later stages', false)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(nothing ran; run with --help for usage)');
 
   let config: ConfigFile | undefined;
   const configFile = () => (config ??= checkLintCodes(engine.readConfigFile(io.cwd)));

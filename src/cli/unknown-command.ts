@@ -27,6 +27,8 @@ export async function checkCommandName(program: Command, argv: readonly string[]
     const arg = argv[k]!;
     if (arg === '--') return;
     if (arg.startsWith('-')) {
+      // An option none of ours has (`--database <url>`): commander names it; the word after it is its value, not a command.
+      if (!known.has(arg.split('=')[0]!)) return;
       if (valueOptions.has(arg) || (optionalValues.has(arg) && argv[k + 1] !== undefined && !argv[k + 1]!.startsWith('-'))) k++;
       continue;
     }

@@ -71,7 +71,7 @@ export function nonNegativeInt(value: string): number {
 }
 
 export function positiveInt(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) === 0) throw new InvalidArgumentError('expected a whole number of seconds, 1 or more.');
+  if (!/^\d+$/.test(value) || Number(value) === 0) throw new InvalidArgumentError('expected a whole number, 1 or more.');
   return Number(value);
 }
 

@@ -65,8 +65,8 @@ export async function binaryAsync(args: string[], options: { cwd?: string; env?:
 }
 
 /** Starts the built binary without waiting for it. */
-export function start(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+export function start(args: string[], env: Record<string, string> = {}, cwd?: string) {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stderr = '';
   let stdout = '';
   child.stderr.on('data', (d) => (stderr += String(d)));
