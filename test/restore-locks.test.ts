@@ -95,3 +95,49 @@ eachDatabase(
   },
   ['postgres'],
 );
+
+/** An application session that holds migrate-tui's version table against writes (reads still pass). */
+async function holdVersionTable(url: string, dialect: string): Promise<{ end(): Promise<void> }> {
+  if (dialect === 'postgres') {
+    const app = postgres(url, { max: 1, onnotice: () => {}, connection: { application_name: 'the-app' } });
+    const session = await app.reserve();
+    await session.unsafe('BEGIN');
+    await session.unsafe('LOCK TABLE migrate_tui_version IN SHARE MODE');
+    return { end: async () => (await session.unsafe('COMMIT'), session.release(), await app.end({ timeout: 1 })) };
+  }
+  const conn = await mysql.createConnection(url);
+  await conn.query('LOCK TABLES migrate_tui_version READ');
+  return { end: async () => (await conn.query('UNLOCK TABLES'), await conn.end()) };
+}
+
+eachDatabase(
+  "restore's record after its data, behind a session holding migrate-tui's version table, ends after the lock timeout and says the data is back and how to record it (it waited for ever)",
+  async (t, url, db) => {
+    t.timeout(90_000);
+    const dir = makeFolder({ ...FOLDER, '2_t2.up.sql': 'CREATE TABLE t2 (id int);\n', '2_t2.down.sql': 'DROP TABLE t2;\n' });
+    const cwd = makeFolder({});
+    writeFileSync(join(cwd, 'migrate-tui.config.json'), JSON.stringify({ locks: { timeout: 1 } }));
+    const run = (...args: string[]) => cli(['--url', url, '--dir', dir, ...args], { cwd });
+    const first = await run('--yes', 'upgrade', '1');
+    t.is(first.code, 0, first.stderr);
+    t.is((await run('backup', '--backup-dir', join(cwd, 'backups'))).code, 0);
+    const file = join(cwd, 'backups', readdirSync(join(cwd, 'backups')).find((f) => !f.endsWith('.json'))!);
+    t.is((await run('--yes', 'upgrade')).code, 0);
+    await withDb(url, (d) => d.execute('INSERT INTO users VALUES (2)'));
+    const app = await holdVersionTable(url, db.name);
+    try {
+      // binaryAsync kills the process after 60 s (code -1): the restore waited without end.
+      const r = await binaryAsync(['--url', url, '--dir', dir, '--yes', 'restore', file], { cwd });
+      t.is(r.code, 6, r.stderr);
+      t.regex(r.stderr, /the wait passed 1 s .*; the backup's data is restored, but migrate-tui's record of it was not written \(one transaction, rolled back\): the version rows still say 2, where the backup's are 1; once that session has finished, run `migrate-tui stamp 1` \(or the restore again\) to record it/);
+    } finally {
+      await app.end();
+    }
+    // As it said: the data is the backup's, the version rows are not.
+    t.deepEqual((await withDb(url, (d) => d.query<{ id: number }>('SELECT id FROM users'))).map((row) => Number(row.id)), [1]);
+    t.deepEqual((await withDb(url, (d) => d.query<{ revision: string }>('SELECT revision FROM migrate_tui_version'))).map((row) => row.revision), ['2']);
+    t.is((await run('--yes', 'stamp', '1')).code, 0);
+    t.regex((await run('status')).stdout, /current: {2}1 users/);
+  },
+  ['postgres', 'mariadb'],
+);

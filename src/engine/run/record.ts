@@ -13,10 +13,10 @@ export type RecordKind = 'stamp' | 'resolve' | 'restore';
  * another session held (a LOCK TABLE, an index build) made them wait for ever on PostgreSQL,
  * and a kill between the rows left the log saying what the version rows did not.
  */
-export function recordInOneTransaction<T>(runner: StepRunner, what: string, work: () => Promise<T>): Promise<T> {
+export function recordInOneTransaction<T>(runner: StepRunner, what: string, work: () => Promise<T>, writes = 'nothing was recorded (one transaction, rolled back)'): Promise<T> {
   const { db, store } = runner;
   const now = `migrate-tui's tables (${store.tables.version}, ${store.tables.log}) ${what}`;
-  return boundedRead(db, readWaitMs(runner.options.lockLimits), { now, writes: 'nothing was recorded (one transaction, rolled back)' }, async () => {
+  return boundedRead(db, readWaitMs(runner.options.lockLimits), { now, writes }, async () => {
     await db.beginStep();
     try {
       const done = await work();

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { ReadOnlyDatabaseError } from '../dialects/dialect-errors.js';
 import { stateTableList } from '../state-tables.js';
-import { recordAppliedSet } from '../run/record.js';
+import { recordAppliedSet, recordInOneTransaction } from '../run/record.js';
 import { readWaitMs } from '../run/bounded-read.js';
 import type { StepRunner } from '../run/runner.js';
 import type { RunResult } from '../run/steps.js';
@@ -76,11 +76,18 @@ export async function restore(runner: StepRunner, manifest: BackupManifest, opti
     }
     const state = await runner.readState();
     const next = new Set(manifest.applied.filter((id) => project.graph.has(id)));
-    const result = await recordAppliedSet(runner, state, next, manifest.versionRows.filter((r) => !project.graph.has(r)), 'restore', manifest.versionRows);
+    // Bounded like a stamp: a session holding migrate-tui's tables made the restore wait for ever after its data was back.
+    const rows = manifest.versionRows.length > 0 ? manifest.versionRows.join(' ') : 'base';
+    const unrecorded = `the backup's data is restored, but migrate-tui's record of it was not written (one transaction, rolled back): the version rows still say ${state.versionRows.join(' ') || 'nothing applied'}, where the backup's are ${rows}; once that session has finished, run \`migrate-tui stamp ${rows}\` (or the restore again) to record it`;
+    const result = await recordInOneTransaction(runner, "the restore's record", () => recordAppliedSet(runner, state, next, manifest.versionRows.filter((r) => !project.graph.has(r)), 'restore', manifest.versionRows), unrecorded);
     // The data is back as it was during an unfinished step: the step is unfinished again. (A
     // backup with the state tables brings its log row back, but the log rows written since —
     // kept, they are history — include the step's resolution.)
-    if (manifest.dirty && !(await runner.readState()).dirty) await markUnfinishedAgain(runner, before.log, manifest.dirty);
+    const unfinished = manifest.dirty;
+    if (unfinished && !(await runner.readState()).dirty) {
+      const unmarked = `the backup's data is restored and recorded, but the mark that ${unfinished.revision}'s ${unfinished.direction} is unfinished again was not written: \`status\` does not show it dirty; once that session has finished, run the restore again`;
+      await recordInOneTransaction(runner, `that ${unfinished.revision} is unfinished again`, () => markUnfinishedAgain(runner, before.log, unfinished), unmarked);
+    }
     return { ...result, target: manifest.file };
   }, true);
 }
