@@ -142,7 +142,7 @@ export function statusText(m: Migrator, state: DatabaseState, notCreated = false
       ...(state.dirty.uncertain
         ? [`          no outcome was recorded (killed, still running, the connection was lost, or its log could not be written): statement ${state.dirty.uncertain.statement} may or may not have completed — check before resuming`]
         : []),
-      `          resolve with: migrate-tui ${place.url ? '--url <url> ' : ''}resolve ${state.dirty.revision} --resume | --reverse | --applied | --reverted`,
+      `          resolve with: migrate-tui ${place.url ? '--url <url> ' : ''}resolve ${state.dirty.revision} ${engine.resolveModes(state.dirty.revision)}`,
     );
   }
   for (const g of state.gaps) lines.push(`GAP:      ${label(g.revision)} is not applied, but ${g.appliedDescendants.join(', ')} (built on it) ${g.appliedDescendants.length === 1 ? 'is' : 'are'}; upgrade --out-of-order applies it`);

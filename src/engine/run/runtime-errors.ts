@@ -15,6 +15,16 @@ export interface DirtyStep {
   readonly uncertain: { readonly statement: number; readonly sql: string | null } | null;
 }
 
+/** A seed's step in the log (`seed:<file>`): it has no down SQL, so `resolve --reverse` has nothing to run. */
+export function isSeedStep(revision: string): boolean {
+  return revision.startsWith('seed:');
+}
+
+/** The `resolve` modes that fit a dirty step: a seed's cannot be reversed. */
+export function resolveModes(revision: string): string {
+  return isSeedStep(revision) ? '--resume | --applied | --reverted' : '--resume | --reverse | --applied | --reverted';
+}
+
 export class DirtyDatabaseError extends MigrateTuiError {
   constructor(dirty: DirtyStep, display: string) {
     const ran = dirty.ranStatements.map((s, i) => `    ${i + 1}. ${firstLine(s)}`).join('\n');
@@ -28,7 +38,9 @@ export class DirtyDatabaseError extends MigrateTuiError {
             ' may or may not have completed; check whether its change is in the database before resuming'
           : '') +
         (dirty.error ? `\n  error: ${dirty.error}` : ''),
-      `inspect the database, then: \`migrate-tui resolve ${dirty.revision} --resume\` (run the remaining statements), --reverse (run the other direction's SQL), --applied or --reverted (only record what is true now)`,
+      isSeedStep(dirty.revision)
+        ? `inspect the database, then: \`migrate-tui resolve ${dirty.revision} --resume\` (run the remaining statements), or --applied or --reverted (only record what is true now); a seed has no down SQL: undo what ran by hand before --reverted`
+        : `inspect the database, then: \`migrate-tui resolve ${dirty.revision} --resume\` (run the remaining statements), --reverse (run the other direction's SQL), --applied or --reverted (only record what is true now)`,
       { ...dirty },
     );
   }
@@ -89,7 +101,7 @@ export class MigrationFailedError extends MigrateTuiError {
       meta.unmarked && meta.state === 'rolled-back'
         ? `once that is fixed: \`migrate-tui resolve ${meta.revision} --reverted\` records that nothing of it is applied (the log still says it started)`
         : (meta.bookkeeping || meta.unmarked) && meta.state === 'dirty' && !afterStatements && !meta.ranInOwnTransaction
-        ? `once that is fixed (or that session has finished): \`migrate-tui resolve ${meta.revision} --resume${meta.unmarked && meta.unmarked.recorded !== meta.kept ? ` --resume-at ${meta.kept + 1}` : ''}\` runs the rest (${firstStatements(meta.kept)} completed), --reverse undoes it`
+        ? `once that is fixed (or that session has finished): \`migrate-tui resolve ${meta.revision} --resume${meta.unmarked && meta.unmarked.recorded !== meta.kept ? ` --resume-at ${meta.kept + 1}` : ''}\` runs the rest (${firstStatements(meta.kept)} completed)${isSeedStep(meta.revision) ? '' : ', --reverse undoes it'}`
         : afterStatements
         ? meta.state === 'rolled-back'
           ? /lock timeout|lock wait timeout/i.test(meta.databaseError)
@@ -102,6 +114,8 @@ export class MigrationFailedError extends MigrateTuiError {
         ? `nothing of ${meta.revision} stays applied; run the command again to apply it`
         : meta.state === 'rolled-back'
         ? `fix the SQL at ${where} and run again` + (/cannot run inside a transaction block|cannot be executed within a pipeline|unsafe use of new value/i.test(meta.databaseError) ? '; if the statement cannot run inside a transaction, put `-- migrate:transaction off` at the top of the file' : '') + doubleQuotedString(meta.databaseError)
+        : isSeedStep(meta.revision)
+        ? `fix the cause, then \`migrate-tui resolve ${meta.revision} --resume\` to run the rest, or --applied/--reverted after fixing it by hand (a seed has no down SQL: undo what ran by hand before --reverted)`
         : `fix the cause, then \`migrate-tui resolve ${meta.revision} --resume\` to run the rest, --reverse to undo it, or --applied/--reverted after fixing it by hand`,
       { ...meta },
     );
