@@ -34,7 +34,11 @@ export async function fleetCommand(w: Wiring, command: Command, g: GlobalOptions
   if (name === 'downgrade' || name === 'stamp') {
     // `stamp a b`: commander gives the several targets as a list.
     if (Array.isArray(argument)) argument = argument.map(String).join(' ');
-    await confirm(w.io, `${name} ${count} to ${String(argument)}`, g.yes, `${name} ${count} (${fleet.targets.map((t) => t.name).slice(0, 5).join(', ')}${fleet.targets.length > 5 ? ', …' : ''}) to ${String(argument)}${name === 'downgrade' ? (own.backup === false ? ' WITHOUT backups (--no-backup)' : ', each after its own backup') : ''}? [y/N] `);
+    const which = `${name} ${count} (${fleet.targets.map((t) => t.name).slice(0, 5).join(', ')}${fleet.targets.length > 5 ? ', …' : ''}) to ${String(argument)}`;
+    // Nothing is printed before the question: "the lines above say what it would do" was untrue here.
+    const file = g.targets === true || g.targets === undefined ? '' : ` ${g.targets}`;
+    const review = `\`migrate-tui --targets${file} status\` shows where each target is${name === 'downgrade' ? `; \`migrate-tui --url <its url> downgrade ${String(argument)} --dry-run\` previews one` : ''}`;
+    await confirm(w.io, which, g.yes, `${which}${name === 'downgrade' ? (own.backup === false ? ' WITHOUT backups (--no-backup)' : ', each after its own backup') : ''}? [y/N] `, review);
   }
   const parallel = g.parallel ?? 4;
   w.io.err(`${name} on ${count} from ${fleet.origin}: stages ${fleet.stages.join(' → ')}, at most ${parallel} at once per server\n`);
