@@ -56,7 +56,7 @@ export async function fleetCommand(w: Wiring, command: Command, g: GlobalOptions
       process.exit(EXIT.interrupted);
     }
     stopping = true;
-    w.io.err(`\n${label}: nothing new starts; ${running.size} running target${running.size === 1 ? '' : 's'} finish or roll back their current migration (${label} again abandons at once)\n`);
+    w.io.err(`\n${label}: nothing new starts; ${running.size === 1 ? '1 running target finishes or rolls back its' : `${running.size} running targets finish or roll back their`} current migration (${label} again abandons at once)\n`);
     for (const [target, m] of running) void m.cancel().then((outcome) => outcome.kind !== 'idle' && w.io.err(`${target.name}: ${engine.cancelText(outcome)}\n`));
   };
   const work = async (target: FleetTarget): Promise<TargetOutcome> => {
