@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTargets } from '../src/engine/index.js';
-import { jsonErrorOffset } from '../src/engine/fleet/json-position.js';
+import { jsonErrorOffset } from '../src/engine/json-position.js';
 import { cli } from './helpers/cli.js';
 
 /**
@@ -63,4 +63,21 @@ test('the scan agrees with JSON.parse on what is valid JSON, on valid JSON and o
     { numRuns: 5000 },
   );
   t.pass();
+});
+
+/**
+ * The config file's JSON error quoted the parser's message, which holds the text around the
+ * error (`Unexpected token 'p', ..."  "url": postgres:/"...`: a URL with its password) and a
+ * position, not a line. It names the line now, and no text.
+ */
+test('migrate-tui.config.json that is not valid JSON: the error names the line and never the text around it', async (t) => {
+  const dir = folderWith({ 'migrate-tui.config.json': '{\n  "migrations": "db",\n  "url": postgres://app:hunter2@db/app\n}\n' });
+  const r = await cli(['status'], { cwd: dir });
+  t.is(r.code, 2, r.stderr);
+  t.is(r.stderr, `error: migrate-tui.config.json:3: not valid JSON (line 3)\n  → fix ${join(dir, 'migrate-tui.config.json')}, or remove it\n`);
+  const missingComma = folderWith({ 'migrate-tui.config.json': '{\n  "url": "postgres://app:hunter2@db/app"\n  "migrations": "db"\n}\n' });
+  const m = await cli(['status'], { cwd: missingComma });
+  t.is(m.code, 2, m.stderr);
+  t.regex(m.stderr, /^error: migrate-tui\.config\.json:3: not valid JSON \(line 3\)\n/);
+  t.false((r.stderr + m.stderr).includes('hunter2') || (r.stderr + m.stderr).includes('postgres:'));
 });

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { jsonErrorOffset, lineAt } from './json-position.js';
+import { jsonErrorOffset, lineAt } from '../json-position.js';
 import { TargetsFileError, TARGETS_FILE, validateTargets, type Fleet } from './targets.js';
 
 /** How long a `"command"` source may take to print its list (seconds), unless the file says `"timeout"`. */
