@@ -54,3 +54,27 @@ test('a target failing mid-way: its result line keeps each sentence apart and ev
   const line = again.stdout.split('\n').find((l) => l.startsWith('✗ maria '))!;
   t.regex(line, /REFUSED — nothing ran: \S+ is dirty: the up of 002 stopped after 2 of 3 statements \(started [^)]+\); statements that ran: 1\. CREATE TABLE b \(id int PRIMARY KEY\); 2\. INSERT INTO b VALUES \(1\); error: Table 'c' already exists \(→ inspect the database/);
 });
+
+/**
+ * `--targets check` on a dirty target summed it up with check's count line, "2 revisions, 1
+ * head: 0 errors, 0 warnings" (the first line matching /error/), under a ✗: the problem itself
+ * was not said. It is now the first `error:` line, without the URL the target's line shows.
+ */
+test('--targets check names a dirty target\'s problem, not "0 errors, 0 warnings"', async (t) => {
+  const dir = makeFolder({
+    '001_a.up.sql': 'CREATE TABLE a (id int PRIMARY KEY);\n',
+    '001_a.down.sql': 'DROP TABLE a;\n',
+    '002_b.up.sql': '-- migrate:transaction off\nCREATE TABLE b (id int PRIMARY KEY);\nCREATE TABLE a (id int);\n',
+    '002_b.down.sql': 'DROP TABLE b;\n',
+  });
+  const cwd = makeFolder({});
+  writeFileSync(join(cwd, 'migrate-tui.targets.json'), JSON.stringify([{ name: 'dirty-one', url: 'sqlite:./d.sqlite' }]));
+  const up = await cli(['--targets', '--dir', dir, 'upgrade'], { cwd });
+  t.regex(up.stdout, /the database is now DIRTY: statement 1 of 2 ran and stays applied/);
+  const check = await cli(['--targets', '--dir', dir, 'check'], { cwd });
+  t.is(check.code, 1, check.stderr);
+  t.regex(check.stdout, /^✗ dirty-one \[default\] sqlite:\.\/d\.sqlite: error: dirty: the up of 002 did not finish( \(\d+ ms\))?$/m);
+  t.notRegex(check.stdout, /0 errors, 0 warnings/);
+  const json = JSON.parse((await cli(['--targets', '--dir', dir, 'check', '--json'], { cwd })).stdout);
+  t.is(json.targets[0].summary, 'error: dirty: the up of 002 did not finish');
+});

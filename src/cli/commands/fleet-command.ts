@@ -174,7 +174,11 @@ function statusOutcome(r: CommandResult): TargetOutcome {
   return { status: 'current', summary: `${at}; nothing pending${tail}`, exitCode: EXIT.ok, json: r.json };
 }
 
+/** The first problem `check` printed (`error:` lines before `warning:` ones); not its count line, `2 revisions, 1 head: 0 errors, 0 warnings`, which matched /error/. */
 function firstProblem(text: string): string {
-  return text.split('\n').find((l) => /error|✗|DIRTY|DRIFT|GAP|MISSING/.test(l))?.trim() ?? 'problems found (run check on this target alone for details)';
+  const lines = text.split('\n');
+  const found = lines.find((l) => /\berror:|✗|DIRTY|DRIFT|GAP|MISSING/.test(l)) ?? lines.find((l) => /\bwarning:/.test(l));
+  // A database problem starts with the database's URL, which the target's line already shows.
+  return found?.trim().replace(/^[a-z]+:\S*: (?=(error|warning): )/, '') ?? 'problems found (run check on this target alone for details)';
 }
 
