@@ -77,4 +77,7 @@ test('--targets check names a dirty target\'s problem, not "0 errors, 0 warnings
   t.notRegex(check.stdout, /0 errors, 0 warnings/);
   const json = JSON.parse((await cli(['--targets', '--dir', dir, 'check', '--json'], { cwd })).stdout);
   t.is(json.targets[0].summary, 'error: dirty: the up of 002 did not finish');
+  // check on the one database: its hint gave `resolve 002` with no mode, which resolve refuses (exit 2).
+  const one = await cli(['--url', 'sqlite:./d.sqlite', '--dir', dir, 'check'], { cwd });
+  t.regex(one.stdout, /error: dirty: the up of 002 did not finish\n {2}→ `migrate-tui --url <url> resolve 002 --resume \| --reverse \| --applied \| --reverted` \(resolve needs one; `migrate-tui --url <url> rollback` lists what ran\)\n/);
 });
