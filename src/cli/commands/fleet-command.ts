@@ -17,6 +17,13 @@ const FLEET_COMMANDS: Record<string, (r: CommandResult) => TargetOutcome> = {
   check: (r) => ({ status: r.exitCode ? 'failed' : 'current', summary: r.exitCode ? firstProblem(r.text) : 'no problems', exitCode: r.exitCode ?? EXIT.ok, json: r.json }),
 };
 
+/**
+ * Commands that only read: a dirty or unreachable target does not stop the later stages. The
+ * stages hold a run back behind its canary; a read that stopped showed "skipped" for the rest
+ * of the fleet, when an on-call most needs to see it (the fleet view reads every target too).
+ */
+const READ_ONLY = new Set(['status', 'check']);
+
 const MARK: Record<string, string> = { done: '✓', current: '=', pending: '…', refused: '✗', failed: '✗', skipped: '-', interrupted: '!' };
 
 /**
@@ -97,7 +104,7 @@ export async function fleetCommand(w: Wiring, command: Command, g: GlobalOptions
   };
   process.on('beforeExit', onBeforeExit);
   const reports = await onSignals(onSignal, () =>
-    engine.runFleet(fleet, { parallel, continueOnError: g.continueOnError ?? false, stopping: () => stopping, onEnd: (r) => w.io.err(`[${++finished}/${fleet.targets.length}] ${line(r)}\n`) }, work),
+    engine.runFleet(fleet, { parallel, continueOnError: (g.continueOnError ?? false) || READ_ONLY.has(name), stopping: () => stopping, onEnd: (r) => w.io.err(`[${++finished}/${fleet.targets.length}] ${line(r)}\n`) }, work),
   );
   process.off('beforeExit', onBeforeExit);
   stalled.clear();
