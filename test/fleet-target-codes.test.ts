@@ -3,8 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { binaryAsync, cli } from './helpers/cli.js';
-import { eachDatabase, withDb } from './helpers/databases.js';
+import { DATABASES, eachDatabase, withDb } from './helpers/databases.js';
+import { openFleetScreen } from './helpers/fleet-screen.js';
 import { makeFolder, pair } from './helpers/folders.js';
+import { KEYS } from './helpers/screen.js';
 
 /**
  * "Each target's own code is in --json" (README, Fleets): a target whose command threw said
@@ -55,3 +57,34 @@ eachDatabase(
   },
   ['postgres', 'mariadb'],
 );
+
+/** The fleet view's downgrade said the same target "FAILED" when its backup could not be taken. Serial: it hides the dump tool from this process's PATH, and puts it back. */
+test.serial('the fleet view: a downgrade whose backup cannot be taken is REFUSED — nothing ran, and the target is untouched', async (t) => {
+  if (!process.env.TEST_POSTGRES_URL) {
+    t.log('POSTGRESQL SERVER NOT RUNNING: not tested');
+    if (process.env.CI === 'true') t.fail('PostgreSQL server not running');
+    t.pass();
+    return;
+  }
+  const dir = makeFolder({ ...pair('1'), ...pair('2') });
+  const pg = await DATABASES.find((d) => d.name === 'postgres')!.fresh();
+  t.is((await cli(['--url', pg, '--dir', dir, '--yes', 'upgrade'])).code, 0);
+  const s = openFleetScreen({ migrations: dir, targets: [{ name: 'pg', url: pg }] });
+  const path = process.env.PATH;
+  try {
+    await s.waitFor(/read 1\/1/);
+    process.env.PATH = mkdtempSync(join(tmpdir(), 'migrate-tui-nopath-'));
+    await s.press('a', 'd');
+    await s.waitFor('Downgrade 1 target: to which revision?');
+    await s.press('1', KEYS.enter);
+    await s.waitFor('Type 1 target and press enter to confirm:');
+    await s.press('1 target', KEYS.enter);
+    const result = await s.waitFor('downgrade to 1 on 1 target: 1 refused');
+    t.regex(result, /✗ pg \[default\]: REFUSED — nothing ran: pg_dump is not installed \(not on PATH\)/);
+    t.notRegex(result, /FAILED/);
+  } finally {
+    process.env.PATH = path;
+    await s.close();
+  }
+  t.deepEqual((await withDb(pg, (db) => db.query<{ revision: string }>('SELECT revision FROM migrate_tui_version'))).map((x) => x.revision), ['2']);
+});

@@ -2,6 +2,8 @@ import { InvalidMigrationsError, PlanError, TargetError, UsageError } from './er
 import { DirtyDatabaseError, GapError } from './run/runtime-errors.js';
 import { ReadOnlyDatabaseError } from './dialects/dialect-errors.js';
 import { OtherToolError } from './run/other-tools-map.js';
+import { BackupError } from './safety/backups.js';
+import { BackupToolError } from './dialects/dump-tools.js';
 
 /**
  * An error raised while planning or checking, before anything ran (files missing, a dirty
@@ -11,4 +13,13 @@ import { OtherToolError } from './run/other-tools-map.js';
 export function isRefusal(error: unknown): boolean {
   // ReadOnlyDatabaseError: the run's first write (its state tables) was refused, before any step.
   return [PlanError, GapError, TargetError, DirtyDatabaseError, InvalidMigrationsError, UsageError, ReadOnlyDatabaseError, OtherToolError].some((kind) => error instanceof kind);
+}
+
+/**
+ * A fleet target's refusal: a check's (above), or the backup a downgrade takes before its first
+ * step that could not be taken (no dump tool, a lock it waited for): nothing ran, it was "FAILED".
+ * The only backups a fleet takes (the CLI's and the fleet view's) are those before a downgrade.
+ */
+export function isFleetRefusal(error: unknown): boolean {
+  return isRefusal(error) || error instanceof BackupToolError || error instanceof BackupError;
 }
