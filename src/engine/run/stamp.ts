@@ -17,6 +17,8 @@ export interface CoveredTarget {
 export interface StampResult extends RunResult {
   readonly targets: readonly string[];
   readonly covered: readonly CoveredTarget[];
+  /** The unfinished step whose dirty state the stamp cleared (its statements that ran stay in the database), or null. */
+  readonly clearedDirty: { readonly revision: string; readonly direction: string; readonly statementsDone: number; readonly statementsTotal: number } | null;
 }
 
 /** The targets as a list (`stamp a b`), refusing none. */
@@ -97,6 +99,8 @@ export function stamp(runner: StepRunner, targets: string | readonly string[]): 
   return runner.locked(async (state) => {
     const next = stampedSet(graph, state, list);
     const result = await recordInOneTransaction(runner, `the stamp to ${list.join(' ')}`, () => recordAppliedSet(runner, state, next, list.length === 1 && list[0] === 'base' ? [] : null, 'stamp'));
-    return { ...result, target: list.join(' '), targets: list, covered: coveredTargets(graph, list) };
+    const d = state.dirty;
+    const clearedDirty = d ? { revision: d.revision, direction: d.direction, statementsDone: d.statementsDone, statementsTotal: d.statementsTotal } : null;
+    return { ...result, target: list.join(' '), targets: list, covered: coveredTargets(graph, list), clearedDirty };
   }, true);
 }
