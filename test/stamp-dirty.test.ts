@@ -3,7 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from './helpers/cli.js';
 import { withDb } from './helpers/databases.js';
+import { openFleetScreen } from './helpers/fleet-screen.js';
 import { makeFolder } from './helpers/folders.js';
+import { KEYS } from './helpers/screen.js';
 
 /**
  * `stamp` on a dirty database clears the dirty state (the unfinished step's log row becomes
@@ -65,4 +67,25 @@ test('a fleet stamp refuses a dirty target (exit 5, nothing recorded) instead of
   // Nothing recorded on the dirty one: its step is still dirty, status says so.
   t.deepEqual(await logStatus(dirty), ['dirty']);
   t.regex((await cli(['--url', 'sqlite:./d.sqlite', '--dir', dir, 'status'], { cwd })).stdout, /DIRTY: {4}the up of 002 stopped after 1 of 2 statements/);
+});
+
+test("the fleet view's stamp refuses a dirty target too (its state is not cleared under the one typed confirmation)", async (t) => {
+  const dir = makeFolder(FILES);
+  const cwd = makeFolder({});
+  const dirty = await dirtyAt(dir, cwd, 'd.sqlite');
+  const s = openFleetScreen({ migrations: dir, targets: [{ name: 'dirty', url: `sqlite:${dirty}` }] });
+  try {
+    await s.waitFor(/read 1\/1/);
+    await s.press('a', 's');
+    await s.waitFor('Stamp 1 target: to which revision?');
+    await s.press('001', KEYS.enter);
+    await s.waitFor('STAMP RUNS NO SQL');
+    await s.press('1 target', KEYS.enter);
+    const result = await s.waitFor('stamp 001 on 1 target: 1 refused');
+    t.regex(result, /✗ dirty \[default\]: REFUSED — nothing ran: \S+ is dirty:/);
+    t.notRegex(result, /nothing to do/);
+  } finally {
+    await s.close();
+  }
+  t.deepEqual(await logStatus(dirty), ['dirty']);
 });

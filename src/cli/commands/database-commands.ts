@@ -223,14 +223,13 @@ export async function stampCommand(ctx: DatabaseContext, project: Project, list:
     const state = await m.readState();
     const next = m.stampedSet(state, list);
     ctx.io.err(coveredNote(m.coveredTargets(list)) + takeOverNote(state.otherTools, list, engine.commandPlaceOf(ctx.target)));
-    // The fleet asked once ("stamp 3 targets to 001?") and a dirty target's state was cleared unasked, its line saying "nothing to do".
-    if (state.dirty && ctx.fleet) throw new engine.DirtyDatabaseError(state.dirty, m.db.display);
     const backwards = [...state.applied].filter((id) => !next.has(id));
     if (backwards.length > 0 || state.dirty) {
       ctx.io.err(`stamp ${target} runs no SQL; it records ${backwards.length > 0 ? `${backwards.join(', ')} as NOT applied` : 'the state'}${state.dirty ? ' and clears the dirty state' : ''}\n`);
       await confirm(ctx.io, `stamp ${m.db.databaseName} to ${target}`, ctx.yes, undefined, 'the line above says what it would record');
     }
-    const result = await m.stamp(list);
+    // The fleet asked once ("stamp 3 targets to 001?") and a dirty target's state was cleared unasked, its line saying "nothing to do".
+    const result = await m.stamp(list, { refuseDirty: ctx.fleet === true });
     return withSchemaFile(ctx, m, result, finish(ctx, result, 'stamped', json), 'stamped');
    }, WRITES);
 }

@@ -5,6 +5,7 @@ import { planDowngrade, planUpgrade } from '../plan/planner.js';
 import type { DatabaseState } from './database-state.js';
 import { recordAppliedSet, recordInOneTransaction } from './record.js';
 import type { StepRunner } from './runner.js';
+import { DirtyDatabaseError } from './runtime-errors.js';
 import type { RunResult } from './steps.js';
 
 /** A target of a several-target stamp that adds nothing: the one named before it (`by`) already covers it (its ancestor, or the same revision). */
@@ -93,10 +94,12 @@ export function coveredTargets(graph: RevisionGraph, targets: string | readonly 
  * Moves the version rows to the target(s) without running SQL, logging each revision it marks
  * applied or not applied. Clears a dirty state (the log row is marked resolved).
  */
-export function stamp(runner: StepRunner, targets: string | readonly string[]): Promise<StampResult> {
+export function stamp(runner: StepRunner, targets: string | readonly string[], options: { refuseDirty?: boolean } = {}): Promise<StampResult> {
   const list = targetList(targets);
   const { graph } = runner.project;
   return runner.locked(async (state) => {
+    // A fleet's stamp (asked once for all targets) refuses a dirty one: clearing it is that target's own decision.
+    if (options.refuseDirty && state.dirty) throw new DirtyDatabaseError(state.dirty, runner.db.display);
     const next = stampedSet(graph, state, list);
     const result = await recordInOneTransaction(runner, `the stamp to ${list.join(' ')}`, () => recordAppliedSet(runner, state, next, list.length === 1 && list[0] === 'base' ? [] : null, 'stamp'));
     const d = state.dirty;
