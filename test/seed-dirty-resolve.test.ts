@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { cli } from './helpers/cli.js';
 import { eachDatabase, withDb } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
+import { openScreen, panelText } from './helpers/screen.js';
 
 /**
  * A seed that fails part-way on MariaDB (statement by statement) leaves the database dirty. Its
@@ -48,6 +49,31 @@ eachDatabase(
     const reverted = await run('--yes', 'resolve', 'seed:001_a.sql', '--reverted');
     t.is(reverted.code, 0, reverted.stderr);
     t.notRegex((await run('status')).stdout, /DIRTY/);
+  },
+  ['mariadb'],
+);
+
+/** The TUI said the same: the rollback console's "(resume / reverse / applied / reverted)", and R offered reverse for a seed. */
+eachDatabase(
+  'the TUI: a seed left dirty is resolved with resume, applied or reverted; reverse is not offered',
+  async (t, url) => {
+    const folder = makeFolder({ '001_a.up.sql': 'CREATE TABLE a (id int PRIMARY KEY);\n', '001_a.down.sql': 'DROP TABLE a;\n' });
+    const seeds = makeFolder({ '001_a.sql': 'INSERT INTO a VALUES (1);\nINSERT INTO a VALUES (1);\n' });
+    const s = await openScreen({ migrations: folder, url, variant: 'rollback' });
+    try {
+      t.is((await cli(['--url', url, '--dir', s.dir, '--yes', 'upgrade'])).code, 0);
+      t.is((await cli(['--url', url, '--dir', s.dir, 'seed', '--seeds', seeds])).code, 5);
+      await s.press('r');
+      const frame = await s.waitFor(/DIRTY: the up of seed:001_a\.sql/);
+      t.regex(panelText(frame), /press R to resolve it \(resume \/ applied \/ reverted: a seed has no down SQL\)/);
+      await s.press('R');
+      const choices = await s.waitFor(/Resolve the unfinished up of seed:001_a\.sql/);
+      t.regex(choices, /resume: run the 1 statement\(s\) that did not run/);
+      t.regex(choices, /reverted: record seed:001_a\.sql as NOT applied/);
+      t.notRegex(choices, /reverse/);
+    } finally {
+      await s.close();
+    }
   },
   ['mariadb'],
 );
