@@ -81,3 +81,10 @@ test('migrate-tui.config.json that is not valid JSON: the error names the line a
   t.regex(m.stderr, /^error: migrate-tui\.config\.json:3: not valid JSON \(line 3\)\n/);
   t.false((r.stderr + m.stderr).includes('hunter2') || (r.stderr + m.stderr).includes('postgres:'));
 });
+
+test('JSON nested deeper than the scan can follow: still "not valid JSON", never a crash', (t) => {
+  const deep = '['.repeat(200_000);
+  t.is(jsonErrorOffset(deep) === null || typeof jsonErrorOffset(deep) === 'number', true);
+  const dir = folderWith({ 'deep.json': deep });
+  t.regex(t.throws(() => readTargets('deep.json', dir, {}))!.message, /^deep\.json(:\d+)?: not valid JSON/);
+});

@@ -42,7 +42,8 @@ export function jsonErrorOffset(text: string): number | null {
     if (ch === 't') return literal('true');
     if (ch === 'f') return literal('false');
     if (ch === 'n') return literal('null');
-    const number = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+    NUMBER.lastIndex = i;
+    const number = NUMBER.exec(text);
     if (!number || number[0] === '' || number[0] === '-') fail(i);
     i += number![0].length;
   };
@@ -76,9 +77,13 @@ export function jsonErrorOffset(text: string): number | null {
     return null;
   } catch (error) {
     if (error instanceof JsonStop) return error.offset;
+    // Nested deeper than this scan's stack (JSON.parse takes more): the place is not known.
+    if (error instanceof RangeError) return null;
     throw error;
   }
 }
+
+const NUMBER = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
 
 class JsonStop {
   constructor(readonly offset: number) {}
