@@ -1,5 +1,5 @@
 import test from 'ava';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { binaryAsync, cli } from './helpers/cli.js';
@@ -87,4 +87,20 @@ test.serial('the fleet view: a downgrade whose backup cannot be taken is REFUSED
     await s.close();
   }
   t.deepEqual((await withDb(pg, (db) => db.query<{ revision: string }>('SELECT revision FROM migrate_tui_version'))).map((x) => x.revision), ['2']);
+});
+
+test('a fleet upgrade of a SQLite target whose folder does not exist is refused (nothing created), not failed; its status is a failed read', async (t) => {
+  const dir = makeFolder(pair('1'));
+  const cwd = makeFolder({});
+  writeFileSync(join(cwd, 'migrate-tui.targets.json'), JSON.stringify([{ name: 'nofolder', url: 'sqlite:./nope/x.sqlite' }]));
+  const up = await cli(['--targets', '--dir', dir, 'upgrade', '--json'], { cwd });
+  t.is(up.code, 1, up.stderr);
+  const target = JSON.parse(up.stdout).targets[0];
+  t.is(target.status, 'refused');
+  t.is(target.summary, 'REFUSED — nothing ran: cannot create the SQLite database ./nope/x.sqlite: the folder ./nope does not exist (→ create the folder (mkdir -p ./nope), or fix the path (it comes from target "nofolder"))');
+  t.is(target.exitCode, 1);
+  t.false(existsSync(join(cwd, 'nope')));
+  const status = JSON.parse((await cli(['--targets', '--dir', dir, 'status', '--json'], { cwd })).stdout).targets[0];
+  t.is(status.status, 'failed');
+  t.regex(status.summary, /^FAILED: no database at \.\/nope\/x\.sqlite/);
 });

@@ -92,7 +92,7 @@ export async function fleetCommand(w: Wiring, command: Command, g: GlobalOptions
       const outcome = outcomeOf(result);
       return { ...outcome, summary: engine.redact(outcome.summary, target.connection) };
     } catch (error) {
-      return failure(error, target, g.targets === true || g.targets === undefined ? null : g.targets);
+      return failure(error, target, g.targets === true || g.targets === undefined ? null : g.targets, !READ_ONLY.has(name));
     }
   };
   // If a driver's promise never settles once nothing else is pending (a connection the server
@@ -148,14 +148,14 @@ function captureIo(io: CliIo): CliIo & { text(): string } {
  * A target's error as its result line: the message (a long one cut) and the hint whole, its
  * commands naming this target (`--targets --only <name>`), so copying one acts on this target.
  */
-function failure(error: unknown, target: FleetTarget, targetsFile: string | null): TargetOutcome {
+function failure(error: unknown, target: FleetTarget, targetsFile: string | null, run: boolean): TargetOutcome {
   const interrupted = error instanceof engine.CancelledError;
   const hint = error instanceof engine.MigrateTuiError ? engine.hintOnTarget(error.hint, target.name, targetsFile) : null;
   const message = error instanceof Error ? error.message : String(error);
   const text = hint === null ? engine.resultLine(message) : `${engine.resultLine(message)} (→ ${hint.split('\n').map((l) => l.trim()).filter(Boolean).join(' ')})`;
   const json = error instanceof engine.MigrateTuiError ? { error: { ...error.toJSON(), hint } } : { error: { code: 'database-error', message: engine.redact(message, target.connection) } };
   if (interrupted) return { status: 'interrupted', summary: 'not started: the run was cancelled', exitCode: EXIT.interrupted, json };
-  const refused = engine.isFleetRefusal(error);
+  const refused = engine.isFleetRefusal(error, run);
   // The code the one-database command exits with (5 dirty, 8 no backup tool, 10 stale lease…): it was 1 for every error.
   const exitCode = error instanceof engine.MigrateTuiError ? exitCodeFor(error) : EXIT.failed;
   return { status: refused ? 'refused' : 'failed', summary: `${refused ? 'REFUSED — nothing ran' : 'FAILED'}: ${engine.redact(text, target.connection)}`, exitCode, json };
