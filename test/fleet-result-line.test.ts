@@ -81,3 +81,20 @@ test('--targets check names a dirty target\'s problem, not "0 errors, 0 warnings
   const one = await cli(['--url', 'sqlite:./d.sqlite', '--dir', dir, 'check'], { cwd });
   t.regex(one.stdout, /error: dirty: the up of 002 did not finish\n {2}→ `migrate-tui --url <url> resolve 002 --resume \| --reverse \| --applied \| --reverted` \(resolve needs one; `migrate-tui --url <url> rollback` lists what ran\)\n/);
 });
+
+/**
+ * A fleet upgrade of a SQLite target whose file did not exist (a typo in the targets file makes
+ * a new, empty database) said only "applied 2 revisions"; the one-database upgrade says it
+ * created the file. The line says so now, and only when the run created it.
+ */
+test('a fleet upgrade that creates a SQLite target\'s file says so on its line; a re-run does not', async (t) => {
+  const dir = makeFolder({ '001_a.up.sql': 'CREATE TABLE a (id int);\n', '001_a.down.sql': 'DROP TABLE a;\n' });
+  const cwd = makeFolder({});
+  writeFileSync(join(cwd, 'migrate-tui.targets.json'), JSON.stringify([{ name: 'tenant', url: 'sqlite:./tenant.sqlite' }]));
+  const first = await cli(['--targets', '--dir', dir, 'upgrade'], { cwd });
+  t.is(first.code, 0, first.stderr);
+  t.regex(first.stdout, /^✓ tenant \[default\] sqlite:\.\/tenant\.sqlite: created the SQLite database \.\/tenant\.sqlite \(it did not exist\); applied 1 revision; heads now 001 \(\d+ ms\)$/m);
+  const again = await cli(['--targets', '--dir', dir, 'upgrade'], { cwd });
+  t.regex(again.stdout, /^= tenant \[default\] sqlite:\.\/tenant\.sqlite: nothing to do: already at 001 \(\d+ ms\)$/m);
+  t.notRegex(again.stdout, /created/);
+});

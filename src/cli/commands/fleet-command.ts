@@ -87,10 +87,13 @@ export async function fleetCommand(w: Wiring, command: Command, g: GlobalOptions
         }
       },
     };
+    // A SQLite file the run creates (a typo in the targets file makes a new, empty database): the line said only "applied 9 revisions".
+    const missing = engine.sqliteFileMissing(target.connection);
     try {
       const result = await Promise.race([run({ ...g, fleetTarget: slot }), neverAnswered()]);
       const outcome = outcomeOf(result);
-      return { ...outcome, summary: engine.redact(outcome.summary, target.connection) };
+      const created = missing && !engine.sqliteFileMissing(target.connection) ? `created the SQLite database ${target.connection.display.replace(/^sqlite:/, '')} (it did not exist); ` : '';
+      return { ...outcome, summary: engine.redact(created + outcome.summary, target.connection) };
     } catch (error) {
       return failure(error, target, g.targets === true || g.targets === undefined ? null : g.targets, !READ_ONLY.has(name));
     }
