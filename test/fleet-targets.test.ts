@@ -135,7 +135,7 @@ test('`--targets status` reads the default targets file: a command name after --
   const dir = folderWith({ 'migrate-tui.targets.json': '[{"name": "one", "url": "sqlite:./one.db"}]', '1_a.up.sql': 'CREATE TABLE a (id int);\n', '1_a.down.sql': 'DROP TABLE a;\n' });
   const up = await cli(['--dir', dir, '--targets', 'upgrade', '--yes'], { cwd: dir });
   t.is(up.code, 0, up.stderr);
-  t.regex(up.stdout, /✓ one \[default\] sqlite:\.\/one\.db: applied 1 revision/);
+  t.regex(up.stdout, /✓ one \[default\] sqlite:\.\/one\.db: created the SQLite database \.\/one\.db \(it did not exist\); applied 1 revision/);
   const status = await cli(['--targets', 'status', '--dir', dir], { cwd: dir });
   t.is(status.code, 0, status.stderr);
   t.regex(status.stdout, /= one \[default\] .*nothing pending/);
@@ -151,7 +151,7 @@ test('`--targets --only <names> <command>`: --targets takes no value there, and 
   // It said: unknown command 'two'.
   const up = await cli(['--dir', dir, '--targets', '--only', 'two', '--yes', 'upgrade'], { cwd: dir });
   t.is(up.code, 0, up.stderr);
-  t.regex(up.stdout, /✓ two \[default\] sqlite:\.\/two\.db: applied 1 revision/);
+  t.regex(up.stdout, /✓ two \[default\] sqlite:\.\/two\.db: created the SQLite database \.\/two\.db \(it did not exist\); applied 1 revision/);
   t.notRegex(up.stdout, /\bone\b/);
   const parallel = await cli(['--dir', dir, '--targets', '--parallel', '2', '--only', 'tag:t', 'status'], { cwd: dir });
   t.is(parallel.code, 0, parallel.stderr);
