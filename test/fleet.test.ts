@@ -166,9 +166,9 @@ test('Ctrl-C during a fleet run: the running target rolls back its migration, no
     await holder.end();
     await watcher.end();
   }
-  t.regex(run.stderr(), /Ctrl-C: nothing new starts; 1 running target finish or roll back their current migration/);
+  t.regex(run.stderr(), /Ctrl-C: nothing new starts; 1 running target finishes or rolls back its current migration/);
   t.regex(run.stderr(), /first: asked the server to cancel the running statement/);
-  t.regex(run.stderr(), /! first \[a\] .*: INTERRUPTED: upgrade of 2 failed at statement 2 of 2 .*canceling statement due to user request the migration was rolled back: the database is as it was before 2 \(applied 1 first\); heads now 1/);
+  t.regex(run.stderr(), /! first \[a\] .*: INTERRUPTED: upgrade of 2 failed at statement 2 of 2 .*canceling statement due to user request; the migration was rolled back: the database is as it was before 2; the run was cancelled by the user \(applied 1 first\); heads now 1/);
   for (const i of [0, 1, 2]) t.regex(run.stdout(), new RegExp(`- later-${i} \\[b\\] .*: skipped: the run was cancelled`));
   t.regex(run.stdout(), /upgrade on 4 targets: 3 skipped, 1 interrupted/);
   t.deepEqual(await upLog(first), ['1:done', '2:failed']);

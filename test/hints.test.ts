@@ -154,7 +154,7 @@ test('a hint given after --url names it (`--url <url>`) in every command that op
   t.regex(json.error.hint, /`migrate-tui --url <url> resolve 1 --resume`/);
   // status's and check's own lines suggest it too.
   t.regex((await cli(['--url', url, '--dir', dir, 'status'])).stdout, /resolve with: migrate-tui --url <url> resolve 1 --resume/);
-  t.regex((await cli(['--url', url, '--dir', dir, 'check'])).stdout + '', /→ `migrate-tui --url <url> resolve 1`/);
+  t.regex((await cli(['--url', url, '--dir', dir, 'check'])).stdout + '', /→ `migrate-tui --url <url> resolve 1 --resume \| --reverse \| --applied \| --reverted`/);
   t.regex((await cli(['--dir', dir, 'status'], { env: { DATABASE_URL: url } })).stdout, /resolve with: migrate-tui resolve 1 --resume/);
   // DATABASE_URL: the copied command finds the same database.
   const env = await cli(['--dir', dir, 'upgrade'], { env: { DATABASE_URL: url } });

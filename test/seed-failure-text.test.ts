@@ -1,4 +1,5 @@
 import test from 'ava';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli } from './helpers/cli.js';
 import { makeFolder, pair } from './helpers/folders.js';
@@ -17,4 +18,24 @@ test('a failed seed says "seed 01_users.sql failed" and that the seed was rolled
   t.notRegex(seeded.stderr, /upgrade of seed:|the migration was rolled back/);
   // The count's plural follows the count (it followed the steps: `ran 0 seed file`).
   t.is(seeded.stdout, 'ran 0 seed files, 0 unchanged (skipped)\n');
+});
+
+/**
+ * A seed run before `upgrade` fails on a table that does not exist yet, and the hint said only
+ * "fix the SQL at seeds/01_users.sql:1 and run again": the SQL was right. It says how many
+ * revisions are not applied, and to upgrade first; once they are, that note is gone.
+ */
+test('a seed that fails while revisions are pending says so and to upgrade first; after the upgrade it does not', async (t) => {
+  const dir = makeFolder({ ...pair('1'), ...pair('2'), 'seeds/01_users.sql': 'INSERT INTO t_2 VALUES (1);\n' });
+  const url = `sqlite:${join(dir, 'db.sqlite')}`;
+  t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade', '1'])).code, 0);
+  const early = await cli(['--url', url, '--dir', dir, 'seed', '--seeds', join(dir, 'seeds')]);
+  t.is(early.code, 1, early.stderr);
+  t.regex(early.stderr, /no such table: t_2\n {2}the seed was rolled back: the database is as it was before it\n {2}→ fix the SQL at .*01_users\.sql:1 and run again; 1 revision is not applied yet: if the seed needs its tables, run `migrate-tui --url <url> upgrade` first\n/);
+  t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade'])).code, 0);
+  writeFileSync(join(dir, 'seeds/01_users.sql'), 'INSERT INTO t_2 VALUES (1);\nINSERT INTO no_such_table VALUES (1);\n');
+  const late = await cli(['--url', url, '--dir', dir, 'seed', '--seeds', join(dir, 'seeds')]);
+  t.is(late.code, 1, late.stderr);
+  t.regex(late.stderr, /→ fix the SQL at .*01_users\.sql:2 and run again\n$/);
+  t.notRegex(late.stderr, /not applied yet/);
 });

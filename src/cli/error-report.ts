@@ -31,7 +31,8 @@ function isDriverError(error: unknown): boolean {
   return ['PostgresError', 'SqliteError'].includes(error.name) || 'sqlMessage' in error || ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED'].includes((error as { code?: string }).code ?? '');
 }
 
-function exitCodeFor(error: MigrateTuiError): number {
+/** The exit code a command ends with on this error (a fleet target's own code in --json too). */
+export function exitCodeFor(error: MigrateTuiError): number {
   if (error instanceof engine.InvalidMigrationsError) return EXIT.invalidMigrations;
   if (error instanceof engine.UsageError || error instanceof engine.TargetError) return EXIT.usage;
   if (error instanceof engine.PlanError || error instanceof engine.WriteError) return EXIT.failed;

@@ -141,7 +141,7 @@ function buildProgram(io: CliIo, perform: (action: Action) => Promise<void>): Co
     const slot = g.fleetTarget;
     // A fleet target: its own connection, output and cancel handling; the fleet asked once.
     const locking = { lockTimeoutMs: (g.lockTimeout ?? cfg.lockTimeout ?? 60) * 1000, lease: leaseSettings(cfg, io.env), stealStaleLock: g.stealStaleLock ?? false };
-    if (slot) return { io: slot.io, target: targetConnection(slot.target, g), config: cfg, yes: true, ...locking, onEvent: slot.onEvent, guard: slot.guard };
+    if (slot) return { io: slot.io, target: targetConnection(slot.target, g), config: cfg, yes: true, ...locking, onEvent: slot.onEvent, guard: slot.guard, fleet: true };
     return {
       io,
       target: withCapabilities({ ...engine.resolveConnection({ url: g.url, cwd: io.cwd, env: io.env, config: cfg, connectTimeout: g.connectTimeout }), ...waitOf(g) }, g.capabilities, cfg),

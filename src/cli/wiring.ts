@@ -19,6 +19,8 @@ export interface DatabaseContext {
   readonly onEvent?: (event: RunEvent) => void;
   /** Runs the work on the open Migrator (a fleet's cancel handling); default: the one-database Ctrl-C handler. */
   readonly guard?: <T>(m: Migrator, work: () => Promise<T>) => Promise<T>;
+  /** A fleet target: the fleet asked once for all of them, knowing nothing of each one's state. */
+  readonly fleet?: boolean;
 }
 
 /** What each command group needs to wire its commands: built once per run by program.ts. */

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { UsageError } from './errors.js';
+import { jsonErrorOffset, lineAt } from './json-position.js';
 import { safeDecode } from './url-redaction.js';
 export { maskUrl, redact } from './url-redaction.js';
 import type { DialectName } from './dialects/dialect.js';
@@ -76,10 +77,14 @@ export function readConfigFile(cwd: string): ConfigFile {
   const path = resolve(cwd, CONFIG_FILE);
   if (!existsSync(path)) return {};
   let parsed: unknown;
+  const text = readFileSync(path, 'utf8');
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new UsageError(`${CONFIG_FILE} is not valid JSON: ${(error as Error).message}`, `fix ${path}, or remove it`, { path });
+    parsed = JSON.parse(text);
+  } catch {
+    // The parser's message quoted the text around the error (a password in "url" with it) and gave no line.
+    const offset = text.trim() === '' ? null : jsonErrorOffset(text);
+    const line = offset === null ? null : lineAt(text, offset);
+    throw new UsageError(`${CONFIG_FILE}${line === null ? '' : `:${line}`}: not valid JSON${line === null ? (text.trim() === '' ? ' (empty)' : '') : ` (line ${line})`}`, `fix ${path}, or remove it`, { path, ...(line === null ? {} : { line }) });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new UsageError(`${CONFIG_FILE} must hold a JSON object`, 'e.g. {"url": "postgres://user@localhost/app", "migrations": "db/migrations"}', { path });

@@ -196,8 +196,8 @@ export class Migrator {
   }
 
   /** One target, or several (`stamp a b`: one per branch). */
-  stamp(targets: string | readonly string[]): Promise<StampResult> {
-    return stamp(this.runner, targets);
+  stamp(targets: string | readonly string[], options: { refuseDirty?: boolean } = {}): Promise<StampResult> {
+    return stamp(this.runner, targets, options);
   }
 
   stampedSet(state: DatabaseState, targets: string | readonly string[]): Set<string> {

@@ -1,6 +1,6 @@
 import { useApp } from 'ink';
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
-import { hintAt, migratedBy, recordsApplied } from '../engine/index.js';
+import { hintAt, migratedBy, recordsApplied, resolveModes } from '../engine/index.js';
 import type { Flow } from './flows/index.js';
 import { bindingFor, type KeyHandlers, type Scope } from './keymap.js';
 import type { TuiSession } from './session.js';
@@ -92,7 +92,7 @@ export function useTuiContext({ session, readOnly, listHeight, onQuit, onLeave }
         // The embedded default before its first write: there is no file to be "at base".
         `migrate-tui: ${how}; ${session.notCreated ? `${session.db.display} does not exist yet (nothing was created)` : `${session.db.display} is at ${session.state.versionRows.join(', ') || 'base'}`}` +
           (dirty
-            ? ` and DIRTY: the ${dirty.direction} of ${dirty.revision} stopped after ${dirty.statementsDone} of ${dirty.statementsTotal} statements — run ${hintAt(`\`migrate-tui resolve ${dirty.revision} --resume|--reverse|--applied|--reverted\``, session.commandPlace)}`
+            ? ` and DIRTY: the ${dirty.direction} of ${dirty.revision} stopped after ${dirty.statementsDone} of ${dirty.statementsTotal} statements — run ${hintAt(`\`migrate-tui resolve ${dirty.revision} ${resolveModes(dirty.revision).replace(/ \| /g, '|')}\``, session.commandPlace)}`
             : '') +
           // First contact with a database another tool migrated: "at base" is migrate-tui's record only.
           (session.state.otherTools ?? []).filter(recordsApplied).map((r) => ` by migrate-tui's record, and ${migratedBy(r)}${r.stampTargets !== null ? `: ${hintAt(`\`migrate-tui stamp ${r.stampTargets.join(' ')}\``, session.commandPlace)} takes it over` : `: no stamp fits, ${hintAt('`migrate-tui status`', session.commandPlace)} says why and what to do`}`).join(''),

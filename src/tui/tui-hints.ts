@@ -1,4 +1,4 @@
-import { hintAt, recordsApplied, toolName, type CommandPlace, type OtherToolRecord } from '../engine/index.js';
+import { hintAt, isSeedStep, recordsApplied, toolName, type CommandPlace, type OtherToolRecord } from '../engine/index.js';
 import { keyOf, RESOLVE_CHOICE_KEYS as K } from './keymap.js';
 
 /**
@@ -26,10 +26,14 @@ function keyHint(error: unknown): string | undefined {
   const dirtyRun = e.code === 'migration-failed' && e.meta?.state === 'dirty' && (e.meta.statement ?? 0) <= (e.meta.statements ?? 0);
   const logLagged = lockedLogHint(e.meta, R);
   if (e.code === 'migration-failed' && logLagged) return logLagged;
-  if (dirtyRun) return `fix the cause, then press ${R} (resolve): resume runs the rest, reverse undoes it, applied / reverted record what you finished or undid by hand`;
+  // A seed has no down SQL: "reverse undoes it" was offered for one, and then refused.
+  const seed = isSeedStep(String((e.meta as { revision?: unknown } | undefined)?.revision ?? ''));
+  if (dirtyRun) return `fix the cause, then press ${R} (resolve): resume runs the rest, ${seed ? '' : 'reverse undoes it, '}applied / reverted record what you finished or undid by hand${seed ? ' (a seed has no down SQL: undo what ran by hand before reverted)' : ''}`;
   switch (e.code) {
     case 'dirty':
-      return `inspect the database, then press ${R} (resolve): ${K.resume} resume runs the rest, ${K.reverse} reverse undoes it, ${K.applied} applied / ${K.reverted} reverted record what you finished or undid by hand`;
+      return `inspect the database, then press ${R} (resolve): ${K.resume} resume runs the rest, ${seed ? '' : `${K.reverse} reverse undoes it, `}${K.applied} applied / ${K.reverted} reverted record what you finished or undid by hand${seed ? ' (a seed has no down SQL: undo what ran by hand before reverted)' : ''}`;
+    case 'seed-irreversible':
+      return `undo what ran by hand, then press ${R} and ${K.reverted} (reverted); or ${K.resume} (resume) runs the rest`;
     case 'gaps':
       return 'this happens when a file is merged late with a lower version; the TUI does not apply out of order: check it is safe to run now, then run `migrate-tui upgrade --out-of-order` in a shell';
     case 'irreversible':

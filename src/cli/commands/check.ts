@@ -133,7 +133,7 @@ export async function databaseCheck(ctx: DatabaseContext, project: Project): Pro
     for (const x of state.missing) lines.push(`${project.dir}: warning: ${x.revision} is applied but has no files here\n  → check out the branch that has it, or \`downgrade\` to revert it from the stored down SQL`);
     if (state.dirty) {
       errors++;
-      lines.push(`${m.db.display}: error: dirty: the ${state.dirty.direction} of ${state.dirty.revision} did not finish\n  → ${engine.hintAt(`\`migrate-tui resolve ${state.dirty.revision}\``, engine.commandPlaceOf(ctx.target))}`);
+      lines.push(`${m.db.display}: error: dirty: the ${state.dirty.direction} of ${state.dirty.revision} did not finish\n  → ${engine.hintAt(`\`migrate-tui resolve ${state.dirty.revision} ${engine.resolveModes(state.dirty.revision)}\` (resolve needs one; \`migrate-tui rollback\` lists what ran)`, engine.commandPlaceOf(ctx.target))}`);
     }
     // First contact with a database another tool migrated: the deploy's upgrade would refuse (exit 11).
     const refusal = engine.otherToolRefusal(state.otherTools, m.db, project.graph, 'upgrade');

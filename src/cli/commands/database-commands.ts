@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
-import type { CommandPlace, Migrator, ConfigFile, ConnectOptions, DatabaseState, LockLimits, MigrateTuiError, Project, ResolveMode, ResumeSource, RunResult, StateTableNames } from '../../engine/index.js';
+import type { CommandPlace, Migrator, ConfigFile, ConnectOptions, DatabaseState, LockLimits, MigrateTuiError, Project, ResolveMode, ResumeSource, RunResult, StampResult, StateTableNames } from '../../engine/index.js';
 import { engine } from '../engine.js';
 import type { CommandResult } from '../command-result.js';
 import { confirm } from '../confirm.js';
@@ -142,7 +142,7 @@ export function statusText(m: Migrator, state: DatabaseState, notCreated = false
       ...(state.dirty.uncertain
         ? [`          no outcome was recorded (killed, still running, the connection was lost, or its log could not be written): statement ${state.dirty.uncertain.statement} may or may not have completed — check before resuming`]
         : []),
-      `          resolve with: migrate-tui ${place.url ? '--url <url> ' : ''}resolve ${state.dirty.revision} --resume | --reverse | --applied | --reverted`,
+      `          resolve with: migrate-tui ${place.url ? '--url <url> ' : ''}resolve ${state.dirty.revision} ${engine.resolveModes(state.dirty.revision)}`,
     );
   }
   for (const g of state.gaps) lines.push(`GAP:      ${label(g.revision)} is not applied, but ${g.appliedDescendants.join(', ')} (built on it) ${g.appliedDescendants.length === 1 ? 'is' : 'are'}; upgrade --out-of-order applies it`);
@@ -196,10 +196,13 @@ export async function currentCommand(ctx: DatabaseContext, project: Project, ver
   });
 }
 
-function resultText(result: RunResult, verb: string): string {
+function resultText(result: RunResult & { clearedDirty?: StampResult['clearedDirty'] }, verb: string): string {
   const done = result.steps.filter((s) => s.status === 'done').length;
   const nothing = result.headsAfter.length === 0 ? 'nothing to do: nothing is applied' : 'nothing to do: the database is already there';
-  const lines = [done === 0 && !result.error ? nothing : `${verb} ${done} revision${done === 1 ? '' : 's'}`];
+  const d = result.clearedDirty;
+  // A stamp that only cleared a dirty state said "nothing to do: the database is already there".
+  const cleared = d ? `cleared the dirty state of the unfinished ${d.direction} of ${d.revision}: ${d.statementsDone} of its ${d.statementsTotal} statements had run, and ${d.statementsDone === 1 ? 'it stays' : 'they stay'} in the database (stamp runs no SQL)` : null;
+  const lines = [...(cleared ? [cleared] : []), ...(done === 0 && !result.error && cleared ? [] : [done === 0 && !result.error ? nothing : `${verb} ${done} revision${done === 1 ? '' : 's'}`])];
   lines.push(`heads now: ${result.headsAfter.join(', ') || 'base'}`);
   return lines.join('\n') + '\n';
 }
@@ -225,7 +228,8 @@ export async function stampCommand(ctx: DatabaseContext, project: Project, list:
       ctx.io.err(`stamp ${target} runs no SQL; it records ${backwards.length > 0 ? `${backwards.join(', ')} as NOT applied` : 'the state'}${state.dirty ? ' and clears the dirty state' : ''}\n`);
       await confirm(ctx.io, `stamp ${m.db.databaseName} to ${target}`, ctx.yes, undefined, 'the line above says what it would record');
     }
-    const result = await m.stamp(list);
+    // The fleet asked once ("stamp 3 targets to 001?") and a dirty target's state was cleared unasked, its line saying "nothing to do".
+    const result = await m.stamp(list, { refuseDirty: ctx.fleet === true });
     return withSchemaFile(ctx, m, result, finish(ctx, result, 'stamped', json), 'stamped');
    }, WRITES);
 }

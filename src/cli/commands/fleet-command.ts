@@ -3,6 +3,7 @@ import type { FleetTarget, Migrator, OtherToolRecord, RunEvent, RunSummaryInput,
 import { engine } from '../engine.js';
 import type { CommandResult, FleetSlot, GlobalOptions } from '../command-result.js';
 import { confirm } from '../confirm.js';
+import { exitCodeFor } from '../error-report.js';
 import { EXIT } from '../exit-codes.js';
 import { onSignals } from '../interrupt.js';
 import type { CliIo } from '../io.js';
@@ -16,6 +17,13 @@ const FLEET_COMMANDS: Record<string, (r: CommandResult) => TargetOutcome> = {
   status: statusOutcome,
   check: (r) => ({ status: r.exitCode ? 'failed' : 'current', summary: r.exitCode ? firstProblem(r.text) : 'no problems', exitCode: r.exitCode ?? EXIT.ok, json: r.json }),
 };
+
+/**
+ * Commands that only read: a dirty or unreachable target does not stop the later stages. The
+ * stages hold a run back behind its canary; a read that stopped showed "skipped" for the rest
+ * of the fleet, when an on-call most needs to see it (the fleet view reads every target too).
+ */
+const READ_ONLY = new Set(['status', 'check']);
 
 const MARK: Record<string, string> = { done: '✓', current: '=', pending: '…', refused: '✗', failed: '✗', skipped: '-', interrupted: '!' };
 
@@ -34,7 +42,11 @@ export async function fleetCommand(w: Wiring, command: Command, g: GlobalOptions
   if (name === 'downgrade' || name === 'stamp') {
     // `stamp a b`: commander gives the several targets as a list.
     if (Array.isArray(argument)) argument = argument.map(String).join(' ');
-    await confirm(w.io, `${name} ${count} to ${String(argument)}`, g.yes, `${name} ${count} (${fleet.targets.map((t) => t.name).slice(0, 5).join(', ')}${fleet.targets.length > 5 ? ', …' : ''}) to ${String(argument)}${name === 'downgrade' ? (own.backup === false ? ' WITHOUT backups (--no-backup)' : ', each after its own backup') : ''}? [y/N] `);
+    const which = `${name} ${count} (${fleet.targets.map((t) => t.name).slice(0, 5).join(', ')}${fleet.targets.length > 5 ? ', …' : ''}) to ${String(argument)}`;
+    // Nothing is printed before the question: "the lines above say what it would do" was untrue here.
+    const file = g.targets === true || g.targets === undefined ? '' : ` ${g.targets}`;
+    const review = `\`migrate-tui --targets${file} status\` shows where each target is${name === 'downgrade' ? `; \`migrate-tui --url <its url> downgrade ${String(argument)} --dry-run\` previews one` : ''}`;
+    await confirm(w.io, which, g.yes, `${which}${name === 'downgrade' ? (own.backup === false ? ' WITHOUT backups (--no-backup)' : ', each after its own backup') : ''}? [y/N] `, review);
   }
   const parallel = g.parallel ?? 4;
   w.io.err(`${name} on ${count} from ${fleet.origin}: stages ${fleet.stages.join(' → ')}, at most ${parallel} at once per server\n`);
@@ -52,7 +64,7 @@ export async function fleetCommand(w: Wiring, command: Command, g: GlobalOptions
       process.exit(EXIT.interrupted);
     }
     stopping = true;
-    w.io.err(`\n${label}: nothing new starts; ${running.size} running target${running.size === 1 ? '' : 's'} finish or roll back their current migration (${label} again abandons at once)\n`);
+    w.io.err(`\n${label}: nothing new starts; ${running.size === 1 ? '1 running target finishes or rolls back its' : `${running.size} running targets finish or roll back their`} current migration (${label} again abandons at once)\n`);
     for (const [target, m] of running) void m.cancel().then((outcome) => outcome.kind !== 'idle' && w.io.err(`${target.name}: ${engine.cancelText(outcome)}\n`));
   };
   const work = async (target: FleetTarget): Promise<TargetOutcome> => {
@@ -75,12 +87,15 @@ export async function fleetCommand(w: Wiring, command: Command, g: GlobalOptions
         }
       },
     };
+    // A SQLite file the run creates (a typo in the targets file makes a new, empty database): the line said only "applied 9 revisions".
+    const missing = engine.sqliteFileMissing(target.connection);
     try {
       const result = await Promise.race([run({ ...g, fleetTarget: slot }), neverAnswered()]);
       const outcome = outcomeOf(result);
-      return { ...outcome, summary: engine.redact(outcome.summary, target.connection) };
+      const created = missing && !engine.sqliteFileMissing(target.connection) ? `created the SQLite database ${target.connection.display.replace(/^sqlite:/, '')} (it did not exist); ` : '';
+      return { ...outcome, summary: engine.redact(created + outcome.summary, target.connection) };
     } catch (error) {
-      return failure(error, target, g.targets === true || g.targets === undefined ? null : g.targets);
+      return failure(error, target, g.targets === true || g.targets === undefined ? null : g.targets, !READ_ONLY.has(name));
     }
   };
   // If a driver's promise never settles once nothing else is pending (a connection the server
@@ -93,7 +108,7 @@ export async function fleetCommand(w: Wiring, command: Command, g: GlobalOptions
   };
   process.on('beforeExit', onBeforeExit);
   const reports = await onSignals(onSignal, () =>
-    engine.runFleet(fleet, { parallel, continueOnError: g.continueOnError ?? false, stopping: () => stopping, onEnd: (r) => w.io.err(`[${++finished}/${fleet.targets.length}] ${line(r)}\n`) }, work),
+    engine.runFleet(fleet, { parallel, continueOnError: (g.continueOnError ?? false) || READ_ONLY.has(name), stopping: () => stopping, onEnd: (r) => w.io.err(`[${++finished}/${fleet.targets.length}] ${line(r)}\n`) }, work),
   );
   process.off('beforeExit', onBeforeExit);
   stalled.clear();
@@ -136,15 +151,17 @@ function captureIo(io: CliIo): CliIo & { text(): string } {
  * A target's error as its result line: the message (a long one cut) and the hint whole, its
  * commands naming this target (`--targets --only <name>`), so copying one acts on this target.
  */
-function failure(error: unknown, target: FleetTarget, targetsFile: string | null): TargetOutcome {
+function failure(error: unknown, target: FleetTarget, targetsFile: string | null, run: boolean): TargetOutcome {
   const interrupted = error instanceof engine.CancelledError;
   const hint = error instanceof engine.MigrateTuiError ? engine.hintOnTarget(error.hint, target.name, targetsFile) : null;
   const message = error instanceof Error ? error.message : String(error);
   const text = hint === null ? engine.resultLine(message) : `${engine.resultLine(message)} (→ ${hint.split('\n').map((l) => l.trim()).filter(Boolean).join(' ')})`;
   const json = error instanceof engine.MigrateTuiError ? { error: { ...error.toJSON(), hint } } : { error: { code: 'database-error', message: engine.redact(message, target.connection) } };
   if (interrupted) return { status: 'interrupted', summary: 'not started: the run was cancelled', exitCode: EXIT.interrupted, json };
-  const refused = engine.isRefusal(error);
-  return { status: refused ? 'refused' : 'failed', summary: `${refused ? 'REFUSED — nothing ran' : 'FAILED'}: ${engine.redact(text, target.connection)}`, exitCode: EXIT.failed, json };
+  const refused = engine.isFleetRefusal(error, run);
+  // The code the one-database command exits with (5 dirty, 8 no backup tool, 10 stale lease…): it was 1 for every error.
+  const exitCode = error instanceof engine.MigrateTuiError ? exitCodeFor(error) : EXIT.failed;
+  return { status: refused ? 'refused' : 'failed', summary: `${refused ? 'REFUSED — nothing ran' : 'FAILED'}: ${engine.redact(text, target.connection)}`, exitCode, json };
 }
 
 function runOutcome(r: CommandResult, verb: string): TargetOutcome {
@@ -170,7 +187,11 @@ function statusOutcome(r: CommandResult): TargetOutcome {
   return { status: 'current', summary: `${at}; nothing pending${tail}`, exitCode: EXIT.ok, json: r.json };
 }
 
+/** The first problem `check` printed (`error:` lines before `warning:` ones); not its count line, `2 revisions, 1 head: 0 errors, 0 warnings`, which matched /error/. */
 function firstProblem(text: string): string {
-  return text.split('\n').find((l) => /error|✗|DIRTY|DRIFT|GAP|MISSING/.test(l))?.trim() ?? 'problems found (run check on this target alone for details)';
+  const lines = text.split('\n');
+  const found = lines.find((l) => /\berror:|✗|DIRTY|DRIFT|GAP|MISSING/.test(l)) ?? lines.find((l) => /\bwarning:/.test(l));
+  // A database problem starts with the database's URL, which the target's line already shows.
+  return found?.trim().replace(/^[a-z]+:\S*: (?=(error|warning): )/, '') ?? 'problems found (run check on this target alone for details)';
 }
 

@@ -135,7 +135,7 @@ export async function rollbackCommand(ctx: DatabaseContext, project: Project, la
       // What ran, so the runbook's "check what ran (it is listed)" is true here too.
       dirty.ranStatements.forEach((sql, i) => lines.push(`  ${i + 1}. ${sql.split('\n')[0]}`));
       if (dirty.uncertain) lines.push(`  no outcome was recorded (killed, still running, the connection was lost, or its log could not be written): statement ${dirty.uncertain.statement}${dirty.uncertain.sql ? ` (${dirty.uncertain.sql.split('\n')[0]})` : ''} may or may not have completed — check before resuming`);
-      lines.push(`  nothing else runs until it is resolved: ${engine.commandAt(`resolve ${dirty.revision} --resume | --reverse | --applied | --reverted`, place)}`, '');
+      lines.push(`  nothing else runs until it is resolved: ${engine.commandAt(`resolve ${dirty.revision} ${engine.resolveModes(dirty.revision)}`, place)}`, '');
     }
     const message = (id: string) => (project.graph.has(id) ? project.graph.get(id).message : '(files missing)');
     lines.push(`applied steps on ${m.db.display}, newest first (last ${history.length}):`);

@@ -43,7 +43,8 @@ export function verifyTargets(g: GlobalOptions, dialects: readonly string[] | un
     const target = engine.parseDatabaseUrl(url, '--url', cwd);
     if (target.kind === 'sqlite') throw new engine.UsageError(`verify takes server URLs only; ${target.display} is SQLite`, 'SQLite is checked on a temp file: leave its --url out (add sqlite to --dialects)');
     if (servers.has(target.kind)) throw new engine.UsageError(`two --url for ${target.kind}: ${servers.get(target.kind)!.display} and ${target.display}`, 'give one server per dialect');
-    servers.set(target.kind, { ...target, connectTimeoutMs: connectTimeout * 1000 });
+    // Only --url counts for verify: a connection error's hint named DATABASE_URL and the config file too.
+    servers.set(target.kind, { ...target, source: "verify's --url", connectTimeoutMs: connectTimeout * 1000 });
   }
   const names: DialectName[] = dialects
     ? dialects.map((d) => {

@@ -108,6 +108,6 @@ export async function connectDatabase(target: ConnectionTarget, lockName: string
   } catch (error) {
     if (error instanceof MigrateTuiError) throw error;
     const reason = (error as { message?: string; code?: string }).message || (error as { code?: string }).code || String(error);
-    throw new DatabaseConnectionError(target.display, redact(reason, target), target.kind === 'sqlite');
+    throw new DatabaseConnectionError(target.display, redact(reason, target), target.kind === 'sqlite', target.source);
   }
 }

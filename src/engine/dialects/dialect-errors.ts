@@ -1,20 +1,25 @@
-import { EMBEDDED_DEFAULT, sqlalchemyRelativePath, type ConnectionTarget } from '../connection.js';
+import { CONFIG_FILE, EMBEDDED_DEFAULT, sqlalchemyRelativePath, type ConnectionTarget } from '../connection.js';
 import { MigrateTuiError } from '../errors.js';
 
 /** Errors an adapter raises while connecting or waiting for the migration lock. */
 
 export class DatabaseConnectionError extends MigrateTuiError {
-  constructor(display: string, reason: string, file = false) {
+  /** `source`: where the URL came from (ConnectionTarget.source); a fleet target's or verify's is named, not the settings it did not come from. */
+  constructor(display: string, reason: string, file = false, source?: string) {
+    const from = source === undefined || SETTINGS.has(source) ? '--url, DATABASE_URL, DB_* variables or migrate-tui.config.json' : `it comes from ${source}`;
     super(
       'connection-failed',
       `cannot ${file ? 'open' : 'connect to'} ${display}: ${reason}`,
       file
-        ? 'check that the path names a SQLite database file you may read and write (the URL comes from --url, DATABASE_URL, DB_* variables or migrate-tui.config.json)'
-        : 'check the URL (--url, DATABASE_URL, DB_* variables or migrate-tui.config.json) and that the server is running',
+        ? `check that the path names a SQLite database file you may read and write (${source === undefined || SETTINGS.has(source) ? `the URL comes from ${from}` : from})`
+        : `check the URL (${from}) and that the server is running`,
       { database: display },
     );
   }
 }
+
+/** The sources of the one database a command uses (connection.ts): its URL may come from any of them. */
+const SETTINGS = new Set(['--url', 'DATABASE_URL', 'DATABASE_PROVIDER and DB_* variables', CONFIG_FILE, EMBEDDED_DEFAULT]);
 
 /**
  * better-sqlite3's native module is missing (its install script did not run: npm 11.19+ skips

@@ -19,8 +19,15 @@ export function runSummary(r: RunSummaryInput, verb: string, cancelled = wasCanc
   return { status: 'done', summary: `${verb} ${done} revision${done === 1 ? '' : 's'}; heads now ${heads}` };
 }
 
-/** A message on one line for a target's result line (the first lines, joined; long ones cut). */
+/**
+ * A message on one line for a target's result line: its lines joined, each sentence apart
+ * (`…already exists; the migration was rolled back`, not `…already exists the migration`), a
+ * line that ends in `:` run on into the next; a long one cut with `…`. Every line counts: only
+ * the first three were kept, unmarked, so a dirty target's "statements that ran" listed the
+ * first and dropped the others and the error.
+ */
 export function resultLine(message: string): string {
-  const text = message.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 3).join(' ');
+  const lines = message.split('\n').map((l) => l.trim()).filter(Boolean);
+  const text = lines.map((l, i) => (i === 0 ? l : `${/:$/.test(lines[i - 1]!) ? ' ' : '; '}${l}`)).join('');
   return text.length > 300 ? `${text.slice(0, 299)}…` : text;
 }

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { jsonErrorOffset, lineAt } from '../json-position.js';
 import { TargetsFileError, TARGETS_FILE, validateTargets, type Fleet } from './targets.js';
 
 /** How long a `"command"` source may take to print its list (seconds), unless the file says `"timeout"`. */
@@ -37,16 +38,19 @@ function runSource(command: string, timeoutSeconds: number, cwd: string, env: Re
     const stderr = (r.stderr ?? '').trim().split('\n').slice(-3).join('\n');
     throw new TargetsFileError(shown, `${what} exited with code ${r.status}${stderr ? `:\n${stderr}` : ''}`, 'run the command by hand to see why');
   }
-  return parseJson(r.stdout ?? '', `${shown} (output of "${command}")`, 'the command must print the list of targets as JSON on standard output');
+  return parseJson(r.stdout ?? '', `${shown} (output of "${command}")`, 'the command must print the list of targets as JSON on standard output', true);
 }
 
-function parseJson(text: string, origin: string, hint: string): unknown {
+/** `output`: the text is a command's output (no file): its line is said, not written as origin:line. */
+function parseJson(text: string, origin: string, hint: string, output = false): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    // The parser's message may quote the text (and so a password): say only where.
+    // The parser's message may quote the text (and so a password): say only where. Node 20's
+    // message has no position for most errors (an unexpected token, an early end): find it.
     const position = /position (\d+)/.exec((error as Error).message)?.[1];
-    const line = position === undefined ? null : text.slice(0, Number(position)).split('\n').length;
-    throw new TargetsFileError(line === null ? origin : `${origin}:${line}`, `not valid JSON${line === null ? (text.trim() === '' ? ' (empty)' : '') : ` (line ${line})`}`, hint);
+    const offset = text.trim() === '' ? null : (jsonErrorOffset(text) ?? (position === undefined ? null : Number(position)));
+    const line = offset === null ? null : lineAt(text, offset);
+    throw new TargetsFileError(line === null || output ? origin : `${origin}:${line}`, `not valid JSON${line === null ? (text.trim() === '' ? ' (empty)' : '') : ` (line ${line}${output ? ' of its output' : ''})`}`, hint);
   }
 }

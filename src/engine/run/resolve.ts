@@ -5,7 +5,7 @@ import { resolveRevisionRef } from '../graph/targets.js';
 import { joinStatements, storedStatements, versionRowsFor, type DatabaseState } from './database-state.js';
 import { recordInOneTransaction, recordOnly } from './record.js';
 import type { StepRunner } from './runner.js';
-import { firstStatements, MigrationFailedError, nothingApplied } from './runtime-errors.js';
+import { firstStatements, isSeedStep, MigrationFailedError, nothingApplied } from './runtime-errors.js';
 import { fileStep, logStep, type RunResult, type RunStep } from './steps.js';
 import { isExcerpt, statementCount } from './statement-cursor.js';
 import { cancellableStepWrite, recordTrackedFailure, runTracked } from './tracked-run.js';
@@ -149,6 +149,8 @@ export function requireResumeSource(preview: ResolvePreview): void {
 function reverseStep(runner: StepRunner, revision: string, dirtyDirection: 'up' | 'down', storedDown: string | null): RunStep {
   const reverse = dirtyDirection === 'up' ? 'down' : 'up';
   const { graph } = runner.project;
+  // A seed was "files missing, and no down SQL was stored", with a hint to check out a branch or stamp.
+  if (!graph.has(revision) && isSeedStep(revision)) throw new PlanError('seed-irreversible', `${revision} is a seed: a seed has no down SQL, so --reverse has nothing to run`, `undo what ran by hand (\`migrate-tui rollback\` lists the statements that ran), then \`migrate-tui resolve ${revision} --reverted\`; or \`--resume\` runs the rest`);
   if (graph.has(revision)) {
     const m = graph.get(revision);
     if (reverse === 'down' && !m.down) {

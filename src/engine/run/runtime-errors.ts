@@ -15,6 +15,16 @@ export interface DirtyStep {
   readonly uncertain: { readonly statement: number; readonly sql: string | null } | null;
 }
 
+/** A seed's step in the log (`seed:<file>`): it has no down SQL, so `resolve --reverse` has nothing to run. */
+export function isSeedStep(revision: string): boolean {
+  return revision.startsWith('seed:');
+}
+
+/** The `resolve` modes that fit a dirty step: a seed's cannot be reversed. */
+export function resolveModes(revision: string): string {
+  return isSeedStep(revision) ? '--resume | --applied | --reverted' : '--resume | --reverse | --applied | --reverted';
+}
+
 export class DirtyDatabaseError extends MigrateTuiError {
   constructor(dirty: DirtyStep, display: string) {
     const ran = dirty.ranStatements.map((s, i) => `    ${i + 1}. ${firstLine(s)}`).join('\n');
@@ -28,7 +38,9 @@ export class DirtyDatabaseError extends MigrateTuiError {
             ' may or may not have completed; check whether its change is in the database before resuming'
           : '') +
         (dirty.error ? `\n  error: ${dirty.error}` : ''),
-      `inspect the database, then: \`migrate-tui resolve ${dirty.revision} --resume\` (run the remaining statements), --reverse (run the other direction's SQL), --applied or --reverted (only record what is true now)`,
+      isSeedStep(dirty.revision)
+        ? `inspect the database, then: \`migrate-tui resolve ${dirty.revision} --resume\` (run the remaining statements), or --applied or --reverted (only record what is true now); a seed has no down SQL: undo what ran by hand before --reverted`
+        : `inspect the database, then: \`migrate-tui resolve ${dirty.revision} --resume\` (run the remaining statements), --reverse (run the other direction's SQL), --applied or --reverted (only record what is true now)`,
       { ...dirty },
     );
   }
@@ -71,8 +83,13 @@ export class MigrationFailedError extends MigrateTuiError {
       inTransaction?: boolean;
       /** A resolve's step (`resume` / `reverse`) or a seed, not a plain upgrade/downgrade: the message names what ran. */
       purpose?: 'resume' | 'reverse' | 'seed';
+      /** A seed's failure: how many revisions are not applied (a seed run before `upgrade` fails on tables that do not exist yet). */
+      pendingRevisions?: number;
     },
   ) {
+    const pending = meta.purpose === 'seed' && !meta.cancelled && meta.pendingRevisions ? meta.pendingRevisions : 0;
+    // "fix the SQL at seeds/01.sql:3" alone, when the seed's tables are not there because nothing is migrated yet.
+    const pendingNote = pending === 0 ? '' : `; ${pending} revision${pending === 1 ? ' is' : 's are'} not applied yet: if the seed needs ${pending === 1 ? 'its' : 'their'} tables, run \`migrate-tui upgrade\` first`;
     const where = `${meta.path}:${meta.line}`;
     const verb = meta.purpose ? `${meta.purpose}` : meta.direction === 'up' ? 'upgrade' : 'downgrade';
     // "resume of 3 (its up SQL)": what ran, and which direction's SQL it was; "seed 01_users.sql": a seed file, not a revision.
@@ -86,10 +103,10 @@ export class MigrationFailedError extends MigrateTuiError {
         : meta.bookkeeping
         ? `${verb} ${of}: ${firstStatements(meta.statement - 1)} of ${meta.statements} (${meta.path}) ran, then writing its progress to migrate-tui's log failed:`
         : `${verb} ${of} failed at statement ${meta.statement} of ${meta.statements} (${where}):`) + `\n  ${meta.databaseError}\n  ${stateSentence(meta)}` + (meta.cancelled ? `\n  the run was cancelled ${meta.cancelledBy ?? 'by the user'}` : ''),
-      meta.unmarked && meta.state === 'rolled-back'
+      (meta.unmarked && meta.state === 'rolled-back'
         ? `once that is fixed: \`migrate-tui resolve ${meta.revision} --reverted\` records that nothing of it is applied (the log still says it started)`
         : (meta.bookkeeping || meta.unmarked) && meta.state === 'dirty' && !afterStatements && !meta.ranInOwnTransaction
-        ? `once that is fixed (or that session has finished): \`migrate-tui resolve ${meta.revision} --resume${meta.unmarked && meta.unmarked.recorded !== meta.kept ? ` --resume-at ${meta.kept + 1}` : ''}\` runs the rest (${firstStatements(meta.kept)} completed), --reverse undoes it`
+        ? `once that is fixed (or that session has finished): \`migrate-tui resolve ${meta.revision} --resume${meta.unmarked && meta.unmarked.recorded !== meta.kept ? ` --resume-at ${meta.kept + 1}` : ''}\` runs the rest (${firstStatements(meta.kept)} completed)${isSeedStep(meta.revision) ? '' : ', --reverse undoes it'}`
         : afterStatements
         ? meta.state === 'rolled-back'
           ? /lock timeout|lock wait timeout/i.test(meta.databaseError)
@@ -102,7 +119,9 @@ export class MigrationFailedError extends MigrateTuiError {
         ? `nothing of ${meta.revision} stays applied; run the command again to apply it`
         : meta.state === 'rolled-back'
         ? `fix the SQL at ${where} and run again` + (/cannot run inside a transaction block|cannot be executed within a pipeline|unsafe use of new value/i.test(meta.databaseError) ? '; if the statement cannot run inside a transaction, put `-- migrate:transaction off` at the top of the file' : '') + doubleQuotedString(meta.databaseError)
-        : `fix the cause, then \`migrate-tui resolve ${meta.revision} --resume\` to run the rest, --reverse to undo it, or --applied/--reverted after fixing it by hand`,
+        : isSeedStep(meta.revision)
+        ? `fix the cause, then \`migrate-tui resolve ${meta.revision} --resume\` to run the rest, or --applied/--reverted after fixing it by hand (a seed has no down SQL: undo what ran by hand before --reverted)`
+        : `fix the cause, then \`migrate-tui resolve ${meta.revision} --resume\` to run the rest, --reverse to undo it, or --applied/--reverted after fixing it by hand`) + pendingNote,
       { ...meta },
     );
   }

@@ -6,6 +6,7 @@ import { readSeedFolder } from '../files/migration-folder.js';
 import { sourceStatements, streamedMode } from '../files/migration-sql.js';
 import { transactionMode } from '../files/transaction-mode.js';
 import { versionRowsFor } from './database-state.js';
+import { MigrationFailedError } from './runtime-errors.js';
 import type { StepRunner } from './runner.js';
 import type { LogRow } from './state-store.js';
 import type { RunResult, RunStep, StepResult } from './steps.js';
@@ -43,7 +44,7 @@ export async function seed(runner: StepRunner, seedDir: string, options: { force
       const step: RunStep = { revision: key, direction: 'up', message: file.name, path: file.path, statements, transactional: run.transactional, checksum, downSql: null, purpose: 'seed', ...(run.feed ? { feed: run.feed } : {}) };
       const outcome = await runner.runReported(step, results.length, seeds.length, { before: [], after: [] }, 'seed');
       results.push(outcome.result);
-      if (outcome.error) error = outcome.error;
+      if (outcome.error) error = outcome.error instanceof MigrationFailedError && state.pending.length > 0 ? new MigrationFailedError({ ...(outcome.error.meta as unknown as ConstructorParameters<typeof MigrationFailedError>[0]), pendingRevisions: state.pending.length }) : outcome.error;
     }
     const rows = versionRowsFor(runner.project.graph, state.applied, state.missing.map((m) => m.revision));
     return { direction: 'seed', target: seedDir, steps: results, headsBefore: rows, headsAfter: rows, skipped, ...(error ? { error } : {}) };

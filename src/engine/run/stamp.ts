@@ -5,6 +5,7 @@ import { planDowngrade, planUpgrade } from '../plan/planner.js';
 import type { DatabaseState } from './database-state.js';
 import { recordAppliedSet, recordInOneTransaction } from './record.js';
 import type { StepRunner } from './runner.js';
+import { DirtyDatabaseError } from './runtime-errors.js';
 import type { RunResult } from './steps.js';
 
 /** A target of a several-target stamp that adds nothing: the one named before it (`by`) already covers it (its ancestor, or the same revision). */
@@ -17,6 +18,8 @@ export interface CoveredTarget {
 export interface StampResult extends RunResult {
   readonly targets: readonly string[];
   readonly covered: readonly CoveredTarget[];
+  /** The unfinished step whose dirty state the stamp cleared (its statements that ran stay in the database), or null. */
+  readonly clearedDirty: { readonly revision: string; readonly direction: string; readonly statementsDone: number; readonly statementsTotal: number } | null;
 }
 
 /** The targets as a list (`stamp a b`), refusing none. */
@@ -91,12 +94,16 @@ export function coveredTargets(graph: RevisionGraph, targets: string | readonly 
  * Moves the version rows to the target(s) without running SQL, logging each revision it marks
  * applied or not applied. Clears a dirty state (the log row is marked resolved).
  */
-export function stamp(runner: StepRunner, targets: string | readonly string[]): Promise<StampResult> {
+export function stamp(runner: StepRunner, targets: string | readonly string[], options: { refuseDirty?: boolean } = {}): Promise<StampResult> {
   const list = targetList(targets);
   const { graph } = runner.project;
   return runner.locked(async (state) => {
+    // A fleet's stamp (asked once for all targets) refuses a dirty one: clearing it is that target's own decision.
+    if (options.refuseDirty && state.dirty) throw new DirtyDatabaseError(state.dirty, runner.db.display);
     const next = stampedSet(graph, state, list);
     const result = await recordInOneTransaction(runner, `the stamp to ${list.join(' ')}`, () => recordAppliedSet(runner, state, next, list.length === 1 && list[0] === 'base' ? [] : null, 'stamp'));
-    return { ...result, target: list.join(' '), targets: list, covered: coveredTargets(graph, list) };
+    const d = state.dirty;
+    const clearedDirty = d ? { revision: d.revision, direction: d.direction, statementsDone: d.statementsDone, statementsTotal: d.statementsTotal } : null;
+    return { ...result, target: list.join(' '), targets: list, covered: coveredTargets(graph, list), clearedDirty };
   }, true);
 }

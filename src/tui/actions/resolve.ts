@@ -1,4 +1,4 @@
-import { resolveDestroys, riskLines, type DataAtRisk, type ResolveMode, type ResolvePreview, type ResumeSource } from '../../engine/index.js';
+import { isSeedStep, resolveDestroys, riskLines, type DataAtRisk, type ResolveMode, type ResolvePreview, type ResumeSource } from '../../engine/index.js';
 import type { TuiContext } from '../context.js';
 import { chooseFlow } from '../flows/choose.js';
 import { busyFlow } from '../flows/busy.js';
@@ -25,7 +25,8 @@ function resolveChoices(ctx: TuiContext): void {
     ...(uncertain !== null ? [{ mode: 'resume' as const, key: K.resumeAfter, label: `resume after statement ${uncertain} (its change is already in the database)`, resumeAt: uncertain + 1 }] : []),
     // A run whose writes to the log met a lock ran statements the log could not count: its failure named the statement to resume at (the CLI's --resume-at).
     ...(uncertain !== null && dirty.statementsTotal > uncertain + 1 ? [{ mode: 'resume' as const, key: K.resumeAt, label: `resume at a statement you name (${uncertain + 2 === dirty.statementsTotal ? `statement ${dirty.statementsTotal}` : `${uncertain + 2}–${dirty.statementsTotal}`}: the ones before it are already in the database)`, resumeAt: -1 }] : []),
-    { mode: 'reverse', key: K.reverse, label: `reverse: run the ${dirty.direction === 'up' ? 'down' : 'up'} SQL of ${dirty.revision} as a new step` },
+    // A seed has no down SQL: its reverse was offered, then refused.
+    ...(isSeedStep(dirty.revision) ? [] : [{ mode: 'reverse' as const, key: K.reverse, label: `reverse: run the ${dirty.direction === 'up' ? 'down' : 'up'} SQL of ${dirty.revision} as a new step` }]),
     { mode: 'applied', key: K.applied, label: `applied: record ${dirty.revision} as applied (you finished it by hand); no SQL` },
     { mode: 'reverted', key: K.reverted, label: `reverted: record ${dirty.revision} as NOT applied (you undid it by hand); no SQL` },
   ];

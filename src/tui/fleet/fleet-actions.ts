@@ -3,7 +3,7 @@ import {
   ABANDON_TEXT,
   cancelText,
   CancelledError,
-  isRefusal,
+  isFleetRefusal,
   runFleet,
   runSummary,
   fleetSummary,
@@ -139,7 +139,7 @@ async function runAll(ctx: FleetContext, title: string, targets: readonly FleetT
       } catch (error) {
         const cancelled = error instanceof CancelledError;
         if (cancelled) return { status: 'interrupted', summary: 'not started: the action was cancelled', exitCode: 1, json: null };
-        const refused = isRefusal(error);
+        const refused = isFleetRefusal(error);
         return { status: refused ? 'refused' : 'failed', summary: `${refused ? 'REFUSED — nothing ran' : 'FAILED'}: ${targetErrorText(error, target.connection, namedTarget(ctx.options, target))}`, exitCode: 1, json: null };
       }
     },

@@ -53,7 +53,7 @@ export function startFleetStamp(ctx: FleetContext): void {
       title: `Stamp ${countOf(targets.length)} to ${revision}?`,
       targets,
       body: ['STAMP RUNS NO SQL: it only records what is applied, on each target. Revisions it marks as NOT applied stay in the schema.'],
-      onConfirm: () => void runOnTargets(ctx, `stamp ${revision}`, targets, async (m) => runOutcome(await m.stamp(revision), 'stamped'), true),
+      onConfirm: () => void runOnTargets(ctx, `stamp ${revision}`, targets, async (m) => runOutcome(await m.stamp(revision, { refuseDirty: true }), 'stamped'), true),
     }),
   );
 }

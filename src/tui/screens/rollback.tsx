@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import { appliedHistory, undoHeadTarget, type AppliedStep } from '../../engine/index.js';
+import { appliedHistory, isSeedStep, undoHeadTarget, type AppliedStep } from '../../engine/index.js';
 import { openBackups } from '../actions/backups.js';
 import { startDowngrade } from '../actions/migrate.js';
 import { startResolve } from '../actions/resolve.js';
@@ -107,7 +107,7 @@ export function RollbackScreen(props: { session: TuiSession; selected: number; w
     ? [
         ...`DIRTY: the ${dirty.direction} of ${dirty.revision} ${messages.get(dirty.revision) ?? ''} did not finish (${dirty.uncertain ? `the log records ${dirty.statementsDone} of ${dirty.statementsTotal} statements as done` : `${dirty.statementsDone} of ${dirty.statementsTotal} statements ran`})${dirty.error ? `: ${dirty.error}` : ''}`.split('\n'),
         ...(dirty.uncertain ? [`statement ${dirty.uncertain.statement} may or may not have completed (no outcome was recorded: killed, the connection was lost, or its writes to the log met another session's lock${dirty.uncertain.statement < dirty.statementsTotal ? ', when later ones may have run too' : ''})`] : []),
-        `press ${k('resolve')} to resolve it (resume / reverse / applied / reverted); nothing can be rolled back until then`,
+        `press ${k('resolve')} to resolve it (${isSeedStep(dirty.revision) ? 'resume / applied / reverted: a seed has no down SQL' : 'resume / reverse / applied / reverted'}); nothing can be rolled back until then`,
       ]
     : [];
   const warnings = [
