@@ -1,8 +1,9 @@
 import test from 'ava';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { binaryAsync } from './helpers/cli.js';
+import { BIN, binaryAsync } from './helpers/cli.js';
 import { eachDatabase, withDb } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
 
@@ -54,4 +55,30 @@ test('upgrade to a target the folder does not have creates no SQLite file', asyn
   }
   t.false(existsSync(join(cwd, 'app.sqlite')));
   t.false(existsSync(join(cwd, 'migrate-tui.sqlite')), 'the embedded default');
+});
+
+/** The binary with its stdout's reader gone before it writes (`migrate-tui dump | head -1` once head has its line). */
+function withStdoutClosed(args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.destroy();
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += String(d)));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr })));
+}
+
+eachDatabase('dump to stdout says it wrote the schema only when its reader took it all', async (t, url) => {
+  const dir = makeFolder(FOLDER);
+  t.is((await binaryAsync(['--url', url, '--dir', dir, 'upgrade', '002'])).code, 0);
+  for (const json of [[], ['--json']]) {
+    const gone = await withStdoutClosed(['--url', url, '--dir', dir, ...json, 'dump']);
+    t.is(gone.code, 1, gone.stderr);
+    t.notRegex(gone.stderr, /wrote the schema/);
+    t.notRegex(gone.stderr, /EPIPE|Unhandled|\bat /);
+    if (json.length === 0) t.regex(gone.stderr, /the schema of .* was NOT fully written to stdout: its reader closed the pipe before the end\n  → .*dump --out <file>/);
+  }
+  // Read to the end: the whole schema, then the line that says so.
+  const whole = await binaryAsync(['--url', url, '--dir', dir, 'dump']);
+  t.is(whole.code, 0, whole.stderr);
+  t.regex(whole.stdout, /CREATE TABLE [^\n]*\bb\b/);
+  t.regex(whole.stderr, /^wrote the schema of .* to stdout \(.*; 1 version row\)\n$/);
 });

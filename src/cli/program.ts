@@ -40,7 +40,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let json = argv.includes('--json');
   let place: CommandPlace = { url: false };
   const emit = (result: CommandResult) => {
-    io.out(json ? JSON.stringify(result.json, null, 2) + '\n' : result.text);
+    if (!result.written) io.out(json ? JSON.stringify(result.json, null, 2) + '\n' : result.text);
     if (!json && result.textChunks) {
       // Written in pieces of about 64 KiB: one write per step was 50,000 writes for 50,000 steps.
       let pending = '';
