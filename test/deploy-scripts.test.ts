@@ -82,3 +82,37 @@ eachDatabase('dump to stdout says it wrote the schema only when its reader took 
   t.regex(whole.stdout, /CREATE TABLE [^\n]*\bb\b/);
   t.regex(whole.stderr, /^wrote the schema of .* to stdout \(.*; 1 version row\)\n$/);
 });
+
+/** A Flyway project as its deploy ran it: `flyway -configFiles=flyway.conf migrate` with the V files in sql/. */
+const FLYWAY = {
+  'sql/V1__init.sql': 'CREATE TABLE accounts (id int primary key);\n',
+  'sql/V1_1__note.sql': 'CREATE TABLE notes (id int);\n',
+};
+
+eachDatabase("--dir takes Flyway's location spelling, filesystem:sql", async (t, url) => {
+  const cwd = makeFolder({ ...FLYWAY, 'flyway.conf': 'flyway.locations=filesystem:sql\n' });
+  const r = await binaryAsync(['--url', url, '--dir', 'filesystem:sql', '--yes', 'upgrade'], { cwd });
+  t.is(r.code, 0, r.stderr);
+  t.regex(r.stdout, /applied 2 revisions\nheads now: 1\.1\n/);
+  t.true(await withDb(url, (db) => db.tableExists('notes')));
+});
+
+test("a Flyway project's config names its folder when migrations/ is not there", async (t) => {
+  for (const [file, text] of [
+    ['flyway.conf', 'flyway.url=jdbc:postgresql://localhost/app\nflyway.locations=filesystem:sql\n'],
+    ['flyway.toml', '[environments.default]\nurl = "jdbc:postgresql://localhost/app"\n\n[flyway]\nlocations = ["filesystem:sql"]\n'],
+  ] as const) {
+    const cwd = makeFolder({ ...FLYWAY, [file]: text });
+    const r = await binaryAsync(['--dir', 'migrations', 'history'], { cwd });
+    t.is(r.code, 3, r.stderr);
+    t.regex(r.stderr, new RegExp(`migrations: the migrations folder does not exist\\n  → ${file.replace('.', '\\.')} names filesystem:sql \\(Flyway's locations\\): its files are read as they are, so pass --dir sql,`));
+  }
+  // Locations that are not one folder of the source tree: said, nothing read.
+  const cwd = makeFolder(FLYWAY);
+  const classpath = await binaryAsync(['--dir', 'classpath:db/migration', 'history'], { cwd });
+  t.is(classpath.code, 2);
+  t.regex(classpath.stderr, /a Flyway classpath location, a folder inside the application's jar\n  → in the source tree it is usually src\/main\/resources\/db\/migration: --dir src\/main\/resources\/db\/migration/);
+  const several = await binaryAsync(['--dir', 'filesystem:sql,filesystem:more', 'history'], { cwd });
+  t.is(several.code, 2);
+  t.regex(several.stderr, /names several Flyway locations; migrate-tui reads one folder/);
+});
