@@ -116,3 +116,22 @@ test("a Flyway project's config names its folder when migrations/ is not there",
   t.is(several.code, 2);
   t.regex(several.stderr, /names several Flyway locations; migrate-tui reads one folder/);
 });
+
+test('an empty DATABASE_URL (a deploy secret that is missing) is refused, not taken for the embedded default', async (t) => {
+  const dir = makeFolder(FOLDER);
+  const cwd = mkdtempSync(join(tmpdir(), 'migrate-tui-deploy-'));
+  const env = { DATABASE_URL: '', DATABASE_PROVIDER: undefined };
+  for (const args of [['--yes', 'upgrade'], ['status'], ['--yes', 'stamp', '001']]) {
+    const r = await binaryAsync(['--dir', dir, ...args], { cwd, env });
+    t.is(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    t.regex(r.stderr, /^error: DATABASE_URL is set but empty, and nothing else names a database: migrate-tui would use the embedded default sqlite:\.\/migrate-tui\.sqlite instead\n  → set DATABASE_URL to the database's URL/);
+    t.is(r.stdout, '');
+  }
+  // It upgraded a new ./migrate-tui.sqlite and exited 0: the deploy passed with the real database untouched.
+  t.false(existsSync(join(cwd, 'migrate-tui.sqlite')));
+  // What only reads the files goes on; a named database is used as before.
+  t.is((await binaryAsync(['--dir', dir, 'history'], { cwd, env })).code, 0);
+  const named = await binaryAsync(['--dir', dir, '--url', 'sqlite:./app.sqlite', 'upgrade', '002'], { cwd, env });
+  t.is(named.code, 0, named.stderr);
+  t.true(existsSync(join(cwd, 'app.sqlite')));
+});

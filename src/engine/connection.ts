@@ -35,6 +35,8 @@ export interface ConnectionTarget {
   readonly sqlalchemyFile?: string;
   /** The embedded default only: `./.env` sets DATABASE_URL (dbmate's convention), which migrate-tui does not read. */
   readonly dotenv?: string;
+  /** The embedded default only: DATABASE_URL is set, but empty (a deploy's `DATABASE_URL=$SECRET` with the secret missing). */
+  readonly emptyDatabaseUrl?: boolean;
 }
 
 export const DEFAULT_URL = 'sqlite:./migrate-tui.sqlite';
@@ -164,12 +166,25 @@ function connectionFromSettings(options: { url?: string | undefined; cwd: string
   if (env.DATABASE_PROVIDER) return parseDatabaseUrl(urlFromParts(env), 'DATABASE_PROVIDER and DB_* variables', options.cwd);
   if (options.config.url) return parseDatabaseUrl(options.config.url, CONFIG_FILE, options.cwd);
   const dotenv = dotenvDatabaseUrl(options.cwd); // dbmate reads .env itself: its users' DATABASE_URL is often only there
-  return { ...parseDatabaseUrl(DEFAULT_URL, EMBEDDED_DEFAULT, options.cwd), ...(dotenv ? { dotenv } : {}) };
+  const empty = env.DATABASE_URL !== undefined;
+  return { ...parseDatabaseUrl(DEFAULT_URL, EMBEDDED_DEFAULT, options.cwd), ...(dotenv ? { dotenv } : {}), ...(empty ? { emptyDatabaseUrl: true } : {}) };
 }
 
-/** The embedded default when a .env beside it sets DATABASE_URL: that database was meant, not this one. */
+/**
+ * The embedded default when a .env beside it sets DATABASE_URL, or DATABASE_URL is set but
+ * empty: another database was meant, not this one (`DATABASE_URL=$PROD_URL migrate-tui --yes
+ * upgrade` with PROD_URL unset migrated a new ./migrate-tui.sqlite and exited 0).
+ */
 export function dotenvRefusal(target: ConnectionTarget): UsageError | null {
-  if (target.source !== EMBEDDED_DEFAULT || !target.dotenv) return null;
+  if (target.source !== EMBEDDED_DEFAULT) return null;
+  if (target.emptyDatabaseUrl) {
+    return new UsageError(
+      `DATABASE_URL is set but empty, and nothing else names a database: migrate-tui would use the embedded default ${DEFAULT_URL} instead`,
+      `set DATABASE_URL to the database's URL (is the variable or secret it is set from missing?), or pass --url; to use the embedded default, unset DATABASE_URL or pass --url ${DEFAULT_URL}`,
+      { source: EMBEDDED_DEFAULT, emptyDatabaseUrl: true },
+    );
+  }
+  if (!target.dotenv) return null;
   return new UsageError(
     `${target.dotenv} sets DATABASE_URL, but migrate-tui reads the environment only (dbmate reads .env; migrate-tui does not), and nothing else names a database: it would use the embedded default ${DEFAULT_URL} instead`,
     `export it first (\`set -a; . ${target.dotenv}; set +a\`), or pass --url; to use the embedded default anyway, pass --url ${DEFAULT_URL}`,
