@@ -135,3 +135,22 @@ test('an empty DATABASE_URL (a deploy secret that is missing) is refused, not ta
   t.is(named.code, 0, named.stderr);
   t.true(existsSync(join(cwd, 'app.sqlite')));
 });
+
+test("--json: commander's own usage errors are JSON on stdout too, as every error is", async (t) => {
+  const dir = makeFolder(FOLDER);
+  const cases: Array<[string[], RegExp]> = [
+    [['upgrade', '--frob'], /^unknown option '--frob'/],
+    [['downgrade'], /^missing required argument 'target'$/],
+    [['--lock-timeout', 'x', 'status'], /^option '--lock-timeout <seconds>' argument 'x' is invalid/],
+    [['status', 'extra'], /^too many arguments for 'status'/],
+  ];
+  for (const [args, message] of cases) {
+    const r = await binaryAsync(['--dir', dir, '--url', 'sqlite::memory:', '--json', ...args]);
+    t.is(r.code, 2, args.join(' '));
+    const parsed = JSON.parse(r.stdout) as { error: { code: unknown; message: unknown; hint: unknown; meta: unknown } };
+    t.is(parsed.error.code, 'usage', args.join(' '));
+    t.regex(String(parsed.error.message), message);
+    t.is(typeof parsed.error.hint, 'string');
+    t.is(typeof parsed.error.meta, 'object');
+  }
+});
