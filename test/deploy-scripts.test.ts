@@ -154,3 +154,31 @@ test("--json: commander's own usage errors are JSON on stdout too, as every erro
     t.is(typeof parsed.error.meta, 'object');
   }
 });
+
+/** golang-migrate's layout (`migrate create -seq -digits 6`): it numbers the versions 1, 2, 3. */
+const GOLANG = {
+  '000001_a.up.sql': 'CREATE TABLE a (id int);\n',
+  '000001_a.down.sql': 'DROP TABLE a;\n',
+  '000002_b.up.sql': 'CREATE TABLE b (id int);\n',
+  '000002_b.down.sql': 'DROP TABLE b;\n',
+  '000003_c.up.sql': 'CREATE TABLE c (id int);\n',
+  '000003_c.down.sql': 'DROP TABLE c;\n',
+};
+
+eachDatabase("a golang-migrate folder's versions are targets by their number, as `migrate goto 2` names them", async (t, url) => {
+  const dir = makeFolder(GOLANG);
+  const heads = async () => JSON.parse((await binaryAsync(['--url', url, '--dir', dir, '--json', 'status'])).stdout).current as string[];
+  const up = await binaryAsync(['--url', url, '--dir', dir, 'upgrade', '2']);
+  t.is(up.code, 0, up.stderr);
+  t.deepEqual(await heads(), ['000002']);
+  t.true(await withDb(url, (db) => db.tableExists('b')));
+  t.false(await withDb(url, (db) => db.tableExists('c')));
+  const down = await binaryAsync(['--url', url, '--dir', dir, '--yes', 'downgrade', '1', '--no-backup']);
+  t.is(down.code, 0, down.stderr);
+  t.deepEqual(await heads(), ['000001']);
+  t.false(await withDb(url, (db) => db.tableExists('b')));
+  // A number no version has is still unknown.
+  const none = await binaryAsync(['--url', url, '--dir', dir, 'upgrade', '4']);
+  t.is(none.code, 2);
+  t.regex(none.stderr, /no revision or branch label "4"/);
+});
