@@ -1,6 +1,6 @@
 import test from 'ava';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, binaryAsync } from './helpers/cli.js';
@@ -181,4 +181,28 @@ eachDatabase("a golang-migrate folder's versions are targets by their number, as
   const none = await binaryAsync(['--url', url, '--dir', dir, 'upgrade', '4']);
   t.is(none.code, 2);
   t.regex(none.stderr, /no revision or branch label "4"/);
+});
+
+test('--json of a run with "schemaFile" set says whether the file was written, as the README documents', async (t) => {
+  const dir = makeFolder(FOLDER);
+  const cwd = makeFolder({ 'migrate-tui.config.json': '{"schemaFile": "db/schema.sql"}' });
+  const run = async (...args: string[]) => {
+    const r = await binaryAsync(['--url', 'sqlite:./app.sqlite', '--dir', dir, '--json', ...args], { cwd });
+    return { code: r.code, json: JSON.parse(r.stdout) as { schemaFile?: Record<string, unknown>; headsAfter: string[] } };
+  };
+  const ok = await run('upgrade', '001');
+  t.is(ok.code, 0);
+  t.deepEqual(ok.json.schemaFile, { file: join(cwd, 'db/schema.sql'), written: true, tool: ok.json.schemaFile?.tool, versionRows: ['001'] });
+  t.is(typeof ok.json.schemaFile?.tool, 'string');
+  t.true(existsSync(join(cwd, 'db/schema.sql')));
+  // A path that cannot be written (a folder there): the run stands, exit 12.
+  rmSync(join(cwd, 'db/schema.sql'));
+  mkdirSync(join(cwd, 'db/schema.sql'));
+  const failed = await run('upgrade', '002');
+  t.is(failed.code, 12);
+  t.deepEqual(failed.json.headsAfter, ['002']);
+  const sf = failed.json.schemaFile as { file: string; written: boolean; error: { code: unknown; message: unknown; hint: unknown } };
+  t.is(sf.written, false);
+  t.is(sf.file, join(cwd, 'db/schema.sql'));
+  t.deepEqual(Object.keys(sf.error).sort(), ['code', 'hint', 'message']);
 });
