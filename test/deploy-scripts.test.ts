@@ -206,3 +206,22 @@ test('--json of a run with "schemaFile" set says whether the file was written, a
   t.is(sf.file, join(cwd, 'db/schema.sql'));
   t.deepEqual(Object.keys(sf.error).sort(), ['code', 'hint', 'message']);
 });
+
+eachDatabase("stamp on first contact warns only when the revisions it leaves are not where the other tool's table says", async (t, url, db) => {
+  const dir = makeFolder(GOLANG);
+  for (const [target, warned] of [['000003-1', null], ['2', null], ['000002', null], ['1', '000001'], ['heads', '000003']] as const) {
+    await withDb(url, async (d) => {
+      for (const table of ['migrate_tui_version', 'migrate_tui_log', 'migrate_tui_log_text', 'schema_migrations']) await d.execute(`DROP TABLE IF EXISTS ${table}`);
+      await d.execute('CREATE TABLE schema_migrations (version bigint not null primary key, dirty boolean not null)');
+      await d.execute(`INSERT INTO schema_migrations (version, dirty) VALUES (2, ${db.name === 'sqlite' ? 0 : 'false'})`);
+    });
+    const r = await binaryAsync(['--url', url, '--dir', dir, '--yes', 'stamp', target]);
+    t.is(r.code, 0, r.stderr);
+    t.regex(r.stderr, /taking over from golang-migrate: its schema_migrations is left as it was/);
+    // `stamp 2` and `stamp 000003-1` name 000002: they were warned "… says the database is at 000002, not 2".
+    if (warned === null) t.notRegex(r.stderr, /warning/, target);
+    else t.regex(r.stderr, new RegExp(`^warning: golang-migrate's schema_migrations says the database is at 000002, not ${warned}: check the schema before going on$`, 'm'), target);
+    const current = JSON.parse((await binaryAsync(['--url', url, '--dir', dir, '--json', 'status'])).stdout).current as string[];
+    t.deepEqual(current, [warned ?? '000002'], target);
+  }
+});
