@@ -99,8 +99,9 @@ export class Migrator {
     const outOfOrder = options.outOfOrder ?? false;
     // On a database without state tables, a target the plan refuses (`upgrade 999`, a typo) is
     // refused before they are made: they were made, then the run said exit 2.
+    // The first-contact check has just looked for the tables (lastLook): asked again, a run took 6 more round trips.
     const plannable = async () => {
-      if (!(await this.store.exists())) planUpgrade(this.project.graph, new Set(), target);
+      if (!(this.store.lastLook ?? (await this.store.exists()))) planUpgrade(this.project.graph, new Set(), target);
     };
     return this.runner.locked((state) => this.runner.execute('upgrade', target, state, this.validated(this.planUpgradeSteps(state, target, outOfOrder))), false, await this.firstContactCheck('upgrade', plannable));
   }
