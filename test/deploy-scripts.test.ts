@@ -225,3 +225,21 @@ eachDatabase("stamp on first contact warns only when the revisions it leaves are
     t.deepEqual(current, [warned ?? '000002'], target);
   }
 });
+
+test("a Flyway project's flyway.conf (or flyway.toml) url is not read: with nothing else naming a database, no embedded default is migrated instead", async (t) => {
+  for (const [file, text] of [
+    ['flyway.conf', 'flyway.url=jdbc:postgresql://db.internal:5432/app\nflyway.user=app\nflyway.locations=filesystem:sql\n'],
+    ['flyway.toml', '[environments.default]\nurl = "jdbc:postgresql://db.internal:5432/app"\n\n[flyway]\nlocations = ["filesystem:sql"]\n'],
+  ] as const) {
+    const cwd = makeFolder({ ...FLYWAY, [file]: text });
+    const env = { DATABASE_URL: undefined, DATABASE_PROVIDER: undefined };
+    const r = await binaryAsync(['--dir', 'sql', '--yes', 'upgrade'], { cwd, env });
+    t.is(r.code, 2, r.stderr);
+    t.regex(r.stderr, new RegExp(`^error: \\./${file.replace('.', '\\.')} sets Flyway's url, which migrate-tui does not read, and nothing else names a database: it would use the embedded default sqlite:\\./migrate-tui\\.sqlite instead\\n  → pass --url \\(or set DATABASE_URL\\)`));
+    t.false(existsSync(join(cwd, 'migrate-tui.sqlite')), file);
+    // The files alone are still read; a URL given is used.
+    t.is((await binaryAsync(['--dir', 'sql', 'history'], { cwd, env })).code, 0);
+    const given = await binaryAsync(['--dir', 'sql', '--url', 'sqlite:./app.sqlite', '--yes', 'upgrade'], { cwd, env });
+    t.is(given.code, 0, given.stderr);
+  }
+});

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { safeDecode } from './url-redaction.js';
+import { dotenvDatabaseUrl, flywayDatabaseUrl } from './unread-settings.js';
 export { maskUrl, redact } from './url-redaction.js';
 import type { DialectName } from './dialects/dialect.js';
 import { findDialect, knownDialectSpellings } from './dialects/registry.js';
@@ -37,6 +38,8 @@ export interface ConnectionTarget {
   readonly dotenv?: string;
   /** The embedded default only: DATABASE_URL is set, but empty (a deploy's `DATABASE_URL=$SECRET` with the secret missing). */
   readonly emptyDatabaseUrl?: boolean;
+  /** The embedded default only: `./flyway.conf` (or flyway.toml) sets Flyway's url, which migrate-tui does not read. */
+  readonly flywayConf?: string;
 }
 
 export const DEFAULT_URL = 'sqlite:./migrate-tui.sqlite';
@@ -167,12 +170,13 @@ function connectionFromSettings(options: { url?: string | undefined; cwd: string
   if (options.config.url) return parseDatabaseUrl(options.config.url, CONFIG_FILE, options.cwd);
   const dotenv = dotenvDatabaseUrl(options.cwd); // dbmate reads .env itself: its users' DATABASE_URL is often only there
   const empty = env.DATABASE_URL !== undefined;
-  return { ...parseDatabaseUrl(DEFAULT_URL, EMBEDDED_DEFAULT, options.cwd), ...(dotenv ? { dotenv } : {}), ...(empty ? { emptyDatabaseUrl: true } : {}) };
+  const flyway = flywayDatabaseUrl(options.cwd);
+  return { ...parseDatabaseUrl(DEFAULT_URL, EMBEDDED_DEFAULT, options.cwd), ...(dotenv ? { dotenv } : {}), ...(empty ? { emptyDatabaseUrl: true } : {}), ...(flyway ? { flywayConf: flyway } : {}) };
 }
 
 /**
- * The embedded default when a .env beside it sets DATABASE_URL, or DATABASE_URL is set but
- * empty: another database was meant, not this one (`DATABASE_URL=$PROD_URL migrate-tui --yes
+ * The embedded default when a .env beside it sets DATABASE_URL, a flyway.conf its url, or
+ * DATABASE_URL is set but empty: another database was meant, not this one (`DATABASE_URL=$PROD_URL migrate-tui --yes
  * upgrade` with PROD_URL unset migrated a new ./migrate-tui.sqlite and exited 0).
  */
 export function dotenvRefusal(target: ConnectionTarget): UsageError | null {
@@ -184,23 +188,19 @@ export function dotenvRefusal(target: ConnectionTarget): UsageError | null {
       { source: EMBEDDED_DEFAULT, emptyDatabaseUrl: true },
     );
   }
+  if (!target.dotenv && target.flywayConf) {
+    return new UsageError(
+      `${target.flywayConf} sets Flyway's url, which migrate-tui does not read, and nothing else names a database: it would use the embedded default ${DEFAULT_URL} instead`,
+      `pass --url (or set DATABASE_URL) with that database as a URL: its JDBC URL without \`jdbc:\`, the user and password in it (postgres://user:pass@host:5432/db); to use the embedded default anyway, pass --url ${DEFAULT_URL}`,
+      { source: EMBEDDED_DEFAULT, flywayConf: target.flywayConf },
+    );
+  }
   if (!target.dotenv) return null;
   return new UsageError(
     `${target.dotenv} sets DATABASE_URL, but migrate-tui reads the environment only (dbmate reads .env; migrate-tui does not), and nothing else names a database: it would use the embedded default ${DEFAULT_URL} instead`,
     `export it first (\`set -a; . ${target.dotenv}; set +a\`), or pass --url; to use the embedded default anyway, pass --url ${DEFAULT_URL}`,
     { source: EMBEDDED_DEFAULT, dotenv: target.dotenv },
   );
-}
-
-/** `./.env` when it sets a non-empty DATABASE_URL (dbmate's convention); null otherwise. */
-function dotenvDatabaseUrl(cwd: string): string | null {
-  const path = resolve(cwd, '.env');
-  if (!existsSync(path)) return null;
-  try {
-    return /^[ \t]*(?:export[ \t]+)?DATABASE_URL[ \t]*=[ \t]*["']?[^\s"'#]/m.test(readFileSync(path, 'utf8')) ? './.env' : null;
-  } catch {
-    return null;
-  }
 }
 
 function urlFromParts(env: Readonly<Record<string, string | undefined>>): string {
