@@ -243,3 +243,13 @@ test("a Flyway project's flyway.conf (or flyway.toml) url is not read: with noth
     t.is(given.code, 0, given.stderr);
   }
 });
+
+test("goose's GOOSE_DBSTRING is not read: with nothing else naming a database, no embedded default is migrated instead", async (t) => {
+  const dir = makeFolder(GOLANG);
+  const cwd = mkdtempSync(join(tmpdir(), 'migrate-tui-deploy-'));
+  const env = { DATABASE_URL: undefined, DATABASE_PROVIDER: undefined, GOOSE_DRIVER: 'postgres', GOOSE_DBSTRING: 'user=app dbname=app sslmode=disable' };
+  const r = await binaryAsync(['--dir', dir, '--yes', 'upgrade'], { cwd, env });
+  t.is(r.code, 2, r.stderr);
+  t.regex(r.stderr, /^error: GOOSE_DBSTRING \(goose's connection string\) is set, which migrate-tui does not read, and nothing else names a database: it would use the embedded default sqlite:\.\/migrate-tui\.sqlite instead\n  → pass --url \(or set DATABASE_URL\) with that database as a URL: goose's driver and DSN as one URL/);
+  t.false(existsSync(join(cwd, 'migrate-tui.sqlite')));
+});

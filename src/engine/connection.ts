@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { safeDecode } from './url-redaction.js';
-import { dotenvDatabaseUrl, flywayDatabaseUrl } from './unread-settings.js';
+import { dotenvDatabaseUrl, otherToolDatabaseSetting, type UnreadSetting } from './unread-settings.js';
 export { maskUrl, redact } from './url-redaction.js';
 import type { DialectName } from './dialects/dialect.js';
 import { findDialect, knownDialectSpellings } from './dialects/registry.js';
@@ -38,8 +38,8 @@ export interface ConnectionTarget {
   readonly dotenv?: string;
   /** The embedded default only: DATABASE_URL is set, but empty (a deploy's `DATABASE_URL=$SECRET` with the secret missing). */
   readonly emptyDatabaseUrl?: boolean;
-  /** The embedded default only: `./flyway.conf` (or flyway.toml) sets Flyway's url, which migrate-tui does not read. */
-  readonly flywayConf?: string;
+  /** The embedded default only: another tool's setting names a database (flyway.conf's url, GOOSE_DBSTRING), which migrate-tui does not read. */
+  readonly unreadSetting?: UnreadSetting;
 }
 
 export const DEFAULT_URL = 'sqlite:./migrate-tui.sqlite';
@@ -170,13 +170,13 @@ function connectionFromSettings(options: { url?: string | undefined; cwd: string
   if (options.config.url) return parseDatabaseUrl(options.config.url, CONFIG_FILE, options.cwd);
   const dotenv = dotenvDatabaseUrl(options.cwd); // dbmate reads .env itself: its users' DATABASE_URL is often only there
   const empty = env.DATABASE_URL !== undefined;
-  const flyway = flywayDatabaseUrl(options.cwd);
-  return { ...parseDatabaseUrl(DEFAULT_URL, EMBEDDED_DEFAULT, options.cwd), ...(dotenv ? { dotenv } : {}), ...(empty ? { emptyDatabaseUrl: true } : {}), ...(flyway ? { flywayConf: flyway } : {}) };
+  const unread = otherToolDatabaseSetting(options.cwd, env);
+  return { ...parseDatabaseUrl(DEFAULT_URL, EMBEDDED_DEFAULT, options.cwd), ...(dotenv ? { dotenv } : {}), ...(empty ? { emptyDatabaseUrl: true } : {}), ...(unread ? { unreadSetting: unread } : {}) };
 }
 
 /**
- * The embedded default when a .env beside it sets DATABASE_URL, a flyway.conf its url, or
- * DATABASE_URL is set but empty: another database was meant, not this one (`DATABASE_URL=$PROD_URL migrate-tui --yes
+ * The embedded default when a .env beside it sets DATABASE_URL, a flyway.conf its url (or
+ * GOOSE_DBSTRING is set), or DATABASE_URL is set but empty: another database was meant, not this one (`DATABASE_URL=$PROD_URL migrate-tui --yes
  * upgrade` with PROD_URL unset migrated a new ./migrate-tui.sqlite and exited 0).
  */
 export function dotenvRefusal(target: ConnectionTarget): UsageError | null {
@@ -188,11 +188,12 @@ export function dotenvRefusal(target: ConnectionTarget): UsageError | null {
       { source: EMBEDDED_DEFAULT, emptyDatabaseUrl: true },
     );
   }
-  if (!target.dotenv && target.flywayConf) {
+  const unread = target.unreadSetting;
+  if (!target.dotenv && unread) {
     return new UsageError(
-      `${target.flywayConf} sets Flyway's url, which migrate-tui does not read, and nothing else names a database: it would use the embedded default ${DEFAULT_URL} instead`,
-      `pass --url (or set DATABASE_URL) with that database as a URL: its JDBC URL without \`jdbc:\`, the user and password in it (postgres://user:pass@host:5432/db); to use the embedded default anyway, pass --url ${DEFAULT_URL}`,
-      { source: EMBEDDED_DEFAULT, flywayConf: target.flywayConf },
+      `${unread.said}, which migrate-tui does not read, and nothing else names a database: it would use the embedded default ${DEFAULT_URL} instead`,
+      `pass --url (or set DATABASE_URL) with that database as a URL: ${unread.hint}; to use the embedded default anyway, pass --url ${DEFAULT_URL}`,
+      { source: EMBEDDED_DEFAULT, setting: unread.said },
     );
   }
   if (!target.dotenv) return null;
