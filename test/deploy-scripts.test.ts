@@ -254,3 +254,26 @@ test("goose's GOOSE_DBSTRING is not read: with nothing else naming a database, n
   t.regex(r.stderr, /^error: GOOSE_DBSTRING \(goose's connection string\) is set, which migrate-tui does not read, and nothing else names a database: it would use the embedded default sqlite:\.\/migrate-tui\.sqlite instead\n  → pass --url \(or set DATABASE_URL\) with that database as a URL: goose's driver and DSN as one URL/);
   t.false(existsSync(join(cwd, 'migrate-tui.sqlite')));
 });
+
+eachDatabase(
+  "a URL that insists on SSL against a server without it says so, as psql does (it was Node's 'socket disconnected before secure TLS connection')",
+  async (t, url) => {
+    const [row] = await withDb(url, (db) => db.query<{ ssl: string }>('SHOW ssl'));
+    if (row?.ssl === 'on') {
+      t.log('this PostgreSQL server accepts SSL: the refusal cannot be shown on it');
+      t.pass();
+      return;
+    }
+    const dir = makeFolder(GOLANG);
+    for (const setting of ['sslmode=require', 'sslmode=verify-full', 'ssl=true']) {
+      const r = await binaryAsync(['--url', `${url}?${setting}`, '--dir', dir, '--wait-timeout', '30', 'status']);
+      t.is(r.code, 1, setting);
+      t.regex(r.stderr, new RegExp(`^error: cannot connect to postgres://[^ ]*\\?${setting}: [^ ]+ does not accept SSL connections \\(it answered N to the SSL request\\), but the URL's ${setting} asks for SSL\\n  → enable SSL on the server;`), setting);
+      t.notRegex(r.stderr, /waiting for|socket disconnected/, setting);
+    }
+    // prefer goes on without SSL, as libpq does.
+    const prefer = await binaryAsync(['--url', `${url}?sslmode=prefer`, '--dir', dir, 'status']);
+    t.is(prefer.code, 0, prefer.stderr);
+  },
+  ['postgres'],
+);
