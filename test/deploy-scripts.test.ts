@@ -277,3 +277,25 @@ eachDatabase(
   },
   ['postgres'],
 );
+
+eachDatabase(
+  "a MySQL URL with another driver's TLS setting (golang-migrate's tls=true) is refused, not connected without TLS",
+  async (t, url) => {
+    const dir = makeFolder(GOLANG);
+    for (const setting of ['tls=true', 'tls=skip-verify', 'ssl-mode=REQUIRED']) {
+      const r = await binaryAsync(['--url', `${url}?${setting}`, '--dir', dir, '--yes', 'upgrade']);
+      t.is(r.code, 2, setting);
+      t.regex(r.stderr, new RegExp(`^error: the database URL from --url has ${setting}, .*which migrate-tui's MySQL/MariaDB driver does not read: it would connect without TLS\\n  → to require TLS, write ssl=`), setting);
+      t.notRegex(r.stderr, /Ignoring invalid configuration option/);
+    }
+    t.false(await withDb(url, (db) => db.tableExists('migrate_tui_version')), 'nothing was written');
+    // The spelling it names is read: this server has no TLS, and says so, instead of a plain connection.
+    const ssl = await binaryAsync(['--url', `${url}?ssl=%7B%22rejectUnauthorized%22%3Atrue%7D`, '--dir', dir, 'status']);
+    const [row] = await withDb(url, (db) => db.query<{ Value: string }>("SHOW VARIABLES LIKE 'have_ssl'"));
+    if (row?.Value === 'YES') t.is(ssl.code, 0, ssl.stderr);
+    else t.regex(ssl.stderr, /Server does not support secure connection/);
+    // Off is off.
+    t.is((await binaryAsync(['--url', `${url}?tls=false`, '--dir', dir, 'status'])).code, 0);
+  },
+  ['mariadb'],
+);

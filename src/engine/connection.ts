@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { safeDecode } from './url-redaction.js';
 import { dotenvDatabaseUrl, otherToolDatabaseSetting, type UnreadSetting } from './unread-settings.js';
+import { foreignUrlSetting } from './url-settings.js';
 export { maskUrl, redact } from './url-redaction.js';
 import type { DialectName } from './dialects/dialect.js';
 import { findDialect, knownDialectSpellings } from './dialects/registry.js';
@@ -273,9 +274,8 @@ export function parseDatabaseUrl(url: string, source: string, cwd: string): Conn
     const jdbc = scheme === 'jdbc' ? `; a JDBC URL (Flyway's) is written without \`jdbc:\`, with the user and password in it: ${/^jdbc:(postgresql|mysql|mariadb):/i.exec(url)?.[1]?.toLowerCase() ?? 'postgresql'}://user:pass@host/db` : '';
     throw new UsageError(`unsupported database URL scheme "${scheme ?? '?'}:" (from ${source})`, `use postgres://, postgresql://, mysql://, mariadb:// or sqlite:${sqlalchemy}${pgx}${jdbc}`, { source });
   }
-  // golang-migrate's own settings ride in its URLs' query (x-migrations-table…): the server refused them as unknown parameters.
-  const goSetting = [...parsed.searchParams.keys()].find((k) => k.startsWith('x-'));
-  if (goSetting) throw new UsageError(`the database URL from ${source} has ${goSetting}, a setting of golang-migrate's (its x- parameters), which the database server does not know`, `remove it from the URL${goSetting === 'x-migrations-table' ? `; migrate-tui looks for golang-migrate's table as schema_migrations only, so it does not see what a table of another name records: rename that table to schema_migrations before anything else, and \`migrate-tui status\` names the stamp that takes the database over` : ''}`, { source, parameter: goSetting });
+  const foreign = foreignUrlSetting(kind, parsed.searchParams, source);
+  if (foreign) throw foreign;
   const databaseName = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
   if (!databaseName) throw new UsageError(`the database URL from ${source} names no database`, `add it after the host: ${scheme}://host/<database>`, { source });
   return { kind, url, display: displayUrl(parsed), databaseName, source, ...(scheme === 'mariadb' ? { dialectHint: 'mariadb' as const } : {}) };
