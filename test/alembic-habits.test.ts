@@ -115,6 +115,8 @@ test("another tool's command word (up, goto, force, migrate…) is said as migra
     [['migrate', 'apply'], /Atlas's `migrate apply` and sqlx's `migrate run` are `migrate-tui upgrade`/],
     [['info'], /Flyway's `info` is `migrate-tui status`/],
     [['new', 'add_users'], /dbmate's `new <name>` is `migrate-tui revision -m "<name>"`/],
+    // goose's driver and DSN before its command: it was "unknown command 'postgres'".
+    [['postgres', 'user=app dbname=app', 'up'], /^error: unknown command 'postgres': goose's driver and connection string \(`goose postgres "<dsn>" up`\) are one `--url <url>`/],
   ];
   for (const [args, expected] of cases) {
     const run = await cli(['--url', 'sqlite::memory:', ...args]);
@@ -140,6 +142,12 @@ test("another tool's option spelling (-path, --migrations-dir, -url=…) is answ
     // Go's flag package reads `--database` as `-database`: it was "unknown command 'postgres://x/y'".
     [['--database', 'postgres://x/y', 'status'], /^error: unknown option '--database': golang-migrate's `-database <url>` \(or `--database`\) is `--url <url>`/],
     [['--path', 'db/migrations', 'up'], /^error: unknown option '--path': golang-migrate's `-path` \(or `--path`\) is `--dir <folder>`/],
+    // dbmate's and goose's: they were commander's bare "unknown option".
+    [['-e', 'PRIMARY_DB', 'status'], /^error: unknown option '-e': dbmate's `-e` \(`--env`\): DATABASE_URL is read as it is/],
+    [['--env-file', '.env.production', 'status'], /^error: unknown option '--env-file': dbmate's `--env-file`: migrate-tui reads no \.env file; export its variables first/],
+    [['--migrations-table', 'dbmate_versions', 'status'], /^error: unknown option '--migrations-table': dbmate's `--migrations-table`: its table is looked for as schema_migrations only/],
+    [['-table', 'goose_versions', 'status'], /^error: unknown option '-table': goose's `-table`: its table is looked for as goose_db_version only/],
+    [['upgrade', '-allow-missing'], /^error: unknown option '-allow-missing': goose's `-allow-missing` is `upgrade --out-of-order`/],
     // An option no tool has: commander's own error, which said only "(run with --help for usage)".
     [['status', '--frobnicate'], /^error: unknown option '--frobnicate'\n\(nothing ran; run with --help for usage\)/],
     // A statement number, not seconds (the shared parser's message said seconds).

@@ -8,6 +8,8 @@ export interface CommandResult {
   readonly textChunks?: () => Iterable<string>;
   readonly json: unknown;
   readonly exitCode?: number;
+  /** The command wrote its output itself (io.out), to know it was delivered: nothing more is printed. */
+  readonly written?: boolean;
 }
 
 /** Options every command accepts (defined once on the program). */

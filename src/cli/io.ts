@@ -8,6 +8,8 @@ export interface CliIo {
   readonly stdoutIsTTY: boolean;
   out(text: string): void;
   err(text: string): void;
+  /** Once what `out` was given has been handed over: false when stdout's reader went away before (`| head -1`). Absent: always handed over (a capture). */
+  outDelivered?(): Promise<boolean>;
   /** Asks one question on the terminal (only called when stdin is a TTY). */
   ask(question: string): Promise<string>;
 }
@@ -21,6 +23,7 @@ export function processIo(): CliIo {
     if (error.code !== 'EPIPE') throw error;
     gone[which] = true;
   };
+  let lastOut: Promise<void> = Promise.resolve();
   process.stdout.on('error', onError('out'));
   process.stderr.on('error', onError('err'));
   return {
@@ -29,7 +32,15 @@ export function processIo(): CliIo {
     // isatty, not process.stdin.isTTY: reading that creates the stdin stream (start-up), and only a question needs it.
     stdinIsTTY: isatty(0),
     stdoutIsTTY: Boolean(process.stdout.isTTY),
-    out: (text) => void (gone.out || process.stdout.write(text)),
+    out: (text) => {
+      if (gone.out) return;
+      // The write's own callback says whether it reached the pipe (the 'error' event comes a tick later).
+      lastOut = new Promise((done) => process.stdout.write(text, (error) => done(void (error && (gone.out = true)))));
+    },
+    outDelivered: async () => {
+      await lastOut;
+      return !gone.out;
+    },
     err: (text) => void (gone.err || process.stderr.write(text)),
     ask: async (question) => {
       const { createInterface } = await import('node:readline/promises');

@@ -3,6 +3,9 @@
  * Atlas, sqlx) is here: typed out of habit, `up` was answered "did you mean 'dump'?".
  * Said with the unknown-command error; nothing runs.
  */
+const GOOSE_DRIVER =
+  "goose's driver and connection string (`goose postgres \"<dsn>\" up`) are one `--url <url>` (postgres://user:pass@host/db, mysql://…, sqlite:./file.db; a key=value DSN is written as a URL), then the command: `migrate-tui --url <url> upgrade`";
+
 const EQUIVALENTS: Readonly<Record<string, string>> = {
   up: "dbmate's, golang-migrate's and goose's `up` is `migrate-tui upgrade` (`upgrade +N` for N steps, as `migrate up N`)",
   'up-by-one': "goose's `up-by-one` is `migrate-tui upgrade +1`",
@@ -25,6 +28,10 @@ const EQUIVALENTS: Readonly<Record<string, string>> = {
   clean: "Flyway's `clean` (drop every object) has no equivalent: migrate-tui never drops what its migrations did not make; `migrate-tui reset` reverts every migration",
   drop: "dbmate's and golang-migrate's `drop` has no equivalent: migrate-tui never drops a database or what its migrations did not make; `migrate-tui reset` reverts every migration",
   apply: "Atlas's `migrate apply` is `migrate-tui upgrade`",
+  // goose's driver and connection string come before its command (`goose postgres "<dsn>" up`).
+  postgres: GOOSE_DRIVER,
+  mysql: GOOSE_DRIVER,
+  sqlite3: GOOSE_DRIVER,
   run: "sqlx's `migrate run` is `migrate-tui upgrade`",
 };
 
@@ -50,6 +57,11 @@ const OPTION_EQUIVALENTS: Readonly<Record<string, string>> = {
   '--no-dump-schema': 'no schema file is written unless `"schemaFile"` is set in migrate-tui.config.json',
   '-u': "dbmate's `-u` is `--url <url>`",
   '--env': 'DATABASE_URL is read as it is (not through another variable); or give `--url <url>`',
+  '-e': "dbmate's `-e` (`--env`): DATABASE_URL is read as it is (not through another variable); or give `--url <url>`",
+  '--env-file': "dbmate's `--env-file`: migrate-tui reads no .env file; export its variables first (`set -a; . ./.env; set +a`), or give `--url <url>`",
+  '--migrations-table': "dbmate's `--migrations-table`: its table is looked for as schema_migrations only (rename it so before `migrate-tui status`); migrate-tui's own tables are set by \"versionTable\" and \"logTable\" in migrate-tui.config.json",
+  '-table': "goose's `-table`: its table is looked for as goose_db_version only (rename it so before `migrate-tui status`); migrate-tui's own tables are set by \"versionTable\" and \"logTable\" in migrate-tui.config.json",
+  '-allow-missing': "goose's `-allow-missing` is `upgrade --out-of-order`",
   '--source': "sqlx's `--source` is `--dir <folder>`",
   '--database-url': "sqlx's `--database-url` is `--url <url>`",
   '-D': "sqlx's `-D` is `--url <url>`",

@@ -40,7 +40,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   let json = argv.includes('--json');
   let place: CommandPlace = { url: false };
   const emit = (result: CommandResult) => {
-    io.out(json ? JSON.stringify(result.json, null, 2) + '\n' : result.text);
+    if (!result.written) io.out(json ? JSON.stringify(result.json, null, 2) + '\n' : result.text);
     if (!json && result.textChunks) {
       // Written in pieces of about 64 KiB: one write per step was 50,000 writes for 50,000 steps.
       let pending = '';
@@ -70,6 +70,11 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      // Said on stderr by commander; with --json also as every error is (`upgrade --frob --json` printed nothing on stdout).
+      if (json) {
+        const message = error.message.replace(/^error: /, '');
+        io.out(JSON.stringify({ error: { code: 'usage', message, hint: 'nothing ran; run with --help for usage', meta: { commander: error.code } } }, null, 2) + '\n');
+      }
       return EXIT.usage;
     }
     return reportError(error, io, json, place);

@@ -55,10 +55,26 @@ export function resolveDir(io: CliIo, dir: string): string {
   return isAbsolute(dir) || io.cwd === process.cwd() ? dir : resolve(io.cwd, dir);
 }
 
-/** `--dir` as Atlas writes it, `file://migrations?format=golang-migrate`: the folder (the layout is detected from its files). */
+/**
+ * `--dir` as Atlas writes it, `file://migrations?format=golang-migrate`, or as a Flyway location,
+ * `filesystem:sql` (flyway.conf's `flyway.locations`): the folder (the layout is detected from its
+ * files). `filesystem:sql` was taken for a folder of that name: "the migrations folder does not
+ * exist", with `migrate-tui init` (which would make it) as the way on.
+ */
 export function folderOfDirOption(value: string): string {
   const url = /^file:\/\/([^?]*)(\?.*)?$/.exec(value);
-  return url ? decodeURIComponent(url[1]!) || '.' : value;
+  if (url) return decodeURIComponent(url[1]!) || '.';
+  const location = /^(filesystem|classpath):(.*)$/.exec(value);
+  if (!location) return value;
+  const [, kind, path] = location as unknown as [string, string, string];
+  if (/,\s*(filesystem|classpath):/.test(path)) {
+    throw new engine.UsageError(`--dir ${value} names several Flyway locations; migrate-tui reads one folder`, `pass one of them (\`--dir filesystem:sql\` is the folder sql), or move their files into one folder`);
+  }
+  if (kind === 'classpath') {
+    const folder = path.replace(/^\/+/, '') || 'db/migration';
+    throw new engine.UsageError(`--dir ${value} is a Flyway classpath location, a folder inside the application's jar`, `in the source tree it is usually src/main/resources/${folder}: --dir src/main/resources/${folder}`);
+  }
+  return path || '.';
 }
 
 export function dialectOption(name: string): DialectSyntax {

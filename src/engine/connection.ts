@@ -3,6 +3,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { UsageError } from './errors.js';
 import { jsonErrorOffset, lineAt } from './json-position.js';
 import { safeDecode } from './url-redaction.js';
+import { dotenvDatabaseUrl, otherToolDatabaseSetting, type UnreadSetting } from './unread-settings.js';
+import { foreignUrlSetting } from './url-settings.js';
 export { maskUrl, redact } from './url-redaction.js';
 import type { DialectName } from './dialects/dialect.js';
 import { findDialect, knownDialectSpellings } from './dialects/registry.js';
@@ -36,6 +38,10 @@ export interface ConnectionTarget {
   readonly sqlalchemyFile?: string;
   /** The embedded default only: `./.env` sets DATABASE_URL (dbmate's convention), which migrate-tui does not read. */
   readonly dotenv?: string;
+  /** The embedded default only: DATABASE_URL is set, but empty (a deploy's `DATABASE_URL=$SECRET` with the secret missing). */
+  readonly emptyDatabaseUrl?: boolean;
+  /** The embedded default only: another tool's setting names a database (flyway.conf's url, GOOSE_DBSTRING), which migrate-tui does not read. */
+  readonly unreadSetting?: UnreadSetting;
 }
 
 export const DEFAULT_URL = 'sqlite:./migrate-tui.sqlite';
@@ -169,28 +175,39 @@ function connectionFromSettings(options: { url?: string | undefined; cwd: string
   if (env.DATABASE_PROVIDER) return parseDatabaseUrl(urlFromParts(env), 'DATABASE_PROVIDER and DB_* variables', options.cwd);
   if (options.config.url) return parseDatabaseUrl(options.config.url, CONFIG_FILE, options.cwd);
   const dotenv = dotenvDatabaseUrl(options.cwd); // dbmate reads .env itself: its users' DATABASE_URL is often only there
-  return { ...parseDatabaseUrl(DEFAULT_URL, EMBEDDED_DEFAULT, options.cwd), ...(dotenv ? { dotenv } : {}) };
+  const empty = env.DATABASE_URL !== undefined;
+  const unread = otherToolDatabaseSetting(options.cwd, env);
+  return { ...parseDatabaseUrl(DEFAULT_URL, EMBEDDED_DEFAULT, options.cwd), ...(dotenv ? { dotenv } : {}), ...(empty ? { emptyDatabaseUrl: true } : {}), ...(unread ? { unreadSetting: unread } : {}) };
 }
 
-/** The embedded default when a .env beside it sets DATABASE_URL: that database was meant, not this one. */
+/**
+ * The embedded default when a .env beside it sets DATABASE_URL, a flyway.conf its url (or
+ * GOOSE_DBSTRING is set), or DATABASE_URL is set but empty: another database was meant, not this one (`DATABASE_URL=$PROD_URL migrate-tui --yes
+ * upgrade` with PROD_URL unset migrated a new ./migrate-tui.sqlite and exited 0).
+ */
 export function dotenvRefusal(target: ConnectionTarget): UsageError | null {
-  if (target.source !== EMBEDDED_DEFAULT || !target.dotenv) return null;
+  if (target.source !== EMBEDDED_DEFAULT) return null;
+  if (target.emptyDatabaseUrl) {
+    return new UsageError(
+      `DATABASE_URL is set but empty, and nothing else names a database: migrate-tui would use the embedded default ${DEFAULT_URL} instead`,
+      `set DATABASE_URL to the database's URL (is the variable or secret it is set from missing?), or pass --url; to use the embedded default, unset DATABASE_URL or pass --url ${DEFAULT_URL}`,
+      { source: EMBEDDED_DEFAULT, emptyDatabaseUrl: true },
+    );
+  }
+  const unread = target.unreadSetting;
+  if (!target.dotenv && unread) {
+    return new UsageError(
+      `${unread.said}, which migrate-tui does not read, and nothing else names a database: it would use the embedded default ${DEFAULT_URL} instead`,
+      `pass --url (or set DATABASE_URL) with that database as a URL: ${unread.hint}; to use the embedded default anyway, pass --url ${DEFAULT_URL}`,
+      { source: EMBEDDED_DEFAULT, setting: unread.said },
+    );
+  }
+  if (!target.dotenv) return null;
   return new UsageError(
     `${target.dotenv} sets DATABASE_URL, but migrate-tui reads the environment only (dbmate reads .env; migrate-tui does not), and nothing else names a database: it would use the embedded default ${DEFAULT_URL} instead`,
     `export it first (\`set -a; . ${target.dotenv}; set +a\`), or pass --url; to use the embedded default anyway, pass --url ${DEFAULT_URL}`,
     { source: EMBEDDED_DEFAULT, dotenv: target.dotenv },
   );
-}
-
-/** `./.env` when it sets a non-empty DATABASE_URL (dbmate's convention); null otherwise. */
-function dotenvDatabaseUrl(cwd: string): string | null {
-  const path = resolve(cwd, '.env');
-  if (!existsSync(path)) return null;
-  try {
-    return /^[ \t]*(?:export[ \t]+)?DATABASE_URL[ \t]*=[ \t]*["']?[^\s"'#]/m.test(readFileSync(path, 'utf8')) ? './.env' : null;
-  } catch {
-    return null;
-  }
 }
 
 function urlFromParts(env: Readonly<Record<string, string | undefined>>): string {
@@ -262,9 +279,8 @@ export function parseDatabaseUrl(url: string, source: string, cwd: string): Conn
     const jdbc = scheme === 'jdbc' ? `; a JDBC URL (Flyway's) is written without \`jdbc:\`, with the user and password in it: ${/^jdbc:(postgresql|mysql|mariadb):/i.exec(url)?.[1]?.toLowerCase() ?? 'postgresql'}://user:pass@host/db` : '';
     throw new UsageError(`unsupported database URL scheme "${scheme ?? '?'}:" (from ${source})`, `use postgres://, postgresql://, mysql://, mariadb:// or sqlite:${sqlalchemy}${pgx}${jdbc}`, { source });
   }
-  // golang-migrate's own settings ride in its URLs' query (x-migrations-table…): the server refused them as unknown parameters.
-  const goSetting = [...parsed.searchParams.keys()].find((k) => k.startsWith('x-'));
-  if (goSetting) throw new UsageError(`the database URL from ${source} has ${goSetting}, a setting of golang-migrate's (its x- parameters), which the database server does not know`, `remove it from the URL${goSetting === 'x-migrations-table' ? `; migrate-tui looks for golang-migrate's table as schema_migrations only, so it does not see what a table of another name records: rename that table to schema_migrations before anything else, and \`migrate-tui status\` names the stamp that takes the database over` : ''}`, { source, parameter: goSetting });
+  const foreign = foreignUrlSetting(kind, parsed.searchParams, source);
+  if (foreign) throw foreign;
   const databaseName = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
   if (!databaseName) throw new UsageError(`the database URL from ${source} names no database`, `add it after the host: ${scheme}://host/<database>`, { source });
   return { kind, url, display: displayUrl(parsed), databaseName, source, ...(scheme === 'mariadb' ? { dialectHint: 'mariadb' as const } : {}) };

@@ -1,5 +1,5 @@
 import type { DatabaseAdapter } from './dialects/adapter.js';
-import { versionRows } from './plan/planner.js';
+import { planUpgrade, versionRows } from './plan/planner.js';
 import { requireValid, type Project } from './project.js';
 import type { DatabaseState } from './run/database-state.js';
 import { resolve, resolvePreview, type ResolveMode, type ResolvePreview, type ResumeSource } from './run/resolve.js';
@@ -96,7 +96,14 @@ export class Migrator {
    */
   async upgrade(target = 'heads', options: { outOfOrder?: boolean } = {}): Promise<RunResult> {
     requireValid(this.project, this.db.syntax.name, []);
-    return this.runner.locked((state) => this.runner.execute('upgrade', target, state, this.validated(this.planUpgradeSteps(state, target, options.outOfOrder ?? false))), false, await this.firstContactCheck('upgrade'));
+    const outOfOrder = options.outOfOrder ?? false;
+    // On a database without state tables, a target the plan refuses (`upgrade 999`, a typo) is
+    // refused before they are made: they were made, then the run said exit 2.
+    // The first-contact check has just looked for the tables (lastLook): asked again, a run took 6 more round trips.
+    const plannable = async () => {
+      if (!(this.store.lastLook ?? (await this.store.exists()))) planUpgrade(this.project.graph, new Set(), target);
+    };
+    return this.runner.locked((state) => this.runner.execute('upgrade', target, state, this.validated(this.planUpgradeSteps(state, target, outOfOrder))), false, await this.firstContactCheck('upgrade', plannable));
   }
 
   /**
@@ -119,12 +126,13 @@ export class Migrator {
    * takes it over. Under the lock, before the state tables are made, where taking the lock writes
    * nothing (an advisory lock; SQLite's, whose reads would fail while another run holds the
    * file); before taking it where the lock is a lease row (in a table the lease creates). The
-   * check under the lock is returned for runner.locked.
+   * check under the lock is returned for runner.locked. `then`: a further check at that point.
    */
-  private async firstContactCheck(action: 'upgrade' | 'downgrade'): Promise<(() => Promise<void>) | undefined> {
+  private async firstContactCheck(action: 'upgrade' | 'downgrade', then?: () => Promise<void>): Promise<(() => Promise<void>) | undefined> {
     const check = async () => {
       const refusal = otherToolRefusal(await otherToolsAtFirstContact(this.db, this.project.graph, this.store, readWaitMs(this.options.lockLimits)), this.db, this.project.graph, action);
       if (refusal) throw refusal;
+      await then?.();
     };
     if (this.db.capabilities.lock !== 'lease') return check;
     await check();

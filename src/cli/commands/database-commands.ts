@@ -222,7 +222,10 @@ export async function stampCommand(ctx: DatabaseContext, project: Project, list:
   return withMigrator(ctx, project, async (m) => {
     const state = await m.readState();
     const next = m.stampedSet(state, list);
-    ctx.io.err(coveredNote(m.coveredTargets(list)) + takeOverNote(state.otherTools, list, engine.commandPlaceOf(ctx.target)));
+    // The other tool's position is compared with the revisions the stamp leaves, not the words given: `stamp 2`,
+    // `stamp heads` or a prefix that name 000002 were warned "… says the database is at 000002, not 2".
+    const rows = engine.versionRows(project.graph, next);
+    ctx.io.err(coveredNote(m.coveredTargets(list)) + takeOverNote(state.otherTools, rows.length > 0 ? rows : ['base'], engine.commandPlaceOf(ctx.target)));
     const backwards = [...state.applied].filter((id) => !next.has(id));
     if (backwards.length > 0 || state.dirty) {
       ctx.io.err(`stamp ${target} runs no SQL; it records ${backwards.length > 0 ? `${backwards.join(', ')} as NOT applied` : 'the state'}${state.dirty ? ' and clears the dirty state' : ''}\n`);

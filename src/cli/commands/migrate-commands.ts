@@ -168,10 +168,12 @@ function lintVerdict(ctx: DatabaseContext, lint: PlanLint, outcome: PlanLintOutc
 }
 
 export async function upgradeCommand(ctx: DatabaseContext, project: Project, target: string, outOfOrder: boolean, json: boolean, lint: PlanLint = { gate: null, config: {} }): Promise<CommandResult> {
-  // A SQLite file the upgrade would create: the folder's errors, and a --lint gate the plan fails, refuse it before
+  // A SQLite file the upgrade would create: the folder's errors, a target, and a --lint gate the plan fails, refuse it before
   // the file is made (it was left behind, empty). The gate is checked on the empty stand-in, said only if it refuses.
   if (engine.creationNotice(ctx.target, WRITES)) {
     engine.requireValid(project, 'sqlite', []);
+    // Nothing is applied on a file not made yet: a target that plan refuses (`upgrade 999`) made the file, then exit 2.
+    engine.planUpgrade(project.graph, new Set(), target);
     const refused = lint.gate ? await withMigrator(ctx, project, async (m) => refusalOnly(ctx, lint, await planLint(m, 'upgrade', target, lint, outOfOrder)), { standIn: true }) : null;
     if (refused) return refused;
   }

@@ -56,8 +56,17 @@ export async function dumpCommand(ctx: DatabaseContext, project: Project, file: 
     const table = m.store.tables.version;
     const facts = { tool: dump.tool, versionRows, stateTables: versionRows !== null };
     if (file === undefined) {
+      // Said once the reader has taken it all: `dump | head -1` said "wrote the schema" and exited 0.
+      const result = { ...facts, file: null, schema: dump.text };
+      ctx.io.out(json ? JSON.stringify(result, null, 2) + '\n' : dump.text);
+      if (!(await (ctx.io.outDelivered?.() ?? true))) {
+        const message = `the schema of ${m.db.display} was NOT fully written to stdout: its reader closed the pipe before the end`;
+        // With --json the error goes to stdout, which nobody reads now: said on stderr too.
+        if (json) ctx.io.err(`error: ${message}\n`);
+        throw new engine.WriteError('stdout-closed', message, 'give stdout a reader that takes all of it, or write it to a file with `migrate-tui dump --out <file>`');
+      }
       ctx.io.err(`wrote the schema of ${m.db.display} to stdout (${dump.tool}; ${rowsText(versionRows, table)})\n`);
-      return { text: dump.text, json: { ...facts, file: null, schema: dump.text } };
+      return { text: '', json: result, written: true };
     }
     engine.writeSchemaFile(file, dump.text);
     return { text: `wrote the schema of ${m.db.display} to ${shown(ctx, file)} (${dump.tool}; ${rowsText(versionRows, table)})\n`, json: { ...facts, file } };

@@ -35,6 +35,33 @@ export class ProtocolMismatchError extends MigrateTuiError {
   }
 }
 
+/** The server answered the SSL request with N (no SSL), and the URL's setting makes the driver go on with TLS, which then fails. */
+export class SslRefusedError extends MigrateTuiError {
+  constructor(display: string, peer: string, setting: string) {
+    super(
+      'ssl-refused',
+      `cannot connect to ${display}: ${peer} does not accept SSL connections (it answered N to the SSL request), but the URL's ${setting} asks for SSL`,
+      "enable SSL on the server; or, where the connection need not be encrypted (a local or private network), take the setting out of the URL or write sslmode=disable (sslmode=prefer uses SSL when the server offers it)",
+      { database: display, peer, setting },
+    );
+  }
+}
+
+/**
+ * The URL's SSL setting when the driver (postgres.js) fails on a server without SSL: it sends
+ * the SSL request for any setting but `disable`/`false`, and goes on without SSL only for
+ * `prefer`. It went on with TLS against the server's "no", and said only "Client network socket
+ * disconnected before secure TLS connection was established" (psql: "server does not support
+ * SSL, but SSL was required"). Null when it does not fail so.
+ */
+export function sslInsisted(url: string): string | null {
+  const query = /\?(.*)$/.exec(url)?.[1] ?? '';
+  const params = new URLSearchParams(query);
+  const [key, value] = params.has('sslmode') ? ['sslmode', params.get('sslmode')!] : params.has('ssl') ? ['ssl', params.get('ssl')!] : [null, ''];
+  if (key === null || ['prefer', 'disable', 'false', ''].includes(value)) return null;
+  return `${key}=${value}`;
+}
+
 function formatSeconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
 }
@@ -91,6 +118,8 @@ export class ConnectWatch {
     readonly timeoutMs: number,
     readonly host: string | null,
     readonly port: number,
+    /** sslInsisted's setting: the server's N to the SSL request fails the attempt, naming it. */
+    private readonly sslSetting: string | null = null,
   ) {
     this.failed = new Promise<never>((_, reject) => (this.reject = reject));
     this.failed.catch(() => undefined);
@@ -132,6 +161,11 @@ export class ConnectWatch {
     socket.once('connect', () => (this.stage = 'handshake'));
     socket.once('data', (chunk: Buffer) => {
       this.stage = 'answered';
+      if (this.sslSetting && this.protocol === 'postgres' && chunk.length === 1 && chunk[0] === 0x4e) {
+        this.fail(new SslRefusedError(this.display, this.peer(), this.sslSetting));
+        socket.destroy();
+        return;
+      }
       if (looksLike(this.protocol, chunk)) return;
       this.fail(new ProtocolMismatchError(this.display, this.protocol, this.peer(), describeAnswer(this.protocol, chunk)));
       socket.destroy();

@@ -1,7 +1,7 @@
 // Longer than 300 lines because it is the whole DatabaseAdapter for one driver: connect, locks, pipelined steps with their state rows, backups and probes.
 import { createHash } from 'node:crypto';
 import type postgres from 'postgres';
-import { ConnectWatch, tcpPeer } from './connect-guard.js';
+import { ConnectWatch, sslInsisted, tcpPeer } from './connect-guard.js';
 import { BackupToolError, findExecutable, RESTORE_HINT, restoreFailed, runTool, toolVersion } from './dump-tools.js';
 import { describeBlockers } from './describe-blockers.js';
 import { LockTimeoutError } from './dialect-errors.js';
@@ -89,7 +89,7 @@ export class PostgresAdapter implements DatabaseAdapter {
   static async open(url: string, display: string, databaseName: string, lockName: string, applicationName: string, connectTimeoutMs = 10_000, settings?: { readonly capabilities?: CapabilitySettings; readonly from?: string }): Promise<PostgresAdapter> {
     // The whole handshake runs under one deadline, on a socket that checks the peer speaks PostgreSQL.
     const peer = tcpPeer(url, 5432);
-    const watch = new ConnectWatch('postgres', display, connectTimeoutMs, peer?.host ?? null, peer?.port ?? 5432);
+    const watch = new ConnectWatch('postgres', display, connectTimeoutMs, peer?.host ?? null, peer?.port ?? 5432, sslInsisted(url));
     const sql = (pg ??= (await import('postgres')).default)(url, {
       max: 1,
       onnotice: () => {},

@@ -5,6 +5,7 @@ import { atlasMigration, atlasOrder, atlasSumProblems, atlasUpOnlyProblem } from
 import { DialectFilesSource } from './dialect-files.js';
 import type { SectionName } from './directives.js';
 import { collectEntries, type NamedFile, type VersionEntry } from './folder-entries.js';
+import { flywayConfLocation } from './flyway-conf.js';
 import { flywaySubfolderProblems } from './flyway-entries.js';
 import { flywayMigration } from './flyway-migration.js';
 import { parseFlywayName } from './flyway-names.js';
@@ -57,7 +58,7 @@ const OTHER_TOOLS_FOLDERS: ReadonlyArray<readonly [string, string]> = [
   ['src/main/resources/db/migration', "Flyway's location in a Spring Boot project"],
 ];
 
-/** The hint for a missing folder when another tool's folder (or an Alembic project) is beside it; null otherwise. */
+/** The hint for a missing folder when another tool's folder (or a Flyway config naming one, or an Alembic project) is beside it; null otherwise. */
 function otherToolsFolder(dir: string): string | null {
   const root = dirname(dir);
   const isDir = (path: string) => existsSync(path) && statSync(path).isDirectory();
@@ -65,6 +66,12 @@ function otherToolsFolder(dir: string): string | null {
   if (found) {
     const path = joinPath(root, found[0]);
     return `${path} is there (${found[1]}): its files are read as they are, so pass --dir ${path}, or put "migrations": "${path}" in migrate-tui.config.json`;
+  }
+  const flyway = flywayConfLocation(root);
+  if (flyway) {
+    const path = joinPath(root, flyway.folder);
+    const several = flyway.count > 1 ? ` (it names ${flyway.count} locations; migrate-tui reads one folder)` : '';
+    return `${flyway.file} names ${flyway.location} (Flyway's locations)${several}: its files are read as they are, so pass --dir ${path}, or put "migrations": "${path}" in migrate-tui.config.json`;
   }
   if (existsSync(joinPath(root, 'alembic.ini'))) return 'an alembic.ini is there: an Alembic history is Python, which `migrate-tui import alembic` renders into SQL files first (`migrate-tui --dir sql --dialect <d> import alembic`; see "Switching from Alembic" in the README)';
   return null;

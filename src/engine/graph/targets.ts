@@ -53,6 +53,8 @@ export function resolveRevisionRef(graph: RevisionGraph, ref: string): string {
   }
   const named = revisionByFileName(graph, ref);
   if (named !== null) return named;
+  const numbered = revisionByNumber(graph, ref);
+  if (numbered !== null) return numbered;
   throw new TargetError('unknown-revision', `no revision or branch label "${ref}"`, 'see `migrate-tui history` for ids and `migrate-tui branches` for labels', { ref });
 }
 
@@ -66,6 +68,18 @@ export function revisionByFileName(graph: RevisionGraph, name: string): string |
   const collapsed = name.includes('_') ? name.replace(/_/g, '') : null;
   const named = graph.ids().filter((id) => id === collapsed || basename(graph.get(id).upPath).replace(/(\.up)?\.sql$/, '') === name);
   return named.length === 1 ? named[0]! : null;
+}
+
+/**
+ * The revision whose all-digit id is the number `ref` is (`2` for `000002`), as golang-migrate
+ * and goose number a folder's versions (`migrate goto 2`, `goose up-to 2`): `upgrade 2` was
+ * "no revision or branch label". Null unless exactly one id is that number.
+ */
+function revisionByNumber(graph: RevisionGraph, ref: string): string | null {
+  if (!/^\d+$/.test(ref)) return null;
+  const n = BigInt(ref);
+  const same = graph.ids().filter((id) => /^\d+$/.test(id) && BigInt(id) === n);
+  return same.length === 1 ? same[0]! : null;
 }
 
 /** The only head, or an error that names them all. */

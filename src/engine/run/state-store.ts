@@ -61,6 +61,8 @@ export class StateStore {
   private layout: LogLayout | null = null;
   /** Set by ensure(): the next exists() answers from it (the tables were just made or found) instead of three round trips. Once only: a migration run afterwards may drop them. */
   private justEnsured = false;
+  /** What the last exists() answered (null before one): a run's checks ahead of ensure() ask it again without three round trips. */
+  lastLook: boolean | null = null;
   /** The server refused the compound statement unparsed (its sql_mode): finishStep does not send it again. */
   private compoundRefused = false;
 
@@ -89,11 +91,11 @@ export class StateStore {
     await this.pin();
     if (this.justEnsured) {
       this.justEnsured = false;
-      return true;
+      return (this.lastLook = true);
     }
     const found = (await this.db.tableExists(this.at.version)) && (await this.db.tableExists(this.at.log));
     if (found) this.layout = (await this.db.tableExists(textTableName(this.at))) ? 'texts' : 'inline';
-    return found;
+    return (this.lastLook = found);
   }
 
   /**
