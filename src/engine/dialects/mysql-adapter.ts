@@ -3,6 +3,7 @@ import { ConnectWatch, tcpPeer } from './connect-guard.js';
 import { RESTORE_HINT, restoreFailed, runTool } from './dump-tools.js';
 import { mysqlTool } from './mysql-tools.js';
 import { LockTimeoutError } from './dialect-errors.js';
+import { endedConnection } from './connection-link.js';
 import { goneClientPort, mysqlOrphanNote } from './orphan-session.js';
 import type { StepFinish } from './step-finish.js';
 import { lockWithWait, sequentialStep, type BlockingSession, type LockLimits, type ReadOnlyProbe, type StatementBatch, type DatabaseAdapter, type Query, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
@@ -209,7 +210,7 @@ export class MysqlAdapter implements DatabaseAdapter {
   }
 
   async unlock(): Promise<void> {
-    await this.query('SELECT RELEASE_LOCK(?)', [this.lockName]);
+    await this.query('SELECT RELEASE_LOCK(?)', [this.lockName]).catch((e: unknown) => (endedConnection(e) ? undefined : Promise.reject(e))); // a session that ended released it
   }
 
   runTransactionalStep(batches: Iterable<StatementBatch>, finish: StepFinish, progress: StepProgress): Promise<StepFailure | null> {

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type postgres from 'postgres';
 import { ConnectWatch, sslInsisted, tcpPeer } from './connect-guard.js';
+import { ConnectionLink } from './connection-link.js';
 import { BackupToolError, findExecutable, RESTORE_HINT, restoreFailed, runTool, toolVersion } from './dump-tools.js';
 import { describeBlockers } from './describe-blockers.js';
 import { LockTimeoutError } from './dialect-errors.js';
@@ -82,6 +83,8 @@ export class PostgresAdapter implements DatabaseAdapter {
     readonly capabilities: Capabilities,
     /** The search_path the connection opened with: the schema is read there (see `schema`). */
     private readonly homePath: string,
+    /** Lost once the connection ends under the run: nothing more is sent (see ConnectionLink). */
+    private readonly link: ConnectionLink,
   ) {
     this.syntax = syntaxFor(postgresSyntax, capabilities);
   }
@@ -90,7 +93,8 @@ export class PostgresAdapter implements DatabaseAdapter {
     // The whole handshake runs under one deadline, on a socket that checks the peer speaks PostgreSQL.
     const peer = tcpPeer(url, 5432);
     const watch = new ConnectWatch('postgres', display, connectTimeoutMs, peer?.host ?? null, peer?.port ?? 5432, sslInsisted(url));
-    const sql = (pg ??= (await import('postgres')).default)(url, {
+    const link = new ConnectionLink(display);
+    const driver = (pg ??= (await import('postgres')).default)(url, {
       max: 1,
       onnotice: () => {},
       fetch_types: false, // its array-type query is not awaited: a dropped connection then ended the process (fleet run)
@@ -99,8 +103,12 @@ export class PostgresAdapter implements DatabaseAdapter {
       connection: { application_name: applicationName.slice(0, 63) },
       // Keep values as the database prints them: the state tables hold text.
       types: {},
-      ...(peer ? { socket: () => watch.socket() } : {}),
+      // No second session behind the run's back: a lost connection is not opened again (see ConnectionLink).
+      // Queries the driver still holds then would wait for ever for a connection it may not open: ended, they fail.
+      onclose: () => link.closed() && void driver.end({ timeout: 0 }),
+      ...(peer ? { socket: () => (link.guard(), watch.socket()) } : {}),
     } as postgres.Options<Record<string, never>>);
+    const sql = guarded(driver, link);
     return watch.run(
       async () => {
         // `SHOW server_version` names its column server_version; current_setting() lets us name it.
@@ -109,9 +117,9 @@ export class PostgresAdapter implements DatabaseAdapter {
         const key = createHash('sha256').update(lockName).digest().readUInt32BE(0) & 0x7fffffff;
         const capabilities = settleCapabilities(detectPostgresFamily(row!.full), settings?.capabilities, settings?.from ?? null);
         const product = capabilities.engine === 'PostgreSQL' ? 'PostgreSQL' : `${capabilities.engine} (PostgreSQL`;
-        return new PostgresAdapter(url, sql, display, databaseName, `${product} ${row!.v}${product === 'PostgreSQL' ? '' : ')'}`, key, Number(row!.pid), capabilities, row!.path);
+        return new PostgresAdapter(url, sql, display, databaseName, `${product} ${row!.v}${product === 'PostgreSQL' ? '' : ')'}`, key, Number(row!.pid), capabilities, row!.path, link);
       },
-      () => sql.end({ timeout: 0 }),
+      () => (link.ending(), driver.end({ timeout: 0 })),
     );
   }
 
@@ -263,6 +271,8 @@ export class PostgresAdapter implements DatabaseAdapter {
   }
 
   async unlock(): Promise<void> {
+    // A session that ended took its advisory lock with it.
+    if (this.link.lost) return;
     await this.query('SELECT pg_advisory_unlock(?)', [this.lockKey]);
   }
 
@@ -281,18 +291,27 @@ export class PostgresAdapter implements DatabaseAdapter {
   async runTransactionalStep(batches: Iterable<StatementBatch>, finish: StepFinish, progress: StepProgress): Promise<StepFailure | null> {
     // Queries are lazy in postgres.js: execute() sends each now, so they go in this order.
     // sent[i] is statement statementOf[i] of the step (BEGIN counts as the first one's).
-    const sent: Array<Promise<unknown>> = [this.sql.unsafe('BEGIN').simple().execute()];
-    const statementOf: number[] = [0];
+    const sent: Array<Promise<unknown>> = [];
+    // What each has answered so far: after a lost connection, some never will.
+    const answers: Array<PromiseSettledResult<unknown> | undefined> = [];
+    const statementOf: number[] = [];
     const send = (sql: string, statement: number, then?: () => void) => {
+      const at = sent.length;
       statementOf.push(statement);
       const query = this.sql.unsafe(sql).simple().execute();
-      sent.push(then ? query.then(then) : query);
+      const answered = then ? query.then(then) : query;
+      answered.then((value) => (answers[at] = { status: 'fulfilled', value }), (reason: unknown) => (answers[at] = { status: 'rejected', reason }));
+      sent.push(answered);
     };
+    send('BEGIN', 0);
     const settle = async (): Promise<StepFailure | null> => {
-      const ran = await Promise.allSettled(sent);
-      const failed = ran.findIndex((r) => r.status === 'rejected');
-      if (failed >= 0) return { index: statementOf[failed]!, error: (ran[failed] as PromiseRejectedResult).reason };
+      // A query the driver holds when the connection ends may never settle: the loss ends the wait.
+      const lost = this.link.whenLost();
+      const ran = await Promise.race([Promise.allSettled(sent), lost.promise.catch(() => sent.map((_, k) => answers[k]))]).finally(() => lost.end());
+      const failed = ran.findIndex((r) => r?.status !== 'fulfilled');
+      if (failed >= 0) return { index: statementOf[failed]!, error: ran[failed]?.status === 'rejected' ? ran[failed].reason : this.link.lost };
       sent.length = 0;
+      answers.length = 0;
       statementOf.length = 0;
       return null;
     };
@@ -328,7 +347,11 @@ export class PostgresAdapter implements DatabaseAdapter {
   }
 
   private async abandon(failure: StepFailure): Promise<StepFailure> {
-    await this.sql.unsafe('ROLLBACK').simple().catch(() => undefined);
+    // A connection ending as the step failed (pg_terminate_backend: its error, then the close)
+    // leaves the ROLLBACK queued for ever in the driver: the loss ends the wait (the server
+    // rolls back a transaction whose session ended).
+    const lost = this.link.whenLost();
+    await Promise.race([(async () => this.sql.unsafe('ROLLBACK').simple())(), lost.promise]).catch(() => undefined).finally(() => lost.end());
     return failure;
   }
 
@@ -503,6 +526,19 @@ export class PostgresAdapter implements DatabaseAdapter {
   }
 
   async close(): Promise<void> {
+    this.link.ending();
     await this.sql.end({ timeout: 5 });
   }
 }
+
+/** The driver's queries, each refused once the connection is lost (it would open a new session). */
+function guarded(sql: postgres.Sql, link: ConnectionLink): postgres.Sql {
+  return new Proxy(sql, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (property !== 'unsafe' || typeof value !== 'function') return value;
+      return (...args: unknown[]) => (link.guard(), (value as (...a: unknown[]) => unknown).apply(target, args));
+    },
+  });
+}
+

@@ -16,6 +16,7 @@ import { StartedAhead } from './started-ahead.js';
 import { readStateBounded } from './state-read.js';
 import { StateReadLockedError } from './bounded-read.js';
 import { recordFailedStep, recordStartedStep } from './bounded-log-rows.js';
+import { endedConnection } from '../dialects/connection-link.js';
 import { cancellableStepWrite, recordTrackedFailure, runTracked } from './tracked-run.js';
 import { runStepWithLockRetry, runTrackedWithLockRetry, TrackedSession, type LockRetryHooks } from './lock-retry.js';
 import { takeRunLock, type RunLockOptions } from './run-lock.js';
@@ -125,8 +126,9 @@ export class StepRunner {
         }
       }
     } finally {
-      await this.startedAhead.drop();
-      await this.trackedSession.leave();
+      // A connection that ended under the run has nothing left to put back: its session is gone.
+      await this.startedAhead.drop().catch(unlessConnectionEnded);
+      await this.trackedSession.leave().catch(unlessConnectionEnded);
       this.trackedSession = null;
     }
     return { direction, target, steps: results, headsBefore, headsAfter: [...rowsNow], ...(error ? { error } : {}) };
@@ -227,6 +229,7 @@ export class StepRunner {
       statements: cursor.count,
       databaseError: this.databaseMessage(error),
       state, inTransaction: step.transactional, ...(step.purpose ? { purpose: step.purpose } : {}),
+      ...(endedConnection(error) ? { connectionEnded: endedConnection(error)! } : {}),
       cancelled: this.cancel.requested,
       ...(this.cancel.requested && this.cancel.reason !== 'by the user' ? { cancelledBy: this.cancel.reason } : {}),
     });
@@ -242,4 +245,8 @@ export class StepRunner {
   insertLog(row: Omit<NewLogRow, 'osUser' | 'host' | 'toolVersion'>): Promise<number> {
     return this.store.insertLog({ ...row, osUser: this.who.user, host: this.who.host, toolVersion: this.options.toolVersion });
   }
+}
+
+function unlessConnectionEnded(error: unknown): void {
+  if (!endedConnection(error)) throw error;
 }

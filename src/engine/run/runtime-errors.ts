@@ -85,6 +85,8 @@ export class MigrationFailedError extends MigrateTuiError {
       purpose?: 'resume' | 'reverse' | 'seed';
       /** A seed's failure: how many revisions are not applied (a seed run before `upgrade` fails on tables that do not exist yet). */
       pendingRevisions?: number;
+      /** The connection ended under the step: the server ended the session (it said so), or the socket closed. */
+      connectionEnded?: 'server-ended' | 'closed';
     },
   ) {
     const pending = meta.purpose === 'seed' && !meta.cancelled && meta.pendingRevisions ? meta.pendingRevisions : 0;
@@ -103,7 +105,9 @@ export class MigrationFailedError extends MigrateTuiError {
         : meta.bookkeeping
         ? `${verb} ${of}: ${firstStatements(meta.statement - 1)} of ${meta.statements} (${meta.path}) ran, then writing its progress to migrate-tui's log failed:`
         : `${verb} ${of} failed at statement ${meta.statement} of ${meta.statements} (${where}):`) + `\n  ${meta.databaseError}\n  ${stateSentence(meta)}` + (meta.cancelled ? `\n  the run was cancelled ${meta.cancelledBy ?? 'by the user'}` : ''),
-      (meta.unmarked && meta.state === 'rolled-back'
+      (meta.connectionEnded && meta.state === 'rolled-back' && meta.inTransaction !== false && !meta.ranInOwnTransaction
+        ? `run \`migrate-tui status\` once the server answers${meta.connectionEnded === 'closed' ? ` (it shows whether ${meta.revision} is applied)` : ''}, then the command again${meta.connectionEnded === 'closed' ? ` if ${meta.revision} is still pending` : ''}; the migration lock ended with the session`
+        : meta.unmarked && meta.state === 'rolled-back'
         ? `once that is fixed: \`migrate-tui resolve ${meta.revision} --reverted\` records that nothing of it is applied (the log still says it started)`
         : (meta.bookkeeping || meta.unmarked) && meta.state === 'dirty' && !afterStatements && !meta.ranInOwnTransaction
         ? `once that is fixed (or that session has finished): \`migrate-tui resolve ${meta.revision} --resume${meta.unmarked && meta.unmarked.recorded !== meta.kept ? ` --resume-at ${meta.kept + 1}` : ''}\` runs the rest (${firstStatements(meta.kept)} completed)${isSeedStep(meta.revision) ? '' : ', --reverse undoes it'}`
@@ -151,7 +155,7 @@ export function firstStatements(n: number): string {
 }
 
 /** Exactly what stays applied after a failed step, and what is uncertain. */
-function stateSentence(meta: FailureOutcome & { revision: string; statement: number; statements: number; state: 'rolled-back' | 'dirty'; dialect: string; stateNote?: string; inTransaction?: boolean; purpose?: 'resume' | 'reverse' | 'seed' }): string {
+function stateSentence(meta: FailureOutcome & { revision: string; statement: number; statements: number; state: 'rolled-back' | 'dirty'; dialect: string; stateNote?: string; inTransaction?: boolean; purpose?: 'resume' | 'reverse' | 'seed'; connectionEnded?: 'server-ended' | 'closed' }): string {
   return stateOf(meta) + (meta.unmarked ? unmarkedSentence(meta.unmarked.recorded, meta.kept, meta.unmarked.stopped === true, meta.unmarked.waitedMs) : '');
 }
 
@@ -167,6 +171,7 @@ function stateOf(meta: Parameters<typeof stateSentence>[0]): string {
   const ownRange = own ? `statement${own.count === 1 ? ` ${own.from + 1}` : `s ${own.from + 1}–${own.from + own.count}`}` : '';
   if (meta.state === 'rolled-back') {
     if (own) return `the file's own transaction (BEGIN at line ${own.line}) was rolled back and nothing before it had run: the database is as it was before ${meta.revision}`;
+    if (meta.connectionEnded && meta.inTransaction !== false) return connectionEndedSentence(meta.connectionEnded, meta.revision, meta.statement, meta.purpose === 'seed');
     // Without a transaction there is nothing to roll back: nothing stays only because the first statement failed.
     return meta.inTransaction === false
       ? `${nothingApplied(meta.statement)}: the database is as it was before ${meta.revision}`
@@ -219,4 +224,17 @@ function firstLine(sql: string): string {
 export function databaseMessageOf(error: unknown, connection: ConnectionTarget): string {
   const { detail, leftBehind } = (error ?? {}) as { detail?: unknown; leftBehind?: unknown }, message = error instanceof Error ? error.message : String(error);
   return redact(message + (typeof detail === 'string' && detail && !message.includes(detail) ? `\n  ${detail}` : '') + (typeof leftBehind === 'string' ? `\n  ${leftBehind}` : ''), connection);
+}
+
+/**
+ * A transactional step whose connection ended: the server ending the session during a statement
+ * (it said so) rolls its transaction back; a socket that closed may have taken the COMMIT's
+ * answer with it — the step and its record are one transaction, so all or nothing, but which is
+ * known only to the database.
+ */
+function connectionEndedSentence(how: 'server-ended' | 'closed', revision: string, statement: number, seed: boolean): string {
+  const what = seed ? 'the seed' : revision;
+  return how === 'server-ended'
+    ? `the server ended the session during statement ${statement}, before the step's COMMIT: its transaction was rolled back with it, and the database is as it was before ${what}`
+    : `the connection ended before the step's COMMIT answered (it was sent with the statements): the database applied all of ${what}${seed ? '' : ' with its version row'} (one transaction) or none of it, and \`migrate-tui status\` shows which`;
 }

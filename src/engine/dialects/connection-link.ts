@@ -1,0 +1,77 @@
+import { MigrateTuiError } from '../errors.js';
+
+/**
+ * The run's one connection ended under it (pg_terminate_backend, a server restart or failover, a
+ * network cut). The driver would connect again for the next query — a new session holding
+ * neither the migration lock nor the step's transaction, where the queries still queued (the
+ * rest of a pipelined step, its version row, its COMMIT) would run on their own. So nothing is
+ * sent once it has ended.
+ */
+export class ConnectionLostError extends MigrateTuiError {
+  constructor(display: string) {
+    super(
+      'connection-lost',
+      `the connection to ${display} ended (the server closed it, or the network did)`,
+      'run `migrate-tui status` once the server answers: it reads what the database has',
+      { database: display },
+    );
+  }
+}
+
+/** Watches one driver connection: once it has closed (not by us), every use of it fails at once. */
+export class ConnectionLink {
+  private lostError: ConnectionLostError | null = null;
+  private closing = false;
+  private onLost: Array<(error: ConnectionLostError) => void> = [];
+
+  constructor(private readonly display: string) {}
+
+  /** The driver's connection closed: by us (close()), or lost (true, the first time). */
+  closed(): boolean {
+    if (this.closing || this.lostError) return false;
+    this.lostError = new ConnectionLostError(this.display);
+    for (const notify of this.onLost.splice(0)) notify(this.lostError);
+    return true;
+  }
+
+  /** We close it: not a loss. */
+  ending(): void {
+    this.closing = true;
+  }
+
+  get lost(): ConnectionLostError | null {
+    return this.lostError;
+  }
+
+  /** Throws once the connection is lost (before a query is handed to the driver). */
+  guard(): void {
+    if (this.lostError) throw this.lostError;
+  }
+
+  /** Rejects when the connection is lost; `end()` stops listening. */
+  whenLost(): { promise: Promise<never>; end(): void } {
+    let notify: (error: ConnectionLostError) => void = () => undefined;
+    const promise = new Promise<never>((_, reject) => {
+      notify = reject;
+    });
+    promise.catch(() => undefined);
+    if (this.lostError) notify(this.lostError);
+    else this.onLost.push(notify);
+    return { promise, end: () => (this.onLost = this.onLost.filter((n) => n !== notify)) };
+  }
+}
+
+/**
+ * The error is the end of the connection, not the SQL's: ours above, the server ending the
+ * session (PostgreSQL 57P01–57P03: pg_terminate_backend, a shutdown, a restart), or the driver
+ * seeing the socket close.
+ */
+export function endedConnection(error: unknown): 'server-ended' | 'closed' | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^57P0[123]$/.test(code)) return 'server-ended';
+  if (error instanceof ConnectionLostError) return 'closed';
+  // mysql2: a query on a connection that has closed; the server's KILL CONNECTION of the session.
+  if ((error as { fatal?: unknown } | null)?.fatal === true && /closed state/.test(String((error as Error).message))) return 'closed';
+  if (code === 'ER_CONNECTION_KILLED') return 'server-ended';
+  return typeof code === 'string' && ['CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'ECONNRESET', 'EPIPE', 'PROTOCOL_CONNECTION_LOST'].includes(code) ? 'closed' : null;
+}

@@ -1,0 +1,78 @@
+import { start } from './helpers/cli.js';
+import { eachDatabase, withDb } from './helpers/databases.js';
+import { makeFolder } from './helpers/folders.js';
+import { until } from './helpers/until.js';
+
+/**
+ * The server ends the run's session mid-step (pg_terminate_backend: what an administrator, a
+ * restart or a failover does). postgres.js connected again for the queries it still held: on a
+ * step of more than 100 statements (its pipeline's limit) the rest of the step and its version
+ * row ran in autocommit on the new session — 51 tables and the version row committed — while the
+ * run said "the migration was rolled back: the database is as it was before 1" (seen before the
+ * fix). A smaller step could hang for ever instead (its ROLLBACK queued behind the lost
+ * connection). Now nothing more is sent once the connection has ended, the run ends, and it
+ * says what it knows: all of the step with its version row, or none of it.
+ */
+const STATEMENTS = ['CREATE TABLE a (id int);', 'SELECT pg_sleep(60);', ...Array.from({ length: 150 }, (_, k) => `CREATE TABLE t${k} (id int);`)];
+
+for (const [size, statements] of [
+  ['a step of 3 statements', [...STATEMENTS.slice(0, 2), 'CREATE TABLE b (id int);']],
+  ['a step of 152 statements (more than the driver pipelines)', STATEMENTS],
+] as const) {
+  eachDatabase(
+    `the server ends the run's session during ${size}: the run ends at once, sends nothing more, and says all or nothing, as the database has it`,
+    async (t, url) => {
+      t.timeout(90_000);
+      const dir = makeFolder({ '1_a.up.sql': `${statements.join('\n')}\n`, '1_a.down.sql': 'DROP TABLE a;\n' });
+      const run = start(['--url', url, '--dir', dir, '--yes', 'upgrade']);
+      const [session] = await until(
+        () => withDb(url, (db) => db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE 'SELECT pg_sleep%'`)),
+        (rows) => rows.length === 1,
+        'the pg_sleep statement running',
+      );
+      await withDb(url, (db) => db.query('SELECT pg_terminate_backend(?)', [session!.pid]));
+      // Without the fix the small step waited for ever: the test's own timeout would end it.
+      const code = await run.exit;
+      t.is(code, 1, run.stderr());
+      t.regex(run.stderr(), /error: upgrade of 1 failed at statement 2 of \d+ \(.*1_a\.up\.sql:2\):/);
+      // Which of the two the run sees first (the server's 57P01, or the socket closing) is the server's timing.
+      t.regex(
+        run.stderr(),
+        /the server ended the session during statement 2, before the step's COMMIT: its transaction was rolled back with it, and the database is as it was before 1|the connection ended before the step's COMMIT answered \(it was sent with the statements\): the database applied all of 1 with its version row \(one transaction\) or none of it, and `migrate-tui status` shows which/,
+      );
+      t.regex(run.stderr(), /→ run `migrate-tui .*status` once the server answers.*; the migration lock ended with the session/);
+      t.notRegex(run.stderr(), /fix the SQL/);
+      // What the database has: nothing of the step, and no version row (no statement ran on a second session).
+      const tables = await withDb(url, (db) => db.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'migrate_tui%'"));
+      t.is(Number(tables[0]!.n), 0, 'no table of the step exists');
+      t.deepEqual([...(await withDb(url, (db) => db.query('SELECT revision FROM migrate_tui_version')))], []);
+      // The run's session was the only one it had: none is left.
+      t.deepEqual([...(await withDb(url, (db) => db.query("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name LIKE 'migrate-tui%'")))], []);
+    },
+    ['postgres'],
+  );
+}
+
+/** MariaDB's KILL CONNECTION of the run's session mid-step: the release of the lock on the closed connection ended it with exit 70 and a stack trace. */
+eachDatabase(
+  "the server kills the run's session during a statement-by-statement step: exit 5 with the dirty state, not an internal error",
+  async (t, url) => {
+    t.timeout(90_000);
+    const dir = makeFolder({ '1_a.up.sql': 'CREATE TABLE a (id int);\nSELECT SLEEP(60);\nCREATE TABLE b (id int);\n', '1_a.down.sql': 'DROP TABLE a;\n' });
+    const run = start(['--url', url, '--dir', dir, '--yes', 'upgrade']);
+    const [session] = await until(
+      () => withDb(url, (db) => db.query<{ id: number }>("SELECT id FROM information_schema.PROCESSLIST WHERE db = DATABASE() AND info LIKE 'SELECT SLEEP%'")),
+      (rows) => rows.length === 1,
+      'the SLEEP statement running',
+    );
+    await withDb(url, (db) => db.execute(`KILL CONNECTION ${Number(session!.id)}`));
+    t.is(await run.exit, 5, run.stderr());
+    t.notRegex(run.stderr(), /internal error/);
+    t.regex(run.stderr(), /error: upgrade of 1 failed at statement 2 of 3 .*\n.*\n {2}the database is now DIRTY: statement 1 of 3 ran and stays applied/);
+    // As it said: the first table is there, the third is not, and no version row.
+    const tables = await withDb(url, (db) => db.query<{ name: string }>("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name IN ('a', 'b')"));
+    t.deepEqual(tables.map((row) => row.name), ['a']);
+    t.is((await withDb(url, (db) => db.query('SELECT revision FROM migrate_tui_version'))).length, 0);
+  },
+  ['mariadb'],
+);
