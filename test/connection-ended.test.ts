@@ -76,3 +76,24 @@ eachDatabase(
   },
   ['mariadb'],
 );
+
+eachDatabase(
+  "the server ends the run's session during a step without a transaction: exit 5, dirty from statement 1, and resume once the server answers",
+  async (t, url) => {
+    t.timeout(90_000);
+    const dir = makeFolder({ '1_a.up.sql': '-- migrate:transaction off\nCREATE TABLE a (id int);\nSELECT pg_sleep(60);\nCREATE TABLE b (id int);\n', '1_a.down.sql': 'DROP TABLE a;\n' });
+    const run = start(['--url', url, '--dir', dir, '--yes', 'upgrade']);
+    const [session] = await until(
+      () => withDb(url, (db) => db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE 'SELECT pg_sleep%'`)),
+      (rows) => rows.length === 1,
+      'the pg_sleep statement running',
+    );
+    await withDb(url, (db) => db.query('SELECT pg_terminate_backend(?)', [session!.pid]));
+    t.is(await run.exit, 5, run.stderr());
+    t.regex(run.stderr(), /the database is now DIRTY: statement 1 of 3 ran and stays applied/);
+    t.regex(run.stderr(), /→ once the server answers \(the connection ended\): `migrate-tui .*resolve 1 --resume`/);
+    const tables = await withDb(url, (db) => db.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename IN ('a', 'b')"));
+    t.deepEqual(tables.map((row) => row.name), ['a']);
+  },
+  ['postgres'],
+);

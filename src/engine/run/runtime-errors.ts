@@ -110,7 +110,7 @@ export class MigrationFailedError extends MigrateTuiError {
         : meta.unmarked && meta.state === 'rolled-back'
         ? `once that is fixed: \`migrate-tui resolve ${meta.revision} --reverted\` records that nothing of it is applied (the log still says it started)`
         : (meta.bookkeeping || meta.unmarked) && meta.state === 'dirty' && !afterStatements && !meta.ranInOwnTransaction
-        ? `once that is fixed (or that session has finished): \`migrate-tui resolve ${meta.revision} --resume${meta.unmarked && meta.unmarked.recorded !== meta.kept ? ` --resume-at ${meta.kept + 1}` : ''}\` runs the rest (${firstStatements(meta.kept)} completed)${isSeedStep(meta.revision) ? '' : ', --reverse undoes it'}`
+        ? `${meta.connectionEnded ? "once the server answers (the connection ended)" : "once that is fixed (or that session has finished)"}: \`migrate-tui resolve ${meta.revision} --resume${meta.unmarked && meta.unmarked.recorded !== meta.kept ? ` --resume-at ${meta.kept + 1}` : ''}\` runs the rest (${firstStatements(meta.kept)} completed)${isSeedStep(meta.revision) ? '' : ', --reverse undoes it'}`
         : afterStatements
         ? meta.state === 'rolled-back'
           ? /lock timeout|lock wait timeout/i.test(meta.databaseError)
