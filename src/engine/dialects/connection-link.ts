@@ -11,8 +11,8 @@ export class ConnectionLostError extends MigrateTuiError {
   constructor(display: string) {
     super(
       'connection-lost',
-      `the connection to ${display} ended (the server closed it, or the network did)`,
-      'run `migrate-tui status` once the server answers: it reads what the database has',
+      `the connection to ${display} ended (the server closed it, or the network did); nothing was sent on it after that`,
+      'run `migrate-tui status` once the server answers: it reads what the database has (the TUI keeps its connection: quit it and start it again)',
       { database: display },
     );
   }
