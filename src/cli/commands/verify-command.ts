@@ -123,6 +123,8 @@ export function matrixText(report: VerifyReport): string {
     if (c.scratch || c.leftover) lines.push(`${c.dialect}: ${c.server ?? ''}${c.server ? ', ' : ''}${c.leftover ? `NOT CLEANED UP: ${c.leftover}` : 'scratch databases dropped'} (${c.ms} ms)`);
   }
   if (report.cancelled) lines.push('cancelled: the cells marked "not run" were not checked');
-  lines.push(report.ok ? 'verify: every checked revision round-trips' : report.cancelled ? 'verify: cancelled' : 'verify: FAILED');
+  const left = report.columns.filter((c) => c.leftover).length;
+  const notDropped = left > 0 ? `; scratch databases NOT all dropped (${left === 1 ? 'one dialect' : `${left} dialects`}, above)` : '';
+  lines.push((report.ok ? 'verify: every checked revision round-trips' : report.cancelled ? 'verify: cancelled' : 'verify: FAILED') + notDropped);
   return lines.join('\n') + '\n';
 }

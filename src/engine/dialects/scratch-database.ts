@@ -43,15 +43,19 @@ function withDatabase(target: ConnectionTarget, name: string): ConnectionTarget 
  * How each kind of server makes and removes a database. The database named in the URL is
  * only connected to (to send CREATE/DROP DATABASE); nothing is created or changed in it.
  */
-const SERVERS: Record<'postgres' | 'mysql', { quote(name: string): string; denied(error: unknown): boolean; grant: string }> = {
+const SERVERS: Record<'postgres' | 'mysql', { quote(name: string): string; denied(error: unknown): boolean; grant: string; drop(name: string): string[] }> = {
   postgres: {
     quote: (n) => postgresSyntax.quoteIdentifier(n),
+    // FORCE (PostgreSQL 13+) ends the sessions still connected to it (someone's psql): plain DROP waited 5 s and left it.
+    drop: (n) => [`DROP DATABASE IF EXISTS ${postgresSyntax.quoteIdentifier(n)} WITH (FORCE)`],
     // 42501 insufficient_privilege
     denied: (e) => (e as { code?: string }).code === '42501' || /permission denied/i.test(String((e as Error).message)),
     grant: 'give the role CREATEDB (ALTER ROLE <user> CREATEDB) or pass the URL of a role that has it',
   },
   mysql: {
     quote: (n) => mysqlSyntax.quoteIdentifier(n),
+    // A session with a transaction open on a scratch table would hold the DROP for lock_wait_timeout (a year by default).
+    drop: (n) => ['SET SESSION lock_wait_timeout = 10', `DROP DATABASE IF EXISTS ${mysqlSyntax.quoteIdentifier(n)}`],
     // ER_DBACCESS_DENIED_ERROR, ER_ACCESS_DENIED_ERROR, ER_SPECIFIC_ACCESS_DENIED_ERROR
     denied: (e) => [1044, 1045, 1227].includes(Number((e as { errno?: number }).errno)) || /access denied/i.test(String((e as Error).message)),
     grant: `grant it CREATE and DROP on the scratch databases (GRANT ALL ON \`${SCRATCH_PREFIX.replace(/_/g, '\\_')}%\`.* TO <user>) or pass the URL of a user that has them`,
@@ -81,10 +85,10 @@ export async function createScratchDatabase(admin: ConnectionTarget): Promise<Sc
   }
   const server = SERVERS[admin.kind];
   const name = scratchName();
-  const run = async (sql: string) => {
+  const run = async (...statements: string[]) => {
     const db = await connectDatabase(admin, 'migrate-tui verify');
     try {
-      await db.execute(sql);
+      for (const sql of statements) await db.execute(sql);
     } finally {
       await db.close();
     }
@@ -103,7 +107,10 @@ export async function createScratchDatabase(admin: ConnectionTarget): Promise<Sc
     description: `database ${name} on ${admin.display.replace(/\/[^/?#]*(?=[?#]|$)/, '')}`,
     drop: async () => {
       try {
-        await run(`DROP DATABASE IF EXISTS ${server.quote(name)}`);
+        await run(...server.drop(name)).catch((error: unknown) =>
+          // PostgreSQL before 13 has no FORCE (a syntax error): the plain DROP then.
+          (error as { code?: string }).code === '42601' ? run(`DROP DATABASE IF EXISTS ${server.quote(name)}`) : Promise.reject(error),
+        );
         return null;
       } catch (error) {
         return `could not drop the scratch database ${name} on ${admin.display}: ${(error as Error).message}; drop it by hand`;
