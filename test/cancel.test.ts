@@ -74,7 +74,7 @@ eachDatabase(
           t.regex(stderr, /the database is now DIRTY: statement 1 of 3 ran and stays applied/);
           // The step runs statement by statement: there is no rollback to wait for (it was said, the step
           // being over and its transaction mode reset by the time the server answered the cancel).
-          t.regex(stderr, /this migration runs without a transaction, so the statements before it stay applied/);
+          t.regex(stderr, /this step \(a migration or a seed\) runs without a transaction, so the statements before it stay applied/);
           t.notRegex(stderr, /waiting for the rollback/);
           t.regex(stderr, /`migrate-tui --url <url> resolve 2 --resume`/);
           t.true(tables.includes('slow_t'));
@@ -103,7 +103,7 @@ eachDatabase(
         const stderr = run.stderr();
         t.is(code, 130, stderr);
         t.regex(stderr, /the database is now DIRTY: statement 1 of 3 ran and stays applied/);
-        t.regex(stderr, /asked the server to cancel the running statement \(it had run [\d.]+ s\); this migration runs without a transaction, so the statements before it stay applied: the lines that follow say exactly what/);
+        t.regex(stderr, /asked the server to cancel the running statement \(it had run [\d.]+ s\); this step \(a migration or a seed\) runs without a transaction, so the statements before it stay applied: the lines that follow say exactly what/);
         t.notRegex(stderr, /waiting for the rollback/);
         t.true(stderr.indexOf('asked the server to cancel') < stderr.indexOf('error: upgrade of 2'), stderr);
       } finally {

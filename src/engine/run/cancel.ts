@@ -140,7 +140,7 @@ export function cancelText(outcome: CancelOutcome): string {
       return 'the run stops before the next statement';
     case 'server':
       if (outcome.sent && !outcome.transactional) {
-        return `asked the server to cancel the running statement (it had run ${seconds(outcome.runningMs)}); this migration runs without a transaction, so the statements before it stay applied: the lines that follow say exactly what`;
+        return `asked the server to cancel the running statement (it had run ${seconds(outcome.runningMs)}); this step (a migration or a seed) runs without a transaction, so the statements before it stay applied: the lines that follow say exactly what`;
       }
       return outcome.sent
         ? `asked the server to cancel the running statement (it had run ${seconds(outcome.runningMs)}); waiting for the rollback`
