@@ -240,6 +240,11 @@ test("a .env that sets DATABASE_URL (dbmate reads it; migrate-tui does not) and 
   }
   t.false(existsSync(join(cwd, 'migrate-tui.sqlite')));
   t.is((await cli(['--dir', dir, 'check', '--offline'], { cwd })).code, 0);
+  // check without --offline checks the files and says the database meant was not checked (it said only "0 errors").
+  const check = await cli(['--dir', dir, 'check'], { cwd });
+  t.is(check.code, 0, check.stderr);
+  t.regex(check.stdout, /\ndatabase: NOT checked: \.\/\.env sets DATABASE_URL, but migrate-tui reads the environment only/);
+  t.false(existsSync(join(cwd, 'migrate-tui.sqlite')));
   t.is((await cli(['--dir', dir, '--url', 'sqlite:./migrate-tui.sqlite', '--yes', 'upgrade'], { cwd })).code, 0);
   t.is((await cli(['--dir', dir, 'status'], { cwd, env: { DATABASE_URL: 'sqlite:./migrate-tui.sqlite' } })).code, 0);
 });

@@ -27,7 +27,13 @@ export function registerCheckCommand(program: Command, w: Wiring): void {
       const loaded = engine.loadProject(resolveDir(w.io, g.dir), which.chosen ? { dialects: which.dialects } : {});
       const lint = await lintProject(loaded, which.dialects, undefined, w.configFile(), lintStoreFor(w.io.env, g.readOnly ?? false));
       const files = withLint(checkCommand(loaded, { ...(o.maxHeads !== undefined ? { maxHeads: o.maxHeads } : {}), dialects: o.dialects, strict: o.strict }), lint, which.chosen, o.strict);
-      if (o.offline || !w.hasDatabase(g)) return files;
+      if (o.offline) return files;
+      if (!w.hasDatabase(g)) {
+        // A database was meant (a .env's DATABASE_URL, an empty one, flyway.conf…) but none is configured: say it was not checked.
+        const meant = engine.dotenvRefusal(w.database(g).target);
+        if (!meant) return files;
+        return { ...files, text: `${files.text}database: NOT checked: ${meant.message}\n  → ${meant.hint}\n`, json: { ...(files.json as object), databaseNotChecked: meant.message } };
+      }
       engine.requireTrustworthyGraph(loaded);
       const ctx = w.database(g);
       try {
