@@ -13,6 +13,18 @@ import { until } from './helpers/until.js';
  * connection). Now nothing more is sent once the connection has ended, the run ends, and it
  * says what it knows: all of the step with its version row, or none of it.
  */
+/** Starts `upgrade` on `dir` and ends its session from another once it runs the statement starting with `marker`. */
+async function upgradeEndedDuring(url: string, dir: string, marker: string, dialect: 'postgres' | 'mariadb' = 'postgres') {
+  const run = start(['--url', url, '--dir', dir, '--yes', 'upgrade']);
+  const find =
+    dialect === 'postgres'
+      ? `SELECT pid AS id FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE '${marker}%'`
+      : `SELECT id FROM information_schema.PROCESSLIST WHERE db = DATABASE() AND info LIKE '${marker}%'`;
+  const [session] = await until(() => withDb(url, (db) => db.query<{ id: number }>(find)), (rows) => rows.length === 1, `the ${marker} statement running`);
+  await withDb(url, async (db) => void (dialect === 'postgres' ? await db.query('SELECT pg_terminate_backend(?)', [session!.id]) : await db.execute(`KILL CONNECTION ${Number(session!.id)}`)));
+  return run;
+}
+
 const STATEMENTS = ['CREATE TABLE a (id int);', 'SELECT pg_sleep(60);', ...Array.from({ length: 150 }, (_, k) => `CREATE TABLE t${k} (id int);`)];
 
 for (const [size, statements] of [
@@ -24,13 +36,7 @@ for (const [size, statements] of [
     async (t, url) => {
       t.timeout(90_000);
       const dir = makeFolder({ '1_a.up.sql': `${statements.join('\n')}\n`, '1_a.down.sql': 'DROP TABLE a;\n' });
-      const run = start(['--url', url, '--dir', dir, '--yes', 'upgrade']);
-      const [session] = await until(
-        () => withDb(url, (db) => db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE 'SELECT pg_sleep%'`)),
-        (rows) => rows.length === 1,
-        'the pg_sleep statement running',
-      );
-      await withDb(url, (db) => db.query('SELECT pg_terminate_backend(?)', [session!.pid]));
+      const run = await upgradeEndedDuring(url, dir, 'SELECT pg_sleep');
       // Without the fix the small step waited for ever: the test's own timeout would end it.
       const code = await run.exit;
       t.is(code, 1, run.stderr());
@@ -59,13 +65,7 @@ eachDatabase(
   async (t, url) => {
     t.timeout(90_000);
     const dir = makeFolder({ '1_a.up.sql': 'CREATE TABLE a (id int);\nSELECT SLEEP(60);\nCREATE TABLE b (id int);\n', '1_a.down.sql': 'DROP TABLE a;\n' });
-    const run = start(['--url', url, '--dir', dir, '--yes', 'upgrade']);
-    const [session] = await until(
-      () => withDb(url, (db) => db.query<{ id: number }>("SELECT id FROM information_schema.PROCESSLIST WHERE db = DATABASE() AND info LIKE 'SELECT SLEEP%'")),
-      (rows) => rows.length === 1,
-      'the SLEEP statement running',
-    );
-    await withDb(url, (db) => db.execute(`KILL CONNECTION ${Number(session!.id)}`));
+    const run = await upgradeEndedDuring(url, dir, 'SELECT SLEEP', 'mariadb');
     t.is(await run.exit, 5, run.stderr());
     t.notRegex(run.stderr(), /internal error/);
     t.regex(run.stderr(), /error: upgrade of 1 failed at statement 2 of 3 .*\n.*\n {2}the database is now DIRTY: statement 1 of 3 ran and stays applied/);
@@ -82,13 +82,7 @@ eachDatabase(
   async (t, url) => {
     t.timeout(90_000);
     const dir = makeFolder({ '1_a.up.sql': '-- migrate:transaction off\nCREATE TABLE a (id int);\nSELECT pg_sleep(60);\nCREATE TABLE b (id int);\n', '1_a.down.sql': 'DROP TABLE a;\n' });
-    const run = start(['--url', url, '--dir', dir, '--yes', 'upgrade']);
-    const [session] = await until(
-      () => withDb(url, (db) => db.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE 'SELECT pg_sleep%'`)),
-      (rows) => rows.length === 1,
-      'the pg_sleep statement running',
-    );
-    await withDb(url, (db) => db.query('SELECT pg_terminate_backend(?)', [session!.pid]));
+    const run = await upgradeEndedDuring(url, dir, 'SELECT pg_sleep');
     t.is(await run.exit, 5, run.stderr());
     t.regex(run.stderr(), /the database is now DIRTY: statement 1 of 3 ran and stays applied/);
     t.regex(run.stderr(), /→ once the server answers \(the connection ended\): `migrate-tui .*resolve 1 --resume`/);
