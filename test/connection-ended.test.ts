@@ -1,5 +1,6 @@
+import { connectDatabase, ConnectionLostError, parseDatabaseUrl } from '../src/engine/index.js';
 import { start } from './helpers/cli.js';
-import { eachDatabase, withDb } from './helpers/databases.js';
+import { eachDatabase, testLockName, withDb } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
 import { until } from './helpers/until.js';
 
@@ -88,6 +89,39 @@ eachDatabase(
     t.regex(run.stderr(), /→ once the server answers \(the connection ended\): `migrate-tui .*resolve 1 --resume`/);
     const tables = await withDb(url, (db) => db.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename IN ('a', 'b')"));
     t.deepEqual(tables.map((row) => row.name), ['a']);
+  },
+  ['postgres'],
+);
+
+/**
+ * Unpinned, a connection the server ended is opened again, as it always was: a TUI left open over
+ * a restart reads and runs again (losing it for good broke the TUI until it was restarted). Holding
+ * the migration lock, it is not: the new session would not hold the lock.
+ */
+eachDatabase(
+  'an idle connection the server ended is opened again; one holding the migration lock fails at once and opens none',
+  async (t, url) => {
+    const target = parseDatabaseUrl(url, 'test', process.cwd());
+    const db = await connectDatabase(target, testLockName(target));
+    const end = async () => {
+      const pid = (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))[0]!.pid;
+      await withDb(url, (admin) => admin.query('SELECT pg_terminate_backend(?)', [pid]));
+      return pid;
+    };
+    try {
+      await end();
+      // The first query may meet the closing socket; the adapter answers again on a new session.
+      const [row] = await until(() => db.query<{ one: number }>('SELECT 1 AS one').catch(() => []), (rows) => rows.length === 1, 'the adapter answering again');
+      t.is(Number(row!.one), 1);
+      await db.lock(5_000, () => undefined);
+      const locked = await end();
+      const error = await until(() => db.query('SELECT 1').then(() => null, (e: unknown) => e), (e) => e instanceof ConnectionLostError, 'the loss said');
+      t.true(error instanceof ConnectionLostError);
+      const sessions = await withDb(url, (admin) => admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name LIKE 'migrate-tui%'"));
+      t.deepEqual(sessions.map((s) => s.pid).filter((pid) => pid !== locked), [], 'no second session was opened');
+    } finally {
+      await db.close();
+    }
   },
   ['postgres'],
 );

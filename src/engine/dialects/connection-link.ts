@@ -12,26 +12,41 @@ export class ConnectionLostError extends MigrateTuiError {
     super(
       'connection-lost',
       `the connection to ${display} ended (the server closed it, or the network did); nothing was sent on it after that`,
-      'run `migrate-tui status` once the server answers: it reads what the database has (the TUI keeps its connection: quit it and start it again)',
+      'run `migrate-tui status` once the server answers: it reads what the database has (in the TUI, quit and start it again: its connection ended during a run)',
       { database: display },
     );
   }
 }
 
-/** Watches one driver connection: once it has closed (not by us), every use of it fails at once. */
+/**
+ * Watches one driver connection. While the session holds what a new one would not — the
+ * migration lock, a step's transaction or pipeline (`pin`) — a close not ours loses it: every
+ * use fails at once. Unpinned (the TUI browsing, a status), the driver may connect again, as
+ * it always has: a read needs nothing of the old session.
+ */
 export class ConnectionLink {
   private lostError: ConnectionLostError | null = null;
   private closing = false;
+  private pins = 0;
   private onLost: Array<(error: ConnectionLostError) => void> = [];
 
   constructor(private readonly display: string) {}
 
   /** The driver's connection closed: by us (close()), or lost (true, the first time). */
   closed(): boolean {
-    if (this.closing || this.lostError) return false;
+    if (this.closing || this.lostError || this.pins === 0) return false;
     this.lostError = new ConnectionLostError(this.display);
     for (const notify of this.onLost.splice(0)) notify(this.lostError);
     return true;
+  }
+
+  /** The session now holds what a new one would not (the lock, a step); `unpin` when it no longer does. */
+  pin(): void {
+    this.pins++;
+  }
+
+  unpin(): void {
+    this.pins = Math.max(0, this.pins - 1);
   }
 
   /** We close it: not a loss. */

@@ -253,6 +253,7 @@ export class PostgresAdapter implements DatabaseAdapter {
       },
       timeout: (holder) => new LockTimeoutError(timeoutMs, holder, this.display),
     });
+    this.link.pin(); // the lock is this session's: a new one would not hold it
   }
 
   async lockHolder(): Promise<string | null> {
@@ -274,6 +275,7 @@ export class PostgresAdapter implements DatabaseAdapter {
     // A session that ended took its advisory lock with it.
     if (this.link.lost) return;
     await this.query('SELECT pg_advisory_unlock(?)', [this.lockKey]);
+    this.link.unpin();
   }
 
   /**
@@ -289,6 +291,16 @@ export class PostgresAdapter implements DatabaseAdapter {
    * k's answer arrives: that is when its progress event says so.
    */
   async runTransactionalStep(batches: Iterable<StatementBatch>, finish: StepFinish, progress: StepProgress): Promise<StepFailure | null> {
+    // The step's transaction and pipeline are this session's (a run under a lease holds no advisory lock).
+    this.link.pin();
+    try {
+      return await this.pipelineStep(batches, finish, progress);
+    } finally {
+      this.link.unpin();
+    }
+  }
+
+  private async pipelineStep(batches: Iterable<StatementBatch>, finish: StepFinish, progress: StepProgress): Promise<StepFailure | null> {
     // Queries are lazy in postgres.js: execute() sends each now, so they go in this order.
     // sent[i] is statement statementOf[i] of the step (BEGIN counts as the first one's).
     const sent: Array<Promise<unknown>> = [];
