@@ -1,7 +1,7 @@
 import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli } from './helpers/cli.js';
+import { binaryAsync, cli } from './helpers/cli.js';
 import { makeFolder, pair } from './helpers/folders.js';
 
 /**
@@ -38,4 +38,14 @@ test('a seed that fails while revisions are pending says so and to upgrade first
   t.is(late.code, 1, late.stderr);
   t.regex(late.stderr, /→ fix the SQL at .*01_users\.sql:2 and run again\n$/);
   t.notRegex(late.stderr, /not applied yet/);
+});
+
+/** A seed's path is said as the migrations' are, relative to where it ran: it was absolute (`/tmp/…/seeds/01_users.sql:2`). */
+test('a failed seed names its file relative to the working folder, as a migration is named', async (t) => {
+  const dir = makeFolder({ 'migrations/1_t.up.sql': 'CREATE TABLE t_1 (id int);\n', 'migrations/1_t.down.sql': 'DROP TABLE t_1;\n', 'seeds/01_users.sql': 'INSERT INTO t_1 VALUES (1);\nINSERT INTO no_such_table VALUES (1);\n' });
+  t.is((await cli(['--url', 'sqlite:./db.sqlite', '--yes', 'upgrade'], { cwd: dir })).code, 0);
+  // The built binary, started in that folder (the in-process runner's folder is not the process's).
+  const seeded = await binaryAsync(['--url', 'sqlite:./db.sqlite', 'seed'], { cwd: dir });
+  t.is(seeded.code, 1, seeded.stderr);
+  t.regex(seeded.stderr, /error: seed 01_users\.sql failed at statement 2 of 2 \(seeds\/01_users\.sql:2\):/);
 });

@@ -1,12 +1,11 @@
 import { Option, type Command } from 'commander';
-import { resolve } from 'node:path';
 import type { CommandPlace, Migrator, ConfigFile, ConnectOptions, DatabaseState, LockLimits, MigrateTuiError, Project, ResolveMode, ResumeSource, RunResult, StampResult, StateTableNames } from '../../engine/index.js';
 import { engine } from '../engine.js';
 import type { CommandResult } from '../command-result.js';
 import { confirm } from '../confirm.js';
 import { EXIT, exitCodeForError } from '../exit-codes.js';
 import { TOOL_VERSION } from '../version.js';
-import { positiveInt, type DatabaseContext, type Wiring } from '../wiring.js';
+import { positiveInt, resolveDir, type DatabaseContext, type Wiring } from '../wiring.js';
 import { cancellable } from '../interrupt.js';
 import { revisionVerbose } from './describe.js';
 import { existingSeedFolder } from '../seed-folder.js';
@@ -59,7 +58,7 @@ export function registerStateCommands(program: Command, w: Wiring): void {
       .option('--force', 'run every seed, changed or not', false),
     (c, g) => {
       const o = c.opts() as { seeds?: string; force?: boolean };
-      const folder = existingSeedFolder(resolve(w.io.cwd, o.seeds ?? w.configFile().seeds ?? 'seeds'), o.seeds !== undefined);
+      const folder = existingSeedFolder(resolveDir(w.io, o.seeds ?? w.configFile().seeds ?? 'seeds'), o.seeds !== undefined);
       return seedCommand(w.database(g), w.project(g), folder, g.json, Boolean(o.force));
     },
   );
@@ -274,7 +273,7 @@ export async function resolveCommand(ctx: DatabaseContext, project: Project, ref
 
 export async function seedCommand(ctx: DatabaseContext, project: Project, seedDir: string, json: boolean, force = false): Promise<CommandResult> {
   return withMigrator(ctx, project, async (m) => {
-    const result = await m.seed(resolve(seedDir), { force });
+    const result = await m.seed(seedDir, { force });
     const out = finish(ctx, result, 'ran', json);
     return {
       ...out,
