@@ -12,14 +12,22 @@ import { schemaFileLines } from './schema-file.js';
  */
 export async function execute(ctx: TuiContext, title: string, action: () => Promise<RunResult>, before?: () => Promise<string[]>): Promise<void> {
   ctx.setRunning(true);
-  ctx.setFlow(runningFlow(title));
+  cancelledBeforeStart.delete(ctx.session);
+  ctx.setFlow(before ? { ...runningFlow(title), phase: BACKUP_PHASE } : runningFlow(title));
   let pre: string[] = [];
   try {
     if (before) pre = await before();
+    ctx.setFlow((f) => (f?.kind === 'running' ? { ...f, phase: null } : f));
   } catch (error) {
     // Thrown before the action (its backup): a refusal (a database that takes no writes) is titled so.
     ctx.setRunning(false);
     ctx.setFlow(isStaleLock(error) ? stealOffer(ctx, title, error, () => execute(ctx, title, action, before && ctx.session.stealingStaleLock(before))) : actionError(title, error, ctx.session.commandPlace));
+    return;
+  }
+  if (cancelledBeforeStart.has(ctx.session)) {
+    // ctrl-c while the backup was taken: the action does not start (it did, after saying it would stop).
+    ctx.setRunning(false);
+    ctx.setFlow(resultFlow(false, `${title}: CANCELLED — nothing ran`, [...pre, ...(pre.length > 0 ? [''] : []), 'ctrl-c came before the run started: nothing ran, the database is as it was']));
     return;
   }
   const result = await ctx.session.run(action, (event) => ctx.setFlow((f) => (f?.kind === 'running' ? reduceRunning(f, event) : f)));
@@ -59,8 +67,19 @@ export function cancelRun(ctx: TuiContext, open: RunningFlow, abandon: (message:
   if (open.cancelling !== null) return abandon(hintAt(ABANDON_TEXT, ctx.session.commandPlace));
   const cancelling = (text: string) => ctx.setFlow((f) => (f?.kind === 'running' ? { ...f, cancelling: text } : f));
   cancelling('cancelling…');
+  if (open.phase) {
+    // Its backup is being taken: nothing runs after it.
+    cancelledBeforeStart.add(ctx.session);
+    return cancelling('cancelling… the backup is finished (or fails), then nothing runs');
+  }
   void ctx.session.cancel().then((outcome) => cancelling(outcome.kind === 'idle' ? 'cancelling… the run stops before it starts its first step' : `cancelling… ${cancelText(outcome)}`));
 }
+
+/** What the running screen says while a run's backup is taken, before anything runs. */
+const BACKUP_PHASE = 'taking the backup first (nothing has run yet; the run starts once it is written)';
+
+/** Sessions whose run was cancelled by ctrl-c while its backup was taken: the run does not start. */
+const cancelledBeforeStart = new WeakSet<object>();
 
 /** `dirty`: the unfinished step the database reads after the run (a failure's message says it already; a restore of a backup taken while dirty does not). */
 function runResult(title: string, pre: readonly string[], result: RunResult | { error: MigrateTuiError | Error }, place: CommandPlace, dirty: DatabaseState['dirty'], schemaFile: readonly string[] = []): ResultFlow {

@@ -1,0 +1,66 @@
+import postgres from 'postgres';
+import { cli } from './helpers/cli.js';
+import { eachDatabase, withDb } from './helpers/databases.js';
+import { makeFolder } from './helpers/folders.js';
+import { openScreen, panelText } from './helpers/screen.js';
+
+/**
+ * ctrl-c while a downgrade's backup is taken: the running screen says the backup is being
+ * taken (it said `migration 0 of 0: starting`, `statement 0 of 0`), and once the backup is
+ * written nothing runs. Before, it said `cancelling… the run stops before it starts its first
+ * step`, and then the downgrade ran to its end (`done (1 step)`, the column dropped).
+ */
+eachDatabase(
+  'TUI: ctrl-c during the backup before a downgrade: nothing runs after the backup, and the screen says so',
+  async (t, url) => {
+    t.timeout(60_000);
+    const dir = makeFolder({
+      '1_a.up.sql': 'CREATE TABLE a (id int);\nINSERT INTO a VALUES (1), (2);\n',
+      '1_a.down.sql': 'DROP TABLE a;\n',
+      '2_b.up.sql': 'ALTER TABLE a ADD COLUMN b int;\n',
+      '2_b.down.sql': 'ALTER TABLE a DROP COLUMN b;\n',
+    });
+    const up = await cli(['--url', url, '--dir', dir, '--yes', 'upgrade']);
+    t.is(up.code, 0, up.stderr);
+    // Another session holds the table, so pg_dump waits for it: the backup takes as long as the test needs.
+    const app = postgres(url, { max: 1, onnotice: () => {}, connection: { application_name: 'the-app' } });
+    const holder = await app.reserve();
+    await holder.unsafe('BEGIN');
+    await holder.unsafe('LOCK TABLE a IN ACCESS EXCLUSIVE MODE');
+    let held = true;
+    const s = await openScreen({ migrations: dir, url, variant: 'rollback' });
+    try {
+      await withDb(url, async (db) => {
+        await s.waitFor(/latest 2 b/);
+        await s.press('d');
+        await s.waitFor(/Type the database name/);
+        await s.press(...s.session.db.databaseName.split(''), '\r');
+        const running = panelText(await s.waitFor(/taking the backup first/));
+        t.notRegex(running, /migration 0 of 0|statement 0 of 0|running now/);
+        // pg_dump is waiting for the lock (the server's own view says so).
+        for (let t0 = Date.now(); ; ) {
+          const rows = await db.query("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pg_dump' AND wait_event_type = 'Lock'");
+          if (rows.length > 0) break;
+          if (Date.now() - t0 > 30_000) throw new Error('pg_dump never waited for the lock');
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+        await s.press('\x03');
+        await s.waitFor(/cancelling… the backup is finished \(or fails\), then nothing runs/);
+        await holder.unsafe('COMMIT');
+        held = false;
+        const result = panelText(await s.waitFor(/CANCELLED — nothing ran/));
+        t.regex(result, /backup: \S+\.pgdump/);
+        t.regex(result, /ctrl-c came before the run started: nothing ran, the database is as it was/);
+        t.deepEqual((await db.query<{ revision: string }>('SELECT revision FROM migrate_tui_version')).map((r) => r.revision), ['2']);
+        t.is((await db.query("SELECT 1 FROM information_schema.columns WHERE table_name = 'a' AND column_name = 'b'")).length, 1, 'the column is still there');
+        t.is(s.quitSummary(), null, 'ctrl-c does not leave the TUI');
+      });
+    } finally {
+      if (held) await holder.unsafe('COMMIT').catch(() => undefined);
+      holder.release();
+      await app.end({ timeout: 1 });
+      await s.close();
+    }
+  },
+  ['postgres'],
+);
