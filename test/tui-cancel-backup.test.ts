@@ -1,5 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import postgres from 'postgres';
-import { cli } from './helpers/cli.js';
+import { BIN, cli } from './helpers/cli.js';
+import { hasTmux, Tmux } from './helpers/tmux.js';
 import { eachDatabase, withDb } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
 import { openScreen, panelText } from './helpers/screen.js';
@@ -60,6 +64,69 @@ eachDatabase(
       holder.release();
       await app.end({ timeout: 1 });
       await s.close();
+    }
+  },
+  ['postgres'],
+);
+
+/**
+ * A second ctrl-c while the backup is taken abandons at once: the exit line says nothing ran
+ * (it said `the statement may still be running on the server; the database may be dirty`),
+ * and the dump tool ends with the TUI. Before, pg_dump went on after the TUI had exited,
+ * waiting on the server with its snapshot and locks.
+ */
+eachDatabase(
+  'TUI in a terminal: a second ctrl-c during the backup exits 130 saying nothing ran, and pg_dump ends with it',
+  async (t, url) => {
+    if (!hasTmux) return void t.pass('tmux is not installed');
+    t.timeout(90_000);
+    const dir = makeFolder({
+      '1_a.up.sql': 'CREATE TABLE a (id int);\n',
+      '1_a.down.sql': 'DROP TABLE a;\n',
+      '2_b.up.sql': 'ALTER TABLE a ADD COLUMN b int;\n',
+      '2_b.down.sql': 'ALTER TABLE a DROP COLUMN b;\n',
+    });
+    t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade'])).code, 0);
+    const app = postgres(url, { max: 1, onnotice: () => {}, connection: { application_name: 'the-app' } });
+    const holder = await app.reserve();
+    await holder.unsafe('BEGIN');
+    await holder.unsafe('LOCK TABLE a IN ACCESS EXCLUSIVE MODE');
+    // pg_dump would give up on the lock after locks.timeout by itself: 60 s here, longer than the test looks.
+    const cwd = mkdtempSync(join(tmpdir(), 'migrate-tui-e2e-'));
+    writeFileSync(join(cwd, 'migrate-tui.config.json'), JSON.stringify({ locks: { timeout: 60 } }));
+    const tmux = new Tmux(`node ${BIN} --url '${url}' --dir '${dir}' rollback; echo "EXIT=$?"; sleep 600`, cwd);
+    // Read outside the holder's transaction (pg_stat_activity is a snapshot within one).
+    const look = postgres(url, { max: 1, onnotice: () => {} });
+    const dumps = async () => (await look.unsafe("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pg_dump'")).length;
+    try {
+      await tmux.waitFor(/latest 2 b/);
+      tmux.keys('d');
+      await tmux.waitFor(/Type the database name/);
+      tmux.type(new URL(url).pathname.slice(1));
+      tmux.keys('Enter');
+      await tmux.waitFor(/taking the backup first/);
+      for (let t0 = Date.now(); (await dumps()) === 0; ) {
+        if (Date.now() - t0 > 20_000) throw new Error('pg_dump never connected');
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      tmux.keys('C-c');
+      await tmux.waitFor(/cancelling… the backup is finished/);
+      tmux.keys('C-c');
+      const screen = (await tmux.waitFor('EXIT=')).replace(/\n/g, '');
+      t.regex(screen, /abandoned while taking the backup: nothing ran, the database is as it was/);
+      t.regex(screen, /EXIT=130/);
+      // pg_dump's session ends with the TUI, while the table is still locked (the server's own view says so).
+      for (let t0 = Date.now(); (await dumps()) > 0; ) {
+        if (Date.now() - t0 > 10_000) return void t.fail('pg_dump still waits on the server 10 s after the TUI exited');
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      t.deepEqual(((await look.unsafe('SELECT revision FROM migrate_tui_version')) as unknown as Array<{ revision: string }>).map((r) => r.revision), ['2']);
+    } finally {
+      tmux.kill();
+      await holder.unsafe('COMMIT').catch(() => undefined);
+      holder.release();
+      await app.end({ timeout: 1 });
+      await look.end({ timeout: 1 });
     }
   },
   ['postgres'],

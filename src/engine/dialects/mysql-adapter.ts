@@ -264,7 +264,7 @@ export class MysqlAdapter implements DatabaseAdapter {
     const { path } = this.checkedTool('dump');
     const { args, env } = this.toolConnection();
     const ignore = excludeTables.map((t) => `--ignore-table=${this.databaseName}.${t}`);
-    await runTool(path, [...args, '--single-transaction', '--routines', '--triggers', '--add-drop-table', '--skip-lock-tables', ...ignore, `--result-file=${file}`, this.databaseName], { env });
+    await runTool(path, [...args, '--single-transaction', '--routines', '--triggers', '--add-drop-table', '--skip-lock-tables', ...ignore, `--result-file=${file}`, this.databaseName], { env, stopOnExit: true });
   }
 
   async restore(file: string, lockWaitMs?: number): Promise<void> {

@@ -64,7 +64,7 @@ function stealOffer(ctx: TuiContext, title: string, error: MigrateTuiError, retr
  * applied; the second abandons the run at once.
  */
 export function cancelRun(ctx: TuiContext, open: RunningFlow, abandon: (message: string) => void): void {
-  if (open.cancelling !== null) return abandon(hintAt(ABANDON_TEXT, ctx.session.commandPlace));
+  if (open.cancelling !== null) return abandon(open.phase ? BACKUP_ABANDON_TEXT : hintAt(ABANDON_TEXT, ctx.session.commandPlace));
   const cancelling = (text: string) => ctx.setFlow((f) => (f?.kind === 'running' ? { ...f, cancelling: text } : f));
   cancelling('cancelling…');
   if (open.phase) {
@@ -77,6 +77,9 @@ export function cancelRun(ctx: TuiContext, open: RunningFlow, abandon: (message:
 
 /** What the running screen says while a run's backup is taken, before anything runs. */
 const BACKUP_PHASE = 'taking the backup first (nothing has run yet; the run starts once it is written)';
+
+/** A second ctrl-c while the backup is taken: nothing ran (the dump tool is stopped as the TUI exits). */
+const BACKUP_ABANDON_TEXT = 'abandoned while taking the backup: nothing ran, the database is as it was; the backup was not finished (its dump tool is stopped)';
 
 /** Sessions whose run was cancelled by ctrl-c while its backup was taken: the run does not start. */
 const cancelledBeforeStart = new WeakSet<object>();
