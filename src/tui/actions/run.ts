@@ -10,7 +10,7 @@ import { schemaFileLines } from './schema-file.js';
  * Runs an engine action with the progress view, then shows its result. `before` runs first
  * (a backup) and its lines head the result; if it fails, the action does not run.
  */
-export async function execute(ctx: TuiContext, title: string, action: () => Promise<RunResult>, before?: () => Promise<string[]>): Promise<void> {
+export async function execute(ctx: TuiContext, title: string, action: () => Promise<RunResult>, before?: () => Promise<string[]>, restore = false): Promise<void> {
   ctx.setRunning(true);
   cancelledBeforeStart.delete(ctx.session);
   ctx.setFlow(before ? { ...runningFlow(title), phase: BACKUP_PHASE } : runningFlow(title));
@@ -35,7 +35,7 @@ export async function execute(ctx: TuiContext, title: string, action: () => Prom
   ctx.setRunning(false);
   ctx.refresh();
   const error = 'steps' in result ? null : result.error;
-  ctx.setFlow(isStaleLock(error) ? stealOffer(ctx, title, error, () => execute(ctx, title, ctx.session.stealingStaleLock(action))) : runResult(title, pre, result, ctx.session.commandPlace, ctx.session.state.dirty, schemaFile));
+  ctx.setFlow(isStaleLock(error) ? stealOffer(ctx, title, error, () => execute(ctx, title, ctx.session.stealingStaleLock(action))) : runResult(title, pre, result, ctx.session.commandPlace, ctx.session.state.dirty, schemaFile, restore));
 }
 
 function isStaleLock(error: unknown): error is MigrateTuiError {
@@ -85,7 +85,7 @@ const BACKUP_ABANDON_TEXT = 'abandoned while taking the backup: nothing ran, the
 const cancelledBeforeStart = new WeakSet<object>();
 
 /** `dirty`: the unfinished step the database reads after the run (a failure's message says it already; a restore of a backup taken while dirty does not). */
-function runResult(title: string, pre: readonly string[], result: RunResult | { error: MigrateTuiError | Error }, place: CommandPlace, dirty: DatabaseState['dirty'], schemaFile: readonly string[] = []): ResultFlow {
+function runResult(title: string, pre: readonly string[], result: RunResult | { error: MigrateTuiError | Error }, place: CommandPlace, dirty: DatabaseState['dirty'], schemaFile: readonly string[] = [], restore = false): ResultFlow {
   if (!('steps' in result)) {
     // The backup taken first stays, and is said, whatever the run then threw.
     const shown = actionError(title, result.error, place);
@@ -94,7 +94,9 @@ function runResult(title: string, pre: readonly string[], result: RunResult | { 
   const done = result.steps.filter((s) => s.status === 'done');
   const body = [
     ...pre,
-    ...result.steps.map((s) => `${s.status === 'done' ? '✓' : s.status === 'failed' ? '✗' : '·'} ${s.direction === 'up' ? '↑' : '↓'} ${s.revision}  ${s.status}${s.status === 'done' ? `  ${s.durationMs} ms` : ''}`),
+    // A restore runs no revision's SQL: its steps are version rows recorded again (they read `↑ … done 0 ms`, as if the up had run).
+    ...(restore ? [`restored from ${result.target}`] : []),
+    ...result.steps.map((s) => (restore ? `✓ ${s.revision}  ${s.direction === 'up' ? 'applied again' : 'no longer applied'}: its data is the backup's (none of its SQL ran)` : `${s.status === 'done' ? '✓' : s.status === 'failed' ? '✗' : '·'} ${s.direction === 'up' ? '↑' : '↓'} ${s.revision}  ${s.status}${s.status === 'done' ? `  ${s.durationMs} ms` : ''}`)),
     '',
     `now at: ${result.headsAfter.join(', ') || 'base'}`,
     ...schemaFile,
