@@ -131,3 +131,33 @@ eachDatabase(
   },
   ['postgres'],
 );
+
+/** A backup that fails (pg_dump gave up on a lock) before a downgrade: the result's title says nothing ran (it read `FAILED`). */
+eachDatabase(
+  'TUI: a backup that gives up on a lock is titled BACKUP FAILED — nothing ran, and the downgrade did not run',
+  async (t, url) => {
+    t.timeout(60_000);
+    const dir = makeFolder({ '1_a.up.sql': 'CREATE TABLE a (id int);\n', '1_a.down.sql': 'DROP TABLE a;\n', '2_b.up.sql': 'ALTER TABLE a ADD COLUMN b int;\n', '2_b.down.sql': 'ALTER TABLE a DROP COLUMN b;\n' });
+    t.is((await cli(['--url', url, '--dir', dir, '--yes', 'upgrade'])).code, 0);
+    const app = postgres(url, { max: 1, onnotice: () => {} });
+    const holder = await app.reserve();
+    await holder.unsafe('BEGIN');
+    await holder.unsafe('LOCK TABLE a IN ACCESS EXCLUSIVE MODE');
+    const s = await openScreen({ migrations: dir, url, variant: 'rollback', lockLimits: { lockTimeoutMs: 1000, statementTimeoutMs: 0, tries: 1, backoffMs: 0 } });
+    try {
+      await s.waitFor(/latest 2 b/);
+      await s.press('d');
+      await s.waitFor(/Type the database name/);
+      await s.press(...s.session.db.databaseName.split(''), '\r');
+      const result = panelText(await s.waitFor(/downgrade to -1: (BACKUP )?FAILED/));
+      t.regex(result, /downgrade to -1: BACKUP FAILED — nothing ran pg_dump waited 1 s for a lock on public\.a and gave up/);
+    } finally {
+      await holder.unsafe('COMMIT').catch(() => undefined);
+      holder.release();
+      await app.end({ timeout: 1 });
+      await s.close();
+    }
+    await withDb(url, async (db) => t.deepEqual((await db.query<{ revision: string }>('SELECT revision FROM migrate_tui_version')).map((r) => r.revision), ['2']));
+  },
+  ['postgres'],
+);

@@ -21,7 +21,7 @@ export async function execute(ctx: TuiContext, title: string, action: () => Prom
   } catch (error) {
     // Thrown before the action (its backup): a refusal (a database that takes no writes) is titled so.
     ctx.setRunning(false);
-    ctx.setFlow(isStaleLock(error) ? stealOffer(ctx, title, error, () => execute(ctx, title, action, before && ctx.session.stealingStaleLock(before))) : actionError(title, error, ctx.session.commandPlace));
+    ctx.setFlow(isStaleLock(error) ? stealOffer(ctx, title, error, () => execute(ctx, title, action, before && ctx.session.stealingStaleLock(before))) : backupFailed(title, error, ctx.session.commandPlace));
     return;
   }
   if (cancelledBeforeStart.has(ctx.session)) {
@@ -36,6 +36,12 @@ export async function execute(ctx: TuiContext, title: string, action: () => Prom
   ctx.refresh();
   const error = 'steps' in result ? null : result.error;
   ctx.setFlow(isStaleLock(error) ? stealOffer(ctx, title, error, () => execute(ctx, title, ctx.session.stealingStaleLock(action))) : runResult(title, pre, result, ctx.session.commandPlace, ctx.session.state.dirty, schemaFile, restore));
+}
+
+/** The backup taken first failed: the action never started, and the title says so (it read `FAILED` alone). */
+function backupFailed(title: string, error: unknown, place: CommandPlace): ResultFlow {
+  const shown = actionError(title, error, place);
+  return shown.title.endsWith('nothing ran') ? shown : { ...shown, title: `${title}: BACKUP FAILED — nothing ran` };
 }
 
 function isStaleLock(error: unknown): error is MigrateTuiError {
