@@ -27,6 +27,8 @@ eachDatabase('resume on a changed file: refuses without a choice (diff shown), -
   t.is(refused.code, 2, refused.stderr);
   t.regex(refused.stderr, /1 changed since its unfinished up started/);
   t.regex(refused.stderr, /-INSERT INTO nowhere VALUES \(1\);\n\+INSERT INTO a VALUES \(1\);/);
+  // Both sides are named (the recorded side's `---` line was cut, leaving `+++ … now` alone).
+  t.regex(refused.stderr, /\n--- recorded when the up started\n\+\+\+ \S*1_a\.up\.sql now\n@@ /);
   t.regex(refused.stderr, /--from-file .* or --from-log/);
 
   const fromLog = await run(url, dir, '--yes', 'resolve', '1', '--resume', '--from-log');
@@ -63,6 +65,7 @@ test('TUI: R → resume on a changed file shows the diff and asks file or log; f
     const choice = await s.waitFor('Resume 1: the file changed');
     t.regex(choice, /-INSERT INTO nowhere VALUES \(1\);/);
     t.regex(choice, /\+INSERT INTO a VALUES \(1\);/);
+    t.regex(choice, /--- recorded when the up started\s*│\n│\+\+\+ \S*1_a\.up\.sql now/);
     t.regex(choice, /from the SQL recorded when the step started \(2 statements\)/);
     await s.press('f');
     await s.waitFor(/Resolve 1 \(resume from the file\)/);

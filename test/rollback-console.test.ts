@@ -254,3 +254,29 @@ test('a step finished by resolve --resume shows its first start and the resume\'
     await s.close();
   }
 });
+
+/**
+ * A restore's result names the backup and says what each revision's version row became: none
+ * of a revision's SQL runs in a restore. It read `✓ ↑ 2  done  0 ms`, as if the up of 2 had run.
+ */
+test('the TUI restore result names the backup and says the revisions are applied again from its data, not run', async (t) => {
+  const dir = makeFolder({ ...pair('1'), ...pair('2') });
+  const s = await openScreen({ migrations: dir });
+  try {
+    await ok(s.url, s.dir, '--yes', 'upgrade');
+    await ok(s.url, s.dir, 'backup', '--backup-dir', join(s.work, 'backups'));
+    await ok(s.url, s.dir, '--yes', 'downgrade', '1', '--no-backup');
+    await s.press('r', 'b');
+    await s.waitFor(/│> \d{4}-/);
+    await s.press(KEYS.enter);
+    await s.waitFor(/Restore .* from this backup\?/);
+    await s.press('screen.sqlite', KEYS.enter);
+    const result = panelText(await s.waitFor(/restore: done/));
+    t.regex(result, /restored from \S+backups\/\S+\.sqlite/);
+    t.regex(result, /✓ 2 applied again: its data is the backup's \(none of its SQL ran\)/);
+    t.notRegex(result, /↑ 2 done/);
+    t.regex(result, /now at: 2/);
+  } finally {
+    await s.close();
+  }
+});

@@ -154,7 +154,7 @@ eachDatabase('a downgrade whose backup cannot be taken: the hint names tab on th
     await s.press('j', 'd');
     await s.waitFor(/Backup first: \[x\] yes/);
     await s.press(s.session.db.databaseName, KEYS.enter);
-    const failed = flat(await s.waitFor(/downgrade to 1: FAILED/));
+    const failed = flat(await s.waitFor(/downgrade to 1: BACKUP FAILED — nothing ran/));
     t.regex(failed, /pg_dump is not installed \(not on PATH\)/);
     t.regex(failed, /or turn "Backup first" off \(tab, on the confirmation\) to go on without one/);
     t.notRegex(failed, /--no-backup/, 'no CLI flag on a TUI screen');

@@ -58,9 +58,17 @@ export function restoreFailed(error: unknown, how: { readonly oneTransaction: bo
  * Runs a dump or restore tool; secrets go in `env` or files, never in arguments. `hint`: the way
  * on when it fails (a dump's names --no-backup; a restore has no such flag).
  */
-export async function runTool(path: string, args: readonly string[], options: { env?: Record<string, string>; stdinFile?: string; hint?: string } = {}): Promise<void> {
+export async function runTool(path: string, args: readonly string[], options: { env?: Record<string, string>; stdinFile?: string; hint?: string; stopOnExit?: boolean } = {}): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const child = spawn(path, args as string[], { env: { ...process.env, ...options.env }, stdio: [options.stdinFile ? 'pipe' : 'ignore', 'ignore', 'pipe'] });
+    if (options.stopOnExit) {
+      // A backup's dump ends with migrate-tui (a second ctrl-c abandons at once): left running, it
+      // held its snapshot and its locks on the server (pg_dump's ACCESS SHARE on every table)
+      // after the TUI had exited.
+      const stop = () => void child.kill('SIGTERM');
+      process.once('exit', stop);
+      child.once('close', () => process.removeListener('exit', stop));
+    }
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += String(d)));
     if (options.stdinFile) createReadStream(options.stdinFile).pipe(child.stdin!);

@@ -1,6 +1,7 @@
 import type mysql from 'mysql2/promise';
 import { ConnectWatch, tcpPeer } from './connect-guard.js';
 import { RESTORE_HINT, restoreFailed, runTool } from './dump-tools.js';
+import { mysqlToolConnection, watchedDump } from './mysql-dump-watch.js';
 import { mysqlTool } from './mysql-tools.js';
 import { LockTimeoutError } from './dialect-errors.js';
 import { endedConnection } from './connection-link.js';
@@ -233,18 +234,6 @@ export class MysqlAdapter implements DatabaseAdapter {
     return work();
   }
 
-  /**
-   * How a client tool reaches this database: host, port and user as arguments, the password
-   * in MYSQL_PWD (read by the MariaDB and MySQL clients, like PGPASSWORD for pg_dump). Never
-   * in argv, and no option file on disk that a kill could leave behind with it.
-   */
-  private toolConnection(): { args: string[]; env: Record<string, string> } {
-    const u = new URL(this.url.replace(/^mariadb:/i, 'mysql:'));
-    const args = ['--no-defaults', `--host=${decodeURIComponent(u.hostname) || 'localhost'}`, `--port=${u.port || '3306'}`, '--protocol=TCP'];
-    if (u.username) args.push(`--user=${decodeURIComponent(u.username)}`);
-    return { args, env: u.password ? { MYSQL_PWD: decodeURIComponent(u.password) } : {} };
-  }
-
   private checkedTool(kind: 'dump' | 'client', restoring = false): { path: string; version: string } {
     return mysqlTool(kind, this.syntax.name === 'mariadb', this.serverVersion, restoring);
   }
@@ -260,16 +249,20 @@ export class MysqlAdapter implements DatabaseAdapter {
     return `${tool.path.split('/').pop()} ${tool.version}`;
   }
 
-  async backup(file: string, excludeTables: readonly string[]): Promise<void> {
+  /** A metadata lock the dump waits for gives up after `lockWaitMs` (watchedDump), as pg_dump's --lock-wait-timeout. */
+  async backup(file: string, excludeTables: readonly string[], lockWaitMs?: number): Promise<void> {
     const { path } = this.checkedTool('dump');
-    const { args, env } = this.toolConnection();
+    const { args, env } = mysqlToolConnection(this.url);
     const ignore = excludeTables.map((t) => `--ignore-table=${this.databaseName}.${t}`);
-    await runTool(path, [...args, '--single-transaction', '--routines', '--triggers', '--add-drop-table', '--skip-lock-tables', ...ignore, `--result-file=${file}`, this.databaseName], { env });
+    const dump = () => runTool(path, [...args, '--single-transaction', '--routines', '--triggers', '--add-drop-table', '--skip-lock-tables', ...ignore, `--result-file=${file}`, this.databaseName], { env, stopOnExit: true });
+    if (!lockWaitMs) return dump();
+    const watcher = await MysqlAdapter.connect(this.url, 5000, undefined);
+    await watchedDump(watcher, this.databaseName, lockWaitMs, path.split('/').pop()!, dump).finally(() => watcher.destroy());
   }
 
   async restore(file: string, lockWaitMs?: number): Promise<void> {
     const { path } = this.checkedTool('client', true);
-    const { args, env } = this.toolConnection();
+    const { args, env } = mysqlToolConnection(this.url);
     // Rows commit whatever autocommit a new session gets; a table an application holds open ends it after the lock wait, not a day.
     const wait = lockWaitMs ? `, SESSION lock_wait_timeout = ${Math.max(1, Math.ceil(lockWaitMs / 1000))}` : '';
     const failed = { oneTransaction: false, product: this.syntax.name === 'mariadb' ? 'MariaDB' : 'MySQL', sessions: 'SHOW PROCESSLIST', ...(lockWaitMs ? { lockWaitMs } : {}) };

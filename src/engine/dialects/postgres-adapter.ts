@@ -445,7 +445,7 @@ export class PostgresAdapter implements DatabaseAdapter {
     const wait = lockWaitMs ? [`--lock-wait-timeout=${Math.max(1, Math.round(lockWaitMs))}`] : [];
     // --encoding: else the dump takes the session's default client_encoding (postgresql.conf, the
     // role or database), and a LATIN1 one failed the backup on any text outside Latin-1.
-    await runTool(path, ['--format=custom', '--encoding=UTF8', '--no-owner', '--no-privileges', ...wait, ...exclude, '--file', file, ...args], { env }).catch((error: unknown) => {
+    await runTool(path, ['--format=custom', '--encoding=UTF8', '--no-owner', '--no-privileges', ...wait, ...exclude, '--file', file, ...args], { env, stopOnExit: true }).catch((error: unknown) => {
       // --lock-wait-timeout gives up through a statement timeout on its LOCK TABLE: said as the lock wait it is.
       const locked = error instanceof BackupToolError ? /statement timeout.*Query was: LOCK TABLE (\S+)/.exec(error.message) : null;
       if (!locked) throw error;

@@ -139,7 +139,7 @@ function skippedPastLog(dirty: NonNullable<DatabaseState['dirty']>, resumeAt: nu
 export function requireResumeSource(preview: ResolvePreview): void {
   if (!preview.fileChanged || preview.source) return;
   throw new UsageError(
-    `${preview.revision} changed since its unfinished ${preview.direction} started: the file has ${preview.fileChanged.fileStatements} statements, the recorded SQL ${preview.fileChanged.recordedStatements}\n${preview.fileChanged.diff.split('\n').slice(2).join('\n')}`,
+    `${preview.revision} changed since its unfinished ${preview.direction} started: the file has ${preview.fileChanged.fileStatements} statements, the recorded SQL ${preview.fileChanged.recordedStatements}\n${preview.fileChanged.diff.split('\n').slice(1).join('\n')}`,
     `choose where the remaining statements come from: --from-file (the file as it is now) or --from-log (the SQL recorded when the step started)`,
     { revision: preview.revision, choose: 'resume-source' },
   );

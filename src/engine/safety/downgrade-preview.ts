@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { SqlLanguage } from 'sql-formatter';
-import type { DatabaseAdapter } from '../dialects/adapter.js';
+import type { DatabaseAdapter, ReadOnlyProbe } from '../dialects/adapter.js';
 import type { DialectName, DialectSyntax } from '../dialects/dialect.js';
 import { classifyStatement, type Risk } from './data-risk.js';
 import type { RunStep } from '../run/steps.js';
@@ -45,7 +45,18 @@ export interface DataAtRisk extends Risk {
   readonly rows: number | null;
   /** For a dropped column: rows where it is not NULL. */
   readonly nonNull?: number | null;
+  /** Why `rows` is null when the table may well be there: another session's lock, or the count's time limit. */
+  readonly notCounted?: 'lock' | 'statement';
 }
+
+/**
+ * On a server the rows are counted on a second, read-only connection (readOnlyProbe) whose
+ * statements stop after this long and whose lock waits after a fraction of it (PostgreSQL
+ * 1 s, MySQL/MariaDB lock_wait_timeout 1 s): a preview never waits behind another session's
+ * LOCK TABLE or ALTER (it waited until that session ended, the TUI on `preparing…`), and
+ * never queues the application behind its own count.
+ */
+export const RISK_COUNT_LIMIT_MS = 10_000;
 
 const LANGUAGE: Record<DialectName, SqlLanguage> = { postgres: 'postgresql', mysql: 'mysql', mariadb: 'mariadb', sqlite: 'sqlite' };
 
@@ -80,8 +91,19 @@ export function countingDataAtRisk(db: DatabaseAdapter, steps: ReadonlyArray<Pic
       for (const risk of classifyStatement(statement.sql, db.syntax)) risks.push({ ...risk, revision: step.revision, path: step.path, line: statement.line });
     }
   }
-  const counts = countAtRisk(db, risks);
+  const counts = risks.length > 0 && db.readOnlyProbe && db.timeoutOf ? countOnProbe(db, risks) : countAtRisk(db, db, risks);
   return { result: counts.then((c) => risks.map((r, i) => ({ ...r, ...c[i]! }))) };
+}
+
+/** The counts on a read-only probe with time limits; on the connection itself when a second one cannot be opened. */
+async function countOnProbe(db: DatabaseAdapter, risks: readonly Risk[]): Promise<Count[]> {
+  const probe = await db.readOnlyProbe!(RISK_COUNT_LIMIT_MS).catch(() => null);
+  if (!probe) return countAtRisk(db, db, risks);
+  try {
+    return await countAtRisk(db, probe, risks);
+  } finally {
+    await probe.close().catch(() => undefined);
+  }
 }
 
 export async function buildDowngradePreview(db: DatabaseAdapter, target: string, steps: readonly RunStep[], staysApplied: readonly string[] = [], unappliedBelow: readonly string[] = [], counting: Promise<DataAtRisk[]> = dataAtRiskOf(db, steps)): Promise<DowngradePreview> {
@@ -114,7 +136,8 @@ function lazilyFormatted(line: number, sql: string, dialect: DialectName): { rea
   return Object.defineProperty({ line, sql }, 'formatted', { enumerable: true, get: () => (formatted ??= formatSql(sql, dialect)) }) as { line: number; sql: string; formatted: string };
 }
 
-type Count = { rows: number | null; nonNull?: number | null };
+type Count = { rows: number | null; nonNull?: number | null; notCounted?: 'lock' | 'statement' };
+type Reader = Pick<ReadOnlyProbe, 'query'>;
 
 /**
  * Rows in each table the plan drops, empties or thins, counted now: in batches of one
@@ -122,43 +145,47 @@ type Count = { rows: number | null; nonNull?: number | null };
  * sent at once (the server answers them in order, without waiting for the client between
  * them); a batch that fails (a table that does not exist yet) is counted one by one.
  */
-function countAtRisk(db: DatabaseAdapter, risks: readonly Risk[]): Promise<Count[]> {
+function countAtRisk(db: DatabaseAdapter, reader: Reader, risks: readonly Risk[]): Promise<Count[]> {
   const batches: Array<Promise<Count[]>> = [];
-  for (let start = 0; start < risks.length; start += 100) batches.push(countBatch(db, risks.slice(start, start + 100)));
+  for (let start = 0; start < risks.length; start += 100) batches.push(countBatch(db, reader, risks.slice(start, start + 100)));
   return Promise.all(batches).then((counted) => counted.flat());
 }
 
 /** One batch: its query is sent before the first await, so every batch goes out before any answer is read. */
-async function countBatch(db: DatabaseAdapter, batch: readonly Risk[]): Promise<Count[]> {
+async function countBatch(db: DatabaseAdapter, reader: Reader, batch: readonly Risk[]): Promise<Count[]> {
   const columns = batch.map((risk, i) => {
     const table = qualify(risk.table, db.syntax);
     const nn = risk.kind === 'drop-column' && risk.column ? `, (SELECT COUNT(${db.syntax.quoteIdentifier(risk.column)}) FROM ${table}) AS nn${i}` : '';
     return `(SELECT COUNT(*) FROM ${table}) AS n${i}${nn}`;
   });
   try {
-    const [row] = await db.query<Record<string, unknown>>(`SELECT ${columns.join(', ')}`);
+    const [row] = await reader.query<Record<string, unknown>>(`SELECT ${columns.join(', ')}`);
     return batch.map((risk, i) => (risk.kind === 'drop-column' && risk.column ? { rows: Number(row![`n${i}`]), nonNull: Number(row![`nn${i}`]) } : { rows: Number(row![`n${i}`]) }));
   } catch {
     // Each table alone, in order (after the batches already sent).
     const out: Count[] = [];
-    for (const risk of batch) out.push(await countOne(db, risk));
+    for (const risk of batch) out.push(await countOne(db, reader, risk));
     return out;
   }
 }
 
-async function countOne(db: DatabaseAdapter, risk: Risk): Promise<Count> {
+async function countOne(db: DatabaseAdapter, reader: Reader, risk: Risk): Promise<Count> {
   const table = qualify(risk.table, db.syntax);
-  const rows = async () => Number((await db.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${table}`))[0]!.n);
-  if (risk.kind !== 'drop-column' || !risk.column) return { rows: await rows().catch(() => null) };
+  // A lock or time limit that ran out says nothing of the table: not counted, and why (not "not found").
+  const uncounted = (error: unknown): Count => {
+    const limit = db.timeoutOf?.(error);
+    return limit ? { rows: null, notCounted: limit } : { rows: null };
+  };
+  const rows = async (): Promise<Count> => ({ rows: Number((await reader.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${table}`))[0]!.n) });
+  if (risk.kind !== 'drop-column' || !risk.column) return rows().catch(uncounted);
   try {
-    const [row] = await db.query<{ n: unknown; nn: unknown }>(`SELECT COUNT(*) AS n, COUNT(${db.syntax.quoteIdentifier(risk.column)}) AS nn FROM ${table}`);
+    const [row] = await reader.query<{ n: unknown; nn: unknown }>(`SELECT COUNT(*) AS n, COUNT(${db.syntax.quoteIdentifier(risk.column)}) AS nn FROM ${table}`);
     return { rows: Number(row!.n), nonNull: Number(row!.nn) };
   } catch (error) {
-    // A lock or time limit that ran out says nothing of the column: not counted.
-    if (db.timeoutOf?.(error)) return { rows: null, nonNull: null };
+    if (db.timeoutOf?.(error)) return { ...uncounted(error), nonNull: null };
     // The column may be what is missing (a reverse after an up that stopped before adding it): the
     // table's rows are still counted, so the preview does not say the table is gone.
-    return { rows: await rows().catch(() => null), nonNull: null };
+    return { ...(await rows().catch(uncounted)), nonNull: null };
   }
 }
 
@@ -202,11 +229,15 @@ function staysText(preview: DowngradePreview): string {
   return `stays applied: ${preview.staysApplied.join(', ')} (${below}), other branches untouched`;
 }
 
+/** A count the probe's limits stopped: said as such, never as a table that is not there. */
+const notCountedText = (limit: 'lock' | 'statement'): string =>
+  limit === 'lock' ? 'rows not counted: the table is locked by another session' : `rows not counted in ${RISK_COUNT_LIMIT_MS / 1000} s (a large table)`;
+
 export function riskLines(preview: Pick<DowngradePreview, 'dataAtRisk'>): string[] {
   if (preview.dataAtRisk.length === 0) return ['data at risk: none found (no DROP TABLE, DROP COLUMN, TRUNCATE or DELETE without WHERE)'];
   const lines = ['DATA AT RISK:'];
   for (const r of preview.dataAtRisk) {
-    const rows = r.rows === null ? 'table not found now' : `${r.rows} row${r.rows === 1 ? '' : 's'}`;
+    const rows = r.rows !== null ? `${r.rows} row${r.rows === 1 ? '' : 's'}` : r.notCounted ? notCountedText(r.notCounted) : 'table not found now';
     const what =
       r.kind === 'drop-table'
         ? `drops table ${r.table} (${rows})`

@@ -38,7 +38,7 @@ export function openBackups(ctx: TuiContext): void {
           ],
           phrase: session.db.databaseName,
           danger: true,
-          onConfirm: () => (other ? confirmOtherDatabase(ctx, backup) : void execute(ctx, 'restore', session.restore(backup.file, false))),
+          onConfirm: () => (other ? confirmOtherDatabase(ctx, backup) : void execute(ctx, 'restore', session.restore(backup.file, false), undefined, true)),
         }),
       );
     }),
@@ -71,7 +71,7 @@ function confirmOtherDatabase(ctx: TuiContext, backup: BackupManifest): void {
       phrase: `${backup.databaseName} into ${connected.databaseName}`,
       phraseLabel: 'both names',
       danger: true,
-      onConfirm: () => void execute(ctx, 'restore into another database', session.restore(backup.file, true)),
+      onConfirm: () => void execute(ctx, 'restore into another database', session.restore(backup.file, true), undefined, true),
     }),
   );
 }

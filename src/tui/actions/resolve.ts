@@ -66,7 +66,7 @@ function confirmResolve(ctx: TuiContext, revision: string, mode: ResolveMode, so
       { key: K.fromFile, label: `from the file as it is now (${preview.fileChanged.fileStatements} statements)` },
       { key: K.fromLog, label: `from the SQL recorded when the step started (${preview.fileChanged.recordedStatements} statements)` },
     ];
-    const intro = [`${revision} changed since its unfinished ${preview.direction} started (recorded → file):`, ...preview.fileChanged.diff.split('\n').slice(2), '', 'run the remaining statements:'];
+    const intro = [`${revision} changed since its unfinished ${preview.direction} started (recorded → file):`, ...preview.fileChanged.diff.split('\n').slice(1), '', 'run the remaining statements:'];
     return ctx.setFlow(chooseFlow(`Resume ${revision}: the file changed`, intro, options, (index) => confirmResolve(ctx, revision, mode, index === 0 ? 'file' : 'log', resumeAt)));
   }
   if (preview.statements.length === 0) return ctx.setFlow(resolveConfirm(ctx, revision, mode, source, resumeAt, preview, [], back));

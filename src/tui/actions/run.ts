@@ -10,16 +10,24 @@ import { schemaFileLines } from './schema-file.js';
  * Runs an engine action with the progress view, then shows its result. `before` runs first
  * (a backup) and its lines head the result; if it fails, the action does not run.
  */
-export async function execute(ctx: TuiContext, title: string, action: () => Promise<RunResult>, before?: () => Promise<string[]>): Promise<void> {
+export async function execute(ctx: TuiContext, title: string, action: () => Promise<RunResult>, before?: () => Promise<string[]>, restore = false): Promise<void> {
   ctx.setRunning(true);
-  ctx.setFlow(runningFlow(title));
+  cancelledBeforeStart.delete(ctx.session);
+  ctx.setFlow(before ? { ...runningFlow(title), phase: BACKUP_PHASE } : runningFlow(title));
   let pre: string[] = [];
   try {
     if (before) pre = await before();
+    ctx.setFlow((f) => (f?.kind === 'running' ? { ...f, phase: null } : f));
   } catch (error) {
     // Thrown before the action (its backup): a refusal (a database that takes no writes) is titled so.
     ctx.setRunning(false);
-    ctx.setFlow(isStaleLock(error) ? stealOffer(ctx, title, error, () => execute(ctx, title, action, before && ctx.session.stealingStaleLock(before))) : actionError(title, error, ctx.session.commandPlace));
+    ctx.setFlow(isStaleLock(error) ? stealOffer(ctx, title, error, () => execute(ctx, title, action, before && ctx.session.stealingStaleLock(before))) : backupFailed(title, error, ctx.session.commandPlace));
+    return;
+  }
+  if (cancelledBeforeStart.has(ctx.session)) {
+    // ctrl-c while the backup was taken: the action does not start (it did, after saying it would stop).
+    ctx.setRunning(false);
+    ctx.setFlow(resultFlow(false, `${title}: CANCELLED — nothing ran`, [...pre, ...(pre.length > 0 ? [''] : []), 'ctrl-c came before the run started: nothing ran, the database is as it was']));
     return;
   }
   const result = await ctx.session.run(action, (event) => ctx.setFlow((f) => (f?.kind === 'running' ? reduceRunning(f, event) : f)));
@@ -27,7 +35,13 @@ export async function execute(ctx: TuiContext, title: string, action: () => Prom
   ctx.setRunning(false);
   ctx.refresh();
   const error = 'steps' in result ? null : result.error;
-  ctx.setFlow(isStaleLock(error) ? stealOffer(ctx, title, error, () => execute(ctx, title, ctx.session.stealingStaleLock(action))) : runResult(title, pre, result, ctx.session.commandPlace, ctx.session.state.dirty, schemaFile));
+  ctx.setFlow(isStaleLock(error) ? stealOffer(ctx, title, error, () => execute(ctx, title, ctx.session.stealingStaleLock(action))) : runResult(title, pre, result, ctx.session.commandPlace, ctx.session.state.dirty, schemaFile, restore));
+}
+
+/** The backup taken first failed: the action never started, and the title says so (it read `FAILED` alone). */
+function backupFailed(title: string, error: unknown, place: CommandPlace): ResultFlow {
+  const shown = actionError(title, error, place);
+  return shown.title.endsWith('nothing ran') ? shown : { ...shown, title: `${title}: BACKUP FAILED — nothing ran` };
 }
 
 function isStaleLock(error: unknown): error is MigrateTuiError {
@@ -56,14 +70,28 @@ function stealOffer(ctx: TuiContext, title: string, error: MigrateTuiError, retr
  * applied; the second abandons the run at once.
  */
 export function cancelRun(ctx: TuiContext, open: RunningFlow, abandon: (message: string) => void): void {
-  if (open.cancelling !== null) return abandon(hintAt(ABANDON_TEXT, ctx.session.commandPlace));
+  if (open.cancelling !== null) return abandon(open.phase ? BACKUP_ABANDON_TEXT : hintAt(ABANDON_TEXT, ctx.session.commandPlace));
   const cancelling = (text: string) => ctx.setFlow((f) => (f?.kind === 'running' ? { ...f, cancelling: text } : f));
   cancelling('cancelling…');
+  if (open.phase) {
+    // Its backup is being taken: nothing runs after it.
+    cancelledBeforeStart.add(ctx.session);
+    return cancelling('cancelling… the backup is finished (or fails), then nothing runs');
+  }
   void ctx.session.cancel().then((outcome) => cancelling(outcome.kind === 'idle' ? 'cancelling… the run stops before it starts its first step' : `cancelling… ${cancelText(outcome)}`));
 }
 
+/** What the running screen says while a run's backup is taken, before anything runs. */
+const BACKUP_PHASE = 'taking the backup first (nothing has run yet; the run starts once it is written)';
+
+/** A second ctrl-c while the backup is taken: nothing ran (the dump tool is stopped as the TUI exits). */
+const BACKUP_ABANDON_TEXT = 'abandoned while taking the backup: nothing ran, the database is as it was; the backup was not finished (its dump tool is stopped)';
+
+/** Sessions whose run was cancelled by ctrl-c while its backup was taken: the run does not start. */
+const cancelledBeforeStart = new WeakSet<object>();
+
 /** `dirty`: the unfinished step the database reads after the run (a failure's message says it already; a restore of a backup taken while dirty does not). */
-function runResult(title: string, pre: readonly string[], result: RunResult | { error: MigrateTuiError | Error }, place: CommandPlace, dirty: DatabaseState['dirty'], schemaFile: readonly string[] = []): ResultFlow {
+function runResult(title: string, pre: readonly string[], result: RunResult | { error: MigrateTuiError | Error }, place: CommandPlace, dirty: DatabaseState['dirty'], schemaFile: readonly string[] = [], restore = false): ResultFlow {
   if (!('steps' in result)) {
     // The backup taken first stays, and is said, whatever the run then threw.
     const shown = actionError(title, result.error, place);
@@ -72,7 +100,9 @@ function runResult(title: string, pre: readonly string[], result: RunResult | { 
   const done = result.steps.filter((s) => s.status === 'done');
   const body = [
     ...pre,
-    ...result.steps.map((s) => `${s.status === 'done' ? '✓' : s.status === 'failed' ? '✗' : '·'} ${s.direction === 'up' ? '↑' : '↓'} ${s.revision}  ${s.status}${s.status === 'done' ? `  ${s.durationMs} ms` : ''}`),
+    // A restore runs no revision's SQL: its steps are version rows recorded again (they read `↑ … done 0 ms`, as if the up had run).
+    ...(restore ? [`restored from ${result.target}`] : []),
+    ...result.steps.map((s) => (restore ? `✓ ${s.revision}  ${s.direction === 'up' ? 'applied again' : 'no longer applied'}: its data is the backup's (none of its SQL ran)` : `${s.status === 'done' ? '✓' : s.status === 'failed' ? '✗' : '·'} ${s.direction === 'up' ? '↑' : '↓'} ${s.revision}  ${s.status}${s.status === 'done' ? `  ${s.durationMs} ms` : ''}`)),
     '',
     `now at: ${result.headsAfter.join(', ') || 'base'}`,
     ...schemaFile,

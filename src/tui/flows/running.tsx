@@ -27,6 +27,8 @@ export interface RunningFlow {
   readonly warnings: readonly string[];
   /** The statement shown has finished: the run is writing migrate-tui's rows (which another session's lock on the log can hold up), not running it. */
   readonly ended?: boolean;
+  /** What happens before the run starts (its backup): shown instead of migration and statement counts of 0 of 0. */
+  readonly phase?: string | null;
 }
 
 /** How many of the run's warnings the running screen keeps (the latest). */
@@ -63,14 +65,13 @@ function ProgressView({ flow, width, height }: FlowViewProps<RunningFlow>) {
   }, []);
   const elapsed = ((Date.now() - flow.started) / 1000).toFixed(1);
   const body = [
-    `migration ${Math.min(flow.stepIndex + 1, flow.stepTotal)} of ${flow.stepTotal}: ${flow.step}`,
-    `statement ${flow.statement} of ${flow.statementTotal}`,
+    ...(flow.phase ? [flow.phase] : [`migration ${Math.min(flow.stepIndex + 1, flow.stepTotal)} of ${flow.stepTotal}: ${flow.step}`, `statement ${flow.statement} of ${flow.statementTotal}`]),
     `elapsed ${elapsed} s`,
     ...(flow.blocked === null ? [] : [`waiting for a lock held by ${flow.blocked}`]),
     ...flow.warnings,
     '',
-    ...(flow.ended ? [`statement ${flow.statement} finished; recording it in migrate-tui's log (another session's lock on the log makes this wait, up to the lock timeout)`, 'finished:'] : ['running now:']),
-    ...flow.sql.split('\n').slice(0, Math.max(1, height - 12)),
+    ...(flow.phase ? [] : flow.ended ? [`statement ${flow.statement} finished; recording it in migrate-tui's log (another session's lock on the log makes this wait, up to the lock timeout)`, 'finished:'] : ['running now:']),
+    ...(flow.phase ? [] : flow.sql.split('\n').slice(0, Math.max(1, height - 12))),
     ...(flow.cancelling === null ? [] : ['', flow.cancelling, 'waiting for the database to say what stays applied…']),
   ];
   const footer = flow.cancelling === null ? 'working… (ctrl-c cancels the run; the result says what stays applied)' : 'cancelling… (ctrl-c again abandons: exits at once, the database may be left dirty)';
