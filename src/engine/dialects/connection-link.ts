@@ -12,7 +12,7 @@ export class ConnectionLostError extends MigrateTuiError {
     super(
       'connection-lost',
       `the connection to ${display} ended (the server closed it, or the network did); nothing was sent on it after that`,
-      'run `migrate-tui status` once the server answers: it reads what the database has (the TUI keeps its connection: quit it and start it again)',
+      'run `migrate-tui status` once the server answers: it reads what the database has (the TUI reads it on a new connection at the next r or action)',
       { database: display },
     );
   }
@@ -66,6 +66,17 @@ export class ConnectionLink {
  * session (PostgreSQL 57P01–57P03: pg_terminate_backend, a shutdown, a restart), or the driver
  * seeing the socket close.
  */
+/**
+ * A state read or write whose connection ended as it waited (the query was on the wire: the
+ * driver's `write CONNECTION_CLOSED`, mysql2's `Connection lost` or `closed state`) is the
+ * connection's end, said as one: it was printed as "the database said: …", and mysql2's ended
+ * the command with exit 70 and a stack trace. The server's own words (57P01 `terminating
+ * connection due to administrator command`) stay the server's.
+ */
+export function asConnectionLost(error: unknown, display: string): unknown {
+  return endedConnection(error) === 'closed' && !(error instanceof ConnectionLostError) ? new ConnectionLostError(display) : error;
+}
+
 export function endedConnection(error: unknown): 'server-ended' | 'closed' | null {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && /^57P0[123]$/.test(code)) return 'server-ended';

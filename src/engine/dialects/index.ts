@@ -11,3 +11,4 @@ export { ConnectTimeoutError, ProtocolMismatchError } from './connect-guard.js';
 export * from './dump-tools.js';
 export { createScratchDatabase, ScratchDatabaseError, SCRATCH_PREFIX, type ScratchDatabase } from './scratch-database.js';
 export * from './capabilities.js';
+export { ConnectionLostError, endedConnection } from './connection-link.js';

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type postgres from 'postgres';
 import { ConnectWatch, sslInsisted, tcpPeer } from './connect-guard.js';
-import { ConnectionLink } from './connection-link.js';
+import { asConnectionLost, ConnectionLink } from './connection-link.js';
 import { BackupToolError, findExecutable, RESTORE_HINT, restoreFailed, runTool, toolVersion } from './dump-tools.js';
 import { describeBlockers } from './describe-blockers.js';
 import { LockTimeoutError } from './dialect-errors.js';
@@ -219,8 +219,12 @@ export class PostgresAdapter implements DatabaseAdapter {
   private static readonly UTF8 = "SET client_encoding = 'UTF8'";
 
   async query<T>(text: string, params: readonly unknown[] = []): Promise<T[]> {
-    if (this.foreignEncoding()) await this.sql.unsafe(PostgresAdapter.UTF8).simple();
-    return (await this.sql.unsafe(numberedPlaceholders(text), params as never[])) as unknown as T[];
+    try {
+      if (this.foreignEncoding()) await this.sql.unsafe(PostgresAdapter.UTF8).simple();
+      return (await this.sql.unsafe(numberedPlaceholders(text), params as never[])) as unknown as T[];
+    } catch (error) {
+      throw asConnectionLost(error, this.display);
+    }
   }
 
   async insert(text: string, params: readonly unknown[]): Promise<number> {
@@ -229,9 +233,13 @@ export class PostgresAdapter implements DatabaseAdapter {
   }
 
   async update(text: string, params: readonly unknown[]): Promise<number> {
-    if (this.foreignEncoding()) await this.sql.unsafe(PostgresAdapter.UTF8).simple();
-    const result = await this.sql.unsafe(numberedPlaceholders(text), params as never[]);
-    return Number(result.count ?? 0);
+    try {
+      if (this.foreignEncoding()) await this.sql.unsafe(PostgresAdapter.UTF8).simple();
+      const result = await this.sql.unsafe(numberedPlaceholders(text), params as never[]);
+      return Number(result.count ?? 0);
+    } catch (error) {
+      throw asConnectionLost(error, this.display);
+    }
   }
 
   async lock(timeoutMs: number, onWait: (holder: string | null) => void): Promise<void> {
