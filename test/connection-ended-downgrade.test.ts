@@ -1,0 +1,66 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { binaryAsync, start } from './helpers/cli.js';
+import { eachDatabase, withDb } from './helpers/databases.js';
+import { makeFolder } from './helpers/folders.js';
+import { until } from './helpers/until.js';
+
+/**
+ * The server ends the run's session during a downgrade's step, or during one fleet target's
+ * upgrade. Seen before the fix: the downgrade said "the database applied all of 2 with its
+ * version row … or none of it", "then the command again if 2 is still pending" and "heads now:
+ * 2, or with 2 applied" — words for an upgrade (its step runs 2's down SQL and deletes the
+ * version row); the fleet's line said "heads now base" after a message that said the step may
+ * have committed.
+ */
+
+const sleeping = (url: string) =>
+  withDb(url, (db) => until(() => db.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE 'SELECT pg_sleep%'"), (rows) => rows.length === 1, 'the pg_sleep statement running'));
+
+eachDatabase(
+  "the server ends a downgrade's session during its down SQL: it says reverted all or none, and the heads as they may be",
+  async (t, url) => {
+    t.timeout(90_000);
+    const dir = makeFolder({ '1_a.up.sql': 'CREATE TABLE a (id int);\n', '1_a.down.sql': 'DROP TABLE a;\n', '2_b.up.sql': 'CREATE TABLE b (id int);\n', '2_b.down.sql': 'DROP TABLE b;\nSELECT pg_sleep(60);\nDROP TABLE a;\n' });
+    t.is((await binaryAsync(['--url', url, '--dir', dir, '--yes', 'upgrade'])).code, 0);
+    const run = start(['--url', url, '--dir', dir, '--yes', 'downgrade', 'base', '--no-backup']);
+    const [session] = await sleeping(url);
+    await withDb(url, (db) => db.query('SELECT pg_terminate_backend(?)', [session!.pid]));
+    t.is(await run.exit, 1, run.stderr());
+    const said = run.stderr() + run.stdout();
+    t.regex(said, /error: downgrade of 2 failed at statement 2 of 3/);
+    t.notRegex(said, /applied all of 2|still pending|or with 2 applied/);
+    // Which of the two the run sees first (the server's 57P01, or the socket closing) is the server's timing.
+    const closed = /the connection ended before the step's COMMIT answered/.test(said);
+    if (closed) {
+      t.regex(said, /the database ran all of 2's down SQL and removed its version row \(one transaction\) or none of it, and `migrate-tui status` shows which/);
+      t.regex(said, /then the command again if 2 is still applied; the migration lock ended with the session/);
+      t.regex(run.stdout(), /reverted 0 revisions for certain \(and maybe 2\)\nheads now: 2, or with 2 reverted: not known here/);
+    } else t.regex(said, /the server ended the session during statement 2, before the step's COMMIT: its transaction was rolled back with it/);
+    // As the database has it: none of the step (b and a are there, and the version row 2).
+    const tables = await withDb(url, (db) => db.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tablename IN ('a', 'b') ORDER BY 1"));
+    t.deepEqual(tables.map((row) => row.name), ['a', 'b']);
+    t.deepEqual((await withDb(url, (db) => db.query<{ revision: string }>('SELECT revision FROM migrate_tui_version'))).map((row) => row.revision), ['2']);
+  },
+  ['postgres'],
+);
+
+eachDatabase(
+  "the server ends one fleet target's session mid-step: its line says the heads may include the step, as its message does",
+  async (t, url) => {
+    t.timeout(90_000);
+    const dir = makeFolder({ '1_a.up.sql': 'CREATE TABLE a (id int);\nSELECT pg_sleep(60);\n', '1_a.down.sql': 'DROP TABLE a;\n' });
+    const cwd = mkdtempSync(join(tmpdir(), 'migrate-tui-fleet-ended-'));
+    writeFileSync(join(cwd, 'fleet.json'), JSON.stringify([{ name: 'one', url }]));
+    const run = start(['--targets', 'fleet.json', '--dir', dir, '--yes', 'upgrade'], {}, cwd);
+    const [session] = await sleeping(url);
+    await withDb(url, (db) => db.query('SELECT pg_terminate_backend(?)', [session!.pid]));
+    t.is(await run.exit, 1, run.stderr());
+    const line = run.stdout().split('\n').find((l) => l.includes('✗ one')) ?? '';
+    if (/the connection ended before the step's COMMIT answered/.test(run.stdout())) t.regex(line, /; heads now base, or with 1 applied: not known here \(run status\)/);
+    else t.regex(line, /; heads now base \(\d+ ms\)$/);
+    t.false(await withDb(url, (db) => db.tableExists('a')));
+  },
+  ['postgres'],
+);
