@@ -64,3 +64,46 @@ eachDatabase(
   },
   ['postgres'],
 );
+
+/**
+ * `restore`: pg_restore runs on its own session, so when the server ends migrate-tui's session
+ * meanwhile, the data is restored all the same; then the record of it failed on the ended
+ * connection, and the restore said only "the connection … ended; nothing was sent on it after
+ * that" (seen before the fix) — as if nothing had been restored.
+ */
+eachDatabase(
+  "the server ends restore's session while its tool runs: it says the data is restored and the version rows are one or the other",
+  async (t, url) => {
+    t.timeout(90_000);
+    const dir = makeFolder({ '1_a.up.sql': 'CREATE TABLE a (id int);\nINSERT INTO a VALUES (1), (2);\n', '1_a.down.sql': 'DROP TABLE a;\n', '2_b.up.sql': 'INSERT INTO a VALUES (3);\n', '2_b.down.sql': 'DELETE FROM a WHERE id = 3;\n' });
+    const cwd = mkdtempSync(join(tmpdir(), 'migrate-tui-restore-ended-'));
+    t.is((await binaryAsync(['--url', url, '--dir', dir, '--yes', 'upgrade', '1'], { cwd })).code, 0);
+    const backup = await binaryAsync(['--url', url, '--dir', dir, '--json', 'backup', '--out', join(cwd, 'b.pgdump')], { cwd });
+    t.is(backup.code, 0, backup.stderr);
+    t.is((await binaryAsync(['--url', url, '--dir', dir, '--yes', 'upgrade'], { cwd })).code, 0);
+    await withDb(url, async (holder) => {
+      // The application holds the table: pg_restore waits for it, and meanwhile migrate-tui's session is ended.
+      await holder.execute('BEGIN');
+      await holder.execute('LOCK TABLE a IN ACCESS EXCLUSIVE MODE');
+      const run = start(['--url', url, '--dir', dir, '--yes', 'restore', join(cwd, 'b.pgdump')], {}, cwd);
+      try {
+        await withDb(url, async (db) => {
+          await until(() => db.query("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'migrate-tui restore%' AND wait_event_type = 'Lock'"), (rows) => rows.length === 1, 'pg_restore waiting for the table');
+          // The run's own session: its application name ends with its process id.
+          const [own] = await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE ?', [`migrate-tui % pid ${run.child.pid}`]);
+          await db.query('SELECT pg_terminate_backend(?)', [own!.pid]);
+          await until(() => db.query('SELECT 1 FROM pg_stat_activity WHERE pid = ?', [own!.pid]), (rows) => rows.length === 0, "migrate-tui's session gone");
+        });
+      } finally {
+        await holder.execute('ROLLBACK');
+      }
+      t.is(await run.exit, 1, run.stderr());
+      t.regex(run.stderr(), /error: the backup's data is restored \(its tool finished\), but the connection to \S+ ended \(the server closed it, or the network did\) while migrate-tui recorded it: the version rows say 2 \(not recorded\) or 1 \(recorded\), and `migrate-tui status` shows which/);
+      t.regex(run.stderr(), /→ once the server answers, run `migrate-tui --url <url> status`; if the version rows are not the backup's, `migrate-tui --url <url> stamp 1` records them/);
+    });
+    // As said: the data is the backup's (2 rows), and the version rows were not recorded (still 2).
+    t.is(Number((await withDb(url, (db) => db.query<{ n: number }>('SELECT count(*)::int AS n FROM a')))[0]!.n), 2);
+    t.deepEqual((await withDb(url, (db) => db.query<{ revision: string }>('SELECT revision FROM migrate_tui_version'))).map((r) => r.revision), ['2']);
+  },
+  ['postgres'],
+);
