@@ -107,3 +107,44 @@ eachDatabase(
   },
   ['postgres'],
 );
+
+/**
+ * The connection ends between two steps of a run (here in the pause before a lock timeout's
+ * retry: the session idle, as between steps; a server restart there does the same). The next
+ * step's first query was refused on the ended connection (nothing was sent), and that error
+ * ended the command: no "applied 2 revisions", no heads, and `--json` had no run shape — the
+ * two steps that committed were not said (seen before the fix). Now it is the step's failure,
+ * rolled back for certain (its COMMIT was never sent), after the steps that ran.
+ */
+eachDatabase(
+  'the server ends the run\'s session between two steps: the steps before are said applied, and the next one "nothing of it is applied"',
+  async (t, url) => {
+    t.timeout(90_000);
+    const dir = makeFolder({ '1_a.up.sql': 'CREATE TABLE a (id int);\n', '2_c.up.sql': 'CREATE TABLE c (id int);\n', '3_z.up.sql': 'ALTER TABLE z ADD COLUMN x int;\n' });
+    const cwd = mkdtempSync(join(tmpdir(), 'migrate-tui-between-'));
+    writeFileSync(join(cwd, 'migrate-tui.config.json'), JSON.stringify({ locks: { timeout: 1 } }));
+    await withDb(url, (db) => db.execute('CREATE TABLE z (id int)'));
+    await withDb(url, async (holder) => {
+      await holder.execute('BEGIN');
+      await holder.execute('LOCK TABLE z IN ACCESS EXCLUSIVE MODE');
+      const run = start(['--url', url, '--dir', dir, '--yes', 'upgrade'], {}, cwd);
+      try {
+        await withDb(url, async (db) => {
+          const mine = `migrate-tui % pid ${run.child.pid}`;
+          const [waiting] = await until(() => db.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE application_name LIKE ? AND wait_event_type = 'Lock'", [mine]), (rows) => rows.length === 1, 'step 3 waiting for the lock');
+          // Its lock timeout rolled the step back: idle until the retry.
+          await until(() => db.query("SELECT 1 FROM pg_stat_activity WHERE pid = ? AND state = 'idle'", [waiting!.pid]), (rows) => rows.length === 1, 'the session idle before the retry');
+          await db.query('SELECT pg_terminate_backend(?)', [waiting!.pid]);
+        });
+      } finally {
+        await holder.execute('ROLLBACK');
+      }
+      t.is(await run.exit, 1, run.stderr());
+      t.regex(run.stdout(), /^applied 2 revisions\nheads now: 2\n$/);
+      t.regex(run.stderr(), /error: upgrade of 3 failed at statement 1 of 1 \(.*3_z\.up\.sql:1\):\n.*\n {2}the connection had ended before statement 1 was sent \(the step's COMMIT never was\): nothing of 3 is applied, and the database is as it was before 3\n {2}→ run `migrate-tui --url <url> status` once the server answers, then the command again/);
+    });
+    t.deepEqual((await withDb(url, (db) => db.query<{ revision: string }>('SELECT revision FROM migrate_tui_version'))).map((r) => r.revision), ['2']);
+    t.deepEqual((await withDb(url, (db) => db.query<{ name: string }>("SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'z' ORDER BY 1"))).map((r) => r.name), ['id']);
+  },
+  ['postgres'],
+);

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type postgres from 'postgres';
 import { ConnectWatch, sslInsisted, tcpPeer } from './connect-guard.js';
-import { asConnectionLost, ConnectionLink } from './connection-link.js';
+import { asConnectionLost, ConnectionLink, ConnectionLostError } from './connection-link.js';
 import { BackupToolError, findExecutable, RESTORE_HINT, restoreFailed, runTool, toolVersion } from './dump-tools.js';
 import { describeBlockers } from './describe-blockers.js';
 import { LockTimeoutError } from './dialect-errors.js';
@@ -297,6 +297,11 @@ export class PostgresAdapter implements DatabaseAdapter {
    * k's answer arrives: that is when its progress event says so.
    */
   async runTransactionalStep(batches: Iterable<StatementBatch>, finish: StepFinish, progress: StepProgress): Promise<StepFailure | null> {
+    // The connection had ended before a query of the step was sent: a failure of the step, rolled back for certain (no COMMIT went).
+    return this.pipelinedStep(batches, finish, progress).catch((error: unknown) => (error instanceof ConnectionLostError && error.unsent ? { index: (error as ConnectionLostError & { statement: number }).statement, error } : Promise.reject(error)));
+  }
+
+  private async pipelinedStep(batches: Iterable<StatementBatch>, finish: StepFinish, progress: StepProgress): Promise<StepFailure | null> {
     // Queries are lazy in postgres.js: execute() sends each now, so they go in this order.
     // sent[i] is statement statementOf[i] of the step (BEGIN counts as the first one's).
     const sent: Array<Promise<unknown>> = [];
@@ -304,6 +309,8 @@ export class PostgresAdapter implements DatabaseAdapter {
     const answers: Array<PromiseSettledResult<unknown> | undefined> = [];
     const statementOf: number[] = [];
     const send = (sql: string, statement: number, then?: () => void) => {
+      // Lost before this was sent (between two steps, a lock retry's pause, a server restart): the COMMIT never was.
+      if (this.link.lost) throw Object.assign(new ConnectionLostError(this.display), { unsent: true, statement });
       const at = sent.length;
       statementOf.push(statement);
       const query = this.sql.unsafe(sql).simple().execute();

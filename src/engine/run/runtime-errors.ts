@@ -86,7 +86,7 @@ export class MigrationFailedError extends MigrateTuiError {
       /** A seed's failure: how many revisions are not applied (a seed run before `upgrade` fails on tables that do not exist yet). */
       pendingRevisions?: number;
       /** The connection ended under the step: the server ended the session (it said so), or the socket closed. */
-      connectionEnded?: 'server-ended' | 'closed';
+      connectionEnded?: 'server-ended' | 'closed' | 'unsent';
     },
   ) {
     const pending = meta.purpose === 'seed' && !meta.cancelled && meta.pendingRevisions ? meta.pendingRevisions : 0;
@@ -155,7 +155,7 @@ export function firstStatements(n: number): string {
 }
 
 /** Exactly what stays applied after a failed step, and what is uncertain. */
-function stateSentence(meta: FailureOutcome & { revision: string; direction?: 'up' | 'down'; statement: number; statements: number; state: 'rolled-back' | 'dirty'; dialect: string; stateNote?: string; inTransaction?: boolean; purpose?: 'resume' | 'reverse' | 'seed'; connectionEnded?: 'server-ended' | 'closed' }): string {
+function stateSentence(meta: FailureOutcome & { revision: string; direction?: 'up' | 'down'; statement: number; statements: number; state: 'rolled-back' | 'dirty'; dialect: string; stateNote?: string; inTransaction?: boolean; purpose?: 'resume' | 'reverse' | 'seed'; connectionEnded?: 'server-ended' | 'closed' | 'unsent' }): string {
   return stateOf(meta) + (meta.unmarked ? unmarkedSentence(meta.unmarked.recorded, meta.kept, meta.unmarked.stopped === true, meta.unmarked.waitedMs) : '');
 }
 
@@ -232,10 +232,11 @@ export function databaseMessageOf(error: unknown, connection: ConnectionTarget):
  * answer with it — the step and its record are one transaction, so all or nothing, but which is
  * known only to the database.
  */
-function connectionEndedSentence(how: 'server-ended' | 'closed', revision: string, statement: number, seed: boolean, direction: 'up' | 'down'): string {
+function connectionEndedSentence(how: 'server-ended' | 'closed' | 'unsent', revision: string, statement: number, seed: boolean, direction: 'up' | 'down'): string {
   const what = seed ? 'the seed' : revision;
   // A downgrade's step runs the down SQL and deletes the version row: it said "applied all of 2 with its version row".
   const all = direction === 'down' ? `ran all of ${revision}'s down SQL and removed its version row` : `applied all of ${what}${seed ? '' : ' with its version row'}`;
+  if (how === 'unsent') return `the connection had ended before statement ${statement} was sent (the step's COMMIT never was): nothing of ${what} is applied, and the database is as it was before ${what}`;
   return how === 'server-ended'
     ? `the server ended the session during statement ${statement}, before the step's COMMIT: its transaction was rolled back with it, and the database is as it was before ${what}`
     : `the connection ended before the step's COMMIT answered (it was sent with the statements): the database ${all} (one transaction) or none of it, and \`migrate-tui status\` shows which`;
