@@ -148,3 +148,39 @@ eachDatabase(
   },
   ['postgres'],
 );
+
+/**
+ * `seed`: a seed's step commits with its own log row. The server ended its session before the
+ * COMMIT answered: it said "ran 0 seed files", and "`migrate-tui status` shows which … (it
+ * shows whether seed:01.sql is applied), then the command again if seed:01.sql is still
+ * pending" — status shows no seeds, and seed:01.sql is no name a user knows (seen before the
+ * fix). `seed` again is the way: it runs the file again unless it committed.
+ */
+eachDatabase(
+  "the server ends a seed's session before its COMMIT answered: it says maybe, and that seed runs it again unless it committed",
+  async (t, url) => {
+    t.timeout(90_000);
+    const dir = makeFolder({ '1_a.up.sql': 'CREATE TABLE a (id int);\n', '1_a.down.sql': 'DROP TABLE a;\n' });
+    // It sleeps while the table sleep_flag exists: the same file runs again at once once it is dropped.
+    const seeds = makeFolder({ '01.sql': "CREATE TABLE s1 (id int);\nSELECT pg_sleep((SELECT count(*) * 60 FROM pg_tables WHERE tablename = 'sleep_flag'));\n" });
+    t.is((await binaryAsync(['--url', url, '--dir', dir, '--yes', 'upgrade'])).code, 0);
+    await withDb(url, (db) => db.execute('CREATE TABLE sleep_flag (id int)'));
+    const run = start(['--url', url, '--dir', dir, '--yes', 'seed', '--seeds', seeds]);
+    const [session] = await sleeping(url);
+    await withDb(url, (db) => db.query('SELECT pg_terminate_backend(?)', [session!.pid]));
+    t.is(await run.exit, 1, run.stderr());
+    t.notRegex(run.stderr(), /seed:01\.sql|status` once|shows which/);
+    if (/the connection ended before the step's COMMIT answered/.test(run.stderr())) {
+      t.regex(run.stdout(), /^ran 0 seed files for certain \(and maybe 01\.sql\), 0 unchanged \(skipped\)/);
+      t.regex(run.stderr(), /→ run `migrate-tui --url <url> seed` once the server answers: it runs 01\.sql again unless it committed \(a seed that ran is skipped while unchanged\)/);
+    } else t.regex(run.stderr(), /the server ended the session during statement 2, before the step's COMMIT: its transaction was rolled back with it/);
+    t.false(await withDb(url, (db) => db.tableExists('s1')));
+    // As said: the same seed runs it again (it did not commit).
+    await withDb(url, (db) => db.execute('DROP TABLE sleep_flag'));
+    const again = await binaryAsync(['--url', url, '--dir', dir, '--yes', 'seed', '--seeds', seeds]);
+    t.is(again.code, 0, again.stderr);
+    t.regex(again.stdout, /^ran 1 seed file, 0 unchanged/);
+    t.true(await withDb(url, (db) => db.tableExists('s1')));
+  },
+  ['postgres'],
+);

@@ -278,7 +278,8 @@ export async function seedCommand(ctx: DatabaseContext, project: Project, seedDi
     const out = finish(ctx, result, 'ran', json);
     return {
       ...out,
-      text: `ran ${ranCount(result)} seed file${ranCount(result) === 1 ? '' : 's'}, ${result.skipped.length} unchanged (skipped)\n`,
+      // The connection ended before the last seed's COMMIT answered: it may have run (its message says so).
+      text: `ran ${ranCount(result)} seed file${ranCount(result) === 1 ? '' : 's'}${engine.unknownLastStep(result.error) ? ` for certain (and maybe ${String(result.error!.meta.revision).replace(/^seed:/, '')})` : ''}, ${result.skipped.length} unchanged (skipped)\n`,
       json: { ...(out.json as object), skipped: result.skipped },
     };
    }, WRITES);

@@ -105,7 +105,9 @@ export class MigrationFailedError extends MigrateTuiError {
         : meta.bookkeeping
         ? `${verb} ${of}: ${firstStatements(meta.statement - 1)} of ${meta.statements} (${meta.path}) ran, then writing its progress to migrate-tui's log failed:`
         : `${verb} ${of} failed at statement ${meta.statement} of ${meta.statements} (${where}):`) + `\n  ${meta.databaseError}\n  ${stateSentence(meta)}` + (meta.cancelled ? `\n  the run was cancelled ${meta.cancelledBy ?? 'by the user'}` : ''),
-      (meta.connectionEnded && meta.state === 'rolled-back' && meta.inTransaction !== false && !meta.ranInOwnTransaction
+      (meta.connectionEnded && meta.state === 'rolled-back' && meta.inTransaction !== false && !meta.ranInOwnTransaction && meta.purpose === 'seed'
+        ? `run \`migrate-tui seed\` once the server answers: it runs ${of} again unless it committed (a seed that ran is skipped while unchanged); the migration lock ended with the session`
+        : meta.connectionEnded && meta.state === 'rolled-back' && meta.inTransaction !== false && !meta.ranInOwnTransaction
         ? `run \`migrate-tui status\` once the server answers${meta.connectionEnded === 'closed' ? ` (it shows whether ${meta.revision} is applied)` : ''}, then the command again${meta.connectionEnded === 'closed' ? ` if ${meta.revision} is still ${meta.direction === 'down' ? 'applied' : 'pending'}` : ''}; the migration lock ended with the session`
         : meta.unmarked && meta.state === 'rolled-back'
         ? `once that is fixed: \`migrate-tui resolve ${meta.revision} --reverted\` records that nothing of it is applied (the log still says it started)`
@@ -239,7 +241,7 @@ function connectionEndedSentence(how: 'server-ended' | 'closed' | 'unsent', revi
   if (how === 'unsent') return `the connection had ended before statement ${statement} was sent (the step's COMMIT never was): nothing of ${what} is applied, and the database is as it was before ${what}`;
   return how === 'server-ended'
     ? `the server ended the session during statement ${statement}, before the step's COMMIT: its transaction was rolled back with it, and the database is as it was before ${what}`
-    : `the connection ended before the step's COMMIT answered (it was sent with the statements): the database ${all} (one transaction) or none of it, and \`migrate-tui status\` shows which`;
+    : `the connection ended before the step's COMMIT answered (it was sent with the statements): the database ${all} (one transaction) or none of it, and ${seed ? "the seed's own row in migrate-tui's log with it" : '`migrate-tui status` shows which'}`;
 }
 
 /**
