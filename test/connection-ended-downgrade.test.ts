@@ -184,3 +184,33 @@ eachDatabase(
   },
   ['postgres'],
 );
+
+/** The backup before a downgrade: pg_dump's session ended by the server. Its reason was cut off: only libpq's last 3 lines were said. */
+eachDatabase(
+  "the server ends pg_dump's session during a downgrade's backup: exit 8 with pg_dump's own reason, and nothing ran",
+  async (t, url) => {
+    t.timeout(90_000);
+    const dir = makeFolder({ '1_a.up.sql': 'CREATE TABLE a (id int);\n', '1_a.down.sql': 'DROP TABLE a;\n' });
+    const cwd = mkdtempSync(join(tmpdir(), 'migrate-tui-dump-ended-'));
+    t.is((await binaryAsync(['--url', url, '--dir', dir, '--yes', 'upgrade'], { cwd })).code, 0);
+    await withDb(url, (db) => db.execute('CREATE TABLE other (id int)'));
+    await withDb(url, async (holder) => {
+      // An application holds a table the downgrade does not touch: pg_dump waits for it, and its session is ended meanwhile.
+      await holder.execute('BEGIN');
+      await holder.execute('LOCK TABLE other IN ACCESS EXCLUSIVE MODE');
+      const run = start(['--url', url, '--dir', dir, '--yes', 'downgrade', 'base'], {}, cwd);
+      try {
+        await withDb(url, async (db) => {
+          const [dump] = await until(() => db.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'pg_dump' AND wait_event_type = 'Lock'"), (rows) => rows.length === 1, 'pg_dump waiting for the table');
+          await db.query('SELECT pg_terminate_backend(?)', [dump!.pid]);
+        });
+        t.is(await run.exit, 8, run.stderr());
+      } finally {
+        await holder.execute('ROLLBACK');
+      }
+      t.regex(run.stderr(), /error: pg_dump failed \(exit 1\): pg_dump: error: query failed: FATAL: {1,2}terminating connection due to administrator command .*Query was: LOCK TABLE public\.other IN ACCESS SHARE MODE/);
+    });
+    t.true(await withDb(url, (db) => db.tableExists('a')), 'the downgrade did not run');
+  },
+  ['postgres'],
+);
