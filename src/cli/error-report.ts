@@ -14,6 +14,14 @@ export function reportError(error: unknown, io: CliIo, json: boolean, place: Com
     else io.err(errorLines(error, place));
     return exitCodeFor(error);
   }
+  // A connection that ended where no adapter said so (a tool's own session): said as that, not as an internal error (exit 70).
+  if (engine && engine.endedConnection(error) === 'closed') {
+    const message = `the connection to the database ended (the server closed it, or the network did): ${(error as Error).message}`;
+    const hint = 'run `migrate-tui status` once the server answers: it reads what the database has';
+    if (json) io.out(JSON.stringify({ error: { code: 'connection-lost', message, hint, meta: {} } }, null, 2) + '\n');
+    else io.err(`error: ${message}\n  → ${engine.hintAt(hint, place)}\n`);
+    return EXIT.failed;
+  }
   // A database's own error outside a migration (permissions, a dropped connection…): the user's to fix.
   if (isDriverError(error)) {
     const message = (error as Error).message;

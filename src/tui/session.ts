@@ -1,4 +1,4 @@
-import { commandPlaceOf, connectDatabase, EMBEDDED_DEFAULT, NoDatabaseError, sqliteFileMissing, drawHistory, listBackups, loadProject, loadPostgresParser, Migrator, readManifest, requireValid, writeMerge, writeRevision, readLease } from '../engine/index.js';
+import { commandPlaceOf, connectDatabase, ConnectionLostError, EMBEDDED_DEFAULT, NoDatabaseError, sqliteFileMissing, drawHistory, listBackups, loadProject, loadPostgresParser, Migrator, readManifest, requireValid, writeMerge, writeRevision, readLease } from '../engine/index.js';
 import type { CommandPlace, ConnectOptions, BackupManifest, CancelOutcome, DatabaseIdentity, DatabaseState, DowngradePreview, DataAtRisk, MigrateTuiError, Project, ResolveMode, ResolvePreview, ResumeSource, RunEvent, RunResult, RunStep, LeaseHolder, WrittenRevision } from '../engine/index.js';
 import { detailNow, detailText, schemaDiff } from './session-detail.js';
 import type { HistoryLine, LoggedStatement, SessionOptions } from './session-types.js';
@@ -105,7 +105,7 @@ export class TuiSession {
     // Down files are read when a screen or a plan needs them.
     this.project = project ?? loadProject(this.options.dir, { lazyDown: true });
     this.migrator.project = this.project;
-    this.state = await this.migrator.readState();
+    this.state = await this.migrator.readState().catch((error: unknown) => this.readAgainOnNewConnection(error));
     this.lease = this.notCreated ? null : await readLease(this.db, this.options.tables.lock, this.options.tables.version); // a plain SELECT, if the table exists
     const { graph } = this.project;
     const drift = new Set(this.state.drift.map((d) => d.revision));
@@ -129,6 +129,19 @@ export class TuiSession {
     this.stops = this.lines.flatMap((l, i) => (l.id === null ? [] : [i]));
   }
 
+  /** The connection ended while the screen was idle (a restart, KILL CONNECTION): idle, it holds no lock nor transaction, so the
+   * state is read on a new one, as a TUI started again would (`r` crashed, exit 70). Never during a run (see ConnectionLink). */
+  private async readAgainOnNewConnection(error: unknown): Promise<DatabaseState> {
+    if (!(error instanceof ConnectionLostError) || this.inFlight || this.notCreated) throw error;
+    const [old, fresh] = [this.migrator, await TuiSession.connect(this.options, this.project, {}, (event) => this.onEvent(event))];
+    [this.migrator, this.sqlRan] = [fresh, false];
+    await old.db.close().catch(() => undefined);
+    this.reconnected = `the connection to ${this.db.display} had ended (the server closed it, or the network did): connected again`;
+    return this.migrator.readState();
+  }
+
+  /** Said once by the screen that reloaded: the last reload connected again. */
+  reconnected: string | null = null;
   /** Row indexes whose revision matches: id, slug, message, labels or SQL text. */
   search(query: string): number[] {
     const q = query.toLowerCase();

@@ -203,9 +203,9 @@ function resultText(result: RunResult & { clearedDirty?: StampResult['clearedDir
   const cleared = d ? `cleared the dirty state of the unfinished ${d.direction} of ${d.revision}: ${d.statementsDone} of its ${d.statementsTotal} statements had run, and ${d.statementsDone === 1 ? 'it stays' : 'they stay'} in the database (stamp runs no SQL)` : null;
   const lines = [...(cleared ? [cleared] : []), ...(done === 0 && !result.error && cleared ? [] : [done === 0 && !result.error ? nothing : `${verb} ${done} revision${done === 1 ? '' : 's'}`])];
   // The connection ended before the last step's COMMIT answered: whether it committed is the database's to say.
-  const unknown = (result.error?.meta as { connectionEnded?: string } | undefined)?.connectionEnded === 'closed' && result.error?.meta.state === 'rolled-back';
+  const unknown = engine.unknownLastStep(result.error);
   if (unknown) lines[lines.length - 1] += ` for certain (and maybe ${String(result.error!.meta.revision)})`;
-  lines.push(unknown ? `heads now: ${result.headsAfter.join(', ') || 'base'}, or with ${String(result.error!.meta.revision)} applied: not known here (run \`migrate-tui status\`)` : `heads now: ${result.headsAfter.join(', ') || 'base'}`);
+  lines.push(unknown ? `heads now: ${result.headsAfter.join(', ') || 'base'}, or ${unknown}: not known here (run \`migrate-tui status\`)` : `heads now: ${result.headsAfter.join(', ') || 'base'}`);
   return lines.join('\n') + '\n';
 }
 
@@ -277,7 +277,8 @@ export async function seedCommand(ctx: DatabaseContext, project: Project, seedDi
     const out = finish(ctx, result, 'ran', json);
     return {
       ...out,
-      text: `ran ${ranCount(result)} seed file${ranCount(result) === 1 ? '' : 's'}, ${result.skipped.length} unchanged (skipped)\n`,
+      // The connection ended before the last seed's COMMIT answered: it may have run (its message says so).
+      text: `ran ${ranCount(result)} seed file${ranCount(result) === 1 ? '' : 's'}${engine.unknownLastStep(result.error) ? ` for certain (and maybe ${String(result.error!.meta.revision).replace(/^seed:/, '')})` : ''}, ${result.skipped.length} unchanged (skipped)\n`,
       json: { ...(out.json as object), skipped: result.skipped },
     };
    }, WRITES);

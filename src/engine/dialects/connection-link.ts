@@ -8,11 +8,14 @@ import { MigrateTuiError } from '../errors.js';
  * sent once it has ended.
  */
 export class ConnectionLostError extends MigrateTuiError {
+  /** Found lost before a step's COMMIT was sent (the guard refused a query of the step): the step cannot have committed. */
+  unsent = false;
+
   constructor(display: string) {
     super(
       'connection-lost',
       `the connection to ${display} ended (the server closed it, or the network did); nothing was sent on it after that`,
-      'run `migrate-tui status` once the server answers: it reads what the database has (in the TUI, quit and start it again: its connection ended during a run)',
+      'run `migrate-tui status` once the server answers: it reads what the database has (the TUI reads it on a new connection at the next r or action)',
       { database: display },
     );
   }
@@ -77,14 +80,25 @@ export class ConnectionLink {
 }
 
 /**
+ * A state read or write whose connection ended as it waited (the query was on the wire: the
+ * driver's `write CONNECTION_CLOSED`, mysql2's `Connection lost` or `closed state`) is the
+ * connection's end, said as one: it was printed as "the database said: …", and mysql2's ended
+ * the command with exit 70 and a stack trace. The server's own words (57P01 `terminating
+ * connection due to administrator command`) stay the server's.
+ */
+export function asConnectionLost(error: unknown, display: string): unknown {
+  return endedConnection(error) === 'closed' && !(error instanceof ConnectionLostError) ? new ConnectionLostError(display) : error;
+}
+
+/**
  * The error is the end of the connection, not the SQL's: ours above, the server ending the
  * session (PostgreSQL 57P01–57P03: pg_terminate_backend, a shutdown, a restart), or the driver
  * seeing the socket close.
  */
-export function endedConnection(error: unknown): 'server-ended' | 'closed' | null {
+export function endedConnection(error: unknown): 'server-ended' | 'closed' | 'unsent' | null {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && /^57P0[123]$/.test(code)) return 'server-ended';
-  if (error instanceof ConnectionLostError) return 'closed';
+  if (error instanceof ConnectionLostError) return error.unsent ? 'unsent' : 'closed';
   // mysql2: a query on a connection that has closed; the server's KILL CONNECTION of the session.
   if ((error as { fatal?: unknown } | null)?.fatal === true && /closed state/.test(String((error as Error).message))) return 'closed';
   if (code === 'ER_CONNECTION_KILLED') return 'server-ended';

@@ -73,6 +73,19 @@ export async function runTool(path: string, args: readonly string[], options: { 
     child.stderr!.on('data', (d) => (stderr += String(d)));
     if (options.stdinFile) createReadStream(options.stdinFile).pipe(child.stdin!);
     child.on('error', (e) => reject(new BackupToolError(`cannot run ${path}: ${e.message}`, 'check the tool is installed')));
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new BackupToolError(`${path.split('/').pop()} failed (exit ${code}): ${stderr.trim().split('\n').filter((l) => !/^-+$/.test(l.trim())).slice(-3).join(' ')}`, options.hint ?? 'see the message above; --no-backup skips the backup'))));
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new BackupToolError(`${path.split('/').pop()} failed (exit ${code}): ${toolMessage(stderr)}`, options.hint ?? 'see the message above; --no-backup skips the backup'))));
   });
+}
+
+/**
+ * A tool's last 3 lines, after its first `error:` line when that is not among them: pg_dump
+ * whose session the server ended printed `pg_dump: error: query failed: FATAL: terminating
+ * connection due to administrator command`, then libpq's 3 lines, and only those were said
+ * ("This probably means the server terminated abnormally … Query was: LOCK TABLE …").
+ */
+function toolMessage(stderr: string): string {
+  const lines = stderr.trim().split('\n').filter((l) => !/^-+$/.test(l.trim()));
+  const last = lines.slice(-3);
+  const error = lines.find((l) => /\berror:/.test(l));
+  return (error && !last.includes(error) ? [error, ...last] : last).map((l) => l.trim()).join(' ');
 }

@@ -8,7 +8,7 @@ export { connectDatabase, creationNotice, requireSqliteFile, sqliteFileMissing, 
 export type { WaitingReport } from './connect-wait.js';
 export * from './dialect-errors.js';
 export { ConnectTimeoutError, ProtocolMismatchError } from './connect-guard.js';
-export { ConnectionLostError } from './connection-link.js';
 export * from './dump-tools.js';
 export { createScratchDatabase, ScratchDatabaseError, SCRATCH_PREFIX, type ScratchDatabase } from './scratch-database.js';
 export * from './capabilities.js';
+export { ConnectionLostError, endedConnection } from './connection-link.js';

@@ -4,7 +4,7 @@ import { RESTORE_HINT, restoreFailed, runTool } from './dump-tools.js';
 import { mysqlToolConnection, watchedDump } from './mysql-dump-watch.js';
 import { mysqlTool } from './mysql-tools.js';
 import { LockTimeoutError } from './dialect-errors.js';
-import { endedConnection } from './connection-link.js';
+import { asConnectionLost, endedConnection } from './connection-link.js';
 import { goneClientPort, mysqlOrphanNote } from './orphan-session.js';
 import type { StepFinish } from './step-finish.js';
 import { lockWithWait, sequentialStep, type BlockingSession, type LockLimits, type ReadOnlyProbe, type StatementBatch, type DatabaseAdapter, type Query, type SchemaSnapshot, type StepFailure, type StepProgress } from './adapter.js';
@@ -163,26 +163,26 @@ export class MysqlAdapter implements DatabaseAdapter {
   private async ownSession(): Promise<void> {
     if (!this.autocommitOff) return;
     this.autocommitOff = false;
-    await this.conn.query('SET SESSION autocommit = 1');
+    await this.conn.query('SET SESSION autocommit = 1').catch((e: unknown) => Promise.reject(asConnectionLost(e, this.display)));
+  }
+
+  /** A state query's result; a connection that ended under it says so (asConnectionLost: mysql2's error ended the command with exit 70). update's affectedRows: the rows changed (no FOUND_ROWS, see connect). */
+  private async sent(sql: string, params: readonly unknown[]): Promise<unknown> {
+    await this.ownSession();
+    return (await this.conn.query(sql, params as unknown[]).catch((e: unknown) => Promise.reject(asConnectionLost(e, this.display))))[0];
   }
 
   async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    await this.ownSession();
-    const [rows] = await this.conn.query(sql, params as unknown[]);
+    const rows = await this.sent(sql, params);
     return Array.isArray(rows) ? (rows as T[]) : [];
   }
 
   async update(sql: string, params: readonly unknown[]): Promise<number> {
-    await this.ownSession();
-    const [result] = await this.conn.query(sql, params as unknown[]);
-    // Without FOUND_ROWS (see connect), affectedRows counts the rows changed.
-    return Number((result as mysql.ResultSetHeader).affectedRows);
+    return Number(((await this.sent(sql, params)) as mysql.ResultSetHeader).affectedRows);
   }
 
   async insert(sql: string, params: readonly unknown[]): Promise<number> {
-    await this.ownSession();
-    const [result] = await this.conn.query(sql, params as unknown[]);
-    return Number((result as mysql.ResultSetHeader).insertId);
+    return Number(((await this.sent(sql, params)) as mysql.ResultSetHeader).insertId);
   }
 
   async lock(timeoutMs: number, onWait: (holder: string | null) => void): Promise<void> {

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type postgres from 'postgres';
 import { ConnectWatch, sslInsisted, tcpPeer } from './connect-guard.js';
-import { ConnectionLink } from './connection-link.js';
+import { asConnectionLost, ConnectionLink, ConnectionLostError } from './connection-link.js';
 import { BackupToolError, findExecutable, RESTORE_HINT, restoreFailed, runTool, toolVersion } from './dump-tools.js';
 import { describeBlockers } from './describe-blockers.js';
 import { LockTimeoutError } from './dialect-errors.js';
@@ -219,8 +219,12 @@ export class PostgresAdapter implements DatabaseAdapter {
   private static readonly UTF8 = "SET client_encoding = 'UTF8'";
 
   async query<T>(text: string, params: readonly unknown[] = []): Promise<T[]> {
-    if (this.foreignEncoding()) await this.sql.unsafe(PostgresAdapter.UTF8).simple();
-    return (await this.sql.unsafe(numberedPlaceholders(text), params as never[])) as unknown as T[];
+    try {
+      if (this.foreignEncoding()) await this.sql.unsafe(PostgresAdapter.UTF8).simple();
+      return (await this.sql.unsafe(numberedPlaceholders(text), params as never[])) as unknown as T[];
+    } catch (error) {
+      throw asConnectionLost(error, this.display);
+    }
   }
 
   async insert(text: string, params: readonly unknown[]): Promise<number> {
@@ -229,9 +233,13 @@ export class PostgresAdapter implements DatabaseAdapter {
   }
 
   async update(text: string, params: readonly unknown[]): Promise<number> {
-    if (this.foreignEncoding()) await this.sql.unsafe(PostgresAdapter.UTF8).simple();
-    const result = await this.sql.unsafe(numberedPlaceholders(text), params as never[]);
-    return Number(result.count ?? 0);
+    try {
+      if (this.foreignEncoding()) await this.sql.unsafe(PostgresAdapter.UTF8).simple();
+      const result = await this.sql.unsafe(numberedPlaceholders(text), params as never[]);
+      return Number(result.count ?? 0);
+    } catch (error) {
+      throw asConnectionLost(error, this.display);
+    }
   }
 
   async lock(timeoutMs: number, onWait: (holder: string | null) => void): Promise<void> {
@@ -294,13 +302,14 @@ export class PostgresAdapter implements DatabaseAdapter {
     // The step's transaction and pipeline are this session's (a run under a lease holds no advisory lock).
     this.link.pin();
     try {
-      return await this.pipelineStep(batches, finish, progress);
+      // The connection had ended before a query of the step was sent: a failure of the step, rolled back for certain (no COMMIT went).
+      return await this.pipelinedStep(batches, finish, progress).catch((error: unknown) => (error instanceof ConnectionLostError && error.unsent ? { index: (error as ConnectionLostError & { statement: number }).statement, error } : Promise.reject(error)));
     } finally {
       this.link.unpin();
     }
   }
 
-  private async pipelineStep(batches: Iterable<StatementBatch>, finish: StepFinish, progress: StepProgress): Promise<StepFailure | null> {
+  private async pipelinedStep(batches: Iterable<StatementBatch>, finish: StepFinish, progress: StepProgress): Promise<StepFailure | null> {
     // Queries are lazy in postgres.js: execute() sends each now, so they go in this order.
     // sent[i] is statement statementOf[i] of the step (BEGIN counts as the first one's).
     const sent: Array<Promise<unknown>> = [];
@@ -308,6 +317,8 @@ export class PostgresAdapter implements DatabaseAdapter {
     const answers: Array<PromiseSettledResult<unknown> | undefined> = [];
     const statementOf: number[] = [];
     const send = (sql: string, statement: number, then?: () => void) => {
+      // Lost before this was sent (between two steps, a lock retry's pause, a server restart): the COMMIT never was.
+      if (this.link.lost) throw Object.assign(new ConnectionLostError(this.display), { unsent: true, statement });
       const at = sent.length;
       statementOf.push(statement);
       const query = this.sql.unsafe(sql).simple().execute();

@@ -1,4 +1,5 @@
 import type { TargetStatus } from './scheduler.js';
+import { unknownLastStep } from '../run/runtime-errors.js';
 
 /** What a run on one target says: its steps' statuses, the heads after, the error if any (the result or its JSON). */
 export interface RunSummaryInput {
@@ -14,7 +15,9 @@ export const wasCancelled = (error: RunSummaryInput['error']): boolean => !!erro
 export function runSummary(r: RunSummaryInput, verb: string, cancelled = wasCancelled(r.error)): { status: Exclude<TargetStatus, 'skipped' | 'pending'>; summary: string } {
   const done = (r.steps ?? []).filter((s) => s.status === 'done').length;
   const heads = (r.headsAfter ?? []).join(', ') || 'base';
-  if (r.error) return { status: cancelled ? 'interrupted' : 'failed', summary: `${cancelled ? 'INTERRUPTED' : 'FAILED'}: ${resultLine(r.error.message)}${done > 0 ? ` (${verb} ${done} first)` : ''}; heads now ${heads}` };
+  // The connection ended before the last step's COMMIT answered: it said "heads now base" where the database may have the step.
+  const unknown = unknownLastStep(r.error);
+  if (r.error) return { status: cancelled ? 'interrupted' : 'failed', summary: `${cancelled ? 'INTERRUPTED' : 'FAILED'}: ${resultLine(r.error.message)}${done > 0 ? ` (${verb} ${done} first)` : ''}; heads now ${heads}${unknown ? `, or ${unknown}: not known here (run status)` : ''}` };
   if (done === 0) return { status: 'current', summary: `nothing to do: already at ${heads}` };
   return { status: 'done', summary: `${verb} ${done} revision${done === 1 ? '' : 's'}; heads now ${heads}` };
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ConnectionTarget } from '../connection.js';
 import type { DatabaseAdapter } from '../dialects/adapter.js';
 import { connectDatabase, whoAndWhere } from '../dialects/connect.js';
+import { ConnectionLostError } from '../dialects/connection-link.js';
 import { LockTimeoutError } from '../dialects/dialect-errors.js';
 import { MigrateTuiError } from '../errors.js';
 import { lockTableDdl, qualifiedName } from '../state-tables.js';
@@ -196,7 +197,7 @@ export class LeaseLock {
     const db = this.conn;
     if (!db || this.stopped) return;
     try {
-      const renewed = await db.update(this.sql(db).renew, [this.settings.durationMs, this.name, this.owner]);
+      const renewed = await this.onLease((lease) => lease.update(this.sql(lease).renew, [this.settings.durationMs, this.name, this.owner]));
       if (renewed === 0) {
         this.events.onLost('another run took the lease over (its row has another owner now)');
         return;
@@ -216,13 +217,32 @@ export class LeaseLock {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.beating;
-    const db = this.conn;
-    this.conn = null;
-    if (!db) return;
+    if (!this.conn) return;
     try {
-      await db.update(this.sql(db).release, [this.name, this.owner]);
+      await this.onLease((db) => db.update(this.sql(db).release, [this.name, this.owner]));
     } finally {
-      await db.close().catch(() => undefined);
+      await this.conn?.close().catch(() => undefined);
+      this.conn = null;
+    }
+  }
+
+  /**
+   * `work` on the lease's connection; one that ended (the server ended that session, or
+   * restarted) is opened again first. The lease is a row, on the server's clock, whose owner
+   * token says whose it is — nothing of it went with the session, unlike the run's own
+   * connection (its advisory lock, its transaction: see ConnectionLink). Without this, a
+   * killed heartbeat session cancelled a healthy run once the lease ran out, and its release
+   * failed, leaving the row to block the next runs until it expired.
+   */
+  private async onLease<T>(work: (db: DatabaseAdapter) => Promise<T>): Promise<T> {
+    try {
+      return await work(this.conn!);
+    } catch (error) {
+      if (!(error instanceof ConnectionLostError)) throw error;
+      const old = this.conn;
+      this.conn = await connectDatabase(this.connection, 'migrate-tui lease');
+      await old?.close().catch(() => undefined);
+      return work(this.conn);
     }
   }
 }

@@ -86,7 +86,7 @@ export class MigrationFailedError extends MigrateTuiError {
       /** A seed's failure: how many revisions are not applied (a seed run before `upgrade` fails on tables that do not exist yet). */
       pendingRevisions?: number;
       /** The connection ended under the step: the server ended the session (it said so), or the socket closed. */
-      connectionEnded?: 'server-ended' | 'closed';
+      connectionEnded?: 'server-ended' | 'closed' | 'unsent';
     },
   ) {
     const pending = meta.purpose === 'seed' && !meta.cancelled && meta.pendingRevisions ? meta.pendingRevisions : 0;
@@ -105,8 +105,10 @@ export class MigrationFailedError extends MigrateTuiError {
         : meta.bookkeeping
         ? `${verb} ${of}: ${firstStatements(meta.statement - 1)} of ${meta.statements} (${meta.path}) ran, then writing its progress to migrate-tui's log failed:`
         : `${verb} ${of} failed at statement ${meta.statement} of ${meta.statements} (${where}):`) + `\n  ${meta.databaseError}\n  ${stateSentence(meta)}` + (meta.cancelled ? `\n  the run was cancelled ${meta.cancelledBy ?? 'by the user'}` : ''),
-      (meta.connectionEnded && meta.state === 'rolled-back' && meta.inTransaction !== false && !meta.ranInOwnTransaction
-        ? `run \`migrate-tui status\` once the server answers${meta.connectionEnded === 'closed' ? ` (it shows whether ${meta.revision} is applied)` : ''}, then the command again${meta.connectionEnded === 'closed' ? ` if ${meta.revision} is still pending` : ''}; the migration lock ended with the session`
+      (meta.connectionEnded && meta.state === 'rolled-back' && meta.inTransaction !== false && !meta.ranInOwnTransaction && meta.purpose === 'seed'
+        ? `run \`migrate-tui seed\` once the server answers: it runs ${of} again unless it committed (a seed that ran is skipped while unchanged); the migration lock ended with the session`
+        : meta.connectionEnded && meta.state === 'rolled-back' && meta.inTransaction !== false && !meta.ranInOwnTransaction
+        ? `run \`migrate-tui status\` once the server answers${meta.connectionEnded === 'closed' ? ` (it shows whether ${meta.revision} is applied)` : ''}, then the command again${meta.connectionEnded === 'closed' ? ` if ${meta.revision} is still ${meta.direction === 'down' ? 'applied' : 'pending'}` : ''}; the migration lock ended with the session`
         : meta.unmarked && meta.state === 'rolled-back'
         ? `once that is fixed: \`migrate-tui resolve ${meta.revision} --reverted\` records that nothing of it is applied (the log still says it started)`
         : (meta.bookkeeping || meta.unmarked) && meta.state === 'dirty' && !afterStatements && !meta.ranInOwnTransaction
@@ -155,7 +157,7 @@ export function firstStatements(n: number): string {
 }
 
 /** Exactly what stays applied after a failed step, and what is uncertain. */
-function stateSentence(meta: FailureOutcome & { revision: string; statement: number; statements: number; state: 'rolled-back' | 'dirty'; dialect: string; stateNote?: string; inTransaction?: boolean; purpose?: 'resume' | 'reverse' | 'seed'; connectionEnded?: 'server-ended' | 'closed' }): string {
+function stateSentence(meta: FailureOutcome & { revision: string; direction?: 'up' | 'down'; statement: number; statements: number; state: 'rolled-back' | 'dirty'; dialect: string; stateNote?: string; inTransaction?: boolean; purpose?: 'resume' | 'reverse' | 'seed'; connectionEnded?: 'server-ended' | 'closed' | 'unsent' }): string {
   return stateOf(meta) + (meta.unmarked ? unmarkedSentence(meta.unmarked.recorded, meta.kept, meta.unmarked.stopped === true, meta.unmarked.waitedMs) : '');
 }
 
@@ -171,7 +173,7 @@ function stateOf(meta: Parameters<typeof stateSentence>[0]): string {
   const ownRange = own ? `statement${own.count === 1 ? ` ${own.from + 1}` : `s ${own.from + 1}–${own.from + own.count}`}` : '';
   if (meta.state === 'rolled-back') {
     if (own) return `the file's own transaction (BEGIN at line ${own.line}) was rolled back and nothing before it had run: the database is as it was before ${meta.revision}`;
-    if (meta.connectionEnded && meta.inTransaction !== false) return connectionEndedSentence(meta.connectionEnded, meta.revision, meta.statement, meta.purpose === 'seed');
+    if (meta.connectionEnded && meta.inTransaction !== false) return connectionEndedSentence(meta.connectionEnded, meta.revision, meta.statement, meta.purpose === 'seed', meta.direction ?? 'up');
     // Without a transaction there is nothing to roll back: nothing stays only because the first statement failed.
     return meta.inTransaction === false
       ? `${nothingApplied(meta.statement)}: the database is as it was before ${meta.revision}`
@@ -232,9 +234,23 @@ export function databaseMessageOf(error: unknown, connection: ConnectionTarget):
  * answer with it — the step and its record are one transaction, so all or nothing, but which is
  * known only to the database.
  */
-function connectionEndedSentence(how: 'server-ended' | 'closed', revision: string, statement: number, seed: boolean): string {
+function connectionEndedSentence(how: 'server-ended' | 'closed' | 'unsent', revision: string, statement: number, seed: boolean, direction: 'up' | 'down'): string {
   const what = seed ? 'the seed' : revision;
+  // A downgrade's step runs the down SQL and deletes the version row: it said "applied all of 2 with its version row".
+  const all = direction === 'down' ? `ran all of ${revision}'s down SQL and removed its version row` : `applied all of ${what}${seed ? '' : ' with its version row'}`;
+  if (how === 'unsent') return `the connection had ended before statement ${statement} was sent (the step's COMMIT never was): nothing of ${what} is applied, and the database is as it was before ${what}`;
   return how === 'server-ended'
     ? `the server ended the session during statement ${statement}, before the step's COMMIT: its transaction was rolled back with it, and the database is as it was before ${what}`
-    : `the connection ended before the step's COMMIT answered (it was sent with the statements): the database applied all of ${what}${seed ? '' : ' with its version row'} (one transaction) or none of it, and \`migrate-tui status\` shows which`;
+    : `the connection ended before the step's COMMIT answered (it was sent with the statements): the database ${all} (one transaction) or none of it, and ${seed ? "the seed's own row in migrate-tui's log with it" : '`migrate-tui status` shows which'}`;
+}
+
+/**
+ * A run whose last step's COMMIT may or may not have committed (the connection ended before it
+ * answered): the heads are those after its done steps, or those with that step too — `with 2
+ * applied` (`with 2 reverted` for a downgrade); null when the outcome is known.
+ */
+export function unknownLastStep(error: { readonly meta?: Record<string, unknown> } | null | undefined): string | null {
+  const meta = error?.meta;
+  if (meta?.connectionEnded !== 'closed' || meta.state !== 'rolled-back' || meta.inTransaction === false || meta.ranInOwnTransaction) return null;
+  return `with ${String(meta.revision)} ${meta.direction === 'down' ? 'reverted' : 'applied'}`;
 }

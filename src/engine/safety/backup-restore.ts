@@ -1,5 +1,7 @@
 import { rmSync } from 'node:fs';
 import { ReadOnlyDatabaseError } from '../dialects/dialect-errors.js';
+import { ConnectionLostError } from '../dialects/connection-link.js';
+import { MigrateTuiError } from '../errors.js';
 import { stateTableList } from '../state-tables.js';
 import { recordAppliedSet, recordInOneTransaction } from '../run/record.js';
 import { readWaitMs } from '../run/bounded-read.js';
@@ -64,32 +66,43 @@ export async function backup(runner: StepRunner, options: BackupOptions): Promis
  * `sameDatabase`) is refused unless `intoOtherDatabase`.
  */
 export async function restore(runner: StepRunner, manifest: BackupManifest, options: { intoOtherDatabase?: boolean } = {}): Promise<RunResult> {
-  const { db, project } = runner;
+  const { db } = runner;
   checkRestoreFits(manifest, { display: db.display, databaseName: db.databaseName, dialect: db.syntax.name }, options.intoOtherDatabase === true);
   await db.restoreTool();
   return runner.locked(async (before) => {
     const newer = manifest.includesStateTables ? before.log.filter((row) => row.id > manifest.logMaxId) : [];
     await db.restore(manifest.file, readWaitMs(runner.options.lockLimits));
-    if (manifest.includesStateTables) {
-      await runner.store.ensure();
-      for (const { id: _id, ...row } of newer) await runner.store.insertLog(row);
-    }
-    const state = await runner.readState();
-    const next = new Set(manifest.applied.filter((id) => project.graph.has(id)));
-    // Bounded like a stamp: a session holding migrate-tui's tables made the restore wait for ever after its data was back.
-    const rows = manifest.versionRows.length > 0 ? manifest.versionRows.join(' ') : 'base';
-    const unrecorded = `the backup's data is restored, but migrate-tui's record of it was not written (one transaction, rolled back): the version rows still say ${state.versionRows.join(' ') || 'nothing applied'}, where the backup's are ${rows}; once that session has finished, run \`migrate-tui stamp ${rows}\` (or the restore again) to record it`;
-    const result = await recordInOneTransaction(runner, "the restore's record", () => recordAppliedSet(runner, state, next, manifest.versionRows.filter((r) => !project.graph.has(r)), 'restore', manifest.versionRows), unrecorded);
-    // The data is back as it was during an unfinished step: the step is unfinished again. (A
-    // backup with the state tables brings its log row back, but the log rows written since —
-    // kept, they are history — include the step's resolution.)
-    const unfinished = manifest.dirty;
-    if (unfinished && !(await runner.readState()).dirty) {
-      const unmarked = `the backup's data is restored and recorded, but the mark that ${unfinished.revision}'s ${unfinished.direction} is unfinished again was not written: \`status\` does not show it dirty; once that session has finished, run the restore again`;
-      await recordInOneTransaction(runner, `that ${unfinished.revision} is unfinished again`, () => markUnfinishedAgain(runner, before.log, unfinished), unmarked);
-    }
-    return { ...result, target: manifest.file };
+    return recordRestore(runner, manifest, before, newer).catch((error: unknown) => {
+      // The tool's own session restored the data: a connection of ours that ended since said only "the connection … ended".
+      if (!(error instanceof ConnectionLostError)) throw error;
+      const rows = manifest.versionRows.join(' ') || 'base';
+      throw new MigrateTuiError('restore-unrecorded', `the backup's data is restored (its tool finished), but ${error.message.replace(/; nothing was sent on it after that$/, '')} while migrate-tui recorded it: the version rows say ${before.versionRows.join(' ') || 'nothing applied'} (not recorded) or ${rows} (recorded), and \`migrate-tui status\` shows which`, `once the server answers, run \`migrate-tui status\`; if the version rows are not the backup's, \`migrate-tui stamp ${rows}\` records them (the data is back: do not restore again for that)`, { database: db.display, file: manifest.file });
+    });
   }, true);
+}
+
+/** After the tool restored the data: the log rows written since, the version rows as they were, and a dirty step unfinished again. */
+async function recordRestore(runner: StepRunner, manifest: BackupManifest, before: DatabaseState, newer: readonly LogRow[]): Promise<RunResult> {
+  const { project } = runner;
+  if (manifest.includesStateTables) {
+    await runner.store.ensure();
+    for (const { id: _id, ...row } of newer) await runner.store.insertLog(row);
+  }
+  const state = await runner.readState();
+  const next = new Set(manifest.applied.filter((id) => project.graph.has(id)));
+  // Bounded like a stamp: a session holding migrate-tui's tables made the restore wait for ever after its data was back.
+  const rows = manifest.versionRows.length > 0 ? manifest.versionRows.join(' ') : 'base';
+  const unrecorded = `the backup's data is restored, but migrate-tui's record of it was not written (one transaction, rolled back): the version rows still say ${state.versionRows.join(' ') || 'nothing applied'}, where the backup's are ${rows}; once that session has finished, run \`migrate-tui stamp ${rows}\` (or the restore again) to record it`;
+  const result = await recordInOneTransaction(runner, "the restore's record", () => recordAppliedSet(runner, state, next, manifest.versionRows.filter((r) => !project.graph.has(r)), 'restore', manifest.versionRows), unrecorded);
+  // The data is back as it was during an unfinished step: the step is unfinished again. (A
+  // backup with the state tables brings its log row back, but the log rows written since —
+  // kept, they are history — include the step's resolution.)
+  const unfinished = manifest.dirty;
+  if (unfinished && !(await runner.readState()).dirty) {
+    const unmarked = `the backup's data is restored and recorded, but the mark that ${unfinished.revision}'s ${unfinished.direction} is unfinished again was not written: \`status\` does not show it dirty; once that session has finished, run the restore again`;
+    await recordInOneTransaction(runner, `that ${unfinished.revision} is unfinished again`, () => markUnfinishedAgain(runner, before.log, unfinished), unmarked);
+  }
+  return { ...result, target: manifest.file };
 }
 
 /** The unfinished step of a dirty database, for its backup's manifest. */

@@ -4,7 +4,7 @@ import { busyFlow } from '../flows/busy.js';
 import { confirmFlow } from '../flows/confirm.js';
 import { actionError } from '../flows/result.js';
 import { downgradeNotices, upgradeNotices } from './notices.js';
-import { backupFirst, execute } from './run.js';
+import { backupFirst, execute, takeReconnected } from './run.js';
 import { withLiveFigures } from './live-figures.js';
 import { confirmLint, planLint } from '../lint-view.js';
 
@@ -22,6 +22,8 @@ export function withFreshState(ctx: TuiContext, what: string, then: () => void):
     .then(() => {
       ctx.refresh();
       ctx.setFlow(null);
+      const again = takeReconnected(ctx.session);
+      if (again) ctx.notice(again);
       then();
     })
     .catch((error) => ctx.setFlow(actionError(what, error, ctx.session.commandPlace)));

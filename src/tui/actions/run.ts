@@ -1,4 +1,4 @@
-import { ABANDON_TEXT, cancelText, hintAt, type CommandPlace, type DatabaseState, type MigrateTuiError, type RunResult } from '../../engine/index.js';
+import { ABANDON_TEXT, cancelText, endedConnection, hintAt, type CommandPlace, type DatabaseState, type MigrateTuiError, type RunResult } from '../../engine/index.js';
 import type { TuiContext } from '../context.js';
 import { confirmFlow } from '../flows/confirm.js';
 import { actionError, errorResult, resultFlow, type ResultFlow } from '../flows/result.js';
@@ -31,7 +31,7 @@ export async function execute(ctx: TuiContext, title: string, action: () => Prom
     return;
   }
   const result = await ctx.session.run(action, (event) => ctx.setFlow((f) => (f?.kind === 'running' ? reduceRunning(f, event) : f)));
-  const schemaFile = 'steps' in result ? await schemaFileLines(ctx.session, result, ctx.session.commandPlace) : [];
+  const schemaFile = [...('steps' in result ? await schemaFileLines(ctx.session, result, ctx.session.commandPlace) : []), ...(await readAfterLoss(ctx, result))];
   ctx.setRunning(false);
   ctx.refresh();
   const error = 'steps' in result ? null : result.error;
@@ -42,6 +42,27 @@ export async function execute(ctx: TuiContext, title: string, action: () => Prom
 function backupFailed(title: string, error: unknown, place: CommandPlace): ResultFlow {
   const shown = actionError(title, error, place);
   return shown.title.endsWith('nothing ran') ? shown : { ...shown, title: `${title}: BACKUP FAILED — nothing ran` };
+}
+
+/**
+ * The run's connection ended under it (its message says all or none, `status` shows which):
+ * the screen reads the database again, on a new connection, and says what it has — a line the
+ * CLI leaves to `status`.
+ */
+async function readAfterLoss(ctx: TuiContext, result: RunResult | { error: MigrateTuiError | Error }): Promise<string[]> {
+  const error = 'steps' in result ? result.error : result.error;
+  if (!error || !((error as MigrateTuiError).meta?.connectionEnded || endedConnection(error))) return [];
+  takeReconnected(ctx.session);
+  const read = await ctx.session.reload().then(() => null, (e: unknown) => (e as Error).message.split('\n')[0]!);
+  const { versionRows, dirty } = ctx.session.state;
+  return ['', read !== null ? `read again on a new connection: that failed too (${read}); ${hintAt('run `migrate-tui status` once the server answers', ctx.session.commandPlace)}` : `read again now, on a new connection: the database is at ${versionRows.join(', ') || 'base'}${dirty ? `, DIRTY (the ${dirty.direction} of ${dirty.revision} stopped after ${dirty.statementsDone} of ${dirty.statementsTotal} statements)` : ''}`];
+}
+
+/** The note that the last reload connected again (the connection had ended), once; else null. */
+export function takeReconnected(session: TuiContext['session']): string | null {
+  const note = session.reconnected;
+  session.reconnected = null;
+  return note;
 }
 
 function isStaleLock(error: unknown): error is MigrateTuiError {
@@ -95,7 +116,7 @@ function runResult(title: string, pre: readonly string[], result: RunResult | { 
   if (!('steps' in result)) {
     // The backup taken first stays, and is said, whatever the run then threw.
     const shown = actionError(title, result.error, place);
-    return pre.length > 0 ? { ...shown, body: [...shown.body, '', ...pre] } : shown;
+    return pre.length > 0 || schemaFile.length > 0 ? { ...shown, body: [...shown.body, ...(pre.length > 0 ? ['', ...pre] : []), ...schemaFile] } : shown;
   }
   const done = result.steps.filter((s) => s.status === 'done');
   const body = [
@@ -133,7 +154,7 @@ export const ATLAS_EDIT_NOTE = 'after writing its SQL, run `migrate-tui hash` (o
 export function writeFiles(ctx: TuiContext, what: { label: string; title: (id: string) => string; write: () => Written; body: (written: Written) => string[] }): void {
   try {
     const written = what.write();
-    void ctx.session.reload().then(() => {
+    void ctx.session.reload().catch((error: unknown) => ctx.notice(`the files were written; reading the database again failed: ${(error as Error).message.split('\n')[0]}`)).then(() => {
       ctx.refresh();
       ctx.selectRevision(written.id);
       ctx.setFlow(resultFlow(true, what.title(written.id), [written.upPath, ...(written.downPath !== null && written.downPath !== written.upPath ? [written.downPath] : []), ...(written.sumPath ? [`${written.sumPath} (written again)`] : []), '', ...what.body(written), ...(written.sumPath ? ['', ATLAS_EDIT_NOTE] : [])]));

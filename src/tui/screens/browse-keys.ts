@@ -3,7 +3,9 @@ import { startMerge, startNewRevision } from '../actions/files.js';
 import { startDowngrade, startStamp, startUpgrade } from '../actions/migrate.js';
 import { startResolve } from '../actions/resolve.js';
 import { openVerify } from '../actions/verify.js';
+import { takeReconnected } from '../actions/run.js';
 import { runKey, type TuiContext } from '../context.js';
+import { errorResult } from '../flows/result.js';
 import { helpFlow } from '../flows/help.js';
 import { logFlow } from '../flows/log.js';
 import { NOT_TEXT } from '../flows/flow.js';
@@ -76,11 +78,15 @@ export const BROWSE_KEYS: KeyHandlers<'browse', [TuiContext]> = {
   backups: openBackups,
   verify: (ctx) => openVerify(ctx, null),
   'verify-one': (ctx) => withSelected(ctx, (id) => openVerify(ctx, id)),
+  // A read that fails (the connection lost and the server not back, a locked table) is shown: it ended the TUI with exit 70.
   reload: (ctx) =>
-    void ctx.session.reload().then(() => {
-      ctx.refresh();
-      ctx.notice('reloaded files and database state');
-    }),
+    void ctx.session.reload().then(
+      () => {
+        ctx.refresh();
+        ctx.notice(takeReconnected(ctx.session) ?? 'reloaded files and database state');
+      },
+      (error: unknown) => ctx.setFlow(errorResult('reload', error, ctx.session.commandPlace)),
+    ),
   quit: (ctx) => ctx.quit(),
   // esc ends an active search: n creates a revision again.
   back: (ctx) => (ctx.view().search ? ctx.dispatch({ type: 'search-clear' }) : undefined),

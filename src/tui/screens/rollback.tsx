@@ -4,7 +4,9 @@ import { openBackups } from '../actions/backups.js';
 import { startDowngrade } from '../actions/migrate.js';
 import { startResolve } from '../actions/resolve.js';
 import { RollbackPane } from '../components/rollback-pane.js';
+import { takeReconnected } from '../actions/run.js';
 import { runKey, type TuiContext } from '../context.js';
+import { errorResult } from '../flows/result.js';
 import { chooseFlow } from '../flows/choose.js';
 import { helpFlow } from '../flows/help.js';
 import { logFlow } from '../flows/log.js';
@@ -89,7 +91,11 @@ export const ROLLBACK_KEYS: KeyHandlers<'rollback', [TuiContext, RollbackSelecti
   resolve: startResolve,
   log: (ctx) => ctx.setFlow(logFlow()),
   help: (ctx) => ctx.setFlow(helpFlow()),
-  reload: (ctx) => void ctx.session.reload().then(ctx.refresh),
+  reload: (ctx) =>
+    void ctx.session.reload().then(
+      () => (ctx.refresh(), ctx.notice(takeReconnected(ctx.session) ?? 'reloaded files and database state')),
+      (error: unknown) => ctx.setFlow(errorResult('reload', error, ctx.session.commandPlace)),
+    ),
   quit: (ctx) => ctx.quit(),
   back: () => undefined,
 };
