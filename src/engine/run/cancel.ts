@@ -100,7 +100,26 @@ export class RunCancel {
     }
   }
 
-  async request(db: DatabaseAdapter, by = 'by the user'): Promise<CancelOutcome> {
+  request(db: DatabaseAdapter, by = 'by the user'): Promise<CancelOutcome> {
+    const outcome = this.requestNow(db, by);
+    this.answer = outcome.then(() => undefined, () => undefined);
+    return outcome;
+  }
+
+  /**
+   * Waits until the last cancel request has its answer, and what was told of it has been said
+   * (a turn of the event loop after it): the run's outcome comes after the cancel's ("the lines
+   * that follow say exactly what") — the server cancelled the statement and the step failed
+   * before the second connection's answer came back, so the failure was printed first.
+   */
+  async answered(): Promise<void> {
+    await this.answer;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+
+  private answer: Promise<void> = Promise.resolve();
+
+  private async requestNow(db: DatabaseAdapter, by: string): Promise<CancelOutcome> {
     if (!this.active) return { kind: 'idle' };
     if (!this.wanted) this.by = by;
     this.wanted = true;

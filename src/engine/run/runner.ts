@@ -131,6 +131,7 @@ export class StepRunner {
       await this.trackedSession.leave().catch(unlessConnectionEnded);
       this.trackedSession = null;
     }
+    if (this.cancel.requested) await this.cancel.answered();
     return { direction, target, steps: results, headsBefore, headsAfter: [...rowsNow], ...(error ? { error } : {}) };
   }
 

@@ -47,6 +47,7 @@ export async function seed(runner: StepRunner, seedDir: string, options: { force
       if (outcome.error) error = outcome.error instanceof MigrationFailedError && state.pending.length > 0 ? new MigrationFailedError({ ...(outcome.error.meta as unknown as ConstructorParameters<typeof MigrationFailedError>[0]), pendingRevisions: state.pending.length }) : outcome.error;
     }
     const rows = versionRowsFor(runner.project.graph, state.applied, state.missing.map((m) => m.revision));
+    if (runner.cancel.requested) await runner.cancel.answered(); // the cancel's answer is said before the outcome
     return { direction: 'seed', target: seedDir, steps: results, headsBefore: rows, headsAfter: rows, skipped, ...(error ? { error } : {}) };
   });
 }
