@@ -204,9 +204,14 @@ function resultText(result: RunResult & { clearedDirty?: StampResult['clearedDir
   const lines = [...(cleared ? [cleared] : []), ...(done === 0 && !result.error && cleared ? [] : [done === 0 && !result.error ? nothing : `${verb} ${done} revision${done === 1 ? '' : 's'}`])];
   // The connection ended before the last step's COMMIT answered: whether it committed is the database's to say.
   const unknown = engine.unknownLastStep(result.error);
-  if (unknown) lines[lines.length - 1] += ` for certain (and maybe ${String(result.error!.meta.revision)})`;
+  if (unknown) lines[lines.length - 1] += maybeLastStep(result);
   lines.push(unknown ? `heads now: ${result.headsAfter.join(', ') || 'base'}, or ${unknown}: not known here (run \`migrate-tui status\`)` : `heads now: ${result.headsAfter.join(', ') || 'base'}`);
   return lines.join('\n') + '\n';
+}
+
+/** ` for certain (and maybe 2)` after a count, when the last step's COMMIT may have committed (the connection ended before it answered). */
+function maybeLastStep(result: RunResult): string {
+  return engine.unknownLastStep(result.error) ? ` for certain (and maybe ${String(result.error!.meta.revision).replace(/^seed:/, '')})` : '';
 }
 
 export function finish(ctx: Pick<DatabaseContext, 'io' | 'target'>, result: RunResult, verb: string, json: boolean): CommandResult {
@@ -278,7 +283,7 @@ export async function seedCommand(ctx: DatabaseContext, project: Project, seedDi
     return {
       ...out,
       // The connection ended before the last seed's COMMIT answered: it may have run (its message says so).
-      text: `ran ${ranCount(result)} seed file${ranCount(result) === 1 ? '' : 's'}${engine.unknownLastStep(result.error) ? ` for certain (and maybe ${String(result.error!.meta.revision).replace(/^seed:/, '')})` : ''}, ${result.skipped.length} unchanged (skipped)\n`,
+      text: `ran ${ranCount(result)} seed file${ranCount(result) === 1 ? '' : 's'}${maybeLastStep(result)}, ${result.skipped.length} unchanged (skipped)\n`,
       json: { ...(out.json as object), skipped: result.skipped },
     };
    }, WRITES);

@@ -8,10 +8,11 @@ import { MigrateTuiError } from '../errors.js';
  * sent once it has ended.
  */
 export class ConnectionLostError extends MigrateTuiError {
-  /** Found lost before a step's COMMIT was sent (the guard refused a query of the step): the step cannot have committed. */
-  unsent = false;
-
-  constructor(display: string) {
+  /**
+   * `unsentAt`: found lost before statement `unsentAt` of a step was sent (its COMMIT never was):
+   * the step cannot have committed.
+   */
+  constructor(display: string, readonly unsentAt?: number) {
     super(
       'connection-lost',
       `the connection to ${display} ended (the server closed it, or the network did); nothing was sent on it after that`,
@@ -98,7 +99,7 @@ export function asConnectionLost(error: unknown, display: string): unknown {
 export function endedConnection(error: unknown): 'server-ended' | 'closed' | 'unsent' | null {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && /^57P0[123]$/.test(code)) return 'server-ended';
-  if (error instanceof ConnectionLostError) return error.unsent ? 'unsent' : 'closed';
+  if (error instanceof ConnectionLostError) return error.unsentAt !== undefined ? 'unsent' : 'closed';
   // mysql2: a query on a connection that has closed; the server's KILL CONNECTION of the session.
   if ((error as { fatal?: unknown } | null)?.fatal === true && /closed state/.test(String((error as Error).message))) return 'closed';
   if (code === 'ER_CONNECTION_KILLED') return 'server-ended';

@@ -303,7 +303,7 @@ export class PostgresAdapter implements DatabaseAdapter {
     this.link.pin();
     try {
       // The connection had ended before a query of the step was sent: a failure of the step, rolled back for certain (no COMMIT went).
-      return await this.pipelinedStep(batches, finish, progress).catch((error: unknown) => (error instanceof ConnectionLostError && error.unsent ? { index: (error as ConnectionLostError & { statement: number }).statement, error } : Promise.reject(error)));
+      return await this.pipelinedStep(batches, finish, progress).catch((error: unknown) => (error instanceof ConnectionLostError && error.unsentAt !== undefined ? { index: error.unsentAt, error } : Promise.reject(error)));
     } finally {
       this.link.unpin();
     }
@@ -318,7 +318,7 @@ export class PostgresAdapter implements DatabaseAdapter {
     const statementOf: number[] = [];
     const send = (sql: string, statement: number, then?: () => void) => {
       // Lost before this was sent (between two steps, a lock retry's pause, a server restart): the COMMIT never was.
-      if (this.link.lost) throw Object.assign(new ConnectionLostError(this.display), { unsent: true, statement });
+      if (this.link.lost) throw new ConnectionLostError(this.display, statement);
       const at = sent.length;
       statementOf.push(statement);
       const query = this.sql.unsafe(sql).simple().execute();

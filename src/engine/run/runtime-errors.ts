@@ -105,9 +105,9 @@ export class MigrationFailedError extends MigrateTuiError {
         : meta.bookkeeping
         ? `${verb} ${of}: ${firstStatements(meta.statement - 1)} of ${meta.statements} (${meta.path}) ran, then writing its progress to migrate-tui's log failed:`
         : `${verb} ${of} failed at statement ${meta.statement} of ${meta.statements} (${where}):`) + `\n  ${meta.databaseError}\n  ${stateSentence(meta)}` + (meta.cancelled ? `\n  the run was cancelled ${meta.cancelledBy ?? 'by the user'}` : ''),
-      (meta.connectionEnded && meta.state === 'rolled-back' && meta.inTransaction !== false && !meta.ranInOwnTransaction && meta.purpose === 'seed'
+      (endedInTransaction(meta) && meta.purpose === 'seed'
         ? `run \`migrate-tui seed\` once the server answers: it runs ${of} again unless it committed (a seed that ran is skipped while unchanged); the migration lock ended with the session`
-        : meta.connectionEnded && meta.state === 'rolled-back' && meta.inTransaction !== false && !meta.ranInOwnTransaction
+        : endedInTransaction(meta)
         ? `run \`migrate-tui status\` once the server answers${meta.connectionEnded === 'closed' ? ` (it shows whether ${meta.revision} is applied)` : ''}, then the command again${meta.connectionEnded === 'closed' ? ` if ${meta.revision} is still ${meta.direction === 'down' ? 'applied' : 'pending'}` : ''}; the migration lock ended with the session`
         : meta.unmarked && meta.state === 'rolled-back'
         ? `once that is fixed: \`migrate-tui resolve ${meta.revision} --reverted\` records that nothing of it is applied (the log still says it started)`
@@ -251,6 +251,11 @@ function connectionEndedSentence(how: 'server-ended' | 'closed' | 'unsent', revi
  */
 export function unknownLastStep(error: { readonly meta?: Record<string, unknown> } | null | undefined): string | null {
   const meta = error?.meta;
-  if (meta?.connectionEnded !== 'closed' || meta.state !== 'rolled-back' || meta.inTransaction === false || meta.ranInOwnTransaction) return null;
+  if (!meta || meta.connectionEnded !== 'closed' || !endedInTransaction(meta)) return null;
   return `with ${String(meta.revision)} ${meta.direction === 'down' ? 'reverted' : 'applied'}`;
+}
+
+/** The connection ended under a step that ran in the run's one transaction (not statement by statement, not in the file's own). */
+function endedInTransaction(meta: { readonly connectionEnded?: unknown; readonly state?: unknown; readonly inTransaction?: unknown; readonly ranInOwnTransaction?: unknown }): boolean {
+  return !!meta.connectionEnded && meta.state === 'rolled-back' && meta.inTransaction !== false && !meta.ranInOwnTransaction;
 }
