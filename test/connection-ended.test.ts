@@ -1,4 +1,5 @@
-import { connectDatabase, ConnectionLostError, parseDatabaseUrl } from '../src/engine/index.js';
+import test from 'ava';
+import { connectDatabase, ConnectionLostError, MigrationFailedError, parseDatabaseUrl } from '../src/engine/index.js';
 import { start } from './helpers/cli.js';
 import { eachDatabase, testLockName, withDb } from './helpers/databases.js';
 import { makeFolder } from './helpers/folders.js';
@@ -125,3 +126,10 @@ eachDatabase(
   },
   ['postgres'],
 );
+
+/** Under a lease the lock is a row the run releases itself: the hint said it "ended with the session" there too. */
+test('the hint of a step whose connection ended says the lock ended with the session only where the lock is the session\'s', (t) => {
+  const meta = { kept: 0, ranInOwnTransaction: null, uncertain: false, dialect: 'postgres', revision: '1', direction: 'up' as const, path: 'm/1.up.sql', line: 2, statement: 2, statements: 3, databaseError: 'read ECONNRESET', state: 'rolled-back' as const, inTransaction: true, connectionEnded: 'closed' as const };
+  t.regex(new MigrationFailedError(meta).hint, /; the migration lock ended with the session$/);
+  t.notRegex(new MigrationFailedError({ ...meta, leaseLock: true }).hint, /lock ended/);
+});

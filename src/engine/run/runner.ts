@@ -230,7 +230,7 @@ export class StepRunner {
       statements: cursor.count,
       databaseError: this.databaseMessage(error),
       state, inTransaction: step.transactional, ...(step.purpose ? { purpose: step.purpose } : {}),
-      ...(endedConnection(error) ? { connectionEnded: endedConnection(error)! } : {}),
+      ...(endedConnection(error) ? { connectionEnded: endedConnection(error)!, ...(this.db.capabilities.lock === 'lease' ? { leaseLock: true } : {}) } : {}),
       cancelled: this.cancel.requested,
       ...(this.cancel.requested && this.cancel.reason !== 'by the user' ? { cancelledBy: this.cancel.reason } : {}),
     });

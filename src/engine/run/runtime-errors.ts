@@ -85,6 +85,8 @@ export class MigrationFailedError extends MigrateTuiError {
       purpose?: 'resume' | 'reverse' | 'seed';
       /** A seed's failure: how many revisions are not applied (a seed run before `upgrade` fails on tables that do not exist yet). */
       pendingRevisions?: number;
+      /** The migration lock is a lease row (released by the run), not the session's advisory lock (gone with it). */
+      leaseLock?: boolean;
       /** The connection ended under the step: the server ended the session (it said so), or the socket closed. */
       connectionEnded?: 'server-ended' | 'closed' | 'unsent';
     },
@@ -106,9 +108,9 @@ export class MigrationFailedError extends MigrateTuiError {
         ? `${verb} ${of}: ${firstStatements(meta.statement - 1)} of ${meta.statements} (${meta.path}) ran, then writing its progress to migrate-tui's log failed:`
         : `${verb} ${of} failed at statement ${meta.statement} of ${meta.statements} (${where}):`) + `\n  ${meta.databaseError}\n  ${stateSentence(meta)}` + (meta.cancelled ? `\n  the run was cancelled ${meta.cancelledBy ?? 'by the user'}` : ''),
       (endedInTransaction(meta) && meta.purpose === 'seed'
-        ? `run \`migrate-tui seed\` once the server answers: it runs ${of} again unless it committed (a seed that ran is skipped while unchanged); the migration lock ended with the session`
+        ? `run \`migrate-tui seed\` once the server answers: it runs ${of} again unless it committed (a seed that ran is skipped while unchanged)${meta.leaseLock ? '' : '; the migration lock ended with the session'}`
         : endedInTransaction(meta)
-        ? `run \`migrate-tui status\` once the server answers${meta.connectionEnded === 'closed' ? ` (it shows whether ${meta.revision} is applied)` : ''}, then the command again${meta.connectionEnded === 'closed' ? ` if ${meta.revision} is still ${meta.direction === 'down' ? 'applied' : 'pending'}` : ''}; the migration lock ended with the session`
+        ? `run \`migrate-tui status\` once the server answers${meta.connectionEnded === 'closed' ? ` (it shows whether ${meta.revision} is applied)` : ''}, then the command again${meta.connectionEnded === 'closed' ? ` if ${meta.revision} is still ${meta.direction === 'down' ? 'applied' : 'pending'}` : ''}${meta.leaseLock ? '' : '; the migration lock ended with the session'}`
         : meta.unmarked && meta.state === 'rolled-back'
         ? `once that is fixed: \`migrate-tui resolve ${meta.revision} --reverted\` records that nothing of it is applied (the log still says it started)`
         : (meta.bookkeeping || meta.unmarked) && meta.state === 'dirty' && !afterStatements && !meta.ranInOwnTransaction
